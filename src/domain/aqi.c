@@ -1,0 +1,654 @@
+/* aqi — HJ 633-2012 and HJ 633—2026 air quality index; see aqi.h. */
+#include "domain/aqi.h"
+
+#include <stddef.h>
+
+/* ---- breakpoint tables (HJ 633-2012 Table 1, HJ 633—2026 Table 3) ---- */
+
+/* The IAQI at each breakpoint; a column lists the concentrations at these. */
+static const int aqi_iaqi_steps[] = {0, 50, 100, 150, 200, 300, 400, 500};
+
+#define AQI_STEP_COUNT ((int)(sizeof aqi_iaqi_steps / sizeof aqi_iaqi_steps[0]))
+
+enum aqi_column {
+    AQI_COL_NONE = -1,
+    AQI_COL_SO2_24H,
+    AQI_COL_SO2_1H,
+    AQI_COL_NO2_24H,
+    AQI_COL_NO2_1H,
+    AQI_COL_PM10_24H_2012,
+    AQI_COL_PM10_24H_2026,
+    AQI_COL_CO_24H,
+    AQI_COL_CO_1H,
+    AQI_COL_O3_1H,
+    AQI_COL_O3_8H,
+    AQI_COL_PM25_24H_2012,
+    AQI_COL_PM25_24H_2026,
+    AQI_COL_COUNT
+};
+
+struct aqi_bp_column {
+    int n;         /* breakpoints used; the column ends at bp[n - 1] */
+    int32_t bp[8]; /* µg/m³ (CO mg/m³) at aqi_iaqi_steps[i] */
+};
+
+/* The two editions differ only in PM10 and PM2.5 at IAQI 100 (150 -> 120, 75 -> 60).
+ * SO2 1h stops at 800 and O3 8h at 800: above them the edition's rule applies. */
+static const struct aqi_bp_column aqi_columns[AQI_COL_COUNT] = {
+    [AQI_COL_SO2_24H] = {8, {0, 50, 150, 475, 800, 1600, 2100, 2620}},
+    [AQI_COL_SO2_1H] = {5, {0, 150, 500, 650, 800}},
+    [AQI_COL_NO2_24H] = {8, {0, 40, 80, 180, 280, 565, 750, 940}},
+    [AQI_COL_NO2_1H] = {8, {0, 100, 200, 700, 1200, 2340, 3090, 3840}},
+    [AQI_COL_PM10_24H_2012] = {8, {0, 50, 150, 250, 350, 420, 500, 600}},
+    [AQI_COL_PM10_24H_2026] = {8, {0, 50, 120, 250, 350, 420, 500, 600}},
+    [AQI_COL_CO_24H] = {8, {0, 2, 4, 14, 24, 36, 48, 60}},
+    [AQI_COL_CO_1H] = {8, {0, 5, 10, 35, 60, 90, 120, 150}},
+    [AQI_COL_O3_1H] = {8, {0, 160, 200, 300, 400, 800, 1000, 1200}},
+    [AQI_COL_O3_8H] = {6, {0, 100, 160, 215, 265, 800}},
+    [AQI_COL_PM25_24H_2012] = {8, {0, 35, 75, 115, 150, 250, 350, 500}},
+    [AQI_COL_PM25_24H_2026] = {8, {0, 35, 60, 115, 150, 250, 350, 500}},
+};
+
+/* Which column indexes each slot, per edition and kind (AQI_COL_NONE: not an
+ * input). Real-time PM uses the 24-hour column in both editions (2026 §4.2.3;
+ * the 2012-era national feed is reproduced only that way). */
+static const signed char aqi_slot_column[AQI_STD_COUNT][AQI_KIND_COUNT][AQI_POLLUTANT_COUNT] = {
+    [AQI_STD_2012][AQI_KIND_HOURLY] = {AQI_COL_SO2_1H, AQI_COL_NO2_1H, AQI_COL_CO_1H, AQI_COL_O3_1H,
+                                       AQI_COL_O3_8H, AQI_COL_PM10_24H_2012, AQI_COL_PM25_24H_2012},
+    [AQI_STD_2012][AQI_KIND_DAILY] = {AQI_COL_SO2_24H, AQI_COL_NO2_24H, AQI_COL_CO_24H,
+                                      AQI_COL_O3_1H, AQI_COL_O3_8H, AQI_COL_PM10_24H_2012,
+                                      AQI_COL_PM25_24H_2012},
+    [AQI_STD_2026][AQI_KIND_HOURLY] = {AQI_COL_SO2_1H, AQI_COL_NO2_1H, AQI_COL_CO_1H, AQI_COL_O3_1H,
+                                       AQI_COL_NONE, AQI_COL_PM10_24H_2026, AQI_COL_PM25_24H_2026},
+    [AQI_STD_2026][AQI_KIND_DAILY] = {AQI_COL_SO2_24H, AQI_COL_NO2_24H, AQI_COL_CO_24H,
+                                      AQI_COL_NONE, AQI_COL_O3_8H, AQI_COL_PM10_24H_2026,
+                                      AQI_COL_PM25_24H_2026},
+};
+
+/* Inputs whose absence makes a report incomplete. The 2012 real-time O3 8h
+ * sliding mean is listed by the standard but was not used by the national
+ * feed, so it is optional; 2026 lists exactly six inputs per report. */
+#define AQI_ALL_BUT(p) (AQI_BIT(AQI_POLLUTANT_COUNT) - 1u - AQI_BIT(p))
+static const unsigned aqi_required[AQI_STD_COUNT][AQI_KIND_COUNT] = {
+    [AQI_STD_2012][AQI_KIND_HOURLY] = AQI_ALL_BUT(AQI_O3_8H),
+    [AQI_STD_2012][AQI_KIND_DAILY] = AQI_BIT(AQI_POLLUTANT_COUNT) - 1u,
+    [AQI_STD_2026][AQI_KIND_HOURLY] = AQI_ALL_BUT(AQI_O3_8H),
+    [AQI_STD_2026][AQI_KIND_DAILY] = AQI_ALL_BUT(AQI_O3_1H),
+};
+
+/* What happens above the top of a column that stops short of IAQI 500
+ * (HJ 633 Table notes). Columns not listed are capped at 500 with an
+ * overflow flag (project policy; neither edition gives a rule). */
+enum aqi_above_kind { AQI_ABOVE_FIXED, AQI_ABOVE_SUBSTITUTE };
+struct aqi_above_rule {
+    enum aqi_standard std;
+    enum aqi_column col;
+    enum aqi_above_kind kind;
+    int fixed_iaqi;            /* AQI_ABOVE_FIXED */
+    enum aqi_column subst_col; /* AQI_ABOVE_SUBSTITUTE: column of the substitute */
+};
+
+static const struct aqi_above_rule aqi_above_rules[] = {
+    /* 2026: "IAQI 按照 200 计" / "IAQI 按照 300 计". */
+    {AQI_STD_2026, AQI_COL_SO2_1H, AQI_ABOVE_FIXED, 200, AQI_COL_NONE},
+    {AQI_STD_2026, AQI_COL_O3_8H, AQI_ABOVE_FIXED, 300, AQI_COL_NONE},
+    /* 2012: no IAQI of its own; report the SO2 24h / O3 1h sub-index. */
+    {AQI_STD_2012, AQI_COL_SO2_1H, AQI_ABOVE_SUBSTITUTE, 0, AQI_COL_SO2_24H},
+    {AQI_STD_2012, AQI_COL_O3_8H, AQI_ABOVE_SUBSTITUTE, 0, AQI_COL_O3_1H},
+};
+
+static const char *const aqi_pollutant_names[AQI_POLLUTANT_COUNT] = {
+    [AQI_SO2] = "SO2",     [AQI_NO2] = "NO2",   [AQI_CO] = "CO",      [AQI_O3_1H] = "O3_1h",
+    [AQI_O3_8H] = "O3_8h", [AQI_PM10] = "PM10", [AQI_PM25] = "PM2.5",
+};
+
+/* ---- levels, categories, colours, health texts (HJ 633 Table 2, Appendix A) ---- */
+
+#define AQI_LEVEL_COUNT 6
+
+static const int aqi_level_top[AQI_LEVEL_COUNT] = {50, 100, 150, 200, 300, AQI_IAQI_MAX};
+
+static const struct aqi_category aqi_categories[AQI_STD_COUNT][AQI_LEVEL_COUNT] = {
+    [AQI_STD_2026] =
+        {
+            {1,
+             1,
+             50,
+             "一级",
+             "优",
+             "Excellent",
+             "绿色",
+             "#00E400",
+             {0, 228, 0},
+             {40, 0, 100, 0},
+             "空气质量令人满意，基本无空气污染",
+             "各类人群可正常活动"},
+            {2,
+             51,
+             100,
+             "二级",
+             "良",
+             "Good",
+             "黄色",
+             "#FFFF00",
+             {255, 255, 0},
+             {0, 0, 100, 0},
+             "空气质量可接受，但某些污染物可能对极少数异常敏感人群健康有较弱影响",
+             "极少数异常敏感人群应减少户外活动"},
+            {3,
+             101,
+             150,
+             "三级",
+             "轻度污染",
+             "Lightly polluted",
+             "橙色",
+             "#FF7E00",
+             {255, 126, 0},
+             {0, 52, 100, 0},
+             "敏感人群症状有轻度加剧，健康人群出现刺激症状",
+             "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
+            {4,
+             151,
+             200,
+             "四级",
+             "中度污染",
+             "Moderately polluted",
+             "红色",
+             "#FF0000",
+             {255, 0, 0},
+             {0, 100, 100, 0},
+             "进一步加剧敏感人群症状，可能对健康人群心血管系统、呼吸系统有影响",
+             "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，"
+             "一般人群适量减少户外运动"},
+            {5,
+             201,
+             300,
+             "五级",
+             "重度污染",
+             "Heavily polluted",
+             "紫色",
+             "#99004C",
+             {153, 0, 76},
+             {10, 100, 40, 30},
+             "心血管系统和呼吸系统患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
+             "青少年儿童、老年人和心血管系统疾病、呼吸系统疾病患者应停留在室内，停止户外运动，"
+             "一般人群减少户外运动"},
+            {6,
+             301,
+             500,
+             "六级",
+             "严重污染",
+             "Severely polluted",
+             "褐红色",
+             "#7E0023",
+             {126, 0, 35},
+             {30, 100, 100, 30},
+             "健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
+             "青少年儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
+        },
+    [AQI_STD_2012] =
+        {
+            {1,
+             0,
+             50,
+             "一级",
+             "优",
+             "Excellent",
+             "绿色",
+             "#00E400",
+             {0, 228, 0},
+             {40, 0, 100, 0},
+             "空气质量令人满意，基本无空气污染",
+             "各类人群可正常活动"},
+            {2,
+             51,
+             100,
+             "二级",
+             "良",
+             "Good",
+             "黄色",
+             "#FFFF00",
+             {255, 255, 0},
+             {0, 0, 100, 0},
+             "空气质量可接受，但某些污染物可能对极少数异常敏感人群健康有较弱影响",
+             "极少数异常敏感人群应减少户外活动"},
+            {3,
+             101,
+             150,
+             "三级",
+             "轻度污染",
+             "Lightly polluted",
+             "橙色",
+             "#FF7E00",
+             {255, 126, 0},
+             {0, 52, 100, 0},
+             "易感人群症状有轻度加剧，健康人群出现刺激症状",
+             "儿童、老年人及心脏病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
+            {4,
+             151,
+             200,
+             "四级",
+             "中度污染",
+             "Moderately polluted",
+             "红色",
+             "#FF0000",
+             {255, 0, 0},
+             {0, 100, 100, 0},
+             "进一步加剧易感人群症状，可能对健康人群心脏、呼吸系统有影响",
+             "儿童、老年人及心脏病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，"
+             "一般人群适量减少户外运动"},
+            {5,
+             201,
+             300,
+             "五级",
+             "重度污染",
+             "Heavily polluted",
+             "紫色",
+             "#99004C",
+             {153, 0, 76},
+             {10, 100, 40, 30},
+             "心脏病和肺病患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
+             "儿童、老年人和心脏病、肺病患者应停留在室内，停止户外运动，一般人群减少户外运动"},
+            {6,
+             301,
+             500,
+             "六级",
+             "严重污染",
+             "Severely polluted",
+             "褐红色",
+             "#7E0023",
+             {126, 0, 35},
+             {30, 100, 100, 30},
+             "健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
+             "儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
+        },
+};
+
+/* HJ 633—2026 Table 2 "空气污染物的敏感人群". */
+static const char *const aqi_sensitive_texts[AQI_POLLUTANT_COUNT] = {
+    [AQI_SO2] = "患有哮喘的人、青少年儿童以及老年人",
+    [AQI_NO2] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童以及老年人",
+    [AQI_CO] = "患有心血管系统疾病的人",
+    [AQI_O3_1H] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人以及老年人",
+    [AQI_O3_8H] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人以及老年人",
+    [AQI_PM10] = "患有心血管系统疾病或呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人"
+                 "以及老年人",
+    [AQI_PM25] = "患有心血管系统疾病或呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人"
+                 "以及老年人",
+};
+
+static const char *const aqi_parse_messages[] = {
+    [AQI_PARSE_OK] = "ok",
+    [AQI_PARSE_EMPTY] = "empty value",
+    [AQI_PARSE_SYNTAX] = "not a plain decimal number",
+    [AQI_PARSE_NEGATIVE] = "negative concentration",
+    [AQI_PARSE_PRECISION] = "more than 3 decimal places",
+    [AQI_PARSE_RANGE] = "concentration out of range (max 1000000)",
+};
+
+/* ---- exact arithmetic ---- */
+
+static int64_t aqi_round_half_even(int64_t a, int64_t b)
+{
+    int64_t q = a / b, r = a % b;
+
+    if (r > b - r || (r == b - r && (q & 1)))
+        q++;
+    return q;
+}
+
+static bool aqi_conc_present(struct aqi_conc c)
+{
+    return c.den != 0;
+}
+
+static bool aqi_conc_valid(struct aqi_conc c)
+{
+    if (c.den == 0)
+        return true;
+    return c.den > 0 && c.den <= AQI_DEN_MAX && c.num >= 0 &&
+           c.num <= AQI_CONC_MAX_UNITS * AQI_MILLI * c.den;
+}
+
+int64_t aqi_conc_round(struct aqi_conc c, int decimals)
+{
+    static const int64_t unit[] = {1000, 100, 10, 1};
+
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 3)
+        decimals = 3;
+    return aqi_round_half_even(c.num, c.den * unit[decimals]) * unit[decimals];
+}
+
+int aqi_report_decimals(enum aqi_pollutant p)
+{
+    return p == AQI_CO ? 1 : 0;
+}
+
+/* IAQI_Lo + ceil(dI * (C - BP_Lo) / dBP) on the exact rational C, with the
+ * band (BP_Lo, BP_Hi] and 0 in the first band. c must be within the column. */
+static int aqi_interpolate(const struct aqi_bp_column *col, struct aqi_conc c)
+{
+    int64_t scale = (int64_t)AQI_MILLI * c.den;
+    int i = 1;
+
+    while (i < col->n - 1 && c.num > col->bp[i] * scale)
+        i++;
+    int64_t lo = col->bp[i - 1] * scale;
+    int64_t span = (col->bp[i] - col->bp[i - 1]) * scale;
+    int64_t di = aqi_iaqi_steps[i] - aqi_iaqi_steps[i - 1];
+    int64_t a = di * (c.num - lo);
+
+    return aqi_iaqi_steps[i - 1] + (int)((a + span - 1) / span);
+}
+
+static bool aqi_above_top(const struct aqi_bp_column *col, struct aqi_conc c)
+{
+    return c.num > col->bp[col->n - 1] * (int64_t)AQI_MILLI * c.den;
+}
+
+static const struct aqi_above_rule *aqi_above_rule_for(enum aqi_standard std, enum aqi_column col)
+{
+    for (size_t i = 0; i < sizeof aqi_above_rules / sizeof aqi_above_rules[0]; i++)
+        if (aqi_above_rules[i].std == std && aqi_above_rules[i].col == col)
+            return &aqi_above_rules[i];
+    return NULL;
+}
+
+/* Sub-index of c in column col: the 2026 rounding, then the interpolation,
+ * the cap at 500 for values above a full column. */
+static void aqi_index_in(enum aqi_standard std, enum aqi_pollutant p, enum aqi_column col,
+                         struct aqi_conc c, struct aqi_sub *s)
+{
+    if (std == AQI_STD_2026) {
+        int64_t r = aqi_conc_round(c, aqi_report_decimals(p));
+        if (r * c.den != c.num)
+            s->flags |= AQI_SUBF_ROUNDED;
+        c.num = r;
+        c.den = 1;
+    }
+    s->conc = c.num;
+    s->den = c.den;
+    s->state = AQI_SUB_OK;
+    if (!aqi_above_top(&aqi_columns[col], c)) {
+        s->iaqi = aqi_interpolate(&aqi_columns[col], c);
+        return;
+    }
+    s->iaqi = AQI_IAQI_MAX;
+    s->flags |= AQI_SUBF_OVERFLOW;
+}
+
+/* One slot of a report, with the above-800 rules. */
+static void aqi_sub_compute(enum aqi_standard std, enum aqi_pollutant p, enum aqi_column col,
+                            const struct aqi_input *in, struct aqi_sub *s)
+{
+    aqi_index_in(std, p, col, in->c[p], s);
+    if (!(s->flags & AQI_SUBF_OVERFLOW))
+        return;
+
+    const struct aqi_above_rule *rule = aqi_above_rule_for(std, col);
+    if (!rule)
+        return;
+    s->flags &= ~(unsigned)AQI_SUBF_OVERFLOW;
+    if (rule->kind == AQI_ABOVE_FIXED) {
+        s->iaqi = rule->fixed_iaqi;
+        s->flags |= AQI_SUBF_FIXED;
+        return;
+    }
+
+    /* 2012: the SO2 1h slot reports the 24h mean; the O3 8h slot the 1h value. */
+    struct aqi_conc sub = col == AQI_COL_SO2_1H ? in->so2_24h : in->c[AQI_O3_1H];
+    enum aqi_pollutant sp = col == AQI_COL_SO2_1H ? AQI_SO2 : AQI_O3_1H;
+
+    s->flags |= AQI_SUBF_SUBSTITUTED;
+    if (!aqi_conc_present(sub)) {
+        s->state = AQI_SUB_MISSING;
+        s->iaqi = 0;
+        return;
+    }
+    aqi_index_in(std, sp, rule->subst_col, sub, s);
+}
+
+static bool aqi_input_valid(const struct aqi_input *in)
+{
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        if (!aqi_conc_valid(in->c[p]))
+            return false;
+    return aqi_conc_valid(in->so2_24h);
+}
+
+int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_input *in,
+                struct aqi_result *out)
+{
+    if ((unsigned)std >= AQI_STD_COUNT || (unsigned)kind >= AQI_KIND_COUNT || !in || !out ||
+        !aqi_input_valid(in))
+        return -1;
+
+    *out = (struct aqi_result){.standard = std, .kind = kind, .aqi = -1};
+    unsigned required = aqi_required[std][kind] & ~in->not_monitored;
+
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
+        struct aqi_sub *s = &out->sub[p];
+        int col = aqi_slot_column[std][kind][p];
+
+        if (col == AQI_COL_NONE)
+            continue; /* AQI_SUB_UNUSED */
+        if (aqi_conc_present(in->c[p]))
+            aqi_sub_compute(std, (enum aqi_pollutant)p, (enum aqi_column)col, in, s);
+        else
+            s->state = AQI_SUB_MISSING;
+        if (s->state == AQI_SUB_MISSING && (required & AQI_BIT(p)))
+            out->missing |= AQI_BIT(p);
+        if (s->state == AQI_SUB_OK && s->iaqi > out->aqi)
+            out->aqi = s->iaqi;
+        if (s->flags & AQI_SUBF_OVERFLOW)
+            out->flags |= AQI_F_OVERFLOW;
+    }
+    if (out->missing)
+        out->flags |= AQI_F_INCOMPLETE;
+    if (out->aqi < 0) {
+        out->flags |= AQI_F_NO_DATA;
+        return 0;
+    }
+    if (std == AQI_STD_2026 && out->aqi < 1)
+        out->aqi = 1; /* §4.1.1: the 2026 AQI range is 1..500 */
+    out->level = aqi_level(out->aqi);
+
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
+        const struct aqi_sub *s = &out->sub[p];
+        if (s->state != AQI_SUB_OK)
+            continue;
+        if (out->aqi > 50 && s->iaqi == out->aqi)
+            out->primary |= AQI_BIT(p);
+        if (s->iaqi > 100)
+            *(std == AQI_STD_2012 ? &out->exceed : &out->sensitive) |= AQI_BIT(p);
+    }
+
+    /* 2026 §5.3.1: with a pollutant missing, publish only an AQI above 100. */
+    out->published = std == AQI_STD_2012 || !out->missing || out->aqi > 100;
+    if (!out->published)
+        out->flags |= AQI_F_WITHHELD;
+    return 0;
+}
+
+int aqi_iaqi(enum aqi_standard std, enum aqi_kind kind, enum aqi_pollutant p, struct aqi_conc c,
+             unsigned *flags)
+{
+    struct aqi_input in = {0};
+    struct aqi_result r;
+
+    if ((unsigned)p >= AQI_POLLUTANT_COUNT)
+        return -1;
+    in.c[p] = c;
+    if (aqi_compute(std, kind, &in, &r) != 0 || r.sub[p].state != AQI_SUB_OK)
+        return -1;
+    if (flags)
+        *flags = r.sub[p].flags;
+    return r.sub[p].iaqi;
+}
+
+enum aqi_standard aqi_standard_for_date(int y, int m, int d)
+{
+    long key = (long)y * 10000 + m * 100 + d;
+
+    return key >= 20260301L ? AQI_STD_2026 : AQI_STD_2012;
+}
+
+static int64_t aqi_gcd(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+/* Mean of the present values of one slot, exact: sum(num_i * L / den_i) / (L * k). */
+static int aqi_mean(const struct aqi_conc *v, size_t stride, int n, struct aqi_conc *out)
+{
+    int64_t l = 1, sum = 0, k = 0;
+    const unsigned char *base = (const unsigned char *)v;
+
+    for (int i = 0; i < n; i++) {
+        const struct aqi_conc *c = (const struct aqi_conc *)(base + (size_t)i * stride);
+        if (!aqi_conc_present(*c))
+            continue;
+        int64_t g = aqi_gcd(l, c->den), nl;
+        if (__builtin_mul_overflow(l / g, c->den, &nl) || nl > AQI_DEN_MAX)
+            return -1;
+        /* Rescale the running sum to the new common denominator. */
+        if (__builtin_mul_overflow(sum, nl / l, &sum))
+            return -1;
+        l = nl;
+        int64_t term;
+        if (__builtin_mul_overflow(c->num, l / c->den, &term) ||
+            __builtin_add_overflow(sum, term, &sum))
+            return -1;
+        k++;
+    }
+    if (k == 0) {
+        *out = (struct aqi_conc){0, 0};
+        return 0;
+    }
+    int64_t den;
+    if (__builtin_mul_overflow(l, k, &den))
+        return -1;
+    int64_t g = aqi_gcd(sum, den);
+    if (g > 1) {
+        sum /= g;
+        den /= g;
+    }
+    if (den > AQI_DEN_MAX)
+        return -1;
+    *out = (struct aqi_conc){sum, den};
+    return 0;
+}
+
+int aqi_city_input(const struct aqi_input *stations, int n, struct aqi_input *city)
+{
+    if (!stations || !city || n < 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        if (!aqi_input_valid(&stations[i]))
+            return -1;
+
+    struct aqi_input out = {.not_monitored = n > 0 ? ~0u : 0u};
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        if (aqi_mean(&stations[0].c[p], sizeof *stations, n, &out.c[p]) != 0)
+            return -1;
+    if (aqi_mean(&stations[0].so2_24h, sizeof *stations, n, &out.so2_24h) != 0)
+        return -1;
+    for (int i = 0; i < n; i++)
+        out.not_monitored &= stations[i].not_monitored;
+    *city = out;
+    return n;
+}
+
+int aqi_level(int aqi)
+{
+    if (aqi < 0)
+        return 0;
+    for (int i = 0; i < AQI_LEVEL_COUNT; i++)
+        if (aqi <= aqi_level_top[i])
+            return i + 1;
+    return AQI_LEVEL_COUNT;
+}
+
+const struct aqi_category *aqi_category_info(enum aqi_standard std, int level)
+{
+    if ((unsigned)std >= AQI_STD_COUNT || level < 1 || level > AQI_LEVEL_COUNT)
+        return NULL;
+    return &aqi_categories[std][level - 1];
+}
+
+const char *aqi_sensitive_groups(enum aqi_pollutant p)
+{
+    return (unsigned)p < AQI_POLLUTANT_COUNT ? aqi_sensitive_texts[p] : NULL;
+}
+
+const char *aqi_pollutant_name(enum aqi_pollutant p)
+{
+    return (unsigned)p < AQI_POLLUTANT_COUNT ? aqi_pollutant_names[p] : "?";
+}
+
+const char *aqi_parse_message(enum aqi_parse e)
+{
+    if ((unsigned)e >= sizeof aqi_parse_messages / sizeof aqi_parse_messages[0])
+        return "unknown error";
+    return aqi_parse_messages[e];
+}
+
+static bool aqi_is_digit(char ch)
+{
+    return ch >= '0' && ch <= '9';
+}
+
+enum aqi_parse aqi_conc_parse(const char *s, int len, struct aqi_conc *out)
+{
+    int i = 0, int_digits = 0, frac_digits = 0;
+
+    if (!s || len <= 0)
+        return AQI_PARSE_EMPTY;
+    bool negative = s[0] == '-';
+    if (negative || s[0] == '+')
+        i++;
+    /* Syntax first, so "12x" is a syntax error however large it is. */
+    int j = i;
+    while (j < len && aqi_is_digit(s[j]))
+        j++, int_digits++;
+    if (j < len && s[j] == '.') {
+        j++;
+        while (j < len && aqi_is_digit(s[j]))
+            j++, frac_digits++;
+    }
+    if (j != len || int_digits + frac_digits == 0 || s[0] == '+')
+        return AQI_PARSE_SYNTAX;
+    if (negative)
+        return AQI_PARSE_NEGATIVE;
+
+    int64_t units = 0;
+    for (; i < len && aqi_is_digit(s[i]); i++) {
+        units = units * 10 + (s[i] - '0');
+        if (units > AQI_CONC_MAX_UNITS)
+            return AQI_PARSE_RANGE;
+    }
+    int64_t frac = 0;
+    int k = 0;
+    if (i < len)
+        i++; /* '.' */
+    for (; i < len; i++, k++) {
+        if (k < 3)
+            frac = frac * 10 + (s[i] - '0');
+        else if (s[i] != '0')
+            return AQI_PARSE_PRECISION;
+    }
+    for (; k < 3; k++)
+        frac *= 10;
+    int64_t milli = units * AQI_MILLI + frac;
+    if (milli > AQI_CONC_MAX_UNITS * AQI_MILLI)
+        return AQI_PARSE_RANGE;
+    *out = (struct aqi_conc){milli, 1};
+    return AQI_PARSE_OK;
+}
