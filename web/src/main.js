@@ -1,0 +1,24 @@
+import { createApp } from 'vue'
+import App from './App.vue'
+import { router } from './router.js'
+import { i18n } from './i18n.js'
+import { onUnauthorized } from './api.js'
+import { setSession } from './session.js'
+import * as Icons from './icons.js'
+import 'element-plus/theme-chalk/el-message.css'
+import 'element-plus/theme-chalk/el-message-box.css'
+import './style.css'
+
+const app = createApp(App)
+// Registered as Icon<Name> (IconSearch…) so no icon name can clash with an HTML element.
+for (const [name, comp] of Object.entries(Icons)) app.component("Icon" + name, comp)
+app.use(router).use(i18n)
+
+// A 401 anywhere means the session is gone (expired or logged out elsewhere): back to login.
+onUnauthorized(() => {
+  setSession(null)
+  const here = router.currentRoute.value
+  if (here.name !== 'login') router.push({ path: '/login', query: { redirect: here.fullPath } })
+})
+
+app.mount('#app')

@@ -1,0 +1,63 @@
+// The navigation tables. Later modules add their pages here (and their routes in router.js):
+// one entry per menu item, with the roles that may see it. The console menu shows only the
+// entries whose `roles` include the current user's role; a group shows if any child does.
+//
+// Fields: key (unique, also the test id `nav-<key>`), title (i18n key), icon (Element Plus icon
+// name), path, roles, children (optional, for a sub-menu).
+
+export const CONSOLE_ROLES = ['admin', 'leader', 'staff']
+
+export const consoleNav = [
+  { key: 'home', title: 'nav.home', icon: 'HomeFilled', path: '/console', roles: CONSOLE_ROLES },
+  {
+    key: 'registry',
+    title: 'nav.registry',
+    icon: 'OfficeBuilding',
+    roles: CONSOLE_ROLES,
+    children: [
+      { key: 'enterprises', title: 'nav.enterprises', path: '/console/enterprises', roles: CONSOLE_ROLES },
+      { key: 'enterprise-new', title: 'nav.enterpriseNew', path: '/console/enterprises/new', roles: ['admin', 'staff'] },
+      { key: 'enterprise-import', title: 'nav.enterpriseImport', path: '/console/enterprises/import', roles: ['admin', 'staff'] },
+    ],
+  },
+  { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },
+  { key: 'audit', title: 'nav.audit', icon: 'Document', path: '/console/audit', roles: ['admin', 'leader'] },
+  {
+    key: 'system',
+    title: 'nav.system',
+    icon: 'Setting',
+    roles: ['admin'],
+    children: [
+      { key: 'users', title: 'nav.users', path: '/console/users', roles: ['admin'] },
+      { key: 'sections', title: 'nav.sections', path: '/console/sections', roles: ['admin'] },
+    ],
+  },
+]
+
+// The enterprise portal's menu.
+export const portalNav = [
+  { key: 'portal-home', title: 'nav.portalHome', icon: 'OfficeBuilding', path: '/enterprise', roles: ['enterprise'] },
+]
+
+// Links on the public home page (only pages that exist).
+export const publicLinks = [{ key: 'login', title: 'public.login', icon: 'User', path: '/login' }]
+
+/** The menu entries `role` may see, groups pruned to their visible children. */
+export function navFor(items, role) {
+  const out = []
+  for (const item of items) {
+    if (!item.roles.includes(role)) continue
+    if (item.children) {
+      const children = navFor(item.children, role)
+      if (children.length) out.push({ ...item, children })
+    } else {
+      out.push(item)
+    }
+  }
+  return out
+}
+
+/** Flattened entries, for breadcrumbs and the active-menu lookup. */
+export function flatNav(items) {
+  return items.flatMap((i) => (i.children ? flatNav(i.children).map((c) => ({ ...c, parent: i })) : [i]))
+}

@@ -1,0 +1,57 @@
+// Routes (history mode). Each route's meta.roles says who may open it; the guard sends
+// anonymous users to /login and users of another role to their own home page.
+import { createRouter, createWebHistory } from 'vue-router'
+import { session, homeFor } from './session.js'
+import { loadSession } from './auth.js'
+import { CONSOLE_ROLES } from './nav.js'
+
+const WRITERS = ['admin', 'staff']
+
+const routes = [
+  { path: '/', name: 'public-home', component: () => import('./views/PublicHome.vue'), meta: { public: true } },
+  { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
+  {
+    path: '/console',
+    component: () => import('./views/console/ConsoleLayout.vue'),
+    meta: { roles: CONSOLE_ROLES },
+    children: [
+      { path: '', name: 'console-home', component: () => import('./views/console/Dashboard.vue'), meta: { title: 'nav.home' } },
+      { path: 'enterprises', name: 'enterprises', component: () => import('./views/console/EnterpriseList.vue'), meta: { title: 'nav.enterprises' } },
+      { path: 'enterprises/new', name: 'enterprise-new', component: () => import('./views/console/EnterpriseForm.vue'), meta: { title: 'nav.enterpriseNew', roles: WRITERS } },
+      { path: 'enterprises/import', name: 'enterprise-import', component: () => import('./views/console/EnterpriseImport.vue'), meta: { title: 'nav.enterpriseImport', roles: WRITERS } },
+      { path: 'enterprises/:id(\\d+)', name: 'enterprise-detail', component: () => import('./views/console/EnterpriseDetail.vue'), meta: { title: 'enterprise.detail' } },
+      { path: 'enterprises/:id(\\d+)/edit', name: 'enterprise-edit', component: () => import('./views/console/EnterpriseForm.vue'), meta: { title: 'enterprise.edit', roles: WRITERS } },
+      { path: 'calendar', name: 'calendar', component: () => import('./views/console/WorkCalendar.vue'), meta: { title: 'nav.calendar' } },
+      { path: 'audit', name: 'audit', component: () => import('./views/console/AuditLog.vue'), meta: { title: 'nav.audit', roles: ['admin', 'leader'] } },
+      { path: 'users', name: 'users', component: () => import('./views/console/UserAdmin.vue'), meta: { title: 'nav.users', roles: ['admin'] } },
+      { path: 'sections', name: 'sections', component: () => import('./views/console/SectionAdmin.vue'), meta: { title: 'nav.sections', roles: ['admin'] } },
+    ],
+  },
+  {
+    path: '/enterprise',
+    component: () => import('./views/portal/PortalLayout.vue'),
+    meta: { roles: ['enterprise'] },
+    children: [{ path: '', name: 'portal-home', component: () => import('./views/portal/PortalHome.vue'), meta: { title: 'nav.portalHome' } }],
+  },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { public: true } },
+]
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+})
+
+router.beforeEach(async (to) => {
+  await loadSession()
+  if (to.matched.every((r) => r.meta.public)) return true
+  if (!session.user) return { path: '/login', query: { redirect: to.fullPath } }
+  const role = session.user.role
+  for (const r of to.matched) {
+    if (r.meta.roles && !r.meta.roles.includes(role)) {
+      const home = homeFor(role)
+      return home === to.path ? true : { path: home }
+    }
+  }
+  return true
+})
