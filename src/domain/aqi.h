@@ -25,9 +25,9 @@
 
 /* Concentrations are held in units of 1/AQI_MILLI of µg/m³ (CO: mg/m³). */
 #define AQI_MILLI 1000
-/* Largest accepted value of a concentration: 10^7 units (far above every
- * table; it keeps every product in the interpolation well inside int64). */
-#define AQI_CONC_MAX_UNITS 10000000LL
+/* Largest accepted value of a concentration: 10^6 units (far above every
+ * table; with AQI_DEN_MAX it keeps num <= 10^18, inside int64). */
+#define AQI_CONC_MAX_UNITS 1000000LL
 /* Largest accepted denominator: the number of values averaged. */
 #define AQI_DEN_MAX 1000000000LL
 /* The index is capped here when a concentration is above the table. */
