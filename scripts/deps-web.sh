@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what the web UI and the browser tests need, only when missing:
+#   node + npm (Debian packages), Debian's chromium (the browser tests never download one),
+#   a CJK font (so screenshots show Chinese text), and the npm packages pinned in
+#   web/package-lock.json and tests/browser/package-lock.json (npm ci, re-run when a lock file
+#   is newer than its node_modules). Idempotent and quiet on success. Run as root (or with sudo).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+
+apt_missing=()
+command -v node >/dev/null 2>&1 || apt_missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_missing+=(npm)
+[ -x /usr/bin/chromium ] || apt_missing+=(chromium)
+dpkg-query -W -f='${Status}' fonts-wqy-microhei 2>/dev/null | grep -q "install ok installed" ||
+    apt_missing+=(fonts-wqy-microhei)
+
+if [ ${#apt_missing[@]} -gt 0 ]; then
+    echo "deps-web: installing ${apt_missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
+fi
+
+# npm ci in $1 when node_modules is missing or older than package-lock.json.
+npm_ci() {
+    local dir="$1"
+    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+        echo "deps-web: npm ci in ${dir#"$root"/}"
+        (cd "$dir" && npm ci --no-fund --no-audit --loglevel=error >/dev/null)
+        touch "$dir/node_modules"
+    fi
+}
+
+npm_ci "$root/web"
+npm_ci "$root/tests/browser"
