@@ -1,0 +1,405 @@
+/* airstat — validity, statistics and compliance of air data; see airstat.h. */
+#include "domain/airstat.h"
+
+#include <stdlib.h>
+
+#define AIRSTAT_VALUE_MAX (AQI_CONC_MAX_UNITS * AQI_MILLI)
+
+/* ---- GB 3095 limit tables (units: µg/m³, CO mg/m³; -1 = no limit) ---- */
+
+/* GB 3095-2012 Table 1 [secondary transcription, see the reference] and
+ * GB 3095—2026 Table 1 (transition 2026-03-01..2030-12-31, final from 2031). */
+static const int32_t airstat_limits_table[AIRSTAT_LIMITS_COUNT][AIRSTAT_CLASS_COUNT]
+                                         [AIRSTAT_POLLUTANT_COUNT][AIRSTAT_PERIOD_COUNT] = {
+                                             /*                      annual, daily, hourly, MDA8 */
+                                             [AIRSTAT_GB3095_2012] =
+                                                 {
+                                                     [AIRSTAT_CLASS_I] =
+                                                         {[AIRSTAT_SO2] = {20, 50, 150, -1},
+                                                          [AIRSTAT_NO2] = {40, 80, 200, -1},
+                                                          [AIRSTAT_CO] = {-1, 4, 10, -1},
+                                                          [AIRSTAT_O3] = {-1, -1, 160, 100},
+                                                          [AIRSTAT_PM10] = {40, 50, -1, -1},
+                                                          [AIRSTAT_PM25] = {15, 35, -1, -1}},
+                                                     [AIRSTAT_CLASS_II] =
+                                                         {[AIRSTAT_SO2] = {60, 150, 500, -1},
+                                                          [AIRSTAT_NO2] = {40, 80, 200, -1},
+                                                          [AIRSTAT_CO] = {-1, 4, 10, -1},
+                                                          [AIRSTAT_O3] = {-1, -1, 200, 160},
+                                                          [AIRSTAT_PM10] = {70, 150, -1, -1},
+                                                          [AIRSTAT_PM25] = {35, 75, -1, -1}},
+                                                 },
+                                             [AIRSTAT_GB3095_2026_TRANSITION] =
+                                                 {
+                                                     [AIRSTAT_CLASS_I] =
+                                                         {
+                                                             [AIRSTAT_SO2] = {20, 50, 150, -1},
+                                                             [AIRSTAT_NO2] = {40, 80, 200, -1},
+                                                             [AIRSTAT_CO] = {-1, 4, 10, -1},
+                                                             [AIRSTAT_O3] = {-1, -1, 160, 100},
+                                                             [AIRSTAT_PM10] = {40, 50, -1, -1},
+                                                             [AIRSTAT_PM25] = {15, 35, -1, -1}},
+                                                     [AIRSTAT_CLASS_II] =
+                                                         {[AIRSTAT_SO2] = {60, 150, 500, -1},
+                                                          [AIRSTAT_NO2] = {40, 80, 200, -1},
+                                                          [AIRSTAT_CO] = {-1, 4, 10, -1},
+                                                          [AIRSTAT_O3] = {-1, -1, 200, 160},
+                                                          [AIRSTAT_PM10] = {60, 120, -1, -1},
+                                                          [AIRSTAT_PM25] = {30, 60, -1, -1}},
+                                                 },
+                                             [AIRSTAT_GB3095_2026_FINAL] =
+                                                 {
+                                                     [AIRSTAT_CLASS_I] =
+                                                         {
+                                                             [AIRSTAT_SO2] = {20, 50, 150, -1},
+                                                             [AIRSTAT_NO2] = {30, 50, 200, -1},
+                                                             [AIRSTAT_CO] = {-1, 4, 10, -1},
+                                                             [AIRSTAT_O3] = {-1, -1, 160, 100},
+                                                             [AIRSTAT_PM10] = {20, 50, -1, -1},
+                                                             [AIRSTAT_PM25] = {10, 25, -1, -1}},
+                                                     [AIRSTAT_CLASS_II] =
+                                                         {[AIRSTAT_SO2] = {20, 50, 150, -1},
+                                                          [AIRSTAT_NO2] = {30, 50, 200, -1},
+                                                          [AIRSTAT_CO] = {-1, 4, 10, -1},
+                                                          [AIRSTAT_O3] = {-1, -1, 200, 160},
+                                                          [AIRSTAT_PM10] = {50, 100, -1, -1},
+                                                          [AIRSTAT_PM25] = {25, 50, -1, -1}},
+                                                 },
+};
+
+/* HJ 663 annual statistics: the percentile of the daily values per item, and
+ * the period whose limit it is compared with. */
+static const struct {
+    int percentile;
+    enum airstat_period daily_period;
+    bool has_annual_mean;
+} airstat_items[AIRSTAT_POLLUTANT_COUNT] = {
+    [AIRSTAT_SO2] = {98, AIRSTAT_DAILY, true},  [AIRSTAT_NO2] = {98, AIRSTAT_DAILY, true},
+    [AIRSTAT_CO] = {95, AIRSTAT_DAILY, false},  [AIRSTAT_O3] = {90, AIRSTAT_MDA8, false},
+    [AIRSTAT_PM10] = {95, AIRSTAT_DAILY, true}, [AIRSTAT_PM25] = {95, AIRSTAT_DAILY, true},
+};
+
+/* ---- helpers ---- */
+
+static bool airstat_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int airstat_days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+    if (month < 1 || month > 12)
+        return 0;
+    return month == 2 && airstat_leap(year) ? 29 : days[month - 1];
+}
+
+int airstat_month_min_days(int month)
+{
+    return month == 2 ? AIRSTAT_FEB_MIN_DAYS : AIRSTAT_MONTH_MIN_DAYS;
+}
+
+bool airstat_hour_valid(int minutes)
+{
+    return minutes >= AIRSTAT_HOUR_MIN_MINUTES;
+}
+
+/* a/b > c/d for positive denominators; values are small enough not to overflow. */
+static bool airstat_greater(struct aqi_conc a, struct aqi_conc b)
+{
+    return a.num * b.den > b.num * a.den;
+}
+
+/* ---- means ---- */
+
+int airstat_mean(const int64_t *v, int n, int need, struct airstat_value *out)
+{
+    int64_t sum = 0;
+    int k = 0;
+
+    if (n < 0 || need < 0 || (n > 0 && !v))
+        return -1;
+    for (int i = 0; i < n; i++) {
+        if (v[i] > AIRSTAT_VALUE_MAX)
+            return -1;
+        if (v[i] >= 0) {
+            sum += v[i];
+            k++;
+        }
+    }
+    out->value = k ? (struct aqi_conc){sum, k} : (struct aqi_conc){0, 0};
+    out->n = k;
+    out->need = need;
+    out->valid = k > 0 && k >= need;
+    return 0;
+}
+
+int airstat_daily_mean(const int64_t hourly[24], struct airstat_value *out)
+{
+    return airstat_mean(hourly, 24, AIRSTAT_DAY_MIN_HOURS, out);
+}
+
+int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out)
+{
+    if (t < 0 || t >= n)
+        return -1;
+    int first = t - 7 < 0 ? 0 : t - 7;
+    return airstat_mean(hourly + first, t - first + 1, AIRSTAT_O3_8H_MIN_HOURS, out);
+}
+
+int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
+{
+    struct aqi_conc best = {0, 0};
+    int windows = 0;
+
+    for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
+        struct airstat_value w;
+        if (airstat_mean(hourly + start, 8, AIRSTAT_O3_8H_MIN_HOURS, &w) != 0)
+            return -1;
+        if (!w.valid)
+            continue;
+        windows++;
+        if (best.den == 0 || airstat_greater(w.value, best))
+            best = w.value;
+    }
+    out->value = best;
+    out->n = windows;
+    out->need = AIRSTAT_MDA8_MIN_WINDOWS;
+    /* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
+    out->valid = windows >= AIRSTAT_MDA8_MIN_WINDOWS ||
+                 (best.den && limit >= 0 && best.num > limit * best.den);
+    return 0;
+}
+
+int airstat_monthly_mean(const int64_t *daily, int year, int month, struct airstat_value *out)
+{
+    int days = airstat_days_in_month(year, month);
+
+    if (!days)
+        return -1;
+    return airstat_mean(daily, days, airstat_month_min_days(month), out);
+}
+
+/* Valid days per month; returns the bad-month mask. */
+static unsigned airstat_month_cover(const int64_t *daily, int year, int *total)
+{
+    unsigned bad = 0;
+    int day = 0;
+
+    *total = 0;
+    for (int m = 1; m <= 12; m++) {
+        int k = 0, dim = airstat_days_in_month(year, m);
+        for (int i = 0; i < dim; i++, day++)
+            k += daily[day] >= 0;
+        if (k < airstat_month_min_days(m))
+            bad |= 1u << (m - 1);
+        *total += k;
+    }
+    return bad;
+}
+
+int airstat_annual_mean(const int64_t *daily, int year, struct airstat_value *out,
+                        unsigned *bad_months)
+{
+    int ndays = airstat_leap(year) ? 366 : 365, total;
+
+    if (!daily || airstat_mean(daily, ndays, AIRSTAT_YEAR_MIN_DAYS, out) != 0)
+        return -1;
+    unsigned bad = airstat_month_cover(daily, year, &total);
+    out->valid = out->valid && !bad;
+    if (bad_months)
+        *bad_months = bad;
+    return 0;
+}
+
+/* ---- percentile (HJ 663) ---- */
+
+static int airstat_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+    return (x > y) - (x < y);
+}
+
+int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
+{
+    int m = 0;
+
+    if (n < 0 || p < 0 || p > 100 || (n > 0 && !v))
+        return -1;
+    /* Valid values to the front, then sort them. */
+    for (int i = 0; i < n; i++) {
+        if (v[i] < 0)
+            continue;
+        int64_t t = v[m];
+        v[m++] = v[i];
+        v[i] = t;
+    }
+    if (m == 0) {
+        *out = (struct aqi_conc){0, 0};
+        return 0;
+    }
+    qsort(v, (size_t)m, sizeof *v, airstat_cmp);
+    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). */
+    int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
+    int64_t xs = v[q];
+    if (r == 0) {
+        *out = (struct aqi_conc){xs, 1};
+        return m;
+    }
+    *out = (struct aqi_conc){100 * xs + r * (v[q + 1] - xs), 100};
+    return m;
+}
+
+int airstat_percentile_for(enum airstat_pollutant p)
+{
+    return (unsigned)p < AIRSTAT_POLLUTANT_COUNT ? airstat_items[p].percentile : -1;
+}
+
+/* ---- limits, compliance ---- */
+
+int64_t airstat_limit(enum airstat_limits lim, enum airstat_class cls, enum airstat_pollutant p,
+                      enum airstat_period period)
+{
+    if ((unsigned)lim >= AIRSTAT_LIMITS_COUNT || (unsigned)cls >= AIRSTAT_CLASS_COUNT ||
+        (unsigned)p >= AIRSTAT_POLLUTANT_COUNT || (unsigned)period >= AIRSTAT_PERIOD_COUNT)
+        return -1;
+    int32_t v = airstat_limits_table[lim][cls][p][period];
+    return v < 0 ? -1 : (int64_t)v * AQI_MILLI;
+}
+
+enum airstat_limits airstat_limits_for_date(int y, int m, int d)
+{
+    long key = (long)y * 10000 + m * 100 + d;
+
+    if (key < 20260301L)
+        return AIRSTAT_GB3095_2012;
+    return key < 20310101L ? AIRSTAT_GB3095_2026_TRANSITION : AIRSTAT_GB3095_2026_FINAL;
+}
+
+static enum aqi_pollutant airstat_aqi_pollutant(enum airstat_pollutant p)
+{
+    return p == AIRSTAT_CO ? AQI_CO : AQI_PM25; /* only the decimals matter */
+}
+
+static int64_t airstat_report(const struct airstat_value *v, enum airstat_pollutant p)
+{
+    if (v->value.den == 0)
+        return -1;
+    return aqi_conc_round(v->value, aqi_report_decimals(airstat_aqi_pollutant(p)));
+}
+
+/* 1 meets, 0 exceeds, -1 cannot say, for one figure against one limit. */
+static int airstat_judge(int64_t report, bool valid, int64_t limit)
+{
+    if (limit < 0 || report < 0)
+        return -1;
+    if (report > limit)
+        return 0;
+    return valid ? 1 : -1;
+}
+
+static int airstat_and(int a, int b)
+{
+    if (a == 0 || b == 0)
+        return 0;
+    return a == 1 && b == 1 ? 1 : -1;
+}
+
+static int airstat_item_eval(const int64_t *daily, int year, enum airstat_pollutant p,
+                             enum airstat_limits lim, enum airstat_class cls,
+                             struct airstat_item *it)
+{
+    int64_t scratch[366];
+    int ndays = airstat_leap(year) ? 366 : 365;
+
+    *it = (struct airstat_item){.percentile = airstat_items[p].percentile,
+                                .mean_report = -1,
+                                .pct_report = -1,
+                                .limit_annual = airstat_limit(lim, cls, p, AIRSTAT_ANNUAL),
+                                .limit_daily =
+                                    airstat_limit(lim, cls, p, airstat_items[p].daily_period),
+                                .compliant = -1};
+    if (!daily)
+        return 0;
+    it->monitored = true;
+
+    struct airstat_value cover;
+    if (airstat_annual_mean(daily, year, &cover, &it->bad_months) != 0)
+        return -1;
+    if (airstat_items[p].has_annual_mean) {
+        it->mean = cover;
+        it->mean_report = airstat_report(&it->mean, p);
+    }
+
+    for (int i = 0; i < ndays; i++)
+        scratch[i] = daily[i];
+    int m = airstat_percentile(scratch, ndays, it->percentile, &it->pct.value);
+    it->pct.n = m;
+    it->pct.need = AIRSTAT_YEAR_MIN_DAYS;
+    it->pct.valid = cover.valid; /* same completeness rule as the annual mean */
+    it->pct_report = airstat_report(&it->pct, p);
+
+    int daily_ok = airstat_judge(it->pct_report, it->pct.valid, it->limit_daily);
+    if (airstat_items[p].has_annual_mean)
+        daily_ok =
+            airstat_and(daily_ok, airstat_judge(it->mean_report, it->mean.valid, it->limit_annual));
+    it->compliant = daily_ok;
+    return 0;
+}
+
+int airstat_annual_eval(const struct airstat_year *y, enum airstat_limits lim,
+                        enum airstat_class cls, struct airstat_annual *out)
+{
+    if (!y || !out || y->year < 1 || (unsigned)lim >= AIRSTAT_LIMITS_COUNT ||
+        (unsigned)cls >= AIRSTAT_CLASS_COUNT)
+        return -1;
+    *out = (struct airstat_annual){.limits = lim, .cls = cls, .compliant = 1};
+
+    int64_t c[AIRSTAT_POLLUTANT_COUNT];
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+        struct airstat_item *it = &out->item[p];
+        if (airstat_item_eval(y->daily[p], y->year, (enum airstat_pollutant)p, lim, cls, it) != 0)
+            return -1;
+        out->compliant = airstat_and(out->compliant, it->compliant);
+        c[p] = airstat_items[p].has_annual_mean ? it->mean_report : it->pct_report;
+    }
+    out->composite = airstat_composite(c, lim, out->index);
+    out->composite_complete = true;
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
+        out->composite_complete = out->composite_complete && c[p] >= 0;
+    return 0;
+}
+
+double airstat_composite(const int64_t c[AIRSTAT_POLLUTANT_COUNT], enum airstat_limits lim,
+                         double idx[AIRSTAT_POLLUTANT_COUNT])
+{
+    double sum = 0;
+
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+        enum airstat_period period =
+            airstat_items[p].has_annual_mean ? AIRSTAT_ANNUAL : airstat_items[p].daily_period;
+        int64_t s = airstat_limit(lim, AIRSTAT_CLASS_II, (enum airstat_pollutant)p, period);
+        double part = c[p] >= 0 && s > 0 ? (double)c[p] / (double)s : 0.0;
+        if (idx)
+            idx[p] = part;
+        sum += part;
+    }
+    return sum;
+}
+
+void airstat_good_days(const int *aqi, int n, struct airstat_days *out)
+{
+    *out = (struct airstat_days){0};
+    for (int i = 0; i < n; i++) {
+        if (aqi[i] < 0)
+            continue;
+        int level = aqi_level(aqi[i]);
+        out->valid++;
+        out->level[level]++;
+        out->good += aqi[i] <= 100;
+        out->heavy += aqi[i] > 200;
+    }
+    out->good_ratio = out->valid ? 100.0 * out->good / out->valid : 0.0;
+}

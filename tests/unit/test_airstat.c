@@ -1,0 +1,396 @@
+/* Unit tests for domain/airstat: validity thresholds (GB 3095 Table 4), O3
+ * 8-hour means and MDA8 (HJ 663-2013), the HJ 663 percentile with the check
+ * values of the reference, limits of both editions and phases, compliance,
+ * the composite index against published figures, and the good-day ratio. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "domain/airstat.h"
+
+#define U(x) ((int64_t)(x)*AQI_MILLI) /* whole units to milli */
+#define MISSING (-1)
+
+/* value == num/den exactly, in units. */
+static void assert_conc(struct aqi_conc c, int64_t num_milli, int64_t den)
+{
+    if (c.den == 0 || c.num * den != num_milli * c.den)
+        fail_msg("got %lld/%lld, want %lld/%lld", (long long)c.num, (long long)c.den,
+                 (long long)num_milli, (long long)den);
+}
+
+static void test_hour_and_day_validity(void **state)
+{
+    (void)state;
+    int64_t h[24];
+    struct airstat_value v;
+
+    assert_false(airstat_hour_valid(44));
+    assert_true(airstat_hour_valid(45));
+
+    for (int i = 0; i < 24; i++)
+        h[i] = U(i + 1);
+    assert_int_equal(airstat_daily_mean(h, &v), 0);
+    assert_true(v.valid);
+    assert_int_equal(v.n, 24);
+    assert_conc(v.value, U(25), 2); /* 12.5 */
+
+    /* 20 valid hours is enough, 19 is not; the mean is still given. */
+    for (int i = 0; i < 4; i++)
+        h[i] = MISSING;
+    assert_int_equal(airstat_daily_mean(h, &v), 0);
+    assert_true(v.valid);
+    assert_int_equal(v.n, 20);
+    assert_int_equal(v.need, 20);
+    h[4] = MISSING;
+    assert_int_equal(airstat_daily_mean(h, &v), 0);
+    assert_false(v.valid);
+    assert_int_equal(v.n, 19);
+    assert_int_not_equal(v.value.den, 0);
+
+    /* No data at all: den 0, invalid. Hostile value: error. */
+    for (int i = 0; i < 24; i++)
+        h[i] = MISSING;
+    assert_int_equal(airstat_daily_mean(h, &v), 0);
+    assert_int_equal(v.value.den, 0);
+    assert_false(v.valid);
+    h[3] = INT64_MAX;
+    assert_int_equal(airstat_daily_mean(h, &v), -1);
+    assert_int_equal(airstat_mean(h, -1, 0, &v), -1);
+}
+
+static void test_o3_8h(void **state)
+{
+    (void)state;
+    int64_t h[48];
+    struct airstat_value v;
+
+    for (int i = 0; i < 48; i++)
+        h[i] = U(100 + i);
+    /* Window ending at 10 = hours 3..10: mean 106.5. */
+    assert_int_equal(airstat_o3_8h(h, 48, 10, &v), 0);
+    assert_true(v.valid);
+    assert_conc(v.value, U(213), 2);
+    /* At the start of the series only t+1 hours exist: 6 needed. */
+    assert_int_equal(airstat_o3_8h(h, 48, 4, &v), 0);
+    assert_false(v.valid);
+    assert_int_equal(airstat_o3_8h(h, 48, 5, &v), 0);
+    assert_true(v.valid);
+    assert_int_equal(v.n, 6);
+    /* Two missing of eight: valid; three: not. */
+    h[20] = h[21] = MISSING;
+    assert_int_equal(airstat_o3_8h(h, 48, 24, &v), 0);
+    assert_true(v.valid);
+    h[22] = MISSING;
+    assert_int_equal(airstat_o3_8h(h, 48, 24, &v), 0);
+    assert_false(v.valid);
+    assert_int_equal(airstat_o3_8h(h, 48, 48, &v), -1);
+}
+
+static void test_mda8(void **state)
+{
+    (void)state;
+    int64_t h[24];
+    struct airstat_value v;
+
+    /* Peak in the afternoon: windows start 00..16, so the last one is 16..23. */
+    for (int i = 0; i < 24; i++)
+        h[i] = U(i < 12 ? 50 : 150);
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_true(v.valid);
+    assert_int_equal(v.n, 17);
+    assert_conc(v.value, U(150), 1);
+
+    /* Only windows 0..16 count: a spike in hour 23 weighs 1/8 in window 16. */
+    for (int i = 0; i < 24; i++)
+        h[i] = U(80);
+    h[23] = U(880);
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_conc(v.value, U(180), 1);
+
+    /* Hours 0..5 missing: window s has s + 2 valid hours, so starts 4..16 are
+     * valid: 13 windows -> invalid, unless the maximum is above the limit. */
+    for (int i = 0; i < 24; i++)
+        h[i] = i < 6 ? MISSING : U(100);
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_int_equal(v.n, 13);
+    assert_false(v.valid);
+    for (int i = 6; i < 24; i++)
+        h[i] = U(170);
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_int_equal(v.n, 13);
+    assert_true(v.valid); /* exceedance exception */
+    assert_int_equal(airstat_mda8(h, -1, &v), 0);
+    assert_false(v.valid);
+    /* Hour 5 back: starts 3..16, 14 valid windows, valid without the exception. */
+    h[5] = U(100);
+    assert_int_equal(airstat_mda8(h, -1, &v), 0);
+    assert_int_equal(v.n, 14);
+    assert_true(v.valid);
+}
+
+static void test_month_and_year(void **state)
+{
+    (void)state;
+    int64_t d[366];
+    struct airstat_value v;
+    unsigned bad = 0;
+
+    assert_int_equal(airstat_month_min_days(2), 25);
+    assert_int_equal(airstat_month_min_days(3), 27);
+    assert_int_equal(airstat_days_in_month(2024, 2), 29);
+    assert_int_equal(airstat_days_in_month(2100, 2), 28);
+    assert_int_equal(airstat_days_in_month(2026, 13), 0);
+
+    /* February: 25 of 28 is valid, 24 is not; any other month needs 27. */
+    for (int i = 0; i < 31; i++)
+        d[i] = i < 25 ? U(40) : MISSING;
+    assert_int_equal(airstat_monthly_mean(d, 2026, 2, &v), 0);
+    assert_true(v.valid);
+    assert_int_equal(airstat_monthly_mean(d, 2026, 3, &v), 0);
+    assert_false(v.valid);
+    d[24] = MISSING;
+    assert_int_equal(airstat_monthly_mean(d, 2026, 2, &v), 0);
+    assert_false(v.valid);
+    assert_int_equal(airstat_monthly_mean(d, 2026, 0, &v), -1);
+
+    /* A year: every day valid, then exactly 324 with months at their minimum. */
+    for (int i = 0; i < 365; i++)
+        d[i] = U(30);
+    assert_int_equal(airstat_annual_mean(d, 2025, &v, &bad), 0);
+    assert_true(v.valid);
+    assert_int_equal(v.n, 365);
+    assert_int_equal(bad, 0);
+    /* 2025: remove days so that the total is 323 but months are fine. */
+    int day = 0, removed = 0;
+    for (int m = 1; m <= 12; m++) {
+        int dim = airstat_days_in_month(2025, m);
+        int keep = airstat_month_min_days(m);
+        for (int i = 0; i < dim; i++, day++)
+            if (i >= keep && removed < 365 - 323) {
+                d[day] = MISSING;
+                removed++;
+            }
+    }
+    assert_int_equal(airstat_annual_mean(d, 2025, &v, &bad), 0);
+    assert_int_equal(v.n, 323);
+    assert_int_equal(bad, 0);
+    assert_false(v.valid);
+    /* Put one back: 324, valid. */
+    for (int i = 0; i < 365; i++)
+        if (d[i] < 0) {
+            d[i] = U(30);
+            break;
+        }
+    assert_int_equal(airstat_annual_mean(d, 2025, &v, &bad), 0);
+    assert_int_equal(v.n, 324);
+    assert_true(v.valid);
+
+    /* 340 days but one month short (March: 26 days): invalid, March flagged. */
+    for (int i = 0; i < 365; i++)
+        d[i] = U(30);
+    for (int i = 0; i < 5; i++)
+        d[31 + 28 + i] = MISSING; /* March 1..5 */
+    assert_int_equal(airstat_annual_mean(d, 2025, &v, &bad), 0);
+    assert_false(v.valid);
+    assert_int_equal(bad, 1u << 2);
+}
+
+static void test_percentile(void **state)
+{
+    (void)state;
+    int64_t v[400];
+    struct aqi_conc c;
+
+    /* Reference check values: {1..10} p90 -> 9.1; 1..365 p98 -> 357.72; {10,20,30} p95 -> 29. */
+    for (int i = 0; i < 10; i++)
+        v[i] = U(10 - i);
+    assert_int_equal(airstat_percentile(v, 10, 90, &c), 10);
+    assert_conc(c, 9100, 1);
+    for (int i = 0; i < 365; i++)
+        v[i] = U((i * 7) % 365 + 1); /* a permutation of 1..365 */
+    assert_int_equal(airstat_percentile(v, 365, 98, &c), 365);
+    assert_conc(c, 357720, 1);
+    v[0] = U(30), v[1] = U(10), v[2] = U(20);
+    assert_int_equal(airstat_percentile(v, 3, 95, &c), 3);
+    assert_conc(c, U(29), 1);
+
+    /* Missing values are skipped; k integer -> X(k); p 0 and 100 are the ends. */
+    v[0] = MISSING, v[1] = U(5), v[2] = MISSING, v[3] = U(1), v[4] = U(3);
+    assert_int_equal(airstat_percentile(v, 5, 50, &c), 3);
+    assert_conc(c, U(3), 1);
+    v[0] = U(5), v[1] = U(1), v[2] = U(3);
+    assert_int_equal(airstat_percentile(v, 3, 0, &c), 3);
+    assert_conc(c, U(1), 1);
+    v[0] = U(5), v[1] = U(1), v[2] = U(3);
+    assert_int_equal(airstat_percentile(v, 3, 100, &c), 3);
+    assert_conc(c, U(5), 1);
+    v[0] = U(7);
+    assert_int_equal(airstat_percentile(v, 1, 98, &c), 1);
+    assert_conc(c, U(7), 1);
+    v[0] = MISSING;
+    assert_int_equal(airstat_percentile(v, 1, 98, &c), 0);
+    assert_int_equal(c.den, 0);
+    assert_int_equal(airstat_percentile(v, 1, 101, &c), -1);
+    assert_int_equal(airstat_percentile(v, -1, 50, &c), -1);
+
+    assert_int_equal(airstat_percentile_for(AIRSTAT_SO2), 98);
+    assert_int_equal(airstat_percentile_for(AIRSTAT_PM25), 95);
+    assert_int_equal(airstat_percentile_for(AIRSTAT_CO), 95);
+    assert_int_equal(airstat_percentile_for(AIRSTAT_O3), 90);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    enum airstat_limits t = AIRSTAT_GB3095_2026_TRANSITION, f = AIRSTAT_GB3095_2026_FINAL;
+
+    assert_int_equal(airstat_limits_for_date(2026, 2, 28), AIRSTAT_GB3095_2012);
+    assert_int_equal(airstat_limits_for_date(2026, 3, 1), t);
+    assert_int_equal(airstat_limits_for_date(2030, 12, 31), t);
+    assert_int_equal(airstat_limits_for_date(2031, 1, 1), f);
+
+    /* PM tightened already in the transition phase; SO2/NO2 only in the final. */
+    assert_int_equal(
+        airstat_limit(AIRSTAT_GB3095_2012, AIRSTAT_CLASS_II, AIRSTAT_PM10, AIRSTAT_ANNUAL), U(70));
+    assert_int_equal(airstat_limit(t, AIRSTAT_CLASS_II, AIRSTAT_PM10, AIRSTAT_ANNUAL), U(60));
+    assert_int_equal(airstat_limit(t, AIRSTAT_CLASS_II, AIRSTAT_PM10, AIRSTAT_DAILY), U(120));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_PM10, AIRSTAT_DAILY), U(100));
+    assert_int_equal(airstat_limit(t, AIRSTAT_CLASS_II, AIRSTAT_PM25, AIRSTAT_DAILY), U(60));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_PM25, AIRSTAT_ANNUAL), U(25));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_I, AIRSTAT_PM25, AIRSTAT_DAILY), U(25));
+    assert_int_equal(airstat_limit(t, AIRSTAT_CLASS_II, AIRSTAT_SO2, AIRSTAT_DAILY), U(150));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_SO2, AIRSTAT_DAILY), U(50));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_NO2, AIRSTAT_ANNUAL), U(30));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_O3, AIRSTAT_MDA8), U(160));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_I, AIRSTAT_O3, AIRSTAT_MDA8), U(100));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_CO, AIRSTAT_DAILY), U(4));
+    assert_int_equal(airstat_limit(f, AIRSTAT_CLASS_II, AIRSTAT_CO, AIRSTAT_ANNUAL), -1);
+    assert_int_equal(
+        airstat_limit(AIRSTAT_LIMITS_COUNT, AIRSTAT_CLASS_II, AIRSTAT_CO, AIRSTAT_DAILY), -1);
+}
+
+static void test_composite(void **state)
+{
+    (void)state;
+    /* Published checks (reference §8.5): 河源 2022-02 1.73, 呼伦贝尔 3.06, 奈曼 3.14. */
+    static const struct {
+        int64_t c[AIRSTAT_POLLUTANT_COUNT]; /* SO2, NO2, CO, O3, PM10, PM2.5 (milli) */
+        double published;
+    } cases[] = {
+        {{U(3), U(13), 900, U(87), U(16), U(13)}, 1.73},
+        {{U(9), U(15), 700, U(192), U(39), U(21)}, 3.06},
+        {{U(9), U(14), 1100, U(96), U(77), U(23)}, 3.14},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double idx[AIRSTAT_POLLUTANT_COUNT];
+        double sum = airstat_composite(cases[i].c, AIRSTAT_GB3095_2012, idx);
+        if (fabs(sum - cases[i].published) > 0.02)
+            fail_msg("case %zu: %.3f vs published %.2f", i, sum, cases[i].published);
+    }
+    int64_t hy[AIRSTAT_POLLUTANT_COUNT] = {U(3), U(13), 900, U(87), U(16), U(13)};
+    assert_true(fabs(airstat_composite(hy, AIRSTAT_GB3095_2012, NULL) - 1.74375) < 1e-9);
+}
+
+/* A synthetic year where every figure is known. */
+static void test_annual_eval(void **state)
+{
+    (void)state;
+    static int64_t d[AIRSTAT_POLLUTANT_COUNT][366];
+    struct airstat_year y = {.year = 2025};
+    struct airstat_annual a;
+
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+        for (int i = 0; i < 365; i++)
+            d[p][i] = U(i % 73 + 1); /* 1..73, five times: mean 37, p95 = 70, p98 = 72 */
+        y.daily[p] = d[p];
+    }
+    for (int i = 0; i < 365; i++)
+        d[AIRSTAT_CO][i] = 100 * (i % 40 + 1); /* 0.1 .. 4.0 mg/m³ */
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2012, AIRSTAT_CLASS_II, &a), 0);
+
+    const struct airstat_item *pm25 = &a.item[AIRSTAT_PM25];
+    assert_int_equal(pm25->mean_report, U(37));
+    assert_true(pm25->mean.valid);
+    assert_int_equal(pm25->percentile, 95);
+    assert_int_equal(pm25->pct_report, U(70)); /* k = 1 + 364*0.95 = 346.8 -> X = 70 (rounded) */
+    assert_int_equal(pm25->limit_annual, U(35));
+    assert_int_equal(pm25->compliant, 0);                /* 37 > 35 */
+    assert_int_equal(a.item[AIRSTAT_PM10].compliant, 1); /* 37 <= 70, 70 <= 150 */
+    assert_int_equal(a.item[AIRSTAT_SO2].pct_report, U(72));
+    assert_int_equal(a.item[AIRSTAT_SO2].compliant, 1);
+    assert_int_equal(a.item[AIRSTAT_CO].mean.value.den, 0); /* no annual figure */
+    assert_int_equal(a.item[AIRSTAT_CO].pct_report, 3800);
+    assert_int_equal(a.item[AIRSTAT_CO].compliant, 1);
+    assert_int_equal(a.item[AIRSTAT_O3].percentile, 90);
+    assert_int_equal(a.compliant, 0);
+    assert_true(a.composite_complete);
+
+    /* 2026 final limits, class I: PM10 annual 20 fails; SO2 p98 72 > 50 fails. */
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2026_FINAL, AIRSTAT_CLASS_I, &a), 0);
+    assert_int_equal(a.item[AIRSTAT_PM10].compliant, 0);
+    assert_int_equal(a.item[AIRSTAT_SO2].compliant, 0);
+
+    /* Incomplete year within the limits: cannot say (-1), figures still given. */
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
+        for (int i = 0; i < 365; i++)
+            d[p][i] = i < 300 ? U(5) : MISSING;
+    y.daily[AIRSTAT_CO] = NULL;
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2012, AIRSTAT_CLASS_II, &a), 0);
+    assert_false(a.item[AIRSTAT_SO2].mean.valid);
+    assert_false(a.item[AIRSTAT_SO2].pct.valid);
+    assert_int_equal(a.item[AIRSTAT_SO2].mean_report, U(5));
+    assert_int_equal(a.item[AIRSTAT_SO2].compliant, -1);
+    assert_int_not_equal(a.item[AIRSTAT_SO2].bad_months, 0);
+    assert_false(a.item[AIRSTAT_CO].monitored);
+    assert_int_equal(a.compliant, -1);
+    assert_false(a.composite_complete);
+    /* Incomplete but above the limit: not compliant. */
+    for (int i = 0; i < 300; i++)
+        d[AIRSTAT_PM25][i] = U(80);
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2012, AIRSTAT_CLASS_II, &a), 0);
+    assert_int_equal(a.item[AIRSTAT_PM25].compliant, 0);
+    assert_int_equal(a.compliant, 0);
+
+    assert_int_equal(airstat_annual_eval(NULL, AIRSTAT_GB3095_2012, AIRSTAT_CLASS_II, &a), -1);
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_LIMITS_COUNT, AIRSTAT_CLASS_II, &a), -1);
+}
+
+static void test_good_days(void **state)
+{
+    (void)state;
+    static const int aqi[] = {30, 50, 51, 100, 101, 150, 151, 200, 201, 300, 301, -1};
+    struct airstat_days g;
+
+    airstat_good_days(aqi, (int)(sizeof aqi / sizeof aqi[0]), &g);
+    assert_int_equal(g.valid, 11);
+    assert_int_equal(g.good, 4);
+    assert_int_equal(g.heavy, 3);
+    assert_int_equal(g.level[1], 2);
+    assert_int_equal(g.level[6], 1);
+    assert_true(fabs(g.good_ratio - 400.0 / 11) < 1e-9);
+    airstat_good_days(aqi, 0, &g);
+    assert_int_equal(g.valid, 0);
+    assert_true(g.good_ratio == 0.0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hour_and_day_validity),
+        cmocka_unit_test(test_o3_8h),
+        cmocka_unit_test(test_mda8),
+        cmocka_unit_test(test_month_and_year),
+        cmocka_unit_test(test_percentile),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_composite),
+        cmocka_unit_test(test_annual_eval),
+        cmocka_unit_test(test_good_days),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
