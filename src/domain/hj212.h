@@ -125,6 +125,11 @@ size_t hj212_time_format(const struct hj212_time *t, int with_ms, char out[HJ212
  * of shift-right-and-xor-0xA001. crc("123456789") = 0x2F80, crc("") = 0xFFFF. */
 uint16_t hj212_crc(const void *data, size_t n);
 
+/* Continues a CRC over more bytes: hj212_crc(d, n) equals
+ * hj212_crc_update(HJ212_CRC_INIT, d, n), and a segment may be fed in pieces. */
+#define HJ212_CRC_INIT 0xFFFF
+uint16_t hj212_crc_update(uint16_t reg, const void *data, size_t n);
+
 /* ---- framing: find frames in a byte stream ---- */
 
 enum hj212_eol {

@@ -89,13 +89,18 @@ static const uint16_t hj212_crc_table[256] = {
     HJ212_T64(192),
 };
 
-uint16_t hj212_crc(const void *data, size_t n)
+uint16_t hj212_crc_update(uint16_t reg, const void *data, size_t n)
 {
     const unsigned char *p = data;
-    unsigned reg = 0xFFFF;
+    unsigned r = reg;
     for (size_t i = 0; i < n; i++)
-        reg = hj212_crc_table[(reg >> 8) ^ p[i]];
-    return (uint16_t)reg;
+        r = hj212_crc_table[(r >> 8) ^ p[i]];
+    return (uint16_t)r;
+}
+
+uint16_t hj212_crc(const void *data, size_t n)
+{
+    return hj212_crc_update(HJ212_CRC_INIT, data, n);
 }
 
 /* ---- scanner ---- */
