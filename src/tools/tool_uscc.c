@@ -74,7 +74,7 @@ static long uscc_tool_read_line(char *buf, size_t cap)
 /* Reads codes from stdin; returns the exit status (0, 1, or 2 on a read error). */
 static int uscc_tool_check_stdin(void)
 {
-    char line[USCC_TOOL_LINE_MAX + 1];
+    char line[USCC_TOOL_LINE_MAX + 1] = {0};
     bool all_ok = true;
     long len;
     while ((len = uscc_tool_read_line(line, USCC_TOOL_LINE_MAX)) >= 0) {
