@@ -14,7 +14,8 @@
  * the service and environmental groups a bureau meets daily (526 fuel retail,
  * 724 consulting, 746 environmental monitoring, 772 pollution control, 782
  * sanitation, 803 laundry, 811 vehicle repair, 841 hospitals). Names are those of the 2017 edition
- * (unchanged for these codes by 第1号修改单, 2019); English names are our own translation.
+ * as published in public code tables; 第1号修改单 (2019) was not checked row by row.
+ * English names are our own translation.
  *
  * Acceptance rule (industry_normalize): a code is accepted when it is a 门类
  * letter, a 大类 in the table, or a 中类/小类 that is itself in the table. A
