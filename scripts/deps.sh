@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages ecogov builds and tests with, only when missing.
+# Idempotent and quiet when everything is present. Run as root (or with sudo available).
+set -euo pipefail
+
+pkgs=(build-essential pkg-config clang libclang-rt-14-dev
+      libmicrohttpd-dev libevent-dev libsqlite3-dev libjansson-dev libsodium-dev
+      libgeos-dev libproj-dev libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev libcmocka-dev libcsv-dev
+      sqlite3 wrk curl ca-certificates)
+
+missing=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# make test: unit (cmocka, ASan+UBSan), fuzz smoke runs, integration and browser
+# tests against the real server; ends with one line "N passed, N failed".
+# Usage: scripts/test.sh [unit|fuzz|integration|browser]...  (default: all)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export ECOGOV_BIN="$ROOT/build/asan/ecogov"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+LOG=build/test-logs
+mkdir -p "$LOG"
+passed=0
+failed=0
+failures=()
+
+record() { # name status
+    if [ "$2" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$1"); fi
+}
+
+run_unit() {
+    for t in build/asan/unit/test_*; do
+        [ -x "$t" ] || continue
+        name=$(basename "$t")
+        if "$t" >"$LOG/$name.log" 2>&1; then st=0; else st=1; fi
+        # cmocka prints "[  PASSED  ] N test(s)." and "[  FAILED  ] N test(s)..."
+        p=$(grep -oE '^\[  PASSED  \] [0-9]+' "$LOG/$name.log" | grep -oE '[0-9]+$' | tail -1)
+        f=$(grep -oE '^\[  FAILED  \] [0-9]+' "$LOG/$name.log" | grep -oE '[0-9]+$' | tail -1)
+        passed=$((passed + ${p:-0}))
+        failed=$((failed + ${f:-0}))
+        if [ "$st" -ne 0 ]; then
+            [ -z "$f" ] && failed=$((failed + 1))
+            failures+=("unit:$name")
+            tail -30 "$LOG/$name.log"
+        fi
+        echo "unit  $name: ${p:-0} passed, ${f:-0} failed"
+    done
+}
+
+run_fuzz() {
+    for f in build/fuzz/fuzz_*; do
+        [ -x "$f" ] || continue
+        name=${f##*/fuzz_}
+        corpus=tests/fuzz/corpus/$name
+        work=$(mktemp -d)
+        [ -d "$corpus" ] && cp -r "$corpus/." "$work/"
+        if "$f" -max_total_time="${FUZZ_SMOKE_SECONDS:-15}" -rss_limit_mb=2048 \
+            -artifact_prefix="$LOG/fuzz-$name-" "$work" >"$LOG/fuzz_$name.log" 2>&1; then st=0; else st=1; fi
+        rm -rf "$work"
+        record "fuzz:$name" $st
+        echo "fuzz  $name: $([ $st -eq 0 ] && echo clean || echo CRASH, see $LOG/fuzz_$name.log)"
+    done
+}
+
+run_node() { # kind dir
+    local kind=$1 dir=$2
+    ls "$dir"/*.test.mjs >/dev/null 2>&1 || return 0
+    node --test --test-reporter=tap --test-concurrency=1 "$dir"/*.test.mjs >"$LOG/$kind.tap" 2>&1
+    local st=$?
+    p=$(grep -E '^# pass ' "$LOG/$kind.tap" | awk '{print $3}' | tail -1)
+    f=$(grep -E '^# fail ' "$LOG/$kind.tap" | awk '{print $3}' | tail -1)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0}))
+    if [ "$st" -ne 0 ]; then
+        [ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
+        failures+=("$kind")
+        grep -E '^not ok|^    (not ok|error|expected|actual|message)|^  ---|failureType' "$LOG/$kind.tap" | head -60
+    fi
+    echo "$kind: ${p:-0} passed, ${f:-0} failed"
+}
+
+kinds=("$@")
+[ ${#kinds[@]} -eq 0 ] && kinds=(unit fuzz integration browser)
+for k in "${kinds[@]}"; do
+    case $k in
+        unit) run_unit ;;
+        fuzz) run_fuzz ;;
+        integration) run_node integration tests/integration ;;
+        browser) run_node browser tests/browser ;;
+        *) echo "unknown test kind $k"; exit 2 ;;
+    esac
+done
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]} (logs in $LOG)"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

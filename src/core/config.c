@@ -1,0 +1,245 @@
+#include "core/config.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum config_type { CONFIG_STR, CONFIG_LONG };
+
+struct config_option {
+    const char *name;
+    enum config_type type;
+    size_t offset;
+    long min, max;
+    const char *def;
+    const char *help;
+};
+
+#define OPT_STR(name, def, help) {#name, CONFIG_STR, offsetof(struct config, name), 0, 0, def, help}
+#define OPT_LONG(name, min, max, def, help)                                                        \
+    {#name, CONFIG_LONG, offsetof(struct config, name), min, max, def, help}
+
+/* The option table: every option, its bounds and default, in one place. */
+static const struct config_option config_options[] = {
+    OPT_STR(listen, "127.0.0.1", "address the HTTP server binds to"),
+    OPT_LONG(http_port, 0, 65535, "8080", "HTTP port (0 = pick a free port)"),
+    OPT_STR(db, "var/ecogov.db", "SQLite database file"),
+    OPT_STR(web_root, "web/dist", "directory of the built web UI"),
+    OPT_STR(var_dir, "var", "directory for attachments and runtime files"),
+    OPT_LONG(threads, 1, 64, "2", "HTTP worker threads"),
+    OPT_LONG(max_body, 1024, 256L << 20, "16777216", "largest request body in bytes"),
+    OPT_LONG(max_connections, 1, 100000, "4096", "concurrent HTTP connections"),
+    OPT_LONG(per_ip_connections, 0, 100000, "1024", "HTTP connections per address (0 = no cap)"),
+    OPT_LONG(conn_timeout, 1, 3600, "30", "idle HTTP connection timeout, seconds"),
+    OPT_LONG(session_idle, 1, 7 * 86400, "1800", "session idle expiry, seconds"),
+    OPT_LONG(session_absolute, 1, 30 * 86400, "43200", "session absolute expiry, seconds"),
+    OPT_LONG(login_max_failures, 1, 1000, "5", "failed logins per account or address before lockout"),
+    OPT_LONG(login_lockout, 1, 86400, "900", "login lockout window, seconds"),
+    OPT_LONG(secure_cookies, 0, 1, "0", "mark cookies Secure (1 behind HTTPS)"),
+    OPT_STR(log_level, "info", "debug, info, warn or error"),
+    OPT_STR(bureau_name, "景瓷市生态环境局", "the bureau's name"),
+    OPT_STR(bureau_name_en, "Jingci Municipal Ecology and Environment Bureau", "name in English"),
+    OPT_STR(bureau_address, "景瓷市昌南大道 88 号", "postal address"),
+    OPT_STR(bureau_phone, "0798-12369", "public phone (12369 hotline)"),
+    OPT_STR(bureau_email, "sthjj@jingci.example.gov.cn", "public e-mail"),
+    OPT_STR(bureau_hours, "工作日 8:30-12:00, 14:30-17:30", "office hours"),
+};
+
+#define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])
+
+static const struct config_option *config_find(const char *name, size_t len)
+{
+    for (size_t i = 0; i < CONFIG_COUNT; i++) {
+        const char *n = config_options[i].name;
+        if (strlen(n) != len)
+            continue;
+        size_t j = 0;
+        while (j < len && (n[j] == name[j] || (n[j] == '_' && name[j] == '-')))
+            j++;
+        if (j == len)
+            return &config_options[i];
+    }
+    return NULL;
+}
+
+static int config_set(struct config *cfg, const struct config_option *o, const char *value,
+                      const char *source, char *err, size_t errlen)
+{
+    void *field = (char *)cfg + o->offset;
+    if (o->type == CONFIG_STR) {
+        if (strlen(value) > 4096) {
+            snprintf(err, errlen, "%s: option '%s' is too long", source, o->name);
+            return -1;
+        }
+        free(*(char **)field);
+        *(char **)field = xstrdup(value);
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    long v = strtol(value, &end, 10);
+    if (errno || end == value || *end || v < o->min || v > o->max) {
+        snprintf(err, errlen, "%s: option '%s' must be an integer in [%ld, %ld], got '%s'", source,
+                 o->name, o->min, o->max, value);
+        return -1;
+    }
+    *(long *)field = v;
+    return 0;
+}
+
+static char *config_trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+static int config_load_file(struct config *cfg, const char *path, int required, char *err,
+                            size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        if (!required)
+            return 0;
+        snprintf(err, errlen, "config file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[8192], source[600];
+    int lineno = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        snprintf(source, sizeof source, "%s:%d", path, lineno);
+        if (!strchr(line, '\n') && !feof(f)) {
+            snprintf(err, errlen, "%s: line too long", source);
+            rc = -1;
+            break;
+        }
+        char *s = config_trim(line);
+        if (!*s || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s: expected 'key = value'", source);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char *key = config_trim(s), *value = config_trim(eq + 1);
+        const struct config_option *o = config_find(key, strlen(key));
+        if (!o) {
+            snprintf(err, errlen, "%s: unknown option '%s'", source, key);
+            rc = -1;
+            break;
+        }
+        if ((rc = config_set(cfg, o, value, source, err, errlen)))
+            break;
+    }
+    fclose(f);
+    return rc;
+}
+
+static int config_load_env(struct config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < CONFIG_COUNT; i++) {
+        char name[64];
+        int n = snprintf(name, sizeof name, "ECOGOV_%s", config_options[i].name);
+        for (int j = 7; j < n; j++)
+            name[j] = (char)toupper((unsigned char)name[j]);
+        const char *v = getenv(name);
+        if (v && config_set(cfg, &config_options[i], v, name, err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
+static const char *config_file_arg(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strncmp(argv[i], "--config=", 9))
+            return argv[i] + 9;
+    return NULL;
+}
+
+static int config_load_flags(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strncmp(a, "--config=", 9))
+            continue;
+        const char *eq = strchr(a, '=');
+        if (strncmp(a, "--", 2) || !eq) {
+            snprintf(err, errlen, "argument '%s': expected --option=value", a);
+            return -1;
+        }
+        const struct config_option *o = config_find(a + 2, (size_t)(eq - a - 2));
+        if (!o) {
+            snprintf(err, errlen, "unknown option '%.*s'", (int)(eq - a), a);
+            return -1;
+        }
+        if (config_set(cfg, o, eq + 1, "command line", err, errlen))
+            return -1;
+    }
+    return 0;
+}
+
+int config_load(struct config *cfg, int argc, char **argv, char *err, size_t errlen)
+{
+    memset(cfg, 0, sizeof *cfg);
+    for (size_t i = 0; i < CONFIG_COUNT; i++)
+        config_set(cfg, &config_options[i], config_options[i].def, "default", err, errlen);
+    const char *file = config_file_arg(argc, argv);
+    int required = file != NULL;
+    if (!file)
+        file = getenv("ECOGOV_CONFIG");
+    required |= file != NULL;
+    if (config_load_file(cfg, file ? file : "ecogov.conf", required, err, errlen) ||
+        config_load_env(cfg, err, errlen) || config_load_flags(cfg, argc, argv, err, errlen))
+        return -1;
+    enum log_level level;
+    if (log_parse_level(cfg->log_level, &level)) {
+        snprintf(err, errlen, "option 'log_level' must be debug, info, warn or error");
+        return -1;
+    }
+    log_set_level(level);
+    return 0;
+}
+
+void config_free(struct config *cfg)
+{
+    for (size_t i = 0; i < CONFIG_COUNT; i++)
+        if (config_options[i].type == CONFIG_STR) {
+            char **field = (char **)((char *)cfg + config_options[i].offset);
+            free(*field);
+            *field = NULL;
+        }
+}
+
+void config_log(const struct config *cfg)
+{
+    for (size_t i = 0; i < CONFIG_COUNT; i++) {
+        const void *field = (const char *)cfg + config_options[i].offset;
+        if (config_options[i].type == CONFIG_STR)
+            log_info("config %s = %s", config_options[i].name, *(char *const *)field);
+        else
+            log_info("config %s = %ld", config_options[i].name, *(const long *)field);
+    }
+}
+
+void config_print_help(void)
+{
+    printf("options (file key, ECOGOV_KEY environment, or --key=value):\n");
+    for (size_t i = 0; i < CONFIG_COUNT; i++) {
+        const struct config_option *o = &config_options[i];
+        if (o->type == CONFIG_LONG)
+            printf("  %-20s %s [%ld..%ld, default %s]\n", o->name, o->help, o->min, o->max, o->def);
+        else
+            printf("  %-20s %s [default %s]\n", o->name, o->help, o->def);
+    }
+}

@@ -1,0 +1,47 @@
+/* config — the server's options: one table with types, bounds and defaults.
+ *
+ * Precedence: defaults < config file (`key = value`, '#' comments) <
+ * ECOGOV_<KEY> environment < --key=value flags ('-' and '_' are the same).
+ * The file is --config=FILE, else ECOGOV_CONFIG, else ./ecogov.conf if present.
+ * A bad value names the option and the source and stops the start.
+ * Owns: the strings inside struct config (freed by config_free). */
+#ifndef ECOGOV_CONFIG_H
+#define ECOGOV_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+    char *listen;
+    long http_port;
+    char *db;
+    char *web_root;
+    char *var_dir;
+    long threads;
+    long max_body;
+    long max_connections;
+    long per_ip_connections;
+    long conn_timeout;
+    long session_idle;
+    long session_absolute;
+    long login_max_failures;
+    long login_lockout;
+    long secure_cookies;
+    char *log_level;
+    char *bureau_name;
+    char *bureau_name_en;
+    char *bureau_address;
+    char *bureau_phone;
+    char *bureau_email;
+    char *bureau_hours;
+};
+
+/* Fills cfg from all sources. argv holds only options (argv[0] is skipped).
+ * Returns 0, or -1 with a message naming the option in err. */
+int config_load(struct config *cfg, int argc, char **argv, char *err, size_t errlen);
+void config_free(struct config *cfg);
+/* Logs the effective configuration, one option per line. */
+void config_log(const struct config *cfg);
+/* Prints the option table (name, type, bounds, default, help) for --help. */
+void config_print_help(void);
+
+#endif

@@ -1,0 +1,43 @@
+/* err — the one project-wide error enum.
+ *
+ * Generated from a single table (libuv's UV_ERRNO_MAP, curl's CURLcode) that
+ * also gives the HTTP status and the stable JSON code clients may depend on.
+ * Codes never change meaning once published; add new rows at the end. */
+#ifndef ECOGOV_ERR_H
+#define ECOGOV_ERR_H
+
+/* X(name, http_status, "json_code", "default message (zh)") */
+#define ERR_MAP(X)                                                                     \
+    X(OK, 200, "ok", "成功")                                                           \
+    X(BAD_REQUEST, 400, "bad_request", "请求格式错误")                                 \
+    X(BAD_JSON, 400, "bad_json", "JSON 格式错误")                                      \
+    X(UNAUTHENTICATED, 401, "unauthenticated", "请先登录")                             \
+    X(SESSION_EXPIRED, 401, "session_expired", "会话已过期，请重新登录")               \
+    X(BAD_CREDENTIALS, 401, "bad_credentials", "用户名或密码错误")                     \
+    X(FORBIDDEN, 403, "forbidden", "无权执行此操作")                                   \
+    X(CSRF_FAILED, 403, "csrf_failed", "缺少或错误的 CSRF 令牌")                       \
+    X(NOT_FOUND, 404, "not_found", "未找到")                                           \
+    X(METHOD_NOT_ALLOWED, 405, "method_not_allowed", "不支持的请求方法")               \
+    X(CONFLICT, 409, "conflict", "记录已存在")                                         \
+    X(VERSION_CONFLICT, 409, "version_conflict", "记录已被他人修改，请刷新后重试")     \
+    X(BODY_TOO_LARGE, 413, "body_too_large", "请求体过大")                             \
+    X(UNSUPPORTED_MEDIA, 415, "unsupported_media_type", "不支持的内容类型")            \
+    X(INVALID_FIELD, 422, "invalid_field", "字段值无效")                               \
+    X(INVALID_USCC, 422, "invalid_uscc", "统一社会信用代码无效")                       \
+    X(IMPORT_ERRORS, 422, "import_errors", "导入文件有错误，未导入任何记录")           \
+    X(TOO_MANY_ATTEMPTS, 429, "too_many_attempts", "尝试次数过多，请稍后再试")         \
+    X(INTERNAL, 500, "internal", "服务器内部错误")                                     \
+    X(UNAVAILABLE, 503, "unavailable", "服务暂不可用")
+
+enum err {
+#define ERR_ENUM(name, status, code, msg) ERR_##name,
+    ERR_MAP(ERR_ENUM)
+#undef ERR_ENUM
+        ERR__COUNT
+};
+
+int err_http_status(enum err e);
+const char *err_code(enum err e);
+const char *err_message(enum err e);
+
+#endif

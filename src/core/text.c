@@ -1,0 +1,66 @@
+#include "core/text.h"
+
+#include <string.h>
+
+bool text_utf8_valid(const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        unsigned c = *p;
+        if (c < 0x80) {
+            p++;
+            continue;
+        }
+        size_t n;
+        unsigned cp, min;
+        if ((c & 0xE0) == 0xC0)
+            n = 2, cp = c & 0x1F, min = 0x80;
+        else if ((c & 0xF0) == 0xE0)
+            n = 3, cp = c & 0x0F, min = 0x800;
+        else if ((c & 0xF8) == 0xF0)
+            n = 4, cp = c & 0x07, min = 0x10000;
+        else
+            return false;
+        if ((size_t)(end - p) < n)
+            return false;
+        for (size_t i = 1; i < n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+enum text_check text_check_field(const char *s, size_t max_bytes, bool multiline)
+{
+    size_t len = strlen(s);
+    if (len > max_bytes)
+        return TEXT_TOO_LONG;
+    if (!text_utf8_valid(s, len))
+        return TEXT_BAD_UTF8;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\t' || c == '\r'))) || c == 0x7F)
+            return TEXT_CONTROL_CHAR;
+    }
+    return TEXT_OK;
+}
+
+const char *text_check_message(enum text_check r)
+{
+    switch (r) {
+    case TEXT_OK:
+        return "";
+    case TEXT_TOO_LONG:
+        return "内容过长";
+    case TEXT_BAD_UTF8:
+        return "不是有效的 UTF-8 文本";
+    case TEXT_CONTROL_CHAR:
+        return "包含不允许的控制字符";
+    }
+    return "";
+}

@@ -1,0 +1,83 @@
+#include "core/timeutil.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+int64_t timeutil_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+int64_t timeutil_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t timeutil_days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = (unsigned)(y - era * 400);
+    const unsigned doy = (153 * (unsigned)(m + (m > 2 ? -3 : 9)) + 2) / 5 + (unsigned)d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+void timeutil_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const unsigned doe = (unsigned)(z - era * 146097);
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const unsigned mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+static int64_t timeutil_floor_div(int64_t a, int64_t b)
+{
+    int64_t q = a / b;
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+void timeutil_format_iso(int64_t utc, char *out, size_t size)
+{
+    int64_t local = utc + TIMEUTIL_BEIJING_OFFSET;
+    int64_t days = timeutil_floor_div(local, 86400);
+    int64_t secs = local - days * 86400;
+    int y, m, d;
+    timeutil_civil_from_days(days, &y, &m, &d);
+    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, (int)(secs / 3600),
+             (int)(secs / 60 % 60), (int)(secs % 60));
+}
+
+void timeutil_format_date(int64_t utc, char *out, size_t size)
+{
+    int64_t days = timeutil_floor_div(utc + TIMEUTIL_BEIJING_OFFSET, 86400);
+    int y, m, d;
+    timeutil_civil_from_days(days, &y, &m, &d);
+    snprintf(out, size, "%04d-%02d-%02d", y, m, d);
+}
+
+int timeutil_parse_date(const char *s, int64_t *utc)
+{
+    int y, m, d, n = 0;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10)
+        return -1;
+    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    int64_t days = timeutil_days_from_civil(y, m, d);
+    int cy, cm, cd;
+    timeutil_civil_from_days(days, &cy, &cm, &cd);
+    if (cy != y || cm != m || cd != d)
+        return -1;
+    *utc = days * 86400 - TIMEUTIL_BEIJING_OFFSET;
+    return 0;
+}

@@ -1,0 +1,317 @@
+#include "net/http.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    const struct config *cfg;
+    struct app *app;
+    http_dispatch_fn *dispatch;
+};
+
+/* Sent with every response: no framing, no sniffing, only our own scripts. */
+static const char *const http_security_headers[][2] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+     "script-src 'self'; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "DENY"},
+    {"Referrer-Policy", "same-origin"},
+};
+
+static const struct {
+    const char *name;
+    enum http_method method;
+} http_methods[] = {
+    {"GET", HTTP_GET},     {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
+    {"PUT", HTTP_PUT},     {"PATCH", HTTP_PATCH},   {"DELETE", HTTP_DELETE},
+};
+
+static enum http_method http_method_of(const char *m)
+{
+    for (size_t i = 0; i < sizeof http_methods / sizeof http_methods[0]; i++)
+        if (!strcmp(m, http_methods[i].name))
+            return http_methods[i].method;
+    return HTTP_OTHER;
+}
+
+const char *http_query(struct http_req *r, const char *key)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *http_header(struct http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *http_cookie(struct http_req *r, const char *name)
+{
+    return MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, name);
+}
+
+void http_add_header(struct http_req *r, const char *name, const char *value)
+{
+    if (r->nheaders == HTTP_MAX_HEADERS) {
+        log_error("http: too many response headers for %s", r->path);
+        return;
+    }
+    r->owned_headers[r->nheaders] = xstrdup(value);
+    r->headers[r->nheaders][0] = name;
+    r->headers[r->nheaders][1] = r->owned_headers[r->nheaders];
+    r->nheaders++;
+}
+
+static void http_set_body(struct http_req *r, int status, char *body, size_t len,
+                          const char *type)
+{
+    free(r->resp_body);
+    r->status = status;
+    r->resp_body = body;
+    r->resp_len = len;
+    r->content_type = type;
+}
+
+void http_json(struct http_req *r, int status, json_t *json)
+{
+    if (!json) { /* a json_pack format error or a failed lookup upstream */
+        log_error("http: no JSON to send for %s %s", r->method_name, r->path);
+        status = 500;
+        json = json_pack("{s{ss ss}}", "error", "code", err_code(ERR_INTERNAL), "message",
+                         err_message(ERR_INTERNAL));
+    }
+    size_t len = json_dumpb(json, NULL, 0, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    char *body = xmalloc(len + 1);
+    json_dumpb(json, body, len, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    body[len] = '\0';
+    json_decref(json);
+    http_set_body(r, status, body, len, "application/json; charset=utf-8");
+}
+
+void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra)
+{
+    json_t *err = json_pack("{ss ss}", "code", err_code(e), "message",
+                            message ? message : err_message(e));
+    if (extra)
+        json_object_update(err, extra);
+    json_decref(extra);
+    http_json(r, err_http_status(e), json_pack("{so}", "error", err));
+}
+
+void http_error(struct http_req *r, enum err e, const char *message, const char *field)
+{
+    http_error_json(r, e, message, field ? json_pack("{ss}", "field", field) : NULL);
+}
+
+void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type)
+{
+    if (r->resp_ready)
+        MHD_destroy_response(r->resp_ready);
+    r->resp_ready = MHD_create_response_from_fd64(size, fd);
+    if (!r->resp_ready) {
+        close(fd);
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    r->status = status;
+    r->content_type = content_type;
+}
+
+json_t *http_body_json(struct http_req *r)
+{
+    const char *type = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if (type && strncmp(type, "application/json", 16)) {
+        http_error(r, ERR_UNSUPPORTED_MEDIA, "请求体须为 application/json", NULL);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *v = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES,
+                           &jerr);
+    if (!v) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "JSON 格式错误（第 %d 行第 %d 列）：%s", jerr.line, jerr.column,
+                 jerr.text);
+        http_error(r, ERR_BAD_JSON, msg, NULL);
+        return NULL;
+    }
+    if (!json_is_object(v)) {
+        json_decref(v);
+        http_error(r, ERR_BAD_JSON, "请求体须为 JSON 对象", NULL);
+        return NULL;
+    }
+    return v;
+}
+
+static void http_client_address(struct MHD_Connection *conn, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, size, "?");
+    if (!ci || !ci->client_addr)
+        return;
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+                  (socklen_t)size);
+    else if (sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+                  (socklen_t)size);
+}
+
+static enum MHD_Result http_send(struct http_req *r)
+{
+    struct MHD_Response *resp = r->resp_ready;
+    r->resp_ready = NULL;
+    if (!resp) {
+        if (!r->status)
+            http_error(r, ERR_INTERNAL, NULL, NULL);
+        resp = MHD_create_response_from_buffer(r->resp_len, r->resp_body, MHD_RESPMEM_MUST_FREE);
+        r->resp_body = NULL;
+    }
+    if (!resp)
+        return MHD_NO;
+    for (size_t i = 0; i < sizeof http_security_headers / sizeof http_security_headers[0]; i++)
+        MHD_add_response_header(resp, http_security_headers[i][0], http_security_headers[i][1]);
+    if (r->content_type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type);
+    if (!strncmp(r->path, "/api/", 5))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    for (int i = 0; i < r->nheaders; i++)
+        MHD_add_response_header(resp, r->headers[i][0], r->headers[i][1]);
+    enum MHD_Result ok = MHD_queue_response(r->conn, (unsigned)r->status, resp);
+    MHD_destroy_response(resp);
+    return ok;
+}
+
+static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
+                                   const char *method, const char *version,
+                                   const char *upload_data, size_t *upload_data_size,
+                                   void **con_cls)
+{
+    struct http_server *s = cls;
+    struct http_req *r = *con_cls;
+    if (!r) {
+        r = xcalloc(1, sizeof *r);
+        r->conn = conn;
+        r->app = s->app;
+        r->method_name = method;
+        r->method = http_method_of(method);
+        r->path = url;
+        r->start_ms = timeutil_now_ms();
+        buf_init(&r->body, (size_t)s->cfg->max_body);
+        http_client_address(conn, r->remote_addr, sizeof r->remote_addr);
+        *con_cls = r;
+        /* Refuse a declared oversized body before reading a byte of it. */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->max_body) {
+            r->body_too_large = true;
+            http_error(r, ERR_BODY_TOO_LARGE, NULL, NULL);
+            return http_send(r);
+        }
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        if (!r->body_too_large && buf_append(&r->body, upload_data, *upload_data_size))
+            r->body_too_large = true;
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (r->body_too_large && r->status)
+        return MHD_YES; /* already answered */
+    if (r->body_too_large)
+        http_error(r, ERR_BODY_TOO_LARGE, NULL, NULL);
+    else
+        s->dispatch(r);
+    return http_send(r);
+}
+
+static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                           enum MHD_RequestTerminationCode toe)
+{
+    struct http_req *r = *con_cls;
+    if (!r)
+        return;
+    log_info("access %s %s %s %d %zu %lldms %s%s", r->remote_addr, r->method_name, r->path,
+             r->status, r->resp_len, (long long)(timeutil_now_ms() - r->start_ms),
+             r->has_session ? r->session.user.username : "-",
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    if (r->resp_ready)
+        MHD_destroy_response(r->resp_ready);
+    free(r->resp_body);
+    for (int i = 0; i < r->nheaders; i++)
+        free(r->owned_headers[i]);
+    buf_free(&r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+static int http_bind_address(const struct config *cfg, struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof *ss);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)ss;
+    if (inet_pton(AF_INET, cfg->listen, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)cfg->http_port);
+        return AF_INET;
+    }
+    if (inet_pton(AF_INET6, cfg->listen, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)cfg->http_port);
+        return AF_INET6;
+    }
+    return -1;
+}
+
+struct http_server *http_start(const struct config *cfg, struct app *app,
+                               http_dispatch_fn *dispatch, int *port)
+{
+    struct sockaddr_storage ss;
+    int family = http_bind_address(cfg, &ss);
+    if (family < 0) {
+        log_error("http: option 'listen' is not an IPv4 or IPv6 address: %s", cfg->listen);
+        return NULL;
+    }
+    struct http_server *s = xcalloc(1, sizeof *s);
+    s->cfg = cfg;
+    s->app = app;
+    s->dispatch = dispatch;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, http_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, http_completed, s,
+        MHD_OPTION_END);
+    if (!s->daemon) {
+        log_error("http: cannot listen on %s:%ld", cfg->listen, cfg->http_port);
+        free(s);
+        return NULL;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    *port = di ? di->port : (int)cfg->http_port;
+    return s;
+}
+
+void http_stop(struct http_server *s)
+{
+    if (!s)
+        return;
+    MHD_quiesce_daemon(s->daemon);
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

@@ -1,0 +1,89 @@
+/* http — the HTTP server: libmicrohttpd glue, one request context per
+ * request, body accumulation with a cap, responses with security headers,
+ * the access log and graceful shutdown.
+ *
+ * Owns: the MHD daemon and every struct http_req. Dispatches each complete
+ * request to the router (net/router.h) or to static files (net/static_files.h).
+ * Must not: know any route or business rule. */
+#ifndef ECOGOV_HTTP_H
+#define ECOGOV_HTTP_H
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "store/users.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct MHD_Connection;
+struct MHD_Response;
+struct app;
+
+#define HTTP_MAX_PARAMS 4
+#define HTTP_MAX_HEADERS 8
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE, HTTP_OTHER };
+
+struct http_req {
+    struct MHD_Connection *conn;
+    struct app *app;
+    struct db *db; /* this worker thread's connection */
+    enum http_method method;
+    const char *method_name;
+    const char *path;
+    char remote_addr[64];
+    struct buf body;
+    bool body_too_large;
+    /* route captures, NUL-terminated copies */
+    const char *params[HTTP_MAX_PARAMS];
+    char param_store[256];
+    /* the caller, once authenticated */
+    bool has_session;
+    struct session session;
+    /* the response being built */
+    int status;
+    char *resp_body;
+    size_t resp_len;
+    const char *content_type;
+    const char *headers[HTTP_MAX_HEADERS][2];
+    char *owned_headers[HTTP_MAX_HEADERS];
+    int nheaders;
+    struct MHD_Response *resp_ready; /* a prepared response (files) */
+    int64_t start_ms;
+};
+
+/* Query-string value or NULL. */
+const char *http_query(struct http_req *r, const char *key);
+/* Request header value or NULL. */
+const char *http_header(struct http_req *r, const char *name);
+/* Cookie value or NULL. */
+const char *http_cookie(struct http_req *r, const char *name);
+
+/* Response builders. json is stolen. */
+void http_json(struct http_req *r, int status, json_t *json);
+/* {"error":{"code","message","field"}}; message NULL = the table's default. */
+void http_error(struct http_req *r, enum err e, const char *message, const char *field);
+void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra);
+/* Adds a response header (value copied). */
+void http_add_header(struct http_req *r, const char *name, const char *value);
+/* Serves an open file descriptor (taken over) of size bytes. */
+void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type);
+
+/* Parses the body as a JSON object (rejecting duplicate keys, invalid UTF-8
+ * and NUL); on failure answers 400/415 itself and returns NULL. */
+json_t *http_body_json(struct http_req *r);
+
+struct http_server;
+
+/* Called for every complete request; must leave a response in r. */
+typedef void http_dispatch_fn(struct http_req *r);
+
+/* Starts listening per cfg; *port gets the bound port. NULL on failure. */
+struct http_server *http_start(const struct config *cfg, struct app *app,
+                               http_dispatch_fn *dispatch, int *port);
+/* Stops accepting, finishes in-flight requests, frees everything. */
+void http_stop(struct http_server *s);
+
+#endif

@@ -1,0 +1,30 @@
+/* router — matches a method and path against a route table.
+ *
+ * Patterns are literal segments and `{name}` captures, e.g.
+ * "/api/v1/enterprises/{id}". Owns nothing; the table belongs to the caller
+ * (src/api/routes.c). */
+#ifndef ECOGOV_ROUTER_H
+#define ECOGOV_ROUTER_H
+
+#include "net/http.h"
+
+enum route_flags {
+    ROUTE_NO_CSRF = 1, /* a write that needs no CSRF token (login: there is no session yet) */
+};
+
+struct route {
+    enum http_method method;
+    const char *pattern;
+    void (*handler)(struct http_req *r);
+    unsigned roles; /* ROLE_BIT()s allowed */
+    unsigned flags;
+};
+
+enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
+
+/* Finds the route for r->method and r->path; on ROUTER_FOUND fills
+ * r->params with the captures and sets *out. HEAD matches GET routes. */
+enum router_result router_match(const struct route *table, size_t n, struct http_req *r,
+                                const struct route **out);
+
+#endif

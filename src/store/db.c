@@ -1,0 +1,260 @@
+#include "store/db.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "store/schema.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db_cached {
+    const char *sql;
+    sqlite3_stmt *stmt;
+};
+
+struct db {
+    sqlite3 *conn;
+    struct db_cached *cache; /* open addressing, keyed by the sql pointer */
+    size_t cache_cap, cache_len;
+    struct db *next_thread_db; /* list of per-thread connections */
+};
+
+struct db *db_open(const char *path, char *err, size_t errlen)
+{
+    sqlite3 *conn = NULL;
+    int rc = sqlite3_open_v2(path, &conn,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path,
+                 conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
+        sqlite3_close(conn);
+        return NULL;
+    }
+    sqlite3_busy_timeout(conn, 5000);
+    sqlite3_extended_result_codes(conn, 1);
+    const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+                          "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
+    char *msg = NULL;
+    if (sqlite3_exec(conn, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "database %s: %s", path, msg ? msg : "pragma failed");
+        sqlite3_free(msg);
+        sqlite3_close(conn);
+        return NULL;
+    }
+    struct db *db = xcalloc(1, sizeof *db);
+    db->conn = conn;
+    db->cache_cap = 256;
+    db->cache = xcalloc(db->cache_cap, sizeof *db->cache);
+    return db;
+}
+
+void db_close(struct db *db)
+{
+    if (!db)
+        return;
+    for (size_t i = 0; i < db->cache_cap; i++)
+        sqlite3_finalize(db->cache[i].stmt);
+    free(db->cache);
+    sqlite3_close(db->conn);
+    free(db);
+}
+
+sqlite3 *db_handle(struct db *db)
+{
+    return db->conn;
+}
+
+static size_t db_slot(const struct db *db, const char *sql)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    size_t i = (size_t)(h >> 7) & (db->cache_cap - 1);
+    while (db->cache[i].sql && db->cache[i].sql != sql)
+        i = (i + 1) & (db->cache_cap - 1);
+    return i;
+}
+
+static void db_cache_grow(struct db *db)
+{
+    struct db_cached *old = db->cache;
+    size_t old_cap = db->cache_cap;
+    db->cache_cap *= 2;
+    db->cache = xcalloc(db->cache_cap, sizeof *db->cache);
+    for (size_t i = 0; i < old_cap; i++)
+        if (old[i].sql)
+            db->cache[db_slot(db, old[i].sql)] = old[i];
+    free(old);
+}
+
+sqlite3_stmt *db_stmt(struct db *db, const char *sql)
+{
+    size_t i = db_slot(db, sql);
+    if (db->cache[i].sql) {
+        sqlite3_stmt *st = db->cache[i].stmt;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+        return st;
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+        log_error("db: prepare failed: %s: %s", sqlite3_errmsg(db->conn), sql);
+        return NULL;
+    }
+    if ((db->cache_len + 1) * 2 > db->cache_cap) {
+        db_cache_grow(db);
+        i = db_slot(db, sql);
+    }
+    db->cache[i].sql = sql;
+    db->cache[i].stmt = st;
+    db->cache_len++;
+    return st;
+}
+
+int db_exec(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->conn, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        log_error("db: %s: %s", msg ? msg : sqlite3_errstr(rc), sql);
+        sqlite3_free(msg);
+    }
+    return rc;
+}
+
+int db_begin(struct db *db)
+{
+    return db_exec(db, "BEGIN IMMEDIATE") == SQLITE_OK ? 0 : -1;
+}
+
+int db_commit(struct db *db)
+{
+    if (db_exec(db, "COMMIT") == SQLITE_OK)
+        return 0;
+    db_rollback(db);
+    return -1;
+}
+
+void db_rollback(struct db *db)
+{
+    if (!sqlite3_get_autocommit(db->conn))
+        sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_schema_version(struct db *db)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->conn, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
+int db_latest_version(void)
+{
+    return (int)schema_migration_count();
+}
+
+int db_migrate(struct db *db, char *err, size_t errlen)
+{
+    int have = db_schema_version(db);
+    int want = db_latest_version();
+    if (have < 0) {
+        snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
+        return -1;
+    }
+    if (have > want) {
+        snprintf(err, errlen, "database schema %d is newer than this ecogov (%d)", have, want);
+        return -1;
+    }
+    for (int v = have; v < want; v++) {
+        if (db_begin(db)) {
+            snprintf(err, errlen, "cannot start migration %d", v + 1);
+            return -1;
+        }
+        char *msg = NULL;
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
+        if (sqlite3_exec(db->conn, schema_migration(v), NULL, NULL, &msg) != SQLITE_OK ||
+            schema_after_migration(db, v) || sqlite3_exec(db->conn, pragma, NULL, NULL, &msg)) {
+            snprintf(err, errlen, "migration %d failed: %s", v + 1,
+                     msg ? msg : sqlite3_errmsg(db->conn));
+            sqlite3_free(msg);
+            db_rollback(db);
+            return -1;
+        }
+        if (db_commit(db)) {
+            snprintf(err, errlen, "migration %d: commit failed", v + 1);
+            return -1;
+        }
+        log_info("db: migrated to schema %d", v + 1);
+    }
+    return 0;
+}
+
+int db_backup(struct db *db, const char *dest, char *err, size_t errlen)
+{
+    sqlite3 *out = NULL;
+    if (sqlite3_open(dest, &out) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", dest, sqlite3_errmsg(out));
+        sqlite3_close(out);
+        return -1;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(out, "main", db->conn, "main");
+    if (!b) {
+        snprintf(err, errlen, "backup to %s: %s", dest, sqlite3_errmsg(out));
+        sqlite3_close(out);
+        return -1;
+    }
+    int rc;
+    /* Copy in steps so writers on other connections are not held up. */
+    while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED)
+        sqlite3_sleep(5);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        snprintf(err, errlen, "backup to %s failed: %s", dest, sqlite3_errstr(rc));
+        sqlite3_close(out);
+        return -1;
+    }
+    sqlite3_close(out);
+    return 0;
+}
+
+static _Thread_local struct db *db_this_thread;
+static pthread_mutex_t db_threads_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db *db_threads;
+
+struct db *db_thread(const char *path)
+{
+    if (db_this_thread)
+        return db_this_thread;
+    char err[512];
+    struct db *db = db_open(path, err, sizeof err);
+    if (!db) {
+        log_error("%s", err);
+        return NULL;
+    }
+    pthread_mutex_lock(&db_threads_lock);
+    db->next_thread_db = db_threads;
+    db_threads = db;
+    pthread_mutex_unlock(&db_threads_lock);
+    db_this_thread = db;
+    return db;
+}
+
+void db_thread_close_all(void)
+{
+    pthread_mutex_lock(&db_threads_lock);
+    while (db_threads) {
+        struct db *next = db_threads->next_thread_db;
+        db_close(db_threads);
+        db_threads = next;
+    }
+    pthread_mutex_unlock(&db_threads_lock);
+    db_this_thread = NULL;
+}

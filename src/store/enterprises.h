@@ -1,0 +1,41 @@
+/* enterprises — the enterprise registry tables (enterprises, enterprise_tags,
+ * the FTS5 trigram index on names).
+ *
+ * Records cross this interface as jansson objects that registry.c has already
+ * validated and normalised (see docs/api.md for the fields). Must not:
+ * validate business rules; it trusts its caller and only maps to SQL. */
+#ifndef ECOGOV_ENTERPRISES_H
+#define ECOGOV_ENTERPRISES_H
+
+#include "core/err.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+
+/* Inserts a validated record; ERR_CONFLICT when the credit code exists. */
+enum err enterprises_insert(struct db *db, json_t *rec, int64_t *id);
+/* Replaces the editable fields when the stored version equals version;
+ * ERR_VERSION_CONFLICT otherwise, ERR_NOT_FOUND when absent. */
+enum err enterprises_update(struct db *db, int64_t id, int64_t version, json_t *rec);
+/* New reference, or NULL when absent (or on error, logged). */
+json_t *enterprises_get(struct db *db, int64_t id);
+int64_t enterprises_find_uscc(struct db *db, const char *uscc); /* 0 = absent */
+
+struct enterprise_filter {
+    const char *q; /* name text (trigram FTS when 3+ characters) or a credit code */
+    const char *district, *town, *industry, *tag;
+    int64_t only_id; /* > 0: restrict to this enterprise (enterprise users) */
+    int64_t after;   /* keyset cursor: id > after */
+    int limit;       /* page size; 0 = unbounded (exports) */
+};
+
+/* Calls each(rec, ctx) for every match in id order; rec is borrowed. Stops
+ * early when each returns non-zero. *last gets the last id visited and *more
+ * whether rows remain after a full page. Returns 0 or -1. */
+int enterprises_each(struct db *db, const struct enterprise_filter *f,
+                     int (*each)(json_t *rec, void *ctx), void *ctx, int64_t *last, int *more);
+int64_t enterprises_count(struct db *db, const struct enterprise_filter *f);
+
+#endif

@@ -1,0 +1,106 @@
+/* tool_db — database maintenance: migrate, backup, audit verify, routes. */
+#include "api/app.h"
+#include "store/audit.h"
+#include "store/db.h"
+#include "tools/tool_common.h"
+#include "tools/tools.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int tool_migrate_main(int argc, char **argv)
+{
+    struct tool_args a;
+    tool_args_split(argc, argv, NULL, &a);
+    struct config cfg;
+    struct db *db = a.argc == 1 ? tool_open_db(&a, &cfg, 1) : NULL;
+    if (a.argc != 1)
+        fprintf(stderr, "usage: ecogov migrate [--db=FILE]\n");
+    int rc = db ? 0 : 1;
+    if (db)
+        printf("%s: schema %d\n", cfg.db, db_schema_version(db));
+    db_close(db);
+    if (a.argc == 1)
+        config_free(&cfg);
+    tool_args_free(&a);
+    return rc;
+}
+
+int tool_backup_main(int argc, char **argv)
+{
+    struct tool_args a;
+    tool_args_split(argc, argv, NULL, &a);
+    if (a.argc != 2 || a.argv[1][0] == '-') {
+        fprintf(stderr, "usage: ecogov backup [--db=FILE] DEST\n");
+        tool_args_free(&a);
+        return 2;
+    }
+    struct config cfg;
+    struct db *db = tool_open_db(&a, &cfg, 0);
+    int rc = 1;
+    char err[512];
+    if (db && db_backup(db, a.argv[1], err, sizeof err) == 0) {
+        printf("backup of %s written to %s\n", cfg.db, a.argv[1]);
+        rc = 0;
+    } else if (db) {
+        fprintf(stderr, "ecogov: %s\n", err);
+    }
+    db_close(db);
+    config_free(&cfg);
+    tool_args_free(&a);
+    return rc;
+}
+
+int tool_audit_main(int argc, char **argv)
+{
+    struct tool_args a;
+    tool_args_split(argc, argv, NULL, &a);
+    if (a.argc != 2 || strcmp(a.argv[1], "verify")) {
+        fprintf(stderr, "usage: ecogov audit verify [--db=FILE]\n");
+        tool_args_free(&a);
+        return 2;
+    }
+    struct config cfg;
+    struct db *db = tool_open_db(&a, &cfg, 0);
+    struct audit_verify_result v;
+    int rc = 1;
+    if (db && audit_verify(db, &v) == 0) {
+        if (v.first_bad_id)
+            printf("audit log TAMPERED: first bad entry id %lld (%lld entries checked)\n",
+                   (long long)v.first_bad_id, (long long)v.checked);
+        else
+            printf("audit log intact: %lld entries\n", (long long)v.checked);
+        rc = v.first_bad_id ? 1 : 0;
+    } else if (db) {
+        fprintf(stderr, "ecogov: cannot read the audit log\n");
+    }
+    db_close(db);
+    config_free(&cfg);
+    tool_args_free(&a);
+    return rc;
+}
+
+static const char *routes_method(enum http_method m)
+{
+    static const char *const names[] = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "?"};
+    return names[m];
+}
+
+int tool_routes_main(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    size_t n;
+    const struct route *t = app_routes(&n);
+    for (size_t i = 0; i < n; i++) {
+        printf("%s\t%s\t", routes_method(t[i].method), t[i].pattern);
+        const char *sep = "";
+        for (int role = 0; role < ROLE__COUNT; role++)
+            if (t[i].roles & ROLE_BIT(role)) {
+                printf("%s%s", sep, role_name((enum role)role));
+                sep = ",";
+            }
+        printf("\t%s\n", t[i].flags & ROUTE_NO_CSRF ? "no-csrf" : "csrf");
+    }
+    return 0;
+}

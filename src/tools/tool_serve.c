@@ -1,0 +1,99 @@
+/* tool_serve — `ecogov serve`: migrate, start the HTTP server, wait for
+ * SIGINT/SIGTERM, shut down gracefully. */
+#include "api/app.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "net/http.h"
+#include "store/db.h"
+#include "store/users.h"
+#include "tools/tool_common.h"
+#include "tools/tools.h"
+
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#define SERVE_HOUSEKEEPING_SECONDS 600
+
+static void serve_housekeeping(struct db *db, const struct config *cfg)
+{
+    int64_t now = timeutil_now();
+    if (sessions_purge(db, now - cfg->session_idle, now - cfg->session_absolute))
+        log_warn("serve: could not purge expired sessions");
+}
+
+/* Blocks until SIGINT or SIGTERM, running housekeeping meanwhile. */
+static void serve_wait(struct db *db, const struct config *cfg)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    for (;;) {
+        struct timespec ts = {SERVE_HOUSEKEEPING_SECONDS, 0};
+        int sig = sigtimedwait(&set, NULL, &ts);
+        if (sig == SIGINT || sig == SIGTERM) {
+            log_info("serve: signal %d, shutting down", sig);
+            return;
+        }
+        serve_housekeeping(db, cfg);
+    }
+}
+
+int tool_serve_main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            printf("usage: ecogov serve [--option=value ...]\n\n");
+            config_print_help();
+            return 0;
+        }
+    if (sodium_init() < 0) {
+        fprintf(stderr, "ecogov: libsodium failed to initialise\n");
+        return 1;
+    }
+    /* Signals are taken synchronously by serve_wait; worker threads inherit
+     * the mask so none of them is interrupted. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct tool_args a;
+    tool_args_split(argc, argv, NULL, &a);
+    struct config cfg;
+    struct db *db = a.argc == 1 ? tool_open_db(&a, &cfg, 1) : NULL;
+    if (a.argc != 1) {
+        fprintf(stderr, "ecogov serve: unexpected argument '%s'\n", a.argv[1]);
+        tool_args_free(&a);
+        return 2;
+    }
+    tool_args_free(&a);
+    if (!db)
+        return 1;
+    config_log(&cfg);
+    struct app *app = app_new(&cfg, db);
+    int port = 0;
+    struct http_server *http = app ? http_start(&cfg, app, app_dispatch, &port) : NULL;
+    if (!http) {
+        app_free(app);
+        db_close(db);
+        config_free(&cfg);
+        return 1;
+    }
+    serve_housekeeping(db, &cfg);
+    printf("ecogov: listening on http://%s:%d\n", cfg.listen, port);
+    fflush(stdout);
+    log_info("serve: listening on http://%s:%d", cfg.listen, port);
+    serve_wait(db, &cfg);
+    http_stop(http);
+    db_thread_close_all();
+    app_free(app);
+    db_close(db);
+    config_free(&cfg);
+    log_info("serve: stopped");
+    return 0;
+}
