@@ -7,6 +7,36 @@
 
 #include <string.h>
 
+/* Byte classes for the CP and header scanners. */
+#define HJ212_C_SEP 1 /* ';' ',' */
+#define HJ212_C_EQ 2  /* '=' */
+#define HJ212_C_SP 4  /* ' ' '\t' */
+
+static const unsigned char hj212_cls[256] = {
+    [';'] = HJ212_C_SEP, [','] = HJ212_C_SEP, ['='] = HJ212_C_EQ,
+    [' '] = HJ212_C_SP,  ['\t'] = HJ212_C_SP,
+};
+
+/* s equals the literal lit of length n, ASCII case ignored (lit is letters and digits). */
+static int hj212_is(struct hj212_str s, const char *lit, size_t n)
+{
+    if (s.len != n)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (unsigned char)(c + 32);
+        unsigned char l = (unsigned char)lit[i];
+        if (l >= 'A' && l <= 'Z')
+            l = (unsigned char)(l + 32);
+        if (c != l)
+            return 0;
+    }
+    return 1;
+}
+
+#define HJ212_IS(s, lit) hj212_is((s), (lit), sizeof(lit) - 1)
+
 static struct hj212_str hj212_slice(const char *p, size_t n)
 {
     struct hj212_str s = {p, n};
@@ -15,7 +45,7 @@ static struct hj212_str hj212_slice(const char *p, size_t n)
 
 static int hj212_space(char c)
 {
-    return c == ' ' || c == '\t';
+    return hj212_cls[(unsigned char)c] & HJ212_C_SP;
 }
 
 static struct hj212_str hj212_trim(const char *p, size_t n)
@@ -205,7 +235,7 @@ static int hj212_known_index(struct hj212_str key)
     if (key.len < 2 || key.len > 4)
         return -1;
     for (int k = 0; k < HJ212_K_COUNT; k++)
-        if (hj212_str_eq_nocase(key, hj212_known_keys[k]))
+        if (hj212_is(key, hj212_known_keys[k], strlen(hj212_known_keys[k])))
             return k;
     return -1;
 }
@@ -240,7 +270,7 @@ static enum hj212_err hj212_parse_head(const char *data, size_t len, struct hj21
         struct hj212_str key = hj212_trim(data + pos, eq_at - pos);
         if (key.len == 0)
             return hj212_fail(m, HJ212_BAD_SYNTAX, pos);
-        if (hj212_str_eq_nocase(key, "CP")) {
+        if (HJ212_IS(key, "CP")) {
             *cp_at = eq_at + 1;
             return HJ212_OK;
         }
@@ -298,7 +328,7 @@ static enum hj212_err hj212_check_head(const char *data, struct hj212_msg *m)
 
 static int hj212_is_sep(char c)
 {
-    return c == ';' || c == ',';
+    return hj212_cls[(unsigned char)c] & HJ212_C_SEP;
 }
 
 /* Finds the "//" closing a log value that starts at v (after its opening "//"): the first
@@ -318,9 +348,8 @@ static const char *hj212_log_end(const char *v, const char *e)
 static void hj212_split_key(struct hj212_item *it)
 {
     const char *k = it->key.ptr;
-    size_t i = it->key.len;
-    while (i > 0 && k[i - 1] != '-')
-        i--;
+    const char *dash = it->key.len ? memrchr(k, '-', it->key.len) : NULL;
+    size_t i = dash ? (size_t)(dash - k) + 1 : 0;
     /* a factor needs a code before the '-' and a field after it */
     if (i > 1 && i < it->key.len) {
         it->code = hj212_slice(k, i - 1);
@@ -352,9 +381,9 @@ static enum hj212_item_kind hj212_kind(const struct hj212_item *it)
 {
     if (!it->code.len)
         return HJ212_KIND_PLAIN;
-    if (hj212_str_eq_nocase(it->field, "Flag"))
+    if (HJ212_IS(it->field, "Flag"))
         return HJ212_KIND_FLAG;
-    if (hj212_str_eq_nocase(it->field, "EFlag"))
+    if (HJ212_IS(it->field, "EFlag"))
         return HJ212_KIND_EFLAG;
     return HJ212_KIND_VALUE;
 }
@@ -416,21 +445,21 @@ static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
 
     const char *p = s;
     while (p < e) {
-        if (hj212_is_sep(*p) || hj212_space(*p)) {
+        if (hj212_cls[(unsigned char)*p] & (HJ212_C_SEP | HJ212_C_SP)) {
             p++;
             continue;
         }
         const char *k = p;
-        while (p < e && *p != '=' && !hj212_is_sep(*p))
+        while (p < e && !(hj212_cls[(unsigned char)*p] & (HJ212_C_SEP | HJ212_C_EQ)))
             p++;
         if (p == e || *p != '=')
             return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(k - data));
         if (m->n_items == HJ212_ITEMS_MAX)
             return hj212_fail(m, HJ212_TOO_MANY_ITEMS, (size_t)(k - data));
         struct hj212_item *it = &m->items[m->n_items];
-        memset(it, 0, sizeof *it);
         it->flag_idx = -1;
         it->eflag_idx = -1;
+        it->is_log = 0;
         it->key = hj212_trim(k, (size_t)(p - k));
         const char *v = ++p;
         if (e - v >= 4 && v[0] == '/' && v[1] == '/') {
@@ -441,12 +470,12 @@ static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
             it->is_log = 1;
             p = close + 2;
         } else {
-            while (p < e && !hj212_is_sep(*p))
+            while (p < e && !(hj212_cls[(unsigned char)*p] & HJ212_C_SEP))
                 p++;
             it->value = hj212_trim(v, (size_t)(p - v));
         }
         hj212_split_key(it);
-        if (!m->datatime.ptr && hj212_str_eq_nocase(it->key, "DataTime"))
+        if (!m->datatime.ptr && HJ212_IS(it->key, "DataTime"))
             m->datatime = it->value;
         m->n_items++;
     }
@@ -481,8 +510,9 @@ enum hj212_err hj212_parse(const char *data, size_t len, struct hj212_msg *m)
 
 struct hj212_str hj212_msg_cp_get(const struct hj212_msg *m, const char *key)
 {
+    size_t n = strlen(key);
     for (size_t i = 0; i < m->n_items; i++)
-        if (hj212_str_eq_nocase(m->items[i].key, key))
+        if (hj212_is(m->items[i].key, key, n))
             return m->items[i].value;
     return hj212_slice("", 0);
 }

@@ -82,6 +82,44 @@ static void test_crc_check_values(void **state)
     assert_int_equal(hj212_crc(c40, strlen(c40)), 0x9741);
 }
 
+/* Appendix A transcribed bit by bit, as the reference for the table/lane implementation. */
+static uint16_t crc_bitwise(const unsigned char *p, size_t n)
+{
+    unsigned reg = 0xFFFF;
+    for (size_t i = 0; i < n; i++) {
+        reg = (reg >> 8) ^ p[i];
+        for (int k = 0; k < 8; k++) {
+            unsigned lsb = reg & 1;
+            reg >>= 1;
+            if (lsb)
+                reg ^= 0xA001;
+        }
+    }
+    return (uint16_t)reg;
+}
+
+static void test_crc_random(void **state)
+{
+    (void)state;
+    static unsigned char buf[1200];
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < sizeof buf; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        buf[i] = (unsigned char)x;
+    }
+    for (size_t n = 0; n <= sizeof buf; n += n < 140 ? 1 : 37) {
+        uint16_t want = crc_bitwise(buf, n);
+        assert_int_equal(hj212_crc(buf, n), want);
+        /* fed in two pieces at every split point of a short prefix */
+        for (size_t cut = 0; cut <= n && cut < 70; cut += 7)
+            assert_int_equal(
+                hj212_crc_update(hj212_crc_update(HJ212_CRC_INIT, buf, cut), buf + cut, n - cut),
+                want);
+    }
+}
+
 static void test_err_names(void **state)
 {
     (void)state;
@@ -940,23 +978,15 @@ int main(void)
     if (!msg)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crc_check_values),
-        cmocka_unit_test(test_err_names),
-        cmocka_unit_test(test_vectors),
-        cmocka_unit_test(test_vector_contents),
-        cmocka_unit_test(test_real_sample),
-        cmocka_unit_test(test_real_sample_nul),
-        cmocka_unit_test(test_chunked),
-        cmocka_unit_test(test_resync),
-        cmocka_unit_test(test_line_ends),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_parser_rules),
-        cmocka_unit_test(test_time),
-        cmocka_unit_test(test_encode_replies),
-        cmocka_unit_test(test_encode_requests),
-        cmocka_unit_test(test_encode_data),
-        cmocka_unit_test(test_roundtrip_vectors),
+        cmocka_unit_test(test_crc_check_values), cmocka_unit_test(test_crc_random),
+        cmocka_unit_test(test_err_names),        cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_vector_contents),  cmocka_unit_test(test_real_sample),
+        cmocka_unit_test(test_real_sample_nul),  cmocka_unit_test(test_chunked),
+        cmocka_unit_test(test_resync),           cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_limits),           cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_parser_rules),     cmocka_unit_test(test_time),
+        cmocka_unit_test(test_encode_replies),   cmocka_unit_test(test_encode_requests),
+        cmocka_unit_test(test_encode_data),      cmocka_unit_test(test_roundtrip_vectors),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(msg);
