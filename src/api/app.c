@@ -45,10 +45,30 @@ static const struct route app_route_table[] = {
     {HTTP_PUT, "/api/v1/calendar/{year}", api_calendar_put, ADMIN, 0},
 };
 
-const struct route *app_routes(size_t *count)
+const struct route_group app_core_routes = ROUTE_GROUP("core", app_route_table);
+
+/* The group table: one line per module. */
+static const struct route_group *const app_groups[] = {
+    &app_core_routes,
+};
+
+const struct route_group *const *app_route_groups(size_t *count)
 {
-    *count = sizeof app_route_table / sizeof app_route_table[0];
-    return app_route_table;
+    *count = sizeof app_groups / sizeof app_groups[0];
+    return app_groups;
+}
+
+static enum router_result app_match(struct http_req *r, const struct route **route)
+{
+    enum router_result best = ROUTER_NO_PATH;
+    for (size_t g = 0; g < sizeof app_groups / sizeof app_groups[0]; g++) {
+        enum router_result m = router_match(app_groups[g]->routes, app_groups[g]->count, r, route);
+        if (m == ROUTER_FOUND)
+            return m;
+        if (m == ROUTER_NO_METHOD)
+            best = m;
+    }
+    return best;
 }
 
 static void app_dispatch_api(struct http_req *r)
@@ -59,9 +79,7 @@ static void app_dispatch_api(struct http_req *r)
         return;
     }
     const struct route *route = NULL;
-    size_t n;
-    const struct route *table = app_routes(&n);
-    enum router_result m = router_match(table, n, r, &route);
+    enum router_result m = app_match(r, &route);
     if (m == ROUTER_NO_PATH) {
         http_error(r, ERR_NOT_FOUND, NULL, NULL);
         return;

@@ -31,8 +31,10 @@ void app_calendar_unlock(struct app *a);
 
 /* The request entry point given to http_start. */
 void app_dispatch(struct http_req *r);
-/* The route table, for the route walk test and `ecogov routes`. */
-const struct route *app_routes(size_t *count);
+/* The route groups, for dispatch, the route walk test and `ecogov routes`.
+ * Each module adds one line to the group table in app.c. */
+const struct route_group *const *app_route_groups(size_t *count);
+extern const struct route_group app_core_routes;
 
 /* Shared by handlers: the actor for audit entries, id parsing, paging. */
 struct audit_actor;

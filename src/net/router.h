@@ -20,6 +20,15 @@ struct route {
     unsigned flags;
 };
 
+/* A module's routes (one group per file under src/api/). */
+struct route_group {
+    const char *name;
+    const struct route *routes;
+    size_t count;
+};
+
+#define ROUTE_GROUP(name, table) {name, table, sizeof table / sizeof table[0]}
+
 enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
 
 /* Finds the route for r->method and r->path; on ROUTER_FOUND fills

@@ -143,6 +143,25 @@ void db_rollback(struct db *db)
         sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* Each module's applied version lives in schema_versions, created on first
+ * use; user_version mirrors the total number of applied steps so tools that
+ * only know SQLite can tell a database is initialised. */
+static int db_module_version(struct db *db, const char *module)
+{
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+    if (sqlite3_prepare_v2(db->conn, "SELECT version FROM schema_versions WHERE module = ?", -1,
+                           &st, NULL) != SQLITE_OK) {
+        sqlite3_finalize(st);
+        return 0; /* no table yet: nothing applied */
+    }
+    sqlite3_bind_text(st, 1, module, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : rc == SQLITE_DONE ? 0 : -1;
+    sqlite3_finalize(st);
+    return v;
+}
+
 int db_schema_version(struct db *db)
 {
     sqlite3_stmt *st = NULL;
@@ -156,42 +175,64 @@ int db_schema_version(struct db *db)
 
 int db_latest_version(void)
 {
-    return (int)schema_migration_count();
+    size_t n, total = 0;
+    const struct schema_module *const *mods = schema_modules(&n);
+    for (size_t i = 0; i < n; i++)
+        total += mods[i]->nsteps;
+    return (int)total;
+}
+
+static int db_apply_step(struct db *db, const struct schema_module *m, size_t step, char *err,
+                         size_t errlen)
+{
+    char *msg = NULL;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO schema_versions (module, version) VALUES ('%s', %zu) "
+             "ON CONFLICT (module) DO UPDATE SET version = excluded.version;"
+             "PRAGMA user_version = %d;",
+             m->name, step + 1, db_schema_version(db) + 1);
+    if (db_begin(db)) {
+        snprintf(err, errlen, "cannot start migration %s %zu", m->name, step + 1);
+        return -1;
+    }
+    if (sqlite3_exec(db->conn, m->steps[step], NULL, NULL, &msg) != SQLITE_OK ||
+        (m->after_step && m->after_step(db, step)) ||
+        sqlite3_exec(db->conn, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "migration %s %zu failed: %s", m->name, step + 1,
+                 msg ? msg : sqlite3_errmsg(db->conn));
+        sqlite3_free(msg);
+        db_rollback(db);
+        return -1;
+    }
+    if (db_commit(db)) {
+        snprintf(err, errlen, "migration %s %zu: commit failed", m->name, step + 1);
+        return -1;
+    }
+    log_info("db: applied migration %s %zu", m->name, step + 1);
+    return 0;
 }
 
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
-    int have = db_schema_version(db);
-    int want = db_latest_version();
-    if (have < 0) {
-        snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(db->conn));
+    if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_versions ("
+                    "module TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID") !=
+        SQLITE_OK) {
+        snprintf(err, errlen, "cannot create schema_versions: %s", sqlite3_errmsg(db->conn));
         return -1;
     }
-    if (have > want) {
-        snprintf(err, errlen, "database schema %d is newer than this ecogov (%d)", have, want);
-        return -1;
-    }
-    for (int v = have; v < want; v++) {
-        if (db_begin(db)) {
-            snprintf(err, errlen, "cannot start migration %d", v + 1);
+    size_t n;
+    const struct schema_module *const *mods = schema_modules(&n);
+    for (size_t i = 0; i < n; i++) {
+        int have = db_module_version(db, mods[i]->name);
+        if (have < 0 || (size_t)have > mods[i]->nsteps) {
+            snprintf(err, errlen, "module %s: database schema %d is newer than this ecogov (%zu)",
+                     mods[i]->name, have, mods[i]->nsteps);
             return -1;
         }
-        char *msg = NULL;
-        char pragma[64];
-        snprintf(pragma, sizeof pragma, "PRAGMA user_version=%d", v + 1);
-        if (sqlite3_exec(db->conn, schema_migration(v), NULL, NULL, &msg) != SQLITE_OK ||
-            schema_after_migration(db, v) || sqlite3_exec(db->conn, pragma, NULL, NULL, &msg)) {
-            snprintf(err, errlen, "migration %d failed: %s", v + 1,
-                     msg ? msg : sqlite3_errmsg(db->conn));
-            sqlite3_free(msg);
-            db_rollback(db);
-            return -1;
-        }
-        if (db_commit(db)) {
-            snprintf(err, errlen, "migration %d: commit failed", v + 1);
-            return -1;
-        }
-        log_info("db: migrated to schema %d", v + 1);
+        for (size_t step = (size_t)have; step < mods[i]->nsteps; step++)
+            if (db_apply_step(db, mods[i], step, err, errlen))
+                return -1;
     }
     return 0;
 }

@@ -4,7 +4,7 @@
 
 #include <sqlite3.h>
 
-static const char *const schema_migrations[] = {
+static const char *const schema_core_steps[] = {
     /* 1: foundation — sections, users, sessions, enterprises, audit, calendar, areas */
     "CREATE TABLE sections ("
     "  id INTEGER PRIMARY KEY,"
@@ -98,16 +98,6 @@ static const char *const schema_migrations[] = {
     "  source TEXT NOT NULL);",
 };
 
-size_t schema_migration_count(void)
-{
-    return sizeof schema_migrations / sizeof schema_migrations[0];
-}
-
-const char *schema_migration(int index)
-{
-    return schema_migrations[index];
-}
-
 /* Ships the State Council schedules the binary knows (2025, 2026). */
 static int schema_seed_calendar(struct db *db)
 {
@@ -139,12 +129,22 @@ static int schema_seed_calendar(struct db *db)
     return 0;
 }
 
-int schema_after_migration(struct db *db, int index)
+static int schema_core_after(struct db *db, size_t step)
 {
-    switch (index) {
-    case 0:
-        return schema_seed_calendar(db);
-    default:
-        return 0;
-    }
+    return step == 0 ? schema_seed_calendar(db) : 0;
+}
+
+const struct schema_module schema_core = {
+    "core", schema_core_steps, sizeof schema_core_steps / sizeof schema_core_steps[0],
+    schema_core_after};
+
+/* The module table: one line per module, in the order they are applied. */
+static const struct schema_module *const schema_module_table[] = {
+    &schema_core,
+};
+
+const struct schema_module *const *schema_modules(size_t *count)
+{
+    *count = sizeof schema_module_table / sizeof schema_module_table[0];
+    return schema_module_table;
 }

@@ -1,5 +1,9 @@
-/* schema — the migrations, in order. Migration i brings user_version from i
- * to i+1. Never edit a published migration; append a new one. */
+/* schema — the database schema, as ordered migrations per module.
+ *
+ * Each module (core, service, approval, ...) owns a list of migration steps
+ * in its own file and registers it in schema.c's module table. Applied steps
+ * are recorded per module in schema_versions, so modules evolve independently
+ * and are applied in table order. Never edit a published step; append one. */
 #ifndef ECOGOV_SCHEMA_H
 #define ECOGOV_SCHEMA_H
 
@@ -7,10 +11,18 @@
 
 struct db;
 
-size_t schema_migration_count(void);
-const char *schema_migration(int index);
-/* Data steps that follow migration index inside its transaction (e.g. seeding
- * the shipped holiday calendar). Returns 0 or -1. */
-int schema_after_migration(struct db *db, int index);
+struct schema_module {
+    const char *name;
+    const char *const *steps; /* SQL scripts; step i brings the module to version i+1 */
+    size_t nsteps;
+    /* Optional data step after step i, in the same transaction. 0 or -1. */
+    int (*after_step)(struct db *db, size_t step);
+};
+
+/* The registered modules in the order they are applied. */
+const struct schema_module *const *schema_modules(size_t *count);
+
+/* The foundation's module (sections, users, sessions, enterprises, audit, calendar). */
+extern const struct schema_module schema_core;
 
 #endif

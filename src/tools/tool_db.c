@@ -86,13 +86,24 @@ static const char *routes_method(enum http_method m)
     return names[m];
 }
 
+static void routes_print(const struct route_group *group);
+
+/* One line per route: method, pattern, roles, csrf, group (tab-separated). */
 int tool_routes_main(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    size_t n;
-    const struct route *t = app_routes(&n);
-    for (size_t i = 0; i < n; i++) {
+    size_t ngroups;
+    const struct route_group *const *groups = app_route_groups(&ngroups);
+    for (size_t g = 0; g < ngroups; g++)
+        routes_print(groups[g]);
+    return 0;
+}
+
+static void routes_print(const struct route_group *group)
+{
+    const struct route *t = group->routes;
+    for (size_t i = 0; i < group->count; i++) {
         printf("%s\t%s\t", routes_method(t[i].method), t[i].pattern);
         const char *sep = "";
         for (int role = 0; role < ROLE__COUNT; role++)
@@ -100,7 +111,6 @@ int tool_routes_main(int argc, char **argv)
                 printf("%s%s", sep, role_name((enum role)role));
                 sep = ",";
             }
-        printf("\t%s\n", t[i].flags & ROUTE_NO_CSRF ? "no-csrf" : "csrf");
+        printf("\t%s\t%s\n", t[i].flags & ROUTE_NO_CSRF ? "no-csrf" : "csrf", group->name);
     }
-    return 0;
 }
