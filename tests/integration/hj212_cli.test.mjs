@@ -1,0 +1,187 @@
+// `ecogov hj212 decode|encode` against the conformance vectors and the real capture sample.
+// Runs the real binary (ECOGOV_BIN) from the repository root; node built-ins only.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+const BIN = process.env.ECOGOV_BIN;
+const VECTORS = 'tests/data/hj212/hj212-vectors.tsv';
+const SAMPLE = 'tests/data/hj212/hj212-real-sample.h212';
+
+function run(args, input) {
+  const r = spawnSync(BIN, ['hj212', ...args], { input, maxBuffer: 64 << 20 });
+  assert.equal(r.error, undefined);
+  assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr}`);
+  return r;
+}
+
+function lines(buf) {
+  return buf.toString('utf8').split('\n').filter((l) => l.length).map((l) => JSON.parse(l));
+}
+
+function vectors() {
+  return readFileSync(VECTORS, 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#') && !l.startsWith('id\t'))
+    .map((l) => {
+      const [id, expect, , frame] = l.split('\t');
+      return { id, expect, frame };
+    });
+}
+
+// Header fields found independently of the codec: split the part before ";CP=" on ';'.
+function header(frame) {
+  const seg = frame.slice(6, frame.indexOf('CP=&&'));
+  return Object.fromEntries(seg.split(';').filter(Boolean).map((kv) => kv.split('=')));
+}
+
+test('binary is configured', () => {
+  assert.ok(BIN, 'set ECOGOV_BIN');
+});
+
+test('every vector decodes or is rejected as labelled', () => {
+  const vs = vectors();
+  assert.equal(vs.length, 45);
+  for (const v of vs) {
+    const r = run(['decode'], Buffer.from(v.frame + '\r\n', 'utf8'));
+    const out = lines(r.stdout);
+    assert.equal(out.length, 1, v.id);
+    const o = out[0];
+    assert.equal(o.offset, 0, v.id);
+    if (v.expect === 'ok') {
+      assert.equal(o.ok, true, `${v.id}: ${JSON.stringify(o)}`);
+      assert.equal(r.status, 0, v.id);
+      const h = header(v.frame);
+      assert.equal(o.st, h.ST, v.id);
+      assert.equal(o.cn, h.CN, v.id);
+      assert.equal(o.mn, h.MN, v.id);
+      assert.equal(o.pw, h.PW ?? null, v.id);
+      assert.equal(o.qn, h.QN ?? null, v.id);
+      assert.equal(o.flag, h.Flag === undefined ? null : Number(h.Flag), v.id);
+      const version = h.Flag === undefined ? 0 : Number(h.Flag) >> 2;
+      assert.equal(o.edition, ['2005', '2017'][version] ?? 'unknown', v.id);
+    } else {
+      assert.equal(o.ok, false, v.id);
+      assert.equal(o.error, v.expect, v.id);
+      assert.equal(r.status, 1, v.id);
+    }
+  }
+});
+
+test('all vectors in one stream: offsets and resynchronisation', () => {
+  const vs = vectors();
+  const parts = [];
+  const offsets = [];
+  let off = 0;
+  for (const v of vs) {
+    const junk = Buffer.from('\x00\xffjunk #\r\n');
+    const b = Buffer.from(v.frame + '\r\n', 'utf8');
+    parts.push(junk, b);
+    offsets.push(off + junk.length);
+    off += junk.length + b.length;
+  }
+  const out = lines(run(['decode'], Buffer.concat(parts)).stdout);
+  assert.equal(out.length, vs.length);
+  out.forEach((o, i) => {
+    assert.equal(o.offset, offsets[i], vs[i].id);
+    assert.equal(o.ok ? 'ok' : o.error, vs[i].expect, vs[i].id);
+  });
+});
+
+test('S5: the documented JSON shape', () => {
+  const s5 = vectors().find((v) => v.id === 'S5');
+  const [o] = lines(run(['decode'], s5.frame + '\r\n').stdout);
+  assert.equal(o.edition, '2017');
+  assert.equal(o.datatime, '2022-05-13T16:26:00+08:00');
+  assert.equal(o.ack, false);
+  assert.deepEqual(o.cp, { DataTime: '20220513162600' });
+  assert.equal(o.values.length, 11);
+  assert.deepEqual(o.values.find((v) => v.code === 'a34004'), {
+    code: 'a34004', field: 'Avg', value: '14', flag: 'N',
+  });
+  assert.deepEqual(o.values.find((v) => v.code === 'a21005').value, '0.427');
+});
+
+test('real sample: 2999 of 3000 frames decode, line 2108 is bad_length', () => {
+  const buf = readFileSync(SAMPLE);
+  const r = run(['decode'], buf);
+  assert.equal(r.status, 1);
+  const out = lines(r.stdout);
+  assert.equal(out.length, 3000);
+  assert.equal(out.filter((o) => o.ok).length, 2999);
+  const bad = out.filter((o) => !o.ok);
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].error, 'bad_length');
+  let line = 1;
+  for (let i = 0; i < bad[0].offset; i++) if (buf[i] === 0x0a) line++;
+  assert.equal(line, 2108);
+  // frames carrying ST=<NUL><NUL> still decode (lines 251, 435, 1354, 1444)
+  for (const n of [251, 435, 1354, 1444]) assert.equal(out[n - 1].st, '\u0000\u0000', `line ${n}`);
+  // offsets are the line starts
+  let pos = 0;
+  const starts = [];
+  for (let i = 0; i < 3000; i++) {
+    starts.push(pos);
+    pos = buf.indexOf(0x0a, pos) + 1;
+  }
+  out.forEach((o, i) => assert.equal(o.offset, starts[i]));
+});
+
+test('encode: decoded JSON encodes back to the same frame', () => {
+  for (const id of ['S5', 'S1', 'C50-pno1', 'C14-9014', 'R5']) {
+    const v = vectors().find((x) => x.id === id);
+    const [o] = lines(run(['decode'], v.frame + '\r\n').stdout);
+    const req = { ...o, edition: o.edition };
+    const r = run(['encode'], JSON.stringify(req) + '\n');
+    assert.equal(r.status, 0, `${id}: ${r.stderr}`);
+    assert.equal(r.stdout.toString('utf8'), v.frame + '\r\n', id);
+  }
+});
+
+test('encode: items, log text, errors', () => {
+  const input = [
+    { st: '32', cn: 3020, mn: 'M1', qn: '20160801085857223', pw: '123456', flag: 5,
+      cp: [['DataTime', '20100301145000'], { key: 'i11001-Info', value: '清洗;管路', log: true }] },
+    { st: '22', cn: '2011', mn: 'M2', edition: '2005', cp: { 'a34004-Rtd': 12.5 } },
+    { cn: 2011 },
+    [1],
+  ].map((x) => JSON.stringify(x)).join('\n') + '\nnot json\n';
+  const r = run(['encode'], input);
+  assert.equal(r.status, 1);
+  const err = r.stderr.toString();
+  assert.match(err, /line 3: bad_value/);
+  assert.match(err, /line 4: each line must be a JSON object/);
+  assert.match(err, /line 5:/);
+  const frames = r.stdout.toString('utf8').split('\r\n').filter(Boolean);
+  assert.equal(frames.length, 2);
+  assert.ok(frames[1].startsWith('##0049ST=22;CN=2011;MN=M2;CP=&&a34004-Rtd=12.5&&'));
+  const out = lines(run(['decode'], r.stdout).stdout);
+  assert.equal(out.length, 2);
+  assert.ok(out.every((o) => o.ok));
+  assert.deepEqual(out[0].values[0], { code: 'i11001', field: 'Info', value: '清洗;管路', log: true });
+  assert.equal(out[1].edition, '2005');
+});
+
+test('--max-frame, usage errors, hostile bytes', () => {
+  const s5 = vectors().find((v) => v.id === 'S5').frame + '\r\n';
+  let [o] = lines(run(['decode', '--max-frame', '400'], s5).stdout);
+  assert.equal(o.error, 'too_long');
+  [o] = lines(run(['decode', '--max-frame', '423'], s5).stdout);
+  assert.equal(o.ok, true);
+  assert.equal(run(['decode', '--max-frame', 'x'], '').status, 2);
+  assert.equal(run(['frobnicate'], '').status, 2);
+  assert.equal(run([], '').status, 2);
+  // random bytes with "##" sprinkled in never crash and yield only well-formed JSON
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) >> 8) & 0xff;
+  const junk = Buffer.alloc(200000, 0).map(() => rnd());
+  for (let i = 0; i < junk.length; i += 997) junk.write('##0' + (i % 10) + '12', i, 'latin1');
+  const r = run(['decode'], junk);
+  assert.ok(r.status === 0 || r.status === 1);
+  for (const x of lines(r.stdout)) assert.equal(typeof x.ok, 'boolean');
+  // a truncated frame at the end of the stream
+  [o] = lines(run(['decode'], s5.slice(0, 100)).stdout);
+  assert.equal(o.error, 'truncated');
+  assert.equal(run(['crc'], '123456789').stdout.toString(), '2F80\n');
+});
