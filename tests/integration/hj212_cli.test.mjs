@@ -155,7 +155,7 @@ test('encode: items, log text, errors', () => {
   assert.match(err, /line 5:/);
   const frames = r.stdout.toString('utf8').split('\r\n').filter(Boolean);
   assert.equal(frames.length, 2);
-  assert.ok(frames[1].startsWith('##0049ST=22;CN=2011;MN=M2;CP=&&a34004-Rtd=12.5&&'));
+  assert.match(frames[1], /^##0042ST=22;CN=2011;MN=M2;CP=&&a34004-Rtd=12\.5&&[0-9A-F]{4}$/);
   const out = lines(run(['decode'], r.stdout).stdout);
   assert.equal(out.length, 2);
   assert.ok(out.every((o) => o.ok));
