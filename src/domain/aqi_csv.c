@@ -1,6 +1,7 @@
 /* aqi_csv — CSV in and out for `ecogov aqi`; see aqi_csv.h. */
 #include "domain/aqi_csv.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -38,11 +39,15 @@ static const char *const aqi_csv_result_cols =
     "standard,iaqi_so2,iaqi_no2,iaqi_co,iaqi_o3_1h,iaqi_o3_8h,iaqi_pm10,iaqi_pm25,aqi,level,"
     "category,primary";
 
-static void aqi_csv_fail(struct aqi_csv_error *err, int column, const char *fmt, const char *a,
-                         const char *b)
+__attribute__((format(printf, 3, 4))) static void aqi_csv_fail(struct aqi_csv_error *err,
+                                                               int column, const char *fmt, ...)
 {
+    va_list ap;
+
     err->column = column;
-    snprintf(err->msg, sizeof err->msg, fmt, a, b);
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
 }
 
 static bool aqi_csv_space(char ch)
@@ -64,17 +69,17 @@ static size_t aqi_csv_chomp(const char *line, size_t len)
 static int aqi_csv_check_bytes(const char *line, size_t len, struct aqi_csv_error *err)
 {
     if (len > AQI_CSV_LINE_MAX) {
-        aqi_csv_fail(err, 0, "line longer than %s bytes%s", "1024", "");
+        aqi_csv_fail(err, 0, "line longer than %d bytes", AQI_CSV_LINE_MAX);
         return -1;
     }
     for (size_t i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)line[i];
         if (ch == '"') {
-            aqi_csv_fail(err, 0, "quoted fields are not supported%s%s", "", "");
+            aqi_csv_fail(err, 0, "quoted fields are not supported");
             return -1;
         }
         if ((ch < 0x20 && ch != '\t') || ch == 0x7f) {
-            aqi_csv_fail(err, 0, "control byte in line%s%s", "", "");
+            aqi_csv_fail(err, 0, "control byte 0x%02x at byte %zu", ch, i + 1);
             return -1;
         }
     }
@@ -120,16 +125,15 @@ int aqi_csv_parse_header(const char *line, size_t len, struct aqi_csv_header *h,
         return -1;
     int n = aqi_csv_split(line, len, off, flen, AQI_CSV_FIELD_COUNT);
     if (n != AQI_CSV_REQUIRED_COLS && n != AQI_CSV_FIELD_COUNT) {
-        aqi_csv_fail(err, 0, "bad header: expected %s%s", "time,kind,so2,no2,co,o3_1h,o3_8h,pm10,",
-                     "pm25,o3_1h_max[,so2_24h]");
+        aqi_csv_fail(err, 0,
+                     "bad header: expected time,kind,so2,no2,co,o3_1h,o3_8h,pm10,pm25,"
+                     "o3_1h_max[,so2_24h]");
         return -1;
     }
     for (int i = 0; i < n; i++) {
         const char *want = aqi_csv_names[i];
         if ((size_t)flen[i] != strlen(want) || memcmp(line + off[i], want, (size_t)flen[i])) {
-            char col[16];
-            snprintf(col, sizeof col, "%d", i + 1);
-            aqi_csv_fail(err, i + 1, "bad header: column %s must be '%s'", col, want);
+            aqi_csv_fail(err, i + 1, "bad header: column %d must be '%s'", i + 1, want);
             return -1;
         }
     }
@@ -192,10 +196,7 @@ int aqi_csv_parse_row(const struct aqi_csv_header *h, const char *line, size_t l
     memset(row, 0, sizeof *row);
     int n = aqi_csv_split(line, len, row->off, row->len, AQI_CSV_FIELD_COUNT);
     if (n != h->ncols) {
-        char want[16], got[16];
-        snprintf(want, sizeof want, "%d", h->ncols);
-        snprintf(got, sizeof got, "%d", n);
-        aqi_csv_fail(err, 0, "expected %s columns, got %s", want, got);
+        aqi_csv_fail(err, 0, "expected %d columns, got %d", h->ncols, n);
         return -1;
     }
     row->ncols = n;
@@ -203,7 +204,7 @@ int aqi_csv_parse_row(const struct aqi_csv_header *h, const char *line, size_t l
     const char *t = line + row->off[AQI_CSV_TIME];
     if (!aqi_csv_parse_time(t, row->len[AQI_CSV_TIME], row)) {
         aqi_csv_fail(err, AQI_CSV_TIME + 1,
-                     "time: expected a valid YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]%s%s", "", "");
+                     "time: expected a valid YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]");
         return -1;
     }
     const char *k = line + row->off[AQI_CSV_KIND];
@@ -213,7 +214,7 @@ int aqi_csv_parse_row(const struct aqi_csv_header *h, const char *line, size_t l
     } else if (klen == 5 && !memcmp(k, "daily", 5)) {
         row->kind = AQI_KIND_DAILY;
     } else {
-        aqi_csv_fail(err, AQI_CSV_KIND + 1, "kind: expected 'hourly' or 'daily'%s%s", "", "");
+        aqi_csv_fail(err, AQI_CSV_KIND + 1, "kind: expected 'hourly' or 'daily'");
         return -1;
     }
 
@@ -221,7 +222,7 @@ int aqi_csv_parse_row(const struct aqi_csv_header *h, const char *line, size_t l
         if (row->len[i] == 0)
             continue; /* empty = missing */
         if (aqi_csv_slot[row->kind][i] < 0) {
-            aqi_csv_fail(err, i + 1, "%s%s", aqi_csv_refusal[row->kind][i], "");
+            aqi_csv_fail(err, i + 1, "%s", aqi_csv_refusal[row->kind][i]);
             return -1;
         }
         enum aqi_parse e = aqi_conc_parse(line + row->off[i], row->len[i], &row->value[i]);
