@@ -62,8 +62,10 @@ static void auth_reply_user(struct http_req *r, int status, const struct user *u
 
 static int auth_throttled(struct http_req *r, const char *ukey, const char *akey, int64_t now)
 {
-    int64_t wait = throttle_wait(r->app->throttle, ukey, now);
-    int64_t wait_addr = throttle_wait(r->app->throttle, akey, now);
+    const struct config *cfg = r->app->cfg;
+    int64_t wait = throttle_wait(r->app->throttle, ukey, (int)cfg->login_max_failures, now);
+    int64_t wait_addr =
+        throttle_wait(r->app->throttle, akey, (int)cfg->login_max_failures_address, now);
     if (wait_addr > wait)
         wait = wait_addr;
     if (!wait)
@@ -112,18 +114,19 @@ void api_auth_login(struct http_req *r)
     char hash[128];
     int found = users_find_by_name(r->db, username, &u, hash);
     bool ok = users_password_ok(found == 0 ? hash : NULL, password) && !u.disabled;
+    if (found < 0 || !ok) {
+        if (found < 0) {
+            http_error(r, ERR_UNAVAILABLE, NULL, NULL);
+        } else {
+            throttle_fail(r->app->throttle, ukey, now);
+            throttle_fail(r->app->throttle, akey, now);
+            log_warn("auth: failed login for '%s' from %s", username, r->remote_addr);
+            http_error(r, ERR_BAD_CREDENTIALS, NULL, NULL);
+        }
+        json_decref(body);
+        return;
+    }
     json_decref(body);
-    if (found < 0) {
-        http_error(r, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    if (!ok) {
-        throttle_fail(r->app->throttle, ukey, now);
-        throttle_fail(r->app->throttle, akey, now);
-        log_warn("auth: failed login for '%s' from %s", username, r->remote_addr);
-        http_error(r, ERR_BAD_CREDENTIALS, NULL, NULL);
-        return;
-    }
     throttle_reset(r->app->throttle, ukey);
     char token[USERS_TOKEN_LEN + 1], csrf[USERS_TOKEN_LEN + 1];
     if (sessions_create(r->db, u.id, r->remote_addr, token, csrf)) {

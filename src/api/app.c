@@ -215,7 +215,7 @@ struct app *app_new(const struct config *cfg, struct db *db)
     struct app *a = xcalloc(1, sizeof *a);
     a->cfg = cfg;
     pthread_rwlock_init(&a->calendar_lock, NULL);
-    a->throttle = throttle_new((int)cfg->login_max_failures, cfg->login_lockout);
+    a->throttle = throttle_new(cfg->login_lockout);
     if (app_reload_calendar(a, db)) {
         log_error("app: cannot load the working-day calendar");
         app_free(a);

@@ -24,6 +24,7 @@ struct config {
     long session_idle;
     long session_absolute;
     long login_max_failures;
+    long login_max_failures_address;
     long login_lockout;
     long secure_cookies;
     char *log_level;

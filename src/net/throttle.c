@@ -17,16 +17,14 @@ struct throttle_slot {
 
 struct throttle {
     pthread_mutex_t lock;
-    int max_failures;
     int64_t window;
     struct throttle_slot slots[THROTTLE_SLOTS];
 };
 
-struct throttle *throttle_new(int max_failures, int64_t window_seconds)
+struct throttle *throttle_new(int64_t window_seconds)
 {
     struct throttle *t = xcalloc(1, sizeof *t);
     pthread_mutex_init(&t->lock, NULL);
-    t->max_failures = max_failures;
     t->window = window_seconds;
     return t;
 }
@@ -66,12 +64,12 @@ static struct throttle_slot *throttle_slot(struct throttle *t, const char *key, 
     return victim;
 }
 
-int64_t throttle_wait(struct throttle *t, const char *key, int64_t now)
+int64_t throttle_wait(struct throttle *t, const char *key, int max_failures, int64_t now)
 {
     pthread_mutex_lock(&t->lock);
     struct throttle_slot *s = throttle_slot(t, key, 0);
     int64_t wait = 0;
-    if (s && s->failures >= t->max_failures && now - s->first < t->window)
+    if (s && s->failures >= max_failures && now - s->first < t->window)
         wait = t->window - (now - s->first);
     pthread_mutex_unlock(&t->lock);
     return wait;

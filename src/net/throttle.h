@@ -11,10 +11,12 @@
 
 struct throttle;
 
-struct throttle *throttle_new(int max_failures, int64_t window_seconds);
+/* A key's allowance is given per call, so one table serves keys of different
+ * kinds (an account, an address). */
+struct throttle *throttle_new(int64_t window_seconds);
 void throttle_free(struct throttle *t);
 /* Seconds until key may try again (0 = allowed now). */
-int64_t throttle_wait(struct throttle *t, const char *key, int64_t now);
+int64_t throttle_wait(struct throttle *t, const char *key, int max_failures, int64_t now);
 void throttle_fail(struct throttle *t, const char *key, int64_t now);
 void throttle_reset(struct throttle *t, const char *key);
 
