@@ -37,7 +37,8 @@ function bin() {
 /**
  * Creates a temporary database with the demo city (seed 1, 60 enterprises) and starts
  * `ecogov serve` on a free loopback port serving web/dist. Resolves to
- * {url, dir, proc, output(), stop()}; stop() sends SIGTERM, waits for exit and removes the dir.
+ * {url, dir, proc, output(), stop()}; stop() sends SIGTERM, waits for exit, removes the dir, and
+ * throws (with the server's output) if the server had died on its own or exited non-zero.
  */
 export async function startServer({ enterprises = 60 } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-browser-'))
@@ -81,7 +82,11 @@ export async function startServer({ enterprises = 60 } = {}) {
       const t = setTimeout(() => proc.kill('SIGKILL'), 15_000)
       const r = await exited
       clearTimeout(t)
+      // A server that died on its own (a crash, a sanitizer report) shows why.
       rmSync(dir, { recursive: true, force: true })
+      if (r.signal !== 'SIGTERM' && r.code !== 0) {
+        throw new Error(`ecogov serve did not shut down cleanly (code ${r.code}, signal ${r.signal}):\n${out.slice(-12000)}`)
+      }
       return r
     },
   }
@@ -118,11 +123,16 @@ export async function newPage(browser, url, { locale = 'zh-CN', viewport = { wid
 
 /** Logs in through the login form and waits until the role's home page has loaded. */
 export async function login(page, account, expectPath) {
-  await page.goto('/login')
-  await page.getByTestId('login-username').locator('input').fill(account.username)
-  await page.getByTestId('login-password').locator('input').fill(account.password)
-  await page.getByTestId('login-submit').click()
-  if (expectPath) await page.waitForURL((u) => u.pathname === expectPath)
+  try {
+    await page.goto('/login')
+    await page.getByTestId('login-username').fill(account.username)
+    await page.getByTestId('login-password').fill(account.password)
+    await page.getByTestId('login-submit').click()
+    if (expectPath) await page.waitForURL((u) => u.pathname === expectPath)
+  } catch (e) {
+    e.message += `\n  at ${page.url()} as ${account.username}; page problems: ${JSON.stringify(page.problems)}`
+    throw e
+  }
 }
 
 export async function logout(page) {
@@ -133,7 +143,7 @@ export async function logout(page) {
 
 export async function screenshot(page, name) {
   mkdirSync(SCREENSHOT_DIR, { recursive: true })
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name + '.png'), fullPage: true })
+  await page.screenshot({ path: path.join(SCREENSHOT_DIR, name + '.png'), fullPage: true, animations: 'disabled' })
 }
 
 /** The console menu's entry keys (data-testid nav-<key>) currently visible, sub-menus included. */

@@ -21,14 +21,22 @@ before(async () => {
 
 after(async () => {
   if (browser) await browser.close()
-  if (srv) await srv.stop()
+  if (srv) await srv.stop() // throws if the server crashed during the tests
 })
 
-/** Opens an Element Plus select and picks the option with `text` (first match). */
-async function pick(page, testId, text) {
+/**
+ * Opens the Element Plus select `testId`, optionally types `typed` into it (remote search), clicks
+ * the first option containing `text` (any option when omitted), waits for the dropdown to close
+ * and returns the option's text.
+ */
+async function choose(page, testId, { text, typed } = {}) {
   await page.getByTestId(testId).click()
-  const opt = page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
+  if (typed) await page.getByTestId(testId).locator('input').fill(typed)
+  const opt = page.locator('.el-select__popper:visible .el-select-dropdown__item:visible', text ? { hasText: text } : {}).first()
+  const label = (await opt.innerText()).trim()
   await opt.click()
+  await page.waitForFunction(() => ![...document.querySelectorAll('.el-select__popper')].some((e) => getComputedStyle(e).display !== 'none'))
+  return label
 }
 
 test('staff creates an enterprise: a bad credit code is refused, a valid one saved', async () => {
@@ -38,32 +46,26 @@ test('staff creates an enterprise: a bad credit code is refused, a valid one sav
   await page.getByTestId('nav-enterprise-new').click()
   await page.waitForURL((u) => u.pathname === '/console/enterprises/new')
 
-  const uscc = page.getByTestId('field-uscc').locator('input')
+  const uscc = page.getByTestId('field-uscc')
   await uscc.fill(BAD)
   const usccErr = page.getByTestId('uscc-error')
   await usccErr.waitFor()
   assert.match(await usccErr.innerText(), /校验码/)
 
-  await page.getByTestId('field-name').locator('input').fill(NAME)
-  await page.getByTestId('field-legal-rep').locator('input').fill('王建国')
-  const districtSelect = page.getByTestId('field-district')
-  await districtSelect.click()
-  const firstDistrict = page.locator('.el-select-dropdown__item:visible').first()
-  const district = (await firstDistrict.innerText()).trim()
-  await firstDistrict.click()
-  await page.getByTestId('field-town').click()
-  await page.locator('.el-select-dropdown__item:visible').first().click()
-  await page.getByTestId('field-address').locator('input').fill('陶瓷工业园区瓷都大道88号')
-  await page.getByTestId('field-industry').click()
-  await page.getByTestId('field-industry').locator('input').fill('陶瓷')
-  await page.locator('.el-select-dropdown__item:visible').first().click()
-  await pick(page, 'field-coord-system', 'GCJ-02')
+  await page.getByTestId('field-name').fill(NAME)
+  await page.getByTestId('field-legal-rep').fill('王建国')
+  const district = await choose(page, 'field-district')
+  await choose(page, 'field-town')
+  await page.getByTestId('field-address').fill('陶瓷工业园区瓷都大道88号')
+  await choose(page, 'field-industry', { typed: '陶瓷' })
+  await choose(page, 'field-coord-system', { text: 'GCJ-02' })
   await page.getByTestId('field-lon').locator('input').fill('117.2146')
   await page.getByTestId('field-lat').locator('input').fill('29.2925')
 
   // Saving with the bad code is refused and says why.
   await page.getByTestId('enterprise-save').click()
-  await page.locator('.el-form-item__error, [data-testid="form-error"]').first().waitFor()
+  await page.locator('.el-form-item.is-error [data-testid="field-uscc"]').waitFor()
+  assert.ok(await usccErr.isVisible())
   assert.equal(new URL(page.url()).pathname, '/console/enterprises/new')
   await screenshot(page, 'staff-enterprise-invalid-uscc')
 
@@ -95,14 +97,14 @@ test('a Chinese search finds the new enterprise; paging and filters work', async
   await page.getByTestId('enterprise-more').click()
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="enterprise-table"] tbody tr').length > 50)
 
-  await page.getByTestId('enterprise-search').locator('input').fill('青瓷釉料')
+  await page.getByTestId('enterprise-search').fill('青瓷釉料')
   await page.getByTestId('enterprise-search-btn').click()
   await table.getByText(NAME).waitFor()
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="enterprise-table"] tbody tr').length === 1)
   await screenshot(page, 'staff-enterprise-search')
 
   // Exact credit code search.
-  await page.getByTestId('enterprise-search').locator('input').fill(GOOD)
+  await page.getByTestId('enterprise-search').fill(GOOD)
   await page.getByTestId('enterprise-search-btn').click()
   await table.getByText(NAME).waitFor()
 
@@ -147,7 +149,7 @@ test('admin sees the create in the audit log, the chain verifies, and logout end
   await page.waitForURL((u) => u.pathname === '/console/audit')
   const table = page.getByTestId('audit-table')
   await table.locator('tbody tr').first().waitFor()
-  await page.getByTestId('audit-actor').locator('input').fill('staff')
+  await page.getByTestId('audit-actor').fill('staff')
   await page.getByTestId('audit-search').click()
   const row = table.locator('tbody tr', { hasText: String(createdId) }).filter({ hasText: /enterprise/ })
   await row.first().waitFor()
