@@ -19,8 +19,11 @@ after(async () => {
 })
 
 async function waitForDashboard(page) {
-  // The headline count is filled from the API once the dashboard has loaded.
+  // The headline count is filled from the API once the dashboard has loaded; the charts say
+  // when they have drawn their data.
   await page.getByTestId('stat-total').locator('.eg-stat-value').filter({ hasText: /^\s*\d+\s*$/ }).waitFor()
+  await page.locator('[data-testid="chart-district"][data-rendered="1"] canvas').waitFor()
+  await page.locator('[data-testid="chart-industry"][data-rendered="1"] canvas').waitFor()
 }
 
 test('public home shows the bureau and works on a phone', async () => {
@@ -59,8 +62,6 @@ test('admin sees the whole console, including user administration', async () => 
     assert.ok(keys.includes(k), `admin menu lacks ${k}: ${keys}`)
   }
   await waitForDashboard(page)
-  await page.locator('[data-testid="chart-district"] canvas').waitFor()
-  await page.waitForTimeout(800) // let the charts' entry animation finish for the screenshot
   await screenshot(page, 'admin-console')
 
   await page.goto('/console/users')
