@@ -141,6 +141,8 @@ const struct schema_module schema_core = {
 /* The module table: one line per module, in the order they are applied. */
 static const struct schema_module *const schema_module_table[] = {
     &schema_core,
+    &schema_monitor,
+    &schema_quality,
 };
 
 const struct schema_module *const *schema_modules(size_t *count)
