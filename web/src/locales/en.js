@@ -141,7 +141,7 @@ export default {
   import: {
     title: 'Import enterprises (CSV)',
     help: 'A UTF-8 CSV file whose first line is the header:',
-    tagsHelp: 'Separate several tags with “|”.',
+    tagsHelp: "Separate several tags with “{'|'}”.",
     choose: 'Choose a CSV file',
     chosen: 'Chosen: {name} ({size} bytes)',
     skip: 'Skip rows with errors and import the rest',
@@ -206,8 +206,9 @@ export default {
     note: 'Note',
     save: 'Save calendar',
     weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
-    month: '{m}',
     notePrompt: 'Note (e.g. Spring Festival)',
+    markHoliday: 'off',
+    markWorkday: 'work',
   },
   portal: {
     title: 'Our enterprise',

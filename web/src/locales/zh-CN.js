@@ -141,7 +141,7 @@ export default {
   import: {
     title: '企业批量导入（CSV）',
     help: 'CSV 文件（UTF-8 编码），第一行为表头：',
-    tagsHelp: '多个标签用“|”分隔。',
+    tagsHelp: "多个标签用“{'|'}”分隔。",
     choose: '选择 CSV 文件',
     chosen: '已选择：{name}（{size} 字节）',
     skip: '跳过有错误的行，导入其余行',
@@ -206,8 +206,9 @@ export default {
     note: '说明',
     save: '保存日历',
     weekdays: '一,二,三,四,五,六,日',
-    month: '{m}月',
     notePrompt: '请输入说明（如：春节）',
+    markHoliday: '休',
+    markWorkday: '班',
   },
   portal: {
     title: '本企业信息',
