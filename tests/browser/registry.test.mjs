@@ -162,6 +162,12 @@ test('admin sees the create in the audit log, the chain verifies, and logout end
   assert.match(await verdict.innerText(), /哈希链完整/)
   await screenshot(page, 'admin-audit')
 
+  // The enterprise's own history is one click from its detail page.
+  await page.goto('/console/enterprises/' + createdId)
+  await page.getByTestId('enterprise-history').click()
+  await page.waitForURL((u) => u.pathname === '/console/audit' && u.searchParams.get('entity_id') === String(createdId))
+  await table.locator('tbody tr', { hasText: '新增企业' }).first().waitFor()
+
   await logout(page)
   await page.goto('/console')
   await page.waitForURL((u) => u.pathname === '/login')

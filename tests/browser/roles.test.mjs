@@ -162,13 +162,27 @@ test('the enterprise user sees only its own enterprise and no console', async ()
   await page.context().close()
 })
 
-// Last, so the failed attempt (counted per address by the login throttle) cannot affect the others.
-test('a wrong password shows the API error and stays on the login page', async () => {
+// Last, so the failed attempts (counted per account and per address by the login throttle)
+// cannot affect the others.
+test('a wrong password shows the API error; repeated failures show the throttling message', async () => {
   const page = await newPage(browser, srv.url)
   await login(page, { username: 'nobody-here', password: 'wrong-password' })
   const err = page.getByTestId('login-error')
   await err.waitFor()
-  assert.match(await err.innerText(), /\S/)
+  assert.match(await err.innerText(), /用户名或密码错误/)
   assert.equal(new URL(page.url()).pathname, '/login')
+
+  // Keep failing on one account until the server answers 429; the UI shows its message.
+  let throttled = false
+  for (let i = 0; i < 12 && !throttled; i++) {
+    const answer = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/login'))
+    await page.getByTestId('login-username').fill('leader')
+    await page.getByTestId('login-password').fill('not-the-password-' + i)
+    await page.getByTestId('login-submit').click()
+    throttled = (await answer).status() === 429
+  }
+  assert.ok(throttled, 'the login throttle answered 429')
+  await err.getByText('尝试次数过多').waitFor()
+  await screenshot(page, 'login-throttled')
   await page.context().close()
 })

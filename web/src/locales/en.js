@@ -136,6 +136,7 @@ export default {
     selectTags: 'Choose or type tags',
     notFound: 'Enterprise not found',
     saveContacts: 'Save contacts',
+    history: 'History',
     nothing: 'No enterprises',
   },
   import: {

@@ -136,6 +136,7 @@ export default {
     selectTags: '选择或输入标签',
     notFound: '未找到该企业',
     saveContacts: '保存联系人',
+    history: '变更记录',
     nothing: '暂无企业',
   },
   import: {
