@@ -35,7 +35,8 @@ struct db *db_open(const char *path, char *err, size_t errlen)
     sqlite3_busy_timeout(conn, 5000);
     sqlite3_extended_result_codes(conn, 1);
     const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                          "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;";
+                          "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
+                          "PRAGMA cache_size=-16384;"; /* 16 MiB per connection */
     char *msg = NULL;
     if (sqlite3_exec(conn, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "database %s: %s", path, msg ? msg : "pragma failed");

@@ -37,7 +37,8 @@ static const char *const schema_core_steps[] = {
     "CREATE TABLE enterprise_tags ("
     "  tag TEXT NOT NULL,"
     "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id) ON DELETE CASCADE,"
-    "  PRIMARY KEY (tag, enterprise_id)) WITHOUT ROWID;"
+    "  PRIMARY KEY (enterprise_id, tag)) WITHOUT ROWID;"
+    "CREATE INDEX enterprise_tags_tag ON enterprise_tags (tag, enterprise_id);"
     "CREATE VIRTUAL TABLE enterprise_fts USING fts5 ("
     "  name, content='enterprises', content_rowid='id', tokenize='trigram');"
     "CREATE TRIGGER enterprises_fts_ai AFTER INSERT ON enterprises BEGIN"
@@ -143,6 +144,7 @@ static const struct schema_module *const schema_module_table[] = {
     &schema_core,
     &schema_monitor,
     &schema_quality,
+    &schema_supervision,
 };
 
 const struct schema_module *const *schema_modules(size_t *count)

@@ -28,5 +28,7 @@ extern const struct schema_module schema_core;
 extern const struct schema_module schema_quality;
 /* Device data (issue 3): stations, devices, readings, frames (store/monitor_schema.c). */
 extern const struct schema_module schema_monitor;
+/* Supervision (issue 7): draws, positive list, credit, inspections, alarms, cases. */
+extern const struct schema_module schema_supervision;
 
 #endif

@@ -148,7 +148,7 @@ static const char *const demo_prefixes[] = {
     "金鼎", "天宝", "恒通", "新港", "瓷源", "明清", "宋韵", "元青", "泰和", "德盛",
 };
 
-/* One CSV row in the import format (docs/api.md); names is the set of names
+/* One CSV row in the import format (docs/api.md); names counts the names
  * used so far, so every enterprise name is unique as in a real register. */
 static void demo_row(uint64_t *s, json_t *names, FILE *csv)
 {
@@ -157,12 +157,17 @@ static void demo_row(uint64_t *s, json_t *names, FILE *csv)
     const struct demo_industry *ind = demo_industry(s);
     char code[USCC_LEN + 1], name[256], tags[128] = "", permit[32] = "";
     demo_uscc(s, d->code, code);
-    snprintf(name, sizeof name, "景瓷%s%s%s", demo_prefixes[demo_pick(s, 20)],
+    char base[200];
+    snprintf(base, sizeof base, "景瓷%s%s%s", demo_prefixes[demo_pick(s, 20)],
              ind->words[demo_pick(s, 6)], ind->suffix);
-    for (int branch = 2; json_object_get(names, name); branch++)
-        snprintf(name, sizeof name, "景瓷%s%s%s第%d分公司", demo_prefixes[demo_pick(s, 20)],
-                 ind->words[demo_pick(s, 6)], ind->suffix, branch);
-    json_object_set_new(names, name, json_true());
+    /* names counts each base name, so a repeat becomes a numbered branch. */
+    json_t *seen = json_object_get(names, base);
+    json_int_t n = seen ? json_integer_value(seen) : 0;
+    json_object_set_new(names, base, json_integer(n + 1));
+    if (n)
+        snprintf(name, sizeof name, "%s第%lld分公司", base, (long long)n);
+    else
+        snprintf(name, sizeof name, "%s", base);
     for (int i = 0; i < 3 && ind->tags[i]; i++)
         if (i == 0 || demo_pick(s, 3))
             snprintf(tags + strlen(tags), sizeof tags - strlen(tags), "%s%s", *tags ? "|" : "",

@@ -1,0 +1,101 @@
+/* readings — the device-data store: the one interface through which readings, rollups, raw
+ * frames, device counters and unregistered devices are written, and the queries the API uses.
+ *
+ * Owns: the writer's own SQLite connection (struct readings) and every SQL statement on the
+ * time-series tables. A deployment that outgrows one machine replaces this file with one that
+ * talks to a distributed engine; callers (store/ingest.c, api/api_monitor.c) see only this
+ * header. Must not: know about sockets, HTTP or the HJ 212 wire format.
+ *
+ * Writes are idempotent on (station, factor, kind, period start): a resent or back-filled
+ * record replaces the stored one. */
+#ifndef ECOGOV_READINGS_H
+#define ECOGOV_READINGS_H
+
+#include "domain/monitor_norm.h"
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct readings;
+
+/* A reading with the station and device it belongs to. */
+struct readings_row {
+    int64_t station_id;
+    int64_t device_id;
+    const struct monitor_row *r;
+};
+
+/* A raw frame to keep (bounded retention). */
+struct readings_frame {
+    int64_t received;
+    int64_t station_id; /* 0 = unknown */
+    int64_t device_id;  /* 0 = unknown */
+    const char *mn, *qn, *addr, *status;
+    int cn;
+    int out; /* 1 = sent by the platform */
+    const char *bytes;
+    size_t len;
+};
+
+/* Opens the writer connection (WAL, a large page cache, big WAL checkpoints). NULL with a
+ * message on failure. */
+struct readings *readings_open(const char *path, char *err, size_t errlen);
+void readings_close(struct readings *w);
+/* The underlying connection, for the writer's periodic tasks. */
+struct db *readings_db(struct readings *w);
+
+int readings_begin(struct readings *w);
+int readings_commit(struct readings *w);
+void readings_rollback(struct readings *w);
+
+/* Upserts n rows (the caller sorts them by key for speed; readings_sort does it). received =
+ * UTC seconds. Also remembers the touched hours/days for readings_rollup_flush. 0 or -1. */
+int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
+/* Sorts rows by (station, factor, kind, ts). */
+void readings_sort(struct readings_row *rows, size_t n);
+int readings_put_frame(struct readings *w, const struct readings_frame *f);
+/* Adds to a device's counters and moves last_seen forward. */
+int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen,
+                         const char *addr, int64_t frames, int64_t bad_crc, int64_t rejected);
+/* Records a refused MN (reason 'unknown_mn', 'bad_pw' or 'inactive'). */
+int readings_unregistered(struct readings *w, const char *mn, const char *reason, int64_t ts,
+                          const char *addr, const char *st, int cn, const char *pw,
+                          const char *sample, size_t sample_len, int64_t count);
+/* Recomputes the hour/day rollups touched since the last call (inside a transaction the
+ * function opens itself). Returns the number of rollup rows written, or -1. */
+long readings_rollup_flush(struct readings *w, int64_t now);
+/* Deletes raw frames received before `before` (at most max rows). Returns rows deleted. */
+long readings_prune_frames(struct readings *w, int64_t before, int max);
+
+/* ---- queries (any connection; API threads pass their own) ---- */
+
+/* The factors a station has data for (JSON array of codes, new reference). */
+json_t *readings_factors(struct db *db, int64_t station_id);
+/* Latest record per factor of the given kind: [{factor, kind, ts, time, value, flag, qual,
+ * valid}]. NULL on a database error. */
+json_t *readings_latest(struct db *db, int64_t station_id, int kind);
+/* Records of one factor and kind with from <= ts < to, ascending, after the keyset cursor
+ * `after` (exclusive; 0 = from the start), at most limit; *next = the cursor for the next
+ * page or 0. */
+json_t *readings_series(struct db *db, int64_t station_id, const char *factor, int kind,
+                        int64_t from, int64_t to, int64_t after, int limit, int64_t *next);
+/* Rollups (kind 3 hour, 4 day) of one factor, from <= ts < to. */
+json_t *readings_rollups(struct db *db, int64_t station_id, const char *factor, int kind,
+                         int64_t from, int64_t to, int limit);
+
+/* Data-transmission figures of one station for the Beijing day starting at day_start: minute
+ * records expected (1440 / min_interval), received, valid. 0 or -1. */
+struct readings_health {
+    int expected, received, valid;
+};
+int readings_day_health(struct db *db, int64_t station_id, int min_interval, int64_t day_start,
+                        struct readings_health *out);
+
+/* Raw frames of a station (newest first, id < before, 0 = newest): [{id, received, mn, cn,
+ * qn, direction, status, addr, frame}]. *next = cursor or 0. */
+json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit,
+                        int64_t *next);
+
+#endif
