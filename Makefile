@@ -17,7 +17,7 @@ WARN     += -Werror
 endif
 INCS     := -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lpthread -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lshp -lpthread -lm
 
 SRCS      := $(filter-out src/main.c,$(wildcard src/*/*.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -22,6 +22,7 @@ static const struct tool main_tools[] = {
     {"calendar", tool_calendar_main, "working-day calendar: add-workdays, workdays"},
     {"hj212", tool_hj212_main, "HJ 212 codec: decode, encode"},
     {"aqi", tool_aqi_main, "AQI from CSV on stdin"},
+    {"siting", tool_siting_main, "三线一单 siting checks: check, batch"},
     {"draw", tool_draw_main, "双随机 draws: replay a published draw from its seed"},
 };
 

@@ -1,0 +1,681 @@
+/* siting — see siting.h. The GEOS reentrant API (one context per unit set),
+ * prepared geometries with an STRtree, PROJ for metric areas. */
+#include "domain/siting.h"
+#include "core/text.h"
+#include "core/xalloc.h"
+#include "domain/coord.h"
+#include "domain/industry.h"
+#include "domain/siting_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Overlaps below both limits are reported as slivers (boundary-fitting noise
+ * between administrative lines and unit polygons). */
+#define SITING_SLIVER_SHARE 0.01
+#define SITING_SLIVER_M2 1000.0
+/* CGCS2000 3-degree Gauss-Krüger zones: CM 75°E is EPSG:4534 .. 135°E EPSG:4554. */
+#define SITING_GK_FIRST_CM 75
+#define SITING_GK_LAST_CM 135
+#define SITING_GK_EPSG0 4534
+
+static const char *const siting_dim_keys[SITING_NDIMS] = {"KJBJYS", "PWWPFGK", "HJFXFK",
+                                                          "ZYKFXLYQ"};
+static const char *const siting_dim_names[SITING_NDIMS] = {"空间布局约束", "污染物排放管控",
+                                                           "环境风险防控", "资源开发效率要求"};
+
+void siting_fail(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (!err || !errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static void siting_geos_message(const char *fmt, ...)
+{
+    (void)fmt; /* GEOS errors surface as NULL returns, reported by the caller */
+}
+
+struct siting_units *siting_units_new(void)
+{
+    struct siting_units *u = xcalloc(1, sizeof *u);
+    u->ctx = GEOS_init_r();
+    GEOSContext_setErrorHandler_r(u->ctx, siting_geos_message);
+    GEOSContext_setNoticeHandler_r(u->ctx, siting_geos_message);
+    pthread_mutex_init(&u->lock, NULL);
+    return u;
+}
+
+static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
+{
+    free(x->name);
+    free(x->admin_area);
+    for (int d = 0; d < SITING_NDIMS; d++)
+        free(x->dims[d]);
+    for (size_t r = 0; r < x->nrules; r++) {
+        for (size_t c = 0; c < x->rules[r].ncodes; c++)
+            free(x->rules[r].codes[c]);
+        free(x->rules[r].codes);
+        free(x->rules[r].condition);
+        free(x->rules[r].ref);
+    }
+    free(x->rules);
+    if (x->prep)
+        GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
+    if (x->geom)
+        GEOSGeom_destroy_r(u->ctx, x->geom);
+}
+
+void siting_units_free(struct siting_units *u)
+{
+    if (!u)
+        return;
+    if (u->tree)
+        GEOSSTRtree_destroy_r(u->ctx, u->tree);
+    for (size_t i = 0; i < u->n; i++)
+        siting_unit_clear(u, &u->units[i]);
+    free(u->units);
+    for (int z = 0; z < SITING_NZONES; z++)
+        if (u->zones[z])
+            proj_destroy(u->zones[z]);
+    if (u->pj)
+        proj_context_destroy(u->pj);
+    GEOS_finish_r(u->ctx);
+    pthread_mutex_destroy(&u->lock);
+    free(u);
+}
+
+size_t siting_units_count(const struct siting_units *u)
+{
+    return u ? u->n : 0;
+}
+
+const char *siting_unit_code(const struct siting_units *u, size_t i)
+{
+    return i < u->n ? u->units[i].code : "";
+}
+
+const char *siting_verdict_name(enum siting_verdict v)
+{
+    static const char *const names[] = {"未落入管控单元", "允许", "限制", "禁止"};
+    return v <= SITING_PROHIBIT ? names[v] : "";
+}
+
+const char *siting_verdict_code(enum siting_verdict v)
+{
+    static const char *const codes[] = {"none", "allow", "restrict", "prohibit"};
+    return v <= SITING_PROHIBIT ? codes[v] : "";
+}
+
+const char *siting_class_name(enum siting_class c)
+{
+    return c == SITING_PRIORITY ? "优先保护" : c == SITING_KEY ? "重点管控" : "一般管控";
+}
+
+int siting_crs_parse(const char *s, enum siting_crs *out)
+{
+    if (!s || !strcmp(s, "wgs84") || !strcmp(s, "cgcs2000"))
+        *out = SITING_WGS84;
+    else if (!strcmp(s, "gcj02"))
+        *out = SITING_GCJ02;
+    else if (!strcmp(s, "bd09"))
+        *out = SITING_BD09;
+    else
+        return -1;
+    return 0;
+}
+
+/* ---- industry codes ---- */
+
+/* Splits "C3074" / "3074" / "C" into letter and digits; 0 or -1 when the
+ * format is not a letter and/or 2-4 digits. */
+static int siting_code_split(const char *s, char *letter, const char **digits)
+{
+    *letter = 0;
+    if (*s >= 'A' && *s <= 'Z')
+        *letter = *s++;
+    size_t n = strlen(s);
+    if (n == 0 && *letter)
+        return *digits = s, 0;
+    if (n < 2 || n > 4)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+    *digits = s;
+    return 0;
+}
+
+bool siting_industry_covers(const char *rule, const char *industry)
+{
+    char rl, il;
+    const char *rd, *id;
+    if (!rule || !industry || siting_code_split(rule, &rl, &rd) ||
+        siting_code_split(industry, &il, &id))
+        return false;
+    if (!il && *id)
+        il = industry_section_of(id);
+    if (!*rd)
+        return rl == il;
+    if (rl && il && rl != il)
+        return false;
+    return strncmp(rd, id, strlen(rd)) == 0;
+}
+
+int siting_rule_code_ok(const char *s)
+{
+    char l;
+    const char *d;
+    if (strlen(s) > 5 || siting_code_split(s, &l, &d))
+        return 0;
+    if (*d && !industry_section_of(d))
+        return 0;
+    return !l || !*d || industry_section_of(d) == l;
+}
+
+enum siting_verdict siting_unit_verdict(const struct siting_units *u, size_t i,
+                                        const char *industry, int *rule)
+{
+    *rule = -1;
+    if (i >= u->n)
+        return SITING_NONE;
+    const struct siting_unit *x = &u->units[i];
+    enum siting_verdict v = SITING_ALLOW;
+    for (size_t r = 0; r < x->nrules; r++) {
+        enum siting_verdict rv = x->rules[r].prohibit ? SITING_PROHIBIT : SITING_RESTRICT;
+        if (rv <= v)
+            continue;
+        for (size_t c = 0; c < x->rules[r].ncodes; c++)
+            if (siting_industry_covers(x->rules[r].codes[c], industry)) {
+                v = rv, *rule = (int)r;
+                break;
+            }
+    }
+    return v;
+}
+
+/* ---- GeoJSON geometry -> GEOS ---- */
+
+struct siting_parse {
+    GEOSContextHandle_t ctx;
+    enum siting_crs crs;
+    size_t points; /* running total, against SITING_MAX_POINTS */
+    json_t *out;   /* when not NULL: converted coordinates are appended here */
+    char *err;
+    size_t errlen;
+};
+
+static int siting_point(struct siting_parse *p, json_t *pos, double *x, double *y)
+{
+    if (!json_is_array(pos) || json_array_size(pos) < 2 || json_array_size(pos) > 4 ||
+        !json_is_number(json_array_get(pos, 0)) || !json_is_number(json_array_get(pos, 1))) {
+        siting_fail(p->err, p->errlen, "坐标须为 [经度, 纬度] 数字数组");
+        return -1;
+    }
+    double lon = json_number_value(json_array_get(pos, 0));
+    double lat = json_number_value(json_array_get(pos, 1));
+    if (!coord_valid(lon, lat)) {
+        siting_fail(p->err, p->errlen, "坐标超出范围：%.6g, %.6g", lon, lat);
+        return -1;
+    }
+    if (p->crs == SITING_GCJ02)
+        coord_gcj02_to_wgs84(lon, lat, &lon, &lat);
+    else if (p->crs == SITING_BD09)
+        coord_bd09_to_wgs84(lon, lat, &lon, &lat);
+    if (++p->points > SITING_MAX_POINTS) {
+        siting_fail(p->err, p->errlen, "顶点过多（上限 %d）", SITING_MAX_POINTS);
+        return -1;
+    }
+    *x = lon, *y = lat;
+    return 0;
+}
+
+static GEOSGeometry *siting_ring(struct siting_parse *p, json_t *ring, json_t *out)
+{
+    size_t n = json_array_size(ring);
+    if (!json_is_array(ring) || n < 4) {
+        siting_fail(p->err, p->errlen, "多边形的环至少要有 4 个点（首尾相同）");
+        return NULL;
+    }
+    if (n > SITING_MAX_POINTS) {
+        siting_fail(p->err, p->errlen, "顶点过多（上限 %d）", SITING_MAX_POINTS);
+        return NULL;
+    }
+    GEOSCoordSequence *seq = GEOSCoordSeq_create_r(p->ctx, (unsigned)n, 2);
+    if (!seq) {
+        siting_fail(p->err, p->errlen, "几何创建失败");
+        return NULL;
+    }
+    double x0 = 0, y0 = 0, x = 0, y = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (siting_point(p, json_array_get(ring, i), &x, &y)) {
+            GEOSCoordSeq_destroy_r(p->ctx, seq);
+            return NULL;
+        }
+        if (i == 0)
+            x0 = x, y0 = y;
+        GEOSCoordSeq_setXY_r(p->ctx, seq, (unsigned)i, x, y);
+        if (out)
+            json_array_append_new(out, json_pack("[ff]", x, y));
+    }
+    /* Checked here so GEOS never throws on an open ring. */
+    if (x != x0 || y != y0) {
+        GEOSCoordSeq_destroy_r(p->ctx, seq);
+        siting_fail(p->err, p->errlen, "多边形的环未闭合（首尾点须相同）");
+        return NULL;
+    }
+    GEOSGeometry *g = GEOSGeom_createLinearRing_r(p->ctx, seq);
+    if (!g)
+        siting_fail(p->err, p->errlen, "多边形的环无效");
+    return g;
+}
+
+static GEOSGeometry *siting_polygon(struct siting_parse *p, json_t *rings, json_t *out)
+{
+    size_t n = json_array_size(rings);
+    if (!json_is_array(rings) || n < 1 || n > 100000) {
+        siting_fail(p->err, p->errlen, "多边形须有外环");
+        return NULL;
+    }
+    GEOSGeometry **geoms = xcalloc(n, sizeof *geoms);
+    GEOSGeometry *poly = NULL;
+    size_t made = 0;
+    for (; made < n; made++) {
+        json_t *o = out ? json_array() : NULL;
+        geoms[made] = siting_ring(p, json_array_get(rings, made), o);
+        if (o)
+            json_array_append_new(out, o);
+        if (!geoms[made])
+            goto out;
+    }
+    poly = GEOSGeom_createPolygon_r(p->ctx, geoms[0], geoms + 1, (unsigned)(n - 1));
+    made = 0; /* owned by poly now (or destroyed by GEOS on failure) */
+    if (!poly)
+        siting_fail(p->err, p->errlen, "多边形无效");
+out:
+    for (size_t i = 0; i < made; i++)
+        GEOSGeom_destroy_r(p->ctx, geoms[i]);
+    free(geoms);
+    return poly;
+}
+
+static GEOSGeometry *siting_multipolygon(struct siting_parse *p, json_t *polys, json_t *out)
+{
+    size_t n = json_array_size(polys);
+    if (!json_is_array(polys) || n < 1 || n > 100000) {
+        siting_fail(p->err, p->errlen, "多多边形至少要有一个多边形");
+        return NULL;
+    }
+    GEOSGeometry **geoms = xcalloc(n, sizeof *geoms);
+    GEOSGeometry *multi = NULL;
+    size_t made = 0;
+    for (; made < n; made++) {
+        json_t *o = out ? json_array() : NULL;
+        geoms[made] = siting_polygon(p, json_array_get(polys, made), o);
+        if (o)
+            json_array_append_new(out, o);
+        if (!geoms[made])
+            goto out;
+    }
+    multi = GEOSGeom_createCollection_r(p->ctx, GEOS_MULTIPOLYGON, geoms, (unsigned)n);
+    made = 0;
+    if (!multi)
+        siting_fail(p->err, p->errlen, "多多边形无效");
+out:
+    for (size_t i = 0; i < made; i++)
+        GEOSGeom_destroy_r(p->ctx, geoms[i]);
+    free(geoms);
+    return multi;
+}
+
+GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting_crs crs,
+                              bool allow_point, json_t **converted, size_t *points, char *err,
+                              size_t errlen)
+{
+    struct siting_parse p = {ctx, crs, points ? *points : 0, NULL, err, errlen};
+    const char *type = json_string_value(json_object_get(geom, "type"));
+    json_t *coords = json_object_get(geom, "coordinates");
+    json_t *out = converted ? json_array() : NULL;
+    GEOSGeometry *g = NULL;
+    if (!json_is_object(geom) || !type || !coords) {
+        siting_fail(err, errlen, "几何须为含 type 和 coordinates 的 GeoJSON 对象");
+    } else if (!strcmp(type, "Polygon")) {
+        g = siting_polygon(&p, coords, out);
+    } else if (!strcmp(type, "MultiPolygon")) {
+        g = siting_multipolygon(&p, coords, out);
+    } else if (!strcmp(type, "Point") && allow_point) {
+        double x, y;
+        if (!siting_point(&p, coords, &x, &y)) {
+            g = GEOSGeom_createPointFromXY_r(ctx, x, y);
+            if (out)
+                json_decref(out), out = json_pack("[ff]", x, y);
+        }
+    } else {
+        siting_fail(err, errlen,
+                    allow_point ? "几何类型须为 Point、Polygon 或 MultiPolygon"
+                                : "管控单元几何须为 Polygon 或 MultiPolygon");
+    }
+    if (g && GEOSisValid_r(ctx, g) != 1) {
+        char *why = GEOSisValidReason_r(ctx, g);
+        siting_fail(err, errlen, "几何无效：%.120s", why ? why : "");
+        GEOSFree_r(ctx, why);
+        GEOSGeom_destroy_r(ctx, g);
+        g = NULL;
+    }
+    if (points)
+        *points = p.points;
+    if (converted) {
+        if (g)
+            *converted = json_pack("{ss so}", "type", type, "coordinates", out);
+        else
+            json_decref(out);
+    }
+    return g;
+}
+
+int siting_location_parse(json_t *in, enum siting_crs crs, json_t **wgs84, char *err, size_t errlen)
+{
+    *wgs84 = NULL;
+    const char *type = json_string_value(json_object_get(in, "type"));
+    if (type && !strcmp(type, "FeatureCollection")) {
+        json_t *features = json_object_get(in, "features");
+        if (json_array_size(features) != 1) {
+            siting_fail(err, errlen, "位置须为恰好含一个要素的 FeatureCollection");
+            return -1;
+        }
+        in = json_array_get(features, 0);
+        type = json_string_value(json_object_get(in, "type"));
+    }
+    if (type && !strcmp(type, "Feature"))
+        in = json_object_get(in, "geometry");
+    GEOSContextHandle_t ctx = GEOS_init_r();
+    GEOSContext_setErrorHandler_r(ctx, siting_geos_message);
+    GEOSGeometry *g = siting_geometry(ctx, in, crs, true, wgs84, NULL, err, errlen);
+    if (g)
+        GEOSGeom_destroy_r(ctx, g);
+    GEOS_finish_r(ctx);
+    return g ? 0 : -1;
+}
+
+/* ---- areas ---- */
+
+static void siting_zone_of(double lon, int *cm, int *slot)
+{
+    int c = (int)lround(lon / 3.0) * 3;
+    if (c < SITING_GK_FIRST_CM)
+        c = SITING_GK_FIRST_CM;
+    if (c > SITING_GK_LAST_CM)
+        c = SITING_GK_LAST_CM;
+    *cm = c;
+    *slot = (c - SITING_GK_FIRST_CM) / 3;
+}
+
+/* The lon/lat -> zone transformation, created on first use (lock held). */
+static PJ *siting_zone(struct siting_units *u, int slot)
+{
+    if (u->zones[slot])
+        return u->zones[slot];
+    if (!u->pj) {
+        u->pj = proj_context_create();
+        proj_log_level(u->pj, PJ_LOG_NONE);
+    }
+    char target[16];
+    snprintf(target, sizeof target, "EPSG:%d", SITING_GK_EPSG0 + slot);
+    PJ *t = proj_create_crs_to_crs(u->pj, "EPSG:4490", target, NULL);
+    if (!t)
+        return NULL;
+    PJ *norm = proj_normalize_for_visualization(u->pj, t);
+    proj_destroy(t);
+    return u->zones[slot] = norm;
+}
+
+static int siting_project_xy(double *x, double *y, void *userdata)
+{
+    PJ_COORD c = proj_coord(*x, *y, 0, 0);
+    c = proj_trans((PJ *)userdata, PJ_FWD, c);
+    if (!isfinite(c.xy.x) || !isfinite(c.xy.y))
+        return 0;
+    *x = c.xy.x, *y = c.xy.y;
+    return 1;
+}
+
+/* Area in m² of a lon/lat geometry in the given zone; -1 on error. */
+static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zone)
+{
+    if (!zone)
+        return -1;
+    GEOSGeometry *m = GEOSGeom_transformXY_r(u->ctx, g, siting_project_xy, zone);
+    if (!m)
+        return -1;
+    double a = 0;
+    if (!GEOSArea_r(u->ctx, m, &a))
+        a = -1;
+    GEOSGeom_destroy_r(u->ctx, m);
+    return a;
+}
+
+/* ---- queries ---- */
+
+struct siting_hits {
+    struct siting_units *u;
+    const GEOSGeometry *g;
+    size_t *idx;
+    size_t n, cap;
+};
+
+static void siting_tree_hit(void *item, void *userdata)
+{
+    struct siting_hits *h = userdata;
+    struct siting_unit *x = item;
+    if (GEOSPreparedIntersects_r(h->u->ctx, x->prep, h->g) != 1)
+        return;
+    if (h->n == h->cap)
+        h->cap = h->cap ? h->cap * 2 : 16, h->idx = xrealloc(h->idx, h->cap * sizeof *h->idx);
+    h->idx[h->n++] = (size_t)(x - h->u->units);
+}
+
+static int siting_cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Builds the tree on first use (lock held). */
+static void siting_tree(struct siting_units *u)
+{
+    if (u->tree)
+        return;
+    u->tree = GEOSSTRtree_create_r(u->ctx, 10);
+    for (size_t i = 0; i < u->n; i++)
+        GEOSSTRtree_insert_r(u->ctx, u->tree, u->units[i].geom, &u->units[i]);
+}
+
+/* The intersecting units of g, ascending (lock held); caller frees h->idx. */
+static void siting_query(struct siting_units *u, const GEOSGeometry *g, struct siting_hits *h)
+{
+    memset(h, 0, sizeof *h);
+    h->u = u, h->g = g;
+    siting_tree(u);
+    if (u->n)
+        GEOSSTRtree_query_r(u->ctx, u->tree, g, siting_tree_hit, h);
+    qsort(h->idx, h->n, sizeof *h->idx, siting_cmp_size);
+}
+
+long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, size_t max, char *err,
+                         size_t errlen)
+{
+    pthread_mutex_lock(&u->lock);
+    GEOSGeometry *g = siting_geometry(u->ctx, wgs84, SITING_WGS84, true, NULL, NULL, err, errlen);
+    long n = -1;
+    if (g) {
+        struct siting_hits h;
+        siting_query(u, g, &h);
+        for (size_t i = 0; i < h.n && i < max; i++)
+            idx[i] = h.idx[i];
+        n = (long)h.n;
+        free(h.idx);
+        GEOSGeom_destroy_r(u->ctx, g);
+    }
+    pthread_mutex_unlock(&u->lock);
+    return n;
+}
+
+static json_t *siting_rule_json(const struct siting_rule *r)
+{
+    json_t *codes = json_array();
+    for (size_t c = 0; c < r->ncodes; c++)
+        json_array_append_new(codes, json_string(r->codes[c]));
+    return json_pack("{ss so ss ss}", "kind", r->prohibit ? "prohibit" : "restrict", "industries",
+                     codes, "condition", r->condition ? r->condition : "", "ref",
+                     r->ref ? r->ref : "");
+}
+
+static json_t *siting_dims_json(const struct siting_unit *x)
+{
+    json_t *d = json_object();
+    for (int i = 0; i < SITING_NDIMS; i++)
+        json_object_set_new(d, siting_dim_names[i], json_string(x->dims[i] ? x->dims[i] : ""));
+    return d;
+}
+
+json_t *siting_unit_json(struct siting_units *u, size_t i)
+{
+    if (i >= u->n)
+        return NULL;
+    const struct siting_unit *x = &u->units[i];
+    json_t *rules = json_array();
+    for (size_t r = 0; r < x->nrules; r++)
+        json_array_append_new(rules, siting_rule_json(&x->rules[r]));
+    json_t *o = json_pack("{ss ss si ss ss so so}", "code", x->code, "name", x->name, "class",
+                          (int)x->cls, "class_name", siting_class_name(x->cls), "area",
+                          x->admin_area ? x->admin_area : "", "dimensions", siting_dims_json(x),
+                          "rules", rules);
+    for (int d = 0; d < SITING_NDIMS; d++)
+        json_object_set_new(o, siting_dim_keys[d], json_string(x->dims[d] ? x->dims[d] : ""));
+    return o;
+}
+
+json_t *siting_units_geojson(struct siting_units *u)
+{
+    pthread_mutex_lock(&u->lock);
+    json_t *features = json_array();
+    for (size_t i = 0; i < u->n; i++) {
+        char *wkt = NULL;
+        GEOSGeoJSONWriter *w = GEOSGeoJSONWriter_create_r(u->ctx);
+        if (w)
+            wkt = GEOSGeoJSONWriter_writeGeometry_r(u->ctx, w, u->units[i].geom, -1);
+        json_t *geom = wkt ? json_loads(wkt, 0, NULL) : NULL;
+        GEOSFree_r(u->ctx, wkt);
+        if (w)
+            GEOSGeoJSONWriter_destroy_r(u->ctx, w);
+        json_array_append_new(features, json_pack("{ss so so}", "type", "Feature", "geometry",
+                                                  geom ? geom : json_null(), "properties",
+                                                  siting_unit_json(u, i)));
+    }
+    pthread_mutex_unlock(&u->lock);
+    return json_pack("{ss so}", "type", "FeatureCollection", "features", features);
+}
+
+static const char *siting_conclusion(enum siting_verdict v)
+{
+    return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
+}
+
+/* One unit's entry in the report (lock held). */
+static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGeometry *g,
+                                  double project_area, PJ *zone, const char *industry,
+                                  enum siting_verdict *v)
+{
+    const struct siting_unit *x = &u->units[i];
+    double overlap = 0;
+    if (project_area > 0) {
+        GEOSGeometry *inter = GEOSIntersection_r(u->ctx, x->geom, g);
+        overlap = inter ? siting_area(u, inter, zone) : -1;
+        if (inter)
+            GEOSGeom_destroy_r(u->ctx, inter);
+        if (overlap < 0)
+            overlap = 0;
+    }
+    double share = project_area > 0 ? overlap / project_area : 1.0;
+    bool sliver = project_area > 0 && share < SITING_SLIVER_SHARE && overlap < SITING_SLIVER_M2;
+    int rule = -1;
+    *v = siting_unit_verdict(u, i, industry, &rule);
+    char reason[512];
+    if (rule >= 0)
+        snprintf(reason, sizeof reason, "%s：%s%s%s", x->rules[rule].ref ? x->rules[rule].ref : "",
+                 *v == SITING_PROHIBIT ? "禁止" : "限制", industry,
+                 x->rules[rule].condition && *x->rules[rule].condition ? "（条件见条款）" : "");
+    else
+        snprintf(reason, sizeof reason, "准入清单未对行业 %s 设禁止或限制条款", industry);
+    return json_pack("{ss ss si ss sf sf sb ss ss ss so ss so}", "code", x->code, "name", x->name,
+                     "class", (int)x->cls, "class_name", siting_class_name(x->cls), "overlap_m2",
+                     round(overlap * 100) / 100, "overlap_share", round(share * 1e6) / 1e6,
+                     "sliver", sliver, "verdict", siting_verdict_name(*v), "verdict_code",
+                     siting_verdict_code(*v), "conclusion", siting_conclusion(*v), "rule",
+                     rule >= 0 ? siting_rule_json(&x->rules[rule]) : json_null(), "reason", reason,
+                     "dimensions", siting_dims_json(x));
+}
+
+json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
+                     size_t errlen)
+{
+    char norm[6];
+    if (!industry || strlen(industry) > 16 || industry_normalize(industry, norm, NULL)) {
+        siting_fail(err, errlen, "行业代码无效（GB/T 4754-2017）");
+        return NULL;
+    }
+    pthread_mutex_lock(&u->lock);
+    json_t *out = NULL;
+    GEOSGeometry *g = siting_geometry(u->ctx, wgs84, SITING_WGS84, true, NULL, NULL, err, errlen);
+    if (!g)
+        goto out;
+    double cx = 0, cy = 0;
+    GEOSGeometry *c = GEOSGetCentroid_r(u->ctx, g);
+    if (c) {
+        GEOSGeomGetX_r(u->ctx, c, &cx);
+        GEOSGeomGetY_r(u->ctx, c, &cy);
+        GEOSGeom_destroy_r(u->ctx, c);
+    }
+    int cm, slot;
+    siting_zone_of(cx, &cm, &slot);
+    PJ *zone = siting_zone(u, slot);
+    bool point = GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
+    double area = point ? 0 : siting_area(u, g, zone);
+    if (area < 0) {
+        siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
+        GEOSGeom_destroy_r(u->ctx, g);
+        goto out;
+    }
+    struct siting_hits h;
+    siting_query(u, g, &h);
+    json_t *units = json_array();
+    enum siting_verdict worst = SITING_NONE;
+    for (size_t k = 0; k < h.n; k++) {
+        enum siting_verdict v;
+        json_array_append_new(units, siting_unit_report(u, h.idx[k], g, area, zone, norm, &v));
+        if (v > worst)
+            worst = v;
+    }
+    free(h.idx);
+    GEOSGeom_destroy_r(u->ctx, g);
+    const struct industry *ind = industry_find(norm);
+    char projection[96];
+    snprintf(projection, sizeof projection, "EPSG:%d CGCS2000 / 3-degree Gauss-Kruger CM %dE",
+             SITING_GK_EPSG0 + slot, cm);
+    out = json_pack(
+        "{ss ss ss sf ss so ss ss ss ss}", "industry", norm, "industry_name",
+        ind ? ind->name_zh : "", "geometry_type", point ? "point" : "polygon", "area_m2",
+        round(area * 100) / 100, "projection", projection, "units", units, "verdict",
+        siting_verdict_name(worst), "verdict_code", siting_verdict_code(worst), "conclusion",
+        worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）" : siting_conclusion(worst),
+        "note", "系统辅助研判结果，需人工复核");
+out:
+    pthread_mutex_unlock(&u->lock);
+    return out;
+}

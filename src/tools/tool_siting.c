@@ -1,0 +1,270 @@
+/* ecogov siting — 三线一单 siting checks from the command line, on the same
+ * module the server uses (domain/siting.h).
+ *
+ *   ecogov siting check --units FILE --industry CODE
+ *                       (--point LON,LAT | --polygon FILE.geojson) [--crs wgs84|gcj02|bd09]
+ *       prints the conformity result as JSON.
+ *   ecogov siting batch --units FILE --checks FILE.geojson [--full]
+ *       one line per check feature: "<id>\t<code>,<code>..." (the intersecting
+ *       units, ascending by import order); --full runs the whole check (areas,
+ *       verdicts) for each and prints the verdict code as a third column. The
+ *       timing of the checks alone goes to stderr as JSON.
+ * FILE ending in .shp is read as an ESRI Shapefile, anything else as GeoJSON.
+ * Exit status: 0 success, 1 a check failed, 2 bad arguments or input. */
+#include "tools/tools.h"
+
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "domain/siting.h"
+#include "tools/tool_common.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SITING_TOOL_MAX_FILE (512L << 20)
+
+static void siting_tool_usage(FILE *out)
+{
+    fprintf(out, "usage: ecogov siting check --units FILE --industry CODE\n"
+                 "                           (--point LON,LAT | --polygon FILE.geojson)\n"
+                 "                           [--crs wgs84|gcj02|bd09]\n"
+                 "       ecogov siting batch --units FILE --checks FILE.geojson [--full]\n"
+                 "FILE: GeoJSON FeatureCollection of control units, or an ESRI Shapefile (.shp)\n");
+}
+
+/* Reads a whole file (capped); NULL with a message on stderr. */
+static char *siting_tool_read(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "ecogov siting: cannot open %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 1 << 16, n = 0;
+    char *buf = xmalloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += got;
+        if (n == cap) {
+            if (cap >= (size_t)SITING_TOOL_MAX_FILE) {
+                fprintf(stderr, "ecogov siting: %s is larger than %ld bytes\n", path,
+                        SITING_TOOL_MAX_FILE);
+                free(buf);
+                fclose(f);
+                return NULL;
+            }
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+static struct siting_units *siting_tool_units(const char *path)
+{
+    char err[512] = "";
+    struct siting_units *u = NULL;
+    size_t n = strlen(path);
+    if (n > 4 && !strcmp(path + n - 4, ".shp")) {
+        u = siting_units_from_shapefile(path, err, sizeof err);
+    } else {
+        size_t len;
+        char *text = siting_tool_read(path, &len);
+        if (!text)
+            return NULL;
+        u = siting_units_from_geojson(text, len, err, sizeof err);
+        free(text);
+    }
+    if (!u)
+        fprintf(stderr, "ecogov siting: %s: %s\n", path, err);
+    return u;
+}
+
+static json_t *siting_tool_json_file(const char *path)
+{
+    size_t len;
+    char *text = siting_tool_read(path, &len);
+    if (!text)
+        return NULL;
+    json_error_t je;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    free(text);
+    if (!j)
+        fprintf(stderr, "ecogov siting: %s: line %d: %s\n", path, je.line, je.text);
+    return j;
+}
+
+/* "LON,LAT" as a GeoJSON Point; NULL when malformed. */
+static json_t *siting_tool_point(const char *s)
+{
+    char *end;
+    errno = 0;
+    double lon = strtod(s, &end);
+    if (end == s || *end != ',' || errno)
+        return NULL;
+    const char *t = end + 1;
+    double lat = strtod(t, &end);
+    if (end == t || *end || errno || !isfinite(lon) || !isfinite(lat))
+        return NULL;
+    return json_pack("{ss s[ff]}", "type", "Point", "coordinates", lon, lat);
+}
+
+static int siting_tool_check(struct tool_args *a)
+{
+    const char *units = tool_arg(a, "--units"), *industry = tool_arg(a, "--industry");
+    const char *point = tool_arg(a, "--point"), *polygon = tool_arg(a, "--polygon");
+    enum siting_crs crs;
+    if (!units || !*units || !industry || !*industry || !point == !polygon ||
+        siting_crs_parse(tool_arg(a, "--crs"), &crs)) {
+        siting_tool_usage(stderr);
+        return 2;
+    }
+    json_t *loc = point ? siting_tool_point(point) : siting_tool_json_file(polygon);
+    if (!loc) {
+        if (point)
+            fprintf(stderr, "ecogov siting: --point wants LON,LAT in decimal degrees\n");
+        return 2;
+    }
+    struct siting_units *u = siting_tool_units(units);
+    char err[512] = "";
+    json_t *wgs = NULL, *res = NULL;
+    int rc = 2;
+    if (u && !siting_location_parse(loc, crs, &wgs, err, sizeof err)) {
+        res = siting_check(u, wgs, industry, err, sizeof err);
+        rc = res ? 0 : 1;
+    }
+    if (res) {
+        json_object_set_new(res, "location", json_incref(wgs));
+        json_object_set_new(res, "units_file", json_string(units));
+        json_object_set_new(res, "units_count", json_integer((json_int_t)siting_units_count(u)));
+        json_dumpf(res, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+        fputc('\n', stdout);
+    } else if (u) {
+        fprintf(stderr, "ecogov siting: %s\n", err);
+    }
+    json_decref(res);
+    json_decref(wgs);
+    json_decref(loc);
+    siting_units_free(u);
+    return rc;
+}
+
+static int siting_tool_batch(struct tool_args *a)
+{
+    const char *units = tool_arg(a, "--units"), *checks = tool_arg(a, "--checks");
+    bool full = tool_arg(a, "--full") != NULL;
+    if (!units || !*units || !checks || !*checks) {
+        siting_tool_usage(stderr);
+        return 2;
+    }
+    json_t *fc = siting_tool_json_file(checks);
+    struct siting_units *u = fc ? siting_tool_units(units) : NULL;
+    json_t *features = json_object_get(fc, "features");
+    if (!u || !json_is_array(features)) {
+        if (fc && u)
+            fprintf(stderr, "ecogov siting: %s is not a FeatureCollection\n", checks);
+        json_decref(fc);
+        siting_units_free(u);
+        return 2;
+    }
+    size_t n = json_array_size(features), cap = siting_units_count(u) + 1;
+    size_t *idx = xmalloc(cap * sizeof *idx);
+    json_t **geoms = xcalloc(n ? n : 1, sizeof *geoms);
+    char err[512] = "";
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (siting_location_parse(json_array_get(features, i), SITING_WGS84, &geoms[i], err,
+                                  sizeof err)) {
+            fprintf(stderr, "ecogov siting: check %zu: %s\n", i + 1, err);
+            rc = 2;
+        }
+    char **lines = xcalloc(n ? n : 1, sizeof *lines);
+    int64_t t0 = timeutil_now_ms();
+    for (size_t i = 0; i < n && !rc; i++) {
+        const char *verdict = "";
+        json_t *res = NULL;
+        long k;
+        if (full) {
+            res = siting_check(u, geoms[i], "C3074", err, sizeof err);
+            json_t *list = json_object_get(res, "units");
+            k = res ? (long)json_array_size(list) : -1;
+            for (long j = 0; j < k; j++)
+                idx[j] = (size_t)j;
+            verdict = json_string_value(json_object_get(res, "verdict_code"));
+        } else {
+            k = siting_intersecting(u, geoms[i], idx, cap, err, sizeof err);
+        }
+        if (k < 0) {
+            fprintf(stderr, "ecogov siting: check %zu: %s\n", i + 1, err);
+            rc = 1;
+            json_decref(res);
+            break;
+        }
+        size_t sz = 32 + (size_t)k * (SITING_CODE_LEN + 1);
+        char *line = xmalloc(sz);
+        size_t off = 0;
+        line[0] = '\0';
+        for (long j = 0; j < k; j++) {
+            const char *code =
+                full ? json_string_value(json_object_get(
+                           json_array_get(json_object_get(res, "units"), (size_t)j), "code"))
+                     : siting_unit_code(u, idx[j]);
+            off += (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "", code);
+        }
+        if (full)
+            snprintf(line + off, sz - off, "\t%s", verdict ? verdict : "");
+        lines[i] = line;
+        json_decref(res);
+    }
+    int64_t ms = timeutil_now_ms() - t0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        json_t *id =
+            json_object_get(json_object_get(json_array_get(features, i), "properties"), "id");
+        if (json_is_integer(id))
+            printf("%lld\t%s\n", (long long)json_integer_value(id), lines[i]);
+        else
+            printf("%zu\t%s\n", i + 1, lines[i]);
+    }
+    if (!rc)
+        fprintf(stderr, "{\"checks\": %zu, \"units\": %zu, \"ms\": %lld, \"per_second\": %.1f}\n",
+                n, siting_units_count(u), (long long)ms,
+                ms > 0 ? (double)n * 1000.0 / (double)ms : 0.0);
+    for (size_t i = 0; i < n; i++) {
+        free(lines[i]);
+        json_decref(geoms[i]);
+    }
+    free(lines);
+    free(geoms);
+    free(idx);
+    json_decref(fc);
+    siting_units_free(u);
+    return rc;
+}
+
+int tool_siting_main(int argc, char **argv)
+{
+    static const char *const own[] = {"--units", "--industry", "--point", "--polygon",
+                                      "--crs",   "--checks",   NULL};
+    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        siting_tool_usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    struct tool_args a;
+    tool_args_split(argc - 1, argv + 1, own, &a);
+    int rc;
+    if (!strcmp(argv[1], "check"))
+        rc = siting_tool_check(&a);
+    else if (!strcmp(argv[1], "batch"))
+        rc = siting_tool_batch(&a);
+    else {
+        siting_tool_usage(stderr);
+        rc = 2;
+    }
+    tool_args_free(&a);
+    return rc;
+}
