@@ -81,6 +81,19 @@ test('staff creates an enterprise: a bad credit code is refused, a valid one sav
   // GCJ-02 input is stored as WGS84: a few hundred metres away, not the same numbers.
   const ent = await page.evaluate(async (id) => (await fetch('/api/v1/enterprises/' + id)).json(), createdId)
   assert.ok(Math.abs(ent.lon - 117.2146) > 1e-4 && Math.abs(ent.lon - 117.2146) < 0.02, 'lon converted from GCJ-02: ' + ent.lon)
+
+  // Edit: the form carries the version it edits; stored WGS84 coordinates do not drift.
+  await page.getByTestId('enterprise-edit').click()
+  await page.waitForURL((u) => u.pathname === `/console/enterprises/${createdId}/edit`)
+  await page.getByTestId('field-uscc').waitFor()
+  await page.waitForFunction(() => document.querySelector('[data-testid="field-legal-rep"]').value === '王建国')
+  await page.getByTestId('field-legal-rep').fill('王建民')
+  await page.getByTestId('enterprise-save').click()
+  await page.waitForURL((u) => u.pathname === `/console/enterprises/${createdId}`)
+  await page.getByTestId('enterprise-card').getByText('王建民').waitFor()
+  const edited = await page.evaluate(async (id) => (await fetch('/api/v1/enterprises/' + id)).json(), createdId)
+  assert.equal(edited.version, ent.version + 1)
+  assert.ok(Math.abs(edited.lon - ent.lon) < 1e-6 && Math.abs(edited.lat - ent.lat) < 1e-6, 'coordinates unchanged by an edit')
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
