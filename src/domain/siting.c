@@ -504,7 +504,8 @@ static void siting_query(struct siting_units *u, const GEOSGeometry *g, struct s
     siting_tree(u);
     if (u->n)
         GEOSSTRtree_query_r(u->ctx, u->tree, g, siting_tree_hit, h);
-    qsort(h->idx, h->n, sizeof *h->idx, siting_cmp_size);
+    if (h->n > 1)
+        qsort(h->idx, h->n, sizeof *h->idx, siting_cmp_size);
 }
 
 long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, size_t max, char *err,

@@ -1,0 +1,230 @@
+/* Unit tests for domain/siting: industry coverage, verdicts per unit and their
+ * deciding rule, boundary semantics, areas, and the Shapefile reader (a file
+ * written here with shapelib, GB18030 attributes included). */
+#include "domain/siting.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iconv.h>
+#include <shapefil.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char UNITS[] =
+    "{\"type\":\"FeatureCollection\",\"features\":["
+    "{\"type\":\"Feature\",\"properties\":{\"code\":\"ZH36022210001\",\"name\":\"瑶里\","
+    "\"class\":\"优先保护\",\"KJBJYS\":\"禁止工业\",\"rules\":[{\"kind\":\"restrict\","
+    "\"industries\":[\"C\"],\"ref\":\"r1\"},{\"kind\":\"prohibit\",\"industries\":[\"C30\","
+    "\"2662\"],\"condition\":\"新建\",\"ref\":\"r2\"}]},"
+    "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[117,29],[117.5,29],[117.5,29.5],"
+    "[117,29.5],[117,29]],[[117.2,29.2],[117.2,29.3],[117.3,29.3],[117.3,29.2],[117.2,29.2]]]}},"
+    "{\"type\":\"Feature\",\"properties\":{\"HJZHGKDYBM\":\"ZH36020320001\",\"HJZHGKDYMC\":"
+    "\"珠山\","
+    "\"ZHGKDYFL\":\"2\",\"GZ_RULES\":\"[{\\\"kind\\\":\\\"restrict\\\",\\\"industries\\\":["
+    "\\\"3071\\\"]}]\"},"
+    "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[117.5,29],[118,29],[118,29.5],"
+    "[117.5,29.5],[117.5,29]]]]}}]}";
+
+static struct siting_units *load(void)
+{
+    char err[256] = "";
+    struct siting_units *u = siting_units_from_geojson(UNITS, sizeof UNITS - 1, err, sizeof err);
+    if (!u)
+        fail_msg("load: %s", err);
+    return u;
+}
+
+static void test_covers(void **state)
+{
+    (void)state;
+    assert_true(siting_industry_covers("C", "C3074"));
+    assert_true(siting_industry_covers("C30", "C3074"));
+    assert_true(siting_industry_covers("307", "C3074"));
+    assert_true(siting_industry_covers("3074", "3074"));
+    assert_false(siting_industry_covers("3071", "C3074"));
+    assert_false(siting_industry_covers("D", "C3074"));
+    assert_false(siting_industry_covers("C26", "C3074"));
+    assert_false(siting_industry_covers("bad", "C3074"));
+    assert_false(siting_industry_covers("C30", "x"));
+}
+
+static void test_verdicts(void **state)
+{
+    (void)state;
+    struct siting_units *u = load();
+    assert_int_equal(siting_units_count(u), 2);
+    int rule;
+    /* The prohibition wins over the broader restriction, and names itself. */
+    assert_int_equal(siting_unit_verdict(u, 0, "C3074", &rule), SITING_PROHIBIT);
+    assert_int_equal(rule, 1);
+    assert_int_equal(siting_unit_verdict(u, 0, "C2662", &rule), SITING_PROHIBIT);
+    assert_int_equal(siting_unit_verdict(u, 0, "C2710", &rule), SITING_RESTRICT);
+    assert_int_equal(rule, 0);
+    assert_int_equal(siting_unit_verdict(u, 0, "O8111", &rule), SITING_ALLOW);
+    assert_int_equal(rule, -1);
+    assert_int_equal(siting_unit_verdict(u, 1, "C3071", &rule), SITING_RESTRICT);
+    assert_int_equal(siting_unit_verdict(u, 1, "C3074", &rule), SITING_ALLOW);
+    siting_units_free(u);
+}
+
+static long hits(struct siting_units *u, const char *geojson, size_t *idx)
+{
+    json_t *in = json_loads(geojson, 0, NULL), *wgs = NULL;
+    char err[256];
+    assert_int_equal(siting_location_parse(in, SITING_WGS84, &wgs, err, sizeof err), 0);
+    long n = siting_intersecting(u, wgs, idx, 4, err, sizeof err);
+    json_decref(in);
+    json_decref(wgs);
+    return n;
+}
+
+static void test_boundaries(void **state)
+{
+    (void)state;
+    struct siting_units *u = load();
+    size_t idx[4];
+    /* On the shared edge: both units. */
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[117.5,29.25]}", idx), 2);
+    assert_int_equal(idx[0], 0);
+    assert_int_equal(idx[1], 1);
+    /* In the hole: none; on the hole's edge: the unit. */
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[117.25,29.25]}", idx), 0);
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[117.2,29.25]}", idx), 1);
+    /* At a vertex, and outside. */
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[118,29.5]}", idx), 1);
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[118.01,29.5]}", idx), 0);
+    siting_units_free(u);
+}
+
+static void test_check_report(void **state)
+{
+    (void)state;
+    struct siting_units *u = load();
+    json_t *in = json_loads(
+               "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Polygon\",\"coordinates\":"
+               "[[[117.4,29.4],[117.6,29.4],[117.6,29.45],[117.4,29.45],[117.4,29.4]]]}}",
+               0, NULL),
+           *wgs = NULL;
+    char err[256];
+    assert_int_equal(siting_location_parse(in, SITING_WGS84, &wgs, err, sizeof err), 0);
+    json_t *r = siting_check(u, wgs, "3074", err, sizeof err);
+    assert_non_null(r);
+    assert_string_equal(json_string_value(json_object_get(r, "industry")), "C3074");
+    assert_string_equal(json_string_value(json_object_get(r, "verdict")), "禁止");
+    json_t *units = json_object_get(r, "units");
+    assert_int_equal(json_array_size(units), 2);
+    double a0 = json_real_value(json_object_get(json_array_get(units, 0), "overlap_m2"));
+    double a1 = json_real_value(json_object_get(json_array_get(units, 1), "overlap_m2"));
+    double area = json_real_value(json_object_get(r, "area_m2"));
+    assert_true(area > 1e7);
+    assert_true(a0 > 0 && a1 > 0 && a0 + a1 > area * 0.999999 && a0 + a1 < area * 1.000001);
+    assert_null(siting_check(u, wgs, "nope", err, sizeof err));
+    json_decref(r);
+    json_decref(wgs);
+    json_decref(in);
+    siting_units_free(u);
+}
+
+static void test_rejects(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "[]",
+        "{\"type\":\"FeatureCollection\"}",
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"properties\":{\"code\":\"ZH36022210001\","
+        "\"name\":\"a\",\"class\":1},\"geometry\":{\"type\":\"Point\",\"coordinates\":[117,29]}}]}",
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"properties\":{\"code\":\"ZH3602221000\","
+        "\"name\":\"a\",\"class\":1},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[117,29],"
+        "[118,29],[118,30],[117,29]]]}}]}",
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"properties\":{\"code\":\"ZH36022210001\","
+        "\"name\":\"\",\"class\":1},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[117,29],"
+        "[118,29],[118,30],[117,29]]]}}]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char err[256] = "";
+        struct siting_units *u = siting_units_from_geojson(bad[i], strlen(bad[i]), err, sizeof err);
+        assert_null(u);
+        assert_true(err[0] != '\0');
+    }
+}
+
+static void dbf_gbk(DBFHandle dbf, int rec, int field, const char *utf8)
+{
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    char out[256], *o = out, *in = (char *)utf8;
+    size_t inleft = strlen(utf8), left = sizeof out - 1;
+    iconv(cd, &in, &inleft, &o, &left);
+    iconv_close(cd);
+    *o = '\0';
+    DBFWriteStringAttribute(dbf, rec, field, out);
+}
+
+static void test_shapefile(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ecogov-shp-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/units", dir);
+    SHPHandle shp = SHPCreate(path, SHPT_POLYGON);
+    DBFHandle dbf = DBFCreate(path);
+    assert_non_null(shp);
+    assert_non_null(dbf);
+    int f_code = DBFAddField(dbf, "HJZHGKDYBM", FTString, 13, 0);
+    int f_name = DBFAddField(dbf, "HJZHGKDYMC", FTString, 60, 0);
+    int f_cls = DBFAddField(dbf, "ZHGKDYFL", FTString, 1, 0);
+    int f_rules = DBFAddField(dbf, "GZ_RULES", FTString, 200, 0);
+    /* Outer ring clockwise, hole counter-clockwise (the shapefile rule). */
+    double x[] = {117, 117, 118, 118, 117, 117.4, 117.6, 117.6, 117.4, 117.4};
+    double y[] = {29, 30, 30, 29, 29, 29.4, 29.4, 29.6, 29.6, 29.4};
+    int parts[] = {0, 5};
+    SHPObject *o = SHPCreateObject(SHPT_POLYGON, -1, 2, parts, NULL, 10, x, y, NULL, NULL);
+    SHPWriteObject(shp, -1, o);
+    SHPDestroyObject(o);
+    DBFWriteStringAttribute(dbf, 0, f_code, "ZH36022210001");
+    dbf_gbk(dbf, 0, f_name, "瑶里优先保护单元");
+    DBFWriteStringAttribute(dbf, 0, f_cls, "1");
+    DBFWriteStringAttribute(dbf, 0, f_rules,
+                            "[{\"kind\":\"prohibit\",\"industries\":[\"C307\"],\"ref\":\"r\"}]");
+    SHPClose(shp);
+    DBFClose(dbf);
+
+    char err[256] = "", shp_path[160];
+    snprintf(shp_path, sizeof shp_path, "%s.shp", path);
+    struct siting_units *u = siting_units_from_shapefile(shp_path, err, sizeof err);
+    if (!u)
+        fail_msg("shapefile: %s", err);
+    assert_int_equal(siting_units_count(u), 1);
+    json_t *j = siting_unit_json(u, 0);
+    assert_string_equal(json_string_value(json_object_get(j, "name")), "瑶里优先保护单元");
+    json_decref(j);
+    size_t idx[4];
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[117.5,29.5]}", idx), 0);
+    assert_int_equal(hits(u, "{\"type\":\"Point\",\"coordinates\":[117.2,29.5]}", idx), 1);
+    int rule;
+    assert_int_equal(siting_unit_verdict(u, 0, "C3074", &rule), SITING_PROHIBIT);
+    siting_units_free(u);
+    assert_null(siting_units_from_shapefile("/nonexistent/x.shp", err, sizeof err));
+    static const char *const ext[] = {"shp", "shx", "dbf"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(shp_path, sizeof shp_path, "%s.%s", path, ext[i]);
+        unlink(shp_path);
+    }
+    rmdir(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_covers),     cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_boundaries), cmocka_unit_test(test_check_report),
+        cmocka_unit_test(test_rejects),    cmocka_unit_test(test_shapefile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
