@@ -24,6 +24,13 @@ if [ ${#apt_missing[@]} -gt 0 ]; then
     $SUDO apt-get install -y -qq --no-install-recommends "${apt_missing[@]}" >/dev/null
 fi
 
+# The build tools (vite 8, rolldown) need node >= 20.19; Debian 12's own nodejs is 18. Say so
+# plainly rather than fail later inside the build.
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)'; then
+    echo "deps-web: node $(node --version) is too old: the web build needs node >= 20.19" >&2
+    exit 1
+fi
+
 # npm ci in $1 when node_modules is missing or older than package-lock.json.
 npm_ci() {
     local dir="$1"
