@@ -50,6 +50,12 @@ export async function startServer({ enterprises = 60 } = {}) {
   const proc = spawn(bin(), ['serve', `--db=${db}`, '--http-port=0', '--listen=127.0.0.1', '--web-root=web/dist'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
+  // Never leave a server behind, even when the test process dies half-way.
+  const killOnExit = () => {
+    proc.kill('SIGKILL')
+    rmSync(dir, { recursive: true, force: true })
+  }
+  process.once('exit', killOnExit)
   let out = ''
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })))
   const url = await new Promise((resolve, reject) => {
@@ -78,6 +84,7 @@ export async function startServer({ enterprises = 60 } = {}) {
     proc,
     output: () => out,
     async stop() {
+      process.removeListener('exit', killOnExit)
       if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
       const t = setTimeout(() => proc.kill('SIGKILL'), 15_000)
       const r = await exited
