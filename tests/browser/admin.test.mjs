@@ -59,6 +59,34 @@ test('admin creates a staff user who can log in, then disables them', async () =
   await page.context().close()
 })
 
+test('admin binds a new enterprise user to an enterprise; that user sees it in the portal', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.admin, '/console')
+  const target = (await page.evaluate(async () => (await fetch('/api/v1/enterprises?limit=5')).json())).items[3]
+  await page.goto('/console/users')
+  await page.getByTestId('user-table').getByText('staff2', { exact: true }).waitFor()
+  await page.getByTestId('user-create').click()
+  await page.getByTestId('user-username').fill('entfill9')
+  await page.getByTestId('user-display-name').fill('企业填报员')
+  await page.getByTestId('user-password').fill('EntFill@2026x')
+  await choose(page, 'user-role', '企业用户')
+  await page.getByTestId('user-enterprise').click()
+  await page.getByTestId('user-enterprise').locator('input').fill(target.name.slice(2, 8))
+  await page.locator('.el-select__popper:visible .el-select-dropdown__item:visible', { hasText: target.name }).first().click()
+  await page.getByTestId('user-save').click()
+  const row = page.getByTestId('user-table').locator('tbody tr', { hasText: 'entfill9' })
+  await row.waitFor()
+  assert.match(await row.innerText(), new RegExp(target.name))
+
+  const ent = await newPage(browser, srv.url)
+  await login(ent, { username: 'entfill9', password: 'EntFill@2026x' }, '/enterprise')
+  await ent.getByTestId('enterprise-name').getByText(target.name).waitFor()
+  assert.deepEqual(page.problems, [])
+  assert.deepEqual(ent.problems, [])
+  await ent.context().close()
+  await page.context().close()
+})
+
 test('CSV import reports bad lines and imports nothing, then skips them on request', async () => {
   const page = await newPage(browser, srv.url)
   await login(page, ACCOUNTS.staff, '/console')
