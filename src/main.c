@@ -17,6 +17,7 @@ static const struct tool main_tools[] = {
     {"backup", tool_backup_main, "online backup of the database to FILE"},
     {"demo", tool_demo_main, "fill the database with the demo city (--seed N)"},
     {"audit", tool_audit_main, "audit log tools: verify"},
+    {"user", tool_user_main, "user add: create an account (password on stdin)"},
     {"routes", tool_routes_main, "print the API route table with the roles allowed"},
     {"uscc", tool_uscc_main, "check unified social credit codes"},
     {"calendar", tool_calendar_main, "working-day calendar: add-workdays, workdays"},

@@ -1,6 +1,7 @@
 /* api_enterprises — HTTP glue for the enterprise registry (rules live in
  * registry.c). Enterprise users only ever see and touch their own record. */
 #include "api/app.h"
+#include "api/page_cache.h"
 #include "api/registry.h"
 #include "core/log.h"
 #include "store/db.h"
@@ -50,10 +51,33 @@ static int ent_filter(struct http_req *r, struct enterprise_filter *f)
     return 0;
 }
 
-static int ent_collect(json_t *rec, void *ctx)
+/* The cache key names every input of a list reply (the caller's scope too). */
+static void ent_list_key(const struct enterprise_filter *f, int count, char *key, size_t size)
 {
-    json_array_append(ctx, rec);
-    return 0;
+    snprintf(key, size, "ent|%s|%s|%s|%s|%s|%lld|%lld|%d|%d", f->q ? f->q : "",
+             f->district ? f->district : "", f->town ? f->town : "",
+             f->industry ? f->industry : "", f->tag ? f->tag : "", (long long)f->only_id,
+             (long long)f->after, f->limit, count);
+}
+
+static int ent_list_build(struct http_req *r, struct enterprise_filter *f, int count,
+                          struct buf *out)
+{
+    int64_t last;
+    int more;
+    buf_puts(out, "{\"items\":");
+    if (enterprises_page_json(r->db, f, out, &last, &more))
+        return -1;
+    if (more)
+        buf_printf(out, ",\"next\":\"%lld\"", (long long)last);
+    else
+        buf_puts(out, ",\"next\":null");
+    if (count) {
+        struct enterprise_filter all = *f;
+        all.after = 0;
+        buf_printf(out, ",\"total\":%lld", (long long)enterprises_count(r->db, &all));
+    }
+    return buf_putc(out, '}');
 }
 
 void api_enterprises_list(struct http_req *r)
@@ -62,23 +86,23 @@ void api_enterprises_list(struct http_req *r)
     if (ent_filter(r, &f))
         return;
     f.limit = app_limit(r, 50, 500);
-    json_t *items = json_array();
-    int64_t last;
-    int more;
-    if (enterprises_each(r->db, &f, ent_collect, items, &last, &more)) {
-        json_decref(items);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
+    const char *count_arg = http_query(r, "count");
+    int count = count_arg && !strcmp(count_arg, "1");
+    char key[1200];
+    ent_list_key(&f, count, key, sizeof key);
+    struct buf out;
+    buf_init(&out, 0);
+    /* Read the version first: a write after it only makes the entry unused. */
+    int64_t version = page_cache_version(r->db, "enterprises");
+    if (!page_cache_get(key, version, &out)) {
+        if (ent_list_build(r, &f, count, &out)) {
+            buf_free(&out);
+            http_error(r, ERR_INTERNAL, NULL, NULL);
+            return;
+        }
+        page_cache_put(key, version, out.data, out.len);
     }
-    char next[24];
-    snprintf(next, sizeof next, "%lld", (long long)last);
-    json_t *out = json_pack("{so so}", "items", items, "next", more ? json_string(next) : json_null());
-    const char *count = http_query(r, "count");
-    if (count && !strcmp(count, "1")) {
-        f.after = 0;
-        json_object_set_new(out, "total", json_integer(enterprises_count(r->db, &f)));
-    }
-    http_json(r, 200, out);
+    http_raw_json(r, 200, &out);
 }
 
 void api_enterprises_get(struct http_req *r)

@@ -23,6 +23,7 @@ static const struct route app_route_table[] = {
     {HTTP_GET, "/api/v1/auth/me", api_auth_me, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/public/info", api_public_info, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/meta", api_public_meta, ROLES_ANY, 0},
+    {HTTP_PUT, "/api/v1/areas", api_areas_put, ADMIN, 0},
     {HTTP_GET, "/api/v1/industries", api_industries, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/uscc/check", api_uscc_check, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/enterprises", api_enterprises_list, ROLES_LOGGED_IN, 0},

@@ -54,6 +54,7 @@ void api_auth_logout(struct http_req *r);
 void api_auth_me(struct http_req *r);
 void api_public_info(struct http_req *r);
 void api_public_meta(struct http_req *r);
+void api_areas_put(struct http_req *r);
 void api_industries(struct http_req *r);
 void api_uscc_check(struct http_req *r);
 void api_enterprises_list(struct http_req *r);

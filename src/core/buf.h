@@ -22,6 +22,7 @@ void buf_reset(struct buf *b);
 /* Returns 0, or -1 when the append would pass max_len (nothing appended). */
 int buf_append(struct buf *b, const void *data, size_t n);
 int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hands the bytes to the caller (free() them) and leaves b empty. */
 char *buf_detach(struct buf *b, size_t *len);

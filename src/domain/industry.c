@@ -4,7 +4,9 @@
  * an enterprise), so lookups are a plain scan: no index to keep in step. */
 #include "domain/industry.h"
 
+#include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 static bool industry_is_digit(char c)
@@ -26,31 +28,60 @@ static bool industry_digits_ok(const char *s)
     return n >= 2 && n <= 4 && s[n] == '\0';
 }
 
-static const struct industry *industry_row(const char *code)
+/* A sorted index over the table, built once: every lookup is a binary
+ * search (the registry looks up a code for every row it lists). */
+struct industry_index_row {
+    const char *code;
+    const struct industry *row;
+    char section; /* the 门类 letter a row belongs to */
+};
+
+static struct industry_index_row *industry_index;
+static size_t industry_index_len;
+static pthread_once_t industry_index_once = PTHREAD_ONCE_INIT;
+
+static int industry_index_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct industry_index_row *)a)->code,
+                  ((const struct industry_index_row *)b)->code);
+}
+
+static void industry_index_build(void)
 {
     size_t n;
     const struct industry *t = industry_table(&n);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(t[i].code, code) == 0)
-            return &t[i];
-    return NULL;
+    static struct industry_index_row rows[1024];
+    char section = '\0';
+    for (size_t i = 0; i < n && i < sizeof rows / sizeof rows[0]; i++) {
+        if (industry_is_upper(t[i].code[0]))
+            section = t[i].code[0];
+        rows[i] = (struct industry_index_row){t[i].code, &t[i], section};
+    }
+    industry_index_len = n < sizeof rows / sizeof rows[0] ? n : sizeof rows / sizeof rows[0];
+    qsort(rows, industry_index_len, sizeof rows[0], industry_index_cmp);
+    industry_index = rows;
+}
+
+static const struct industry_index_row *industry_lookup(const char *code)
+{
+    pthread_once(&industry_index_once, industry_index_build);
+    struct industry_index_row key = {code, NULL, 0};
+    return bsearch(&key, industry_index, industry_index_len, sizeof key, industry_index_cmp);
+}
+
+static const struct industry *industry_row(const char *code)
+{
+    const struct industry_index_row *r = industry_lookup(code);
+    return r ? r->row : NULL;
 }
 
 char industry_section_of(const char *digits)
 {
     if (!digits || !industry_digits_ok(digits))
         return '\0';
-    size_t n;
-    const struct industry *t = industry_table(&n);
-    char section = '\0';
-    for (size_t i = 0; i < n; i++) {
-        const char *c = t[i].code;
-        if (industry_is_upper(c[0]))
-            section = c[0];
-        else if (c[2] == '\0' && c[0] == digits[0] && c[1] == digits[1])
-            return section;
-    }
-    return '\0';
+    char major[3] = {digits[0], digits[1], '\0'};
+    const struct industry_index_row *r = industry_lookup(major);
+    return r ? r->section : '\0';
 }
 
 int industry_level(const char *code)

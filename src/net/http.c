@@ -98,6 +98,13 @@ void http_json(struct http_req *r, int status, json_t *json)
     http_set_body(r, status, body, len, "application/json; charset=utf-8");
 }
 
+void http_raw_json(struct http_req *r, int status, struct buf *b)
+{
+    size_t len;
+    char *body = buf_detach(b, &len);
+    http_set_body(r, status, body, len, "application/json; charset=utf-8");
+}
+
 void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra)
 {
     json_t *err = json_pack("{ss ss}", "code", err_code(e), "message",

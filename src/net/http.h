@@ -63,6 +63,8 @@ const char *http_cookie(struct http_req *r, const char *name);
 
 /* Response builders. json is stolen. */
 void http_json(struct http_req *r, int status, json_t *json);
+/* Sends already-encoded JSON; takes the buffer's bytes (b is left empty). */
+void http_raw_json(struct http_req *r, int status, struct buf *b);
 /* {"error":{"code","message","field"}}; message NULL = the table's default. */
 void http_error(struct http_req *r, enum err e, const char *message, const char *field);
 void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra);

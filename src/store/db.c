@@ -1,6 +1,7 @@
 #include "store/db.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "domain/industry.h"
 #include "store/schema.h"
 
 #include <pthread.h>
@@ -21,6 +22,34 @@ struct db {
     struct db *next_thread_db; /* list of per-thread connections */
 };
 
+/* industry_name(code): the GB/T 4754 name for a stored code, '' if unknown. */
+static void db_fn_industry_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *code = sqlite3_value_text(argv[0]);
+    const struct industry *ind = code && *code ? industry_find((const char *)code) : NULL;
+    sqlite3_result_text(ctx, ind ? ind->name_zh : "", -1, SQLITE_STATIC);
+}
+
+/* SQL functions every connection gets, so queries can use domain tables. */
+static const struct {
+    const char *name;
+    int nargs;
+    void (*fn)(sqlite3_context *, int, sqlite3_value **);
+} db_functions[] = {
+    {"industry_name", 1, db_fn_industry_name},
+};
+
+static int db_register_functions(sqlite3 *conn)
+{
+    for (size_t i = 0; i < sizeof db_functions / sizeof db_functions[0]; i++)
+        if (sqlite3_create_function(conn, db_functions[i].name, db_functions[i].nargs,
+                                    SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                                    db_functions[i].fn, NULL, NULL) != SQLITE_OK)
+            return -1;
+    return 0;
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *conn = NULL;
@@ -38,7 +67,7 @@ struct db *db_open(const char *path, char *err, size_t errlen)
                           "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
                           "PRAGMA cache_size=-16384;"; /* 16 MiB per connection */
     char *msg = NULL;
-    if (sqlite3_exec(conn, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
+    if (db_register_functions(conn) || sqlite3_exec(conn, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "database %s: %s", path, msg ? msg : "pragma failed");
         sqlite3_free(msg);
         sqlite3_close(conn);

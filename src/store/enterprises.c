@@ -1,7 +1,6 @@
 #include "store/enterprises.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "domain/industry.h"
 #include "store/db.h"
 
 #include <stdlib.h>
@@ -125,45 +124,25 @@ enum err enterprises_update(struct db *db, int64_t id, int64_t version, json_t *
     return ent_write_tags(db, id, rec) ? ERR_INTERNAL : ERR_OK;
 }
 
+/* Each record is encoded to JSON by SQLite's JSON1 in the query itself:
+ * one encoder for every reader, and the list endpoint copies rows straight
+ * into its reply without building objects. Column 0 is the id, 1 the JSON. */
 #define ENT_COLS                                                                                   \
-    "SELECT id, uscc, name, legal_rep, address, district, town, lon, lat, industry_code, "        \
-    "contacts, tags, permit_no, created_at, updated_at, version FROM enterprises "
-
-static const char *ent_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *t = sqlite3_column_text(st, i);
-    return t ? (const char *)t : "";
-}
-
-static json_t *ent_load_json(const char *text)
-{
-    json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-    return json_is_array(v) ? v : (json_decref(v), json_array());
-}
+    "SELECT id, json_object('id', id, 'uscc', uscc, 'name', name, 'legal_rep', legal_rep, "       \
+    "'address', address, 'district', district, 'town', town, 'lon', lon, 'lat', lat, "            \
+    "'industry_code', industry_code, 'industry_name', industry_name(industry_code), "            \
+    "'contacts', json(contacts), 'tags', json(tags), 'permit_no', permit_no, "                    \
+    "'created_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', created_at + 28800, 'unixepoch'), "      \
+    "'updated_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', updated_at + 28800, 'unixepoch'), "      \
+    "'version', version) FROM enterprises "
 
 static json_t *ent_from_row(sqlite3_stmt *st)
 {
-    char created[32], updated[32];
-    timeutil_format_iso(sqlite3_column_int64(st, 13), created, sizeof created);
-    timeutil_format_iso(sqlite3_column_int64(st, 14), updated, sizeof updated);
-    const char *code = ent_col(st, 9);
-    const struct industry *ind = *code ? industry_find(code) : NULL;
-    json_t *o = json_pack("{sI ss ss ss ss ss ss ss ss so so ss ss ss sI}", "id",
-                          (json_int_t)sqlite3_column_int64(st, 0), "uscc", ent_col(st, 1), "name",
-                          ent_col(st, 2), "legal_rep", ent_col(st, 3), "address", ent_col(st, 4),
-                          "district", ent_col(st, 5), "town", ent_col(st, 6), "industry_code",
-                          code, "industry_name", ind ? ind->name_zh : "", "contacts",
-                          ent_load_json(ent_col(st, 10)), "tags", ent_load_json(ent_col(st, 11)),
-                          "permit_no", ent_col(st, 12), "created_at", created, "updated_at",
-                          updated, "version", (json_int_t)sqlite3_column_int64(st, 15));
-    if (sqlite3_column_type(st, 7) == SQLITE_NULL) {
-        json_object_set_new(o, "lon", json_null());
-        json_object_set_new(o, "lat", json_null());
-    } else {
-        json_object_set_new(o, "lon", json_real(sqlite3_column_double(st, 7)));
-        json_object_set_new(o, "lat", json_real(sqlite3_column_double(st, 8)));
-    }
-    return o;
+    const char *text = (const char *)sqlite3_column_text(st, 1);
+    json_t *rec = text ? json_loads(text, 0, NULL) : NULL;
+    if (!rec)
+        log_error("enterprises: row %lld does not encode", (long long)sqlite3_column_int64(st, 0));
+    return rec;
 }
 
 json_t *enterprises_get(struct db *db, int64_t id)
@@ -292,6 +271,36 @@ int enterprises_each(struct db *db, const struct enterprise_filter *f,
         json_decref(rec);
     }
     int ok = stop || *more || rc == SQLITE_DONE;
+    sqlite3_reset(st);
+    free(owned);
+    return ok ? 0 : -1;
+}
+
+int enterprises_page_json(struct db *db, const struct enterprise_filter *f, struct buf *out,
+                          int64_t *last, int *more)
+{
+    char *owned = NULL;
+    sqlite3_stmt *st = ent_prepare(db, f, 0, &owned);
+    *last = 0;
+    *more = 0;
+    if (!st) {
+        free(owned);
+        return -1;
+    }
+    int rc, n = 0;
+    buf_putc(out, '[');
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (f->limit > 0 && n == f->limit) {
+            *more = 1;
+            break;
+        }
+        if (n++)
+            buf_putc(out, ',');
+        buf_append(out, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        *last = sqlite3_column_int64(st, 0);
+    }
+    buf_putc(out, ']');
+    int ok = *more || rc == SQLITE_DONE;
     sqlite3_reset(st);
     free(owned);
     return ok ? 0 : -1;

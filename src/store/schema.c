@@ -97,6 +97,18 @@ static const char *const schema_core_steps[] = {
     "CREATE TABLE calendar_years ("
     "  year INTEGER PRIMARY KEY,"
     "  source TEXT NOT NULL);",
+
+    /* 2: data versions, bumped by triggers, that validate cached replies */
+    "CREATE TABLE data_versions ("
+    "  name TEXT PRIMARY KEY,"
+    "  v INTEGER NOT NULL) WITHOUT ROWID;"
+    "INSERT INTO data_versions (name, v) VALUES ('enterprises', 0);"
+    "CREATE TRIGGER enterprises_version_ai AFTER INSERT ON enterprises BEGIN"
+    "  UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises'; END;"
+    "CREATE TRIGGER enterprises_version_au AFTER UPDATE ON enterprises BEGIN"
+    "  UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises'; END;"
+    "CREATE TRIGGER enterprises_version_ad AFTER DELETE ON enterprises BEGIN"
+    "  UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises'; END;",
 };
 
 /* Ships the State Council schedules the binary knows (2025, 2026). */

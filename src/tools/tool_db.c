@@ -2,10 +2,13 @@
 #include "api/app.h"
 #include "store/audit.h"
 #include "store/db.h"
+#include "store/users.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 int tool_migrate_main(int argc, char **argv)
@@ -113,4 +116,72 @@ static void routes_print(const struct route_group *group)
             }
         printf("\t%s\t%s\n", t[i].flags & ROUTE_NO_CSRF ? "no-csrf" : "csrf", group->name);
     }
+}
+
+/* Reads the new password from the first line of stdin (never from argv,
+ * which other users can see in ps). */
+static int user_read_password(char *out, size_t size)
+{
+    if (!fgets(out, (int)size, stdin))
+        return -1;
+    out[strcspn(out, "\r\n")] = '\0';
+    return 0;
+}
+
+/* `ecogov user add`: the first administrator of a real deployment, or any
+ * account, through the same store functions and audit as the console. */
+int tool_user_main(int argc, char **argv)
+{
+    static const char *const own[] = {"--username", "--role", "--display-name", "--section",
+                                      "--enterprise-id", NULL};
+    struct tool_args a;
+    tool_args_split(argc, argv, own, &a);
+    const char *username = tool_arg(&a, "--username"), *role = tool_arg(&a, "--role");
+    const char *display = tool_arg(&a, "--display-name"), *section = tool_arg(&a, "--section");
+    const char *ent = tool_arg(&a, "--enterprise-id");
+    struct user_input in = {username, display ? display : username, NULL, ROLE_PUBLIC, 0, 0, 0};
+    if (a.argc < 2 || strcmp(a.argv[1], "add") || !username || !role || role_parse(role, &in.role)) {
+        fprintf(stderr, "usage: echo PASSWORD | ecogov user add --username=NAME "
+                        "--role=admin|leader|staff|enterprise [--display-name=NAME] "
+                        "[--section=NAME] [--enterprise-id=ID] [--db=FILE]\n");
+        tool_args_free(&a);
+        return 2;
+    }
+    char password[256];
+    const char *weak = NULL;
+    if (user_read_password(password, sizeof password) || (weak = users_password_weak(password))) {
+        fprintf(stderr, "ecogov user: %s\n", weak ? weak : "no password on stdin");
+        tool_args_free(&a);
+        return 2;
+    }
+    in.password = password;
+    in.enterprise_id = ent ? strtoll(ent, NULL, 10) : 0;
+    if (sodium_init() < 0)
+        return 1;
+    struct config cfg;
+    struct db *db = tool_open_db(&a, &cfg, 0);
+    tool_args_free(&a);
+    if (!db)
+        return 1;
+    in.section_id = section ? sections_find(db, section) : 0;
+    int64_t id = 0;
+    const char *field = NULL;
+    struct audit_actor actor = {0, "cli"};
+    char idtext[24];
+    enum err e = db_begin(db) ? ERR_UNAVAILABLE : users_create(db, &in, &id, &field);
+    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+    json_t *detail = json_pack("{ss ss}", "username", username, "role", role);
+    if (!e && (audit_append(db, &actor, "user.create", "user", idtext, detail) || db_commit(db)))
+        e = ERR_INTERNAL;
+    json_decref(detail);
+    if (e) {
+        db_rollback(db);
+        fprintf(stderr, "ecogov user: %s%s%s\n", err_message(e), field ? ": " : "",
+                field ? field : "");
+    } else {
+        printf("user %s (%s) created with id %lld\n", username, role, (long long)id);
+    }
+    db_close(db);
+    config_free(&cfg);
+    return e ? 1 : 0;
 }

@@ -12,6 +12,7 @@ int tool_backup_main(int argc, char **argv);
 int tool_demo_main(int argc, char **argv);
 int tool_audit_main(int argc, char **argv);
 int tool_routes_main(int argc, char **argv);
+int tool_user_main(int argc, char **argv);
 int tool_uscc_main(int argc, char **argv);
 int tool_calendar_main(int argc, char **argv);
 int tool_hj212_main(int argc, char **argv);

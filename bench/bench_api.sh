@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# API throughput: GET /api/v1/enterprises?limit=50 on a database of 100,000
+# enterprises, beside a static file of the same size served by the same server
+# in the same run (wrk, keep-alive, loopback). Prints both and the ratio.
+# Env: BENCH_ENTERPRISES (100000), BENCH_SECONDS (10), BENCH_CONNECTIONS (64).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=build/ecogov
+N=${BENCH_ENTERPRISES:-100000}
+SECS=${BENCH_SECONDS:-10}
+CONNS=${BENCH_CONNECTIONS:-64}
+WORK=build/bench-api
+DB=$WORK/bench-$N.db
+mkdir -p "$WORK/www"
+command -v wrk >/dev/null || { echo "bench_api: wrk is not installed (make deps)"; exit 1; }
+
+if [ ! -f "$DB" ]; then
+    echo "bench_api: building a database of $N enterprises (once, cached in $DB)"
+    rm -f "$DB".tmp*
+    "$BIN" demo --db="$DB.tmp" --seed 7 --enterprises "$N" >/dev/null 2>&1
+    mv "$DB.tmp" "$DB"
+    rm -f "$DB.tmp-wal" "$DB.tmp-shm"
+fi
+
+out=$(mktemp)
+"$BIN" serve --db="$DB" --http-port=0 --web-root="$WORK/www" --log-level=warn >"$out" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -f "$out"' EXIT
+for _ in $(seq 100); do grep -q "listening on" "$out" && break; sleep 0.1; done
+url=$(grep -o 'http://[0-9.:]*' "$out" | head -1)
+[ -n "$url" ] || { cat "$out"; exit 1; }
+
+cookie=$(curl -s -D - -o /dev/null -H 'content-type: application/json' \
+    -d '{"username":"leader","password":"Leader@2026"}' "$url/api/v1/auth/login" |
+    grep -i '^set-cookie:' | sed -E 's/^[Ss]et-[Cc]ookie: ([^;]*).*/\1/')
+api="$url/api/v1/enterprises?limit=50"
+curl -s -H "cookie: $cookie" "$api" >"$WORK/www/same-size.json"
+bytes=$(stat -c %s "$WORK/www/same-size.json")
+grep -q '"items"' "$WORK/www/same-size.json" || { echo "bench_api: API answered no items"; exit 1; }
+
+rate() { # url [header]
+    wrk -t2 -c"$CONNS" -d"${SECS}s" ${2:+-H "$2"} "$1" | awk '/Requests\/sec/ {print $2}'
+}
+static_rps=$(rate "$url/same-size.json")
+api_rps=$(rate "$api" "cookie: $cookie")
+printf 'bench_api: %s enterprises, reply %s bytes, %s connections, %ss each\n' "$N" "$bytes" "$CONNS" "$SECS"
+printf '  static file, same size:        %10.0f req/s\n' "$static_rps"
+printf '  GET /api/v1/enterprises?limit=50: %8.0f req/s\n' "$api_rps"
+awk -v a="$api_rps" -v s="$static_rps" 'BEGIN { printf "  ratio api/static: %.2f (aim >= 0.50)\n", a / s }'
