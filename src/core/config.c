@@ -49,6 +49,8 @@ static const struct config_option config_options[] = {
     OPT_STR(bureau_phone, "0798-12369", "public phone (12369 hotline)"),
     OPT_STR(bureau_email, "sthjj@jingci.example.gov.cn", "public e-mail"),
     OPT_STR(bureau_hours, "工作日 8:30-12:00, 14:30-17:30", "office hours"),
+    OPT_LONG(bad_review_workdays, 1, 250, "15",
+             "working days to rectify after a bad service review (差评整改时限)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

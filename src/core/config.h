@@ -34,6 +34,7 @@ struct config {
     char *bureau_phone;
     char *bureau_email;
     char *bureau_hours;
+    long bad_review_workdays;
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

@@ -27,7 +27,15 @@
     X(IMPORT_ERRORS, 422, "import_errors", "导入文件有错误，未导入任何记录")           \
     X(TOO_MANY_ATTEMPTS, 429, "too_many_attempts", "尝试次数过多，请稍后再试")         \
     X(INTERNAL, 500, "internal", "服务器内部错误")                                     \
-    X(UNAVAILABLE, 503, "unavailable", "服务暂不可用")
+    X(UNAVAILABLE, 503, "unavailable", "服务暂不可用")                                 \
+    X(TOKEN_INVALID, 404, "form_token_invalid", "表单链接无效")                         \
+    X(TOKEN_USED, 410, "form_token_used", "表单链接已使用或已过期")                     \
+    X(RATING_INVALID, 422, "rating_invalid", "评价须为五个等级之一")                    \
+    X(ATTACHMENT_TOO_LARGE, 413, "attachment_too_large", "附件过大")                    \
+    X(ATTACHMENT_TYPE, 415, "attachment_type", "附件类型不受支持")                      \
+    X(DEADLINE_NOT_WORKDAY, 422, "deadline_not_workday", "办理期限须为工作日")          \
+    X(EVIDENCE_REQUIRED, 422, "evidence_required", "办结前须上传佐证材料")              \
+    X(INVALID_STATE, 409, "invalid_state", "当前状态不允许此操作")
 
 enum err {
 #define ERR_ENUM(name, status, code, msg) ERR_##name,

@@ -154,6 +154,7 @@ const struct schema_module schema_core = {
 /* The module table: one line per module, in the order they are applied. */
 static const struct schema_module *const schema_module_table[] = {
     &schema_core,
+    &schema_service,
     &schema_monitor,
     &schema_quality,
     &schema_supervision,

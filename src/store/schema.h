@@ -24,6 +24,7 @@ const struct schema_module *const *schema_modules(size_t *count);
 
 /* The foundation's module (sections, users, sessions, enterprises, audit, calendar). */
 extern const struct schema_module schema_core;
+extern const struct schema_module schema_service; /* service_schema.c */
 /* Air and water quality (docs/quality.md). */
 extern const struct schema_module schema_quality;
 /* Device data (issue 3): stations, devices, readings, frames (store/monitor_schema.c). */

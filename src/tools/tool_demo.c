@@ -7,6 +7,7 @@
  * import, users_create, sections_create, audit), so demo data obeys the same
  * rules as real data. The generator is deterministic for a seed. */
 #include "api/registry.h"
+#include "api/service.h"
 #include "domain/uscc.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -319,7 +320,8 @@ int tool_demo_main(int argc, char **argv)
         fprintf(stderr, "ecogov demo: %s already has data; demo data goes into an empty "
                         "database\n", cfg.db);
     } else if (db_begin(db) || demo_areas(db) || db_commit(db) ||
-               demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor)) {
+               demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
+               demo_service(db, &cfg)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "
