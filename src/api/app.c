@@ -52,6 +52,7 @@ const struct route_group app_core_routes = ROUTE_GROUP("core", app_route_table);
 static const struct route_group *const app_groups[] = {
     &app_core_routes,
     &app_service_routes,
+    &app_quality_routes,
 };
 
 const struct route_group *const *app_route_groups(size_t *count)

@@ -21,8 +21,15 @@
 struct db;
 
 /* Column order of every hourly vector: the airstat order. */
-enum airdata_col { AIRDATA_SO2, AIRDATA_NO2, AIRDATA_CO, AIRDATA_O3, AIRDATA_PM10, AIRDATA_PM25,
-                   AIRDATA_NCOLS };
+enum airdata_col {
+    AIRDATA_SO2,
+    AIRDATA_NO2,
+    AIRDATA_CO,
+    AIRDATA_O3,
+    AIRDATA_PM10,
+    AIRDATA_PM25,
+    AIRDATA_NCOLS
+};
 
 #define AIRDATA_HOUR 3600
 #define AIRDATA_DAY 86400

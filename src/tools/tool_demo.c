@@ -6,6 +6,7 @@
  * Everything goes through the same functions the API uses (registry CSV
  * import, users_create, sections_create, audit), so demo data obeys the same
  * rules as real data. The generator is deterministic for a seed. */
+#include "api/quality.h"
 #include "api/registry.h"
 #include "api/service.h"
 #include "domain/uscc.h"
@@ -321,7 +322,8 @@ int tool_demo_main(int argc, char **argv)
                         "database\n", cfg.db);
     } else if (db_begin(db) || demo_areas(db) || db_commit(db) ||
                demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
-               demo_service(db, &cfg)) {
+               demo_service(db, &cfg) ||
+               demo_quality(db, &actor, (uint64_t)seed)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "

@@ -1,0 +1,30 @@
+/* quality_api — helpers shared by the quality module's route files
+ * (api_quality.c, api_water.c, api_alarms.c, api_quality_reports.c).
+ *
+ * Owns nothing. Must not be used by other modules. */
+#ifndef ECOGOV_QUALITY_API_H
+#define ECOGOV_QUALITY_API_H
+
+#include "core/text.h"
+#include "net/http.h"
+#include "store/airdata.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+
+/* Access-Control-Allow-Origin: * (public GET routes; no cookies are read). */
+void quality_api_cors(struct http_req *r);
+/* Optional integer query parameter in [lo, hi]; -1 after answering 422. */
+int quality_api_int(struct http_req *r, const char *key, int lo, int hi, int def, int *out);
+/* Optional YYYY-MM-DD query parameter as a day number; -1 after a 422. */
+int quality_api_date(struct http_req *r, const char *key, int32_t def, int32_t *out);
+/* Today's Beijing day number. */
+int32_t quality_api_today(void);
+/* Stores n hourly rows through airdata and rolls up the touched days; inside
+ * a write transaction. Also the entry point for other ingest paths. */
+int quality_api_store_rows(struct db *db, const int64_t *station, const int64_t *hour,
+                           const int64_t (*v)[AIRDATA_NCOLS], size_t n);
+
+#endif
