@@ -228,6 +228,22 @@ describe('enterprise registry', () => {
     assert.equal(bad.status, 422)
   })
 
+  test('cached list pages follow every write, also writes from another process', async () => {
+    const c = await Client.as(url, 'staff')
+    const first = (await c.get('/api/v1/enterprises?limit=5')).json.items
+    const again = (await c.get('/api/v1/enterprises?limit=5')).json.items
+    assert.deepEqual(again, first)
+    const cur = (await c.get('/api/v1/enterprises/3')).json
+    const r = await c.put('/api/v1/enterprises/3', { ...cur, name: cur.name + '（更名）' })
+    assert.equal(r.status, 200, r.text)
+    let list = (await c.get('/api/v1/enterprises?limit=5')).json.items
+    assert.equal(list.find((e) => e.id === 3).name, cur.name + '（更名）')
+    const direct = spawnSync('sqlite3', [env.db, "UPDATE enterprises SET legal_rep = '外部进程' WHERE id = 4"], { encoding: 'utf8' })
+    assert.equal(direct.status, 0, direct.stderr)
+    list = (await c.get('/api/v1/enterprises?limit=5')).json.items
+    assert.equal(list.find((e) => e.id === 4).legal_rep, '外部进程')
+  })
+
   test('filters by district and tag', async () => {
     const c = await Client.as(url, 'staff')
     const r = await c.get('/api/v1/enterprises?limit=500&district=' + encodeURIComponent('昌南区'))
@@ -344,6 +360,41 @@ describe('users and sections', () => {
     const c = await Client.as(url, 'staff')
     assert.equal((await c.get('/api/v1/users')).status, 403)
     assert.equal((await c.post('/api/v1/sections', { name: '新科室' })).status, 403)
+  })
+})
+
+describe('deployment tools', () => {
+  test('ecogov user add creates an account from a password on stdin, with its audit entry', async () => {
+    let r = ecogov(['user', 'add', '--username=chief', '--role=admin', '--display-name=局长', `--db=${env.db}`], { input: 'Chief2026pw\n' })
+    assert.equal(r.status, 0, r.stderr)
+    assert.equal((await new Client(url).login('chief', 'Chief2026pw')).status, 200)
+    r = ecogov(['user', 'add', '--username=weak', '--role=admin', `--db=${env.db}`], { input: 'abc\n' })
+    assert.equal(r.status, 2)
+    r = ecogov(['user', 'add', '--username=chief', '--role=admin', `--db=${env.db}`], { input: 'Chief2026pw\n' })
+    assert.equal(r.status, 1)
+    r = ecogov(['user', 'add', '--username=x', '--role=god', `--db=${env.db}`], { input: 'Chief2026pw\n' })
+    assert.equal(r.status, 2)
+    const admin = await Client.as(url, 'admin')
+    const a = await admin.get('/api/v1/audit?actor=cli&action=user.create')
+    assert.equal(a.json.items.length, 1)
+  })
+
+  test('an admin replaces the areas; addresses are checked against them', async () => {
+    const admin = await Client.as(url, 'admin')
+    const meta = (await admin.get('/api/v1/meta')).json.districts
+    const districts = [...meta, { name: '新区', towns: ['新区街道'] }]
+    let r = await admin.put('/api/v1/areas', { districts })
+    assert.equal(r.status, 200, r.text)
+    assert.ok(r.json.districts.some((d) => d.name === '新区'))
+    r = await admin.put('/api/v1/areas', { districts: [{ name: '', towns: [] }] })
+    assert.equal(r.status, 422)
+    const staff = await Client.as(url, 'staff')
+    assert.equal((await staff.put('/api/v1/areas', { districts })).status, 403)
+    r = await staff.post('/api/v1/enterprises', { uscc: newUscc(31), name: '新区企业', district: '新区', town: '新区街道' })
+    assert.equal(r.status, 201, r.text)
+    r = await staff.post('/api/v1/enterprises', { uscc: newUscc(32), name: '错街道企业', district: '新区', town: '丽阳镇' })
+    assert.equal(r.status, 422)
+    assert.equal(r.json.error.field, 'town')
   })
 })
 
