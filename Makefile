@@ -92,7 +92,7 @@ deps-web: deps-c
 	@scripts/deps-web.sh
 
 # ---- web UI ----
-WEB_SRCS := $(shell find web/src web/index.html web/vite.config.js web/package.json -type f 2>/dev/null)
+WEB_SRCS := $(shell find web/src web/public web/index.html web/vite.config.js web/package.json web/package-lock.json -type f 2>/dev/null)
 web/dist/index.html: $(WEB_SRCS)
 	cd web && npx vite build --logLevel warn
 	find web/dist -type f \( -name '*.js' -o -name '*.css' -o -name '*.html' -o -name '*.svg' -o -name '*.json' -o -name '*.geojson' \) -size +1k -exec gzip -9kf {} \;
