@@ -35,7 +35,13 @@
     X(ATTACHMENT_TYPE, 415, "attachment_type", "附件类型不受支持")                      \
     X(DEADLINE_NOT_WORKDAY, 422, "deadline_not_workday", "办理期限须为工作日")          \
     X(EVIDENCE_REQUIRED, 422, "evidence_required", "办结前须上传佐证材料")              \
-    X(INVALID_STATE, 409, "invalid_state", "当前状态不允许此操作")
+    X(INVALID_STATE, 409, "invalid_state", "当前状态不允许此操作")                     \
+    X(BACKDATED, 409, "backdated", "不能回溯变更已公开期间的名单")                     \
+    X(DRAW_POOL_TOO_SMALL, 422, "draw_pool_too_small", "抽取数量超过检查对象库数量")   \
+    X(INSPECTOR_CONFLICT, 409, "inspector_conflict", "执法人员存在利益冲突")           \
+    X(UNKNOWN_BEHAVIOUR, 422, "unknown_behaviour", "记分规则中没有此失信行为")         \
+    X(CRITERIA_NOT_MET, 422, "criteria_not_met", "不符合正面清单纳入条件")             \
+    X(ALARM_DATA_INVALID, 422, "alarm_data_invalid", "报警所依据的数据无效")
 
 enum err {
 #define ERR_ENUM(name, status, code, msg) ERR_##name,

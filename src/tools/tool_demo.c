@@ -9,6 +9,7 @@
 #include "api/quality.h"
 #include "api/registry.h"
 #include "api/service.h"
+#include "api/supervision.h"
 #include "domain/uscc.h"
 #include "store/audit.h"
 #include "store/db.h"
@@ -323,7 +324,8 @@ int tool_demo_main(int argc, char **argv)
     } else if (db_begin(db) || demo_areas(db) || db_commit(db) ||
                demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
                demo_service(db, &cfg) ||
-               demo_quality(db, &actor, (uint64_t)seed)) {
+               demo_quality(db, &actor, (uint64_t)seed) ||
+               demo_supervision(db, (uint64_t)seed)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "
