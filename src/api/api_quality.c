@@ -526,6 +526,9 @@ static const struct route quality_table[] = {
     {HTTP_GET, "/api/v1/quality/monthly", api_quality_monthly, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/quality/annual", api_quality_annual, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/quality/rankings", api_quality_rankings, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/quality/water/sections", api_water_sections, ROLES_ANY, 0},
+    {HTTP_POST, "/api/v1/quality/water/sections", api_water_section_create, ADMIN | STAFF, 0},
+    {HTTP_POST, "/api/v1/quality/water/samples", api_water_sample, ADMIN | STAFF, 0},
 };
 
 const struct route_group app_quality_routes = ROUTE_GROUP("quality", quality_table);

@@ -7,6 +7,8 @@
 
 #include "core/text.h"
 #include "net/http.h"
+
+#include <jansson.h>
 #include "store/airdata.h"
 
 #include <stddef.h>
@@ -26,5 +28,15 @@ int32_t quality_api_today(void);
  * a write transaction. Also the entry point for other ingest paths. */
 int quality_api_store_rows(struct db *db, const int64_t *station, const int64_t *hour,
                            const int64_t (*v)[AIRDATA_NCOLS], size_t n);
+
+/* Water routes (api_water.c). */
+void api_water_sections(struct http_req *r);
+void api_water_section_create(struct http_req *r);
+void api_water_sample(struct http_req *r);
+struct audit_actor;
+int demo_quality_water(struct db *db, const struct audit_actor *actor, uint64_t seed);
+int water_section_create(struct db *db, json_t *in, int64_t *id, const char **field,
+                         const char **msg);
+int water_sample_store(struct db *db, json_t *in, const char **field, const char **msg);
 
 #endif

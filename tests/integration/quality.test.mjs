@@ -362,3 +362,32 @@ test('rankings and the micro-station network of the demo city', async () => {
   assert.equal(m.official, false)
   assert.ok(m.now.calibrated.pm25 < m.now.concentrations.pm25)
 })
+
+test('water: GB 3838 classes per section, targets, main pollutants, hostile samples', async () => {
+  let r = await staff.post('/api/v1/quality/water/sections', { code: 'WT-1', name: '测试湖', water: '测试湖', kind: 'lake', target_class: 3 })
+  assert.equal(r.status, 201, r.text)
+  // the reference's worked example: a lake section is Ⅴ because of TP
+  r = await staff.post('/api/v1/quality/water/samples', {
+    section: 'WT-1', date: '2026-06-10',
+    values: { do: '5.5', codmn: '4.5', cod: '18', nh3n: '0.6', tp: '0.15', ph: '7.2' },
+  })
+  assert.equal(r.status, 200, r.text)
+  r = await anon.get('/api/v1/quality/water/sections?section=WT-1&year=2026&month=6')
+  const s = r.json.items[0]
+  assert.equal(s.class_name, 'Ⅴ')
+  assert.equal(s.grade, '中度污染')
+  assert.equal(s.compliant, false)
+  assert.deepEqual(s.main_pollutants.map((m) => [m.factor, m.multiple]), [['tp', 2]])
+  for (const bad of [{ tp: '-1' }, { tp: '1e3' }, { tp: 0.1 }, { bogus: '1' }, {}]) {
+    r = await staff.post('/api/v1/quality/water/samples', { section: 'WT-1', date: '2026-06-11', values: bad })
+    assert.equal(r.status, 422, JSON.stringify(bad))
+  }
+  r = await staff.post('/api/v1/quality/water/samples', { section: 'NOPE', date: '2026-06-11', values: { tp: '0.1' } })
+  assert.equal(r.status, 422)
+  r = await staff.post('/api/v1/quality/water/sections', { code: 'WT-2', name: 'x', kind: 'sea', target_class: 3 })
+  assert.equal(r.status, 422)
+  // the demo: a boundary section is marked; annual evaluation answers
+  r = await anon.get('/api/v1/quality/water/sections?period=year')
+  assert.equal(r.status, 200)
+  assert.ok(r.json.items.some((x) => x.boundary && x.class >= 1))
+})
