@@ -54,6 +54,8 @@ static const struct route_group *const app_groups[] = {
     &app_service_routes,
     &app_quality_routes,
     &app_supervision_routes,
+    &app_approval_routes,
+    &app_siting_routes,
 };
 
 const struct route_group *const *app_route_groups(size_t *count)

@@ -38,6 +38,8 @@ extern const struct route_group app_core_routes;
 extern const struct route_group app_service_routes; /* api_service.c */
 extern const struct route_group app_quality_routes; /* api_quality.c */
 extern const struct route_group app_supervision_routes; /* api_supervision.c */
+extern const struct route_group app_approval_routes;     /* api_approval.c */
+extern const struct route_group app_siting_routes;       /* api_siting.c */
 
 /* Shared by handlers: the actor for audit entries, id parsing, paging. */
 struct audit_actor;

@@ -158,6 +158,7 @@ static const struct schema_module *const schema_module_table[] = {
     &schema_monitor,
     &schema_quality,
     &schema_supervision,
+    &schema_approval,
 };
 
 const struct schema_module *const *schema_modules(size_t *count)

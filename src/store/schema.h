@@ -31,5 +31,6 @@ extern const struct schema_module schema_quality;
 extern const struct schema_module schema_monitor;
 /* Supervision (issue 7): draws, positive list, credit, inspections, alarms, cases. */
 extern const struct schema_module schema_supervision;
+extern const struct schema_module schema_approval; /* approval_schema.c */
 
 #endif

@@ -6,6 +6,7 @@
  * Everything goes through the same functions the API uses (registry CSV
  * import, users_create, sections_create, audit), so demo data obeys the same
  * rules as real data. The generator is deterministic for a seed. */
+#include "api/approval.h"
 #include "api/quality.h"
 #include "api/registry.h"
 #include "api/service.h"
@@ -325,7 +326,8 @@ int tool_demo_main(int argc, char **argv)
                demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
                demo_service(db, &cfg) ||
                demo_quality(db, &actor, (uint64_t)seed) ||
-               demo_supervision(db, (uint64_t)seed)) {
+               demo_supervision(db, (uint64_t)seed) ||
+               demo_approval(db, &actor)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "
