@@ -30,7 +30,7 @@ static int areas_check(struct http_req *r, json_t *districts)
             total++;
         }
         if (bad || total > AREAS_MAX) {
-            char msg[96];
+            char msg[192];
             snprintf(msg, sizeof msg, "第 %zu 个区县无效（名称与乡镇/街道须为不超过 64 字节的文本）",
                      i + 1);
             http_error(r, ERR_INVALID_FIELD, msg, "districts");
