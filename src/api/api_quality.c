@@ -311,7 +311,7 @@ static void api_quality_import(struct http_req *r)
     if (!bad)
         bad = quality_api_store_rows(r->db, st, hr, (const int64_t(*)[AIRDATA_NCOLS])v, n) ||
               audit_append(r->db, &actor, "aq_hourly.import", "aq_hourly", "", detail) ||
-              db_commit(r->db);
+              quality_alarms_check(r->db, timeutil_now()) || db_commit(r->db);
     if (bad)
         db_rollback(r->db);
     free(st);

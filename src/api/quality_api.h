@@ -39,4 +39,13 @@ int water_section_create(struct db *db, json_t *in, int64_t *id, const char **fi
                          const char **msg);
 int water_sample_store(struct db *db, json_t *in, const char **field, const char **msg);
 
+/* Alarms (api_alarms.c): applies the active rules to the latest hours and
+ * raises or clears alarms; inside a write transaction. 0 or -1. */
+int quality_alarms_check(struct db *db, int64_t now);
+int alarm_rule_create(struct db *db, json_t *in, int64_t *id, const char **field, const char **msg);
+int source_limit_set(struct db *db, json_t *in, int64_t *id, const char **field, const char **msg);
+int source_value_check(struct db *db, json_t *in, int64_t *id, const char **field,
+                       const char **msg);
+int demo_quality_alarms(struct db *db, const struct audit_actor *actor);
+
 #endif

@@ -221,5 +221,5 @@ int demo_quality(struct db *db, const struct audit_actor *actor, uint64_t seed)
         db_rollback(db);
         return -1;
     }
-    return demo_quality_water(db, actor, seed);
+    return demo_quality_water(db, actor, seed) || demo_quality_alarms(db, actor);
 }

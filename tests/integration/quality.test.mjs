@@ -391,3 +391,58 @@ test('water: GB 3838 classes per section, targets, main pollutants, hostile samp
   assert.equal(r.status, 200)
   assert.ok(r.json.items.some((x) => x.boundary && x.class >= 1))
 })
+
+test('alarms: a rule raises on imported hours, acknowledge, server-sent events, source limits with 折算', async () => {
+  let r = await staff.post('/api/v1/quality/stations', { code: 'T-9', name: '报警测试站', district: '报警区' })
+  assert.equal(r.status, 201)
+  r = await staff.post('/api/v1/quality/alarm-rules', { name: 'T-9 PM2.5 > 50', factor: 'pm25', stations: ['T-9'], threshold: 50, duration_hours: 2 })
+  assert.equal(r.status, 201, r.text)
+  for (const bad of [{ name: 'x', factor: 'radon', threshold: 1 }, { name: 'x', factor: 'pm25', threshold: -1 },
+    { name: 'x', factor: 'pm25', threshold: 5, duration_hours: 500 }, { name: 'x', factor: 'pm25', threshold: 5, stations: ['NOPE'] }]) {
+    r = await staff.post('/api/v1/quality/alarm-rules', bad)
+    assert.equal(r.status, 422, JSON.stringify(bad))
+  }
+  const hourAgo = (k) => { // Beijing "YYYY-MM-DD HH:00" of k hours before now
+    const d = new Date(Date.now() + 8 * 3600e3 - k * 3600e3)
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:00`
+  }
+  const csv = 'station,time,so2,no2,co,o3,pm10,pm25\n' + [3, 2, 1].map((k) => `T-9,${hourAgo(k)},5,20,0.5,40,150,90`).join('\n') + '\n'
+  r = await staff.post('/api/v1/quality/hourly', csv, { headers: { 'content-type': 'text/csv' } })
+  assert.equal(r.status, 200, r.text)
+  r = await staff.get('/api/v1/quality/alarms?state=open')
+  const a = r.json.items.find((x) => x.factor === 'pm25' && x.value === 90)
+  assert.ok(a, JSON.stringify(r.json))
+  assert.equal(a.state, 'raised')
+  // live push: the SSE stream carries it, with an id to resume from
+  const res = await staff.get('/api/v1/quality/alarms/stream?since=0', { raw: true })
+  assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8')
+  const text = await res.text()
+  assert.match(text, /^retry: \d+/)
+  assert.ok(text.includes(`"id":${a.id}`))
+  assert.equal((await anon.get('/api/v1/quality/alarms/stream')).status, 401)
+  r = await staff.post(`/api/v1/quality/alarms/${a.id}/ack`, {})
+  assert.equal(r.status, 200)
+  r = await staff.post(`/api/v1/quality/alarms/${a.id}/ack`, {})
+  assert.equal(r.status, 409)
+  // pollution source: flue gas converted to the reference O2 (折算)
+  const ent = await Client.as(server.url, 'enterprise')
+  const me = (await ent.get('/api/v1/auth/me')).json
+  const eid = me.user?.enterprise_id ?? me.enterprise_id
+  r = await staff.post('/api/v1/quality/source-limits', { enterprise_id: eid, outlet: 'DA001', factor: 'so2', limit: 100, o2_ref: 9 })
+  assert.equal(r.status, 201, r.text)
+  // 80 mg/m³ at 15 % O2 → 80 × (21 − 9) / (21 − 15) = 160 > 100: alarm
+  r = await staff.post('/api/v1/quality/source-values', { enterprise_id: eid, outlet: 'DA001', factor: 'so2', value: 80, o2: 15 })
+  assert.equal(r.status, 201, r.text)
+  r = await staff.post('/api/v1/quality/source-values', { enterprise_id: eid, outlet: 'DA001', factor: 'so2', value: 80 })
+  assert.equal(r.status, 422) // no measured O2: cannot convert
+  r = await ent.get('/api/v1/quality/alarms')
+  assert.equal(r.status, 200)
+  assert.ok(r.json.items.length >= 1)
+  assert.ok(r.json.items.every((x) => x.kind === 'source' && x.enterprise_id === eid))
+  assert.equal(r.json.items[0].value, 160)
+  assert.equal((await ent.get('/api/v1/quality/alarms/stream')).status, 403)
+  // within the limit again: cleared
+  r = await staff.post('/api/v1/quality/source-values', { enterprise_id: eid, outlet: 'DA001', factor: 'so2', value: 30, o2: 15 })
+  r = await ent.get('/api/v1/quality/alarms?state=open')
+  assert.equal(r.json.items.length, 0)
+})
