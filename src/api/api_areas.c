@@ -31,8 +31,8 @@ static int areas_check(struct http_req *r, json_t *districts)
         }
         if (bad || total > AREAS_MAX) {
             char msg[192];
-            snprintf(msg, sizeof msg, "第 %zu 个区县无效（名称与乡镇/街道须为不超过 64 字节的文本）",
-                     i + 1);
+            snprintf(msg, sizeof msg,
+                     "第 %zu 个区县无效（名称与乡镇/街道须为不超过 64 字节的文本）", i + 1);
             http_error(r, ERR_INVALID_FIELD, msg, "districts");
             return -1;
         }
@@ -79,8 +79,7 @@ void api_areas_put(struct http_req *r)
     struct audit_actor actor;
     app_actor(r, &actor);
     int rc = db_begin(r->db) || areas_store(r->db, districts) ||
-             audit_append(r->db, &actor, "areas.replace", "areas", "all", body) ||
-             db_commit(r->db);
+             audit_append(r->db, &actor, "areas.replace", "areas", "all", body) || db_commit(r->db);
     json_decref(body);
     if (rc) {
         db_rollback(r->db);

@@ -45,8 +45,7 @@ void api_audit_list(struct http_req *r)
     }
     json_t *out = json_pack("{so}", "items", items);
     /* The cursor is the id to continue below: entries come newest first. */
-    json_object_set_new(out, "next", next ? json_sprintf("%lld", (long long)next)
-                                          : json_null());
+    json_object_set_new(out, "next", next ? json_sprintf("%lld", (long long)next) : json_null());
     http_json(r, 200, out);
 }
 

@@ -49,8 +49,9 @@ bool api_auth_csrf_ok(struct http_req *r)
 static void auth_set_cookie(struct http_req *r, const char *token, long max_age)
 {
     char cookie[256];
-    snprintf(cookie, sizeof cookie, AUTH_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
-                                                 "Max-Age=%ld%s",
+    snprintf(cookie, sizeof cookie,
+             AUTH_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; "
+                         "Max-Age=%ld%s",
              token, max_age, r->app->cfg->secure_cookies ? "; Secure" : "");
     http_add_header(r, "Set-Cookie", cookie);
 }

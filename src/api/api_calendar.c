@@ -47,8 +47,9 @@ void api_calendar_get(struct http_req *r)
     int workdays = calendar_workdays_between(cal, first - 1, last, &provisional);
     bool known = calendar_year_known(cal, year);
     app_calendar_unlock(r->app);
-    http_json(r, 200, json_pack("{si sb so si}", "year", year, "known", known, "days", days,
-                                "workdays", workdays));
+    http_json(r, 200,
+              json_pack("{si sb so si}", "year", year, "known", known, "days", days, "workdays",
+                        workdays));
 }
 
 /* Validates the PUT body: every date in the year, kind holiday|workday. */
@@ -106,10 +107,8 @@ static int cal_store_year(struct db *db, int year, json_t *days)
         if (!ins)
             return -1;
         const char *note = json_string_value(json_object_get(d, "note"));
-        sqlite3_bind_text(ins, 1, json_string_value(json_object_get(d, "date")), -1,
-                          SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, json_string_value(json_object_get(d, "kind")), -1,
-                          SQLITE_STATIC);
+        sqlite3_bind_text(ins, 1, json_string_value(json_object_get(d, "date")), -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, json_string_value(json_object_get(d, "kind")), -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 3, note ? note : "", -1, SQLITE_STATIC);
         ok &= sqlite3_step(ins) == SQLITE_DONE;
         sqlite3_reset(ins);

@@ -55,9 +55,8 @@ static int ent_filter(struct http_req *r, struct enterprise_filter *f)
 static void ent_list_key(const struct enterprise_filter *f, int count, char *key, size_t size)
 {
     snprintf(key, size, "ent|%s|%s|%s|%s|%s|%lld|%lld|%d|%d", f->q ? f->q : "",
-             f->district ? f->district : "", f->town ? f->town : "",
-             f->industry ? f->industry : "", f->tag ? f->tag : "", (long long)f->only_id,
-             (long long)f->after, f->limit, count);
+             f->district ? f->district : "", f->town ? f->town : "", f->industry ? f->industry : "",
+             f->tag ? f->tag : "", (long long)f->only_id, (long long)f->after, f->limit, count);
 }
 
 static int ent_list_build(struct http_req *r, struct enterprise_filter *f, int count,

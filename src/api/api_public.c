@@ -53,9 +53,9 @@ void api_industries(struct http_req *r)
     for (size_t i = 0; i < n; i++) {
         if (q && *q && !strstr(t[i].code, q) && !strstr(t[i].name_zh, q))
             continue;
-        json_array_append_new(items, json_pack("{ss ss ss}", "code", t[i].code, "name_zh",
-                                               t[i].name_zh, "name_en",
-                                               t[i].name_en ? t[i].name_en : ""));
+        json_array_append_new(items,
+                              json_pack("{ss ss ss}", "code", t[i].code, "name_zh", t[i].name_zh,
+                                        "name_en", t[i].name_en ? t[i].name_en : ""));
     }
     http_json(r, 200, json_pack("{so}", "items", items));
 }
@@ -73,7 +73,8 @@ void api_uscc_check(struct http_req *r)
     char reason[128], message[128];
     uscc_describe(res, expected, false, reason, sizeof reason);
     uscc_describe(res, expected, true, message, sizeof message);
-    http_json(r, 200, json_pack("{ss sb ss ss}", "code", res == USCC_BAD_LENGTH ? "" : norm, "ok",
-                                res == USCC_OK, "reason", res == USCC_OK ? "" : reason, "message",
-                                res == USCC_OK ? "" : message));
+    http_json(r, 200,
+              json_pack("{ss sb ss ss}", "code", res == USCC_BAD_LENGTH ? "" : norm, "ok",
+                        res == USCC_OK, "reason", res == USCC_OK ? "" : reason, "message",
+                        res == USCC_OK ? "" : message));
 }

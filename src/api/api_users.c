@@ -41,8 +41,8 @@ static int users_input(struct http_req *r, json_t *body, struct user_input *in, 
     return 0;
 }
 
-static void users_audit_and_reply(struct http_req *r, const char *action, int64_t id,
-                                  json_t *body, int status)
+static void users_audit_and_reply(struct http_req *r, const char *action, int64_t id, json_t *body,
+                                  int status)
 {
     struct audit_actor actor;
     app_actor(r, &actor);
@@ -79,8 +79,8 @@ static void users_write(struct http_req *r, int64_t id)
         http_error(r, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    enum err e = creating ? users_create(r->db, &in, &id, &field)
-                          : users_update(r->db, id, &in, &field);
+    enum err e =
+        creating ? users_create(r->db, &in, &id, &field) : users_update(r->db, id, &in, &field);
     /* A disabled account or a new password ends its sessions at once. */
     if (!e && !creating && (in.disabled > 0 || in.password) && sessions_delete_user(r->db, id))
         e = ERR_INTERNAL;
@@ -153,7 +153,8 @@ static void sections_write(struct http_req *r, int64_t id)
         db_rollback(r->db);
         http_error(r, e, e == ERR_CONFLICT ? "科室名称已存在" : NULL, "name");
     } else {
-        http_json(r, creating ? 201 : 200, json_pack("{sI ss}", "id", (json_int_t)id, "name", name));
+        http_json(r, creating ? 201 : 200,
+                  json_pack("{sI ss}", "id", (json_int_t)id, "name", name));
     }
     json_decref(body);
 }

@@ -98,4 +98,3 @@ void page_cache_put(const char *key, int64_t version, const char *body, size_t l
     victim->version = version;
     victim->used = ++c->clock;
 }
-

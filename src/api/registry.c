@@ -39,9 +39,9 @@ static const struct registry_text {
     size_t max;
     int required;
 } registry_texts[] = {
-    {"name", "企业名称", 200, 1},      {"legal_rep", "法定代表人", 64, 0},
-    {"address", "地址", 300, 0},       {"district", "区县", 64, 0},
-    {"town", "乡镇/街道", 64, 0},      {"permit_no", "排污许可证编号", 64, 0},
+    {"name", "企业名称", 200, 1}, {"legal_rep", "法定代表人", 64, 0},
+    {"address", "地址", 300, 0},  {"district", "区县", 64, 0},
+    {"town", "乡镇/街道", 64, 0}, {"permit_no", "排污许可证编号", 64, 0},
 };
 
 /* Copies a text field after checking it; returns 0 or -1 with p filled. */
@@ -65,8 +65,8 @@ static int registry_text(json_t *in, json_t *out, const struct registry_text *t,
     enum text_check tc = text_check_field(trimmed, t->max, 0);
     int rc = 0;
     if (tc != TEXT_OK)
-        rc = -1, registry_fail(p, ERR_INVALID_FIELD, t->key, "%s%s", t->label,
-                               text_check_message(tc));
+        rc = -1,
+        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s%s", t->label, text_check_message(tc));
     else if (t->required && !len)
         rc = -1, registry_fail(p, ERR_INVALID_FIELD, t->key, "%s不能为空", t->label);
     else
@@ -106,9 +106,10 @@ static int registry_area(struct db *db, json_t *out, struct registry_problem *p)
     if (!*district && !*town)
         return 0;
     /* Only checked once the bureau has loaded its areas. */
-    sqlite3_stmt *st = db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
-                                   "(SELECT count(*) FROM areas WHERE district = ?1), "
-                                   "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
     if (!st)
         return 0;
     sqlite3_bind_text(st, 1, district, -1, SQLITE_STATIC);
@@ -308,8 +309,8 @@ static enum err registry_insert(struct db *db, const struct audit_actor *actor, 
     return rc ? (p->err = ERR_INTERNAL) : ERR_OK;
 }
 
-enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input,
-                         int64_t *id, struct registry_problem *p)
+enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input, int64_t *id,
+                         struct registry_problem *p)
 {
     json_t *rec = registry_validate(db, input, p);
     if (!rec)

@@ -29,8 +29,8 @@ struct registry_problem {
 json_t *registry_validate(struct db *db, json_t *input, struct registry_problem *p);
 
 /* Validate + insert + audit in one transaction. */
-enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input,
-                         int64_t *id, struct registry_problem *p);
+enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input, int64_t *id,
+                         struct registry_problem *p);
 /* Validate + update (input.version must match) + audit of the changed fields. */
 enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *input,
                          struct registry_problem *p);

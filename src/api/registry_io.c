@@ -14,9 +14,8 @@
 
 /* The CSV columns, in the order of the export and the documented header. */
 static const char *const registry_csv_columns[] = {
-    "uscc",      "name",    "legal_rep",     "address",   "district",
-    "town",      "lon",     "lat",           "industry_code", "tags",
-    "permit_no", "contact_name", "contact_phone",
+    "uscc", "name",          "legal_rep", "address",   "district",     "town",          "lon",
+    "lat",  "industry_code", "tags",      "permit_no", "contact_name", "contact_phone",
 };
 #define REGISTRY_CSV_NCOL (sizeof registry_csv_columns / sizeof registry_csv_columns[0])
 #define REGISTRY_CSV_MAX_FIELD 4096
@@ -42,8 +41,8 @@ struct csv_state {
 static void csv_state_error(struct csv_state *s, size_t line, const char *msg)
 {
     if (json_array_size(s->errors) < 1000)
-        json_array_append_new(s->errors, json_pack("{sI ss}", "line", (json_int_t)line, "message",
-                                                   msg));
+        json_array_append_new(s->errors,
+                              json_pack("{sI ss}", "line", (json_int_t)line, "message", msg));
 }
 
 static void csv_on_field(void *data, size_t len, void *ctx)
@@ -75,7 +74,8 @@ static void csv_take_header(struct csv_state *s)
             c++;
         if (c == REGISTRY_CSV_NCOL || s->col_of[c] >= 0) {
             char msg[160];
-            snprintf(msg, sizeof msg, "表头第 %zu 列“%.40s”无法识别或重复", i + 1, s->cur.fields[i]);
+            snprintf(msg, sizeof msg, "表头第 %zu 列“%.40s”无法识别或重复", i + 1,
+                     s->cur.fields[i]);
             csv_state_error(s, s->row_line, msg);
             s->fatal = 1;
         } else {
@@ -202,10 +202,10 @@ static json_t *registry_csv_input(const struct csv_state *s, const struct csv_ro
     }
     json_object_set_new(in, "tags", tags);
     const char *cname = csv_cell(s, r, 11), *cphone = csv_cell(s, r, 12);
-    json_object_set_new(in, "contacts",
-                        *cname ? json_pack("[{ss ss ss}]", "name", cname, "phone", cphone, "role",
-                                           "联系人")
-                               : json_array());
+    json_object_set_new(
+        in, "contacts",
+        *cname ? json_pack("[{ss ss ss}]", "name", cname, "phone", cphone, "role", "联系人")
+               : json_array());
     if (bad) {
         snprintf(msg, msglen, "经纬度必须是数字");
         json_decref(in);
@@ -246,8 +246,8 @@ static json_t **registry_csv_validate(struct db *db, struct csv_state *s)
     return recs;
 }
 
-static enum err registry_csv_write(struct db *db, const struct audit_actor *actor,
-                                   json_t **recs, size_t n, size_t *imported)
+static enum err registry_csv_write(struct db *db, const struct audit_actor *actor, json_t **recs,
+                                   size_t n, size_t *imported)
 {
     if (db_begin(db))
         return ERR_INTERNAL;
@@ -302,8 +302,9 @@ struct xlsx_ctx {
 static int registry_xlsx_row(json_t *rec, void *arg)
 {
     struct xlsx_ctx *x = arg;
-    static const char *const keys[] = {"uscc", "name", "legal_rep", "district", "town",
-                                       "address", "industry_code", "industry_name", "permit_no"};
+    static const char *const keys[] = {"uscc",          "name",          "legal_rep",
+                                       "district",      "town",          "address",
+                                       "industry_code", "industry_name", "permit_no"};
     lxw_col_t c = 0;
     for (; c < sizeof keys / sizeof keys[0]; c++)
         worksheet_write_string(x->ws, x->row, c, json_string_value(json_object_get(rec, keys[c])),
@@ -346,9 +347,9 @@ int registry_export_xlsx(struct db *db, const struct enterprise_filter *f, const
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     static const char *const head[] = {"统一社会信用代码", "企业名称", "法定代表人", "区县",
-                                       "乡镇/街道", "地址", "行业代码", "行业名称",
-                                       "排污许可证编号", "经度", "纬度", "标签", "联系人",
-                                       "联系电话"};
+                                       "乡镇/街道",        "地址",     "行业代码",   "行业名称",
+                                       "排污许可证编号",   "经度",     "纬度",       "标签",
+                                       "联系人",           "联系电话"};
     for (lxw_col_t c = 0; c < sizeof head / sizeof head[0]; c++)
         worksheet_write_string(x.ws, 0, c, head[c], bold);
     worksheet_set_column(x.ws, 0, 1, 28, NULL);

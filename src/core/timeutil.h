@@ -10,8 +10,8 @@
 
 #define TIMEUTIL_BEIJING_OFFSET (8 * 3600)
 
-int64_t timeutil_now(void);          /* UTC seconds */
-int64_t timeutil_now_ms(void);       /* monotonic milliseconds, for durations */
+int64_t timeutil_now(void);    /* UTC seconds */
+int64_t timeutil_now_ms(void); /* monotonic milliseconds, for durations */
 /* "2026-11-29T14:03:00+08:00"; out must hold 26 bytes. */
 void timeutil_format_iso(int64_t utc, char *out, size_t size);
 /* "2026-11-29" in Beijing time. */

@@ -3,7 +3,7 @@
 #include <string.h>
 
 static const char *const role_names[ROLE__COUNT] = {"public", "enterprise", "staff", "leader",
-                                                     "admin"};
+                                                    "admin"};
 
 const char *role_name(enum role r)
 {

@@ -33,8 +33,8 @@ static const struct {
     const char *name;
     enum http_method method;
 } http_methods[] = {
-    {"GET", HTTP_GET},     {"HEAD", HTTP_HEAD},     {"POST", HTTP_POST},
-    {"PUT", HTTP_PUT},     {"PATCH", HTTP_PATCH},   {"DELETE", HTTP_DELETE},
+    {"GET", HTTP_GET}, {"HEAD", HTTP_HEAD},   {"POST", HTTP_POST},
+    {"PUT", HTTP_PUT}, {"PATCH", HTTP_PATCH}, {"DELETE", HTTP_DELETE},
 };
 
 static enum http_method http_method_of(const char *m)
@@ -72,8 +72,7 @@ void http_add_header(struct http_req *r, const char *name, const char *value)
     r->nheaders++;
 }
 
-static void http_set_body(struct http_req *r, int status, char *body, size_t len,
-                          const char *type)
+static void http_set_body(struct http_req *r, int status, char *body, size_t len, const char *type)
 {
     free(r->resp_body);
     r->status = status;
@@ -107,8 +106,8 @@ void http_raw_json(struct http_req *r, int status, struct buf *b)
 
 void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra)
 {
-    json_t *err = json_pack("{ss ss}", "code", err_code(e), "message",
-                            message ? message : err_message(e));
+    json_t *err =
+        json_pack("{ss ss}", "code", err_code(e), "message", message ? message : err_message(e));
     if (extra)
         json_object_update(err, extra);
     json_decref(extra);
@@ -142,8 +141,8 @@ json_t *http_body_json(struct http_req *r)
         return NULL;
     }
     json_error_t jerr;
-    json_t *v = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES,
-                           &jerr);
+    json_t *v =
+        json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &jerr);
     if (!v) {
         char msg[256];
         snprintf(msg, sizeof msg, "JSON 格式错误（第 %d 行第 %d 列）：%s", jerr.line, jerr.column,
@@ -201,9 +200,8 @@ static enum MHD_Result http_send(struct http_req *r)
 }
 
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
-                                   const char *method, const char *version,
-                                   const char *upload_data, size_t *upload_data_size,
-                                   void **con_cls)
+                                   const char *method, const char *version, const char *upload_data,
+                                   size_t *upload_data_size, void **con_cls)
 {
     struct http_server *s = cls;
     struct http_req *r = *con_cls;
@@ -219,8 +217,8 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
         http_client_address(conn, r->remote_addr, sizeof r->remote_addr);
         *con_cls = r;
         /* Refuse a declared oversized body before reading a byte of it. */
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_LENGTH);
+        const char *cl =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->max_body) {
             r->body_too_large = true;
             http_error(r, ERR_BODY_TOO_LARGE, NULL, NULL);
@@ -294,16 +292,16 @@ struct http_server *http_start(const struct config *cfg, struct app *app,
     s->cfg = cfg;
     s->app = app;
     s->dispatch = dispatch;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-                     (family == AF_INET6 ? MHD_USE_IPv6 : 0);
-    s->daemon = MHD_start_daemon(
-        flags, 0, NULL, NULL, http_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_NOTIFY_COMPLETED, http_completed, s,
-        MHD_OPTION_END);
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_access, s, MHD_OPTION_SOCK_ADDR,
+                                 (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+                                 (unsigned)cfg->threads, MHD_OPTION_CONNECTION_LIMIT,
+                                 (unsigned)cfg->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+                                 (unsigned)cfg->per_ip_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned)cfg->conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                                 (size_t)64 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+                                 MHD_OPTION_NOTIFY_COMPLETED, http_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         log_error("http: cannot listen on %s:%ld", cfg->listen, cfg->http_port);
         free(s);

@@ -27,7 +27,10 @@ struct route_group {
     size_t count;
 };
 
-#define ROUTE_GROUP(name, table) {name, table, sizeof table / sizeof table[0]}
+#define ROUTE_GROUP(name, table)                                                                   \
+    {                                                                                              \
+        name, table, sizeof table / sizeof table[0]                                                \
+    }
 
 enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
 

@@ -105,9 +105,8 @@ int audit_verify(struct db *db, struct audit_verify_result *out)
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         char hash[65];
-        audit_hash(prev, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2),
-                   audit_col(st, 3), audit_col(st, 4), audit_col(st, 5), audit_col(st, 6),
-                   audit_col(st, 7), hash);
+        audit_hash(prev, sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), audit_col(st, 3),
+                   audit_col(st, 4), audit_col(st, 5), audit_col(st, 6), audit_col(st, 7), hash);
         out->checked++;
         if (strcmp(prev, audit_col(st, 8)) || strcmp(hash, audit_col(st, 9))) {
             out->first_bad_id = sqlite3_column_int64(st, 0);
@@ -150,11 +149,11 @@ json_t *audit_list(struct db *db, const struct audit_filter *f, int64_t *next)
         timeutil_format_iso(sqlite3_column_int64(st, 1), ts, sizeof ts);
         json_t *detail = json_loads(audit_col(st, 7), 0, NULL);
         json_array_append_new(
-            items, json_pack("{sI ss sI ss ss ss ss so ss}", "id", (json_int_t)id, "ts", ts,
-                             "actor_id", (json_int_t)sqlite3_column_int64(st, 2), "actor",
-                             audit_col(st, 3), "action", audit_col(st, 4), "entity",
-                             audit_col(st, 5), "entity_id", audit_col(st, 6), "detail",
-                             detail ? detail : json_object(), "hash", audit_col(st, 8)));
+            items,
+            json_pack("{sI ss sI ss ss ss ss so ss}", "id", (json_int_t)id, "ts", ts, "actor_id",
+                      (json_int_t)sqlite3_column_int64(st, 2), "actor", audit_col(st, 3), "action",
+                      audit_col(st, 4), "entity", audit_col(st, 5), "entity_id", audit_col(st, 6),
+                      "detail", detail ? detail : json_object(), "hash", audit_col(st, 8)));
     }
     sqlite3_reset(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {

@@ -36,7 +36,7 @@ struct audit_filter {
     const char *action; /* exact */
     const char *entity; /* exact */
     const char *entity_id;
-    int64_t from, to; /* UTC seconds, 0 = open */
+    int64_t from, to;  /* UTC seconds, 0 = open */
     int64_t before_id; /* keyset: entries with id < before_id; 0 = newest */
     int limit;
 };

@@ -53,8 +53,8 @@ static int db_register_functions(sqlite3 *conn)
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *conn = NULL;
-    int rc = sqlite3_open_v2(path, &conn,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(
+        path, &conn, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "cannot open database %s: %s", path,
                  conn ? sqlite3_errmsg(conn) : sqlite3_errstr(rc));
@@ -245,9 +245,9 @@ static int db_apply_step(struct db *db, const struct schema_module *m, size_t st
 
 int db_migrate(struct db *db, char *err, size_t errlen)
 {
-    if (db_exec(db, "CREATE TABLE IF NOT EXISTS schema_versions ("
-                    "module TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID") !=
-        SQLITE_OK) {
+    if (db_exec(db,
+                "CREATE TABLE IF NOT EXISTS schema_versions ("
+                "module TEXT PRIMARY KEY, version INTEGER NOT NULL) WITHOUT ROWID") != SQLITE_OK) {
         snprintf(err, errlen, "cannot create schema_versions: %s", sqlite3_errmsg(db->conn));
         return -1;
     }

@@ -128,12 +128,12 @@ enum err enterprises_update(struct db *db, int64_t id, int64_t version, json_t *
  * one encoder for every reader, and the list endpoint copies rows straight
  * into its reply without building objects. Column 0 is the id, 1 the JSON. */
 #define ENT_COLS                                                                                   \
-    "SELECT id, json_object('id', id, 'uscc', uscc, 'name', name, 'legal_rep', legal_rep, "       \
-    "'address', address, 'district', district, 'town', town, 'lon', lon, 'lat', lat, "            \
-    "'industry_code', industry_code, 'industry_name', industry_name(industry_code), "            \
-    "'contacts', json(contacts), 'tags', json(tags), 'permit_no', permit_no, "                    \
-    "'created_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', created_at + 28800, 'unixepoch'), "      \
-    "'updated_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', updated_at + 28800, 'unixepoch'), "      \
+    "SELECT id, json_object('id', id, 'uscc', uscc, 'name', name, 'legal_rep', legal_rep, "        \
+    "'address', address, 'district', district, 'town', town, 'lon', lon, 'lat', lat, "             \
+    "'industry_code', industry_code, 'industry_name', industry_name(industry_code), "              \
+    "'contacts', json(contacts), 'tags', json(tags), 'permit_no', permit_no, "                     \
+    "'created_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', created_at + 28800, 'unixepoch'), "         \
+    "'updated_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', updated_at + 28800, 'unixepoch'), "         \
     "'version', version) FROM enterprises "
 
 static json_t *ent_from_row(sqlite3_stmt *st)
@@ -171,10 +171,10 @@ int64_t enterprises_find_uscc(struct db *db, const char *uscc)
  * statement is prepared once. Names of 3+ characters go through the trigram
  * index (?10), shorter ones through LIKE (?8). */
 #define ENT_WHERE                                                                                  \
-    "WHERE id > ?1 AND (?2 IS NULL OR district = ?2) AND (?3 IS NULL OR town = ?3) "              \
-    "AND (?4 IS NULL OR industry_code LIKE ?4 || '%') "                                           \
-    "AND (?5 IS NULL OR id IN (SELECT enterprise_id FROM enterprise_tags WHERE tag = ?5)) "       \
-    "AND (?6 = 0 OR id = ?6) AND (?7 IS NULL OR uscc = ?7) "                                      \
+    "WHERE id > ?1 AND (?2 IS NULL OR district = ?2) AND (?3 IS NULL OR town = ?3) "               \
+    "AND (?4 IS NULL OR industry_code LIKE ?4 || '%') "                                            \
+    "AND (?5 IS NULL OR id IN (SELECT enterprise_id FROM enterprise_tags WHERE tag = ?5)) "        \
+    "AND (?6 = 0 OR id = ?6) AND (?7 IS NULL OR uscc = ?7) "                                       \
     "AND (?8 IS NULL OR name LIKE ?8 ESCAPE '\\') "
 #define ENT_FTS "AND id IN (SELECT rowid FROM enterprise_fts WHERE enterprise_fts MATCH ?10) "
 

@@ -49,9 +49,9 @@ static void users_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
 }
 
 #define USERS_SELECT                                                                               \
-    "SELECT u.id, u.username, u.display_name, u.role, ifnull(u.section_id, 0), "                  \
-    "ifnull(s.name, ''), ifnull(u.enterprise_id, 0), ifnull(e.name, ''), u.disabled, "            \
-    "u.password_hash FROM users u LEFT JOIN sections s ON s.id = u.section_id "                   \
+    "SELECT u.id, u.username, u.display_name, u.role, ifnull(u.section_id, 0), "                   \
+    "ifnull(s.name, ''), ifnull(u.enterprise_id, 0), ifnull(e.name, ''), u.disabled, "             \
+    "u.password_hash FROM users u LEFT JOIN sections s ON s.id = u.section_id "                    \
     "LEFT JOIN enterprises e ON e.id = u.enterprise_id "
 
 static void users_from_row(sqlite3_stmt *st, struct user *u)
@@ -128,7 +128,8 @@ static enum err users_check_refs(struct db *db, const struct user_input *in, con
         *field = "section_id";
         return ERR_INVALID_FIELD;
     }
-    if (in->section_id && !users_exists(db, "SELECT 1 FROM sections WHERE id = ?", in->section_id)) {
+    if (in->section_id &&
+        !users_exists(db, "SELECT 1 FROM sections WHERE id = ?", in->section_id)) {
         *field = "section_id";
         return ERR_INVALID_FIELD;
     }
@@ -245,9 +246,9 @@ json_t *sections_list(struct db *db)
         return NULL;
     json_t *items = json_array();
     while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(items, json_pack("{sI ss}", "id",
-                                               (json_int_t)sqlite3_column_int64(st, 0), "name",
-                                               (const char *)sqlite3_column_text(st, 1)));
+        json_array_append_new(items,
+                              json_pack("{sI ss}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+                                        "name", (const char *)sqlite3_column_text(st, 1)));
     sqlite3_reset(st);
     return items;
 }
@@ -390,8 +391,7 @@ int sessions_delete_user(struct db *db, int64_t user_id)
 
 int sessions_purge(struct db *db, int64_t idle_before, int64_t created_before)
 {
-    sqlite3_stmt *st =
-        db_stmt(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?");
+    sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE last_seen < ? OR created_at < ?");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, idle_before);

@@ -73,8 +73,9 @@ struct db *tool_open_db(struct tool_args *a, struct config *cfg, int migrate)
         return NULL;
     }
     if (!migrate && db_schema_version(db) != db_latest_version()) {
-        fprintf(stderr, "ecogov: database %s has schema %d, this ecogov needs %d: run "
-                        "'ecogov migrate'\n",
+        fprintf(stderr,
+                "ecogov: database %s has schema %d, this ecogov needs %d: run "
+                "'ecogov migrate'\n",
                 cfg->db, db_schema_version(db), db_latest_version());
         db_close(db);
         return NULL;

@@ -8,7 +8,7 @@
 struct db;
 
 struct tool_args {
-    int argc;   /* what is left for the tool: positionals and its own --flags */
+    int argc; /* what is left for the tool: positionals and its own --flags */
     char **argv;
     int cfg_argc; /* --key=value configuration flags, argv[0] first */
     char **cfg_argv;

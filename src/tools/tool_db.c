@@ -132,15 +132,16 @@ static int user_read_password(char *out, size_t size)
  * account, through the same store functions and audit as the console. */
 int tool_user_main(int argc, char **argv)
 {
-    static const char *const own[] = {"--username", "--role", "--display-name", "--section",
-                                      "--enterprise-id", NULL};
+    static const char *const own[] = {"--username", "--role",          "--display-name",
+                                      "--section",  "--enterprise-id", NULL};
     struct tool_args a;
     tool_args_split(argc, argv, own, &a);
     const char *username = tool_arg(&a, "--username"), *role = tool_arg(&a, "--role");
     const char *display = tool_arg(&a, "--display-name"), *section = tool_arg(&a, "--section");
     const char *ent = tool_arg(&a, "--enterprise-id");
     struct user_input in = {username, display ? display : username, NULL, ROLE_PUBLIC, 0, 0, 0};
-    if (a.argc < 2 || strcmp(a.argv[1], "add") || !username || !role || role_parse(role, &in.role)) {
+    if (a.argc < 2 || strcmp(a.argv[1], "add") || !username || !role ||
+        role_parse(role, &in.role)) {
         fprintf(stderr, "usage: echo PASSWORD | ecogov user add --username=NAME "
                         "--role=admin|leader|staff|enterprise [--display-name=NAME] "
                         "[--section=NAME] [--enterprise-id=ID] [--db=FILE]\n");

@@ -28,22 +28,47 @@
 
 struct demo_district {
     const char *name;
-    const char *code;          /* GB/T 2260-style code used in credit codes */
+    const char *code;              /* GB/T 2260-style code used in credit codes */
     double lon0, lat0, lon1, lat1; /* the district's extent, WGS84 */
     const char *towns[6];
 };
 
 /* The demo city: five districts tiling 117.00–117.60 E, 28.85–29.60 N. */
 static const struct demo_district demo_districts[] = {
-    {"昌南区", "360202", 117.15, 29.25, 117.30, 29.40,
+    {"昌南区",
+     "360202",
+     117.15,
+     29.25,
+     117.30,
+     29.40,
      {"里村街道", "西郊街道", "丽阳镇", "鲇鱼山镇", NULL}},
-    {"珠山区", "360203", 117.15, 29.15, 117.30, 29.25,
+    {"珠山区",
+     "360203",
+     117.15,
+     29.15,
+     117.30,
+     29.25,
      {"石狮埠街道", "新村街道", "竟成镇", "昌江街道", NULL}},
-    {"浮溪县", "360222", 117.00, 29.40, 117.60, 29.60,
+    {"浮溪县",
+     "360222",
+     117.00,
+     29.40,
+     117.60,
+     29.60,
      {"浮梁镇", "湘湖镇", "洪源镇", "寿安镇", "瑶里镇", NULL}},
-    {"乐安市", "360281", 117.00, 28.85, 117.60, 29.15,
+    {"乐安市",
+     "360281",
+     117.00,
+     28.85,
+     117.60,
+     29.15,
      {"洎阳街道", "塔山街道", "乐港镇", "涌山镇", "众埠镇", NULL}},
-    {"高新区", "360271", 117.30, 29.15, 117.60, 29.40,
+    {"高新区",
+     "360271",
+     117.30,
+     29.15,
+     117.60,
+     29.40,
      {"高新街道", "陶瓷工业园", "航空产业园", NULL}},
 };
 #define DEMO_NDISTRICTS (sizeof demo_districts / sizeof demo_districts[0])
@@ -59,23 +84,40 @@ struct demo_industry {
 static const struct demo_industry demo_industries[] = {
     {"C3074", 18, {"华艺", "玉瓷", "青花", "景德", "御窑", "瓷韵"}, "日用陶瓷有限公司", {NULL}},
     {"C3075", 10, {"珐琅", "粉彩", "釉里红", "薄胎", "雕瓷", "窑变"}, "艺术陶瓷有限公司", {NULL}},
-    {"C3071", 8, {"建陶", "华瓷", "新都", "金源", "瑞丰", "宏宇"}, "建筑陶瓷有限公司",
+    {"C3071",
+     8,
+     {"建陶", "华瓷", "新都", "金源", "瑞丰", "宏宇"},
+     "建筑陶瓷有限公司",
      {"重点排污单位", NULL}},
     {"C3073", 6, {"精研", "晶瓷", "高科", "特陶", "航瓷", "微晶"}, "特种陶瓷有限公司", {NULL}},
     {"C3072", 4, {"洁美", "卫浴", "雅洁", "恒洁", "清泉", "金牌"}, "卫生陶瓷有限公司", {NULL}},
-    {"C2662", 6, {"昌化", "瑞科", "信达", "宏源", "恒泰", "天成"}, "精细化工有限公司",
+    {"C2662",
+     6,
+     {"昌化", "瑞科", "信达", "宏源", "恒泰", "天成"},
+     "精细化工有限公司",
      {"重点排污单位", "VOCs重点企业", NULL}},
-    {"C2664", 4, {"彩釉", "色料", "华彩", "金釉", "瓷釉", "釉彩"}, "化工颜料有限公司",
+    {"C2664",
+     4,
+     {"彩釉", "色料", "华彩", "金釉", "瓷釉", "釉彩"},
+     "化工颜料有限公司",
      {"VOCs重点企业", NULL}},
-    {"C2710", 4, {"康泰", "济民", "仁和", "华康", "百草", "瑞康"}, "制药有限公司",
+    {"C2710",
+     4,
+     {"康泰", "济民", "仁和", "华康", "百草", "瑞康"},
+     "制药有限公司",
      {"重点排污单位", NULL}},
     {"C2740", 4, {"本草", "赣药", "杏林", "神农", "青蒿", "灵芝"}, "中药饮片有限公司", {NULL}},
-    {"C3360", 6, {"金辉", "亮达", "镀锌", "精镀", "华镀", "鑫表"}, "表面处理有限公司",
+    {"C3360",
+     6,
+     {"金辉", "亮达", "镀锌", "精镀", "华镀", "鑫表"},
+     "表面处理有限公司",
      {"重点排污单位", "涉重金属", NULL}},
-    {"O8111", 8, {"快修", "车友", "顺达", "安驰", "通途", "诚信"}, "汽车维修服务有限公司",
-     {NULL}},
+    {"O8111", 8, {"快修", "车友", "顺达", "安驰", "通途", "诚信"}, "汽车维修服务有限公司", {NULL}},
     {"Q8411", 3, {"人民", "中心", "协和", "仁济", "博爱", "康复"}, "医院", {"重点排污单位", NULL}},
-    {"N7724", 3, {"绿源", "净土", "清源", "环宇", "蓝天", "碧水"}, "危险废物处置有限公司",
+    {"N7724",
+     3,
+     {"绿源", "净土", "清源", "环宇", "蓝天", "碧水"},
+     "危险废物处置有限公司",
      {"重点排污单位", "危险废物经营", NULL}},
     {"M7461", 2, {"环科", "谱尼", "中测", "华测", "清析", "绿测"}, "环境检测有限公司", {NULL}},
 };
@@ -180,8 +222,7 @@ static void demo_row(uint64_t *s, json_t *names, FILE *csv)
         snprintf(permit, sizeof permit, "%s001P", code);
     fprintf(csv, "%s,%s,%s%s,景瓷市%s%s%u号,%s,%s,%.6f,%.6f,%s,%s,%s,%s%s,13%09u\n", code, name,
             demo_surnames[demo_pick(s, 16)], demo_given[demo_pick(s, 12)], d->name, town,
-            1 + demo_pick(s, 300), d->name, town,
-            demo_uniform(s, d->lon0 + 0.005, d->lon1 - 0.005),
+            1 + demo_pick(s, 300), d->name, town, demo_uniform(s, d->lon0 + 0.005, d->lon1 - 0.005),
             demo_uniform(s, d->lat0 + 0.005, d->lat1 - 0.005), ind->code, tags, permit,
             demo_surnames[demo_pick(s, 16)], demo_given[demo_pick(s, 12)],
             demo_pick(s, 1000000000));
@@ -205,7 +246,7 @@ static int demo_areas(struct db *db)
     return 0;
 }
 
-static const char *const demo_sections[] = {"办公室", "环评科", "执法支队", "监测站",
+static const char *const demo_sections[] = {"办公室",     "环评科",       "执法支队",    "监测站",
                                             "大气环境科", "水生态环境科", "法规与标准科"};
 
 static const struct demo_account {
@@ -277,8 +318,7 @@ static int demo_enterprises(struct db *db, const struct audit_actor *actor, uint
     enum err e = registry_import_csv(db, actor, csv, len, 0, (size_t)count + 1, &report);
     if (e) {
         char *text = json_dumps(report, JSON_INDENT(1));
-        fprintf(stderr, "ecogov demo: import failed: %s\n%.2000s\n", err_code(e),
-                text ? text : "");
+        fprintf(stderr, "ecogov demo: import failed: %s\n%.2000s\n", err_code(e), text ? text : "");
         free(text);
     }
     json_decref(report);
@@ -304,7 +344,8 @@ int tool_demo_main(int argc, char **argv)
     long seed = demo_number(tool_arg(&a, "--seed"), 0, 1L << 30, 1);
     long count = demo_number(tool_arg(&a, "--enterprises"), 1, 1000000, 300);
     if (seed < 0 || count < 0) {
-        fprintf(stderr, "usage: ecogov demo [--db=FILE] [--seed N] [--enterprises N (1..1000000)]\n");
+        fprintf(stderr,
+                "usage: ecogov demo [--db=FILE] [--seed N] [--enterprises N (1..1000000)]\n");
         tool_args_free(&a);
         return 2;
     }
@@ -320,14 +361,14 @@ int tool_demo_main(int argc, char **argv)
     sqlite3_stmt *st = db_stmt(db, "SELECT (SELECT count(*) FROM enterprises) + "
                                    "(SELECT count(*) FROM users)");
     if (st && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0) {
-        fprintf(stderr, "ecogov demo: %s already has data; demo data goes into an empty "
-                        "database\n", cfg.db);
+        fprintf(stderr,
+                "ecogov demo: %s already has data; demo data goes into an empty "
+                "database\n",
+                cfg.db);
     } else if (db_begin(db) || demo_areas(db) || db_commit(db) ||
                demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
-               demo_service(db, &cfg) ||
-               demo_quality(db, &actor, (uint64_t)seed) ||
-               demo_supervision(db, (uint64_t)seed) ||
-               demo_approval(db, &actor)) {
+               demo_service(db, &cfg) || demo_quality(db, &actor, (uint64_t)seed) ||
+               demo_supervision(db, (uint64_t)seed) || demo_approval(db, &actor)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "

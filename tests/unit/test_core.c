@@ -39,11 +39,11 @@ static void test_text_utf8(void **state)
 {
     (void)state;
     assert_true(text_utf8_valid("景瓷市", strlen("景瓷市")));
-    assert_true(text_utf8_valid("\xF0\x9F\x98\x80", 4));     /* U+1F600 */
-    assert_false(text_utf8_valid("\xC0\xAF", 2));            /* overlong '/' */
-    assert_false(text_utf8_valid("\xED\xA0\x80", 3));        /* surrogate */
-    assert_false(text_utf8_valid("\xF4\x90\x80\x80", 4));    /* > U+10FFFF */
-    assert_false(text_utf8_valid("\xE6\x99", 2));            /* truncated */
+    assert_true(text_utf8_valid("\xF0\x9F\x98\x80", 4));  /* U+1F600 */
+    assert_false(text_utf8_valid("\xC0\xAF", 2));         /* overlong '/' */
+    assert_false(text_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
+    assert_false(text_utf8_valid("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
+    assert_false(text_utf8_valid("\xE6\x99", 2));         /* truncated */
     assert_int_equal(text_check_field("正常名称", 64, 0), TEXT_OK);
     assert_int_equal(text_check_field("a\tb", 64, 0), TEXT_CONTROL_CHAR);
     assert_int_equal(text_check_field("a\tb\nc", 64, 1), TEXT_OK);
@@ -103,8 +103,8 @@ static void test_config_precedence(void **state)
     char *argv[] = {"serve", flag_conf, "--bureau-name=标志", NULL};
     struct config cfg;
     assert_int_equal(config_load(&cfg, 3, argv, err, sizeof err), 0);
-    assert_int_equal(cfg.threads, 4);           /* file over default */
-    assert_int_equal(cfg.http_port, 9100);      /* environment over file */
+    assert_int_equal(cfg.threads, 4);             /* file over default */
+    assert_int_equal(cfg.http_port, 9100);        /* environment over file */
     assert_string_equal(cfg.bureau_name, "标志"); /* flag over all */
     config_free(&cfg);
     unsetenv("ECOGOV_HTTP_PORT");
@@ -143,8 +143,8 @@ static void test_config_rejects(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap),          cmocka_unit_test(test_text_utf8),
-        cmocka_unit_test(test_timeutil),         cmocka_unit_test(test_err_table),
+        cmocka_unit_test(test_buf_cap),           cmocka_unit_test(test_text_utf8),
+        cmocka_unit_test(test_timeutil),          cmocka_unit_test(test_err_table),
         cmocka_unit_test(test_config_precedence), cmocka_unit_test(test_config_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -76,7 +76,8 @@ static void test_audit_chain(void **state)
     assert_int_equal(v.first_bad_id, 0);
     assert_true(v.checked >= 5);
     /* Append-only: updates and deletes are refused by triggers. */
-    assert_int_not_equal(db_exec(f->db, "UPDATE audit_log SET actor = 'x' WHERE id = 2"), SQLITE_OK);
+    assert_int_not_equal(db_exec(f->db, "UPDATE audit_log SET actor = 'x' WHERE id = 2"),
+                         SQLITE_OK);
     assert_int_not_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id = 2"), SQLITE_OK);
     /* Whoever drops the trigger is caught by the chain at the edited row. */
     int64_t target = v.checked - 2;
@@ -149,8 +150,8 @@ static void test_registry_create_search(void **state)
     struct {
         const char *q;
         int n;
-    } cases[] = {{"陶瓷", 2}, {"日用陶瓷", 1}, {"有限公司", 3}, {"化工", 1}, {"不存在的", 0},
-                 {"9111000071093123XX", 1}, {"%", 0}, {"\"", 0}};
+    } cases[] = {{"陶瓷", 2},     {"日用陶瓷", 1},           {"有限公司", 3}, {"化工", 1},
+                 {"不存在的", 0}, {"9111000071093123XX", 1}, {"%", 0},        {"\"", 0}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct enterprise_filter flt = {.q = cases[i].q, .limit = 50};
         int n = 0, more;
