@@ -222,6 +222,20 @@ static void api_svc_visit_attach(struct http_req *r)
         svc_upload(r, "visit", id, false);
 }
 
+/* Bureau people to pick as visit staff or item owners. */
+static void api_svc_staff(struct http_req *r)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT u.id, u.display_name, u.role, u.section_id, s.name "
+                                      "AS section FROM users u LEFT JOIN sections s ON s.id = "
+                                      "u.section_id WHERE u.role IN ('staff', 'leader') AND "
+                                      "u.disabled = 0 ORDER BY u.section_id, u.id");
+    if (!st) {
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_json(r, 200, json_pack("{so}", "items", svc_rows(st)));
+}
+
 /* --- the public form link --- */
 
 static void api_svc_form_get(struct http_req *r)
@@ -730,6 +744,7 @@ json_t *svc_ent360(struct http_req *r, int64_t enterprise_id)
 
 static const struct route table[] = {
     {HTTP_GET, "/api/v1/service/meta", api_svc_meta, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/service/staff", api_svc_staff, BUREAU, 0},
     {HTTP_GET, "/api/v1/service/visits", api_svc_visits_list, ROLES_LOGGED_IN, 0},
     {HTTP_POST, "/api/v1/service/visits", api_svc_visits_create, BUREAU, 0},
     {HTTP_GET, "/api/v1/service/visits/{id}", api_svc_visit_get, ROLES_LOGGED_IN, 0},

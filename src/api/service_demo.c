@@ -15,8 +15,15 @@ struct demo_svc {
     struct svc_ctx c;
     struct user staff, staff2, leader;
     int64_t sec_eia, sec_enf, sec_office;
+    int64_t nent; /* enterprises in the demo city (ids 1..nent) */
     int failed;
 };
+
+/* The k-th demo enterprise, wrapping round small demo cities. */
+static long long demo_ent(const struct demo_svc *d, long long k)
+{
+    return 1 + (k - 1) % (d->nent ? d->nent : 1);
+}
 
 /* Sets the demo clock to a Beijing date and time. */
 static void demo_at(struct demo_svc *d, const char *date, int hour)
@@ -189,9 +196,9 @@ static void demo_visits(struct demo_svc *d)
     demo_at(d, "2026-02-09", 9);
     demo_as(d, &d->staff);
     snprintf(buf, sizeof buf,
-             "{\"enterprise_id\":2,\"purpose\":\"服务\",\"planned_at\":\"2026-02-12 09:30\","
+             "{\"enterprise_id\":%lld,\"purpose\":\"服务\",\"planned_at\":\"2026-02-12 09:30\","
              "\"place\":\"企业生产车间\",\"staff\":[%lld]}",
-             (long long)d->staff.id);
+             demo_ent(d, 2), (long long)d->staff.id);
     int64_t v1 = demo_visit(d, buf);
     demo_visit_do(d, v1, "confirm", "{\"note\":\"电话确认：企业环保负责人\"}");
     demo_at(d, "2026-02-12", 11);
@@ -217,9 +224,9 @@ static void demo_visits(struct demo_svc *d)
     /* 2: an inspection by two officers with a bad review → follow-up. */
     demo_at(d, "2026-02-10", 9);
     snprintf(buf, sizeof buf,
-             "{\"enterprise_id\":3,\"purpose\":\"检查\",\"planned_at\":\"2026-02-13 14:30\","
+             "{\"enterprise_id\":%lld,\"purpose\":\"检查\",\"planned_at\":\"2026-02-13 14:30\","
              "\"place\":\"企业污水处理站\",\"staff\":[%lld,%lld]}",
-             (long long)d->staff2.id, (long long)d->staff.id);
+             demo_ent(d, 3), (long long)d->staff2.id, (long long)d->staff.id);
     int64_t v2 = demo_visit(d, buf);
     demo_visit_do(d, v2, "confirm", "{\"note\":\"电话确认：安环部经理\"}");
     demo_at(d, "2026-02-13", 16);
@@ -267,9 +274,9 @@ static void demo_reception(struct demo_svc *d)
         svc_date_text(dd - 7, before);
         demo_at(d, before, 10);
         snprintf(buf, sizeof buf,
-                 "{\"enterprise_id\":%zu,\"person_name\":\"王建国\",\"phone\":\"1380798%04zu\","
+                 "{\"enterprise_id\":%lld,\"person_name\":\"王建国\",\"phone\":\"1380798%04zu\","
                  "\"people\":2,\"topic\":\"排污许可变更咨询\"}",
-                 4 + i, 1000 + i);
+                 demo_ent(d, 4 + (long long)i), 1000 + i);
         int64_t booking = demo_entry(d, day, "booking", buf);
         demo_at(d, days[i], 15);
         demo_issue(
@@ -277,9 +284,9 @@ static void demo_reception(struct demo_svc *d)
             "{\"category\":\"排污许可\",\"description\":\"新增生产线后排污许可如何变更\","
             "\"resolution\":\"answered\",\"answer\":\"属重新申请情形，已现场指导填报系统\"}");
         snprintf(buf, sizeof buf,
-                 "{\"enterprise_id\":%zu,\"person_name\":\"张秀英\",\"phone\":\"1390798%04zu\","
+                 "{\"enterprise_id\":%lld,\"person_name\":\"张秀英\",\"phone\":\"1390798%04zu\","
                  "\"people\":1,\"topic\":\"监测数据异常\"}",
-                 8 + i, 2000 + i);
+                 demo_ent(d, 8 + (long long)i), 2000 + i);
         int64_t walkin = demo_entry(d, day, "walkin", buf);
         snprintf(
             buf, sizeof buf,
@@ -363,6 +370,11 @@ int demo_service(struct db *db, const struct config *cfg)
     d.sec_eia = sections_find(db, "环评科");
     d.sec_enf = sections_find(db, "执法支队");
     d.sec_office = sections_find(db, "办公室");
+    sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM enterprises");
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        d.nent = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
     demo_visits(&d);
     demo_reception(&d);
     demo_tracker(&d);

@@ -25,4 +25,5 @@ export {
   Warning,
   DataAnalysis,
   Delete,
+  Service,
 } from '@element-plus/icons-vue'

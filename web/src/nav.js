@@ -37,6 +37,7 @@ export const consoleNav = [
 // The enterprise portal's menu.
 export const portalNav = [
   { key: 'portal-home', title: 'nav.portalHome', icon: 'OfficeBuilding', path: '/enterprise', roles: ['enterprise'] },
+  { key: 'portal-visits', title: 'service.nav.portalVisits', icon: 'Service', path: '/enterprise/service', roles: ['enterprise'] },
 ]
 
 // Links on the public home page (only pages that exist).

@@ -42,6 +42,9 @@ export default {
     enterprise: 'Enterprise user',
     public: 'Public',
   },
+  service: {
+    nav: { group: 'Enterprise service', visits: 'On-site visits', visit: 'Service form', days: 'Reception days', tracker: 'Tracker', stats: 'Service statistics', portalVisits: 'On-site visits' },
+  },
   nav: {
     home: 'Home',
     registry: 'Enterprises',

@@ -42,6 +42,9 @@ export default {
     enterprise: '企业用户',
     public: '公众',
   },
+  service: {
+    nav: { group: '企业服务', visits: '上门服务', visit: '上门服务单', days: '接待日', tracker: '督办事项', stats: '服务统计', portalVisits: '上门服务' },
+  },
   nav: {
     home: '首页',
     registry: '企业管理',
