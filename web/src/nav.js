@@ -20,6 +20,18 @@ export const consoleNav = [
       { key: 'enterprise-import', title: 'nav.enterpriseImport', path: '/console/enterprises/import', roles: ['admin', 'staff'] },
     ],
   },
+  {
+    key: 'service',
+    title: 'service.nav.group',
+    icon: 'Service',
+    roles: CONSOLE_ROLES,
+    children: [
+      { key: 'service-visits', title: 'service.nav.visits', path: '/console/service/visits', roles: CONSOLE_ROLES },
+      { key: 'service-days', title: 'service.nav.days', path: '/console/service/reception-days', roles: CONSOLE_ROLES },
+      { key: 'service-tracker', title: 'service.nav.tracker', path: '/console/service/tracker', roles: CONSOLE_ROLES },
+      { key: 'service-stats', title: 'service.nav.stats', path: '/console/service/stats', roles: CONSOLE_ROLES },
+    ],
+  },
   { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },
   { key: 'audit', title: 'nav.audit', icon: 'Document', path: '/console/audit', roles: ['admin', 'leader'] },
   {
