@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make run: create var/ecogov.db with the demo city if it is missing, then serve.
+# make run: create var/ecogov.db with the demo city if it is missing, then serve
+# on 127.0.0.1:8080 and print where to log in once the server is listening.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=build/ecogov
@@ -10,9 +11,20 @@ if [ ! -f "$DB" ]; then
     "$BIN" migrate --db="$DB" >/dev/null
     "$BIN" demo --db="$DB" --seed 1 --enterprises 300
 fi
+
+ready=$(mktemp)
+"$BIN" serve --db="$DB" --web-root=web/dist | tee "$ready" &
+server=$!
+trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$ready"' EXIT INT TERM
+for _ in $(seq 200); do
+    grep -q "listening on" "$ready" && break
+    kill -0 $server 2>/dev/null || exit 1
+    sleep 0.1
+done
+url=$(grep -o 'http://[0-9.:]*' "$ready" | head -1)
 cat <<TXT
 
-  ecogov — http://127.0.0.1:${ECOGOV_HTTP_PORT:-8080}/
+  ecogov is serving ${url}/  (console: ${url}/console)
   demo accounts (username / password):
     admin  / Admin@2026    system administrator
     leader / Leader@2026   bureau leader
@@ -21,4 +33,4 @@ cat <<TXT
   stop with Ctrl-C
 
 TXT
-exec "$BIN" serve --db="$DB" --web-root=web/dist
+wait $server
