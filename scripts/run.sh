@@ -13,7 +13,7 @@ if [ ! -f "$DB" ]; then
 fi
 
 ready=$(mktemp)
-"$BIN" serve --db="$DB" --web-root=web/dist | tee "$ready" &
+"$BIN" serve --db="$DB" --web-root=web/dist > >(tee "$ready") &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$ready"' EXIT INT TERM
 for _ in $(seq 200); do
