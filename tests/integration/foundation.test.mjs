@@ -478,6 +478,13 @@ describe('public pages and static assets', () => {
     assert.equal((await c.request('DELETE', '/api/v1/enterprises')).status, 405)
   })
 
+  test('oversized headers are refused before any handler runs', async () => {
+    const r = await fetch(url + '/api/v1/public/info', { headers: { 'x-big': 'a'.repeat(100_000) } })
+    assert.equal(r.status, 431)
+    const ok = await fetch(url + '/api/v1/public/info')
+    assert.equal(ok.status, 200)
+  })
+
   test('security headers, gzip, ETag revalidation, SPA fallback, no traversal', async () => {
     const res = await fetch(url + '/console/enterprises', { headers: { 'accept-encoding': 'gzip' } })
     assert.equal(res.status, 200)
