@@ -51,6 +51,7 @@ const struct route_group app_core_routes = ROUTE_GROUP("core", app_route_table);
 /* The group table: one line per module. */
 static const struct route_group *const app_groups[] = {
     &app_core_routes,
+    &app_monitor_routes,
     &app_service_routes,
     &app_quality_routes,
     &app_quality_alarm_routes,

@@ -35,6 +35,7 @@ void app_dispatch(struct http_req *r);
  * Each module adds one line to the group table in app.c. */
 const struct route_group *const *app_route_groups(size_t *count);
 extern const struct route_group app_core_routes;
+extern const struct route_group app_monitor_routes;
 extern const struct route_group app_service_routes; /* api_service.c */
 extern const struct route_group app_quality_routes; /* api_quality.c */
 extern const struct route_group app_quality_alarm_routes; /* api_alarms.c */

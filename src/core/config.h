@@ -27,6 +27,18 @@ struct config {
     long login_max_failures_address;
     long login_lockout;
     long secure_cookies;
+    /* HJ 212 device listener (docs/monitoring.md) */
+    char *hj212_listen;
+    long hj212_port;
+    long hj212_max_frame;
+    long hj212_idle_timeout;
+    long hj212_frame_timeout;
+    long hj212_max_connections;
+    long hj212_per_ip_connections;
+    long hj212_rate;
+    long hj212_raw_days;
+    long hj212_batch_rows;
+    long hj212_batch_ms;
     char *log_level;
     char *bureau_name;
     char *bureau_name_en;

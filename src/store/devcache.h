@@ -19,9 +19,9 @@ struct devcache_entry {
     int64_t station_id;
     char mn[65];
     char pw[65];
-    int active;     /* device and station both active */
-    int edition;    /* -1 auto, else Flag version bits to use in requests (0 = 2005, 1 = 2017) */
-    char st[3];     /* system code for requests: 22 air, 31 flue gas, 32 waste water, 21 water */
+    int active;  /* device and station both active */
+    int edition; /* -1 auto, else Flag version bits to use in requests (0 = 2005, 1 = 2017) */
+    char st[3];  /* system code for requests: 22 air, 31 flue gas, 32 waste water, 21 water */
     int min_interval;
     int offline_after;
     struct monitor_device_cfg cfg;

@@ -57,12 +57,16 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
 void readings_sort(struct readings_row *rows, size_t n);
 int readings_put_frame(struct readings *w, const struct readings_frame *f);
 /* Adds to a device's counters and moves last_seen forward. */
-int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen,
-                         const char *addr, int64_t frames, int64_t bad_crc, int64_t rejected);
+int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
+                         int64_t frames, int64_t bad_crc, int64_t rejected);
 /* Records a refused MN (reason 'unknown_mn', 'bad_pw' or 'inactive'). */
 int readings_unregistered(struct readings *w, const char *mn, const char *reason, int64_t ts,
                           const char *addr, const char *st, int cn, const char *pw,
                           const char *sample, size_t sample_len, int64_t count);
+/* Updates a platform request: status (NULL = unchanged), return codes (-1 = unchanged), and
+ * appends the frame (when len > 0) to its exchange as {dir, time, frame}. */
+int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
+                            int exe_rtn, int out, int64_t ts, const char *frame, size_t len);
 /* Recomputes the hour/day rollups touched since the last call (inside a transaction the
  * function opens itself). Returns the number of rollup rows written, or -1. */
 long readings_rollup_flush(struct readings *w, int64_t now);

@@ -3,6 +3,7 @@
 #include "api/app.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "net/hj212_server.h"
 #include "net/http.h"
 #include "store/db.h"
 #include "store/users.h"
@@ -84,11 +85,38 @@ int tool_serve_main(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
+    struct hj212_server *hj212 = NULL;
+    if (cfg.hj212_port >= 0) {
+        struct hj212_server_opts ho = {cfg.hj212_listen,
+                                       (int)cfg.hj212_port,
+                                       cfg.db,
+                                       (size_t)cfg.hj212_max_frame,
+                                       (int)cfg.hj212_idle_timeout,
+                                       (int)cfg.hj212_frame_timeout,
+                                       (int)cfg.hj212_max_connections,
+                                       (int)cfg.hj212_per_ip_connections,
+                                       (int)cfg.hj212_rate,
+                                       (int)cfg.hj212_raw_days,
+                                       (int)cfg.hj212_batch_rows,
+                                       (int)cfg.hj212_batch_ms};
+        int hport = 0;
+        hj212 = hj212_server_start(&ho, &hport);
+        if (!hj212) {
+            http_stop(http);
+            db_thread_close_all();
+            app_free(app);
+            db_close(db);
+            config_free(&cfg);
+            return 1;
+        }
+        printf("ecogov: hj212 listening on %s:%d\n", cfg.hj212_listen, hport);
+    }
     serve_housekeeping(db, &cfg);
     printf("ecogov: listening on http://%s:%d\n", cfg.listen, port);
     fflush(stdout);
     log_info("serve: listening on http://%s:%d", cfg.listen, port);
     serve_wait(db, &cfg);
+    hj212_server_stop(hj212);
     http_stop(http);
     db_thread_close_all();
     app_free(app);

@@ -40,14 +40,14 @@ function bin() {
  * {url, dir, proc, output(), stop()}; stop() sends SIGTERM, waits for exit, removes the dir, and
  * throws (with the server's output) if the server had died on its own or exited non-zero.
  */
-export async function startServer({ enterprises = 60 } = {}) {
+export async function startServer({ enterprises = 60, extraFlags = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-browser-'))
   const db = path.join(dir, 't.db')
   const run = (args) => execFileSync(bin(), args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })
   run(['migrate', `--db=${db}`])
   run(['demo', `--db=${db}`, '--seed', '1', '--enterprises', String(enterprises)])
 
-  const proc = spawn(bin(), ['serve', `--db=${db}`, '--http-port=0', '--listen=127.0.0.1', '--web-root=web/dist'], {
+  const proc = spawn(bin(), ['serve', `--db=${db}`, '--http-port=0', '--listen=127.0.0.1', '--web-root=web/dist', '--hj212-port=0', ...extraFlags], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   // Never leave a server behind, even when the test process dies half-way.

@@ -36,7 +36,7 @@ export function demoDb({ enterprises = 40, seed = 1 } = {}) {
 
 /** Starts `ecogov serve` on db with extra flags; resolves to {url, proc, stop(), output()}. */
 export async function startServer(db, flags = [], env = {}) {
-  const proc = spawn(BIN, ['serve', `--db=${db}`, '--http-port=0', '--listen=127.0.0.1', '--web-root=web/dist', ...flags], {
+  const proc = spawn(BIN, ['serve', `--db=${db}`, '--http-port=0', '--listen=127.0.0.1', '--web-root=web/dist', '--hj212-port=0', ...flags], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   })

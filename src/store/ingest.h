@@ -1,0 +1,86 @@
+/* ingest — the one writer of device data: a thread that takes jobs from the HJ 212 listener,
+ * writes them in batches (by row count or a few milliseconds) in one transaction through
+ * store/readings.h, and only after the commit hands the jobs back so their 9014
+ * acknowledgements can be sent. A crash before the commit loses nothing a device was told was
+ * received: it resends.
+ *
+ * Owns: the writer thread, the job queue and the writer's connection. Periodic tasks run on the
+ * same thread (they write device data too): device counters, rollups, raw-frame retention,
+ * offline/online alerts.
+ * Must not: touch sockets (acks go back through the on_committed callback). */
+#ifndef ECOGOV_INGEST_H
+#define ECOGOV_INGEST_H
+
+#include "domain/monitor_norm.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ingest_job_kind {
+    INGEST_DATA,         /* readings (maybe none: a heartbeat) + raw frame + counters */
+    INGEST_FRAME,        /* a raw frame only (a reply, a rejected frame, a sent request) */
+    INGEST_UNREGISTERED, /* a refused MN */
+    INGEST_COMMAND,      /* a platform request's progress (status, return codes, frame) */
+};
+
+struct ingest_job {
+    struct ingest_job *next;
+    enum ingest_job_kind kind;
+    uint64_t conn_id; /* listener connection to ack on, 0 = none */
+    int64_t device_id, station_id;
+    int64_t received;
+    int cn;
+    int bad_crc, rejected; /* counter increments for the device */
+    char qn[24];
+    char mn[65];
+    char pw[65];
+    char st[8];
+    char addr[48];
+    char status[16];
+    int out; /* frame direction: 1 = sent by the platform */
+    size_t nrows;
+    struct monitor_row *rows; /* nrows, allocated with the job */
+    char *frame;              /* raw frame bytes (owned) */
+    size_t frame_len;
+    int64_t command_id;  /* INGEST_COMMAND: monitor_commands.id */
+    int qn_rtn, exe_rtn; /* INGEST_COMMAND: return codes seen (-1 = none) */
+    char *ack;           /* bytes to send once committed (owned), or NULL */
+    size_t ack_len;
+};
+
+/* Allocates a zeroed job with room for nrows rows and a copy of the frame. Free with
+ * ingest_job_free. */
+struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len);
+void ingest_job_free(struct ingest_job *j);
+
+/* Called on the writer thread after each commit with the committed jobs that carry an ack
+ * (linked through next; ownership passes to the callee). */
+typedef void ingest_committed_fn(void *arg, struct ingest_job *acks);
+
+struct ingest_opts {
+    const char *db_path;
+    int batch_rows;     /* commit when this many rows are waiting (default 20000) */
+    int batch_ms;       /* or when the oldest job waited this long (default 5) */
+    int raw_days;       /* raw-frame retention in days (0 = keep no raw frames) */
+    int maintenance_ms; /* period of counters/rollups/alerts (default 2000) */
+    ingest_committed_fn *on_committed;
+    void *arg;
+};
+
+struct ingest;
+
+/* Opens the writer connection and starts the thread. NULL on failure (logged). */
+struct ingest *ingest_start(const struct ingest_opts *o);
+/* Queues a job (ownership passes). Thread-safe. */
+void ingest_submit(struct ingest *g, struct ingest_job *j);
+/* Rows queued and not yet committed (for back-pressure). */
+size_t ingest_pending(struct ingest *g);
+/* Writes everything queued, runs the periodic tasks once more, stops the thread, frees. */
+void ingest_stop(struct ingest *g);
+
+struct ingest_stats {
+    uint64_t batches, rows, frames, acks, commit_failures;
+};
+void ingest_get_stats(struct ingest *g, struct ingest_stats *out);
+
+#endif
