@@ -728,6 +728,20 @@ int demo_quality_alarms(struct db *db, const struct audit_actor *actor)
         json_decref(rules[i]);
     }
     bad = bad || quality_alarms_check(db, timeutil_now());
+    /* Enterprise 1's kiln flue: SO2 permitted 100 mg/m³ at 9 % O2; a reading
+     * of 80 at 15 % O2 converts to 160 and raises an alarm on its record. */
+    json_t *lim = json_pack("{si ss ss sf sf}", "enterprise_id", 1, "outlet", "DA001", "factor",
+                            "so2", "limit", 100.0, "o2_ref", 9.0);
+    json_t *val = json_pack("{si ss ss sf sf}", "enterprise_id", 1, "outlet", "DA001", "factor",
+                            "so2", "value", 80.0, "o2", 15.0);
+    const char *field, *msg;
+    int64_t id = 0;
+    bad = bad || source_limit_set(db, lim, &id, &field, &msg) ||
+          audit_append(db, actor, "source_limit.set", "enterprise", "1", lim) ||
+          source_value_check(db, val, &id, &field, &msg) ||
+          audit_append(db, actor, "source_value.check", "alarm", "demo", val);
+    json_decref(lim);
+    json_decref(val);
     if (bad) {
         db_rollback(db);
         return -1;

@@ -33,6 +33,7 @@ export const consoleNav = [
     ],
   },
   { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },
+  { key: 'alarms', title: 'quality.alarms', icon: 'Warning', path: '/console/alarms', roles: CONSOLE_ROLES },
   { key: 'audit', title: 'nav.audit', icon: 'Document', path: '/console/audit', roles: ['admin', 'leader'] },
   {
     key: 'system',
@@ -53,7 +54,10 @@ export const portalNav = [
 ]
 
 // Links on the public home page (only pages that exist).
-export const publicLinks = [{ key: 'login', title: 'public.login', icon: 'User', path: '/login' }]
+export const publicLinks = [
+  { key: 'login', title: 'public.login', icon: 'User', path: '/login' },
+  { key: 'air', title: 'quality.air', icon: 'DataAnalysis', path: '/air' },
+]
 
 /** The menu entries `role` may see, groups pruned to their visible children. */
 export function navFor(items, role) {

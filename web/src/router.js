@@ -9,6 +9,8 @@ const WRITERS = ['admin', 'staff']
 
 const routes = [
   { path: '/', name: 'public-home', component: () => import('./views/PublicHome.vue'), meta: { public: true } },
+  { path: '/air', name: 'air', component: () => import('./views/quality/AirPublic.vue'), meta: { public: true } },
+  { path: '/air/report', name: 'air-report', component: () => import('./views/quality/AirReport.vue'), meta: { public: true } },
   { path: '/login', name: 'login', component: () => import('./views/Login.vue'), meta: { public: true } },
   {
     path: '/console',
@@ -27,6 +29,7 @@ const routes = [
       { path: 'service/tracker', name: 'service-tracker', component: () => import('./views/service/Tracker.vue'), meta: { title: 'service.nav.tracker' } },
       { path: 'service/stats', name: 'service-stats', component: () => import('./views/service/ServiceStats.vue'), meta: { title: 'service.nav.stats' } },
       { path: 'calendar', name: 'calendar', component: () => import('./views/console/WorkCalendar.vue'), meta: { title: 'nav.calendar' } },
+      { path: 'alarms', name: 'alarms', component: () => import('./views/quality/AlarmConsole.vue'), meta: { title: 'quality.alarms' } },
       { path: 'audit', name: 'audit', component: () => import('./views/console/AuditLog.vue'), meta: { title: 'nav.audit', roles: ['admin', 'leader'] } },
       { path: 'users', name: 'users', component: () => import('./views/console/UserAdmin.vue'), meta: { title: 'nav.users', roles: ['admin'] } },
       { path: 'sections', name: 'sections', component: () => import('./views/console/SectionAdmin.vue'), meta: { title: 'nav.sections', roles: ['admin'] } },

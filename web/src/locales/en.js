@@ -237,6 +237,10 @@ export default {
     noEnterprise: 'This account is not bound to an enterprise',
     contactsHint: 'You may keep your contacts up to date here; ask the bureau to change anything else.',
   },
+  quality: {
+    air: 'Air and water quality',
+    alarms: 'Alarms',
+  },
   notFound: {
     title: 'Page not found',
     back: 'Home',

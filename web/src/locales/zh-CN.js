@@ -237,6 +237,10 @@ export default {
     noEnterprise: '当前账号未绑定企业',
     contactsHint: '联系人信息可由企业自行维护，其余信息如需变更请联系生态环境局。',
   },
+  quality: {
+    air: '空气质量与水质',
+    alarms: '环境报警',
+  },
   notFound: {
     title: '页面不存在',
     back: '返回首页',
