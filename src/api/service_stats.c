@@ -126,7 +126,9 @@ json_t *svc_dashboard(struct svc_ctx *c, int year)
         json_object_set_new(m, "satisfaction_rate",
                             svc_rate(json_integer_value(json_object_get(m, "satisfied")),
                                      json_integer_value(json_object_get(m, "forms"))));
-    json_t *items = svc_item_list(c, json_object(), 5000);
+    json_t *all = json_object();
+    json_t *items = svc_item_list(c, all, 5000);
+    json_decref(all);
     json_int_t open = 0, warning = 0, overdue = 0, bad_open = 0;
     json_t *by_source = json_object(), *it;
     json_array_foreach(items, i, it)
