@@ -26,12 +26,6 @@
 #define STAFF_UP (ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_LEADER))
 #define APPROVAL_MAX_PAUSES 64
 
-struct approval_problem {
-    enum err err;
-    const char *field;
-    char message[400];
-};
-
 static enum err approval_fail(struct approval_problem *p, enum err e, const char *field,
                               const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -83,6 +77,12 @@ static int approval_date(const char *s, char out[11], int32_t *day)
     else
         memcpy(out, s, 11);
     return calendar_parse_date(out, day);
+}
+
+/* The year of a valid "YYYY-MM-DD". */
+static int approval_year(const char *d)
+{
+    return (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
 }
 
 /* ---- the preparer list (local until the supervision module supplies it) ---- */
@@ -309,11 +309,69 @@ static json_t *approval_clocks(struct db *db, const struct calendar *cal, json_t
                      "promised", approval_clock_json(&s2, prom, "workdays"));
 }
 
-static json_t *approval_json(struct http_req *r, const struct calendar *cal, json_t *cfg,
+/* One reminder: what is due, when, and how close (working days left, or the
+ * calendar days overdue as a negative number). */
+static void approval_remind(json_t *out, const struct calendar *cal, int warn, int32_t today,
+                            const char *kind, const char *due, const char *text)
+{
+    int32_t d;
+    if (!due || calendar_parse_date(due, &d))
+        return;
+    int left = d >= today ? calendar_workdays_between(cal, today, d, NULL) : (int)(d - today);
+    const char *level = d < today ? "overdue" : left <= warn ? "warning" : "info";
+    json_array_append_new(out, json_pack("{ss ss si ss ss}", "kind", kind, "due", due, "left", left,
+                                         "level", level, "text", text));
+}
+
+/* The reminders of a case for `today`, computed from its deadlines on read
+ * (nothing to schedule, nothing to drift): the 容缺 supplement deadline, the
+ * one-time correction window, the promised clock near or past its end, and
+ * an unanswered re-review (with its deemed-approval day). */
+static json_t *approval_reminders(const struct calendar *cal, json_t *cfg, json_t *o, int32_t today)
+{
+    json_t *out = json_array();
+    int warn = approval_cfg_int(cfg, "warn_workdays", NULL, NULL, 2);
+    const char *status = json_string_value(json_object_get(o, "status"));
+    json_t *data = json_object_get(o, "data");
+    char text[300];
+    if (!strcmp(status, "accepted") && json_array_size(json_object_get(data, "missing"))) {
+        snprintf(
+            text, sizeof text, "容缺材料须于 %s 前补齐，逾期终止审批并记入信用记录",
+            json_string_value(json_object_get(json_object_get(data, "rongque"), "supplement_due")));
+        approval_remind(
+            out, cal, warn, today, "rongque",
+            json_string_value(json_object_get(json_object_get(data, "rongque"), "supplement_due")),
+            text);
+    }
+    if (!strcmp(status, "submitted")) {
+        snprintf(text, sizeof text, "须于 %s 前一次性告知补正，逾期依法视为受理",
+                 json_string_value(json_object_get(o, "correction_due")));
+        approval_remind(out, cal, warn, today, "correction",
+                        json_string_value(json_object_get(o, "correction_due")), text);
+    }
+    json_t *prom = json_object_get(json_object_get(o, "clocks"), "promised");
+    const char *ps = json_string_value(json_object_get(prom, "status"));
+    if (!strcmp(status, "accepted") && ps && (!strcmp(ps, "warning") || !strcmp(ps, "overdue"))) {
+        snprintf(text, sizeof text, "承诺办结时限 %s 届满",
+                 json_string_value(json_object_get(prom, "deadline")));
+        approval_remind(out, cal, warn, today, "promised",
+                        json_string_value(json_object_get(prom, "deadline")), text);
+    }
+    json_t *rr = json_object_get(data, "rereview");
+    if (rr && !json_object_get(rr, "result")) {
+        snprintf(text, sizeof text, "重新审核须于 %s 前书面答复，逾期视为审核同意",
+                 json_string_value(json_object_get(rr, "due")));
+        approval_remind(out, cal, warn, today, "rereview",
+                        json_string_value(json_object_get(rr, "due")), text);
+    }
+    return out;
+}
+
+static json_t *approval_json(struct db *db, const struct calendar *cal, json_t *cfg,
                              const struct approval_row *a, int32_t today, bool full)
 {
     json_t *pauses = json_array();
-    json_t *clocks = approval_clocks(r->db, cal, cfg, a, today, pauses);
+    json_t *clocks = approval_clocks(db, cal, cfg, a, today, pauses);
     json_t *o = json_pack("{sI ss sI ss ss sb ss ss so so so sO so}", "id", (json_int_t)a->id,
                           "number", a->number, "enterprise_id", (json_int_t)a->enterprise_id,
                           "category", a->category, "route", a->route, "green", a->green, "status",
@@ -323,6 +381,14 @@ static json_t *approval_json(struct http_req *r, const struct calendar *cal, jso
                           clocks, "data", a->data, "pauses", pauses);
     if (a->siting_check_id)
         json_object_set_new(o, "siting_check_id", json_integer(a->siting_check_id));
+    sqlite3_stmt *en = db_stmt(db, "SELECT name FROM enterprises WHERE id = ?");
+    if (en) {
+        sqlite3_bind_int64(en, 1, a->enterprise_id);
+        if (sqlite3_step(en) == SQLITE_ROW)
+            json_object_set_new(o, "enterprise_name",
+                                json_string((const char *)sqlite3_column_text(en, 0)));
+        sqlite3_reset(en);
+    }
     if (!strcmp(a->status, "submitted")) {
         /* 行政许可法 Art. 32: silence past this day counts as acceptance. */
         int32_t sub;
@@ -335,9 +401,22 @@ static json_t *approval_json(struct http_req *r, const struct calendar *cal, jso
             json_object_set_new(o, "deemed_accepted", json_boolean(today > due));
         }
     }
+    json_t *rr = json_object_get(a->data, "rereview");
+    if (rr) {
+        /* the deemed-approval timer: unanswered past the due day = agreed */
+        const char *due = json_string_value(json_object_get(rr, "due"));
+        const char *res = json_string_value(json_object_get(rr, "result"));
+        char t[11];
+        calendar_format_date(today, t);
+        json_object_set_new(o, "rereview_state",
+                            json_string(res                         ? res
+                                        : due && strcmp(t, due) > 0 ? "deemed"
+                                                                    : "pending"));
+    }
+    json_object_set_new(o, "reminders", approval_reminders(cal, cfg, o, today));
     if (full) {
-        sqlite3_stmt *st = db_stmt(r->db, "SELECT kind, day, actor, detail FROM eia_events "
-                                          "WHERE app_id = ? ORDER BY id");
+        sqlite3_stmt *st = db_stmt(db, "SELECT kind, day, actor, detail FROM eia_events "
+                                       "WHERE app_id = ? ORDER BY id");
         json_t *events = json_array();
         if (st) {
             sqlite3_bind_int64(st, 1, a->id);
@@ -445,8 +524,8 @@ static int approval_materials(json_t *cfg, const char *category, json_t *given, 
     return 0;
 }
 
-static enum err approval_create(struct http_req *r, json_t *in, const struct calendar *cal,
-                                json_t *cfg, int64_t *id, struct approval_problem *p)
+static enum err approval_create(const struct approval_who *who, json_t *in, json_t *cfg,
+                                int64_t *id, struct approval_problem *p)
 {
     json_t *project = json_object_get(in, "project");
     const char *name, *category, *nature, *preparer_unit, *preparer_person, *industry_in;
@@ -471,10 +550,11 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
     if (inv &&
         (!json_is_number(inv) || json_number_value(inv) < 0 || json_number_value(inv) > 1e12))
         return approval_fail(p, ERR_INVALID_FIELD, "investment", "投资额须为非负数（万元）");
-    int64_t ent = r->session.user.role == ROLE_ENTERPRISE
-                      ? r->session.user.enterprise_id
+    struct db *db = who->db;
+    int64_t ent = who->enterprise
+                      ? who->enterprise_id
                       : (int64_t)json_integer_value(json_object_get(in, "enterprise_id"));
-    sqlite3_stmt *known = db_stmt(r->db, "SELECT count(*) FROM enterprises WHERE id = ?");
+    sqlite3_stmt *known = db_stmt(db, "SELECT count(*) FROM enterprises WHERE id = ?");
     int exists = 0;
     if (known) {
         sqlite3_bind_int64(known, 1, ent);
@@ -500,8 +580,7 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
         return approval_fail(p, ERR_INVALID_FIELD, "materials",
                              "登记表备案须由法定代表人签署真实性承诺");
     }
-    struct audit_actor actor;
-    app_actor(r, &actor);
+    struct audit_actor actor = who->actor;
     json_t *data = json_pack(
         "{s{ss ss ss sf} ss ss sO so so}", "project", "name", name, "nature", nature,
         "industry_code", industry, "investment", inv ? json_number_value(inv) : 0.0,
@@ -509,7 +588,7 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
         json_object_get(in, "materials") ? json_object_get(in, "materials") : json_array(),
         "missing", missing, "missing_core", missing_core);
     json_t *loc = json_object_get(project, "location");
-    if (db_begin(r->db)) {
+    if (db_begin(db)) {
         json_decref(data);
         return approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
@@ -518,7 +597,7 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
     if (loc && !json_is_null(loc) && strcmp(route, "exempt")) {
         /* 初审预办: the siting check runs at intake. */
         json_t *res = NULL;
-        e = siting_run(r->db, &actor, loc, json_string_value(json_object_get(project, "crs")),
+        e = siting_run(db, &actor, loc, json_string_value(json_object_get(project, "crs")),
                        industry, ent, &check_id, &res, p->message, sizeof p->message);
         if (!e) {
             json_object_set(json_object_get(data, "project"), "location",
@@ -533,11 +612,11 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
         }
     }
     const char *status = !strcmp(route, "exempt") ? "exempt" : filing ? "filed" : "submitted";
-    sqlite3_stmt *st = db_stmt(
-        r->db, "INSERT INTO eia_applications (number, enterprise_id, project_name, category, "
-               "route, status, submitted_on, accepted_on, decided_on, siting_check_id, data, "
-               "created_at, updated_at) VALUES ('', ?, ?, ?, ?, ?, ?, nullif(?, ''), "
-               "nullif(?, ''), nullif(?, 0), ?, ?, ?)");
+    sqlite3_stmt *st =
+        db_stmt(db, "INSERT INTO eia_applications (number, enterprise_id, project_name, category, "
+                    "route, status, submitted_on, accepted_on, decided_on, siting_check_id, data, "
+                    "created_at, updated_at) VALUES ('', ?, ?, ?, ?, ?, ?, nullif(?, ''), "
+                    "nullif(?, ''), nullif(?, 0), ?, ?, ?)");
     char *text = json_dumps(data, JSON_COMPACT | JSON_REAL_PRECISION(12));
     int rc = -1;
     if (st) {
@@ -564,10 +643,10 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
     }
     if (rc)
         goto internal;
-    *id = sqlite3_last_insert_rowid(db_handle(r->db));
+    *id = sqlite3_last_insert_rowid(db_handle(db));
     char number[32], ymd[9] = {on[0], on[1], on[2], on[3], on[5], on[6], on[8], on[9], 0};
     snprintf(number, sizeof number, "HP%s%05lld", ymd, (long long)*id);
-    st = db_stmt(r->db, "UPDATE eia_applications SET number = ? WHERE id = ?");
+    st = db_stmt(db, "UPDATE eia_applications SET number = ? WHERE id = ?");
     if (!st)
         goto internal;
     sqlite3_bind_text(st, 1, number, -1, SQLITE_TRANSIENT);
@@ -583,17 +662,16 @@ static enum err approval_create(struct http_req *r, json_t *in, const struct cal
         json_object_set_new(detail, "filing_no", json_string(fno));
     }
     if (!rc)
-        rc = approval_event(r->db, &actor, *id, filing ? "filed" : "submitted", on, detail);
+        rc = approval_event(db, &actor, *id, filing ? "filed" : "submitted", on, detail);
     json_decref(detail);
-    if (rc || db_commit(r->db))
+    if (rc || db_commit(db))
         goto internal;
     json_decref(data);
-    (void)cal;
     return ERR_OK;
 internal:
     e = approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
 fail:
-    db_rollback(r->db);
+    db_rollback(db);
     json_decref(data);
     return e;
 }
@@ -601,7 +679,7 @@ fail:
 /* ---- procedural acts ---- */
 
 struct approval_act {
-    struct http_req *r;
+    struct db *db;
     json_t *in, *cfg;
     const struct calendar *cal;
     struct approval_row *a;
@@ -680,7 +758,7 @@ static enum err act_accept(struct approval_act *x)
     for (int i = 0; i < 2; i++) {
         char list[32], reason[200];
         if (names[i] && *names[i] &&
-            approval_preparer_listed(x->r->db, names[i], x->on, list, sizeof list, reason,
+            approval_preparer_listed(x->db, names[i], x->on, list, sizeof list, reason,
                                      sizeof reason) == 1)
             return approval_fail(x->p, ERR_CONFLICT, "preparer_unit",
                                  "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
@@ -724,7 +802,7 @@ static enum err act_accept(struct approval_act *x)
             "我局已受理%s环境影响%s（受理编号 %s），公示期 %d 个工作日，公众可在公示期内提出意见。",
             json_string_value(json_object_get(json_object_get(x->a->data, "project"), "name")),
             x->a->category, x->a->number, days);
-        if (approval_notice(x->r->db, x->a->id, "accept", title, body, x->on, end))
+        if (approval_notice(x->db, x->a->id, "accept", title, body, x->on, end))
             return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
     return ERR_OK;
@@ -772,7 +850,7 @@ static enum err act_supplement_failed(struct approval_act *x)
         return approval_fail(x->p, ERR_CONFLICT, "on", "补正期限（%s）尚未届满", due);
     snprintf(x->a->status, sizeof x->a->status, "terminated");
     snprintf(x->a->decided_on, 11, "%s", x->on);
-    if (approval_credit(x->r->db, x->a->enterprise_id, x->a->id, x->on,
+    if (approval_credit(x->db, x->a->enterprise_id, x->a->id, x->on,
                         "容缺受理承诺未在期限内补正材料"))
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
@@ -793,9 +871,8 @@ static enum err act_pause(struct approval_act *x)
                              "暂停事由须为 技术评估/专家评审/听证/申请人修改/公示");
     if (strcmp(x->on, x->a->accepted_on) <= 0)
         return approval_fail(x->p, ERR_INVALID_FIELD, "on", "暂停日须晚于受理日");
-    sqlite3_stmt *st =
-        db_stmt(x->r->db, "SELECT count(*), coalesce(max(end), '') FROM "
-                          "eia_pauses WHERE app_id = ? AND (end IS NULL OR end > ?)");
+    sqlite3_stmt *st = db_stmt(x->db, "SELECT count(*), coalesce(max(end), '') FROM "
+                                      "eia_pauses WHERE app_id = ? AND (end IS NULL OR end > ?)");
     if (!st)
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_bind_int64(st, 1, x->a->id);
@@ -804,7 +881,7 @@ static enum err act_pause(struct approval_act *x)
     sqlite3_reset(st);
     if (open)
         return approval_fail(x->p, ERR_CONFLICT, "on", "已有未结束的暂停");
-    st = db_stmt(x->r->db, "INSERT INTO eia_pauses (app_id, kind, start) VALUES (?, ?, ?)");
+    st = db_stmt(x->db, "INSERT INTO eia_pauses (app_id, kind, start) VALUES (?, ?, ?)");
     if (!st)
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_bind_int64(st, 1, x->a->id);
@@ -818,8 +895,8 @@ static enum err act_pause(struct approval_act *x)
 
 static enum err act_resume(struct approval_act *x)
 {
-    sqlite3_stmt *st = db_stmt(x->r->db, "UPDATE eia_pauses SET end = ?1 WHERE app_id = ?2 AND "
-                                         "end IS NULL AND start <= ?1");
+    sqlite3_stmt *st = db_stmt(x->db, "UPDATE eia_pauses SET end = ?1 WHERE app_id = ?2 AND "
+                                      "end IS NULL AND start <= ?1");
     if (!approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
     if (!st)
@@ -830,7 +907,7 @@ static enum err act_resume(struct approval_act *x)
     sqlite3_reset(st);
     if (rc)
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
-    if (sqlite3_changes(db_handle(x->r->db)) != 1)
+    if (sqlite3_changes(db_handle(x->db)) != 1)
         return approval_fail(x->p, ERR_CONFLICT, "on", "没有可恢复的暂停（或恢复日早于暂停日）");
     return ERR_OK;
 }
@@ -853,7 +930,7 @@ static enum err act_pre_approval(struct approval_act *x)
              "我局拟对%s环境影响%s（受理编号 %s）作出审批决定，公示期 %d 个工作日。申请人、"
              "利害关系人可在公示之日起 %d 日内提出听证申请（行政许可法第四十七条）。",
              approval_project_name(x->a), x->a->category, x->a->number, days, hearing);
-    if (approval_notice(x->r->db, x->a->id, "pre_approval", title, body, x->on, end))
+    if (approval_notice(x->db, x->a->id, "pre_approval", title, body, x->on, end))
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
@@ -901,7 +978,7 @@ static enum err act_decide(struct approval_act *x)
              approve ? "" : "理由：", approve ? "" : grounds[ground]);
     json_object_set_new(x->detail, "decision", json_string(decision));
     json_object_set_new(x->detail, "doc_no", json_string(doc));
-    if (approval_notice(x->r->db, x->a->id, "decision", title, body, x->on, end))
+    if (approval_notice(x->db, x->a->id, "decision", title, body, x->on, end))
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
@@ -915,7 +992,7 @@ static enum err act_revoke(struct approval_act *x)
         return approval_fail(x->p, ERR_INVALID_FIELD, "reason", "须写明撤销理由");
     snprintf(x->a->status, sizeof x->a->status, "revoked");
     json_object_set_new(x->detail, "reason", json_string(reason));
-    if (approval_credit(x->r->db, x->a->enterprise_id, x->a->id, x->on, reason))
+    if (approval_credit(x->db, x->a->enterprise_id, x->a->id, x->on, reason))
         return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
@@ -925,6 +1002,71 @@ static enum err act_green(struct approval_act *x)
     if (!approval_is(x->a, "submitted") && !approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
     x->a->green = 1;
+    return ERR_OK;
+}
+
+/* 条例 Art. 12: construction starting more than five years after approval
+ * needs a re-review by the original authority, answered within `recheck_days`
+ * days of receipt; no answer in time counts as agreement (the deemed-approval
+ * timer, computed on read in approval_json). */
+static enum err act_rereview_request(struct approval_act *x)
+{
+    if (!approval_is(x->a, "approved") || !*x->a->decided_on)
+        return approval_wrong_state(x);
+    char five[11];
+    snprintf(five, sizeof five, "%04d%s", approval_year(x->a->decided_on) + 5,
+             x->a->decided_on + 4);
+    if (strcmp(x->on, five) <= 0)
+        return approval_fail(x->p, ERR_CONFLICT, "on",
+                             "批准之日（%s）起未超过五年，无需重新审核（条例第十二条）",
+                             x->a->decided_on);
+    json_t *rr = json_object_get(x->a->data, "rereview");
+    const char *due = json_string_value(json_object_get(rr, "due"));
+    if (rr && !json_object_get(rr, "result") && due && strcmp(x->on, due) <= 0)
+        return approval_fail(x->p, ERR_CONFLICT, "action", "已有待答复的重新审核申请");
+    const char *reason = json_string_value(json_object_get(x->in, "reason"));
+    if (reason && text_check_field(reason, 500, false))
+        return approval_fail(x->p, ERR_INVALID_FIELD, "reason", "说明无效");
+    int days = approval_cfg_int(x->cfg, "recheck_days", NULL, NULL, 10);
+    char d[11];
+    calendar_format_date(x->day + days, d);
+    if (rr && !json_object_get(rr, "result"))
+        json_object_set_new(rr, "result", json_string("deemed"));
+    json_t *hist = json_object_get(x->a->data, "rereviews");
+    if (rr) {
+        if (!json_is_array(hist))
+            json_object_set_new(x->a->data, "rereviews", hist = json_array());
+        json_array_append(hist, rr);
+    }
+    json_object_set_new(
+        x->a->data, "rereview",
+        json_pack("{ss ss ss}", "received_on", x->on, "due", d, "reason", reason ? reason : ""));
+    json_object_set_new(x->detail, "due", json_string(d));
+    return ERR_OK;
+}
+
+static enum err act_rereview_decide(struct approval_act *x)
+{
+    json_t *rr = json_object_get(x->a->data, "rereview");
+    const char *due = json_string_value(json_object_get(rr, "due"));
+    const char *received = json_string_value(json_object_get(rr, "received_on"));
+    const char *result = json_string_value(json_object_get(x->in, "result"));
+    const char *opinion = json_string_value(json_object_get(x->in, "opinion"));
+    if (!rr || json_object_get(rr, "result") || !due || !received)
+        return approval_wrong_state(x);
+    if (strcmp(x->on, due) > 0)
+        return approval_fail(x->p, ERR_CONFLICT, "on", "已超过答复期限（%s），依法视为审核同意",
+                             due);
+    if (strcmp(x->on, received) < 0)
+        return approval_fail(x->p, ERR_INVALID_FIELD, "on", "答复日不得早于收件日");
+    if (!result || (strcmp(result, "agree") && strcmp(result, "refuse")))
+        return approval_fail(x->p, ERR_INVALID_FIELD, "result", "审核意见须为 agree 或 refuse");
+    if (!opinion || !*opinion || text_check_field(opinion, 2000, true))
+        return approval_fail(x->p, ERR_INVALID_FIELD, "opinion", "须写明审核意见");
+    json_object_set_new(rr, "result", json_string(result));
+    json_object_set_new(rr, "opinion", json_string(opinion));
+    json_object_set_new(rr, "decided_on", json_string(x->on));
+    json_object_set_new(x->detail, "result", json_string(result));
     return ERR_OK;
 }
 
@@ -944,9 +1086,73 @@ static const struct approval_action {
     {"decide", act_decide, false},
     {"revoke", act_revoke, false},
     {"green", act_green, false},
+    {"rereview_request", act_rereview_request, true},
+    {"rereview_decide", act_rereview_decide, false},
 };
 
+/* ---- the procedure without HTTP (the handlers and the demo) ---- */
+
+enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id,
+                         struct approval_problem *p)
+{
+    json_t *cfg = approval_config(who->db);
+    enum err e = cfg ? approval_create(who, in, cfg, id, p)
+                     : approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    json_decref(cfg);
+    return e;
+}
+
+enum err approval_apply(const struct approval_who *who, const struct calendar *cal, int64_t id,
+                        json_t *in, struct approval_problem *p)
+{
+    const char *name = json_string_value(json_object_get(in, "action"));
+    const struct approval_action *act = NULL;
+    for (size_t i = 0; name && i < sizeof approval_actions / sizeof approval_actions[0]; i++)
+        if (!strcmp(name, approval_actions[i].name))
+            act = &approval_actions[i];
+    struct approval_row a = {0};
+    struct approval_act x = {.db = who->db, .in = in, .a = &a, .p = p, .cal = cal};
+    if (!act)
+        return approval_fail(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
+    if (who->enterprise && !act->enterprise)
+        return approval_fail(p, ERR_FORBIDDEN, NULL, "%s", err_message(ERR_FORBIDDEN));
+    if (approval_date(json_string_value(json_object_get(in, "on")), x.on, &x.day))
+        return approval_fail(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+    if (db_begin(who->db))
+        return approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    enum err e = ERR_OK;
+    int rc = approval_load(who->db, id, &a);
+    if (rc || (who->enterprise && a.enterprise_id != who->enterprise_id))
+        e = approval_fail(p, rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND, NULL, "%s",
+                          err_message(rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND));
+    if (!e) {
+        x.cfg = approval_config(who->db);
+        x.detail = json_object();
+        x.actor = who->actor;
+        e = x.cfg ? act->run(&x)
+                  : approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        if (!e && (approval_store(who->db, &a) ||
+                   approval_event(who->db, &x.actor, a.id, act->name, x.on, x.detail) ||
+                   db_commit(who->db)))
+            e = approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    }
+    if (e)
+        db_rollback(who->db);
+    json_decref(x.detail);
+    json_decref(x.cfg);
+    json_decref(a.data);
+    return e;
+}
+
 /* ---- handlers ---- */
+
+static void approval_who_of(struct http_req *r, struct approval_who *who)
+{
+    who->db = r->db;
+    app_actor(r, &who->actor);
+    who->enterprise = r->session.user.role == ROLE_ENTERPRISE;
+    who->enterprise_id = r->session.user.enterprise_id;
+}
 
 static bool approval_mine(struct http_req *r, const struct approval_row *a)
 {
@@ -954,35 +1160,47 @@ static bool approval_mine(struct http_req *r, const struct approval_row *a)
            a->enterprise_id == r->session.user.enterprise_id;
 }
 
+/* The application as the handlers answer it, clocks for ?today= (default
+ * today; a malformed value falls back to today after a write). */
+static void approval_answer(struct http_req *r, int64_t id, int status)
+{
+    char today[11];
+    int32_t day;
+    approval_today(today);
+    calendar_parse_date(today, &day);
+    const char *t = http_query(r, "today");
+    if (t && (strlen(t) != 10 || calendar_parse_date(t, &day)))
+        calendar_parse_date(today, &day);
+    json_t *cfg = approval_config(r->db);
+    struct approval_row a;
+    json_t *out = NULL;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    if (cfg && approval_load(r->db, id, &a) == 0)
+        out = approval_json(r->db, cal, cfg, &a, day, true);
+    app_calendar_unlock(r->app);
+    json_decref(a.data);
+    json_decref(cfg);
+    if (out)
+        http_json(r, status, out);
+    else
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+}
+
 static void api_approval_create(struct http_req *r)
 {
     json_t *in = http_body_json(r);
     if (!in)
         return;
-    json_t *cfg = approval_config(r->db);
-    const struct calendar *cal = app_calendar_lock(r->app);
+    struct approval_who who;
+    approval_who_of(r, &who);
     struct approval_problem p = {0};
     int64_t id = 0;
-    enum err e = cfg ? approval_create(r, in, cal, cfg, &id, &p) : ERR_INTERNAL;
+    enum err e = approval_submit(&who, in, &id, &p);
     json_decref(in);
-    if (e) {
-        app_calendar_unlock(r->app);
-        json_decref(cfg);
+    if (e)
         http_error(r, e, *p.message ? p.message : NULL, p.field);
-        return;
-    }
-    struct approval_row a;
-    json_t *out = NULL;
-    char today[11];
-    int32_t day;
-    approval_today(today);
-    calendar_parse_date(today, &day);
-    if (approval_load(r->db, id, &a) == 0)
-        out = approval_json(r, cal, cfg, &a, day, true);
-    app_calendar_unlock(r->app);
-    json_decref(a.data);
-    json_decref(cfg);
-    http_json(r, 201, out);
+    else
+        approval_answer(r, id, 201);
 }
 
 static void api_approval_action(struct http_req *r)
@@ -993,68 +1211,17 @@ static void api_approval_action(struct http_req *r)
     json_t *in = http_body_json(r);
     if (!in)
         return;
-    const char *name = json_string_value(json_object_get(in, "action"));
-    const struct approval_action *act = NULL;
-    for (size_t i = 0; name && i < sizeof approval_actions / sizeof approval_actions[0]; i++)
-        if (!strcmp(name, approval_actions[i].name))
-            act = &approval_actions[i];
+    struct approval_who who;
+    approval_who_of(r, &who);
     struct approval_problem p = {0};
-    struct approval_row a = {0};
-    struct approval_act x = {.r = r, .in = in, .a = &a, .p = &p};
-    enum err e = ERR_OK;
-    bool began = false;
-    if (!act)
-        e = approval_fail(&p, ERR_INVALID_FIELD, "action", "未知的办理事项");
-    else if (r->session.user.role == ROLE_ENTERPRISE && !act->enterprise)
-        e = approval_fail(&p, ERR_FORBIDDEN, NULL, "%s", err_message(ERR_FORBIDDEN));
-    else if (approval_date(json_string_value(json_object_get(in, "on")), x.on, &x.day))
-        e = approval_fail(&p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
-    else if (db_begin(r->db))
-        e = approval_fail(&p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
-    else
-        began = true;
-    x.cal = app_calendar_lock(r->app);
-    if (!e) {
-        int rc = approval_load(r->db, id, &a);
-        if (rc || !approval_mine(r, &a))
-            e = approval_fail(&p, rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND, NULL, "%s",
-                              err_message(rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND));
-    }
-    if (!e) {
-        x.cfg = approval_config(r->db);
-        x.detail = json_object();
-        app_actor(r, &x.actor);
-        e = x.cfg ? act->run(&x) : ERR_INTERNAL;
-        if (!e &&
-            (approval_store(r->db, &a) ||
-             approval_event(r->db, &x.actor, a.id, act->name, x.on, x.detail) || db_commit(r->db)))
-            e = approval_fail(&p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
-    }
-    if (e && began)
-        db_rollback(r->db);
-    json_t *out = NULL;
-    if (!e) {
-        char today[11];
-        int32_t day;
-        approval_today(today);
-        calendar_parse_date(today, &day);
-        const char *t = http_query(r, "today");
-        if (t && (strlen(t) != 10 || calendar_parse_date(t, &day)))
-            calendar_parse_date(today, &day);
-        json_decref(a.data);
-        a.data = NULL;
-        if (approval_load(r->db, id, &a) == 0)
-            out = approval_json(r, x.cal, x.cfg, &a, day, true);
-    }
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_apply(&who, cal, id, in, &p);
     app_calendar_unlock(r->app);
-    json_decref(x.detail);
-    json_decref(x.cfg);
-    json_decref(a.data);
     json_decref(in);
     if (e)
         http_error(r, e, *p.message ? p.message : NULL, p.field);
     else
-        http_json(r, 200, out);
+        approval_answer(r, id, 200);
 }
 
 /* ?today=YYYY-MM-DD (default today); -1 after answering 422. */
@@ -1119,7 +1286,7 @@ static void api_approval_list(struct http_req *r)
     for (size_t i = 0; i < n; i++) {
         struct approval_row a;
         if (approval_load(r->db, ids[i], &a) == 0)
-            items[k++] = approval_json(r, cal, cfg, &a, day, false);
+            items[k++] = approval_json(r->db, cal, cfg, &a, day, false);
         json_decref(a.data);
     }
     app_calendar_unlock(r->app);
@@ -1132,6 +1299,79 @@ static void api_approval_list(struct http_req *r)
     char today[11];
     calendar_format_date(day, today);
     http_json(r, 200, json_pack("{so ss}", "items", arr, "today", today));
+}
+
+/* Every open case's reminders for ?today=, soonest first: the workbench's
+ * list of 容缺 deadlines, correction windows, clocks near their end and
+ * unanswered re-reviews (an enterprise sees its own). */
+static int approval_reminder_cmp(const void *pa, const void *pb)
+{
+    json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+    int c = strcmp(json_string_value(json_object_get(a, "due")),
+                   json_string_value(json_object_get(b, "due")));
+    return c ? c
+             : (int)(json_integer_value(json_object_get(a, "id")) -
+                     json_integer_value(json_object_get(b, "id")));
+}
+
+static void api_approval_reminders(struct http_req *r)
+{
+    int32_t day;
+    if (approval_query_today(r, &day))
+        return;
+    int64_t only = r->session.user.role == ROLE_ENTERPRISE ? r->session.user.enterprise_id : 0;
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT id FROM eia_applications WHERE (?1 = 0 OR "
+                                      "enterprise_id = ?1) AND status IN ('submitted', "
+                                      "'accepted', 'approved') ORDER BY id LIMIT 5000");
+    json_t *cfg = approval_config(r->db);
+    if (!st || !cfg) {
+        json_decref(cfg);
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    sqlite3_bind_int64(st, 1, only);
+    int64_t *ids = xcalloc(5000, sizeof *ids);
+    size_t n = 0;
+    while (n < 5000 && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    json_t *all = json_array();
+    const struct calendar *cal = app_calendar_lock(r->app);
+    for (size_t i = 0; i < n; i++) {
+        struct approval_row a;
+        if (approval_load(r->db, ids[i], &a) == 0) {
+            json_t *o = approval_json(r->db, cal, cfg, &a, day, false);
+            size_t j;
+            json_t *rem;
+            json_array_foreach(json_object_get(o, "reminders"), j, rem)
+            {
+                json_object_set_new(rem, "id", json_integer(a.id));
+                json_object_set_new(rem, "number", json_string(a.number));
+                json_object_set(rem, "project",
+                                json_object_get(json_object_get(a.data, "project"), "name"));
+                json_object_set(rem, "enterprise_name", json_object_get(o, "enterprise_name"));
+                json_array_append(all, rem);
+            }
+            json_decref(o);
+        }
+        json_decref(a.data);
+    }
+    app_calendar_unlock(r->app);
+    free(ids);
+    json_decref(cfg);
+    size_t k = json_array_size(all);
+    json_t **items = xcalloc(k ? k : 1, sizeof *items);
+    for (size_t i = 0; i < k; i++)
+        items[i] = json_array_get(all, i);
+    qsort(items, k, sizeof *items, approval_reminder_cmp);
+    json_t *sorted = json_array();
+    for (size_t i = 0; i < k; i++)
+        json_array_append(sorted, items[i]);
+    free(items);
+    json_decref(all);
+    char today[11];
+    calendar_format_date(day, today);
+    http_json(r, 200, json_pack("{so ss}", "items", sorted, "today", today));
 }
 
 static void api_approval_get(struct http_req *r)
@@ -1149,7 +1389,7 @@ static void api_approval_get(struct http_req *r)
     }
     json_t *cfg = approval_config(r->db);
     const struct calendar *cal = app_calendar_lock(r->app);
-    json_t *out = approval_json(r, cal, cfg, &a, day, true);
+    json_t *out = approval_json(r->db, cal, cfg, &a, day, true);
     app_calendar_unlock(r->app);
     json_decref(cfg);
     json_decref(a.data);
@@ -1491,6 +1731,7 @@ static const struct route approval_table[] = {
     {HTTP_PUT, "/api/v1/approval/config", api_approval_config_put, ROLE_BIT(ROLE_ADMIN), 0},
     {HTTP_POST, "/api/v1/approval/preparer-list", api_approval_preparers_add, STAFF_UP, 0},
     {HTTP_GET, "/api/v1/approval/stats", api_approval_stats, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/approval/reminders", api_approval_reminders, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/public/approvals/{number}", api_public_progress, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/public/approval-notices", api_public_notices, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/public/approval-notices.json", api_public_notices_feed_json, ROLES_ANY, 0},

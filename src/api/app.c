@@ -59,6 +59,7 @@ static const struct route_group *const app_groups[] = {
     &app_supervision_routes,
     &app_approval_routes,
     &app_siting_routes,
+    &app_invest_routes,
 };
 
 const struct route_group *const *app_route_groups(size_t *count)

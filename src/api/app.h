@@ -43,6 +43,7 @@ extern const struct route_group app_quality_report_routes; /* api_quality_report
 extern const struct route_group app_supervision_routes; /* api_supervision.c */
 extern const struct route_group app_approval_routes;     /* api_approval.c */
 extern const struct route_group app_siting_routes;       /* api_siting.c */
+extern const struct route_group app_invest_routes;       /* api_approval_invest.c */
 
 /* Shared by handlers: the actor for audit entries, id parsing, paging. */
 struct audit_actor;

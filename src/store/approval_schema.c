@@ -107,6 +107,13 @@ static const char *const schema_approval_steps[] = {
     "  app_number TEXT NOT NULL DEFAULT '',"
     "  updated_on TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL);",
+    /* 2: the library's stage dates, so a project can be followed through
+     * signing, construction and operation */
+    "ALTER TABLE invest_projects ADD COLUMN signed_on TEXT;"
+    "ALTER TABLE invest_projects ADD COLUMN started_on TEXT;"
+    "ALTER TABLE invest_projects ADD COLUMN operating_on TEXT;"
+    "ALTER TABLE invest_projects ADD COLUMN note TEXT NOT NULL DEFAULT '';"
+    "CREATE INDEX invest_status ON invest_projects (status);",
 };
 
 /* The default configuration, with its sources (admin-rules §1–3); admins

@@ -32,6 +32,7 @@ const ceramics = (extra = {}) => ({
 const act = (id, body, today) => staff.post(`/api/v1/approval/applications/${id}/actions${today ? `?today=${today}` : ''}`, body)
 
 test('容缺 acceptance, pauses across National Day, supplement before decision, public notices', async () => {
+  const before = (await staff.get('/api/v1/approval/stats')).json.by_category['报告表']?.cases ?? 0
   let r = await ent.post('/api/v1/approval/applications', ceramics())
   assert.equal(r.status, 201, r.text)
   const app = r.json
@@ -95,7 +96,7 @@ test('容缺 acceptance, pauses across National Day, supplement before decision,
   r = await anon.get('/api/v1/public/approval-notices.json')
   assert.equal(r.json.version, 'https://jsonfeed.org/version/1.1')
   r = await staff.get('/api/v1/approval/stats')
-  assert.equal(r.json.by_category['报告表'].cases, 1)
+  assert.equal(r.json.by_category['报告表'].cases, before + 1, 'the demo cases plus this one')
 })
 
 test('登记表 is filed at once; correction only within 5 working days; blacklisted preparer refused', async () => {
@@ -135,4 +136,72 @@ test('enterprises see only their own applications; hostile input refused', async
   assert.ok(r.json.items.length >= 1)
   r = await anon.get('/api/v1/approval/applications')
   assert.equal(r.status, 401)
+})
+
+test('容缺 reminders, the five-year re-review with its deemed-approval timer', async () => {
+  let r = await ent.post('/api/v1/approval/applications', ceramics({ on: '2026-09-18', project: { name: '提醒测试项目', industry_code: 'C3074', location: { type: 'Point', coordinates: [117.2, 29.2] } } }))
+  const id = r.json.id
+  r = await act(id, { action: 'accept', on: '2026-09-18', rongque: true, commitment: '承诺补交', supplement_due: '2026-09-24' })
+  assert.equal(r.status, 200, r.text)
+  r = await staff.get('/api/v1/approval/reminders?today=2026-09-22')
+  let rem = r.json.items.find((x) => x.id === id && x.kind === 'rongque')
+  assert.equal(rem.due, '2026-09-24')
+  assert.equal(rem.left, 2)
+  assert.equal(rem.level, 'warning')
+  r = await ent.get('/api/v1/approval/reminders?today=2026-09-25')
+  rem = r.json.items.find((x) => x.id === id && x.kind === 'rongque')
+  assert.equal(rem.level, 'overdue')
+  r = await act(id, { action: 'supplement', items: ['planning'], on: '2026-09-23' })
+  assert.equal(r.status, 200)
+  assert.equal(r.json.reminders.filter((x) => x.kind === 'rongque').length, 0)
+  r = await act(id, { action: 'decide', decision: 'approve', on: '2026-09-25' })
+  assert.equal(r.status, 200, r.text)
+
+  // Not yet five years: refused. Past five years: 10 days to answer, then deemed approved.
+  r = await ent.post(`/api/v1/approval/applications/${id}/actions`, { action: 'rereview_request', on: '2031-09-25' })
+  assert.equal(r.status, 409)
+  r = await ent.post(`/api/v1/approval/applications/${id}/actions?today=2031-10-01`, { action: 'rereview_request', on: '2031-09-26' })
+  assert.equal(r.status, 200, r.text)
+  assert.equal(r.json.data.rereview.due, '2031-10-06')
+  assert.equal(r.json.rereview_state, 'pending')
+  r = await staff.get(`/api/v1/approval/applications/${id}?today=2031-10-07`)
+  assert.equal(r.json.rereview_state, 'deemed')
+  r = await act(id, { action: 'rereview_decide', result: 'refuse', opinion: '不同意', on: '2031-10-07' })
+  assert.equal(r.status, 409)
+  assert.match(r.json.error.message, /视为审核同意/)
+  r = await act(id, { action: 'rereview_decide', result: 'agree', opinion: '同意继续建设', on: '2031-10-05' })
+  assert.equal(r.status, 200)
+  assert.equal(r.json.data.rereview.result, 'agree')
+})
+
+test('investment project library: stages forward only, totals, link to the EIA application', async () => {
+  let r = await staff.get('/api/v1/approval/invest-projects')
+  const before = r.json.totals.all
+  r = await staff.post('/api/v1/approval/invest-projects', { name: '测试陶瓷新材料项目', kind: '招商', sector: '陶瓷', amount: 2500, on: '2026-09-01' })
+  assert.equal(r.status, 201, r.text)
+  const id = r.json.id
+  r = await staff.post('/api/v1/approval/invest-projects', { name: 'x', kind: '其他', sector: '陶瓷', amount: 1 })
+  assert.equal(r.status, 422)
+  r = await staff.post(`/api/v1/approval/invest-projects/${id}/advance`, { on: '2026-08-01' })
+  assert.equal(r.status, 422, 'not before the previous stage')
+  r = await staff.post(`/api/v1/approval/invest-projects/${id}/advance`, { on: '2026-10-01' })
+  assert.equal(r.status, 200)
+  r = await staff.post(`/api/v1/approval/invest-projects/${id}/advance`, { on: '2026-11-01' })
+  assert.equal(r.status, 200)
+  r = await staff.post(`/api/v1/approval/invest-projects/${id}/advance`, { on: '2026-11-02' })
+  assert.equal(r.status, 409)
+  r = await staff.post(`/api/v1/approval/invest-projects/${id}/link`, { app_number: 'HP000' })
+  assert.equal(r.status, 422)
+  const apps = (await staff.get('/api/v1/approval/applications')).json.items
+  r = await staff.post(`/api/v1/approval/invest-projects/${id}/link`, { app_number: apps[0].number })
+  assert.equal(r.status, 200)
+  r = await staff.get('/api/v1/approval/invest-projects', { sector: '陶瓷' })
+  const p = r.json.items.find((x) => x.id === id)
+  assert.equal(p.status, '投产')
+  assert.equal(p.started_on, '2026-10-01')
+  assert.equal(p.application.number, apps[0].number)
+  assert.equal(r.json.totals.all.count, before.count + 1)
+  assert.ok(Math.abs(r.json.totals.all.amount - before.amount - 2500) < 1e-6)
+  r = await ent.get('/api/v1/approval/invest-projects')
+  assert.equal(r.status, 403)
 })
