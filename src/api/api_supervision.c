@@ -122,7 +122,10 @@ static void h_list(struct http_req *r)
         for (size_t i = 0; i < sizeof sup_enterprise_lists / sizeof sup_enterprise_lists[0]; i++)
             ok |= !strcmp(what, sup_enterprise_lists[i]);
         if (!ok) {
-            http_error(r, ERR_FORBIDDEN, NULL, NULL);
+            /* A staff list is forbidden; a list that does not exist is simply not found. */
+            json_t *known = sup_list(r->db, what, 0, "", 0);
+            http_error(r, known ? ERR_FORBIDDEN : ERR_NOT_FOUND, NULL, NULL);
+            json_decref(known);
             return;
         }
         ent = r->session.user.enterprise_id;

@@ -2836,11 +2836,13 @@ int demo_supervision(struct db *db, uint64_t seed)
         rc =
             rc || demo_call(&c, sup_alarm_verify, alarm, "{\"note\":\"数据有效，设备正常\"}", NULL);
         rc = rc || demo_call(&c, sup_alarm_case, alarm, "{\"title\":\"颗粒物超标排放\"}", &kase);
-        rc = rc || demo_call(&c, sup_alarm_create, 0,
-                             "{\"enterprise_id\":6,\"point\":\"DW001\",\"factor\":\"COD\","
-                             "\"value\":120,\"limit\":100,\"unit\":\"mg/L\",\"data_flag\":\"M\"}",
-                             NULL);
     }
+    /* ... and one with maintenance-flagged data, when the city is big enough. */
+    if (!rc && n_ent >= 6)
+        rc = demo_call(&c, sup_alarm_create, 0,
+                       "{\"enterprise_id\":6,\"point\":\"DW001\",\"factor\":\"COD\","
+                       "\"value\":120,\"limit\":100,\"unit\":\"mg/L\",\"data_flag\":\"M\"}",
+                       NULL);
     /* Preparers: a unit with points, a person banned. */
     int64_t unit = 0, person = 0;
     rc = rc || demo_call(&c, sup_preparer_create, 0,
