@@ -32,6 +32,17 @@ export const consoleNav = [
       { key: 'service-stats', title: 'service.nav.stats', path: '/console/service/stats', roles: CONSOLE_ROLES },
     ],
   },
+  {
+    key: 'approval',
+    title: 'approval.nav.group',
+    icon: 'Document',
+    roles: CONSOLE_ROLES,
+    children: [
+      { key: 'approval-workbench', title: 'approval.nav.workbench', path: '/console/approval', roles: CONSOLE_ROLES },
+      { key: 'approval-siting', title: 'approval.nav.siting', path: '/console/approval/siting', roles: CONSOLE_ROLES },
+      { key: 'approval-invest', title: 'approval.nav.invest', path: '/console/approval/invest', roles: CONSOLE_ROLES },
+    ],
+  },
   { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },
   { key: 'alarms', title: 'quality.alarms', icon: 'Warning', path: '/console/alarms', roles: CONSOLE_ROLES },
   { key: 'audit', title: 'nav.audit', icon: 'Document', path: '/console/audit', roles: ['admin', 'leader'] },
@@ -51,12 +62,16 @@ export const consoleNav = [
 export const portalNav = [
   { key: 'portal-home', title: 'nav.portalHome', icon: 'OfficeBuilding', path: '/enterprise', roles: ['enterprise'] },
   { key: 'portal-visits', title: 'service.nav.portalVisits', icon: 'Service', path: '/enterprise/service', roles: ['enterprise'] },
+  { key: 'portal-approvals', title: 'approval.nav.portal', icon: 'Document', path: '/enterprise/approvals', roles: ['enterprise'] },
+  { key: 'portal-siting', title: 'approval.nav.siting', icon: 'Location', path: '/enterprise/siting', roles: ['enterprise'] },
 ]
 
 // Links on the public home page (only pages that exist).
 export const publicLinks = [
   { key: 'login', title: 'public.login', icon: 'User', path: '/login' },
   { key: 'air', title: 'quality.air', icon: 'DataAnalysis', path: '/air' },
+  { key: 'notices', title: 'approval.nav.notices', icon: 'Document', path: '/notices' },
+  { key: 'progress', title: 'approval.nav.progress', icon: 'Search', path: '/progress' },
 ]
 
 /** The menu entries `role` may see, groups pruned to their visible children. */

@@ -237,6 +237,9 @@ export default {
     noEnterprise: 'This account is not bound to an enterprise',
     contactsHint: 'You may keep your contacts up to date here; ask the bureau to change anything else.',
   },
+  approval: {
+    nav: { group: 'EIA approval', workbench: 'Workbench', detail: 'Application', siting: 'Siting check', invest: 'Investment projects', portal: 'EIA applications', notices: 'EIA notices', progress: 'Application progress' },
+  },
   quality: {
     air: 'Air and water quality',
     alarms: 'Alarms',

@@ -237,6 +237,9 @@ export default {
     noEnterprise: '当前账号未绑定企业',
     contactsHint: '联系人信息可由企业自行维护，其余信息如需变更请联系生态环境局。',
   },
+  approval: {
+    nav: { group: '环评审批', workbench: '审批工作台', detail: '审批办件', siting: '三线一单选址研判', invest: '招商融资项目库', portal: '环评申报', notices: '环评公示公告', progress: '办件进度查询' },
+  },
   quality: {
     air: '空气质量与水质',
     alarms: '环境报警',
