@@ -1235,9 +1235,19 @@ static int approval_query_today(struct http_req *r, int32_t *day)
     return 0;
 }
 
+static int approval_queue_open(json_t *o)
+{
+    const char *s = json_string_value(json_object_get(o, "status"));
+    return s && (!strcmp(s, "submitted") || !strcmp(s, "correction") || !strcmp(s, "accepted"));
+}
+
 static int approval_queue_cmp(const void *pa, const void *pb)
 {
     json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+    /* open cases first: a decided case's used-up clock is history, not urgency */
+    int oa = approval_queue_open(a), ob = approval_queue_open(b);
+    if (oa != ob)
+        return ob - oa;
     int ga = json_is_true(json_object_get(a, "green")),
         gb = json_is_true(json_object_get(b, "green"));
     if (ga != gb)

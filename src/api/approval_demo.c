@@ -118,7 +118,7 @@ static const struct approval_demo_case approval_demo_cases[] = {
       "{\"action\":\"rereview_request\",\"on\":\"%s\",\"reason\":"
       "\"项目批准后超过五年方决定开工建设\"}",
       NULL},
-     {-7, -6, 3}},
+     {-7, -7015, 3}},
     {1,
      "{\"category\":\"登记表\",\"project\":{\"name\":\"企业危废暂存间建设项目\","
      "\"industry_code\":\"C3074\",\"nature\":\"新建\",\"investment\":60},\"materials\":["
@@ -128,18 +128,20 @@ static const struct approval_demo_case approval_demo_cases[] = {
      {0}},
 };
 
-/* The day `ago` working days before today; negative `ago` = that many years
- * back (same month and day, then the next working day). */
+/* The day `ago` working days before today; -1..-999 = that many years back
+ * (same month and day, then the next working day); -1000 and below = -ago /
+ * 1000 years back and then -ago % 1000 more working days. */
 static void approval_demo_day(const struct calendar *cal, int32_t today, int ago, char out[11])
 {
     int32_t d;
     if (ago >= 0) {
         d = ago ? calendar_add_workdays(cal, today, -ago, NULL) : today;
     } else {
-        int y, m, dd;
+        int y, m, dd, years = ago > -1000 ? -ago : -ago / 1000,
+                      extra = ago > -1000 ? 1 : 1 + (-ago) % 1000;
         calendar_ymd(today, &y, &m, &dd);
-        d = calendar_add_workdays(cal, calendar_day_from_ymd(y + ago, m, dd > 28 ? 28 : dd), 1,
-                                  NULL);
+        d = calendar_add_workdays(cal, calendar_day_from_ymd(y - years, m, dd > 28 ? 28 : dd),
+                                  extra, NULL);
     }
     calendar_format_date(d, out);
 }
@@ -212,7 +214,7 @@ static const struct approval_demo_invest {
     {"陶瓷窑炉清洁能源改造", "融资", "陶瓷", 1800, 2, 0, {25, 0, 0}},
     {"日用陶瓷智能生产线扩建", "招商", "陶瓷", 5200, 3, 1, {60, 5, 0}},
     {"农产品冷链物流中心", "招商", "现代物流", 3000, 4, 1, {80, 8, 0}},
-    {"电子元器件产业园一期", "招商", "电子信息", 42000, 5, 2, {-7, -5, 200}},
+    {"电子元器件产业园一期", "招商", "电子信息", 42000, 5, 1, {-7, 3, 0}},
     {"古窑文化旅游综合体", "融资", "文化旅游", 12000, 0, 0, {15, 0, 0}},
 };
 
