@@ -43,6 +43,20 @@ export const consoleNav = [
       { key: 'approval-invest', title: 'approval.nav.invest', path: '/console/approval/invest', roles: CONSOLE_ROLES },
     ],
   },
+  {
+    key: 'supervision',
+    title: 'supervision.nav.group',
+    icon: 'CircleCheck',
+    roles: CONSOLE_ROLES,
+    children: [
+      { key: 'sup-draws', title: 'supervision.nav.draws', path: '/console/supervision/draws', roles: CONSOLE_ROLES },
+      { key: 'sup-inspections', title: 'supervision.nav.inspections', path: '/console/supervision/inspections', roles: CONSOLE_ROLES },
+      { key: 'sup-alarms', title: 'supervision.nav.alarms', path: '/console/supervision/alarms', roles: CONSOLE_ROLES },
+      { key: 'sup-positive', title: 'supervision.nav.positive', path: '/console/supervision/positive', roles: CONSOLE_ROLES },
+      { key: 'sup-preparers', title: 'supervision.nav.preparers', path: '/console/supervision/preparers', roles: CONSOLE_ROLES },
+      { key: 'sup-institutions', title: 'supervision.nav.institutions', path: '/console/supervision/institutions', roles: CONSOLE_ROLES },
+    ],
+  },
   { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },
   { key: 'alarms', title: 'quality.alarms', icon: 'Warning', path: '/console/alarms', roles: CONSOLE_ROLES },
   { key: 'audit', title: 'nav.audit', icon: 'Document', path: '/console/audit', roles: ['admin', 'leader'] },
@@ -70,6 +84,7 @@ export const portalNav = [
 export const publicLinks = [
   { key: 'login', title: 'public.login', icon: 'User', path: '/login' },
   { key: 'air', title: 'quality.air', icon: 'DataAnalysis', path: '/air' },
+  { key: 'disclosure', title: 'supervision.nav.public', icon: 'Document', path: '/supervision' },
   { key: 'notices', title: 'approval.nav.notices', icon: 'Document', path: '/notices' },
   { key: 'progress', title: 'approval.nav.progress', icon: 'Search', path: '/progress' },
 ]

@@ -45,6 +45,9 @@ export default {
   service: {
     nav: { group: 'Enterprise service', visits: 'On-site visits', visit: 'Service form', days: 'Reception days', tracker: 'Tracker', stats: 'Service statistics', portalVisits: 'On-site visits' },
   },
+  supervision: {
+    nav: { group: 'Supervision', draws: 'Random inspections', draw: 'Inspection draw', inspections: 'Inspections and penalties', alarms: 'Alarms and cases', positive: 'Enforcement positive list', preparers: 'EIA preparer credit', institutions: 'Monitoring institution credit', public: 'Credit and enforcement disclosure' },
+  },
   nav: {
     home: 'Home',
     registry: 'Enterprises',

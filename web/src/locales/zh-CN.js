@@ -45,6 +45,9 @@ export default {
   service: {
     nav: { group: '企业服务', visits: '上门服务', visit: '上门服务单', days: '接待日', tracker: '督办事项', stats: '服务统计', portalVisits: '上门服务' },
   },
+  supervision: {
+    nav: { group: '监管执法', draws: '双随机抽查', draw: '抽查任务', inspections: '检查与处罚', alarms: '报警与案件', positive: '执法正面清单', preparers: '环评信用', institutions: '监测机构信用', public: '信用与执法公示' },
+  },
   nav: {
     home: '首页',
     registry: '企业管理',
