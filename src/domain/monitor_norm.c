@@ -125,6 +125,10 @@ void monitor_factor_alias(struct hj212_str code, enum monitor_medium medium,
             return;
         }
     size_t n = code.len < MONITOR_FACTOR_MAX - 1 ? code.len : MONITOR_FACTOR_MAX - 1;
+    if (!n) {
+        out[0] = '\0';
+        return;
+    }
     /* Unknown codes are kept, but only as printable ASCII: they become keys and JSON text. */
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)code.ptr[i];

@@ -101,7 +101,8 @@ struct hjs_conn {
     int pending;       /* acks waiting for the writer */
     int paused;        /* reading stopped (pending, rate, queue) */
     int closing;
-    int doomed; /* to be closed from the loop at the next safe point (never while in use) */
+    int short_timeout; /* a partial frame is waiting: the read time-out is frame_timeout */
+    int doomed;        /* to be closed from the loop at the next safe point (never while in use) */
     struct event *resume_ev;
     double tokens;
     int64_t tokens_ms;
@@ -222,7 +223,8 @@ static void hjs_record(struct hjs_conn *c, const struct devcache_entry *d, const
     snprintf(j->status, sizeof j->status, "%s", status);
     snprintf(j->mn, sizeof j->mn, "%s", d ? d->mn : "");
     size_t ql = qn.len < sizeof j->qn - 1 ? qn.len : sizeof j->qn - 1;
-    memcpy(j->qn, qn.ptr, ql);
+    if (ql)
+        memcpy(j->qn, qn.ptr, ql);
     snprintf(j->addr, sizeof j->addr, "%s", c ? c->addr : "");
     ingest_submit(c->s->ingest, j);
 }
@@ -412,11 +414,14 @@ static void hjs_unregistered(struct hjs_conn *c, const struct hj212_msg *m, cons
     j->received = timeutil_now();
     j->cn = m->cn_num;
     size_t n = m->mn.len < sizeof j->mn - 1 ? m->mn.len : sizeof j->mn - 1;
-    memcpy(j->mn, m->mn.ptr, n);
+    if (n)
+        memcpy(j->mn, m->mn.ptr, n);
     n = m->pw.len < sizeof j->pw - 1 ? m->pw.len : sizeof j->pw - 1;
-    memcpy(j->pw, m->pw.ptr, n);
+    if (n)
+        memcpy(j->pw, m->pw.ptr, n);
     n = m->st.len < sizeof j->st - 1 ? m->st.len : sizeof j->st - 1;
-    memcpy(j->st, m->st.ptr, n);
+    if (n)
+        memcpy(j->st, m->st.ptr, n);
     for (size_t i = 0; i < sizeof j->mn && j->mn[i]; i++) /* a NUL inside ends the text */
         if ((unsigned char)j->mn[i] < 32)
             j->mn[i] = '?';
@@ -513,7 +518,8 @@ static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
             rows[i].qual |= MONITOR_QUAL_BACKFILL;
     }
     struct ingest_job *j = ingest_job_new(nrows, frame, flen);
-    memcpy(j->rows, rows, nrows * sizeof *rows);
+    if (nrows)
+        memcpy(j->rows, rows, nrows * sizeof *rows);
     j->nrows = nrows;
     j->kind = INGEST_DATA;
     j->conn_id = c->id;
@@ -522,7 +528,8 @@ static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
     j->received = timeutil_now();
     j->cn = cn;
     size_t ql = m->qn.len < sizeof j->qn - 1 ? m->qn.len : sizeof j->qn - 1;
-    memcpy(j->qn, m->qn.ptr, ql);
+    if (ql)
+        memcpy(j->qn, m->qn.ptr, ql);
     snprintf(j->mn, sizeof j->mn, "%s", d->mn);
     snprintf(j->addr, sizeof j->addr, "%s", c->addr);
     snprintf(j->status, sizeof j->status, "%s", cmd ? "backfill" : "ok");
@@ -665,6 +672,13 @@ static int hjs_process(struct hjs_conn *c)
         }
     } else if (!c->len) {
         c->partial_since_ms = 0;
+    }
+    /* A partial frame must complete within frame_timeout even if no byte follows. */
+    int want_short = c->len != 0;
+    if (want_short != c->short_timeout) {
+        c->short_timeout = want_short;
+        struct timeval rd = {want_short ? s->o.frame_timeout : s->o.idle_timeout, 0}, wr = {30, 0};
+        bufferevent_set_timeouts(c->bev, &rd, &wr);
     }
     return rc;
 }

@@ -84,7 +84,8 @@ static int readings_cmp(const void *a, const void *b)
 
 void readings_sort(struct readings_row *rows, size_t n)
 {
-    qsort(rows, n, sizeof *rows, readings_cmp);
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, readings_cmp);
 }
 
 static void readings_mark(struct readings *w, int64_t station, const char *factor, int kind,
