@@ -128,9 +128,28 @@ json_t *svc_item_get(struct svc_ctx *c, int64_t id);
 /* Filters: status (open|submitted|closed), state (on_time|warning|overdue|done),
  * source, section_id, enterprise_id, mine. */
 json_t *svc_item_list(struct svc_ctx *c, json_t *filter, int limit);
-/* Raises warnings and overdue escalations not raised before (notifications
- * and an audit entry each). 0 or -1. */
+/* --- the tracker's scheduler (service_sched.c) --- */
+
+/* Working days after the deadline at which a still-open item is escalated to
+ * the owner section's leader(s) (all leaders when the section has none). */
+#define SVC_ESCALATE_WORKDAYS 5
+
+/* The alert level an open item has reached on today: 0 none, 1 warning (80 %
+ * of the working days used), 2 overdue, 3 escalated. */
+int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadline, int32_t today);
+/* Raises every warning, overdue notice and escalation that is due on c->today
+ * and was not raised before, each exactly once per item (svc_tracker.alert;
+ * reopening resets it): notifications, an update row and an audit entry by
+ * `system`, all in one transaction. A warning already overtaken by overdue is
+ * skipped. Returns the number of state changes raised, or -1 (rolled back). */
 int svc_tracker_sweep(struct svc_ctx *c);
+/* The sweep for a tool or the server's scheduler at an explicit clock `now`
+ * (UTC seconds): builds a system context on db. Returns as svc_tracker_sweep. */
+int svc_sched_run(struct db *db, const struct calendar *cal, const struct config *cfg, int64_t now);
+/* One scheduler tick of `ecogov serve`: svc_sched_run at the wall clock with
+ * the server's current calendar (read-locked meanwhile). */
+struct app;
+int svc_sched_tick(struct db *db, struct app *app);
 /* Adds the live state fields (state, warn_day, days_left) to an item row. */
 void svc_item_decorate(struct svc_ctx *c, json_t *item);
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit);
@@ -141,6 +160,11 @@ int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *
 int svc_notify_section(struct svc_ctx *c, int64_t section_id, int64_t item_id, const char *kind,
                        const char *msg);
 int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg);
+/* Inside a transaction: the owner person, or the whole section without one. */
+int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
+                     const char *kind, const char *msg);
+/* Inside a transaction: one row of an item's history, by c->actor. */
+int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
 
 /* --- attachments (service_attach.c) --- */
 

@@ -136,14 +136,14 @@ int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, con
 }
 
 /* The owner person, or the whole section when no person is named. */
-static int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
-                            const char *kind, const char *msg)
+int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
+                     const char *kind, const char *msg)
 {
     return user ? svc_notify(c, user, item, kind, msg)
                 : svc_notify_section(c, section, item, kind, msg);
 }
 
-static int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note)
+int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note)
 {
     sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_tracker_updates (item_id, kind, note, "
                                       "user_id, actor, at) VALUES (?, ?, ?, nullif(?, 0), ?, ?)");
@@ -489,81 +489,6 @@ enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *i
 out:
     json_decref(item);
     return e;
-}
-
-int svc_tracker_sweep(struct svc_ctx *c)
-{
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT id, start_day, deadline, alert, title, "
-                                      "owner_section_id, coalesce(owner_user_id, 0), "
-                                      "coalesce(assigner_id, 0) FROM svc_tracker "
-                                      "WHERE status <> 'closed' AND alert < 2");
-    if (!st)
-        return -1;
-    json_t *todo = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int32_t start = 0, deadline = 0;
-        calendar_parse_date((const char *)sqlite3_column_text(st, 1), &start);
-        calendar_parse_date((const char *)sqlite3_column_text(st, 2), &deadline);
-        enum tracker_state s = tracker_state(c->cal, start, deadline, c->today, false);
-        int level = s == TRACKER_OVERDUE ? 2 : s == TRACKER_WARNING ? 1 : 0;
-        if (level > sqlite3_column_int(st, 3))
-            json_array_append_new(
-                todo, json_pack("{sI si ss sI sI sI ss}", "id", sqlite3_column_int64(st, 0),
-                                "level", level, "title", sqlite3_column_text(st, 4), "section",
-                                sqlite3_column_int64(st, 5), "owner", sqlite3_column_int64(st, 6),
-                                "assigner", sqlite3_column_int64(st, 7), "deadline",
-                                sqlite3_column_text(st, 2)));
-    }
-    sqlite3_reset(st);
-    if (!json_array_size(todo)) {
-        json_decref(todo);
-        return 0;
-    }
-    struct audit_actor saved = c->actor;
-    c->actor = (struct audit_actor){0, "system"};
-    int bad = db_begin(c->db);
-    size_t i;
-    json_t *t;
-    json_array_foreach(todo, i, t)
-    {
-        if (bad)
-            break;
-        int64_t id = json_integer_value(json_object_get(t, "id"));
-        int level = (int)json_integer_value(json_object_get(t, "level"));
-        const char *title = json_string_value(json_object_get(t, "title"));
-        const char *deadline = json_string_value(json_object_get(t, "deadline"));
-        char msg[512];
-        snprintf(msg, sizeof msg,
-                 level == 2 ? "督办事项“%.300s”已超期（期限 %s），请尽快办理"
-                            : "督办事项“%.300s”已用时 80%%，期限 %s，请抓紧办理",
-                 title, deadline);
-        sqlite3_stmt *up = db_stmt(c->db, "UPDATE svc_tracker SET alert = ? WHERE id = ?");
-        bad = !up;
-        if (up) {
-            sqlite3_bind_int(up, 1, level);
-            sqlite3_bind_int64(up, 2, id);
-            bad = sqlite3_step(up) != SQLITE_DONE;
-            sqlite3_reset(up);
-        }
-        const char *kind = level == 2 ? "overdue" : "warning";
-        int64_t assigner = json_integer_value(json_object_get(t, "assigner"));
-        bad = bad ||
-              svc_notify_owner(c, json_integer_value(json_object_get(t, "section")),
-                               json_integer_value(json_object_get(t, "owner")), id, kind, msg) ||
-              (level == 2 && svc_notify_leaders(c, id, kind, msg)) ||
-              (level == 2 && assigner && svc_notify(c, assigner, id, kind, msg)) ||
-              svc_item_update_row(c, id, kind, msg) ||
-              svc_audit(c, level == 2 ? "tracker.overdue" : "tracker.warning", "svc_tracker", id,
-                        NULL);
-    }
-    c->actor = saved;
-    json_decref(todo);
-    if (bad || db_commit(c->db)) {
-        db_rollback(c->db);
-        log_warn("service: tracker sweep failed");
-        return -1;
-    }
-    return 0;
 }
 
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit)

@@ -1,6 +1,7 @@
 /* tool_serve — `ecogov serve`: migrate, start the HTTP server, wait for
  * SIGINT/SIGTERM, shut down gracefully. */
 #include "api/app.h"
+#include "api/service.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "net/hj212_server.h"
@@ -17,15 +18,18 @@
 
 #define SERVE_HOUSEKEEPING_SECONDS 600
 
-static void serve_housekeeping(struct db *db, const struct config *cfg)
+static void serve_housekeeping(struct db *db, const struct config *cfg, struct app *app)
 {
     int64_t now = timeutil_now();
     if (sessions_purge(db, now - cfg->session_idle, now - cfg->session_absolute))
         log_warn("serve: could not purge expired sessions");
+    /* The tracker's warnings, overdue notices and escalations (service_sched.c). */
+    if (svc_sched_tick(db, app) < 0)
+        log_warn("serve: tracker scheduler failed");
 }
 
 /* Blocks until SIGINT or SIGTERM, running housekeeping meanwhile. */
-static void serve_wait(struct db *db, const struct config *cfg)
+static void serve_wait(struct db *db, const struct config *cfg, struct app *app)
 {
     sigset_t set;
     sigemptyset(&set);
@@ -38,7 +42,7 @@ static void serve_wait(struct db *db, const struct config *cfg)
             log_info("serve: signal %d, shutting down", sig);
             return;
         }
-        serve_housekeeping(db, cfg);
+        serve_housekeeping(db, cfg, app);
     }
 }
 
@@ -111,11 +115,11 @@ int tool_serve_main(int argc, char **argv)
         }
         printf("ecogov: hj212 listening on %s:%d\n", cfg.hj212_listen, hport);
     }
-    serve_housekeeping(db, &cfg);
+    serve_housekeeping(db, &cfg, app);
     printf("ecogov: listening on http://%s:%d\n", cfg.listen, port);
     fflush(stdout);
     log_info("serve: listening on http://%s:%d", cfg.listen, port);
-    serve_wait(db, &cfg);
+    serve_wait(db, &cfg, app);
     hj212_server_stop(hj212);
     http_stop(http);
     db_thread_close_all();
