@@ -10,6 +10,7 @@
  * notice durations are configuration (eia_config), never constants. */
 #include "api/app.h"
 #include "api/approval.h"
+#include "api/supervision.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -85,11 +86,35 @@ static int approval_year(const char *d)
     return (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 + (d[3] - '0');
 }
 
-/* ---- the preparer list (local until the supervision module supplies it) ---- */
+/* ---- the preparer lists: the supervision module's credit lists, and a local
+ * list for preparers not (yet) on the credit platform ---- */
+
+/* The credit platform's verdict for a preparer known by name or code: 1 listed
+ * (限期整改 or 黑名单 on day), 0 not listed or unknown there, -1 error. */
+static int approval_preparer_credit(struct db *db, const char *name, const char *day, char *list,
+                                    size_t listlen, char *reason, size_t reasonlen)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM sup_preparers WHERE name = ?1 OR code = ?1 "
+                                   "ORDER BY code = ?1 DESC LIMIT 1");
+    if (!st)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (!id)
+        return 0;
+    int blocked = credit_preparer_blocked(db, id, day, reason, reasonlen);
+    if (blocked == 1)
+        snprintf(list, listlen, "信用平台名单");
+    return blocked;
+}
 
 int approval_preparer_listed(struct db *db, const char *name, const char *day, char *list,
                              size_t listlen, char *reason, size_t reasonlen)
 {
+    int credit = approval_preparer_credit(db, name, day, list, listlen, reason, reasonlen);
+    if (credit != 0)
+        return credit;
     sqlite3_stmt *st = db_stmt(db, "SELECT list, reason FROM eia_preparer_list WHERE name = ? "
                                    "AND start <= ? AND end >= ? ORDER BY list = '黑名单' DESC "
                                    "LIMIT 1");

@@ -76,8 +76,9 @@ json_t *siting_check_get(struct db *db, int64_t id, int64_t *enterprise_id);
 
 /* The preparer list interface (限期整改名单 / 黑名单, 部令第9号 Art. 20): 1 and
  * the list name and reason when `name` is on a list on `day`, 0 when not, -1
- * on a database error. Locally maintained until the supervision module
- * supplies the lists. */
+ * on a database error. Consults the supervision module's credit lists
+ * (sup_preparers by name or code) first, then the local list kept for
+ * preparers not on the credit platform. */
 int approval_preparer_listed(struct db *db, const char *name, const char *day, char *list,
                              size_t listlen, char *reason, size_t reasonlen);
 

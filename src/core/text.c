@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-bool text_utf8_valid(const char *s, size_t len)
+static size_t text_utf8_scan(const char *s, size_t len)
 {
     const unsigned char *p = (const unsigned char *)s, *end = p + len;
     while (p < end) {
@@ -20,19 +20,30 @@ bool text_utf8_valid(const char *s, size_t len)
         else if ((c & 0xF8) == 0xF0)
             n = 4, cp = c & 0x07, min = 0x10000;
         else
-            return false;
+            goto out;
         if ((size_t)(end - p) < n)
-            return false;
+            goto out;
         for (size_t i = 1; i < n; i++) {
             if ((p[i] & 0xC0) != 0x80)
-                return false;
+                goto out;
             cp = (cp << 6) | (p[i] & 0x3F);
         }
         if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return false;
+            goto out;
         p += n;
     }
-    return true;
+out:
+    return (size_t)(p - (const unsigned char *)s);
+}
+
+bool text_utf8_valid(const char *s, size_t len)
+{
+    return text_utf8_scan(s, len) == len;
+}
+
+size_t text_utf8_valid_prefix(const char *s, size_t len)
+{
+    return text_utf8_scan(s, len);
 }
 
 enum text_check text_check_field(const char *s, size_t max_bytes, bool multiline)

@@ -13,6 +13,10 @@
  * code points above U+10FFFF). */
 bool text_utf8_valid(const char *s, size_t len);
 
+/* The length of the longest well-formed UTF-8 prefix of s[0..len): what is
+ * left of a message that snprintf cut in the middle of a character. */
+size_t text_utf8_valid_prefix(const char *s, size_t len);
+
 enum text_check { TEXT_OK = 0, TEXT_TOO_LONG, TEXT_BAD_UTF8, TEXT_CONTROL_CHAR };
 
 /* Checks a NUL-terminated field against the rule above. */

@@ -1,5 +1,6 @@
 #include "net/http.h"
 #include "core/log.h"
+#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 
@@ -106,8 +107,10 @@ void http_raw_json(struct http_req *r, int status, struct buf *b)
 
 void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra)
 {
-    json_t *err =
-        json_pack("{ss ss}", "code", err_code(e), "message", message ? message : err_message(e));
+    /* A message cut by snprintf may end inside a character; send what is whole. */
+    const char *m = message ? message : err_message(e);
+    json_t *err = json_pack("{ss so}", "code", err_code(e), "message",
+                            json_stringn(m, text_utf8_valid_prefix(m, strlen(m))));
     if (extra)
         json_object_update(err, extra);
     json_decref(extra);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { demoDb, startServer, Client, ecogov, usccWithCheck } from './lib.mjs'
+import { demoDb, startServer, Client, ecogov, usccWithCheck, rawRequest } from './lib.mjs'
 
 let env, srv, url
 
@@ -154,9 +154,19 @@ describe('enterprise registry', () => {
       assert.equal(r.json.error.code, code)
       assert.ok(r.json.error.message)
     }
-    const big = await c.request('POST', '/api/v1/enterprises', { body: 'x'.repeat(17 * 1024 * 1024), headers: { 'content-type': 'application/json' } })
-    assert.equal(big.status, 413)
-    assert.equal(big.json.error.code, 'body_too_large')
+    // A declared oversized body is refused before a byte of it is read ...
+    const head = await rawRequest(url, `POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\nCookie: ${c.cookie}\r\n` +
+      `X-CSRF-Token: ${c.csrf}\r\nContent-Type: application/json\r\nContent-Length: ${17 * 1024 * 1024}\r\n\r\n`)
+    assert.match(head, /^HTTP\/1\.1 413/)
+    assert.match(head, /body_too_large/)
+    // ... and a chunked one that grows past the limit is refused when it does.
+    const chunk = 'x'.repeat(1024 * 1024)
+    let chunked = `POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\nCookie: ${c.cookie}\r\nX-CSRF-Token: ${c.csrf}\r\n` +
+      'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n'
+    for (let i = 0; i < 17; i++) chunked += `${chunk.length.toString(16)}\r\n${chunk}\r\n`
+    chunked += '0\r\n\r\n'
+    const grown = await rawRequest(url, chunked, 20000)
+    assert.match(grown, /^HTTP\/1\.1 413/)
     assert.equal(await enterpriseCount(c), before)
     assert.equal(await auditCount(), audits)
   })

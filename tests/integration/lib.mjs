@@ -119,3 +119,21 @@ export function usccWithCheck(first17) {
   const c = (31 - (sum % 31)) % 31
   return first17 + alpha[c]
 }
+
+/** Sends raw bytes over one TCP connection and resolves to what the server
+ * answered before it closed (or after timeoutMs). For requests a normal client
+ * cannot make: a declared body that is never sent, broken framing. */
+export async function rawRequest(url, bytes, timeoutMs = 5000) {
+  const { connect } = await import('node:net')
+  const { hostname, port } = new URL(url)
+  return new Promise((resolve) => {
+    const sock = connect(Number(port), hostname)
+    let out = ''
+    const done = () => { sock.destroy(); resolve(out) }
+    const timer = setTimeout(done, timeoutMs)
+    sock.on('data', (d) => { out += d.toString('latin1') })
+    sock.on('error', () => { clearTimeout(timer); done() })
+    sock.on('end', () => { clearTimeout(timer); done() })
+    sock.write(bytes)
+  })
+}

@@ -44,6 +44,9 @@ static void test_text_utf8(void **state)
     assert_false(text_utf8_valid("\xED\xA0\x80", 3));     /* surrogate */
     assert_false(text_utf8_valid("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
     assert_false(text_utf8_valid("\xE6\x99", 2));         /* truncated */
+    assert_int_equal(text_utf8_valid_prefix("ab\xE6\x99", 4), 2);
+    assert_int_equal(text_utf8_valid_prefix("景瓷", 6), 6);
+    assert_int_equal(text_utf8_valid_prefix("景\xFF瓷", 7), 3);
     assert_int_equal(text_check_field("正常名称", 64, 0), TEXT_OK);
     assert_int_equal(text_check_field("a\tb", 64, 0), TEXT_CONTROL_CHAR);
     assert_int_equal(text_check_field("a\tb\nc", 64, 1), TEXT_OK);
