@@ -11,6 +11,11 @@ static json_t *ent360_profile(struct http_req *r, int64_t enterprise_id)
 static const struct ent360_provider ent360_providers[] = {
     {"profile", "基本信息", ent360_profile},
     {"service", "企业服务", svc_ent360},
+    {"approvals", "环评审批", ent360_approvals},
+    {"supervision", "监管执法", ent360_supervision},
+    {"credit", "信用", ent360_credit},
+    {"alarms", "超标报警", ent360_alarms},
+    {"monitoring", "在线监测", ent360_monitoring},
 };
 
 void api_ent360_get(struct http_req *r)

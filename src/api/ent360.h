@@ -23,6 +23,15 @@ struct ent360_provider {
 
 /* The enterprise-service section (api_service.c). */
 json_t *svc_ent360(struct http_req *r, int64_t enterprise_id);
+/* The other modules' sections (ent360_providers.c), read-only: EIA
+ * applications and investment projects; inspections, rectifications,
+ * penalties and cases; the positive list; source and supervision alarms;
+ * outlet stations and their devices. */
+json_t *ent360_approvals(struct http_req *r, int64_t enterprise_id);
+json_t *ent360_supervision(struct http_req *r, int64_t enterprise_id);
+json_t *ent360_credit(struct http_req *r, int64_t enterprise_id);
+json_t *ent360_alarms(struct http_req *r, int64_t enterprise_id);
+json_t *ent360_monitoring(struct http_req *r, int64_t enterprise_id);
 
 void api_ent360_get(struct http_req *r);
 
