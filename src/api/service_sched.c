@@ -37,6 +37,46 @@ int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadlin
                                                                  : SVC_ALERT_OVERDUE;
 }
 
+/* Who gets a notification: the SQL condition on users u, with ?5 bound to arg. */
+enum svc_whom {
+    SVC_WHOM_USER,            /* u.id = arg */
+    SVC_WHOM_SECTION,         /* staff and leaders of section arg */
+    SVC_WHOM_LEADERS,         /* every leader */
+    SVC_WHOM_SECTION_LEADERS, /* the leaders of section arg */
+};
+
+/* Notifies the users in whom about item, skipping anyone already told of the
+ * same change in this sweep (an assigner who is also a leader, a section
+ * leader who is also the owner section's staff), so each person gets one. */
+static int svc_sched_notify(struct svc_ctx *c, enum svc_whom whom, int64_t arg, int64_t item,
+                            const char *kind, const char *msg)
+{
+    /* db_stmt caches by the string's address: four static statements. */
+#define SVC_SCHED_NOTIFY(cond)                                                                     \
+    "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "                 \
+    "SELECT u.id, ?1, ?2, ?3, ?4 FROM users u WHERE u.disabled = 0 AND " cond " AND NOT EXISTS "   \
+    "(SELECT 1 FROM svc_notifications n WHERE n.user_id = u.id AND n.item_id = ?1 AND "            \
+    "n.kind = ?2 AND n.created_at = ?4)"
+    static const char *const sqls[] = {
+        SVC_SCHED_NOTIFY("u.id = ?5"),
+        SVC_SCHED_NOTIFY("u.section_id = ?5 AND u.role IN ('staff', 'leader')"),
+        SVC_SCHED_NOTIFY("u.role = 'leader' AND ?5 = ?5"),
+        SVC_SCHED_NOTIFY("u.role = 'leader' AND u.section_id = ?5"),
+    };
+#undef SVC_SCHED_NOTIFY
+    sqlite3_stmt *st = db_stmt(c->db, sqls[whom]);
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, item);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, msg, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, c->now);
+    sqlite3_bind_int64(st, 5, arg);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* The leaders of the owner section; all leaders when the section has none. */
 static int svc_notify_section_leaders(struct svc_ctx *c, int64_t section, int64_t item,
                                       const char *kind, const char *msg)
@@ -50,21 +90,8 @@ static int svc_notify_section_leaders(struct svc_ctx *c, int64_t section, int64_
     sqlite3_reset(st);
     if (n < 0)
         return -1;
-    if (n == 0)
-        return svc_notify_leaders(c, item, kind, msg);
-    st = db_stmt(c->db, "INSERT INTO svc_notifications (user_id, item_id, kind, message, "
-                        "created_at) SELECT id, ?1, ?2, ?3, ?4 FROM users WHERE role = 'leader' "
-                        "AND disabled = 0 AND section_id = ?5");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, item);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, msg, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, c->now);
-    sqlite3_bind_int64(st, 5, section);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return n ? svc_sched_notify(c, SVC_WHOM_SECTION_LEADERS, section, item, kind, msg)
+             : svc_sched_notify(c, SVC_WHOM_LEADERS, 0, item, kind, msg);
 }
 
 struct svc_due {
@@ -108,10 +135,11 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
                  "督办事项“%.300s”超期 %d 个工作日仍未办结（期限 %s），已提请责任科室分管领导督办",
                  d->title, SVC_ESCALATE_WORKDAYS, d->deadline);
     }
-    int bad = svc_notify_owner(c, d->section, d->owner, d->id, kind, msg);
+    int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg)
+                       : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg);
     if (level == SVC_ALERT_OVERDUE)
-        bad = bad || svc_notify_leaders(c, d->id, kind, msg) ||
-              (d->assigner && svc_notify(c, d->assigner, d->id, kind, msg));
+        bad = bad || svc_sched_notify(c, SVC_WHOM_LEADERS, 0, d->id, kind, msg) ||
+              (d->assigner && svc_sched_notify(c, SVC_WHOM_USER, d->assigner, d->id, kind, msg));
     if (level == SVC_ALERT_ESCALATED)
         bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg);
     json_t *detail = json_pack("{si si ss}", "from", d->from, "to", level, "deadline", d->deadline);
