@@ -22,6 +22,13 @@ for _ in $(seq 200); do
     sleep 0.1
 done
 url=$(grep -o 'http://[0-9.:]*' "$ready" | head -1)
+# Live device data: a small simulator against the served HJ 212 port (docs/monitoring.md).
+hport=$(grep -o 'hj212 listening on [0-9.]*:[0-9]*' "$ready" | grep -o '[0-9]*$' | head -1)
+if [ -n "$hport" ]; then
+    "$BIN" simulate --db="$DB" --port "$hport" --stations 100 --history 6 --window 8 >/dev/null 2>&1 &
+    sim=$!
+    trap 'kill $sim 2>/dev/null; kill $server 2>/dev/null; wait $server 2>/dev/null; rm -f "$ready"' EXIT INT TERM
+fi
 cat <<TXT
 
   ecogov is serving ${url}/  (console: ${url}/console)

@@ -23,6 +23,7 @@ static const struct tool main_tools[] = {
     {"calendar", tool_calendar_main, "working-day calendar: add-workdays, workdays"},
     {"hj212", tool_hj212_main, "HJ 212 codec: decode, encode"},
     {"aqi", tool_aqi_main, "AQI from CSV on stdin"},
+    {"simulate", tool_simulate_main, "virtual HJ 212 devices sending to the device port"},
     {"siting", tool_siting_main, "三线一单 siting checks: check, batch"},
     {"draw", tool_draw_main, "双随机 draws: replay a published draw from its seed"},
 };

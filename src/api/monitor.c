@@ -440,7 +440,7 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
                                      struct monitor_problem *p, const char *unregistered_mn)
 {
     int64_t now = timeutil_now();
-    char *map = json_dumps(r->map ? r->map : json_array(), JSON_COMPACT | JSON_REAL_PRECISION(10));
+    char *map = r->map ? json_dumps(r->map, JSON_COMPACT | JSON_REAL_PRECISION(10)) : xstrdup("[]");
     sqlite3_stmt *st =
         id ? db_stmt(db, "UPDATE devices SET station_id=?1, mn=?2, pw=?3, edition=?4, "
                          "factor_map=?5, clock_offset=?6, clock_zone=?7, active=?8, updated_at=?9, "

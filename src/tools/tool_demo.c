@@ -8,6 +8,7 @@
  * rules as real data. The generator is deterministic for a seed. */
 #include "api/approval.h"
 #include "api/quality.h"
+#include "api/monitor.h"
 #include "api/registry.h"
 #include "api/service.h"
 #include "api/supervision.h"
@@ -368,7 +369,8 @@ int tool_demo_main(int argc, char **argv)
     } else if (db_begin(db) || demo_areas(db) || db_commit(db) ||
                demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
                demo_service(db, &cfg) || demo_quality(db, &actor, (uint64_t)seed) ||
-               demo_supervision(db, (uint64_t)seed) || demo_approval(db, &actor)) {
+               demo_supervision(db, (uint64_t)seed) || demo_approval(db, &actor) ||
+               demo_monitor(db, &actor, 20)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "

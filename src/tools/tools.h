@@ -17,6 +17,7 @@ int tool_uscc_main(int argc, char **argv);
 int tool_calendar_main(int argc, char **argv);
 int tool_hj212_main(int argc, char **argv);
 int tool_aqi_main(int argc, char **argv);
+int tool_simulate_main(int argc, char **argv);
 int tool_siting_main(int argc, char **argv);
 int tool_draw_main(int argc, char **argv);
 
