@@ -76,6 +76,7 @@ export const consoleNav = [
 export const portalNav = [
   { key: 'portal-home', title: 'nav.portalHome', icon: 'OfficeBuilding', path: '/enterprise', roles: ['enterprise'] },
   { key: 'portal-visits', title: 'service.nav.portalVisits', icon: 'Service', path: '/enterprise/service', roles: ['enterprise'] },
+  { key: 'portal-360', title: 'service.ent360nav', icon: 'DataAnalysis', path: '/enterprise/360', roles: ['enterprise'] },
   { key: 'portal-approvals', title: 'approval.nav.portal', icon: 'Document', path: '/enterprise/approvals', roles: ['enterprise'] },
   { key: 'portal-siting', title: 'approval.nav.siting', icon: 'Location', path: '/enterprise/siting', roles: ['enterprise'] },
 ]
@@ -87,6 +88,7 @@ export const publicLinks = [
   { key: 'disclosure', title: 'supervision.nav.public', icon: 'Document', path: '/supervision' },
   { key: 'notices', title: 'approval.nav.notices', icon: 'Document', path: '/notices' },
   { key: 'progress', title: 'approval.nav.progress', icon: 'Search', path: '/progress' },
+  { key: 'reception', title: 'service.bookingNav', icon: 'Calendar', path: '/reception' },
 ]
 
 /** The menu entries `role` may see, groups pruned to their visible children. */

@@ -33,6 +33,7 @@ const routes = [
       { path: 'service/reception-days', name: 'service-days', component: () => import('./views/service/ReceptionDays.vue'), meta: { title: 'service.nav.days' } },
       { path: 'service/tracker', name: 'service-tracker', component: () => import('./views/service/Tracker.vue'), meta: { title: 'service.nav.tracker' } },
       { path: 'service/stats', name: 'service-stats', component: () => import('./views/service/ServiceStats.vue'), meta: { title: 'service.nav.stats' } },
+      { path: 'enterprises/:id(\\d+)/360', name: 'enterprise-360', component: () => import('./views/service/Ent360.vue'), meta: { title: 'service.ent360nav' } },
       { path: 'approval', name: 'approval-workbench', component: () => import('./views/approval/Workbench.vue'), meta: { title: 'approval.nav.workbench' } },
       { path: 'approval/applications/:id(\\d+)', name: 'approval-detail', component: () => import('./views/approval/AppDetail.vue'), meta: { title: 'approval.nav.detail' } },
       { path: 'approval/siting', name: 'approval-siting', component: () => import('./views/approval/SitingMap.vue'), meta: { title: 'approval.nav.siting' } },
@@ -57,11 +58,13 @@ const routes = [
     meta: { roles: ['enterprise'] },
     children: [{ path: '', name: 'portal-home', component: () => import('./views/portal/PortalHome.vue'), meta: { title: 'nav.portalHome' } },
       { path: 'service', name: 'portal-visits', component: () => import('./views/service/PortalVisits.vue'), meta: { title: 'service.nav.portalVisits' } },
+      { path: '360', name: 'portal-360', component: () => import('./views/service/Ent360.vue'), meta: { title: 'service.ent360nav' } },
       { path: 'approvals', name: 'portal-approvals', component: () => import('./views/approval/PortalApprovals.vue'), meta: { title: 'approval.nav.portal' } },
       { path: 'siting', name: 'portal-siting', component: () => import('./views/approval/SitingMap.vue'), meta: { title: 'approval.nav.siting' } },
     ],
   },
   { path: '/f/:token', name: 'service-form', component: () => import('./views/service/PublicForm.vue'), meta: { public: true } },
+  { path: '/reception', name: 'reception-booking', component: () => import('./views/service/PublicBooking.vue'), meta: { public: true } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFound.vue'), meta: { public: true } },
 ]
 

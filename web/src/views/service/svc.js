@@ -1,41 +1,37 @@
 // Shared helpers of the enterprise-service pages: Beijing-time formatting of the API's UTC
 // seconds, and the labels and tag colours of statuses, sources and 好差评 levels.
+import { i18n } from '../../i18n.js'
+
+const t = (k) => i18n.global.t(k)
 export function fmtTs(sec, withTime = true) {
   if (sec === null || sec === undefined || sec === '') return ''
   const s = new Date((Number(sec) + 8 * 3600) * 1000).toISOString()
   return withTime ? s.slice(0, 16).replace('T', ' ') : s.slice(0, 10)
 }
 
-export const VISIT_STATUS = {
-  planned: ['待确认', 'warning'],
-  confirmed: ['已确认', 'primary'],
-  completed: ['已完成', 'success'],
-  cancelled: ['已取消', 'info'],
+// Labels are looked up in the `service` messages on every read, so the tables follow the
+// language switch: LABEL[key] is the text (or [text, tag type]).
+function labels(prefix, entries) {
+  const out = {}
+  for (const [k, type] of Object.entries(entries)) {
+    Object.defineProperty(out, k, {
+      enumerable: true,
+      get: () => (type === null ? t(`${prefix}.${k}`) : [t(`${prefix}.${k}`), type]),
+    })
+  }
+  return out
 }
-export const ITEM_STATUS = { open: ['办理中', 'primary'], submitted: ['待审核', 'warning'], closed: ['已办结', 'success'] }
-export const ITEM_STATE = {
-  on_time: ['正常', 'success'],
-  warning: ['预警', 'warning'],
-  overdue: ['超期', 'danger'],
-  done: ['已办结', 'info'],
-}
-export const SOURCES = {
-  service_form: '上门服务承诺',
-  bad_review: '差评整改',
-  reception: '接待日交办',
-  leader: '领导交办',
-  responsibility: '责任清单',
-  inspection: '督察反馈整改',
-}
-export const QUARTER_STATUS = { done: ['已办结', 'success'], in_progress: ['办理中', 'primary'], overdue: ['已超期', 'danger'] }
-export const LEVELS = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '非常不满意' }
-export const ASPECTS = [
-  ['overall', '整体满意度'],
-  ['attitude', '服务态度'],
-  ['professional', '专业水平'],
-  ['efficiency', '服务效率'],
-  ['solved', '问题解决情况'],
-]
+
+export const VISIT_STATUS = labels('service.visitStatus', { planned: 'warning', confirmed: 'primary', completed: 'success', cancelled: 'info' })
+export const ITEM_STATUS = labels('service.itemStatus', { open: 'primary', submitted: 'warning', closed: 'success' })
+export const ITEM_STATE = labels('service.itemState', { on_time: 'success', warning: 'warning', overdue: 'danger', done: 'info' })
+export const SOURCES = labels('service.source', { service_form: null, bad_review: null, reception: null, leader: null, responsibility: null, inspection: null })
+export const QUARTER_STATUS = labels('service.quarterStatus', { done: 'success', in_progress: 'primary', overdue: 'danger' })
+const LEVEL_TEXT = labels('service.level', { l5: null, l4: null, l3: null, l2: null, l1: null })
+export const LEVELS = Object.defineProperties({}, Object.fromEntries([5, 4, 3, 2, 1].map((n) => [n, { enumerable: true, get: () => LEVEL_TEXT['l' + n] }])))
+const ASPECT_KEYS = ['overall', 'attitude', 'professional', 'efficiency', 'solved']
+// [key, label] pairs; the label is read on every render.
+export const ASPECTS = ASPECT_KEYS.map((k) => Object.defineProperty([k], 1, { enumerable: true, get: () => t(`service.aspect.${k}`) }))
 export const CATEGORIES = ['环评审批', '排污许可', '监测', '执法', '技术帮扶', '政策咨询', '其他']
 export const PURPOSES = ['调研', '执法', '检查', '督导', '服务']
 export const todayBeijing = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
