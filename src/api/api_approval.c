@@ -27,21 +27,6 @@
 #define STAFF_UP (ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_LEADER))
 #define APPROVAL_MAX_PAUSES 64
 
-static enum err approval_fail(struct approval_problem *p, enum err e, const char *field,
-                              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static enum err approval_fail(struct approval_problem *p, enum err e, const char *field,
-                              const char *fmt, ...)
-{
-    p->err = e;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return e;
-}
-
 static json_t *approval_config(struct db *db)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT doc FROM eia_config WHERE id = 1");
@@ -499,13 +484,13 @@ static const char *approval_route(json_t *cfg, const char *category, const char 
 }
 
 static int approval_text(json_t *in, const char *key, size_t max, bool required, const char **out,
-                         struct approval_problem *p, const char *label)
+                         struct problem *p, const char *label)
 {
     json_t *v = json_object_get(in, key);
     const char *s = json_string_value(v);
     if ((v && !json_is_null(v) && !s) || (s && text_check_field(s, max, false)) ||
         (required && (!s || !*s))) {
-        approval_fail(p, ERR_INVALID_FIELD, key, "%s无效或为空", label);
+        problem_set(p, ERR_INVALID_FIELD, key, "%s无效或为空", label);
         return -1;
     }
     *out = s ? s : "";
@@ -516,13 +501,13 @@ static int approval_text(json_t *in, const char *key, size_t max, bool required,
  * refused; the missing waivable items returned in *missing, the missing core
  * items in *missing_core (new arrays). */
 static int approval_materials(json_t *cfg, const char *category, json_t *given, json_t **missing,
-                              json_t **missing_core, struct approval_problem *p)
+                              json_t **missing_core, struct problem *p)
 {
     json_t *list = json_object_get(json_object_get(cfg, "materials"), category);
     *missing = json_array();
     *missing_core = json_array();
     if (given && !json_is_array(given)) {
-        approval_fail(p, ERR_INVALID_FIELD, "materials", "materials 须为材料代码数组");
+        problem_set(p, ERR_INVALID_FIELD, "materials", "materials 须为材料代码数组");
         return -1;
     }
     size_t i, j;
@@ -533,7 +518,7 @@ static int approval_materials(json_t *cfg, const char *category, json_t *given, 
         json_array_foreach(list, j, item) known |=
             json_is_string(g) && json_equal(json_object_get(item, "key"), g);
         if (!known) {
-            approval_fail(p, ERR_INVALID_FIELD, "materials", "未知的材料代码");
+            problem_set(p, ERR_INVALID_FIELD, "materials", "未知的材料代码");
             return -1;
         }
     }
@@ -550,12 +535,12 @@ static int approval_materials(json_t *cfg, const char *category, json_t *given, 
 }
 
 static enum err approval_create(const struct approval_who *who, json_t *in, json_t *cfg,
-                                int64_t *id, struct approval_problem *p)
+                                int64_t *id, struct problem *p)
 {
     json_t *project = json_object_get(in, "project");
     const char *name, *category, *nature, *preparer_unit, *preparer_person, *industry_in;
     if (!json_is_object(project))
-        return approval_fail(p, ERR_INVALID_FIELD, "project", "缺少项目信息");
+        return problem_set(p, ERR_INVALID_FIELD, "project", "缺少项目信息");
     if (approval_text(project, "name", 200, true, &name, p, "项目名称") ||
         approval_text(project, "nature", 16, false, &nature, p, "建设性质") ||
         approval_text(project, "industry_code", 16, true, &industry_in, p, "行业代码") ||
@@ -564,17 +549,17 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
         approval_text(in, "preparer_person", 64, false, &preparer_person, p, "编制人员"))
         return p->err;
     if (strcmp(category, "报告书") && strcmp(category, "报告表") && strcmp(category, "登记表"))
-        return approval_fail(p, ERR_INVALID_FIELD, "category", "环评类别须为 报告书/报告表/登记表");
+        return problem_set(p, ERR_INVALID_FIELD, "category", "环评类别须为 报告书/报告表/登记表");
     if (*nature && strcmp(nature, "新建") && strcmp(nature, "扩建") && strcmp(nature, "迁建") &&
         strcmp(nature, "技改"))
-        return approval_fail(p, ERR_INVALID_FIELD, "nature", "建设性质须为 新建/扩建/迁建/技改");
+        return problem_set(p, ERR_INVALID_FIELD, "nature", "建设性质须为 新建/扩建/迁建/技改");
     char industry[6];
     if (industry_normalize(industry_in, industry, NULL))
-        return approval_fail(p, ERR_INVALID_FIELD, "industry_code", "行业代码无效（GB/T 4754）");
+        return problem_set(p, ERR_INVALID_FIELD, "industry_code", "行业代码无效（GB/T 4754）");
     json_t *inv = json_object_get(project, "investment");
     if (inv &&
         (!json_is_number(inv) || json_number_value(inv) < 0 || json_number_value(inv) > 1e12))
-        return approval_fail(p, ERR_INVALID_FIELD, "investment", "投资额须为非负数（万元）");
+        return problem_set(p, ERR_INVALID_FIELD, "investment", "投资额须为非负数（万元）");
     struct db *db = who->db;
     int64_t ent = who->enterprise
                       ? who->enterprise_id
@@ -587,11 +572,11 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
         sqlite3_reset(known);
     }
     if (ent <= 0 || !exists)
-        return approval_fail(p, ERR_INVALID_FIELD, "enterprise_id", "建设单位不存在");
+        return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "建设单位不存在");
     char on[11];
     int32_t day;
     if (approval_date(json_string_value(json_object_get(in, "on")), on, &day))
-        return approval_fail(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
     bool filing = !strcmp(category, "登记表");
     const char *route =
         approval_route(cfg, category, industry, json_is_true(json_object_get(in, "commitment")));
@@ -602,7 +587,7 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
     if (filing && json_array_size(missing_core)) {
         json_decref(missing);
         json_decref(missing_core);
-        return approval_fail(p, ERR_INVALID_FIELD, "materials",
+        return problem_set(p, ERR_INVALID_FIELD, "materials",
                              "登记表备案须由法定代表人签署真实性承诺");
     }
     struct audit_actor actor = who->actor;
@@ -615,7 +600,7 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
     json_t *loc = json_object_get(project, "location");
     if (db_begin(db)) {
         json_decref(data);
-        return approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
     int64_t check_id = 0;
     enum err e = ERR_OK;
@@ -663,7 +648,7 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
     }
     free(text);
     if (rc == 1) {
-        e = approval_fail(p, ERR_INVALID_FIELD, "enterprise_id", "建设单位不存在");
+        e = problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "建设单位不存在");
         goto fail;
     }
     if (rc)
@@ -694,7 +679,7 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
     json_decref(data);
     return ERR_OK;
 internal:
-    e = approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    e = problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
 fail:
     db_rollback(db);
     json_decref(data);
@@ -712,7 +697,7 @@ struct approval_act {
     int32_t day;
     struct audit_actor actor;
     json_t *detail; /* event detail, built by the act */
-    struct approval_problem *p;
+    struct problem *p;
 };
 
 static bool approval_is(const struct approval_row *a, const char *status)
@@ -722,7 +707,7 @@ static bool approval_is(const struct approval_row *a, const char *status)
 
 static enum err approval_wrong_state(struct approval_act *x)
 {
-    return approval_fail(x->p, ERR_CONFLICT, "action", "当前状态（%s）不能办理此事项",
+    return problem_set(x->p, ERR_CONFLICT, "action", "当前状态（%s）不能办理此事项",
                          x->a->status);
 }
 
@@ -739,17 +724,17 @@ static enum err act_correction(struct approval_act *x)
     calendar_parse_date(x->a->submitted_on, &sub);
     int n = approval_cfg_int(x->cfg, "correction_workdays", NULL, NULL, 5);
     if (x->day > approval_add(x, sub, n))
-        return approval_fail(x->p, ERR_CONFLICT, "on",
+        return problem_set(x->p, ERR_CONFLICT, "on",
                              "已超过 %d 个工作日未一次性告知补正，依法视为自收到材料之日起受理", n);
     json_t *items = json_object_get(x->in, "items");
     if (!json_is_array(items) || !json_array_size(items) || json_array_size(items) > 50)
-        return approval_fail(x->p, ERR_INVALID_FIELD, "items", "须一次性列明全部补正事项");
+        return problem_set(x->p, ERR_INVALID_FIELD, "items", "须一次性列明全部补正事项");
     size_t i;
     json_t *it;
     json_array_foreach(
         items, i, it) if (!json_is_string(it) ||
                           text_check_field(json_string_value(it), 500,
-                                           false)) return approval_fail(x->p, ERR_INVALID_FIELD,
+                                           false)) return problem_set(x->p, ERR_INVALID_FIELD,
                                                                         "items",
                                                                         "补正事项须为文本");
     snprintf(x->a->status, sizeof x->a->status, "correction");
@@ -785,12 +770,12 @@ static enum err act_accept(struct approval_act *x)
         if (names[i] && *names[i] &&
             approval_preparer_listed(x->db, names[i], x->on, list, sizeof list, reason,
                                      sizeof reason) == 1)
-            return approval_fail(x->p, ERR_CONFLICT, "preparer_unit",
+            return problem_set(x->p, ERR_CONFLICT, "preparer_unit",
                                  "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
                                  i ? "人员" : "单位", names[i], list, reason);
     }
     if (json_array_size(json_object_get(x->a->data, "missing_core")))
-        return approval_fail(x->p, ERR_CONFLICT, "materials",
+        return problem_set(x->p, ERR_CONFLICT, "materials",
                              "核心材料不全，不能受理（核心材料不适用容缺）");
     json_t *missing = json_object_get(x->a->data, "missing");
     snprintf(x->a->accepted_on, 11, "%s", x->on);
@@ -800,13 +785,13 @@ static enum err act_accept(struct approval_act *x)
         int32_t due_day;
         if (!json_is_true(json_object_get(x->in, "rongque")) || !commitment || !*commitment ||
             text_check_field(commitment, 2000, true))
-            return approval_fail(x->p, ERR_CONFLICT, "rongque",
+            return problem_set(x->p, ERR_CONFLICT, "rongque",
                                  "缺少非核心材料：须按容缺受理办理并附申请人签署的承诺书");
         if (!due || calendar_parse_date(due, &due_day) || due_day < x->day)
-            return approval_fail(x->p, ERR_INVALID_FIELD, "supplement_due", "补正期限无效");
+            return problem_set(x->p, ERR_INVALID_FIELD, "supplement_due", "补正期限无效");
         int prom = approval_promised_limit(x->cfg, x->a);
         if (due_day > approval_add(x, x->day, prom))
-            return approval_fail(x->p, ERR_INVALID_FIELD, "supplement_due",
+            return problem_set(x->p, ERR_INVALID_FIELD, "supplement_due",
                                  "补正期限不得超过承诺办结时限（%d 个工作日）", prom);
         json_object_set_new(x->a->data, "rongque",
                             json_pack("{ss ss ss sO}", "commitment", commitment, "supplement_due",
@@ -828,7 +813,7 @@ static enum err act_accept(struct approval_act *x)
             json_string_value(json_object_get(json_object_get(x->a->data, "project"), "name")),
             x->a->category, x->a->number, days);
         if (approval_notice(x->db, x->a->id, "accept", title, body, x->on, end))
-            return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+            return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
     return ERR_OK;
 }
@@ -840,7 +825,7 @@ static enum err act_supplement(struct approval_act *x)
     if (!approval_is(x->a, "accepted") || !json_array_size(missing))
         return approval_wrong_state(x);
     if (!json_is_array(items))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "items", "须列出补交的材料代码");
+        return problem_set(x->p, ERR_INVALID_FIELD, "items", "须列出补交的材料代码");
     size_t i, j;
     json_t *it;
     json_array_foreach(items, i, it)
@@ -855,7 +840,7 @@ static enum err act_supplement(struct approval_act *x)
             break;
         }
         if (!found)
-            return approval_fail(x->p, ERR_INVALID_FIELD, "items", "补交的材料不在容缺清单内");
+            return problem_set(x->p, ERR_INVALID_FIELD, "items", "补交的材料不在容缺清单内");
     }
     if (!json_array_size(missing))
         json_object_set_new(json_object_get(x->a->data, "rongque"), "supplemented_on",
@@ -872,12 +857,12 @@ static enum err act_supplement_failed(struct approval_act *x)
         !json_array_size(json_object_get(x->a->data, "missing")))
         return approval_wrong_state(x);
     if (strcmp(x->on, due) <= 0)
-        return approval_fail(x->p, ERR_CONFLICT, "on", "补正期限（%s）尚未届满", due);
+        return problem_set(x->p, ERR_CONFLICT, "on", "补正期限（%s）尚未届满", due);
     snprintf(x->a->status, sizeof x->a->status, "terminated");
     snprintf(x->a->decided_on, 11, "%s", x->on);
     if (approval_credit(x->db, x->a->enterprise_id, x->a->id, x->on,
                         "容缺受理承诺未在期限内补正材料"))
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
 
@@ -892,30 +877,30 @@ static enum err act_pause(struct approval_act *x)
     if (!approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
     if (!ok)
-        return approval_fail(x->p, ERR_INVALID_FIELD, "kind",
+        return problem_set(x->p, ERR_INVALID_FIELD, "kind",
                              "暂停事由须为 技术评估/专家评审/听证/申请人修改/公示");
     if (strcmp(x->on, x->a->accepted_on) <= 0)
-        return approval_fail(x->p, ERR_INVALID_FIELD, "on", "暂停日须晚于受理日");
+        return problem_set(x->p, ERR_INVALID_FIELD, "on", "暂停日须晚于受理日");
     sqlite3_stmt *st = db_stmt(x->db, "SELECT count(*), coalesce(max(end), '') FROM "
                                       "eia_pauses WHERE app_id = ? AND (end IS NULL OR end > ?)");
     if (!st)
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_bind_int64(st, 1, x->a->id);
     sqlite3_bind_text(st, 2, x->on, -1, SQLITE_TRANSIENT);
     int open = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 1;
     sqlite3_reset(st);
     if (open)
-        return approval_fail(x->p, ERR_CONFLICT, "on", "已有未结束的暂停");
+        return problem_set(x->p, ERR_CONFLICT, "on", "已有未结束的暂停");
     st = db_stmt(x->db, "INSERT INTO eia_pauses (app_id, kind, start) VALUES (?, ?, ?)");
     if (!st)
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_bind_int64(st, 1, x->a->id);
     sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, x->on, -1, SQLITE_TRANSIENT);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(st);
     json_object_set_new(x->detail, "kind", json_string(kind));
-    return rc ? approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL)) : ERR_OK;
+    return rc ? problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL)) : ERR_OK;
 }
 
 static enum err act_resume(struct approval_act *x)
@@ -925,15 +910,15 @@ static enum err act_resume(struct approval_act *x)
     if (!approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
     if (!st)
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_bind_text(st, 1, x->on, -1, SQLITE_TRANSIENT);
     sqlite3_bind_int64(st, 2, x->a->id);
     int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(st);
     if (rc)
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     if (sqlite3_changes(db_handle(x->db)) != 1)
-        return approval_fail(x->p, ERR_CONFLICT, "on", "没有可恢复的暂停（或恢复日早于暂停日）");
+        return problem_set(x->p, ERR_CONFLICT, "on", "没有可恢复的暂停（或恢复日早于暂停日）");
     return ERR_OK;
 }
 
@@ -956,7 +941,7 @@ static enum err act_pre_approval(struct approval_act *x)
              "利害关系人可在公示之日起 %d 日内提出听证申请（行政许可法第四十七条）。",
              approval_project_name(x->a), x->a->category, x->a->number, days, hearing);
     if (approval_notice(x->db, x->a->id, "pre_approval", title, body, x->on, end))
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
 
@@ -976,13 +961,13 @@ static enum err act_decide(struct approval_act *x)
     if (!approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
     if (json_array_size(json_object_get(x->a->data, "missing")))
-        return approval_fail(x->p, ERR_CONFLICT, "materials", "容缺材料尚未补齐，不得作出审批决定");
+        return problem_set(x->p, ERR_CONFLICT, "materials", "容缺材料尚未补齐，不得作出审批决定");
     if (!decision || (strcmp(decision, "approve") && strcmp(decision, "refuse")))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "decision", "决定须为 approve 或 refuse");
+        return problem_set(x->p, ERR_INVALID_FIELD, "decision", "决定须为 approve 或 refuse");
     bool approve = !strcmp(decision, "approve");
     json_int_t ground = json_integer_value(json_object_get(x->in, "ground"));
     if (!approve && (ground < 1 || ground > 5))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "ground",
+        return problem_set(x->p, ERR_INVALID_FIELD, "ground",
                              "不予批准须依据条例第十一条所列情形之一（1-5）");
     char doc[64];
     snprintf(doc, sizeof doc, "景环审〔%.4s〕%lld号", x->on, (long long)x->a->id);
@@ -1004,7 +989,7 @@ static enum err act_decide(struct approval_act *x)
     json_object_set_new(x->detail, "decision", json_string(decision));
     json_object_set_new(x->detail, "doc_no", json_string(doc));
     if (approval_notice(x->db, x->a->id, "decision", title, body, x->on, end))
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
 
@@ -1014,11 +999,11 @@ static enum err act_revoke(struct approval_act *x)
     if (!approval_is(x->a, "approved") || strcmp(x->a->route, "commitment"))
         return approval_wrong_state(x);
     if (!reason || !*reason || text_check_field(reason, 500, false))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "reason", "须写明撤销理由");
+        return problem_set(x->p, ERR_INVALID_FIELD, "reason", "须写明撤销理由");
     snprintf(x->a->status, sizeof x->a->status, "revoked");
     json_object_set_new(x->detail, "reason", json_string(reason));
     if (approval_credit(x->db, x->a->enterprise_id, x->a->id, x->on, reason))
-        return approval_fail(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
 
@@ -1042,16 +1027,16 @@ static enum err act_rereview_request(struct approval_act *x)
     snprintf(five, sizeof five, "%04d%s", approval_year(x->a->decided_on) + 5,
              x->a->decided_on + 4);
     if (strcmp(x->on, five) <= 0)
-        return approval_fail(x->p, ERR_CONFLICT, "on",
+        return problem_set(x->p, ERR_CONFLICT, "on",
                              "批准之日（%s）起未超过五年，无需重新审核（条例第十二条）",
                              x->a->decided_on);
     json_t *rr = json_object_get(x->a->data, "rereview");
     const char *due = json_string_value(json_object_get(rr, "due"));
     if (rr && !json_object_get(rr, "result") && due && strcmp(x->on, due) <= 0)
-        return approval_fail(x->p, ERR_CONFLICT, "action", "已有待答复的重新审核申请");
+        return problem_set(x->p, ERR_CONFLICT, "action", "已有待答复的重新审核申请");
     const char *reason = json_string_value(json_object_get(x->in, "reason"));
     if (reason && text_check_field(reason, 500, false))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "reason", "说明无效");
+        return problem_set(x->p, ERR_INVALID_FIELD, "reason", "说明无效");
     int days = approval_cfg_int(x->cfg, "recheck_days", NULL, NULL, 10);
     char d[11];
     calendar_format_date(x->day + days, d);
@@ -1080,14 +1065,14 @@ static enum err act_rereview_decide(struct approval_act *x)
     if (!rr || json_object_get(rr, "result") || !due || !received)
         return approval_wrong_state(x);
     if (strcmp(x->on, due) > 0)
-        return approval_fail(x->p, ERR_CONFLICT, "on", "已超过答复期限（%s），依法视为审核同意",
+        return problem_set(x->p, ERR_CONFLICT, "on", "已超过答复期限（%s），依法视为审核同意",
                              due);
     if (strcmp(x->on, received) < 0)
-        return approval_fail(x->p, ERR_INVALID_FIELD, "on", "答复日不得早于收件日");
+        return problem_set(x->p, ERR_INVALID_FIELD, "on", "答复日不得早于收件日");
     if (!result || (strcmp(result, "agree") && strcmp(result, "refuse")))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "result", "审核意见须为 agree 或 refuse");
+        return problem_set(x->p, ERR_INVALID_FIELD, "result", "审核意见须为 agree 或 refuse");
     if (!opinion || !*opinion || text_check_field(opinion, 2000, true))
-        return approval_fail(x->p, ERR_INVALID_FIELD, "opinion", "须写明审核意见");
+        return problem_set(x->p, ERR_INVALID_FIELD, "opinion", "须写明审核意见");
     json_object_set_new(rr, "result", json_string(result));
     json_object_set_new(rr, "opinion", json_string(opinion));
     json_object_set_new(rr, "decided_on", json_string(x->on));
@@ -1118,17 +1103,17 @@ static const struct approval_action {
 /* ---- the procedure without HTTP (the handlers and the demo) ---- */
 
 enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id,
-                         struct approval_problem *p)
+                         struct problem *p)
 {
     json_t *cfg = approval_config(who->db);
     enum err e = cfg ? approval_create(who, in, cfg, id, p)
-                     : approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+                     : problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     json_decref(cfg);
     return e;
 }
 
 enum err approval_apply(const struct approval_who *who, const struct calendar *cal, int64_t id,
-                        json_t *in, struct approval_problem *p)
+                        json_t *in, struct problem *p)
 {
     const char *name = json_string_value(json_object_get(in, "action"));
     const struct approval_action *act = NULL;
@@ -1138,28 +1123,28 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
     struct approval_row a = {0};
     struct approval_act x = {.db = who->db, .in = in, .a = &a, .p = p, .cal = cal};
     if (!act)
-        return approval_fail(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
+        return problem_set(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
     if (who->enterprise && !act->enterprise)
-        return approval_fail(p, ERR_FORBIDDEN, NULL, "%s", err_message(ERR_FORBIDDEN));
+        return problem_set(p, ERR_FORBIDDEN, NULL, "%s", err_message(ERR_FORBIDDEN));
     if (approval_date(json_string_value(json_object_get(in, "on")), x.on, &x.day))
-        return approval_fail(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
     if (db_begin(who->db))
-        return approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     enum err e = ERR_OK;
     int rc = approval_load(who->db, id, &a);
     if (rc || (who->enterprise && a.enterprise_id != who->enterprise_id))
-        e = approval_fail(p, rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND, NULL, "%s",
+        e = problem_set(p, rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND, NULL, "%s",
                           err_message(rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND));
     if (!e) {
         x.cfg = approval_config(who->db);
         x.detail = json_object();
         x.actor = who->actor;
         e = x.cfg ? act->run(&x)
-                  : approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+                  : problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
         if (!e && (approval_store(who->db, &a) ||
                    approval_event(who->db, &x.actor, a.id, act->name, x.on, x.detail) ||
                    db_commit(who->db)))
-            e = approval_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+            e = problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
     if (e)
         db_rollback(who->db);
@@ -1218,7 +1203,7 @@ static void api_approval_create(struct http_req *r)
         return;
     struct approval_who who;
     approval_who_of(r, &who);
-    struct approval_problem p = {0};
+    struct problem p = {0};
     int64_t id = 0;
     enum err e = approval_submit(&who, in, &id, &p);
     json_decref(in);
@@ -1238,7 +1223,7 @@ static void api_approval_action(struct http_req *r)
         return;
     struct approval_who who;
     approval_who_of(r, &who);
-    struct approval_problem p = {0};
+    struct problem p = {0};
     const struct calendar *cal = app_calendar_lock(r->app);
     enum err e = approval_apply(&who, cal, id, in, &p);
     app_calendar_unlock(r->app);

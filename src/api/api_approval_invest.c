@@ -28,10 +28,10 @@ static const char *const invest_stage_sql[] = {
     "UPDATE invest_projects SET status = ?, updated_on = ?, operating_on = ? WHERE id = ?"};
 #define INVEST_NSTAGES (sizeof invest_stages / sizeof invest_stages[0])
 
-static enum err invest_fail(struct approval_problem *p, enum err e, const char *field,
+static enum err invest_fail(struct problem *p, enum err e, const char *field,
                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static enum err invest_fail(struct approval_problem *p, enum err e, const char *field,
+static enum err invest_fail(struct problem *p, enum err e, const char *field,
                             const char *fmt, ...)
 {
     p->err = e;
@@ -43,7 +43,7 @@ static enum err invest_fail(struct approval_problem *p, enum err e, const char *
     return e;
 }
 
-static enum err invest_internal(struct db *db, struct approval_problem *p)
+static enum err invest_internal(struct db *db, struct problem *p)
 {
     db_rollback(db);
     return invest_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
@@ -83,7 +83,7 @@ static int invest_app_exists(struct db *db, const char *number)
 }
 
 enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
-                       struct approval_problem *p)
+                       struct problem *p)
 {
     const char *name = json_string_value(json_object_get(in, "name"));
     const char *kind = json_string_value(json_object_get(in, "kind"));
@@ -144,7 +144,7 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
 }
 
 enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id,
-                        const char *on_in, struct approval_problem *p)
+                        const char *on_in, struct problem *p)
 {
     char on[11];
     if (invest_day(on_in, on))
@@ -293,11 +293,6 @@ static void api_invest_list(struct http_req *r)
                         invest_totals(r->db, INVEST_BY_KIND), "all", all));
 }
 
-static void invest_answer_error(struct http_req *r, const struct approval_problem *p)
-{
-    http_error(r, p->err, *p->message ? p->message : NULL, p->field);
-}
-
 static void api_invest_create(struct http_req *r)
 {
     json_t *in = http_body_json(r);
@@ -305,13 +300,13 @@ static void api_invest_create(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct approval_problem p = {0};
+    struct problem p = {0};
     int64_t id = 0;
     enum err e = json_is_object(in) ? invest_create(r->db, &actor, in, &id, &p)
                                     : invest_fail(&p, ERR_INVALID_FIELD, NULL, "须为 JSON 对象");
     json_decref(in);
     if (e)
-        invest_answer_error(r, &p);
+        http_problem(r, &p);
     else
         http_json(r, 201, json_pack("{sI}", "id", (json_int_t)id));
 }
@@ -326,12 +321,12 @@ static void api_invest_advance(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct approval_problem p = {0};
+    struct problem p = {0};
     enum err e =
         invest_advance(r->db, &actor, id, json_string_value(json_object_get(in, "on")), &p);
     json_decref(in);
     if (e)
-        invest_answer_error(r, &p);
+        http_problem(r, &p);
     else
         http_json(r, 200, json_pack("{sI}", "id", (json_int_t)id));
 }

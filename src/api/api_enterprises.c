@@ -121,11 +121,6 @@ void api_enterprises_get(struct http_req *r)
     http_json(r, 200, rec);
 }
 
-static void ent_problem(struct http_req *r, const struct registry_problem *p)
-{
-    http_error(r, p->err, p->message[0] ? p->message : NULL, p->field);
-}
-
 void api_enterprises_create(struct http_req *r)
 {
     json_t *body = http_body_json(r);
@@ -133,12 +128,12 @@ void api_enterprises_create(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct registry_problem p;
+    struct problem p;
     int64_t id;
     enum err e = registry_create(r->db, &actor, body, &id, &p);
     json_decref(body);
     if (e) {
-        ent_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 201, enterprises_get(r->db, id));
@@ -178,11 +173,11 @@ void api_enterprises_update(struct http_req *r)
     }
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct registry_problem p;
+    struct problem p;
     enum err e = registry_update(r->db, &actor, id, body, &p);
     json_decref(body);
     if (e) {
-        ent_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 200, enterprises_get(r->db, id));

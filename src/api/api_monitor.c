@@ -33,11 +33,6 @@ static int64_t mon_enterprise(struct http_req *r)
                                                                      : 0;
 }
 
-static void mon_problem(struct http_req *r, const struct monitor_problem *p)
-{
-    http_error(r, p->err, p->message[0] ? p->message : NULL, p->field);
-}
-
 /* A time bound: UTC seconds, "YYYY-MM-DD" (Beijing midnight) or ISO "YYYY-MM-DDTHH:MM"
  * (Beijing). def when absent; -1 and a 422 when malformed. */
 static int64_t mon_time(struct http_req *r, const char *key, int64_t def)
@@ -122,12 +117,12 @@ static void api_monitor_station_create(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct monitor_problem p = {0};
+    struct problem p = {0};
     int64_t id = 0;
     enum err e = monitor_station_create(r->db, &actor, in, &id, &p);
     json_decref(in);
     if (e) {
-        mon_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 201, monitor_station_get(r->db, id, 0, timeutil_now()));
@@ -143,11 +138,11 @@ static void api_monitor_station_update(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct monitor_problem p = {0};
+    struct problem p = {0};
     enum err e = monitor_station_update(r->db, &actor, id, in, &p);
     json_decref(in);
     if (e) {
-        mon_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 200, monitor_station_get(r->db, id, 0, timeutil_now()));
@@ -357,12 +352,12 @@ static void api_monitor_device_create(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct monitor_problem p = {0};
+    struct problem p = {0};
     int64_t id = 0;
     enum err e = monitor_device_create(r->db, &actor, in, &id, &p);
     json_decref(in);
     if (e) {
-        mon_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
@@ -378,11 +373,11 @@ static void api_monitor_device_update(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct monitor_problem p = {0};
+    struct problem p = {0};
     enum err e = monitor_device_update(r->db, &actor, id, in, &p);
     json_decref(in);
     if (e) {
-        mon_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 200, json_pack("{s:I}", "id", (json_int_t)id));
@@ -410,12 +405,12 @@ static void api_monitor_register(struct http_req *r)
         return;
     struct audit_actor actor;
     app_actor(r, &actor);
-    struct monitor_problem p = {0};
+    struct problem p = {0};
     int64_t id = 0;
     enum err e = monitor_register_unregistered(r->db, &actor, mn, in, &id, &p);
     json_decref(in);
     if (e) {
-        mon_problem(r, &p);
+        http_problem(r, &p);
         return;
     }
     http_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));

@@ -33,7 +33,7 @@ static void sup_http_write(struct http_req *r, sup_write_fn *fn, bool has_id)
     app_actor(r, &actor);
     struct sup_ctx c = {r->db, &actor, NULL, ""};
     timeutil_format_date(timeutil_now(), c.today, sizeof c.today);
-    struct sup_problem p = {0};
+    struct problem p = {0};
     json_t *out = NULL;
     c.cal = app_calendar_lock(r->app);
     enum err e = fn(&c, id, body, &out, &p);

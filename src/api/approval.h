@@ -8,6 +8,7 @@
 #define ECOGOV_APPROVAL_H
 
 #include "core/err.h"
+#include "core/problem.h"
 #include "store/audit.h"
 
 #include <jansson.h>
@@ -19,12 +20,6 @@ struct db;
 struct calendar;
 
 /* Why an act was refused: a stable code, the field, a Chinese message. */
-struct approval_problem {
-    enum err err;
-    const char *field;
-    char message[400];
-};
-
 /* Who acts: the database, the audit actor, and for an enterprise user the
  * enterprise it may act for (enterprise users see only their own cases). */
 struct approval_who {
@@ -39,7 +34,7 @@ struct approval_who {
  * transaction. *id set on success; otherwise *p says why and nothing is
  * written. */
 enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id,
-                         struct approval_problem *p);
+                         struct problem *p);
 
 /* A procedural act (body as POST .../actions: "action", "on", ...) on
  * application `id`, against the working-day calendar `cal` (held by the
@@ -47,16 +42,16 @@ enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id
  * database is unchanged and *p says why (ERR_NOT_FOUND for another
  * enterprise's case). */
 enum err approval_apply(const struct approval_who *who, const struct calendar *cal, int64_t id,
-                        json_t *in, struct approval_problem *p);
+                        json_t *in, struct problem *p);
 
 /* The investment and financing project library (api_approval_invest.c):
  * creates a project (body as POST /api/v1/approval/invest-projects) or
  * moves one to its next stage (签约 → 开工 → 投产) on `on`; audited, one
  * transaction each. */
 enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
-                       struct approval_problem *p);
+                       struct problem *p);
 enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, const char *on,
-                        struct approval_problem *p);
+                        struct problem *p);
 
 /* Imports a GeoJSON FeatureCollection of control units as a new version (its
  * own transaction, audited). ERR_INVALID_FIELD with the reason in msg. */

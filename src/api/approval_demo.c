@@ -166,7 +166,7 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
     for (size_t i = 0; i < sizeof approval_demo_cases / sizeof approval_demo_cases[0]; i++) {
         const struct approval_demo_case *c = &approval_demo_cases[i];
         struct approval_who who = {db, *actor, false, 0};
-        struct approval_problem p = {0};
+        struct problem p = {0};
         json_t *in = json_loads(c->body, 0, NULL);
         char on[11], due[11];
         approval_demo_day(cal, today, c->filed_ago, on);
@@ -232,7 +232,7 @@ static int approval_demo_invest_run(struct db *db, const struct audit_actor *act
         json_t *in = json_pack("{ss ss ss sf ss ss}", "name", v->name, "kind", v->kind, "sector",
                                v->sector, "amount", v->amount, "on", on, "app_number",
                                v->app ? numbers[v->app - 1] : "");
-        struct approval_problem p = {0};
+        struct problem p = {0};
         int64_t id = 0;
         enum err e = invest_create(db, actor, in, &id, &p);
         json_decref(in);

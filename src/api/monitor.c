@@ -15,21 +15,6 @@
 
 #define MONITOR_MAP_MAX 64
 
-static enum err monitor_fail(struct monitor_problem *p, enum err e, const char *field,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static enum err monitor_fail(struct monitor_problem *p, enum err e, const char *field,
-                             const char *fmt, ...)
-{
-    p->err = e;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return e;
-}
-
 int monitor_offline_after(const char *kind, int64_t configured)
 {
     if (configured > 0)
@@ -40,28 +25,28 @@ int monitor_offline_after(const char *kind, int64_t configured)
 
 /* A text field: absent -> def (or required error); must pass text_check_field. */
 static int monitor_text(json_t *in, const char *key, const char *label, size_t max, int required,
-                        const char **out, struct monitor_problem *p)
+                        const char **out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     if (!v || json_is_null(v)) {
         if (required) {
-            monitor_fail(p, ERR_INVALID_FIELD, key, "%s不能为空", label);
+            problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label);
             return -1;
         }
         return 0;
     }
     const char *s = json_string_value(v);
     if (!s) {
-        monitor_fail(p, ERR_INVALID_FIELD, key, "%s必须是文本", label);
+        problem_set(p, ERR_INVALID_FIELD, key, "%s必须是文本", label);
         return -1;
     }
     enum text_check tc = text_check_field(s, max, 0);
     if (tc != TEXT_OK) {
-        monitor_fail(p, ERR_INVALID_FIELD, key, "%s%s", label, text_check_message(tc));
+        problem_set(p, ERR_INVALID_FIELD, key, "%s%s", label, text_check_message(tc));
         return -1;
     }
     if (required && !*s) {
-        monitor_fail(p, ERR_INVALID_FIELD, key, "%s不能为空", label);
+        problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label);
         return -1;
     }
     *out = s;
@@ -81,7 +66,7 @@ static int monitor_ident(const char *s, size_t max)
 }
 
 static int monitor_int(json_t *in, const char *key, const char *label, long long lo, long long hi,
-                       long long *out, struct monitor_problem *p)
+                       long long *out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     if (!v || json_is_null(v))
@@ -97,7 +82,7 @@ static int monitor_int(json_t *in, const char *key, const char *label, long long
     *out = json_integer_value(v);
     return 0;
 bad:
-    monitor_fail(p, ERR_INVALID_FIELD, key, "%s须为 %lld 到 %lld 的整数", label, lo, hi);
+    problem_set(p, ERR_INVALID_FIELD, key, "%s须为 %lld 到 %lld 的整数", label, lo, hi);
     return -1;
 }
 
@@ -122,10 +107,10 @@ struct monitor_station_rec {
 };
 
 static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_station_rec *r,
-                                      struct monitor_problem *p)
+                                      struct problem *p)
 {
     if (!json_is_object(in))
-        return monitor_fail(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
+        return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
     if (monitor_text(in, "code", "站点编码", 32, 0, &r->code, p) ||
         monitor_text(in, "name", "站点名称", 200, 0, &r->name, p) ||
         monitor_text(in, "kind", "站点类型", 32, 0, &r->kind, p) ||
@@ -134,30 +119,30 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
         monitor_text(in, "address", "地址", 300, 0, &r->address, p))
         return p->err;
     if (!r->code || !monitor_ident(r->code, 32))
-        return monitor_fail(p, ERR_INVALID_FIELD, "code", "站点编码须为 1-32 位字母、数字或 -_");
+        return problem_set(p, ERR_INVALID_FIELD, "code", "站点编码须为 1-32 位字母、数字或 -_");
     if (!r->name || !*r->name)
-        return monitor_fail(p, ERR_INVALID_FIELD, "name", "站点名称不能为空");
+        return problem_set(p, ERR_INVALID_FIELD, "name", "站点名称不能为空");
     const struct monitor_station_kind *k = monitor_station_kind_find(r->kind);
     if (!k)
-        return monitor_fail(p, ERR_INVALID_FIELD, "kind",
+        return problem_set(p, ERR_INVALID_FIELD, "kind",
                             "站点类型须为 national、provincial、micro、water、source_gas 或 "
                             "source_water");
     json_t *ent = json_object_get(in, "enterprise_id");
     if (ent && !json_is_null(ent)) {
         if (!json_is_integer(ent) || json_integer_value(ent) <= 0)
-            return monitor_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业编号无效");
+            return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业编号无效");
         r->enterprise_id = json_integer_value(ent);
     } else if (ent) {
         r->enterprise_id = 0;
     }
     if (k->source && !r->enterprise_id)
-        return monitor_fail(p, ERR_INVALID_FIELD, "enterprise_id", "污染源排放口须属于一家企业");
+        return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "污染源排放口须属于一家企业");
     if (r->enterprise_id) {
         int e = monitor_exists(db, "SELECT 1 FROM enterprises WHERE id = ?", r->enterprise_id);
         if (e < 0)
-            return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+            return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
         if (!e)
-            return monitor_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在");
+            return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在");
     }
     json_t *lon = json_object_get(in, "lon"), *lat = json_object_get(in, "lat");
     if (lon || lat) {
@@ -166,7 +151,7 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
         } else if (!json_is_number(lon) || !json_is_number(lat) ||
                    !coord_valid(json_number_value(lon), json_number_value(lat)) ||
                    coord_out_of_china(json_number_value(lon), json_number_value(lat))) {
-            return monitor_fail(p, ERR_INVALID_FIELD, "lon", "坐标须为中国境内的 WGS84 经纬度");
+            return problem_set(p, ERR_INVALID_FIELD, "lon", "坐标须为中国境内的 WGS84 经纬度");
         } else {
             r->has_loc = 1;
             r->lon = round(json_number_value(lon) * 1e7) / 1e7;
@@ -182,7 +167,7 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
     for (size_t i = 0; i < sizeof intervals / sizeof intervals[0]; i++)
         ok |= intervals[i] == r->min_interval;
     if (!ok)
-        return monitor_fail(p, ERR_INVALID_FIELD, "min_interval",
+        return problem_set(p, ERR_INVALID_FIELD, "min_interval",
                             "分钟数据间隔须为 1、2、3、4、5、6、10、12、15、20、30 或 60");
     return ERR_OK;
 }
@@ -202,7 +187,7 @@ static json_t *monitor_station_json(const struct monitor_station_rec *r)
 
 static enum err monitor_station_write(struct db *db, const struct audit_actor *actor, int64_t id,
                                       const struct monitor_station_rec *r, int64_t *out_id,
-                                      struct monitor_problem *p)
+                                      struct problem *p)
 {
     int64_t now = timeutil_now();
     sqlite3_stmt *st =
@@ -214,7 +199,7 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
                          "address, lon, lat, min_interval, offline_after, active, updated_at, "
                          "created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)");
     if (!st || db_begin(db))
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
@@ -240,15 +225,15 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT) {
         db_rollback(db);
-        return monitor_fail(p, ERR_CONFLICT, "code", "站点编码已存在：%s", r->code);
+        return problem_set(p, ERR_CONFLICT, "code", "站点编码已存在：%s", r->code);
     }
     if (rc != SQLITE_DONE) {
         db_rollback(db);
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     if (id && !changed) {
         db_rollback(db);
-        return monitor_fail(p, ERR_VERSION_CONFLICT, "version", "站点已被他人修改，请刷新后重试");
+        return problem_set(p, ERR_VERSION_CONFLICT, "version", "站点已被他人修改，请刷新后重试");
     }
     if (!id)
         id = sqlite3_last_insert_rowid(db_handle(db));
@@ -260,7 +245,7 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
     json_decref(detail);
     if (arc || db_commit(db)) {
         db_rollback(db);
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     if (out_id)
         *out_id = id;
@@ -269,7 +254,7 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
 }
 
 enum err monitor_station_create(struct db *db, const struct audit_actor *actor, json_t *in,
-                                int64_t *id, struct monitor_problem *p)
+                                int64_t *id, struct problem *p)
 {
     struct monitor_station_rec r = {
         .district = "", .town = "", .address = "", .min_interval = 10, .active = 1};
@@ -285,17 +270,17 @@ static char *monitor_col(sqlite3_stmt *st, int i)
 }
 
 enum err monitor_station_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                                json_t *in, struct monitor_problem *p)
+                                json_t *in, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT code, name, kind, enterprise_id, district, town, "
                                    "address, lon, lat, min_interval, offline_after, active, "
                                    "version FROM stations WHERE id = ?");
     if (!st)
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return monitor_fail(p, ERR_NOT_FOUND, NULL, "站点不存在");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "站点不存在");
     }
     static const int cols[6] = {0, 1, 2, 4, 5, 6}; /* code name kind district town address */
     char *strs[6];
@@ -317,9 +302,9 @@ enum err monitor_station_update(struct db *db, const struct audit_actor *actor, 
     if (monitor_int(in, "version", "版本", 1, 1LL << 40, &version, p))
         e = p->err;
     else if (version < 0)
-        e = monitor_fail(p, ERR_INVALID_FIELD, "version", "缺少版本号 version");
+        e = problem_set(p, ERR_INVALID_FIELD, "version", "缺少版本号 version");
     else if (version != stored_version)
-        e = monitor_fail(p, ERR_VERSION_CONFLICT, "version", "站点已被他人修改，请刷新后重试");
+        e = problem_set(p, ERR_VERSION_CONFLICT, "version", "站点已被他人修改，请刷新后重试");
     else if ((e = monitor_station_check(db, in, &r, p)) == ERR_OK) {
         r.version = version;
         e = monitor_station_write(db, actor, id, &r, NULL, p);
@@ -340,13 +325,13 @@ struct monitor_device_rec {
 
 /* Validates factor_map: [{code, factor, unit?, scale?}] -> normalised copy in r->map. */
 static enum err monitor_map_check(json_t *in, const char *medium_kind, struct monitor_device_rec *r,
-                                  struct monitor_problem *p)
+                                  struct problem *p)
 {
     json_t *v = json_object_get(in, "factor_map");
     if (!v)
         return ERR_OK;
     if (!json_is_array(v) || json_array_size(v) > MONITOR_MAP_MAX)
-        return monitor_fail(p, ERR_INVALID_FIELD, "factor_map", "因子映射须为不超过 %d 项的数组",
+        return problem_set(p, ERR_INVALID_FIELD, "factor_map", "因子映射须为不超过 %d 项的数组",
                             MONITOR_MAP_MAX);
     const struct monitor_station_kind *k = monitor_station_kind_find(medium_kind);
     json_t *out = json_array();
@@ -362,12 +347,12 @@ static enum err monitor_map_check(json_t *in, const char *medium_kind, struct mo
             !monitor_ident(code, MONITOR_FACTOR_MAX - 4) ||
             !monitor_ident(factor, MONITOR_FACTOR_MAX - 4)) {
             json_decref(out);
-            return monitor_fail(p, ERR_INVALID_FIELD, "factor_map",
+            return problem_set(p, ERR_INVALID_FIELD, "factor_map",
                                 "因子映射第 %zu 项：设备编码和标准因子须为 1-20 位字母数字", i + 1);
         }
         if (unit && (strlen(unit) > 15 || text_check_field(unit, 15, 0) != TEXT_OK)) {
             json_decref(out);
-            return monitor_fail(p, ERR_INVALID_FIELD, "factor_map", "因子映射第 %zu 项：单位无效",
+            return problem_set(p, ERR_INVALID_FIELD, "factor_map", "因子映射第 %zu 项：单位无效",
                                 i + 1);
         }
         const char *canon =
@@ -375,14 +360,14 @@ static enum err monitor_map_check(json_t *in, const char *medium_kind, struct mo
         double mult;
         if (unit && *unit && *canon && monitor_unit_convert(unit, canon, &mult)) {
             json_decref(out);
-            return monitor_fail(p, ERR_INVALID_FIELD, "factor_map",
+            return problem_set(p, ERR_INVALID_FIELD, "factor_map",
                                 "因子映射第 %zu 项：单位 %s 不能换算为 %s", i + 1, unit, canon);
         }
         if (scale && !json_is_null(scale) &&
             (!json_is_number(scale) || !(json_number_value(scale) > 0) ||
              json_number_value(scale) > 1e9)) {
             json_decref(out);
-            return monitor_fail(p, ERR_INVALID_FIELD, "factor_map",
+            return problem_set(p, ERR_INVALID_FIELD, "factor_map",
                                 "因子映射第 %zu 项：系数须为正数", i + 1);
         }
         json_array_append_new(out,
@@ -396,10 +381,10 @@ static enum err monitor_map_check(json_t *in, const char *medium_kind, struct mo
 }
 
 static enum err monitor_device_check(struct db *db, json_t *in, struct monitor_device_rec *r,
-                                     struct monitor_problem *p)
+                                     struct problem *p)
 {
     if (!json_is_object(in))
-        return monitor_fail(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
+        return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
     if (monitor_int(in, "station_id", "站点", 1, 1LL << 53, &r->station_id, p) ||
         monitor_text(in, "mn", "设备编号 MN", 64, 0, &r->mn, p) ||
         monitor_text(in, "pw", "访问密码", 64, 0, &r->pw, p) ||
@@ -409,35 +394,35 @@ static enum err monitor_device_check(struct db *db, json_t *in, struct monitor_d
         monitor_int(in, "active", "启用", 0, 1, &r->active, p))
         return p->err;
     if (!r->mn || !monitor_ident(r->mn, 64))
-        return monitor_fail(p, ERR_INVALID_FIELD, "mn",
+        return problem_set(p, ERR_INVALID_FIELD, "mn",
                             "设备编号 MN 须为 1-64 位可见字符（不含 ; , = &）");
     if (!r->pw || !monitor_ident(r->pw, 64))
-        return monitor_fail(p, ERR_INVALID_FIELD, "pw",
+        return problem_set(p, ERR_INVALID_FIELD, "pw",
                             "访问密码须为 1-64 位可见字符（不含 ; , = &）");
     if (strcmp(r->edition, "auto") && strcmp(r->edition, "2005") && strcmp(r->edition, "2017") &&
         strcmp(r->edition, "newer"))
-        return monitor_fail(p, ERR_INVALID_FIELD, "edition",
+        return problem_set(p, ERR_INVALID_FIELD, "edition",
                             "协议版本须为 auto、2005、2017 或 newer");
     if (strcmp(r->clock_zone, "beijing") && strcmp(r->clock_zone, "utc"))
-        return monitor_fail(p, ERR_INVALID_FIELD, "clock_zone", "时钟时区须为 beijing 或 utc");
+        return problem_set(p, ERR_INVALID_FIELD, "clock_zone", "时钟时区须为 beijing 或 utc");
     if (!r->station_id)
-        return monitor_fail(p, ERR_INVALID_FIELD, "station_id", "须指定站点");
+        return problem_set(p, ERR_INVALID_FIELD, "station_id", "须指定站点");
     sqlite3_stmt *st = db_stmt(db, "SELECT kind FROM stations WHERE id = ?");
     if (!st)
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     sqlite3_bind_int64(st, 1, r->station_id);
     char kind[32] = "";
     if (sqlite3_step(st) == SQLITE_ROW)
         snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
     if (!*kind)
-        return monitor_fail(p, ERR_INVALID_FIELD, "station_id", "站点不存在");
+        return problem_set(p, ERR_INVALID_FIELD, "station_id", "站点不存在");
     return monitor_map_check(in, kind, r, p);
 }
 
 static enum err monitor_device_write(struct db *db, const struct audit_actor *actor, int64_t id,
                                      struct monitor_device_rec *r, int64_t *out_id,
-                                     struct monitor_problem *p, const char *unregistered_mn)
+                                     struct problem *p, const char *unregistered_mn)
 {
     int64_t now = timeutil_now();
     char *map = r->map ? json_dumps(r->map, JSON_COMPACT | JSON_REAL_PRECISION(10)) : xstrdup("[]");
@@ -451,7 +436,7 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     enum err e = ERR_OK;
     if (!st || db_begin(db)) {
         free(map);
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     sqlite3_bind_int64(st, 1, r->station_id);
     sqlite3_bind_text(st, 2, r->mn, -1, SQLITE_STATIC);
@@ -470,11 +455,11 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     int changed = sqlite3_changes(db_handle(db));
     sqlite3_reset(st);
     if (rc == SQLITE_CONSTRAINT)
-        e = monitor_fail(p, ERR_CONFLICT, "mn", "设备编号 MN 已登记：%s", r->mn);
+        e = problem_set(p, ERR_CONFLICT, "mn", "设备编号 MN 已登记：%s", r->mn);
     else if (rc != SQLITE_DONE)
-        e = monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     else if (id && !changed)
-        e = monitor_fail(p, ERR_VERSION_CONFLICT, "version", "设备已被他人修改，请刷新后重试");
+        e = problem_set(p, ERR_VERSION_CONFLICT, "version", "设备已被他人修改，请刷新后重试");
     if (e) {
         db_rollback(db);
         free(map);
@@ -505,7 +490,7 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     json_decref(detail);
     if (arc || db_commit(db)) {
         db_rollback(db);
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     if (out_id)
         *out_id = id;
@@ -514,7 +499,7 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
 }
 
 enum err monitor_device_create(struct db *db, const struct audit_actor *actor, json_t *in,
-                               int64_t *id, struct monitor_problem *p)
+                               int64_t *id, struct problem *p)
 {
     struct monitor_device_rec r = {.edition = "auto", .clock_zone = "beijing", .active = 1};
     enum err e = monitor_device_check(db, in, &r, p);
@@ -525,17 +510,17 @@ enum err monitor_device_create(struct db *db, const struct audit_actor *actor, j
 }
 
 enum err monitor_device_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                               json_t *in, struct monitor_problem *p)
+                               json_t *in, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT station_id, mn, pw, edition, factor_map, "
                                    "clock_offset, clock_zone, active, version FROM devices "
                                    "WHERE id = ?");
     if (!st)
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return monitor_fail(p, ERR_NOT_FOUND, NULL, "设备不存在");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "设备不存在");
     }
     struct monitor_device_rec r = {0};
     char *mn = monitor_col(st, 1), *pw = monitor_col(st, 2), *ed = monitor_col(st, 3),
@@ -552,7 +537,7 @@ enum err monitor_device_update(struct db *db, const struct audit_actor *actor, i
     if (monitor_int(in, "version", "版本", 1, 1LL << 40, &version, p))
         e = p->err;
     else if (version != stored)
-        e = monitor_fail(p, ERR_VERSION_CONFLICT, "version", "设备已被他人修改，请刷新后重试");
+        e = problem_set(p, ERR_VERSION_CONFLICT, "version", "设备已被他人修改，请刷新后重试");
     else if ((e = monitor_device_check(db, in, &r, p)) == ERR_OK) {
         r.version = version;
         e = monitor_device_write(db, actor, id, &r, NULL, p, NULL);
@@ -564,17 +549,17 @@ enum err monitor_device_update(struct db *db, const struct audit_actor *actor, i
 
 enum err monitor_register_unregistered(struct db *db, const struct audit_actor *actor,
                                        const char *mn, json_t *in, int64_t *device_id,
-                                       struct monitor_problem *p)
+                                       struct problem *p)
 {
     if (!json_is_object(in))
-        return monitor_fail(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
+        return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
     sqlite3_stmt *st = db_stmt(db, "SELECT last_pw FROM unregistered_devices WHERE mn = ?");
     if (!st)
-        return monitor_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
     if (sqlite3_step(st) != SQLITE_ROW) {
         sqlite3_reset(st);
-        return monitor_fail(p, ERR_NOT_FOUND, NULL, "未登记设备不存在");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未登记设备不存在");
     }
     char *pw = monitor_col(st, 0);
     sqlite3_reset(st);

@@ -8,6 +8,7 @@
 #define ECOGOV_MONITOR_H
 
 #include "core/err.h"
+#include "core/problem.h"
 #include "store/audit.h"
 
 #include <jansson.h>
@@ -15,33 +16,27 @@
 
 struct db;
 
-struct monitor_problem {
-    enum err err;
-    const char *field; /* static, or NULL */
-    char message[256]; /* zh */
-};
-
 /* Station input (docs/monitoring.md): code, name, kind, enterprise_id, district, town,
  * address, lon, lat, min_interval, offline_after, active. Creates after validation, in one
  * transaction with its audit entry. Returns ERR_OK and *id, or an error with p filled. */
 enum err monitor_station_create(struct db *db, const struct audit_actor *actor, json_t *in,
-                                int64_t *id, struct monitor_problem *p);
+                                int64_t *id, struct problem *p);
 /* Replaces the fields given in `in` (version must match the stored one). */
 enum err monitor_station_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                                json_t *in, struct monitor_problem *p);
+                                json_t *in, struct problem *p);
 
 /* Device input: station_id, mn, pw, edition, factor_map [{code, factor, unit, scale}],
  * clock_offset, clock_zone, active. */
 enum err monitor_device_create(struct db *db, const struct audit_actor *actor, json_t *in,
-                               int64_t *id, struct monitor_problem *p);
+                               int64_t *id, struct problem *p);
 enum err monitor_device_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                               json_t *in, struct monitor_problem *p);
+                               json_t *in, struct problem *p);
 
 /* Registers an unregistered MN in one step: creates the device (password = the last one the
  * device sent unless in.pw is given) on in.station_id, and removes the MN from the list. */
 enum err monitor_register_unregistered(struct db *db, const struct audit_actor *actor,
                                        const char *mn, json_t *in, int64_t *device_id,
-                                       struct monitor_problem *p);
+                                       struct problem *p);
 
 /* Filters for monitor_station_list. */
 struct monitor_station_filter {

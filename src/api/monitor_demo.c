@@ -25,7 +25,7 @@ static const char *const demo_micro_districts[] = {"昌南区", "珠山区", "�
 static int demo_station(struct db *db, const struct audit_actor *actor, const char *code,
                         json_t *st, int n)
 {
-    struct monitor_problem p = {0};
+    struct problem p = {0};
     int64_t id = 0;
     json_object_set_new(st, "code", json_string(code));
     if (monitor_station_create(db, actor, st, &id, &p)) {

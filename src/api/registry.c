@@ -17,17 +17,16 @@
 #define REGISTRY_MAX_CONTACTS 20
 #define REGISTRY_MAX_TAGS 20
 
-static json_t *registry_fail(struct registry_problem *p, enum err e, const char *field,
+static json_t *registry_fail(struct problem *p, enum err e, const char *field,
                              const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static json_t *registry_fail(struct registry_problem *p, enum err e, const char *field,
+/* problem_set for validators that return the record: NULL. */
+static json_t *registry_fail(struct problem *p, enum err e, const char *field,
                              const char *fmt, ...)
 {
-    p->err = e;
-    p->field = field;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
+    problem_vset(p, e, field, fmt, ap);
     va_end(ap);
     return NULL;
 }
@@ -46,7 +45,7 @@ static const struct registry_text {
 
 /* Copies a text field after checking it; returns 0 or -1 with p filled. */
 static int registry_text(json_t *in, json_t *out, const struct registry_text *t,
-                         struct registry_problem *p)
+                         struct problem *p)
 {
     json_t *v = json_object_get(in, t->key);
     if (v && !json_is_string(v) && !json_is_null(v)) {
@@ -75,7 +74,7 @@ static int registry_text(json_t *in, json_t *out, const struct registry_text *t,
     return rc;
 }
 
-static int registry_uscc(json_t *in, json_t *out, struct registry_problem *p)
+static int registry_uscc(json_t *in, json_t *out, struct problem *p)
 {
     const char *raw = json_string_value(json_object_get(in, "uscc"));
     char code[USCC_LEN + 1];
@@ -99,7 +98,7 @@ static int registry_uscc(json_t *in, json_t *out, struct registry_problem *p)
     return 0;
 }
 
-static int registry_area(struct db *db, json_t *out, struct registry_problem *p)
+static int registry_area(struct db *db, json_t *out, struct problem *p)
 {
     const char *district = json_string_value(json_object_get(out, "district"));
     const char *town = json_string_value(json_object_get(out, "town"));
@@ -132,7 +131,7 @@ static int registry_area(struct db *db, json_t *out, struct registry_problem *p)
     return 0;
 }
 
-static int registry_location(json_t *in, json_t *out, struct registry_problem *p)
+static int registry_location(json_t *in, json_t *out, struct problem *p)
 {
     json_t *lon = json_object_get(in, "lon"), *lat = json_object_get(in, "lat");
     int has_lon = lon && !json_is_null(lon), has_lat = lat && !json_is_null(lat);
@@ -168,7 +167,7 @@ static int registry_location(json_t *in, json_t *out, struct registry_problem *p
     return 0;
 }
 
-static int registry_industry(json_t *in, json_t *out, struct registry_problem *p)
+static int registry_industry(json_t *in, json_t *out, struct problem *p)
 {
     json_t *v = json_object_get(in, "industry_code");
     const char *code = json_string_value(v);
@@ -199,7 +198,7 @@ static int registry_phone_ok(const char *s)
     return 1;
 }
 
-static int registry_contacts(json_t *in, json_t *out, struct registry_problem *p)
+static int registry_contacts(json_t *in, json_t *out, struct problem *p)
 {
     json_t *list = json_object_get(in, "contacts"), *clean = json_array();
     json_object_set_new(out, "contacts", clean);
@@ -230,7 +229,7 @@ static int registry_contacts(json_t *in, json_t *out, struct registry_problem *p
     return 0;
 }
 
-static int registry_tags(json_t *in, json_t *out, struct registry_problem *p)
+static int registry_tags(json_t *in, json_t *out, struct problem *p)
 {
     json_t *list = json_object_get(in, "tags"), *clean = json_array();
     json_object_set_new(out, "tags", clean);
@@ -258,7 +257,7 @@ static int registry_tags(json_t *in, json_t *out, struct registry_problem *p)
     return 0;
 }
 
-json_t *registry_validate(struct db *db, json_t *input, struct registry_problem *p)
+json_t *registry_validate(struct db *db, json_t *input, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(input))
@@ -277,7 +276,7 @@ json_t *registry_validate(struct db *db, json_t *input, struct registry_problem 
     return out;
 }
 
-static enum err registry_db_fail(struct db *db, struct registry_problem *p)
+static enum err registry_db_fail(struct db *db, struct problem *p)
 {
     db_rollback(db);
     p->err = ERR_INTERNAL;
@@ -288,7 +287,7 @@ static enum err registry_db_fail(struct db *db, struct registry_problem *p)
 /* Inserts a validated record with its audit entry; the caller owns the
  * transaction. */
 static enum err registry_insert(struct db *db, const struct audit_actor *actor, json_t *rec,
-                                int64_t *id, struct registry_problem *p)
+                                int64_t *id, struct problem *p)
 {
     enum err e = enterprises_insert(db, rec, id);
     if (e == ERR_CONFLICT) {
@@ -310,7 +309,7 @@ static enum err registry_insert(struct db *db, const struct audit_actor *actor, 
 }
 
 enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input, int64_t *id,
-                         struct registry_problem *p)
+                         struct problem *p)
 {
     json_t *rec = registry_validate(db, input, p);
     if (!rec)
@@ -344,7 +343,7 @@ static json_t *registry_diff(json_t *old, json_t *rec)
 }
 
 enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *input,
-                         struct registry_problem *p)
+                         struct problem *p)
 {
     json_t *version = json_object_get(input, "version");
     if (!json_is_integer(version)) {

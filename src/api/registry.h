@@ -8,6 +8,7 @@
 #define ECOGOV_REGISTRY_H
 
 #include "core/err.h"
+#include "core/problem.h"
 #include "store/audit.h"
 #include "store/enterprises.h"
 
@@ -17,23 +18,17 @@
 struct db;
 
 /* What went wrong with a rejected record. */
-struct registry_problem {
-    enum err err;
-    const char *field; /* static, or NULL */
-    char message[256]; /* zh */
-};
-
 /* Validates input (a JSON object as in docs/api.md) and returns a normalised
  * record (new reference), or NULL with p filled. Converts lon/lat from
  * input.coord_system (wgs84, gcj02, bd09) to WGS84/CGCS2000. */
-json_t *registry_validate(struct db *db, json_t *input, struct registry_problem *p);
+json_t *registry_validate(struct db *db, json_t *input, struct problem *p);
 
 /* Validate + insert + audit in one transaction. */
 enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input, int64_t *id,
-                         struct registry_problem *p);
+                         struct problem *p);
 /* Validate + update (input.version must match) + audit of the changed fields. */
 enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *input,
-                         struct registry_problem *p);
+                         struct problem *p);
 
 /* Imports CSV (header in docs/api.md). *report gets {"imported","skipped",
  * "errors":[{"line","message"}]} (new reference) in every case but a database

@@ -221,7 +221,7 @@ static json_t **registry_csv_validate(struct db *db, struct csv_state *s)
     json_t *seen = json_object();
     for (size_t i = 0; i < s->nrows; i++) {
         char msg[300] = "";
-        struct registry_problem p;
+        struct problem p;
         json_t *in = registry_csv_input(s, &s->rows[i], msg, sizeof msg);
         json_t *rec = in ? registry_validate(db, in, &p) : NULL;
         json_decref(in);

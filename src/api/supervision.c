@@ -19,47 +19,33 @@
 
 /* ---- helpers: problems, input fields, statements ---- */
 
-static enum err sup_fail(struct sup_problem *p, enum err e, const char *field, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static enum err sup_fail(struct sup_problem *p, enum err e, const char *field, const char *fmt, ...)
-{
-    p->err = e;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return e;
-}
-
 /* A text field: -1 with p filled when absent-but-required, not a string, or
  * failing the text rule. *out borrows from in ("" when absent). */
 static int in_text(json_t *in, const char *key, const char *label, size_t max, bool required,
-                   const char **out, struct sup_problem *p)
+                   const char **out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     *out = "";
     if (!v || json_is_null(v)) {
         if (required)
-            return sup_fail(p, ERR_INVALID_FIELD, key, "%s不能为空", label), -1;
+            return problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label), -1;
         return 0;
     }
     if (!json_is_string(v))
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s必须是文本", label), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s必须是文本", label), -1;
     const char *s = json_string_value(v);
     enum text_check tc = text_check_field(s, max, max > 200);
     if (tc != TEXT_OK)
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s%s", label, text_check_message(tc)), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s%s", label, text_check_message(tc)), -1;
     if (required && !*s)
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s不能为空", label), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label), -1;
     *out = s;
     return 0;
 }
 
 /* A date field YYYY-MM-DD into out (def when absent and def != NULL). */
 static int in_date(json_t *in, const char *key, const char *label, const char *def, char out[11],
-                   struct sup_problem *p)
+                   struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     int32_t day;
@@ -68,39 +54,39 @@ static int in_date(json_t *in, const char *key, const char *label, const char *d
         return 0;
     }
     if (!json_is_string(v) || calendar_parse_date(json_string_value(v), &day))
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s须为 YYYY-MM-DD 格式的日期", label), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 YYYY-MM-DD 格式的日期", label), -1;
     calendar_format_date(day, out);
     return 0;
 }
 
 static int in_id(json_t *in, const char *key, const char *label, bool required, int64_t *out,
-                 struct sup_problem *p)
+                 struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     *out = 0;
     if (!v || json_is_null(v)) {
         if (required)
-            return sup_fail(p, ERR_INVALID_FIELD, key, "缺少%s", label), -1;
+            return problem_set(p, ERR_INVALID_FIELD, key, "缺少%s", label), -1;
         return 0;
     }
     if (!json_is_integer(v) || json_integer_value(v) <= 0)
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s须为正整数", label), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为正整数", label), -1;
     *out = json_integer_value(v);
     return 0;
 }
 
 static int in_number(json_t *in, const char *key, const char *label, double lo, double hi,
-                     double *out, struct sup_problem *p)
+                     double *out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < lo ||
         json_number_value(v) > hi)
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s须为 %g 至 %g 之间的数", label, lo, hi), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 %g 至 %g 之间的数", label, lo, hi), -1;
     *out = json_number_value(v);
     return 0;
 }
 
-static int in_bool(json_t *in, const char *key, bool def, bool *out, struct sup_problem *p)
+static int in_bool(json_t *in, const char *key, bool def, bool *out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     if (!v || json_is_null(v)) {
@@ -108,7 +94,7 @@ static int in_bool(json_t *in, const char *key, bool def, bool *out, struct sup_
         return 0;
     }
     if (!json_is_boolean(v))
-        return sup_fail(p, ERR_INVALID_FIELD, key, "%s须为 true 或 false", key), -1;
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 true 或 false", key), -1;
     *out = json_is_true(v);
     return 0;
 }
@@ -272,10 +258,10 @@ static bool sup_enterprise_exists(struct db *db, int64_t id)
     return sup_scalar(db, 0, "SELECT 1 FROM enterprises WHERE id = ?", "i", id) == 1;
 }
 
-static enum err sup_internal(struct sup_ctx *c, struct sup_problem *p)
+static enum err sup_internal(struct sup_ctx *c, struct problem *p)
 {
     db_rollback(c->db);
-    return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+    return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
 }
 
 /* Days between two YYYY-MM-DD dates (b - a); 0 on bad input. */
@@ -296,18 +282,18 @@ static void sup_date_add_days(const char *s, int days, char out[11])
 /* A change dated on or before the date a list was published through would
  * alter a published period: refused (ERR_BACKDATED). */
 static int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date,
-                               struct sup_problem *p)
+                               struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(c->db, "SELECT max(through) FROM sup_publications WHERE list = ?");
     if (!st)
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
     sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
     char through[11] = "";
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
         snprintf(through, sizeof through, "%s", (const char *)sqlite3_column_text(st, 0));
     sqlite3_reset(st);
     if (*through && strcmp(date, through) <= 0)
-        return sup_fail(p, ERR_BACKDATED, "effective_on",
+        return problem_set(p, ERR_BACKDATED, "effective_on",
                         "生效日期 %s 落在已公布的期间内（已公布至 %s），不能追溯变更", date,
                         through),
                -1;
@@ -317,7 +303,7 @@ static int sup_check_backdated(struct sup_ctx *c, const char *list, const char *
 /* ---- 双随机: matters, classes, inspectors, conflicts ---- */
 
 enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                           struct sup_problem *p)
+                           struct problem *p)
 {
     const char *code, *name, *basis;
     if (in_text(in, "code", "事项编码", 32, true, &code, p) ||
@@ -325,12 +311,12 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
         in_text(in, "basis", "依据", 500, false, &basis, p))
         return p->err;
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db, "INSERT INTO sup_matters (code, name, basis) VALUES (?, ?, ?)", "ttt",
                       code, name, basis);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
-        return sup_fail(p, ERR_CONFLICT, "code", "事项编码 %s 已存在", code);
+        return problem_set(p, ERR_CONFLICT, "code", "事项编码 %s 已存在", code);
     }
     int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
     if (rc || sup_audit(c, "supervision.matter.create", "sup_matter", nid, in) || db_commit(c->db))
@@ -340,7 +326,7 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
 }
 
 enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     const char *code, *period;
     double ratio;
@@ -349,11 +335,11 @@ enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         in_text(in, "period", "周期", 16, true, &period, p))
         return p->err;
     if (strcmp(period, "quarter") && strcmp(period, "year"))
-        return sup_fail(p, ERR_INVALID_FIELD, "period", "周期须为 quarter 或 year");
+        return problem_set(p, ERR_INVALID_FIELD, "period", "周期须为 quarter 或 year");
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_classes WHERE code = ?", "t", code))
-        return sup_fail(p, ERR_NOT_FOUND, "code", "未知的监管类别 %s", code);
+        return problem_set(p, ERR_NOT_FOUND, "code", "未知的监管类别 %s", code);
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db, "UPDATE sup_classes SET ratio_pct = ?, period = ? WHERE code = ?", "dtt",
                  ratio, period, code) ||
         sup_audit(c, "supervision.class.update", "sup_class", 0, in) || db_commit(c->db))
@@ -363,7 +349,7 @@ enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 }
 
 enum err sup_inspector_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                              struct sup_problem *p)
+                              struct problem *p)
 {
     const char *lic, *name, *section;
     if (in_text(in, "licence_no", "执法证号", DRAW_KEY_MAX, true, &lic, p) ||
@@ -375,15 +361,15 @@ enum err sup_inspector_create(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     enum draw_error de = draw_pool_add(&tmp, lic, strlen(lic));
     draw_pool_free(&tmp);
     if (de)
-        return sup_fail(p, ERR_INVALID_FIELD, "licence_no", "执法证号%s", draw_error_message(de));
+        return problem_set(p, ERR_INVALID_FIELD, "licence_no", "执法证号%s", draw_error_message(de));
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc =
         sup_exec(c->db, "INSERT INTO sup_inspectors (licence_no, name, section) VALUES (?, ?, ?)",
                  "ttt", lic, name, section);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
-        return sup_fail(p, ERR_CONFLICT, "licence_no", "执法证号 %s 已登记", lic);
+        return problem_set(p, ERR_CONFLICT, "licence_no", "执法证号 %s 已登记", lic);
     }
     int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
     if (rc || sup_audit(c, "supervision.inspector.create", "sup_inspector", nid, in) ||
@@ -394,7 +380,7 @@ enum err sup_inspector_create(struct sup_ctx *c, int64_t id, json_t *in, json_t 
 }
 
 enum err sup_conflict_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                             struct sup_problem *p)
+                             struct problem *p)
 {
     int64_t ins, ent;
     const char *reason;
@@ -403,11 +389,11 @@ enum err sup_conflict_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         in_text(in, "reason", "回避理由", 200, true, &reason, p))
         return p->err;
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_inspectors WHERE id = ?", "i", ins))
-        return sup_fail(p, ERR_NOT_FOUND, "inspector_id", "未找到该执法人员");
+        return problem_set(p, ERR_NOT_FOUND, "inspector_id", "未找到该执法人员");
     if (!sup_enterprise_exists(c->db, ent))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "INSERT OR REPLACE INTO sup_conflicts (inspector_id, enterprise_id, reason) "
                  "VALUES (?, ?, ?)",
@@ -420,7 +406,7 @@ enum err sup_conflict_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 }
 
 enum err sup_target_class_set(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                              struct sup_problem *p)
+                              struct problem *p)
 {
     int64_t ent;
     const char *cls, *note;
@@ -429,12 +415,12 @@ enum err sup_target_class_set(struct sup_ctx *c, int64_t id, json_t *in, json_t 
         in_text(in, "note", "说明", 200, false, &note, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_classes WHERE code = ? AND code <> 'positive'",
                     "t", cls))
-        return sup_fail(p, ERR_INVALID_FIELD, "class_code", "未知的监管类别 %s", cls);
+        return problem_set(p, ERR_INVALID_FIELD, "class_code", "未知的监管类别 %s", cls);
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "INSERT OR REPLACE INTO sup_target_class (enterprise_id, class_code, note) "
                  "VALUES (?, ?, ?)",
@@ -566,7 +552,7 @@ static void sup_pool_hash_hex(const struct draw_pool *pool, char hex[2 * DRAW_HA
 }
 
 enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                         struct sup_problem *p)
+                         struct problem *p)
 {
     const char *title, *period, *preset;
     char date[11];
@@ -580,19 +566,19 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     if (!*preset)
         preset = "national";
     if (strcmp(preset, "national") && strcmp(preset, "jiangxi"))
-        return sup_fail(p, ERR_INVALID_FIELD, "preset", "分类方案须为 national 或 jiangxi");
+        return problem_set(p, ERR_INVALID_FIELD, "preset", "分类方案须为 national 或 jiangxi");
     json_t *tv = json_object_get(in, "team_size");
     if (tv && !json_is_null(tv)) {
         if (!json_is_integer(tv) || json_integer_value(tv) < 2 ||
             json_integer_value(tv) > DRAW_TEAM_MAX)
-            return sup_fail(p, ERR_INVALID_FIELD, "team_size", "检查组人数须为 2 至 8 人");
+            return problem_set(p, ERR_INVALID_FIELD, "team_size", "检查组人数须为 2 至 8 人");
         team = json_integer_value(tv);
     }
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_matters WHERE id = ? AND active = 1", "i", matter))
-        return sup_fail(p, ERR_NOT_FOUND, "matter_id", "未找到该抽查事项");
+        return problem_set(p, ERR_NOT_FOUND, "matter_id", "未找到该抽查事项");
     json_t *counts = json_object_get(in, "counts");
     if (counts && !json_is_null(counts) && !json_is_object(counts))
-        return sup_fail(p, ERR_INVALID_FIELD, "counts", "counts 须为 {类别: 数量}");
+        return problem_set(p, ERR_INVALID_FIELD, "counts", "counts 须为 {类别: 数量}");
 
     json_t *classes =
         sup_query(c->db,
@@ -617,7 +603,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     draw_pool_init(&ipool);
     draw_pool_init(&cf.pairs);
     if (!classes || !targets || !inspectors || !conflicts) {
-        e = sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
         goto out;
     }
     const char *ck;
@@ -630,7 +616,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         json_array_foreach(classes, i, k) known |=
             !strcmp(json_string_value(json_object_get(k, "code")), ck);
         if (!known || !json_is_integer(cv) || json_integer_value(cv) < 0) {
-            e = sup_fail(p, ERR_INVALID_FIELD, "counts", "counts 中的类别 %.32s 未知或数量无效",
+            e = problem_set(p, ERR_INVALID_FIELD, "counts", "counts 中的类别 %.32s 未知或数量无效",
                          ck);
             goto out;
         }
@@ -665,7 +651,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         size_t n = explicit_n ? (size_t)json_integer_value(explicit_n)
                               : (size_t)ceil((double)pool.n * ratio / 100.0 - 1e-9);
         if (n > pool.n) {
-            e = sup_fail(p, ERR_DRAW_POOL_TOO_SMALL, "counts", "%s 抽取 %zu 家超过名录中的 %zu 家",
+            e = problem_set(p, ERR_DRAW_POOL_TOO_SMALL, "counts", "%s 抽取 %zu 家超过名录中的 %zu 家",
                          json_string_value(json_object_get(cls, "name")), n, pool.n);
             draw_pool_free(&pool);
             goto out;
@@ -678,7 +664,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
                 for (size_t m = 0; m < ipool.n; m++)
                     ok += !sup_conflict_fn(&cf, pool.keys[k], ipool.keys[m]);
                 if (ok < (size_t)team) {
-                    e = sup_fail(p, ERR_INSPECTOR_CONFLICT, "team_size",
+                    e = problem_set(p, ERR_INSPECTOR_CONFLICT, "team_size",
                                  "排除利害关系后，可检查 %s 的执法人员不足 %lld 人", pool.keys[k],
                                  (long long)team);
                     draw_pool_free(&pool);
@@ -697,7 +683,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         draw_pool_free(&pool);
     }
     if (!total) {
-        e = sup_fail(p, ERR_DRAW_POOL_TOO_SMALL, "counts", "本次抽取数量为 0，名录为空或比例为 0");
+        e = problem_set(p, ERR_DRAW_POOL_TOO_SMALL, "counts", "本次抽取数量为 0，名录为空或比例为 0");
         goto out;
     }
     uint8_t seed[DRAW_SEED_BYTES], h[DRAW_HASH_BYTES];
@@ -711,7 +697,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     if (db_begin(c->db)) {
         free(ipool_text);
         free(conf_text);
-        e = sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
         goto out;
     }
     sqlite3_stmt *st = db_stmt(
@@ -793,14 +779,14 @@ static bool sup_teams_conflict(void *ctx, const char *target, const char *inspec
 }
 
 enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     json_t *d = sup_draw_row(c->db, id);
     if (!d)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该抽查任务");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该抽查任务");
     if (strcmp(json_string_value(json_object_get(d, "status")), "committed")) {
         json_decref(d);
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "该任务已抽取");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "该任务已抽取");
     }
     uint8_t seed[DRAW_SEED_BYTES] = {0};
     sqlite3_stmt *st = db_stmt(c->db, "SELECT seed FROM sup_draws WHERE id = ?");
@@ -855,12 +841,12 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         draw_teams(seed, &ipool, tk, nt, team, sup_teams_conflict, &cf, teams, &bad);
     sodium_memzero(seed, sizeof seed);
     if (de) {
-        e = sup_fail(p, ERR_INSPECTOR_CONFLICT, NULL, "%s：%s", draw_error_message(de),
+        e = problem_set(p, ERR_INSPECTOR_CONFLICT, NULL, "%s：%s", draw_error_message(de),
                      bad < nt ? tk[bad] : "");
         goto out;
     }
     if (db_begin(c->db)) {
-        e = sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
         goto out;
     }
     int rc = 0;
@@ -901,19 +887,19 @@ out:
 }
 
 enum err sup_draw_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     const char *status = NULL;
     json_t *d = sup_draw_row(c->db, id);
     if (!d)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该抽查任务");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该抽查任务");
     status = json_string_value(json_object_get(d, "status"));
     bool drawn = !strcmp(status, "drawn");
     json_decref(d);
     if (!drawn)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "只有已抽取、未公开的任务可以公开");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "只有已抽取、未公开的任务可以公开");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db, "UPDATE sup_draws SET status = 'published', published_at = ? WHERE id = ?",
                  "ii", timeutil_now(), id) ||
         sup_audit(c, "supervision.draw.publish", "sup_draw", id, NULL) || db_commit(c->db))
@@ -922,13 +908,13 @@ enum err sup_draw_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     return ERR_OK;
 }
 
-static int sup_item_seq(json_t *in, int64_t *seq, struct sup_problem *p)
+static int sup_item_seq(json_t *in, int64_t *seq, struct problem *p)
 {
     return in_id(in, "seq", "序号", true, seq, p);
 }
 
 enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                         struct sup_problem *p)
+                         struct problem *p)
 {
     int64_t seq, insp;
     if (sup_item_seq(in, &seq, p) || in_id(in, "inspection_id", "检查记录", true, &insp, p))
@@ -939,7 +925,7 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
                       "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
                       "ii", id, seq);
     if (!item)
-        return sup_fail(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
+        return problem_set(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
     int64_t ent = json_integer_value(json_object_get(item, "enterprise_id"));
     json_decref(item);
     json_t *ins = sup_query_one(c->db,
@@ -947,7 +933,7 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
                                 "enterprise_id = ?",
                                 "ii", insp, ent);
     if (!ins)
-        return sup_fail(p, ERR_INVALID_FIELD, "inspection_id", "检查记录不存在或不属于该抽查对象");
+        return problem_set(p, ERR_INVALID_FIELD, "inspection_id", "检查记录不存在或不属于该抽查对象");
     char date[11], due[11];
     snprintf(date, sizeof date, "%s", json_string_value(json_object_get(ins, "inspected_on")));
     json_decref(ins);
@@ -955,7 +941,7 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     int32_t dd = calendar_add_workdays(c->cal, sup_day(date), n, NULL);
     calendar_format_date(dd, due);
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "UPDATE sup_draw_items SET inspection_id = ?, result_date = ?, result_due = ? "
                  "WHERE draw_id = ? AND seq = ?",
@@ -969,7 +955,7 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
 }
 
 enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                                 struct sup_problem *p)
+                                 struct problem *p)
 {
     int64_t seq;
     if (sup_item_seq(in, &seq, p))
@@ -980,14 +966,14 @@ enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json
                       "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
                       "ii", id, seq);
     if (!item)
-        return sup_fail(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
+        return problem_set(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
     int64_t insp = json_integer_value(json_object_get(item, "inspection_id"));
     bool published = !strcmp(json_string_value(json_object_get(item, "status")), "published");
     json_decref(item);
     if (!insp || !published)
-        return sup_fail(p, ERR_INVALID_STATE, "seq", "须先公开抽取结果并登记检查结果");
+        return problem_set(p, ERR_INVALID_STATE, "seq", "须先公开抽取结果并登记检查结果");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "UPDATE sup_draw_items SET result_published_on = ? WHERE draw_id = ? AND seq = ?",
                  "tii", c->today, id, seq) ||
@@ -1230,7 +1216,7 @@ json_t *sup_positive_evaluate(struct db *db, int64_t ent, const char *date, bool
 }
 
 enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                              struct sup_problem *p)
+                              struct problem *p)
 {
     const char *code;
     bool enabled;
@@ -1240,9 +1226,9 @@ enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t 
         in_number(in, "param", "参数", 0, 3650, &param, p))
         return p->err;
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_pl_criteria WHERE code = ?", "t", code))
-        return sup_fail(p, ERR_NOT_FOUND, "code", "未知的条件 %s", code);
+        return problem_set(p, ERR_NOT_FOUND, "code", "未知的条件 %s", code);
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db, "UPDATE sup_pl_criteria SET enabled = ?, param = ? WHERE code = ?", "iit",
                  (int64_t)enabled, (int64_t)param, code) ||
         sup_audit(c, "supervision.criterion.update", "sup_pl_criterion", 0, in) || db_commit(c->db))
@@ -1281,7 +1267,7 @@ static int sup_check_entry(struct sup_ctx *c, int64_t ent)
 }
 
 enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     int64_t ent;
     bool permit, networked, falsification;
@@ -1296,9 +1282,9 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         in_date(in, "monitoring_last_seen", "最近在线日期", NULL, seen, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "INSERT OR REPLACE INTO sup_facts (enterprise_id, permit_reports_ok, "
                  "monitoring_networked, monitoring_last_seen, falsification, updated_at) VALUES "
@@ -1313,7 +1299,7 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 }
 
 enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                              struct sup_problem *p)
+                              struct problem *p)
 {
     int64_t ent;
     const char *decision;
@@ -1327,11 +1313,11 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     bool missing;
     json_t *ev = sup_positive_evaluate(c->db, ent, from, &missing);
     if (!ev)
-        return missing ? sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业")
-                       : sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return missing ? problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业")
+                       : problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (json_is_object(json_object_get(ev, "entry"))) {
         json_decref(ev);
-        return sup_fail(p, ERR_CONFLICT, "enterprise_id", "该企业已在正面清单内");
+        return problem_set(p, ERR_CONFLICT, "enterprise_id", "该企业已在正面清单内");
     }
     if (!json_is_true(json_object_get(ev, "eligible"))) {
         char failed[200] = "";
@@ -1343,7 +1329,7 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
             snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s",
                      *failed ? "；" : "", json_string_value(json_object_get(cr, "name")));
         json_decref(ev);
-        return sup_fail(p, ERR_CRITERIA_NOT_MET, "enterprise_id", "不符合纳入条件：%s", failed);
+        return problem_set(p, ERR_CRITERIA_NOT_MET, "enterprise_id", "不符合纳入条件：%s", failed);
     }
     int32_t u = credit_add_months(sup_day(from),
                                   12 * (int)sup_setting(c->db, "positive_validity_years", 3));
@@ -1352,7 +1338,7 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     json_decref(ev);
     if (db_begin(c->db)) {
         free(evtext);
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_pl_entries (enterprise_id, decision_no, valid_from, "
@@ -1368,7 +1354,7 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
 }
 
 enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                             struct sup_problem *p)
+                             struct problem *p)
 {
     bool accept;
     const char *note;
@@ -1376,10 +1362,10 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         in_text(in, "note", "说明", 500, true, &note, p))
         return p->err;
     if (!json_is_boolean(json_object_get(in, "accept")))
-        return sup_fail(p, ERR_INVALID_FIELD, "accept", "须说明是否移出（accept: true/false）");
+        return problem_set(p, ERR_INVALID_FIELD, "accept", "须说明是否移出（accept: true/false）");
     json_t *pr = sup_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
     if (!pr)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该移出建议");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该移出建议");
     bool open = !strcmp(json_string_value(json_object_get(pr, "status")), "open");
     int64_t eid = json_integer_value(json_object_get(pr, "entry_id"));
     char reason[300];
@@ -1387,11 +1373,11 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
              note);
     json_decref(pr);
     if (!open)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "该建议已处理");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "该建议已处理");
     if (accept && sup_check_backdated(c, "positive", c->today, p))
         return p->err;
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db,
                       "UPDATE sup_pl_proposals SET status = ?, decided_note = ?, decided_at = ? "
                       "WHERE id = ?",
@@ -1417,7 +1403,7 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 }
 
 enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                           struct sup_problem *p)
+                           struct problem *p)
 {
     json_t *ents = sup_query(c->db,
                              "SELECT DISTINCT enterprise_id FROM sup_pl_entries WHERE valid_from "
@@ -1425,7 +1411,7 @@ enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
                              "t", c->today);
     if (!ents || db_begin(c->db)) {
         json_decref(ents);
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     int64_t before = sup_scalar(c->db, 0, "SELECT count(*) FROM sup_pl_proposals", "");
     size_t i;
@@ -1445,7 +1431,7 @@ enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
 /* ---- EIA preparer credit ---- */
 
 enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                             struct sup_problem *p)
+                             struct problem *p)
 {
     const char *kind, *name, *code;
     int64_t employer;
@@ -1457,21 +1443,21 @@ enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         in_date(in, "registered_on", "诚信档案建立日期", NULL, reg, p))
         return p->err;
     if (strcmp(kind, "unit") && strcmp(kind, "person"))
-        return sup_fail(p, ERR_INVALID_FIELD, "kind",
+        return problem_set(p, ERR_INVALID_FIELD, "kind",
                         "类型须为 unit（编制单位）或 person（编制人员）");
     if (employer &&
         !sup_scalar(c->db, 0, "SELECT 1 FROM sup_preparers WHERE id = ? AND kind = 'unit'", "i",
                     employer))
-        return sup_fail(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
+        return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_preparers (kind, name, code, employer_id, registered_on, "
                       "created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?)",
                       "tttiti", kind, name, code, employer, reg, timeutil_now());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
-        return sup_fail(p, ERR_CONFLICT, "code", "编号 %s 已登记", code);
+        return problem_set(p, ERR_CONFLICT, "code", "编号 %s 已登记", code);
     }
     int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
     if (rc || sup_audit(c, "supervision.preparer.create", "sup_preparer", nid, in) ||
@@ -1482,7 +1468,7 @@ enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 }
 
 enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                                 struct sup_problem *p)
+                                 struct problem *p)
 {
     const char *code, *decision, *note;
     char eff[11], until[11] = "";
@@ -1496,33 +1482,33 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
     json_t *pr =
         sup_query_one(c->db, "SELECT kind, registered_on FROM sup_preparers WHERE id = ?", "i", id);
     if (!pr)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
     char kind[8], reg[11];
     snprintf(kind, sizeof kind, "%s", json_string_value(json_object_get(pr, "kind")));
     snprintf(reg, sizeof reg, "%s", json_string_value(json_object_get(pr, "registered_on")));
     json_decref(pr);
     json_t *b = sup_query_one(c->db, "SELECT * FROM sup_behaviours WHERE code = ?", "t", code);
     if (!b)
-        return sup_fail(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "记分办法中没有失信行为 %s", code);
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "记分办法中没有失信行为 %s", code);
     const char *subject = json_string_value(json_object_get(b, "subject"));
     int64_t points = json_integer_value(json_object_get(b, "points"));
     bool ban = json_integer_value(json_object_get(b, "ban")) != 0;
     bool subject_ok = !strcmp(subject, "any") || !strcmp(subject, kind);
     json_decref(b);
     if (!subject_ok)
-        return sup_fail(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "失信行为 %s 不适用于%s", code,
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "失信行为 %s 不适用于%s", code,
                         strcmp(kind, "unit") ? "编制人员" : "编制单位");
     if (strcmp(eff, reg) < 0)
-        return sup_fail(p, ERR_INVALID_FIELD, "effective_on", "生效日期早于诚信档案建立日期 %s",
+        return problem_set(p, ERR_INVALID_FIELD, "effective_on", "生效日期早于诚信档案建立日期 %s",
                         reg);
     if (ban && !life && in_date(in, "ban_until", "禁止从业截止日期", NULL, until, p))
         return p->err;
     if (ban && !life && strcmp(until, eff) < 0)
-        return sup_fail(p, ERR_INVALID_FIELD, "ban_until", "禁止从业截止日期早于生效日期");
+        return problem_set(p, ERR_INVALID_FIELD, "ban_until", "禁止从业截止日期早于生效日期");
     if (sup_check_backdated(c, "preparer", eff, p))
         return p->err;
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_credit_events (preparer_id, behaviour, points, ban, "
                       "effective_on, ban_until, decision_no, note, created_at) VALUES (?, ?, ?, ?, "
@@ -1538,7 +1524,7 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
 }
 
 enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                                    struct sup_problem *p)
+                                    struct problem *p)
 {
     const char *ref;
     char day[11];
@@ -1546,9 +1532,9 @@ enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, j
         in_date(in, "approved_on", "批准日期", NULL, day, p))
         return p->err;
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_preparers WHERE id = ?", "i", id))
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "INSERT OR IGNORE INTO sup_preparer_reports (preparer_id, ref, approved_on) "
                  "VALUES (?, ?, ?)",
@@ -1560,7 +1546,7 @@ enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, j
 }
 
 enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                                struct sup_problem *p)
+                                struct problem *p)
 {
     const char *list;
     char through[11];
@@ -1568,11 +1554,11 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
         in_date(in, "through", "公布截止日期", c->today, through, p))
         return p->err;
     if (strcmp(list, "positive") && strcmp(list, "preparer") && strcmp(list, "institution"))
-        return sup_fail(p, ERR_INVALID_FIELD, "list", "名单须为 positive、preparer 或 institution");
+        return problem_set(p, ERR_INVALID_FIELD, "list", "名单须为 positive、preparer 或 institution");
     if (strcmp(through, c->today) > 0)
-        return sup_fail(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
+        return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "INSERT INTO sup_publications (list, through, published_at, published_by) VALUES "
                  "(?, ?, ?, ?)",
@@ -1737,20 +1723,20 @@ int credit_preparer_blocked_code(struct db *db, const char *code, const char *da
 /* ---- monitoring institutions ---- */
 
 enum err sup_institution_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                                struct sup_problem *p)
+                                struct problem *p)
 {
     const char *name, *uscc;
     if (in_text(in, "name", "机构名称", 200, true, &name, p) ||
         in_text(in, "uscc", "统一社会信用代码", 18, true, &uscc, p))
         return p->err;
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc =
         sup_exec(c->db, "INSERT INTO sup_institutions (name, uscc, created_at) VALUES (?, ?, ?)",
                  "tti", name, uscc, timeutil_now());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
-        return sup_fail(p, ERR_CONFLICT, "uscc", "该机构已登记");
+        return problem_set(p, ERR_CONFLICT, "uscc", "该机构已登记");
     }
     int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
     if (rc || sup_audit(c, "supervision.institution.create", "sup_institution", nid, in) ||
@@ -1761,7 +1747,7 @@ enum err sup_institution_create(struct sup_ctx *c, int64_t id, json_t *in, json_
 }
 
 enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                             struct sup_problem *p)
+                             struct problem *p)
 {
     const char *item, *note;
     char day[11];
@@ -1770,10 +1756,10 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         in_date(in, "occurred_on", "发生日期", NULL, day, p))
         return p->err;
     if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_institutions WHERE id = ?", "i", id))
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该机构");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该机构");
     json_t *it = sup_query_one(c->db, "SELECT * FROM sup_mon_items WHERE code = ?", "t", item);
     if (!it)
-        return sup_fail(p, ERR_UNKNOWN_BEHAVIOUR, "item", "评分模型中没有评分项 %s", item);
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "item", "评分模型中没有评分项 %s", item);
     double pts = json_number_value(json_object_get(it, "points"));
     char kind[8];
     snprintf(kind, sizeof kind, "%s", json_string_value(json_object_get(it, "kind")));
@@ -1781,7 +1767,7 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     if (sup_check_backdated(c, "institution", day, p))
         return p->err;
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "INSERT INTO sup_mon_evidence (institution_id, item, points, kind, occurred_on, "
                  "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -1843,7 +1829,7 @@ json_t *sup_institutions(struct db *db, int year)
 /* ---- inspections, rectifications, penalties, incidents ---- */
 
 enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                               struct sup_problem *p)
+                               struct problem *p)
 {
     int64_t ent;
     const char *findings, *result;
@@ -1854,12 +1840,12 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         in_text(in, "result", "检查结论", 16, true, &result, p))
         return p->err;
     if (strcmp(result, "compliant") && strcmp(result, "issues"))
-        return sup_fail(p, ERR_INVALID_FIELD, "result", "检查结论须为 compliant 或 issues");
+        return problem_set(p, ERR_INVALID_FIELD, "result", "检查结论须为 compliant 或 issues");
     if (!sup_enterprise_exists(c->db, ent))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     json_t *ids = json_object_get(in, "inspector_ids");
     if (!json_is_array(ids) || json_array_size(ids) < 2 || json_array_size(ids) > DRAW_TEAM_MAX)
-        return sup_fail(p, ERR_INVALID_FIELD, "inspector_ids", "检查须有 2 至 8 名执法人员");
+        return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "检查须有 2 至 8 名执法人员");
     json_t *names = json_array();
     size_t i;
     json_t *v;
@@ -1873,7 +1859,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
                           : NULL;
         if (!ins) {
             json_decref(names);
-            return sup_fail(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员不存在或已停用");
+            return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员不存在或已停用");
         }
         bool dup = false;
         for (size_t k = 0; k < i; k++)
@@ -1881,12 +1867,12 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         if (dup) {
             json_decref(ins);
             json_decref(names);
-            return sup_fail(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员重复");
+            return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员重复");
         }
         if (sup_scalar(c->db, 0,
                        "SELECT 1 FROM sup_conflicts WHERE inspector_id = ? AND enterprise_id = ?",
                        "ii", json_integer_value(v), ent)) {
-            sup_fail(p, ERR_INSPECTOR_CONFLICT, "inspector_ids",
+            problem_set(p, ERR_INSPECTOR_CONFLICT, "inspector_ids",
                      "执法人员 %s 与该企业有利害关系，应当回避",
                      json_string_value(json_object_get(ins, "name")));
             json_decref(ins);
@@ -1899,11 +1885,11 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     if (photos && !json_is_null(photos)) {
         if (!json_is_array(photos) || json_array_size(photos) > 20)
             return json_decref(names),
-                   sup_fail(p, ERR_INVALID_FIELD, "photos", "照片须为不超过 20 项的列表");
+                   problem_set(p, ERR_INVALID_FIELD, "photos", "照片须为不超过 20 项的列表");
         json_array_foreach(photos, i, v) if (!json_is_string(v) ||
                                              text_check_field(json_string_value(v), 300,
                                                               false)) return json_decref(names),
-            sup_fail(p, ERR_INVALID_FIELD, "photos", "照片引用无效");
+            problem_set(p, ERR_INVALID_FIELD, "photos", "照片引用无效");
     }
     json_t *rect = json_object_get(in, "rectification");
     const char *req = NULL;
@@ -1914,7 +1900,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
             in_date(rect, "due_on", "整改期限", NULL, due, p)) {
             json_decref(names);
             return p->err ? p->err
-                          : sup_fail(p, ERR_INVALID_FIELD, "rectification", "整改令格式错误");
+                          : problem_set(p, ERR_INVALID_FIELD, "rectification", "整改令格式错误");
         }
     }
     char *names_text = json_dumps(names, JSON_COMPACT);
@@ -1924,7 +1910,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     if (db_begin(c->db)) {
         free(names_text);
         free(photos_text);
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_inspections (enterprise_id, inspected_on, inspectors, "
@@ -1953,7 +1939,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
 }
 
 enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                                struct sup_problem *p)
+                                struct problem *p)
 {
     const char *evidence;
     char day[11];
@@ -1962,13 +1948,13 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
         return p->err;
     json_t *r = sup_query_one(c->db, "SELECT status FROM sup_rectifications WHERE id = ?", "i", id);
     if (!r)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该整改事项");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该整改事项");
     bool open = !strcmp(json_string_value(json_object_get(r, "status")), "open");
     json_decref(r);
     if (!open)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "该整改事项已完成");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "该整改事项已完成");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
                  "id = ?",
@@ -1981,7 +1967,7 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
 }
 
 enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                            struct sup_problem *p)
+                            struct problem *p)
 {
     int64_t ent, case_id;
     const char *decision, *violation, *basis, *measures;
@@ -1997,16 +1983,16 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
         in_id(in, "case_id", "案件", false, &case_id, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (strcmp(day, c->today) > 0)
-        return sup_fail(p, ERR_INVALID_FIELD, "decided_on", "决定日期不能晚于今天");
+        return problem_set(p, ERR_INVALID_FIELD, "decided_on", "决定日期不能晚于今天");
     if (case_id &&
         !sup_scalar(c->db, 0, "SELECT 1 FROM sup_cases WHERE id = ? AND enterprise_id = ?", "ii",
                     case_id, ent))
-        return sup_fail(p, ERR_INVALID_FIELD, "case_id", "案件不存在或不属于该企业");
+        return problem_set(p, ERR_INVALID_FIELD, "case_id", "案件不存在或不属于该企业");
     int64_t fen = llround(amount * 100);
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_penalties (enterprise_id, decision_no, decided_on, "
                       "violation, basis, amount_fen, measures, case_id, created_at) VALUES (?, ?, "
@@ -2015,7 +2001,7 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
                       timeutil_now());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
-        return sup_fail(p, ERR_CONFLICT, "decision_no", "处罚决定书文号 %s 已存在", decision);
+        return problem_set(p, ERR_CONFLICT, "decision_no", "处罚决定书文号 %s 已存在", decision);
     }
     int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
     char detail[300];
@@ -2028,7 +2014,7 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
 }
 
 enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                             struct sup_problem *p)
+                             struct problem *p)
 {
     int64_t ent;
     const char *level, *desc;
@@ -2039,9 +2025,9 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         in_text(in, "description", "事件描述", SUP_TEXT_MAX, true, &desc, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_incidents (enterprise_id, occurred_on, level, description, "
                       "created_at) VALUES (?, ?, ?, ?, ?)",
@@ -2057,23 +2043,23 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 /* ---- alarms and cases ---- */
 
 int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct sup_alarm_input *in,
-                   int64_t *id, struct sup_problem *p)
+                   int64_t *id, struct problem *p)
 {
     static const char flags[] = "NFMSDCTB"; /* HJ 212 data flags */
     if (!sup_enterprise_exists(db, in->enterprise_id))
-        return sup_fail(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业"), -1;
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业"), -1;
     if (!in->data_flag || !strchr(flags, in->data_flag))
-        return sup_fail(p, ERR_INVALID_FIELD, "data_flag",
+        return problem_set(p, ERR_INVALID_FIELD, "data_flag",
                         "数据标记须为 HJ 212 标记 N/F/M/S/D/C/T/B"),
                -1;
     if (!isfinite(in->value) || !isfinite(in->limit))
-        return sup_fail(p, ERR_INVALID_FIELD, "value", "监测值无效"), -1;
+        return problem_set(p, ERR_INVALID_FIELD, "value", "监测值无效"), -1;
     const char *texts[] = {in->source, in->point, in->factor, in->unit};
     for (int i = 0; i < 4; i++)
         if (!texts[i] || text_check_field(texts[i], 64, false))
-            return sup_fail(p, ERR_INVALID_FIELD, "factor", "报警字段无效"), -1;
+            return problem_set(p, ERR_INVALID_FIELD, "factor", "报警字段无效"), -1;
     if (!*in->factor)
-        return sup_fail(p, ERR_INVALID_FIELD, "factor", "缺少监测因子"), -1;
+        return problem_set(p, ERR_INVALID_FIELD, "factor", "缺少监测因子"), -1;
     char flag[2] = {in->data_flag, 0};
     if (sup_exec(db,
                  "INSERT INTO sup_alarms (enterprise_id, source, point, factor, value, "
@@ -2082,7 +2068,7 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
                  "itttddtititi", in->enterprise_id, in->source, in->point, in->factor, in->value,
                  in->limit, in->unit, in->observed_at, flag, (int64_t)in->device_ok,
                  in->serious ? "serious" : "normal", timeutil_now()))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
     *id = sqlite3_last_insert_rowid(db_handle(db));
     char sid[24];
     snprintf(sid, sizeof sid, "%lld", (long long)*id);
@@ -2090,11 +2076,11 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
                           in->value, "limit", in->limit, "data_flag", flag);
     int rc = audit_append(db, actor, "supervision.alarm.create", "sup_alarm", sid, d);
     json_decref(d);
-    return rc ? (sup_fail(p, ERR_INTERNAL, NULL, "数据库错误"), -1) : 0;
+    return rc ? (problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1) : 0;
 }
 
 enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     struct sup_alarm_input a = {0};
     const char *point, *factor, *unit, *flag;
@@ -2110,7 +2096,7 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return p->err;
     json_t *t = json_object_get(in, "observed_at");
     if (t && !json_is_null(t) && (!json_is_integer(t) || json_integer_value(t) <= 0))
-        return sup_fail(p, ERR_INVALID_FIELD, "observed_at", "observed_at 须为 UTC 秒");
+        return problem_set(p, ERR_INVALID_FIELD, "observed_at", "observed_at 须为 UTC 秒");
     a.observed_at = t && json_is_integer(t) ? json_integer_value(t) : timeutil_now();
     a.source = "manual";
     a.point = point;
@@ -2120,7 +2106,7 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     a.device_ok = device_ok;
     a.serious = serious;
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int64_t nid;
     if (sup_alarm_feed(c->db, c->actor, &a, &nid, p)) {
         db_rollback(c->db);
@@ -2141,14 +2127,14 @@ static json_t *sup_alarm_row(struct db *db, int64_t id)
 }
 
 enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     const char *note;
     if (in_text(in, "note", "核实说明", 500, false, &note, p))
         return p->err;
     json_t *a = sup_alarm_row(c->db, id);
     if (!a)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该报警");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该报警");
     bool fresh = !strcmp(json_string_value(json_object_get(a, "status")), "new");
     const char *flag = json_string_value(json_object_get(a, "data_flag"));
     bool flag_ok = !strcmp(flag, "N");
@@ -2162,14 +2148,14 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     snprintf(flag_copy, sizeof flag_copy, "%s", flag);
     json_decref(a);
     if (!fresh)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "该报警已处理");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "该报警已处理");
     json_t *ver = json_pack("{ss sb sb sb ss}", "data_flag", flag_copy, "data_valid", flag_ok,
                             "device_ok", device_ok, "exceeds", exceeds, "note", note);
     /* Data flagged invalid (maintenance, calibration, fault, ...) or from an
      * unhealthy device is excluded: such an alarm can only be dismissed. */
     if (!flag_ok || !device_ok || !exceeds) {
         json_decref(ver);
-        return sup_fail(p, ERR_ALARM_DATA_INVALID, "data_flag",
+        return problem_set(p, ERR_ALARM_DATA_INVALID, "data_flag",
                         "%s，不能作为超标证据，请以此为由排除该报警",
                         !flag_ok     ? "数据标记为无效数据（非 N）"
                         : !device_ok ? "设备状态异常"
@@ -2179,7 +2165,7 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     json_decref(ver);
     if (db_begin(c->db)) {
         free(vt);
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     int rc =
         sup_exec(c->db, "UPDATE sup_alarms SET status = 'verified', verification = ? WHERE id = ?",
@@ -2196,21 +2182,21 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 }
 
 enum err sup_alarm_dismiss(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                           struct sup_problem *p)
+                           struct problem *p)
 {
     const char *reason;
     if (in_text(in, "reason", "排除理由", 500, true, &reason, p))
         return p->err;
     json_t *a = sup_alarm_row(c->db, id);
     if (!a)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该报警");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该报警");
     const char *st = json_string_value(json_object_get(a, "status"));
     bool ok = !strcmp(st, "new") || !strcmp(st, "verified");
     json_decref(a);
     if (!ok)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "该报警已处理");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "该报警已处理");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "UPDATE sup_alarms SET status = 'dismissed', dismissed_reason = ? WHERE id = ?",
                  "ti", reason, id) ||
@@ -2229,21 +2215,21 @@ static json_t *sup_case_row(struct db *db, int64_t id)
 }
 
 enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                        struct sup_problem *p)
+                        struct problem *p)
 {
     const char *title;
     if (in_text(in, "title", "案件名称", 200, true, &title, p))
         return p->err;
     json_t *a = sup_alarm_row(c->db, id);
     if (!a)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该报警");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该报警");
     bool verified = !strcmp(json_string_value(json_object_get(a, "status")), "verified");
     int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
     json_decref(a);
     if (!verified)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "只有经核实的报警可以立案");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "只有经核实的报警可以立案");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc = sup_exec(c->db,
                       "INSERT INTO sup_cases (enterprise_id, alarm_id, title, opened_on, status, "
                       "created_at) VALUES (?, ?, ?, ?, 'open', ?)",
@@ -2258,7 +2244,7 @@ enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
 }
 
 enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                          struct sup_problem *p)
+                          struct problem *p)
 {
     const char *req;
     char due[11];
@@ -2267,16 +2253,16 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return p->err;
     json_t *k = sup_case_row(c->db, id);
     if (!k)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该案件");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该案件");
     bool open = !strcmp(json_string_value(json_object_get(k, "status")), "open");
     int64_t ent = json_integer_value(json_object_get(k, "enterprise_id"));
     json_decref(k);
     if (!open)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "只有立案状态的案件可以下达整改");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "只有立案状态的案件可以下达整改");
     if (strcmp(due, c->today) < 0)
-        return sup_fail(p, ERR_INVALID_FIELD, "due_on", "整改期限不能早于今天");
+        return problem_set(p, ERR_INVALID_FIELD, "due_on", "整改期限不能早于今天");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "UPDATE sup_cases SET status = 'rectifying', requirement = ?, due_on = ? WHERE "
                  "id = ?",
@@ -2292,22 +2278,22 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 }
 
 enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                        struct sup_problem *p)
+                        struct problem *p)
 {
     const char *evidence, *note;
     if (in_text(in, "note", "结案说明", 500, false, &note, p))
         return p->err;
     if (in_text(in, "evidence", "整改佐证", SUP_TEXT_MAX, true, &evidence, p))
-        return sup_fail(p, ERR_EVIDENCE_REQUIRED, "evidence", "结案须提供整改佐证材料");
+        return problem_set(p, ERR_EVIDENCE_REQUIRED, "evidence", "结案须提供整改佐证材料");
     json_t *k = sup_case_row(c->db, id);
     if (!k)
-        return sup_fail(p, ERR_NOT_FOUND, NULL, "未找到该案件");
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该案件");
     bool rectifying = !strcmp(json_string_value(json_object_get(k, "status")), "rectifying");
     json_decref(k);
     if (!rectifying)
-        return sup_fail(p, ERR_INVALID_STATE, NULL, "须先下达整改，整改完成后方可结案");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "须先下达整改，整改完成后方可结案");
     if (db_begin(c->db))
-        return sup_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     if (sup_exec(c->db,
                  "UPDATE sup_cases SET status = 'closed', evidence = ?, closing_note = ?, "
                  "closed_on = ? WHERE id = ?",
@@ -2758,7 +2744,7 @@ static int demo_call(struct sup_ctx *c, sup_write_fn *fn, int64_t id, const char
     json_error_t je;
     json_t *in = json_loads(json, 0, &je);
     json_t *out = NULL;
-    struct sup_problem p = {0};
+    struct problem p = {0};
     enum err e = in ? fn(c, id, in, &out, &p) : ERR_BAD_JSON;
     json_decref(in);
     if (e) {

@@ -13,6 +13,7 @@
 #define ECOGOV_SUPERVISION_H
 
 #include "core/err.h"
+#include "core/problem.h"
 #include "store/audit.h"
 
 #include <jansson.h>
@@ -22,12 +23,6 @@
 
 struct db;
 struct calendar;
-
-struct sup_problem {
-    enum err err;
-    const char *field; /* static, or NULL */
-    char message[256]; /* zh */
-};
 
 /* What a write needs: the database, who acts, the calendar (read-locked by
  * the caller; may be NULL for writes that need no working days), and "today"
@@ -42,7 +37,7 @@ struct sup_ctx {
 /* A write: id is the path's record id (0 when none); in is borrowed; *out gets
  * the resulting record (new reference) on success. */
 typedef enum err sup_write_fn(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                              struct sup_problem *p);
+                              struct problem *p);
 
 sup_write_fn sup_matter_create, sup_class_update, sup_inspector_create, sup_conflict_create,
     sup_target_class_set, sup_draw_create, sup_draw_execute, sup_draw_publish, sup_draw_result,
@@ -109,7 +104,7 @@ struct sup_alarm_input {
     bool serious;
 };
 int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct sup_alarm_input *in,
-                   int64_t *id, struct sup_problem *p);
+                   int64_t *id, struct problem *p);
 
 /* The demo: matters and inspectors, classes, a few penalties, alarms, cases,
  * preparers with points and institutions, through the functions above. */

@@ -122,6 +122,11 @@ void http_error(struct http_req *r, enum err e, const char *message, const char 
     http_error_json(r, e, message, field ? json_pack("{ss}", "field", field) : NULL);
 }
 
+void http_problem(struct http_req *r, const struct problem *p)
+{
+    http_error(r, p->err, p->message[0] ? p->message : NULL, p->field);
+}
+
 void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type)
 {
     if (r->resp_ready)

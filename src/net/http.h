@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/problem.h"
 #include "store/users.h"
 
 #include <jansson.h>
@@ -68,6 +69,8 @@ void http_raw_json(struct http_req *r, int status, struct buf *b);
 /* {"error":{"code","message","field"}}; message NULL = the table's default. */
 void http_error(struct http_req *r, enum err e, const char *message, const char *field);
 void http_error_json(struct http_req *r, enum err e, const char *message, json_t *extra);
+/* Answers a module's refusal (its message, or the table's default when empty). */
+void http_problem(struct http_req *r, const struct problem *p);
 /* Adds a response header (value copied). */
 void http_add_header(struct http_req *r, const char *name, const char *value);
 /* Serves an open file descriptor (taken over) of size bytes. */

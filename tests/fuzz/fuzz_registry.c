@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         json_decref(report);
     } else {
         json_t *in = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
-        struct registry_problem p;
+        struct problem p;
         json_t *rec = in ? registry_validate(fuzz_db, in, &p) : NULL;
         json_decref(rec);
         json_decref(in);

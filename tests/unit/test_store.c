@@ -98,7 +98,7 @@ static json_t *ent(const char *uscc, const char *name)
 static void test_registry_validation(void **state)
 {
     struct fixture *f = *state;
-    struct registry_problem p;
+    struct problem p;
     json_t *in = ent("91350203M0001QAY9B", "坏代码");
     assert_null(registry_validate(f->db, in, &p));
     assert_int_equal(p.err, ERR_INVALID_USCC);
@@ -134,7 +134,7 @@ static void test_registry_create_search(void **state)
 {
     struct fixture *f = *state;
     struct audit_actor actor = {0, "unit"};
-    struct registry_problem p;
+    struct problem p;
     int64_t id;
     const char *names[] = {"景瓷日用陶瓷有限公司", "景瓷建筑陶瓷有限公司", "景瓷精细化工有限公司"};
     const char *codes[] = {"91110000710926094P", "9111000071093123XX", "91350100M000100Y43"};
