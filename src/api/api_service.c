@@ -44,7 +44,7 @@ static void svc_end(struct http_req *r)
     app_calendar_unlock(r->app);
 }
 
-static void svc_answer(struct http_req *r, enum err e, const struct svc_problem *p, int status,
+static void svc_answer(struct http_req *r, enum err e, const struct problem *p, int status,
                        json_t *ok)
 {
     if (e) {
@@ -100,7 +100,7 @@ static void api_svc_visits_create(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     svc_begin(r, &c, false);
     enum err e = svc_visit_create(&c, body, &id, &p);
@@ -119,11 +119,11 @@ static void api_svc_visit_get(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *v = svc_visit_get(&c, id, false);
     svc_end(r);
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, ERR_OK, &p, 200, v);
 }
 
-typedef enum err (*svc_visit_fn)(struct svc_ctx *, int64_t, json_t *, struct svc_problem *);
+typedef enum err (*svc_visit_fn)(struct svc_ctx *, int64_t, json_t *, struct problem *);
 
 static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
 {
@@ -134,7 +134,7 @@ static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     svc_begin(r, &c, false);
     enum err e = fn(&c, id, body, &p);
     json_t *out = e ? NULL : svc_visit_get(&c, id, false);
@@ -158,7 +158,7 @@ static void api_svc_visit_record(struct http_req *r)
     svc_visit_action(r, svc_visit_record);
 }
 
-static enum err svc_form_by_user(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p)
+static enum err svc_form_by_user(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     return svc_form_submit(c, id, svc_is_bureau(c) ? "paper" : "portal", in, p);
 }
@@ -185,7 +185,7 @@ static void api_svc_visit_link(struct http_req *r)
     else
         snprintf(base, sizeof base, "http://%s", host ? host : "localhost");
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     json_t *out = NULL;
     svc_begin(r, &c, false);
     enum err e = svc_form_link(&c, id, base, &out, &p);
@@ -197,7 +197,7 @@ static void api_svc_visit_link(struct http_req *r)
 static void svc_upload(struct http_req *r, const char *kind, int64_t id, bool anonymous)
 {
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t aid = 0;
     svc_begin(r, &c, anonymous);
     enum err e = svc_attach_add(&c, kind, id, http_query(r, "name"),
@@ -241,7 +241,7 @@ static void api_svc_staff(struct http_req *r)
 static void api_svc_form_get(struct http_req *r)
 {
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t visit = 0;
     svc_begin(r, &c, true);
     enum err e = svc_form_token_visit(&c, http_query(r, "token"), &visit, &p);
@@ -256,7 +256,7 @@ static void api_svc_form_post(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     svc_begin(r, &c, true);
     enum err e = svc_form_submit_token(&c, http_query(r, "token"), body, &p);
     svc_end(r);
@@ -267,7 +267,7 @@ static void api_svc_form_post(struct http_req *r)
 static void api_svc_form_attach(struct http_req *r)
 {
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t visit = 0;
     svc_begin(r, &c, true);
     enum err e = svc_form_token_visit(&c, http_query(r, "token"), &visit, &p);
@@ -322,7 +322,7 @@ static void api_svc_days_list(struct http_req *r)
             json_object_del(d, "issues");
         }
     }
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, ERR_OK, &p, 200, items ? json_pack("{so}", "items", items) : NULL);
 }
 
@@ -332,7 +332,7 @@ static void api_svc_days_create(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     svc_begin(r, &c, false);
     enum err e = svc_day_create(&c, body, &id, &p);
@@ -351,7 +351,7 @@ static void api_svc_day_get(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *d = svc_day_get(&c, id);
     svc_end(r);
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, ERR_OK, &p, 200, d);
 }
 
@@ -364,7 +364,7 @@ static void svc_day_entry(struct http_req *r, const char *kind, bool anonymous)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t eid = 0;
     svc_begin(r, &c, anonymous);
     enum err e = ERR_OK;
@@ -410,7 +410,7 @@ static void api_svc_day_issue(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t iid = 0;
     svc_begin(r, &c, false);
     enum err e = svc_day_issue(&c, id, body, &iid, &p);
@@ -426,7 +426,7 @@ static void api_svc_entry_receive(struct http_req *r)
     if (!id)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     svc_begin(r, &c, false);
     enum err e = svc_entry_receive(&c, id, &p);
     svc_end(r);
@@ -457,7 +457,7 @@ static void api_svc_tracker_list(struct http_req *r)
     json_t *items = svc_item_list(&c, f, app_limit(r, 500, 5000));
     svc_end(r);
     json_decref(f);
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, ERR_OK, &p, 200, items ? json_pack("{so}", "items", items) : NULL);
 }
 
@@ -467,7 +467,7 @@ static void api_svc_tracker_create(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     svc_begin(r, &c, false);
     enum err e = svc_item_create(&c, body, &id, &p);
@@ -486,7 +486,7 @@ static void api_svc_tracker_get(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *it = svc_item_get(&c, id);
     svc_end(r);
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, ERR_OK, &p, 200, it);
 }
 
@@ -505,7 +505,7 @@ static void api_svc_tracker_act(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     svc_begin(r, &c, false);
     enum err e = svc_item_act(&c, id, kind, body, &p);
     json_t *out = e ? NULL : svc_item_get(&c, id);
@@ -553,7 +553,7 @@ static void api_svc_notifications(struct http_req *r)
         svc_tracker_sweep(&c);
     json_t *out = svc_notifications(&c, unread && !strcmp(unread, "1"), app_limit(r, 50, 500));
     svc_end(r);
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, ERR_OK, &p, 200, out);
 }
 
@@ -563,7 +563,7 @@ static void api_svc_notifications_read(struct http_req *r)
     if (!body)
         return;
     struct svc_ctx c;
-    struct svc_problem p;
+    struct problem p;
     svc_begin(r, &c, false);
     enum err e = svc_notifications_read(&c, body, &p);
     svc_end(r);
@@ -597,7 +597,7 @@ static void api_svc_stats(struct http_req *r)
         out = svc_stats(&c, http_query(r, "group"), from, to);
     svc_end(r);
     if (!r->status) {
-        struct svc_problem p = {0};
+        struct problem p = {0};
         svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
     }
 }
@@ -614,7 +614,7 @@ static void api_svc_dashboard(struct http_req *r)
     svc_tracker_sweep(&c);
     json_t *out = svc_dashboard(&c, year);
     svc_end(r);
-    struct svc_problem p = {0};
+    struct problem p = {0};
     svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
 }
 
@@ -637,7 +637,7 @@ static void api_svc_quarterly(struct http_req *r)
     json_t *out = svc_year_quarter(r, c.today, &year, &q) ? NULL : svc_quarterly(&c, year, q);
     svc_end(r);
     if (!r->status) {
-        struct svc_problem p = {0};
+        struct problem p = {0};
         svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
     }
 }
@@ -650,7 +650,7 @@ static void api_svc_annual(struct http_req *r)
     json_t *out = svc_year_quarter(r, c.today, &year, &q) ? NULL : svc_annual(&c, year);
     svc_end(r);
     if (!r->status) {
-        struct svc_problem p = {0};
+        struct problem p = {0};
         svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
     }
 }

@@ -13,6 +13,7 @@
 
 #include "core/config.h"
 #include "core/err.h"
+#include "core/problem.h"
 #include "domain/calendar.h"
 #include "store/audit.h"
 #include "store/users.h"
@@ -40,12 +41,6 @@ struct svc_ctx {
 };
 
 /* What went wrong; message in Chinese, field names the input key. */
-struct svc_problem {
-    enum err err;
-    const char *field;
-    char message[256];
-};
-
 /* Fills the clock fields from timeutil_now(). */
 void svc_ctx_clock(struct svc_ctx *c);
 
@@ -53,32 +48,32 @@ void svc_ctx_clock(struct svc_ctx *c);
 
 /* {enterprise_id, purpose, planned_at "YYYY-MM-DD HH:MM" (Beijing), place,
  * note, staff:[user ids, the first leads]}. */
-enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct svc_problem *p);
+enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
 /* Enterprise users confirm in the portal; staff record {method:"phone", note}. */
-enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p);
-enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p);
+enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p);
+enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p);
 /* Staff record the help given on site and the promises made:
  * {help_given, answers:[{issue_id, answer}], promises:[{issue_id?, title,
  * owner_section_id, owner_user_id?, workdays | deadline}]}. Each promise
  * becomes a tracker item. */
-enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p);
+enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p);
 /* The enterprise's part of the form: {issues:[{category, description}],
  * ratings:{overall, attitude, professional, efficiency, solved}, evaluation,
  * suggestions, signer_name, signer_phone}. channel "portal", "paper" or
  * "link". A bad review opens a follow-up item. */
 enum err svc_form_submit(struct svc_ctx *c, int64_t visit_id, const char *channel, json_t *in,
-                         struct svc_problem *p);
+                         struct problem *p);
 /* Issues a new single-use link (revoking older ones): *out = {token, path,
  * url, expires_at, qr_svg} (new reference). base is "http(s)://host[:port]". */
 enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, json_t **out,
-                       struct svc_problem *p);
+                       struct problem *p);
 /* Resolves a link token to its visit id: ERR_TOKEN_INVALID for an unknown
  * token, ERR_TOKEN_USED for a used, revoked or expired one. */
 enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *visit_id,
-                              struct svc_problem *p);
+                              struct problem *p);
 /* Submits through a link token and marks it used, in one transaction. */
 enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in,
-                               struct svc_problem *p);
+                               struct problem *p);
 /* A visit with staff, form, issues, items, attachments (new reference); NULL
  * when absent or (enterprise user) not its own. public_view trims staff-only
  * fields for the form link page. */
@@ -92,17 +87,17 @@ char *svc_qr_svg(const char *text);
 /* --- reception days (service_reception.c) --- */
 
 /* {kind: enterprise|public, day, start_time, end_time, leaders, place, capacity, note} */
-enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct svc_problem *p);
+enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
 /* kind "booking" (enterprise user, citizen, or staff on behalf) or "walkin"
  * (staff): {enterprise_id?, org_name?, person_name, phone, people, topic}. */
 enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json_t *in, int64_t *id,
-                       struct svc_problem *p);
+                       struct problem *p);
 /* Marks a booking received (walk-ins are received when registered). */
-enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct svc_problem *p);
+enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *p);
 /* On-site intake: {entry_id, category, description, resolution: answered |
  * committed, answer, owner_section_id, owner_user_id?, workdays | deadline}. */
 enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
-                       struct svc_problem *p);
+                       struct problem *p);
 json_t *svc_day_get(struct svc_ctx *c, int64_t id);
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
 
@@ -111,19 +106,19 @@ json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
 /* A new item from the bureau: {source: leader | responsibility | inspection,
  * title, detail, enterprise_id?, owner_section_id, owner_user_id?, start?,
  * workdays | deadline}. */
-enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct svc_problem *p);
+enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
 /* Internal: parse an item's owner and deadline from in (keys as above) and
  * insert it inside the caller's transaction, with audit and notifications. */
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
                               int64_t issue_id, int64_t enterprise_id, const char *title,
-                              int64_t *id, struct svc_problem *p);
+                              int64_t *id, struct problem *p);
 /* Checks the owner/deadline keys of in without writing. */
-enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct svc_problem *p);
+enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p);
 /* kind: progress {note}, submit {note} (needs evidence), review {approve,
  * note} (the assigner, a leader or an admin), reopen {note, workdays |
  * deadline}. */
 enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *in,
-                      struct svc_problem *p);
+                      struct problem *p);
 json_t *svc_item_get(struct svc_ctx *c, int64_t id);
 /* Filters: status (open|submitted|closed), state (on_time|warning|overdue|done),
  * source, section_id, enterprise_id, mine. */
@@ -153,7 +148,7 @@ int svc_sched_tick(struct db *db, struct app *app);
 /* Adds the live state fields (state, warn_day, days_left) to an item row. */
 void svc_item_decorate(struct svc_ctx *c, json_t *item);
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit);
-enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct svc_problem *p);
+enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p);
 /* Inside a transaction: notify one user / the staff of a section / leaders. */
 int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
                const char *msg);
@@ -173,7 +168,7 @@ int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const
  * SERVICE_ATTACH_MAX. */
 enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                         const char *filename, const void *data, size_t len, int64_t *id,
-                        struct svc_problem *p);
+                        struct problem *p);
 /* Opens an attachment the caller may read: *fd, *size, mime and a safe
  * Content-Disposition value. ERR_NOT_FOUND otherwise. */
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
@@ -200,18 +195,18 @@ int svc_export_xlsx(struct svc_ctx *c, const char *kind, int year, int quarter, 
 
 /* --- helpers shared by the service files (service_util.c) --- */
 
-int svc_fail(struct svc_problem *p, enum err e, const char *field, const char *fmt, ...)
+int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* Text input: absent → "" (or an error when required). Returns 0 or -1. */
 int svc_text(json_t *in, const char *key, const char *label, size_t max, bool required,
-             bool multiline, const char **out, struct svc_problem *p);
+             bool multiline, const char **out, struct problem *p);
 int svc_int(json_t *in, const char *key, const char *label, long long lo, long long hi,
-            bool required, long long *out, struct svc_problem *p);
+            bool required, long long *out, struct problem *p);
 /* An optional positive id; 0 when absent. */
-int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct svc_problem *p);
+int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct problem *p);
 int svc_date(json_t *in, const char *key, const char *label, bool required, int32_t *day,
-             struct svc_problem *p);
-enum err svc_db_fail(struct svc_ctx *c, struct svc_problem *p);
+             struct problem *p);
+enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
 int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id,
               json_t *detail);
 /* The enterprise the user is bound to (enterprise users), else 0. */

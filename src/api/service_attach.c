@@ -62,7 +62,7 @@ static int svc_attach_write(const char *var_dir, const char *hex, const void *da
 
 /* The enterprise an owner belongs to (0 none) and whether it accepts files. */
 static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int64_t *ent,
-                            struct svc_problem *p)
+                            struct problem *p)
 {
     sqlite3_stmt *st;
     if (!strcmp(kind, "visit"))
@@ -100,7 +100,7 @@ static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int
 
 enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                         const char *filename, const void *data, size_t len, int64_t *id,
-                        struct svc_problem *p)
+                        struct problem *p)
 {
     memset(p, 0, sizeof *p);
     int64_t ent = 0;

@@ -40,7 +40,7 @@ static void demo_as(struct demo_svc *d, struct user *u)
     d->c.actor = (struct audit_actor){u->id, u->username};
 }
 
-static void demo_check(struct demo_svc *d, enum err e, const struct svc_problem *p,
+static void demo_check(struct demo_svc *d, enum err e, const struct problem *p,
                        const char *what)
 {
     if (e) {
@@ -60,7 +60,7 @@ static json_t *demo_json(const char *text)
 
 static int64_t demo_visit(struct demo_svc *d, const char *json)
 {
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     json_t *in = demo_json(json);
     demo_check(d, svc_visit_create(&d->c, in, &id, &p), &p, "visit");
@@ -70,7 +70,7 @@ static int64_t demo_visit(struct demo_svc *d, const char *json)
 
 static void demo_visit_do(struct demo_svc *d, int64_t id, const char *what, const char *json)
 {
-    struct svc_problem p;
+    struct problem p;
     json_t *in = demo_json(json);
     enum err e = !strcmp(what, "confirm")  ? svc_visit_confirm(&d->c, id, in, &p)
                  : !strcmp(what, "record") ? svc_visit_record(&d->c, id, in, &p)
@@ -81,7 +81,7 @@ static void demo_visit_do(struct demo_svc *d, int64_t id, const char *what, cons
 
 static int64_t demo_day(struct demo_svc *d, const char *json)
 {
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     json_t *in = demo_json(json);
     demo_check(d, svc_day_create(&d->c, in, &id, &p), &p, "reception day");
@@ -91,7 +91,7 @@ static int64_t demo_day(struct demo_svc *d, const char *json)
 
 static int64_t demo_entry(struct demo_svc *d, int64_t day, const char *kind, const char *json)
 {
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     json_t *in = demo_json(json);
     demo_check(d, svc_entry_add(&d->c, day, kind, in, &id, &p), &p, "reception entry");
@@ -101,7 +101,7 @@ static int64_t demo_entry(struct demo_svc *d, int64_t day, const char *kind, con
 
 static int64_t demo_issue(struct demo_svc *d, int64_t day, int64_t entry, const char *json)
 {
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     json_t *in = demo_json(json);
     json_object_set_new(in, "entry_id", json_integer(entry));
@@ -135,7 +135,7 @@ static void demo_close(struct demo_svc *d, int64_t item, const char *date, const
 {
     if (!item)
         return;
-    struct svc_problem p;
+    struct problem p;
     int64_t aid;
     demo_at(d, date, 10);
     demo_as(d, &d->staff);
@@ -155,7 +155,7 @@ static void demo_close(struct demo_svc *d, int64_t item, const char *date, const
 
 static int64_t demo_item(struct demo_svc *d, const char *json)
 {
-    struct svc_problem p;
+    struct problem p;
     int64_t id = 0;
     json_t *in = demo_json(json);
     demo_check(d, svc_item_create(&d->c, in, &id, &p), &p, "tracker item");

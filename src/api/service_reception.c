@@ -20,7 +20,7 @@ static bool svc_hhmm_ok(const char *s)
            (s[0] < '2' || s[1] <= '3');
 }
 
-enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct svc_problem *p)
+enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
@@ -108,7 +108,7 @@ static int svc_day_mark_held(struct svc_ctx *c, int64_t day)
 }
 
 enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json_t *in, int64_t *id,
-                       struct svc_problem *p)
+                       struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
@@ -193,7 +193,7 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
     return ERR_OK;
 }
 
-enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct svc_problem *p)
+enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     sqlite3_stmt *st = db_stmt(c->db, "SELECT day_id, status FROM svc_reception_entries WHERE "
@@ -230,7 +230,7 @@ enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct svc_probl
 }
 
 enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
-                       struct svc_problem *p)
+                       struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))

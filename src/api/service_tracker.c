@@ -33,7 +33,7 @@ struct svc_item_fields {
 /* Owner and deadline of an item from in: owner_section_id, owner_user_id,
  * start (default today), and exactly one of workdays / deadline. */
 static int svc_item_parse(struct svc_ctx *c, json_t *in, struct svc_item_fields *f,
-                          struct svc_problem *p)
+                          struct problem *p)
 {
     memset(f, 0, sizeof *f);
     if (svc_id(in, "owner_section_id", "责任科室", &f->section, p) ||
@@ -77,7 +77,7 @@ static int svc_item_parse(struct svc_ctx *c, json_t *in, struct svc_item_fields 
     return 0;
 }
 
-enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct svc_problem *p)
+enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p)
 {
     struct svc_item_fields f;
     return svc_item_parse(c, in, &f, p) ? p->err : ERR_OK;
@@ -162,7 +162,7 @@ int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const
 
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
                               int64_t issue_id, int64_t enterprise_id, const char *title,
-                              int64_t *id, struct svc_problem *p)
+                              int64_t *id, struct problem *p)
 {
     struct svc_item_fields f;
     if (svc_item_parse(c, in, &f, p))
@@ -209,7 +209,7 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
     return bad ? (svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), ERR_INTERNAL) : ERR_OK;
 }
 
-enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct svc_problem *p)
+enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
@@ -375,7 +375,7 @@ static int svc_item_set(struct svc_ctx *c, int64_t id, const char *status, bool 
 
 /* Checks an action against the item's state and the caller; 0 or -1. */
 static int svc_item_allowed(struct svc_ctx *c, json_t *item, const char *kind, json_t *in,
-                            struct svc_problem *p)
+                            struct problem *p)
 {
     const char *status = json_string_value(json_object_get(item, "status"));
     if (!strcmp(kind, "progress") || !strcmp(kind, "submit")) {
@@ -409,7 +409,7 @@ static int svc_item_allowed(struct svc_ctx *c, json_t *item, const char *kind, j
 }
 
 enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *in,
-                      struct svc_problem *p)
+                      struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
@@ -511,7 +511,7 @@ json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit)
     return json_pack("{so sI}", "items", items, "unread", unread);
 }
 
-enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct svc_problem *p)
+enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     json_t *ids = json_object_get(in, "ids");

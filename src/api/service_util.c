@@ -16,19 +16,17 @@ void svc_ctx_clock(struct svc_ctx *c)
     c->today = (int32_t)(local >= 0 ? local / 86400 : (local - 86399) / 86400);
 }
 
-int svc_fail(struct svc_problem *p, enum err e, const char *field, const char *fmt, ...)
+int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
 {
-    p->err = e;
-    p->field = field;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
+    problem_vset(p, e, field, fmt, ap);
     va_end(ap);
     return -1;
 }
 
 int svc_text(json_t *in, const char *key, const char *label, size_t max, bool required,
-             bool multiline, const char **out, struct svc_problem *p)
+             bool multiline, const char **out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     *out = "";
@@ -50,7 +48,7 @@ int svc_text(json_t *in, const char *key, const char *label, size_t max, bool re
 }
 
 int svc_int(json_t *in, const char *key, const char *label, long long lo, long long hi,
-            bool required, long long *out, struct svc_problem *p)
+            bool required, long long *out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     if (!v || json_is_null(v)) {
@@ -64,7 +62,7 @@ int svc_int(json_t *in, const char *key, const char *label, long long lo, long l
     return 0;
 }
 
-int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct svc_problem *p)
+int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct problem *p)
 {
     long long v = 0;
     *out = 0;
@@ -76,7 +74,7 @@ int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct 
 }
 
 int svc_date(json_t *in, const char *key, const char *label, bool required, int32_t *day,
-             struct svc_problem *p)
+             struct problem *p)
 {
     json_t *v = json_object_get(in, key);
     if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v))) {
@@ -89,7 +87,7 @@ int svc_date(json_t *in, const char *key, const char *label, bool required, int3
     return 0;
 }
 
-enum err svc_db_fail(struct svc_ctx *c, struct svc_problem *p)
+enum err svc_db_fail(struct svc_ctx *c, struct problem *p)
 {
     db_rollback(c->db);
     svc_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));

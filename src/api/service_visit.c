@@ -71,7 +71,7 @@ static const char *svc_vs(json_t *v, const char *key)
 }
 
 static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purpose, int64_t *staff,
-                                 size_t *n, struct svc_problem *p)
+                                 size_t *n, struct problem *p)
 {
     json_t *list = json_object_get(in, "staff");
     if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > SVC_MAX_STAFF)
@@ -96,7 +96,7 @@ static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purp
     return 0;
 }
 
-enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct svc_problem *p)
+enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
@@ -197,7 +197,7 @@ static int svc_visit_set_status(struct svc_ctx *c, int64_t id, const char *statu
 }
 
 /* Loads a visit for a write, or fills p. */
-static json_t *svc_visit_for_write(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p)
+static json_t *svc_visit_for_write(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (in && !json_is_object(in)) {
@@ -210,7 +210,7 @@ static json_t *svc_visit_for_write(struct svc_ctx *c, int64_t id, json_t *in, st
     return v;
 }
 
-enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p)
+enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     json_t *v = svc_visit_for_write(c, id, in, p);
     if (!v)
@@ -237,7 +237,7 @@ enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct svc
     return ERR_OK;
 }
 
-enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p)
+enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     json_t *v = svc_visit_for_write(c, id, in, p);
     if (!v)
@@ -294,7 +294,7 @@ static int svc_issue_set(struct svc_ctx *c, int64_t issue, const char *answer,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p)
+static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     const char *s;
     json_t *answers = json_object_get(in, "answers"), *promises = json_object_get(in, "promises");
@@ -334,7 +334,7 @@ static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct sv
     return 0;
 }
 
-enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct svc_problem *p)
+enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     json_t *v = svc_visit_for_write(c, id, in, p);
     if (!v)
@@ -400,7 +400,7 @@ struct svc_form_in {
     json_t *issues;
 };
 
-static int svc_form_check(json_t *in, struct svc_form_in *f, struct svc_problem *p)
+static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
 {
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
@@ -490,7 +490,7 @@ int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, 
 
 /* Opens the follow-up of a bad review inside the caller's transaction. */
 static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_form_in *f,
-                               struct svc_problem *p)
+                               struct problem *p)
 {
     int64_t id = json_integer_value(json_object_get(v, "id"));
     int64_t section = json_integer_value(json_object_get(v, "section_id")), lead = 0;
@@ -543,7 +543,7 @@ static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_fo
  * token_hash (may be NULL) is consumed in the same transaction. */
 static enum err svc_form_write(struct svc_ctx *c, json_t *v, const char *channel,
                                const struct svc_form_in *f, const unsigned char *token_hash,
-                               struct svc_problem *p)
+                               struct problem *p)
 {
     int64_t id = json_integer_value(json_object_get(v, "id"));
     int64_t ent = json_integer_value(json_object_get(v, "enterprise_id"));
@@ -619,7 +619,7 @@ static enum err svc_form_write(struct svc_ctx *c, json_t *v, const char *channel
     return db_commit(c->db) ? svc_db_fail(c, p) : ERR_OK;
 }
 
-static enum err svc_form_ready(json_t *v, struct svc_problem *p)
+static enum err svc_form_ready(json_t *v, struct problem *p)
 {
     const char *status = svc_vs(v, "status");
     if (!strcmp(status, "completed"))
@@ -630,7 +630,7 @@ static enum err svc_form_ready(json_t *v, struct svc_problem *p)
 }
 
 enum err svc_form_submit(struct svc_ctx *c, int64_t visit_id, const char *channel, json_t *in,
-                         struct svc_problem *p)
+                         struct problem *p)
 {
     json_t *v = svc_visit_for_write(c, visit_id, in, p);
     if (!v)
@@ -651,7 +651,7 @@ static void svc_token_hash(const char *token, unsigned char out[32])
 }
 
 enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *visit_id,
-                              struct svc_problem *p)
+                              struct problem *p)
 {
     memset(p, 0, sizeof *p);
     if (!token || strlen(token) != SVC_TOKEN_LEN)
@@ -684,7 +684,7 @@ enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *vis
 }
 
 enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in,
-                               struct svc_problem *p)
+                               struct problem *p)
 {
     int64_t visit;
     enum err e = svc_form_token_visit(c, token, &visit, p);
@@ -743,7 +743,7 @@ static bool svc_base_ok(const char *base)
 }
 
 enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, json_t **out,
-                       struct svc_problem *p)
+                       struct problem *p)
 {
     json_t *v = svc_visit_for_write(c, visit_id, NULL, p);
     if (!v)

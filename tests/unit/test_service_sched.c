@@ -121,7 +121,7 @@ static int64_t make_item(struct fixture *f, const char *start, const char *deadl
                            "owner_section_id", (json_int_t)f->section, "owner_user_id",
                            (json_int_t)f->owner, "deadline", deadline);
     int64_t id = 0;
-    struct svc_problem p;
+    struct problem p;
     enum err e = svc_item_create(&c, in, &id, &p);
     json_decref(in);
     if (e)
