@@ -1,0 +1,389 @@
+/* bench_monitor — the device-data intake end to end on this machine:
+ *
+ * 1. baseline: a bare SQLite loop inserting the same kind of rows (1,000 national stations ×
+ *    six pollutants, minute records in arrival order) into the same schema, one transaction
+ *    per batch, the same upsert statement the writer uses;
+ * 2. end to end: the HJ 212 listener and its writer in this process, `ecogov simulate` with
+ *    1,000 devices (six values per frame, window 8) over loopback for a bounded time; values
+ *    committed per second (acks arrive only after the commit) and ack latency p50/p99 as the
+ *    simulator measured them, with the ratio against the baseline;
+ * 3. 10,000 idle connections: the server's RSS before and after a child process opens them,
+ *    then every connection sends one record and must get its 9014.
+ *
+ * usage: bench_monitor [devices (default 1000)] [seconds (default 10)]; the ecogov binary is
+ * build/ecogov (ECOGOV_BIN overrides). */
+#include "core/timeutil.h"
+#include "domain/hj212.h"
+#include "net/hj212_server.h"
+#include "store/db.h"
+#include "store/devcache.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define BENCH_IDLE_CONNS 10000
+#define BENCH_BASE_MINUTES 100
+#define BENCH_BATCH 20000
+
+static const char *const bench_factors[] = {"a34004", "a34002", "a21026",
+                                            "a21004", "a21005", "a05024"};
+
+static double bench_now(void)
+{
+    return (double)timeutil_now_ms() / 1000.0;
+}
+
+static long bench_rss_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6))
+            kb = strtol(line + 6, NULL, 10);
+    if (f)
+        fclose(f);
+    return kb;
+}
+
+static struct db *bench_db(char *path, size_t len, const char *tag)
+{
+    snprintf(path, len, "/tmp/ecogov-bench-monitor-%s-XXXXXX", tag);
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    close(fd);
+    char err[256];
+    struct db *db = db_open(path, err, sizeof err);
+    if (!db || db_migrate(db, err, sizeof err)) {
+        fprintf(stderr, "bench_monitor: %s\n", err);
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void bench_unlink(const char *path)
+{
+    char p[300];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+/* Registers n national stations with one device each (MN BENCH00001..., PW 123456). */
+static int bench_devices(struct db *db, long n)
+{
+    sqlite3_stmt *s = db_stmt(db, "INSERT INTO stations (code, name, kind, created_at, "
+                                  "updated_at) VALUES (?1, ?1, 'national', 0, 0)");
+    sqlite3_stmt *d = db_stmt(db, "INSERT INTO devices (station_id, mn, pw, created_at, "
+                                  "updated_at) VALUES (?, ?, '123456', 0, 0)");
+    if (!s || !d || db_begin(db))
+        return -1;
+    for (long i = 0; i < n; i++) {
+        char code[32];
+        snprintf(code, sizeof code, "BENCH%05ld", i + 1);
+        sqlite3_bind_text(s, 1, code, -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        sqlite3_bind_int64(d, 1, sqlite3_last_insert_rowid(db_handle(db)));
+        sqlite3_bind_text(d, 2, code, -1, SQLITE_TRANSIENT);
+        if (rc != SQLITE_DONE || sqlite3_step(d) != SQLITE_DONE) {
+            sqlite3_reset(d);
+            db_rollback(db);
+            return -1;
+        }
+        sqlite3_reset(d);
+    }
+    return db_commit(db);
+}
+
+/* The baseline: minutes × stations × factors rows in arrival order, BENCH_BATCH per commit. */
+static double bench_baseline(long stations, long *rows_out)
+{
+    char path[128];
+    struct db *db = bench_db(path, sizeof path, "base");
+    if (!db)
+        return -1;
+    db_exec(db, "PRAGMA cache_size=-131072");
+    sqlite3_stmt *st = db_stmt(
+        db, "INSERT INTO readings (station_id, factor, kind, ts, value, vmin, vmax, cou, "
+            "flag, qual, device_id, received) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+            "ON CONFLICT DO UPDATE SET value=excluded.value, vmin=excluded.vmin, "
+            "vmax=excluded.vmax, cou=excluded.cou, flag=excluded.flag, qual=excluded.qual, "
+            "device_id=excluded.device_id, received=excluded.received");
+    int64_t t0 = timeutil_now() - 86400;
+    t0 -= t0 % 60;
+    long rows = 0;
+    double start = bench_now();
+    db_begin(db);
+    for (long m = 0; m < BENCH_BASE_MINUTES; m++)
+        for (long s = 1; s <= stations; s++)
+            for (int f = 0; f < 6; f++) {
+                sqlite3_bind_int64(st, 1, s);
+                sqlite3_bind_text(st, 2, bench_factors[f], -1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 3, 2);
+                sqlite3_bind_int64(st, 4, t0 + 60 * m);
+                sqlite3_bind_double(st, 5, 20.0 + (double)((s * 7 + m) % 50));
+                for (int k = 6; k <= 8; k++)
+                    sqlite3_bind_null(st, k);
+                sqlite3_bind_text(st, 9, "N", 1, SQLITE_STATIC);
+                sqlite3_bind_int(st, 10, 0);
+                sqlite3_bind_int64(st, 11, s);
+                sqlite3_bind_int64(st, 12, t0);
+                sqlite3_step(st);
+                sqlite3_reset(st);
+                if (++rows % BENCH_BATCH == 0) {
+                    db_commit(db);
+                    db_begin(db);
+                }
+            }
+    db_commit(db);
+    double secs = bench_now() - start;
+    db_close(db);
+    bench_unlink(path);
+    *rows_out = rows;
+    return (double)rows / secs;
+}
+
+static int bench_server(const char *path, struct hj212_server **out)
+{
+    struct hj212_server_opts o = {"127.0.0.1", 0, path, 1036, 600, 30, 20000, 0, 0, 30, 20000, 5};
+    int port = 0;
+    *out = hj212_server_start(&o, &port);
+    return *out ? port : -1;
+}
+
+/* Runs the simulator; fills p50/p99 (ms) and acked values/s from its summary line. */
+static int bench_simulate(const char *bin, const char *path, long devices, int port, long secs,
+                          double *vps, long *p50, long *p99, char *line, size_t linelen)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd,
+             "'%s' simulate --db='%s' --stations %ld --port %d --period-ms 1 --window 8 "
+             "--duration %ld 2>&1",
+             bin, path, devices, port, secs);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return -1;
+    int found = 0;
+    char buf[1024];
+    while (fgets(buf, sizeof buf, p)) {
+        const char *a = strstr(buf, " acks (");
+        const char *l = strstr(buf, "p50 ");
+        if (a && l) {
+            *vps = strtod(a + 7, NULL);
+            *p50 = strtol(l + 4, NULL, 10);
+            const char *q = strstr(l, "p99 ");
+            *p99 = q ? strtol(q + 4, NULL, 10) : -1;
+            snprintf(line, linelen, "%s", buf);
+            found = 1;
+        }
+    }
+    return pclose(p) == 0 && found ? 0 : -1;
+}
+
+static size_t bench_frame(char *out, size_t cap, long dev, int64_t t, uint32_t seq)
+{
+    char mn[32], cpbuf[512], dts[HJ212_TIME_BUF], qn[HJ212_TIME_BUF];
+    snprintf(mn, sizeof mn, "BENCH%05ld", dev);
+    struct hj212_cp cp;
+    hj212_cp_init(&cp, cpbuf, sizeof cpbuf);
+    struct hj212_time ht;
+    hj212_time_from_unix(t, 0, &ht);
+    hj212_time_format(&ht, 0, dts);
+    hj212_cp_add(&cp, "DataTime", hj212_str_c(dts));
+    hj212_cp_add(&cp, "a34004-Avg", hj212_str_c("35"));
+    hj212_cp_add(&cp, "a34004-Flag", hj212_str_c("N"));
+    hj212_time_from_unix(t, (int)(seq % 1000), &ht);
+    hj212_time_format(&ht, 1, qn);
+    struct hj212_head h = {
+        hj212_str_c(qn), hj212_str_c("22"), hj212_str_c("123456"), hj212_str_c(mn), 2051, 5, 0, 0};
+    size_t len = 0;
+    return hj212_encode_cp(out, cap, &h, &cp, &len) == HJ212_OK ? len : 0;
+}
+
+/* Child: opens n connections, tells the parent (one byte on ready_fd), waits for a byte on
+ * go_fd, sends one record on every connection and counts the 9014s. Exit status 0 when every
+ * connection got its ack. Prints the count. */
+static int bench_idle_child(int port, int n, long devices, int ready_fd, int go_fd)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    struct pollfd *p = calloc((size_t)n, sizeof *p);
+    int opened = 0;
+    for (int i = 0; i < n; i++) {
+        int fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+        inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+        if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof a)) {
+            if (fd >= 0)
+                close(fd);
+            break;
+        }
+        p[opened].fd = fd;
+        p[opened].events = POLLIN;
+        opened++;
+    }
+    char b = (char)(opened == n);
+    if (write(ready_fd, &b, 1) != 1 || read(go_fd, &b, 1) != 1)
+        return 1;
+    int64_t t = timeutil_now() - 3600;
+    t -= t % 60;
+    for (int i = 0; i < opened; i++) {
+        char f[HJ212_FRAME_MAX + 1];
+        size_t len = bench_frame(f, sizeof f, 1 + i % devices, t + 60 * (i / devices), 1);
+        if (send(p[i].fd, f, len, MSG_NOSIGNAL) != (ssize_t)len)
+            p[i].fd = -p[i].fd - 1;
+    }
+    int acked = 0;
+    int64_t deadline = timeutil_now_ms() + 30000;
+    while (acked < opened && timeutil_now_ms() < deadline) {
+        if (poll(p, (nfds_t)opened, 200) <= 0)
+            continue;
+        for (int i = 0; i < opened; i++) {
+            if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            char in[512];
+            ssize_t r = recv(p[i].fd, in, sizeof in, MSG_DONTWAIT);
+            if (r > 0 && memmem(in, (size_t)r, "CN=9014", 7))
+                acked++;
+            p[i].fd = -p[i].fd - 1; /* done with this one */
+        }
+    }
+    printf("idle: %d of %d connections opened, %d acked after idling\n", opened, n, acked);
+    fflush(stdout);
+    return acked == n ? 0 : 1;
+}
+
+static void bench_idle(const char *path, long devices)
+{
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    if (rl.rlim_cur < BENCH_IDLE_CONNS + 100) {
+        printf("idle: skipped (open-file limit %ld < %d)\n", (long)rl.rlim_cur,
+               BENCH_IDLE_CONNS + 100);
+        return;
+    }
+    struct hj212_server *srv;
+    int port = bench_server(path, &srv);
+    if (port < 0)
+        return;
+    int ready[2], go[2];
+    if (pipe(ready) || pipe(go))
+        return;
+    usleep(200000);
+    long before = bench_rss_kb();
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(ready[0]), close(go[1]);
+        _exit(bench_idle_child(port, BENCH_IDLE_CONNS, devices, ready[1], go[0]));
+    }
+    close(ready[1]), close(go[0]);
+    char b = 0;
+    if (read(ready[0], &b, 1) != 1)
+        b = 0;
+    sleep(2); /* idle: let the server settle with every connection open */
+    struct hj212_server_stats st;
+    hj212_server_get_stats(srv, &st);
+    long after = bench_rss_kb();
+    printf("idle: %llu connections open in the server, RSS %.1f MB before, %.1f MB with them "
+           "(+%.2f KB per connection)\n",
+           (unsigned long long)st.open, before / 1024.0, after / 1024.0,
+           (double)(after - before) / BENCH_IDLE_CONNS);
+    fflush(stdout);
+    if (write(go[1], &b, 1) != 1)
+        perror("bench_monitor");
+    int status = 0;
+    waitpid(pid, &status, 0);
+    printf("idle: %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0
+                             ? "all connections served"
+                             : "NOT all connections served");
+    close(ready[0]), close(go[1]);
+    hj212_server_stop(srv);
+}
+
+int main(int argc, char **argv)
+{
+    long devices = argc > 1 ? strtol(argv[1], NULL, 10) : 1000;
+    long secs = argc > 2 ? strtol(argv[2], NULL, 10) : 10;
+    const char *bin = getenv("ECOGOV_BIN") ? getenv("ECOGOV_BIN") : "build/ecogov";
+    if (devices < 1 || devices > 10000 || secs < 1 || secs > 600) {
+        fprintf(stderr, "usage: bench_monitor [devices 1..10000] [seconds 1..600]\n");
+        return 2;
+    }
+    if (access(bin, X_OK)) {
+        fprintf(stderr, "bench_monitor: %s not found (make build/ecogov)\n", bin);
+        return 1;
+    }
+    signal(SIGPIPE, SIG_IGN);
+    char model[256] = "?", line[256];
+    FILE *ci = fopen("/proc/cpuinfo", "r");
+    while (ci && fgets(line, sizeof line, ci))
+        if (!strncmp(line, "model name", 10) && strchr(line, ':')) {
+            snprintf(model, sizeof model, "%s", strchr(line, ':') + 2);
+            model[strcspn(model, "\n")] = '\0';
+            break;
+        }
+    if (ci)
+        fclose(ci);
+    printf("machine: %ld cores, %s, SQLite %s\n", sysconf(_SC_NPROCESSORS_ONLN), model,
+           sqlite3_libversion());
+
+    long base_rows = 0;
+    double base = bench_baseline(devices, &base_rows);
+    printf("baseline: bare insert loop, %ld rows (%ld stations x 6 factors x %d minutes, "
+           "arrival order, %d-row transactions): %.0f rows/s\n",
+           base_rows, devices, BENCH_BASE_MINUTES, BENCH_BATCH, base);
+
+    char path[128];
+    struct db *db = bench_db(path, sizeof path, "e2e");
+    if (!db || bench_devices(db, devices)) {
+        fprintf(stderr, "bench_monitor: cannot register devices\n");
+        return 1;
+    }
+    devcache_touch();
+    struct hj212_server *srv;
+    int port = bench_server(path, &srv);
+    if (port < 0)
+        return 1;
+    double vps = 0;
+    long p50 = -1, p99 = -1;
+    char sim[1024] = "";
+    int rc = bench_simulate(bin, path, devices, port, secs, &vps, &p50, &p99, sim, sizeof sim);
+    hj212_server_stop(srv);
+    sqlite3_stmt *cnt = db_stmt(db, "SELECT count(*) FROM readings");
+    long stored = cnt && sqlite3_step(cnt) == SQLITE_ROW ? (long)sqlite3_column_int64(cnt, 0) : -1;
+    if (cnt)
+        sqlite3_reset(cnt);
+    if (rc) {
+        printf("end to end: simulator failed\n");
+    } else {
+        printf("%s", sim);
+        printf("end to end: %ld devices, %ld s: %.0f values/s committed and acked, ack p50 %ld "
+               "ms, p99 %ld ms; %ld values stored; %.2f x the bare insert loop\n",
+               devices, secs, vps, p50, p99, stored, base > 0 ? vps / base : 0);
+    }
+    fflush(stdout);
+    bench_idle(path, devices);
+    db_close(db);
+    bench_unlink(path);
+    return rc;
+}
