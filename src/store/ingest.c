@@ -206,7 +206,8 @@ static void ingest_alerts(struct ingest *g, int64_t now)
         db_rollback(db);
 }
 
-/* Device counters, rollups, retention, alerts: on the writer thread, between batches. */
+/* Device counters, retention, alerts: on the writer thread, between batches. (Rollups are
+ * written with the records, store/readings.c.) */
 static void ingest_maintenance(struct ingest *g, int force)
 {
     int64_t ms = timeutil_now_ms();
@@ -233,8 +234,6 @@ static void ingest_maintenance(struct ingest *g, int force)
                 }
         }
     }
-    if (readings_rollup_flush(g->w, now) < 0)
-        log_warn("ingest: rollups not written");
     if (force || now - g->last_alert >= INGEST_ALERT_PERIOD) {
         g->last_alert = now;
         ingest_alerts(g, now);

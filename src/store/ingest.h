@@ -5,7 +5,7 @@
  * received: it resends.
  *
  * Owns: the writer thread, the job queue and the writer's connection. Periodic tasks run on the
- * same thread (they write device data too): device counters, rollups, raw-frame retention,
+ * same thread (they write device data too): device counters, raw-frame retention,
  * offline/online alerts.
  * Must not: touch sockets (acks go back through the on_committed callback). */
 #ifndef ECOGOV_INGEST_H
@@ -62,7 +62,7 @@ struct ingest_opts {
     int batch_rows;     /* commit when this many rows are waiting (default 20000) */
     int batch_ms;       /* or when the oldest job waited this long (default 5) */
     int raw_days;       /* raw-frame retention in days (0 = keep no raw frames) */
-    int maintenance_ms; /* period of counters/rollups/alerts (default 2000) */
+    int maintenance_ms; /* period of counters and alerts (default 2000) */
     ingest_committed_fn *on_committed;
     void *arg;
 };

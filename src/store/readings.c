@@ -9,18 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A touched rollup period: (station, factor, kind 3/4, period start). */
-struct readings_dirty {
-    int64_t station_id;
-    int64_t ts;
-    int kind;
-    char factor[MONITOR_FACTOR_MAX];
+/* The rollup period a batch is adding to: consecutive rows of a sorted batch that fall in the
+ * same (station, factor, hour or day). */
+struct readings_group {
+    int64_t station_id, ts;
+    int kind; /* rollup kind: 3 hour, 4 day; 0 = none open */
+    const char *factor;
+    int n, n_valid;
+    int replaced; /* a stored record was replaced: recompute from the table */
+    double sum, vmin, vmax;
 };
 
 struct readings {
     struct db *db;
-    struct readings_dirty *dirty;
-    size_t ndirty, capdirty;
 };
 
 struct readings *readings_open(const char *path, char *err, size_t errlen)
@@ -29,7 +30,8 @@ struct readings *readings_open(const char *path, char *err, size_t errlen)
     if (!db)
         return NULL;
     /* The writer keeps the leaves of every active (station, factor) hot, and checkpoints in
-     * big steps: WAL writes and checkpoints dominate ingest (design §9). */
+     * big steps: WAL writes and checkpoints dominate ingest (design §9). A checkpoint thread
+     * of its own was tried and measured no better on two cores (docs/monitoring.md). */
     if (db_exec(db, "PRAGMA cache_size=-131072") || db_exec(db, "PRAGMA wal_autocheckpoint=8192")) {
         snprintf(err, errlen, "readings: pragmas failed");
         db_close(db);
@@ -45,7 +47,6 @@ void readings_close(struct readings *w)
     if (!w)
         return;
     db_close(w->db);
-    free(w->dirty);
     free(w);
 }
 
@@ -88,73 +89,158 @@ void readings_sort(struct readings_row *rows, size_t n)
         qsort(rows, n, sizeof *rows, readings_cmp);
 }
 
-static void readings_mark(struct readings *w, int64_t station, const char *factor, int kind,
-                          int64_t ts)
+/* Recomputes one rollup from the stored records (after a replacement, so a resend never
+ * counts twice). Valid = flag N (or empty, or 2005 air '3') and no invalidating qual bit
+ * (MONITOR_QUAL_INVALID = 7), as monitor_row_valid. */
+static int readings_rollup_recompute(struct readings *w, const struct readings_group *g,
+                                     int64_t now)
 {
-    if (w->ndirty) { /* consecutive rows of a sorted batch often share a period */
-        struct readings_dirty *l = &w->dirty[w->ndirty - 1];
-        if (l->station_id == station && l->kind == kind && l->ts == ts &&
-            !strcmp(l->factor, factor))
-            return;
+    sqlite3_stmt *st = db_stmt(
+        w->db, "INSERT OR REPLACE INTO rollups (station_id, factor, kind, ts, n, n_valid, avg, "
+               "vmin, vmax, updated) SELECT ?1, ?2, ?3, ?4, count(*), "
+               "count(*) FILTER (WHERE v), avg(value) FILTER (WHERE v), "
+               "min(value) FILTER (WHERE v), max(value) FILTER (WHERE v), ?7 FROM "
+               "(SELECT value, (flag IN ('N', 'n', '3', '') AND (qual & 7) = 0) AS v "
+               "FROM readings WHERE station_id = ?1 AND factor = ?2 AND kind = ?5 AND "
+               "ts >= ?4 AND ts < ?4 + ?6)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, g->station_id);
+    sqlite3_bind_text(st, 2, g->factor, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, g->kind);
+    sqlite3_bind_int64(st, 4, g->ts);
+    sqlite3_bind_int(st, 5, g->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
+    sqlite3_bind_int(st, 6, g->kind == MONITOR_KIND_HOUR ? 3600 : 86400);
+    sqlite3_bind_int64(st, 7, now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Writes the open group: new records are added to the stored rollup (counts, running mean,
+ * extremes) in the same transaction as the records, so rollups are never behind committed
+ * data; a group with a replaced record is recomputed instead. */
+static int readings_group_flush(struct readings *w, struct readings_group *g, int64_t now)
+{
+    if (!g->kind || (!g->n && !g->replaced))
+        return 0;
+    int rc;
+    if (g->replaced) {
+        rc = readings_rollup_recompute(w, g, now);
+    } else {
+        sqlite3_stmt *st = db_stmt(
+            w->db,
+            "INSERT INTO rollups (station_id, factor, kind, ts, n, n_valid, avg, vmin, vmax, "
+            "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO UPDATE SET "
+            "n = n + excluded.n, n_valid = n_valid + excluded.n_valid, "
+            "avg = CASE WHEN excluded.n_valid = 0 THEN avg WHEN n_valid = 0 OR avg IS NULL THEN "
+            "excluded.avg ELSE (avg * n_valid + excluded.avg * excluded.n_valid) / "
+            "(n_valid + excluded.n_valid) END, "
+            "vmin = CASE WHEN vmin IS NULL THEN excluded.vmin WHEN excluded.vmin IS NULL THEN "
+            "vmin ELSE min(vmin, excluded.vmin) END, "
+            "vmax = CASE WHEN vmax IS NULL THEN excluded.vmax WHEN excluded.vmax IS NULL THEN "
+            "vmax ELSE max(vmax, excluded.vmax) END, updated = excluded.updated");
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, g->station_id);
+        sqlite3_bind_text(st, 2, g->factor, -1, SQLITE_STATIC);
+        sqlite3_bind_int(st, 3, g->kind);
+        sqlite3_bind_int64(st, 4, g->ts);
+        sqlite3_bind_int(st, 5, g->n);
+        sqlite3_bind_int(st, 6, g->n_valid);
+        if (g->n_valid) {
+            sqlite3_bind_double(st, 7, g->sum / g->n_valid);
+            sqlite3_bind_double(st, 8, g->vmin);
+            sqlite3_bind_double(st, 9, g->vmax);
+        } else {
+            for (int i = 7; i <= 9; i++)
+                sqlite3_bind_null(st, i);
+        }
+        sqlite3_bind_int64(st, 10, now);
+        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(st);
     }
-    if (w->ndirty == w->capdirty) {
-        w->capdirty = w->capdirty ? w->capdirty * 2 : 4096;
-        w->dirty = xrealloc(w->dirty, w->capdirty * sizeof *w->dirty);
-    }
-    struct readings_dirty *d = &w->dirty[w->ndirty++];
-    d->station_id = station;
-    d->kind = kind;
-    d->ts = ts;
-    memcpy(d->factor, factor, sizeof d->factor);
+    g->kind = 0;
+    return rc;
 }
 
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
 {
-    sqlite3_stmt *st = db_stmt(
+    /* New records (the common case: data arrives in time order) take one plain insert; only a
+     * resend or back-fill of a stored record takes the second, replacing statement. */
+    sqlite3_stmt *ins = db_stmt(
+        w->db, "INSERT INTO readings (station_id, factor, kind, ts, value, vmin, vmax, cou, "
+               "flag, qual, device_id, received) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
+               "ON CONFLICT DO NOTHING");
+    sqlite3_stmt *up = db_stmt(
         w->db, "INSERT INTO readings (station_id, factor, kind, ts, value, vmin, vmax, cou, "
                "flag, qual, device_id, received) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
                "ON CONFLICT DO UPDATE SET value=excluded.value, vmin=excluded.vmin, "
                "vmax=excluded.vmax, cou=excluded.cou, flag=excluded.flag, qual=excluded.qual, "
                "device_id=excluded.device_id, received=excluded.received");
-    if (!st)
+    if (!ins || !up)
         return -1;
+    sqlite3 *h = db_handle(w->db);
+    struct readings_group g = {0};
     for (size_t i = 0; i < n; i++) {
         const struct monitor_row *r = rows[i].r;
-        sqlite3_bind_int64(st, 1, rows[i].station_id);
-        sqlite3_bind_text(st, 2, r->factor, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, r->kind);
-        sqlite3_bind_int64(st, 4, r->ts);
-        sqlite3_bind_double(st, 5, r->value);
-        if (r->has & MONITOR_HAS_MIN)
-            sqlite3_bind_double(st, 6, r->vmin);
-        else
-            sqlite3_bind_null(st, 6);
-        if (r->has & MONITOR_HAS_MAX)
-            sqlite3_bind_double(st, 7, r->vmax);
-        else
-            sqlite3_bind_null(st, 7);
-        if (r->has & MONITOR_HAS_COU)
-            sqlite3_bind_double(st, 8, r->cou);
-        else
-            sqlite3_bind_null(st, 8);
-        sqlite3_bind_text(st, 9, r->flag, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 10, r->qual);
-        sqlite3_bind_int64(st, 11, rows[i].device_id);
-        sqlite3_bind_int64(st, 12, received);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            log_error("readings: insert failed: %s", sqlite3_errmsg(db_handle(w->db)));
-            return -1;
+        sqlite3_stmt *st = ins;
+        int replaced = 0;
+        for (;;) {
+            sqlite3_bind_int64(st, 1, rows[i].station_id);
+            sqlite3_bind_text(st, 2, r->factor, -1, SQLITE_STATIC);
+            sqlite3_bind_int(st, 3, r->kind);
+            sqlite3_bind_int64(st, 4, r->ts);
+            sqlite3_bind_double(st, 5, r->value);
+            if (r->has & MONITOR_HAS_MIN)
+                sqlite3_bind_double(st, 6, r->vmin);
+            else
+                sqlite3_bind_null(st, 6);
+            if (r->has & MONITOR_HAS_MAX)
+                sqlite3_bind_double(st, 7, r->vmax);
+            else
+                sqlite3_bind_null(st, 7);
+            if (r->has & MONITOR_HAS_COU)
+                sqlite3_bind_double(st, 8, r->cou);
+            else
+                sqlite3_bind_null(st, 8);
+            sqlite3_bind_text(st, 9, r->flag, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 10, r->qual);
+            sqlite3_bind_int64(st, 11, rows[i].device_id);
+            sqlite3_bind_int64(st, 12, received);
+            int rc = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (rc != SQLITE_DONE) {
+                log_error("readings: insert failed: %s", sqlite3_errmsg(h));
+                return -1;
+            }
+            if (st == up || sqlite3_changes(h))
+                break;
+            st = up; /* the key is stored: replace it */
+            replaced = 1;
         }
-        if (r->kind == MONITOR_KIND_MINUTE)
-            readings_mark(w, rows[i].station_id, r->factor, MONITOR_KIND_HOUR,
-                          monitor_period_start(MONITOR_KIND_HOUR, r->ts));
-        else if (r->kind == MONITOR_KIND_HOUR)
-            readings_mark(w, rows[i].station_id, r->factor, MONITOR_KIND_DAY,
-                          monitor_period_start(MONITOR_KIND_DAY, r->ts));
+        int rk = r->kind == MONITOR_KIND_MINUTE ? MONITOR_KIND_HOUR
+                 : r->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_DAY
+                                                : 0;
+        if (!rk)
+            continue;
+        int64_t pts = monitor_period_start(rk, r->ts);
+        if (g.kind != rk || g.station_id != rows[i].station_id || g.ts != pts ||
+            strcmp(g.factor, r->factor)) {
+            if (readings_group_flush(w, &g, received))
+                return -1;
+            g = (struct readings_group){rows[i].station_id, pts, rk, r->factor, 0, 0, 0, 0, 0, 0};
+        }
+        g.replaced |= replaced;
+        g.n++;
+        if (monitor_row_valid(r->flag, r->qual)) {
+            g.vmin = g.n_valid && g.vmin < r->value ? g.vmin : r->value;
+            g.vmax = g.n_valid && g.vmax > r->value ? g.vmax : r->value;
+            g.sum += r->value;
+            g.n_valid++;
+        }
     }
-    return 0;
+    return readings_group_flush(w, &g, received);
 }
 
 int readings_put_frame(struct readings *w, const struct readings_frame *f)
@@ -272,65 +358,6 @@ int readings_command_update(struct readings *w, int64_t command_id, const char *
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int readings_dirty_cmp(const void *a, const void *b)
-{
-    const struct readings_dirty *x = a, *y = b;
-    if (x->kind != y->kind) /* hours first: a day is computed from hour records */
-        return x->kind < y->kind ? -1 : 1;
-    if (x->station_id != y->station_id)
-        return x->station_id < y->station_id ? -1 : 1;
-    int c = strcmp(x->factor, y->factor);
-    if (c)
-        return c;
-    return x->ts < y->ts ? -1 : x->ts > y->ts;
-}
-
-long readings_rollup_flush(struct readings *w, int64_t now)
-{
-    if (!w->ndirty)
-        return 0;
-    qsort(w->dirty, w->ndirty, sizeof *w->dirty, readings_dirty_cmp);
-    /* Recomputed from the stored records, so a resend never counts twice. Valid = flag N (or
-     * empty, or 2005 air '3') and no invalidating qual bit (MONITOR_QUAL_INVALID = 7). */
-    sqlite3_stmt *st = db_stmt(
-        w->db, "INSERT OR REPLACE INTO rollups (station_id, factor, kind, ts, n, n_valid, avg, "
-               "vmin, vmax, updated) SELECT ?1, ?2, ?3, ?4, count(*), "
-               "count(*) FILTER (WHERE v), avg(value) FILTER (WHERE v), "
-               "min(value) FILTER (WHERE v), max(value) FILTER (WHERE v), ?7 FROM "
-               "(SELECT value, (flag IN ('N', 'n', '3', '') AND (qual & 7) = 0) AS v "
-               "FROM readings WHERE station_id = ?1 AND factor = ?2 AND kind = ?5 AND "
-               "ts >= ?4 AND ts < ?4 + ?6)");
-    if (!st || db_begin(w->db))
-        return -1;
-    long written = 0;
-    for (size_t i = 0; i < w->ndirty; i++) {
-        const struct readings_dirty *d = &w->dirty[i];
-        if (i && !readings_dirty_cmp(d, &w->dirty[i - 1]))
-            continue;
-        sqlite3_bind_int64(st, 1, d->station_id);
-        sqlite3_bind_text(st, 2, d->factor, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, d->kind);
-        sqlite3_bind_int64(st, 4, d->ts);
-        sqlite3_bind_int(st, 5,
-                         d->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
-        sqlite3_bind_int(st, 6, d->kind == MONITOR_KIND_HOUR ? 3600 : 86400);
-        sqlite3_bind_int64(st, 7, now);
-        int rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE) {
-            db_rollback(w->db);
-            return -1;
-        }
-        written++;
-    }
-    if (db_commit(w->db)) {
-        db_rollback(w->db);
-        return -1;
-    }
-    w->ndirty = 0;
-    return written;
 }
 
 long readings_prune_frames(struct readings *w, int64_t before, int max)

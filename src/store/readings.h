@@ -50,8 +50,11 @@ int readings_begin(struct readings *w);
 int readings_commit(struct readings *w);
 void readings_rollback(struct readings *w);
 
-/* Upserts n rows (the caller sorts them by key for speed; readings_sort does it). received =
- * UTC seconds. Also remembers the touched hours/days for readings_rollup_flush. 0 or -1. */
+/* Upserts n rows (the caller sorts them by key for speed; readings_sort does it) inside the
+ * caller's transaction, and brings the hour rollups (from minute records) and day rollups
+ * (from hour records) up to date in the same transaction: new records are added to the
+ * stored rollup, a period with a replaced record is recomputed from the table, so resends
+ * never count twice. received = UTC seconds. 0 or -1 (roll the transaction back). */
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
 /* Sorts rows by (station, factor, kind, ts). */
 void readings_sort(struct readings_row *rows, size_t n);
@@ -67,9 +70,6 @@ int readings_unregistered(struct readings *w, const char *mn, const char *reason
  * appends the frame (when len > 0) to its exchange as {dir, time, frame}. */
 int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
                             int exe_rtn, int out, int64_t ts, const char *frame, size_t len);
-/* Recomputes the hour/day rollups touched since the last call (inside a transaction the
- * function opens itself). Returns the number of rollup rows written, or -1. */
-long readings_rollup_flush(struct readings *w, int64_t now);
 /* Deletes raw frames received before `before` (at most max rows). Returns rows deleted. */
 long readings_prune_frames(struct readings *w, int64_t before, int max);
 
