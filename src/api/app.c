@@ -56,6 +56,7 @@ static const struct route_group *const app_groups[] = {
     &app_quality_routes,
     &app_quality_alarm_routes,
     &app_quality_report_routes,
+    &app_quality_feed_routes,
     &app_supervision_routes,
     &app_approval_routes,
     &app_siting_routes,

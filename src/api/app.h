@@ -40,6 +40,7 @@ extern const struct route_group app_service_routes; /* api_service.c */
 extern const struct route_group app_quality_routes; /* api_quality.c */
 extern const struct route_group app_quality_alarm_routes; /* api_alarms.c */
 extern const struct route_group app_quality_report_routes; /* api_quality_reports.c */
+extern const struct route_group app_quality_feed_routes;   /* quality_feed.c */
 extern const struct route_group app_supervision_routes; /* api_supervision.c */
 extern const struct route_group app_approval_routes;     /* api_approval.c */
 extern const struct route_group app_siting_routes;       /* api_siting.c */

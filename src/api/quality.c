@@ -389,10 +389,15 @@ static json_t *quality_station_row(sqlite3_stmt *st)
     json_object_set_new(
         o, "official",
         json_boolean(strcmp(json_string_value(json_object_get(o, "kind")), "micro")));
+    json_object_set_new(o, "device_station_id",
+                        sqlite3_column_type(st, 9) == SQLITE_NULL
+                            ? json_null()
+                            : json_integer(sqlite3_column_int64(st, 9)));
     return o;
 }
 
-#define QUALITY_STATION_COLS "id, code, name, district, town, lon, lat, kind, area_class"
+#define QUALITY_STATION_COLS                                                                       \
+    "id, code, name, district, town, lon, lat, kind, area_class, device_station_id"
 
 json_t *quality_station_get(struct db *db, int64_t id)
 {
@@ -526,6 +531,10 @@ int quality_station_create(struct db *db, json_t *in, int64_t *id, const char **
         return -1;
     }
     *id = sqlite3_last_insert_rowid(db_handle(db));
+    /* The optional link to a monitor station (the device feed). */
+    json_t *dev = json_object_get(in, "device_station_id");
+    if (dev && !json_is_null(dev))
+        return quality_station_link(db, *id, dev, field, message);
     return 0;
 }
 
@@ -607,10 +616,14 @@ static int quality_hour_values(struct db *db, const struct quality_scope *s, int
         return f < 0 ? -1 : 0;
     }
     sqlite3_stmt *st = db_stmt(
-        db, "SELECT sum(h.so2), count(h.so2), sum(h.no2), count(h.no2), sum(h.co), count(h.co), "
-            "sum(h.o3), count(h.o3), sum(h.pm10), count(h.pm10), sum(h.pm25), count(h.pm25), "
-            "count(*) FROM aq_hourly h JOIN aq_stations s ON s.id = h.station_id WHERE "
-            "h.hour = ?1 AND s.kind != 'micro' AND (?2 = '*' OR s.district = ?2)");
+        db, "SELECT sum(so2), count(so2), sum(no2), count(no2), sum(co), count(co), sum(o3), "
+            "count(o3), sum(pm10), count(pm10), sum(pm25), count(pm25), count(*) FROM (SELECT "
+            /* the precedence of store/airdata.h: imported, else device */
+            "coalesce(h.so2, h.d_so2) AS so2, coalesce(h.no2, h.d_no2) AS no2, coalesce(h.co, "
+            "h.d_co) AS co, coalesce(h.o3, h.d_o3) AS o3, coalesce(h.pm10, h.d_pm10) AS pm10, "
+            "coalesce(h.pm25, h.d_pm25) AS pm25 FROM aq_hourly h JOIN aq_stations s ON s.id = "
+            "h.station_id WHERE h.hour = ?1 AND s.kind != 'micro' AND (?2 = '*' OR s.district "
+            "= ?2))");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, hour);

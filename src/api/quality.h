@@ -88,6 +88,25 @@ json_t *quality_ranking(struct db *db, const char *kind, int32_t from, int32_t t
  * for a seed. Returns 0 or -1. */
 int demo_quality(struct db *db, const struct audit_actor *actor, uint64_t seed);
 
+/* The device feed (quality_feed.c, docs/quality.md §1): hours of linked air
+ * stations and pollution-source values of enterprise outlets since their
+ * watermarks, read from the monitor module's readings; source alarms are
+ * handed to supervision. Opens one transaction per station itself (call it
+ * outside any). Returns 0, or -1 when a station failed (logged; the others
+ * are done). */
+struct quality_feed_stats {
+    int air_hours;    /* station-hours whose device values changed */
+    int source_hours; /* source values evaluated against their limits */
+    int64_t ms;
+};
+int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stats);
+/* Links aq_station `id` to monitor station `device_station` (a JSON integer,
+ * or null to unlink; must be an air station not linked elsewhere); the device
+ * values of an earlier link are dropped. Inside a write transaction. 0, or -1
+ * with *field ("id" = no such station) and *message (static). */
+int quality_station_link(struct db *db, int64_t id, json_t *device_station, const char **field,
+                         const char **message);
+
 /* Reported form of a milli value: integer, CO one decimal (GB/T 8170). */
 double quality_report_value(int64_t milli, int col_is_co);
 

@@ -44,8 +44,10 @@ int water_sample_store(struct db *db, json_t *in, const char **field, const char
 int quality_alarms_check(struct db *db, int64_t now);
 int alarm_rule_create(struct db *db, json_t *in, int64_t *id, const char **field, const char **msg);
 int source_limit_set(struct db *db, json_t *in, int64_t *id, const char **field, const char **msg);
-int source_value_check(struct db *db, json_t *in, int64_t *id, const char **field,
-                       const char **msg);
+/* A source value against its permitted limit; a new alarm is handed to
+ * supervision (sup_alarm_feed) as actor, in the caller's transaction. */
+int source_value_check(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
+                       const char **field, const char **msg);
 int demo_quality_alarms(struct db *db, const struct audit_actor *actor);
 
 #endif

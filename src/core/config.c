@@ -56,6 +56,8 @@ static const struct config_option config_options[] = {
     OPT_LONG(hj212_raw_days, 0, 3650, "30", "days raw device frames are kept (0 = none)"),
     OPT_LONG(hj212_batch_rows, 1, 1000000, "20000", "device-data rows per write transaction"),
     OPT_LONG(hj212_batch_ms, 1, 1000, "5", "longest wait to fill a write transaction, ms"),
+    OPT_LONG(quality_feed_interval, 0, 3600, "60",
+             "seconds between runs of the device feed into quality (0 = off)"),
     OPT_STR(log_level, "info", "debug, info, warn or error"),
     OPT_STR(bureau_name, "景瓷市生态环境局", "the bureau's name"),
     OPT_STR(bureau_name_en, "Jingci Municipal Ecology and Environment Bureau", "name in English"),

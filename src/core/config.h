@@ -39,6 +39,7 @@ struct config {
     long hj212_raw_days;
     long hj212_batch_rows;
     long hj212_batch_ms;
+    long quality_feed_interval; /* device data -> quality (api/quality_feed.c) */
     char *log_level;
     char *bureau_name;
     char *bureau_name_en;

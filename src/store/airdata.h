@@ -8,9 +8,14 @@
  * the start of the hour; a Beijing calendar day d covers the hours
  * d*86400 - 8 h ... + 23 h.
  *
- * When the HJ 212 readings table carries hourly values for a linked station
- * (aq_stations.device_station_id) the same functions are the place to read
- * them; callers never see where an hour came from.
+ * Two sources per value: the import path (airdata_put: CSV, demo) and the
+ * device feed (airdata_put_device: hours computed from the monitor module's
+ * readings for a linked station, aq_stations.device_station_id, by
+ * api/quality_feed.c). They are stored side by side (aq_hourly.so2 ... and
+ * d_so2 ...). Precedence, per station, hour and pollutant: an imported value
+ * wins (imports are the reviewed data the bureau publishes), a device value
+ * fills what no import carries. airdata_range and airdata_latest apply it;
+ * callers never see where an hour came from.
  *
  * Must not: evaluate anything (see api/quality.h) or know HTTP. */
 #ifndef ECOGOV_AIRDATA_H
@@ -50,8 +55,15 @@ int32_t airdata_day_of(int64_t hour);
  * write transaction. Returns 0 or -1 (logged). */
 int airdata_put(struct db *db, int64_t station, int64_t hour, const int64_t v[AIRDATA_NCOLS]);
 
+/* Stores one hour of device data of one station: replaces every device
+ * column (v[c] < 0 = no valid device value). Imported values are untouched.
+ * Must run inside a write transaction. Returns 1 when something changed, 0
+ * when the stored device values were the same already, -1 on error. */
+int airdata_put_device(struct db *db, int64_t station, int64_t hour,
+                       const int64_t v[AIRDATA_NCOLS]);
+
 /* Fills out[i][c] for the hours from .. from + (n-1) h (from must be an hour
- * start) with the stored values, -1 where missing. Returns the number of
+ * start) with the stored values (imported, else device), -1 where missing. Returns the number of
  * hours found (0..n), or -1 on a database error. */
 int airdata_range(struct db *db, int64_t station, int64_t from, int n,
                   int64_t (*out)[AIRDATA_NCOLS]);

@@ -116,6 +116,27 @@ static const char *const schema_quality_steps[] = {
     "  limit_value REAL NOT NULL,"
     "  o2_ref REAL,"
     "  PRIMARY KEY (enterprise_id, outlet, factor));",
+
+    /* Step 2: the device feed (api/quality_feed.c). Hours computed from the
+     * monitor module's readings are kept beside the imported ones (d_*
+     * columns, same units); airdata reads an imported value when there is
+     * one, else the device value. quality_feed_marks holds, per linked air
+     * station ('air', aq_stations.id) and per pollution-source station
+     * ('source', stations.id), the last hour with data the feed processed. */
+    "ALTER TABLE aq_hourly ADD COLUMN d_so2 INTEGER;"
+    "ALTER TABLE aq_hourly ADD COLUMN d_no2 INTEGER;"
+    "ALTER TABLE aq_hourly ADD COLUMN d_co INTEGER;"
+    "ALTER TABLE aq_hourly ADD COLUMN d_o3 INTEGER;"
+    "ALTER TABLE aq_hourly ADD COLUMN d_pm10 INTEGER;"
+    "ALTER TABLE aq_hourly ADD COLUMN d_pm25 INTEGER;"
+    "CREATE TABLE quality_feed_marks ("
+    "  kind TEXT NOT NULL CHECK (kind IN ('air', 'source')),"
+    "  station_id INTEGER NOT NULL,"
+    "  hour INTEGER NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  PRIMARY KEY (kind, station_id)) WITHOUT ROWID;"
+    "CREATE UNIQUE INDEX aq_stations_device ON aq_stations (device_station_id) WHERE "
+    "device_station_id IS NOT NULL;",
 };
 
 const struct schema_module schema_quality = {

@@ -1,6 +1,7 @@
 /* tool_serve — `ecogov serve`: migrate, start the HTTP server, wait for
  * SIGINT/SIGTERM, shut down gracefully. */
 #include "api/app.h"
+#include "api/quality.h"
 #include "api/service.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -28,21 +29,31 @@ static void serve_housekeeping(struct db *db, const struct config *cfg, struct a
         log_warn("serve: tracker scheduler failed");
 }
 
-/* Blocks until SIGINT or SIGTERM, running housekeeping meanwhile. */
+/* Blocks until SIGINT or SIGTERM, running housekeeping meanwhile, and the
+ * device feed into quality every quality_feed_interval seconds. */
 static void serve_wait(struct db *db, const struct config *cfg, struct app *app)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    long feed = cfg->quality_feed_interval;
+    long step = feed > 0 && feed < SERVE_HOUSEKEEPING_SECONDS ? feed : SERVE_HOUSEKEEPING_SECONDS;
+    int64_t next_housekeeping = timeutil_now() + SERVE_HOUSEKEEPING_SECONDS;
     for (;;) {
-        struct timespec ts = {SERVE_HOUSEKEEPING_SECONDS, 0};
+        struct timespec ts = {step, 0};
         int sig = sigtimedwait(&set, NULL, &ts);
         if (sig == SIGINT || sig == SIGTERM) {
             log_info("serve: signal %d, shutting down", sig);
             return;
         }
-        serve_housekeeping(db, cfg, app);
+        struct quality_feed_stats fs;
+        if (feed > 0 && quality_feed_run(db, timeutil_now(), &fs) < 0)
+            log_warn("serve: quality feed failed for some stations");
+        if (timeutil_now() >= next_housekeeping) {
+            serve_housekeeping(db, cfg, app);
+            next_housekeeping = timeutil_now() + SERVE_HOUSEKEEPING_SECONDS;
+        }
     }
 }
 
