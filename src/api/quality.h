@@ -107,6 +107,10 @@ int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stat
 int quality_station_link(struct db *db, int64_t id, json_t *device_station, const char **field,
                          const char **message);
 
+/* Demo: links the demo national stations to the demo devices and sets the
+ * demo CEMS outlets' permitted limits (after demo_monitor). 0 or -1. */
+int demo_quality_feed(struct db *db, const struct audit_actor *actor);
+
 /* Reported form of a milli value: integer, CO one decimal (GB/T 8170). */
 double quality_report_value(int64_t milli, int col_is_co);
 

@@ -582,3 +582,63 @@ static const struct route feed_table[] = {
 };
 
 const struct route_group app_quality_feed_routes = ROUTE_GROUP("quality-feed", feed_table);
+
+/* Demo: the demo national quality stations linked to the demo monitor's
+ * national stations of the same district (their imported history stays, the
+ * simulator's hours follow it), and permitted limits (ultra-low emission
+ * figures, 9 % reference O2) for the demo CEMS outlets, so `make run` shows
+ * the whole flow. Through the same functions the API uses. */
+int demo_quality_feed(struct db *db, const struct audit_actor *actor)
+{
+    struct monitor_station_filter nf = {.kind = "national", .now = timeutil_now()};
+    struct monitor_station_filter gf = {.kind = "source_gas", .now = timeutil_now()};
+    json_t *nat = monitor_station_list(db, &nf), *gas = monitor_station_list(db, &gf);
+    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM aq_stations WHERE kind = 'national' AND "
+                                   "district = ?1 AND device_station_id IS NULL ORDER BY id");
+    int rc = !nat || !gas || !st || db_begin(db) ? -1 : 0;
+    size_t i;
+    json_t *s;
+    json_array_foreach(nat, i, s)
+    {
+        if (rc)
+            break;
+        sqlite3_bind_text(st, 1, json_string_value(json_object_get(s, "district")), -1,
+                          SQLITE_TRANSIENT);
+        int64_t aq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_reset(st);
+        if (!aq)
+            continue;
+        const char *field = NULL, *msg = NULL;
+        char sid[24];
+        snprintf(sid, sizeof sid, "%lld", (long long)aq);
+        json_t *in = json_pack("{sO}", "device_station_id", json_object_get(s, "id"));
+        rc = quality_station_link(db, aq, json_object_get(in, "device_station_id"), &field, &msg) ||
+             audit_append(db, actor, "aq_station.link", "aq_station", sid, in);
+        json_decref(in);
+    }
+    static const struct {
+        const char *factor;
+        double limit;
+    } limits[] = {{"so2", 35}, {"nox", 50}, {"dust", 10}};
+    json_array_foreach(gas, i, s)
+    {
+        for (size_t k = 0; k < sizeof limits / sizeof limits[0] && !rc; k++) {
+            const char *field = NULL, *msg = NULL;
+            int64_t id = 0;
+            json_t *in =
+                json_pack("{sO sO ss sf sf}", "enterprise_id", json_object_get(s, "enterprise_id"),
+                          "outlet", json_object_get(s, "code"), "factor", limits[k].factor, "limit",
+                          limits[k].limit, "o2_ref", 9.0);
+            rc = source_limit_set(db, in, &id, &field, &msg) ||
+                 audit_append(db, actor, "source_limit.set", "enterprise", "demo", in);
+            json_decref(in);
+        }
+    }
+    json_decref(nat);
+    json_decref(gas);
+    if (rc) {
+        db_rollback(db);
+        return -1;
+    }
+    return db_commit(db);
+}

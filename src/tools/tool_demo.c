@@ -370,7 +370,7 @@ int tool_demo_main(int argc, char **argv)
                demo_enterprises(db, &actor, (uint64_t)seed, count) || demo_people(db, &actor) ||
                demo_service(db, &cfg) || demo_quality(db, &actor, (uint64_t)seed) ||
                demo_supervision(db, (uint64_t)seed) || demo_approval(db, &actor) ||
-               demo_monitor(db, &actor, 20)) {
+               demo_monitor(db, &actor, 20) || demo_quality_feed(db, &actor)) {
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "
