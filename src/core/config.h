@@ -39,6 +39,9 @@ struct config {
     long hj212_raw_days;
     long hj212_batch_rows;
     long hj212_batch_ms;
+    char *hj212_forward;
+    long hj212_gap_interval;
+    long hj212_gap_hours;
     long quality_feed_interval; /* device data -> quality (api/quality_feed.c) */
     char *log_level;
     char *bureau_name;

@@ -4,6 +4,7 @@
 #include "core/xalloc.h"
 #include "domain/hj212.h"
 #include "domain/monitor_norm.h"
+#include "net/hj212_relay.h"
 #include "store/db.h"
 #include "store/devcache.h"
 #include "store/ingest.h"
@@ -71,6 +72,7 @@ struct hj212_server {
     _Atomic int stopping;
     pthread_t thread;
     struct ingest *ingest;
+    struct hj212_relay *relay; /* forwarding and automatic back-fill */
     struct devcache *devs;
     uint64_t devs_gen;
     struct hjs_conn **slots;
@@ -774,6 +776,12 @@ static void hjs_accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct
 
 /* ---- acks from the writer ---- */
 
+static void hjs_forward(void *arg)
+{
+    struct hj212_server *s = arg;
+    hj212_relay_kick(s->relay);
+}
+
 static void hjs_committed(void *arg, struct ingest_job *acks)
 {
     struct hj212_server *s = arg;
@@ -884,8 +892,8 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o, int *
     }
     s->nfree = n;
     hjs_refresh_devices(s);
-    struct ingest_opts io = {o->db_path, o->batch_rows, o->batch_ms, o->raw_days, 0, hjs_committed,
-                             s};
+    struct ingest_opts io = {o->db_path, o->batch_rows, o->batch_ms, o->raw_days,
+                             0,          hjs_committed, s,           hjs_forward};
     s->base = event_base_new();
     struct sockaddr_storage ss;
     int sslen = sizeof ss;
@@ -921,7 +929,9 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o, int *
     getsockname(evconnlistener_get_fd(s->lis), (struct sockaddr *)&bound, &blen);
     *port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
                                               : ((struct sockaddr_in *)&bound)->sin_port);
-    s->ingest = ingest_start(&io);
+    struct hj212_relay_opts ro = {o->db_path, o->forward, o->gap_interval, o->gap_hours, s};
+    s->relay = hj212_relay_start(&ro);
+    s->ingest = s->relay ? ingest_start(&io) : NULL;
     if (!s->ingest)
         goto fail;
     s->wake_ev = event_new(s->base, s->wake[0], EV_READ | EV_PERSIST, hjs_wake_cb, s);
@@ -936,6 +946,7 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o, int *
     hjs_current = s;
     return s;
 fail:
+    hj212_relay_stop(s->relay);
     if (s->ingest)
         ingest_stop(s->ingest);
     if (s->lis)
@@ -963,6 +974,7 @@ void hj212_server_stop(struct hj212_server *s)
     atomic_store(&s->stopping, 1);
     hjs_wake(s);
     pthread_join(s->thread, NULL);
+    hj212_relay_stop(s->relay);
     /* The writer commits what it holds; acks it hands back now are dropped below. */
     ingest_stop(s->ingest);
     for (size_t i = 0; i < (size_t)s->o.max_connections; i++)

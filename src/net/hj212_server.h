@@ -28,6 +28,9 @@ struct hj212_server_opts {
     int rate;                 /* frames per second per connection (burst: 2 s worth) */
     int raw_days;             /* raw-frame retention (0 = none kept) */
     int batch_rows, batch_ms; /* writer batching */
+    const char *forward;      /* upstream platforms "host:port,..." (NULL = none configured) */
+    int gap_interval;         /* seconds between automatic back-fill sweeps (0 = off) */
+    int gap_hours;            /* look-back of a sweep (0 = 24) */
 };
 
 struct hj212_server;

@@ -38,6 +38,7 @@ struct ingest {
     struct ingest_dev *devs;
     size_t ndevs_cap, ndevs;
     int64_t last_maint_ms, last_alert, last_prune;
+    int forwarding; /* an active forward target exists (refreshed by the maintenance task) */
 };
 
 struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len)
@@ -132,6 +133,9 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             if (rc)
                 break;
         }
+        if (g->forwarding && j->kind == INGEST_DATA && j->frame_len &&
+            (rc = readings_put_forward(g->w, j->received, j->frame, j->frame_len)))
+            break;
         if (g->o.raw_days > 0 && j->frame_len) {
             struct readings_frame f = {j->received, j->station_id, j->device_id, j->mn,
                                        j->qn,       j->addr,       j->status,    j->cn,
@@ -146,6 +150,8 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
         g->stats.commit_failures++;
         log_error("ingest: batch of %zu rows not committed; devices will resend", n);
     } else {
+        if (g->forwarding && g->o.on_forward)
+            g->o.on_forward(g->o.arg);
         g->stats.batches++;
         g->stats.rows += n;
         for (struct ingest_job *j = list; j; j = j->next) {
@@ -215,6 +221,9 @@ static void ingest_maintenance(struct ingest *g, int force)
         return;
     g->last_maint_ms = ms;
     int64_t now = timeutil_now();
+    int fwd = readings_forwarding(g->w);
+    if (fwd >= 0)
+        g->forwarding = fwd;
     if (!readings_begin(g->w)) {
         int rc = 0;
         for (size_t i = 0; i < g->ndevs_cap && !rc; i++) {
@@ -331,6 +340,7 @@ struct ingest *ingest_start(const struct ingest_opts *o)
         g->o.maintenance_ms = 2000;
     g->w = w;
     g->last_maint_ms = timeutil_now_ms();
+    g->forwarding = readings_forwarding(w) == 1;
     pthread_mutex_init(&g->lock, NULL);
     pthread_cond_init(&g->cond, NULL);
     if (pthread_create(&g->thread, NULL, ingest_main, g)) {

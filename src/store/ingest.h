@@ -65,6 +65,10 @@ struct ingest_opts {
     int maintenance_ms; /* period of counters and alerts (default 2000) */
     ingest_committed_fn *on_committed;
     void *arg;
+    /* Called (with arg) after a commit that queued frames for the upstream platforms; may be
+     * NULL. Accepted data frames are queued in forward_queue in the same transaction as their
+     * records whenever an active forward target exists. */
+    void (*on_forward)(void *arg);
 };
 
 struct ingest;

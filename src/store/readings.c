@@ -267,6 +267,29 @@ int readings_put_frame(struct readings *w, const struct readings_frame *f)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
+{
+    sqlite3_stmt *st =
+        db_stmt(w->db, "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, received);
+    sqlite3_bind_blob(st, 2, frame, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int readings_forwarding(struct readings *w)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT EXISTS (SELECT 1 FROM forward_targets WHERE active)");
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    return rc;
+}
+
 int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
                          int64_t frames, int64_t bad_crc, int64_t rejected)
 {

@@ -59,6 +59,11 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
 /* Sorts rows by (station, factor, kind, ts). */
 void readings_sort(struct readings_row *rows, size_t n);
 int readings_put_frame(struct readings *w, const struct readings_frame *f);
+/* Queues an accepted frame for the upstream platforms (forward_queue, sent by net/hj212_relay.c
+ * in id order). */
+int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len);
+/* 1 when at least one active forward target is configured, 0 when none, -1 on error. */
+int readings_forwarding(struct readings *w);
 /* Adds to a device's counters and moves last_seen forward. */
 int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
                          int64_t frames, int64_t bad_crc, int64_t rejected);

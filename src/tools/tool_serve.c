@@ -113,7 +113,10 @@ int tool_serve_main(int argc, char **argv)
                                        (int)cfg.hj212_rate,
                                        (int)cfg.hj212_raw_days,
                                        (int)cfg.hj212_batch_rows,
-                                       (int)cfg.hj212_batch_ms};
+                                       (int)cfg.hj212_batch_ms,
+                                       cfg.hj212_forward,
+                                       (int)cfg.hj212_gap_interval,
+                                       (int)cfg.hj212_gap_hours};
         int hport = 0;
         hj212 = hj212_server_start(&ho, &hport);
         if (!hj212) {
