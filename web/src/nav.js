@@ -57,6 +57,19 @@ export const consoleNav = [
       { key: 'sup-institutions', title: 'supervision.nav.institutions', path: '/console/supervision/institutions', roles: CONSOLE_ROLES },
     ],
   },
+  {
+    key: 'monitor',
+    title: 'monitor.nav.group',
+    icon: 'DataAnalysis',
+    roles: CONSOLE_ROLES,
+    children: [
+      { key: 'mon-stations', title: 'monitor.nav.stations', path: '/console/monitor/stations', roles: CONSOLE_ROLES },
+      { key: 'mon-health', title: 'monitor.nav.health', path: '/console/monitor/health', roles: CONSOLE_ROLES },
+      { key: 'mon-frames', title: 'monitor.nav.frames', path: '/console/monitor/frames', roles: CONSOLE_ROLES },
+      { key: 'mon-commands', title: 'monitor.nav.commands', path: '/console/monitor/commands', roles: CONSOLE_ROLES },
+      { key: 'mon-unregistered', title: 'monitor.nav.unregistered', path: '/console/monitor/unregistered', roles: CONSOLE_ROLES },
+    ],
+  },
   { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },
   { key: 'alarms', title: 'quality.alarms', icon: 'Warning', path: '/console/alarms', roles: CONSOLE_ROLES },
   { key: 'audit', title: 'nav.audit', icon: 'Document', path: '/console/audit', roles: ['admin', 'leader'] },
@@ -79,6 +92,7 @@ export const portalNav = [
   { key: 'portal-360', title: 'service.ent360nav', icon: 'DataAnalysis', path: '/enterprise/360', roles: ['enterprise'] },
   { key: 'portal-approvals', title: 'approval.nav.portal', icon: 'Document', path: '/enterprise/approvals', roles: ['enterprise'] },
   { key: 'portal-siting', title: 'approval.nav.siting', icon: 'Location', path: '/enterprise/siting', roles: ['enterprise'] },
+  { key: 'portal-monitor', title: 'monitor.nav.portal', icon: 'DataAnalysis', path: '/enterprise/monitor', roles: ['enterprise'] },
 ]
 
 // Links on the public home page (only pages that exist).
