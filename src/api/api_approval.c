@@ -319,6 +319,68 @@ static json_t *approval_clocks(struct db *db, const struct calendar *cal, json_t
                      "promised", approval_clock_json(&s2, prom, "workdays"));
 }
 
+/* 告知承诺 after-the-fact check (事后核查): an approval issued on the applicant's
+ * commitment is checked within `postcheck_workdays` working days of the
+ * decision (configuration). The stored part is data.postcheck (result,
+ * findings, checked_on, outcome, rectify_due, rectification); the due day and
+ * the state are computed on read for `today`, like the other timers, so a
+ * case looked at as of any day shows what was due then. NULL when the case
+ * is not a decided commitment approval. */
+static json_t *approval_postcheck_json(const struct calendar *cal, json_t *cfg,
+                                       const struct approval_row *a, int32_t today)
+{
+    json_t *pc = json_object_get(a->data, "postcheck");
+    const char *decision =
+        json_string_value(json_object_get(json_object_get(a->data, "decision"), "decision"));
+    int32_t decided;
+    if (strcmp(a->route, "commitment") || !*a->decided_on || !decision ||
+        strcmp(decision, "approve") || calendar_parse_date(a->decided_on, &decided))
+        return NULL;
+    int n = approval_cfg_int(cfg, "postcheck_workdays", NULL, NULL, 20);
+    int warn = approval_cfg_int(cfg, "warn_workdays", NULL, NULL, 2);
+    int32_t due = eiaclock_add_workdays(cal, decided, n);
+    char due_s[11];
+    calendar_format_date(due, due_s);
+    const char *result = json_string_value(json_object_get(pc, "result"));
+    const char *outcome = json_string_value(json_object_get(pc, "outcome"));
+    const char *rect =
+        json_string_value(json_object_get(json_object_get(pc, "rectification"), "result"));
+    const char *state, *level = "done";
+    int left = 0;
+    if (!strcmp(a->status, "revoked")) {
+        state = "revoked";
+    } else if (!result) {
+        left = due >= today ? calendar_workdays_between(cal, today, due, NULL) : (int)(due - today);
+        state = due < today ? "overdue" : "pending";
+        level = due < today ? "overdue" : left <= warn ? "warning" : "info";
+    } else if (!strcmp(result, "conform")) {
+        state = "conform";
+    } else if (outcome && !strcmp(outcome, "rectify") && !rect) {
+        int32_t rd;
+        const char *rds = json_string_value(json_object_get(pc, "rectify_due"));
+        if (rds && !calendar_parse_date(rds, &rd)) {
+            left =
+                rd >= today ? calendar_workdays_between(cal, today, rd, NULL) : (int)(rd - today);
+            level = rd < today ? "overdue" : left <= warn ? "warning" : "info";
+        }
+        state = !strcmp(level, "overdue") ? "rectify_overdue" : "rectifying";
+    } else if (rect && !strcmp(rect, "conform")) {
+        state = "rectified";
+    } else {
+        state = "revoked";
+    }
+    json_t *o = pc ? json_deep_copy(pc) : json_object();
+    json_object_set_new(o, "workdays", json_integer(n));
+    json_object_set_new(o, "due", json_string(due_s));
+    json_object_set_new(o, "state", json_string(state));
+    json_object_set_new(o, "level", json_string(level));
+    json_object_set_new(o, "left", json_integer(left));
+    const char *checked = json_string_value(json_object_get(pc, "checked_on"));
+    json_object_set_new(
+        o, "late", json_boolean(checked ? strcmp(checked, due_s) > 0 : !strcmp(state, "overdue")));
+    return o;
+}
+
 /* One reminder: what is due, when, and how close (working days left, or the
  * calendar days overdue as a negative number). */
 static void approval_remind(json_t *out, const struct calendar *cal, int warn, int32_t today,
@@ -366,6 +428,20 @@ static json_t *approval_reminders(const struct calendar *cal, json_t *cfg, json_
                  json_string_value(json_object_get(prom, "deadline")));
         approval_remind(out, cal, warn, today, "promised",
                         json_string_value(json_object_get(prom, "deadline")), text);
+    }
+    json_t *pc = json_object_get(o, "postcheck");
+    const char *pcs = json_string_value(json_object_get(pc, "state"));
+    if (pcs && (!strcmp(pcs, "pending") || !strcmp(pcs, "overdue"))) {
+        snprintf(text, sizeof text, "告知承诺审批须于 %s 前完成事后核查",
+                 json_string_value(json_object_get(pc, "due")));
+        approval_remind(out, cal, warn, today, "postcheck",
+                        json_string_value(json_object_get(pc, "due")), text);
+    }
+    if (pcs && (!strcmp(pcs, "rectifying") || !strcmp(pcs, "rectify_overdue"))) {
+        snprintf(text, sizeof text, "事后核查整改期限 %s 届满，须复查整改情况",
+                 json_string_value(json_object_get(pc, "rectify_due")));
+        approval_remind(out, cal, warn, today, "rectify",
+                        json_string_value(json_object_get(pc, "rectify_due")), text);
     }
     json_t *rr = json_object_get(data, "rereview");
     if (rr && !json_object_get(rr, "result")) {
@@ -423,6 +499,9 @@ static json_t *approval_json(struct db *db, const struct calendar *cal, json_t *
                                         : due && strcmp(t, due) > 0 ? "deemed"
                                                                     : "pending"));
     }
+    json_t *pc = approval_postcheck_json(cal, cfg, a, today);
+    if (pc)
+        json_object_set_new(o, "postcheck", pc);
     json_object_set_new(o, "reminders", approval_reminders(cal, cfg, o, today));
     if (full) {
         sqlite3_stmt *st = db_stmt(db, "SELECT kind, day, actor, detail FROM eia_events "
@@ -588,7 +667,7 @@ static enum err approval_create(const struct approval_who *who, json_t *in, json
         json_decref(missing);
         json_decref(missing_core);
         return problem_set(p, ERR_INVALID_FIELD, "materials",
-                             "登记表备案须由法定代表人签署真实性承诺");
+                           "登记表备案须由法定代表人签署真实性承诺");
     }
     struct audit_actor actor = who->actor;
     json_t *data = json_pack(
@@ -697,6 +776,10 @@ struct approval_act {
     int32_t day;
     struct audit_actor actor;
     json_t *detail; /* event detail, built by the act */
+    /* a second event written after the act's own (a check that revokes the
+     * approval is also a revocation in the record and the public progress) */
+    const char *follow;
+    json_t *follow_detail;
     struct problem *p;
 };
 
@@ -707,8 +790,7 @@ static bool approval_is(const struct approval_row *a, const char *status)
 
 static enum err approval_wrong_state(struct approval_act *x)
 {
-    return problem_set(x->p, ERR_CONFLICT, "action", "当前状态（%s）不能办理此事项",
-                         x->a->status);
+    return problem_set(x->p, ERR_CONFLICT, "action", "当前状态（%s）不能办理此事项", x->a->status);
 }
 
 static int32_t approval_add(struct approval_act *x, int32_t day, int n)
@@ -725,7 +807,7 @@ static enum err act_correction(struct approval_act *x)
     int n = approval_cfg_int(x->cfg, "correction_workdays", NULL, NULL, 5);
     if (x->day > approval_add(x, sub, n))
         return problem_set(x->p, ERR_CONFLICT, "on",
-                             "已超过 %d 个工作日未一次性告知补正，依法视为自收到材料之日起受理", n);
+                           "已超过 %d 个工作日未一次性告知补正，依法视为自收到材料之日起受理", n);
     json_t *items = json_object_get(x->in, "items");
     if (!json_is_array(items) || !json_array_size(items) || json_array_size(items) > 50)
         return problem_set(x->p, ERR_INVALID_FIELD, "items", "须一次性列明全部补正事项");
@@ -735,8 +817,7 @@ static enum err act_correction(struct approval_act *x)
         items, i, it) if (!json_is_string(it) ||
                           text_check_field(json_string_value(it), 500,
                                            false)) return problem_set(x->p, ERR_INVALID_FIELD,
-                                                                        "items",
-                                                                        "补正事项须为文本");
+                                                                      "items", "补正事项须为文本");
     snprintf(x->a->status, sizeof x->a->status, "correction");
     json_object_set(x->detail, "items", items);
     return ERR_OK;
@@ -771,12 +852,12 @@ static enum err act_accept(struct approval_act *x)
             approval_preparer_listed(x->db, names[i], x->on, list, sizeof list, reason,
                                      sizeof reason) == 1)
             return problem_set(x->p, ERR_CONFLICT, "preparer_unit",
-                                 "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
-                                 i ? "人员" : "单位", names[i], list, reason);
+                               "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
+                               i ? "人员" : "单位", names[i], list, reason);
     }
     if (json_array_size(json_object_get(x->a->data, "missing_core")))
         return problem_set(x->p, ERR_CONFLICT, "materials",
-                             "核心材料不全，不能受理（核心材料不适用容缺）");
+                           "核心材料不全，不能受理（核心材料不适用容缺）");
     json_t *missing = json_object_get(x->a->data, "missing");
     snprintf(x->a->accepted_on, 11, "%s", x->on);
     if (json_array_size(missing)) {
@@ -786,13 +867,13 @@ static enum err act_accept(struct approval_act *x)
         if (!json_is_true(json_object_get(x->in, "rongque")) || !commitment || !*commitment ||
             text_check_field(commitment, 2000, true))
             return problem_set(x->p, ERR_CONFLICT, "rongque",
-                                 "缺少非核心材料：须按容缺受理办理并附申请人签署的承诺书");
+                               "缺少非核心材料：须按容缺受理办理并附申请人签署的承诺书");
         if (!due || calendar_parse_date(due, &due_day) || due_day < x->day)
             return problem_set(x->p, ERR_INVALID_FIELD, "supplement_due", "补正期限无效");
         int prom = approval_promised_limit(x->cfg, x->a);
         if (due_day > approval_add(x, x->day, prom))
             return problem_set(x->p, ERR_INVALID_FIELD, "supplement_due",
-                                 "补正期限不得超过承诺办结时限（%d 个工作日）", prom);
+                               "补正期限不得超过承诺办结时限（%d 个工作日）", prom);
         json_object_set_new(x->a->data, "rongque",
                             json_pack("{ss ss ss sO}", "commitment", commitment, "supplement_due",
                                       due, "accepted_on", x->on, "items", missing));
@@ -878,7 +959,7 @@ static enum err act_pause(struct approval_act *x)
         return approval_wrong_state(x);
     if (!ok)
         return problem_set(x->p, ERR_INVALID_FIELD, "kind",
-                             "暂停事由须为 技术评估/专家评审/听证/申请人修改/公示");
+                           "暂停事由须为 技术评估/专家评审/听证/申请人修改/公示");
     if (strcmp(x->on, x->a->accepted_on) <= 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "暂停日须晚于受理日");
     sqlite3_stmt *st = db_stmt(x->db, "SELECT count(*), coalesce(max(end), '') FROM "
@@ -968,7 +1049,7 @@ static enum err act_decide(struct approval_act *x)
     json_int_t ground = json_integer_value(json_object_get(x->in, "ground"));
     if (!approve && (ground < 1 || ground > 5))
         return problem_set(x->p, ERR_INVALID_FIELD, "ground",
-                             "不予批准须依据条例第十一条所列情形之一（1-5）");
+                           "不予批准须依据条例第十一条所列情形之一（1-5）");
     char doc[64];
     snprintf(doc, sizeof doc, "景环审〔%.4s〕%lld号", x->on, (long long)x->a->id);
     json_object_set_new(x->a->data, "decision",
@@ -1007,6 +1088,106 @@ static enum err act_revoke(struct approval_act *x)
     return ERR_OK;
 }
 
+/* A failed check that ends in revocation: the same consequences as `revoke`
+ * (status, credit record) and a revoke event after the check's own. */
+static enum err approval_postcheck_revoke(struct approval_act *x, const char *findings)
+{
+    char reason[700];
+    snprintf(reason, sizeof reason, "告知承诺事后核查不符合承诺：%s", findings);
+    snprintf(x->a->status, sizeof x->a->status, "revoked");
+    x->follow = "revoke";
+    x->follow_detail = json_pack("{ss ss}", "reason", reason, "by", "postcheck");
+    if (approval_credit(x->db, x->a->enterprise_id, x->a->id, x->on, reason))
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    return ERR_OK;
+}
+
+static enum err approval_postcheck_findings(struct approval_act *x, bool required, const char **out)
+{
+    const char *f = json_string_value(json_object_get(x->in, "findings"));
+    json_t *v = json_object_get(x->in, "findings");
+    if ((v && !json_is_string(v)) || (required && (!f || !*f)) ||
+        (f && text_check_field(f, 2000, true)))
+        return problem_set(x->p, ERR_INVALID_FIELD, "findings",
+                           required ? "须写明核查发现的问题" : "核查意见无效");
+    *out = f ? f : "";
+    return ERR_OK;
+}
+
+/* 告知承诺 事后核查: conform, or nonconform with findings and either
+ * revocation (the revoke path) or rectification by a deadline. Once per case;
+ * a rectification is closed by postcheck_rectified. */
+static enum err act_postcheck(struct approval_act *x)
+{
+    if (!approval_is(x->a, "approved") || strcmp(x->a->route, "commitment") ||
+        json_object_get(x->a->data, "postcheck"))
+        return approval_wrong_state(x);
+    if (strcmp(x->on, x->a->decided_on) < 0)
+        return problem_set(x->p, ERR_INVALID_FIELD, "on", "核查日不得早于审批日（%s）",
+                           x->a->decided_on);
+    const char *result = json_string_value(json_object_get(x->in, "result"));
+    if (!result || (strcmp(result, "conform") && strcmp(result, "nonconform")))
+        return problem_set(x->p, ERR_INVALID_FIELD, "result", "核查结论须为 conform 或 nonconform");
+    bool bad = !strcmp(result, "nonconform");
+    const char *findings;
+    if (approval_postcheck_findings(x, bad, &findings))
+        return x->p->err;
+    const char *outcome = json_string_value(json_object_get(x->in, "outcome"));
+    char rdue[11] = "";
+    if (bad) {
+        if (!outcome || (strcmp(outcome, "revoke") && strcmp(outcome, "rectify")))
+            return problem_set(x->p, ERR_INVALID_FIELD, "outcome",
+                               "不符合时须选择 revoke（撤销审批）或 rectify（责令整改）");
+        int32_t rd;
+        if (!strcmp(outcome, "rectify") &&
+            (approval_date(json_string_value(json_object_get(x->in, "rectify_due")), rdue, &rd) ||
+             !json_string_value(json_object_get(x->in, "rectify_due")) || rd <= x->day))
+            return problem_set(x->p, ERR_INVALID_FIELD, "rectify_due",
+                               "整改期限须为核查日之后的日期（YYYY-MM-DD）");
+    }
+    json_t *pc =
+        json_pack("{ss ss ss}", "result", result, "findings", findings, "checked_on", x->on);
+    if (bad)
+        json_object_set_new(pc, "outcome", json_string(outcome));
+    if (*rdue)
+        json_object_set_new(pc, "rectify_due", json_string(rdue));
+    json_object_set_new(x->a->data, "postcheck", pc);
+    json_object_set_new(x->detail, "result", json_string(result));
+    json_object_set_new(x->detail, "findings", json_string(findings));
+    if (bad)
+        json_object_set_new(x->detail, "outcome", json_string(outcome));
+    if (*rdue)
+        json_object_set_new(x->detail, "rectify_due", json_string(rdue));
+    return bad && !strcmp(outcome, "revoke") ? approval_postcheck_revoke(x, findings) : ERR_OK;
+}
+
+/* The re-inspection after a rectification order: conform closes the check,
+ * nonconform revokes the approval. */
+static enum err act_postcheck_rectified(struct approval_act *x)
+{
+    json_t *pc = json_object_get(x->a->data, "postcheck");
+    const char *outcome = json_string_value(json_object_get(pc, "outcome"));
+    const char *checked = json_string_value(json_object_get(pc, "checked_on"));
+    if (!approval_is(x->a, "approved") || !outcome || strcmp(outcome, "rectify") || !checked ||
+        json_object_get(pc, "rectification"))
+        return approval_wrong_state(x);
+    if (strcmp(x->on, checked) < 0)
+        return problem_set(x->p, ERR_INVALID_FIELD, "on", "复查日不得早于核查日（%s）", checked);
+    const char *result = json_string_value(json_object_get(x->in, "result"));
+    if (!result || (strcmp(result, "conform") && strcmp(result, "nonconform")))
+        return problem_set(x->p, ERR_INVALID_FIELD, "result", "复查结论须为 conform 或 nonconform");
+    bool bad = !strcmp(result, "nonconform");
+    const char *findings;
+    if (approval_postcheck_findings(x, bad, &findings))
+        return x->p->err;
+    json_object_set_new(
+        pc, "rectification",
+        json_pack("{ss ss ss}", "result", result, "findings", findings, "on", x->on));
+    json_object_set_new(x->detail, "result", json_string(result));
+    json_object_set_new(x->detail, "findings", json_string(findings));
+    return bad ? approval_postcheck_revoke(x, findings) : ERR_OK;
+}
+
 static enum err act_green(struct approval_act *x)
 {
     if (!approval_is(x->a, "submitted") && !approval_is(x->a, "accepted"))
@@ -1028,8 +1209,8 @@ static enum err act_rereview_request(struct approval_act *x)
              x->a->decided_on + 4);
     if (strcmp(x->on, five) <= 0)
         return problem_set(x->p, ERR_CONFLICT, "on",
-                             "批准之日（%s）起未超过五年，无需重新审核（条例第十二条）",
-                             x->a->decided_on);
+                           "批准之日（%s）起未超过五年，无需重新审核（条例第十二条）",
+                           x->a->decided_on);
     json_t *rr = json_object_get(x->a->data, "rereview");
     const char *due = json_string_value(json_object_get(rr, "due"));
     if (rr && !json_object_get(rr, "result") && due && strcmp(x->on, due) <= 0)
@@ -1065,8 +1246,7 @@ static enum err act_rereview_decide(struct approval_act *x)
     if (!rr || json_object_get(rr, "result") || !due || !received)
         return approval_wrong_state(x);
     if (strcmp(x->on, due) > 0)
-        return problem_set(x->p, ERR_CONFLICT, "on", "已超过答复期限（%s），依法视为审核同意",
-                             due);
+        return problem_set(x->p, ERR_CONFLICT, "on", "已超过答复期限（%s），依法视为审核同意", due);
     if (strcmp(x->on, received) < 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "答复日不得早于收件日");
     if (!result || (strcmp(result, "agree") && strcmp(result, "refuse")))
@@ -1095,6 +1275,8 @@ static const struct approval_action {
     {"pre_approval_notice", act_pre_approval, false},
     {"decide", act_decide, false},
     {"revoke", act_revoke, false},
+    {"postcheck", act_postcheck, false},
+    {"postcheck_rectified", act_postcheck_rectified, false},
     {"green", act_green, false},
     {"rereview_request", act_rereview_request, true},
     {"rereview_decide", act_rereview_decide, false},
@@ -1102,8 +1284,7 @@ static const struct approval_action {
 
 /* ---- the procedure without HTTP (the handlers and the demo) ---- */
 
-enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id,
-                         struct problem *p)
+enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id, struct problem *p)
 {
     json_t *cfg = approval_config(who->db);
     enum err e = cfg ? approval_create(who, in, cfg, id, p)
@@ -1134,7 +1315,7 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
     int rc = approval_load(who->db, id, &a);
     if (rc || (who->enterprise && a.enterprise_id != who->enterprise_id))
         e = problem_set(p, rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND, NULL, "%s",
-                          err_message(rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND));
+                        err_message(rc < 0 ? ERR_INTERNAL : ERR_NOT_FOUND));
     if (!e) {
         x.cfg = approval_config(who->db);
         x.detail = json_object();
@@ -1143,12 +1324,15 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
                   : problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
         if (!e && (approval_store(who->db, &a) ||
                    approval_event(who->db, &x.actor, a.id, act->name, x.on, x.detail) ||
+                   (x.follow &&
+                    approval_event(who->db, &x.actor, a.id, x.follow, x.on, x.follow_detail)) ||
                    db_commit(who->db)))
             e = problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
     if (e)
         db_rollback(who->db);
     json_decref(x.detail);
+    json_decref(x.follow_detail);
     json_decref(x.cfg);
     json_decref(a.data);
     return e;
@@ -1394,6 +1578,122 @@ static void api_approval_reminders(struct http_req *r)
     http_json(r, 200, json_pack("{so ss}", "items", sorted, "today", today));
 }
 
+/* The 告知承诺 approvals and their after-the-fact checks for ?today=: overdue
+ * first, then by due day; ?state=open keeps the checks still to do (pending,
+ * overdue, rectifying). Counts per state over all of them. */
+static int approval_postcheck_rank(json_t *o)
+{
+    const char *s = json_string_value(json_object_get(json_object_get(o, "postcheck"), "state"));
+    return !strcmp(s, "overdue") || !strcmp(s, "rectify_overdue") ? 0
+           : !strcmp(s, "pending") || !strcmp(s, "rectifying")    ? 1
+                                                                  : 2;
+}
+
+static const char *approval_postcheck_due(json_t *o)
+{
+    json_t *pc = json_object_get(o, "postcheck");
+    const char *rd = json_string_value(json_object_get(pc, "rectify_due"));
+    const char *s = json_string_value(json_object_get(pc, "state"));
+    return rd && (!strcmp(s, "rectifying") || !strcmp(s, "rectify_overdue"))
+               ? rd
+               : json_string_value(json_object_get(pc, "due"));
+}
+
+static int approval_postcheck_cmp(const void *pa, const void *pb)
+{
+    json_t *a = *(json_t *const *)pa, *b = *(json_t *const *)pb;
+    int ra = approval_postcheck_rank(a), rb = approval_postcheck_rank(b);
+    if (ra != rb)
+        return ra - rb;
+    int c = strcmp(approval_postcheck_due(a), approval_postcheck_due(b));
+    if (ra == 2)
+        c = -c; /* finished checks: the most recent first */
+    if (c)
+        return c;
+    long long ia = json_integer_value(json_object_get(a, "id")),
+              ib = json_integer_value(json_object_get(b, "id"));
+    return ia < ib ? -1 : ia > ib;
+}
+
+static void api_approval_postchecks(struct http_req *r)
+{
+    int32_t day;
+    if (approval_query_today(r, &day))
+        return;
+    const char *filter = http_query(r, "state");
+    if (filter && strcmp(filter, "open") && strcmp(filter, "all")) {
+        http_error(r, ERR_INVALID_FIELD, "state 须为 open 或 all", "state");
+        return;
+    }
+    bool open = filter && !strcmp(filter, "open");
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT id FROM eia_applications WHERE route = "
+                                      "'commitment' AND decided_on IS NOT NULL AND status IN "
+                                      "('approved', 'revoked') ORDER BY id LIMIT 5000");
+    json_t *cfg = approval_config(r->db);
+    if (!st || !cfg) {
+        json_decref(cfg);
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    int64_t *ids = xcalloc(5000, sizeof *ids);
+    size_t n = 0;
+    while (n < 5000 && sqlite3_step(st) == SQLITE_ROW)
+        ids[n++] = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    json_t **items = xcalloc(n ? n : 1, sizeof *items);
+    json_t *counts = json_object();
+    size_t k = 0;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    for (size_t i = 0; i < n; i++) {
+        struct approval_row a;
+        if (approval_load(r->db, ids[i], &a) == 0) {
+            json_t *pc = approval_postcheck_json(cal, cfg, &a, day);
+            if (pc) {
+                const char *state = json_string_value(json_object_get(pc, "state"));
+                json_object_set_new(
+                    counts, state,
+                    json_integer(json_integer_value(json_object_get(counts, state)) + 1));
+                json_t *o = json_pack("{sI ss sO ss ss so so}", "id", (json_int_t)a.id, "number",
+                                      a.number, "project",
+                                      json_object_get(json_object_get(a.data, "project"), "name"),
+                                      "category", a.category, "decided_on", a.decided_on, "doc_no",
+                                      json_object_get(json_object_get(a.data, "decision"), "doc_no")
+                                          ? json_incref(json_object_get(
+                                                json_object_get(a.data, "decision"), "doc_no"))
+                                          : json_null(),
+                                      "postcheck", pc);
+                json_object_set_new(o, "status", json_string(a.status));
+                sqlite3_stmt *en = db_stmt(r->db, "SELECT name FROM enterprises WHERE id = ?");
+                if (en) {
+                    sqlite3_bind_int64(en, 1, a.enterprise_id);
+                    if (sqlite3_step(en) == SQLITE_ROW)
+                        json_object_set_new(o, "enterprise_name",
+                                            json_string((const char *)sqlite3_column_text(en, 0)));
+                    sqlite3_reset(en);
+                }
+                if (open && approval_postcheck_rank(o) == 2)
+                    json_decref(o);
+                else
+                    items[k++] = o;
+            }
+        }
+        json_decref(a.data);
+    }
+    app_calendar_unlock(r->app);
+    free(ids);
+    qsort(items, k, sizeof *items, approval_postcheck_cmp);
+    json_t *arr = json_array();
+    for (size_t i = 0; i < k; i++)
+        json_array_append_new(arr, items[i]);
+    free(items);
+    char today[11];
+    calendar_format_date(day, today);
+    http_json(r, 200,
+              json_pack("{so so ss si}", "items", arr, "counts", counts, "today", today, "workdays",
+                        approval_cfg_int(cfg, "postcheck_workdays", NULL, NULL, 20)));
+    json_decref(cfg);
+}
+
 static void api_approval_get(struct http_req *r)
 {
     int64_t id = app_param_id(r, 0);
@@ -1601,7 +1901,7 @@ static void api_public_progress(struct http_req *r)
     json_t *steps = json_array();
     st = db_stmt(r->db, "SELECT kind, day FROM eia_events WHERE app_id = ? AND kind IN "
                         "('submitted', 'filed', 'correction', 'accept', 'pause', 'resume', "
-                        "'decide', 'revoke') ORDER BY id");
+                        "'decide', 'revoke', 'postcheck') ORDER BY id");
     if (st) {
         sqlite3_bind_int64(st, 1, id);
         while (sqlite3_step(st) == SQLITE_ROW)
@@ -1752,6 +2052,7 @@ static const struct route approval_table[] = {
     {HTTP_POST, "/api/v1/approval/preparer-list", api_approval_preparers_add, STAFF_UP, 0},
     {HTTP_GET, "/api/v1/approval/stats", api_approval_stats, ROLES_BUREAU, 0},
     {HTTP_GET, "/api/v1/approval/reminders", api_approval_reminders, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/approval/postchecks", api_approval_postchecks, ROLES_BUREAU, 0},
     {HTTP_GET, "/api/v1/public/approvals/{number}", api_public_progress, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/public/approval-notices", api_public_notices, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/public/approval-notices.json", api_public_notices_feed_json, ROLES_ANY, 0},

@@ -11,6 +11,7 @@
 
 #include <sqlite3.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char approval_demo_units[] =
@@ -126,6 +127,70 @@ static const struct approval_demo_case approval_demo_cases[] = {
      5,
      {NULL},
      {0}},
+    /* 告知承诺 approvals and their after-the-fact checks (事后核查): one past its
+     * check deadline, one just approved, one found conforming, one ordered to
+     * rectify, one revoked on the check's findings */
+    {2,
+     "{\"category\":\"报告表\",\"commitment\":true,\"project\":{\"name\":"
+     "\"昌江区卫生陶瓷釉料车间技改项目\",\"industry_code\":\"C3075\",\"nature\":\"技改\","
+     "\"investment\":950,\"location\":{\"type\":\"Point\",\"coordinates\":[117.2,29.2]}},"
+     "\"preparer_unit\":\"景瓷环评咨询有限公司\",\"preparer_person\":\"陈工\","
+     "\"materials\":[\"application\",\"report\",\"preparer\",\"planning\",\"filing\"]}",
+     27,
+     {"{\"action\":\"accept\",\"on\":\"%s\"}",
+      "{\"action\":\"decide\",\"decision\":\"approve\",\"on\":\"%s\"}", NULL},
+     {26, 25}},
+    {3,
+     "{\"category\":\"报告表\",\"commitment\":true,\"project\":{\"name\":"
+     "\"珠山区艺术陶瓷工作室窑炉项目\",\"industry_code\":\"C3079\",\"nature\":\"新建\","
+     "\"investment\":300,\"location\":{\"type\":\"Point\",\"coordinates\":[117.21,29.19]}},"
+     "\"preparer_unit\":\"江西赣环环境工程有限公司\",\"preparer_person\":\"周工\","
+     "\"materials\":[\"application\",\"report\",\"preparer\",\"planning\",\"filing\"]}",
+     4,
+     {"{\"action\":\"accept\",\"on\":\"%s\"}",
+      "{\"action\":\"decide\",\"decision\":\"approve\",\"on\":\"%s\"}", NULL},
+     {3, 2}},
+    {4,
+     "{\"category\":\"报告表\",\"commitment\":true,\"project\":{\"name\":"
+     "\"浮溪县陶瓷花纸印刷生产线项目\",\"industry_code\":\"C3074\",\"nature\":\"新建\","
+     "\"investment\":1600,\"location\":{\"type\":\"Point\",\"coordinates\":[117.24,29.18]}},"
+     "\"preparer_unit\":\"景瓷环评咨询有限公司\",\"preparer_person\":\"李工\","
+     "\"materials\":[\"application\",\"report\",\"preparer\",\"planning\",\"filing\"]}",
+     32,
+     {"{\"action\":\"accept\",\"on\":\"%s\"}",
+      "{\"action\":\"decide\",\"decision\":\"approve\",\"on\":\"%s\"}",
+      "{\"action\":\"postcheck\",\"result\":\"conform\",\"findings\":"
+      "\"现场核查：建设内容、规模与承诺一致，废气收集处理设施同步建设。\",\"on\":\"%s\"}",
+      NULL},
+     {31, 30, 14}},
+    {5,
+     "{\"category\":\"报告表\",\"commitment\":true,\"project\":{\"name\":"
+     "\"高新区建筑陶瓷抛光线改造项目\",\"industry_code\":\"C3075\",\"nature\":\"技改\","
+     "\"investment\":2300,\"location\":{\"type\":\"Point\",\"coordinates\":[117.26,29.22]}},"
+     "\"preparer_unit\":\"江西赣环环境工程有限公司\",\"preparer_person\":\"周工\","
+     "\"materials\":[\"application\",\"report\",\"preparer\",\"planning\",\"filing\"]}",
+     24,
+     {"{\"action\":\"accept\",\"on\":\"%s\"}",
+      "{\"action\":\"decide\",\"decision\":\"approve\",\"on\":\"%s\"}",
+      "{\"action\":\"postcheck\",\"result\":\"nonconform\",\"outcome\":\"rectify\","
+      "\"findings\":\"抛光废水沉淀池容积小于环评文件要求，雨污分流未完成。\","
+      "\"rectify_due\":\"@8\",\"on\":\"%s\"}",
+      NULL},
+     {23, 22, 3}},
+    {1,
+     "{\"category\":\"报告表\",\"commitment\":true,\"project\":{\"name\":"
+     "\"陶瓷原料破碎加工项目\",\"industry_code\":\"C3074\",\"nature\":\"新建\","
+     "\"investment\":800,\"location\":{\"type\":\"Point\",\"coordinates\":[117.19,29.21]}},"
+     "\"preparer_unit\":\"景瓷环评咨询有限公司\",\"preparer_person\":\"陈工\","
+     "\"materials\":[\"application\",\"report\",\"preparer\",\"planning\",\"filing\"]}",
+     40,
+     {"{\"action\":\"accept\",\"on\":\"%s\"}",
+      "{\"action\":\"decide\",\"decision\":\"approve\",\"on\":\"%s\"}",
+      "{\"action\":\"postcheck\",\"result\":\"nonconform\",\"outcome\":\"revoke\","
+      "\"findings\":\"实际建设内容增加了承诺范围外的球磨工序，粉尘无组织排放，承诺严重失实。\","
+      "\"on\":\"%s\"}",
+      NULL},
+     {39, 38, 20}},
 };
 
 /* The day `ago` working days before today; -1..-999 = that many years back
@@ -176,14 +241,20 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
         enum err e = approval_submit(&who, in, &id, &p);
         json_decref(in);
         for (int k = 0; !e && k < 6 && c->acts[k]; k++) {
-            char text[600];
+            char text[900];
             approval_demo_day(cal, today, c->ago[k], on);
             snprintf(text, sizeof text, c->acts[k], on);
             in = json_loads(text, 0, NULL);
-            /* "@2": the 容缺 deadline two working days after today */
-            if (in && json_object_get(in, "supplement_due")) {
-                calendar_format_date(calendar_add_workdays(cal, today, 2, NULL), due);
-                json_object_set_new(in, "supplement_due", json_string(due));
+            /* "@N": a deadline (容缺 supplement, rectification) N working days
+             * after today */
+            static const char *const deadlines[] = {"supplement_due", "rectify_due"};
+            for (size_t j = 0; in && j < 2; j++) {
+                const char *v = json_string_value(json_object_get(in, deadlines[j]));
+                if (v && v[0] == '@') {
+                    calendar_format_date(
+                        calendar_add_workdays(cal, today, (int)strtol(v + 1, NULL, 10), NULL), due);
+                    json_object_set_new(in, deadlines[j], json_string(due));
+                }
             }
             e = in ? approval_apply(&who, cal, id, in, &p) : ERR_INTERNAL;
             json_decref(in);

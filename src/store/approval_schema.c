@@ -120,7 +120,7 @@ static const char *const schema_approval_steps[] = {
  * replace it through PUT /api/v1/approval/config. */
 static const char schema_approval_default_config[] =
     "{\"source\":\"环评法第22条；建设项目环境保护管理条例第9条；部令第9号第20条；"
-    "环综合〔2020〕13号正面清单；本地承诺时限（配置）\","
+    "环综合〔2020〕13号正面清单；本地承诺时限和告知承诺事后核查时限（配置）\","
     "\"limits\":{"
     "\"报告书\":{\"statutory\":60,\"statutory_unit\":\"days\",\"promised\":20,\"green_promised\":"
     "10,"
@@ -128,6 +128,7 @@ static const char schema_approval_default_config[] =
     "\"报告表\":{\"statutory\":30,\"statutory_unit\":\"days\",\"promised\":7,\"green_promised\":5,"
     "\"commitment_promised\":1}},"
     "\"warn_workdays\":2,\"correction_workdays\":5,\"recheck_days\":10,"
+    "\"postcheck_workdays\":20,"
     "\"notices\":{\"accept\":{\"报告书\":10,\"报告表\":5},\"pre_approval\":5,"
     "\"hearing_request_days\":5,\"decision\":7},"
     "\"routes\":["
