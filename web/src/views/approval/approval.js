@@ -36,12 +36,26 @@ export const EVENT = {
   green: '纳入绿色通道',
   rereview_request: '申请重新审核（超五年开工）',
   rereview_decide: '重新审核答复',
+  postcheck: '告知承诺事后核查',
+  postcheck_rectified: '事后核查整改复查',
 }
 export const NOTICE_KIND = { accept: ['受理公示', 'primary'], pre_approval: ['拟批复公示', 'warning'], decision: ['审批决定公告', 'success'] }
-export const REMIND_KIND = { rongque: '容缺补正', correction: '补正告知', promised: '承诺时限', rereview: '重新审核' }
+export const REMIND_KIND = { rongque: '容缺补正', correction: '补正告知', promised: '承诺时限', rereview: '重新审核', postcheck: '事后核查', rectify: '核查整改' }
 export const LEVEL = { info: ['正常', 'info'], warning: ['临期', 'warning'], overdue: ['已逾期', 'danger'] }
 export const CLOCK_STATUS = { running: ['计时中', 'success'], warning: ['临期预警', 'warning'], overdue: ['已超期', 'danger'], stopped: ['已停止', 'info'] }
 export const REREVIEW = { pending: ['待答复', 'warning'], deemed: ['逾期视为同意', 'success'], agree: ['审核同意', 'success'], refuse: ['审核不同意', 'danger'] }
+// 告知承诺 事后核查: the states the API computes for `today`, the check's result and outcome.
+export const POSTCHECK_STATE = {
+  pending: ['待核查', 'warning'],
+  overdue: ['核查逾期', 'danger'],
+  conform: ['核查符合', 'success'],
+  rectifying: ['整改中', 'warning'],
+  rectify_overdue: ['整改逾期', 'danger'],
+  rectified: ['整改到位', 'success'],
+  revoked: ['已撤销', 'danger'],
+}
+export const PC_RESULT = { conform: '符合', nonconform: '不符合' }
+export const PC_OUTCOME = { revoke: '撤销审批', rectify: '责令整改' }
 export const GROUNDS = [
   [1, '类型及选址、布局、规模等不符合法律法规和法定规划'],
   [2, '区域环境质量未达标且措施不能满足改善目标'],
