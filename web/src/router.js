@@ -11,6 +11,7 @@ const routes = [
   { path: '/', name: 'public-home', component: () => import('./views/PublicHome.vue'), meta: { public: true } },
   { path: '/air', name: 'air', component: () => import('./views/quality/AirPublic.vue'), meta: { public: true } },
   { path: '/air/report', name: 'air-report', component: () => import('./views/quality/AirReport.vue'), meta: { public: true } },
+  { path: '/air/report/monthly', name: 'air-report-monthly', component: () => import('./views/quality/AirMonthlyReport.vue'), meta: { public: true } },
   { path: '/notices', name: 'approval-notices', component: () => import('./views/approval/PublicNotices.vue'), meta: { public: true } },
   { path: '/progress', name: 'approval-progress', component: () => import('./views/approval/PublicProgress.vue'), meta: { public: true } },
   { path: '/print/siting/:id(\\d+)', name: 'siting-print', component: () => import('./views/approval/SitingPrint.vue'), meta: { roles: [...CONSOLE_ROLES, 'enterprise'] } },
