@@ -345,7 +345,7 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
     for (int k = 0; k < nl && !rc; k++) {
         const char *dcode = feed_source_code(lim[k].factor);
         char zcode[80];
-        snprintf(zcode, sizeof zcode, "%s-Zs", dcode);
+        snprintf(zcode, sizeof zcode, "%.60s-Zs", dcode); /* factor codes are short */
         rc = feed_hours(db, sid, dcode, from, n, min_interval, val) ||
              (gas && lim[k].o2ref && feed_hours(db, sid, zcode, from, n, min_interval, zs));
         for (int i = 0; i < n && !rc; i++) {
