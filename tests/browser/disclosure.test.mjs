@@ -21,6 +21,11 @@ test('the disclosure centre shows the approval notices beside the supervision li
   await page.goto('/supervision')
   await page.getByTestId('pub-list-positive').waitFor()
   const tab = page.getByTestId('pub-list-approval_notices')
+  // The count arrives with the notices; wait for it rather than read it too early.
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="pub-list-approval_notices"]')?.innerText.includes(String(n)),
+    api.items.length,
+  )
   assert.match(await tab.innerText(), new RegExp(String(api.items.length)))
   await tab.click()
   const panel = page.getByTestId('pub-panel-approval_notices')
