@@ -214,8 +214,8 @@ void api_enterprises_export(struct http_req *r)
     struct enterprise_filter f;
     if (ent_filter(r, &f))
         return;
-    char path[] = "/tmp/ecogov-export-XXXXXX";
-    int fd = mkstemp(path);
+    char path[HTTP_TEMP_PATH];
+    int fd = http_temp_file(path, "export");
     if (fd < 0) {
         http_error(r, ERR_INTERNAL, NULL, NULL);
         return;

@@ -271,9 +271,9 @@ static void mon_send_file(struct http_req *r, const char *path, const char *ctyp
     http_fd(r, 200, fd, (uint64_t)st.st_size, ctype);
 }
 
-static int mon_tmp(char *path)
+static int mon_tmp(char path[HTTP_TEMP_PATH], const char *tag)
 {
-    int fd = mkstemp(path);
+    int fd = http_temp_file(path, tag);
     if (fd < 0)
         return -1;
     close(fd);
@@ -285,8 +285,8 @@ static void api_monitor_series_csv(struct http_req *r)
     struct mon_query q;
     if (mon_query(r, &q, MONITOR_KIND_MINUTE))
         return;
-    char path[] = "/tmp/ecogov-series-XXXXXX";
-    FILE *f = mon_tmp(path) ? NULL : fopen(path, "w");
+    char path[HTTP_TEMP_PATH];
+    FILE *f = mon_tmp(path, "series") ? NULL : fopen(path, "w");
     if (!f) {
         http_error(r, ERR_INTERNAL, NULL, NULL);
         return;
@@ -510,8 +510,8 @@ static void api_monitor_health_xlsx(struct http_req *r)
     if (day < 0)
         return;
     json_t *items = mon_health(r, day);
-    char path[] = "/tmp/ecogov-health-XXXXXX";
-    if (!items || mon_tmp(path)) {
+    char path[HTTP_TEMP_PATH];
+    if (!items || mon_tmp(path, "health")) {
         json_decref(items);
         http_error(r, ERR_INTERNAL, NULL, NULL);
         return;

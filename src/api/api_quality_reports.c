@@ -141,8 +141,8 @@ static void api_report_daily(struct http_req *r)
     int32_t day;
     if (quality_api_date(r, "date", quality_api_today() - 1, &day))
         return;
-    char path[] = "/tmp/ecogov-report-XXXXXX", date[24];
-    int fd = mkstemp(path);
+    char path[HTTP_TEMP_PATH], date[24];
+    int fd = http_temp_file(path, "report");
     if (fd < 0) {
         http_error(r, ERR_INTERNAL, NULL, NULL);
         return;
@@ -214,8 +214,8 @@ static void api_report_monthly(struct http_req *r)
     if (quality_api_int(r, "year", 2000, 2100, y, &year) ||
         quality_api_int(r, "month", 1, 12, m, &month))
         return;
-    char path[] = "/tmp/ecogov-report-XXXXXX";
-    int fd = mkstemp(path);
+    char path[HTTP_TEMP_PATH];
+    int fd = http_temp_file(path, "report");
     if (fd < 0) {
         http_error(r, ERR_INTERNAL, NULL, NULL);
         return;

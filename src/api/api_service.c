@@ -667,8 +667,8 @@ static void svc_export(struct http_req *r, const char *kind, const char *filenam
         svc_end(r);
         return;
     }
-    char path[] = "/tmp/ecogov-svc-XXXXXX";
-    int fd = mkstemp(path);
+    char path[HTTP_TEMP_PATH];
+    int fd = http_temp_file(path, "svc");
     int rc = fd < 0 ? -1 : 0;
     if (fd >= 0)
         close(fd);

@@ -127,6 +127,14 @@ void http_problem(struct http_req *r, const struct problem *p)
     http_error(r, p->err, p->message[0] ? p->message : NULL, p->field);
 }
 
+int http_temp_file(char path[HTTP_TEMP_PATH], const char *tag)
+{
+    int n = snprintf(path, HTTP_TEMP_PATH, "/tmp/ecogov-%.24s-", tag);
+    memset(path + n, 'X', 6); /* mkstemp's template */
+    path[n + 6] = '\0';
+    return mkstemp(path);
+}
+
 void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type)
 {
     if (r->resp_ready)

@@ -73,6 +73,12 @@ void http_error_json(struct http_req *r, enum err e, const char *message, json_t
 void http_problem(struct http_req *r, const struct problem *p);
 /* Adds a response header (value copied). */
 void http_add_header(struct http_req *r, const char *name, const char *value);
+/* Creates an empty private file for a generated download (an export the
+ * library can only write to a path) under /tmp, named after tag; path must
+ * hold HTTP_TEMP_PATH bytes. Returns an open descriptor, or -1. The caller
+ * unlinks the path once it has reopened the file for http_fd. */
+#define HTTP_TEMP_PATH 64
+int http_temp_file(char path[HTTP_TEMP_PATH], const char *tag);
 /* Serves an open file descriptor (taken over) of size bytes. */
 void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type);
 
