@@ -28,25 +28,10 @@ static const char *const invest_stage_sql[] = {
     "UPDATE invest_projects SET status = ?, updated_on = ?, operating_on = ? WHERE id = ?"};
 #define INVEST_NSTAGES (sizeof invest_stages / sizeof invest_stages[0])
 
-static enum err invest_fail(struct problem *p, enum err e, const char *field,
-                            const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static enum err invest_fail(struct problem *p, enum err e, const char *field,
-                            const char *fmt, ...)
-{
-    p->err = e;
-    p->field = field;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(p->message, sizeof p->message, fmt, ap);
-    va_end(ap);
-    return e;
-}
-
 static enum err invest_internal(struct db *db, struct problem *p)
 {
     db_rollback(db);
-    return invest_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
 }
 
 static int invest_stage(const char *s)
@@ -94,23 +79,23 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
     json_t *ent = json_object_get(in, "enterprise_id");
     char on[11];
     if (!name || !*name || text_check_field(name, 200, false))
-        return invest_fail(p, ERR_INVALID_FIELD, "name", "须填写项目名称");
+        return problem_set(p, ERR_INVALID_FIELD, "name", "须填写项目名称");
     if (!kind || (strcmp(kind, "招商") && strcmp(kind, "融资")))
-        return invest_fail(p, ERR_INVALID_FIELD, "kind", "类型须为 招商 或 融资");
+        return problem_set(p, ERR_INVALID_FIELD, "kind", "类型须为 招商 或 融资");
     if (!sector || !*sector || text_check_field(sector, 64, false))
-        return invest_fail(p, ERR_INVALID_FIELD, "sector", "须填写所属行业");
+        return problem_set(p, ERR_INVALID_FIELD, "sector", "须填写所属行业");
     if (!json_is_number(amount) || json_number_value(amount) < 0 || json_number_value(amount) > 1e9)
-        return invest_fail(p, ERR_INVALID_FIELD, "amount", "金额须为非负数（万元）");
+        return problem_set(p, ERR_INVALID_FIELD, "amount", "金额须为非负数（万元）");
     if (note && text_check_field(note, 1000, true))
-        return invest_fail(p, ERR_INVALID_FIELD, "note", "备注无效");
+        return problem_set(p, ERR_INVALID_FIELD, "note", "备注无效");
     if (ent && !json_is_null(ent) && (!json_is_integer(ent) || json_integer_value(ent) <= 0))
-        return invest_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业无效");
+        return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业无效");
     if (invest_day(json_string_value(json_object_get(in, "on")), on))
-        return invest_fail(p, ERR_INVALID_FIELD, "on", "签约日期须为 YYYY-MM-DD");
+        return problem_set(p, ERR_INVALID_FIELD, "on", "签约日期须为 YYYY-MM-DD");
     if (number && *number && invest_app_exists(db, number) != 1)
-        return invest_fail(p, ERR_INVALID_FIELD, "app_number", "未找到该环评受理编号");
+        return problem_set(p, ERR_INVALID_FIELD, "app_number", "未找到该环评受理编号");
     if (db_begin(db))
-        return invest_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_stmt *st = db_stmt(
         db, "INSERT INTO invest_projects (name, kind, sector, amount, status, enterprise_id, "
             "app_number, updated_on, signed_on, note, created_at) "
@@ -131,7 +116,7 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
     sqlite3_reset(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(db);
-        return invest_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在");
+        return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在");
     }
     if (rc != SQLITE_DONE)
         return invest_internal(db, p);
@@ -148,9 +133,9 @@ enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t 
 {
     char on[11];
     if (invest_day(on_in, on))
-        return invest_fail(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
     if (db_begin(db))
-        return invest_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+        return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     sqlite3_stmt *st = db_stmt(db, "SELECT status, updated_on FROM invest_projects WHERE id = ?");
     if (!st)
         return invest_internal(db, p);
@@ -164,15 +149,15 @@ enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t 
     sqlite3_reset(st);
     if (stage == -2) {
         db_rollback(db);
-        return invest_fail(p, ERR_NOT_FOUND, NULL, "%s", err_message(ERR_NOT_FOUND));
+        return problem_set(p, ERR_NOT_FOUND, NULL, "%s", err_message(ERR_NOT_FOUND));
     }
     if (stage < 0 || stage + 1 >= (int)INVEST_NSTAGES) {
         db_rollback(db);
-        return invest_fail(p, ERR_CONFLICT, "status", "项目已投产，没有下一阶段");
+        return problem_set(p, ERR_CONFLICT, "status", "项目已投产，没有下一阶段");
     }
     if (strcmp(on, last) < 0) {
         db_rollback(db);
-        return invest_fail(p, ERR_INVALID_FIELD, "on", "日期不得早于上一阶段（%s）", last);
+        return problem_set(p, ERR_INVALID_FIELD, "on", "日期不得早于上一阶段（%s）", last);
     }
     st = db_stmt(db, invest_stage_sql[stage + 1]);
     if (!st)
@@ -302,8 +287,7 @@ static void api_invest_create(struct http_req *r)
     app_actor(r, &actor);
     struct problem p = {0};
     int64_t id = 0;
-    enum err e = json_is_object(in) ? invest_create(r->db, &actor, in, &id, &p)
-                                    : invest_fail(&p, ERR_INVALID_FIELD, NULL, "须为 JSON 对象");
+    enum err e = invest_create(r->db, &actor, in, &id, &p);
     json_decref(in);
     if (e)
         http_problem(r, &p);
