@@ -1,7 +1,6 @@
 // vue-i18n setup: Chinese by default, English on request, the choice remembered in localStorage.
 import { createI18n } from 'vue-i18n'
-import zhCN from './locales/zh-CN.js'
-import en from './locales/en.js'
+import { messages } from './locales/index.js'
 
 export const LANGS = [
   { code: 'zh-CN', label: '中文' },
@@ -23,7 +22,7 @@ export const i18n = createI18n({
   legacy: false,
   locale: initialLocale(),
   fallbackLocale: 'zh-CN',
-  messages: { 'zh-CN': zhCN, en },
+  messages,
 })
 
 export function setLocale(code) {
@@ -37,3 +36,13 @@ export function setLocale(code) {
 }
 
 document.documentElement.lang = i18n.global.locale.value
+
+/** A number in the current language's notation (digit grouping, decimals): `opts` as toLocaleString. */
+export function fmtNum(n, opts) {
+  return Number(n).toLocaleString(i18n.global.locale.value === 'en' ? 'en-US' : 'zh-CN', opts)
+}
+
+/** Names joined the way the current language lists them: 、 in Chinese, ", " in English. */
+export function joinList(items) {
+  return (items || []).join(i18n.global.t('common.listSep'))
+}

@@ -32,6 +32,13 @@ export const LEVELS = Object.defineProperties({}, Object.fromEntries([5, 4, 3, 2
 const ASPECT_KEYS = ['overall', 'attitude', 'professional', 'efficiency', 'solved']
 // [key, label] pairs; the label is read on every render.
 export const ASPECTS = ASPECT_KEYS.map((k) => Object.defineProperty([k], 1, { enumerable: true, get: () => t(`service.aspect.${k}`) }))
-export const CATEGORIES = ['环评审批', '排污许可', '监测', '执法', '技术帮扶', '政策咨询', '其他']
-export const PURPOSES = ['调研', '执法', '检查', '督导', '服务']
+// Issue categories and visit purposes are stored by the API as their Chinese names (the value
+// sent and returned); the pages show them through the `service.category` / `service.purpose`
+// messages, and an unknown value as it is.
+const CATEGORY_KEYS = { 环评审批: 'eia', 排污许可: 'permit', 监测: 'monitoring', 执法: 'enforcement', 技术帮扶: 'techHelp', 政策咨询: 'policy', 其他: 'other' }
+const PURPOSE_KEYS = { 调研: 'research', 执法: 'enforcement', 检查: 'inspection', 督导: 'guidance', 服务: 'service' }
+export const CATEGORIES = Object.keys(CATEGORY_KEYS)
+export const PURPOSES = Object.keys(PURPOSE_KEYS)
+export const categoryLabel = (v) => (CATEGORY_KEYS[v] ? t(`service.category.${CATEGORY_KEYS[v]}`) : v)
+export const purposeLabel = (v) => (PURPOSE_KEYS[v] ? t(`service.purpose.${PURPOSE_KEYS[v]}`) : v)
 export const todayBeijing = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
