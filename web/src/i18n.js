@@ -46,3 +46,33 @@ export function fmtNum(n, opts) {
 export function joinList(items) {
   return (items || []).join(i18n.global.t('common.listSep'))
 }
+
+/**
+ * code → label (or code → [label, tag type] where `types[code]` is a tag type; null for a plain
+ * label). Each label is read from the message `prefix.<code>` on every access, so tables and
+ * selects built from the map follow the language switch.
+ */
+export function labelMap(prefix, types) {
+  const out = {}
+  for (const [k, type] of Object.entries(types)) {
+    const text = () => i18n.global.t(`${prefix}.${k}`)
+    Object.defineProperty(out, k, { enumerable: true, get: () => (type ? [text(), type] : text()) })
+  }
+  return out
+}
+
+/**
+ * For values the API stores as their Chinese names (categories, kinds, stages): a function giving
+ * the label of `value` from the message `prefix.<keys[value]>`, or the value itself when unknown.
+ */
+export function valueLabel(prefix, keys) {
+  return (value) => (Object.hasOwn(keys, value) ? i18n.global.t(`${prefix}.${keys[value]}`) : value)
+}
+
+/**
+ * The message `key` for the count `n` ({n} in the text). Keys ending in "Count" may hold plural
+ * forms ("{n} day | {n} days", English); a message without forms is used for every count.
+ */
+export function plural(key, n, named = {}) {
+  return i18n.global.t(key, { n, ...named }, n)
+}

@@ -7,6 +7,8 @@ import zhBase from './zh-CN.js'
 import enBase from './en.js'
 import zhService from './zh-CN/service.js'
 import enService from './en/service.js'
+import zhApproval from './zh-CN/approval.js'
+import enApproval from './en/approval.js'
 
 /** Deep-merges `part` into `into` (mutating it); leaf keys already present are kept and listed. */
 function mergeInto(into, part, path, overlaps) {
@@ -31,6 +33,6 @@ function build(lang, base, parts) {
 }
 
 export const messages = {
-  'zh-CN': build('zh-CN', zhBase, [zhService]),
-  en: build('en', enBase, [enService]),
+  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval]),
+  en: build('en', enBase, [enService, enApproval]),
 }
