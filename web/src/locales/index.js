@@ -9,6 +9,8 @@ import zhService from './zh-CN/service.js'
 import enService from './en/service.js'
 import zhApproval from './zh-CN/approval.js'
 import enApproval from './en/approval.js'
+import zhSupervision from './zh-CN/supervision.js'
+import enSupervision from './en/supervision.js'
 
 /** Deep-merges `part` into `into` (mutating it); leaf keys already present are kept and listed. */
 function mergeInto(into, part, path, overlaps) {
@@ -33,6 +35,6 @@ function build(lang, base, parts) {
 }
 
 export const messages = {
-  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval]),
-  en: build('en', enBase, [enService, enApproval]),
+  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval, zhSupervision]),
+  en: build('en', enBase, [enService, enApproval, enSupervision]),
 }
