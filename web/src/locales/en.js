@@ -49,6 +49,7 @@ export default {
     detail: 'Details',
     submitted: 'Submitted',
     labelled: '{label}: {value}',
+    paren: ' ({x})',
   },
   role: {
     admin: 'Administrator',

@@ -11,6 +11,8 @@ import zhApproval from './zh-CN/approval.js'
 import enApproval from './en/approval.js'
 import zhSupervision from './zh-CN/supervision.js'
 import enSupervision from './en/supervision.js'
+import zhQuality from './zh-CN/quality.js'
+import enQuality from './en/quality.js'
 
 /** Deep-merges `part` into `into` (mutating it); leaf keys already present are kept and listed. */
 function mergeInto(into, part, path, overlaps) {
@@ -35,6 +37,6 @@ function build(lang, base, parts) {
 }
 
 export const messages = {
-  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval, zhSupervision]),
-  en: build('en', enBase, [enService, enApproval, enSupervision]),
+  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval, zhSupervision, zhQuality]),
+  en: build('en', enBase, [enService, enApproval, enSupervision, enQuality]),
 }

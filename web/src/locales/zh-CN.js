@@ -49,6 +49,7 @@ export default {
     detail: '详情',
     submitted: '已提交',
     labelled: '{label}：{value}',
+    paren: '（{x}）',
   },
   role: {
     admin: '系统管理员',
