@@ -13,6 +13,8 @@ import zhSupervision from './zh-CN/supervision.js'
 import enSupervision from './en/supervision.js'
 import zhQuality from './zh-CN/quality.js'
 import enQuality from './en/quality.js'
+import zhMonitor from './zh-CN/monitor.js'
+import enMonitor from './en/monitor.js'
 
 /** Deep-merges `part` into `into` (mutating it); leaf keys already present are kept and listed. */
 function mergeInto(into, part, path, overlaps) {
@@ -37,6 +39,6 @@ function build(lang, base, parts) {
 }
 
 export const messages = {
-  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval, zhSupervision, zhQuality]),
-  en: build('en', enBase, [enService, enApproval, enSupervision, enQuality]),
+  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval, zhSupervision, zhQuality, zhMonitor]),
+  en: build('en', enBase, [enService, enApproval, enSupervision, enQuality, enMonitor]),
 }

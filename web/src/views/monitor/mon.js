@@ -4,6 +4,9 @@
 import { reactive } from 'vue'
 import { api } from '../../api.js'
 import { session } from '../../session.js'
+import { i18n, joinList, labelMap } from '../../i18n.js'
+
+const t = (k, v) => i18n.global.t(k, v)
 
 export const WRITERS = ['admin', 'staff']
 export const canWrite = () => !!session.user && WRITERS.includes(session.user.role)
@@ -30,14 +33,9 @@ export function loadTables() {
 export { tables }
 
 export const AIR_KINDS = ['national', 'provincial', 'micro']
-export const KIND_LABELS = {
-  national: '国控空气站',
-  provincial: '省控空气站',
-  micro: '空气微站',
-  water: '水质自动站',
-  source_gas: '废气排放口',
-  source_water: '废水排放口',
-}
+// Labels are read from locales/*/monitor.js (monitor.ui) on every access, so they follow the
+// language switch.
+export const KIND_LABELS = labelMap('monitor.ui.kind', { national: null, provincial: null, micro: null, water: null, source_gas: null, source_water: null })
 export const kindLabel = (k) => KIND_LABELS[k] || k
 
 /** Display name of a stored factor code ("a21026-Zs" = its 折算 value). */
@@ -45,7 +43,7 @@ export function factorName(code) {
   const zs = code.endsWith('-Zs')
   const base = zs ? code.slice(0, -3) : code
   const f = tables.factors[base]
-  return (f ? f.name : base) + (zs ? '（折算）' : '')
+  return (f ? f.name : base) + (zs ? t('monitor.ui.zs') : '')
 }
 
 const PRETTY_UNITS = { 'ug/m3': 'µg/m³', 'mg/m3': 'mg/m³', 'm3/s': 'm³/s', degC: '°C', deg: '°', 'uS/cm': 'µS/cm' }
@@ -73,53 +71,30 @@ export function hjTime(d) {
   return s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19)
 }
 
-export const DATA_FLAGS = {
-  N: '正常',
-  F: '停运',
-  M: '维护',
-  S: '设定值',
-  D: '故障',
-  C: '校准',
-  T: '超测量上限',
-  B: '通讯异常',
-}
-const QUAL_BITS = [
-  [1, '设备时钟未设置'],
-  [2, '时间超前'],
-  [4, '浓度为负'],
-  [8, '补传'],
-  [16, '无数据时间'],
-]
+export const DATA_FLAGS = labelMap('monitor.ui.flag', { N: null, F: null, M: null, S: null, D: null, C: null, T: null, B: null })
+const QUAL_BITS = [1, 2, 4, 8, 16]
 /** Human text of a readings.qual bit set (empty for 0). */
-export const qualText = (q) => QUAL_BITS.filter(([b]) => q & b).map(([, t]) => t).join('、')
+export const qualText = (q) => joinList(QUAL_BITS.filter((b) => q & b).map((b) => t(`monitor.ui.qual.b${b}`)))
 
+// [kind, CN, label] with the label read on every render.
 export const RECORD_KINDS = [
-  ['minute', 2, '分钟数据'],
-  ['hour', 3, '小时数据'],
-  ['day', 4, '日数据'],
-]
+  ['minute', 2],
+  ['hour', 3],
+  ['day', 4],
+].map((k) => Object.defineProperty(k, 2, { enumerable: true, get: () => t(`monitor.ui.record.${k[0]}`) }))
 
-export const COMMANDS = {
-  1011: '提取现场机时间',
-  1012: '设置现场机时间',
-  1062: '设置实时数据间隔',
-  1064: '设置分钟数据间隔',
-  2031: '补传日数据',
-  2051: '补传分钟数据',
-  2061: '补传小时数据',
+/** code → label read from `prefix.<letter><code>` (numeric codes need a letter in a message key). */
+function numberedLabels(prefix, letter, codes) {
+  const out = {}
+  for (const c of codes) Object.defineProperty(out, c, { enumerable: true, get: () => t(`${prefix}.${letter}${c}`) })
+  return out
 }
-export const COMMAND_STATUS = {
-  queued: ['排队中', 'info'],
-  sent: ['已发送', 'primary'],
-  accepted: ['已应答', 'primary'],
-  done: ['执行成功', 'success'],
-  failed: ['执行失败', 'danger'],
-  timeout: ['超时', 'warning'],
-}
-export const QN_RTN = { 1: '准备执行请求', 2: '请求被拒绝', 3: 'PW 错误', 4: 'MN 错误', 5: 'ST 错误', 6: 'Flag 错误', 7: 'QN 错误', 8: 'CN 错误', 9: 'CRC 校验错误', 100: '未知错误' }
-export const EXE_RTN = { 1: '执行成功', 2: '执行失败，原因未知', 3: '命令请求条件错误', 4: '通讯超时', 5: '系统繁忙不能执行', 6: '系统故障', 100: '没有数据' }
+export const COMMANDS = numberedLabels('monitor.ui.cmd', 'c', [1011, 1012, 1062, 1064, 2031, 2051, 2061])
+export const COMMAND_STATUS = labelMap('monitor.ui.cmdStatus', { queued: 'info', sent: 'primary', accepted: 'primary', done: 'success', failed: 'danger', timeout: 'warning' })
+export const QN_RTN = numberedLabels('monitor.ui.qnRtn', 'r', [1, 2, 3, 4, 5, 6, 7, 8, 9, 100])
+export const EXE_RTN = numberedLabels('monitor.ui.exeRtn', 'r', [1, 2, 3, 4, 5, 6, 100])
 
-export const UNREG_REASONS = { unknown_mn: '未登记的 MN', bad_pw: '密码错误', inactive: '设备已停用' }
+export const UNREG_REASONS = labelMap('monitor.ui.unreg', { unknown_mn: null, bad_pw: null, inactive: null })
 
 /** Shows an API error the way every page does. */
 export function showError(e) {
