@@ -223,7 +223,7 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(db_handle(db));
     sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT) {
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(db);
         return problem_set(p, ERR_CONFLICT, "code", "站点编码已存在：%s", r->code);
     }
@@ -454,7 +454,7 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(db_handle(db));
     sqlite3_reset(st);
-    if (rc == SQLITE_CONSTRAINT)
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
         e = problem_set(p, ERR_CONFLICT, "mn", "设备编号 MN 已登记：%s", r->mn);
     else if (rc != SQLITE_DONE)
         e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
