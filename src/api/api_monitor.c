@@ -206,8 +206,9 @@ static int mon_query(struct http_req *r, struct mon_query *q, int def_kind)
         http_error(r, ERR_INVALID_FIELD, "须指定因子 factor", "factor");
         return -1;
     }
+    /* Without from/to: the last 24 hours ending now. */
     int64_t now = timeutil_now();
-    if ((q->kind = mon_kind(r, def_kind)) < 0 || (q->to = mon_time(r, "to", now + 86400)) < 0 ||
+    if ((q->kind = mon_kind(r, def_kind)) < 0 || (q->to = mon_time(r, "to", now)) < 0 ||
         (q->from = mon_time(r, "from", q->to - 86400)) < 0)
         return -1;
     return 0;
