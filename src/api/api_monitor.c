@@ -9,6 +9,7 @@
 #include "core/xalloc.h"
 #include "domain/hj212.h"
 #include "domain/monitor_norm.h"
+#include "net/hj212_relay.h"
 #include "net/hj212_server.h"
 #include "store/db.h"
 #include "store/readings.h"
@@ -840,6 +841,137 @@ static void api_monitor_command_create(struct http_req *r)
     http_json(r, 201, json_pack("{s:I,s:s,s:i}", "id", (json_int_t)cmd, "qn", qn, "cn", cn));
 }
 
+/* ---- forward targets ---- */
+
+/* Adds what the relay knows of a target: state (inactive, unknown = no relay running,
+ * pending = not loaded yet, connected, error = retrying after a failure, idle = no connection
+ * open, nothing to send), last_ok, last_error, last_error_at, retry_at. */
+static void mon_forward_state(json_t *o, struct hj212_relay *relay)
+{
+    struct hj212_relay_target_state st;
+    const char *state;
+    int known = 0;
+    if (!json_is_true(json_object_get(o, "active")))
+        state = "inactive";
+    else if (!relay)
+        state = "unknown";
+    else if (hj212_relay_target_state(relay, json_integer_value(json_object_get(o, "id")), &st))
+        state = "pending";
+    else {
+        known = 1;
+        state = st.connected                                         ? "connected"
+                : st.last_error_at && st.last_error_at >= st.last_ok ? "error"
+                                                                     : "idle";
+    }
+    json_object_set_new(o, "state", json_string(state));
+    json_object_set_new(o, "last_ok", known && st.last_ok ? json_integer(st.last_ok) : json_null());
+    json_object_set_new(o, "last_error_at",
+                        known && st.last_error_at ? json_integer(st.last_error_at) : json_null());
+    json_object_set_new(o, "last_error",
+                        known && st.last_error_at ? json_string(st.last_error) : json_null());
+    json_object_set_new(o, "retry_at",
+                        known && !st.connected && st.retry_at > timeutil_now()
+                            ? json_integer(st.retry_at)
+                            : json_null());
+}
+
+static struct hj212_relay *mon_relay(void)
+{
+    return hj212_server_relay(hj212_server_current());
+}
+
+static json_t *mon_forward_one(struct http_req *r, int64_t id)
+{
+    json_t *items = monitor_forward_list(r->db), *found = NULL;
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) if (json_integer_value(json_object_get(o, "id")) == id)
+    {
+        found = json_incref(o);
+        mon_forward_state(found, mon_relay());
+    }
+    json_decref(items);
+    return found;
+}
+
+static void api_monitor_forward_list(struct http_req *r)
+{
+    json_t *items = monitor_forward_list(r->db);
+    if (!items) {
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    struct hj212_relay *relay = mon_relay();
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o) mon_forward_state(o, relay);
+    http_json(r, 200, json_pack("{s:o,s:b}", "items", items, "relay", relay != NULL));
+}
+
+static void api_monitor_forward_create(struct http_req *r)
+{
+    json_t *in = http_body_json(r);
+    if (!in)
+        return;
+    struct audit_actor actor;
+    app_actor(r, &actor);
+    struct problem p = {0};
+    int64_t id = 0;
+    enum err e = monitor_forward_create(r->db, &actor, in, &id, &p);
+    json_decref(in);
+    if (e) {
+        http_problem(r, &p);
+        return;
+    }
+    hj212_relay_reload(mon_relay());
+    json_t *o = mon_forward_one(r, id);
+    if (!o)
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+    else
+        http_json(r, 201, o);
+}
+
+static void api_monitor_forward_update(struct http_req *r)
+{
+    int64_t id = app_param_id(r, 0);
+    if (!id)
+        return;
+    json_t *in = http_body_json(r);
+    if (!in)
+        return;
+    struct audit_actor actor;
+    app_actor(r, &actor);
+    struct problem p = {0};
+    enum err e = monitor_forward_update(r->db, &actor, id, in, &p);
+    json_decref(in);
+    if (e) {
+        http_problem(r, &p);
+        return;
+    }
+    hj212_relay_reload(mon_relay());
+    json_t *o = mon_forward_one(r, id);
+    if (!o)
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+    else
+        http_json(r, 200, o);
+}
+
+static void api_monitor_forward_delete(struct http_req *r)
+{
+    int64_t id = app_param_id(r, 0);
+    if (!id)
+        return;
+    struct audit_actor actor;
+    app_actor(r, &actor);
+    struct problem p = {0};
+    if (monitor_forward_delete(r->db, &actor, id, &p)) {
+        http_problem(r, &p);
+        return;
+    }
+    hj212_relay_reload(mon_relay());
+    http_json(r, 200, json_pack("{s:I,s:b}", "id", (json_int_t)id, "deleted", 1));
+}
+
 static const struct route monitor_table[] = {
     {HTTP_GET, "/api/v1/monitor/factors", api_monitor_factors, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/monitor/status", api_monitor_status, ROLES_BUREAU, 0},
@@ -864,6 +996,10 @@ static const struct route monitor_table[] = {
     {HTTP_GET, "/api/v1/monitor/health", api_monitor_health, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/monitor/health.xlsx", api_monitor_health_xlsx, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/monitor/alerts", api_monitor_alerts, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/monitor/forward-targets", api_monitor_forward_list, ROLES_BUREAU, 0},
+    {HTTP_POST, "/api/v1/monitor/forward-targets", api_monitor_forward_create, ADMIN, 0},
+    {HTTP_PATCH, "/api/v1/monitor/forward-targets/{id}", api_monitor_forward_update, ADMIN, 0},
+    {HTTP_DELETE, "/api/v1/monitor/forward-targets/{id}", api_monitor_forward_delete, ADMIN, 0},
 };
 
 const struct route_group app_monitor_routes = ROUTE_GROUP("monitor", monitor_table);

@@ -7,7 +7,9 @@
 #include "store/db.h"
 #include "store/devcache.h"
 
+#include <arpa/inet.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -321,6 +323,7 @@ struct monitor_device_rec {
     const char *mn, *pw, *edition, *clock_zone;
     json_t *map; /* normalised, owned */
     long long clock_offset, active, version;
+    long long clock_sync; /* -1 on create until decided: on unless a manual offset is given */
 };
 
 /* Validates factor_map: [{code, factor, unit?, scale?}] -> normalised copy in r->map. */
@@ -393,6 +396,20 @@ static enum err monitor_device_check(struct db *db, json_t *in, struct monitor_d
         monitor_int(in, "clock_offset", "时钟偏差", -86400, 86400, &r->clock_offset, p) ||
         monitor_int(in, "active", "启用", 0, 1, &r->active, p))
         return p->err;
+    /* Automatic clock setting and a manual offset exclude each other: once the platform sets the
+     * clock, the offset would shift every record. A request that sets an offset without saying
+     * clock_sync turns automatic setting off. */
+    json_t *sync = json_object_get(in, "clock_sync");
+    if (sync && !json_is_null(sync)) {
+        if (monitor_int(in, "clock_sync", "自动校时", 0, 1, &r->clock_sync, p))
+            return p->err;
+        if (r->clock_sync && r->clock_offset)
+            return problem_set(p, ERR_INVALID_FIELD, "clock_sync",
+                               "自动校时与手工时钟偏差修正不能同时使用：请将偏差修正设为 0 "
+                               "或关闭自动校时");
+    } else if (r->clock_offset || r->clock_sync < 0) {
+        r->clock_sync = r->clock_offset ? 0 : 1;
+    }
     if (!r->mn || !monitor_ident(r->mn, 64))
         return problem_set(p, ERR_INVALID_FIELD, "mn",
                             "设备编号 MN 须为 1-64 位可见字符（不含 ; , = &）");
@@ -429,10 +446,10 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     sqlite3_stmt *st =
         id ? db_stmt(db, "UPDATE devices SET station_id=?1, mn=?2, pw=?3, edition=?4, "
                          "factor_map=?5, clock_offset=?6, clock_zone=?7, active=?8, updated_at=?9, "
-                         "version=version+1 WHERE id=?10 AND version=?11")
+                         "clock_sync=?12, version=version+1 WHERE id=?10 AND version=?11")
            : db_stmt(db, "INSERT INTO devices (station_id, mn, pw, edition, factor_map, "
-                         "clock_offset, clock_zone, active, updated_at, created_at) "
-                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)");
+                         "clock_offset, clock_zone, active, updated_at, created_at, clock_sync) "
+                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,?12)");
     enum err e = ERR_OK;
     if (!st || db_begin(db)) {
         free(map);
@@ -451,6 +468,7 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
         sqlite3_bind_int64(st, 10, id);
         sqlite3_bind_int64(st, 11, r->version);
     }
+    sqlite3_bind_int64(st, 12, r->clock_sync);
     int rc = sqlite3_step(st);
     int changed = sqlite3_changes(db_handle(db));
     sqlite3_reset(st);
@@ -478,9 +496,10 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     char eid[24];
     snprintf(eid, sizeof eid, "%lld", (long long)id);
     /* The password is not written to the audit log. */
-    json_t *detail = json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I}", "station_id", r->station_id, "mn",
-                               r->mn, "edition", r->edition, "factor_map", map, "clock_offset",
-                               r->clock_offset, "clock_zone", r->clock_zone, "active", r->active);
+    json_t *detail =
+        json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I}", "station_id", r->station_id, "mn", r->mn,
+                  "edition", r->edition, "factor_map", map, "clock_offset", r->clock_offset,
+                  "clock_zone", r->clock_zone, "active", r->active, "clock_sync", r->clock_sync);
     free(map);
     int arc = audit_append(db, actor,
                            unregistered_mn ? "device.register"
@@ -501,7 +520,8 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
 enum err monitor_device_create(struct db *db, const struct audit_actor *actor, json_t *in,
                                int64_t *id, struct problem *p)
 {
-    struct monitor_device_rec r = {.edition = "auto", .clock_zone = "beijing", .active = 1};
+    struct monitor_device_rec r = {
+        .edition = "auto", .clock_zone = "beijing", .active = 1, .clock_sync = -1};
     enum err e = monitor_device_check(db, in, &r, p);
     if (!e)
         e = monitor_device_write(db, actor, 0, &r, id, p, NULL);
@@ -513,8 +533,8 @@ enum err monitor_device_update(struct db *db, const struct audit_actor *actor, i
                                json_t *in, struct problem *p)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT station_id, mn, pw, edition, factor_map, "
-                                   "clock_offset, clock_zone, active, version FROM devices "
-                                   "WHERE id = ?");
+                                   "clock_offset, clock_zone, active, version, clock_sync FROM "
+                                   "devices WHERE id = ?");
     if (!st)
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     sqlite3_bind_int64(st, 1, id);
@@ -531,6 +551,7 @@ enum err monitor_device_update(struct db *db, const struct audit_actor *actor, i
     r.clock_offset = sqlite3_column_int64(st, 5);
     r.active = sqlite3_column_int64(st, 7);
     long long stored = sqlite3_column_int64(st, 8);
+    r.clock_sync = sqlite3_column_int64(st, 9);
     sqlite3_reset(st);
     long long version = -1;
     enum err e;
@@ -568,7 +589,8 @@ enum err monitor_register_unregistered(struct db *db, const struct audit_actor *
     if (!json_object_get(copy, "pw") && *pw)
         json_object_set_new(copy, "pw", json_string(pw));
     free(pw);
-    struct monitor_device_rec r = {.edition = "auto", .clock_zone = "beijing", .active = 1};
+    struct monitor_device_rec r = {
+        .edition = "auto", .clock_zone = "beijing", .active = 1, .clock_sync = -1};
     enum err e = monitor_device_check(db, copy, &r, p);
     /* A device registered meanwhile under the same MN shows as a conflict from the insert. */
     if (!e)
@@ -675,10 +697,15 @@ json_t *monitor_station_get(struct db *db, int64_t id, int64_t enterprise_id, in
     sqlite3_reset(st);
     if (!o)
         return NULL;
-    sqlite3_stmt *d = db_stmt(db, "SELECT id, mn, edition, factor_map, clock_offset, clock_zone, "
-                                  "active, version, last_seen, last_addr, frames, bad_crc, "
-                                  "rejected, created_at FROM devices WHERE station_id = ? "
-                                  "ORDER BY id");
+    /* clock_set: the device's last time-setting command (1012), automatic or from the console. */
+    sqlite3_stmt *d = db_stmt(
+        db, "SELECT id, mn, edition, factor_map, clock_offset, clock_zone, active, version, "
+            "last_seen, last_addr, frames, bad_crc, rejected, created_at, clock_sync, clock_skew, "
+            "clock_checked_at, (SELECT json_object('id', c.id, 'status', c.status, 'exe_rtn', "
+            "c.exe_rtn, 'created_by', c.created_by, 'created_at', c.created_at, 'updated_at', "
+            "c.updated_at) FROM monitor_commands c WHERE c.device_id = devices.id AND c.cn = 1012 "
+            "ORDER BY c.id DESC LIMIT 1) AS clock_set FROM devices WHERE station_id = ? "
+            "ORDER BY id");
     json_t *devs = json_array();
     if (d) {
         sqlite3_bind_int64(d, 1, id);
@@ -687,6 +714,9 @@ json_t *monitor_station_get(struct db *db, int64_t id, int64_t enterprise_id, in
             json_t *map =
                 json_loads(json_string_value(json_object_get(dev, "factor_map")), 0, NULL);
             json_object_set_new(dev, "factor_map", map ? map : json_array());
+            const char *set = json_string_value(json_object_get(dev, "clock_set"));
+            json_t *cs = set ? json_loads(set, 0, NULL) : NULL;
+            json_object_set_new(dev, "clock_set", cs ? cs : json_null());
             json_array_append_new(devs, dev);
         }
         sqlite3_reset(d);
@@ -707,5 +737,236 @@ json_t *monitor_unregistered_list(struct db *db, int limit)
     while (sqlite3_step(st) == SQLITE_ROW)
         json_array_append_new(arr, monitor_row_json(st));
     sqlite3_reset(st);
+    return arr;
+}
+
+/* ---- forward targets (upstream platforms) ---- */
+
+/* A hostname or an IP address the relay can connect to: IPv4/IPv6 literal, or dot-separated
+ * labels of letters, digits and '-' (1-63 bytes, no '-' at either end), at most 253 bytes, not
+ * all digits (that is a malformed address, not a name). */
+int monitor_forward_host_valid(const char *h)
+{
+    size_t n = strlen(h);
+    if (!n || n > MONITOR_HOST_MAX)
+        return 0;
+    unsigned char addr[sizeof(struct in6_addr)];
+    if (inet_pton(AF_INET, h, addr) == 1 || inet_pton(AF_INET6, h, addr) == 1)
+        return 1;
+    int letters = 0;
+    size_t label = 0;
+    for (size_t i = 0; i <= n; i++) {
+        char c = h[i];
+        if (c == '.' || c == '\0') {
+            if (!label || h[i - 1] == '-')
+                return 0;
+            label = 0;
+            continue;
+        }
+        int alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!alpha && !(c >= '0' && c <= '9') && c != '-')
+            return 0;
+        if ((c == '-' && !label) || ++label > 63)
+            return 0;
+        letters |= alpha || c == '-';
+    }
+    return letters;
+}
+
+struct monitor_forward_rec {
+    const char *name, *host;
+    long long port, active;
+};
+
+static enum err monitor_forward_check(json_t *in, struct monitor_forward_rec *r, int create,
+                                      struct problem *p)
+{
+    if (!json_is_object(in))
+        return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
+    if (monitor_text(in, "name", "名称", 64, create, &r->name, p) ||
+        monitor_text(in, "host", "地址", MONITOR_HOST_MAX, create, &r->host, p))
+        return p->err;
+    if (!r->name || !*r->name)
+        return problem_set(p, ERR_INVALID_FIELD, "name", "名称不能为空");
+    /* A stored address (the option's) is checked only when it is changed. */
+    if (!r->host ||
+        ((create || json_object_get(in, "host")) && !monitor_forward_host_valid(r->host)))
+        return problem_set(p, ERR_INVALID_FIELD, "host",
+                           "地址须为主机名或 IP 地址（不超过 %d 个字符）", MONITOR_HOST_MAX);
+    json_t *port = json_object_get(in, "port");
+    if (port || create) {
+        if (!json_is_integer(port) || json_integer_value(port) < 1 ||
+            json_integer_value(port) > 65535)
+            return problem_set(p, ERR_INVALID_FIELD, "port", "端口须为 1 到 65535 的整数");
+        r->port = json_integer_value(port);
+    }
+    json_t *active = json_object_get(in, "active");
+    if (active && !json_is_null(active)) {
+        if (!json_is_boolean(active) &&
+            !(json_is_integer(active) && (json_integer_value(active) & ~1) == 0))
+            return problem_set(p, ERR_INVALID_FIELD, "active", "启用须为 true 或 false");
+        r->active = json_is_boolean(active) ? json_is_true(active) : json_integer_value(active);
+    }
+    return ERR_OK;
+}
+
+static int monitor_forward_audit(struct db *db, const struct audit_actor *actor, const char *action,
+                                 int64_t id, const struct monitor_forward_rec *r)
+{
+    char eid[24];
+    snprintf(eid, sizeof eid, "%lld", (long long)id);
+    json_t *detail = json_pack("{s:s,s:s,s:I,s:b}", "name", r->name, "host", r->host, "port",
+                               (json_int_t)r->port, "active", (int)r->active);
+    int rc = audit_append(db, actor, action, "forward_target", eid, detail);
+    json_decref(detail);
+    return rc;
+}
+
+enum err monitor_forward_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                                int64_t *id, struct problem *p)
+{
+    struct monitor_forward_rec r = {.active = 1};
+    enum err e = monitor_forward_check(in, &r, 1, p);
+    if (e)
+        return e;
+    /* A new target starts at the current end of the queue: it gets what is accepted from now
+     * on, not the backlog of the others. */
+    sqlite3_stmt *st =
+        db_stmt(db, "INSERT INTO forward_targets (name, host, port, active, sent_id, created_at, "
+                    "updated_at) VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(id), 0) FROM "
+                    "forward_queue), ?5, ?5)");
+    if (!st || db_begin(db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    sqlite3_bind_text(st, 1, r.name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r.host, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r.port);
+    sqlite3_bind_int64(st, 4, r.active);
+    sqlite3_bind_int64(st, 5, timeutil_now());
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        db_rollback(db);
+        return (rc & 0xff) == SQLITE_CONSTRAINT
+                   ? problem_set(p, ERR_CONFLICT, "name", "名称已被使用：%s", r.name)
+                   : problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
+    *id = sqlite3_last_insert_rowid(db_handle(db));
+    if (monitor_forward_audit(db, actor, "forward.create", *id, &r) || db_commit(db)) {
+        db_rollback(db);
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
+    return ERR_OK;
+}
+
+enum err monitor_forward_update(struct db *db, const struct audit_actor *actor, int64_t id,
+                                json_t *in, struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT name, host, port, active FROM forward_targets "
+                                   "WHERE id = ?");
+    if (!st)
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        return problem_set(p, ERR_NOT_FOUND, NULL, "转发目标不存在");
+    }
+    char *name = monitor_col(st, 0), *host = monitor_col(st, 1);
+    struct monitor_forward_rec r = {name, host, sqlite3_column_int64(st, 2),
+                                    sqlite3_column_int64(st, 3)};
+    long long was_active = r.active;
+    sqlite3_reset(st);
+    enum err e = monitor_forward_check(in, &r, 0, p);
+    /* Reactivated: starts at the current end of the queue like a new target (while inactive no
+     * backlog is kept for it). A new address of an active target keeps its backlog. */
+    sqlite3_stmt *up =
+        e ? NULL
+          : db_stmt(db, "UPDATE forward_targets SET name = ?1, host = ?2, port = ?3, "
+                        "active = ?4, updated_at = ?5, sent_id = CASE WHEN ?4 AND "
+                        "NOT active THEN (SELECT coalesce(max(id), 0) FROM "
+                        "forward_queue) ELSE sent_id END WHERE id = ?6");
+    if (!e && (!up || db_begin(db)))
+        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (!e) {
+        sqlite3_bind_text(up, 1, r.name, -1, SQLITE_STATIC);
+        sqlite3_bind_text(up, 2, r.host, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(up, 3, r.port);
+        sqlite3_bind_int64(up, 4, r.active);
+        sqlite3_bind_int64(up, 5, timeutil_now());
+        sqlite3_bind_int64(up, 6, id);
+        int rc = sqlite3_step(up);
+        sqlite3_reset(up);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            e = problem_set(p, ERR_CONFLICT, "name", "名称已被使用：%s", r.name);
+        else if (rc != SQLITE_DONE ||
+                 monitor_forward_audit(db, actor,
+                                       r.active == was_active ? "forward.update"
+                                       : r.active             ? "forward.activate"
+                                                              : "forward.deactivate",
+                                       id, &r) ||
+                 db_commit(db))
+            e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        if (e)
+            db_rollback(db);
+    }
+    free(name);
+    free(host);
+    return e;
+}
+
+enum err monitor_forward_delete(struct db *db, const struct audit_actor *actor, int64_t id,
+                                struct problem *p)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT name, host, port, active FROM forward_targets "
+                                   "WHERE id = ?");
+    sqlite3_stmt *del = db_stmt(db, "DELETE FROM forward_targets WHERE id = ?");
+    if (!st || !del || db_begin(db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_reset(st);
+        db_rollback(db);
+        return problem_set(p, ERR_NOT_FOUND, NULL, "转发目标不存在");
+    }
+    char *name = monitor_col(st, 0), *host = monitor_col(st, 1);
+    struct monitor_forward_rec r = {name, host, sqlite3_column_int64(st, 2),
+                                    sqlite3_column_int64(st, 3)};
+    sqlite3_reset(st);
+    sqlite3_bind_int64(del, 1, id);
+    int rc = sqlite3_step(del);
+    sqlite3_reset(del);
+    enum err e = ERR_OK;
+    if (rc != SQLITE_DONE || monitor_forward_audit(db, actor, "forward.delete", id, &r) ||
+        db_commit(db)) {
+        db_rollback(db);
+        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
+    free(name);
+    free(host);
+    return e;
+}
+
+json_t *monitor_forward_list(struct db *db)
+{
+    /* backlog: queued frames the target has not sent; an inactive target keeps none. */
+    sqlite3_stmt *st = db_stmt(
+        db, "SELECT t.id, t.name, t.host, t.port, t.active, t.sent_id, t.created_at, "
+            "t.updated_at, CASE WHEN t.active THEN (SELECT count(*) FROM forward_queue q WHERE "
+            "q.id > t.sent_id) ELSE 0 END AS backlog, CASE WHEN t.active THEN (SELECT "
+            "min(created_at) FROM forward_queue q WHERE q.id > t.sent_id) END AS backlog_since "
+            "FROM forward_targets t ORDER BY t.id");
+    if (!st)
+        return NULL;
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = monitor_row_json(st);
+        json_object_set_new(o, "active", json_boolean(sqlite3_column_int(st, 4)));
+        json_array_append_new(arr, o);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
     return arr;
 }

@@ -42,6 +42,8 @@ struct config {
     char *hj212_forward;
     long hj212_gap_interval;
     long hj212_gap_hours;
+    long hj212_clock_check;
+    long hj212_clock_tolerance;
     long quality_feed_interval; /* device data -> quality (api/quality_feed.c) */
     char *log_level;
     char *bureau_name;

@@ -7,12 +7,21 @@
  *   asks for one, and moves the target's `sent_id` forward only then. An upstream that is down
  *   loses nothing: the queue is replayed in order when it is back. Rows every active target
  *   has sent are deleted.
+ *   Targets are rows of `forward_targets` (the option and the console create them); the list
+ *   is re-read every few seconds and at once after hj212_relay_reload. The connection state of
+ *   each target (connected, last error, last frame taken) lives here and is read by the API.
  * - gaps and back-fill: for every device seen recently, missing minute (2051) and hour (2061)
  *   records between the oldest and newest record of the look-back window are requested with
  *   BeginTime/EndTime through hj212_server_request (the listener tracks the 9011/9012 exchange
  *   by QN with time-outs and retries; the answer is stored marked back-filled). Rate-limited:
  *   one back-fill per device at a time, a few requests per sweep, the same range never asked
  *   twice within the look-back.
+ * - clock synchronisation: every clock_check seconds each device heard from recently is asked
+ *   its time (1011, a bounded number per sweep); the listener reports the measured skew when
+ *   the exchange ends (hj212_relay_clock_event), the skew is stored on the device, and when it
+ *   exceeds clock_tolerance and the device's clock_sync is on, a 1012 with the platform time
+ *   follows (at most one per device per clock_check; a successful one is verified by asking
+ *   again). Both requests are monitor_commands rows created by 'system'.
  *
  * Owns: the thread, its connection, the upstream sockets. Must not: write device records (the
  * writer does) or touch the listener's connections (requests go through hj212_server.h). */
@@ -29,6 +38,8 @@ struct hj212_relay_opts {
     int gap_interval;    /* seconds between gap sweeps (0 = no automatic back-fill) */
     int gap_hours;       /* look-back of a sweep, hours */
     struct hj212_server *server; /* where back-fill requests are sent */
+    int clock_check;             /* seconds between clock checks of a device (0 = off) */
+    int clock_tolerance;         /* |skew| in seconds above which the clock is set (0 = 60) */
 };
 
 struct hj212_relay;
@@ -39,5 +50,34 @@ struct hj212_relay *hj212_relay_start(const struct hj212_relay_opts *o);
 void hj212_relay_kick(struct hj212_relay *r);
 /* Stops the thread (an upstream exchange in progress is abandoned: its frames stay queued). */
 void hj212_relay_stop(struct hj212_relay *r);
+
+/* Re-reads forward_targets at once (after the console changed them). Thread-safe, cheap. */
+void hj212_relay_reload(struct hj212_relay *r);
+
+/* What the relay knows of one forward target. */
+struct hj212_relay_target_state {
+    int connected;         /* a connection to the upstream is open */
+    int64_t last_ok;       /* when the upstream last took a frame (0 = not since start-up) */
+    int64_t last_error_at; /* when the last failure happened (0 = none since start-up) */
+    int64_t retry_at;      /* after a failure: not before this time */
+    char last_error[160];  /* what failed: resolve, connect, send, no 9014, closed */
+};
+/* Copies the state of active target id into *out. 0, or -1 when the relay does not hold that
+ * target (inactive, or not loaded yet). Thread-safe. */
+int hj212_relay_target_state(struct hj212_relay *r, int64_t id,
+                             struct hj212_relay_target_state *out);
+
+/* The end of a 1011 (time query) or 1012 (set time) exchange, reported by the listener. */
+struct hj212_relay_clock {
+    int64_t device_id;
+    int cn;              /* 1011 or 1012 */
+    int ok;              /* the device confirmed (9012 ExeRtn=1) */
+    int measured;        /* 1011: the device sent its SystemTime */
+    int64_t skew;        /* device time - server time, seconds (when measured) */
+    int64_t measured_at; /* server time of the device's answer (when measured) */
+};
+/* Queues an exchange's result for the relay thread (which stores the skew and decides on a
+ * 1012). Thread-safe, never blocks on I/O; a full queue drops the event (logged). */
+void hj212_relay_clock_event(struct hj212_relay *r, const struct hj212_relay_clock *ev);
 
 #endif

@@ -59,6 +59,8 @@ struct hjs_cmd {
     int tries;
     int accepted; /* 9011 QnRtn=1 seen: waiting for data / 9012 */
     int64_t deadline_ms;
+    int measured; /* 1011: the device's SystemTime came; skew = device - server, seconds */
+    int64_t skew, measured_at;
 };
 
 struct hj212_server {
@@ -319,6 +321,30 @@ static void hjs_cmd_done(struct hj212_server *s, struct hjs_cmd *cmd)
         }
 }
 
+/* The end of a command: clock exchanges (1011/1012) are reported to the relay, which stores the
+ * skew and decides whether to set the clock; then the command is forgotten. */
+static void hjs_cmd_finish(struct hj212_server *s, struct hjs_cmd *cmd, int ok)
+{
+    if (cmd->cn == 1011 || cmd->cn == 1012) {
+        struct hj212_relay_clock ev = {cmd->device_id, cmd->cn,   ok,
+                                       cmd->measured,  cmd->skew, cmd->measured_at};
+        hj212_relay_clock_event(s->relay, &ev);
+    }
+    hjs_cmd_done(s, cmd);
+}
+
+/* The skew a 1011 answer shows: its SystemTime (the DAQ's own clock: an instrument's, with a
+ * PolId, is not it) against our clock, the device's time zone applied. 0 and *skew, or -1. */
+static int hjs_clock_skew(const struct devcache_entry *d, const struct hj212_msg *m, int64_t now,
+                          int64_t *skew)
+{
+    struct hj212_time t;
+    if (hj212_msg_cp_get(m, "PolId").len || hj212_time_parse(hj212_msg_cp_get(m, "SystemTime"), &t))
+        return -1;
+    *skew = hj212_time_to_unix(&t) + (d->cfg.clock_utc ? 8 * 3600 : 0) - now;
+    return 0;
+}
+
 static int hjs_int(struct hj212_str v)
 {
     int n = 0;
@@ -348,13 +374,24 @@ static void hjs_cmd_reply(struct hjs_conn *c, const struct devcache_entry *d,
         cmd->deadline_ms = timeutil_now_ms() + HJS_CMD_EXEC_TIMEOUT_MS;
         hjs_cmd_job(s, cmd, rtn == 1 ? "accepted" : "failed", rtn, -1, frame, len, 0);
         if (rtn != 1)
-            hjs_cmd_done(s, cmd);
+            hjs_cmd_finish(s, cmd, 0);
     } else if (m->cn_num == 9012) {
         int rtn = hjs_int(hj212_msg_cp_get(m, "ExeRtn"));
         hjs_cmd_job(s, cmd, rtn == 1 ? "done" : "failed", -1, rtn, frame, len, 0);
-        hjs_cmd_done(s, cmd);
+        hjs_cmd_finish(s, cmd, rtn == 1);
     } else {
+        int64_t now = timeutil_now();
+        if (m->cn_num == 1011 && cmd->cn == 1011 && !hjs_clock_skew(d, m, now, &cmd->skew)) {
+            cmd->measured = 1;
+            cmd->measured_at = now;
+        }
         hjs_cmd_job(s, cmd, NULL, -1, -1, frame, len, 0);
+        /* An upload inside the exchange that asks for a data reply gets its 9014. */
+        char out[HJ212_FRAME_MAX + 1];
+        size_t n;
+        if (m->cn_num == 1011 && hj212_msg_wants_ack(m) &&
+            hj212_encode_data_ack(out, sizeof out, m, &n) == HJ212_OK)
+            hjs_send(c, out, n);
     }
 }
 
@@ -370,7 +407,7 @@ static void hjs_cmd_tick(struct hj212_server *s)
                 hjs_cmd_send(s, cmd);
             } else {
                 hjs_cmd_job(s, cmd, "timeout", -1, -1, NULL, 0, 0);
-                hjs_cmd_done(s, cmd);
+                hjs_cmd_finish(s, cmd, 0);
             }
         }
         cmd = next;
@@ -445,8 +482,9 @@ static void hjs_time_calibration(struct hjs_conn *c, const struct devcache_entry
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     ms = ts.tv_nsec / 1000000;
-    hj212_time_from_unix(ts.tv_sec, (int)ms, &now);
-    qt = now;
+    hj212_time_from_unix(ts.tv_sec, (int)ms, &qt);
+    /* A device whose clock runs on UTC is set to UTC. */
+    hj212_time_from_unix(ts.tv_sec - (d && d->cfg.clock_utc ? 8 * 3600 : 0), (int)ms, &now);
     char qn[HJ212_TIME_BUF];
     hj212_time_format(&qt, 1, qn);
     struct hj212_peer peer = {m->version, m->st, m->pw, m->mn};
@@ -929,7 +967,8 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o, int *
     getsockname(evconnlistener_get_fd(s->lis), (struct sockaddr *)&bound, &blen);
     *port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port
                                               : ((struct sockaddr_in *)&bound)->sin_port);
-    struct hj212_relay_opts ro = {o->db_path, o->forward, o->gap_interval, o->gap_hours, s};
+    struct hj212_relay_opts ro = {o->db_path, o->forward,     o->gap_interval,   o->gap_hours,
+                                  s,          o->clock_check, o->clock_tolerance};
     s->relay = hj212_relay_start(&ro);
     s->ingest = s->relay ? ingest_start(&io) : NULL;
     if (!s->ingest)
@@ -1015,6 +1054,11 @@ void hj212_server_stop(struct hj212_server *s)
 struct hj212_server *hj212_server_current(void)
 {
     return hjs_current;
+}
+
+struct hj212_relay *hj212_server_relay(struct hj212_server *s)
+{
+    return s ? s->relay : NULL;
 }
 
 void hj212_server_get_stats(struct hj212_server *s, struct hj212_server_stats *o)

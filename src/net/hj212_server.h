@@ -7,7 +7,8 @@
  * Owns: the listening socket, every device connection, the per-connection buffers (capped at
  * the frame limit), limits (connections in total and per address, idle and partial-frame
  * time-outs, a frame-rate bucket per connection, pending-ack and output caps) and the
- * platform's requests to devices (commands, back-fill) with their QN tracking.
+ * platform's requests to devices (commands, back-fill, clock checks) with their QN tracking;
+ * the skew a device's 1011 answer shows is measured here and reported to the relay.
  * Must not: write to the database itself (the writer does, store/ingest.h) or block the loop.
  * One bad connection only ever costs its own buffer: it is counted and closed. */
 #ifndef ECOGOV_HJ212_SERVER_H
@@ -31,6 +32,8 @@ struct hj212_server_opts {
     const char *forward;      /* upstream platforms "host:port,..." (NULL = none configured) */
     int gap_interval;         /* seconds between automatic back-fill sweeps (0 = off) */
     int gap_hours;            /* look-back of a sweep (0 = 24) */
+    int clock_check;          /* seconds between clock checks of a device (0 = off) */
+    int clock_tolerance;      /* skew in seconds above which a device's clock is set (0 = 60) */
 };
 
 struct hj212_server;
@@ -58,5 +61,9 @@ int hj212_server_request(struct hj212_server *s, int64_t device_id, int64_t comm
 /* The running server of this process (set by hj212_server_start), for the API; NULL when the
  * listener is disabled. */
 struct hj212_server *hj212_server_current(void);
+
+/* The server's relay (forwarding, back-fill, clock checks: net/hj212_relay.h), for the API to
+ * read target states and ask for a reload; NULL when s is NULL. */
+struct hj212_relay *hj212_server_relay(struct hj212_server *s);
 
 #endif

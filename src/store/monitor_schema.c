@@ -145,6 +145,30 @@ static const char *const schema_monitor_steps[] = {
     "  id INTEGER PRIMARY KEY,"
     "  created_at INTEGER NOT NULL,"
     "  frame BLOB NOT NULL);",
+
+    /* 2: device clock synchronisation and forward targets managed in the console.
+     * devices: clock_sync (the platform sets the clock when it drifts; off where a manual
+     * clock_offset corrects it), the last measured skew (device - server, seconds), when it was
+     * measured and when the relay last asked. forward_queue is rebuilt with AUTOINCREMENT: a
+     * fully drained queue restarted at id 1, below every target's sent_id, and those frames
+     * were never sent; sent_id is clamped to the queue's end for the same reason. */
+    "ALTER TABLE devices ADD COLUMN clock_sync INTEGER NOT NULL DEFAULT 1;"
+    "UPDATE devices SET clock_sync = 0 WHERE clock_offset <> 0;"
+    "ALTER TABLE devices ADD COLUMN clock_skew INTEGER;"
+    "ALTER TABLE devices ADD COLUMN clock_checked_at INTEGER;"
+    "ALTER TABLE devices ADD COLUMN clock_asked_at INTEGER;"
+    "ALTER TABLE forward_targets ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE forward_targets SET updated_at = created_at;"
+    "CREATE TABLE forward_queue_v2 ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created_at INTEGER NOT NULL,"
+    "  frame BLOB NOT NULL);"
+    "INSERT INTO forward_queue_v2 (id, created_at, frame) "
+    "  SELECT id, created_at, frame FROM forward_queue;"
+    "DROP TABLE forward_queue;"
+    "ALTER TABLE forward_queue_v2 RENAME TO forward_queue;"
+    "UPDATE forward_targets SET sent_id = "
+    "  min(sent_id, (SELECT coalesce(max(id), 0) FROM forward_queue));",
 };
 
 const struct schema_module schema_monitor = {

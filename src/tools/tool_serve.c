@@ -116,7 +116,9 @@ int tool_serve_main(int argc, char **argv)
                                        (int)cfg.hj212_batch_ms,
                                        cfg.hj212_forward,
                                        (int)cfg.hj212_gap_interval,
-                                       (int)cfg.hj212_gap_hours};
+                                       (int)cfg.hj212_gap_hours,
+                                       (int)cfg.hj212_clock_check,
+                                       (int)cfg.hj212_clock_tolerance};
         int hport = 0;
         hj212 = hj212_server_start(&ho, &hport);
         if (!hj212) {
