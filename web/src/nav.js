@@ -68,6 +68,7 @@ export const consoleNav = [
       { key: 'mon-frames', title: 'monitor.nav.frames', path: '/console/monitor/frames', roles: CONSOLE_ROLES },
       { key: 'mon-commands', title: 'monitor.nav.commands', path: '/console/monitor/commands', roles: CONSOLE_ROLES },
       { key: 'mon-unregistered', title: 'monitor.nav.unregistered', path: '/console/monitor/unregistered', roles: CONSOLE_ROLES },
+      { key: 'mon-forward', title: 'monitor.nav.forward', path: '/console/monitor/forward', roles: CONSOLE_ROLES },
     ],
   },
   { key: 'calendar', title: 'nav.calendar', icon: 'Calendar', path: '/console/calendar', roles: CONSOLE_ROLES },

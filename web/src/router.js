@@ -56,6 +56,7 @@ const routes = [
       { path: 'monitor/frames', name: 'mon-frames', component: () => import('./views/monitor/StationPick.vue'), props: { mode: 'frames' }, meta: { title: 'monitor.nav.frames' } },
       { path: 'monitor/commands', name: 'mon-commands', component: () => import('./views/monitor/StationPick.vue'), props: { mode: 'commands' }, meta: { title: 'monitor.nav.commands' } },
       { path: 'monitor/unregistered', name: 'mon-unregistered', component: () => import('./views/monitor/Unregistered.vue'), meta: { title: 'monitor.nav.unregistered' } },
+      { path: 'monitor/forward', name: 'mon-forward', component: () => import('./views/monitor/ForwardTargets.vue'), meta: { title: 'monitor.nav.forward' } },
       { path: 'audit', name: 'audit', component: () => import('./views/console/AuditLog.vue'), meta: { title: 'nav.audit', roles: ['admin', 'leader'] } },
       { path: 'users', name: 'users', component: () => import('./views/console/UserAdmin.vue'), meta: { title: 'nav.users', roles: ['admin'] } },
       { path: 'sections', name: 'sections', component: () => import('./views/console/SectionAdmin.vue'), meta: { title: 'nav.sections', roles: ['admin'] } },

@@ -287,7 +287,7 @@ export default {
     nav: { group: 'EIA approval', workbench: 'Workbench', detail: 'Application', siting: 'Siting check', invest: 'Investment projects', portal: 'EIA applications', notices: 'EIA notices', progress: 'Application progress' },
   },
   monitor: {
-    nav: { group: 'Online monitoring', stations: 'Stations', station: 'Station', stationNew: 'New station', stationEdit: 'Edit station', health: 'Data transmission', frames: 'Raw frames', commands: 'Command console', unregistered: 'Unregistered devices', portal: 'Online monitoring' },
+    nav: { group: 'Online monitoring', stations: 'Stations', station: 'Station', stationNew: 'New station', stationEdit: 'Edit station', health: 'Data transmission', frames: 'Raw frames', commands: 'Command console', unregistered: 'Unregistered devices', portal: 'Online monitoring', forward: 'Data forwarding' },
   },
   quality: {
     air: 'Air and water quality',

@@ -287,7 +287,7 @@ export default {
     nav: { group: '环评审批', workbench: '审批工作台', detail: '审批办件', siting: '三线一单选址研判', invest: '招商融资项目库', portal: '环评申报', notices: '环评公示公告', progress: '办件进度查询' },
   },
   monitor: {
-    nav: { group: '在线监控', stations: '监测站点', station: '站点详情', stationNew: '新建站点', stationEdit: '编辑站点', health: '数据传输有效率', frames: '原始报文', commands: '命令控制台', unregistered: '未登记设备', portal: '在线监测' },
+    nav: { group: '在线监控', stations: '监测站点', station: '站点详情', stationNew: '新建站点', stationEdit: '编辑站点', health: '数据传输有效率', frames: '原始报文', commands: '命令控制台', unregistered: '未登记设备', portal: '在线监测', forward: '数据转发' },
   },
   quality: {
     air: '空气质量与水质',
