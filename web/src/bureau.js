@@ -1,6 +1,6 @@
 // The bureau's name and contact details (GET /api/v1/public/info, from the server's
 // configuration), fetched once per page load and shared by the header and the public home.
-import { reactive, computed } from 'vue'
+import { reactive, computed, watchEffect } from 'vue'
 import { api } from './api.js'
 import { i18n } from './i18n.js'
 
@@ -14,7 +14,6 @@ export function loadBureau() {
       .get('/public/info', undefined, { noRedirect: true })
       .then((d) => {
         bureau.info = d.bureau || {}
-        if (bureau.info.name) document.title = bureau.info.name
         return bureau.info
       })
       .catch((e) => {
@@ -31,4 +30,9 @@ export const bureauName = computed(() => {
   const info = bureau.info || {}
   if (i18n.global.locale.value === 'en' && info.name_en) return info.name_en
   return info.name || i18n.global.t('app.bureau')
+})
+
+// The window title is the bureau's name in the current language.
+watchEffect(() => {
+  if (bureau.info && bureau.info.name) document.title = bureauName.value
 })

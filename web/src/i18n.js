@@ -36,6 +36,8 @@ export function setLocale(code) {
 }
 
 document.documentElement.lang = i18n.global.locale.value
+// The window title until the bureau's own name has loaded (bureau.js keeps it in the language).
+document.title = i18n.global.t('app.bureau')
 
 /** A number in the current language's notation (digit grouping, decimals): `opts` as toLocaleString. */
 export function fmtNum(n, opts) {
