@@ -76,3 +76,17 @@ test('every route checks every role', async () => {
   // The walk changed nothing: everyone is still logged in.
   for (const role of Object.keys(LOGIN)) assert.equal((await clients[role].get('/api/v1/auth/me')).status, 200)
 })
+
+test('forward targets: the bureau reads, only the administrator writes', () => {
+  const got = Object.fromEntries(
+    routes()
+      .filter((r) => r.pattern.startsWith('/api/v1/monitor/forward-targets'))
+      .map((r) => [`${r.method} ${r.pattern}`, [...r.roles].sort().join(',')]),
+  )
+  assert.deepEqual(got, {
+    'GET /api/v1/monitor/forward-targets': 'admin,leader,staff',
+    'POST /api/v1/monitor/forward-targets': 'admin',
+    'PATCH /api/v1/monitor/forward-targets/{id}': 'admin',
+    'DELETE /api/v1/monitor/forward-targets/{id}': 'admin',
+  })
+})
