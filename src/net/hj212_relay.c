@@ -362,23 +362,14 @@ static void relay_register(struct hj212_relay *r, const char *list)
 static int relay_find_gap(struct hj212_relay *r, int64_t station, int kind, int64_t step,
                           int64_t since, int64_t span, int64_t *begin, int64_t *end)
 {
-    /* One factor stands for the device: every factor of a record shares its DataTime. */
-    sqlite3_stmt *f = db_stmt(r->db, "SELECT min(factor) FROM readings WHERE station_id = ?");
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT ts FROM readings WHERE station_id = ? AND factor = "
-                                      "? AND kind = ? AND ts >= ? ORDER BY ts");
-    if (!f || !st)
-        return -1;
-    char factor[64] = "";
-    sqlite3_bind_int64(f, 1, station);
-    if (sqlite3_step(f) == SQLITE_ROW && sqlite3_column_text(f, 0))
-        snprintf(factor, sizeof factor, "%s", (const char *)sqlite3_column_text(f, 0));
-    sqlite3_reset(f);
-    if (!factor[0])
+    /* One row per period holds every factor the device sent for it. */
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT ts FROM readings WHERE station_id = ? AND kind = ? "
+                                      "AND ts >= ? ORDER BY ts");
+    if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, station);
-    sqlite3_bind_text(st, 2, factor, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, kind);
-    sqlite3_bind_int64(st, 4, since);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, since);
     int64_t prev = INT64_MIN;
     int found = -1;
     while (sqlite3_step(st) == SQLITE_ROW) {

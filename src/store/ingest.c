@@ -113,6 +113,7 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             rows[n].station_id = j->station_id;
             rows[n].device_id = j->device_id;
             rows[n].r = &j->rows[i];
+            rows[n].seq = (uint32_t)n;
             n++;
         }
     readings_sort(rows, n);
@@ -137,9 +138,9 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             (rc = readings_put_forward(g->w, j->received, j->frame, j->frame_len)))
             break;
         if (g->o.raw_days > 0 && j->frame_len) {
-            struct readings_frame f = {j->received, j->station_id, j->device_id, j->mn,
-                                       j->qn,       j->addr,       j->status,    j->cn,
-                                       j->out,      j->frame,      j->frame_len};
+            struct readings_frame f = {j->received,  j->station_id, j->device_id, j->mn,  j->qn,
+                                       j->addr,      j->status,     j->cn,        j->out, j->frame,
+                                       j->frame_len, j->ack,        j->ack_len};
             rc = readings_put_frame(g->w, &f);
         }
     }

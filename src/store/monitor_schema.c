@@ -169,6 +169,45 @@ static const char *const schema_monitor_steps[] = {
     "ALTER TABLE forward_queue_v2 RENAME TO forward_queue;"
     "UPDATE forward_targets SET sent_id = "
     "  min(sent_id, (SELECT coalesce(max(id), 0) FROM forward_queue));",
+
+    /* 3: one row per (station, kind, period start) with every factor packed as JSON
+     * (store/readings_val.h): a device sends a period's factors together, so a batch writes
+     * one B-tree leaf per station instead of one per series (docs/monitoring.md, "Measured").
+     * Existing rows are converted in SQL; frames keep the acknowledgement sent for them. */
+    "CREATE TABLE readings_packed ("
+    "  station_id INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  vals TEXT NOT NULL,"
+    "  device_id INTEGER NOT NULL,"
+    "  received INTEGER NOT NULL,"
+    "  PRIMARY KEY (station_id, kind, ts)) WITHOUT ROWID;"
+    "INSERT INTO readings_packed SELECT station_id, kind, ts, json_group_object(factor, "
+    "  json_array(value, flag, qual, vmin, vmax, cou)), max(device_id), max(received) "
+    "  FROM readings GROUP BY station_id, kind, ts;"
+    "CREATE TABLE station_factors ("
+    "  station_id INTEGER NOT NULL,"
+    "  factor TEXT NOT NULL,"
+    "  PRIMARY KEY (station_id, factor)) WITHOUT ROWID;"
+    "INSERT INTO station_factors SELECT DISTINCT station_id, factor FROM readings;"
+    "CREATE TABLE rollups_packed ("
+    "  station_id INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  vals TEXT NOT NULL,"
+    "  updated INTEGER NOT NULL,"
+    "  PRIMARY KEY (station_id, kind, ts)) WITHOUT ROWID;"
+    "INSERT INTO rollups_packed SELECT station_id, kind, ts, json_group_object(factor, "
+    "  json_array(n, n_valid, avg, vmin, vmax)), max(updated) FROM rollups "
+    "  GROUP BY station_id, kind, ts;"
+    "DROP TABLE readings;"
+    "DROP TABLE rollups;"
+    "ALTER TABLE readings_packed RENAME TO readings;"
+    "ALTER TABLE rollups_packed RENAME TO rollups;"
+    "ALTER TABLE frames ADD COLUMN reply BLOB;"
+    /* frames are pruned in id order (received grows with id): no index on received to
+     * maintain for every frame */
+    "DROP INDEX frames_received;",
 };
 
 const struct schema_module schema_monitor = {

@@ -1,27 +1,46 @@
 #include "store/readings.h"
+#include "core/buf.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "store/db.h"
+#include "store/readings_val.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The rollup period a batch is adding to: consecutive rows of a sorted batch that fall in the
- * same (station, factor, hour or day). */
-struct readings_group {
+/* Rollup rows and (station, factor) pairs the writer remembers between batches. Past these
+ * sizes the memory is simply dropped: the database is the truth and reloads cost one read. */
+#define READINGS_ROLLUP_CACHE 20000
+#define READINGS_KNOWN_CACHE 200000
+
+/* One rollups row (station, kind, period start) being maintained: the aggregates of every
+ * factor as committed, plus this batch's additions until the flush writes them. */
+struct readings_rollup {
     int64_t station_id, ts;
-    int kind; /* rollup kind: 3 hour, 4 day; 0 = none open */
-    const char *factor;
-    int n, n_valid;
-    int replaced; /* a stored record was replaced: recompute from the table */
-    double sum, vmin, vmax;
+    int kind;
+    int touched; /* in this batch's flush list */
+    size_t nagg, cap;
+    struct readings_agg *agg;
+};
+
+/* A (station, factor) pair already in station_factors. */
+struct readings_known {
+    int64_t station_id; /* 0 = empty slot */
+    char factor[MONITOR_FACTOR_MAX];
 };
 
 struct readings {
     struct db *db;
+    struct buf enc; /* the JSON of the record or rollup being written */
+    struct readings_rollup **roll;
+    size_t roll_cap, roll_n;
+    struct readings_rollup **touched;
+    size_t ntouched, touched_cap;
+    struct readings_known *known;
+    size_t known_cap, known_n;
 };
 
 struct readings *readings_open(const char *path, char *err, size_t errlen)
@@ -29,9 +48,8 @@ struct readings *readings_open(const char *path, char *err, size_t errlen)
     struct db *db = db_open(path, err, errlen);
     if (!db)
         return NULL;
-    /* The writer keeps the leaves of every active (station, factor) hot, and checkpoints in
-     * big steps: WAL writes and checkpoints dominate ingest (design §9). A checkpoint thread
-     * of its own was tried and measured no better on two cores (docs/monitoring.md). */
+    /* The writer keeps the leaves of every active station hot, and checkpoints in big steps:
+     * WAL writes and checkpoints are a large part of ingest (docs/monitoring.md). */
     if (db_exec(db, "PRAGMA cache_size=-131072") || db_exec(db, "PRAGMA wal_autocheckpoint=8192")) {
         snprintf(err, errlen, "readings: pragmas failed");
         db_close(db);
@@ -39,13 +57,37 @@ struct readings *readings_open(const char *path, char *err, size_t errlen)
     }
     struct readings *w = xcalloc(1, sizeof *w);
     w->db = db;
+    buf_init(&w->enc, 0);
     return w;
+}
+
+static void readings_forget_rollups(struct readings *w)
+{
+    for (size_t i = 0; i < w->roll_cap; i++)
+        if (w->roll[i]) {
+            free(w->roll[i]->agg);
+            free(w->roll[i]);
+        }
+    free(w->roll);
+    w->roll = NULL;
+    w->roll_cap = w->roll_n = w->ntouched = 0;
+}
+
+static void readings_forget_known(struct readings *w)
+{
+    free(w->known);
+    w->known = NULL;
+    w->known_cap = w->known_n = 0;
 }
 
 void readings_close(struct readings *w)
 {
     if (!w)
         return;
+    readings_forget_rollups(w);
+    readings_forget_known(w);
+    free(w->touched);
+    buf_free(&w->enc);
     db_close(w->db);
     free(w);
 }
@@ -68,6 +110,9 @@ int readings_commit(struct readings *w)
 void readings_rollback(struct readings *w)
 {
     db_rollback(w->db);
+    /* What the writer remembers may now be ahead of the database. */
+    readings_forget_rollups(w);
+    readings_forget_known(w);
 }
 
 static int readings_cmp(const void *a, const void *b)
@@ -75,12 +120,14 @@ static int readings_cmp(const void *a, const void *b)
     const struct readings_row *x = a, *y = b;
     if (x->station_id != y->station_id)
         return x->station_id < y->station_id ? -1 : 1;
+    if (x->r->kind != y->r->kind)
+        return x->r->kind < y->r->kind ? -1 : 1;
+    if (x->r->ts != y->r->ts)
+        return x->r->ts < y->r->ts ? -1 : 1;
     int c = strcmp(x->r->factor, y->r->factor);
     if (c)
         return c;
-    if (x->r->kind != y->r->kind)
-        return x->r->kind < y->r->kind ? -1 : 1;
-    return x->r->ts < y->r->ts ? -1 : x->r->ts > y->r->ts;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 void readings_sort(struct readings_row *rows, size_t n)
@@ -89,165 +136,363 @@ void readings_sort(struct readings_row *rows, size_t n)
         qsort(rows, n, sizeof *rows, readings_cmp);
 }
 
-/* Recomputes one rollup from the stored records (after a replacement, so a resend never
- * counts twice). Valid = flag N (or empty, or 2005 air '3') and no invalidating qual bit
- * (MONITOR_QUAL_INVALID = 7), as monitor_row_valid. */
-static int readings_rollup_recompute(struct readings *w, const struct readings_group *g,
-                                     int64_t now)
+/* ---- station_factors ---- */
+
+static uint64_t readings_hash(int64_t a, int64_t b, const char *s)
 {
-    sqlite3_stmt *st = db_stmt(
-        w->db, "INSERT OR REPLACE INTO rollups (station_id, factor, kind, ts, n, n_valid, avg, "
-               "vmin, vmax, updated) SELECT ?1, ?2, ?3, ?4, count(*), "
-               "count(*) FILTER (WHERE v), avg(value) FILTER (WHERE v), "
-               "min(value) FILTER (WHERE v), max(value) FILTER (WHERE v), ?7 FROM "
-               "(SELECT value, (flag IN ('N', 'n', '3', '') AND (qual & 7) = 0) AS v "
-               "FROM readings WHERE station_id = ?1 AND factor = ?2 AND kind = ?5 AND "
-               "ts >= ?4 AND ts < ?4 + ?6)");
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)a * 0x9E3779B97F4A7C15ULL;
+    h = (h ^ (uint64_t)b) * 1099511628211ULL;
+    for (; s && *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h ^ h >> 29;
+}
+
+static struct readings_known *readings_known_slot(struct readings *w, int64_t station,
+                                                  const char *factor)
+{
+    size_t i = readings_hash(station, 0, factor) & (w->known_cap - 1);
+    while (w->known[i].station_id &&
+           (w->known[i].station_id != station || strcmp(w->known[i].factor, factor)))
+        i = (i + 1) & (w->known_cap - 1);
+    return &w->known[i];
+}
+
+/* Records that a station has data for a factor (station_factors, which readings_factors
+ * lists): one insert per pair for the life of the writer. */
+static int readings_note_factor(struct readings *w, int64_t station, const char *factor)
+{
+    if (w->known_n >= READINGS_KNOWN_CACHE)
+        readings_forget_known(w);
+    if (w->known_n * 2 >= w->known_cap) {
+        struct readings_known *old = w->known;
+        size_t old_cap = w->known_cap;
+        w->known_cap = old_cap ? old_cap * 2 : 4096;
+        w->known = xcalloc(w->known_cap, sizeof *w->known);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].station_id)
+                *readings_known_slot(w, old[i].station_id, old[i].factor) = old[i];
+        free(old);
+    }
+    struct readings_known *k = readings_known_slot(w, station, factor);
+    if (k->station_id)
+        return 0;
+    sqlite3_stmt *st = db_stmt(w->db, "INSERT OR IGNORE INTO station_factors (station_id, factor) "
+                                      "VALUES (?, ?)");
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, g->station_id);
-    sqlite3_bind_text(st, 2, g->factor, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, g->kind);
-    sqlite3_bind_int64(st, 4, g->ts);
-    sqlite3_bind_int(st, 5, g->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
-    sqlite3_bind_int(st, 6, g->kind == MONITOR_KIND_HOUR ? 3600 : 86400);
-    sqlite3_bind_int64(st, 7, now);
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    k->station_id = station;
+    snprintf(k->factor, sizeof k->factor, "%s", factor);
+    w->known_n++;
+    return 0;
+}
+
+/* ---- rollups ---- */
+
+static struct readings_agg *readings_rollup_agg(struct readings_rollup *e, const char *factor)
+{
+    for (size_t i = 0; i < e->nagg; i++)
+        if (!strcmp(e->agg[i].factor, factor))
+            return &e->agg[i];
+    if (e->nagg == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 8;
+        e->agg = xrealloc(e->agg, e->cap * sizeof *e->agg);
+    }
+    struct readings_agg *a = &e->agg[e->nagg++];
+    memset(a, 0, sizeof *a);
+    snprintf(a->factor, sizeof a->factor, "%s", factor);
+    return a;
+}
+
+/* Loads the stored rollup row into a fresh entry. An unreadable row is rebuilt from the
+ * records at the flush rather than trusted. */
+static int readings_rollup_load(struct readings *w, struct readings_rollup *e)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM rollups WHERE station_id = ? AND "
+                                      "kind = ? AND ts = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, e->station_id);
+    sqlite3_bind_int(st, 2, e->kind);
+    sqlite3_bind_int64(st, 3, e->ts);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        json_t *o =
+            json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+        const char *factor;
+        json_t *arr;
+        json_object_foreach(o, factor, arr)
+        {
+            struct readings_agg *a = readings_rollup_agg(e, factor);
+            if (readings_agg_get(arr, a))
+                a->recompute = 1;
+        }
+        json_decref(o);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static struct readings_rollup **readings_rollup_slot(struct readings *w, int64_t station, int kind,
+                                                     int64_t ts)
+{
+    size_t i = readings_hash(station, ts * 8 + kind, NULL) & (w->roll_cap - 1);
+    while (w->roll[i] &&
+           (w->roll[i]->station_id != station || w->roll[i]->ts != ts || w->roll[i]->kind != kind))
+        i = (i + 1) & (w->roll_cap - 1);
+    return &w->roll[i];
+}
+
+/* The entry of one rollup row, loaded from the database on first use. */
+static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t station, int kind,
+                                                   int64_t ts)
+{
+    if (w->roll_n * 2 >= w->roll_cap) {
+        struct readings_rollup **old = w->roll;
+        size_t old_cap = w->roll_cap;
+        w->roll_cap = old_cap ? old_cap * 2 : 1024;
+        w->roll = xcalloc(w->roll_cap, sizeof *w->roll);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i])
+                *readings_rollup_slot(w, old[i]->station_id, old[i]->kind, old[i]->ts) = old[i];
+        free(old);
+    }
+    struct readings_rollup **slot = readings_rollup_slot(w, station, kind, ts);
+    if (*slot)
+        return *slot;
+    struct readings_rollup *e = xcalloc(1, sizeof *e);
+    e->station_id = station;
+    e->kind = kind;
+    e->ts = ts;
+    if (readings_rollup_load(w, e)) {
+        free(e->agg);
+        free(e);
+        return NULL;
+    }
+    *slot = e;
+    w->roll_n++;
+    return e;
+}
+
+/* Adds one stored record to the rollup of its period (hour from minute records, Beijing day
+ * from hour records); a replaced record marks the factor for a rebuild instead. */
+static int readings_rollup_note(struct readings *w, int64_t station, const struct monitor_row *r,
+                                int replaced)
+{
+    int rk = r->kind == MONITOR_KIND_MINUTE ? MONITOR_KIND_HOUR
+             : r->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_DAY
+                                            : 0;
+    if (!rk)
+        return 0;
+    struct readings_rollup *e =
+        readings_rollup_get(w, station, rk, monitor_period_start(rk, r->ts));
+    if (!e)
+        return -1;
+    if (!e->touched) {
+        if (w->ntouched == w->touched_cap) {
+            w->touched_cap = w->touched_cap ? w->touched_cap * 2 : 1024;
+            w->touched = xrealloc(w->touched, w->touched_cap * sizeof *w->touched);
+        }
+        w->touched[w->ntouched++] = e;
+        e->touched = 1;
+    }
+    struct readings_agg *a = readings_rollup_agg(e, r->factor);
+    if (replaced)
+        a->recompute = 1;
+    if (a->recompute)
+        return 0;
+    struct readings_val v = {r->value, r->vmin, r->vmax, r->cou, r->has, "", r->qual};
+    memcpy(v.flag, r->flag, sizeof v.flag);
+    readings_agg_add(a, &v);
+    return 0;
+}
+
+/* Rebuilds one factor's aggregate from the stored records of the period, so a resend or a
+ * back-fill never counts twice. */
+static int readings_rollup_rebuild(struct readings *w, const struct readings_rollup *e,
+                                   struct readings_agg *a)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ? AND kind = ? "
+                                      "AND ts >= ? AND ts < ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, e->station_id);
+    sqlite3_bind_int(st, 2, e->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
+    sqlite3_bind_int64(st, 3, e->ts);
+    sqlite3_bind_int64(st, 4, e->ts + (e->kind == MONITOR_KIND_HOUR ? 3600 : 86400));
+    a->n = a->n_valid = 0;
+    a->sum = a->vmin = a->vmax = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o =
+            json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+        struct readings_val v;
+        if (!readings_val_get(json_object_get(o, a->factor), &v))
+            readings_agg_add(a, &v);
+        json_decref(o);
+    }
+    sqlite3_reset(st);
+    a->recompute = 0;
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Writes the open group: new records are added to the stored rollup (counts, running mean,
- * extremes) in the same transaction as the records, so rollups are never behind committed
- * data; a group with a replaced record is recomputed instead. */
-static int readings_group_flush(struct readings *w, struct readings_group *g, int64_t now)
+/* Writes every rollup row this batch touched, in the batch's transaction: rollups are never
+ * behind committed records. */
+static int readings_rollups_flush(struct readings *w, int64_t now)
 {
-    if (!g->kind || (!g->n && !g->replaced))
-        return 0;
-    int rc;
-    if (g->replaced) {
-        rc = readings_rollup_recompute(w, g, now);
-    } else {
-        sqlite3_stmt *st = db_stmt(
-            w->db,
-            "INSERT INTO rollups (station_id, factor, kind, ts, n, n_valid, avg, vmin, vmax, "
-            "updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO UPDATE SET "
-            "n = n + excluded.n, n_valid = n_valid + excluded.n_valid, "
-            "avg = CASE WHEN excluded.n_valid = 0 THEN avg WHEN n_valid = 0 OR avg IS NULL THEN "
-            "excluded.avg ELSE (avg * n_valid + excluded.avg * excluded.n_valid) / "
-            "(n_valid + excluded.n_valid) END, "
-            "vmin = CASE WHEN vmin IS NULL THEN excluded.vmin WHEN excluded.vmin IS NULL THEN "
-            "vmin ELSE min(vmin, excluded.vmin) END, "
-            "vmax = CASE WHEN vmax IS NULL THEN excluded.vmax WHEN excluded.vmax IS NULL THEN "
-            "vmax ELSE max(vmax, excluded.vmax) END, updated = excluded.updated");
-        if (!st)
-            return -1;
-        sqlite3_bind_int64(st, 1, g->station_id);
-        sqlite3_bind_text(st, 2, g->factor, -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, g->kind);
-        sqlite3_bind_int64(st, 4, g->ts);
-        sqlite3_bind_int(st, 5, g->n);
-        sqlite3_bind_int(st, 6, g->n_valid);
-        if (g->n_valid) {
-            sqlite3_bind_double(st, 7, g->sum / g->n_valid);
-            sqlite3_bind_double(st, 8, g->vmin);
-            sqlite3_bind_double(st, 9, g->vmax);
-        } else {
-            for (int i = 7; i <= 9; i++)
-                sqlite3_bind_null(st, i);
+    sqlite3_stmt *st = db_stmt(w->db, "INSERT OR REPLACE INTO rollups (station_id, kind, ts, vals, "
+                                      "updated) VALUES (?, ?, ?, ?, ?)");
+    if (!st)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < w->ntouched && !rc; i++) {
+        struct readings_rollup *e = w->touched[i];
+        e->touched = 0;
+        buf_reset(&w->enc);
+        rc = buf_putc(&w->enc, '{');
+        for (size_t k = 0; k < e->nagg && !rc; k++) {
+            if (e->agg[k].recompute)
+                rc = readings_rollup_rebuild(w, e, &e->agg[k]);
+            if (!rc && k)
+                rc = buf_putc(&w->enc, ',');
+            if (!rc)
+                rc = readings_agg_put(&w->enc, &e->agg[k]);
         }
-        sqlite3_bind_int64(st, 10, now);
+        if (rc || buf_putc(&w->enc, '}'))
+            break;
+        sqlite3_bind_int64(st, 1, e->station_id);
+        sqlite3_bind_int(st, 2, e->kind);
+        sqlite3_bind_int64(st, 3, e->ts);
+        sqlite3_bind_text(st, 4, w->enc.data, (int)w->enc.len, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 5, now);
         rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
         sqlite3_reset(st);
     }
-    g->kind = 0;
+    w->ntouched = 0;
     return rc;
+}
+
+/* ---- records ---- */
+
+/* The stored factors of one record row, when it already exists (a resend, a back-fill, the
+ * second part of a split packet). NULL when the row is new or unreadable. */
+static json_t *readings_stored(struct readings *w, const struct readings_row *row)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ? AND "
+                                      "kind = ? AND ts = ?");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, row->station_id);
+    sqlite3_bind_int(st, 2, row->r->kind);
+    sqlite3_bind_int64(st, 3, row->r->ts);
+    json_t *o = NULL;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        o = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+    sqlite3_reset(st);
+    if (o && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}
+
+static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
+                                 size_t len, int64_t received)
+{
+    sqlite3_bind_int64(st, 1, row->station_id);
+    sqlite3_bind_int(st, 2, row->r->kind);
+    sqlite3_bind_int64(st, 3, row->r->ts);
+    sqlite3_bind_text(st, 4, vals, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, row->device_id);
+    sqlite3_bind_int64(st, 6, received);
+}
+
+/* Stores the k rows of one (station, kind, period start) as one record row: a plain insert
+ * when the row is new (data arrives in time order), a merge into the stored factors when not
+ * (a factor sent again replaces its stored value). */
+static int readings_put_record(struct readings *w, const struct readings_row *rows, size_t k,
+                               int64_t received)
+{
+    struct buf *b = &w->enc;
+    buf_reset(b);
+    int rc = buf_putc(b, '{');
+    size_t written = 0;
+    for (size_t m = 0; m < k && !rc; m++) {
+        if (m + 1 < k && !strcmp(rows[m].r->factor, rows[m + 1].r->factor))
+            continue; /* the same factor twice in one batch: the later one wins */
+        if (written++)
+            rc = buf_putc(b, ',');
+        if (!rc)
+            rc = readings_val_put(b, rows[m].r->factor, rows[m].r);
+    }
+    if (rc || buf_putc(b, '}'))
+        return -1;
+    const struct readings_row *last = &rows[k - 1];
+    sqlite3_stmt *ins = db_stmt(w->db, "INSERT INTO readings (station_id, kind, ts, vals, "
+                                       "device_id, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                                       "ON CONFLICT DO NOTHING");
+    if (!ins)
+        return -1;
+    readings_bind_record(ins, last, b->data, b->len, received);
+    rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(ins);
+    json_t *old = NULL;
+    if (!rc && !sqlite3_changes(db_handle(w->db))) {
+        old = readings_stored(w, last);
+        /* An unreadable stored row is replaced whole rather than patched. */
+        sqlite3_stmt *up = db_stmt(
+            w->db, old ? "UPDATE readings SET vals = json_patch(vals, ?4), device_id = ?5, "
+                         "received = ?6 WHERE station_id = ?1 AND kind = ?2 AND ts = ?3"
+                       : "UPDATE readings SET vals = ?4, device_id = ?5, received = ?6 WHERE "
+                         "station_id = ?1 AND kind = ?2 AND ts = ?3");
+        if (!up) {
+            json_decref(old);
+            return -1;
+        }
+        readings_bind_record(up, last, b->data, b->len, received);
+        rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
+        sqlite3_reset(up);
+    }
+    if (rc)
+        log_error("readings: record not stored: %s", sqlite3_errmsg(db_handle(w->db)));
+    for (size_t m = 0; m < k && !rc; m++) {
+        if (m + 1 < k && !strcmp(rows[m].r->factor, rows[m + 1].r->factor))
+            continue;
+        const char *factor = rows[m].r->factor;
+        rc = readings_note_factor(w, rows[m].station_id, factor) ||
+             readings_rollup_note(w, rows[m].station_id, rows[m].r,
+                                  old && json_object_get(old, factor));
+    }
+    json_decref(old);
+    return rc ? -1 : 0;
 }
 
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
 {
-    /* New records (the common case: data arrives in time order) take one plain insert; only a
-     * resend or back-fill of a stored record takes the second, replacing statement. */
-    sqlite3_stmt *ins = db_stmt(
-        w->db, "INSERT INTO readings (station_id, factor, kind, ts, value, vmin, vmax, cou, "
-               "flag, qual, device_id, received) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
-               "ON CONFLICT DO NOTHING");
-    sqlite3_stmt *up = db_stmt(
-        w->db, "INSERT INTO readings (station_id, factor, kind, ts, value, vmin, vmax, cou, "
-               "flag, qual, device_id, received) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12) "
-               "ON CONFLICT DO UPDATE SET value=excluded.value, vmin=excluded.vmin, "
-               "vmax=excluded.vmax, cou=excluded.cou, flag=excluded.flag, qual=excluded.qual, "
-               "device_id=excluded.device_id, received=excluded.received");
-    if (!ins || !up)
-        return -1;
-    sqlite3 *h = db_handle(w->db);
-    struct readings_group g = {0};
-    for (size_t i = 0; i < n; i++) {
-        const struct monitor_row *r = rows[i].r;
-        sqlite3_stmt *st = ins;
-        int replaced = 0;
-        for (;;) {
-            sqlite3_bind_int64(st, 1, rows[i].station_id);
-            sqlite3_bind_text(st, 2, r->factor, -1, SQLITE_STATIC);
-            sqlite3_bind_int(st, 3, r->kind);
-            sqlite3_bind_int64(st, 4, r->ts);
-            sqlite3_bind_double(st, 5, r->value);
-            if (r->has & MONITOR_HAS_MIN)
-                sqlite3_bind_double(st, 6, r->vmin);
-            else
-                sqlite3_bind_null(st, 6);
-            if (r->has & MONITOR_HAS_MAX)
-                sqlite3_bind_double(st, 7, r->vmax);
-            else
-                sqlite3_bind_null(st, 7);
-            if (r->has & MONITOR_HAS_COU)
-                sqlite3_bind_double(st, 8, r->cou);
-            else
-                sqlite3_bind_null(st, 8);
-            sqlite3_bind_text(st, 9, r->flag, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 10, r->qual);
-            sqlite3_bind_int64(st, 11, rows[i].device_id);
-            sqlite3_bind_int64(st, 12, received);
-            int rc = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (rc != SQLITE_DONE) {
-                log_error("readings: insert failed: %s", sqlite3_errmsg(h));
-                return -1;
-            }
-            if (st == up || sqlite3_changes(h))
-                break;
-            st = up; /* the key is stored: replace it */
-            replaced = 1;
-        }
-        int rk = r->kind == MONITOR_KIND_MINUTE ? MONITOR_KIND_HOUR
-                 : r->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_DAY
-                                                : 0;
-        if (!rk)
-            continue;
-        int64_t pts = monitor_period_start(rk, r->ts);
-        if (g.kind != rk || g.station_id != rows[i].station_id || g.ts != pts ||
-            strcmp(g.factor, r->factor)) {
-            if (readings_group_flush(w, &g, received))
-                return -1;
-            g = (struct readings_group){rows[i].station_id, pts, rk, r->factor, 0, 0, 0, 0, 0, 0};
-        }
-        g.replaced |= replaced;
-        g.n++;
-        if (monitor_row_valid(r->flag, r->qual)) {
-            g.vmin = g.n_valid && g.vmin < r->value ? g.vmin : r->value;
-            g.vmax = g.n_valid && g.vmax > r->value ? g.vmax : r->value;
-            g.sum += r->value;
-            g.n_valid++;
-        }
+    if (w->roll_n > READINGS_ROLLUP_CACHE)
+        readings_forget_rollups(w);
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && rows[j].station_id == rows[i].station_id &&
+               rows[j].r->kind == rows[i].r->kind && rows[j].r->ts == rows[i].r->ts)
+            j++;
+        if (readings_put_record(w, rows + i, j - i, received))
+            return -1;
+        i = j;
     }
-    return readings_group_flush(w, &g, received);
+    return readings_rollups_flush(w, received);
 }
 
 int readings_put_frame(struct readings *w, const struct readings_frame *f)
 {
     sqlite3_stmt *st = db_stmt(w->db, "INSERT INTO frames (received, station_id, device_id, mn, "
-                                      "cn, qn, direction, status, addr, frame) VALUES "
-                                      "(?,?,?,?,?,?,?,?,?,?)");
+                                      "cn, qn, direction, status, addr, frame, reply) VALUES "
+                                      "(?,?,?,?,?,?,?,?,?,?,?)");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, f->received);
@@ -262,6 +507,10 @@ int readings_put_frame(struct readings *w, const struct readings_frame *f)
     sqlite3_bind_text(st, 8, f->status ? f->status : "ok", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 9, f->addr ? f->addr : "", -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 10, f->bytes, (int)f->len, SQLITE_STATIC);
+    if (f->reply && f->reply_len)
+        sqlite3_bind_blob(st, 11, f->reply, (int)f->reply_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 11);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -385,8 +634,10 @@ int readings_command_update(struct readings *w, int64_t command_id, const char *
 
 long readings_prune_frames(struct readings *w, int64_t before, int max)
 {
+    /* The oldest frames by id are the oldest received: look at those only (a frame
+     * received out of order just waits for the next prune). */
     sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM frames WHERE id IN (SELECT id FROM frames "
-                                      "WHERE received < ? ORDER BY received LIMIT ?)");
+                                      "ORDER BY id LIMIT ?2) AND received < ?1");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, before);
@@ -394,245 +645,4 @@ long readings_prune_frames(struct readings *w, int64_t before, int max)
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
-}
-
-/* ---- queries ---- */
-
-json_t *readings_factors(struct db *db, int64_t station_id)
-{
-    /* A skip scan over the primary key: one seek per factor, whatever the row count. */
-    sqlite3_stmt *st = db_stmt(db, "SELECT min(factor) FROM readings WHERE station_id = ?1 AND "
-                                   "factor > ?2");
-    if (!st)
-        return NULL;
-    json_t *arr = json_array();
-    char prev[MONITOR_FACTOR_MAX * 2] = "";
-    for (int guard = 0; guard < 512; guard++) {
-        sqlite3_bind_int64(st, 1, station_id);
-        sqlite3_bind_text(st, 2, prev, -1, SQLITE_TRANSIENT);
-        int rc = sqlite3_step(st);
-        const char *f = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-        if (!f) {
-            sqlite3_reset(st);
-            break;
-        }
-        snprintf(prev, sizeof prev, "%s", f);
-        sqlite3_reset(st);
-        json_array_append_new(arr, json_string(prev));
-    }
-    return arr;
-}
-
-static json_t *readings_record(sqlite3_stmt *st, const char *factor, int kind, int first)
-{
-    int64_t ts = sqlite3_column_int64(st, first);
-    char iso[32];
-    timeutil_format_iso(ts, iso, sizeof iso);
-    const char *flag = (const char *)sqlite3_column_text(st, first + 2);
-    uint32_t qual = (uint32_t)sqlite3_column_int64(st, first + 3);
-    json_t *o = json_pack("{s:I,s:s,s:f,s:s,s:I,s:b}", "ts", (json_int_t)ts, "time", iso, "value",
-                          sqlite3_column_double(st, first + 1), "flag", flag ? flag : "", "qual",
-                          (json_int_t)qual, "valid", monitor_row_valid(flag ? flag : "", qual));
-    if (factor)
-        json_object_set_new(o, "factor", json_string(factor));
-    if (kind)
-        json_object_set_new(o, "kind", json_integer(kind));
-    for (int i = 0; i < 3; i++) {
-        static const char *const names[] = {"min", "max", "cou"};
-        if (sqlite3_column_type(st, first + 4 + i) != SQLITE_NULL)
-            json_object_set_new(o, names[i], json_real(sqlite3_column_double(st, first + 4 + i)));
-    }
-    return o;
-}
-
-json_t *readings_latest(struct db *db, int64_t station_id, int kind)
-{
-    json_t *factors = readings_factors(db, station_id);
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts, value, flag, qual, vmin, vmax, cou FROM readings "
-                                   "WHERE station_id = ? AND factor = ? AND kind = ? "
-                                   "ORDER BY ts DESC LIMIT 1");
-    if (!factors || !st) {
-        json_decref(factors);
-        return NULL;
-    }
-    json_t *arr = json_array();
-    size_t i;
-    json_t *f;
-    json_array_foreach(factors, i, f)
-    {
-        sqlite3_bind_int64(st, 1, station_id);
-        sqlite3_bind_text(st, 2, json_string_value(f), -1, SQLITE_STATIC);
-        sqlite3_bind_int(st, 3, kind);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            json_array_append_new(arr, readings_record(st, json_string_value(f), kind, 0));
-        sqlite3_reset(st);
-    }
-    json_decref(factors);
-    return arr;
-}
-
-json_t *readings_series(struct db *db, int64_t station_id, const char *factor, int kind,
-                        int64_t from, int64_t to, int64_t after, int limit, int64_t *next)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts, value, flag, qual, vmin, vmax, cou FROM readings "
-                                   "WHERE station_id = ?1 AND factor = ?2 AND kind = ?3 AND "
-                                   "ts >= ?4 AND ts < ?5 AND ts > ?6 ORDER BY ts LIMIT ?7");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, kind);
-    sqlite3_bind_int64(st, 4, from);
-    sqlite3_bind_int64(st, 5, to);
-    sqlite3_bind_int64(st, 6, after ? after : INT64_MIN);
-    sqlite3_bind_int(st, 7, limit + 1);
-    json_t *arr = json_array();
-    int count = 0, rc;
-    int64_t last = 0;
-    *next = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (count == limit) {
-            *next = last;
-            break;
-        }
-        last = sqlite3_column_int64(st, 0);
-        json_array_append_new(arr, readings_record(st, NULL, 0, 0));
-        count++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
-    return arr;
-}
-
-json_t *readings_rollups(struct db *db, int64_t station_id, const char *factor, int kind,
-                         int64_t from, int64_t to, int limit)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts, n, n_valid, avg, vmin, vmax FROM rollups WHERE "
-                                   "station_id = ? AND factor = ? AND kind = ? AND ts >= ? AND "
-                                   "ts < ? ORDER BY ts LIMIT ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, kind);
-    sqlite3_bind_int64(st, 4, from);
-    sqlite3_bind_int64(st, 5, to);
-    sqlite3_bind_int(st, 6, limit);
-    json_t *arr = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char iso[32];
-        timeutil_format_iso(sqlite3_column_int64(st, 0), iso, sizeof iso);
-        json_t *o =
-            json_pack("{s:I,s:s,s:i,s:i}", "ts", (json_int_t)sqlite3_column_int64(st, 0), "time",
-                      iso, "n", sqlite3_column_int(st, 1), "n_valid", sqlite3_column_int(st, 2));
-        static const char *const names[] = {"avg", "min", "max"};
-        for (int i = 0; i < 3; i++)
-            json_object_set_new(o, names[i],
-                                sqlite3_column_type(st, 3 + i) == SQLITE_NULL
-                                    ? json_null()
-                                    : json_real(sqlite3_column_double(st, 3 + i)));
-        json_array_append_new(arr, o);
-    }
-    sqlite3_reset(st);
-    return arr;
-}
-
-int readings_day_health(struct db *db, int64_t station_id, int min_interval, int64_t day_start,
-                        struct readings_health *out)
-{
-    if (min_interval < 1)
-        min_interval = 10;
-    int slots = 1440 / min_interval;
-    unsigned char seen[1440], bad[1440];
-    memset(seen, 0, sizeof seen);
-    memset(bad, 0, sizeof bad);
-    json_t *factors = readings_factors(db, station_id);
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts, flag, qual FROM readings WHERE station_id = ? AND "
-                                   "factor = ? AND kind = 2 AND ts >= ? AND ts < ?");
-    if (!factors || !st) {
-        json_decref(factors);
-        return -1;
-    }
-    size_t i;
-    json_t *f;
-    json_array_foreach(factors, i, f)
-    {
-        const char *code = json_string_value(f);
-        if (strstr(code, "-Zs")) /* 折算 values follow their factor */
-            continue;
-        sqlite3_bind_int64(st, 1, station_id);
-        sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 3, day_start);
-        sqlite3_bind_int64(st, 4, day_start + 86400);
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            int slot = (int)((sqlite3_column_int64(st, 0) - day_start) / 60 / min_interval);
-            if (slot < 0 || slot >= slots)
-                continue;
-            seen[slot] = 1;
-            const char *flag = (const char *)sqlite3_column_text(st, 1);
-            if (!monitor_row_valid(flag ? flag : "", (uint32_t)sqlite3_column_int64(st, 2)))
-                bad[slot] = 1;
-        }
-        sqlite3_reset(st);
-    }
-    json_decref(factors);
-    out->expected = slots;
-    out->received = out->valid = 0;
-    for (int s = 0; s < slots; s++) {
-        out->received += seen[s];
-        out->valid += seen[s] && !bad[s];
-    }
-    return 0;
-}
-
-json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, received, mn, cn, qn, direction, status, addr, "
-                                   "frame FROM frames WHERE station_id = ?1 AND id < ?2 "
-                                   "ORDER BY id DESC LIMIT ?3");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
-    sqlite3_bind_int(st, 3, limit);
-    json_t *arr = json_array();
-    int64_t last = 0;
-    int count = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char iso[32];
-        last = sqlite3_column_int64(st, 0);
-        timeutil_format_iso(sqlite3_column_int64(st, 1), iso, sizeof iso);
-        const char *bytes = sqlite3_column_blob(st, 8);
-        int len = sqlite3_column_bytes(st, 8);
-        /* Frames are bytes: invalid UTF-8 (GBK devices) and NULs are shown escaped. */
-        char *shown = xmalloc((size_t)len * 4 + 1);
-        int utf8 = text_utf8_valid(bytes, (size_t)len);
-        size_t k = 0;
-        for (int i = 0; i < len; i++) {
-            unsigned char c = (unsigned char)bytes[i];
-            if (c == '\r' || c == '\n')
-                continue;
-            if (c < 32 || c == 127 || (c >= 128 && !utf8))
-                k += (size_t)snprintf(shown + k, 5, "\\x%02X", c);
-            else
-                shown[k++] = (char)c;
-        }
-        shown[k] = '\0';
-        json_array_append_new(
-            arr,
-            json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)last, "received",
-                      iso, "mn", (const char *)sqlite3_column_text(st, 2), "cn",
-                      sqlite3_column_int(st, 3), "qn", (const char *)sqlite3_column_text(st, 4),
-                      "direction", (const char *)sqlite3_column_text(st, 5), "status",
-                      (const char *)sqlite3_column_text(st, 6), "addr",
-                      (const char *)sqlite3_column_text(st, 7), "frame", shown));
-        free(shown);
-        count++;
-    }
-    sqlite3_reset(st);
-    *next = count == limit ? last : 0;
-    return arr;
 }

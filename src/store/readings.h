@@ -6,6 +6,9 @@
  * talks to a distributed engine; callers (store/ingest.c, api/api_monitor.c) see only this
  * header. Must not: know about sockets, HTTP or the HJ 212 wire format.
  *
+ * Storage: one row per (station, kind, period start) holding every factor of that period
+ * (store/readings_val.h), because a device sends them together: a batch touches one B-tree
+ * leaf per station rather than one per (station, factor) series (docs/monitoring.md).
  * Writes are idempotent on (station, factor, kind, period start): a resent or back-filled
  * record replaces the stored one. */
 #ifndef ECOGOV_READINGS_H
@@ -25,6 +28,7 @@ struct readings_row {
     int64_t station_id;
     int64_t device_id;
     const struct monitor_row *r;
+    uint32_t seq; /* arrival order within the batch: of two rows with one key the later wins */
 };
 
 /* A raw frame to keep (bounded retention). */
@@ -37,6 +41,8 @@ struct readings_frame {
     int out; /* 1 = sent by the platform */
     const char *bytes;
     size_t len;
+    const char *reply; /* the acknowledgement sent for it once committed, or NULL */
+    size_t reply_len;
 };
 
 /* Opens the writer connection (WAL, a large page cache, big WAL checkpoints). NULL with a
@@ -56,7 +62,7 @@ void readings_rollback(struct readings *w);
  * stored rollup, a period with a replaced record is recomputed from the table, so resends
  * never count twice. received = UTC seconds. 0 or -1 (roll the transaction back). */
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
-/* Sorts rows by (station, factor, kind, ts). */
+/* Sorts rows by (station, kind, ts, factor, seq). */
 void readings_sort(struct readings_row *rows, size_t n);
 int readings_put_frame(struct readings *w, const struct readings_frame *f);
 /* Queues an accepted frame for the upstream platforms (forward_queue, sent by net/hj212_relay.c
@@ -103,7 +109,7 @@ int readings_day_health(struct db *db, int64_t station_id, int min_interval, int
                         struct readings_health *out);
 
 /* Raw frames of a station (newest first, id < before, 0 = newest): [{id, received, mn, cn,
- * qn, direction, status, addr, frame}]. *next = cursor or 0. */
+ * qn, direction, status, addr, frame, reply?}]. *next = cursor or 0. */
 json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit,
                         int64_t *next);
 

@@ -1,0 +1,334 @@
+/* Unit tests for the device-data store (store/readings.h, store/readings_val.h): packed
+ * records, idempotent resends, split packets, rollups kept exact across batches and
+ * rollbacks, the queries, and the conversion of databases written with the old layout. */
+#include "core/buf.h"
+#include "store/db.h"
+#include "store/readings.h"
+#include "store/readings_val.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define T0 1767225600 /* 2026-01-01T00:00:00Z, an hour start (08:00 Beijing) */
+
+struct fixture {
+    char path[64];
+    struct db *db; /* a reader's connection */
+    struct readings *w;
+    int64_t station; /* a registered national station with one device */
+    int64_t device;
+};
+
+static int64_t insert_id(struct db *db, const char *sql)
+{
+    if (db_exec(db, sql))
+        return -1;
+    return sqlite3_last_insert_rowid(db_handle(db));
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    snprintf(f->path, sizeof f->path, "/tmp/ecogov-readings-%d.db", getpid());
+    unlink(f->path);
+    char err[256];
+    f->db = db_open(f->path, err, sizeof err);
+    if (!f->db || db_migrate(f->db, err, sizeof err))
+        return -1;
+    f->station = insert_id(f->db, "INSERT INTO stations (code, name, kind, created_at, "
+                                  "updated_at) VALUES ('S1', 'S1', 'national', 0, 0)");
+    f->device = insert_id(f->db, "INSERT INTO devices (station_id, mn, pw, created_at, "
+                                 "updated_at) VALUES (1, 'MN1', '123456', 0, 0)");
+    f->w = readings_open(f->path, err, sizeof err);
+    if (!f->w || f->station != 1 || f->device != 1)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    readings_close(f->w);
+    db_close(f->db);
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[80];
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    free(f);
+    return 0;
+}
+
+static struct monitor_row mrow(const char *factor, int kind, int64_t ts, double value,
+                               const char *flag)
+{
+    struct monitor_row r = {
+        .kind = (uint8_t)kind, .ts = ts, .value = value, .has = MONITOR_HAS_VALUE};
+    snprintf(r.factor, sizeof r.factor, "%s", factor);
+    snprintf(r.flag, sizeof r.flag, "%s", flag);
+    return r;
+}
+
+/* Writes one batch the way store/ingest.c does: rows in arrival order, sorted, one
+ * transaction. */
+static int put(struct fixture *f, const struct monitor_row *rows, size_t n)
+{
+    struct readings_row *rr = calloc(n, sizeof *rr);
+    for (size_t i = 0; i < n; i++)
+        rr[i] = (struct readings_row){f->station, f->device, &rows[i], (uint32_t)i};
+    readings_sort(rr, n);
+    int rc = readings_begin(f->w);
+    if (!rc)
+        rc = readings_put(f->w, rr, n, T0 + 7200);
+    if (!rc)
+        rc = readings_commit(f->w);
+    else
+        readings_rollback(f->w);
+    free(rr);
+    return rc;
+}
+
+/* The hour rollup of a factor at T0: n, n_valid, avg (NAN when null). */
+static void hour_rollup(struct fixture *f, const char *factor, int *n, int *n_valid, double *avg)
+{
+    json_t *r = readings_rollups(f->db, f->station, factor, MONITOR_KIND_HOUR, T0, T0 + 3600, 10);
+    assert_non_null(r);
+    assert_int_equal(json_array_size(r), 1);
+    json_t *o = json_array_get(r, 0);
+    *n = (int)json_integer_value(json_object_get(o, "n"));
+    *n_valid = (int)json_integer_value(json_object_get(o, "n_valid"));
+    json_t *a = json_object_get(o, "avg");
+    *avg = json_is_number(a) ? json_number_value(a) : NAN;
+    json_decref(r);
+}
+
+static void test_number_round_trip(void **state)
+{
+    (void)state;
+    const double vals[] = {
+        0,          14.2,      0.035,   1025,      -3.5, 123456.789,         1e-9,
+        1e300,      0.1 + 0.2, 2.0 / 3, 35.000001, -0.0, 9007199254740993.0, 4.5e15,
+        12.34567891};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        struct monitor_row r = mrow("a34004", 2, T0, vals[i], "N");
+        r.has |= MONITOR_HAS_MIN;
+        r.vmin = vals[i] / 3;
+        struct buf b;
+        buf_init(&b, 0);
+        buf_putc(&b, '{');
+        assert_int_equal(readings_val_put(&b, r.factor, &r), 0);
+        buf_putc(&b, '}');
+        json_t *o = json_loads(b.data, 0, NULL);
+        assert_non_null(o);
+        struct readings_val v;
+        assert_int_equal(readings_val_get(json_object_get(o, "a34004"), &v), 0);
+        assert_true(v.value == vals[i]);
+        assert_true(v.vmin == vals[i] / 3);
+        assert_true(v.has & MONITOR_HAS_MIN);
+        assert_false(v.has & MONITOR_HAS_MAX);
+        json_decref(o);
+        buf_free(&b);
+    }
+    /* short forms for what devices send */
+    struct monitor_row r = mrow("a\"b", 2, T0, 14.2, "N");
+    struct buf b;
+    buf_init(&b, 0);
+    readings_val_put(&b, r.factor, &r);
+    assert_string_equal(b.data, "\"a\\\"b\":[14.2,\"N\",0]");
+    buf_free(&b);
+}
+
+static void test_records_and_queries(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row rows[] = {
+        mrow("a34004", 2, T0, 30, "N"),        mrow("a34002", 2, T0, 60, "N"),
+        mrow("a34004", 2, T0 + 60, 40, "N"),   mrow("a34002", 2, T0 + 60, 80, "N"),
+        mrow("a34004", 2, T0 + 120, 500, "D"), /* instrument fault: not valid */
+    };
+    assert_int_equal(put(f, rows, 5), 0);
+    json_t *factors = readings_factors(f->db, f->station);
+    assert_int_equal(json_array_size(factors), 2);
+    assert_string_equal(json_string_value(json_array_get(factors, 0)), "a34002");
+    json_decref(factors);
+
+    int64_t next = -1;
+    json_t *s = readings_series(f->db, f->station, "a34004", 2, T0, T0 + 3600, 0, 2, &next);
+    assert_int_equal(json_array_size(s), 2);
+    assert_int_equal(next, T0 + 60); /* a third record waits on the next page */
+    json_decref(s);
+    s = readings_series(f->db, f->station, "a34004", 2, T0, T0 + 3600, next, 2, &next);
+    assert_int_equal(json_array_size(s), 1);
+    assert_int_equal(next, 0);
+    assert_false(json_is_true(json_object_get(json_array_get(s, 0), "valid")));
+    json_decref(s);
+    /* a factor that is missing from the last record still has a latest value */
+    json_t *latest = readings_latest(f->db, f->station, 2);
+    assert_int_equal(json_array_size(latest), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(latest, 0), "ts")), T0 + 60);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(latest, 1), "ts")),
+                     T0 + 120);
+    json_decref(latest);
+
+    int n, nv;
+    double avg;
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 3);
+    assert_int_equal(nv, 2);
+    assert_true(fabs(avg - 35) < 1e-9);
+
+    struct readings_health h;
+    assert_int_equal(readings_day_health(f->db, f->station, 1, T0 - 8 * 3600, &h), 0);
+    assert_int_equal(h.expected, 1440);
+    assert_int_equal(h.received, 3);
+    assert_int_equal(h.valid, 2);
+}
+
+static void test_resends_and_split_packets(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N"), mrow("a34004", 2, T0 + 60, 40, "N")};
+    assert_int_equal(put(f, a, 2), 0);
+    /* the second half of a split packet: a new factor for a stored period */
+    struct monitor_row b[] = {mrow("a21026", 2, T0, 7, "N")};
+    assert_int_equal(put(f, b, 1), 0);
+    /* a resend with a corrected value: replaced, the rollup rebuilt, not counted twice */
+    struct monitor_row c[] = {mrow("a34004", 2, T0, 50, "N")};
+    assert_int_equal(put(f, c, 1), 0);
+    int n, nv;
+    double avg;
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 2);
+    assert_true(fabs(avg - 45) < 1e-9);
+    hour_rollup(f, "a21026", &n, &nv, &avg);
+    assert_int_equal(n, 1);
+    int64_t next;
+    json_t *s = readings_series(f->db, f->station, "a34004", 2, T0, T0 + 60, 0, 10, &next);
+    assert_true(json_real_value(json_object_get(json_array_get(s, 0), "value")) == 50);
+    json_decref(s);
+    s = readings_series(f->db, f->station, "a21026", 2, T0, T0 + 3600, 0, 10, &next);
+    assert_int_equal(json_array_size(s), 1);
+    json_decref(s);
+    /* the same key twice in one batch: the later arrival wins, counted once */
+    struct monitor_row d[] = {mrow("a34002", 2, T0 + 120, 1, "N"),
+                              mrow("a34002", 2, T0 + 120, 2, "N")};
+    assert_int_equal(put(f, d, 2), 0);
+    hour_rollup(f, "a34002", &n, &nv, &avg);
+    assert_int_equal(n, 1);
+    assert_true(fabs(avg - 2) < 1e-9);
+}
+
+static void test_rollback_forgets(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N")};
+    assert_int_equal(put(f, a, 1), 0);
+    /* a batch that adds to the rollup, then is rolled back */
+    struct monitor_row b[] = {mrow("a34004", 2, T0 + 60, 90, "N")};
+    struct readings_row rr = {f->station, f->device, &b[0], 0};
+    assert_int_equal(readings_begin(f->w), 0);
+    assert_int_equal(readings_put(f->w, &rr, 1, T0), 0);
+    readings_rollback(f->w);
+    struct monitor_row c[] = {mrow("a34004", 2, T0 + 120, 40, "N")};
+    assert_int_equal(put(f, c, 1), 0);
+    int n, nv;
+    double avg;
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 2); /* 30 and 40: the rolled-back 90 is not remembered */
+    assert_true(fabs(avg - 35) < 1e-9);
+}
+
+static void test_hour_records_make_day_rollups(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row a[] = {mrow("a05024", 3, T0, 100, "N"),
+                              mrow("a05024", 3, T0 + 3600, 50, "N")};
+    assert_int_equal(put(f, a, 2), 0);
+    int64_t day = T0 - 8 * 3600; /* Beijing midnight */
+    json_t *r =
+        readings_rollups(f->db, f->station, "a05024", MONITOR_KIND_DAY, day, day + 86400, 5);
+    assert_int_equal(json_array_size(r), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(r, 0), "n")), 2);
+    assert_true(json_real_value(json_object_get(json_array_get(r, 0), "max")) == 100);
+    json_decref(r);
+}
+
+/* A database written before monitor migration 2 (one row per factor) is converted. */
+static void test_old_layout_converted(void **state)
+{
+    struct fixture *f = *state;
+    readings_close(f->w);
+    f->w = NULL;
+    const char *old =
+        "DROP TABLE readings; DROP TABLE rollups; DROP TABLE station_factors;"
+        "ALTER TABLE frames DROP COLUMN reply;"
+        "CREATE INDEX frames_received ON frames (received);"
+        "CREATE TABLE readings (station_id INTEGER NOT NULL, factor TEXT NOT NULL, kind INTEGER "
+        "NOT NULL, ts INTEGER NOT NULL, value REAL NOT NULL, vmin REAL, vmax REAL, cou REAL, "
+        "flag TEXT NOT NULL DEFAULT 'N', qual INTEGER NOT NULL DEFAULT 0, device_id INTEGER NOT "
+        "NULL, received INTEGER NOT NULL, PRIMARY KEY (station_id, factor, kind, ts)) WITHOUT "
+        "ROWID;"
+        "CREATE TABLE rollups (station_id INTEGER NOT NULL, factor TEXT NOT NULL, kind INTEGER "
+        "NOT NULL, ts INTEGER NOT NULL, n INTEGER NOT NULL, n_valid INTEGER NOT NULL, avg REAL, "
+        "vmin REAL, vmax REAL, updated INTEGER NOT NULL, PRIMARY KEY (station_id, factor, kind, "
+        "ts)) WITHOUT ROWID;"
+        "INSERT INTO readings VALUES (1, 'a34004', 2, 1767225600, 30.5, 29, 31, NULL, 'N', 0, 1, "
+        "0), (1, 'a34002', 2, 1767225600, 61, NULL, NULL, NULL, 'D', 4, 1, 0), (1, 'a34004', 2, "
+        "1767225660, 40, NULL, NULL, NULL, 'N', 0, 1, 0);"
+        "INSERT INTO rollups VALUES (1, 'a34004', 3, 1767225600, 2, 2, 35.25, 30.5, 40, 0);"
+        "UPDATE schema_versions SET version = 1 WHERE module = 'monitor';";
+    assert_int_equal(db_exec(f->db, old), 0);
+    char err[256];
+    assert_int_equal(db_migrate(f->db, err, sizeof err), 0);
+    int64_t next;
+    json_t *s = readings_series(f->db, 1, "a34004", 2, T0, T0 + 3600, 0, 10, &next);
+    assert_int_equal(json_array_size(s), 2);
+    json_t *r0 = json_array_get(s, 0);
+    assert_true(json_real_value(json_object_get(r0, "value")) == 30.5);
+    assert_true(json_real_value(json_object_get(r0, "min")) == 29);
+    assert_null(json_object_get(r0, "cou"));
+    json_decref(s);
+    s = readings_series(f->db, 1, "a34002", 2, T0, T0 + 3600, 0, 10, &next);
+    assert_int_equal(json_array_size(s), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(s, 0), "flag")), "D");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(s, 0), "qual")), 4);
+    json_decref(s);
+    json_t *factors = readings_factors(f->db, 1);
+    assert_int_equal(json_array_size(factors), 2);
+    json_decref(factors);
+    int n, nv;
+    double avg;
+    f->w = readings_open(f->path, err, sizeof err);
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 2);
+    assert_true(avg == 35.25);
+    /* and the converted rollup keeps adding up */
+    struct monitor_row c[] = {mrow("a34004", 2, T0 + 120, 35.25, "N")};
+    assert_int_equal(put(f, c, 1), 0);
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 3);
+    assert_true(fabs(avg - 35.25) < 1e-9);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_number_round_trip),
+        cmocka_unit_test_setup_teardown(test_records_and_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resends_and_split_packets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_old_layout_converted, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
