@@ -213,8 +213,8 @@ static void ingest_alerts(struct ingest *g, int64_t now)
         db_rollback(db);
 }
 
-/* Device counters, retention, alerts: on the writer thread, between batches. (Rollups are
- * written with the records, store/readings.c.) */
+/* Device counters, rollups not yet written, retention, alerts: on the writer thread,
+ * between batches. */
 static void ingest_maintenance(struct ingest *g, int force)
 {
     int64_t ms = timeutil_now_ms();
@@ -234,6 +234,8 @@ static void ingest_maintenance(struct ingest *g, int force)
             rc = readings_device_seen(g->w, d->device_id, d->last_seen, d->addr, d->frames,
                                       d->bad_crc, d->rejected);
         }
+        if (!rc)
+            rc = readings_rollups_sync(g->w, now);
         if (rc || readings_commit(g->w)) {
             readings_rollback(g->w);
         } else {
@@ -350,6 +352,7 @@ struct ingest *ingest_start(const struct ingest_opts *o)
         free(g);
         return NULL;
     }
+    pthread_setname_np(g->thread, "ecogov-ingest"); /* names it in top -H, perf, gdb */
     return g;
 }
 

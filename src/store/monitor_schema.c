@@ -204,6 +204,11 @@ static const char *const schema_monitor_steps[] = {
     "DROP TABLE rollups;"
     "ALTER TABLE readings_packed RENAME TO readings;"
     "ALTER TABLE rollups_packed RENAME TO rollups;"
+    "CREATE TABLE rollups_pending ("
+    "  station_id INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  PRIMARY KEY (station_id, kind, ts)) WITHOUT ROWID;"
     "ALTER TABLE frames ADD COLUMN reply BLOB;"
     /* frames are pruned in id order (received grows with id): no index on received to
      * maintain for every frame */

@@ -15,13 +15,18 @@
  * sizes the memory is simply dropped: the database is the truth and reloads cost one read. */
 #define READINGS_ROLLUP_CACHE 20000
 #define READINGS_KNOWN_CACHE 200000
+/* Rollup rows are written at most this long after their records: every station's current
+ * hour is one row in its own B-tree leaf, and writing them once a second instead of with
+ * every batch halves the pages a batch writes. rollups_pending, written with the records,
+ * says which rows may be behind after a crash. */
+#define READINGS_ROLLUP_DELAY_MS 1000
 
 /* One rollups row (station, kind, period start) being maintained: the aggregates of every
  * factor as committed, plus this batch's additions until the flush writes them. */
 struct readings_rollup {
     int64_t station_id, ts;
     int kind;
-    int touched; /* in this batch's flush list */
+    int dirty; /* added to since it was last written (in the dirty list, in rollups_pending) */
     size_t nagg, cap;
     struct readings_agg *agg;
 };
@@ -37,8 +42,11 @@ struct readings {
     struct buf enc; /* the JSON of the record or rollup being written */
     struct readings_rollup **roll;
     size_t roll_cap, roll_n;
-    struct readings_rollup **touched;
-    size_t ntouched, touched_cap;
+    struct readings_rollup **dirty;
+    size_t ndirty, dirty_cap;
+    int64_t flushed_ms; /* when dirty rollups were last written */
+    int delay_ms;       /* READINGS_ROLLUP_DELAY_MS unless set */
+    int recover;        /* rollups_pending may list rows behind their records: rebuild them */
     struct readings_known *known;
     size_t known_cap, known_n;
 };
@@ -57,6 +65,9 @@ struct readings *readings_open(const char *path, char *err, size_t errlen)
     }
     struct readings *w = xcalloc(1, sizeof *w);
     w->db = db;
+    w->recover = 1; /* a crash may have left rollups behind */
+    w->delay_ms = READINGS_ROLLUP_DELAY_MS;
+    w->flushed_ms = timeutil_now_ms();
     buf_init(&w->enc, 0);
     return w;
 }
@@ -70,7 +81,7 @@ static void readings_forget_rollups(struct readings *w)
         }
     free(w->roll);
     w->roll = NULL;
-    w->roll_cap = w->roll_n = w->ntouched = 0;
+    w->roll_cap = w->roll_n = w->ndirty = 0;
 }
 
 static void readings_forget_known(struct readings *w)
@@ -86,7 +97,7 @@ void readings_close(struct readings *w)
         return;
     readings_forget_rollups(w);
     readings_forget_known(w);
-    free(w->touched);
+    free(w->dirty);
     buf_free(&w->enc);
     db_close(w->db);
     free(w);
@@ -110,9 +121,11 @@ int readings_commit(struct readings *w)
 void readings_rollback(struct readings *w)
 {
     db_rollback(w->db);
-    /* What the writer remembers may now be ahead of the database. */
+    /* What the writer remembers may now be ahead of the database, and rollups of earlier
+     * batches not yet written are forgotten with it: rebuild them from rollups_pending. */
     readings_forget_rollups(w);
     readings_forget_known(w);
+    w->recover = 1;
 }
 
 static int readings_cmp(const void *a, const void *b)
@@ -124,9 +137,7 @@ static int readings_cmp(const void *a, const void *b)
         return x->r->kind < y->r->kind ? -1 : 1;
     if (x->r->ts != y->r->ts)
         return x->r->ts < y->r->ts ? -1 : 1;
-    int c = strcmp(x->r->factor, y->r->factor);
-    if (c)
-        return c;
+    /* no factor order: a frame's rows stay together in arrival order */
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
@@ -279,37 +290,58 @@ static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t s
     return e;
 }
 
-/* Adds one stored record to the rollup of its period (hour from minute records, Beijing day
- * from hour records); a replaced record marks the factor for a rebuild instead. */
-static int readings_rollup_note(struct readings *w, int64_t station, const struct monitor_row *r,
-                                int replaced)
+/* The rollup row a record adds to (hour from minute records, Beijing day from hour records),
+ * entered in this batch's flush list; *out = NULL for kinds without one. 0 or -1. */
+static int readings_rollup_of(struct readings *w, const struct readings_row *row,
+                              struct readings_rollup **out)
 {
+    const struct monitor_row *r = row->r;
     int rk = r->kind == MONITOR_KIND_MINUTE ? MONITOR_KIND_HOUR
              : r->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_DAY
                                             : 0;
+    *out = NULL;
     if (!rk)
         return 0;
     struct readings_rollup *e =
-        readings_rollup_get(w, station, rk, monitor_period_start(rk, r->ts));
+        readings_rollup_get(w, row->station_id, rk, monitor_period_start(rk, r->ts));
     if (!e)
         return -1;
-    if (!e->touched) {
-        if (w->ntouched == w->touched_cap) {
-            w->touched_cap = w->touched_cap ? w->touched_cap * 2 : 1024;
-            w->touched = xrealloc(w->touched, w->touched_cap * sizeof *w->touched);
+    if (!e->dirty) {
+        sqlite3_stmt *st = db_stmt(w->db, "INSERT OR IGNORE INTO rollups_pending (station_id, "
+                                          "kind, ts) VALUES (?, ?, ?)");
+        if (!st)
+            return -1;
+        sqlite3_bind_int64(st, 1, e->station_id);
+        sqlite3_bind_int(st, 2, e->kind);
+        sqlite3_bind_int64(st, 3, e->ts);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+        if (w->ndirty == w->dirty_cap) {
+            w->dirty_cap = w->dirty_cap ? w->dirty_cap * 2 : 1024;
+            w->dirty = xrealloc(w->dirty, w->dirty_cap * sizeof *w->dirty);
         }
-        w->touched[w->ntouched++] = e;
-        e->touched = 1;
+        w->dirty[w->ndirty++] = e;
+        e->dirty = 1;
     }
+    *out = e;
+    return 0;
+}
+
+/* Adds one stored record to its period's rollup; a replaced record marks the factor for a
+ * rebuild instead. */
+static void readings_rollup_note(struct readings_rollup *e, const struct monitor_row *r,
+                                 int replaced)
+{
     struct readings_agg *a = readings_rollup_agg(e, r->factor);
     if (replaced)
         a->recompute = 1;
     if (a->recompute)
-        return 0;
+        return;
     struct readings_val v = {r->value, r->vmin, r->vmax, r->cou, r->has, "", r->qual};
     memcpy(v.flag, r->flag, sizeof v.flag);
     readings_agg_add(a, &v);
-    return 0;
 }
 
 /* Rebuilds one factor's aggregate from the stored records of the period, so a resend or a
@@ -341,40 +373,93 @@ static int readings_rollup_rebuild(struct readings *w, const struct readings_rol
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Writes every rollup row this batch touched, in the batch's transaction: rollups are never
- * behind committed records. */
-static int readings_rollups_flush(struct readings *w, int64_t now)
+/* Writes one rollup row from its entry, rebuilding the factors marked for it. */
+static int readings_rollup_write(struct readings *w, struct readings_rollup *e, int64_t now)
 {
     sqlite3_stmt *st = db_stmt(w->db, "INSERT OR REPLACE INTO rollups (station_id, kind, ts, vals, "
                                       "updated) VALUES (?, ?, ?, ?, ?)");
     if (!st)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; i < w->ntouched && !rc; i++) {
-        struct readings_rollup *e = w->touched[i];
-        e->touched = 0;
-        buf_reset(&w->enc);
-        rc = buf_putc(&w->enc, '{');
-        for (size_t k = 0; k < e->nagg && !rc; k++) {
-            if (e->agg[k].recompute)
-                rc = readings_rollup_rebuild(w, e, &e->agg[k]);
-            if (!rc && k)
-                rc = buf_putc(&w->enc, ',');
-            if (!rc)
-                rc = readings_agg_put(&w->enc, &e->agg[k]);
-        }
-        if (rc || buf_putc(&w->enc, '}'))
-            break;
-        sqlite3_bind_int64(st, 1, e->station_id);
-        sqlite3_bind_int(st, 2, e->kind);
-        sqlite3_bind_int64(st, 3, e->ts);
-        sqlite3_bind_text(st, 4, w->enc.data, (int)w->enc.len, SQLITE_STATIC);
-        sqlite3_bind_int64(st, 5, now);
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-        sqlite3_reset(st);
+    buf_reset(&w->enc);
+    int rc = buf_putc(&w->enc, '{');
+    for (size_t k = 0; k < e->nagg && !rc; k++) {
+        if (e->agg[k].recompute)
+            rc = readings_rollup_rebuild(w, e, &e->agg[k]);
+        if (!rc && k)
+            rc = buf_putc(&w->enc, ',');
+        if (!rc)
+            rc = readings_agg_put(&w->enc, &e->agg[k]);
     }
-    w->ntouched = 0;
+    if (rc || buf_putc(&w->enc, '}'))
+        return -1;
+    sqlite3_bind_int64(st, 1, e->station_id);
+    sqlite3_bind_int(st, 2, e->kind);
+    sqlite3_bind_int64(st, 3, e->ts);
+    sqlite3_bind_text(st, 4, w->enc.data, (int)w->enc.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
     return rc;
+}
+
+void readings_rollup_delay(struct readings *w, int ms)
+{
+    w->delay_ms = ms < 0 ? 0 : ms;
+}
+
+int readings_rollups_sync(struct readings *w, int64_t now)
+{
+    int rc = 0;
+    for (size_t i = 0; i < w->ndirty && !rc; i++) {
+        rc = readings_rollup_write(w, w->dirty[i], now);
+        w->dirty[i]->dirty = 0;
+    }
+    if (w->ndirty && !rc)
+        rc = db_exec(w->db, "DELETE FROM rollups_pending");
+    w->ndirty = 0;
+    w->flushed_ms = timeutil_now_ms();
+    return rc;
+}
+
+/* Rebuilds every rollup row rollups_pending lists (written records whose rollups were not,
+ * before a crash or a rolled-back batch) from the records, whole. */
+static int readings_rollups_recover(struct readings *w, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT station_id, kind, ts FROM rollups_pending");
+    sqlite3_stmt *rec = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ? AND "
+                                       "kind = ? AND ts >= ? AND ts < ?");
+    if (!st || !rec)
+        return -1;
+    int rc = 0, step;
+    long n = 0;
+    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        struct readings_rollup e = {.station_id = sqlite3_column_int64(st, 0),
+                                    .ts = sqlite3_column_int64(st, 2),
+                                    .kind = sqlite3_column_int(st, 1)};
+        sqlite3_bind_int64(rec, 1, e.station_id);
+        sqlite3_bind_int(rec, 2,
+                         e.kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
+        sqlite3_bind_int64(rec, 3, e.ts);
+        sqlite3_bind_int64(rec, 4, e.ts + (e.kind == MONITOR_KIND_HOUR ? 3600 : 86400));
+        while (sqlite3_step(rec) == SQLITE_ROW) {
+            json_t *o = json_loadb(sqlite3_column_blob(rec, 0),
+                                   (size_t)sqlite3_column_bytes(rec, 0), 0, NULL);
+            const char *factor;
+            json_t *arr;
+            struct readings_val v;
+            json_object_foreach(o, factor, arr) if (!readings_val_get(arr, &v))
+                readings_agg_add(readings_rollup_agg(&e, factor), &v);
+            json_decref(o);
+        }
+        sqlite3_reset(rec);
+        rc = readings_rollup_write(w, &e, now);
+        free(e.agg);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (!rc && n)
+        log_info("readings: %ld rollups rebuilt from their records", n);
+    return rc ? rc : db_exec(w->db, "DELETE FROM rollups_pending");
 }
 
 /* ---- records ---- */
@@ -412,6 +497,16 @@ static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *ro
     sqlite3_bind_int64(st, 6, received);
 }
 
+/* 1 when a later row of the group (rows are in arrival order) has the same factor: the
+ * later one wins. */
+static int readings_superseded(const struct readings_row *rows, size_t m, size_t k)
+{
+    for (size_t i = m + 1; i < k; i++)
+        if (!strcmp(rows[i].r->factor, rows[m].r->factor))
+            return 1;
+    return 0;
+}
+
 /* Stores the k rows of one (station, kind, period start) as one record row: a plain insert
  * when the row is new (data arrives in time order), a merge into the stored factors when not
  * (a factor sent again replaces its stored value). */
@@ -423,7 +518,7 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
     int rc = buf_putc(b, '{');
     size_t written = 0;
     for (size_t m = 0; m < k && !rc; m++) {
-        if (m + 1 < k && !strcmp(rows[m].r->factor, rows[m + 1].r->factor))
+        if (readings_superseded(rows, m, k))
             continue; /* the same factor twice in one batch: the later one wins */
         if (written++)
             rc = buf_putc(b, ',');
@@ -460,13 +555,16 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
     }
     if (rc)
         log_error("readings: record not stored: %s", sqlite3_errmsg(db_handle(w->db)));
+    struct readings_rollup *e = NULL;
+    if (!rc && (rc = readings_rollup_of(w, last, &e)))
+        log_error("readings: rollup not loaded: %s", sqlite3_errmsg(db_handle(w->db)));
     for (size_t m = 0; m < k && !rc; m++) {
-        if (m + 1 < k && !strcmp(rows[m].r->factor, rows[m + 1].r->factor))
+        if (readings_superseded(rows, m, k))
             continue;
         const char *factor = rows[m].r->factor;
-        rc = readings_note_factor(w, rows[m].station_id, factor) ||
-             readings_rollup_note(w, rows[m].station_id, rows[m].r,
-                                  old && json_object_get(old, factor));
+        rc = readings_note_factor(w, rows[m].station_id, factor);
+        if (e)
+            readings_rollup_note(e, rows[m].r, old && json_object_get(old, factor));
     }
     json_decref(old);
     return rc ? -1 : 0;
@@ -474,8 +572,16 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
 
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
 {
-    if (w->roll_n > READINGS_ROLLUP_CACHE)
+    if (w->recover) {
+        if (readings_rollups_recover(w, received))
+            return -1;
+        w->recover = 0;
+    }
+    if (w->roll_n > READINGS_ROLLUP_CACHE) {
+        if (readings_rollups_sync(w, received))
+            return -1;
         readings_forget_rollups(w);
+    }
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && rows[j].station_id == rows[i].station_id &&
@@ -485,7 +591,9 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
             return -1;
         i = j;
     }
-    return readings_rollups_flush(w, received);
+    if (timeutil_now_ms() - w->flushed_ms >= w->delay_ms)
+        return readings_rollups_sync(w, received);
+    return 0;
 }
 
 int readings_put_frame(struct readings *w, const struct readings_frame *f)

@@ -7,6 +7,10 @@
 
 int readings_val_put_str(struct buf *b, const char *s)
 {
+    size_t n = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f\x10\x11"
+                          "\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+    if (!s[n]) /* nothing to escape: factor codes and flags */
+        return buf_putc(b, '"') || buf_append(b, s, n) || buf_putc(b, '"') ? -1 : 0;
     if (buf_putc(b, '"'))
         return -1;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -70,7 +74,15 @@ int readings_val_put(struct buf *b, const char *factor, const struct monitor_row
     if (readings_val_put_str(b, factor) || buf_puts(b, ":["))
         return -1;
     int rc = r->has & MONITOR_HAS_VALUE ? readings_num(b, r->value) : buf_puts(b, "null");
-    rc |= buf_putc(b, ',') | readings_val_put_str(b, r->flag) | buf_printf(b, ",%u", r->qual);
+    char q[16], *p = q + sizeof q;
+    uint32_t qual = r->qual;
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + qual % 10);
+        qual /= 10;
+    } while (qual);
+    *--p = ',';
+    rc |= buf_putc(b, ',') | readings_val_put_str(b, r->flag) | buf_puts(b, p);
     /* min, max, cou: absent ones as null, trailing absent ones left out */
     static const unsigned bits[] = {MONITOR_HAS_MIN, MONITOR_HAS_MAX, MONITOR_HAS_COU};
     const double vals[] = {r->vmin, r->vmax, r->cou};
