@@ -50,8 +50,12 @@ struct hj212_str hj212_str_c(const char *s)
 
 int hj212_str_eq(struct hj212_str s, const char *lit)
 {
-    size_t n = strlen(lit);
-    return s.len == n && memcmp(s.ptr, lit, n) == 0;
+    /* One pass that stops at the first difference: called for every key of every frame
+     * against tables of names, where most comparisons fail on the first byte. */
+    for (size_t i = 0; i < s.len; i++)
+        if (!lit[i] || lit[i] != s.ptr[i])
+            return 0;
+    return lit[s.len] == '\0';
 }
 
 static unsigned char hj212_lower(unsigned char c)
@@ -61,13 +65,10 @@ static unsigned char hj212_lower(unsigned char c)
 
 int hj212_str_eq_nocase(struct hj212_str s, const char *lit)
 {
-    size_t n = strlen(lit);
-    if (s.len != n)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (hj212_lower((unsigned char)s.ptr[i]) != hj212_lower((unsigned char)lit[i]))
+    for (size_t i = 0; i < s.len; i++)
+        if (!lit[i] || hj212_lower((unsigned char)s.ptr[i]) != hj212_lower((unsigned char)lit[i]))
             return 0;
-    return 1;
+    return lit[s.len] == '\0';
 }
 
 /* ---- CRC ----

@@ -235,7 +235,7 @@ static int hj212_known_index(struct hj212_str key)
     if (key.len < 2 || key.len > 4)
         return -1;
     for (int k = 0; k < HJ212_K_COUNT; k++)
-        if (hj212_is(key, hj212_known_keys[k], strlen(hj212_known_keys[k])))
+        if (hj212_str_eq_nocase(key, hj212_known_keys[k]))
             return k;
     return -1;
 }
