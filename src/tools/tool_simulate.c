@@ -3,7 +3,8 @@
  * they need not, and answer the platform's requests (9011/9012, time, intervals, history).
  *
  * Devices come from the database (--db, the registered devices of the demo or of a bench) or
- * are made up (SIM-00001 ...). Frames are built with the codec's encoder. One thread, poll(2).
+ * are made up (SIM-00001 ...). Frames are built with the codec's encoder. One thread, epoll(7):
+ * poll(2) over a thousand sockets every millisecond cost more than the devices themselves.
  * At the end (--duration seconds, or SIGINT/SIGTERM) it prints frames sent, values, acks and
  * the acknowledgement latency p50/p99. */
 #include "core/timeutil.h"
@@ -18,11 +19,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -271,6 +272,87 @@ static int sim_load(struct tool_args *a, struct sim_dev *devs, int max)
     return n;
 }
 
+/* What every device of one run shares. */
+struct sim_run {
+    const char *host;
+    int port;
+    long period, window;
+    int epfd;
+};
+
+/* Connects a device when it is due to, and sends every frame due on it (its period, its
+ * --history backlog) while fewer than --window frames wait for their 9014. */
+static void sim_send_due(struct sim_run *run, struct sim_dev *d, int idx, int64_t now,
+                         int64_t now_s, struct sim_stats *st)
+{
+    if (d->fd < 0 && now >= d->next_ms) {
+        d->fd = sim_connect(run->host, run->port);
+        d->inlen = 0;
+        d->inflight = 0;
+        struct epoll_event ev = {.events = EPOLLIN, .data.u32 = (uint32_t)idx};
+        if (d->fd >= 0 && epoll_ctl(run->epfd, EPOLL_CTL_ADD, d->fd, &ev)) {
+            close(d->fd);
+            d->fd = -1;
+        }
+        if (d->fd < 0) {
+            d->next_ms = now + 1000;
+            return;
+        }
+    }
+    while (d->fd >= 0 && (now >= d->next_ms || d->backlog > 0) && d->inflight < run->window) {
+        char qn[HJ212_TIME_BUF], out[HJ212_FRAME_MAX + 1];
+        d->seq++;
+        sim_qn(d, qn, now);
+        int64_t step = 60LL * d->interval_min;
+        int64_t t = d->backlog > 0         ? now_s - now_s % step - step * (d->backlog + 1)
+                    : run->period >= 60000 ? now_s - now_s % step - step
+                                           : (d->period += 60);
+        int live = d->backlog <= 0;
+        if (d->backlog > 0)
+            d->backlog--;
+        int nv = 0;
+        size_t len = sim_record(d, 2051, t, qn, 5, out, sizeof out, &nv);
+        d->sent_ms[d->seq % 1000 % 64] = now;
+        sim_write(d, out, len);
+        d->inflight++;
+        st->frames++;
+        st->values += (uint64_t)nv;
+        if (live) {
+            d->next_ms += run->period;
+            if (d->next_ms < now - 1000)
+                d->next_ms = now;
+        }
+    }
+}
+
+/* Reads what the platform sent a device and answers each complete frame. */
+static void sim_read(struct sim_dev *d, struct sim_stats *st, int64_t now, struct hj212_msg *m)
+{
+    ssize_t r = recv(d->fd, d->in + d->inlen, sizeof d->in - d->inlen, MSG_DONTWAIT);
+    if (r < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    if (r <= 0) {
+        close(d->fd);
+        d->fd = -1;
+        d->next_ms = now + 2000;
+        return;
+    }
+    d->inlen += (size_t)r;
+    size_t off = 0;
+    for (;;) {
+        char *nl = memchr(d->in + off, '\n', d->inlen - off);
+        if (!nl)
+            break;
+        size_t fl = (size_t)(nl - (d->in + off)) + 1;
+        sim_handle(d, d->in + off, fl, st, now, m);
+        off += fl;
+    }
+    memmove(d->in, d->in + off, d->inlen - off);
+    d->inlen -= off;
+    if (d->inlen == sizeof d->in)
+        d->inlen = 0;
+}
+
 int tool_simulate_main(int argc, char **argv)
 {
     static const char *const own[] = {"--stations", "--port",   "--host",    "--period-ms",
@@ -335,80 +417,29 @@ int tool_simulate_main(int argc, char **argv)
     }
     struct sim_stats st = {0};
     st.lat = xmalloc(SIM_LAT_MAX * sizeof *st.lat);
-    struct pollfd *pfd = xcalloc((size_t)n, sizeof *pfd);
+    struct sim_run run = {host, (int)port, period, window, epoll_create1(EPOLL_CLOEXEC)};
+    if (run.epfd < 0) {
+        perror("ecogov simulate: epoll");
+        free(st.lat);
+        free(devs);
+        return 1;
+    }
+    struct epoll_event *evs = xcalloc(1024, sizeof *evs);
     struct hj212_msg *m = xmalloc(sizeof *m);
     int64_t last_report = start;
     while (!sim_stop) {
         int64_t now = timeutil_now_ms();
         if (duration && now - start >= duration * 1000)
             break;
-        for (int i = 0; i < n; i++) {
-            struct sim_dev *d = &devs[i];
-            if (d->fd < 0 && now >= d->next_ms) {
-                d->fd = sim_connect(host, (int)port);
-                d->inlen = 0;
-                d->inflight = 0;
-                if (d->fd < 0) {
-                    d->next_ms = now + 1000;
-                    continue;
-                }
-            }
-            while (d->fd >= 0 && (now >= d->next_ms || d->backlog > 0) && d->inflight < window) {
-                char qn[HJ212_TIME_BUF], out[HJ212_FRAME_MAX + 1];
-                d->seq++;
-                sim_qn(d, qn, now);
-                int64_t step = 60LL * d->interval_min;
-                int64_t t = d->backlog > 0    ? now_s - now_s % step - step * (d->backlog + 1)
-                            : period >= 60000 ? now_s - now_s % step - step
-                                              : (d->period += 60);
-                int live = d->backlog <= 0;
-                if (d->backlog > 0)
-                    d->backlog--;
-                int nv = 0;
-                size_t len = sim_record(d, 2051, t, qn, 5, out, sizeof out, &nv);
-                d->sent_ms[d->seq % 1000 % 64] = now;
-                sim_write(d, out, len);
-                d->inflight++;
-                st.frames++;
-                st.values += (uint64_t)nv;
-                if (live) {
-                    d->next_ms += period;
-                    if (d->next_ms < now - 1000)
-                        d->next_ms = now;
-                }
-            }
-            pfd[i].fd = d->fd;
-            pfd[i].events = POLLIN;
-            pfd[i].revents = 0;
-        }
-        poll(pfd, (nfds_t)n, period < 100 ? 1 : 20);
+        for (int i = 0; i < n; i++)
+            sim_send_due(&run, &devs[i], i, now, now_s, &st);
+        int ready = epoll_wait(run.epfd, evs, 1024, period < 100 ? 1 : 20);
         now = timeutil_now_ms();
         now_s = timeutil_now();
-        for (int i = 0; i < n; i++) {
-            struct sim_dev *d = &devs[i];
-            if (d->fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-                continue;
-            ssize_t r = recv(d->fd, d->in + d->inlen, sizeof d->in - d->inlen, MSG_DONTWAIT);
-            if (r <= 0) {
-                close(d->fd);
-                d->fd = -1;
-                d->next_ms = now + 2000;
-                continue;
-            }
-            d->inlen += (size_t)r;
-            size_t off = 0;
-            for (;;) {
-                char *nl = memchr(d->in + off, '\n', d->inlen - off);
-                if (!nl)
-                    break;
-                size_t fl = (size_t)(nl - (d->in + off)) + 1;
-                sim_handle(d, d->in + off, fl, &st, now, m);
-                off += fl;
-            }
-            memmove(d->in, d->in + off, d->inlen - off);
-            d->inlen -= off;
-            if (d->inlen == sizeof d->in)
-                d->inlen = 0;
+        for (int k = 0; k < ready; k++) {
+            struct sim_dev *d = &devs[evs[k].data.u32 < (uint32_t)n ? evs[k].data.u32 : 0];
+            if (d->fd >= 0)
+                sim_read(d, &st, now, m);
         }
         if (!duration && now - last_report >= 60000) {
             last_report = now;
@@ -436,7 +467,8 @@ int tool_simulate_main(int argc, char **argv)
         if (devs[i].fd >= 0)
             close(devs[i].fd);
     free(m);
-    free(pfd);
+    free(evs);
+    close(run.epfd);
     free(st.lat);
     free(devs);
     return 0;
