@@ -235,7 +235,7 @@ static void ingest_maintenance(struct ingest *g, int force)
                                       d->bad_crc, d->rejected);
         }
         if (!rc)
-            rc = readings_rollups_sync(g->w, now);
+            rc = readings_sync(g->w, now);
         if (rc || readings_commit(g->w)) {
             readings_rollback(g->w);
         } else {

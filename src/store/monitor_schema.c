@@ -211,8 +211,17 @@ static const char *const schema_monitor_steps[] = {
     "  PRIMARY KEY (station_id, kind, ts)) WITHOUT ROWID;"
     "ALTER TABLE frames ADD COLUMN reply BLOB;"
     /* frames are pruned in id order (received grows with id): no index on received to
-     * maintain for every frame */
-    "DROP INDEX frames_received;",
+     * maintain for every frame; the station lookup is written in bulk once a second
+     * (frames_by_station, up to frames_indexed.id) instead of a leaf per frame */
+    "DROP INDEX frames_received;"
+    "DROP INDEX frames_station;"
+    "CREATE TABLE frames_by_station ("
+    "  station_id INTEGER NOT NULL,"
+    "  id INTEGER NOT NULL,"
+    "  PRIMARY KEY (station_id, id)) WITHOUT ROWID;"
+    "INSERT INTO frames_by_station SELECT station_id, id FROM frames WHERE station_id IS NOT NULL;"
+    "CREATE TABLE frames_indexed (id INTEGER NOT NULL);"
+    "INSERT INTO frames_indexed SELECT coalesce(max(id), 0) FROM frames;",
 };
 
 const struct schema_module schema_monitor = {

@@ -407,9 +407,28 @@ void readings_rollup_delay(struct readings *w, int ms)
     w->delay_ms = ms < 0 ? 0 : ms;
 }
 
-int readings_rollups_sync(struct readings *w, int64_t now)
+/* Adds the frames written since the last call to the station lookup, in one sorted pass:
+ * the frames themselves are in the batches' transactions, only finding them by station
+ * waits. Reads the tail of frames by id, so a crash or a rollback needs nothing else. */
+static int readings_index_frames(struct readings *w)
 {
-    int rc = 0;
+    sqlite3_stmt *ins = db_stmt(w->db, "INSERT OR IGNORE INTO frames_by_station (station_id, id) "
+                                       "SELECT station_id, id FROM frames WHERE id > (SELECT id "
+                                       "FROM frames_indexed) AND station_id IS NOT NULL ORDER BY "
+                                       "station_id, id");
+    sqlite3_stmt *mark = db_stmt(w->db, "UPDATE frames_indexed SET id = (SELECT coalesce(max(id), "
+                                        "frames_indexed.id) FROM frames)");
+    if (!ins || !mark)
+        return -1;
+    int rc = sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(mark) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(ins);
+    sqlite3_reset(mark);
+    return rc;
+}
+
+int readings_sync(struct readings *w, int64_t now)
+{
+    int rc = readings_index_frames(w);
     for (size_t i = 0; i < w->ndirty && !rc; i++) {
         rc = readings_rollup_write(w, w->dirty[i], now);
         w->dirty[i]->dirty = 0;
@@ -578,7 +597,7 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
         w->recover = 0;
     }
     if (w->roll_n > READINGS_ROLLUP_CACHE) {
-        if (readings_rollups_sync(w, received))
+        if (readings_sync(w, received))
             return -1;
         readings_forget_rollups(w);
     }
@@ -592,7 +611,7 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
         i = j;
     }
     if (timeutil_now_ms() - w->flushed_ms >= w->delay_ms)
-        return readings_rollups_sync(w, received);
+        return readings_sync(w, received);
     return 0;
 }
 
@@ -752,5 +771,26 @@ long readings_prune_frames(struct readings *w, int64_t before, int max)
     sqlite3_bind_int(st, 2, max);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    return rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
+    long n = rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
+    if (n <= 0)
+        return n;
+    /* The station lookup of what is gone: one range per station. */
+    sqlite3_stmt *ids = db_stmt(w->db, "SELECT id FROM stations");
+    sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM frames_by_station WHERE station_id = ?1 AND id "
+                                       "< (SELECT coalesce(min(id), 0) FROM frames)");
+    if (!ids || !del || db_begin(w->db))
+        return -1;
+    while (sqlite3_step(ids) == SQLITE_ROW) {
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(ids, 0));
+        rc = sqlite3_step(del);
+        sqlite3_reset(del);
+        if (rc != SQLITE_DONE)
+            break;
+    }
+    sqlite3_reset(ids);
+    if (rc != SQLITE_DONE || db_commit(w->db)) {
+        db_rollback(w->db);
+        return -1;
+    }
+    return n;
 }

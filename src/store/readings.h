@@ -59,13 +59,14 @@ void readings_rollback(struct readings *w);
 /* Upserts n rows (sorted with readings_sort) inside the caller's transaction, and adds them
  * to the hour rollups (from minute records) and day rollups (from hour records): new records
  * are added, a period with a replaced record is rebuilt from the records, so resends never
- * count twice. Rollup rows are written at most a second later (readings_rollups_sync), with
+ * count twice. Rollup rows are written at most a second later (readings_sync), with
  * rollups_pending in the records' transaction so a crash or a rollback never leaves them
  * wrong. received = UTC seconds. 0 or -1 (roll the transaction back). */
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
-/* Writes the rollup rows added to since they were last written, inside the caller's
- * transaction (the writer's maintenance, and at shutdown). 0 or -1. */
-int readings_rollups_sync(struct readings *w, int64_t now);
+/* Writes what is kept back from the batches, inside the caller's transaction: rollup rows
+ * added to since they were last written, and the station lookup of new raw frames (called by
+ * readings_put after a second, the writer's maintenance and at shutdown). 0 or -1. */
+int readings_sync(struct readings *w, int64_t now);
 /* How long rollup rows may wait after their records (default 1000 ms; 0 = with every batch). */
 void readings_rollup_delay(struct readings *w, int ms);
 /* Sorts rows by (station, kind, ts, factor, seq). */

@@ -273,9 +273,11 @@ static char *readings_shown(const char *bytes, int len)
 
 json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, received, mn, cn, qn, direction, status, addr, "
-                                   "frame, reply FROM frames WHERE station_id = ?1 AND id < ?2 "
-                                   "ORDER BY id DESC LIMIT ?3");
+    /* frames_by_station lags the frames by at most a second (readings_sync) */
+    sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.received, f.mn, f.cn, f.qn, f.direction, "
+                                   "f.status, f.addr, f.frame, f.reply FROM frames_by_station x "
+                                   "JOIN frames f ON f.id = x.id WHERE x.station_id = ?1 AND "
+                                   "x.id < ?2 ORDER BY x.id DESC LIMIT ?3");
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, station_id);

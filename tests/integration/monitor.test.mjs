@@ -281,8 +281,12 @@ test('the real capture sample replays through the server', async () => {
   // 2005 codes are mapped: 011 -> COD w01018, S01 -> O2 a19001
   assert.ok(latest.some((i) => i.factor === 'w01018'))
   assert.ok(latest.some((i) => i.factor === 'a19001'))
-  const frames = await admin.get(`/api/v1/monitor/stations/${stationSrc}/frames?limit=5`)
-  assert.equal(frames.json.items.length, 5)
+  // the station lookup of raw frames is written within a second or two (readings_sync)
+  const frames = await poll(async () => {
+    const r = await admin.get(`/api/v1/monitor/stations/${stationSrc}/frames?limit=5`)
+    return r.json.items.length === 5 ? r.json.items : null
+  })
+  assert.equal(frames.length, 5)
 })
 
 test('back-fill: 2061 request, 9011, history data marked, 9012', async () => {

@@ -103,7 +103,7 @@ static int put(struct fixture *f, const struct monitor_row *rows, size_t n)
 static void sync_rollups(struct fixture *f)
 {
     assert_int_equal(readings_begin(f->w), 0);
-    assert_int_equal(readings_rollups_sync(f->w, T0 + 7200), 0);
+    assert_int_equal(readings_sync(f->w, T0 + 7200), 0);
     assert_int_equal(readings_commit(f->w), 0);
 }
 
@@ -316,7 +316,8 @@ static void test_old_layout_converted(void **state)
     f->w = NULL;
     const char *old =
         "DROP TABLE readings; DROP TABLE rollups; DROP TABLE station_factors;"
-        "DROP TABLE rollups_pending;"
+        "DROP TABLE rollups_pending; DROP TABLE frames_by_station; DROP TABLE frames_indexed;"
+        "CREATE INDEX frames_station ON frames (station_id, id);"
         "ALTER TABLE frames DROP COLUMN reply;"
         "CREATE INDEX frames_received ON frames (received);"
         "CREATE TABLE readings (station_id INTEGER NOT NULL, factor TEXT NOT NULL, kind INTEGER "
