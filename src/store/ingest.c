@@ -39,6 +39,9 @@ struct ingest {
     size_t ndevs_cap, ndevs;
     int64_t last_maint_ms, last_alert, last_prune;
     int forwarding; /* an active forward target exists (refreshed by the maintenance task) */
+    pthread_t checkpointer;
+    pthread_cond_t ckcond;
+    struct db *ckdb; /* the checkpointer's own connection */
 };
 
 struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len)
@@ -317,11 +320,42 @@ static void *ingest_main(void *arg)
         }
         if (acks)
             g->o.on_committed(g->o.arg, acks);
+        /* Rollups and the raw-frame lookup follow in a transaction of their own, off the
+         * acknowledgements' path. */
+        if (readings_sync_due(g->w)) {
+            if (readings_begin(g->w) || readings_sync(g->w, timeutil_now()) ||
+                readings_commit(g->w))
+                readings_rollback(g->w);
+        }
         ingest_maintenance(g, 0);
         pthread_mutex_lock(&g->lock);
     }
     pthread_mutex_unlock(&g->lock);
     ingest_maintenance(g, 1);
+    return NULL;
+}
+
+/* Copies the WAL back into the database beside the writer, so no batch waits for a
+ * checkpoint (store/readings.c replaced SQLite's automatic one). */
+static void *ingest_checkpoint_main(void *arg)
+{
+    struct ingest *g = arg;
+    pthread_mutex_lock(&g->lock);
+    while (!g->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L)
+            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&g->ckcond, &g->lock, &ts);
+        if (g->stopping)
+            break;
+        pthread_mutex_unlock(&g->lock);
+        if (readings_checkpoint(g->w, g->ckdb) < 0)
+            log_warn("ingest: checkpoint failed: %s", sqlite3_errmsg(db_handle(g->ckdb)));
+        pthread_mutex_lock(&g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
     return NULL;
 }
 
@@ -353,6 +387,16 @@ struct ingest *ingest_start(const struct ingest_opts *o)
         return NULL;
     }
     pthread_setname_np(g->thread, "ecogov-ingest"); /* names it in top -H, perf, gdb */
+    pthread_cond_init(&g->ckcond, NULL);
+    g->ckdb = db_open(o->db_path, err, sizeof err);
+    if (!g->ckdb || pthread_create(&g->checkpointer, NULL, ingest_checkpoint_main, g)) {
+        /* The writer still checkpoints when the WAL grows too big: degraded, not broken. */
+        log_error("ingest: no checkpoint thread (%s)", g->ckdb ? "thread" : err);
+        db_close(g->ckdb);
+        g->ckdb = NULL;
+    } else {
+        pthread_setname_np(g->checkpointer, "ecogov-ckpt");
+    }
     return g;
 }
 
@@ -393,9 +437,15 @@ void ingest_stop(struct ingest *g)
     g->stopping = 1;
     pthread_mutex_unlock(&g->lock);
     pthread_cond_signal(&g->cond);
+    pthread_cond_signal(&g->ckcond);
     pthread_join(g->thread, NULL);
+    if (g->ckdb) {
+        pthread_join(g->checkpointer, NULL);
+        db_close(g->ckdb);
+    }
     pthread_mutex_destroy(&g->lock);
     pthread_cond_destroy(&g->cond);
+    pthread_cond_destroy(&g->ckcond);
     readings_close(g->w);
     free(g->devs);
     free(g);

@@ -7,6 +7,7 @@
 #include "store/db.h"
 #include "store/readings_val.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,10 @@
  * every batch halves the pages a batch writes. rollups_pending, written with the records,
  * says which rows may be behind after a crash. */
 #define READINGS_ROLLUP_DELAY_MS 1000
+/* WAL pages: the checkpointer thread copies them back from READINGS_WAL_SOFT on; past
+ * READINGS_WAL_HARD (it cannot keep up) the writer does it itself. */
+#define READINGS_WAL_SOFT 4096
+#define READINGS_WAL_HARD 131072
 
 /* One rollups row (station, kind, period start) being maintained: the aggregates of every
  * factor as committed, plus this batch's additions until the flush writes them. */
@@ -44,27 +49,41 @@ struct readings {
     size_t roll_cap, roll_n;
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
-    int64_t flushed_ms; /* when dirty rollups were last written */
-    int delay_ms;       /* READINGS_ROLLUP_DELAY_MS unless set */
-    int recover;        /* rollups_pending may list rows behind their records: rebuild them */
+    _Atomic int wal_frames; /* pages in the WAL after the last commit (for the checkpointer) */
+    int64_t flushed_ms;     /* when dirty rollups were last written */
+    int delay_ms;           /* READINGS_ROLLUP_DELAY_MS unless set */
+    int recover;            /* rollups_pending may list rows behind their records: rebuild them */
     struct readings_known *known;
     size_t known_cap, known_n;
 };
+
+/* After each commit: publishes the WAL's size for the checkpointer (readings_checkpoint on
+ * its own thread), and checkpoints here only when that thread has fallen far behind. */
+static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+    struct readings *w = arg;
+    atomic_store(&w->wal_frames, frames);
+    if (frames >= READINGS_WAL_HARD)
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
 
 struct readings *readings_open(const char *path, char *err, size_t errlen)
 {
     struct db *db = db_open(path, err, errlen);
     if (!db)
         return NULL;
-    /* The writer keeps the leaves of every active station hot, and checkpoints in big steps:
-     * WAL writes and checkpoints are a large part of ingest (docs/monitoring.md). */
-    if (db_exec(db, "PRAGMA cache_size=-131072") || db_exec(db, "PRAGMA wal_autocheckpoint=8192")) {
+    /* The writer keeps the leaves of every active station hot. */
+    if (db_exec(db, "PRAGMA cache_size=-131072")) {
         snprintf(err, errlen, "readings: pragmas failed");
         db_close(db);
         return NULL;
     }
     struct readings *w = xcalloc(1, sizeof *w);
     w->db = db;
+    /* Replaces SQLite's automatic checkpoint, which ran inside the writer's commit and held
+     * every acknowledgement of that batch for its duration. */
+    sqlite3_wal_hook(db_handle(db), readings_wal_hook, w);
     w->recover = 1; /* a crash may have left rollups behind */
     w->delay_ms = READINGS_ROLLUP_DELAY_MS;
     w->flushed_ms = timeutil_now_ms();
@@ -106,6 +125,16 @@ void readings_close(struct readings *w)
 struct db *readings_db(struct readings *w)
 {
     return w->db;
+}
+
+int readings_checkpoint(struct readings *w, struct db *own)
+{
+    if (atomic_load(&w->wal_frames) < READINGS_WAL_SOFT)
+        return 0;
+    int log = 0, done = 0;
+    int rc =
+        sqlite3_wal_checkpoint_v2(db_handle(own), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
 }
 
 int readings_begin(struct readings *w)
@@ -610,9 +639,12 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
             return -1;
         i = j;
     }
-    if (timeutil_now_ms() - w->flushed_ms >= w->delay_ms)
-        return readings_sync(w, received);
     return 0;
+}
+
+int readings_sync_due(struct readings *w)
+{
+    return timeutil_now_ms() - w->flushed_ms >= w->delay_ms;
 }
 
 int readings_put_frame(struct readings *w, const struct readings_frame *f)

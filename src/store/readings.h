@@ -51,6 +51,10 @@ struct readings *readings_open(const char *path, char *err, size_t errlen);
 void readings_close(struct readings *w);
 /* The underlying connection, for the writer's periodic tasks. */
 struct db *readings_db(struct readings *w);
+/* Copies committed WAL pages back into the database (PASSIVE: never waits for, nor blocks,
+ * the writer or readers) when the WAL has grown past a few thousand pages. Called on a
+ * thread of its own with its own connection `own`. Returns pages copied, or -1. */
+int readings_checkpoint(struct readings *w, struct db *own);
 
 int readings_begin(struct readings *w);
 int readings_commit(struct readings *w);
@@ -59,14 +63,16 @@ void readings_rollback(struct readings *w);
 /* Upserts n rows (sorted with readings_sort) inside the caller's transaction, and adds them
  * to the hour rollups (from minute records) and day rollups (from hour records): new records
  * are added, a period with a replaced record is rebuilt from the records, so resends never
- * count twice. Rollup rows are written at most a second later (readings_sync), with
+ * count twice. Rollup rows are written about a second later (readings_sync), with
  * rollups_pending in the records' transaction so a crash or a rollback never leaves them
  * wrong. received = UTC seconds. 0 or -1 (roll the transaction back). */
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
-/* Writes what is kept back from the batches, inside the caller's transaction: rollup rows
- * added to since they were last written, and the station lookup of new raw frames (called by
- * readings_put after a second, the writer's maintenance and at shutdown). 0 or -1. */
+/* Writes what is kept back from the batches, inside the caller's transaction of its own
+ * (after the batch's acknowledgements are out): rollup rows added to since they were last
+ * written, and the station lookup of new raw frames. 0 or -1. */
 int readings_sync(struct readings *w, int64_t now);
+/* 1 when readings_sync has not run for the rollup delay. */
+int readings_sync_due(struct readings *w);
 /* How long rollup rows may wait after their records (default 1000 ms; 0 = with every batch). */
 void readings_rollup_delay(struct readings *w, int ms);
 /* Sorts rows by (station, kind, ts, factor, seq). */
