@@ -408,7 +408,8 @@ static int bench_e2e(const char *bin, long devices, long secs, long period_ms, d
     long p50 = -1, p99 = -1;
     char sim[1024] = "";
     sqlite3_stmt *cnt =
-        db_stmt(db, "SELECT sum((SELECT count(*) FROM json_each(vals))) FROM readings");
+        db_stmt(db, "SELECT sum((SELECT count(*) FROM json_each(vals))) FROM (SELECT vals FROM "
+                    "readings UNION ALL SELECT vals FROM readings_recent)");
     long before = cnt && sqlite3_step(cnt) == SQLITE_ROW ? (long)sqlite3_column_int64(cnt, 0) : 0;
     if (cnt)
         sqlite3_reset(cnt);

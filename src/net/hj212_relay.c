@@ -363,8 +363,10 @@ static int relay_find_gap(struct hj212_relay *r, int64_t station, int kind, int6
                           int64_t since, int64_t span, int64_t *begin, int64_t *end)
 {
     /* One row per period holds every factor the device sent for it. */
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT ts FROM readings WHERE station_id = ? AND kind = ? "
-                                      "AND ts >= ? ORDER BY ts");
+    sqlite3_stmt *st =
+        db_stmt(r->db, "SELECT ts FROM readings WHERE station_id = ?1 AND kind = "
+                       "?2 AND ts >= ?3 UNION ALL SELECT ts FROM readings_recent "
+                       "WHERE station_id = ?1 AND kind = ?2 AND ts >= ?3 ORDER BY 1");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, station);

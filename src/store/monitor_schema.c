@@ -204,6 +204,16 @@ static const char *const schema_monitor_steps[] = {
     "DROP TABLE rollups;"
     "ALTER TABLE readings_packed RENAME TO readings;"
     "ALTER TABLE rollups_packed RENAME TO rollups;"
+    /* new record rows, appended by each batch and moved into readings once a second
+     * (store/readings.c, "staging") */
+    "CREATE TABLE readings_recent ("
+    "  id INTEGER PRIMARY KEY,"
+    "  station_id INTEGER NOT NULL,"
+    "  kind INTEGER NOT NULL,"
+    "  ts INTEGER NOT NULL,"
+    "  vals TEXT NOT NULL,"
+    "  device_id INTEGER NOT NULL,"
+    "  received INTEGER NOT NULL);"
     "CREATE TABLE rollups_pending ("
     "  station_id INTEGER NOT NULL,"
     "  kind INTEGER NOT NULL,"

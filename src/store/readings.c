@@ -42,8 +42,25 @@ struct readings_known {
     char factor[MONITOR_FACTOR_MAX];
 };
 
+/* A record row staged in readings_recent (rowid 0 = empty slot). */
+struct readings_staged {
+    int64_t station_id, ts, rowid;
+    int kind;
+};
+
+/* The newest period start in readings of one (station, kind): a record after it cannot be
+ * there, so the common case never looks. */
+struct readings_newest {
+    int64_t station_id, ts; /* station_id 0 = empty slot */
+    int kind;
+};
+
 struct readings {
     struct db *db;
+    struct readings_staged *staged; /* keys in readings_recent */
+    size_t staged_cap, staged_n;
+    struct readings_newest *newest;
+    size_t newest_cap, newest_n;
     struct buf enc; /* the JSON of the record or rollup being written */
     struct readings_rollup **roll;
     size_t roll_cap, roll_n;
@@ -103,6 +120,16 @@ static void readings_forget_rollups(struct readings *w)
     w->roll_cap = w->roll_n = w->ndirty = 0;
 }
 
+static void readings_forget_staged(struct readings *w)
+{
+    free(w->staged);
+    w->staged = NULL;
+    w->staged_cap = w->staged_n = 0;
+    free(w->newest);
+    w->newest = NULL;
+    w->newest_cap = w->newest_n = 0;
+}
+
 static void readings_forget_known(struct readings *w)
 {
     free(w->known);
@@ -116,6 +143,7 @@ void readings_close(struct readings *w)
         return;
     readings_forget_rollups(w);
     readings_forget_known(w);
+    readings_forget_staged(w);
     free(w->dirty);
     buf_free(&w->enc);
     db_close(w->db);
@@ -154,6 +182,7 @@ void readings_rollback(struct readings *w)
      * batches not yet written are forgotten with it: rebuild them from rollups_pending. */
     readings_forget_rollups(w);
     readings_forget_known(w);
+    readings_forget_staged(w);
     w->recover = 1;
 }
 
@@ -378,8 +407,10 @@ static void readings_rollup_note(struct readings_rollup *e, const struct monitor
 static int readings_rollup_rebuild(struct readings *w, const struct readings_rollup *e,
                                    struct readings_agg *a)
 {
-    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ? AND kind = ? "
-                                      "AND ts >= ? AND ts < ?");
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind "
+                                      "= ?2 AND ts >= ?3 AND ts < ?4 UNION ALL SELECT vals FROM "
+                                      "readings_recent WHERE station_id = ?1 AND kind = ?2 AND "
+                                      "ts >= ?3 AND ts < ?4");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, e->station_id);
@@ -455,9 +486,13 @@ static int readings_index_frames(struct readings *w)
     return rc;
 }
 
+static int readings_move_staged(struct readings *w);
+
 int readings_sync(struct readings *w, int64_t now)
 {
-    int rc = readings_index_frames(w);
+    int rc = readings_move_staged(w);
+    if (!rc)
+        rc = readings_index_frames(w);
     for (size_t i = 0; i < w->ndirty && !rc; i++) {
         rc = readings_rollup_write(w, w->dirty[i], now);
         w->dirty[i]->dirty = 0;
@@ -510,28 +545,189 @@ static int readings_rollups_recover(struct readings *w, int64_t now)
     return rc ? rc : db_exec(w->db, "DELETE FROM rollups_pending");
 }
 
+/* ---- staging: readings_recent ----
+ *
+ * A batch appends its new record rows to readings_recent (a rowid table: pages filled in
+ * order) and readings_sync moves them into readings, sorted by key, once a second. Stored in
+ * readings directly, every batch rewrote one B-tree leaf per station for a row or two each;
+ * moved once a second, that leaf is written once with all of its rows. A key is in at most
+ * one of the two tables; readers look at both (readings_query.c). */
+
+static size_t readings_staged_slot(const struct readings *w, int64_t station, int kind, int64_t ts)
+{
+    size_t i = readings_hash(station, ts * 8 + kind, NULL) & (w->staged_cap - 1);
+    while (w->staged[i].rowid && (w->staged[i].station_id != station || w->staged[i].ts != ts ||
+                                  w->staged[i].kind != kind))
+        i = (i + 1) & (w->staged_cap - 1);
+    return i;
+}
+
+static int64_t readings_staged_find(const struct readings *w, int64_t station, int kind, int64_t ts)
+{
+    return w->staged_cap ? w->staged[readings_staged_slot(w, station, kind, ts)].rowid : 0;
+}
+
+static void readings_staged_add(struct readings *w, int64_t station, int kind, int64_t ts,
+                                int64_t rowid)
+{
+    if (w->staged_n * 2 >= w->staged_cap) {
+        struct readings_staged *old = w->staged;
+        size_t old_cap = w->staged_cap;
+        w->staged_cap = old_cap ? old_cap * 2 : 4096;
+        w->staged = xcalloc(w->staged_cap, sizeof *w->staged);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].rowid)
+                w->staged[readings_staged_slot(w, old[i].station_id, old[i].kind, old[i].ts)] =
+                    old[i];
+        free(old);
+    }
+    w->staged[readings_staged_slot(w, station, kind, ts)] =
+        (struct readings_staged){station, ts, rowid, kind};
+    w->staged_n++;
+}
+
+/* The newest period start of (station, kind) in readings, INT64_MIN when none. 0 or -1. */
+static int readings_newest(struct readings *w, int64_t station, int kind, int64_t *ts)
+{
+    if (w->newest_n * 2 >= w->newest_cap) {
+        struct readings_newest *old = w->newest;
+        size_t old_cap = w->newest_cap;
+        w->newest_cap = old_cap ? old_cap * 2 : 1024;
+        w->newest = xcalloc(w->newest_cap, sizeof *w->newest);
+        for (size_t i = 0; i < old_cap; i++)
+            if (old[i].station_id) {
+                size_t j =
+                    readings_hash(old[i].station_id, old[i].kind, NULL) & (w->newest_cap - 1);
+                while (w->newest[j].station_id)
+                    j = (j + 1) & (w->newest_cap - 1);
+                w->newest[j] = old[i];
+            }
+        free(old);
+    }
+    size_t j = readings_hash(station, kind, NULL) & (w->newest_cap - 1);
+    while (w->newest[j].station_id &&
+           (w->newest[j].station_id != station || w->newest[j].kind != kind))
+        j = (j + 1) & (w->newest_cap - 1);
+    if (w->newest[j].station_id) {
+        *ts = w->newest[j].ts;
+        return 0;
+    }
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT max(ts) FROM readings WHERE station_id = ? AND "
+                                      "kind = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int(st, 2, kind);
+    int rc = sqlite3_step(st);
+    *ts = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+              ? sqlite3_column_int64(st, 0)
+              : INT64_MIN;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return -1;
+    w->newest[j] = (struct readings_newest){station, *ts, kind};
+    w->newest_n++;
+    return 0;
+}
+
+/* Moves every staged row into readings in key order (merging, should a key be in both after
+ * a crash), inside the caller's transaction. */
+static int readings_move_staged(struct readings *w)
+{
+    sqlite3_stmt *mv = db_stmt(
+        w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
+               "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE true "
+               "ORDER BY station_id, kind, ts, id ON CONFLICT DO UPDATE SET vals = "
+               "json_patch(readings.vals, excluded.vals), device_id = excluded.device_id, "
+               "received = excluded.received");
+    if (!mv)
+        return -1;
+    int rc = sqlite3_step(mv) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(mv);
+    if (!rc)
+        rc = db_exec(w->db, "DELETE FROM readings_recent");
+    readings_forget_staged(w);
+    return rc;
+}
+
 /* ---- records ---- */
 
-/* The stored factors of one record row, when it already exists (a resend, a back-fill, the
- * second part of a split packet). NULL when the row is new or unreadable. */
-static json_t *readings_stored(struct readings *w, const struct readings_row *row)
+static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
+                                 size_t len, int64_t received);
+
+/* Looks a record row up with st (bound by the caller, selecting vals): 1 and *old (its
+ * factors, NULL when unreadable) when it exists, 0 when not, -1 on error. */
+static int readings_lookup(sqlite3_stmt *st, json_t **old)
 {
-    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ? AND "
-                                      "kind = ? AND ts = ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, row->station_id);
-    sqlite3_bind_int(st, 2, row->r->kind);
-    sqlite3_bind_int64(st, 3, row->r->ts);
-    json_t *o = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        o = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
-    sqlite3_reset(st);
-    if (o && !json_is_object(o)) {
-        json_decref(o);
-        o = NULL;
+    *old = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *old = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+        if (*old && !json_is_object(*old)) {
+            json_decref(*old);
+            *old = NULL;
+        }
     }
-    return o;
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Merges a record into the row that holds its key already (a resend, a back-fill, the second
+ * part of a split packet): staged (rowid) or stored. Sets *old to the factors it had. */
+static int readings_merge(struct readings *w, const struct readings_row *row, int64_t rowid,
+                          const struct buf *b, int64_t received, json_t **old)
+{
+    sqlite3_stmt *get =
+        rowid ? db_stmt(w->db, "SELECT vals FROM readings_recent WHERE id = ?4")
+              : db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind = ?2 "
+                               "AND ts = ?3");
+    if (!get)
+        return -1;
+    sqlite3_bind_int64(get, 1, row->station_id);
+    sqlite3_bind_int(get, 2, row->r->kind);
+    sqlite3_bind_int64(get, 3, row->r->ts);
+    sqlite3_bind_int64(get, 4, rowid);
+    int found = readings_lookup(get, old);
+    if (found < 0)
+        return -1;
+    if (!found)
+        return 1; /* not there after all */
+    /* An unreadable stored row is replaced whole rather than patched. */
+    const char *sql =
+        rowid ? (*old ? "UPDATE readings_recent SET vals = json_patch(vals, ?4), device_id = ?5, "
+                        "received = ?6 WHERE id = ?7"
+                      : "UPDATE readings_recent SET vals = ?4, device_id = ?5, received = ?6 "
+                        "WHERE id = ?7")
+              : (*old ? "UPDATE readings SET vals = json_patch(vals, ?4), device_id = ?5, "
+                        "received = ?6 WHERE station_id = ?1 AND kind = ?2 AND ts = ?3"
+                      : "UPDATE readings SET vals = ?4, device_id = ?5, received = ?6 WHERE "
+                        "station_id = ?1 AND kind = ?2 AND ts = ?3");
+    sqlite3_stmt *up = db_stmt(w->db, sql);
+    if (!up)
+        return -1;
+    readings_bind_record(up, row, b->data, b->len, received);
+    if (rowid)
+        sqlite3_bind_int64(up, 7, rowid);
+    int rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(up);
+    return rc;
+}
+
+/* Appends a new record row to readings_recent. */
+static int readings_stage(struct readings *w, const struct readings_row *row, const struct buf *b,
+                          int64_t received)
+{
+    sqlite3_stmt *ins = db_stmt(w->db, "INSERT INTO readings_recent (station_id, kind, ts, vals, "
+                                       "device_id, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!ins)
+        return -1;
+    readings_bind_record(ins, row, b->data, b->len, received);
+    int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(ins);
+    if (!rc)
+        readings_staged_add(w, row->station_id, row->r->kind, row->r->ts,
+                            sqlite3_last_insert_rowid(db_handle(w->db)));
+    return rc;
 }
 
 static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
@@ -576,31 +772,16 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
     if (rc || buf_putc(b, '}'))
         return -1;
     const struct readings_row *last = &rows[k - 1];
-    sqlite3_stmt *ins = db_stmt(w->db, "INSERT INTO readings (station_id, kind, ts, vals, "
-                                       "device_id, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                                       "ON CONFLICT DO NOTHING");
-    if (!ins)
-        return -1;
-    readings_bind_record(ins, last, b->data, b->len, received);
-    rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(ins);
+    const struct monitor_row *r = last->r;
     json_t *old = NULL;
-    if (!rc && !sqlite3_changes(db_handle(w->db))) {
-        old = readings_stored(w, last);
-        /* An unreadable stored row is replaced whole rather than patched. */
-        sqlite3_stmt *up = db_stmt(
-            w->db, old ? "UPDATE readings SET vals = json_patch(vals, ?4), device_id = ?5, "
-                         "received = ?6 WHERE station_id = ?1 AND kind = ?2 AND ts = ?3"
-                       : "UPDATE readings SET vals = ?4, device_id = ?5, received = ?6 WHERE "
-                         "station_id = ?1 AND kind = ?2 AND ts = ?3");
-        if (!up) {
-            json_decref(old);
-            return -1;
-        }
-        readings_bind_record(up, last, b->data, b->len, received);
-        rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
-        sqlite3_reset(up);
-    }
+    int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest = INT64_MAX;
+    if (!rowid)
+        rc = readings_newest(w, last->station_id, r->kind, &newest);
+    /* staged, or possibly stored (not newer than the newest stored): merge; else new */
+    if (!rc && (rowid || r->ts <= newest))
+        rc = readings_merge(w, last, rowid, b, received, &old);
+    if (rc == 1 || (!rc && !rowid && r->ts > newest))
+        rc = readings_stage(w, last, b, received);
     if (rc)
         log_error("readings: record not stored: %s", sqlite3_errmsg(db_handle(w->db)));
     struct readings_rollup *e = NULL;
@@ -621,7 +802,7 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
 {
     if (w->recover) {
-        if (readings_rollups_recover(w, received))
+        if (readings_move_staged(w) || readings_rollups_recover(w, received))
             return -1;
         w->recover = 0;
     }

@@ -1,6 +1,8 @@
 /* readings_query — the reads of the device-data store (declared in store/readings.h): any
  * connection, no writes. Records and rollups are packed per (station, kind, period start);
- * these functions unpack the factor asked for (store/readings_val.h). */
+ * these functions unpack the factor asked for (store/readings_val.h). Records of the last
+ * second are in readings_recent, the rest in readings: every record query reads both (a key
+ * is in one of them only). */
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -100,8 +102,10 @@ json_t *readings_latest(struct db *db, int64_t station_id, int kind)
     json_t *factors = readings_factors(db, station_id);
     /* The newest rows first; a factor not among them (a sensor that stopped) is looked for
      * within the last 30 days, one factor at a time. */
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ? AND "
-                                   "kind = ? AND ts >= ? ORDER BY ts DESC");
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
+                                   "kind = ?2 AND ts >= ?3 UNION ALL SELECT ts, vals FROM "
+                                   "readings_recent WHERE station_id = ?1 AND kind = ?2 AND "
+                                   "ts >= ?3 ORDER BY 1 DESC");
     if (!factors || !st) {
         json_decref(factors);
         return NULL;
@@ -136,7 +140,9 @@ json_t *readings_series(struct db *db, int64_t station_id, const char *factor, i
                         int64_t from, int64_t to, int64_t after, int limit, int64_t *next)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
-                                   "kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 ORDER BY ts");
+                                   "kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 UNION ALL "
+                                   "SELECT ts, vals FROM readings_recent WHERE station_id = ?1 "
+                                   "AND kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 ORDER BY 1");
     if (!st)
         return NULL;
     sqlite3_bind_int64(st, 1, station_id);
@@ -215,8 +221,10 @@ int readings_day_health(struct db *db, int64_t station_id, int min_interval, int
     unsigned char seen[1440], bad[1440];
     memset(seen, 0, sizeof seen);
     memset(bad, 0, sizeof bad);
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ? AND "
-                                   "kind = 2 AND ts >= ? AND ts < ?");
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
+                                   "kind = 2 AND ts >= ?2 AND ts < ?3 UNION ALL SELECT ts, vals "
+                                   "FROM readings_recent WHERE station_id = ?1 AND kind = 2 AND "
+                                   "ts >= ?2 AND ts < ?3");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, station_id);

@@ -239,6 +239,59 @@ static void test_resends_and_split_packets(void **state)
     assert_true(fabs(avg - 2) < 1e-9);
 }
 
+static long count(struct fixture *f, const char *table)
+{
+    char sql[80];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
+    sqlite3_stmt *st = NULL; /* not db_stmt: its cache is keyed by the SQL text's address */
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return n;
+}
+
+/* New records are staged in readings_recent and moved into readings by readings_sync; the
+ * queries read the same either way, and a resend of a moved record merges where it is. */
+static void test_staged_then_moved(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N"), mrow("a34004", 2, T0 + 60, 40, "N")};
+    assert_int_equal(put(f, a, 2), 0);
+    assert_int_equal(count(f, "readings_recent"), 2);
+    assert_int_equal(count(f, "readings"), 0);
+    int64_t next;
+    json_t *before = readings_series(f->db, f->station, "a34004", 2, T0, T0 + 3600, 0, 10, &next);
+    json_t *latest = readings_latest(f->db, f->station, 2);
+    assert_int_equal(json_array_size(latest), 1);
+    json_decref(latest);
+    sync_rollups(f);
+    assert_int_equal(count(f, "readings_recent"), 0);
+    assert_int_equal(count(f, "readings"), 2);
+    json_t *after = readings_series(f->db, f->station, "a34004", 2, T0, T0 + 3600, 0, 10, &next);
+    assert_true(json_equal(before, after));
+    json_decref(before);
+    json_decref(after);
+    /* a resend of a moved record replaces it in readings: nothing staged, counted once */
+    struct monitor_row c[] = {mrow("a34004", 2, T0, 60, "N")};
+    assert_int_equal(put(f, c, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 0);
+    int n, nv;
+    double avg;
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 2);
+    assert_true(fabs(avg - 50) < 1e-9);
+    /* a record older than the newest stored one but new: staged, then moved */
+    struct monitor_row d[] = {mrow("a34004", 2, T0 - 60, 10, "N")};
+    assert_int_equal(put(f, d, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 1);
+    latest = readings_latest(f->db, f->station, 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(latest, 0), "ts")), T0 + 60);
+    json_decref(latest);
+    sync_rollups(f);
+    assert_int_equal(count(f, "readings"), 3);
+}
+
 static void test_rollback_forgets(void **state)
 {
     struct fixture *f = *state;
@@ -317,6 +370,7 @@ static void test_old_layout_converted(void **state)
     const char *old =
         "DROP TABLE readings; DROP TABLE rollups; DROP TABLE station_factors;"
         "DROP TABLE rollups_pending; DROP TABLE frames_by_station; DROP TABLE frames_indexed;"
+        "DROP TABLE readings_recent;"
         "CREATE INDEX frames_station ON frames (station_id, id);"
         "ALTER TABLE frames DROP COLUMN reply;"
         "CREATE INDEX frames_received ON frames (received);"
@@ -374,6 +428,7 @@ int main(void)
         cmocka_unit_test(test_number_round_trip),
         cmocka_unit_test_setup_teardown(test_records_and_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resends_and_split_packets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staged_then_moved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
