@@ -9,7 +9,7 @@
  *   rollups.vals   {"a34004":[n, n_valid, avg, min, max], ...}   avg/min/max null when n_valid=0
  *
  * JSON (not a private binary form) so the data stays readable with SQLite's own json
- * functions in any client, and old rows convert in SQL (monitor migration 2).
+ * functions in any client, and old rows convert in SQL (monitor migration 3).
  *
  * Owns: encoding into a struct buf and decoding from jansson arrays. Must not: touch the
  * database. */

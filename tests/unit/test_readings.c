@@ -361,7 +361,7 @@ static void test_rollups_recovered_after_crash(void **state)
     sqlite3_reset(st);
 }
 
-/* A database written before monitor migration 2 (one row per factor) is converted. */
+/* A database written before monitor migration 3 (one row per factor) is converted. */
 static void test_old_layout_converted(void **state)
 {
     struct fixture *f = *state;
@@ -387,7 +387,7 @@ static void test_old_layout_converted(void **state)
         "0), (1, 'a34002', 2, 1767225600, 61, NULL, NULL, NULL, 'D', 4, 1, 0), (1, 'a34004', 2, "
         "1767225660, 40, NULL, NULL, NULL, 'N', 0, 1, 0);"
         "INSERT INTO rollups VALUES (1, 'a34004', 3, 1767225600, 2, 2, 35.25, 30.5, 40, 0);"
-        "UPDATE schema_versions SET version = 1 WHERE module = 'monitor';";
+        "UPDATE schema_versions SET version = 2 WHERE module = 'monitor';";
     assert_int_equal(db_exec(f->db, old), 0);
     char err[256];
     assert_int_equal(db_migrate(f->db, err, sizeof err), 0);
