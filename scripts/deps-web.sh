@@ -31,13 +31,18 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
     exit 1
 fi
 
-# npm ci in $1 when node_modules is missing or older than package-lock.json.
+# npm ci in $1 when node_modules is missing, was emptied (npm writes its own
+# node_modules/.package-lock.json on every install), or was installed from another
+# package-lock.json (its hash is kept in node_modules/.ecogov-lock: a content check, not a
+# timestamp, so a fresh checkout or a worktree sharing node_modules does not reinstall).
 npm_ci() {
-    local dir="$1"
-    if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules" ]; then
+    local dir="$1" want have=""
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    [ -f "$dir/node_modules/.ecogov-lock" ] && have=$(cat "$dir/node_modules/.ecogov-lock")
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$want" != "$have" ]; then
         echo "deps-web: npm ci in ${dir#"$root"/}"
         (cd "$dir" && npm ci --no-fund --no-audit --loglevel=error >/dev/null)
-        touch "$dir/node_modules"
+        echo "$want" >"$dir/node_modules/.ecogov-lock"
     fi
 }
 
