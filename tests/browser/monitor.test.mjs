@@ -136,6 +136,8 @@ test('stations online, detail with latest values and a chart, raw frames, one-cl
   const frames = page.getByTestId('mon-frames-table')
   await frames.getByTestId('mon-frame-text').first().waitFor()
   assert.match(await frames.textContent(), /##\d{4}QN=\d+;ST=22;CN=2051;PW=123456;MN=DEMO0001/)
+  // each upload with the 9014 the platform sent once its values were committed
+  assert.match(await frames.getByTestId('mon-frame-reply').first().textContent(), /CN=9014.*MN=DEMO0001/)
   await screenshot(page, 'monitor-frames')
 
   // The unknown MN is listed and registered to a station in one click.

@@ -167,7 +167,8 @@ export default {
       frames: {
         filter: 'Filter by CN, e.g. 2051',
         live: 'Refresh every 5 s',
-        help: 'Raw frames within the retention period (in: uploaded by devices; out: platform replies and commands)',
+        help: 'Raw frames within the retention period (in: uploaded by devices, with the reply the platform sent once the data was stored; out: platform commands)',
+        reply: 'Reply',
         direction: 'Direction',
         in: 'In',
         out: 'Out',
