@@ -320,10 +320,10 @@ static void *ingest_main(void *arg)
         }
         if (acks)
             g->o.on_committed(g->o.arg, acks);
-        /* Rollups and the raw-frame lookup follow in a transaction of their own, off the
-         * acknowledgements' path. */
+        /* Staged records, the raw-frame lookup and rollups follow, one part per turn in a
+         * transaction of its own, off the acknowledgements' path. */
         if (readings_sync_due(g->w)) {
-            if (readings_begin(g->w) || readings_sync(g->w, timeutil_now()) ||
+            if (readings_begin(g->w) || readings_sync_step(g->w, timeutil_now()) < 0 ||
                 readings_commit(g->w))
                 readings_rollback(g->w);
         }

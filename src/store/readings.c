@@ -69,6 +69,7 @@ struct readings {
     _Atomic int wal_frames; /* pages in the WAL after the last commit (for the checkpointer) */
     int64_t flushed_ms;     /* when dirty rollups were last written */
     int delay_ms;           /* READINGS_ROLLUP_DELAY_MS unless set */
+    int sync_step;          /* the next part of readings_sync_step */
     int recover;            /* rollups_pending may list rows behind their records: rebuild them */
     struct readings_known *known;
     size_t known_cap, known_n;
@@ -488,11 +489,10 @@ static int readings_index_frames(struct readings *w)
 
 static int readings_move_staged(struct readings *w);
 
-int readings_sync(struct readings *w, int64_t now)
+/* Writes every rollup row added to since it was last written. */
+static int readings_write_rollups(struct readings *w, int64_t now)
 {
-    int rc = readings_move_staged(w);
-    if (!rc)
-        rc = readings_index_frames(w);
+    int rc = 0;
     for (size_t i = 0; i < w->ndirty && !rc; i++) {
         rc = readings_rollup_write(w, w->dirty[i], now);
         w->dirty[i]->dirty = 0;
@@ -500,8 +500,30 @@ int readings_sync(struct readings *w, int64_t now)
     if (w->ndirty && !rc)
         rc = db_exec(w->db, "DELETE FROM rollups_pending");
     w->ndirty = 0;
-    w->flushed_ms = timeutil_now_ms();
     return rc;
+}
+
+int readings_sync_step(struct readings *w, int64_t now)
+{
+    int rc = w->sync_step == 0   ? readings_move_staged(w)
+             : w->sync_step == 1 ? readings_index_frames(w)
+                                 : readings_write_rollups(w, now);
+    if (rc)
+        return -1;
+    w->sync_step = (w->sync_step + 1) % 3;
+    if (w->sync_step)
+        return 0;
+    w->flushed_ms = timeutil_now_ms();
+    return 1;
+}
+
+int readings_sync(struct readings *w, int64_t now)
+{
+    int rc;
+    w->sync_step = 0;
+    while ((rc = readings_sync_step(w, now)) == 0)
+        ;
+    return rc < 0 ? -1 : 0;
 }
 
 /* Rebuilds every rollup row rollups_pending lists (written records whose rollups were not,
@@ -825,7 +847,7 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
 
 int readings_sync_due(struct readings *w)
 {
-    return timeutil_now_ms() - w->flushed_ms >= w->delay_ms;
+    return w->sync_step || timeutil_now_ms() - w->flushed_ms >= w->delay_ms;
 }
 
 int readings_put_frame(struct readings *w, const struct readings_frame *f)

@@ -71,7 +71,11 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
  * (after the batch's acknowledgements are out): rollup rows added to since they were last
  * written, and the station lookup of new raw frames. 0 or -1. */
 int readings_sync(struct readings *w, int64_t now);
-/* 1 when readings_sync has not run for the rollup delay. */
+/* readings_sync in three parts, one per call and transaction (move the staged records,
+ * index the new frames, write the rollups), so no batch waits for all three: 1 after the last
+ * part, 0 after another, -1 on error (roll back; the part is done again). */
+int readings_sync_step(struct readings *w, int64_t now);
+/* 1 when readings_sync has not run for the rollup delay, or a step-wise one is under way. */
 int readings_sync_due(struct readings *w);
 /* How long rollup rows may wait after their records (default 1000 ms; 0 = with every batch). */
 void readings_rollup_delay(struct readings *w, int ms);
