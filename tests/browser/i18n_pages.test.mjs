@@ -230,6 +230,7 @@ test('monitoring pages show no Chinese UI text in English', async () => {
     '/console/monitor/frames',
     '/console/monitor/commands',
     ['/console/monitor/unregistered', '.el-table'],
+    ['/console/monitor/forward', '[data-testid="fwd-table"]'],
   ]
   if (station) pages.push(['/console/monitor/stations/' + station, '.el-tabs'], '/console/monitor/stations/' + station + '/edit')
   await checkPages(page, pages)
