@@ -490,7 +490,10 @@ int main(int argc, char **argv)
     int rc = 0;
     if (strcmp(only, "paced"))
         rc = bench_e2e(bin, devices, secs, 1, base, &vps);
-    long period = (long)(6.0 * (double)devices * 1000.0 / BENCH_PACED_VALUES);
+    /* BENCH_PACED_VALUES=<values/s> paces the second run at another rate (a latency curve) */
+    const char *pv = getenv("BENCH_PACED_VALUES");
+    double paced = pv && strtod(pv, NULL) > 0 ? strtod(pv, NULL) : BENCH_PACED_VALUES;
+    long period = (long)(6.0 * (double)devices * 1000.0 / paced);
     if (!rc && strcmp(only, "saturated"))
         rc = bench_e2e(bin, devices, secs, period < 1 ? 1 : period, base, &vps);
     char path[128];

@@ -217,6 +217,14 @@ static uint64_t readings_hash(int64_t a, int64_t b, const char *s)
     return h ^ h >> 29;
 }
 
+/* Binds a (station, kind, period start) key to parameters 1-3. */
+static void readings_bind_key(sqlite3_stmt *st, int64_t station, int kind, int64_t ts)
+{
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, ts);
+}
+
 static struct readings_known *readings_known_slot(struct readings *w, int64_t station,
                                                   const char *factor)
 {
@@ -287,13 +295,10 @@ static int readings_rollup_load(struct readings *w, struct readings_rollup *e)
                                       "kind = ? AND ts = ?");
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, e->station_id);
-    sqlite3_bind_int(st, 2, e->kind);
-    sqlite3_bind_int64(st, 3, e->ts);
+    readings_bind_key(st, e->station_id, e->kind, e->ts);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        json_t *o =
-            json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+        json_t *o = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
         const char *factor;
         json_t *arr;
         json_object_foreach(o, factor, arr)
@@ -370,9 +375,7 @@ static int readings_rollup_of(struct readings *w, const struct readings_row *row
                                           "kind, ts) VALUES (?, ?, ?)");
         if (!st)
             return -1;
-        sqlite3_bind_int64(st, 1, e->station_id);
-        sqlite3_bind_int(st, 2, e->kind);
-        sqlite3_bind_int64(st, 3, e->ts);
+        readings_bind_key(st, e->station_id, e->kind, e->ts);
         int rc = sqlite3_step(st);
         sqlite3_reset(st);
         if (rc != SQLITE_DONE)
@@ -403,10 +406,9 @@ static void readings_rollup_note(struct readings_rollup *e, const struct monitor
     readings_agg_add(a, &v);
 }
 
-/* Rebuilds one factor's aggregate from the stored records of the period, so a resend or a
- * back-fill never counts twice. */
-static int readings_rollup_rebuild(struct readings *w, const struct readings_rollup *e,
-                                   struct readings_agg *a)
+/* Adds the stored records of e's period (either table) to its aggregates: one factor's
+ * (only) or every factor's (only = NULL). */
+static int readings_rollup_scan(struct readings *w, struct readings_rollup *e, const char *only)
 {
     sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind "
                                       "= ?2 AND ts >= ?3 AND ts < ?4 UNION ALL SELECT vals FROM "
@@ -414,24 +416,35 @@ static int readings_rollup_rebuild(struct readings *w, const struct readings_rol
                                       "ts >= ?3 AND ts < ?4");
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, e->station_id);
-    sqlite3_bind_int(st, 2, e->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
-    sqlite3_bind_int64(st, 3, e->ts);
-    sqlite3_bind_int64(st, 4, e->ts + (e->kind == MONITOR_KIND_HOUR ? 3600 : 86400));
-    a->n = a->n_valid = 0;
-    a->sum = a->vmin = a->vmax = 0;
+    int hour = e->kind == MONITOR_KIND_HOUR;
+    readings_bind_key(st, e->station_id, hour ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR, e->ts);
+    sqlite3_bind_int64(st, 4, e->ts + (hour ? 3600 : 86400));
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o =
-            json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+        json_t *o = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+        const char *factor;
+        json_t *arr;
         struct readings_val v;
-        if (!readings_val_get(json_object_get(o, a->factor), &v))
-            readings_agg_add(a, &v);
+        json_object_foreach(o, factor, arr)
+        {
+            if ((!only || !strcmp(factor, only)) && !readings_val_get(arr, &v))
+                readings_agg_add(readings_rollup_agg(e, factor), &v);
+        }
         json_decref(o);
     }
     sqlite3_reset(st);
-    a->recompute = 0;
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Rebuilds one factor's aggregate from the stored records of the period, so a resend or a
+ * back-fill never counts twice. */
+static int readings_rollup_rebuild(struct readings *w, struct readings_rollup *e,
+                                   struct readings_agg *a)
+{
+    a->n = a->n_valid = 0;
+    a->sum = a->vmin = a->vmax = 0;
+    a->recompute = 0;
+    return readings_rollup_scan(w, e, a->factor);
 }
 
 /* Writes one rollup row from its entry, rebuilding the factors marked for it. */
@@ -453,9 +466,7 @@ static int readings_rollup_write(struct readings *w, struct readings_rollup *e, 
     }
     if (rc || buf_putc(&w->enc, '}'))
         return -1;
-    sqlite3_bind_int64(st, 1, e->station_id);
-    sqlite3_bind_int(st, 2, e->kind);
-    sqlite3_bind_int64(st, 3, e->ts);
+    readings_bind_key(st, e->station_id, e->kind, e->ts);
     sqlite3_bind_text(st, 4, w->enc.data, (int)w->enc.len, SQLITE_STATIC);
     sqlite3_bind_int64(st, 5, now);
     rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
@@ -531,33 +542,17 @@ int readings_sync(struct readings *w, int64_t now)
 static int readings_rollups_recover(struct readings *w, int64_t now)
 {
     sqlite3_stmt *st = db_stmt(w->db, "SELECT station_id, kind, ts FROM rollups_pending");
-    sqlite3_stmt *rec = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ? AND "
-                                       "kind = ? AND ts >= ? AND ts < ?");
-    if (!st || !rec)
+    if (!st)
         return -1;
-    int rc = 0, step;
+    int rc = 0;
     long n = 0;
-    while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
         struct readings_rollup e = {.station_id = sqlite3_column_int64(st, 0),
                                     .ts = sqlite3_column_int64(st, 2),
                                     .kind = sqlite3_column_int(st, 1)};
-        sqlite3_bind_int64(rec, 1, e.station_id);
-        sqlite3_bind_int(rec, 2,
-                         e.kind == MONITOR_KIND_HOUR ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR);
-        sqlite3_bind_int64(rec, 3, e.ts);
-        sqlite3_bind_int64(rec, 4, e.ts + (e.kind == MONITOR_KIND_HOUR ? 3600 : 86400));
-        while (sqlite3_step(rec) == SQLITE_ROW) {
-            json_t *o = json_loadb(sqlite3_column_blob(rec, 0),
-                                   (size_t)sqlite3_column_bytes(rec, 0), 0, NULL);
-            const char *factor;
-            json_t *arr;
-            struct readings_val v;
-            json_object_foreach(o, factor, arr) if (!readings_val_get(arr, &v))
-                readings_agg_add(readings_rollup_agg(&e, factor), &v);
-            json_decref(o);
-        }
-        sqlite3_reset(rec);
-        rc = readings_rollup_write(w, &e, now);
+        rc = readings_rollup_scan(w, &e, NULL);
+        if (!rc)
+            rc = readings_rollup_write(w, &e, now);
         free(e.agg);
         n++;
     }
@@ -684,11 +679,7 @@ static int readings_lookup(sqlite3_stmt *st, json_t **old)
     *old = NULL;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-        *old = json_loadb(sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
-        if (*old && !json_is_object(*old)) {
-            json_decref(*old);
-            *old = NULL;
-        }
+        *old = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
     }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;

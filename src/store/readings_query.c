@@ -40,13 +40,7 @@ json_t *readings_factors(struct db *db, int64_t station_id)
 /* The factors of one stored record row (a JSON object), NULL when unreadable. */
 static json_t *readings_row_vals(sqlite3_stmt *st, int col)
 {
-    json_t *o =
-        json_loadb(sqlite3_column_blob(st, col), (size_t)sqlite3_column_bytes(st, col), 0, NULL);
-    if (o && !json_is_object(o)) {
-        json_decref(o);
-        o = NULL;
-    }
-    return o;
+    return readings_val_object(sqlite3_column_blob(st, col), sqlite3_column_bytes(st, col));
 }
 
 static json_t *readings_num_or_null(unsigned has, unsigned bit, double v)

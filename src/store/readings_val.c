@@ -171,3 +171,15 @@ void readings_agg_add(struct readings_agg *a, const struct readings_val *v)
     a->sum += v->value;
     a->n_valid++;
 }
+
+json_t *readings_val_object(const void *bytes, int len)
+{
+    if (!bytes || len <= 0)
+        return NULL;
+    json_t *o = json_loadb(bytes, (size_t)len, 0, NULL);
+    if (o && !json_is_object(o)) {
+        json_decref(o);
+        o = NULL;
+    }
+    return o;
+}

@@ -52,6 +52,10 @@ int readings_agg_get(const json_t *arr, struct readings_agg *a);
 /* Adds one record to an aggregate. */
 void readings_agg_add(struct readings_agg *a, const struct readings_val *v);
 
+/* The JSON object a vals column holds (len bytes, as read), or NULL when it is not one (a
+ * damaged row is then replaced or rebuilt, never trusted). New reference. */
+json_t *readings_val_object(const void *bytes, int len);
+
 /* Appends a JSON string (quoted, escaped). 0 or -1. */
 int readings_val_put_str(struct buf *b, const char *s);
 
