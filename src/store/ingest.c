@@ -216,8 +216,8 @@ static void ingest_alerts(struct ingest *g, int64_t now)
         db_rollback(db);
 }
 
-/* Device counters, rollups not yet written, retention, alerts: on the writer thread,
- * between batches. */
+/* Device counters, retention, alerts (and at shutdown all that readings_sync keeps back):
+ * on the writer thread, between batches. */
 static void ingest_maintenance(struct ingest *g, int force)
 {
     int64_t ms = timeutil_now_ms();
@@ -237,7 +237,7 @@ static void ingest_maintenance(struct ingest *g, int force)
             rc = readings_device_seen(g->w, d->device_id, d->last_seen, d->addr, d->frames,
                                       d->bad_crc, d->rejected);
         }
-        if (!rc)
+        if (!rc && force) /* at shutdown: everything kept back, at once */
             rc = readings_sync(g->w, now);
         if (rc || readings_commit(g->w)) {
             readings_rollback(g->w);
@@ -259,6 +259,20 @@ static void ingest_maintenance(struct ingest *g, int force)
     }
 }
 
+/* The once-a-second sync (staged records, frame lookup, rollups) when due, in its own
+ * transaction: between batches one part per turn, so no batch waits for all three; while
+ * idle all at once. Never on an ack's path. */
+static void ingest_sync(struct ingest *g, int idle)
+{
+    if (!readings_sync_due(g->w))
+        return;
+    int64_t now = timeutil_now();
+    if (readings_begin(g->w) ||
+        (idle ? readings_sync(g->w, now) : readings_sync_step(g->w, now) < 0) ||
+        readings_commit(g->w))
+        readings_rollback(g->w);
+}
+
 static void *ingest_main(void *arg)
 {
     struct ingest *g = arg;
@@ -271,6 +285,7 @@ static void *ingest_main(void *arg)
             pthread_cond_timedwait(&g->cond, &g->lock, &ts);
             if (!g->head) {
                 pthread_mutex_unlock(&g->lock);
+                ingest_sync(g, 1);
                 ingest_maintenance(g, 0);
                 pthread_mutex_lock(&g->lock);
             }
@@ -320,13 +335,7 @@ static void *ingest_main(void *arg)
         }
         if (acks)
             g->o.on_committed(g->o.arg, acks);
-        /* Staged records, the raw-frame lookup and rollups follow, one part per turn in a
-         * transaction of its own, off the acknowledgements' path. */
-        if (readings_sync_due(g->w)) {
-            if (readings_begin(g->w) || readings_sync_step(g->w, timeutil_now()) < 0 ||
-                readings_commit(g->w))
-                readings_rollback(g->w);
-        }
+        ingest_sync(g, 0);
         ingest_maintenance(g, 0);
         pthread_mutex_lock(&g->lock);
     }
