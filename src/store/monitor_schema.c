@@ -204,7 +204,7 @@ static const char *const schema_monitor_steps[] = {
     "DROP TABLE rollups;"
     "ALTER TABLE readings_packed RENAME TO readings;"
     "ALTER TABLE rollups_packed RENAME TO rollups;"
-    /* new record rows, appended by each batch and moved into readings once a second
+    /* new record rows, appended by each batch and moved into readings every half second
      * (store/readings.c, "staging") */
     "CREATE TABLE readings_recent ("
     "  id INTEGER PRIMARY KEY,"
@@ -221,7 +221,7 @@ static const char *const schema_monitor_steps[] = {
     "  PRIMARY KEY (station_id, kind, ts)) WITHOUT ROWID;"
     "ALTER TABLE frames ADD COLUMN reply BLOB;"
     /* frames are pruned in id order (received grows with id): no index on received to
-     * maintain for every frame; the station lookup is written in bulk once a second
+     * maintain for every frame; the station lookup is written in bulk every half second
      * (frames_by_station, up to frames_indexed.id) instead of a leaf per frame */
     "DROP INDEX frames_received;"
     "DROP INDEX frames_station;"

@@ -16,11 +16,16 @@
  * sizes the memory is simply dropped: the database is the truth and reloads cost one read. */
 #define READINGS_ROLLUP_CACHE 20000
 #define READINGS_KNOWN_CACHE 200000
-/* Rollup rows are written at most this long after their records: every station's current
- * hour is one row in its own B-tree leaf, and writing them once a second instead of with
- * every batch halves the pages a batch writes. rollups_pending, written with the records,
- * says which rows may be behind after a crash. */
-#define READINGS_ROLLUP_DELAY_MS 1000
+/* How often readings_sync moves the staged records, indexes the new frames and writes the
+ * rollups: each touches one B-tree leaf per station however many rows it carries, so rarely
+ * is cheap, but each part holds the batches behind it for its duration: with 1,000 devices
+ * at 200,000 values/s a whole move of a second's records took ~120 ms and held ack p99 at
+ * ~150 ms. Every half second, the move in four station ranges (docs/monitoring.md,
+ * "Measured"). rollups_pending, written with the records, says which rollup rows may be
+ * behind after a crash. */
+#define READINGS_ROLLUP_DELAY_MS 500
+/* The staged records move in this many station ranges, one per writer turn. */
+#define READINGS_MOVE_PARTS 4
 /* WAL pages: the checkpointer thread copies them back from READINGS_WAL_SOFT on; past
  * READINGS_WAL_HARD (it cannot keep up) the writer does it itself. */
 #define READINGS_WAL_SOFT 4096
@@ -66,11 +71,12 @@ struct readings {
     size_t roll_cap, roll_n;
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
-    _Atomic int wal_frames; /* pages in the WAL after the last commit (for the checkpointer) */
-    int64_t flushed_ms;     /* when dirty rollups were last written */
-    int delay_ms;           /* READINGS_ROLLUP_DELAY_MS unless set */
-    int sync_step;          /* the next part of readings_sync_step */
-    int recover;            /* rollups_pending may list rows behind their records: rebuild them */
+    _Atomic int wal_frames;   /* pages in the WAL after the last commit (for the checkpointer) */
+    int64_t flushed_ms;       /* when dirty rollups were last written */
+    int delay_ms;             /* READINGS_ROLLUP_DELAY_MS unless set */
+    int sync_step;            /* the next part of readings_sync_step */
+    int64_t move_lo, move_hi; /* staged station ids the move parts split */
+    int recover;              /* rollups_pending may list rows behind their records: rebuild them */
     struct readings_known *known;
     size_t known_cap, known_n;
 };
@@ -499,6 +505,7 @@ static int readings_index_frames(struct readings *w)
 }
 
 static int readings_move_staged(struct readings *w);
+static int readings_move_part(struct readings *w, int part);
 
 /* Writes every rollup row added to since it was last written. */
 static int readings_write_rollups(struct readings *w, int64_t now)
@@ -516,12 +523,13 @@ static int readings_write_rollups(struct readings *w, int64_t now)
 
 int readings_sync_step(struct readings *w, int64_t now)
 {
-    int rc = w->sync_step == 0   ? readings_move_staged(w)
-             : w->sync_step == 1 ? readings_index_frames(w)
-                                 : readings_write_rollups(w, now);
+    int part = w->sync_step;
+    int rc = part < READINGS_MOVE_PARTS    ? readings_move_part(w, part)
+             : part == READINGS_MOVE_PARTS ? readings_index_frames(w)
+                                           : readings_write_rollups(w, now);
     if (rc)
         return -1;
-    w->sync_step = (w->sync_step + 1) % 3;
+    w->sync_step = (part + 1) % (READINGS_MOVE_PARTS + 2);
     if (w->sync_step)
         return 0;
     w->flushed_ms = timeutil_now_ms();
@@ -565,9 +573,9 @@ static int readings_rollups_recover(struct readings *w, int64_t now)
 /* ---- staging: readings_recent ----
  *
  * A batch appends its new record rows to readings_recent (a rowid table: pages filled in
- * order) and readings_sync moves them into readings, sorted by key, once a second. Stored in
+ * order) and readings_sync moves them into readings, sorted by key, every half second. Stored in
  * readings directly, every batch rewrote one B-tree leaf per station for a row or two each;
- * moved once a second, that leaf is written once with all of its rows. A key is in at most
+ * moved in bulk, that leaf is written once with all of its rows. A key is in at most
  * one of the two tables; readers look at both (readings_query.c). */
 
 static size_t readings_staged_slot(const struct readings *w, int64_t station, int kind, int64_t ts)
@@ -667,6 +675,70 @@ static int readings_move_staged(struct readings *w)
     return rc;
 }
 
+/* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
+ * newest stored periods. */
+static void readings_unstage(struct readings *w, int64_t lo, int64_t hi)
+{
+    struct readings_staged *old = w->staged;
+    size_t cap = w->staged_cap;
+    w->staged = NULL;
+    w->staged_cap = w->staged_n = 0;
+    for (size_t i = 0; i < cap; i++)
+        if (old[i].rowid && (old[i].station_id < lo || old[i].station_id >= hi))
+            readings_staged_add(w, old[i].station_id, old[i].kind, old[i].ts, old[i].rowid);
+    free(old);
+    free(w->newest);
+    w->newest = NULL;
+    w->newest_cap = w->newest_n = 0;
+}
+
+/* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
+ * staged station ids as part 0 found them): a part holds the batches behind it for a
+ * fraction of the whole move. */
+static int readings_move_part(struct readings *w, int part)
+{
+    if (part == 0) {
+        sqlite3_stmt *span =
+            db_stmt(w->db, "SELECT min(station_id), max(station_id) FROM readings_recent");
+        if (!span)
+            return -1;
+        int rc = sqlite3_step(span);
+        int empty = rc != SQLITE_ROW || sqlite3_column_type(span, 0) == SQLITE_NULL;
+        w->move_lo = empty ? 0 : sqlite3_column_int64(span, 0);
+        w->move_hi = empty ? 0 : sqlite3_column_int64(span, 1) + 1;
+        sqlite3_reset(span);
+        if (rc != SQLITE_ROW)
+            return -1;
+    }
+    int64_t width = w->move_hi - w->move_lo;
+    int64_t lo = w->move_lo + width * part / READINGS_MOVE_PARTS;
+    int64_t hi = part == READINGS_MOVE_PARTS - 1
+                     ? INT64_MAX
+                     : w->move_lo + width * (part + 1) / READINGS_MOVE_PARTS;
+    if (part == 0)
+        lo = INT64_MIN; /* and rows staged since below the range */
+    sqlite3_stmt *mv = db_stmt(
+        w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
+               "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE "
+               "station_id >= ?1 AND station_id < ?2 ORDER BY station_id, kind, ts, id ON "
+               "CONFLICT DO UPDATE SET vals = json_patch(readings.vals, excluded.vals), "
+               "device_id = excluded.device_id, received = excluded.received");
+    sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM readings_recent WHERE station_id >= ?1 AND "
+                                       "station_id < ?2");
+    if (!mv || !del)
+        return -1;
+    sqlite3_bind_int64(mv, 1, lo);
+    sqlite3_bind_int64(mv, 2, hi);
+    sqlite3_bind_int64(del, 1, lo);
+    sqlite3_bind_int64(del, 2, hi);
+    int rc = sqlite3_step(mv) == SQLITE_DONE && sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(mv);
+    sqlite3_reset(del);
+    if (!rc)
+        readings_unstage(w, lo, hi);
+    return rc;
+}
+
 /* ---- records ---- */
 
 static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
@@ -691,7 +763,8 @@ static int readings_merge(struct readings *w, const struct readings_row *row, in
                           const struct buf *b, int64_t received, json_t **old)
 {
     sqlite3_stmt *get =
-        rowid ? db_stmt(w->db, "SELECT vals FROM readings_recent WHERE id = ?4")
+        rowid ? db_stmt(w->db, "SELECT vals FROM readings_recent WHERE id = ?4 AND station_id = "
+                               "?1 AND kind = ?2 AND ts = ?3")
               : db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind = ?2 "
                                "AND ts = ?3");
     if (!get)
@@ -787,14 +860,18 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
     const struct readings_row *last = &rows[k - 1];
     const struct monitor_row *r = last->r;
     json_t *old = NULL;
-    int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest = INT64_MAX;
-    if (!rowid)
-        rc = readings_newest(w, last->station_id, r->kind, &newest);
-    /* staged, or possibly stored (not newer than the newest stored): merge; else new */
-    if (!rc && (rowid || r->ts <= newest))
+    /* staged: merge there; else possibly stored (not newer than the newest stored period):
+     * merge there; else new: stage it */
+    int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest;
+    if (rowid)
         rc = readings_merge(w, last, rowid, b, received, &old);
-    if (rc == 1 || (!rc && !rowid && r->ts > newest))
-        rc = readings_stage(w, last, b, received);
+    if (!rowid || rc == 1) {
+        rc = readings_newest(w, last->station_id, r->kind, &newest);
+        if (!rc)
+            rc = r->ts <= newest ? readings_merge(w, last, 0, b, received, &old) : 1;
+        if (rc == 1)
+            rc = readings_stage(w, last, b, received);
+    }
     if (rc)
         log_error("readings: record not stored: %s", sqlite3_errmsg(db_handle(w->db)));
     struct readings_rollup *e = NULL;

@@ -292,6 +292,48 @@ static void test_staged_then_moved(void **state)
     assert_int_equal(count(f, "readings"), 3);
 }
 
+/* The move goes in station ranges, one per sync step, with batches in between: a record of
+ * a station already moved merges into readings, one of a station not yet moved stays staged
+ * until its range moves; nothing is lost or doubled. */
+static void test_move_in_parts(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(db_exec(f->db, "INSERT INTO stations (code, name, kind, created_at, "
+                                    "updated_at) VALUES ('S2', 'S2', 'national', 0, 0)"),
+                     0);
+    struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N")};
+    assert_int_equal(put(f, a, 1), 0);
+    int64_t s1 = f->station;
+    f->station = 2;
+    struct monitor_row b[] = {mrow("a34004", 2, T0, 70, "N")};
+    assert_int_equal(put(f, b, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 2);
+    /* parts 0 and 1 of four: with stations 1..2 that moves station 1 only */
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(readings_begin(f->w), 0);
+        assert_int_equal(readings_sync_step(f->w, T0), 0);
+        assert_int_equal(readings_commit(f->w), 0);
+    }
+    assert_int_equal(count(f, "readings"), 1);
+    assert_int_equal(count(f, "readings_recent"), 1);
+    /* a resend for moved station 1, a resend for staged station 2 */
+    struct monitor_row c[] = {mrow("a34004", 2, T0, 35, "N")};
+    assert_int_equal(put(f, c, 1), 0); /* f->station is 2 */
+    f->station = s1;
+    assert_int_equal(put(f, c, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 1);
+    sync_rollups(f);
+    assert_int_equal(count(f, "readings_recent"), 0);
+    assert_int_equal(count(f, "readings"), 2);
+    int64_t next;
+    for (int64_t st = 1; st <= 2; st++) {
+        json_t *r = readings_series(f->db, st, "a34004", 2, T0, T0 + 60, 0, 10, &next);
+        assert_int_equal(json_array_size(r), 1);
+        assert_true(json_real_value(json_object_get(json_array_get(r, 0), "value")) == 35);
+        json_decref(r);
+    }
+}
+
 static void test_rollback_forgets(void **state)
 {
     struct fixture *f = *state;
@@ -429,6 +471,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_records_and_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resends_and_split_packets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_then_moved, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_in_parts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
