@@ -256,10 +256,11 @@ static void ingest_maintenance(struct ingest *g, int force)
     if (g->o.raw_days > 0 && now - g->last_prune >= INGEST_PRUNE_PERIOD) {
         g->last_prune = now;
         readings_prune_frames(g->w, now - (int64_t)g->o.raw_days * 86400, 100000);
+        readings_prune_commands(g->w, now - (int64_t)g->o.raw_days * 86400, 10000);
     }
 }
 
-/* The once-a-second sync (staged records, frame lookup, rollups) when due, in its own
+/* The periodic sync (staged records, frame lookup, rollups) when due, in its own
  * transaction: between batches one part per turn, so no batch waits for all three; while
  * idle all at once. Never on an ack's path. */
 static void ingest_sync(struct ingest *g, int idle)

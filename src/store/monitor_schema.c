@@ -232,6 +232,10 @@ static const char *const schema_monitor_steps[] = {
     "INSERT INTO frames_by_station SELECT station_id, id FROM frames WHERE station_id IS NOT NULL;"
     "CREATE TABLE frames_indexed (id INTEGER NOT NULL);"
     "INSERT INTO frames_indexed SELECT coalesce(max(id), 0) FROM frames;",
+
+    /* 4: exchanges the platform started by itself (back-fill, clock checks: a few a day per
+     * device) are kept as long as raw frames; this index finds the old ones. */
+    "CREATE INDEX monitor_commands_system ON monitor_commands (created_by, updated_at);",
 };
 
 const struct schema_module schema_monitor = {

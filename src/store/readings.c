@@ -1062,6 +1062,21 @@ int readings_command_update(struct readings *w, int64_t command_id, const char *
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+long readings_prune_commands(struct readings *w, int64_t before, int max)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM monitor_commands WHERE id IN (SELECT id FROM "
+                                      "monitor_commands WHERE created_by = 'system' AND "
+                                      "updated_at < ?1 AND status IN ('done', 'failed', "
+                                      "'timeout') LIMIT ?2)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int(st, 2, max);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
+}
+
 long readings_prune_frames(struct readings *w, int64_t before, int max)
 {
     /* The oldest frames by id are the oldest received: look at those only (a frame

@@ -100,6 +100,10 @@ int readings_command_update(struct readings *w, int64_t command_id, const char *
                             int exe_rtn, int out, int64_t ts, const char *frame, size_t len);
 /* Deletes raw frames received before `before` (at most max rows). Returns rows deleted. */
 long readings_prune_frames(struct readings *w, int64_t before, int max);
+/* Deletes finished exchanges the platform started by itself (created_by 'system': back-fill,
+ * clock checks) last updated before `before` (at most max). Returns rows deleted. Those a
+ * person sent stay. */
+long readings_prune_commands(struct readings *w, int64_t before, int max);
 
 /* ---- queries (any connection; API threads pass their own) ---- */
 

@@ -403,6 +403,22 @@ static void test_rollups_recovered_after_crash(void **state)
     sqlite3_reset(st);
 }
 
+/* Finished exchanges the platform started itself go with the raw frames; a person's stay. */
+static void test_prune_commands(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(
+        db_exec(f->db, "INSERT INTO monitor_commands (device_id, station_id, cn, qn, purpose, "
+                       "status, created_by, created_at, updated_at) VALUES "
+                       "(1, 1, 1011, 'a', 'command', 'done', 'system', 100, 100),"
+                       "(1, 1, 1011, 'b', 'command', 'sent', 'system', 100, 100),"
+                       "(1, 1, 1011, 'c', 'command', 'done', 'admin', 100, 100),"
+                       "(1, 1, 1011, 'd', 'command', 'done', 'system', 5000, 5000)"),
+        0);
+    assert_int_equal(readings_prune_commands(f->w, 1000, 100), 1);
+    assert_int_equal(count(f, "monitor_commands"), 3);
+}
+
 /* A database written before monitor migration 3 (one row per factor) is converted. */
 static void test_old_layout_converted(void **state)
 {
@@ -412,7 +428,7 @@ static void test_old_layout_converted(void **state)
     const char *old =
         "DROP TABLE readings; DROP TABLE rollups; DROP TABLE station_factors;"
         "DROP TABLE rollups_pending; DROP TABLE frames_by_station; DROP TABLE frames_indexed;"
-        "DROP TABLE readings_recent;"
+        "DROP TABLE readings_recent; DROP INDEX monitor_commands_system;"
         "CREATE INDEX frames_station ON frames (station_id, id);"
         "ALTER TABLE frames DROP COLUMN reply;"
         "CREATE INDEX frames_received ON frames (received);"
@@ -475,6 +491,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_prune_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_layout_converted, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
