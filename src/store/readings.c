@@ -1,6 +1,7 @@
 #include "store/readings.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/memo.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -41,34 +42,15 @@ struct readings_rollup {
     struct readings_agg *agg;
 };
 
-/* A (station, factor) pair already in station_factors. */
-struct readings_known {
-    int64_t station_id; /* 0 = empty slot */
-    char factor[MONITOR_FACTOR_MAX];
-};
-
-/* A record row staged in readings_recent (rowid 0 = empty slot). */
-struct readings_staged {
-    int64_t station_id, ts, rowid;
-    int kind;
-};
-
-/* The newest period start in readings of one (station, kind): a record after it cannot be
- * there, so the common case never looks. */
-struct readings_newest {
-    int64_t station_id, ts; /* station_id 0 = empty slot */
-    int kind;
-};
-
 struct readings {
     struct db *db;
-    struct readings_staged *staged; /* keys in readings_recent */
-    size_t staged_cap, staged_n;
-    struct readings_newest *newest;
-    size_t newest_cap, newest_n;
+    /* What the writer remembers between batches (core/memo.h), keyed (station, b, text):
+     *   staged  (station, ts*8+kind)  value = rowid in readings_recent
+     *   newest  (station, kind)       value = newest period start stored in readings
+     *   roll    (station, ts*8+kind)  ptr = struct readings_rollup
+     *   known   (station, 0, factor)  the pair is in station_factors */
+    struct memo staged, newest, roll, known;
     struct buf enc; /* the JSON of the record or rollup being written */
-    struct readings_rollup **roll;
-    size_t roll_cap, roll_n;
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
     _Atomic int wal_frames;   /* pages in the WAL after the last commit (for the checkpointer) */
@@ -77,8 +59,6 @@ struct readings {
     int sync_step;            /* the next part of readings_sync_step */
     int64_t move_lo, move_hi; /* staged station ids the move parts split */
     int recover;              /* rollups_pending may list rows behind their records: rebuild them */
-    struct readings_known *known;
-    size_t known_cap, known_n;
 };
 
 /* After each commit: publishes the WAL's size for the checkpointer (readings_checkpoint on
@@ -117,31 +97,20 @@ struct readings *readings_open(const char *path, char *err, size_t errlen)
 
 static void readings_forget_rollups(struct readings *w)
 {
-    for (size_t i = 0; i < w->roll_cap; i++)
-        if (w->roll[i]) {
-            free(w->roll[i]->agg);
-            free(w->roll[i]);
+    for (size_t i = 0; i < w->roll.cap; i++)
+        if (w->roll.slots[i].used) {
+            struct readings_rollup *e = w->roll.slots[i].ptr;
+            free(e->agg);
+            free(e);
         }
-    free(w->roll);
-    w->roll = NULL;
-    w->roll_cap = w->roll_n = w->ndirty = 0;
+    memo_clear(&w->roll);
+    w->ndirty = 0;
 }
 
 static void readings_forget_staged(struct readings *w)
 {
-    free(w->staged);
-    w->staged = NULL;
-    w->staged_cap = w->staged_n = 0;
-    free(w->newest);
-    w->newest = NULL;
-    w->newest_cap = w->newest_n = 0;
-}
-
-static void readings_forget_known(struct readings *w)
-{
-    free(w->known);
-    w->known = NULL;
-    w->known_cap = w->known_n = 0;
+    memo_clear(&w->staged);
+    memo_clear(&w->newest);
 }
 
 void readings_close(struct readings *w)
@@ -149,7 +118,7 @@ void readings_close(struct readings *w)
     if (!w)
         return;
     readings_forget_rollups(w);
-    readings_forget_known(w);
+    memo_clear(&w->known);
     readings_forget_staged(w);
     free(w->dirty);
     buf_free(&w->enc);
@@ -188,7 +157,7 @@ void readings_rollback(struct readings *w)
     /* What the writer remembers may now be ahead of the database, and rollups of earlier
      * batches not yet written are forgotten with it: rebuild them from rollups_pending. */
     readings_forget_rollups(w);
-    readings_forget_known(w);
+    memo_clear(&w->known);
     readings_forget_staged(w);
     w->recover = 1;
 }
@@ -214,15 +183,6 @@ void readings_sort(struct readings_row *rows, size_t n)
 
 /* ---- station_factors ---- */
 
-static uint64_t readings_hash(int64_t a, int64_t b, const char *s)
-{
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)a * 0x9E3779B97F4A7C15ULL;
-    h = (h ^ (uint64_t)b) * 1099511628211ULL;
-    for (; s && *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h ^ h >> 29;
-}
-
 /* Binds a (station, kind, period start) key to parameters 1-3. */
 static void readings_bind_key(sqlite3_stmt *st, int64_t station, int kind, int64_t ts)
 {
@@ -231,34 +191,13 @@ static void readings_bind_key(sqlite3_stmt *st, int64_t station, int kind, int64
     sqlite3_bind_int64(st, 3, ts);
 }
 
-static struct readings_known *readings_known_slot(struct readings *w, int64_t station,
-                                                  const char *factor)
-{
-    size_t i = readings_hash(station, 0, factor) & (w->known_cap - 1);
-    while (w->known[i].station_id &&
-           (w->known[i].station_id != station || strcmp(w->known[i].factor, factor)))
-        i = (i + 1) & (w->known_cap - 1);
-    return &w->known[i];
-}
-
 /* Records that a station has data for a factor (station_factors, which readings_factors
  * lists): one insert per pair for the life of the writer. */
 static int readings_note_factor(struct readings *w, int64_t station, const char *factor)
 {
-    if (w->known_n >= READINGS_KNOWN_CACHE)
-        readings_forget_known(w);
-    if (w->known_n * 2 >= w->known_cap) {
-        struct readings_known *old = w->known;
-        size_t old_cap = w->known_cap;
-        w->known_cap = old_cap ? old_cap * 2 : 4096;
-        w->known = xcalloc(w->known_cap, sizeof *w->known);
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].station_id)
-                *readings_known_slot(w, old[i].station_id, old[i].factor) = old[i];
-        free(old);
-    }
-    struct readings_known *k = readings_known_slot(w, station, factor);
-    if (k->station_id)
+    if (w->known.n >= READINGS_KNOWN_CACHE)
+        memo_clear(&w->known);
+    if (memo_get(&w->known, station, 0, factor))
         return 0;
     sqlite3_stmt *st = db_stmt(w->db, "INSERT OR IGNORE INTO station_factors (station_id, factor) "
                                       "VALUES (?, ?)");
@@ -270,9 +209,7 @@ static int readings_note_factor(struct readings *w, int64_t station, const char 
     sqlite3_reset(st);
     if (rc != SQLITE_DONE)
         return -1;
-    k->station_id = station;
-    snprintf(k->factor, sizeof k->factor, "%s", factor);
-    w->known_n++;
+    memo_put(&w->known, station, 0, factor);
     return 0;
 }
 
@@ -319,33 +256,13 @@ static int readings_rollup_load(struct readings *w, struct readings_rollup *e)
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-static struct readings_rollup **readings_rollup_slot(struct readings *w, int64_t station, int kind,
-                                                     int64_t ts)
-{
-    size_t i = readings_hash(station, ts * 8 + kind, NULL) & (w->roll_cap - 1);
-    while (w->roll[i] &&
-           (w->roll[i]->station_id != station || w->roll[i]->ts != ts || w->roll[i]->kind != kind))
-        i = (i + 1) & (w->roll_cap - 1);
-    return &w->roll[i];
-}
-
 /* The entry of one rollup row, loaded from the database on first use. */
 static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t station, int kind,
                                                    int64_t ts)
 {
-    if (w->roll_n * 2 >= w->roll_cap) {
-        struct readings_rollup **old = w->roll;
-        size_t old_cap = w->roll_cap;
-        w->roll_cap = old_cap ? old_cap * 2 : 1024;
-        w->roll = xcalloc(w->roll_cap, sizeof *w->roll);
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i])
-                *readings_rollup_slot(w, old[i]->station_id, old[i]->kind, old[i]->ts) = old[i];
-        free(old);
-    }
-    struct readings_rollup **slot = readings_rollup_slot(w, station, kind, ts);
-    if (*slot)
-        return *slot;
+    struct memo_entry *m = memo_get(&w->roll, station, ts * 8 + kind, NULL);
+    if (m)
+        return m->ptr;
     struct readings_rollup *e = xcalloc(1, sizeof *e);
     e->station_id = station;
     e->kind = kind;
@@ -355,8 +272,7 @@ static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t s
         free(e);
         return NULL;
     }
-    *slot = e;
-    w->roll_n++;
+    memo_put(&w->roll, station, ts * 8 + kind, NULL)->ptr = e;
     return e;
 }
 
@@ -578,63 +494,18 @@ static int readings_rollups_recover(struct readings *w, int64_t now)
  * moved in bulk, that leaf is written once with all of its rows. A key is in at most
  * one of the two tables; readers look at both (readings_query.c). */
 
-static size_t readings_staged_slot(const struct readings *w, int64_t station, int kind, int64_t ts)
-{
-    size_t i = readings_hash(station, ts * 8 + kind, NULL) & (w->staged_cap - 1);
-    while (w->staged[i].rowid && (w->staged[i].station_id != station || w->staged[i].ts != ts ||
-                                  w->staged[i].kind != kind))
-        i = (i + 1) & (w->staged_cap - 1);
-    return i;
-}
-
 static int64_t readings_staged_find(const struct readings *w, int64_t station, int kind, int64_t ts)
 {
-    return w->staged_cap ? w->staged[readings_staged_slot(w, station, kind, ts)].rowid : 0;
-}
-
-static void readings_staged_add(struct readings *w, int64_t station, int kind, int64_t ts,
-                                int64_t rowid)
-{
-    if (w->staged_n * 2 >= w->staged_cap) {
-        struct readings_staged *old = w->staged;
-        size_t old_cap = w->staged_cap;
-        w->staged_cap = old_cap ? old_cap * 2 : 4096;
-        w->staged = xcalloc(w->staged_cap, sizeof *w->staged);
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].rowid)
-                w->staged[readings_staged_slot(w, old[i].station_id, old[i].kind, old[i].ts)] =
-                    old[i];
-        free(old);
-    }
-    w->staged[readings_staged_slot(w, station, kind, ts)] =
-        (struct readings_staged){station, ts, rowid, kind};
-    w->staged_n++;
+    const struct memo_entry *e = memo_get(&w->staged, station, ts * 8 + kind, NULL);
+    return e ? e->value : 0;
 }
 
 /* The newest period start of (station, kind) in readings, INT64_MIN when none. 0 or -1. */
 static int readings_newest(struct readings *w, int64_t station, int kind, int64_t *ts)
 {
-    if (w->newest_n * 2 >= w->newest_cap) {
-        struct readings_newest *old = w->newest;
-        size_t old_cap = w->newest_cap;
-        w->newest_cap = old_cap ? old_cap * 2 : 1024;
-        w->newest = xcalloc(w->newest_cap, sizeof *w->newest);
-        for (size_t i = 0; i < old_cap; i++)
-            if (old[i].station_id) {
-                size_t j =
-                    readings_hash(old[i].station_id, old[i].kind, NULL) & (w->newest_cap - 1);
-                while (w->newest[j].station_id)
-                    j = (j + 1) & (w->newest_cap - 1);
-                w->newest[j] = old[i];
-            }
-        free(old);
-    }
-    size_t j = readings_hash(station, kind, NULL) & (w->newest_cap - 1);
-    while (w->newest[j].station_id &&
-           (w->newest[j].station_id != station || w->newest[j].kind != kind))
-        j = (j + 1) & (w->newest_cap - 1);
-    if (w->newest[j].station_id) {
-        *ts = w->newest[j].ts;
+    const struct memo_entry *e = memo_get(&w->newest, station, kind, NULL);
+    if (e) {
+        *ts = e->value;
         return 0;
     }
     sqlite3_stmt *st = db_stmt(w->db, "SELECT max(ts) FROM readings WHERE station_id = ? AND "
@@ -650,8 +521,7 @@ static int readings_newest(struct readings *w, int64_t station, int kind, int64_
     sqlite3_reset(st);
     if (rc != SQLITE_ROW)
         return -1;
-    w->newest[j] = (struct readings_newest){station, *ts, kind};
-    w->newest_n++;
+    memo_put(&w->newest, station, kind, NULL)->value = *ts;
     return 0;
 }
 
@@ -677,19 +547,17 @@ static int readings_move_staged(struct readings *w)
 
 /* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
  * newest stored periods. */
+static int readings_outside(const struct memo_entry *e, void *arg)
+{
+    const int64_t *range = arg;
+    return e->a < range[0] || e->a >= range[1];
+}
+
 static void readings_unstage(struct readings *w, int64_t lo, int64_t hi)
 {
-    struct readings_staged *old = w->staged;
-    size_t cap = w->staged_cap;
-    w->staged = NULL;
-    w->staged_cap = w->staged_n = 0;
-    for (size_t i = 0; i < cap; i++)
-        if (old[i].rowid && (old[i].station_id < lo || old[i].station_id >= hi))
-            readings_staged_add(w, old[i].station_id, old[i].kind, old[i].ts, old[i].rowid);
-    free(old);
-    free(w->newest);
-    w->newest = NULL;
-    w->newest_cap = w->newest_n = 0;
+    int64_t range[2] = {lo, hi};
+    memo_filter(&w->staged, readings_outside, range);
+    memo_clear(&w->newest);
 }
 
 /* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
@@ -811,8 +679,8 @@ static int readings_stage(struct readings *w, const struct readings_row *row, co
     int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(ins);
     if (!rc)
-        readings_staged_add(w, row->station_id, row->r->kind, row->r->ts,
-                            sqlite3_last_insert_rowid(db_handle(w->db)));
+        memo_put(&w->staged, row->station_id, row->r->ts * 8 + row->r->kind, NULL)->value =
+            sqlite3_last_insert_rowid(db_handle(w->db));
     return rc;
 }
 
@@ -896,7 +764,7 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
             return -1;
         w->recover = 0;
     }
-    if (w->roll_n > READINGS_ROLLUP_CACHE) {
+    if (w->roll.n > READINGS_ROLLUP_CACHE) {
         if (readings_sync(w, received))
             return -1;
         readings_forget_rollups(w);
