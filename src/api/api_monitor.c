@@ -163,6 +163,8 @@ static void api_monitor_station_get(struct http_req *r)
     json_t *latest = readings_latest(r->db, id, kind);
     json_object_set_new(st, "latest", latest ? latest : json_array());
     json_object_set_new(st, "latest_kind", json_integer(kind));
+    /* the skew beyond which the platform sets a device's clock, for the page to mark it */
+    json_object_set_new(st, "clock_tolerance", json_integer(r->app->cfg->hj212_clock_tolerance));
     /* Pollution-source passwords stay in the bureau: enterprise users do not see devices' PWs
      * (never returned anyway) nor their addresses. */
     http_json(r, 200, st);

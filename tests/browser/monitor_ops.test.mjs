@@ -169,6 +169,8 @@ test('device clock: sync turned off in the device form, the measured skew on the
     const text = await page.getByTestId('mon-dev-skew-' + MN).textContent()
     return /\+1(19|20|21) 秒/.test(text)
   })
+  // +120 s is beyond the 60 s tolerance: marked on the page
+  assert.equal(await page.getByTestId('mon-dev-skew-' + MN).locator('b.eg-skew-out').count(), 1)
   await screenshot(page, 'monitor-device-clock')
   assert.ok(!devFrames.some((f) => /CN=1012;/.test(f)), 'no 1012 while clock sync is off')
   assert.deepEqual(page.problems, [])

@@ -236,6 +236,7 @@ export default {
         help: 'Every device data frame the platform accepts is forwarded, in order, to each active target; the next one is sent only after the upstream answered 9014. While an upstream is down its frames stay queued and are sent in order when it is back.',
       },
       clock: {
+        beyond: 'Beyond the {s} s tolerance',
         title: 'Clock skew',
         skew: '{s} s',
         inStep: 'in step',
