@@ -910,6 +910,18 @@ static void api_monitor_forward_list(struct http_req *r)
     http_json(r, 200, json_pack("{s:o,s:b}", "items", items, "relay", relay != NULL));
 }
 
+/* After a write to forward_targets: the relay picks it up at once, the caller gets the
+ * target as it now is. */
+static void mon_forward_written(struct http_req *r, int64_t id, int status)
+{
+    hj212_relay_reload(mon_relay());
+    json_t *o = mon_forward_one(r, id);
+    if (!o)
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+    else
+        http_json(r, status, o);
+}
+
 static void api_monitor_forward_create(struct http_req *r)
 {
     json_t *in = http_body_json(r);
@@ -925,12 +937,7 @@ static void api_monitor_forward_create(struct http_req *r)
         http_problem(r, &p);
         return;
     }
-    hj212_relay_reload(mon_relay());
-    json_t *o = mon_forward_one(r, id);
-    if (!o)
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-    else
-        http_json(r, 201, o);
+    mon_forward_written(r, id, 201);
 }
 
 static void api_monitor_forward_update(struct http_req *r)
@@ -950,12 +957,7 @@ static void api_monitor_forward_update(struct http_req *r)
         http_problem(r, &p);
         return;
     }
-    hj212_relay_reload(mon_relay());
-    json_t *o = mon_forward_one(r, id);
-    if (!o)
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-    else
-        http_json(r, 200, o);
+    mon_forward_written(r, id, 200);
 }
 
 static void api_monitor_forward_delete(struct http_req *r)

@@ -8,31 +8,7 @@ import assert from 'node:assert/strict'
 import net from 'node:net'
 import { readFileSync } from 'node:fs'
 import { demoDb, startServer, Client } from './lib.mjs'
-
-function crc(buf) {
-  let reg = 0xffff
-  for (const b of buf) {
-    reg = (reg >> 8) ^ b
-    for (let i = 0; i < 8; i++) {
-      const lsb = reg & 1
-      reg >>= 1
-      if (lsb) reg ^= 0xa001
-    }
-  }
-  return reg
-}
-
-/** A framed HJ 212 message from its data segment. */
-function frame(data, { badCrc = false } = {}) {
-  const seg = Buffer.from(data, 'utf8')
-  let c = crc(seg)
-  if (badCrc) c ^= 0x1234
-  return Buffer.concat([
-    Buffer.from('##' + String(seg.length).padStart(4, '0')),
-    seg,
-    Buffer.from(c.toString(16).toUpperCase().padStart(4, '0') + '\r\n'),
-  ])
-}
+import { frame, poll as pollUntil } from './hj212peer.mjs'
 
 function bjTime(d) {
   const t = new Date(d.getTime() + 8 * 3600e3).toISOString()
@@ -84,15 +60,7 @@ class Device {
   close() { this.sock.destroy() }
 }
 
-async function poll(fn, ms = 8000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const poll = (fn, ms = 8000) => pollUntil(fn, ms)
 
 let env, server, admin, port, station, stationSrc
 const MN = 'IT-AIR-0001'

@@ -6,75 +6,9 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import { demoDb, startServer, Client } from './lib.mjs'
+import { frame, bj, qnMaker, Peer, poll } from './hj212peer.mjs'
 
-function crc(buf) {
-  let reg = 0xffff
-  for (const b of buf) {
-    reg = (reg >> 8) ^ b
-    for (let i = 0; i < 8; i++) {
-      const lsb = reg & 1
-      reg >>= 1
-      if (lsb) reg ^= 0xa001
-    }
-  }
-  return reg
-}
-
-function frame(data) {
-  const seg = Buffer.from(data, 'utf8')
-  return Buffer.concat([
-    Buffer.from('##' + String(seg.length).padStart(4, '0')),
-    seg,
-    Buffer.from(crc(seg).toString(16).toUpperCase().padStart(4, '0') + '\r\n'),
-  ])
-}
-
-function bj(sec) {
-  const t = new Date((sec + 8 * 3600) * 1000).toISOString()
-  return t.slice(0, 4) + t.slice(5, 7) + t.slice(8, 10) + t.slice(11, 13) + t.slice(14, 16) + t.slice(17, 19)
-}
-
-let qnSeq = 0
-const qn = () => '20260301000000' + String(++qnSeq).padStart(3, '0')
-
-/** A TCP peer collecting CRLF-terminated frames. */
-class Peer {
-  constructor(sock) {
-    this.sock = sock
-    this.buf = ''
-    this.frames = []
-    sock.on('error', () => {})
-    sock.on('data', (d) => {
-      this.buf += d.toString('latin1')
-      let i
-      while ((i = this.buf.indexOf('\r\n')) >= 0) {
-        const f = this.buf.slice(0, i)
-        this.buf = this.buf.slice(i + 2)
-        this.frames.push(f)
-        if (this.onFrame) this.onFrame(f)
-      }
-    })
-  }
-  async waitFor(pred, ms = 8000) {
-    const end = Date.now() + ms
-    for (;;) {
-      const f = this.frames.find(pred)
-      if (f) return f
-      if (Date.now() > end) throw new Error('no matching frame; got ' + JSON.stringify(this.frames.slice(-5)))
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
-}
-
-async function poll(fn, ms = 10000) {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error('condition not met in time')
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
+const qn = qnMaker('20260301000000')
 
 let env, server, admin, port, upPort
 const MN = 'IT-FLOW-0001'
