@@ -25,8 +25,10 @@
  * "Measured"). rollups_pending, written with the records, says which rollup rows may be
  * behind after a crash. */
 #define READINGS_ROLLUP_DELAY_MS 500
-/* The staged records move in this many station ranges, one per writer turn. */
+/* The staged records move in this many station ranges, one per writer turn; new frames are
+ * indexed at most this many a turn. */
 #define READINGS_MOVE_PARTS 4
+#define READINGS_INDEX_PART 5000
 /* WAL pages: the checkpointer thread copies them back from READINGS_WAL_SOFT on; past
  * READINGS_WAL_HARD (it cannot keep up) the writer does it itself. */
 #define READINGS_WAL_SOFT 4096
@@ -401,23 +403,34 @@ void readings_rollup_delay(struct readings *w, int ms)
     w->delay_ms = ms < 0 ? 0 : ms;
 }
 
-/* Adds the frames written since the last call to the station lookup, in one sorted pass:
+/* Adds up to max of the frames written since the last call to the station lookup, in one
+ * sorted pass; 1 when more wait, 0 when done, -1 on error:
  * the frames themselves are in the batches' transactions, only finding them by station
  * waits. Reads the tail of frames by id, so a crash or a rollback needs nothing else. */
-static int readings_index_frames(struct readings *w)
+static int readings_index_frames(struct readings *w, int64_t max)
 {
-    sqlite3_stmt *ins = db_stmt(w->db, "INSERT OR IGNORE INTO frames_by_station (station_id, id) "
-                                       "SELECT station_id, id FROM frames WHERE id > (SELECT id "
-                                       "FROM frames_indexed) AND station_id IS NOT NULL ORDER BY "
-                                       "station_id, id");
-    sqlite3_stmt *mark = db_stmt(w->db, "UPDATE frames_indexed SET id = (SELECT coalesce(max(id), "
-                                        "frames_indexed.id) FROM frames)");
-    if (!ins || !mark)
+    sqlite3_stmt *ins =
+        db_stmt(w->db, "INSERT OR IGNORE INTO frames_by_station (station_id, id) "
+                       "SELECT station_id, id FROM frames WHERE id > ?1 AND id <= "
+                       "?1 + ?2 AND station_id IS NOT NULL ORDER BY station_id, id");
+    sqlite3_stmt *now = db_stmt(w->db, "SELECT (SELECT id FROM frames_indexed), (SELECT "
+                                       "coalesce(max(id), 0) FROM frames)");
+    sqlite3_stmt *mark = db_stmt(w->db, "UPDATE frames_indexed SET id = ?");
+    if (!ins || !now || !mark || sqlite3_step(now) != SQLITE_ROW) {
+        if (now)
+            sqlite3_reset(now);
         return -1;
+    }
+    int64_t done = sqlite3_column_int64(now, 0), last = sqlite3_column_int64(now, 1);
+    sqlite3_reset(now);
+    int64_t upto = last - done > max ? done + max : last;
+    sqlite3_bind_int64(ins, 1, done);
+    sqlite3_bind_int64(ins, 2, upto - done);
+    sqlite3_bind_int64(mark, 1, upto > done ? upto : done);
     int rc = sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(mark) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(ins);
     sqlite3_reset(mark);
-    return rc;
+    return rc ? -1 : upto < last;
 }
 
 static int readings_move_staged(struct readings *w);
@@ -441,10 +454,12 @@ int readings_sync_step(struct readings *w, int64_t now)
 {
     int part = w->sync_step;
     int rc = part < READINGS_MOVE_PARTS    ? readings_move_part(w, part)
-             : part == READINGS_MOVE_PARTS ? readings_index_frames(w)
+             : part == READINGS_MOVE_PARTS ? readings_index_frames(w, READINGS_INDEX_PART)
                                            : readings_write_rollups(w, now);
-    if (rc)
+    if (rc < 0)
         return -1;
+    if (rc == 1)
+        return 0; /* more frames to index: the same part next turn */
     w->sync_step = (part + 1) % (READINGS_MOVE_PARTS + 2);
     if (w->sync_step)
         return 0;

@@ -403,6 +403,39 @@ static void test_rollups_recovered_after_crash(void **state)
     sqlite3_reset(st);
 }
 
+/* Raw frames are found by station once the sync has indexed them (in parts of a few
+ * thousand), newest first with their replies; pruning drops them and their index entries. */
+static void test_frames_by_station(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(readings_begin(f->w), 0);
+    for (int i = 0; i < 12000; i++) {
+        char bytes[64];
+        int n = snprintf(bytes, sizeof bytes, "##0010QN=%05d;ABCD\r\n", i);
+        struct readings_frame fr = {T0 + i / 100, f->station,  f->device, "MN1", "q",
+                                    "127.0.0.1",  "ok",        2051,      0,     bytes,
+                                    (size_t)n,    "##ack\r\n", 7};
+        assert_int_equal(readings_put_frame(f->w, &fr), 0);
+    }
+    assert_int_equal(readings_commit(f->w), 0);
+    int64_t next;
+    json_t *none = readings_frames(f->db, f->station, 0, 5, &next);
+    assert_int_equal(json_array_size(none), 0); /* not indexed yet */
+    json_decref(none);
+    sync_rollups(f);
+    assert_int_equal(count(f, "frames_by_station"), 12000);
+    json_t *fr = readings_frames(f->db, f->station, 0, 5, &next);
+    assert_int_equal(json_array_size(fr), 5);
+    assert_non_null(
+        strstr(json_string_value(json_object_get(json_array_get(fr, 0), "frame")), "QN=11999"));
+    assert_string_equal(json_string_value(json_object_get(json_array_get(fr, 0), "reply")),
+                        "##ack");
+    json_decref(fr);
+    /* frames received before T0 + 60 (the first 6,000) go, with their index entries */
+    assert_int_equal(readings_prune_frames(f->w, T0 + 60, 100000), 6000);
+    assert_int_equal(count(f, "frames_by_station"), 6000);
+}
+
 /* Finished exchanges the platform started itself go with the raw frames; a person's stay. */
 static void test_prune_commands(void **state)
 {
@@ -491,6 +524,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frames_by_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_layout_converted, setup, teardown),
     };
