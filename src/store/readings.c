@@ -560,14 +560,14 @@ static int readings_move_staged(struct readings *w)
     return rc;
 }
 
-/* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
- * newest stored periods. */
 static int readings_outside(const struct memo_entry *e, void *arg)
 {
     const int64_t *range = arg;
     return e->a < range[0] || e->a >= range[1];
 }
 
+/* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
+ * newest stored periods. */
 static void readings_unstage(struct readings *w, int64_t lo, int64_t hi)
 {
     int64_t range[2] = {lo, hi};
@@ -633,9 +633,8 @@ static int readings_lookup(sqlite3_stmt *st, json_t **old)
 {
     *old = NULL;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLITE_ROW)
         *old = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
-    }
     sqlite3_reset(st);
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
