@@ -4,9 +4,11 @@
  * acknowledgements can be sent. A crash before the commit loses nothing a device was told was
  * received: it resends.
  *
- * Owns: the writer thread, the job queue and the writer's connection. Periodic tasks run on the
- * same thread (they write device data too): device counters, raw-frame retention,
- * offline/online alerts.
+ * Owns: the writer thread, the job queue and the writer's connection, and a checkpointer
+ * thread with its own connection (copies the WAL back so no commit waits for it). Periodic
+ * tasks run on the writer thread, between batches and after their acks: the sync of what
+ * readings_put keeps back (staged records, frame lookup, rollups), device counters, raw-frame
+ * and command retention, offline/online alerts.
  * Must not: touch sockets (acks go back through the on_committed callback). */
 #ifndef ECOGOV_INGEST_H
 #define ECOGOV_INGEST_H
