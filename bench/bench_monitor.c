@@ -1,18 +1,21 @@
 /* bench_monitor — the device-data intake end to end on this machine:
  *
- * 1. baseline: a bare SQLite loop inserting the same kind of rows (1,000 national stations ×
- *    six pollutants, minute records in arrival order) into the same schema, one transaction
- *    per batch, the same upsert statement the writer uses;
- * 2. end to end: the HJ 212 listener and its writer in this process, `ecogov simulate` with
- *    1,000 devices (six values per frame, window 8) over loopback for a bounded time; values
- *    committed per second (acks arrive only after the commit) and ack latency p50/p99 as the
- *    simulator measured them, with the ratio against the baseline;
- * 3. 10,000 idle connections: the server's RSS before and after a child process opens them,
+ * 1. baseline: a bare SQLite loop inserting the same records (1,000 national stations × six
+ *    pollutants, minute records in arrival order) in the writer's packed form into the same
+ *    schema, one transaction per 20,000 values;
+ * 2. end to end, saturated: the HJ 212 listener and its writer in this process, `ecogov
+ *    simulate` with 1,000 devices (six values a frame, 8 frames in flight each) over loopback
+ *    for a bounded time: values committed per second (acks arrive only after the commit), ack
+ *    latency p50/p99 as the simulator measured them, the ratio against the baseline, and the
+ *    server's CPU per value (listener and writer threads);
+ * 3. end to end, paced: the same devices at 200,000 values/s in total (BENCH_PACED_VALUES sets
+ *    another rate): the latency a device sees while the server keeps up;
+ * 4. 10,000 idle connections: the server's RSS before and after a child process opens them,
  *    then every connection sends one record and must get its 9014.
  *
- * usage: bench_monitor [devices (default 1000)] [seconds (default 10)] [saturated|paced (default
- * both)]; the ecogov binary is
- * build/ecogov (ECOGOV_BIN overrides). */
+ * usage: bench_monitor [devices (default 1000)] [seconds (default 10)] [saturated|paced
+ * (default both)]; the ecogov binary is build/ecogov (ECOGOV_BIN overrides), BENCH_BATCH_ROWS
+ * overrides the writer's batch cap. */
 #include "core/timeutil.h"
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
