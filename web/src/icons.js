@@ -26,4 +26,5 @@ export {
   DataAnalysis,
   Delete,
   Service,
+  Bell,
 } from '@element-plus/icons-vue'

@@ -104,6 +104,12 @@ export default {
     sections: 'Sections',
     portalHome: 'Our enterprise',
   },
+  notifications: {
+    title: 'Notifications',
+    readAll: 'Mark all read',
+    none: 'No notifications',
+    kind: { warning: 'Due soon', overdue: 'Overdue', escalated: 'Escalated', assigned: 'Assigned', submitted: 'To review', reopened: 'Reopened', bad_review: 'Poor rating' },
+  },
   user: {
     logout: 'Log out',
     loggedOut: 'Logged out',

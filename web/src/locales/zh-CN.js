@@ -104,6 +104,12 @@ export default {
     sections: '科室管理',
     portalHome: '本企业信息',
   },
+  notifications: {
+    title: '通知',
+    readAll: '全部标为已读',
+    none: '暂无通知',
+    kind: { warning: '临期', overdue: '逾期', escalated: '已提级', assigned: '新督办', submitted: '待审核', reopened: '重新办理', bad_review: '差评' },
+  },
   user: {
     logout: '退出登录',
     loggedOut: '已退出登录',
