@@ -922,7 +922,9 @@ static void mon_forward_written(struct http_req *r, int64_t id, int status)
         http_json(r, status, o);
 }
 
-static void api_monitor_forward_create(struct http_req *r)
+/* A forward target from the body: created (id 0) or updated, audited, then answered as it
+ * now is. */
+static void mon_forward_write(struct http_req *r, int64_t id, int status)
 {
     json_t *in = http_body_json(r);
     if (!in)
@@ -930,34 +932,26 @@ static void api_monitor_forward_create(struct http_req *r)
     struct audit_actor actor;
     app_actor(r, &actor);
     struct problem p = {0};
-    int64_t id = 0;
-    enum err e = monitor_forward_create(r->db, &actor, in, &id, &p);
+    enum err e = id ? monitor_forward_update(r->db, &actor, id, in, &p)
+                    : monitor_forward_create(r->db, &actor, in, &id, &p);
     json_decref(in);
     if (e) {
         http_problem(r, &p);
         return;
     }
-    mon_forward_written(r, id, 201);
+    mon_forward_written(r, id, status);
+}
+
+static void api_monitor_forward_create(struct http_req *r)
+{
+    mon_forward_write(r, 0, 201);
 }
 
 static void api_monitor_forward_update(struct http_req *r)
 {
     int64_t id = app_param_id(r, 0);
-    if (!id)
-        return;
-    json_t *in = http_body_json(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    app_actor(r, &actor);
-    struct problem p = {0};
-    enum err e = monitor_forward_update(r->db, &actor, id, in, &p);
-    json_decref(in);
-    if (e) {
-        http_problem(r, &p);
-        return;
-    }
-    mon_forward_written(r, id, 200);
+    if (id)
+        mon_forward_write(r, id, 200);
 }
 
 static void api_monitor_forward_delete(struct http_req *r)

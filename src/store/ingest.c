@@ -255,8 +255,11 @@ static void ingest_maintenance(struct ingest *g, int force)
     }
     if (g->o.raw_days > 0 && now - g->last_prune >= INGEST_PRUNE_PERIOD) {
         g->last_prune = now;
-        readings_prune_frames(g->w, now - (int64_t)g->o.raw_days * 86400, 100000);
-        readings_prune_commands(g->w, now - (int64_t)g->o.raw_days * 86400, 10000);
+        int64_t before = now - (int64_t)g->o.raw_days * 86400;
+        if (readings_prune_frames(g->w, before, 100000) < 0 ||
+            readings_prune_commands(g->w, before, 10000) < 0)
+            log_warn("ingest: retention pass failed: %s",
+                     sqlite3_errmsg(db_handle(readings_db(g->w))));
     }
 }
 
@@ -270,8 +273,12 @@ static void ingest_sync(struct ingest *g, int idle)
     int64_t now = timeutil_now();
     if (readings_begin(g->w) ||
         (idle ? readings_sync(g->w, now) : readings_sync_step(g->w, now) < 0) ||
-        readings_commit(g->w))
+        readings_commit(g->w)) {
+        /* nothing is lost: the part is done again next turn (staged rows and rollups_pending
+         * are in the database) */
+        log_warn("ingest: sync not committed: %s", sqlite3_errmsg(db_handle(readings_db(g->w))));
         readings_rollback(g->w);
+    }
 }
 
 static void *ingest_main(void *arg)
