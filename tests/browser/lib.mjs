@@ -174,3 +174,20 @@ export function makeUscc(n, region = '360200') {
   const sum = [...first17].reduce((acc, c, i) => acc + USCC_ALPHABET.indexOf(c) * USCC_WEIGHTS[i], 0)
   return first17 + USCC_ALPHABET[(31 - (sum % 31)) % 31]
 }
+
+/** fetch() inside the logged-in page, with the session's CSRF token on writes:
+ * { status, json }. */
+export async function call(page, method, url, body) {
+  return page.evaluate(
+    async ({ method, url, body }) => {
+      const me = await (await fetch('/api/v1/auth/me')).json()
+      const res = await fetch('/api/v1' + url, {
+        method,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token || '' },
+        body: body ? JSON.stringify(body) : undefined,
+      })
+      return { status: res.status, json: await res.json().catch(() => null) }
+    },
+    { method, url, body },
+  )
+}

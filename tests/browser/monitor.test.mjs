@@ -9,29 +9,8 @@ import { spawn } from 'node:child_process'
 import net from 'node:net'
 import path from 'node:path'
 import { startServer, launchBrowser, newPage, login, screenshot, ACCOUNTS } from './lib.mjs'
+import { frame } from '../integration/hj212peer.mjs'
 
-function crc(buf) {
-  let reg = 0xffff
-  for (const b of buf) {
-    reg = (reg >> 8) ^ b
-    for (let i = 0; i < 8; i++) {
-      const lsb = reg & 1
-      reg >>= 1
-      if (lsb) reg ^= 0xa001
-    }
-  }
-  return reg
-}
-
-/** A framed HJ 212 message from its data segment. */
-function frame(data) {
-  const seg = Buffer.from(data, 'utf8')
-  return Buffer.concat([
-    Buffer.from('##' + String(seg.length).padStart(4, '0')),
-    seg,
-    Buffer.from(crc(seg).toString(16).toUpperCase().padStart(4, '0') + '\r\n'),
-  ])
-}
 
 function bjTime(d) {
   const t = new Date(d.getTime() + 8 * 3600e3).toISOString()

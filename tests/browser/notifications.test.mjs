@@ -3,7 +3,7 @@
 // "mark all read" empties the count. Enterprise users have no bell.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ACCOUNTS, startServer, launchBrowser, newPage, login, logout, screenshot } from './lib.mjs'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login, logout, screenshot, call } from './lib.mjs'
 
 let srv
 let browser
@@ -17,19 +17,6 @@ after(async () => {
   if (browser) await browser.close()
   if (srv) await srv.stop()
 })
-
-/** fetch() inside the logged-in page, with the session's CSRF token on writes. */
-async function call(page, method, url, body) {
-  return page.evaluate(async ({ method, url, body }) => {
-    const me = await (await fetch('/api/v1/auth/me')).json()
-    const res = await fetch('/api/v1' + url, {
-      method,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token || '' },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json().catch(() => null) }
-  }, { method, url, body })
-}
 
 test('a tracker item assigned to a section reaches its staff through the bell', async () => {
   const page = await newPage(browser, srv.url)

@@ -5,7 +5,7 @@
 // logging in, and the booking shows on the staff's reception-day page.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot } from './lib.mjs'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot, call } from './lib.mjs'
 
 let srv
 let browser
@@ -19,19 +19,6 @@ after(async () => {
   if (browser) await browser.close()
   if (srv) await srv.stop()
 })
-
-/** fetch() inside the logged-in page, with the session's CSRF token on writes. */
-async function call(page, method, url, body) {
-  return page.evaluate(async ({ method, url, body }) => {
-    const me = await (await fetch('/api/v1/auth/me')).json()
-    const res = await fetch('/api/v1' + url, {
-      method,
-      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf_token || '' },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json().catch(() => null) }
-  }, { method, url, body })
-}
 
 test('staff open an enterprise\'s 360° page from its detail page', async () => {
   const page = await newPage(browser, srv.url)

@@ -6,28 +6,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
 import { demoDb, startServer, Client, ecogov } from './lib.mjs'
+import { frame } from './hj212peer.mjs'
 
-function crc(buf) {
-  let reg = 0xffff
-  for (const b of buf) {
-    reg = (reg >> 8) ^ b
-    for (let i = 0; i < 8; i++) {
-      const lsb = reg & 1
-      reg >>= 1
-      if (lsb) reg ^= 0xa001
-    }
-  }
-  return reg
-}
-
-function frame(data) {
-  const seg = Buffer.from(data, 'utf8')
-  return Buffer.concat([
-    Buffer.from('##' + String(seg.length).padStart(4, '0')),
-    seg,
-    Buffer.from(crc(seg).toString(16).toUpperCase().padStart(4, '0') + '\r\n'),
-  ])
-}
 
 /** Beijing time as HJ 212 DataTime (YYYYMMDDhhmmss) and as the import's 'YYYY-MM-DD HH:00'. */
 function bj(t) {
