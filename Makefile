@@ -1,7 +1,7 @@
 # ecogov — one entry point: make, make run, make test, make bench, make fuzz, make deps.
 #
 # Sources are found by wildcard so a new module needs no Makefile edit:
-#   src/**/*.c (minus src/main.c)  -> build/<mode>/libecogov.a
+#   src/**/*.c, any depth (minus src/main.c)  -> build/<mode>/libecogov.a
 #   src/main.c                     -> build/ecogov            (release, -O2)
 #                                     build/asan/ecogov       (debug, ASan+UBSan, used by tests)
 #   tests/unit/test_*.c            -> build/asan/unit/test_*  (cmocka)
@@ -19,7 +19,7 @@ INCS     := -Isrc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lshp -lpthread -lm
 
-SRCS      := $(filter-out src/main.c,$(wildcard src/*/*.c))
+SRCS      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRCS:= $(wildcard bench/bench_*.c)

@@ -16,12 +16,13 @@
  * usage: bench_monitor [devices (default 1000)] [seconds (default 10)] [saturated|paced
  * (default both)]; the ecogov binary is build/ecogov (ECOGOV_BIN overrides), BENCH_BATCH_ROWS
  * overrides the writer's batch cap. */
+#include "app/module.h"
 #include "core/timeutil.h"
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
-#include "store/db.h"
-#include "store/devcache.h"
-#include "store/readings_val.h"
+#include "db/db.h"
+#include "modules/monitor/store_devcache.h"
+#include "modules/monitor/readings_val.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -115,7 +116,7 @@ static struct db *bench_db(char *path, size_t len, const char *tag)
     close(fd);
     char err[256];
     struct db *db = db_open(path, err, sizeof err);
-    if (!db || db_migrate(db, err, sizeof err)) {
+    if (!db || modules_migrate(db, err, sizeof err)) {
         fprintf(stderr, "bench_monitor: %s\n", err);
         db_close(db);
         return NULL;

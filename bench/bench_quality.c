@@ -5,10 +5,11 @@
  * annual evaluation of every station, read back from the database.
  * Baseline in the same run: a bare scan of the same rows (SELECT every
  * column of aq_hourly and sum them). Prints the times and the ratio. */
-#include "api/quality.h"
+#include "app/module.h"
+#include "modules/quality/quality.h"
 #include "core/timeutil.h"
-#include "store/airdata.h"
-#include "store/db.h"
+#include "modules/quality/store_airdata.h"
+#include "db/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
     close(fd);
     char err[256];
     struct db *db = db_open(path, err, sizeof err);
-    if (!db || db_migrate(db, err, sizeof err)) {
+    if (!db || modules_migrate(db, err, sizeof err)) {
         fprintf(stderr, "bench_quality: %s\n", err);
         return 1;
     }

@@ -4,10 +4,10 @@
 #include "core/xalloc.h"
 #include "domain/hj212.h"
 #include "domain/monitor_norm.h"
-#include "net/hj212_relay.h"
-#include "store/db.h"
-#include "store/devcache.h"
-#include "store/ingest.h"
+#include "modules/monitor/relay.h"
+#include "db/db.h"
+#include "modules/monitor/store_devcache.h"
+#include "modules/monitor/ingest.h"
 
 #include <arpa/inet.h>
 #include <event2/buffer.h>

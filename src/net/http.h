@@ -12,7 +12,7 @@
 #include "core/config.h"
 #include "core/err.h"
 #include "core/problem.h"
-#include "store/users.h"
+#include "db/users.h"
 
 #include <jansson.h>
 #include <stdbool.h>

@@ -1,6 +1,7 @@
 #include "tools/tool_common.h"
+#include "app/module.h"
 #include "core/xalloc.h"
-#include "store/db.h"
+#include "db/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,16 +68,16 @@ struct db *tool_open_db(struct tool_args *a, struct config *cfg, int migrate)
         fprintf(stderr, "ecogov: %s\n", err);
         return NULL;
     }
-    if (migrate && db_migrate(db, err, sizeof err)) {
+    if (migrate && modules_migrate(db, err, sizeof err)) {
         fprintf(stderr, "ecogov: %s\n", err);
         db_close(db);
         return NULL;
     }
-    if (!migrate && db_schema_version(db) != db_latest_version()) {
+    if (!migrate && db_schema_version(db) != modules_schema_version()) {
         fprintf(stderr,
                 "ecogov: database %s has schema %d, this ecogov needs %d: run "
                 "'ecogov migrate'\n",
-                cfg->db, db_schema_version(db), db_latest_version());
+                cfg->db, db_schema_version(db), modules_schema_version());
         db_close(db);
         return NULL;
     }

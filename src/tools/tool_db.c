@@ -1,8 +1,8 @@
 /* tool_db — database maintenance: migrate, backup, audit verify, routes. */
-#include "api/app.h"
-#include "store/audit.h"
-#include "store/db.h"
-#include "store/users.h"
+#include "app/app.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "db/users.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 

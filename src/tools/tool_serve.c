@@ -1,45 +1,74 @@
 /* tool_serve — `ecogov serve`: migrate, start the HTTP server, wait for
  * SIGINT/SIGTERM, shut down gracefully. */
-#include "api/app.h"
-#include "api/quality.h"
-#include "api/service.h"
+#include "app/app.h"
+#include "app/module.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "net/hj212_server.h"
 #include "net/http.h"
-#include "store/db.h"
-#include "store/users.h"
+#include "db/db.h"
+#include "db/users.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 
 #include <signal.h>
+#include <stdbool.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #define SERVE_HOUSEKEEPING_SECONDS 600
 
-static void serve_housekeeping(struct db *db, const struct config *cfg, struct app *app)
+/* When each module's periodic work is next due (UTC seconds; 0 = never). */
+struct serve_ticks {
+    int64_t due[MODULES_MAX];
+};
+
+static void serve_housekeeping(struct db *db, const struct config *cfg)
 {
     int64_t now = timeutil_now();
     if (sessions_purge(db, now - cfg->session_idle, now - cfg->session_absolute))
         log_warn("serve: could not purge expired sessions");
-    /* The tracker's warnings, overdue notices and escalations (service_sched.c). */
-    if (svc_sched_tick(db, app) < 0)
-        log_warn("serve: tracker scheduler failed");
 }
 
-/* Blocks until SIGINT or SIGTERM, running housekeeping meanwhile, and the
- * device feed into quality every quality_feed_interval seconds. */
-static void serve_wait(struct db *db, const struct config *cfg, struct app *app)
+/* Runs each module whose work is due and returns the seconds until the next
+ * is due, at most the housekeeping step. On the first round (first is true)
+ * only the modules that ask to run at start do; the others are first due one
+ * interval later. */
+static long serve_run_ticks(struct serve_ticks *t, const struct module_run *run, bool first)
+{
+    size_t n;
+    const struct module *const *mods = modules_all(&n);
+    long wait = SERVE_HOUSEKEEPING_SECONDS;
+    for (size_t i = 0; i < n && i < MODULES_MAX; i++) {
+        long every = mods[i]->tick && mods[i]->tick_seconds ? mods[i]->tick_seconds(run->cfg) : 0;
+        if (every <= 0)
+            continue;
+        if (first && !mods[i]->tick_at_start) {
+            t->due[i] = run->now + every;
+        } else if (first || run->now >= t->due[i]) {
+            if (mods[i]->tick(run))
+                log_warn("serve: periodic work of module %s failed", mods[i]->name);
+            t->due[i] = timeutil_now() + every;
+        }
+        long left = (long)(t->due[i] - timeutil_now());
+        if (left < wait)
+            wait = left > 1 ? left : 1;
+    }
+    return wait;
+}
+
+/* Blocks until SIGINT or SIGTERM, running each module's periodic work when
+ * due and the housekeeping every ten minutes. */
+static void serve_wait(const struct module_run *base, struct serve_ticks *t)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    long feed = cfg->quality_feed_interval;
-    long step = feed > 0 && feed < SERVE_HOUSEKEEPING_SECONDS ? feed : SERVE_HOUSEKEEPING_SECONDS;
     int64_t next_housekeeping = timeutil_now() + SERVE_HOUSEKEEPING_SECONDS;
+    struct module_run run = *base;
+    run.now = timeutil_now();
+    long step = serve_run_ticks(t, &run, false);
     for (;;) {
         struct timespec ts = {step, 0};
         int sig = sigtimedwait(&set, NULL, &ts);
@@ -47,14 +76,39 @@ static void serve_wait(struct db *db, const struct config *cfg, struct app *app)
             log_info("serve: signal %d, shutting down", sig);
             return;
         }
-        struct quality_feed_stats fs;
-        if (feed > 0 && quality_feed_run(db, timeutil_now(), &fs) < 0)
-            log_warn("serve: quality feed failed for some stations");
+        run.now = timeutil_now();
+        step = serve_run_ticks(t, &run, false);
         if (timeutil_now() >= next_housekeeping) {
-            serve_housekeeping(db, cfg, app);
+            serve_housekeeping(run.db, run.cfg);
             next_housekeeping = timeutil_now() + SERVE_HOUSEKEEPING_SECONDS;
         }
     }
+}
+
+/* Starts every module's service in table order; on a failure stops those
+ * already started and returns -1. */
+static int serve_start_modules(const struct module_run *run)
+{
+    size_t n;
+    const struct module *const *mods = modules_all(&n);
+    for (size_t i = 0; i < n; i++)
+        if (mods[i]->start && mods[i]->start(run)) {
+            log_error("serve: module %s failed to start", mods[i]->name);
+            while (i-- > 0)
+                if (mods[i]->stop)
+                    mods[i]->stop();
+            return -1;
+        }
+    return 0;
+}
+
+static void serve_stop_modules(void)
+{
+    size_t n;
+    const struct module *const *mods = modules_all(&n);
+    for (size_t i = n; i-- > 0;)
+        if (mods[i]->stop)
+            mods[i]->stop();
 }
 
 int tool_serve_main(int argc, char **argv)
@@ -100,43 +154,25 @@ int tool_serve_main(int argc, char **argv)
         config_free(&cfg);
         return 1;
     }
-    struct hj212_server *hj212 = NULL;
-    if (cfg.hj212_port >= 0) {
-        struct hj212_server_opts ho = {cfg.hj212_listen,
-                                       (int)cfg.hj212_port,
-                                       cfg.db,
-                                       (size_t)cfg.hj212_max_frame,
-                                       (int)cfg.hj212_idle_timeout,
-                                       (int)cfg.hj212_frame_timeout,
-                                       (int)cfg.hj212_max_connections,
-                                       (int)cfg.hj212_per_ip_connections,
-                                       (int)cfg.hj212_rate,
-                                       (int)cfg.hj212_raw_days,
-                                       (int)cfg.hj212_batch_rows,
-                                       (int)cfg.hj212_batch_ms,
-                                       cfg.hj212_forward,
-                                       (int)cfg.hj212_gap_interval,
-                                       (int)cfg.hj212_gap_hours,
-                                       (int)cfg.hj212_clock_check,
-                                       (int)cfg.hj212_clock_tolerance};
-        int hport = 0;
-        hj212 = hj212_server_start(&ho, &hport);
-        if (!hj212) {
-            http_stop(http);
-            db_thread_close_all();
-            app_free(app);
-            db_close(db);
-            config_free(&cfg);
-            return 1;
-        }
-        printf("ecogov: hj212 listening on %s:%d\n", cfg.hj212_listen, hport);
+    struct module_run run = {db, &cfg, app, timeutil_now()};
+    if (serve_start_modules(&run)) {
+        http_stop(http);
+        db_thread_close_all();
+        app_free(app);
+        db_close(db);
+        config_free(&cfg);
+        return 1;
     }
-    serve_housekeeping(db, &cfg, app);
+    /* The first round of periodic work before the address is printed, so a
+     * caller that waits for it finds the tracker's notices already made. */
+    struct serve_ticks ticks = {{0}};
+    serve_housekeeping(db, &cfg);
+    serve_run_ticks(&ticks, &run, true);
     printf("ecogov: listening on http://%s:%d\n", cfg.listen, port);
     fflush(stdout);
     log_info("serve: listening on http://%s:%d", cfg.listen, port);
-    serve_wait(db, &cfg, app);
-    hj212_server_stop(hj212);
+    serve_wait(&run, &ticks);
+    serve_stop_modules();
     http_stop(http);
     db_thread_close_all();
     app_free(app);

@@ -10,7 +10,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/hj212.h"
-#include "store/db.h"
+#include "db/db.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 

@@ -1,8 +1,9 @@
 /* libFuzzer target for the enterprise registry's parsers: the CSV import
  * (libcsv + validation) and the JSON record validation, on an in-memory
  * database. The first byte picks the path and the import's skip flag. */
-#include "api/registry.h"
-#include "store/db.h"
+#include "app/module.h"
+#include "modules/registry/registry.h"
+#include "db/db.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ static struct db *fuzz_open(void)
 {
     char err[256];
     struct db *db = db_open(":memory:", err, sizeof err);
-    if (!db || db_migrate(db, err, sizeof err))
+    if (!db || modules_migrate(db, err, sizeof err))
         abort();
     return db;
 }

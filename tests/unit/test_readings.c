@@ -1,10 +1,11 @@
 /* Unit tests for the device-data store (store/readings.h, store/readings_val.h): packed
  * records, idempotent resends, split packets, rollups kept exact across batches and
  * rollbacks, the queries, and the conversion of databases written with the old layout. */
+#include "app/module.h"
 #include "core/buf.h"
-#include "store/db.h"
-#include "store/readings.h"
-#include "store/readings_val.h"
+#include "db/db.h"
+#include "modules/monitor/readings.h"
+#include "modules/monitor/readings_val.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -41,7 +42,7 @@ static int setup(void **state)
     unlink(f->path);
     char err[256];
     f->db = db_open(f->path, err, sizeof err);
-    if (!f->db || db_migrate(f->db, err, sizeof err))
+    if (!f->db || modules_migrate(f->db, err, sizeof err))
         return -1;
     f->station = insert_id(f->db, "INSERT INTO stations (code, name, kind, created_at, "
                                   "updated_at) VALUES ('S1', 'S1', 'national', 0, 0)");
@@ -481,7 +482,7 @@ static void test_old_layout_converted(void **state)
         "UPDATE schema_versions SET version = 2 WHERE module = 'monitor';";
     assert_int_equal(db_exec(f->db, old), 0);
     char err[256];
-    assert_int_equal(db_migrate(f->db, err, sizeof err), 0);
+    assert_int_equal(modules_migrate(f->db, err, sizeof err), 0);
     int64_t next;
     json_t *s = readings_series(f->db, 1, "a34004", 2, T0, T0 + 3600, 0, 10, &next);
     assert_int_equal(json_array_size(s), 2);

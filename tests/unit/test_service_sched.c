@@ -3,10 +3,11 @@
  * once per item, also after reopening the database (a server restart), a
  * warning overtaken by overdue is skipped, closing stops the alerts and
  * reopening resets them. The clock is an explicit argument throughout. */
-#include "api/service.h"
+#include "app/module.h"
+#include "modules/service/service.h"
 #include "core/config.h"
-#include "store/db.h"
-#include "store/users.h"
+#include "db/db.h"
+#include "db/users.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -53,7 +54,7 @@ static int open_db(struct fixture *f)
 {
     char err[256];
     f->db = db_open(f->path, err, sizeof err);
-    return f->db && !db_migrate(f->db, err, sizeof err) ? 0 : -1;
+    return f->db && !modules_migrate(f->db, err, sizeof err) ? 0 : -1;
 }
 
 static int setup(void **state)

@@ -1,11 +1,12 @@
 /* Unit tests for the store, the registry rules, the router and the throttle,
  * on a temporary database. */
-#include "api/registry.h"
+#include "app/module.h"
+#include "modules/registry/registry.h"
 #include "net/router.h"
 #include "net/throttle.h"
-#include "store/audit.h"
-#include "store/db.h"
-#include "store/users.h"
+#include "db/audit.h"
+#include "db/db.h"
+#include "db/users.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,7 +31,7 @@ static int setup(void **state)
     unlink(f->path);
     char err[256];
     f->db = db_open(f->path, err, sizeof err);
-    if (!f->db || db_migrate(f->db, err, sizeof err))
+    if (!f->db || modules_migrate(f->db, err, sizeof err))
         return -1;
     *state = f;
     return 0;
@@ -55,8 +56,8 @@ static void test_migrate_is_idempotent(void **state)
     struct fixture *f = *state;
     char err[256];
     int v = db_schema_version(f->db);
-    assert_int_equal(v, db_latest_version());
-    assert_int_equal(db_migrate(f->db, err, sizeof err), 0);
+    assert_int_equal(v, modules_schema_version());
+    assert_int_equal(modules_migrate(f->db, err, sizeof err), 0);
     assert_int_equal(db_schema_version(f->db), v);
 }
 

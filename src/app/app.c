@@ -1,0 +1,190 @@
+#include "app/app.h"
+#include "app/module.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "net/static_files.h"
+#include "db/audit.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The application's own routes: sign-in and the bureau's public details.
+ * Every other route belongs to a module (app/modules.c). */
+static const struct route app_route_table[] = {
+    {HTTP_POST, "/api/v1/auth/login", app_auth_login, ROLES_ANY, ROUTE_NO_CSRF},
+    {HTTP_POST, "/api/v1/auth/logout", app_auth_logout, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/auth/me", app_auth_me, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/public/info", app_public_info, ROLES_ANY, 0},
+};
+
+const struct route_group app_core_routes = ROUTE_GROUP("core", app_route_table);
+
+/* Route groups in match order: the application's, then each module's in
+ * module-table order. Built once; the table is constant after that. */
+static const struct route_group *app_groups[APP_MAX_ROUTE_GROUPS];
+static size_t app_ngroups;
+static pthread_once_t app_groups_once = PTHREAD_ONCE_INIT;
+
+static void app_groups_build(void)
+{
+    app_groups[app_ngroups++] = &app_core_routes;
+    size_t n;
+    const struct module *const *mods = modules_all(&n);
+    for (size_t i = 0; i < n; i++)
+        for (const struct route_group *const *g = mods[i]->routes; g && *g; g++) {
+            if (app_ngroups == APP_MAX_ROUTE_GROUPS)
+                abort(); /* a programming error: raise APP_MAX_ROUTE_GROUPS */
+            app_groups[app_ngroups++] = *g;
+        }
+}
+
+const struct route_group *const *app_route_groups(size_t *count)
+{
+    pthread_once(&app_groups_once, app_groups_build);
+    *count = app_ngroups;
+    return app_groups;
+}
+
+static enum router_result app_match(struct http_req *r, const struct route **route)
+{
+    enum router_result best = ROUTER_NO_PATH;
+    size_t n;
+    const struct route_group *const *groups = app_route_groups(&n);
+    for (size_t g = 0; g < n; g++) {
+        enum router_result m = router_match(groups[g]->routes, groups[g]->count, r, route);
+        if (m == ROUTER_FOUND)
+            return m;
+        if (m == ROUTER_NO_METHOD)
+            best = m;
+    }
+    return best;
+}
+
+static void app_dispatch_api(struct http_req *r)
+{
+    r->db = db_thread(r->app->cfg->db);
+    if (!r->db) {
+        http_error(r, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    const struct route *route = NULL;
+    enum router_result m = app_match(r, &route);
+    if (m == ROUTER_NO_PATH) {
+        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    if (m == ROUTER_NO_METHOD) {
+        http_error(r, ERR_METHOD_NOT_ALLOWED, NULL, NULL);
+        return;
+    }
+    enum err auth = app_auth_resolve(r);
+    enum role role = r->has_session ? r->session.user.role : ROLE_PUBLIC;
+    if (!(route->roles & ROLE_BIT(role))) {
+        http_error(r, r->has_session ? ERR_FORBIDDEN : (auth ? auth : ERR_UNAUTHENTICATED), NULL,
+                   NULL);
+        return;
+    }
+    bool write = r->method != HTTP_GET && r->method != HTTP_HEAD;
+    if (write && !(route->flags & ROUTE_NO_CSRF) && !app_auth_csrf_ok(r)) {
+        http_error(r, ERR_CSRF_FAILED, NULL, NULL);
+        return;
+    }
+    route->handler(r);
+}
+
+void app_public_info(struct http_req *r)
+{
+    const struct config *c = r->app->cfg;
+    http_json(r, 200,
+              json_pack("{s{ss ss ss ss ss ss}}", "bureau", "name", c->bureau_name, "name_en",
+                        c->bureau_name_en, "address", c->bureau_address, "phone", c->bureau_phone,
+                        "email", c->bureau_email, "hours", c->bureau_hours));
+}
+
+void app_dispatch(struct http_req *r)
+{
+    if (!strncmp(r->path, "/api/", 5) || !strcmp(r->path, "/api"))
+        app_dispatch_api(r);
+    else
+        static_serve(r, r->app->cfg->web_root);
+}
+
+static struct calendar *app_load_calendar(struct db *db)
+{
+    struct calendar *cal = calendar_new();
+    sqlite3_stmt *years = db_stmt(db, "SELECT year FROM calendar_years");
+    sqlite3_stmt *days = db_stmt(db, "SELECT day, kind, note FROM calendar_days");
+    if (!years || !days) {
+        calendar_free(cal);
+        return NULL;
+    }
+    while (sqlite3_step(years) == SQLITE_ROW)
+        calendar_set_year_known(cal, sqlite3_column_int(years, 0), true);
+    sqlite3_reset(years);
+    int rc;
+    while ((rc = sqlite3_step(days)) == SQLITE_ROW) {
+        int32_t day;
+        if (calendar_parse_date((const char *)sqlite3_column_text(days, 0), &day))
+            continue;
+        const char *kind = (const char *)sqlite3_column_text(days, 1);
+        calendar_set_day(cal, day, !strcmp(kind, "holiday") ? CALENDAR_HOLIDAY : CALENDAR_WORKDAY,
+                         (const char *)sqlite3_column_text(days, 2));
+    }
+    sqlite3_reset(days);
+    if (rc != SQLITE_DONE) {
+        calendar_free(cal);
+        return NULL;
+    }
+    return cal;
+}
+
+int app_reload_calendar(struct app *a, struct db *db)
+{
+    struct calendar *cal = app_load_calendar(db);
+    if (!cal)
+        return -1;
+    pthread_rwlock_wrlock(&a->calendar_lock);
+    struct calendar *old = a->calendar;
+    a->calendar = cal;
+    pthread_rwlock_unlock(&a->calendar_lock);
+    calendar_free(old);
+    return 0;
+}
+
+const struct calendar *app_calendar_lock(struct app *a)
+{
+    pthread_rwlock_rdlock(&a->calendar_lock);
+    return a->calendar;
+}
+
+void app_calendar_unlock(struct app *a)
+{
+    pthread_rwlock_unlock(&a->calendar_lock);
+}
+
+struct app *app_new(const struct config *cfg, struct db *db)
+{
+    struct app *a = xcalloc(1, sizeof *a);
+    a->cfg = cfg;
+    pthread_rwlock_init(&a->calendar_lock, NULL);
+    a->throttle = throttle_new(cfg->login_lockout);
+    if (app_reload_calendar(a, db)) {
+        log_error("app: cannot load the working-day calendar");
+        app_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void app_free(struct app *a)
+{
+    if (!a)
+        return;
+    calendar_free(a->calendar);
+    throttle_free(a->throttle);
+    pthread_rwlock_destroy(&a->calendar_lock);
+    free(a);
+}

@@ -1,0 +1,141 @@
+#include "app/kit.h"
+#include "core/text.h"
+#include "domain/calendar.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A positive decimal integer of at most 18 digits, or 0. */
+static int64_t kit_parse_id(const char *s)
+{
+    if (!s || !*s || strlen(s) > 18)
+        return 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    return (*end || errno || v <= 0) ? 0 : (int64_t)v;
+}
+
+int64_t kit_path_id(struct http_req *r, int i)
+{
+    int64_t id = kit_parse_id(r->params[i]);
+    if (!id)
+        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+    return id;
+}
+
+json_t *kit_body(struct http_req *r)
+{
+    return http_body_json(r);
+}
+
+void kit_actor(struct http_req *r, struct audit_actor *actor)
+{
+    actor->id = r->has_session ? r->session.user.id : 0;
+    actor->name = r->has_session ? r->session.user.username : "public";
+}
+
+int kit_query_int(struct http_req *r, const char *key, int64_t lo, int64_t hi, int64_t def,
+                  int64_t *out)
+{
+    const char *s = http_query(r, key);
+    *out = def;
+    if (!s || !*s)
+        return 0;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (*end || errno || v < lo || v > hi) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "查询参数须为 %lld 至 %lld 之间的整数", (long long)lo,
+                 (long long)hi);
+        http_error(r, ERR_INVALID_FIELD, msg, key);
+        return -1;
+    }
+    *out = (int64_t)v;
+    return 0;
+}
+
+int64_t kit_query_id(struct http_req *r, const char *key)
+{
+    const char *s = http_query(r, key);
+    if (!s || !*s)
+        return 0;
+    int64_t id = kit_parse_id(s);
+    if (!id) {
+        http_error(r, ERR_INVALID_FIELD, "参数须为正整数", key);
+        return -1;
+    }
+    return id;
+}
+
+int kit_limit(struct http_req *r, int def, int max)
+{
+    int64_t v = kit_parse_id(http_query(r, "limit"));
+    if (!v)
+        return def;
+    return v > max ? max : (int)v;
+}
+
+const char *kit_query_text(struct http_req *r, const char *key, size_t max, bool *bad)
+{
+    const char *s = http_query(r, key);
+    *bad = false;
+    if (!s || !*s)
+        return NULL;
+    enum text_check tc = text_check_field(s, max, false);
+    if (tc != TEXT_OK) {
+        *bad = true;
+        http_error(r, ERR_INVALID_FIELD, text_check_message(tc), key);
+        return NULL;
+    }
+    return s;
+}
+
+int kit_query_date(struct http_req *r, const char *key, char out[11])
+{
+    const char *s = http_query(r, key);
+    int32_t day;
+    out[0] = '\0';
+    if (!s || !*s)
+        return 0;
+    if (calendar_parse_date(s, &day)) {
+        http_error(r, ERR_INVALID_FIELD, "日期须为 YYYY-MM-DD 格式", key);
+        return -1;
+    }
+    calendar_format_date(day, out);
+    return 0;
+}
+
+static void kit_reply(struct http_req *r, bool created, enum err e, const struct problem *p,
+                      json_t *result)
+{
+    if (e != ERR_OK) {
+        json_decref(result);
+        http_error(r, e, p && p->message[0] ? p->message : NULL, p ? p->field : NULL);
+        return;
+    }
+    if (!result) {
+        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    json_t *id = created ? json_object_get(result, "id") : NULL;
+    if (json_is_integer(id)) {
+        char loc[512];
+        snprintf(loc, sizeof loc, "%s/%lld", r->path, (long long)json_integer_value(id));
+        http_add_header(r, "Location", loc);
+    }
+    http_json(r, created ? 201 : 200, result);
+}
+
+void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t *result)
+{
+    kit_reply(r, false, e, p, result);
+}
+
+void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t *result)
+{
+    kit_reply(r, true, e, p, result);
+}

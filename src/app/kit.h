@@ -1,0 +1,55 @@
+/* kit — the one handler kit: what every module's HTTP handler uses to read
+ * its input and give its answer, so every handler is
+ *     read input -> call a rule function -> answer
+ * with the same rules everywhere.
+ *
+ * Readers that can fail answer the request themselves (404 for a bad path id,
+ * 400/415 for a bad body, 422 with the parameter's name for a bad query
+ * value) and return a value saying so; the handler then just returns.
+ * Field readers for the body are in app/field.h (no HTTP there: rule
+ * functions use them). */
+#ifndef ECOGOV_KIT_H
+#define ECOGOV_KIT_H
+
+#include "core/problem.h"
+#include "db/audit.h"
+#include "net/http.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* r->params[i] as a positive id; 0 (answered 404) when it is not one. */
+int64_t kit_path_id(struct http_req *r, int i);
+/* The body as a JSON object (new reference); NULL when answered 400/415. */
+json_t *kit_body(struct http_req *r);
+/* Who is acting, for audit entries: the session's user, or "public". The
+ * name borrows from r. */
+void kit_actor(struct http_req *r, struct audit_actor *actor);
+
+/* Query parameters. Absent or empty takes the default. -1 when present but
+ * malformed or out of range (answered 422, field = key), else 0. */
+int kit_query_int(struct http_req *r, const char *key, int64_t lo, int64_t hi, int64_t def,
+                  int64_t *out);
+/* A positive id: 0 when absent, -1 when malformed (answered 422). */
+int64_t kit_query_id(struct http_req *r, const char *key);
+/* limit clamped to [1, max]; def when absent or not a positive integer. */
+int kit_limit(struct http_req *r, int def, int max);
+/* Text of at most max bytes, valid UTF-8, no control characters; NULL when
+ * absent or empty; *bad (answered 422) when present but refused. */
+const char *kit_query_text(struct http_req *r, const char *key, size_t max, bool *bad);
+/* A date YYYY-MM-DD normalised into out; "" when absent; -1 when malformed
+ * (answered 422). */
+int kit_query_date(struct http_req *r, const char *key, char out[11]);
+
+/* The answer to a request a rule function decided. result is stolen.
+ *   e != ERR_OK: the stable problem JSON for e with p's message and field
+ *                (p may be NULL: the table's default message);
+ *   result NULL: 404 (the record does not exist);
+ *   otherwise:   200 with result. */
+void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t *result);
+/* The same for a request that created a record: 201 with result and a
+ * Location header naming it (the request path + "/" + result's "id"). */
+void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t *result);
+
+#endif

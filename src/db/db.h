@@ -1,0 +1,60 @@
+/* db — the only module that opens SQLite: connection setup, pragmas,
+ * migrations, a per-connection prepared-statement cache, transactions and
+ * online backup.
+ *
+ * Owns: one sqlite3 connection and its cached statements. A connection is used
+ * by one thread at a time (each HTTP worker thread has its own, see
+ * db_thread()). Must not: know about HTTP or JSON. */
+#ifndef ECOGOV_DB_H
+#define ECOGOV_DB_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct db;
+
+/* Opens (creating if needed) the database at path with WAL, foreign keys and a
+ * busy timeout. Returns NULL with a message in err on failure. */
+struct db *db_open(const char *path, char *err, size_t errlen);
+void db_close(struct db *db);
+sqlite3 *db_handle(struct db *db);
+
+struct schema_module;
+
+/* Brings the schema of each of the n modules, in order, to its newest step
+ * (recorded per module in schema_versions; PRAGMA user_version counts all
+ * steps). Returns 0 or -1 with a message. Safe to run on an up-to-date
+ * database. The module list comes from the caller (app/modules.c) so this
+ * layer knows no module. */
+int db_migrate(struct db *db, const struct schema_module *const *mods, size_t n, char *err,
+               size_t errlen);
+int db_schema_version(struct db *db);
+/* The user_version a database migrated with these modules has. */
+int db_latest_version(const struct schema_module *const *mods, size_t n);
+
+/* Returns a ready statement for sql, prepared once per connection and cached
+ * by the address of sql (pass string literals). The statement is reset and its
+ * bindings cleared; it stays owned by the cache. NULL on a prepare error
+ * (logged). */
+sqlite3_stmt *db_stmt(struct db *db, const char *sql);
+
+/* Write transactions take the write lock at BEGIN (IMMEDIATE) so two writers
+ * never deadlock on upgrade. Return 0 or -1 (logged). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* Runs a statement with no result rows; returns 0, or the SQLite error code. */
+int db_exec(struct db *db, const char *sql);
+
+/* Copies the live database to dest with the online backup API (safe while
+ * other connections read and write). Returns 0 or -1 with a message. */
+int db_backup(struct db *db, const char *dest, char *err, size_t errlen);
+
+/* The calling thread's own connection to path, opened on first use and closed
+ * by db_thread_close_all(). NULL if it cannot be opened (logged). */
+struct db *db_thread(const char *path);
+void db_thread_close_all(void);
+
+#endif

@@ -1,0 +1,32 @@
+/* admin module — accounts, sections, the audit log and the working-day
+ * calendar over HTTP (admin.h). */
+#include "app/module.h"
+#include "modules/admin/admin.h"
+#include "modules/admin/http.h"
+
+#define ADMIN ROLE_BIT(ROLE_ADMIN)
+#define LEADER ROLE_BIT(ROLE_LEADER)
+
+static const struct route admin_routes[] = {
+    {HTTP_GET, "/api/v1/users", api_users_list, ADMIN, 0},
+    {HTTP_POST, "/api/v1/users", api_users_create, ADMIN, 0},
+    {HTTP_PUT, "/api/v1/users/{id}", api_users_update, ADMIN, 0},
+    {HTTP_GET, "/api/v1/sections", api_sections_list, ROLES_BUREAU, 0},
+    {HTTP_POST, "/api/v1/sections", api_sections_create, ADMIN, 0},
+    {HTTP_PUT, "/api/v1/sections/{id}", api_sections_update, ADMIN, 0},
+    {HTTP_GET, "/api/v1/audit", api_audit_list, ADMIN | LEADER, 0},
+    {HTTP_GET, "/api/v1/audit/verify", api_audit_verify, ADMIN | LEADER, 0},
+    {HTTP_GET, "/api/v1/calendar/add-workdays", api_calendar_add, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/calendar/workdays", api_calendar_count, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/calendar/{year}", api_calendar_get, ROLES_LOGGED_IN, 0},
+    {HTTP_PUT, "/api/v1/calendar/{year}", api_calendar_put, ADMIN, 0},
+};
+
+static const struct route_group admin_group = ROUTE_GROUP("admin", admin_routes);
+static const struct route_group *const admin_groups[] = {&admin_group, NULL};
+
+const struct module admin_module = {
+    .name = "admin",
+    .routes = admin_groups,
+    .demo = admin_demo,
+};

@@ -1,0 +1,92 @@
+/* approval — what the EIA approval handlers share with the siting handlers,
+ * the investment project library and the demo: the siting import and check
+ * as transactions' bodies, the procedure (intake and acts) without HTTP.
+ *
+ * Owns nothing; the tables are in approval_schema.c. Must not answer HTTP:
+ * the handlers in api_approval*.c and api_siting.c do. */
+#ifndef ECOGOV_APPROVAL_H
+#define ECOGOV_APPROVAL_H
+
+#include "core/err.h"
+#include "core/problem.h"
+#include "db/audit.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;
+struct calendar;
+
+/* Why an act was refused: a stable code, the field, a Chinese message. */
+/* Who acts: the database, the audit actor, and for an enterprise user the
+ * enterprise it may act for (enterprise users see only their own cases). */
+struct approval_who {
+    struct db *db;
+    struct audit_actor actor;
+    bool enterprise;
+    int64_t enterprise_id;
+};
+
+/* Intake of an application (body as POST /api/v1/approval/applications):
+ * validates, runs the siting check for 初审预办, stores and audits in one
+ * transaction. *id set on success; otherwise *p says why and nothing is
+ * written. */
+enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id,
+                         struct problem *p);
+
+/* A procedural act (body as POST .../actions: "action", "on", ...) on
+ * application `id`, against the working-day calendar `cal` (held by the
+ * caller). One transaction with its event and audit entry; on any error the
+ * database is unchanged and *p says why (ERR_NOT_FOUND for another
+ * enterprise's case). */
+enum err approval_apply(const struct approval_who *who, const struct calendar *cal, int64_t id,
+                        json_t *in, struct problem *p);
+
+/* The investment and financing project library (api_approval_invest.c):
+ * creates a project (body as POST /api/v1/approval/invest-projects) or
+ * moves one to its next stage (签约 → 开工 → 投产) on `on`; audited, one
+ * transaction each. */
+enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
+                       struct problem *p);
+enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, const char *on,
+                        struct problem *p);
+
+/* Imports a GeoJSON FeatureCollection of control units as a new version (its
+ * own transaction, audited). ERR_INVALID_FIELD with the reason in msg. */
+enum err siting_import(struct db *db, const struct audit_actor *actor, const char *name,
+                       const char *geojson, size_t len, int64_t *version, char *msg, size_t msglen);
+
+/* Checks a location (GeoJSON, crs_name NULL = wgs84) for an industry against
+ * the newest version and stores the result; must run inside the caller's
+ * write transaction (audited there). *result is a new reference. */
+enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *location,
+                    const char *crs_name, const char *industry, int64_t enterprise_id,
+                    int64_t *check_id, json_t **result, char *msg, size_t msglen);
+
+/* A stored check (new reference) and the enterprise it belongs to (0 = none);
+ * NULL when absent. */
+json_t *siting_check_get(struct db *db, int64_t id, int64_t *enterprise_id);
+
+/* The preparer list interface (限期整改名单 / 黑名单, 部令第9号 Art. 20): 1 and
+ * the list name and reason when `name` is on a list on `day`, 0 when not, -1
+ * on a database error. Consults the supervision module's credit lists
+ * (sup_preparers by name or code) first, then the local list kept for
+ * preparers not on the credit platform. */
+int approval_preparer_listed(struct db *db, const char *name, const char *day, char *list,
+                             size_t listlen, char *reason, size_t reasonlen);
+
+/* Demo data through the same functions: units for the demo city, a few
+ * applications at different steps (dated relative to today) and the
+ * investment projects linked to them. 0 or -1. */
+int demo_approval(struct db *db, const struct audit_actor *actor);
+
+struct module;
+extern const struct module approval_module;
+struct http_req;
+/* The enterprise 360° section: EIA applications and investment projects
+ * (store_ent360.c). */
+json_t *approval_ent360_approvals(struct http_req *r, int64_t enterprise_id);
+
+#endif

@@ -1,0 +1,469 @@
+#include "modules/monitor/ingest.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "modules/monitor/readings.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define INGEST_ALERT_PERIOD 30
+#define INGEST_PRUNE_PERIOD 60
+
+/* Counters of one device, flushed to the devices table by the maintenance task. */
+struct ingest_dev {
+    int64_t device_id; /* 0 = empty slot */
+    int64_t last_seen;
+    int64_t frames, bad_crc, rejected;
+    char addr[48];
+    int dirty;
+};
+
+struct ingest {
+    struct ingest_opts o;
+    struct readings *w;
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    struct ingest_job *head, *tail;
+    size_t queued_rows;
+    int stopping;
+    _Atomic size_t pending;
+    struct ingest_stats stats;
+    struct ingest_dev *devs;
+    size_t ndevs_cap, ndevs;
+    int64_t last_maint_ms, last_alert, last_prune;
+    int forwarding; /* an active forward target exists (refreshed by the maintenance task) */
+    pthread_t checkpointer;
+    pthread_cond_t ckcond;
+    struct db *ckdb; /* the checkpointer's own connection */
+};
+
+struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len)
+{
+    struct ingest_job *j = xcalloc(1, sizeof *j + nrows * sizeof(struct monitor_row));
+    j->rows = nrows ? (struct monitor_row *)(j + 1) : NULL;
+    if (frame_len) {
+        j->frame = xmalloc(frame_len);
+        memcpy(j->frame, frame, frame_len);
+        j->frame_len = frame_len;
+    }
+    return j;
+}
+
+void ingest_job_free(struct ingest_job *j)
+{
+    if (!j)
+        return;
+    free(j->frame);
+    free(j->ack);
+    free(j);
+}
+
+static struct ingest_dev *ingest_dev(struct ingest *g, int64_t id)
+{
+    if (g->ndevs * 2 >= g->ndevs_cap) {
+        size_t old = g->ndevs_cap;
+        struct ingest_dev *prev = g->devs;
+        g->ndevs_cap = old ? old * 2 : 1024;
+        g->devs = xcalloc(g->ndevs_cap, sizeof *g->devs);
+        g->ndevs = 0;
+        for (size_t i = 0; i < old; i++)
+            if (prev[i].device_id) {
+                struct ingest_dev *d = ingest_dev(g, prev[i].device_id);
+                *d = prev[i];
+            }
+        free(prev);
+    }
+    size_t h = ((uint64_t)id * 0x9E3779B97F4A7C15ULL >> 20) & (g->ndevs_cap - 1);
+    while (g->devs[h].device_id && g->devs[h].device_id != id)
+        h = (h + 1) & (g->ndevs_cap - 1);
+    if (!g->devs[h].device_id) {
+        g->devs[h].device_id = id;
+        g->ndevs++;
+    }
+    return &g->devs[h];
+}
+
+static void ingest_count(struct ingest *g, const struct ingest_job *j)
+{
+    if (!j->device_id || j->out)
+        return;
+    struct ingest_dev *d = ingest_dev(g, j->device_id);
+    if (j->received > d->last_seen && !j->bad_crc)
+        d->last_seen = j->received;
+    d->frames += !j->bad_crc && !j->rejected;
+    d->bad_crc += j->bad_crc;
+    d->rejected += j->rejected;
+    if (j->addr[0])
+        memcpy(d->addr, j->addr, sizeof d->addr);
+    d->dirty = 1;
+}
+
+/* Writes one batch of jobs; returns 0 when committed. */
+static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
+{
+    struct readings_row *rows = nrows ? xmalloc(nrows * sizeof *rows) : NULL;
+    size_t n = 0;
+    int64_t now = timeutil_now();
+    for (struct ingest_job *j = list; j; j = j->next)
+        for (size_t i = 0; i < j->nrows; i++) {
+            rows[n].station_id = j->station_id;
+            rows[n].device_id = j->device_id;
+            rows[n].r = &j->rows[i];
+            rows[n].seq = (uint32_t)n;
+            n++;
+        }
+    readings_sort(rows, n);
+    int rc = readings_begin(g->w);
+    if (!rc)
+        rc = readings_put(g->w, rows, n, now);
+    for (struct ingest_job *j = list; j && !rc; j = j->next) {
+        if (j->kind == INGEST_UNREGISTERED) {
+            rc = readings_unregistered(g->w, j->mn, j->status, j->received, j->addr, j->st, j->cn,
+                                       j->pw, j->frame, j->frame_len < 1100 ? j->frame_len : 1100,
+                                       1);
+            continue;
+        }
+        if (j->kind == INGEST_COMMAND) {
+            rc = readings_command_update(g->w, j->command_id, j->status[0] ? j->status : NULL,
+                                         j->qn_rtn, j->exe_rtn, j->out, j->received, j->frame,
+                                         j->frame_len);
+            if (rc)
+                break;
+        }
+        if (g->forwarding && j->kind == INGEST_DATA && j->frame_len &&
+            (rc = readings_put_forward(g->w, j->received, j->frame, j->frame_len)))
+            break;
+        if (g->o.raw_days > 0 && j->frame_len) {
+            struct readings_frame f = {j->received,  j->station_id, j->device_id, j->mn,  j->qn,
+                                       j->addr,      j->status,     j->cn,        j->out, j->frame,
+                                       j->frame_len, j->ack,        j->ack_len};
+            rc = readings_put_frame(g->w, &f);
+        }
+    }
+    if (!rc)
+        rc = readings_commit(g->w);
+    if (rc) {
+        readings_rollback(g->w);
+        g->stats.commit_failures++;
+        log_error("ingest: batch of %zu rows not committed; devices will resend", n);
+    } else {
+        if (g->forwarding && g->o.on_forward)
+            g->o.on_forward(g->o.arg);
+        g->stats.batches++;
+        g->stats.rows += n;
+        for (struct ingest_job *j = list; j; j = j->next) {
+            g->stats.frames++;
+            ingest_count(g, j);
+        }
+    }
+    free(rows);
+    return rc;
+}
+
+static void ingest_alerts(struct ingest *g, int64_t now)
+{
+    struct db *db = readings_db(g->w);
+    sqlite3_stmt *st = db_stmt(
+        db, "SELECT s.id, s.kind, s.offline_after, (SELECT max(last_seen) FROM devices d WHERE "
+            "d.station_id = s.id), (SELECT kind FROM monitor_alerts a WHERE a.station_id = s.id "
+            "ORDER BY id DESC LIMIT 1) FROM stations s WHERE s.active");
+    sqlite3_stmt *ins = db_stmt(db, "INSERT INTO monitor_alerts (station_id, kind, ts, detail) "
+                                    "VALUES (?, ?, ?, ?)");
+    if (!st || !ins || db_begin(db))
+        return;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+            continue; /* never seen: not an outage */
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        int64_t after = sqlite3_column_int64(st, 2);
+        if (after <= 0) {
+            const struct monitor_station_kind *k = monitor_station_kind_find(kind);
+            after = k ? k->offline_after : 3600;
+        }
+        int64_t last = sqlite3_column_int64(st, 3);
+        const char *prev = (const char *)sqlite3_column_text(st, 4);
+        int online = now - last <= after;
+        const char *alert = NULL;
+        if (online && prev && !strcmp(prev, "offline"))
+            alert = "online";
+        else if (!online && (!prev || !strcmp(prev, "online")))
+            alert = "offline";
+        if (!alert)
+            continue;
+        char detail[160], iso[32];
+        timeutil_format_iso(last, iso, sizeof iso);
+        snprintf(detail, sizeof detail, "%s: last data %s, threshold %lld s",
+                 online ? "back online" : "offline", iso, (long long)after);
+        sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+        sqlite3_bind_text(ins, 2, alert, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, now);
+        sqlite3_bind_text(ins, 4, detail, -1, SQLITE_TRANSIENT);
+        sqlite3_step(ins);
+        sqlite3_reset(ins);
+        if (!online)
+            log_warn("monitor: station %lld offline since %s",
+                     (long long)sqlite3_column_int64(st, 0), iso);
+    }
+    sqlite3_reset(st);
+    if (db_commit(db))
+        db_rollback(db);
+}
+
+/* Device counters, retention, alerts (and at shutdown all that readings_sync keeps back):
+ * on the writer thread, between batches. */
+static void ingest_maintenance(struct ingest *g, int force)
+{
+    int64_t ms = timeutil_now_ms();
+    if (!force && ms - g->last_maint_ms < g->o.maintenance_ms)
+        return;
+    g->last_maint_ms = ms;
+    int64_t now = timeutil_now();
+    int fwd = readings_forwarding(g->w);
+    if (fwd >= 0)
+        g->forwarding = fwd;
+    if (!readings_begin(g->w)) {
+        int rc = 0;
+        for (size_t i = 0; i < g->ndevs_cap && !rc; i++) {
+            struct ingest_dev *d = &g->devs[i];
+            if (!d->device_id || !d->dirty)
+                continue;
+            rc = readings_device_seen(g->w, d->device_id, d->last_seen, d->addr, d->frames,
+                                      d->bad_crc, d->rejected);
+        }
+        if (!rc && force) /* at shutdown: everything kept back, at once */
+            rc = readings_sync(g->w, now);
+        if (rc || readings_commit(g->w)) {
+            readings_rollback(g->w);
+        } else {
+            for (size_t i = 0; i < g->ndevs_cap; i++)
+                if (g->devs[i].device_id) {
+                    g->devs[i].dirty = 0;
+                    g->devs[i].frames = g->devs[i].bad_crc = g->devs[i].rejected = 0;
+                }
+        }
+    }
+    if (force || now - g->last_alert >= INGEST_ALERT_PERIOD) {
+        g->last_alert = now;
+        ingest_alerts(g, now);
+    }
+    if (g->o.raw_days > 0 && now - g->last_prune >= INGEST_PRUNE_PERIOD) {
+        g->last_prune = now;
+        int64_t before = now - (int64_t)g->o.raw_days * 86400;
+        if (readings_prune_frames(g->w, before, 100000) < 0 ||
+            readings_prune_commands(g->w, before, 10000) < 0)
+            log_warn("ingest: retention pass failed: %s",
+                     sqlite3_errmsg(db_handle(readings_db(g->w))));
+    }
+}
+
+/* The periodic sync (staged records, frame lookup, rollups) when due, in its own
+ * transaction: between batches one part per turn, so no batch waits for all three; while
+ * idle all at once. Never on an ack's path. */
+static void ingest_sync(struct ingest *g, int idle)
+{
+    if (!readings_sync_due(g->w))
+        return;
+    int64_t now = timeutil_now();
+    if (readings_begin(g->w) ||
+        (idle ? readings_sync(g->w, now) : readings_sync_step(g->w, now) < 0) ||
+        readings_commit(g->w)) {
+        /* nothing is lost: the part is done again next turn (staged rows and rollups_pending
+         * are in the database) */
+        log_warn("ingest: sync not committed: %s", sqlite3_errmsg(db_handle(readings_db(g->w))));
+        readings_rollback(g->w);
+    }
+}
+
+static void *ingest_main(void *arg)
+{
+    struct ingest *g = arg;
+    pthread_mutex_lock(&g->lock);
+    for (;;) {
+        while (!g->head && !g->stopping) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&g->cond, &g->lock, &ts);
+            if (!g->head) {
+                pthread_mutex_unlock(&g->lock);
+                ingest_sync(g, 1);
+                ingest_maintenance(g, 0);
+                pthread_mutex_lock(&g->lock);
+            }
+        }
+        if (!g->head && g->stopping)
+            break;
+        /* Let a batch fill for a few milliseconds unless it is already big. */
+        if (g->queued_rows < (size_t)g->o.batch_rows && !g->stopping) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_nsec += (long)g->o.batch_ms * 1000000L;
+            if (ts.tv_nsec >= 1000000000L)
+                ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+            pthread_cond_timedwait(&g->cond, &g->lock, &ts);
+        }
+        /* Take jobs up to the batch size. */
+        struct ingest_job *list = g->head, *last = NULL;
+        size_t rows = 0;
+        struct ingest_job *j = g->head;
+        while (j && (rows < (size_t)g->o.batch_rows || !last)) {
+            rows += j->nrows;
+            last = j;
+            j = j->next;
+        }
+        g->head = j;
+        if (!j)
+            g->tail = NULL;
+        last->next = NULL;
+        g->queued_rows -= rows;
+        pthread_mutex_unlock(&g->lock);
+
+        int rc = ingest_write(g, list, rows);
+        atomic_fetch_sub(&g->pending, rows);
+        /* Committed jobs with an ack go back to the listener; the rest are done. */
+        struct ingest_job *acks = NULL, **tailp = &acks;
+        while (list) {
+            struct ingest_job *next = list->next;
+            if (!rc && list->ack && g->o.on_committed) {
+                list->next = NULL;
+                *tailp = list;
+                tailp = &list->next;
+                g->stats.acks++;
+            } else {
+                ingest_job_free(list);
+            }
+            list = next;
+        }
+        if (acks)
+            g->o.on_committed(g->o.arg, acks);
+        ingest_sync(g, 0);
+        ingest_maintenance(g, 0);
+        pthread_mutex_lock(&g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+    ingest_maintenance(g, 1);
+    return NULL;
+}
+
+/* Copies the WAL back into the database beside the writer, so no batch waits for a
+ * checkpoint (store/readings.c replaced SQLite's automatic one). */
+static void *ingest_checkpoint_main(void *arg)
+{
+    struct ingest *g = arg;
+    pthread_mutex_lock(&g->lock);
+    while (!g->stopping) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L)
+            ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&g->ckcond, &g->lock, &ts);
+        if (g->stopping)
+            break;
+        pthread_mutex_unlock(&g->lock);
+        if (readings_checkpoint(g->w, g->ckdb) < 0)
+            log_warn("ingest: checkpoint failed: %s", sqlite3_errmsg(db_handle(g->ckdb)));
+        pthread_mutex_lock(&g->lock);
+    }
+    pthread_mutex_unlock(&g->lock);
+    return NULL;
+}
+
+struct ingest *ingest_start(const struct ingest_opts *o)
+{
+    char err[256];
+    struct readings *w = readings_open(o->db_path, err, sizeof err);
+    if (!w) {
+        log_error("ingest: %s", err);
+        return NULL;
+    }
+    struct ingest *g = xcalloc(1, sizeof *g);
+    g->o = *o;
+    if (g->o.batch_rows <= 0)
+        g->o.batch_rows = 20000;
+    if (g->o.batch_ms <= 0)
+        g->o.batch_ms = 5;
+    if (g->o.maintenance_ms <= 0)
+        g->o.maintenance_ms = 2000;
+    g->w = w;
+    g->last_maint_ms = timeutil_now_ms();
+    g->forwarding = readings_forwarding(w) == 1;
+    pthread_mutex_init(&g->lock, NULL);
+    pthread_cond_init(&g->cond, NULL);
+    if (pthread_create(&g->thread, NULL, ingest_main, g)) {
+        log_error("ingest: cannot start the writer thread");
+        readings_close(w);
+        free(g);
+        return NULL;
+    }
+    pthread_setname_np(g->thread, "ecogov-ingest"); /* names it in top -H, perf, gdb */
+    pthread_cond_init(&g->ckcond, NULL);
+    g->ckdb = db_open(o->db_path, err, sizeof err);
+    if (!g->ckdb || pthread_create(&g->checkpointer, NULL, ingest_checkpoint_main, g)) {
+        /* The writer still checkpoints when the WAL grows too big: degraded, not broken. */
+        log_error("ingest: no checkpoint thread (%s)", g->ckdb ? "thread" : err);
+        db_close(g->ckdb);
+        g->ckdb = NULL;
+    } else {
+        pthread_setname_np(g->checkpointer, "ecogov-ckpt");
+    }
+    return g;
+}
+
+void ingest_submit(struct ingest *g, struct ingest_job *j)
+{
+    j->next = NULL;
+    atomic_fetch_add(&g->pending, j->nrows);
+    pthread_mutex_lock(&g->lock);
+    if (g->tail)
+        g->tail->next = j;
+    else
+        g->head = j;
+    g->tail = j;
+    g->queued_rows += j->nrows;
+    int wake = g->queued_rows >= (size_t)g->o.batch_rows || g->head == j;
+    pthread_mutex_unlock(&g->lock);
+    if (wake)
+        pthread_cond_signal(&g->cond);
+}
+
+size_t ingest_pending(struct ingest *g)
+{
+    return atomic_load(&g->pending);
+}
+
+void ingest_get_stats(struct ingest *g, struct ingest_stats *out)
+{
+    pthread_mutex_lock(&g->lock);
+    *out = g->stats;
+    pthread_mutex_unlock(&g->lock);
+}
+
+void ingest_stop(struct ingest *g)
+{
+    if (!g)
+        return;
+    pthread_mutex_lock(&g->lock);
+    g->stopping = 1;
+    pthread_mutex_unlock(&g->lock);
+    pthread_cond_signal(&g->cond);
+    pthread_cond_signal(&g->ckcond);
+    pthread_join(g->thread, NULL);
+    if (g->ckdb) {
+        pthread_join(g->checkpointer, NULL);
+        db_close(g->ckdb);
+    }
+    pthread_mutex_destroy(&g->lock);
+    pthread_cond_destroy(&g->cond);
+    pthread_cond_destroy(&g->ckcond);
+    readings_close(g->w);
+    free(g->devs);
+    free(g);
+}

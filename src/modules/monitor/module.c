@@ -1,0 +1,73 @@
+/* monitor module — device data acquisition: stations and devices, the HJ 212
+ * listener with its ingest writer, readings and rollups, commands and
+ * forwarding (docs/monitoring.md). */
+#include "app/module.h"
+#include "modules/monitor/monitor.h"
+#include "net/hj212_server.h"
+
+#include <stdio.h>
+
+extern const struct schema_module schema_monitor;
+extern const struct route_group app_monitor_routes;
+
+static const struct route_group *const monitor_groups[] = {&app_monitor_routes, NULL};
+
+/* The demo city's stations and devices, with 20 micro-stations. */
+static int monitor_demo(const struct module_demo *d)
+{
+    return demo_monitor(d->db, d->actor, 20);
+}
+
+static struct hj212_server *monitor_listener;
+
+/* The HJ 212 listener and its writer, unless hj212_port is negative. */
+static int monitor_start(const struct module_run *run)
+{
+    const struct config *cfg = run->cfg;
+    if (cfg->hj212_port < 0)
+        return 0;
+    struct hj212_server_opts ho = {cfg->hj212_listen,
+                                   (int)cfg->hj212_port,
+                                   cfg->db,
+                                   (size_t)cfg->hj212_max_frame,
+                                   (int)cfg->hj212_idle_timeout,
+                                   (int)cfg->hj212_frame_timeout,
+                                   (int)cfg->hj212_max_connections,
+                                   (int)cfg->hj212_per_ip_connections,
+                                   (int)cfg->hj212_rate,
+                                   (int)cfg->hj212_raw_days,
+                                   (int)cfg->hj212_batch_rows,
+                                   (int)cfg->hj212_batch_ms,
+                                   cfg->hj212_forward,
+                                   (int)cfg->hj212_gap_interval,
+                                   (int)cfg->hj212_gap_hours,
+                                   (int)cfg->hj212_clock_check,
+                                   (int)cfg->hj212_clock_tolerance};
+    int port = 0;
+    monitor_listener = hj212_server_start(&ho, &port);
+    if (!monitor_listener)
+        return -1;
+    printf("ecogov: hj212 listening on %s:%d\n", cfg->hj212_listen, port);
+    return 0;
+}
+
+static void monitor_stop(void)
+{
+    hj212_server_stop(monitor_listener);
+    monitor_listener = NULL;
+}
+
+static const struct ent360_provider monitor_ent360[] = {
+    {"monitoring", "在线监测", monitor_ent360_monitoring, false},
+};
+
+const struct module monitor_module = {
+    .name = "monitor",
+    .schema = &schema_monitor,
+    .routes = monitor_groups,
+    .demo = monitor_demo,
+    .start = monitor_start,
+    .stop = monitor_stop,
+    .ent360 = monitor_ent360,
+    .nent360 = sizeof monitor_ent360 / sizeof monitor_ent360[0],
+};

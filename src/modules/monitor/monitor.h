@@ -1,0 +1,99 @@
+/* monitor — the rules of stations and devices: validation, create/update with audit entries,
+ * listing, the unregistered-device list and its one-click registration, and the demo stations.
+ * The HTTP handlers (api_monitor.c), the demo and the simulator all go through here.
+ *
+ * Must not: know about HTTP or sockets. Every change to devices bumps the device-cache
+ * generation (store/devcache.h) so the HJ 212 listener picks it up. */
+#ifndef ECOGOV_MONITOR_H
+#define ECOGOV_MONITOR_H
+
+#include "core/err.h"
+#include "core/problem.h"
+#include "db/audit.h"
+
+#include <jansson.h>
+#include <stdint.h>
+
+struct db;
+
+/* Station input (docs/monitoring.md): code, name, kind, enterprise_id, district, town,
+ * address, lon, lat, min_interval, offline_after, active. Creates after validation, in one
+ * transaction with its audit entry. Returns ERR_OK and *id, or an error with p filled. */
+enum err monitor_station_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                                int64_t *id, struct problem *p);
+/* Replaces the fields given in `in` (version must match the stored one). */
+enum err monitor_station_update(struct db *db, const struct audit_actor *actor, int64_t id,
+                                json_t *in, struct problem *p);
+
+/* Device input: station_id, mn, pw, edition, factor_map [{code, factor, unit, scale}],
+ * clock_offset, clock_zone, clock_sync, active. clock_sync (the platform sets the device's
+ * clock when it drifts) and a non-zero clock_offset exclude each other (422); an offset given
+ * without clock_sync turns it off, a new device without either has it on. */
+enum err monitor_device_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                               int64_t *id, struct problem *p);
+enum err monitor_device_update(struct db *db, const struct audit_actor *actor, int64_t id,
+                               json_t *in, struct problem *p);
+
+/* Registers an unregistered MN in one step: creates the device (password = the last one the
+ * device sent unless in.pw is given) on in.station_id, and removes the MN from the list. */
+enum err monitor_register_unregistered(struct db *db, const struct audit_actor *actor,
+                                       const char *mn, json_t *in, int64_t *device_id,
+                                       struct problem *p);
+
+/* Filters for monitor_station_list. */
+struct monitor_station_filter {
+    const char *kind;      /* NULL = any */
+    const char *district;  /* NULL = any */
+    const char *q;         /* substring of name or code, NULL = any */
+    int64_t enterprise_id; /* 0 = any; enterprise users always pass their own */
+    int64_t now;           /* UTC seconds, for the online state */
+};
+
+/* Stations with their online state, last data time and device count, as a JSON array (new
+ * reference); NULL on a database error. */
+json_t *monitor_station_list(struct db *db, const struct monitor_station_filter *f);
+/* One station with its devices (each with clock_sync, clock_skew, clock_checked_at and
+ * clock_set, its last 1012 command); NULL when absent (or not the given enterprise's, when
+ * enterprise_id != 0). */
+json_t *monitor_station_get(struct db *db, int64_t id, int64_t enterprise_id, int64_t now);
+/* Unregistered devices, newest first (JSON array, new reference). */
+json_t *monitor_unregistered_list(struct db *db, int limit);
+
+/* Forward targets: the upstream platforms device frames are forwarded to (docs/monitoring.md
+ * "Forwarding"; the relay, net/hj212_relay.h, sends). Input: name (1-64 characters, unique),
+ * host (hostname or IP address, at most MONITOR_HOST_MAX bytes), port (1-65535), active
+ * (boolean, default true). Each write is one transaction with its audit entry
+ * (forward.create / update / activate / deactivate / delete). A created or reactivated target
+ * starts at the current end of the queue; an inactive one keeps no backlog. Errors: 422 with
+ * the field, 409 for a name in use, 404 for an unknown id. */
+#define MONITOR_HOST_MAX 253
+enum err monitor_forward_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                                int64_t *id, struct problem *p);
+/* Changes the fields given in `in` (PATCH semantics: absent fields keep their value). */
+enum err monitor_forward_update(struct db *db, const struct audit_actor *actor, int64_t id,
+                                json_t *in, struct problem *p);
+/* Removes the target (its audit entries remain). */
+enum err monitor_forward_delete(struct db *db, const struct audit_actor *actor, int64_t id,
+                                struct problem *p);
+/* Every target [{id, name, host, port, active, sent_id, created_at, updated_at, backlog,
+ * backlog_since}] (new reference), NULL on a database error. */
+json_t *monitor_forward_list(struct db *db);
+/* 1 when h is a hostname or IP address the relay can use. */
+int monitor_forward_host_valid(const char *h);
+
+/* Seconds without data after which a station of this kind counts offline. */
+int monitor_offline_after(const char *kind, int64_t configured);
+
+/* Demo data: a set of stations and devices for the demo city (MN "DEMO" + number, password
+ * "123456"): national stations, micro-stations, water sections and CEMS outlets of the first
+ * demo enterprises. The simulator sends for exactly these devices. 0 or -1. */
+int demo_monitor(struct db *db, const struct audit_actor *actor, int micro_stations);
+
+struct module;
+extern const struct module monitor_module;
+struct http_req;
+/* The enterprise 360° section: outlet stations and their devices
+ * (store_ent360.c). */
+json_t *monitor_ent360_monitoring(struct http_req *r, int64_t enterprise_id);
+
+#endif

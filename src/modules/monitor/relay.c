@@ -1,0 +1,817 @@
+#include "modules/monitor/relay.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "domain/hj212.h"
+#include "net/hj212_server.h"
+#include "db/db.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Frames sent per target and pass; a pass ends early when the upstream does not answer. */
+#define RELAY_BATCH 256
+/* Upstream reply time-out (HJ 212-2017: 10 s) and connect time-out, ms. */
+#define RELAY_ACK_MS 10000
+#define RELAY_CONNECT_MS 3000
+/* Seconds before reconnecting to an upstream that failed. */
+#define RELAY_RETRY_S 3
+#define RELAY_MAX_TARGETS 16
+/* Seconds between re-reads of forward_targets (hj212_relay_reload makes it immediate). */
+#define RELAY_TARGETS_S 5
+/* Back-fill requests per sweep, and the longest range of one request. */
+#define RELAY_GAP_REQUESTS 20
+#define RELAY_GAP_SPAN_MIN (2 * 3600)
+#define RELAY_GAP_SPAN_HOUR (24 * 3600)
+/* Clock checks: devices asked per sweep, seconds between sweeps (or clock_check when
+ * smaller), delay of the first sweep after start-up (devices reconnect after a restart, the
+ * writer flushes last_seen), and the results waiting for the thread. */
+#define RELAY_CLOCK_PER_SWEEP 20
+#define RELAY_CLOCK_SWEEP_S 10
+#define RELAY_CLOCK_FIRST_S 60
+#define RELAY_CLOCK_EVENTS 256
+/* A device counts as reachable when heard from within this many seconds. */
+#define RELAY_RECENT_S 600
+
+struct relay_target {
+    int64_t id;
+    char host[256];
+    int port;
+    int fd;
+    int64_t retry_at;
+    /* Read by other threads under the relay's lock; written by the relay thread under it. */
+    int connected;
+    int64_t last_ok, last_error_at;
+    char last_error[160];
+    size_t inlen;
+    char in[4096];
+};
+
+struct hj212_relay {
+    struct hj212_relay_opts o;
+    struct db *db;
+    pthread_t thread;
+    pthread_mutex_t lock; /* stop, kicked, reload, targets' shared state, clock events */
+    pthread_cond_t cond;
+    int stop, kicked, reload;
+    struct relay_target targets[RELAY_MAX_TARGETS];
+    int ntargets;
+    int64_t last_sweep, last_targets, next_clock;
+    struct hj212_relay_clock events[RELAY_CLOCK_EVENTS];
+    int nevents;
+    struct hj212_msg *msg;
+};
+
+/* ---- forwarding ---- */
+
+/* Closes the upstream connection; a failure (why != NULL) is recorded and delays the retry. */
+static void relay_close(struct hj212_relay *r, struct relay_target *t, int64_t now, const char *why)
+{
+    if (t->fd >= 0)
+        close(t->fd);
+    pthread_mutex_lock(&r->lock);
+    t->fd = -1;
+    t->inlen = 0;
+    t->connected = 0;
+    t->retry_at = now + RELAY_RETRY_S;
+    if (why) {
+        snprintf(t->last_error, sizeof t->last_error, "%s", why);
+        t->last_error_at = now;
+    }
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Opens the connection to t. 0, or -1 with the reason in why. */
+static int relay_connect(struct relay_target *t, char *why, size_t whylen)
+{
+    char port[16];
+    snprintf(port, sizeof port, "%d", t->port);
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res = NULL;
+    int gai = getaddrinfo(t->host, port, &hints, &res);
+    if (gai || !res) {
+        snprintf(why, whylen, "cannot resolve %.64s: %.60s", t->host,
+                 gai ? gai_strerror(gai) : "none");
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM, 0);
+    int ok = 0, err = fd < 0 ? errno : 0;
+    if (fd >= 0) {
+        fcntl(fd, F_SETFL, O_NONBLOCK);
+        if (!connect(fd, res->ai_addr, res->ai_addrlen)) {
+            ok = 1;
+        } else if (errno == EINPROGRESS) {
+            struct pollfd p = {fd, POLLOUT, 0};
+            socklen_t el = sizeof err;
+            int pr = poll(&p, 1, RELAY_CONNECT_MS);
+            if (pr == 1 && !getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &el) && !err)
+                ok = 1;
+            else if (pr != 1)
+                err = ETIMEDOUT;
+        } else {
+            err = errno;
+        }
+    }
+    freeaddrinfo(res);
+    if (!ok) {
+        snprintf(why, whylen, "connect: %s", strerror(err ? err : ECONNREFUSED));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    t->fd = fd;
+    t->inlen = 0;
+    return 0;
+}
+
+static int relay_send_all(int fd, const char *p, size_t len)
+{
+    while (len) {
+        ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EAGAIN) {
+            struct pollfd pf = {fd, POLLOUT, 0};
+            if (poll(&pf, 1, RELAY_ACK_MS) != 1)
+                return -1;
+            continue;
+        }
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+/* Waits for the upstream's 9014 answering qn. 0 when it came, -1 on time-out, -2 when the
+ * upstream closed the connection. */
+static int relay_wait_ack(struct hj212_relay *r, struct relay_target *t, const char *qn)
+{
+    int64_t deadline = timeutil_now_ms() + RELAY_ACK_MS;
+    for (;;) {
+        size_t off = 0;
+        int found = 0;
+        while (off < t->inlen && !found) {
+            struct hj212_frame_ref ref;
+            size_t used = hj212_scan(t->in + off, t->inlen - off, 0, 1, &ref);
+            if (ref.status == HJ212_MORE)
+                break;
+            if (ref.status == HJ212_OK && hj212_parse(ref.data, ref.data_len, r->msg) == HJ212_OK &&
+                r->msg->cn_num == 9014 && hj212_str_eq(hj212_msg_ref_qn(r->msg), qn))
+                found = 1;
+            off += used ? used : 1;
+        }
+        memmove(t->in, t->in + off, t->inlen - off);
+        t->inlen -= off;
+        if (t->inlen == sizeof t->in)
+            t->inlen = 0; /* garbage without a frame end */
+        if (found)
+            return 0;
+        int64_t left = deadline - timeutil_now_ms();
+        if (left <= 0)
+            return -1;
+        struct pollfd p = {t->fd, POLLIN, 0};
+        if (poll(&p, 1, (int)left) != 1)
+            return -1;
+        ssize_t n = recv(t->fd, t->in + t->inlen, sizeof t->in - t->inlen, 0);
+        if (n <= 0)
+            return -2;
+        t->inlen += (size_t)n;
+    }
+}
+
+/* Sends what target t has not sent yet, in queue order. Returns frames sent. */
+static long relay_forward(struct hj212_relay *r, struct relay_target *t, int64_t now)
+{
+    sqlite3_stmt *sent = db_stmt(r->db, "SELECT sent_id FROM forward_targets WHERE id = ? AND "
+                                        "active");
+    sqlite3_stmt *q = db_stmt(r->db, "SELECT id, frame FROM forward_queue WHERE id > ? "
+                                     "ORDER BY id LIMIT ?");
+    sqlite3_stmt *up = db_stmt(r->db, "UPDATE forward_targets SET sent_id = ? WHERE id = ? AND "
+                                      "sent_id < ?");
+    if (!sent || !q || !up)
+        return 0;
+    int64_t from = -1;
+    sqlite3_bind_int64(sent, 1, t->id);
+    if (sqlite3_step(sent) == SQLITE_ROW)
+        from = sqlite3_column_int64(sent, 0);
+    sqlite3_reset(sent);
+    if (from < 0)
+        return 0; /* deactivated or deleted meanwhile: the next reload drops it */
+    long count = 0;
+    int64_t done = from;
+    sqlite3_bind_int64(q, 1, from);
+    sqlite3_bind_int(q, 2, RELAY_BATCH);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (t->fd < 0) {
+            if (now < t->retry_at)
+                break;
+            char why[160];
+            if (relay_connect(t, why, sizeof why)) {
+                log_warn("forward: %s:%d: %s", t->host, t->port, why);
+                relay_close(r, t, now, why);
+                break;
+            }
+            pthread_mutex_lock(&r->lock);
+            t->connected = 1;
+            pthread_mutex_unlock(&r->lock);
+            log_info("forward: connected to %s:%d", t->host, t->port);
+        }
+        int64_t id = sqlite3_column_int64(q, 0);
+        const char *f = sqlite3_column_blob(q, 1);
+        size_t len = (size_t)sqlite3_column_bytes(q, 1);
+        struct hj212_frame_ref ref;
+        hj212_scan(f, len, 0, 1, &ref);
+        int want = ref.status == HJ212_OK &&
+                   hj212_parse(ref.data, ref.data_len, r->msg) == HJ212_OK &&
+                   hj212_msg_wants_ack(r->msg);
+        char qn[32] = "";
+        if (want)
+            snprintf(qn, sizeof qn, "%.*s", (int)r->msg->qn.len, r->msg->qn.ptr);
+        int rc = relay_send_all(t->fd, f, len) ? -3 : want ? relay_wait_ack(r, t, qn) : 0;
+        if (rc) {
+            log_warn("forward: %s:%d did not take frame %lld; kept queued", t->host, t->port,
+                     (long long)id);
+            char why[160];
+            if (rc == -3)
+                snprintf(why, sizeof why, "send failed: connection lost");
+            else if (rc == -2)
+                snprintf(why, sizeof why, "connection closed by the upstream");
+            else
+                snprintf(why, sizeof why, "no 9014 within %d s (QN %s)", RELAY_ACK_MS / 1000, qn);
+            relay_close(r, t, now, why);
+            break;
+        }
+        done = id;
+        count++;
+    }
+    sqlite3_reset(q);
+    if (done > from) {
+        sqlite3_bind_int64(up, 1, done);
+        sqlite3_bind_int64(up, 2, t->id);
+        sqlite3_bind_int64(up, 3, done);
+        sqlite3_step(up);
+        sqlite3_reset(up);
+        pthread_mutex_lock(&r->lock);
+        t->last_ok = timeutil_now();
+        pthread_mutex_unlock(&r->lock);
+    }
+    return count;
+}
+
+/* Loads the active targets, keeping the open socket and the state of the ones that stay at
+ * the same address. */
+static void relay_load_targets(struct hj212_relay *r)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "SELECT id, host, port FROM forward_targets WHERE active "
+                                      "ORDER BY id LIMIT ?");
+    if (!st)
+        return;
+    struct relay_target next[RELAY_MAX_TARGETS];
+    int n = 0;
+    int kept[RELAY_MAX_TARGETS] = {0};
+    sqlite3_bind_int(st, 1, RELAY_MAX_TARGETS);
+    while (sqlite3_step(st) == SQLITE_ROW && n < RELAY_MAX_TARGETS) {
+        struct relay_target *t = &next[n++];
+        memset(t, 0, offsetof(struct relay_target, in));
+        t->id = sqlite3_column_int64(st, 0);
+        snprintf(t->host, sizeof t->host, "%s", (const char *)sqlite3_column_text(st, 1));
+        t->port = sqlite3_column_int(st, 2);
+        t->fd = -1;
+        for (int i = 0; i < r->ntargets; i++)
+            if (!kept[i] && r->targets[i].id == t->id && !strcmp(r->targets[i].host, t->host) &&
+                r->targets[i].port == t->port) {
+                *t = r->targets[i];
+                kept[i] = 1;
+            }
+    }
+    sqlite3_reset(st);
+    for (int i = 0; i < r->ntargets; i++)
+        if (!kept[i] && r->targets[i].fd >= 0)
+            close(r->targets[i].fd);
+    pthread_mutex_lock(&r->lock);
+    memcpy(r->targets, next, (size_t)n * sizeof *next);
+    r->ntargets = n;
+    pthread_mutex_unlock(&r->lock);
+}
+
+/* Deletes queue rows every active target has sent (all of them when there is none). */
+static void relay_prune(struct hj212_relay *r)
+{
+    sqlite3_stmt *st = db_stmt(r->db, "DELETE FROM forward_queue WHERE id <= (SELECT "
+                                      "coalesce(min(sent_id), (SELECT max(id) FROM "
+                                      "forward_queue)) FROM forward_targets WHERE active)");
+    if (st) {
+        sqlite3_step(st);
+        sqlite3_reset(st);
+    }
+}
+
+/* Registers the targets of the hj212_forward option, named "host:port". A target of that
+ * name that exists already is left as it is: after the first start the console manages it (a
+ * target deactivated there stays so across restarts). */
+static void relay_register(struct hj212_relay *r, const char *list)
+{
+    char *copy = xstrdup(list);
+    for (char *tok = copy, *next; tok; tok = next) {
+        next = strchr(tok, ',');
+        if (next)
+            *next++ = '\0';
+        while (*tok == ' ')
+            tok++;
+        if (!*tok)
+            continue;
+        char *colon = strrchr(tok, ':');
+        char *end = NULL;
+        long port = colon ? strtol(colon + 1, &end, 10) : 0;
+        if (!colon || colon == tok || !end || *end || port < 1 || port > 65535 ||
+            colon - tok > 253) {
+            log_warn("forward: ignoring target '%s' (want host:port)", tok);
+            continue;
+        }
+        *colon = '\0';
+        sqlite3_stmt *st = db_stmt(
+            r->db, "INSERT INTO forward_targets (name, host, port, active, sent_id, created_at, "
+                   "updated_at) VALUES (?1 || ':' || ?2, ?1, ?2, 1, (SELECT coalesce(max(id), 0) "
+                   "FROM forward_queue), ?3, ?3) ON CONFLICT (name) DO NOTHING");
+        if (!st)
+            break;
+        sqlite3_bind_text(st, 1, tok, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int(st, 2, (int)port);
+        sqlite3_bind_int64(st, 3, timeutil_now());
+        if (sqlite3_step(st) != SQLITE_DONE)
+            log_warn("forward: cannot register %s:%ld", tok, port);
+        sqlite3_reset(st);
+    }
+    free(copy);
+}
+
+/* ---- gaps and back-fill ---- */
+
+/* First missing period of one device's records of one kind between its oldest and newest
+ * record since `since`: *begin..*end (period starts, inclusive). 0 when one is found. */
+static int relay_find_gap(struct hj212_relay *r, int64_t station, int kind, int64_t step,
+                          int64_t since, int64_t span, int64_t *begin, int64_t *end)
+{
+    /* One row per period holds every factor the device sent for it. */
+    sqlite3_stmt *st =
+        db_stmt(r->db, "SELECT ts FROM readings WHERE station_id = ?1 AND kind = "
+                       "?2 AND ts >= ?3 UNION ALL SELECT ts FROM readings_recent "
+                       "WHERE station_id = ?1 AND kind = ?2 AND ts >= ?3 ORDER BY 1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, since);
+    int64_t prev = INT64_MIN;
+    int found = -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t ts = sqlite3_column_int64(st, 0);
+        if (prev != INT64_MIN && ts - prev > step) {
+            *begin = prev + step;
+            *end = ts - step < *begin + span ? ts - step : *begin + span;
+            found = 0;
+            break;
+        }
+        prev = ts;
+    }
+    sqlite3_reset(st);
+    return found;
+}
+
+/* Queues one back-fill request (monitor_commands row + the listener). 0 when sent. */
+static int relay_request(struct hj212_relay *r, int64_t device, int64_t station, const char *mn,
+                         const char *pw, const char *edition, const char *skind, int cn,
+                         int64_t begin, int64_t end)
+{
+    struct hj212_time tb, te, tq;
+    hj212_time_from_unix(begin, 0, &tb);
+    hj212_time_from_unix(end, 0, &te);
+    char b[HJ212_TIME_BUF], e[HJ212_TIME_BUF], params[128], qn[HJ212_TIME_BUF];
+    hj212_time_format(&tb, 0, b);
+    hj212_time_format(&te, 0, e);
+    snprintf(params, sizeof params, "{\"cn\":%d,\"begin\":\"%s\",\"end\":\"%s\",\"auto\":true}", cn,
+             b, e);
+    /* The same range is asked once: a device that does not have it is not asked again. */
+    sqlite3_stmt *seen = db_stmt(r->db, "SELECT 1 FROM monitor_commands WHERE device_id = ? AND "
+                                        "purpose = 'backfill' AND params = ?");
+    if (!seen)
+        return -1;
+    sqlite3_bind_int64(seen, 1, device);
+    sqlite3_bind_text(seen, 2, params, -1, SQLITE_STATIC);
+    int dup = sqlite3_step(seen) == SQLITE_ROW;
+    sqlite3_reset(seen);
+    if (dup)
+        return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    hj212_time_from_unix(now.tv_sec, (int)(now.tv_nsec / 1000000), &tq);
+    hj212_time_format(&tq, 1, qn);
+    const char *stc = !strcmp(skind, "water")          ? "21"
+                      : !strcmp(skind, "source_gas")   ? "31"
+                      : !strcmp(skind, "source_water") ? "32"
+                                                       : "22";
+    struct hj212_peer peer = {edition && !strcmp(edition, "2005") ? 0 : 1, hj212_str_c(stc),
+                              hj212_str_c(pw), hj212_str_c(mn)};
+    char frame[HJ212_FRAME_MAX + 1];
+    size_t len = 0;
+    if (hj212_encode_history(frame, sizeof frame, &peer, hj212_str_c(qn), cn, &tb, &te, &len) !=
+        HJ212_OK)
+        return -1;
+    sqlite3_stmt *ins = db_stmt(r->db, "INSERT INTO monitor_commands (device_id, station_id, cn, "
+                                       "qn, purpose, params, status, created_by, created_at, "
+                                       "updated_at) VALUES (?,?,?,?,'backfill',?,'queued',"
+                                       "'system',?,?)");
+    if (!ins)
+        return -1;
+    sqlite3_bind_int64(ins, 1, device);
+    sqlite3_bind_int64(ins, 2, station);
+    sqlite3_bind_int(ins, 3, cn);
+    sqlite3_bind_text(ins, 4, qn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 5, params, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 6, now.tv_sec);
+    sqlite3_bind_int64(ins, 7, now.tv_sec);
+    int rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE)
+        return -1;
+    int64_t cmd = sqlite3_last_insert_rowid(db_handle(r->db));
+    if (hj212_server_request(r->o.server, device, cmd, qn, cn, frame, len))
+        return -1;
+    log_info("backfill: asked %s for %d records %s..%s", mn, cn, b, e);
+    return 0;
+}
+
+static void relay_sweep(struct hj212_relay *r, int64_t now)
+{
+    /* Devices heard from in the last 10 minutes and with no back-fill in progress. */
+    sqlite3_stmt *st = db_stmt(
+        r->db, "SELECT d.id, d.station_id, d.mn, d.pw, d.edition, s.kind, s.min_interval FROM "
+               "devices d JOIN stations s ON s.id = d.station_id WHERE d.active AND s.active AND "
+               "d.last_seen >= ?1 AND NOT EXISTS (SELECT 1 FROM monitor_commands c WHERE "
+               "c.device_id = d.id AND c.purpose = 'backfill' AND c.status IN ('queued', 'sent', "
+               "'accepted') AND c.created_at > ?2) ORDER BY d.id");
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, now - 600);
+    sqlite3_bind_int64(st, 2, now - 300);
+    int sent = 0;
+    int64_t since = now - (int64_t)r->o.gap_hours * 3600;
+    while (sent < RELAY_GAP_REQUESTS && sqlite3_step(st) == SQLITE_ROW) {
+        int64_t dev = sqlite3_column_int64(st, 0), station = sqlite3_column_int64(st, 1);
+        char mn[65], pw[65], ed[16], kind[16];
+        snprintf(mn, sizeof mn, "%s", (const char *)sqlite3_column_text(st, 2));
+        snprintf(pw, sizeof pw, "%s", (const char *)sqlite3_column_text(st, 3));
+        snprintf(ed, sizeof ed, "%s", (const char *)sqlite3_column_text(st, 4));
+        snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 5));
+        int64_t step = 60LL * (sqlite3_column_int(st, 6) > 0 ? sqlite3_column_int(st, 6) : 10);
+        int64_t b, e;
+        if (!relay_find_gap(r, station, 2, step, since, RELAY_GAP_SPAN_MIN, &b, &e) &&
+            !relay_request(r, dev, station, mn, pw, ed, kind, 2051, b, e)) {
+            sent++;
+            continue; /* one request per device at a time */
+        }
+        if (!relay_find_gap(r, station, 3, 3600, since, RELAY_GAP_SPAN_HOUR, &b, &e) &&
+            !relay_request(r, dev, station, mn, pw, ed, kind, 2061, b, e))
+            sent++;
+    }
+    sqlite3_reset(st);
+}
+
+/* ---- clock synchronisation ---- */
+
+/* A device as the clock requests need it. */
+struct relay_dev {
+    int64_t id, station;
+    char mn[65], pw[65], edition[16], kind[16];
+    int utc; /* the device clock runs on UTC */
+};
+
+#define RELAY_DEV_COLS                                                                             \
+    "d.id, d.station_id, d.mn, d.pw, d.edition, s.kind, d.clock_zone FROM devices d JOIN "         \
+    "stations s ON s.id = d.station_id "
+
+static void relay_dev_row(sqlite3_stmt *st, struct relay_dev *d)
+{
+    d->id = sqlite3_column_int64(st, 0);
+    d->station = sqlite3_column_int64(st, 1);
+    snprintf(d->mn, sizeof d->mn, "%s", (const char *)sqlite3_column_text(st, 2));
+    snprintf(d->pw, sizeof d->pw, "%s", (const char *)sqlite3_column_text(st, 3));
+    snprintf(d->edition, sizeof d->edition, "%s", (const char *)sqlite3_column_text(st, 4));
+    snprintf(d->kind, sizeof d->kind, "%s", (const char *)sqlite3_column_text(st, 5));
+    const char *zone = (const char *)sqlite3_column_text(st, 6);
+    d->utc = zone && !strcmp(zone, "utc");
+}
+
+/* Sends 1011 (query the time) or 1012 (set it to now) to a device, as a monitor_commands row
+ * created by 'system' that the listener tracks like the console's commands. 0 when queued. */
+static int relay_clock_request(struct hj212_relay *r, const struct relay_dev *d, int cn,
+                               const char *params)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int ms = (int)(now.tv_nsec / 1000000);
+    struct hj212_time tq, tset;
+    hj212_time_from_unix(now.tv_sec, ms, &tq);
+    /* A device whose clock runs on UTC is set to UTC, not to Beijing time. */
+    hj212_time_from_unix(now.tv_sec - (d->utc ? 8 * 3600 : 0), ms, &tset);
+    char qn[HJ212_TIME_BUF];
+    hj212_time_format(&tq, 1, qn);
+    const char *stc = !strcmp(d->kind, "water")          ? "21"
+                      : !strcmp(d->kind, "source_gas")   ? "31"
+                      : !strcmp(d->kind, "source_water") ? "32"
+                                                         : "22";
+    struct hj212_peer peer = {!strcmp(d->edition, "2005") ? 0 : 1, hj212_str_c(stc),
+                              hj212_str_c(d->pw), hj212_str_c(d->mn)};
+    char frame[HJ212_FRAME_MAX + 1];
+    size_t len = 0;
+    enum hj212_err he = cn == 1011
+                            ? hj212_encode_get_time(frame, sizeof frame, &peer, hj212_str_c(qn),
+                                                    hj212_str_c(NULL), &len)
+                            : hj212_encode_set_time(frame, sizeof frame, &peer, hj212_str_c(qn),
+                                                    hj212_str_c(NULL), &tset, &len);
+    if (he != HJ212_OK)
+        return -1;
+    sqlite3_stmt *ins = db_stmt(r->db, "INSERT INTO monitor_commands (device_id, station_id, cn, "
+                                       "qn, purpose, params, status, created_by, created_at, "
+                                       "updated_at) VALUES (?1, ?2, ?3, ?4, 'command', ?5, "
+                                       "'queued', 'system', ?6, ?6)");
+    if (!ins)
+        return -1;
+    sqlite3_bind_int64(ins, 1, d->id);
+    sqlite3_bind_int64(ins, 2, d->station);
+    sqlite3_bind_int(ins, 3, cn);
+    sqlite3_bind_text(ins, 4, qn, -1, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 5, params, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ins, 6, now.tv_sec);
+    int rc = sqlite3_step(ins);
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE)
+        return -1;
+    int64_t cmd = sqlite3_last_insert_rowid(db_handle(r->db));
+    return hj212_server_request(r->o.server, d->id, cmd, qn, cn, frame, len);
+}
+
+/* Asks the devices that are due for their time: heard from recently, not asked within
+ * clock_check seconds (never asked first), no clock exchange in progress; a bounded number
+ * per sweep. */
+static void relay_clock_sweep(struct hj212_relay *r, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(
+        r->db, "SELECT " RELAY_DEV_COLS "WHERE d.active AND s.active AND d.last_seen >= ?1 AND "
+               "(d.clock_asked_at IS NULL OR d.clock_asked_at <= ?2) AND NOT EXISTS (SELECT 1 "
+               "FROM monitor_commands c WHERE c.device_id = d.id AND c.cn IN (1011, 1012) AND "
+               "c.status IN ('queued', 'sent', 'accepted') AND c.created_at > ?3) ORDER BY "
+               "d.clock_asked_at IS NOT NULL, d.clock_asked_at, d.id LIMIT ?4");
+    sqlite3_stmt *mark = db_stmt(r->db, "UPDATE devices SET clock_asked_at = ? WHERE id = ?");
+    if (!st || !mark)
+        return;
+    struct relay_dev devs[RELAY_CLOCK_PER_SWEEP];
+    int n = 0;
+    sqlite3_bind_int64(st, 1, now - RELAY_RECENT_S);
+    sqlite3_bind_int64(st, 2, now - r->o.clock_check);
+    sqlite3_bind_int64(st, 3, now - 300); /* a stuck row never blocks a device for long */
+    sqlite3_bind_int(st, 4, RELAY_CLOCK_PER_SWEEP);
+    while (n < RELAY_CLOCK_PER_SWEEP && sqlite3_step(st) == SQLITE_ROW)
+        relay_dev_row(st, &devs[n++]);
+    sqlite3_reset(st);
+    for (int i = 0; i < n; i++) {
+        sqlite3_bind_int64(mark, 1, now);
+        sqlite3_bind_int64(mark, 2, devs[i].id);
+        int rc = sqlite3_step(mark);
+        sqlite3_reset(mark);
+        if (rc != SQLITE_DONE ||
+            relay_clock_request(r, &devs[i], 1011, "{\"cn\":1011,\"auto\":true}"))
+            log_warn("clock: cannot ask %s for its time", devs[i].mn);
+    }
+}
+
+/* A measured skew beyond the tolerance: sets the device's clock when its clock_sync is on and
+ * no automatic 1012 went to it within clock_check seconds (a device that does not take the
+ * time is not pestered). */
+static void relay_clock_set(struct hj212_relay *r, const struct hj212_relay_clock *e, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(
+        r->db, "SELECT " RELAY_DEV_COLS "WHERE d.id = ?1 AND d.active AND s.active AND "
+               "d.clock_sync AND NOT EXISTS (SELECT 1 FROM monitor_commands c WHERE c.device_id "
+               "= d.id AND c.cn = 1012 AND c.created_by = 'system' AND c.created_at > ?2)");
+    if (!st)
+        return;
+    sqlite3_bind_int64(st, 1, e->device_id);
+    sqlite3_bind_int64(st, 2, now - r->o.clock_check);
+    struct relay_dev d;
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    if (found)
+        relay_dev_row(st, &d);
+    sqlite3_reset(st);
+    if (!found)
+        return;
+    char params[96];
+    snprintf(params, sizeof params, "{\"cn\":1012,\"auto\":true,\"skew\":%lld}",
+             (long long)e->skew);
+    if (relay_clock_request(r, &d, 1012, params))
+        log_warn("clock: cannot set the time of %s", d.mn);
+    else
+        log_info("clock: %s is %+lld s off; setting its time", d.mn, (long long)e->skew);
+}
+
+/* Results of finished 1011/1012 exchanges, reported by the listener. */
+static void relay_clock_events(struct hj212_relay *r, int64_t now)
+{
+    struct hj212_relay_clock ev[RELAY_CLOCK_EVENTS];
+    pthread_mutex_lock(&r->lock);
+    int n = r->nevents;
+    memcpy(ev, r->events, (size_t)n * sizeof *ev);
+    r->nevents = 0;
+    pthread_mutex_unlock(&r->lock);
+    if (!n)
+        return;
+    sqlite3_stmt *skew = db_stmt(r->db, "UPDATE devices SET clock_skew = ?, clock_checked_at = ? "
+                                        "WHERE id = ?");
+    sqlite3_stmt *again = db_stmt(r->db, "UPDATE devices SET clock_asked_at = NULL WHERE id = ?");
+    if (!skew || !again)
+        return;
+    int64_t tol = r->o.clock_tolerance > 0 ? r->o.clock_tolerance : 60;
+    for (int i = 0; i < n; i++) {
+        const struct hj212_relay_clock *e = &ev[i];
+        if (e->measured) {
+            sqlite3_bind_int64(skew, 1, e->skew);
+            sqlite3_bind_int64(skew, 2, e->measured_at);
+            sqlite3_bind_int64(skew, 3, e->device_id);
+            sqlite3_step(skew);
+            sqlite3_reset(skew);
+        }
+        if (e->cn == 1012 && e->ok) {
+            /* The clock was set: measure again at the next sweep. */
+            sqlite3_bind_int64(again, 1, e->device_id);
+            sqlite3_step(again);
+            sqlite3_reset(again);
+        }
+        if (e->cn == 1011 && e->measured && r->o.clock_check > 0 && r->o.server &&
+            (e->skew > tol || e->skew < -tol))
+            relay_clock_set(r, e, now);
+    }
+}
+
+/* ---- thread ---- */
+
+static void *relay_main(void *arg)
+{
+    struct hj212_relay *r = arg;
+    pthread_mutex_lock(&r->lock);
+    while (!r->stop) {
+        int reload = r->reload;
+        r->kicked = 0;
+        r->reload = 0;
+        pthread_mutex_unlock(&r->lock);
+        int64_t now = timeutil_now();
+        if (reload || now - r->last_targets >= RELAY_TARGETS_S) {
+            r->last_targets = now;
+            relay_load_targets(r);
+            relay_prune(r);
+        }
+        long moved = 0;
+        for (int i = 0; i < r->ntargets; i++)
+            moved += relay_forward(r, &r->targets[i], now);
+        if (r->o.gap_interval > 0 && r->o.server && now - r->last_sweep >= r->o.gap_interval) {
+            r->last_sweep = now;
+            relay_sweep(r, now);
+        }
+        relay_clock_events(r, now);
+        if (r->o.clock_check > 0 && r->o.server && now >= r->next_clock) {
+            r->next_clock = now + (r->o.clock_check < RELAY_CLOCK_SWEEP_S ? r->o.clock_check
+                                                                          : RELAY_CLOCK_SWEEP_S);
+            relay_clock_sweep(r, now);
+        }
+        pthread_mutex_lock(&r->lock);
+        if (!moved && !r->kicked && !r->stop) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            ts.tv_sec += 1;
+            pthread_cond_timedwait(&r->cond, &r->lock, &ts);
+        }
+    }
+    pthread_mutex_unlock(&r->lock);
+    return NULL;
+}
+
+struct hj212_relay *hj212_relay_start(const struct hj212_relay_opts *o)
+{
+    char err[256];
+    struct db *db = db_open(o->db_path, err, sizeof err);
+    if (!db) {
+        log_error("relay: %s", err);
+        return NULL;
+    }
+    struct hj212_relay *r = xcalloc(1, sizeof *r);
+    r->o = *o;
+    if (r->o.gap_hours <= 0)
+        r->o.gap_hours = 24;
+    if (r->o.clock_tolerance <= 0)
+        r->o.clock_tolerance = 60;
+    r->db = db;
+    r->msg = xmalloc(sizeof *r->msg);
+    r->last_sweep = timeutil_now(); /* the first sweep after one interval, not at start-up */
+    r->next_clock = timeutil_now() + (r->o.clock_check < RELAY_CLOCK_FIRST_S ? r->o.clock_check
+                                                                             : RELAY_CLOCK_FIRST_S);
+    if (o->forward && o->forward[0])
+        relay_register(r, o->forward);
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->cond, NULL);
+    if (pthread_create(&r->thread, NULL, relay_main, r)) {
+        log_error("relay: cannot start the thread");
+        pthread_mutex_destroy(&r->lock);
+        pthread_cond_destroy(&r->cond);
+        db_close(db);
+        free(r->msg);
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void hj212_relay_kick(struct hj212_relay *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->kicked = 1;
+    pthread_mutex_unlock(&r->lock);
+    pthread_cond_signal(&r->cond);
+}
+
+void hj212_relay_reload(struct hj212_relay *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->reload = 1;
+    r->kicked = 1;
+    pthread_mutex_unlock(&r->lock);
+    pthread_cond_signal(&r->cond);
+}
+
+int hj212_relay_target_state(struct hj212_relay *r, int64_t id,
+                             struct hj212_relay_target_state *out)
+{
+    if (!r)
+        return -1;
+    int rc = -1;
+    pthread_mutex_lock(&r->lock);
+    for (int i = 0; i < r->ntargets; i++) {
+        const struct relay_target *t = &r->targets[i];
+        if (t->id != id)
+            continue;
+        out->connected = t->connected;
+        out->last_ok = t->last_ok;
+        out->last_error_at = t->last_error_at;
+        out->retry_at = t->retry_at;
+        memcpy(out->last_error, t->last_error, sizeof out->last_error);
+        rc = 0;
+        break;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return rc;
+}
+
+void hj212_relay_clock_event(struct hj212_relay *r, const struct hj212_relay_clock *ev)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    int full = r->nevents >= RELAY_CLOCK_EVENTS;
+    if (!full)
+        r->events[r->nevents++] = *ev;
+    r->kicked = 1;
+    pthread_mutex_unlock(&r->lock);
+    pthread_cond_signal(&r->cond);
+    if (full)
+        log_warn("clock: result for device %lld dropped (queue full)", (long long)ev->device_id);
+}
+
+void hj212_relay_stop(struct hj212_relay *r)
+{
+    if (!r)
+        return;
+    pthread_mutex_lock(&r->lock);
+    r->stop = 1;
+    pthread_mutex_unlock(&r->lock);
+    pthread_cond_signal(&r->cond);
+    pthread_join(r->thread, NULL);
+    for (int i = 0; i < r->ntargets; i++)
+        relay_close(r, &r->targets[i], 0, NULL);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->cond);
+    db_close(r->db);
+    free(r->msg);
+    free(r);
+}

@@ -1,0 +1,186 @@
+#include "modules/monitor/store_devcache.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+static _Atomic uint64_t devcache_gen = 1;
+
+void devcache_touch(void)
+{
+    atomic_fetch_add(&devcache_gen, 1);
+}
+
+uint64_t devcache_generation(void)
+{
+    return atomic_load(&devcache_gen);
+}
+
+struct devcache {
+    struct devcache_entry *e;
+    size_t n;
+    size_t *slots; /* open addressing over e, 0 = empty, else index + 1 */
+    size_t nslots;
+};
+
+static uint64_t devcache_hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void devcache_copy(char *dst, size_t cap, const unsigned char *src)
+{
+    size_t n = src ? strlen((const char *)src) : 0;
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(dst, src ? (const char *)src : "", n);
+    dst[n] = '\0';
+}
+
+/* The map column as validated by monitor.c: [{code, factor, unit, scale}]. */
+static void devcache_map(struct devcache_entry *d, const char *text)
+{
+    json_t *arr = json_loads(text ? text : "[]", 0, NULL);
+    size_t n = json_is_array(arr) ? json_array_size(arr) : 0;
+    d->map = n ? xcalloc(n, sizeof *d->map) : NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_array_get(arr, i);
+        const char *code = json_string_value(json_object_get(o, "code"));
+        const char *factor = json_string_value(json_object_get(o, "factor"));
+        const char *unit = json_string_value(json_object_get(o, "unit"));
+        json_t *scale = json_object_get(o, "scale");
+        if (!code || !factor)
+            continue;
+        struct monitor_map_entry *m = &d->map[k];
+        devcache_copy(m->code, sizeof m->code, (const unsigned char *)code);
+        devcache_copy(m->factor, sizeof m->factor, (const unsigned char *)factor);
+        double mult = 1;
+        const char *canon = monitor_factor_unit(monitor_factor_find(factor), d->cfg.medium);
+        if (unit && *unit && *canon && monitor_unit_convert(unit, canon, &mult))
+            mult = 1;
+        m->mult = mult * (json_is_number(scale) ? json_number_value(scale) : 1.0);
+        k++;
+    }
+    d->cfg.map = d->map;
+    d->cfg.nmap = k;
+    json_decref(arr);
+}
+
+struct devcache *devcache_load(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(
+        db, "SELECT d.id, d.station_id, d.mn, d.pw, d.active AND s.active, d.edition, "
+            "d.factor_map, d.clock_offset, d.clock_zone, s.kind, s.min_interval, "
+            "s.offline_after FROM devices d JOIN stations s ON s.id = d.station_id ORDER BY d.id");
+    if (!st)
+        return NULL;
+    struct devcache *c = xcalloc(1, sizeof *c);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (c->n == cap) {
+            cap = cap ? cap * 2 : 64;
+            c->e = xrealloc(c->e, cap * sizeof *c->e);
+        }
+        struct devcache_entry *d = &c->e[c->n++];
+        memset(d, 0, sizeof *d);
+        d->device_id = sqlite3_column_int64(st, 0);
+        d->station_id = sqlite3_column_int64(st, 1);
+        devcache_copy(d->mn, sizeof d->mn, sqlite3_column_text(st, 2));
+        devcache_copy(d->pw, sizeof d->pw, sqlite3_column_text(st, 3));
+        d->active = sqlite3_column_int(st, 4);
+        const char *ed = (const char *)sqlite3_column_text(st, 5);
+        d->edition = !ed || !strcmp(ed, "auto") ? -1 : !strcmp(ed, "2005") ? 0 : 1;
+        d->cfg.clock_offset = sqlite3_column_int64(st, 7);
+        const char *zone = (const char *)sqlite3_column_text(st, 8);
+        d->cfg.clock_utc = zone && !strcmp(zone, "utc");
+        const char *kind = (const char *)sqlite3_column_text(st, 9);
+        const struct monitor_station_kind *k = monitor_station_kind_find(kind);
+        d->cfg.medium = k ? k->medium : MONITOR_AIR;
+        const char *stc = "22";
+        if (kind && !strcmp(kind, "water"))
+            stc = "21";
+        else if (kind && !strcmp(kind, "source_gas"))
+            stc = "31";
+        else if (kind && !strcmp(kind, "source_water"))
+            stc = "32";
+        memcpy(d->st, stc, 3);
+        d->min_interval = sqlite3_column_int(st, 10);
+        int64_t off = sqlite3_column_int64(st, 11);
+        d->offline_after = off > 0 ? (int)off : (k ? k->offline_after : 3600);
+        devcache_map(d, (const char *)sqlite3_column_text(st, 6));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("devcache: cannot load devices");
+        devcache_free(c);
+        return NULL;
+    }
+    c->nslots = 16;
+    while (c->nslots < c->n * 2)
+        c->nslots *= 2;
+    c->slots = xcalloc(c->nslots, sizeof *c->slots);
+    for (size_t i = 0; i < c->n; i++) {
+        size_t h = devcache_hash(c->e[i].mn, strlen(c->e[i].mn)) & (c->nslots - 1);
+        while (c->slots[h])
+            h = (h + 1) & (c->nslots - 1);
+        c->slots[h] = i + 1;
+    }
+    return c;
+}
+
+void devcache_free(struct devcache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        free(c->e[i].map);
+    free(c->e);
+    free(c->slots);
+    free(c);
+}
+
+const struct devcache_entry *devcache_find(const struct devcache *c, const char *mn, size_t len)
+{
+    if (!c || !c->n || len > 64)
+        return NULL;
+    size_t h = devcache_hash(mn, len) & (c->nslots - 1);
+    while (c->slots[h]) {
+        const struct devcache_entry *d = &c->e[c->slots[h] - 1];
+        if (strlen(d->mn) == len && !memcmp(d->mn, mn, len))
+            return d;
+        h = (h + 1) & (c->nslots - 1);
+    }
+    return NULL;
+}
+
+const struct devcache_entry *devcache_by_id(const struct devcache *c, int64_t id)
+{
+    size_t lo = 0, hi = c ? c->n : 0; /* loaded ORDER BY id */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->e[mid].device_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < (c ? c->n : 0) && c->e[lo].device_id == id ? &c->e[lo] : NULL;
+}
+
+size_t devcache_count(const struct devcache *c)
+{
+    return c ? c->n : 0;
+}
+
+const struct devcache_entry *devcache_at(const struct devcache *c, size_t i)
+{
+    return &c->e[i];
+}

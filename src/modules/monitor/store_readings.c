@@ -1,0 +1,996 @@
+#include "modules/monitor/readings.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/memo.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "modules/monitor/readings_val.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rollup rows and (station, factor) pairs the writer remembers between batches. Past these
+ * sizes the memory is simply dropped: the database is the truth and reloads cost one read. */
+#define READINGS_ROLLUP_CACHE 20000
+#define READINGS_KNOWN_CACHE 200000
+/* How often readings_sync moves the staged records, indexes the new frames and writes the
+ * rollups: each touches one B-tree leaf per station however many rows it carries, so rarely
+ * is cheap, but each part holds the batches behind it for its duration: with 1,000 devices
+ * at 200,000 values/s a whole move of a second's records took ~120 ms and held ack p99 at
+ * ~150 ms. Every half second, the move in four station ranges (docs/monitoring.md,
+ * "Measured"). rollups_pending, written with the records, says which rollup rows may be
+ * behind after a crash. */
+#define READINGS_ROLLUP_DELAY_MS 500
+/* The staged records move in this many station ranges, one per writer turn; new frames are
+ * indexed at most this many a turn. */
+#define READINGS_MOVE_PARTS 4
+#define READINGS_INDEX_PART 5000
+/* WAL pages: the checkpointer thread copies them back from READINGS_WAL_SOFT on; past
+ * READINGS_WAL_HARD (it cannot keep up) the writer does it itself. */
+#define READINGS_WAL_SOFT 4096
+#define READINGS_WAL_HARD 131072
+
+/* One rollups row (station, kind, period start) being maintained: the aggregates of every
+ * factor as committed, plus this batch's additions until the flush writes them. */
+struct readings_rollup {
+    int64_t station_id, ts;
+    int kind;
+    int dirty; /* added to since it was last written (in the dirty list, in rollups_pending) */
+    size_t nagg, cap;
+    struct readings_agg *agg;
+};
+
+struct readings {
+    struct db *db;
+    /* What the writer remembers between batches (core/memo.h), keyed (station, b, text):
+     *   staged  (station, ts*8+kind)  value = rowid in readings_recent
+     *   newest  (station, kind)       value = newest period start stored in readings
+     *   roll    (station, ts*8+kind)  ptr = struct readings_rollup
+     *   known   (station, 0, factor)  the pair is in station_factors */
+    struct memo staged, newest, roll, known;
+    struct buf enc; /* the JSON of the record or rollup being written */
+    struct readings_rollup **dirty;
+    size_t ndirty, dirty_cap;
+    _Atomic int wal_frames;   /* pages in the WAL after the last commit (for the checkpointer) */
+    int64_t flushed_ms;       /* when dirty rollups were last written */
+    int delay_ms;             /* READINGS_ROLLUP_DELAY_MS unless set */
+    int sync_step;            /* the next part of readings_sync_step */
+    int64_t move_lo, move_hi; /* staged station ids the move parts split */
+    int recover;              /* rollups_pending may list rows behind their records: rebuild them */
+};
+
+/* After each commit: publishes the WAL's size for the checkpointer (readings_checkpoint on
+ * its own thread), and checkpoints here only when that thread has fallen far behind. */
+static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
+{
+    struct readings *w = arg;
+    atomic_store(&w->wal_frames, frames);
+    if (frames >= READINGS_WAL_HARD)
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+struct readings *readings_open(const char *path, char *err, size_t errlen)
+{
+    struct db *db = db_open(path, err, errlen);
+    if (!db)
+        return NULL;
+    /* The writer keeps the leaves of every active station hot. */
+    if (db_exec(db, "PRAGMA cache_size=-131072")) {
+        snprintf(err, errlen, "readings: pragmas failed");
+        db_close(db);
+        return NULL;
+    }
+    struct readings *w = xcalloc(1, sizeof *w);
+    w->db = db;
+    /* Replaces SQLite's automatic checkpoint, which ran inside the writer's commit and held
+     * every acknowledgement of that batch for its duration. */
+    sqlite3_wal_hook(db_handle(db), readings_wal_hook, w);
+    w->recover = 1; /* a crash may have left rollups behind */
+    w->delay_ms = READINGS_ROLLUP_DELAY_MS;
+    w->flushed_ms = timeutil_now_ms();
+    buf_init(&w->enc, 0);
+    return w;
+}
+
+static void readings_forget_rollups(struct readings *w)
+{
+    for (size_t i = 0; i < w->roll.cap; i++)
+        if (w->roll.slots[i].used) {
+            struct readings_rollup *e = w->roll.slots[i].ptr;
+            free(e->agg);
+            free(e);
+        }
+    memo_clear(&w->roll);
+    w->ndirty = 0;
+}
+
+static void readings_forget_staged(struct readings *w)
+{
+    memo_clear(&w->staged);
+    memo_clear(&w->newest);
+}
+
+void readings_close(struct readings *w)
+{
+    if (!w)
+        return;
+    readings_forget_rollups(w);
+    memo_clear(&w->known);
+    readings_forget_staged(w);
+    free(w->dirty);
+    buf_free(&w->enc);
+    db_close(w->db);
+    free(w);
+}
+
+struct db *readings_db(struct readings *w)
+{
+    return w->db;
+}
+
+int readings_checkpoint(struct readings *w, struct db *own)
+{
+    if (atomic_load(&w->wal_frames) < READINGS_WAL_SOFT)
+        return 0;
+    int log = 0, done = 0;
+    int rc =
+        sqlite3_wal_checkpoint_v2(db_handle(own), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
+}
+
+int readings_begin(struct readings *w)
+{
+    return db_begin(w->db);
+}
+
+int readings_commit(struct readings *w)
+{
+    return db_commit(w->db);
+}
+
+void readings_rollback(struct readings *w)
+{
+    db_rollback(w->db);
+    /* What the writer remembers may now be ahead of the database, and rollups of earlier
+     * batches not yet written are forgotten with it: rebuild them from rollups_pending. */
+    readings_forget_rollups(w);
+    memo_clear(&w->known);
+    readings_forget_staged(w);
+    w->recover = 1;
+}
+
+static int readings_cmp(const void *a, const void *b)
+{
+    const struct readings_row *x = a, *y = b;
+    if (x->station_id != y->station_id)
+        return x->station_id < y->station_id ? -1 : 1;
+    if (x->r->kind != y->r->kind)
+        return x->r->kind < y->r->kind ? -1 : 1;
+    if (x->r->ts != y->r->ts)
+        return x->r->ts < y->r->ts ? -1 : 1;
+    /* no factor order: a frame's rows stay together in arrival order */
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+void readings_sort(struct readings_row *rows, size_t n)
+{
+    if (n > 1)
+        qsort(rows, n, sizeof *rows, readings_cmp);
+}
+
+/* ---- station_factors ---- */
+
+/* Binds a (station, kind, period start) key to parameters 1-3. */
+static void readings_bind_key(sqlite3_stmt *st, int64_t station, int kind, int64_t ts)
+{
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, ts);
+}
+
+/* Records that a station has data for a factor (station_factors, which readings_factors
+ * lists): one insert per pair for the life of the writer. */
+static int readings_note_factor(struct readings *w, int64_t station, const char *factor)
+{
+    if (w->known.n >= READINGS_KNOWN_CACHE)
+        memo_clear(&w->known);
+    if (memo_get(&w->known, station, 0, factor))
+        return 0;
+    sqlite3_stmt *st = db_stmt(w->db, "INSERT OR IGNORE INTO station_factors (station_id, factor) "
+                                      "VALUES (?, ?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_text(st, 2, factor, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    memo_put(&w->known, station, 0, factor);
+    return 0;
+}
+
+/* ---- rollups ---- */
+
+static struct readings_agg *readings_rollup_agg(struct readings_rollup *e, const char *factor)
+{
+    for (size_t i = 0; i < e->nagg; i++)
+        if (!strcmp(e->agg[i].factor, factor))
+            return &e->agg[i];
+    if (e->nagg == e->cap) {
+        e->cap = e->cap ? e->cap * 2 : 8;
+        e->agg = xrealloc(e->agg, e->cap * sizeof *e->agg);
+    }
+    struct readings_agg *a = &e->agg[e->nagg++];
+    memset(a, 0, sizeof *a);
+    snprintf(a->factor, sizeof a->factor, "%s", factor);
+    return a;
+}
+
+/* Loads the stored rollup row into a fresh entry. An unreadable row is rebuilt from the
+ * records at the flush rather than trusted. */
+static int readings_rollup_load(struct readings *w, struct readings_rollup *e)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM rollups WHERE station_id = ? AND "
+                                      "kind = ? AND ts = ?");
+    if (!st)
+        return -1;
+    readings_bind_key(st, e->station_id, e->kind, e->ts);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        json_t *o = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+        const char *factor;
+        json_t *arr;
+        json_object_foreach(o, factor, arr)
+        {
+            struct readings_agg *a = readings_rollup_agg(e, factor);
+            if (readings_agg_get(arr, a))
+                a->recompute = 1;
+        }
+        json_decref(o);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The entry of one rollup row, loaded from the database on first use. */
+static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t station, int kind,
+                                                   int64_t ts)
+{
+    struct memo_entry *m = memo_get(&w->roll, station, ts * 8 + kind, NULL);
+    if (m)
+        return m->ptr;
+    struct readings_rollup *e = xcalloc(1, sizeof *e);
+    e->station_id = station;
+    e->kind = kind;
+    e->ts = ts;
+    if (readings_rollup_load(w, e)) {
+        free(e->agg);
+        free(e);
+        return NULL;
+    }
+    memo_put(&w->roll, station, ts * 8 + kind, NULL)->ptr = e;
+    return e;
+}
+
+/* The rollup row a record adds to (hour from minute records, Beijing day from hour records),
+ * entered in this batch's flush list; *out = NULL for kinds without one. 0 or -1. */
+static int readings_rollup_of(struct readings *w, const struct readings_row *row,
+                              struct readings_rollup **out)
+{
+    const struct monitor_row *r = row->r;
+    int rk = r->kind == MONITOR_KIND_MINUTE ? MONITOR_KIND_HOUR
+             : r->kind == MONITOR_KIND_HOUR ? MONITOR_KIND_DAY
+                                            : 0;
+    *out = NULL;
+    if (!rk)
+        return 0;
+    struct readings_rollup *e =
+        readings_rollup_get(w, row->station_id, rk, monitor_period_start(rk, r->ts));
+    if (!e)
+        return -1;
+    if (!e->dirty) {
+        sqlite3_stmt *st = db_stmt(w->db, "INSERT OR IGNORE INTO rollups_pending (station_id, "
+                                          "kind, ts) VALUES (?, ?, ?)");
+        if (!st)
+            return -1;
+        readings_bind_key(st, e->station_id, e->kind, e->ts);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+        if (w->ndirty == w->dirty_cap) {
+            w->dirty_cap = w->dirty_cap ? w->dirty_cap * 2 : 1024;
+            w->dirty = xrealloc(w->dirty, w->dirty_cap * sizeof *w->dirty);
+        }
+        w->dirty[w->ndirty++] = e;
+        e->dirty = 1;
+    }
+    *out = e;
+    return 0;
+}
+
+/* Adds one stored record to its period's rollup; a replaced record marks the factor for a
+ * rebuild instead. */
+static void readings_rollup_note(struct readings_rollup *e, const struct monitor_row *r,
+                                 int replaced)
+{
+    struct readings_agg *a = readings_rollup_agg(e, r->factor);
+    if (replaced)
+        a->recompute = 1;
+    if (a->recompute)
+        return;
+    struct readings_val v = {r->value, r->vmin, r->vmax, r->cou, r->has, "", r->qual};
+    memcpy(v.flag, r->flag, sizeof v.flag);
+    readings_agg_add(a, &v);
+}
+
+/* Adds the stored records of e's period (either table) to its aggregates: one factor's
+ * (only) or every factor's (only = NULL). */
+static int readings_rollup_scan(struct readings *w, struct readings_rollup *e, const char *only)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind "
+                                      "= ?2 AND ts >= ?3 AND ts < ?4 UNION ALL SELECT vals FROM "
+                                      "readings_recent WHERE station_id = ?1 AND kind = ?2 AND "
+                                      "ts >= ?3 AND ts < ?4");
+    if (!st)
+        return -1;
+    int hour = e->kind == MONITOR_KIND_HOUR;
+    readings_bind_key(st, e->station_id, hour ? MONITOR_KIND_MINUTE : MONITOR_KIND_HOUR, e->ts);
+    sqlite3_bind_int64(st, 4, e->ts + (hour ? 3600 : 86400));
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+        const char *factor;
+        json_t *arr;
+        struct readings_val v;
+        json_object_foreach(o, factor, arr)
+        {
+            if ((!only || !strcmp(factor, only)) && !readings_val_get(arr, &v))
+                readings_agg_add(readings_rollup_agg(e, factor), &v);
+        }
+        json_decref(o);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Rebuilds one factor's aggregate from the stored records of the period, so a resend or a
+ * back-fill never counts twice. */
+static int readings_rollup_rebuild(struct readings *w, struct readings_rollup *e,
+                                   struct readings_agg *a)
+{
+    a->n = a->n_valid = 0;
+    a->sum = a->vmin = a->vmax = 0;
+    a->recompute = 0;
+    return readings_rollup_scan(w, e, a->factor);
+}
+
+/* Writes one rollup row from its entry, rebuilding the factors marked for it. */
+static int readings_rollup_write(struct readings *w, struct readings_rollup *e, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "INSERT OR REPLACE INTO rollups (station_id, kind, ts, vals, "
+                                      "updated) VALUES (?, ?, ?, ?, ?)");
+    if (!st)
+        return -1;
+    buf_reset(&w->enc);
+    int rc = buf_putc(&w->enc, '{');
+    for (size_t k = 0; k < e->nagg && !rc; k++) {
+        if (e->agg[k].recompute)
+            rc = readings_rollup_rebuild(w, e, &e->agg[k]);
+        if (!rc && k)
+            rc = buf_putc(&w->enc, ',');
+        if (!rc)
+            rc = readings_agg_put(&w->enc, &e->agg[k]);
+    }
+    if (rc || buf_putc(&w->enc, '}'))
+        return -1;
+    readings_bind_key(st, e->station_id, e->kind, e->ts);
+    sqlite3_bind_text(st, 4, w->enc.data, (int)w->enc.len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, now);
+    rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(st);
+    return rc;
+}
+
+void readings_rollup_delay(struct readings *w, int ms)
+{
+    w->delay_ms = ms < 0 ? 0 : ms;
+}
+
+/* Adds up to max of the frames written since the last call to the station lookup, in one
+ * sorted pass; 1 when more wait, 0 when done, -1 on error:
+ * the frames themselves are in the batches' transactions, only finding them by station
+ * waits. Reads the tail of frames by id, so a crash or a rollback needs nothing else. */
+static int readings_index_frames(struct readings *w, int64_t max)
+{
+    sqlite3_stmt *ins =
+        db_stmt(w->db, "INSERT OR IGNORE INTO frames_by_station (station_id, id) "
+                       "SELECT station_id, id FROM frames WHERE id > ?1 AND id <= "
+                       "?1 + ?2 AND station_id IS NOT NULL ORDER BY station_id, id");
+    sqlite3_stmt *now = db_stmt(w->db, "SELECT (SELECT id FROM frames_indexed), (SELECT "
+                                       "coalesce(max(id), 0) FROM frames)");
+    sqlite3_stmt *mark = db_stmt(w->db, "UPDATE frames_indexed SET id = ?");
+    if (!ins || !now || !mark || sqlite3_step(now) != SQLITE_ROW) {
+        if (now)
+            sqlite3_reset(now);
+        return -1;
+    }
+    int64_t done = sqlite3_column_int64(now, 0), last = sqlite3_column_int64(now, 1);
+    sqlite3_reset(now);
+    int64_t upto = last - done > max ? done + max : last;
+    sqlite3_bind_int64(ins, 1, done);
+    sqlite3_bind_int64(ins, 2, upto - done);
+    sqlite3_bind_int64(mark, 1, upto > done ? upto : done);
+    int rc = sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(mark) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(ins);
+    sqlite3_reset(mark);
+    return rc ? -1 : upto < last;
+}
+
+static int readings_move_staged(struct readings *w);
+static int readings_move_part(struct readings *w, int part);
+
+/* Writes every rollup row added to since it was last written. */
+static int readings_write_rollups(struct readings *w, int64_t now)
+{
+    int rc = 0;
+    for (size_t i = 0; i < w->ndirty && !rc; i++) {
+        rc = readings_rollup_write(w, w->dirty[i], now);
+        w->dirty[i]->dirty = 0;
+    }
+    if (w->ndirty && !rc)
+        rc = db_exec(w->db, "DELETE FROM rollups_pending");
+    w->ndirty = 0;
+    return rc;
+}
+
+int readings_sync_step(struct readings *w, int64_t now)
+{
+    int part = w->sync_step;
+    int rc = part < READINGS_MOVE_PARTS    ? readings_move_part(w, part)
+             : part == READINGS_MOVE_PARTS ? readings_index_frames(w, READINGS_INDEX_PART)
+                                           : readings_write_rollups(w, now);
+    if (rc < 0)
+        return -1;
+    if (rc == 1)
+        return 0; /* more frames to index: the same part next turn */
+    w->sync_step = (part + 1) % (READINGS_MOVE_PARTS + 2);
+    if (w->sync_step)
+        return 0;
+    w->flushed_ms = timeutil_now_ms();
+    return 1;
+}
+
+int readings_sync(struct readings *w, int64_t now)
+{
+    int rc;
+    w->sync_step = 0;
+    while ((rc = readings_sync_step(w, now)) == 0)
+        ;
+    return rc < 0 ? -1 : 0;
+}
+
+/* Rebuilds every rollup row rollups_pending lists (written records whose rollups were not,
+ * before a crash or a rolled-back batch) from the records, whole. */
+static int readings_rollups_recover(struct readings *w, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT station_id, kind, ts FROM rollups_pending");
+    if (!st)
+        return -1;
+    int rc = 0;
+    long n = 0;
+    while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+        struct readings_rollup e = {.station_id = sqlite3_column_int64(st, 0),
+                                    .ts = sqlite3_column_int64(st, 2),
+                                    .kind = sqlite3_column_int(st, 1)};
+        rc = readings_rollup_scan(w, &e, NULL);
+        if (!rc)
+            rc = readings_rollup_write(w, &e, now);
+        free(e.agg);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (!rc && n)
+        log_info("readings: %ld rollups rebuilt from their records", n);
+    return rc ? rc : db_exec(w->db, "DELETE FROM rollups_pending");
+}
+
+/* ---- staging: readings_recent ----
+ *
+ * A batch appends its new record rows to readings_recent (a rowid table: pages filled in
+ * order) and readings_sync moves them into readings, sorted by key, every half second. Stored in
+ * readings directly, every batch rewrote one B-tree leaf per station for a row or two each;
+ * moved in bulk, that leaf is written once with all of its rows. A key is in at most
+ * one of the two tables; readers look at both (readings_query.c). */
+
+static int64_t readings_staged_find(const struct readings *w, int64_t station, int kind, int64_t ts)
+{
+    const struct memo_entry *e = memo_get(&w->staged, station, ts * 8 + kind, NULL);
+    return e ? e->value : 0;
+}
+
+/* The newest period start of (station, kind) in readings, INT64_MIN when none. 0 or -1. */
+static int readings_newest(struct readings *w, int64_t station, int kind, int64_t *ts)
+{
+    const struct memo_entry *e = memo_get(&w->newest, station, kind, NULL);
+    if (e) {
+        *ts = e->value;
+        return 0;
+    }
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT max(ts) FROM readings WHERE station_id = ? AND "
+                                      "kind = ?");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int(st, 2, kind);
+    int rc = sqlite3_step(st);
+    *ts = rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+              ? sqlite3_column_int64(st, 0)
+              : INT64_MIN;
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW)
+        return -1;
+    memo_put(&w->newest, station, kind, NULL)->value = *ts;
+    return 0;
+}
+
+/* Moves every staged row into readings in key order (merging, should a key be in both after
+ * a crash), inside the caller's transaction. */
+static int readings_move_staged(struct readings *w)
+{
+    sqlite3_stmt *mv = db_stmt(
+        w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
+               "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE true "
+               "ORDER BY station_id, kind, ts, id ON CONFLICT DO UPDATE SET vals = "
+               "json_patch(readings.vals, excluded.vals), device_id = excluded.device_id, "
+               "received = excluded.received");
+    if (!mv)
+        return -1;
+    int rc = sqlite3_step(mv) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(mv);
+    if (!rc)
+        rc = db_exec(w->db, "DELETE FROM readings_recent");
+    readings_forget_staged(w);
+    return rc;
+}
+
+static int readings_outside(const struct memo_entry *e, void *arg)
+{
+    const int64_t *range = arg;
+    return e->a < range[0] || e->a >= range[1];
+}
+
+/* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
+ * newest stored periods. */
+static void readings_unstage(struct readings *w, int64_t lo, int64_t hi)
+{
+    int64_t range[2] = {lo, hi};
+    memo_filter(&w->staged, readings_outside, range);
+    memo_clear(&w->newest);
+}
+
+/* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
+ * staged station ids as part 0 found them): a part holds the batches behind it for a
+ * fraction of the whole move. */
+static int readings_move_part(struct readings *w, int part)
+{
+    if (part == 0) {
+        sqlite3_stmt *span =
+            db_stmt(w->db, "SELECT min(station_id), max(station_id) FROM readings_recent");
+        if (!span)
+            return -1;
+        int rc = sqlite3_step(span);
+        int empty = rc != SQLITE_ROW || sqlite3_column_type(span, 0) == SQLITE_NULL;
+        w->move_lo = empty ? 0 : sqlite3_column_int64(span, 0);
+        w->move_hi = empty ? 0 : sqlite3_column_int64(span, 1) + 1;
+        sqlite3_reset(span);
+        if (rc != SQLITE_ROW)
+            return -1;
+    }
+    int64_t width = w->move_hi - w->move_lo;
+    int64_t lo = w->move_lo + width * part / READINGS_MOVE_PARTS;
+    int64_t hi = part == READINGS_MOVE_PARTS - 1
+                     ? INT64_MAX
+                     : w->move_lo + width * (part + 1) / READINGS_MOVE_PARTS;
+    if (part == 0)
+        lo = INT64_MIN; /* and rows staged since below the range */
+    sqlite3_stmt *mv = db_stmt(
+        w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
+               "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE "
+               "station_id >= ?1 AND station_id < ?2 ORDER BY station_id, kind, ts, id ON "
+               "CONFLICT DO UPDATE SET vals = json_patch(readings.vals, excluded.vals), "
+               "device_id = excluded.device_id, received = excluded.received");
+    sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM readings_recent WHERE station_id >= ?1 AND "
+                                       "station_id < ?2");
+    if (!mv || !del)
+        return -1;
+    sqlite3_bind_int64(mv, 1, lo);
+    sqlite3_bind_int64(mv, 2, hi);
+    sqlite3_bind_int64(del, 1, lo);
+    sqlite3_bind_int64(del, 2, hi);
+    int rc = sqlite3_step(mv) == SQLITE_DONE && sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(mv);
+    sqlite3_reset(del);
+    if (!rc)
+        readings_unstage(w, lo, hi);
+    return rc;
+}
+
+/* ---- records ---- */
+
+static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
+                                 size_t len, int64_t received);
+
+/* Looks a record row up with st (bound by the caller, selecting vals): 1 and *old (its
+ * factors, NULL when unreadable) when it exists, 0 when not, -1 on error. */
+static int readings_lookup(sqlite3_stmt *st, json_t **old)
+{
+    *old = NULL;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *old = readings_val_object(sqlite3_column_blob(st, 0), sqlite3_column_bytes(st, 0));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Merges a record into the row that holds its key already (a resend, a back-fill, the second
+ * part of a split packet): staged (rowid) or stored. Sets *old to the factors it had. */
+static int readings_merge(struct readings *w, const struct readings_row *row, int64_t rowid,
+                          const struct buf *b, int64_t received, json_t **old)
+{
+    sqlite3_stmt *get =
+        rowid ? db_stmt(w->db, "SELECT vals FROM readings_recent WHERE id = ?4 AND station_id = "
+                               "?1 AND kind = ?2 AND ts = ?3")
+              : db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind = ?2 "
+                               "AND ts = ?3");
+    if (!get)
+        return -1;
+    sqlite3_bind_int64(get, 1, row->station_id);
+    sqlite3_bind_int(get, 2, row->r->kind);
+    sqlite3_bind_int64(get, 3, row->r->ts);
+    sqlite3_bind_int64(get, 4, rowid);
+    int found = readings_lookup(get, old);
+    if (found < 0)
+        return -1;
+    if (!found)
+        return 1; /* not there after all */
+    /* An unreadable stored row is replaced whole rather than patched. */
+    const char *sql =
+        rowid ? (*old ? "UPDATE readings_recent SET vals = json_patch(vals, ?4), device_id = ?5, "
+                        "received = ?6 WHERE id = ?7"
+                      : "UPDATE readings_recent SET vals = ?4, device_id = ?5, received = ?6 "
+                        "WHERE id = ?7")
+              : (*old ? "UPDATE readings SET vals = json_patch(vals, ?4), device_id = ?5, "
+                        "received = ?6 WHERE station_id = ?1 AND kind = ?2 AND ts = ?3"
+                      : "UPDATE readings SET vals = ?4, device_id = ?5, received = ?6 WHERE "
+                        "station_id = ?1 AND kind = ?2 AND ts = ?3");
+    sqlite3_stmt *up = db_stmt(w->db, sql);
+    if (!up)
+        return -1;
+    readings_bind_record(up, row, b->data, b->len, received);
+    if (rowid)
+        sqlite3_bind_int64(up, 7, rowid);
+    int rc = sqlite3_step(up) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(up);
+    return rc;
+}
+
+/* Appends a new record row to readings_recent. */
+static int readings_stage(struct readings *w, const struct readings_row *row, const struct buf *b,
+                          int64_t received)
+{
+    sqlite3_stmt *ins = db_stmt(w->db, "INSERT INTO readings_recent (station_id, kind, ts, vals, "
+                                       "device_id, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    if (!ins)
+        return -1;
+    readings_bind_record(ins, row, b->data, b->len, received);
+    int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
+    sqlite3_reset(ins);
+    if (!rc)
+        memo_put(&w->staged, row->station_id, row->r->ts * 8 + row->r->kind, NULL)->value =
+            sqlite3_last_insert_rowid(db_handle(w->db));
+    return rc;
+}
+
+static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
+                                 size_t len, int64_t received)
+{
+    sqlite3_bind_int64(st, 1, row->station_id);
+    sqlite3_bind_int(st, 2, row->r->kind);
+    sqlite3_bind_int64(st, 3, row->r->ts);
+    sqlite3_bind_text(st, 4, vals, (int)len, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, row->device_id);
+    sqlite3_bind_int64(st, 6, received);
+}
+
+/* 1 when a later row of the group (rows are in arrival order) has the same factor: the
+ * later one wins. */
+static int readings_superseded(const struct readings_row *rows, size_t m, size_t k)
+{
+    for (size_t i = m + 1; i < k; i++)
+        if (!strcmp(rows[i].r->factor, rows[m].r->factor))
+            return 1;
+    return 0;
+}
+
+/* Stores the k rows of one (station, kind, period start) as one record row: a plain insert
+ * when the row is new (data arrives in time order), a merge into the stored factors when not
+ * (a factor sent again replaces its stored value). */
+static int readings_put_record(struct readings *w, const struct readings_row *rows, size_t k,
+                               int64_t received)
+{
+    struct buf *b = &w->enc;
+    buf_reset(b);
+    int rc = buf_putc(b, '{');
+    size_t written = 0;
+    for (size_t m = 0; m < k && !rc; m++) {
+        if (readings_superseded(rows, m, k))
+            continue; /* the same factor twice in one batch: the later one wins */
+        if (written++)
+            rc = buf_putc(b, ',');
+        if (!rc)
+            rc = readings_val_put(b, rows[m].r->factor, rows[m].r);
+    }
+    if (rc || buf_putc(b, '}'))
+        return -1;
+    const struct readings_row *last = &rows[k - 1];
+    const struct monitor_row *r = last->r;
+    json_t *old = NULL;
+    /* staged: merge there; else possibly stored (not newer than the newest stored period):
+     * merge there; else new: stage it */
+    int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest;
+    if (rowid)
+        rc = readings_merge(w, last, rowid, b, received, &old);
+    if (!rowid || rc == 1) {
+        rc = readings_newest(w, last->station_id, r->kind, &newest);
+        if (!rc)
+            rc = r->ts <= newest ? readings_merge(w, last, 0, b, received, &old) : 1;
+        if (rc == 1)
+            rc = readings_stage(w, last, b, received);
+    }
+    if (rc)
+        log_error("readings: record not stored: %s", sqlite3_errmsg(db_handle(w->db)));
+    struct readings_rollup *e = NULL;
+    if (!rc && (rc = readings_rollup_of(w, last, &e)))
+        log_error("readings: rollup not loaded: %s", sqlite3_errmsg(db_handle(w->db)));
+    for (size_t m = 0; m < k && !rc; m++) {
+        if (readings_superseded(rows, m, k))
+            continue;
+        const char *factor = rows[m].r->factor;
+        rc = readings_note_factor(w, rows[m].station_id, factor);
+        if (e)
+            readings_rollup_note(e, rows[m].r, old && json_object_get(old, factor));
+    }
+    json_decref(old);
+    return rc ? -1 : 0;
+}
+
+int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
+{
+    if (w->recover) {
+        if (readings_move_staged(w) || readings_rollups_recover(w, received))
+            return -1;
+        w->recover = 0;
+    }
+    if (w->roll.n > READINGS_ROLLUP_CACHE) {
+        if (readings_sync(w, received))
+            return -1;
+        readings_forget_rollups(w);
+    }
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && rows[j].station_id == rows[i].station_id &&
+               rows[j].r->kind == rows[i].r->kind && rows[j].r->ts == rows[i].r->ts)
+            j++;
+        if (readings_put_record(w, rows + i, j - i, received))
+            return -1;
+        i = j;
+    }
+    return 0;
+}
+
+int readings_sync_due(struct readings *w)
+{
+    return w->sync_step || timeutil_now_ms() - w->flushed_ms >= w->delay_ms;
+}
+
+int readings_put_frame(struct readings *w, const struct readings_frame *f)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "INSERT INTO frames (received, station_id, device_id, mn, "
+                                      "cn, qn, direction, status, addr, frame, reply) VALUES "
+                                      "(?,?,?,?,?,?,?,?,?,?,?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, f->received);
+    if (f->station_id)
+        sqlite3_bind_int64(st, 2, f->station_id);
+    if (f->device_id)
+        sqlite3_bind_int64(st, 3, f->device_id);
+    sqlite3_bind_text(st, 4, f->mn ? f->mn : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 5, f->cn);
+    sqlite3_bind_text(st, 6, f->qn ? f->qn : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, f->out ? "out" : "in", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, f->status ? f->status : "ok", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, f->addr ? f->addr : "", -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 10, f->bytes, (int)f->len, SQLITE_STATIC);
+    if (f->reply && f->reply_len)
+        sqlite3_bind_blob(st, 11, f->reply, (int)f->reply_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, 11);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
+{
+    sqlite3_stmt *st =
+        db_stmt(w->db, "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, received);
+    sqlite3_bind_blob(st, 2, frame, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int readings_forwarding(struct readings *w)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "SELECT EXISTS (SELECT 1 FROM forward_targets WHERE active)");
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    return rc;
+}
+
+int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
+                         int64_t frames, int64_t bad_crc, int64_t rejected)
+{
+    sqlite3_stmt *st =
+        db_stmt(w->db, "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2), "
+                       "last_addr = CASE WHEN ?3 = '' THEN last_addr ELSE ?3 END, "
+                       "frames = frames + ?4, bad_crc = bad_crc + ?5, rejected = rejected + ?6 "
+                       "WHERE id = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, device_id);
+    sqlite3_bind_int64(st, 2, last_seen);
+    sqlite3_bind_text(st, 3, addr ? addr : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, frames);
+    sqlite3_bind_int64(st, 5, bad_crc);
+    sqlite3_bind_int64(st, 6, rejected);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Device-sent text shown in the console: valid UTF-8 only, else a marker. */
+static void readings_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
+    if (text_utf8_valid(s, n))
+        sqlite3_bind_text(st, i, s, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_text(st, i, "?", 1, SQLITE_STATIC);
+}
+
+int readings_unregistered(struct readings *w, const char *mn, const char *reason, int64_t ts,
+                          const char *addr, const char *stc, int cn, const char *pw,
+                          const char *sample, size_t sample_len, int64_t count)
+{
+    sqlite3_stmt *st = db_stmt(
+        w->db,
+        "INSERT INTO unregistered_devices (mn, reason, first_seen, last_seen, frames, "
+        "last_addr, last_st, last_cn, last_pw, sample) VALUES (?1,?2,?3,?3,?4,?5,?6,?7,?8,?9) "
+        "ON CONFLICT (mn) DO UPDATE SET reason=excluded.reason, "
+        "last_seen=max(last_seen, excluded.last_seen), frames=frames+excluded.frames, "
+        "last_addr=excluded.last_addr, last_st=excluded.last_st, last_cn=excluded.last_cn, "
+        "last_pw=excluded.last_pw, sample=excluded.sample");
+    if (!st)
+        return -1;
+    readings_bind_text(st, 1, mn);
+    sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, ts);
+    sqlite3_bind_int64(st, 4, count);
+    readings_bind_text(st, 5, addr);
+    readings_bind_text(st, 6, stc);
+    sqlite3_bind_int(st, 7, cn);
+    readings_bind_text(st, 8, pw);
+    sqlite3_bind_blob(st, 9, sample, (int)sample_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
+                            int exe_rtn, int out, int64_t ts, const char *frame, size_t len)
+{
+    sqlite3_stmt *st = db_stmt(
+        w->db, "UPDATE monitor_commands SET status = coalesce(?2, status), "
+               "qn_rtn = CASE WHEN ?3 >= 0 THEN ?3 ELSE qn_rtn END, "
+               "exe_rtn = CASE WHEN ?4 >= 0 THEN ?4 ELSE exe_rtn END, "
+               "tries = tries + (?5 = 'out'), updated_at = ?6, "
+               "exchange = CASE WHEN ?7 IS NULL THEN exchange ELSE json_insert(exchange, '$[#]', "
+               "json_object('dir', ?5, 'time', ?8, 'frame', ?7)) END WHERE id = ?1");
+    if (!st)
+        return -1;
+    char iso[32];
+    timeutil_format_iso(ts, iso, sizeof iso);
+    /* The exchange is shown as text: strip the line end, refuse bytes that are not UTF-8. */
+    while (len && (frame[len - 1] == '\n' || frame[len - 1] == '\r'))
+        len--;
+    sqlite3_bind_int64(st, 1, command_id);
+    if (status)
+        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, qn_rtn);
+    sqlite3_bind_int(st, 4, exe_rtn);
+    sqlite3_bind_text(st, 5, out ? "out" : "in", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, ts);
+    if (len && text_utf8_valid(frame, len))
+        sqlite3_bind_text(st, 7, frame, (int)len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, iso, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long readings_prune_commands(struct readings *w, int64_t before, int max)
+{
+    sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM monitor_commands WHERE id IN (SELECT id FROM "
+                                      "monitor_commands WHERE created_by = 'system' AND "
+                                      "updated_at < ?1 AND status IN ('done', 'failed', "
+                                      "'timeout') LIMIT ?2)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int(st, 2, max);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
+}
+
+long readings_prune_frames(struct readings *w, int64_t before, int max)
+{
+    /* The oldest frames by id are the oldest received: look at those only (a frame
+     * received out of order just waits for the next prune). */
+    sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM frames WHERE id IN (SELECT id FROM frames "
+                                      "ORDER BY id LIMIT ?2) AND received < ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int(st, 2, max);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    long n = rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
+    if (n <= 0)
+        return n;
+    /* The station lookup of what is gone: one range per station. */
+    sqlite3_stmt *ids = db_stmt(w->db, "SELECT id FROM stations");
+    sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM frames_by_station WHERE station_id = ?1 AND id "
+                                       "< (SELECT coalesce(min(id), 0) FROM frames)");
+    if (!ids || !del || db_begin(w->db))
+        return -1;
+    while (sqlite3_step(ids) == SQLITE_ROW) {
+        sqlite3_bind_int64(del, 1, sqlite3_column_int64(ids, 0));
+        rc = sqlite3_step(del);
+        sqlite3_reset(del);
+        if (rc != SQLITE_DONE)
+            break;
+    }
+    sqlite3_reset(ids);
+    if (rc != SQLITE_DONE || db_commit(w->db)) {
+        db_rollback(w->db);
+        return -1;
+    }
+    return n;
+}

@@ -1,0 +1,315 @@
+/* readings_query — the reads of the device-data store (declared in store/readings.h): any
+ * connection, no writes. Records and rollups are packed per (station, kind, period start);
+ * these functions unpack the factor asked for (store/readings_val.h). Records of the last
+ * second are in readings_recent, the rest in readings: every record query reads both (a key
+ * is in one of them only). */
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "modules/monitor/readings.h"
+#include "modules/monitor/readings_val.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How far back readings_latest looks for a factor the newest records lack. */
+#define READINGS_LATEST_SCAN 1440
+#define READINGS_LATEST_SPAN (30 * 86400)
+
+json_t *readings_factors(struct db *db, int64_t station_id)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT factor FROM station_factors WHERE station_id = ? ORDER BY factor");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, station_id);
+    json_t *arr = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(arr, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+/* The factors of one stored record row (a JSON object), NULL when unreadable. */
+static json_t *readings_row_vals(sqlite3_stmt *st, int col)
+{
+    return readings_val_object(sqlite3_column_blob(st, col), sqlite3_column_bytes(st, col));
+}
+
+static json_t *readings_num_or_null(unsigned has, unsigned bit, double v)
+{
+    return has & bit ? json_real(v) : json_null();
+}
+
+static json_t *readings_record(int64_t ts, const struct readings_val *v, const char *factor,
+                               int kind)
+{
+    char iso[32];
+    timeutil_format_iso(ts, iso, sizeof iso);
+    json_t *o = json_pack("{s:I,s:s,s:o,s:s,s:I,s:b}", "ts", (json_int_t)ts, "time", iso, "value",
+                          readings_num_or_null(v->has, MONITOR_HAS_VALUE, v->value), "flag",
+                          v->flag, "qual", (json_int_t)v->qual, "valid", readings_val_valid(v));
+    if (factor)
+        json_object_set_new(o, "factor", json_string(factor));
+    if (kind)
+        json_object_set_new(o, "kind", json_integer(kind));
+    static const char *const names[] = {"min", "max", "cou"};
+    static const unsigned bits[] = {MONITOR_HAS_MIN, MONITOR_HAS_MAX, MONITOR_HAS_COU};
+    const double vals[] = {v->vmin, v->vmax, v->cou};
+    for (int i = 0; i < 3; i++)
+        if (v->has & bits[i])
+            json_object_set_new(o, names[i], json_real(vals[i]));
+    return o;
+}
+
+/* Fills found[i] (factor i's newest record) from rows newest first; returns how many of the
+ * n factors are still missing. */
+static size_t readings_latest_scan(sqlite3_stmt *st, json_t *factors, json_t **found, size_t n,
+                                   int kind, int max_rows)
+{
+    size_t missing = n;
+    for (int rows = 0; missing && rows < max_rows && sqlite3_step(st) == SQLITE_ROW; rows++) {
+        json_t *o = readings_row_vals(st, 1);
+        for (size_t i = 0; i < n && o; i++) {
+            struct readings_val v;
+            const char *f = json_string_value(json_array_get(factors, i));
+            if (found[i] || readings_val_get(json_object_get(o, f), &v))
+                continue;
+            found[i] = readings_record(sqlite3_column_int64(st, 0), &v, f, kind);
+            missing--;
+        }
+        json_decref(o);
+    }
+    sqlite3_reset(st);
+    return missing;
+}
+
+json_t *readings_latest(struct db *db, int64_t station_id, int kind)
+{
+    json_t *factors = readings_factors(db, station_id);
+    /* The newest rows first; a factor not among them (a sensor that stopped) is looked for
+     * within the last 30 days, one factor at a time. */
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
+                                   "kind = ?2 AND ts >= ?3 UNION ALL SELECT ts, vals FROM "
+                                   "readings_recent WHERE station_id = ?1 AND kind = ?2 AND "
+                                   "ts >= ?3 ORDER BY 1 DESC");
+    if (!factors || !st) {
+        json_decref(factors);
+        return NULL;
+    }
+    size_t n = json_array_size(factors);
+    json_t **found = xcalloc(n ? n : 1, sizeof *found);
+    sqlite3_bind_int64(st, 1, station_id);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, INT64_MIN);
+    size_t missing = readings_latest_scan(st, factors, found, n, kind, READINGS_LATEST_SCAN);
+    for (size_t i = 0; missing && i < n; i++) {
+        if (found[i])
+            continue;
+        json_t *one = json_array();
+        json_array_append(one, json_array_get(factors, i));
+        sqlite3_bind_int64(st, 1, station_id);
+        sqlite3_bind_int(st, 2, kind);
+        sqlite3_bind_int64(st, 3, timeutil_now() - READINGS_LATEST_SPAN);
+        readings_latest_scan(st, one, &found[i], 1, kind, READINGS_LATEST_SPAN / 60);
+        json_decref(one);
+    }
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++)
+        if (found[i])
+            json_array_append_new(arr, found[i]);
+    free(found);
+    json_decref(factors);
+    return arr;
+}
+
+json_t *readings_series(struct db *db, int64_t station_id, const char *factor, int kind,
+                        int64_t from, int64_t to, int64_t after, int limit, int64_t *next)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
+                                   "kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 UNION ALL "
+                                   "SELECT ts, vals FROM readings_recent WHERE station_id = ?1 "
+                                   "AND kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 ORDER BY 1");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, station_id);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, from);
+    sqlite3_bind_int64(st, 4, to);
+    sqlite3_bind_int64(st, 5, after ? after : INT64_MIN);
+    json_t *arr = json_array();
+    int count = 0, rc;
+    int64_t last = 0;
+    *next = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = readings_row_vals(st, 1);
+        struct readings_val v;
+        int have = !readings_val_get(json_object_get(o, factor), &v);
+        json_decref(o);
+        if (!have)
+            continue; /* a record of the other factors only */
+        if (count == limit) {
+            *next = last;
+            break;
+        }
+        last = sqlite3_column_int64(st, 0);
+        json_array_append_new(arr, readings_record(last, &v, NULL, 0));
+        count++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
+json_t *readings_rollups(struct db *db, int64_t station_id, const char *factor, int kind,
+                         int64_t from, int64_t to, int limit)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM rollups WHERE station_id = ? AND "
+                                   "kind = ? AND ts >= ? AND ts < ? ORDER BY ts");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, station_id);
+    sqlite3_bind_int(st, 2, kind);
+    sqlite3_bind_int64(st, 3, from);
+    sqlite3_bind_int64(st, 4, to);
+    json_t *arr = json_array();
+    while ((int)json_array_size(arr) < limit && sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = readings_row_vals(st, 1);
+        struct readings_agg a = {0};
+        int have = !readings_agg_get(json_object_get(o, factor), &a);
+        json_decref(o);
+        if (!have)
+            continue;
+        char iso[32];
+        int64_t ts = sqlite3_column_int64(st, 0);
+        timeutil_format_iso(ts, iso, sizeof iso);
+        json_t *r = json_pack("{s:I,s:s,s:i,s:i}", "ts", (json_int_t)ts, "time", iso, "n", a.n,
+                              "n_valid", a.n_valid);
+        json_object_set_new(r, "avg", a.n_valid ? json_real(a.sum / a.n_valid) : json_null());
+        json_object_set_new(r, "min", a.n_valid ? json_real(a.vmin) : json_null());
+        json_object_set_new(r, "max", a.n_valid ? json_real(a.vmax) : json_null());
+        json_array_append_new(arr, r);
+    }
+    sqlite3_reset(st);
+    return arr;
+}
+
+/* A minute slot is received when a record of any factor arrived for it, and valid when every
+ * factor's record is (折算 -Zs values follow their factor and are not counted). */
+int readings_day_health(struct db *db, int64_t station_id, int min_interval, int64_t day_start,
+                        struct readings_health *out)
+{
+    if (min_interval < 1)
+        min_interval = 10;
+    int slots = 1440 / min_interval;
+    unsigned char seen[1440], bad[1440];
+    memset(seen, 0, sizeof seen);
+    memset(bad, 0, sizeof bad);
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
+                                   "kind = 2 AND ts >= ?2 AND ts < ?3 UNION ALL SELECT ts, vals "
+                                   "FROM readings_recent WHERE station_id = ?1 AND kind = 2 AND "
+                                   "ts >= ?2 AND ts < ?3");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, station_id);
+    sqlite3_bind_int64(st, 2, day_start);
+    sqlite3_bind_int64(st, 3, day_start + 86400);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int slot = (int)((sqlite3_column_int64(st, 0) - day_start) / 60 / min_interval);
+        json_t *o = readings_row_vals(st, 1);
+        const char *factor;
+        json_t *arr;
+        json_object_foreach(o, factor, arr)
+        {
+            struct readings_val v;
+            if (slot < 0 || slot >= slots || strstr(factor, "-Zs") || readings_val_get(arr, &v))
+                continue;
+            seen[slot] = 1;
+            if (!monitor_row_valid(v.flag, v.qual))
+                bad[slot] = 1;
+        }
+        json_decref(o);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return -1;
+    out->expected = slots;
+    out->received = out->valid = 0;
+    for (int s = 0; s < slots; s++) {
+        out->received += seen[s];
+        out->valid += seen[s] && !bad[s];
+    }
+    return 0;
+}
+
+/* Frames are bytes: invalid UTF-8 (GBK devices) and NULs are shown escaped, line ends
+ * dropped. Returns a new string (free()). */
+static char *readings_shown(const char *bytes, int len)
+{
+    char *shown = xmalloc((size_t)len * 4 + 1);
+    int utf8 = text_utf8_valid(bytes, (size_t)len);
+    size_t k = 0;
+    for (int i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c == '\r' || c == '\n')
+            continue;
+        if (c < 32 || c == 127 || (c >= 128 && !utf8))
+            k += (size_t)snprintf(shown + k, 5, "\\x%02X", c);
+        else
+            shown[k++] = (char)c;
+    }
+    shown[k] = '\0';
+    return shown;
+}
+
+json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next)
+{
+    /* frames_by_station lags the frames by at most a second (readings_sync) */
+    sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.received, f.mn, f.cn, f.qn, f.direction, "
+                                   "f.status, f.addr, f.frame, f.reply FROM frames_by_station x "
+                                   "JOIN frames f ON f.id = x.id WHERE x.station_id = ?1 AND "
+                                   "x.id < ?2 ORDER BY x.id DESC LIMIT ?3");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, station_id);
+    sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
+    sqlite3_bind_int(st, 3, limit);
+    json_t *arr = json_array();
+    int64_t last = 0;
+    int count = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        char iso[32];
+        last = sqlite3_column_int64(st, 0);
+        timeutil_format_iso(sqlite3_column_int64(st, 1), iso, sizeof iso);
+        char *shown = readings_shown(sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
+        json_t *o =
+            json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)last, "received",
+                      iso, "mn", (const char *)sqlite3_column_text(st, 2), "cn",
+                      sqlite3_column_int(st, 3), "qn", (const char *)sqlite3_column_text(st, 4),
+                      "direction", (const char *)sqlite3_column_text(st, 5), "status",
+                      (const char *)sqlite3_column_text(st, 6), "addr",
+                      (const char *)sqlite3_column_text(st, 7), "frame", shown);
+        free(shown);
+        if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+            shown = readings_shown(sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
+            json_object_set_new(o, "reply", json_string(shown));
+            free(shown);
+        }
+        json_array_append_new(arr, o);
+        count++;
+    }
+    sqlite3_reset(st);
+    *next = count == limit ? last : 0;
+    return arr;
+}

@@ -1,0 +1,241 @@
+/* api_enterprises — HTTP glue for the enterprise registry (rules live in
+ * registry.c). Enterprise users only ever see and touch their own record. */
+#include "app/app.h"
+#include "app/kit.h"
+#include "modules/registry/http.h"
+#include "app/page_cache.h"
+#include "modules/registry/registry.h"
+#include "core/log.h"
+#include "db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#define ENT_IMPORT_MAX_ROWS 100000
+
+static bool ent_is_enterprise(struct http_req *r)
+{
+    return r->session.user.role == ROLE_ENTERPRISE;
+}
+
+/* Filters shared by the list and the export; -1 after answering 422. */
+static int ent_filter(struct http_req *r, struct enterprise_filter *f)
+{
+    memset(f, 0, sizeof *f);
+    f->q = http_query(r, "q");
+    f->district = http_query(r, "district");
+    f->town = http_query(r, "town");
+    f->industry = http_query(r, "industry");
+    f->tag = http_query(r, "tag");
+    const char *const texts[] = {f->q, f->district, f->town, f->industry, f->tag};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+        if (texts[i] && strlen(texts[i]) > 200) {
+            http_error(r, ERR_INVALID_FIELD, "查询条件过长", NULL);
+            return -1;
+        }
+    if (f->district && !*f->district)
+        f->district = NULL;
+    if (f->town && !*f->town)
+        f->town = NULL;
+    if (f->industry && !*f->industry)
+        f->industry = NULL;
+    if (f->tag && !*f->tag)
+        f->tag = NULL;
+    f->after = kit_query_id(r, "after");
+    if (f->after < 0)
+        return -1;
+    if (ent_is_enterprise(r))
+        f->only_id = r->session.user.enterprise_id;
+    return 0;
+}
+
+/* The cache key names every input of a list reply (the caller's scope too). */
+static void ent_list_key(const struct enterprise_filter *f, int count, char *key, size_t size)
+{
+    snprintf(key, size, "ent|%s|%s|%s|%s|%s|%lld|%lld|%d|%d", f->q ? f->q : "",
+             f->district ? f->district : "", f->town ? f->town : "", f->industry ? f->industry : "",
+             f->tag ? f->tag : "", (long long)f->only_id, (long long)f->after, f->limit, count);
+}
+
+static int ent_list_build(struct http_req *r, struct enterprise_filter *f, int count,
+                          struct buf *out)
+{
+    int64_t last;
+    int more;
+    buf_puts(out, "{\"items\":");
+    if (enterprises_page_json(r->db, f, out, &last, &more))
+        return -1;
+    if (more)
+        buf_printf(out, ",\"next\":\"%lld\"", (long long)last);
+    else
+        buf_puts(out, ",\"next\":null");
+    if (count) {
+        struct enterprise_filter all = *f;
+        all.after = 0;
+        buf_printf(out, ",\"total\":%lld", (long long)enterprises_count(r->db, &all));
+    }
+    return buf_putc(out, '}');
+}
+
+void api_enterprises_list(struct http_req *r)
+{
+    struct enterprise_filter f;
+    if (ent_filter(r, &f))
+        return;
+    f.limit = kit_limit(r, 50, 500);
+    const char *count_arg = http_query(r, "count");
+    int count = count_arg && !strcmp(count_arg, "1");
+    char key[1200];
+    ent_list_key(&f, count, key, sizeof key);
+    struct buf out;
+    buf_init(&out, 0);
+    /* Read the version first: a write after it only makes the entry unused. */
+    int64_t version = page_cache_version(r->db, "enterprises");
+    if (!page_cache_get(key, version, &out)) {
+        if (ent_list_build(r, &f, count, &out)) {
+            buf_free(&out);
+            http_error(r, ERR_INTERNAL, NULL, NULL);
+            return;
+        }
+        page_cache_put(key, version, out.data, out.len);
+    }
+    http_raw_json(r, 200, &out);
+}
+
+void api_enterprises_get(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0);
+    if (!id)
+        return;
+    if (ent_is_enterprise(r) && id != r->session.user.enterprise_id) {
+        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    json_t *rec = enterprises_get(r->db, id);
+    if (!rec) {
+        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    http_json(r, 200, rec);
+}
+
+void api_enterprises_create(struct http_req *r)
+{
+    json_t *body = http_body_json(r);
+    if (!body)
+        return;
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct problem p;
+    int64_t id;
+    enum err e = registry_create(r->db, &actor, body, &id, &p);
+    json_decref(body);
+    if (e) {
+        http_problem(r, &p);
+        return;
+    }
+    http_json(r, 201, enterprises_get(r->db, id));
+}
+
+/* An enterprise user may change only its own contacts: everything else is
+ * taken from the stored record. */
+static json_t *ent_own_contacts_only(struct http_req *r, int64_t id, json_t *body)
+{
+    json_t *rec = enterprises_get(r->db, id);
+    if (!rec)
+        return NULL;
+    json_object_set(rec, "contacts", json_object_get(body, "contacts"));
+    json_object_set(rec, "version", json_object_get(body, "version"));
+    return rec;
+}
+
+void api_enterprises_update(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0);
+    if (!id)
+        return;
+    if (ent_is_enterprise(r) && id != r->session.user.enterprise_id) {
+        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    json_t *body = http_body_json(r);
+    if (!body)
+        return;
+    if (ent_is_enterprise(r)) {
+        json_t *own = ent_own_contacts_only(r, id, body);
+        json_decref(body);
+        if (!(body = own)) {
+            http_error(r, ERR_NOT_FOUND, NULL, NULL);
+            return;
+        }
+    }
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct problem p;
+    enum err e = registry_update(r->db, &actor, id, body, &p);
+    json_decref(body);
+    if (e) {
+        http_problem(r, &p);
+        return;
+    }
+    http_json(r, 200, enterprises_get(r->db, id));
+}
+
+void api_enterprises_import(struct http_req *r)
+{
+    const char *type = http_header(r, "Content-Type");
+    if (!type || (strncmp(type, "text/csv", 8) && strncmp(type, "text/plain", 10))) {
+        http_error(r, ERR_UNSUPPORTED_MEDIA, "请上传 text/csv 文件", NULL);
+        return;
+    }
+    const char *skip = http_query(r, "skip_errors");
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    json_t *report = NULL;
+    enum err e = registry_import_csv(r->db, &actor, r->body.data ? r->body.data : "", r->body.len,
+                                     skip && !strcmp(skip, "1"), ENT_IMPORT_MAX_ROWS, &report);
+    if (e == ERR_IMPORT_ERRORS) {
+        http_error_json(r, e, NULL, json_pack("{sO}", "errors", json_object_get(report, "errors")));
+        json_decref(report);
+        return;
+    }
+    if (e) {
+        json_decref(report);
+        http_error(r, e, NULL, NULL);
+        return;
+    }
+    http_json(r, 200, report);
+}
+
+void api_enterprises_export(struct http_req *r)
+{
+    struct enterprise_filter f;
+    if (ent_filter(r, &f))
+        return;
+    char path[HTTP_TEMP_PATH];
+    int fd = http_temp_file(path, "export");
+    if (fd < 0) {
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    close(fd);
+    int rc = registry_export_xlsx(r->db, &f, path);
+    fd = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path); /* the open descriptor keeps the bytes until the response is sent */
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st)) {
+        if (fd >= 0)
+            close(fd);
+        http_error(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_add_header(r, "Content-Disposition",
+                    "attachment; filename=\"enterprises.xlsx\"; "
+                    "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.xlsx");
+    http_fd(r, 200, fd, (uint64_t)st.st_size,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+}

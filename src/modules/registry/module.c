@@ -1,0 +1,44 @@
+/* registry module — the enterprise registry: enterprises, areas, the
+ * industry table and the credit-code check (docs/architecture.md). Its
+ * tables are in the foundation's schema (db/schema.c, "core"). */
+#include "app/module.h"
+#include "modules/registry/http.h"
+#include "modules/registry/registry.h"
+#include "modules/registry/store.h"
+
+#define ADMIN ROLE_BIT(ROLE_ADMIN)
+#define STAFF ROLE_BIT(ROLE_STAFF)
+#define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
+
+static const struct route registry_routes[] = {
+    {HTTP_GET, "/api/v1/meta", api_public_meta, ROLES_ANY, 0},
+    {HTTP_PUT, "/api/v1/areas", api_areas_put, ADMIN, 0},
+    {HTTP_GET, "/api/v1/industries", api_industries, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/uscc/check", api_uscc_check, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/enterprises", api_enterprises_list, ROLES_LOGGED_IN, 0},
+    {HTTP_POST, "/api/v1/enterprises", api_enterprises_create, ADMIN | STAFF, 0},
+    {HTTP_POST, "/api/v1/enterprises/import", api_enterprises_import, ADMIN | STAFF, 0},
+    {HTTP_GET, "/api/v1/enterprises/export.xlsx", api_enterprises_export, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/enterprises/{id}", api_enterprises_get, ROLES_LOGGED_IN, 0},
+    {HTTP_PUT, "/api/v1/enterprises/{id}", api_enterprises_update, ADMIN | STAFF | ENTERPRISE, 0},
+};
+
+static const struct route_group registry_group = ROUTE_GROUP("registry", registry_routes);
+static const struct route_group *const registry_groups[] = {&registry_group, NULL};
+
+static json_t *registry_ent360_profile(struct http_req *r, int64_t enterprise_id)
+{
+    return enterprises_get(r->db, enterprise_id);
+}
+
+static const struct ent360_provider registry_ent360[] = {
+    {"profile", "基本信息", registry_ent360_profile, true},
+};
+
+const struct module registry_module = {
+    .name = "registry",
+    .routes = registry_groups,
+    .demo = registry_demo,
+    .ent360 = registry_ent360,
+    .nent360 = sizeof registry_ent360 / sizeof registry_ent360[0],
+};

@@ -1,0 +1,390 @@
+#include "modules/registry/registry.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "domain/coord.h"
+#include "domain/industry.h"
+#include "domain/uscc.h"
+#include "db/db.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REGISTRY_MAX_CONTACTS 20
+#define REGISTRY_MAX_TAGS 20
+
+static json_t *registry_fail(struct problem *p, enum err e, const char *field,
+                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* problem_set for validators that return the record: NULL. */
+static json_t *registry_fail(struct problem *p, enum err e, const char *field,
+                             const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    problem_vset(p, e, field, fmt, ap);
+    va_end(ap);
+    return NULL;
+}
+
+/* The text fields of a record: name, byte limit, required. */
+static const struct registry_text {
+    const char *key;
+    const char *label;
+    size_t max;
+    int required;
+} registry_texts[] = {
+    {"name", "企业名称", 200, 1}, {"legal_rep", "法定代表人", 64, 0},
+    {"address", "地址", 300, 0},  {"district", "区县", 64, 0},
+    {"town", "乡镇/街道", 64, 0}, {"permit_no", "排污许可证编号", 64, 0},
+};
+
+/* Copies a text field after checking it; returns 0 or -1 with p filled. */
+static int registry_text(json_t *in, json_t *out, const struct registry_text *t,
+                         struct problem *p)
+{
+    json_t *v = json_object_get(in, t->key);
+    if (v && !json_is_string(v) && !json_is_null(v)) {
+        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s必须是文本", t->label);
+        return -1;
+    }
+    const char *s = json_string_value(v);
+    if (!s)
+        s = "";
+    while (*s == ' ')
+        s++;
+    size_t len = strlen(s);
+    while (len && s[len - 1] == ' ')
+        len--;
+    char *trimmed = xstrndup(s, len);
+    enum text_check tc = text_check_field(trimmed, t->max, 0);
+    int rc = 0;
+    if (tc != TEXT_OK)
+        rc = -1,
+        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s%s", t->label, text_check_message(tc));
+    else if (t->required && !len)
+        rc = -1, registry_fail(p, ERR_INVALID_FIELD, t->key, "%s不能为空", t->label);
+    else
+        json_object_set_new(out, t->key, json_string(trimmed));
+    free(trimmed);
+    return rc;
+}
+
+static int registry_uscc(json_t *in, json_t *out, struct problem *p)
+{
+    const char *raw = json_string_value(json_object_get(in, "uscc"));
+    char code[USCC_LEN + 1];
+    if (!raw || !*raw) {
+        registry_fail(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码不能为空");
+        return -1;
+    }
+    if (strlen(raw) > 64 || uscc_normalize(raw, code)) {
+        registry_fail(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码必须是 18 位");
+        return -1;
+    }
+    char expected = 0;
+    enum uscc_result r = uscc_check_ex(code, &expected);
+    if (r != USCC_OK) {
+        char why[128];
+        uscc_describe(r, expected, true, why, sizeof why);
+        registry_fail(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码无效：%s", why);
+        return -1;
+    }
+    json_object_set_new(out, "uscc", json_string(code));
+    return 0;
+}
+
+static int registry_area(struct db *db, json_t *out, struct problem *p)
+{
+    const char *district = json_string_value(json_object_get(out, "district"));
+    const char *town = json_string_value(json_object_get(out, "town"));
+    if (!*district && !*town)
+        return 0;
+    /* Only checked once the bureau has loaded its areas. */
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
+    if (!st)
+        return 0;
+    sqlite3_bind_text(st, 1, district, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, town, -1, SQLITE_STATIC);
+    int all = 0, d = 0, t = 0;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        all = sqlite3_column_int(st, 0), d = sqlite3_column_int(st, 1),
+        t = sqlite3_column_int(st, 2);
+    sqlite3_reset(st);
+    if (!all)
+        return 0;
+    if (!d) {
+        registry_fail(p, ERR_INVALID_FIELD, "district", "未知的区县：%s", district);
+        return -1;
+    }
+    if (*town && !t) {
+        registry_fail(p, ERR_INVALID_FIELD, "town", "%s没有乡镇/街道：%s", district, town);
+        return -1;
+    }
+    return 0;
+}
+
+static int registry_location(json_t *in, json_t *out, struct problem *p)
+{
+    json_t *lon = json_object_get(in, "lon"), *lat = json_object_get(in, "lat");
+    int has_lon = lon && !json_is_null(lon), has_lat = lat && !json_is_null(lat);
+    if (!has_lon && !has_lat) {
+        json_object_set_new(out, "lon", json_null());
+        json_object_set_new(out, "lat", json_null());
+        return 0;
+    }
+    if (!json_is_number(lon) || !json_is_number(lat)) {
+        registry_fail(p, ERR_INVALID_FIELD, has_lon ? "lat" : "lon", "经度和纬度须同时填写为数字");
+        return -1;
+    }
+    double x = json_number_value(lon), y = json_number_value(lat);
+    const char *sys = json_string_value(json_object_get(in, "coord_system"));
+    if (!coord_valid(x, y) || coord_out_of_china(x, y)) {
+        registry_fail(p, ERR_INVALID_FIELD, "lon", "坐标不在中国境内（经纬度是否填反？）");
+        return -1;
+    }
+    if (!sys || !strcmp(sys, "wgs84") || !strcmp(sys, "cgcs2000")) {
+        /* stored as given */
+    } else if (!strcmp(sys, "gcj02")) {
+        coord_gcj02_to_wgs84(x, y, &x, &y);
+    } else if (!strcmp(sys, "bd09")) {
+        coord_bd09_to_gcj02(x, y, &x, &y);
+        coord_gcj02_to_wgs84(x, y, &x, &y);
+    } else {
+        registry_fail(p, ERR_INVALID_FIELD, "coord_system", "坐标系须为 wgs84、gcj02 或 bd09");
+        return -1;
+    }
+    /* Seven decimals is ~1 cm: enough, and keeps JSON short. */
+    json_object_set_new(out, "lon", json_real(round(x * 1e7) / 1e7));
+    json_object_set_new(out, "lat", json_real(round(y * 1e7) / 1e7));
+    return 0;
+}
+
+static int registry_industry(json_t *in, json_t *out, struct problem *p)
+{
+    json_t *v = json_object_get(in, "industry_code");
+    const char *code = json_string_value(v);
+    if (v && !json_is_null(v) && !code) {
+        registry_fail(p, ERR_INVALID_FIELD, "industry_code", "行业代码必须是文本");
+        return -1;
+    }
+    if (!code || !*code) {
+        json_object_set_new(out, "industry_code", json_string(""));
+        return 0;
+    }
+    char norm[6];
+    const char *reason = NULL;
+    if (strlen(code) > 16 || industry_normalize(code, norm, &reason)) {
+        registry_fail(p, ERR_INVALID_FIELD, "industry_code",
+                      "行业代码无效（GB/T 4754-2017）：%.32s", code);
+        return -1;
+    }
+    json_object_set_new(out, "industry_code", json_string(norm));
+    return 0;
+}
+
+static int registry_phone_ok(const char *s)
+{
+    for (; *s; s++)
+        if (!strchr("0123456789+-() ", *s))
+            return 0;
+    return 1;
+}
+
+static int registry_contacts(json_t *in, json_t *out, struct problem *p)
+{
+    json_t *list = json_object_get(in, "contacts"), *clean = json_array();
+    json_object_set_new(out, "contacts", clean);
+    if (!list || json_is_null(list))
+        return 0;
+    if (!json_is_array(list) || json_array_size(list) > REGISTRY_MAX_CONTACTS) {
+        registry_fail(p, ERR_INVALID_FIELD, "contacts", "联系人须为不超过 %d 项的列表",
+                      REGISTRY_MAX_CONTACTS);
+        return -1;
+    }
+    size_t i;
+    json_t *c;
+    json_array_foreach(list, i, c)
+    {
+        const char *name = json_string_value(json_object_get(c, "name"));
+        const char *phone = json_string_value(json_object_get(c, "phone"));
+        const char *role = json_string_value(json_object_get(c, "role"));
+        if (!json_is_object(c) || !name || text_check_field(name, 64, 0) || !*name ||
+            (phone && (strlen(phone) > 32 || !registry_phone_ok(phone))) ||
+            (role && text_check_field(role, 64, 0))) {
+            registry_fail(p, ERR_INVALID_FIELD, "contacts",
+                          "第 %zu 个联系人无效（姓名必填，电话只能含数字和 +-()）", i + 1);
+            return -1;
+        }
+        json_array_append_new(clean, json_pack("{ss ss ss}", "name", name, "phone",
+                                               phone ? phone : "", "role", role ? role : ""));
+    }
+    return 0;
+}
+
+static int registry_tags(json_t *in, json_t *out, struct problem *p)
+{
+    json_t *list = json_object_get(in, "tags"), *clean = json_array();
+    json_object_set_new(out, "tags", clean);
+    if (!list || json_is_null(list))
+        return 0;
+    if (!json_is_array(list) || json_array_size(list) > REGISTRY_MAX_TAGS) {
+        registry_fail(p, ERR_INVALID_FIELD, "tags", "标签须为不超过 %d 项的列表",
+                      REGISTRY_MAX_TAGS);
+        return -1;
+    }
+    size_t i, j;
+    json_t *t, *seen;
+    json_array_foreach(list, i, t)
+    {
+        const char *s = json_string_value(t);
+        if (!s || !*s || text_check_field(s, 48, 0)) {
+            registry_fail(p, ERR_INVALID_FIELD, "tags", "第 %zu 个标签无效", i + 1);
+            return -1;
+        }
+        int dup = 0;
+        json_array_foreach(clean, j, seen) dup |= !strcmp(json_string_value(seen), s);
+        if (!dup)
+            json_array_append_new(clean, json_string(s));
+    }
+    return 0;
+}
+
+json_t *registry_validate(struct db *db, json_t *input, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!json_is_object(input))
+        return registry_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    json_t *out = json_object();
+    int bad = registry_uscc(input, out, p);
+    for (size_t i = 0; !bad && i < sizeof registry_texts / sizeof registry_texts[0]; i++)
+        bad = registry_text(input, out, &registry_texts[i], p);
+    bad = bad || registry_area(db, out, p) || registry_location(input, out, p) ||
+          registry_industry(input, out, p) || registry_contacts(input, out, p) ||
+          registry_tags(input, out, p);
+    if (bad) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static enum err registry_db_fail(struct db *db, struct problem *p)
+{
+    db_rollback(db);
+    p->err = ERR_INTERNAL;
+    snprintf(p->message, sizeof p->message, "%s", err_message(ERR_INTERNAL));
+    return ERR_INTERNAL;
+}
+
+/* Inserts a validated record with its audit entry; the caller owns the
+ * transaction. */
+static enum err registry_insert(struct db *db, const struct audit_actor *actor, json_t *rec,
+                                int64_t *id, struct problem *p)
+{
+    enum err e = enterprises_insert(db, rec, id);
+    if (e == ERR_CONFLICT) {
+        p->err = e;
+        p->field = "uscc";
+        snprintf(p->message, sizeof p->message, "统一社会信用代码 %s 已登记",
+                 json_string_value(json_object_get(rec, "uscc")));
+        return e;
+    }
+    if (e)
+        return p->err = e;
+    char idtext[24];
+    snprintf(idtext, sizeof idtext, "%lld", (long long)*id);
+    json_t *detail = json_pack("{sO sO}", "uscc", json_object_get(rec, "uscc"), "name",
+                               json_object_get(rec, "name"));
+    int rc = audit_append(db, actor, "enterprise.create", "enterprise", idtext, detail);
+    json_decref(detail);
+    return rc ? (p->err = ERR_INTERNAL) : ERR_OK;
+}
+
+enum err registry_create(struct db *db, const struct audit_actor *actor, json_t *input, int64_t *id,
+                         struct problem *p)
+{
+    json_t *rec = registry_validate(db, input, p);
+    if (!rec)
+        return p->err;
+    if (db_begin(db)) {
+        json_decref(rec);
+        return registry_db_fail(db, p);
+    }
+    enum err e = registry_insert(db, actor, rec, id, p);
+    json_decref(rec);
+    if (e) {
+        db_rollback(db);
+        return e;
+    }
+    return db_commit(db) ? registry_db_fail(db, p) : ERR_OK;
+}
+
+/* {"field": [old, new]} for every field that changed. */
+static json_t *registry_diff(json_t *old, json_t *rec)
+{
+    json_t *diff = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(rec, key, v)
+    {
+        json_t *was = json_object_get(old, key);
+        if (!json_equal(was, v))
+            json_object_set_new(diff, key, json_pack("[OO]", was ? was : json_null(), v));
+    }
+    return diff;
+}
+
+enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *input,
+                         struct problem *p)
+{
+    json_t *version = json_object_get(input, "version");
+    if (!json_is_integer(version)) {
+        memset(p, 0, sizeof *p);
+        registry_fail(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
+        return p->err;
+    }
+    json_t *rec = registry_validate(db, input, p);
+    if (!rec)
+        return p->err;
+    enum err e = ERR_INTERNAL;
+    json_t *old = NULL;
+    if (db_begin(db))
+        goto out;
+    old = enterprises_get(db, id);
+    e = old ? enterprises_update(db, id, json_integer_value(version), rec) : ERR_NOT_FOUND;
+    if (!e) {
+        char idtext[24];
+        snprintf(idtext, sizeof idtext, "%lld", (long long)id);
+        json_t *diff = registry_diff(old, rec);
+        e = audit_append(db, actor, "enterprise.update", "enterprise", idtext, diff) ? ERR_INTERNAL
+                                                                                     : ERR_OK;
+        json_decref(diff);
+    }
+    if (!e && db_commit(db))
+        e = ERR_INTERNAL;
+out:
+    if (e)
+        db_rollback(db);
+    p->err = e;
+    if (e == ERR_CONFLICT)
+        p->field = "uscc";
+    if (e)
+        snprintf(p->message, sizeof p->message, "%s", err_message(e));
+    json_decref(old);
+    json_decref(rec);
+    return e;
+}
+
+int64_t registry_count(struct db *db)
+{
+    struct enterprise_filter all = {0};
+    return enterprises_count(db, &all);
+}

@@ -1,0 +1,233 @@
+/* service_attach — attachments of the service module: stored once under
+ * var_dir/attachments/<first two hex>/<sha256> (content addressing makes a
+ * re-upload free and a file immutable), recorded per owner with the type
+ * recognised from the bytes. Declared in service.h. */
+#include "modules/service/service.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "domain/service_rules.h"
+#include "db/db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int svc_mkdir(const char *path)
+{
+    return mkdir(path, 0750) && errno != EEXIST ? -1 : 0;
+}
+
+/* Writes data to its content path unless it is already there. 0 or -1. */
+static int svc_attach_write(const char *var_dir, const char *hex, const void *data, size_t len)
+{
+    char dir[1024], path[1200], tmp[1300];
+    snprintf(dir, sizeof dir, "%s/attachments", var_dir);
+    if (svc_mkdir(var_dir) || svc_mkdir(dir))
+        return -1;
+    snprintf(dir, sizeof dir, "%s/attachments/%.2s", var_dir, hex);
+    if (svc_mkdir(dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/%s", dir, hex);
+    struct stat st;
+    if (!stat(path, &st) && (size_t)st.st_size == len)
+        return 0;
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+    if (fd < 0)
+        return -1;
+    const char *p = data;
+    size_t left = len;
+    while (left) {
+        ssize_t n = write(fd, p, left);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            close(fd);
+            unlink(tmp);
+            return -1;
+        }
+        p += n;
+        left -= (size_t)n;
+    }
+    if (fsync(fd) || close(fd) || rename(tmp, path)) {
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+/* The enterprise an owner belongs to (0 none) and whether it accepts files. */
+static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int64_t *ent,
+                            struct problem *p)
+{
+    sqlite3_stmt *st;
+    if (!strcmp(kind, "visit"))
+        st = db_stmt(c->db, "SELECT enterprise_id, status, (SELECT count(*) FROM svc_forms f "
+                            "WHERE f.visit_id = v.id) FROM svc_visits v WHERE id = ?");
+    else if (!strcmp(kind, "tracker"))
+        st = db_stmt(c->db, "SELECT coalesce(enterprise_id, 0), status, 0 FROM svc_tracker "
+                            "WHERE id = ?");
+    else
+        return svc_fail(p, ERR_INVALID_FIELD, "owner",
+                        "附件须属于上门服务（visit）或督办事项（tracker）");
+    if (!st)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+    sqlite3_bind_int64(st, 1, id);
+    int rc = 0;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        rc = svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
+    } else {
+        *ent = sqlite3_column_int64(st, 0);
+        const char *status = (const char *)sqlite3_column_text(st, 1);
+        int has_form = sqlite3_column_int(st, 2);
+        int64_t own = svc_user_enterprise(c);
+        if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
+            rc = svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
+        else if (own && own != *ent)
+            rc = svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
+        else if (!strcmp(status, "closed") || !strcmp(status, "cancelled"))
+            rc = svc_fail(p, ERR_INVALID_STATE, NULL, "记录已办结或已取消，不能再上传附件");
+        else if (!svc_is_bureau(c) && has_form)
+            rc = svc_fail(p, ERR_INVALID_STATE, NULL, "服务单已提交，不能再上传附件");
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                        const char *filename, const void *data, size_t len, int64_t *id,
+                        struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    int64_t ent = 0;
+    if (svc_attach_owner(c, owner_kind, owner_id, &ent, p))
+        return p->err;
+    if (!filename || !*filename || strlen(filename) > 255 ||
+        !text_utf8_valid(filename, strlen(filename)))
+        return svc_fail(p, ERR_INVALID_FIELD, "name", "请给出文件名（name，不超过 255 字节）"),
+               p->err;
+    if (len == 0)
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "文件为空"), p->err;
+    if (len > SERVICE_ATTACH_MAX)
+        return svc_fail(p, ERR_ATTACHMENT_TOO_LARGE, NULL, "附件不能超过 %ld MB",
+                        SERVICE_ATTACH_MAX >> 20),
+               p->err;
+    enum service_file_type type = service_sniff(data, len);
+    if (type == SERVICE_FILE_UNKNOWN)
+        return svc_fail(
+                   p, ERR_ATTACHMENT_TYPE, NULL,
+                   "只能上传 PDF、PNG、JPEG 图片或 Word/Excel/PowerPoint 文档（按文件内容识别）"),
+               p->err;
+    char name[200];
+    service_clean_filename(filename, name, sizeof name);
+    if (!service_file_ext_ok(type, name))
+        return svc_fail(p, ERR_ATTACHMENT_TYPE, "name", "文件内容（%s）与扩展名不符",
+                        service_file_ext(type) + 1),
+               p->err;
+    if (!strrchr(name, '.') && strlen(name) + 6 < sizeof name)
+        snprintf(name + strlen(name), sizeof name - strlen(name), "%s", service_file_ext(type));
+    sqlite3_stmt *cnt = db_stmt(c->db, "SELECT count(*) FROM svc_attachments WHERE owner_kind = ? "
+                                       "AND owner_id = ?");
+    if (!cnt)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
+    sqlite3_bind_text(cnt, 1, owner_kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(cnt, 2, owner_id);
+    int n = sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int(cnt, 0) : 0;
+    sqlite3_reset(cnt);
+    if (n >= SERVICE_ATTACH_PER_OWNER)
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "每条记录最多 %d 个附件",
+                        SERVICE_ATTACH_PER_OWNER),
+               p->err;
+    unsigned char hash[crypto_hash_sha256_BYTES];
+    char hex[crypto_hash_sha256_BYTES * 2 + 1];
+    crypto_hash_sha256(hash, data, len);
+    sodium_bin2hex(hex, sizeof hex, hash, sizeof hash);
+    if (svc_attach_write(c->cfg->var_dir, hex, data, len)) {
+        log_error("service: cannot store attachment under %s: %s", c->cfg->var_dir,
+                  strerror(errno));
+        return svc_fail(p, ERR_INTERNAL, NULL, "附件保存失败"), p->err;
+    }
+    if (db_begin(c->db))
+        return svc_db_fail(c, p);
+    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_attachments (owner_kind, owner_id, "
+                                      "enterprise_id, sha256, size, mime, filename, uploaded_by, "
+                                      "uploader, created_at) VALUES (?, ?, nullif(?, 0), ?, ?, ?, "
+                                      "?, nullif(?, 0), ?, ?)");
+    if (!st)
+        return svc_db_fail(c, p);
+    sqlite3_bind_text(st, 1, owner_kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, owner_id);
+    sqlite3_bind_int64(st, 3, ent);
+    sqlite3_bind_text(st, 4, hex, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
+    sqlite3_bind_text(st, 6, service_file_mime(type), -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 8, c->actor.id);
+    sqlite3_bind_text(st, 9, c->actor.name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 10, c->now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return svc_db_fail(c, p);
+    *id = sqlite3_last_insert_rowid(db_handle(c->db));
+    json_t *d =
+        json_pack("{ss sI ss ss sI}", "owner_kind", owner_kind, "owner_id", (json_int_t)owner_id,
+                  "sha256", hex, "filename", name, "size", (json_int_t)len);
+    int bad = svc_audit(c, "attachment.add", "svc_attachment", *id, d);
+    json_decref(d);
+    if (bad || db_commit(c->db))
+        return svc_db_fail(c, p);
+    return ERR_OK;
+}
+
+enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
+                         size_t mime_size, char *disposition, size_t disp_size)
+{
+    sqlite3_stmt *st = db_stmt(c->db, "SELECT coalesce(enterprise_id, 0), sha256, mime, filename "
+                                      "FROM svc_attachments WHERE id = ?");
+    if (!st)
+        return ERR_INTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    enum err e = ERR_NOT_FOUND;
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t ent = sqlite3_column_int64(st, 0), own = svc_user_enterprise(c);
+        bool allowed = svc_is_bureau(c) || (own && own == ent);
+        char path[1200];
+        snprintf(path, sizeof path, "%s/attachments/%.2s/%s", c->cfg->var_dir,
+                 (const char *)sqlite3_column_text(st, 1),
+                 (const char *)sqlite3_column_text(st, 1));
+        snprintf(mime, mime_size, "%s", (const char *)sqlite3_column_text(st, 2));
+        struct stat sb;
+        if (allowed && service_content_disposition((const char *)sqlite3_column_text(st, 3),
+                                                   disposition, disp_size) == 0) {
+            *fd = open(path, O_RDONLY | O_CLOEXEC);
+            if (*fd >= 0 && !fstat(*fd, &sb)) {
+                *size = (uint64_t)sb.st_size;
+                e = ERR_OK;
+            } else {
+                if (*fd >= 0)
+                    close(*fd);
+                log_error("service: attachment %lld missing at %s", (long long)id, path);
+                e = ERR_INTERNAL;
+            }
+        }
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, "SELECT id, filename, mime, size, sha256, uploader, "
+                                      "created_at FROM svc_attachments WHERE owner_kind = ? AND "
+                                      "owner_id = ? ORDER BY id");
+    if (!st)
+        return json_array();
+    sqlite3_bind_text(st, 1, owner_kind, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, owner_id);
+    return svc_rows(st);
+}

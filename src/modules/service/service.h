@@ -1,0 +1,235 @@
+/* service — enterprise service: on-site visits and their service forms
+ * (上门服务单), single-use form links with QR codes, reception days
+ * (接待日), the tracker (督办) that follows every commitment to closure,
+ * attachments, notifications and the statistics built on them.
+ *
+ * The HTTP handlers (api_service.c), the demo (service_demo.c) and the tests
+ * all go through these functions, so there is one path into the svc_ tables.
+ * Every write validates everything first, then runs in one transaction with
+ * its audit entries; on any error it rolls back and the database is unchanged.
+ * Must not: know about HTTP (no http_req here). */
+#ifndef ECOGOV_SERVICE_H
+#define ECOGOV_SERVICE_H
+
+#include "core/config.h"
+#include "core/err.h"
+#include "core/problem.h"
+#include "domain/calendar.h"
+#include "db/audit.h"
+#include "db/users.h"
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+
+#define SERVICE_TOKEN_TTL (14 * 86400) /* a form link is valid for 14 days */
+#define SERVICE_ATTACH_MAX (10L << 20) /* 10 MiB per attachment */
+#define SERVICE_ATTACH_PER_OWNER 20
+
+/* Who is acting, on which connection, with which calendar and clock. */
+struct svc_ctx {
+    struct db *db;
+    const struct calendar *cal;
+    const struct config *cfg;
+    struct audit_actor actor;
+    const struct user *user; /* NULL: the public (form link) or a tool */
+    int64_t now;             /* UTC seconds */
+    int32_t today;           /* Beijing date of now */
+};
+
+/* What went wrong; message in Chinese, field names the input key. */
+/* Fills the clock fields from timeutil_now(). */
+void svc_ctx_clock(struct svc_ctx *c);
+
+/* --- visits and forms (service_visit.c) --- */
+
+/* {enterprise_id, purpose, planned_at "YYYY-MM-DD HH:MM" (Beijing), place,
+ * note, staff:[user ids, the first leads]}. */
+enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
+/* Enterprise users confirm in the portal; staff record {method:"phone", note}. */
+enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p);
+enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p);
+/* Staff record the help given on site and the promises made:
+ * {help_given, answers:[{issue_id, answer}], promises:[{issue_id?, title,
+ * owner_section_id, owner_user_id?, workdays | deadline}]}. Each promise
+ * becomes a tracker item. */
+enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p);
+/* The enterprise's part of the form: {issues:[{category, description}],
+ * ratings:{overall, attitude, professional, efficiency, solved}, evaluation,
+ * suggestions, signer_name, signer_phone}. channel "portal", "paper" or
+ * "link". A bad review opens a follow-up item. */
+enum err svc_form_submit(struct svc_ctx *c, int64_t visit_id, const char *channel, json_t *in,
+                         struct problem *p);
+/* Issues a new single-use link (revoking older ones): *out = {token, path,
+ * url, expires_at, qr_svg} (new reference). base is "http(s)://host[:port]". */
+enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, json_t **out,
+                       struct problem *p);
+/* Resolves a link token to its visit id: ERR_TOKEN_INVALID for an unknown
+ * token, ERR_TOKEN_USED for a used, revoked or expired one. */
+enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *visit_id,
+                              struct problem *p);
+/* Submits through a link token and marks it used, in one transaction. */
+enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in,
+                               struct problem *p);
+/* A visit with staff, form, issues, items, attachments (new reference); NULL
+ * when absent or (enterprise user) not its own. public_view trims staff-only
+ * fields for the form link page. */
+json_t *svc_visit_get(struct svc_ctx *c, int64_t id, bool public_view);
+/* Filters: status, enterprise_id, from/to (YYYY-MM-DD), mine. */
+json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise_id,
+                       const char *from, const char *to, bool mine, int limit);
+/* The QR code of text as an SVG document (new string, free()). NULL on error. */
+char *svc_qr_svg(const char *text);
+
+/* --- reception days (service_reception.c) --- */
+
+/* {kind: enterprise|public, day, start_time, end_time, leaders, place, capacity, note} */
+enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
+/* kind "booking" (enterprise user, citizen, or staff on behalf) or "walkin"
+ * (staff): {enterprise_id?, org_name?, person_name, phone, people, topic}. */
+enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json_t *in, int64_t *id,
+                       struct problem *p);
+/* Marks a booking received (walk-ins are received when registered). */
+enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *p);
+/* On-site intake: {entry_id, category, description, resolution: answered |
+ * committed, answer, owner_section_id, owner_user_id?, workdays | deadline}. */
+enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
+                       struct problem *p);
+json_t *svc_day_get(struct svc_ctx *c, int64_t id);
+json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
+
+/* --- tracker (service_tracker.c) --- */
+
+/* A new item from the bureau: {source: leader | responsibility | inspection,
+ * title, detail, enterprise_id?, owner_section_id, owner_user_id?, start?,
+ * workdays | deadline}. */
+enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
+/* Internal: parse an item's owner and deadline from in (keys as above) and
+ * insert it inside the caller's transaction, with audit and notifications. */
+enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
+                              int64_t issue_id, int64_t enterprise_id, const char *title,
+                              int64_t *id, struct problem *p);
+/* Checks the owner/deadline keys of in without writing. */
+enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p);
+/* kind: progress {note}, submit {note} (needs evidence), review {approve,
+ * note} (the assigner, a leader or an admin), reopen {note, workdays |
+ * deadline}. */
+enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *in,
+                      struct problem *p);
+json_t *svc_item_get(struct svc_ctx *c, int64_t id);
+/* Filters: status (open|submitted|closed), state (on_time|warning|overdue|done),
+ * source, section_id, enterprise_id, mine. */
+json_t *svc_item_list(struct svc_ctx *c, json_t *filter, int limit);
+/* --- the tracker's scheduler (service_sched.c) --- */
+
+/* Working days after the deadline at which a still-open item is escalated to
+ * the owner section's leader(s) (all leaders when the section has none). */
+#define SVC_ESCALATE_WORKDAYS 5
+
+/* The alert level an open item has reached on today: 0 none, 1 warning (80 %
+ * of the working days used), 2 overdue, 3 escalated. */
+int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadline, int32_t today);
+/* Raises every warning, overdue notice and escalation that is due on c->today
+ * and was not raised before, each exactly once per item (svc_tracker.alert;
+ * reopening resets it): notifications, an update row and an audit entry by
+ * `system`, all in one transaction. A warning already overtaken by overdue is
+ * skipped. Returns the number of state changes raised, or -1 (rolled back). */
+int svc_tracker_sweep(struct svc_ctx *c);
+/* The sweep for a tool or the server's scheduler at an explicit clock `now`
+ * (UTC seconds): builds a system context on db. Returns as svc_tracker_sweep. */
+int svc_sched_run(struct db *db, const struct calendar *cal, const struct config *cfg, int64_t now);
+/* One scheduler tick of `ecogov serve`: svc_sched_run at the wall clock with
+ * the server's current calendar (read-locked meanwhile). */
+struct app;
+int svc_sched_tick(struct db *db, struct app *app);
+/* Adds the live state fields (state, warn_day, days_left) to an item row. */
+void svc_item_decorate(struct svc_ctx *c, json_t *item);
+json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit);
+enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p);
+/* Inside a transaction: notify one user / the staff of a section / leaders. */
+int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
+               const char *msg);
+int svc_notify_section(struct svc_ctx *c, int64_t section_id, int64_t item_id, const char *kind,
+                       const char *msg);
+int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg);
+/* Inside a transaction: the owner person, or the whole section without one. */
+int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
+                     const char *kind, const char *msg);
+/* Inside a transaction: one row of an item's history, by c->actor. */
+int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
+
+/* --- attachments (service_attach.c) --- */
+
+/* Stores bytes under var_dir/attachments/ab/<sha256> and records them for
+ * owner (kind "visit" or "tracker"). Type from content; size ≤
+ * SERVICE_ATTACH_MAX. */
+enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                        const char *filename, const void *data, size_t len, int64_t *id,
+                        struct problem *p);
+/* Opens an attachment the caller may read: *fd, *size, mime and a safe
+ * Content-Disposition value. ERR_NOT_FOUND otherwise. */
+enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
+                         size_t mime_size, char *disposition, size_t disp_size);
+json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id);
+
+/* --- statistics (service_stats.c) --- */
+
+/* By staff or section over [from, to]: visits, forms, average rating,
+ * satisfaction rate, bad reviews, response time, on-time rate. */
+json_t *svc_stats(struct svc_ctx *c, const char *group, int32_t from, int32_t to);
+/* The leader's dashboard: headline figures, monthly trend, open items. */
+json_t *svc_dashboard(struct svc_ctx *c, int year);
+/* 季度调度: every commitment open during the quarter, its status at the
+ * quarter's end (or today), and a per-section summary. */
+json_t *svc_quarterly(struct svc_ctx *c, int year, int quarter);
+/* Annual reception statistics: days held, enterprises and people received,
+ * issues taken, answered on site, solved later, open. */
+json_t *svc_annual(struct svc_ctx *c, int year);
+/* Writes a report as .xlsx to path: kind "quarterly" (year, quarter),
+ * "annual" (year) or "stats" (from, to). 0 or -1. */
+int svc_export_xlsx(struct svc_ctx *c, const char *kind, int year, int quarter, int32_t from,
+                    int32_t to, const char *path);
+
+/* --- helpers shared by the service files (service_util.c) --- */
+
+int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Text input: absent → "" (or an error when required). Returns 0 or -1. */
+int svc_text(json_t *in, const char *key, const char *label, size_t max, bool required,
+             bool multiline, const char **out, struct problem *p);
+int svc_int(json_t *in, const char *key, const char *label, long long lo, long long hi,
+            bool required, long long *out, struct problem *p);
+/* An optional positive id; 0 when absent. */
+int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct problem *p);
+int svc_date(json_t *in, const char *key, const char *label, bool required, int32_t *day,
+             struct problem *p);
+enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
+int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id,
+              json_t *detail);
+/* The enterprise the user is bound to (enterprise users), else 0. */
+int64_t svc_user_enterprise(const struct svc_ctx *c);
+bool svc_is_bureau(const struct svc_ctx *c);
+bool svc_enterprise_exists(struct svc_ctx *c, int64_t id);
+bool svc_section_exists(struct svc_ctx *c, int64_t id);
+/* A bureau user (staff, leader, admin) that is not disabled; *section gets
+ * its section (0 none). */
+bool svc_bureau_user(struct svc_ctx *c, int64_t id, int64_t *section);
+/* Rows of a prepared statement as an array of objects keyed by column name
+ * (new reference); the statement is reset. */
+json_t *svc_rows(sqlite3_stmt *st);
+json_t *svc_row(sqlite3_stmt *st); /* first row or NULL */
+void svc_date_text(int32_t day, char out[11]);
+
+/* Demo data through the functions above (service_demo.c). */
+int demo_service(struct db *db, const struct config *cfg);
+
+struct module;
+extern const struct module service_module;
+struct http_req;
+/* The enterprise 360° section of enterprise service (http.c). */
+json_t *svc_ent360(struct http_req *r, int64_t enterprise_id);
+
+#endif

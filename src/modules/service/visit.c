@@ -1,0 +1,884 @@
+/* service_visit — on-site visits (上门服务), the service form (上门服务单)
+ * with its 好差评 ratings, single-use form links and their QR codes, and the
+ * automatic follow-up of bad reviews. Declared in service.h. */
+#include "modules/service/service.h"
+#include "core/buf.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "domain/service_rules.h"
+#include "domain/tracker_rules.h"
+#include "db/db.h"
+
+#include <qrencode.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SVC_MAX_STAFF 6
+#define SVC_MAX_ISSUES 20
+#define SVC_TOKEN_LEN 43
+
+/* "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM" in Beijing time → UTC seconds. */
+static int svc_parse_time(const char *s, int64_t *utc)
+{
+    if (!s || strlen(s) != 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':')
+        return -1;
+    char date[11];
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    int64_t day;
+    if (timeutil_parse_date(date, &day))
+        return -1;
+    int h = 0, m = 0;
+    for (int i = 11; i < 16; i++)
+        if (i != 13 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    h = (s[11] - '0') * 10 + (s[12] - '0');
+    m = (s[14] - '0') * 10 + (s[15] - '0');
+    if (h > 23 || m > 59)
+        return -1;
+    *utc = day + h * 3600 + m * 60;
+    return 0;
+}
+
+/* The visit's core row; NULL when absent or another enterprise's. */
+static json_t *svc_visit_row(struct svc_ctx *c, int64_t id)
+{
+    sqlite3_stmt *st = db_stmt(
+        c->db, "SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.uscc, v.purpose, "
+               "v.planned_at, v.place, v.note, v.status, v.confirm_method, v.confirm_note, "
+               "v.confirmed_at, v.help_given, v.section_id, s.name AS section, v.created_by, "
+               "u.display_name AS created_by_name, v.created_at, v.updated_at FROM svc_visits v "
+               "JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN sections s ON "
+               "s.id = v.section_id LEFT JOIN users u ON u.id = v.created_by WHERE v.id = ?");
+    if (!st)
+        return NULL;
+    sqlite3_bind_int64(st, 1, id);
+    json_t *v = svc_row(st);
+    int64_t own = svc_user_enterprise(c);
+    if (v && own && json_integer_value(json_object_get(v, "enterprise_id")) != own) {
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
+
+static const char *svc_vs(json_t *v, const char *key)
+{
+    const char *s = json_string_value(json_object_get(v, key));
+    return s ? s : "";
+}
+
+static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purpose, int64_t *staff,
+                                 size_t *n, struct problem *p)
+{
+    json_t *list = json_object_get(in, "staff");
+    if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > SVC_MAX_STAFF)
+        return svc_fail(p, ERR_INVALID_FIELD, "staff", "请选择 1 至 %d 名服务人员", SVC_MAX_STAFF);
+    *n = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(list, i, v)
+    {
+        int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
+        if (id <= 0 || !svc_bureau_user(c, id, NULL))
+            return svc_fail(p, ERR_INVALID_FIELD, "staff", "第 %zu 名服务人员不是本局在岗人员",
+                            i + 1);
+        for (size_t j = 0; j < *n; j++)
+            if (staff[j] == id)
+                return svc_fail(p, ERR_INVALID_FIELD, "staff", "服务人员重复");
+        staff[(*n)++] = id;
+    }
+    if ((int)*n < service_min_staff(purpose))
+        return svc_fail(p, ERR_INVALID_FIELD, "staff", "%s须由至少 %d 名工作人员共同进行", purpose,
+                        service_min_staff(purpose));
+    return 0;
+}
+
+enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!json_is_object(in))
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    int64_t ent, staff[SVC_MAX_STAFF], planned;
+    size_t nstaff = 0;
+    const char *purpose = json_string_value(json_object_get(in, "purpose"));
+    const char *place, *note;
+    if (svc_id(in, "enterprise_id", "企业", &ent, p))
+        return p->err;
+    if (!ent || !svc_enterprise_exists(c, ent))
+        return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "请选择已登记的企业"), p->err;
+    if (!service_in_list(service_purposes, purpose))
+        return svc_fail(p, ERR_INVALID_FIELD, "purpose",
+                        "服务事由须为调研、执法、检查、督导或服务"),
+               p->err;
+    if (svc_parse_time(json_string_value(json_object_get(in, "planned_at")), &planned))
+        return svc_fail(p, ERR_INVALID_FIELD, "planned_at",
+                        "计划时间须为 YYYY-MM-DD HH:MM（北京时间）"),
+               p->err;
+    if (svc_text(in, "place", "服务地点", 300, false, false, &place, p) ||
+        svc_text(in, "note", "备注", 2000, false, true, &note, p) ||
+        svc_visit_staff_parse(c, in, purpose, staff, &nstaff, p))
+        return p->err;
+    int64_t section = 0;
+    svc_bureau_user(c, staff[0], &section);
+    if (!section && c->user)
+        section = c->user->section_id;
+    if (db_begin(c->db))
+        return svc_db_fail(c, p);
+    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_visits (enterprise_id, purpose, planned_at, "
+                                      "place, note, status, section_id, created_by, created_at, "
+                                      "updated_at) VALUES (?, ?, ?, ?, ?, 'planned', nullif(?, 0), "
+                                      "?, ?, ?)");
+    if (!st)
+        return svc_db_fail(c, p);
+    sqlite3_bind_int64(st, 1, ent);
+    sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, planned);
+    sqlite3_bind_text(st, 4, place, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, section);
+    sqlite3_bind_int64(st, 7, c->actor.id ? c->actor.id : staff[0]);
+    sqlite3_bind_int64(st, 8, c->now);
+    sqlite3_bind_int64(st, 9, c->now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return svc_db_fail(c, p);
+    *id = sqlite3_last_insert_rowid(db_handle(c->db));
+    json_t *staff_json = json_array();
+    for (size_t i = 0; i < nstaff; i++) {
+        sqlite3_stmt *s = db_stmt(c->db, "INSERT INTO svc_visit_staff (visit_id, user_id, lead) "
+                                         "VALUES (?, ?, ?)");
+        if (!s) {
+            json_decref(staff_json);
+            return svc_db_fail(c, p);
+        }
+        sqlite3_bind_int64(s, 1, *id);
+        sqlite3_bind_int64(s, 2, staff[i]);
+        sqlite3_bind_int(s, 3, i == 0);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        json_array_append_new(staff_json, json_integer(staff[i]));
+        if (rc != SQLITE_DONE) {
+            json_decref(staff_json);
+            return svc_db_fail(c, p);
+        }
+    }
+    json_t *d = json_pack("{sI ss sI so}", "enterprise_id", (json_int_t)ent, "purpose", purpose,
+                          "planned_at", (json_int_t)planned, "staff", staff_json);
+    int bad = svc_audit(c, "visit.create", "svc_visit", *id, d);
+    json_decref(d);
+    if (bad || db_commit(c->db))
+        return svc_db_fail(c, p);
+    return ERR_OK;
+}
+
+static int svc_visit_set_status(struct svc_ctx *c, int64_t id, const char *status,
+                                const char *method, const char *note)
+{
+    sqlite3_stmt *st = db_stmt(
+        c->db, "UPDATE svc_visits SET status = ?2, updated_at = ?3, "
+               "confirm_method = CASE WHEN ?4 IS NULL THEN confirm_method ELSE ?4 END, "
+               "confirm_note = CASE WHEN ?4 IS NULL THEN confirm_note ELSE ?5 END, "
+               "confirmed_at = CASE WHEN ?4 IS NULL THEN confirmed_at ELSE ?3 END WHERE id = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, c->now);
+    if (method)
+        sqlite3_bind_text(st, 4, method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Loads a visit for a write, or fills p. */
+static json_t *svc_visit_for_write(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (in && !json_is_object(in)) {
+        svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+        return NULL;
+    }
+    json_t *v = svc_visit_row(c, id);
+    if (!v)
+        svc_fail(p, ERR_NOT_FOUND, NULL, "上门服务记录不存在");
+    return v;
+}
+
+enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
+{
+    json_t *v = svc_visit_for_write(c, id, in, p);
+    if (!v)
+        return p->err;
+    const char *note, *method = svc_is_bureau(c) ? "phone" : "portal";
+    enum err e = ERR_OK;
+    if (svc_text(in, "note", "确认说明", 500, svc_is_bureau(c), false, &note, p))
+        e = p->err;
+    else if (strcmp(svc_vs(v, "status"), "planned"))
+        e = (svc_fail(p, ERR_INVALID_STATE, NULL, "该上门服务已确认、已完成或已取消"), p->err);
+    else if (db_begin(c->db))
+        e = svc_db_fail(c, p);
+    if (e) {
+        json_decref(v);
+        return e;
+    }
+    json_t *d = json_pack("{ss ss}", "method", method, "note", note);
+    int bad = svc_visit_set_status(c, id, "confirmed", method, note) ||
+              svc_audit(c, "visit.confirm", "svc_visit", id, d);
+    json_decref(d);
+    json_decref(v);
+    if (bad || db_commit(c->db))
+        return svc_db_fail(c, p);
+    return ERR_OK;
+}
+
+enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
+{
+    json_t *v = svc_visit_for_write(c, id, in, p);
+    if (!v)
+        return p->err;
+    const char *reason;
+    const char *status = svc_vs(v, "status");
+    enum err e = ERR_OK;
+    if (svc_text(in, "reason", "取消原因", 500, true, false, &reason, p))
+        e = p->err;
+    else if (strcmp(status, "planned") && strcmp(status, "confirmed"))
+        e = (svc_fail(p, ERR_INVALID_STATE, NULL, "已完成或已取消的上门服务不能取消"), p->err);
+    else if (db_begin(c->db))
+        e = svc_db_fail(c, p);
+    json_decref(v);
+    if (e)
+        return e;
+    json_t *d = json_pack("{ss}", "reason", reason);
+    int bad = svc_visit_set_status(c, id, "cancelled", NULL, NULL) ||
+              svc_audit(c, "visit.cancel", "svc_visit", id, d);
+    json_decref(d);
+    if (bad || db_commit(c->db))
+        return svc_db_fail(c, p);
+    return ERR_OK;
+}
+
+/* The issue belongs to this visit? */
+static bool svc_visit_issue(struct svc_ctx *c, int64_t visit, int64_t issue)
+{
+    sqlite3_stmt *st = db_stmt(c->db, "SELECT 1 FROM svc_issues WHERE id = ? AND visit_id = ?");
+    if (!st)
+        return false;
+    sqlite3_bind_int64(st, 1, issue);
+    sqlite3_bind_int64(st, 2, visit);
+    bool ok = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_reset(st);
+    return ok;
+}
+
+static int svc_issue_set(struct svc_ctx *c, int64_t issue, const char *answer,
+                         const char *resolution, int64_t tracker)
+{
+    sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_issues SET answer = coalesce(?2, answer), "
+                                      "resolution = ?3, tracker_id = coalesce(nullif(?4, 0), "
+                                      "tracker_id) WHERE id = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, issue);
+    if (answer)
+        sqlite3_bind_text(st, 2, answer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, resolution, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, tracker);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
+{
+    const char *s;
+    json_t *answers = json_object_get(in, "answers"), *promises = json_object_get(in, "promises");
+    if (svc_text(in, "help_given", "现场帮扶情况", 4000, false, true, &s, p))
+        return -1;
+    if ((answers && !json_is_array(answers)) || json_array_size(answers) > SVC_MAX_ISSUES)
+        return svc_fail(p, ERR_INVALID_FIELD, "answers", "答复须为不超过 %d 项的列表",
+                        SVC_MAX_ISSUES);
+    if ((promises && !json_is_array(promises)) || json_array_size(promises) > SVC_MAX_ISSUES)
+        return svc_fail(p, ERR_INVALID_FIELD, "promises", "承诺事项须为不超过 %d 项的列表",
+                        SVC_MAX_ISSUES);
+    size_t i;
+    json_t *a;
+    json_array_foreach(answers, i, a)
+    {
+        int64_t issue;
+        if (!json_is_object(a) || svc_id(a, "issue_id", "问题", &issue, p) ||
+            svc_text(a, "answer", "答复", 2000, true, true, &s, p))
+            return p->err ? -1 : svc_fail(p, ERR_INVALID_FIELD, "answers", "答复格式错误");
+        if (!svc_visit_issue(c, id, issue))
+            return svc_fail(p, ERR_INVALID_FIELD, "answers", "第 %zu 条答复的问题不属于本次服务",
+                            i + 1);
+    }
+    json_array_foreach(promises, i, a)
+    {
+        int64_t issue;
+        if (!json_is_object(a))
+            return svc_fail(p, ERR_INVALID_FIELD, "promises", "承诺事项格式错误");
+        if (svc_id(a, "issue_id", "问题", &issue, p) ||
+            svc_text(a, "title", "承诺事项", 300, true, false, &s, p) ||
+            svc_item_check_json(c, a, p))
+            return -1;
+        if (issue && !svc_visit_issue(c, id, issue))
+            return svc_fail(p, ERR_INVALID_FIELD, "promises", "第 %zu 项承诺的问题不属于本次服务",
+                            i + 1);
+    }
+    return 0;
+}
+
+enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
+{
+    json_t *v = svc_visit_for_write(c, id, in, p);
+    if (!v)
+        return p->err;
+    enum err e = ERR_OK;
+    if (!strcmp(svc_vs(v, "status"), "cancelled"))
+        e = (svc_fail(p, ERR_INVALID_STATE, NULL, "已取消的上门服务不能登记"), p->err);
+    else if (svc_record_check(c, id, in, p))
+        e = p->err;
+    else if (db_begin(c->db))
+        e = svc_db_fail(c, p);
+    int64_t ent = json_integer_value(json_object_get(v, "enterprise_id"));
+    json_decref(v);
+    if (e)
+        return e;
+    const char *help = json_string_value(json_object_get(in, "help_given"));
+    int bad = 0;
+    if (help) {
+        sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_visits SET help_given = ?, updated_at = ? "
+                                          "WHERE id = ?");
+        bad = !st;
+        if (st) {
+            sqlite3_bind_text(st, 1, help, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 2, c->now);
+            sqlite3_bind_int64(st, 3, id);
+            bad = sqlite3_step(st) != SQLITE_DONE;
+            sqlite3_reset(st);
+        }
+    }
+    size_t i;
+    json_t *a, *items = json_array();
+    json_array_foreach(json_object_get(in, "answers"), i, a) if (!bad) bad =
+        svc_issue_set(c, json_integer_value(json_object_get(a, "issue_id")),
+                      json_string_value(json_object_get(a, "answer")), "answered", 0);
+    json_array_foreach(json_object_get(in, "promises"), i, a)
+    {
+        if (bad)
+            break;
+        int64_t issue = json_integer_value(json_object_get(a, "issue_id")), item = 0;
+        e = svc_item_insert_json(c, "service_form", a, id, issue, ent,
+                                 json_string_value(json_object_get(a, "title")), &item, p);
+        bad = e != ERR_OK || (issue && svc_issue_set(c, issue, NULL, "committed", item));
+        json_array_append_new(items, json_integer(item));
+    }
+    json_t *d = json_pack("{sb so}", "help_given", help != NULL, "items", items);
+    bad = bad || svc_audit(c, "visit.record", "svc_visit", id, d);
+    json_decref(d);
+    if (bad || db_commit(c->db)) {
+        if (e && e != ERR_INTERNAL) {
+            db_rollback(c->db);
+            return e;
+        }
+        return svc_db_fail(c, p);
+    }
+    return ERR_OK;
+}
+
+/* --- the enterprise's part of the form --- */
+
+struct svc_form_in {
+    int ratings[5];
+    const char *evaluation, *suggestions, *signer_name, *signer_phone;
+    json_t *issues;
+};
+
+static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
+{
+    if (!json_is_object(in))
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    json_t *r = json_object_get(in, "ratings");
+    if (!json_is_object(r))
+        return svc_fail(p, ERR_RATING_INVALID, "ratings", "请对各项服务进行评价");
+    size_t na;
+    const struct service_aspect *aspects = service_aspects(&na);
+    for (size_t i = 0; i < na; i++) {
+        json_t *v = json_object_get(r, aspects[i].key);
+        if (!json_is_integer(v) || !service_rating_valid(json_integer_value(v)))
+            return svc_fail(p, ERR_RATING_INVALID, aspects[i].key,
+                            "“%s”须为五个等级之一（1 非常不满意 … 5 非常满意）", aspects[i].label);
+        f->ratings[i] = (int)json_integer_value(v);
+    }
+    if (svc_text(in, "evaluation", "评价意见", 2000, false, true, &f->evaluation, p) ||
+        svc_text(in, "suggestions", "意见建议", 2000, false, true, &f->suggestions, p) ||
+        svc_text(in, "signer_name", "签字人", 64, true, false, &f->signer_name, p) ||
+        svc_text(in, "signer_phone", "联系电话", 20, true, false, &f->signer_phone, p))
+        return -1;
+    if (!service_phone_ok(f->signer_phone))
+        return svc_fail(p, ERR_INVALID_FIELD, "signer_phone", "联系电话格式不正确");
+    f->issues = json_object_get(in, "issues");
+    if ((f->issues && !json_is_array(f->issues)) || json_array_size(f->issues) > SVC_MAX_ISSUES)
+        return svc_fail(p, ERR_INVALID_FIELD, "issues", "问题诉求须为不超过 %d 项的列表",
+                        SVC_MAX_ISSUES);
+    size_t i;
+    json_t *is;
+    json_array_foreach(f->issues, i, is)
+    {
+        const char *s;
+        if (!json_is_object(is) ||
+            !service_in_list(service_categories,
+                             json_string_value(json_object_get(is, "category"))))
+            return svc_fail(p, ERR_INVALID_FIELD, "issues",
+                            "第 %zu 个问题的类别须为环评审批、排污许可、监测、执法、技术帮扶、"
+                            "政策咨询或其他",
+                            i + 1);
+        if (svc_text(is, "description", "问题描述", 2000, true, true, &s, p))
+            return -1;
+    }
+    return 0;
+}
+
+static int svc_issue_insert(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry,
+                            int64_t ent, const char *category, const char *description,
+                            const char *answer, const char *resolution, int64_t *id)
+{
+    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_issues (visit_id, day_id, entry_id, "
+                                      "enterprise_id, category, description, answer, resolution, "
+                                      "created_by, created_at) VALUES (nullif(?, 0), nullif(?, "
+                                      "0), nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, nullif(?, 0), "
+                                      "?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, visit);
+    sqlite3_bind_int64(st, 2, day);
+    sqlite3_bind_int64(st, 3, entry);
+    sqlite3_bind_int64(st, 4, ent);
+    sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 6, description, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 7, answer, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, resolution, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 9, c->actor.id);
+    sqlite3_bind_int64(st, 10, c->now);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    *id = sqlite3_last_insert_rowid(db_handle(c->db));
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Shared with service_reception.c through this declaration. */
+int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, int64_t ent,
+                  const char *category, const char *description, const char *answer,
+                  const char *resolution, int64_t *id);
+int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, int64_t ent,
+                  const char *category, const char *description, const char *answer,
+                  const char *resolution, int64_t *id)
+{
+    if (svc_issue_insert(c, visit, day, entry, ent, category, description, answer, resolution, id))
+        return -1;
+    json_t *d = json_pack("{ss ss}", "category", category, "resolution", resolution);
+    int bad = svc_audit(c, "issue.create", "svc_issue", *id, d);
+    json_decref(d);
+    return bad;
+}
+
+/* Opens the follow-up of a bad review inside the caller's transaction. */
+static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_form_in *f,
+                               struct problem *p)
+{
+    int64_t id = json_integer_value(json_object_get(v, "id"));
+    int64_t section = json_integer_value(json_object_get(v, "section_id")), lead = 0;
+    sqlite3_stmt *st = db_stmt(c->db, "SELECT user_id FROM svc_visit_staff WHERE visit_id = ? "
+                                      "ORDER BY lead DESC, user_id LIMIT 1");
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            lead = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+    }
+    if (!section) {
+        sqlite3_stmt *s = db_stmt(c->db, "SELECT min(id) FROM sections");
+        if (s && sqlite3_step(s) == SQLITE_ROW)
+            section = sqlite3_column_int64(s, 0);
+        if (s)
+            sqlite3_reset(s);
+    }
+    char title[400], detail[3000];
+    snprintf(title, sizeof title, "差评回访整改：%s（%s）", svc_vs(v, "enterprise_name"),
+             svc_vs(v, "purpose"));
+    size_t na;
+    const struct service_aspect *aspects = service_aspects(&na);
+    int o = snprintf(detail, sizeof detail, "企业评价：");
+    for (size_t i = 0; i < na && o > 0 && (size_t)o < sizeof detail; i++)
+        o += snprintf(detail + o, sizeof detail - (size_t)o, "%s%s %s", i ? "，" : "",
+                      aspects[i].label, service_rating_name(f->ratings[i]));
+    if (o > 0 && (size_t)o < sizeof detail)
+        snprintf(detail + o, sizeof detail - (size_t)o,
+                 "。评价意见：%.1200s。按“谁办理、谁负责”回访核实，限期整改，整改结果反馈评价人。",
+                 *f->evaluation ? f->evaluation : "（无）");
+    json_t *in = json_pack("{sI ss si}", "owner_section_id", (json_int_t)section, "detail", detail,
+                           "workdays", (int)c->cfg->bad_review_workdays);
+    if (lead)
+        json_object_set_new(in, "owner_user_id", json_integer(lead));
+    int64_t item = 0;
+    enum err e = svc_item_insert_json(c, "bad_review", in, id, 0,
+                                      json_integer_value(json_object_get(v, "enterprise_id")),
+                                      title, &item, p);
+    json_decref(in);
+    if (e)
+        return e;
+    char msg[600];
+    snprintf(msg, sizeof msg, "收到差评：%s，已自动生成回访整改督办（%ld 个工作日）",
+             svc_vs(v, "enterprise_name"), c->cfg->bad_review_workdays);
+    return svc_notify_leaders(c, item, "bad_review", msg) ? ERR_INTERNAL : ERR_OK;
+}
+
+/* Everything of a submission after validation, inside one transaction.
+ * token_hash (may be NULL) is consumed in the same transaction. */
+static enum err svc_form_write(struct svc_ctx *c, json_t *v, const char *channel,
+                               const struct svc_form_in *f, const unsigned char *token_hash,
+                               struct problem *p)
+{
+    int64_t id = json_integer_value(json_object_get(v, "id"));
+    int64_t ent = json_integer_value(json_object_get(v, "enterprise_id"));
+    bool bad_review = service_is_bad_review(f->ratings, 5);
+    if (db_begin(c->db))
+        return svc_db_fail(c, p);
+    if (token_hash) {
+        sqlite3_stmt *t = db_stmt(c->db, "UPDATE svc_form_tokens SET used_at = ? WHERE "
+                                         "token_hash = ? AND used_at IS NULL AND revoked = 0 AND "
+                                         "expires_at > ?");
+        if (!t)
+            return svc_db_fail(c, p);
+        sqlite3_bind_int64(t, 1, c->now);
+        sqlite3_bind_blob(t, 2, token_hash, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(t, 3, c->now);
+        int rc = sqlite3_step(t);
+        sqlite3_reset(t);
+        if (rc != SQLITE_DONE)
+            return svc_db_fail(c, p);
+        if (sqlite3_changes(db_handle(c->db)) != 1) {
+            db_rollback(c->db);
+            return svc_fail(p, ERR_TOKEN_USED, "token", "该链接已使用或已过期"), p->err;
+        }
+    }
+    sqlite3_stmt *st = db_stmt(
+        c->db, "INSERT INTO svc_forms (visit_id, channel, r_overall, r_attitude, r_professional, "
+               "r_efficiency, r_solved, evaluation, suggestions, signer_name, signer_phone, "
+               "signed_at, bad, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+               "nullif(?, 0))");
+    if (!st)
+        return svc_db_fail(c, p);
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
+    for (int i = 0; i < 5; i++)
+        sqlite3_bind_int(st, 3 + i, f->ratings[i]);
+    sqlite3_bind_text(st, 8, f->evaluation, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 9, f->suggestions, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 10, f->signer_name, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 11, f->signer_phone, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 12, c->now);
+    sqlite3_bind_int(st, 13, bad_review);
+    sqlite3_bind_int64(st, 14, c->actor.id);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) /* a second submission races into the primary key */
+        return db_rollback(c->db), svc_fail(p, ERR_INVALID_STATE, NULL, "服务单已提交"), p->err;
+    size_t i;
+    json_t *is;
+    int bad = 0;
+    json_array_foreach(f->issues, i, is)
+    {
+        int64_t iid;
+        bad = bad ||
+              svc_issue_add(c, id, 0, 0, ent, json_string_value(json_object_get(is, "category")),
+                            json_string_value(json_object_get(is, "description")), "", "pending",
+                            &iid);
+    }
+    json_t *d = json_pack("{ss s[iiiii] sb sI}", "channel", channel, "ratings", f->ratings[0],
+                          f->ratings[1], f->ratings[2], f->ratings[3], f->ratings[4], "bad",
+                          bad_review, "issues", (json_int_t)json_array_size(f->issues));
+    bad = bad || svc_visit_set_status(c, id, "completed", NULL, NULL) ||
+          svc_audit(c, "service_form.submit", "svc_visit", id, d);
+    json_decref(d);
+    if (bad)
+        return svc_db_fail(c, p);
+    if (bad_review) {
+        enum err e = svc_bad_review(c, v, f, p);
+        if (e) {
+            db_rollback(c->db);
+            return e == ERR_INTERNAL ? (svc_fail(p, e, NULL, "数据库错误"), e) : e;
+        }
+    }
+    return db_commit(c->db) ? svc_db_fail(c, p) : ERR_OK;
+}
+
+static enum err svc_form_ready(json_t *v, struct problem *p)
+{
+    const char *status = svc_vs(v, "status");
+    if (!strcmp(status, "completed"))
+        return svc_fail(p, ERR_INVALID_STATE, NULL, "服务单已提交，不能重复提交"), p->err;
+    if (!strcmp(status, "cancelled"))
+        return svc_fail(p, ERR_INVALID_STATE, NULL, "该上门服务已取消"), p->err;
+    return ERR_OK;
+}
+
+enum err svc_form_submit(struct svc_ctx *c, int64_t visit_id, const char *channel, json_t *in,
+                         struct problem *p)
+{
+    json_t *v = svc_visit_for_write(c, visit_id, in, p);
+    if (!v)
+        return p->err;
+    struct svc_form_in f;
+    enum err e = svc_form_ready(v, p);
+    if (!e && svc_form_check(in, &f, p))
+        e = p->err;
+    if (!e)
+        e = svc_form_write(c, v, channel, &f, NULL, p);
+    json_decref(v);
+    return e;
+}
+
+static void svc_token_hash(const char *token, unsigned char out[32])
+{
+    crypto_generichash(out, 32, (const unsigned char *)token, strlen(token), NULL, 0);
+}
+
+enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *visit_id,
+                              struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!token || strlen(token) != SVC_TOKEN_LEN)
+        return svc_fail(p, ERR_TOKEN_INVALID, "token", "表单链接无效，请向服务人员索取新的二维码"),
+               p->err;
+    unsigned char h[32];
+    svc_token_hash(token, h);
+    sqlite3_stmt *st = db_stmt(c->db, "SELECT t.visit_id, t.expires_at, t.used_at IS NOT NULL, "
+                                      "t.revoked, v.status FROM svc_form_tokens t JOIN svc_visits "
+                                      "v ON v.id = t.visit_id WHERE t.token_hash = ?");
+    if (!st)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
+    sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+    enum err e = ERR_OK;
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        e = (svc_fail(p, ERR_TOKEN_INVALID, "token", "表单链接无效，请向服务人员索取新的二维码"),
+             p->err);
+    } else {
+        *visit_id = sqlite3_column_int64(st, 0);
+        const char *status = (const char *)sqlite3_column_text(st, 4);
+        if (sqlite3_column_int64(st, 1) <= c->now || sqlite3_column_int(st, 2) ||
+            sqlite3_column_int(st, 3) || !strcmp(status, "completed") ||
+            !strcmp(status, "cancelled"))
+            e = (svc_fail(p, ERR_TOKEN_USED, "token",
+                          "该链接已使用、已作废或已过期；如需重新填写请联系服务人员"),
+                 p->err);
+    }
+    sqlite3_reset(st);
+    return e;
+}
+
+enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in,
+                               struct problem *p)
+{
+    int64_t visit;
+    enum err e = svc_form_token_visit(c, token, &visit, p);
+    if (e)
+        return e;
+    json_t *v = svc_visit_row(c, visit);
+    if (!v)
+        return svc_fail(p, ERR_TOKEN_INVALID, "token", "表单链接无效"), p->err;
+    struct svc_form_in f;
+    e = svc_form_ready(v, p);
+    if (!e && svc_form_check(in, &f, p))
+        e = p->err;
+    unsigned char h[32];
+    svc_token_hash(token, h);
+    if (!e)
+        e = svc_form_write(c, v, "link", &f, h, p);
+    json_decref(v);
+    return e;
+}
+
+char *svc_qr_svg(const char *text)
+{
+    QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    if (!qr)
+        return NULL;
+    int w = qr->width, margin = 4, size = w + 2 * margin;
+    struct buf b;
+    buf_init(&b, 0);
+    buf_printf(&b,
+               "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
+               "shape-rendering=\"crispEdges\"><rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>"
+               "<path fill=\"#000\" d=\"",
+               size, size, size, size);
+    for (int y = 0; y < w; y++)
+        for (int x = 0; x < w; x++)
+            if (qr->data[y * w + x] & 1)
+                buf_printf(&b, "M%d %dh1v1h-1z", x + margin, y + margin);
+    buf_puts(&b, "\"/></svg>");
+    QRcode_free(qr);
+    return buf_detach(&b, NULL);
+}
+
+/* base must be http(s)://host[:port] with nothing after it. */
+static bool svc_base_ok(const char *base)
+{
+    const char *h = !strncmp(base, "https://", 8)  ? base + 8
+                    : !strncmp(base, "http://", 7) ? base + 7
+                                                   : NULL;
+    if (!h || !*h || strlen(base) > 200)
+        return false;
+    for (; *h; h++)
+        if (!((*h >= 'a' && *h <= 'z') || (*h >= 'A' && *h <= 'Z') || (*h >= '0' && *h <= '9') ||
+              strchr(".-:[]", *h)))
+            return false;
+    return true;
+}
+
+enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, json_t **out,
+                       struct problem *p)
+{
+    json_t *v = svc_visit_for_write(c, visit_id, NULL, p);
+    if (!v)
+        return p->err;
+    enum err e = svc_form_ready(v, p);
+    json_decref(v);
+    if (e)
+        return e;
+    if (!base || !svc_base_ok(base))
+        return svc_fail(p, ERR_INVALID_FIELD, "base", "链接地址须为 http(s)://主机[:端口]"), p->err;
+    unsigned char raw[32], h[32];
+    char token[SVC_TOKEN_LEN + 1];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2base64(token, sizeof token, raw, sizeof raw,
+                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    svc_token_hash(token, h);
+    if (db_begin(c->db))
+        return svc_db_fail(c, p);
+    sqlite3_stmt *rv = db_stmt(c->db, "UPDATE svc_form_tokens SET revoked = 1 WHERE visit_id = ? "
+                                      "AND used_at IS NULL");
+    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_form_tokens (token_hash, visit_id, "
+                                      "created_at, expires_at) VALUES (?, ?, ?, ?)");
+    if (!rv || !st)
+        return svc_db_fail(c, p);
+    sqlite3_bind_int64(rv, 1, visit_id);
+    int rc = sqlite3_step(rv);
+    sqlite3_reset(rv);
+    sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, visit_id);
+    sqlite3_bind_int64(st, 3, c->now);
+    sqlite3_bind_int64(st, 4, c->now + SERVICE_TOKEN_TTL);
+    rc = rc == SQLITE_DONE ? sqlite3_step(st) : rc;
+    sqlite3_reset(st);
+    json_t *d = json_pack("{sI}", "expires_at", (json_int_t)(c->now + SERVICE_TOKEN_TTL));
+    int bad = rc != SQLITE_DONE || svc_audit(c, "service_form.link", "svc_visit", visit_id, d);
+    json_decref(d);
+    if (bad || db_commit(c->db))
+        return svc_db_fail(c, p);
+    char path[64], url[300];
+    snprintf(path, sizeof path, "/f/%s", token);
+    snprintf(url, sizeof url, "%s%s", base, path);
+    char *svg = svc_qr_svg(url);
+    *out = json_pack("{ss ss ss sI ss}", "token", token, "path", path, "url", url, "expires_at",
+                     (json_int_t)(c->now + SERVICE_TOKEN_TTL), "qr_svg", svg ? svg : "");
+    free(svg);
+    return ERR_OK;
+}
+
+json_t *svc_visit_get(struct svc_ctx *c, int64_t id, bool public_view)
+{
+    json_t *v = svc_visit_row(c, id);
+    if (!v)
+        return NULL;
+    sqlite3_stmt *st = db_stmt(c->db, "SELECT u.id, u.display_name, s.name AS section, vs.lead "
+                                      "FROM svc_visit_staff vs JOIN users u ON u.id = vs.user_id "
+                                      "LEFT JOIN sections s ON s.id = u.section_id WHERE "
+                                      "vs.visit_id = ? ORDER BY vs.lead DESC, u.id");
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        json_object_set_new(v, "staff", svc_rows(st));
+    }
+    if (public_view) {
+        json_t *o =
+            json_pack("{sO sO sO sO sO sO}", "id", json_object_get(v, "id"), "enterprise_name",
+                      json_object_get(v, "enterprise_name"), "purpose",
+                      json_object_get(v, "purpose"), "planned_at", json_object_get(v, "planned_at"),
+                      "place", json_object_get(v, "place"), "status", json_object_get(v, "status"));
+        json_t *names = json_array();
+        size_t i;
+        json_t *s;
+        json_array_foreach(json_object_get(v, "staff"), i, s)
+            json_array_append(names, json_object_get(s, "display_name"));
+        json_object_set_new(o, "staff", names);
+        json_decref(v);
+        return o;
+    }
+    st = db_stmt(c->db, "SELECT channel, r_overall, r_attitude, r_professional, r_efficiency, "
+                        "r_solved, evaluation, suggestions, signer_name, signer_phone, signed_at, "
+                        "bad FROM svc_forms WHERE visit_id = ?");
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        json_t *f = svc_row(st);
+        json_object_set_new(v, "form", f ? f : json_null());
+    }
+    st = db_stmt(c->db, "SELECT i.id, i.category, i.description, i.answer, i.resolution, "
+                        "i.tracker_id, t.status AS tracker_status, t.deadline FROM svc_issues i "
+                        "LEFT JOIN svc_tracker t ON t.id = i.tracker_id WHERE i.visit_id = ? "
+                        "ORDER BY i.id");
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        json_object_set_new(v, "issues", svc_rows(st));
+    }
+    st = db_stmt(c->db, "SELECT t.id, t.source, t.title, t.deadline, t.start_day, t.status, "
+                        "t.closed_day, s.name AS owner_section FROM svc_tracker t JOIN sections s "
+                        "ON s.id = t.owner_section_id WHERE t.visit_id = ? ORDER BY t.id");
+    if (st) {
+        sqlite3_bind_int64(st, 1, id);
+        json_t *items = svc_rows(st);
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) svc_item_decorate(c, it);
+        json_object_set_new(v, "items", items);
+    }
+    json_object_set_new(v, "attachments", svc_attach_list(c, "visit", id));
+    return v;
+}
+
+json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise_id,
+                       const char *from, const char *to, bool mine, int limit)
+{
+    int64_t t0 = 0, t1 = INT64_MAX;
+    if (from && *from && timeutil_parse_date(from, &t0))
+        return NULL;
+    if (to && *to && timeutil_parse_date(to, &t1) == 0)
+        t1 += 86400;
+    int64_t own = svc_user_enterprise(c);
+    sqlite3_stmt *st = db_stmt(
+        c->db, "SELECT v.id, v.enterprise_id, e.name AS enterprise_name, v.purpose, v.planned_at, "
+               "v.place, v.status, v.confirm_method, s.name AS section, "
+               "(SELECT group_concat(u.display_name, '、') FROM svc_visit_staff vs JOIN users u ON "
+               "u.id = vs.user_id WHERE vs.visit_id = v.id) AS staff_names, f.r_overall, f.bad, "
+               "f.signed_at FROM svc_visits v JOIN enterprises e ON e.id = v.enterprise_id LEFT "
+               "JOIN sections s ON s.id = v.section_id LEFT JOIN svc_forms f ON f.visit_id = v.id "
+               "WHERE (?1 IS NULL OR v.status = ?1) AND (?2 = 0 OR v.enterprise_id = ?2) AND "
+               "v.planned_at >= ?3 AND v.planned_at < ?4 AND (?5 = 0 OR EXISTS (SELECT 1 FROM "
+               "svc_visit_staff x WHERE x.visit_id = v.id AND x.user_id = ?5) OR v.created_by = "
+               "?5) ORDER BY v.planned_at DESC, v.id DESC LIMIT ?6");
+    if (!st)
+        return NULL;
+    if (status && *status)
+        sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 2, own ? own : enterprise_id);
+    sqlite3_bind_int64(st, 3, t0);
+    sqlite3_bind_int64(st, 4, t1);
+    sqlite3_bind_int64(st, 5, mine && c->user ? c->user->id : 0);
+    sqlite3_bind_int(st, 6, limit);
+    return svc_rows(st);
+}
