@@ -4,7 +4,7 @@
 #   src/**/*.c, any depth (minus src/main.c)  -> build/<mode>/libecogov.a
 #   src/main.c                     -> build/ecogov            (release, -O2)
 #                                     build/asan/ecogov       (debug, ASan+UBSan, used by tests)
-#   tests/unit/test_*.c            -> build/asan/unit/test_*  (cmocka)
+#   tests/unit/<module>/test_*.c   -> build/asan/unit/<module>/test_*  (cmocka)
 #   tests/fuzz/fuzz_*.c            -> build/fuzz/fuzz_*       (clang libFuzzer + ASan/UBSan)
 #   bench/bench_*.c                -> build/bench/bench_*     (release)
 
@@ -20,7 +20,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lshp -lpthread -lm
 
 SRCS      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS := $(shell find tests/unit -name 'test_*.c' | sort)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 BENCH_SRCS:= $(wildcard bench/bench_*.c)
 

@@ -19,7 +19,7 @@ record() { # name status
 }
 
 run_unit() {
-    for t in build/asan/unit/test_*; do
+    for t in $(find build/asan/unit -type f -name 'test_*' ! -name '*.d' | sort); do
         [ -x "$t" ] || continue
         name=$(basename "$t")
         if "$t" >"$LOG/$name.log" 2>&1; then st=0; else st=1; fi
@@ -70,8 +70,11 @@ run_lint() {
 
 run_node() { # kind dir
     local kind=$1 dir=$2
-    ls "$dir"/*.test.mjs >/dev/null 2>&1 || return 0
-    node --test --test-reporter=tap --test-concurrency=1 "$dir"/*.test.mjs >"$LOG/$kind.tap" 2>&1
+    local files
+    files=$(find "$dir" -name '*.test.mjs' -not -path '*/node_modules/*' | sort)
+    [ -n "$files" ] || return 0
+    # shellcheck disable=SC2086 # one argument per test file
+    node --test --test-reporter=tap --test-concurrency=1 $files >"$LOG/$kind.tap" 2>&1
     local st=$?
     p=$(grep -E '^# pass ' "$LOG/$kind.tap" | awk '{print $3}' | tail -1)
     f=$(grep -E '^# fail ' "$LOG/$kind.tap" | awk '{print $3}' | tail -1)

@@ -1,0 +1,66 @@
+// The notification bell: a leader assigns a tracker item to staff's section; the staff member's
+// bell counts it, the list shows it, a click opens the item in the tracker and marks it read;
+// "mark all read" empties the count. Enterprise users have no bell.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login, logout, screenshot, call } from '../lib.mjs'
+
+let srv
+let browser
+
+before(async () => {
+  srv = await startServer({ enterprises: 20 })
+  browser = await launchBrowser()
+})
+
+after(async () => {
+  if (browser) await browser.close()
+  if (srv) await srv.stop()
+})
+
+test('a tracker item assigned to a section reaches its staff through the bell', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.staff, '/console')
+  const me = (await call(page, 'GET', '/auth/me')).json
+  await call(page, 'POST', '/service/notifications/read', { all: true })
+  await logout(page)
+
+  await login(page, ACCOUNTS.leader, '/console')
+  const created = await call(page, 'POST', '/service/tracker', {
+    source: 'leader',
+    title: '通知铃测试：整改台账',
+    owner_section_id: me.user ? me.user.section_id : me.section_id,
+    workdays: 5,
+  })
+  assert.equal(created.status, 201, JSON.stringify(created.json))
+  await logout(page)
+
+  await login(page, ACCOUNTS.staff, '/console')
+  const bell = page.getByTestId('notif-bell')
+  await bell.waitFor()
+  await page.getByTestId('notif-count').locator('.el-badge__content:visible').waitFor()
+  const count = Number(await page.getByTestId('notif-count').locator('.el-badge__content').textContent())
+  assert.ok(count >= 1)
+  await bell.click()
+  const item = page.getByTestId('notif-item').filter({ hasText: '通知铃测试' }).first()
+  await item.waitFor()
+  await screenshot(page, 'notifications')
+  await item.click()
+  await page.waitForURL(/\/console\/service\/tracker\?item=\d+/)
+  await page.getByTestId('item-detail').filter({ hasText: '通知铃测试' }).waitFor()
+  const after = (await call(page, 'GET', '/service/notifications')).json
+  assert.equal(after.unread, count - 1)
+  await page.keyboard.press('Escape')
+  if (after.unread) {
+    await bell.click()
+    await page.getByTestId('notif-read-all').click()
+  }
+  await page.getByTestId('notif-count').locator('.el-badge__content').waitFor({ state: 'hidden' })
+  assert.equal((await call(page, 'GET', '/service/notifications')).json.unread, 0)
+  await logout(page)
+
+  await login(page, ACCOUNTS.ent, '/enterprise')
+  await page.getByTestId('user-menu').waitFor()
+  assert.equal(await page.getByTestId('notif-bell').count(), 0)
+  assert.deepEqual(page.problems || [], [])
+})
