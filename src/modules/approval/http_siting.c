@@ -24,9 +24,8 @@ static void api_siting_import(struct http_req *r)
                       r->body.data ? r->body.data : "", r->body.len, &version, msg, sizeof msg);
     if (e)
         problem_set(&p, e, "geojson", "%s", msg);
-    kit_created(
-        r, e, &p,
-        e ? NULL : json_pack("{sI sI}", "id", (json_int_t)version, "version", (json_int_t)version));
+    /* no "id": a version has no route of its own, so no Location */
+    kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "version", (json_int_t)version));
 }
 
 static void api_siting_versions(struct http_req *r)
