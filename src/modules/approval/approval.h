@@ -1,9 +1,10 @@
-/* approval — what the EIA approval handlers share with the siting handlers,
- * the investment project library and the demo: the siting import and check
- * as transactions' bodies, the procedure (intake and acts) without HTTP.
+/* approval — what other modules, the demo and the tests may call of the
+ * approval module: the procedure (intake and acts) without HTTP, the
+ * investment project library, the siting import and check, the preparer
+ * lists. The module's own rules are in procedure.h, its SQL in store*.c,
+ * its tables in schema.c; the handlers (http*.c) answer HTTP.
  *
- * Owns nothing; the tables are in approval_schema.c. Must not answer HTTP:
- * the handlers in api_approval*.c and api_siting.c do. */
+ * Owns nothing itself. Must not answer HTTP. */
 #ifndef ECOGOV_APPROVAL_H
 #define ECOGOV_APPROVAL_H
 
@@ -19,7 +20,6 @@
 struct db;
 struct calendar;
 
-/* Why an act was refused: a stable code, the field, a Chinese message. */
 /* Who acts: the database, the audit actor, and for an enterprise user the
  * enterprise it may act for (enterprise users see only their own cases). */
 struct approval_who {
@@ -44,7 +44,7 @@ enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id
 enum err approval_apply(const struct approval_who *who, const struct calendar *cal, int64_t id,
                         json_t *in, struct problem *p);
 
-/* The investment and financing project library (api_approval_invest.c):
+/* The investment and financing project library (invest.c):
  * creates a project (body as POST /api/v1/approval/invest-projects) or
  * moves one to its next stage (签约 → 开工 → 投产) on `on`; audited, one
  * transaction each. */

@@ -5,11 +5,10 @@
  * live clocks and reminders) and the investment projects linked to them, all
  * through approval_submit / approval_apply / invest_create like the API. */
 #include "modules/approval/approval.h"
+#include "modules/approval/store.h"
 #include "core/timeutil.h"
 #include "domain/calendar.h"
-#include "db/db.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -219,13 +218,8 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
     timeutil_format_date(timeutil_now(), today_s, sizeof today_s);
     if (calendar_parse_date(today_s, &today))
         return -1;
-    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM enterprises ORDER BY id LIMIT 5");
     int64_t ents[5];
-    int nent = 0;
-    while (st && nent < 5 && sqlite3_step(st) == SQLITE_ROW)
-        ents[nent++] = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
+    int nent = approval_store_first_enterprises(db, ents, 5);
     if (!nent)
         return 0;
     for (size_t i = 0; i < sizeof approval_demo_cases / sizeof approval_demo_cases[0]; i++) {
@@ -263,13 +257,10 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
             fprintf(stderr, "demo: application %zu: %s\n", i + 1, p.message);
             return -1;
         }
-        st = db_stmt(db, "SELECT number FROM eia_applications WHERE id = ?");
-        if (st) {
-            sqlite3_bind_int64(st, 1, id);
-            if (i < max && sqlite3_step(st) == SQLITE_ROW)
-                snprintf(numbers[i], 32, "%s", (const char *)sqlite3_column_text(st, 0));
-            sqlite3_reset(st);
-        }
+        struct approval_row a;
+        if (i < max && approval_store_load(db, id, &a) == 0)
+            snprintf(numbers[i], 32, "%s", a.number);
+        json_decref(a.data);
     }
     return 0;
 }

@@ -1,4 +1,4 @@
-/* approval_schema — tables of the EIA approval module (projects and
+/* approval schema — tables of the EIA approval module (projects and
  * applications, pauses, notices, events, the preparer list, credit records,
  * configuration), the 三线一单 unit versions and siting checks, and the
  * investment and financing project library. */

@@ -1,17 +1,13 @@
-/* api_siting — 三线一单 unit versions and siting checks over HTTP.
+/* approval siting — 三线一单 unit versions and siting checks.
  *
  * Each import is a new version (the GeoJSON kept as imported, the normalised
  * unit attributes in siting_units); a check records the version it used. The
  * newest version is held parsed in memory (GEOS geometries, STRtree) and
  * replaced when a newer one appears; the cache lock is held for the whole
  * check, so a set is never freed under a reader (checks serialise on the set's
- * own mutex anyway). */
-#include "app/app.h"
-#include "app/kit.h"
-#include "modules/approval/approval.h"
-#include "core/text.h"
+ * own mutex anyway). Rows are in store_siting.c. */
+#include "modules/approval/procedure.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "domain/siting.h"
 #include "db/audit.h"
 #include "db/db.h"
@@ -21,43 +17,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STAFF_UP (ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN))
-
 static pthread_mutex_t siting_cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct siting_units *siting_cache;
 static int64_t siting_cache_version;
 
-static int64_t siting_latest_version(struct db *db)
+/* The units of version v parsed from its stored GeoJSON; NULL when none. */
+static struct siting_units *siting_load(struct db *db, int64_t v)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT max(id) FROM siting_versions");
-    int64_t v = 0;
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        v = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
-    return v;
+    size_t len = 0;
+    char *text = siting_store_geojson(db, v, &len);
+    char err[256];
+    struct siting_units *u = text ? siting_units_from_geojson(text, len, err, sizeof err) : NULL;
+    free(text);
+    return u;
 }
 
 /* The newest version's units (cache lock held by the caller). */
 static struct siting_units *siting_current(struct db *db, int64_t *version)
 {
-    int64_t v = siting_latest_version(db);
+    int64_t v = siting_store_latest(db);
     *version = v;
     if (!v)
         return NULL;
     if (siting_cache_version == v)
         return siting_cache;
-    sqlite3_stmt *st = db_stmt(db, "SELECT geojson FROM siting_versions WHERE id = ?");
-    struct siting_units *u = NULL;
-    if (st) {
-        sqlite3_bind_int64(st, 1, v);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            char err[256];
-            u = siting_units_from_geojson((const char *)sqlite3_column_text(st, 0),
-                                          (size_t)sqlite3_column_bytes(st, 0), err, sizeof err);
-        }
-        sqlite3_reset(st);
-    }
+    struct siting_units *u = siting_load(db, v);
     if (u) {
         siting_units_free(siting_cache);
         siting_cache = u;
@@ -75,41 +59,20 @@ enum err siting_import(struct db *db, const struct audit_actor *actor, const cha
     enum err e = ERR_INTERNAL;
     if (db_begin(db))
         goto out;
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO siting_versions (name, units, geojson, "
-                                   "created_at, created_by) VALUES (?, ?, ?, ?, ?)");
-    if (!st)
-        goto fail;
-    sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, (int64_t)siting_units_count(u));
-    sqlite3_bind_text(st, 3, geojson, (int)len, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 4, timeutil_now());
-    sqlite3_bind_text(st, 5, actor->name, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        goto fail;
-    *version = sqlite3_last_insert_rowid(db_handle(db));
-    sqlite3_stmt *ins =
-        db_stmt(db, "INSERT INTO siting_units (version_id, code, attrs) VALUES (?, ?, ?)");
-    if (!ins)
+    if (siting_store_version_add(db, name, (int64_t)siting_units_count(u), geojson, len,
+                                 actor->name, version))
         goto fail;
     for (size_t i = 0; i < siting_units_count(u); i++) {
         json_t *a = siting_unit_json(u, i);
-        char *text = json_dumps(a, JSON_COMPACT);
-        sqlite3_bind_int64(ins, 1, *version);
-        sqlite3_bind_text(ins, 2, siting_unit_code(u, i), -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(ins, 3, text, -1, SQLITE_TRANSIENT);
-        rc = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        free(text);
+        int rc = siting_store_unit_add(db, *version, siting_unit_code(u, i), a);
         json_decref(a);
-        if (rc != SQLITE_DONE)
+        if (rc)
             goto fail;
     }
     char id[24];
     snprintf(id, sizeof id, "%lld", (long long)*version);
     json_t *detail = json_pack("{ss sI}", "name", name, "units", (json_int_t)siting_units_count(u));
-    rc = audit_append(db, actor, "siting.import", "siting_version", id, detail);
+    int rc = audit_append(db, actor, "siting.import", "siting_version", id, detail);
     json_decref(detail);
     if (rc || db_commit(db))
         goto fail;
@@ -152,35 +115,14 @@ enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *loca
     json_object_set_new(res, "version", json_integer(version));
     json_object_set_new(res, "location", wgs);
     json_object_set_new(res, "crs_in", json_string(crs_name ? crs_name : "wgs84"));
-    char *text = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    char *loc = json_dumps(wgs, JSON_COMPACT | JSON_REAL_PRECISION(12));
-    sqlite3_stmt *st =
-        db_stmt(db, "INSERT INTO siting_checks (version_id, enterprise_id, industry, location, "
-                    "result, verdict, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-    int rc = -1;
-    if (st) {
-        sqlite3_bind_int64(st, 1, version);
-        if (enterprise_id)
-            sqlite3_bind_int64(st, 2, enterprise_id);
-        sqlite3_bind_text(st, 3, json_string_value(json_object_get(res, "industry")), -1,
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, loc, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 5, text, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 6, json_string_value(json_object_get(res, "verdict_code")), -1,
-                          SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 7, timeutil_now());
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-        sqlite3_reset(st);
-    }
-    free(text);
-    free(loc);
+    const char *ind = json_string_value(json_object_get(res, "industry"));
+    const char *verdict = json_string_value(json_object_get(res, "verdict_code"));
+    int rc = siting_store_check_add(db, version, enterprise_id, ind, wgs, res, verdict, check_id);
     if (!rc) {
-        *check_id = sqlite3_last_insert_rowid(db_handle(db));
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)*check_id);
-        json_t *detail = json_pack("{sI ss ss}", "version", (json_int_t)version, "industry",
-                                   json_string_value(json_object_get(res, "industry")), "verdict",
-                                   json_string_value(json_object_get(res, "verdict_code")));
+        json_t *detail = json_pack("{sI ss ss}", "version", (json_int_t)version, "industry", ind,
+                                   "verdict", verdict);
         rc = audit_append(db, actor, "siting.check", "siting_check", id, detail);
         json_decref(detail);
     }
@@ -196,158 +138,71 @@ enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *loca
 
 json_t *siting_check_get(struct db *db, int64_t id, int64_t *enterprise_id)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT result, coalesce(enterprise_id, 0), created_at "
-                                   "FROM siting_checks WHERE id = ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    json_t *res = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        res = json_loads((const char *)sqlite3_column_text(st, 0), 0, NULL);
-        *enterprise_id = sqlite3_column_int64(st, 1);
+    json_t *row = siting_store_check(db, id);
+    json_t *res = json_incref(json_object_get(row, "result"));
+    if (row && json_is_object(res)) {
+        *enterprise_id = json_integer_value(json_object_get(row, "enterprise_id"));
         char when[32];
-        timeutil_format_iso(sqlite3_column_int64(st, 2), when, sizeof when);
-        if (res) {
-            json_object_set_new(res, "id", json_integer(id));
-            json_object_set_new(res, "checked_at", json_string(when));
-        }
+        timeutil_format_iso(json_integer_value(json_object_get(row, "created_at")), when,
+                            sizeof when);
+        json_object_set_new(res, "id", json_integer(id));
+        json_object_set_new(res, "checked_at", json_string(when));
+    } else {
+        json_decref(res);
+        res = NULL;
     }
-    sqlite3_reset(st);
+    json_decref(row);
     return res;
 }
 
-/* ---- handlers ---- */
-
-static void api_siting_import(struct http_req *r)
+enum err siting_check_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                             int64_t enterprise_id, json_t **out, struct problem *p)
 {
-    const char *name = http_query(r, "name");
-    if (!name || !*name)
-        name = "三线一单管控单元";
-    if (text_check_field(name, 200, false)) {
-        http_error(r, ERR_INVALID_FIELD, "名称无效", "name");
-        return;
-    }
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    char msg[400] = "";
-    int64_t version = 0;
-    enum err e = siting_import(r->db, &actor, name, r->body.data ? r->body.data : "", r->body.len,
-                               &version, msg, sizeof msg);
-    if (e) {
-        http_error(r, e, msg, "geojson");
-        return;
-    }
-    http_json(r, 201, json_pack("{sI}", "version", (json_int_t)version));
-}
-
-static void api_siting_versions(struct http_req *r)
-{
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT id, name, units, created_at, created_by FROM "
-                                      "siting_versions ORDER BY id DESC LIMIT 100");
-    if (!st) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    json_t *items = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char when[32];
-        timeutil_format_iso(sqlite3_column_int64(st, 3), when, sizeof when);
-        json_array_append_new(
-            items, json_pack("{sI ss sI ss ss}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-                             "name", (const char *)sqlite3_column_text(st, 1), "units",
-                             (json_int_t)sqlite3_column_int64(st, 2), "created_at", when,
-                             "created_by", (const char *)sqlite3_column_text(st, 4)));
-    }
-    sqlite3_reset(st);
-    http_json(r, 200, json_pack("{so}", "items", items));
-}
-
-/* The units of a version (default the newest) as GeoJSON, for the map. */
-static void api_siting_units(struct http_req *r)
-{
-    int64_t v = kit_query_id(r, "version");
-    if (v < 0)
-        return;
-    if (!v)
-        v = siting_latest_version(r->db);
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT geojson FROM siting_versions WHERE id = ?");
-    if (!st) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    sqlite3_bind_int64(st, 1, v);
-    json_t *fc = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        char err[256];
-        struct siting_units *u =
-            siting_units_from_geojson((const char *)sqlite3_column_text(st, 0),
-                                      (size_t)sqlite3_column_bytes(st, 0), err, sizeof err);
-        if (u)
-            fc = siting_units_geojson(u);
-        siting_units_free(u);
-    }
-    sqlite3_reset(st);
-    if (!fc) {
-        http_error(r, ERR_NOT_FOUND, "没有该版本的管控单元", "version");
-        return;
-    }
-    json_object_set_new(fc, "version", json_integer(v));
-    http_json(r, 200, fc);
-}
-
-static void api_siting_check(struct http_req *r)
-{
-    json_t *in = http_body_json(r);
-    if (!in)
-        return;
     const char *industry = json_string_value(json_object_get(in, "industry"));
     const char *crs = json_string_value(json_object_get(in, "crs"));
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    char msg[400] = "";
     int64_t id = 0;
-    json_t *res = NULL;
-    int64_t ent = r->session.user.role == ROLE_ENTERPRISE ? r->session.user.enterprise_id : 0;
-    enum err e = ERR_INTERNAL;
-    if (db_begin(r->db) == 0) {
-        e = siting_run(r->db, &actor, json_object_get(in, "location"), crs,
-                       industry ? industry : "", ent, &id, &res, msg, sizeof msg);
-        if (e || db_commit(r->db)) {
-            db_rollback(r->db);
-            if (!e)
-                e = ERR_INTERNAL;
-        }
+    *out = NULL;
+    if (db_begin(db))
+        return problem_set(p, ERR_INTERNAL, "location", "%s", err_message(ERR_INTERNAL));
+    enum err e =
+        siting_run(db, actor, json_object_get(in, "location"), crs, industry ? industry : "",
+                   enterprise_id, &id, out, p->message, sizeof p->message);
+    if (!e && db_commit(db)) {
+        e = ERR_INTERNAL;
+        json_decref(*out);
+        *out = NULL;
     }
-    json_decref(in);
     if (e) {
-        json_decref(res);
-        http_error(r, e, *msg ? msg : NULL, "location");
-        return;
+        db_rollback(db);
+        p->err = e;
+        p->field = "location";
     }
-    http_json(r, 201, res);
+    return e;
 }
 
-static void api_siting_check_get(struct http_req *r)
+json_t *siting_versions(struct db *db)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    int64_t ent = 0;
-    json_t *res = siting_check_get(r->db, id, &ent);
-    if (!res || (r->session.user.role == ROLE_ENTERPRISE && ent != r->session.user.enterprise_id)) {
-        json_decref(res);
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
-        return;
+    json_t *items = siting_store_versions(db);
+    size_t i;
+    json_t *o;
+    json_array_foreach(items, i, o)
+    {
+        char when[32];
+        timeutil_format_iso(json_integer_value(json_object_get(o, "created_at")), when,
+                            sizeof when);
+        json_object_set_new(o, "created_at", json_string(when));
     }
-    http_json(r, 200, res);
+    return items;
 }
 
-static const struct route siting_table[] = {
-    {HTTP_POST, "/api/v1/siting/versions", api_siting_import, STAFF_UP, 0},
-    {HTTP_GET, "/api/v1/siting/versions", api_siting_versions, ROLES_BUREAU, 0},
-    {HTTP_GET, "/api/v1/siting/units", api_siting_units, ROLES_LOGGED_IN, 0},
-    {HTTP_POST, "/api/v1/siting/checks", api_siting_check, ROLES_LOGGED_IN, 0},
-    {HTTP_GET, "/api/v1/siting/checks/{id}", api_siting_check_get, ROLES_LOGGED_IN, 0},
-};
-
-const struct route_group app_siting_routes = ROUTE_GROUP("siting", siting_table);
+json_t *siting_units_of(struct db *db, int64_t v)
+{
+    if (!v)
+        v = siting_store_latest(db);
+    struct siting_units *u = v ? siting_load(db, v) : NULL;
+    json_t *fc = u ? siting_units_geojson(u) : NULL;
+    siting_units_free(u);
+    if (fc)
+        json_object_set_new(fc, "version", json_integer(v));
+    return fc;
+}

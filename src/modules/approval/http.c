@@ -1,0 +1,244 @@
+/* approval http — the routes of EIA applications, their configuration,
+ * reminders, 告知承诺 checks, statistics and the public progress and
+ * notices. Each handler reads its input, calls one rule (procedure.h) and
+ * answers through the kit; clocks are shown for ?today= (default today). */
+#include "app/app.h"
+#include "app/kit.h"
+#include "modules/approval/procedure.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define STAFF_UP (ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_LEADER))
+
+static void approval_who_of(struct http_req *r, struct approval_who *who)
+{
+    who->db = r->db;
+    kit_actor(r, &who->actor);
+    who->enterprise = r->session.user.role == ROLE_ENTERPRISE;
+    who->enterprise_id = r->session.user.enterprise_id;
+}
+
+/* ?today= as a day number (default today); -1 after answering 422. */
+static int approval_http_today(struct http_req *r, int32_t *day)
+{
+    char t[11], norm[11];
+    if (kit_query_date(r, "today", t))
+        return -1;
+    return approval_date(t, norm, day);
+}
+
+static void api_approval_create(struct http_req *r)
+{
+    int32_t today;
+    json_t *in;
+    if (approval_http_today(r, &today) || !(in = kit_body(r)))
+        return;
+    struct approval_who who;
+    approval_who_of(r, &who);
+    struct problem p = {0};
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_create(&who, cal, in, today, &out, &p);
+    app_calendar_unlock(r->app);
+    json_decref(in);
+    kit_created(r, e, &p, out);
+}
+
+static void api_approval_action(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0);
+    int32_t today;
+    json_t *in;
+    if (!id || approval_http_today(r, &today) || !(in = kit_body(r)))
+        return;
+    struct approval_who who;
+    approval_who_of(r, &who);
+    struct problem p = {0};
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_act(&who, cal, id, in, today, &out, &p);
+    app_calendar_unlock(r->app);
+    json_decref(in);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_get(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0);
+    int32_t today;
+    if (!id || approval_http_today(r, &today))
+        return;
+    struct approval_who who;
+    approval_who_of(r, &who);
+    struct problem p = {0};
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_get(&who, cal, id, today, &out, &p);
+    app_calendar_unlock(r->app);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_list(struct http_req *r)
+{
+    int32_t today;
+    bool bad = false;
+    if (approval_http_today(r, &today))
+        return;
+    const char *status = kit_query_text(r, "status", 15, &bad);
+    if (bad)
+        return;
+    struct approval_who who;
+    approval_who_of(r, &who);
+    struct problem p = {0};
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_list(&who, cal, status, kit_limit(r, 200, 1000), today, &out, &p);
+    app_calendar_unlock(r->app);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_reminders(struct http_req *r)
+{
+    int32_t today;
+    if (approval_http_today(r, &today))
+        return;
+    struct approval_who who;
+    approval_who_of(r, &who);
+    struct problem p = {0};
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_reminders(&who, cal, today, &out, &p);
+    app_calendar_unlock(r->app);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_postchecks(struct http_req *r)
+{
+    int32_t today;
+    bool bad = false;
+    if (approval_http_today(r, &today))
+        return;
+    const char *state = kit_query_text(r, "state", 8, &bad);
+    if (bad)
+        return;
+    struct problem p = {0};
+    json_t *out = NULL;
+    enum err e = ERR_OK;
+    if (state && strcmp(state, "open") && strcmp(state, "all")) {
+        e = problem_set(&p, ERR_INVALID_FIELD, "state", "state 须为 open 或 all");
+    } else {
+        const struct calendar *cal = app_calendar_lock(r->app);
+        e = approval_postchecks(r->db, cal, today, state && !strcmp(state, "open"), &out, &p);
+        app_calendar_unlock(r->app);
+    }
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_stats(struct http_req *r)
+{
+    struct problem p = {0};
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_stats(r->db, cal, &out, &p);
+    app_calendar_unlock(r->app);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_config_get(struct http_req *r)
+{
+    struct problem p = {0};
+    json_t *out;
+    enum err e = approval_config_get(r->db, &out, &p);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_config_put(struct http_req *r)
+{
+    json_t *in = kit_body(r);
+    if (!in)
+        return;
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct problem p = {0};
+    json_t *out;
+    enum err e = approval_config_put(r->db, &actor, in, &out, &p);
+    json_decref(in);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_approval_preparers_add(struct http_req *r)
+{
+    json_t *in = kit_body(r);
+    if (!in)
+        return;
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct problem p = {0};
+    json_t *out;
+    enum err e = approval_preparer_add(r->db, &actor, in, &out, &p);
+    json_decref(in);
+    kit_created(r, e, &p, out);
+}
+
+static void api_public_progress(struct http_req *r)
+{
+    struct problem p = {0};
+    json_t *out;
+    enum err e = approval_progress(r->db, r->params[0], &out, &p);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_public_notices(struct http_req *r)
+{
+    json_t *items = approval_notices(r->db, kit_limit(r, 50, 200));
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
+               items ? json_pack("{so}", "items", items) : NULL);
+}
+
+/* JSON Feed 1.1. */
+static void api_public_notices_feed_json(struct http_req *r)
+{
+    struct problem p = {0};
+    json_t *out;
+    enum err e = approval_notices_jsonfeed(r->db, &out, &p);
+    kit_answer(r, e, &p, out);
+}
+
+static void api_public_notices_atom(struct http_req *r)
+{
+    struct problem p = {0};
+    char *body;
+    size_t len;
+    if (approval_notices_atom(r->db, &body, &len, &p)) {
+        kit_answer(r, p.err, &p, NULL);
+        return;
+    }
+    /* Atom is XML: the kit answers JSON, so the body is set here */
+    free(r->resp_body);
+    r->status = 200;
+    r->resp_body = body;
+    r->resp_len = len;
+    r->content_type = "application/atom+xml; charset=utf-8";
+}
+
+static const struct route approval_table[] = {
+    {HTTP_GET, "/api/v1/approval/applications", api_approval_list, ROLES_LOGGED_IN, 0},
+    {HTTP_POST, "/api/v1/approval/applications", api_approval_create,
+     ROLE_BIT(ROLE_ENTERPRISE) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN), 0},
+    {HTTP_GET, "/api/v1/approval/applications/{id}", api_approval_get, ROLES_LOGGED_IN, 0},
+    {HTTP_POST, "/api/v1/approval/applications/{id}/actions", api_approval_action,
+     STAFF_UP | ROLE_BIT(ROLE_ENTERPRISE), 0},
+    {HTTP_GET, "/api/v1/approval/config", api_approval_config_get, ROLES_LOGGED_IN, 0},
+    {HTTP_PUT, "/api/v1/approval/config", api_approval_config_put, ROLE_BIT(ROLE_ADMIN), 0},
+    {HTTP_POST, "/api/v1/approval/preparer-list", api_approval_preparers_add, STAFF_UP, 0},
+    {HTTP_GET, "/api/v1/approval/stats", api_approval_stats, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/approval/reminders", api_approval_reminders, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/approval/postchecks", api_approval_postchecks, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/public/approvals/{number}", api_public_progress, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/public/approval-notices", api_public_notices, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/public/approval-notices.json", api_public_notices_feed_json, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/public/approval-notices.atom", api_public_notices_atom, ROLES_ANY, 0},
+};
+
+const struct route_group app_approval_routes = ROUTE_GROUP("approval", approval_table);

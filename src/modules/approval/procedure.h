@@ -1,0 +1,153 @@
+/* approval procedure — the module-private rules of the EIA procedure: the
+ * state machine's acts, the clocks and reminders computed on read, and the
+ * reads the handlers answer with. No HTTP here: the handlers (http*.c) read
+ * the request, call one of these and answer; the unit tests
+ * (tests/unit/approval/) call them on a temporary database.
+ *
+ * States of an application and the acts that move it (procedure.c):
+ *   submitted --correction--> correction --resubmit--> submitted
+ *   submitted --accept (容缺 with commitment + supplement_due)--> accepted
+ *   accepted: supplement, pause/resume (stop both clocks), pre_approval_notice,
+ *             supplement_failed (past due) --> terminated (credit record)
+ *   accepted --decide--> approved | refused
+ *   approved (告知承诺): revoke --> revoked; postcheck (conform | nonconform
+ *             with revoke --> revoked, or rectify); postcheck_rectified
+ *   approved: rereview_request (more than five years on), rereview_decide
+ *   submitted | accepted: green (the green channel: shorter promised limit)
+ * An act not allowed in the current state is refused with ERR_INVALID_STATE
+ * and field "action"; a date or deadline out of order with ERR_CONFLICT or
+ * ERR_INVALID_FIELD, the field named. */
+#ifndef ECOGOV_APPROVAL_PROCEDURE_H
+#define ECOGOV_APPROVAL_PROCEDURE_H
+
+#include "modules/approval/approval.h"
+#include "modules/approval/store.h"
+#include "domain/calendar.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* One act in progress: what approval_apply hands each act function. The
+ * act checks the state and the input, changes *a (saved by approval_apply),
+ * fills detail (its event's detail) and writes its own side rows (notices,
+ * pauses, credit records) through the store. */
+struct approval_act {
+    struct db *db;
+    json_t *in, *cfg;
+    const struct calendar *cal;
+    struct approval_row *a;
+    char on[11];
+    int32_t day;
+    struct audit_actor actor;
+    json_t *detail;
+    /* a second event written after the act's own (a check that revokes the
+     * approval is also a revocation in the record and the public progress) */
+    const char *follow;
+    json_t *follow_detail;
+    struct problem *p;
+};
+
+/* The acts (procedure.c). Each returns ERR_OK, or the refusal in x->p. */
+enum err approval_act_correction(struct approval_act *x);
+enum err approval_act_resubmit(struct approval_act *x);
+enum err approval_act_accept(struct approval_act *x);
+enum err approval_act_supplement(struct approval_act *x);
+enum err approval_act_supplement_failed(struct approval_act *x);
+enum err approval_act_pause(struct approval_act *x);
+enum err approval_act_resume(struct approval_act *x);
+enum err approval_act_pre_approval(struct approval_act *x);
+enum err approval_act_decide(struct approval_act *x);
+enum err approval_act_revoke(struct approval_act *x);
+enum err approval_act_postcheck(struct approval_act *x);
+enum err approval_act_postcheck_rectified(struct approval_act *x);
+enum err approval_act_green(struct approval_act *x);
+enum err approval_act_rereview_request(struct approval_act *x);
+enum err approval_act_rereview_decide(struct approval_act *x);
+
+/* ---- shared helpers (procedure.c) ---- */
+/* An integer of the configuration at cfg.a[.b[.c]], def when absent. */
+int approval_cfg_int(json_t *cfg, const char *a, const char *b, const char *c, int def);
+/* The "on" date: s, or today (Beijing) when NULL or empty; 0, or -1 when s
+ * is not a date YYYY-MM-DD. */
+int approval_date(const char *s, char out[11], int32_t *day);
+/* The promised limit (working days) of the case under cfg. */
+int approval_promised_limit(json_t *cfg, const struct approval_row *a);
+/* Checks a materials list against the category's checklist: unknown keys
+ * refused (-1, p filled); missing waivable items in *missing, missing core
+ * items in *missing_core (new arrays, also on refusal). */
+int approval_materials(json_t *cfg, const char *category, json_t *given, json_t **missing,
+                       json_t **missing_core, struct problem *p);
+
+/* Writes the event of an act on application app and its audit entry
+ * ("approval.<kind>"), inside the caller's transaction; 0 or -1. */
+int approval_record_event(struct db *db, const struct audit_actor *actor, int64_t app,
+                          const char *kind, const char *day, json_t *detail);
+
+/* ---- clocks and reminders, computed on read for `today` (clocks.c) ---- */
+/* {statutory, promised} clocks of the case (pauses listed into pauses_out
+ * when not NULL), or JSON null before acceptance. */
+json_t *approval_clocks(struct db *db, const struct calendar *cal, json_t *cfg,
+                        const struct approval_row *a, int32_t today, json_t *pauses_out);
+/* The 告知承诺 after-the-fact check with its due day and state; NULL when
+ * the case is not an approved commitment case. */
+json_t *approval_postcheck_json(const struct calendar *cal, json_t *cfg,
+                                const struct approval_row *a, int32_t today);
+/* The case as the API shows it (clocks, deadlines, reminders; with events
+ * and the checklist when full). */
+json_t *approval_json(struct db *db, const struct calendar *cal, json_t *cfg,
+                      const struct approval_row *a, int32_t today, bool full);
+
+/* ---- reads and small writes the handlers answer with (views.c) ----
+ * Each returns ERR_OK with *out (new reference; NULL = not found, answered
+ * 404) or the refusal in p. `today` is a day number (domain/calendar.h). */
+enum err approval_get(const struct approval_who *who, const struct calendar *cal, int64_t id,
+                      int32_t today, json_t **out, struct problem *p);
+/* Intake, then the new case as approval_get shows it. */
+enum err approval_create(const struct approval_who *who, const struct calendar *cal, json_t *in,
+                         int32_t today, json_t **out, struct problem *p);
+/* An act, then the case as approval_get shows it. */
+enum err approval_act(const struct approval_who *who, const struct calendar *cal, int64_t id,
+                      json_t *in, int32_t today, json_t **out, struct problem *p);
+/* The work queue: open cases first, the green channel, then the promised
+ * clock's remaining days. status NULL = any. */
+enum err approval_list(const struct approval_who *who, const struct calendar *cal,
+                       const char *status, int limit, int32_t today, json_t **out,
+                       struct problem *p);
+enum err approval_reminders(const struct approval_who *who, const struct calendar *cal,
+                            int32_t today, json_t **out, struct problem *p);
+enum err approval_postchecks(struct db *db, const struct calendar *cal, int32_t today,
+                             bool open_only, json_t **out, struct problem *p);
+enum err approval_stats(struct db *db, const struct calendar *cal, json_t **out, struct problem *p);
+enum err approval_config_get(struct db *db, json_t **out, struct problem *p);
+enum err approval_config_put(struct db *db, const struct audit_actor *actor, json_t *in,
+                             json_t **out, struct problem *p);
+enum err approval_preparer_add(struct db *db, const struct audit_actor *actor, json_t *in,
+                               json_t **out, struct problem *p);
+/* Public progress by number: minimal information, no applicant details. */
+enum err approval_progress(struct db *db, const char *number, json_t **out, struct problem *p);
+
+/* ---- public notices (feed.c) ---- */
+/* The newest notices, published_at as ISO 8601; NULL on error. */
+json_t *approval_notices(struct db *db, int limit);
+/* JSON Feed 1.1 of the newest 50. */
+enum err approval_notices_jsonfeed(struct db *db, json_t **out, struct problem *p);
+/* The Atom feed of the newest 50 as text (malloc'd, *len bytes). */
+enum err approval_notices_atom(struct db *db, char **out, size_t *len, struct problem *p);
+
+/* ---- investment projects and siting (invest.c, siting.c) ---- */
+/* Links (or with "" unlinks) a project to an application by number. */
+enum err invest_link(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
+                     struct problem *p);
+/* The list with totals; filters NULL = any. */
+json_t *invest_list(struct db *db, const char *status, const char *sector, const char *kind,
+                    int limit);
+/* The check as siting_run, in its own transaction. */
+enum err siting_check_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                             int64_t enterprise_id, json_t **out, struct problem *p);
+/* Versions, newest first. */
+json_t *siting_versions(struct db *db);
+/* The units of version v (0 = newest) as GeoJSON; NULL when none. */
+json_t *siting_units_of(struct db *db, int64_t v);
+
+#endif
