@@ -141,9 +141,19 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             (rc = readings_put_forward(g->w, j->received, j->frame, j->frame_len)))
             break;
         if (g->o.raw_days > 0 && j->frame_len) {
-            struct readings_frame f = {j->received,  j->station_id, j->device_id, j->mn,  j->qn,
-                                       j->addr,      j->status,     j->cn,        j->out, j->frame,
-                                       j->frame_len, j->ack,        j->ack_len};
+            struct readings_frame f = {j->received,
+                                       j->station_id,
+                                       j->device_id,
+                                       j->mn,
+                                       j->qn,
+                                       j->addr,
+                                       j->status,
+                                       j->cn,
+                                       j->out,
+                                       j->frame,
+                                       j->frame_len,
+                                       j->ack ? j->ack->bytes : NULL,
+                                       j->ack ? j->ack->len : 0};
             rc = readings_put_frame(g->w, &f);
         }
     }
