@@ -105,6 +105,12 @@ long readings_prune_frames(struct readings *w, int64_t before, int max);
  * person sent stay. */
 long readings_prune_commands(struct readings *w, int64_t before, int max);
 
+/* Writes the stations' offline/online alerts that are due (monitor_alerts) in a transaction of
+ * its own. 0 or -1. */
+int readings_alerts(struct readings *w, int64_t now);
+/* The last error message of a connection (for the log). */
+const char *readings_errmsg(struct db *db);
+
 /* ---- queries (any connection; API threads pass their own) ---- */
 
 /* The factors a station has data for (JSON array of codes, new reference). */
