@@ -95,9 +95,9 @@ struct hj212_clock_result {
  * loop thread; none may block it. Called once per frame at most (never per value). */
 struct hj212_hooks {
     void *ctx;
-    /* Called by hj212_server_start once bound, before the loop runs: loads the devices and
-     * starts the writer, which hands committed acks back through hj212_server_acked(s, ...).
-     * 0, or -1 (the start fails). */
+    /* Called by hj212_server_start once bound, before the loop runs: the application gets
+     * its devices and its writer ready; the writer hands committed acks back through
+     * hj212_server_acked(s, ...). 0, or -1 (the start fails). */
     int (*open)(void *ctx, struct hj212_server *s);
     /* Called by hj212_server_stop once the loop has stopped: the writer commits what it holds
      * and stops (acks it hands back now are dropped). */
@@ -130,8 +130,8 @@ struct hj212_server_stats {
 void hj212_server_get_stats(struct hj212_server *s, struct hj212_server_stats *out);
 
 /* Queues a platform request for a device (from any thread): the listener assigns nothing —
- * the caller built the frame with its QN (hj212_encode_*); command_id identifies the row in
- * monitor_commands whose status and exchange the listener updates through the writer.
+ * the caller built the frame with its QN (hj212_encode_*); command_id is the application's
+ * id of the request, passed back with every step of it (HJ212_INTAKE_COMMAND).
  * Returns 0 when queued (the device may still be offline: the command then times out). */
 int hj212_server_request(struct hj212_server *s, int64_t device_id, int64_t command_id,
                          const char *qn, int cn, const char *frame, size_t len);

@@ -1,8 +1,8 @@
 /* ingest — the one writer of device data: a thread that takes jobs from the HJ 212 listener,
  * writes them in batches (by row count or a few milliseconds) in one transaction through
- * store/readings.h, and only after the commit hands the jobs back so their 9014
- * acknowledgements can be sent. A crash before the commit loses nothing a device was told was
- * received: it resends.
+ * readings.h, and only after the commit hands the jobs that carry an ack back (on_committed)
+ * so their 9014 acknowledgements can be sent. A crash before the commit loses nothing a device was
+ * told was received: it resends.
  *
  * Owns: the writer thread, the job queue and the writer's connection, and a checkpointer
  * thread with its own connection (copies the WAL back so no commit waits for it). Periodic
