@@ -21,6 +21,7 @@
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
 #include "db/db.h"
+#include "modules/monitor/ingest.h"
 #include "modules/monitor/store_devcache.h"
 #include "modules/monitor/readings_val.h"
 
@@ -221,17 +222,17 @@ static int bench_server(const char *path, struct hj212_server **out)
     /* The server's defaults (docs/monitoring.md "Options"); BENCH_BATCH_ROWS overrides the
      * writer's batch cap for experiments. */
     const char *rows = getenv("BENCH_BATCH_ROWS");
-    struct hj212_server_opts o = {.listen = "127.0.0.1",
-                                  .db_path = path,
-                                  .max_frame = 1036,
-                                  .idle_timeout = 600,
-                                  .frame_timeout = 30,
-                                  .max_connections = 20000,
-                                  .raw_days = 30,
-                                  .batch_rows = rows ? (int)strtol(rows, NULL, 10) : 20000,
-                                  .batch_ms = 5};
+    struct ingest_listen_opts o = {.listener = {.listen = "127.0.0.1",
+                                                .max_frame = 1036,
+                                                .idle_timeout = 600,
+                                                .frame_timeout = 30,
+                                                .max_connections = 20000},
+                                   .db_path = path,
+                                   .raw_days = 30,
+                                   .batch_rows = rows ? (int)strtol(rows, NULL, 10) : 20000,
+                                   .batch_ms = 5};
     int port = 0;
-    *out = hj212_server_start(&o, &port);
+    *out = ingest_listen(&o, &port);
     return *out ? port : -1;
 }
 
@@ -387,7 +388,7 @@ static void bench_idle(const char *path, long devices)
                              ? "all connections served"
                              : "NOT all connections served");
     close(ready[0]), close(go[1]);
-    hj212_server_stop(srv);
+    ingest_unlisten(srv);
 }
 
 /* One end-to-end run against a fresh listener on the registered devices; prints the
@@ -423,7 +424,7 @@ static int bench_e2e(const char *bin, long devices, long secs, long period_ms, d
         bench_simulate(bin, path, devices, port, secs, period_ms, vps, &p50, &p99, sim, sizeof sim);
     double lis_us = (bench_thread_cpu("ecogov-hj212") - lis0) * 1e6 / (*vps * (double)secs);
     double wr_us = (bench_thread_cpu("ecogov-ingest") - wr0) * 1e6 / (*vps * (double)secs);
-    hj212_server_stop(srv);
+    ingest_unlisten(srv);
     /* CPU the server (listener and writer threads of this process) spent per value: steadier
      * than throughput when other work shares the machine. */
     double cpu_us = (bench_cpu() - cpu0) * 1e6 / (*vps * (double)secs);

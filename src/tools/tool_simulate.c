@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "domain/hj212.h"
 #include "db/db.h"
+#include "modules/monitor/store_devcache.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 
@@ -248,25 +249,22 @@ static int sim_load(struct tool_args *a, struct sim_dev *devs, int max)
     struct db *db = tool_open_db(a, &cfg, 0);
     if (!db)
         return -1;
-    sqlite3_stmt *st = db_stmt(db, "SELECT d.mn, d.pw, s.kind, s.min_interval FROM devices d "
-                                   "JOIN stations s ON s.id = d.station_id WHERE d.active AND "
-                                   "s.active ORDER BY d.id LIMIT ?");
-    int n = 0;
-    if (st) {
-        sqlite3_bind_int(st, 1, max);
-        while (sqlite3_step(st) == SQLITE_ROW && n < max) {
-            struct sim_dev *d = &devs[n++];
-            snprintf(d->mn, sizeof d->mn, "%s", (const char *)sqlite3_column_text(st, 0));
-            snprintf(d->pw, sizeof d->pw, "%s", (const char *)sqlite3_column_text(st, 1));
-            const char *k = (const char *)sqlite3_column_text(st, 2);
-            d->kind = !strcmp(k, "national") || !strcmp(k, "provincial")  ? SIM_NATIONAL
-                      : !strcmp(k, "water") || !strcmp(k, "source_water") ? SIM_WATER
-                      : !strcmp(k, "source_gas")                          ? SIM_CEMS
-                                                                          : SIM_MICRO;
-            d->interval_min = sqlite3_column_int(st, 3);
-        }
-        sqlite3_reset(st);
+    struct devcache_active *list = xcalloc(max > 0 ? (size_t)max : 1, sizeof *list);
+    int n = devcache_list_active(db, list, max);
+    for (int i = 0; i < n; i++) {
+        struct sim_dev *d = &devs[i];
+        snprintf(d->mn, sizeof d->mn, "%s", list[i].mn);
+        snprintf(d->pw, sizeof d->pw, "%s", list[i].pw);
+        const char *k = list[i].kind;
+        d->kind = !strcmp(k, "national") || !strcmp(k, "provincial")  ? SIM_NATIONAL
+                  : !strcmp(k, "water") || !strcmp(k, "source_water") ? SIM_WATER
+                  : !strcmp(k, "source_gas")                          ? SIM_CEMS
+                                                                      : SIM_MICRO;
+        d->interval_min = list[i].min_interval;
     }
+    free(list);
+    if (n < 0)
+        n = 0; /* as before: a failed query simulates no device */
     db_close(db);
     config_free(&cfg);
     return n;

@@ -141,9 +141,19 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             (rc = readings_put_forward(g->w, j->received, j->frame, j->frame_len)))
             break;
         if (g->o.raw_days > 0 && j->frame_len) {
-            struct readings_frame f = {j->received,  j->station_id, j->device_id, j->mn,  j->qn,
-                                       j->addr,      j->status,     j->cn,        j->out, j->frame,
-                                       j->frame_len, j->ack,        j->ack_len};
+            struct readings_frame f = {j->received,
+                                       j->station_id,
+                                       j->device_id,
+                                       j->mn,
+                                       j->qn,
+                                       j->addr,
+                                       j->status,
+                                       j->cn,
+                                       j->out,
+                                       j->frame,
+                                       j->frame_len,
+                                       j->ack ? j->ack->bytes : NULL,
+                                       j->ack ? j->ack->len : 0};
             rc = readings_put_frame(g->w, &f);
         }
     }
@@ -165,55 +175,6 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
     }
     free(rows);
     return rc;
-}
-
-static void ingest_alerts(struct ingest *g, int64_t now)
-{
-    struct db *db = readings_db(g->w);
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT s.id, s.kind, s.offline_after, (SELECT max(last_seen) FROM devices d WHERE "
-            "d.station_id = s.id), (SELECT kind FROM monitor_alerts a WHERE a.station_id = s.id "
-            "ORDER BY id DESC LIMIT 1) FROM stations s WHERE s.active");
-    sqlite3_stmt *ins = db_stmt(db, "INSERT INTO monitor_alerts (station_id, kind, ts, detail) "
-                                    "VALUES (?, ?, ?, ?)");
-    if (!st || !ins || db_begin(db))
-        return;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
-            continue; /* never seen: not an outage */
-        const char *kind = (const char *)sqlite3_column_text(st, 1);
-        int64_t after = sqlite3_column_int64(st, 2);
-        if (after <= 0) {
-            const struct monitor_station_kind *k = monitor_station_kind_find(kind);
-            after = k ? k->offline_after : 3600;
-        }
-        int64_t last = sqlite3_column_int64(st, 3);
-        const char *prev = (const char *)sqlite3_column_text(st, 4);
-        int online = now - last <= after;
-        const char *alert = NULL;
-        if (online && prev && !strcmp(prev, "offline"))
-            alert = "online";
-        else if (!online && (!prev || !strcmp(prev, "online")))
-            alert = "offline";
-        if (!alert)
-            continue;
-        char detail[160], iso[32];
-        timeutil_format_iso(last, iso, sizeof iso);
-        snprintf(detail, sizeof detail, "%s: last data %s, threshold %lld s",
-                 online ? "back online" : "offline", iso, (long long)after);
-        sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
-        sqlite3_bind_text(ins, 2, alert, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 3, now);
-        sqlite3_bind_text(ins, 4, detail, -1, SQLITE_TRANSIENT);
-        sqlite3_step(ins);
-        sqlite3_reset(ins);
-        if (!online)
-            log_warn("monitor: station %lld offline since %s",
-                     (long long)sqlite3_column_int64(st, 0), iso);
-    }
-    sqlite3_reset(st);
-    if (db_commit(db))
-        db_rollback(db);
 }
 
 /* Device counters, retention, alerts (and at shutdown all that readings_sync keeps back):
@@ -251,15 +212,15 @@ static void ingest_maintenance(struct ingest *g, int force)
     }
     if (force || now - g->last_alert >= INGEST_ALERT_PERIOD) {
         g->last_alert = now;
-        ingest_alerts(g, now);
+        if (readings_alerts(g->w, now))
+            log_warn("ingest: alert pass failed: %s", readings_errmsg(readings_db(g->w)));
     }
     if (g->o.raw_days > 0 && now - g->last_prune >= INGEST_PRUNE_PERIOD) {
         g->last_prune = now;
         int64_t before = now - (int64_t)g->o.raw_days * 86400;
         if (readings_prune_frames(g->w, before, 100000) < 0 ||
             readings_prune_commands(g->w, before, 10000) < 0)
-            log_warn("ingest: retention pass failed: %s",
-                     sqlite3_errmsg(db_handle(readings_db(g->w))));
+            log_warn("ingest: retention pass failed: %s", readings_errmsg(readings_db(g->w)));
     }
 }
 
@@ -276,7 +237,7 @@ static void ingest_sync(struct ingest *g, int idle)
         readings_commit(g->w)) {
         /* nothing is lost: the part is done again next turn (staged rows and rollups_pending
          * are in the database) */
-        log_warn("ingest: sync not committed: %s", sqlite3_errmsg(db_handle(readings_db(g->w))));
+        log_warn("ingest: sync not committed: %s", readings_errmsg(readings_db(g->w)));
         readings_rollback(g->w);
     }
 }
@@ -369,7 +330,7 @@ static void *ingest_checkpoint_main(void *arg)
             break;
         pthread_mutex_unlock(&g->lock);
         if (readings_checkpoint(g->w, g->ckdb) < 0)
-            log_warn("ingest: checkpoint failed: %s", sqlite3_errmsg(db_handle(g->ckdb)));
+            log_warn("ingest: checkpoint failed: %s", readings_errmsg(g->ckdb));
         pthread_mutex_lock(&g->lock);
     }
     pthread_mutex_unlock(&g->lock);

@@ -1,19 +1,23 @@
 /* ingest — the one writer of device data: a thread that takes jobs from the HJ 212 listener,
  * writes them in batches (by row count or a few milliseconds) in one transaction through
- * store/readings.h, and only after the commit hands the jobs back so their 9014
- * acknowledgements can be sent. A crash before the commit loses nothing a device was told was
- * received: it resends.
+ * readings.h, and only after the commit hands the jobs that carry an ack back (on_committed)
+ * so their 9014 acknowledgements can be sent. A crash before the commit loses nothing a device was
+ * told was received: it resends.
  *
  * Owns: the writer thread, the job queue and the writer's connection, and a checkpointer
  * thread with its own connection (copies the WAL back so no commit waits for it). Periodic
  * tasks run on the writer thread, between batches and after their acks: the sync of what
  * readings_put keeps back (staged records, frame lookup, rollups), device counters, raw-frame
  * and command retention, offline/online alerts.
- * Must not: touch sockets (acks go back through the on_committed callback). */
+ * Must not: touch sockets (acks go back through the on_committed callback).
+ *
+ * ingest_listen (ingest_listen.c) starts the listener (net/hj212_server.h) with this module
+ * behind its hooks: the device snapshot (store_devcache.h), this writer and the relay. */
 #ifndef ECOGOV_INGEST_H
 #define ECOGOV_INGEST_H
 
 #include "domain/monitor_norm.h"
+#include "net/hj212_server.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -28,7 +32,6 @@ enum ingest_job_kind {
 struct ingest_job {
     struct ingest_job *next;
     enum ingest_job_kind kind;
-    uint64_t conn_id; /* listener connection to ack on, 0 = none */
     int64_t device_id, station_id;
     int64_t received;
     int cn;
@@ -44,10 +47,9 @@ struct ingest_job {
     struct monitor_row *rows; /* nrows, allocated with the job */
     char *frame;              /* raw frame bytes (owned) */
     size_t frame_len;
-    int64_t command_id;  /* INGEST_COMMAND: monitor_commands.id */
-    int qn_rtn, exe_rtn; /* INGEST_COMMAND: return codes seen (-1 = none) */
-    char *ack;           /* bytes to send once committed (owned), or NULL */
-    size_t ack_len;
+    int64_t command_id;    /* INGEST_COMMAND: monitor_commands.id */
+    int qn_rtn, exe_rtn;   /* INGEST_COMMAND: return codes seen (-1 = none) */
+    struct hj212_ack *ack; /* to send once committed (owned), or NULL */
 };
 
 /* Allocates a zeroed job with room for nrows rows and a copy of the frame. Free with
@@ -88,5 +90,25 @@ struct ingest_stats {
     uint64_t batches, rows, frames, acks, commit_failures;
 };
 void ingest_get_stats(struct ingest *g, struct ingest_stats *out);
+
+/* ---- the listener with this module behind its hooks ---- */
+
+struct ingest_listen_opts {
+    struct hj212_server_opts listener;
+    const char *db_path;      /* devices are read from it, the writer and the relay write it */
+    int raw_days;             /* raw-frame retention (0 = none kept) */
+    int batch_rows, batch_ms; /* writer batching */
+    const char *forward;      /* upstream platforms "host:port,..." (NULL = none configured) */
+    int gap_interval;         /* seconds between automatic back-fill sweeps (0 = off) */
+    int gap_hours;            /* look-back of a sweep (0 = 24) */
+    int clock_check;          /* seconds between clock checks of a device (0 = off) */
+    int clock_tolerance;      /* skew in seconds above which a device's clock is set (0 = 60) */
+};
+
+/* Starts the HJ 212 listener (hj212_server_start) with the registered devices, the writer
+ * and the relay behind its hooks. *port gets the bound port. NULL on failure (logged). */
+struct hj212_server *ingest_listen(const struct ingest_listen_opts *o, int *port);
+/* Stops the listener, then the relay and the writer (which commits what it holds). */
+void ingest_unlisten(struct hj212_server *s);
 
 #endif

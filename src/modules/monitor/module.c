@@ -3,7 +3,7 @@
  * forwarding (docs/monitoring.md). */
 #include "app/module.h"
 #include "modules/monitor/monitor.h"
-#include "net/hj212_server.h"
+#include "modules/monitor/ingest.h"
 
 #include <stdio.h>
 
@@ -20,31 +20,28 @@ static int monitor_demo(const struct module_demo *d)
 
 static struct hj212_server *monitor_listener;
 
-/* The HJ 212 listener and its writer, unless hj212_port is negative. */
+/* The HJ 212 listener with its writer and relay, unless hj212_port is negative. */
 static int monitor_start(const struct module_run *run)
 {
     const struct config *cfg = run->cfg;
     if (cfg->hj212_port < 0)
         return 0;
-    struct hj212_server_opts ho = {cfg->hj212_listen,
-                                   (int)cfg->hj212_port,
-                                   cfg->db,
-                                   (size_t)cfg->hj212_max_frame,
-                                   (int)cfg->hj212_idle_timeout,
-                                   (int)cfg->hj212_frame_timeout,
-                                   (int)cfg->hj212_max_connections,
-                                   (int)cfg->hj212_per_ip_connections,
-                                   (int)cfg->hj212_rate,
-                                   (int)cfg->hj212_raw_days,
-                                   (int)cfg->hj212_batch_rows,
-                                   (int)cfg->hj212_batch_ms,
-                                   cfg->hj212_forward,
-                                   (int)cfg->hj212_gap_interval,
-                                   (int)cfg->hj212_gap_hours,
-                                   (int)cfg->hj212_clock_check,
-                                   (int)cfg->hj212_clock_tolerance};
+    struct ingest_listen_opts lo = {
+        .listener = {cfg->hj212_listen, (int)cfg->hj212_port, (size_t)cfg->hj212_max_frame,
+                     (int)cfg->hj212_idle_timeout, (int)cfg->hj212_frame_timeout,
+                     (int)cfg->hj212_max_connections, (int)cfg->hj212_per_ip_connections,
+                     (int)cfg->hj212_rate},
+        .db_path = cfg->db,
+        .raw_days = (int)cfg->hj212_raw_days,
+        .batch_rows = (int)cfg->hj212_batch_rows,
+        .batch_ms = (int)cfg->hj212_batch_ms,
+        .forward = cfg->hj212_forward,
+        .gap_interval = (int)cfg->hj212_gap_interval,
+        .gap_hours = (int)cfg->hj212_gap_hours,
+        .clock_check = (int)cfg->hj212_clock_check,
+        .clock_tolerance = (int)cfg->hj212_clock_tolerance};
     int port = 0;
-    monitor_listener = hj212_server_start(&ho, &port);
+    monitor_listener = ingest_listen(&lo, &port);
     if (!monitor_listener)
         return -1;
     printf("ecogov: hj212 listening on %s:%d\n", cfg->hj212_listen, port);
@@ -53,7 +50,7 @@ static int monitor_start(const struct module_run *run)
 
 static void monitor_stop(void)
 {
-    hj212_server_stop(monitor_listener);
+    ingest_unlisten(monitor_listener);
     monitor_listener = NULL;
 }
 

@@ -1,10 +1,29 @@
 /* readings — the device-data store: the one interface through which readings, rollups, raw
- * frames, device counters and unregistered devices are written, and the queries the API uses.
+ * frames, device counters and unregistered devices are written, and the queries the API, the
+ * quality module and forwarding use.
  *
- * Owns: the writer's own SQLite connection (struct readings) and every SQL statement on the
- * time-series tables. A deployment that outgrows one machine replaces this file with one that
- * talks to a distributed engine; callers (store/ingest.c, api/api_monitor.c) see only this
- * header. Must not: know about sockets, HTTP or the HJ 212 wire format.
+ * Two layers:
+ * - the readings engine (struct readings_store below): write a batch, write a raw frame, the
+ *   deferred sync, prune, and the readers (series, rollups, latest, factors, day health,
+ *   frames). The SQLite engine (readings_sqlite: store_readings.c, store_readings_query.c)
+ *   is the only one today;
+ * - the writer (struct readings, readings.c): the writer's SQLite connection with its
+ *   transaction, the engine's state, and the operational rows that stay in SQLite whatever
+ *   the engine (store_ingest.c: forward queue, device counters, refused MNs, requests,
+ *   alerts).
+ * Every function below keeps its name and contract; the engine ones dispatch through the
+ * engine in use (one indirect call per batch, frame or query, never per value).
+ *
+ * A second engine (e.g. ClickHouse) plugs in without touching the callers (ingest.c,
+ * quality/feed.c, http.c, relay.c): write a `const struct readings_store readings_<name>`
+ * with every member set, whose open() returns its own state struct with a struct
+ * readings_engine as first member (store = its table), and select it once at start-up,
+ * before the writer opens, with readings_store_use(). It gets the writer's SQLite connection
+ * in open() (its own connection comes from its configuration) and is called inside the
+ * writer's SQLite transaction: write_batch must be idempotent on (station, factor, kind,
+ * period start) because a batch whose SQLite commit fails is resent; the readers get the
+ * caller's SQLite connection, which such an engine ignores.
+ * Must not: know about sockets, HTTP or the HJ 212 wire format.
  *
  * Storage: one row per (station, kind, period start) holding every factor of that period
  * (store/readings_val.h), because a device sends them together: a batch touches one B-tree
@@ -22,6 +41,9 @@
 
 struct db;
 struct readings;
+struct readings_frame;
+struct readings_health;
+struct readings_row;
 
 /* A reading with the station and device it belongs to. */
 struct readings_row {
@@ -44,6 +66,55 @@ struct readings_frame {
     const char *reply; /* the acknowledgement sent for it once committed, or NULL */
     size_t reply_len;
 };
+
+/* ---- the engine ---- */
+
+/* The head of an engine's writer state: every engine's state struct begins with one. */
+struct readings_engine {
+    const struct readings_store *store;
+};
+
+/* One readings engine: a table of its operations. Writer operations run on the writer
+ * thread only; readers on any thread with the caller's connection. Contracts as at the
+ * readings_* function each one serves (named at each member). */
+struct readings_store {
+    const char *name;
+    /* readings_open: the engine's state for the writer connection db (not owned; it may set
+     * connection options). NULL with a message in err. */
+    struct readings_engine *(*open)(struct db *db, char *err, size_t errlen);
+    void (*close)(struct readings_engine *e); /* readings_close (the db is closed after) */
+    /* readings_put */
+    int (*write_batch)(struct readings_engine *e, struct readings_row *rows, size_t n,
+                       int64_t received);
+    int (*write_frame)(struct readings_engine *e, const struct readings_frame *f);
+    int (*sync)(struct readings_engine *e, int64_t now);      /* readings_sync */
+    int (*sync_step)(struct readings_engine *e, int64_t now); /* readings_sync_step */
+    int (*sync_due)(struct readings_engine *e);               /* readings_sync_due */
+    void (*set_delay)(struct readings_engine *e, int ms);     /* readings_rollup_delay */
+    /* readings_rollback: the transaction was rolled back; forget what was remembered. */
+    void (*forget)(struct readings_engine *e);
+    int (*checkpoint)(struct readings_engine *e, struct db *own);      /* readings_checkpoint */
+    long (*prune)(struct readings_engine *e, int64_t before, int max); /* prune_frames */
+    /* the readers: readings_factors, _latest, _series, _rollups, _day_health, _frames */
+    json_t *(*factors)(struct db *db, int64_t station_id);
+    json_t *(*latest)(struct db *db, int64_t station_id, int kind);
+    json_t *(*series)(struct db *db, int64_t station_id, const char *factor, int kind, int64_t from,
+                      int64_t to, int64_t after, int limit, int64_t *next);
+    json_t *(*rollups)(struct db *db, int64_t station_id, const char *factor, int kind,
+                       int64_t from, int64_t to, int limit);
+    int (*day_health)(struct db *db, int64_t station_id, int min_interval, int64_t day_start,
+                      struct readings_health *out);
+    json_t *(*frames)(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next);
+};
+
+/* The SQLite engine (the default). */
+extern const struct readings_store readings_sqlite;
+/* Selects the engine (NULL = SQLite): once, at start-up, before any readings_open or query. */
+void readings_store_use(const struct readings_store *s);
+/* The engine in use. */
+const struct readings_store *readings_store_current(void);
+
+/* ---- the writer ---- */
 
 /* Opens the writer connection (WAL, a large page cache, big WAL checkpoints). NULL with a
  * message on failure. */
@@ -104,6 +175,12 @@ long readings_prune_frames(struct readings *w, int64_t before, int max);
  * clock checks) last updated before `before` (at most max). Returns rows deleted. Those a
  * person sent stay. */
 long readings_prune_commands(struct readings *w, int64_t before, int max);
+
+/* Writes the stations' offline/online alerts that are due (monitor_alerts) in a transaction of
+ * its own. 0 or -1. */
+int readings_alerts(struct readings *w, int64_t now);
+/* The last error message of a connection (for the log). */
+const char *readings_errmsg(struct db *db);
 
 /* ---- queries (any connection; API threads pass their own) ---- */
 

@@ -184,3 +184,23 @@ const struct devcache_entry *devcache_at(const struct devcache *c, size_t i)
 {
     return &c->e[i];
 }
+
+int devcache_list_active(struct db *db, struct devcache_active *out, int max)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT d.mn, d.pw, s.kind, s.min_interval FROM devices d "
+                                   "JOIN stations s ON s.id = d.station_id WHERE d.active AND "
+                                   "s.active ORDER BY d.id LIMIT ?");
+    if (!st)
+        return -1;
+    int n = 0;
+    sqlite3_bind_int(st, 1, max);
+    while (n < max && sqlite3_step(st) == SQLITE_ROW) {
+        struct devcache_active *d = &out[n++];
+        devcache_copy(d->mn, sizeof d->mn, sqlite3_column_text(st, 0));
+        devcache_copy(d->pw, sizeof d->pw, sqlite3_column_text(st, 1));
+        devcache_copy(d->kind, sizeof d->kind, sqlite3_column_text(st, 2));
+        d->min_interval = sqlite3_column_int(st, 3);
+    }
+    sqlite3_reset(st);
+    return n;
+}

@@ -40,6 +40,16 @@ const struct devcache_entry *devcache_by_id(const struct devcache *c, int64_t id
 size_t devcache_count(const struct devcache *c);
 const struct devcache_entry *devcache_at(const struct devcache *c, size_t i);
 
+/* An active device of an active station, as a load generator needs it (tools/simulate). */
+struct devcache_active {
+    char mn[65], pw[65];
+    char kind[32]; /* the station's kind (monitor.h station kinds) */
+    int min_interval;
+};
+/* Lists at most max active devices of active stations in id order into out. Returns how many,
+ * or -1 on a database error. */
+int devcache_list_active(struct db *db, struct devcache_active *out, int max);
+
 /* The process-wide device generation: bumped after every committed device change. */
 void devcache_touch(void);
 uint64_t devcache_generation(void);

@@ -7,6 +7,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "modules/monitor/readings_val.h"
+#include "modules/monitor/store_readings_sqlite.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -44,8 +45,10 @@ struct readings_rollup {
     struct readings_agg *agg;
 };
 
-struct readings {
-    struct db *db;
+/* The SQLite engine's writer state (readings.h, struct readings_store). */
+struct readings_sqlite {
+    struct readings_engine base; /* first: the engine handle the store functions get */
+    struct db *db;               /* the writer's connection (not owned) */
     /* What the writer remembers between batches (core/memo.h), keyed (station, b, text):
      *   staged  (station, ts*8+kind)  value = rowid in readings_recent
      *   newest  (station, kind)       value = newest period start stored in readings
@@ -67,25 +70,22 @@ struct readings {
  * its own thread), and checkpoints here only when that thread has fallen far behind. */
 static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
-    struct readings *w = arg;
+    struct readings_sqlite *w = arg;
     atomic_store(&w->wal_frames, frames);
     if (frames >= READINGS_WAL_HARD)
         sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
 }
 
-struct readings *readings_open(const char *path, char *err, size_t errlen)
+static struct readings_engine *readings_sqlite_open(struct db *db, char *err, size_t errlen)
 {
-    struct db *db = db_open(path, err, errlen);
-    if (!db)
-        return NULL;
     /* The writer keeps the leaves of every active station hot. */
     if (db_exec(db, "PRAGMA cache_size=-131072")) {
         snprintf(err, errlen, "readings: pragmas failed");
-        db_close(db);
         return NULL;
     }
-    struct readings *w = xcalloc(1, sizeof *w);
+    struct readings_sqlite *w = xcalloc(1, sizeof *w);
+    w->base.store = &readings_sqlite;
     w->db = db;
     /* Replaces SQLite's automatic checkpoint, which ran inside the writer's commit and held
      * every acknowledgement of that batch for its duration. */
@@ -94,10 +94,10 @@ struct readings *readings_open(const char *path, char *err, size_t errlen)
     w->delay_ms = READINGS_ROLLUP_DELAY_MS;
     w->flushed_ms = timeutil_now_ms();
     buf_init(&w->enc, 0);
-    return w;
+    return &w->base;
 }
 
-static void readings_forget_rollups(struct readings *w)
+static void readings_forget_rollups(struct readings_sqlite *w)
 {
     for (size_t i = 0; i < w->roll.cap; i++)
         if (w->roll.slots[i].used) {
@@ -109,32 +109,35 @@ static void readings_forget_rollups(struct readings *w)
     w->ndirty = 0;
 }
 
-static void readings_forget_staged(struct readings *w)
+static void readings_forget_staged(struct readings_sqlite *w)
 {
     memo_clear(&w->staged);
     memo_clear(&w->newest);
 }
 
-void readings_close(struct readings *w)
+/* The engine handle back to this engine's state (base is its first member). */
+static struct readings_sqlite *readings_sqlite_of(struct readings_engine *e)
 {
+    return (struct readings_sqlite *)e;
+}
+
+static void readings_sqlite_close(struct readings_engine *e)
+{
+    struct readings_sqlite *w = readings_sqlite_of(e);
     if (!w)
         return;
+    sqlite3_wal_hook(db_handle(w->db), NULL, NULL);
     readings_forget_rollups(w);
     memo_clear(&w->known);
     readings_forget_staged(w);
     free(w->dirty);
     buf_free(&w->enc);
-    db_close(w->db);
     free(w);
 }
 
-struct db *readings_db(struct readings *w)
+static int readings_sqlite_checkpoint(struct readings_engine *e, struct db *own)
 {
-    return w->db;
-}
-
-int readings_checkpoint(struct readings *w, struct db *own)
-{
+    struct readings_sqlite *w = readings_sqlite_of(e);
     if (atomic_load(&w->wal_frames) < READINGS_WAL_SOFT)
         return 0;
     int log = 0, done = 0;
@@ -143,21 +146,12 @@ int readings_checkpoint(struct readings *w, struct db *own)
     return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
 }
 
-int readings_begin(struct readings *w)
+/* After the caller rolled the transaction back: what the writer remembers may now be ahead
+ * of the database, and rollups of earlier batches not yet written are forgotten with it:
+ * rebuild them from rollups_pending. */
+static void readings_sqlite_forget(struct readings_engine *e)
 {
-    return db_begin(w->db);
-}
-
-int readings_commit(struct readings *w)
-{
-    return db_commit(w->db);
-}
-
-void readings_rollback(struct readings *w)
-{
-    db_rollback(w->db);
-    /* What the writer remembers may now be ahead of the database, and rollups of earlier
-     * batches not yet written are forgotten with it: rebuild them from rollups_pending. */
+    struct readings_sqlite *w = readings_sqlite_of(e);
     readings_forget_rollups(w);
     memo_clear(&w->known);
     readings_forget_staged(w);
@@ -195,7 +189,7 @@ static void readings_bind_key(sqlite3_stmt *st, int64_t station, int kind, int64
 
 /* Records that a station has data for a factor (station_factors, which readings_factors
  * lists): one insert per pair for the life of the writer. */
-static int readings_note_factor(struct readings *w, int64_t station, const char *factor)
+static int readings_note_factor(struct readings_sqlite *w, int64_t station, const char *factor)
 {
     if (w->known.n >= READINGS_KNOWN_CACHE)
         memo_clear(&w->known);
@@ -234,7 +228,7 @@ static struct readings_agg *readings_rollup_agg(struct readings_rollup *e, const
 
 /* Loads the stored rollup row into a fresh entry. An unreadable row is rebuilt from the
  * records at the flush rather than trusted. */
-static int readings_rollup_load(struct readings *w, struct readings_rollup *e)
+static int readings_rollup_load(struct readings_sqlite *w, struct readings_rollup *e)
 {
     sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM rollups WHERE station_id = ? AND "
                                       "kind = ? AND ts = ?");
@@ -259,8 +253,8 @@ static int readings_rollup_load(struct readings *w, struct readings_rollup *e)
 }
 
 /* The entry of one rollup row, loaded from the database on first use. */
-static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t station, int kind,
-                                                   int64_t ts)
+static struct readings_rollup *readings_rollup_get(struct readings_sqlite *w, int64_t station,
+                                                   int kind, int64_t ts)
 {
     struct memo_entry *m = memo_get(&w->roll, station, ts * 8 + kind, NULL);
     if (m)
@@ -280,7 +274,7 @@ static struct readings_rollup *readings_rollup_get(struct readings *w, int64_t s
 
 /* The rollup row a record adds to (hour from minute records, Beijing day from hour records),
  * entered in this batch's flush list; *out = NULL for kinds without one. 0 or -1. */
-static int readings_rollup_of(struct readings *w, const struct readings_row *row,
+static int readings_rollup_of(struct readings_sqlite *w, const struct readings_row *row,
                               struct readings_rollup **out)
 {
     const struct monitor_row *r = row->r;
@@ -332,7 +326,8 @@ static void readings_rollup_note(struct readings_rollup *e, const struct monitor
 
 /* Adds the stored records of e's period (either table) to its aggregates: one factor's
  * (only) or every factor's (only = NULL). */
-static int readings_rollup_scan(struct readings *w, struct readings_rollup *e, const char *only)
+static int readings_rollup_scan(struct readings_sqlite *w, struct readings_rollup *e,
+                                const char *only)
 {
     sqlite3_stmt *st = db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind "
                                       "= ?2 AND ts >= ?3 AND ts < ?4 UNION ALL SELECT vals FROM "
@@ -362,7 +357,7 @@ static int readings_rollup_scan(struct readings *w, struct readings_rollup *e, c
 
 /* Rebuilds one factor's aggregate from the stored records of the period, so a resend or a
  * back-fill never counts twice. */
-static int readings_rollup_rebuild(struct readings *w, struct readings_rollup *e,
+static int readings_rollup_rebuild(struct readings_sqlite *w, struct readings_rollup *e,
                                    struct readings_agg *a)
 {
     a->n = a->n_valid = 0;
@@ -372,7 +367,7 @@ static int readings_rollup_rebuild(struct readings *w, struct readings_rollup *e
 }
 
 /* Writes one rollup row from its entry, rebuilding the factors marked for it. */
-static int readings_rollup_write(struct readings *w, struct readings_rollup *e, int64_t now)
+static int readings_rollup_write(struct readings_sqlite *w, struct readings_rollup *e, int64_t now)
 {
     sqlite3_stmt *st = db_stmt(w->db, "INSERT OR REPLACE INTO rollups (station_id, kind, ts, vals, "
                                       "updated) VALUES (?, ?, ?, ?, ?)");
@@ -398,8 +393,9 @@ static int readings_rollup_write(struct readings *w, struct readings_rollup *e, 
     return rc;
 }
 
-void readings_rollup_delay(struct readings *w, int ms)
+static void readings_sqlite_delay(struct readings_engine *e, int ms)
 {
+    struct readings_sqlite *w = readings_sqlite_of(e);
     w->delay_ms = ms < 0 ? 0 : ms;
 }
 
@@ -407,7 +403,7 @@ void readings_rollup_delay(struct readings *w, int ms)
  * sorted pass; 1 when more wait, 0 when done, -1 on error:
  * the frames themselves are in the batches' transactions, only finding them by station
  * waits. Reads the tail of frames by id, so a crash or a rollback needs nothing else. */
-static int readings_index_frames(struct readings *w, int64_t max)
+static int readings_index_frames(struct readings_sqlite *w, int64_t max)
 {
     sqlite3_stmt *ins =
         db_stmt(w->db, "INSERT OR IGNORE INTO frames_by_station (station_id, id) "
@@ -433,11 +429,11 @@ static int readings_index_frames(struct readings *w, int64_t max)
     return rc ? -1 : upto < last;
 }
 
-static int readings_move_staged(struct readings *w);
-static int readings_move_part(struct readings *w, int part);
+static int readings_move_staged(struct readings_sqlite *w);
+static int readings_move_part(struct readings_sqlite *w, int part);
 
 /* Writes every rollup row added to since it was last written. */
-static int readings_write_rollups(struct readings *w, int64_t now)
+static int readings_write_rollups(struct readings_sqlite *w, int64_t now)
 {
     int rc = 0;
     for (size_t i = 0; i < w->ndirty && !rc; i++) {
@@ -450,7 +446,7 @@ static int readings_write_rollups(struct readings *w, int64_t now)
     return rc;
 }
 
-int readings_sync_step(struct readings *w, int64_t now)
+static int readings_sqlite_step(struct readings_sqlite *w, int64_t now)
 {
     int part = w->sync_step;
     int rc = part < READINGS_MOVE_PARTS    ? readings_move_part(w, part)
@@ -467,18 +463,18 @@ int readings_sync_step(struct readings *w, int64_t now)
     return 1;
 }
 
-int readings_sync(struct readings *w, int64_t now)
+static int readings_sqlite_sync_all(struct readings_sqlite *w, int64_t now)
 {
     int rc;
     w->sync_step = 0;
-    while ((rc = readings_sync_step(w, now)) == 0)
+    while ((rc = readings_sqlite_step(w, now)) == 0)
         ;
     return rc < 0 ? -1 : 0;
 }
 
 /* Rebuilds every rollup row rollups_pending lists (written records whose rollups were not,
  * before a crash or a rolled-back batch) from the records, whole. */
-static int readings_rollups_recover(struct readings *w, int64_t now)
+static int readings_rollups_recover(struct readings_sqlite *w, int64_t now)
 {
     sqlite3_stmt *st = db_stmt(w->db, "SELECT station_id, kind, ts FROM rollups_pending");
     if (!st)
@@ -509,14 +505,15 @@ static int readings_rollups_recover(struct readings *w, int64_t now)
  * moved in bulk, that leaf is written once with all of its rows. A key is in at most
  * one of the two tables; readers look at both (readings_query.c). */
 
-static int64_t readings_staged_find(const struct readings *w, int64_t station, int kind, int64_t ts)
+static int64_t readings_staged_find(const struct readings_sqlite *w, int64_t station, int kind,
+                                    int64_t ts)
 {
     const struct memo_entry *e = memo_get(&w->staged, station, ts * 8 + kind, NULL);
     return e ? e->value : 0;
 }
 
 /* The newest period start of (station, kind) in readings, INT64_MIN when none. 0 or -1. */
-static int readings_newest(struct readings *w, int64_t station, int kind, int64_t *ts)
+static int readings_newest(struct readings_sqlite *w, int64_t station, int kind, int64_t *ts)
 {
     const struct memo_entry *e = memo_get(&w->newest, station, kind, NULL);
     if (e) {
@@ -542,7 +539,7 @@ static int readings_newest(struct readings *w, int64_t station, int kind, int64_
 
 /* Moves every staged row into readings in key order (merging, should a key be in both after
  * a crash), inside the caller's transaction. */
-static int readings_move_staged(struct readings *w)
+static int readings_move_staged(struct readings_sqlite *w)
 {
     sqlite3_stmt *mv = db_stmt(
         w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
@@ -568,7 +565,7 @@ static int readings_outside(const struct memo_entry *e, void *arg)
 
 /* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
  * newest stored periods. */
-static void readings_unstage(struct readings *w, int64_t lo, int64_t hi)
+static void readings_unstage(struct readings_sqlite *w, int64_t lo, int64_t hi)
 {
     int64_t range[2] = {lo, hi};
     memo_filter(&w->staged, readings_outside, range);
@@ -578,7 +575,7 @@ static void readings_unstage(struct readings *w, int64_t lo, int64_t hi)
 /* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
  * staged station ids as part 0 found them): a part holds the batches behind it for a
  * fraction of the whole move. */
-static int readings_move_part(struct readings *w, int part)
+static int readings_move_part(struct readings_sqlite *w, int part)
 {
     if (part == 0) {
         sqlite3_stmt *span =
@@ -641,7 +638,7 @@ static int readings_lookup(sqlite3_stmt *st, json_t **old)
 
 /* Merges a record into the row that holds its key already (a resend, a back-fill, the second
  * part of a split packet): staged (rowid) or stored. Sets *old to the factors it had. */
-static int readings_merge(struct readings *w, const struct readings_row *row, int64_t rowid,
+static int readings_merge(struct readings_sqlite *w, const struct readings_row *row, int64_t rowid,
                           const struct buf *b, int64_t received, json_t **old)
 {
     sqlite3_stmt *get =
@@ -682,8 +679,8 @@ static int readings_merge(struct readings *w, const struct readings_row *row, in
 }
 
 /* Appends a new record row to readings_recent. */
-static int readings_stage(struct readings *w, const struct readings_row *row, const struct buf *b,
-                          int64_t received)
+static int readings_stage(struct readings_sqlite *w, const struct readings_row *row,
+                          const struct buf *b, int64_t received)
 {
     sqlite3_stmt *ins = db_stmt(w->db, "INSERT INTO readings_recent (station_id, kind, ts, vals, "
                                        "device_id, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
@@ -722,7 +719,7 @@ static int readings_superseded(const struct readings_row *rows, size_t m, size_t
 /* Stores the k rows of one (station, kind, period start) as one record row: a plain insert
  * when the row is new (data arrives in time order), a merge into the stored factors when not
  * (a factor sent again replaces its stored value). */
-static int readings_put_record(struct readings *w, const struct readings_row *rows, size_t k,
+static int readings_put_record(struct readings_sqlite *w, const struct readings_row *rows, size_t k,
                                int64_t received)
 {
     struct buf *b = &w->enc;
@@ -771,15 +768,17 @@ static int readings_put_record(struct readings *w, const struct readings_row *ro
     return rc ? -1 : 0;
 }
 
-int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
+static int readings_sqlite_put(struct readings_engine *e, struct readings_row *rows, size_t n,
+                               int64_t received)
 {
+    struct readings_sqlite *w = readings_sqlite_of(e);
     if (w->recover) {
         if (readings_move_staged(w) || readings_rollups_recover(w, received))
             return -1;
         w->recover = 0;
     }
     if (w->roll.n > READINGS_ROLLUP_CACHE) {
-        if (readings_sync(w, received))
+        if (readings_sqlite_sync_all(w, received))
             return -1;
         readings_forget_rollups(w);
     }
@@ -795,13 +794,15 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
     return 0;
 }
 
-int readings_sync_due(struct readings *w)
+static int readings_sqlite_sync_due(struct readings_engine *e)
 {
+    struct readings_sqlite *w = readings_sqlite_of(e);
     return w->sync_step || timeutil_now_ms() - w->flushed_ms >= w->delay_ms;
 }
 
-int readings_put_frame(struct readings *w, const struct readings_frame *f)
+static int readings_sqlite_put_frame(struct readings_engine *e, const struct readings_frame *f)
 {
+    struct readings_sqlite *w = readings_sqlite_of(e);
     sqlite3_stmt *st = db_stmt(w->db, "INSERT INTO frames (received, station_id, device_id, mn, "
                                       "cn, qn, direction, status, addr, frame, reply) VALUES "
                                       "(?,?,?,?,?,?,?,?,?,?,?)");
@@ -828,139 +829,9 @@ int readings_put_frame(struct readings *w, const struct readings_frame *f)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
+static long readings_sqlite_prune(struct readings_engine *e, int64_t before, int max)
 {
-    sqlite3_stmt *st =
-        db_stmt(w->db, "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, received);
-    sqlite3_bind_blob(st, 2, frame, (int)len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int readings_forwarding(struct readings *w)
-{
-    sqlite3_stmt *st = db_stmt(w->db, "SELECT EXISTS (SELECT 1 FROM forward_targets WHERE active)");
-    if (!st)
-        return -1;
-    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
-    return rc;
-}
-
-int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
-                         int64_t frames, int64_t bad_crc, int64_t rejected)
-{
-    sqlite3_stmt *st =
-        db_stmt(w->db, "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2), "
-                       "last_addr = CASE WHEN ?3 = '' THEN last_addr ELSE ?3 END, "
-                       "frames = frames + ?4, bad_crc = bad_crc + ?5, rejected = rejected + ?6 "
-                       "WHERE id = ?1");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, device_id);
-    sqlite3_bind_int64(st, 2, last_seen);
-    sqlite3_bind_text(st, 3, addr ? addr : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, frames);
-    sqlite3_bind_int64(st, 5, bad_crc);
-    sqlite3_bind_int64(st, 6, rejected);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Device-sent text shown in the console: valid UTF-8 only, else a marker. */
-static void readings_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    if (!s)
-        s = "";
-    size_t n = strlen(s);
-    if (text_utf8_valid(s, n))
-        sqlite3_bind_text(st, i, s, (int)n, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_text(st, i, "?", 1, SQLITE_STATIC);
-}
-
-int readings_unregistered(struct readings *w, const char *mn, const char *reason, int64_t ts,
-                          const char *addr, const char *stc, int cn, const char *pw,
-                          const char *sample, size_t sample_len, int64_t count)
-{
-    sqlite3_stmt *st = db_stmt(
-        w->db,
-        "INSERT INTO unregistered_devices (mn, reason, first_seen, last_seen, frames, "
-        "last_addr, last_st, last_cn, last_pw, sample) VALUES (?1,?2,?3,?3,?4,?5,?6,?7,?8,?9) "
-        "ON CONFLICT (mn) DO UPDATE SET reason=excluded.reason, "
-        "last_seen=max(last_seen, excluded.last_seen), frames=frames+excluded.frames, "
-        "last_addr=excluded.last_addr, last_st=excluded.last_st, last_cn=excluded.last_cn, "
-        "last_pw=excluded.last_pw, sample=excluded.sample");
-    if (!st)
-        return -1;
-    readings_bind_text(st, 1, mn);
-    sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, ts);
-    sqlite3_bind_int64(st, 4, count);
-    readings_bind_text(st, 5, addr);
-    readings_bind_text(st, 6, stc);
-    sqlite3_bind_int(st, 7, cn);
-    readings_bind_text(st, 8, pw);
-    sqlite3_bind_blob(st, 9, sample, (int)sample_len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
-                            int exe_rtn, int out, int64_t ts, const char *frame, size_t len)
-{
-    sqlite3_stmt *st = db_stmt(
-        w->db, "UPDATE monitor_commands SET status = coalesce(?2, status), "
-               "qn_rtn = CASE WHEN ?3 >= 0 THEN ?3 ELSE qn_rtn END, "
-               "exe_rtn = CASE WHEN ?4 >= 0 THEN ?4 ELSE exe_rtn END, "
-               "tries = tries + (?5 = 'out'), updated_at = ?6, "
-               "exchange = CASE WHEN ?7 IS NULL THEN exchange ELSE json_insert(exchange, '$[#]', "
-               "json_object('dir', ?5, 'time', ?8, 'frame', ?7)) END WHERE id = ?1");
-    if (!st)
-        return -1;
-    char iso[32];
-    timeutil_format_iso(ts, iso, sizeof iso);
-    /* The exchange is shown as text: strip the line end, refuse bytes that are not UTF-8. */
-    while (len && (frame[len - 1] == '\n' || frame[len - 1] == '\r'))
-        len--;
-    sqlite3_bind_int64(st, 1, command_id);
-    if (status)
-        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, qn_rtn);
-    sqlite3_bind_int(st, 4, exe_rtn);
-    sqlite3_bind_text(st, 5, out ? "out" : "in", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, ts);
-    if (len && text_utf8_valid(frame, len))
-        sqlite3_bind_text(st, 7, frame, (int)len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, iso, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-long readings_prune_commands(struct readings *w, int64_t before, int max)
-{
-    sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM monitor_commands WHERE id IN (SELECT id FROM "
-                                      "monitor_commands WHERE created_by = 'system' AND "
-                                      "updated_at < ?1 AND status IN ('done', 'failed', "
-                                      "'timeout') LIMIT ?2)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, before);
-    sqlite3_bind_int(st, 2, max);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
-}
-
-long readings_prune_frames(struct readings *w, int64_t before, int max)
-{
+    struct readings_sqlite *w = readings_sqlite_of(e);
     /* The oldest frames by id are the oldest received: look at those only (a frame
      * received out of order just waits for the next prune). */
     sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM frames WHERE id IN (SELECT id FROM frames "
@@ -994,3 +865,34 @@ long readings_prune_frames(struct readings *w, int64_t before, int max)
     }
     return n;
 }
+
+static int readings_sqlite_sync(struct readings_engine *e, int64_t now)
+{
+    return readings_sqlite_sync_all(readings_sqlite_of(e), now);
+}
+
+static int readings_sqlite_sync_step(struct readings_engine *e, int64_t now)
+{
+    return readings_sqlite_step(readings_sqlite_of(e), now);
+}
+
+const struct readings_store readings_sqlite = {
+    .name = "sqlite",
+    .open = readings_sqlite_open,
+    .close = readings_sqlite_close,
+    .write_batch = readings_sqlite_put,
+    .write_frame = readings_sqlite_put_frame,
+    .sync = readings_sqlite_sync,
+    .sync_step = readings_sqlite_sync_step,
+    .sync_due = readings_sqlite_sync_due,
+    .set_delay = readings_sqlite_delay,
+    .forget = readings_sqlite_forget,
+    .checkpoint = readings_sqlite_checkpoint,
+    .prune = readings_sqlite_prune,
+    .factors = readings_sqlite_factors,
+    .latest = readings_sqlite_latest,
+    .series = readings_sqlite_series,
+    .rollups = readings_sqlite_rollups,
+    .day_health = readings_sqlite_day_health,
+    .frames = readings_sqlite_frames,
+};

@@ -8,6 +8,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "modules/monitor/readings.h"
+#include "modules/monitor/store_readings_sqlite.h"
 #include "modules/monitor/readings_val.h"
 
 #include <stdio.h>
@@ -18,7 +19,7 @@
 #define READINGS_LATEST_SCAN 1440
 #define READINGS_LATEST_SPAN (30 * 86400)
 
-json_t *readings_factors(struct db *db, int64_t station_id)
+json_t *readings_sqlite_factors(struct db *db, int64_t station_id)
 {
     sqlite3_stmt *st =
         db_stmt(db, "SELECT factor FROM station_factors WHERE station_id = ? ORDER BY factor");
@@ -91,7 +92,7 @@ static size_t readings_latest_scan(sqlite3_stmt *st, json_t *factors, json_t **f
     return missing;
 }
 
-json_t *readings_latest(struct db *db, int64_t station_id, int kind)
+json_t *readings_sqlite_latest(struct db *db, int64_t station_id, int kind)
 {
     json_t *factors = readings_factors(db, station_id);
     /* The newest rows first; a factor not among them (a sensor that stopped) is looked for
@@ -130,8 +131,8 @@ json_t *readings_latest(struct db *db, int64_t station_id, int kind)
     return arr;
 }
 
-json_t *readings_series(struct db *db, int64_t station_id, const char *factor, int kind,
-                        int64_t from, int64_t to, int64_t after, int limit, int64_t *next)
+json_t *readings_sqlite_series(struct db *db, int64_t station_id, const char *factor, int kind,
+                               int64_t from, int64_t to, int64_t after, int limit, int64_t *next)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
                                    "kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 UNION ALL "
@@ -171,8 +172,8 @@ json_t *readings_series(struct db *db, int64_t station_id, const char *factor, i
     return arr;
 }
 
-json_t *readings_rollups(struct db *db, int64_t station_id, const char *factor, int kind,
-                         int64_t from, int64_t to, int limit)
+json_t *readings_sqlite_rollups(struct db *db, int64_t station_id, const char *factor, int kind,
+                                int64_t from, int64_t to, int limit)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM rollups WHERE station_id = ? AND "
                                    "kind = ? AND ts >= ? AND ts < ? ORDER BY ts");
@@ -206,8 +207,8 @@ json_t *readings_rollups(struct db *db, int64_t station_id, const char *factor, 
 
 /* A minute slot is received when a record of any factor arrived for it, and valid when every
  * factor's record is (折算 -Zs values follow their factor and are not counted). */
-int readings_day_health(struct db *db, int64_t station_id, int min_interval, int64_t day_start,
-                        struct readings_health *out)
+int readings_sqlite_day_health(struct db *db, int64_t station_id, int min_interval,
+                               int64_t day_start, struct readings_health *out)
 {
     if (min_interval < 1)
         min_interval = 10;
@@ -273,7 +274,8 @@ static char *readings_shown(const char *bytes, int len)
     return shown;
 }
 
-json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next)
+json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before, int limit,
+                               int64_t *next)
 {
     /* frames_by_station lags the frames by at most a second (readings_sync) */
     sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.received, f.mn, f.cn, f.qn, f.direction, "

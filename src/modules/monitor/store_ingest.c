@@ -1,0 +1,206 @@
+/* The writer's operational rows beside the readings (store_readings.c): forward queue,
+ * device counters, refused MNs, platform requests and their retention, station outage
+ * alerts. All on the writer's connection (readings_db) inside its transactions; whatever
+ * engine keeps the readings, these stay in the database (readings.h). */
+#include "core/log.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "domain/monitor_norm.h"
+#include "modules/monitor/readings.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
+{
+    sqlite3_stmt *st =
+        db_stmt(readings_db(w), "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, received);
+    sqlite3_bind_blob(st, 2, frame, (int)len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int readings_forwarding(struct readings *w)
+{
+    sqlite3_stmt *st =
+        db_stmt(readings_db(w), "SELECT EXISTS (SELECT 1 FROM forward_targets WHERE active)");
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_reset(st);
+    return rc;
+}
+
+int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
+                         int64_t frames, int64_t bad_crc, int64_t rejected)
+{
+    sqlite3_stmt *st = db_stmt(
+        readings_db(w), "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2), "
+                        "last_addr = CASE WHEN ?3 = '' THEN last_addr ELSE ?3 END, "
+                        "frames = frames + ?4, bad_crc = bad_crc + ?5, rejected = rejected + ?6 "
+                        "WHERE id = ?1");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, device_id);
+    sqlite3_bind_int64(st, 2, last_seen);
+    sqlite3_bind_text(st, 3, addr ? addr : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, frames);
+    sqlite3_bind_int64(st, 5, bad_crc);
+    sqlite3_bind_int64(st, 6, rejected);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Device-sent text shown in the console: valid UTF-8 only, else a marker. */
+static void readings_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s);
+    if (text_utf8_valid(s, n))
+        sqlite3_bind_text(st, i, s, (int)n, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_text(st, i, "?", 1, SQLITE_STATIC);
+}
+
+int readings_unregistered(struct readings *w, const char *mn, const char *reason, int64_t ts,
+                          const char *addr, const char *stc, int cn, const char *pw,
+                          const char *sample, size_t sample_len, int64_t count)
+{
+    sqlite3_stmt *st = db_stmt(
+        readings_db(w),
+        "INSERT INTO unregistered_devices (mn, reason, first_seen, last_seen, frames, "
+        "last_addr, last_st, last_cn, last_pw, sample) VALUES (?1,?2,?3,?3,?4,?5,?6,?7,?8,?9) "
+        "ON CONFLICT (mn) DO UPDATE SET reason=excluded.reason, "
+        "last_seen=max(last_seen, excluded.last_seen), frames=frames+excluded.frames, "
+        "last_addr=excluded.last_addr, last_st=excluded.last_st, last_cn=excluded.last_cn, "
+        "last_pw=excluded.last_pw, sample=excluded.sample");
+    if (!st)
+        return -1;
+    readings_bind_text(st, 1, mn);
+    sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, ts);
+    sqlite3_bind_int64(st, 4, count);
+    readings_bind_text(st, 5, addr);
+    readings_bind_text(st, 6, stc);
+    sqlite3_bind_int(st, 7, cn);
+    readings_bind_text(st, 8, pw);
+    sqlite3_bind_blob(st, 9, sample, (int)sample_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
+                            int exe_rtn, int out, int64_t ts, const char *frame, size_t len)
+{
+    sqlite3_stmt *st =
+        db_stmt(readings_db(w),
+                "UPDATE monitor_commands SET status = coalesce(?2, status), "
+                "qn_rtn = CASE WHEN ?3 >= 0 THEN ?3 ELSE qn_rtn END, "
+                "exe_rtn = CASE WHEN ?4 >= 0 THEN ?4 ELSE exe_rtn END, "
+                "tries = tries + (?5 = 'out'), updated_at = ?6, "
+                "exchange = CASE WHEN ?7 IS NULL THEN exchange ELSE json_insert(exchange, '$[#]', "
+                "json_object('dir', ?5, 'time', ?8, 'frame', ?7)) END WHERE id = ?1");
+    if (!st)
+        return -1;
+    char iso[32];
+    timeutil_format_iso(ts, iso, sizeof iso);
+    /* The exchange is shown as text: strip the line end, refuse bytes that are not UTF-8. */
+    while (len && (frame[len - 1] == '\n' || frame[len - 1] == '\r'))
+        len--;
+    sqlite3_bind_int64(st, 1, command_id);
+    if (status)
+        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, qn_rtn);
+    sqlite3_bind_int(st, 4, exe_rtn);
+    sqlite3_bind_text(st, 5, out ? "out" : "in", -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, ts);
+    if (len && text_utf8_valid(frame, len))
+        sqlite3_bind_text(st, 7, frame, (int)len, SQLITE_STATIC);
+    sqlite3_bind_text(st, 8, iso, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long readings_prune_commands(struct readings *w, int64_t before, int max)
+{
+    sqlite3_stmt *st =
+        db_stmt(readings_db(w), "DELETE FROM monitor_commands WHERE id IN (SELECT id FROM "
+                                "monitor_commands WHERE created_by = 'system' AND "
+                                "updated_at < ?1 AND status IN ('done', 'failed', "
+                                "'timeout') LIMIT ?2)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, before);
+    sqlite3_bind_int(st, 2, max);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? sqlite3_changes(db_handle(readings_db(w))) : -1;
+}
+
+/* Offline when a station with data has sent nothing for its offline_after (else its kind's);
+ * online again at its next record. Only a change is written. */
+int readings_alerts(struct readings *w, int64_t now)
+{
+    struct db *db = readings_db(w);
+    sqlite3_stmt *st = db_stmt(
+        db, "SELECT s.id, s.kind, s.offline_after, (SELECT max(last_seen) FROM devices d WHERE "
+            "d.station_id = s.id), (SELECT kind FROM monitor_alerts a WHERE a.station_id = s.id "
+            "ORDER BY id DESC LIMIT 1) FROM stations s WHERE s.active");
+    sqlite3_stmt *ins = db_stmt(db, "INSERT INTO monitor_alerts (station_id, kind, ts, detail) "
+                                    "VALUES (?, ?, ?, ?)");
+    if (!st || !ins || db_begin(db))
+        return -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+            continue; /* never seen: not an outage */
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        int64_t after = sqlite3_column_int64(st, 2);
+        if (after <= 0) {
+            const struct monitor_station_kind *k = monitor_station_kind_find(kind);
+            after = k ? k->offline_after : 3600;
+        }
+        int64_t last = sqlite3_column_int64(st, 3);
+        const char *prev = (const char *)sqlite3_column_text(st, 4);
+        int online = now - last <= after;
+        const char *alert = NULL;
+        if (online && prev && !strcmp(prev, "offline"))
+            alert = "online";
+        else if (!online && (!prev || !strcmp(prev, "online")))
+            alert = "offline";
+        if (!alert)
+            continue;
+        char detail[160], iso[32];
+        timeutil_format_iso(last, iso, sizeof iso);
+        snprintf(detail, sizeof detail, "%s: last data %s, threshold %lld s",
+                 online ? "back online" : "offline", iso, (long long)after);
+        sqlite3_bind_int64(ins, 1, sqlite3_column_int64(st, 0));
+        sqlite3_bind_text(ins, 2, alert, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 3, now);
+        sqlite3_bind_text(ins, 4, detail, -1, SQLITE_TRANSIENT);
+        sqlite3_step(ins);
+        sqlite3_reset(ins);
+        if (!online)
+            log_warn("monitor: station %lld offline since %s",
+                     (long long)sqlite3_column_int64(st, 0), iso);
+    }
+    sqlite3_reset(st);
+    if (db_commit(db)) {
+        db_rollback(db);
+        return -1;
+    }
+    return 0;
+}
+
+const char *readings_errmsg(struct db *db)
+{
+    return db ? sqlite3_errmsg(db_handle(db)) : "no connection";
+}

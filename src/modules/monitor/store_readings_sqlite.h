@@ -1,0 +1,19 @@
+/* The SQLite readings engine's readers (store_readings_query.c), gathered into its store
+ * table readings_sqlite (store_readings.c). Not for callers: they use readings.h. */
+#ifndef ECOGOV_STORE_READINGS_SQLITE_H
+#define ECOGOV_STORE_READINGS_SQLITE_H
+
+#include "modules/monitor/readings.h"
+
+json_t *readings_sqlite_factors(struct db *db, int64_t station_id);
+json_t *readings_sqlite_latest(struct db *db, int64_t station_id, int kind);
+json_t *readings_sqlite_series(struct db *db, int64_t station_id, const char *factor, int kind,
+                               int64_t from, int64_t to, int64_t after, int limit, int64_t *next);
+json_t *readings_sqlite_rollups(struct db *db, int64_t station_id, const char *factor, int kind,
+                                int64_t from, int64_t to, int limit);
+int readings_sqlite_day_health(struct db *db, int64_t station_id, int min_interval,
+                               int64_t day_start, struct readings_health *out);
+json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before, int limit,
+                               int64_t *next);
+
+#endif
