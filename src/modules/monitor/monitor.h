@@ -77,7 +77,7 @@ enum err monitor_command_create(struct db *db, const struct audit_actor *actor, 
 json_t *monitor_command_list(struct db *db, int64_t station_id, int limit);
 
 /* Forward targets: the upstream platforms device frames are forwarded to (docs/monitoring.md
- * "Forwarding"; the relay, net/hj212_relay.h, sends). Input: name (1-64 characters, unique),
+ * "Forwarding"; the relay, relay.h, sends). Input: name (1-64 characters, unique),
  * host (hostname or IP address, at most MONITOR_HOST_MAX bytes), port (1-65535), active
  * (boolean, default true). Each write is one transaction with its audit entry
  * (forward.create / update / activate / deactivate / delete). A created or reactivated target

@@ -37,6 +37,14 @@ int monitor_store_forward_delete(struct db *db, int64_t id);
  * updated_at, backlog, backlog_since}] (new reference); NULL on a database error. */
 json_t *monitor_store_forward_list(struct db *db);
 
+/* The writer's side (readings_forwarding and readings_put_forward in store_readings.c are
+ * meant to call these, so every statement on these tables is here). */
+
+/* 1 when some target is active (the writer queues frames only then), 0 when none, -1. */
+int monitor_store_forward_any(struct db *db);
+/* Queues an accepted frame as received, in the caller's transaction. 0, or -1. */
+int monitor_store_queue_push(struct db *db, int64_t received, const char *frame, size_t len);
+
 /* The relay's side. */
 
 /* Registers host:port under the name "host:port" unless a target of that name exists (then it
