@@ -3,7 +3,7 @@
  * micro-stations, water sections and CEMS outlets of the first demo enterprises. The simulator
  * (`ecogov simulate --db=...`) sends data for exactly these devices. */
 #include "modules/monitor/monitor.h"
-#include "db/db.h"
+#include "modules/monitor/store.h"
 
 #include <stdio.h>
 
@@ -71,14 +71,10 @@ int demo_monitor(struct db *db, const struct audit_actor *actor, int micro_stati
                          ++n))
             return -1;
     }
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, name FROM enterprises ORDER BY id LIMIT 3");
-    if (!st)
-        return -1;
     int64_t ents[3];
-    int ne = 0;
-    while (ne < 3 && sqlite3_step(st) == SQLITE_ROW)
-        ents[ne++] = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
+    int ne = monitor_store_first_enterprises(db, ents, 3);
+    if (ne < 0)
+        return -1;
     for (int i = 0; i < ne; i++) {
         snprintf(code, sizeof code, "PK-%02d", i + 1);
         char name[64];

@@ -1,16 +1,21 @@
+/* monitor — the rules of stations, devices, unregistered devices, alerts and forward targets
+ * (monitor.h): validate (app/field.h), decide, own the transaction, write through the store
+ * (store.h, store_relay.h), audit. */
 #include "modules/monitor/monitor.h"
+#include "app/field.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "db/db.h"
 #include "domain/coord.h"
 #include "domain/monitor_norm.h"
-#include "db/db.h"
+#include "modules/monitor/store.h"
 #include "modules/monitor/store_devcache.h"
+#include "modules/monitor/store_relay.h"
 
 #include <arpa/inet.h>
 #include <math.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,34 +30,41 @@ int monitor_offline_after(const char *kind, int64_t configured)
     return k ? k->offline_after : 3600;
 }
 
-/* A text field: absent -> def (or required error); must pass text_check_field. */
-static int monitor_text(json_t *in, const char *key, const char *label, size_t max, int required,
+/* Updates change only the fields a request gives: a text field is read (field_text) when it
+ * is present and not null, else *out keeps the stored value. */
+static int monitor_text(json_t *in, const char *key, const char *label, size_t max, unsigned flags,
                         const char **out, struct problem *p)
 {
     json_t *v = json_object_get(in, key);
-    if (!v || json_is_null(v)) {
-        if (required) {
-            problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label);
-            return -1;
-        }
+    if ((!v || json_is_null(v)) && !(flags & FIELD_REQUIRED))
         return 0;
-    }
-    const char *s = json_string_value(v);
-    if (!s) {
-        problem_set(p, ERR_INVALID_FIELD, key, "%s必须是文本", label);
+    return field_text(in, key, label, max, flags, out, p);
+}
+
+/* A switch (active, clock_sync): true or false, or 0 or 1 as older clients send it; absent
+ * keeps *out. */
+static int monitor_switch(json_t *in, const char *key, const char *label, int64_t *out,
+                          struct problem *p)
+{
+    if (json_is_integer(json_object_get(in, key)))
+        return field_int(in, key, label, 0, 1, FIELD_OPTIONAL, *out, out, p);
+    bool b;
+    if (field_bool(in, key, label, FIELD_OPTIONAL, *out != 0, &b, p))
         return -1;
-    }
-    enum text_check tc = text_check_field(s, max, 0);
-    if (tc != TEXT_OK) {
-        problem_set(p, ERR_INVALID_FIELD, key, "%s%s", label, text_check_message(tc));
-        return -1;
-    }
-    if (required && !*s) {
-        problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label);
-        return -1;
-    }
-    *out = s;
+    *out = b;
     return 0;
+}
+
+/* A string of a stored row ("" for NULL); borrows from the row. */
+static const char *monitor_str(json_t *row, const char *key)
+{
+    const char *s = json_string_value(json_object_get(row, key));
+    return s ? s : "";
+}
+
+static int64_t monitor_int_of(json_t *row, const char *key)
+{
+    return json_integer_value(json_object_get(row, key));
 }
 
 /* An identifier the device protocol can carry: printable ASCII without ; , = & or space. */
@@ -67,46 +79,10 @@ static int monitor_ident(const char *s, size_t max)
     return 1;
 }
 
-static int monitor_int(json_t *in, const char *key, const char *label, long long lo, long long hi,
-                       long long *out, struct problem *p)
+static enum err monitor_db_error(struct problem *p)
 {
-    json_t *v = json_object_get(in, key);
-    if (!v || json_is_null(v))
-        return 0;
-    if (json_is_true(v) || json_is_false(v)) {
-        *out = json_is_true(v);
-        if (*out < lo || *out > hi)
-            goto bad;
-        return 0;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-        goto bad;
-    *out = json_integer_value(v);
-    return 0;
-bad:
-    problem_set(p, ERR_INVALID_FIELD, key, "%s须为 %lld 到 %lld 的整数", label, lo, hi);
-    return -1;
+    return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
 }
-
-static int monitor_exists(struct db *db, const char *sql, int64_t id)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* The station record after validation: every field resolved against the stored one. */
-struct monitor_station_rec {
-    const char *code, *name, *kind, *district, *town, *address;
-    long long enterprise_id; /* 0 = none */
-    int has_loc;
-    double lon, lat;
-    long long min_interval, offline_after, active, version;
-};
 
 static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_station_rec *r,
                                       struct problem *p)
@@ -127,22 +103,18 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
     const struct monitor_station_kind *k = monitor_station_kind_find(r->kind);
     if (!k)
         return problem_set(p, ERR_INVALID_FIELD, "kind",
-                            "站点类型须为 national、provincial、micro、water、source_gas 或 "
-                            "source_water");
-    json_t *ent = json_object_get(in, "enterprise_id");
-    if (ent && !json_is_null(ent)) {
-        if (!json_is_integer(ent) || json_integer_value(ent) <= 0)
-            return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业编号无效");
-        r->enterprise_id = json_integer_value(ent);
-    } else if (ent) {
-        r->enterprise_id = 0;
-    }
+                           "站点类型须为 national、provincial、micro、water、source_gas 或 "
+                           "source_water");
+    /* enterprise_id: absent keeps the stored one, null takes it away. */
+    if (json_object_get(in, "enterprise_id") &&
+        field_id(in, "enterprise_id", "企业编号", FIELD_OPTIONAL, &r->enterprise_id, p))
+        return p->err;
     if (k->source && !r->enterprise_id)
         return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "污染源排放口须属于一家企业");
     if (r->enterprise_id) {
-        int e = monitor_exists(db, "SELECT 1 FROM enterprises WHERE id = ?", r->enterprise_id);
+        int e = monitor_store_enterprise_exists(db, r->enterprise_id);
         if (e < 0)
-            return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+            return monitor_db_error(p);
         if (!e)
             return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在");
     }
@@ -160,9 +132,11 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
             r->lat = round(json_number_value(lat) * 1e7) / 1e7;
         }
     }
-    if (monitor_int(in, "min_interval", "分钟数据间隔", 1, 60, &r->min_interval, p) ||
-        monitor_int(in, "offline_after", "离线判定时间", 0, 7 * 86400, &r->offline_after, p) ||
-        monitor_int(in, "active", "启用", 0, 1, &r->active, p))
+    if (field_int(in, "min_interval", "分钟数据间隔", 1, 60, FIELD_OPTIONAL, r->min_interval,
+                  &r->min_interval, p) ||
+        field_int(in, "offline_after", "离线判定时间", 0, 7 * 86400, FIELD_OPTIONAL,
+                  r->offline_after, &r->offline_after, p) ||
+        monitor_switch(in, "active", "启用", &r->active, p))
         return p->err;
     static const int intervals[] = {1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60};
     int ok = 0;
@@ -170,7 +144,7 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
         ok |= intervals[i] == r->min_interval;
     if (!ok)
         return problem_set(p, ERR_INVALID_FIELD, "min_interval",
-                            "分钟数据间隔须为 1、2、3、4、5、6、10、12、15、20、30 或 60");
+                           "分钟数据间隔须为 1、2、3、4、5、6、10、12、15、20、30 或 60");
     return ERR_OK;
 }
 
@@ -178,8 +152,8 @@ static json_t *monitor_station_json(const struct monitor_station_rec *r)
 {
     json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I}", "code", r->code, "name", r->name,
                           "kind", r->kind, "district", r->district, "town", r->town, "address",
-                          r->address, "min_interval", r->min_interval, "offline_after",
-                          r->offline_after, "active", r->active);
+                          r->address, "min_interval", (json_int_t)r->min_interval, "offline_after",
+                          (json_int_t)r->offline_after, "active", (json_int_t)r->active);
     json_object_set_new(o, "enterprise_id",
                         r->enterprise_id ? json_integer(r->enterprise_id) : json_null());
     json_object_set_new(o, "lon", r->has_loc ? json_real(r->lon) : json_null());
@@ -187,58 +161,23 @@ static json_t *monitor_station_json(const struct monitor_station_rec *r)
     return o;
 }
 
+/* Creates (id 0) or updates the station in one transaction with its audit entry. */
 static enum err monitor_station_write(struct db *db, const struct audit_actor *actor, int64_t id,
                                       const struct monitor_station_rec *r, int64_t *out_id,
                                       struct problem *p)
 {
+    if (db_begin(db))
+        return monitor_db_error(p);
     int64_t now = timeutil_now();
-    sqlite3_stmt *st =
-        id ? db_stmt(db, "UPDATE stations SET code=?1, name=?2, kind=?3, enterprise_id=?4, "
-                         "district=?5, town=?6, address=?7, lon=?8, lat=?9, min_interval=?10, "
-                         "offline_after=?11, active=?12, updated_at=?13, version=version+1 "
-                         "WHERE id=?14 AND version=?15")
-           : db_stmt(db, "INSERT INTO stations (code, name, kind, enterprise_id, district, town, "
-                         "address, lon, lat, min_interval, offline_after, active, updated_at, "
-                         "created_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)");
-    if (!st || db_begin(db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_text(st, 1, r->code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r->name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, r->kind, -1, SQLITE_STATIC);
-    if (r->enterprise_id)
-        sqlite3_bind_int64(st, 4, r->enterprise_id);
-    sqlite3_bind_text(st, 5, r->district, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, r->town, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, r->address, -1, SQLITE_STATIC);
-    if (r->has_loc) {
-        sqlite3_bind_double(st, 8, r->lon);
-        sqlite3_bind_double(st, 9, r->lat);
-    }
-    sqlite3_bind_int64(st, 10, r->min_interval);
-    sqlite3_bind_int64(st, 11, r->offline_after);
-    sqlite3_bind_int64(st, 12, r->active);
-    sqlite3_bind_int64(st, 13, now);
-    if (id) {
-        sqlite3_bind_int64(st, 14, id);
-        sqlite3_bind_int64(st, 15, r->version);
-    }
-    int rc = sqlite3_step(st);
-    int changed = sqlite3_changes(db_handle(db));
-    sqlite3_reset(st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    enum err e = id ? monitor_store_station_update(db, id, r, now)
+                    : monitor_store_station_insert(db, r, now, &id);
+    if (e) {
         db_rollback(db);
-        return problem_set(p, ERR_CONFLICT, "code", "站点编码已存在：%s", r->code);
+        return e == ERR_CONFLICT ? problem_set(p, e, "code", "站点编码已存在：%s", r->code)
+               : e == ERR_VERSION_CONFLICT
+                   ? problem_set(p, e, "version", "站点已被他人修改，请刷新后重试")
+                   : monitor_db_error(p);
     }
-    if (rc != SQLITE_DONE) {
-        db_rollback(db);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    }
-    if (id && !changed) {
-        db_rollback(db);
-        return problem_set(p, ERR_VERSION_CONFLICT, "version", "站点已被他人修改，请刷新后重试");
-    }
-    if (!id)
-        id = sqlite3_last_insert_rowid(db_handle(db));
     char eid[24];
     snprintf(eid, sizeof eid, "%lld", (long long)id);
     json_t *detail = monitor_station_json(r);
@@ -247,7 +186,7 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
     json_decref(detail);
     if (arc || db_commit(db)) {
         db_rollback(db);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return monitor_db_error(p);
     }
     if (out_id)
         *out_id = id;
@@ -265,66 +204,44 @@ enum err monitor_station_create(struct db *db, const struct audit_actor *actor, 
     return monitor_station_write(db, actor, 0, &r, id, p);
 }
 
-static char *monitor_col(sqlite3_stmt *st, int i)
-{
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return xstrdup(s ? (const char *)s : "");
-}
-
 enum err monitor_station_update(struct db *db, const struct audit_actor *actor, int64_t id,
                                 json_t *in, struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT code, name, kind, enterprise_id, district, town, "
-                                   "address, lon, lat, min_interval, offline_after, active, "
-                                   "version FROM stations WHERE id = ?");
-    if (!st)
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    json_t *row = monitor_store_station_row(db, id);
+    if (!row)
         return problem_set(p, ERR_NOT_FOUND, NULL, "站点不存在");
-    }
-    static const int cols[6] = {0, 1, 2, 4, 5, 6}; /* code name kind district town address */
-    char *strs[6];
-    for (int i = 0; i < 6; i++)
-        strs[i] = monitor_col(st, cols[i]);
-    struct monitor_station_rec r = {0};
-    r.code = strs[0], r.name = strs[1], r.kind = strs[2];
-    r.district = strs[3], r.town = strs[4], r.address = strs[5];
-    r.enterprise_id = sqlite3_column_int64(st, 3);
-    r.has_loc = sqlite3_column_type(st, 7) != SQLITE_NULL;
-    r.lon = sqlite3_column_double(st, 7), r.lat = sqlite3_column_double(st, 8);
-    r.min_interval = sqlite3_column_int64(st, 9);
-    r.offline_after = sqlite3_column_int64(st, 10);
-    r.active = sqlite3_column_int64(st, 11);
-    long long stored_version = sqlite3_column_int64(st, 12);
-    sqlite3_reset(st);
+    struct monitor_station_rec r = {
+        .code = monitor_str(row, "code"),
+        .name = monitor_str(row, "name"),
+        .kind = monitor_str(row, "kind"),
+        .district = monitor_str(row, "district"),
+        .town = monitor_str(row, "town"),
+        .address = monitor_str(row, "address"),
+        .enterprise_id = monitor_int_of(row, "enterprise_id"),
+        .has_loc = json_is_number(json_object_get(row, "lon")),
+        .lon = json_number_value(json_object_get(row, "lon")),
+        .lat = json_number_value(json_object_get(row, "lat")),
+        .min_interval = monitor_int_of(row, "min_interval"),
+        .offline_after = monitor_int_of(row, "offline_after"),
+        .active = monitor_int_of(row, "active"),
+    };
+    int64_t version = -1;
     enum err e;
-    long long version = -1;
-    if (monitor_int(in, "version", "版本", 1, 1LL << 40, &version, p))
+    if (field_int(in, "version", "版本", 1, INT64_C(1) << 40, FIELD_OPTIONAL, -1, &version, p))
         e = p->err;
     else if (version < 0)
         e = problem_set(p, ERR_INVALID_FIELD, "version", "缺少版本号 version");
-    else if (version != stored_version)
+    else if (version != monitor_int_of(row, "version"))
         e = problem_set(p, ERR_VERSION_CONFLICT, "version", "站点已被他人修改，请刷新后重试");
     else if ((e = monitor_station_check(db, in, &r, p)) == ERR_OK) {
         r.version = version;
         e = monitor_station_write(db, actor, id, &r, NULL, p);
     }
-    for (int i = 0; i < 6; i++)
-        free(strs[i]);
+    json_decref(row);
     return e;
 }
 
 /* ---- devices ---- */
-
-struct monitor_device_rec {
-    long long station_id;
-    const char *mn, *pw, *edition, *clock_zone;
-    json_t *map; /* normalised, owned */
-    long long clock_offset, active, version;
-    long long clock_sync; /* -1 on create until decided: on unless a manual offset is given */
-};
 
 /* Validates factor_map: [{code, factor, unit?, scale?}] -> normalised copy in r->map. */
 static enum err monitor_map_check(json_t *in, const char *medium_kind, struct monitor_device_rec *r,
@@ -335,7 +252,7 @@ static enum err monitor_map_check(json_t *in, const char *medium_kind, struct mo
         return ERR_OK;
     if (!json_is_array(v) || json_array_size(v) > MONITOR_MAP_MAX)
         return problem_set(p, ERR_INVALID_FIELD, "factor_map", "因子映射须为不超过 %d 项的数组",
-                            MONITOR_MAP_MAX);
+                           MONITOR_MAP_MAX);
     const struct monitor_station_kind *k = monitor_station_kind_find(medium_kind);
     json_t *out = json_array();
     size_t i;
@@ -351,12 +268,12 @@ static enum err monitor_map_check(json_t *in, const char *medium_kind, struct mo
             !monitor_ident(factor, MONITOR_FACTOR_MAX - 4)) {
             json_decref(out);
             return problem_set(p, ERR_INVALID_FIELD, "factor_map",
-                                "因子映射第 %zu 项：设备编码和标准因子须为 1-20 位字母数字", i + 1);
+                               "因子映射第 %zu 项：设备编码和标准因子须为 1-20 位字母数字", i + 1);
         }
         if (unit && (strlen(unit) > 15 || text_check_field(unit, 15, 0) != TEXT_OK)) {
             json_decref(out);
             return problem_set(p, ERR_INVALID_FIELD, "factor_map", "因子映射第 %zu 项：单位无效",
-                                i + 1);
+                               i + 1);
         }
         const char *canon =
             monitor_factor_unit(monitor_factor_find(factor), k ? k->medium : MONITOR_AIR);
@@ -364,14 +281,14 @@ static enum err monitor_map_check(json_t *in, const char *medium_kind, struct mo
         if (unit && *unit && *canon && monitor_unit_convert(unit, canon, &mult)) {
             json_decref(out);
             return problem_set(p, ERR_INVALID_FIELD, "factor_map",
-                                "因子映射第 %zu 项：单位 %s 不能换算为 %s", i + 1, unit, canon);
+                               "因子映射第 %zu 项：单位 %s 不能换算为 %s", i + 1, unit, canon);
         }
         if (scale && !json_is_null(scale) &&
             (!json_is_number(scale) || !(json_number_value(scale) > 0) ||
              json_number_value(scale) > 1e9)) {
             json_decref(out);
             return problem_set(p, ERR_INVALID_FIELD, "factor_map",
-                                "因子映射第 %zu 项：系数须为正数", i + 1);
+                               "因子映射第 %zu 项：系数须为正数", i + 1);
         }
         json_array_append_new(out,
                               json_pack("{s:s,s:s,s:s,s:f}", "code", code, "factor", factor, "unit",
@@ -388,20 +305,22 @@ static enum err monitor_device_check(struct db *db, json_t *in, struct monitor_d
 {
     if (!json_is_object(in))
         return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
-    if (monitor_int(in, "station_id", "站点", 1, 1LL << 53, &r->station_id, p) ||
+    if (field_int(in, "station_id", "站点", 1, INT64_C(1) << 53, FIELD_OPTIONAL, r->station_id,
+                  &r->station_id, p) ||
         monitor_text(in, "mn", "设备编号 MN", 64, 0, &r->mn, p) ||
         monitor_text(in, "pw", "访问密码", 64, 0, &r->pw, p) ||
         monitor_text(in, "edition", "协议版本", 8, 0, &r->edition, p) ||
         monitor_text(in, "clock_zone", "时钟时区", 8, 0, &r->clock_zone, p) ||
-        monitor_int(in, "clock_offset", "时钟偏差", -86400, 86400, &r->clock_offset, p) ||
-        monitor_int(in, "active", "启用", 0, 1, &r->active, p))
+        field_int(in, "clock_offset", "时钟偏差", -86400, 86400, FIELD_OPTIONAL, r->clock_offset,
+                  &r->clock_offset, p) ||
+        monitor_switch(in, "active", "启用", &r->active, p))
         return p->err;
     /* Automatic clock setting and a manual offset exclude each other: once the platform sets the
      * clock, the offset would shift every record. A request that sets an offset without saying
      * clock_sync turns automatic setting off. */
     json_t *sync = json_object_get(in, "clock_sync");
     if (sync && !json_is_null(sync)) {
-        if (monitor_int(in, "clock_sync", "自动校时", 0, 1, &r->clock_sync, p))
+        if (monitor_switch(in, "clock_sync", "自动校时", &r->clock_sync, p))
             return p->err;
         if (r->clock_sync && r->clock_offset)
             return problem_set(p, ERR_INVALID_FIELD, "clock_sync",
@@ -412,104 +331,67 @@ static enum err monitor_device_check(struct db *db, json_t *in, struct monitor_d
     }
     if (!r->mn || !monitor_ident(r->mn, 64))
         return problem_set(p, ERR_INVALID_FIELD, "mn",
-                            "设备编号 MN 须为 1-64 位可见字符（不含 ; , = &）");
+                           "设备编号 MN 须为 1-64 位可见字符（不含 ; , = &）");
     if (!r->pw || !monitor_ident(r->pw, 64))
         return problem_set(p, ERR_INVALID_FIELD, "pw",
-                            "访问密码须为 1-64 位可见字符（不含 ; , = &）");
+                           "访问密码须为 1-64 位可见字符（不含 ; , = &）");
     if (strcmp(r->edition, "auto") && strcmp(r->edition, "2005") && strcmp(r->edition, "2017") &&
         strcmp(r->edition, "newer"))
         return problem_set(p, ERR_INVALID_FIELD, "edition",
-                            "协议版本须为 auto、2005、2017 或 newer");
+                           "协议版本须为 auto、2005、2017 或 newer");
     if (strcmp(r->clock_zone, "beijing") && strcmp(r->clock_zone, "utc"))
         return problem_set(p, ERR_INVALID_FIELD, "clock_zone", "时钟时区须为 beijing 或 utc");
     if (!r->station_id)
         return problem_set(p, ERR_INVALID_FIELD, "station_id", "须指定站点");
-    sqlite3_stmt *st = db_stmt(db, "SELECT kind FROM stations WHERE id = ?");
-    if (!st)
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_int64(st, 1, r->station_id);
-    char kind[32] = "";
-    if (sqlite3_step(st) == SQLITE_ROW)
-        snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
-    if (!*kind)
+    char kind[32];
+    if (!monitor_store_station_kind(db, r->station_id, kind))
         return problem_set(p, ERR_INVALID_FIELD, "station_id", "站点不存在");
     return monitor_map_check(in, kind, r, p);
 }
 
+/* Creates (id 0) or updates the device in one transaction with its audit entry; a device
+ * registered from the unregistered list (unregistered_mn) leaves the list. */
 static enum err monitor_device_write(struct db *db, const struct audit_actor *actor, int64_t id,
                                      struct monitor_device_rec *r, int64_t *out_id,
                                      struct problem *p, const char *unregistered_mn)
 {
-    int64_t now = timeutil_now();
     char *map = r->map ? json_dumps(r->map, JSON_COMPACT | JSON_REAL_PRECISION(10)) : xstrdup("[]");
-    sqlite3_stmt *st =
-        id ? db_stmt(db, "UPDATE devices SET station_id=?1, mn=?2, pw=?3, edition=?4, "
-                         "factor_map=?5, clock_offset=?6, clock_zone=?7, active=?8, updated_at=?9, "
-                         "clock_sync=?12, version=version+1 WHERE id=?10 AND version=?11")
-           : db_stmt(db, "INSERT INTO devices (station_id, mn, pw, edition, factor_map, "
-                         "clock_offset, clock_zone, active, updated_at, created_at, clock_sync) "
-                         "VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,?12)");
-    enum err e = ERR_OK;
-    if (!st || db_begin(db)) {
+    bool create = !id;
+    if (db_begin(db)) {
         free(map);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return monitor_db_error(p);
     }
-    sqlite3_bind_int64(st, 1, r->station_id);
-    sqlite3_bind_text(st, 2, r->mn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, r->pw, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, r->edition, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, map, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, r->clock_offset);
-    sqlite3_bind_text(st, 7, r->clock_zone, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, r->active);
-    sqlite3_bind_int64(st, 9, now);
-    if (id) {
-        sqlite3_bind_int64(st, 10, id);
-        sqlite3_bind_int64(st, 11, r->version);
-    }
-    sqlite3_bind_int64(st, 12, r->clock_sync);
-    int rc = sqlite3_step(st);
-    int changed = sqlite3_changes(db_handle(db));
-    sqlite3_reset(st);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        e = problem_set(p, ERR_CONFLICT, "mn", "设备编号 MN 已登记：%s", r->mn);
-    else if (rc != SQLITE_DONE)
-        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    else if (id && !changed)
-        e = problem_set(p, ERR_VERSION_CONFLICT, "version", "设备已被他人修改，请刷新后重试");
+    int64_t now = timeutil_now();
+    enum err e = id ? monitor_store_device_update(db, id, r, map, now)
+                    : monitor_store_device_insert(db, r, map, now, &id);
     if (e) {
         db_rollback(db);
         free(map);
-        return e;
+        return e == ERR_CONFLICT ? problem_set(p, e, "mn", "设备编号 MN 已登记：%s", r->mn)
+               : e == ERR_VERSION_CONFLICT
+                   ? problem_set(p, e, "version", "设备已被他人修改，请刷新后重试")
+                   : monitor_db_error(p);
     }
-    if (!id)
-        id = sqlite3_last_insert_rowid(db_handle(db));
-    if (unregistered_mn) {
-        sqlite3_stmt *del = db_stmt(db, "DELETE FROM unregistered_devices WHERE mn = ?");
-        if (del) {
-            sqlite3_bind_text(del, 1, unregistered_mn, -1, SQLITE_STATIC);
-            sqlite3_step(del);
-            sqlite3_reset(del);
-        }
-    }
+    if (unregistered_mn)
+        monitor_store_unregistered_delete(db, unregistered_mn);
     char eid[24];
     snprintf(eid, sizeof eid, "%lld", (long long)id);
     /* The password is not written to the audit log. */
     json_t *detail =
-        json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I}", "station_id", r->station_id, "mn", r->mn,
-                  "edition", r->edition, "factor_map", map, "clock_offset", r->clock_offset,
-                  "clock_zone", r->clock_zone, "active", r->active, "clock_sync", r->clock_sync);
+        json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I}", "station_id", (json_int_t)r->station_id,
+                  "mn", r->mn, "edition", r->edition, "factor_map", map, "clock_offset",
+                  (json_int_t)r->clock_offset, "clock_zone", r->clock_zone, "active",
+                  (json_int_t)r->active, "clock_sync", (json_int_t)r->clock_sync);
     free(map);
     int arc = audit_append(db, actor,
                            unregistered_mn ? "device.register"
-                           : out_id        ? "device.create"
+                           : create        ? "device.create"
                                            : "device.update",
                            "device", eid, detail);
     json_decref(detail);
     if (arc || db_commit(db)) {
         db_rollback(db);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return monitor_db_error(p);
     }
     if (out_id)
         *out_id = id;
@@ -532,39 +414,33 @@ enum err monitor_device_create(struct db *db, const struct audit_actor *actor, j
 enum err monitor_device_update(struct db *db, const struct audit_actor *actor, int64_t id,
                                json_t *in, struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT station_id, mn, pw, edition, factor_map, "
-                                   "clock_offset, clock_zone, active, version, clock_sync FROM "
-                                   "devices WHERE id = ?");
-    if (!st)
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    json_t *row = monitor_store_device_row(db, id);
+    if (!row)
         return problem_set(p, ERR_NOT_FOUND, NULL, "设备不存在");
-    }
-    struct monitor_device_rec r = {0};
-    char *mn = monitor_col(st, 1), *pw = monitor_col(st, 2), *ed = monitor_col(st, 3),
-         *zone = monitor_col(st, 6);
-    r.station_id = sqlite3_column_int64(st, 0);
-    r.mn = mn, r.pw = pw, r.edition = ed, r.clock_zone = zone;
-    r.map = json_loads((const char *)sqlite3_column_text(st, 4), 0, NULL);
-    r.clock_offset = sqlite3_column_int64(st, 5);
-    r.active = sqlite3_column_int64(st, 7);
-    long long stored = sqlite3_column_int64(st, 8);
-    r.clock_sync = sqlite3_column_int64(st, 9);
-    sqlite3_reset(st);
-    long long version = -1;
+    json_t *map = json_object_get(row, "factor_map");
+    struct monitor_device_rec r = {
+        .station_id = monitor_int_of(row, "station_id"),
+        .mn = monitor_str(row, "mn"),
+        .pw = monitor_str(row, "pw"),
+        .edition = monitor_str(row, "edition"),
+        .clock_zone = monitor_str(row, "clock_zone"),
+        .map = json_is_array(map) ? json_incref(map) : NULL,
+        .clock_offset = monitor_int_of(row, "clock_offset"),
+        .active = monitor_int_of(row, "active"),
+        .clock_sync = monitor_int_of(row, "clock_sync"),
+    };
+    int64_t version = -1;
     enum err e;
-    if (monitor_int(in, "version", "版本", 1, 1LL << 40, &version, p))
+    if (field_int(in, "version", "版本", 1, INT64_C(1) << 40, FIELD_OPTIONAL, -1, &version, p))
         e = p->err;
-    else if (version != stored)
+    else if (version != monitor_int_of(row, "version"))
         e = problem_set(p, ERR_VERSION_CONFLICT, "version", "设备已被他人修改，请刷新后重试");
     else if ((e = monitor_device_check(db, in, &r, p)) == ERR_OK) {
         r.version = version;
         e = monitor_device_write(db, actor, id, &r, NULL, p, NULL);
     }
     json_decref(r.map);
-    free(mn), free(pw), free(ed), free(zone);
+    json_decref(row);
     return e;
 }
 
@@ -574,21 +450,15 @@ enum err monitor_register_unregistered(struct db *db, const struct audit_actor *
 {
     if (!json_is_object(in))
         return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
-    sqlite3_stmt *st = db_stmt(db, "SELECT last_pw FROM unregistered_devices WHERE mn = ?");
-    if (!st)
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_text(st, 1, mn, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    json_t *row = monitor_store_unregistered_get(db, mn);
+    if (!row)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未登记设备不存在");
-    }
-    char *pw = monitor_col(st, 0);
-    sqlite3_reset(st);
+    const char *pw = monitor_str(row, "last_pw");
     json_t *copy = json_deep_copy(in);
     json_object_set_new(copy, "mn", json_string(mn));
     if (!json_object_get(copy, "pw") && *pw)
         json_object_set_new(copy, "pw", json_string(pw));
-    free(pw);
+    json_decref(row);
     struct monitor_device_rec r = {
         .edition = "auto", .clock_zone = "beijing", .active = 1, .clock_sync = -1};
     enum err e = monitor_device_check(db, copy, &r, p);
@@ -602,35 +472,7 @@ enum err monitor_register_unregistered(struct db *db, const struct audit_actor *
 
 /* ---- reading ---- */
 
-static json_t *monitor_row_json(sqlite3_stmt *st)
-{
-    json_t *o = json_object();
-    int n = sqlite3_column_count(st);
-    for (int i = 0; i < n; i++) {
-        const char *name = sqlite3_column_name(st, i);
-        switch (sqlite3_column_type(st, i)) {
-        case SQLITE_INTEGER:
-            json_object_set_new(o, name, json_integer(sqlite3_column_int64(st, i)));
-            break;
-        case SQLITE_FLOAT:
-            json_object_set_new(o, name, json_real(sqlite3_column_double(st, i)));
-            break;
-        case SQLITE_NULL:
-            json_object_set_new(o, name, json_null());
-            break;
-        default: {
-            const char *s = (const char *)sqlite3_column_text(st, i);
-            int len = sqlite3_column_bytes(st, i);
-            json_object_set_new(o, name,
-                                text_utf8_valid(s, (size_t)len) ? json_stringn(s, (size_t)len)
-                                                                : json_string("(binary)"));
-        }
-        }
-    }
-    return o;
-}
-
-/* Adds "online" and "last_seen_iso" from last_seen and the station's threshold. */
+/* Adds "online" and "offline_threshold" from last_seen and the station's threshold. */
 static void monitor_online(json_t *o, int64_t now)
 {
     json_t *ls = json_object_get(o, "last_seen");
@@ -642,101 +484,47 @@ static void monitor_online(json_t *o, int64_t now)
     json_object_set_new(o, "offline_threshold", json_integer(after));
 }
 
-#define MONITOR_STATION_COLS                                                                       \
-    "s.id, s.code, s.name, s.kind, s.enterprise_id, e.name AS enterprise_name, s.district, "       \
-    "s.town, s.address, s.lon, s.lat, s.min_interval, s.offline_after, s.active, s.version, "      \
-    "s.created_at, s.updated_at, (SELECT max(last_seen) FROM devices d WHERE d.station_id = "      \
-    "s.id) AS last_seen, (SELECT count(*) FROM devices d WHERE d.station_id = s.id) AS devices "
-
 json_t *monitor_station_list(struct db *db, const struct monitor_station_filter *f)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT " MONITOR_STATION_COLS "FROM stations s LEFT JOIN enterprises e ON "
-            "e.id = s.enterprise_id WHERE (?1 IS NULL OR s.kind = ?1) AND (?2 IS NULL OR "
-            "s.district = ?2) AND (?3 IS NULL OR instr(s.name, ?3) OR instr(s.code, ?3)) AND "
-            "(?4 = 0 OR s.enterprise_id = ?4) ORDER BY s.kind, s.code LIMIT 5000");
-    if (!st)
-        return NULL;
-    if (f->kind && *f->kind)
-        sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_STATIC);
-    if (f->district && *f->district)
-        sqlite3_bind_text(st, 2, f->district, -1, SQLITE_STATIC);
-    if (f->q && *f->q)
-        sqlite3_bind_text(st, 3, f->q, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, f->enterprise_id);
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = monitor_row_json(st);
-        monitor_online(o, f->now);
-        json_array_append_new(arr, o);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
+    json_t *arr = monitor_store_stations(db, f);
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) monitor_online(o, f->now);
     return arr;
 }
 
 json_t *monitor_station_get(struct db *db, int64_t id, int64_t enterprise_id, int64_t now)
 {
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT " MONITOR_STATION_COLS "FROM stations s LEFT JOIN enterprises e ON "
-                    "e.id = s.enterprise_id WHERE s.id = ?1 AND "
-                    "(?2 = 0 OR s.enterprise_id = ?2)");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, enterprise_id);
-    json_t *o = NULL;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        o = monitor_row_json(st);
-        monitor_online(o, now);
-    }
-    sqlite3_reset(st);
+    json_t *o = monitor_store_station(db, id, enterprise_id);
     if (!o)
         return NULL;
-    /* clock_set: the device's last time-setting command (1012), automatic or from the console. */
-    sqlite3_stmt *d = db_stmt(
-        db, "SELECT id, mn, edition, factor_map, clock_offset, clock_zone, active, version, "
-            "last_seen, last_addr, frames, bad_crc, rejected, created_at, clock_sync, clock_skew, "
-            "clock_checked_at, (SELECT json_object('id', c.id, 'status', c.status, 'exe_rtn', "
-            "c.exe_rtn, 'created_by', c.created_by, 'created_at', c.created_at, 'updated_at', "
-            "c.updated_at) FROM monitor_commands c WHERE c.device_id = devices.id AND c.cn = 1012 "
-            "ORDER BY c.id DESC LIMIT 1) AS clock_set FROM devices WHERE station_id = ? "
-            "ORDER BY id");
-    json_t *devs = json_array();
-    if (d) {
-        sqlite3_bind_int64(d, 1, id);
-        while (sqlite3_step(d) == SQLITE_ROW) {
-            json_t *dev = monitor_row_json(d);
-            json_t *map =
-                json_loads(json_string_value(json_object_get(dev, "factor_map")), 0, NULL);
-            json_object_set_new(dev, "factor_map", map ? map : json_array());
-            const char *set = json_string_value(json_object_get(dev, "clock_set"));
-            json_t *cs = set ? json_loads(set, 0, NULL) : NULL;
-            json_object_set_new(dev, "clock_set", cs ? cs : json_null());
-            json_array_append_new(devs, dev);
-        }
-        sqlite3_reset(d);
-    }
-    json_object_set_new(o, "device_list", devs);
+    monitor_online(o, now);
+    json_t *devs = monitor_store_station_devices(db, id);
+    size_t i;
+    json_t *d;
+    json_array_foreach(devs, i, d) if (!json_is_array(json_object_get(d, "factor_map")))
+        json_object_set_new(d, "factor_map", json_array());
+    json_object_set_new(o, "device_list", devs ? devs : json_array());
     return o;
 }
 
 json_t *monitor_unregistered_list(struct db *db, int limit)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT mn, reason, first_seen, last_seen, frames, last_addr, "
-                                   "last_st, last_cn, sample FROM unregistered_devices "
-                                   "ORDER BY last_seen DESC LIMIT ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int(st, 1, limit);
-    json_t *arr = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(arr, monitor_row_json(st));
-    sqlite3_reset(st);
+    return monitor_store_unregistered(db, limit);
+}
+
+json_t *monitor_alert_list(struct db *db, int64_t enterprise_id, int limit)
+{
+    json_t *arr = monitor_store_alerts(db, enterprise_id, limit);
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o)
+    {
+        char iso[32];
+        timeutil_format_iso(json_integer_value(json_object_get(o, "ts")), iso, sizeof iso);
+        json_object_del(o, "ts");
+        json_object_set_new(o, "time", json_string(iso));
+    }
     return arr;
 }
 
@@ -773,18 +561,14 @@ int monitor_forward_host_valid(const char *h)
     return letters;
 }
 
-struct monitor_forward_rec {
-    const char *name, *host;
-    long long port, active;
-};
-
-static enum err monitor_forward_check(json_t *in, struct monitor_forward_rec *r, int create,
+static enum err monitor_forward_check(json_t *in, struct monitor_store_forward *r, int create,
                                       struct problem *p)
 {
     if (!json_is_object(in))
         return problem_set(p, ERR_BAD_REQUEST, NULL, "请求体须为 JSON 对象");
-    if (monitor_text(in, "name", "名称", 64, create, &r->name, p) ||
-        monitor_text(in, "host", "地址", MONITOR_HOST_MAX, create, &r->host, p))
+    unsigned req = create ? FIELD_REQUIRED : FIELD_OPTIONAL;
+    if (monitor_text(in, "name", "名称", 64, req, &r->name, p) ||
+        monitor_text(in, "host", "地址", MONITOR_HOST_MAX, req, &r->host, p))
         return p->err;
     if (!r->name || !*r->name)
         return problem_set(p, ERR_INVALID_FIELD, "name", "名称不能为空");
@@ -793,25 +577,14 @@ static enum err monitor_forward_check(json_t *in, struct monitor_forward_rec *r,
         ((create || json_object_get(in, "host")) && !monitor_forward_host_valid(r->host)))
         return problem_set(p, ERR_INVALID_FIELD, "host",
                            "地址须为主机名或 IP 地址（不超过 %d 个字符）", MONITOR_HOST_MAX);
-    json_t *port = json_object_get(in, "port");
-    if (port || create) {
-        if (!json_is_integer(port) || json_integer_value(port) < 1 ||
-            json_integer_value(port) > 65535)
-            return problem_set(p, ERR_INVALID_FIELD, "port", "端口须为 1 到 65535 的整数");
-        r->port = json_integer_value(port);
-    }
-    json_t *active = json_object_get(in, "active");
-    if (active && !json_is_null(active)) {
-        if (!json_is_boolean(active) &&
-            !(json_is_integer(active) && (json_integer_value(active) & ~1) == 0))
-            return problem_set(p, ERR_INVALID_FIELD, "active", "启用须为 true 或 false");
-        r->active = json_is_boolean(active) ? json_is_true(active) : json_integer_value(active);
-    }
+    if (field_int(in, "port", "端口", 1, 65535, req, r->port, &r->port, p) ||
+        monitor_switch(in, "active", "启用", &r->active, p))
+        return p->err;
     return ERR_OK;
 }
 
 static int monitor_forward_audit(struct db *db, const struct audit_actor *actor, const char *action,
-                                 int64_t id, const struct monitor_forward_rec *r)
+                                 int64_t id, const struct monitor_store_forward *r)
 {
     char eid[24];
     snprintf(eid, sizeof eid, "%lld", (long long)id);
@@ -822,151 +595,104 @@ static int monitor_forward_audit(struct db *db, const struct audit_actor *actor,
     return rc;
 }
 
+/* The stored target into *r (strings borrow from the returned row, new reference); NULL with
+ * p filled when there is none. */
+static json_t *monitor_forward_stored(struct db *db, int64_t id, struct monitor_store_forward *r,
+                                      struct problem *p)
+{
+    json_t *row = monitor_store_forward_get(db, id);
+    if (!row) {
+        problem_set(p, ERR_NOT_FOUND, NULL, "转发目标不存在");
+        return NULL;
+    }
+    r->name = monitor_str(row, "name");
+    r->host = monitor_str(row, "host");
+    r->port = monitor_int_of(row, "port");
+    r->active = monitor_int_of(row, "active");
+    return row;
+}
+
 enum err monitor_forward_create(struct db *db, const struct audit_actor *actor, json_t *in,
                                 int64_t *id, struct problem *p)
 {
-    struct monitor_forward_rec r = {.active = 1};
+    struct monitor_store_forward r = {.active = 1};
     enum err e = monitor_forward_check(in, &r, 1, p);
     if (e)
         return e;
+    if (db_begin(db))
+        return monitor_db_error(p);
     /* A new target starts at the current end of the queue: it gets what is accepted from now
      * on, not the backlog of the others. */
-    sqlite3_stmt *st =
-        db_stmt(db, "INSERT INTO forward_targets (name, host, port, active, sent_id, created_at, "
-                    "updated_at) VALUES (?1, ?2, ?3, ?4, (SELECT coalesce(max(id), 0) FROM "
-                    "forward_queue), ?5, ?5)");
-    if (!st || db_begin(db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_text(st, 1, r.name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, r.host, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, r.port);
-    sqlite3_bind_int64(st, 4, r.active);
-    sqlite3_bind_int64(st, 5, timeutil_now());
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    e = monitor_store_forward_insert(db, &r, timeutil_now(), id);
+    if (e == ERR_CONFLICT)
+        problem_set(p, e, "name", "名称已被使用：%s", r.name);
+    else if (e || monitor_forward_audit(db, actor, "forward.create", *id, &r) || db_commit(db))
+        e = monitor_db_error(p);
+    if (e)
         db_rollback(db);
-        return (rc & 0xff) == SQLITE_CONSTRAINT
-                   ? problem_set(p, ERR_CONFLICT, "name", "名称已被使用：%s", r.name)
-                   : problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    }
-    *id = sqlite3_last_insert_rowid(db_handle(db));
-    if (monitor_forward_audit(db, actor, "forward.create", *id, &r) || db_commit(db)) {
-        db_rollback(db);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    }
-    return ERR_OK;
+    return e;
 }
 
 enum err monitor_forward_update(struct db *db, const struct audit_actor *actor, int64_t id,
                                 json_t *in, struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT name, host, port, active FROM forward_targets "
-                                   "WHERE id = ?");
-    if (!st)
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
-        return problem_set(p, ERR_NOT_FOUND, NULL, "转发目标不存在");
-    }
-    char *name = monitor_col(st, 0), *host = monitor_col(st, 1);
-    struct monitor_forward_rec r = {name, host, sqlite3_column_int64(st, 2),
-                                    sqlite3_column_int64(st, 3)};
-    long long was_active = r.active;
-    sqlite3_reset(st);
+    struct monitor_store_forward r;
+    json_t *row = monitor_forward_stored(db, id, &r, p);
+    if (!row)
+        return p->err;
+    int64_t was_active = r.active;
     enum err e = monitor_forward_check(in, &r, 0, p);
-    /* Reactivated: starts at the current end of the queue like a new target (while inactive no
-     * backlog is kept for it). A new address of an active target keeps its backlog. */
-    sqlite3_stmt *up =
-        e ? NULL
-          : db_stmt(db, "UPDATE forward_targets SET name = ?1, host = ?2, port = ?3, "
-                        "active = ?4, updated_at = ?5, sent_id = CASE WHEN ?4 AND "
-                        "NOT active THEN (SELECT coalesce(max(id), 0) FROM "
-                        "forward_queue) ELSE sent_id END WHERE id = ?6");
-    if (!e && (!up || db_begin(db)))
-        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (!e && db_begin(db))
+        e = monitor_db_error(p);
     if (!e) {
-        sqlite3_bind_text(up, 1, r.name, -1, SQLITE_STATIC);
-        sqlite3_bind_text(up, 2, r.host, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(up, 3, r.port);
-        sqlite3_bind_int64(up, 4, r.active);
-        sqlite3_bind_int64(up, 5, timeutil_now());
-        sqlite3_bind_int64(up, 6, id);
-        int rc = sqlite3_step(up);
-        sqlite3_reset(up);
-        if ((rc & 0xff) == SQLITE_CONSTRAINT)
-            e = problem_set(p, ERR_CONFLICT, "name", "名称已被使用：%s", r.name);
-        else if (rc != SQLITE_DONE ||
+        /* Reactivated: starts at the current end of the queue like a new target (while
+         * inactive no backlog is kept for it). A new address of an active target keeps its
+         * backlog. */
+        e = monitor_store_forward_update(db, id, &r, timeutil_now());
+        if (e == ERR_CONFLICT)
+            problem_set(p, e, "name", "名称已被使用：%s", r.name);
+        else if (e ||
                  monitor_forward_audit(db, actor,
                                        r.active == was_active ? "forward.update"
                                        : r.active             ? "forward.activate"
                                                               : "forward.deactivate",
                                        id, &r) ||
                  db_commit(db))
-            e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+            e = monitor_db_error(p);
         if (e)
             db_rollback(db);
     }
-    free(name);
-    free(host);
+    json_decref(row);
     return e;
 }
 
 enum err monitor_forward_delete(struct db *db, const struct audit_actor *actor, int64_t id,
                                 struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT name, host, port, active FROM forward_targets "
-                                   "WHERE id = ?");
-    sqlite3_stmt *del = db_stmt(db, "DELETE FROM forward_targets WHERE id = ?");
-    if (!st || !del || db_begin(db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_reset(st);
+    if (db_begin(db))
+        return monitor_db_error(p);
+    struct monitor_store_forward r;
+    json_t *row = monitor_forward_stored(db, id, &r, p);
+    if (!row) {
         db_rollback(db);
-        return problem_set(p, ERR_NOT_FOUND, NULL, "转发目标不存在");
+        return p->err;
     }
-    char *name = monitor_col(st, 0), *host = monitor_col(st, 1);
-    struct monitor_forward_rec r = {name, host, sqlite3_column_int64(st, 2),
-                                    sqlite3_column_int64(st, 3)};
-    sqlite3_reset(st);
-    sqlite3_bind_int64(del, 1, id);
-    int rc = sqlite3_step(del);
-    sqlite3_reset(del);
     enum err e = ERR_OK;
-    if (rc != SQLITE_DONE || monitor_forward_audit(db, actor, "forward.delete", id, &r) ||
-        db_commit(db)) {
+    if (monitor_store_forward_delete(db, id) ||
+        monitor_forward_audit(db, actor, "forward.delete", id, &r) || db_commit(db)) {
         db_rollback(db);
-        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        e = monitor_db_error(p);
     }
-    free(name);
-    free(host);
+    json_decref(row);
     return e;
 }
 
 json_t *monitor_forward_list(struct db *db)
 {
-    /* backlog: queued frames the target has not sent; an inactive target keeps none. */
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT t.id, t.name, t.host, t.port, t.active, t.sent_id, t.created_at, "
-            "t.updated_at, CASE WHEN t.active THEN (SELECT count(*) FROM forward_queue q WHERE "
-            "q.id > t.sent_id) ELSE 0 END AS backlog, CASE WHEN t.active THEN (SELECT "
-            "min(created_at) FROM forward_queue q WHERE q.id > t.sent_id) END AS backlog_since "
-            "FROM forward_targets t ORDER BY t.id");
-    if (!st)
-        return NULL;
-    json_t *arr = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = monitor_row_json(st);
-        json_object_set_new(o, "active", json_boolean(sqlite3_column_int(st, 4)));
-        json_array_append_new(arr, o);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(arr);
-        return NULL;
-    }
+    json_t *arr = monitor_store_forward_list(db);
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) json_object_set_new(
+        o, "active", json_boolean(json_integer_value(json_object_get(o, "active"))));
     return arr;
 }

@@ -1,9 +1,10 @@
 /* monitor — the rules of stations and devices: validation, create/update with audit entries,
  * listing, the unregistered-device list and its one-click registration, and the demo stations.
- * The HTTP handlers (api_monitor.c), the demo and the simulator all go through here.
+ * The HTTP handlers (http*.c), the demo and the simulator all go through here; the SQL is in
+ * the store files (store.h, store_commands.h, store_relay.h).
  *
  * Must not: know about HTTP or sockets. Every change to devices bumps the device-cache
- * generation (store/devcache.h) so the HJ 212 listener picks it up. */
+ * generation (store_devcache.h) so the HJ 212 listener picks it up. */
 #ifndef ECOGOV_MONITOR_H
 #define ECOGOV_MONITOR_H
 
@@ -58,9 +59,25 @@ json_t *monitor_station_list(struct db *db, const struct monitor_station_filter 
 json_t *monitor_station_get(struct db *db, int64_t id, int64_t enterprise_id, int64_t now);
 /* Unregistered devices, newest first (JSON array, new reference). */
 json_t *monitor_unregistered_list(struct db *db, int limit);
+/* The newest alerts [{id, station_id, code, name, kind, time (ISO, Beijing), detail}] of every
+ * station, or of enterprise_id's when that is not 0 (new reference); NULL on a database
+ * error. */
+json_t *monitor_alert_list(struct db *db, int64_t enterprise_id, int limit);
+
+/* Commands to devices (commands.c). Input: cn (1011 ask the time, 1012 set it, 1062 value =
+ * real-time interval in seconds, 1064 value = minute interval, 2031/2051/2061 back-fill of
+ * begin..end, 14-digit Beijing times, at most 7 days), device_id (default: the station's first
+ * active device). Creates the monitor_commands row with its audit entry (device.command) and
+ * hands the frame to the HJ 212 listener. *out = {id, qn, cn}. Errors: 404 unknown station,
+ * 422 no active device (field device_id) or a bad command (field cn), 429 a back-fill to that
+ * device in progress, 503 the listener is not running (the row stays as it was written). */
+enum err monitor_command_create(struct db *db, const struct audit_actor *actor, int64_t station_id,
+                                json_t *in, json_t **out, struct problem *p);
+/* The station's commands, newest first (new reference); NULL on a database error. */
+json_t *monitor_command_list(struct db *db, int64_t station_id, int limit);
 
 /* Forward targets: the upstream platforms device frames are forwarded to (docs/monitoring.md
- * "Forwarding"; the relay, net/hj212_relay.h, sends). Input: name (1-64 characters, unique),
+ * "Forwarding"; the relay, relay.h, sends). Input: name (1-64 characters, unique),
  * host (hostname or IP address, at most MONITOR_HOST_MAX bytes), port (1-65535), active
  * (boolean, default true). Each write is one transaction with its audit entry
  * (forward.create / update / activate / deactivate / delete). A created or reactivated target

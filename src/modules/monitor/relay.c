@@ -5,6 +5,8 @@
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
 #include "db/db.h"
+#include "modules/monitor/store_commands.h"
+#include "modules/monitor/store_relay.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -189,103 +191,95 @@ static int relay_wait_ack(struct hj212_relay *r, struct relay_target *t, const c
     }
 }
 
+/* One pass of relay_forward over the queue. */
+struct relay_pass {
+    struct hj212_relay *r;
+    struct relay_target *t;
+    int64_t now, done;
+    long count;
+};
+
+/* Sends one queued frame to the pass's target and waits for its 9014 when it asks for one.
+ * 0 to go on; 1 ends the pass (not connected, or the upstream did not take the frame). */
+static int relay_forward_one(int64_t id, const char *f, size_t len, void *ctx)
+{
+    struct relay_pass *ps = ctx;
+    struct hj212_relay *r = ps->r;
+    struct relay_target *t = ps->t;
+    if (t->fd < 0) {
+        if (ps->now < t->retry_at)
+            return 1;
+        char why[160];
+        if (relay_connect(t, why, sizeof why)) {
+            log_warn("forward: %s:%d: %s", t->host, t->port, why);
+            relay_close(r, t, ps->now, why);
+            return 1;
+        }
+        pthread_mutex_lock(&r->lock);
+        t->connected = 1;
+        pthread_mutex_unlock(&r->lock);
+        log_info("forward: connected to %s:%d", t->host, t->port);
+    }
+    struct hj212_frame_ref ref;
+    hj212_scan(f, len, 0, 1, &ref);
+    int want = ref.status == HJ212_OK && hj212_parse(ref.data, ref.data_len, r->msg) == HJ212_OK &&
+               hj212_msg_wants_ack(r->msg);
+    char qn[32] = "";
+    if (want)
+        snprintf(qn, sizeof qn, "%.*s", (int)r->msg->qn.len, r->msg->qn.ptr);
+    int rc = relay_send_all(t->fd, f, len) ? -3 : want ? relay_wait_ack(r, t, qn) : 0;
+    if (rc) {
+        log_warn("forward: %s:%d did not take frame %lld; kept queued", t->host, t->port,
+                 (long long)id);
+        char why[160];
+        if (rc == -3)
+            snprintf(why, sizeof why, "send failed: connection lost");
+        else if (rc == -2)
+            snprintf(why, sizeof why, "connection closed by the upstream");
+        else
+            snprintf(why, sizeof why, "no 9014 within %d s (QN %s)", RELAY_ACK_MS / 1000, qn);
+        relay_close(r, t, ps->now, why);
+        return 1;
+    }
+    ps->done = id;
+    ps->count++;
+    return 0;
+}
+
 /* Sends what target t has not sent yet, in queue order. Returns frames sent. */
 static long relay_forward(struct hj212_relay *r, struct relay_target *t, int64_t now)
 {
-    sqlite3_stmt *sent = db_stmt(r->db, "SELECT sent_id FROM forward_targets WHERE id = ? AND "
-                                        "active");
-    sqlite3_stmt *q = db_stmt(r->db, "SELECT id, frame FROM forward_queue WHERE id > ? "
-                                     "ORDER BY id LIMIT ?");
-    sqlite3_stmt *up = db_stmt(r->db, "UPDATE forward_targets SET sent_id = ? WHERE id = ? AND "
-                                      "sent_id < ?");
-    if (!sent || !q || !up)
-        return 0;
-    int64_t from = -1;
-    sqlite3_bind_int64(sent, 1, t->id);
-    if (sqlite3_step(sent) == SQLITE_ROW)
-        from = sqlite3_column_int64(sent, 0);
-    sqlite3_reset(sent);
+    int64_t from = monitor_store_forward_sent(r->db, t->id);
     if (from < 0)
         return 0; /* deactivated or deleted meanwhile: the next reload drops it */
-    long count = 0;
-    int64_t done = from;
-    sqlite3_bind_int64(q, 1, from);
-    sqlite3_bind_int(q, 2, RELAY_BATCH);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        if (t->fd < 0) {
-            if (now < t->retry_at)
-                break;
-            char why[160];
-            if (relay_connect(t, why, sizeof why)) {
-                log_warn("forward: %s:%d: %s", t->host, t->port, why);
-                relay_close(r, t, now, why);
-                break;
-            }
-            pthread_mutex_lock(&r->lock);
-            t->connected = 1;
-            pthread_mutex_unlock(&r->lock);
-            log_info("forward: connected to %s:%d", t->host, t->port);
-        }
-        int64_t id = sqlite3_column_int64(q, 0);
-        const char *f = sqlite3_column_blob(q, 1);
-        size_t len = (size_t)sqlite3_column_bytes(q, 1);
-        struct hj212_frame_ref ref;
-        hj212_scan(f, len, 0, 1, &ref);
-        int want = ref.status == HJ212_OK &&
-                   hj212_parse(ref.data, ref.data_len, r->msg) == HJ212_OK &&
-                   hj212_msg_wants_ack(r->msg);
-        char qn[32] = "";
-        if (want)
-            snprintf(qn, sizeof qn, "%.*s", (int)r->msg->qn.len, r->msg->qn.ptr);
-        int rc = relay_send_all(t->fd, f, len) ? -3 : want ? relay_wait_ack(r, t, qn) : 0;
-        if (rc) {
-            log_warn("forward: %s:%d did not take frame %lld; kept queued", t->host, t->port,
-                     (long long)id);
-            char why[160];
-            if (rc == -3)
-                snprintf(why, sizeof why, "send failed: connection lost");
-            else if (rc == -2)
-                snprintf(why, sizeof why, "connection closed by the upstream");
-            else
-                snprintf(why, sizeof why, "no 9014 within %d s (QN %s)", RELAY_ACK_MS / 1000, qn);
-            relay_close(r, t, now, why);
-            break;
-        }
-        done = id;
-        count++;
-    }
-    sqlite3_reset(q);
-    if (done > from) {
-        sqlite3_bind_int64(up, 1, done);
-        sqlite3_bind_int64(up, 2, t->id);
-        sqlite3_bind_int64(up, 3, done);
-        sqlite3_step(up);
-        sqlite3_reset(up);
+    struct relay_pass ps = {r, t, now, from, 0};
+    monitor_store_queue_each(r->db, from, RELAY_BATCH, relay_forward_one, &ps);
+    if (ps.done > from) {
+        monitor_store_forward_advance(r->db, t->id, ps.done);
         pthread_mutex_lock(&r->lock);
         t->last_ok = timeutil_now();
         pthread_mutex_unlock(&r->lock);
     }
-    return count;
+    return ps.count;
 }
 
 /* Loads the active targets, keeping the open socket and the state of the ones that stay at
  * the same address. */
 static void relay_load_targets(struct hj212_relay *r)
 {
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT id, host, port FROM forward_targets WHERE active "
-                                      "ORDER BY id LIMIT ?");
-    if (!st)
+    struct monitor_store_target rows[RELAY_MAX_TARGETS];
+    int nrows = monitor_store_forward_active(r->db, rows, RELAY_MAX_TARGETS);
+    if (nrows < 0)
         return;
     struct relay_target next[RELAY_MAX_TARGETS];
     int n = 0;
     int kept[RELAY_MAX_TARGETS] = {0};
-    sqlite3_bind_int(st, 1, RELAY_MAX_TARGETS);
-    while (sqlite3_step(st) == SQLITE_ROW && n < RELAY_MAX_TARGETS) {
+    for (int k = 0; k < nrows; k++) {
         struct relay_target *t = &next[n++];
         memset(t, 0, offsetof(struct relay_target, in));
-        t->id = sqlite3_column_int64(st, 0);
-        snprintf(t->host, sizeof t->host, "%s", (const char *)sqlite3_column_text(st, 1));
-        t->port = sqlite3_column_int(st, 2);
+        t->id = rows[k].id;
+        snprintf(t->host, sizeof t->host, "%s", rows[k].host);
+        t->port = rows[k].port;
         t->fd = -1;
         for (int i = 0; i < r->ntargets; i++)
             if (!kept[i] && r->targets[i].id == t->id && !strcmp(r->targets[i].host, t->host) &&
@@ -294,7 +288,6 @@ static void relay_load_targets(struct hj212_relay *r)
                 kept[i] = 1;
             }
     }
-    sqlite3_reset(st);
     for (int i = 0; i < r->ntargets; i++)
         if (!kept[i] && r->targets[i].fd >= 0)
             close(r->targets[i].fd);
@@ -307,13 +300,7 @@ static void relay_load_targets(struct hj212_relay *r)
 /* Deletes queue rows every active target has sent (all of them when there is none). */
 static void relay_prune(struct hj212_relay *r)
 {
-    sqlite3_stmt *st = db_stmt(r->db, "DELETE FROM forward_queue WHERE id <= (SELECT "
-                                      "coalesce(min(sent_id), (SELECT max(id) FROM "
-                                      "forward_queue)) FROM forward_targets WHERE active)");
-    if (st) {
-        sqlite3_step(st);
-        sqlite3_reset(st);
-    }
+    monitor_store_queue_prune(r->db);
 }
 
 /* Registers the targets of the hj212_forward option, named "host:port". A target of that
@@ -339,58 +326,57 @@ static void relay_register(struct hj212_relay *r, const char *list)
             continue;
         }
         *colon = '\0';
-        sqlite3_stmt *st = db_stmt(
-            r->db, "INSERT INTO forward_targets (name, host, port, active, sent_id, created_at, "
-                   "updated_at) VALUES (?1 || ':' || ?2, ?1, ?2, 1, (SELECT coalesce(max(id), 0) "
-                   "FROM forward_queue), ?3, ?3) ON CONFLICT (name) DO NOTHING");
-        if (!st)
-            break;
-        sqlite3_bind_text(st, 1, tok, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int(st, 2, (int)port);
-        sqlite3_bind_int64(st, 3, timeutil_now());
-        if (sqlite3_step(st) != SQLITE_DONE)
+        if (monitor_store_forward_register(r->db, tok, (int)port, timeutil_now()))
             log_warn("forward: cannot register %s:%ld", tok, port);
-        sqlite3_reset(st);
     }
     free(copy);
 }
 
 /* ---- gaps and back-fill ---- */
 
+/* The HJ 212 system code (ST) of a station kind. */
+static const char *relay_st(const char *kind)
+{
+    return !strcmp(kind, "water")          ? "21"
+           : !strcmp(kind, "source_gas")   ? "31"
+           : !strcmp(kind, "source_water") ? "32"
+                                           : "22";
+}
+
+/* The search of relay_find_gap over one device's period starts. */
+struct relay_gap {
+    int64_t step, span, prev, begin, end;
+    int found;
+};
+
+static int relay_gap_period(int64_t ts, void *ctx)
+{
+    struct relay_gap *g = ctx;
+    if (g->prev != INT64_MIN && ts - g->prev > g->step) {
+        g->begin = g->prev + g->step;
+        g->end = ts - g->step < g->begin + g->span ? ts - g->step : g->begin + g->span;
+        g->found = 1;
+        return 1;
+    }
+    g->prev = ts;
+    return 0;
+}
+
 /* First missing period of one device's records of one kind between its oldest and newest
  * record since `since`: *begin..*end (period starts, inclusive). 0 when one is found. */
 static int relay_find_gap(struct hj212_relay *r, int64_t station, int kind, int64_t step,
                           int64_t since, int64_t span, int64_t *begin, int64_t *end)
 {
-    /* One row per period holds every factor the device sent for it. */
-    sqlite3_stmt *st =
-        db_stmt(r->db, "SELECT ts FROM readings WHERE station_id = ?1 AND kind = "
-                       "?2 AND ts >= ?3 UNION ALL SELECT ts FROM readings_recent "
-                       "WHERE station_id = ?1 AND kind = ?2 AND ts >= ?3 ORDER BY 1");
-    if (!st)
+    struct relay_gap g = {step, span, INT64_MIN, 0, 0, 0};
+    if (monitor_store_periods(r->db, station, kind, since, relay_gap_period, &g) || !g.found)
         return -1;
-    sqlite3_bind_int64(st, 1, station);
-    sqlite3_bind_int(st, 2, kind);
-    sqlite3_bind_int64(st, 3, since);
-    int64_t prev = INT64_MIN;
-    int found = -1;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t ts = sqlite3_column_int64(st, 0);
-        if (prev != INT64_MIN && ts - prev > step) {
-            *begin = prev + step;
-            *end = ts - step < *begin + span ? ts - step : *begin + span;
-            found = 0;
-            break;
-        }
-        prev = ts;
-    }
-    sqlite3_reset(st);
-    return found;
+    *begin = g.begin;
+    *end = g.end;
+    return 0;
 }
 
 /* Queues one back-fill request (monitor_commands row + the listener). 0 when sent. */
-static int relay_request(struct hj212_relay *r, int64_t device, int64_t station, const char *mn,
-                         const char *pw, const char *edition, const char *skind, int cn,
+static int relay_request(struct hj212_relay *r, const struct monitor_store_device *d, int cn,
                          int64_t begin, int64_t end)
 {
     struct hj212_time tb, te, tq;
@@ -402,119 +388,64 @@ static int relay_request(struct hj212_relay *r, int64_t device, int64_t station,
     snprintf(params, sizeof params, "{\"cn\":%d,\"begin\":\"%s\",\"end\":\"%s\",\"auto\":true}", cn,
              b, e);
     /* The same range is asked once: a device that does not have it is not asked again. */
-    sqlite3_stmt *seen = db_stmt(r->db, "SELECT 1 FROM monitor_commands WHERE device_id = ? AND "
-                                        "purpose = 'backfill' AND params = ?");
-    if (!seen)
-        return -1;
-    sqlite3_bind_int64(seen, 1, device);
-    sqlite3_bind_text(seen, 2, params, -1, SQLITE_STATIC);
-    int dup = sqlite3_step(seen) == SQLITE_ROW;
-    sqlite3_reset(seen);
-    if (dup)
+    if (monitor_store_backfill_asked(r->db, d->id, params))
         return -1;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     hj212_time_from_unix(now.tv_sec, (int)(now.tv_nsec / 1000000), &tq);
     hj212_time_format(&tq, 1, qn);
-    const char *stc = !strcmp(skind, "water")          ? "21"
-                      : !strcmp(skind, "source_gas")   ? "31"
-                      : !strcmp(skind, "source_water") ? "32"
-                                                       : "22";
-    struct hj212_peer peer = {edition && !strcmp(edition, "2005") ? 0 : 1, hj212_str_c(stc),
-                              hj212_str_c(pw), hj212_str_c(mn)};
+    struct hj212_peer peer = {!strcmp(d->edition, "2005") ? 0 : 1, hj212_str_c(relay_st(d->kind)),
+                              hj212_str_c(d->pw), hj212_str_c(d->mn)};
     char frame[HJ212_FRAME_MAX + 1];
     size_t len = 0;
     if (hj212_encode_history(frame, sizeof frame, &peer, hj212_str_c(qn), cn, &tb, &te, &len) !=
         HJ212_OK)
         return -1;
-    sqlite3_stmt *ins = db_stmt(r->db, "INSERT INTO monitor_commands (device_id, station_id, cn, "
-                                       "qn, purpose, params, status, created_by, created_at, "
-                                       "updated_at) VALUES (?,?,?,?,'backfill',?,'queued',"
-                                       "'system',?,?)");
-    if (!ins)
+    struct monitor_store_command c = {d->id, d->station, cn, qn, "backfill", params, "system"};
+    int64_t cmd;
+    if (monitor_store_command_insert(r->db, &c, now.tv_sec, &cmd))
         return -1;
-    sqlite3_bind_int64(ins, 1, device);
-    sqlite3_bind_int64(ins, 2, station);
-    sqlite3_bind_int(ins, 3, cn);
-    sqlite3_bind_text(ins, 4, qn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 5, params, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(ins, 6, now.tv_sec);
-    sqlite3_bind_int64(ins, 7, now.tv_sec);
-    int rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc != SQLITE_DONE)
+    if (hj212_server_request(r->o.server, d->id, cmd, qn, cn, frame, len))
         return -1;
-    int64_t cmd = sqlite3_last_insert_rowid(db_handle(r->db));
-    if (hj212_server_request(r->o.server, device, cmd, qn, cn, frame, len))
-        return -1;
-    log_info("backfill: asked %s for %d records %s..%s", mn, cn, b, e);
+    log_info("backfill: asked %s for %d records %s..%s", d->mn, cn, b, e);
     return 0;
+}
+
+/* One gap sweep: requests sent so far and where the look-back starts. */
+struct relay_sweep_ctx {
+    struct hj212_relay *r;
+    int64_t since;
+    int sent;
+};
+
+/* Asks one device for its first missing minutes, else its first missing hours. Ends the
+ * sweep (1) once RELAY_GAP_REQUESTS went out. */
+static int relay_sweep_device(const struct monitor_store_device *d, void *ctx)
+{
+    struct relay_sweep_ctx *c = ctx;
+    int64_t step = 60LL * (d->min_interval > 0 ? d->min_interval : 10);
+    int64_t b, e;
+    if (!relay_find_gap(c->r, d->station, 2, step, c->since, RELAY_GAP_SPAN_MIN, &b, &e) &&
+        !relay_request(c->r, d, 2051, b, e))
+        c->sent++; /* one request per device at a time */
+    else if (!relay_find_gap(c->r, d->station, 3, 3600, c->since, RELAY_GAP_SPAN_HOUR, &b, &e) &&
+             !relay_request(c->r, d, 2061, b, e))
+        c->sent++;
+    return c->sent >= RELAY_GAP_REQUESTS;
 }
 
 static void relay_sweep(struct hj212_relay *r, int64_t now)
 {
     /* Devices heard from in the last 10 minutes and with no back-fill in progress. */
-    sqlite3_stmt *st = db_stmt(
-        r->db, "SELECT d.id, d.station_id, d.mn, d.pw, d.edition, s.kind, s.min_interval FROM "
-               "devices d JOIN stations s ON s.id = d.station_id WHERE d.active AND s.active AND "
-               "d.last_seen >= ?1 AND NOT EXISTS (SELECT 1 FROM monitor_commands c WHERE "
-               "c.device_id = d.id AND c.purpose = 'backfill' AND c.status IN ('queued', 'sent', "
-               "'accepted') AND c.created_at > ?2) ORDER BY d.id");
-    if (!st)
-        return;
-    sqlite3_bind_int64(st, 1, now - 600);
-    sqlite3_bind_int64(st, 2, now - 300);
-    int sent = 0;
-    int64_t since = now - (int64_t)r->o.gap_hours * 3600;
-    while (sent < RELAY_GAP_REQUESTS && sqlite3_step(st) == SQLITE_ROW) {
-        int64_t dev = sqlite3_column_int64(st, 0), station = sqlite3_column_int64(st, 1);
-        char mn[65], pw[65], ed[16], kind[16];
-        snprintf(mn, sizeof mn, "%s", (const char *)sqlite3_column_text(st, 2));
-        snprintf(pw, sizeof pw, "%s", (const char *)sqlite3_column_text(st, 3));
-        snprintf(ed, sizeof ed, "%s", (const char *)sqlite3_column_text(st, 4));
-        snprintf(kind, sizeof kind, "%s", (const char *)sqlite3_column_text(st, 5));
-        int64_t step = 60LL * (sqlite3_column_int(st, 6) > 0 ? sqlite3_column_int(st, 6) : 10);
-        int64_t b, e;
-        if (!relay_find_gap(r, station, 2, step, since, RELAY_GAP_SPAN_MIN, &b, &e) &&
-            !relay_request(r, dev, station, mn, pw, ed, kind, 2051, b, e)) {
-            sent++;
-            continue; /* one request per device at a time */
-        }
-        if (!relay_find_gap(r, station, 3, 3600, since, RELAY_GAP_SPAN_HOUR, &b, &e) &&
-            !relay_request(r, dev, station, mn, pw, ed, kind, 2061, b, e))
-            sent++;
-    }
-    sqlite3_reset(st);
+    struct relay_sweep_ctx c = {r, now - (int64_t)r->o.gap_hours * 3600, 0};
+    monitor_store_gap_devices(r->db, now - 600, now - 300, relay_sweep_device, &c);
 }
 
 /* ---- clock synchronisation ---- */
 
-/* A device as the clock requests need it. */
-struct relay_dev {
-    int64_t id, station;
-    char mn[65], pw[65], edition[16], kind[16];
-    int utc; /* the device clock runs on UTC */
-};
-
-#define RELAY_DEV_COLS                                                                             \
-    "d.id, d.station_id, d.mn, d.pw, d.edition, s.kind, d.clock_zone FROM devices d JOIN "         \
-    "stations s ON s.id = d.station_id "
-
-static void relay_dev_row(sqlite3_stmt *st, struct relay_dev *d)
-{
-    d->id = sqlite3_column_int64(st, 0);
-    d->station = sqlite3_column_int64(st, 1);
-    snprintf(d->mn, sizeof d->mn, "%s", (const char *)sqlite3_column_text(st, 2));
-    snprintf(d->pw, sizeof d->pw, "%s", (const char *)sqlite3_column_text(st, 3));
-    snprintf(d->edition, sizeof d->edition, "%s", (const char *)sqlite3_column_text(st, 4));
-    snprintf(d->kind, sizeof d->kind, "%s", (const char *)sqlite3_column_text(st, 5));
-    const char *zone = (const char *)sqlite3_column_text(st, 6);
-    d->utc = zone && !strcmp(zone, "utc");
-}
-
 /* Sends 1011 (query the time) or 1012 (set it to now) to a device, as a monitor_commands row
  * created by 'system' that the listener tracks like the console's commands. 0 when queued. */
-static int relay_clock_request(struct hj212_relay *r, const struct relay_dev *d, int cn,
+static int relay_clock_request(struct hj212_relay *r, const struct monitor_store_device *d, int cn,
                                const char *params)
 {
     struct timespec now;
@@ -526,11 +457,7 @@ static int relay_clock_request(struct hj212_relay *r, const struct relay_dev *d,
     hj212_time_from_unix(now.tv_sec - (d->utc ? 8 * 3600 : 0), ms, &tset);
     char qn[HJ212_TIME_BUF];
     hj212_time_format(&tq, 1, qn);
-    const char *stc = !strcmp(d->kind, "water")          ? "21"
-                      : !strcmp(d->kind, "source_gas")   ? "31"
-                      : !strcmp(d->kind, "source_water") ? "32"
-                                                         : "22";
-    struct hj212_peer peer = {!strcmp(d->edition, "2005") ? 0 : 1, hj212_str_c(stc),
+    struct hj212_peer peer = {!strcmp(d->edition, "2005") ? 0 : 1, hj212_str_c(relay_st(d->kind)),
                               hj212_str_c(d->pw), hj212_str_c(d->mn)};
     char frame[HJ212_FRAME_MAX + 1];
     size_t len = 0;
@@ -541,23 +468,10 @@ static int relay_clock_request(struct hj212_relay *r, const struct relay_dev *d,
                                                     hj212_str_c(NULL), &tset, &len);
     if (he != HJ212_OK)
         return -1;
-    sqlite3_stmt *ins = db_stmt(r->db, "INSERT INTO monitor_commands (device_id, station_id, cn, "
-                                       "qn, purpose, params, status, created_by, created_at, "
-                                       "updated_at) VALUES (?1, ?2, ?3, ?4, 'command', ?5, "
-                                       "'queued', 'system', ?6, ?6)");
-    if (!ins)
+    struct monitor_store_command c = {d->id, d->station, cn, qn, "command", params, "system"};
+    int64_t cmd;
+    if (monitor_store_command_insert(r->db, &c, now.tv_sec, &cmd))
         return -1;
-    sqlite3_bind_int64(ins, 1, d->id);
-    sqlite3_bind_int64(ins, 2, d->station);
-    sqlite3_bind_int(ins, 3, cn);
-    sqlite3_bind_text(ins, 4, qn, -1, SQLITE_STATIC);
-    sqlite3_bind_text(ins, 5, params, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(ins, 6, now.tv_sec);
-    int rc = sqlite3_step(ins);
-    sqlite3_reset(ins);
-    if (rc != SQLITE_DONE)
-        return -1;
-    int64_t cmd = sqlite3_last_insert_rowid(db_handle(r->db));
     return hj212_server_request(r->o.server, d->id, cmd, qn, cn, frame, len);
 }
 
@@ -566,33 +480,14 @@ static int relay_clock_request(struct hj212_relay *r, const struct relay_dev *d,
  * per sweep. */
 static void relay_clock_sweep(struct hj212_relay *r, int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(
-        r->db, "SELECT " RELAY_DEV_COLS "WHERE d.active AND s.active AND d.last_seen >= ?1 AND "
-               "(d.clock_asked_at IS NULL OR d.clock_asked_at <= ?2) AND NOT EXISTS (SELECT 1 "
-               "FROM monitor_commands c WHERE c.device_id = d.id AND c.cn IN (1011, 1012) AND "
-               "c.status IN ('queued', 'sent', 'accepted') AND c.created_at > ?3) ORDER BY "
-               "d.clock_asked_at IS NOT NULL, d.clock_asked_at, d.id LIMIT ?4");
-    sqlite3_stmt *mark = db_stmt(r->db, "UPDATE devices SET clock_asked_at = ? WHERE id = ?");
-    if (!st || !mark)
-        return;
-    struct relay_dev devs[RELAY_CLOCK_PER_SWEEP];
-    int n = 0;
-    sqlite3_bind_int64(st, 1, now - RELAY_RECENT_S);
-    sqlite3_bind_int64(st, 2, now - r->o.clock_check);
-    sqlite3_bind_int64(st, 3, now - 300); /* a stuck row never blocks a device for long */
-    sqlite3_bind_int(st, 4, RELAY_CLOCK_PER_SWEEP);
-    while (n < RELAY_CLOCK_PER_SWEEP && sqlite3_step(st) == SQLITE_ROW)
-        relay_dev_row(st, &devs[n++]);
-    sqlite3_reset(st);
-    for (int i = 0; i < n; i++) {
-        sqlite3_bind_int64(mark, 1, now);
-        sqlite3_bind_int64(mark, 2, devs[i].id);
-        int rc = sqlite3_step(mark);
-        sqlite3_reset(mark);
-        if (rc != SQLITE_DONE ||
+    struct monitor_store_device devs[RELAY_CLOCK_PER_SWEEP];
+    /* a stuck row never blocks a device for long: only exchanges of the last 300 s count */
+    int n = monitor_store_clock_due(r->db, now - RELAY_RECENT_S, now - r->o.clock_check, now - 300,
+                                    devs, RELAY_CLOCK_PER_SWEEP);
+    for (int i = 0; i < n; i++)
+        if (monitor_store_clock_asked(r->db, devs[i].id, now) ||
             relay_clock_request(r, &devs[i], 1011, "{\"cn\":1011,\"auto\":true}"))
             log_warn("clock: cannot ask %s for its time", devs[i].mn);
-    }
 }
 
 /* A measured skew beyond the tolerance: sets the device's clock when its clock_sync is on and
@@ -600,20 +495,8 @@ static void relay_clock_sweep(struct hj212_relay *r, int64_t now)
  * time is not pestered). */
 static void relay_clock_set(struct hj212_relay *r, const struct hj212_relay_clock *e, int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(
-        r->db, "SELECT " RELAY_DEV_COLS "WHERE d.id = ?1 AND d.active AND s.active AND "
-               "d.clock_sync AND NOT EXISTS (SELECT 1 FROM monitor_commands c WHERE c.device_id "
-               "= d.id AND c.cn = 1012 AND c.created_by = 'system' AND c.created_at > ?2)");
-    if (!st)
-        return;
-    sqlite3_bind_int64(st, 1, e->device_id);
-    sqlite3_bind_int64(st, 2, now - r->o.clock_check);
-    struct relay_dev d;
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    if (found)
-        relay_dev_row(st, &d);
-    sqlite3_reset(st);
-    if (!found)
+    struct monitor_store_device d;
+    if (monitor_store_clock_settable(r->db, e->device_id, now - r->o.clock_check, &d) != 1)
         return;
     char params[96];
     snprintf(params, sizeof params, "{\"cn\":1012,\"auto\":true,\"skew\":%lld}",
@@ -635,27 +518,14 @@ static void relay_clock_events(struct hj212_relay *r, int64_t now)
     pthread_mutex_unlock(&r->lock);
     if (!n)
         return;
-    sqlite3_stmt *skew = db_stmt(r->db, "UPDATE devices SET clock_skew = ?, clock_checked_at = ? "
-                                        "WHERE id = ?");
-    sqlite3_stmt *again = db_stmt(r->db, "UPDATE devices SET clock_asked_at = NULL WHERE id = ?");
-    if (!skew || !again)
-        return;
     int64_t tol = r->o.clock_tolerance > 0 ? r->o.clock_tolerance : 60;
     for (int i = 0; i < n; i++) {
         const struct hj212_relay_clock *e = &ev[i];
-        if (e->measured) {
-            sqlite3_bind_int64(skew, 1, e->skew);
-            sqlite3_bind_int64(skew, 2, e->measured_at);
-            sqlite3_bind_int64(skew, 3, e->device_id);
-            sqlite3_step(skew);
-            sqlite3_reset(skew);
-        }
-        if (e->cn == 1012 && e->ok) {
-            /* The clock was set: measure again at the next sweep. */
-            sqlite3_bind_int64(again, 1, e->device_id);
-            sqlite3_step(again);
-            sqlite3_reset(again);
-        }
+        if (e->measured)
+            monitor_store_clock_skew(r->db, e->device_id, e->skew, e->measured_at);
+        /* The clock was set: measure again at the next sweep. */
+        if (e->cn == 1012 && e->ok)
+            monitor_store_clock_asked(r->db, e->device_id, 0);
         if (e->cn == 1011 && e->measured && r->o.clock_check > 0 && r->o.server &&
             (e->skew > tol || e->skew < -tol))
             relay_clock_set(r, e, now);

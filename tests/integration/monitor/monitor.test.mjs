@@ -74,8 +74,11 @@ before(async () => {
   let r = await admin.post('/api/v1/monitor/stations', { code: 'IT-M1', name: '测试微站', kind: 'micro', district: '珠山区', lon: 117.2, lat: 29.3 })
   assert.equal(r.status, 201, r.text)
   station = r.json.id
+  // A create names what it made (kit_created).
+  assert.equal(r.headers.get('location'), `/api/v1/monitor/stations/${station}`)
   r = await admin.post('/api/v1/monitor/devices', { station_id: station, mn: MN, pw: PW })
   assert.equal(r.status, 201, r.text)
+  assert.equal(r.headers.get('location'), `/api/v1/monitor/devices/${r.json.id}`)
   const ents = await admin.get('/api/v1/enterprises?limit=1')
   r = await admin.post('/api/v1/monitor/stations', { code: 'IT-SRC', name: '测试排口', kind: 'source_gas', enterprise_id: ents.json.items[0].id })
   assert.equal(r.status, 201, r.text)
@@ -156,6 +159,7 @@ test('an unknown MN is refused, listed, and registered in one click', async () =
   await dev2.closed
   const r = await admin.post('/api/v1/monitor/unregistered/IT-UNKNOWN-9/register', { station_id: station })
   assert.equal(r.status, 201, r.text)
+  assert.equal(r.headers.get('location'), `/api/v1/monitor/devices/${r.json.id}`)
   const dev3 = new Device(port)
   await dev3.ready()
   const u3 = upload('IT-UNKNOWN-9', 'pw9999', 2051, '20260101090000', [['a34004', '41']])
@@ -266,6 +270,7 @@ test('back-fill: 2061 request, 9011, history data marked, 9012', async () => {
   await dev.waitFor((f) => f.includes(hello.q))
   const r = await admin.post(`/api/v1/monitor/stations/${station}/commands`, { cn: 2061, begin: '20260102000000', end: '20260102020000' })
   assert.equal(r.status, 201, r.text)
+  assert.equal(r.headers.get('location'), `/api/v1/monitor/stations/${station}/commands/${r.json.id}`)
   const req = await dev.waitFor((f) => f.includes('CN=2061') && f.includes('BeginTime=20260102000000'))
   const reqQn = /QN=(\d+)/.exec(req)[1]
   assert.equal(reqQn, r.json.qn)

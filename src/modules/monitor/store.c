@@ -1,0 +1,264 @@
+/* monitor store — stations, devices, unregistered devices and alerts (store.h). */
+#include "modules/monitor/store.h"
+#include "core/text.h"
+#include "db/row.h"
+
+#include <string.h>
+
+/* Binds the station fields ?1..?13 (enterprise_id 0 and a missing location as NULL). */
+static int store_station_bind(sqlite3_stmt *st, const struct monitor_station_rec *s, int64_t now)
+{
+    int rc = db_bind(st, "ttt", s->code, s->name, s->kind);
+    if (rc == SQLITE_OK && s->enterprise_id)
+        rc = sqlite3_bind_int64(st, 4, s->enterprise_id);
+    if (rc == SQLITE_OK && s->has_loc) {
+        rc = sqlite3_bind_double(st, 8, s->lon);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_bind_double(st, 9, s->lat);
+    }
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 5, s->district, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 6, s->town, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 7, s->address, -1, SQLITE_STATIC);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 10, s->min_interval);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 11, s->offline_after);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 12, s->active);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 13, now);
+    return rc;
+}
+
+/* Steps a bound insert or versioned update: ERR_CONFLICT on a uniqueness refusal,
+ * ERR_VERSION_CONFLICT when an update changed nothing. */
+static enum err store_write(struct db *db, sqlite3_stmt *st, int rc, int update)
+{
+    if (rc == SQLITE_OK)
+        rc = sqlite3_step(st);
+    int changed = sqlite3_changes(db_handle(db));
+    sqlite3_reset(st);
+    if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        return ERR_CONFLICT;
+    if (rc != SQLITE_DONE)
+        return ERR_INTERNAL;
+    return update && !changed ? ERR_VERSION_CONFLICT : ERR_OK;
+}
+
+enum err monitor_store_station_insert(struct db *db, const struct monitor_station_rec *s,
+                                      int64_t now, int64_t *id)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO stations (code, name, kind, enterprise_id, "
+                                   "district, town, address, lon, lat, min_interval, "
+                                   "offline_after, active, updated_at, created_at) VALUES "
+                                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)");
+    if (!st)
+        return ERR_INTERNAL;
+    enum err e = store_write(db, st, store_station_bind(st, s, now), 0);
+    if (!e)
+        *id = db_last_id(db);
+    return e;
+}
+
+enum err monitor_store_station_update(struct db *db, int64_t id,
+                                      const struct monitor_station_rec *s, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE stations SET code=?1, name=?2, kind=?3, "
+                                   "enterprise_id=?4, district=?5, town=?6, address=?7, lon=?8, "
+                                   "lat=?9, min_interval=?10, offline_after=?11, active=?12, "
+                                   "updated_at=?13, version=version+1 WHERE id=?14 AND "
+                                   "version=?15");
+    if (!st)
+        return ERR_INTERNAL;
+    int rc = store_station_bind(st, s, now);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 14, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 15, s->version);
+    return store_write(db, st, rc, 1);
+}
+
+json_t *monitor_store_station_row(struct db *db, int64_t id)
+{
+    return db_query_one(db,
+                        "SELECT code, name, kind, enterprise_id, district, town, address, lon, "
+                        "lat, min_interval, offline_after, active, version FROM stations WHERE "
+                        "id = ?",
+                        "i", id);
+}
+
+int monitor_store_station_kind(struct db *db, int64_t id, char kind[32])
+{
+    json_t *o = db_query_one(db, "SELECT kind FROM stations WHERE id = ?", "i", id);
+    const char *k = json_string_value(json_object_get(o, "kind"));
+    int found = k && strlen(k) < 32;
+    if (found)
+        memcpy(kind, k, strlen(k) + 1);
+    json_decref(o);
+    return found;
+}
+
+int monitor_store_enterprise_exists(struct db *db, int64_t id)
+{
+    return (int)db_query_int(db, "SELECT EXISTS (SELECT 1 FROM enterprises WHERE id = ?)", -1, "i",
+                             id);
+}
+
+#define STORE_STATION_COLS                                                                         \
+    "s.id, s.code, s.name, s.kind, s.enterprise_id, e.name AS enterprise_name, s.district, "       \
+    "s.town, s.address, s.lon, s.lat, s.min_interval, s.offline_after, s.active, s.version, "      \
+    "s.created_at, s.updated_at, (SELECT max(last_seen) FROM devices d WHERE d.station_id = "      \
+    "s.id) AS last_seen, (SELECT count(*) FROM devices d WHERE d.station_id = s.id) AS devices "
+
+/* A filter value: NULL (any) when absent or empty. */
+static const char *store_any(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+json_t *monitor_store_stations(struct db *db, const struct monitor_station_filter *f)
+{
+    return db_query_rows(db,
+                         "SELECT " STORE_STATION_COLS "FROM stations s LEFT JOIN enterprises e ON "
+                         "e.id = s.enterprise_id WHERE (?1 IS NULL OR s.kind = ?1) AND (?2 IS "
+                         "NULL OR s.district = ?2) AND (?3 IS NULL OR instr(s.name, ?3) OR "
+                         "instr(s.code, ?3)) AND (?4 = 0 OR s.enterprise_id = ?4) ORDER BY "
+                         "s.kind, s.code LIMIT 5000",
+                         "ttti", store_any(f->kind), store_any(f->district), store_any(f->q),
+                         f->enterprise_id);
+}
+
+json_t *monitor_store_station(struct db *db, int64_t id, int64_t enterprise_id)
+{
+    return db_query_one(db,
+                        "SELECT " STORE_STATION_COLS "FROM stations s LEFT JOIN enterprises e ON "
+                        "e.id = s.enterprise_id WHERE s.id = ?1 AND (?2 = 0 OR s.enterprise_id = "
+                        "?2)",
+                        "ii", id, enterprise_id);
+}
+
+json_t *monitor_store_station_devices(struct db *db, int64_t station)
+{
+    /* clock_set: the device's last time-setting command (1012), automatic or from the
+     * console. */
+    return db_query_rows(
+        db,
+        "SELECT id, mn, edition, factor_map AS factor_map_json, clock_offset, clock_zone, active, "
+        "version, last_seen, last_addr, frames, bad_crc, rejected, created_at, clock_sync, "
+        "clock_skew, clock_checked_at, (SELECT json_object('id', c.id, 'status', c.status, "
+        "'exe_rtn', c.exe_rtn, 'created_by', c.created_by, 'created_at', c.created_at, "
+        "'updated_at', c.updated_at) FROM monitor_commands c WHERE c.device_id = devices.id AND "
+        "c.cn = 1012 ORDER BY c.id DESC LIMIT 1) AS clock_set_json FROM devices WHERE station_id "
+        "= ? ORDER BY id",
+        "i", station);
+}
+
+/* Binds the device fields ?1..?9 and ?12. */
+static int store_device_bind(sqlite3_stmt *st, const struct monitor_device_rec *d, const char *map,
+                             int64_t now)
+{
+    int rc = db_bind(st, "ittttitii", d->station_id, d->mn, d->pw, d->edition, map, d->clock_offset,
+                     d->clock_zone, d->active, now);
+    return rc == SQLITE_OK ? sqlite3_bind_int64(st, 12, d->clock_sync) : rc;
+}
+
+enum err monitor_store_device_insert(struct db *db, const struct monitor_device_rec *d,
+                                     const char *map, int64_t now, int64_t *id)
+{
+    sqlite3_stmt *st = db_stmt(db, "INSERT INTO devices (station_id, mn, pw, edition, "
+                                   "factor_map, clock_offset, clock_zone, active, updated_at, "
+                                   "created_at, clock_sync) VALUES "
+                                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,?12)");
+    if (!st)
+        return ERR_INTERNAL;
+    enum err e = store_write(db, st, store_device_bind(st, d, map, now), 0);
+    if (!e)
+        *id = db_last_id(db);
+    return e;
+}
+
+enum err monitor_store_device_update(struct db *db, int64_t id, const struct monitor_device_rec *d,
+                                     const char *map, int64_t now)
+{
+    sqlite3_stmt *st = db_stmt(db, "UPDATE devices SET station_id=?1, mn=?2, pw=?3, edition=?4, "
+                                   "factor_map=?5, clock_offset=?6, clock_zone=?7, active=?8, "
+                                   "updated_at=?9, clock_sync=?12, version=version+1 WHERE "
+                                   "id=?10 AND version=?11");
+    if (!st)
+        return ERR_INTERNAL;
+    int rc = store_device_bind(st, d, map, now);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 10, id);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 11, d->version);
+    return store_write(db, st, rc, 1);
+}
+
+json_t *monitor_store_device_row(struct db *db, int64_t id)
+{
+    return db_query_one(db,
+                        "SELECT station_id, mn, pw, edition, factor_map AS factor_map_json, "
+                        "clock_offset, clock_zone, active, version, clock_sync FROM devices "
+                        "WHERE id = ?",
+                        "i", id);
+}
+
+json_t *monitor_store_unregistered_get(struct db *db, const char *mn)
+{
+    return db_query_one(db, "SELECT last_pw FROM unregistered_devices WHERE mn = ?", "t", mn);
+}
+
+int monitor_store_unregistered_delete(struct db *db, const char *mn)
+{
+    return db_run(db, "DELETE FROM unregistered_devices WHERE mn = ?", "t", mn) ? -1 : 0;
+}
+
+json_t *monitor_store_unregistered(struct db *db, int limit)
+{
+    /* sample holds the bytes a device sent (a BLOB): shown as text when it is UTF-8. */
+    sqlite3_stmt *st = db_stmt(db, "SELECT mn, reason, first_seen, last_seen, frames, last_addr, "
+                                   "last_st, last_cn, sample FROM unregistered_devices ORDER BY "
+                                   "last_seen DESC LIMIT ?");
+    if (!st || db_bind(st, "i", (int64_t)limit) != SQLITE_OK)
+        return NULL;
+    json_t *arr = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = db_row_json(st);
+        const char *s = (const char *)sqlite3_column_text(st, 8);
+        size_t len = (size_t)sqlite3_column_bytes(st, 8);
+        if (s)
+            json_object_set_new(o, "sample",
+                                text_utf8_valid(s, len) ? json_stringn(s, len)
+                                                        : json_string("(binary)"));
+        json_array_append_new(arr, o);
+    }
+    sqlite3_reset(st);
+    return arr;
+}
+
+json_t *monitor_store_alerts(struct db *db, int64_t enterprise_id, int limit)
+{
+    return db_query_rows(db,
+                         "SELECT a.id, a.station_id, s.code, s.name, a.kind, a.ts, a.detail FROM "
+                         "monitor_alerts a JOIN stations s ON s.id = a.station_id WHERE (?1 = 0 "
+                         "OR s.enterprise_id = ?1) ORDER BY a.id DESC LIMIT ?2",
+                         "ii", enterprise_id, (int64_t)limit);
+}
+
+int monitor_store_first_enterprises(struct db *db, int64_t *ids, int max)
+{
+    json_t *rows =
+        db_query_rows(db, "SELECT id FROM enterprises ORDER BY id LIMIT ?", "i", (int64_t)max);
+    if (!rows)
+        return -1;
+    int n = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o) if (n < max) ids[n++] =
+        json_integer_value(json_object_get(o, "id"));
+    json_decref(rows);
+    return n;
+}
