@@ -147,10 +147,4 @@ void hj212_server_acked(struct hj212_server *s, struct hj212_ack *acks);
 /* The hooks' ctx of a server. */
 void *hj212_server_ctx(struct hj212_server *s);
 
-/* The server's relay (forwarding, back-fill, clock checks: modules/monitor/relay.h), for the
- * API to read target states and ask for a reload; NULL when s is NULL. Defined by the
- * application that fills the hooks (modules/monitor/ingest_listen.c), not by net/: the
- * declaration stays here only for the API's existing callers and belongs in relay.h. */
-struct hj212_relay *hj212_server_relay(struct hj212_server *s);
-
 #endif

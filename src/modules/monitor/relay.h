@@ -51,6 +51,10 @@ void hj212_relay_kick(struct hj212_relay *r);
 /* Stops the thread (an upstream exchange in progress is abandoned: its frames stay queued). */
 void hj212_relay_stop(struct hj212_relay *r);
 
+/* The relay of a listener started with ingest_listen (ingest_listen.c), for the API to read
+ * target states and ask for a reload; NULL when s is NULL (the listener is disabled). */
+struct hj212_relay *hj212_server_relay(struct hj212_server *s);
+
 /* Re-reads forward_targets at once (after the console changed them). Thread-safe, cheap. */
 void hj212_relay_reload(struct hj212_relay *r);
 

@@ -8,32 +8,21 @@
 #include "db/db.h"
 #include "domain/monitor_norm.h"
 #include "modules/monitor/readings.h"
+#include "modules/monitor/store_relay.h"
 
 #include <stdio.h>
 #include <string.h>
 
+/* The forward queue and targets have one store (store_relay.c); the writer reaches them
+ * through it on its own connection. */
 int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
 {
-    sqlite3_stmt *st =
-        db_stmt(readings_db(w), "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, received);
-    sqlite3_bind_blob(st, 2, frame, (int)len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return monitor_store_queue_push(readings_db(w), received, frame, len);
 }
 
 int readings_forwarding(struct readings *w)
 {
-    sqlite3_stmt *st =
-        db_stmt(readings_db(w), "SELECT EXISTS (SELECT 1 FROM forward_targets WHERE active)");
-    if (!st)
-        return -1;
-    int rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
-    return rc;
+    return monitor_store_forward_any(readings_db(w));
 }
 
 int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,

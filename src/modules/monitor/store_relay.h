@@ -37,8 +37,8 @@ int monitor_store_forward_delete(struct db *db, int64_t id);
  * updated_at, backlog, backlog_since}] (new reference); NULL on a database error. */
 json_t *monitor_store_forward_list(struct db *db);
 
-/* The writer's side (readings_forwarding and readings_put_forward in store_readings.c are
- * meant to call these, so every statement on these tables is here). */
+/* The writer's side (readings_forwarding and readings_put_forward in store_ingest.c call
+ * these, so every statement on these tables is here). */
 
 /* 1 when some target is active (the writer queues frames only then), 0 when none, -1. */
 int monitor_store_forward_any(struct db *db);
