@@ -249,7 +249,7 @@ test('stations: created by staff, refused for bad input and for the public', asy
     assert.equal(r.status, 201, r.text)
   }
   let r = await staff.post('/api/v1/quality/stations', { code: 'T-1', name: 'dup' })
-  assert.equal(r.status, 422)
+  assert.equal(r.status, 409)
   r = await staff.post('/api/v1/quality/stations', { code: 'bad code;', name: 'x' })
   assert.equal(r.status, 422)
   r = await staff.post('/api/v1/quality/stations', { code: 'X1', name: 'x', kind: 'satellite' })
