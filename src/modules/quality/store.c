@@ -98,7 +98,7 @@ enum err aq_stations_insert(struct db *db, const struct aq_station_new *s, int64
                  : db_run(db, sql, "ttttddtii", s->code, s->name, s->district, s->town, s->lon,
                           s->lat, s->kind, s->area_class, s->created_at);
     *id = rc ? 0 : db_last_id(db);
-    return rc == SQLITE_CONSTRAINT ? ERR_CONFLICT : rc ? ERR_INTERNAL : ERR_OK;
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? ERR_CONFLICT : rc ? ERR_INTERNAL : ERR_OK;
 }
 
 int aq_stations_position(struct db *db, int64_t id, double *lon, double *lat)

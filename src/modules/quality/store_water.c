@@ -24,7 +24,7 @@ enum err water_sections_insert(struct db *db, const struct water_section_new *s,
                  : db_run(db, sql, "tttttddiii", s->code, s->name, s->water, s->kind, s->district,
                           s->lon, s->lat, s->target_class, s->boundary, s->created_at);
     *id = rc ? 0 : db_last_id(db);
-    return rc == SQLITE_CONSTRAINT ? ERR_CONFLICT : rc ? ERR_INTERNAL : ERR_OK;
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? ERR_CONFLICT : rc ? ERR_INTERNAL : ERR_OK;
 }
 
 int64_t water_sections_find(struct db *db, const char *code)
