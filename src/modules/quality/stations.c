@@ -115,7 +115,7 @@ enum err quality_station_calibrate(struct db *db, const struct audit_actor *acto
                                    json_t *in, struct problem *p, json_t **out)
 {
     const char *pm;
-    int64_t from, to;
+    int64_t from = 0, to = 0;
     *out = NULL;
     if (field_choice(in, "pollutant", "污染物", calibrate_pollutants, FIELD_OPTIONAL, "pm25", &pm,
                      p))
