@@ -42,17 +42,19 @@ enum err quality_station_relink(struct db *db, const struct audit_actor *actor, 
 enum err quality_station_calibrate(struct db *db, const struct audit_actor *actor, int64_t id,
                                    json_t *in, struct problem *p, json_t **out);
 
-/* ---- hourly data (stations.c) ---- */
+/* ---- hourly data (stations.c, import.c) ---- */
 
 /* Stores n hourly rows through airdata and rolls up the touched days; inside
  * a write transaction. 0 or -1. */
 int quality_store_rows(struct db *db, const int64_t *station, const int64_t *hour,
                        const int64_t (*v)[AIRDATA_NCOLS], size_t n);
-/* The hourly import: stores the rows, audits, applies the alarm rules, in
- * one transaction. *out: {imported}. */
-enum err quality_import(struct db *db, const struct audit_actor *actor, const int64_t *station,
-                        const int64_t *hour, const int64_t (*v)[AIRDATA_NCOLS], size_t n,
-                        json_t **out);
+/* The hourly import (import.c): CSV data (header
+ * station,time,so2,no2,co,o3,pm10,pm25; Beijing hours) checked line by line,
+ * then stored, rolled up, audited and the alarm rules applied in one
+ * transaction. *out: {imported}; on ERR_IMPORT_ERRORS nothing is stored and
+ * *out is {errors: [{line, message}]}. */
+enum err quality_import_csv(struct db *db, const struct audit_actor *actor, const char *data,
+                            size_t len, json_t **out);
 
 /* ---- alarms (alarms.c) ---- */
 

@@ -1,6 +1,6 @@
 /* stations — air-quality stations and their hourly data: records (quality.h),
- * the create and link rules, the micro-station calibration rule, and the
- * hourly import that stores rows and rolls up the touched days (rules.h).
+ * the create rule, the micro-station calibration rule, and the storing of
+ * hourly rows that rolls up the touched days (rules.h).
  * Rows through store.h and store_airdata.h. */
 #include "app/field.h"
 #include "core/timeutil.h"
@@ -28,6 +28,11 @@ json_t *quality_stations(struct db *db, const char *kind)
 int64_t quality_station_find(struct db *db, const char *id_or_code)
 {
     return aq_stations_find(db, id_or_code);
+}
+
+json_t *quality_districts(struct db *db)
+{
+    return aq_stations_districts(db);
 }
 
 static const char *const station_kinds[] = {"national", "provincial", "city", "micro", NULL};
@@ -179,29 +184,4 @@ int quality_store_rows(struct db *db, const int64_t *station, const int64_t *hou
     free(days);
     free(ids);
     return rc;
-}
-
-enum err quality_import(struct db *db, const struct audit_actor *actor, const int64_t *station,
-                        const int64_t *hour, const int64_t (*v)[AIRDATA_NCOLS], size_t n,
-                        json_t **out)
-{
-    *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    json_t *detail = json_pack("{sI}", "rows", (json_int_t)n);
-    int bad = quality_store_rows(db, station, hour, v, n) ||
-              audit_append(db, actor, "aq_hourly.import", "aq_hourly", "", detail) ||
-              quality_alarms_check(db, timeutil_now()) || db_commit(db);
-    json_decref(detail);
-    if (bad) {
-        db_rollback(db);
-        return ERR_INTERNAL;
-    }
-    *out = json_pack("{sI}", "imported", (json_int_t)n);
-    return ERR_OK;
-}
-
-json_t *quality_districts(struct db *db)
-{
-    return aq_stations_districts(db);
 }
