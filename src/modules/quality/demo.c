@@ -1,15 +1,16 @@
-/* quality_demo — the demo city's air stations and synthetic hourly data
- * (quality.h demo_quality), stored through quality_station_create and
- * quality_api_store_rows like an import, so the demo obeys the same rules.
+/* demo — the demo city's air stations and synthetic hourly data (quality.h
+ * demo_quality), stored through quality_station_add and quality_store_rows
+ * like an import, then the water sections and samples and the alarm rules
+ * and source limits of the demo, all through the rule functions of rules.h,
+ * so the demo obeys the same rules.
  *
  * The district rectangles repeat those of tools/tool_demo.c (and of
  * web/public/geo/jingci.geojson); stations are placed inside them. */
-#include "modules/quality/quality.h"
-#include "modules/quality/quality_http.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/audit.h"
 #include "db/db.h"
+#include "modules/quality/rules.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -89,11 +90,8 @@ static int demo_q_station(struct db *db, const struct audit_actor *actor, const 
     json_t *in = json_pack("{ss ss ss ss sf sf ss si}", "code", code, "name", name, "district",
                            d->name, "town", d->towns[town], "lon", round(lon * 1e5) / 1e5, "lat",
                            round(lat * 1e5) / 1e5, "kind", kind, "area_class", cls);
-    const char *field, *message;
-    char sid[24];
-    int rc = quality_station_create(db, in, &out->id, &field, &message);
-    snprintf(sid, sizeof sid, "%lld", (long long)out->id);
-    rc = rc || audit_append(db, actor, "aq_station.create", "aq_station", sid, in);
+    struct problem p = {0};
+    int rc = quality_station_add(db, actor, in, &out->id, &p) != ERR_OK;
     json_decref(in);
     out->district = di;
     out->micro = !strcmp(kind, "micro");
@@ -163,7 +161,7 @@ static int demo_q_series(struct db *db, uint64_t *s, const struct demo_q_station
             demo_q_hour(s, &st[j], hr[k], f, yearf, hr[k] < deployed, v[k]);
         }
     }
-    int rc = quality_api_store_rows(db, sid, hr, (const int64_t(*)[AIRDATA_NCOLS])v, total);
+    int rc = quality_store_rows(db, sid, hr, (const int64_t(*)[AIRDATA_NCOLS])v, total);
     free(sid);
     free(hr);
     free(v);
@@ -222,4 +220,106 @@ int demo_quality(struct db *db, const struct audit_actor *actor, uint64_t seed)
         return -1;
     }
     return demo_quality_water(db, actor, seed) || demo_quality_alarms(db, actor);
+}
+
+/* Demo: six sections of the demo city with a year of monthly samples. */
+int demo_quality_water(struct db *db, const struct audit_actor *actor, uint64_t seed)
+{
+    static const struct {
+        const char *code, *name, *water, *kind, *district;
+        double lon, lat;
+        int target, boundary;
+        double load; /* 1 = clean; higher = more nutrients and organics */
+    } sec[] = {
+        {"W-01", "昌江瑶里断面", "昌江", "river", "浮溪县", 117.48, 29.55, 2, 0, 0.5},
+        {"W-02", "昌江市区断面", "昌江", "river", "珠山区", 117.22, 29.22, 3, 0, 1.4},
+        {"W-03", "南河入昌江口", "南河", "river", "昌南区", 117.25, 29.33, 3, 0, 2.4},
+        {"W-04", "东河高新断面", "东河", "river", "高新区", 117.42, 29.28, 3, 0, 3.3},
+        {"W-05", "玉田水库", "玉田水库", "lake", "浮溪县", 117.20, 29.50, 2, 0, 1.2},
+        {"W-06", "昌江出境断面（浯溪口）", "昌江", "river", "乐安市", 117.30, 28.90, 3, 1, 1.6},
+    };
+    uint64_t s = seed * 2654435761u + 17;
+    if (db_begin(db))
+        return -1;
+    int y, m, d;
+    timeutil_civil_from_days(airdata_day_of(timeutil_now()), &y, &m, &d);
+    for (size_t i = 0; i < sizeof sec / sizeof sec[0]; i++) {
+        json_t *in = json_pack("{ss ss ss ss ss sf sf si sb}", "code", sec[i].code, "name",
+                               sec[i].name, "water", sec[i].water, "kind", sec[i].kind, "district",
+                               sec[i].district, "lon", sec[i].lon, "lat", sec[i].lat,
+                               "target_class", sec[i].target, "boundary", sec[i].boundary);
+        struct problem p = {0};
+        int64_t id;
+        int bad = water_section_add(db, actor, in, &id, &p) != ERR_OK;
+        json_decref(in);
+        for (int k = 0; k < 12 && !bad; k++) { /* the last twelve months, one sampling each */
+            int mm = m - k, yy = y;
+            while (mm < 1)
+                mm += 12, yy--;
+            s = s * 6364136223846793005ull + 1442695040888963407ull;
+            double u = (double)(s >> 11) / 9007199254740992.0;
+            double l = sec[i].load * (0.8 + 0.4 * u) * (mm >= 6 && mm <= 9 ? 1.15 : 1.0);
+            char date[40], v[9][16];
+            snprintf(date, sizeof date, "%04d-%02d-%02d", yy, mm, 8 + (int)(u * 10));
+            snprintf(v[0], 16, "%.2f", 7.2 + 0.4 * u);
+            snprintf(v[1], 16, "%.2f", 8.6 - 1.6 * l);
+            snprintf(v[2], 16, "%.2f", 1.6 + 1.5 * l);
+            snprintf(v[3], 16, "%.1f", 9 + 6 * l);
+            snprintf(v[4], 16, "%.2f", 1.5 + 0.9 * l);
+            snprintf(v[5], 16, "%.3f", 0.08 + 0.25 * l * l);
+            snprintf(v[6], 16, "%.3f", 0.015 + (strcmp(sec[i].kind, "lake") ? 0.045 : 0.02) * l);
+            snprintf(v[7], 16, "%.2f", 0.4 + 0.35 * l);
+            snprintf(v[8], 16, "%.3f", 0.01 + 0.008 * l);
+            json_t *sample =
+                json_pack("{ss ss s{ss ss ss ss ss ss ss ss ss}}", "section", sec[i].code, "date",
+                          date, "values", "ph", v[0], "do", v[1], "codmn", v[2], "cod", v[3],
+                          "bod5", v[4], "nh3n", v[5], "tp", v[6], "tn", v[7], "oil", v[8]);
+            bad = water_sample_add(db, actor, sample, &p) != ERR_OK;
+            json_decref(sample);
+        }
+        if (bad) {
+            db_rollback(db);
+            return -1;
+        }
+    }
+    return db_commit(db);
+}
+
+/* Demo: two rules; their first check raises what the demo data deserves. */
+int demo_quality_alarms(struct db *db, const struct audit_actor *actor)
+{
+    json_t *rules[] = {
+        json_pack("{ss ss sf si si}", "name", "PM2.5 小时浓度超 75", "factor", "pm25", "threshold",
+                  75.0, "duration_hours", 2, "escalate_minutes", 60),
+        json_pack("{ss ss sf si si}", "name", "小时 AQI 超 150（中度污染）", "factor", "aqi",
+                  "threshold", 150.0, "duration_hours", 1, "escalate_minutes", 30),
+    };
+    if (db_begin(db))
+        return -1;
+    int bad = 0;
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        struct problem p = {0};
+        int64_t id = 0;
+        bad = bad || alarm_rule_add(db, actor, rules[i], &id, &p) != ERR_OK;
+        json_decref(rules[i]);
+    }
+    bad = bad || quality_alarms_check(db, timeutil_now());
+    /* Enterprise 1's kiln flue: SO2 permitted 100 mg/m³ at 9 % O2; a reading
+     * of 80 at 15 % O2 converts to 160 and raises an alarm on its record. */
+    json_t *lim = json_pack("{si ss ss sf sf}", "enterprise_id", 1, "outlet", "DA001", "factor",
+                            "so2", "limit", 100.0, "o2_ref", 9.0);
+    json_t *val = json_pack("{si ss ss sf sf}", "enterprise_id", 1, "outlet", "DA001", "factor",
+                            "so2", "value", 80.0, "o2", 15.0);
+    struct problem p = {0};
+    int64_t id = 0;
+    bad = bad || source_limit_add(db, actor, lim, &p) != ERR_OK ||
+          source_value_check(db, actor, val, &id, &p) != ERR_OK ||
+          audit_append(db, actor, "source_value.check", "alarm", "demo", val);
+    json_decref(lim);
+    json_decref(val);
+    if (bad) {
+        db_rollback(db);
+        return -1;
+    }
+    return db_commit(db);
 }

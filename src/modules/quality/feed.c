@@ -1,7 +1,7 @@
-/* quality_feed — the quality module's intake of device data (docs/quality.md
+/* feed — the quality module's intake of device data (docs/quality.md
  * §1 "Device feed"): hourly air concentrations of linked stations and
  * pollution-source values of enterprise outlets, read from the monitor
- * module's readings through store/readings.h and api/monitor.h only.
+ * module's readings through modules/monitor/readings.h and monitor.h only.
  *
  * - Air: for each aq_station with a device_station_id, the hours since its
  *   watermark (and FEED_RECHECK_HOURS before it, for late and back-filled
@@ -16,19 +16,18 @@
  * Each station is one transaction: the values, the alarms, the watermark and
  * the audit entry commit together, so a run is idempotent and a crash never
  * evaluates an hour twice. Run by `ecogov serve` every quality_feed_interval
- * seconds and by POST /api/v1/quality/feed/run (admin). */
-#include "app/app.h"
-#include "app/kit.h"
-#include "modules/monitor/monitor.h"
-#include "modules/quality/quality.h"
-#include "modules/quality/quality_http.h"
+ * seconds and by POST /api/v1/quality/feed/run (admin, http_feed.c). Rows
+ * through store.h (watermarks, links) and store_airdata.h. */
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "domain/monitor_norm.h"
 #include "db/audit.h"
 #include "db/db.h"
+#include "domain/monitor_norm.h"
+#include "modules/monitor/monitor.h"
 #include "modules/monitor/readings.h"
+#include "modules/quality/rules.h"
+#include "modules/quality/store.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -160,37 +159,6 @@ static int feed_hours(struct db *db, int64_t station, const char *code, int64_t 
     return 0;
 }
 
-static int64_t feed_mark(struct db *db, const char *kind, int64_t station)
-{
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT hour FROM quality_feed_marks WHERE kind = ?1 AND station_id = ?2");
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, station);
-    int64_t h = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return h;
-}
-
-static int feed_mark_set(struct db *db, const char *kind, int64_t station, int64_t hour,
-                         int64_t now)
-{
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO quality_feed_marks (kind, station_id, hour, "
-                                   "updated) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, "
-                                   "station_id) DO UPDATE SET hour = max(hour, excluded.hour), "
-                                   "updated = excluded.updated");
-    if (!st)
-        return -1;
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, station);
-    sqlite3_bind_int64(st, 3, hour);
-    sqlite3_bind_int64(st, 4, now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* The window [*from, *to) of complete hours to read after watermark `mark`
  * (0 = never run), going back `recheck` hours before it. 0 = nothing to do. */
 static int feed_window(int64_t mark, int recheck, int64_t now, int64_t *from, int *n)
@@ -221,7 +189,7 @@ static int feed_air_station(struct db *db, const struct audit_actor *actor, int6
     json_decref(mon);
     if (min_interval < 1)
         min_interval = 1;
-    int64_t mark = feed_mark(db, "air", aq_id), from;
+    int64_t mark = feed_marks_get(db, "air", aq_id), from;
     int n;
     if (mark < 0)
         return -1;
@@ -267,7 +235,7 @@ static int feed_air_station(struct db *db, const struct audit_actor *actor, int6
         json_decref(d);
     }
     if (!rc && last > mark)
-        rc = feed_mark_set(db, "air", aq_id, last, now);
+        rc = feed_marks_set(db, "air", aq_id, last, now);
     if (!rc)
         rc = db_commit(db);
     if (rc)
@@ -306,22 +274,24 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
         return 0;
     if (min_interval < 1)
         min_interval = 1;
-    sqlite3_stmt *st = db_stmt(db, "SELECT factor, o2_ref IS NOT NULL FROM source_limits WHERE "
-                                   "enterprise_id = ?1 AND outlet = ?2 ORDER BY factor");
-    if (!st)
+    json_t *limits = source_limits_of_outlet(db, ent, code);
+    if (!limits)
         return -1;
-    sqlite3_bind_int64(st, 1, ent);
-    sqlite3_bind_text(st, 2, code, -1, SQLITE_STATIC);
     struct feed_limit lim[FEED_LIMITS_MAX];
     int nl = 0;
-    while (nl < FEED_LIMITS_MAX && sqlite3_step(st) == SQLITE_ROW) {
+    size_t li;
+    json_t *lo;
+    json_array_foreach(limits, li, lo)
+    {
+        if (nl == FEED_LIMITS_MAX)
+            break;
         snprintf(lim[nl].factor, sizeof lim[nl].factor, "%s",
-                 (const char *)sqlite3_column_text(st, 0));
-        lim[nl].o2ref = sqlite3_column_int(st, 1) != 0;
+                 json_string_value(json_object_get(lo, "factor")));
+        lim[nl].o2ref = json_integer_value(json_object_get(lo, "o2ref")) != 0;
         nl++;
     }
-    sqlite3_reset(st);
-    int64_t mark = feed_mark(db, "source", sid), from;
+    json_decref(limits);
+    int64_t mark = feed_marks_get(db, "source", sid), from;
     int n;
     if (!nl || mark < 0 || !feed_window(mark, 0, now, &from, &n))
         return mark < 0 ? -1 : 0;
@@ -373,11 +343,11 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
                     continue; /* not comparable with the limit: no O2, no 折算 value */
                 }
             }
-            const char *field = NULL, *msg = NULL;
+            struct problem p = {0};
             int64_t alarm = 0;
-            if (source_value_check(db, actor, in, &alarm, &field, &msg)) {
-                log_warn("quality feed: station %s %s: %s (%s)", code, lim[k].factor,
-                         msg ? msg : "", field ? field : "");
+            if (source_value_check(db, actor, in, &alarm, &p) != ERR_OK) {
+                log_warn("quality feed: station %s %s: %s (%s)", code, lim[k].factor, p.message,
+                         p.field ? p.field : "");
                 rc = -1;
             } else {
                 evaluated++;
@@ -396,7 +366,7 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
         json_decref(d);
     }
     if (!rc && last > mark)
-        rc = feed_mark_set(db, "source", sid, last, now);
+        rc = feed_marks_set(db, "source", sid, last, now);
     if (!rc)
         rc = db_commit(db);
     if (rc)
@@ -413,27 +383,22 @@ int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stat
     const struct audit_actor actor = {0, "system"};
     memset(stats, 0, sizeof *stats);
     int64_t t0 = timeutil_now_ms();
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, device_station_id FROM aq_stations WHERE "
-                                   "device_station_id IS NOT NULL ORDER BY id");
-    if (!st)
+    json_t *links = feed_links(db);
+    if (!links)
         return -1;
-    size_t na = 0, cap = 0;
-    int64_t(*links)[2] = NULL;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (na == cap)
-            links = xrealloc(links, sizeof *links * (cap = cap ? cap * 2 : 16));
-        links[na][0] = sqlite3_column_int64(st, 0);
-        links[na][1] = sqlite3_column_int64(st, 1);
-        na++;
-    }
-    sqlite3_reset(st);
     int bad = 0;
-    for (size_t i = 0; i < na; i++)
-        if (feed_air_station(db, &actor, links[i][0], links[i][1], now, stats)) {
-            log_warn("quality feed: air station %lld failed", (long long)links[i][0]);
+    size_t li;
+    json_t *link;
+    json_array_foreach(links, li, link)
+    {
+        int64_t aq = json_integer_value(json_object_get(link, "id"));
+        int64_t dev = json_integer_value(json_object_get(link, "device_station_id"));
+        if (feed_air_station(db, &actor, aq, dev, now, stats)) {
+            log_warn("quality feed: air station %lld failed", (long long)aq);
             bad = 1;
         }
-    free(links);
+    }
+    json_decref(links);
     static const char *const kinds[] = {"source_gas", "source_water"};
     for (int k = 0; k < 2; k++) {
         struct monitor_station_filter f = {.kind = kinds[k], .now = now};
@@ -460,129 +425,62 @@ int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stat
     return bad ? -1 : 0;
 }
 
-int quality_station_link(struct db *db, int64_t id, json_t *device_station, const char **field,
-                         const char **message)
+enum err quality_station_link(struct db *db, int64_t id, json_t *dev_json, struct problem *p)
 {
     int64_t dev = 0;
-    if (device_station && !json_is_null(device_station)) {
-        if (!json_is_integer(device_station) || json_integer_value(device_station) <= 0) {
-            *field = "device_station_id", *message = "监测站点 id 无效";
-            return -1;
-        }
-        dev = json_integer_value(device_station);
+    if (dev_json && !json_is_null(dev_json)) {
+        if (!json_is_integer(dev_json) || json_integer_value(dev_json) <= 0)
+            return problem_set(p, ERR_INVALID_FIELD, "device_station_id", "监测站点 id 无效");
+        dev = json_integer_value(dev_json);
         json_t *mon = monitor_station_get(db, dev, 0, timeutil_now());
         const char *kind = json_string_value(json_object_get(mon, "kind"));
         bool air = kind && (!strcmp(kind, "national") || !strcmp(kind, "provincial") ||
                             !strcmp(kind, "micro"));
         json_decref(mon);
-        if (!air) {
-            *field = "device_station_id", *message = "须为已登记的空气监测站点（国控、省控或微站）";
-            return -1;
-        }
-        sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM aq_stations WHERE device_station_id = ?1 "
-                                       "AND id != ?2");
-        if (!st) {
-            *field = NULL, *message = "数据库错误";
-            return -1;
-        }
-        sqlite3_bind_int64(st, 1, dev);
-        sqlite3_bind_int64(st, 2, id);
-        bool taken = sqlite3_step(st) == SQLITE_ROW;
-        sqlite3_reset(st);
-        if (taken) {
-            *field = "device_station_id", *message = "该监测站点已关联另一个空气质量站点";
-            return -1;
-        }
+        if (!air)
+            return problem_set(p, ERR_INVALID_FIELD, "device_station_id",
+                               "须为已登记的空气监测站点（国控、省控或微站）");
+        if (feed_link_taken(db, dev, id))
+            return problem_set(p, ERR_INVALID_FIELD, "device_station_id",
+                               "该监测站点已关联另一个空气质量站点");
     }
-    /* A new link starts the feed afresh for this station (its backlog); the
-     * device values of an earlier link are removed with it. */
-    sqlite3_stmt *up = db_stmt(db, "UPDATE aq_stations SET device_station_id = ?2 WHERE id = ?1");
-    sqlite3_stmt *clr = db_stmt(db, "UPDATE aq_hourly SET d_so2 = NULL, d_no2 = NULL, d_co = "
-                                    "NULL, d_o3 = NULL, d_pm10 = NULL, d_pm25 = NULL WHERE "
-                                    "station_id = ?1");
-    sqlite3_stmt *mk =
-        db_stmt(db, "DELETE FROM quality_feed_marks WHERE kind = 'air' AND station_id = ?1");
-    if (!up || !clr || !mk) {
-        *field = NULL, *message = "数据库错误";
-        return -1;
-    }
-    sqlite3_bind_int64(up, 1, id);
-    if (dev)
-        sqlite3_bind_int64(up, 2, dev);
-    sqlite3_bind_int64(clr, 1, id);
-    sqlite3_bind_int64(mk, 1, id);
-    int rc = sqlite3_step(up);
-    sqlite3_reset(up);
-    bool found = sqlite3_changes(db_handle(db)) > 0;
-    if (rc == SQLITE_DONE)
-        rc = sqlite3_step(clr);
-    sqlite3_reset(clr);
-    if (rc == SQLITE_DONE)
-        rc = sqlite3_step(mk);
-    sqlite3_reset(mk);
-    if (rc != SQLITE_DONE || !found) {
-        *field = found ? NULL : "id", *message = found ? "数据库错误" : "没有该站点";
-        return -1;
-    }
-    return 0;
+    bool found = false;
+    if (feed_link_set(db, id, dev, &found))
+        return ERR_INTERNAL;
+    if (!found)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "没有该站点");
+    return ERR_OK;
 }
 
-/* ---- routes ---- */
-
-static void api_feed_run(struct http_req *r)
+enum err quality_station_relink(struct db *db, const struct audit_actor *actor, int64_t id,
+                                json_t *in, struct problem *p, json_t **out)
 {
-    struct quality_feed_stats s;
-    int rc = quality_feed_run(r->db, timeutil_now(), &s);
-    http_json(r, rc ? 500 : 200,
-              json_pack("{sb si si sI}", "ok", !rc, "air_hours", s.air_hours, "source_hours",
-                        s.source_hours, "ms", (json_int_t)s.ms));
-}
-
-/* PUT {device_station_id: id | null}: links (or unlinks) an air station. */
-static void api_feed_link(struct http_req *r)
-{
-    int64_t id = kit_path_id(r, 0);
-    if (id <= 0)
-        return;
-    json_t *in = http_body_json(r);
-    if (!in)
-        return;
-    const char *field = NULL, *msg = NULL;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    if (db_begin(r->db)) {
-        json_decref(in);
-        http_error(r, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
+    *out = NULL;
+    if (db_begin(db))
+        return ERR_UNAVAILABLE;
     char sid[24];
     snprintf(sid, sizeof sid, "%lld", (long long)id);
-    if (quality_station_link(r->db, id, json_object_get(in, "device_station_id"), &field, &msg)) {
-        db_rollback(r->db);
-        json_decref(in);
-        if (field && !strcmp(field, "id"))
-            http_error(r, ERR_NOT_FOUND, msg, NULL);
-        else
-            http_error(r, field ? ERR_INVALID_FIELD : ERR_INTERNAL, msg, field);
-        return;
+    enum err e = quality_station_link(db, id, json_object_get(in, "device_station_id"), p);
+    if (e == ERR_OK &&
+        (audit_append(db, actor, "aq_station.link", "aq_station", sid, in) || db_commit(db)))
+        e = ERR_INTERNAL;
+    if (e != ERR_OK) {
+        db_rollback(db);
+        return e;
     }
-    if (audit_append(r->db, &actor, "aq_station.link", "aq_station", sid, in) || db_commit(r->db)) {
-        db_rollback(r->db);
-        json_decref(in);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    json_decref(in);
-    http_json(r, 200, quality_station_get(r->db, id));
+    *out = aq_stations_get(db, id);
+    return *out ? ERR_OK : ERR_INTERNAL;
 }
 
-static const struct route feed_table[] = {
-    {HTTP_POST, "/api/v1/quality/feed/run", api_feed_run, ROLE_BIT(ROLE_ADMIN), 0},
-    {HTTP_PUT, "/api/v1/quality/stations/{id}/device", api_feed_link,
-     ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF), 0},
-};
-
-const struct route_group app_quality_feed_routes = ROUTE_GROUP("quality-feed", feed_table);
+enum err quality_feed_now(struct db *db, json_t **out)
+{
+    struct quality_feed_stats s;
+    int rc = quality_feed_run(db, timeutil_now(), &s);
+    *out = rc ? NULL
+              : json_pack("{sb si si sI}", "ok", 1, "air_hours", s.air_hours, "source_hours",
+                          s.source_hours, "ms", (json_int_t)s.ms);
+    return rc ? ERR_INTERNAL : ERR_OK;
+}
 
 /* Demo: the demo national quality stations linked to the demo monitor's
  * national stations of the same district (their imported history stays, the
@@ -594,26 +492,22 @@ int demo_quality_feed(struct db *db, const struct audit_actor *actor)
     struct monitor_station_filter nf = {.kind = "national", .now = timeutil_now()};
     struct monitor_station_filter gf = {.kind = "source_gas", .now = timeutil_now()};
     json_t *nat = monitor_station_list(db, &nf), *gas = monitor_station_list(db, &gf);
-    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM aq_stations WHERE kind = 'national' AND "
-                                   "district = ?1 AND device_station_id IS NULL ORDER BY id");
-    int rc = !nat || !gas || !st || db_begin(db) ? -1 : 0;
+    int rc = !nat || !gas || db_begin(db) ? -1 : 0;
     size_t i;
     json_t *s;
     json_array_foreach(nat, i, s)
     {
         if (rc)
             break;
-        sqlite3_bind_text(st, 1, json_string_value(json_object_get(s, "district")), -1,
-                          SQLITE_TRANSIENT);
-        int64_t aq = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-        sqlite3_reset(st);
+        const char *district = json_string_value(json_object_get(s, "district"));
+        int64_t aq = district ? feed_unlinked_national(db, district) : 0;
         if (!aq)
             continue;
-        const char *field = NULL, *msg = NULL;
+        struct problem p = {0};
         char sid[24];
         snprintf(sid, sizeof sid, "%lld", (long long)aq);
         json_t *in = json_pack("{sO}", "device_station_id", json_object_get(s, "id"));
-        rc = quality_station_link(db, aq, json_object_get(in, "device_station_id"), &field, &msg) ||
+        rc = quality_station_link(db, aq, json_object_get(in, "device_station_id"), &p) ||
              audit_append(db, actor, "aq_station.link", "aq_station", sid, in);
         json_decref(in);
     }
@@ -624,14 +518,12 @@ int demo_quality_feed(struct db *db, const struct audit_actor *actor)
     json_array_foreach(gas, i, s)
     {
         for (size_t k = 0; k < sizeof limits / sizeof limits[0] && !rc; k++) {
-            const char *field = NULL, *msg = NULL;
-            int64_t id = 0;
+            struct problem p = {0};
             json_t *in =
                 json_pack("{sO sO ss sf sf}", "enterprise_id", json_object_get(s, "enterprise_id"),
                           "outlet", json_object_get(s, "code"), "factor", limits[k].factor, "limit",
                           limits[k].limit, "o2_ref", 9.0);
-            rc = source_limit_set(db, in, &id, &field, &msg) ||
-                 audit_append(db, actor, "source_limit.set", "enterprise", "demo", in);
+            rc = source_limit_add(db, actor, in, &p) != ERR_OK;
             json_decref(in);
         }
     }

@@ -1,15 +1,15 @@
-/* api_quality_reports — the daily and monthly air-quality reports as Excel
+/* http_reports — the daily and monthly air-quality reports as Excel
  * (libxlsxwriter): one row per area (city, districts) and official station,
  * with the day's AQI, category, primary pollutants and concentrations, or the
  * month's means, good days, days by AQI level, composite index with its rank
  * among the districts or the stations, and the completeness label. Public,
  * like the printable pages (/air/report, /air/report/monthly). */
 #include "app/app.h"
-#include "modules/quality/quality.h"
-#include "modules/quality/quality_http.h"
+#include "app/kit.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "db/db.h"
+#include "modules/quality/http.h"
+#include "modules/quality/quality.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -28,19 +28,17 @@ static json_t *report_scopes(struct db *db)
     json_t *a = json_array();
     json_array_append_new(a, json_pack("{ss sI ss ss}", "label", "全市", "id", (json_int_t)0,
                                        "area", QUALITY_CITY, "group", "city"));
-    sqlite3_stmt *st = db_stmt(db, "SELECT DISTINCT district FROM aq_stations WHERE kind != "
-                                   "'micro' AND district != '' ORDER BY district");
-    if (st) {
-        while (sqlite3_step(st) == SQLITE_ROW) {
-            const char *d = (const char *)sqlite3_column_text(st, 0);
-            json_array_append_new(a, json_pack("{ss sI ss ss}", "label", d, "id", (json_int_t)0,
-                                               "area", d, "group", "district"));
-        }
-        sqlite3_reset(st);
-    }
-    json_t *stations = quality_stations(db, "official");
+    json_t *districts = quality_districts(db);
     size_t i;
     json_t *s;
+    json_array_foreach(districts, i, s)
+    {
+        const char *d = json_string_value(json_object_get(s, "district"));
+        json_array_append_new(a, json_pack("{ss sI ss ss}", "label", d, "id", (json_int_t)0, "area",
+                                           d, "group", "district"));
+    }
+    json_decref(districts);
+    json_t *stations = quality_stations(db, "official");
     json_array_foreach(stations, i, s) json_array_append_new(
         a, json_pack("{ss sI ss ss}", "label", json_string_value(json_object_get(s, "name")), "id",
                      json_integer_value(json_object_get(s, "id")), "area", "", "group", "station"));
@@ -115,12 +113,12 @@ static void report_send(struct http_req *r, const char *path, const char *filena
     if (fd < 0 || fstat(fd, &stt)) {
         if (fd >= 0)
             close(fd);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     char cd[160];
     snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
-    quality_api_cors(r);
+    quality_http_cors(r);
     http_add_header(r, "Content-Disposition", cd);
     http_fd(r, 200, fd, (uint64_t)stt.st_size,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
@@ -139,12 +137,12 @@ static void report_cell(lxw_worksheet *ws, int row, int col, json_t *v)
 static void api_report_daily(struct http_req *r)
 {
     int32_t day;
-    if (quality_api_date(r, "date", quality_api_today() - 1, &day))
+    if (quality_query_day(r, "date", quality_today() - 1, &day))
         return;
     char path[HTTP_TEMP_PATH], date[24];
     int fd = http_temp_file(path, "report");
     if (fd < 0) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     close(fd);
@@ -199,7 +197,7 @@ static void api_report_daily(struct http_req *r)
     json_decref(scopes);
     if (workbook_close(wb) != LXW_NO_ERROR) {
         unlink(path);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     char name[64];
@@ -209,15 +207,16 @@ static void api_report_daily(struct http_req *r)
 
 static void api_report_monthly(struct http_req *r)
 {
-    int y, m, d, year, month;
-    timeutil_civil_from_days(quality_api_today(), &y, &m, &d);
-    if (quality_api_int(r, "year", 2000, 2100, y, &year) ||
-        quality_api_int(r, "month", 1, 12, m, &month))
+    int y, m, d;
+    int64_t year, month;
+    timeutil_civil_from_days(quality_today(), &y, &m, &d);
+    if (kit_query_int(r, "year", 2000, 2100, y, &year) ||
+        kit_query_int(r, "month", 1, 12, m, &month))
         return;
     char path[HTTP_TEMP_PATH];
     int fd = http_temp_file(path, "report");
     if (fd < 0) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     close(fd);
@@ -226,7 +225,7 @@ static void api_report_monthly(struct http_req *r)
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
     char title[96];
-    snprintf(title, sizeof title, "景瓷市环境空气质量月报 %04d年%02d月", year, month);
+    snprintf(title, sizeof title, "景瓷市环境空气质量月报 %04d年%02d月", (int)year, (int)month);
     worksheet_write_string(ws, 0, 0, title, bold);
     /* the first eleven columns as before; ranks, days by AQI level and the
      * completeness label after them (the printable page shows the same) */
@@ -246,7 +245,7 @@ static void api_report_monthly(struct http_req *r)
         json_t *s = json_array_get(scopes, i);
         struct quality_scope sc = {json_integer_value(json_object_get(s, "id")),
                                    json_string_value(json_object_get(s, "area"))};
-        months[i] = quality_monthly(r->db, &sc, year, month);
+        months[i] = quality_monthly(r->db, &sc, (int)year, (int)month);
     }
     report_month_ranks(scopes, months, rank);
     for (size_t i = 0; i < n; i++) {
@@ -278,11 +277,11 @@ static void api_report_monthly(struct http_req *r)
     json_decref(scopes);
     if (workbook_close(wb) != LXW_NO_ERROR) {
         unlink(path);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     char name[64];
-    snprintf(name, sizeof name, "air-monthly-%04d-%02d.xlsx", year, month);
+    snprintf(name, sizeof name, "air-monthly-%04d-%02d.xlsx", (int)year, (int)month);
     report_send(r, path, name);
 }
 

@@ -7,16 +7,14 @@
 
 extern const struct schema_module schema_quality;
 extern const struct route_group app_quality_routes;
+extern const struct route_group app_quality_water_routes;
 extern const struct route_group app_quality_alarm_routes;
 extern const struct route_group app_quality_report_routes;
 extern const struct route_group app_quality_feed_routes;
 
 static const struct route_group *const quality_groups[] = {
-    &app_quality_routes,
-    &app_quality_alarm_routes,
-    &app_quality_report_routes,
-    &app_quality_feed_routes,
-    NULL,
+    &app_quality_routes,        &app_quality_water_routes, &app_quality_alarm_routes,
+    &app_quality_report_routes, &app_quality_feed_routes,  NULL,
 };
 
 /* The stations, data, water sections and alarm rules; then the links to the

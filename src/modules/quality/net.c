@@ -1,13 +1,12 @@
-/* quality_net — the micro-station network and rankings (quality.h): the
+/* net — the micro-station network and rankings (quality.h): the
  * co-location calibration of PM sensors against the nearest official station,
  * rankings of districts, towns and stations by PM2.5 with the year-on-year
- * change, and the "possible local source" hint. */
+ * change, and the "possible local source" hint. Rows through store.h. */
 #include "modules/quality/quality.h"
-#include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/calendar.h"
-#include "db/db.h"
+#include "modules/quality/store.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -32,30 +31,22 @@ static double quality_km(double lon1, double lat1, double lon2, double lat2)
 /* The official station nearest to station id (0 when none has a position). */
 static int64_t quality_nearest_official(struct db *db, int64_t id, double *km)
 {
-    sqlite3_stmt *me = db_stmt(db, "SELECT lon, lat FROM aq_stations WHERE id = ?1 AND lon IS "
-                                   "NOT NULL AND lat IS NOT NULL");
-    sqlite3_stmt *all = db_stmt(db, "SELECT id, lon, lat FROM aq_stations WHERE kind != 'micro' "
-                                    "AND lon IS NOT NULL AND lat IS NOT NULL AND id != ?1");
-    if (!me || !all)
-        return 0;
-    sqlite3_bind_int64(me, 1, id);
     double lon = 0, lat = 0;
-    int has = sqlite3_step(me) == SQLITE_ROW;
-    if (has)
-        lon = sqlite3_column_double(me, 0), lat = sqlite3_column_double(me, 1);
-    sqlite3_reset(me);
-    if (!has)
+    if (aq_stations_position(db, id, &lon, &lat) != 1)
         return 0;
-    sqlite3_bind_int64(all, 1, id);
+    json_t *all = aq_stations_official_positions(db, id);
     int64_t best = 0;
     double bd = 1e18;
-    while (sqlite3_step(all) == SQLITE_ROW) {
-        double d =
-            quality_km(lon, lat, sqlite3_column_double(all, 1), sqlite3_column_double(all, 2));
+    size_t i;
+    json_t *o;
+    json_array_foreach(all, i, o)
+    {
+        double d = quality_km(lon, lat, json_number_value(json_object_get(o, "lon")),
+                              json_number_value(json_object_get(o, "lat")));
         if (d < bd)
-            bd = d, best = sqlite3_column_int64(all, 0);
+            bd = d, best = json_integer_value(json_object_get(o, "id"));
     }
-    sqlite3_reset(all);
+    json_decref(all);
     *km = bd;
     return best;
 }
@@ -97,27 +88,10 @@ json_t *quality_calibrate(struct db *db, int64_t micro, int pm, int64_t from, in
     double slope = (k * sxy - sx * sy) / den, icpt = (sy - slope * sx) / k;
     double vy = k * syy - sy * sy;
     double r2 = vy > 0 ? (k * sxy - sx * sy) * (k * sxy - sx * sy) / (den * vy) : 0;
-    sqlite3_stmt *st = db_stmt(db, "INSERT OR REPLACE INTO aq_calibration (station_id, pollutant, "
-                                   "ref_station_id, slope, intercept, r2, n, window_from, "
-                                   "window_to, fitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st) {
-        *message = "数据库错误";
-        return NULL;
-    }
-    sqlite3_bind_int64(st, 1, micro);
-    sqlite3_bind_text(st, 2, airdata_col_name(pm), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, ref);
-    sqlite3_bind_double(st, 4, slope);
-    sqlite3_bind_double(st, 5, icpt);
-    sqlite3_bind_double(st, 6, r2);
-    sqlite3_bind_int(st, 7, k);
-    sqlite3_bind_int64(st, 8, from);
-    sqlite3_bind_int64(st, 9, to);
-    sqlite3_bind_int64(st, 10, timeutil_now());
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        *message = "数据库错误";
+    struct aq_fit fit = {micro, ref, airdata_col_name(pm), slope, icpt, r2, k,
+                         from,  to,  timeutil_now()};
+    if (aq_calibration_put(db, &fit)) {
+        *message = NULL; /* a database error, not a refusal */
         return NULL;
     }
     return json_pack("{sI ss sI sf sf sf si sf sI sI}", "station_id", (json_int_t)micro,
@@ -139,29 +113,34 @@ struct quality_rank {
     bool hint;
 };
 
+/* The text of a row's column ("" when it is not text). */
+static const char *quality_str(json_t *row, const char *key)
+{
+    const char *s = json_string_value(json_object_get(row, key));
+    return s ? s : "";
+}
+
 /* Period mean PM2.5 per station (calibrated for micro stations). */
 static int quality_station_means(struct db *db, int32_t from, int32_t to, struct quality_rank **out,
                                  int *count, bool prev)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT s.id, s.name, s.district, s.town, s.kind, s.lon, s.lat, avg(d.pm25), "
-            "count(d.pm25), c.slope, c.intercept FROM aq_stations s JOIN aq_daily d ON "
-            "d.station_id = s.id AND d.area = '' AND d.day BETWEEN ?1 AND ?2 AND (d.valid & 64) "
-            "LEFT JOIN aq_calibration c ON c.station_id = s.id AND c.pollutant = 'pm25' "
-            "GROUP BY s.id ORDER BY s.id");
-    if (!st)
+    json_t *rows = aq_daily_pm25_means(db, from, to);
+    if (!rows)
         return -1;
-    sqlite3_bind_int(st, 1, from);
-    sqlite3_bind_int(st, 2, to);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(st, 0);
-        double v = sqlite3_column_double(st, 7) / 1000;
-        if (sqlite3_column_type(st, 9) != SQLITE_NULL)
-            v = sqlite3_column_double(st, 9) * v + sqlite3_column_double(st, 10);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        int days = (int)json_integer_value(json_object_get(row, "days"));
+        double v = json_number_value(json_object_get(row, "pm25")) / 1000;
+        json_t *slope = json_object_get(row, "slope");
+        if (json_is_number(slope))
+            v = json_number_value(slope) * v + json_number_value(json_object_get(row, "intercept"));
         struct quality_rank *x = NULL;
-        for (int i = 0; i < *count; i++)
-            if ((*out)[i].id == id)
-                x = &(*out)[i];
+        for (int k = 0; k < *count; k++)
+            if ((*out)[k].id == id)
+                x = &(*out)[k];
         if (!x && prev)
             continue;
         if (!x) {
@@ -169,21 +148,21 @@ static int quality_station_means(struct db *db, int32_t from, int32_t to, struct
             x = &(*out)[(*count)++];
             memset(x, 0, sizeof *x);
             x->id = id;
-            snprintf(x->name, sizeof x->name, "%s", (const char *)sqlite3_column_text(st, 1));
-            snprintf(x->district, sizeof x->district, "%s",
-                     (const char *)sqlite3_column_text(st, 2));
-            snprintf(x->town, sizeof x->town, "%s", (const char *)sqlite3_column_text(st, 3));
-            snprintf(x->kind, sizeof x->kind, "%s", (const char *)sqlite3_column_text(st, 4));
-            x->pos = sqlite3_column_type(st, 5) != SQLITE_NULL;
-            x->lon = sqlite3_column_double(st, 5), x->lat = sqlite3_column_double(st, 6);
+            snprintf(x->name, sizeof x->name, "%s", quality_str(row, "name"));
+            snprintf(x->district, sizeof x->district, "%s", quality_str(row, "district"));
+            snprintf(x->town, sizeof x->town, "%s", quality_str(row, "town"));
+            snprintf(x->kind, sizeof x->kind, "%s", quality_str(row, "kind"));
+            x->pos = json_is_number(json_object_get(row, "lon"));
+            x->lon = json_number_value(json_object_get(row, "lon"));
+            x->lat = json_number_value(json_object_get(row, "lat"));
             x->prev = -1;
         }
         if (prev)
-            x->prev = v, x->prev_days = sqlite3_column_int(st, 8);
+            x->prev = v, x->prev_days = days;
         else
-            x->value = v, x->days = sqlite3_column_int(st, 8);
+            x->value = v, x->days = days;
     }
-    sqlite3_reset(st);
+    json_decref(rows);
     return 0;
 }
 

@@ -1,11 +1,10 @@
-/* quality — daily rollups and the evaluation of stored air data (quality.h). */
+/* quality — daily rollups and the evaluation of stored air data (quality.h);
+ * rows through store.h and store_airdata.h. */
 #include "modules/quality/quality.h"
-#include "core/log.h"
-#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/aqi.h"
-#include "db/db.h"
+#include "modules/quality/store.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -24,20 +23,6 @@ static const int quality_slot_hour_col[AQI_POLLUTANT_COUNT] = {
 static const int quality_stat_slot[AIRSTAT_POLLUTANT_COUNT] = {AQI_SO2,   AQI_NO2,  AQI_CO,
                                                                AQI_O3_8H, AQI_PM10, AQI_PM25};
 
-struct quality_st {
-    int64_t id;
-    char district[64];
-    bool official;
-};
-
-struct quality_day {
-    int64_t v[AQI_POLLUTANT_COUNT]; /* milli, -1 none */
-    int n[AQI_POLLUTANT_COUNT];
-    unsigned valid;
-    int stations;
-    struct aqi_result res;
-};
-
 double quality_report_value(int64_t milli, int col_is_co)
 {
     struct aqi_conc c = {milli, 1};
@@ -54,31 +39,6 @@ static int64_t quality_milli(struct aqi_conc c)
     return c.den ? aqi_conc_round(c, 3) : -1;
 }
 
-/* ---- stations ---- */
-
-static struct quality_st *quality_load_stations(struct db *db, int *count)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, district, kind != 'micro' FROM aq_stations "
-                                   "ORDER BY id");
-    *count = 0;
-    if (!st)
-        return NULL;
-    int cap = 64, n = 0;
-    struct quality_st *s = xmalloc(sizeof *s * (size_t)cap);
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        if (n == cap)
-            s = xrealloc(s, sizeof *s * (size_t)(cap *= 2));
-        s[n].id = sqlite3_column_int64(st, 0);
-        snprintf(s[n].district, sizeof s[n].district, "%s",
-                 (const char *)sqlite3_column_text(st, 1));
-        s[n].official = sqlite3_column_int(st, 2);
-        n++;
-    }
-    sqlite3_reset(st);
-    *count = n;
-    return s;
-}
-
 static void quality_ymd(int32_t day, int *y, int *m, int *d)
 {
     timeutil_civil_from_days(day, y, m, d);
@@ -92,7 +52,7 @@ static enum aqi_standard quality_std(int32_t day)
 }
 
 /* Daily statistics of one station's 24 hours. */
-static void quality_station_stats(int64_t (*h)[AIRDATA_NCOLS], struct quality_day *out,
+static void quality_station_stats(int64_t (*h)[AIRDATA_NCOLS], struct aq_day *out,
                                   struct aqi_input *in)
 {
     memset(in, 0, sizeof *in);
@@ -131,41 +91,6 @@ static void quality_station_stats(int64_t (*h)[AIRDATA_NCOLS], struct quality_da
     }
 }
 
-static int quality_store_day(struct db *db, int64_t station, const char *area, int32_t day,
-                             const struct quality_day *q)
-{
-    sqlite3_stmt *st = db_stmt(
-        db, "INSERT OR REPLACE INTO aq_daily (station_id, area, day, so2, no2, co, o3_1h, o3_8h, "
-            "pm10, pm25, so2_n, no2_n, co_n, o3_1h_n, o3_8h_n, pm10_n, pm25_n, valid, stations, "
-            "std, aqi, published, level, primary_mask) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-            "?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, station);
-    sqlite3_bind_text(st, 2, area, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, day);
-    for (int s = 0; s < AQI_POLLUTANT_COUNT; s++) {
-        if (q->v[s] >= 0)
-            sqlite3_bind_int64(st, 4 + s, q->v[s]);
-        sqlite3_bind_int(st, 11 + s, q->n[s]);
-    }
-    sqlite3_bind_int(st, 18, (int)q->valid);
-    sqlite3_bind_int(st, 19, q->stations);
-    sqlite3_bind_int(st, 20, q->res.standard == AQI_STD_2026 ? 2026 : 2012);
-    if (q->res.aqi >= 0)
-        sqlite3_bind_int(st, 21, q->res.aqi);
-    sqlite3_bind_int(st, 22, q->res.published);
-    sqlite3_bind_int(st, 23, q->res.level);
-    sqlite3_bind_int(st, 24, (int)q->res.primary);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        log_error("quality: store day: %s", sqlite3_errstr(rc));
-        return -1;
-    }
-    return 0;
-}
-
 /* Per-area accumulation: the hourly O3 sums (for the area MDA8, formed from
  * the area's hourly series) and the valid station daily values. */
 struct quality_area_acc {
@@ -191,7 +116,7 @@ static struct quality_area_acc *quality_area(struct quality_area_acc *a, int *na
 }
 
 static void quality_area_add(struct quality_area_acc *x, int64_t (*h)[AIRDATA_NCOLS],
-                             const struct quality_day *q)
+                             const struct aq_day *q)
 {
     x->stations++;
     for (int i = 0; i < 24; i++)
@@ -203,7 +128,7 @@ static void quality_area_add(struct quality_area_acc *x, int64_t (*h)[AIRDATA_NC
 }
 
 static void quality_area_finish(const struct quality_area_acc *x, enum aqi_standard std,
-                                struct quality_day *q)
+                                struct aq_day *q)
 {
     memset(q, 0, sizeof *q);
     struct aqi_input in = {0};
@@ -251,43 +176,10 @@ static bool quality_in(const int64_t *only, int n, int64_t id)
     return false;
 }
 
-/* Loads a station's stored daily row back (for stations not recomputed). */
-static int quality_read_day(struct db *db, int64_t station, const char *area, int32_t day,
-                            struct quality_day *q)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT so2, no2, co, o3_1h, o3_8h, pm10, pm25, so2_n, no2_n, "
-                                   "co_n, o3_1h_n, o3_8h_n, pm10_n, pm25_n, valid, stations, "
-                                   "aqi, published, level, primary_mask, std FROM aq_daily "
-                                   "WHERE station_id = ?1 AND area = ?2 AND day = ?3");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, station);
-    sqlite3_bind_text(st, 2, area, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, day);
-    int found = 0;
-    memset(q, 0, sizeof *q);
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        found = 1;
-        for (int s = 0; s < AQI_POLLUTANT_COUNT; s++) {
-            q->v[s] = sqlite3_column_type(st, s) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, s);
-            q->n[s] = sqlite3_column_int(st, 7 + s);
-        }
-        q->valid = (unsigned)sqlite3_column_int(st, 14);
-        q->stations = sqlite3_column_int(st, 15);
-        q->res.aqi = sqlite3_column_type(st, 16) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 16);
-        q->res.published = sqlite3_column_int(st, 17);
-        q->res.level = sqlite3_column_int(st, 18);
-        q->res.primary = (unsigned)sqlite3_column_int(st, 19);
-        q->res.standard = sqlite3_column_int(st, 20) == 2026 ? AQI_STD_2026 : AQI_STD_2012;
-    }
-    sqlite3_reset(st);
-    return found;
-}
-
 int quality_rollup_day(struct db *db, int32_t day, const int64_t *only, int n)
 {
     int ns;
-    struct quality_st *st = quality_load_stations(db, &ns);
+    struct aq_station_brief *st = aq_stations_brief(db, &ns);
     if (!st)
         return -1;
     static __thread int64_t h[24][AIRDATA_NCOLS];
@@ -305,33 +197,24 @@ int quality_rollup_day(struct db *db, int32_t day, const int64_t *only, int n)
             rc = -1;
             break;
         }
-        struct quality_day q;
+        struct aq_day q;
         if (redo) {
             struct aqi_input in;
             quality_station_stats(h, &q, &in);
             aqi_compute(std, AQI_KIND_DAILY, &in, &q.res);
             if (found == 0) {
                 /* Nothing stored that day: no row (a stale one is removed). */
-                sqlite3_stmt *del = db_stmt(db, "DELETE FROM aq_daily WHERE station_id = ?1 AND "
-                                                "area = '' AND day = ?2");
-                if (!del)
-                    rc = -1;
-                else {
-                    sqlite3_bind_int64(del, 1, st[i].id);
-                    sqlite3_bind_int(del, 2, day);
-                    rc = sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
-                    sqlite3_reset(del);
-                }
+                rc = aq_daily_delete(db, st[i].id, "", day) ? -1 : 0;
                 continue;
             }
-            if (quality_store_day(db, st[i].id, "", day, &q)) {
+            if (aq_daily_put(db, st[i].id, "", day, &q)) {
                 rc = -1;
                 break;
             }
         } else if (found == 0) {
             continue;
         } else {
-            int r = quality_read_day(db, st[i].id, "", day, &q);
+            int r = aq_daily_get(db, st[i].id, "", day, &q);
             if (r < 0) {
                 rc = -1;
                 break;
@@ -350,192 +233,16 @@ int quality_rollup_day(struct db *db, int32_t day, const int64_t *only, int n)
     }
     for (int a = 0; a < na && !rc; a++) {
         if (!areas[a].stations) {
-            sqlite3_stmt *del = db_stmt(db, "DELETE FROM aq_daily WHERE station_id = 0 AND "
-                                            "area = ?1 AND day = ?2");
-            if (!del) {
-                rc = -1;
-                break;
-            }
-            sqlite3_bind_text(del, 1, areas[a].name, -1, SQLITE_STATIC);
-            sqlite3_bind_int(del, 2, day);
-            rc = sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
-            sqlite3_reset(del);
+            rc = aq_daily_delete(db, 0, areas[a].name, day) ? -1 : 0;
             continue;
         }
-        struct quality_day q;
+        struct aq_day q;
         quality_area_finish(&areas[a], std, &q);
-        rc = quality_store_day(db, 0, areas[a].name, day, &q);
+        rc = aq_daily_put(db, 0, areas[a].name, day, &q) ? -1 : 0;
     }
     free(areas);
     free(st);
     return rc;
-}
-
-/* ---- station records ---- */
-
-static json_t *quality_station_row(sqlite3_stmt *st)
-{
-    json_t *o = json_pack(
-        "{sI ss ss ss ss ss si}", "id", (json_int_t)sqlite3_column_int64(st, 0), "code",
-        (const char *)sqlite3_column_text(st, 1), "name", (const char *)sqlite3_column_text(st, 2),
-        "district", (const char *)sqlite3_column_text(st, 3), "town",
-        (const char *)sqlite3_column_text(st, 4), "kind", (const char *)sqlite3_column_text(st, 7),
-        "area_class", sqlite3_column_int(st, 8));
-    for (int i = 5; i <= 6; i++)
-        json_object_set_new(o, i == 5 ? "lon" : "lat",
-                            sqlite3_column_type(st, i) == SQLITE_NULL
-                                ? json_null()
-                                : json_real(sqlite3_column_double(st, i)));
-    json_object_set_new(
-        o, "official",
-        json_boolean(strcmp(json_string_value(json_object_get(o, "kind")), "micro")));
-    json_object_set_new(o, "device_station_id",
-                        sqlite3_column_type(st, 9) == SQLITE_NULL
-                            ? json_null()
-                            : json_integer(sqlite3_column_int64(st, 9)));
-    return o;
-}
-
-#define QUALITY_STATION_COLS                                                                       \
-    "id, code, name, district, town, lon, lat, kind, area_class, device_station_id"
-
-json_t *quality_station_get(struct db *db, int64_t id)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT " QUALITY_STATION_COLS " FROM aq_stations WHERE id = ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    json_t *o = sqlite3_step(st) == SQLITE_ROW ? quality_station_row(st) : NULL;
-    sqlite3_reset(st);
-    return o;
-}
-
-json_t *quality_stations(struct db *db, const char *kind)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT " QUALITY_STATION_COLS " FROM aq_stations WHERE "
-                                   "?1 IS NULL OR kind = ?1 OR (?1 = 'official' AND kind != "
-                                   "'micro') ORDER BY id");
-    if (!st)
-        return NULL;
-    if (kind)
-        sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    json_t *a = json_array();
-    while (sqlite3_step(st) == SQLITE_ROW)
-        json_array_append_new(a, quality_station_row(st));
-    sqlite3_reset(st);
-    return a;
-}
-
-int64_t quality_station_find(struct db *db, const char *s)
-{
-    if (!s || !*s || strlen(s) > 64)
-        return 0;
-    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM aq_stations WHERE code = ?1 OR "
-                                   "(?1 GLOB '[1-9]*' AND ?1 NOT GLOB '*[^0-9]*' AND "
-                                   "length(?1) <= 18 AND id = CAST(?1 AS INTEGER))");
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, s, -1, SQLITE_STATIC);
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return id;
-}
-
-static int quality_text(json_t *in, const char *key, size_t max, bool required, const char **out,
-                        const char **field, const char **message)
-{
-    json_t *v = json_object_get(in, key);
-    const char *s = json_string_value(v);
-    if (v && !json_is_null(v) && !s) {
-        *field = key, *message = "必须是文本";
-        return -1;
-    }
-    s = s ? s : "";
-    if (text_check_field(s, max, false) != TEXT_OK) {
-        *field = key, *message = "含非法字符或过长";
-        return -1;
-    }
-    if (required && !*s) {
-        *field = key, *message = "不能为空";
-        return -1;
-    }
-    *out = s;
-    return 0;
-}
-
-int quality_station_create(struct db *db, json_t *in, int64_t *id, const char **field,
-                           const char **message)
-{
-    const char *code, *name, *district, *town, *kind;
-    if (quality_text(in, "code", 32, true, &code, field, message) ||
-        quality_text(in, "name", 128, true, &name, field, message) ||
-        quality_text(in, "district", 64, false, &district, field, message) ||
-        quality_text(in, "town", 64, false, &town, field, message) ||
-        quality_text(in, "kind", 16, false, &kind, field, message))
-        return -1;
-    if (!*kind)
-        kind = "city";
-    if (strcmp(kind, "national") && strcmp(kind, "provincial") && strcmp(kind, "city") &&
-        strcmp(kind, "micro")) {
-        *field = "kind", *message = "站点类型须为 national、provincial、city 或 micro";
-        return -1;
-    }
-    for (const char *p = code; *p; p++)
-        if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *p)) {
-            *field = "code", *message = "站点编码只能含字母、数字、- 和 _";
-            return -1;
-        }
-    json_t *cls = json_object_get(in, "area_class");
-    int area_class = 2;
-    if (cls && !json_is_null(cls)) {
-        if (!json_is_integer(cls) ||
-            (json_integer_value(cls) != 1 && json_integer_value(cls) != 2)) {
-            *field = "area_class", *message = "功能区类别须为 1 或 2";
-            return -1;
-        }
-        area_class = (int)json_integer_value(cls);
-    }
-    json_t *lon = json_object_get(in, "lon"), *lat = json_object_get(in, "lat");
-    bool has_pos = lon && !json_is_null(lon);
-    if (has_pos && (!json_is_number(lon) || !json_is_number(lat) ||
-                    fabs(json_number_value(lon)) > 180 || fabs(json_number_value(lat)) > 90)) {
-        *field = "lon", *message = "经纬度须为有效数字";
-        return -1;
-    }
-    if (quality_station_find(db, code)) {
-        *field = "code", *message = "站点编码已存在";
-        return -1;
-    }
-    sqlite3_stmt *st =
-        db_stmt(db, "INSERT INTO aq_stations (code, name, district, town, lon, lat, "
-                    "kind, area_class, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    if (!st) {
-        *field = NULL, *message = "数据库错误";
-        return -1;
-    }
-    sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, district, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, town, -1, SQLITE_STATIC);
-    if (has_pos) {
-        sqlite3_bind_double(st, 5, json_number_value(lon));
-        sqlite3_bind_double(st, 6, json_number_value(lat));
-    }
-    sqlite3_bind_text(st, 7, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, area_class);
-    sqlite3_bind_int64(st, 9, timeutil_now());
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        *field = NULL, *message = "数据库错误";
-        return -1;
-    }
-    *id = sqlite3_last_insert_rowid(db_handle(db));
-    /* The optional link to a monitor station (the device feed). */
-    json_t *dev = json_object_get(in, "device_station_id");
-    if (dev && !json_is_null(dev))
-        return quality_station_link(db, *id, dev, field, message);
-    return 0;
 }
 
 /* ---- real-time ---- */
@@ -615,30 +322,11 @@ static int quality_hour_values(struct db *db, const struct quality_scope *s, int
         *nst = f > 0;
         return f < 0 ? -1 : 0;
     }
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT sum(so2), count(so2), sum(no2), count(no2), sum(co), count(co), sum(o3), "
-            "count(o3), sum(pm10), count(pm10), sum(pm25), count(pm25), count(*) FROM (SELECT "
-            /* the precedence of store/airdata.h: imported, else device */
-            "coalesce(h.so2, h.d_so2) AS so2, coalesce(h.no2, h.d_no2) AS no2, coalesce(h.co, "
-            "h.d_co) AS co, coalesce(h.o3, h.d_o3) AS o3, coalesce(h.pm10, h.d_pm10) AS pm10, "
-            "coalesce(h.pm25, h.d_pm25) AS pm25 FROM aq_hourly h JOIN aq_stations s ON s.id = "
-            "h.station_id WHERE h.hour = ?1 AND s.kind != 'micro' AND (?2 = '*' OR s.district "
-            "= ?2))");
-    if (!st)
+    int64_t sum[AIRDATA_NCOLS], n[AIRDATA_NCOLS];
+    if (aq_hourly_area_sums(db, s->area, hour, sum, n, nst))
         return -1;
-    sqlite3_bind_int64(st, 1, hour);
-    sqlite3_bind_text(st, 2, s->area, -1, SQLITE_STATIC);
     for (int c = 0; c < AIRDATA_NCOLS; c++)
-        v[c] = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        for (int c = 0; c < AIRDATA_NCOLS; c++) {
-            int64_t n = sqlite3_column_int64(st, 2 * c + 1);
-            if (n)
-                v[c] = quality_milli((struct aqi_conc){sqlite3_column_int64(st, 2 * c), n});
-        }
-        *nst = sqlite3_column_int(st, 12);
-    }
-    sqlite3_reset(st);
+        v[c] = n[c] ? quality_milli((struct aqi_conc){sum[c], n[c]}) : -1;
     return 0;
 }
 
@@ -646,18 +334,7 @@ static int64_t quality_latest_hour(struct db *db, const struct quality_scope *s,
 {
     if (s->station_id)
         return airdata_latest(db, s->station_id, at);
-    sqlite3_stmt *st = db_stmt(db, "SELECT max(h.hour) FROM aq_stations s JOIN aq_hourly h ON "
-                                   "h.station_id = s.id AND h.hour <= ?1 WHERE s.kind != 'micro' "
-                                   "AND (?2 = '*' OR s.district = ?2)");
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, at);
-    sqlite3_bind_text(st, 2, s->area, -1, SQLITE_STATIC);
-    int64_t h = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        h = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return h;
+    return aq_hourly_area_latest(db, s->area, at);
 }
 
 static json_t *quality_hour_report(struct db *db, const struct quality_scope *s, int64_t hour)
@@ -695,36 +372,41 @@ json_t *quality_realtime(struct db *db, const struct quality_scope *s, int64_t a
  * "concentrations". */
 static void quality_apply_calibration(struct db *db, int64_t id, json_t *report)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT pollutant, slope, intercept, r2, ref_station_id, n "
-                                   "FROM aq_calibration WHERE station_id = ?1");
     json_t *conc = json_object_get(report, "concentrations");
-    if (!st || !conc)
+    json_t *rows = conc ? aq_calibration_of(db, id) : NULL;
+    if (!rows)
         return;
-    sqlite3_bind_int64(st, 1, id);
     json_t *cal = json_object(), *fits = json_object();
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        const char *p = (const char *)sqlite3_column_text(st, 0);
-        double slope = sqlite3_column_double(st, 1), icpt = sqlite3_column_double(st, 2);
-        json_t *raw = json_object_get(conc, p);
+    size_t i;
+    json_t *row;
+    json_array_foreach(rows, i, row)
+    {
+        const char *p = json_string_value(json_object_get(row, "pollutant"));
+        double slope = json_number_value(json_object_get(row, "slope"));
+        double icpt = json_number_value(json_object_get(row, "intercept"));
+        json_t *raw = p ? json_object_get(conc, p) : NULL;
+        if (!p)
+            continue;
         if (json_is_number(raw)) {
             double v = slope * json_number_value(raw) + icpt;
             json_object_set_new(cal, p, json_real(round((v < 0 ? 0 : v) * 10) / 10));
         }
-        json_object_set_new(fits, p,
-                            json_pack("{sf sf sf sI si}", "slope", round(slope * 1e4) / 1e4,
-                                      "intercept", round(icpt * 1e3) / 1e3, "r2",
-                                      round(sqlite3_column_double(st, 3) * 1e4) / 1e4,
-                                      "ref_station_id", (json_int_t)sqlite3_column_int64(st, 4),
-                                      "n", sqlite3_column_int(st, 5)));
+        json_object_set_new(
+            fits, p,
+            json_pack("{sf sf sf sI si}", "slope", round(slope * 1e4) / 1e4, "intercept",
+                      round(icpt * 1e3) / 1e3, "r2",
+                      round(json_number_value(json_object_get(row, "r2")) * 1e4) / 1e4,
+                      "ref_station_id", json_integer_value(json_object_get(row, "ref_station_id")),
+                      "n", (int)json_integer_value(json_object_get(row, "n"))));
     }
-    sqlite3_reset(st);
+    json_decref(rows);
     json_object_set_new(report, "calibrated", cal);
     json_object_set_new(report, "calibration", fits);
 }
 
 json_t *quality_realtime_all(struct db *db, int64_t at)
 {
-    json_t *stations = quality_stations(db, NULL);
+    json_t *stations = aq_stations_list(db, NULL);
     if (!stations)
         return NULL;
     size_t i;
@@ -761,7 +443,7 @@ json_t *quality_hourly_series(struct db *db, const struct quality_scope *s, int6
 
 /* ---- daily, monthly, annual ---- */
 
-static json_t *quality_day_json(int32_t day, const struct quality_day *q)
+static json_t *quality_day_json(int32_t day, const struct aq_day *q)
 {
     char date[11];
     int y, m, d;
@@ -800,11 +482,11 @@ static const char *quality_area_key(const struct quality_scope *s)
 /* Loads days [from, from + n) of a scope: q[i] zeroed with res.aqi = -1 when
  * absent. Returns the number of days found or -1. */
 static int quality_load_days(struct db *db, const struct quality_scope *s, int32_t from, int n,
-                             struct quality_day *q)
+                             struct aq_day *q)
 {
     int found = 0;
     for (int i = 0; i < n; i++) {
-        int r = quality_read_day(db, s->station_id, quality_area_key(s), from + i, &q[i]);
+        int r = aq_daily_get(db, s->station_id, quality_area_key(s), from + i, &q[i]);
         if (r < 0)
             return -1;
         if (!r) {
@@ -823,7 +505,7 @@ json_t *quality_daily_series(struct db *db, const struct quality_scope *s, int32
     if (to < from || to - from > 400)
         return json_array();
     int n = to - from + 1;
-    struct quality_day *q = xcalloc((size_t)n, sizeof *q);
+    struct aq_day *q = xcalloc((size_t)n, sizeof *q);
     json_t *a = NULL;
     if (quality_load_days(db, s, from, n, q) >= 0) {
         a = json_array();
@@ -845,7 +527,7 @@ static json_t *quality_value_json(const struct airstat_value *v, int64_t report)
 static const char *const quality_item_names[AIRSTAT_POLLUTANT_COUNT] = {"so2", "no2",  "co",
                                                                         "o3",  "pm10", "pm25"};
 
-static void quality_days_json(json_t *o, const struct quality_day *q, int n)
+static void quality_days_json(json_t *o, const struct aq_day *q, int n)
 {
     int *aqi = xmalloc(sizeof *aqi * (size_t)(n ? n : 1));
     for (int i = 0; i < n; i++)
@@ -871,7 +553,7 @@ json_t *quality_monthly(struct db *db, const struct quality_scope *s, int year, 
     if (!nd)
         return NULL;
     int32_t from = (int32_t)timeutil_days_from_civil(year, month, 1);
-    struct quality_day q[31];
+    struct aq_day q[31];
     if (quality_load_days(db, s, from, nd, q) < 0)
         return NULL;
     json_t *o = json_pack("{si si}", "year", year, "month", month);
@@ -928,7 +610,7 @@ json_t *quality_annual(struct db *db, const struct quality_scope *s, int year, i
         return NULL;
     int nd = airstat_days_in_month(year, 2) == 29 ? 366 : 365;
     int32_t from = (int32_t)timeutil_days_from_civil(year, 1, 1);
-    struct quality_day *q = xcalloc(366, sizeof *q);
+    struct aq_day *q = xcalloc(366, sizeof *q);
     static const int64_t none = -1;
     (void)none;
     if (quality_load_days(db, s, from, nd, q) < 0) {
@@ -953,7 +635,7 @@ json_t *quality_annual(struct db *db, const struct quality_scope *s, int year, i
     if (cls < 0) {
         cls = AIRSTAT_CLASS_II;
         if (s->station_id) {
-            json_t *st = quality_station_get(db, s->station_id);
+            json_t *st = aq_stations_get(db, s->station_id);
             if (st && json_integer_value(json_object_get(st, "area_class")) == 1)
                 cls = AIRSTAT_CLASS_I;
             json_decref(st);

@@ -1,10 +1,10 @@
 /* quality — evaluation of stored air data: daily rollups of stations,
  * districts and the city, real-time and daily AQI with the edition by date,
  * monthly and annual evaluation with completeness, micro-station calibration,
- * rankings; shared by the HTTP handlers (api_quality*.c), the demo and the
+ * rankings; shared by the module's route files (http*.c), its demo and the
  * benchmark.
  *
- * Owns: the rules that turn hourly values (store/airdata.h) into published
+ * Owns: the rules that turn hourly values (store_airdata.h) into published
  * figures; the aq_daily and aq_calibration tables. Pure arithmetic lives in
  * domain/aqi.h and domain/airstat.h; this module only gathers the inputs.
  * Must not: know HTTP (it returns jansson objects), or read another module's
@@ -46,11 +46,9 @@ json_t *quality_station_get(struct db *db, int64_t id);
 json_t *quality_stations(struct db *db, const char *kind);
 /* Looks a station up by id text or code; 0 when absent. */
 int64_t quality_station_find(struct db *db, const char *id_or_code);
-/* Validates and inserts a station ({code, name, district, town, lon, lat,
- * kind, area_class}). Returns 0 and *id, or -1 with *field and *message set
- * (static strings). Inside a write transaction. */
-int quality_station_create(struct db *db, json_t *in, int64_t *id, const char **field,
-                           const char **message);
+/* The districts of the official stations, sorted: [{district}]; NULL on a
+ * database error. */
+json_t *quality_districts(struct db *db);
 
 /* Real-time (hourly) report of the latest hour at or before `at` (0: now).
  * New reference; NULL on a database error. */
@@ -73,7 +71,8 @@ json_t *quality_annual(struct db *db, const struct quality_scope *s, int year, i
 /* Micro-station calibration: fits pm (AIRDATA_PM25/PM10) of station `micro`
  * against its nearest official station over the hours [from, to) by least
  * squares, stores slope, intercept, R² and n (inside a write transaction).
- * Returns the fit as JSON, or NULL with *message (static) set. */
+ * Returns the fit as JSON, or NULL with *message (static) saying why it
+ * cannot be fitted, or NULL with *message NULL on a database error. */
 json_t *quality_calibrate(struct db *db, int64_t micro, int pm, int64_t from, int64_t to,
                           const char **message);
 
@@ -88,7 +87,7 @@ json_t *quality_ranking(struct db *db, const char *kind, int32_t from, int32_t t
  * for a seed. Returns 0 or -1. */
 int demo_quality(struct db *db, const struct audit_actor *actor, uint64_t seed);
 
-/* The device feed (quality_feed.c, docs/quality.md §1): hours of linked air
+/* The device feed (feed.c, docs/quality.md §1): hours of linked air
  * stations and pollution-source values of enterprise outlets since their
  * watermarks, read from the monitor module's readings; source alarms are
  * handed to supervision. Opens one transaction per station itself (call it
@@ -100,12 +99,6 @@ struct quality_feed_stats {
     int64_t ms;
 };
 int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stats);
-/* Links aq_station `id` to monitor station `device_station` (a JSON integer,
- * or null to unlink; must be an air station not linked elsewhere); the device
- * values of an earlier link are dropped. Inside a write transaction. 0, or -1
- * with *field ("id" = no such station) and *message (static). */
-int quality_station_link(struct db *db, int64_t id, json_t *device_station, const char **field,
-                         const char **message);
 
 /* Demo: links the demo national stations to the demo devices and sets the
  * demo CEMS outlets' permitted limits (after demo_monitor). 0 or -1. */

@@ -1,5 +1,5 @@
-/* quality_schema — tables of the air and water quality module (docs/quality.md):
- * air stations, hourly values (store/airdata.h), daily rollups of stations and
+/* schema — tables of the air and water quality module (docs/quality.md):
+ * air stations, hourly values (store_airdata.h), daily rollups of stations and
  * areas, micro-station calibrations, water sections and samples, alarm rules,
  * alarms and the permitted limits of enterprise outlets. */
 #include "db/schema.h"
@@ -117,7 +117,7 @@ static const char *const schema_quality_steps[] = {
     "  o2_ref REAL,"
     "  PRIMARY KEY (enterprise_id, outlet, factor));",
 
-    /* Step 2: the device feed (api/quality_feed.c). Hours computed from the
+    /* Step 2: the device feed (feed.c). Hours computed from the
      * monitor module's readings are kept beside the imported ones (d_*
      * columns, same units); airdata reads an imported value when there is
      * one, else the device value. quality_feed_marks holds, per linked air

@@ -11,13 +11,13 @@
  * Two sources per value: the import path (airdata_put: CSV, demo) and the
  * device feed (airdata_put_device: hours computed from the monitor module's
  * readings for a linked station, aq_stations.device_station_id, by
- * api/quality_feed.c). They are stored side by side (aq_hourly.so2 ... and
+ * feed.c). They are stored side by side (aq_hourly.so2 ... and
  * d_so2 ...). Precedence, per station, hour and pollutant: an imported value
  * wins (imports are the reviewed data the bureau publishes), a device value
  * fills what no import carries. airdata_range and airdata_latest apply it;
  * callers never see where an hour came from.
  *
- * Must not: evaluate anything (see api/quality.h) or know HTTP. */
+ * Must not: evaluate anything (see quality.h) or know HTTP. */
 #ifndef ECOGOV_AIRDATA_H
 #define ECOGOV_AIRDATA_H
 

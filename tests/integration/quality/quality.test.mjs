@@ -249,7 +249,8 @@ test('stations: created by staff, refused for bad input and for the public', asy
     assert.equal(r.status, 201, r.text)
   }
   let r = await staff.post('/api/v1/quality/stations', { code: 'T-1', name: 'dup' })
-  assert.equal(r.status, 422)
+  assert.equal(r.status, 409)
+  assert.equal(r.json.error.code, 'conflict')
   r = await staff.post('/api/v1/quality/stations', { code: 'bad code;', name: 'x' })
   assert.equal(r.status, 422)
   r = await staff.post('/api/v1/quality/stations', { code: 'X1', name: 'x', kind: 'satellite' })
@@ -366,6 +367,10 @@ test('rankings and the micro-station network of the demo city', async () => {
 test('water: GB 3838 classes per section, targets, main pollutants, hostile samples', async () => {
   let r = await staff.post('/api/v1/quality/water/sections', { code: 'WT-1', name: '测试湖', water: '测试湖', kind: 'lake', target_class: 3 })
   assert.equal(r.status, 201, r.text)
+  assert.equal(r.headers.get('location'), `/api/v1/quality/water/sections/${r.json.id}`)
+  r = await staff.post('/api/v1/quality/water/sections', { code: 'WT-1', name: '重复', kind: 'lake', target_class: 3 })
+  assert.equal(r.status, 409)
+  assert.equal(r.json.error.code, 'conflict')
   // the reference's worked example: a lake section is Ⅴ because of TP
   r = await staff.post('/api/v1/quality/water/samples', {
     section: 'WT-1', date: '2026-06-10',
@@ -424,6 +429,9 @@ test('alarms: a rule raises on imported hours, acknowledge, server-sent events, 
   assert.equal(r.status, 200)
   r = await staff.post(`/api/v1/quality/alarms/${a.id}/ack`, {})
   assert.equal(r.status, 409)
+  assert.equal(r.json.error.code, 'invalid_state')
+  r = await staff.post('/api/v1/quality/alarms/999999/ack', {})
+  assert.equal(r.status, 404)
   // pollution source: flue gas converted to the reference O2 (折算)
   const ent = await Client.as(server.url, 'enterprise')
   const me = (await ent.get('/api/v1/auth/me')).json
