@@ -3,7 +3,7 @@
 #include "app/app.h"
 #include "app/kit.h"
 #include "modules/registry/http.h"
-#include "app/page_cache.h"
+#include "db/page_cache.h"
 #include "modules/registry/registry.h"
 #include "core/log.h"
 #include "db/db.h"
