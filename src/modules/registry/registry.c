@@ -1,8 +1,8 @@
 #include "modules/registry/registry.h"
+#include "app/field.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "domain/coord.h"
 #include "domain/industry.h"
 #include "domain/uscc.h"
@@ -17,12 +17,11 @@
 #define REGISTRY_MAX_CONTACTS 20
 #define REGISTRY_MAX_TAGS 20
 
-static json_t *registry_fail(struct problem *p, enum err e, const char *field,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static json_t *registry_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* problem_set for validators that return the record: NULL. */
-static json_t *registry_fail(struct problem *p, enum err e, const char *field,
-                             const char *fmt, ...)
+static json_t *registry_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -31,47 +30,27 @@ static json_t *registry_fail(struct problem *p, enum err e, const char *field,
     return NULL;
 }
 
-/* The text fields of a record: name, byte limit, required. */
+/* The text fields of a record: key, label, byte limit, flags. */
 static const struct registry_text {
     const char *key;
     const char *label;
     size_t max;
-    int required;
+    unsigned flags;
 } registry_texts[] = {
-    {"name", "企业名称", 200, 1}, {"legal_rep", "法定代表人", 64, 0},
-    {"address", "地址", 300, 0},  {"district", "区县", 64, 0},
-    {"town", "乡镇/街道", 64, 0}, {"permit_no", "排污许可证编号", 64, 0},
+    {"name", "企业名称", 200, FIELD_REQUIRED}, {"legal_rep", "法定代表人", 64, FIELD_OPTIONAL},
+    {"address", "地址", 300, FIELD_OPTIONAL},  {"district", "区县", 64, FIELD_OPTIONAL},
+    {"town", "乡镇/街道", 64, FIELD_OPTIONAL}, {"permit_no", "排污许可证编号", 64, FIELD_OPTIONAL},
 };
 
-/* Copies a text field after checking it; returns 0 or -1 with p filled. */
-static int registry_text(json_t *in, json_t *out, const struct registry_text *t,
-                         struct problem *p)
+/* Copies a text field after the one text rule (field_text); 0 or -1 with p
+ * filled. */
+static int registry_text(json_t *in, json_t *out, const struct registry_text *t, struct problem *p)
 {
-    json_t *v = json_object_get(in, t->key);
-    if (v && !json_is_string(v) && !json_is_null(v)) {
-        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s必须是文本", t->label);
+    const char *s;
+    if (field_text(in, t->key, t->label, t->max, t->flags, &s, p))
         return -1;
-    }
-    const char *s = json_string_value(v);
-    if (!s)
-        s = "";
-    while (*s == ' ')
-        s++;
-    size_t len = strlen(s);
-    while (len && s[len - 1] == ' ')
-        len--;
-    char *trimmed = xstrndup(s, len);
-    enum text_check tc = text_check_field(trimmed, t->max, 0);
-    int rc = 0;
-    if (tc != TEXT_OK)
-        rc = -1,
-        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s%s", t->label, text_check_message(tc));
-    else if (t->required && !len)
-        rc = -1, registry_fail(p, ERR_INVALID_FIELD, t->key, "%s不能为空", t->label);
-    else
-        json_object_set_new(out, t->key, json_string(trimmed));
-    free(trimmed);
-    return rc;
+    json_object_set_new(out, t->key, json_string(s));
+    return 0;
 }
 
 static int registry_uscc(json_t *in, json_t *out, struct problem *p)
@@ -105,26 +84,14 @@ static int registry_area(struct db *db, json_t *out, struct problem *p)
     if (!*district && !*town)
         return 0;
     /* Only checked once the bureau has loaded its areas. */
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
-                    "(SELECT count(*) FROM areas WHERE district = ?1), "
-                    "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
-    if (!st)
+    struct areas_match m;
+    if (areas_find(db, district, town, &m) || !m.areas)
         return 0;
-    sqlite3_bind_text(st, 1, district, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, town, -1, SQLITE_STATIC);
-    int all = 0, d = 0, t = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        all = sqlite3_column_int(st, 0), d = sqlite3_column_int(st, 1),
-        t = sqlite3_column_int(st, 2);
-    sqlite3_reset(st);
-    if (!all)
-        return 0;
-    if (!d) {
+    if (!m.in_district) {
         registry_fail(p, ERR_INVALID_FIELD, "district", "未知的区县：%s", district);
         return -1;
     }
-    if (*town && !t) {
+    if (*town && !m.exact) {
         registry_fail(p, ERR_INVALID_FIELD, "town", "%s没有乡镇/街道：%s", district, town);
         return -1;
     }
@@ -387,4 +354,18 @@ int64_t registry_count(struct db *db)
 {
     struct enterprise_filter all = {0};
     return enterprises_count(db, &all);
+}
+
+enum err registry_update_contacts(struct db *db, const struct audit_actor *actor, int64_t id,
+                                  json_t *input, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    json_t *rec = enterprises_get(db, id);
+    if (!rec)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "%s", err_message(ERR_NOT_FOUND));
+    json_object_set(rec, "contacts", json_object_get(input, "contacts"));
+    json_object_set(rec, "version", json_object_get(input, "version"));
+    enum err e = registry_update(db, actor, id, rec, p);
+    json_decref(rec);
+    return e;
 }

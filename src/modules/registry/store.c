@@ -2,6 +2,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "db/row.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -317,4 +318,80 @@ int64_t enterprises_count(struct db *db, const struct enterprise_filter *f)
         sqlite3_reset(st);
     free(owned);
     return n;
+}
+
+/* Areas (区县, 乡镇/街道) and the tags in use: the /meta reply and the address
+ * check. */
+
+json_t *areas_json(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT district, town FROM areas ORDER BY district, town");
+    if (!st)
+        return NULL;
+    json_t *districts = json_array(), *cur = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        if (!cur || strcmp(json_string_value(json_object_get(cur, "name")), d)) {
+            cur = json_pack("{ss s[]}", "name", d, "towns");
+            json_array_append_new(districts, cur);
+        }
+        json_array_append_new(json_object_get(cur, "towns"),
+                              json_string((const char *)sqlite3_column_text(st, 1)));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(districts);
+        return NULL;
+    }
+    return districts;
+}
+
+json_t *tags_json(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT DISTINCT tag FROM enterprise_tags ORDER BY tag");
+    if (!st)
+        return NULL;
+    json_t *tags = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(tags);
+        return NULL;
+    }
+    return tags;
+}
+
+int areas_clear(struct db *db)
+{
+    return db_run(db, "DELETE FROM areas", "") ? -1 : 0;
+}
+
+int areas_add(struct db *db, const char *district, const char *town)
+{
+    return db_run(db, "INSERT OR IGNORE INTO areas (district, town) VALUES (?, ?)", "tt", district,
+                  town)
+               ? -1
+               : 0;
+}
+
+int areas_find(struct db *db, const char *district, const char *town, struct areas_match *m)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
+    memset(m, 0, sizeof *m);
+    if (!st || db_bind(st, "tt", district, town) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        m->areas = sqlite3_column_int64(st, 0);
+        m->in_district = sqlite3_column_int64(st, 1);
+        m->exact = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }
