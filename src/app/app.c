@@ -4,6 +4,7 @@
 #include "core/xalloc.h"
 #include "net/static_files.h"
 #include "db/audit.h"
+#include "db/calendar.h"
 #include "db/db.h"
 
 #include <errno.h>
@@ -112,38 +113,9 @@ void app_dispatch(struct http_req *r)
         static_serve(r, r->app->cfg->web_root);
 }
 
-static struct calendar *app_load_calendar(struct db *db)
-{
-    struct calendar *cal = calendar_new();
-    sqlite3_stmt *years = db_stmt(db, "SELECT year FROM calendar_years");
-    sqlite3_stmt *days = db_stmt(db, "SELECT day, kind, note FROM calendar_days");
-    if (!years || !days) {
-        calendar_free(cal);
-        return NULL;
-    }
-    while (sqlite3_step(years) == SQLITE_ROW)
-        calendar_set_year_known(cal, sqlite3_column_int(years, 0), true);
-    sqlite3_reset(years);
-    int rc;
-    while ((rc = sqlite3_step(days)) == SQLITE_ROW) {
-        int32_t day;
-        if (calendar_parse_date((const char *)sqlite3_column_text(days, 0), &day))
-            continue;
-        const char *kind = (const char *)sqlite3_column_text(days, 1);
-        calendar_set_day(cal, day, !strcmp(kind, "holiday") ? CALENDAR_HOLIDAY : CALENDAR_WORKDAY,
-                         (const char *)sqlite3_column_text(days, 2));
-    }
-    sqlite3_reset(days);
-    if (rc != SQLITE_DONE) {
-        calendar_free(cal);
-        return NULL;
-    }
-    return cal;
-}
-
 int app_reload_calendar(struct app *a, struct db *db)
 {
-    struct calendar *cal = app_load_calendar(db);
+    struct calendar *cal = db_calendar_load(db);
     if (!cal)
         return -1;
     pthread_rwlock_wrlock(&a->calendar_lock);

@@ -8,18 +8,18 @@
 #define LEADER ROLE_BIT(ROLE_LEADER)
 
 static const struct route admin_routes[] = {
-    {HTTP_GET, "/api/v1/users", api_users_list, ADMIN, 0},
-    {HTTP_POST, "/api/v1/users", api_users_create, ADMIN, 0},
-    {HTTP_PUT, "/api/v1/users/{id}", api_users_update, ADMIN, 0},
-    {HTTP_GET, "/api/v1/sections", api_sections_list, ROLES_BUREAU, 0},
-    {HTTP_POST, "/api/v1/sections", api_sections_create, ADMIN, 0},
-    {HTTP_PUT, "/api/v1/sections/{id}", api_sections_update, ADMIN, 0},
-    {HTTP_GET, "/api/v1/audit", api_audit_list, ADMIN | LEADER, 0},
-    {HTTP_GET, "/api/v1/audit/verify", api_audit_verify, ADMIN | LEADER, 0},
-    {HTTP_GET, "/api/v1/calendar/add-workdays", api_calendar_add, ROLES_LOGGED_IN, 0},
-    {HTTP_GET, "/api/v1/calendar/workdays", api_calendar_count, ROLES_LOGGED_IN, 0},
-    {HTTP_GET, "/api/v1/calendar/{year}", api_calendar_get, ROLES_LOGGED_IN, 0},
-    {HTTP_PUT, "/api/v1/calendar/{year}", api_calendar_put, ADMIN, 0},
+    {HTTP_GET, "/api/v1/users", admin_http_users_list, ADMIN, 0},
+    {HTTP_POST, "/api/v1/users", admin_http_users_create, ADMIN, 0},
+    {HTTP_PUT, "/api/v1/users/{id}", admin_http_users_update, ADMIN, 0},
+    {HTTP_GET, "/api/v1/sections", admin_http_sections_list, ROLES_BUREAU, 0},
+    {HTTP_POST, "/api/v1/sections", admin_http_sections_create, ADMIN, 0},
+    {HTTP_PUT, "/api/v1/sections/{id}", admin_http_sections_update, ADMIN, 0},
+    {HTTP_GET, "/api/v1/audit", admin_http_audit_list, ADMIN | LEADER, 0},
+    {HTTP_GET, "/api/v1/audit/verify", admin_http_audit_verify, ADMIN | LEADER, 0},
+    {HTTP_GET, "/api/v1/calendar/add-workdays", admin_http_calendar_add, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/calendar/workdays", admin_http_calendar_count, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/calendar/{year}", admin_http_calendar_get, ROLES_LOGGED_IN, 0},
+    {HTTP_PUT, "/api/v1/calendar/{year}", admin_http_calendar_put, ADMIN, 0},
 };
 
 static const struct route_group admin_group = ROUTE_GROUP("admin", admin_routes);

@@ -220,18 +220,9 @@ static void demo_row(uint64_t *s, json_t *names, FILE *csv)
 static int demo_areas(struct db *db)
 {
     for (size_t i = 0; i < DEMO_NDISTRICTS; i++)
-        for (size_t t = 0; t < demo_ntowns(&demo_districts[i]); t++) {
-            sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO areas (district, town) "
-                                           "VALUES (?, ?)");
-            if (!st)
+        for (size_t t = 0; t < demo_ntowns(&demo_districts[i]); t++)
+            if (areas_add(db, demo_districts[i].name, demo_districts[i].towns[t]))
                 return -1;
-            sqlite3_bind_text(st, 1, demo_districts[i].name, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, demo_districts[i].towns[t], -1, SQLITE_STATIC);
-            int rc = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (rc != SQLITE_DONE)
-                return -1;
-        }
     return 0;
 }
 

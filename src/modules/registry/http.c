@@ -1,12 +1,9 @@
-/* api_enterprises — HTTP glue for the enterprise registry (rules live in
- * registry.c). Enterprise users only ever see and touch their own record. */
-#include "app/app.h"
+/* registry http — the enterprise registry's handlers (rules in registry.c
+ * and io.c). Enterprise users only ever see and touch their own record. */
 #include "app/kit.h"
+#include "db/page_cache.h"
 #include "modules/registry/http.h"
-#include "app/page_cache.h"
 #include "modules/registry/registry.h"
-#include "core/log.h"
-#include "db/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,52 +14,41 @@
 
 #define ENT_IMPORT_MAX_ROWS 100000
 
-static bool ent_is_enterprise(struct http_req *r)
+static bool registry_http_is_enterprise(struct http_req *r)
 {
     return r->session.user.role == ROLE_ENTERPRISE;
 }
 
 /* Filters shared by the list and the export; -1 after answering 422. */
-static int ent_filter(struct http_req *r, struct enterprise_filter *f)
+static int registry_http_filter(struct http_req *r, struct enterprise_filter *f)
 {
+    static const char *const keys[] = {"q", "district", "town", "industry", "tag"};
+    const char **texts[] = {&f->q, &f->district, &f->town, &f->industry, &f->tag};
+    bool bad = false;
     memset(f, 0, sizeof *f);
-    f->q = http_query(r, "q");
-    f->district = http_query(r, "district");
-    f->town = http_query(r, "town");
-    f->industry = http_query(r, "industry");
-    f->tag = http_query(r, "tag");
-    const char *const texts[] = {f->q, f->district, f->town, f->industry, f->tag};
-    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
-        if (texts[i] && strlen(texts[i]) > 200) {
-            http_error(r, ERR_INVALID_FIELD, "查询条件过长", NULL);
-            return -1;
-        }
-    if (f->district && !*f->district)
-        f->district = NULL;
-    if (f->town && !*f->town)
-        f->town = NULL;
-    if (f->industry && !*f->industry)
-        f->industry = NULL;
-    if (f->tag && !*f->tag)
-        f->tag = NULL;
+    for (size_t i = 0; !bad && i < sizeof keys / sizeof keys[0]; i++)
+        *texts[i] = kit_query_text(r, keys[i], 200, &bad);
+    if (bad)
+        return -1;
     f->after = kit_query_id(r, "after");
     if (f->after < 0)
         return -1;
-    if (ent_is_enterprise(r))
+    if (registry_http_is_enterprise(r))
         f->only_id = r->session.user.enterprise_id;
     return 0;
 }
 
 /* The cache key names every input of a list reply (the caller's scope too). */
-static void ent_list_key(const struct enterprise_filter *f, int count, char *key, size_t size)
+static void registry_http_list_key(const struct enterprise_filter *f, int count, char *key,
+                                   size_t size)
 {
     snprintf(key, size, "ent|%s|%s|%s|%s|%s|%lld|%lld|%d|%d", f->q ? f->q : "",
              f->district ? f->district : "", f->town ? f->town : "", f->industry ? f->industry : "",
              f->tag ? f->tag : "", (long long)f->only_id, (long long)f->after, f->limit, count);
 }
 
-static int ent_list_build(struct http_req *r, struct enterprise_filter *f, int count,
-                          struct buf *out)
+static int registry_http_list_build(struct http_req *r, struct enterprise_filter *f, int count,
+                                    struct buf *out)
 {
     int64_t last;
     int more;
@@ -81,22 +67,22 @@ static int ent_list_build(struct http_req *r, struct enterprise_filter *f, int c
     return buf_putc(out, '}');
 }
 
-void api_enterprises_list(struct http_req *r)
+void registry_http_list(struct http_req *r)
 {
     struct enterprise_filter f;
-    if (ent_filter(r, &f))
+    if (registry_http_filter(r, &f))
         return;
     f.limit = kit_limit(r, 50, 500);
     const char *count_arg = http_query(r, "count");
     int count = count_arg && !strcmp(count_arg, "1");
     char key[1200];
-    ent_list_key(&f, count, key, sizeof key);
+    registry_http_list_key(&f, count, key, sizeof key);
     struct buf out;
     buf_init(&out, 0);
     /* Read the version first: a write after it only makes the entry unused. */
     int64_t version = page_cache_version(r->db, "enterprises");
     if (!page_cache_get(key, version, &out)) {
-        if (ent_list_build(r, &f, count, &out)) {
+        if (registry_http_list_build(r, &f, count, &out)) {
             buf_free(&out);
             http_error(r, ERR_INTERNAL, NULL, NULL);
             return;
@@ -106,26 +92,27 @@ void api_enterprises_list(struct http_req *r)
     http_raw_json(r, 200, &out);
 }
 
-void api_enterprises_get(struct http_req *r)
+/* An enterprise user asking for another enterprise's record: answered 404
+ * (as if it did not exist), true. */
+static bool registry_http_not_theirs(struct http_req *r, int64_t id)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    if (ent_is_enterprise(r) && id != r->session.user.enterprise_id) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    json_t *rec = enterprises_get(r->db, id);
-    if (!rec) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, rec);
+    if (!registry_http_is_enterprise(r) || id == r->session.user.enterprise_id)
+        return false;
+    http_error(r, ERR_NOT_FOUND, NULL, NULL);
+    return true;
 }
 
-void api_enterprises_create(struct http_req *r)
+void registry_http_get(struct http_req *r)
 {
-    json_t *body = http_body_json(r);
+    int64_t id = kit_path_id(r, 0);
+    if (!id || registry_http_not_theirs(r, id))
+        return;
+    kit_answer(r, ERR_OK, NULL, enterprises_get(r->db, id));
+}
+
+void registry_http_create(struct http_req *r)
+{
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct audit_actor actor;
@@ -134,58 +121,28 @@ void api_enterprises_create(struct http_req *r)
     int64_t id;
     enum err e = registry_create(r->db, &actor, body, &id, &p);
     json_decref(body);
-    if (e) {
-        http_problem(r, &p);
-        return;
-    }
-    http_json(r, 201, enterprises_get(r->db, id));
+    kit_created(r, e, &p, e ? NULL : enterprises_get(r->db, id));
 }
 
-/* An enterprise user may change only its own contacts: everything else is
- * taken from the stored record. */
-static json_t *ent_own_contacts_only(struct http_req *r, int64_t id, json_t *body)
-{
-    json_t *rec = enterprises_get(r->db, id);
-    if (!rec)
-        return NULL;
-    json_object_set(rec, "contacts", json_object_get(body, "contacts"));
-    json_object_set(rec, "version", json_object_get(body, "version"));
-    return rec;
-}
-
-void api_enterprises_update(struct http_req *r)
+void registry_http_update(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
-    if (!id)
+    if (!id || registry_http_not_theirs(r, id))
         return;
-    if (ent_is_enterprise(r) && id != r->session.user.enterprise_id) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
-    if (ent_is_enterprise(r)) {
-        json_t *own = ent_own_contacts_only(r, id, body);
-        json_decref(body);
-        if (!(body = own)) {
-            http_error(r, ERR_NOT_FOUND, NULL, NULL);
-            return;
-        }
-    }
     struct audit_actor actor;
     kit_actor(r, &actor);
     struct problem p;
-    enum err e = registry_update(r->db, &actor, id, body, &p);
+    enum err e = registry_http_is_enterprise(r)
+                     ? registry_update_contacts(r->db, &actor, id, body, &p)
+                     : registry_update(r->db, &actor, id, body, &p);
     json_decref(body);
-    if (e) {
-        http_problem(r, &p);
-        return;
-    }
-    http_json(r, 200, enterprises_get(r->db, id));
+    kit_answer(r, e, &p, e ? NULL : enterprises_get(r->db, id));
 }
 
-void api_enterprises_import(struct http_req *r)
+void registry_http_import(struct http_req *r)
 {
     const char *type = http_header(r, "Content-Type");
     if (!type || (strncmp(type, "text/csv", 8) && strncmp(type, "text/plain", 10))) {
@@ -211,10 +168,10 @@ void api_enterprises_import(struct http_req *r)
     http_json(r, 200, report);
 }
 
-void api_enterprises_export(struct http_req *r)
+void registry_http_export(struct http_req *r)
 {
     struct enterprise_filter f;
-    if (ent_filter(r, &f))
+    if (registry_http_filter(r, &f))
         return;
     char path[HTTP_TEMP_PATH];
     int fd = http_temp_file(path, "export");

@@ -5,15 +5,15 @@
 
 #include "net/http.h"
 
-void api_public_meta(struct http_req *r);
-void api_areas_put(struct http_req *r);
-void api_industries(struct http_req *r);
-void api_uscc_check(struct http_req *r);
-void api_enterprises_list(struct http_req *r);
-void api_enterprises_get(struct http_req *r);
-void api_enterprises_create(struct http_req *r);
-void api_enterprises_update(struct http_req *r);
-void api_enterprises_import(struct http_req *r);
-void api_enterprises_export(struct http_req *r);
+void registry_http_meta(struct http_req *r);
+void registry_http_areas_put(struct http_req *r);
+void registry_http_industries(struct http_req *r);
+void registry_http_uscc_check(struct http_req *r);
+void registry_http_list(struct http_req *r);
+void registry_http_get(struct http_req *r);
+void registry_http_create(struct http_req *r);
+void registry_http_update(struct http_req *r);
+void registry_http_import(struct http_req *r);
+void registry_http_export(struct http_req *r);
 
 #endif

@@ -11,16 +11,16 @@
 #define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
 
 static const struct route registry_routes[] = {
-    {HTTP_GET, "/api/v1/meta", api_public_meta, ROLES_ANY, 0},
-    {HTTP_PUT, "/api/v1/areas", api_areas_put, ADMIN, 0},
-    {HTTP_GET, "/api/v1/industries", api_industries, ROLES_ANY, 0},
-    {HTTP_GET, "/api/v1/uscc/check", api_uscc_check, ROLES_ANY, 0},
-    {HTTP_GET, "/api/v1/enterprises", api_enterprises_list, ROLES_LOGGED_IN, 0},
-    {HTTP_POST, "/api/v1/enterprises", api_enterprises_create, ADMIN | STAFF, 0},
-    {HTTP_POST, "/api/v1/enterprises/import", api_enterprises_import, ADMIN | STAFF, 0},
-    {HTTP_GET, "/api/v1/enterprises/export.xlsx", api_enterprises_export, ROLES_BUREAU, 0},
-    {HTTP_GET, "/api/v1/enterprises/{id}", api_enterprises_get, ROLES_LOGGED_IN, 0},
-    {HTTP_PUT, "/api/v1/enterprises/{id}", api_enterprises_update, ADMIN | STAFF | ENTERPRISE, 0},
+    {HTTP_GET, "/api/v1/meta", registry_http_meta, ROLES_ANY, 0},
+    {HTTP_PUT, "/api/v1/areas", registry_http_areas_put, ADMIN, 0},
+    {HTTP_GET, "/api/v1/industries", registry_http_industries, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/uscc/check", registry_http_uscc_check, ROLES_ANY, 0},
+    {HTTP_GET, "/api/v1/enterprises", registry_http_list, ROLES_LOGGED_IN, 0},
+    {HTTP_POST, "/api/v1/enterprises", registry_http_create, ADMIN | STAFF, 0},
+    {HTTP_POST, "/api/v1/enterprises/import", registry_http_import, ADMIN | STAFF, 0},
+    {HTTP_GET, "/api/v1/enterprises/export.xlsx", registry_http_export, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/enterprises/{id}", registry_http_get, ROLES_LOGGED_IN, 0},
+    {HTTP_PUT, "/api/v1/enterprises/{id}", registry_http_update, ADMIN | STAFF | ENTERPRISE, 0},
 };
 
 static const struct route_group registry_group = ROUTE_GROUP("registry", registry_routes);

@@ -1,15 +1,14 @@
 #include "modules/registry/registry.h"
+#include "app/field.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "domain/coord.h"
 #include "domain/industry.h"
 #include "domain/uscc.h"
 #include "db/db.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,61 +16,30 @@
 #define REGISTRY_MAX_CONTACTS 20
 #define REGISTRY_MAX_TAGS 20
 
-static json_t *registry_fail(struct problem *p, enum err e, const char *field,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* problem_set for validators that return the record: NULL. */
-static json_t *registry_fail(struct problem *p, enum err e, const char *field,
-                             const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    problem_vset(p, e, field, fmt, ap);
-    va_end(ap);
-    return NULL;
-}
-
-/* The text fields of a record: name, byte limit, required. */
+/* The text fields of a record: key, label, byte limit, flags. */
 static const struct registry_text {
     const char *key;
     const char *label;
     size_t max;
-    int required;
+    unsigned flags;
 } registry_texts[] = {
-    {"name", "企业名称", 200, 1}, {"legal_rep", "法定代表人", 64, 0},
-    {"address", "地址", 300, 0},  {"district", "区县", 64, 0},
-    {"town", "乡镇/街道", 64, 0}, {"permit_no", "排污许可证编号", 64, 0},
+    {"name", "企业名称", 200, FIELD_REQUIRED}, {"legal_rep", "法定代表人", 64, FIELD_OPTIONAL},
+    {"address", "地址", 300, FIELD_OPTIONAL},  {"district", "区县", 64, FIELD_OPTIONAL},
+    {"town", "乡镇/街道", 64, FIELD_OPTIONAL}, {"permit_no", "排污许可证编号", 64, FIELD_OPTIONAL},
 };
 
-/* Copies a text field after checking it; returns 0 or -1 with p filled. */
-static int registry_text(json_t *in, json_t *out, const struct registry_text *t,
-                         struct problem *p)
+/* Copies the text fields after the one text rule (field_text); 0 or -1 with
+ * p filled. */
+static int registry_texts_copy(json_t *in, json_t *out, struct problem *p)
 {
-    json_t *v = json_object_get(in, t->key);
-    if (v && !json_is_string(v) && !json_is_null(v)) {
-        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s必须是文本", t->label);
-        return -1;
+    for (size_t i = 0; i < sizeof registry_texts / sizeof registry_texts[0]; i++) {
+        const struct registry_text *t = &registry_texts[i];
+        const char *s;
+        if (field_text(in, t->key, t->label, t->max, t->flags, &s, p))
+            return -1;
+        json_object_set_new(out, t->key, json_string(s));
     }
-    const char *s = json_string_value(v);
-    if (!s)
-        s = "";
-    while (*s == ' ')
-        s++;
-    size_t len = strlen(s);
-    while (len && s[len - 1] == ' ')
-        len--;
-    char *trimmed = xstrndup(s, len);
-    enum text_check tc = text_check_field(trimmed, t->max, 0);
-    int rc = 0;
-    if (tc != TEXT_OK)
-        rc = -1,
-        registry_fail(p, ERR_INVALID_FIELD, t->key, "%s%s", t->label, text_check_message(tc));
-    else if (t->required && !len)
-        rc = -1, registry_fail(p, ERR_INVALID_FIELD, t->key, "%s不能为空", t->label);
-    else
-        json_object_set_new(out, t->key, json_string(trimmed));
-    free(trimmed);
-    return rc;
+    return 0;
 }
 
 static int registry_uscc(json_t *in, json_t *out, struct problem *p)
@@ -79,11 +47,11 @@ static int registry_uscc(json_t *in, json_t *out, struct problem *p)
     const char *raw = json_string_value(json_object_get(in, "uscc"));
     char code[USCC_LEN + 1];
     if (!raw || !*raw) {
-        registry_fail(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码不能为空");
+        problem_set(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码不能为空");
         return -1;
     }
     if (strlen(raw) > 64 || uscc_normalize(raw, code)) {
-        registry_fail(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码必须是 18 位");
+        problem_set(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码必须是 18 位");
         return -1;
     }
     char expected = 0;
@@ -91,7 +59,7 @@ static int registry_uscc(json_t *in, json_t *out, struct problem *p)
     if (r != USCC_OK) {
         char why[128];
         uscc_describe(r, expected, true, why, sizeof why);
-        registry_fail(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码无效：%s", why);
+        problem_set(p, ERR_INVALID_USCC, "uscc", "统一社会信用代码无效：%s", why);
         return -1;
     }
     json_object_set_new(out, "uscc", json_string(code));
@@ -105,27 +73,15 @@ static int registry_area(struct db *db, json_t *out, struct problem *p)
     if (!*district && !*town)
         return 0;
     /* Only checked once the bureau has loaded its areas. */
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
-                    "(SELECT count(*) FROM areas WHERE district = ?1), "
-                    "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
-    if (!st)
+    struct areas_match m;
+    if (areas_find(db, district, town, &m) || !m.areas)
         return 0;
-    sqlite3_bind_text(st, 1, district, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, town, -1, SQLITE_STATIC);
-    int all = 0, d = 0, t = 0;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        all = sqlite3_column_int(st, 0), d = sqlite3_column_int(st, 1),
-        t = sqlite3_column_int(st, 2);
-    sqlite3_reset(st);
-    if (!all)
-        return 0;
-    if (!d) {
-        registry_fail(p, ERR_INVALID_FIELD, "district", "未知的区县：%s", district);
+    if (!m.in_district) {
+        problem_set(p, ERR_INVALID_FIELD, "district", "未知的区县：%s", district);
         return -1;
     }
-    if (*town && !t) {
-        registry_fail(p, ERR_INVALID_FIELD, "town", "%s没有乡镇/街道：%s", district, town);
+    if (*town && !m.exact) {
+        problem_set(p, ERR_INVALID_FIELD, "town", "%s没有乡镇/街道：%s", district, town);
         return -1;
     }
     return 0;
@@ -141,13 +97,13 @@ static int registry_location(json_t *in, json_t *out, struct problem *p)
         return 0;
     }
     if (!json_is_number(lon) || !json_is_number(lat)) {
-        registry_fail(p, ERR_INVALID_FIELD, has_lon ? "lat" : "lon", "经度和纬度须同时填写为数字");
+        problem_set(p, ERR_INVALID_FIELD, has_lon ? "lat" : "lon", "经度和纬度须同时填写为数字");
         return -1;
     }
     double x = json_number_value(lon), y = json_number_value(lat);
     const char *sys = json_string_value(json_object_get(in, "coord_system"));
     if (!coord_valid(x, y) || coord_out_of_china(x, y)) {
-        registry_fail(p, ERR_INVALID_FIELD, "lon", "坐标不在中国境内（经纬度是否填反？）");
+        problem_set(p, ERR_INVALID_FIELD, "lon", "坐标不在中国境内（经纬度是否填反？）");
         return -1;
     }
     if (!sys || !strcmp(sys, "wgs84") || !strcmp(sys, "cgcs2000")) {
@@ -158,7 +114,7 @@ static int registry_location(json_t *in, json_t *out, struct problem *p)
         coord_bd09_to_gcj02(x, y, &x, &y);
         coord_gcj02_to_wgs84(x, y, &x, &y);
     } else {
-        registry_fail(p, ERR_INVALID_FIELD, "coord_system", "坐标系须为 wgs84、gcj02 或 bd09");
+        problem_set(p, ERR_INVALID_FIELD, "coord_system", "坐标系须为 wgs84、gcj02 或 bd09");
         return -1;
     }
     /* Seven decimals is ~1 cm: enough, and keeps JSON short. */
@@ -172,7 +128,7 @@ static int registry_industry(json_t *in, json_t *out, struct problem *p)
     json_t *v = json_object_get(in, "industry_code");
     const char *code = json_string_value(v);
     if (v && !json_is_null(v) && !code) {
-        registry_fail(p, ERR_INVALID_FIELD, "industry_code", "行业代码必须是文本");
+        problem_set(p, ERR_INVALID_FIELD, "industry_code", "行业代码必须是文本");
         return -1;
     }
     if (!code || !*code) {
@@ -182,8 +138,8 @@ static int registry_industry(json_t *in, json_t *out, struct problem *p)
     char norm[6];
     const char *reason = NULL;
     if (strlen(code) > 16 || industry_normalize(code, norm, &reason)) {
-        registry_fail(p, ERR_INVALID_FIELD, "industry_code",
-                      "行业代码无效（GB/T 4754-2017）：%.32s", code);
+        problem_set(p, ERR_INVALID_FIELD, "industry_code", "行业代码无效（GB/T 4754-2017）：%.32s",
+                    code);
         return -1;
     }
     json_object_set_new(out, "industry_code", json_string(norm));
@@ -205,8 +161,8 @@ static int registry_contacts(json_t *in, json_t *out, struct problem *p)
     if (!list || json_is_null(list))
         return 0;
     if (!json_is_array(list) || json_array_size(list) > REGISTRY_MAX_CONTACTS) {
-        registry_fail(p, ERR_INVALID_FIELD, "contacts", "联系人须为不超过 %d 项的列表",
-                      REGISTRY_MAX_CONTACTS);
+        problem_set(p, ERR_INVALID_FIELD, "contacts", "联系人须为不超过 %d 项的列表",
+                    REGISTRY_MAX_CONTACTS);
         return -1;
     }
     size_t i;
@@ -219,8 +175,8 @@ static int registry_contacts(json_t *in, json_t *out, struct problem *p)
         if (!json_is_object(c) || !name || text_check_field(name, 64, 0) || !*name ||
             (phone && (strlen(phone) > 32 || !registry_phone_ok(phone))) ||
             (role && text_check_field(role, 64, 0))) {
-            registry_fail(p, ERR_INVALID_FIELD, "contacts",
-                          "第 %zu 个联系人无效（姓名必填，电话只能含数字和 +-()）", i + 1);
+            problem_set(p, ERR_INVALID_FIELD, "contacts",
+                        "第 %zu 个联系人无效（姓名必填，电话只能含数字和 +-()）", i + 1);
             return -1;
         }
         json_array_append_new(clean, json_pack("{ss ss ss}", "name", name, "phone",
@@ -236,8 +192,7 @@ static int registry_tags(json_t *in, json_t *out, struct problem *p)
     if (!list || json_is_null(list))
         return 0;
     if (!json_is_array(list) || json_array_size(list) > REGISTRY_MAX_TAGS) {
-        registry_fail(p, ERR_INVALID_FIELD, "tags", "标签须为不超过 %d 项的列表",
-                      REGISTRY_MAX_TAGS);
+        problem_set(p, ERR_INVALID_FIELD, "tags", "标签须为不超过 %d 项的列表", REGISTRY_MAX_TAGS);
         return -1;
     }
     size_t i, j;
@@ -246,7 +201,7 @@ static int registry_tags(json_t *in, json_t *out, struct problem *p)
     {
         const char *s = json_string_value(t);
         if (!s || !*s || text_check_field(s, 48, 0)) {
-            registry_fail(p, ERR_INVALID_FIELD, "tags", "第 %zu 个标签无效", i + 1);
+            problem_set(p, ERR_INVALID_FIELD, "tags", "第 %zu 个标签无效", i + 1);
             return -1;
         }
         int dup = 0;
@@ -260,15 +215,15 @@ static int registry_tags(json_t *in, json_t *out, struct problem *p)
 json_t *registry_validate(struct db *db, json_t *input, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    if (!json_is_object(input))
-        return registry_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    if (!json_is_object(input)) {
+        problem_set(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+        return NULL;
+    }
     json_t *out = json_object();
-    int bad = registry_uscc(input, out, p);
-    for (size_t i = 0; !bad && i < sizeof registry_texts / sizeof registry_texts[0]; i++)
-        bad = registry_text(input, out, &registry_texts[i], p);
-    bad = bad || registry_area(db, out, p) || registry_location(input, out, p) ||
-          registry_industry(input, out, p) || registry_contacts(input, out, p) ||
-          registry_tags(input, out, p);
+    int bad = registry_uscc(input, out, p) || registry_texts_copy(input, out, p) ||
+              registry_area(db, out, p) || registry_location(input, out, p) ||
+              registry_industry(input, out, p) || registry_contacts(input, out, p) ||
+              registry_tags(input, out, p);
     if (bad) {
         json_decref(out);
         return NULL;
@@ -348,7 +303,7 @@ enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t
     json_t *version = json_object_get(input, "version");
     if (!json_is_integer(version)) {
         memset(p, 0, sizeof *p);
-        registry_fail(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
+        problem_set(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
         return p->err;
     }
     json_t *rec = registry_validate(db, input, p);
@@ -387,4 +342,18 @@ int64_t registry_count(struct db *db)
 {
     struct enterprise_filter all = {0};
     return enterprises_count(db, &all);
+}
+
+enum err registry_update_contacts(struct db *db, const struct audit_actor *actor, int64_t id,
+                                  json_t *input, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    json_t *rec = enterprises_get(db, id);
+    if (!rec)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "%s", err_message(ERR_NOT_FOUND));
+    json_object_set(rec, "contacts", json_object_get(input, "contacts"));
+    json_object_set(rec, "version", json_object_get(input, "version"));
+    enum err e = registry_update(db, actor, id, rec, p);
+    json_decref(rec);
+    return e;
 }

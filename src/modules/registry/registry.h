@@ -28,6 +28,11 @@ enum err registry_create(struct db *db, const struct audit_actor *actor, json_t 
 /* Validate + update (input.version must match) + audit of the changed fields. */
 enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *input,
                          struct problem *p);
+/* What an enterprise user may change of its own record: the contacts
+ * (input.contacts, with input.version as above); everything else is taken
+ * from the stored record. ERR_NOT_FOUND when there is none. */
+enum err registry_update_contacts(struct db *db, const struct audit_actor *actor, int64_t id,
+                                  json_t *input, struct problem *p);
 
 /* Imports CSV (header in docs/api.md). *report gets {"imported","skipped",
  * "errors":[{"line","message"}]} (new reference) in every case but a database
@@ -39,6 +44,14 @@ enum err registry_import_csv(struct db *db, const struct audit_actor *actor, con
 /* Writes the matching enterprises as an .xlsx workbook to path. 0 or -1. */
 int registry_export_xlsx(struct db *db, const struct enterprise_filter *f, const char *path);
 
+/* What anyone may read about the registry: {"districts":[{"name","towns"}],
+ * "tags":[...],"roles":[...]} (new reference); NULL on a database error. */
+json_t *registry_meta(struct db *db);
+/* Replaces the areas with input.districts ([{"name","towns":[...]}], names
+ * and towns at most 64 bytes, at most 2,000 towns), audited, in one
+ * transaction. */
+enum err registry_areas_replace(struct db *db, const struct audit_actor *actor, json_t *input,
+                                struct problem *p);
 /* How many enterprises are registered; -1 on a database error. */
 int64_t registry_count(struct db *db);
 

@@ -2,6 +2,7 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "db/row.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,115 +13,106 @@ static const char *ent_str(json_t *rec, const char *key)
     return s ? s : "";
 }
 
-static void ent_bind_json(sqlite3_stmt *st, int col, json_t *rec, const char *key)
+/* A record's columns as db_bind arguments: the text columns in the order of
+ * the statements below (contacts and tags as JSON text, owned), then the
+ * time; lon and lat go last so that a record without them binds "nn". */
+struct ent_cols {
+    const char *t[10];
+    char *contacts, *tags;
+    bool located;
+    double lon, lat;
+};
+
+static char *ent_dump(json_t *rec, const char *key)
 {
     char *s = json_dumps(json_object_get(rec, key), JSON_COMPACT | JSON_ENCODE_ANY);
-    sqlite3_bind_text(st, col, s ? s : "[]", -1, SQLITE_TRANSIENT);
-    free(s);
+    return s ? s : strdup("[]");
 }
 
-static void ent_bind_fields(sqlite3_stmt *st, json_t *rec)
+static void ent_cols_from(struct ent_cols *c, json_t *rec)
 {
-    sqlite3_bind_text(st, 1, ent_str(rec, "uscc"), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, ent_str(rec, "name"), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, ent_str(rec, "legal_rep"), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ent_str(rec, "address"), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, ent_str(rec, "district"), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, ent_str(rec, "town"), -1, SQLITE_STATIC);
+    static const char *const keys[] = {"uscc",     "name",     "legal_rep",     "address",
+                                       "district", "town",     "industry_code", NULL,
+                                       NULL,       "permit_no"};
+    c->contacts = ent_dump(rec, "contacts");
+    c->tags = ent_dump(rec, "tags");
+    for (size_t i = 0; i < 10; i++)
+        c->t[i] = keys[i] ? ent_str(rec, keys[i]) : NULL;
+    c->t[7] = c->contacts;
+    c->t[8] = c->tags;
     json_t *lon = json_object_get(rec, "lon"), *lat = json_object_get(rec, "lat");
-    if (json_is_number(lon) && json_is_number(lat)) {
-        sqlite3_bind_double(st, 7, json_number_value(lon));
-        sqlite3_bind_double(st, 8, json_number_value(lat));
-    } else {
-        sqlite3_bind_null(st, 7);
-        sqlite3_bind_null(st, 8);
-    }
-    sqlite3_bind_text(st, 9, ent_str(rec, "industry_code"), -1, SQLITE_STATIC);
-    ent_bind_json(st, 10, rec, "contacts");
-    ent_bind_json(st, 11, rec, "tags");
-    sqlite3_bind_text(st, 12, ent_str(rec, "permit_no"), -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 13, timeutil_now());
+    c->located = json_is_number(lon) && json_is_number(lat);
+    c->lon = json_number_value(lon);
+    c->lat = json_number_value(lat);
+}
+
+static void ent_cols_free(struct ent_cols *c)
+{
+    free(c->contacts);
+    free(c->tags);
 }
 
 static int ent_write_tags(struct db *db, int64_t id, json_t *rec)
 {
-    sqlite3_stmt *del = db_stmt(db, "DELETE FROM enterprise_tags WHERE enterprise_id = ?");
-    if (!del)
-        return -1;
-    sqlite3_bind_int64(del, 1, id);
-    int rc = sqlite3_step(del);
-    sqlite3_reset(del);
-    if (rc != SQLITE_DONE)
+    if (db_run(db, "DELETE FROM enterprise_tags WHERE enterprise_id = ?", "i", id))
         return -1;
     size_t i;
     json_t *tag;
     json_array_foreach(json_object_get(rec, "tags"), i, tag)
     {
-        sqlite3_stmt *ins = db_stmt(db, "INSERT OR IGNORE INTO enterprise_tags (tag, "
-                                        "enterprise_id) VALUES (?, ?)");
-        if (!ins)
-            return -1;
-        sqlite3_bind_text(ins, 1, json_string_value(tag), -1, SQLITE_STATIC);
-        sqlite3_bind_int64(ins, 2, id);
-        rc = sqlite3_step(ins);
-        sqlite3_reset(ins);
-        if (rc != SQLITE_DONE)
+        if (db_run(db, "INSERT OR IGNORE INTO enterprise_tags (tag, enterprise_id) VALUES (?, ?)",
+                   "ti", json_string_value(tag), id))
             return -1;
     }
     return 0;
 }
 
+/* ?1..?10 the text columns (ent_cols), ?11 the time, ?12/?13 lon and lat. */
+static const char ent_insert_sql[] =
+    "INSERT INTO enterprises (uscc, name, legal_rep, address, district, town, industry_code, "
+    "contacts, tags, permit_no, created_at, updated_at, lon, lat) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12, ?13)";
+
 enum err enterprises_insert(struct db *db, json_t *rec, int64_t *id)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "INSERT INTO enterprises (uscc, name, legal_rep, address, district, town, lon, lat, "
-            "industry_code, contacts, tags, permit_no, created_at, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?13, ?13)");
-    if (!st)
-        return ERR_INTERNAL;
-    ent_bind_fields(st, rec);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    struct ent_cols c;
+    ent_cols_from(&c, rec);
+    int rc = db_run(db, ent_insert_sql, c.located ? "ttttttttttidd" : "ttttttttttinn", c.t[0],
+                    c.t[1], c.t[2], c.t[3], c.t[4], c.t[5], c.t[6], c.t[7], c.t[8], c.t[9],
+                    timeutil_now(), c.lon, c.lat);
+    ent_cols_free(&c);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
         return ERR_CONFLICT;
-    if (rc != SQLITE_DONE) {
+    if (rc) {
         log_error("enterprises: insert: %s", sqlite3_errmsg(db_handle(db)));
         return ERR_INTERNAL;
     }
-    *id = sqlite3_last_insert_rowid(db_handle(db));
+    *id = db_last_id(db);
     return ent_write_tags(db, *id, rec) ? ERR_INTERNAL : ERR_OK;
 }
 
-static int ent_exists(struct db *db, int64_t id)
-{
-    sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM enterprises WHERE id = ?");
-    if (!st)
-        return 0;
-    sqlite3_bind_int64(st, 1, id);
-    int found = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return found;
-}
+/* As ent_insert_sql, with ?12/?13 the id and version, ?14/?15 lon and lat. */
+static const char ent_update_sql[] =
+    "UPDATE enterprises SET uscc = ?1, name = ?2, legal_rep = ?3, address = ?4, district = ?5, "
+    "town = ?6, industry_code = ?7, contacts = ?8, tags = ?9, permit_no = ?10, updated_at = ?11, "
+    "lon = ?14, lat = ?15, version = version + 1 WHERE id = ?12 AND version = ?13";
 
 enum err enterprises_update(struct db *db, int64_t id, int64_t version, json_t *rec)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "UPDATE enterprises SET uscc = ?, name = ?, legal_rep = ?, address = ?, district = ?, "
-            "town = ?, lon = ?, lat = ?, industry_code = ?, contacts = ?, tags = ?, permit_no = ?, "
-            "updated_at = ?, version = version + 1 WHERE id = ?14 AND version = ?15");
-    if (!st)
-        return ERR_INTERNAL;
-    ent_bind_fields(st, rec);
-    sqlite3_bind_int64(st, 14, id);
-    sqlite3_bind_int64(st, 15, version);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
+    struct ent_cols c;
+    ent_cols_from(&c, rec);
+    int rc = db_run(db, ent_update_sql, c.located ? "ttttttttttiiidd" : "ttttttttttiiinn", c.t[0],
+                    c.t[1], c.t[2], c.t[3], c.t[4], c.t[5], c.t[6], c.t[7], c.t[8], c.t[9],
+                    timeutil_now(), id, version, c.lon, c.lat);
+    ent_cols_free(&c);
     if (rc == SQLITE_CONSTRAINT_UNIQUE)
         return ERR_CONFLICT;
-    if (rc != SQLITE_DONE)
+    if (rc)
         return ERR_INTERNAL;
-    if (!sqlite3_changes(db_handle(db)))
-        return ent_exists(db, id) ? ERR_VERSION_CONFLICT : ERR_NOT_FOUND;
+    if (!db_changes(db))
+        return db_query_int(db, "SELECT 1 FROM enterprises WHERE id = ?", 0, "i", id)
+                   ? ERR_VERSION_CONFLICT
+                   : ERR_NOT_FOUND;
     return ent_write_tags(db, id, rec) ? ERR_INTERNAL : ERR_OK;
 }
 
@@ -158,13 +150,7 @@ json_t *enterprises_get(struct db *db, int64_t id)
 
 int64_t enterprises_find_uscc(struct db *db, const char *uscc)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id FROM enterprises WHERE uscc = ?");
-    if (!st)
-        return 0;
-    sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-    int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_reset(st);
-    return id;
+    return db_query_int(db, "SELECT id FROM enterprises WHERE uscc = ?", 0, "t", uscc);
 }
 
 /* One WHERE clause for every filter; unused filters are bound NULL/0 so the
@@ -317,4 +303,80 @@ int64_t enterprises_count(struct db *db, const struct enterprise_filter *f)
         sqlite3_reset(st);
     free(owned);
     return n;
+}
+
+/* Areas (区县, 乡镇/街道) and the tags in use: the /meta reply and the address
+ * check. */
+
+json_t *areas_json(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT district, town FROM areas ORDER BY district, town");
+    if (!st)
+        return NULL;
+    json_t *districts = json_array(), *cur = NULL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        if (!cur || strcmp(json_string_value(json_object_get(cur, "name")), d)) {
+            cur = json_pack("{ss s[]}", "name", d, "towns");
+            json_array_append_new(districts, cur);
+        }
+        json_array_append_new(json_object_get(cur, "towns"),
+                              json_string((const char *)sqlite3_column_text(st, 1)));
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(districts);
+        return NULL;
+    }
+    return districts;
+}
+
+json_t *tags_json(struct db *db)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT DISTINCT tag FROM enterprise_tags ORDER BY tag");
+    if (!st)
+        return NULL;
+    json_t *tags = json_array();
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        json_array_append_new(tags, json_string((const char *)sqlite3_column_text(st, 0)));
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        json_decref(tags);
+        return NULL;
+    }
+    return tags;
+}
+
+int areas_clear(struct db *db)
+{
+    return db_run(db, "DELETE FROM areas", "") ? -1 : 0;
+}
+
+int areas_add(struct db *db, const char *district, const char *town)
+{
+    return db_run(db, "INSERT OR IGNORE INTO areas (district, town) VALUES (?, ?)", "tt", district,
+                  town)
+               ? -1
+               : 0;
+}
+
+int areas_find(struct db *db, const char *district, const char *town, struct areas_match *m)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT (SELECT count(*) FROM areas), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1), "
+                    "(SELECT count(*) FROM areas WHERE district = ?1 AND town = ?2)");
+    memset(m, 0, sizeof *m);
+    if (!st || db_bind(st, "tt", district, town) != SQLITE_OK)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        m->areas = sqlite3_column_int64(st, 0);
+        m->in_district = sqlite3_column_int64(st, 1);
+        m->exact = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 0 : -1;
 }

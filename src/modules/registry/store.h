@@ -1,5 +1,5 @@
-/* enterprises — the enterprise registry tables (enterprises, enterprise_tags,
- * the FTS5 trigram index on names).
+/* registry store — the registry's tables (enterprises, enterprise_tags, the
+ * FTS5 trigram index on names, areas): the module's only SQL.
  *
  * Records cross this interface as jansson objects that registry.c has already
  * validated and normalised (see docs/api.md for the fields). Must not:
@@ -43,5 +43,23 @@ int enterprises_each(struct db *db, const struct enterprise_filter *f,
 int enterprises_page_json(struct db *db, const struct enterprise_filter *f, struct buf *out,
                           int64_t *last, int *more);
 int64_t enterprises_count(struct db *db, const struct enterprise_filter *f);
+
+/* Areas: the districts with their towns, [{"name","towns":[...]}] in name
+ * order (new reference); NULL on a database error. */
+json_t *areas_json(struct db *db);
+/* The tags in use, sorted (new reference); NULL on a database error. */
+json_t *tags_json(struct db *db);
+/* Replacing the areas: clear, then add each pair (a repeat is ignored). Run
+ * inside the caller's transaction. 0 or -1. */
+int areas_clear(struct db *db);
+int areas_add(struct db *db, const char *district, const char *town);
+
+/* How an address matches the areas: how many areas there are at all, in the
+ * district, and with the district and town. */
+struct areas_match {
+    int64_t areas, in_district, exact;
+};
+/* 0, or -1 on a database error (m zeroed). */
+int areas_find(struct db *db, const char *district, const char *town, struct areas_match *m);
 
 #endif

@@ -1,4 +1,4 @@
-#include "app/page_cache.h"
+#include "db/page_cache.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 
