@@ -1,4 +1,4 @@
-/* service_attach — attachments of the service module: stored once under
+/* service attach — attachments of the service module: stored once under
  * var_dir/attachments/<first two hex>/<sha256> (content addressing makes a
  * re-upload free and a file immutable), recorded per owner with the type
  * recognised from the bytes. Declared in service.h. */

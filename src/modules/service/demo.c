@@ -1,4 +1,4 @@
-/* service_demo — demo data for enterprise service, made through the same
+/* service demo — demo data for enterprise service, made through the same
  * functions the API uses: visits with forms (one bad review), reception days
  * of 2026 with bookings, walk-ins and issues, and tracker items across the
  * 2026 Spring Festival, some closed with evidence. Declared in service.h. */

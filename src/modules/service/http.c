@@ -45,16 +45,6 @@ static void svc_end(struct http_req *r)
     app_calendar_unlock(r->app);
 }
 
-/* A 0/1 query flag; -1 when malformed (answered 422). */
-static int svc_query_flag(struct http_req *r, const char *key, bool *out)
-{
-    int64_t v;
-    if (kit_query_int(r, key, 0, 1, 0, &v))
-        return -1;
-    *out = v == 1;
-    return 0;
-}
-
 /* {"items": items}, or NULL (404 / an error) when items is NULL. */
 static json_t *svc_items(json_t *items)
 {
@@ -67,16 +57,17 @@ static void api_svc_visits_list(struct http_req *r)
 {
     int64_t ent = kit_query_id(r, "enterprise_id");
     char from[11], to[11];
-    bool mine, bad;
+    int64_t mine;
+    bool bad;
     if (ent < 0 || kit_query_date(r, "from", from) || kit_query_date(r, "to", to) ||
-        svc_query_flag(r, "mine", &mine))
+        kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
     const char *status = kit_query_text(r, "status", 32, &bad);
     if (bad)
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    json_t *items = svc_visit_list(&c, status, ent, from, to, mine, kit_limit(r, 200, 1000));
+    json_t *items = svc_visit_list(&c, status, ent, from, to, mine == 1, kit_limit(r, 200, 1000));
     svc_end(r);
     kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
@@ -288,13 +279,13 @@ static void api_svc_meta(struct http_req *r)
 
 static void api_svc_days_list(struct http_req *r)
 {
-    int64_t year;
-    bool upcoming;
-    if (kit_query_int(r, "year", 0, 9999, 0, &year) || svc_query_flag(r, "upcoming", &upcoming))
+    int64_t year, upcoming;
+    if (kit_query_int(r, "year", 0, 9999, 0, &year) ||
+        kit_query_int(r, "upcoming", 0, 1, 0, &upcoming))
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    json_t *items = svc_day_list(&c, (int)year, upcoming || !r->has_session);
+    json_t *items = svc_day_list(&c, (int)year, upcoming == 1 || !r->has_session);
     svc_end(r);
     if (items && !r->has_session) { /* the public sees the schedule, not the counts */
         size_t i;
@@ -407,8 +398,8 @@ static void api_svc_entry_receive(struct http_req *r)
 static void api_svc_tracker_list(struct http_req *r)
 {
     int64_t section = kit_query_id(r, "section_id"), ent = kit_query_id(r, "enterprise_id");
-    bool mine;
-    if (section < 0 || ent < 0 || svc_query_flag(r, "mine", &mine))
+    int64_t mine;
+    if (section < 0 || ent < 0 || kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
     json_t *f = json_object();
     static const char *const keys[] = {"status", "state", "source"};
@@ -424,7 +415,7 @@ static void api_svc_tracker_list(struct http_req *r)
     }
     json_object_set_new(f, "section_id", json_integer(section));
     json_object_set_new(f, "enterprise_id", json_integer(ent));
-    json_object_set_new(f, "mine", json_boolean(mine));
+    json_object_set_new(f, "mine", json_boolean(mine == 1));
     struct svc_ctx c;
     svc_begin(r, &c, false);
     svc_tracker_sweep(&c);
@@ -518,14 +509,14 @@ static void api_svc_attachment_get(struct http_req *r)
 
 static void api_svc_notifications(struct http_req *r)
 {
-    bool unread;
-    if (svc_query_flag(r, "unread", &unread))
+    int64_t unread;
+    if (kit_query_int(r, "unread", 0, 1, 0, &unread))
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
     if (svc_is_bureau(&c))
         svc_tracker_sweep(&c);
-    json_t *out = svc_notifications(&c, unread, kit_limit(r, 50, 500));
+    json_t *out = svc_notifications(&c, unread == 1, kit_limit(r, 50, 500));
     svc_end(r);
     kit_answer(r, ERR_OK, NULL, out);
 }

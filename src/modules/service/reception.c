@@ -1,4 +1,4 @@
-/* service_reception — reception days (服务企业接待日 / 服务群众接待日):
+/* service reception — reception days (服务企业接待日 / 服务群众接待日):
  * schedule, bookings by enterprises and citizens, walk-in registration and
  * on-site intake of issues, each answered on the spot or committed as a
  * tracker item. Declared in service.h. */
@@ -23,15 +23,14 @@ enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct probl
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
-    const char *kind = json_string_value(json_object_get(in, "kind"));
-    const char *leaders, *place, *note, *start, *end;
+    static const char *const kinds[] = {"enterprise", "public", NULL};
+    const char *kind, *leaders, *place, *note, *start, *end;
     int32_t day = 0;
     int64_t capacity = 10;
     char date[11];
-    if (!kind || (strcmp(kind, "enterprise") && strcmp(kind, "public")))
-        return svc_fail(p, ERR_INVALID_FIELD, "kind",
-                        "接待日类型须为 enterprise（服务企业）或 public（服务群众）"),
-               p->err;
+    if (field_choice(in, "kind", "接待日类型", kinds, FIELD_REQUIRED, NULL, &kind, p))
+        return problem_set(p, ERR_INVALID_FIELD, "kind",
+                           "接待日类型须为 enterprise（服务企业）或 public（服务群众）");
     if (field_date(in, "day", "接待日期", FIELD_REQUIRED, date, p) ||
         field_text(in, "leaders", "接待领导", 300, FIELD_REQUIRED, &leaders, p) ||
         field_text(in, "place", "接待地点", 300, FIELD_REQUIRED, &place, p) ||
@@ -183,21 +182,20 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
     int64_t entry;
-    const char *category = json_string_value(json_object_get(in, "category"));
-    const char *resolution = json_string_value(json_object_get(in, "resolution"));
-    const char *description, *answer;
+    static const char *const resolutions[] = {"answered", "committed", NULL};
+    const char *category, *resolution, *description, *answer;
     if (field_id(in, "entry_id", "来访登记", FIELD_OPTIONAL, &entry, p) ||
         field_text(in, "description", "问题描述", 2000, FIELD_REQUIRED | FIELD_MULTILINE,
                    &description, p))
         return p->err;
-    if (!service_in_list(service_categories, category))
-        return svc_fail(p, ERR_INVALID_FIELD, "category",
-                        "问题类别须为环评审批、排污许可、监测、执法、技术帮扶、政策咨询或其他"),
-               p->err;
-    if (!resolution || (strcmp(resolution, "answered") && strcmp(resolution, "committed")))
-        return svc_fail(p, ERR_INVALID_FIELD, "resolution",
-                        "办理方式须为 answered（当场答复）或 committed（交办承诺）"),
-               p->err;
+    if (field_choice(in, "category", "问题类别", service_categories, FIELD_REQUIRED, NULL,
+                     &category, p))
+        return problem_set(p, ERR_INVALID_FIELD, "category",
+                           "问题类别须为环评审批、排污许可、监测、执法、技术帮扶、政策咨询或其他");
+    if (field_choice(in, "resolution", "办理方式", resolutions, FIELD_REQUIRED, NULL, &resolution,
+                     p))
+        return problem_set(p, ERR_INVALID_FIELD, "resolution",
+                           "办理方式须为 answered（当场答复）或 committed（交办承诺）");
     bool answered = !strcmp(resolution, "answered");
     if (field_text(in, "answer", "答复意见", 2000,
                    (answered ? FIELD_REQUIRED : 0) | FIELD_MULTILINE, &answer, p))

@@ -1,4 +1,4 @@
-/* service_sched — the tracker's scheduler: raises the 80 % warning, the overdue
+/* service sched — the tracker's scheduler: raises the 80 % warning, the overdue
  * notice and the escalation to the owner section's leader for every open item,
  * each exactly once per item and state (svc_tracker.alert remembers the last
  * state raised, so a restart or a second sweep raises nothing new; reopening an

@@ -43,7 +43,7 @@ struct svc_ctx {
 /* Fills the clock fields from timeutil_now(). */
 void svc_ctx_clock(struct svc_ctx *c);
 
-/* --- visits and forms (service_visit.c) --- */
+/* --- visits and forms (visit.c) --- */
 
 /* {enterprise_id, purpose, planned_at "YYYY-MM-DD HH:MM" (Beijing), place,
  * note, staff:[user ids, the first leads]}. */
@@ -88,7 +88,7 @@ int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, 
                   const char *category, const char *description, const char *answer,
                   const char *resolution, int64_t *id);
 
-/* --- reception days (service_reception.c) --- */
+/* --- reception days (reception.c) --- */
 
 /* {kind: enterprise|public, day, start_time, end_time, leaders, place, capacity, note} */
 enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
@@ -109,7 +109,7 @@ enum err svc_public_entry_add(struct svc_ctx *c, int64_t day_id, json_t *in, int
 json_t *svc_day_get(struct svc_ctx *c, int64_t id);
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
 
-/* --- tracker (service_tracker.c) --- */
+/* --- tracker (tracker.c) --- */
 
 /* A new item from the bureau: {source: leader | responsibility | inspection,
  * title, detail, enterprise_id?, owner_section_id, owner_user_id?, start?,
@@ -131,7 +131,7 @@ json_t *svc_item_get(struct svc_ctx *c, int64_t id);
 /* Filters: status (open|submitted|closed), state (on_time|warning|overdue|done),
  * source, section_id, enterprise_id, mine. */
 json_t *svc_item_list(struct svc_ctx *c, json_t *filter, int limit);
-/* --- the tracker's scheduler (service_sched.c) --- */
+/* --- the tracker's scheduler (sched.c) --- */
 
 /* Working days after the deadline at which a still-open item is escalated to
  * the owner section's leader(s) (all leaders when the section has none). */
@@ -169,7 +169,7 @@ int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t i
 /* Inside a transaction: one row of an item's history, by c->actor. */
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
 
-/* --- attachments (service_attach.c) --- */
+/* --- attachments (attach.c) --- */
 
 /* Stores bytes under var_dir/attachments/ab/<sha256> and records them for
  * owner (kind "visit" or "tracker"). Type from content; size ≤
@@ -185,7 +185,7 @@ json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner
 /* One attachment of an owner as listed by svc_attach_list; NULL when absent. */
 json_t *svc_attach_get(struct svc_ctx *c, const char *owner_kind, int64_t owner_id, int64_t id);
 
-/* --- statistics (service_stats.c) --- */
+/* --- statistics (stats.c) --- */
 
 /* By staff or section over [from, to]: visits, forms, average rating,
  * satisfaction rate, bad reviews, response time, on-time rate. */
@@ -203,7 +203,7 @@ json_t *svc_annual(struct svc_ctx *c, int year);
 int svc_export_xlsx(struct svc_ctx *c, const char *kind, int year, int quarter, int32_t from,
                     int32_t to, const char *path);
 
-/* --- helpers shared by the service files (service_util.c) --- */
+/* --- helpers shared by the service files (util.c) --- */
 
 int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -220,7 +220,7 @@ json_t *svc_staff(struct svc_ctx *c);
  * commitments} of one enterprise. */
 json_t *svc_enterprise_summary(struct svc_ctx *c, int64_t enterprise_id);
 
-/* Demo data through the functions above (service_demo.c). */
+/* Demo data through the functions above (demo.c). */
 int demo_service(struct db *db, const struct config *cfg);
 
 struct module;

@@ -1,4 +1,4 @@
-/* service_stats — statistics of enterprise service: by staff and section,
+/* service stats — statistics of enterprise service: by staff and section,
  * the leader's dashboard, the quarterly follow-up (季度调度) of commitments,
  * the annual reception statistics, and their Excel exports. Declared in
  * service.h. Figures are computed from the records each time (no cached

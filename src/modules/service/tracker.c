@@ -1,4 +1,4 @@
-/* service_tracker — the tracker (督办): one model for every commitment, task
+/* service tracker — the tracker (督办): one model for every commitment, task
  * and rectification whatever its source, with working-day deadlines, progress,
  * evidence, the assigner's review, reopening and notifications. Declared in
  * service.h; the clock rules are in domain/tracker_rules.h. */
@@ -152,12 +152,11 @@ enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct prob
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
-    const char *source = json_string_value(json_object_get(in, "source"));
-    if (!service_in_list(svc_bureau_sources, source))
-        return svc_fail(p, ERR_INVALID_FIELD, "source",
-                        "来源须为 leader（领导交办）、responsibility（责任清单）或 "
-                        "inspection（督察反馈整改）"),
-               p->err;
+    const char *source;
+    if (field_choice(in, "source", "来源", svc_bureau_sources, FIELD_REQUIRED, NULL, &source, p))
+        return problem_set(p, ERR_INVALID_FIELD, "source",
+                           "来源须为 leader（领导交办）、responsibility（责任清单）或 "
+                           "inspection（督察反馈整改）");
     const char *title;
     int64_t ent;
     if (field_text(in, "title", "事项名称", 300, FIELD_REQUIRED, &title, p) ||
@@ -404,7 +403,9 @@ enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p
 {
     memset(p, 0, sizeof *p);
     json_t *ids = json_object_get(in, "ids");
-    bool all = json_is_true(json_object_get(in, "all"));
+    bool all;
+    if (field_bool(in, "all", "全部已读", FIELD_OPTIONAL, false, &all, p))
+        return p->err;
     if (!all && (!json_is_array(ids) || json_array_size(ids) > 500))
         return svc_fail(p, ERR_INVALID_FIELD, "ids", "请给出要标记已读的通知（ids 或 all）"),
                p->err;

@@ -1,4 +1,4 @@
-/* service_visit — on-site visits (上门服务), the service form (上门服务单)
+/* service visit — on-site visits (上门服务), the service form (上门服务单)
  * with its 好差评 ratings, single-use form links and their QR codes, and the
  * automatic follow-up of bad reviews. Declared in service.h. */
 #include "modules/service/service.h"
@@ -95,17 +95,17 @@ enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct pro
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
     int64_t ent, staff[SVC_MAX_STAFF], planned;
     size_t nstaff = 0;
-    const char *purpose = json_string_value(json_object_get(in, "purpose"));
-    const char *place, *note;
+    const char *purpose, *planned_at, *place, *note;
     if (field_id(in, "enterprise_id", "企业", FIELD_OPTIONAL, &ent, p))
         return p->err;
     if (!ent || !svc_store_enterprise_exists(c->db, ent))
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "请选择已登记的企业"), p->err;
-    if (!service_in_list(service_purposes, purpose))
-        return svc_fail(p, ERR_INVALID_FIELD, "purpose",
-                        "服务事由须为调研、执法、检查、督导或服务"),
-               p->err;
-    if (svc_parse_time(json_string_value(json_object_get(in, "planned_at")), &planned))
+    if (field_choice(in, "purpose", "服务事由", service_purposes, FIELD_REQUIRED, NULL, &purpose,
+                     p))
+        return problem_set(p, ERR_INVALID_FIELD, "purpose",
+                           "服务事由须为调研、执法、检查、督导或服务");
+    if (field_text(in, "planned_at", "计划时间", 16, FIELD_REQUIRED, &planned_at, p) ||
+        svc_parse_time(planned_at, &planned))
         return svc_fail(p, ERR_INVALID_FIELD, "planned_at",
                         "计划时间须为 YYYY-MM-DD HH:MM（北京时间）"),
                p->err;
