@@ -3,7 +3,7 @@
  * tracker.c, sched.c, attach.c, stats.c), http.c and demo.c. Module-private:
  * other modules go through service.h.
  *
- * Conventions: writes return 0 or -1 (logged by db) and run inside the
+ * Conventions: writes return 0 or -1 and run inside the
  * caller's transaction; reads return new JSON references (rows keyed by
  * column name, db/row.h), NULL when absent or on an error. Times are UTC
  * seconds, days "YYYY-MM-DD" (Beijing). Must not: validate, decide or audit. */
