@@ -1,6 +1,6 @@
 /* service store — every SQL statement of the service module, one function
  * per statement or small group, for the rule files (visit.c, reception.c,
- * tracker.c, sched.c, attach.c, stats.c), http.c and demo.c. Module-private:
+ * tracker.c, sched.c, attach.c, stats.c, util.c) and demo.c. Module-private:
  * other modules go through service.h.
  *
  * Conventions: writes return 0 or -1 and run inside the
