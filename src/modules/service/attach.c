@@ -1,4 +1,4 @@
-/* service_attach — attachments of the service module: stored once under
+/* service attach — attachments of the service module: stored once under
  * var_dir/attachments/<first two hex>/<sha256> (content addressing makes a
  * re-upload free and a file immutable), recorded per owner with the type
  * recognised from the bytes. Declared in service.h. */
@@ -6,6 +6,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "domain/service_rules.h"
+#include "modules/service/store.h"
 #include "db/db.h"
 
 #include <errno.h>
@@ -64,38 +65,23 @@ static int svc_attach_write(const char *var_dir, const char *hex, const void *da
 static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int64_t *ent,
                             struct problem *p)
 {
-    sqlite3_stmt *st;
-    if (!strcmp(kind, "visit"))
-        st = db_stmt(c->db, "SELECT enterprise_id, status, (SELECT count(*) FROM svc_forms f "
-                            "WHERE f.visit_id = v.id) FROM svc_visits v WHERE id = ?");
-    else if (!strcmp(kind, "tracker"))
-        st = db_stmt(c->db, "SELECT coalesce(enterprise_id, 0), status, 0 FROM svc_tracker "
-                            "WHERE id = ?");
-    else
+    if (strcmp(kind, "visit") && strcmp(kind, "tracker"))
         return svc_fail(p, ERR_INVALID_FIELD, "owner",
                         "附件须属于上门服务（visit）或督办事项（tracker）");
-    if (!st)
-        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误");
-    sqlite3_bind_int64(st, 1, id);
-    int rc = 0;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
-    } else {
-        *ent = sqlite3_column_int64(st, 0);
-        const char *status = (const char *)sqlite3_column_text(st, 1);
-        int has_form = sqlite3_column_int(st, 2);
-        int64_t own = svc_user_enterprise(c);
-        if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
-            rc = svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
-        else if (own && own != *ent)
-            rc = svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
-        else if (!strcmp(status, "closed") || !strcmp(status, "cancelled"))
-            rc = svc_fail(p, ERR_INVALID_STATE, NULL, "记录已办结或已取消，不能再上传附件");
-        else if (!svc_is_bureau(c) && has_form)
-            rc = svc_fail(p, ERR_INVALID_STATE, NULL, "服务单已提交，不能再上传附件");
-    }
-    sqlite3_reset(st);
-    return rc;
+    char status[16];
+    bool has_form = false;
+    if (svc_store_attach_owner(c->db, kind, id, ent, status, &has_form) != 1)
+        return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
+    int64_t own = svc_user_enterprise(c);
+    if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
+        return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
+    if (own && own != *ent)
+        return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
+    if (!strcmp(status, "closed") || !strcmp(status, "cancelled"))
+        return svc_fail(p, ERR_INVALID_STATE, NULL, "记录已办结或已取消，不能再上传附件");
+    if (!svc_is_bureau(c) && has_form)
+        return svc_fail(p, ERR_INVALID_STATE, NULL, "服务单已提交，不能再上传附件");
+    return 0;
 }
 
 enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
@@ -130,14 +116,7 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
                p->err;
     if (!strrchr(name, '.') && strlen(name) + 6 < sizeof name)
         snprintf(name + strlen(name), sizeof name - strlen(name), "%s", service_file_ext(type));
-    sqlite3_stmt *cnt = db_stmt(c->db, "SELECT count(*) FROM svc_attachments WHERE owner_kind = ? "
-                                       "AND owner_id = ?");
-    if (!cnt)
-        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
-    sqlite3_bind_text(cnt, 1, owner_kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(cnt, 2, owner_id);
-    int n = sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int(cnt, 0) : 0;
-    sqlite3_reset(cnt);
+    int64_t n = svc_store_attach_count(c->db, owner_kind, owner_id);
     if (n >= SERVICE_ATTACH_PER_OWNER)
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "每条记录最多 %d 个附件",
                         SERVICE_ATTACH_PER_OWNER),
@@ -153,27 +132,12 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
     }
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_attachments (owner_kind, owner_id, "
-                                      "enterprise_id, sha256, size, mime, filename, uploaded_by, "
-                                      "uploader, created_at) VALUES (?, ?, nullif(?, 0), ?, ?, ?, "
-                                      "?, nullif(?, 0), ?, ?)");
-    if (!st)
+    struct svc_attach_row row = {owner_kind, hex,           service_file_mime(type),
+                                 name,       c->actor.name, owner_id,
+                                 ent,        (int64_t)len,  c->actor.id,
+                                 c->now};
+    if (svc_store_attach_insert(c->db, &row, id))
         return svc_db_fail(c, p);
-    sqlite3_bind_text(st, 1, owner_kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, owner_id);
-    sqlite3_bind_int64(st, 3, ent);
-    sqlite3_bind_text(st, 4, hex, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
-    sqlite3_bind_text(st, 6, service_file_mime(type), -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 8, c->actor.id);
-    sqlite3_bind_text(st, 9, c->actor.name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 10, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return svc_db_fail(c, p);
-    *id = sqlite3_last_insert_rowid(db_handle(c->db));
     json_t *d =
         json_pack("{ss sI ss ss sI}", "owner_kind", owner_kind, "owner_id", (json_int_t)owner_id,
                   "sha256", hex, "filename", name, "size", (json_int_t)len);
@@ -187,47 +151,49 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
                          size_t mime_size, char *disposition, size_t disp_size)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT coalesce(enterprise_id, 0), sha256, mime, filename "
-                                      "FROM svc_attachments WHERE id = ?");
-    if (!st)
-        return ERR_INTERNAL;
-    sqlite3_bind_int64(st, 1, id);
+    json_t *a = svc_store_attach_get(c->db, id);
+    if (!a)
+        return ERR_NOT_FOUND;
+    int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
+    int64_t own = svc_user_enterprise(c);
+    const char *sha = json_string_value(json_object_get(a, "sha256"));
+    const char *type = json_string_value(json_object_get(a, "mime"));
+    const char *filename = json_string_value(json_object_get(a, "filename"));
+    bool allowed = svc_is_bureau(c) || (own && own == ent);
     enum err e = ERR_NOT_FOUND;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        int64_t ent = sqlite3_column_int64(st, 0), own = svc_user_enterprise(c);
-        bool allowed = svc_is_bureau(c) || (own && own == ent);
-        char path[1200];
-        snprintf(path, sizeof path, "%s/attachments/%.2s/%s", c->cfg->var_dir,
-                 (const char *)sqlite3_column_text(st, 1),
-                 (const char *)sqlite3_column_text(st, 1));
-        snprintf(mime, mime_size, "%s", (const char *)sqlite3_column_text(st, 2));
-        struct stat sb;
-        if (allowed && service_content_disposition((const char *)sqlite3_column_text(st, 3),
-                                                   disposition, disp_size) == 0) {
-            *fd = open(path, O_RDONLY | O_CLOEXEC);
-            if (*fd >= 0 && !fstat(*fd, &sb)) {
-                *size = (uint64_t)sb.st_size;
-                e = ERR_OK;
-            } else {
-                if (*fd >= 0)
-                    close(*fd);
-                log_error("service: attachment %lld missing at %s", (long long)id, path);
-                e = ERR_INTERNAL;
-            }
+    char path[1200];
+    snprintf(path, sizeof path, "%s/attachments/%.2s/%s", c->cfg->var_dir, sha ? sha : "",
+             sha ? sha : "");
+    snprintf(mime, mime_size, "%s", type ? type : "");
+    struct stat sb;
+    if (allowed && filename && service_content_disposition(filename, disposition, disp_size) == 0) {
+        *fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (*fd >= 0 && !fstat(*fd, &sb)) {
+            *size = (uint64_t)sb.st_size;
+            e = ERR_OK;
+        } else {
+            if (*fd >= 0)
+                close(*fd);
+            log_error("service: attachment %lld missing at %s", (long long)id, path);
+            e = ERR_INTERNAL;
         }
     }
-    sqlite3_reset(st);
+    json_decref(a);
     return e;
 }
 
 json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT id, filename, mime, size, sha256, uploader, "
-                                      "created_at FROM svc_attachments WHERE owner_kind = ? AND "
-                                      "owner_id = ? ORDER BY id");
-    if (!st)
-        return json_array();
-    sqlite3_bind_text(st, 1, owner_kind, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, owner_id);
-    return svc_rows(st);
+    json_t *rows = svc_store_attach_list(c->db, owner_kind, owner_id);
+    return rows ? rows : json_array();
+}
+
+json_t *svc_attach_get(struct svc_ctx *c, const char *owner_kind, int64_t owner_id, int64_t id)
+{
+    json_t *all = svc_attach_list(c, owner_kind, owner_id), *a, *out = NULL;
+    size_t i;
+    json_array_foreach(all, i, a) if (json_integer_value(json_object_get(a, "id")) == id) out =
+        json_incref(a);
+    json_decref(all);
+    return out;
 }

@@ -1,11 +1,11 @@
-/* service_demo — demo data for enterprise service, made through the same
+/* service demo — demo data for enterprise service, made through the same
  * functions the API uses: visits with forms (one bad review), reception days
  * of 2026 with bookings, walk-ins and issues, and tracker items across the
  * 2026 Spring Festival, some closed with evidence. Declared in service.h. */
 #include "modules/service/service.h"
 #include "core/log.h"
 #include "core/timeutil.h"
-#include "db/db.h"
+#include "modules/service/store.h"
 #include "db/users.h"
 
 #include <stdio.h>
@@ -111,16 +111,7 @@ static int64_t demo_issue(struct demo_svc *d, int64_t day, int64_t entry, const 
 
 static int64_t demo_item_of_issue(struct demo_svc *d, int64_t issue)
 {
-    sqlite3_stmt *st = db_stmt(d->c.db, "SELECT coalesce(tracker_id, 0) FROM svc_issues WHERE "
-                                        "id = ?");
-    int64_t id = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, issue);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    return svc_store_issue_tracker(d->c.db, issue);
 }
 
 /* A one-page PDF as evidence. */
@@ -164,28 +155,12 @@ static int64_t demo_item(struct demo_svc *d, const char *json)
 
 static int64_t demo_first_item(struct demo_svc *d, int64_t visit)
 {
-    sqlite3_stmt *st = db_stmt(d->c.db, "SELECT min(id) FROM svc_tracker WHERE visit_id = ?");
-    int64_t id = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, visit);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    return svc_store_visit_first_item(d->c.db, visit);
 }
 
 static int64_t demo_first_issue(struct demo_svc *d, int64_t visit)
 {
-    sqlite3_stmt *st = db_stmt(d->c.db, "SELECT min(id) FROM svc_issues WHERE visit_id = ?");
-    int64_t id = 0;
-    if (st) {
-        sqlite3_bind_int64(st, 1, visit);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            id = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    return id;
+    return svc_store_visit_first_issue(d->c.db, visit);
 }
 
 static void demo_visits(struct demo_svc *d)
@@ -369,11 +344,7 @@ int demo_service(struct db *db, const struct config *cfg)
     d.sec_eia = sections_find(db, "环评科");
     d.sec_enf = sections_find(db, "执法支队");
     d.sec_office = sections_find(db, "办公室");
-    sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM enterprises");
-    if (st && sqlite3_step(st) == SQLITE_ROW)
-        d.nent = sqlite3_column_int64(st, 0);
-    if (st)
-        sqlite3_reset(st);
+    d.nent = svc_store_enterprise_count(db);
     demo_visits(&d);
     demo_reception(&d);
     demo_tracker(&d);

@@ -1,16 +1,16 @@
-/* api_service — HTTP glue for enterprise service (rules live in service*.c):
- * visits and service forms, the public form link, reception days, the
- * tracker, attachments, notifications, statistics and exports. Enterprise
- * users only ever see their own enterprise's records (404 otherwise); the
- * public form link and citizen bookings act as the anonymous public even when
- * a session cookie is present, so they need no CSRF token. */
+/* service http — routes and thin handlers for enterprise service (rules live
+ * in visit.c, reception.c, tracker.c, sched.c, attach.c, stats.c): read the
+ * input with the kit, call a rule function, answer. Enterprise users only
+ * ever see their own enterprise's records (404 otherwise); the public form
+ * link and citizen bookings act as the anonymous public even when a session
+ * cookie is present, so they need no CSRF token. */
 #include "app/app.h"
-#include "app/kit.h"
 #include "app/ent360.h"
+#include "app/field.h"
+#include "app/kit.h"
 #include "modules/service/service.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
-#include "db/db.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,34 +45,10 @@ static void svc_end(struct http_req *r)
     app_calendar_unlock(r->app);
 }
 
-static void svc_answer(struct http_req *r, enum err e, const struct problem *p, int status,
-                       json_t *ok)
+/* {"items": items}, or NULL (404 / an error) when items is NULL. */
+static json_t *svc_items(json_t *items)
 {
-    if (e) {
-        json_decref(ok);
-        http_error(r, e, p->message[0] ? p->message : NULL, p->field);
-    } else if (ok) {
-        http_json(r, status, ok);
-    } else {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
-    }
-}
-
-static int svc_query_int(struct http_req *r, const char *key, int lo, int hi, int def, int *out)
-{
-    const char *s = http_query(r, key);
-    if (!s || !*s) {
-        *out = def;
-        return 0;
-    }
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < lo || v > hi) {
-        http_error(r, ERR_INVALID_FIELD, "查询参数超出范围", key);
-        return -1;
-    }
-    *out = (int)v;
-    return 0;
+    return items ? json_pack("{so}", "items", items) : NULL;
 }
 
 /* --- visits --- */
@@ -80,24 +56,25 @@ static int svc_query_int(struct http_req *r, const char *key, int lo, int hi, in
 static void api_svc_visits_list(struct http_req *r)
 {
     int64_t ent = kit_query_id(r, "enterprise_id");
-    if (ent < 0)
+    char from[11], to[11];
+    int64_t mine;
+    bool bad;
+    if (ent < 0 || kit_query_date(r, "from", from) || kit_query_date(r, "to", to) ||
+        kit_query_int(r, "mine", 0, 1, 0, &mine))
+        return;
+    const char *status = kit_query_text(r, "status", 32, &bad);
+    if (bad)
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    const char *mine = http_query(r, "mine");
-    json_t *items =
-        svc_visit_list(&c, http_query(r, "status"), ent, http_query(r, "from"), http_query(r, "to"),
-                       mine && !strcmp(mine, "1"), kit_limit(r, 200, 1000));
+    json_t *items = svc_visit_list(&c, status, ent, from, to, mine == 1, kit_limit(r, 200, 1000));
     svc_end(r);
-    if (!items)
-        http_error(r, ERR_INVALID_FIELD, "日期须为 YYYY-MM-DD", "from");
-    else
-        http_json(r, 200, json_pack("{so}", "items", items));
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
 
 static void api_svc_visits_create(struct http_req *r)
 {
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -108,7 +85,7 @@ static void api_svc_visits_create(struct http_req *r)
     json_t *out = e ? NULL : svc_visit_get(&c, id, false);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 201, out);
+    kit_created(r, e, &p, out);
 }
 
 static void api_svc_visit_get(struct http_req *r)
@@ -120,8 +97,7 @@ static void api_svc_visit_get(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *v = svc_visit_get(&c, id, false);
     svc_end(r);
-    struct problem p = {0};
-    svc_answer(r, ERR_OK, &p, 200, v);
+    kit_answer(r, ERR_OK, NULL, v);
 }
 
 typedef enum err (*svc_visit_fn)(struct svc_ctx *, int64_t, json_t *, struct problem *);
@@ -131,7 +107,7 @@ static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
     int64_t id = kit_path_id(r, 0);
     if (!id)
         return;
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -141,7 +117,7 @@ static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
     json_t *out = e ? NULL : svc_visit_get(&c, id, false);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 200, out);
+    kit_answer(r, e, &p, out);
 }
 
 static void api_svc_visit_confirm(struct http_req *r)
@@ -175,45 +151,46 @@ static void api_svc_visit_link(struct http_req *r)
     int64_t id = kit_path_id(r, 0);
     if (!id)
         return;
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
+    struct problem p;
+    const char *b;
+    if (field_text(body, "base", "链接地址", 200, FIELD_OPTIONAL, &b, &p)) {
+        json_decref(body);
+        kit_answer(r, p.err, &p, NULL);
+        return;
+    }
     char base[256];
-    const char *b = json_string_value(json_object_get(body, "base"));
     const char *host = http_header(r, "Host");
-    if (b)
+    if (*b)
         snprintf(base, sizeof base, "%s", b);
     else
         snprintf(base, sizeof base, "http://%s", host ? host : "localhost");
+    json_decref(body);
     struct svc_ctx c;
-    struct problem p;
     json_t *out = NULL;
     svc_begin(r, &c, false);
     enum err e = svc_form_link(&c, id, base, &out, &p);
     svc_end(r);
-    json_decref(body);
-    svc_answer(r, e, &p, 201, out);
+    kit_created(r, e, &p, out);
 }
 
 static void svc_upload(struct http_req *r, const char *kind, int64_t id, bool anonymous)
 {
+    bool bad;
+    const char *name = kit_query_text(r, "name", 255, &bad);
+    if (bad)
+        return;
     struct svc_ctx c;
     struct problem p;
     int64_t aid = 0;
     svc_begin(r, &c, anonymous);
-    enum err e = svc_attach_add(&c, kind, id, http_query(r, "name"),
-                                r->body.data ? r->body.data : "", r->body.len, &aid, &p);
-    json_t *out = NULL;
-    if (!e) {
-        json_t *all = svc_attach_list(&c, kind, id);
-        size_t i;
-        json_t *a;
-        json_array_foreach(all, i, a) if (json_integer_value(json_object_get(a, "id")) == aid) out =
-            json_incref(a);
-        json_decref(all);
-    }
+    enum err e =
+        svc_attach_add(&c, kind, id, name, r->body.data ? r->body.data : "", r->body.len, &aid, &p);
+    json_t *out = e ? NULL : svc_attach_get(&c, kind, id, aid);
     svc_end(r);
-    svc_answer(r, e, &p, 201, out);
+    kit_created(r, e, &p, out);
 }
 
 static void api_svc_visit_attach(struct http_req *r)
@@ -226,15 +203,11 @@ static void api_svc_visit_attach(struct http_req *r)
 /* Bureau people to pick as visit staff or item owners. */
 static void api_svc_staff(struct http_req *r)
 {
-    sqlite3_stmt *st = db_stmt(r->db, "SELECT u.id, u.display_name, u.role, u.section_id, s.name "
-                                      "AS section FROM users u LEFT JOIN sections s ON s.id = "
-                                      "u.section_id WHERE u.role IN ('staff', 'leader') AND "
-                                      "u.disabled = 0 ORDER BY u.section_id, u.id");
-    if (!st) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, json_pack("{so}", "items", svc_rows(st)));
+    struct svc_ctx c;
+    svc_begin(r, &c, false);
+    json_t *items = svc_staff(&c);
+    svc_end(r);
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
 
 /* --- the public form link --- */
@@ -248,12 +221,12 @@ static void api_svc_form_get(struct http_req *r)
     enum err e = svc_form_token_visit(&c, http_query(r, "token"), &visit, &p);
     json_t *out = e ? NULL : svc_visit_get(&c, visit, true);
     svc_end(r);
-    svc_answer(r, e, &p, 200, out);
+    kit_answer(r, e, &p, out);
 }
 
 static void api_svc_form_post(struct http_req *r)
 {
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -262,7 +235,7 @@ static void api_svc_form_post(struct http_req *r)
     enum err e = svc_form_submit_token(&c, http_query(r, "token"), body, &p);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 200, e ? NULL : json_pack("{sb}", "ok", 1));
+    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 static void api_svc_form_attach(struct http_req *r)
@@ -274,7 +247,7 @@ static void api_svc_form_attach(struct http_req *r)
     enum err e = svc_form_token_visit(&c, http_query(r, "token"), &visit, &p);
     svc_end(r);
     if (e)
-        http_error(r, e, p.message, p.field);
+        kit_answer(r, e, &p, NULL);
     else
         svc_upload(r, "visit", visit, true);
 }
@@ -295,24 +268,24 @@ static void api_svc_meta(struct http_req *r)
         json_array_append_new(purposes, json_string(*s));
     for (const char *const *s = service_categories; *s; s++)
         json_array_append_new(cats, json_string(*s));
-    http_json(r, 200,
-              json_pack("{so so so so sI sI si}", "rating_levels", levels, "aspects", aspects,
-                        "purposes", purposes, "categories", cats, "bad_review_workdays",
-                        (json_int_t)r->app->cfg->bad_review_workdays, "attachment_max",
-                        (json_int_t)SERVICE_ATTACH_MAX, "warn_percent", TRACKER_WARN_PERCENT));
+    kit_answer(r, ERR_OK, NULL,
+               json_pack("{so so so so sI sI si}", "rating_levels", levels, "aspects", aspects,
+                         "purposes", purposes, "categories", cats, "bad_review_workdays",
+                         (json_int_t)r->app->cfg->bad_review_workdays, "attachment_max",
+                         (json_int_t)SERVICE_ATTACH_MAX, "warn_percent", TRACKER_WARN_PERCENT));
 }
 
 /* --- reception days --- */
 
 static void api_svc_days_list(struct http_req *r)
 {
-    int year;
-    if (svc_query_int(r, "year", 0, 9999, 0, &year))
+    int64_t year, upcoming;
+    if (kit_query_int(r, "year", 0, 9999, 0, &year) ||
+        kit_query_int(r, "upcoming", 0, 1, 0, &upcoming))
         return;
-    const char *up = http_query(r, "upcoming");
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    json_t *items = svc_day_list(&c, year, (up && !strcmp(up, "1")) || !r->has_session);
+    json_t *items = svc_day_list(&c, (int)year, upcoming == 1 || !r->has_session);
     svc_end(r);
     if (items && !r->has_session) { /* the public sees the schedule, not the counts */
         size_t i;
@@ -323,13 +296,12 @@ static void api_svc_days_list(struct http_req *r)
             json_object_del(d, "issues");
         }
     }
-    struct problem p = {0};
-    svc_answer(r, ERR_OK, &p, 200, items ? json_pack("{so}", "items", items) : NULL);
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
 
 static void api_svc_days_create(struct http_req *r)
 {
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -340,7 +312,7 @@ static void api_svc_days_create(struct http_req *r)
     json_t *out = e ? NULL : svc_day_get(&c, id);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 201, out);
+    kit_created(r, e, &p, out);
 }
 
 static void api_svc_day_get(struct http_req *r)
@@ -352,8 +324,7 @@ static void api_svc_day_get(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *d = svc_day_get(&c, id);
     svc_end(r);
-    struct problem p = {0};
-    svc_answer(r, ERR_OK, &p, 200, d);
+    kit_answer(r, ERR_OK, NULL, d);
 }
 
 static void svc_day_entry(struct http_req *r, const char *kind, bool anonymous)
@@ -361,30 +332,18 @@ static void svc_day_entry(struct http_req *r, const char *kind, bool anonymous)
     int64_t id = kit_path_id(r, 0);
     if (!id)
         return;
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
     struct problem p;
     int64_t eid = 0;
     svc_begin(r, &c, anonymous);
-    enum err e = ERR_OK;
-    if (anonymous) {
-        json_t *day = svc_day_get(&c, id);
-        const char *k = json_string_value(json_object_get(day, "kind"));
-        if (!day)
-            e = (svc_fail(&p, ERR_NOT_FOUND, NULL, "接待日不存在"), p.err);
-        else if (strcmp(k, "public"))
-            e = (svc_fail(&p, ERR_INVALID_FIELD, NULL, "服务企业接待日请登录企业服务门户预约"),
-                 p.err);
-        json_object_del(body, "enterprise_id");
-        json_decref(day);
-    }
-    if (!e)
-        e = svc_entry_add(&c, id, kind, body, &eid, &p);
+    enum err e = anonymous ? svc_public_entry_add(&c, id, body, &eid, &p)
+                           : svc_entry_add(&c, id, kind, body, &eid, &p);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 201, e ? NULL : json_pack("{sI}", "id", (json_int_t)eid));
+    kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "id", (json_int_t)eid));
 }
 
 static void api_svc_day_book(struct http_req *r)
@@ -407,7 +366,7 @@ static void api_svc_day_issue(struct http_req *r)
     int64_t id = kit_path_id(r, 0);
     if (!id)
         return;
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -418,7 +377,7 @@ static void api_svc_day_issue(struct http_req *r)
     json_t *out = e ? NULL : svc_day_get(&c, id);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 201, out);
+    kit_created(r, e, &p, out);
 }
 
 static void api_svc_entry_receive(struct http_req *r)
@@ -431,7 +390,7 @@ static void api_svc_entry_receive(struct http_req *r)
     svc_begin(r, &c, false);
     enum err e = svc_entry_receive(&c, id, &p);
     svc_end(r);
-    svc_answer(r, e, &p, 200, e ? NULL : json_pack("{sb}", "ok", 1));
+    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 /* --- tracker --- */
@@ -439,32 +398,36 @@ static void api_svc_entry_receive(struct http_req *r)
 static void api_svc_tracker_list(struct http_req *r)
 {
     int64_t section = kit_query_id(r, "section_id"), ent = kit_query_id(r, "enterprise_id");
-    if (section < 0 || ent < 0)
+    int64_t mine;
+    if (section < 0 || ent < 0 || kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
     json_t *f = json_object();
     static const char *const keys[] = {"status", "state", "source"};
     for (size_t i = 0; i < 3; i++) {
-        const char *v = http_query(r, keys[i]);
-        if (v && *v && strlen(v) < 32)
+        bool bad;
+        const char *v = kit_query_text(r, keys[i], 31, &bad);
+        if (bad) {
+            json_decref(f);
+            return;
+        }
+        if (v)
             json_object_set_new(f, keys[i], json_string(v));
     }
     json_object_set_new(f, "section_id", json_integer(section));
     json_object_set_new(f, "enterprise_id", json_integer(ent));
-    const char *mine = http_query(r, "mine");
-    json_object_set_new(f, "mine", json_boolean(mine && !strcmp(mine, "1")));
+    json_object_set_new(f, "mine", json_boolean(mine == 1));
     struct svc_ctx c;
     svc_begin(r, &c, false);
     svc_tracker_sweep(&c);
     json_t *items = svc_item_list(&c, f, kit_limit(r, 500, 5000));
     svc_end(r);
     json_decref(f);
-    struct problem p = {0};
-    svc_answer(r, ERR_OK, &p, 200, items ? json_pack("{so}", "items", items) : NULL);
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
 
 static void api_svc_tracker_create(struct http_req *r)
 {
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -475,7 +438,7 @@ static void api_svc_tracker_create(struct http_req *r)
     json_t *out = e ? NULL : svc_item_get(&c, id);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 201, out);
+    kit_created(r, e, &p, out);
 }
 
 static void api_svc_tracker_get(struct http_req *r)
@@ -487,8 +450,7 @@ static void api_svc_tracker_get(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *it = svc_item_get(&c, id);
     svc_end(r);
-    struct problem p = {0};
-    svc_answer(r, ERR_OK, &p, 200, it);
+    kit_answer(r, ERR_OK, NULL, it);
 }
 
 static void api_svc_tracker_act(struct http_req *r)
@@ -499,10 +461,10 @@ static void api_svc_tracker_act(struct http_req *r)
     const char *kind = r->params[1];
     if (strcmp(kind, "progress") && strcmp(kind, "submit") && strcmp(kind, "review") &&
         strcmp(kind, "reopen")) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        kit_answer(r, ERR_OK, NULL, NULL); /* no such action: 404 */
         return;
     }
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -512,7 +474,7 @@ static void api_svc_tracker_act(struct http_req *r)
     json_t *out = e ? NULL : svc_item_get(&c, id);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 200, out);
+    kit_answer(r, e, &p, out);
 }
 
 static void api_svc_tracker_attach(struct http_req *r)
@@ -535,7 +497,7 @@ static void api_svc_attachment_get(struct http_req *r)
     enum err e = svc_attach_open(&c, id, &fd, &size, mime, sizeof mime, disp, sizeof disp);
     svc_end(r);
     if (e) {
-        http_error(r, e, NULL, NULL);
+        kit_answer(r, e, NULL, NULL);
         return;
     }
     http_add_header(r, "Content-Disposition", disp);
@@ -547,20 +509,21 @@ static void api_svc_attachment_get(struct http_req *r)
 
 static void api_svc_notifications(struct http_req *r)
 {
-    const char *unread = http_query(r, "unread");
+    int64_t unread;
+    if (kit_query_int(r, "unread", 0, 1, 0, &unread))
+        return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
     if (svc_is_bureau(&c))
         svc_tracker_sweep(&c);
-    json_t *out = svc_notifications(&c, unread && !strcmp(unread, "1"), kit_limit(r, 50, 500));
+    json_t *out = svc_notifications(&c, unread == 1, kit_limit(r, 50, 500));
     svc_end(r);
-    struct problem p = {0};
-    svc_answer(r, ERR_OK, &p, 200, out);
+    kit_answer(r, ERR_OK, NULL, out);
 }
 
 static void api_svc_notifications_read(struct http_req *r)
 {
-    json_t *body = http_body_json(r);
+    json_t *body = kit_body(r);
     if (!body)
         return;
     struct svc_ctx c;
@@ -569,20 +532,28 @@ static void api_svc_notifications_read(struct http_req *r)
     enum err e = svc_notifications_read(&c, body, &p);
     svc_end(r);
     json_decref(body);
-    svc_answer(r, e, &p, 200, e ? NULL : json_pack("{sb}", "ok", 1));
+    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 /* --- statistics --- */
 
+/* from/to (default this year, at most ten years apart); -1 when answered. */
 static int svc_period(struct http_req *r, int32_t today, int32_t *from, int32_t *to)
 {
-    const char *f = http_query(r, "from"), *t = http_query(r, "to");
+    char f[11], t[11];
+    if (kit_query_date(r, "from", f) || kit_query_date(r, "to", t))
+        return -1;
     int y = calendar_year_of(today);
     *from = calendar_day_from_ymd(y, 1, 1);
     *to = calendar_day_from_ymd(y, 12, 31);
-    if ((f && *f && calendar_parse_date(f, from)) || (t && *t && calendar_parse_date(t, to)) ||
-        *to < *from || *to - *from > 3660) {
-        http_error(r, ERR_INVALID_FIELD, "统计区间须为 YYYY-MM-DD，且起止不超过十年", "from");
+    if (*f)
+        calendar_parse_date(f, from);
+    if (*t)
+        calendar_parse_date(t, to);
+    if (*to < *from || *to - *from > 3660) {
+        struct problem p;
+        problem_set(&p, ERR_INVALID_FIELD, "from", "统计区间须为 YYYY-MM-DD，且起止不超过十年");
+        kit_answer(r, p.err, &p, NULL);
         return -1;
     }
     return 0;
@@ -592,41 +563,44 @@ static void api_svc_stats(struct http_req *r)
 {
     struct svc_ctx c;
     int32_t from, to;
+    bool bad;
+    const char *group = kit_query_text(r, "group", 16, &bad);
+    if (bad)
+        return;
     svc_begin(r, &c, false);
-    json_t *out = NULL;
-    if (!svc_period(r, c.today, &from, &to))
-        out = svc_stats(&c, http_query(r, "group"), from, to);
+    int rc = svc_period(r, c.today, &from, &to);
+    json_t *out = rc ? NULL : svc_stats(&c, group, from, to);
     svc_end(r);
-    if (!r->status) {
-        struct problem p = {0};
-        svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
-    }
+    if (!rc)
+        kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
 static void api_svc_dashboard(struct http_req *r)
 {
-    int year;
+    int64_t year;
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    if (svc_query_int(r, "year", 2000, 9999, calendar_year_of(c.today), &year)) {
+    if (kit_query_int(r, "year", 2000, 9999, calendar_year_of(c.today), &year)) {
         svc_end(r);
         return;
     }
     svc_tracker_sweep(&c);
-    json_t *out = svc_dashboard(&c, year);
+    json_t *out = svc_dashboard(&c, (int)year);
     svc_end(r);
-    struct problem p = {0};
-    svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
+    kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
 /* year (default this year) and quarter (default this quarter); -1 answered. */
 static int svc_year_quarter(struct http_req *r, int32_t today, int *year, int *quarter)
 {
     int y, m, d;
+    int64_t yv, qv;
     calendar_ymd(today, &y, &m, &d);
-    if (svc_query_int(r, "year", 2000, 9999, y, year) ||
-        svc_query_int(r, "quarter", 1, 4, (m - 1) / 3 + 1, quarter))
+    if (kit_query_int(r, "year", 2000, 9999, y, &yv) ||
+        kit_query_int(r, "quarter", 1, 4, (m - 1) / 3 + 1, &qv))
         return -1;
+    *year = (int)yv;
+    *quarter = (int)qv;
     return 0;
 }
 
@@ -635,12 +609,11 @@ static void api_svc_quarterly(struct http_req *r)
     struct svc_ctx c;
     int year, q;
     svc_begin(r, &c, false);
-    json_t *out = svc_year_quarter(r, c.today, &year, &q) ? NULL : svc_quarterly(&c, year, q);
+    int rc = svc_year_quarter(r, c.today, &year, &q);
+    json_t *out = rc ? NULL : svc_quarterly(&c, year, q);
     svc_end(r);
-    if (!r->status) {
-        struct problem p = {0};
-        svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
-    }
+    if (!rc)
+        kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
 static void api_svc_annual(struct http_req *r)
@@ -648,12 +621,11 @@ static void api_svc_annual(struct http_req *r)
     struct svc_ctx c;
     int year, q;
     svc_begin(r, &c, false);
-    json_t *out = svc_year_quarter(r, c.today, &year, &q) ? NULL : svc_annual(&c, year);
+    int rc = svc_year_quarter(r, c.today, &year, &q);
+    json_t *out = rc ? NULL : svc_annual(&c, year);
     svc_end(r);
-    if (!r->status) {
-        struct problem p = {0};
-        svc_answer(r, out ? ERR_OK : ERR_INTERNAL, &p, 200, out);
-    }
+    if (!rc)
+        kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
 static void svc_export(struct http_req *r, const char *kind, const char *filename,
@@ -683,7 +655,7 @@ static void svc_export(struct http_req *r, const char *kind, const char *filenam
     if (fd < 0 || fstat(fd, &st)) {
         if (fd >= 0)
             close(fd);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     char disp[256];
@@ -717,30 +689,9 @@ json_t *svc_ent360(struct http_req *r, int64_t enterprise_id)
 {
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    json_t *visits = svc_visit_list(&c, NULL, enterprise_id, NULL, NULL, false, 100);
-    json_t *f = json_pack("{sI}", "enterprise_id", (json_int_t)enterprise_id);
-    json_t *items = svc_item_list(&c, f, 200);
-    json_decref(f);
-    sqlite3_stmt *st = db_stmt(c.db, "SELECT count(*) AS forms, round(avg(f.r_overall), 2) AS "
-                                     "avg_rating, coalesce(sum(f.bad), 0) AS bad_reviews FROM "
-                                     "svc_forms f JOIN svc_visits v ON v.id = f.visit_id WHERE "
-                                     "v.enterprise_id = ?");
-    json_t *ratings = NULL, *issues = NULL;
-    if (st) {
-        sqlite3_bind_int64(st, 1, enterprise_id);
-        ratings = svc_row(st);
-    }
-    st = db_stmt(c.db, "SELECT id, visit_id, day_id, category, description, answer, resolution, "
-                       "tracker_id, created_at FROM svc_issues WHERE enterprise_id = ? ORDER BY id "
-                       "DESC LIMIT 200");
-    if (st) {
-        sqlite3_bind_int64(st, 1, enterprise_id);
-        issues = svc_rows(st);
-    }
+    json_t *out = svc_enterprise_summary(&c, enterprise_id);
     svc_end(r);
-    return json_pack("{so so so so}", "visits", visits ? visits : json_array(), "ratings",
-                     ratings ? ratings : json_object(), "issues", issues ? issues : json_array(),
-                     "commitments", items ? items : json_array());
+    return out;
 }
 
 static const struct route table[] = {

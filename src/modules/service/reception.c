@@ -1,17 +1,15 @@
-/* service_reception — reception days (服务企业接待日 / 服务群众接待日):
+/* service reception — reception days (服务企业接待日 / 服务群众接待日):
  * schedule, bookings by enterprises and citizens, walk-in registration and
  * on-site intake of issues, each answered on the spot or committed as a
  * tracker item. Declared in service.h. */
 #include "modules/service/service.h"
 #include "domain/service_rules.h"
+#include "app/field.h"
+#include "modules/service/store.h"
 #include "db/db.h"
 
 #include <stdio.h>
 #include <string.h>
-
-int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, int64_t ent,
-                  const char *category, const char *description, const char *answer,
-                  const char *resolution, int64_t *id);
 
 static bool svc_hhmm_ok(const char *s)
 {
@@ -25,22 +23,23 @@ enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct probl
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
-    const char *kind = json_string_value(json_object_get(in, "kind"));
-    const char *leaders, *place, *note, *start, *end;
-    int32_t day;
-    long long capacity = 10;
-    if (!kind || (strcmp(kind, "enterprise") && strcmp(kind, "public")))
-        return svc_fail(p, ERR_INVALID_FIELD, "kind",
-                        "接待日类型须为 enterprise（服务企业）或 public（服务群众）"),
-               p->err;
-    if (svc_date(in, "day", "接待日期", true, &day, p) ||
-        svc_text(in, "leaders", "接待领导", 300, true, false, &leaders, p) ||
-        svc_text(in, "place", "接待地点", 300, true, false, &place, p) ||
-        svc_text(in, "note", "说明", 2000, false, true, &note, p) ||
-        svc_text(in, "start_time", "开始时间", 5, false, false, &start, p) ||
-        svc_text(in, "end_time", "结束时间", 5, false, false, &end, p) ||
-        svc_int(in, "capacity", "预约名额", 1, 200, false, &capacity, p) < 0)
+    static const char *const kinds[] = {"enterprise", "public", NULL};
+    const char *kind, *leaders, *place, *note, *start, *end;
+    int32_t day = 0;
+    int64_t capacity = 10;
+    char date[11];
+    if (field_choice(in, "kind", "接待日类型", kinds, FIELD_REQUIRED, NULL, &kind, p))
+        return problem_set(p, ERR_INVALID_FIELD, "kind",
+                           "接待日类型须为 enterprise（服务企业）或 public（服务群众）");
+    if (field_date(in, "day", "接待日期", FIELD_REQUIRED, date, p) ||
+        field_text(in, "leaders", "接待领导", 300, FIELD_REQUIRED, &leaders, p) ||
+        field_text(in, "place", "接待地点", 300, FIELD_REQUIRED, &place, p) ||
+        field_text(in, "note", "说明", 2000, FIELD_MULTILINE, &note, p) ||
+        field_text(in, "start_time", "开始时间", 5, FIELD_OPTIONAL, &start, p) ||
+        field_text(in, "end_time", "结束时间", 5, FIELD_OPTIONAL, &end, p) ||
+        field_int(in, "capacity", "预约名额", 1, 200, FIELD_OPTIONAL, 10, &capacity, p))
         return p->err;
+    calendar_parse_date(date, &day);
     if (!*start)
         start = "14:30";
     if (!*end)
@@ -50,31 +49,12 @@ enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct probl
                p->err;
     if (!calendar_is_workday(c->cal, day, NULL))
         return svc_fail(p, ERR_DEADLINE_NOT_WORKDAY, "day", "接待日须安排在工作日"), p->err;
-    char date[11];
-    svc_date_text(day, date);
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_reception_days (kind, day, start_time, "
-                                      "end_time, leaders, place, capacity, note, created_by, "
-                                      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), "
-                                      "?)");
-    if (!st)
+    struct svc_day_row row = {kind,  date, start,    end,         leaders,
+                              place, note, capacity, c->actor.id, c->now};
+    if (svc_store_day_insert(c->db, &row, id))
         return svc_db_fail(c, p);
-    sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, date, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, end, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, leaders, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, place, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, capacity);
-    sqlite3_bind_text(st, 8, note, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, c->actor.id);
-    sqlite3_bind_int64(st, 10, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return svc_db_fail(c, p);
-    *id = sqlite3_last_insert_rowid(db_handle(c->db));
     json_t *d = json_pack("{ss ss ss}", "kind", kind, "day", date, "leaders", leaders);
     int bad = svc_audit(c, "reception_day.create", "svc_reception_day", *id, d);
     json_decref(d);
@@ -85,26 +65,12 @@ enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct probl
 
 static json_t *svc_day_row(struct svc_ctx *c, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT d.*, (SELECT count(*) FROM svc_reception_entries e "
-                                      "WHERE e.day_id = d.id AND e.kind = 'booking' AND e.status "
-                                      "<> 'cancelled') AS booked FROM svc_reception_days d WHERE "
-                                      "d.id = ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    return svc_row(st);
+    return svc_store_day_row(c->db, id);
 }
 
 static int svc_day_mark_held(struct svc_ctx *c, int64_t day)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_reception_days SET status = 'held' WHERE id = ? "
-                                      "AND status = 'scheduled'");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, day);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_day_mark_held(c->db, day);
 }
 
 enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json_t *in, int64_t *id,
@@ -121,25 +87,25 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
     snprintf(dstatus, sizeof dstatus, "%s", json_string_value(json_object_get(day, "status")));
     int32_t date = 0;
     calendar_parse_date(json_string_value(json_object_get(day, "day")), &date);
-    long long capacity = json_integer_value(json_object_get(day, "capacity"));
-    long long booked = json_integer_value(json_object_get(day, "booked"));
+    int64_t capacity = json_integer_value(json_object_get(day, "capacity"));
+    int64_t booked = json_integer_value(json_object_get(day, "booked"));
     json_decref(day);
     int64_t ent = 0, own = svc_user_enterprise(c);
-    long long people = 1;
+    int64_t people = 1;
     const char *org, *person, *phone, *topic;
     bool walkin = !strcmp(kind, "walkin");
-    if (svc_id(in, "enterprise_id", "企业", &ent, p) ||
-        svc_text(in, "org_name", "单位名称", 200, false, false, &org, p) ||
-        svc_text(in, "person_name", "姓名", 64, true, false, &person, p) ||
-        svc_text(in, "phone", "联系电话", 20, true, false, &phone, p) ||
-        svc_text(in, "topic", "反映事项", 2000, true, true, &topic, p) ||
-        svc_int(in, "people", "来访人数", 1, 20, false, &people, p) < 0)
+    if (field_id(in, "enterprise_id", "企业", FIELD_OPTIONAL, &ent, p) ||
+        field_text(in, "org_name", "单位名称", 200, FIELD_OPTIONAL, &org, p) ||
+        field_text(in, "person_name", "姓名", 64, FIELD_REQUIRED, &person, p) ||
+        field_text(in, "phone", "联系电话", 20, FIELD_REQUIRED, &phone, p) ||
+        field_text(in, "topic", "反映事项", 2000, FIELD_REQUIRED | FIELD_MULTILINE, &topic, p) ||
+        field_int(in, "people", "来访人数", 1, 20, FIELD_OPTIONAL, 1, &people, p))
         return p->err;
     if (own)
         ent = own; /* an enterprise books for itself only */
     if (!service_phone_ok(phone))
         return svc_fail(p, ERR_INVALID_FIELD, "phone", "联系电话格式不正确"), p->err;
-    if (ent && !svc_enterprise_exists(c, ent))
+    if (ent && !svc_store_enterprise_exists(c->db, ent))
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在"), p->err;
     if (!strcmp(dstatus, "cancelled"))
         return svc_fail(p, ERR_INVALID_STATE, NULL, "该接待日已取消"), p->err;
@@ -157,30 +123,10 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
     }
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_reception_entries (day_id, kind, "
-                                      "enterprise_id, org_name, person_name, phone, people, topic, "
-                                      "status, created_by, created_at, received_at) VALUES (?, ?, "
-                                      "nullif(?, 0), ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, ?)");
-    if (!st)
+    struct svc_entry_row row = {day_id, ent,    people, c->actor.id, c->now,
+                                org,    person, phone,  topic,       walkin};
+    if (svc_store_entry_insert(c->db, &row, id))
         return svc_db_fail(c, p);
-    sqlite3_bind_int64(st, 1, day_id);
-    sqlite3_bind_text(st, 2, walkin ? "walkin" : "booking", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, ent);
-    sqlite3_bind_text(st, 4, org, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, person, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, phone, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, people);
-    sqlite3_bind_text(st, 8, topic, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, walkin ? "received" : "booked", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 10, c->actor.id);
-    sqlite3_bind_int64(st, 11, c->now);
-    if (walkin)
-        sqlite3_bind_int64(st, 12, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return svc_db_fail(c, p);
-    *id = sqlite3_last_insert_rowid(db_handle(c->db));
     /* The audit keeps who and what, not the citizen's phone number. */
     json_t *d = json_pack("{sI ss sI}", "day_id", (json_int_t)day_id, "kind", kind, "enterprise_id",
                           (json_int_t)ent);
@@ -193,36 +139,36 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
     return ERR_OK;
 }
 
+enum err svc_public_entry_add(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
+                              struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    json_t *day = svc_day_row(c, day_id);
+    const char *kind = json_string_value(json_object_get(day, "kind"));
+    bool public_day = kind && !strcmp(kind, "public");
+    json_decref(day);
+    if (!day)
+        return svc_fail(p, ERR_NOT_FOUND, NULL, "接待日不存在"), p->err;
+    if (!public_day)
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "服务企业接待日请登录企业服务门户预约"), p->err;
+    json_object_del(in, "enterprise_id");
+    return svc_entry_add(c, day_id, "booking", in, id, p);
+}
+
 enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT day_id, status FROM svc_reception_entries WHERE "
-                                      "id = ?");
-    if (!st)
-        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
-    sqlite3_bind_int64(st, 1, entry_id);
     int64_t day = 0;
     char status[16] = "";
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        day = sqlite3_column_int64(st, 0);
-        snprintf(status, sizeof status, "%s", (const char *)sqlite3_column_text(st, 1));
-    }
-    sqlite3_reset(st);
+    if (svc_store_entry_status(c->db, entry_id, &day, status) != 1)
+        day = 0;
     if (!day)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "登记记录不存在"), p->err;
     if (strcmp(status, "booked"))
         return svc_fail(p, ERR_INVALID_STATE, NULL, "该预约已接待或已取消"), p->err;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    st = db_stmt(c->db, "UPDATE svc_reception_entries SET status = 'received', received_at = ? "
-                        "WHERE id = ?");
-    if (!st)
-        return svc_db_fail(c, p);
-    sqlite3_bind_int64(st, 1, c->now);
-    sqlite3_bind_int64(st, 2, entry_id);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE || svc_day_mark_held(c, day) ||
+    if (svc_store_entry_receive(c->db, entry_id, c->now, false) || svc_day_mark_held(c, day) ||
         svc_audit(c, "reception.receive", "svc_reception_entry", entry_id, NULL) ||
         db_commit(c->db))
         return svc_db_fail(c, p);
@@ -236,38 +182,28 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
     int64_t entry;
-    const char *category = json_string_value(json_object_get(in, "category"));
-    const char *resolution = json_string_value(json_object_get(in, "resolution"));
-    const char *description, *answer;
-    if (svc_id(in, "entry_id", "来访登记", &entry, p) ||
-        svc_text(in, "description", "问题描述", 2000, true, true, &description, p))
+    static const char *const resolutions[] = {"answered", "committed", NULL};
+    const char *category, *resolution, *description, *answer;
+    if (field_id(in, "entry_id", "来访登记", FIELD_OPTIONAL, &entry, p) ||
+        field_text(in, "description", "问题描述", 2000, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &description, p))
         return p->err;
-    if (!service_in_list(service_categories, category))
-        return svc_fail(p, ERR_INVALID_FIELD, "category",
-                        "问题类别须为环评审批、排污许可、监测、执法、技术帮扶、政策咨询或其他"),
-               p->err;
-    if (!resolution || (strcmp(resolution, "answered") && strcmp(resolution, "committed")))
-        return svc_fail(p, ERR_INVALID_FIELD, "resolution",
-                        "办理方式须为 answered（当场答复）或 committed（交办承诺）"),
-               p->err;
+    if (field_choice(in, "category", "问题类别", service_categories, FIELD_REQUIRED, NULL,
+                     &category, p))
+        return problem_set(p, ERR_INVALID_FIELD, "category",
+                           "问题类别须为环评审批、排污许可、监测、执法、技术帮扶、政策咨询或其他");
+    if (field_choice(in, "resolution", "办理方式", resolutions, FIELD_REQUIRED, NULL, &resolution,
+                     p))
+        return problem_set(p, ERR_INVALID_FIELD, "resolution",
+                           "办理方式须为 answered（当场答复）或 committed（交办承诺）");
     bool answered = !strcmp(resolution, "answered");
-    if (svc_text(in, "answer", "答复意见", 2000, answered, true, &answer, p))
+    if (field_text(in, "answer", "答复意见", 2000,
+                   (answered ? FIELD_REQUIRED : 0) | FIELD_MULTILINE, &answer, p))
         return p->err;
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT e.day_id, coalesce(e.enterprise_id, 0), e.status, "
-                                      "d.status FROM svc_reception_entries e JOIN "
-                                      "svc_reception_days d ON d.id = e.day_id WHERE e.id = ?");
-    if (!st)
-        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
-    sqlite3_bind_int64(st, 1, entry);
     int64_t eday = 0, ent = 0;
     bool cancelled = false;
-    if (sqlite3_step(st) == SQLITE_ROW) {
-        eday = sqlite3_column_int64(st, 0);
-        ent = sqlite3_column_int64(st, 1);
-        cancelled = !strcmp((const char *)sqlite3_column_text(st, 2), "cancelled") ||
-                    !strcmp((const char *)sqlite3_column_text(st, 3), "cancelled");
-    }
-    sqlite3_reset(st);
+    if (entry && svc_store_entry_for_issue(c->db, entry, &eday, &ent, &cancelled) != 1)
+        eday = 0;
     if (eday != day_id)
         return svc_fail(p, ERR_INVALID_FIELD, "entry_id", "请先登记来访人（预约或现场登记）"),
                p->err;
@@ -278,15 +214,7 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
     if (db_begin(c->db))
         return svc_db_fail(c, p);
     /* Taking an issue from a booking means the person came. */
-    st = db_stmt(c->db, "UPDATE svc_reception_entries SET status = 'received', received_at = "
-                        "coalesce(received_at, ?) WHERE id = ?");
-    if (!st)
-        return svc_db_fail(c, p);
-    sqlite3_bind_int64(st, 1, c->now);
-    sqlite3_bind_int64(st, 2, entry);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE || svc_day_mark_held(c, day_id) ||
+    if (svc_store_entry_receive(c->db, entry, c->now, true) || svc_day_mark_held(c, day_id) ||
         svc_issue_add(c, 0, day_id, entry, ent, category, description, answer, resolution, id))
         return svc_db_fail(c, p);
     if (!answered) {
@@ -298,14 +226,7 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
             db_rollback(c->db);
             return e;
         }
-        st = db_stmt(c->db, "UPDATE svc_issues SET tracker_id = ? WHERE id = ?");
-        if (!st)
-            return svc_db_fail(c, p);
-        sqlite3_bind_int64(st, 1, item);
-        sqlite3_bind_int64(st, 2, *id);
-        rc = sqlite3_step(st);
-        sqlite3_reset(st);
-        if (rc != SQLITE_DONE)
+        if (svc_store_issue_set(c->db, *id, NULL, NULL, item))
             return svc_db_fail(c, p);
     }
     return db_commit(c->db) ? svc_db_fail(c, p) : ERR_OK;
@@ -317,28 +238,10 @@ json_t *svc_day_get(struct svc_ctx *c, int64_t id)
     if (!d)
         return NULL;
     int64_t own = svc_user_enterprise(c);
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT r.id, r.kind, r.enterprise_id, e.name AS "
-                                      "enterprise_name, r.org_name, r.person_name, r.phone, "
-                                      "r.people, r.topic, r.status, r.created_at, r.received_at "
-                                      "FROM svc_reception_entries r LEFT JOIN enterprises e ON "
-                                      "e.id = r.enterprise_id WHERE r.day_id = ?1 AND (?2 = 0 OR "
-                                      "r.enterprise_id = ?2) ORDER BY r.id");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, own);
-        json_object_set_new(d, "entries", svc_rows(st));
-    }
-    st = db_stmt(c->db, "SELECT i.id, i.entry_id, i.enterprise_id, i.category, i.description, "
-                        "i.answer, i.resolution, i.tracker_id, t.status AS tracker_status, "
-                        "t.deadline, t.start_day, t.closed_day, s.name AS owner_section FROM "
-                        "svc_issues i LEFT JOIN svc_tracker t ON t.id = i.tracker_id LEFT JOIN "
-                        "sections s ON s.id = t.owner_section_id WHERE i.day_id = ?1 AND (?2 = 0 "
-                        "OR i.enterprise_id = ?2) ORDER BY i.id");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, own);
-        json_object_set_new(d, "issues", svc_rows(st));
-    }
+    json_t *entries = svc_store_day_entries(c->db, id, own);
+    json_t *issues = svc_store_day_issues(c->db, id, own);
+    json_object_set_new(d, "entries", entries ? entries : json_array());
+    json_object_set_new(d, "issues", issues ? issues : json_array());
     if (!svc_is_bureau(c))
         json_object_del(d, "note");
     return d;
@@ -353,18 +256,5 @@ json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only)
     }
     if (upcoming_only)
         svc_date_text(c->today, from);
-    sqlite3_stmt *st = db_stmt(
-        c->db, "SELECT d.id, d.kind, d.day, d.start_time, d.end_time, d.leaders, d.place, "
-               "d.capacity, d.status, (SELECT count(*) FROM svc_reception_entries e WHERE "
-               "e.day_id = d.id AND e.kind = 'booking' AND e.status <> 'cancelled') AS booked, "
-               "(SELECT count(*) FROM svc_reception_entries e WHERE e.day_id = d.id AND e.status = "
-               "'received') AS received, (SELECT count(*) FROM svc_issues i WHERE i.day_id = d.id) "
-               "AS issues FROM svc_reception_days d WHERE d.day >= ?1 AND d.day <= ?2 AND (?3 = 0 "
-               "OR d.status = 'scheduled') ORDER BY d.day DESC, d.id DESC LIMIT 500");
-    if (!st)
-        return NULL;
-    sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, to, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int(st, 3, upcoming_only);
-    return svc_rows(st);
+    return svc_store_day_list(c->db, from, to, upcoming_only);
 }

@@ -1,4 +1,4 @@
-/* service_sched — the tracker's scheduler: raises the 80 % warning, the overdue
+/* service sched — the tracker's scheduler: raises the 80 % warning, the overdue
  * notice and the escalation to the owner section's leader for every open item,
  * each exactly once per item and state (svc_tracker.alert remembers the last
  * state raised, so a restart or a second sweep raises nothing new; reopening an
@@ -11,6 +11,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/tracker_rules.h"
+#include "modules/service/store.h"
 #include "db/db.h"
 
 #include <stdio.h>
@@ -37,57 +38,20 @@ int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadlin
                                                                  : SVC_ALERT_OVERDUE;
 }
 
-/* Who gets a notification: the SQL condition on users u, with ?5 bound to arg. */
-enum svc_whom {
-    SVC_WHOM_USER,            /* u.id = arg */
-    SVC_WHOM_SECTION,         /* staff and leaders of section arg */
-    SVC_WHOM_LEADERS,         /* every leader */
-    SVC_WHOM_SECTION_LEADERS, /* the leaders of section arg */
-};
-
 /* Notifies the users in whom about item, skipping anyone already told of the
  * same change in this sweep (an assigner who is also a leader, a section
  * leader who is also the owner section's staff), so each person gets one. */
 static int svc_sched_notify(struct svc_ctx *c, enum svc_whom whom, int64_t arg, int64_t item,
                             const char *kind, const char *msg)
 {
-    /* db_stmt caches by the string's address: four static statements. */
-#define SVC_SCHED_NOTIFY(cond)                                                                     \
-    "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "                 \
-    "SELECT u.id, ?1, ?2, ?3, ?4 FROM users u WHERE u.disabled = 0 AND " cond " AND NOT EXISTS "   \
-    "(SELECT 1 FROM svc_notifications n WHERE n.user_id = u.id AND n.item_id = ?1 AND "            \
-    "n.kind = ?2 AND n.created_at = ?4)"
-    static const char *const sqls[] = {
-        SVC_SCHED_NOTIFY("u.id = ?5"),
-        SVC_SCHED_NOTIFY("u.section_id = ?5 AND u.role IN ('staff', 'leader')"),
-        SVC_SCHED_NOTIFY("u.role = 'leader' AND ?5 = ?5"),
-        SVC_SCHED_NOTIFY("u.role = 'leader' AND u.section_id = ?5"),
-    };
-#undef SVC_SCHED_NOTIFY
-    sqlite3_stmt *st = db_stmt(c->db, sqls[whom]);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, item);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, msg, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, c->now);
-    sqlite3_bind_int64(st, 5, arg);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_sched_notify(c->db, whom, arg, item, kind, msg, c->now);
 }
 
 /* The leaders of the owner section; all leaders when the section has none. */
 static int svc_notify_section_leaders(struct svc_ctx *c, int64_t section, int64_t item,
                                       const char *kind, const char *msg)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT count(*) FROM users WHERE role = 'leader' AND "
-                                      "disabled = 0 AND section_id = ?");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, section);
-    int n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
-    sqlite3_reset(st);
+    int64_t n = svc_store_section_leaders(c->db, section);
     if (n < 0)
         return -1;
     return n ? svc_sched_notify(c, SVC_WHOM_SECTION_LEADERS, section, item, kind, msg)
@@ -100,21 +64,6 @@ struct svc_due {
     char title[301 * 4];
     char deadline[11];
 };
-
-/* Moves the item's alert from d->from to level, only if nobody did it first. */
-static int svc_alert_claim(struct svc_ctx *c, const struct svc_due *d, int level, bool *claimed)
-{
-    sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_tracker SET alert = ?1 WHERE id = ?2 AND "
-                                      "alert < ?1 AND status <> 'closed'");
-    if (!st)
-        return -1;
-    sqlite3_bind_int(st, 1, level);
-    sqlite3_bind_int64(st, 2, d->id);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    *claimed = rc == SQLITE_DONE && sqlite3_changes(db_handle(c->db)) == 1;
-    return rc == SQLITE_DONE ? 0 : -1;
-}
 
 /* Raises one state change: notifications, an update row, an audit entry. */
 static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level)
@@ -153,25 +102,22 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
 static struct svc_due *svc_due_items(struct svc_ctx *c, size_t *count, int *bad)
 {
     *count = 0;
-    *bad = 0;
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT id, start_day, deadline, alert, title, "
-                                      "owner_section_id, coalesce(owner_user_id, 0), "
-                                      "coalesce(assigner_id, 0) FROM svc_tracker "
-                                      "WHERE status <> 'closed' AND alert < 3 ORDER BY id");
-    if (!st) {
-        *bad = 1;
-        return NULL;
-    }
+    json_t *rows = svc_store_open_items(c->db);
+    *bad = !rows;
     struct svc_due *out = NULL;
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    size_t cap = 0, i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *sd = json_string_value(json_object_get(r, "start_day"));
+        const char *dl = json_string_value(json_object_get(r, "deadline"));
+        const char *title = json_string_value(json_object_get(r, "title"));
         int32_t start = 0, deadline = 0;
-        if (calendar_parse_date((const char *)sqlite3_column_text(st, 1), &start) ||
-            calendar_parse_date((const char *)sqlite3_column_text(st, 2), &deadline))
+        if (calendar_parse_date(sd, &start) || calendar_parse_date(dl, &deadline))
             continue;
         int level = svc_tracker_level(c->cal, start, deadline, c->today);
-        if (level <= sqlite3_column_int(st, 3))
+        int alert = (int)json_integer_value(json_object_get(r, "alert"));
+        if (level <= alert)
             continue;
         if (*count == cap) {
             cap = cap ? 2 * cap : 16;
@@ -179,18 +125,16 @@ static struct svc_due *svc_due_items(struct svc_ctx *c, size_t *count, int *bad)
         }
         struct svc_due *d = &out[(*count)++];
         memset(d, 0, sizeof *d);
-        d->id = sqlite3_column_int64(st, 0);
-        d->from = sqlite3_column_int(st, 3);
+        d->id = json_integer_value(json_object_get(r, "id"));
+        d->from = alert;
         d->to = level;
-        snprintf(d->title, sizeof d->title, "%s", (const char *)sqlite3_column_text(st, 4));
-        snprintf(d->deadline, sizeof d->deadline, "%s", (const char *)sqlite3_column_text(st, 2));
-        d->section = sqlite3_column_int64(st, 5);
-        d->owner = sqlite3_column_int64(st, 6);
-        d->assigner = sqlite3_column_int64(st, 7);
+        snprintf(d->title, sizeof d->title, "%s", title ? title : "");
+        snprintf(d->deadline, sizeof d->deadline, "%s", dl);
+        d->section = json_integer_value(json_object_get(r, "section"));
+        d->owner = json_integer_value(json_object_get(r, "owner"));
+        d->assigner = json_integer_value(json_object_get(r, "assigner"));
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        *bad = 1;
+    json_decref(rows);
     return out;
 }
 
@@ -214,7 +158,7 @@ int svc_tracker_sweep(struct svc_ctx *c)
                         : due[i].from + 1;
         for (int level = first; !bad && level <= due[i].to; level++) {
             bool claimed = false;
-            bad = svc_alert_claim(c, &due[i], level, &claimed) ||
+            bad = svc_store_alert_claim(c->db, due[i].id, level, &claimed) ||
                   (claimed && svc_alert_raise(c, &due[i], level));
             raised += claimed;
         }

@@ -3,8 +3,9 @@
  * (接待日), the tracker (督办) that follows every commitment to closure,
  * attachments, notifications and the statistics built on them.
  *
- * The HTTP handlers (api_service.c), the demo (service_demo.c) and the tests
- * all go through these functions, so there is one path into the svc_ tables.
+ * The HTTP handlers (http.c), the demo (demo.c) and the tests
+ * all go through these functions, so there is one path into the svc_ tables;
+ * every SQL statement is in store*.c (store.h, module-private).
  * Every write validates everything first, then runs in one transaction with
  * its audit entries; on any error it rolls back and the database is unchanged.
  * Must not: know about HTTP (no http_req here). */
@@ -19,7 +20,6 @@
 #include "db/users.h"
 
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -40,11 +40,10 @@ struct svc_ctx {
     int32_t today;           /* Beijing date of now */
 };
 
-/* What went wrong; message in Chinese, field names the input key. */
 /* Fills the clock fields from timeutil_now(). */
 void svc_ctx_clock(struct svc_ctx *c);
 
-/* --- visits and forms (service_visit.c) --- */
+/* --- visits and forms (visit.c) --- */
 
 /* {enterprise_id, purpose, planned_at "YYYY-MM-DD HH:MM" (Beijing), place,
  * note, staff:[user ids, the first leads]}. */
@@ -72,8 +71,7 @@ enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, js
 enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *visit_id,
                               struct problem *p);
 /* Submits through a link token and marks it used, in one transaction. */
-enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in,
-                               struct problem *p);
+enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in, struct problem *p);
 /* A visit with staff, form, issues, items, attachments (new reference); NULL
  * when absent or (enterprise user) not its own. public_view trims staff-only
  * fields for the form link page. */
@@ -84,7 +82,13 @@ json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise
 /* The QR code of text as an SVG document (new string, free()). NULL on error. */
 char *svc_qr_svg(const char *text);
 
-/* --- reception days (service_reception.c) --- */
+/* Inside a transaction: records an issue (visit, day, entry, enterprise 0
+ * for none) with its audit entry. 0 or -1. */
+int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, int64_t ent,
+                  const char *category, const char *description, const char *answer,
+                  const char *resolution, int64_t *id);
+
+/* --- reception days (reception.c) --- */
 
 /* {kind: enterprise|public, day, start_time, end_time, leaders, place, capacity, note} */
 enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
@@ -98,10 +102,14 @@ enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *
  * committed, answer, owner_section_id, owner_user_id?, workdays | deadline}. */
 enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
                        struct problem *p);
+/* A citizen's booking through the public page: the day must be a public
+ * day (服务群众); any enterprise_id in the body is ignored. */
+enum err svc_public_entry_add(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
+                              struct problem *p);
 json_t *svc_day_get(struct svc_ctx *c, int64_t id);
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
 
-/* --- tracker (service_tracker.c) --- */
+/* --- tracker (tracker.c) --- */
 
 /* A new item from the bureau: {source: leader | responsibility | inspection,
  * title, detail, enterprise_id?, owner_section_id, owner_user_id?, start?,
@@ -123,7 +131,7 @@ json_t *svc_item_get(struct svc_ctx *c, int64_t id);
 /* Filters: status (open|submitted|closed), state (on_time|warning|overdue|done),
  * source, section_id, enterprise_id, mine. */
 json_t *svc_item_list(struct svc_ctx *c, json_t *filter, int limit);
-/* --- the tracker's scheduler (service_sched.c) --- */
+/* --- the tracker's scheduler (sched.c) --- */
 
 /* Working days after the deadline at which a still-open item is escalated to
  * the owner section's leader(s) (all leaders when the section has none). */
@@ -161,7 +169,7 @@ int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t i
 /* Inside a transaction: one row of an item's history, by c->actor. */
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
 
-/* --- attachments (service_attach.c) --- */
+/* --- attachments (attach.c) --- */
 
 /* Stores bytes under var_dir/attachments/ab/<sha256> and records them for
  * owner (kind "visit" or "tracker"). Type from content; size ≤
@@ -174,8 +182,10 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
                          size_t mime_size, char *disposition, size_t disp_size);
 json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id);
+/* One attachment of an owner as listed by svc_attach_list; NULL when absent. */
+json_t *svc_attach_get(struct svc_ctx *c, const char *owner_kind, int64_t owner_id, int64_t id);
 
-/* --- statistics (service_stats.c) --- */
+/* --- statistics (stats.c) --- */
 
 /* By staff or section over [from, to]: visits, forms, average rating,
  * satisfaction rate, bad reviews, response time, on-time rate. */
@@ -193,37 +203,24 @@ json_t *svc_annual(struct svc_ctx *c, int year);
 int svc_export_xlsx(struct svc_ctx *c, const char *kind, int year, int quarter, int32_t from,
                     int32_t to, const char *path);
 
-/* --- helpers shared by the service files (service_util.c) --- */
+/* --- helpers shared by the service files (util.c) --- */
 
 int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* Text input: absent → "" (or an error when required). Returns 0 or -1. */
-int svc_text(json_t *in, const char *key, const char *label, size_t max, bool required,
-             bool multiline, const char **out, struct problem *p);
-int svc_int(json_t *in, const char *key, const char *label, long long lo, long long hi,
-            bool required, long long *out, struct problem *p);
-/* An optional positive id; 0 when absent. */
-int svc_id(json_t *in, const char *key, const char *label, int64_t *out, struct problem *p);
-int svc_date(json_t *in, const char *key, const char *label, bool required, int32_t *day,
-             struct problem *p);
 enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
 int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id,
               json_t *detail);
 /* The enterprise the user is bound to (enterprise users), else 0. */
 int64_t svc_user_enterprise(const struct svc_ctx *c);
 bool svc_is_bureau(const struct svc_ctx *c);
-bool svc_enterprise_exists(struct svc_ctx *c, int64_t id);
-bool svc_section_exists(struct svc_ctx *c, int64_t id);
-/* A bureau user (staff, leader, admin) that is not disabled; *section gets
- * its section (0 none). */
-bool svc_bureau_user(struct svc_ctx *c, int64_t id, int64_t *section);
-/* Rows of a prepared statement as an array of objects keyed by column name
- * (new reference); the statement is reset. */
-json_t *svc_rows(sqlite3_stmt *st);
-json_t *svc_row(sqlite3_stmt *st); /* first row or NULL */
 void svc_date_text(int32_t day, char out[11]);
+/* Staff and leaders to pick as visit staff or item owners; NULL on error. */
+json_t *svc_staff(struct svc_ctx *c);
+/* The enterprise-service section of the 360° page: {visits, ratings, issues,
+ * commitments} of one enterprise. */
+json_t *svc_enterprise_summary(struct svc_ctx *c, int64_t enterprise_id);
 
-/* Demo data through the functions above (service_demo.c). */
+/* Demo data through the functions above (demo.c). */
 int demo_service(struct db *db, const struct config *cfg);
 
 struct module;

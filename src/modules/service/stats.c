@@ -1,77 +1,42 @@
-/* service_stats — statistics of enterprise service: by staff and section,
+/* service stats — statistics of enterprise service: by staff and section,
  * the leader's dashboard, the quarterly follow-up (季度调度) of commitments,
  * the annual reception statistics, and their Excel exports. Declared in
  * service.h. Figures are computed from the records each time (no cached
  * totals that could drift). */
 #include "modules/service/service.h"
 #include "domain/tracker_rules.h"
-#include "db/db.h"
+#include "modules/service/store.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <xlsxwriter.h>
-
-#define SVC_STATS_COLS                                                                             \
-    "(SELECT count(*) FROM svc_visits v WHERE " SVC_V " AND v.status <> 'cancelled' AND "          \
-    "v.planned_at >= ?1 AND v.planned_at < ?2) AS visits, "                                        \
-    "(SELECT count(*) FROM svc_forms f JOIN svc_visits v ON v.id = f.visit_id WHERE " SVC_V        \
-    " AND v.planned_at >= ?1 AND v.planned_at < ?2) AS forms, "                                    \
-    "(SELECT round(avg(f.r_overall), 2) FROM svc_forms f JOIN svc_visits v ON v.id = f.visit_id "  \
-    "WHERE " SVC_V " AND v.planned_at >= ?1 AND v.planned_at < ?2) AS avg_rating, "                \
-    "(SELECT coalesce(sum(f.r_overall >= 3), 0) FROM svc_forms f JOIN svc_visits v ON v.id = "     \
-    "f.visit_id WHERE " SVC_V " AND v.planned_at >= ?1 AND v.planned_at < ?2) AS satisfied, "      \
-    "(SELECT coalesce(sum(f.bad), 0) FROM svc_forms f JOIN svc_visits v ON v.id = f.visit_id "     \
-    "WHERE " SVC_V " AND v.planned_at >= ?1 AND v.planned_at < ?2) AS bad_reviews, "               \
-    "(SELECT count(*) FROM svc_tracker t WHERE " SVC_T " AND t.start_day BETWEEN ?3 AND ?4) AS "   \
-    "items, (SELECT count(*) FROM svc_tracker t WHERE " SVC_T " AND t.start_day BETWEEN ?3 AND "   \
-    "?4 AND t.status = 'closed') AS closed, (SELECT count(*) FROM svc_tracker t WHERE " SVC_T      \
-    " AND t.start_day BETWEEN ?3 AND ?4 AND t.status = 'closed' AND t.closed_day <= t.deadline) "  \
-    "AS closed_on_time, (SELECT round(avg(julianday(t.closed_day) - julianday(t.start_day)), 1) "  \
-    "FROM svc_tracker t WHERE " SVC_T " AND t.start_day BETWEEN ?3 AND ?4 AND t.status = "         \
-    "'closed') AS avg_days "
 
 static json_t *svc_rate(json_int_t num, json_int_t den)
 {
     return den ? json_real((double)(num * 1000 / den) / 10.0) : json_null();
 }
 
-static void svc_range_bind(sqlite3_stmt *st, int32_t from, int32_t to)
+/* planned_at bounds (UTC seconds) of the Beijing days [from, to]. */
+static int64_t svc_t0(int32_t from)
 {
-    char f[11], t[11];
-    svc_date_text(from, f);
-    svc_date_text(to, t);
-    sqlite3_bind_int64(st, 1, (int64_t)from * 86400 - 8 * 3600);
-    sqlite3_bind_int64(st, 2, ((int64_t)to + 1) * 86400 - 8 * 3600);
-    sqlite3_bind_text(st, 3, f, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 4, t, -1, SQLITE_TRANSIENT);
+    return (int64_t)from * 86400 - 8 * 3600;
+}
+
+static int64_t svc_t1(int32_t to)
+{
+    return ((int64_t)to + 1) * 86400 - 8 * 3600;
 }
 
 json_t *svc_stats(struct svc_ctx *c, const char *group, int32_t from, int32_t to)
 {
-    sqlite3_stmt *st;
     bool staff = group && !strcmp(group, "staff");
-    if (staff) {
-#define SVC_V                                                                                      \
-    "EXISTS (SELECT 1 FROM svc_visit_staff x WHERE x.visit_id = v.id AND x.user_id = g.id)"
-#define SVC_T "t.owner_user_id = g.id"
-        st =
-            db_stmt(c->db, "SELECT g.id, g.display_name AS name, s.name AS section, " SVC_STATS_COLS
-                           "FROM users g LEFT JOIN sections s ON s.id = g.section_id WHERE "
-                           "g.role IN ('staff', 'leader') ORDER BY g.id");
-#undef SVC_V
-#undef SVC_T
-    } else {
-#define SVC_V "v.section_id = g.id"
-#define SVC_T "t.owner_section_id = g.id"
-        st = db_stmt(c->db, "SELECT g.id, g.name, '' AS section, " SVC_STATS_COLS
-                            "FROM sections g ORDER BY g.id");
-#undef SVC_V
-#undef SVC_T
-    }
-    if (!st)
+    char df[11], dt[11];
+    svc_date_text(from, df);
+    svc_date_text(to, dt);
+    json_t *rows = svc_store_stats(c->db, staff, svc_t0(from), svc_t1(to), df, dt);
+    if (!rows)
         return NULL;
-    svc_range_bind(st, from, to);
-    json_t *rows = svc_rows(st), *out = json_array();
+    json_t *out = json_array();
     json_int_t tv = 0, tf = 0, ts = 0, tb = 0, ti = 0, tc = 0, to_ = 0;
     size_t i;
     json_t *r;
@@ -107,19 +72,11 @@ json_t *svc_dashboard(struct svc_ctx *c, int year)
     json_t *stats = svc_stats(c, "section", from, to);
     if (!stats)
         return NULL;
-    sqlite3_stmt *st = db_stmt(
-        c->db, "SELECT CAST(strftime('%m', v.planned_at + 28800, 'unixepoch') AS INTEGER) AS "
-               "month, count(*) AS visits, count(f.visit_id) AS forms, round(avg(f.r_overall), 2) "
-               "AS avg_rating, coalesce(sum(f.r_overall >= 3), 0) AS satisfied, "
-               "coalesce(sum(f.bad), 0) AS bad_reviews FROM svc_visits v LEFT JOIN svc_forms f ON "
-               "f.visit_id = v.id WHERE v.status <> 'cancelled' AND v.planned_at >= ?1 AND "
-               "v.planned_at < ?2 GROUP BY month ORDER BY month");
-    if (!st) {
+    json_t *months = svc_store_months(c->db, svc_t0(from), svc_t1(to));
+    if (!months) {
         json_decref(stats);
         return NULL;
     }
-    svc_range_bind(st, from, to);
-    json_t *months = svc_rows(st);
     size_t i;
     json_t *m;
     json_array_foreach(months, i, m)
@@ -171,18 +128,10 @@ json_t *svc_quarterly(struct svc_ctx *c, int year, int quarter)
     svc_date_text(first, f);
     svc_date_text(last, l);
     svc_date_text(as_of, a);
-    sqlite3_stmt *st = db_stmt(
-        c->db, "SELECT t.id, t.source, t.title, e.name AS enterprise_name, s.name AS "
-               "owner_section, u.display_name AS owner_user, t.start_day, t.deadline, t.status, "
-               "t.closed_day FROM svc_tracker t JOIN sections s ON s.id = t.owner_section_id LEFT "
-               "JOIN users u ON u.id = t.owner_user_id LEFT JOIN enterprises e ON e.id = "
-               "t.enterprise_id WHERE t.start_day <= ?2 AND (t.status <> 'closed' OR t.closed_day "
-               ">= ?1) ORDER BY s.id, t.deadline, t.id");
-    if (!st)
+    json_t *items = svc_store_quarter_items(c->db, f, l);
+    if (!items)
         return NULL;
-    sqlite3_bind_text(st, 1, f, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, l, -1, SQLITE_TRANSIENT);
-    json_t *items = svc_rows(st), *sections = json_object(), *it;
+    json_t *sections = json_object(), *it;
     json_int_t done = 0, progress = 0, overdue = 0, late = 0;
     size_t i;
     json_array_foreach(items, i, it)
@@ -228,32 +177,7 @@ json_t *svc_annual(struct svc_ctx *c, int year)
     snprintf(f, sizeof f, "%04d-01-01", year);
     snprintf(t, sizeof t, "%04d-12-31", year);
     svc_date_text(c->today, today);
-    sqlite3_stmt *st = db_stmt(
-        c->db,
-        "WITH d AS (SELECT * FROM svc_reception_days WHERE day BETWEEN ?1 AND ?2), "
-        "r AS (SELECT e.* FROM svc_reception_entries e JOIN d ON d.id = e.day_id WHERE "
-        "e.status = 'received'), i AS (SELECT x.*, tr.status AS ts, tr.deadline AS dl FROM "
-        "svc_issues x JOIN d ON d.id = x.day_id LEFT JOIN svc_tracker tr ON tr.id = x.tracker_id) "
-        "SELECT (SELECT count(*) FROM d WHERE status <> 'cancelled') AS days_scheduled, "
-        "(SELECT count(*) FROM d WHERE status = 'held') AS days_held, "
-        "(SELECT count(*) FROM d WHERE status = 'held' AND kind = 'enterprise') AS "
-        "enterprise_days_held, (SELECT count(*) FROM d WHERE status = 'held' AND kind = 'public') "
-        "AS public_days_held, (SELECT count(DISTINCT coalesce(CAST(enterprise_id AS TEXT), "
-        "nullif(org_name, ''))) FROM r) AS enterprises_received, (SELECT coalesce(sum(people), 0) "
-        "FROM r) AS people_received, (SELECT count(*) FROM r WHERE kind = 'booking') AS bookings, "
-        "(SELECT count(*) FROM r WHERE kind = 'walkin') AS walkins, (SELECT count(*) FROM i) AS "
-        "issues_taken, (SELECT count(*) FROM i WHERE resolution = 'answered') AS answered_on_site, "
-        "(SELECT count(*) FROM i WHERE resolution = 'committed') AS committed, (SELECT count(*) "
-        "FROM i WHERE resolution = 'committed' AND ts = 'closed') AS solved_later, (SELECT "
-        "count(*) FROM i WHERE resolution = 'committed' AND ts <> 'closed' AND dl < ?3) AS "
-        "overdue, (SELECT count(*) FROM i WHERE resolution = 'committed' AND ts <> 'closed' AND dl "
-        ">= ?3) AS in_progress");
-    if (!st)
-        return NULL;
-    sqlite3_bind_text(st, 1, f, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, t, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 3, today, -1, SQLITE_TRANSIENT);
-    json_t *out = svc_row(st);
+    json_t *out = svc_store_annual(c->db, f, t, today);
     if (!out)
         return NULL;
     json_int_t issues = json_integer_value(json_object_get(out, "issues_taken"));

@@ -1,4 +1,4 @@
-/* service_tracker — the tracker (督办): one model for every commitment, task
+/* service tracker — the tracker (督办): one model for every commitment, task
  * and rectification whatever its source, with working-day deadlines, progress,
  * evidence, the assigner's review, reopening and notifications. Declared in
  * service.h; the clock rules are in domain/tracker_rules.h. */
@@ -6,22 +6,13 @@
 #include "core/log.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
+#include "app/field.h"
+#include "modules/service/store.h"
 #include "db/db.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SVC_ITEM_SELECT                                                                            \
-    "SELECT t.id, t.source, t.visit_id, t.issue_id, t.enterprise_id, e.name AS enterprise_name, "  \
-    "t.title, t.detail, t.owner_section_id, s.name AS owner_section, t.owner_user_id, "            \
-    "u.display_name AS owner_user, t.assigner_id, a.display_name AS assigner, t.start_day, "       \
-    "t.deadline, t.status, t.alert, t.reopen_count, t.closed_at, t.closed_day, t.created_at, "     \
-    "t.updated_at, (SELECT count(*) FROM svc_attachments x WHERE x.owner_kind = 'tracker' AND "    \
-    "x.owner_id = t.id) AS evidence_count FROM svc_tracker t "                                     \
-    "JOIN sections s ON s.id = t.owner_section_id "                                                \
-    "LEFT JOIN users u ON u.id = t.owner_user_id LEFT JOIN users a ON a.id = t.assigner_id "       \
-    "LEFT JOIN enterprises e ON e.id = t.enterprise_id "
 
 static const char *const svc_bureau_sources[] = {"leader", "responsibility", "inspection", NULL};
 
@@ -30,32 +21,47 @@ struct svc_item_fields {
     int32_t start, deadline;
 };
 
+/* A date field where absent, null and "" all mean "not given": 1 then (*day
+ * untouched), 0 when read, -1 when refused (p filled). */
+static int svc_day_field(json_t *in, const char *key, const char *label, int32_t *day,
+                         struct problem *p)
+{
+    json_t *v = json_object_get(in, key);
+    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+        return 1;
+    char text[11];
+    if (field_date(in, key, label, FIELD_REQUIRED, text, p))
+        return -1;
+    return calendar_parse_date(text, day) ? -1 : 0;
+}
+
 /* Owner and deadline of an item from in: owner_section_id, owner_user_id,
  * start (default today), and exactly one of workdays / deadline. */
 static int svc_item_parse(struct svc_ctx *c, json_t *in, struct svc_item_fields *f,
                           struct problem *p)
 {
     memset(f, 0, sizeof *f);
-    if (svc_id(in, "owner_section_id", "责任科室", &f->section, p) ||
-        svc_id(in, "owner_user_id", "责任人", &f->user, p))
+    if (field_id(in, "owner_section_id", "责任科室", FIELD_OPTIONAL, &f->section, p) ||
+        field_id(in, "owner_user_id", "责任人", FIELD_OPTIONAL, &f->user, p))
         return -1;
     if (!f->section)
         return svc_fail(p, ERR_INVALID_FIELD, "owner_section_id", "请选择责任科室");
-    if (!svc_section_exists(c, f->section))
+    if (!svc_store_section_exists(c->db, f->section))
         return svc_fail(p, ERR_INVALID_FIELD, "owner_section_id", "责任科室不存在");
-    if (f->user && !svc_bureau_user(c, f->user, NULL))
+    if (f->user && !svc_store_bureau_user(c->db, f->user, NULL))
         return svc_fail(p, ERR_INVALID_FIELD, "owner_user_id", "责任人须为本局在岗人员");
     f->start = c->today;
-    if (svc_date(in, "start", "交办日期", false, &f->start, p) < 0)
+    if (svc_day_field(in, "start", "交办日期", &f->start, p) < 0)
         return -1;
     if (f->start > c->today)
         return svc_fail(p, ERR_INVALID_FIELD, "start", "交办日期不能晚于今天");
-    long long workdays = 0;
-    int has_days =
-        svc_int(in, "workdays", "办理时限（工作日）", 1, TRACKER_MAX_WORKDAYS, false, &workdays, p);
-    if (has_days < 0)
+    int64_t workdays = 0;
+    json_t *wv = json_object_get(in, "workdays");
+    int has_days = wv && !json_is_null(wv) ? 0 : 1; /* 0 given, 1 not (as svc_day_field) */
+    if (!has_days && field_int(in, "workdays", "办理时限（工作日）", 1, TRACKER_MAX_WORKDAYS,
+                               FIELD_REQUIRED, 0, &workdays, p))
         return -1;
-    int has_deadline = svc_date(in, "deadline", "办理期限", false, &f->deadline, p);
+    int has_deadline = svc_day_field(in, "deadline", "办理期限", &f->deadline, p);
     if (has_deadline < 0)
         return -1;
     if (has_days == 0 && has_deadline == 0)
@@ -86,53 +92,18 @@ enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p)
 int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
                const char *msg)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_notifications (user_id, item_id, kind, "
-                                      "message, created_at) VALUES (?, nullif(?, 0), ?, ?, ?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, user_id);
-    sqlite3_bind_int64(st, 2, item_id);
-    sqlite3_bind_text(st, 3, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, msg, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 5, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-static int svc_notify_where(struct svc_ctx *c, const char *sql, int64_t arg, int64_t item_id,
-                            const char *kind, const char *msg)
-{
-    sqlite3_stmt *st = db_stmt(c->db, sql);
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, item_id);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, msg, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, c->now);
-    sqlite3_bind_int64(st, 5, arg);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_notify(c->db, user_id, item_id, kind, msg, c->now);
 }
 
 int svc_notify_section(struct svc_ctx *c, int64_t section_id, int64_t item_id, const char *kind,
                        const char *msg)
 {
-    return svc_notify_where(c,
-                            "INSERT INTO svc_notifications (user_id, item_id, kind, message, "
-                            "created_at) SELECT id, nullif(?1, 0), ?2, ?3, ?4 FROM users WHERE "
-                            "section_id = ?5 AND role IN ('staff', 'leader') AND disabled = 0",
-                            section_id, item_id, kind, msg);
+    return svc_store_notify_section(c->db, section_id, item_id, kind, msg, c->now);
 }
 
 int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg)
 {
-    return svc_notify_where(c,
-                            "INSERT INTO svc_notifications (user_id, item_id, kind, message, "
-                            "created_at) SELECT id, nullif(?1, 0), ?2, ?3, ?4 FROM users WHERE "
-                            "role = 'leader' AND disabled = 0 AND ?5 = ?5",
-                            0, item_id, kind, msg);
+    return svc_store_notify_leaders(c->db, item_id, kind, msg, c->now);
 }
 
 /* The owner person, or the whole section when no person is named. */
@@ -145,19 +116,7 @@ int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t i
 
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_tracker_updates (item_id, kind, note, "
-                                      "user_id, actor, at) VALUES (?, ?, ?, nullif(?, 0), ?, ?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, item);
-    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, c->actor.id);
-    sqlite3_bind_text(st, 5, c->actor.name, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_item_update_row(c->db, item, kind, note, c->actor.id, c->actor.name, c->now);
 }
 
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
@@ -168,36 +127,15 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
     if (svc_item_parse(c, in, &f, p))
         return p->err;
     const char *detail;
-    if (svc_text(in, "detail", "事项说明", 4000, false, true, &detail, p))
+    if (field_text(in, "detail", "事项说明", 4000, FIELD_MULTILINE, &detail, p))
         return p->err;
     char start[11], deadline[11];
     svc_date_text(f.start, start);
     svc_date_text(f.deadline, deadline);
-    sqlite3_stmt *st = db_stmt(
-        c->db, "INSERT INTO svc_tracker (source, visit_id, issue_id, enterprise_id, title, detail, "
-               "owner_section_id, owner_user_id, assigner_id, start_day, deadline, status, "
-               "created_at, updated_at) VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, "
-               "?, ?, nullif(?, 0), nullif(?, 0), ?, ?, 'open', ?, ?)");
-    if (!st)
+    struct svc_item_row row = {source,   title,         detail,    start,  deadline,    visit_id,
+                               issue_id, enterprise_id, f.section, f.user, c->actor.id, c->now};
+    if (svc_store_item_insert(c->db, &row, id))
         return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), ERR_INTERNAL;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, visit_id);
-    sqlite3_bind_int64(st, 3, issue_id);
-    sqlite3_bind_int64(st, 4, enterprise_id);
-    sqlite3_bind_text(st, 5, title, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, detail, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 7, f.section);
-    sqlite3_bind_int64(st, 8, f.user);
-    sqlite3_bind_int64(st, 9, c->actor.id);
-    sqlite3_bind_text(st, 10, start, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, deadline, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 12, c->now);
-    sqlite3_bind_int64(st, 13, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), ERR_INTERNAL;
-    *id = sqlite3_last_insert_rowid(db_handle(c->db));
     char msg[512];
     snprintf(msg, sizeof msg, "新的督办事项：%.300s，办理期限 %s", title, deadline);
     json_t *d = json_pack("{ss ss sI ss ss}", "source", source, "title", title, "owner_section_id",
@@ -214,18 +152,18 @@ enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct prob
     memset(p, 0, sizeof *p);
     if (!json_is_object(in))
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
-    const char *source = json_string_value(json_object_get(in, "source"));
-    if (!service_in_list(svc_bureau_sources, source))
-        return svc_fail(p, ERR_INVALID_FIELD, "source",
-                        "来源须为 leader（领导交办）、responsibility（责任清单）或 "
-                        "inspection（督察反馈整改）"),
-               p->err;
+    const char *source;
+    if (field_choice(in, "source", "来源", svc_bureau_sources, FIELD_REQUIRED, NULL, &source, p))
+        return problem_set(p, ERR_INVALID_FIELD, "source",
+                           "来源须为 leader（领导交办）、responsibility（责任清单）或 "
+                           "inspection（督察反馈整改）");
     const char *title;
     int64_t ent;
-    if (svc_text(in, "title", "事项名称", 300, true, false, &title, p) ||
-        svc_id(in, "enterprise_id", "企业", &ent, p) || svc_item_check_json(c, in, p))
+    if (field_text(in, "title", "事项名称", 300, FIELD_REQUIRED, &title, p) ||
+        field_id(in, "enterprise_id", "企业", FIELD_OPTIONAL, &ent, p) ||
+        svc_item_check_json(c, in, p))
         return p->err;
-    if (ent && !svc_enterprise_exists(c, ent))
+    if (ent && !svc_store_enterprise_exists(c->db, ent))
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在"), p->err;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
@@ -239,11 +177,7 @@ enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct prob
 
 static json_t *svc_item_row(struct svc_ctx *c, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(c->db, SVC_ITEM_SELECT "WHERE t.id = ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    return svc_row(st);
+    return svc_store_item_row(c->db, id);
 }
 
 static int32_t svc_json_day(json_t *o, const char *key)
@@ -277,37 +211,25 @@ json_t *svc_item_get(struct svc_ctx *c, int64_t id)
     if (!item)
         return NULL;
     svc_item_decorate(c, item);
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT id, kind, note, actor, at FROM svc_tracker_updates "
-                                      "WHERE item_id = ? ORDER BY id");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        json_object_set_new(item, "updates", svc_rows(st));
-    }
+    json_t *updates = svc_store_item_updates(c->db, id);
+    json_object_set_new(item, "updates", updates ? updates : json_array());
     json_object_set_new(item, "attachments", svc_attach_list(c, "tracker", id));
     return item;
 }
 
 json_t *svc_item_list(struct svc_ctx *c, json_t *f, int limit)
 {
-    sqlite3_stmt *st = db_stmt(
-        c->db, SVC_ITEM_SELECT
-        "WHERE (?1 IS NULL OR t.status = ?1) AND (?2 IS NULL OR t.source = ?2) "
-        "AND (?3 = 0 OR t.owner_section_id = ?3) AND (?4 = 0 OR t.enterprise_id = ?4) "
-        "AND (?5 = 0 OR t.owner_user_id = ?5 OR t.assigner_id = ?5 OR (t.owner_user_id IS NULL "
-        "AND t.owner_section_id = ?6)) ORDER BY t.status = 'closed', t.deadline, t.id LIMIT 5000");
-    if (!st)
-        return NULL;
     const char *status = json_string_value(json_object_get(f, "status"));
     const char *source = json_string_value(json_object_get(f, "source"));
     const char *state = json_string_value(json_object_get(f, "state"));
-    sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(st, 2, source, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 3, json_integer_value(json_object_get(f, "section_id")));
-    sqlite3_bind_int64(st, 4, json_integer_value(json_object_get(f, "enterprise_id")));
     bool mine = json_is_true(json_object_get(f, "mine"));
-    sqlite3_bind_int64(st, 5, mine && c->user ? c->user->id : 0);
-    sqlite3_bind_int64(st, 6, mine && c->user ? c->user->section_id : 0);
-    json_t *rows = svc_rows(st), *out = json_array();
+    json_t *rows = svc_store_item_list(
+        c->db, status, source, json_integer_value(json_object_get(f, "section_id")),
+        json_integer_value(json_object_get(f, "enterprise_id")), mine && c->user ? c->user->id : 0,
+        mine && c->user ? c->user->section_id : 0);
+    if (!rows)
+        return NULL;
+    json_t *out = json_array();
     size_t i;
     json_t *row;
     json_array_foreach(rows, i, row)
@@ -351,26 +273,7 @@ static int svc_item_set(struct svc_ctx *c, int64_t id, const char *status, bool 
         svc_date_text(c->today, cd);
     if (start)
         svc_date_text(start, sd), svc_date_text(deadline, dd);
-    sqlite3_stmt *st =
-        db_stmt(c->db, "UPDATE svc_tracker SET status = ?2, closed_at = CASE WHEN ?3 THEN ?4 END, "
-                       "closed_day = CASE WHEN ?3 THEN ?5 END, updated_at = ?4, "
-                       "start_day = coalesce(nullif(?6, ''), start_day), "
-                       "deadline = coalesce(nullif(?7, ''), deadline), "
-                       "alert = CASE WHEN ?8 THEN 0 ELSE alert END, "
-                       "reopen_count = reopen_count + ?8 WHERE id = ?1");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, closing);
-    sqlite3_bind_int64(st, 4, c->now);
-    sqlite3_bind_text(st, 5, cd, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, sd, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, dd, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 8, reopen);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_item_set(c->db, id, status, cd, sd, dd, reopen, c->now);
 }
 
 /* Checks an action against the item's state and the caller; 0 or -1. */
@@ -423,7 +326,8 @@ enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *i
     struct svc_item_fields f = {0};
     int has_new_deadline = 0;
     enum err e = ERR_OK;
-    if (svc_text(in, "note", "办理情况说明", 4000, note_required, true, &note, p) ||
+    if (field_text(in, "note", "办理情况说明", 4000,
+                   (note_required ? FIELD_REQUIRED : 0) | FIELD_MULTILINE, &note, p) ||
         svc_item_allowed(c, item, kind, in, p)) {
         e = p->err;
         goto out;
@@ -468,14 +372,7 @@ enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *i
         snprintf(msg, sizeof msg, "督办事项“%.300s”已重新打开", title);
         bad = bad || svc_notify_owner(c, section, owner, id, "reopened", msg);
     } else {
-        sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_tracker SET updated_at = ? WHERE id = ?");
-        bad = !st;
-        if (st) {
-            sqlite3_bind_int64(st, 1, c->now);
-            sqlite3_bind_int64(st, 2, id);
-            bad = sqlite3_step(st) != SQLITE_DONE;
-            sqlite3_reset(st);
-        }
+        bad = svc_store_item_touch(c->db, id, c->now);
     }
     char action[32];
     snprintf(action, sizeof action, "tracker.%s", ukind);
@@ -493,21 +390,12 @@ out:
 
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT n.id, n.item_id, n.kind, n.message, n.created_at, "
-                                      "n.read_at FROM svc_notifications n WHERE n.user_id = ?1 "
-                                      "AND (?2 = 0 OR n.read_at IS NULL) ORDER BY n.id DESC "
-                                      "LIMIT ?3");
-    sqlite3_stmt *cnt = db_stmt(c->db, "SELECT count(*) FROM svc_notifications WHERE user_id = ? "
-                                       "AND read_at IS NULL");
-    if (!st || !cnt || !c->user)
+    if (!c->user)
         return NULL;
-    sqlite3_bind_int64(st, 1, c->user->id);
-    sqlite3_bind_int(st, 2, unread_only);
-    sqlite3_bind_int(st, 3, limit);
-    json_t *items = svc_rows(st);
-    sqlite3_bind_int64(cnt, 1, c->user->id);
-    json_int_t unread = sqlite3_step(cnt) == SQLITE_ROW ? sqlite3_column_int64(cnt, 0) : 0;
-    sqlite3_reset(cnt);
+    json_t *items = svc_store_notifications(c->db, c->user->id, unread_only, limit);
+    if (!items)
+        return NULL;
+    json_int_t unread = svc_store_unread(c->db, c->user->id);
     return json_pack("{so sI}", "items", items, "unread", unread);
 }
 
@@ -515,7 +403,9 @@ enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p
 {
     memset(p, 0, sizeof *p);
     json_t *ids = json_object_get(in, "ids");
-    bool all = json_is_true(json_object_get(in, "all"));
+    bool all;
+    if (field_bool(in, "all", "全部已读", FIELD_OPTIONAL, false, &all, p))
+        return p->err;
     if (!all && (!json_is_array(ids) || json_array_size(ids) > 500))
         return svc_fail(p, ERR_INVALID_FIELD, "ids", "请给出要标记已读的通知（ids 或 all）"),
                p->err;
@@ -526,17 +416,10 @@ enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p
         p->err;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_notifications SET read_at = ?1 WHERE user_id = "
-                                      "?2 AND read_at IS NULL AND (?3 OR id = ?4)");
-    int bad = !st;
-    for (i = 0; !bad && i < (all ? 1 : json_array_size(ids)); i++) {
-        sqlite3_bind_int64(st, 1, c->now);
-        sqlite3_bind_int64(st, 2, c->user->id);
-        sqlite3_bind_int(st, 3, all);
-        sqlite3_bind_int64(st, 4, all ? 0 : json_integer_value(json_array_get(ids, i)));
-        bad = sqlite3_step(st) != SQLITE_DONE;
-        sqlite3_reset(st);
-    }
+    int bad = 0;
+    for (i = 0; !bad && i < (all ? 1 : json_array_size(ids)); i++)
+        bad = svc_store_notifications_read(
+            c->db, c->user->id, all, all ? 0 : json_integer_value(json_array_get(ids, i)), c->now);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);
     return ERR_OK;

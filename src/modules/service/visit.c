@@ -1,4 +1,4 @@
-/* service_visit — on-site visits (上门服务), the service form (上门服务单)
+/* service visit — on-site visits (上门服务), the service form (上门服务单)
  * with its 好差评 ratings, single-use form links and their QR codes, and the
  * automatic follow-up of bad reviews. Declared in service.h. */
 #include "modules/service/service.h"
@@ -7,6 +7,8 @@
 #include "core/timeutil.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
+#include "app/field.h"
+#include "modules/service/store.h"
 #include "db/db.h"
 
 #include <qrencode.h>
@@ -45,17 +47,7 @@ static int svc_parse_time(const char *s, int64_t *utc)
 /* The visit's core row; NULL when absent or another enterprise's. */
 static json_t *svc_visit_row(struct svc_ctx *c, int64_t id)
 {
-    sqlite3_stmt *st = db_stmt(
-        c->db, "SELECT v.id, v.enterprise_id, e.name AS enterprise_name, e.uscc, v.purpose, "
-               "v.planned_at, v.place, v.note, v.status, v.confirm_method, v.confirm_note, "
-               "v.confirmed_at, v.help_given, v.section_id, s.name AS section, v.created_by, "
-               "u.display_name AS created_by_name, v.created_at, v.updated_at FROM svc_visits v "
-               "JOIN enterprises e ON e.id = v.enterprise_id LEFT JOIN sections s ON "
-               "s.id = v.section_id LEFT JOIN users u ON u.id = v.created_by WHERE v.id = ?");
-    if (!st)
-        return NULL;
-    sqlite3_bind_int64(st, 1, id);
-    json_t *v = svc_row(st);
+    json_t *v = svc_store_visit_row(c->db, id);
     int64_t own = svc_user_enterprise(c);
     if (v && own && json_integer_value(json_object_get(v, "enterprise_id")) != own) {
         json_decref(v);
@@ -82,7 +74,7 @@ static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purp
     json_array_foreach(list, i, v)
     {
         int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
-        if (id <= 0 || !svc_bureau_user(c, id, NULL))
+        if (id <= 0 || !svc_store_bureau_user(c->db, id, NULL))
             return svc_fail(p, ERR_INVALID_FIELD, "staff", "第 %zu 名服务人员不是本局在岗人员",
                             i + 1);
         for (size_t j = 0; j < *n; j++)
@@ -103,65 +95,38 @@ enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct pro
         return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
     int64_t ent, staff[SVC_MAX_STAFF], planned;
     size_t nstaff = 0;
-    const char *purpose = json_string_value(json_object_get(in, "purpose"));
-    const char *place, *note;
-    if (svc_id(in, "enterprise_id", "企业", &ent, p))
+    const char *purpose, *planned_at, *place, *note;
+    if (field_id(in, "enterprise_id", "企业", FIELD_OPTIONAL, &ent, p))
         return p->err;
-    if (!ent || !svc_enterprise_exists(c, ent))
+    if (!ent || !svc_store_enterprise_exists(c->db, ent))
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "请选择已登记的企业"), p->err;
-    if (!service_in_list(service_purposes, purpose))
-        return svc_fail(p, ERR_INVALID_FIELD, "purpose",
-                        "服务事由须为调研、执法、检查、督导或服务"),
-               p->err;
-    if (svc_parse_time(json_string_value(json_object_get(in, "planned_at")), &planned))
+    if (field_choice(in, "purpose", "服务事由", service_purposes, FIELD_REQUIRED, NULL, &purpose,
+                     p))
+        return problem_set(p, ERR_INVALID_FIELD, "purpose",
+                           "服务事由须为调研、执法、检查、督导或服务");
+    if (field_text(in, "planned_at", "计划时间", 16, FIELD_REQUIRED, &planned_at, p) ||
+        svc_parse_time(planned_at, &planned))
         return svc_fail(p, ERR_INVALID_FIELD, "planned_at",
                         "计划时间须为 YYYY-MM-DD HH:MM（北京时间）"),
                p->err;
-    if (svc_text(in, "place", "服务地点", 300, false, false, &place, p) ||
-        svc_text(in, "note", "备注", 2000, false, true, &note, p) ||
+    if (field_text(in, "place", "服务地点", 300, FIELD_OPTIONAL, &place, p) ||
+        field_text(in, "note", "备注", 2000, FIELD_MULTILINE, &note, p) ||
         svc_visit_staff_parse(c, in, purpose, staff, &nstaff, p))
         return p->err;
     int64_t section = 0;
-    svc_bureau_user(c, staff[0], &section);
+    svc_store_bureau_user(c->db, staff[0], &section);
     if (!section && c->user)
         section = c->user->section_id;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_visits (enterprise_id, purpose, planned_at, "
-                                      "place, note, status, section_id, created_by, created_at, "
-                                      "updated_at) VALUES (?, ?, ?, ?, ?, 'planned', nullif(?, 0), "
-                                      "?, ?, ?)");
-    if (!st)
+    struct svc_visit_row row = {ent,    planned, section, c->actor.id ? c->actor.id : staff[0],
+                                c->now, purpose, place,   note};
+    if (svc_store_visit_insert(c->db, &row, id))
         return svc_db_fail(c, p);
-    sqlite3_bind_int64(st, 1, ent);
-    sqlite3_bind_text(st, 2, purpose, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, planned);
-    sqlite3_bind_text(st, 4, place, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, note, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, section);
-    sqlite3_bind_int64(st, 7, c->actor.id ? c->actor.id : staff[0]);
-    sqlite3_bind_int64(st, 8, c->now);
-    sqlite3_bind_int64(st, 9, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
-        return svc_db_fail(c, p);
-    *id = sqlite3_last_insert_rowid(db_handle(c->db));
     json_t *staff_json = json_array();
     for (size_t i = 0; i < nstaff; i++) {
-        sqlite3_stmt *s = db_stmt(c->db, "INSERT INTO svc_visit_staff (visit_id, user_id, lead) "
-                                         "VALUES (?, ?, ?)");
-        if (!s) {
-            json_decref(staff_json);
-            return svc_db_fail(c, p);
-        }
-        sqlite3_bind_int64(s, 1, *id);
-        sqlite3_bind_int64(s, 2, staff[i]);
-        sqlite3_bind_int(s, 3, i == 0);
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
         json_array_append_new(staff_json, json_integer(staff[i]));
-        if (rc != SQLITE_DONE) {
+        if (svc_store_visit_staff_add(c->db, *id, staff[i], i == 0)) {
             json_decref(staff_json);
             return svc_db_fail(c, p);
         }
@@ -178,22 +143,7 @@ enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct pro
 static int svc_visit_set_status(struct svc_ctx *c, int64_t id, const char *status,
                                 const char *method, const char *note)
 {
-    sqlite3_stmt *st = db_stmt(
-        c->db, "UPDATE svc_visits SET status = ?2, updated_at = ?3, "
-               "confirm_method = CASE WHEN ?4 IS NULL THEN confirm_method ELSE ?4 END, "
-               "confirm_note = CASE WHEN ?4 IS NULL THEN confirm_note ELSE ?5 END, "
-               "confirmed_at = CASE WHEN ?4 IS NULL THEN confirmed_at ELSE ?3 END WHERE id = ?1");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, c->now);
-    if (method)
-        sqlite3_bind_text(st, 4, method, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 5, note ? note : "", -1, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_visit_set_status(c->db, id, status, method, note, c->now);
 }
 
 /* Loads a visit for a write, or fills p. */
@@ -217,7 +167,7 @@ enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct pro
         return p->err;
     const char *note, *method = svc_is_bureau(c) ? "phone" : "portal";
     enum err e = ERR_OK;
-    if (svc_text(in, "note", "确认说明", 500, svc_is_bureau(c), false, &note, p))
+    if (field_text(in, "note", "确认说明", 500, (svc_is_bureau(c) ? FIELD_REQUIRED : 0), &note, p))
         e = p->err;
     else if (strcmp(svc_vs(v, "status"), "planned"))
         e = (svc_fail(p, ERR_INVALID_STATE, NULL, "该上门服务已确认、已完成或已取消"), p->err);
@@ -245,7 +195,7 @@ enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct prob
     const char *reason;
     const char *status = svc_vs(v, "status");
     enum err e = ERR_OK;
-    if (svc_text(in, "reason", "取消原因", 500, true, false, &reason, p))
+    if (field_text(in, "reason", "取消原因", 500, FIELD_REQUIRED, &reason, p))
         e = p->err;
     else if (strcmp(status, "planned") && strcmp(status, "confirmed"))
         e = (svc_fail(p, ERR_INVALID_STATE, NULL, "已完成或已取消的上门服务不能取消"), p->err);
@@ -266,39 +216,20 @@ enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct prob
 /* The issue belongs to this visit? */
 static bool svc_visit_issue(struct svc_ctx *c, int64_t visit, int64_t issue)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT 1 FROM svc_issues WHERE id = ? AND visit_id = ?");
-    if (!st)
-        return false;
-    sqlite3_bind_int64(st, 1, issue);
-    sqlite3_bind_int64(st, 2, visit);
-    bool ok = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_reset(st);
-    return ok;
+    return svc_store_visit_has_issue(c->db, visit, issue);
 }
 
 static int svc_issue_set(struct svc_ctx *c, int64_t issue, const char *answer,
                          const char *resolution, int64_t tracker)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_issues SET answer = coalesce(?2, answer), "
-                                      "resolution = ?3, tracker_id = coalesce(nullif(?4, 0), "
-                                      "tracker_id) WHERE id = ?1");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, issue);
-    if (answer)
-        sqlite3_bind_text(st, 2, answer, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, resolution, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 4, tracker);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return svc_store_issue_set(c->db, issue, answer, resolution, tracker);
 }
 
 static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     const char *s;
     json_t *answers = json_object_get(in, "answers"), *promises = json_object_get(in, "promises");
-    if (svc_text(in, "help_given", "现场帮扶情况", 4000, false, true, &s, p))
+    if (field_text(in, "help_given", "现场帮扶情况", 4000, FIELD_MULTILINE, &s, p))
         return -1;
     if ((answers && !json_is_array(answers)) || json_array_size(answers) > SVC_MAX_ISSUES)
         return svc_fail(p, ERR_INVALID_FIELD, "answers", "答复须为不超过 %d 项的列表",
@@ -311,8 +242,8 @@ static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct pr
     json_array_foreach(answers, i, a)
     {
         int64_t issue;
-        if (!json_is_object(a) || svc_id(a, "issue_id", "问题", &issue, p) ||
-            svc_text(a, "answer", "答复", 2000, true, true, &s, p))
+        if (!json_is_object(a) || field_id(a, "issue_id", "问题", FIELD_OPTIONAL, &issue, p) ||
+            field_text(a, "answer", "答复", 2000, FIELD_REQUIRED | FIELD_MULTILINE, &s, p))
             return p->err ? -1 : svc_fail(p, ERR_INVALID_FIELD, "answers", "答复格式错误");
         if (!svc_visit_issue(c, id, issue))
             return svc_fail(p, ERR_INVALID_FIELD, "answers", "第 %zu 条答复的问题不属于本次服务",
@@ -323,8 +254,8 @@ static int svc_record_check(struct svc_ctx *c, int64_t id, json_t *in, struct pr
         int64_t issue;
         if (!json_is_object(a))
             return svc_fail(p, ERR_INVALID_FIELD, "promises", "承诺事项格式错误");
-        if (svc_id(a, "issue_id", "问题", &issue, p) ||
-            svc_text(a, "title", "承诺事项", 300, true, false, &s, p) ||
+        if (field_id(a, "issue_id", "问题", FIELD_OPTIONAL, &issue, p) ||
+            field_text(a, "title", "承诺事项", 300, FIELD_REQUIRED, &s, p) ||
             svc_item_check_json(c, a, p))
             return -1;
         if (issue && !svc_visit_issue(c, id, issue))
@@ -353,16 +284,7 @@ enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct prob
     const char *help = json_string_value(json_object_get(in, "help_given"));
     int bad = 0;
     if (help) {
-        sqlite3_stmt *st = db_stmt(c->db, "UPDATE svc_visits SET help_given = ?, updated_at = ? "
-                                          "WHERE id = ?");
-        bad = !st;
-        if (st) {
-            sqlite3_bind_text(st, 1, help, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 2, c->now);
-            sqlite3_bind_int64(st, 3, id);
-            bad = sqlite3_step(st) != SQLITE_DONE;
-            sqlite3_reset(st);
-        }
+        bad = svc_store_visit_set_help(c->db, id, help, c->now);
     }
     size_t i;
     json_t *a, *items = json_array();
@@ -416,10 +338,10 @@ static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
                             "“%s”须为五个等级之一（1 非常不满意 … 5 非常满意）", aspects[i].label);
         f->ratings[i] = (int)json_integer_value(v);
     }
-    if (svc_text(in, "evaluation", "评价意见", 2000, false, true, &f->evaluation, p) ||
-        svc_text(in, "suggestions", "意见建议", 2000, false, true, &f->suggestions, p) ||
-        svc_text(in, "signer_name", "签字人", 64, true, false, &f->signer_name, p) ||
-        svc_text(in, "signer_phone", "联系电话", 20, true, false, &f->signer_phone, p))
+    if (field_text(in, "evaluation", "评价意见", 2000, FIELD_MULTILINE, &f->evaluation, p) ||
+        field_text(in, "suggestions", "意见建议", 2000, FIELD_MULTILINE, &f->suggestions, p) ||
+        field_text(in, "signer_name", "签字人", 64, FIELD_REQUIRED, &f->signer_name, p) ||
+        field_text(in, "signer_phone", "联系电话", 20, FIELD_REQUIRED, &f->signer_phone, p))
         return -1;
     if (!service_phone_ok(f->signer_phone))
         return svc_fail(p, ERR_INVALID_FIELD, "signer_phone", "联系电话格式不正确");
@@ -439,48 +361,20 @@ static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
                             "第 %zu 个问题的类别须为环评审批、排污许可、监测、执法、技术帮扶、"
                             "政策咨询或其他",
                             i + 1);
-        if (svc_text(is, "description", "问题描述", 2000, true, true, &s, p))
+        if (field_text(is, "description", "问题描述", 2000, FIELD_REQUIRED | FIELD_MULTILINE, &s,
+                       p))
             return -1;
     }
     return 0;
 }
 
-static int svc_issue_insert(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry,
-                            int64_t ent, const char *category, const char *description,
-                            const char *answer, const char *resolution, int64_t *id)
-{
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_issues (visit_id, day_id, entry_id, "
-                                      "enterprise_id, category, description, answer, resolution, "
-                                      "created_by, created_at) VALUES (nullif(?, 0), nullif(?, "
-                                      "0), nullif(?, 0), nullif(?, 0), ?, ?, ?, ?, nullif(?, 0), "
-                                      "?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, visit);
-    sqlite3_bind_int64(st, 2, day);
-    sqlite3_bind_int64(st, 3, entry);
-    sqlite3_bind_int64(st, 4, ent);
-    sqlite3_bind_text(st, 5, category, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 6, description, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, answer, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, resolution, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 9, c->actor.id);
-    sqlite3_bind_int64(st, 10, c->now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    *id = sqlite3_last_insert_rowid(db_handle(c->db));
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* Shared with service_reception.c through this declaration. */
-int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, int64_t ent,
-                  const char *category, const char *description, const char *answer,
-                  const char *resolution, int64_t *id);
 int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, int64_t ent,
                   const char *category, const char *description, const char *answer,
                   const char *resolution, int64_t *id)
 {
-    if (svc_issue_insert(c, visit, day, entry, ent, category, description, answer, resolution, id))
+    struct svc_issue_row row = {visit,  day,      entry,       ent,    c->actor.id,
+                                c->now, category, description, answer, resolution};
+    if (svc_store_issue_insert(c->db, &row, id))
         return -1;
     json_t *d = json_pack("{ss ss}", "category", category, "resolution", resolution);
     int bad = svc_audit(c, "issue.create", "svc_issue", *id, d);
@@ -493,22 +387,10 @@ static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_fo
                                struct problem *p)
 {
     int64_t id = json_integer_value(json_object_get(v, "id"));
-    int64_t section = json_integer_value(json_object_get(v, "section_id")), lead = 0;
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT user_id FROM svc_visit_staff WHERE visit_id = ? "
-                                      "ORDER BY lead DESC, user_id LIMIT 1");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            lead = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-    }
-    if (!section) {
-        sqlite3_stmt *s = db_stmt(c->db, "SELECT min(id) FROM sections");
-        if (s && sqlite3_step(s) == SQLITE_ROW)
-            section = sqlite3_column_int64(s, 0);
-        if (s)
-            sqlite3_reset(s);
-    }
+    int64_t section = json_integer_value(json_object_get(v, "section_id"));
+    int64_t lead = svc_store_visit_lead(c->db, id);
+    if (!section)
+        section = svc_store_first_section(c->db);
     char title[400], detail[3000];
     snprintf(title, sizeof title, "差评回访整改：%s（%s）", svc_vs(v, "enterprise_name"),
              svc_vs(v, "purpose"));
@@ -551,44 +433,25 @@ static enum err svc_form_write(struct svc_ctx *c, json_t *v, const char *channel
     if (db_begin(c->db))
         return svc_db_fail(c, p);
     if (token_hash) {
-        sqlite3_stmt *t = db_stmt(c->db, "UPDATE svc_form_tokens SET used_at = ? WHERE "
-                                         "token_hash = ? AND used_at IS NULL AND revoked = 0 AND "
-                                         "expires_at > ?");
-        if (!t)
+        int used = svc_store_token_use(c->db, token_hash, c->now);
+        if (used < 0)
             return svc_db_fail(c, p);
-        sqlite3_bind_int64(t, 1, c->now);
-        sqlite3_bind_blob(t, 2, token_hash, 32, SQLITE_STATIC);
-        sqlite3_bind_int64(t, 3, c->now);
-        int rc = sqlite3_step(t);
-        sqlite3_reset(t);
-        if (rc != SQLITE_DONE)
-            return svc_db_fail(c, p);
-        if (sqlite3_changes(db_handle(c->db)) != 1) {
+        if (!used) {
             db_rollback(c->db);
             return svc_fail(p, ERR_TOKEN_USED, "token", "该链接已使用或已过期"), p->err;
         }
     }
-    sqlite3_stmt *st = db_stmt(
-        c->db, "INSERT INTO svc_forms (visit_id, channel, r_overall, r_attitude, r_professional, "
-               "r_efficiency, r_solved, evaluation, suggestions, signer_name, signer_phone, "
-               "signed_at, bad, entered_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-               "nullif(?, 0))");
-    if (!st)
-        return svc_db_fail(c, p);
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_text(st, 2, channel, -1, SQLITE_STATIC);
-    for (int i = 0; i < 5; i++)
-        sqlite3_bind_int(st, 3 + i, f->ratings[i]);
-    sqlite3_bind_text(st, 8, f->evaluation, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, f->suggestions, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 10, f->signer_name, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 11, f->signer_phone, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 12, c->now);
-    sqlite3_bind_int(st, 13, bad_review);
-    sqlite3_bind_int64(st, 14, c->actor.id);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) /* a second submission races into the primary key */
+    struct svc_form_row row = {.visit_id = id,
+                               .signed_at = c->now,
+                               .entered_by = c->actor.id,
+                               .channel = channel,
+                               .evaluation = f->evaluation,
+                               .suggestions = f->suggestions,
+                               .signer_name = f->signer_name,
+                               .signer_phone = f->signer_phone,
+                               .bad = bad_review};
+    memcpy(row.ratings, f->ratings, sizeof row.ratings);
+    if (svc_store_form_insert(c->db, &row)) /* a second submission races into the primary key */
         return db_rollback(c->db), svc_fail(p, ERR_INVALID_STATE, NULL, "服务单已提交"), p->err;
     size_t i;
     json_t *is;
@@ -659,32 +522,23 @@ enum err svc_form_token_visit(struct svc_ctx *c, const char *token, int64_t *vis
                p->err;
     unsigned char h[32];
     svc_token_hash(token, h);
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT t.visit_id, t.expires_at, t.used_at IS NOT NULL, "
-                                      "t.revoked, v.status FROM svc_form_tokens t JOIN svc_visits "
-                                      "v ON v.id = t.visit_id WHERE t.token_hash = ?");
-    if (!st)
+    struct svc_token_row t;
+    int found = svc_store_token_find(c->db, h, &t);
+    if (found < 0)
         return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
-    sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
-    enum err e = ERR_OK;
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        e = (svc_fail(p, ERR_TOKEN_INVALID, "token", "表单链接无效，请向服务人员索取新的二维码"),
-             p->err);
-    } else {
-        *visit_id = sqlite3_column_int64(st, 0);
-        const char *status = (const char *)sqlite3_column_text(st, 4);
-        if (sqlite3_column_int64(st, 1) <= c->now || sqlite3_column_int(st, 2) ||
-            sqlite3_column_int(st, 3) || !strcmp(status, "completed") ||
-            !strcmp(status, "cancelled"))
-            e = (svc_fail(p, ERR_TOKEN_USED, "token",
-                          "该链接已使用、已作废或已过期；如需重新填写请联系服务人员"),
-                 p->err);
-    }
-    sqlite3_reset(st);
-    return e;
+    if (!found)
+        return svc_fail(p, ERR_TOKEN_INVALID, "token", "表单链接无效，请向服务人员索取新的二维码"),
+               p->err;
+    *visit_id = t.visit_id;
+    if (t.expires_at <= c->now || t.used || t.revoked || !strcmp(t.visit_status, "completed") ||
+        !strcmp(t.visit_status, "cancelled"))
+        return svc_fail(p, ERR_TOKEN_USED, "token",
+                        "该链接已使用、已作废或已过期；如需重新填写请联系服务人员"),
+               p->err;
+    return ERR_OK;
 }
 
-enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in,
-                               struct problem *p)
+enum err svc_form_submit_token(struct svc_ctx *c, const char *token, json_t *in, struct problem *p)
 {
     int64_t visit;
     enum err e = svc_form_token_visit(c, token, &visit, p);
@@ -762,23 +616,9 @@ enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, js
     svc_token_hash(token, h);
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    sqlite3_stmt *rv = db_stmt(c->db, "UPDATE svc_form_tokens SET revoked = 1 WHERE visit_id = ? "
-                                      "AND used_at IS NULL");
-    sqlite3_stmt *st = db_stmt(c->db, "INSERT INTO svc_form_tokens (token_hash, visit_id, "
-                                      "created_at, expires_at) VALUES (?, ?, ?, ?)");
-    if (!rv || !st)
-        return svc_db_fail(c, p);
-    sqlite3_bind_int64(rv, 1, visit_id);
-    int rc = sqlite3_step(rv);
-    sqlite3_reset(rv);
-    sqlite3_bind_blob(st, 1, h, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, visit_id);
-    sqlite3_bind_int64(st, 3, c->now);
-    sqlite3_bind_int64(st, 4, c->now + SERVICE_TOKEN_TTL);
-    rc = rc == SQLITE_DONE ? sqlite3_step(st) : rc;
-    sqlite3_reset(st);
+    int rc = svc_store_token_issue(c->db, visit_id, h, c->now, c->now + SERVICE_TOKEN_TTL);
     json_t *d = json_pack("{sI}", "expires_at", (json_int_t)(c->now + SERVICE_TOKEN_TTL));
-    int bad = rc != SQLITE_DONE || svc_audit(c, "service_form.link", "svc_visit", visit_id, d);
+    int bad = rc || svc_audit(c, "service_form.link", "svc_visit", visit_id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);
@@ -797,14 +637,8 @@ json_t *svc_visit_get(struct svc_ctx *c, int64_t id, bool public_view)
     json_t *v = svc_visit_row(c, id);
     if (!v)
         return NULL;
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT u.id, u.display_name, s.name AS section, vs.lead "
-                                      "FROM svc_visit_staff vs JOIN users u ON u.id = vs.user_id "
-                                      "LEFT JOIN sections s ON s.id = u.section_id WHERE "
-                                      "vs.visit_id = ? ORDER BY vs.lead DESC, u.id");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        json_object_set_new(v, "staff", svc_rows(st));
-    }
+    json_t *staff = svc_store_visit_staff(c->db, id);
+    json_object_set_new(v, "staff", staff ? staff : json_array());
     if (public_view) {
         json_t *o =
             json_pack("{sO sO sO sO sO sO}", "id", json_object_get(v, "id"), "enterprise_name",
@@ -820,33 +654,15 @@ json_t *svc_visit_get(struct svc_ctx *c, int64_t id, bool public_view)
         json_decref(v);
         return o;
     }
-    st = db_stmt(c->db, "SELECT channel, r_overall, r_attitude, r_professional, r_efficiency, "
-                        "r_solved, evaluation, suggestions, signer_name, signer_phone, signed_at, "
-                        "bad FROM svc_forms WHERE visit_id = ?");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        json_t *f = svc_row(st);
-        json_object_set_new(v, "form", f ? f : json_null());
-    }
-    st = db_stmt(c->db, "SELECT i.id, i.category, i.description, i.answer, i.resolution, "
-                        "i.tracker_id, t.status AS tracker_status, t.deadline FROM svc_issues i "
-                        "LEFT JOIN svc_tracker t ON t.id = i.tracker_id WHERE i.visit_id = ? "
-                        "ORDER BY i.id");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        json_object_set_new(v, "issues", svc_rows(st));
-    }
-    st = db_stmt(c->db, "SELECT t.id, t.source, t.title, t.deadline, t.start_day, t.status, "
-                        "t.closed_day, s.name AS owner_section FROM svc_tracker t JOIN sections s "
-                        "ON s.id = t.owner_section_id WHERE t.visit_id = ? ORDER BY t.id");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        json_t *items = svc_rows(st);
-        size_t i;
-        json_t *it;
-        json_array_foreach(items, i, it) svc_item_decorate(c, it);
-        json_object_set_new(v, "items", items);
-    }
+    json_t *form = svc_store_visit_form(c->db, id);
+    json_object_set_new(v, "form", form ? form : json_null());
+    json_t *issues = svc_store_visit_issues(c->db, id);
+    json_object_set_new(v, "issues", issues ? issues : json_array());
+    json_t *items = svc_store_visit_items(c->db, id);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it) svc_item_decorate(c, it);
+    json_object_set_new(v, "items", items ? items : json_array());
     json_object_set_new(v, "attachments", svc_attach_list(c, "visit", id));
     return v;
 }
@@ -860,25 +676,6 @@ json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise
     if (to && *to && timeutil_parse_date(to, &t1) == 0)
         t1 += 86400;
     int64_t own = svc_user_enterprise(c);
-    sqlite3_stmt *st = db_stmt(
-        c->db, "SELECT v.id, v.enterprise_id, e.name AS enterprise_name, v.purpose, v.planned_at, "
-               "v.place, v.status, v.confirm_method, s.name AS section, "
-               "(SELECT group_concat(u.display_name, '、') FROM svc_visit_staff vs JOIN users u ON "
-               "u.id = vs.user_id WHERE vs.visit_id = v.id) AS staff_names, f.r_overall, f.bad, "
-               "f.signed_at FROM svc_visits v JOIN enterprises e ON e.id = v.enterprise_id LEFT "
-               "JOIN sections s ON s.id = v.section_id LEFT JOIN svc_forms f ON f.visit_id = v.id "
-               "WHERE (?1 IS NULL OR v.status = ?1) AND (?2 = 0 OR v.enterprise_id = ?2) AND "
-               "v.planned_at >= ?3 AND v.planned_at < ?4 AND (?5 = 0 OR EXISTS (SELECT 1 FROM "
-               "svc_visit_staff x WHERE x.visit_id = v.id AND x.user_id = ?5) OR v.created_by = "
-               "?5) ORDER BY v.planned_at DESC, v.id DESC LIMIT ?6");
-    if (!st)
-        return NULL;
-    if (status && *status)
-        sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(st, 2, own ? own : enterprise_id);
-    sqlite3_bind_int64(st, 3, t0);
-    sqlite3_bind_int64(st, 4, t1);
-    sqlite3_bind_int64(st, 5, mine && c->user ? c->user->id : 0);
-    sqlite3_bind_int(st, 6, limit);
-    return svc_rows(st);
+    return svc_store_visit_list(c->db, status && *status ? status : NULL, own ? own : enterprise_id,
+                                t0, t1, mine && c->user ? c->user->id : 0, limit);
 }

@@ -64,6 +64,7 @@ test('visit: plan, enterprise confirms, fills its form through the link, a bad r
   const r = await c.staff.post('/api/v1/service/visits', { enterprise_id: 1, purpose: '服务', planned_at: '2026-12-02 09:30', place: '企业', staff: [staffId] })
   assert.equal(r.status, 201, r.text)
   const id = r.json.id
+  assert.equal(r.headers.get('location'), `/api/v1/service/visits/${id}`)
   assert.equal(r.json.status, 'planned')
   const mine = await c.enterprise.get('/api/v1/service/visits')
   assert.ok(mine.json.items.every((v) => v.enterprise_id === 1))
@@ -145,6 +146,7 @@ test('tracker: Spring Festival deadlines, holiday deadline refused, evidence and
   const base = { source: 'leader', title: '春节前后整改', owner_section_id: sections['环评科'], owner_user_id: staffId, start: '2026-02-13' }
   let r = await c.leader.post('/api/v1/service/tracker', { ...base, workdays: 1 })
   assert.equal(r.status, 201, r.text)
+  assert.equal(r.headers.get('location'), `/api/v1/service/tracker/${r.json.id}`)
   assert.equal(r.json.deadline, '2026-02-14')
   assert.equal(r.json.state, 'overdue')
   r = await c.leader.post('/api/v1/service/tracker', { ...base, workdays: 2 })
@@ -210,6 +212,7 @@ test('reception day: booking, walk-in, issues answered and committed, annual and
   const d = await c.staff.post('/api/v1/service/reception-days', { kind: 'enterprise', day: '2026-12-17', leaders: '李局长', place: '大厅', capacity: 1 })
   assert.equal(d.status, 201, d.text)
   const day = d.json.id
+  assert.equal(d.headers.get('location'), `/api/v1/service/reception-days/${day}`)
   const b = await c.enterprise.post(`/api/v1/service/reception-days/${day}/bookings`, { enterprise_id: 3, person_name: '王建国', phone: '13800000001', people: 2, topic: '许可' })
   assert.equal(b.status, 201, b.text)
   const full = await c.staff.post(`/api/v1/service/reception-days/${day}/bookings`, { enterprise_id: 4, person_name: '李', phone: '13800000002', topic: '咨询' })
