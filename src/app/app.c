@@ -49,6 +49,16 @@ const struct route_group *const *app_route_groups(size_t *count)
     return app_groups;
 }
 
+bool app_route_serves(enum http_method m, const char *path)
+{
+    size_t n;
+    const struct route_group *const *groups = app_route_groups(&n);
+    for (size_t g = 0; g < n; g++)
+        if (router_serves(groups[g]->routes, groups[g]->count, m, path))
+            return true;
+    return false;
+}
+
 static enum router_result app_match(struct http_req *r, const struct route **route)
 {
     enum router_result best = ROUTER_NO_PATH;

@@ -1,4 +1,5 @@
 #include "app/kit.h"
+#include "app/app.h"
 #include "core/text.h"
 #include "domain/calendar.h"
 
@@ -109,8 +110,10 @@ int kit_query_date(struct http_req *r, const char *key, char out[11])
     return 0;
 }
 
-static void kit_reply(struct http_req *r, bool created, enum err e, const struct problem *p,
-                      json_t *result)
+/* created: 201, with Location naming location, or (location NULL) the request path + "/" +
+ * result's id when a GET route serves that path. */
+static void kit_reply(struct http_req *r, bool created, const char *location, enum err e,
+                      const struct problem *p, json_t *result)
 {
     if (e != ERR_OK) {
         json_decref(result);
@@ -121,21 +124,30 @@ static void kit_reply(struct http_req *r, bool created, enum err e, const struct
         http_error(r, ERR_NOT_FOUND, NULL, NULL);
         return;
     }
-    json_t *id = created ? json_object_get(result, "id") : NULL;
-    if (json_is_integer(id)) {
-        char loc[512];
-        snprintf(loc, sizeof loc, "%s/%lld", r->path, (long long)json_integer_value(id));
-        http_add_header(r, "Location", loc);
-    }
+    json_t *id = created && !location ? json_object_get(result, "id") : NULL;
+    char loc[512];
+    if (json_is_integer(id) && json_integer_value(id) > 0 &&
+        snprintf(loc, sizeof loc, "%s/%lld", r->path, (long long)json_integer_value(id)) <
+            (int)sizeof loc &&
+        app_route_serves(HTTP_GET, loc))
+        location = loc;
+    if (created && location)
+        http_add_header(r, "Location", location);
     http_json(r, created ? 201 : 200, result);
 }
 
 void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t *result)
 {
-    kit_reply(r, false, e, p, result);
+    kit_reply(r, false, NULL, e, p, result);
 }
 
 void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t *result)
 {
-    kit_reply(r, true, e, p, result);
+    kit_reply(r, true, NULL, e, p, result);
+}
+
+void kit_created_at(struct http_req *r, const char *location, enum err e, const struct problem *p,
+                    json_t *result)
+{
+    kit_reply(r, true, location, e, p, result);
 }

@@ -48,8 +48,14 @@ int kit_query_date(struct http_req *r, const char *key, char out[11]);
  *   result NULL: 404 (the record does not exist);
  *   otherwise:   200 with result. */
 void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t *result);
-/* The same for a request that created a record: 201 with result and a
- * Location header naming it (the request path + "/" + result's "id"). */
+/* The same for a request that created a record: 201 with result, and a
+ * Location header naming the record when it has an address of its own: the
+ * request path + "/" + result's "id", when a GET route answers there. */
 void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t *result);
+/* kit_created for a record whose address is not below the request path
+ * (e.g. POST .../unregistered/{mn}/register creates /devices/{id}): location
+ * names it. */
+void kit_created_at(struct http_req *r, const char *location, enum err e, const struct problem *p,
+                    json_t *result);
 
 #endif

@@ -2,7 +2,8 @@
 
 #include <string.h>
 
-/* Matches one pattern; captures go into r->param_store. Returns 1 on match. */
+/* Matches one pattern; captures go into r->param_store when r is not NULL.
+ * Returns 1 on match. */
 static int router_match_one(const char *pattern, const char *path, struct http_req *r)
 {
     size_t used = 0;
@@ -11,12 +12,17 @@ static int router_match_one(const char *pattern, const char *path, struct http_r
         if (*pattern == '{') {
             const char *close = strchr(pattern, '}');
             size_t len = strcspn(path, "/");
-            if (!close || !len || np == HTTP_MAX_PARAMS || used + len + 1 > sizeof r->param_store)
+            if (!close || !len || np == HTTP_MAX_PARAMS)
                 return 0;
-            memcpy(r->param_store + used, path, len);
-            r->param_store[used + len] = '\0';
-            r->params[np++] = r->param_store + used;
-            used += len + 1;
+            if (r) {
+                if (used + len + 1 > sizeof r->param_store)
+                    return 0;
+                memcpy(r->param_store + used, path, len);
+                r->param_store[used + len] = '\0';
+                r->params[np] = r->param_store + used;
+                used += len + 1;
+            }
+            np++;
             pattern = close + 1;
             path += len;
             continue;
@@ -42,4 +48,12 @@ enum router_result router_match(const struct route *table, size_t n, struct http
         res = ROUTER_NO_METHOD;
     }
     return res;
+}
+
+bool router_serves(const struct route *table, size_t n, enum http_method m, const char *path)
+{
+    for (size_t i = 0; i < n; i++)
+        if (table[i].method == m && router_match_one(table[i].pattern, path, NULL))
+            return true;
+    return false;
 }

@@ -1,12 +1,14 @@
 /* router — matches a method and path against a route table.
  *
  * Patterns are literal segments and `{name}` captures, e.g.
- * "/api/v1/enterprises/{id}". Owns nothing; the table belongs to the caller
- * (src/api/routes.c). */
+ * "/api/v1/enterprises/{id}". Owns nothing; the tables belong to the modules
+ * (each module's http.c, listed through app/modules.c). */
 #ifndef ECOGOV_ROUTER_H
 #define ECOGOV_ROUTER_H
 
 #include "net/http.h"
+
+#include <stdbool.h>
 
 enum route_flags {
     ROUTE_NO_CSRF = 1, /* a write that needs no CSRF token (login: there is no session yet) */
@@ -20,7 +22,7 @@ struct route {
     unsigned flags;
 };
 
-/* A module's routes (one group per file under src/api/). */
+/* A named table of routes; a module lists its groups in its descriptor. */
 struct route_group {
     const char *name;
     const struct route *routes;
@@ -38,5 +40,7 @@ enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
  * r->params with the captures and sets *out. HEAD matches GET routes. */
 enum router_result router_match(const struct route *table, size_t n, struct http_req *r,
                                 const struct route **out);
+/* Whether some route of the table answers method m on path (no captures kept). */
+bool router_serves(const struct route *table, size_t n, enum http_method m, const char *path);
 
 #endif

@@ -399,16 +399,10 @@ static void api_monitor_register(struct http_req *r)
     int64_t id = 0;
     enum err e = monitor_register_unregistered(r->db, &actor, mn, in, &id, &p);
     json_decref(in);
-    if (e) {
-        kit_created(r, e, &p, NULL);
-        return;
-    }
-    /* The new record is the device, not a child of this path: kit_created's Location would
-     * name .../register/<id>. */
+    /* The new record is the device, not a child of this path. */
     char loc[64];
     snprintf(loc, sizeof loc, "/api/v1/monitor/devices/%lld", (long long)id);
-    http_add_header(r, "Location", loc);
-    http_json(r, 201, json_pack("{s:I}", "id", (json_int_t)id));
+    kit_created_at(r, loc, e, &p, e ? NULL : json_pack("{s:I}", "id", (json_int_t)id));
 }
 
 static void api_monitor_factors(struct http_req *r)

@@ -190,7 +190,10 @@ static void svc_upload(struct http_req *r, const char *kind, int64_t id, bool an
         svc_attach_add(&c, kind, id, name, r->body.data ? r->body.data : "", r->body.len, &aid, &p);
     json_t *out = e ? NULL : svc_attach_get(&c, kind, id, aid);
     svc_end(r);
-    kit_created(r, e, &p, out);
+    /* Attachments are read at their own address, not below the record's. */
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/v1/service/attachments/%lld", (long long)aid);
+    kit_created_at(r, loc, e, &p, out);
 }
 
 static void api_svc_visit_attach(struct http_req *r)
