@@ -6,7 +6,9 @@
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
+#include "app/field.h"
 #include "db/db.h"
+#include "db/row.h"
 
 #include <math.h>
 #include <sodium.h>
@@ -17,215 +19,15 @@
 
 #define SUP_TEXT_MAX 2000
 
-/* ---- helpers: problems, input fields, statements ---- */
-
-/* A text field: -1 with p filled when absent-but-required, not a string, or
- * failing the text rule. *out borrows from in ("" when absent). */
-static int in_text(json_t *in, const char *key, const char *label, size_t max, bool required,
-                   const char **out, struct problem *p)
+/* A date field that takes def when absent. */
+static int sup_field_date_or(json_t *in, const char *key, const char *label, const char *def,
+                             char out[11], struct problem *p)
 {
-    json_t *v = json_object_get(in, key);
-    *out = "";
-    if (!v || json_is_null(v)) {
-        if (required)
-            return problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label), -1;
-        return 0;
-    }
-    if (!json_is_string(v))
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s必须是文本", label), -1;
-    const char *s = json_string_value(v);
-    enum text_check tc = text_check_field(s, max, max > 200);
-    if (tc != TEXT_OK)
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s%s", label, text_check_message(tc)), -1;
-    if (required && !*s)
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s不能为空", label), -1;
-    *out = s;
-    return 0;
-}
-
-/* A date field YYYY-MM-DD into out (def when absent and def != NULL). */
-static int in_date(json_t *in, const char *key, const char *label, const char *def, char out[11],
-                   struct problem *p)
-{
-    json_t *v = json_object_get(in, key);
-    int32_t day;
-    if ((!v || json_is_null(v)) && def) {
+    if (field_date(in, key, label, FIELD_OPTIONAL, out, p))
+        return -1;
+    if (!*out)
         snprintf(out, 11, "%s", def);
-        return 0;
-    }
-    if (!json_is_string(v) || calendar_parse_date(json_string_value(v), &day))
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 YYYY-MM-DD 格式的日期", label), -1;
-    calendar_format_date(day, out);
     return 0;
-}
-
-static int in_id(json_t *in, const char *key, const char *label, bool required, int64_t *out,
-                 struct problem *p)
-{
-    json_t *v = json_object_get(in, key);
-    *out = 0;
-    if (!v || json_is_null(v)) {
-        if (required)
-            return problem_set(p, ERR_INVALID_FIELD, key, "缺少%s", label), -1;
-        return 0;
-    }
-    if (!json_is_integer(v) || json_integer_value(v) <= 0)
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为正整数", label), -1;
-    *out = json_integer_value(v);
-    return 0;
-}
-
-static int in_number(json_t *in, const char *key, const char *label, double lo, double hi,
-                     double *out, struct problem *p)
-{
-    json_t *v = json_object_get(in, key);
-    if (!json_is_number(v) || !isfinite(json_number_value(v)) || json_number_value(v) < lo ||
-        json_number_value(v) > hi)
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 %g 至 %g 之间的数", label, lo, hi), -1;
-    *out = json_number_value(v);
-    return 0;
-}
-
-static int in_bool(json_t *in, const char *key, bool def, bool *out, struct problem *p)
-{
-    json_t *v = json_object_get(in, key);
-    if (!v || json_is_null(v)) {
-        *out = def;
-        return 0;
-    }
-    if (!json_is_boolean(v))
-        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 true 或 false", key), -1;
-    *out = json_is_true(v);
-    return 0;
-}
-
-/* Binds by a type string: t text, i int64, d double, n null. */
-static void sup_vbind(sqlite3_stmt *st, const char *types, va_list ap)
-{
-    for (int i = 0; types[i]; i++) {
-        switch (types[i]) {
-        case 't': {
-            const char *s = va_arg(ap, const char *);
-            if (s)
-                sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT);
-            else
-                sqlite3_bind_null(st, i + 1);
-            break;
-        }
-        case 'i':
-            sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
-            break;
-        case 'd':
-            sqlite3_bind_double(st, i + 1, va_arg(ap, double));
-            break;
-        default:
-            sqlite3_bind_null(st, i + 1);
-        }
-    }
-}
-
-/* Runs a statement without rows; 0, or the SQLite error code. */
-static int sup_exec(struct db *db, const char *sql, const char *types, ...)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return SQLITE_ERROR;
-    va_list ap;
-    va_start(ap, types);
-    sup_vbind(st, types, ap);
-    va_end(ap);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : rc;
-}
-
-/* First column of the first row as int64 (def when no row). */
-static int64_t sup_scalar(struct db *db, int64_t def, const char *sql, const char *types, ...)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return def;
-    va_list ap;
-    va_start(ap, types);
-    sup_vbind(st, types, ap);
-    va_end(ap);
-    int64_t v = def;
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-        v = sqlite3_column_int64(st, 0);
-    sqlite3_reset(st);
-    return v;
-}
-
-static json_t *sup_row(sqlite3_stmt *st)
-{
-    json_t *o = json_object();
-    for (int c = 0; c < sqlite3_column_count(st); c++) {
-        const char *name = sqlite3_column_name(st, c);
-        size_t n = strlen(name);
-        json_t *v;
-        switch (sqlite3_column_type(st, c)) {
-        case SQLITE_INTEGER:
-            v = json_integer(sqlite3_column_int64(st, c));
-            break;
-        case SQLITE_FLOAT:
-            v = json_real(sqlite3_column_double(st, c));
-            break;
-        case SQLITE_TEXT:
-            v = json_string((const char *)sqlite3_column_text(st, c));
-            break;
-        default:
-            v = json_null();
-        }
-        /* Columns named *_json hold JSON text: parse and drop the suffix. */
-        if (n > 5 && !strcmp(name + n - 5, "_json") && json_is_string(v)) {
-            json_t *parsed = json_loads(json_string_value(v), 0, NULL);
-            json_decref(v);
-            v = parsed ? parsed : json_null();
-            char key[64];
-            snprintf(key, sizeof key, "%.*s", (int)(n - 5), name);
-            json_object_set_new(o, key, v);
-        } else {
-            json_object_set_new(o, name, v);
-        }
-    }
-    return o;
-}
-
-/* All rows as an array of objects; NULL on error. */
-static json_t *sup_query(struct db *db, const char *sql, const char *types, ...)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return NULL;
-    va_list ap;
-    va_start(ap, types);
-    sup_vbind(st, types, ap);
-    va_end(ap);
-    json_t *a = json_array();
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(a, sup_row(st));
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        json_decref(a);
-        return NULL;
-    }
-    return a;
-}
-
-/* The first row (new reference) or NULL. */
-static json_t *sup_query_one(struct db *db, const char *sql, const char *types, ...)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return NULL;
-    va_list ap;
-    va_start(ap, types);
-    sup_vbind(st, types, ap);
-    va_end(ap);
-    json_t *o = sqlite3_step(st) == SQLITE_ROW ? sup_row(st) : NULL;
-    sqlite3_reset(st);
-    return o;
 }
 
 static int sup_audit(struct sup_ctx *c, const char *action, const char *entity, int64_t id,
@@ -236,26 +38,25 @@ static int sup_audit(struct sup_ctx *c, const char *action, const char *entity, 
     return audit_append(c->db, c->actor, action, entity, sid, detail);
 }
 
+/* A numeric setting (sup_settings holds text); def when absent or not a number. */
 static int64_t sup_setting(struct db *db, const char *key, int64_t def)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT value FROM sup_settings WHERE key = ?");
-    if (!st)
-        return def;
-    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-    int64_t v = def;
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    json_t *row = db_query_one(db, "SELECT value FROM sup_settings WHERE key = ?", "t", key);
+    const char *v = json_string_value(json_object_get(row, "value"));
+    int64_t out = def;
+    if (v) {
         char *end;
-        long long x = strtoll((const char *)sqlite3_column_text(st, 0), &end, 10);
+        long long x = strtoll(v, &end, 10);
         if (!*end)
-            v = x;
+            out = x;
     }
-    sqlite3_reset(st);
-    return v;
+    json_decref(row);
+    return out;
 }
 
 static bool sup_enterprise_exists(struct db *db, int64_t id)
 {
-    return sup_scalar(db, 0, "SELECT 1 FROM enterprises WHERE id = ?", "i", id) == 1;
+    return db_query_int(db, "SELECT 1 FROM enterprises WHERE id = ?", 0, "i", id) == 1;
 }
 
 static enum err sup_internal(struct sup_ctx *c, struct problem *p)
@@ -284,18 +85,19 @@ static void sup_date_add_days(const char *s, int days, char out[11])
 static int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date,
                                struct problem *p)
 {
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT max(through) FROM sup_publications WHERE list = ?");
-    if (!st)
+    json_t *row = db_query_one(
+        c->db, "SELECT max(through) AS through FROM sup_publications WHERE list = ?", "t", list);
+    if (!row)
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
-    sqlite3_bind_text(st, 1, list, -1, SQLITE_STATIC);
     char through[11] = "";
-    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_TEXT)
-        snprintf(through, sizeof through, "%s", (const char *)sqlite3_column_text(st, 0));
-    sqlite3_reset(st);
+    const char *t = json_string_value(json_object_get(row, "through"));
+    if (t)
+        snprintf(through, sizeof through, "%s", t);
+    json_decref(row);
     if (*through && strcmp(date, through) <= 0)
         return problem_set(p, ERR_BACKDATED, "effective_on",
-                        "生效日期 %s 落在已公布的期间内（已公布至 %s），不能追溯变更", date,
-                        through),
+                           "生效日期 %s 落在已公布的期间内（已公布至 %s），不能追溯变更", date,
+                           through),
                -1;
     return 0;
 }
@@ -306,22 +108,22 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
                            struct problem *p)
 {
     const char *code, *name, *basis;
-    if (in_text(in, "code", "事项编码", 32, true, &code, p) ||
-        in_text(in, "name", "事项名称", 200, true, &name, p) ||
-        in_text(in, "basis", "依据", 500, false, &basis, p))
+    if (field_text(in, "code", "事项编码", 32, FIELD_REQUIRED, &code, p) ||
+        field_text(in, "name", "事项名称", 200, FIELD_REQUIRED, &name, p) ||
+        field_text(in, "basis", "依据", 500, FIELD_MULTILINE, &basis, p))
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db, "INSERT INTO sup_matters (code, name, basis) VALUES (?, ?, ?)", "ttt",
-                      code, name, basis);
+    int rc = db_run(c->db, "INSERT INTO sup_matters (code, name, basis) VALUES (?, ?, ?)", "ttt",
+                    code, name, basis);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "code", "事项编码 %s 已存在", code);
     }
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.matter.create", "sup_matter", nid, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_matters WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_matters WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
@@ -330,21 +132,21 @@ enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 {
     const char *code, *period;
     double ratio;
-    if (in_text(in, "code", "类别", 32, true, &code, p) ||
-        in_number(in, "ratio_pct", "抽查比例", 0, 100, &ratio, p) ||
-        in_text(in, "period", "周期", 16, true, &period, p))
+    if (field_text(in, "code", "类别", 32, FIELD_REQUIRED, &code, p) ||
+        field_number(in, "ratio_pct", "抽查比例", 0, 100, FIELD_REQUIRED, 0, &ratio, p) ||
+        field_text(in, "period", "周期", 16, FIELD_REQUIRED, &period, p))
         return p->err;
     if (strcmp(period, "quarter") && strcmp(period, "year"))
         return problem_set(p, ERR_INVALID_FIELD, "period", "周期须为 quarter 或 year");
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_classes WHERE code = ?", "t", code))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_classes WHERE code = ?", 0, "t", code))
         return problem_set(p, ERR_NOT_FOUND, "code", "未知的监管类别 %s", code);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db, "UPDATE sup_classes SET ratio_pct = ?, period = ? WHERE code = ?", "dtt",
-                 ratio, period, code) ||
+    if (db_run(c->db, "UPDATE sup_classes SET ratio_pct = ?, period = ? WHERE code = ?", "dtt",
+               ratio, period, code) ||
         sup_audit(c, "supervision.class.update", "sup_class", 0, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_classes WHERE code = ?", "t", code);
+    *out = db_query_one(c->db, "SELECT * FROM sup_classes WHERE code = ?", "t", code);
     return ERR_OK;
 }
 
@@ -352,30 +154,31 @@ enum err sup_inspector_create(struct sup_ctx *c, int64_t id, json_t *in, json_t 
                               struct problem *p)
 {
     const char *lic, *name, *section;
-    if (in_text(in, "licence_no", "执法证号", DRAW_KEY_MAX, true, &lic, p) ||
-        in_text(in, "name", "姓名", 64, true, &name, p) ||
-        in_text(in, "section", "科室", 64, false, &section, p))
+    if (field_text(in, "licence_no", "执法证号", DRAW_KEY_MAX, FIELD_REQUIRED, &lic, p) ||
+        field_text(in, "name", "姓名", 64, FIELD_REQUIRED, &name, p) ||
+        field_text(in, "section", "科室", 64, FIELD_OPTIONAL, &section, p))
         return p->err;
     struct draw_pool tmp;
     draw_pool_init(&tmp);
     enum draw_error de = draw_pool_add(&tmp, lic, strlen(lic));
     draw_pool_free(&tmp);
     if (de)
-        return problem_set(p, ERR_INVALID_FIELD, "licence_no", "执法证号%s", draw_error_message(de));
+        return problem_set(p, ERR_INVALID_FIELD, "licence_no", "执法证号%s",
+                           draw_error_message(de));
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     int rc =
-        sup_exec(c->db, "INSERT INTO sup_inspectors (licence_no, name, section) VALUES (?, ?, ?)",
-                 "ttt", lic, name, section);
+        db_run(c->db, "INSERT INTO sup_inspectors (licence_no, name, section) VALUES (?, ?, ?)",
+               "ttt", lic, name, section);
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "licence_no", "执法证号 %s 已登记", lic);
     }
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.inspector.create", "sup_inspector", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_inspectors WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_inspectors WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
@@ -384,20 +187,20 @@ enum err sup_conflict_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 {
     int64_t ins, ent;
     const char *reason;
-    if (in_id(in, "inspector_id", "执法人员", true, &ins, p) ||
-        in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_text(in, "reason", "回避理由", 200, true, &reason, p))
+    if (field_id(in, "inspector_id", "执法人员", FIELD_REQUIRED, &ins, p) ||
+        field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_text(in, "reason", "回避理由", 200, FIELD_REQUIRED, &reason, p))
         return p->err;
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_inspectors WHERE id = ?", "i", ins))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_inspectors WHERE id = ?", 0, "i", ins))
         return problem_set(p, ERR_NOT_FOUND, "inspector_id", "未找到该执法人员");
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "INSERT OR REPLACE INTO sup_conflicts (inspector_id, enterprise_id, reason) "
-                 "VALUES (?, ?, ?)",
-                 "iit", ins, ent, reason) ||
+    if (db_run(c->db,
+               "INSERT OR REPLACE INTO sup_conflicts (inspector_id, enterprise_id, reason) "
+               "VALUES (?, ?, ?)",
+               "iit", ins, ent, reason) ||
         sup_audit(c, "supervision.conflict.create", "sup_inspector", ins, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = json_pack("{sI sI ss}", "inspector_id", (json_int_t)ins, "enterprise_id",
@@ -410,21 +213,21 @@ enum err sup_target_class_set(struct sup_ctx *c, int64_t id, json_t *in, json_t 
 {
     int64_t ent;
     const char *cls, *note;
-    if (in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_text(in, "class_code", "监管类别", 32, true, &cls, p) ||
-        in_text(in, "note", "说明", 200, false, &note, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_text(in, "class_code", "监管类别", 32, FIELD_REQUIRED, &cls, p) ||
+        field_text(in, "note", "说明", 200, FIELD_OPTIONAL, &note, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_classes WHERE code = ? AND code <> 'positive'",
-                    "t", cls))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_classes WHERE code = ? AND code <> 'positive'", 0,
+                      "t", cls))
         return problem_set(p, ERR_INVALID_FIELD, "class_code", "未知的监管类别 %s", cls);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "INSERT OR REPLACE INTO sup_target_class (enterprise_id, class_code, note) "
-                 "VALUES (?, ?, ?)",
-                 "itt", ent, cls, note) ||
+    if (db_run(c->db,
+               "INSERT OR REPLACE INTO sup_target_class (enterprise_id, class_code, note) "
+               "VALUES (?, ?, ?)",
+               "itt", ent, cls, note) ||
         sup_audit(c, "supervision.target.class", "enterprise", ent, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = json_pack("{sI ss}", "enterprise_id", (json_int_t)ent, "class_code", cls);
@@ -436,10 +239,11 @@ enum err sup_target_class_set(struct sup_ctx *c, int64_t id, json_t *in, json_t 
 /* Whether the enterprise is on the positive list on date. */
 static bool sup_on_positive(struct db *db, int64_t ent, const char *date)
 {
-    return sup_scalar(db, 0,
-                      "SELECT 1 FROM sup_pl_entries WHERE enterprise_id = ?1 AND valid_from <= ?2 "
-                      "AND valid_until > ?2 AND (removed_on IS NULL OR removed_on > ?2)",
-                      "it", ent, date) == 1;
+    return db_query_int(
+               db,
+               "SELECT 1 FROM sup_pl_entries WHERE enterprise_id = ?1 AND valid_from <= ?2 "
+               "AND valid_until > ?2 AND (removed_on IS NULL OR removed_on > ?2)",
+               0, "it", ent, date) == 1;
 }
 
 /* The class of each enterprise for a preset on a date: the positive list
@@ -451,7 +255,7 @@ json_t *sup_targets(struct db *db, const char *preset, const char *date)
     bool jx = !strcmp(preset, "jiangxi");
     char year_ago[11];
     sup_date_add_days(date, -365, year_ago);
-    json_t *rows = sup_query(
+    json_t *rows = db_query_rows(
         db,
         "SELECT e.id AS enterprise_id, e.uscc, e.name, e.permit_no,"
         " (SELECT 1 FROM enterprise_tags t WHERE t.enterprise_id = e.id AND t.tag = '重点排污单位')"
@@ -551,17 +355,16 @@ static void sup_pool_hash_hex(const struct draw_pool *pool, char hex[2 * DRAW_HA
     draw_hex(h, sizeof h, hex);
 }
 
-enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                         struct problem *p)
+enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out, struct problem *p)
 {
     const char *title, *period, *preset;
     char date[11];
     int64_t matter, team = 2;
-    if (in_text(in, "title", "抽查任务名称", 200, true, &title, p) ||
-        in_text(in, "period", "抽查周期", 16, true, &period, p) ||
-        in_text(in, "preset", "分类方案", 16, false, &preset, p) ||
-        in_id(in, "matter_id", "抽查事项", true, &matter, p) ||
-        in_date(in, "draw_date", "抽取日期", c->today, date, p))
+    if (field_text(in, "title", "抽查任务名称", 200, FIELD_REQUIRED, &title, p) ||
+        field_text(in, "period", "抽查周期", 16, FIELD_REQUIRED, &period, p) ||
+        field_text(in, "preset", "分类方案", 16, FIELD_OPTIONAL, &preset, p) ||
+        field_id(in, "matter_id", "抽查事项", FIELD_REQUIRED, &matter, p) ||
+        sup_field_date_or(in, "draw_date", "抽取日期", c->today, date, p))
         return p->err;
     if (!*preset)
         preset = "national";
@@ -574,28 +377,31 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
             return problem_set(p, ERR_INVALID_FIELD, "team_size", "检查组人数须为 2 至 8 人");
         team = json_integer_value(tv);
     }
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_matters WHERE id = ? AND active = 1", "i", matter))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_matters WHERE id = ? AND active = 1", 0, "i",
+                      matter))
         return problem_set(p, ERR_NOT_FOUND, "matter_id", "未找到该抽查事项");
     json_t *counts = json_object_get(in, "counts");
     if (counts && !json_is_null(counts) && !json_is_object(counts))
         return problem_set(p, ERR_INVALID_FIELD, "counts", "counts 须为 {类别: 数量}");
 
     json_t *classes =
-        sup_query(c->db,
-                  "SELECT code, name, ratio_pct FROM sup_classes WHERE preset = ? OR code = "
-                  "'positive' ORDER BY code",
-                  "t", strcmp(preset, "jiangxi") ? "national" : "jiangxi");
+        db_query_rows(c->db,
+                      "SELECT code, name, ratio_pct FROM sup_classes WHERE preset = ? OR code = "
+                      "'positive' ORDER BY code",
+                      "t", strcmp(preset, "jiangxi") ? "national" : "jiangxi");
     json_t *targets = sup_targets(c->db, preset, date);
-    json_t *inspectors = sup_query(c->db,
-                                   "SELECT licence_no, name FROM sup_inspectors WHERE active = 1 "
-                                   "ORDER BY licence_no",
-                                   "");
-    json_t *conflicts = sup_query(c->db,
-                                  "SELECT e.uscc AS target, i.licence_no AS inspector, x.reason "
-                                  "FROM sup_conflicts x JOIN enterprises e ON e.id = "
-                                  "x.enterprise_id JOIN sup_inspectors i ON i.id = x.inspector_id "
-                                  "WHERE i.active = 1 ORDER BY 1, 2",
-                                  "");
+    json_t *inspectors =
+        db_query_rows(c->db,
+                      "SELECT licence_no, name FROM sup_inspectors WHERE active = 1 "
+                      "ORDER BY licence_no",
+                      "");
+    json_t *conflicts =
+        db_query_rows(c->db,
+                      "SELECT e.uscc AS target, i.licence_no AS inspector, x.reason "
+                      "FROM sup_conflicts x JOIN enterprises e ON e.id = "
+                      "x.enterprise_id JOIN sup_inspectors i ON i.id = x.inspector_id "
+                      "WHERE i.active = 1 ORDER BY 1, 2",
+                      "");
     json_t *strata = json_array();
     enum err e = ERR_OK;
     struct draw_pool ipool;
@@ -617,7 +423,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
             !strcmp(json_string_value(json_object_get(k, "code")), ck);
         if (!known || !json_is_integer(cv) || json_integer_value(cv) < 0) {
             e = problem_set(p, ERR_INVALID_FIELD, "counts", "counts 中的类别 %.32s 未知或数量无效",
-                         ck);
+                            ck);
             goto out;
         }
     }
@@ -651,8 +457,9 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         size_t n = explicit_n ? (size_t)json_integer_value(explicit_n)
                               : (size_t)ceil((double)pool.n * ratio / 100.0 - 1e-9);
         if (n > pool.n) {
-            e = problem_set(p, ERR_DRAW_POOL_TOO_SMALL, "counts", "%s 抽取 %zu 家超过名录中的 %zu 家",
-                         json_string_value(json_object_get(cls, "name")), n, pool.n);
+            e = problem_set(p, ERR_DRAW_POOL_TOO_SMALL, "counts",
+                            "%s 抽取 %zu 家超过名录中的 %zu 家",
+                            json_string_value(json_object_get(cls, "name")), n, pool.n);
             draw_pool_free(&pool);
             goto out;
         }
@@ -665,8 +472,8 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
                     ok += !sup_conflict_fn(&cf, pool.keys[k], ipool.keys[m]);
                 if (ok < (size_t)team) {
                     e = problem_set(p, ERR_INSPECTOR_CONFLICT, "team_size",
-                                 "排除利害关系后，可检查 %s 的执法人员不足 %lld 人", pool.keys[k],
-                                 (long long)team);
+                                    "排除利害关系后，可检查 %s 的执法人员不足 %lld 人",
+                                    pool.keys[k], (long long)team);
                     draw_pool_free(&pool);
                     goto out;
                 }
@@ -683,7 +490,8 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         draw_pool_free(&pool);
     }
     if (!total) {
-        e = problem_set(p, ERR_DRAW_POOL_TOO_SMALL, "counts", "本次抽取数量为 0，名录为空或比例为 0");
+        e = problem_set(p, ERR_DRAW_POOL_TOO_SMALL, "counts",
+                        "本次抽取数量为 0，名录为空或比例为 0");
         goto out;
     }
     uint8_t seed[DRAW_SEED_BYTES], h[DRAW_HASH_BYTES];
@@ -725,18 +533,18 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     sodium_memzero(seed, sizeof seed);
     free(ipool_text);
     free(conf_text);
-    int64_t did = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t did = db_last_id(c->db);
     json_t *s;
     json_array_foreach(strata, i, s)
     {
         char *keys = json_dumps(json_object_get(s, "pool"), JSON_COMPACT);
-        rc = rc || sup_exec(c->db,
-                            "INSERT INTO sup_draw_strata (draw_id, class_code, pool, pool_hash, "
-                            "pool_size, count) VALUES (?, ?, ?, ?, ?, ?)",
-                            "itttii", did, json_string_value(json_object_get(s, "class_code")),
-                            keys, json_string_value(json_object_get(s, "pool_hash")),
-                            (int64_t)json_integer_value(json_object_get(s, "pool_size")),
-                            (int64_t)json_integer_value(json_object_get(s, "count")));
+        rc = rc || db_run(c->db,
+                          "INSERT INTO sup_draw_strata (draw_id, class_code, pool, pool_hash, "
+                          "pool_size, count) VALUES (?, ?, ?, ?, ?, ?)",
+                          "itttii", did, json_string_value(json_object_get(s, "class_code")), keys,
+                          json_string_value(json_object_get(s, "pool_hash")),
+                          (int64_t)json_integer_value(json_object_get(s, "pool_size")),
+                          (int64_t)json_integer_value(json_object_get(s, "count")));
         free(keys);
     }
     json_t *detail = json_pack("{ss ss ss sI}", "title", title, "period", period, "seed_sha256",
@@ -763,14 +571,14 @@ out:
 
 static json_t *sup_draw_row(struct db *db, int64_t id)
 {
-    return sup_query_one(db,
-                         "SELECT d.id, d.title, d.period, d.preset, d.matter_id, m.name AS "
-                         "matter, d.draw_date, d.team_size, d.status, d.seed_hash, "
-                         "d.inspector_hash, d.inspector_pool AS inspector_pool_json, "
-                         "d.conflicts AS conflicts_json, d.created_by, d.created_at, d.drawn_at, "
-                         "d.published_at FROM sup_draws d JOIN sup_matters m ON m.id = "
-                         "d.matter_id WHERE d.id = ?",
-                         "i", id);
+    return db_query_one(db,
+                        "SELECT d.id, d.title, d.period, d.preset, d.matter_id, m.name AS "
+                        "matter, d.draw_date, d.team_size, d.status, d.seed_hash, "
+                        "d.inspector_hash, d.inspector_pool AS inspector_pool_json, "
+                        "d.conflicts AS conflicts_json, d.created_by, d.created_at, d.drawn_at, "
+                        "d.published_at FROM sup_draws d JOIN sup_matters m ON m.id = "
+                        "d.matter_id WHERE d.id = ?",
+                        "i", id);
 }
 
 static bool sup_teams_conflict(void *ctx, const char *target, const char *inspector)
@@ -796,10 +604,11 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
             memcpy(seed, sqlite3_column_blob(st, 0), DRAW_SEED_BYTES);
         sqlite3_reset(st);
     }
-    json_t *strata = sup_query(c->db,
-                               "SELECT class_code, pool AS pool_json, count FROM sup_draw_strata "
-                               "WHERE draw_id = ? ORDER BY class_code",
-                               "i", id);
+    json_t *strata =
+        db_query_rows(c->db,
+                      "SELECT class_code, pool AS pool_json, count FROM sup_draw_strata "
+                      "WHERE draw_id = ? ORDER BY class_code",
+                      "i", id);
     struct draw_pool ipool;
     struct sup_conflicts cf;
     draw_pool_init(&ipool);
@@ -842,7 +651,7 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     sodium_memzero(seed, sizeof seed);
     if (de) {
         e = problem_set(p, ERR_INSPECTOR_CONFLICT, NULL, "%s：%s", draw_error_message(de),
-                     bad < nt ? tk[bad] : "");
+                        bad < nt ? tk[bad] : "");
         goto out;
     }
     if (db_begin(c->db)) {
@@ -856,16 +665,16 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
             json_array_append_new(tm, json_string(ipool.keys[teams[k * team + m]]));
         char *tm_text = json_dumps(tm, JSON_COMPACT);
         json_decref(tm);
-        rc = sup_exec(c->db,
-                      "INSERT INTO sup_draw_items (draw_id, seq, class_code, enterprise_id, "
-                      "target_key, team) VALUES (?, ?, ?, (SELECT id FROM enterprises WHERE uscc "
-                      "= ?4), ?4, ?)",
-                      "iittt", id, (int64_t)(k + 1),
-                      json_string_value(json_array_get(target_cls, k)), tk[k], tm_text);
+        rc = db_run(c->db,
+                    "INSERT INTO sup_draw_items (draw_id, seq, class_code, enterprise_id, "
+                    "target_key, team) VALUES (?, ?, ?, (SELECT id FROM enterprises WHERE uscc "
+                    "= ?4), ?4, ?)",
+                    "iittt", id, (int64_t)(k + 1), json_string_value(json_array_get(target_cls, k)),
+                    tk[k], tm_text);
         free(tm_text);
     }
-    rc = rc || sup_exec(c->db, "UPDATE sup_draws SET status = 'drawn', drawn_at = ? WHERE id = ?",
-                        "ii", timeutil_now(), id);
+    rc = rc || db_run(c->db, "UPDATE sup_draws SET status = 'drawn', drawn_at = ? WHERE id = ?",
+                      "ii", timeutil_now(), id);
     json_t *detail = json_pack("{sI}", "targets", (json_int_t)nt);
     rc = rc || sup_audit(c, "supervision.draw.execute", "sup_draw", id, detail);
     json_decref(detail);
@@ -900,8 +709,8 @@ enum err sup_draw_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有已抽取、未公开的任务可以公开");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db, "UPDATE sup_draws SET status = 'published', published_at = ? WHERE id = ?",
-                 "ii", timeutil_now(), id) ||
+    if (db_run(c->db, "UPDATE sup_draws SET status = 'published', published_at = ? WHERE id = ?",
+               "ii", timeutil_now(), id) ||
         sup_audit(c, "supervision.draw.publish", "sup_draw", id, NULL) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_draw_get(c->db, id, false, &(bool){false});
@@ -910,30 +719,30 @@ enum err sup_draw_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 
 static int sup_item_seq(json_t *in, int64_t *seq, struct problem *p)
 {
-    return in_id(in, "seq", "序号", true, seq, p);
+    return field_id(in, "seq", "序号", FIELD_REQUIRED, seq, p);
 }
 
-enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                         struct problem *p)
+enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out, struct problem *p)
 {
     int64_t seq, insp;
-    if (sup_item_seq(in, &seq, p) || in_id(in, "inspection_id", "检查记录", true, &insp, p))
+    if (sup_item_seq(in, &seq, p) ||
+        field_id(in, "inspection_id", "检查记录", FIELD_REQUIRED, &insp, p))
         return p->err;
-    json_t *item =
-        sup_query_one(c->db,
-                      "SELECT i.enterprise_id, d.status FROM sup_draw_items i JOIN "
-                      "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
-                      "ii", id, seq);
+    json_t *item = db_query_one(c->db,
+                                "SELECT i.enterprise_id, d.status FROM sup_draw_items i JOIN "
+                                "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
+                                "ii", id, seq);
     if (!item)
         return problem_set(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
     int64_t ent = json_integer_value(json_object_get(item, "enterprise_id"));
     json_decref(item);
-    json_t *ins = sup_query_one(c->db,
-                                "SELECT inspected_on FROM sup_inspections WHERE id = ? AND "
-                                "enterprise_id = ?",
-                                "ii", insp, ent);
+    json_t *ins = db_query_one(c->db,
+                               "SELECT inspected_on FROM sup_inspections WHERE id = ? AND "
+                               "enterprise_id = ?",
+                               "ii", insp, ent);
     if (!ins)
-        return problem_set(p, ERR_INVALID_FIELD, "inspection_id", "检查记录不存在或不属于该抽查对象");
+        return problem_set(p, ERR_INVALID_FIELD, "inspection_id",
+                           "检查记录不存在或不属于该抽查对象");
     char date[11], due[11];
     snprintf(date, sizeof date, "%s", json_string_value(json_object_get(ins, "inspected_on")));
     json_decref(ins);
@@ -942,12 +751,12 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     calendar_format_date(dd, due);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "UPDATE sup_draw_items SET inspection_id = ?, result_date = ?, result_due = ? "
-                 "WHERE draw_id = ? AND seq = ?",
-                 "ittii", insp, date, due, id, seq) ||
-        sup_exec(c->db, "UPDATE sup_inspections SET draw_id = ?, draw_seq = ? WHERE id = ?", "iii",
-                 id, seq, insp) ||
+    if (db_run(c->db,
+               "UPDATE sup_draw_items SET inspection_id = ?, result_date = ?, result_due = ? "
+               "WHERE draw_id = ? AND seq = ?",
+               "ittii", insp, date, due, id, seq) ||
+        db_run(c->db, "UPDATE sup_inspections SET draw_id = ?, draw_seq = ? WHERE id = ?", "iii",
+               id, seq, insp) ||
         sup_audit(c, "supervision.draw.result", "sup_draw", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_draw_get(c->db, id, false, &(bool){false});
@@ -960,11 +769,10 @@ enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json
     int64_t seq;
     if (sup_item_seq(in, &seq, p))
         return p->err;
-    json_t *item =
-        sup_query_one(c->db,
-                      "SELECT i.inspection_id, d.status FROM sup_draw_items i JOIN "
-                      "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
-                      "ii", id, seq);
+    json_t *item = db_query_one(c->db,
+                                "SELECT i.inspection_id, d.status FROM sup_draw_items i JOIN "
+                                "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
+                                "ii", id, seq);
     if (!item)
         return problem_set(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
     int64_t insp = json_integer_value(json_object_get(item, "inspection_id"));
@@ -974,10 +782,10 @@ enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json
         return problem_set(p, ERR_INVALID_STATE, "seq", "须先公开抽取结果并登记检查结果");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "UPDATE sup_draw_items SET result_published_on = ? WHERE draw_id = ? AND seq = ?",
-                 "tii", c->today, id, seq) ||
-        sup_exec(c->db, "UPDATE sup_inspections SET published = 1 WHERE id = ?", "i", insp) ||
+    if (db_run(c->db,
+               "UPDATE sup_draw_items SET result_published_on = ? WHERE draw_id = ? AND seq = ?",
+               "tii", c->today, id, seq) ||
+        db_run(c->db, "UPDATE sup_inspections SET published = 1 WHERE id = ?", "i", insp) ||
         sup_audit(c, "supervision.draw.result_publish", "sup_draw", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_draw_get(c->db, id, false, &(bool){false});
@@ -994,11 +802,12 @@ json_t *sup_draw_get(struct db *db, int64_t id, bool public_view, bool *missing)
     }
     const char *status = json_string_value(json_object_get(d, "status"));
     bool published = !strcmp(status, "published");
-    json_t *strata = sup_query(db,
-                               "SELECT class_code, k.name AS class_name, pool_hash, pool_size, "
-                               "count FROM sup_draw_strata s LEFT JOIN sup_classes k ON k.code = "
-                               "s.class_code WHERE draw_id = ? ORDER BY class_code",
-                               "i", id);
+    json_t *strata =
+        db_query_rows(db,
+                      "SELECT class_code, k.name AS class_name, pool_hash, pool_size, "
+                      "count FROM sup_draw_strata s LEFT JOIN sup_classes k ON k.code = "
+                      "s.class_code WHERE draw_id = ? ORDER BY class_code",
+                      "i", id);
     json_object_set_new(d, "strata", strata ? strata : json_array());
     if (published) {
         sqlite3_stmt *st = db_stmt(db, "SELECT seed FROM sup_draws WHERE id = ?");
@@ -1015,7 +824,7 @@ json_t *sup_draw_get(struct db *db, int64_t id, bool public_view, bool *missing)
     /* The draw stays confidential until publication: the public sees the
      * commitment and the pools, staff see the targets as soon as drawn. */
     if (!public_view || published) {
-        json_t *items = sup_query(
+        json_t *items = db_query_rows(
             db,
             "SELECT i.seq, i.class_code, i.enterprise_id, i.target_key, e.name AS enterprise, "
             "i.team AS team_json, i.inspection_id, i.result_date, i.result_due, "
@@ -1076,10 +885,10 @@ char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_vi
         json_array_foreach(items, i, v)
             buf_printf(&b, "%s\n", json_string_value(json_object_get(v, "target_key")));
     } else {
-        json_t *s = sup_query_one(db,
-                                  "SELECT pool AS pool_json FROM sup_draw_strata WHERE draw_id = "
-                                  "? AND class_code = ?",
-                                  "it", id, which);
+        json_t *s = db_query_one(db,
+                                 "SELECT pool AS pool_json FROM sup_draw_strata WHERE draw_id = "
+                                 "? AND class_code = ?",
+                                 "it", id, which);
         ok = s != NULL;
         buf_puts(&b, "key,name\n");
         size_t i;
@@ -1087,7 +896,7 @@ char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_vi
         json_array_foreach(json_object_get(s, "pool"), i, v)
         {
             const char *key = json_string_value(v);
-            json_t *e = sup_query_one(db, "SELECT name FROM enterprises WHERE uscc = ?", "t", key);
+            json_t *e = db_query_one(db, "SELECT name FROM enterprises WHERE uscc = ?", "t", key);
             buf_printf(&b, "%s,\"%s\"\n", key,
                        e ? json_string_value(json_object_get(e, "name")) : "");
             json_decref(e);
@@ -1108,10 +917,10 @@ char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_vi
 
 static json_t *sup_active_entry(struct db *db, int64_t ent, const char *date)
 {
-    return sup_query_one(db,
-                         "SELECT * FROM sup_pl_entries WHERE enterprise_id = ?1 AND valid_from <= "
-                         "?2 AND valid_until > ?2 AND (removed_on IS NULL OR removed_on > ?2)",
-                         "it", ent, date);
+    return db_query_one(db,
+                        "SELECT * FROM sup_pl_entries WHERE enterprise_id = ?1 AND valid_from <= "
+                        "?2 AND valid_until > ?2 AND (removed_on IS NULL OR removed_on > ?2)",
+                        "it", ent, date);
 }
 
 /* Opens a removal proposal when the enterprise is on the list (inside the
@@ -1124,14 +933,14 @@ static int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reaso
         return 0;
     int64_t eid = json_integer_value(json_object_get(entry, "id"));
     json_decref(entry);
-    int rc = sup_exec(c->db,
-                      "INSERT OR IGNORE INTO sup_pl_proposals (entry_id, enterprise_id, reason, "
-                      "detail, source_entity, source_id, status, created_at) VALUES (?, ?, ?, ?, "
-                      "?, ?, 'open', ?)",
-                      "iitttii", eid, ent, reason, detail, source, source_id, timeutil_now());
+    int rc = db_run(c->db,
+                    "INSERT OR IGNORE INTO sup_pl_proposals (entry_id, enterprise_id, reason, "
+                    "detail, source_entity, source_id, status, created_at) VALUES (?, ?, ?, ?, "
+                    "?, ?, 'open', ?)",
+                    "iitttii", eid, ent, reason, detail, source, source_id, timeutil_now());
     if (rc)
         return -1;
-    if (sqlite3_changes(db_handle(c->db)) == 0)
+    if (db_changes(c->db) == 0)
         return 0;
     json_t *d = json_pack("{ss ss sI}", "reason", reason, "source", source, "source_id",
                           (json_int_t)source_id);
@@ -1145,8 +954,8 @@ json_t *sup_positive_evaluate(struct db *db, int64_t ent, const char *date, bool
     *missing = !sup_enterprise_exists(db, ent);
     if (*missing)
         return NULL;
-    json_t *criteria = sup_query(db, "SELECT * FROM sup_pl_criteria ORDER BY rowid", "");
-    json_t *facts = sup_query_one(db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
+    json_t *criteria = db_query_rows(db, "SELECT * FROM sup_pl_criteria ORDER BY rowid", "");
+    json_t *facts = db_query_one(db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
     if (!criteria)
         return NULL;
     bool all = true;
@@ -1161,18 +970,20 @@ json_t *sup_positive_evaluate(struct db *db, int64_t ent, const char *date, bool
         sup_date_add_days(date, -(int)(param * 365), since);
         bool pass = true;
         if (!strcmp(code, "no_penalty")) {
-            int64_t n = sup_scalar(db, 0,
-                                   "SELECT count(*) FROM sup_penalties WHERE enterprise_id = ? AND "
-                                   "decided_on > ? AND decided_on <= ?",
-                                   "itt", ent, since, date);
+            int64_t n =
+                db_query_int(db,
+                             "SELECT count(*) FROM sup_penalties WHERE enterprise_id = ? AND "
+                             "decided_on > ? AND decided_on <= ?",
+                             0, "itt", ent, since, date);
             pass = n == 0;
             snprintf(evidence, sizeof evidence, "近 %lld 年处罚 %lld 次", (long long)param,
                      (long long)n);
         } else if (!strcmp(code, "no_incident")) {
-            int64_t n = sup_scalar(db, 0,
-                                   "SELECT count(*) FROM sup_incidents WHERE enterprise_id = ? AND "
-                                   "occurred_on > ? AND occurred_on <= ?",
-                                   "itt", ent, since, date);
+            int64_t n =
+                db_query_int(db,
+                             "SELECT count(*) FROM sup_incidents WHERE enterprise_id = ? AND "
+                             "occurred_on > ? AND occurred_on <= ?",
+                             0, "itt", ent, since, date);
             pass = n == 0;
             snprintf(evidence, sizeof evidence, "近 %lld 年突发环境事件 %lld 起", (long long)param,
                      (long long)n);
@@ -1196,11 +1007,11 @@ json_t *sup_positive_evaluate(struct db *db, int64_t ent, const char *date, bool
             sup_date_add_days(date, -(int)(param * 365), from_ts);
             int64_t t0 = 0;
             timeutil_parse_date(from_ts, &t0);
-            int64_t n = sup_scalar(db, 0,
-                                   "SELECT count(*) FROM sup_alarms WHERE enterprise_id = ? AND "
-                                   "severity = 'serious' AND status IN ('verified', 'case') AND "
-                                   "observed_at >= ?",
-                                   "ii", ent, t0);
+            int64_t n = db_query_int(db,
+                                     "SELECT count(*) FROM sup_alarms WHERE enterprise_id = ? AND "
+                                     "severity = 'serious' AND status IN ('verified', 'case') AND "
+                                     "observed_at >= ?",
+                                     0, "ii", ent, t0);
             pass = n == 0;
             snprintf(evidence, sizeof evidence, "经核实严重报警 %lld 次", (long long)n);
         }
@@ -1221,19 +1032,19 @@ enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     const char *code;
     bool enabled;
     double param;
-    if (in_text(in, "code", "条件", 32, true, &code, p) ||
-        in_bool(in, "enabled", true, &enabled, p) ||
-        in_number(in, "param", "参数", 0, 3650, &param, p))
+    if (field_text(in, "code", "条件", 32, FIELD_REQUIRED, &code, p) ||
+        field_bool(in, "enabled", NULL, FIELD_OPTIONAL, true, &enabled, p) ||
+        field_number(in, "param", "参数", 0, 3650, FIELD_REQUIRED, 0, &param, p))
         return p->err;
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_pl_criteria WHERE code = ?", "t", code))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_pl_criteria WHERE code = ?", 0, "t", code))
         return problem_set(p, ERR_NOT_FOUND, "code", "未知的条件 %s", code);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db, "UPDATE sup_pl_criteria SET enabled = ?, param = ? WHERE code = ?", "iit",
-                 (int64_t)enabled, (int64_t)param, code) ||
+    if (db_run(c->db, "UPDATE sup_pl_criteria SET enabled = ?, param = ? WHERE code = ?", "iit",
+               (int64_t)enabled, (int64_t)param, code) ||
         sup_audit(c, "supervision.criterion.update", "sup_pl_criterion", 0, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_pl_criteria WHERE code = ?", "t", code);
+    *out = db_query_one(c->db, "SELECT * FROM sup_pl_criteria WHERE code = ?", "t", code);
     return ERR_OK;
 }
 
@@ -1272,29 +1083,29 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     int64_t ent;
     bool permit, networked, falsification;
     char seen[11] = "";
-    if (in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_bool(in, "permit_reports_ok", false, &permit, p) ||
-        in_bool(in, "monitoring_networked", false, &networked, p) ||
-        in_bool(in, "falsification", false, &falsification, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_bool(in, "permit_reports_ok", NULL, FIELD_OPTIONAL, false, &permit, p) ||
+        field_bool(in, "monitoring_networked", NULL, FIELD_OPTIONAL, false, &networked, p) ||
+        field_bool(in, "falsification", NULL, FIELD_OPTIONAL, false, &falsification, p))
         return p->err;
     json_t *sv = json_object_get(in, "monitoring_last_seen");
     if (sv && !json_is_null(sv) &&
-        in_date(in, "monitoring_last_seen", "最近在线日期", NULL, seen, p))
+        field_date(in, "monitoring_last_seen", "最近在线日期", FIELD_REQUIRED, seen, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "INSERT OR REPLACE INTO sup_facts (enterprise_id, permit_reports_ok, "
-                 "monitoring_networked, monitoring_last_seen, falsification, updated_at) VALUES "
-                 "(?, ?, ?, ?, ?, ?)",
-                 "iiitii", ent, (int64_t)permit, (int64_t)networked, *seen ? seen : NULL,
-                 (int64_t)falsification, timeutil_now()) ||
+    if (db_run(c->db,
+               "INSERT OR REPLACE INTO sup_facts (enterprise_id, permit_reports_ok, "
+               "monitoring_networked, monitoring_last_seen, falsification, updated_at) VALUES "
+               "(?, ?, ?, ?, ?, ?)",
+               "iiitii", ent, (int64_t)permit, (int64_t)networked, *seen ? seen : NULL,
+               (int64_t)falsification, timeutil_now()) ||
         sup_audit(c, "supervision.facts.update", "enterprise", ent, in) ||
         sup_check_entry(c, ent) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
+    *out = db_query_one(c->db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
     return ERR_OK;
 }
 
@@ -1304,9 +1115,9 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     int64_t ent;
     const char *decision;
     char from[11], until[11];
-    if (in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_text(in, "decision_no", "决定文号", 64, true, &decision, p) ||
-        in_date(in, "valid_from", "生效日期", c->today, from, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_text(in, "decision_no", "决定文号", 64, FIELD_REQUIRED, &decision, p) ||
+        sup_field_date_or(in, "valid_from", "生效日期", c->today, from, p))
         return p->err;
     if (sup_check_backdated(c, "positive", from, p))
         return p->err;
@@ -1340,16 +1151,16 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
         free(evtext);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_pl_entries (enterprise_id, decision_no, valid_from, "
-                      "valid_until, evaluation, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                      "itttti", ent, decision, from, until, evtext, timeutil_now());
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_pl_entries (enterprise_id, decision_no, valid_from, "
+                    "valid_until, evaluation, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "itttti", ent, decision, from, until, evtext, timeutil_now());
     free(evtext);
-    int64_t eid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t eid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.positive.include", "sup_pl_entry", eid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_pl_entries WHERE id = ?", "i", eid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_pl_entries WHERE id = ?", "i", eid);
     return ERR_OK;
 }
 
@@ -1358,12 +1169,12 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 {
     bool accept;
     const char *note;
-    if (in_bool(in, "accept", false, &accept, p) ||
-        in_text(in, "note", "说明", 500, true, &note, p))
+    if (field_bool(in, "accept", NULL, FIELD_OPTIONAL, false, &accept, p) ||
+        field_text(in, "note", "说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p))
         return p->err;
     if (!json_is_boolean(json_object_get(in, "accept")))
         return problem_set(p, ERR_INVALID_FIELD, "accept", "须说明是否移出（accept: true/false）");
-    json_t *pr = sup_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
+    json_t *pr = db_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
     if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该移出建议");
     bool open = !strcmp(json_string_value(json_object_get(pr, "status")), "open");
@@ -1378,48 +1189,49 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db,
-                      "UPDATE sup_pl_proposals SET status = ?, decided_note = ?, decided_at = ? "
-                      "WHERE id = ?",
-                      "ttii", accept ? "accepted" : "rejected", note, timeutil_now(), id);
+    int rc = db_run(c->db,
+                    "UPDATE sup_pl_proposals SET status = ?, decided_note = ?, decided_at = ? "
+                    "WHERE id = ?",
+                    "ttii", accept ? "accepted" : "rejected", note, timeutil_now(), id);
     if (accept) {
-        rc = rc || sup_exec(c->db,
-                            "UPDATE sup_pl_entries SET removed_on = ?, removal_reason = ? WHERE id "
-                            "= ? AND removed_on IS NULL",
-                            "tti", c->today, reason, eid);
+        rc = rc || db_run(c->db,
+                          "UPDATE sup_pl_entries SET removed_on = ?, removal_reason = ? WHERE id "
+                          "= ? AND removed_on IS NULL",
+                          "tti", c->today, reason, eid);
         /* The entry is gone: its other open proposals are settled with it. */
-        rc = rc || sup_exec(c->db,
-                            "UPDATE sup_pl_proposals SET status = 'accepted', decided_note = "
-                            "'随同移出', decided_at = ? WHERE entry_id = ? AND status = 'open'",
-                            "ii", timeutil_now(), eid);
+        rc = rc || db_run(c->db,
+                          "UPDATE sup_pl_proposals SET status = 'accepted', decided_note = "
+                          "'随同移出', decided_at = ? WHERE entry_id = ? AND status = 'open'",
+                          "ii", timeutil_now(), eid);
     }
     if (rc ||
         sup_audit(c, accept ? "supervision.positive.remove" : "supervision.proposal.reject",
                   "sup_pl_entry", eid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
+    *out = db_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
     return ERR_OK;
 }
 
 enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                            struct problem *p)
 {
-    json_t *ents = sup_query(c->db,
-                             "SELECT DISTINCT enterprise_id FROM sup_pl_entries WHERE valid_from "
-                             "<= ?1 AND valid_until > ?1 AND removed_on IS NULL",
-                             "t", c->today);
+    json_t *ents =
+        db_query_rows(c->db,
+                      "SELECT DISTINCT enterprise_id FROM sup_pl_entries WHERE valid_from "
+                      "<= ?1 AND valid_until > ?1 AND removed_on IS NULL",
+                      "t", c->today);
     if (!ents || db_begin(c->db)) {
         json_decref(ents);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int64_t before = sup_scalar(c->db, 0, "SELECT count(*) FROM sup_pl_proposals", "");
+    int64_t before = db_query_int(c->db, "SELECT count(*) FROM sup_pl_proposals", 0, "");
     size_t i;
     json_t *e;
     int rc = 0;
     json_array_foreach(ents, i, e) rc =
         rc || sup_check_entry(c, json_integer_value(json_object_get(e, "enterprise_id")));
-    int64_t after = sup_scalar(c->db, 0, "SELECT count(*) FROM sup_pl_proposals", "");
+    int64_t after = db_query_int(c->db, "SELECT count(*) FROM sup_pl_proposals", 0, "");
     json_decref(ents);
     if (rc || db_commit(c->db))
         return sup_internal(c, p);
@@ -1436,30 +1248,30 @@ enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     const char *kind, *name, *code;
     int64_t employer;
     char reg[11];
-    if (in_text(in, "kind", "类型", 16, true, &kind, p) ||
-        in_text(in, "name", "名称", 200, true, &name, p) ||
-        in_text(in, "code", "统一社会信用代码或信用编号", 64, true, &code, p) ||
-        in_id(in, "employer_id", "所在单位", false, &employer, p) ||
-        in_date(in, "registered_on", "诚信档案建立日期", NULL, reg, p))
+    if (field_text(in, "kind", "类型", 16, FIELD_REQUIRED, &kind, p) ||
+        field_text(in, "name", "名称", 200, FIELD_REQUIRED, &name, p) ||
+        field_text(in, "code", "统一社会信用代码或信用编号", 64, FIELD_REQUIRED, &code, p) ||
+        field_id(in, "employer_id", "所在单位", FIELD_OPTIONAL, &employer, p) ||
+        field_date(in, "registered_on", "诚信档案建立日期", FIELD_REQUIRED, reg, p))
         return p->err;
     if (strcmp(kind, "unit") && strcmp(kind, "person"))
         return problem_set(p, ERR_INVALID_FIELD, "kind",
-                        "类型须为 unit（编制单位）或 person（编制人员）");
+                           "类型须为 unit（编制单位）或 person（编制人员）");
     if (employer &&
-        !sup_scalar(c->db, 0, "SELECT 1 FROM sup_preparers WHERE id = ? AND kind = 'unit'", "i",
-                    employer))
+        !db_query_int(c->db, "SELECT 1 FROM sup_preparers WHERE id = ? AND kind = 'unit'", 0, "i",
+                      employer))
         return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_preparers (kind, name, code, employer_id, registered_on, "
-                      "created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?)",
-                      "tttiti", kind, name, code, employer, reg, timeutil_now());
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_preparers (kind, name, code, employer_id, registered_on, "
+                    "created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?)",
+                    "tttiti", kind, name, code, employer, reg, timeutil_now());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "code", "编号 %s 已登记", code);
     }
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.preparer.create", "sup_preparer", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
@@ -1473,23 +1285,24 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
     const char *code, *decision, *note;
     char eff[11], until[11] = "";
     bool life;
-    if (in_text(in, "behaviour", "失信行为", 16, true, &code, p) ||
-        in_text(in, "decision_no", "决定文号", 64, true, &decision, p) ||
-        in_text(in, "note", "说明", 500, false, &note, p) ||
-        in_date(in, "effective_on", "生效日期", NULL, eff, p) ||
-        in_bool(in, "life", false, &life, p))
+    if (field_text(in, "behaviour", "失信行为", 16, FIELD_REQUIRED, &code, p) ||
+        field_text(in, "decision_no", "决定文号", 64, FIELD_REQUIRED, &decision, p) ||
+        field_text(in, "note", "说明", 500, FIELD_MULTILINE, &note, p) ||
+        field_date(in, "effective_on", "生效日期", FIELD_REQUIRED, eff, p) ||
+        field_bool(in, "life", NULL, FIELD_OPTIONAL, false, &life, p))
         return p->err;
     json_t *pr =
-        sup_query_one(c->db, "SELECT kind, registered_on FROM sup_preparers WHERE id = ?", "i", id);
+        db_query_one(c->db, "SELECT kind, registered_on FROM sup_preparers WHERE id = ?", "i", id);
     if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
     char kind[8], reg[11];
     snprintf(kind, sizeof kind, "%s", json_string_value(json_object_get(pr, "kind")));
     snprintf(reg, sizeof reg, "%s", json_string_value(json_object_get(pr, "registered_on")));
     json_decref(pr);
-    json_t *b = sup_query_one(c->db, "SELECT * FROM sup_behaviours WHERE code = ?", "t", code);
+    json_t *b = db_query_one(c->db, "SELECT * FROM sup_behaviours WHERE code = ?", "t", code);
     if (!b)
-        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "记分办法中没有失信行为 %s", code);
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "记分办法中没有失信行为 %s",
+                           code);
     const char *subject = json_string_value(json_object_get(b, "subject"));
     int64_t points = json_integer_value(json_object_get(b, "points"));
     bool ban = json_integer_value(json_object_get(b, "ban")) != 0;
@@ -1497,11 +1310,11 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
     json_decref(b);
     if (!subject_ok)
         return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "失信行为 %s 不适用于%s", code,
-                        strcmp(kind, "unit") ? "编制人员" : "编制单位");
+                           strcmp(kind, "unit") ? "编制人员" : "编制单位");
     if (strcmp(eff, reg) < 0)
         return problem_set(p, ERR_INVALID_FIELD, "effective_on", "生效日期早于诚信档案建立日期 %s",
-                        reg);
-    if (ban && !life && in_date(in, "ban_until", "禁止从业截止日期", NULL, until, p))
+                           reg);
+    if (ban && !life && field_date(in, "ban_until", "禁止从业截止日期", FIELD_REQUIRED, until, p))
         return p->err;
     if (ban && !life && strcmp(until, eff) < 0)
         return problem_set(p, ERR_INVALID_FIELD, "ban_until", "禁止从业截止日期早于生效日期");
@@ -1509,13 +1322,13 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_credit_events (preparer_id, behaviour, points, ban, "
-                      "effective_on, ban_until, decision_no, note, created_at) VALUES (?, ?, ?, ?, "
-                      "?, ?, ?, ?, ?)",
-                      "itiitttti", id, code, points, (int64_t)ban, eff,
-                      ban ? (life ? "forever" : until) : NULL, decision, note, timeutil_now());
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_credit_events (preparer_id, behaviour, points, ban, "
+                    "effective_on, ban_until, decision_no, note, created_at) VALUES (?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?)",
+                    "itiitttti", id, code, points, (int64_t)ban, eff,
+                    ban ? (life ? "forever" : until) : NULL, decision, note, timeutil_now());
+    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.credit.score", "sup_preparer", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     (void)nid;
@@ -1528,17 +1341,17 @@ enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, j
 {
     const char *ref;
     char day[11];
-    if (in_text(in, "ref", "项目编号", 64, true, &ref, p) ||
-        in_date(in, "approved_on", "批准日期", NULL, day, p))
+    if (field_text(in, "ref", "项目编号", 64, FIELD_REQUIRED, &ref, p) ||
+        field_date(in, "approved_on", "批准日期", FIELD_REQUIRED, day, p))
         return p->err;
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_preparers WHERE id = ?", "i", id))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_preparers WHERE id = ?", 0, "i", id))
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "INSERT OR IGNORE INTO sup_preparer_reports (preparer_id, ref, approved_on) "
-                 "VALUES (?, ?, ?)",
-                 "itt", id, ref, day) ||
+    if (db_run(c->db,
+               "INSERT OR IGNORE INTO sup_preparer_reports (preparer_id, ref, approved_on) "
+               "VALUES (?, ?, ?)",
+               "itt", id, ref, day) ||
         sup_audit(c, "supervision.credit.report", "sup_preparer", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
@@ -1550,24 +1363,25 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
 {
     const char *list;
     char through[11];
-    if (in_text(in, "list", "名单", 16, true, &list, p) ||
-        in_date(in, "through", "公布截止日期", c->today, through, p))
+    if (field_text(in, "list", "名单", 16, FIELD_REQUIRED, &list, p) ||
+        sup_field_date_or(in, "through", "公布截止日期", c->today, through, p))
         return p->err;
     if (strcmp(list, "positive") && strcmp(list, "preparer") && strcmp(list, "institution"))
-        return problem_set(p, ERR_INVALID_FIELD, "list", "名单须为 positive、preparer 或 institution");
+        return problem_set(p, ERR_INVALID_FIELD, "list",
+                           "名单须为 positive、preparer 或 institution");
     if (strcmp(through, c->today) > 0)
         return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "INSERT INTO sup_publications (list, through, published_at, published_by) VALUES "
-                 "(?, ?, ?, ?)",
-                 "ttit", list, through, timeutil_now(), c->actor->name))
+    if (db_run(c->db,
+               "INSERT INTO sup_publications (list, through, published_at, published_by) VALUES "
+               "(?, ?, ?, ?)",
+               "ttit", list, through, timeutil_now(), c->actor->name))
         return sup_internal(c, p);
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     if (sup_audit(c, "supervision.list.publish", "sup_publication", nid, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_publications WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_publications WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
@@ -1575,16 +1389,16 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
 static int sup_preparer_eval(struct db *db, int64_t id, int32_t asof, int32_t *registered,
                              struct credit_result *res)
 {
-    json_t *pr = sup_query_one(db, "SELECT registered_on FROM sup_preparers WHERE id = ?", "i", id);
+    json_t *pr = db_query_one(db, "SELECT registered_on FROM sup_preparers WHERE id = ?", "i", id);
     if (!pr)
         return -1;
     *registered = sup_day(json_string_value(json_object_get(pr, "registered_on")));
     json_decref(pr);
-    json_t *evs = sup_query(db,
-                            "SELECT id, points, ban, effective_on, ban_until FROM "
-                            "sup_credit_events WHERE preparer_id = ? ORDER BY effective_on, id",
-                            "i", id);
-    json_t *reps = sup_query(
+    json_t *evs = db_query_rows(db,
+                                "SELECT id, points, ban, effective_on, ban_until FROM "
+                                "sup_credit_events WHERE preparer_id = ? ORDER BY effective_on, id",
+                                "i", id);
+    json_t *reps = db_query_rows(
         db, "SELECT approved_on FROM sup_preparer_reports WHERE preparer_id = ?", "i", id);
     if (!evs || !reps) {
         json_decref(evs);
@@ -1638,7 +1452,7 @@ static json_t *sup_intervals_json(const struct credit_result *res, int32_t asof)
 json_t *sup_preparer_get(struct db *db, int64_t id, const char *date, bool *missing)
 {
     *missing = false;
-    json_t *pr = sup_query_one(db, "SELECT * FROM sup_preparers WHERE id = ?", "i", id);
+    json_t *pr = db_query_one(db, "SELECT * FROM sup_preparers WHERE id = ?", "i", id);
     if (!pr) {
         *missing = true;
         return NULL;
@@ -1657,17 +1471,18 @@ json_t *sup_preparer_get(struct db *db, int64_t id, const char *date, bool *miss
                         json_pack("{ss ss si}", "from", cs, "until", ce, "points", res.points));
     json_object_set_new(pr, "lists", sup_intervals_json(&res, asof));
     credit_result_free(&res);
-    json_object_set_new(pr, "events",
-                        sup_query(db,
-                                  "SELECT c.*, b.name AS behaviour_name FROM sup_credit_events c "
-                                  "JOIN sup_behaviours b ON b.code = c.behaviour WHERE "
-                                  "preparer_id = ? ORDER BY effective_on, c.id",
-                                  "i", id));
+    json_object_set_new(
+        pr, "events",
+        db_query_rows(db,
+                      "SELECT c.*, b.name AS behaviour_name FROM sup_credit_events c "
+                      "JOIN sup_behaviours b ON b.code = c.behaviour WHERE "
+                      "preparer_id = ? ORDER BY effective_on, c.id",
+                      "i", id));
     json_object_set_new(pr, "reports",
-                        sup_query(db,
-                                  "SELECT ref, approved_on FROM sup_preparer_reports WHERE "
-                                  "preparer_id = ? ORDER BY approved_on",
-                                  "i", id));
+                        db_query_rows(db,
+                                      "SELECT ref, approved_on FROM sup_preparer_reports WHERE "
+                                      "preparer_id = ? ORDER BY approved_on",
+                                      "i", id));
     return pr;
 }
 
@@ -1711,7 +1526,7 @@ int credit_preparer_blocked(struct db *db, int64_t preparer_id, const char *date
 int credit_preparer_blocked_code(struct db *db, const char *code, const char *date, char *reason,
                                  size_t reason_len)
 {
-    int64_t id = sup_scalar(db, 0, "SELECT id FROM sup_preparers WHERE code = ?", "t", code);
+    int64_t id = db_query_int(db, "SELECT id FROM sup_preparers WHERE code = ?", 0, "t", code);
     if (!id) {
         if (reason)
             snprintf(reason, reason_len, "未在信用平台登记");
@@ -1726,23 +1541,22 @@ enum err sup_institution_create(struct sup_ctx *c, int64_t id, json_t *in, json_
                                 struct problem *p)
 {
     const char *name, *uscc;
-    if (in_text(in, "name", "机构名称", 200, true, &name, p) ||
-        in_text(in, "uscc", "统一社会信用代码", 18, true, &uscc, p))
+    if (field_text(in, "name", "机构名称", 200, FIELD_REQUIRED, &name, p) ||
+        field_text(in, "uscc", "统一社会信用代码", 18, FIELD_REQUIRED, &uscc, p))
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc =
-        sup_exec(c->db, "INSERT INTO sup_institutions (name, uscc, created_at) VALUES (?, ?, ?)",
-                 "tti", name, uscc, timeutil_now());
+    int rc = db_run(c->db, "INSERT INTO sup_institutions (name, uscc, created_at) VALUES (?, ?, ?)",
+                    "tti", name, uscc, timeutil_now());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "uscc", "该机构已登记");
     }
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.institution.create", "sup_institution", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_institutions WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_institutions WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
@@ -1751,13 +1565,13 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 {
     const char *item, *note;
     char day[11];
-    if (in_text(in, "item", "评分项", 16, true, &item, p) ||
-        in_text(in, "note", "证据说明", 500, true, &note, p) ||
-        in_date(in, "occurred_on", "发生日期", NULL, day, p))
+    if (field_text(in, "item", "评分项", 16, FIELD_REQUIRED, &item, p) ||
+        field_text(in, "note", "证据说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p) ||
+        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED, day, p))
         return p->err;
-    if (!sup_scalar(c->db, 0, "SELECT 1 FROM sup_institutions WHERE id = ?", "i", id))
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_institutions WHERE id = ?", 0, "i", id))
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该机构");
-    json_t *it = sup_query_one(c->db, "SELECT * FROM sup_mon_items WHERE code = ?", "t", item);
+    json_t *it = db_query_one(c->db, "SELECT * FROM sup_mon_items WHERE code = ?", "t", item);
     if (!it)
         return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "item", "评分模型中没有评分项 %s", item);
     double pts = json_number_value(json_object_get(it, "points"));
@@ -1768,10 +1582,10 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "INSERT INTO sup_mon_evidence (institution_id, item, points, kind, occurred_on, "
-                 "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                 "itdttti", id, item, pts, kind, day, note, timeutil_now()) ||
+    if (db_run(c->db,
+               "INSERT INTO sup_mon_evidence (institution_id, item, points, kind, occurred_on, "
+               "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               "itdttti", id, item, pts, kind, day, note, timeutil_now()) ||
         sup_audit(c, "supervision.institution.evidence", "sup_institution", id, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
@@ -1784,7 +1598,7 @@ json_t *sup_institutions(struct db *db, int year)
     char from[11], to[11];
     snprintf(from, sizeof from, "%04d-01-01", year);
     snprintf(to, sizeof to, "%04d-12-31", year);
-    json_t *rows = sup_query(
+    json_t *rows = db_query_rows(
         db,
         "SELECT i.id, i.name, i.uscc,"
         " coalesce((SELECT sum(CASE kind WHEN 'bonus' THEN points WHEN 'deduct' THEN -points ELSE 0"
@@ -1814,14 +1628,14 @@ json_t *sup_institutions(struct db *db, int year)
                             json_string(g[0] == 'A'   ? "red"
                                         : g[0] == 'D' ? "black"
                                                       : ""));
-        json_object_set_new(r, "evidence",
-                            sup_query(db,
-                                      "SELECT e.item, m.name, e.kind, e.points, e.occurred_on, "
-                                      "e.note FROM sup_mon_evidence e JOIN sup_mon_items m ON "
-                                      "m.code = e.item WHERE institution_id = ? AND occurred_on "
-                                      "BETWEEN ? AND ? ORDER BY occurred_on",
-                                      "itt", json_integer_value(json_object_get(r, "id")), from,
-                                      to));
+        json_object_set_new(
+            r, "evidence",
+            db_query_rows(db,
+                          "SELECT e.item, m.name, e.kind, e.points, e.occurred_on, "
+                          "e.note FROM sup_mon_evidence e JOIN sup_mon_items m ON "
+                          "m.code = e.item WHERE institution_id = ? AND occurred_on "
+                          "BETWEEN ? AND ? ORDER BY occurred_on",
+                          "itt", json_integer_value(json_object_get(r, "id")), from, to));
     }
     return rows;
 }
@@ -1834,10 +1648,11 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     int64_t ent;
     const char *findings, *result;
     char day[11];
-    if (in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_date(in, "inspected_on", "检查日期", c->today, day, p) ||
-        in_text(in, "findings", "检查情况", SUP_TEXT_MAX, true, &findings, p) ||
-        in_text(in, "result", "检查结论", 16, true, &result, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        sup_field_date_or(in, "inspected_on", "检查日期", c->today, day, p) ||
+        field_text(in, "findings", "检查情况", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &findings, p) ||
+        field_text(in, "result", "检查结论", 16, FIELD_REQUIRED, &result, p))
         return p->err;
     if (strcmp(result, "compliant") && strcmp(result, "issues"))
         return problem_set(p, ERR_INVALID_FIELD, "result", "检查结论须为 compliant 或 issues");
@@ -1852,10 +1667,10 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     json_array_foreach(ids, i, v)
     {
         json_t *ins = json_is_integer(v)
-                          ? sup_query_one(c->db,
-                                          "SELECT name, licence_no FROM "
-                                          "sup_inspectors WHERE id = ? AND active = 1",
-                                          "i", json_integer_value(v))
+                          ? db_query_one(c->db,
+                                         "SELECT name, licence_no FROM "
+                                         "sup_inspectors WHERE id = ? AND active = 1",
+                                         "i", json_integer_value(v))
                           : NULL;
         if (!ins) {
             json_decref(names);
@@ -1869,12 +1684,12 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
             json_decref(names);
             return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员重复");
         }
-        if (sup_scalar(c->db, 0,
-                       "SELECT 1 FROM sup_conflicts WHERE inspector_id = ? AND enterprise_id = ?",
-                       "ii", json_integer_value(v), ent)) {
+        if (db_query_int(c->db,
+                         "SELECT 1 FROM sup_conflicts WHERE inspector_id = ? AND enterprise_id = ?",
+                         0, "ii", json_integer_value(v), ent)) {
             problem_set(p, ERR_INSPECTOR_CONFLICT, "inspector_ids",
-                     "执法人员 %s 与该企业有利害关系，应当回避",
-                     json_string_value(json_object_get(ins, "name")));
+                        "执法人员 %s 与该企业有利害关系，应当回避",
+                        json_string_value(json_object_get(ins, "name")));
             json_decref(ins);
             json_decref(names);
             return p->err;
@@ -1896,8 +1711,9 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     char due[11] = "";
     if (rect && !json_is_null(rect)) {
         if (!json_is_object(rect) ||
-            in_text(rect, "requirement", "整改要求", SUP_TEXT_MAX, true, &req, p) ||
-            in_date(rect, "due_on", "整改期限", NULL, due, p)) {
+            field_text(rect, "requirement", "整改要求", SUP_TEXT_MAX,
+                       FIELD_REQUIRED | FIELD_MULTILINE, &req, p) ||
+            field_date(rect, "due_on", "整改期限", FIELD_REQUIRED, due, p)) {
             json_decref(names);
             return p->err ? p->err
                           : problem_set(p, ERR_INVALID_FIELD, "rectification", "整改令格式错误");
@@ -1912,29 +1728,27 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         free(photos_text);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_inspections (enterprise_id, inspected_on, inspectors, "
-                      "findings, result, photos, created_by, created_at) VALUES (?, ?, ?, ?, ?, "
-                      "?, ?, ?)",
-                      "itttttti", ent, day, names_text, findings, result, photos_text,
-                      c->actor->name, timeutil_now());
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_inspections (enterprise_id, inspected_on, inspectors, "
+                    "findings, result, photos, created_by, created_at) VALUES (?, ?, ?, ?, ?, "
+                    "?, ?, ?)",
+                    "itttttti", ent, day, names_text, findings, result, photos_text, c->actor->name,
+                    timeutil_now());
     free(names_text);
     free(photos_text);
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     if (req)
-        rc = rc ||
-             sup_exec(c->db,
-                      "INSERT INTO sup_rectifications (enterprise_id, inspection_id, "
-                      "requirement, due_on, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                      "iitti", ent, nid, req, due, timeutil_now());
+        rc = rc || db_run(c->db,
+                          "INSERT INTO sup_rectifications (enterprise_id, inspection_id, "
+                          "requirement, due_on, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+                          "iitti", ent, nid, req, due, timeutil_now());
     if (rc || sup_audit(c, "supervision.inspection.create", "sup_inspection", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out =
-        sup_query_one(c->db,
-                      "SELECT id, enterprise_id, inspected_on, inspectors AS inspectors_json, "
-                      "findings, result, photos AS photos_json FROM sup_inspections WHERE id = ?",
-                      "i", nid);
+    *out = db_query_one(c->db,
+                        "SELECT id, enterprise_id, inspected_on, inspectors AS inspectors_json, "
+                        "findings, result, photos AS photos_json FROM sup_inspections WHERE id = ?",
+                        "i", nid);
     return ERR_OK;
 }
 
@@ -1943,10 +1757,11 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
 {
     const char *evidence;
     char day[11];
-    if (in_text(in, "evidence", "整改佐证", SUP_TEXT_MAX, true, &evidence, p) ||
-        in_date(in, "done_on", "完成日期", c->today, day, p))
+    if (field_text(in, "evidence", "整改佐证", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &evidence, p) ||
+        sup_field_date_or(in, "done_on", "完成日期", c->today, day, p))
         return p->err;
-    json_t *r = sup_query_one(c->db, "SELECT status FROM sup_rectifications WHERE id = ?", "i", id);
+    json_t *r = db_query_one(c->db, "SELECT status FROM sup_rectifications WHERE id = ?", "i", id);
     if (!r)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该整改事项");
     bool open = !strcmp(json_string_value(json_object_get(r, "status")), "open");
@@ -1955,14 +1770,14 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
         return problem_set(p, ERR_INVALID_STATE, NULL, "该整改事项已完成");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
-                 "id = ?",
-                 "tti", evidence, day, id) ||
+    if (db_run(c->db,
+               "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
+               "id = ?",
+               "tti", evidence, day, id) ||
         sup_audit(c, "supervision.rectification.done", "sup_rectification", id, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_rectifications WHERE id = ?", "i", id);
+    *out = db_query_one(c->db, "SELECT * FROM sup_rectifications WHERE id = ?", "i", id);
     return ERR_OK;
 }
 
@@ -1973,43 +1788,44 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
     const char *decision, *violation, *basis, *measures;
     char day[11];
     double amount;
-    if (in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_text(in, "decision_no", "处罚决定书文号", 64, true, &decision, p) ||
-        in_date(in, "decided_on", "决定日期", NULL, day, p) ||
-        in_text(in, "violation", "违法行为", SUP_TEXT_MAX, true, &violation, p) ||
-        in_text(in, "basis", "处罚依据", 500, false, &basis, p) ||
-        in_text(in, "measures", "其他处罚", 500, false, &measures, p) ||
-        in_number(in, "amount_yuan", "罚款金额（元）", 0, 1e10, &amount, p) ||
-        in_id(in, "case_id", "案件", false, &case_id, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_text(in, "decision_no", "处罚决定书文号", 64, FIELD_REQUIRED, &decision, p) ||
+        field_date(in, "decided_on", "决定日期", FIELD_REQUIRED, day, p) ||
+        field_text(in, "violation", "违法行为", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &violation, p) ||
+        field_text(in, "basis", "处罚依据", 500, FIELD_MULTILINE, &basis, p) ||
+        field_text(in, "measures", "其他处罚", 500, FIELD_MULTILINE, &measures, p) ||
+        field_number(in, "amount_yuan", "罚款金额（元）", 0, 1e10, FIELD_REQUIRED, 0, &amount, p) ||
+        field_id(in, "case_id", "案件", FIELD_OPTIONAL, &case_id, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (strcmp(day, c->today) > 0)
         return problem_set(p, ERR_INVALID_FIELD, "decided_on", "决定日期不能晚于今天");
     if (case_id &&
-        !sup_scalar(c->db, 0, "SELECT 1 FROM sup_cases WHERE id = ? AND enterprise_id = ?", "ii",
-                    case_id, ent))
+        !db_query_int(c->db, "SELECT 1 FROM sup_cases WHERE id = ? AND enterprise_id = ?", 0, "ii",
+                      case_id, ent))
         return problem_set(p, ERR_INVALID_FIELD, "case_id", "案件不存在或不属于该企业");
     int64_t fen = llround(amount * 100);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_penalties (enterprise_id, decision_no, decided_on, "
-                      "violation, basis, amount_fen, measures, case_id, created_at) VALUES (?, ?, "
-                      "?, ?, ?, ?, ?, NULLIF(?, 0), ?)",
-                      "ittttitii", ent, decision, day, violation, basis, fen, measures, case_id,
-                      timeutil_now());
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_penalties (enterprise_id, decision_no, decided_on, "
+                    "violation, basis, amount_fen, measures, case_id, created_at) VALUES (?, ?, "
+                    "?, ?, ?, ?, ?, NULLIF(?, 0), ?)",
+                    "ittttitii", ent, decision, day, violation, basis, fen, measures, case_id,
+                    timeutil_now());
     if ((rc & 0xff) == SQLITE_CONSTRAINT) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "decision_no", "处罚决定书文号 %s 已存在", decision);
     }
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int64_t nid = db_last_id(c->db);
     char detail[300];
     snprintf(detail, sizeof detail, "%s %s，罚款 %.2f 元", decision, day, amount);
     if (rc || sup_audit(c, "supervision.penalty.create", "sup_penalty", nid, in) ||
         sup_propose_removal(c, ent, "受到环境行政处罚", detail, "penalty", nid) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_penalties WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_penalties WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
@@ -2019,24 +1835,25 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     int64_t ent;
     const char *level, *desc;
     char day[11];
-    if (in_id(in, "enterprise_id", "企业", true, &ent, p) ||
-        in_date(in, "occurred_on", "发生日期", NULL, day, p) ||
-        in_text(in, "level", "事件级别", 32, true, &level, p) ||
-        in_text(in, "description", "事件描述", SUP_TEXT_MAX, true, &desc, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED, day, p) ||
+        field_text(in, "level", "事件级别", 32, FIELD_REQUIRED, &level, p) ||
+        field_text(in, "description", "事件描述", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &desc, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_incidents (enterprise_id, occurred_on, level, description, "
-                      "created_at) VALUES (?, ?, ?, ?, ?)",
-                      "ittti", ent, day, level, desc, timeutil_now());
-    int64_t nid = sqlite3_last_insert_rowid(db_handle(c->db));
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_incidents (enterprise_id, occurred_on, level, description, "
+                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                    "ittti", ent, day, level, desc, timeutil_now());
+    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.incident.create", "sup_incident", nid, in) ||
         sup_propose_removal(c, ent, "发生突发环境事件", desc, "incident", nid) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_incidents WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_incidents WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
@@ -2050,7 +1867,7 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业"), -1;
     if (!in->data_flag || !strchr(flags, in->data_flag))
         return problem_set(p, ERR_INVALID_FIELD, "data_flag",
-                        "数据标记须为 HJ 212 标记 N/F/M/S/D/C/T/B"),
+                           "数据标记须为 HJ 212 标记 N/F/M/S/D/C/T/B"),
                -1;
     if (!isfinite(in->value) || !isfinite(in->limit))
         return problem_set(p, ERR_INVALID_FIELD, "value", "监测值无效"), -1;
@@ -2061,15 +1878,15 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
     if (!*in->factor)
         return problem_set(p, ERR_INVALID_FIELD, "factor", "缺少监测因子"), -1;
     char flag[2] = {in->data_flag, 0};
-    if (sup_exec(db,
-                 "INSERT INTO sup_alarms (enterprise_id, source, point, factor, value, "
-                 "limit_value, unit, observed_at, data_flag, device_ok, severity, status, "
-                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?)",
-                 "itttddtititi", in->enterprise_id, in->source, in->point, in->factor, in->value,
-                 in->limit, in->unit, in->observed_at, flag, (int64_t)in->device_ok,
-                 in->serious ? "serious" : "normal", timeutil_now()))
+    if (db_run(db,
+               "INSERT INTO sup_alarms (enterprise_id, source, point, factor, value, "
+               "limit_value, unit, observed_at, data_flag, device_ok, severity, status, "
+               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?)",
+               "itttddtititi", in->enterprise_id, in->source, in->point, in->factor, in->value,
+               in->limit, in->unit, in->observed_at, flag, (int64_t)in->device_ok,
+               in->serious ? "serious" : "normal", timeutil_now()))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
-    *id = sqlite3_last_insert_rowid(db_handle(db));
+    *id = db_last_id(db);
     char sid[24];
     snprintf(sid, sizeof sid, "%lld", (long long)*id);
     json_t *d = json_pack("{ss ss sf sf ss}", "source", in->source, "factor", in->factor, "value",
@@ -2085,14 +1902,15 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     struct sup_alarm_input a = {0};
     const char *point, *factor, *unit, *flag;
     bool device_ok, serious;
-    if (in_id(in, "enterprise_id", "企业", true, &a.enterprise_id, p) ||
-        in_text(in, "point", "监测点位", 64, false, &point, p) ||
-        in_text(in, "factor", "监测因子", 64, true, &factor, p) ||
-        in_text(in, "unit", "单位", 16, false, &unit, p) ||
-        in_number(in, "value", "监测值", -1e12, 1e12, &a.value, p) ||
-        in_number(in, "limit", "排放限值", -1e12, 1e12, &a.limit, p) ||
-        in_text(in, "data_flag", "数据标记", 1, false, &flag, p) ||
-        in_bool(in, "device_ok", true, &device_ok, p) || in_bool(in, "serious", false, &serious, p))
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &a.enterprise_id, p) ||
+        field_text(in, "point", "监测点位", 64, FIELD_OPTIONAL, &point, p) ||
+        field_text(in, "factor", "监测因子", 64, FIELD_REQUIRED, &factor, p) ||
+        field_text(in, "unit", "单位", 16, FIELD_OPTIONAL, &unit, p) ||
+        field_number(in, "value", "监测值", -1e12, 1e12, FIELD_REQUIRED, 0, &a.value, p) ||
+        field_number(in, "limit", "排放限值", -1e12, 1e12, FIELD_REQUIRED, 0, &a.limit, p) ||
+        field_text(in, "data_flag", "数据标记", 1, FIELD_OPTIONAL, &flag, p) ||
+        field_bool(in, "device_ok", NULL, FIELD_OPTIONAL, true, &device_ok, p) ||
+        field_bool(in, "serious", NULL, FIELD_OPTIONAL, false, &serious, p))
         return p->err;
     json_t *t = json_object_get(in, "observed_at");
     if (t && !json_is_null(t) && (!json_is_integer(t) || json_integer_value(t) <= 0))
@@ -2114,23 +1932,23 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     }
     if (db_commit(c->db))
         return sup_internal(c, p);
-    *out = sup_query_one(c->db, "SELECT * FROM sup_alarms WHERE id = ?", "i", nid);
+    *out = db_query_one(c->db, "SELECT * FROM sup_alarms WHERE id = ?", "i", nid);
     return ERR_OK;
 }
 
 static json_t *sup_alarm_row(struct db *db, int64_t id)
 {
-    return sup_query_one(db,
-                         "SELECT a.*, a.verification AS verification_json FROM sup_alarms a WHERE "
-                         "id = ?",
-                         "i", id);
+    return db_query_one(db,
+                        "SELECT a.*, a.verification AS verification_json FROM sup_alarms a WHERE "
+                        "id = ?",
+                        "i", id);
 }
 
 enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                           struct problem *p)
 {
     const char *note;
-    if (in_text(in, "note", "核实说明", 500, false, &note, p))
+    if (field_text(in, "note", "核实说明", 500, FIELD_MULTILINE, &note, p))
         return p->err;
     json_t *a = sup_alarm_row(c->db, id);
     if (!a)
@@ -2156,10 +1974,10 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     if (!flag_ok || !device_ok || !exceeds) {
         json_decref(ver);
         return problem_set(p, ERR_ALARM_DATA_INVALID, "data_flag",
-                        "%s，不能作为超标证据，请以此为由排除该报警",
-                        !flag_ok     ? "数据标记为无效数据（非 N）"
-                        : !device_ok ? "设备状态异常"
-                                     : "监测值未超过限值");
+                           "%s，不能作为超标证据，请以此为由排除该报警",
+                           !flag_ok     ? "数据标记为无效数据（非 N）"
+                           : !device_ok ? "设备状态异常"
+                                        : "监测值未超过限值");
     }
     char *vt = json_dumps(ver, JSON_COMPACT);
     json_decref(ver);
@@ -2168,8 +1986,8 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
     int rc =
-        sup_exec(c->db, "UPDATE sup_alarms SET status = 'verified', verification = ? WHERE id = ?",
-                 "ti", vt, id);
+        db_run(c->db, "UPDATE sup_alarms SET status = 'verified', verification = ? WHERE id = ?",
+               "ti", vt, id);
     free(vt);
     char detail[128];
     snprintf(detail, sizeof detail, "报警 %lld 经核实超标", (long long)id);
@@ -2185,7 +2003,7 @@ enum err sup_alarm_dismiss(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
                            struct problem *p)
 {
     const char *reason;
-    if (in_text(in, "reason", "排除理由", 500, true, &reason, p))
+    if (field_text(in, "reason", "排除理由", 500, FIELD_REQUIRED | FIELD_MULTILINE, &reason, p))
         return p->err;
     json_t *a = sup_alarm_row(c->db, id);
     if (!a)
@@ -2197,9 +2015,9 @@ enum err sup_alarm_dismiss(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
         return problem_set(p, ERR_INVALID_STATE, NULL, "该报警已处理");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "UPDATE sup_alarms SET status = 'dismissed', dismissed_reason = ? WHERE id = ?",
-                 "ti", reason, id) ||
+    if (db_run(c->db,
+               "UPDATE sup_alarms SET status = 'dismissed', dismissed_reason = ? WHERE id = ?",
+               "ti", reason, id) ||
         sup_audit(c, "supervision.alarm.dismiss", "sup_alarm", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_alarm_row(c->db, id);
@@ -2208,17 +2026,16 @@ enum err sup_alarm_dismiss(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
 
 static json_t *sup_case_row(struct db *db, int64_t id)
 {
-    return sup_query_one(db,
-                         "SELECT k.*, e.name AS enterprise FROM sup_cases k JOIN enterprises e ON "
-                         "e.id = k.enterprise_id WHERE k.id = ?",
-                         "i", id);
+    return db_query_one(db,
+                        "SELECT k.*, e.name AS enterprise FROM sup_cases k JOIN enterprises e ON "
+                        "e.id = k.enterprise_id WHERE k.id = ?",
+                        "i", id);
 }
 
-enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                        struct problem *p)
+enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out, struct problem *p)
 {
     const char *title;
-    if (in_text(in, "title", "案件名称", 200, true, &title, p))
+    if (field_text(in, "title", "案件名称", 200, FIELD_REQUIRED, &title, p))
         return p->err;
     json_t *a = sup_alarm_row(c->db, id);
     if (!a)
@@ -2230,13 +2047,13 @@ enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有经核实的报警可以立案");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = sup_exec(c->db,
-                      "INSERT INTO sup_cases (enterprise_id, alarm_id, title, opened_on, status, "
-                      "created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                      "iitti", ent, id, title, c->today, timeutil_now());
-    int64_t cid = sqlite3_last_insert_rowid(db_handle(c->db));
-    rc = rc || sup_exec(c->db, "UPDATE sup_alarms SET status = 'case', case_id = ? WHERE id = ?",
-                        "ii", cid, id);
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_cases (enterprise_id, alarm_id, title, opened_on, status, "
+                    "created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+                    "iitti", ent, id, title, c->today, timeutil_now());
+    int64_t cid = db_last_id(c->db);
+    rc = rc || db_run(c->db, "UPDATE sup_alarms SET status = 'case', case_id = ? WHERE id = ?",
+                      "ii", cid, id);
     if (rc || sup_audit(c, "supervision.case.open", "sup_case", cid, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_case_row(c->db, cid);
@@ -2248,8 +2065,9 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
 {
     const char *req;
     char due[11];
-    if (in_text(in, "requirement", "整改要求", SUP_TEXT_MAX, true, &req, p) ||
-        in_date(in, "due_on", "整改期限", NULL, due, p))
+    if (field_text(in, "requirement", "整改要求", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &req, p) ||
+        field_date(in, "due_on", "整改期限", FIELD_REQUIRED, due, p))
         return p->err;
     json_t *k = sup_case_row(c->db, id);
     if (!k)
@@ -2263,27 +2081,27 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_FIELD, "due_on", "整改期限不能早于今天");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "UPDATE sup_cases SET status = 'rectifying', requirement = ?, due_on = ? WHERE "
-                 "id = ?",
-                 "tti", req, due, id) ||
-        sup_exec(c->db,
-                 "INSERT INTO sup_rectifications (enterprise_id, case_id, requirement, due_on, "
-                 "status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                 "iitti", ent, id, req, due, timeutil_now()) ||
+    if (db_run(c->db,
+               "UPDATE sup_cases SET status = 'rectifying', requirement = ?, due_on = ? WHERE "
+               "id = ?",
+               "tti", req, due, id) ||
+        db_run(c->db,
+               "INSERT INTO sup_rectifications (enterprise_id, case_id, requirement, due_on, "
+               "status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
+               "iitti", ent, id, req, due, timeutil_now()) ||
         sup_audit(c, "supervision.case.rectify", "sup_case", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_case_row(c->db, id);
     return ERR_OK;
 }
 
-enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
-                        struct problem *p)
+enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out, struct problem *p)
 {
     const char *evidence, *note;
-    if (in_text(in, "note", "结案说明", 500, false, &note, p))
+    if (field_text(in, "note", "结案说明", 500, FIELD_MULTILINE, &note, p))
         return p->err;
-    if (in_text(in, "evidence", "整改佐证", SUP_TEXT_MAX, true, &evidence, p))
+    if (field_text(in, "evidence", "整改佐证", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
+                   &evidence, p))
         return problem_set(p, ERR_EVIDENCE_REQUIRED, "evidence", "结案须提供整改佐证材料");
     json_t *k = sup_case_row(c->db, id);
     if (!k)
@@ -2294,14 +2112,14 @@ enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
         return problem_set(p, ERR_INVALID_STATE, NULL, "须先下达整改，整改完成后方可结案");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_exec(c->db,
-                 "UPDATE sup_cases SET status = 'closed', evidence = ?, closing_note = ?, "
-                 "closed_on = ? WHERE id = ?",
-                 "ttti", evidence, note, c->today, id) ||
-        sup_exec(c->db,
-                 "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
-                 "case_id = ? AND status = 'open'",
-                 "tti", evidence, c->today, id) ||
+    if (db_run(c->db,
+               "UPDATE sup_cases SET status = 'closed', evidence = ?, closing_note = ?, "
+               "closed_on = ? WHERE id = ?",
+               "ttti", evidence, note, c->today, id) ||
+        db_run(c->db,
+               "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
+               "case_id = ? AND status = 'open'",
+               "tti", evidence, c->today, id) ||
         sup_audit(c, "supervision.case.close", "sup_case", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_case_row(c->db, id);
@@ -2370,8 +2188,8 @@ json_t *sup_list(struct db *db, const char *what, int64_t enterprise_id, const c
 {
     for (size_t i = 0; i < sizeof sup_lists / sizeof sup_lists[0]; i++)
         if (!strcmp(sup_lists[i].what, what)) {
-            json_t *rows =
-                sup_query(db, sup_lists[i].sql, "iti", enterprise_id, q ? q : "", (int64_t)limit);
+            json_t *rows = db_query_rows(db, sup_lists[i].sql, "iti", enterprise_id, q ? q : "",
+                                         (int64_t)limit);
             return rows;
         }
     return NULL;
@@ -2381,41 +2199,44 @@ json_t *sup_stats(struct db *db, const char *today)
 {
     return json_pack(
         "{s{sI sI sI sI} s{sI sI sI sf} s{sI sI} sI sI}", "alarms", "new",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_alarms WHERE status = 'new'", ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_alarms WHERE status = 'new'", 0, ""),
         "verified",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_alarms WHERE status = 'verified'",
-                               ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_alarms WHERE status = 'verified'", 0,
+                                 ""),
         "dismissed",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_alarms WHERE status = 'dismissed'",
-                               ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_alarms WHERE status = 'dismissed'",
+                                 0, ""),
         "case",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_alarms WHERE status = 'case'", ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_alarms WHERE status = 'case'", 0,
+                                 ""),
         "cases", "open",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_cases WHERE status = 'open'", ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_cases WHERE status = 'open'", 0, ""),
         "rectifying",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_cases WHERE status = 'rectifying'",
-                               ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_cases WHERE status = 'rectifying'",
+                                 0, ""),
         "closed",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_cases WHERE status = 'closed'", ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_cases WHERE status = 'closed'", 0,
+                                 ""),
         "avg_days_to_close",
-        (double)sup_scalar(db, 0,
-                           "SELECT CAST(round(avg(julianday(closed_on) - julianday(opened_on))) AS "
-                           "INTEGER) FROM sup_cases WHERE status = 'closed'",
-                           ""),
+        (double)db_query_int(
+            db,
+            "SELECT CAST(round(avg(julianday(closed_on) - julianday(opened_on))) AS "
+            "INTEGER) FROM sup_cases WHERE status = 'closed'",
+            0, ""),
         "positive", "active",
-        (json_int_t)sup_scalar(db, 0,
-                               "SELECT count(*) FROM sup_pl_entries WHERE valid_from <= ?1 AND "
-                               "valid_until > ?1 AND removed_on IS NULL",
-                               "t", today),
+        (json_int_t)db_query_int(db,
+                                 "SELECT count(*) FROM sup_pl_entries WHERE valid_from <= ?1 AND "
+                                 "valid_until > ?1 AND removed_on IS NULL",
+                                 0, "t", today),
         "open_proposals",
-        (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_pl_proposals WHERE status = 'open'",
-                               ""),
-        "penalties", (json_int_t)sup_scalar(db, 0, "SELECT count(*) FROM sup_penalties", ""),
+        (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_pl_proposals WHERE status = 'open'",
+                                 0, ""),
+        "penalties", (json_int_t)db_query_int(db, "SELECT count(*) FROM sup_penalties", 0, ""),
         "overdue_results",
-        (json_int_t)sup_scalar(db, 0,
-                               "SELECT count(*) FROM sup_draw_items WHERE result_due IS NOT NULL "
-                               "AND result_published_on IS NULL AND result_due < ?",
-                               "t", today));
+        (json_int_t)db_query_int(db,
+                                 "SELECT count(*) FROM sup_draw_items WHERE result_due IS NOT NULL "
+                                 "AND result_published_on IS NULL AND result_due < ?",
+                                 0, "t", today));
 }
 
 /* ---- the public disclosure centre ---- */
@@ -2472,11 +2293,12 @@ static void sup_sort_history(json_t *history)
 static void sup_public_positive(struct db *db, const char *date, const char *since, const char *q,
                                 json_t *items, json_t *history)
 {
-    json_t *rows = sup_query(db,
-                             "SELECT p.*, e.name AS enterprise, e.uscc FROM sup_pl_entries p JOIN "
-                             "enterprises e ON e.id = p.enterprise_id WHERE p.valid_from <= ?1 "
-                             "ORDER BY p.valid_from",
-                             "t", date);
+    json_t *rows =
+        db_query_rows(db,
+                      "SELECT p.*, e.name AS enterprise, e.uscc FROM sup_pl_entries p JOIN "
+                      "enterprises e ON e.id = p.enterprise_id WHERE p.valid_from <= ?1 "
+                      "ORDER BY p.valid_from",
+                      "t", date);
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
@@ -2509,7 +2331,8 @@ static void sup_public_positive(struct db *db, const char *date, const char *sin
 static void sup_public_preparers(struct db *db, enum credit_list list, const char *date,
                                  const char *since, const char *q, json_t *items, json_t *history)
 {
-    json_t *rows = sup_query(db, "SELECT id, kind, name, code FROM sup_preparers ORDER BY id", "");
+    json_t *rows =
+        db_query_rows(db, "SELECT id, kind, name, code FROM sup_preparers ORDER BY id", "");
     int32_t asof = sup_day(date), from_day = sup_day(since);
     size_t i;
     json_t *r;
@@ -2588,13 +2411,14 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             }
             json_decref(all);
         } else if (!strcmp(code, "penalties")) {
-            json_t *rows = sup_query(db,
-                                     "SELECT p.decision_no, p.decided_on, p.violation, p.basis, "
-                                     "p.amount_fen, p.measures, e.name AS subject, e.uscc AS code "
-                                     "FROM sup_penalties p JOIN enterprises e ON e.id = "
-                                     "p.enterprise_id WHERE p.decided_on BETWEEN ? AND ? ORDER BY "
-                                     "p.decided_on DESC",
-                                     "tt", since, date);
+            json_t *rows =
+                db_query_rows(db,
+                              "SELECT p.decision_no, p.decided_on, p.violation, p.basis, "
+                              "p.amount_fen, p.measures, e.name AS subject, e.uscc AS code "
+                              "FROM sup_penalties p JOIN enterprises e ON e.id = "
+                              "p.enterprise_id WHERE p.decided_on BETWEEN ? AND ? ORDER BY "
+                              "p.decided_on DESC",
+                              "tt", since, date);
             size_t i;
             json_t *r;
             json_array_foreach(rows, i, r)
@@ -2611,15 +2435,15 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             json_decref(rows);
         } else if (!strcmp(code, "inspections")) {
             json_t *rows =
-                sup_query(db,
-                          "SELECT x.inspected_on, x.result, x.findings, e.name AS "
-                          "subject, e.uscc AS code, d.title AS draw, i.result_published_on "
-                          "FROM sup_inspections x JOIN enterprises e ON e.id = "
-                          "x.enterprise_id LEFT JOIN sup_draw_items i ON i.inspection_id "
-                          "= x.id LEFT JOIN sup_draws d ON d.id = x.draw_id WHERE "
-                          "x.published = 1 AND x.inspected_on BETWEEN ? AND ? ORDER BY "
-                          "x.inspected_on DESC",
-                          "tt", since, date);
+                db_query_rows(db,
+                              "SELECT x.inspected_on, x.result, x.findings, e.name AS "
+                              "subject, e.uscc AS code, d.title AS draw, i.result_published_on "
+                              "FROM sup_inspections x JOIN enterprises e ON e.id = "
+                              "x.enterprise_id LEFT JOIN sup_draw_items i ON i.inspection_id "
+                              "= x.id LEFT JOIN sup_draws d ON d.id = x.draw_id WHERE "
+                              "x.published = 1 AND x.inspected_on BETWEEN ? AND ? ORDER BY "
+                              "x.inspected_on DESC",
+                              "tt", since, date);
             size_t i;
             json_t *r;
             json_array_foreach(rows, i, r)
@@ -2637,11 +2461,11 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             }
             json_decref(rows);
         } else if (!strcmp(code, "draws")) {
-            json_t *rows = sup_query(db,
-                                     "SELECT d.id, d.title, d.period, d.draw_date, d.status, "
-                                     "d.seed_hash, m.name AS matter FROM sup_draws d JOIN "
-                                     "sup_matters m ON m.id = d.matter_id ORDER BY d.id DESC",
-                                     "");
+            json_t *rows = db_query_rows(db,
+                                         "SELECT d.id, d.title, d.period, d.draw_date, d.status, "
+                                         "d.seed_hash, m.name AS matter FROM sup_draws d JOIN "
+                                         "sup_matters m ON m.id = d.matter_id ORDER BY d.id DESC",
+                                         "");
             size_t i;
             json_t *r;
             json_array_foreach(rows, i, r)
@@ -2764,7 +2588,7 @@ int demo_supervision(struct db *db, uint64_t seed)
     calendar_load_builtin(cal);
     struct sup_ctx c = {db, &actor, cal, ""};
     timeutil_format_date(timeutil_now(), c.today, sizeof c.today);
-    int64_t n_ent = sup_scalar(db, 0, "SELECT count(*) FROM enterprises", "");
+    int64_t n_ent = db_query_int(db, "SELECT count(*) FROM enterprises", 0, "");
     int rc = 0;
     static const char *const inspectors[] = {
         "{\"licence_no\":\"36020001\",\"name\":\"赵执法\",\"section\":\"执法支队\"}",
