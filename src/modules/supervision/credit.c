@@ -1,0 +1,286 @@
+#include "modules/supervision/rules.h"
+#include "modules/supervision/supervision.h"
+#include "app/field.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "db/row.h"
+#include "domain/calendar.h"
+#include "domain/credit.h"
+#include "domain/draw.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                             struct problem *p)
+{
+    const char *kind, *name, *code;
+    int64_t employer;
+    char reg[11];
+    if (field_text(in, "kind", "类型", 16, FIELD_REQUIRED, &kind, p) ||
+        field_text(in, "name", "名称", 200, FIELD_REQUIRED, &name, p) ||
+        field_text(in, "code", "统一社会信用代码或信用编号", 64, FIELD_REQUIRED, &code, p) ||
+        field_id(in, "employer_id", "所在单位", FIELD_OPTIONAL, &employer, p) ||
+        field_date(in, "registered_on", "诚信档案建立日期", FIELD_REQUIRED, reg, p))
+        return p->err;
+    if (strcmp(kind, "unit") && strcmp(kind, "person"))
+        return problem_set(p, ERR_INVALID_FIELD, "kind",
+                           "类型须为 unit（编制单位）或 person（编制人员）");
+    if (employer &&
+        !db_query_int(c->db, "SELECT 1 FROM sup_preparers WHERE id = ? AND kind = 'unit'", 0, "i",
+                      employer))
+        return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_preparers (kind, name, code, employer_id, registered_on, "
+                    "created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?)",
+                    "tttiti", kind, name, code, employer, reg, timeutil_now());
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        db_rollback(c->db);
+        return problem_set(p, ERR_CONFLICT, "code", "编号 %s 已登记", code);
+    }
+    int64_t nid = db_last_id(c->db);
+    if (rc || sup_audit(c, "supervision.preparer.create", "sup_preparer", nid, in) ||
+        db_commit(c->db))
+        return sup_internal(c, p);
+    *out = sup_preparer_get(c->db, nid, c->today, &(bool){false});
+    return ERR_OK;
+}
+
+enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                                 struct problem *p)
+{
+    const char *code, *decision, *note;
+    char eff[11], until[11] = "";
+    bool life;
+    if (field_text(in, "behaviour", "失信行为", 16, FIELD_REQUIRED, &code, p) ||
+        field_text(in, "decision_no", "决定文号", 64, FIELD_REQUIRED, &decision, p) ||
+        field_text(in, "note", "说明", 500, FIELD_MULTILINE, &note, p) ||
+        field_date(in, "effective_on", "生效日期", FIELD_REQUIRED, eff, p) ||
+        field_bool(in, "life", NULL, FIELD_OPTIONAL, false, &life, p))
+        return p->err;
+    json_t *pr =
+        db_query_one(c->db, "SELECT kind, registered_on FROM sup_preparers WHERE id = ?", "i", id);
+    if (!pr)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
+    char kind[8], reg[11];
+    snprintf(kind, sizeof kind, "%s", json_string_value(json_object_get(pr, "kind")));
+    snprintf(reg, sizeof reg, "%s", json_string_value(json_object_get(pr, "registered_on")));
+    json_decref(pr);
+    json_t *b = db_query_one(c->db, "SELECT * FROM sup_behaviours WHERE code = ?", "t", code);
+    if (!b)
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "记分办法中没有失信行为 %s",
+                           code);
+    const char *subject = json_string_value(json_object_get(b, "subject"));
+    int64_t points = json_integer_value(json_object_get(b, "points"));
+    bool ban = json_integer_value(json_object_get(b, "ban")) != 0;
+    bool subject_ok = !strcmp(subject, "any") || !strcmp(subject, kind);
+    json_decref(b);
+    if (!subject_ok)
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "失信行为 %s 不适用于%s", code,
+                           strcmp(kind, "unit") ? "编制人员" : "编制单位");
+    if (strcmp(eff, reg) < 0)
+        return problem_set(p, ERR_INVALID_FIELD, "effective_on", "生效日期早于诚信档案建立日期 %s",
+                           reg);
+    if (ban && !life && field_date(in, "ban_until", "禁止从业截止日期", FIELD_REQUIRED, until, p))
+        return p->err;
+    if (ban && !life && strcmp(until, eff) < 0)
+        return problem_set(p, ERR_INVALID_FIELD, "ban_until", "禁止从业截止日期早于生效日期");
+    if (sup_check_backdated(c, "preparer", eff, p))
+        return p->err;
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_credit_events (preparer_id, behaviour, points, ban, "
+                    "effective_on, ban_until, decision_no, note, created_at) VALUES (?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?)",
+                    "itiitttti", id, code, points, (int64_t)ban, eff,
+                    ban ? (life ? "forever" : until) : NULL, decision, note, timeutil_now());
+    int64_t nid = db_last_id(c->db);
+    if (rc || sup_audit(c, "supervision.credit.score", "sup_preparer", id, in) || db_commit(c->db))
+        return sup_internal(c, p);
+    (void)nid;
+    *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
+    return ERR_OK;
+}
+
+enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                                    struct problem *p)
+{
+    const char *ref;
+    char day[11];
+    if (field_text(in, "ref", "项目编号", 64, FIELD_REQUIRED, &ref, p) ||
+        field_date(in, "approved_on", "批准日期", FIELD_REQUIRED, day, p))
+        return p->err;
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_preparers WHERE id = ?", 0, "i", id))
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (db_run(c->db,
+               "INSERT OR IGNORE INTO sup_preparer_reports (preparer_id, ref, approved_on) "
+               "VALUES (?, ?, ?)",
+               "itt", id, ref, day) ||
+        sup_audit(c, "supervision.credit.report", "sup_preparer", id, in) || db_commit(c->db))
+        return sup_internal(c, p);
+    *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
+    return ERR_OK;
+}
+
+enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                                struct problem *p)
+{
+    const char *list;
+    char through[11];
+    if (field_text(in, "list", "名单", 16, FIELD_REQUIRED, &list, p) ||
+        sup_field_date_or(in, "through", "公布截止日期", c->today, through, p))
+        return p->err;
+    if (strcmp(list, "positive") && strcmp(list, "preparer") && strcmp(list, "institution"))
+        return problem_set(p, ERR_INVALID_FIELD, "list",
+                           "名单须为 positive、preparer 或 institution");
+    if (strcmp(through, c->today) > 0)
+        return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (db_run(c->db,
+               "INSERT INTO sup_publications (list, through, published_at, published_by) VALUES "
+               "(?, ?, ?, ?)",
+               "ttit", list, through, timeutil_now(), c->actor->name))
+        return sup_internal(c, p);
+    int64_t nid = db_last_id(c->db);
+    if (sup_audit(c, "supervision.list.publish", "sup_publication", nid, in) || db_commit(c->db))
+        return sup_internal(c, p);
+    *out = db_query_one(c->db, "SELECT * FROM sup_publications WHERE id = ?", "i", nid);
+    return ERR_OK;
+}
+
+json_t *sup_intervals_json(const struct credit_result *res, int32_t asof)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < res->n; i++) {
+        char s[11], e[11];
+        calendar_format_date(res->iv[i].start, s);
+        if (res->iv[i].end != CREDIT_FOREVER)
+            calendar_format_date(res->iv[i].end - 1, e);
+        bool current = res->iv[i].start <= asof && asof < res->iv[i].end;
+        json_array_append_new(
+            a, json_pack("{ss ss ss so sb sI}", "list", credit_list_code(res->iv[i].list),
+                         "list_name", credit_list_name(res->iv[i].list), "from", s, "until",
+                         res->iv[i].end == CREDIT_FOREVER ? json_null() : json_string(e), "current",
+                         current, "event_id", (json_int_t)res->iv[i].ref));
+    }
+    return a;
+}
+
+int credit_preparer_blocked(struct db *db, int64_t preparer_id, const char *date, char *reason,
+                            size_t reason_len)
+{
+    int32_t asof = sup_day(date), reg;
+    if (asof == CALENDAR_DAY_INVALID) {
+        if (reason)
+            snprintf(reason, reason_len, "日期无效");
+        return -1;
+    }
+    struct credit_result res;
+    if (sup_preparer_eval(db, preparer_id, asof, &reg, &res)) {
+        if (reason)
+            snprintf(reason, reason_len, "未找到编制单位或人员 %lld", (long long)preparer_id);
+        return -1;
+    }
+    int blocked = 0;
+    for (size_t i = 0; i < res.n && !blocked; i++) {
+        const struct credit_interval *iv = &res.iv[i];
+        if ((iv->list == CREDIT_RECTIFY || iv->list == CREDIT_BLACK) && iv->start <= asof &&
+            asof < iv->end) {
+            blocked = 1;
+            if (reason) {
+                char s[11], e[11] = "长期";
+                calendar_format_date(iv->start, s);
+                if (iv->end != CREDIT_FOREVER)
+                    calendar_format_date(iv->end - 1, e);
+                snprintf(reason, reason_len, "列入%s（%s 至 %s），依部令第9号第二十条不予受理",
+                         credit_list_name(iv->list), s, e);
+            }
+        }
+    }
+    if (!blocked && reason)
+        snprintf(reason, reason_len, "未列入限期整改名单或黑名单");
+    credit_result_free(&res);
+    return blocked;
+}
+
+int credit_preparer_blocked_code(struct db *db, const char *code, const char *date, char *reason,
+                                 size_t reason_len)
+{
+    int64_t id = db_query_int(db, "SELECT id FROM sup_preparers WHERE code = ?", 0, "t", code);
+    if (!id) {
+        if (reason)
+            snprintf(reason, reason_len, "未在信用平台登记");
+        return -1;
+    }
+    return credit_preparer_blocked(db, id, date, reason, reason_len);
+}
+
+/* ---- monitoring institutions ---- */
+
+enum err sup_institution_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                                struct problem *p)
+{
+    const char *name, *uscc;
+    if (field_text(in, "name", "机构名称", 200, FIELD_REQUIRED, &name, p) ||
+        field_text(in, "uscc", "统一社会信用代码", 18, FIELD_REQUIRED, &uscc, p))
+        return p->err;
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    int rc = db_run(c->db, "INSERT INTO sup_institutions (name, uscc, created_at) VALUES (?, ?, ?)",
+                    "tti", name, uscc, timeutil_now());
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+        db_rollback(c->db);
+        return problem_set(p, ERR_CONFLICT, "uscc", "该机构已登记");
+    }
+    int64_t nid = db_last_id(c->db);
+    if (rc || sup_audit(c, "supervision.institution.create", "sup_institution", nid, in) ||
+        db_commit(c->db))
+        return sup_internal(c, p);
+    *out = db_query_one(c->db, "SELECT * FROM sup_institutions WHERE id = ?", "i", nid);
+    return ERR_OK;
+}
+
+enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                             struct problem *p)
+{
+    const char *item, *note;
+    char day[11];
+    if (field_text(in, "item", "评分项", 16, FIELD_REQUIRED, &item, p) ||
+        field_text(in, "note", "证据说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p) ||
+        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED, day, p))
+        return p->err;
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_institutions WHERE id = ?", 0, "i", id))
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该机构");
+    json_t *it = db_query_one(c->db, "SELECT * FROM sup_mon_items WHERE code = ?", "t", item);
+    if (!it)
+        return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "item", "评分模型中没有评分项 %s", item);
+    double pts = json_number_value(json_object_get(it, "points"));
+    char kind[8];
+    snprintf(kind, sizeof kind, "%s", json_string_value(json_object_get(it, "kind")));
+    json_decref(it);
+    if (sup_check_backdated(c, "institution", day, p))
+        return p->err;
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (db_run(c->db,
+               "INSERT INTO sup_mon_evidence (institution_id, item, points, kind, occurred_on, "
+               "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               "itdttti", id, item, pts, kind, day, note, timeutil_now()) ||
+        sup_audit(c, "supervision.institution.evidence", "sup_institution", id, in) ||
+        db_commit(c->db))
+        return sup_internal(c, p);
+    *out = json_pack("{sI ss}", "institution_id", (json_int_t)id, "item", item);
+    return ERR_OK;
+}

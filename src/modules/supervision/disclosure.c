@@ -1,0 +1,254 @@
+#include "modules/supervision/rules.h"
+#include "modules/supervision/supervision.h"
+#include "app/field.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "db/row.h"
+#include "domain/calendar.h"
+#include "domain/credit.h"
+#include "domain/draw.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct sup_public_def {
+    const char *code;
+    const char *name;
+} sup_public_lists[] = {
+    {"positive", "生态环境监督执法正面清单"},
+    {"preparer_black", "环评编制单位和人员黑名单"},
+    {"preparer_rectify", "环评编制单位和人员限期整改名单"},
+    {"preparer_watch", "环评编制单位和人员重点监督检查名单"},
+    {"preparer_honest", "环评编制单位和人员守信名单"},
+    {"institution_red", "社会生态环境监测机构红榜"},
+    {"institution_black", "社会生态环境监测机构黑榜"},
+    {"penalties", "环境行政处罚信息"},
+    {"inspections", "双随机抽查检查结果"},
+    {"draws", "双随机抽查任务"},
+};
+
+bool sup_match(const char *q, const char *a, const char *b)
+{
+    return !q || !*q || (a && strstr(a, q)) || (b && strstr(b, q));
+}
+
+void sup_history_add(json_t *history, const char *date, const char *action, const char *subject,
+                     const char *code, const char *detail)
+{
+    json_array_append_new(history, json_pack("{ss ss ss ss ss}", "date", date, "action", action,
+                                             "subject", subject, "code", code ? code : "", "detail",
+                                             detail ? detail : ""));
+}
+
+static int sup_cmp_history(const void *a, const void *b)
+{
+    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+    return -strcmp(json_string_value(json_object_get(x, "date")),
+                   json_string_value(json_object_get(y, "date")));
+}
+
+static void sup_sort_history(json_t *history)
+{
+    size_t n = json_array_size(history);
+    json_t **v = xmalloc((n + 1) * sizeof *v);
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_incref(json_array_get(history, i));
+    qsort(v, n, sizeof *v, sup_cmp_history);
+    json_array_clear(history);
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(history, v[i]);
+    free(v);
+}
+
+json_t *sup_public(struct db *db, const char *list, const char *date, const char *q, bool *missing)
+{
+    *missing = false;
+    int years = (int)sup_setting(db, "credit_public_years", 5);
+    char since[11];
+    calendar_format_date(credit_add_months(sup_day(date), -12 * years), since);
+    json_t *lists = json_array();
+    bool found = false;
+    for (size_t k = 0; k < sizeof sup_public_lists / sizeof sup_public_lists[0]; k++) {
+        const char *code = sup_public_lists[k].code;
+        if (list && strcmp(list, code))
+            continue;
+        found = true;
+        json_t *items = json_array(), *history = json_array();
+        if (!strcmp(code, "positive")) {
+            sup_public_positive(db, date, since, q, items, history);
+        } else if (!strncmp(code, "preparer_", 9)) {
+            enum credit_list l;
+            credit_list_parse(code + 9, &l);
+            sup_public_preparers(db, l, date, since, q, items, history);
+        } else if (!strncmp(code, "institution_", 12)) {
+            json_t *all = sup_institutions(db, calendar_year_of(sup_day(date)));
+            size_t i;
+            json_t *r;
+            json_array_foreach(all, i, r)
+            {
+                const char *board = json_string_value(json_object_get(r, "board"));
+                if (strcmp(board, code + 12) ||
+                    !sup_match(q, json_string_value(json_object_get(r, "name")),
+                               json_string_value(json_object_get(r, "uscc"))))
+                    continue;
+                json_object_del(r, "evidence");
+                json_array_append(items, r);
+            }
+            json_decref(all);
+        } else if (!strcmp(code, "penalties")) {
+            json_t *rows =
+                db_query_rows(db,
+                              "SELECT p.decision_no, p.decided_on, p.violation, p.basis, "
+                              "p.amount_fen, p.measures, e.name AS subject, e.uscc AS code "
+                              "FROM sup_penalties p JOIN enterprises e ON e.id = "
+                              "p.enterprise_id WHERE p.decided_on BETWEEN ? AND ? ORDER BY "
+                              "p.decided_on DESC",
+                              "tt", since, date);
+            size_t i;
+            json_t *r;
+            json_array_foreach(rows, i, r)
+            {
+                if (!sup_match(q, json_string_value(json_object_get(r, "subject")),
+                               json_string_value(json_object_get(r, "code"))))
+                    continue;
+                json_array_append(items, r);
+                sup_history_add(history, json_string_value(json_object_get(r, "decided_on")),
+                                "published", json_string_value(json_object_get(r, "subject")),
+                                json_string_value(json_object_get(r, "code")),
+                                json_string_value(json_object_get(r, "decision_no")));
+            }
+            json_decref(rows);
+        } else if (!strcmp(code, "inspections")) {
+            json_t *rows =
+                db_query_rows(db,
+                              "SELECT x.inspected_on, x.result, x.findings, e.name AS "
+                              "subject, e.uscc AS code, d.title AS draw, i.result_published_on "
+                              "FROM sup_inspections x JOIN enterprises e ON e.id = "
+                              "x.enterprise_id LEFT JOIN sup_draw_items i ON i.inspection_id "
+                              "= x.id LEFT JOIN sup_draws d ON d.id = x.draw_id WHERE "
+                              "x.published = 1 AND x.inspected_on BETWEEN ? AND ? ORDER BY "
+                              "x.inspected_on DESC",
+                              "tt", since, date);
+            size_t i;
+            json_t *r;
+            json_array_foreach(rows, i, r)
+            {
+                if (!sup_match(q, json_string_value(json_object_get(r, "subject")),
+                               json_string_value(json_object_get(r, "code"))))
+                    continue;
+                json_array_append(items, r);
+                const char *pub = json_string_value(json_object_get(r, "result_published_on"));
+                sup_history_add(history,
+                                pub ? pub : json_string_value(json_object_get(r, "inspected_on")),
+                                "published", json_string_value(json_object_get(r, "subject")),
+                                json_string_value(json_object_get(r, "code")),
+                                json_string_value(json_object_get(r, "result")));
+            }
+            json_decref(rows);
+        } else if (!strcmp(code, "draws")) {
+            json_t *rows = db_query_rows(db,
+                                         "SELECT d.id, d.title, d.period, d.draw_date, d.status, "
+                                         "d.seed_hash, m.name AS matter FROM sup_draws d JOIN "
+                                         "sup_matters m ON m.id = d.matter_id ORDER BY d.id DESC",
+                                         "");
+            size_t i;
+            json_t *r;
+            json_array_foreach(rows, i, r)
+            {
+                if (!sup_match(q, json_string_value(json_object_get(r, "title")), NULL))
+                    continue;
+                json_array_append(items, r);
+                sup_history_add(history, json_string_value(json_object_get(r, "draw_date")),
+                                json_string_value(json_object_get(r, "status")),
+                                json_string_value(json_object_get(r, "title")), "",
+                                json_string_value(json_object_get(r, "seed_hash")));
+            }
+            json_decref(rows);
+        }
+        sup_sort_history(history);
+        json_array_append_new(lists, json_pack("{ss ss ss so so}", "list", code, "name",
+                                               sup_public_lists[k].name, "as_of", date, "items",
+                                               items, "history", history));
+    }
+    if (!found) {
+        json_decref(lists);
+        *missing = true;
+        return NULL;
+    }
+    return json_pack("{ss ss so}", "as_of", date, "since", since, "lists", lists);
+}
+
+static void sup_xml_text(struct buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '<':
+            buf_puts(b, "&lt;");
+            break;
+        case '>':
+            buf_puts(b, "&gt;");
+            break;
+        case '&':
+            buf_puts(b, "&amp;");
+            break;
+        case '"':
+            buf_puts(b, "&quot;");
+            break;
+        default:
+            buf_append(b, s, 1);
+        }
+    }
+}
+
+char *sup_public_atom(struct db *db, const char *list, const char *date, const char *base_url,
+                      bool *missing)
+{
+    json_t *pub = sup_public(db, list, date, NULL, missing);
+    if (!pub)
+        return NULL;
+    json_t *l = json_array_get(json_object_get(pub, "lists"), 0);
+    struct buf b;
+    buf_init(&b, 0);
+    buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                 "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+    sup_xml_text(&b, json_string_value(json_object_get(l, "name")));
+    buf_puts(&b, "</title>\n<id>");
+    sup_xml_text(&b, base_url);
+    buf_printf(
+        &b, "/api/v1/public/supervision/feed/%s.atom</id>\n<updated>%sT00:00:00+08:00</updated>\n",
+        list, date);
+    buf_puts(&b, "<link rel=\"alternate\" href=\"");
+    sup_xml_text(&b, base_url);
+    buf_printf(&b, "/disclosure?list=%s\"/>\n", list);
+    size_t i;
+    json_t *h;
+    json_array_foreach(json_object_get(l, "history"), i, h)
+    {
+        if (i >= 100)
+            break;
+        const char *d = json_string_value(json_object_get(h, "date"));
+        buf_puts(&b, "<entry>\n<title>");
+        sup_xml_text(&b, json_string_value(json_object_get(h, "subject")));
+        buf_puts(&b, " ");
+        sup_xml_text(&b, json_string_value(json_object_get(h, "action")));
+        buf_printf(&b, "</title>\n<id>urn:ecogov:%s:", list);
+        sup_xml_text(&b, json_string_value(json_object_get(h, "code")));
+        buf_printf(&b, ":%s:%s</id>\n<updated>%sT00:00:00+08:00</updated>\n<summary>",
+                   json_string_value(json_object_get(h, "action")), d, d);
+        sup_xml_text(&b, json_string_value(json_object_get(h, "code")));
+        buf_puts(&b, " ");
+        sup_xml_text(&b, json_string_value(json_object_get(h, "detail")));
+        buf_puts(&b, "</summary>\n</entry>\n");
+    }
+    buf_puts(&b, "</feed>\n");
+    json_decref(pub);
+    return buf_detach(&b, NULL);
+}
+
+/* ---- the demo ---- */

@@ -1,0 +1,260 @@
+#include "modules/supervision/rules.h"
+#include "modules/supervision/supervision.h"
+#include "app/field.h"
+#include "core/buf.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "db/db.h"
+#include "db/row.h"
+#include "domain/calendar.h"
+#include "domain/credit.h"
+#include "domain/draw.h"
+
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Opens a removal proposal when the enterprise is on the list (inside the
+ * caller's transaction). 0, or -1 on a database error. */
+int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, const char *detail,
+                        const char *source, int64_t source_id)
+{
+    json_t *entry = sup_active_entry(c->db, ent, c->today);
+    if (!entry)
+        return 0;
+    int64_t eid = json_integer_value(json_object_get(entry, "id"));
+    json_decref(entry);
+    int rc = db_run(c->db,
+                    "INSERT OR IGNORE INTO sup_pl_proposals (entry_id, enterprise_id, reason, "
+                    "detail, source_entity, source_id, status, created_at) VALUES (?, ?, ?, ?, "
+                    "?, ?, 'open', ?)",
+                    "iitttii", eid, ent, reason, detail, source, source_id, timeutil_now());
+    if (rc)
+        return -1;
+    if (db_changes(c->db) == 0)
+        return 0;
+    json_t *d = json_pack("{ss ss sI}", "reason", reason, "source", source, "source_id",
+                          (json_int_t)source_id);
+    rc = sup_audit(c, "supervision.positive.propose_removal", "sup_pl_entry", eid, d);
+    json_decref(d);
+    return rc;
+}
+
+enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                              struct problem *p)
+{
+    const char *code;
+    bool enabled;
+    double param;
+    if (field_text(in, "code", "条件", 32, FIELD_REQUIRED, &code, p) ||
+        field_bool(in, "enabled", NULL, FIELD_OPTIONAL, true, &enabled, p) ||
+        field_number(in, "param", "参数", 0, 3650, FIELD_REQUIRED, 0, &param, p))
+        return p->err;
+    if (!db_query_int(c->db, "SELECT 1 FROM sup_pl_criteria WHERE code = ?", 0, "t", code))
+        return problem_set(p, ERR_NOT_FOUND, "code", "未知的条件 %s", code);
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (db_run(c->db, "UPDATE sup_pl_criteria SET enabled = ?, param = ? WHERE code = ?", "iit",
+               (int64_t)enabled, (int64_t)param, code) ||
+        sup_audit(c, "supervision.criterion.update", "sup_pl_criterion", 0, in) || db_commit(c->db))
+        return sup_internal(c, p);
+    *out = db_query_one(c->db, "SELECT * FROM sup_pl_criteria WHERE code = ?", "t", code);
+    return ERR_OK;
+}
+
+/* The per-entry checks run after a fact changes: every failing criterion of an
+ * enterprise on the list gets a removal proposal. */
+static int sup_check_entry(struct sup_ctx *c, int64_t ent)
+{
+    bool missing;
+    json_t *ev = sup_positive_evaluate(c->db, ent, c->today, &missing);
+    if (!ev)
+        return missing ? 0 : -1;
+    int rc = 0;
+    if (json_is_object(json_object_get(ev, "entry"))) {
+        size_t i;
+        json_t *cr;
+        json_array_foreach(json_object_get(ev, "criteria"), i, cr)
+        {
+            if (!json_integer_value(json_object_get(cr, "enabled")) ||
+                json_is_true(json_object_get(cr, "pass")))
+                continue;
+            char source[64];
+            snprintf(source, sizeof source, "criterion:%s",
+                     json_string_value(json_object_get(cr, "code")));
+            rc = rc ||
+                 sup_propose_removal(c, ent, json_string_value(json_object_get(cr, "name")),
+                                     json_string_value(json_object_get(cr, "evidence")), source, 0);
+        }
+    }
+    json_decref(ev);
+    return rc;
+}
+
+enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                          struct problem *p)
+{
+    int64_t ent;
+    bool permit, networked, falsification;
+    char seen[11] = "";
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_bool(in, "permit_reports_ok", NULL, FIELD_OPTIONAL, false, &permit, p) ||
+        field_bool(in, "monitoring_networked", NULL, FIELD_OPTIONAL, false, &networked, p) ||
+        field_bool(in, "falsification", NULL, FIELD_OPTIONAL, false, &falsification, p))
+        return p->err;
+    json_t *sv = json_object_get(in, "monitoring_last_seen");
+    if (sv && !json_is_null(sv) &&
+        field_date(in, "monitoring_last_seen", "最近在线日期", FIELD_REQUIRED, seen, p))
+        return p->err;
+    if (!sup_enterprise_exists(c->db, ent))
+        return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (db_run(c->db,
+               "INSERT OR REPLACE INTO sup_facts (enterprise_id, permit_reports_ok, "
+               "monitoring_networked, monitoring_last_seen, falsification, updated_at) VALUES "
+               "(?, ?, ?, ?, ?, ?)",
+               "iiitii", ent, (int64_t)permit, (int64_t)networked, *seen ? seen : NULL,
+               (int64_t)falsification, timeutil_now()) ||
+        sup_audit(c, "supervision.facts.update", "enterprise", ent, in) ||
+        sup_check_entry(c, ent) || db_commit(c->db))
+        return sup_internal(c, p);
+    *out = db_query_one(c->db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
+    return ERR_OK;
+}
+
+enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                              struct problem *p)
+{
+    int64_t ent;
+    const char *decision;
+    char from[11], until[11];
+    if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
+        field_text(in, "decision_no", "决定文号", 64, FIELD_REQUIRED, &decision, p) ||
+        sup_field_date_or(in, "valid_from", "生效日期", c->today, from, p))
+        return p->err;
+    if (sup_check_backdated(c, "positive", from, p))
+        return p->err;
+    bool missing;
+    json_t *ev = sup_positive_evaluate(c->db, ent, from, &missing);
+    if (!ev)
+        return missing ? problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业")
+                       : problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (json_is_object(json_object_get(ev, "entry"))) {
+        json_decref(ev);
+        return problem_set(p, ERR_CONFLICT, "enterprise_id", "该企业已在正面清单内");
+    }
+    if (!json_is_true(json_object_get(ev, "eligible"))) {
+        char failed[200] = "";
+        size_t i;
+        json_t *cr;
+        json_array_foreach(json_object_get(ev, "criteria"), i,
+                           cr) if (json_integer_value(json_object_get(cr, "enabled")) &&
+                                   !json_is_true(json_object_get(cr, "pass")))
+            snprintf(failed + strlen(failed), sizeof failed - strlen(failed), "%s%s",
+                     *failed ? "；" : "", json_string_value(json_object_get(cr, "name")));
+        json_decref(ev);
+        return problem_set(p, ERR_CRITERIA_NOT_MET, "enterprise_id", "不符合纳入条件：%s", failed);
+    }
+    int32_t u = credit_add_months(sup_day(from),
+                                  12 * (int)sup_setting(c->db, "positive_validity_years", 3));
+    calendar_format_date(u, until);
+    char *evtext = json_dumps(json_object_get(ev, "criteria"), JSON_COMPACT);
+    json_decref(ev);
+    if (db_begin(c->db)) {
+        free(evtext);
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
+    int rc = db_run(c->db,
+                    "INSERT INTO sup_pl_entries (enterprise_id, decision_no, valid_from, "
+                    "valid_until, evaluation, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    "itttti", ent, decision, from, until, evtext, timeutil_now());
+    free(evtext);
+    int64_t eid = db_last_id(c->db);
+    if (rc || sup_audit(c, "supervision.positive.include", "sup_pl_entry", eid, in) ||
+        db_commit(c->db))
+        return sup_internal(c, p);
+    *out = db_query_one(c->db, "SELECT * FROM sup_pl_entries WHERE id = ?", "i", eid);
+    return ERR_OK;
+}
+
+enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                             struct problem *p)
+{
+    bool accept;
+    const char *note;
+    if (field_bool(in, "accept", NULL, FIELD_OPTIONAL, false, &accept, p) ||
+        field_text(in, "note", "说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p))
+        return p->err;
+    if (!json_is_boolean(json_object_get(in, "accept")))
+        return problem_set(p, ERR_INVALID_FIELD, "accept", "须说明是否移出（accept: true/false）");
+    json_t *pr = db_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
+    if (!pr)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该移出建议");
+    bool open = !strcmp(json_string_value(json_object_get(pr, "status")), "open");
+    int64_t eid = json_integer_value(json_object_get(pr, "entry_id"));
+    char reason[300];
+    snprintf(reason, sizeof reason, "%s：%s", json_string_value(json_object_get(pr, "reason")),
+             note);
+    json_decref(pr);
+    if (!open)
+        return problem_set(p, ERR_INVALID_STATE, NULL, "该建议已处理");
+    if (accept && sup_check_backdated(c, "positive", c->today, p))
+        return p->err;
+    if (db_begin(c->db))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    int rc = db_run(c->db,
+                    "UPDATE sup_pl_proposals SET status = ?, decided_note = ?, decided_at = ? "
+                    "WHERE id = ?",
+                    "ttii", accept ? "accepted" : "rejected", note, timeutil_now(), id);
+    if (accept) {
+        rc = rc || db_run(c->db,
+                          "UPDATE sup_pl_entries SET removed_on = ?, removal_reason = ? WHERE id "
+                          "= ? AND removed_on IS NULL",
+                          "tti", c->today, reason, eid);
+        /* The entry is gone: its other open proposals are settled with it. */
+        rc = rc || db_run(c->db,
+                          "UPDATE sup_pl_proposals SET status = 'accepted', decided_note = "
+                          "'随同移出', decided_at = ? WHERE entry_id = ? AND status = 'open'",
+                          "ii", timeutil_now(), eid);
+    }
+    if (rc ||
+        sup_audit(c, accept ? "supervision.positive.remove" : "supervision.proposal.reject",
+                  "sup_pl_entry", eid, in) ||
+        db_commit(c->db))
+        return sup_internal(c, p);
+    *out = db_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
+    return ERR_OK;
+}
+
+enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
+                           struct problem *p)
+{
+    json_t *ents =
+        db_query_rows(c->db,
+                      "SELECT DISTINCT enterprise_id FROM sup_pl_entries WHERE valid_from "
+                      "<= ?1 AND valid_until > ?1 AND removed_on IS NULL",
+                      "t", c->today);
+    if (!ents || db_begin(c->db)) {
+        json_decref(ents);
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
+    int64_t before = db_query_int(c->db, "SELECT count(*) FROM sup_pl_proposals", 0, "");
+    size_t i;
+    json_t *e;
+    int rc = 0;
+    json_array_foreach(ents, i, e) rc =
+        rc || sup_check_entry(c, json_integer_value(json_object_get(e, "enterprise_id")));
+    int64_t after = db_query_int(c->db, "SELECT count(*) FROM sup_pl_proposals", 0, "");
+    json_decref(ents);
+    if (rc || db_commit(c->db))
+        return sup_internal(c, p);
+    *out =
+        json_pack("{sI sI}", "checked", (json_int_t)i, "proposals", (json_int_t)(after - before));
+    return ERR_OK;
+}
+
+/* ---- EIA preparer credit ---- */

@@ -1,0 +1,50 @@
+/* supervision rules.h — what the supervision module's own files share and
+ * nothing outside the module may use: the small rule helpers (rules.c) and
+ * the queries that more than one topic needs (store*.c). */
+#ifndef ECOGOV_SUPERVISION_RULES_H
+#define ECOGOV_SUPERVISION_RULES_H
+
+#include "modules/supervision/supervision.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The longest free text (findings, requirements, evidence). */
+#define SUP_TEXT_MAX 2000
+
+/* A date field that takes def when absent; -1 with p filled when malformed. */
+int sup_field_date_or(json_t *in, const char *key, const char *label, const char *def, char out[11],
+                      struct problem *p);
+/* Appends the audit entry of a write (inside its transaction); 0 or -1. */
+int sup_audit(struct sup_ctx *c, const char *action, const char *entity, int64_t id,
+              json_t *detail);
+/* Rolls back and fills p with ERR_INTERNAL; returns it. */
+enum err sup_internal(struct sup_ctx *c, struct problem *p);
+/* YYYY-MM-DD as a day number (CALENDAR_DAY_INVALID on bad input). */
+int32_t sup_day(const char *s);
+void sup_date_add_days(const char *s, int days, char out[11]);
+
+int64_t sup_setting(struct db *db, const char *key, int64_t def);
+bool sup_enterprise_exists(struct db *db, int64_t id);
+int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p);
+json_t *sup_draw_row(struct db *db, int64_t id);
+json_t *sup_active_entry(struct db *db, int64_t ent, const char *date);
+int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, const char *detail,
+                        const char *source, int64_t source_id);
+struct credit_result;
+int sup_preparer_eval(struct db *db, int64_t id, int32_t asof, int32_t *registered,
+                      struct credit_result *res);
+json_t *sup_intervals_json(const struct credit_result *res, int32_t asof);
+json_t *sup_alarm_row(struct db *db, int64_t id);
+json_t *sup_case_row(struct db *db, int64_t id);
+bool sup_match(const char *q, const char *a, const char *b);
+void sup_history_add(json_t *history, const char *date, const char *action, const char *subject,
+                     const char *code, const char *detail);
+void sup_public_positive(struct db *db, const char *date, const char *since, const char *q,
+                         json_t *items, json_t *history);
+enum credit_list;
+void sup_public_preparers(struct db *db, enum credit_list list, const char *date, const char *since,
+                          const char *q, json_t *items, json_t *history);
+
+#endif
