@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -36,15 +35,8 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
     if (!*in->factor)
         return problem_set(p, ERR_INVALID_FIELD, "factor", "缺少监测因子"), -1;
     char flag[2] = {in->data_flag, 0};
-    if (db_run(db,
-               "INSERT INTO sup_alarms (enterprise_id, source, point, factor, value, "
-               "limit_value, unit, observed_at, data_flag, device_ok, severity, status, "
-               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'new', ?)",
-               "itttddtititi", in->enterprise_id, in->source, in->point, in->factor, in->value,
-               in->limit, in->unit, in->observed_at, flag, (int64_t)in->device_ok,
-               in->serious ? "serious" : "normal", timeutil_now()))
+    if (sup_store_alarm_insert(db, in, id))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
-    *id = db_last_id(db);
     char sid[24];
     snprintf(sid, sizeof sid, "%lld", (long long)*id);
     json_t *d = json_pack("{ss ss sf sf ss}", "source", in->source, "factor", in->factor, "value",
@@ -90,7 +82,7 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     }
     if (db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_alarms WHERE id = ?", "i", nid);
+    *out = sup_alarm_row(c->db, nid);
     return ERR_OK;
 }
 
@@ -135,9 +127,7 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         free(vt);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int rc =
-        db_run(c->db, "UPDATE sup_alarms SET status = 'verified', verification = ? WHERE id = ?",
-               "ti", vt, id);
+    int rc = sup_store_alarm_set_status(c->db, id, "verified", vt, NULL);
     free(vt);
     char detail[128];
     snprintf(detail, sizeof detail, "报警 %lld 经核实超标", (long long)id);
@@ -165,9 +155,7 @@ enum err sup_alarm_dismiss(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
         return problem_set(p, ERR_INVALID_STATE, NULL, "该报警已处理");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "UPDATE sup_alarms SET status = 'dismissed', dismissed_reason = ? WHERE id = ?",
-               "ti", reason, id) ||
+    if (sup_store_alarm_set_status(c->db, id, "dismissed", NULL, reason) ||
         sup_audit(c, "supervision.alarm.dismiss", "sup_alarm", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_alarm_row(c->db, id);
@@ -189,14 +177,9 @@ enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有经核实的报警可以立案");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_cases (enterprise_id, alarm_id, title, opened_on, status, "
-                    "created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                    "iitti", ent, id, title, c->today, timeutil_now());
-    int64_t cid = db_last_id(c->db);
-    rc = rc || db_run(c->db, "UPDATE sup_alarms SET status = 'case', case_id = ? WHERE id = ?",
-                      "ii", cid, id);
-    if (rc || sup_audit(c, "supervision.case.open", "sup_case", cid, in) || db_commit(c->db))
+    int64_t cid = 0;
+    if (sup_store_case_open(c->db, ent, id, title, c->today, &cid) ||
+        sup_audit(c, "supervision.case.open", "sup_case", cid, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_case_row(c->db, cid);
     return ERR_OK;
@@ -223,14 +206,7 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_FIELD, "due_on", "整改期限不能早于今天");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "UPDATE sup_cases SET status = 'rectifying', requirement = ?, due_on = ? WHERE "
-               "id = ?",
-               "tti", req, due, id) ||
-        db_run(c->db,
-               "INSERT INTO sup_rectifications (enterprise_id, case_id, requirement, due_on, "
-               "status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-               "iitti", ent, id, req, due, timeutil_now()) ||
+    if (sup_store_case_rectify(c->db, id, ent, req, due) ||
         sup_audit(c, "supervision.case.rectify", "sup_case", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_case_row(c->db, id);
@@ -254,14 +230,7 @@ enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
         return problem_set(p, ERR_INVALID_STATE, NULL, "须先下达整改，整改完成后方可结案");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "UPDATE sup_cases SET status = 'closed', evidence = ?, closing_note = ?, "
-               "closed_on = ? WHERE id = ?",
-               "ttti", evidence, note, c->today, id) ||
-        db_run(c->db,
-               "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
-               "case_id = ? AND status = 'open'",
-               "tti", evidence, c->today, id) ||
+    if (sup_store_case_close(c->db, id, evidence, note, c->today) ||
         sup_audit(c, "supervision.case.close", "sup_case", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_case_row(c->db, id);

@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -32,21 +31,16 @@ enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     if (strcmp(kind, "unit") && strcmp(kind, "person"))
         return problem_set(p, ERR_INVALID_FIELD, "kind",
                            "类型须为 unit（编制单位）或 person（编制人员）");
-    if (employer &&
-        !db_query_int(c->db, "SELECT 1 FROM sup_preparers WHERE id = ? AND kind = 'unit'", 0, "i",
-                      employer))
+    if (employer && !sup_store_preparer_is_unit(c->db, employer))
         return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_preparers (kind, name, code, employer_id, registered_on, "
-                    "created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?)",
-                    "tttiti", kind, name, code, employer, reg, timeutil_now());
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    int64_t nid = 0;
+    int rc = sup_store_preparer_insert(c->db, kind, name, code, employer, reg, &nid);
+    if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "code", "编号 %s 已登记", code);
     }
-    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.preparer.create", "sup_preparer", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
@@ -66,15 +60,14 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
         field_date(in, "effective_on", "生效日期", FIELD_REQUIRED, eff, p) ||
         field_bool(in, "life", NULL, FIELD_OPTIONAL, false, &life, p))
         return p->err;
-    json_t *pr =
-        db_query_one(c->db, "SELECT kind, registered_on FROM sup_preparers WHERE id = ?", "i", id);
+    json_t *pr = sup_store_preparer(c->db, id);
     if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
     char kind[8], reg[11];
     snprintf(kind, sizeof kind, "%s", json_string_value(json_object_get(pr, "kind")));
     snprintf(reg, sizeof reg, "%s", json_string_value(json_object_get(pr, "registered_on")));
     json_decref(pr);
-    json_t *b = db_query_one(c->db, "SELECT * FROM sup_behaviours WHERE code = ?", "t", code);
+    json_t *b = sup_store_behaviour(c->db, code);
     if (!b)
         return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "behaviour", "记分办法中没有失信行为 %s",
                            code);
@@ -97,16 +90,10 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_credit_events (preparer_id, behaviour, points, ban, "
-                    "effective_on, ban_until, decision_no, note, created_at) VALUES (?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?)",
-                    "itiitttti", id, code, points, (int64_t)ban, eff,
-                    ban ? (life ? "forever" : until) : NULL, decision, note, timeutil_now());
-    int64_t nid = db_last_id(c->db);
-    if (rc || sup_audit(c, "supervision.credit.score", "sup_preparer", id, in) || db_commit(c->db))
+    if (sup_store_credit_event_insert(c->db, id, code, points, ban, eff,
+                                      ban ? (life ? "forever" : until) : NULL, decision, note) ||
+        sup_audit(c, "supervision.credit.score", "sup_preparer", id, in) || db_commit(c->db))
         return sup_internal(c, p);
-    (void)nid;
     *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
     return ERR_OK;
 }
@@ -119,14 +106,13 @@ enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, j
     if (field_text(in, "ref", "项目编号", 64, FIELD_REQUIRED, &ref, p) ||
         field_date(in, "approved_on", "批准日期", FIELD_REQUIRED, day, p))
         return p->err;
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_preparers WHERE id = ?", 0, "i", id))
+    json_t *pr = sup_store_preparer(c->db, id);
+    json_decref(pr);
+    if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "INSERT OR IGNORE INTO sup_preparer_reports (preparer_id, ref, approved_on) "
-               "VALUES (?, ?, ?)",
-               "itt", id, ref, day) ||
+    if (sup_store_preparer_report_insert(c->db, id, ref, day) ||
         sup_audit(c, "supervision.credit.report", "sup_preparer", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
@@ -148,15 +134,12 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
         return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "INSERT INTO sup_publications (list, through, published_at, published_by) VALUES "
-               "(?, ?, ?, ?)",
-               "ttit", list, through, timeutil_now(), c->actor->name))
+    int64_t nid = 0;
+    if (sup_store_publication_insert(c->db, list, through, c->actor->name, &nid))
         return sup_internal(c, p);
-    int64_t nid = db_last_id(c->db);
     if (sup_audit(c, "supervision.list.publish", "sup_publication", nid, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_publications WHERE id = ?", "i", nid);
+    *out = sup_store_record(c->db, SUP_PUBLICATION, nid);
     return ERR_OK;
 }
 
@@ -218,7 +201,7 @@ int credit_preparer_blocked(struct db *db, int64_t preparer_id, const char *date
 int credit_preparer_blocked_code(struct db *db, const char *code, const char *date, char *reason,
                                  size_t reason_len)
 {
-    int64_t id = db_query_int(db, "SELECT id FROM sup_preparers WHERE code = ?", 0, "t", code);
+    int64_t id = sup_store_preparer_by_code(db, code);
     if (!id) {
         if (reason)
             snprintf(reason, reason_len, "未在信用平台登记");
@@ -238,17 +221,16 @@ enum err sup_institution_create(struct sup_ctx *c, int64_t id, json_t *in, json_
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db, "INSERT INTO sup_institutions (name, uscc, created_at) VALUES (?, ?, ?)",
-                    "tti", name, uscc, timeutil_now());
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    int64_t nid = 0;
+    int rc = sup_store_institution_insert(c->db, name, uscc, &nid);
+    if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "uscc", "该机构已登记");
     }
-    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.institution.create", "sup_institution", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_institutions WHERE id = ?", "i", nid);
+    *out = sup_store_record(c->db, SUP_INSTITUTION, nid);
     return ERR_OK;
 }
 
@@ -261,9 +243,11 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         field_text(in, "note", "证据说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p) ||
         field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED, day, p))
         return p->err;
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_institutions WHERE id = ?", 0, "i", id))
+    json_t *inst = sup_store_record(c->db, SUP_INSTITUTION, id);
+    json_decref(inst);
+    if (!inst)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该机构");
-    json_t *it = db_query_one(c->db, "SELECT * FROM sup_mon_items WHERE code = ?", "t", item);
+    json_t *it = sup_store_mon_item(c->db, item);
     if (!it)
         return problem_set(p, ERR_UNKNOWN_BEHAVIOUR, "item", "评分模型中没有评分项 %s", item);
     double pts = json_number_value(json_object_get(it, "points"));
@@ -274,10 +258,7 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "INSERT INTO sup_mon_evidence (institution_id, item, points, kind, occurred_on, "
-               "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               "itdttti", id, item, pts, kind, day, note, timeutil_now()) ||
+    if (sup_store_evidence_insert(c->db, id, item, pts, kind, day, note) ||
         sup_audit(c, "supervision.institution.evidence", "sup_institution", id, in) ||
         db_commit(c->db))
         return sup_internal(c, p);

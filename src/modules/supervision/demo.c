@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -43,7 +42,7 @@ int demo_supervision(struct db *db, uint64_t seed)
     calendar_load_builtin(cal);
     struct sup_ctx c = {db, &actor, cal, ""};
     timeutil_format_date(timeutil_now(), c.today, sizeof c.today);
-    int64_t n_ent = db_query_int(db, "SELECT count(*) FROM enterprises", 0, "");
+    int64_t n_ent = sup_store_enterprise_count(db);
     int rc = 0;
     static const char *const inspectors[] = {
         "{\"licence_no\":\"36020001\",\"name\":\"赵执法\",\"section\":\"执法支队\"}",

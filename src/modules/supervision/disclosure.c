@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -102,14 +101,7 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             }
             json_decref(all);
         } else if (!strcmp(code, "penalties")) {
-            json_t *rows =
-                db_query_rows(db,
-                              "SELECT p.decision_no, p.decided_on, p.violation, p.basis, "
-                              "p.amount_fen, p.measures, e.name AS subject, e.uscc AS code "
-                              "FROM sup_penalties p JOIN enterprises e ON e.id = "
-                              "p.enterprise_id WHERE p.decided_on BETWEEN ? AND ? ORDER BY "
-                              "p.decided_on DESC",
-                              "tt", since, date);
+            json_t *rows = sup_store_public_penalties(db, since, date);
             size_t i;
             json_t *r;
             json_array_foreach(rows, i, r)
@@ -125,16 +117,7 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             }
             json_decref(rows);
         } else if (!strcmp(code, "inspections")) {
-            json_t *rows =
-                db_query_rows(db,
-                              "SELECT x.inspected_on, x.result, x.findings, e.name AS "
-                              "subject, e.uscc AS code, d.title AS draw, i.result_published_on "
-                              "FROM sup_inspections x JOIN enterprises e ON e.id = "
-                              "x.enterprise_id LEFT JOIN sup_draw_items i ON i.inspection_id "
-                              "= x.id LEFT JOIN sup_draws d ON d.id = x.draw_id WHERE "
-                              "x.published = 1 AND x.inspected_on BETWEEN ? AND ? ORDER BY "
-                              "x.inspected_on DESC",
-                              "tt", since, date);
+            json_t *rows = sup_store_public_inspections(db, since, date);
             size_t i;
             json_t *r;
             json_array_foreach(rows, i, r)
@@ -152,11 +135,7 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             }
             json_decref(rows);
         } else if (!strcmp(code, "draws")) {
-            json_t *rows = db_query_rows(db,
-                                         "SELECT d.id, d.title, d.period, d.draw_date, d.status, "
-                                         "d.seed_hash, m.name AS matter FROM sup_draws d JOIN "
-                                         "sup_matters m ON m.id = d.matter_id ORDER BY d.id DESC",
-                                         "");
+            json_t *rows = sup_store_public_draws(db);
             size_t i;
             json_t *r;
             json_array_foreach(rows, i, r)

@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -27,16 +26,15 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db, "INSERT INTO sup_matters (code, name, basis) VALUES (?, ?, ?)", "ttt",
-                    code, name, basis);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    int64_t nid = 0;
+    int rc = sup_store_matter_insert(c->db, code, name, basis, &nid);
+    if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "code", "事项编码 %s 已存在", code);
     }
-    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.matter.create", "sup_matter", nid, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_matters WHERE id = ?", "i", nid);
+    *out = sup_store_record(c->db, SUP_MATTER, nid);
     return ERR_OK;
 }
 
@@ -51,15 +49,16 @@ enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return p->err;
     if (strcmp(period, "quarter") && strcmp(period, "year"))
         return problem_set(p, ERR_INVALID_FIELD, "period", "周期须为 quarter 或 year");
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_classes WHERE code = ?", 0, "t", code))
+    json_t *known = sup_store_class(c->db, code);
+    json_decref(known);
+    if (!known)
         return problem_set(p, ERR_NOT_FOUND, "code", "未知的监管类别 %s", code);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db, "UPDATE sup_classes SET ratio_pct = ?, period = ? WHERE code = ?", "dtt",
-               ratio, period, code) ||
+    if (sup_store_class_update(c->db, code, ratio, period) ||
         sup_audit(c, "supervision.class.update", "sup_class", 0, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_classes WHERE code = ?", "t", code);
+    *out = sup_store_class(c->db, code);
     return ERR_OK;
 }
 
@@ -80,18 +79,16 @@ enum err sup_inspector_create(struct sup_ctx *c, int64_t id, json_t *in, json_t 
                            draw_error_message(de));
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc =
-        db_run(c->db, "INSERT INTO sup_inspectors (licence_no, name, section) VALUES (?, ?, ?)",
-               "ttt", lic, name, section);
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    int64_t nid = 0;
+    int rc = sup_store_inspector_insert(c->db, lic, name, section, &nid);
+    if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "licence_no", "执法证号 %s 已登记", lic);
     }
-    int64_t nid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.inspector.create", "sup_inspector", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_inspectors WHERE id = ?", "i", nid);
+    *out = sup_store_record(c->db, SUP_INSPECTOR, nid);
     return ERR_OK;
 }
 
@@ -104,16 +101,15 @@ enum err sup_conflict_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
         field_text(in, "reason", "回避理由", 200, FIELD_REQUIRED, &reason, p))
         return p->err;
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_inspectors WHERE id = ?", 0, "i", ins))
+    json_t *known = sup_store_record(c->db, SUP_INSPECTOR, ins);
+    json_decref(known);
+    if (!known)
         return problem_set(p, ERR_NOT_FOUND, "inspector_id", "未找到该执法人员");
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "INSERT OR REPLACE INTO sup_conflicts (inspector_id, enterprise_id, reason) "
-               "VALUES (?, ?, ?)",
-               "iit", ins, ent, reason) ||
+    if (sup_store_conflict_set(c->db, ins, ent, reason) ||
         sup_audit(c, "supervision.conflict.create", "sup_inspector", ins, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = json_pack("{sI sI ss}", "inspector_id", (json_int_t)ins, "enterprise_id",
@@ -132,15 +128,13 @@ enum err sup_target_class_set(struct sup_ctx *c, int64_t id, json_t *in, json_t 
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_classes WHERE code = ? AND code <> 'positive'", 0,
-                      "t", cls))
+    json_t *known = strcmp(cls, "positive") ? sup_store_class(c->db, cls) : NULL;
+    json_decref(known);
+    if (!known)
         return problem_set(p, ERR_INVALID_FIELD, "class_code", "未知的监管类别 %s", cls);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "INSERT OR REPLACE INTO sup_target_class (enterprise_id, class_code, note) "
-               "VALUES (?, ?, ?)",
-               "itt", ent, cls, note) ||
+    if (sup_store_target_class_set(c->db, ent, cls, note) ||
         sup_audit(c, "supervision.target.class", "enterprise", ent, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = json_pack("{sI ss}", "enterprise_id", (json_int_t)ent, "class_code", cls);
@@ -228,31 +222,16 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
             return problem_set(p, ERR_INVALID_FIELD, "team_size", "检查组人数须为 2 至 8 人");
         team = json_integer_value(tv);
     }
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_matters WHERE id = ? AND active = 1", 0, "i",
-                      matter))
+    if (!sup_store_matter_active(c->db, matter))
         return problem_set(p, ERR_NOT_FOUND, "matter_id", "未找到该抽查事项");
     json_t *counts = json_object_get(in, "counts");
     if (counts && !json_is_null(counts) && !json_is_object(counts))
         return problem_set(p, ERR_INVALID_FIELD, "counts", "counts 须为 {类别: 数量}");
 
-    json_t *classes =
-        db_query_rows(c->db,
-                      "SELECT code, name, ratio_pct FROM sup_classes WHERE preset = ? OR code = "
-                      "'positive' ORDER BY code",
-                      "t", strcmp(preset, "jiangxi") ? "national" : "jiangxi");
+    json_t *classes = sup_store_classes(c->db, preset);
     json_t *targets = sup_targets(c->db, preset, date);
-    json_t *inspectors =
-        db_query_rows(c->db,
-                      "SELECT licence_no, name FROM sup_inspectors WHERE active = 1 "
-                      "ORDER BY licence_no",
-                      "");
-    json_t *conflicts =
-        db_query_rows(c->db,
-                      "SELECT e.uscc AS target, i.licence_no AS inspector, x.reason "
-                      "FROM sup_conflicts x JOIN enterprises e ON e.id = "
-                      "x.enterprise_id JOIN sup_inspectors i ON i.id = x.inspector_id "
-                      "WHERE i.active = 1 ORDER BY 1, 2",
-                      "");
+    json_t *inspectors = sup_store_inspector_pool(c->db);
+    json_t *conflicts = sup_store_conflict_pairs(c->db);
     json_t *strata = json_array();
     enum err e = ERR_OK;
     struct draw_pool ipool;
@@ -359,45 +338,14 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
         goto out;
     }
-    sqlite3_stmt *st = db_stmt(
-        c->db, "INSERT INTO sup_draws (title, period, preset, matter_id, draw_date, team_size, "
-               "status, seed, seed_hash, inspector_pool, inspector_hash, conflicts, created_by, "
-               "created_at) VALUES (?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)");
-    int rc = SQLITE_ERROR;
-    if (st) {
-        sqlite3_bind_text(st, 1, title, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 2, period, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 3, preset, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 4, matter);
-        sqlite3_bind_text(st, 5, date, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 6, team);
-        sqlite3_bind_blob(st, 7, seed, sizeof seed, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 8, seed_hash, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 9, ipool_text, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 10, ihash, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 11, conf_text, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 12, c->actor->name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_int64(st, 13, timeutil_now());
-        rc = sqlite3_step(st) == SQLITE_DONE ? 0 : 1;
-        sqlite3_reset(st);
-    }
+    struct sup_draw_row row = {title,      period, preset,   date,        c->actor->name,
+                               matter,     team,   seed,     sizeof seed, seed_hash,
+                               ipool_text, ihash,  conf_text};
+    int64_t did = 0;
+    int rc = sup_store_draw_insert(c->db, &row, strata, &did);
     sodium_memzero(seed, sizeof seed);
     free(ipool_text);
     free(conf_text);
-    int64_t did = db_last_id(c->db);
-    json_t *s;
-    json_array_foreach(strata, i, s)
-    {
-        char *keys = json_dumps(json_object_get(s, "pool"), JSON_COMPACT);
-        rc = rc || db_run(c->db,
-                          "INSERT INTO sup_draw_strata (draw_id, class_code, pool, pool_hash, "
-                          "pool_size, count) VALUES (?, ?, ?, ?, ?, ?)",
-                          "itttii", did, json_string_value(json_object_get(s, "class_code")), keys,
-                          json_string_value(json_object_get(s, "pool_hash")),
-                          (int64_t)json_integer_value(json_object_get(s, "pool_size")),
-                          (int64_t)json_integer_value(json_object_get(s, "count")));
-        free(keys);
-    }
     json_t *detail = json_pack("{ss ss ss sI}", "title", title, "period", period, "seed_sha256",
                                seed_hash, "matter_id", (json_int_t)matter);
     rc = rc || sup_audit(c, "supervision.draw.commit", "sup_draw", did, detail);
@@ -436,18 +384,8 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_STATE, NULL, "该任务已抽取");
     }
     uint8_t seed[DRAW_SEED_BYTES] = {0};
-    sqlite3_stmt *st = db_stmt(c->db, "SELECT seed FROM sup_draws WHERE id = ?");
-    if (st) {
-        sqlite3_bind_int64(st, 1, id);
-        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == DRAW_SEED_BYTES)
-            memcpy(seed, sqlite3_column_blob(st, 0), DRAW_SEED_BYTES);
-        sqlite3_reset(st);
-    }
-    json_t *strata =
-        db_query_rows(c->db,
-                      "SELECT class_code, pool AS pool_json, count FROM sup_draw_strata "
-                      "WHERE draw_id = ? ORDER BY class_code",
-                      "i", id);
+    sup_store_draw_seed(c->db, id, seed, sizeof seed);
+    json_t *strata = sup_store_draw_strata_pools(c->db, id);
     struct draw_pool ipool;
     struct sup_conflicts cf;
     draw_pool_init(&ipool);
@@ -504,16 +442,12 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
             json_array_append_new(tm, json_string(ipool.keys[teams[k * team + m]]));
         char *tm_text = json_dumps(tm, JSON_COMPACT);
         json_decref(tm);
-        rc = db_run(c->db,
-                    "INSERT INTO sup_draw_items (draw_id, seq, class_code, enterprise_id, "
-                    "target_key, team) VALUES (?, ?, ?, (SELECT id FROM enterprises WHERE uscc "
-                    "= ?4), ?4, ?)",
-                    "iittt", id, (int64_t)(k + 1), json_string_value(json_array_get(target_cls, k)),
-                    tk[k], tm_text);
+        rc = sup_store_draw_item_insert(c->db, id, (int64_t)(k + 1),
+                                        json_string_value(json_array_get(target_cls, k)), tk[k],
+                                        tm_text);
         free(tm_text);
     }
-    rc = rc || db_run(c->db, "UPDATE sup_draws SET status = 'drawn', drawn_at = ? WHERE id = ?",
-                      "ii", timeutil_now(), id);
+    rc = rc || sup_store_draw_set_status(c->db, id, "drawn");
     json_t *detail = json_pack("{sI}", "targets", (json_int_t)nt);
     rc = rc || sup_audit(c, "supervision.draw.execute", "sup_draw", id, detail);
     json_decref(detail);
@@ -548,8 +482,7 @@ enum err sup_draw_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有已抽取、未公开的任务可以公开");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db, "UPDATE sup_draws SET status = 'published', published_at = ? WHERE id = ?",
-               "ii", timeutil_now(), id) ||
+    if (sup_store_draw_set_status(c->db, id, "published") ||
         sup_audit(c, "supervision.draw.publish", "sup_draw", id, NULL) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_draw_get(c->db, id, false, &(bool){false});
@@ -567,18 +500,12 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     if (sup_item_seq(in, &seq, p) ||
         field_id(in, "inspection_id", "检查记录", FIELD_REQUIRED, &insp, p))
         return p->err;
-    json_t *item = db_query_one(c->db,
-                                "SELECT i.enterprise_id, d.status FROM sup_draw_items i JOIN "
-                                "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
-                                "ii", id, seq);
+    json_t *item = sup_store_draw_item(c->db, id, seq);
     if (!item)
         return problem_set(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
     int64_t ent = json_integer_value(json_object_get(item, "enterprise_id"));
     json_decref(item);
-    json_t *ins = db_query_one(c->db,
-                               "SELECT inspected_on FROM sup_inspections WHERE id = ? AND "
-                               "enterprise_id = ?",
-                               "ii", insp, ent);
+    json_t *ins = sup_store_inspection_of(c->db, insp, ent);
     if (!ins)
         return problem_set(p, ERR_INVALID_FIELD, "inspection_id",
                            "检查记录不存在或不属于该抽查对象");
@@ -590,12 +517,7 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     calendar_format_date(dd, due);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "UPDATE sup_draw_items SET inspection_id = ?, result_date = ?, result_due = ? "
-               "WHERE draw_id = ? AND seq = ?",
-               "ittii", insp, date, due, id, seq) ||
-        db_run(c->db, "UPDATE sup_inspections SET draw_id = ?, draw_seq = ? WHERE id = ?", "iii",
-               id, seq, insp) ||
+    if (sup_store_draw_result(c->db, id, seq, insp, date, due) ||
         sup_audit(c, "supervision.draw.result", "sup_draw", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_draw_get(c->db, id, false, &(bool){false});
@@ -608,10 +530,7 @@ enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json
     int64_t seq;
     if (sup_item_seq(in, &seq, p))
         return p->err;
-    json_t *item = db_query_one(c->db,
-                                "SELECT i.inspection_id, d.status FROM sup_draw_items i JOIN "
-                                "sup_draws d ON d.id = i.draw_id WHERE i.draw_id = ? AND i.seq = ?",
-                                "ii", id, seq);
+    json_t *item = sup_store_draw_item(c->db, id, seq);
     if (!item)
         return problem_set(p, ERR_NOT_FOUND, "seq", "未找到该抽查对象");
     int64_t insp = json_integer_value(json_object_get(item, "inspection_id"));
@@ -621,10 +540,7 @@ enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json
         return problem_set(p, ERR_INVALID_STATE, "seq", "须先公开抽取结果并登记检查结果");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "UPDATE sup_draw_items SET result_published_on = ? WHERE draw_id = ? AND seq = ?",
-               "tii", c->today, id, seq) ||
-        db_run(c->db, "UPDATE sup_inspections SET published = 1 WHERE id = ?", "i", insp) ||
+    if (sup_store_draw_result_publish(c->db, id, seq, insp, c->today) ||
         sup_audit(c, "supervision.draw.result_publish", "sup_draw", id, in) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_draw_get(c->db, id, false, &(bool){false});

@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -41,12 +40,8 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     json_t *v;
     json_array_foreach(ids, i, v)
     {
-        json_t *ins = json_is_integer(v)
-                          ? db_query_one(c->db,
-                                         "SELECT name, licence_no FROM "
-                                         "sup_inspectors WHERE id = ? AND active = 1",
-                                         "i", json_integer_value(v))
-                          : NULL;
+        json_t *ins =
+            json_is_integer(v) ? sup_store_inspector_active(c->db, json_integer_value(v)) : NULL;
         if (!ins) {
             json_decref(names);
             return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员不存在或已停用");
@@ -59,9 +54,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
             json_decref(names);
             return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员重复");
         }
-        if (db_query_int(c->db,
-                         "SELECT 1 FROM sup_conflicts WHERE inspector_id = ? AND enterprise_id = ?",
-                         0, "ii", json_integer_value(v), ent)) {
+        if (sup_store_in_conflict(c->db, json_integer_value(v), ent)) {
             problem_set(p, ERR_INSPECTOR_CONFLICT, "inspector_ids",
                         "执法人员 %s 与该企业有利害关系，应当回避",
                         json_string_value(json_object_get(ins, "name")));
@@ -103,27 +96,17 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         free(photos_text);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_inspections (enterprise_id, inspected_on, inspectors, "
-                    "findings, result, photos, created_by, created_at) VALUES (?, ?, ?, ?, ?, "
-                    "?, ?, ?)",
-                    "itttttti", ent, day, names_text, findings, result, photos_text, c->actor->name,
-                    timeutil_now());
+    int64_t nid = 0;
+    int rc = sup_store_inspection_insert(c->db, ent, day, names_text, findings, result, photos_text,
+                                         c->actor->name, &nid);
     free(names_text);
     free(photos_text);
-    int64_t nid = db_last_id(c->db);
     if (req)
-        rc = rc || db_run(c->db,
-                          "INSERT INTO sup_rectifications (enterprise_id, inspection_id, "
-                          "requirement, due_on, status, created_at) VALUES (?, ?, ?, ?, 'open', ?)",
-                          "iitti", ent, nid, req, due, timeutil_now());
+        rc = rc || sup_store_rectification_insert(c->db, ent, nid, 0, req, due);
     if (rc || sup_audit(c, "supervision.inspection.create", "sup_inspection", nid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db,
-                        "SELECT id, enterprise_id, inspected_on, inspectors AS inspectors_json, "
-                        "findings, result, photos AS photos_json FROM sup_inspections WHERE id = ?",
-                        "i", nid);
+    *out = sup_store_record(c->db, SUP_INSPECTION, nid);
     return ERR_OK;
 }
 
@@ -136,7 +119,7 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
                    &evidence, p) ||
         sup_field_date_or(in, "done_on", "完成日期", c->today, day, p))
         return p->err;
-    json_t *r = db_query_one(c->db, "SELECT status FROM sup_rectifications WHERE id = ?", "i", id);
+    json_t *r = sup_store_record(c->db, SUP_RECTIFICATION, id);
     if (!r)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该整改事项");
     bool open = !strcmp(json_string_value(json_object_get(r, "status")), "open");
@@ -145,14 +128,11 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
         return problem_set(p, ERR_INVALID_STATE, NULL, "该整改事项已完成");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? WHERE "
-               "id = ?",
-               "tti", evidence, day, id) ||
+    if (sup_store_rectification_done(c->db, id, evidence, day) ||
         sup_audit(c, "supervision.rectification.done", "sup_rectification", id, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_rectifications WHERE id = ?", "i", id);
+    *out = sup_store_record(c->db, SUP_RECTIFICATION, id);
     return ERR_OK;
 }
 
@@ -177,30 +157,24 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (strcmp(day, c->today) > 0)
         return problem_set(p, ERR_INVALID_FIELD, "decided_on", "决定日期不能晚于今天");
-    if (case_id &&
-        !db_query_int(c->db, "SELECT 1 FROM sup_cases WHERE id = ? AND enterprise_id = ?", 0, "ii",
-                      case_id, ent))
+    if (case_id && !sup_store_case_of(c->db, case_id, ent))
         return problem_set(p, ERR_INVALID_FIELD, "case_id", "案件不存在或不属于该企业");
     int64_t fen = llround(amount * 100);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_penalties (enterprise_id, decision_no, decided_on, "
-                    "violation, basis, amount_fen, measures, case_id, created_at) VALUES (?, ?, "
-                    "?, ?, ?, ?, ?, NULLIF(?, 0), ?)",
-                    "ittttitii", ent, decision, day, violation, basis, fen, measures, case_id,
-                    timeutil_now());
-    if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    int64_t nid = 0;
+    int rc = sup_store_penalty_insert(c->db, ent, decision, day, violation, basis, fen, measures,
+                                      case_id, &nid);
+    if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "decision_no", "处罚决定书文号 %s 已存在", decision);
     }
-    int64_t nid = db_last_id(c->db);
     char detail[300];
     snprintf(detail, sizeof detail, "%s %s，罚款 %.2f 元", decision, day, amount);
     if (rc || sup_audit(c, "supervision.penalty.create", "sup_penalty", nid, in) ||
         sup_propose_removal(c, ent, "受到环境行政处罚", detail, "penalty", nid) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_penalties WHERE id = ?", "i", nid);
+    *out = sup_store_record(c->db, SUP_PENALTY, nid);
     return ERR_OK;
 }
 
@@ -220,15 +194,12 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_incidents (enterprise_id, occurred_on, level, description, "
-                    "created_at) VALUES (?, ?, ?, ?, ?)",
-                    "ittti", ent, day, level, desc, timeutil_now());
-    int64_t nid = db_last_id(c->db);
+    int64_t nid = 0;
+    int rc = sup_store_incident_insert(c->db, ent, day, level, desc, &nid);
     if (rc || sup_audit(c, "supervision.incident.create", "sup_incident", nid, in) ||
         sup_propose_removal(c, ent, "发生突发环境事件", desc, "incident", nid) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_incidents WHERE id = ?", "i", nid);
+    *out = sup_store_record(c->db, SUP_INCIDENT, nid);
     return ERR_OK;
 }
 

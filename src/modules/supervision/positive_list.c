@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -27,14 +26,11 @@ int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, cons
         return 0;
     int64_t eid = json_integer_value(json_object_get(entry, "id"));
     json_decref(entry);
-    int rc = db_run(c->db,
-                    "INSERT OR IGNORE INTO sup_pl_proposals (entry_id, enterprise_id, reason, "
-                    "detail, source_entity, source_id, status, created_at) VALUES (?, ?, ?, ?, "
-                    "?, ?, 'open', ?)",
-                    "iitttii", eid, ent, reason, detail, source, source_id, timeutil_now());
+    bool opened = false;
+    int rc = sup_store_proposal_open(c->db, eid, ent, reason, detail, source, source_id, &opened);
     if (rc)
         return -1;
-    if (db_changes(c->db) == 0)
+    if (!opened)
         return 0;
     json_t *d = json_pack("{ss ss sI}", "reason", reason, "source", source, "source_id",
                           (json_int_t)source_id);
@@ -53,15 +49,16 @@ enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t 
         field_bool(in, "enabled", NULL, FIELD_OPTIONAL, true, &enabled, p) ||
         field_number(in, "param", "参数", 0, 3650, FIELD_REQUIRED, 0, &param, p))
         return p->err;
-    if (!db_query_int(c->db, "SELECT 1 FROM sup_pl_criteria WHERE code = ?", 0, "t", code))
+    json_t *known = sup_store_criterion(c->db, code);
+    json_decref(known);
+    if (!known)
         return problem_set(p, ERR_NOT_FOUND, "code", "未知的条件 %s", code);
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db, "UPDATE sup_pl_criteria SET enabled = ?, param = ? WHERE code = ?", "iit",
-               (int64_t)enabled, (int64_t)param, code) ||
+    if (sup_store_criterion_update(c->db, code, enabled, (int64_t)param) ||
         sup_audit(c, "supervision.criterion.update", "sup_pl_criterion", 0, in) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_pl_criteria WHERE code = ?", "t", code);
+    *out = sup_store_criterion(c->db, code);
     return ERR_OK;
 }
 
@@ -113,16 +110,11 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (db_run(c->db,
-               "INSERT OR REPLACE INTO sup_facts (enterprise_id, permit_reports_ok, "
-               "monitoring_networked, monitoring_last_seen, falsification, updated_at) VALUES "
-               "(?, ?, ?, ?, ?, ?)",
-               "iiitii", ent, (int64_t)permit, (int64_t)networked, *seen ? seen : NULL,
-               (int64_t)falsification, timeutil_now()) ||
+    if (sup_store_facts_set(c->db, ent, permit, networked, *seen ? seen : NULL, falsification) ||
         sup_audit(c, "supervision.facts.update", "enterprise", ent, in) ||
         sup_check_entry(c, ent) || db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
+    *out = sup_store_facts(c->db, ent);
     return ERR_OK;
 }
 
@@ -168,16 +160,13 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
         free(evtext);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int rc = db_run(c->db,
-                    "INSERT INTO sup_pl_entries (enterprise_id, decision_no, valid_from, "
-                    "valid_until, evaluation, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    "itttti", ent, decision, from, until, evtext, timeutil_now());
+    int64_t eid = 0;
+    int rc = sup_store_entry_insert(c->db, ent, decision, from, until, evtext, &eid);
     free(evtext);
-    int64_t eid = db_last_id(c->db);
     if (rc || sup_audit(c, "supervision.positive.include", "sup_pl_entry", eid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_pl_entries WHERE id = ?", "i", eid);
+    *out = sup_store_record(c->db, SUP_PL_ENTRY, eid);
     return ERR_OK;
 }
 
@@ -191,7 +180,7 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (!json_is_boolean(json_object_get(in, "accept")))
         return problem_set(p, ERR_INVALID_FIELD, "accept", "须说明是否移出（accept: true/false）");
-    json_t *pr = db_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
+    json_t *pr = sup_store_record(c->db, SUP_PROPOSAL, id);
     if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该移出建议");
     bool open = !strcmp(json_string_value(json_object_get(pr, "status")), "open");
@@ -206,49 +195,35 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (db_begin(c->db))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    int rc = db_run(c->db,
-                    "UPDATE sup_pl_proposals SET status = ?, decided_note = ?, decided_at = ? "
-                    "WHERE id = ?",
-                    "ttii", accept ? "accepted" : "rejected", note, timeutil_now(), id);
-    if (accept) {
-        rc = rc || db_run(c->db,
-                          "UPDATE sup_pl_entries SET removed_on = ?, removal_reason = ? WHERE id "
-                          "= ? AND removed_on IS NULL",
-                          "tti", c->today, reason, eid);
-        /* The entry is gone: its other open proposals are settled with it. */
-        rc = rc || db_run(c->db,
-                          "UPDATE sup_pl_proposals SET status = 'accepted', decided_note = "
-                          "'随同移出', decided_at = ? WHERE entry_id = ? AND status = 'open'",
-                          "ii", timeutil_now(), eid);
-    }
+    int rc = sup_store_proposal_decide(c->db, id, accept, note);
+    /* Accepted: the entry is removed today, and its other open proposals are
+     * settled with it. */
+    if (accept)
+        rc = rc || sup_store_entry_remove(c->db, eid, c->today, reason);
     if (rc ||
         sup_audit(c, accept ? "supervision.positive.remove" : "supervision.proposal.reject",
                   "sup_pl_entry", eid, in) ||
         db_commit(c->db))
         return sup_internal(c, p);
-    *out = db_query_one(c->db, "SELECT * FROM sup_pl_proposals WHERE id = ?", "i", id);
+    *out = sup_store_record(c->db, SUP_PROPOSAL, id);
     return ERR_OK;
 }
 
 enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                            struct problem *p)
 {
-    json_t *ents =
-        db_query_rows(c->db,
-                      "SELECT DISTINCT enterprise_id FROM sup_pl_entries WHERE valid_from "
-                      "<= ?1 AND valid_until > ?1 AND removed_on IS NULL",
-                      "t", c->today);
+    json_t *ents = sup_store_listed_enterprises(c->db, c->today);
     if (!ents || db_begin(c->db)) {
         json_decref(ents);
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
     }
-    int64_t before = db_query_int(c->db, "SELECT count(*) FROM sup_pl_proposals", 0, "");
+    int64_t before = sup_store_proposal_count(c->db);
     size_t i;
     json_t *e;
     int rc = 0;
     json_array_foreach(ents, i, e) rc =
         rc || sup_check_entry(c, json_integer_value(json_object_get(e, "enterprise_id")));
-    int64_t after = db_query_int(c->db, "SELECT count(*) FROM sup_pl_proposals", 0, "");
+    int64_t after = sup_store_proposal_count(c->db);
     json_decref(ents);
     if (rc || db_commit(c->db))
         return sup_internal(c, p);

@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
@@ -55,3 +54,20 @@ void sup_date_add_days(const char *s, int days, char out[11])
     int32_t d = sup_day(s);
     calendar_format_date(d == CALENDAR_DAY_INVALID ? d : d + days, out);
 }
+
+/* A change dated on or before the date a list was published through would
+ * alter a published period: refused (ERR_BACKDATED). */
+int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p)
+{
+    char through[11];
+    if (sup_store_published_through(c->db, list, through))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
+    if (*through && strcmp(date, through) <= 0)
+        return problem_set(p, ERR_BACKDATED, "effective_on",
+                           "生效日期 %s 落在已公布的期间内（已公布至 %s），不能追溯变更", date,
+                           through),
+               -1;
+    return 0;
+}
+
+/* ---- 双随机: matters, classes, inspectors, conflicts ---- */

@@ -4,6 +4,7 @@
 #ifndef ECOGOV_SUPERVISION_RULES_H
 #define ECOGOV_SUPERVISION_RULES_H
 
+#include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
 
 #include <jansson.h>
@@ -25,8 +26,6 @@ enum err sup_internal(struct sup_ctx *c, struct problem *p);
 int32_t sup_day(const char *s);
 void sup_date_add_days(const char *s, int days, char out[11]);
 
-int64_t sup_setting(struct db *db, const char *key, int64_t def);
-bool sup_enterprise_exists(struct db *db, int64_t id);
 int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p);
 json_t *sup_draw_row(struct db *db, int64_t id);
 json_t *sup_active_entry(struct db *db, int64_t ent, const char *date);
@@ -36,8 +35,6 @@ struct credit_result;
 int sup_preparer_eval(struct db *db, int64_t id, int32_t asof, int32_t *registered,
                       struct credit_result *res);
 json_t *sup_intervals_json(const struct credit_result *res, int32_t asof);
-json_t *sup_alarm_row(struct db *db, int64_t id);
-json_t *sup_case_row(struct db *db, int64_t id);
 bool sup_match(const char *q, const char *a, const char *b);
 void sup_history_add(json_t *history, const char *date, const char *action, const char *subject,
                      const char *code, const char *detail);

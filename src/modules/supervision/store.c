@@ -1,4 +1,4 @@
-#include "modules/supervision/rules.h"
+#include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
 #include "core/buf.h"
@@ -33,33 +33,53 @@ int64_t sup_setting(struct db *db, const char *key, int64_t def)
     return out;
 }
 
+int sup_store_rc(int rc)
+{
+    return (rc & 0xff) == SQLITE_CONSTRAINT ? SUP_STORE_DUPLICATE : rc;
+}
+
+json_t *sup_store_record(struct db *db, enum sup_record kind, int64_t id)
+{
+    static const char *const sql[] = {
+        [SUP_MATTER] = "SELECT * FROM sup_matters WHERE id = ?",
+        [SUP_INSPECTOR] = "SELECT * FROM sup_inspectors WHERE id = ?",
+        [SUP_INSPECTION] = "SELECT id, enterprise_id, inspected_on, inspectors AS "
+                           "inspectors_json, findings, result, photos AS photos_json FROM "
+                           "sup_inspections WHERE id = ?",
+        [SUP_RECTIFICATION] = "SELECT * FROM sup_rectifications WHERE id = ?",
+        [SUP_PENALTY] = "SELECT * FROM sup_penalties WHERE id = ?",
+        [SUP_INCIDENT] = "SELECT * FROM sup_incidents WHERE id = ?",
+        [SUP_PL_ENTRY] = "SELECT * FROM sup_pl_entries WHERE id = ?",
+        [SUP_PROPOSAL] = "SELECT * FROM sup_pl_proposals WHERE id = ?",
+        [SUP_PUBLICATION] = "SELECT * FROM sup_publications WHERE id = ?",
+        [SUP_INSTITUTION] = "SELECT * FROM sup_institutions WHERE id = ?",
+    };
+    return db_query_one(db, sql[kind], "i", id);
+}
+
+int64_t sup_store_enterprise_count(struct db *db)
+{
+    return db_query_int(db, "SELECT count(*) FROM enterprises", 0, "");
+}
+
+int sup_store_published_through(struct db *db, const char *list, char through[11])
+{
+    json_t *row = db_query_one(
+        db, "SELECT max(through) AS through FROM sup_publications WHERE list = ?", "t", list);
+    through[0] = '\0';
+    if (!row)
+        return -1;
+    const char *t = json_string_value(json_object_get(row, "through"));
+    if (t)
+        snprintf(through, 11, "%s", t);
+    json_decref(row);
+    return 0;
+}
+
 bool sup_enterprise_exists(struct db *db, int64_t id)
 {
     return db_query_int(db, "SELECT 1 FROM enterprises WHERE id = ?", 0, "i", id) == 1;
 }
-
-/* A change dated on or before the date a list was published through would
- * alter a published period: refused (ERR_BACKDATED). */
-int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p)
-{
-    json_t *row = db_query_one(
-        c->db, "SELECT max(through) AS through FROM sup_publications WHERE list = ?", "t", list);
-    if (!row)
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
-    char through[11] = "";
-    const char *t = json_string_value(json_object_get(row, "through"));
-    if (t)
-        snprintf(through, sizeof through, "%s", t);
-    json_decref(row);
-    if (*through && strcmp(date, through) <= 0)
-        return problem_set(p, ERR_BACKDATED, "effective_on",
-                           "生效日期 %s 落在已公布的期间内（已公布至 %s），不能追溯变更", date,
-                           through),
-               -1;
-    return 0;
-}
-
-/* ---- 双随机: matters, classes, inspectors, conflicts ---- */
 
 struct sup_list_def {
     const char *what;

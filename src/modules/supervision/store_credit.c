@@ -148,3 +148,89 @@ json_t *sup_institutions(struct db *db, int year)
 }
 
 /* ---- inspections, rectifications, penalties, incidents ---- */
+
+json_t *sup_store_preparer(struct db *db, int64_t id)
+{
+    return db_query_one(db, "SELECT kind, registered_on FROM sup_preparers WHERE id = ?", "i", id);
+}
+
+bool sup_store_preparer_is_unit(struct db *db, int64_t id)
+{
+    return db_query_int(db, "SELECT 1 FROM sup_preparers WHERE id = ? AND kind = 'unit'", 0, "i",
+                        id) == 1;
+}
+
+int64_t sup_store_preparer_by_code(struct db *db, const char *code)
+{
+    return db_query_int(db, "SELECT id FROM sup_preparers WHERE code = ?", 0, "t", code);
+}
+
+int sup_store_preparer_insert(struct db *db, const char *kind, const char *name, const char *code,
+                              int64_t employer_id, const char *registered_on, int64_t *id)
+{
+    int rc = db_run(db,
+                    "INSERT INTO sup_preparers (kind, name, code, employer_id, registered_on, "
+                    "created_at) VALUES (?, ?, ?, NULLIF(?, 0), ?, ?)",
+                    "tttiti", kind, name, code, employer_id, registered_on, timeutil_now());
+    *id = rc ? 0 : db_last_id(db);
+    return sup_store_rc(rc);
+}
+
+json_t *sup_store_behaviour(struct db *db, const char *code)
+{
+    return db_query_one(db, "SELECT * FROM sup_behaviours WHERE code = ?", "t", code);
+}
+
+int sup_store_credit_event_insert(struct db *db, int64_t preparer_id, const char *behaviour,
+                                  int64_t points, bool ban, const char *effective_on,
+                                  const char *ban_until, const char *decision_no, const char *note)
+{
+    return db_run(db,
+                  "INSERT INTO sup_credit_events (preparer_id, behaviour, points, ban, "
+                  "effective_on, ban_until, decision_no, note, created_at) VALUES (?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?)",
+                  "itiitttti", preparer_id, behaviour, points, (int64_t)ban, effective_on,
+                  ban_until, decision_no, note, timeutil_now());
+}
+
+int sup_store_preparer_report_insert(struct db *db, int64_t preparer_id, const char *ref,
+                                     const char *approved_on)
+{
+    return db_run(db,
+                  "INSERT OR IGNORE INTO sup_preparer_reports (preparer_id, ref, approved_on) "
+                  "VALUES (?, ?, ?)",
+                  "itt", preparer_id, ref, approved_on);
+}
+
+int sup_store_publication_insert(struct db *db, const char *list, const char *through,
+                                 const char *by, int64_t *id)
+{
+    int rc = db_run(db,
+                    "INSERT INTO sup_publications (list, through, published_at, published_by) "
+                    "VALUES (?, ?, ?, ?)",
+                    "ttit", list, through, timeutil_now(), by);
+    *id = rc ? 0 : db_last_id(db);
+    return rc;
+}
+
+int sup_store_institution_insert(struct db *db, const char *name, const char *uscc, int64_t *id)
+{
+    int rc = db_run(db, "INSERT INTO sup_institutions (name, uscc, created_at) VALUES (?, ?, ?)",
+                    "tti", name, uscc, timeutil_now());
+    *id = rc ? 0 : db_last_id(db);
+    return sup_store_rc(rc);
+}
+
+json_t *sup_store_mon_item(struct db *db, const char *code)
+{
+    return db_query_one(db, "SELECT * FROM sup_mon_items WHERE code = ?", "t", code);
+}
+
+int sup_store_evidence_insert(struct db *db, int64_t institution_id, const char *item,
+                              double points, const char *kind, const char *day, const char *note)
+{
+    return db_run(db,
+                  "INSERT INTO sup_mon_evidence (institution_id, item, points, kind, occurred_on, "
+                  "note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "itdttti", institution_id, item, points, kind, day, note, timeutil_now());
+}
