@@ -88,8 +88,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         }
     }
     char *names_text = json_dumps(names, JSON_COMPACT);
-    char *photos_text =
-        json_dumps(photos && json_is_array(photos) ? photos : json_array(), JSON_COMPACT);
+    char *photos_text = json_is_array(photos) ? json_dumps(photos, JSON_COMPACT) : xstrdup("[]");
     json_decref(names);
     if (db_begin(c->db)) {
         free(names_text);
