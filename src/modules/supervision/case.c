@@ -1,17 +1,16 @@
+/* supervision case — alarms and cases (docs/supervision.md "Alarms and
+ * cases"): an alarm is new -> verified (only on valid data over the limit) or
+ * dismissed; a verified alarm becomes a case, open -> rectifying (with its
+ * rectification order) -> closed (with evidence). Each transition checks the
+ * state it starts from and is refused with ERR_INVALID_STATE otherwise. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/buf.h"
 #include "core/text.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "db/db.h"
-#include "domain/calendar.h"
-#include "domain/credit.h"
-#include "domain/draw.h"
 
 #include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

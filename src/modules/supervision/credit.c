@@ -1,19 +1,15 @@
+/* supervision credit — EIA preparer credit (decisions scored from
+ * sup_behaviours, lists evaluated by domain/credit), the intake check other
+ * modules call, list publications (frozen periods) and monitoring
+ * institutions' evidence. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
-#include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,

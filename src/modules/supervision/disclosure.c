@@ -1,18 +1,14 @@
+/* supervision disclosure — the public disclosure centre: each list as of a
+ * date with its history for the public period, searched by name or code, and
+ * the lists' Atom feeds. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
 #include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "db/db.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

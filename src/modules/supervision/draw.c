@@ -1,13 +1,13 @@
+/* supervision draw — 双随机、一公开: matters, classes, inspectors and
+ * conflicts; a draw is committed (pools and seed commitment frozen), executed
+ * (targets and teams, confidential), published, and its results recorded and
+ * published against the working-day clock (docs/draw.md). */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/calendar.h"
-#include "domain/credit.h"
 #include "domain/draw.h"
 
 #include <math.h>

@@ -1,17 +1,15 @@
+/* supervision inspection — inspections (2-8 inspectors, none in conflict, an
+ * optional rectification order), rectifications done once, penalties and
+ * incidents (both propose removal from the positive list). */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/buf.h"
 #include "core/text.h"
-#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
-#include "domain/calendar.h"
-#include "domain/credit.h"
 #include "domain/draw.h"
 
 #include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

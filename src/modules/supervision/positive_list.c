@@ -1,17 +1,14 @@
+/* supervision positive_list — the enforcement positive list: inclusion when
+ * every enabled criterion passes; removal only by proposal (opened by a
+ * penalty, an incident, a verified serious alarm or a failing fact) that a
+ * section chief accepts or rejects. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
-#include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,19 +1,12 @@
+/* supervision rules — small helpers the module's rule files share: dates,
+ * audit entries, the internal-error exit and the published-period check. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/calendar.h"
-#include "domain/credit.h"
-#include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 /* A date field that takes def when absent. */

@@ -1,18 +1,10 @@
+/* supervision store — settings, records by id, the console lists and the
+ * dashboard counts. */
 #include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
-#include "db/db.h"
 #include "db/row.h"
-#include "domain/calendar.h"
-#include "domain/credit.h"
 #include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,21 +1,8 @@
-#include "modules/supervision/rules.h"
+/* supervision store_case — the SQL of alarms and cases (rules in case.c). */
+#include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
-#include "db/db.h"
 #include "db/row.h"
-#include "domain/calendar.h"
-#include "domain/credit.h"
-#include "domain/draw.h"
-
-#include <math.h>
-#include <sodium.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 json_t *sup_alarm_row(struct db *db, int64_t id)
 {

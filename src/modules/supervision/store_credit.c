@@ -1,18 +1,14 @@
+/* supervision store_credit — the SQL of preparers, credit decisions, reports,
+ * publications and monitoring institutions (rules in credit.c), and the reads
+ * that evaluate them. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "db/db.h"
 #include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
-#include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

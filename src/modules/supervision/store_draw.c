@@ -1,19 +1,13 @@
+/* supervision store_draw — the SQL of 双随机 (rules in draw.c): the target
+ * pool by class, draws, strata and items, and the draw as the API shows it. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
 #include "core/buf.h"
-#include "core/text.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "db/db.h"
 #include "db/row.h"
-#include "domain/calendar.h"
-#include "domain/credit.h"
 #include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

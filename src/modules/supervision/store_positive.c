@@ -1,20 +1,11 @@
+/* supervision store_positive — the SQL of the enforcement positive list
+ * (rules in positive_list.c) and the criteria evaluation it reads. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
-#include "db/db.h"
 #include "db/row.h"
-#include "domain/calendar.h"
-#include "domain/credit.h"
-#include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 json_t *sup_active_entry(struct db *db, int64_t ent, const char *date)

@@ -1,20 +1,13 @@
+/* supervision store_public — what the public disclosure centre reads
+ * (disclosure.c): positive-list entries, preparer listings, published
+ * penalties, inspections and draws. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
-#include "app/field.h"
-#include "core/buf.h"
-#include "core/text.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
-#include "db/db.h"
 #include "db/row.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 #include "domain/draw.h"
 
-#include <math.h>
-#include <sodium.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void sup_public_positive(struct db *db, const char *date, const char *since, const char *q,
