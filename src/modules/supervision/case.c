@@ -61,10 +61,9 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         field_bool(in, "device_ok", NULL, FIELD_OPTIONAL, true, &device_ok, p) ||
         field_bool(in, "serious", NULL, FIELD_OPTIONAL, false, &serious, p))
         return p->err;
-    json_t *t = json_object_get(in, "observed_at");
-    if (t && !json_is_null(t) && (!json_is_integer(t) || json_integer_value(t) <= 0))
-        return problem_set(p, ERR_INVALID_FIELD, "observed_at", "observed_at 须为 UTC 秒");
-    a.observed_at = t && json_is_integer(t) ? json_integer_value(t) : timeutil_now();
+    if (field_int(in, "observed_at", "观测时间（UTC 秒）", 1, INT64_MAX, FIELD_OPTIONAL,
+                  timeutil_now(), &a.observed_at, p))
+        return p->err;
     a.source = "manual";
     a.point = point;
     a.factor = factor;

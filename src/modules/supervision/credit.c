@@ -12,21 +12,23 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *const sup_kinds[] = {"unit", "person", NULL};
+/* The lists whose periods a publication freezes. */
+static const char *const sup_lists_published[] = {"positive", "preparer", "institution", NULL};
+
 enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                              struct problem *p)
 {
     const char *kind, *name, *code;
     int64_t employer;
     char reg[11];
-    if (field_text(in, "kind", "类型", 16, FIELD_REQUIRED, &kind, p) ||
+    if (field_choice(in, "kind", "类型（unit 编制单位或 person 编制人员）", sup_kinds,
+                     FIELD_REQUIRED, NULL, &kind, p) ||
         field_text(in, "name", "名称", 200, FIELD_REQUIRED, &name, p) ||
         field_text(in, "code", "统一社会信用代码或信用编号", 64, FIELD_REQUIRED, &code, p) ||
         field_id(in, "employer_id", "所在单位", FIELD_OPTIONAL, &employer, p) ||
         field_date(in, "registered_on", "诚信档案建立日期", FIELD_REQUIRED, reg, p))
         return p->err;
-    if (strcmp(kind, "unit") && strcmp(kind, "person"))
-        return problem_set(p, ERR_INVALID_FIELD, "kind",
-                           "类型须为 unit（编制单位）或 person（编制人员）");
     if (employer && !sup_store_preparer_is_unit(c->db, employer))
         return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
     if (db_begin(c->db))
@@ -120,12 +122,10 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
 {
     const char *list;
     char through[11];
-    if (field_text(in, "list", "名单", 16, FIELD_REQUIRED, &list, p) ||
+    if (field_choice(in, "list", "名单（positive、preparer 或 institution）", sup_lists_published,
+                     FIELD_REQUIRED, NULL, &list, p) ||
         sup_field_date_or(in, "through", "公布截止日期", c->today, through, p))
         return p->err;
-    if (strcmp(list, "positive") && strcmp(list, "preparer") && strcmp(list, "institution"))
-        return problem_set(p, ERR_INVALID_FIELD, "list",
-                           "名单须为 positive、preparer 或 institution");
     if (strcmp(through, c->today) > 0)
         return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
     if (db_begin(c->db))

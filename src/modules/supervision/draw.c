@@ -38,6 +38,9 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
     return ERR_OK;
 }
 
+static const char *const sup_periods[] = {"quarter", "year", NULL};
+static const char *const sup_presets[] = {"national", "jiangxi", NULL};
+
 enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                           struct problem *p)
 {
@@ -45,10 +48,9 @@ enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     double ratio;
     if (field_text(in, "code", "类别", 32, FIELD_REQUIRED, &code, p) ||
         field_number(in, "ratio_pct", "抽查比例", 0, 100, FIELD_REQUIRED, 0, &ratio, p) ||
-        field_text(in, "period", "周期", 16, FIELD_REQUIRED, &period, p))
+        field_choice(in, "period", "周期（quarter 或 year）", sup_periods, FIELD_REQUIRED, NULL,
+                     &period, p))
         return p->err;
-    if (strcmp(period, "quarter") && strcmp(period, "year"))
-        return problem_set(p, ERR_INVALID_FIELD, "period", "周期须为 quarter 或 year");
     json_t *known = sup_store_class(c->db, code);
     json_decref(known);
     if (!known)
@@ -204,24 +206,15 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
 {
     const char *title, *period, *preset;
     char date[11];
-    int64_t matter, team = 2;
+    int64_t matter, team;
     if (field_text(in, "title", "抽查任务名称", 200, FIELD_REQUIRED, &title, p) ||
         field_text(in, "period", "抽查周期", 16, FIELD_REQUIRED, &period, p) ||
-        field_text(in, "preset", "分类方案", 16, FIELD_OPTIONAL, &preset, p) ||
+        field_choice(in, "preset", "分类方案（national 或 jiangxi）", sup_presets, FIELD_OPTIONAL,
+                     "national", &preset, p) ||
         field_id(in, "matter_id", "抽查事项", FIELD_REQUIRED, &matter, p) ||
-        sup_field_date_or(in, "draw_date", "抽取日期", c->today, date, p))
+        sup_field_date_or(in, "draw_date", "抽取日期", c->today, date, p) ||
+        field_int(in, "team_size", "检查组人数", 2, DRAW_TEAM_MAX, FIELD_OPTIONAL, 2, &team, p))
         return p->err;
-    if (!*preset)
-        preset = "national";
-    if (strcmp(preset, "national") && strcmp(preset, "jiangxi"))
-        return problem_set(p, ERR_INVALID_FIELD, "preset", "分类方案须为 national 或 jiangxi");
-    json_t *tv = json_object_get(in, "team_size");
-    if (tv && !json_is_null(tv)) {
-        if (!json_is_integer(tv) || json_integer_value(tv) < 2 ||
-            json_integer_value(tv) > DRAW_TEAM_MAX)
-            return problem_set(p, ERR_INVALID_FIELD, "team_size", "检查组人数须为 2 至 8 人");
-        team = json_integer_value(tv);
-    }
     if (!sup_store_matter_active(c->db, matter))
         return problem_set(p, ERR_NOT_FOUND, "matter_id", "未找到该抽查事项");
     json_t *counts = json_object_get(in, "counts");

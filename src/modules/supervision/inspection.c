@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static const char *const sup_results[] = {"compliant", "issues", NULL};
+
 enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                                struct problem *p)
 {
@@ -24,10 +26,9 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         sup_field_date_or(in, "inspected_on", "检查日期", c->today, day, p) ||
         field_text(in, "findings", "检查情况", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
                    &findings, p) ||
-        field_text(in, "result", "检查结论", 16, FIELD_REQUIRED, &result, p))
+        field_choice(in, "result", "检查结论（compliant 或 issues）", sup_results, FIELD_REQUIRED,
+                     NULL, &result, p))
         return p->err;
-    if (strcmp(result, "compliant") && strcmp(result, "issues"))
-        return problem_set(p, ERR_INVALID_FIELD, "result", "检查结论须为 compliant 或 issues");
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
     json_t *ids = json_object_get(in, "inspector_ids");
