@@ -1,15 +1,17 @@
 /* supervision credit — EIA preparer credit (decisions scored from
- * sup_behaviours, lists evaluated by domain/credit), the intake check other
- * modules call, list publications (frozen periods) and monitoring
- * institutions' evidence. */
+ * sup_behaviours, lists evaluated by domain/credit as of any date), the intake
+ * check other modules call, list publications (frozen periods) and monitoring
+ * institutions' evidence and yearly grades. */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
+#include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const sup_kinds[] = {"unit", "person", NULL};
@@ -137,6 +139,108 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
         return sup_internal(c, p);
     *out = sup_store_record(c->db, SUP_PUBLICATION, nid);
     return ERR_OK;
+}
+
+/* Loads a preparer's decisions and reports and evaluates them as of date. */
+int sup_preparer_eval(struct db *db, int64_t id, int32_t asof, int32_t *registered,
+                      struct credit_result *res)
+{
+    json_t *pr = sup_store_preparer(db, id);
+    if (!pr)
+        return -1;
+    *registered = sup_day(json_string_value(json_object_get(pr, "registered_on")));
+    json_decref(pr);
+    json_t *evs = sup_store_credit_history(db, id);
+    json_t *reps = sup_store_preparer_reports(db, id);
+    if (!evs || !reps) {
+        json_decref(evs);
+        json_decref(reps);
+        return -1;
+    }
+    size_t ne = json_array_size(evs), nr = json_array_size(reps);
+    struct credit_event *ev = xcalloc(ne + 1, sizeof *ev);
+    int32_t *rp = xcalloc(nr + 1, sizeof *rp);
+    for (size_t i = 0; i < ne; i++) {
+        json_t *e = json_array_get(evs, i);
+        ev[i].day = sup_day(json_string_value(json_object_get(e, "effective_on")));
+        ev[i].points = (int)json_integer_value(json_object_get(e, "points"));
+        ev[i].ban = json_integer_value(json_object_get(e, "ban")) != 0;
+        const char *u = json_string_value(json_object_get(e, "ban_until"));
+        ev[i].ban_end = !u ? 0 : !strcmp(u, "forever") ? CREDIT_FOREVER : sup_day(u);
+        ev[i].ref = json_integer_value(json_object_get(e, "id"));
+    }
+    for (size_t i = 0; i < nr; i++)
+        rp[i] = sup_day(json_string_value(json_object_get(json_array_get(reps, i), "approved_on")));
+    struct credit_rules rules;
+    credit_rules_default(&rules);
+    rules.warning = (int)sup_setting(db, "credit_warning", 10);
+    rules.limit = (int)sup_setting(db, "credit_limit", 20);
+    int rc = credit_evaluate(&rules, *registered, ev, ne, rp, nr, asof, res);
+    free(ev);
+    free(rp);
+    json_decref(evs);
+    json_decref(reps);
+    return rc;
+}
+
+json_t *sup_preparer_get(struct db *db, int64_t id, const char *date, bool *missing)
+{
+    *missing = false;
+    json_t *pr = sup_store_preparer(db, id);
+    if (!pr) {
+        *missing = true;
+        return NULL;
+    }
+    int32_t asof = sup_day(date), reg;
+    struct credit_result res;
+    if (sup_preparer_eval(db, id, asof, &reg, &res)) {
+        json_decref(pr);
+        return NULL;
+    }
+    char cs[11], ce[11];
+    calendar_format_date(res.cycle_start, cs);
+    calendar_format_date(res.cycle_end - 1, ce);
+    json_object_set_new(pr, "as_of", json_string(date));
+    json_object_set_new(pr, "cycle",
+                        json_pack("{ss ss si}", "from", cs, "until", ce, "points", res.points));
+    json_object_set_new(pr, "lists", sup_intervals_json(&res, asof));
+    credit_result_free(&res);
+    json_object_set_new(pr, "events", sup_store_credit_events(db, id));
+    json_object_set_new(pr, "reports", sup_store_preparer_reports(db, id));
+    return pr;
+}
+
+json_t *sup_institutions(struct db *db, int year)
+{
+    char from[11], to[11];
+    snprintf(from, sizeof from, "%04d-01-01", year);
+    snprintf(to, sizeof to, "%04d-12-31", year);
+    json_t *rows = sup_store_institution_scores(db, from, to);
+    if (!rows)
+        return NULL;
+    double base = (double)sup_setting(db, "mon_base_score", 100);
+    double a = (double)sup_setting(db, "mon_grade_a", 90),
+           b = (double)sup_setting(db, "mon_grade_b", 80),
+           cc = (double)sup_setting(db, "mon_grade_c", 60);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        double score = base + json_number_value(json_object_get(r, "delta"));
+        bool veto = json_integer_value(json_object_get(r, "vetoes")) > 0;
+        char g[2] = {credit_grade(score, veto, a, b, cc), 0};
+        json_object_set_new(r, "year", json_integer(year));
+        json_object_set_new(r, "score", json_real(score));
+        json_object_set_new(r, "grade", json_string(g));
+        json_object_set_new(r, "board",
+                            json_string(g[0] == 'A'   ? "red"
+                                        : g[0] == 'D' ? "black"
+                                                      : ""));
+        json_object_set_new(r, "evidence",
+                            sup_store_institution_evidence(
+                                db, json_integer_value(json_object_get(r, "id")), from, to));
+    }
+    return rows;
 }
 
 json_t *sup_intervals_json(const struct credit_result *res, int32_t asof)

@@ -5,6 +5,7 @@
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
+#include "core/timeutil.h"
 #include "db/db.h"
 #include "domain/calendar.h"
 #include "domain/credit.h"
@@ -34,6 +35,73 @@ int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, cons
     rc = sup_audit(c, "supervision.positive.propose_removal", "sup_pl_entry", eid, d);
     json_decref(d);
     return rc;
+}
+
+/* Every criterion with pass and evidence as of date, eligible when every
+ * enabled one passes, and the entry listed then (or null). */
+json_t *sup_positive_evaluate(struct db *db, int64_t ent, const char *date, bool *missing)
+{
+    *missing = !sup_enterprise_exists(db, ent);
+    if (*missing)
+        return NULL;
+    json_t *criteria = sup_store_criteria(db);
+    json_t *facts = sup_store_facts(db, ent);
+    if (!criteria)
+        return NULL;
+    bool all = true;
+    size_t i;
+    json_t *cr;
+    json_array_foreach(criteria, i, cr)
+    {
+        const char *code = json_string_value(json_object_get(cr, "code"));
+        int64_t param = json_integer_value(json_object_get(cr, "param"));
+        bool enabled = json_integer_value(json_object_get(cr, "enabled")) != 0;
+        char since[11], evidence[160] = "";
+        sup_date_add_days(date, -(int)(param * 365), since);
+        bool pass = true;
+        if (!strcmp(code, "no_penalty")) {
+            int64_t n = sup_store_penalty_count(db, ent, since, date);
+            pass = n == 0;
+            snprintf(evidence, sizeof evidence, "近 %lld 年处罚 %lld 次", (long long)param,
+                     (long long)n);
+        } else if (!strcmp(code, "no_incident")) {
+            int64_t n = sup_store_incident_count(db, ent, since, date);
+            pass = n == 0;
+            snprintf(evidence, sizeof evidence, "近 %lld 年突发环境事件 %lld 起", (long long)param,
+                     (long long)n);
+        } else if (!strcmp(code, "permit_reports")) {
+            pass = facts && json_integer_value(json_object_get(facts, "permit_reports_ok"));
+            snprintf(evidence, sizeof evidence, "%s", pass ? "已按时提交" : "未登记按时提交");
+        } else if (!strcmp(code, "monitoring_online")) {
+            const char *seen =
+                facts ? json_string_value(json_object_get(facts, "monitoring_last_seen")) : NULL;
+            bool networked =
+                facts && json_integer_value(json_object_get(facts, "monitoring_networked"));
+            int32_t gap = seen ? sup_day(date) - sup_day(seen) : INT32_MAX;
+            pass = networked && seen && gap <= param;
+            snprintf(evidence, sizeof evidence, "%s，最近在线 %s", networked ? "已联网" : "未联网",
+                     seen ? seen : "无记录");
+        } else if (!strcmp(code, "no_falsification")) {
+            pass = !(facts && json_integer_value(json_object_get(facts, "falsification")));
+            snprintf(evidence, sizeof evidence, "%s", pass ? "无弄虚作假记录" : "有弄虚作假记录");
+        } else if (!strcmp(code, "no_serious_alarm")) {
+            char from_ts[11];
+            sup_date_add_days(date, -(int)(param * 365), from_ts);
+            int64_t t0 = 0;
+            timeutil_parse_date(from_ts, &t0);
+            int64_t n = sup_store_serious_alarm_count(db, ent, t0);
+            pass = n == 0;
+            snprintf(evidence, sizeof evidence, "经核实严重报警 %lld 次", (long long)n);
+        }
+        json_object_set_new(cr, "pass", json_boolean(pass));
+        json_object_set_new(cr, "evidence", json_string(evidence));
+        if (enabled && !pass)
+            all = false;
+    }
+    json_decref(facts);
+    json_t *entry = sup_active_entry(db, ent, date);
+    return json_pack("{sI ss sb so so}", "enterprise_id", (json_int_t)ent, "date", date, "eligible",
+                     all, "criteria", criteria, "entry", entry ? entry : json_null());
 }
 
 enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,

@@ -28,7 +28,6 @@ void sup_date_add_days(const char *s, int days, char out[11]);
 
 int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p);
 json_t *sup_draw_row(struct db *db, int64_t id);
-json_t *sup_active_entry(struct db *db, int64_t ent, const char *date);
 int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, const char *detail,
                         const char *source, int64_t source_id);
 struct credit_result;

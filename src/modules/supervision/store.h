@@ -91,6 +91,16 @@ int sup_store_draw_result_publish(struct db *db, int64_t draw_id, int64_t seq,
                                   int64_t inspection_id, const char *day);
 
 /* store_positive.c: the enforcement positive list */
+/* The entry listing the enterprise on date, or NULL. */
+json_t *sup_active_entry(struct db *db, int64_t ent, const char *date);
+json_t *sup_store_criteria(struct db *db);
+/* Penalties decided / incidents occurred in (after, through]. */
+int64_t sup_store_penalty_count(struct db *db, int64_t enterprise_id, const char *after,
+                                const char *through);
+int64_t sup_store_incident_count(struct db *db, int64_t enterprise_id, const char *after,
+                                 const char *through);
+/* Verified serious alarms observed at or after since (UTC seconds). */
+int64_t sup_store_serious_alarm_count(struct db *db, int64_t enterprise_id, int64_t since);
 int sup_store_proposal_open(struct db *db, int64_t entry_id, int64_t enterprise_id,
                             const char *reason, const char *detail, const char *source,
                             int64_t source_id, bool *opened);
@@ -111,6 +121,17 @@ int64_t sup_store_proposal_count(struct db *db);
 
 /* store_credit.c: preparers and institutions */
 json_t *sup_store_preparer(struct db *db, int64_t id);
+/* The decisions as credit_evaluate needs them {id, points, ban, effective_on,
+ * ban_until}, by effective date. */
+json_t *sup_store_credit_history(struct db *db, int64_t preparer_id);
+/* The decisions as the API shows them, with the behaviour's name. */
+json_t *sup_store_credit_events(struct db *db, int64_t preparer_id);
+/* Approved reports {ref, approved_on}, by date. */
+json_t *sup_store_preparer_reports(struct db *db, int64_t preparer_id);
+/* Each institution {id, name, uscc, delta (bonus - deductions), vetoes} over [from, to]. */
+json_t *sup_store_institution_scores(struct db *db, const char *from, const char *to);
+json_t *sup_store_institution_evidence(struct db *db, int64_t institution_id, const char *from,
+                                       const char *to);
 bool sup_store_preparer_is_unit(struct db *db, int64_t id);
 int64_t sup_store_preparer_by_code(struct db *db, const char *code);
 int sup_store_preparer_insert(struct db *db, const char *kind, const char *name, const char *code,

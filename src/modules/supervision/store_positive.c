@@ -1,5 +1,5 @@
 /* supervision store_positive — the SQL of the enforcement positive list
- * (rules in positive_list.c) and the criteria evaluation it reads. */
+ * (rules in positive_list.c). */
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
@@ -16,81 +16,36 @@ json_t *sup_active_entry(struct db *db, int64_t ent, const char *date)
                         "it", ent, date);
 }
 
-json_t *sup_positive_evaluate(struct db *db, int64_t ent, const char *date, bool *missing)
+json_t *sup_store_criteria(struct db *db)
 {
-    *missing = !sup_enterprise_exists(db, ent);
-    if (*missing)
-        return NULL;
-    json_t *criteria = db_query_rows(db, "SELECT * FROM sup_pl_criteria ORDER BY rowid", "");
-    json_t *facts = db_query_one(db, "SELECT * FROM sup_facts WHERE enterprise_id = ?", "i", ent);
-    if (!criteria)
-        return NULL;
-    bool all = true;
-    size_t i;
-    json_t *cr;
-    json_array_foreach(criteria, i, cr)
-    {
-        const char *code = json_string_value(json_object_get(cr, "code"));
-        int64_t param = json_integer_value(json_object_get(cr, "param"));
-        bool enabled = json_integer_value(json_object_get(cr, "enabled")) != 0;
-        char since[11], evidence[160] = "";
-        sup_date_add_days(date, -(int)(param * 365), since);
-        bool pass = true;
-        if (!strcmp(code, "no_penalty")) {
-            int64_t n =
-                db_query_int(db,
-                             "SELECT count(*) FROM sup_penalties WHERE enterprise_id = ? AND "
-                             "decided_on > ? AND decided_on <= ?",
-                             0, "itt", ent, since, date);
-            pass = n == 0;
-            snprintf(evidence, sizeof evidence, "近 %lld 年处罚 %lld 次", (long long)param,
-                     (long long)n);
-        } else if (!strcmp(code, "no_incident")) {
-            int64_t n =
-                db_query_int(db,
-                             "SELECT count(*) FROM sup_incidents WHERE enterprise_id = ? AND "
-                             "occurred_on > ? AND occurred_on <= ?",
-                             0, "itt", ent, since, date);
-            pass = n == 0;
-            snprintf(evidence, sizeof evidence, "近 %lld 年突发环境事件 %lld 起", (long long)param,
-                     (long long)n);
-        } else if (!strcmp(code, "permit_reports")) {
-            pass = facts && json_integer_value(json_object_get(facts, "permit_reports_ok"));
-            snprintf(evidence, sizeof evidence, "%s", pass ? "已按时提交" : "未登记按时提交");
-        } else if (!strcmp(code, "monitoring_online")) {
-            const char *seen =
-                facts ? json_string_value(json_object_get(facts, "monitoring_last_seen")) : NULL;
-            bool networked =
-                facts && json_integer_value(json_object_get(facts, "monitoring_networked"));
-            int32_t gap = seen ? sup_day(date) - sup_day(seen) : INT32_MAX;
-            pass = networked && seen && gap <= param;
-            snprintf(evidence, sizeof evidence, "%s，最近在线 %s", networked ? "已联网" : "未联网",
-                     seen ? seen : "无记录");
-        } else if (!strcmp(code, "no_falsification")) {
-            pass = !(facts && json_integer_value(json_object_get(facts, "falsification")));
-            snprintf(evidence, sizeof evidence, "%s", pass ? "无弄虚作假记录" : "有弄虚作假记录");
-        } else if (!strcmp(code, "no_serious_alarm")) {
-            char from_ts[11];
-            sup_date_add_days(date, -(int)(param * 365), from_ts);
-            int64_t t0 = 0;
-            timeutil_parse_date(from_ts, &t0);
-            int64_t n = db_query_int(db,
-                                     "SELECT count(*) FROM sup_alarms WHERE enterprise_id = ? AND "
-                                     "severity = 'serious' AND status IN ('verified', 'case') AND "
-                                     "observed_at >= ?",
-                                     0, "ii", ent, t0);
-            pass = n == 0;
-            snprintf(evidence, sizeof evidence, "经核实严重报警 %lld 次", (long long)n);
-        }
-        json_object_set_new(cr, "pass", json_boolean(pass));
-        json_object_set_new(cr, "evidence", json_string(evidence));
-        if (enabled && !pass)
-            all = false;
-    }
-    json_decref(facts);
-    json_t *entry = sup_active_entry(db, ent, date);
-    return json_pack("{sI ss sb so so}", "enterprise_id", (json_int_t)ent, "date", date, "eligible",
-                     all, "criteria", criteria, "entry", entry ? entry : json_null());
+    return db_query_rows(db, "SELECT * FROM sup_pl_criteria ORDER BY rowid", "");
+}
+
+int64_t sup_store_penalty_count(struct db *db, int64_t enterprise_id, const char *after,
+                                const char *through)
+{
+    return db_query_int(db,
+                        "SELECT count(*) FROM sup_penalties WHERE enterprise_id = ? AND "
+                        "decided_on > ? AND decided_on <= ?",
+                        0, "itt", enterprise_id, after, through);
+}
+
+int64_t sup_store_incident_count(struct db *db, int64_t enterprise_id, const char *after,
+                                 const char *through)
+{
+    return db_query_int(db,
+                        "SELECT count(*) FROM sup_incidents WHERE enterprise_id = ? AND "
+                        "occurred_on > ? AND occurred_on <= ?",
+                        0, "itt", enterprise_id, after, through);
+}
+
+int64_t sup_store_serious_alarm_count(struct db *db, int64_t enterprise_id, int64_t since)
+{
+    return db_query_int(db,
+                        "SELECT count(*) FROM sup_alarms WHERE enterprise_id = ? AND "
+                        "severity = 'serious' AND status IN ('verified', 'case') AND "
+                        "observed_at >= ?",
+                        0, "ii", enterprise_id, since);
 }
 
 int sup_store_proposal_open(struct db *db, int64_t entry_id, int64_t enterprise_id,
