@@ -28,13 +28,13 @@ static const struct sup_public_def {
     {"draws", "双随机抽查任务"},
 };
 
-bool sup_match(const char *q, const char *a, const char *b)
+static bool sup_match(const char *q, const char *a, const char *b)
 {
     return !q || !*q || (a && strstr(a, q)) || (b && strstr(b, q));
 }
 
-void sup_history_add(json_t *history, const char *date, const char *action, const char *subject,
-                     const char *code, const char *detail)
+static void sup_history_add(json_t *history, const char *date, const char *action,
+                            const char *subject, const char *code, const char *detail)
 {
     json_array_append_new(history, json_pack("{ss ss ss ss ss}", "date", date, "action", action,
                                              "subject", subject, "code", code ? code : "", "detail",
@@ -59,6 +59,85 @@ static void sup_sort_history(json_t *history)
     for (size_t i = 0; i < n; i++)
         json_array_append_new(history, v[i]);
     free(v);
+}
+
+static void sup_public_positive(struct db *db, const char *date, const char *since, const char *q,
+                                json_t *items, json_t *history)
+{
+    json_t *rows = sup_store_public_entries(db, date);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *name = json_string_value(json_object_get(r, "enterprise"));
+        const char *uscc = json_string_value(json_object_get(r, "uscc"));
+        if (!sup_match(q, name, uscc))
+            continue;
+        const char *from = json_string_value(json_object_get(r, "valid_from"));
+        const char *until = json_string_value(json_object_get(r, "valid_until"));
+        const char *removed = json_string_value(json_object_get(r, "removed_on"));
+        bool current = strcmp(until, date) > 0 && (!removed || strcmp(removed, date) > 0);
+        if (current)
+            json_array_append_new(items,
+                                  json_pack("{ss ss ss ss ss}", "subject", name, "code", uscc,
+                                            "from", from, "until", until, "decision_no",
+                                            json_string_value(json_object_get(r, "decision_no"))));
+        if (strcmp(from, since) >= 0)
+            sup_history_add(history, from, "entered", name, uscc,
+                            json_string_value(json_object_get(r, "decision_no")));
+        if (removed && strcmp(removed, date) <= 0 && strcmp(removed, since) >= 0)
+            sup_history_add(history, removed, "left", name, uscc,
+                            json_string_value(json_object_get(r, "removal_reason")));
+        else if (!removed && strcmp(until, date) <= 0 && strcmp(until, since) >= 0)
+            sup_history_add(history, until, "expired", name, uscc, "有效期届满");
+    }
+    json_decref(rows);
+}
+
+static void sup_public_preparers(struct db *db, enum credit_list list, const char *date,
+                                 const char *since, const char *q, json_t *items, json_t *history)
+{
+    json_t *rows = sup_store_public_preparers(db);
+    int32_t asof = sup_day(date), from_day = sup_day(since);
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *name = json_string_value(json_object_get(r, "name"));
+        const char *code = json_string_value(json_object_get(r, "code"));
+        if (!sup_match(q, name, code))
+            continue;
+        int32_t reg;
+        struct credit_result res;
+        if (sup_preparer_eval(db, json_integer_value(json_object_get(r, "id")), asof, &reg, &res))
+            continue;
+        for (size_t k = 0; k < res.n; k++) {
+            const struct credit_interval *iv = &res.iv[k];
+            if (iv->list != list)
+                continue;
+            /* Public for 5 years after the listing ends; a life ban always. */
+            if (iv->end != CREDIT_FOREVER && iv->end <= from_day)
+                continue;
+            char s[11], e[11] = "";
+            calendar_format_date(iv->start, s);
+            if (iv->end != CREDIT_FOREVER)
+                calendar_format_date(iv->end - 1, e);
+            if (iv->start <= asof && asof < iv->end)
+                json_array_append_new(
+                    items,
+                    json_pack("{ss ss ss ss so ss}", "subject", name, "code", code, "kind",
+                              json_string_value(json_object_get(r, "kind")), "from", s, "until",
+                              *e ? json_string(e) : json_null(), "list", credit_list_name(list)));
+            sup_history_add(history, s, "entered", name, code, credit_list_name(list));
+            if (iv->end != CREDIT_FOREVER && iv->end <= asof) {
+                char left[11];
+                calendar_format_date(iv->end, left);
+                sup_history_add(history, left, "left", name, code, credit_list_name(list));
+            }
+        }
+        credit_result_free(&res);
+    }
+    json_decref(rows);
 }
 
 json_t *sup_public(struct db *db, const char *list, const char *date, const char *q, bool *missing)

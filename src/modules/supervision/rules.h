@@ -26,21 +26,19 @@ enum err sup_internal(struct sup_ctx *c, struct problem *p);
 int32_t sup_day(const char *s);
 void sup_date_add_days(const char *s, int days, char out[11]);
 
+/* A change dated on or before the date list was published through would alter
+ * a published period: -1 with p filled (ERR_BACKDATED), else 0. */
 int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p);
-json_t *sup_draw_row(struct db *db, int64_t id);
+/* Opens a removal proposal when the enterprise is on the positive list today
+ * (inside the caller's transaction, audited); one per (entry, source). 0, or
+ * -1 on a database error. */
 int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, const char *detail,
                         const char *source, int64_t source_id);
 struct credit_result;
+/* A preparer's lists as of asof (credit_evaluate over its decisions and
+ * reports); 0, or -1 for an unknown preparer or a database error. */
 int sup_preparer_eval(struct db *db, int64_t id, int32_t asof, int32_t *registered,
                       struct credit_result *res);
 json_t *sup_intervals_json(const struct credit_result *res, int32_t asof);
-bool sup_match(const char *q, const char *a, const char *b);
-void sup_history_add(json_t *history, const char *date, const char *action, const char *subject,
-                     const char *code, const char *detail);
-void sup_public_positive(struct db *db, const char *date, const char *since, const char *q,
-                         json_t *items, json_t *history);
-enum credit_list;
-void sup_public_preparers(struct db *db, enum credit_list list, const char *date, const char *since,
-                          const char *q, json_t *items, json_t *history);
 
 #endif

@@ -43,6 +43,8 @@ int64_t sup_store_enterprise_count(struct db *db);
 int sup_store_published_through(struct db *db, const char *list, char through[11]);
 
 /* store_draw.c: matters, classes, inspectors, conflicts, draws */
+/* The draw row with its matter's name and the frozen pools (parsed). */
+json_t *sup_draw_row(struct db *db, int64_t id);
 int sup_store_matter_insert(struct db *db, const char *code, const char *name, const char *basis,
                             int64_t *id);
 bool sup_store_matter_active(struct db *db, int64_t id);
@@ -184,6 +186,9 @@ int sup_store_case_close(struct db *db, int64_t id, const char *evidence, const 
                          const char *day);
 
 /* store_public.c: what the disclosure centre lists */
+/* Positive-list entries valid from on or before date, with the enterprise. */
+json_t *sup_store_public_entries(struct db *db, const char *date);
+json_t *sup_store_public_preparers(struct db *db);
 json_t *sup_store_public_penalties(struct db *db, const char *since, const char *date);
 json_t *sup_store_public_inspections(struct db *db, const char *since, const char *date);
 json_t *sup_store_public_draws(struct db *db);
