@@ -43,6 +43,17 @@ int64_t sup_store_enterprise_count(struct db *db);
 int sup_store_published_through(struct db *db, const char *list, char through[11]);
 
 /* store_draw.c: matters, classes, inspectors, conflicts, draws */
+/* Each enterprise {enterprise_id, uscc, name, permit_no, key_polluter (1 or
+ * null), penalties (decided in (after, date]), override (a staff class of
+ * preset)}. */
+json_t *sup_store_target_facts(struct db *db, const char *preset, const char *after,
+                               const char *date);
+/* The strata as the API shows them, the drawn items with their inspections,
+ * one stratum's pool, an enterprise {id, name} by USCC. */
+json_t *sup_store_draw_strata(struct db *db, int64_t id);
+json_t *sup_store_draw_items(struct db *db, int64_t id);
+json_t *sup_store_draw_stratum_pool(struct db *db, int64_t id, const char *class_code);
+json_t *sup_store_enterprise_by_uscc(struct db *db, const char *uscc);
 /* The draw row with its matter's name and the frozen pools (parsed). */
 json_t *sup_draw_row(struct db *db, int64_t id);
 int sup_store_matter_insert(struct db *db, const char *code, const char *name, const char *basis,

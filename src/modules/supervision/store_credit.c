@@ -1,6 +1,6 @@
 /* supervision store_credit — the SQL of preparers, credit decisions, reports,
  * publications and monitoring institutions (rules in credit.c). */
-#include "modules/supervision/rules.h"
+#include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"

@@ -1,8 +1,7 @@
 /* supervision store_draw — the SQL of 双随机 (rules in draw.c): the target
- * pool by class, draws, strata and items, and the draw as the API shows it. */
-#include "modules/supervision/rules.h"
+ * pool by class, draws, strata and items. */
+#include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
-#include "core/buf.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "db/row.h"
@@ -11,26 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Whether the enterprise is on the positive list on date. */
-static bool sup_on_positive(struct db *db, int64_t ent, const char *date)
+json_t *sup_store_target_facts(struct db *db, const char *preset, const char *after,
+                               const char *date)
 {
-    return db_query_int(
-               db,
-               "SELECT 1 FROM sup_pl_entries WHERE enterprise_id = ?1 AND valid_from <= ?2 "
-               "AND valid_until > ?2 AND (removed_on IS NULL OR removed_on > ?2)",
-               0, "it", ent, date) == 1;
-}
-
-/* The class of each enterprise for a preset on a date: the positive list
- * first, then a staff override of the same preset, then the automatic rule
- * (docs/supervision.md). Array of {enterprise_id, uscc, name, class_code,
- * automatic}. */
-json_t *sup_targets(struct db *db, const char *preset, const char *date)
-{
-    bool jx = !strcmp(preset, "jiangxi");
-    char year_ago[11];
-    sup_date_add_days(date, -365, year_ago);
-    json_t *rows = db_query_rows(
+    return db_query_rows(
         db,
         "SELECT e.id AS enterprise_id, e.uscc, e.name, e.permit_no,"
         " (SELECT 1 FROM enterprise_tags t WHERE t.enterprise_id = e.id AND t.tag = '重点排污单位')"
@@ -40,37 +23,7 @@ json_t *sup_targets(struct db *db, const char *preset, const char *date)
         " (SELECT o.class_code FROM sup_target_class o JOIN sup_classes k ON k.code = o.class_code"
         "  WHERE o.enterprise_id = e.id AND k.preset = ?3) AS override"
         " FROM enterprises e ORDER BY e.id",
-        "ttt", year_ago, date, jx ? "jiangxi" : "national");
-    if (!rows)
-        return NULL;
-    size_t i;
-    json_t *r;
-    json_array_foreach(rows, i, r)
-    {
-        int64_t ent = json_integer_value(json_object_get(r, "enterprise_id"));
-        const char *ov = json_string_value(json_object_get(r, "override"));
-        const char *cls;
-        bool automatic = !ov;
-        if (sup_on_positive(db, ent, date))
-            cls = "positive", automatic = true;
-        else if (ov)
-            cls = ov;
-        else if (jx)
-            cls = json_is_integer(json_object_get(r, "key_polluter"))   ? "jx_a"
-                  : *json_string_value(json_object_get(r, "permit_no")) ? "jx_b"
-                                                                        : "jx_c";
-        else
-            cls = json_integer_value(json_object_get(r, "penalties")) > 0 ? "special"
-                  : json_is_integer(json_object_get(r, "key_polluter"))   ? "key"
-                                                                          : "general";
-        json_object_set_new(r, "class_code", json_string(cls));
-        json_object_set_new(r, "automatic", json_boolean(automatic));
-        json_object_del(r, "key_polluter");
-        json_object_del(r, "penalties");
-        json_object_del(r, "override");
-        json_object_del(r, "permit_no");
-    }
-    return rows;
+        "ttt", after, date, preset);
 }
 
 json_t *sup_draw_row(struct db *db, int64_t id)
@@ -85,128 +38,39 @@ json_t *sup_draw_row(struct db *db, int64_t id)
                         "i", id);
 }
 
-json_t *sup_draw_get(struct db *db, int64_t id, bool public_view, bool *missing)
+json_t *sup_store_draw_strata(struct db *db, int64_t id)
 {
-    *missing = false;
-    json_t *d = sup_draw_row(db, id);
-    if (!d) {
-        *missing = true;
-        return NULL;
-    }
-    const char *status = json_string_value(json_object_get(d, "status"));
-    bool published = !strcmp(status, "published");
-    json_t *strata =
-        db_query_rows(db,
-                      "SELECT class_code, k.name AS class_name, pool_hash, pool_size, "
-                      "count FROM sup_draw_strata s LEFT JOIN sup_classes k ON k.code = "
-                      "s.class_code WHERE draw_id = ? ORDER BY class_code",
-                      "i", id);
-    json_object_set_new(d, "strata", strata ? strata : json_array());
-    if (published) {
-        sqlite3_stmt *st = db_stmt(db, "SELECT seed FROM sup_draws WHERE id = ?");
-        if (st) {
-            sqlite3_bind_int64(st, 1, id);
-            if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == DRAW_SEED_BYTES) {
-                char hex[2 * DRAW_SEED_BYTES + 1];
-                draw_hex(sqlite3_column_blob(st, 0), DRAW_SEED_BYTES, hex);
-                json_object_set_new(d, "seed", json_string(hex));
-            }
-            sqlite3_reset(st);
-        }
-    }
-    /* The draw stays confidential until publication: the public sees the
-     * commitment and the pools, staff see the targets as soon as drawn. */
-    if (!public_view || published) {
-        json_t *items = db_query_rows(
-            db,
-            "SELECT i.seq, i.class_code, i.enterprise_id, i.target_key, e.name AS enterprise, "
-            "i.team AS team_json, i.inspection_id, i.result_date, i.result_due, "
-            "i.result_published_on, x.result, x.findings FROM sup_draw_items i JOIN enterprises e "
-            "ON e.id = i.enterprise_id LEFT JOIN sup_inspections x ON x.id = i.inspection_id "
-            "WHERE i.draw_id = ? ORDER BY i.seq",
-            "i", id);
-        char today[11];
-        timeutil_format_date(timeutil_now(), today, sizeof today);
-        size_t i;
-        json_t *it;
-        json_array_foreach(items, i, it)
-        {
-            const char *due = json_string_value(json_object_get(it, "result_due"));
-            const char *pub = json_string_value(json_object_get(it, "result_published_on"));
-            bool overdue = due && (pub ? strcmp(pub, due) > 0 : strcmp(today, due) > 0);
-            json_object_set_new(it, "overdue", json_boolean(overdue));
-            if (public_view && !pub) {
-                json_object_set_new(it, "result", json_null());
-                json_object_set_new(it, "findings", json_null());
-            }
-        }
-        json_object_set_new(d, "items", items ? items : json_array());
-    }
-    if (public_view)
-        json_object_del(d, "created_by");
-    return d;
+    return db_query_rows(db,
+                         "SELECT class_code, k.name AS class_name, pool_hash, pool_size, "
+                         "count FROM sup_draw_strata s LEFT JOIN sup_classes k ON k.code = "
+                         "s.class_code WHERE draw_id = ? ORDER BY class_code",
+                         "i", id);
 }
 
-char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_view, bool *missing)
+json_t *sup_store_draw_items(struct db *db, int64_t id)
 {
-    *missing = true;
-    json_t *d = sup_draw_get(db, id, public_view, missing);
-    if (!d)
-        return NULL;
-    struct buf b;
-    buf_init(&b, 0);
-    bool ok = true;
-    if (!strcmp(which, "inspectors")) {
-        buf_puts(&b, "key,name\n");
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(d, "inspector_pool"), i, v)
-            buf_printf(&b, "\"%s\",\"%s\"\n", json_string_value(json_object_get(v, "licence_no")),
-                       json_string_value(json_object_get(v, "name")));
-    } else if (!strcmp(which, "conflicts")) {
-        buf_puts(&b, "target,inspector\n");
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(d, "conflicts"), i, v)
-            buf_printf(&b, "%s,%s\n", json_string_value(json_object_get(v, "target")),
-                       json_string_value(json_object_get(v, "inspector")));
-    } else if (!strcmp(which, "targets")) {
-        json_t *items = json_object_get(d, "items");
-        ok = items != NULL;
-        size_t i;
-        json_t *v;
-        json_array_foreach(items, i, v)
-            buf_printf(&b, "%s\n", json_string_value(json_object_get(v, "target_key")));
-    } else {
-        json_t *s = db_query_one(db,
-                                 "SELECT pool AS pool_json FROM sup_draw_strata WHERE draw_id = "
-                                 "? AND class_code = ?",
-                                 "it", id, which);
-        ok = s != NULL;
-        buf_puts(&b, "key,name\n");
-        size_t i;
-        json_t *v;
-        json_array_foreach(json_object_get(s, "pool"), i, v)
-        {
-            const char *key = json_string_value(v);
-            json_t *e = db_query_one(db, "SELECT name FROM enterprises WHERE uscc = ?", "t", key);
-            buf_printf(&b, "%s,\"%s\"\n", key,
-                       e ? json_string_value(json_object_get(e, "name")) : "");
-            json_decref(e);
-        }
-        json_decref(s);
-    }
-    json_decref(d);
-    if (!ok) {
-        buf_free(&b);
-        *missing = true;
-        return NULL;
-    }
-    *missing = false;
-    return buf_detach(&b, NULL);
+    return db_query_rows(
+        db,
+        "SELECT i.seq, i.class_code, i.enterprise_id, i.target_key, e.name AS enterprise, "
+        "i.team AS team_json, i.inspection_id, i.result_date, i.result_due, "
+        "i.result_published_on, x.result, x.findings FROM sup_draw_items i JOIN enterprises e "
+        "ON e.id = i.enterprise_id LEFT JOIN sup_inspections x ON x.id = i.inspection_id "
+        "WHERE i.draw_id = ? ORDER BY i.seq",
+        "i", id);
 }
 
-/* ---- enforcement positive list ---- */
+json_t *sup_store_draw_stratum_pool(struct db *db, int64_t id, const char *class_code)
+{
+    return db_query_one(db,
+                        "SELECT pool AS pool_json FROM sup_draw_strata WHERE draw_id = ? AND "
+                        "class_code = ?",
+                        "it", id, class_code);
+}
+
+json_t *sup_store_enterprise_by_uscc(struct db *db, const char *uscc)
+{
+    return db_query_one(db, "SELECT id, name FROM enterprises WHERE uscc = ?", "t", uscc);
+}
 
 int sup_store_matter_insert(struct db *db, const char *code, const char *name, const char *basis,
                             int64_t *id)

@@ -1,6 +1,6 @@
 /* supervision store_positive — the SQL of the enforcement positive list
  * (rules in positive_list.c). */
-#include "modules/supervision/rules.h"
+#include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
 #include "db/row.h"
