@@ -4,7 +4,7 @@
  * of order refused; alarms on invalid data only dismissed; rectification
  * orders done once; the positive list's removal proposals (reject, accept,
  * settled with the entry); a credit listing blocking intake and published
- * periods frozen. */
+ * periods frozen; a draw committed -> drawn -> published with its results. */
 #include "app/module.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
@@ -418,6 +418,79 @@ static void test_credit_listing_and_backdating(void **state)
                      ERR_INVALID_FIELD);
 }
 
+/* A draw goes committed -> drawn -> published; results are recorded only for
+ * a drawn target with its own inspection and published only after the draw. */
+static void test_draw_states(void **state)
+{
+    struct fixture *f = *state;
+    json_t *out;
+    int64_t i1 = ok_id(f, sup_inspector_create, 0, "{\"licence_no\":\"D001\",\"name\":\"甲\"}");
+    int64_t i2 = ok_id(f, sup_inspector_create, 0, "{\"licence_no\":\"D002\",\"name\":\"乙\"}");
+    assert_int_equal(call(f, sup_draw_create, 0, NULL,
+                          "{\"title\":\"过多\",\"period\":\"2026Q4\",\"matter_id\":1,"
+                          "\"counts\":{\"general\":3}}"),
+                     ERR_DRAW_POOL_TOO_SMALL);
+    assert_int_equal(call(f, sup_draw_create, 0, NULL,
+                          "{\"title\":\"x\",\"period\":\"2026Q4\",\"matter_id\":1,"
+                          "\"preset\":\"nowhere\"}"),
+                     ERR_INVALID_FIELD);
+    assert_int_equal(call(f, sup_draw_create, 0, &out,
+                          "{\"title\":\"测试抽查\",\"period\":\"2026Q4\",\"matter_id\":1,"
+                          "\"counts\":{\"general\":1}}"),
+                     ERR_OK);
+    assert_status(out, "committed");
+    int64_t d = json_integer_value(json_object_get(out, "id"));
+    assert_null(json_object_get(out, "seed"));
+    json_decref(out);
+    assert_int_equal(call(f, sup_draw_publish, d, NULL, "{}"), ERR_INVALID_STATE);
+    assert_int_equal(call(f, sup_draw_execute, d, &out, "{}"), ERR_OK);
+    assert_status(out, "drawn");
+    json_t *item = json_array_get(json_object_get(out, "items"), 0);
+    int64_t ent = json_integer_value(json_object_get(item, "enterprise_id"));
+    assert_int_equal(json_array_size(json_object_get(item, "team")), 2);
+    json_decref(out);
+    assert_int_equal(call(f, sup_draw_execute, d, NULL, "{}"), ERR_INVALID_STATE);
+    /* Confidential until published: the public sees no targets yet. */
+    bool missing = true;
+    json_t *pub = sup_draw_get(f->db, d, true, &missing);
+    assert_false(missing);
+    assert_null(json_object_get(pub, "items"));
+    json_decref(pub);
+    int64_t other = ent == f->ent ? f->other : f->ent;
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"enterprise_id\":%lld,\"findings\":\"无问题\",\"result\":\"compliant\","
+             "\"inspector_ids\":[%lld,%lld]}",
+             (long long)other, (long long)i1, (long long)i2);
+    int64_t wrong = ok_id(f, sup_inspection_create, 0, body);
+    snprintf(body, sizeof body,
+             "{\"enterprise_id\":%lld,\"findings\":\"无问题\",\"result\":\"compliant\","
+             "\"inspector_ids\":[%lld,%lld]}",
+             (long long)ent, (long long)i1, (long long)i2);
+    int64_t insp = ok_id(f, sup_inspection_create, 0, body);
+    assert_int_equal(
+        call(f, sup_draw_result, d, NULL, "{\"seq\":1,\"inspection_id\":%lld}", (long long)wrong),
+        ERR_INVALID_FIELD);
+    assert_int_equal(
+        call(f, sup_draw_result, d, NULL, "{\"seq\":9,\"inspection_id\":%lld}", (long long)insp),
+        ERR_NOT_FOUND);
+    assert_int_equal(
+        call(f, sup_draw_result, d, NULL, "{\"seq\":1,\"inspection_id\":%lld}", (long long)insp),
+        ERR_OK);
+    assert_int_equal(call(f, sup_draw_result_publish, d, NULL, "{\"seq\":1}"), ERR_INVALID_STATE);
+    assert_int_equal(call(f, sup_draw_publish, d, &out, "{}"), ERR_OK);
+    assert_status(out, "published");
+    assert_true(json_is_string(json_object_get(out, "seed")));
+    json_decref(out);
+    assert_int_equal(call(f, sup_draw_publish, d, NULL, "{}"), ERR_INVALID_STATE);
+    assert_int_equal(call(f, sup_draw_result_publish, d, &out, "{\"seq\":1}"), ERR_OK);
+    item = json_array_get(json_object_get(out, "items"), 0);
+    assert_string_equal(json_string_value(json_object_get(item, "result_published_on")),
+                        f->c.today);
+    assert_false(json_is_true(json_object_get(item, "overdue")));
+    json_decref(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +500,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rectification_done_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_positive_list_removal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credit_listing_and_backdating, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draw_states, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
