@@ -167,9 +167,7 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         field_bool(in, "monitoring_networked", NULL, FIELD_OPTIONAL, false, &networked, p) ||
         field_bool(in, "falsification", NULL, FIELD_OPTIONAL, false, &falsification, p))
         return p->err;
-    json_t *sv = json_object_get(in, "monitoring_last_seen");
-    if (sv && !json_is_null(sv) &&
-        field_date(in, "monitoring_last_seen", "最近在线日期", FIELD_REQUIRED, seen, p))
+    if (field_date(in, "monitoring_last_seen", "最近在线日期", FIELD_OPTIONAL, seen, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
@@ -240,11 +238,9 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
 {
     bool accept;
     const char *note;
-    if (field_bool(in, "accept", NULL, FIELD_OPTIONAL, false, &accept, p) ||
+    if (field_bool(in, "accept", "是否移出（accept）", FIELD_REQUIRED, false, &accept, p) ||
         field_text(in, "note", "说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p))
         return p->err;
-    if (!json_is_boolean(json_object_get(in, "accept")))
-        return problem_set(p, ERR_INVALID_FIELD, "accept", "须说明是否移出（accept: true/false）");
     json_t *pr = sup_store_record(c->db, SUP_PROPOSAL, id);
     if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该移出建议");
