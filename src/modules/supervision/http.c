@@ -1,13 +1,15 @@
-/* api_supervision — HTTP glue for the supervision module (rules in
- * supervision.c): the staff API under /api/v1/supervision and the public
- * disclosure centre under /api/v1/public/supervision (no login).
+/* supervision http — the routes of the supervision module: the staff API
+ * under /api/v1/supervision and the public disclosure centre under
+ * /api/v1/public/supervision (no login). Each handler reads its input with the
+ * kit, calls one rule function (draw.c, positive_list.c, credit.c,
+ * inspection.c, case.c, disclosure.c) and answers with kit_answer, or
+ * kit_created (201 + Location) for a write that creates a record.
  *
  * Writes are for admin and staff; leaders read. Enterprise users may read
  * their own inspections, rectifications, penalties, alarms and cases only. */
 #include "app/app.h"
 #include "app/kit.h"
 #include "modules/supervision/supervision.h"
-#include "core/text.h"
 #include "core/timeutil.h"
 #include "domain/calendar.h"
 
@@ -22,96 +24,356 @@
 #define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
 #define WRITERS (ADMIN | STAFF)
 
-static void sup_http_write(struct http_req *r, sup_write_fn *fn, bool has_id)
-{
-    int64_t id = 0;
-    if (has_id && !(id = kit_path_id(r, 0)))
-        return;
-    json_t *body = http_body_json(r);
-    if (!body)
-        return;
+/* One write request: its input as the rule function takes it. */
+struct sup_call {
+    int64_t id; /* the path's record id, 0 when the route has none */
+    json_t *in; /* the body */
+    json_t *out;
     struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct sup_ctx c = {r->db, &actor, NULL, ""};
-    timeutil_format_date(timeutil_now(), c.today, sizeof c.today);
-    struct problem p = {0};
-    json_t *out = NULL;
-    c.cal = app_calendar_lock(r->app);
-    enum err e = fn(&c, id, body, &out, &p);
-    app_calendar_unlock(r->app);
-    json_decref(body);
-    if (e) {
-        http_error(r, e, p.message[0] ? p.message : NULL, p.field);
-        return;
-    }
-    http_json(r, 200, out ? out : json_object());
+    struct sup_ctx c;
+    struct problem p;
+};
+
+/* Reads a write's input: the path id (when has_id), the body, the actor and
+ * today. -1 when a reader has answered the request already. */
+static int sup_begin(struct http_req *r, struct sup_call *q, bool has_id)
+{
+    memset(q, 0, sizeof *q);
+    if (has_id && !(q->id = kit_path_id(r, 0)))
+        return -1;
+    if (!(q->in = kit_body(r)))
+        return -1;
+    kit_actor(r, &q->actor);
+    q->c.db = r->db;
+    q->c.actor = &q->actor;
+    timeutil_format_date(timeutil_now(), q->c.today, sizeof q->c.today);
+    return 0;
 }
 
-#define SUP_WRITE(name, fn, has_id)                                                                \
-    static void name(struct http_req *r)                                                           \
-    {                                                                                              \
-        sup_http_write(r, fn, has_id);                                                             \
-    }
+static void h_matter_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_matter_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
 
-SUP_WRITE(h_matter_create, sup_matter_create, false)
-SUP_WRITE(h_class_update, sup_class_update, false)
-SUP_WRITE(h_inspector_create, sup_inspector_create, false)
-SUP_WRITE(h_conflict_create, sup_conflict_create, false)
-SUP_WRITE(h_target_class, sup_target_class_set, false)
-SUP_WRITE(h_draw_create, sup_draw_create, false)
-SUP_WRITE(h_draw_execute, sup_draw_execute, true)
-SUP_WRITE(h_draw_publish, sup_draw_publish, true)
-SUP_WRITE(h_draw_result, sup_draw_result, true)
-SUP_WRITE(h_draw_result_publish, sup_draw_result_publish, true)
-SUP_WRITE(h_criterion_update, sup_criterion_update, false)
-SUP_WRITE(h_facts_update, sup_facts_update, false)
-SUP_WRITE(h_positive_include, sup_positive_include, false)
-SUP_WRITE(h_proposal_decide, sup_proposal_decide, true)
-SUP_WRITE(h_positive_scan, sup_positive_scan, false)
-SUP_WRITE(h_preparer_create, sup_preparer_create, false)
-SUP_WRITE(h_credit_event, sup_credit_event_create, true)
-SUP_WRITE(h_preparer_report, sup_preparer_report_create, true)
-SUP_WRITE(h_publication, sup_publication_create, false)
-SUP_WRITE(h_institution_create, sup_institution_create, false)
-SUP_WRITE(h_evidence_create, sup_evidence_create, true)
-SUP_WRITE(h_inspection_create, sup_inspection_create, false)
-SUP_WRITE(h_rectification_done, sup_rectification_done, true)
-SUP_WRITE(h_penalty_create, sup_penalty_create, false)
-SUP_WRITE(h_incident_create, sup_incident_create, false)
-SUP_WRITE(h_alarm_create, sup_alarm_create, false)
-SUP_WRITE(h_alarm_verify, sup_alarm_verify, true)
-SUP_WRITE(h_alarm_dismiss, sup_alarm_dismiss, true)
-SUP_WRITE(h_alarm_case, sup_alarm_case, true)
-SUP_WRITE(h_case_rectify, sup_case_rectify, true)
-SUP_WRITE(h_case_close, sup_case_close, true)
+static void h_class_update(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_class_update(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_inspector_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_inspector_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_conflict_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_conflict_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_target_class(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_target_class_set(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_draw_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_draw_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_draw_execute(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_draw_execute(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_draw_publish(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_draw_publish(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_draw_result(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    q.c.cal = app_calendar_lock(r->app); /* the result's due date counts working days */
+    enum err e = sup_draw_result(&q.c, q.id, q.in, &q.out, &q.p);
+    app_calendar_unlock(r->app);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_draw_result_publish(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_draw_result_publish(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_criterion_update(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_criterion_update(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_facts_update(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_facts_update(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_positive_include(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_positive_include(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_proposal_decide(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_proposal_decide(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_positive_scan(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_positive_scan(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_preparer_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_preparer_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_credit_event(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_credit_event_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_preparer_report(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_preparer_report_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_publication(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_publication_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_institution_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_institution_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_evidence_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_evidence_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_inspection_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_inspection_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_rectification_done(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_rectification_done(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_penalty_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_penalty_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_incident_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_incident_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_alarm_create(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, false))
+        return;
+    enum err e = sup_alarm_create(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_created(r, e, &q.p, q.out);
+}
+
+static void h_alarm_verify(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_alarm_verify(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_alarm_dismiss(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_alarm_dismiss(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_alarm_case(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_alarm_case(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_case_rectify(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_case_rectify(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
+
+static void h_case_close(struct http_req *r)
+{
+    struct sup_call q;
+    if (sup_begin(r, &q, true))
+        return;
+    enum err e = sup_case_close(&q.c, q.id, q.in, &q.out, &q.p);
+    json_decref(q.in);
+    kit_answer(r, e, &q.p, q.out);
+}
 
 /* The lists an enterprise user may read (its own rows only). */
 static const char *const sup_enterprise_lists[] = {"inspections", "rectifications", "penalties",
                                                    "alarms", "cases"};
 
-/* A date query parameter (default today); -1 after answering 422. */
+/* The date query parameter, today when absent; -1 when answered 422. */
 static int sup_query_date(struct http_req *r, char out[11])
 {
-    const char *d = http_query(r, "date");
-    int32_t day;
-    if (!d || !*d) {
-        timeutil_format_date(timeutil_now(), out, 11);
-        return 0;
-    }
-    if (calendar_parse_date(d, &day)) {
-        http_error(r, ERR_INVALID_FIELD, "date 须为 YYYY-MM-DD", "date");
+    if (kit_query_date(r, "date", out))
         return -1;
-    }
-    calendar_format_date(day, out);
+    if (!*out)
+        timeutil_format_date(timeutil_now(), out, 11);
     return 0;
-}
-
-static const char *sup_query_text(struct http_req *r, const char *key)
-{
-    const char *q = http_query(r, key);
-    if (q && (strlen(q) > 200 || text_check_field(q, 200, false)))
-        return NULL;
-    return q ? q : "";
 }
 
 static void h_list(struct http_req *r)
@@ -125,7 +387,7 @@ static void h_list(struct http_req *r)
         if (!ok) {
             /* A staff list is forbidden; a list that does not exist is simply not found. */
             json_t *known = sup_list(r->db, what, 0, "", 0);
-            http_error(r, known ? ERR_FORBIDDEN : ERR_NOT_FOUND, NULL, NULL);
+            kit_answer(r, known ? ERR_FORBIDDEN : ERR_OK, NULL, NULL);
             json_decref(known);
             return;
         }
@@ -135,17 +397,12 @@ static void h_list(struct http_req *r)
         if (ent < 0)
             return;
     }
-    const char *q = sup_query_text(r, "q");
-    if (!q) {
-        http_error(r, ERR_INVALID_FIELD, "查询条件无效", "q");
+    bool bad;
+    const char *q = kit_query_text(r, "q", 200, &bad);
+    if (bad)
         return;
-    }
-    json_t *items = sup_list(r->db, what, ent, q, kit_limit(r, 200, 1000));
-    if (!items) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, json_pack("{so}", "items", items));
+    json_t *items = sup_list(r->db, what, ent, q ? q : "", kit_limit(r, 200, 1000));
+    kit_answer(r, ERR_OK, NULL, items ? json_pack("{so}", "items", items) : NULL);
 }
 
 static void h_targets(struct http_req *r)
@@ -153,17 +410,18 @@ static void h_targets(struct http_req *r)
     char date[11];
     if (sup_query_date(r, date))
         return;
-    const char *preset = http_query(r, "preset");
+    bool bad;
+    const char *preset = kit_query_text(r, "preset", 16, &bad);
+    struct problem p = {0};
+    if (bad)
+        return;
     if (preset && strcmp(preset, "national") && strcmp(preset, "jiangxi")) {
-        http_error(r, ERR_INVALID_FIELD, "preset 须为 national 或 jiangxi", "preset");
+        problem_set(&p, ERR_INVALID_FIELD, "preset", "preset 须为 national 或 jiangxi");
+        kit_answer(r, p.err, &p, NULL);
         return;
     }
     json_t *t = sup_targets(r->db, preset ? preset : "national", date);
-    if (!t) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, json_pack("{so}", "items", t));
+    kit_answer(r, t ? ERR_OK : ERR_INTERNAL, NULL, t ? json_pack("{so}", "items", t) : NULL);
 }
 
 static void sup_draw_answer(struct http_req *r, bool public_view)
@@ -173,11 +431,7 @@ static void sup_draw_answer(struct http_req *r, bool public_view)
         return;
     bool missing = false;
     json_t *d = sup_draw_get(r->db, id, public_view, &missing);
-    if (!d) {
-        http_error(r, missing ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, d);
+    kit_answer(r, d || missing ? ERR_OK : ERR_INTERNAL, NULL, d);
 }
 
 static void h_draw_get(struct http_req *r)
@@ -199,7 +453,7 @@ static void sup_send_text(struct http_req *r, char *text, const char *type, cons
         if (fd >= 0)
             close(fd);
         free(text);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     free(text);
@@ -221,7 +475,7 @@ static void sup_draw_file_answer(struct http_req *r, bool public_view)
     char *text =
         strlen(which) <= 32 ? sup_draw_file(r->db, id, which, public_view, &missing) : NULL;
     if (!text) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        kit_answer(r, ERR_OK, NULL, NULL); /* 404 */
         return;
     }
     char name[80];
@@ -250,11 +504,7 @@ static void h_positive_evaluate(struct http_req *r)
         return;
     bool missing = false;
     json_t *ev = sup_positive_evaluate(r->db, id, date, &missing);
-    if (!ev) {
-        http_error(r, missing ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, ev);
+    kit_answer(r, ev || missing ? ERR_OK : ERR_INTERNAL, NULL, ev);
 }
 
 static void h_preparer_get(struct http_req *r)
@@ -265,11 +515,7 @@ static void h_preparer_get(struct http_req *r)
         return;
     bool missing = false;
     json_t *pr = sup_preparer_get(r->db, id, date, &missing);
-    if (!pr) {
-        http_error(r, missing ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, pr);
+    kit_answer(r, pr || missing ? ERR_OK : ERR_INTERNAL, NULL, pr);
 }
 
 static void h_preparer_blocked(struct http_req *r)
@@ -279,13 +525,15 @@ static void h_preparer_blocked(struct http_req *r)
     if (!id || sup_query_date(r, date))
         return;
     int b = credit_preparer_blocked(r->db, id, date, reason, sizeof reason);
+    struct problem p = {0};
     if (b < 0) {
-        http_error(r, ERR_NOT_FOUND, reason, NULL);
+        problem_set(&p, ERR_NOT_FOUND, NULL, "%s", reason);
+        kit_answer(r, p.err, &p, NULL);
         return;
     }
-    http_json(r, 200,
-              json_pack("{sI ss sb ss}", "preparer_id", (json_int_t)id, "date", date, "blocked",
-                        b == 1, "reason", reason));
+    kit_answer(r, ERR_OK, NULL,
+               json_pack("{sI ss sb ss}", "preparer_id", (json_int_t)id, "date", date, "blocked",
+                         b == 1, "reason", reason));
 }
 
 static void h_institutions(struct http_req *r)
@@ -295,18 +543,15 @@ static void h_institutions(struct http_req *r)
     if (sup_query_date(r, date) || calendar_parse_date(date, &day))
         return;
     json_t *rows = sup_institutions(r->db, calendar_year_of(day));
-    if (!rows) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, json_pack("{so}", "items", rows));
+    kit_answer(r, rows ? ERR_OK : ERR_INTERNAL, NULL,
+               rows ? json_pack("{so}", "items", rows) : NULL);
 }
 
 static void h_stats(struct http_req *r)
 {
     char today[11];
     timeutil_format_date(timeutil_now(), today, sizeof today);
-    http_json(r, 200, sup_stats(r->db, today));
+    kit_answer(r, ERR_OK, NULL, sup_stats(r->db, today));
 }
 
 static void sup_public_answer(struct http_req *r, const char *list)
@@ -314,18 +559,12 @@ static void sup_public_answer(struct http_req *r, const char *list)
     char date[11];
     if (sup_query_date(r, date))
         return;
-    const char *q = sup_query_text(r, "q");
-    if (!q) {
-        http_error(r, ERR_INVALID_FIELD, "查询条件无效", "q");
+    bool bad, missing = false;
+    const char *q = kit_query_text(r, "q", 200, &bad);
+    if (bad)
         return;
-    }
-    bool missing = false;
-    json_t *out = sup_public(r->db, list, date, q, &missing);
-    if (!out) {
-        http_error(r, missing ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, out);
+    json_t *out = sup_public(r->db, list, date, q ? q : "", &missing);
+    kit_answer(r, out || missing ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
 static void h_public_all(struct http_req *r)
@@ -345,7 +584,7 @@ static void h_public_feed(struct http_req *r)
     const char *dot = strrchr(name, '.');
     char list[40];
     if (!dot || (size_t)(dot - name) >= sizeof list) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        kit_answer(r, ERR_OK, NULL, NULL); /* 404 */
         return;
     }
     snprintf(list, sizeof list, "%.*s", (int)(dot - name), name);
@@ -356,7 +595,7 @@ static void h_public_feed(struct http_req *r)
     if (!strcmp(dot, ".json")) {
         json_t *out = sup_public(r->db, list, date, "", &missing);
         if (!out) {
-            http_error(r, missing ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL);
+            kit_answer(r, missing ? ERR_OK : ERR_INTERNAL, NULL, NULL);
             return;
         }
         json_t *l = json_array_get(json_object_get(out, "lists"), 0);
@@ -364,11 +603,11 @@ static void h_public_feed(struct http_req *r)
                                  "title", json_string_value(json_object_get(l, "name")), "as_of",
                                  date, "items", json_object_get(l, "history"));
         json_decref(out);
-        http_json(r, 200, feed);
+        kit_answer(r, ERR_OK, NULL, feed);
         return;
     }
     if (strcmp(dot, ".atom")) {
-        http_error(r, ERR_NOT_FOUND, NULL, NULL);
+        kit_answer(r, ERR_OK, NULL, NULL); /* 404 */
         return;
     }
     char base[160];
@@ -377,7 +616,7 @@ static void h_public_feed(struct http_req *r)
              host && strlen(host) < 100 && !strpbrk(host, "<>\"&") ? host : "localhost");
     char *xml = sup_public_atom(r->db, list, date, base, &missing);
     if (!xml) {
-        http_error(r, missing ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, missing ? ERR_OK : ERR_INTERNAL, NULL, NULL);
         return;
     }
     sup_send_text(r, xml, "application/atom+xml; charset=utf-8", NULL);

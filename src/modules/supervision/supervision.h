@@ -3,11 +3,13 @@
  * institution credit, inspections, penalties, alarms and cases, and what the
  * public disclosure centre shows.
  *
- * Every write is one function here taking a JSON object (the API body) and
- * returning an enum err: validate everything, then one transaction with its
- * audit entry, rolled back on any error. The HTTP handlers
- * (api_supervision.c), the demo and other modules go through these, so there is
- * one path into the sup_* tables.
+ * Every write is one rule function taking a JSON object (the API body) and
+ * returning an enum err: validate everything (app/field.h), then one
+ * transaction with its audit entry, rolled back on any error. The rules live
+ * per topic (draw.c, positive_list.c, credit.c, inspection.c, case.c,
+ * disclosure.c), their SQL in store*.c (store.h). The HTTP handlers (http.c),
+ * the demo and other modules go through these, so there is one path into the
+ * sup_* tables.
  * Must not: know about HTTP. */
 #ifndef ECOGOV_SUPERVISION_H
 #define ECOGOV_SUPERVISION_H

@@ -29,7 +29,7 @@ const application = (preparer, on) => ({
 
 test('a preparer on the credit platform’s 限期整改 list is refused at intake on the right dates', async () => {
   let r = await staff.post('/api/v1/supervision/preparers', { kind: 'unit', name: '信用测试环评公司', code: '91360200MA35CRED01', registered_on: '2024-01-10' })
-  assert.equal(r.status, 200, r.text)
+  assert.equal(r.status, 201, r.text)
   const unit = r.json.id
   for (const [no, on] of [['d1', '2026-03-02'], ['d2', '2026-06-01']]) {
     r = await staff.post(`/api/v1/supervision/preparers/${unit}/events`, { behaviour: 'A5', decision_no: no, effective_on: on })

@@ -52,8 +52,9 @@ test('a draw is committed, executed, published and replayed from its seed', asyn
   const r = await staff.post('/api/v1/supervision/draws', {
     title: '测试抽查', period: '2026Q4', matter_id: 1, counts: { general: 3, key: 2, special: 0, positive: 0 },
   })
-  assert.equal(r.status, 200, r.text)
+  assert.equal(r.status, 201, r.text)
   const id = r.json.id
+  assert.equal(r.headers.get('location'), `/api/v1/supervision/draws/${id}`)
   assert.equal(r.json.status, 'committed')
   assert.match(r.json.seed_hash, /^[0-9a-f]{64}$/)
   assert.equal(r.json.seed, undefined)
@@ -110,7 +111,7 @@ test('a draw is committed, executed, published and replayed from its seed', asyn
     enterprise_id: first.enterprise_id, inspected_on: '2026-09-30', findings: '设施运行正常', result: 'compliant',
     inspector_ids: [2, 3], photos: ['photo-1.jpg'],
   })
-  assert.equal(ins.status, 200, ins.text)
+  assert.equal(ins.status, 201, ins.text)
   const res = await staff.post(`/api/v1/supervision/draws/${id}/result`, { seq: 1, inspection_id: ins.json.id })
   assert.equal(res.status, 200, res.text)
   // 2026-09-30 + 20 working days across the National Day holiday, as the calendar tool says
@@ -148,7 +149,7 @@ test('a draw larger than its pool, or a team blocked by conflicts, is refused an
 
 test('an alarm is verified, becomes a case, and the case closes with rectification evidence', async () => {
   let a = await staff.post('/api/v1/supervision/alarms', { enterprise_id: 7, factor: 'SO2', value: 80, limit: 50, unit: 'mg/m3', data_flag: 'N' })
-  assert.equal(a.status, 200, a.text)
+  assert.equal(a.status, 201, a.text)
   const id = a.json.id
   assert.equal((await staff.post(`/api/v1/supervision/alarms/${id}/case`, { title: 'x' })).json.error.code, 'invalid_state')
   assert.equal((await staff.post(`/api/v1/supervision/alarms/${id}/verify`, { note: '数据有效' })).status, 200)
@@ -183,11 +184,11 @@ test('a penalty proposes removal from the positive list; accepting removes it wi
   r = await staff.put('/api/v1/supervision/facts', { enterprise_id: e, permit_reports_ok: true, monitoring_networked: true, monitoring_last_seen: today })
   assert.equal(r.status, 200, r.text)
   r = await staff.post('/api/v1/supervision/positive', { enterprise_id: e, decision_no: '景环执〔2026〕99号' })
-  assert.equal(r.status, 200, r.text)
+  assert.equal(r.status, 201, r.text)
   r = await staff.post('/api/v1/supervision/penalties', {
     enterprise_id: e, decision_no: '景环罚〔2026〕99号', decided_on: today, violation: '超标排放', amount_yuan: 30000,
   })
-  assert.equal(r.status, 200, r.text)
+  assert.equal(r.status, 201, r.text)
   const props = (await staff.get(`/api/v1/supervision/lists/proposals?enterprise_id=${e}`)).json.items
   const prop = props.find((p) => p.source_entity === 'penalty' && p.status === 'open')
   assert.ok(prop, JSON.stringify(props))
@@ -202,7 +203,7 @@ test('a penalty proposes removal from the positive list; accepting removes it wi
 
 test('EIA preparer credit: 20 points -> 限期整改, a ban -> 黑名单 on its effective date; blocked intake', async () => {
   let r = await staff.post('/api/v1/supervision/preparers', { kind: 'unit', name: '测试环评公司', code: '91360200MA35TEST01', registered_on: '2024-01-10' })
-  assert.equal(r.status, 200, r.text)
+  assert.equal(r.status, 201, r.text)
   const unit = r.json.id
   r = await staff.post('/api/v1/supervision/preparers', { kind: 'person', name: '测试编制人', code: 'BH0360TEST', employer_id: unit, registered_on: '2024-01-10' })
   const person = r.json.id
@@ -229,7 +230,7 @@ test('EIA preparer credit: 20 points -> 限期整改, a ban -> 黑名单 on its 
   assert.equal(on.from, '2025-08-01')
   assert.equal(on.until, '2030-07-31')
   // publish the preparer lists through 2025-12-31: a change dated into that period is refused
-  assert.equal((await staff.post('/api/v1/supervision/publications', { list: 'preparer', through: '2025-12-31' })).status, 200)
+  assert.equal((await staff.post('/api/v1/supervision/publications', { list: 'preparer', through: '2025-12-31' })).status, 201)
   const n = (await staff.get(`/api/v1/supervision/preparers/${unit}`)).json.events.length
   r = await score(unit, { behaviour: 'B1', decision_no: 'x5', effective_on: '2025-12-01' })
   assert.equal(r.status, 409)

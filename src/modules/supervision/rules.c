@@ -1,0 +1,66 @@
+/* supervision rules — small helpers the module's rule files share: dates,
+ * audit entries, the internal-error exit and the published-period check. */
+#include "modules/supervision/rules.h"
+#include "modules/supervision/supervision.h"
+#include "app/field.h"
+#include "db/db.h"
+#include "domain/calendar.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* A date field that takes def when absent. */
+int sup_field_date_or(json_t *in, const char *key, const char *label, const char *def, char out[11],
+                      struct problem *p)
+{
+    if (field_date(in, key, label, FIELD_OPTIONAL, out, p))
+        return -1;
+    if (!*out)
+        snprintf(out, 11, "%s", def);
+    return 0;
+}
+
+int sup_audit(struct sup_ctx *c, const char *action, const char *entity, int64_t id, json_t *detail)
+{
+    char sid[24];
+    snprintf(sid, sizeof sid, "%lld", (long long)id);
+    return audit_append(c->db, c->actor, action, entity, sid, detail);
+}
+
+enum err sup_internal(struct sup_ctx *c, struct problem *p)
+{
+    db_rollback(c->db);
+    return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+}
+
+/* Days between two YYYY-MM-DD dates (b - a); 0 on bad input. */
+int32_t sup_day(const char *s)
+{
+    int32_t d = CALENDAR_DAY_INVALID;
+    if (s)
+        calendar_parse_date(s, &d);
+    return d;
+}
+
+void sup_date_add_days(const char *s, int days, char out[11])
+{
+    int32_t d = sup_day(s);
+    calendar_format_date(d == CALENDAR_DAY_INVALID ? d : d + days, out);
+}
+
+/* A change dated on or before the date a list was published through would
+ * alter a published period: refused (ERR_BACKDATED). */
+int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, struct problem *p)
+{
+    char through[11];
+    if (sup_store_published_through(c->db, list, through))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
+    if (*through && strcmp(date, through) <= 0)
+        return problem_set(p, ERR_BACKDATED, "effective_on",
+                           "生效日期 %s 落在已公布的期间内（已公布至 %s），不能追溯变更", date,
+                           through),
+               -1;
+    return 0;
+}
+
+/* ---- 双随机: matters, classes, inspectors, conflicts ---- */
