@@ -61,6 +61,10 @@ run_lint() {
     bad=$(grep -rnE '\b(TODO|FIXME|XXX)\b|not implemented' src web/src || true)
     record "lint:placeholders" "$([ -z "$bad" ] && echo 0 || echo 1)"
     [ -n "$bad" ] && echo "$bad"
+    tests/layout/check_layout.sh >"$LOG/layout.log" 2>&1
+    st=$?
+    record "lint:layout" $st
+    [ $st -ne 0 ] && cat "$LOG/layout.log"
     tests/layout/check_routes.sh >"$LOG/routes.log" 2>&1
     st=$?
     record "lint:routes" $st

@@ -42,7 +42,9 @@ json_t *db_query_one(struct db *db, const char *sql, const char *types, ...);
  * or it is NULL, def as well on an error (logged). */
 int64_t db_query_int(struct db *db, const char *sql, int64_t def, const char *types, ...);
 /* Runs a statement that returns no rows: 0 (SQLITE_OK), or the SQLite error
- * code (SQLITE_CONSTRAINT for a uniqueness or foreign-key refusal). */
+ * code, extended (connections have extended result codes on): e.g.
+ * SQLITE_CONSTRAINT_UNIQUE for a duplicate; mask with 0xff for the primary
+ * code (SQLITE_CONSTRAINT). */
 int db_run(struct db *db, const char *sql, const char *types, ...);
 /* After db_run: the rowid of the last insert, and the rows it changed. */
 int64_t db_last_id(struct db *db);
