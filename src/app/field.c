@@ -7,11 +7,15 @@
 
 #define FIELD_NAME(label, key) ((label) ? (label) : (key))
 
-/* The value of key, or NULL when absent or null. */
-static json_t *field_get(json_t *in, const char *key)
+/* The value of key, or NULL when absent or null (or "" with FIELD_EMPTY_ABSENT). */
+static json_t *field_get(json_t *in, const char *key, unsigned flags)
 {
     json_t *v = json_is_object(in) ? json_object_get(in, key) : NULL;
-    return v && !json_is_null(v) ? v : NULL;
+    if (!v || json_is_null(v))
+        return NULL;
+    if ((flags & FIELD_EMPTY_ABSENT) && json_is_string(v) && !json_string_length(v))
+        return NULL;
+    return v;
 }
 
 static int field_missing(const char *key, const char *label, unsigned flags, struct problem *p)
@@ -56,7 +60,7 @@ static void field_trim(const char *s, size_t n, size_t *start, size_t *len)
 int field_text(json_t *in, const char *key, const char *label, size_t max, unsigned flags,
                const char **out, struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     *out = "";
     if (!v)
         return field_missing(key, label, flags, p);
@@ -88,7 +92,7 @@ int field_text(json_t *in, const char *key, const char *label, size_t max, unsig
 int field_int(json_t *in, const char *key, const char *label, int64_t lo, int64_t hi,
               unsigned flags, int64_t def, int64_t *out, struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     *out = def;
     if (!v)
         return field_missing(key, label, flags, p);
@@ -103,7 +107,7 @@ int field_int(json_t *in, const char *key, const char *label, int64_t lo, int64_
 int field_id(json_t *in, const char *key, const char *label, unsigned flags, int64_t *out,
              struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     *out = 0;
     if (!v)
         return field_missing(key, label, flags, p);
@@ -116,7 +120,7 @@ int field_id(json_t *in, const char *key, const char *label, unsigned flags, int
 int field_number(json_t *in, const char *key, const char *label, double lo, double hi,
                  unsigned flags, double def, double *out, struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     *out = def;
     if (!v)
         return field_missing(key, label, flags, p);
@@ -132,7 +136,7 @@ int field_number(json_t *in, const char *key, const char *label, double lo, doub
 int field_bool(json_t *in, const char *key, const char *label, unsigned flags, bool def, bool *out,
                struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     *out = def;
     if (!v)
         return field_missing(key, label, flags, p);
@@ -147,7 +151,7 @@ int field_bool(json_t *in, const char *key, const char *label, unsigned flags, b
 int field_date(json_t *in, const char *key, const char *label, unsigned flags, char out[11],
                struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     int32_t day;
     out[0] = '\0';
     if (!v)
@@ -163,7 +167,7 @@ int field_date(json_t *in, const char *key, const char *label, unsigned flags, c
 int field_choice(json_t *in, const char *key, const char *label, const char *const *choices,
                  unsigned flags, const char *def, const char **out, struct problem *p)
 {
-    json_t *v = field_get(in, key);
+    json_t *v = field_get(in, key, flags);
     *out = def;
     if (!v)
         return field_missing(key, label, flags, p);
@@ -174,4 +178,65 @@ int field_choice(json_t *in, const char *key, const char *label, const char *con
                 return 0;
             }
     return problem_set(p, ERR_INVALID_FIELD, key, "%s的取值无效", FIELD_NAME(label, key)), -1;
+}
+
+int field_id_list(json_t *in, const char *key, const char *label, size_t max, unsigned flags,
+                  int64_t *out, size_t *n, struct problem *p)
+{
+    json_t *v = field_get(in, key, flags);
+    *n = 0;
+    if (!v)
+        return field_missing(key, label, flags, p);
+    if (!json_is_array(v) || json_array_size(v) > max)
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为至多 %zu 个编号的列表",
+                           FIELD_NAME(label, key), max),
+               -1;
+    size_t i;
+    json_t *item;
+    json_array_foreach(v, i, item)
+    {
+        if (!json_is_integer(item) || json_integer_value(item) <= 0)
+            return problem_set(p, ERR_INVALID_FIELD, key, "%s的第 %zu 项须为正整数",
+                               FIELD_NAME(label, key), i + 1),
+                   -1;
+        for (size_t k = 0; k < *n; k++)
+            if (out[k] == json_integer_value(item))
+                return problem_set(p, ERR_INVALID_FIELD, key, "%s的第 %zu 项重复",
+                                   FIELD_NAME(label, key), i + 1),
+                       -1;
+        out[(*n)++] = json_integer_value(item);
+    }
+    if (!*n)
+        return field_missing(key, label, flags, p);
+    return 0;
+}
+
+int field_text_list(json_t *in, const char *key, const char *label, size_t max_items,
+                    size_t max_bytes, unsigned flags, json_t **out, struct problem *p)
+{
+    json_t *v = field_get(in, key, flags);
+    *out = NULL;
+    if (!v)
+        return field_missing(key, label, flags, p);
+    if (!json_is_array(v) || json_array_size(v) > max_items)
+        return problem_set(p, ERR_INVALID_FIELD, key, "%s须为至多 %zu 项的列表",
+                           FIELD_NAME(label, key), max_items),
+               -1;
+    for (size_t i = 0; i < json_array_size(v); i++) {
+        /* Each item through the one text rule, as a one-field object. */
+        json_t *one = json_pack("{sO}", "v", json_array_get(v, i));
+        const char *s;
+        struct problem ip = {0};
+        int rc = field_text(one, "v", NULL, max_bytes, FIELD_REQUIRED | (flags & FIELD_MULTILINE),
+                            &s, &ip);
+        if (!rc)
+            json_array_set(v, i, json_object_get(one, "v"));
+        json_decref(one);
+        if (rc)
+            return problem_set(p, ERR_INVALID_FIELD, key, "%s的第 %zu 项：%s",
+                               FIELD_NAME(label, key), i + 1, ip.message),
+                   -1;
+    }
+    *out = v;
+    return 0;
 }

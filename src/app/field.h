@@ -25,7 +25,8 @@
 enum field_flags {
     FIELD_OPTIONAL = 0,
     FIELD_REQUIRED = 1 << 0,
-    FIELD_MULTILINE = 1 << 1, /* text: tab and newline allowed */
+    FIELD_MULTILINE = 1 << 1,    /* text: tab and newline allowed */
+    FIELD_EMPTY_ABSENT = 1 << 2, /* "" counts as absent (forms send empty inputs so) */
 };
 
 int field_text(json_t *in, const char *key, const char *label, size_t max, unsigned flags,
@@ -50,5 +51,15 @@ int field_date(json_t *in, const char *key, const char *label, unsigned flags, c
  * into choices (static). */
 int field_choice(json_t *in, const char *key, const char *label, const char *const *choices,
                  unsigned flags, const char *def, const char **out, struct problem *p);
+
+/* An array of at most max record ids (integers > 0, no repeats) into
+ * out[0..*n); an absent optional array gives *n = 0. */
+int field_id_list(json_t *in, const char *key, const char *label, size_t max, unsigned flags,
+                  int64_t *out, size_t *n, struct problem *p);
+/* An array of at most max_items texts, each under the text rule with
+ * max_bytes (trimmed in place); *out borrows the array (NULL when absent and
+ * optional). */
+int field_text_list(json_t *in, const char *key, const char *label, size_t max_items,
+                    size_t max_bytes, unsigned flags, json_t **out, struct problem *p);
 
 #endif

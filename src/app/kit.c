@@ -151,3 +151,57 @@ void kit_created_at(struct http_req *r, const char *location, enum err e, const 
 {
     kit_reply(r, true, location, e, p, result);
 }
+
+const char *kit_query_choice(struct http_req *r, const char *key, const char *const *choices,
+                             const char *def, bool *bad)
+{
+    const char *s = http_query(r, key);
+    *bad = false;
+    if (!s || !*s)
+        return def;
+    for (size_t i = 0; choices[i]; i++)
+        if (!strcmp(s, choices[i]))
+            return choices[i];
+    *bad = true;
+    http_error(r, ERR_INVALID_FIELD, "查询参数的取值无效", key);
+    return NULL;
+}
+
+bool kit_write_begin(struct http_req *r, enum kit_write_path path, struct kit_write *w)
+{
+    memset(w, 0, sizeof *w);
+    if (path == KIT_PATH_ID && !(w->id = kit_path_id(r, 0)))
+        return false;
+    if (!(w->body = kit_body(r)))
+        return false;
+    kit_actor(r, &w->actor);
+    return true;
+}
+
+void kit_write_end(struct http_req *r, struct kit_write *w, bool created, enum err e,
+                   json_t *result)
+{
+    json_decref(w->body);
+    w->body = NULL;
+    kit_reply(r, created, NULL, e, &w->p, result);
+}
+
+void kit_refuse_with(struct http_req *r, const struct problem *p, json_t *extra)
+{
+    if (!extra)
+        extra = json_object();
+    if (p->field)
+        json_object_set_new(extra, "field", json_string(p->field));
+    http_error_json(r, p->err, p->message[0] ? p->message : NULL, extra);
+}
+
+void kit_text(struct http_req *r, const char *content_type, const char *download, const char *text,
+              size_t len)
+{
+    if (download) {
+        char disp[256];
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", download);
+        http_add_header(r, "Content-Disposition", disp);
+    }
+    http_text(r, 200, content_type, text, len);
+}

@@ -42,6 +42,27 @@ const char *kit_query_text(struct http_req *r, const char *key, size_t max, bool
  * (answered 422). */
 int kit_query_date(struct http_req *r, const char *key, char out[11]);
 
+/* One choice out of choices (NULL-terminated); def when absent; NULL when
+ * present but not one of them (answered 422). *bad says which NULL it is. */
+const char *kit_query_choice(struct http_req *r, const char *key, const char *const *choices,
+                             const char *def, bool *bad);
+
+/* A write request's input, read once: the path id (when the route has one),
+ * the body, the actor, and a problem for the rule function to fill. */
+struct kit_write {
+    int64_t id;
+    json_t *body;
+    struct audit_actor actor;
+    struct problem p;
+};
+enum kit_write_path { KIT_NO_ID, KIT_PATH_ID };
+/* Reads r's path id (KIT_PATH_ID: r->params[0]) and body, and the actor into
+ * w. false when the request was answered (404, 400, 415): return then. */
+bool kit_write_begin(struct http_req *r, enum kit_write_path path, struct kit_write *w);
+/* Frees w's body and answers as kit_answer (created false) or kit_created. */
+void kit_write_end(struct http_req *r, struct kit_write *w, bool created, enum err e,
+                   json_t *result);
+
 /* The answer to a request a rule function decided. result is stolen.
  *   e != ERR_OK: the stable problem JSON for e with p's message and field
  *                (p may be NULL: the table's default message);
@@ -57,5 +78,13 @@ void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t
  * names it. */
 void kit_created_at(struct http_req *r, const char *location, enum err e, const struct problem *p,
                     json_t *result);
+/* A refusal that carries more than the problem (e.g. an import's list of
+ * errors by line): the problem JSON with extra's members (stolen) added. */
+void kit_refuse_with(struct http_req *r, const struct problem *p, json_t *extra);
+/* A generated text document (CSV, Atom, ...) of len bytes, copied: 200 with
+ * content_type; download names a file to save it as (Content-Disposition
+ * attachment; NULL = shown inline). */
+void kit_text(struct http_req *r, const char *content_type, const char *download, const char *text,
+              size_t len);
 
 #endif

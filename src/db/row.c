@@ -15,6 +15,12 @@ int db_vbind(sqlite3_stmt *st, const char *types, va_list ap)
         case 'd':
             rc = sqlite3_bind_double(st, i + 1, va_arg(ap, double));
             break;
+        case 'b': {
+            const void *data = va_arg(ap, const void *);
+            size_t len = va_arg(ap, size_t);
+            rc = sqlite3_bind_blob64(st, i + 1, data, len, SQLITE_TRANSIENT);
+            break;
+        }
         case 't': {
             const char *s = va_arg(ap, const char *);
             rc = s ? sqlite3_bind_text(st, i + 1, s, -1, SQLITE_TRANSIENT)
@@ -62,7 +68,8 @@ json_t *db_row_json(sqlite3_stmt *st)
         size_t n = strlen(name);
         json_t *v = row_column(st, i);
         if (n > 5 && !strcmp(name + n - 5, "_json")) {
-            json_t *parsed = json_is_string(v) ? json_loads(json_string_value(v), 0, NULL) : NULL;
+            json_t *parsed =
+                json_is_string(v) ? json_loads(json_string_value(v), JSON_DECODE_ANY, NULL) : NULL;
             json_decref(v);
             char key[128];
             snprintf(key, sizeof key, "%.*s", (int)(n - 5), name);

@@ -4,9 +4,11 @@
  * Binding is by a type string, one letter per parameter in order:
  *   i  int64_t (pass an int64_t: cast literals)   d  double
  *   t  const char * (NULL binds NULL)              n  NULL (takes no argument)
+ *   b  const void *, size_t (a BLOB of that many bytes, copied)
  * A row becomes a JSON object keyed by column name: integers, reals, text,
  * NULL as null; a column whose name ends in "_json" holds JSON text and is
- * parsed and keyed without the suffix (invalid text gives null).
+ * parsed (any JSON value, scalars too) and keyed without the suffix (invalid
+ * text gives null). A BLOB becomes null: read blobs with sqlite3_column_blob.
  *
  * Statements come from db_stmt's per-connection cache and are reset before
  * these functions return, so nothing here holds a statement. Must not: know

@@ -82,6 +82,15 @@ static void http_set_body(struct http_req *r, int status, char *body, size_t len
     r->content_type = type;
 }
 
+void http_text(struct http_req *r, int status, const char *content_type, const char *data,
+               size_t len)
+{
+    char *body = xmalloc(len + 1);
+    memcpy(body, data, len);
+    body[len] = '\0';
+    http_set_body(r, status, body, len, content_type);
+}
+
 void http_json(struct http_req *r, int status, json_t *json)
 {
     if (!json) { /* a json_pack format error or a failed lookup upstream */

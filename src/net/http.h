@@ -64,6 +64,9 @@ const char *http_cookie(struct http_req *r, const char *name);
 
 /* Response builders. json is stolen. */
 void http_json(struct http_req *r, int status, json_t *json);
+/* Sends len bytes of data (copied) as content_type (a static string). */
+void http_text(struct http_req *r, int status, const char *content_type, const char *data,
+               size_t len);
 /* Sends already-encoded JSON; takes the buffer's bytes (b is left empty). */
 void http_raw_json(struct http_req *r, int status, struct buf *b);
 /* {"error":{"code","message","field"}}; message NULL = the table's default. */
