@@ -39,7 +39,7 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
 }
 
 static const char *const sup_periods[] = {"quarter", "year", NULL};
-static const char *const sup_presets[] = {"national", "jiangxi", NULL};
+const char *const sup_presets[] = {"national", "jiangxi", NULL};
 
 enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                           struct problem *p)

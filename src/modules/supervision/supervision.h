@@ -59,6 +59,8 @@ json_t *sup_draw_get(struct db *db, int64_t id, bool public_view, bool *missing)
  * "targets" for the drawn target keys, "conflicts" for the conflict pairs):
  * malloc'd text, NULL with *missing when absent or not yet public. */
 char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_view, bool *missing);
+/* The classification presets a draw and the target pool take (NULL-ended). */
+extern const char *const sup_presets[];
 json_t *sup_targets(struct db *db, const char *preset, const char *date);
 json_t *sup_positive_evaluate(struct db *db, int64_t enterprise_id, const char *date,
                               bool *missing);
