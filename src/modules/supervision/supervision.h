@@ -91,6 +91,17 @@ int credit_preparer_blocked(struct db *db, int64_t preparer_id, const char *date
 int credit_preparer_blocked_code(struct db *db, const char *code, const char *date, char *reason,
                                  size_t reason_len);
 
+/* The EIA preparer (unit or person) whose code (USCC of a unit, 信用编号 of a
+ * person) is name_or_code, else one whose name is: its id, for
+ * credit_preparer_blocked; 0 when there is none (or on a database error). */
+int64_t supervision_preparer_id(struct db *db, const char *name_or_code);
+
+/* The supervision alarms of one enterprise, newest observed first, at most
+ * limit: an array (new reference) of {id, source, point, factor, value,
+ * limit_value, unit, observed_at, severity, status, case_id}; NULL on a
+ * database error. For the enterprise 360° page. */
+json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit);
+
 /* An online-monitoring exceedance alarm from the monitoring module. Must be
  * called inside the caller's write transaction (it audits). data_flag is the
  * HJ 212 flag of the value (N valid; others mark data excluded from
