@@ -68,10 +68,10 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     char *names_text = json_dumps(names, JSON_COMPACT);
     char *photos_text = photos ? json_dumps(photos, JSON_COMPACT) : xstrdup("[]");
     json_decref(names);
-    if (db_begin(c->db)) {
+    if (sup_begin(c, p)) {
         free(names_text);
         free(photos_text);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return p->err;
     }
     int64_t nid = 0;
     int rc = sup_store_inspection_insert(c->db, ent, day, names_text, findings, result, photos_text,
@@ -80,9 +80,8 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     free(photos_text);
     if (req)
         rc = rc || sup_store_rectification_insert(c->db, ent, nid, 0, req, due);
-    if (rc || sup_audit(c, "supervision.inspection.create", "sup_inspection", nid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.inspection.create", "sup_inspection", nid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_INSPECTION, nid);
     return ERR_OK;
 }
@@ -103,12 +102,11 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
     json_decref(r);
     if (!open)
         return problem_set(p, ERR_INVALID_STATE, NULL, "该整改事项已完成");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_rectification_done(c->db, id, evidence, day) ||
-        sup_audit(c, "supervision.rectification.done", "sup_rectification", id, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_rectification_done(c->db, id, evidence, day),
+                   "supervision.rectification.done", "sup_rectification", id, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_RECTIFICATION, id);
     return ERR_OK;
 }
@@ -137,8 +135,8 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
     if (case_id && !sup_store_case_of(c->db, case_id, ent))
         return problem_set(p, ERR_INVALID_FIELD, "case_id", "案件不存在或不属于该企业");
     int64_t fen = llround(amount * 100);
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_penalty_insert(c->db, ent, decision, day, violation, basis, fen, measures,
                                       case_id, &nid);
@@ -169,8 +167,8 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_incident_insert(c->db, ent, day, level, desc, &nid);
     if (rc || sup_audit(c, "supervision.incident.create", "sup_incident", nid, in) ||
