@@ -307,26 +307,27 @@ static void h_public_draw_file(struct http_req *r)
     sup_draw_file_answer(r, true);
 }
 
-static void h_positive_evaluate(struct http_req *r)
+/* A record by the path's id as of the date parameter (today when absent). */
+static void sup_dated_answer(struct http_req *r,
+                             json_t *(*get)(struct db *, int64_t, const char *, bool *))
 {
     int64_t id = kit_path_id(r, 0);
     char date[11];
     if (!id || sup_query_date(r, date))
         return;
     bool missing = false;
-    json_t *ev = sup_positive_evaluate(r->db, id, date, &missing);
-    kit_answer(r, ev || missing ? ERR_OK : ERR_INTERNAL, NULL, ev);
+    json_t *out = get(r->db, id, date, &missing);
+    kit_answer(r, out || missing ? ERR_OK : ERR_INTERNAL, NULL, out);
+}
+
+static void h_positive_evaluate(struct http_req *r)
+{
+    sup_dated_answer(r, sup_positive_evaluate);
 }
 
 static void h_preparer_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    char date[11];
-    if (!id || sup_query_date(r, date))
-        return;
-    bool missing = false;
-    json_t *pr = sup_preparer_get(r->db, id, date, &missing);
-    kit_answer(r, pr || missing ? ERR_OK : ERR_INTERNAL, NULL, pr);
+    sup_dated_answer(r, sup_preparer_get);
 }
 
 static void h_preparer_blocked(struct http_req *r)
