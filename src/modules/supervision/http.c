@@ -2,8 +2,9 @@
  * under /api/v1/supervision and the public disclosure centre under
  * /api/v1/public/supervision (no login). Each handler reads its input with the
  * kit, calls one rule function (draw.c, positive_list.c, credit.c,
- * inspection.c, case.c, disclosure.c) and answers with kit_answer, or
- * kit_created (201 + Location) for a write that creates a record.
+ * inspection.c, case.c, disclosure.c) and answers with the kit: a write
+ * through sup_write (kit_write_begin/kit_write_end; 201 + Location for one
+ * that creates a record), a read with kit_answer, a CSV or Atom with kit_text.
  *
  * Writes are for admin and staff; leaders read. Enterprise users may read
  * their own inspections, rectifications, penalties, alarms and cases only. */
@@ -22,14 +23,17 @@
 #define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
 #define WRITERS (ADMIN | STAFF)
 
-/* How a write answers: 201 + Location for one that creates a record. */
-enum sup_answer { SUP_UPDATED, SUP_CREATED };
+/* What a write needs besides its input: SUP_CREATED answers 201 + Location
+ * (a write that creates a record), SUP_WORKDAYS read-locks the calendar for
+ * the rule (it counts working days). */
+enum sup_write_flags { SUP_UPDATED = 0, SUP_CREATED = 1 << 0, SUP_WORKDAYS = 1 << 1 };
 
 /* One write: the kit reads the path id (path), the body and the actor; the
- * rule gets them with today (and the calendar, read-locked, when cal). */
-static void sup_write(struct http_req *r, enum kit_write_path path, enum sup_answer answer,
-                      bool cal, sup_write_fn *rule)
+ * rule gets them with today (and the calendar with SUP_WORKDAYS). */
+static void sup_write(struct http_req *r, enum kit_write_path path, unsigned flags,
+                      sup_write_fn *rule)
 {
+    bool cal = flags & SUP_WORKDAYS;
     struct kit_write w;
     if (!kit_write_begin(r, path, &w))
         return;
@@ -41,162 +45,162 @@ static void sup_write(struct http_req *r, enum kit_write_path path, enum sup_ans
     enum err e = rule(&c, w.id, w.body, &out, &w.p);
     if (cal)
         app_calendar_unlock(r->app);
-    kit_write_end(r, &w, answer == SUP_CREATED, e, out);
+    kit_write_end(r, &w, flags & SUP_CREATED, e, out);
 }
 
 static void h_matter_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_matter_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_matter_create);
 }
 
 static void h_class_update(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_UPDATED, false, sup_class_update);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_class_update);
 }
 
 static void h_inspector_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_inspector_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_inspector_create);
 }
 
 static void h_conflict_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_conflict_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_conflict_create);
 }
 
 static void h_target_class(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_UPDATED, false, sup_target_class_set);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_target_class_set);
 }
 
 static void h_draw_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_draw_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_draw_create);
 }
 
 static void h_draw_execute(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_draw_execute);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_draw_execute);
 }
 
 static void h_draw_publish(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_draw_publish);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_draw_publish);
 }
 
 static void h_draw_result(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, true, sup_draw_result);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED | SUP_WORKDAYS, sup_draw_result);
 }
 
 static void h_draw_result_publish(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_draw_result_publish);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_draw_result_publish);
 }
 
 static void h_criterion_update(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_UPDATED, false, sup_criterion_update);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_criterion_update);
 }
 
 static void h_facts_update(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_UPDATED, false, sup_facts_update);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_facts_update);
 }
 
 static void h_positive_include(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_positive_include);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_positive_include);
 }
 
 static void h_proposal_decide(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_proposal_decide);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_proposal_decide);
 }
 
 static void h_positive_scan(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_UPDATED, false, sup_positive_scan);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_positive_scan);
 }
 
 static void h_preparer_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_preparer_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_preparer_create);
 }
 
 static void h_credit_event(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_credit_event_create);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_credit_event_create);
 }
 
 static void h_preparer_report(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_preparer_report_create);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_preparer_report_create);
 }
 
 static void h_publication(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_publication_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_publication_create);
 }
 
 static void h_institution_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_institution_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_institution_create);
 }
 
 static void h_evidence_create(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_CREATED, false, sup_evidence_create);
+    sup_write(r, KIT_PATH_ID, SUP_CREATED, sup_evidence_create);
 }
 
 static void h_inspection_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_inspection_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_inspection_create);
 }
 
 static void h_rectification_done(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_rectification_done);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_rectification_done);
 }
 
 static void h_penalty_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_penalty_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_penalty_create);
 }
 
 static void h_incident_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_incident_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_incident_create);
 }
 
 static void h_alarm_create(struct http_req *r)
 {
-    sup_write(r, KIT_NO_ID, SUP_CREATED, false, sup_alarm_create);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_alarm_create);
 }
 
 static void h_alarm_verify(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_alarm_verify);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_alarm_verify);
 }
 
 static void h_alarm_dismiss(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_alarm_dismiss);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_alarm_dismiss);
 }
 
 static void h_alarm_case(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_alarm_case);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_alarm_case);
 }
 
 static void h_case_rectify(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_case_rectify);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_case_rectify);
 }
 
 static void h_case_close(struct http_req *r)
 {
-    sup_write(r, KIT_PATH_ID, SUP_UPDATED, false, sup_case_close);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_case_close);
 }
 
 /* The lists an enterprise user may read (its own rows only). */
