@@ -71,8 +71,8 @@ enum err sup_alarm_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     a.data_flag = *flag ? *flag : 'N';
     a.device_ok = device_ok;
     a.serious = serious;
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid;
     if (sup_alarm_feed(c->db, c->actor, &a, &nid, p)) {
         db_rollback(c->db);
@@ -121,9 +121,9 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     }
     char *vt = json_dumps(ver, JSON_COMPACT);
     json_decref(ver);
-    if (db_begin(c->db)) {
+    if (sup_begin(c, p)) {
         free(vt);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return p->err;
     }
     int rc = sup_store_alarm_set_status(c->db, id, "verified", vt, NULL);
     free(vt);
@@ -151,11 +151,11 @@ enum err sup_alarm_dismiss(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
     json_decref(a);
     if (!ok)
         return problem_set(p, ERR_INVALID_STATE, NULL, "该报警已处理");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_alarm_set_status(c->db, id, "dismissed", NULL, reason) ||
-        sup_audit(c, "supervision.alarm.dismiss", "sup_alarm", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_alarm_set_status(c->db, id, "dismissed", NULL, reason),
+                   "supervision.alarm.dismiss", "sup_alarm", id, in, p))
+        return p->err;
     *out = sup_alarm_row(c->db, id);
     return ERR_OK;
 }
@@ -173,12 +173,12 @@ enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
     json_decref(a);
     if (!verified)
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有经核实的报警可以立案");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t cid = 0;
-    if (sup_store_case_open(c->db, ent, id, title, c->today, &cid) ||
-        sup_audit(c, "supervision.case.open", "sup_case", cid, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, sup_store_case_open(c->db, ent, id, title, c->today, &cid),
+                   "supervision.case.open", "sup_case", cid, in, p))
+        return p->err;
     *out = sup_case_row(c->db, cid);
     return ERR_OK;
 }
@@ -202,11 +202,11 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有立案状态的案件可以下达整改");
     if (strcmp(due, c->today) < 0)
         return problem_set(p, ERR_INVALID_FIELD, "due_on", "整改期限不能早于今天");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_case_rectify(c->db, id, ent, req, due) ||
-        sup_audit(c, "supervision.case.rectify", "sup_case", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_case_rectify(c->db, id, ent, req, due), "supervision.case.rectify",
+                   "sup_case", id, in, p))
+        return p->err;
     *out = sup_case_row(c->db, id);
     return ERR_OK;
 }
@@ -226,11 +226,11 @@ enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
     json_decref(k);
     if (!rectifying)
         return problem_set(p, ERR_INVALID_STATE, NULL, "须先下达整改，整改完成后方可结案");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_case_close(c->db, id, evidence, note, c->today) ||
-        sup_audit(c, "supervision.case.close", "sup_case", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_case_close(c->db, id, evidence, note, c->today),
+                   "supervision.case.close", "sup_case", id, in, p))
+        return p->err;
     *out = sup_case_row(c->db, id);
     return ERR_OK;
 }

@@ -33,17 +33,16 @@ enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (employer && !sup_store_preparer_is_unit(c->db, employer))
         return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_preparer_insert(c->db, kind, name, code, employer, reg, &nid);
     if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "code", "编号 %s 已登记", code);
     }
-    if (rc || sup_audit(c, "supervision.preparer.create", "sup_preparer", nid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.preparer.create", "sup_preparer", nid, in, p))
+        return p->err;
     *out = sup_preparer_get(c->db, nid, c->today, &(bool){false});
     return ERR_OK;
 }
@@ -88,12 +87,14 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
         return problem_set(p, ERR_INVALID_FIELD, "ban_until", "禁止从业截止日期早于生效日期");
     if (sup_check_backdated(c, "preparer", eff, p))
         return p->err;
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_credit_event_insert(c->db, id, code, points, ban, eff,
-                                      ban ? (life ? "forever" : until) : NULL, decision, note) ||
-        sup_audit(c, "supervision.credit.score", "sup_preparer", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c,
+                   sup_store_credit_event_insert(c->db, id, code, points, ban, eff,
+                                                 ban ? (life ? "forever" : until) : NULL, decision,
+                                                 note),
+                   "supervision.credit.score", "sup_preparer", id, in, p))
+        return p->err;
     *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
     return ERR_OK;
 }
@@ -110,11 +111,11 @@ enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, j
     json_decref(pr);
     if (!pr)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该编制单位或人员");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_preparer_report_insert(c->db, id, ref, day) ||
-        sup_audit(c, "supervision.credit.report", "sup_preparer", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_preparer_report_insert(c->db, id, ref, day),
+                   "supervision.credit.report", "sup_preparer", id, in, p))
+        return p->err;
     *out = sup_preparer_get(c->db, id, c->today, &(bool){false});
     return ERR_OK;
 }
@@ -130,13 +131,13 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
         return p->err;
     if (strcmp(through, c->today) > 0)
         return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     if (sup_store_publication_insert(c->db, list, through, c->actor->name, &nid))
         return sup_internal(c, p);
-    if (sup_audit(c, "supervision.list.publish", "sup_publication", nid, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, 0, "supervision.list.publish", "sup_publication", nid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_PUBLICATION, nid);
     return ERR_OK;
 }
@@ -319,17 +320,16 @@ enum err sup_institution_create(struct sup_ctx *c, int64_t id, json_t *in, json_
     if (field_text(in, "name", "机构名称", 200, FIELD_REQUIRED, &name, p) ||
         field_text(in, "uscc", "统一社会信用代码", 18, FIELD_REQUIRED, &uscc, p))
         return p->err;
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_institution_insert(c->db, name, uscc, &nid);
     if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "uscc", "该机构已登记");
     }
-    if (rc || sup_audit(c, "supervision.institution.create", "sup_institution", nid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.institution.create", "sup_institution", nid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_INSTITUTION, nid);
     return ERR_OK;
 }
@@ -356,12 +356,11 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     json_decref(it);
     if (sup_check_backdated(c, "institution", day, p))
         return p->err;
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_evidence_insert(c->db, id, item, pts, kind, day, note) ||
-        sup_audit(c, "supervision.institution.evidence", "sup_institution", id, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_evidence_insert(c->db, id, item, pts, kind, day, note),
+                   "supervision.institution.evidence", "sup_institution", id, in, p))
+        return p->err;
     *out = json_pack("{sI ss}", "institution_id", (json_int_t)id, "item", item);
     return ERR_OK;
 }

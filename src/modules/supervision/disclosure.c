@@ -140,6 +140,30 @@ static void sup_public_preparers(struct db *db, enum credit_list list, const cha
     json_decref(rows);
 }
 
+/* Published decisions (penalties, inspection results): the rows (taken)
+ * matching q as items, each a "published" history entry on its date_key,
+ * else fallback_key, noting note_key. */
+static void sup_public_published(json_t *rows, const char *q, const char *date_key,
+                                 const char *fallback_key, const char *note_key, json_t *items,
+                                 json_t *history)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        const char *subject = json_string_value(json_object_get(r, "subject"));
+        const char *code = json_string_value(json_object_get(r, "code"));
+        if (!sup_match(q, subject, code))
+            continue;
+        json_array_append(items, r);
+        const char *on = json_string_value(json_object_get(r, date_key));
+        sup_history_add(history, on ? on : json_string_value(json_object_get(r, fallback_key)),
+                        "published", subject, code,
+                        json_string_value(json_object_get(r, note_key)));
+    }
+    json_decref(rows);
+}
+
 json_t *sup_public(struct db *db, const char *list, const char *date, const char *q, bool *missing)
 {
     *missing = false;
@@ -176,39 +200,12 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
             }
             json_decref(all);
         } else if (!strcmp(code, "penalties")) {
-            json_t *rows = sup_store_public_penalties(db, since, date);
-            size_t i;
-            json_t *r;
-            json_array_foreach(rows, i, r)
-            {
-                if (!sup_match(q, json_string_value(json_object_get(r, "subject")),
-                               json_string_value(json_object_get(r, "code"))))
-                    continue;
-                json_array_append(items, r);
-                sup_history_add(history, json_string_value(json_object_get(r, "decided_on")),
-                                "published", json_string_value(json_object_get(r, "subject")),
-                                json_string_value(json_object_get(r, "code")),
-                                json_string_value(json_object_get(r, "decision_no")));
-            }
-            json_decref(rows);
+            sup_public_published(sup_store_public_penalties(db, since, date), q, "decided_on",
+                                 "decided_on", "decision_no", items, history);
         } else if (!strcmp(code, "inspections")) {
-            json_t *rows = sup_store_public_inspections(db, since, date);
-            size_t i;
-            json_t *r;
-            json_array_foreach(rows, i, r)
-            {
-                if (!sup_match(q, json_string_value(json_object_get(r, "subject")),
-                               json_string_value(json_object_get(r, "code"))))
-                    continue;
-                json_array_append(items, r);
-                const char *pub = json_string_value(json_object_get(r, "result_published_on"));
-                sup_history_add(history,
-                                pub ? pub : json_string_value(json_object_get(r, "inspected_on")),
-                                "published", json_string_value(json_object_get(r, "subject")),
-                                json_string_value(json_object_get(r, "code")),
-                                json_string_value(json_object_get(r, "result")));
-            }
-            json_decref(rows);
+            /* An inspection's result is public from its publication, else its date. */
+            sup_public_published(sup_store_public_inspections(db, since, date), q,
+                                 "result_published_on", "inspected_on", "result", items, history);
         } else if (!strcmp(code, "draws")) {
             json_t *rows = sup_store_public_draws(db);
             size_t i;

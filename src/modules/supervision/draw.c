@@ -24,22 +24,22 @@ enum err sup_matter_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
         field_text(in, "name", "事项名称", 200, FIELD_REQUIRED, &name, p) ||
         field_text(in, "basis", "依据", 500, FIELD_MULTILINE, &basis, p))
         return p->err;
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_matter_insert(c->db, code, name, basis, &nid);
     if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "code", "事项编码 %s 已存在", code);
     }
-    if (rc || sup_audit(c, "supervision.matter.create", "sup_matter", nid, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.matter.create", "sup_matter", nid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_MATTER, nid);
     return ERR_OK;
 }
 
 static const char *const sup_periods[] = {"quarter", "year", NULL};
-static const char *const sup_presets[] = {"national", "jiangxi", NULL};
+const char *const sup_presets[] = {"national", "jiangxi", NULL};
 
 enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                           struct problem *p)
@@ -55,11 +55,11 @@ enum err sup_class_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     json_decref(known);
     if (!known)
         return problem_set(p, ERR_NOT_FOUND, "code", "未知的监管类别 %s", code);
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_class_update(c->db, code, ratio, period) ||
-        sup_audit(c, "supervision.class.update", "sup_class", 0, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_class_update(c->db, code, ratio, period),
+                   "supervision.class.update", "sup_class", 0, in, p))
+        return p->err;
     *out = sup_store_class(c->db, code);
     return ERR_OK;
 }
@@ -79,17 +79,16 @@ enum err sup_inspector_create(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     if (de)
         return problem_set(p, ERR_INVALID_FIELD, "licence_no", "执法证号%s",
                            draw_error_message(de));
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_inspector_insert(c->db, lic, name, section, &nid);
     if (rc == SUP_STORE_DUPLICATE) {
         db_rollback(c->db);
         return problem_set(p, ERR_CONFLICT, "licence_no", "执法证号 %s 已登记", lic);
     }
-    if (rc || sup_audit(c, "supervision.inspector.create", "sup_inspector", nid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.inspector.create", "sup_inspector", nid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_INSPECTOR, nid);
     return ERR_OK;
 }
@@ -109,11 +108,11 @@ enum err sup_conflict_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return problem_set(p, ERR_NOT_FOUND, "inspector_id", "未找到该执法人员");
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_conflict_set(c->db, ins, ent, reason) ||
-        sup_audit(c, "supervision.conflict.create", "sup_inspector", ins, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_conflict_set(c->db, ins, ent, reason),
+                   "supervision.conflict.create", "sup_inspector", ins, in, p))
+        return p->err;
     *out = json_pack("{sI sI ss}", "inspector_id", (json_int_t)ins, "enterprise_id",
                      (json_int_t)ent, "reason", reason);
     return ERR_OK;
@@ -134,11 +133,11 @@ enum err sup_target_class_set(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     json_decref(known);
     if (!known)
         return problem_set(p, ERR_INVALID_FIELD, "class_code", "未知的监管类别 %s", cls);
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_target_class_set(c->db, ent, cls, note) ||
-        sup_audit(c, "supervision.target.class", "enterprise", ent, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_target_class_set(c->db, ent, cls, note), "supervision.target.class",
+                   "enterprise", ent, in, p))
+        return p->err;
     *out = json_pack("{sI ss}", "enterprise_id", (json_int_t)ent, "class_code", cls);
     return ERR_OK;
 }
@@ -325,10 +324,10 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     sup_pool_hash_hex(&ipool, ihash);
     char *ipool_text = json_dumps(inspectors, JSON_COMPACT);
     char *conf_text = json_dumps(conflicts, JSON_COMPACT);
-    if (db_begin(c->db)) {
+    if (sup_begin(c, p)) {
         free(ipool_text);
         free(conf_text);
-        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        e = p->err;
         goto out;
     }
     struct sup_draw_row row = {title,      period, preset,   date,        c->actor->name,
@@ -424,8 +423,8 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
                         bad < nt ? tk[bad] : "");
         goto out;
     }
-    if (db_begin(c->db)) {
-        e = problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p)) {
+        e = p->err;
         goto out;
     }
     int rc = 0;
@@ -473,11 +472,11 @@ enum err sup_draw_publish(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     json_decref(d);
     if (!drawn)
         return problem_set(p, ERR_INVALID_STATE, NULL, "只有已抽取、未公开的任务可以公开");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_draw_set_status(c->db, id, "published") ||
-        sup_audit(c, "supervision.draw.publish", "sup_draw", id, NULL) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_draw_set_status(c->db, id, "published"), "supervision.draw.publish",
+                   "sup_draw", id, NULL, p))
+        return p->err;
     *out = sup_draw_get(c->db, id, false, &(bool){false});
     return ERR_OK;
 }
@@ -508,11 +507,11 @@ enum err sup_draw_result(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     int n = (int)sup_setting(c->db, "result_publish_workdays", 20);
     int32_t dd = calendar_add_workdays(c->cal, sup_day(date), n, NULL);
     calendar_format_date(dd, due);
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_draw_result(c->db, id, seq, insp, date, due) ||
-        sup_audit(c, "supervision.draw.result", "sup_draw", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_draw_result(c->db, id, seq, insp, date, due),
+                   "supervision.draw.result", "sup_draw", id, in, p))
+        return p->err;
     *out = sup_draw_get(c->db, id, false, &(bool){false});
     return ERR_OK;
 }
@@ -531,11 +530,11 @@ enum err sup_draw_result_publish(struct sup_ctx *c, int64_t id, json_t *in, json
     json_decref(item);
     if (!insp || !published)
         return problem_set(p, ERR_INVALID_STATE, "seq", "须先公开抽取结果并登记检查结果");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_draw_result_publish(c->db, id, seq, insp, c->today) ||
-        sup_audit(c, "supervision.draw.result_publish", "sup_draw", id, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_draw_result_publish(c->db, id, seq, insp, c->today),
+                   "supervision.draw.result_publish", "sup_draw", id, in, p))
+        return p->err;
     *out = sup_draw_get(c->db, id, false, &(bool){false});
     return ERR_OK;
 }

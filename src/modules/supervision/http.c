@@ -2,8 +2,9 @@
  * under /api/v1/supervision and the public disclosure centre under
  * /api/v1/public/supervision (no login). Each handler reads its input with the
  * kit, calls one rule function (draw.c, positive_list.c, credit.c,
- * inspection.c, case.c, disclosure.c) and answers with kit_answer, or
- * kit_created (201 + Location) for a write that creates a record.
+ * inspection.c, case.c, disclosure.c) and answers with the kit: a write
+ * through sup_write (kit_write_begin/kit_write_end; 201 + Location for one
+ * that creates a record), a read with kit_answer, a CSV or Atom with kit_text.
  *
  * Writes are for admin and staff; leaders read. Enterprise users may read
  * their own inspections, rectifications, penalties, alarms and cases only. */
@@ -16,350 +17,190 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define STAFF ROLE_BIT(ROLE_STAFF)
 #define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
 #define WRITERS (ADMIN | STAFF)
 
-/* One write request: its input as the rule function takes it. */
-struct sup_call {
-    int64_t id; /* the path's record id, 0 when the route has none */
-    json_t *in; /* the body */
-    json_t *out;
-    struct audit_actor actor;
-    struct sup_ctx c;
-    struct problem p;
-};
+/* What a write needs besides its input: SUP_CREATED answers 201 + Location
+ * (a write that creates a record), SUP_WORKDAYS read-locks the calendar for
+ * the rule (it counts working days). */
+enum sup_write_flags { SUP_UPDATED = 0, SUP_CREATED = 1 << 0, SUP_WORKDAYS = 1 << 1 };
 
-/* Reads a write's input: the path id (when has_id), the body, the actor and
- * today. -1 when a reader has answered the request already. */
-static int sup_begin(struct http_req *r, struct sup_call *q, bool has_id)
+/* One write: the kit reads the path id (path), the body and the actor; the
+ * rule gets them with today (and the calendar with SUP_WORKDAYS). */
+static void sup_write(struct http_req *r, enum kit_write_path path, unsigned flags,
+                      sup_write_fn *rule)
 {
-    memset(q, 0, sizeof *q);
-    if (has_id && !(q->id = kit_path_id(r, 0)))
-        return -1;
-    if (!(q->in = kit_body(r)))
-        return -1;
-    kit_actor(r, &q->actor);
-    q->c.db = r->db;
-    q->c.actor = &q->actor;
-    timeutil_format_date(timeutil_now(), q->c.today, sizeof q->c.today);
-    return 0;
+    bool cal = flags & SUP_WORKDAYS;
+    struct kit_write w;
+    if (!kit_write_begin(r, path, &w))
+        return;
+    struct sup_ctx c = {.db = r->db, .actor = &w.actor};
+    timeutil_format_date(timeutil_now(), c.today, sizeof c.today);
+    if (cal)
+        c.cal = app_calendar_lock(r->app);
+    json_t *out = NULL;
+    enum err e = rule(&c, w.id, w.body, &out, &w.p);
+    if (cal)
+        app_calendar_unlock(r->app);
+    kit_write_end(r, &w, flags & SUP_CREATED, e, out);
 }
 
 static void h_matter_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_matter_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_matter_create);
 }
 
 static void h_class_update(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_class_update(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_class_update);
 }
 
 static void h_inspector_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_inspector_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_inspector_create);
 }
 
 static void h_conflict_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_conflict_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_conflict_create);
 }
 
 static void h_target_class(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_target_class_set(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_target_class_set);
 }
 
 static void h_draw_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_draw_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_draw_create);
 }
 
 static void h_draw_execute(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_draw_execute(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_draw_execute);
 }
 
 static void h_draw_publish(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_draw_publish(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_draw_publish);
 }
 
 static void h_draw_result(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    q.c.cal = app_calendar_lock(r->app); /* the result's due date counts working days */
-    enum err e = sup_draw_result(&q.c, q.id, q.in, &q.out, &q.p);
-    app_calendar_unlock(r->app);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED | SUP_WORKDAYS, sup_draw_result);
 }
 
 static void h_draw_result_publish(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_draw_result_publish(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_draw_result_publish);
 }
 
 static void h_criterion_update(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_criterion_update(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_criterion_update);
 }
 
 static void h_facts_update(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_facts_update(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_facts_update);
 }
 
 static void h_positive_include(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_positive_include(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_positive_include);
 }
 
 static void h_proposal_decide(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_proposal_decide(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_proposal_decide);
 }
 
 static void h_positive_scan(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_positive_scan(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_UPDATED, sup_positive_scan);
 }
 
 static void h_preparer_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_preparer_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_preparer_create);
 }
 
 static void h_credit_event(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_credit_event_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_credit_event_create);
 }
 
 static void h_preparer_report(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_preparer_report_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_preparer_report_create);
 }
 
 static void h_publication(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_publication_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_publication_create);
 }
 
 static void h_institution_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_institution_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_institution_create);
 }
 
 static void h_evidence_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_evidence_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_CREATED, sup_evidence_create);
 }
 
 static void h_inspection_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_inspection_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_inspection_create);
 }
 
 static void h_rectification_done(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_rectification_done(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_rectification_done);
 }
 
 static void h_penalty_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_penalty_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_penalty_create);
 }
 
 static void h_incident_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_incident_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_incident_create);
 }
 
 static void h_alarm_create(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, false))
-        return;
-    enum err e = sup_alarm_create(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_created(r, e, &q.p, q.out);
+    sup_write(r, KIT_NO_ID, SUP_CREATED, sup_alarm_create);
 }
 
 static void h_alarm_verify(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_alarm_verify(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_alarm_verify);
 }
 
 static void h_alarm_dismiss(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_alarm_dismiss(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_alarm_dismiss);
 }
 
 static void h_alarm_case(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_alarm_case(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_alarm_case);
 }
 
 static void h_case_rectify(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_case_rectify(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_case_rectify);
 }
 
 static void h_case_close(struct http_req *r)
 {
-    struct sup_call q;
-    if (sup_begin(r, &q, true))
-        return;
-    enum err e = sup_case_close(&q.c, q.id, q.in, &q.out, &q.p);
-    json_decref(q.in);
-    kit_answer(r, e, &q.p, q.out);
+    sup_write(r, KIT_PATH_ID, SUP_UPDATED, sup_case_close);
 }
 
 /* The lists an enterprise user may read (its own rows only). */
@@ -411,16 +252,10 @@ static void h_targets(struct http_req *r)
     if (sup_query_date(r, date))
         return;
     bool bad;
-    const char *preset = kit_query_text(r, "preset", 16, &bad);
-    struct problem p = {0};
+    const char *preset = kit_query_choice(r, "preset", sup_presets, "national", &bad);
     if (bad)
         return;
-    if (preset && strcmp(preset, "national") && strcmp(preset, "jiangxi")) {
-        problem_set(&p, ERR_INVALID_FIELD, "preset", "preset 须为 national 或 jiangxi");
-        kit_answer(r, p.err, &p, NULL);
-        return;
-    }
-    json_t *t = sup_targets(r->db, preset ? preset : "national", date);
+    json_t *t = sup_targets(r->db, preset, date);
     kit_answer(r, t ? ERR_OK : ERR_INTERNAL, NULL, t ? json_pack("{so}", "items", t) : NULL);
 }
 
@@ -444,27 +279,6 @@ static void h_public_draw_get(struct http_req *r)
     sup_draw_answer(r, true);
 }
 
-/* Sends malloc'd text (taken over) through a memory file. */
-static void sup_send_text(struct http_req *r, char *text, const char *type, const char *filename)
-{
-    size_t len = strlen(text);
-    int fd = memfd_create("ecogov-sup", MFD_CLOEXEC);
-    if (fd < 0 || write(fd, text, len) != (ssize_t)len || lseek(fd, 0, SEEK_SET) < 0) {
-        if (fd >= 0)
-            close(fd);
-        free(text);
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    free(text);
-    if (filename) {
-        char cd[128];
-        snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
-        http_add_header(r, "Content-Disposition", cd);
-    }
-    http_fd(r, 200, fd, len, type);
-}
-
 static void sup_draw_file_answer(struct http_req *r, bool public_view)
 {
     int64_t id = kit_path_id(r, 0);
@@ -483,7 +297,8 @@ static void sup_draw_file_answer(struct http_req *r, bool public_view)
     for (char *s = name; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
             *s = '_';
-    sup_send_text(r, text, "text/csv; charset=utf-8", name);
+    kit_text(r, "text/csv; charset=utf-8", name, text, strlen(text));
+    free(text);
 }
 
 static void h_draw_file(struct http_req *r)
@@ -496,26 +311,27 @@ static void h_public_draw_file(struct http_req *r)
     sup_draw_file_answer(r, true);
 }
 
-static void h_positive_evaluate(struct http_req *r)
+/* A record by the path's id as of the date parameter (today when absent). */
+static void sup_dated_answer(struct http_req *r,
+                             json_t *(*get)(struct db *, int64_t, const char *, bool *))
 {
     int64_t id = kit_path_id(r, 0);
     char date[11];
     if (!id || sup_query_date(r, date))
         return;
     bool missing = false;
-    json_t *ev = sup_positive_evaluate(r->db, id, date, &missing);
-    kit_answer(r, ev || missing ? ERR_OK : ERR_INTERNAL, NULL, ev);
+    json_t *out = get(r->db, id, date, &missing);
+    kit_answer(r, out || missing ? ERR_OK : ERR_INTERNAL, NULL, out);
+}
+
+static void h_positive_evaluate(struct http_req *r)
+{
+    sup_dated_answer(r, sup_positive_evaluate);
 }
 
 static void h_preparer_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    char date[11];
-    if (!id || sup_query_date(r, date))
-        return;
-    bool missing = false;
-    json_t *pr = sup_preparer_get(r->db, id, date, &missing);
-    kit_answer(r, pr || missing ? ERR_OK : ERR_INTERNAL, NULL, pr);
+    sup_dated_answer(r, sup_preparer_get);
 }
 
 static void h_preparer_blocked(struct http_req *r)
@@ -619,7 +435,8 @@ static void h_public_feed(struct http_req *r)
         kit_answer(r, missing ? ERR_OK : ERR_INTERNAL, NULL, NULL);
         return;
     }
-    sup_send_text(r, xml, "application/atom+xml; charset=utf-8", NULL);
+    kit_text(r, "application/atom+xml; charset=utf-8", NULL, xml, strlen(xml));
+    free(xml);
 }
 
 #define S "/api/v1/supervision"

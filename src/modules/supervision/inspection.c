@@ -4,7 +4,6 @@
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
-#include "core/text.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/draw.h"
@@ -19,41 +18,44 @@ static const char *const sup_results[] = {"compliant", "issues", NULL};
 enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
                                struct problem *p)
 {
-    int64_t ent;
+    int64_t ent, ids[DRAW_TEAM_MAX];
+    size_t n_ids;
     const char *findings, *result;
+    json_t *photos;
     char day[11];
     if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
         sup_field_date_or(in, "inspected_on", "检查日期", c->today, day, p) ||
         field_text(in, "findings", "检查情况", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
                    &findings, p) ||
         field_choice(in, "result", "检查结论（compliant 或 issues）", sup_results, FIELD_REQUIRED,
-                     NULL, &result, p))
+                     NULL, &result, p) ||
+        field_id_list(in, "inspector_ids", "执法人员", DRAW_TEAM_MAX, FIELD_REQUIRED, ids, &n_ids,
+                      p) ||
+        field_text_list(in, "photos", "照片", 20, 300, FIELD_OPTIONAL, &photos, p))
         return p->err;
+    if (n_ids < 2)
+        return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "检查须有 2 至 8 名执法人员");
+    json_t *rect = json_object_get(in, "rectification");
+    const char *req = NULL;
+    char due[11] = "";
+    if (rect && !json_is_null(rect)) {
+        if (!json_is_object(rect))
+            return problem_set(p, ERR_INVALID_FIELD, "rectification", "整改令格式错误");
+        if (field_text(rect, "requirement", "整改要求", SUP_TEXT_MAX,
+                       FIELD_REQUIRED | FIELD_MULTILINE, &req, p) ||
+            field_date(rect, "due_on", "整改期限", FIELD_REQUIRED, due, p))
+            return p->err;
+    }
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    json_t *ids = json_object_get(in, "inspector_ids");
-    if (!json_is_array(ids) || json_array_size(ids) < 2 || json_array_size(ids) > DRAW_TEAM_MAX)
-        return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "检查须有 2 至 8 名执法人员");
     json_t *names = json_array();
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v)
-    {
-        json_t *ins =
-            json_is_integer(v) ? sup_store_inspector_active(c->db, json_integer_value(v)) : NULL;
+    for (size_t i = 0; i < n_ids; i++) {
+        json_t *ins = sup_store_inspector_active(c->db, ids[i]);
         if (!ins) {
             json_decref(names);
             return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员不存在或已停用");
         }
-        bool dup = false;
-        for (size_t k = 0; k < i; k++)
-            dup |= json_integer_value(json_array_get(ids, k)) == json_integer_value(v);
-        if (dup) {
-            json_decref(ins);
-            json_decref(names);
-            return problem_set(p, ERR_INVALID_FIELD, "inspector_ids", "执法人员重复");
-        }
-        if (sup_store_in_conflict(c->db, json_integer_value(v), ent)) {
+        if (sup_store_in_conflict(c->db, ids[i], ent)) {
             problem_set(p, ERR_INSPECTOR_CONFLICT, "inspector_ids",
                         "执法人员 %s 与该企业有利害关系，应当回避",
                         json_string_value(json_object_get(ins, "name")));
@@ -63,36 +65,13 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
         }
         json_array_append_new(names, ins);
     }
-    json_t *photos = json_object_get(in, "photos");
-    if (photos && !json_is_null(photos)) {
-        if (!json_is_array(photos) || json_array_size(photos) > 20)
-            return json_decref(names),
-                   problem_set(p, ERR_INVALID_FIELD, "photos", "照片须为不超过 20 项的列表");
-        json_array_foreach(photos, i, v) if (!json_is_string(v) ||
-                                             text_check_field(json_string_value(v), 300,
-                                                              false)) return json_decref(names),
-            problem_set(p, ERR_INVALID_FIELD, "photos", "照片引用无效");
-    }
-    json_t *rect = json_object_get(in, "rectification");
-    const char *req = NULL;
-    char due[11] = "";
-    if (rect && !json_is_null(rect)) {
-        if (!json_is_object(rect) ||
-            field_text(rect, "requirement", "整改要求", SUP_TEXT_MAX,
-                       FIELD_REQUIRED | FIELD_MULTILINE, &req, p) ||
-            field_date(rect, "due_on", "整改期限", FIELD_REQUIRED, due, p)) {
-            json_decref(names);
-            return p->err ? p->err
-                          : problem_set(p, ERR_INVALID_FIELD, "rectification", "整改令格式错误");
-        }
-    }
     char *names_text = json_dumps(names, JSON_COMPACT);
-    char *photos_text = json_is_array(photos) ? json_dumps(photos, JSON_COMPACT) : xstrdup("[]");
+    char *photos_text = photos ? json_dumps(photos, JSON_COMPACT) : xstrdup("[]");
     json_decref(names);
-    if (db_begin(c->db)) {
+    if (sup_begin(c, p)) {
         free(names_text);
         free(photos_text);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return p->err;
     }
     int64_t nid = 0;
     int rc = sup_store_inspection_insert(c->db, ent, day, names_text, findings, result, photos_text,
@@ -101,9 +80,8 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     free(photos_text);
     if (req)
         rc = rc || sup_store_rectification_insert(c->db, ent, nid, 0, req, due);
-    if (rc || sup_audit(c, "supervision.inspection.create", "sup_inspection", nid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.inspection.create", "sup_inspection", nid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_INSPECTION, nid);
     return ERR_OK;
 }
@@ -124,12 +102,11 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
     json_decref(r);
     if (!open)
         return problem_set(p, ERR_INVALID_STATE, NULL, "该整改事项已完成");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_rectification_done(c->db, id, evidence, day) ||
-        sup_audit(c, "supervision.rectification.done", "sup_rectification", id, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_rectification_done(c->db, id, evidence, day),
+                   "supervision.rectification.done", "sup_rectification", id, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_RECTIFICATION, id);
     return ERR_OK;
 }
@@ -158,8 +135,8 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
     if (case_id && !sup_store_case_of(c->db, case_id, ent))
         return problem_set(p, ERR_INVALID_FIELD, "case_id", "案件不存在或不属于该企业");
     int64_t fen = llround(amount * 100);
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_penalty_insert(c->db, ent, decision, day, violation, basis, fen, measures,
                                       case_id, &nid);
@@ -190,8 +167,8 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int64_t nid = 0;
     int rc = sup_store_incident_insert(c->db, ent, day, level, desc, &nid);
     if (rc || sup_audit(c, "supervision.incident.create", "sup_incident", nid, in) ||

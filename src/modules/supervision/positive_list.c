@@ -118,11 +118,11 @@ enum err sup_criterion_update(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     json_decref(known);
     if (!known)
         return problem_set(p, ERR_NOT_FOUND, "code", "未知的条件 %s", code);
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    if (sup_store_criterion_update(c->db, code, enabled, (int64_t)param) ||
-        sup_audit(c, "supervision.criterion.update", "sup_pl_criterion", 0, in) || db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_begin(c, p))
+        return p->err;
+    if (sup_commit(c, sup_store_criterion_update(c->db, code, enabled, (int64_t)param),
+                   "supervision.criterion.update", "sup_pl_criterion", 0, in, p))
+        return p->err;
     *out = sup_store_criterion(c->db, code);
     return ERR_OK;
 }
@@ -171,8 +171,8 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     if (sup_store_facts_set(c->db, ent, permit, networked, *seen ? seen : NULL, falsification) ||
         sup_audit(c, "supervision.facts.update", "enterprise", ent, in) ||
         sup_check_entry(c, ent) || db_commit(c->db))
@@ -219,16 +219,15 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     calendar_format_date(u, until);
     char *evtext = json_dumps(json_object_get(ev, "criteria"), JSON_COMPACT);
     json_decref(ev);
-    if (db_begin(c->db)) {
+    if (sup_begin(c, p)) {
         free(evtext);
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+        return p->err;
     }
     int64_t eid = 0;
     int rc = sup_store_entry_insert(c->db, ent, decision, from, until, evtext, &eid);
     free(evtext);
-    if (rc || sup_audit(c, "supervision.positive.include", "sup_pl_entry", eid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, "supervision.positive.include", "sup_pl_entry", eid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_PL_ENTRY, eid);
     return ERR_OK;
 }
@@ -254,18 +253,16 @@ enum err sup_proposal_decide(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return problem_set(p, ERR_INVALID_STATE, NULL, "该建议已处理");
     if (accept && sup_check_backdated(c, "positive", c->today, p))
         return p->err;
-    if (db_begin(c->db))
-        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (sup_begin(c, p))
+        return p->err;
     int rc = sup_store_proposal_decide(c->db, id, accept, note);
     /* Accepted: the entry is removed today, and its other open proposals are
      * settled with it. */
     if (accept)
         rc = rc || sup_store_entry_remove(c->db, eid, c->today, reason);
-    if (rc ||
-        sup_audit(c, accept ? "supervision.positive.remove" : "supervision.proposal.reject",
-                  "sup_pl_entry", eid, in) ||
-        db_commit(c->db))
-        return sup_internal(c, p);
+    if (sup_commit(c, rc, accept ? "supervision.positive.remove" : "supervision.proposal.reject",
+                   "sup_pl_entry", eid, in, p))
+        return p->err;
     *out = sup_store_record(c->db, SUP_PROPOSAL, id);
     return ERR_OK;
 }

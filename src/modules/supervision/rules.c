@@ -33,6 +33,19 @@ enum err sup_internal(struct sup_ctx *c, struct problem *p)
     return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
 }
 
+enum err sup_begin(struct sup_ctx *c, struct problem *p)
+{
+    return db_begin(c->db) ? problem_set(p, ERR_INTERNAL, NULL, "数据库错误") : ERR_OK;
+}
+
+enum err sup_commit(struct sup_ctx *c, int rc, const char *action, const char *entity, int64_t id,
+                    json_t *detail, struct problem *p)
+{
+    if (rc || sup_audit(c, action, entity, id, detail) || db_commit(c->db))
+        return sup_internal(c, p);
+    return ERR_OK;
+}
+
 /* Days between two YYYY-MM-DD dates (b - a); 0 on bad input. */
 int32_t sup_day(const char *s)
 {

@@ -20,6 +20,13 @@ int sup_field_date_or(json_t *in, const char *key, const char *label, const char
 /* Appends the audit entry of a write (inside its transaction); 0 or -1. */
 int sup_audit(struct sup_ctx *c, const char *action, const char *entity, int64_t id,
               json_t *detail);
+/* Opens a write's transaction: ERR_OK, or ERR_INTERNAL with p filled. */
+enum err sup_begin(struct sup_ctx *c, struct problem *p);
+/* Ends a write whose store calls gave rc: when rc is 0, appends its audit
+ * entry and commits (ERR_OK); on any failure rolls back (ERR_INTERNAL, p
+ * filled). */
+enum err sup_commit(struct sup_ctx *c, int rc, const char *action, const char *entity, int64_t id,
+                    json_t *detail, struct problem *p);
 /* Rolls back and fills p with ERR_INTERNAL; returns it. */
 enum err sup_internal(struct sup_ctx *c, struct problem *p);
 /* YYYY-MM-DD as a day number (CALENDAR_DAY_INVALID on bad input). */

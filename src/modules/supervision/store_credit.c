@@ -78,6 +78,14 @@ int64_t sup_store_preparer_by_code(struct db *db, const char *code)
     return db_query_int(db, "SELECT id FROM sup_preparers WHERE code = ?", 0, "t", code);
 }
 
+int64_t supervision_preparer_id(struct db *db, const char *name_or_code)
+{
+    return db_query_int(db,
+                        "SELECT id FROM sup_preparers WHERE name = ?1 OR code = ?1 "
+                        "ORDER BY code = ?1 DESC LIMIT 1",
+                        0, "t", name_or_code);
+}
+
 int sup_store_preparer_insert(struct db *db, const char *kind, const char *name, const char *code,
                               int64_t employer_id, const char *registered_on, int64_t *id)
 {

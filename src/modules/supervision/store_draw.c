@@ -149,24 +149,17 @@ int sup_store_target_class_set(struct db *db, int64_t enterprise_id, const char 
                   "itt", enterprise_id, class_code, note);
 }
 
-/* The seed is a blob, which db_bind has no letter for: bound here directly. */
 int sup_store_draw_insert(struct db *db, const struct sup_draw_row *d, json_t *strata, int64_t *id)
 {
     *id = 0;
-    sqlite3_stmt *st = db_stmt(
-        db, "INSERT INTO sup_draws (title, period, preset, matter_id, draw_date, team_size, "
-            "status, seed, seed_hash, inspector_pool, inspector_hash, conflicts, created_by, "
-            "created_at) VALUES (?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)");
-    if (!st)
-        return SQLITE_ERROR;
-    int rc = db_bind(st, "tttitinttttti", d->title, d->period, d->preset, d->matter_id, d->date,
-                     d->team_size, d->seed_hash, d->inspector_pool_json, d->inspector_hash,
-                     d->conflicts_json, d->created_by, timeutil_now());
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_blob(st, 7, d->seed, (int)d->seed_len, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    sqlite3_reset(st);
+    int rc =
+        db_run(db,
+               "INSERT INTO sup_draws (title, period, preset, matter_id, draw_date, team_size, "
+               "status, seed, seed_hash, inspector_pool, inspector_hash, conflicts, created_by, "
+               "created_at) VALUES (?, ?, ?, ?, ?, ?, 'committed', ?, ?, ?, ?, ?, ?, ?)",
+               "tttitibttttti", d->title, d->period, d->preset, d->matter_id, d->date, d->team_size,
+               (const void *)d->seed, d->seed_len, d->seed_hash, d->inspector_pool_json,
+               d->inspector_hash, d->conflicts_json, d->created_by, timeutil_now());
     if (rc)
         return rc;
     *id = db_last_id(db);
@@ -195,8 +188,9 @@ int sup_store_draw_seed(struct db *db, int64_t id, uint8_t *seed, size_t len)
     int rc = -1;
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, id);
-    if (sqlite3_step(st) == SQLITE_ROW && (size_t)sqlite3_column_bytes(st, 0) == len) {
+    /* A blob column: read here, as db_row_json gives blobs as null. */
+    if (db_bind(st, "i", id) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+        (size_t)sqlite3_column_bytes(st, 0) == len) {
         memcpy(seed, sqlite3_column_blob(st, 0), len);
         rc = 0;
     }

@@ -1,8 +1,9 @@
 /* supervision store_ent360 — the enterprise 360° sections: inspections, rectifications, penalties
- * and cases; credit (the enforcement positive list). Read-only; a list that cannot be read leaves
- * the section out (NULL). */
+ * and cases; credit (the enforcement positive list); an enterprise's alarms. Read-only; a list that
+ * cannot be read leaves the section out (NULL). */
 #include "app/ent360.h"
 #include "modules/supervision/supervision.h"
+#include "db/row.h"
 
 json_t *supervision_ent360_supervision(struct http_req *r, int64_t enterprise_id)
 {
@@ -42,4 +43,13 @@ json_t *supervision_ent360_credit(struct http_req *r, int64_t enterprise_id)
                        row) if (json_integer_value(json_object_get(row, "current"))) on_list = true;
     json_object_set_new(out, "on_positive_list", json_boolean(on_list));
     return out;
+}
+
+json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit)
+{
+    return db_query_rows(db,
+                         "SELECT id, source, point, factor, value, limit_value, unit, observed_at, "
+                         "severity, status, case_id FROM sup_alarms WHERE enterprise_id = ?1 "
+                         "ORDER BY observed_at DESC, id DESC LIMIT ?2",
+                         "ii", enterprise_id, (int64_t)limit);
 }

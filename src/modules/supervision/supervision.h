@@ -59,6 +59,8 @@ json_t *sup_draw_get(struct db *db, int64_t id, bool public_view, bool *missing)
  * "targets" for the drawn target keys, "conflicts" for the conflict pairs):
  * malloc'd text, NULL with *missing when absent or not yet public. */
 char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_view, bool *missing);
+/* The classification presets a draw and the target pool take (NULL-ended). */
+extern const char *const sup_presets[];
 json_t *sup_targets(struct db *db, const char *preset, const char *date);
 json_t *sup_positive_evaluate(struct db *db, int64_t enterprise_id, const char *date,
                               bool *missing);
@@ -88,6 +90,17 @@ int credit_preparer_blocked(struct db *db, int64_t preparer_id, const char *date
 /* The same by the preparer's code (USCC of a unit, 信用编号 of a person). */
 int credit_preparer_blocked_code(struct db *db, const char *code, const char *date, char *reason,
                                  size_t reason_len);
+
+/* The EIA preparer (unit or person) whose code (USCC of a unit, 信用编号 of a
+ * person) is name_or_code, else one whose name is: its id, for
+ * credit_preparer_blocked; 0 when there is none (or on a database error). */
+int64_t supervision_preparer_id(struct db *db, const char *name_or_code);
+
+/* The supervision alarms of one enterprise, newest observed first, at most
+ * limit: an array (new reference) of {id, source, point, factor, value,
+ * limit_value, unit, observed_at, severity, status, case_id}; NULL on a
+ * database error. For the enterprise 360° page. */
+json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit);
 
 /* An online-monitoring exceedance alarm from the monitoring module. Must be
  * called inside the caller's write transaction (it audits). data_flag is the
