@@ -227,8 +227,9 @@ int field_text_list(json_t *in, const char *key, const char *label, size_t max_i
         json_t *one = json_pack("{sO}", "v", json_array_get(v, i));
         const char *s;
         struct problem ip = {0};
-        int rc = field_text(one, "v", NULL, max_bytes, FIELD_REQUIRED | (flags & FIELD_MULTILINE),
-                            &s, &ip);
+        /* The label "" leaves the item unnamed: the message below names it. */
+        int rc = field_text(one, "v", "", max_bytes, FIELD_REQUIRED | (flags & FIELD_MULTILINE), &s,
+                            &ip);
         if (!rc)
             json_array_set(v, i, json_object_get(one, "v"));
         json_decref(one);

@@ -114,8 +114,9 @@ static void test_lists(void **state)
     assert_int_equal(field_id_list(in, "bad", NULL, 4, 0, ids, &n, &p), -1);
     assert_int_equal(field_text_list(in, "tags", NULL, 8, 32, 0, &tags, &p), 0);
     assert_string_equal(json_string_value(json_array_get(tags, 0)), "陶瓷");
-    assert_int_equal(field_text_list(in, "badtags", NULL, 8, 32, 0, &tags, &p), -1);
+    assert_int_equal(field_text_list(in, "badtags", "标签", 8, 32, 0, &tags, &p), -1);
     assert_string_equal(p.field, "badtags");
+    assert_string_equal(p.message, "标签的第 2 项：必须是文本");
     json_decref(in);
 }
 
