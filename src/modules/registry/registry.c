@@ -1,8 +1,8 @@
+/* registry — the enterprise record's rules: validation (one record, also
+ * each row of the CSV import), create and update, each in its transaction
+ * with its audit entry. Declared in registry.h. */
 #include "modules/registry/registry.h"
 #include "app/field.h"
-#include "core/log.h"
-#include "core/text.h"
-#include "core/timeutil.h"
 #include "domain/coord.h"
 #include "domain/industry.h"
 #include "domain/uscc.h"
@@ -10,7 +10,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define REGISTRY_MAX_CONTACTS 20
@@ -154,6 +153,21 @@ static int registry_phone_ok(const char *s)
     return 1;
 }
 
+/* One contact {"name","phone","role"} into clean: each the one text rule
+ * (trimmed in place), the name required, the phone digits and +-() only. */
+static bool registry_contact_ok(json_t *c, json_t *clean)
+{
+    struct problem why;
+    const char *name, *phone, *role;
+    if (!json_is_object(c) || field_text(c, "name", NULL, 64, FIELD_REQUIRED, &name, &why) ||
+        field_text(c, "phone", NULL, 32, FIELD_OPTIONAL, &phone, &why) ||
+        !registry_phone_ok(phone) || field_text(c, "role", NULL, 64, FIELD_OPTIONAL, &role, &why))
+        return false;
+    json_array_append_new(clean,
+                          json_pack("{ss ss ss}", "name", name, "phone", phone, "role", role));
+    return true;
+}
+
 static int registry_contacts(json_t *in, json_t *out, struct problem *p)
 {
     json_t *list = json_object_get(in, "contacts"), *clean = json_array();
@@ -169,45 +183,30 @@ static int registry_contacts(json_t *in, json_t *out, struct problem *p)
     json_t *c;
     json_array_foreach(list, i, c)
     {
-        const char *name = json_string_value(json_object_get(c, "name"));
-        const char *phone = json_string_value(json_object_get(c, "phone"));
-        const char *role = json_string_value(json_object_get(c, "role"));
-        if (!json_is_object(c) || !name || text_check_field(name, 64, 0) || !*name ||
-            (phone && (strlen(phone) > 32 || !registry_phone_ok(phone))) ||
-            (role && text_check_field(role, 64, 0))) {
+        if (!registry_contact_ok(c, clean)) {
             problem_set(p, ERR_INVALID_FIELD, "contacts",
                         "第 %zu 个联系人无效（姓名必填，电话只能含数字和 +-()）", i + 1);
             return -1;
         }
-        json_array_append_new(clean, json_pack("{ss ss ss}", "name", name, "phone",
-                                               phone ? phone : "", "role", role ? role : ""));
     }
     return 0;
 }
 
+/* The tags, each the one text rule at most 48 bytes; repeats dropped. */
 static int registry_tags(json_t *in, json_t *out, struct problem *p)
 {
-    json_t *list = json_object_get(in, "tags"), *clean = json_array();
+    json_t *list, *clean = json_array();
     json_object_set_new(out, "tags", clean);
-    if (!list || json_is_null(list))
-        return 0;
-    if (!json_is_array(list) || json_array_size(list) > REGISTRY_MAX_TAGS) {
-        problem_set(p, ERR_INVALID_FIELD, "tags", "标签须为不超过 %d 项的列表", REGISTRY_MAX_TAGS);
+    if (field_text_list(in, "tags", "标签", REGISTRY_MAX_TAGS, 48, FIELD_OPTIONAL, &list, p))
         return -1;
-    }
     size_t i, j;
     json_t *t, *seen;
     json_array_foreach(list, i, t)
     {
-        const char *s = json_string_value(t);
-        if (!s || !*s || text_check_field(s, 48, 0)) {
-            problem_set(p, ERR_INVALID_FIELD, "tags", "第 %zu 个标签无效", i + 1);
-            return -1;
-        }
-        int dup = 0;
-        json_array_foreach(clean, j, seen) dup |= !strcmp(json_string_value(seen), s);
+        bool dup = false;
+        json_array_foreach(clean, j, seen) dup |= json_equal(seen, t);
         if (!dup)
-            json_array_append_new(clean, json_string(s));
+            json_array_append(clean, t);
     }
     return 0;
 }
