@@ -84,7 +84,7 @@ void registry_http_list(struct http_req *r)
     if (!page_cache_get(key, version, &out)) {
         if (registry_http_list_build(r, &f, count, &out)) {
             buf_free(&out);
-            http_error(r, ERR_INTERNAL, NULL, NULL);
+            kit_answer(r, ERR_INTERNAL, NULL, NULL);
             return;
         }
         page_cache_put(key, version, out.data, out.len);
@@ -162,7 +162,7 @@ void registry_http_export(struct http_req *r)
     char path[HTTP_TEMP_PATH];
     int fd = http_temp_file(path, "export");
     if (fd < 0) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     close(fd);
@@ -173,7 +173,7 @@ void registry_http_export(struct http_req *r)
     if (fd < 0 || fstat(fd, &st)) {
         if (fd >= 0)
             close(fd);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     http_add_header(r, "Content-Disposition",

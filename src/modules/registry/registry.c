@@ -233,9 +233,7 @@ json_t *registry_validate(struct db *db, json_t *input, struct problem *p)
 static enum err registry_db_fail(struct db *db, struct problem *p)
 {
     db_rollback(db);
-    p->err = ERR_INTERNAL;
-    snprintf(p->message, sizeof p->message, "%s", err_message(ERR_INTERNAL));
-    return ERR_INTERNAL;
+    return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
 }
 
 /* Inserts a validated record with its audit entry; the caller owns the
@@ -244,13 +242,9 @@ static enum err registry_insert(struct db *db, const struct audit_actor *actor, 
                                 int64_t *id, struct problem *p)
 {
     enum err e = enterprises_insert(db, rec, id);
-    if (e == ERR_CONFLICT) {
-        p->err = e;
-        p->field = "uscc";
-        snprintf(p->message, sizeof p->message, "统一社会信用代码 %s 已登记",
-                 json_string_value(json_object_get(rec, "uscc")));
-        return e;
-    }
+    if (e == ERR_CONFLICT)
+        return problem_set(p, e, "uscc", "统一社会信用代码 %s 已登记",
+                           json_string_value(json_object_get(rec, "uscc")));
     if (e)
         return p->err = e;
     char idtext[24];
@@ -300,11 +294,8 @@ enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t
                          struct problem *p)
 {
     json_t *version = json_object_get(input, "version");
-    if (!json_is_integer(version)) {
-        memset(p, 0, sizeof *p);
-        problem_set(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
-        return p->err;
-    }
+    if (!json_is_integer(version))
+        return problem_set(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
     json_t *rec = registry_validate(db, input, p);
     if (!rec)
         return p->err;
@@ -325,13 +316,10 @@ enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t
     if (!e && db_commit(db))
         e = ERR_INTERNAL;
 out:
-    if (e)
+    if (e) {
         db_rollback(db);
-    p->err = e;
-    if (e == ERR_CONFLICT)
-        p->field = "uscc";
-    if (e)
-        snprintf(p->message, sizeof p->message, "%s", err_message(e));
+        problem_set(p, e, e == ERR_CONFLICT ? "uscc" : NULL, "%s", err_message(e));
+    }
     json_decref(old);
     json_decref(rec);
     return e;
