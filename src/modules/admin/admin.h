@@ -33,18 +33,16 @@ int admin_demo(const struct module_demo *d);
  * section_id, enterprise_id, disabled); text is trimmed in place. On ERR_OK
  * *out is the stored account (new reference). Create needs username and
  * password; update keeps the password when it is absent or empty, and a
- * disabled account or a new password ends the account's sessions. */
-enum err admin_users_create(struct db *db, const struct audit_actor *actor, json_t *input,
-                            json_t **out, struct problem *p);
-enum err admin_users_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                            json_t *input, json_t **out, struct problem *p);
+ * disabled account or a new password ends the account's sessions. id 0
+ * creates, any other updates that account. */
+enum err admin_users_write(struct db *db, const struct audit_actor *actor, int64_t id,
+                           json_t *input, json_t **out, struct problem *p);
 
-/* Sections (科室): input {"name"}. On ERR_OK *out is {"id","name"} (new
- * reference); ERR_CONFLICT when the name is taken. */
-enum err admin_sections_create(struct db *db, const struct audit_actor *actor, json_t *input,
-                               json_t **out, struct problem *p);
-enum err admin_sections_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                               json_t *input, json_t **out, struct problem *p);
+/* Sections (科室): input {"name"}; id 0 creates, any other renames that
+ * section. On ERR_OK *out is {"id","name"} (new reference); ERR_CONFLICT when
+ * the name is taken. */
+enum err admin_sections_write(struct db *db, const struct audit_actor *actor, int64_t id,
+                              json_t *input, json_t **out, struct problem *p);
 
 /* The calendar's year as the API shows it: {"year","known","days":[{"date",
  * "kind","note"}],"workdays"} (new reference). */

@@ -25,66 +25,64 @@ static int admin_http_year(struct http_req *r)
     return (int)y;
 }
 
-static void admin_http_calendar_answer(struct http_req *r, int year)
+/* The year as the calendar now has it. */
+static json_t *admin_http_calendar_json(struct http_req *r, int year)
 {
     const struct calendar *cal = app_calendar_lock(r->app);
     json_t *out = admin_calendar_year(cal, year);
     app_calendar_unlock(r->app);
-    kit_answer(r, ERR_OK, NULL, out);
+    return out;
 }
 
 void admin_http_calendar_get(struct http_req *r)
 {
     int year = admin_http_year(r);
     if (year)
-        admin_http_calendar_answer(r, year);
+        kit_answer(r, ERR_OK, NULL, admin_http_calendar_json(r, year));
 }
 
+/* The running server's calendar is reloaded after the write: deadlines
+ * computed from now on follow the new schedule. */
 void admin_http_calendar_put(struct http_req *r)
 {
+    struct kit_write w;
     int year = admin_http_year(r);
-    if (!year)
+    if (!year || !kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p;
-    enum err e = admin_calendar_replace(r->db, &actor, year, body, &p);
-    json_decref(body);
+    enum err e = admin_calendar_replace(r->db, &w.actor, year, w.body, &w.p);
     if (!e && app_reload_calendar(r->app, r->db))
-        e = ERR_INTERNAL, p.err = e, p.message[0] = '\0', p.field = NULL;
-    if (e) {
-        kit_answer(r, e, &p, NULL);
-        return;
-    }
-    admin_http_calendar_answer(r, year);
+        e = ERR_INTERNAL; /* w.p is clean after a success: the table's message */
+    kit_write_end(r, &w, false, e, e ? NULL : admin_http_calendar_json(r, year));
+}
+
+/* A required query parameter: false (answered 422 with message) when absent
+ * or empty; its value is read by the kit's reader then. */
+static bool admin_http_present(struct http_req *r, const char *key, const char *message)
+{
+    const char *s = http_query(r, key);
+    if (s && *s)
+        return true;
+    http_error(r, ERR_INVALID_FIELD, message, key);
+    return false;
 }
 
 /* A required date parameter; -1 after answering 422. */
 static int admin_http_date(struct http_req *r, const char *key, int32_t *day)
 {
     char date[11];
-    if (kit_query_date(r, key, date))
+    if (!admin_http_present(r, key, "日期格式须为 YYYY-MM-DD") || kit_query_date(r, key, date))
         return -1;
-    if (!*date || calendar_parse_date(date, day)) {
-        http_error(r, ERR_INVALID_FIELD, "日期格式须为 YYYY-MM-DD", key);
-        return -1;
-    }
-    return 0;
+    return calendar_parse_date(date, day); /* normalised by kit_query_date: parses */
 }
 
 void admin_http_calendar_add(struct http_req *r)
 {
     int32_t from;
     int64_t n;
-    if (admin_http_date(r, "from", &from) || kit_query_int(r, "n", -3650, 3650, INT64_MIN, &n))
+    if (admin_http_date(r, "from", &from) ||
+        !admin_http_present(r, "n", "n 须为 -3650 到 3650 之间的整数") ||
+        kit_query_int(r, "n", -3650, 3650, 0, &n))
         return;
-    if (n == INT64_MIN) {
-        http_error(r, ERR_INVALID_FIELD, "n 须为 -3650 到 3650 之间的整数", "n");
-        return;
-    }
     bool provisional = false;
     const struct calendar *cal = app_calendar_lock(r->app);
     int32_t day = calendar_add_workdays(cal, from, (int)n, &provisional);

@@ -5,41 +5,20 @@
 #include "modules/admin/admin.h"
 #include "modules/admin/http.h"
 
-/* The rule functions' shape: create (id 0) or update one record. */
-typedef enum err (*admin_http_create_fn)(struct db *, const struct audit_actor *, json_t *,
-                                         json_t **, struct problem *);
-typedef enum err (*admin_http_update_fn)(struct db *, const struct audit_actor *, int64_t, json_t *,
-                                         json_t **, struct problem *);
+/* The rule functions' shape: id 0 creates, any other updates that record. */
+typedef enum err (*admin_http_write_fn)(struct db *, const struct audit_actor *, int64_t, json_t *,
+                                        json_t **, struct problem *);
 
-static void admin_http_create(struct http_req *r, admin_http_create_fn create)
+/* A create (KIT_NO_ID: 201) or an update (KIT_PATH_ID: 200) through write. */
+static void admin_http_write(struct http_req *r, enum kit_write_path path,
+                             admin_http_write_fn write)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct kit_write w;
+    if (!kit_write_begin(r, path, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p;
     json_t *out = NULL;
-    enum err e = create(r->db, &actor, body, &out, &p);
-    json_decref(body);
-    kit_created(r, e, &p, out);
-}
-
-static void admin_http_update(struct http_req *r, admin_http_update_fn update)
-{
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p;
-    json_t *out = NULL;
-    enum err e = update(r->db, &actor, id, body, &out, &p);
-    json_decref(body);
-    kit_answer(r, e, &p, out);
+    enum err e = write(r->db, &w.actor, w.id, w.body, &out, &w.p);
+    kit_write_end(r, &w, path == KIT_NO_ID, e, out);
 }
 
 /* {"items": list}, or 500 when the list could not be read. */
@@ -56,12 +35,12 @@ void admin_http_users_list(struct http_req *r)
 
 void admin_http_users_create(struct http_req *r)
 {
-    admin_http_create(r, admin_users_create);
+    admin_http_write(r, KIT_NO_ID, admin_users_write);
 }
 
 void admin_http_users_update(struct http_req *r)
 {
-    admin_http_update(r, admin_users_update);
+    admin_http_write(r, KIT_PATH_ID, admin_users_write);
 }
 
 void admin_http_sections_list(struct http_req *r)
@@ -71,10 +50,10 @@ void admin_http_sections_list(struct http_req *r)
 
 void admin_http_sections_create(struct http_req *r)
 {
-    admin_http_create(r, admin_sections_create);
+    admin_http_write(r, KIT_NO_ID, admin_sections_write);
 }
 
 void admin_http_sections_update(struct http_req *r)
 {
-    admin_http_update(r, admin_sections_update);
+    admin_http_write(r, KIT_PATH_ID, admin_sections_write);
 }

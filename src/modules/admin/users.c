@@ -69,9 +69,8 @@ static int admin_users_audit(struct db *db, const struct audit_actor *actor, con
     return rc;
 }
 
-/* id 0 creates. */
-static enum err admin_users_write(struct db *db, const struct audit_actor *actor, int64_t id,
-                                  json_t *input, json_t **out, struct problem *p)
+enum err admin_users_write(struct db *db, const struct audit_actor *actor, int64_t id,
+                           json_t *input, json_t **out, struct problem *p)
 {
     bool creating = id == 0;
     struct user_input in;
@@ -103,21 +102,8 @@ static enum err admin_users_write(struct db *db, const struct audit_actor *actor
     return ERR_OK;
 }
 
-enum err admin_users_create(struct db *db, const struct audit_actor *actor, json_t *input,
-                            json_t **out, struct problem *p)
-{
-    return admin_users_write(db, actor, 0, input, out, p);
-}
-
-enum err admin_users_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                            json_t *input, json_t **out, struct problem *p)
-{
-    return admin_users_write(db, actor, id, input, out, p);
-}
-
-/* id 0 creates. */
-static enum err admin_sections_write(struct db *db, const struct audit_actor *actor, int64_t id,
-                                     json_t *input, json_t **out, struct problem *p)
+enum err admin_sections_write(struct db *db, const struct audit_actor *actor, int64_t id,
+                              json_t *input, json_t **out, struct problem *p)
 {
     bool creating = id == 0;
     const char *name;
@@ -144,16 +130,4 @@ static enum err admin_sections_write(struct db *db, const struct audit_actor *ac
     }
     *out = json_pack("{sI ss}", "id", (json_int_t)id, "name", name);
     return ERR_OK;
-}
-
-enum err admin_sections_create(struct db *db, const struct audit_actor *actor, json_t *input,
-                               json_t **out, struct problem *p)
-{
-    return admin_sections_write(db, actor, 0, input, out, p);
-}
-
-enum err admin_sections_update(struct db *db, const struct audit_actor *actor, int64_t id,
-                               json_t *input, json_t **out, struct problem *p)
-{
-    return admin_sections_write(db, actor, id, input, out, p);
 }

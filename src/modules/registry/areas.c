@@ -2,7 +2,6 @@
  * 乡镇/街道), which the registry checks addresses against: the /meta view
  * and replacing them (the administrator). */
 #include "app/field.h"
-#include "core/text.h"
 #include "db/db.h"
 #include "modules/registry/registry.h"
 
@@ -22,22 +21,17 @@ json_t *registry_meta(struct db *db)
 }
 
 /* One district {"name","towns":[…]}: name and each town the one text rule at
- * most 64 bytes (the name trimmed in place); *total counts the towns. */
+ * most 64 bytes (trimmed in place); *total counts the towns. */
 static bool registry_area_ok(json_t *d, size_t *total)
 {
     struct problem why;
     const char *name;
-    json_t *towns = json_object_get(d, "towns"), *t;
-    bool ok = json_is_object(d) && !field_text(d, "name", NULL, 64, FIELD_REQUIRED, &name, &why) &&
-              json_is_array(towns);
-    size_t j;
-    json_array_foreach(towns, j, t)
-    {
-        const char *town = json_string_value(t);
-        ok = ok && town && *town && text_check_field(town, 64, 0) == TEXT_OK;
-        (*total)++;
-    }
-    return ok && *total <= AREAS_MAX;
+    json_t *towns;
+    if (!json_is_object(d) || field_text(d, "name", NULL, 64, FIELD_REQUIRED, &name, &why) ||
+        field_text_list(d, "towns", NULL, AREAS_MAX, 64, FIELD_REQUIRED, &towns, &why))
+        return false;
+    *total += json_array_size(towns);
+    return *total <= AREAS_MAX;
 }
 
 /* Checks {"districts":[{"name","towns":[…]}]}; 0, or -1 with p filled. */

@@ -84,7 +84,7 @@ void registry_http_list(struct http_req *r)
     if (!page_cache_get(key, version, &out)) {
         if (registry_http_list_build(r, &f, count, &out)) {
             buf_free(&out);
-            http_error(r, ERR_INTERNAL, NULL, NULL);
+            kit_answer(r, ERR_INTERNAL, NULL, NULL);
             return;
         }
         page_cache_put(key, version, out.data, out.len);
@@ -92,56 +92,46 @@ void registry_http_list(struct http_req *r)
     http_raw_json(r, 200, &out);
 }
 
-/* An enterprise user asking for another enterprise's record: answered 404
- * (as if it did not exist), true. */
-static bool registry_http_not_theirs(struct http_req *r, int64_t id)
+/* Whether the caller may see record id: an enterprise user sees only their
+ * own (any other answers 404, as if it did not exist). */
+static bool registry_http_theirs(struct http_req *r, int64_t id)
 {
-    if (!registry_http_is_enterprise(r) || id == r->session.user.enterprise_id)
-        return false;
-    http_error(r, ERR_NOT_FOUND, NULL, NULL);
-    return true;
+    return !registry_http_is_enterprise(r) || id == r->session.user.enterprise_id;
 }
 
 void registry_http_get(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
-    if (!id || registry_http_not_theirs(r, id))
-        return;
-    kit_answer(r, ERR_OK, NULL, enterprises_get(r->db, id));
+    if (id)
+        kit_answer(r, ERR_OK, NULL,
+                   registry_http_theirs(r, id) ? enterprises_get(r->db, id) : NULL);
 }
 
 void registry_http_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p;
     int64_t id;
-    enum err e = registry_create(r->db, &actor, body, &id, &p);
-    json_decref(body);
-    kit_created(r, e, &p, e ? NULL : enterprises_get(r->db, id));
+    enum err e = registry_create(r->db, &w.actor, w.body, &id, &w.p);
+    kit_write_end(r, &w, true, e, e ? NULL : enterprises_get(r->db, id));
 }
 
+/* An enterprise user edits only the contacts of their own record. */
 void registry_http_update(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id || registry_http_not_theirs(r, id))
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p;
-    enum err e = registry_http_is_enterprise(r)
-                     ? registry_update_contacts(r->db, &actor, id, body, &p)
-                     : registry_update(r->db, &actor, id, body, &p);
-    json_decref(body);
-    kit_answer(r, e, &p, e ? NULL : enterprises_get(r->db, id));
+    enum err e = !registry_http_theirs(r, w.id) ? ERR_NOT_FOUND
+                 : registry_http_is_enterprise(r)
+                     ? registry_update_contacts(r->db, &w.actor, w.id, w.body, &w.p)
+                     : registry_update(r->db, &w.actor, w.id, w.body, &w.p);
+    kit_write_end(r, &w, false, e, e ? NULL : enterprises_get(r->db, w.id));
 }
 
+/* The import's body is the CSV file itself; a refused file answers the
+ * problem with its errors by line. */
 void registry_http_import(struct http_req *r)
 {
     const char *type = http_header(r, "Content-Type");
@@ -156,16 +146,12 @@ void registry_http_import(struct http_req *r)
     enum err e = registry_import_csv(r->db, &actor, r->body.data ? r->body.data : "", r->body.len,
                                      skip && !strcmp(skip, "1"), ENT_IMPORT_MAX_ROWS, &report);
     if (e == ERR_IMPORT_ERRORS) {
-        http_error_json(r, e, NULL, json_pack("{sO}", "errors", json_object_get(report, "errors")));
+        struct problem p = {.err = e};
+        kit_refuse_with(r, &p, json_pack("{sO}", "errors", json_object_get(report, "errors")));
         json_decref(report);
         return;
     }
-    if (e) {
-        json_decref(report);
-        http_error(r, e, NULL, NULL);
-        return;
-    }
-    http_json(r, 200, report);
+    kit_answer(r, e, NULL, report); /* freed when refused */
 }
 
 void registry_http_export(struct http_req *r)
@@ -176,7 +162,7 @@ void registry_http_export(struct http_req *r)
     char path[HTTP_TEMP_PATH];
     int fd = http_temp_file(path, "export");
     if (fd < 0) {
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     close(fd);
@@ -187,7 +173,7 @@ void registry_http_export(struct http_req *r)
     if (fd < 0 || fstat(fd, &st)) {
         if (fd >= 0)
             close(fd);
-        http_error(r, ERR_INTERNAL, NULL, NULL);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     http_add_header(r, "Content-Disposition",

@@ -6,17 +6,10 @@
 
 void registry_http_areas_put(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p;
-    enum err e = registry_areas_replace(r->db, &actor, body, &p);
-    json_decref(body);
-    if (e) {
-        kit_answer(r, e, &p, NULL);
-        return;
-    }
-    registry_http_meta(r);
+    enum err e = registry_areas_replace(r->db, &w.actor, w.body, &w.p);
+    json_t *meta = e ? NULL : registry_meta(r->db);
+    kit_write_end(r, &w, false, e || meta ? e : ERR_INTERNAL, meta);
 }

@@ -1,8 +1,8 @@
+/* registry — the enterprise record's rules: validation (one record, also
+ * each row of the CSV import), create and update, each in its transaction
+ * with its audit entry. Declared in registry.h. */
 #include "modules/registry/registry.h"
 #include "app/field.h"
-#include "core/log.h"
-#include "core/text.h"
-#include "core/timeutil.h"
 #include "domain/coord.h"
 #include "domain/industry.h"
 #include "domain/uscc.h"
@@ -10,7 +10,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define REGISTRY_MAX_CONTACTS 20
@@ -154,6 +153,21 @@ static int registry_phone_ok(const char *s)
     return 1;
 }
 
+/* One contact {"name","phone","role"} into clean: each the one text rule
+ * (trimmed in place), the name required, the phone digits and +-() only. */
+static bool registry_contact_ok(json_t *c, json_t *clean)
+{
+    struct problem why;
+    const char *name, *phone, *role;
+    if (!json_is_object(c) || field_text(c, "name", NULL, 64, FIELD_REQUIRED, &name, &why) ||
+        field_text(c, "phone", NULL, 32, FIELD_OPTIONAL, &phone, &why) ||
+        !registry_phone_ok(phone) || field_text(c, "role", NULL, 64, FIELD_OPTIONAL, &role, &why))
+        return false;
+    json_array_append_new(clean,
+                          json_pack("{ss ss ss}", "name", name, "phone", phone, "role", role));
+    return true;
+}
+
 static int registry_contacts(json_t *in, json_t *out, struct problem *p)
 {
     json_t *list = json_object_get(in, "contacts"), *clean = json_array();
@@ -169,45 +183,30 @@ static int registry_contacts(json_t *in, json_t *out, struct problem *p)
     json_t *c;
     json_array_foreach(list, i, c)
     {
-        const char *name = json_string_value(json_object_get(c, "name"));
-        const char *phone = json_string_value(json_object_get(c, "phone"));
-        const char *role = json_string_value(json_object_get(c, "role"));
-        if (!json_is_object(c) || !name || text_check_field(name, 64, 0) || !*name ||
-            (phone && (strlen(phone) > 32 || !registry_phone_ok(phone))) ||
-            (role && text_check_field(role, 64, 0))) {
+        if (!registry_contact_ok(c, clean)) {
             problem_set(p, ERR_INVALID_FIELD, "contacts",
                         "第 %zu 个联系人无效（姓名必填，电话只能含数字和 +-()）", i + 1);
             return -1;
         }
-        json_array_append_new(clean, json_pack("{ss ss ss}", "name", name, "phone",
-                                               phone ? phone : "", "role", role ? role : ""));
     }
     return 0;
 }
 
+/* The tags, each the one text rule at most 48 bytes; repeats dropped. */
 static int registry_tags(json_t *in, json_t *out, struct problem *p)
 {
-    json_t *list = json_object_get(in, "tags"), *clean = json_array();
+    json_t *list, *clean = json_array();
     json_object_set_new(out, "tags", clean);
-    if (!list || json_is_null(list))
-        return 0;
-    if (!json_is_array(list) || json_array_size(list) > REGISTRY_MAX_TAGS) {
-        problem_set(p, ERR_INVALID_FIELD, "tags", "标签须为不超过 %d 项的列表", REGISTRY_MAX_TAGS);
+    if (field_text_list(in, "tags", "标签", REGISTRY_MAX_TAGS, 48, FIELD_OPTIONAL, &list, p))
         return -1;
-    }
     size_t i, j;
     json_t *t, *seen;
     json_array_foreach(list, i, t)
     {
-        const char *s = json_string_value(t);
-        if (!s || !*s || text_check_field(s, 48, 0)) {
-            problem_set(p, ERR_INVALID_FIELD, "tags", "第 %zu 个标签无效", i + 1);
-            return -1;
-        }
-        int dup = 0;
-        json_array_foreach(clean, j, seen) dup |= !strcmp(json_string_value(seen), s);
+        bool dup = false;
+        json_array_foreach(clean, j, seen) dup |= json_equal(seen, t);
         if (!dup)
-            json_array_append_new(clean, json_string(s));
+            json_array_append(clean, t);
     }
     return 0;
 }
@@ -234,9 +233,7 @@ json_t *registry_validate(struct db *db, json_t *input, struct problem *p)
 static enum err registry_db_fail(struct db *db, struct problem *p)
 {
     db_rollback(db);
-    p->err = ERR_INTERNAL;
-    snprintf(p->message, sizeof p->message, "%s", err_message(ERR_INTERNAL));
-    return ERR_INTERNAL;
+    return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
 }
 
 /* Inserts a validated record with its audit entry; the caller owns the
@@ -245,13 +242,9 @@ static enum err registry_insert(struct db *db, const struct audit_actor *actor, 
                                 int64_t *id, struct problem *p)
 {
     enum err e = enterprises_insert(db, rec, id);
-    if (e == ERR_CONFLICT) {
-        p->err = e;
-        p->field = "uscc";
-        snprintf(p->message, sizeof p->message, "统一社会信用代码 %s 已登记",
-                 json_string_value(json_object_get(rec, "uscc")));
-        return e;
-    }
+    if (e == ERR_CONFLICT)
+        return problem_set(p, e, "uscc", "统一社会信用代码 %s 已登记",
+                           json_string_value(json_object_get(rec, "uscc")));
     if (e)
         return p->err = e;
     char idtext[24];
@@ -301,11 +294,8 @@ enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t
                          struct problem *p)
 {
     json_t *version = json_object_get(input, "version");
-    if (!json_is_integer(version)) {
-        memset(p, 0, sizeof *p);
-        problem_set(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
-        return p->err;
-    }
+    if (!json_is_integer(version))
+        return problem_set(p, ERR_INVALID_FIELD, "version", "更新须带上所编辑记录的 version");
     json_t *rec = registry_validate(db, input, p);
     if (!rec)
         return p->err;
@@ -326,13 +316,10 @@ enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t
     if (!e && db_commit(db))
         e = ERR_INTERNAL;
 out:
-    if (e)
+    if (e) {
         db_rollback(db);
-    p->err = e;
-    if (e == ERR_CONFLICT)
-        p->field = "uscc";
-    if (e)
-        snprintf(p->message, sizeof p->message, "%s", err_message(e));
+        problem_set(p, e, e == ERR_CONFLICT ? "uscc" : NULL, "%s", err_message(e));
+    }
     json_decref(old);
     json_decref(rec);
     return e;
