@@ -51,10 +51,10 @@ int quality_store_rows(struct db *db, const int64_t *station, const int64_t *hou
 /* The hourly import (import.c): CSV data (header
  * station,time,so2,no2,co,o3,pm10,pm25; Beijing hours) checked line by line,
  * then stored, rolled up, audited and the alarm rules applied in one
- * transaction. *out: {imported}; on ERR_IMPORT_ERRORS nothing is stored and
- * *out is {errors: [{line, message}]}. */
+ * transaction. *out: {imported}; on ERR_IMPORT_ERRORS nothing is stored, p
+ * says so and *out is {errors: [{line, message}]}, the refusal's extra. */
 enum err quality_import_csv(struct db *db, const struct audit_actor *actor, const char *data,
-                            size_t len, json_t **out);
+                            size_t len, struct problem *p, json_t **out);
 
 /* ---- alarms (alarms.c) ---- */
 
