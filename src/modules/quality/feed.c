@@ -226,11 +226,9 @@ static int feed_air_station(struct db *db, const struct audit_actor *actor, int6
         if (!i || days[i] != days[i - 1])
             rc = quality_rollup_day(db, (int32_t)days[i], &aq_id, 1);
     if (!rc && changed) {
-        char sid[24];
-        snprintf(sid, sizeof sid, "%lld", (long long)aq_id);
         json_t *d = json_pack("{sI sI si}", "device_station_id", (json_int_t)dev_id, "from",
                               (json_int_t)from, "hours_changed", changed);
-        rc = audit_append(db, actor, "aq_hourly.device", "aq_station", sid, d) ||
+        rc = quality_audit(db, actor, "aq_hourly.device", "aq_station", aq_id, d) ||
              quality_alarms_check(db, now);
         json_decref(d);
     }
@@ -452,22 +450,23 @@ enum err quality_station_link(struct db *db, int64_t id, json_t *dev_json, struc
     return ERR_OK;
 }
 
+/* Links station *id to in->device_station_id (null unlinks), audited. */
+static enum err feed_link_audited(struct db *db, const struct audit_actor *actor, json_t *in,
+                                  int64_t *id, struct problem *p)
+{
+    enum err e = quality_station_link(db, *id, json_object_get(in, "device_station_id"), p);
+    if (e == ERR_OK && quality_audit(db, actor, "aq_station.link", "aq_station", *id, in))
+        e = ERR_INTERNAL;
+    return e;
+}
+
 enum err quality_station_relink(struct db *db, const struct audit_actor *actor, int64_t id,
                                 json_t *in, struct problem *p, json_t **out)
 {
     *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
-    enum err e = quality_station_link(db, id, json_object_get(in, "device_station_id"), p);
-    if (e == ERR_OK &&
-        (audit_append(db, actor, "aq_station.link", "aq_station", sid, in) || db_commit(db)))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
+    enum err e = quality_write(db, actor, in, feed_link_audited, false, &id, p);
+    if (e != ERR_OK)
         return e;
-    }
     *out = aq_stations_get(db, id);
     return *out ? ERR_OK : ERR_INTERNAL;
 }
@@ -504,11 +503,8 @@ int demo_quality_feed(struct db *db, const struct audit_actor *actor)
         if (!aq)
             continue;
         struct problem p = {0};
-        char sid[24];
-        snprintf(sid, sizeof sid, "%lld", (long long)aq);
         json_t *in = json_pack("{sO}", "device_station_id", json_object_get(s, "id"));
-        rc = quality_station_link(db, aq, json_object_get(in, "device_station_id"), &p) ||
-             audit_append(db, actor, "aq_station.link", "aq_station", sid, in);
+        rc = feed_link_audited(db, actor, in, &aq, &p) != ERR_OK;
         json_decref(in);
     }
     static const struct {

@@ -24,6 +24,21 @@
 
 struct db;
 
+/* ---- what the rules share (stations.c) ---- */
+
+/* A write inside the caller's transaction: validated, written, audited; *id
+ * the record (the addressed one on entry, or 0). */
+typedef enum err (*quality_add_fn)(struct db *db, const struct audit_actor *actor, json_t *in,
+                                   int64_t *id, struct problem *p);
+/* fn in a transaction of its own: begun, fn, then (recheck) the alarm rules
+ * applied again so a new rule or limit takes effect at once, committed;
+ * rolled back on any failure. ERR_UNAVAILABLE when it cannot begin. */
+enum err quality_write(struct db *db, const struct audit_actor *actor, json_t *in,
+                       quality_add_fn fn, bool recheck, int64_t *id, struct problem *p);
+/* audit_append for a record named by its integer id. 0 or -1. */
+int quality_audit(struct db *db, const struct audit_actor *actor, const char *action,
+                  const char *entity, int64_t id, json_t *detail);
+
 /* ---- stations (stations.c) ---- */
 
 /* {code, name, district, town, lon, lat, kind, area_class,
