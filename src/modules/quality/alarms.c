@@ -223,21 +223,13 @@ enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *
     if (th <= 0)
         return problem_set(p, ERR_INVALID_FIELD, "threshold", "阈值须为正数");
     r.threshold = llround(th * 1000);
-    json_t *set = json_object_get(in, "stations");
-    char *stations = NULL;
-    if (set && !json_is_null(set)) {
-        size_t i;
-        json_t *v;
-        if (!json_is_array(set) || json_array_size(set) > 500)
-            return problem_set(p, ERR_INVALID_FIELD, "stations", "站点须为编码数组");
-        json_array_foreach(set, i,
-                           v) if (!json_is_string(v) || !aq_stations_find(db, json_string_value(v)))
-        {
+    json_t *set; /* station codes; none = every official station */
+    if (field_text_list(in, "stations", "站点", 500, 64, FIELD_OPTIONAL, &set, p))
+        return p->err;
+    for (size_t i = 0; i < json_array_size(set); i++)
+        if (!aq_stations_find(db, json_string_value(json_array_get(set, i))))
             return problem_set(p, ERR_INVALID_FIELD, "stations", "含未知站点");
-        }
-        if (json_array_size(set))
-            stations = json_dumps(set, JSON_COMPACT);
-    }
+    char *stations = json_array_size(set) ? json_dumps(set, JSON_COMPACT) : NULL;
     r.stations = stations ? stations : "";
     int rc = alarm_rules_insert(db, &r, id);
     free(stations);

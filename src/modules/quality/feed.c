@@ -18,6 +18,7 @@
  * evaluates an hour twice. Run by `ecogov serve` every quality_feed_interval
  * seconds and by POST /api/v1/quality/feed/run (admin, http_feed.c). Rows
  * through store.h (watermarks, links) and store_airdata.h. */
+#include "app/field.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -356,11 +357,9 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
         }
     }
     if (!rc && evaluated) {
-        char s[24];
-        snprintf(s, sizeof s, "%lld", (long long)sid);
         json_t *d = json_pack("{sI sI si sO}", "enterprise_id", (json_int_t)ent, "from",
                               (json_int_t)from, "hours", evaluated, "alarms", raised);
-        rc = audit_append(db, actor, "source_value.device", "station", s, d);
+        rc = quality_audit(db, actor, "source_value.device", "station", sid, d);
         json_decref(d);
     }
     if (!rc && last > mark)
@@ -423,13 +422,9 @@ int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stat
     return bad ? -1 : 0;
 }
 
-enum err quality_station_link(struct db *db, int64_t id, json_t *dev_json, struct problem *p)
+enum err quality_station_link(struct db *db, int64_t id, int64_t dev, struct problem *p)
 {
-    int64_t dev = 0;
-    if (dev_json && !json_is_null(dev_json)) {
-        if (!json_is_integer(dev_json) || json_integer_value(dev_json) <= 0)
-            return problem_set(p, ERR_INVALID_FIELD, "device_station_id", "监测站点 id 无效");
-        dev = json_integer_value(dev_json);
+    if (dev) {
         json_t *mon = monitor_station_get(db, dev, 0, timeutil_now());
         const char *kind = json_string_value(json_object_get(mon, "kind"));
         bool air = kind && (!strcmp(kind, "national") || !strcmp(kind, "provincial") ||
@@ -454,7 +449,10 @@ enum err quality_station_link(struct db *db, int64_t id, json_t *dev_json, struc
 static enum err feed_link_audited(struct db *db, const struct audit_actor *actor, json_t *in,
                                   int64_t *id, struct problem *p)
 {
-    enum err e = quality_station_link(db, *id, json_object_get(in, "device_station_id"), p);
+    int64_t dev;
+    if (field_id(in, "device_station_id", QUALITY_DEVICE_LABEL, FIELD_OPTIONAL, &dev, p))
+        return p->err;
+    enum err e = quality_station_link(db, *id, dev, p);
     if (e == ERR_OK && quality_audit(db, actor, "aq_station.link", "aq_station", *id, in))
         e = ERR_INTERNAL;
     return e;

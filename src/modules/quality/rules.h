@@ -133,9 +133,11 @@ enum err water_sample_add(struct db *db, const struct audit_actor *actor, json_t
 
 /* ---- the device feed (feed.c) ---- */
 
-/* Links station id to monitor station dev (a JSON integer, or null/NULL to
- * unlink): an air station linked nowhere else. Not audited. */
-enum err quality_station_link(struct db *db, int64_t id, json_t *dev, struct problem *p);
+/* Links station id to monitor station dev (0 unlinks): an air station linked
+ * nowhere else. Not audited. */
+enum err quality_station_link(struct db *db, int64_t id, int64_t dev, struct problem *p);
+/* The label of device_station_id in refusals. */
+#define QUALITY_DEVICE_LABEL "监测站点 id"
 /* One run of the feed now; *out: {ok, air_hours, source_hours, ms}. */
 enum err quality_feed_now(struct db *db, json_t **out);
 

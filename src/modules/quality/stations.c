@@ -62,6 +62,7 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
                              int64_t *id, struct problem *p)
 {
     struct aq_station_new s = {.lon = NAN, .lat = NAN, .created_at = timeutil_now()};
+    int64_t dev;
     if (field_text(in, "code", "站点编码", 32, FIELD_REQUIRED, &s.code, p) ||
         field_text(in, "name", "站点名称", 128, FIELD_REQUIRED, &s.name, p) ||
         field_text(in, "district", "所在区县", 64, FIELD_OPTIONAL, &s.district, p) ||
@@ -69,7 +70,8 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
         field_choice(in, "kind", "站点类型", station_kinds, FIELD_OPTIONAL, "city", &s.kind, p) ||
         field_int(in, "area_class", "功能区类别", 1, 2, FIELD_OPTIONAL, 2, &s.area_class, p) ||
         field_number(in, "lon", "经度", -180, 180, FIELD_OPTIONAL, NAN, &s.lon, p) ||
-        field_number(in, "lat", "纬度", -90, 90, FIELD_OPTIONAL, NAN, &s.lat, p))
+        field_number(in, "lat", "纬度", -90, 90, FIELD_OPTIONAL, NAN, &s.lat, p) ||
+        field_id(in, "device_station_id", QUALITY_DEVICE_LABEL, FIELD_OPTIONAL, &dev, p))
         return p->err;
     if (isnan(s.lon) != isnan(s.lat))
         return problem_set(p, ERR_INVALID_FIELD, isnan(s.lon) ? "lon" : "lat", "经纬度须同时提供");
@@ -85,8 +87,7 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
     if (e != ERR_OK)
         return e;
     /* The optional link to a monitor station (the device feed). */
-    json_t *dev = json_object_get(in, "device_station_id");
-    if (dev && !json_is_null(dev) && (e = quality_station_link(db, *id, dev, p)) != ERR_OK)
+    if (dev && (e = quality_station_link(db, *id, dev, p)) != ERR_OK)
         return e;
     return quality_audit(db, actor, "aq_station.create", "aq_station", *id, in) ? ERR_INTERNAL
                                                                                 : ERR_OK;
