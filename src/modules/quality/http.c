@@ -82,14 +82,19 @@ static void api_quality_stations(struct http_req *r)
     quality_answer_items(r, quality_stations(r->db, kind));
 }
 
-static void api_quality_station_create(struct http_req *r)
+void quality_http_write(struct http_req *r, quality_body_rule fn, bool created)
 {
     struct kit_write w;
     if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
     json_t *out = NULL;
-    enum err e = quality_station_create(r->db, &w.actor, w.body, &w.p, &out);
-    kit_write_end(r, &w, true, e, out);
+    enum err e = fn(r->db, &w.actor, w.body, &w.p, &out);
+    kit_write_end(r, &w, created, e, out);
+}
+
+static void api_quality_station_create(struct http_req *r)
+{
+    quality_http_write(r, quality_station_create, true);
 }
 
 static void api_quality_import(struct http_req *r)

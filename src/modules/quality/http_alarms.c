@@ -9,7 +9,6 @@
 #include "modules/quality/rules.h"
 #include "modules/quality/store.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #define ALARM_STREAM_MAX 200
@@ -97,31 +96,19 @@ static void api_alarm_rules_list(struct http_req *r)
     quality_answer_items(r, alarm_rules_list(r->db));
 }
 
-/* The create routes: body -> rule -> 201 + Location. */
-static void alarm_create(struct http_req *r, enum err (*fn)(struct db *, const struct audit_actor *,
-                                                            json_t *, struct problem *, json_t **))
-{
-    struct kit_write w;
-    if (!kit_write_begin(r, KIT_NO_ID, &w))
-        return;
-    json_t *out = NULL;
-    enum err e = fn(r->db, &w.actor, w.body, &w.p, &out);
-    kit_write_end(r, &w, true, e, out);
-}
-
 static void api_alarm_rule_create(struct http_req *r)
 {
-    alarm_create(r, alarm_rule_create);
+    quality_http_write(r, alarm_rule_create, true);
 }
 
 static void api_source_limit(struct http_req *r)
 {
-    alarm_create(r, source_limit_set);
+    quality_http_write(r, source_limit_set, true);
 }
 
 static void api_source_value(struct http_req *r)
 {
-    alarm_create(r, source_value_submit);
+    quality_http_write(r, source_value_submit, true);
 }
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)

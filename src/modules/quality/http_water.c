@@ -29,23 +29,13 @@ static void api_water_sections(struct http_req *r)
 
 static void api_water_section_create(struct http_req *r)
 {
-    struct kit_write w;
-    if (!kit_write_begin(r, KIT_NO_ID, &w))
-        return;
-    json_t *out = NULL;
-    enum err e = water_section_create(r->db, &w.actor, w.body, &w.p, &out);
-    kit_write_end(r, &w, true, e, out);
+    quality_http_write(r, water_section_create, true);
 }
 
 /* A sampling is stored (or replaced) under its section: 200, no new record. */
 static void api_water_sample(struct http_req *r)
 {
-    struct kit_write w;
-    if (!kit_write_begin(r, KIT_NO_ID, &w))
-        return;
-    json_t *out = NULL;
-    enum err e = water_sample_store(r->db, &w.actor, w.body, &w.p, &out);
-    kit_write_end(r, &w, false, e, out);
+    quality_http_write(r, water_sample_store, false);
 }
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
