@@ -165,12 +165,10 @@ static enum err alarm_transition(struct db *db, const struct audit_actor *actor,
             : exists > 0 ? problem_set(p, ERR_INVALID_STATE, NULL, "报警当前状态不允许此操作")
                          : problem_set(p, ERR_NOT_FOUND, NULL, "没有该报警");
     }
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
     const char *to = ack ? "acknowledged" : "cleared";
     json_t *d = json_pack("{ss}", "state", to);
     if (e == ERR_OK &&
-        (audit_append(db, actor, ack ? "alarm.ack" : "alarm.clear", "alarm", sid, d) ||
+        (quality_audit(db, actor, ack ? "alarm.ack" : "alarm.clear", "alarm", id, d) ||
          db_commit(db)))
         e = ERR_INTERNAL;
     json_decref(d);
@@ -194,26 +192,17 @@ enum err quality_alarm_clear(struct db *db, const struct audit_actor *actor, int
     return alarm_transition(db, actor, id, false, p, out);
 }
 
-/* A write of its own transaction: fn, then the alarm rules applied again
- * (a new rule or limit takes effect at once), then commit. *out: {id}. */
+/* fn in a transaction of its own (quality_write, recheck: the alarm rules
+ * applied again); *out: {id}. */
 static enum err alarm_write(struct db *db, const struct audit_actor *actor, json_t *in,
-                            enum err (*fn)(struct db *, const struct audit_actor *, json_t *,
-                                           int64_t *, struct problem *),
-                            struct problem *p, json_t **out)
+                            quality_add_fn fn, bool recheck, struct problem *p, json_t **out)
 {
     int64_t id = 0;
     *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    enum err e = fn(db, actor, in, &id, p);
-    if (e == ERR_OK && (quality_alarms_check(db, timeutil_now()) || db_commit(db)))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
-        return e;
-    }
-    *out = json_pack("{sI}", "id", (json_int_t)id);
-    return ERR_OK;
+    enum err e = quality_write(db, actor, in, fn, recheck, &id, p);
+    if (e == ERR_OK)
+        *out = json_pack("{sI}", "id", (json_int_t)id);
+    return e;
 }
 
 static const char *const alarm_factors[] = {"so2", "no2", "co", "o3", "pm10", "pm25", "aqi", NULL};
@@ -234,27 +223,17 @@ enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *
     if (th <= 0)
         return problem_set(p, ERR_INVALID_FIELD, "threshold", "阈值须为正数");
     r.threshold = llround(th * 1000);
-    json_t *set = json_object_get(in, "stations");
-    char *stations = NULL;
-    if (set && !json_is_null(set)) {
-        size_t i;
-        json_t *v;
-        if (!json_is_array(set) || json_array_size(set) > 500)
-            return problem_set(p, ERR_INVALID_FIELD, "stations", "站点须为编码数组");
-        json_array_foreach(set, i,
-                           v) if (!json_is_string(v) || !aq_stations_find(db, json_string_value(v)))
-        {
+    json_t *set; /* station codes; none = every official station */
+    if (field_text_list(in, "stations", "站点", 500, 64, FIELD_OPTIONAL, &set, p))
+        return p->err;
+    for (size_t i = 0; i < json_array_size(set); i++)
+        if (!aq_stations_find(db, json_string_value(json_array_get(set, i))))
             return problem_set(p, ERR_INVALID_FIELD, "stations", "含未知站点");
-        }
-        if (json_array_size(set))
-            stations = json_dumps(set, JSON_COMPACT);
-    }
+    char *stations = json_array_size(set) ? json_dumps(set, JSON_COMPACT) : NULL;
     r.stations = stations ? stations : "";
     int rc = alarm_rules_insert(db, &r, id);
     free(stations);
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
-    if (rc || audit_append(db, actor, "alarm_rule.create", "alarm_rule", sid, in))
+    if (rc || quality_audit(db, actor, "alarm_rule.create", "alarm_rule", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }
@@ -262,7 +241,7 @@ enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *
 enum err alarm_rule_create(struct db *db, const struct audit_actor *actor, json_t *in,
                            struct problem *p, json_t **out)
 {
-    return alarm_write(db, actor, in, alarm_rule_add, p, out);
+    return alarm_write(db, actor, in, alarm_rule_add, true, p, out);
 }
 
 /* ---- pollution sources ---- */
@@ -299,10 +278,8 @@ static enum err source_limit_put(struct db *db, const struct audit_actor *actor,
         return problem_set(p, ERR_INVALID_FIELD, "limit", "限值须为正数");
     if (o2ref >= 21)
         return problem_set(p, ERR_INVALID_FIELD, "o2_ref", "基准氧含量须在 0..21 之间");
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
     if (source_limits_put(db, *id, outlet, factor, limit, o2ref) ||
-        audit_append(db, actor, "source_limit.set", "enterprise", sid, in))
+        quality_audit(db, actor, "source_limit.set", "enterprise", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }
@@ -317,7 +294,7 @@ enum err source_limit_add(struct db *db, const struct audit_actor *actor, json_t
 enum err source_limit_set(struct db *db, const struct audit_actor *actor, json_t *in,
                           struct problem *p, json_t **out)
 {
-    return alarm_write(db, actor, in, source_limit_put, p, out);
+    return alarm_write(db, actor, in, source_limit_put, true, p, out);
 }
 
 /* The hand-over fields of a source value (all optional): HJ 212 data flag,
@@ -429,25 +406,11 @@ static enum err source_value_audited(struct db *db, const struct audit_actor *ac
     enum err e = source_value_check(db, actor, in, id, p);
     if (e != ERR_OK)
         return e;
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
-    return audit_append(db, actor, "source_value.check", "alarm", sid, in) ? ERR_INTERNAL : ERR_OK;
+    return quality_audit(db, actor, "source_value.check", "alarm", *id, in) ? ERR_INTERNAL : ERR_OK;
 }
 
 enum err source_value_submit(struct db *db, const struct audit_actor *actor, json_t *in,
                              struct problem *p, json_t **out)
 {
-    int64_t id = 0;
-    *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    enum err e = source_value_audited(db, actor, in, &id, p);
-    if (e == ERR_OK && db_commit(db))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
-        return e;
-    }
-    *out = json_pack("{sI}", "id", (json_int_t)id);
-    return ERR_OK;
+    return alarm_write(db, actor, in, source_value_audited, false, p, out);
 }

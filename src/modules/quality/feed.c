@@ -18,6 +18,7 @@
  * evaluates an hour twice. Run by `ecogov serve` every quality_feed_interval
  * seconds and by POST /api/v1/quality/feed/run (admin, http_feed.c). Rows
  * through store.h (watermarks, links) and store_airdata.h. */
+#include "app/field.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -226,11 +227,9 @@ static int feed_air_station(struct db *db, const struct audit_actor *actor, int6
         if (!i || days[i] != days[i - 1])
             rc = quality_rollup_day(db, (int32_t)days[i], &aq_id, 1);
     if (!rc && changed) {
-        char sid[24];
-        snprintf(sid, sizeof sid, "%lld", (long long)aq_id);
         json_t *d = json_pack("{sI sI si}", "device_station_id", (json_int_t)dev_id, "from",
                               (json_int_t)from, "hours_changed", changed);
-        rc = audit_append(db, actor, "aq_hourly.device", "aq_station", sid, d) ||
+        rc = quality_audit(db, actor, "aq_hourly.device", "aq_station", aq_id, d) ||
              quality_alarms_check(db, now);
         json_decref(d);
     }
@@ -358,11 +357,9 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
         }
     }
     if (!rc && evaluated) {
-        char s[24];
-        snprintf(s, sizeof s, "%lld", (long long)sid);
         json_t *d = json_pack("{sI sI si sO}", "enterprise_id", (json_int_t)ent, "from",
                               (json_int_t)from, "hours", evaluated, "alarms", raised);
-        rc = audit_append(db, actor, "source_value.device", "station", s, d);
+        rc = quality_audit(db, actor, "source_value.device", "station", sid, d);
         json_decref(d);
     }
     if (!rc && last > mark)
@@ -425,13 +422,9 @@ int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stat
     return bad ? -1 : 0;
 }
 
-enum err quality_station_link(struct db *db, int64_t id, json_t *dev_json, struct problem *p)
+enum err quality_station_link(struct db *db, int64_t id, int64_t dev, struct problem *p)
 {
-    int64_t dev = 0;
-    if (dev_json && !json_is_null(dev_json)) {
-        if (!json_is_integer(dev_json) || json_integer_value(dev_json) <= 0)
-            return problem_set(p, ERR_INVALID_FIELD, "device_station_id", "监测站点 id 无效");
-        dev = json_integer_value(dev_json);
+    if (dev) {
         json_t *mon = monitor_station_get(db, dev, 0, timeutil_now());
         const char *kind = json_string_value(json_object_get(mon, "kind"));
         bool air = kind && (!strcmp(kind, "national") || !strcmp(kind, "provincial") ||
@@ -452,22 +445,26 @@ enum err quality_station_link(struct db *db, int64_t id, json_t *dev_json, struc
     return ERR_OK;
 }
 
+/* Links station *id to in->device_station_id (null unlinks), audited. */
+static enum err feed_link_audited(struct db *db, const struct audit_actor *actor, json_t *in,
+                                  int64_t *id, struct problem *p)
+{
+    int64_t dev;
+    if (field_id(in, "device_station_id", QUALITY_DEVICE_LABEL, FIELD_OPTIONAL, &dev, p))
+        return p->err;
+    enum err e = quality_station_link(db, *id, dev, p);
+    if (e == ERR_OK && quality_audit(db, actor, "aq_station.link", "aq_station", *id, in))
+        e = ERR_INTERNAL;
+    return e;
+}
+
 enum err quality_station_relink(struct db *db, const struct audit_actor *actor, int64_t id,
                                 json_t *in, struct problem *p, json_t **out)
 {
     *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
-    enum err e = quality_station_link(db, id, json_object_get(in, "device_station_id"), p);
-    if (e == ERR_OK &&
-        (audit_append(db, actor, "aq_station.link", "aq_station", sid, in) || db_commit(db)))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
+    enum err e = quality_write(db, actor, in, feed_link_audited, false, &id, p);
+    if (e != ERR_OK)
         return e;
-    }
     *out = aq_stations_get(db, id);
     return *out ? ERR_OK : ERR_INTERNAL;
 }
@@ -504,11 +501,8 @@ int demo_quality_feed(struct db *db, const struct audit_actor *actor)
         if (!aq)
             continue;
         struct problem p = {0};
-        char sid[24];
-        snprintf(sid, sizeof sid, "%lld", (long long)aq);
         json_t *in = json_pack("{sO}", "device_station_id", json_object_get(s, "id"));
-        rc = quality_station_link(db, aq, json_object_get(in, "device_station_id"), &p) ||
-             audit_append(db, actor, "aq_station.link", "aq_station", sid, in);
+        rc = feed_link_audited(db, actor, in, &aq, &p) != ERR_OK;
         json_decref(in);
     }
     static const struct {

@@ -17,32 +17,14 @@ void quality_http_cors(struct http_req *r)
     http_add_header(r, "Access-Control-Allow-Origin", "*");
 }
 
-int quality_query_choice(struct http_req *r, const char *key, const char *const *choices,
-                         const char *def, const char *message, const char **out)
-{
-    const char *s = http_query(r, key);
-    *out = def;
-    if (!s || !*s)
-        return 0;
-    for (size_t i = 0; choices[i]; i++)
-        if (!strcmp(s, choices[i])) {
-            *out = choices[i];
-            return 0;
-        }
-    http_error(r, ERR_INVALID_FIELD, message, key);
-    return -1;
-}
-
 int quality_query_day(struct http_req *r, const char *key, int32_t def, int32_t *day)
 {
     char date[11];
     *day = def;
     if (kit_query_date(r, key, date))
         return -1;
-    if (*date && calendar_parse_date(date, day)) {
-        http_error(r, ERR_INVALID_FIELD, "日期须为 YYYY-MM-DD 格式", key);
-        return -1;
-    }
+    if (*date) /* normalised by kit_query_date: parses */
+        calendar_parse_date(date, day);
     return 0;
 }
 
@@ -76,8 +58,7 @@ static int quality_query_scope(struct http_req *r, struct quality_scope *s)
     return 0;
 }
 
-/* A list the rules gave (NULL: a database error) as {items}. */
-static void quality_answer_items(struct http_req *r, json_t *items)
+void quality_answer_items(struct http_req *r, json_t *items)
 {
     kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
                items ? json_pack("{so}", "items", items) : NULL);
@@ -94,24 +75,26 @@ static void api_quality_stations(struct http_req *r)
     static const char *const kinds[] = {"official",   "micro", "national",
                                         "provincial", "city",  NULL};
     quality_http_cors(r);
-    const char *kind;
-    if (quality_query_choice(r, "kind", kinds, NULL, "站点类型无效", &kind))
+    bool bad;
+    const char *kind = kit_query_choice(r, "kind", kinds, NULL, &bad);
+    if (bad)
         return;
     quality_answer_items(r, quality_stations(r->db, kind));
 }
 
+void quality_http_write(struct http_req *r, quality_body_rule fn, bool created)
+{
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
+        return;
+    json_t *out = NULL;
+    enum err e = fn(r->db, &w.actor, w.body, &w.p, &out);
+    kit_write_end(r, &w, created, e, out);
+}
+
 static void api_quality_station_create(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = quality_station_create(r->db, &actor, in, &p, &out);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    quality_http_write(r, quality_station_create, true);
 }
 
 static void api_quality_import(struct http_req *r)
@@ -122,12 +105,13 @@ static void api_quality_import(struct http_req *r)
     }
     struct audit_actor actor;
     kit_actor(r, &actor);
+    struct problem p = {0};
     json_t *out = NULL;
-    enum err e = quality_import_csv(r->db, &actor, r->body.data, r->body.len, &out);
+    enum err e = quality_import_csv(r->db, &actor, r->body.data, r->body.len, &p, &out);
     if (e == ERR_IMPORT_ERRORS) /* the problem JSON with the lines refused */
-        http_error_json(r, e, NULL, out);
+        kit_refuse_with(r, &p, out);
     else
-        kit_answer(r, e, NULL, out);
+        kit_answer(r, e, &p, out);
 }
 
 static void api_quality_realtime(struct http_req *r)
@@ -199,12 +183,13 @@ static void api_quality_annual(struct http_req *r)
     static const char *const editions[] = {"2012", "2026", "2026-final", NULL};
     int y, m, d;
     int64_t year, cls;
-    const char *ls;
     timeutil_civil_from_days(quality_today(), &y, &m, &d);
     if (quality_query_scope(r, &s) || kit_query_int(r, "year", 2000, 2100, y, &year) ||
-        kit_query_int(r, "class", 1, 2, 0, &cls) ||
-        quality_query_choice(r, "limits", editions, NULL, "limits 须为 2012、2026 或 2026-final",
-                             &ls))
+        kit_query_int(r, "class", 1, 2, 0, &cls))
+        return;
+    bool bad;
+    const char *ls = kit_query_choice(r, "limits", editions, NULL, &bad);
+    if (bad)
         return;
     int limits = !ls                   ? -1
                  : !strcmp(ls, "2012") ? AIRSTAT_GB3095_2012
@@ -221,12 +206,13 @@ static void api_quality_rankings(struct http_req *r)
     static const char *const kinds[] = {"district", "town", "station", "micro", NULL};
     static const char *const periods[] = {"month", "ytd", NULL};
     quality_http_cors(r);
-    const char *kind, *period;
+    bool bad;
+    const char *kind = kit_query_choice(r, "kind", kinds, "district", &bad);
+    if (bad)
+        return;
+    const char *period = kit_query_choice(r, "period", periods, "month", &bad);
     int32_t date;
-    if (quality_query_choice(r, "kind", kinds, "district",
-                             "kind 须为 district、town、station 或 micro", &kind) ||
-        quality_query_choice(r, "period", periods, "month", "period 须为 month 或 ytd", &period) ||
-        quality_query_day(r, "date", quality_today(), &date))
+    if (bad || quality_query_day(r, "date", quality_today(), &date))
         return;
     int y, m, d;
     timeutil_civil_from_days(date, &y, &m, &d);
@@ -236,19 +222,12 @@ static void api_quality_rankings(struct http_req *r)
 
 static void api_quality_calibrate(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out = NULL;
-    enum err e = quality_station_calibrate(r->db, &actor, id, in, &p, &out);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    enum err e = quality_station_calibrate(r->db, &w.actor, w.id, w.body, &w.p, &out);
+    kit_write_end(r, &w, false, e, out);
 }
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)

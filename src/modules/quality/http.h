@@ -3,24 +3,30 @@
 #ifndef ECOGOV_QUALITY_HTTP_H
 #define ECOGOV_QUALITY_HTTP_H
 
+#include "core/problem.h"
+#include "db/audit.h"
 #include "net/http.h"
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 /* Access-Control-Allow-Origin: * (the public GET routes; no cookies are
  * read there). */
 void quality_http_cors(struct http_req *r);
-/* A query parameter that must be one of choices (NULL-terminated): *out
- * gets def when it is absent or empty, else the matching choice (static).
- * -1 (answered 422 with message, field = key) when it is something else. */
-int quality_query_choice(struct http_req *r, const char *key, const char *const *choices,
-                         const char *def, const char *message, const char **out);
-
 /* A query date YYYY-MM-DD as a day number (days since 1970-01-01): def
  * when absent; -1 (answered 422) when malformed. */
 int quality_query_day(struct http_req *r, const char *key, int32_t def, int32_t *day);
 /* Today's Beijing day number. */
 int32_t quality_today(void);
+/* A list the rules gave as {items} (stolen); NULL (a database error): 500. */
+void quality_answer_items(struct http_req *r, json_t *items);
+
+/* A rule function of rules.h that takes a body and no path id. */
+typedef enum err (*quality_body_rule)(struct db *db, const struct audit_actor *actor, json_t *in,
+                                      struct problem *p, json_t **out);
+/* The route of such a rule: body -> fn -> answer (kit_write_begin/end);
+ * created: 201 (a new record), else 200. */
+void quality_http_write(struct http_req *r, quality_body_rule fn, bool created);
 
 #endif

@@ -9,7 +9,6 @@
 #include "modules/quality/rules.h"
 #include "modules/quality/store.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #define ALARM_STREAM_MAX 200
@@ -19,8 +18,9 @@
 static void api_alarms_list(struct http_req *r)
 {
     static const char *const states[] = {"open", "raised", "acknowledged", "cleared", NULL};
-    const char *state;
-    if (quality_query_choice(r, "state", states, NULL, "state 无效", &state))
+    bool bad;
+    const char *state = kit_query_choice(r, "state", states, NULL, &bad);
+    if (bad)
         return;
     bool ent_user = r->session.user.role == ROLE_ENTERPRISE;
     int64_t ent = ent_user ? r->session.user.enterprise_id : 0;
@@ -28,9 +28,7 @@ static void api_alarms_list(struct http_req *r)
         kit_answer(r, ERR_OK, NULL, json_pack("{s[]}", "items"));
         return;
     }
-    json_t *items = quality_alarms(r->db, state, ent, kit_limit(r, 100, 500));
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
+    quality_answer_items(r, quality_alarms(r->db, state, ent, kit_limit(r, 100, 500)));
 }
 
 /* Server-sent events: the alarms changed since Last-Event-ID (an updated_at
@@ -63,77 +61,54 @@ static void api_alarms_stream(struct http_req *r)
         free(text);
     }
     json_decref(items);
-    size_t len;
-    char *body = buf_detach(&b, &len);
-    free(r->resp_body);
-    r->status = 200;
-    r->resp_body = body;
-    r->resp_len = len;
-    r->content_type = "text/event-stream; charset=utf-8";
+    kit_text(r, "text/event-stream; charset=utf-8", NULL, b.data, b.len);
+    buf_free(&b);
+}
+
+/* Acknowledge and clear: the path id -> rule -> 200 (no body is read). */
+static void alarm_transition(struct http_req *r,
+                             enum err (*fn)(struct db *, const struct audit_actor *, int64_t,
+                                            struct problem *, json_t **))
+{
+    int64_t id = kit_path_id(r, 0);
+    if (!id)
+        return;
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct problem p = {0};
+    json_t *out = NULL;
+    enum err e = fn(r->db, &actor, id, &p, &out);
+    kit_answer(r, e, &p, out);
 }
 
 static void api_alarm_ack(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = quality_alarm_ack(r->db, &actor, id, &p, &out);
-    kit_answer(r, e, &p, out);
+    alarm_transition(r, quality_alarm_ack);
 }
 
 static void api_alarm_clear(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = quality_alarm_clear(r->db, &actor, id, &p, &out);
-    kit_answer(r, e, &p, out);
+    alarm_transition(r, quality_alarm_clear);
 }
 
 static void api_alarm_rules_list(struct http_req *r)
 {
-    json_t *items = alarm_rules_list(r->db);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
-}
-
-/* The create routes: body -> rule -> 201 + Location. */
-static void alarm_create(struct http_req *r, enum err (*fn)(struct db *, const struct audit_actor *,
-                                                            json_t *, struct problem *, json_t **))
-{
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = fn(r->db, &actor, in, &p, &out);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    quality_answer_items(r, alarm_rules_list(r->db));
 }
 
 static void api_alarm_rule_create(struct http_req *r)
 {
-    alarm_create(r, alarm_rule_create);
+    quality_http_write(r, alarm_rule_create, true);
 }
 
 static void api_source_limit(struct http_req *r)
 {
-    alarm_create(r, source_limit_set);
+    quality_http_write(r, source_limit_set, true);
 }
 
 static void api_source_value(struct http_req *r)
 {
-    alarm_create(r, source_value_submit);
+    quality_http_write(r, source_value_submit, true);
 }
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)

@@ -14,19 +14,12 @@ static void api_feed_run(struct http_req *r)
 /* PUT {device_station_id: id | null}: links (or unlinks) an air station. */
 static void api_feed_link(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out = NULL;
-    enum err e = quality_station_relink(r->db, &actor, id, in, &p, &out);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    enum err e = quality_station_relink(r->db, &w.actor, w.id, w.body, &w.p, &out);
+    kit_write_end(r, &w, false, e, out);
 }
 
 static const struct route feed_table[] = {

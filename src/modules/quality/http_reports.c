@@ -105,10 +105,51 @@ static void report_month_ranks(json_t *scopes, json_t **months, int *rank)
     }
 }
 
-static void report_send(struct http_req *r, const char *path, const char *filename)
+/* A report being written: a workbook of one sheet in a private temp file. */
+struct report_book {
+    char path[HTTP_TEMP_PATH];
+    lxw_workbook *wb;
+    lxw_worksheet *ws;
+};
+
+/* Opens b with the sheet, its title in A1 and the column heads (bold) in row
+ * 3, the first column wide for the names. false (answered 500) when the
+ * file cannot be made. */
+static bool report_open(struct http_req *r, struct report_book *b, const char *sheet,
+                        const char *title, const char *const *head, int ncols)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    unlink(path);
+    int fd = http_temp_file(b->path, "report");
+    b->wb = NULL;
+    if (fd >= 0) {
+        close(fd);
+        if (!(b->wb = workbook_new(b->path)))
+            unlink(b->path);
+    }
+    if (!b->wb) {
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
+        return false;
+    }
+    b->ws = workbook_add_worksheet(b->wb, sheet);
+    lxw_format *bold = workbook_add_format(b->wb);
+    format_set_bold(bold);
+    worksheet_write_string(b->ws, 0, 0, title, bold);
+    for (int c = 0; c < ncols; c++)
+        worksheet_write_string(b->ws, 2, (lxw_col_t)c, head[c], bold);
+    worksheet_set_column(b->ws, 0, 0, 24, NULL);
+    return true;
+}
+
+/* Writes b out and answers with it as filename (500 when it cannot be
+ * written). */
+static void report_send(struct http_req *r, struct report_book *b, const char *filename)
+{
+    if (workbook_close(b->wb) != LXW_NO_ERROR) {
+        unlink(b->path);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    int fd = open(b->path, O_RDONLY | O_CLOEXEC);
+    unlink(b->path);
     struct stat stt;
     if (fd < 0 || fstat(fd, &stt)) {
         if (fd >= 0)
@@ -139,28 +180,17 @@ static void api_report_daily(struct http_req *r)
     int32_t day;
     if (quality_query_day(r, "date", quality_today() - 1, &day))
         return;
-    char path[HTTP_TEMP_PATH], date[24];
-    int fd = http_temp_file(path, "report");
-    if (fd < 0) {
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    close(fd);
+    static const char *const head[] = {"区域/站点", "AQI", "级别",  "类别", "首要污染物", "SO2",
+                                       "NO2",       "CO",  "O3-8h", "PM10", "PM2.5",      "标准"};
+    char date[24], title[96];
     int y, m, d;
     timeutil_civil_from_days(day, &y, &m, &d);
     snprintf(date, sizeof date, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-    lxw_workbook *wb = workbook_new(path);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "日报");
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    char title[96];
     snprintf(title, sizeof title, "景瓷市环境空气质量日报 %s", date);
-    worksheet_write_string(ws, 0, 0, title, bold);
-    static const char *const head[] = {"区域/站点", "AQI", "级别",  "类别", "首要污染物", "SO2",
-                                       "NO2",       "CO",  "O3-8h", "PM10", "PM2.5",      "标准"};
-    for (int c = 0; c < 12; c++)
-        worksheet_write_string(ws, 2, (lxw_col_t)c, head[c], bold);
-    worksheet_set_column(ws, 0, 0, 24, NULL);
+    struct report_book b;
+    if (!report_open(r, &b, "日报", title, head, 12))
+        return;
+    lxw_worksheet *ws = b.ws;
     json_t *scopes = report_scopes(r->db);
     size_t i;
     json_t *s;
@@ -195,14 +225,9 @@ static void api_report_daily(struct http_req *r)
         row++;
     }
     json_decref(scopes);
-    if (workbook_close(wb) != LXW_NO_ERROR) {
-        unlink(path);
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
     char name[64];
     snprintf(name, sizeof name, "air-daily-%s.xlsx", date);
-    report_send(r, path, name);
+    report_send(r, &b, name);
 }
 
 static void api_report_monthly(struct http_req *r)
@@ -213,29 +238,18 @@ static void api_report_monthly(struct http_req *r)
     if (kit_query_int(r, "year", 2000, 2100, y, &year) ||
         kit_query_int(r, "month", 1, 12, m, &month))
         return;
-    char path[HTTP_TEMP_PATH];
-    int fd = http_temp_file(path, "report");
-    if (fd < 0) {
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    close(fd);
-    lxw_workbook *wb = workbook_new(path);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "月报");
-    lxw_format *bold = workbook_add_format(wb);
-    format_set_bold(bold);
-    char title[96];
-    snprintf(title, sizeof title, "景瓷市环境空气质量月报 %04d年%02d月", (int)year, (int)month);
-    worksheet_write_string(ws, 0, 0, title, bold);
     /* the first eleven columns as before; ranks, days by AQI level and the
      * completeness label after them (the printable page shows the same) */
     static const char *const head[] = {
         "区域/站点", "SO2",      "NO2",      "CO-95per", "O3-8h-90per",  "PM10", "PM2.5",
         "有效天",    "优良天",   "优良率%",  "综合指数", "综合指数排名", "优",   "良",
         "轻度污染",  "中度污染", "重度污染", "严重污染", "数据完整性"};
-    for (int c = 0; c < 19; c++)
-        worksheet_write_string(ws, 2, (lxw_col_t)c, head[c], bold);
-    worksheet_set_column(ws, 0, 0, 24, NULL);
+    char title[96];
+    snprintf(title, sizeof title, "景瓷市环境空气质量月报 %04d年%02d月", (int)year, (int)month);
+    struct report_book b;
+    if (!report_open(r, &b, "月报", title, head, 19))
+        return;
+    lxw_worksheet *ws = b.ws;
     worksheet_set_column(ws, 18, 18, 30, NULL);
     json_t *scopes = report_scopes(r->db);
     size_t n = json_array_size(scopes);
@@ -275,14 +289,9 @@ static void api_report_monthly(struct http_req *r)
     free(months);
     free(rank);
     json_decref(scopes);
-    if (workbook_close(wb) != LXW_NO_ERROR) {
-        unlink(path);
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
     char name[64];
     snprintf(name, sizeof name, "air-monthly-%04d-%02d.xlsx", (int)year, (int)month);
-    report_send(r, path, name);
+    report_send(r, &b, name);
 }
 
 static const struct route report_table[] = {

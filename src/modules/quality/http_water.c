@@ -11,14 +11,13 @@ static void api_water_sections(struct http_req *r)
 {
     static const char *const periods[] = {"month", "year", NULL};
     quality_http_cors(r);
-    const char *period, *section;
     int64_t year, month;
     bool bad;
-    if (quality_query_choice(r, "period", periods, "month", "period 须为 month 或 year", &period) ||
-        kit_query_int(r, "year", 2000, 2100, 0, &year) ||
+    const char *period = kit_query_choice(r, "period", periods, "month", &bad);
+    if (bad || kit_query_int(r, "year", 2000, 2100, 0, &year) ||
         kit_query_int(r, "month", 1, 12, 0, &month))
         return;
-    section = kit_query_text(r, "section", 32, &bad);
+    const char *section = kit_query_text(r, "section", 32, &bad);
     if (bad)
         return;
     struct problem p = {0};
@@ -30,31 +29,13 @@ static void api_water_sections(struct http_req *r)
 
 static void api_water_section_create(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = water_section_create(r->db, &actor, in, &p, &out);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    quality_http_write(r, water_section_create, true);
 }
 
 /* A sampling is stored (or replaced) under its section: 200, no new record. */
 static void api_water_sample(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = water_sample_store(r->db, &actor, in, &p, &out);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    quality_http_write(r, water_sample_store, false);
 }
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)

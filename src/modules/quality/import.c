@@ -159,7 +159,7 @@ static enum err quality_import_rows(struct db *db, const struct audit_actor *act
 }
 
 enum err quality_import_csv(struct db *db, const struct audit_actor *actor, const char *data,
-                            size_t len, json_t **out)
+                            size_t len, struct problem *p, json_t **out)
 {
     json_t *errs = json_array();
     struct quality_row *rows = NULL;
@@ -168,6 +168,7 @@ enum err quality_import_csv(struct db *db, const struct audit_actor *actor, cons
     if (quality_parse_csv(db, data, len, &rows, &n, errs)) {
         free(rows);
         *out = json_pack("{so}", "errors", errs);
+        *p = (struct problem){.err = ERR_IMPORT_ERRORS}; /* the table's message */
         return ERR_IMPORT_ERRORS;
     }
     json_decref(errs);

@@ -24,6 +24,21 @@
 
 struct db;
 
+/* ---- what the rules share (stations.c) ---- */
+
+/* A write inside the caller's transaction: validated, written, audited; *id
+ * the record (the addressed one on entry, or 0). */
+typedef enum err (*quality_add_fn)(struct db *db, const struct audit_actor *actor, json_t *in,
+                                   int64_t *id, struct problem *p);
+/* fn in a transaction of its own: begun, fn, then (recheck) the alarm rules
+ * applied again so a new rule or limit takes effect at once, committed;
+ * rolled back on any failure. ERR_UNAVAILABLE when it cannot begin. */
+enum err quality_write(struct db *db, const struct audit_actor *actor, json_t *in,
+                       quality_add_fn fn, bool recheck, int64_t *id, struct problem *p);
+/* audit_append for a record named by its integer id. 0 or -1. */
+int quality_audit(struct db *db, const struct audit_actor *actor, const char *action,
+                  const char *entity, int64_t id, json_t *detail);
+
 /* ---- stations (stations.c) ---- */
 
 /* {code, name, district, town, lon, lat, kind, area_class,
@@ -51,10 +66,10 @@ int quality_store_rows(struct db *db, const int64_t *station, const int64_t *hou
 /* The hourly import (import.c): CSV data (header
  * station,time,so2,no2,co,o3,pm10,pm25; Beijing hours) checked line by line,
  * then stored, rolled up, audited and the alarm rules applied in one
- * transaction. *out: {imported}; on ERR_IMPORT_ERRORS nothing is stored and
- * *out is {errors: [{line, message}]}. */
+ * transaction. *out: {imported}; on ERR_IMPORT_ERRORS nothing is stored, p
+ * says so and *out is {errors: [{line, message}]}, the refusal's extra. */
 enum err quality_import_csv(struct db *db, const struct audit_actor *actor, const char *data,
-                            size_t len, json_t **out);
+                            size_t len, struct problem *p, json_t **out);
 
 /* ---- alarms (alarms.c) ---- */
 
@@ -118,9 +133,11 @@ enum err water_sample_add(struct db *db, const struct audit_actor *actor, json_t
 
 /* ---- the device feed (feed.c) ---- */
 
-/* Links station id to monitor station dev (a JSON integer, or null/NULL to
- * unlink): an air station linked nowhere else. Not audited. */
-enum err quality_station_link(struct db *db, int64_t id, json_t *dev, struct problem *p);
+/* Links station id to monitor station dev (0 unlinks): an air station linked
+ * nowhere else. Not audited. */
+enum err quality_station_link(struct db *db, int64_t id, int64_t dev, struct problem *p);
+/* The label of device_station_id in refusals. */
+#define QUALITY_DEVICE_LABEL "监测站点 id"
 /* One run of the feed now; *out: {ok, air_hours, source_hours, ms}. */
 enum err quality_feed_now(struct db *db, json_t **out);
 

@@ -15,6 +15,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum err quality_write(struct db *db, const struct audit_actor *actor, json_t *in,
+                       quality_add_fn fn, bool recheck, int64_t *id, struct problem *p)
+{
+    if (db_begin(db))
+        return ERR_UNAVAILABLE;
+    enum err e = fn(db, actor, in, id, p);
+    if (e == ERR_OK && ((recheck && quality_alarms_check(db, timeutil_now())) || db_commit(db)))
+        e = ERR_INTERNAL;
+    if (e != ERR_OK)
+        db_rollback(db);
+    return e;
+}
+
+int quality_audit(struct db *db, const struct audit_actor *actor, const char *action,
+                  const char *entity, int64_t id, json_t *detail)
+{
+    char sid[24];
+    snprintf(sid, sizeof sid, "%lld", (long long)id);
+    return audit_append(db, actor, action, entity, sid, detail);
+}
+
 json_t *quality_station_get(struct db *db, int64_t id)
 {
     return aq_stations_get(db, id);
@@ -41,6 +62,7 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
                              int64_t *id, struct problem *p)
 {
     struct aq_station_new s = {.lon = NAN, .lat = NAN, .created_at = timeutil_now()};
+    int64_t dev;
     if (field_text(in, "code", "站点编码", 32, FIELD_REQUIRED, &s.code, p) ||
         field_text(in, "name", "站点名称", 128, FIELD_REQUIRED, &s.name, p) ||
         field_text(in, "district", "所在区县", 64, FIELD_OPTIONAL, &s.district, p) ||
@@ -48,7 +70,8 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
         field_choice(in, "kind", "站点类型", station_kinds, FIELD_OPTIONAL, "city", &s.kind, p) ||
         field_int(in, "area_class", "功能区类别", 1, 2, FIELD_OPTIONAL, 2, &s.area_class, p) ||
         field_number(in, "lon", "经度", -180, 180, FIELD_OPTIONAL, NAN, &s.lon, p) ||
-        field_number(in, "lat", "纬度", -90, 90, FIELD_OPTIONAL, NAN, &s.lat, p))
+        field_number(in, "lat", "纬度", -90, 90, FIELD_OPTIONAL, NAN, &s.lat, p) ||
+        field_id(in, "device_station_id", QUALITY_DEVICE_LABEL, FIELD_OPTIONAL, &dev, p))
         return p->err;
     if (isnan(s.lon) != isnan(s.lat))
         return problem_set(p, ERR_INVALID_FIELD, isnan(s.lon) ? "lon" : "lat", "经纬度须同时提供");
@@ -64,13 +87,10 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
     if (e != ERR_OK)
         return e;
     /* The optional link to a monitor station (the device feed). */
-    json_t *dev = json_object_get(in, "device_station_id");
-    if (dev && !json_is_null(dev) && (e = quality_station_link(db, *id, dev, p)) != ERR_OK)
+    if (dev && (e = quality_station_link(db, *id, dev, p)) != ERR_OK)
         return e;
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
-    return audit_append(db, actor, "aq_station.create", "aq_station", sid, in) ? ERR_INTERNAL
-                                                                               : ERR_OK;
+    return quality_audit(db, actor, "aq_station.create", "aq_station", *id, in) ? ERR_INTERNAL
+                                                                                : ERR_OK;
 }
 
 enum err quality_station_create(struct db *db, const struct audit_actor *actor, json_t *in,
@@ -78,15 +98,9 @@ enum err quality_station_create(struct db *db, const struct audit_actor *actor, 
 {
     int64_t id = 0;
     *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    enum err e = quality_station_add(db, actor, in, &id, p);
-    if (e == ERR_OK && db_commit(db))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
+    enum err e = quality_write(db, actor, in, quality_station_add, false, &id, p);
+    if (e != ERR_OK)
         return e;
-    }
     *out = aq_stations_get(db, id);
     return *out ? ERR_OK : ERR_INTERNAL;
 }
@@ -139,11 +153,9 @@ enum err quality_station_calibrate(struct db *db, const struct audit_actor *acto
         return ERR_UNAVAILABLE;
     const char *message = NULL;
     json_t *fit = quality_calibrate(db, id, airdata_col_parse(pm), from, to, &message);
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
     if (!fit)
         e = message ? problem_set(p, ERR_INVALID_FIELD, "station", "%s", message) : ERR_INTERNAL;
-    else if (audit_append(db, actor, "aq_station.calibrate", "aq_station", sid, fit) ||
+    else if (quality_audit(db, actor, "aq_station.calibrate", "aq_station", id, fit) ||
              db_commit(db))
         e = ERR_INTERNAL;
     if (e != ERR_OK) {

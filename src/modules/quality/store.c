@@ -12,36 +12,23 @@
 
 /* ---- stations ---- */
 
+/* official is published as a JSON boolean (SQLite has only 0 and 1): JSON
+ * text in an *_json column. */
 #define AQ_STATION_COLS                                                                            \
     "id, code, name, district, town, lon, lat, kind, area_class, device_station_id, "              \
-    "kind != 'micro' AS official"
-
-/* official is published as a JSON boolean; SQLite has only 0 and 1. */
-static json_t *aq_station_official(json_t *o)
-{
-    json_t *v = json_object_get(o, "official");
-    if (json_is_integer(v))
-        json_object_set_new(o, "official", json_boolean(json_integer_value(v) != 0));
-    return o;
-}
+    "CASE WHEN kind != 'micro' THEN 'true' ELSE 'false' END AS official_json"
 
 json_t *aq_stations_get(struct db *db, int64_t id)
 {
-    json_t *o =
-        db_query_one(db, "SELECT " AQ_STATION_COLS " FROM aq_stations WHERE id = ?1", "i", id);
-    return o ? aq_station_official(o) : NULL;
+    return db_query_one(db, "SELECT " AQ_STATION_COLS " FROM aq_stations WHERE id = ?1", "i", id);
 }
 
 json_t *aq_stations_list(struct db *db, const char *kind)
 {
-    json_t *a = db_query_rows(db,
-                              "SELECT " AQ_STATION_COLS " FROM aq_stations WHERE ?1 IS NULL OR "
-                              "kind = ?1 OR (?1 = 'official' AND kind != 'micro') ORDER BY id",
-                              "t", kind);
-    size_t i;
-    json_t *o;
-    json_array_foreach(a, i, o) aq_station_official(o);
-    return a;
+    return db_query_rows(db,
+                         "SELECT " AQ_STATION_COLS " FROM aq_stations WHERE ?1 IS NULL OR "
+                         "kind = ?1 OR (?1 = 'official' AND kind != 'micro') ORDER BY id",
+                         "t", kind);
 }
 
 int64_t aq_stations_find(struct db *db, const char *s)

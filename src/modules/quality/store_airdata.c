@@ -31,6 +31,27 @@ int32_t airdata_day_of(int64_t hour)
     return (int32_t)(t >= 0 ? t / AIRDATA_DAY : -((-t + AIRDATA_DAY - 1) / AIRDATA_DAY));
 }
 
+/* Binds station, hour and the values of v that are >= 0 (v NULL: none; the
+ * others stay NULL) to st, a write, and runs it. 0, or -1 (logged as what). */
+static int airdata_run(sqlite3_stmt *st, int64_t station, int64_t hour, const int64_t *v,
+                       const char *what)
+{
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int64(st, 2, hour);
+    for (int c = 0; v && c < AIRDATA_NCOLS; c++)
+        if (v[c] >= 0)
+            sqlite3_bind_int64(st, 3 + c, v[c]);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("airdata: %s: %s", what, sqlite3_errstr(rc));
+        return -1;
+    }
+    return 0;
+}
+
 int airdata_put(struct db *db, int64_t station, int64_t hour, const int64_t v[AIRDATA_NCOLS])
 {
     /* excluded.x IS NULL keeps the stored value: a partial resend never
@@ -41,20 +62,7 @@ int airdata_put(struct db *db, int64_t station, int64_t hour, const int64_t v[AI
             "so2 = coalesce(excluded.so2, so2), no2 = coalesce(excluded.no2, no2), "
             "co = coalesce(excluded.co, co), o3 = coalesce(excluded.o3, o3), "
             "pm10 = coalesce(excluded.pm10, pm10), pm25 = coalesce(excluded.pm25, pm25)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, station);
-    sqlite3_bind_int64(st, 2, hour);
-    for (int c = 0; c < AIRDATA_NCOLS; c++)
-        if (v[c] >= 0)
-            sqlite3_bind_int64(st, 3 + c, v[c]);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        log_error("airdata: put: %s", sqlite3_errstr(rc));
-        return -1;
-    }
-    return 0;
+    return airdata_run(st, station, hour, v, "put");
 }
 
 int airdata_put_device(struct db *db, int64_t station, int64_t hour, const int64_t v[AIRDATA_NCOLS])
@@ -77,19 +85,8 @@ int airdata_put_device(struct db *db, int64_t station, int64_t hour, const int64
             : db_stmt(db, "UPDATE aq_hourly SET d_so2 = NULL, d_no2 = NULL, d_co = NULL, d_o3 = "
                           "NULL, d_pm10 = NULL, d_pm25 = NULL WHERE station_id = ?1 AND hour = ?2 "
                           "AND coalesce(d_so2, d_no2, d_co, d_o3, d_pm10, d_pm25) IS NOT NULL");
-    if (!st)
+    if (airdata_run(st, station, hour, any ? v : NULL, "put device"))
         return -1;
-    sqlite3_bind_int64(st, 1, station);
-    sqlite3_bind_int64(st, 2, hour);
-    for (int c = 0; any && c < AIRDATA_NCOLS; c++)
-        if (v[c] >= 0)
-            sqlite3_bind_int64(st, 3 + c, v[c]);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        log_error("airdata: put device: %s", sqlite3_errstr(rc));
-        return -1;
-    }
     return sqlite3_changes(db_handle(db)) > 0;
 }
 

@@ -13,18 +13,13 @@ json_t *alarm_rules_active(struct db *db)
 
 json_t *alarm_rules_list(struct db *db)
 {
-    json_t *a = db_query_rows(db,
-                              "SELECT id, name, factor, CASE WHEN stations = '' THEN '[]' ELSE "
-                              "stations END AS stations_json, threshold / 1000.0 AS threshold, "
-                              "duration_hours, escalate_minutes, active FROM alarm_rules ORDER BY "
-                              "id",
-                              "");
-    /* active is published as a JSON boolean; SQLite has only 0 and 1. */
-    size_t i;
-    json_t *o;
-    json_array_foreach(a, i, o) json_object_set_new(
-        o, "active", json_boolean(json_integer_value(json_object_get(o, "active")) != 0));
-    return a;
+    /* active is published as a JSON boolean (SQLite has only 0 and 1). */
+    return db_query_rows(db,
+                         "SELECT id, name, factor, CASE WHEN stations = '' THEN '[]' ELSE "
+                         "stations END AS stations_json, threshold / 1000.0 AS threshold, "
+                         "duration_hours, escalate_minutes, CASE WHEN active THEN 'true' ELSE "
+                         "'false' END AS active_json FROM alarm_rules ORDER BY id",
+                         "");
 }
 
 int alarm_rules_insert(struct db *db, const struct alarm_rule_new *r, int64_t *id)

@@ -176,9 +176,7 @@ enum err water_section_add(struct db *db, const struct audit_actor *actor, json_
     enum err e = water_sections_insert(db, &s, id);
     if (e == ERR_CONFLICT)
         return problem_set(p, ERR_CONFLICT, "code", "断面编码已存在");
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
-    if (e != ERR_OK || audit_append(db, actor, "water_section.create", "water_section", sid, in))
+    if (e != ERR_OK || quality_audit(db, actor, "water_section.create", "water_section", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }
@@ -220,37 +218,34 @@ enum err water_sample_add(struct db *db, const struct audit_actor *actor, json_t
     return ERR_OK;
 }
 
-enum err water_section_create(struct db *db, const struct audit_actor *actor, json_t *in,
-                              struct problem *p, json_t **out)
+/* water_sample_add as a quality_add_fn: a sampling is no record (*id 0). */
+static enum err water_sample_put(struct db *db, const struct audit_actor *actor, json_t *in,
+                                 int64_t *id, struct problem *p)
+{
+    *id = 0;
+    return water_sample_add(db, actor, in, p);
+}
+
+/* fn in a transaction of its own; *out: {ok, id}. */
+static enum err water_write(struct db *db, const struct audit_actor *actor, json_t *in,
+                            quality_add_fn fn, struct problem *p, json_t **out)
 {
     int64_t id = 0;
     *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    enum err e = water_section_add(db, actor, in, &id, p);
-    if (e == ERR_OK && db_commit(db))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
-        return e;
-    }
-    *out = json_pack("{sb sI}", "ok", 1, "id", (json_int_t)id);
-    return ERR_OK;
+    enum err e = quality_write(db, actor, in, fn, false, &id, p);
+    if (e == ERR_OK)
+        *out = json_pack("{sb sI}", "ok", 1, "id", (json_int_t)id);
+    return e;
+}
+
+enum err water_section_create(struct db *db, const struct audit_actor *actor, json_t *in,
+                              struct problem *p, json_t **out)
+{
+    return water_write(db, actor, in, water_section_add, p, out);
 }
 
 enum err water_sample_store(struct db *db, const struct audit_actor *actor, json_t *in,
                             struct problem *p, json_t **out)
 {
-    *out = NULL;
-    if (db_begin(db))
-        return ERR_UNAVAILABLE;
-    enum err e = water_sample_add(db, actor, in, p);
-    if (e == ERR_OK && db_commit(db))
-        e = ERR_INTERNAL;
-    if (e != ERR_OK) {
-        db_rollback(db);
-        return e;
-    }
-    *out = json_pack("{sb sI}", "ok", 1, "id", (json_int_t)0);
-    return ERR_OK;
+    return water_write(db, actor, in, water_sample_put, p, out);
 }
