@@ -94,6 +94,14 @@ static const char *audit_col(sqlite3_stmt *st, int i)
     return t ? (const char *)t : "";
 }
 
+int audit_append_id(struct db *db, const struct audit_actor *actor, const char *action,
+                    const char *entity, int64_t entity_id, json_t *detail)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%lld", (long long)entity_id);
+    return audit_append(db, actor, action, entity, id, detail);
+}
+
 int audit_verify(struct db *db, struct audit_verify_result *out)
 {
     memset(out, 0, sizeof *out);

@@ -22,6 +22,9 @@ struct audit_actor {
  * transaction (db_begin). Returns 0 or -1. */
 int audit_append(struct db *db, const struct audit_actor *actor, const char *action,
                  const char *entity, const char *entity_id, json_t *detail);
+/* audit_append for a record named by its integer id (the common case). */
+int audit_append_id(struct db *db, const struct audit_actor *actor, const char *action,
+                    const char *entity, int64_t entity_id, json_t *detail);
 
 struct audit_verify_result {
     int64_t checked;
