@@ -45,6 +45,32 @@ static void svc_end(struct http_req *r)
     app_calendar_unlock(r->app);
 }
 
+/* A write request: the kit's input (path id, body, actor, problem) and the
+ * service context, the calendar lock held from begin to end. */
+struct svc_write {
+    struct kit_write w;
+    struct svc_ctx c;
+};
+
+/* kit_write_begin, then svc_begin; false when the request was answered. */
+static bool svc_write_begin(struct http_req *r, enum kit_write_path path, bool anonymous,
+                            struct svc_write *s)
+{
+    if (!kit_write_begin(r, path, &s->w))
+        return false;
+    svc_begin(r, &s->c, anonymous);
+    return true;
+}
+
+/* svc_end, then kit_write_end. result is an argument, so the caller's read
+ * of the written record runs before the lock is released. */
+static void svc_write_end(struct http_req *r, struct svc_write *s, bool created, enum err e,
+                          json_t *result)
+{
+    svc_end(r);
+    kit_write_end(r, &s->w, created, e, result);
+}
+
 /* {"items": items}, or NULL (404 / an error) when items is NULL. */
 static json_t *svc_items(json_t *items)
 {
@@ -74,18 +100,12 @@ static void api_svc_visits_list(struct http_req *r)
 
 static void api_svc_visits_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t id = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_visit_create(&c, body, &id, &p);
-    json_t *out = e ? NULL : svc_visit_get(&c, id, false);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
+        return;
+    enum err e = svc_visit_create(&s.c, s.w.body, &id, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : svc_visit_get(&s.c, id, false));
 }
 
 static void api_svc_visit_get(struct http_req *r)
@@ -104,20 +124,11 @@ typedef enum err (*svc_visit_fn)(struct svc_ctx *, int64_t, json_t *, struct pro
 
 static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, false);
-    enum err e = fn(&c, id, body, &p);
-    json_t *out = e ? NULL : svc_visit_get(&c, id, false);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, out);
+    enum err e = fn(&s.c, s.w.id, s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : svc_visit_get(&s.c, s.w.id, false));
 }
 
 static void api_svc_visit_confirm(struct http_req *r)
@@ -148,32 +159,24 @@ static void api_svc_visit_form(struct http_req *r)
 /* The link's host: the body's base, else this request's Host header. */
 static void api_svc_visit_link(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct problem p;
     const char *b;
-    if (field_text(body, "base", "链接地址", 200, FIELD_OPTIONAL, &b, &p)) {
-        json_decref(body);
-        kit_answer(r, p.err, &p, NULL);
-        return;
-    }
-    char base[256];
-    const char *host = http_header(r, "Host");
-    if (*b)
-        snprintf(base, sizeof base, "%s", b);
-    else
-        snprintf(base, sizeof base, "http://%s", host ? host : "localhost");
-    json_decref(body);
-    struct svc_ctx c;
     json_t *out = NULL;
-    svc_begin(r, &c, false);
-    enum err e = svc_form_link(&c, id, base, &out, &p);
-    svc_end(r);
-    kit_created(r, e, &p, out);
+    enum err e = field_text(s.w.body, "base", "链接地址", 200, FIELD_OPTIONAL, &b, &s.w.p)
+                     ? s.w.p.err
+                     : ERR_OK;
+    if (!e) {
+        char base[256];
+        const char *host = http_header(r, "Host");
+        if (*b)
+            snprintf(base, sizeof base, "%s", b);
+        else
+            snprintf(base, sizeof base, "http://%s", host ? host : "localhost");
+        e = svc_form_link(&s.c, s.w.id, base, &out, &s.w.p);
+    }
+    svc_write_end(r, &s, true, e, out);
 }
 
 static void svc_upload(struct http_req *r, const char *kind, int64_t id, bool anonymous)
@@ -229,16 +232,11 @@ static void api_svc_form_get(struct http_req *r)
 
 static void api_svc_form_post(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_NO_ID, true, &s))
         return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, true);
-    enum err e = svc_form_submit_token(&c, http_query(r, "token"), body, &p);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
+    enum err e = svc_form_submit_token(&s.c, http_query(r, "token"), s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 static void api_svc_form_attach(struct http_req *r)
@@ -304,18 +302,12 @@ static void api_svc_days_list(struct http_req *r)
 
 static void api_svc_days_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t id = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_day_create(&c, body, &id, &p);
-    json_t *out = e ? NULL : svc_day_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
+        return;
+    enum err e = svc_day_create(&s.c, s.w.body, &id, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : svc_day_get(&s.c, id));
 }
 
 static void api_svc_day_get(struct http_req *r)
@@ -332,21 +324,13 @@ static void api_svc_day_get(struct http_req *r)
 
 static void svc_day_entry(struct http_req *r, const char *kind, bool anonymous)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t eid = 0;
-    svc_begin(r, &c, anonymous);
-    enum err e = anonymous ? svc_public_entry_add(&c, id, body, &eid, &p)
-                           : svc_entry_add(&c, id, kind, body, &eid, &p);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "id", (json_int_t)eid));
+    if (!svc_write_begin(r, KIT_PATH_ID, anonymous, &s))
+        return;
+    enum err e = anonymous ? svc_public_entry_add(&s.c, s.w.id, s.w.body, &eid, &s.w.p)
+                           : svc_entry_add(&s.c, s.w.id, kind, s.w.body, &eid, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)eid));
 }
 
 static void api_svc_day_book(struct http_req *r)
@@ -366,21 +350,12 @@ static void api_svc_day_walkin(struct http_req *r)
 
 static void api_svc_day_issue(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t iid = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_day_issue(&c, id, body, &iid, &p);
-    json_t *out = e ? NULL : svc_day_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
+        return;
+    enum err e = svc_day_issue(&s.c, s.w.id, s.w.body, &iid, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : svc_day_get(&s.c, s.w.id));
 }
 
 static void api_svc_entry_receive(struct http_req *r)
@@ -430,18 +405,12 @@ static void api_svc_tracker_list(struct http_req *r)
 
 static void api_svc_tracker_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t id = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_item_create(&c, body, &id, &p);
-    json_t *out = e ? NULL : svc_item_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
+        return;
+    enum err e = svc_item_create(&s.c, s.w.body, &id, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : svc_item_get(&s.c, id));
 }
 
 static void api_svc_tracker_get(struct http_req *r)
@@ -458,26 +427,20 @@ static void api_svc_tracker_get(struct http_req *r)
 
 static void api_svc_tracker_act(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
+    static const char *const actions[] = {"progress", "submit", "review", "reopen", NULL};
     const char *kind = r->params[1];
-    if (strcmp(kind, "progress") && strcmp(kind, "submit") && strcmp(kind, "review") &&
-        strcmp(kind, "reopen")) {
+    size_t i = 0;
+    while (actions[i] && strcmp(kind, actions[i]))
+        i++;
+    if (!actions[i]) {
         kit_answer(r, ERR_OK, NULL, NULL); /* no such action: 404 */
         return;
     }
-    json_t *body = kit_body(r);
-    if (!body)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, false);
-    enum err e = svc_item_act(&c, id, kind, body, &p);
-    json_t *out = e ? NULL : svc_item_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, out);
+    enum err e = svc_item_act(&s.c, s.w.id, kind, s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : svc_item_get(&s.c, s.w.id));
 }
 
 static void api_svc_tracker_attach(struct http_req *r)
@@ -526,16 +489,11 @@ static void api_svc_notifications(struct http_req *r)
 
 static void api_svc_notifications_read(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
         return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, false);
-    enum err e = svc_notifications_read(&c, body, &p);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
+    enum err e = svc_notifications_read(&s.c, s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 /* --- statistics --- */
