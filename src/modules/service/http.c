@@ -71,6 +71,34 @@ static void svc_write_end(struct http_req *r, struct svc_write *s, bool created,
     kit_write_end(r, &s->w, created, e, result);
 }
 
+typedef json_t *(*svc_get_fn)(struct svc_ctx *, int64_t);
+typedef enum err (*svc_create_fn)(struct svc_ctx *, json_t *, int64_t *, struct problem *);
+
+/* GET .../{id}: the record get reads (404 when NULL). */
+static void svc_get(struct http_req *r, svc_get_fn get)
+{
+    int64_t id = kit_path_id(r, 0);
+    if (!id)
+        return;
+    struct svc_ctx c;
+    svc_begin(r, &c, false);
+    json_t *out = get(&c, id);
+    svc_end(r);
+    kit_answer(r, ERR_OK, NULL, out);
+}
+
+/* POST to a collection: create from the body, answer 201 with the record as
+ * get reads it. */
+static void svc_create(struct http_req *r, svc_create_fn create, svc_get_fn get)
+{
+    struct svc_write s;
+    int64_t id = 0;
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
+        return;
+    enum err e = create(&s.c, s.w.body, &id, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : get(&s.c, id));
+}
+
 /* {"items": items}, or NULL (404 / an error) when items is NULL. */
 static json_t *svc_items(json_t *items)
 {
@@ -98,26 +126,20 @@ static void api_svc_visits_list(struct http_req *r)
     kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
 
+/* A visit as the signed-in see it (not the form link's public view). */
+static json_t *svc_visit_view(struct svc_ctx *c, int64_t id)
+{
+    return svc_visit_get(c, id, false);
+}
+
 static void api_svc_visits_create(struct http_req *r)
 {
-    struct svc_write s;
-    int64_t id = 0;
-    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
-        return;
-    enum err e = svc_visit_create(&s.c, s.w.body, &id, &s.w.p);
-    svc_write_end(r, &s, true, e, e ? NULL : svc_visit_get(&s.c, id, false));
+    svc_create(r, svc_visit_create, svc_visit_view);
 }
 
 static void api_svc_visit_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct svc_ctx c;
-    svc_begin(r, &c, false);
-    json_t *v = svc_visit_get(&c, id, false);
-    svc_end(r);
-    kit_answer(r, ERR_OK, NULL, v);
+    svc_get(r, svc_visit_view);
 }
 
 typedef enum err (*svc_visit_fn)(struct svc_ctx *, int64_t, json_t *, struct problem *);
@@ -128,7 +150,7 @@ static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
     if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
     enum err e = fn(&s.c, s.w.id, s.w.body, &s.w.p);
-    svc_write_end(r, &s, false, e, e ? NULL : svc_visit_get(&s.c, s.w.id, false));
+    svc_write_end(r, &s, false, e, e ? NULL : svc_visit_view(&s.c, s.w.id));
 }
 
 static void api_svc_visit_confirm(struct http_req *r)
@@ -302,24 +324,12 @@ static void api_svc_days_list(struct http_req *r)
 
 static void api_svc_days_create(struct http_req *r)
 {
-    struct svc_write s;
-    int64_t id = 0;
-    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
-        return;
-    enum err e = svc_day_create(&s.c, s.w.body, &id, &s.w.p);
-    svc_write_end(r, &s, true, e, e ? NULL : svc_day_get(&s.c, id));
+    svc_create(r, svc_day_create, svc_day_get);
 }
 
 static void api_svc_day_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct svc_ctx c;
-    svc_begin(r, &c, false);
-    json_t *d = svc_day_get(&c, id);
-    svc_end(r);
-    kit_answer(r, ERR_OK, NULL, d);
+    svc_get(r, svc_day_get);
 }
 
 static void svc_day_entry(struct http_req *r, const char *kind, bool anonymous)
@@ -405,24 +415,12 @@ static void api_svc_tracker_list(struct http_req *r)
 
 static void api_svc_tracker_create(struct http_req *r)
 {
-    struct svc_write s;
-    int64_t id = 0;
-    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
-        return;
-    enum err e = svc_item_create(&s.c, s.w.body, &id, &s.w.p);
-    svc_write_end(r, &s, true, e, e ? NULL : svc_item_get(&s.c, id));
+    svc_create(r, svc_item_create, svc_item_get);
 }
 
 static void api_svc_tracker_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct svc_ctx c;
-    svc_begin(r, &c, false);
-    json_t *it = svc_item_get(&c, id);
-    svc_end(r);
-    kit_answer(r, ERR_OK, NULL, it);
+    svc_get(r, svc_item_get);
 }
 
 static void api_svc_tracker_act(struct http_req *r)
@@ -565,28 +563,27 @@ static int svc_year_quarter(struct http_req *r, int32_t today, int *year, int *q
     return 0;
 }
 
-static void api_svc_quarterly(struct http_req *r)
+/* The quarterly (季度调度) or the annual report for ?year (&quarter). */
+static void svc_report(struct http_req *r, bool quarterly)
 {
     struct svc_ctx c;
     int year, q;
     svc_begin(r, &c, false);
     int rc = svc_year_quarter(r, c.today, &year, &q);
-    json_t *out = rc ? NULL : svc_quarterly(&c, year, q);
+    json_t *out = rc ? NULL : quarterly ? svc_quarterly(&c, year, q) : svc_annual(&c, year);
     svc_end(r);
     if (!rc)
         kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
+static void api_svc_quarterly(struct http_req *r)
+{
+    svc_report(r, true);
+}
+
 static void api_svc_annual(struct http_req *r)
 {
-    struct svc_ctx c;
-    int year, q;
-    svc_begin(r, &c, false);
-    int rc = svc_year_quarter(r, c.today, &year, &q);
-    json_t *out = rc ? NULL : svc_annual(&c, year);
-    svc_end(r);
-    if (!rc)
-        kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
+    svc_report(r, false);
 }
 
 static void svc_export(struct http_req *r, const char *kind, const char *filename,
