@@ -116,7 +116,9 @@ static void api_svc_visits_list(struct http_req *r)
     if (ent < 0 || kit_query_date(r, "from", from) || kit_query_date(r, "to", to) ||
         kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
-    const char *status = kit_query_text(r, "status", 32, &bad);
+    /* The statuses of svc_visits (schema.c). */
+    static const char *const statuses[] = {"planned", "confirmed", "completed", "cancelled", NULL};
+    const char *status = kit_query_choice(r, "status", statuses, NULL, &bad);
     if (bad)
         return;
     struct svc_ctx c;
@@ -389,17 +391,26 @@ static void api_svc_tracker_list(struct http_req *r)
     int64_t mine;
     if (section < 0 || ent < 0 || kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
+    /* The item statuses and sources of svc_tracker (schema.c), the live
+     * states of tracker_state_name. */
+    static const char *const statuses[] = {"open", "submitted", "closed", NULL};
+    static const char *const states[] = {"on_time", "warning", "overdue", "done", NULL};
+    static const char *const sources[] = {"service_form",   "bad_review", "reception", "leader",
+                                          "responsibility", "inspection", NULL};
+    static const struct {
+        const char *key;
+        const char *const *choices;
+    } filters[] = {{"status", statuses}, {"state", states}, {"source", sources}};
     json_t *f = json_object();
-    static const char *const keys[] = {"status", "state", "source"};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
         bool bad;
-        const char *v = kit_query_text(r, keys[i], 31, &bad);
+        const char *v = kit_query_choice(r, filters[i].key, filters[i].choices, NULL, &bad);
         if (bad) {
             json_decref(f);
             return;
         }
         if (v)
-            json_object_set_new(f, keys[i], json_string(v));
+            json_object_set_new(f, filters[i].key, json_string(v));
     }
     json_object_set_new(f, "section_id", json_integer(section));
     json_object_set_new(f, "enterprise_id", json_integer(ent));
@@ -523,7 +534,8 @@ static void api_svc_stats(struct http_req *r)
     struct svc_ctx c;
     int32_t from, to;
     bool bad;
-    const char *group = kit_query_text(r, "group", 16, &bad);
+    static const char *const groups[] = {"section", "staff", NULL};
+    const char *group = kit_query_choice(r, "group", groups, "section", &bad);
     if (bad)
         return;
     svc_begin(r, &c, false);
