@@ -207,6 +207,10 @@ int svc_export_xlsx(struct svc_ctx *c, const char *kind, int year, int quarter, 
 
 int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The start of a rule function that reads a body: clears p; ERR_INVALID_FIELD
+ * (p filled) when in is not a JSON object (the demo and tests call the rules
+ * without the kit's body check), else ERR_OK. */
+enum err svc_body(json_t *in, struct problem *p);
 enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
 int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id,
               json_t *detail);

@@ -147,9 +147,8 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
 
 enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     const char *source;
     if (field_choice(in, "source", "来源", svc_bureau_sources, FIELD_REQUIRED, NULL, &source, p))
         return problem_set(p, ERR_INVALID_FIELD, "source",
@@ -312,9 +311,8 @@ static int svc_item_allowed(struct svc_ctx *c, json_t *item, const char *kind, j
 enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *in,
                       struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     json_t *item = svc_item_row(c, id);
     if (!item)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "督办事项不存在"), p->err;

@@ -79,9 +79,8 @@ static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purp
 
 enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     int64_t ent, staff[SVC_MAX_STAFF], planned;
     size_t nstaff = 0;
     const char *purpose, *planned_at, *place, *note;
@@ -139,10 +138,8 @@ static int svc_visit_set_status(struct svc_ctx *c, int64_t id, const char *statu
 static json_t *svc_visit_for_write(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    if (in && !json_is_object(in)) {
-        svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    if (in && svc_body(in, p))
         return NULL;
-    }
     json_t *v = svc_visit_row(c, id);
     if (!v)
         svc_fail(p, ERR_NOT_FOUND, NULL, "上门服务记录不存在");
@@ -313,8 +310,8 @@ struct svc_form_in {
 
 static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
 {
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    if (svc_body(in, p))
+        return -1;
     json_t *r = json_object_get(in, "ratings");
     if (!json_is_object(r))
         return svc_fail(p, ERR_RATING_INVALID, "ratings", "请对各项服务进行评价");
