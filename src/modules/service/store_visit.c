@@ -159,8 +159,7 @@ int svc_store_token_find(struct db *db, const unsigned char hash[32], struct svc
     t->expires_at = json_integer_value(json_object_get(r, "expires_at"));
     t->used = json_integer_value(json_object_get(r, "used")) != 0;
     t->revoked = json_integer_value(json_object_get(r, "revoked")) != 0;
-    const char *s = json_string_value(json_object_get(r, "status"));
-    snprintf(t->visit_status, sizeof t->visit_status, "%s", s ? s : "");
+    svc_store_text(r, "status", t->visit_status, sizeof t->visit_status);
     json_decref(r);
     return 1;
 }
