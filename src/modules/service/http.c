@@ -310,17 +310,8 @@ static void api_svc_days_list(struct http_req *r)
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    json_t *items = svc_day_list(&c, (int)year, upcoming == 1 || !r->has_session);
+    json_t *items = svc_day_list(&c, (int)year, upcoming == 1);
     svc_end(r);
-    if (items && !r->has_session) { /* the public sees the schedule, not the counts */
-        size_t i;
-        json_t *d;
-        json_array_foreach(items, i, d)
-        {
-            json_object_del(d, "received");
-            json_object_del(d, "issues");
-        }
-    }
     kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
 }
 

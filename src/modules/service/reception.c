@@ -246,12 +246,22 @@ json_t *svc_day_get(struct svc_ctx *c, int64_t id)
 
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only)
 {
+    bool public_view = !c->user; /* the schedule ahead, not the counts */
     char from[11] = "0000-00-00", to[11] = "9999-12-31";
     if (year) {
         snprintf(from, sizeof from, "%04d-01-01", year);
         snprintf(to, sizeof to, "%04d-12-31", year);
     }
-    if (upcoming_only)
+    if (upcoming_only || public_view)
         svc_date_text(c->today, from);
-    return svc_store_day_list(c->db, from, to, upcoming_only);
+    json_t *items = svc_store_day_list(c->db, from, to, upcoming_only || public_view);
+    size_t i;
+    json_t *d;
+    if (public_view)
+        json_array_foreach(items, i, d)
+        {
+            json_object_del(d, "received");
+            json_object_del(d, "issues");
+        }
+    return items;
 }

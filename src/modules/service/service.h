@@ -107,6 +107,9 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
 enum err svc_public_entry_add(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
                               struct problem *p);
 json_t *svc_day_get(struct svc_ctx *c, int64_t id);
+/* The days of year (0: any), only those still scheduled from today on when
+ * upcoming_only. The public (c->user NULL) always gets the upcoming ones,
+ * without the received and issue counts. */
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
 
 /* --- tracker (tracker.c) --- */
