@@ -99,10 +99,12 @@ static void svc_create(struct http_req *r, svc_create_fn create, svc_get_fn get)
     svc_write_end(r, &s, true, e, e ? NULL : get(&s.c, id));
 }
 
-/* {"items": items}, or NULL (404 / an error) when items is NULL. */
-static json_t *svc_items(json_t *items)
+/* A list's answer: 200 {"items": items} (stolen), 500 when items is NULL
+ * (the read failed). */
+static void svc_answer_items(struct http_req *r, json_t *items)
 {
-    return items ? json_pack("{so}", "items", items) : NULL;
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
+               items ? json_pack("{so}", "items", items) : NULL);
 }
 
 /* --- visits --- */
@@ -125,7 +127,7 @@ static void api_svc_visits_list(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_visit_list(&c, status, ent, from, to, mine == 1, kit_limit(r, 200, 1000));
     svc_end(r);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 /* A visit as the signed-in see it (not the form link's public view). */
@@ -237,7 +239,7 @@ static void api_svc_staff(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_staff(&c);
     svc_end(r);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 /* --- the public form link --- */
@@ -312,7 +314,7 @@ static void api_svc_days_list(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_day_list(&c, (int)year, upcoming == 1);
     svc_end(r);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 static void api_svc_days_create(struct http_req *r)
@@ -412,7 +414,7 @@ static void api_svc_tracker_list(struct http_req *r)
     json_t *items = svc_item_list(&c, f, kit_limit(r, 500, 5000));
     svc_end(r);
     json_decref(f);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 static void api_svc_tracker_create(struct http_req *r)
