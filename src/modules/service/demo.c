@@ -57,16 +57,20 @@ static json_t *demo_json(const char *text)
     return j;
 }
 
-static int64_t demo_visit(struct demo_svc *d, const char *json)
+typedef enum err (*demo_create_fn)(struct svc_ctx *, json_t *, int64_t *, struct problem *);
+
+/* A record created from json by its rule function (what names it when
+ * refused): its id, 0 then. */
+static int64_t demo_create(struct demo_svc *d, demo_create_fn create, const char *what,
+                           const char *json)
 {
     struct problem p;
     int64_t id = 0;
     json_t *in = demo_json(json);
-    demo_check(d, svc_visit_create(&d->c, in, &id, &p), &p, "visit");
+    demo_check(d, create(&d->c, in, &id, &p), &p, what);
     json_decref(in);
     return id;
 }
-
 static void demo_visit_do(struct demo_svc *d, int64_t id, const char *what, const char *json)
 {
     struct problem p;
@@ -76,16 +80,6 @@ static void demo_visit_do(struct demo_svc *d, int64_t id, const char *what, cons
                                            : svc_form_submit(&d->c, id, what, in, &p);
     demo_check(d, e, &p, what);
     json_decref(in);
-}
-
-static int64_t demo_day(struct demo_svc *d, const char *json)
-{
-    struct problem p;
-    int64_t id = 0;
-    json_t *in = demo_json(json);
-    demo_check(d, svc_day_create(&d->c, in, &id, &p), &p, "reception day");
-    json_decref(in);
-    return id;
 }
 
 static int64_t demo_entry(struct demo_svc *d, int64_t day, const char *kind, const char *json)
@@ -143,16 +137,6 @@ static void demo_close(struct demo_svc *d, int64_t item, const char *date, const
     json_decref(in);
 }
 
-static int64_t demo_item(struct demo_svc *d, const char *json)
-{
-    struct problem p;
-    int64_t id = 0;
-    json_t *in = demo_json(json);
-    demo_check(d, svc_item_create(&d->c, in, &id, &p), &p, "tracker item");
-    json_decref(in);
-    return id;
-}
-
 static int64_t demo_first_item(struct demo_svc *d, int64_t visit)
 {
     return svc_store_visit_first_item(d->c.db, visit);
@@ -173,7 +157,7 @@ static void demo_visits(struct demo_svc *d)
              "{\"enterprise_id\":%lld,\"purpose\":\"服务\",\"planned_at\":\"2026-02-12 09:30\","
              "\"place\":\"企业生产车间\",\"staff\":[%lld]}",
              demo_ent(d, 2), (long long)d->staff.id);
-    int64_t v1 = demo_visit(d, buf);
+    int64_t v1 = demo_create(d, svc_visit_create, "visit", buf);
     demo_visit_do(d, v1, "confirm", "{\"note\":\"电话确认：企业环保负责人\"}");
     demo_at(d, "2026-02-12", 11);
     demo_visit_do(
@@ -201,7 +185,7 @@ static void demo_visits(struct demo_svc *d)
              "{\"enterprise_id\":%lld,\"purpose\":\"检查\",\"planned_at\":\"2026-02-13 14:30\","
              "\"place\":\"企业污水处理站\",\"staff\":[%lld,%lld]}",
              demo_ent(d, 3), (long long)d->staff2.id, (long long)d->staff.id);
-    int64_t v2 = demo_visit(d, buf);
+    int64_t v2 = demo_create(d, svc_visit_create, "visit", buf);
     demo_visit_do(d, v2, "confirm", "{\"note\":\"电话确认：安环部经理\"}");
     demo_at(d, "2026-02-13", 16);
     demo_visit_do(
@@ -218,7 +202,7 @@ static void demo_visits(struct demo_svc *d)
              "{\"enterprise_id\":1,\"purpose\":\"调研\",\"planned_at\":\"2026-05-20 10:00\","
              "\"place\":\"企业会议室\",\"staff\":[%lld]}",
              (long long)d->staff.id);
-    int64_t v3 = demo_visit(d, buf);
+    int64_t v3 = demo_create(d, svc_visit_create, "visit", buf);
     demo_visit_do(d, v3, "confirm", "{\"note\":\"电话确认\"}");
     demo_at(d, "2026-05-20", 12);
     demo_visit_do(
@@ -241,7 +225,7 @@ static void demo_reception(struct demo_svc *d)
                  "{\"kind\":\"enterprise\",\"day\":\"%s\",\"leaders\":\"李局长、环评科科长\","
                  "\"place\":\"局一楼服务大厅\",\"capacity\":10}",
                  days[i]);
-        int64_t day = demo_day(d, buf);
+        int64_t day = demo_create(d, svc_day_create, "reception day", buf);
         int32_t dd;
         calendar_parse_date(days[i], &dd);
         char before[11];
@@ -282,7 +266,8 @@ static void demo_reception(struct demo_svc *d)
     /* A public day in May and one still to come. */
     demo_at(d, "2026-05-04", 9);
     demo_as(d, &d->staff);
-    int64_t pub = demo_day(d, "{\"kind\":\"public\",\"day\":\"2026-05-14\",\"leaders\":\"李局长\","
+    int64_t pub = demo_create(d, svc_day_create, "reception day",
+                              "{\"kind\":\"public\",\"day\":\"2026-05-14\",\"leaders\":\"李局长\","
                               "\"place\":\"局信访接待室\"}");
     demo_at(d, "2026-05-14", 10);
     int64_t citizen = demo_entry(d, pub, "walkin",
@@ -292,9 +277,10 @@ static void demo_reception(struct demo_svc *d)
                "{\"category\":\"执法\",\"description\":\"小区旁餐饮油烟扰民\","
                "\"resolution\":\"answered\",\"answer\":\"属城管部门职责，已告知投诉渠道并转办\"}");
     demo_at(d, "2026-11-02", 9);
-    demo_day(d,
-             "{\"kind\":\"enterprise\",\"day\":\"2026-12-24\",\"leaders\":\"李局长、执法支队队长\","
-             "\"place\":\"局一楼服务大厅\"}");
+    demo_create(
+        d, svc_day_create, "reception day",
+        "{\"kind\":\"enterprise\",\"day\":\"2026-12-24\",\"leaders\":\"李局长、执法支队队长\","
+        "\"place\":\"局一楼服务大厅\"}");
 }
 
 static void demo_tracker(struct demo_svc *d)
@@ -308,7 +294,7 @@ static void demo_tracker(struct demo_svc *d)
              "{\"source\":\"leader\",\"title\":\"春节期间重点排污单位环境安全隐患排查\","
              "\"owner_section_id\":%lld,\"owner_user_id\":%lld,\"workdays\":5}",
              (long long)d->sec_eia, (long long)d->staff.id);
-    demo_close(d, demo_item(d, buf), "2026-02-25",
+    demo_close(d, demo_create(d, svc_item_create, "tracker item", buf), "2026-02-25",
                "已排查 28 家重点排污单位，发现隐患 3 处均已整改");
     demo_as(d, &d->leader);
     demo_at(d, "2026-01-05", 9);
@@ -317,13 +303,13 @@ static void demo_tracker(struct demo_svc *d)
         "{\"source\":\"responsibility\",\"title\":\"2026 年度陶瓷行业窑炉深度治理（责任清单）\","
         "\"owner_section_id\":%lld,\"deadline\":\"2026-12-30\"}",
         (long long)d->sec_eia);
-    demo_item(d, buf);
+    demo_create(d, svc_item_create, "tracker item", buf);
     demo_at(d, "2026-03-02", 9);
     snprintf(buf, sizeof buf,
              "{\"source\":\"inspection\",\"title\":\"督察反馈问题整改：工业园区污水管网破损\","
              "\"owner_section_id\":%lld,\"owner_user_id\":%lld,\"workdays\":60}",
              (long long)d->sec_enf, (long long)d->staff2.id);
-    demo_item(d, buf);
+    demo_create(d, svc_item_create, "tracker item", buf);
 }
 
 int demo_service(struct db *db, const struct config *cfg)

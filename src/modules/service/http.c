@@ -45,10 +45,66 @@ static void svc_end(struct http_req *r)
     app_calendar_unlock(r->app);
 }
 
-/* {"items": items}, or NULL (404 / an error) when items is NULL. */
-static json_t *svc_items(json_t *items)
+/* A write request: the kit's input (path id, body, actor, problem) and the
+ * service context, the calendar lock held from begin to end. */
+struct svc_write {
+    struct kit_write w;
+    struct svc_ctx c;
+};
+
+/* kit_write_begin, then svc_begin; false when the request was answered. */
+static bool svc_write_begin(struct http_req *r, enum kit_write_path path, bool anonymous,
+                            struct svc_write *s)
 {
-    return items ? json_pack("{so}", "items", items) : NULL;
+    if (!kit_write_begin(r, path, &s->w))
+        return false;
+    svc_begin(r, &s->c, anonymous);
+    return true;
+}
+
+/* svc_end, then kit_write_end. result is an argument, so the caller's read
+ * of the written record runs before the lock is released. */
+static void svc_write_end(struct http_req *r, struct svc_write *s, bool created, enum err e,
+                          json_t *result)
+{
+    svc_end(r);
+    kit_write_end(r, &s->w, created, e, result);
+}
+
+typedef json_t *(*svc_get_fn)(struct svc_ctx *, int64_t);
+typedef enum err (*svc_create_fn)(struct svc_ctx *, json_t *, int64_t *, struct problem *);
+
+/* GET .../{id}: the record get reads (404 when NULL). */
+static void svc_get(struct http_req *r, svc_get_fn get)
+{
+    int64_t id = kit_path_id(r, 0);
+    if (!id)
+        return;
+    struct svc_ctx c;
+    svc_begin(r, &c, false);
+    json_t *out = get(&c, id);
+    svc_end(r);
+    kit_answer(r, ERR_OK, NULL, out);
+}
+
+/* POST to a collection: create from the body, answer 201 with the record as
+ * get reads it. */
+static void svc_create(struct http_req *r, svc_create_fn create, svc_get_fn get)
+{
+    struct svc_write s;
+    int64_t id = 0;
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
+        return;
+    enum err e = create(&s.c, s.w.body, &id, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : get(&s.c, id));
+}
+
+/* A list's answer: 200 {"items": items} (stolen), 500 when items is NULL
+ * (the read failed). */
+static void svc_answer_items(struct http_req *r, json_t *items)
+{
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
+               items ? json_pack("{so}", "items", items) : NULL);
 }
 
 /* --- visits --- */
@@ -62,62 +118,43 @@ static void api_svc_visits_list(struct http_req *r)
     if (ent < 0 || kit_query_date(r, "from", from) || kit_query_date(r, "to", to) ||
         kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
-    const char *status = kit_query_text(r, "status", 32, &bad);
+    /* The statuses of svc_visits (schema.c). */
+    static const char *const statuses[] = {"planned", "confirmed", "completed", "cancelled", NULL};
+    const char *status = kit_query_choice(r, "status", statuses, NULL, &bad);
     if (bad)
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
     json_t *items = svc_visit_list(&c, status, ent, from, to, mine == 1, kit_limit(r, 200, 1000));
     svc_end(r);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
+}
+
+/* A visit as the signed-in see it (not the form link's public view). */
+static json_t *svc_visit_view(struct svc_ctx *c, int64_t id)
+{
+    return svc_visit_get(c, id, false);
 }
 
 static void api_svc_visits_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
-    int64_t id = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_visit_create(&c, body, &id, &p);
-    json_t *out = e ? NULL : svc_visit_get(&c, id, false);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    svc_create(r, svc_visit_create, svc_visit_view);
 }
 
 static void api_svc_visit_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct svc_ctx c;
-    svc_begin(r, &c, false);
-    json_t *v = svc_visit_get(&c, id, false);
-    svc_end(r);
-    kit_answer(r, ERR_OK, NULL, v);
+    svc_get(r, svc_visit_view);
 }
 
 typedef enum err (*svc_visit_fn)(struct svc_ctx *, int64_t, json_t *, struct problem *);
 
 static void svc_visit_action(struct http_req *r, svc_visit_fn fn)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, false);
-    enum err e = fn(&c, id, body, &p);
-    json_t *out = e ? NULL : svc_visit_get(&c, id, false);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, out);
+    enum err e = fn(&s.c, s.w.id, s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : svc_visit_view(&s.c, s.w.id));
 }
 
 static void api_svc_visit_confirm(struct http_req *r)
@@ -148,32 +185,24 @@ static void api_svc_visit_form(struct http_req *r)
 /* The link's host: the body's base, else this request's Host header. */
 static void api_svc_visit_link(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct problem p;
     const char *b;
-    if (field_text(body, "base", "链接地址", 200, FIELD_OPTIONAL, &b, &p)) {
-        json_decref(body);
-        kit_answer(r, p.err, &p, NULL);
-        return;
-    }
-    char base[256];
-    const char *host = http_header(r, "Host");
-    if (*b)
-        snprintf(base, sizeof base, "%s", b);
-    else
-        snprintf(base, sizeof base, "http://%s", host ? host : "localhost");
-    json_decref(body);
-    struct svc_ctx c;
     json_t *out = NULL;
-    svc_begin(r, &c, false);
-    enum err e = svc_form_link(&c, id, base, &out, &p);
-    svc_end(r);
-    kit_created(r, e, &p, out);
+    enum err e = field_text(s.w.body, "base", "链接地址", 200, FIELD_OPTIONAL, &b, &s.w.p)
+                     ? s.w.p.err
+                     : ERR_OK;
+    if (!e) {
+        char base[256];
+        const char *host = http_header(r, "Host");
+        if (*b)
+            snprintf(base, sizeof base, "%s", b);
+        else
+            snprintf(base, sizeof base, "http://%s", host ? host : "localhost");
+        e = svc_form_link(&s.c, s.w.id, base, &out, &s.w.p);
+    }
+    svc_write_end(r, &s, true, e, out);
 }
 
 static void svc_upload(struct http_req *r, const char *kind, int64_t id, bool anonymous)
@@ -210,7 +239,7 @@ static void api_svc_staff(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_staff(&c);
     svc_end(r);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 /* --- the public form link --- */
@@ -229,16 +258,11 @@ static void api_svc_form_get(struct http_req *r)
 
 static void api_svc_form_post(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_NO_ID, true, &s))
         return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, true);
-    enum err e = svc_form_submit_token(&c, http_query(r, "token"), body, &p);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
+    enum err e = svc_form_submit_token(&s.c, http_query(r, "token"), s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 static void api_svc_form_attach(struct http_req *r)
@@ -288,65 +312,30 @@ static void api_svc_days_list(struct http_req *r)
         return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
-    json_t *items = svc_day_list(&c, (int)year, upcoming == 1 || !r->has_session);
+    json_t *items = svc_day_list(&c, (int)year, upcoming == 1);
     svc_end(r);
-    if (items && !r->has_session) { /* the public sees the schedule, not the counts */
-        size_t i;
-        json_t *d;
-        json_array_foreach(items, i, d)
-        {
-            json_object_del(d, "received");
-            json_object_del(d, "issues");
-        }
-    }
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 static void api_svc_days_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
-    int64_t id = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_day_create(&c, body, &id, &p);
-    json_t *out = e ? NULL : svc_day_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    svc_create(r, svc_day_create, svc_day_get);
 }
 
 static void api_svc_day_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct svc_ctx c;
-    svc_begin(r, &c, false);
-    json_t *d = svc_day_get(&c, id);
-    svc_end(r);
-    kit_answer(r, ERR_OK, NULL, d);
+    svc_get(r, svc_day_get);
 }
 
 static void svc_day_entry(struct http_req *r, const char *kind, bool anonymous)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t eid = 0;
-    svc_begin(r, &c, anonymous);
-    enum err e = anonymous ? svc_public_entry_add(&c, id, body, &eid, &p)
-                           : svc_entry_add(&c, id, kind, body, &eid, &p);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "id", (json_int_t)eid));
+    if (!svc_write_begin(r, KIT_PATH_ID, anonymous, &s))
+        return;
+    enum err e = anonymous ? svc_public_entry_add(&s.c, s.w.id, s.w.body, &eid, &s.w.p)
+                           : svc_entry_add(&s.c, s.w.id, kind, s.w.body, &eid, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)eid));
 }
 
 static void api_svc_day_book(struct http_req *r)
@@ -366,21 +355,12 @@ static void api_svc_day_walkin(struct http_req *r)
 
 static void api_svc_day_issue(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
+    struct svc_write s;
     int64_t iid = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_day_issue(&c, id, body, &iid, &p);
-    json_t *out = e ? NULL : svc_day_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
+        return;
+    enum err e = svc_day_issue(&s.c, s.w.id, s.w.body, &iid, &s.w.p);
+    svc_write_end(r, &s, true, e, e ? NULL : svc_day_get(&s.c, s.w.id));
 }
 
 static void api_svc_entry_receive(struct http_req *r)
@@ -404,17 +384,26 @@ static void api_svc_tracker_list(struct http_req *r)
     int64_t mine;
     if (section < 0 || ent < 0 || kit_query_int(r, "mine", 0, 1, 0, &mine))
         return;
+    /* The item statuses and sources of svc_tracker (schema.c), the live
+     * states of tracker_state_name. */
+    static const char *const statuses[] = {"open", "submitted", "closed", NULL};
+    static const char *const states[] = {"on_time", "warning", "overdue", "done", NULL};
+    static const char *const sources[] = {"service_form",   "bad_review", "reception", "leader",
+                                          "responsibility", "inspection", NULL};
+    static const struct {
+        const char *key;
+        const char *const *choices;
+    } filters[] = {{"status", statuses}, {"state", states}, {"source", sources}};
     json_t *f = json_object();
-    static const char *const keys[] = {"status", "state", "source"};
-    for (size_t i = 0; i < 3; i++) {
+    for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
         bool bad;
-        const char *v = kit_query_text(r, keys[i], 31, &bad);
+        const char *v = kit_query_choice(r, filters[i].key, filters[i].choices, NULL, &bad);
         if (bad) {
             json_decref(f);
             return;
         }
         if (v)
-            json_object_set_new(f, keys[i], json_string(v));
+            json_object_set_new(f, filters[i].key, json_string(v));
     }
     json_object_set_new(f, "section_id", json_integer(section));
     json_object_set_new(f, "enterprise_id", json_integer(ent));
@@ -425,59 +414,35 @@ static void api_svc_tracker_list(struct http_req *r)
     json_t *items = svc_item_list(&c, f, kit_limit(r, 500, 5000));
     svc_end(r);
     json_decref(f);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL, svc_items(items));
+    svc_answer_items(r, items);
 }
 
 static void api_svc_tracker_create(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct svc_ctx c;
-    struct problem p;
-    int64_t id = 0;
-    svc_begin(r, &c, false);
-    enum err e = svc_item_create(&c, body, &id, &p);
-    json_t *out = e ? NULL : svc_item_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_created(r, e, &p, out);
+    svc_create(r, svc_item_create, svc_item_get);
 }
 
 static void api_svc_tracker_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
-    struct svc_ctx c;
-    svc_begin(r, &c, false);
-    json_t *it = svc_item_get(&c, id);
-    svc_end(r);
-    kit_answer(r, ERR_OK, NULL, it);
+    svc_get(r, svc_item_get);
 }
 
 static void api_svc_tracker_act(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
-        return;
+    static const char *const actions[] = {"progress", "submit", "review", "reopen", NULL};
     const char *kind = r->params[1];
-    if (strcmp(kind, "progress") && strcmp(kind, "submit") && strcmp(kind, "review") &&
-        strcmp(kind, "reopen")) {
+    size_t i = 0;
+    while (actions[i] && strcmp(kind, actions[i]))
+        i++;
+    if (!actions[i]) {
         kit_answer(r, ERR_OK, NULL, NULL); /* no such action: 404 */
         return;
     }
-    json_t *body = kit_body(r);
-    if (!body)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_PATH_ID, false, &s))
         return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, false);
-    enum err e = svc_item_act(&c, id, kind, body, &p);
-    json_t *out = e ? NULL : svc_item_get(&c, id);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, out);
+    enum err e = svc_item_act(&s.c, s.w.id, kind, s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : svc_item_get(&s.c, s.w.id));
 }
 
 static void api_svc_tracker_attach(struct http_req *r)
@@ -526,16 +491,11 @@ static void api_svc_notifications(struct http_req *r)
 
 static void api_svc_notifications_read(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
+    struct svc_write s;
+    if (!svc_write_begin(r, KIT_NO_ID, false, &s))
         return;
-    struct svc_ctx c;
-    struct problem p;
-    svc_begin(r, &c, false);
-    enum err e = svc_notifications_read(&c, body, &p);
-    svc_end(r);
-    json_decref(body);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{sb}", "ok", 1));
+    enum err e = svc_notifications_read(&s.c, s.w.body, &s.w.p);
+    svc_write_end(r, &s, false, e, e ? NULL : json_pack("{sb}", "ok", 1));
 }
 
 /* --- statistics --- */
@@ -567,7 +527,8 @@ static void api_svc_stats(struct http_req *r)
     struct svc_ctx c;
     int32_t from, to;
     bool bad;
-    const char *group = kit_query_text(r, "group", 16, &bad);
+    static const char *const groups[] = {"section", "staff", NULL};
+    const char *group = kit_query_choice(r, "group", groups, "section", &bad);
     if (bad)
         return;
     svc_begin(r, &c, false);
@@ -607,28 +568,27 @@ static int svc_year_quarter(struct http_req *r, int32_t today, int *year, int *q
     return 0;
 }
 
-static void api_svc_quarterly(struct http_req *r)
+/* The quarterly (季度调度) or the annual report for ?year (&quarter). */
+static void svc_report(struct http_req *r, bool quarterly)
 {
     struct svc_ctx c;
     int year, q;
     svc_begin(r, &c, false);
     int rc = svc_year_quarter(r, c.today, &year, &q);
-    json_t *out = rc ? NULL : svc_quarterly(&c, year, q);
+    json_t *out = rc ? NULL : quarterly ? svc_quarterly(&c, year, q) : svc_annual(&c, year);
     svc_end(r);
     if (!rc)
         kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
+static void api_svc_quarterly(struct http_req *r)
+{
+    svc_report(r, true);
+}
+
 static void api_svc_annual(struct http_req *r)
 {
-    struct svc_ctx c;
-    int year, q;
-    svc_begin(r, &c, false);
-    int rc = svc_year_quarter(r, c.today, &year, &q);
-    json_t *out = rc ? NULL : svc_annual(&c, year);
-    svc_end(r);
-    if (!rc)
-        kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
+    svc_report(r, false);
 }
 
 static void svc_export(struct http_req *r, const char *kind, const char *filename,

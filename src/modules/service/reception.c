@@ -20,9 +20,8 @@ static bool svc_hhmm_ok(const char *s)
 
 enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     static const char *const kinds[] = {"enterprise", "public", NULL};
     const char *kind, *leaders, *place, *note, *start, *end;
     int32_t day = 0;
@@ -76,9 +75,8 @@ static int svc_day_mark_held(struct svc_ctx *c, int64_t day)
 enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json_t *in, int64_t *id,
                        struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     json_t *day = svc_day_row(c, day_id);
     if (!day)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "接待日不存在"), p->err;
@@ -178,9 +176,8 @@ enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *
 enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
                        struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     int64_t entry;
     static const char *const resolutions[] = {"answered", "committed", NULL};
     const char *category, *resolution, *description, *answer;
@@ -249,12 +246,22 @@ json_t *svc_day_get(struct svc_ctx *c, int64_t id)
 
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only)
 {
+    bool public_view = !c->user; /* the schedule ahead, not the counts */
     char from[11] = "0000-00-00", to[11] = "9999-12-31";
     if (year) {
         snprintf(from, sizeof from, "%04d-01-01", year);
         snprintf(to, sizeof to, "%04d-12-31", year);
     }
-    if (upcoming_only)
+    if (upcoming_only || public_view)
         svc_date_text(c->today, from);
-    return svc_store_day_list(c->db, from, to, upcoming_only);
+    json_t *items = svc_store_day_list(c->db, from, to, upcoming_only || public_view);
+    size_t i;
+    json_t *d;
+    if (public_view)
+        json_array_foreach(items, i, d)
+        {
+            json_object_del(d, "received");
+            json_object_del(d, "issues");
+        }
+    return items;
 }

@@ -107,6 +107,9 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
 enum err svc_public_entry_add(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *id,
                               struct problem *p);
 json_t *svc_day_get(struct svc_ctx *c, int64_t id);
+/* The days of year (0: any), only those still scheduled from today on when
+ * upcoming_only. The public (c->user NULL) always gets the upcoming ones,
+ * without the received and issue counts. */
 json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
 
 /* --- tracker (tracker.c) --- */
@@ -207,6 +210,10 @@ int svc_export_xlsx(struct svc_ctx *c, const char *kind, int year, int quarter, 
 
 int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* The start of a rule function that reads a body: clears p; ERR_INVALID_FIELD
+ * (p filled) when in is not a JSON object (the demo and tests call the rules
+ * without the kit's body check), else ERR_OK. */
+enum err svc_body(json_t *in, struct problem *p);
 enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
 int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id,
               json_t *detail);

@@ -3,6 +3,14 @@
 #include "modules/service/store.h"
 #include "db/row.h"
 
+#include <stdio.h>
+
+void svc_store_text(json_t *row, const char *key, char *out, size_t size)
+{
+    const char *s = json_string_value(json_object_get(row, key));
+    snprintf(out, size, "%s", s ? s : "");
+}
+
 bool svc_store_enterprise_exists(struct db *db, int64_t id)
 {
     return db_query_int(db, "SELECT 1 FROM enterprises WHERE id = ?", 0, "i", id) == 1;

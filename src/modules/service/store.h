@@ -19,6 +19,9 @@ struct db;
 
 /* --- shared look-ups (store.c) --- */
 
+/* row's text column key copied into out[size] ("" when NULL or absent). */
+void svc_store_text(json_t *row, const char *key, char *out, size_t size);
+
 bool svc_store_enterprise_exists(struct db *db, int64_t id);
 bool svc_store_section_exists(struct db *db, int64_t id);
 /* A bureau user (staff, leader, admin) that is not disabled; *section (may be

@@ -22,8 +22,7 @@ int svc_store_attach_owner(struct db *db, const char *kind, int64_t id, int64_t 
     if (!r)
         return 0;
     *enterprise = json_integer_value(json_object_get(r, "enterprise_id"));
-    const char *s = json_string_value(json_object_get(r, "status"));
-    snprintf(status, 16, "%s", s ? s : "");
+    svc_store_text(r, "status", status, 16);
     *has_form = json_integer_value(json_object_get(r, "forms")) > 0;
     json_decref(r);
     return 1;

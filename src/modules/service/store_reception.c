@@ -96,8 +96,7 @@ int svc_store_entry_status(struct db *db, int64_t entry, int64_t *day, char stat
     if (!r)
         return 0;
     *day = json_integer_value(json_object_get(r, "day_id"));
-    const char *s = json_string_value(json_object_get(r, "status"));
-    snprintf(status, 16, "%s", s ? s : "");
+    svc_store_text(r, "status", status, 16);
     json_decref(r);
     return 1;
 }

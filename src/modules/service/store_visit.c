@@ -1,6 +1,6 @@
 /* service store — visits, their staff, service forms, form link tokens and
- * issues (store.h). Tokens are bound as 32-byte blobs, which db_bind has no
- * letter for, so those statements use sqlite3 directly. */
+ * issues (store.h). Tokens are stored by their 32-byte hash, bound as a blob
+ * ('b'). */
 #include "modules/service/store.h"
 #include "db/row.h"
 
@@ -143,40 +143,33 @@ int svc_store_form_insert(struct db *db, const struct svc_form_row *f)
 
 int svc_store_token_find(struct db *db, const unsigned char hash[32], struct svc_token_row *t)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT t.visit_id, t.expires_at, t.used_at IS NOT NULL, "
-                                   "t.revoked, v.status FROM svc_form_tokens t JOIN svc_visits "
-                                   "v ON v.id = t.visit_id WHERE t.token_hash = ?");
-    if (!st)
+    sqlite3_stmt *st = db_stmt(db, "SELECT t.visit_id, t.expires_at, t.used_at IS NOT NULL AS "
+                                   "used, t.revoked, v.status FROM svc_form_tokens t JOIN "
+                                   "svc_visits v ON v.id = t.visit_id WHERE t.token_hash = ?");
+    if (!st || db_bind(st, "b", hash, (size_t)32))
         return -1;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    int rc = sqlite3_step(st), found = 0;
-    if (rc == SQLITE_ROW) {
-        found = 1;
-        t->visit_id = sqlite3_column_int64(st, 0);
-        t->expires_at = sqlite3_column_int64(st, 1);
-        t->used = sqlite3_column_int(st, 2);
-        t->revoked = sqlite3_column_int(st, 3);
-        const unsigned char *s = sqlite3_column_text(st, 4);
-        snprintf(t->visit_status, sizeof t->visit_status, "%s", s ? (const char *)s : "");
-    } else if (rc != SQLITE_DONE) {
-        found = -1;
-    }
+    /* db_one_json is NULL for no row and for a failed step alike: tell them
+     * apart by stepping here. */
+    int rc = sqlite3_step(st);
+    json_t *r = rc == SQLITE_ROW ? db_row_json(st) : NULL;
     sqlite3_reset(st);
-    return found;
+    if (!r)
+        return rc == SQLITE_DONE ? 0 : -1;
+    t->visit_id = json_integer_value(json_object_get(r, "visit_id"));
+    t->expires_at = json_integer_value(json_object_get(r, "expires_at"));
+    t->used = json_integer_value(json_object_get(r, "used")) != 0;
+    t->revoked = json_integer_value(json_object_get(r, "revoked")) != 0;
+    svc_store_text(r, "status", t->visit_status, sizeof t->visit_status);
+    json_decref(r);
+    return 1;
 }
 
 int svc_store_token_use(struct db *db, const unsigned char hash[32], int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(db, "UPDATE svc_form_tokens SET used_at = ? WHERE token_hash = ? "
-                                   "AND used_at IS NULL AND revoked = 0 AND expires_at > ?");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_blob(st, 2, hash, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, now);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE)
+    if (db_run(db,
+               "UPDATE svc_form_tokens SET used_at = ?1 WHERE token_hash = ?2 AND used_at IS NULL "
+               "AND revoked = 0 AND expires_at > ?1",
+               "ib", now, hash, (size_t)32))
         return -1;
     return db_changes(db) == 1;
 }
@@ -185,19 +178,13 @@ int svc_store_token_issue(struct db *db, int64_t visit, const unsigned char hash
                           int64_t expires_at)
 {
     if (db_run(db, "UPDATE svc_form_tokens SET revoked = 1 WHERE visit_id = ? AND used_at IS NULL",
-               "i", visit))
+               "i", visit) ||
+        db_run(db,
+               "INSERT INTO svc_form_tokens (token_hash, visit_id, created_at, expires_at) VALUES "
+               "(?, ?, ?, ?)",
+               "biii", hash, (size_t)32, visit, now, expires_at))
         return -1;
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO svc_form_tokens (token_hash, visit_id, "
-                                   "created_at, expires_at) VALUES (?, ?, ?, ?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_blob(st, 1, hash, 32, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, visit);
-    sqlite3_bind_int64(st, 3, now);
-    sqlite3_bind_int64(st, 4, expires_at);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    return 0;
 }
 
 int svc_store_issue_insert(struct db *db, const struct svc_issue_row *r, int64_t *id)

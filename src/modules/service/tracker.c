@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define SVC_READ_MAX 500 /* notifications marked read by one request */
+
 static const char *const svc_bureau_sources[] = {"leader", "responsibility", "inspection", NULL};
 
 struct svc_item_fields {
@@ -21,18 +23,15 @@ struct svc_item_fields {
     int32_t start, deadline;
 };
 
-/* A date field where absent, null and "" all mean "not given": 1 then (*day
+/* A date field as a day number; forms send "" for "not given": 1 then (*day
  * untouched), 0 when read, -1 when refused (p filled). */
 static int svc_day_field(json_t *in, const char *key, const char *label, int32_t *day,
                          struct problem *p)
 {
-    json_t *v = json_object_get(in, key);
-    if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
-        return 1;
     char text[11];
-    if (field_date(in, key, label, FIELD_REQUIRED, text, p))
+    if (field_date(in, key, label, FIELD_EMPTY_ABSENT, text, p))
         return -1;
-    return calendar_parse_date(text, day) ? -1 : 0;
+    return !*text ? 1 : calendar_parse_date(text, day) ? -1 : 0;
 }
 
 /* Owner and deadline of an item from in: owner_section_id, owner_user_id,
@@ -55,12 +54,11 @@ static int svc_item_parse(struct svc_ctx *c, json_t *in, struct svc_item_fields 
         return -1;
     if (f->start > c->today)
         return svc_fail(p, ERR_INVALID_FIELD, "start", "交办日期不能晚于今天");
-    int64_t workdays = 0;
-    json_t *wv = json_object_get(in, "workdays");
-    int has_days = wv && !json_is_null(wv) ? 0 : 1; /* 0 given, 1 not (as svc_day_field) */
-    if (!has_days && field_int(in, "workdays", "办理时限（工作日）", 1, TRACKER_MAX_WORKDAYS,
-                               FIELD_REQUIRED, 0, &workdays, p))
+    int64_t workdays; /* 0: not given (a given one is at least 1) */
+    if (field_int(in, "workdays", "办理时限（工作日）", 1, TRACKER_MAX_WORKDAYS, FIELD_OPTIONAL, 0,
+                  &workdays, p))
         return -1;
+    int has_days = workdays ? 0 : 1; /* 0 given, 1 not (as svc_day_field) */
     int has_deadline = svc_day_field(in, "deadline", "办理期限", &f->deadline, p);
     if (has_deadline < 0)
         return -1;
@@ -149,9 +147,8 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
 
 enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     const char *source;
     if (field_choice(in, "source", "来源", svc_bureau_sources, FIELD_REQUIRED, NULL, &source, p))
         return problem_set(p, ERR_INVALID_FIELD, "source",
@@ -314,9 +311,8 @@ static int svc_item_allowed(struct svc_ctx *c, json_t *item, const char *kind, j
 enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *in,
                       struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     json_t *item = svc_item_row(c, id);
     if (!item)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "督办事项不存在"), p->err;
@@ -402,24 +398,21 @@ json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit)
 enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    json_t *ids = json_object_get(in, "ids");
+    int64_t ids[SVC_READ_MAX];
+    size_t n = 0;
     bool all;
     if (field_bool(in, "all", "全部已读", FIELD_OPTIONAL, false, &all, p))
         return p->err;
-    if (!all && (!json_is_array(ids) || json_array_size(ids) > 500))
+    if (!all && !json_is_array(json_object_get(in, "ids")))
         return svc_fail(p, ERR_INVALID_FIELD, "ids", "请给出要标记已读的通知（ids 或 all）"),
                p->err;
-    size_t i;
-    json_t *v;
-    json_array_foreach(ids, i, v) if (!json_is_integer(v)) return svc_fail(
-        p, ERR_INVALID_FIELD, "ids", "通知编号须为整数"),
-        p->err;
+    if (field_id_list(in, "ids", "通知编号", SVC_READ_MAX, FIELD_OPTIONAL, ids, &n, p))
+        return p->err;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
     int bad = 0;
-    for (i = 0; !bad && i < (all ? 1 : json_array_size(ids)); i++)
-        bad = svc_store_notifications_read(
-            c->db, c->user->id, all, all ? 0 : json_integer_value(json_array_get(ids, i)), c->now);
+    for (size_t i = 0; !bad && i < (all ? 1 : n); i++)
+        bad = svc_store_notifications_read(c->db, c->user->id, all, all ? 0 : ids[i], c->now);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);
     return ERR_OK;

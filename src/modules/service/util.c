@@ -25,6 +25,14 @@ int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, 
     return -1;
 }
 
+enum err svc_body(json_t *in, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (!json_is_object(in))
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    return ERR_OK;
+}
+
 enum err svc_db_fail(struct svc_ctx *c, struct problem *p)
 {
     db_rollback(c->db);

@@ -65,23 +65,12 @@ static const char *svc_vs(json_t *v, const char *key)
 static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purpose, int64_t *staff,
                                  size_t *n, struct problem *p)
 {
-    json_t *list = json_object_get(in, "staff");
-    if (!json_is_array(list) || !json_array_size(list) || json_array_size(list) > SVC_MAX_STAFF)
-        return svc_fail(p, ERR_INVALID_FIELD, "staff", "请选择 1 至 %d 名服务人员", SVC_MAX_STAFF);
-    *n = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        int64_t id = json_is_integer(v) ? json_integer_value(v) : 0;
-        if (id <= 0 || !svc_store_bureau_user(c->db, id, NULL))
+    if (field_id_list(in, "staff", "服务人员", SVC_MAX_STAFF, FIELD_REQUIRED, staff, n, p))
+        return -1;
+    for (size_t i = 0; i < *n; i++)
+        if (!svc_store_bureau_user(c->db, staff[i], NULL))
             return svc_fail(p, ERR_INVALID_FIELD, "staff", "第 %zu 名服务人员不是本局在岗人员",
                             i + 1);
-        for (size_t j = 0; j < *n; j++)
-            if (staff[j] == id)
-                return svc_fail(p, ERR_INVALID_FIELD, "staff", "服务人员重复");
-        staff[(*n)++] = id;
-    }
     if ((int)*n < service_min_staff(purpose))
         return svc_fail(p, ERR_INVALID_FIELD, "staff", "%s须由至少 %d 名工作人员共同进行", purpose,
                         service_min_staff(purpose));
@@ -90,9 +79,8 @@ static int svc_visit_staff_parse(struct svc_ctx *c, json_t *in, const char *purp
 
 enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象"), p->err;
+    if (svc_body(in, p))
+        return p->err;
     int64_t ent, staff[SVC_MAX_STAFF], planned;
     size_t nstaff = 0;
     const char *purpose, *planned_at, *place, *note;
@@ -150,10 +138,8 @@ static int svc_visit_set_status(struct svc_ctx *c, int64_t id, const char *statu
 static json_t *svc_visit_for_write(struct svc_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    if (in && !json_is_object(in)) {
-        svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    if (in && svc_body(in, p))
         return NULL;
-    }
     json_t *v = svc_visit_row(c, id);
     if (!v)
         svc_fail(p, ERR_NOT_FOUND, NULL, "上门服务记录不存在");
@@ -324,8 +310,8 @@ struct svc_form_in {
 
 static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
 {
-    if (!json_is_object(in))
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "请求体必须是 JSON 对象");
+    if (svc_body(in, p))
+        return -1;
     json_t *r = json_object_get(in, "ratings");
     if (!json_is_object(r))
         return svc_fail(p, ERR_RATING_INVALID, "ratings", "请对各项服务进行评价");
