@@ -49,12 +49,12 @@ const struct route_group *const *app_route_groups(size_t *count)
     return app_groups;
 }
 
-bool app_route_serves(enum http_method m, const char *path)
+bool app_route_addresses(const char *path)
 {
     size_t n;
     const struct route_group *const *groups = app_route_groups(&n);
     for (size_t g = 0; g < n; g++)
-        if (router_serves(groups[g]->routes, groups[g]->count, m, path))
+        if (router_addresses(groups[g]->routes, groups[g]->count, path))
             return true;
     return false;
 }

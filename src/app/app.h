@@ -35,8 +35,9 @@ void app_dispatch(struct http_req *r);
  * module's), for dispatch, the route walk test and `ecogov routes`. */
 #define APP_MAX_ROUTE_GROUPS 64
 const struct route_group *const *app_route_groups(size_t *count);
-/* Whether any route answers method m on path. */
-bool app_route_serves(enum http_method m, const char *path);
+/* Whether path is the address of some route (any method): a record there has
+ * an address of its own. */
+bool app_route_addresses(const char *path);
 extern const struct route_group app_core_routes;
 
 /* The application's own handlers (auth.c, app.c). */

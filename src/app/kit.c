@@ -111,7 +111,8 @@ int kit_query_date(struct http_req *r, const char *key, char out[11])
 }
 
 /* created: 201, with Location naming location, or (location NULL) the request path + "/" +
- * result's id when a GET route serves that path. */
+ * result's id when that is the address of some route (the record can be read, changed or
+ * deleted there). */
 static void kit_reply(struct http_req *r, bool created, const char *location, enum err e,
                       const struct problem *p, json_t *result)
 {
@@ -129,7 +130,7 @@ static void kit_reply(struct http_req *r, bool created, const char *location, en
     if (json_is_integer(id) && json_integer_value(id) > 0 &&
         snprintf(loc, sizeof loc, "%s/%lld", r->path, (long long)json_integer_value(id)) <
             (int)sizeof loc &&
-        app_route_serves(HTTP_GET, loc))
+        app_route_addresses(loc))
         location = loc;
     if (created && location)
         http_add_header(r, "Location", location);

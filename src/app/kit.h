@@ -71,7 +71,8 @@ void kit_write_end(struct http_req *r, struct kit_write *w, bool created, enum e
 void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t *result);
 /* The same for a request that created a record: 201 with result, and a
  * Location header naming the record when it has an address of its own: the
- * request path + "/" + result's "id", when a GET route answers there. */
+ * request path + "/" + result's "id", when some route (any method) has that
+ * address. */
 void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t *result);
 /* kit_created for a record whose address is not below the request path
  * (e.g. POST .../unregistered/{mn}/register creates /devices/{id}): location

@@ -50,10 +50,10 @@ enum router_result router_match(const struct route *table, size_t n, struct http
     return res;
 }
 
-bool router_serves(const struct route *table, size_t n, enum http_method m, const char *path)
+bool router_addresses(const struct route *table, size_t n, const char *path)
 {
     for (size_t i = 0; i < n; i++)
-        if (table[i].method == m && router_match_one(table[i].pattern, path, NULL))
+        if (router_match_one(table[i].pattern, path, NULL))
             return true;
     return false;
 }

@@ -40,7 +40,8 @@ enum router_result { ROUTER_FOUND, ROUTER_NO_PATH, ROUTER_NO_METHOD };
  * r->params with the captures and sets *out. HEAD matches GET routes. */
 enum router_result router_match(const struct route *table, size_t n, struct http_req *r,
                                 const struct route **out);
-/* Whether some route of the table answers method m on path (no captures kept). */
-bool router_serves(const struct route *table, size_t n, enum http_method m, const char *path);
+/* Whether some route of the table, of any method, has path as its address
+ * (no captures kept). */
+bool router_addresses(const struct route *table, size_t n, const char *path);
 
 #endif

@@ -367,7 +367,7 @@ test('rankings and the micro-station network of the demo city', async () => {
 test('water: GB 3838 classes per section, targets, main pollutants, hostile samples', async () => {
   let r = await staff.post('/api/v1/quality/water/sections', { code: 'WT-1', name: '测试湖', water: '测试湖', kind: 'lake', target_class: 3 })
   assert.equal(r.status, 201, r.text)
-  assert.equal(r.headers.get('location'), null) // no GET route answers at …/sections/{id}
+  assert.equal(r.headers.get('location'), null) // no route has …/sections/{id} as its address
   r = await staff.post('/api/v1/quality/water/sections', { code: 'WT-1', name: '重复', kind: 'lake', target_class: 3 })
   assert.equal(r.status, 409)
   assert.equal(r.json.error.code, 'conflict')
