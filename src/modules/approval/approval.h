@@ -46,11 +46,11 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
 
 /* The investment and financing project library (invest.c):
  * creates a project (body as POST /api/v1/approval/invest-projects) or
- * moves one to its next stage (签约 → 开工 → 投产) on `on`; audited, one
- * transaction each. */
+ * moves one to its next stage (签约 → 开工 → 投产) on the body's "on" (default
+ * today; body as POST .../advance); audited, one transaction each. */
 enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
                        struct problem *p);
-enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, const char *on,
+enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
                         struct problem *p);
 
 /* Imports a GeoJSON FeatureCollection of control units as a new version (its

@@ -300,7 +300,9 @@ static int approval_demo_invest_run(struct db *db, const struct audit_actor *act
         json_decref(in);
         for (int k = 1; !e && k <= v->stages; k++) {
             approval_demo_day(cal, today, v->ago[k], on);
-            e = invest_advance(db, actor, id, on, &p);
+            json_t *step = json_pack("{ss}", "on", on);
+            e = invest_advance(db, actor, id, step, &p);
+            json_decref(step);
         }
         if (e) {
             fprintf(stderr, "demo: investment project %zu: %s\n", i + 1, p.message);

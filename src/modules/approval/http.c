@@ -22,45 +22,49 @@ static void approval_who_of(struct http_req *r, struct approval_who *who)
 /* ?today= as a day number (default today); -1 after answering 422. */
 static int approval_http_today(struct http_req *r, int32_t *day)
 {
-    char t[11], norm[11];
+    char t[11];
     if (kit_query_date(r, "today", t))
         return -1;
-    return approval_date(t, norm, day);
+    return approval_or_today(t, day);
+}
+
+/* A write on a case: ?today=, then the kit's input (path id, body), and who
+ * acts. false when the request was answered. */
+static bool approval_write_begin(struct http_req *r, enum kit_write_path path, struct kit_write *w,
+                                 struct approval_who *who, int32_t *today)
+{
+    if (approval_http_today(r, today) || !kit_write_begin(r, path, w))
+        return false;
+    approval_who_of(r, who);
+    return true;
 }
 
 static void api_approval_create(struct http_req *r)
 {
-    int32_t today;
-    json_t *in;
-    if (approval_http_today(r, &today) || !(in = kit_body(r)))
-        return;
+    struct kit_write w;
     struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
+    int32_t today;
+    if (!approval_write_begin(r, KIT_NO_ID, &w, &who, &today))
+        return;
     json_t *out;
     const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_create(&who, cal, in, today, &out, &p);
+    enum err e = approval_create(&who, cal, w.body, today, &out, &w.p);
     app_calendar_unlock(r->app);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    kit_write_end(r, &w, true, e, out);
 }
 
 static void api_approval_action(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    int32_t today;
-    json_t *in;
-    if (!id || approval_http_today(r, &today) || !(in = kit_body(r)))
-        return;
+    struct kit_write w;
     struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
+    int32_t today;
+    if (!approval_write_begin(r, KIT_PATH_ID, &w, &who, &today))
+        return;
     json_t *out;
     const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_act(&who, cal, id, in, today, &out, &p);
+    enum err e = approval_act(&who, cal, w.id, w.body, today, &out, &w.p);
     app_calendar_unlock(r->app);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    kit_write_end(r, &w, false, e, out);
 }
 
 static void api_approval_get(struct http_req *r)
@@ -115,23 +119,19 @@ static void api_approval_reminders(struct http_req *r)
 
 static void api_approval_postchecks(struct http_req *r)
 {
+    static const char *const states[] = {"open", "all", NULL};
     int32_t today;
     bool bad = false;
     if (approval_http_today(r, &today))
         return;
-    const char *state = kit_query_text(r, "state", 8, &bad);
+    const char *state = kit_query_choice(r, "state", states, "all", &bad);
     if (bad)
         return;
     struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = ERR_OK;
-    if (state && strcmp(state, "open") && strcmp(state, "all")) {
-        e = problem_set(&p, ERR_INVALID_FIELD, "state", "state 须为 open 或 all");
-    } else {
-        const struct calendar *cal = app_calendar_lock(r->app);
-        e = approval_postchecks(r->db, cal, today, state && !strcmp(state, "open"), &out, &p);
-        app_calendar_unlock(r->app);
-    }
+    json_t *out;
+    const struct calendar *cal = app_calendar_lock(r->app);
+    enum err e = approval_postchecks(r->db, cal, today, !strcmp(state, "open"), &out, &p);
+    app_calendar_unlock(r->app);
     kit_answer(r, e, &p, out);
 }
 
@@ -155,30 +155,22 @@ static void api_approval_config_get(struct http_req *r)
 
 static void api_approval_config_put(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out;
-    enum err e = approval_config_put(r->db, &actor, in, &out, &p);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    enum err e = approval_config_put(r->db, &w.actor, w.body, &out, &w.p);
+    kit_write_end(r, &w, false, e, out);
 }
 
 static void api_approval_preparers_add(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out;
-    enum err e = approval_preparer_add(r->db, &actor, in, &out, &p);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    enum err e = approval_preparer_add(r->db, &w.actor, w.body, &out, &w.p);
+    kit_write_end(r, &w, true, e, out);
 }
 
 static void api_public_progress(struct http_req *r)
@@ -214,12 +206,8 @@ static void api_public_notices_atom(struct http_req *r)
         kit_answer(r, p.err, &p, NULL);
         return;
     }
-    /* Atom is XML: the kit answers JSON, so the body is set here */
-    free(r->resp_body);
-    r->status = 200;
-    r->resp_body = body;
-    r->resp_len = len;
-    r->content_type = "application/atom+xml; charset=utf-8";
+    kit_text(r, "application/atom+xml; charset=utf-8", NULL, body, len);
+    free(body);
 }
 
 static const struct route approval_table[] = {

@@ -50,17 +50,13 @@ static void api_siting_units(struct http_req *r)
 
 static void api_siting_check(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out;
     int64_t ent = r->session.user.role == ROLE_ENTERPRISE ? r->session.user.enterprise_id : 0;
-    enum err e = siting_check_create(r->db, &actor, in, ent, &out, &p);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    enum err e = siting_check_create(r->db, &w.actor, w.body, ent, &out, &w.p);
+    kit_write_end(r, &w, true, e, out);
 }
 
 static void api_siting_check_get(struct http_req *r)

@@ -82,8 +82,8 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
         return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "建设单位不存在");
     char on[11];
     int32_t day;
-    if (approval_date(json_string_value(json_object_get(in, "on")), on, &day))
-        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+    if (approval_on(in, "on", "受理日期", on, &day, p))
+        return p->err;
     bool filing = !strcmp(category, "登记表");
     const char *route =
         approval_route(cfg, category, industry, json_is_true(json_object_get(in, "commitment")));

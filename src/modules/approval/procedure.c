@@ -30,21 +30,20 @@ int approval_cfg_int(json_t *cfg, const char *a, const char *b, const char *c, i
     return json_is_integer(v) ? (int)json_integer_value(v) : def;
 }
 
-static void approval_today(char out[11])
+int approval_or_today(char d[11], int32_t *day)
 {
-    timeutil_format_date(timeutil_now(), out, 11);
+    if (!*d)
+        timeutil_format_date(timeutil_now(), d, 11);
+    return calendar_parse_date(d, day);
 }
 
-/* The "on"/"today" date: value given or today; 0 or -1 when malformed. */
-int approval_date(const char *s, char out[11], int32_t *day)
+int approval_on(json_t *in, const char *key, const char *label, char out[11], int32_t *day,
+                struct problem *p)
 {
-    if (!s || !*s)
-        approval_today(out);
-    else if (strlen(s) != 10)
+    if (field_date(in, key, label, FIELD_EMPTY_ABSENT, out, p))
         return -1;
-    else
-        memcpy(out, s, 11);
-    return calendar_parse_date(out, day);
+    approval_or_today(out, day);
+    return 0;
 }
 
 /* The year of a valid "YYYY-MM-DD". */
@@ -480,9 +479,10 @@ enum err approval_act_postcheck(struct approval_act *x)
             return problem_set(x->p, ERR_INVALID_FIELD, "outcome",
                                "不符合时须选择 revoke（撤销审批）或 rectify（责令整改）");
         int32_t rd;
+        struct problem q;
         if (!strcmp(outcome, "rectify") &&
-            (approval_date(json_string_value(json_object_get(x->in, "rectify_due")), rdue, &rd) ||
-             !json_string_value(json_object_get(x->in, "rectify_due")) || rd <= x->day))
+            (field_date(x->in, "rectify_due", "整改期限", FIELD_REQUIRED, rdue, &q) ||
+             calendar_parse_date(rdue, &rd) || rd <= x->day))
             return problem_set(x->p, ERR_INVALID_FIELD, "rectify_due",
                                "整改期限须为核查日之后的日期（YYYY-MM-DD）");
     }
@@ -642,8 +642,8 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
         return problem_set(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
     if (who->enterprise && !act->enterprise)
         return problem_set(p, ERR_FORBIDDEN, NULL, "%s", err_message(ERR_FORBIDDEN));
-    if (approval_date(json_string_value(json_object_get(in, "on")), x.on, &x.day))
-        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+    if (approval_on(in, "on", "办理日期", x.on, &x.day, p))
+        return p->err;
     if (db_begin(who->db))
         return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     enum err e = ERR_OK;
