@@ -17,13 +17,9 @@ static void api_siting_import(struct http_req *r)
     struct audit_actor actor;
     kit_actor(r, &actor);
     struct problem p = {0};
-    char msg[400] = "";
     int64_t version = 0;
-    enum err e =
-        siting_import(r->db, &actor, name ? name : "三线一单管控单元",
-                      r->body.data ? r->body.data : "", r->body.len, &version, msg, sizeof msg);
-    if (e)
-        problem_set(&p, e, "geojson", "%s", msg);
+    enum err e = siting_import(r->db, &actor, name ? name : "三线一单管控单元",
+                               r->body.data ? r->body.data : "", r->body.len, &version, &p);
     /* no "id": a version has no route of its own, so no Location */
     kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "version", (json_int_t)version));
 }

@@ -115,7 +115,7 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
         /* 初审预办: the siting check runs at intake. */
         json_t *res = NULL;
         e = siting_run(db, &actor, loc, json_string_value(json_object_get(project, "crs")),
-                       industry, ent, &check_id, &res, p->message, sizeof p->message);
+                       industry, ent, &check_id, &res, p);
         if (!e) {
             json_object_set(json_object_get(data, "project"), "location",
                             json_object_get(res, "location"));
@@ -123,10 +123,8 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
                                 json_incref(json_object_get(res, "verdict")));
         }
         json_decref(res);
-        if (e) {
-            p->err = e, p->field = "location";
+        if (e)
             goto fail;
-        }
     }
     const char *status = !strcmp(route, "exempt") ? "exempt" : filing ? "filed" : "submitted";
     int rc = approval_store_insert(db, ent, name, category, route, status, on, filing ? on : "",
