@@ -46,6 +46,18 @@ int approval_on(json_t *in, const char *key, const char *label, char out[11], in
     return 0;
 }
 
+void approval_iso_column(json_t *rows, const char *key)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o)
+    {
+        char when[32];
+        timeutil_format_iso(json_integer_value(json_object_get(o, key)), when, sizeof when);
+        json_object_set_new(o, key, json_string(when));
+    }
+}
+
 /* The year of a valid "YYYY-MM-DD". */
 static int approval_year(const char *d)
 {
@@ -451,14 +463,21 @@ static enum err approval_postcheck_revoke(struct approval_act *x, const char *fi
     return ERR_OK;
 }
 
-static enum err approval_postcheck_findings(struct approval_act *x, bool required, const char **out)
+/* A check's result (conform or nonconform; refused with `refusal`) and its
+ * findings, required when nonconform. *bad says nonconform. */
+static int approval_check_result(struct approval_act *x, const char *refusal, const char **result,
+                                 bool *bad, const char **findings)
 {
     struct problem q;
+    if (approval_choice(x, "result", approval_conform, refusal, result))
+        return -1;
+    *bad = !strcmp(*result, "nonconform");
     if (field_text(x->in, "findings", "核查意见", 2000,
-                   FIELD_MULTILINE | (required ? FIELD_REQUIRED : 0), out, &q))
+                   FIELD_MULTILINE | (*bad ? FIELD_REQUIRED : 0), findings, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "findings",
-                           required ? "须写明核查发现的问题" : "核查意见无效");
-    return ERR_OK;
+                           *bad ? "须写明核查发现的问题" : "核查意见无效"),
+               -1;
+    return 0;
 }
 
 /* 告知承诺 事后核查: conform, or nonconform with findings and either
@@ -473,13 +492,9 @@ enum err approval_act_postcheck(struct approval_act *x)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "核查日不得早于审批日（%s）",
                            x->a->decided_on);
     static const char *const outcomes[] = {"revoke", "rectify", NULL};
-    const char *result, *outcome = NULL;
-    if (approval_choice(x, "result", approval_conform, "核查结论须为 conform 或 nonconform",
-                        &result))
-        return x->p->err;
-    bool bad = !strcmp(result, "nonconform");
-    const char *findings;
-    if (approval_postcheck_findings(x, bad, &findings))
+    const char *result, *findings, *outcome = NULL;
+    bool bad;
+    if (approval_check_result(x, "核查结论须为 conform 或 nonconform", &result, &bad, &findings))
         return x->p->err;
     char rdue[11] = "";
     if (bad) {
@@ -522,13 +537,9 @@ enum err approval_act_postcheck_rectified(struct approval_act *x)
         return approval_wrong_state(x);
     if (strcmp(x->on, checked) < 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "复查日不得早于核查日（%s）", checked);
-    const char *result;
-    if (approval_choice(x, "result", approval_conform, "复查结论须为 conform 或 nonconform",
-                        &result))
-        return x->p->err;
-    bool bad = !strcmp(result, "nonconform");
-    const char *findings;
-    if (approval_postcheck_findings(x, bad, &findings))
+    const char *result, *findings;
+    bool bad;
+    if (approval_check_result(x, "复查结论须为 conform 或 nonconform", &result, &bad, &findings))
         return x->p->err;
     json_object_set_new(
         pc, "rectification",

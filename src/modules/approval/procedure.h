@@ -77,6 +77,8 @@ int approval_or_today(char d[11], int32_t *day);
  * not a date YYYY-MM-DD. */
 int approval_on(json_t *in, const char *key, const char *label, char out[11], int32_t *day,
                 struct problem *p);
+/* Each row's column key, UTC seconds, rewritten as ISO 8601 (Beijing). */
+void approval_iso_column(json_t *rows, const char *key);
 /* The promised limit (working days) of the case under cfg. */
 int approval_promised_limit(json_t *cfg, const struct approval_row *a);
 /* Checks a materials list against the category's checklist: unknown keys

@@ -186,15 +186,7 @@ enum err siting_check_create(struct db *db, const struct audit_actor *actor, jso
 json_t *siting_versions(struct db *db)
 {
     json_t *items = siting_store_versions(db);
-    size_t i;
-    json_t *o;
-    json_array_foreach(items, i, o)
-    {
-        char when[32];
-        timeutil_format_iso(json_integer_value(json_object_get(o, "created_at")), when,
-                            sizeof when);
-        json_object_set_new(o, "created_at", json_string(when));
-    }
+    approval_iso_column(items, "created_at");
     return items;
 }
 
