@@ -240,7 +240,7 @@ enum err approval_act_accept(struct approval_act *x)
     snprintf(x->a->accepted_on, 11, "%s", x->on);
     if (json_array_size(missing)) {
         const char *commitment;
-        const char *due = json_string_value(json_object_get(x->in, "supplement_due"));
+        char due[11];
         int32_t due_day;
         struct problem q;
         if (!json_is_true(json_object_get(x->in, "rongque")) ||
@@ -248,7 +248,8 @@ enum err approval_act_accept(struct approval_act *x)
                        &commitment, &q))
             return problem_set(x->p, ERR_CONFLICT, "rongque",
                                "缺少非核心材料：须按容缺受理办理并附申请人签署的承诺书");
-        if (!due || calendar_parse_date(due, &due_day) || due_day < x->day)
+        if (field_date(x->in, "supplement_due", NULL, FIELD_REQUIRED, due, &q) ||
+            calendar_parse_date(due, &due_day) || due_day < x->day)
             return problem_set(x->p, ERR_INVALID_FIELD, "supplement_due", "补正期限无效");
         int prom = approval_promised_limit(x->cfg, x->a);
         if (due_day > approval_add(x, x->day, prom))

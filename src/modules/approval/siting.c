@@ -7,6 +7,7 @@
  * check, so a set is never freed under a reader (checks serialise on the set's
  * own mutex anyway). Rows are in store_siting.c. */
 #include "modules/approval/procedure.h"
+#include "app/field.h"
 #include "core/timeutil.h"
 #include "domain/siting.h"
 #include "db/audit.h"
@@ -165,14 +166,16 @@ json_t *siting_check_get(struct db *db, int64_t id, int64_t *enterprise_id)
 enum err siting_check_create(struct db *db, const struct audit_actor *actor, json_t *in,
                              int64_t enterprise_id, json_t **out, struct problem *p)
 {
-    const char *industry = json_string_value(json_object_get(in, "industry"));
-    const char *crs = json_string_value(json_object_get(in, "crs"));
+    const char *industry, *crs;
     int64_t id = 0;
     *out = NULL;
+    if (field_text(in, "industry", "行业代码", 64, FIELD_OPTIONAL, &industry, p) ||
+        field_text(in, "crs", "坐标系", 16, FIELD_OPTIONAL, &crs, p))
+        return p->err;
     if (db_begin(db))
         return problem_set(p, ERR_INTERNAL, "location", "%s", err_message(ERR_INTERNAL));
-    enum err e = siting_run(db, actor, json_object_get(in, "location"), crs,
-                            industry ? industry : "", enterprise_id, &id, out, p);
+    enum err e = siting_run(db, actor, json_object_get(in, "location"), *crs ? crs : NULL, industry,
+                            enterprise_id, &id, out, p);
     if (!e && db_commit(db)) {
         e = problem_set(p, ERR_INTERNAL, "location", "%s", err_message(ERR_INTERNAL));
         json_decref(*out);
