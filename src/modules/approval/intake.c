@@ -53,7 +53,7 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
     static const char *const categories[] = {"报告书", "报告表", "登记表", NULL};
     static const char *const natures[] = {"新建", "扩建", "迁建", "技改", NULL};
     json_t *project = json_object_get(in, "project");
-    const char *name, *category, *nature, *preparer_unit, *preparer_person, *industry_in;
+    const char *name, *category, *nature, *preparer_unit, *preparer_person, *industry_in, *crs;
     double investment;
     int64_t ent;
     struct problem q;
@@ -61,6 +61,7 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
         return problem_set(p, ERR_INVALID_FIELD, "project", "缺少项目信息");
     if (field_text(project, "name", "项目名称", 200, FIELD_REQUIRED, &name, p) ||
         field_text(project, "industry_code", "行业代码", 16, FIELD_REQUIRED, &industry_in, p) ||
+        field_text(project, "crs", "坐标系", 16, FIELD_OPTIONAL, &crs, p) ||
         field_text(in, "preparer_unit", "编制单位", 200, FIELD_OPTIONAL, &preparer_unit, p) ||
         field_text(in, "preparer_person", "编制人员", 64, FIELD_OPTIONAL, &preparer_person, p))
         return p->err;
@@ -83,8 +84,10 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
     if (approval_on(in, "on", "受理日期", on, &day, p))
         return p->err;
     bool filing = !strcmp(category, "登记表");
-    const char *route =
-        approval_route(cfg, category, industry, json_is_true(json_object_get(in, "commitment")));
+    bool commitment;
+    if (field_bool(in, "commitment", "告知承诺", FIELD_OPTIONAL, false, &commitment, p))
+        return p->err;
+    const char *route = approval_route(cfg, category, industry, commitment);
     json_t *missing, *missing_core;
     if (approval_materials(cfg, category, json_object_get(in, "materials"), &missing, &missing_core,
                            p))
@@ -112,8 +115,7 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
     if (loc && !json_is_null(loc) && strcmp(route, "exempt")) {
         /* 初审预办: the siting check runs at intake. */
         json_t *res = NULL;
-        e = siting_run(db, &actor, loc, json_string_value(json_object_get(project, "crs")),
-                       industry, ent, &check_id, &res, p);
+        e = siting_run(db, &actor, loc, *crs ? crs : NULL, industry, ent, &check_id, &res, p);
         if (!e) {
             json_object_set(json_object_get(data, "project"), "location",
                             json_object_get(res, "location"));

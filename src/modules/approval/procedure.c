@@ -242,8 +242,9 @@ enum err approval_act_accept(struct approval_act *x)
         const char *commitment;
         char due[11];
         int32_t due_day;
+        bool rongque;
         struct problem q;
-        if (!json_is_true(json_object_get(x->in, "rongque")) ||
+        if (field_bool(x->in, "rongque", NULL, FIELD_OPTIONAL, false, &rongque, &q) || !rongque ||
             field_text(x->in, "commitment", "承诺书", 2000, FIELD_REQUIRED | FIELD_MULTILINE,
                        &commitment, &q))
             return problem_set(x->p, ERR_CONFLICT, "rongque",
@@ -282,11 +283,12 @@ enum err approval_act_accept(struct approval_act *x)
 
 enum err approval_act_supplement(struct approval_act *x)
 {
-    json_t *items = json_object_get(x->in, "items");
+    json_t *items;
     json_t *missing = json_object_get(x->a->data, "missing");
+    struct problem q;
     if (!approval_is(x->a, "accepted") || !json_array_size(missing))
         return approval_wrong_state(x);
-    if (!json_is_array(items))
+    if (field_text_list(x->in, "items", NULL, 100, 64, FIELD_REQUIRED, &items, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "items", "须列出补交的材料代码");
     size_t i, j;
     json_t *it;
