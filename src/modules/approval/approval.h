@@ -46,24 +46,27 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
 
 /* The investment and financing project library (invest.c):
  * creates a project (body as POST /api/v1/approval/invest-projects) or
- * moves one to its next stage (签约 → 开工 → 投产) on `on`; audited, one
- * transaction each. */
+ * moves one to its next stage (签约 → 开工 → 投产) on the body's "on" (default
+ * today; body as POST .../advance); audited, one transaction each. */
 enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
                        struct problem *p);
-enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, const char *on,
+enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
                         struct problem *p);
 
-/* Imports a GeoJSON FeatureCollection of control units as a new version (its
- * own transaction, audited). ERR_INVALID_FIELD with the reason in msg. */
+/* Imports a GeoJSON FeatureCollection of control units (len bytes, not
+ * necessarily NUL-terminated) as a new version (its own transaction,
+ * audited). A refusal in p: ERR_INVALID_FIELD with the reason, field
+ * "geojson". */
 enum err siting_import(struct db *db, const struct audit_actor *actor, const char *name,
-                       const char *geojson, size_t len, int64_t *version, char *msg, size_t msglen);
+                       const char *geojson, size_t len, int64_t *version, struct problem *p);
 
 /* Checks a location (GeoJSON, crs_name NULL = wgs84) for an industry against
  * the newest version and stores the result; must run inside the caller's
- * write transaction (audited there). *result is a new reference. */
+ * write transaction (audited there). *result is a new reference (NULL on a
+ * refusal: p says why, field "location"). */
 enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *location,
                     const char *crs_name, const char *industry, int64_t enterprise_id,
-                    int64_t *check_id, json_t **result, char *msg, size_t msglen);
+                    int64_t *check_id, json_t **result, struct problem *p);
 
 /* A stored check (new reference) and the enterprise it belongs to (0 = none);
  * NULL when absent. */

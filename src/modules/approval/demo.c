@@ -300,7 +300,9 @@ static int approval_demo_invest_run(struct db *db, const struct audit_actor *act
         json_decref(in);
         for (int k = 1; !e && k <= v->stages; k++) {
             approval_demo_day(cal, today, v->ago[k], on);
-            e = invest_advance(db, actor, id, on, &p);
+            json_t *step = json_pack("{ss}", "on", on);
+            e = invest_advance(db, actor, id, step, &p);
+            json_decref(step);
         }
         if (e) {
             fprintf(stderr, "demo: investment project %zu: %s\n", i + 1, p.message);
@@ -312,11 +314,11 @@ static int approval_demo_invest_run(struct db *db, const struct audit_actor *act
 
 int demo_approval(struct db *db, const struct audit_actor *actor)
 {
-    char msg[400];
+    struct problem p = {0};
     int64_t version;
     if (siting_import(db, actor, "景瓷市生态环境分区管控单元（演示）", approval_demo_units,
-                      sizeof approval_demo_units - 1, &version, msg, sizeof msg)) {
-        fprintf(stderr, "demo: siting units: %s\n", msg);
+                      sizeof approval_demo_units - 1, &version, &p)) {
+        fprintf(stderr, "demo: siting units: %s\n", p.message);
         return -1;
     }
     /* the shipped calendar, as a fresh database has it */

@@ -2,7 +2,6 @@
  * a list, a JSON Feed 1.1 and an Atom feed, for portals and readers. */
 #include "modules/approval/procedure.h"
 #include "core/buf.h"
-#include "core/timeutil.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,15 +9,7 @@
 json_t *approval_notices(struct db *db, int limit)
 {
     json_t *items = approval_store_notices(db, limit);
-    size_t i;
-    json_t *n;
-    json_array_foreach(items, i, n)
-    {
-        char when[32];
-        timeutil_format_iso(json_integer_value(json_object_get(n, "published_at")), when,
-                            sizeof when);
-        json_object_set_new(n, "published_at", json_string(when));
-    }
+    approval_iso_column(items, "published_at");
     return items;
 }
 

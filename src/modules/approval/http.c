@@ -22,117 +22,113 @@ static void approval_who_of(struct http_req *r, struct approval_who *who)
 /* ?today= as a day number (default today); -1 after answering 422. */
 static int approval_http_today(struct http_req *r, int32_t *day)
 {
-    char t[11], norm[11];
+    char t[11];
     if (kit_query_date(r, "today", t))
         return -1;
-    return approval_date(t, norm, day);
+    return approval_or_today(t, day);
+}
+
+/* What a request on cases reads besides ?today=: nothing more, a body, or a
+ * path id and a body. */
+enum approval_input { APPROVAL_QUERY, APPROVAL_BODY, APPROVAL_ID_BODY };
+
+/* A request on cases: its input (w: the kit's, body NULL without one),
+ * ?today=, who acts, and the working-day calendar, held from approval_begin
+ * to approval_end. */
+struct approval_req {
+    struct kit_write w;
+    struct approval_who who;
+    int32_t today;
+    const struct calendar *cal;
+};
+
+/* Reads ?today= and the input, then locks the calendar. false when the
+ * request was answered (nothing held then). */
+static bool approval_begin(struct http_req *r, enum approval_input in, struct approval_req *q)
+{
+    memset(q, 0, sizeof *q);
+    if (approval_http_today(r, &q->today) ||
+        (in != APPROVAL_QUERY &&
+         !kit_write_begin(r, in == APPROVAL_ID_BODY ? KIT_PATH_ID : KIT_NO_ID, &q->w)))
+        return false;
+    approval_who_of(r, &q->who);
+    q->cal = app_calendar_lock(r->app);
+    return true;
+}
+
+/* Unlocks the calendar and answers as kit_write_end. */
+static void approval_end(struct http_req *r, struct approval_req *q, bool created, enum err e,
+                         json_t *out)
+{
+    app_calendar_unlock(r->app);
+    kit_write_end(r, &q->w, created, e, out);
 }
 
 static void api_approval_create(struct http_req *r)
 {
-    int32_t today;
-    json_t *in;
-    if (approval_http_today(r, &today) || !(in = kit_body(r)))
+    struct approval_req q;
+    if (!approval_begin(r, APPROVAL_BODY, &q))
         return;
-    struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
     json_t *out;
-    const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_create(&who, cal, in, today, &out, &p);
-    app_calendar_unlock(r->app);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    enum err e = approval_create(&q.who, q.cal, q.w.body, q.today, &out, &q.w.p);
+    approval_end(r, &q, true, e, out);
 }
 
 static void api_approval_action(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    int32_t today;
-    json_t *in;
-    if (!id || approval_http_today(r, &today) || !(in = kit_body(r)))
+    struct approval_req q;
+    if (!approval_begin(r, APPROVAL_ID_BODY, &q))
         return;
-    struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
     json_t *out;
-    const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_act(&who, cal, id, in, today, &out, &p);
-    app_calendar_unlock(r->app);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    enum err e = approval_act(&q.who, q.cal, q.w.id, q.w.body, q.today, &out, &q.w.p);
+    approval_end(r, &q, false, e, out);
 }
 
 static void api_approval_get(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
-    int32_t today;
-    if (!id || approval_http_today(r, &today))
+    struct approval_req q;
+    if (!id || !approval_begin(r, APPROVAL_QUERY, &q))
         return;
-    struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
     json_t *out;
-    const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_get(&who, cal, id, today, &out, &p);
-    app_calendar_unlock(r->app);
-    kit_answer(r, e, &p, out);
+    enum err e = approval_get(&q.who, q.cal, id, q.today, &out, &q.w.p);
+    approval_end(r, &q, false, e, out);
 }
 
 static void api_approval_list(struct http_req *r)
 {
-    int32_t today;
     bool bad = false;
-    if (approval_http_today(r, &today))
-        return;
     const char *status = kit_query_text(r, "status", 15, &bad);
-    if (bad)
+    struct approval_req q;
+    if (bad || !approval_begin(r, APPROVAL_QUERY, &q))
         return;
-    struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
     json_t *out;
-    const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_list(&who, cal, status, kit_limit(r, 200, 1000), today, &out, &p);
-    app_calendar_unlock(r->app);
-    kit_answer(r, e, &p, out);
+    enum err e =
+        approval_list(&q.who, q.cal, status, kit_limit(r, 200, 1000), q.today, &out, &q.w.p);
+    approval_end(r, &q, false, e, out);
 }
 
 static void api_approval_reminders(struct http_req *r)
 {
-    int32_t today;
-    if (approval_http_today(r, &today))
+    struct approval_req q;
+    if (!approval_begin(r, APPROVAL_QUERY, &q))
         return;
-    struct approval_who who;
-    approval_who_of(r, &who);
-    struct problem p = {0};
     json_t *out;
-    const struct calendar *cal = app_calendar_lock(r->app);
-    enum err e = approval_reminders(&who, cal, today, &out, &p);
-    app_calendar_unlock(r->app);
-    kit_answer(r, e, &p, out);
+    enum err e = approval_reminders(&q.who, q.cal, q.today, &out, &q.w.p);
+    approval_end(r, &q, false, e, out);
 }
 
 static void api_approval_postchecks(struct http_req *r)
 {
-    int32_t today;
+    static const char *const states[] = {"open", "all", NULL};
     bool bad = false;
-    if (approval_http_today(r, &today))
+    const char *state = kit_query_choice(r, "state", states, "all", &bad);
+    struct approval_req q;
+    if (bad || !approval_begin(r, APPROVAL_QUERY, &q))
         return;
-    const char *state = kit_query_text(r, "state", 8, &bad);
-    if (bad)
-        return;
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = ERR_OK;
-    if (state && strcmp(state, "open") && strcmp(state, "all")) {
-        e = problem_set(&p, ERR_INVALID_FIELD, "state", "state 须为 open 或 all");
-    } else {
-        const struct calendar *cal = app_calendar_lock(r->app);
-        e = approval_postchecks(r->db, cal, today, state && !strcmp(state, "open"), &out, &p);
-        app_calendar_unlock(r->app);
-    }
-    kit_answer(r, e, &p, out);
+    json_t *out;
+    enum err e = approval_postchecks(r->db, q.cal, q.today, !strcmp(state, "open"), &out, &q.w.p);
+    approval_end(r, &q, false, e, out);
 }
 
 static void api_approval_stats(struct http_req *r)
@@ -155,30 +151,22 @@ static void api_approval_config_get(struct http_req *r)
 
 static void api_approval_config_put(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out;
-    enum err e = approval_config_put(r->db, &actor, in, &out, &p);
-    json_decref(in);
-    kit_answer(r, e, &p, out);
+    enum err e = approval_config_put(r->db, &w.actor, w.body, &out, &w.p);
+    kit_write_end(r, &w, false, e, out);
 }
 
 static void api_approval_preparers_add(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out;
-    enum err e = approval_preparer_add(r->db, &actor, in, &out, &p);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    enum err e = approval_preparer_add(r->db, &w.actor, w.body, &out, &w.p);
+    kit_write_end(r, &w, true, e, out);
 }
 
 static void api_public_progress(struct http_req *r)
@@ -214,12 +202,8 @@ static void api_public_notices_atom(struct http_req *r)
         kit_answer(r, p.err, &p, NULL);
         return;
     }
-    /* Atom is XML: the kit answers JSON, so the body is set here */
-    free(r->resp_body);
-    r->status = 200;
-    r->resp_body = body;
-    r->resp_len = len;
-    r->content_type = "application/atom+xml; charset=utf-8";
+    kit_text(r, "application/atom+xml; charset=utf-8", NULL, body, len);
+    free(body);
 }
 
 static const struct route approval_table[] = {

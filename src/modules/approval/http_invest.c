@@ -20,46 +20,31 @@ static void api_invest_list(struct http_req *r)
 
 static void api_invest_create(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     int64_t id = 0;
-    enum err e = invest_create(r->db, &actor, in, &id, &p);
-    json_decref(in);
-    kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "id", (json_int_t)id));
+    enum err e = invest_create(r->db, &w.actor, w.body, &id, &w.p);
+    kit_write_end(r, &w, true, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)id));
 }
 
 static void api_invest_advance(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    json_t *in;
-    if (!id || !(in = kit_body(r)))
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    enum err e =
-        invest_advance(r->db, &actor, id, json_string_value(json_object_get(in, "on")), &p);
-    json_decref(in);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{sI}", "id", (json_int_t)id));
+    enum err e = invest_advance(r->db, &w.actor, w.id, w.body, &w.p);
+    kit_write_end(r, &w, false, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)w.id));
 }
 
 /* Links (or unlinks with "") the project to its EIA application by number. */
 static void api_invest_link(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    json_t *in;
-    if (!id || !(in = kit_body(r)))
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    enum err e = invest_link(r->db, &actor, id, in, &p);
-    json_decref(in);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{sI}", "id", (json_int_t)id));
+    enum err e = invest_link(r->db, &w.actor, w.id, w.body, &w.p);
+    kit_write_end(r, &w, false, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)w.id));
 }
 
 static const struct route invest_table[] = {

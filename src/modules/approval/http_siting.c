@@ -17,13 +17,9 @@ static void api_siting_import(struct http_req *r)
     struct audit_actor actor;
     kit_actor(r, &actor);
     struct problem p = {0};
-    char msg[400] = "";
     int64_t version = 0;
-    enum err e =
-        siting_import(r->db, &actor, name ? name : "三线一单管控单元",
-                      r->body.data ? r->body.data : "", r->body.len, &version, msg, sizeof msg);
-    if (e)
-        problem_set(&p, e, "geojson", "%s", msg);
+    enum err e = siting_import(r->db, &actor, name ? name : "三线一单管控单元",
+                               r->body.data ? r->body.data : "", r->body.len, &version, &p);
     /* no "id": a version has no route of its own, so no Location */
     kit_created(r, e, &p, e ? NULL : json_pack("{sI}", "version", (json_int_t)version));
 }
@@ -50,17 +46,13 @@ static void api_siting_units(struct http_req *r)
 
 static void api_siting_check(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out;
     int64_t ent = r->session.user.role == ROLE_ENTERPRISE ? r->session.user.enterprise_id : 0;
-    enum err e = siting_check_create(r->db, &actor, in, ent, &out, &p);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    enum err e = siting_check_create(r->db, &w.actor, w.body, ent, &out, &w.p);
+    kit_write_end(r, &w, true, e, out);
 }
 
 static void api_siting_check_get(struct http_req *r)

@@ -50,43 +50,44 @@ static const char *approval_route(json_t *cfg, const char *category, const char 
 static enum err approval_intake(const struct approval_who *who, json_t *in, json_t *cfg,
                                 int64_t *id, struct problem *p)
 {
+    static const char *const categories[] = {"报告书", "报告表", "登记表", NULL};
+    static const char *const natures[] = {"新建", "扩建", "迁建", "技改", NULL};
     json_t *project = json_object_get(in, "project");
-    const char *name, *category, *nature, *preparer_unit, *preparer_person, *industry_in;
+    const char *name, *category, *nature, *preparer_unit, *preparer_person, *industry_in, *crs;
+    double investment;
+    int64_t ent;
+    struct problem q;
     if (!json_is_object(project))
         return problem_set(p, ERR_INVALID_FIELD, "project", "缺少项目信息");
     if (field_text(project, "name", "项目名称", 200, FIELD_REQUIRED, &name, p) ||
-        field_text(project, "nature", "建设性质", 16, FIELD_OPTIONAL, &nature, p) ||
         field_text(project, "industry_code", "行业代码", 16, FIELD_REQUIRED, &industry_in, p) ||
-        field_text(in, "category", "环评类别", 16, FIELD_REQUIRED, &category, p) ||
+        field_text(project, "crs", "坐标系", 16, FIELD_OPTIONAL, &crs, p) ||
         field_text(in, "preparer_unit", "编制单位", 200, FIELD_OPTIONAL, &preparer_unit, p) ||
         field_text(in, "preparer_person", "编制人员", 64, FIELD_OPTIONAL, &preparer_person, p))
         return p->err;
-    if (strcmp(category, "报告书") && strcmp(category, "报告表") && strcmp(category, "登记表"))
+    if (field_choice(in, "category", NULL, categories, FIELD_REQUIRED, NULL, &category, &q))
         return problem_set(p, ERR_INVALID_FIELD, "category", "环评类别须为 报告书/报告表/登记表");
-    if (*nature && strcmp(nature, "新建") && strcmp(nature, "扩建") && strcmp(nature, "迁建") &&
-        strcmp(nature, "技改"))
+    if (field_choice(project, "nature", NULL, natures, FIELD_EMPTY_ABSENT, "", &nature, &q))
         return problem_set(p, ERR_INVALID_FIELD, "nature", "建设性质须为 新建/扩建/迁建/技改");
     char industry[6];
     if (industry_normalize(industry_in, industry, NULL))
         return problem_set(p, ERR_INVALID_FIELD, "industry_code", "行业代码无效（GB/T 4754）");
-    json_t *inv = json_object_get(project, "investment");
-    if (inv &&
-        (!json_is_number(inv) || json_number_value(inv) < 0 || json_number_value(inv) > 1e12))
+    if (field_number(project, "investment", NULL, 0, 1e12, FIELD_OPTIONAL, 0, &investment, &q))
         return problem_set(p, ERR_INVALID_FIELD, "investment", "投资额须为非负数（万元）");
     struct db *db = who->db;
-    int64_t ent = who->enterprise
-                      ? who->enterprise_id
-                      : (int64_t)json_integer_value(json_object_get(in, "enterprise_id"));
-    int exists = ent > 0 && approval_store_enterprise_exists(db, ent);
-    if (ent <= 0 || !exists)
+    ent = who->enterprise_id;
+    if ((!who->enterprise && field_id(in, "enterprise_id", NULL, FIELD_REQUIRED, &ent, &q)) ||
+        ent <= 0 || !approval_store_enterprise_exists(db, ent))
         return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "建设单位不存在");
     char on[11];
     int32_t day;
-    if (approval_date(json_string_value(json_object_get(in, "on")), on, &day))
-        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+    if (approval_on(in, "on", "受理日期", on, &day, p))
+        return p->err;
     bool filing = !strcmp(category, "登记表");
-    const char *route =
-        approval_route(cfg, category, industry, json_is_true(json_object_get(in, "commitment")));
+    bool commitment;
+    if (field_bool(in, "commitment", "告知承诺", FIELD_OPTIONAL, false, &commitment, p))
+        return p->err;
+    const char *route = approval_route(cfg, category, industry, commitment);
     json_t *missing, *missing_core;
     if (approval_materials(cfg, category, json_object_get(in, "materials"), &missing, &missing_core,
                            p))
@@ -100,8 +101,8 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
     struct audit_actor actor = who->actor;
     json_t *data = json_pack(
         "{s{ss ss ss sf} ss ss sO so so}", "project", "name", name, "nature", nature,
-        "industry_code", industry, "investment", inv ? json_number_value(inv) : 0.0,
-        "preparer_unit", preparer_unit, "preparer_person", preparer_person, "materials",
+        "industry_code", industry, "investment", investment, "preparer_unit", preparer_unit,
+        "preparer_person", preparer_person, "materials",
         json_object_get(in, "materials") ? json_object_get(in, "materials") : json_array(),
         "missing", missing, "missing_core", missing_core);
     json_t *loc = json_object_get(project, "location");
@@ -114,8 +115,7 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
     if (loc && !json_is_null(loc) && strcmp(route, "exempt")) {
         /* 初审预办: the siting check runs at intake. */
         json_t *res = NULL;
-        e = siting_run(db, &actor, loc, json_string_value(json_object_get(project, "crs")),
-                       industry, ent, &check_id, &res, p->message, sizeof p->message);
+        e = siting_run(db, &actor, loc, *crs ? crs : NULL, industry, ent, &check_id, &res, p);
         if (!e) {
             json_object_set(json_object_get(data, "project"), "location",
                             json_object_get(res, "location"));
@@ -123,10 +123,8 @@ static enum err approval_intake(const struct approval_who *who, json_t *in, json
                                 json_incref(json_object_get(res, "verdict")));
         }
         json_decref(res);
-        if (e) {
-            p->err = e, p->field = "location";
+        if (e)
             goto fail;
-        }
     }
     const char *status = !strcmp(route, "exempt") ? "exempt" : filing ? "filed" : "submitted";
     int rc = approval_store_insert(db, ent, name, category, route, status, on, filing ? on : "",

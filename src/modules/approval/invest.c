@@ -38,7 +38,7 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
     const char *name, *kind, *sector, *number, *note;
     double amount;
     int64_t ent;
-    char given[11], on[11];
+    char on[11];
     struct problem q;
     if (field_text(in, "name", "项目名称", 200, FIELD_REQUIRED, &name, &q))
         return problem_set(p, ERR_INVALID_FIELD, "name", "须填写项目名称");
@@ -53,9 +53,8 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
     if (field_id(in, "enterprise_id", "企业", FIELD_OPTIONAL, &ent, &q))
         return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "企业无效");
     int32_t day;
-    if (field_date(in, "on", "签约日期", FIELD_OPTIONAL, given, &q) ||
-        approval_date(given, on, &day))
-        return problem_set(p, ERR_INVALID_FIELD, "on", "签约日期须为 YYYY-MM-DD");
+    if (approval_on(in, "on", "签约日期", on, &day, p))
+        return p->err;
     if (field_text(in, "app_number", "环评受理编号", 31, FIELD_OPTIONAL, &number, &q) ||
         (*number && invest_store_app_exists(db, number) != 1))
         return problem_set(p, ERR_INVALID_FIELD, "app_number", "未找到该环评受理编号");
@@ -75,13 +74,13 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
     return ERR_OK;
 }
 
-enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id,
-                        const char *on_in, struct problem *p)
+enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
+                        struct problem *p)
 {
     char on[11];
     int32_t day;
-    if (approval_date(on_in, on, &day))
-        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+    if (approval_on(in, "on", "日期", on, &day, p))
+        return p->err;
     if (db_begin(db))
         return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     char status[32], last[11];

@@ -30,21 +30,32 @@ int approval_cfg_int(json_t *cfg, const char *a, const char *b, const char *c, i
     return json_is_integer(v) ? (int)json_integer_value(v) : def;
 }
 
-static void approval_today(char out[11])
+int approval_or_today(char d[11], int32_t *day)
 {
-    timeutil_format_date(timeutil_now(), out, 11);
+    if (!*d)
+        timeutil_format_date(timeutil_now(), d, 11);
+    return calendar_parse_date(d, day);
 }
 
-/* The "on"/"today" date: value given or today; 0 or -1 when malformed. */
-int approval_date(const char *s, char out[11], int32_t *day)
+int approval_on(json_t *in, const char *key, const char *label, char out[11], int32_t *day,
+                struct problem *p)
 {
-    if (!s || !*s)
-        approval_today(out);
-    else if (strlen(s) != 10)
+    if (field_date(in, key, label, FIELD_EMPTY_ABSENT, out, p))
         return -1;
-    else
-        memcpy(out, s, 11);
-    return calendar_parse_date(out, day);
+    approval_or_today(out, day);
+    return 0;
+}
+
+void approval_iso_column(json_t *rows, const char *key)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(rows, i, o)
+    {
+        char when[32];
+        timeutil_format_iso(json_integer_value(json_object_get(o, key)), when, sizeof when);
+        json_object_set_new(o, key, json_string(when));
+    }
 }
 
 /* The year of a valid "YYYY-MM-DD". */
@@ -157,6 +168,19 @@ static int32_t approval_add(struct approval_act *x, int32_t day, int n)
     return eiaclock_add_workdays(x->cal, day, n);
 }
 
+/* One of choices for the act's field key (required), refused with the act's
+ * own message, which names the choices. */
+static int approval_choice(struct approval_act *x, const char *key, const char *const *choices,
+                           const char *refusal, const char **out)
+{
+    struct problem q;
+    if (field_choice(x->in, key, NULL, choices, FIELD_REQUIRED, NULL, out, &q))
+        return problem_set(x->p, ERR_INVALID_FIELD, key, "%s", refusal), -1;
+    return 0;
+}
+
+static const char *const approval_conform[] = {"conform", "nonconform", NULL};
+
 enum err approval_act_correction(struct approval_act *x)
 {
     if (!approval_is(x->a, "submitted"))
@@ -167,16 +191,11 @@ enum err approval_act_correction(struct approval_act *x)
     if (x->day > approval_add(x, sub, n))
         return problem_set(x->p, ERR_CONFLICT, "on",
                            "已超过 %d 个工作日未一次性告知补正，依法视为自收到材料之日起受理", n);
-    json_t *items = json_object_get(x->in, "items");
-    if (!json_is_array(items) || !json_array_size(items) || json_array_size(items) > 50)
+    json_t *items;
+    if (field_text_list(x->in, "items", "补正事项", 50, 500, FIELD_REQUIRED, &items, x->p))
+        return x->p->err;
+    if (!json_array_size(items))
         return problem_set(x->p, ERR_INVALID_FIELD, "items", "须一次性列明全部补正事项");
-    size_t i;
-    json_t *it;
-    json_array_foreach(
-        items, i, it) if (!json_is_string(it) ||
-                          text_check_field(json_string_value(it), 500,
-                                           false)) return problem_set(x->p, ERR_INVALID_FIELD,
-                                                                      "items", "补正事项须为文本");
     snprintf(x->a->status, sizeof x->a->status, "correction");
     json_object_set(x->detail, "items", items);
     return ERR_OK;
@@ -221,15 +240,17 @@ enum err approval_act_accept(struct approval_act *x)
     snprintf(x->a->accepted_on, 11, "%s", x->on);
     if (json_array_size(missing)) {
         const char *commitment;
-        const char *due = json_string_value(json_object_get(x->in, "supplement_due"));
+        char due[11];
         int32_t due_day;
+        bool rongque;
         struct problem q;
-        if (!json_is_true(json_object_get(x->in, "rongque")) ||
+        if (field_bool(x->in, "rongque", NULL, FIELD_OPTIONAL, false, &rongque, &q) || !rongque ||
             field_text(x->in, "commitment", "承诺书", 2000, FIELD_REQUIRED | FIELD_MULTILINE,
                        &commitment, &q))
             return problem_set(x->p, ERR_CONFLICT, "rongque",
                                "缺少非核心材料：须按容缺受理办理并附申请人签署的承诺书");
-        if (!due || calendar_parse_date(due, &due_day) || due_day < x->day)
+        if (field_date(x->in, "supplement_due", NULL, FIELD_REQUIRED, due, &q) ||
+            calendar_parse_date(due, &due_day) || due_day < x->day)
             return problem_set(x->p, ERR_INVALID_FIELD, "supplement_due", "补正期限无效");
         int prom = approval_promised_limit(x->cfg, x->a);
         if (due_day > approval_add(x, x->day, prom))
@@ -262,11 +283,12 @@ enum err approval_act_accept(struct approval_act *x)
 
 enum err approval_act_supplement(struct approval_act *x)
 {
-    json_t *items = json_object_get(x->in, "items");
+    json_t *items;
     json_t *missing = json_object_get(x->a->data, "missing");
+    struct problem q;
     if (!approval_is(x->a, "accepted") || !json_array_size(missing))
         return approval_wrong_state(x);
-    if (!json_is_array(items))
+    if (field_text_list(x->in, "items", NULL, 100, 64, FIELD_REQUIRED, &items, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "items", "须列出补交的材料代码");
     size_t i, j;
     json_t *it;
@@ -310,17 +332,14 @@ enum err approval_act_supplement_failed(struct approval_act *x)
 
 enum err approval_act_pause(struct approval_act *x)
 {
-    static const char *const kinds[] = {"technical_evaluation", "expert_review", "hearing",
-                                        "revision", "public_notice"};
-    const char *kind = json_string_value(json_object_get(x->in, "kind"));
-    bool ok = false;
-    for (size_t i = 0; kind && i < sizeof kinds / sizeof kinds[0]; i++)
-        ok |= !strcmp(kind, kinds[i]);
+    static const char *const kinds[] = {
+        "technical_evaluation", "expert_review", "hearing", "revision", "public_notice", NULL};
+    const char *kind;
     if (!approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
-    if (!ok)
-        return problem_set(x->p, ERR_INVALID_FIELD, "kind",
-                           "暂停事由须为 技术评估/专家评审/听证/申请人修改/公示");
+    if (approval_choice(x, "kind", kinds, "暂停事由须为 技术评估/专家评审/听证/申请人修改/公示",
+                        &kind))
+        return x->p->err;
     if (strcmp(x->on, x->a->accepted_on) <= 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "暂停日须晚于受理日");
     int open = approval_store_pauses_open(x->db, x->a->id, x->on);
@@ -380,16 +399,18 @@ enum err approval_act_decide(struct approval_act *x)
         "改建、扩建和技术改造项目，未针对项目原有环境污染和生态破坏提出有效防治措施",
         "环境影响报告书、环境影响报告表的基础资料数据明显不实，内容存在重大缺陷、遗漏，或者环境影响"
         "评价结论不明确、不合理"};
-    const char *decision = json_string_value(json_object_get(x->in, "decision"));
+    static const char *const decisions[] = {"approve", "refuse", NULL};
+    const char *decision;
+    int64_t ground = 0;
+    struct problem q;
     if (!approval_is(x->a, "accepted"))
         return approval_wrong_state(x);
     if (json_array_size(json_object_get(x->a->data, "missing")))
         return problem_set(x->p, ERR_CONFLICT, "materials", "容缺材料尚未补齐，不得作出审批决定");
-    if (!decision || (strcmp(decision, "approve") && strcmp(decision, "refuse")))
-        return problem_set(x->p, ERR_INVALID_FIELD, "decision", "决定须为 approve 或 refuse");
+    if (approval_choice(x, "decision", decisions, "决定须为 approve 或 refuse", &decision))
+        return x->p->err;
     bool approve = !strcmp(decision, "approve");
-    json_int_t ground = json_integer_value(json_object_get(x->in, "ground"));
-    if (!approve && (ground < 1 || ground > 5))
+    if (!approve && field_int(x->in, "ground", NULL, 1, 5, FIELD_REQUIRED, 0, &ground, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "ground",
                            "不予批准须依据条例第十一条所列情形之一（1-5）");
     char doc[64];
@@ -445,14 +466,21 @@ static enum err approval_postcheck_revoke(struct approval_act *x, const char *fi
     return ERR_OK;
 }
 
-static enum err approval_postcheck_findings(struct approval_act *x, bool required, const char **out)
+/* A check's result (conform or nonconform; refused with `refusal`) and its
+ * findings, required when nonconform. *bad says nonconform. */
+static int approval_check_result(struct approval_act *x, const char *refusal, const char **result,
+                                 bool *bad, const char **findings)
 {
     struct problem q;
+    if (approval_choice(x, "result", approval_conform, refusal, result))
+        return -1;
+    *bad = !strcmp(*result, "nonconform");
     if (field_text(x->in, "findings", "核查意见", 2000,
-                   FIELD_MULTILINE | (required ? FIELD_REQUIRED : 0), out, &q))
+                   FIELD_MULTILINE | (*bad ? FIELD_REQUIRED : 0), findings, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "findings",
-                           required ? "须写明核查发现的问题" : "核查意见无效");
-    return ERR_OK;
+                           *bad ? "须写明核查发现的问题" : "核查意见无效"),
+               -1;
+    return 0;
 }
 
 /* 告知承诺 事后核查: conform, or nonconform with findings and either
@@ -466,23 +494,21 @@ enum err approval_act_postcheck(struct approval_act *x)
     if (strcmp(x->on, x->a->decided_on) < 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "核查日不得早于审批日（%s）",
                            x->a->decided_on);
-    const char *result = json_string_value(json_object_get(x->in, "result"));
-    if (!result || (strcmp(result, "conform") && strcmp(result, "nonconform")))
-        return problem_set(x->p, ERR_INVALID_FIELD, "result", "核查结论须为 conform 或 nonconform");
-    bool bad = !strcmp(result, "nonconform");
-    const char *findings;
-    if (approval_postcheck_findings(x, bad, &findings))
+    static const char *const outcomes[] = {"revoke", "rectify", NULL};
+    const char *result, *findings, *outcome = NULL;
+    bool bad;
+    if (approval_check_result(x, "核查结论须为 conform 或 nonconform", &result, &bad, &findings))
         return x->p->err;
-    const char *outcome = json_string_value(json_object_get(x->in, "outcome"));
     char rdue[11] = "";
     if (bad) {
-        if (!outcome || (strcmp(outcome, "revoke") && strcmp(outcome, "rectify")))
-            return problem_set(x->p, ERR_INVALID_FIELD, "outcome",
-                               "不符合时须选择 revoke（撤销审批）或 rectify（责令整改）");
+        if (approval_choice(x, "outcome", outcomes,
+                            "不符合时须选择 revoke（撤销审批）或 rectify（责令整改）", &outcome))
+            return x->p->err;
         int32_t rd;
+        struct problem q;
         if (!strcmp(outcome, "rectify") &&
-            (approval_date(json_string_value(json_object_get(x->in, "rectify_due")), rdue, &rd) ||
-             !json_string_value(json_object_get(x->in, "rectify_due")) || rd <= x->day))
+            (field_date(x->in, "rectify_due", "整改期限", FIELD_REQUIRED, rdue, &q) ||
+             calendar_parse_date(rdue, &rd) || rd <= x->day))
             return problem_set(x->p, ERR_INVALID_FIELD, "rectify_due",
                                "整改期限须为核查日之后的日期（YYYY-MM-DD）");
     }
@@ -514,12 +540,9 @@ enum err approval_act_postcheck_rectified(struct approval_act *x)
         return approval_wrong_state(x);
     if (strcmp(x->on, checked) < 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "复查日不得早于核查日（%s）", checked);
-    const char *result = json_string_value(json_object_get(x->in, "result"));
-    if (!result || (strcmp(result, "conform") && strcmp(result, "nonconform")))
-        return problem_set(x->p, ERR_INVALID_FIELD, "result", "复查结论须为 conform 或 nonconform");
-    bool bad = !strcmp(result, "nonconform");
-    const char *findings;
-    if (approval_postcheck_findings(x, bad, &findings))
+    const char *result, *findings;
+    bool bad;
+    if (approval_check_result(x, "复查结论须为 conform 或 nonconform", &result, &bad, &findings))
         return x->p->err;
     json_object_set_new(
         pc, "rectification",
@@ -583,8 +606,8 @@ enum err approval_act_rereview_decide(struct approval_act *x)
     json_t *rr = json_object_get(x->a->data, "rereview");
     const char *due = json_string_value(json_object_get(rr, "due"));
     const char *received = json_string_value(json_object_get(rr, "received_on"));
-    const char *result = json_string_value(json_object_get(x->in, "result"));
-    const char *opinion;
+    static const char *const results[] = {"agree", "refuse", NULL};
+    const char *result, *opinion;
     struct problem q;
     if (!rr || json_object_get(rr, "result") || !due || !received)
         return approval_wrong_state(x);
@@ -592,8 +615,8 @@ enum err approval_act_rereview_decide(struct approval_act *x)
         return problem_set(x->p, ERR_CONFLICT, "on", "已超过答复期限（%s），依法视为审核同意", due);
     if (strcmp(x->on, received) < 0)
         return problem_set(x->p, ERR_INVALID_FIELD, "on", "答复日不得早于收件日");
-    if (!result || (strcmp(result, "agree") && strcmp(result, "refuse")))
-        return problem_set(x->p, ERR_INVALID_FIELD, "result", "审核意见须为 agree 或 refuse");
+    if (approval_choice(x, "result", results, "审核意见须为 agree 或 refuse", &result))
+        return x->p->err;
     if (field_text(x->in, "opinion", "审核意见", 2000, FIELD_REQUIRED | FIELD_MULTILINE, &opinion,
                    &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "opinion", "须写明审核意见");
@@ -642,8 +665,8 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
         return problem_set(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
     if (who->enterprise && !act->enterprise)
         return problem_set(p, ERR_FORBIDDEN, NULL, "%s", err_message(ERR_FORBIDDEN));
-    if (approval_date(json_string_value(json_object_get(in, "on")), x.on, &x.day))
-        return problem_set(p, ERR_INVALID_FIELD, "on", "日期须为 YYYY-MM-DD");
+    if (approval_on(in, "on", "办理日期", x.on, &x.day, p))
+        return p->err;
     if (db_begin(who->db))
         return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     enum err e = ERR_OK;

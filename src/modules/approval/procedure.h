@@ -68,9 +68,17 @@ enum err approval_act_rereview_decide(struct approval_act *x);
 /* ---- shared helpers (procedure.c) ---- */
 /* An integer of the configuration at cfg.a[.b[.c]], def when absent. */
 int approval_cfg_int(json_t *cfg, const char *a, const char *b, const char *c, int def);
-/* The "on" date: s, or today (Beijing) when NULL or empty; 0, or -1 when s
- * is not a date YYYY-MM-DD. */
-int approval_date(const char *s, char out[11], int32_t *day);
+/* d, or today (Beijing) written into d when d is ""; *day its day number.
+ * 0, or -1 when d is not a date YYYY-MM-DD. */
+int approval_or_today(char d[11], int32_t *day);
+/* The day something happened, from the body's date field key (label names
+ * it in a refusal): the date given, or today (Beijing) when absent, null or
+ * ""; out and *day set. -1 with p filled (field_date's refusal) when it is
+ * not a date YYYY-MM-DD. */
+int approval_on(json_t *in, const char *key, const char *label, char out[11], int32_t *day,
+                struct problem *p);
+/* Each row's column key, UTC seconds, rewritten as ISO 8601 (Beijing). */
+void approval_iso_column(json_t *rows, const char *key);
 /* The promised limit (working days) of the case under cfg. */
 int approval_promised_limit(json_t *cfg, const struct approval_row *a);
 /* Checks a materials list against the category's checklist: unknown keys

@@ -7,6 +7,7 @@
  * check, so a set is never freed under a reader (checks serialise on the set's
  * own mutex anyway). Rows are in store_siting.c. */
 #include "modules/approval/procedure.h"
+#include "app/field.h"
 #include "core/timeutil.h"
 #include "domain/siting.h"
 #include "db/audit.h"
@@ -50,15 +51,25 @@ static struct siting_units *siting_current(struct db *db, int64_t *version)
     return u;
 }
 
-enum err siting_import(struct db *db, const struct audit_actor *actor, const char *name,
-                       const char *geojson, size_t len, int64_t *version, char *msg, size_t msglen)
+/* A refusal whose message the domain code already wrote into p. */
+static enum err siting_refused(struct problem *p, enum err e, const char *field)
 {
-    struct siting_units *u = siting_units_from_geojson(geojson, len, msg, msglen);
+    p->err = e;
+    p->field = field;
+    return e;
+}
+
+enum err siting_import(struct db *db, const struct audit_actor *actor, const char *name,
+                       const char *geojson, size_t len, int64_t *version, struct problem *p)
+{
+    struct siting_units *u = siting_units_from_geojson(geojson, len, p->message, sizeof p->message);
     if (!u)
-        return ERR_INVALID_FIELD;
-    enum err e = ERR_INTERNAL;
-    if (db_begin(db))
+        return siting_refused(p, ERR_INVALID_FIELD, "geojson");
+    enum err e = ERR_OK;
+    if (db_begin(db)) {
+        e = problem_set(p, ERR_INTERNAL, "geojson", "%s", err_message(ERR_INTERNAL));
         goto out;
+    }
     if (siting_store_version_add(db, name, (int64_t)siting_units_count(u), geojson, len,
                                  actor->name, version))
         goto fail;
@@ -76,11 +87,10 @@ enum err siting_import(struct db *db, const struct audit_actor *actor, const cha
     json_decref(detail);
     if (rc || db_commit(db))
         goto fail;
-    e = ERR_OK;
     goto out;
 fail:
     db_rollback(db);
-    snprintf(msg, msglen, "%s", err_message(ERR_INTERNAL));
+    e = problem_set(p, ERR_INTERNAL, "geojson", "%s", err_message(ERR_INTERNAL));
 out:
     siting_units_free(u);
     return e;
@@ -88,29 +98,28 @@ out:
 
 enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *location,
                     const char *crs_name, const char *industry, int64_t enterprise_id,
-                    int64_t *check_id, json_t **result, char *msg, size_t msglen)
+                    int64_t *check_id, json_t **result, struct problem *p)
 {
     enum siting_crs crs;
-    if (siting_crs_parse(crs_name, &crs)) {
-        snprintf(msg, msglen, "坐标系须为 wgs84、cgcs2000、gcj02 或 bd09");
-        return ERR_INVALID_FIELD;
-    }
+    *result = NULL;
+    if (siting_crs_parse(crs_name, &crs))
+        return problem_set(p, ERR_INVALID_FIELD, "location",
+                           "坐标系须为 wgs84、cgcs2000、gcj02 或 bd09");
     json_t *wgs = NULL;
-    if (siting_location_parse(location, crs, &wgs, msg, msglen))
-        return ERR_INVALID_FIELD;
+    if (siting_location_parse(location, crs, &wgs, p->message, sizeof p->message))
+        return siting_refused(p, ERR_INVALID_FIELD, "location");
     pthread_mutex_lock(&siting_cache_lock);
     int64_t version;
     struct siting_units *u = siting_current(db, &version);
-    json_t *res = u ? siting_check(u, wgs, industry, msg, msglen) : NULL;
+    json_t *res = u ? siting_check(u, wgs, industry, p->message, sizeof p->message) : NULL;
     pthread_mutex_unlock(&siting_cache_lock);
     if (!u) {
         json_decref(wgs);
-        snprintf(msg, msglen, "尚未导入三线一单管控单元");
-        return ERR_INVALID_FIELD;
+        return problem_set(p, ERR_INVALID_FIELD, "location", "尚未导入三线一单管控单元");
     }
     if (!res) {
         json_decref(wgs);
-        return ERR_INVALID_FIELD;
+        return siting_refused(p, ERR_INVALID_FIELD, "location");
     }
     json_object_set_new(res, "version", json_integer(version));
     json_object_set_new(res, "location", wgs);
@@ -128,8 +137,7 @@ enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *loca
     }
     if (rc) {
         json_decref(res);
-        snprintf(msg, msglen, "%s", err_message(ERR_INTERNAL));
-        return ERR_INTERNAL;
+        return problem_set(p, ERR_INTERNAL, "location", "%s", err_message(ERR_INTERNAL));
     }
     json_object_set_new(res, "id", json_integer(*check_id));
     *result = res;
@@ -158,40 +166,30 @@ json_t *siting_check_get(struct db *db, int64_t id, int64_t *enterprise_id)
 enum err siting_check_create(struct db *db, const struct audit_actor *actor, json_t *in,
                              int64_t enterprise_id, json_t **out, struct problem *p)
 {
-    const char *industry = json_string_value(json_object_get(in, "industry"));
-    const char *crs = json_string_value(json_object_get(in, "crs"));
+    const char *industry, *crs;
     int64_t id = 0;
     *out = NULL;
+    if (field_text(in, "industry", "行业代码", 64, FIELD_OPTIONAL, &industry, p) ||
+        field_text(in, "crs", "坐标系", 16, FIELD_OPTIONAL, &crs, p))
+        return p->err;
     if (db_begin(db))
         return problem_set(p, ERR_INTERNAL, "location", "%s", err_message(ERR_INTERNAL));
-    enum err e =
-        siting_run(db, actor, json_object_get(in, "location"), crs, industry ? industry : "",
-                   enterprise_id, &id, out, p->message, sizeof p->message);
+    enum err e = siting_run(db, actor, json_object_get(in, "location"), *crs ? crs : NULL, industry,
+                            enterprise_id, &id, out, p);
     if (!e && db_commit(db)) {
-        e = ERR_INTERNAL;
+        e = problem_set(p, ERR_INTERNAL, "location", "%s", err_message(ERR_INTERNAL));
         json_decref(*out);
         *out = NULL;
     }
-    if (e) {
+    if (e)
         db_rollback(db);
-        p->err = e;
-        p->field = "location";
-    }
     return e;
 }
 
 json_t *siting_versions(struct db *db)
 {
     json_t *items = siting_store_versions(db);
-    size_t i;
-    json_t *o;
-    json_array_foreach(items, i, o)
-    {
-        char when[32];
-        timeutil_format_iso(json_integer_value(json_object_get(o, "created_at")), when,
-                            sizeof when);
-        json_object_set_new(o, "created_at", json_string(when));
-    }
+    approval_iso_column(items, "created_at");
     return items;
 }
 

@@ -32,22 +32,12 @@ char *siting_store_geojson(struct db *db, int64_t version, size_t *len)
 int siting_store_version_add(struct db *db, const char *name, int64_t units, const char *geojson,
                              size_t len, const char *actor, int64_t *id)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO siting_versions (name, units, geojson, "
-                                   "created_at, created_by) VALUES (?, ?, ?, ?, ?)");
-    if (!st)
-        return -1;
-    /* the GeoJSON is bound with its length: it need not be NUL-terminated */
-    int rc = db_bind(st, "ti", name, units);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 3, geojson, (int)len, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 4, timeutil_now());
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 5, actor, -1, SQLITE_TRANSIENT);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : SQLITE_ERROR;
-    sqlite3_reset(st);
-    if (rc != SQLITE_OK)
+    /* the GeoJSON need not be NUL-terminated: bound by its length as a blob
+     * and kept as the text it is */
+    if (db_run(db,
+               "INSERT INTO siting_versions (name, units, geojson, created_at, created_by) "
+               "VALUES (?, ?, CAST(? AS TEXT), ?, ?)",
+               "tibit", name, units, geojson, len, (int64_t)timeutil_now(), actor))
         return -1;
     *id = db_last_id(db);
     return 0;

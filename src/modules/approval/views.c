@@ -17,6 +17,19 @@ static enum err approval_internal(struct problem *p)
     return problem_set(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
 }
 
+/* The configuration, for the cases of ids; -1 (ids released) when either
+ * could not be read. */
+static int approval_config_for(struct db *db, json_t *ids, json_t **cfg)
+{
+    *cfg = approval_store_config(db);
+    if (ids && *cfg)
+        return 0;
+    json_decref(ids);
+    json_decref(*cfg);
+    *cfg = NULL;
+    return -1;
+}
+
 enum err approval_get(const struct approval_who *who, const struct calendar *cal, int64_t id,
                       int32_t today, json_t **out, struct problem *p)
 {
@@ -124,13 +137,10 @@ enum err approval_list(const struct approval_who *who, const struct calendar *ca
 {
     json_t *ids = approval_store_ids(who->db, who->enterprise ? who->enterprise_id : 0,
                                      status && strlen(status) < 16 ? status : NULL, limit);
-    json_t *cfg = approval_store_config(who->db);
+    json_t *cfg;
     *out = NULL;
-    if (!ids || !cfg) {
-        json_decref(ids);
-        json_decref(cfg);
+    if (approval_config_for(who->db, ids, &cfg))
         return approval_internal(p);
-    }
     size_t n;
     json_t **items = approval_views(who->db, cal, cfg, ids, today, &n);
     json_decref(ids);
@@ -156,13 +166,10 @@ enum err approval_reminders(const struct approval_who *who, const struct calenda
                             int32_t today, json_t **out, struct problem *p)
 {
     json_t *ids = approval_store_open_ids(who->db, who->enterprise ? who->enterprise_id : 0);
-    json_t *cfg = approval_store_config(who->db);
+    json_t *cfg;
     *out = NULL;
-    if (!ids || !cfg) {
-        json_decref(ids);
-        json_decref(cfg);
+    if (approval_config_for(who->db, ids, &cfg))
         return approval_internal(p);
-    }
     size_t n, k = 0;
     json_t **cases = approval_views(who->db, cal, cfg, ids, today, &n);
     json_t *all = json_array();
@@ -252,13 +259,10 @@ enum err approval_postchecks(struct db *db, const struct calendar *cal, int32_t 
                              bool open_only, json_t **out, struct problem *p)
 {
     json_t *ids = approval_store_commitment_ids(db);
-    json_t *cfg = approval_store_config(db);
+    json_t *cfg;
     *out = NULL;
-    if (!ids || !cfg) {
-        json_decref(ids);
-        json_decref(cfg);
+    if (approval_config_for(db, ids, &cfg))
         return approval_internal(p);
-    }
     json_t **items = xcalloc(json_array_size(ids) + 1, sizeof *items);
     json_t *counts = json_object();
     size_t i, k = 0;
@@ -306,13 +310,10 @@ static void approval_stats_add(json_t *s, json_t *clock, const char *used, const
 enum err approval_stats(struct db *db, const struct calendar *cal, json_t **out, struct problem *p)
 {
     json_t *ids = approval_store_decided_ids(db);
-    json_t *cfg = approval_store_config(db);
+    json_t *cfg;
     *out = NULL;
-    if (!ids || !cfg) {
-        json_decref(ids);
-        json_decref(cfg);
+    if (approval_config_for(db, ids, &cfg))
         return approval_internal(p);
-    }
     json_t *by = json_object();
     size_t i;
     json_t *row;
