@@ -1,12 +1,12 @@
 // The two message catalogues stay in step: the same keys in zh-CN and en (base files and the
-// per-module files merged by web/src/locales/index.js, no key defined twice), every key the UI
+// per-module files merged by web/src/shell/locales.js, no key defined twice), every key the UI
 // source names exists, and no message trips vue-i18n's syntax (a bare | is a plural separator,
 // a bare @ a linked message; only keys ending in Count hold plural forms). Needs no browser or server.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { messages, overlaps } from '../../../web/src/locales/index.js'
+import { messages, overlaps } from '../../../web/src/shell/locales.js'
 
 const zh = messages['zh-CN']
 const en = messages.en
