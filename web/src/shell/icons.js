@@ -1,4 +1,5 @@
-// The Element Plus icons the UI uses, registered globally as Icon<Name>; nav.js names them without the prefix.
+// The Element Plus icons the UI uses, registered globally as Icon<Name>; the menu entries
+// (modules/*/routes.js) name them without the prefix.
 export {
   HomeFilled,
   OfficeBuilding,

@@ -1,20 +1,11 @@
-// The message catalogues. zh-CN.js and en.js hold the application shell, the shared labels and
-// the menus; each module's pages keep their own texts in zh-CN/<module>.js and en/<module>.js.
-// They are merged here key by key, so a module file may add keys under a namespace the base file
-// already has (service, monitor, ...). A key defined in both keeps the base file's text and is
-// reported in `overlaps` (tests/browser/i18n.test.mjs requires none).
+// The message catalogues: the shell's own texts (locales/zh-CN.js, locales/en.js: the frame, the
+// shared labels, login and the public home) and each module's (modules/<module>/locales/), merged
+// key by key in the order of modules/index.js, so a module may add keys under a namespace another
+// file already has (nav, ...). A key defined twice keeps the first text and is reported in
+// `overlaps` (tests/browser/shell/i18n.test.mjs requires none).
 import zhBase from './locales/zh-CN.js'
 import enBase from './locales/en.js'
-import zhService from '../modules/service/locales/zh-CN.js'
-import enService from '../modules/service/locales/en.js'
-import zhApproval from '../modules/approval/locales/zh-CN.js'
-import enApproval from '../modules/approval/locales/en.js'
-import zhSupervision from '../modules/supervision/locales/zh-CN.js'
-import enSupervision from '../modules/supervision/locales/en.js'
-import zhQuality from '../modules/quality/locales/zh-CN.js'
-import enQuality from '../modules/quality/locales/en.js'
-import zhMonitor from '../modules/monitor/locales/zh-CN.js'
-import enMonitor from '../modules/monitor/locales/en.js'
+import { modules } from '../modules/index.js'
 
 /** Deep-merges `part` into `into` (mutating it); leaf keys already present are kept and listed. */
 function mergeInto(into, part, path, overlaps) {
@@ -30,15 +21,15 @@ function mergeInto(into, part, path, overlaps) {
 
 export const overlaps = []
 
-function build(lang, base, parts) {
+function build(lang, base) {
   const out = mergeInto({}, base, '', [])
   const seen = []
-  for (const part of parts) mergeInto(out, part, '', seen)
+  for (const m of modules) mergeInto(out, m.messages[lang], '', seen)
   overlaps.push(...seen.map((k) => lang + ': ' + k))
   return out
 }
 
 export const messages = {
-  'zh-CN': build('zh-CN', zhBase, [zhService, zhApproval, zhSupervision, zhQuality, zhMonitor]),
-  en: build('en', enBase, [enService, enApproval, enSupervision, enQuality, enMonitor]),
+  'zh-CN': build('zh-CN', zhBase),
+  en: build('en', enBase),
 }

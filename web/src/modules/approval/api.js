@@ -1,5 +1,5 @@
 // Shared helpers of the EIA approval pages: labels and tag colours of statuses, routes, pause
-// kinds, reminders and siting verdicts (texts in locales/*/approval.js), and the `today` used for
+// kinds, reminders and siting verdicts (texts in locales/*.js), and the `today` used for
 // clocks (the API computes the clocks for ?today=, so a reviewer can look at a case as of any day).
 import { fmtNum, i18n, labelMap, plural, valueLabel } from '../../shell/i18n.js'
 
@@ -61,7 +61,7 @@ export function amountText(wan) {
 }
 
 /** Today in Beijing as YYYY-MM-DD. */
-export function beijingToday() {
+export function todayBeijing() {
   return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
 }
 /** "剩余 N 个工作日" / "已超期 N 日" for a clock. */

@@ -33,7 +33,7 @@ export function loadTables() {
 export { tables }
 
 export const AIR_KINDS = ['national', 'provincial', 'micro']
-// Labels are read from locales/*/monitor.js (monitor.ui) on every access, so they follow the
+// Labels are read from locales/*.js (monitor.ui) on every access, so they follow the
 // language switch.
 export const KIND_LABELS = labelMap('monitor.ui.kind', { national: null, provincial: null, micro: null, water: null, source_gas: null, source_water: null })
 export const kindLabel = (k) => KIND_LABELS[k] || k
@@ -96,7 +96,5 @@ export const EXE_RTN = numberedLabels('monitor.ui.exeRtn', 'r', [1, 2, 3, 4, 5, 
 
 export const UNREG_REASONS = labelMap('monitor.ui.unreg', { unknown_mn: null, bad_pw: null, inactive: null })
 
-/** Shows an API error the way every page does. */
-export function showError(e) {
-  ElMessage.error(e && e.message ? e.message : String(e))
-}
+/** Shows an API error the way every page does (the shell's, re-exported for the monitor views). */
+export { showError } from '../../shell/meta.js'

@@ -1,4 +1,4 @@
-// Shared helpers of the supervision pages (issue 7): labels (locales/*/supervision.js) and tag
+// Shared helpers of the supervision pages (issue 7): labels (locales/*.js) and tag
 // colours of the module's statuses, Beijing dates, the enterprise picker's search, and CSV downloads.
 import { api } from '../../shell/api.js'
 import { fmtNum, labelMap } from '../../shell/i18n.js'

@@ -1,7 +1,8 @@
 // English · EIA approval pages (workbench, application, siting, investment projects, public notices and
-// progress). Keys must match zh-CN/approval.js.
+// progress). Keys must match zh-CN.js.
 export default {
   approval: {
+    nav: { group: 'EIA approval', workbench: 'Workbench', detail: 'Application', siting: 'Siting check', invest: 'Investment projects', portal: 'EIA applications', notices: 'EIA notices', progress: 'Application progress' },
     status: {
       submitted: 'Pre-review',
       correction: 'Awaiting correction',

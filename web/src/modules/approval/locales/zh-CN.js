@@ -1,7 +1,8 @@
 // 简体中文 · 环评审批 pages (workbench, application, siting, investment projects, public notices and
-// progress). Keys must match en/approval.js.
+// progress). Keys must match en.js.
 export default {
   approval: {
+    nav: { group: '环评审批', workbench: '审批工作台', detail: '审批办件', siting: '三线一单选址研判', invest: '招商融资项目库', portal: '环评申报', notices: '环评公示公告', progress: '办件进度查询' },
     status: {
       submitted: '初审预办',
       correction: '待补正',

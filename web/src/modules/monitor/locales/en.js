@@ -1,8 +1,9 @@
-// English · online monitoring pages (stations, station detail, devices, raw frames, commands, health
-// report, unregistered devices), under monitor.ui so the module's own monitor.* keys in en.js stay
-// separate. Keys must match zh-CN/monitor.js.
+// English · online monitoring pages (stations, station detail, devices, raw frames, commands, health report,
+// unregistered devices) under monitor.ui, and the menu titles under monitor.nav. Keys must
+// match zh-CN.js.
 export default {
   monitor: {
+    nav: { group: 'Online monitoring', stations: 'Stations', station: 'Station', stationNew: 'New station', stationEdit: 'Edit station', health: 'Data transmission', frames: 'Raw frames', commands: 'Command console', unregistered: 'Unregistered devices', portal: 'Online monitoring', forward: 'Data forwarding' },
     ui: {
       kind: {
         national: 'National air station',

@@ -1,8 +1,9 @@
 // 简体中文 · 在线监控 pages (stations, station detail, devices, raw frames, commands, health report,
-// unregistered devices), under monitor.ui so the module's own monitor.* keys in zh-CN.js stay
-// separate. Keys must match en/monitor.js.
+// unregistered devices) under monitor.ui, and the menu titles under monitor.nav. Keys must
+// match en.js.
 export default {
   monitor: {
+    nav: { group: '在线监控', stations: '监测站点', station: '站点详情', stationNew: '新建站点', stationEdit: '编辑站点', health: '数据传输有效率', frames: '原始报文', commands: '命令控制台', unregistered: '未登记设备', portal: '在线监测', forward: '数据转发' },
     ui: {
       kind: { national: '国控空气站', provincial: '省控空气站', micro: '空气微站', water: '水质自动站', source_gas: '废气排放口', source_water: '废水排放口' },
       zs: '（折算）',

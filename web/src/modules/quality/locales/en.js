@@ -1,7 +1,9 @@
 // English · environmental quality pages (public air and water page, daily and monthly reports,
-// alarm console). Keys must match zh-CN/quality.js.
+// alarm console). Keys must match zh-CN.js.
 export default {
   quality: {
+    air: 'Air and water quality',
+    alarms: 'Alarms',
     city: 'Jingci',
     aqiLevel: { l1: 'Excellent', l2: 'Good', l3: 'Lightly polluted', l4: 'Moderately polluted', l5: 'Heavily polluted', l6: 'Severely polluted' },
     advice: {

@@ -1,7 +1,9 @@
 // 简体中文 · 环境质量 pages (public air and water page, daily and monthly reports, alarm console).
-// Keys must match en/quality.js.
+// Keys must match en.js.
 export default {
   quality: {
+    air: '空气质量与水质',
+    alarms: '环境报警',
     city: '景瓷市',
     aqiLevel: { l1: '优', l2: '良', l3: '轻度污染', l4: '中度污染', l5: '重度污染', l6: '严重污染' },
     advice: {

@@ -1,7 +1,35 @@
 // English · enterprise service pages (on-site service, reception days, supervision tracking, statistics).
-// Keys must match zh-CN/service.js.
+// Keys must match zh-CN.js.
 export default {
   service: {
+    nav: { group: 'Enterprise service', visits: 'On-site visits', visit: 'Service form', days: 'Reception days', tracker: 'Tracker', stats: 'Service statistics', portalVisits: 'On-site visits' },
+    ent360nav: 'Enterprise 360°',
+    bookingNav: 'Reception day booking',
+    visitStatus: { planned: 'To confirm', confirmed: 'Confirmed', completed: 'Completed', cancelled: 'Cancelled' },
+    itemStatus: { open: 'In progress', submitted: 'Under review', closed: 'Closed' },
+    itemState: { on_time: 'On time', warning: 'Warning', overdue: 'Overdue', done: 'Closed' },
+    source: { service_form: 'Visit commitment', bad_review: 'Bad-review follow-up', reception: 'Reception day', leader: 'Leader\'s instruction', responsibility: 'Responsibility list', inspection: 'Inspection feedback' },
+    quarterStatus: { done: 'Done', in_progress: 'In progress', overdue: 'Overdue' },
+    level: { l5: 'Very satisfied', l4: 'Satisfied', l3: 'Fairly satisfied', l2: 'Dissatisfied', l1: 'Very dissatisfied' },
+    aspect: { overall: 'Overall', attitude: 'Attitude', professional: 'Professionalism', efficiency: 'Efficiency', solved: 'Problem solved' },
+    visit: { plannedAt: 'Planned', purpose: 'Purpose', staff: 'Staff', section: 'Section', status: 'Status', myRating: 'My rating', confirm: 'Confirm', confirmed: 'Appointment confirmed', fill: 'Fill in the form', empty: 'No visits planned', confirmNote: 'Confirmed online by the enterprise' },
+    issue: { category: 'Category', description: 'Issue', answer: 'Answer' },
+    item: { title: 'Item', source: 'Source', section: 'Owner section', deadline: 'Deadline', state: 'Timeliness' },
+    ent360: {
+      title: 'Enterprise 360°', notFound: 'No such enterprise, or not yours to see', visits: 'On-site visits', avgRating: 'Average rating', commitments: 'Commitments', applications: 'EIA applications',
+      inspections: 'Inspections', alarms: 'Alarms', credit: 'Enforcement positive list', onPositive: 'On the list', notPositive: 'Not on the list', issues: 'Issues raised', rating: 'Rating',
+      tabService: 'Service', tabApprovals: 'Approvals', tabSupervision: 'Supervision', tabAlarms: 'Alarms', tabMonitoring: 'Monitoring', tabCredit: 'Credit',
+      number: 'Number', project: 'Project', category: 'Category', status: 'Status', submitted: 'Submitted', decided: 'Decided', projects: 'Investment projects', amount: 'Amount (10k yuan)',
+      date: 'Date', result: 'Result', result_compliant: 'Compliant', result_issues: 'Issues found', findings: 'Findings', penalties: 'Penalties', violation: 'Violation', fine: 'Fine (yuan)',
+      cases: 'Alarm cases', outlet: 'Outlet', factor: 'Factor', value: 'Value / limit', noStations: 'No online monitoring points', station: 'Point', devices: 'Devices', lastSeen: 'Last report',
+      validFrom: 'Listed on', validUntil: 'Valid until', removed: 'Removed on', open: '360° view',
+    },
+    booking: {
+      title: 'Public reception day booking', intro: 'Bureau leaders regularly meet citizens to hear their environmental concerns. Choose a day and tell us your topic.',
+      none: 'No public reception days open for booking.', full: 'Fully booked', leaders: 'Leaders on duty', place: 'Place', choose: 'Book this day',
+      formTitle: 'Booking for {day}', name: 'Name', phone: 'Phone', people: 'Visitors', topic: 'Topic',
+      privacy: 'Your phone number is only used to arrange the meeting and is never published.', submit: 'Book', done: 'Booked', doneSub: 'Please come on {day} {time} to {place} with your ID card.',
+    },
     category: { eia: 'EIA approval', permit: 'Discharge permit', monitoring: 'Monitoring', enforcement: 'Enforcement', techHelp: 'Technical assistance', policy: 'Policy enquiry', other: 'Other' },
     purpose: { research: 'Survey', enforcement: 'Enforcement', inspection: 'Inspection', guidance: 'Guidance', service: 'Service' },
     visits: {

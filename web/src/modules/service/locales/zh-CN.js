@@ -1,6 +1,34 @@
-// 简体中文 · 企业服务 pages (上门服务, 接待日, 督办, 服务统计). Keys must match en/service.js.
+// 简体中文 · 企业服务 pages (上门服务, 接待日, 督办, 服务统计). Keys must match en.js.
 export default {
   service: {
+    nav: { group: '企业服务', visits: '上门服务', visit: '上门服务单', days: '接待日', tracker: '督办事项', stats: '服务统计', portalVisits: '上门服务' },
+    ent360nav: '企业 360°',
+    bookingNav: '接待日预约',
+    visitStatus: { planned: '待确认', confirmed: '已确认', completed: '已完成', cancelled: '已取消' },
+    itemStatus: { open: '办理中', submitted: '待审核', closed: '已办结' },
+    itemState: { on_time: '正常', warning: '预警', overdue: '超期', done: '已办结' },
+    source: { service_form: '上门服务承诺', bad_review: '差评整改', reception: '接待日交办', leader: '领导交办', responsibility: '责任清单', inspection: '督察反馈整改' },
+    quarterStatus: { done: '已办结', in_progress: '办理中', overdue: '已超期' },
+    level: { l5: '非常满意', l4: '满意', l3: '基本满意', l2: '不满意', l1: '非常不满意' },
+    aspect: { overall: '整体满意度', attitude: '服务态度', professional: '专业水平', efficiency: '服务效率', solved: '问题解决情况' },
+    visit: { plannedAt: '计划时间', purpose: '事由', staff: '服务人员', section: '科室', status: '状态', myRating: '我的评价', confirm: '确认预约', confirmed: '已确认预约', fill: '填写服务单', empty: '暂无上门服务安排', confirmNote: '企业网上确认' },
+    issue: { category: '类别', description: '问题', answer: '答复' },
+    item: { title: '事项', source: '来源', section: '责任科室', deadline: '办理期限', state: '时效' },
+    ent360: {
+      title: '企业 360°', notFound: '企业不存在或无权查看', visits: '上门服务', avgRating: '平均评分', commitments: '承诺事项', applications: '环评审批',
+      inspections: '现场检查', alarms: '超标报警', credit: '执法正面清单', onPositive: '在清单内', notPositive: '不在清单内', issues: '反映问题', rating: '评价',
+      tabService: '企业服务', tabApprovals: '环评审批', tabSupervision: '监管执法', tabAlarms: '超标报警', tabMonitoring: '在线监测', tabCredit: '信用',
+      number: '编号', project: '项目', category: '类别', status: '状态', submitted: '申请日期', decided: '办结日期', projects: '招商与融资项目', amount: '金额（万元）',
+      date: '日期', result: '结果', result_compliant: '合规', result_issues: '发现问题', findings: '检查情况', penalties: '行政处罚', violation: '违法事实', fine: '罚款（元）',
+      cases: '报警案件', outlet: '排放口', factor: '因子', value: '监测值 / 限值', noStations: '暂无在线监测点位', station: '点位', devices: '设备数', lastSeen: '最近上报',
+      validFrom: '纳入日期', validUntil: '有效期至', removed: '移出日期', open: '360° 视图',
+    },
+    booking: {
+      title: '服务群众接待日预约', intro: '局领导定期接待群众，现场听取生态环境方面的意见和诉求。请选择接待日并填写反映事项。',
+      none: '近期没有可预约的群众接待日。', full: '已约满', leaders: '接待领导', place: '地点', choose: '预约此日',
+      formTitle: '预约 {day} 接待日', name: '姓名', phone: '联系电话', people: '来访人数', topic: '反映事项',
+      privacy: '联系电话仅用于接待安排，不会公开。', submit: '提交预约', done: '预约成功', doneSub: '请于 {day} {time} 到 {place}，携带身份证件。',
+    },
     // Values the API stores as Chinese text: the select shows these labels, sends the value.
     category: { eia: '环评审批', permit: '排污许可', monitoring: '监测', enforcement: '执法', techHelp: '技术帮扶', policy: '政策咨询', other: '其他' },
     purpose: { research: '调研', enforcement: '执法', inspection: '检查', guidance: '督导', service: '服务' },

@@ -1,8 +1,9 @@
 // English · supervision pages (random inspection draws, inspections and penalties, alarms and cases,
 // positive list, preparer and institution credit) and the public disclosure pages. Keys must match
-// zh-CN/supervision.js.
+// zh-CN.js.
 export default {
   supervision: {
+    nav: { group: 'Supervision', draws: 'Random inspections', draw: 'Inspection draw', inspections: 'Inspections and penalties', alarms: 'Alarms and cases', positive: 'Enforcement positive list', preparers: 'EIA preparer credit', institutions: 'Monitoring institution credit', public: 'Credit and enforcement disclosure' },
     drawStatus: { committed: 'Seed committed', drawn: 'Drawn (confidential)', published: 'Published' },
     alarmStatus: { new: 'To verify', verified: 'Verified', dismissed: 'Dismissed', case: 'Case opened' },
     caseStatus: { open: 'Opened', rectifying: 'Rectifying', closed: 'Closed' },

@@ -1,7 +1,8 @@
 // 简体中文 · 监管执法 pages (双随机抽查, inspections and penalties, alarms and cases, positive list,
-// preparer and institution credit) and the public disclosure pages. Keys must match en/supervision.js.
+// preparer and institution credit) and the public disclosure pages. Keys must match en.js.
 export default {
   supervision: {
+    nav: { group: '监管执法', draws: '双随机抽查', draw: '抽查任务', inspections: '检查与处罚', alarms: '报警与案件', positive: '执法正面清单', preparers: '环评信用', institutions: '监测机构信用', public: '信用与执法公示' },
     drawStatus: { committed: '已承诺种子', drawn: '已抽取（保密）', published: '已公开' },
     alarmStatus: { new: '待核实', verified: '已核实', dismissed: '已排除', case: '已立案' },
     caseStatus: { open: '已立案', rectifying: '整改中', closed: '已结案' },
