@@ -15,8 +15,9 @@
 //                       they return (clockText, kindLabel, todayBeijing); label tables and other
 //                       constants UPPER_SNAKE (STATUS, DRAW_STATUS, WRITERS)
 //   views/PascalCase.vue  one page or page part each; a view imports shell/, components/ and its own
-//                       module, and another module's view only to show it (approval's NoticeList on
-//                       supervision's public disclosure page)
+//                       module; another module only through that module's api.js (the registry's
+//                       searchEnterprises behind every enterprise picker) or a view it shows as it is
+//                       (approval's NoticeList on supervision's public disclosure page)
 import registry from './registry/index.js'
 import admin from './admin/index.js'
 import service from './service/index.js'

@@ -1,6 +1,6 @@
-// Shared helpers of the supervision pages (issue 7): labels (locales/*.js) and tag
-// colours of the module's statuses, Beijing dates, the enterprise picker's search, and CSV downloads.
-import { api } from '../../shell/api.js'
+// Shared helpers of the supervision pages (issue 7): labels (locales/*.js) and tag colours of the
+// module's statuses, Beijing dates, the enterprise picker's search (the registry's), and CSV
+// downloads.
 import { fmtNum, labelMap } from '../../shell/i18n.js'
 
 export const todayBeijing = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
@@ -23,10 +23,8 @@ export const PRESETS = labelMap('supervision.preset', { national: null, jiangxi:
 export const LIST_NAMES = labelMap('supervision.listName', { honest: null, watch: null, rectify: null, black: null })
 export const LIST_TYPE = { honest: 'success', watch: 'warning', rectify: 'danger', black: 'danger' }
 
-/** Enterprises matching `q` (name or credit code), for remote el-select pickers. */
-export async function searchEnterprises(q) {
-  return (await api.get('/enterprises', { q, limit: 20 })).items
-}
+/** Enterprises matching `q` (name or credit code), for remote el-select pickers: the registry's. */
+export { searchEnterprises } from '../registry/api.js'
 
 /** 元 from the API's 分, in the current language's number notation. */
 export const yuan = (fen) => (fen === null || fen === undefined ? '' : fmtNum(Number(fen) / 100, { minimumFractionDigits: 2 }))
