@@ -1,13 +1,13 @@
 import { createApp } from 'vue'
 import App from './App.vue'
-import { router } from './router.js'
-import { i18n } from './i18n.js'
-import { onUnauthorized } from './api.js'
-import { setSession } from './session.js'
-import * as Icons from './icons.js'
+import { router } from './shell/router.js'
+import { i18n } from './shell/i18n.js'
+import { onUnauthorized } from './shell/api.js'
+import { setSession } from './shell/session.js'
+import * as Icons from './shell/icons.js'
 import 'element-plus/theme-chalk/el-message.css'
 import 'element-plus/theme-chalk/el-message-box.css'
-import './style.css'
+import './shell/style.css'
 
 const app = createApp(App)
 // Registered as Icon<Name> (IconSearch…) so no icon name can clash with an HTML element.

@@ -1,12 +1,16 @@
-// The two message catalogues stay in step: the same keys in zh-CN and en (base files and the
-// per-module files merged by web/src/locales/index.js, no key defined twice), every key the UI
-// source names exists, and no message trips vue-i18n's syntax (a bare | is a plural separator,
-// a bare @ a linked message; only keys ending in Count hold plural forms). Needs no browser or server.
+// The two message catalogues stay in step: the same keys in zh-CN and en (the shell's files and
+// each module's, web/src/modules/<module>/locales/, merged by web/src/shell/locales.js, no key
+// defined twice), no Chinese text in English, every key the UI source names exists, and no message
+// trips vue-i18n's syntax (a bare | is a plural separator, a bare @ a linked message; only keys
+// ending in Count hold plural forms). Needs no browser or server.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { messages, overlaps } from '../../../web/src/locales/index.js'
+import { messages, overlaps } from '../../../web/src/shell/locales.js'
+import { modules } from '../../../web/src/modules/index.js'
+import zhShell from '../../../web/src/shell/locales/zh-CN.js'
+import enShell from '../../../web/src/shell/locales/en.js'
 
 const zh = messages['zh-CN']
 const en = messages.en
@@ -29,7 +33,23 @@ test('zh-CN and en have the same keys', () => {
   assert.deepEqual(b.filter((k) => !a.includes(k)), [], 'keys missing in zh-CN')
 })
 
-test('no key is defined both in a base file and in a module file', () => {
+test('the shell and every module have the same keys in zh-CN and en', () => {
+  const parts = [['shell', zhShell, enShell], ...modules.map((m) => [m.name, m.messages['zh-CN'], m.messages.en])]
+  assert.ok(modules.length >= 7, 'modules listed in web/src/modules/index.js')
+  for (const [name, zhPart, enPart] of parts) {
+    const a = flat(zhPart).map(([k]) => k).sort()
+    const b = flat(enPart).map(([k]) => k).sort()
+    assert.deepEqual(a.filter((k) => !b.includes(k)), [], `${name}: keys missing in en`)
+    assert.deepEqual(b.filter((k) => !a.includes(k)), [], `${name}: keys missing in zh-CN`)
+  }
+})
+
+test('no English message holds Chinese text', () => {
+  const cjk = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/
+  assert.deepEqual(flat(en).filter(([, v]) => cjk.test(v)).map(([k, v]) => `${k}: ${v}`), [])
+})
+
+test('no key is defined twice (in the shell and a module, or in two modules)', () => {
   assert.deepEqual(overlaps, [])
 })
 
