@@ -72,7 +72,7 @@ static int approval_year(const char *d)
 static int approval_preparer_credit(struct db *db, const char *name, const char *day, char *list,
                                     size_t listlen, char *reason, size_t reasonlen)
 {
-    int64_t id = approval_store_preparer_id(db, name);
+    int64_t id = supervision_preparer_id(db, name);
     if (id <= 0)
         return 0;
     int blocked = credit_preparer_blocked(db, id, day, reason, reasonlen);

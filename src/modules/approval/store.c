@@ -27,14 +27,6 @@ int approval_store_config_put(struct db *db, json_t *doc)
     return rc ? -1 : 0;
 }
 
-int64_t approval_store_preparer_id(struct db *db, const char *name)
-{
-    return db_query_int(db,
-                        "SELECT id FROM sup_preparers WHERE name = ?1 OR code = ?1 "
-                        "ORDER BY code = ?1 DESC LIMIT 1",
-                        0, "t", name);
-}
-
 int approval_store_preparer_local(struct db *db, const char *name, const char *day, char *list,
                                   size_t listlen, char *reason, size_t reasonlen)
 {

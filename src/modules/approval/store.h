@@ -29,8 +29,6 @@ struct approval_row {
 /* ---- configuration and the local preparer list ---- */
 json_t *approval_store_config(struct db *db);
 int approval_store_config_put(struct db *db, json_t *doc);
-/* The supervision platform's preparer id by name or code: 0 unknown. */
-int64_t approval_store_preparer_id(struct db *db, const char *name);
 /* 1 with list and reason filled when name is on the local list on day. */
 int approval_store_preparer_local(struct db *db, const char *name, const char *day, char *list,
                                   size_t listlen, char *reason, size_t reasonlen);
