@@ -60,30 +60,40 @@ static int64_t mon_time(struct http_req *r, const char *key, int64_t def)
     return -1;
 }
 
+/* The record kind of a query (rtd, minute, hour, day, or its number 1-4): MONITOR_KIND_*, def
+ * when absent; -1 when answered 422. */
 static int mon_kind(struct http_req *r, int def)
 {
-    const char *s = http_query(r, "kind");
-    if (!s || !*s)
-        return def;
-    static const char *const names[] = {"", "rtd", "minute", "hour", "day"};
-    for (int i = 1; i <= 4; i++)
-        if (!strcmp(s, names[i]) || (s[0] == '0' + i && !s[1]))
-            return i;
-    http_error(r, ERR_INVALID_FIELD, "kind 须为 rtd、minute、hour 或 day", "kind");
-    return -1;
+    static const char *const names[] = {"rtd", "minute", "hour", "day", "1", "2", "3", "4", NULL};
+    bool bad;
+    const char *k = kit_query_choice(r, "kind", names, NULL, &bad);
+    if (bad)
+        return -1;
+    for (int i = 0; k && names[i]; i++)
+        if (k == names[i])
+            return i % 4 + 1;
+    return def;
 }
 
-int64_t monitor_http_station(struct http_req *r)
+/* The station of path parameter 0 as the caller may see it (new reference); NULL when it
+ * may not (answered 404). */
+static json_t *mon_station(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
     if (!id)
-        return 0;
+        return NULL;
     json_t *st = monitor_station_get(r->db, id, monitor_http_enterprise(r), timeutil_now());
     if (!st) {
         struct problem p;
         kit_answer(r, problem_set(&p, ERR_NOT_FOUND, NULL, "站点不存在"), &p, NULL);
-        return 0;
     }
+    return st;
+}
+
+int64_t monitor_http_station(struct http_req *r)
+{
+    json_t *st = mon_station(r);
+    int64_t id = json_integer_value(json_object_get(st, "id"));
     json_decref(st);
     return id;
 }
@@ -113,51 +123,33 @@ static void api_monitor_stations(struct http_req *r)
 
 static void api_monitor_station_create(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    int64_t id = 0;
-    enum err e = monitor_station_create(r->db, &actor, in, &id, &p);
-    json_decref(in);
-    kit_created(r, e, &p, e ? NULL : monitor_station_get(r->db, id, 0, timeutil_now()));
+    enum err e = monitor_station_create(r->db, &w.actor, w.body, &w.id, &w.p);
+    kit_write_end(r, &w, true, e, e ? NULL : monitor_station_get(r->db, w.id, 0, timeutil_now()));
 }
 
 static void api_monitor_station_update(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    enum err e = monitor_station_update(r->db, &actor, id, in, &p);
-    json_decref(in);
-    kit_answer(r, e, &p, e ? NULL : monitor_station_get(r->db, id, 0, timeutil_now()));
+    enum err e = monitor_station_update(r->db, &w.actor, w.id, w.body, &w.p);
+    kit_write_end(r, &w, false, e, e ? NULL : monitor_station_get(r->db, w.id, 0, timeutil_now()));
 }
 
 static void api_monitor_station_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    json_t *st = mon_station(r);
+    if (!st)
         return;
-    json_t *st = monitor_station_get(r->db, id, monitor_http_enterprise(r), timeutil_now());
-    if (!st) {
-        struct problem p;
-        kit_answer(r, problem_set(&p, ERR_NOT_FOUND, NULL, "站点不存在"), &p, NULL);
-        return;
-    }
     int kind = mon_kind(r, MONITOR_KIND_MINUTE);
     if (kind < 0) {
         json_decref(st);
         return;
     }
-    json_t *latest = readings_latest(r->db, id, kind);
+    json_t *latest = readings_latest(r->db, json_integer_value(json_object_get(st, "id")), kind);
     json_object_set_new(st, "latest", latest ? latest : json_array());
     json_object_set_new(st, "latest_kind", json_integer(kind));
     /* the skew beyond which the platform sets a device's clock, for the page to mark it */
@@ -343,34 +335,28 @@ static void api_monitor_frames(struct http_req *r)
         json_pack("{s:o,s:o}", "items", items, "next", next ? json_integer(next) : json_null()));
 }
 
+/* A written device's answer: its id. */
+static json_t *mon_device_written(enum err e, int64_t id)
+{
+    return e ? NULL : json_pack("{s:I}", "id", (json_int_t)id);
+}
+
 static void api_monitor_device_create(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    int64_t id = 0;
-    enum err e = monitor_device_create(r->db, &actor, in, &id, &p);
-    json_decref(in);
-    kit_created(r, e, &p, e ? NULL : json_pack("{s:I}", "id", (json_int_t)id));
+    enum err e = monitor_device_create(r->db, &w.actor, w.body, &w.id, &w.p);
+    kit_write_end(r, &w, true, e, mon_device_written(e, w.id));
 }
 
 static void api_monitor_device_update(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    enum err e = monitor_device_update(r->db, &actor, id, in, &p);
-    json_decref(in);
-    kit_answer(r, e, &p, e ? NULL : json_pack("{s:I}", "id", (json_int_t)id));
+    enum err e = monitor_device_update(r->db, &w.actor, w.id, w.body, &w.p);
+    kit_write_end(r, &w, false, e, mon_device_written(e, w.id));
 }
 
 static void api_monitor_unregistered(struct http_req *r)
@@ -390,19 +376,15 @@ static void api_monitor_register(struct http_req *r)
         kit_answer(r, ERR_NOT_FOUND, NULL, NULL);
         return;
     }
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    int64_t id = 0;
-    enum err e = monitor_register_unregistered(r->db, &actor, mn, in, &id, &p);
-    json_decref(in);
+    enum err e = monitor_register_unregistered(r->db, &w.actor, mn, w.body, &w.id, &w.p);
+    json_decref(w.body);
     /* The new record is the device, not a child of this path. */
     char loc[64];
-    snprintf(loc, sizeof loc, "/api/v1/monitor/devices/%lld", (long long)id);
-    kit_created_at(r, loc, e, &p, e ? NULL : json_pack("{s:I}", "id", (json_int_t)id));
+    snprintf(loc, sizeof loc, "/api/v1/monitor/devices/%lld", (long long)w.id);
+    kit_created_at(r, loc, e, &w.p, mon_device_written(e, w.id));
 }
 
 static void api_monitor_factors(struct http_req *r)

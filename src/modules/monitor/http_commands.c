@@ -19,17 +19,11 @@ void api_monitor_commands(struct http_req *r)
 
 void api_monitor_command_create(struct http_req *r)
 {
-    int64_t id = monitor_http_station(r);
-    if (!id)
+    /* The bureau's route: every station is visible, a missing one is the rule's 404. */
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
     json_t *out = NULL;
-    enum err e = monitor_command_create(r->db, &actor, id, in, &out, &p);
-    json_decref(in);
-    kit_created(r, e, &p, out);
+    enum err e = monitor_command_create(r->db, &w.actor, w.id, w.body, &out, &w.p);
+    kit_write_end(r, &w, true, e, out);
 }

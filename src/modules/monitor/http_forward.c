@@ -78,32 +78,20 @@ void api_monitor_forward_list(struct http_req *r)
 
 void api_monitor_forward_create(struct http_req *r)
 {
-    json_t *in = kit_body(r);
-    if (!in)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    int64_t id = 0;
-    enum err e = monitor_forward_create(r->db, &actor, in, &id, &p);
-    json_decref(in);
-    kit_created(r, e, &p, e ? NULL : mon_forward_written(r, id));
+    enum err e = monitor_forward_create(r->db, &w.actor, w.body, &w.id, &w.p);
+    kit_write_end(r, &w, true, e, e ? NULL : mon_forward_written(r, w.id));
 }
 
 void api_monitor_forward_update(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
-    json_t *in = kit_body(r);
-    if (!in)
-        return;
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct problem p = {0};
-    enum err e = monitor_forward_update(r->db, &actor, id, in, &p);
-    json_decref(in);
-    kit_answer(r, e, &p, e ? NULL : mon_forward_written(r, id));
+    enum err e = monitor_forward_update(r->db, &w.actor, w.id, w.body, &w.p);
+    kit_write_end(r, &w, false, e, e ? NULL : mon_forward_written(r, w.id));
 }
 
 void api_monitor_forward_delete(struct http_req *r)

@@ -84,6 +84,31 @@ static enum err monitor_db_error(struct problem *p)
     return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
 }
 
+/* Audits action on record id of entity (detail stolen). 0, or -1. */
+static int monitor_audit(struct db *db, const struct audit_actor *actor, const char *action,
+                         const char *entity, int64_t id, json_t *detail)
+{
+    char eid[24];
+    snprintf(eid, sizeof eid, "%lld", (long long)id);
+    int rc = audit_append(db, actor, action, entity, eid, detail);
+    json_decref(detail);
+    return rc;
+}
+
+/* Ends a station or device write begun with db_begin: its audit entry (detail stolen), the
+ * commit, and the devices' cache marked stale; rolled back on a failure. */
+static enum err monitor_write_done(struct db *db, const struct audit_actor *actor,
+                                   const char *action, const char *entity, int64_t id,
+                                   json_t *detail, struct problem *p)
+{
+    if (monitor_audit(db, actor, action, entity, id, detail) || db_commit(db)) {
+        db_rollback(db);
+        return monitor_db_error(p);
+    }
+    devcache_touch();
+    return ERR_OK;
+}
+
 static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_station_rec *r,
                                       struct problem *p)
 {
@@ -178,20 +203,11 @@ static enum err monitor_station_write(struct db *db, const struct audit_actor *a
                    ? problem_set(p, e, "version", "站点已被他人修改，请刷新后重试")
                    : monitor_db_error(p);
     }
-    char eid[24];
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    json_t *detail = monitor_station_json(r);
-    int arc = audit_append(db, actor, out_id ? "station.create" : "station.update", "station", eid,
-                           detail);
-    json_decref(detail);
-    if (arc || db_commit(db)) {
-        db_rollback(db);
-        return monitor_db_error(p);
-    }
-    if (out_id)
+    e = monitor_write_done(db, actor, out_id ? "station.create" : "station.update", "station", id,
+                           monitor_station_json(r), p);
+    if (!e && out_id)
         *out_id = id;
-    devcache_touch();
-    return ERR_OK;
+    return e;
 }
 
 enum err monitor_station_create(struct db *db, const struct audit_actor *actor, json_t *in,
@@ -374,8 +390,6 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
     }
     if (unregistered_mn)
         monitor_store_unregistered_delete(db, unregistered_mn);
-    char eid[24];
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
     /* The password is not written to the audit log. */
     json_t *detail =
         json_pack("{s:I,s:s,s:s,s:s,s:I,s:s,s:I,s:I}", "station_id", (json_int_t)r->station_id,
@@ -383,20 +397,14 @@ static enum err monitor_device_write(struct db *db, const struct audit_actor *ac
                   (json_int_t)r->clock_offset, "clock_zone", r->clock_zone, "active",
                   (json_int_t)r->active, "clock_sync", (json_int_t)r->clock_sync);
     free(map);
-    int arc = audit_append(db, actor,
+    e = monitor_write_done(db, actor,
                            unregistered_mn ? "device.register"
                            : create        ? "device.create"
                                            : "device.update",
-                           "device", eid, detail);
-    json_decref(detail);
-    if (arc || db_commit(db)) {
-        db_rollback(db);
-        return monitor_db_error(p);
-    }
-    if (out_id)
+                           "device", id, detail, p);
+    if (!e && out_id)
         *out_id = id;
-    devcache_touch();
-    return ERR_OK;
+    return e;
 }
 
 enum err monitor_device_create(struct db *db, const struct audit_actor *actor, json_t *in,
@@ -586,13 +594,9 @@ static enum err monitor_forward_check(json_t *in, struct monitor_store_forward *
 static int monitor_forward_audit(struct db *db, const struct audit_actor *actor, const char *action,
                                  int64_t id, const struct monitor_store_forward *r)
 {
-    char eid[24];
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    json_t *detail = json_pack("{s:s,s:s,s:I,s:b}", "name", r->name, "host", r->host, "port",
-                               (json_int_t)r->port, "active", (int)r->active);
-    int rc = audit_append(db, actor, action, "forward_target", eid, detail);
-    json_decref(detail);
-    return rc;
+    return monitor_audit(db, actor, action, "forward_target", id,
+                         json_pack("{s:s,s:s,s:I,s:b}", "name", r->name, "host", r->host, "port",
+                                   (json_int_t)r->port, "active", (int)r->active));
 }
 
 /* The stored target into *r (strings borrow from the returned row, new reference); NULL with

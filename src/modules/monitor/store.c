@@ -3,61 +3,42 @@
 #include "core/text.h"
 #include "db/row.h"
 
+#include <stdbool.h>
 #include <string.h>
 
-/* Binds the station fields ?1..?13 (enterprise_id 0 and a missing location as NULL). */
-static int store_station_bind(sqlite3_stmt *st, const struct monitor_station_rec *s, int64_t now)
-{
-    int rc = db_bind(st, "ttt", s->code, s->name, s->kind);
-    if (rc == SQLITE_OK && s->enterprise_id)
-        rc = sqlite3_bind_int64(st, 4, s->enterprise_id);
-    if (rc == SQLITE_OK && s->has_loc) {
-        rc = sqlite3_bind_double(st, 8, s->lon);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_bind_double(st, 9, s->lat);
-    }
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 5, s->district, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 6, s->town, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_text(st, 7, s->address, -1, SQLITE_STATIC);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 10, s->min_interval);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 11, s->offline_after);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 12, s->active);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 13, now);
-    return rc;
-}
-
-/* Steps a bound insert or versioned update: ERR_CONFLICT on a uniqueness refusal,
+/* A bound insert or versioned update's outcome: ERR_CONFLICT on a uniqueness refusal,
  * ERR_VERSION_CONFLICT when an update changed nothing. */
-static enum err store_write(struct db *db, sqlite3_stmt *st, int rc, int update)
+static enum err store_written(struct db *db, int rc, bool update)
 {
-    if (rc == SQLITE_OK)
-        rc = sqlite3_step(st);
-    int changed = sqlite3_changes(db_handle(db));
-    sqlite3_reset(st);
     if ((rc & 0xff) == SQLITE_CONSTRAINT)
         return ERR_CONFLICT;
-    if (rc != SQLITE_DONE)
+    if (rc != SQLITE_OK)
         return ERR_INTERNAL;
-    return update && !changed ? ERR_VERSION_CONFLICT : ERR_OK;
+    return update && !db_changes(db) ? ERR_VERSION_CONFLICT : ERR_OK;
+}
+
+/* Runs the station insert or update sql: ?1..?14 the fields (enterprise_id 0 and a missing
+ * location stored as NULL), an update's id and version ?15, ?16 (id 0: an insert, which
+ * takes no more; extra arguments are not read). */
+static enum err store_station_run(struct db *db, const char *sql, int64_t id,
+                                  const struct monitor_station_rec *s, int64_t now)
+{
+    int rc = db_run(db, sql, id ? "tttitttiddiiiiii" : "tttitttiddiiii", s->code, s->name, s->kind,
+                    s->enterprise_id, s->district, s->town, s->address, (int64_t)s->has_loc, s->lon,
+                    s->lat, s->min_interval, s->offline_after, s->active, now, id, s->version);
+    return store_written(db, rc, id != 0);
 }
 
 enum err monitor_store_station_insert(struct db *db, const struct monitor_station_rec *s,
                                       int64_t now, int64_t *id)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO stations (code, name, kind, enterprise_id, "
+    enum err e = store_station_run(db,
+                                   "INSERT INTO stations (code, name, kind, enterprise_id, "
                                    "district, town, address, lon, lat, min_interval, "
                                    "offline_after, active, updated_at, created_at) VALUES "
-                                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)");
-    if (!st)
-        return ERR_INTERNAL;
-    enum err e = store_write(db, st, store_station_bind(st, s, now), 0);
+                                   "(?1,?2,?3,nullif(?4,0),?5,?6,?7,CASE WHEN ?8 THEN ?9 END,"
+                                   "CASE WHEN ?8 THEN ?10 END,?11,?12,?13,?14,?14)",
+                                   0, s, now);
     if (!e)
         *id = db_last_id(db);
     return e;
@@ -66,19 +47,13 @@ enum err monitor_store_station_insert(struct db *db, const struct monitor_statio
 enum err monitor_store_station_update(struct db *db, int64_t id,
                                       const struct monitor_station_rec *s, int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(db, "UPDATE stations SET code=?1, name=?2, kind=?3, "
-                                   "enterprise_id=?4, district=?5, town=?6, address=?7, lon=?8, "
-                                   "lat=?9, min_interval=?10, offline_after=?11, active=?12, "
-                                   "updated_at=?13, version=version+1 WHERE id=?14 AND "
-                                   "version=?15");
-    if (!st)
-        return ERR_INTERNAL;
-    int rc = store_station_bind(st, s, now);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 14, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 15, s->version);
-    return store_write(db, st, rc, 1);
+    return store_station_run(db,
+                             "UPDATE stations SET code=?1, name=?2, kind=?3, "
+                             "enterprise_id=nullif(?4,0), district=?5, town=?6, address=?7, "
+                             "lon=CASE WHEN ?8 THEN ?9 END, lat=CASE WHEN ?8 THEN ?10 END, "
+                             "min_interval=?11, offline_after=?12, active=?13, updated_at=?14, "
+                             "version=version+1 WHERE id=?15 AND version=?16",
+                             id, s, now);
 }
 
 json_t *monitor_store_station_row(struct db *db, int64_t id)
@@ -156,25 +131,25 @@ json_t *monitor_store_station_devices(struct db *db, int64_t station)
         "i", station);
 }
 
-/* Binds the device fields ?1..?9 and ?12. */
-static int store_device_bind(sqlite3_stmt *st, const struct monitor_device_rec *d, const char *map,
-                             int64_t now)
+/* Runs the device insert or update sql: ?1..?10 the fields, an update's id and version ?11,
+ * ?12 (id 0: an insert, which takes no more). */
+static enum err store_device_run(struct db *db, const char *sql, int64_t id,
+                                 const struct monitor_device_rec *d, const char *map, int64_t now)
 {
-    int rc = db_bind(st, "ittttitii", d->station_id, d->mn, d->pw, d->edition, map, d->clock_offset,
-                     d->clock_zone, d->active, now);
-    return rc == SQLITE_OK ? sqlite3_bind_int64(st, 12, d->clock_sync) : rc;
+    int rc =
+        db_run(db, sql, id ? "ittttitiiiii" : "ittttitiii", d->station_id, d->mn, d->pw, d->edition,
+               map, d->clock_offset, d->clock_zone, d->active, now, d->clock_sync, id, d->version);
+    return store_written(db, rc, id != 0);
 }
 
 enum err monitor_store_device_insert(struct db *db, const struct monitor_device_rec *d,
                                      const char *map, int64_t now, int64_t *id)
 {
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO devices (station_id, mn, pw, edition, "
-                                   "factor_map, clock_offset, clock_zone, active, updated_at, "
-                                   "created_at, clock_sync) VALUES "
-                                   "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,?12)");
-    if (!st)
-        return ERR_INTERNAL;
-    enum err e = store_write(db, st, store_device_bind(st, d, map, now), 0);
+    enum err e = store_device_run(db,
+                                  "INSERT INTO devices (station_id, mn, pw, edition, factor_map, "
+                                  "clock_offset, clock_zone, active, updated_at, created_at, "
+                                  "clock_sync) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?9,?10)",
+                                  0, d, map, now);
     if (!e)
         *id = db_last_id(db);
     return e;
@@ -183,18 +158,12 @@ enum err monitor_store_device_insert(struct db *db, const struct monitor_device_
 enum err monitor_store_device_update(struct db *db, int64_t id, const struct monitor_device_rec *d,
                                      const char *map, int64_t now)
 {
-    sqlite3_stmt *st = db_stmt(db, "UPDATE devices SET station_id=?1, mn=?2, pw=?3, edition=?4, "
-                                   "factor_map=?5, clock_offset=?6, clock_zone=?7, active=?8, "
-                                   "updated_at=?9, clock_sync=?12, version=version+1 WHERE "
-                                   "id=?10 AND version=?11");
-    if (!st)
-        return ERR_INTERNAL;
-    int rc = store_device_bind(st, d, map, now);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 10, id);
-    if (rc == SQLITE_OK)
-        rc = sqlite3_bind_int64(st, 11, d->version);
-    return store_write(db, st, rc, 1);
+    return store_device_run(db,
+                            "UPDATE devices SET station_id=?1, mn=?2, pw=?3, edition=?4, "
+                            "factor_map=?5, clock_offset=?6, clock_zone=?7, active=?8, "
+                            "updated_at=?9, clock_sync=?10, version=version+1 WHERE id=?11 AND "
+                            "version=?12",
+                            id, d, map, now);
 }
 
 json_t *monitor_store_device_row(struct db *db, int64_t id)

@@ -6,6 +6,7 @@
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "db/row.h"
 #include "domain/monitor_norm.h"
 #include "modules/monitor/readings.h"
 #include "modules/monitor/store_relay.h"
@@ -121,18 +122,14 @@ int readings_command_update(struct readings *w, int64_t command_id, const char *
 
 long readings_prune_commands(struct readings *w, int64_t before, int max)
 {
-    sqlite3_stmt *st =
-        db_stmt(readings_db(w), "DELETE FROM monitor_commands WHERE id IN (SELECT id FROM "
-                                "monitor_commands WHERE created_by = 'system' AND "
-                                "updated_at < ?1 AND status IN ('done', 'failed', "
-                                "'timeout') LIMIT ?2)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, before);
-    sqlite3_bind_int(st, 2, max);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? sqlite3_changes(db_handle(readings_db(w))) : -1;
+    struct db *db = readings_db(w);
+    return db_run(db,
+                  "DELETE FROM monitor_commands WHERE id IN (SELECT id FROM monitor_commands "
+                  "WHERE created_by = 'system' AND updated_at < ?1 AND status IN ('done', "
+                  "'failed', 'timeout') LIMIT ?2)",
+                  "ii", before, (int64_t)max)
+               ? -1
+               : db_changes(db);
 }
 
 /* Offline when a station with data has sent nothing for its offline_after (else its kind's);

@@ -6,6 +6,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "db/row.h"
 #include "modules/monitor/readings_val.h"
 #include "modules/monitor/store_readings_sqlite.h"
 
@@ -834,23 +835,21 @@ static long readings_sqlite_prune(struct readings_engine *e, int64_t before, int
     struct readings_sqlite *w = readings_sqlite_of(e);
     /* The oldest frames by id are the oldest received: look at those only (a frame
      * received out of order just waits for the next prune). */
-    sqlite3_stmt *st = db_stmt(w->db, "DELETE FROM frames WHERE id IN (SELECT id FROM frames "
-                                      "ORDER BY id LIMIT ?2) AND received < ?1");
-    if (!st)
+    if (db_run(w->db,
+               "DELETE FROM frames WHERE id IN (SELECT id FROM frames ORDER BY id LIMIT ?2) AND "
+               "received < ?1",
+               "ii", before, (int64_t)max))
         return -1;
-    sqlite3_bind_int64(st, 1, before);
-    sqlite3_bind_int(st, 2, max);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    long n = rc == SQLITE_DONE ? sqlite3_changes(db_handle(w->db)) : -1;
-    if (n <= 0)
-        return n;
+    long n = db_changes(w->db);
+    if (!n)
+        return 0;
     /* The station lookup of what is gone: one range per station. */
     sqlite3_stmt *ids = db_stmt(w->db, "SELECT id FROM stations");
     sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM frames_by_station WHERE station_id = ?1 AND id "
                                        "< (SELECT coalesce(min(id), 0) FROM frames)");
     if (!ids || !del || db_begin(w->db))
         return -1;
+    int rc = SQLITE_DONE;
     while (sqlite3_step(ids) == SQLITE_ROW) {
         sqlite3_bind_int64(del, 1, sqlite3_column_int64(ids, 0));
         rc = sqlite3_step(del);

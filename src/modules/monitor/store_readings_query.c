@@ -7,6 +7,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "db/row.h"
 #include "modules/monitor/readings.h"
 #include "modules/monitor/store_readings_sqlite.h"
 #include "modules/monitor/readings_val.h"
@@ -107,18 +108,14 @@ json_t *readings_sqlite_latest(struct db *db, int64_t station_id, int kind)
     }
     size_t n = json_array_size(factors);
     json_t **found = xcalloc(n ? n : 1, sizeof *found);
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_int(st, 2, kind);
-    sqlite3_bind_int64(st, 3, INT64_MIN);
+    db_bind(st, "iii", station_id, (int64_t)kind, INT64_MIN);
     size_t missing = readings_latest_scan(st, factors, found, n, kind, READINGS_LATEST_SCAN);
     for (size_t i = 0; missing && i < n; i++) {
         if (found[i])
             continue;
         json_t *one = json_array();
         json_array_append(one, json_array_get(factors, i));
-        sqlite3_bind_int64(st, 1, station_id);
-        sqlite3_bind_int(st, 2, kind);
-        sqlite3_bind_int64(st, 3, timeutil_now() - READINGS_LATEST_SPAN);
+        db_bind(st, "iii", station_id, (int64_t)kind, timeutil_now() - READINGS_LATEST_SPAN);
         readings_latest_scan(st, one, &found[i], 1, kind, READINGS_LATEST_SPAN / 60);
         json_decref(one);
     }
@@ -138,13 +135,9 @@ json_t *readings_sqlite_series(struct db *db, int64_t station_id, const char *fa
                                    "kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 UNION ALL "
                                    "SELECT ts, vals FROM readings_recent WHERE station_id = ?1 "
                                    "AND kind = ?2 AND ts >= ?3 AND ts < ?4 AND ts > ?5 ORDER BY 1");
-    if (!st)
+    if (!st || db_bind(st, "iiiii", station_id, (int64_t)kind, from, to,
+                       after ? after : INT64_MIN) != SQLITE_OK)
         return NULL;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_int(st, 2, kind);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
-    sqlite3_bind_int64(st, 5, after ? after : INT64_MIN);
     json_t *arr = json_array();
     int count = 0, rc;
     int64_t last = 0;
@@ -177,12 +170,8 @@ json_t *readings_sqlite_rollups(struct db *db, int64_t station_id, const char *f
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM rollups WHERE station_id = ? AND "
                                    "kind = ? AND ts >= ? AND ts < ? ORDER BY ts");
-    if (!st)
+    if (!st || db_bind(st, "iiii", station_id, (int64_t)kind, from, to) != SQLITE_OK)
         return NULL;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_int(st, 2, kind);
-    sqlite3_bind_int64(st, 3, from);
-    sqlite3_bind_int64(st, 4, to);
     json_t *arr = json_array();
     while ((int)json_array_size(arr) < limit && sqlite3_step(st) == SQLITE_ROW) {
         json_t *o = readings_row_vals(st, 1);
@@ -220,11 +209,8 @@ int readings_sqlite_day_health(struct db *db, int64_t station_id, int min_interv
                                    "kind = 2 AND ts >= ?2 AND ts < ?3 UNION ALL SELECT ts, vals "
                                    "FROM readings_recent WHERE station_id = ?1 AND kind = 2 AND "
                                    "ts >= ?2 AND ts < ?3");
-    if (!st)
+    if (!st || db_bind(st, "iii", station_id, day_start, day_start + 86400) != SQLITE_OK)
         return -1;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_int64(st, 2, day_start);
-    sqlite3_bind_int64(st, 3, day_start + 86400);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         int slot = (int)((sqlite3_column_int64(st, 0) - day_start) / 60 / min_interval);
@@ -282,11 +268,9 @@ json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before
                                    "f.status, f.addr, f.frame, f.reply FROM frames_by_station x "
                                    "JOIN frames f ON f.id = x.id WHERE x.station_id = ?1 AND "
                                    "x.id < ?2 ORDER BY x.id DESC LIMIT ?3");
-    if (!st)
+    if (!st || db_bind(st, "iii", station_id, before > 0 ? before : INT64_MAX, (int64_t)limit) !=
+                   SQLITE_OK)
         return NULL;
-    sqlite3_bind_int64(st, 1, station_id);
-    sqlite3_bind_int64(st, 2, before > 0 ? before : INT64_MAX);
-    sqlite3_bind_int(st, 3, limit);
     json_t *arr = json_array();
     int64_t last = 0;
     int count = 0;

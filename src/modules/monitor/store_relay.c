@@ -67,15 +67,11 @@ int monitor_store_forward_any(struct db *db)
 
 int monitor_store_queue_push(struct db *db, int64_t received, const char *frame, size_t len)
 {
-    /* The frame is kept byte for byte (a BLOB): db_bind has no blob type. */
-    sqlite3_stmt *st = db_stmt(db, "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)");
-    if (!st)
-        return -1;
-    sqlite3_bind_int64(st, 1, received);
-    sqlite3_bind_blob(st, 2, frame, (int)len, SQLITE_STATIC);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    /* The frame is kept byte for byte (a BLOB). */
+    return db_run(db, "INSERT INTO forward_queue (created_at, frame) VALUES (?, ?)", "ib", received,
+                  (const void *)frame, len)
+               ? -1
+               : 0;
 }
 
 int monitor_store_forward_register(struct db *db, const char *host, int port, int64_t now)

@@ -78,7 +78,7 @@ before(async () => {
   assert.equal(r.headers.get('location'), `/api/v1/monitor/stations/${station}`)
   r = await admin.post('/api/v1/monitor/devices', { station_id: station, mn: MN, pw: PW })
   assert.equal(r.status, 201, r.text)
-  assert.equal(r.headers.get('location'), `/api/v1/monitor/devices/${r.json.id}`)
+  assert.equal(r.headers.get('location'), `/api/v1/monitor/devices/${r.json.id}`) // PUT addresses it
   const ents = await admin.get('/api/v1/enterprises?limit=1')
   r = await admin.post('/api/v1/monitor/stations', { code: 'IT-SRC', name: '测试排口', kind: 'source_gas', enterprise_id: ents.json.items[0].id })
   assert.equal(r.status, 201, r.text)

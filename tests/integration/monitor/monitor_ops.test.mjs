@@ -128,7 +128,7 @@ test('forward targets: managed through the API, picked up at run time, in order,
   let r = await admin.post('/api/v1/monitor/forward-targets', { name: '省级平台', host: '127.0.0.1', port: up.port })
   assert.equal(r.status, 201, r.text)
   const id = r.json.id
-  assert.equal(r.headers.get('location'), `/api/v1/monitor/forward-targets/${id}`)
+  assert.equal(r.headers.get('location'), `/api/v1/monitor/forward-targets/${id}`) // PATCH/DELETE address it
   assert.equal(r.json.active, true)
   assert.equal(r.json.backlog, 0)
   assert.ok((await audit('forward.create')).some((a) => a.entity === 'forward_target' && a.entity_id === String(id) && a.actor === 'admin'))
