@@ -187,6 +187,14 @@ void kit_write_end(struct http_req *r, struct kit_write *w, bool created, enum e
     kit_reply(r, created, NULL, e, &w->p, result);
 }
 
+void kit_write_end_at(struct http_req *r, struct kit_write *w, const char *location, enum err e,
+                      json_t *result)
+{
+    json_decref(w->body);
+    w->body = NULL;
+    kit_reply(r, true, location, e, &w->p, result);
+}
+
 void kit_refuse_with(struct http_req *r, const struct problem *p, json_t *extra)
 {
     if (!extra)

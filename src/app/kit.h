@@ -62,6 +62,9 @@ bool kit_write_begin(struct http_req *r, enum kit_write_path path, struct kit_wr
 /* Frees w's body and answers as kit_answer (created false) or kit_created. */
 void kit_write_end(struct http_req *r, struct kit_write *w, bool created, enum err e,
                    json_t *result);
+/* Frees w's body and answers as kit_created_at: a record created elsewhere. */
+void kit_write_end_at(struct http_req *r, struct kit_write *w, const char *location, enum err e,
+                      json_t *result);
 
 /* The answer to a request a rule function decided. result is stolen.
  *   e != ERR_OK: the stable problem JSON for e with p's message and field

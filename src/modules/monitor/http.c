@@ -380,11 +380,10 @@ static void api_monitor_register(struct http_req *r)
     if (!kit_write_begin(r, KIT_NO_ID, &w))
         return;
     enum err e = monitor_register_unregistered(r->db, &w.actor, mn, w.body, &w.id, &w.p);
-    json_decref(w.body);
     /* The new record is the device, not a child of this path. */
     char loc[64];
     snprintf(loc, sizeof loc, "/api/v1/monitor/devices/%lld", (long long)w.id);
-    kit_created_at(r, loc, e, &w.p, mon_device_written(e, w.id));
+    kit_write_end_at(r, &w, loc, e, mon_device_written(e, w.id));
 }
 
 static void api_monitor_factors(struct http_req *r)
