@@ -4,6 +4,9 @@
 #include "domain/calendar.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,4 +216,21 @@ void kit_text(struct http_req *r, const char *content_type, const char *download
         http_add_header(r, "Content-Disposition", disp);
     }
     http_text(r, 200, content_type, text, len);
+}
+
+void kit_file(struct http_req *r, const char *path, const char *content_type,
+              const char *disposition)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    unlink(path);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st)) {
+        if (fd >= 0)
+            close(fd);
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    if (disposition)
+        http_add_header(r, "Content-Disposition", disposition);
+    http_fd(r, 200, fd, (uint64_t)st.st_size, content_type);
 }

@@ -90,5 +90,13 @@ void kit_refuse_with(struct http_req *r, const struct problem *p, json_t *extra)
  * attachment; NULL = shown inline). */
 void kit_text(struct http_req *r, const char *content_type, const char *download, const char *text,
               size_t len);
+/* A generated file (an export a library could only write to a path, made with
+ * http_temp_file): 200 with its bytes as content_type (static) and
+ * disposition as Content-Disposition (NULL = none); 500 when it cannot be
+ * read. path is removed in every case (the open descriptor keeps the bytes
+ * until the answer is sent). */
+void kit_file(struct http_req *r, const char *path, const char *content_type,
+              const char *disposition);
+#define KIT_XLSX "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 #endif

@@ -246,23 +246,6 @@ static void api_monitor_rollups(struct http_req *r)
                          q.factor, "kind", q.kind, "items", items));
 }
 
-/* Sends a temporary file (already written at path) and removes it. */
-static void mon_send_file(struct http_req *r, const char *path, const char *ctype,
-                          const char *disposition)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    unlink(path);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st)) {
-        if (fd >= 0)
-            close(fd);
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
-    http_add_header(r, "Content-Disposition", disposition);
-    http_fd(r, 200, fd, (uint64_t)st.st_size, ctype);
-}
-
 static int mon_tmp(char path[HTTP_TEMP_PATH], const char *tag)
 {
     int fd = http_temp_file(path, tag);
@@ -314,7 +297,7 @@ static void api_monitor_series_csv(struct http_req *r)
         after = next;
     } while (next && total < MON_EXPORT_MAX);
     fclose(f);
-    mon_send_file(r, path, "text/csv; charset=utf-8", "attachment; filename=\"readings.csv\"");
+    kit_file(r, path, "text/csv; charset=utf-8", "attachment; filename=\"readings.csv\"");
 }
 
 static void api_monitor_frames(struct http_req *r)
@@ -539,8 +522,7 @@ static void api_monitor_health_xlsx(struct http_req *r)
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    mon_send_file(r, path, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "attachment; filename=\"health.xlsx\"");
+    kit_file(r, path, KIT_XLSX, "attachment; filename=\"health.xlsx\"");
 }
 
 static void api_monitor_alerts(struct http_req *r)

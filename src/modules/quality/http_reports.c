@@ -148,21 +148,10 @@ static void report_send(struct http_req *r, struct report_book *b, const char *f
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    int fd = open(b->path, O_RDONLY | O_CLOEXEC);
-    unlink(b->path);
-    struct stat stt;
-    if (fd < 0 || fstat(fd, &stt)) {
-        if (fd >= 0)
-            close(fd);
-        kit_answer(r, ERR_INTERNAL, NULL, NULL);
-        return;
-    }
     char cd[160];
     snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", filename);
     quality_http_cors(r);
-    http_add_header(r, "Content-Disposition", cd);
-    http_fd(r, 200, fd, (uint64_t)stt.st_size,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    kit_file(r, b->path, KIT_XLSX, cd);
 }
 
 static void report_cell(lxw_worksheet *ws, int row, int col, json_t *v)

@@ -166,19 +166,12 @@ void registry_http_export(struct http_req *r)
         return;
     }
     close(fd);
-    int rc = registry_export_xlsx(r->db, &f, path);
-    fd = rc ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-    unlink(path); /* the open descriptor keeps the bytes until the response is sent */
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st)) {
-        if (fd >= 0)
-            close(fd);
+    if (registry_export_xlsx(r->db, &f, path)) {
+        unlink(path);
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    http_add_header(r, "Content-Disposition",
-                    "attachment; filename=\"enterprises.xlsx\"; "
-                    "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.xlsx");
-    http_fd(r, 200, fd, (uint64_t)st.st_size,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    kit_file(r, path, KIT_XLSX,
+             "attachment; filename=\"enterprises.xlsx\"; "
+             "filename*=UTF-8''%E4%BC%81%E4%B8%9A%E5%90%8D%E5%BD%95.xlsx");
 }

@@ -611,22 +611,16 @@ static void svc_export(struct http_req *r, const char *kind, const char *filenam
     if (!rc)
         rc = svc_export_xlsx(&c, kind, year, q, from, to, path);
     svc_end(r);
-    fd = (rc || fd < 0) ? -1 : open(path, O_RDONLY | O_CLOEXEC);
-    if (path[0])
-        unlink(path); /* the open descriptor keeps the bytes until sent */
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st)) {
-        if (fd >= 0)
-            close(fd);
+    if (rc) {
+        if (path[0])
+            unlink(path);
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     char disp[256];
     snprintf(disp, sizeof disp, "attachment; filename=\"%s\"; filename*=UTF-8''%s", filename,
              filename_utf8);
-    http_add_header(r, "Content-Disposition", disp);
-    http_fd(r, 200, fd, (uint64_t)st.st_size,
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    kit_file(r, path, KIT_XLSX, disp);
 }
 
 static void api_svc_quarterly_xlsx(struct http_req *r)
