@@ -83,9 +83,7 @@ static void auth_audit(struct http_req *r, const struct user *u, const char *act
     struct audit_actor actor = {u->id, u->username};
     json_t *detail = json_pack("{ss}", "address", r->remote_addr);
     if (db_begin(r->db) == 0) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)u->id);
-        if (audit_append(r->db, &actor, action, "user", id, detail) || db_commit(r->db))
+        if (audit_append_id(r->db, &actor, action, "user", u->id, detail) || db_commit(r->db))
             db_rollback(r->db);
     }
     json_decref(detail);

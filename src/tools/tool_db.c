@@ -168,11 +168,9 @@ int tool_user_main(int argc, char **argv)
     int64_t id = 0;
     const char *field = NULL;
     struct audit_actor actor = {0, "cli"};
-    char idtext[24];
     enum err e = db_begin(db) ? ERR_UNAVAILABLE : users_create(db, &in, &id, &field);
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
     json_t *detail = json_pack("{ss ss}", "username", username, "role", role);
-    if (!e && (audit_append(db, &actor, "user.create", "user", idtext, detail) || db_commit(db)))
+    if (!e && (audit_append_id(db, &actor, "user.create", "user", id, detail) || db_commit(db)))
         e = ERR_INTERNAL;
     json_decref(detail);
     if (e) {

@@ -6,7 +6,6 @@
 #include "db/db.h"
 #include "modules/admin/admin.h"
 
-#include <stdio.h>
 #include <string.h>
 
 json_t *admin_calendar_year(const struct calendar *cal, int year)
@@ -83,10 +82,8 @@ enum err admin_calendar_replace(struct db *db, const struct audit_actor *actor, 
     json_t *days = json_object_get(input, "days");
     if (admin_calendar_check(year, days, p))
         return p->err;
-    char ytext[8];
-    snprintf(ytext, sizeof ytext, "%d", year);
     if (db_begin(db) || admin_calendar_store(db, year, days) ||
-        audit_append(db, actor, "calendar.replace_year", "calendar", ytext, input) ||
+        audit_append_id(db, actor, "calendar.replace_year", "calendar", year, input) ||
         db_commit(db)) {
         db_rollback(db);
         return p->err = ERR_INTERNAL;

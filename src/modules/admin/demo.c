@@ -8,7 +8,6 @@
 #include "modules/admin/admin.h"
 
 #include <jansson.h>
-#include <stdio.h>
 
 static const char *const demo_sections[] = {"办公室",     "环评科",       "执法支队",    "监测站",
                                             "大气环境科", "水生态环境科", "法规与标准科"};
@@ -29,13 +28,11 @@ static int demo_people(struct db *db, const struct audit_actor *actor)
 {
     if (db_begin(db))
         return -1;
-    char id[24];
     for (size_t i = 0; i < sizeof demo_sections / sizeof demo_sections[0]; i++) {
         int64_t sid;
         json_t *d = json_pack("{ss}", "name", demo_sections[i]);
         int bad = sections_create(db, demo_sections[i], &sid) != ERR_OK;
-        snprintf(id, sizeof id, "%lld", (long long)sid);
-        bad = bad || audit_append(db, actor, "section.create", "section", id, d);
+        bad = bad || audit_append_id(db, actor, "section.create", "section", sid, d);
         json_decref(d);
         if (bad)
             goto fail;
@@ -50,8 +47,7 @@ static int demo_people(struct db *db, const struct audit_actor *actor)
         const char *field;
         json_t *d = json_pack("{ss ss}", "username", a->username, "role", a->role);
         int bad = users_create(db, &in, &uid, &field) != ERR_OK;
-        snprintf(id, sizeof id, "%lld", (long long)uid);
-        bad = bad || audit_append(db, actor, "user.create", "user", id, d);
+        bad = bad || audit_append_id(db, actor, "user.create", "user", uid, d);
         json_decref(d);
         if (bad)
             goto fail;

@@ -59,12 +59,10 @@ static int admin_users_input(json_t *input, struct user_input *in, bool creating
 static int admin_users_audit(struct db *db, const struct audit_actor *actor, const char *action,
                              int64_t id, json_t *input)
 {
-    char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
     json_t *detail = json_deep_copy(input);
     if (json_object_get(detail, "password"))
         json_object_set_new(detail, "password", json_string("(changed)"));
-    int rc = audit_append(db, actor, action, "user", idtext, detail);
+    int rc = audit_append_id(db, actor, action, "user", id, detail);
     json_decref(detail);
     return rc;
 }
@@ -114,10 +112,8 @@ enum err admin_sections_write(struct db *db, const struct audit_actor *actor, in
     if (db_begin(db))
         return p->err = ERR_UNAVAILABLE;
     enum err e = creating ? sections_create(db, name, &id) : sections_rename(db, id, name);
-    char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    if (!e && (audit_append(db, actor, creating ? "section.create" : "section.update", "section",
-                            idtext, input) ||
+    if (!e && (audit_append_id(db, actor, creating ? "section.create" : "section.update", "section",
+                               id, input) ||
                db_commit(db)))
         e = ERR_INTERNAL;
     if (e) {

@@ -11,7 +11,6 @@
 #include "db/audit.h"
 #include "db/db.h"
 
-#include <stdio.h>
 #include <string.h>
 
 static const char *const invest_stages[] = {"签约", "开工", "投产"};
@@ -67,9 +66,7 @@ enum err invest_create(struct db *db, const struct audit_actor *actor, json_t *i
     }
     if (rc)
         return invest_internal(db, p);
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
-    if (audit_append(db, actor, "invest.create", "invest_project", sid, in) || db_commit(db))
+    if (audit_append_id(db, actor, "invest.create", "invest_project", *id, in) || db_commit(db))
         return invest_internal(db, p);
     return ERR_OK;
 }
@@ -99,10 +96,8 @@ enum err invest_advance(struct db *db, const struct audit_actor *actor, int64_t 
         return problem_set(p, ERR_INVALID_FIELD, "on", "日期不得早于上一阶段（%s）", last);
     }
     rc = invest_store_set_stage(db, id, stage + 1, invest_stages[stage + 1], on);
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
     json_t *d = json_pack("{ss ss}", "status", invest_stages[stage + 1], "on", on);
-    rc = rc || audit_append(db, actor, "invest.advance", "invest_project", sid, d);
+    rc = rc || audit_append_id(db, actor, "invest.advance", "invest_project", id, d);
     json_decref(d);
     if (rc || db_commit(db))
         return invest_internal(db, p);
@@ -127,9 +122,8 @@ enum err invest_link(struct db *db, const struct audit_actor *actor, int64_t id,
         db_rollback(db);
         return problem_set(p, ERR_NOT_FOUND, NULL, "%s", err_message(ERR_NOT_FOUND));
     }
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
-    if (n < 0 || audit_append(db, actor, "invest.link", "invest_project", sid, in) || db_commit(db))
+    if (n < 0 || audit_append_id(db, actor, "invest.link", "invest_project", id, in) ||
+        db_commit(db))
         return invest_internal(db, p);
     return ERR_OK;
 }

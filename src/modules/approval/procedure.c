@@ -141,11 +141,10 @@ int approval_record_event(struct db *db, const struct audit_actor *actor, int64_
 {
     if (approval_store_event(db, app, kind, day, actor->name, detail))
         return -1;
-    char id[24], action[64];
-    snprintf(id, sizeof id, "%lld", (long long)app);
+    char action[64];
     snprintf(action, sizeof action, "approval.%s", kind);
     json_t *d = json_pack("{ss sO}", "on", day, "detail", detail ? detail : json_null());
-    int rc = audit_append(db, actor, action, "eia_application", id, d);
+    int rc = audit_append_id(db, actor, action, "eia_application", app, d);
     json_decref(d);
     return rc;
 }

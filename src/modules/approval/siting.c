@@ -14,7 +14,6 @@
 #include "db/db.h"
 
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -80,10 +79,8 @@ enum err siting_import(struct db *db, const struct audit_actor *actor, const cha
         if (rc)
             goto fail;
     }
-    char id[24];
-    snprintf(id, sizeof id, "%lld", (long long)*version);
     json_t *detail = json_pack("{ss sI}", "name", name, "units", (json_int_t)siting_units_count(u));
-    int rc = audit_append(db, actor, "siting.import", "siting_version", id, detail);
+    int rc = audit_append_id(db, actor, "siting.import", "siting_version", *version, detail);
     json_decref(detail);
     if (rc || db_commit(db))
         goto fail;
@@ -128,11 +125,9 @@ enum err siting_run(struct db *db, const struct audit_actor *actor, json_t *loca
     const char *verdict = json_string_value(json_object_get(res, "verdict_code"));
     int rc = siting_store_check_add(db, version, enterprise_id, ind, wgs, res, verdict, check_id);
     if (!rc) {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)*check_id);
         json_t *detail = json_pack("{sI ss ss}", "version", (json_int_t)version, "industry", ind,
                                    "verdict", verdict);
-        rc = audit_append(db, actor, "siting.check", "siting_check", id, detail);
+        rc = audit_append_id(db, actor, "siting.check", "siting_check", *check_id, detail);
         json_decref(detail);
     }
     if (rc) {

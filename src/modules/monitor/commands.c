@@ -9,7 +9,6 @@
 #include "modules/monitor/store_commands.h"
 #include "net/hj212_server.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -102,11 +101,9 @@ static int64_t cmd_record(struct db *db, const struct audit_actor *actor, int64_
     if (params && !db_begin(db)) {
         if (monitor_store_command_insert(db, &c, timeutil_now(), &cmd))
             cmd = 0;
-        char eid[24];
-        snprintf(eid, sizeof eid, "%lld", (long long)cmd);
         json_t *detail =
             json_pack("{s:i,s:s,s:I}", "cn", cn, "qn", f->qn, "device_id", (json_int_t)d->id);
-        if (!cmd || audit_append(db, actor, "device.command", "command", eid, detail) ||
+        if (!cmd || audit_append_id(db, actor, "device.command", "command", cmd, detail) ||
             db_commit(db)) {
             db_rollback(db);
             cmd = 0;

@@ -16,7 +16,6 @@
 #include <arpa/inet.h>
 #include <math.h>
 #include <netinet/in.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,24 +83,15 @@ static enum err monitor_db_error(struct problem *p)
     return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
 }
 
-/* Audits action on record id of entity (detail stolen). 0, or -1. */
-static int monitor_audit(struct db *db, const struct audit_actor *actor, const char *action,
-                         const char *entity, int64_t id, json_t *detail)
-{
-    char eid[24];
-    snprintf(eid, sizeof eid, "%lld", (long long)id);
-    int rc = audit_append(db, actor, action, entity, eid, detail);
-    json_decref(detail);
-    return rc;
-}
-
 /* Ends a station or device write begun with db_begin: its audit entry (detail stolen), the
  * commit, and the devices' cache marked stale; rolled back on a failure. */
 static enum err monitor_write_done(struct db *db, const struct audit_actor *actor,
                                    const char *action, const char *entity, int64_t id,
                                    json_t *detail, struct problem *p)
 {
-    if (monitor_audit(db, actor, action, entity, id, detail) || db_commit(db)) {
+    int rc = audit_append_id(db, actor, action, entity, id, detail);
+    json_decref(detail);
+    if (rc || db_commit(db)) {
         db_rollback(db);
         return monitor_db_error(p);
     }
@@ -591,12 +581,15 @@ static enum err monitor_forward_check(json_t *in, struct monitor_store_forward *
     return ERR_OK;
 }
 
+/* The audit entry of a forward-target write: the target's settings as its detail. */
 static int monitor_forward_audit(struct db *db, const struct audit_actor *actor, const char *action,
                                  int64_t id, const struct monitor_store_forward *r)
 {
-    return monitor_audit(db, actor, action, "forward_target", id,
-                         json_pack("{s:s,s:s,s:I,s:b}", "name", r->name, "host", r->host, "port",
-                                   (json_int_t)r->port, "active", (int)r->active));
+    json_t *detail = json_pack("{s:s,s:s,s:I,s:b}", "name", r->name, "host", r->host, "port",
+                               (json_int_t)r->port, "active", (int)r->active);
+    int rc = audit_append_id(db, actor, action, "forward_target", id, detail);
+    json_decref(detail);
+    return rc;
 }
 
 /* The stored target into *r (strings borrow from the returned row, new reference); NULL with

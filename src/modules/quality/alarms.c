@@ -168,7 +168,7 @@ static enum err alarm_transition(struct db *db, const struct audit_actor *actor,
     const char *to = ack ? "acknowledged" : "cleared";
     json_t *d = json_pack("{ss}", "state", to);
     if (e == ERR_OK &&
-        (quality_audit(db, actor, ack ? "alarm.ack" : "alarm.clear", "alarm", id, d) ||
+        (audit_append_id(db, actor, ack ? "alarm.ack" : "alarm.clear", "alarm", id, d) ||
          db_commit(db)))
         e = ERR_INTERNAL;
     json_decref(d);
@@ -233,7 +233,7 @@ enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *
     r.stations = stations ? stations : "";
     int rc = alarm_rules_insert(db, &r, id);
     free(stations);
-    if (rc || quality_audit(db, actor, "alarm_rule.create", "alarm_rule", *id, in))
+    if (rc || audit_append_id(db, actor, "alarm_rule.create", "alarm_rule", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }
@@ -279,7 +279,7 @@ static enum err source_limit_put(struct db *db, const struct audit_actor *actor,
     if (o2ref >= 21)
         return problem_set(p, ERR_INVALID_FIELD, "o2_ref", "基准氧含量须在 0..21 之间");
     if (source_limits_put(db, *id, outlet, factor, limit, o2ref) ||
-        quality_audit(db, actor, "source_limit.set", "enterprise", *id, in))
+        audit_append_id(db, actor, "source_limit.set", "enterprise", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }
@@ -406,7 +406,8 @@ static enum err source_value_audited(struct db *db, const struct audit_actor *ac
     enum err e = source_value_check(db, actor, in, id, p);
     if (e != ERR_OK)
         return e;
-    return quality_audit(db, actor, "source_value.check", "alarm", *id, in) ? ERR_INTERNAL : ERR_OK;
+    return audit_append_id(db, actor, "source_value.check", "alarm", *id, in) ? ERR_INTERNAL
+                                                                              : ERR_OK;
 }
 
 enum err source_value_submit(struct db *db, const struct audit_actor *actor, json_t *in,

@@ -229,7 +229,7 @@ static int feed_air_station(struct db *db, const struct audit_actor *actor, int6
     if (!rc && changed) {
         json_t *d = json_pack("{sI sI si}", "device_station_id", (json_int_t)dev_id, "from",
                               (json_int_t)from, "hours_changed", changed);
-        rc = quality_audit(db, actor, "aq_hourly.device", "aq_station", aq_id, d) ||
+        rc = audit_append_id(db, actor, "aq_hourly.device", "aq_station", aq_id, d) ||
              quality_alarms_check(db, now);
         json_decref(d);
     }
@@ -359,7 +359,7 @@ static int feed_source_station(struct db *db, const struct audit_actor *actor, j
     if (!rc && evaluated) {
         json_t *d = json_pack("{sI sI si sO}", "enterprise_id", (json_int_t)ent, "from",
                               (json_int_t)from, "hours", evaluated, "alarms", raised);
-        rc = quality_audit(db, actor, "source_value.device", "station", sid, d);
+        rc = audit_append_id(db, actor, "source_value.device", "station", sid, d);
         json_decref(d);
     }
     if (!rc && last > mark)
@@ -453,7 +453,7 @@ static enum err feed_link_audited(struct db *db, const struct audit_actor *actor
     if (field_id(in, "device_station_id", QUALITY_DEVICE_LABEL, FIELD_OPTIONAL, &dev, p))
         return p->err;
     enum err e = quality_station_link(db, *id, dev, p);
-    if (e == ERR_OK && quality_audit(db, actor, "aq_station.link", "aq_station", *id, in))
+    if (e == ERR_OK && audit_append_id(db, actor, "aq_station.link", "aq_station", *id, in))
         e = ERR_INTERNAL;
     return e;
 }

@@ -35,9 +35,6 @@ typedef enum err (*quality_add_fn)(struct db *db, const struct audit_actor *acto
  * rolled back on any failure. ERR_UNAVAILABLE when it cannot begin. */
 enum err quality_write(struct db *db, const struct audit_actor *actor, json_t *in,
                        quality_add_fn fn, bool recheck, int64_t *id, struct problem *p);
-/* audit_append for a record named by its integer id. 0 or -1. */
-int quality_audit(struct db *db, const struct audit_actor *actor, const char *action,
-                  const char *entity, int64_t id, json_t *detail);
 
 /* ---- stations (stations.c) ---- */
 

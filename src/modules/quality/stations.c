@@ -11,7 +11,6 @@
 #include "modules/quality/store.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,14 +25,6 @@ enum err quality_write(struct db *db, const struct audit_actor *actor, json_t *i
     if (e != ERR_OK)
         db_rollback(db);
     return e;
-}
-
-int quality_audit(struct db *db, const struct audit_actor *actor, const char *action,
-                  const char *entity, int64_t id, json_t *detail)
-{
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
-    return audit_append(db, actor, action, entity, sid, detail);
 }
 
 json_t *quality_station_get(struct db *db, int64_t id)
@@ -89,8 +80,8 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
     /* The optional link to a monitor station (the device feed). */
     if (dev && (e = quality_station_link(db, *id, dev, p)) != ERR_OK)
         return e;
-    return quality_audit(db, actor, "aq_station.create", "aq_station", *id, in) ? ERR_INTERNAL
-                                                                                : ERR_OK;
+    return audit_append_id(db, actor, "aq_station.create", "aq_station", *id, in) ? ERR_INTERNAL
+                                                                                  : ERR_OK;
 }
 
 enum err quality_station_create(struct db *db, const struct audit_actor *actor, json_t *in,
@@ -155,7 +146,7 @@ enum err quality_station_calibrate(struct db *db, const struct audit_actor *acto
     json_t *fit = quality_calibrate(db, id, airdata_col_parse(pm), from, to, &message);
     if (!fit)
         e = message ? problem_set(p, ERR_INVALID_FIELD, "station", "%s", message) : ERR_INTERNAL;
-    else if (quality_audit(db, actor, "aq_station.calibrate", "aq_station", id, fit) ||
+    else if (audit_append_id(db, actor, "aq_station.calibrate", "aq_station", id, fit) ||
              db_commit(db))
         e = ERR_INTERNAL;
     if (e != ERR_OK) {

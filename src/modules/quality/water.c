@@ -176,7 +176,7 @@ enum err water_section_add(struct db *db, const struct audit_actor *actor, json_
     enum err e = water_sections_insert(db, &s, id);
     if (e == ERR_CONFLICT)
         return problem_set(p, ERR_CONFLICT, "code", "断面编码已存在");
-    if (e != ERR_OK || quality_audit(db, actor, "water_section.create", "water_section", *id, in))
+    if (e != ERR_OK || audit_append_id(db, actor, "water_section.create", "water_section", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }

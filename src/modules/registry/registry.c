@@ -9,7 +9,6 @@
 #include "db/db.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <string.h>
 
 #define REGISTRY_MAX_CONTACTS 20
@@ -247,11 +246,9 @@ static enum err registry_insert(struct db *db, const struct audit_actor *actor, 
                            json_string_value(json_object_get(rec, "uscc")));
     if (e)
         return p->err = e;
-    char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)*id);
     json_t *detail = json_pack("{sO sO}", "uscc", json_object_get(rec, "uscc"), "name",
                                json_object_get(rec, "name"));
-    int rc = audit_append(db, actor, "enterprise.create", "enterprise", idtext, detail);
+    int rc = audit_append_id(db, actor, "enterprise.create", "enterprise", *id, detail);
     json_decref(detail);
     return rc ? (p->err = ERR_INTERNAL) : ERR_OK;
 }
@@ -306,11 +303,9 @@ enum err registry_update(struct db *db, const struct audit_actor *actor, int64_t
     old = enterprises_get(db, id);
     e = old ? enterprises_update(db, id, json_integer_value(version), rec) : ERR_NOT_FOUND;
     if (!e) {
-        char idtext[24];
-        snprintf(idtext, sizeof idtext, "%lld", (long long)id);
         json_t *diff = registry_diff(old, rec);
-        e = audit_append(db, actor, "enterprise.update", "enterprise", idtext, diff) ? ERR_INTERNAL
-                                                                                     : ERR_OK;
+        e = audit_append_id(db, actor, "enterprise.update", "enterprise", id, diff) ? ERR_INTERNAL
+                                                                                    : ERR_OK;
         json_decref(diff);
     }
     if (!e && db_commit(db))

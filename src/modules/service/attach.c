@@ -141,7 +141,7 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
     json_t *d =
         json_pack("{ss sI ss ss sI}", "owner_kind", owner_kind, "owner_id", (json_int_t)owner_id,
                   "sha256", hex, "filename", name, "size", (json_int_t)len);
-    int bad = svc_audit(c, "attachment.add", "svc_attachment", *id, d);
+    int bad = audit_append_id(c->db, &c->actor, "attachment.add", "svc_attachment", *id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);

@@ -55,7 +55,8 @@ enum err svc_day_create(struct svc_ctx *c, json_t *in, int64_t *id, struct probl
     if (svc_store_day_insert(c->db, &row, id))
         return svc_db_fail(c, p);
     json_t *d = json_pack("{ss ss ss}", "kind", kind, "day", date, "leaders", leaders);
-    int bad = svc_audit(c, "reception_day.create", "svc_reception_day", *id, d);
+    int bad =
+        audit_append_id(c->db, &c->actor, "reception_day.create", "svc_reception_day", *id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);
@@ -128,8 +129,8 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
     /* The audit keeps who and what, not the citizen's phone number. */
     json_t *d = json_pack("{sI ss sI}", "day_id", (json_int_t)day_id, "kind", kind, "enterprise_id",
                           (json_int_t)ent);
-    int bad = svc_audit(c, walkin ? "reception.walkin" : "reception.book", "svc_reception_entry",
-                        *id, d) ||
+    int bad = audit_append_id(c->db, &c->actor, walkin ? "reception.walkin" : "reception.book",
+                              "svc_reception_entry", *id, d) ||
               (walkin && svc_day_mark_held(c, day_id));
     json_decref(d);
     if (bad || db_commit(c->db))
@@ -167,7 +168,8 @@ enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *
     if (db_begin(c->db))
         return svc_db_fail(c, p);
     if (svc_store_entry_receive(c->db, entry_id, c->now, false) || svc_day_mark_held(c, day) ||
-        svc_audit(c, "reception.receive", "svc_reception_entry", entry_id, NULL) ||
+        audit_append_id(c->db, &c->actor, "reception.receive", "svc_reception_entry", entry_id,
+                        NULL) ||
         db_commit(c->db))
         return svc_db_fail(c, p);
     return ERR_OK;

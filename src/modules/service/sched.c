@@ -93,7 +93,7 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
         bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg);
     json_t *detail = json_pack("{si si ss}", "from", d->from, "to", level, "deadline", d->deadline);
     bad = bad || svc_item_update_row(c, d->id, kind, msg) ||
-          svc_audit(c, action, "svc_tracker", d->id, detail);
+          audit_append_id(c->db, &c->actor, action, "svc_tracker", d->id, detail);
     json_decref(detail);
     return bad ? -1 : 0;
 }

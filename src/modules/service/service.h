@@ -215,8 +215,6 @@ int svc_fail(struct problem *p, enum err e, const char *field, const char *fmt, 
  * without the kit's body check), else ERR_OK. */
 enum err svc_body(json_t *in, struct problem *p);
 enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
-int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id,
-              json_t *detail);
 /* The enterprise the user is bound to (enterprise users), else 0. */
 int64_t svc_user_enterprise(const struct svc_ctx *c);
 bool svc_is_bureau(const struct svc_ctx *c);

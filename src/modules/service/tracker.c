@@ -138,7 +138,7 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
     snprintf(msg, sizeof msg, "新的督办事项：%.300s，办理期限 %s", title, deadline);
     json_t *d = json_pack("{ss ss sI ss ss}", "source", source, "title", title, "owner_section_id",
                           (json_int_t)f.section, "start", start, "deadline", deadline);
-    int bad = svc_audit(c, "tracker.create", "svc_tracker", *id, d) ||
+    int bad = audit_append_id(c->db, &c->actor, "tracker.create", "svc_tracker", *id, d) ||
               svc_item_update_row(c, *id, "create", msg) ||
               svc_notify_owner(c, f.section, f.user, *id, "assigned", msg);
     json_decref(d);
@@ -375,7 +375,7 @@ enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *i
     json_t *d = json_pack("{ss ss}", "note", note, "status_before",
                           json_string_value(json_object_get(item, "status")));
     bad = bad || svc_item_update_row(c, id, ukind, note) ||
-          svc_audit(c, action, "svc_tracker", id, d);
+          audit_append_id(c->db, &c->actor, action, "svc_tracker", id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         e = svc_db_fail(c, p);

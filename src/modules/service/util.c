@@ -1,4 +1,4 @@
-/* service util — refusals, audit and the caller's role, shared by the
+/* service util — refusals, the clock and the caller's role, shared by the
  * service files (declared in service.h). */
 #include "modules/service/service.h"
 #include "core/timeutil.h"
@@ -6,7 +6,6 @@
 #include "db/db.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 void svc_ctx_clock(struct svc_ctx *c)
@@ -38,13 +37,6 @@ enum err svc_db_fail(struct svc_ctx *c, struct problem *p)
     db_rollback(c->db);
     svc_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_INTERNAL;
-}
-
-int svc_audit(struct svc_ctx *c, const char *action, const char *entity, int64_t id, json_t *detail)
-{
-    char idtext[24];
-    snprintf(idtext, sizeof idtext, "%lld", (long long)id);
-    return audit_append(c->db, &c->actor, action, entity, idtext, detail);
 }
 
 int64_t svc_user_enterprise(const struct svc_ctx *c)

@@ -121,7 +121,7 @@ enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct pro
     }
     json_t *d = json_pack("{sI ss sI so}", "enterprise_id", (json_int_t)ent, "purpose", purpose,
                           "planned_at", (json_int_t)planned, "staff", staff_json);
-    int bad = svc_audit(c, "visit.create", "svc_visit", *id, d);
+    int bad = audit_append_id(c->db, &c->actor, "visit.create", "svc_visit", *id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);
@@ -165,7 +165,7 @@ enum err svc_visit_confirm(struct svc_ctx *c, int64_t id, json_t *in, struct pro
     }
     json_t *d = json_pack("{ss ss}", "method", method, "note", note);
     int bad = svc_visit_set_status(c, id, "confirmed", method, note) ||
-              svc_audit(c, "visit.confirm", "svc_visit", id, d);
+              audit_append_id(c->db, &c->actor, "visit.confirm", "svc_visit", id, d);
     json_decref(d);
     json_decref(v);
     if (bad || db_commit(c->db))
@@ -192,7 +192,7 @@ enum err svc_visit_cancel(struct svc_ctx *c, int64_t id, json_t *in, struct prob
         return e;
     json_t *d = json_pack("{ss}", "reason", reason);
     int bad = svc_visit_set_status(c, id, "cancelled", NULL, NULL) ||
-              svc_audit(c, "visit.cancel", "svc_visit", id, d);
+              audit_append_id(c->db, &c->actor, "visit.cancel", "svc_visit", id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);
@@ -288,7 +288,7 @@ enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct prob
         json_array_append_new(items, json_integer(item));
     }
     json_t *d = json_pack("{sb so}", "help_given", help != NULL, "items", items);
-    bad = bad || svc_audit(c, "visit.record", "svc_visit", id, d);
+    bad = bad || audit_append_id(c->db, &c->actor, "visit.record", "svc_visit", id, d);
     json_decref(d);
     if (bad || db_commit(c->db)) {
         if (e && e != ERR_INTERNAL) {
@@ -363,7 +363,7 @@ int svc_issue_add(struct svc_ctx *c, int64_t visit, int64_t day, int64_t entry, 
     if (svc_store_issue_insert(c->db, &row, id))
         return -1;
     json_t *d = json_pack("{ss ss}", "category", category, "resolution", resolution);
-    int bad = svc_audit(c, "issue.create", "svc_issue", *id, d);
+    int bad = audit_append_id(c->db, &c->actor, "issue.create", "svc_issue", *id, d);
     json_decref(d);
     return bad;
 }
@@ -454,7 +454,7 @@ static enum err svc_form_write(struct svc_ctx *c, json_t *v, const char *channel
                           f->ratings[1], f->ratings[2], f->ratings[3], f->ratings[4], "bad",
                           bad_review, "issues", (json_int_t)json_array_size(f->issues));
     bad = bad || svc_visit_set_status(c, id, "completed", NULL, NULL) ||
-          svc_audit(c, "service_form.submit", "svc_visit", id, d);
+          audit_append_id(c->db, &c->actor, "service_form.submit", "svc_visit", id, d);
     json_decref(d);
     if (bad)
         return svc_db_fail(c, p);
@@ -604,7 +604,8 @@ enum err svc_form_link(struct svc_ctx *c, int64_t visit_id, const char *base, js
         return svc_db_fail(c, p);
     int rc = svc_store_token_issue(c->db, visit_id, h, c->now, c->now + SERVICE_TOKEN_TTL);
     json_t *d = json_pack("{sI}", "expires_at", (json_int_t)(c->now + SERVICE_TOKEN_TTL));
-    int bad = rc || svc_audit(c, "service_form.link", "svc_visit", visit_id, d);
+    int bad =
+        rc || audit_append_id(c->db, &c->actor, "service_form.link", "svc_visit", visit_id, d);
     json_decref(d);
     if (bad || db_commit(c->db))
         return svc_db_fail(c, p);

@@ -36,11 +36,9 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
     char flag[2] = {in->data_flag, 0};
     if (sup_store_alarm_insert(db, in, id))
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)*id);
     json_t *d = json_pack("{ss ss sf sf ss}", "source", in->source, "factor", in->factor, "value",
                           in->value, "limit", in->limit, "data_flag", flag);
-    int rc = audit_append(db, actor, "supervision.alarm.create", "sup_alarm", sid, d);
+    int rc = audit_append_id(db, actor, "supervision.alarm.create", "sup_alarm", *id, d);
     json_decref(d);
     return rc ? (problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1) : 0;
 }
@@ -129,7 +127,7 @@ enum err sup_alarm_verify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     free(vt);
     char detail[128];
     snprintf(detail, sizeof detail, "报警 %lld 经核实超标", (long long)id);
-    if (rc || sup_audit(c, "supervision.alarm.verify", "sup_alarm", id, in) ||
+    if (rc || audit_append_id(c->db, c->actor, "supervision.alarm.verify", "sup_alarm", id, in) ||
         (serious && sup_propose_removal(c, ent, "经核实的严重超标报警", detail, "alarm", id)) ||
         db_commit(c->db))
         return sup_internal(c, p);

@@ -340,7 +340,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
     free(conf_text);
     json_t *detail = json_pack("{ss ss ss sI}", "title", title, "period", period, "seed_sha256",
                                seed_hash, "matter_id", (json_int_t)matter);
-    rc = rc || sup_audit(c, "supervision.draw.commit", "sup_draw", did, detail);
+    rc = rc || audit_append_id(c->db, c->actor, "supervision.draw.commit", "sup_draw", did, detail);
     json_decref(detail);
     if (rc || db_commit(c->db)) {
         e = sup_internal(c, p);
@@ -441,7 +441,7 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     }
     rc = rc || sup_store_draw_set_status(c->db, id, "drawn");
     json_t *detail = json_pack("{sI}", "targets", (json_int_t)nt);
-    rc = rc || sup_audit(c, "supervision.draw.execute", "sup_draw", id, detail);
+    rc = rc || audit_append_id(c->db, c->actor, "supervision.draw.execute", "sup_draw", id, detail);
     json_decref(detail);
     if (rc || db_commit(c->db)) {
         e = sup_internal(c, p);

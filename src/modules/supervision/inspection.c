@@ -146,7 +146,8 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
     }
     char detail[300];
     snprintf(detail, sizeof detail, "%s %s，罚款 %.2f 元", decision, day, amount);
-    if (rc || sup_audit(c, "supervision.penalty.create", "sup_penalty", nid, in) ||
+    if (rc ||
+        audit_append_id(c->db, c->actor, "supervision.penalty.create", "sup_penalty", nid, in) ||
         sup_propose_removal(c, ent, "受到环境行政处罚", detail, "penalty", nid) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_store_record(c->db, SUP_PENALTY, nid);
@@ -171,7 +172,8 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         return p->err;
     int64_t nid = 0;
     int rc = sup_store_incident_insert(c->db, ent, day, level, desc, &nid);
-    if (rc || sup_audit(c, "supervision.incident.create", "sup_incident", nid, in) ||
+    if (rc ||
+        audit_append_id(c->db, c->actor, "supervision.incident.create", "sup_incident", nid, in) ||
         sup_propose_removal(c, ent, "发生突发环境事件", desc, "incident", nid) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_store_record(c->db, SUP_INCIDENT, nid);

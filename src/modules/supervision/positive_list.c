@@ -32,7 +32,8 @@ int sup_propose_removal(struct sup_ctx *c, int64_t ent, const char *reason, cons
         return 0;
     json_t *d = json_pack("{ss ss sI}", "reason", reason, "source", source, "source_id",
                           (json_int_t)source_id);
-    rc = sup_audit(c, "supervision.positive.propose_removal", "sup_pl_entry", eid, d);
+    rc = audit_append_id(c->db, c->actor, "supervision.positive.propose_removal", "sup_pl_entry",
+                         eid, d);
     json_decref(d);
     return rc;
 }
@@ -174,7 +175,7 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
     if (sup_begin(c, p))
         return p->err;
     if (sup_store_facts_set(c->db, ent, permit, networked, *seen ? seen : NULL, falsification) ||
-        sup_audit(c, "supervision.facts.update", "enterprise", ent, in) ||
+        audit_append_id(c->db, c->actor, "supervision.facts.update", "enterprise", ent, in) ||
         sup_check_entry(c, ent) || db_commit(c->db))
         return sup_internal(c, p);
     *out = sup_store_facts(c->db, ent);

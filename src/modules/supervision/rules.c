@@ -20,13 +20,6 @@ int sup_field_date_or(json_t *in, const char *key, const char *label, const char
     return 0;
 }
 
-int sup_audit(struct sup_ctx *c, const char *action, const char *entity, int64_t id, json_t *detail)
-{
-    char sid[24];
-    snprintf(sid, sizeof sid, "%lld", (long long)id);
-    return audit_append(c->db, c->actor, action, entity, sid, detail);
-}
-
 enum err sup_internal(struct sup_ctx *c, struct problem *p)
 {
     db_rollback(c->db);
@@ -41,7 +34,7 @@ enum err sup_begin(struct sup_ctx *c, struct problem *p)
 enum err sup_commit(struct sup_ctx *c, int rc, const char *action, const char *entity, int64_t id,
                     json_t *detail, struct problem *p)
 {
-    if (rc || sup_audit(c, action, entity, id, detail) || db_commit(c->db))
+    if (rc || audit_append_id(c->db, c->actor, action, entity, id, detail) || db_commit(c->db))
         return sup_internal(c, p);
     return ERR_OK;
 }

@@ -17,9 +17,6 @@
 /* A date field that takes def when absent; -1 with p filled when malformed. */
 int sup_field_date_or(json_t *in, const char *key, const char *label, const char *def, char out[11],
                       struct problem *p);
-/* Appends the audit entry of a write (inside its transaction); 0 or -1. */
-int sup_audit(struct sup_ctx *c, const char *action, const char *entity, int64_t id,
-              json_t *detail);
 /* Opens a write's transaction: ERR_OK, or ERR_INTERNAL with p filled. */
 enum err sup_begin(struct sup_ctx *c, struct problem *p);
 /* Ends a write whose store calls gave rc: when rc is 0, appends its audit
