@@ -23,6 +23,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../unit_db.h"
 #include <sqlite3.h>
 
 struct fixture {
@@ -33,34 +35,15 @@ struct fixture {
     int64_t ent, other_ent;
 };
 
-static int64_t add_enterprise(struct db *db, const char *uscc, const char *name)
-{
-    sqlite3_stmt *st = NULL;
-    assert_int_equal(sqlite3_prepare_v2(db_handle(db),
-                                        "INSERT INTO enterprises (uscc, name, created_at, "
-                                        "updated_at) VALUES (?, ?, 0, 0)",
-                                        -1, &st, NULL),
-                     SQLITE_OK);
-    sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-    assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-    sqlite3_finalize(st);
-    return sqlite3_last_insert_rowid(db_handle(db));
-}
-
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof *f);
-    char err[256];
-    snprintf(f->path, sizeof f->path, "/tmp/ecogov-approval-%d.db", getpid());
-    unlink(f->path);
-    f->db = db_open(f->path, err, sizeof err);
-    if (!f->db || modules_migrate(f->db, err, sizeof err))
+    if (!(f->db = unit_db_open(f->path, "approval")))
         return -1;
     f->cal = calendar_new();
     calendar_load_builtin(f->cal);
-    f->ent = add_enterprise(f->db, "91360200MA35UNIT01", "景瓷测试陶瓷有限公司");
-    f->other_ent = add_enterprise(f->db, "91360200MA35UNIT02", "另一家企业");
+    f->ent = unit_db_enterprise(f->db, "91360200MA35UNIT01", "景瓷测试陶瓷有限公司");
+    f->other_ent = unit_db_enterprise(f->db, "91360200MA35UNIT02", "另一家企业");
     f->who.db = f->db;
     f->who.actor.name = "staff";
     *state = f;
@@ -70,14 +53,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
+    unit_db_close(f->db, f->path);
     calendar_free(f->cal);
-    char p[80];
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
     free(f);
     return 0;
 }

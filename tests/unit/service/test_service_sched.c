@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#include "../unit_db.h"
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -62,9 +64,7 @@ static int setup(void **state)
     if (sodium_init() < 0)
         return -1;
     struct fixture *f = calloc(1, sizeof *f);
-    snprintf(f->path, sizeof f->path, "/tmp/ecogov-sched-%d.db", getpid());
-    unlink(f->path);
-    if (open_db(f))
+    if (!(f->db = unit_db_open(f->path, "sched")))
         return -1;
     f->cal = calendar_new();
     calendar_load_builtin(f->cal);
@@ -84,14 +84,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
+    unit_db_close(f->db, f->path);
     calendar_free(f->cal);
-    char p[80];
-    unlink(f->path);
-    snprintf(p, sizeof p, "%s-wal", f->path);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", f->path);
-    unlink(p);
     free(f);
     return 0;
 }
