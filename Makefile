@@ -66,7 +66,7 @@ build/asan/ecogov: src/main.c build/asan/libecogov.a
 
 build/asan/unit/%: tests/unit/%.c build/asan/libecogov.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ASAN_FLAGS) $(PKG_CFLAGS) $< build/asan/libecogov.a $(PKG_LIBS) -lcmocka -o $@
+	$(CC) $(ASAN_FLAGS) $(PKG_CFLAGS) -MMD -MP -MF $@.d $< build/asan/libecogov.a $(PKG_LIBS) -lcmocka -o $@
 
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libecogov.a
 	@mkdir -p $(dir $@)
@@ -80,7 +80,7 @@ UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=build/asan/unit/%)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build/fuzz/%)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=build/bench/%)
 
--include $(REL_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d)
+-include $(REL_OBJS:.o=.d) $(ASAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 # ---- dependencies: Debian packages and npm packages, installed only when missing ----
 deps: deps-c deps-web
