@@ -6,7 +6,6 @@
 #include "core/timeutil.h"
 #include "net/http.h"
 #include "db/db.h"
-#include "db/users.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 
@@ -16,29 +15,24 @@
 #include <stdio.h>
 #include <string.h>
 
-#define SERVE_HOUSEKEEPING_SECONDS 600
+/* The longest the loop sleeps: a module whose interval the configuration
+ * changes is looked at again within this. */
+#define SERVE_MAX_SLEEP 600
 
 /* When each module's periodic work is next due (UTC seconds; 0 = never). */
 struct serve_ticks {
     int64_t due[MODULES_MAX];
 };
 
-static void serve_housekeeping(struct db *db, const struct config *cfg)
-{
-    int64_t now = timeutil_now();
-    if (sessions_purge(db, now - cfg->session_idle, now - cfg->session_absolute))
-        log_warn("serve: could not purge expired sessions");
-}
-
 /* Runs each module whose work is due and returns the seconds until the next
- * is due, at most the housekeeping step. On the first round (first is true)
+ * is due, at most SERVE_MAX_SLEEP. On the first round (first is true)
  * only the modules that ask to run at start do; the others are first due one
  * interval later. */
 static long serve_run_ticks(struct serve_ticks *t, const struct module_run *run, bool first)
 {
     size_t n;
     const struct module *const *mods = modules_all(&n);
-    long wait = SERVE_HOUSEKEEPING_SECONDS;
+    long wait = SERVE_MAX_SLEEP;
     for (size_t i = 0; i < n && i < MODULES_MAX; i++) {
         long every = mods[i]->tick && mods[i]->tick_seconds ? mods[i]->tick_seconds(run->cfg) : 0;
         if (every <= 0)
@@ -58,14 +52,13 @@ static long serve_run_ticks(struct serve_ticks *t, const struct module_run *run,
 }
 
 /* Blocks until SIGINT or SIGTERM, running each module's periodic work when
- * due and the housekeeping every ten minutes. */
+ * due. */
 static void serve_wait(const struct module_run *base, struct serve_ticks *t)
 {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    int64_t next_housekeeping = timeutil_now() + SERVE_HOUSEKEEPING_SECONDS;
     struct module_run run = *base;
     run.now = timeutil_now();
     long step = serve_run_ticks(t, &run, false);
@@ -78,10 +71,6 @@ static void serve_wait(const struct module_run *base, struct serve_ticks *t)
         }
         run.now = timeutil_now();
         step = serve_run_ticks(t, &run, false);
-        if (timeutil_now() >= next_housekeeping) {
-            serve_housekeeping(run.db, run.cfg);
-            next_housekeeping = timeutil_now() + SERVE_HOUSEKEEPING_SECONDS;
-        }
     }
 }
 
@@ -166,7 +155,6 @@ int tool_serve_main(int argc, char **argv)
     /* The first round of periodic work before the address is printed, so a
      * caller that waits for it finds the tracker's notices already made. */
     struct serve_ticks ticks = {{0}};
-    serve_housekeeping(db, &cfg);
     serve_run_ticks(&ticks, &run, true);
     printf("ecogov: listening on http://%s:%d\n", cfg.listen, port);
     fflush(stdout);

@@ -1,6 +1,8 @@
 /* admin module — accounts, sections, the audit log and the working-day
- * calendar over HTTP (admin.h). */
+ * calendar over HTTP (admin.h); expired sessions purged as periodic work. */
 #include "app/module.h"
+#include "core/log.h"
+#include "db/users.h"
 #include "modules/admin/admin.h"
 #include "modules/admin/http.h"
 
@@ -25,8 +27,28 @@ static const struct route admin_routes[] = {
 static const struct route_group admin_group = ROUTE_GROUP("admin", admin_routes);
 static const struct route_group *const admin_groups[] = {&admin_group, NULL};
 
+/* Expired sessions are purged every ten minutes, and once at start. */
+static long admin_tick_seconds(const struct config *cfg)
+{
+    (void)cfg;
+    return 600;
+}
+
+static int admin_tick(const struct module_run *run)
+{
+    const struct config *cfg = run->cfg;
+    if (sessions_purge(run->db, run->now - cfg->session_idle, run->now - cfg->session_absolute)) {
+        log_warn("admin: could not purge expired sessions");
+        return -1;
+    }
+    return 0;
+}
+
 const struct module admin_module = {
     .name = "admin",
     .routes = admin_groups,
     .demo = admin_demo,
+    .tick_seconds = admin_tick_seconds,
+    .tick = admin_tick,
+    .tick_at_start = true,
 };
