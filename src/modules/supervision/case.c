@@ -174,8 +174,10 @@ enum err sup_alarm_case(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
     if (sup_begin(c, p))
         return p->err;
     int64_t cid = 0;
-    if (sup_commit(c, sup_store_case_open(c->db, ent, id, title, c->today, &cid),
-                   "supervision.case.open", "sup_case", cid, in, p))
+    /* The store call sets cid before sup_commit reads it: two statements, as
+     * the order in which a call's arguments are evaluated is unspecified. */
+    int rc = sup_store_case_open(c->db, ent, id, title, c->today, &cid);
+    if (sup_commit(c, rc, "supervision.case.open", "sup_case", cid, in, p))
         return p->err;
     *out = sup_case_row(c->db, cid);
     return ERR_OK;

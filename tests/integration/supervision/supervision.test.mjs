@@ -156,6 +156,10 @@ test('an alarm is verified, becomes a case, and the case closes with rectificati
   const k = await staff.post(`/api/v1/supervision/alarms/${id}/case`, { title: '二氧化硫超标' })
   assert.equal(k.status, 200)
   const caseId = k.json.id
+  // the audit entry names the case it opened
+  const admin = await Client.as(server.url, 'admin')
+  const opened = (await admin.get(`/api/v1/audit?entity=sup_case&entity_id=${caseId}&action=supervision.case.open`)).json.items
+  assert.equal(opened.length, 1)
   assert.equal((await staff.post(`/api/v1/supervision/cases/${caseId}/close`, { evidence: 'x' })).json.error.code, 'invalid_state')
   assert.equal((await staff.post(`/api/v1/supervision/cases/${caseId}/rectify`, { requirement: '更换脱硫剂', due_on: '2099-01-01' })).status, 200)
   const noEvidence = await staff.post(`/api/v1/supervision/cases/${caseId}/close`, {})
