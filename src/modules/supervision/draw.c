@@ -375,8 +375,13 @@ enum err sup_draw_execute(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         json_decref(d);
         return problem_set(p, ERR_INVALID_STATE, NULL, "该任务已抽取");
     }
+    /* Without its committed seed the draw would run on zeros and not match
+     * the published commitment: refused, nothing drawn. */
     uint8_t seed[DRAW_SEED_BYTES] = {0};
-    sup_store_draw_seed(c->db, id, seed, sizeof seed);
+    if (sup_store_draw_seed(c->db, id, seed, sizeof seed)) {
+        json_decref(d);
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
     json_t *strata = sup_store_draw_strata_pools(c->db, id);
     struct draw_pool ipool;
     struct sup_conflicts cf;

@@ -468,6 +468,26 @@ static void test_draw_states(void **state)
     json_decref(out);
 }
 
+/* A draw whose seed cannot be read is not executed on a zero seed (which
+ * would not match the published commitment): refused, still committed. */
+static void test_draw_without_seed(void **state)
+{
+    struct fixture *f = *state;
+    json_t *out;
+    ok_id(f, sup_inspector_create, 0, "{\"licence_no\":\"D001\",\"name\":\"甲\"}");
+    ok_id(f, sup_inspector_create, 0, "{\"licence_no\":\"D002\",\"name\":\"乙\"}");
+    int64_t d = ok_id(f, sup_draw_create, 0,
+                      "{\"title\":\"无种子\",\"period\":\"2026Q4\",\"matter_id\":1,"
+                      "\"counts\":{\"general\":1}}");
+    assert_int_equal(db_exec(f->db, "UPDATE sup_draws SET seed = x'00'"), 0);
+    assert_int_equal(call(f, sup_draw_execute, d, NULL, "{}"), ERR_INTERNAL);
+    bool missing = true;
+    out = sup_draw_get(f->db, d, false, &missing);
+    assert_status(out, "committed");
+    assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+    json_decref(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +498,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_positive_list_removal, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credit_listing_and_backdating, setup, teardown),
         cmocka_unit_test_setup_teardown(test_draw_states, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_draw_without_seed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
