@@ -234,5 +234,3 @@ enum err sup_case_close(struct sup_ctx *c, int64_t id, json_t *in, json_t **out,
     *out = sup_case_row(c->db, id);
     return ERR_OK;
 }
-
-/* ---- lists for the console ---- */

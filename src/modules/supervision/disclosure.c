@@ -301,5 +301,3 @@ char *sup_public_atom(struct db *db, const char *list, const char *date, const c
     json_decref(pub);
     return buf_detach(&b, NULL);
 }
-
-/* ---- the demo ---- */

@@ -179,5 +179,3 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     *out = sup_store_record(c->db, SUP_INCIDENT, nid);
     return ERR_OK;
 }
-
-/* ---- alarms and cases ---- */

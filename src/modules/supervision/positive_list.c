@@ -290,5 +290,3 @@ enum err sup_positive_scan(struct sup_ctx *c, int64_t id, json_t *in, json_t **o
         json_pack("{sI sI}", "checked", (json_int_t)i, "proposals", (json_int_t)(after - before));
     return ERR_OK;
 }
-
-/* ---- EIA preparer credit ---- */

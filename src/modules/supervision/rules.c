@@ -39,7 +39,7 @@ enum err sup_commit(struct sup_ctx *c, int rc, const char *action, const char *e
     return ERR_OK;
 }
 
-/* Days between two YYYY-MM-DD dates (b - a); 0 on bad input. */
+/* YYYY-MM-DD as a day number (CALENDAR_DAY_INVALID on bad input). */
 int32_t sup_day(const char *s)
 {
     int32_t d = CALENDAR_DAY_INVALID;
@@ -68,5 +68,3 @@ int sup_check_backdated(struct sup_ctx *c, const char *list, const char *date, s
                -1;
     return 0;
 }
-
-/* ---- 双随机: matters, classes, inspectors, conflicts ---- */

@@ -183,5 +183,3 @@ json_t *sup_stats(struct db *db, const char *today)
                                  "AND result_published_on IS NULL AND result_due < ?",
                                  0, "t", today));
 }
-
-/* ---- the public disclosure centre ---- */
