@@ -216,6 +216,11 @@ enum err approval_act_resubmit(struct approval_act *x)
     return ERR_OK;
 }
 
+static const char *approval_project_name(const struct approval_row *a)
+{
+    return json_string_value(json_object_get(json_object_get(a->data, "project"), "name"));
+}
+
 enum err approval_act_accept(struct approval_act *x)
 {
     if (!approval_is(x->a, "submitted"))
@@ -266,14 +271,11 @@ enum err approval_act_accept(struct approval_act *x)
         int days = approval_cfg_int(x->cfg, "notices", "accept", x->a->category, 5);
         char end[11], title[300], body[600];
         calendar_format_date(approval_add(x, x->day, days), end);
-        snprintf(
-            title, sizeof title, "受理公示：%s",
-            json_string_value(json_object_get(json_object_get(x->a->data, "project"), "name")));
+        snprintf(title, sizeof title, "受理公示：%s", approval_project_name(x->a));
         snprintf(
             body, sizeof body,
             "我局已受理%s环境影响%s（受理编号 %s），公示期 %d 个工作日，公众可在公示期内提出意见。",
-            json_string_value(json_object_get(json_object_get(x->a->data, "project"), "name")),
-            x->a->category, x->a->number, days);
+            approval_project_name(x->a), x->a->category, x->a->number, days);
         if (approval_store_notice(x->db, x->a->id, "accept", title, body, x->on, end))
             return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
@@ -361,11 +363,6 @@ enum err approval_act_resume(struct approval_act *x)
     if (n != 1)
         return problem_set(x->p, ERR_CONFLICT, "on", "没有可恢复的暂停（或恢复日早于暂停日）");
     return ERR_OK;
-}
-
-static const char *approval_project_name(const struct approval_row *a)
-{
-    return json_string_value(json_object_get(json_object_get(a->data, "project"), "name"));
 }
 
 enum err approval_act_pre_approval(struct approval_act *x)
