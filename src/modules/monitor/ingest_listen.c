@@ -130,9 +130,7 @@ static size_t ingest_listen_pending(void *ctx)
 static void ingest_listen_clock(void *ctx, const struct hj212_clock_result *r)
 {
     struct ingest_listener *l = ctx;
-    struct hj212_relay_clock ev = {r->device_id, r->cn,   r->ok,
-                                   r->measured,  r->skew, r->measured_at};
-    hj212_relay_clock_event(l->relay, &ev);
+    hj212_relay_clock_event(l->relay, r);
 }
 
 /* On the writer thread: the committed jobs' acks go back to the loop, the jobs are done. */
