@@ -133,7 +133,8 @@ static void ingest_listen_clock(void *ctx, const struct hj212_clock_result *r)
     hj212_relay_clock_event(l->relay, r);
 }
 
-/* On the writer thread: the committed jobs' acks go back to the loop, the jobs are done. */
+/* On the writer thread: the jobs' acks go back to the loop (emptied when their batch was not
+ * committed), the jobs are done. */
 static void ingest_listen_committed(void *arg, struct ingest_job *jobs)
 {
     struct ingest_listener *l = arg;
