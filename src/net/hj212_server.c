@@ -489,8 +489,10 @@ static void hjs_ack_cb(evutil_socket_t fd, short what, void *arg)
         uint32_t slot = (uint32_t)(list->conn_id & 0xFFFFFFFFu);
         struct hjs_conn *c = slot < (uint32_t)s->o.max_connections ? s->slots[slot] : NULL;
         if (c && c->id == list->conn_id) {
-            hjs_send(c, list->bytes, list->len);
-            atomic_fetch_add(&s->st.acks_sent, 1);
+            if (list->len) { /* committed */
+                hjs_send(c, list->bytes, list->len);
+                atomic_fetch_add(&s->st.acks_sent, 1);
+            }
             {
                 c->pending--;
                 if (c->paused && c->pending < HJS_MAX_PENDING / 2 &&

@@ -50,7 +50,7 @@ struct hj212_device {
 struct hj212_ack {
     struct hj212_ack *next;
     uint64_t conn_id;
-    size_t len;
+    size_t len; /* 0 when handed back not committed: nothing is sent (the device resends) */
     char bytes[];
 };
 
@@ -78,7 +78,7 @@ struct hj212_intake {
     size_t frame_len;
     int64_t command_id;    /* COMMAND: the platform request's id */
     int qn_rtn, exe_rtn;   /* COMMAND: return codes seen (-1 = none) */
-    struct hj212_ack *ack; /* DATA: to hand back through hj212_server_acked once committed */
+    struct hj212_ack *ack; /* DATA: to hand back through hj212_server_acked (always) */
 };
 
 /* The end of a 1011 (time query) or 1012 (set time) exchange. */
@@ -96,8 +96,9 @@ struct hj212_clock_result {
 struct hj212_hooks {
     void *ctx;
     /* Called by hj212_server_start once bound, before the loop runs: the application gets
-     * its devices and its writer ready; the writer hands committed acks back through
-     * hj212_server_acked(s, ...). 0, or -1 (the start fails). */
+     * its devices and its writer ready; the writer hands every ack back through
+     * hj212_server_acked(s, ...) once its batch is committed or failed. 0, or -1 (the start
+     * fails). */
     int (*open)(void *ctx, struct hj212_server *s);
     /* Called by hj212_server_stop once the loop has stopped: the writer commits what it holds
      * and stops (acks it hands back now are dropped). */
@@ -140,8 +141,10 @@ int hj212_server_request(struct hj212_server *s, int64_t device_id, int64_t comm
  * listener is disabled. */
 struct hj212_server *hj212_server_current(void);
 
-/* Hands committed acks (linked through next; ownership passes) back to the loop, which sends
- * each on its connection if that is still open. Thread-safe (the writer calls it). */
+/* Hands acks (linked through next; ownership passes) back to the loop once the writer is done
+ * with what they acknowledge: each committed one (len > 0) is sent on its connection if that
+ * is still open; every one, sent or emptied, ends the connection's wait for it (a connection
+ * with HJS_MAX_PENDING unanswered frames is not read). Thread-safe (the writer calls it). */
 void hj212_server_acked(struct hj212_server *s, struct hj212_ack *acks);
 
 /* The hooks' ctx of a server. */

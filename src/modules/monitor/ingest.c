@@ -288,15 +288,20 @@ static void *ingest_main(void *arg)
 
         int rc = ingest_write(g, list, rows);
         atomic_fetch_sub(&g->pending, rows);
-        /* Committed jobs with an ack go back to the listener; the rest are done. */
+        /* Jobs with an ack go back to the listener, committed or not (a connection counts the
+         * acks it waits for); an ack of a batch not committed is emptied: nothing is sent, the
+         * device resends. The rest are done. */
         struct ingest_job *acks = NULL, **tailp = &acks;
         while (list) {
             struct ingest_job *next = list->next;
-            if (!rc && list->ack && g->o.on_committed) {
+            if (list->ack && g->o.on_committed) {
+                if (rc)
+                    list->ack->len = 0;
+                else
+                    g->stats.acks++;
                 list->next = NULL;
                 *tailp = list;
                 tailp = &list->next;
-                g->stats.acks++;
             } else {
                 ingest_job_free(list);
             }

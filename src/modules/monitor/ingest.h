@@ -1,8 +1,8 @@
 /* ingest — the one writer of device data: a thread that takes jobs from the HJ 212 listener,
  * writes them in batches (by row count or a few milliseconds) in one transaction through
  * readings.h, and only after the commit hands the jobs that carry an ack back (on_committed)
- * so their 9014 acknowledgements can be sent. A crash before the commit loses nothing a device was
- * told was received: it resends.
+ * so their 9014 acknowledgements can be sent (a batch that failed hands them back emptied). A crash
+ * before the commit loses nothing a device was told was received: it resends.
  *
  * Owns: the writer thread, the job queue and the writer's connection, and a checkpointer
  * thread with its own connection (copies the WAL back so no commit waits for it). Periodic
@@ -57,8 +57,9 @@ struct ingest_job {
 struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len);
 void ingest_job_free(struct ingest_job *j);
 
-/* Called on the writer thread after each commit with the committed jobs that carry an ack
- * (linked through next; ownership passes to the callee). */
+/* Called on the writer thread after each batch with its jobs that carry an ack (linked
+ * through next; ownership passes to the callee). When the batch was not committed their acks
+ * are emptied (len 0): nothing may be sent, but the connection stops waiting for them. */
 typedef void ingest_committed_fn(void *arg, struct ingest_job *acks);
 
 struct ingest_opts {

@@ -130,12 +130,11 @@ static size_t ingest_listen_pending(void *ctx)
 static void ingest_listen_clock(void *ctx, const struct hj212_clock_result *r)
 {
     struct ingest_listener *l = ctx;
-    struct hj212_relay_clock ev = {r->device_id, r->cn,   r->ok,
-                                   r->measured,  r->skew, r->measured_at};
-    hj212_relay_clock_event(l->relay, &ev);
+    hj212_relay_clock_event(l->relay, r);
 }
 
-/* On the writer thread: the committed jobs' acks go back to the loop, the jobs are done. */
+/* On the writer thread: the jobs' acks go back to the loop (emptied when their batch was not
+ * committed), the jobs are done. */
 static void ingest_listen_committed(void *arg, struct ingest_job *jobs)
 {
     struct ingest_listener *l = arg;

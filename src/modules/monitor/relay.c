@@ -70,7 +70,7 @@ struct hj212_relay {
     struct relay_target targets[RELAY_MAX_TARGETS];
     int ntargets;
     int64_t last_sweep, last_targets, next_clock;
-    struct hj212_relay_clock events[RELAY_CLOCK_EVENTS];
+    struct hj212_clock_result events[RELAY_CLOCK_EVENTS];
     int nevents;
     struct hj212_msg *msg;
 };
@@ -493,7 +493,7 @@ static void relay_clock_sweep(struct hj212_relay *r, int64_t now)
 /* A measured skew beyond the tolerance: sets the device's clock when its clock_sync is on and
  * no automatic 1012 went to it within clock_check seconds (a device that does not take the
  * time is not pestered). */
-static void relay_clock_set(struct hj212_relay *r, const struct hj212_relay_clock *e, int64_t now)
+static void relay_clock_set(struct hj212_relay *r, const struct hj212_clock_result *e, int64_t now)
 {
     struct monitor_store_device d;
     if (monitor_store_clock_settable(r->db, e->device_id, now - r->o.clock_check, &d) != 1)
@@ -510,7 +510,7 @@ static void relay_clock_set(struct hj212_relay *r, const struct hj212_relay_cloc
 /* Results of finished 1011/1012 exchanges, reported by the listener. */
 static void relay_clock_events(struct hj212_relay *r, int64_t now)
 {
-    struct hj212_relay_clock ev[RELAY_CLOCK_EVENTS];
+    struct hj212_clock_result ev[RELAY_CLOCK_EVENTS];
     pthread_mutex_lock(&r->lock);
     int n = r->nevents;
     memcpy(ev, r->events, (size_t)n * sizeof *ev);
@@ -520,7 +520,7 @@ static void relay_clock_events(struct hj212_relay *r, int64_t now)
         return;
     int64_t tol = r->o.clock_tolerance > 0 ? r->o.clock_tolerance : 60;
     for (int i = 0; i < n; i++) {
-        const struct hj212_relay_clock *e = &ev[i];
+        const struct hj212_clock_result *e = &ev[i];
         if (e->measured)
             monitor_store_clock_skew(r->db, e->device_id, e->skew, e->measured_at);
         /* The clock was set: measure again at the next sweep. */
@@ -653,7 +653,7 @@ int hj212_relay_target_state(struct hj212_relay *r, int64_t id,
     return rc;
 }
 
-void hj212_relay_clock_event(struct hj212_relay *r, const struct hj212_relay_clock *ev)
+void hj212_relay_clock_event(struct hj212_relay *r, const struct hj212_clock_result *ev)
 {
     if (!r)
         return;

@@ -28,9 +28,9 @@
 #ifndef ECOGOV_HJ212_RELAY_H
 #define ECOGOV_HJ212_RELAY_H
 
-#include <stdint.h>
+#include "net/hj212_server.h"
 
-struct hj212_server;
+#include <stdint.h>
 
 struct hj212_relay_opts {
     const char *db_path;
@@ -71,17 +71,9 @@ struct hj212_relay_target_state {
 int hj212_relay_target_state(struct hj212_relay *r, int64_t id,
                              struct hj212_relay_target_state *out);
 
-/* The end of a 1011 (time query) or 1012 (set time) exchange, reported by the listener. */
-struct hj212_relay_clock {
-    int64_t device_id;
-    int cn;              /* 1011 or 1012 */
-    int ok;              /* the device confirmed (9012 ExeRtn=1) */
-    int measured;        /* 1011: the device sent its SystemTime */
-    int64_t skew;        /* device time - server time, seconds (when measured) */
-    int64_t measured_at; /* server time of the device's answer (when measured) */
-};
-/* Queues an exchange's result for the relay thread (which stores the skew and decides on a
+/* Queues the result of a 1011/1012 exchange the listener reported (net/hj212_server.h) for
+ * the relay thread (which stores the skew and decides on a
  * 1012). Thread-safe, never blocks on I/O; a full queue drops the event (logged). */
-void hj212_relay_clock_event(struct hj212_relay *r, const struct hj212_relay_clock *ev);
+void hj212_relay_clock_event(struct hj212_relay *r, const struct hj212_clock_result *ev);
 
 #endif
