@@ -628,6 +628,7 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o,
     hjs_current = s;
     return s;
 fail:
+    hjs_cmd_free_all(s); /* the relay may have queued requests already */
     if (s->opened)
         s->h.close(s->h.ctx);
     for (struct hj212_ack *a = s->acks, *next; a; a = next) {

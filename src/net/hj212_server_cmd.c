@@ -77,7 +77,6 @@ void hjs_cmd_take(struct hj212_server *s)
         struct hjs_cmd *next = in->next;
         in->next = s->cmds;
         s->cmds = in;
-        s->ncmds++;
         hjs_cmd_send(s, in);
         in = next;
     }
@@ -98,7 +97,9 @@ static void hjs_cmd_done(struct hj212_server *s, struct hjs_cmd *cmd)
     for (struct hjs_cmd **pp = &s->cmds; *pp; pp = &(*pp)->next)
         if (*pp == cmd) {
             *pp = cmd->next;
+            pthread_mutex_lock(&s->cmd_lock);
             s->ncmds--;
+            pthread_mutex_unlock(&s->cmd_lock);
             hjs_cmd_free(cmd);
             return;
         }
@@ -211,10 +212,13 @@ int hj212_server_request(struct hj212_server *s, int64_t device_id, int64_t comm
     memcpy(cmd->frame, frame, len);
     cmd->len = len;
     pthread_mutex_lock(&s->cmd_lock);
+    /* Counted from here to its end, waiting or outstanding, under the lock: API threads
+     * ask while the loop thread finishes commands. */
     int full = s->ncmds >= HJS_MAX_COMMANDS;
     if (!full) {
         cmd->next = s->incoming;
         s->incoming = cmd;
+        s->ncmds++;
     }
     pthread_mutex_unlock(&s->cmd_lock);
     if (full) {

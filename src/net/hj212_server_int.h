@@ -70,7 +70,7 @@ struct hj212_server {
     pthread_mutex_t cmd_lock;
     struct hjs_cmd *incoming; /* queued by hj212_server_request */
     struct hjs_cmd *cmds;     /* in flight, loop thread only */
-    int ncmds;
+    int ncmds;                /* commands waiting or outstanding; under cmd_lock */
     struct {
         _Atomic uint64_t accepted, refused_conns, closed, frames_ok, frames_bad_crc,
             frames_rejected, unregistered, acks_sent, values, timeouts, flood_pauses, open;
