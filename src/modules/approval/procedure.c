@@ -230,9 +230,14 @@ enum err approval_act_accept(struct approval_act *x)
     const char *names[] = {unit, person};
     for (int i = 0; i < 2; i++) {
         char list[32], reason[200];
-        if (names[i] && *names[i] &&
-            approval_preparer_listed(x->db, names[i], x->on, list, sizeof list, reason,
-                                     sizeof reason) == 1)
+        if (!names[i] || !*names[i])
+            continue;
+        int listed = approval_preparer_listed(x->db, names[i], x->on, list, sizeof list, reason,
+                                              sizeof reason);
+        /* A check that could not be made is no clearance: accept nothing unchecked. */
+        if (listed < 0)
+            return problem_set(x->p, ERR_INTERNAL, NULL, "编制单位信用核查失败，暂不能受理");
+        if (listed == 1)
             return problem_set(x->p, ERR_CONFLICT, "preparer_unit",
                                "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
                                i ? "人员" : "单位", names[i], list, reason);

@@ -181,6 +181,30 @@ static void test_accept_then_decide(void **state)
     json_decref(o);
 }
 
+/* A preparer check that cannot be made (its list unreadable) accepts nothing:
+ * the case stays submitted. */
+static void test_accept_refused_when_preparer_check_fails(void **state)
+{
+    struct fixture *f = *state;
+    char text[600];
+    snprintf(text, sizeof text,
+             "{\"category\":\"报告表\",\"enterprise_id\":%lld,\"on\":\"2026-03-02\","
+             "\"preparer_unit\":\"景瓷环评咨询有限公司\",\"project\":{\"name\":\"窑炉改造\","
+             "\"industry_code\":\"C3074\",\"nature\":\"扩建\"},\"materials\":%s}",
+             (long long)f->ent, ALL_MATERIALS);
+    json_t *in = json_loads(text, 0, NULL);
+    assert_non_null(in);
+    struct problem p = {0};
+    int64_t id = 0;
+    enum err e = approval_submit(&f->who, in, &id, &p);
+    json_decref(in);
+    if (e)
+        fail_msg("submit refused: %s", p.message);
+    assert_int_equal(db_exec(f->db, "DROP TABLE eia_preparer_list"), 0);
+    assert_int_equal(act(f, id, "{\"action\":\"accept\",\"on\":\"2026-03-03\"}", &p), ERR_INTERNAL);
+    assert_status(f, id, "submitted");
+}
+
 static void test_unknown_action_and_bad_date(void **state)
 {
     struct fixture *f = *state;
@@ -424,6 +448,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_enterprise_acts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commitment_postcheck_revokes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_act_functions_check_state, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_accept_refused_when_preparer_check_fails, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
