@@ -70,7 +70,10 @@ static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int
                         "附件须属于上门服务（visit）或督办事项（tracker）");
     char status[16];
     bool has_form = false;
-    if (svc_store_attach_owner(c->db, kind, id, ent, status, &has_form) != 1)
+    int found = svc_store_attach_owner(c->db, kind, id, ent, status, &has_form);
+    if (found < 0)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (!found)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
     int64_t own = svc_user_enterprise(c);
     if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
