@@ -12,11 +12,8 @@
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
