@@ -154,9 +154,10 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
                          size_t mime_size, char *disposition, size_t disp_size)
 {
-    json_t *a = svc_store_attach_get(c->db, id);
-    if (!a)
-        return ERR_NOT_FOUND;
+    json_t *a;
+    int found = svc_store_attach_get(c->db, id, &a);
+    if (found != 1)
+        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
     int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
     int64_t own = svc_user_enterprise(c);
     const char *sha = json_string_value(json_object_get(a, "sha256"));

@@ -49,9 +49,9 @@ int svc_store_attach_insert(struct db *db, const struct svc_attach_row *a, int64
     return 0;
 }
 
-json_t *svc_store_attach_get(struct db *db, int64_t id)
+int svc_store_attach_get(struct db *db, int64_t id, json_t **out)
 {
-    return db_query_one(db,
+    return db_query_row(db, out,
                         "SELECT coalesce(enterprise_id, 0) AS enterprise_id, sha256, mime, "
                         "filename FROM svc_attachments WHERE id = ?",
                         "i", id);

@@ -109,6 +109,19 @@ static void test_attach_owner_db_error(void **state)
                      ERR_INTERNAL);
 }
 
+static void test_attach_open_db_error(void **state)
+{
+    struct fixture *f = *state;
+    int fd = -1;
+    uint64_t size = 0;
+    char mime[64], disp[256];
+    assert_int_equal(svc_attach_open(&f->c, 1, &fd, &size, mime, sizeof mime, disp, sizeof disp),
+                     ERR_NOT_FOUND);
+    drop(f, "svc_attachments");
+    assert_int_equal(svc_attach_open(&f->c, 1, &fd, &size, mime, sizeof mime, disp, sizeof disp),
+                     ERR_INTERNAL);
+}
+
 static void test_form_token_db_error(void **state)
 {
     struct fixture *f = *state;
@@ -128,6 +141,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_entry_receive_db_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_day_issue_db_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach_owner_db_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attach_open_db_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_token_db_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
