@@ -145,6 +145,12 @@ void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t 
     kit_reply(r, false, NULL, e, p, result);
 }
 
+void kit_items(struct http_req *r, json_t *items)
+{
+    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
+               items ? json_pack("{so}", "items", items) : NULL);
+}
+
 void kit_created(struct http_req *r, enum err e, const struct problem *p, json_t *result)
 {
     kit_reply(r, true, NULL, e, p, result);

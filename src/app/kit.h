@@ -72,6 +72,9 @@ void kit_write_end_at(struct http_req *r, struct kit_write *w, const char *locat
  *   result NULL: 404 (the record does not exist);
  *   otherwise:   200 with result. */
 void kit_answer(struct http_req *r, enum err e, const struct problem *p, json_t *result);
+/* A list's answer: 200 {"items": items} (stolen), 500 when items is NULL
+ * (the read failed). */
+void kit_items(struct http_req *r, json_t *items);
 /* The same for a request that created a record: 201 with result, and a
  * Location header naming the record when it has an address of its own: the
  * request path + "/" + result's "id", when some route (any method) has that

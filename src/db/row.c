@@ -135,6 +135,24 @@ json_t *db_query_one(struct db *db, const char *sql, const char *types, ...)
     return st ? db_one_json(st) : NULL;
 }
 
+int db_query_row(struct db *db, json_t **out, const char *sql, const char *types, ...)
+{
+    va_list ap;
+    va_start(ap, types);
+    sqlite3_stmt *st = row_prepare(db, sql, types, ap);
+    va_end(ap);
+    *out = NULL;
+    if (!st)
+        return -1;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *out = db_row_json(st);
+    else if (rc != SQLITE_DONE)
+        log_error("db: %s", sqlite3_errmsg(db_handle(db)));
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int64_t db_query_int(struct db *db, const char *sql, int64_t def, const char *types, ...)
 {
     va_list ap;

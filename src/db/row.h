@@ -40,6 +40,10 @@ json_t *db_one_json(sqlite3_stmt *st);
  * bound or run, or (query_one) when there is no row. */
 json_t *db_query_rows(struct db *db, const char *sql, const char *types, ...);
 json_t *db_query_one(struct db *db, const char *sql, const char *types, ...);
+/* db_query_one that tells "no row" from a failure: 1 with the row in *out
+ * (new reference), 0 when there is none, -1 when the statement cannot be
+ * prepared, bound or run (logged); *out is NULL unless 1. */
+int db_query_row(struct db *db, json_t **out, const char *sql, const char *types, ...);
 /* The first column of the first row as an integer; def when there is no row
  * or it is NULL, def as well on an error (logged). */
 int64_t db_query_int(struct db *db, const char *sql, int64_t def, const char *types, ...);

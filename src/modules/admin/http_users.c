@@ -21,16 +21,9 @@ static void admin_http_write(struct http_req *r, enum kit_write_path path,
     kit_write_end(r, &w, path == KIT_NO_ID, e, out);
 }
 
-/* {"items": list}, or 500 when the list could not be read. */
-static void admin_http_items(struct http_req *r, json_t *items)
-{
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
-}
-
 void admin_http_users_list(struct http_req *r)
 {
-    admin_http_items(r, users_list(r->db));
+    kit_items(r, users_list(r->db));
 }
 
 void admin_http_users_create(struct http_req *r)
@@ -45,7 +38,7 @@ void admin_http_users_update(struct http_req *r)
 
 void admin_http_sections_list(struct http_req *r)
 {
-    admin_http_items(r, sections_list(r->db));
+    kit_items(r, sections_list(r->db));
 }
 
 void admin_http_sections_create(struct http_req *r)

@@ -6,10 +6,7 @@
 #include "modules/registry/registry.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #define ENT_IMPORT_MAX_ROWS 100000

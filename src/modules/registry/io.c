@@ -1,4 +1,4 @@
-/* registry_io — CSV import and Excel export of the enterprise registry
+/* registry io — CSV import and Excel export of the enterprise registry
  * (libcsv and libxlsxwriter). Declared in registry.h. */
 #include "modules/registry/registry.h"
 #include "core/log.h"

@@ -70,7 +70,10 @@ static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int
                         "附件须属于上门服务（visit）或督办事项（tracker）");
     char status[16];
     bool has_form = false;
-    if (svc_store_attach_owner(c->db, kind, id, ent, status, &has_form) != 1)
+    int found = svc_store_attach_owner(c->db, kind, id, ent, status, &has_form);
+    if (found < 0)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误");
+    if (!found)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
     int64_t own = svc_user_enterprise(c);
     if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
@@ -151,9 +154,10 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
                          size_t mime_size, char *disposition, size_t disp_size)
 {
-    json_t *a = svc_store_attach_get(c->db, id);
-    if (!a)
-        return ERR_NOT_FOUND;
+    json_t *a;
+    int found = svc_store_attach_get(c->db, id, &a);
+    if (found != 1)
+        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
     int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
     int64_t own = svc_user_enterprise(c);
     const char *sha = json_string_value(json_object_get(a, "sha256"));

@@ -12,11 +12,8 @@
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
 
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
@@ -99,14 +96,6 @@ static void svc_create(struct http_req *r, svc_create_fn create, svc_get_fn get)
     svc_write_end(r, &s, true, e, e ? NULL : get(&s.c, id));
 }
 
-/* A list's answer: 200 {"items": items} (stolen), 500 when items is NULL
- * (the read failed). */
-static void svc_answer_items(struct http_req *r, json_t *items)
-{
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
-}
-
 /* --- visits --- */
 
 static void api_svc_visits_list(struct http_req *r)
@@ -127,7 +116,7 @@ static void api_svc_visits_list(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_visit_list(&c, status, ent, from, to, mine == 1, kit_limit(r, 200, 1000));
     svc_end(r);
-    svc_answer_items(r, items);
+    kit_items(r, items);
 }
 
 /* A visit as the signed-in see it (not the form link's public view). */
@@ -239,7 +228,7 @@ static void api_svc_staff(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_staff(&c);
     svc_end(r);
-    svc_answer_items(r, items);
+    kit_items(r, items);
 }
 
 /* --- the public form link --- */
@@ -314,7 +303,7 @@ static void api_svc_days_list(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_day_list(&c, (int)year, upcoming == 1);
     svc_end(r);
-    svc_answer_items(r, items);
+    kit_items(r, items);
 }
 
 static void api_svc_days_create(struct http_req *r)
@@ -414,7 +403,7 @@ static void api_svc_tracker_list(struct http_req *r)
     json_t *items = svc_item_list(&c, f, kit_limit(r, 500, 5000));
     svc_end(r);
     json_decref(f);
-    svc_answer_items(r, items);
+    kit_items(r, items);
 }
 
 static void api_svc_tracker_create(struct http_req *r)

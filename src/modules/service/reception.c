@@ -159,9 +159,10 @@ enum err svc_entry_receive(struct svc_ctx *c, int64_t entry_id, struct problem *
     memset(p, 0, sizeof *p);
     int64_t day = 0;
     char status[16] = "";
-    if (svc_store_entry_status(c->db, entry_id, &day, status) != 1)
-        day = 0;
-    if (!day)
+    int found = svc_store_entry_status(c->db, entry_id, &day, status);
+    if (found < 0)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
+    if (!found || !day)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "登记记录不存在"), p->err;
     if (strcmp(status, "booked"))
         return svc_fail(p, ERR_INVALID_STATE, NULL, "该预约已接待或已取消"), p->err;
@@ -201,7 +202,10 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
         return p->err;
     int64_t eday = 0, ent = 0;
     bool cancelled = false;
-    if (entry && svc_store_entry_for_issue(c->db, entry, &eday, &ent, &cancelled) != 1)
+    int found = entry ? svc_store_entry_for_issue(c->db, entry, &eday, &ent, &cancelled) : 0;
+    if (found < 0)
+        return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), p->err;
+    if (!found)
         eday = 0;
     if (eday != day_id)
         return svc_fail(p, ERR_INVALID_FIELD, "entry_id", "请先登记来访人（预约或现场登记）"),

@@ -1,7 +1,8 @@
-/* service_schema — tables of the enterprise-service module: on-site visits and
+/* service schema — tables of the enterprise-service module: on-site visits and
  * their service forms, single-use form tokens, reception days and their
  * entries, issues taken, the tracker (督办) with its updates, attachments and
- * in-app notifications. Logic lives in src/api/service*.c. */
+ * in-app notifications. Logic lives in the rule files beside it (visit.c,
+ * reception.c, tracker.c, sched.c, attach.c, stats.c), SQL in store*.c. */
 #include "db/schema.h"
 
 static const char *const schema_service_steps[] = {

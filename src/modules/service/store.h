@@ -195,8 +195,9 @@ struct svc_attach_row {
     int64_t owner_id, enterprise_id, size, uploaded_by, now;
 };
 int svc_store_attach_insert(struct db *db, const struct svc_attach_row *a, int64_t *id);
-/* {enterprise_id (0 none), sha256, mime, filename}. */
-json_t *svc_store_attach_get(struct db *db, int64_t id);
+/* {enterprise_id (0 none), sha256, mime, filename} into *out: 1 found, 0
+ * absent, -1 error (*out NULL unless 1). */
+int svc_store_attach_get(struct db *db, int64_t id, json_t **out);
 json_t *svc_store_attach_list(struct db *db, const char *kind, int64_t id);
 
 /* --- statistics (store_stats.c) --- */

@@ -9,18 +9,19 @@
 int svc_store_attach_owner(struct db *db, const char *kind, int64_t id, int64_t *enterprise,
                            char status[16], bool *has_form)
 {
-    json_t *r = !strcmp(kind, "visit")
-                    ? db_query_one(db,
+    json_t *r;
+    int found = !strcmp(kind, "visit")
+                    ? db_query_row(db, &r,
                                    "SELECT enterprise_id, status, (SELECT count(*) FROM svc_forms "
                                    "f WHERE f.visit_id = v.id) AS forms FROM svc_visits v WHERE "
                                    "id = ?",
                                    "i", id)
-                    : db_query_one(db,
+                    : db_query_row(db, &r,
                                    "SELECT coalesce(enterprise_id, 0) AS enterprise_id, status, 0 "
                                    "AS forms FROM svc_tracker WHERE id = ?",
                                    "i", id);
-    if (!r)
-        return 0;
+    if (found != 1)
+        return found;
     *enterprise = json_integer_value(json_object_get(r, "enterprise_id"));
     svc_store_text(r, "status", status, 16);
     *has_form = json_integer_value(json_object_get(r, "forms")) > 0;
@@ -48,9 +49,9 @@ int svc_store_attach_insert(struct db *db, const struct svc_attach_row *a, int64
     return 0;
 }
 
-json_t *svc_store_attach_get(struct db *db, int64_t id)
+int svc_store_attach_get(struct db *db, int64_t id, json_t **out)
 {
-    return db_query_one(db,
+    return db_query_row(db, out,
                         "SELECT coalesce(enterprise_id, 0) AS enterprise_id, sha256, mime, "
                         "filename FROM svc_attachments WHERE id = ?",
                         "i", id);

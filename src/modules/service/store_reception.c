@@ -91,10 +91,11 @@ int svc_store_entry_insert(struct db *db, const struct svc_entry_row *e, int64_t
 
 int svc_store_entry_status(struct db *db, int64_t entry, int64_t *day, char status[16])
 {
-    json_t *r = db_query_one(db, "SELECT day_id, status FROM svc_reception_entries WHERE id = ?",
-                             "i", entry);
-    if (!r)
-        return 0;
+    json_t *r;
+    int found = db_query_row(
+        db, &r, "SELECT day_id, status FROM svc_reception_entries WHERE id = ?", "i", entry);
+    if (found != 1)
+        return found;
     *day = json_integer_value(json_object_get(r, "day_id"));
     svc_store_text(r, "status", status, 16);
     json_decref(r);
@@ -104,14 +105,15 @@ int svc_store_entry_status(struct db *db, int64_t entry, int64_t *day, char stat
 int svc_store_entry_for_issue(struct db *db, int64_t entry, int64_t *day, int64_t *enterprise,
                               bool *cancelled)
 {
-    json_t *r = db_query_one(db,
+    json_t *r;
+    int found = db_query_row(db, &r,
                              "SELECT e.day_id, coalesce(e.enterprise_id, 0) AS enterprise_id, "
                              "e.status = 'cancelled' OR d.status = 'cancelled' AS cancelled FROM "
                              "svc_reception_entries e JOIN svc_reception_days d ON d.id = "
                              "e.day_id WHERE e.id = ?",
                              "i", entry);
-    if (!r)
-        return 0;
+    if (found != 1)
+        return found;
     *day = json_integer_value(json_object_get(r, "day_id"));
     *enterprise = json_integer_value(json_object_get(r, "enterprise_id"));
     *cancelled = json_integer_value(json_object_get(r, "cancelled")) != 0;

@@ -143,18 +143,14 @@ int svc_store_form_insert(struct db *db, const struct svc_form_row *f)
 
 int svc_store_token_find(struct db *db, const unsigned char hash[32], struct svc_token_row *t)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT t.visit_id, t.expires_at, t.used_at IS NOT NULL AS "
-                                   "used, t.revoked, v.status FROM svc_form_tokens t JOIN "
-                                   "svc_visits v ON v.id = t.visit_id WHERE t.token_hash = ?");
-    if (!st || db_bind(st, "b", hash, (size_t)32))
-        return -1;
-    /* db_one_json is NULL for no row and for a failed step alike: tell them
-     * apart by stepping here. */
-    int rc = sqlite3_step(st);
-    json_t *r = rc == SQLITE_ROW ? db_row_json(st) : NULL;
-    sqlite3_reset(st);
-    if (!r)
-        return rc == SQLITE_DONE ? 0 : -1;
+    json_t *r;
+    int found = db_query_row(db, &r,
+                             "SELECT t.visit_id, t.expires_at, t.used_at IS NOT NULL AS used, "
+                             "t.revoked, v.status FROM svc_form_tokens t JOIN svc_visits v ON "
+                             "v.id = t.visit_id WHERE t.token_hash = ?",
+                             "b", hash, (size_t)32);
+    if (found != 1)
+        return found;
     t->visit_id = json_integer_value(json_object_get(r, "visit_id"));
     t->expires_at = json_integer_value(json_object_get(r, "expires_at"));
     t->used = json_integer_value(json_object_get(r, "used")) != 0;

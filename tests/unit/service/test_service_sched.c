@@ -1,4 +1,4 @@
-/* Unit tests for the tracker's scheduler (api/service_sched.c) on a temporary
+/* Unit tests for the tracker's scheduler (modules/service/sched.c) on a temporary
  * database: the warning, overdue notice and escalation are each raised exactly
  * once per item, also after reopening the database (a server restart), a
  * warning overtaken by overdue is skipped, closing stops the alerts and
