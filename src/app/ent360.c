@@ -32,6 +32,26 @@ static bool ent360_section(json_t *sections, struct http_req *r, int64_t id,
     return data != NULL;
 }
 
+#define ENT360_MAX 64
+
+/* Every module's providers in page order (by rank; equal ranks in module
+ * order). Returns how many. */
+static size_t ent360_page(const struct ent360_provider *out[ENT360_MAX])
+{
+    size_t n, np = 0;
+    const struct module *const *mods = modules_all(&n);
+    for (size_t m = 0; m < n; m++)
+        for (size_t i = 0; i < mods[m]->nent360 && np < ENT360_MAX; i++) {
+            /* Insertion keeps equal ranks in module order; the list is short. */
+            const struct ent360_provider *p = &mods[m]->ent360[i];
+            size_t k = np++;
+            for (; k > 0 && out[k - 1]->rank > p->rank; k--)
+                out[k] = out[k - 1];
+            out[k] = p;
+        }
+    return np;
+}
+
 void api_ent360_get(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
@@ -41,20 +61,19 @@ void api_ent360_get(struct http_req *r)
         http_error(r, ERR_NOT_FOUND, NULL, NULL);
         return;
     }
+    const struct ent360_provider *page[ENT360_MAX];
+    size_t np = ent360_page(page);
     json_t *sections = json_array();
-    size_t n;
-    const struct module *const *mods = modules_all(&n);
-    for (size_t m = 0; m < n; m++)
-        for (size_t i = 0; i < mods[m]->nent360; i++) {
-            const struct ent360_provider *p = &mods[m]->ent360[i];
-            /* The profile is the enterprise itself: none, no page. */
-            if (p->required && !ent360_section(sections, r, id, p)) {
-                json_decref(sections);
-                http_error(r, ERR_NOT_FOUND, NULL, NULL);
-                return;
-            }
-            if (!p->required)
-                ent360_section(sections, r, id, p);
+    for (size_t i = 0; i < np; i++) {
+        const struct ent360_provider *p = page[i];
+        /* The profile is the enterprise itself: none, no page. */
+        if (p->required && !ent360_section(sections, r, id, p)) {
+            json_decref(sections);
+            http_error(r, ERR_NOT_FOUND, NULL, NULL);
+            return;
         }
+        if (!p->required)
+            ent360_section(sections, r, id, p);
+    }
     http_json(r, 200, json_pack("{sI so}", "enterprise_id", (json_int_t)id, "sections", sections));
 }

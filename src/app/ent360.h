@@ -23,6 +23,10 @@ struct ent360_provider {
     /* The page exists only when this section does (the registry's profile):
      * NULL from it answers 404. */
     bool required;
+    /* Place on the page, smallest first (the page reads as an officer walks
+     * an enterprise's file: who it is, service, approvals, supervision,
+     * credit, alarms, monitoring), whatever the module table's order. */
+    int rank;
 };
 
 /* {key: rows, ...} for pairs of (key, sql): each statement (a string

@@ -55,7 +55,10 @@ int tool_demo_main(int argc, char **argv)
     int rc = 1;
     struct audit_actor actor = {0, "demo"};
     struct module_demo d = {db, &cfg, &actor, (uint64_t)seed, count};
-    if (users_count(db) != 0 || registry_count(db) != 0) {
+    int64_t users = users_count(db), enterprises = registry_count(db);
+    if (users < 0 || enterprises < 0) {
+        fprintf(stderr, "ecogov demo: cannot read %s\n", cfg.db);
+    } else if (users || enterprises) {
         fprintf(stderr,
                 "ecogov demo: %s already has data; demo data goes into an empty "
                 "database\n",

@@ -21,7 +21,7 @@ static int approval_demo(const struct module_demo *d)
 }
 
 static const struct ent360_provider approval_ent360[] = {
-    {"approvals", "环评审批", approval_ent360_approvals, false},
+    {"approvals", "环评审批", approval_ent360_approvals, false, 20},
 };
 
 const struct module approval_module = {

@@ -55,7 +55,7 @@ static void monitor_stop(void)
 }
 
 static const struct ent360_provider monitor_ent360[] = {
-    {"monitoring", "在线监测", monitor_ent360_monitoring, false},
+    {"monitoring", "在线监测", monitor_ent360_monitoring, false, 60},
 };
 
 const struct module monitor_module = {

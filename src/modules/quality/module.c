@@ -41,7 +41,7 @@ static int quality_tick(const struct module_run *run)
 }
 
 static const struct ent360_provider quality_ent360[] = {
-    {"alarms", "超标报警", quality_ent360_alarms, false},
+    {"alarms", "超标报警", quality_ent360_alarms, false, 50},
 };
 
 const struct module quality_module = {

@@ -32,7 +32,7 @@ static json_t *registry_ent360_profile(struct http_req *r, int64_t enterprise_id
 }
 
 static const struct ent360_provider registry_ent360[] = {
-    {"profile", "基本信息", registry_ent360_profile, true},
+    {"profile", "基本信息", registry_ent360_profile, true, 0},
 };
 
 const struct module registry_module = {

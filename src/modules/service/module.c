@@ -29,7 +29,7 @@ static int service_tick(const struct module_run *run)
 }
 
 static const struct ent360_provider service_ent360[] = {
-    {"service", "企业服务", svc_ent360, false},
+    {"service", "企业服务", svc_ent360, false, 10},
 };
 
 const struct module service_module = {

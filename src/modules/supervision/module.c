@@ -15,8 +15,8 @@ static int supervision_demo(const struct module_demo *d)
 }
 
 static const struct ent360_provider supervision_ent360[] = {
-    {"supervision", "监管执法", supervision_ent360_supervision, false},
-    {"credit", "信用", supervision_ent360_credit, false},
+    {"supervision", "监管执法", supervision_ent360_supervision, false, 30},
+    {"credit", "信用", supervision_ent360_credit, false, 40},
 };
 
 const struct module supervision_module = {
