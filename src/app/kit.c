@@ -113,6 +113,17 @@ int kit_query_date(struct http_req *r, const char *key, char out[11])
     return 0;
 }
 
+int kit_query_day(struct http_req *r, const char *key, int32_t def, int32_t *day)
+{
+    char date[11];
+    *day = def;
+    if (kit_query_date(r, key, date))
+        return -1;
+    if (*date && calendar_parse_date(date, day)) /* normalised above: it parses */
+        return -1;
+    return 0;
+}
+
 /* created: 201, with Location naming location, or (location NULL) the request path + "/" +
  * result's id when that is the address of some route (the record can be read, changed or
  * deleted there). */

@@ -42,6 +42,9 @@ const char *kit_query_text(struct http_req *r, const char *key, size_t max, bool
  * (answered 422). */
 int kit_query_date(struct http_req *r, const char *key, char out[11]);
 
+/* kit_query_date as a day number (days since 1970-01-01, domain/calendar.h):
+ * def when absent (e.g. timeutil_today()); -1 when malformed (answered 422). */
+int kit_query_day(struct http_req *r, const char *key, int32_t def, int32_t *day);
 /* One choice out of choices (NULL-terminated); def when absent; NULL when
  * present but not one of them (answered 422). *bad says which NULL it is. */
 const char *kit_query_choice(struct http_req *r, const char *key, const char *const *choices,

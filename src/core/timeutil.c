@@ -66,6 +66,16 @@ void timeutil_format_date(int64_t utc, char *out, size_t size)
     snprintf(out, size, "%04d-%02d-%02d", y, m, d);
 }
 
+int32_t timeutil_day_of(int64_t utc)
+{
+    return (int32_t)timeutil_floor_div(utc + TIMEUTIL_BEIJING_OFFSET, 86400);
+}
+
+int32_t timeutil_today(void)
+{
+    return timeutil_day_of(timeutil_now());
+}
+
 int timeutil_parse_date(const char *s, int64_t *utc)
 {
     int y, m, d, n = 0;

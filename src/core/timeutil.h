@@ -16,6 +16,10 @@ int64_t timeutil_now_ms(void); /* monotonic milliseconds, for durations */
 void timeutil_format_iso(int64_t utc, char *out, size_t size);
 /* "2026-11-29" in Beijing time. */
 void timeutil_format_date(int64_t utc, char *out, size_t size);
+/* The Beijing day of utc as days since 1970-01-01 (the calendar's day numbers),
+ * and today's. */
+int32_t timeutil_day_of(int64_t utc);
+int32_t timeutil_today(void);
 /* Parses "YYYY-MM-DD" as Beijing midnight; returns 0 or -1. */
 int timeutil_parse_date(const char *s, int64_t *utc);
 /* Days since 1970-01-01 for a civil date, and back (Howard Hinnant's algorithms). */

@@ -4,6 +4,7 @@
  * answers through the kit; clocks are shown for ?today= (default today). */
 #include "app/app.h"
 #include "app/kit.h"
+#include "core/timeutil.h"
 #include "modules/approval/procedure.h"
 
 #include <stdlib.h>
@@ -17,15 +18,6 @@ static void approval_who_of(struct http_req *r, struct approval_who *who)
     kit_actor(r, &who->actor);
     who->enterprise = r->session.user.role == ROLE_ENTERPRISE;
     who->enterprise_id = r->session.user.enterprise_id;
-}
-
-/* ?today= as a day number (default today); -1 after answering 422. */
-static int approval_http_today(struct http_req *r, int32_t *day)
-{
-    char t[11];
-    if (kit_query_date(r, "today", t))
-        return -1;
-    return approval_or_today(t, day);
 }
 
 /* What a request on cases reads besides ?today=: nothing more, a body, or a
@@ -47,7 +39,7 @@ struct approval_req {
 static bool approval_begin(struct http_req *r, enum approval_input in, struct approval_req *q)
 {
     memset(q, 0, sizeof *q);
-    if (approval_http_today(r, &q->today) ||
+    if (kit_query_day(r, "today", timeutil_today(), &q->today) ||
         (in != APPROVAL_QUERY &&
          !kit_write_begin(r, in == APPROVAL_ID_BODY ? KIT_PATH_ID : KIT_NO_ID, &q->w)))
         return false;
@@ -180,8 +172,7 @@ static void api_public_progress(struct http_req *r)
 static void api_public_notices(struct http_req *r)
 {
     json_t *items = approval_notices(r->db, kit_limit(r, 50, 200));
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
+    kit_items(r, items);
 }
 
 /* JSON Feed 1.1. */

@@ -27,8 +27,7 @@ static void api_siting_import(struct http_req *r)
 static void api_siting_versions(struct http_req *r)
 {
     json_t *items = siting_versions(r->db);
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
+    kit_items(r, items);
 }
 
 /* The units of a version (default the newest) as GeoJSON, for the map. */

@@ -17,22 +17,6 @@ void quality_http_cors(struct http_req *r)
     http_add_header(r, "Access-Control-Allow-Origin", "*");
 }
 
-int quality_query_day(struct http_req *r, const char *key, int32_t def, int32_t *day)
-{
-    char date[11];
-    *day = def;
-    if (kit_query_date(r, key, date))
-        return -1;
-    if (*date) /* normalised by kit_query_date: parses */
-        calendar_parse_date(date, day);
-    return 0;
-}
-
-int32_t quality_today(void)
-{
-    return airdata_day_of(timeutil_now());
-}
-
 /* station=<id|code> or area=city|<district>; default the city. */
 static int quality_query_scope(struct http_req *r, struct quality_scope *s)
 {
@@ -58,12 +42,6 @@ static int quality_query_scope(struct http_req *r, struct quality_scope *s)
     return 0;
 }
 
-void quality_answer_items(struct http_req *r, json_t *items)
-{
-    kit_answer(r, items ? ERR_OK : ERR_INTERNAL, NULL,
-               items ? json_pack("{so}", "items", items) : NULL);
-}
-
 /* A report the rules gave (NULL: a database error). */
 static void quality_answer_report(struct http_req *r, json_t *o)
 {
@@ -79,7 +57,7 @@ static void api_quality_stations(struct http_req *r)
     const char *kind = kit_query_choice(r, "kind", kinds, NULL, &bad);
     if (bad)
         return;
-    quality_answer_items(r, quality_stations(r->db, kind));
+    kit_items(r, quality_stations(r->db, kind));
 }
 
 void quality_http_write(struct http_req *r, quality_body_rule fn, bool created)
@@ -126,7 +104,7 @@ static void api_quality_realtime(struct http_req *r)
 static void api_quality_map(struct http_req *r)
 {
     quality_http_cors(r);
-    quality_answer_items(r, quality_realtime_all(r->db, 0));
+    kit_items(r, quality_realtime_all(r->db, 0));
 }
 
 static void api_quality_hourly(struct http_req *r)
@@ -143,7 +121,7 @@ static void api_quality_hourly(struct http_req *r)
     json_decref(now);
     json_t *a = latest ? quality_hourly_series(r->db, &s, latest - (hours - 1) * 3600, latest + 1)
                        : json_array();
-    quality_answer_items(r, a);
+    kit_items(r, a);
 }
 
 static void api_quality_daily(struct http_req *r)
@@ -151,8 +129,8 @@ static void api_quality_daily(struct http_req *r)
     quality_http_cors(r);
     struct quality_scope s;
     int32_t from, to;
-    if (quality_query_scope(r, &s) || quality_query_day(r, "to", quality_today(), &to) ||
-        quality_query_day(r, "from", to - 29, &from))
+    if (quality_query_scope(r, &s) || kit_query_day(r, "to", timeutil_today(), &to) ||
+        kit_query_day(r, "from", to - 29, &from))
         return;
     if (to < from || to - from > 400) {
         struct problem p;
@@ -160,7 +138,7 @@ static void api_quality_daily(struct http_req *r)
                    NULL);
         return;
     }
-    quality_answer_items(r, quality_daily_series(r->db, &s, from, to));
+    kit_items(r, quality_daily_series(r->db, &s, from, to));
 }
 
 static void api_quality_monthly(struct http_req *r)
@@ -169,7 +147,7 @@ static void api_quality_monthly(struct http_req *r)
     struct quality_scope s;
     int y, m, d;
     int64_t year, month;
-    timeutil_civil_from_days(quality_today(), &y, &m, &d);
+    timeutil_civil_from_days(timeutil_today(), &y, &m, &d);
     if (quality_query_scope(r, &s) || kit_query_int(r, "year", 2000, 2100, y, &year) ||
         kit_query_int(r, "month", 1, 12, m, &month))
         return;
@@ -183,7 +161,7 @@ static void api_quality_annual(struct http_req *r)
     static const char *const editions[] = {"2012", "2026", "2026-final", NULL};
     int y, m, d;
     int64_t year, cls;
-    timeutil_civil_from_days(quality_today(), &y, &m, &d);
+    timeutil_civil_from_days(timeutil_today(), &y, &m, &d);
     if (quality_query_scope(r, &s) || kit_query_int(r, "year", 2000, 2100, y, &year) ||
         kit_query_int(r, "class", 1, 2, 0, &cls))
         return;
@@ -212,7 +190,7 @@ static void api_quality_rankings(struct http_req *r)
         return;
     const char *period = kit_query_choice(r, "period", periods, "month", &bad);
     int32_t date;
-    if (bad || quality_query_day(r, "date", quality_today(), &date))
+    if (bad || kit_query_day(r, "date", timeutil_today(), &date))
         return;
     int y, m, d;
     timeutil_civil_from_days(date, &y, &m, &d);

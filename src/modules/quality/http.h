@@ -14,13 +14,6 @@
 /* Access-Control-Allow-Origin: * (the public GET routes; no cookies are
  * read there). */
 void quality_http_cors(struct http_req *r);
-/* A query date YYYY-MM-DD as a day number (days since 1970-01-01): def
- * when absent; -1 (answered 422) when malformed. */
-int quality_query_day(struct http_req *r, const char *key, int32_t def, int32_t *day);
-/* Today's Beijing day number. */
-int32_t quality_today(void);
-/* A list the rules gave as {items} (stolen); NULL (a database error): 500. */
-void quality_answer_items(struct http_req *r, json_t *items);
 
 /* A rule function of rules.h that takes a body and no path id. */
 typedef enum err (*quality_body_rule)(struct db *db, const struct audit_actor *actor, json_t *in,

@@ -28,7 +28,7 @@ static void api_alarms_list(struct http_req *r)
         kit_answer(r, ERR_OK, NULL, json_pack("{s[]}", "items"));
         return;
     }
-    quality_answer_items(r, quality_alarms(r->db, state, ent, kit_limit(r, 100, 500)));
+    kit_items(r, quality_alarms(r->db, state, ent, kit_limit(r, 100, 500)));
 }
 
 /* Server-sent events: the alarms changed since Last-Event-ID (an updated_at
@@ -93,7 +93,7 @@ static void api_alarm_clear(struct http_req *r)
 
 static void api_alarm_rules_list(struct http_req *r)
 {
-    quality_answer_items(r, alarm_rules_list(r->db));
+    kit_items(r, alarm_rules_list(r->db));
 }
 
 static void api_alarm_rule_create(struct http_req *r)

@@ -167,7 +167,7 @@ static void report_cell(lxw_worksheet *ws, int row, int col, json_t *v)
 static void api_report_daily(struct http_req *r)
 {
     int32_t day;
-    if (quality_query_day(r, "date", quality_today() - 1, &day))
+    if (kit_query_day(r, "date", timeutil_today() - 1, &day))
         return;
     static const char *const head[] = {"区域/站点", "AQI", "级别",  "类别", "首要污染物", "SO2",
                                        "NO2",       "CO",  "O3-8h", "PM10", "PM2.5",      "标准"};
@@ -223,7 +223,7 @@ static void api_report_monthly(struct http_req *r)
 {
     int y, m, d;
     int64_t year, month;
-    timeutil_civil_from_days(quality_today(), &y, &m, &d);
+    timeutil_civil_from_days(timeutil_today(), &y, &m, &d);
     if (kit_query_int(r, "year", 2000, 2100, y, &year) ||
         kit_query_int(r, "month", 1, 12, m, &month))
         return;

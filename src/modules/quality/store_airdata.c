@@ -1,4 +1,5 @@
 #include "modules/quality/store_airdata.h"
+#include "core/timeutil.h"
 #include "core/log.h"
 #include "db/db.h"
 
@@ -27,8 +28,7 @@ int64_t airdata_day_start(int32_t day)
 
 int32_t airdata_day_of(int64_t hour)
 {
-    int64_t t = hour + AIRDATA_BEIJING;
-    return (int32_t)(t >= 0 ? t / AIRDATA_DAY : -((-t + AIRDATA_DAY - 1) / AIRDATA_DAY));
+    return timeutil_day_of(hour);
 }
 
 /* Binds station, hour and the values of v that are >= 0 (v NULL: none; the

@@ -256,7 +256,7 @@ static void h_targets(struct http_req *r)
     if (bad)
         return;
     json_t *t = sup_targets(r->db, preset, date);
-    kit_answer(r, t ? ERR_OK : ERR_INTERNAL, NULL, t ? json_pack("{so}", "items", t) : NULL);
+    kit_items(r, t);
 }
 
 static void sup_draw_answer(struct http_req *r, bool public_view)
@@ -359,8 +359,7 @@ static void h_institutions(struct http_req *r)
     if (sup_query_date(r, date) || calendar_parse_date(date, &day))
         return;
     json_t *rows = sup_institutions(r->db, calendar_year_of(day));
-    kit_answer(r, rows ? ERR_OK : ERR_INTERNAL, NULL,
-               rows ? json_pack("{so}", "items", rows) : NULL);
+    kit_items(r, rows);
 }
 
 static void h_stats(struct http_req *r)

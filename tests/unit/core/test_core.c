@@ -4,6 +4,7 @@
 #include "core/err.h"
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "domain/calendar.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -74,6 +75,15 @@ static void test_timeutil(void **state)
     assert_int_equal(timeutil_parse_date("2026-02-28x", &t), -1);
     timeutil_format_iso(-1, s, sizeof s);
     assert_string_equal(s, "1970-01-01T07:59:59+08:00");
+    /* Beijing day numbers: the day turns at 16:00 UTC, before 1970 too. */
+    assert_int_equal(timeutil_day_of(0), 0);
+    assert_int_equal(timeutil_day_of(16 * 3600 - 1), 0);
+    assert_int_equal(timeutil_day_of(16 * 3600), 1);
+    assert_int_equal(timeutil_day_of(-8 * 3600), 0);
+    assert_int_equal(timeutil_day_of(-8 * 3600 - 1), -1);
+    int32_t day;
+    assert_int_equal(calendar_parse_date("2026-02-17", &day), 0);
+    assert_int_equal(timeutil_day_of(1771257600 + 16 * 3600), day);
 }
 
 static void test_err_table(void **state)
