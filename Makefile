@@ -8,7 +8,8 @@
 #   tests/fuzz/fuzz_*.c            -> build/fuzz/fuzz_*       (clang libFuzzer + ASan/UBSan)
 #   bench/bench_*.c                -> build/bench/bench_*     (release)
 
-PKGS     := libmicrohttpd libevent jansson libsodium sqlite3 xlsxwriter libqrencode libcurl geos proj
+PKGS     := libmicrohttpd libevent jansson libsodium sqlite3 xlsxwriter libqrencode libcurl geos proj \
+            openblas minizip libxml-2.0
 CC       ?= cc
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes
@@ -33,7 +34,7 @@ ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-s
 FUZZ_CC    := clang
 FUZZ_FLAGS := -O1 -g -fsanitize=fuzzer-no-link,address,undefined $(CSTD) $(INCS) -DECOGOV_FUZZ
 
-.PHONY: all run test bench fuzz deps deps-c deps-web web clean format tidy unit integration browser
+.PHONY: all run test bench fuzz deps deps-c deps-web web clean format tidy unit integration browser abuse
 
 all: build/ecogov
 
@@ -115,6 +116,9 @@ integration: build/asan/ecogov
 
 browser: build/asan/ecogov web/dist/index.html
 	@scripts/test.sh browser
+
+abuse: build/asan/ecogov
+	@scripts/test.sh abuse
 
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS)

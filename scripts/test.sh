@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make test: unit (cmocka, ASan+UBSan), fuzz smoke runs, integration and browser
-# tests against the real server; ends with one line "N passed, N failed".
-# Usage: scripts/test.sh [unit|fuzz|integration|browser]...  (default: all)
+# tests against the real server, the load-and-abuse suite (tests/abuse, bounded in time); ends with one line "N passed, N failed".
+# Usage: scripts/test.sh [lint|unit|fuzz|integration|browser|abuse]...  (default: all)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -93,7 +93,7 @@ run_node() { # kind dir
 }
 
 kinds=("$@")
-[ ${#kinds[@]} -eq 0 ] && kinds=(lint unit fuzz integration browser)
+[ ${#kinds[@]} -eq 0 ] && kinds=(lint unit fuzz integration browser abuse)
 for k in "${kinds[@]}"; do
     case $k in
         lint) run_lint ;;
@@ -101,6 +101,7 @@ for k in "${kinds[@]}"; do
         fuzz) run_fuzz ;;
         integration) run_node integration tests/integration ;;
         browser) run_node browser tests/browser ;;
+        abuse) run_node abuse tests/abuse ;;
         *) echo "unknown test kind $k"; exit 2 ;;
     esac
 done
