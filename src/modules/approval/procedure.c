@@ -40,7 +40,7 @@ int approval_or_today(char d[11], int32_t *day)
 int approval_on(json_t *in, const char *key, const char *label, char out[11], int32_t *day,
                 struct problem *p)
 {
-    if (field_date(in, key, label, FIELD_EMPTY_ABSENT, out, p))
+    if (field_date(in, key, label, FIELD_EMPTY_ABSENT | FIELD_PAST, out, p))
         return -1;
     approval_or_today(out, day);
     return 0;
