@@ -1,12 +1,13 @@
 // Issue 16 item 12: the public disclosure centre shows the newest signed head of the audit chain
-// (entry, hash, public key, signature) when the server runs with an audit key.
+// (entry, hash, public key, signature) when the server runs with an audit key; the console's
+// verification says the log is anchored.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { startServer, launchBrowser, newPage } from '../lib.mjs'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login } from '../lib.mjs'
 
 let srv, browser, keyDir, publicKey
 before(async () => {
@@ -34,5 +35,18 @@ test('the disclosure centre publishes the signed audit chain head', async () => 
   assert.equal((await anchor.getByTestId('anchor-signature').innerText()).trim(), api.signature)
   assert.equal((await anchor.getByTestId('anchor-entry').innerText()).trim(), String(api.last_id))
   assert.match(await anchor.innerText(), /审计日志签名锚点/)
+  assert.deepEqual(page.problems, [])
+})
+
+test('the console verification reports the anchored checkpoints', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.admin, '/console')
+  await page.goto('/console/audit')
+  await page.getByTestId('audit-verify').click()
+  const result = page.getByTestId('audit-verify-result')
+  await result.waitFor()
+  const text = await result.innerText()
+  assert.match(text, /哈希链完整/)
+  assert.match(text, /已锚定到数据库之外：\d+ 个签名检查点/)
   assert.deepEqual(page.problems, [])
 })

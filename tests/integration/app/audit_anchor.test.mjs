@@ -87,6 +87,10 @@ test('the server signs the head at start and stop; the public page shows it', as
     const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), Buffer.from(publicKey, 'hex')])
     const pk = createPublicKey({ key: spki, format: 'der', type: 'spki' })
     assert.ok(verify(null, Buffer.from(pub.message), pk, Buffer.from(pub.signature, 'hex')), 'Ed25519 signature holds')
+    const v = (await (await Client.as(server.url, 'admin')).get('/api/v1/audit/verify')).json
+    assert.equal(v.ok, true)
+    assert.equal(v.anchor.anchored, true)
+    assert.equal(v.anchor.intact, true, JSON.stringify(v.anchor))
   } finally {
     await server.stop()
   }
@@ -143,4 +147,32 @@ test('a forged checkpoint line and a missing file are reported; --public-key ver
   assert.match(r.stdout, /checkpoint file MISSING/)
   r = ecogov(['audit', 'verify', `--db=${db}`, `--public-key=${publicKey}`, `--audit-checkpoint-file=${key}.checkpoints`])
   assert.equal(r.status, 0, r.stdout + r.stderr)
+})
+
+test('the console verification reports the anchor: intact, then a cut log served by the server', async () => {
+  const db = copyOf('served-cut.db')
+  const file = path.join(env.dir, 'served.checkpoints')
+  writeFileSync(file, readFileSync(key + '.checkpoints'))
+  sql(db, 'DROP TRIGGER audit_log_no_delete; DELETE FROM audit_log WHERE id > (SELECT max(id) - 20 FROM audit_log);')
+  const server = await startServer(db, [`--audit-key-file=${key}`, `--audit-checkpoint-file=${file}`])
+  try {
+    const admin = await Client.as(server.url, 'admin')
+    const v = (await admin.get('/api/v1/audit/verify')).json
+    assert.equal(v.ok, false)
+    assert.equal(v.first_bad_id, undefined, 'the chain alone is consistent')
+    assert.equal(v.anchor.anchored, true)
+    assert.equal(v.anchor.intact, false)
+    assert.ok(v.anchor.truncated_at > 0, JSON.stringify(v.anchor))
+  } finally {
+    await server.stop()
+  }
+  const plain = await startServer(env.db)
+  try {
+    const admin = await Client.as(plain.url, 'admin')
+    const v = (await admin.get('/api/v1/audit/verify')).json
+    assert.equal(v.ok, true)
+    assert.deepEqual(v.anchor, { anchored: false })
+  } finally {
+    await plain.stop()
+  }
 })
