@@ -40,6 +40,22 @@ const struct schema_module schema_audit = {
 
 /* ---- the key file ---- */
 
+/* Makes a new directory entry durable: fsync of the file's directory. */
+static void audit_sync_dir(const char *path)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    int n = slash ? snprintf(dir, sizeof dir, "%.*s", (int)(slash - path), path)
+                  : snprintf(dir, sizeof dir, ".");
+    if (n <= 0 || (size_t)n >= sizeof dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
 static int audit_write_all(int fd, const char *s, size_t n)
 {
     while (n) {
@@ -78,6 +94,7 @@ int audit_key_generate(const char *path, char pk_hex[65], char *err, size_t errl
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
         unlink(path);
     } else {
+        audit_sync_dir(path);
         memcpy(pk_hex, pk_text, sizeof pk_text);
         rc = 0;
     }
@@ -245,6 +262,7 @@ static int audit_cp_append(const struct audit_cp *c, const char *file, char *err
         return -1;
     }
     close(fd);
+    audit_sync_dir(file); /* the first line also creates the file */
     return 0;
 }
 
