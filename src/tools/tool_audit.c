@@ -15,6 +15,7 @@
 #include "tools/tools.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -44,7 +45,7 @@ static int audit_tool_keygen(const struct tool_args *a)
 }
 
 /* Prints what was found; returns the exit status. */
-static int audit_tool_report(const struct audit_anchor_result *r, const char *file)
+static int audit_tool_report(const struct audit_anchor_result *r, const char *file, bool anchored)
 {
     if (r->chain_bad_id)
         printf("audit log TAMPERED: first bad entry id %lld (%lld entries checked)\n",
@@ -67,8 +68,9 @@ static int audit_tool_report(const struct audit_anchor_result *r, const char *fi
         printf("checkpoint file MISSING: %s (the database holds checkpoints)\n", file);
     if (!audit_anchor_intact(r))
         return 1;
-    printf("audit log intact: %lld entries, %lld signed checkpoints", (long long)r->entries,
-           (long long)r->checkpoints);
+    printf("audit log intact: %lld entries", (long long)r->entries);
+    if (anchored)
+        printf(", %lld signed checkpoints", (long long)r->checkpoints);
     if (r->newest_checkpoint)
         printf(" (newest at entry %lld; %lld entries after it are not yet anchored)",
                (long long)r->newest_checkpoint, (long long)(r->last_id - r->newest_checkpoint));
@@ -121,7 +123,7 @@ static int audit_tool_verify(struct tool_args *a)
         if (audit_verify(db, &v) == 0) {
             struct audit_anchor_result only = {.entries = v.checked,
                                                .chain_bad_id = v.first_bad_id};
-            rc = audit_tool_report(&only, "");
+            rc = audit_tool_report(&only, "", false);
             printf("warning: no audit key configured (audit_key_file): deleted newest entries "
                    "or a recomputed chain cannot be detected\n");
         } else {
@@ -134,7 +136,7 @@ static int audit_tool_verify(struct tool_args *a)
         if (audit_anchor_verify(db, pk, f, &r, err, sizeof err))
             fprintf(stderr, "ecogov audit verify: %s\n", err);
         else
-            rc = audit_tool_report(&r, f ? f : "");
+            rc = audit_tool_report(&r, f ? f : "", true);
     }
     db_close(db);
     config_free(&cfg);
