@@ -267,7 +267,7 @@ static void api_monitor_series_csv(struct http_req *r)
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    static const char *const head[] = {"time", "factor", "value", "min", "max",
+    static const char *const head[] = {"time", "factor", "value", "min",  "max",
                                        "cou",  "flag",   "qual",  "valid"};
     struct buf b;
     buf_init(&b, 0);
