@@ -16,7 +16,7 @@ static const struct tool main_tools[] = {
     {"migrate", tool_migrate_main, "create or upgrade the database"},
     {"backup", tool_backup_main, "online backup of the database to FILE"},
     {"demo", tool_demo_main, "fill the database with the demo city (--seed N)"},
-    {"audit", tool_audit_main, "audit log tools: verify"},
+    {"audit", tool_audit_main, "audit log tools: verify, keygen"},
     {"user", tool_user_main, "user add: create an account (password on stdin)"},
     {"routes", tool_routes_main, "print the API route table with the roles allowed"},
     {"uscc", tool_uscc_main, "check unified social credit codes"},

@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "modules/admin/admin.h"
 #include "modules/approval/approval.h"
+#include "modules/audit/audit.h"
 #include "modules/monitor/monitor.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
@@ -21,6 +22,7 @@ static const struct module *const modules_table[] = {
     &quality_module,     /* air and water quality, alarms, reports */
     &supervision_module, /* draws, positive list, inspections, credit */
     &approval_module,    /* EIA approvals, siting, investment projects */
+    &audit_module,       /* signed checkpoints of the audit chain */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -75,6 +75,12 @@ static const struct config_option config_options[] = {
     OPT_STR(bureau_hours, "工作日 8:30-12:00, 14:30-17:30", "office hours"),
     OPT_LONG(bad_review_workdays, 1, 250, "15",
              "working days to rectify after a bad service review (差评整改时限)"),
+    OPT_STR(audit_key_file, "",
+            "Ed25519 key signing audit checkpoints (ecogov audit keygen; empty = not anchored)"),
+    OPT_STR(audit_checkpoint_file, "",
+            "append-only file of signed audit checkpoints (empty = <audit_key_file>.checkpoints)"),
+    OPT_LONG(audit_checkpoint_minutes, 1, 1440, "60",
+             "minutes between audit checkpoints (also one at start and one at stop)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

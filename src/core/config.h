@@ -53,6 +53,10 @@ struct config {
     char *bureau_email;
     char *bureau_hours;
     long bad_review_workdays;
+    /* audit chain anchoring (db/audit_anchor.h, docs/security.md) */
+    char *audit_key_file;
+    char *audit_checkpoint_file;
+    long audit_checkpoint_minutes;
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

@@ -4,6 +4,7 @@
  * own enterprise's outlets; everything else is for the bureau. */
 #include "app/app.h"
 #include "app/kit.h"
+#include "core/csv_write.h"
 #include "core/timeutil.h"
 #include "domain/monitor_norm.h"
 #include "modules/monitor/http.h"
@@ -266,7 +267,16 @@ static void api_monitor_series_csv(struct http_req *r)
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    fputs("\xEF\xBB\xBFtime,factor,value,min,max,cou,flag,qual,valid\r\n", f);
+    static const char *const head[] = {"time", "factor", "value", "min",  "max",
+                                       "cou",  "flag",   "qual",  "valid"};
+    struct buf b;
+    buf_init(&b, 0);
+    struct csv_out c;
+    csv_out_init(&c, &b);
+    buf_puts(&b, "\xEF\xBB\xBF"); /* so a spreadsheet reads it as UTF-8 */
+    for (size_t h = 0; h < sizeof head / sizeof head[0]; h++)
+        csv_text(&c, head[h]);
+    csv_end_row(&c);
     int64_t after = 0, next = 0;
     size_t total = 0;
     do {
@@ -276,26 +286,29 @@ static void api_monitor_series_csv(struct http_req *r)
         json_t *o;
         json_array_foreach(items, i, o)
         {
-            json_t *mn = json_object_get(o, "min"), *mx = json_object_get(o, "max"),
-                   *cou = json_object_get(o, "cou");
-            fprintf(f, "%s,%s,%.10g,", json_string_value(json_object_get(o, "time")), q.factor,
-                    json_real_value(json_object_get(o, "value")));
-            if (mn)
-                fprintf(f, "%.10g", json_real_value(mn));
-            fputc(',', f);
-            if (mx)
-                fprintf(f, "%.10g", json_real_value(mx));
-            fputc(',', f);
-            if (cou)
-                fprintf(f, "%.10g", json_real_value(cou));
-            fprintf(f, ",%s,%lld,%d\r\n", json_string_value(json_object_get(o, "flag")),
-                    (long long)json_integer_value(json_object_get(o, "qual")),
-                    json_is_true(json_object_get(o, "valid")));
+            csv_text(&c, json_string_value(json_object_get(o, "time")));
+            csv_text(&c, q.factor);
+            csv_number(&c, json_real_value(json_object_get(o, "value")));
+            static const char *const opt[] = {"min", "max", "cou"};
+            for (size_t k = 0; k < 3; k++) {
+                json_t *v = json_object_get(o, opt[k]);
+                if (v)
+                    csv_number(&c, json_real_value(v));
+                else
+                    csv_empty(&c);
+            }
+            csv_text(&c, json_string_value(json_object_get(o, "flag")));
+            csv_integer(&c, (long long)json_integer_value(json_object_get(o, "qual")));
+            csv_integer(&c, json_is_true(json_object_get(o, "valid")));
+            csv_end_row(&c);
             total++;
         }
         json_decref(items);
+        fwrite(b.data, 1, b.len, f);
+        buf_reset(&b);
         after = next;
     } while (next && total < MON_EXPORT_MAX);
+    buf_free(&b);
     fclose(f);
     kit_file(r, path, "text/csv; charset=utf-8", "attachment; filename=\"readings.csv\"");
 }

@@ -46,6 +46,11 @@ export default {
     verify: 'Verify hash chain',
     verifyOk: 'Chain intact: {n} entries checked',
     verifyBad: 'Chain broken: {n} entries checked, first bad entry #{id}',
+    verifyTruncated: 'Audit log cut: a signed checkpoint names entry #{id}, the log now ends at #{last}',
+    verifyRewritten: 'Audit log rewritten: entry #{id} no longer has the hash its signed checkpoint names',
+    verifyCheckpoints: 'Checkpoints tampered: {forged} not signed by the audit key, {deleted} deleted from the database',
+    anchored: 'Anchored outside the database: {k} signed checkpoints, the newest covering entry #{id}',
+    notAnchored: 'No audit key configured (audit_key_file): deleted newest entries or a recomputed chain cannot be detected',
     dateRange: 'Dates',
   },
   auditAction: {

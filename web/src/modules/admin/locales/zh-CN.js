@@ -46,6 +46,11 @@ export default {
     verify: '校验哈希链',
     verifyOk: '哈希链完整：已校验 {n} 条记录',
     verifyBad: '哈希链被破坏：已校验 {n} 条，首条异常记录编号 {id}',
+    verifyTruncated: '审计日志被截断：签名检查点记录到第 {id} 条，日志现仅到第 {last} 条',
+    verifyRewritten: '审计日志被重写：第 {id} 条的哈希与签名检查点不符',
+    verifyCheckpoints: '签名检查点异常：{forged} 个非本局密钥签名，{deleted} 个已从数据库删除',
+    anchored: '已锚定到数据库之外：{k} 个签名检查点，最新覆盖到第 {id} 条',
+    notAnchored: '未配置审计密钥（audit_key_file）：无法发现删除最新记录或整链重算',
     dateRange: '日期范围',
   },
   auditAction: {
