@@ -772,6 +772,7 @@ void hj212_server_stop(struct hj212_server *s)
     atomic_store(&s->stopping, 1);
     hjs_wake(s);
     pthread_join(s->thread, NULL);
+    hjs_guard_tick(s); /* the last second's rejected-frame counts, while the writer runs */
     /* The writer commits what it holds; acks it hands back now are dropped below. */
     s->h.close(s->h.ctx);
     for (size_t i = 0; i < (size_t)s->o.max_connections; i++)

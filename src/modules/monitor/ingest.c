@@ -106,7 +106,7 @@ static void ingest_count(struct ingest *g, const struct ingest_job *j)
     d->frames += !j->bad_crc && !j->rejected;
     d->bad_crc += j->bad_crc;
     d->rejected += j->rejected;
-    if (j->addr[0])
+    if (j->addr[0] && !j->bad_crc && !j->rejected) /* the sender of a bad frame may be anyone */
         memcpy(d->addr, j->addr, sizeof d->addr);
     d->dirty = 1;
 }

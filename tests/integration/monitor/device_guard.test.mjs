@@ -80,10 +80,12 @@ test('bad-CRC frames for a known MN are counted with a sample, not stored; the f
   assert.equal(rows[0].bytes, flood.length)
   assert.match(rows[0].sample, new RegExp(`MN=${MN}`))
   // the device's counter moved; no bad frame is among the station's raw frames
-  await poll(async () => {
+  const devRow = await poll(async () => {
     const r = await admin.get(`/api/v1/monitor/stations/${station}`)
-    return r.json.device_list.find((d) => d.mn === MN).bad_crc >= 150
+    const d = r.json.device_list.find((x) => x.mn === MN)
+    return d.bad_crc >= 150 ? d : null
   })
+  assert.equal(devRow.last_addr, '127.0.0.1') // the attacker's address is not the device's
   const fr = await admin.get(`/api/v1/monitor/stations/${station}/frames?limit=500`)
   assert.equal(fr.json.items.filter((f) => f.status === 'bad_crc').length, 0)
   // over the budget: the connection is closed and the address refused
