@@ -135,17 +135,54 @@ int hjs_guard_unknown(struct hj212_server *s, const char *addr)
     return 1;
 }
 
+/* 64-bit FNV-1a: the hour's key set keeps hashes only. */
+static uint64_t hjs_hash64(const char *key)
+{
+    uint64_t h = 14695981039346656037ull;
+    for (const char *p = key; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    return h ? h : 1; /* 0 marks an empty slot */
+}
+
+/* 1 when the key was already seen this hour or there is room for it (it is added); 0 when the
+ * hour has its HJS_REJECT_HOUR_KEYS already. */
+static int hjs_reject_hour_admits(struct hj212_server *s, const char *key, int64_t now)
+{
+    size_t cap = 2 * HJS_REJECT_HOUR_KEYS;
+    if (!s->reject_seen)
+        s->reject_seen = xcalloc(cap, sizeof *s->reject_seen);
+    if (now / 3600 != s->reject_hour) {
+        memset(s->reject_seen, 0, cap * sizeof *s->reject_seen);
+        s->nreject_seen = 0;
+        s->reject_hour = now / 3600;
+    }
+    uint64_t h = hjs_hash64(key);
+    size_t i = h % cap;
+    while (s->reject_seen[i] && s->reject_seen[i] != h)
+        i = (i + 1) % cap;
+    if (s->reject_seen[i])
+        return 1;
+    if (s->nreject_seen >= HJS_REJECT_HOUR_KEYS)
+        return 0;
+    s->reject_seen[i] = h;
+    s->nreject_seen++;
+    return 1;
+}
+
 void hjs_reject_note(struct hj212_server *s, const char *addr, const struct hj212_device *d,
                      const char *reason, const char *bytes, size_t len)
 {
     if (!s->rejects)
         s->rejects = xcalloc(HJS_REJECT_KEYS, sizeof *s->rejects);
     int64_t device_id = d ? d->device_id : 0;
-    /* The last quarter of the table is for one key per reason from everyone else. */
-    if (s->nrejects >= HJS_REJECT_KEYS * 3 / 4)
-        addr = HJS_OVERFLOW_KEY, device_id = 0, d = NULL;
     char key[160];
     snprintf(key, sizeof key, "%lld|%s|%s", (long long)device_id, addr, reason);
+    /* Beyond the hour's keys, or with the last quarter of this second's table left (kept for
+     * one key per reason from everyone else), the frame counts under address "*". */
+    if (s->nrejects >= HJS_REJECT_KEYS * 3 / 4 || !hjs_reject_hour_admits(s, key, timeutil_now())) {
+        addr = HJS_OVERFLOW_KEY, device_id = 0, d = NULL;
+        snprintf(key, sizeof key, "0|%s|%s", addr, reason);
+    }
     size_t i = hjs_hash(key) % HJS_REJECT_KEYS;
     struct hjs_reject *r;
     for (;; i = (i + 1) % HJS_REJECT_KEYS) {
@@ -161,6 +198,7 @@ void hjs_reject_note(struct hj212_server *s, const char *addr, const struct hj21
         r->device_id = device_id;
         r->station_id = d ? d->station_id : 0;
         r->reason = reason;
+        r->count = r->bytes = 0; /* the slot may have held a key already reported */
         r->first = now;
         snprintf(r->addr, sizeof r->addr, "%s", addr);
         snprintf(r->mn, sizeof r->mn, "%s", d ? d->mn : "");
@@ -230,4 +268,7 @@ void hjs_guard_free(struct hj212_server *s)
     free(s->rejects);
     s->rejects = NULL;
     s->nrejects = 0;
+    free(s->reject_seen);
+    s->reject_seen = NULL;
+    s->nreject_seen = 0;
 }

@@ -27,6 +27,9 @@
 #define HJS_GUARD_MAX 8192
 /* (device, address, reason) keys aggregated between two reports to the writer (a second). */
 #define HJS_REJECT_KEYS 1024
+/* Distinct keys an hour may have (so frame_rejects rows an hour), whatever the number of
+ * sending addresses; beyond them the rest of the hour is counted under address "*". */
+#define HJS_REJECT_HOUR_KEYS 1024
 
 struct hjs_addr {
     struct hjs_addr *next;
@@ -91,6 +94,9 @@ struct hj212_server {
     size_t nguards;
     struct hjs_reject *rejects; /* HJS_REJECT_KEYS */
     size_t nrejects;
+    uint64_t *reject_seen; /* the hour's distinct keys (hashes; 2 x HJS_REJECT_HOUR_KEYS) */
+    size_t nreject_seen;
+    int64_t reject_hour;
     struct hj212_msg *msg; /* one parse buffer: the loop is single-threaded */
     pthread_mutex_t ack_lock;
     struct hj212_ack *acks;

@@ -359,7 +359,7 @@ static void api_monitor_rejected(struct http_req *r)
     int64_t device = kit_query_id(r, "device_id");
     if (device < 0)
         return;
-    json_t *items = monitor_reject_list(r->db, device, kit_limit(r, 200, 1000));
+    json_t *items = monitor_reject_list(r->db, device, kit_limit(r, 200, 5000));
     if (!items) {
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;

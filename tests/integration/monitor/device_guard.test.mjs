@@ -171,3 +171,25 @@ test('one byte a second without a frame, a frame that never ends, and silence ar
   const st = (await admin.get('/api/v1/monitor/status')).json
   assert.ok(st.timeouts >= 3)
 })
+
+test('rejected-frame rows an hour are bounded whatever the number of sending addresses', async () => {
+  // 1,100 addresses send junk once each: at most 1,024 keys an hour, the rest under "*"
+  const send = async (a) => {
+    const p = connect(`127.1.${Math.floor(a / 250)}.${(a % 250) + 1}`)
+    try { await p.ready } catch { return }
+    p.sock.end('zz')
+    await p.closed
+  }
+  for (let a = 0; a < 1100; a += 20) await Promise.all(Array.from({ length: 20 }, (_, i) => send(a + i)))
+  const junk = (r) => r.reason === 'junk' && (r.addr === '*' || r.addr.startsWith('127.1.'))
+  const rows = await poll(async () => {
+    const r = await admin.get('/api/v1/monitor/rejected?limit=5000')
+    assert.equal(r.status, 200)
+    const n = r.json.items.filter(junk).reduce((s, i) => s + i.bytes, 0)
+    return n >= 2200 ? r.json.items : null
+  }, 20000)
+  assert.equal(rows.filter(junk).reduce((s, i) => s + i.bytes, 0), 2200) // every byte counted
+  const periods = new Set(rows.filter(junk).map((r) => r.period))
+  for (const p of periods) assert.ok(rows.filter((r) => r.period === p && r.addr !== '*').length <= 1024)
+  if (periods.size === 1) assert.ok(rows.some((r) => r.addr === '*' && r.reason === 'junk'))
+})
