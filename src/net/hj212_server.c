@@ -220,6 +220,7 @@ static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
     c->device_id = d->device_id;
     c->junk = 0;
     c->got_frame = 1;
+    hjs_guard_good(s, c->addr, d->device_id);
     atomic_fetch_add(&s->st.frames_ok, 1);
     int cn = m->cn_num;
     if (cn == 9011 || cn == 9012 || cn == 1011) {

@@ -115,10 +115,25 @@ int hjs_guard_reject(struct hj212_server *s, const char *addr, int64_t device_id
         struct hjs_guard *d = hjs_guard_get(s, key, 1);
         hjs_guard_refill(s, d, now);
         d->reject_tokens -= (double)len;
-        if (d->reject_tokens < 0)
-            return 2;
+        if (d->reject_tokens < 0) {
+            if (!strcmp(d->good_addr, addr))
+                return 2;
+            hjs_guard_ban(s, a, now);
+            return 1;
+        }
     }
     return 0;
+}
+
+void hjs_guard_good(struct hj212_server *s, const char *addr, int64_t device_id)
+{
+    if (!s->nguards) /* nobody sent anything rejected: the usual case costs nothing */
+        return;
+    char key[56];
+    snprintf(key, sizeof key, "d:%lld", (long long)device_id);
+    struct hjs_guard *d = hjs_guard_get(s, key, 0);
+    if (d)
+        snprintf(d->good_addr, sizeof d->good_addr, "%s", addr);
 }
 
 int hjs_guard_unknown(struct hj212_server *s, const char *addr)
@@ -177,11 +192,15 @@ void hjs_reject_note(struct hj212_server *s, const char *addr, const struct hj21
     int64_t device_id = d ? d->device_id : 0;
     char key[160];
     snprintf(key, sizeof key, "%lld|%s|%s", (long long)device_id, addr, reason);
-    /* Beyond the hour's keys, or with the last quarter of this second's table left (kept for
-     * one key per reason from everyone else), the frame counts under address "*". */
+    /* Beyond the hour's keys, or with the last quarter of this second's table left, the frame
+     * counts under address "*" (still for its device: registered devices are bounded, and its
+     * counters must move); with the last eighth left, under no device either, so a few keys
+     * per reason always fit. */
     if (s->nrejects >= HJS_REJECT_KEYS * 3 / 4 || !hjs_reject_hour_admits(s, key, timeutil_now())) {
-        addr = HJS_OVERFLOW_KEY, device_id = 0, d = NULL;
-        snprintf(key, sizeof key, "0|%s|%s", addr, reason);
+        addr = HJS_OVERFLOW_KEY;
+        if (s->nrejects >= HJS_REJECT_KEYS * 7 / 8)
+            device_id = 0, d = NULL;
+        snprintf(key, sizeof key, "%lld|%s|%s", (long long)device_id, addr, reason);
     }
     size_t i = hjs_hash(key) % HJS_REJECT_KEYS;
     struct hjs_reject *r;

@@ -45,6 +45,7 @@ struct hjs_guard {
     char key[56];
     double reject_tokens, unknown_tokens; /* refill to the budget over a minute */
     int64_t refill_ms, banned_until_ms;
+    char good_addr[48]; /* a device's: where it last sent a good frame (spared by its budget) */
 };
 
 /* Rejected frames of one (device, address, reason) since the last report. */
@@ -147,10 +148,14 @@ void hjs_wake(struct hj212_server *s);
 /* 1 when addr is refused for now (over a budget lately). */
 int hjs_guard_refused(struct hj212_server *s, const char *addr);
 /* Charges len rejected bytes to addr and (device_id > 0) to the device. 0 within both
- * budgets; 1 when addr is over its own (it is then refused for refuse_seconds); 2 when only
- * the device is (the connection is closed, the address not refused: the real device may share
- * it). */
+ * budgets; 1 when addr is over its own, or the device over its budget and addr is not where
+ * the device last sent a good frame (addr is then refused for refuse_seconds); 2 when the
+ * device is over its budget from its own address (the connection is closed, the address not
+ * refused). */
 int hjs_guard_reject(struct hj212_server *s, const char *addr, int64_t device_id, size_t len);
+/* A good frame of device_id came from addr: remembered when the device has an account (it
+ * was named by rejected frames), so its budget never refuses the device's own address. */
+void hjs_guard_good(struct hj212_server *s, const char *addr, int64_t device_id);
 /* Charges one refusal (unknown MN, bad password, inactive) to addr; 1 when over the budget
  * (addr is then refused). */
 int hjs_guard_unknown(struct hj212_server *s, const char *addr);

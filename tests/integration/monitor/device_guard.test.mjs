@@ -193,3 +193,44 @@ test('rejected-frame rows an hour are bounded whatever the number of sending add
   for (const p of periods) assert.ok(rows.filter((r) => r.period === p && r.addr !== '*').length <= 1024)
   if (periods.size === 1) assert.ok(rows.some((r) => r.addr === '*' && r.reason === 'junk'))
 })
+
+test("a device's budget refuses the addresses that spend it, never the device's own", async () => {
+  const MN2 = 'IT-GUARD-0002'
+  const r = await admin.post('/api/v1/monitor/devices', { station_id: station, mn: MN2, pw: PW })
+  assert.equal(r.status, 201, r.text)
+  const bad = (n) => Buffer.concat(Array.from({ length: n }, () => upload(MN2, PW, { badCrc: true }).bytes))
+  const good = async (peer) => {
+    const u = upload(MN2, PW)
+    peer.sock.write(u.bytes)
+    await peer.waitFor((f) => f.includes(u.q) && f.includes('CN=9014'), 10000)
+  }
+  // A spends about half the device's 30,000 bytes (and half its own); the device then reports
+  const a = connect('127.0.0.11')
+  await a.ready
+  a.sock.write(bad(100))
+  await poll(async () => (await admin.get(`/api/v1/monitor/rejected?device_id=${r.json.id}`)).json.items.length > 0)
+  const dev = connect('127.0.0.1')
+  await dev.ready
+  await good(dev)
+  // B spends the rest of the device's budget with less than its own: B is refused
+  const before0 = (await admin.get('/api/v1/monitor/status')).json.refused_addresses
+  const b = connect('127.0.0.12')
+  await b.ready
+  b.sock.write(bad(150))
+  await b.closed
+  const b2 = connect('127.0.0.12')
+  await b2.closed
+  assert.ok((await admin.get('/api/v1/monitor/status')).json.refused_addresses > before0)
+  // the device's own address, over the device's budget on a fresh connection: closed, not refused
+  const dev2 = connect('127.0.0.1')
+  await dev2.ready
+  dev2.sock.write(bad(1))
+  await dev2.closed
+  const dev3 = connect('127.0.0.1')
+  await dev3.ready
+  await good(dev3)
+  // and the device's authenticated connection is never charged to the device
+  dev.sock.write(bad(1))
+  await good(dev)
+  for (const p of [a, dev, dev3]) p.sock.destroy()
+})
