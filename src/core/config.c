@@ -53,7 +53,7 @@ static const struct config_option config_options[] = {
     OPT_LONG(hj212_per_ip_connections, 0, 1000000, "1000",
              "device connections per address (0 = no cap)"),
     OPT_LONG(hj212_rate, 0, 1000000, "200", "frames per second per device connection (0 = no cap)"),
-    OPT_LONG(hj212_hello_timeout, 1, 86400, "120",
+    OPT_LONG(hj212_hello_timeout, 1, 86400, "300",
              "seconds a device connection may take to send its first good frame"),
     OPT_LONG(hj212_reject_budget, 1024, 1L << 30, "262144",
              "rejected bytes a minute per address and per device before refusing the address"),

@@ -678,7 +678,7 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o,
     if (s->o.frame_timeout <= 0)
         s->o.frame_timeout = 30;
     if (s->o.hello_timeout <= 0)
-        s->o.hello_timeout = 120;
+        s->o.hello_timeout = 300;
     s->msg = xmalloc(sizeof *s->msg);
     pthread_mutex_init(&s->ack_lock, NULL);
     pthread_mutex_init(&s->cmd_lock, NULL);

@@ -34,7 +34,7 @@ struct hj212_server_opts {
     int per_ip_connections; /* per remote address (0 = no cap) */
     int rate;               /* frames per second per connection (burst: 2 s worth) */
     /* Budgets (0 = the default in brackets). A connection must complete its first good frame
-     * within hello_timeout seconds of connecting [120]. Rejected bytes (bad CRC, bad length,
+     * within hello_timeout seconds of connecting [300]. Rejected bytes (bad CRC, bad length,
      * unparsable, junk) are charged to the sending address and, when it names a registered
      * device, to that device: reject_budget bytes a minute each [262144]; refusals (unknown
      * MN, bad password, inactive) to the address: unknown_budget a minute [30]. A connection
