@@ -5,8 +5,10 @@
  * writer has committed the record (hj212_server_acked).
  *
  * Owns: the listening socket, every device connection, the per-connection buffers (capped at
- * the frame limit), limits (connections in total and per address, idle and partial-frame
- * time-outs, a frame-rate bucket per connection, pending-ack and output caps) and the
+ * the frame limit), limits (connections in total and per address, idle, hello and frame
+ * time-outs, a frame-rate bucket per connection, pending-ack and output caps, budgets of
+ * rejected bytes and refusals per address and device, refused addresses), the counts of
+ * rejected frames (aggregated, reported to the writer once a second, never one by one) and the
  * platform's requests to devices (commands, back-fill, clock checks) with their QN tracking;
  * the skew a device's 1011 answer shows is measured here and reported through the hooks.
  * Must not: touch the database or know the application: everything it needs from it (the

@@ -1,5 +1,6 @@
 /* hj212_server_int — what the listener's files share (net/hj212_server.c: connections,
- * frames, acks; net/hj212_server_cmd.c: the platform's requests to devices and the clock).
+ * frames, acks; net/hj212_server_cmd.c: the platform's requests to devices and the clock;
+ * net/hj212_server_guard.c: budgets and the aggregates of rejected frames).
  * Not for use outside net/hj212_server*.c. Everything here runs on the loop thread unless
  * said otherwise. */
 #ifndef ECOGOV_HJ212_SERVER_INT_H
