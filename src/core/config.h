@@ -36,6 +36,10 @@ struct config {
     long hj212_max_connections;
     long hj212_per_ip_connections;
     long hj212_rate;
+    long hj212_hello_timeout;
+    long hj212_reject_budget;
+    long hj212_unknown_budget;
+    long hj212_refuse_seconds;
     long hj212_raw_days;
     long hj212_batch_rows;
     long hj212_batch_ms;

@@ -365,6 +365,21 @@ static void api_monitor_unregistered(struct http_req *r)
     kit_answer(r, ERR_OK, NULL, json_pack("{s:o}", "items", items));
 }
 
+/* Rejected frames (bad CRC, bad length, unparsable, junk, refusals over a budget), counted
+ * per hour, device, address and reason with one sample each; ?device_id= keeps one device's. */
+static void api_monitor_rejected(struct http_req *r)
+{
+    int64_t device = kit_query_id(r, "device_id");
+    if (device < 0)
+        return;
+    json_t *items = monitor_reject_list(r->db, device, kit_limit(r, 200, 5000));
+    if (!items) {
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    kit_answer(r, ERR_OK, NULL, json_pack("{s:o}", "items", items));
+}
+
 static void api_monitor_register(struct http_req *r)
 {
     const char *mn = r->params[0];
@@ -557,15 +572,19 @@ static void api_monitor_status(struct http_req *r)
     }
     struct hj212_server_stats st;
     hj212_server_get_stats(s, &st);
-    kit_answer(r, ERR_OK, NULL,
-               json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "listening", 1,
-                         "connections", (json_int_t)st.open, "accepted", (json_int_t)st.accepted,
-                         "refused_connections", (json_int_t)st.refused_conns, "frames_ok",
-                         (json_int_t)st.frames_ok, "frames_bad_crc", (json_int_t)st.frames_bad_crc,
-                         "frames_rejected", (json_int_t)st.frames_rejected, "unregistered",
-                         (json_int_t)st.unregistered, "acks_sent", (json_int_t)st.acks_sent,
-                         "values", (json_int_t)st.values, "timeouts", (json_int_t)st.timeouts,
-                         "flood_pauses", (json_int_t)st.flood_pauses));
+    json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "listening", 1,
+                          "connections", (json_int_t)st.open, "accepted", (json_int_t)st.accepted,
+                          "refused_connections", (json_int_t)st.refused_conns, "frames_ok",
+                          (json_int_t)st.frames_ok, "frames_bad_crc", (json_int_t)st.frames_bad_crc,
+                          "frames_rejected", (json_int_t)st.frames_rejected, "unregistered",
+                          (json_int_t)st.unregistered, "acks_sent", (json_int_t)st.acks_sent,
+                          "values", (json_int_t)st.values, "timeouts", (json_int_t)st.timeouts,
+                          "flood_pauses", (json_int_t)st.flood_pauses);
+    /* the device port's budgets at work (docs/security.md, "Device port and durability") */
+    json_object_set_new(o, "over_budget", json_integer((json_int_t)st.over_budget));
+    json_object_set_new(o, "refused_addresses", json_integer((json_int_t)st.refused_addr));
+    json_object_set_new(o, "unknown_dropped", json_integer((json_int_t)st.unknown_dropped));
+    kit_answer(r, ERR_OK, NULL, o);
 }
 
 static const struct route monitor_table[] = {
@@ -587,6 +606,7 @@ static const struct route monitor_table[] = {
     {HTTP_POST, "/api/v1/monitor/devices", api_monitor_device_create, ADMIN | STAFF, 0},
     {HTTP_PUT, "/api/v1/monitor/devices/{id}", api_monitor_device_update, ADMIN | STAFF, 0},
     {HTTP_GET, "/api/v1/monitor/unregistered", api_monitor_unregistered, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/monitor/rejected", api_monitor_rejected, ROLES_BUREAU, 0},
     {HTTP_POST, "/api/v1/monitor/unregistered/{mn}/register", api_monitor_register, ADMIN | STAFF,
      0},
     {HTTP_GET, "/api/v1/monitor/health", api_monitor_health, ROLES_LOGGED_IN, 0},
