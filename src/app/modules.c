@@ -6,6 +6,7 @@
 #include "modules/admin/admin.h"
 #include "modules/approval/approval.h"
 #include "modules/monitor/monitor.h"
+#include "modules/pmf/pmf.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
 #include "modules/service/service.h"
@@ -21,6 +22,7 @@ static const struct module *const modules_table[] = {
     &quality_module,     /* air and water quality, alarms, reports */
     &supervision_module, /* draws, positive list, inspections, credit */
     &approval_module,    /* EIA approvals, siting, investment projects */
+    &pmf_module,         /* PM2.5 source apportionment (PMF) */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -422,7 +422,7 @@ static void test_baltimore(void **state)
 static void test_stlouis(void **state)
 {
     (void)state;
-    run_example(STL_CONC, STL_UNC, "Mass", 5, 418, 13);
+    run_example(STL_CONC, STL_UNC, "Mass", 6, 418, 13);
 }
 
 static void test_bootstrap(void **state)

@@ -1,0 +1,294 @@
+/* pmf analysis — the module's rules; see analysis.h and docs/pmf.md.
+ *
+ * Who may do what (the issue left it to us): staff, leaders and admins read
+ * analyses; staff and admins upload, cancel and name factors; leaders and
+ * admins publish (publishing speaks for the bureau); the public reads only
+ * the one published apportionment. */
+#include "modules/pmf/analysis.h"
+
+#include "app/field.h"
+#include "modules/pmf/store.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A table text from the body: any JSON string up to PMF_TEXT_MAX (CR, tabs and
+ * newlines are part of the format; the parser bounds and checks the rest). */
+static int pmf_body_text(json_t *body, const char *key, const char **out, struct problem *p)
+{
+    json_t *v = json_object_get(body, key);
+    if (!json_is_string(v) || json_string_length(v) == 0)
+        return problem_set(p, ERR_INVALID_FIELD, key, "请上传%s文件",
+                           strcmp(key, "conc") ? "不确定度" : "浓度"),
+               -1;
+    if (json_string_length(v) > PMF_TEXT_MAX)
+        return problem_set(p, ERR_INVALID_FIELD, key, "文件超过 8 MiB"), -1;
+    *out = json_string_value(v);
+    return 0;
+}
+
+static enum err pmf_refuse(struct problem *p, const char *field, const char *what,
+                           const struct pmf_error *e)
+{
+    if (e->line && e->column[0])
+        return problem_set(p, ERR_INVALID_FIELD, field, "%s第 %zu 行「%s」：%s", what, e->line,
+                           e->column, e->msg);
+    if (e->line)
+        return problem_set(p, ERR_INVALID_FIELD, field, "%s第 %zu 行：%s", what, e->line, e->msg);
+    return problem_set(p, ERR_INVALID_FIELD, field, "%s%s", what, e->msg);
+}
+
+static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct problem *p)
+{
+    int64_t factors, runs, seed, boot;
+    bool robust;
+    struct pmf_error e;
+
+    if (field_int(s, "factors", "因子数", 2, PMF_MAX_FACTORS, FIELD_REQUIRED, 0, &factors, p) ||
+        field_int(s, "runs", "运行次数", 1, 100, FIELD_OPTIONAL, 20, &runs, p) ||
+        field_int(s, "seed", "随机种子", 0, 2147483647, FIELD_OPTIONAL, 42, &seed, p) ||
+        field_int(s, "bootstrap", "自助法次数", 0, 200, FIELD_OPTIONAL, 20, &boot, p) ||
+        field_bool(s, "robust", "稳健模式", FIELD_OPTIONAL, true, &robust, p))
+        return p->err;
+    pmf_config_default(&in->config);
+    pmf_boot_config_default(&in->boot);
+    in->config.factors = (int)factors;
+    in->config.runs = (int)runs;
+    in->config.seed = (uint64_t)seed;
+    in->config.robust = robust;
+    in->boot.runs = (int)boot;
+    in->boot.seed = (uint64_t)seed;
+    const char *total = json_string_value(json_object_get(s, "total"));
+    if (total && *total && pmf_data_set_total(&in->data, total, &e))
+        return pmf_refuse(p, "total", "总量变量", &e);
+    json_t *cats = json_object_get(s, "categories"), *v;
+    const char *name;
+    if (cats && !json_is_object(cats))
+        return problem_set(p, ERR_INVALID_FIELD, "categories", "物种分类格式错误");
+    json_object_foreach(cats, name, v)
+    {
+        enum pmf_category c;
+        if (!json_is_string(v) || pmf_category_parse(json_string_value(v), &c))
+            return problem_set(p, ERR_INVALID_FIELD, "categories",
+                               "物种分类须为 strong、weak 或 bad");
+        if (pmf_data_set_category(&in->data, name, c, &e))
+            return pmf_refuse(p, "categories", "物种分类", &e);
+    }
+    if (pmf_problem_from_data(&in->data, &in->problem, &e))
+        return pmf_refuse(p, "categories", "", &e);
+    if (pmf_config_check(&in->config, &in->problem, &e))
+        return pmf_refuse(p, "factors", "", &e);
+    return ERR_OK;
+}
+
+enum err pmf_job_input_build(const char *conc, const char *unc, json_t *settings,
+                             struct pmf_job_input *in, struct problem *p)
+{
+    struct pmf_table c, u;
+    struct pmf_error e;
+
+    memset(in, 0, sizeof *in);
+    if (pmf_table_parse(conc, strlen(conc), &c, &e))
+        return pmf_refuse(p, "conc", "浓度文件", &e);
+    if (pmf_table_parse(unc, strlen(unc), &u, &e)) {
+        pmf_table_free(&c);
+        return pmf_refuse(p, "unc", "不确定度文件", &e);
+    }
+    int rc = pmf_data_from_unc(&c, &u, &in->data, &e);
+    pmf_table_free(&c);
+    pmf_table_free(&u);
+    if (rc)
+        return pmf_refuse(p, "unc", "", &e);
+    enum err er = pmf_apply_settings(settings, in, p);
+    if (er != ERR_OK)
+        pmf_job_input_free(in);
+    return er;
+}
+
+void pmf_job_input_free(struct pmf_job_input *in)
+{
+    pmf_problem_free(&in->problem);
+    pmf_data_free(&in->data);
+}
+
+/* The settings as stored: only the keys the job reads. */
+static json_t *pmf_settings_copy(json_t *body)
+{
+    static const char *const keys[] = {"factors", "runs",       "seed",     "robust",
+                                       "total",   "categories", "bootstrap"};
+    json_t *s = json_object();
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        json_t *v = json_object_get(body, keys[i]);
+        if (v)
+            json_object_set(s, keys[i], v);
+    }
+    return s;
+}
+
+static enum err pmf_db_failed(struct db *db, struct problem *p)
+{
+    db_rollback(db);
+    return problem_set(p, ERR_INTERNAL, NULL, "%s", "");
+}
+
+enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, json_t *body,
+                             struct problem *p, json_t **result)
+{
+    const char *title, *conc, *unc;
+    char from[11], to[11];
+    struct pmf_job_input in;
+
+    if (field_text(body, "title", "标题", 100, FIELD_REQUIRED, &title, p) ||
+        field_date(body, "period_from", "起始日期", FIELD_OPTIONAL, from, p) ||
+        field_date(body, "period_to", "结束日期", FIELD_OPTIONAL, to, p) ||
+        pmf_body_text(body, "conc", &conc, p) || pmf_body_text(body, "unc", &unc, p))
+        return p->err;
+    json_t *settings = pmf_settings_copy(body);
+    enum err e = pmf_job_input_build(conc, unc, settings, &in, p);
+    if (e != ERR_OK) {
+        json_decref(settings);
+        return e;
+    }
+    json_t *input = json_pack("{s:I, s:I, s:I}", "samples", (json_int_t)in.data.rows, "species",
+                              (json_int_t)in.data.cols, "kept", (json_int_t)in.problem.n);
+    pmf_job_input_free(&in);
+    char *stext = json_dumps(settings, JSON_COMPACT);
+    struct pmf_store_new n = {title, from, to, conc, unc, stext, actor->name};
+    int64_t id = -1;
+    if (!db_begin(db)) {
+        id = pmf_store_insert(db, &n);
+        if (id < 0 || audit_append_id(db, actor, "pmf.create", "pmf_analysis", id, settings) ||
+            db_commit(db))
+            id = -1;
+    }
+    free(stext);
+    json_decref(settings);
+    if (id < 0) {
+        json_decref(input);
+        return pmf_db_failed(db, p);
+    }
+    pmf_job_poke();
+    *result =
+        json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "status", "queued", "input", input);
+    return ERR_OK;
+}
+
+enum err pmf_analysis_get(struct db *db, int64_t id, json_t **result)
+{
+    int rc = pmf_store_get(db, id, result);
+    if (rc < 0)
+        return ERR_INTERNAL;
+    if (rc == 0)
+        *result = NULL;
+    return ERR_OK;
+}
+
+enum err pmf_analysis_cancel(struct db *db, const struct audit_actor *actor, int64_t id,
+                             struct problem *p, json_t **result)
+{
+    if (db_begin(db))
+        return problem_set(p, ERR_INTERNAL, NULL, "%s", "");
+    int changed = pmf_store_request_cancel(db, id);
+    if (changed < 0)
+        return pmf_db_failed(db, p);
+    if (changed == 0) {
+        db_rollback(db);
+        json_t *row = NULL;
+        int rc = pmf_store_get(db, id, &row);
+        json_decref(row);
+        if (rc == 0)
+            return problem_set(p, ERR_NOT_FOUND, NULL, "%s", "");
+        return problem_set(p, ERR_INVALID_STATE, NULL, "分析已结束，无法取消");
+    }
+    if (audit_append_id(db, actor, "pmf.cancel", "pmf_analysis", id, NULL) || db_commit(db))
+        return pmf_db_failed(db, p);
+    return pmf_analysis_get(db, id, result);
+}
+
+/* Loads a finished analysis or refuses (404, 409 not done). */
+static enum err pmf_done(struct db *db, int64_t id, json_t **row, struct problem *p)
+{
+    int rc = pmf_store_get(db, id, row);
+    if (rc < 0)
+        return problem_set(p, ERR_INTERNAL, NULL, "%s", "");
+    if (rc == 0)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "%s", "");
+    if (strcmp(json_string_value(json_object_get(*row, "status")), "done")) {
+        json_decref(*row);
+        *row = NULL;
+        return problem_set(p, ERR_INVALID_STATE, NULL, "分析尚未完成");
+    }
+    return ERR_OK;
+}
+
+enum err pmf_analysis_names(struct db *db, const struct audit_actor *actor, int64_t id,
+                            json_t *body, struct problem *p, json_t **result)
+{
+    json_t *row = NULL, *names = NULL;
+    if (pmf_done(db, id, &row, p) != ERR_OK)
+        return p->err;
+    size_t k = json_array_size(json_object_get(json_object_get(row, "result"), "factors"));
+    json_decref(row);
+    if (field_text_list(body, "names", "因子名称", k, 40, FIELD_REQUIRED, &names, p))
+        return p->err;
+    if (json_array_size(names) != k)
+        return problem_set(p, ERR_INVALID_FIELD, "names", "须为全部 %zu 个因子命名", k);
+    for (size_t i = 0; i < k; i++)
+        if (!*json_string_value(json_array_get(names, i)))
+            return problem_set(p, ERR_INVALID_FIELD, "names", "第 %zu 个因子名称为空", i + 1);
+    char *text = json_dumps(names, JSON_COMPACT);
+    int failed = db_begin(db) || pmf_store_set_names(db, id, text) ||
+                 audit_append_id(db, actor, "pmf.names", "pmf_analysis", id, names) ||
+                 db_commit(db);
+    free(text);
+    if (failed)
+        return pmf_db_failed(db, p);
+    return pmf_analysis_get(db, id, result);
+}
+
+enum err pmf_analysis_publish(struct db *db, const struct audit_actor *actor, int64_t id,
+                              struct problem *p, json_t **result)
+{
+    json_t *row = NULL;
+    if (pmf_done(db, id, &row, p) != ERR_OK)
+        return p->err;
+    bool named = json_is_array(json_object_get(row, "names"));
+    json_decref(row);
+    if (!named)
+        return problem_set(p, ERR_INVALID_STATE, NULL, "发布前须由分析人员确认因子名称");
+    if (db_begin(db) || pmf_store_publish(db, id, actor->name) ||
+        audit_append_id(db, actor, "pmf.publish", "pmf_analysis", id, NULL) || db_commit(db))
+        return pmf_db_failed(db, p);
+    return pmf_analysis_get(db, id, result);
+}
+
+/* The public view: title, period, method and each named source's share. */
+json_t *pmf_public_view(struct db *db, enum err *e)
+{
+    json_t *row = NULL;
+    int rc = pmf_store_published(db, &row);
+    *e = rc < 0 ? ERR_INTERNAL : ERR_OK;
+    if (rc <= 0)
+        return json_null();
+    json_t *res = json_object_get(row, "result"), *names = json_object_get(row, "names");
+    json_t *factors = json_object_get(res, "factors"), *sources = json_array(), *f;
+    size_t i;
+    json_array_foreach(factors, i, f)
+    {
+        json_array_append_new(sources, json_pack("{s:O, s:O}", "name", json_array_get(names, i),
+                                                 "share", json_object_get(f, "share")));
+    }
+    json_t *out = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O, s:o}", "id",
+                            json_object_get(row, "id"), "title", json_object_get(row, "title"),
+                            "period_from", json_object_get(row, "period_from"), "period_to",
+                            json_object_get(row, "period_to"), "method",
+                            "正定矩阵因子分解（PMF，LS-NMF，与美国 EPA ESAT 算法一致）",
+                            "published_at", json_object_get(row, "published_at"), "factors",
+                            json_object_get(json_object_get(res, "config"), "factors"), "samples",
+                            json_object_get(json_object_get(res, "input"), "samples"), "total",
+                            json_object_get(res, "total"), "sources", sources);
+    json_decref(row);
+    return out;
+}
