@@ -83,28 +83,72 @@ static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct p
     return ERR_OK;
 }
 
+static enum err pmf_apply_settings_checked(json_t *settings, struct pmf_job_input *in,
+                                           struct problem *p)
+{
+    enum err er = pmf_apply_settings(settings, in, p);
+    if (er != ERR_OK)
+        pmf_job_input_free(in);
+    return er;
+}
+
+/* Equation-based uncertainty from settings.mdl [{species, mdl, ef}]. */
+static enum err pmf_build_mdl(const struct pmf_table *c, json_t *mdl, struct pmf_job_input *in,
+                              struct problem *p)
+{
+    double *m = calloc(c->cols, sizeof *m), *ef = calloc(c->cols, sizeof *ef);
+    json_t *v;
+    size_t i;
+    struct pmf_error e;
+    enum err er = ERR_OK;
+
+    json_array_foreach(mdl, i, v)
+    {
+        const char *name = json_string_value(json_object_get(v, "species"));
+        for (size_t j = 0; name && j < c->cols; j++)
+            if (!strcmp(c->species[j], name)) {
+                m[j] = json_number_value(json_object_get(v, "mdl"));
+                ef[j] = json_number_value(json_object_get(v, "ef"));
+            }
+    }
+    if (pmf_data_from_mdl(c, m, ef, &in->data, &e))
+        er = pmf_refuse(p, "mdl", "", &e);
+    free(m);
+    free(ef);
+    return er;
+}
+
 enum err pmf_job_input_build(const char *conc, const char *unc, json_t *settings,
                              struct pmf_job_input *in, struct problem *p)
 {
     struct pmf_table c, u;
     struct pmf_error e;
+    int rc;
 
     memset(in, 0, sizeof *in);
     if (pmf_table_parse(conc, strlen(conc), &c, &e))
         return pmf_refuse(p, "conc", "浓度文件", &e);
+    if (!unc || !*unc) {
+        json_t *mdl = json_object_get(settings, "mdl");
+        enum err er = json_is_array(mdl)
+                          ? pmf_build_mdl(&c, mdl, in, p)
+                          : problem_set(p, ERR_INVALID_FIELD, "unc",
+                                        "请上传不确定度文件或给出各组分的检出限与误差比例");
+        pmf_table_free(&c);
+        if (er != ERR_OK)
+            return er;
+        return pmf_apply_settings_checked(settings, in, p);
+    }
     if (pmf_table_parse(unc, strlen(unc), &u, &e)) {
         pmf_table_free(&c);
         return pmf_refuse(p, "unc", "不确定度文件", &e);
     }
-    int rc = pmf_data_from_unc(&c, &u, &in->data, &e);
+    rc = pmf_data_from_unc(&c, &u, &in->data, &e);
     pmf_table_free(&c);
     pmf_table_free(&u);
     if (rc)
         return pmf_refuse(p, "unc", "", &e);
-    enum err er = pmf_apply_settings(settings, in, p);
-    if (er != ERR_OK)
-        pmf_job_input_free(in);
-    return er;
+    return pmf_apply_settings_checked(settings, in, p);
 }
 
 void pmf_job_input_free(struct pmf_job_input *in)
@@ -127,6 +171,22 @@ static json_t *pmf_settings_copy(json_t *body)
     return s;
 }
 
+/* A station analysis' species [{factor, mdl, ef}] as settings.mdl. */
+static json_t *pmf_station_mdl(json_t *body)
+{
+    json_t *out = json_array(), *sp;
+    size_t i;
+    json_array_foreach(json_object_get(body, "species"), i, sp)
+    {
+        json_t *one = json_object();
+        json_object_set(one, "species", json_object_get(sp, "factor"));
+        json_object_set(one, "mdl", json_object_get(sp, "mdl"));
+        json_object_set(one, "ef", json_object_get(sp, "ef"));
+        json_array_append_new(out, one);
+    }
+    return out;
+}
+
 static enum err pmf_db_failed(struct db *db, struct problem *p)
 {
     db_rollback(db);
@@ -140,15 +200,37 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
     char from[11], to[11];
     struct pmf_job_input in;
 
+    char *station_csv = NULL;
+    const char *source;
+    static const char *const sources[] = {"upload", "station", NULL};
+
     if (field_text(body, "title", "标题", 100, FIELD_REQUIRED, &title, p) ||
+        field_choice(body, "source", "数据来源", sources, FIELD_OPTIONAL, "upload", &source, p) ||
         field_date(body, "period_from", "起始日期", FIELD_OPTIONAL, from, p) ||
-        field_date(body, "period_to", "结束日期", FIELD_OPTIONAL, to, p) ||
-        pmf_body_text(body, "conc", &conc, p) || pmf_body_text(body, "unc", &unc, p))
+        field_date(body, "period_to", "结束日期", FIELD_OPTIONAL, to, p))
         return p->err;
     json_t *settings = pmf_settings_copy(body);
+    if (!strcmp(source, "station")) {
+        if (pmf_station_table(db, body, &station_csv, p) != ERR_OK) {
+            json_decref(settings);
+            return p->err;
+        }
+        json_object_set_new(settings, "mdl", pmf_station_mdl(body));
+        json_object_set(settings, "station_id", json_object_get(body, "station_id"));
+        conc = station_csv;
+        unc = "";
+    } else if (pmf_body_text(body, "conc", &conc, p) ||
+               (!json_is_array(json_object_get(body, "mdl")) &&
+                pmf_body_text(body, "unc", &unc, p))) {
+        json_decref(settings);
+        return p->err;
+    } else if (json_is_array(json_object_get(body, "mdl"))) {
+        unc = "";
+    }
     enum err e = pmf_job_input_build(conc, unc, settings, &in, p);
     if (e != ERR_OK) {
         json_decref(settings);
+        free(station_csv);
         return e;
     }
     json_t *input = json_pack("{s:I, s:I, s:I}", "samples", (json_int_t)in.data.rows, "species",
@@ -164,6 +246,7 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
             id = -1;
     }
     free(stext);
+    free(station_csv);
     json_decref(settings);
     if (id < 0) {
         json_decref(input);

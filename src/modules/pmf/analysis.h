@@ -21,9 +21,10 @@ struct pmf_job_input {
     struct pmf_config config;
     struct pmf_boot_config boot;
 };
-/* Parses conc/unc and applies settings {factors, runs, seed, robust, total,
- * categories, bootstrap}. ERR_OK, or the refusal in p (field conc/unc/total/
- * categories/factors). */
+/* Parses conc and unc (or, when unc is empty, settings.mdl [{species, mdl,
+ * ef}] for the equation-based uncertainty) and applies settings {factors,
+ * runs, seed, robust, total, categories, bootstrap}. ERR_OK, or the refusal in
+ * p (field conc/unc/mdl/total/categories/factors). */
 enum err pmf_job_input_build(const char *conc, const char *unc, json_t *settings,
                              struct pmf_job_input *in, struct problem *p);
 void pmf_job_input_free(struct pmf_job_input *in);
@@ -42,6 +43,11 @@ enum err pmf_analysis_publish(struct db *db, const struct audit_actor *actor, in
  * nothing is published). */
 enum err pmf_analysis_get(struct db *db, int64_t id, json_t **result);
 json_t *pmf_public_view(struct db *db, enum err *e);
+
+/* A station's stored speciated factors as a concentration table (CSV, new
+ * string in *csv): body {station_id, period_from, period_to, resolution
+ * hour|day, species [{factor, mdl, ef}]}. */
+enum err pmf_station_table(struct db *db, json_t *body, char **csv, struct problem *p);
 
 /* Background worker: one thread running queued analyses in turn. */
 int pmf_job_start(const char *db_path);
