@@ -53,6 +53,15 @@ struct pmf_table {
 int pmf_table_parse(const char *text, size_t len, struct pmf_table *t, struct pmf_error *err);
 void pmf_table_free(struct pmf_table *t);
 
+/* Whether bytes are a zip container (an .xlsx workbook). */
+bool pmf_is_xlsx(const void *data, size_t len);
+/* The first sheet of an .xlsx workbook as tab-separated text for
+ * pmf_table_parse (cells quoted; a numeric first-column cell read as an Excel
+ * date serial and written "YYYY-MM-DD[ HH:MM[:SS]]"). Returns 0 with *text
+ * (free it), or -1 with *err (the workbook refused: damaged, too large, ...). */
+int pmf_xlsx_to_text(const void *data, size_t len, char **text, size_t *text_len,
+                     struct pmf_error *err);
+
 enum pmf_category { PMF_STRONG = 0, PMF_WEAK, PMF_BAD };
 
 /* The data the model is built from, all species (bad ones included, so the

@@ -221,11 +221,13 @@ static unsigned char pmf_delimiter(const char *text, size_t len)
     return ',';
 }
 
-/* Blank lines (a trailing newline pair, spreadsheet exports) are not rows. */
+/* Blank lines (a trailing newline pair, spreadsheet exports, empty workbook rows)
+ * are not rows. */
 static bool pmf_blank_line(const char *p, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (p[i] != ' ' && p[i] != '\r' && p[i] != '\t' && p[i] != ',' && p[i] != ';')
+        if (p[i] != ' ' && p[i] != '\r' && p[i] != '\t' && p[i] != ',' && p[i] != ';' &&
+            p[i] != '"')
             return false;
     return true;
 }

@@ -10,10 +10,10 @@
  *       JSON array, one entry per factor count: Q/Q_exp beside bootstrap stability.
  *   ecogov pmf markers
  *       the marker-species table used to suggest source names.
- * F is CSV or tab-separated text, first column the sample time (EPA PMF's
- * layout). The --mdl file has the header "species,mdl,ef" and one line per
- * species. No database is read. Exit status: 0 done, 1 the data were refused
- * (the reason on stderr), 2 bad arguments or unreadable files. */
+ * F is CSV, tab-separated text or an .xlsx workbook (its first sheet), first
+ * column the sample time (EPA PMF's layout). The --mdl file has the header "species,mdl,ef" and one
+ * line per species. No database is read. Exit status: 0 done, 1 the data were refused (the reason
+ * on stderr), 2 bad arguments or unreadable files. */
 #include "tools/tools.h"
 
 #include <errno.h>
@@ -38,7 +38,8 @@ static void pmf_tool_usage(FILE *out)
             "       ecogov pmf sweep --conc F (--unc F | --mdl F) --from K1 --to K2 [--runs N]\n"
             "                      [--bootstrap N] [run options]\n"
             "       ecogov pmf markers\n"
-            "Files: CSV or tab-separated, first column the sample time (EPA PMF layout);\n"
+            "Files: CSV, tab-separated or .xlsx (first sheet), first column the sample time\n"
+            "(EPA PMF layout); "
             "--mdl: header species,mdl,ef. See docs/pmf.md.\n");
 }
 
@@ -130,6 +131,18 @@ static int pmf_tool_table(const char *path, struct pmf_table *t)
     char *text = pmf_tool_read(path, &len);
     if (!text)
         return 2;
+    if (pmf_is_xlsx(text, len)) {
+        char *sheet;
+        size_t n;
+        int bad = pmf_xlsx_to_text(text, len, &sheet, &n, &e);
+        free(text);
+        if (bad) {
+            pmf_tool_error(path, &e);
+            return 1;
+        }
+        text = sheet;
+        len = n;
+    }
     int rc = pmf_table_parse(text, len, t, &e);
     free(text);
     if (rc) {

@@ -10,14 +10,39 @@
 #include "modules/pmf/store.h"
 
 #include <math.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* A table text from the body: any JSON string up to PMF_TEXT_MAX (CR, tabs and
- * newlines are part of the format; the parser bounds and checks the rest). */
-static int pmf_body_text(json_t *body, const char *key, const char **out, struct problem *p)
+/* A table from the body: `key` as text (any JSON string up to PMF_TEXT_MAX: CR,
+ * tabs and newlines are part of the format, the parser bounds and checks the
+ * rest), or `key`_xlsx as a base64 .xlsx workbook, converted here to text (in
+ * *owned, freed by the caller) so the stored input is text either way. */
+static int pmf_body_text(json_t *body, const char *key, char **owned, const char **out,
+                         struct problem *p)
 {
+    char xkey[16];
+    snprintf(xkey, sizeof xkey, "%s_xlsx", key);
+    json_t *x = json_object_get(body, xkey);
+    if (json_is_string(x)) {
+        size_t blen = json_string_length(x), n = 0, tlen;
+        if (blen > PMF_TEXT_MAX * 4 / 3 + 4)
+            return problem_set(p, ERR_INVALID_FIELD, key, "文件超过 8 MiB"), -1;
+        unsigned char *bin = malloc(blen / 4 * 3 + 3);
+        struct pmf_error e;
+        if (!bin || sodium_base642bin(bin, blen / 4 * 3 + 3, json_string_value(x), blen, NULL, &n,
+                                      NULL, sodium_base64_VARIANT_ORIGINAL)) {
+            free(bin);
+            return problem_set(p, ERR_INVALID_FIELD, key, "Excel 文件编码无效（须为 base64）"), -1;
+        }
+        int bad = pmf_xlsx_to_text(bin, n, owned, &tlen, &e);
+        free(bin);
+        if (bad)
+            return problem_set(p, ERR_INVALID_FIELD, key, "Excel 文件无法读取：%s", e.msg), -1;
+        *out = *owned;
+        return 0;
+    }
     json_t *v = json_object_get(body, key);
     if (!json_is_string(v) || json_string_length(v) == 0)
         return problem_set(p, ERR_INVALID_FIELD, key, "请上传%s文件",
@@ -200,7 +225,7 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
     char from[11], to[11];
     struct pmf_job_input in;
 
-    char *station_csv = NULL;
+    char *station_csv = NULL, *conc_owned = NULL, *unc_owned = NULL;
     const char *source;
     static const char *const sources[] = {"upload", "station", NULL};
 
@@ -219,10 +244,12 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
         json_object_set(settings, "station_id", json_object_get(body, "station_id"));
         conc = station_csv;
         unc = "";
-    } else if (pmf_body_text(body, "conc", &conc, p) ||
+    } else if (pmf_body_text(body, "conc", &conc_owned, &conc, p) ||
                (!json_is_array(json_object_get(body, "mdl")) &&
-                pmf_body_text(body, "unc", &unc, p))) {
+                pmf_body_text(body, "unc", &unc_owned, &unc, p))) {
         json_decref(settings);
+        free(conc_owned);
+        free(unc_owned);
         return p->err;
     } else if (json_is_array(json_object_get(body, "mdl"))) {
         unc = "";
@@ -231,6 +258,8 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
     if (e != ERR_OK) {
         json_decref(settings);
         free(station_csv);
+        free(conc_owned);
+        free(unc_owned);
         return e;
     }
     json_t *input = json_pack("{s:I, s:I, s:I}", "samples", (json_int_t)in.data.rows, "species",
@@ -247,6 +276,8 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
     }
     free(stext);
     free(station_csv);
+    free(conc_owned);
+    free(unc_owned);
     json_decref(settings);
     if (id < 0) {
         json_decref(input);

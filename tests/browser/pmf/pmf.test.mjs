@@ -32,7 +32,7 @@ test('upload, run with progress, charts, naming, publishing, public card', async
   await page.getByTestId('pmf-new').click()
   await page.getByTestId('pmf-title').fill('圣路易斯示例')
   await page.getByTestId('pmf-conc').setInputFiles(path.resolve('tests/data/pmf/Dataset-StLouis-con.csv'))
-  await page.getByTestId('pmf-unc').setInputFiles(path.resolve('tests/data/pmf/Dataset-StLouis-unc.csv'))
+  await page.getByTestId('pmf-unc').setInputFiles(path.resolve('tests/data/pmf/StLouis-unc.xlsx')) // a workbook works as well
   await page.getByTestId('pmf-form').getByText('13 个组分').waitFor()
   await setNumber(page, 'pmf-factors', 4)
   await setNumber(page, 'pmf-runs', 2)

@@ -58,6 +58,22 @@ test('uploads are checked and refused with the field and the reason', async () =
   assert.match(r.json.error.message, /> 0/)
 })
 
+test('uploads may be .xlsx workbooks (base64), read through the same checks', async () => {
+  const b64 = (f) => readFileSync(f).toString('base64')
+  const body = { ...base, conc: undefined, unc: undefined, conc_xlsx: b64('tests/data/pmf/StLouis-con.xlsx'), unc_xlsx: b64('tests/data/pmf/StLouis-unc.xlsx'), bootstrap: 0, runs: 1 }
+  const r = await staff.post('/api/v1/pmf/analyses', body)
+  assert.equal(r.status, 201, r.text)
+  assert.equal(r.json.input.samples, 418)
+  assert.equal(r.json.input.species, 13)
+  await until(r.json.id, ['done'])
+  const bad = await staff.post('/api/v1/pmf/analyses', { ...body, conc_xlsx: '@@not base64@@' })
+  assert.equal(bad.status, 422)
+  assert.equal(bad.json.error.field, 'conc')
+  const cut = await staff.post('/api/v1/pmf/analyses', { ...body, conc_xlsx: readFileSync('tests/data/pmf/StLouis-con.xlsx').subarray(0, 3000).toString('base64') })
+  assert.equal(cut.status, 422)
+  assert.match(cut.json.error.message, /Excel/)
+})
+
 test('roles: enterprises and the public see no analyses; leaders do not upload', async () => {
   assert.equal((await ent.get('/api/v1/pmf/analyses')).status, 403)
   assert.equal((await anon.get('/api/v1/pmf/analyses')).status, 401)

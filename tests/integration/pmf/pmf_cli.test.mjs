@@ -30,6 +30,22 @@ test('run writes the result as JSON; the same seed gives the same numbers', () =
   assert.notEqual(JSON.parse(c.stdout).runs[0].seed, r.runs[0].seed)
 })
 
+test('an .xlsx workbook (first sheet) reads as the same table as the CSV', () => {
+  const x = ecogov(['pmf', 'run', '--conc', 'tests/data/pmf/StLouis-con.xlsx', '--unc', 'tests/data/pmf/StLouis-unc.xlsx', '--factors', '4', '--runs', '2', '--total', 'Mass', '--seed', '5'])
+  assert.equal(x.status, 0, x.stderr)
+  assert.equal(x.stdout, run(['--seed', '5']).stdout)
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-pmf-'))
+  try {
+    const broken = path.join(dir, 'broken.xlsx')
+    writeFileSync(broken, readFileSync('tests/data/pmf/StLouis-con.xlsx').subarray(0, 5000))
+    const r = ecogov(['pmf', 'run', '--conc', broken, '--unc', UNC, '--factors', '3'])
+    assert.equal(r.status, 1)
+    assert.match(r.stderr, /workbook refused/)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('robust mode, bad species, bootstrap and the sweep', () => {
   const a = run(['--robust', '--bad', 'Cd,Se', '--bootstrap', '3'])
   assert.equal(a.status, 0, a.stderr)

@@ -15,6 +15,9 @@
 
 #include "domain/pmf.h"
 
+#include <unistd.h>
+#include <xlsxwriter.h>
+
 #define BALT_CONC "tests/data/pmf/Dataset-Baltimore_con.txt"
 #define BALT_UNC "tests/data/pmf/Dataset-Baltimore_unc.txt"
 #define STL_CONC "tests/data/pmf/Dataset-StLouis-con.csv"
@@ -360,6 +363,52 @@ static char *slurp(const char *path, size_t *len)
     return buf;
 }
 
+/* A workbook written by libxlsxwriter: dates as serials, a missing cell, a
+ * quoted species name; read back through the same checks as CSV. */
+static void test_xlsx_input(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ecogov-pmf-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    lxw_workbook *wb = workbook_new(path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "conc");
+    worksheet_write_string(ws, 0, 0, "Date", NULL);
+    worksheet_write_string(ws, 0, 1, "SO4", NULL);
+    worksheet_write_string(ws, 0, 2, "Say \"EC\"", NULL);
+    double serial[3] = {45292, 45292.5, 45293};
+    for (int r = 0; r < 3; r++) {
+        worksheet_write_number(ws, (lxw_row_t)(r + 1), 0, serial[r], NULL);
+        worksheet_write_number(ws, (lxw_row_t)(r + 1), 1, 1.5 + r, NULL);
+        if (r != 1)
+            worksheet_write_number(ws, (lxw_row_t)(r + 1), 2, 0.25, NULL);
+    }
+    assert_int_equal(workbook_close(wb), LXW_NO_ERROR);
+    size_t len, tlen;
+    char *bytes = slurp(path, &len), *text;
+    unlink(path);
+    struct pmf_error e;
+    struct pmf_table t;
+    assert_true(pmf_is_xlsx(bytes, len));
+    assert_int_equal(pmf_xlsx_to_text(bytes, len, &text, &tlen, &e), 0);
+    assert_int_equal(pmf_table_parse(text, tlen, &t, &e), 0);
+    assert_int_equal(t.rows, 3);
+    assert_int_equal(t.cols, 2);
+    assert_string_equal(t.species[1], "Say \"EC\"");
+    assert_string_equal(t.times[0], "2024-01-01");
+    assert_string_equal(t.times[1], "2024-01-01 12:00");
+    assert_string_equal(t.times[2], "2024-01-02");
+    assert_true(t.v[2 * 2] == 3.5 && isnan(t.v[1 * 2 + 1]));
+    pmf_table_free(&t);
+    free(text);
+    /* A damaged workbook is refused with the reason. */
+    assert_int_equal(pmf_xlsx_to_text(bytes, len / 2, &text, &tlen, &e), -1);
+    assert_non_null(strstr(e.msg, "workbook refused"));
+    assert_false(pmf_is_xlsx("Date,A\n", 7));
+    free(bytes);
+}
+
 static void load(const char *conc, const char *unc, struct pmf_data *d)
 {
     struct pmf_table c, u;
@@ -499,6 +548,7 @@ int main(void)
         cmocka_unit_test(test_cancel),
         cmocka_unit_test(test_bootstrap),
         cmocka_unit_test(test_names),
+        cmocka_unit_test(test_xlsx_input),
         cmocka_unit_test(test_stlouis),
         cmocka_unit_test(test_baltimore),
     };

@@ -3,13 +3,18 @@
 /** Element Plus tag types of the analysis states. */
 export const STATUS_TYPE = { queued: 'info', running: 'warning', done: 'success', failed: 'danger', cancelled: 'info' }
 
-/** Reads a chosen file as text (EPA PMF's CSV / tab-separated files). */
-export function readFileText(file) {
+/**
+ * Reads a chosen file for the upload: EPA PMF's CSV / tab-separated text as { text }, an .xlsx
+ * workbook as { xlsx } (base64, the server reads its first sheet).
+ */
+export function readUpload(file) {
+  const xlsx = /\.xlsx$/i.test(file.name)
   return new Promise((resolve, reject) => {
     const r = new FileReader()
-    r.onload = () => resolve(String(r.result))
+    r.onload = () => resolve(xlsx ? { xlsx: String(r.result).replace(/^data:[^,]*,/, '') } : { text: String(r.result) })
     r.onerror = () => reject(r.error)
-    r.readAsText(file)
+    if (xlsx) r.readAsDataURL(file)
+    else r.readAsText(file)
   })
 }
 

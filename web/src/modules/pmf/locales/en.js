@@ -27,7 +27,7 @@ export default {
       source: 'Data',
       upload: 'Upload EPA PMF files',
       station: "A station's stored species",
-      conc: 'Concentration file (CSV/TXT, first column the sample time)',
+      conc: 'Concentration file (CSV/TXT/xlsx, first column the sample time)',
       unc: 'Uncertainty file',
       choose: 'Choose file',
       species: '{n} species',

@@ -27,7 +27,7 @@ export default {
       source: '数据来源',
       upload: '上传 EPA PMF 格式文件',
       station: '站点已存组分数据',
-      conc: '浓度文件（CSV/TXT，首列为采样时间）',
+      conc: '浓度文件（CSV/TXT/xlsx，首列为采样时间）',
       unc: '不确定度文件',
       choose: '选择文件',
       species: '{n} 个组分',
