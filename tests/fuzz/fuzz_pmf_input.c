@@ -4,7 +4,9 @@
  * shape (species named, times unique and non-empty, every cell finite or
  * missing) and then pushed through both uncertainty paths: as its own
  * uncertainty file and with an MDL and error fraction of 0.1 per species; an
- * accepted data set must have finite, positive uncertainties and finite S/N. */
+ * accepted data set must have finite, positive uncertainties and finite S/N.
+ * Input that starts like a zip container goes through the .xlsx path first
+ * (pmf_xlsx_to_text), whose text then meets the same checks. */
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,12 +33,28 @@ static void fuzz_check_data(const struct pmf_data *d)
         FUZZ_CHECK(isfinite(d->sn[j]) && d->sn[j] >= 0);
 }
 
+static int fuzz_parse(const uint8_t *data, size_t size, struct pmf_table *t, struct pmf_error *err)
+{
+    if (!pmf_is_xlsx(data, size))
+        return pmf_table_parse((const char *)data, size, t, err);
+    char *text;
+    size_t len;
+    if (pmf_xlsx_to_text(data, size, &text, &len, err)) {
+        FUZZ_CHECK(err->msg[0] != '\0');
+        memset(t, 0, sizeof *t);
+        return -1;
+    }
+    int rc = pmf_table_parse(text, len, t, err);
+    free(text);
+    return rc;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct pmf_table t;
     struct pmf_error err;
 
-    if (pmf_table_parse((const char *)data, size, &t, &err)) {
+    if (fuzz_parse(data, size, &t, &err)) {
         FUZZ_CHECK(err.msg[0] != '\0');
         FUZZ_CHECK(t.rows == 0 && t.cols == 0 && !t.v);
         return 0;
