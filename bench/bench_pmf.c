@@ -89,7 +89,7 @@ static int plain_train(const struct pmf_problem *p, const struct pmf_config *c, 
     double *we = malloc(m * n * sizeof *we), *gf = malloc(m * n * sizeof *gf);
     double *num = malloc((m > n ? m : n) * k * sizeof *num);
     double *den = malloc((m > n ? m : n) * k * sizeof *den);
-    double *ring = malloc(((size_t)c->converge_n + 1) * sizeof *ring);
+    double *ring = malloc((size_t)c->converge_n * sizeof *ring);
     int it;
 
     for (size_t x = 0; x < m * n; x++)
@@ -125,9 +125,9 @@ static int plain_train(const struct pmf_problem *p, const struct pmf_config *c, 
                 g[x] *= num[x] / den[x];
         plain_product(m, n, k, g, f, gf);
         double q = plain_q(p, gf);
-        ring[it % (c->converge_n + 1)] = q;
-        if (it >= c->converge_n &&
-            ring[(it - c->converge_n) % (c->converge_n + 1)] - q < c->converge_delta) {
+        ring[it % c->converge_n] = q;
+        if (it >= c->converge_n - 1 &&
+            ring[(it - (c->converge_n - 1)) % c->converge_n] - q < c->converge_delta) {
             it++;
             break;
         }

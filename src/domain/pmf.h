@@ -115,8 +115,8 @@ void pmf_problem_free(struct pmf_problem *p);
 
 /* Solve settings; pmf_config_default gives ESAT's defaults (BatchSA/SA.train):
  * 20 runs, seed 42, at most 20,000 iterations, converged when Q fell by less
- * than 0.1 over the last 100 iterations, true mode, robust alpha 4 switched on
- * after 200 iterations, best run by Q(robust). */
+ * than 0.1 across the last 100 values of Q, true mode, robust alpha 4 switched
+ * on after 200 iterations, best run by Q(robust). */
 struct pmf_config {
     int factors;
     int runs;

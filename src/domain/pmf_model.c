@@ -7,7 +7,7 @@
  * then Q(true) and Q(robust). In robust mode, after robust_n iterations, the
  * weights become 1/U'² with U' = U·sqrt(|r|/α) where the scaled residual
  * |r| > α, and Q(robust) is the figure that must settle. Converged when Q fell
- * by less than converge_delta over the last converge_n iterations. */
+ * by less than converge_delta across the last converge_n values of Q. */
 #include "domain/pmf.h"
 
 #include <cblas.h>
@@ -177,7 +177,7 @@ static void pmf_work_init(struct pmf_work *w, const struct pmf_problem *p, size_
     w->tmp = xmalloc(mn * sizeof *w->tmp);
     w->num = xmalloc(big * sizeof *w->num);
     w->den = xmalloc(big * sizeof *w->den);
-    w->ring = xmalloc(((size_t)window + 1) * sizeof *w->ring);
+    w->ring = xmalloc((size_t)window * sizeof *w->ring);
     for (size_t c = 0; c < mn; c++) {
         w->we[c] = 1.0 / (p->u[c] * p->u[c]);
         w->wex[c] = w->we[c] * p->x[c];
@@ -275,14 +275,15 @@ void pmf_q(const struct pmf_problem *p, size_t k, const double *g, const double 
     free(w.gf);
 }
 
-/* ESAT's rule: keep the last converge_n + 1 values of Q; converged when the
+/* ESAT's rule (src/lib.rs ls_nmf, the path BatchSA runs by default): keep the
+ * last converge_n values of Q; once there are that many, converged when the
  * oldest minus the newest is below converge_delta. */
 static bool pmf_converged(struct pmf_work *w, int window, int i, double q, double delta)
 {
-    w->ring[i % (window + 1)] = q;
-    if (i < window)
+    w->ring[i % window] = q;
+    if (i < window - 1)
         return false;
-    double oldest = w->ring[(i - window) % (window + 1)];
+    double oldest = w->ring[(i - (window - 1)) % window];
     return oldest - q < delta;
 }
 
