@@ -67,11 +67,13 @@ static enum err pmf_refuse(struct problem *p, const char *field, const char *wha
 
 static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct problem *p)
 {
-    int64_t factors, runs, seed, boot;
+    int64_t factors, runs, seed, boot, sweep_to;
     bool robust;
     struct pmf_error e;
 
     if (field_int(s, "factors", "因子数", 2, PMF_MAX_FACTORS, FIELD_REQUIRED, 0, &factors, p) ||
+        field_int(s, "sweep_to", "因子数上限", 0, PMF_MAX_FACTORS, FIELD_OPTIONAL, 0, &sweep_to,
+                  p) ||
         field_int(s, "runs", "运行次数", 1, 100, FIELD_OPTIONAL, 20, &runs, p) ||
         field_int(s, "seed", "随机种子", 0, 2147483647, FIELD_OPTIONAL, 42, &seed, p) ||
         field_int(s, "bootstrap", "自助法次数", 0, 200, FIELD_OPTIONAL, 20, &boot, p) ||
@@ -85,6 +87,7 @@ static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct p
     in->config.robust = robust;
     in->boot.runs = (int)boot;
     in->boot.seed = (uint64_t)seed;
+    in->sweep_to = sweep_to > factors ? (int)sweep_to : 0;
     const char *total = json_string_value(json_object_get(s, "total"));
     if (total && *total && pmf_data_set_total(&in->data, total, &e))
         return pmf_refuse(p, "total", "总量变量", &e);
@@ -105,6 +108,10 @@ static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct p
         return pmf_refuse(p, "categories", "", &e);
     if (pmf_config_check(&in->config, &in->problem, &e))
         return pmf_refuse(p, "factors", "", &e);
+    struct pmf_config last = in->config;
+    last.factors = in->sweep_to;
+    if (in->sweep_to && pmf_config_check(&last, &in->problem, &e))
+        return pmf_refuse(p, "sweep_to", "", &e);
     return ERR_OK;
 }
 
@@ -185,8 +192,8 @@ void pmf_job_input_free(struct pmf_job_input *in)
 /* The settings as stored: only the keys the job reads. */
 static json_t *pmf_settings_copy(json_t *body)
 {
-    static const char *const keys[] = {"factors", "runs",       "seed",     "robust",
-                                       "total",   "categories", "bootstrap"};
+    static const char *const keys[] = {"factors", "sweep_to",   "runs",      "seed", "robust",
+                                       "total",   "categories", "bootstrap", "mdl"};
     json_t *s = json_object();
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         json_t *v = json_object_get(body, keys[i]);
@@ -333,6 +340,12 @@ static enum err pmf_done(struct db *db, int64_t id, json_t **row, struct problem
         json_decref(*row);
         *row = NULL;
         return problem_set(p, ERR_INVALID_STATE, NULL, "分析尚未完成");
+    }
+    if (json_object_get(json_object_get(*row, "result"), "sweep")) {
+        json_decref(*row);
+        *row = NULL;
+        return problem_set(p, ERR_INVALID_STATE, NULL,
+                           "因子数筛选只用于选择因子数，不能命名或发布；请按选定的因子数新建解析");
     }
     return ERR_OK;
 }

@@ -20,10 +20,11 @@ struct pmf_job_input {
     struct pmf_problem problem;
     struct pmf_config config;
     struct pmf_boot_config boot;
+    int sweep_to; /* > config.factors: a factor-count sweep factors..sweep_to */
 };
 /* Parses conc and unc (or, when unc is empty, settings.mdl [{species, mdl,
  * ef}] for the equation-based uncertainty) and applies settings {factors,
- * runs, seed, robust, total, categories, bootstrap}. ERR_OK, or the refusal in
+ * sweep_to, runs, seed, robust, total, categories, bootstrap}. ERR_OK, or the refusal in
  * p (field conc/unc/mdl/total/categories/factors). */
 enum err pmf_job_input_build(const char *conc, const char *unc, json_t *settings,
                              struct pmf_job_input *in, struct problem *p);

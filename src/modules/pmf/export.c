@@ -2,7 +2,8 @@
  * base-run output: Diagnostics (settings, Q values, species categories),
  * Profiles (concentration, % of species), Contributions (normalised and in
  * the total variable's unit, with the sample times), Residuals (scaled),
- * Run comparison and, when bootstrapped, BS mapping and BS intervals. */
+ * Run comparison and, when bootstrapped, BS mapping and BS intervals; a
+ * factor-count sweep as one sheet of Q/Q_exp and stability per factor count. */
 #include "modules/pmf/analysis.h"
 
 #include <xlsxwriter.h>
@@ -159,6 +160,23 @@ static void pmf_boot(struct pmf_xlsx *x, json_t *names)
     pmf_block(x, iv, r, "BS 95th percentile", json_object_get(in, "p95"), names);
 }
 
+/* A factor-count sweep: Q/Q_exp beside bootstrap stability per factor count. */
+static void pmf_sweep(struct pmf_xlsx *x, json_t *sweep)
+{
+    static const char *const cols[] = {"factors",    "q_robust", "q_true",
+                                       "q_expected", "q_ratio",  "stability"};
+    lxw_worksheet *ws = workbook_add_worksheet(x->wb, "Factor Sweep");
+    json_t *row;
+    size_t i;
+    for (size_t c = 0; c < 6; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, cols[c], x->bold);
+    json_array_foreach(sweep, i, row)
+    {
+        for (size_t c = 0; c < 6; c++)
+            pmf_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, json_object_get(row, cols[c]), NULL);
+    }
+}
+
 int pmf_export_xlsx(json_t *analysis, const char *path)
 {
     struct pmf_xlsx x = {.wb = workbook_new(path), .res = json_object_get(analysis, "result")};
@@ -168,6 +186,11 @@ int pmf_export_xlsx(json_t *analysis, const char *path)
     x.bold = workbook_add_format(x.wb);
     format_set_bold(x.bold);
     pmf_diagnostics(&x, analysis);
+    json_t *sweep = json_object_get(x.res, "sweep");
+    if (sweep) {
+        pmf_sweep(&x, sweep);
+        return workbook_close(x.wb) == LXW_NO_ERROR ? 0 : -1;
+    }
     lxw_worksheet *prof = workbook_add_worksheet(x.wb, "Profiles");
     lxw_row_t row = pmf_block(&x, prof, 0, "Factor Profiles (conc. of species)",
                               json_object_get(x.res, "profiles"), names);

@@ -61,39 +61,86 @@ static int pmf_job_hook(void *arg, const struct pmf_progress *pr)
     return 0;
 }
 
-/* Solves (and bootstraps) one analysis; the result JSON or NULL (stopped,
- * cancelled or failed: *why says which). */
-static json_t *pmf_job_solve(struct pmf_job_ctx *c, struct pmf_job_input *in, const char **why)
+/* Solves (and bootstraps) one factor count; 0 with *doc, 1 stopped or
+ * cancelled, -1 failed. c->offset says how many runs came before. */
+static int pmf_job_solve_k(struct pmf_job_ctx *c, struct pmf_job_input *in, json_t **doc)
 {
     struct pmf_solution s;
     struct pmf_report r;
     struct pmf_error e;
 
-    c->total = in->config.runs + in->boot.runs;
     int rc = pmf_solve(&in->problem, &in->config, pmf_job_hook, c, &s, &e);
     if (rc) {
-        *why = rc < 0 ? "failed" : "stopped";
         pmf_solution_free(&s);
-        return NULL;
+        return rc;
     }
     pmf_report_build(&in->problem, &s, &in->config, &r);
-    json_t *doc = pmf_json_result(&in->data, &in->problem, &in->config, &s, &r);
+    *doc = pmf_json_result(&in->data, &in->problem, &in->config, &s, &r);
     if (in->boot.runs > 0) {
         struct pmf_boot_result br;
-        c->offset = in->config.runs;
+        c->offset += in->config.runs;
         rc = pmf_bootstrap(&in->problem, &in->config, &s.runs[s.best], &in->boot, pmf_job_hook, c,
                            &br, &e);
+        c->offset += in->boot.runs;
         if (rc == 0)
-            json_object_set_new(doc, "bootstrap", pmf_json_boot(&in->boot, &br));
+            json_object_set_new(*doc, "bootstrap", pmf_json_boot(&in->boot, &br));
         pmf_boot_result_free(&br);
+    } else {
+        c->offset += in->config.runs;
     }
     pmf_report_free(&r);
     pmf_solution_free(&s);
     if (rc) {
+        json_decref(*doc);
+        *doc = NULL;
+    }
+    return rc;
+}
+
+/* A sweep's line for one factor count: Q/Q_exp beside bootstrap stability. */
+static json_t *pmf_job_sweep_entry(json_t *doc)
+{
+    json_t *boot = json_object_get(doc, "bootstrap");
+    return json_pack("{s:O, s:O, s:O, s:O, s:O, s:O}", "factors",
+                     json_object_get(json_object_get(doc, "config"), "factors"), "q_true",
+                     json_object_get(doc, "q_true"), "q_robust", json_object_get(doc, "q_robust"),
+                     "q_expected", json_object_get(doc, "q_expected"), "q_ratio",
+                     json_object_get(doc, "q_ratio"), "stability",
+                     boot ? json_object_get(boot, "stability") : json_null());
+}
+
+/* Solves one analysis (or each factor count of a sweep); the result JSON or
+ * NULL (stopped, cancelled or failed: *why says which). */
+static json_t *pmf_job_solve(struct pmf_job_ctx *c, struct pmf_job_input *in, const char **why)
+{
+    int first = in->config.factors, last = in->sweep_to ? in->sweep_to : first, rc = 0;
+    json_t *doc = NULL, *sweep = in->sweep_to ? json_array() : NULL;
+
+    c->total = (last - first + 1) * (in->config.runs + in->boot.runs);
+    for (int k = first; k <= last && rc == 0; k++) {
+        json_t *one = NULL;
+        in->config.factors = k;
+        rc = pmf_job_solve_k(c, in, &one);
+        if (rc == 0 && sweep) {
+            json_array_append_new(sweep, pmf_job_sweep_entry(one));
+            if (!doc) {
+                doc = json_pack("{s:O, s:O}", "config", json_object_get(one, "config"), "input",
+                                json_object_get(one, "input"));
+                json_object_set(doc, "method", json_object_get(one, "method"));
+            }
+            json_decref(one);
+        } else if (rc == 0) {
+            doc = one;
+        }
+    }
+    if (rc) {
         *why = rc < 0 ? "failed" : "stopped";
         json_decref(doc);
+        json_decref(sweep);
         return NULL;
     }
+    if (sweep)
+        json_object_set_new(doc, "sweep", sweep);
     return doc;
 }
 

@@ -4,7 +4,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
-import { ACCOUNTS, startServer, launchBrowser, newPage, login, logout, screenshot } from '../lib.mjs'
+import { readFileSync } from 'node:fs'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login, logout, screenshot, call } from '../lib.mjs'
 
 let srv
 let browser
@@ -72,4 +73,22 @@ test('upload, run with progress, charts, naming, publishing, public card', async
   await screenshot(pub, 'pmf-public-phone')
   assert.deepEqual(pub.problems, [])
   await pub.close()
+})
+
+test('a factor-count sweep shows Q/Qexp beside bootstrap stability', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.staff, '/console')
+  const r = await call(page, 'POST', '/pmf/analyses', {
+    title: '因子数筛选', conc: readFileSync('tests/data/pmf/Dataset-StLouis-con.csv', 'utf8'), unc: readFileSync('tests/data/pmf/Dataset-StLouis-unc.csv', 'utf8'),
+    factors: 3, sweep_to: 5, runs: 1, bootstrap: 2, total: 'Mass',
+  })
+  assert.equal(r.status, 201)
+  await page.goto(`/console/pmf/${r.json.id}`)
+  await page.waitForFunction(() => document.querySelector('[data-testid=pmf-result-status]')?.textContent.trim() === '已完成', null, { timeout: 120_000 })
+  await page.locator('[data-testid=pmf-sweep-chart][data-rendered="1"]').waitFor()
+  assert.equal(await page.getByTestId('pmf-sweep').locator('tbody tr').count(), 3)
+  assert.equal(await page.getByTestId('pmf-naming').count(), 0)
+  await screenshot(page, 'pmf-sweep')
+  assert.deepEqual(page.problems, [])
+  await page.close()
 })

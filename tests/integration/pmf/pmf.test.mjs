@@ -74,6 +74,19 @@ test('uploads may be .xlsx workbooks (base64), read through the same checks', as
   assert.match(cut.json.error.message, /Excel/)
 })
 
+test('a concentration file with per-species MDL and error fraction (equation-based uncertainty)', async () => {
+  const species = conc.split('\n')[0].trim().split(',').slice(1)
+  const mdl = species.map((s) => ({ species: s, mdl: 0.001, ef: 0.1 }))
+  const r = await staff.post('/api/v1/pmf/analyses', { ...base, unc: undefined, mdl, runs: 1, bootstrap: 0 })
+  assert.equal(r.status, 201, r.text)
+  const a = await until(r.json.id, ['done', 'failed'])
+  assert.equal(a.status, 'done', a.error)
+  const bad = await staff.post('/api/v1/pmf/analyses', { ...base, unc: undefined, mdl: mdl.slice(1) })
+  assert.equal(bad.status, 422)
+  assert.equal(bad.json.error.field, 'mdl')
+  assert.match(bad.json.error.message, /Cd/)
+})
+
 test('roles: enterprises and the public see no analyses; leaders do not upload', async () => {
   assert.equal((await ent.get('/api/v1/pmf/analyses')).status, 403)
   assert.equal((await anon.get('/api/v1/pmf/analyses')).status, 401)
@@ -127,6 +140,24 @@ test('an analysis runs in the background, is named, published and exported', asy
 
   assert.equal((await staff.post(`/api/v1/pmf/analyses/${a.id}/cancel`, {})).status, 409)
   assert.equal((await staff.get('/api/v1/pmf/analyses/999999')).status, 404)
+})
+
+test('a factor-count sweep shows Q/Qexp beside bootstrap stability and is not published', async () => {
+  const r = await staff.post('/api/v1/pmf/analyses', { ...base, factors: 3, sweep_to: 4, runs: 1, bootstrap: 2 })
+  assert.equal(r.status, 201, r.text)
+  const a = await until(r.json.id, ['done', 'failed'])
+  assert.equal(a.status, 'done', a.error)
+  assert.equal(a.runs_total, 6)
+  assert.deepEqual(a.result.sweep.map((e) => e.factors), [3, 4])
+  assert.ok(a.result.sweep.every((e) => e.q_ratio > 0 && e.stability >= 0 && e.stability <= 1))
+  assert.ok(a.result.sweep[1].q_robust < a.result.sweep[0].q_robust)
+  const n = await staff.put(`/api/v1/pmf/analyses/${a.id}/names`, { names: ['a'] })
+  assert.equal(n.status, 409)
+  const x = await staff.get(`/api/v1/pmf/analyses/${a.id}/export.xlsx`, { raw: true })
+  assert.equal(x.status, 200)
+  const bad = await staff.post('/api/v1/pmf/analyses', { ...base, factors: 3, sweep_to: 13 })
+  assert.equal(bad.status, 422)
+  assert.equal(bad.json.error.field, 'sweep_to')
 })
 
 test('a long analysis can be cancelled', async () => {
