@@ -7,6 +7,7 @@
 #include "modules/approval/approval.h"
 #include "modules/audit/audit.h"
 #include "modules/monitor/monitor.h"
+#include "modules/pmf/pmf.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
 #include "modules/service/service.h"
@@ -23,6 +24,7 @@ static const struct module *const modules_table[] = {
     &supervision_module, /* draws, positive list, inspections, credit */
     &approval_module,    /* EIA approvals, siting, investment projects */
     &audit_module,       /* signed checkpoints of the audit chain */
+    &pmf_module,         /* PM2.5 source apportionment (PMF) */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])
