@@ -345,64 +345,27 @@ static const char *hj212_log_end(const char *v, const char *e)
     return e;
 }
 
-static void hj212_split_key(struct hj212_item *it)
-{
-    const char *k = it->key.ptr;
-    const char *dash = it->key.len ? memrchr(k, '-', it->key.len) : NULL;
-    size_t i = dash ? (size_t)(dash - k) + 1 : 0;
-    /* a factor needs a code before the '-' and a field after it */
-    if (i > 1 && i < it->key.len) {
-        it->code = hj212_slice(k, i - 1);
-        it->field = hj212_slice(k + i, it->key.len - i);
-    } else {
-        it->code = hj212_slice(k, 0);
-        it->field = it->key;
-    }
-}
-
-static int hj212_same_code(const struct hj212_item *a, const struct hj212_item *b)
-{
-    return a->code.len == b->code.len && a->code.len &&
-           memcmp(a->code.ptr, b->code.ptr, a->code.len) == 0;
-}
-
-/* Links each factor value to the "-Flag"/"-EFlag" item of its group: within the run of
- * adjacent items with the same code, the first such item after it, else the last before
- * it. "01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D" gives N to Rtd and D to ZsRtd;
- * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. */
+/* What a CP item is to the flag linking. */
 enum hj212_item_kind {
-    HJ212_KIND_PLAIN,
-    HJ212_KIND_VALUE,
-    HJ212_KIND_FLAG,
-    HJ212_KIND_EFLAG,
+    HJ212_KIND_PLAIN, /* no factor code: "DataTime", "QnRtn" */
+    HJ212_KIND_VALUE, /* "<code>-Rtd", "<code>-Avg", ... */
+    HJ212_KIND_FLAG,  /* "<code>-Flag" */
+    HJ212_KIND_EFLAG, /* "<code>-EFlag" */
 };
 
-static enum hj212_item_kind hj212_kind(const struct hj212_item *it)
-{
-    if (!it->code.len)
-        return HJ212_KIND_PLAIN;
-    if (HJ212_IS(it->field, "Flag"))
-        return HJ212_KIND_FLAG;
-    if (HJ212_IS(it->field, "EFlag"))
-        return HJ212_KIND_EFLAG;
-    return HJ212_KIND_VALUE;
-}
-
 /* Links each factor value to the "-Flag"/"-EFlag" item of its group: within the run of
  * adjacent items with the same code, the first such item after it, else the last before
  * it. "01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D" gives N to Rtd and D to ZsRtd;
- * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. Linear in the items. */
-static void hj212_link_flags(struct hj212_msg *m)
+ * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. run_start[i] is 1 where item
+ * i does not continue the previous item's code (the parser knows it). Linear in the items. */
+static void hj212_link_flags(struct hj212_msg *m, const unsigned char *kind,
+                             const unsigned char *run_start)
 {
-    unsigned char kind[HJ212_ITEMS_MAX];
     size_t n = m->n_items;
-    for (size_t i = 0; i < n; i++)
-        kind[i] = (unsigned char)hj212_kind(&m->items[i]);
     for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        if (kind[a] != HJ212_KIND_PLAIN)
-            while (b < n && hj212_same_code(&m->items[a], &m->items[b]))
-                b++;
+        while (b < n && !run_start[b])
+            b++;
         int16_t f = -1, e = -1;
         for (size_t i = b; i-- > a;) {
             if (kind[i] == HJ212_KIND_VALUE) {
@@ -432,6 +395,164 @@ static void hj212_link_flags(struct hj212_msg *m)
     }
 }
 
+/* Splits it->key at its last '-' (at offset dash, or none when dash < 0) into code and
+ * field: a factor needs a code before the '-' and a field after it; otherwise code is
+ * empty and field is the key. Returns the item's kind. */
+static enum hj212_item_kind hj212_split_key(struct hj212_item *it, ptrdiff_t dash)
+{
+    const char *k = it->key.ptr;
+    size_t i = dash >= 0 ? (size_t)dash + 1 : 0;
+    if (i <= 1 || i >= it->key.len) {
+        it->code = hj212_slice(k, 0);
+        it->field = it->key;
+        return HJ212_KIND_PLAIN;
+    }
+    it->code = hj212_slice(k, i - 1);
+    it->field = hj212_slice(k + i, it->key.len - i);
+    if (HJ212_IS(it->field, "Flag"))
+        return HJ212_KIND_FLAG;
+    if (HJ212_IS(it->field, "EFlag"))
+        return HJ212_KIND_EFLAG;
+    return HJ212_KIND_VALUE;
+}
+
+/* 1 when b continues a's factor code (both non-empty and equal). Codes are a few bytes. */
+static int hj212_same_code(const struct hj212_item *a, const struct hj212_item *b)
+{
+    size_t n = a->code.len;
+    if (n == 0 || n != b->code.len)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (a->code.ptr[i] != b->code.ptr[i])
+            return 0;
+    return 1;
+}
+
+/* ---- eight bytes at a time (SWAR) ----
+ * Keys and values are a few bytes long, so a loop that tests one byte per step spends
+ * most of its time on the loop itself. These helpers test eight bytes per step in plain
+ * C: a byte equal to c becomes a zero byte of x ^ (c * 0x01..01), and hj212_zero_bytes
+ * marks exactly the zero bytes (0x80 in each; no false positives, unlike the shorter
+ * "(y - 0x01..) & ~y" form). Bytes are numbered from the lowest address. */
+#define HJ212_ONES 0x0101010101010101ull
+#define HJ212_LOW7 0x7F7F7F7F7F7F7F7Full
+
+static uint64_t hj212_load8(const char *p)
+{
+    uint64_t x;
+    memcpy(&x, p, sizeof x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
+    return x;
+}
+
+static uint64_t hj212_zero_bytes(uint64_t y)
+{
+    return ~(((y & HJ212_LOW7) + HJ212_LOW7) | y | HJ212_LOW7);
+}
+
+static uint64_t hj212_bytes_eq(uint64_t x, unsigned char c)
+{
+    return hj212_zero_bytes(x ^ (HJ212_ONES * c));
+}
+
+/* Index (0..7) of the first / last marked byte of a non-zero mask. */
+static size_t hj212_first_byte(uint64_t mask)
+{
+    return (size_t)__builtin_ctzll(mask) >> 3;
+}
+
+static size_t hj212_last_byte(uint64_t mask)
+{
+    return (size_t)(63 - __builtin_clzll(mask)) >> 3;
+}
+
+/* The first ';' or ',' (or '=' too when with_eq) in p[0..e - p), or e. */
+static const char *hj212_find_sep(const char *p, const char *e, int with_eq)
+{
+    for (; e - p >= 8; p += 8) {
+        uint64_t x = hj212_load8(p);
+        uint64_t stop = hj212_bytes_eq(x, ';') | hj212_bytes_eq(x, ',');
+        if (with_eq)
+            stop |= hj212_bytes_eq(x, '=');
+        if (stop)
+            return p + hj212_first_byte(stop);
+    }
+    unsigned char mask = with_eq ? HJ212_C_SEP | HJ212_C_EQ : HJ212_C_SEP;
+    while (p < e && !(hj212_cls[(unsigned char)*p] & mask))
+        p++;
+    return p;
+}
+
+/* Like hj212_find_sep(k, e, 1), and also the offset from k of the last '-' before the
+ * byte found (-1 if none): a CP key's factor code ends there. */
+static const char *hj212_find_key_end(const char *k, const char *e, ptrdiff_t *dash)
+{
+    const char *p = k;
+    *dash = -1;
+    for (; e - p >= 8; p += 8) {
+        uint64_t x = hj212_load8(p);
+        uint64_t stop = hj212_bytes_eq(x, ';') | hj212_bytes_eq(x, ',') | hj212_bytes_eq(x, '=');
+        uint64_t dashes = hj212_bytes_eq(x, '-');
+        if (stop) {
+            size_t at = hj212_first_byte(stop);
+            dashes &= at ? ~0ull >> (64 - 8 * at) : 0; /* only those before the stop */
+            if (dashes)
+                *dash = (p - k) + (ptrdiff_t)hj212_last_byte(dashes);
+            return p + at;
+        }
+        if (dashes)
+            *dash = (p - k) + (ptrdiff_t)hj212_last_byte(dashes);
+    }
+    for (; p < e; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (hj212_cls[c] & (HJ212_C_SEP | HJ212_C_EQ))
+            break;
+        if (c == '-')
+            *dash = p - k;
+    }
+    return p;
+}
+
+/* One CP item starting at k (not a separator or a space). On success fills *it, sets
+ * *dash to the offset of the key's last '-' (or -1) and returns where the item ends;
+ * NULL when the item is malformed (*err_at says where). One pass over the key records its
+ * '=' and its last '-', so nothing scans the key twice. */
+static const char *hj212_cp_item(const char *k, const char *e, struct hj212_item *it,
+                                 ptrdiff_t *dash, const char **err_at)
+{
+    ptrdiff_t last_dash;
+    const char *p = hj212_find_key_end(k, e, &last_dash);
+    if (p == e || *p != '=') {
+        *err_at = k;
+        return NULL;
+    }
+    /* the key has no leading space (the caller skipped them); drop trailing ones */
+    const char *ke = p;
+    while (ke > k && hj212_space(ke[-1]))
+        ke--;
+    it->key = hj212_slice(k, (size_t)(ke - k));
+    *dash = last_dash;
+    const char *v = ++p;
+    if (e - v >= 4 && v[0] == '/' && v[1] == '/') {
+        const char *close = hj212_log_end(v + 2, e);
+        if (close == e) {
+            *err_at = v;
+            return NULL;
+        }
+        it->value = hj212_slice(v + 2, (size_t)(close - v - 2));
+        it->is_log = 1;
+        return close + 2;
+    }
+    p = hj212_find_sep(p, e, 0);
+    it->value = hj212_slice(v, (size_t)(p - v));
+    if (it->value.len && (hj212_space(v[0]) || hj212_space(p[-1])))
+        it->value = hj212_trim(v, (size_t)(p - v));
+    it->is_log = 0;
+    return p;
+}
+
 static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
                                      struct hj212_msg *m)
 {
@@ -443,43 +564,37 @@ static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
     const char *e = data + len - 2;
     m->cp = hj212_slice(s, (size_t)(e - s));
 
+    unsigned char kind[HJ212_ITEMS_MAX], run_start[HJ212_ITEMS_MAX];
     const char *p = s;
     while (p < e) {
         if (hj212_cls[(unsigned char)*p] & (HJ212_C_SEP | HJ212_C_SP)) {
             p++;
             continue;
         }
-        const char *k = p;
-        while (p < e && !(hj212_cls[(unsigned char)*p] & (HJ212_C_SEP | HJ212_C_EQ)))
-            p++;
-        if (p == e || *p != '=')
-            return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(k - data));
-        if (m->n_items == HJ212_ITEMS_MAX)
-            return hj212_fail(m, HJ212_TOO_MANY_ITEMS, (size_t)(k - data));
-        struct hj212_item *it = &m->items[m->n_items];
+        size_t n = m->n_items;
+        struct hj212_item *it = &m->items[n];
+        const char *err_at = p;
+        /* an item must have its '=' before the cap counts: a malformed one is bad_syntax */
+        if (n == HJ212_ITEMS_MAX) {
+            const char *q = hj212_find_sep(p, e, 1);
+            if (q == e || *q != '=')
+                return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(p - data));
+            return hj212_fail(m, HJ212_TOO_MANY_ITEMS, (size_t)(p - data));
+        }
+        ptrdiff_t dash;
+        const char *next = hj212_cp_item(p, e, it, &dash, &err_at);
+        if (!next)
+            return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(err_at - data));
         it->flag_idx = -1;
         it->eflag_idx = -1;
-        it->is_log = 0;
-        it->key = hj212_trim(k, (size_t)(p - k));
-        const char *v = ++p;
-        if (e - v >= 4 && v[0] == '/' && v[1] == '/') {
-            const char *close = hj212_log_end(v + 2, e);
-            if (close == e)
-                return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(v - data));
-            it->value = hj212_slice(v + 2, (size_t)(close - v - 2));
-            it->is_log = 1;
-            p = close + 2;
-        } else {
-            while (p < e && !(hj212_cls[(unsigned char)*p] & HJ212_C_SEP))
-                p++;
-            it->value = hj212_trim(v, (size_t)(p - v));
-        }
-        hj212_split_key(it);
+        kind[n] = (unsigned char)hj212_split_key(it, dash);
+        run_start[n] = n == 0 || kind[n] == HJ212_KIND_PLAIN || !hj212_same_code(it - 1, it);
         if (!m->datatime.ptr && HJ212_IS(it->key, "DataTime"))
             m->datatime = it->value;
-        m->n_items++;
+        m->n_items = n + 1;
+        p = next;
     }
-    hj212_link_flags(m);
+    hj212_link_flags(m, kind, run_start);
     return HJ212_OK;
 }
 
