@@ -24,27 +24,22 @@ struct tool_hj212_decode {
     uint8_t *claimed; /* per CP item: a value's Flag or EFlag (listed with the value) */
 };
 
-/* ---- pieces ---- */
+/* ---- pieces: each writes through the cursor o and returns it ---- */
 
-static void tool_hj212_slice(struct tool_jsonw *w, struct hj212_str s)
+static char *tool_hj212_slice(char *o, struct hj212_str s)
 {
-    if (s.ptr)
-        tool_jsonw_str(w, s.ptr, s.len);
-    else
-        tool_jsonw_lit(w, "null");
+    return s.ptr ? tool_jsonw_str(o, s.ptr, s.len) : tool_jsonw_lit(o, "null");
 }
 
 /* A CP value for "cp" and "items": log text keeps its // delimiters there. */
-static void tool_hj212_value(struct tool_hj212_decode *d, const struct hj212_item *it)
+static char *tool_hj212_value(struct tool_hj212_decode *d, char *o, const struct hj212_item *it)
 {
-    if (!it->is_log) {
-        tool_jsonw_str(&d->w, it->value.ptr, it->value.len);
-        return;
-    }
+    if (!it->is_log)
+        return tool_jsonw_str(o, it->value.ptr, it->value.len);
     memcpy(d->scratch, "//", 2);
     memcpy(d->scratch + 2, it->value.ptr, it->value.len);
     memcpy(d->scratch + 2 + it->value.len, "//", 2);
-    tool_jsonw_str(&d->w, d->scratch, it->value.len + 4);
+    return tool_jsonw_str(o, d->scratch, it->value.len + 4);
 }
 
 static int tool_hj212_ascii(struct hj212_str s)
@@ -68,19 +63,19 @@ static int tool_hj212_same_key(struct tool_hj212_decode *d, struct hj212_str a, 
     return na == nb && !memcmp(d->scratch, d->scratch2, na);
 }
 
-static const char *tool_hj212_eol_name(enum hj212_eol eol)
+static char *tool_hj212_eol(char *o, enum hj212_eol eol)
 {
     switch (eol) {
     case HJ212_EOL_CRLF:
-        return "\"crlf\"";
+        return tool_jsonw_lit(o, "\"crlf\"");
     case HJ212_EOL_LF:
-        return "\"lf\"";
+        return tool_jsonw_lit(o, "\"lf\"");
     case HJ212_EOL_CR:
-        return "\"cr\"";
+        return tool_jsonw_lit(o, "\"cr\"");
     case HJ212_EOL_NONE:
         break;
     }
-    return "\"none\"";
+    return tool_jsonw_lit(o, "\"none\"");
 }
 
 static void tool_hj212_digits(char *o, int v, int width)
@@ -92,16 +87,17 @@ static void tool_hj212_digits(char *o, int v, int width)
 }
 
 /* "YYYY-MM-DDThh:mm:ss+08:00" of a parsed DataTime (fields in range: hj212_time_parse). */
-static void tool_hj212_iso(struct tool_jsonw *w, const struct hj212_time *t)
+static char *tool_hj212_iso(char *o, const struct hj212_time *t)
 {
-    char iso[] = "\"0000-00-00T00:00:00+08:00\"";
-    tool_hj212_digits(iso + 1, t->year, 4);
-    tool_hj212_digits(iso + 6, t->mon, 2);
-    tool_hj212_digits(iso + 9, t->day, 2);
-    tool_hj212_digits(iso + 12, t->hour, 2);
-    tool_hj212_digits(iso + 15, t->min, 2);
-    tool_hj212_digits(iso + 18, t->sec, 2);
-    tool_jsonw_raw(w, iso, sizeof iso - 1);
+    o = tool_jsonw_lit(o, "\"0000-00-00T00:00:00+08:00\"");
+    char *s = o - 26;
+    tool_hj212_digits(s, t->year, 4);
+    tool_hj212_digits(s + 5, t->mon, 2);
+    tool_hj212_digits(s + 8, t->day, 2);
+    tool_hj212_digits(s + 11, t->hour, 2);
+    tool_hj212_digits(s + 14, t->min, 2);
+    tool_hj212_digits(s + 17, t->sec, 2);
+    return o;
 }
 
 static int tool_hj212_is_flag(const struct hj212_item *it)
@@ -111,10 +107,9 @@ static int tool_hj212_is_flag(const struct hj212_item *it)
 
 /* "values": factor items with their flags; a Flag or EFlag item is listed on its own only
  * when no value claims it. */
-static void tool_hj212_values(struct tool_hj212_decode *d)
+static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
 {
     const struct hj212_msg *m = d->msg;
-    struct tool_jsonw *w = &d->w;
     memset(d->claimed, 0, m->n_items);
     for (size_t i = 0; i < m->n_items; i++) {
         if (m->items[i].flag_idx >= 0)
@@ -122,40 +117,38 @@ static void tool_hj212_values(struct tool_hj212_decode *d)
         if (m->items[i].eflag_idx >= 0)
             d->claimed[m->items[i].eflag_idx] = 1;
     }
-    tool_jsonw_lit(w, "\"values\":[");
+    o = tool_jsonw_lit(o, ",\"values\":[");
     int first = 1;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct hj212_item *it = &m->items[i];
         if (!it->code.len || (d->claimed[i] && tool_hj212_is_flag(it)))
             continue;
         if (!first)
-            tool_jsonw_lit(w, ",");
+            o = tool_jsonw_lit(o, ",");
         first = 0;
-        tool_jsonw_lit(w, "{\"code\":");
-        tool_jsonw_str(w, it->code.ptr, it->code.len);
-        tool_jsonw_lit(w, ",\"field\":");
-        tool_jsonw_str(w, it->field.ptr, it->field.len);
-        tool_jsonw_lit(w, ",\"value\":");
-        tool_jsonw_str(w, it->value.ptr, it->value.len);
+        o = tool_jsonw_lit(o, "{\"code\":");
+        o = tool_jsonw_str(o, it->code.ptr, it->code.len);
+        o = tool_jsonw_lit(o, ",\"field\":");
+        o = tool_jsonw_str(o, it->field.ptr, it->field.len);
+        o = tool_jsonw_lit(o, ",\"value\":");
+        o = tool_jsonw_str(o, it->value.ptr, it->value.len);
         if (it->flag_idx >= 0) {
             const struct hj212_item *f = &m->items[it->flag_idx];
-            tool_jsonw_lit(w, ",\"flag\":");
-            tool_jsonw_str(w, f->value.ptr, f->value.len);
+            o = tool_jsonw_lit(o, ",\"flag\":");
+            o = tool_jsonw_str(o, f->value.ptr, f->value.len);
         }
         if (it->eflag_idx >= 0) {
             const struct hj212_item *f = &m->items[it->eflag_idx];
-            tool_jsonw_lit(w, ",\"eflag\":");
-            tool_jsonw_str(w, f->value.ptr, f->value.len);
+            o = tool_jsonw_lit(o, ",\"eflag\":");
+            o = tool_jsonw_str(o, f->value.ptr, f->value.len);
         }
         if (it->is_log)
-            tool_jsonw_lit(w, ",\"log\":true");
-        tool_jsonw_lit(w, "}");
+            o = tool_jsonw_lit(o, ",\"log\":true");
+        o = tool_jsonw_lit(o, "}");
     }
-    tool_jsonw_lit(w, "]");
+    return tool_jsonw_lit(o, "]");
 }
 
-/* "header": the items that are not one of the standard's eight keys, first occurrence of a
- * key wins; nothing when there are none. */
 /* 1 for the standard's eight header keys, in any case: QN ST CN PW MN Flag PNUM PNO. */
 static int tool_hj212_known_key(struct hj212_str k)
 {
@@ -168,7 +161,9 @@ static int tool_hj212_known_key(struct hj212_str k)
     return 0;
 }
 
-static void tool_hj212_header(struct tool_hj212_decode *d)
+/* "header": the items that are not one of the standard's eight keys, first occurrence of a
+ * key wins; nothing when there are none. */
+static char *tool_hj212_header(struct tool_hj212_decode *d, char *o)
 {
     const struct hj212_msg *m = d->msg;
     /* The usual header: as many items as known keys present (the parser refuses a known
@@ -177,7 +172,7 @@ static void tool_hj212_header(struct tool_hj212_decode *d)
                    (m->pw.ptr != NULL) + (m->mn.ptr != NULL) + (m->flag_str.ptr != NULL) +
                    (m->pnum_str.ptr != NULL) + (m->pno_str.ptr != NULL);
     if (known == m->n_head)
-        return;
+        return o;
     int first = 1;
     for (size_t i = 0; i < m->n_head; i++) {
         int skip = tool_hj212_known_key(m->head[i].key);
@@ -186,24 +181,20 @@ static void tool_hj212_header(struct tool_hj212_decode *d)
                    tool_hj212_same_key(d, m->head[j].key, m->head[i].key);
         if (skip)
             continue;
-        if (first)
-            tool_jsonw_lit(&d->w, ",\"header\":{");
-        else
-            tool_jsonw_lit(&d->w, ",");
+        o = first ? tool_jsonw_lit(o, ",\"header\":{") : tool_jsonw_lit(o, ",");
         first = 0;
-        tool_jsonw_str(&d->w, m->head[i].key.ptr, m->head[i].key.len);
-        tool_jsonw_lit(&d->w, ":");
-        tool_hj212_slice(&d->w, m->head[i].value);
+        o = tool_jsonw_str(o, m->head[i].key.ptr, m->head[i].key.len);
+        o = tool_jsonw_lit(o, ":");
+        o = tool_hj212_slice(o, m->head[i].value);
     }
-    if (!first)
-        tool_jsonw_lit(&d->w, "}");
+    return first ? o : tool_jsonw_lit(o, "}");
 }
 
 /* "cp": the plain (not factor) items by key, first occurrence of a key wins. */
-static void tool_hj212_cp(struct tool_hj212_decode *d)
+static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
 {
     const struct hj212_msg *m = d->msg;
-    tool_jsonw_lit(&d->w, ",\"cp\":{");
+    o = tool_jsonw_lit(o, ",\"cp\":{");
     int first = 1;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct hj212_item *it = &m->items[i];
@@ -215,13 +206,32 @@ static void tool_hj212_cp(struct tool_hj212_decode *d)
         if (dup)
             continue;
         if (!first)
-            tool_jsonw_lit(&d->w, ",");
+            o = tool_jsonw_lit(o, ",");
         first = 0;
-        tool_jsonw_str(&d->w, it->key.ptr, it->key.len);
-        tool_jsonw_lit(&d->w, ":");
-        tool_hj212_value(d, it);
+        o = tool_jsonw_str(o, it->key.ptr, it->key.len);
+        o = tool_jsonw_lit(o, ":");
+        o = tool_hj212_value(d, o, it);
     }
-    tool_jsonw_lit(&d->w, "}");
+    return tool_jsonw_lit(o, "}");
+}
+
+/* Room the JSON of a decoded frame can take at most: every string byte escaped (6 bytes),
+ * each item written in "cp" or "values" and in "items", a flag repeated for every value
+ * that claims it, and the fixed keys and numbers. */
+static size_t tool_hj212_bound(const struct hj212_msg *m)
+{
+    size_t n = 1024;
+    for (size_t i = 0; i < m->n_head; i++)
+        n += 2 * TOOL_JSONW_STR_MAX(m->head[i].key.len + m->head[i].value.len) + 8;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct hj212_item *it = &m->items[i];
+        n += 2 * TOOL_JSONW_STR_MAX(it->key.len + it->value.len + 4) + 64;
+        if (it->flag_idx >= 0)
+            n += TOOL_JSONW_STR_MAX(m->items[it->flag_idx].value.len) + 16;
+        if (it->eflag_idx >= 0)
+            n += TOOL_JSONW_STR_MAX(m->items[it->eflag_idx].value.len) + 16;
+    }
+    return n;
 }
 
 /* A frame that decoded: the object docs/hj212.md describes, keys in this order. */
@@ -229,87 +239,73 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
                             const struct hj212_frame_ref *ref)
 {
     const struct hj212_msg *m = d->msg;
-    struct tool_jsonw *w = &d->w;
-    tool_jsonw_lit(w, "{\"ok\":true,\"offset\":");
-    tool_jsonw_int(w, (int64_t)offset);
-    tool_jsonw_lit(w, ",\"length\":");
-    tool_jsonw_int(w, (int64_t)ref->frame_len);
-    tool_jsonw_lit(w, ",\"eol\":");
-    const char *eol = tool_hj212_eol_name(ref->eol);
-    tool_jsonw_raw(w, eol, strlen(eol));
-    tool_jsonw_lit(w, ",\"edition\":\"");
+    char *o = tool_jsonw_begin(&d->w, tool_hj212_bound(m));
+    o = tool_jsonw_lit(o, "{\"ok\":true,\"offset\":");
+    o = tool_jsonw_int(o, (int64_t)offset);
+    o = tool_jsonw_lit(o, ",\"length\":");
+    o = tool_jsonw_int(o, (int64_t)ref->frame_len);
+    o = tool_jsonw_lit(o, ",\"eol\":");
+    o = tool_hj212_eol(o, ref->eol);
+    o = tool_jsonw_lit(o, ",\"edition\":\"");
     const char *ed = hj212_edition_name(m->edition);
-    tool_jsonw_raw(w, ed, strlen(ed));
-    tool_jsonw_lit(w, "\",\"version\":");
-    if (m->has_flag)
-        tool_jsonw_int(w, m->version);
-    else
-        tool_jsonw_lit(w, "null");
-    tool_jsonw_lit(w, ",\"qn\":");
-    tool_hj212_slice(w, m->qn);
-    tool_jsonw_lit(w, ",\"st\":");
-    tool_hj212_slice(w, m->st);
-    tool_jsonw_lit(w, ",\"cn\":");
-    tool_hj212_slice(w, m->cn);
-    tool_jsonw_lit(w, ",\"pw\":");
-    tool_hj212_slice(w, m->pw);
-    tool_jsonw_lit(w, ",\"mn\":");
-    tool_hj212_slice(w, m->mn);
-    tool_jsonw_lit(w, ",\"flag\":");
-    if (m->has_flag)
-        tool_jsonw_int(w, m->flag);
-    else
-        tool_jsonw_lit(w, "null");
-    if (hj212_msg_wants_ack(m))
-        tool_jsonw_lit(w, ",\"ack\":true");
-    else
-        tool_jsonw_lit(w, ",\"ack\":false");
+    o = tool_jsonw_put(o, ed, strlen(ed));
+    o = tool_jsonw_lit(o, "\",\"version\":");
+    o = m->has_flag ? tool_jsonw_int(o, m->version) : tool_jsonw_lit(o, "null");
+    o = tool_jsonw_lit(o, ",\"qn\":");
+    o = tool_hj212_slice(o, m->qn);
+    o = tool_jsonw_lit(o, ",\"st\":");
+    o = tool_hj212_slice(o, m->st);
+    o = tool_jsonw_lit(o, ",\"cn\":");
+    o = tool_hj212_slice(o, m->cn);
+    o = tool_jsonw_lit(o, ",\"pw\":");
+    o = tool_hj212_slice(o, m->pw);
+    o = tool_jsonw_lit(o, ",\"mn\":");
+    o = tool_hj212_slice(o, m->mn);
+    o = tool_jsonw_lit(o, ",\"flag\":");
+    o = m->has_flag ? tool_jsonw_int(o, m->flag) : tool_jsonw_lit(o, "null");
+    o = hj212_msg_wants_ack(m) ? tool_jsonw_lit(o, ",\"ack\":true")
+                               : tool_jsonw_lit(o, ",\"ack\":false");
     if (m->has_split) {
-        tool_jsonw_lit(w, ",\"pnum\":");
-        tool_jsonw_int(w, m->pnum);
-        tool_jsonw_lit(w, ",\"pno\":");
-        tool_jsonw_int(w, m->pno);
+        o = tool_jsonw_lit(o, ",\"pnum\":");
+        o = tool_jsonw_int(o, m->pnum);
+        o = tool_jsonw_lit(o, ",\"pno\":");
+        o = tool_jsonw_int(o, m->pno);
     }
-    tool_jsonw_lit(w, ",\"datatime\":");
-    if (m->datatime_ok)
-        tool_hj212_iso(w, &m->dt);
-    else
-        tool_jsonw_lit(w, "null");
-    tool_hj212_header(d);
-    tool_hj212_cp(d);
-    tool_jsonw_lit(w, ",");
-    tool_hj212_values(d);
+    o = tool_jsonw_lit(o, ",\"datatime\":");
+    o = m->datatime_ok ? tool_hj212_iso(o, &m->dt) : tool_jsonw_lit(o, "null");
+    o = tool_hj212_header(d, o);
+    o = tool_hj212_cp(d, o);
+    o = tool_hj212_values(d, o);
     if (d->items) {
-        tool_jsonw_lit(w, ",\"items\":[");
+        o = tool_jsonw_lit(o, ",\"items\":[");
         for (size_t i = 0; i < m->n_items; i++) {
-            if (i)
-                tool_jsonw_lit(w, ",");
-            tool_jsonw_lit(w, "[");
-            tool_jsonw_str(w, m->items[i].key.ptr, m->items[i].key.len);
-            tool_jsonw_lit(w, ",");
-            tool_hj212_value(d, &m->items[i]);
-            tool_jsonw_lit(w, "]");
+            o = i ? tool_jsonw_lit(o, ",[") : tool_jsonw_lit(o, "[");
+            o = tool_jsonw_str(o, m->items[i].key.ptr, m->items[i].key.len);
+            o = tool_jsonw_lit(o, ",");
+            o = tool_hj212_value(d, o, &m->items[i]);
+            o = tool_jsonw_lit(o, "]");
         }
-        tool_jsonw_lit(w, "]");
+        o = tool_jsonw_lit(o, "]");
     }
-    tool_jsonw_lit(w, "}\n");
+    o = tool_jsonw_lit(o, "}\n");
+    tool_jsonw_end(&d->w, o);
 }
 
-static void tool_hj212_reject_head(struct tool_jsonw *w, size_t offset, enum hj212_err err)
+static char *tool_hj212_reject_head(char *o, size_t offset, enum hj212_err err)
 {
-    tool_jsonw_lit(w, "{\"ok\":false,\"offset\":");
-    tool_jsonw_int(w, (int64_t)offset);
-    tool_jsonw_lit(w, ",\"error\":\"");
+    o = tool_jsonw_lit(o, "{\"ok\":false,\"offset\":");
+    o = tool_jsonw_int(o, (int64_t)offset);
+    o = tool_jsonw_lit(o, ",\"error\":\"");
     const char *name = hj212_err_name(err);
-    tool_jsonw_raw(w, name, strlen(name));
-    tool_jsonw_lit(w, "\"");
+    o = tool_jsonw_put(o, name, strlen(name));
+    return tool_jsonw_lit(o, "\"");
 }
 
-static void tool_hj212_hex4(struct tool_jsonw *w, uint16_t v)
+static char *tool_hj212_hex4(char *o, uint16_t v)
 {
     static const char hex[] = "0123456789ABCDEF";
     char s[6] = {'"', hex[v >> 12], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15], '"'};
-    tool_jsonw_raw(w, s, sizeof s);
+    return tool_jsonw_put(o, s, sizeof s);
 }
 
 /* Reports one scan result. */
@@ -319,28 +315,29 @@ static void tool_hj212_report(struct tool_hj212_decode *d, size_t base,
     size_t offset = base + ref->offset;
     if (ref->status == HJ212_MORE)
         return;
-    if (ref->status != HJ212_OK) {
-        d->rejected = 1;
-        tool_hj212_reject_head(&d->w, offset, ref->status);
-        if (ref->status == HJ212_BAD_CRC) {
-            tool_jsonw_lit(&d->w, ",\"crc\":");
-            tool_hj212_hex4(&d->w, ref->crc_sent);
-            tool_jsonw_lit(&d->w, ",\"expected\":");
-            tool_hj212_hex4(&d->w, ref->crc_calc);
+    enum hj212_err err = ref->status;
+    if (err == HJ212_OK) {
+        err = hj212_parse(ref->data, ref->data_len, d->msg);
+        if (err == HJ212_OK) {
+            tool_hj212_good(d, offset, ref);
+            return;
         }
-        tool_jsonw_lit(&d->w, "}\n");
-        return;
     }
-    enum hj212_err err = hj212_parse(ref->data, ref->data_len, d->msg);
-    if (err != HJ212_OK) {
-        d->rejected = 1;
-        tool_hj212_reject_head(&d->w, offset, err);
-        tool_jsonw_lit(&d->w, ",\"at\":");
-        tool_jsonw_int(&d->w, (int64_t)d->msg->err_pos);
-        tool_jsonw_lit(&d->w, "}\n");
-        return;
+    /* a rejection: {"ok":false,"offset","error"} and the CRCs or where parsing stopped */
+    d->rejected = 1;
+    char *o = tool_jsonw_begin(&d->w, 256);
+    o = tool_hj212_reject_head(o, offset, err);
+    if (err == HJ212_BAD_CRC) {
+        o = tool_jsonw_lit(o, ",\"crc\":");
+        o = tool_hj212_hex4(o, ref->crc_sent);
+        o = tool_jsonw_lit(o, ",\"expected\":");
+        o = tool_hj212_hex4(o, ref->crc_calc);
+    } else if (ref->status == HJ212_OK) {
+        o = tool_jsonw_lit(o, ",\"at\":");
+        o = tool_jsonw_int(o, (int64_t)d->msg->err_pos);
     }
-    tool_hj212_good(d, offset, ref);
+    o = tool_jsonw_lit(o, "}\n");
+    tool_jsonw_end(&d->w, o);
 }
 
 int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)

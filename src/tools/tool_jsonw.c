@@ -53,7 +53,7 @@ char *tool_jsonw_room(struct tool_jsonw *w, size_t n)
     return w->buf + w->len;
 }
 
-void tool_jsonw_int(struct tool_jsonw *w, int64_t v)
+char *tool_jsonw_int(char *o, int64_t v)
 {
     char tmp[24], *e = tmp + sizeof tmp, *p = e;
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
@@ -63,7 +63,7 @@ void tool_jsonw_int(struct tool_jsonw *w, int64_t v)
     } while (u);
     if (v < 0)
         *--p = '-';
-    tool_jsonw_raw(w, p, (size_t)(e - p));
+    return tool_jsonw_put(o, p, (size_t)(e - p));
 }
 
 size_t tool_jsonw_utf8_seq(const unsigned char *p, size_t n)
@@ -160,24 +160,32 @@ static size_t tool_jsonw_escape(unsigned char c, char *o)
     }
 }
 
-void tool_jsonw_str(struct tool_jsonw *w, const char *s, size_t n)
+/* 1 when s[0..n) has a byte that needs escaping or a UTF-8 check. Eight bytes at a time,
+ * reading up to TOOL_JSONW_SLACK bytes past the end and ignoring them: no loop over the
+ * bytes of a short string, whose exit a branch predictor cannot guess. */
+static int tool_jsonw_needs_work(const char *s, size_t n)
 {
-    /* worst case: every byte escaped as \u00XX, plus the quotes and the last word's slack */
-    size_t need = 6 * n + 2 + TOOL_JSONW_SLACK;
-    char *o = w->cap - w->len >= need ? w->buf + w->len : tool_jsonw_room(w, need), *start = o;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t m = tool_jsonw_special(tool_jsonw_word(s + i));
+        if (n - i < 8)
+            m &= (1ull << (8 * (n - i))) - 1;
+        if (m)
+            return 1;
+    }
+    return 0;
+}
+
+char *tool_jsonw_str_any(char *o, const char *s, size_t n)
+{
     const unsigned char *p = (const unsigned char *)s;
     *o++ = '"';
     /* Most strings (numbers, codes, flags) need nothing: then they are copied a word at a
      * time, the bytes past the end overwritten by what follows. */
-    unsigned char any = 0;
-    for (size_t i = 0; i < n; i++)
-        any |= tool_jsonw_class[p[i]];
-    if (!any) {
+    if (!tool_jsonw_needs_work(s, n)) {
         for (size_t i = 0; i < n; i += 8)
             memcpy(o + i, p + i, 8);
         o[n] = '"';
-        w->len += n + 2;
-        return;
+        return o + n + 1;
     }
     for (size_t i = 0; i < n;) {
         unsigned char c = p[i];
@@ -206,7 +214,7 @@ void tool_jsonw_str(struct tool_jsonw *w, const char *s, size_t n)
         }
     }
     *o++ = '"';
-    w->len += (size_t)(o - start);
+    return o;
 }
 
 size_t tool_jsonw_repair(const char *s, size_t n, char *out)
