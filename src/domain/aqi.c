@@ -38,6 +38,7 @@ struct aqi_band {
 
 struct aqi_bp_column {
     int n;                   /* breakpoints used; the column ends at bp[n - 1] */
+    uint32_t top;            /* bp[n - 1] in milli units */
     int32_t bp[8];           /* µg/m³ (CO mg/m³) at aqi_iaqi_steps[i] */
     struct aqi_band band[7]; /* band i covers (bp[i], bp[i + 1]]; unused bands never match */
 };
@@ -59,7 +60,7 @@ struct aqi_bp_column {
     }
 #define AQI_COL8(b0, b1, b2, b3, b4, b5, b6, b7)                                                   \
     {                                                                                              \
-        8, {b0, b1, b2, b3, b4, b5, b6, b7},                                                       \
+        8, (uint32_t)(b7)*AQI_MILLI, {b0, b1, b2, b3, b4, b5, b6, b7},                             \
         {                                                                                          \
             AQI_BAND(b0, b1, 20), AQI_BAND(b1, b2, 20), AQI_BAND(b2, b3, 20),                      \
                 AQI_BAND(b3, b4, 20), AQI_BAND(b4, b5, 10), AQI_BAND(b5, b6, 10),                  \
@@ -68,7 +69,7 @@ struct aqi_bp_column {
     }
 #define AQI_COL6(b0, b1, b2, b3, b4, b5)                                                           \
     {                                                                                              \
-        6, {b0, b1, b2, b3, b4, b5},                                                               \
+        6, (uint32_t)(b5)*AQI_MILLI, {b0, b1, b2, b3, b4, b5},                                     \
         {                                                                                          \
             AQI_BAND(b0, b1, 20), AQI_BAND(b1, b2, 20), AQI_BAND(b2, b3, 20),                      \
                 AQI_BAND(b3, b4, 20), AQI_BAND(b4, b5, 10), AQI_NO_BAND, AQI_NO_BAND               \
@@ -76,7 +77,7 @@ struct aqi_bp_column {
     }
 #define AQI_COL5(b0, b1, b2, b3, b4)                                                               \
     {                                                                                              \
-        5, {b0, b1, b2, b3, b4},                                                                   \
+        5, (uint32_t)(b4)*AQI_MILLI, {b0, b1, b2, b3, b4},                                         \
         {                                                                                          \
             AQI_BAND(b0, b1, 20), AQI_BAND(b1, b2, 20), AQI_BAND(b2, b3, 20),                      \
                 AQI_BAND(b3, b4, 20), AQI_NO_BAND, AQI_NO_BAND, AQI_NO_BAND                        \
@@ -425,9 +426,9 @@ int aqi_report_decimals(enum aqi_pollutant p)
 static int aqi_interpolate(const struct aqi_bp_column *col, int64_t cm)
 {
     uint32_t c = (uint32_t)cm;
-    int b = 0;
-    for (int j = 1; j < AQI_STEP_COUNT - 1; j++)
-        b += c > col->band[j].lo;
+    const struct aqi_band *bd = col->band;
+    int b = (c > bd[1].lo) + (c > bd[2].lo) + (c > bd[3].lo) + (c > bd[4].lo) + (c > bd[5].lo) +
+            (c > bd[6].lo);
     const struct aqi_band *band = &col->band[b];
     uint64_t y = (uint64_t)(c - band->lo) + band->step - 1;
     return aqi_iaqi_steps[b] + (int)(((unsigned __int128)y * band->recip) >> 64);
@@ -470,6 +471,36 @@ static void aqi_index_in(enum aqi_standard std, enum aqi_pollutant p, enum aqi_c
     }
     s->iaqi = AQI_IAQI_MAX;
     s->flags |= AQI_SUBF_OVERFLOW;
+}
+
+/* The common case of a slot, inline and with every field written once: c (present and
+ * valid) within its column. Returns 0 without touching *s when c is above the column's top,
+ * where the edition's rules apply (aqi_sub_compute). */
+static inline int aqi_sub_fast(enum aqi_standard std, enum aqi_pollutant p,
+                               const struct aqi_bp_column *column, const struct aqi_conc *c,
+                               struct aqi_sub *s)
+{
+    int64_t num = c->num, den = c->den, cm;
+    unsigned flags = 0;
+    if (std == AQI_STD_2026) {
+        int64_t r = aqi_round_units(num, den, aqi_report_decimals(p));
+        flags = r * den != num ? AQI_SUBF_ROUNDED : 0;
+        num = r;
+        den = 1;
+        cm = r;
+    } else {
+        int64_t q = aqi_div(num, den);
+        cm = q + (q * den != num);
+    }
+    /* C > top exactly when ceil(C) > top, the top being a whole number of milli units */
+    if (cm > (int64_t)column->top)
+        return 0;
+    s->state = AQI_SUB_OK;
+    s->iaqi = aqi_interpolate(column, cm);
+    s->flags = flags;
+    s->conc = num;
+    s->den = den;
+    return 1;
 }
 
 /* One slot of a report, with the above-800 rules. */
@@ -526,8 +557,6 @@ int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_inpu
     out->published = false;
     out->level = 0;
     out->primary = out->exceed = out->sensitive = out->missing = out->flags = 0;
-    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
-        out->sub[p] = (struct aqi_sub){AQI_SUB_UNUSED, 0, 0, 0, 0};
     unsigned required = aqi_required[std][kind] & ~in->not_monitored;
 
     /* Totals in locals, the per-slot tests as masks: the result is written once at the
@@ -539,12 +568,16 @@ int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_inpu
         struct aqi_sub *s = &out->sub[p];
         int col = aqi_slot_column[std][kind][p];
 
-        if (col == AQI_COL_NONE)
-            continue; /* AQI_SUB_UNUSED */
-        if (aqi_conc_present(in->c[p]))
+        if (col == AQI_COL_NONE) {
+            *s = (struct aqi_sub){AQI_SUB_UNUSED, 0, 0, 0, 0};
+            continue;
+        }
+        if (!aqi_conc_present(in->c[p])) {
+            *s = (struct aqi_sub){AQI_SUB_MISSING, 0, 0, 0, 0};
+        } else if (!aqi_sub_fast(std, (enum aqi_pollutant)p, &aqi_columns[col], &in->c[p], s)) {
+            *s = (struct aqi_sub){AQI_SUB_UNUSED, 0, 0, 0, 0};
             aqi_sub_compute(std, (enum aqi_pollutant)p, (enum aqi_column)col, in, s);
-        else
-            s->state = AQI_SUB_MISSING;
+        }
         unsigned is_ok = s->state == AQI_SUB_OK;
         missing |= (unsigned)(s->state == AQI_SUB_MISSING) << p;
         ok |= is_ok << p;
