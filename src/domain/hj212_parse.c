@@ -98,26 +98,30 @@ int hj212_time_parse(struct hj212_str s, struct hj212_time *t)
 {
     if (s.len != 14 && s.len != 17)
         return -1;
-    int v[7] = {0};
-    static const size_t width[7] = {4, 2, 2, 2, 2, 2, 3};
-    size_t pos = 0;
-    for (size_t f = 0; f < 7 && pos < s.len; f++) {
-        int n = hj212_uint(hj212_slice(s.ptr + pos, width[f]), width[f]);
-        if (n < 0)
-            return -1;
-        v[f] = n;
-        pos += width[f];
-    }
-    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > hj212_mdays(v[0], v[1]) || v[3] > 23 ||
-        v[4] > 59 || v[5] > 59)
+    /* every byte a digit (one test for all), then the fields at fixed places */
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    unsigned bad = 0;
+    for (size_t i = 0; i < s.len; i++)
+        bad |= (unsigned)(p[i] - '0') > 9;
+    if (bad)
         return -1;
-    t->year = v[0];
-    t->mon = v[1];
-    t->day = v[2];
-    t->hour = v[3];
-    t->min = v[4];
-    t->sec = v[5];
-    t->ms = v[6];
+#define HJ212_D(i) (p[i] - '0')
+    int year = HJ212_D(0) * 1000 + HJ212_D(1) * 100 + HJ212_D(2) * 10 + HJ212_D(3);
+    int mon = HJ212_D(4) * 10 + HJ212_D(5), day = HJ212_D(6) * 10 + HJ212_D(7);
+    int hour = HJ212_D(8) * 10 + HJ212_D(9), min = HJ212_D(10) * 10 + HJ212_D(11);
+    int sec = HJ212_D(12) * 10 + HJ212_D(13);
+    int ms = s.len == 17 ? HJ212_D(14) * 100 + HJ212_D(15) * 10 + HJ212_D(16) : 0;
+#undef HJ212_D
+    if (mon < 1 || mon > 12 || day < 1 || day > hj212_mdays(year, mon) || hour > 23 || min > 59 ||
+        sec > 59)
+        return -1;
+    t->year = year;
+    t->mon = mon;
+    t->day = day;
+    t->hour = hour;
+    t->min = min;
+    t->sec = sec;
+    t->ms = ms;
     return 0;
 }
 
