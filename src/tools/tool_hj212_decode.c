@@ -100,11 +100,6 @@ static char *tool_hj212_iso(char *o, const struct hj212_time *t)
     return o;
 }
 
-static int tool_hj212_is_flag(const struct hj212_item *it)
-{
-    return hj212_str_eq_nocase(it->field, "Flag") || hj212_str_eq_nocase(it->field, "EFlag");
-}
-
 /* "values": factor items with their flags; a Flag or EFlag item is listed on its own only
  * when no value claims it. */
 static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
@@ -121,7 +116,9 @@ static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
     int first = 1;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct hj212_item *it = &m->items[i];
-        if (!it->code.len || (d->claimed[i] && tool_hj212_is_flag(it)))
+        /* only Flag and EFlag items are ever claimed (hj212_parse links values to nothing
+         * else), so a claimed item is a flag listed with its value */
+        if (!it->code.len || d->claimed[i])
             continue;
         if (!first)
             o = tool_jsonw_lit(o, ",");
