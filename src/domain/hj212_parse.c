@@ -232,6 +232,18 @@ static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
             eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << sh;
             dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << sh;
         }
+        if (i < end) {
+            /* the last few bytes through a zeroed copy, so they too take one step */
+            char tail[16] = {0};
+            memcpy(tail, d + i, end - i);
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)tail);
+            unsigned sh = (unsigned)(i - base);
+            semi |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs)) << sh;
+            comma |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << sh;
+            eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << sh;
+            dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << sh;
+            i = end;
+        }
 #endif
         for (; i < end; i++) {
             uint64_t bit = 1ull << (i - base);
@@ -517,37 +529,34 @@ enum hj212_item_kind {
 static void hj212_link_flags(struct hj212_msg *m, const unsigned char *kind,
                              const unsigned char *run_start)
 {
+    /* Two sweeps over all items, the runs marked by run_start, every step a select: which
+     * items are values and flags changes from device to device, so branches on it are
+     * mispredicted. Backwards: each value takes the first Flag/EFlag after it in its run. */
     size_t n = m->n_items;
-    for (size_t a = 0; a < n;) {
-        size_t b = a + 1;
-        while (b < n && !run_start[b])
-            b++;
-        int16_t f = -1, e = -1;
-        for (size_t i = b; i-- > a;) {
-            if (kind[i] == HJ212_KIND_VALUE) {
-                m->items[i].flag_idx = f;
-                m->items[i].eflag_idx = e;
-            } else if (kind[i] == HJ212_KIND_FLAG) {
-                f = (int16_t)i;
-            } else if (kind[i] == HJ212_KIND_EFLAG) {
-                e = (int16_t)i;
-            }
-        }
-        f = e = -1;
-        for (size_t i = a; i < b; i++) {
-            struct hj212_item *it = &m->items[i];
-            if (kind[i] == HJ212_KIND_VALUE) {
-                if (it->flag_idx < 0)
-                    it->flag_idx = f;
-                if (it->eflag_idx < 0)
-                    it->eflag_idx = e;
-            } else if (kind[i] == HJ212_KIND_FLAG) {
-                f = (int16_t)i;
-            } else if (kind[i] == HJ212_KIND_EFLAG) {
-                e = (int16_t)i;
-            }
-        }
-        a = b;
+    int16_t f = -1, e = -1;
+    for (size_t i = n; i-- > 0;) {
+        struct hj212_item *it = &m->items[i];
+        unsigned k = kind[i];
+        int value = k == HJ212_KIND_VALUE;
+        it->flag_idx = value ? f : -1;
+        it->eflag_idx = value ? e : -1;
+        f = k == HJ212_KIND_FLAG ? (int16_t)i : f;
+        e = k == HJ212_KIND_EFLAG ? (int16_t)i : e;
+        f = run_start[i] ? -1 : f;
+        e = run_start[i] ? -1 : e;
+    }
+    /* Forwards: a value with none after it takes the last one before it. */
+    f = e = -1;
+    for (size_t i = 0; i < n; i++) {
+        struct hj212_item *it = &m->items[i];
+        unsigned k = kind[i];
+        int value = k == HJ212_KIND_VALUE;
+        f = run_start[i] ? -1 : f;
+        e = run_start[i] ? -1 : e;
+        it->flag_idx = value && it->flag_idx < 0 ? f : it->flag_idx;
+        it->eflag_idx = value && it->eflag_idx < 0 ? e : it->eflag_idx;
+        f = k == HJ212_KIND_FLAG ? (int16_t)i : f;
+        e = k == HJ212_KIND_EFLAG ? (int16_t)i : e;
     }
 }
 
