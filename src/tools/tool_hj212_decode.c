@@ -78,26 +78,19 @@ static char *tool_hj212_eol(char *o, enum hj212_eol eol)
     return tool_jsonw_lit(o, "\"none\"");
 }
 
-static void tool_hj212_digits(char *o, int v, int width)
+/* "YYYY-MM-DDThh:mm:ss+08:00" of a DataTime that hj212_time_parse accepted: its fields are
+ * exactly its digits, so they are copied from the text as sent (milliseconds dropped). */
+static char *tool_hj212_iso(char *o, struct hj212_str dt)
 {
-    for (int i = width; i-- > 0;) {
-        o[i] = (char)('0' + v % 10);
-        v /= 10;
-    }
-}
-
-/* "YYYY-MM-DDThh:mm:ss+08:00" of a parsed DataTime (fields in range: hj212_time_parse). */
-static char *tool_hj212_iso(char *o, const struct hj212_time *t)
-{
-    o = tool_jsonw_lit(o, "\"0000-00-00T00:00:00+08:00\"");
-    char *s = o - 26;
-    tool_hj212_digits(s, t->year, 4);
-    tool_hj212_digits(s + 5, t->mon, 2);
-    tool_hj212_digits(s + 8, t->day, 2);
-    tool_hj212_digits(s + 11, t->hour, 2);
-    tool_hj212_digits(s + 14, t->min, 2);
-    tool_hj212_digits(s + 17, t->sec, 2);
-    return o;
+    const char *r = dt.ptr;
+    char iso[] = "\"0000-00-00T00:00:00+08:00\"";
+    memcpy(iso + 1, r, 4);
+    memcpy(iso + 6, r + 4, 2);
+    memcpy(iso + 9, r + 6, 2);
+    memcpy(iso + 12, r + 8, 2);
+    memcpy(iso + 15, r + 10, 2);
+    memcpy(iso + 18, r + 12, 2);
+    return tool_jsonw_put(o, iso, sizeof iso - 1);
 }
 
 /* "values": factor items with their flags; a Flag or EFlag item is listed on its own only
@@ -269,7 +262,7 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
         o = tool_jsonw_int(o, m->pno);
     }
     o = tool_jsonw_lit(o, ",\"datatime\":");
-    o = m->datatime_ok ? tool_hj212_iso(o, &m->dt) : tool_jsonw_lit(o, "null");
+    o = m->datatime_ok ? tool_hj212_iso(o, m->datatime) : tool_jsonw_lit(o, "null");
     o = tool_hj212_header(d, o);
     o = tool_hj212_cp(d, o);
     o = tool_hj212_values(d, o);
