@@ -8,7 +8,8 @@
  *   daily max 1-hour, the daily AQI of the edition for that date; per station
  *   the annual evaluation (means, percentiles, GB 3095 compliance, composite
  *   index) and the good-day ratio.
- * Prints both times and the ratio evaluation / scan, measured in the same run.
+ * Prints both times (process CPU time, best of BENCH_ROUNDS) and the ratio evaluation /
+ * scan, measured in the same run.
  * Usage: bench_aqi [stations] */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #define BENCH_DAYS 365
 #define BENCH_HOURS (BENCH_DAYS * 24)
 #define BENCH_STATIONS 1000
+#define BENCH_ROUNDS 3
 
 /* Generated pollutants, in storage order. */
 enum { B_SO2, B_NO2, B_CO, B_O3, B_PM10, B_PM25, B_COUNT };
@@ -35,7 +37,7 @@ static const enum aqi_pollutant bench_aqi_slot[B_COUNT] = {AQI_SO2,   AQI_NO2,  
 static double bench_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts); /* CPU time: robust on a shared machine */
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -103,16 +105,15 @@ static void bench_evaluate(const int64_t *v, const unsigned char month_of[BENCH_
                 airstat_mda8(h, 160 * AQI_MILLI, &sv);
             else
                 airstat_daily_mean(h, &sv);
-            if (sv.valid) {
+            if (sv.valid)
                 in.c[bench_aqi_slot[p]] = sv.value;
-                daily[p][d] = aqi_conc_round(sv.value, p == B_CO ? 1 : 0);
-            } else {
-                daily[p][d] = -1;
-            }
-            if (p == B_O3) { /* 2012 daily: O3 daily maximum 1-hour value */
-                int64_t mx = -1;
-                for (int i = 0; i < 24; i++)
+            if (p == B_O3) {              /* 2012 daily: O3 daily maximum 1-hour value */
+                int64_t mx = -1, my = -1; /* two chains of compares, not one of 24 */
+                for (int i = 0; i < 24; i += 2) {
                     mx = h[i] > mx ? h[i] : mx;
+                    my = h[i + 1] > my ? h[i + 1] : my;
+                }
+                mx = my > mx ? my : mx;
                 if (mx >= 0)
                     in.c[AQI_O3_1H] = (struct aqi_conc){mx, 1};
             }
@@ -121,6 +122,20 @@ static void bench_evaluate(const int64_t *v, const unsigned char month_of[BENCH_
         enum aqi_standard std = aqi_standard_for_date(BENCH_YEAR, month_of[d], mday_of[d]);
         if (aqi_compute(std, AQI_KIND_DAILY, &in, &r) != 0)
             abort();
+        /* The annual series holds the daily values rounded as reported (integer, CO 0.1).
+         * Under 2026 the report has just rounded them the same way before indexing (den 1):
+         * take them from it instead of rounding twice; otherwise round here. */
+        for (int p = 0; p < B_COUNT; p++) {
+            const struct aqi_conc *c = &in.c[bench_aqi_slot[p]];
+            const struct aqi_sub *sub = &r.sub[bench_aqi_slot[p]];
+            if (c->den == 0)
+                daily[p][d] = -1;
+            else if (std == AQI_STD_2026 && sub->state == AQI_SUB_OK && sub->den == 1 &&
+                     !(sub->flags & AQI_SUBF_SUBSTITUTED))
+                daily[p][d] = sub->conc;
+            else
+                daily[p][d] = aqi_conc_round(*c, p == B_CO ? 1 : 0);
+        }
         day_aqi[d] = r.published ? r.aqi : -1;
         acc->aqi_sum += r.aqi;
         acc->published += r.published;
@@ -167,18 +182,24 @@ int main(int argc, char **argv)
         bench_generate(data + (size_t)s * per);
     double t_gen = bench_now() - t0;
 
-    /* Baseline first, then the evaluation, each over all stations. */
-    t0 = bench_now();
+    /* Baseline, then the evaluation, each over all stations; best of three rounds of each,
+     * alternating, so that a busy neighbour on the machine hits both alike. */
+    double t_scan = 1e9, t_eval = 1e9;
     int64_t checksum = 0;
-    for (long s = 0; s < stations; s++)
-        checksum += bench_scan(data + (size_t)s * per);
-    double t_scan = bench_now() - t0;
-
     struct bench_acc acc = {0};
-    t0 = bench_now();
-    for (long s = 0; s < stations; s++)
-        bench_evaluate(data + (size_t)s * per, month_of, mday_of, &acc);
-    double t_eval = bench_now() - t0;
+    for (int round = 0; round < BENCH_ROUNDS; round++) {
+        t0 = bench_now();
+        checksum = 0;
+        for (long s = 0; s < stations; s++)
+            checksum += bench_scan(data + (size_t)s * per);
+        double t1 = bench_now();
+        acc = (struct bench_acc){0};
+        for (long s = 0; s < stations; s++)
+            bench_evaluate(data + (size_t)s * per, month_of, mday_of, &acc);
+        double t2 = bench_now();
+        t_scan = t1 - t0 < t_scan ? t1 - t0 : t_scan;
+        t_eval = t2 - t1 < t_eval ? t2 - t1 : t_eval;
+    }
 
     double values = (double)stations * (double)per;
     double station_days = (double)stations * BENCH_DAYS;

@@ -1,7 +1,7 @@
 /* airstat — validity, statistics and compliance of air data; see airstat.h. */
 #include "domain/airstat.h"
 
-#include <stdlib.h>
+#include <string.h>
 
 #define AIRSTAT_VALUE_MAX (AQI_CONC_MAX_UNITS * AQI_MILLI)
 
@@ -105,30 +105,60 @@ bool airstat_hour_valid(int minutes)
     return minutes >= AIRSTAT_HOUR_MIN_MINUTES;
 }
 
-/* a/b > c/d for positive denominators; values are small enough not to overflow. */
-static bool airstat_greater(struct aqi_conc a, struct aqi_conc b)
+/* ---- means ---- */
+
+/* Two int64 lanes (GCC/Clang vector extension: SSE2 on x86-64, plain code elsewhere). */
+typedef int64_t airstat_v2 __attribute__((vector_size(16)));
+
+/* Sum and count of the non-negative values of v[0..n); -1 if one exceeds
+ * AIRSTAT_VALUE_MAX. Branch-free and two values per step: a value's sign spread over its
+ * lane (x >> 63) masks it out of the sum and counts it as missing. The bound needs no
+ * test per value: all values are within it when their sum is (they are non-negative), and
+ * only a sum above it (never seen in real data) pays for the exact check. */
+static int airstat_sum_valid(const int64_t *v, int n, int64_t *sum_out, int *k_out)
 {
-    return a.num * b.den > b.num * a.den;
+    airstat_v2 sum = {0, 0}, miss = {0, 0};
+    int i = 0;
+    for (; i + 2 <= n; i += 2) {
+        airstat_v2 x;
+        memcpy(&x, v + i, sizeof x);
+        airstat_v2 m = x >> 63;
+        sum += x & ~m;
+        miss -= m;
+    }
+    int64_t s = sum[0] + sum[1];
+    int64_t missing = miss[0] + miss[1];
+    for (; i < n; i++) {
+        int64_t m = v[i] >> 63;
+        s += v[i] & ~m;
+        missing -= m;
+    }
+    if (s > AIRSTAT_VALUE_MAX)
+        for (i = 0; i < n; i++)
+            if (v[i] > AIRSTAT_VALUE_MAX)
+                return -1;
+    *sum_out = s;
+    *k_out = n - (int)missing;
+    return 0;
 }
 
-/* ---- means ---- */
+/* Sets out->value to num/den with one 16-byte store: callers copy the value as a whole,
+ * and a 16-byte load of what two 8-byte stores wrote cannot be forwarded from the store
+ * buffer (a stall of about a dozen cycles on every daily value). */
+static void airstat_set_value(struct airstat_value *out, int64_t num, int64_t den)
+{
+    airstat_v2 v = {num, den};
+    memcpy(&out->value, &v, sizeof v);
+}
 
 int airstat_mean(const int64_t *v, int n, int need, struct airstat_value *out)
 {
-    int64_t sum = 0;
-    int k = 0;
+    int64_t sum;
+    int k;
 
-    if (n < 0 || need < 0 || (n > 0 && !v))
+    if (n < 0 || need < 0 || (n > 0 && !v) || airstat_sum_valid(v, n, &sum, &k) != 0)
         return -1;
-    for (int i = 0; i < n; i++) {
-        if (v[i] > AIRSTAT_VALUE_MAX)
-            return -1;
-        if (v[i] >= 0) {
-            sum += v[i];
-            k++;
-        }
-    }
-    out->value = k ? (struct aqi_conc){sum, k} : (struct aqi_conc){0, 0};
+    airstat_set_value(out, k ? sum : 0, k);
     out->n = k;
     out->need = need;
     out->valid = k > 0 && k >= need;
@@ -148,27 +178,80 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
     return airstat_mean(hourly + first, t - first + 1, AIRSTAT_O3_8H_MIN_HOURS, out);
 }
 
+/* The largest 8-hour window of a day with at least one hour missing: prefix sums of the
+ * valid values and of the valid-hour count make window start..start+7 (all inside the
+ * day: the last one is 16..23) sum[start+8] - sum[start]. The first of equal maxima is
+ * kept (a later window replaces it only when strictly larger, as a scan in window order
+ * does), whatever its count. */
+static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], int64_t *bn_out,
+                             int64_t *bd_out)
+{
+    int64_t sum[25];
+    int cnt[25];
+    sum[0] = 0;
+    cnt[0] = 0;
+    for (int h = 0; h < 24; h++) {
+        sum[h + 1] = sum[h] + clean[h];
+        cnt[h + 1] = cnt[h] + (hourly[h] >= 0);
+    }
+    int64_t bn = 0, bd = 0;
+    int windows = 0;
+    for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
+        int64_t wn = sum[start + 8] - sum[start];
+        int64_t wd = cnt[start + 8] - cnt[start];
+        int ok = wd >= AIRSTAT_O3_8H_MIN_HOURS;
+        int take = ok & (bd == 0 || wn * bd > bn * wd);
+        windows += ok;
+        bn = take ? wn : bn;
+        bd = take ? wd : bd;
+    }
+    *bn_out = bn;
+    *bd_out = bd;
+    return windows;
+}
+
 int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
 {
-    struct aqi_conc best = {0, 0};
-    int windows = 0;
-
-    for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
-        struct airstat_value w;
-        if (airstat_mean(hourly + start, 8, AIRSTAT_O3_8H_MIN_HOURS, &w) != 0)
-            return -1;
-        if (!w.valid)
-            continue;
-        windows++;
-        if (best.den == 0 || airstat_greater(w.value, best))
-            best = w.value;
+    /* The valid values (a missing hour, negative, becomes 0) and their total, two lanes at
+     * a time as in airstat_sum_valid. */
+    int64_t clean[24];
+    airstat_v2 total = {0, 0}, miss = {0, 0};
+    for (int h = 0; h < 24; h += 2) {
+        airstat_v2 x;
+        memcpy(&x, hourly + h, sizeof x);
+        airstat_v2 m = x >> 63, c = x & ~m;
+        memcpy(clean + h, &c, sizeof c);
+        total += c;
+        miss -= m;
     }
-    out->value = best;
+    /* Values are non-negative, so none is above the bound when their total is not. */
+    if (total[0] + total[1] > AIRSTAT_VALUE_MAX)
+        for (int h = 0; h < 24; h++)
+            if (hourly[h] > AIRSTAT_VALUE_MAX)
+                return -1;
+    int64_t bn, bd;
+    int windows;
+    if (miss[0] + miss[1] == 0) {
+        /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
+         * directly; a running sum adds the hour entering and drops the hour leaving. */
+        int64_t w = 0;
+        for (int h = 0; h < 8; h++)
+            w += clean[h];
+        bn = w;
+        for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
+            w += clean[start + 7] - clean[start - 1];
+            bn = w > bn ? w : bn;
+        }
+        bd = 8;
+        windows = AIRSTAT_MDA8_WINDOWS;
+    } else {
+        windows = airstat_mda8_gaps(clean, hourly, &bn, &bd);
+    }
+    airstat_set_value(out, bn, bd);
     out->n = windows;
     out->need = AIRSTAT_MDA8_MIN_WINDOWS;
     /* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
-    out->valid = windows >= AIRSTAT_MDA8_MIN_WINDOWS ||
-                 (best.den && limit >= 0 && best.num > limit * best.den);
+    out->valid = windows >= AIRSTAT_MDA8_MIN_WINDOWS || (bd && limit >= 0 && bn > limit * bd);
     return 0;
 }
 
@@ -215,11 +298,42 @@ int airstat_annual_mean(const int64_t *daily, int year, struct airstat_value *ou
 
 /* ---- percentile (HJ 663) ---- */
 
-static int airstat_cmp(const void *a, const void *b)
+/* Moves the element of rank r (0-based, ascending) of v[0..n) to v[r], smaller or equal
+ * ones before it, larger or equal ones after it (quickselect). The partition is the
+ * branch-free Lomuto form: every element costs a swap and a compare whatever its value, so
+ * nothing depends on guessing branches on random data. The pivot is the median of three. */
+static void airstat_select(int64_t *v, int n, int r)
 {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-    return (x > y) - (x < y);
+    int lo = 0, hi = n - 1;
+    while (hi > lo) {
+        int mid = lo + (hi - lo) / 2;
+        int64_t a = v[lo], b = v[mid], c = v[hi];
+        int pi;
+        if ((a < b) != (a < c))
+            pi = lo;
+        else if ((b < a) != (b < c))
+            pi = mid;
+        else
+            pi = hi;
+        int64_t pivot = v[pi];
+        v[pi] = v[hi];
+        v[hi] = pivot;
+        int store = lo;
+        for (int i = lo; i < hi; i++) {
+            int64_t x = v[i];
+            v[i] = v[store];
+            v[store] = x;
+            store += x < pivot;
+        }
+        v[hi] = v[store];
+        v[store] = pivot;
+        if (store == r)
+            return;
+        if (store < r)
+            lo = store + 1;
+        else
+            hi = store - 1;
+    }
 }
 
 int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
@@ -228,7 +342,7 @@ int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
 
     if (n < 0 || p < 0 || p > 100 || (n > 0 && !v))
         return -1;
-    /* Valid values to the front, then sort them. */
+    /* Valid values to the front. */
     for (int i = 0; i < n; i++) {
         if (v[i] < 0)
             continue;
@@ -240,15 +354,20 @@ int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
         *out = (struct aqi_conc){0, 0};
         return 0;
     }
-    qsort(v, (size_t)m, sizeof *v, airstat_cmp);
-    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). */
+    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). Only X(s) and X(s+1) are
+     * needed: select rank q, then X(s+1) is the smallest of what lies above it. Ties give the
+     * same values as a full sort because an order statistic is a value, not a position. */
     int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
+    airstat_select(v, m, (int)q);
     int64_t xs = v[q];
     if (r == 0) {
         *out = (struct aqi_conc){xs, 1};
         return m;
     }
-    *out = (struct aqi_conc){100 * xs + r * (v[q + 1] - xs), 100};
+    int64_t next = v[q + 1];
+    for (int i = (int)q + 2; i < m; i++)
+        next = v[i] < next ? v[i] : next;
+    *out = (struct aqi_conc){100 * xs + r * (next - xs), 100};
     return m;
 }
 

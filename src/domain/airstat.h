@@ -115,7 +115,8 @@ int airstat_annual_mean(const int64_t *daily, int year, struct airstat_value *ou
 /* HJ 663 percentile p (0..100) of the non-negative values of v[0..n):
  * sorted X(1) <= ... <= X(m); k = 1 + (m - 1) p / 100; s = floor(k);
  * result X(s) + (X(s+1) - X(s)) (k - s), exact (den 100 at most). Reorders
- * v in place (valid values first, ascending). *out den == 0 when m == 0.
+ * v in place: the m valid values first, in no particular order (only X(s) and
+ * X(s+1) are selected, not the whole series sorted). *out den == 0 when m == 0.
  * Returns the number m of valid values, or -1 for a bad p or n. */
 int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out);
 

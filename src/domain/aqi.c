@@ -27,26 +27,78 @@ enum aqi_column {
     AQI_COL_COUNT
 };
 
-struct aqi_bp_column {
-    int n;         /* breakpoints used; the column ends at bp[n - 1] */
-    int32_t bp[8]; /* µg/m³ (CO mg/m³) at aqi_iaqi_steps[i] */
+/* One band (BP_Lo, BP_Hi] of a column in milli units: its low end, its step (milli units
+ * per IAQI point, dBP * 1000 / dI, an integer because dI is 50 or 100) and the step's
+ * reciprocal for an exact division by multiplication (AQI_R below). */
+struct aqi_band {
+    uint32_t lo;
+    uint32_t step;
+    uint64_t recip;
 };
+
+struct aqi_bp_column {
+    int n;                   /* breakpoints used; the column ends at bp[n - 1] */
+    uint32_t top;            /* bp[n - 1] in milli units */
+    int32_t bp[8];           /* µg/m³ (CO mg/m³) at aqi_iaqi_steps[i] */
+    struct aqi_band band[7]; /* band i covers (bp[i], bp[i + 1]]; unused bands never match */
+};
+
+/* floor(2^64 / d) + 1, or 2^64 / d for a power of two: with it, floor(a / d) is the high
+ * word of a * AQI_R(d) for every a * d < 2^64. */
+#define AQI_R(d) (UINT64_MAX / (d) + 1)
+
+/* The bands derive from the breakpoints at compile time: IAQI steps of 50 (20 milli units
+ * per point per µg) up to IAQI 200, of 100 (10) above. */
+#define AQI_BAND(a, b, per)                                                                        \
+    {                                                                                              \
+        (uint32_t)(a) * AQI_MILLI, (uint32_t)((b) - (a)) * (per),                                  \
+            AQI_R((uint64_t)((b) - (a)) * (per))                                                   \
+    }
+#define AQI_NO_BAND                                                                                \
+    {                                                                                              \
+        UINT32_MAX, 1, 0                                                                           \
+    }
+#define AQI_COL8(b0, b1, b2, b3, b4, b5, b6, b7)                                                   \
+    {                                                                                              \
+        8, (uint32_t)(b7)*AQI_MILLI, {b0, b1, b2, b3, b4, b5, b6, b7},                             \
+        {                                                                                          \
+            AQI_BAND(b0, b1, 20), AQI_BAND(b1, b2, 20), AQI_BAND(b2, b3, 20),                      \
+                AQI_BAND(b3, b4, 20), AQI_BAND(b4, b5, 10), AQI_BAND(b5, b6, 10),                  \
+                AQI_BAND(b6, b7, 10)                                                               \
+        }                                                                                          \
+    }
+#define AQI_COL6(b0, b1, b2, b3, b4, b5)                                                           \
+    {                                                                                              \
+        6, (uint32_t)(b5)*AQI_MILLI, {b0, b1, b2, b3, b4, b5},                                     \
+        {                                                                                          \
+            AQI_BAND(b0, b1, 20), AQI_BAND(b1, b2, 20), AQI_BAND(b2, b3, 20),                      \
+                AQI_BAND(b3, b4, 20), AQI_BAND(b4, b5, 10), AQI_NO_BAND, AQI_NO_BAND               \
+        }                                                                                          \
+    }
+#define AQI_COL5(b0, b1, b2, b3, b4)                                                               \
+    {                                                                                              \
+        5, (uint32_t)(b4)*AQI_MILLI, {b0, b1, b2, b3, b4},                                         \
+        {                                                                                          \
+            AQI_BAND(b0, b1, 20), AQI_BAND(b1, b2, 20), AQI_BAND(b2, b3, 20),                      \
+                AQI_BAND(b3, b4, 20), AQI_NO_BAND, AQI_NO_BAND, AQI_NO_BAND                        \
+        }                                                                                          \
+    }
 
 /* The two editions differ only in PM10 and PM2.5 at IAQI 100 (150 -> 120, 75 -> 60).
  * SO2 1h stops at 800 and O3 8h at 800: above them the edition's rule applies. */
 static const struct aqi_bp_column aqi_columns[AQI_COL_COUNT] = {
-    [AQI_COL_SO2_24H] = {8, {0, 50, 150, 475, 800, 1600, 2100, 2620}},
-    [AQI_COL_SO2_1H] = {5, {0, 150, 500, 650, 800}},
-    [AQI_COL_NO2_24H] = {8, {0, 40, 80, 180, 280, 565, 750, 940}},
-    [AQI_COL_NO2_1H] = {8, {0, 100, 200, 700, 1200, 2340, 3090, 3840}},
-    [AQI_COL_PM10_24H_2012] = {8, {0, 50, 150, 250, 350, 420, 500, 600}},
-    [AQI_COL_PM10_24H_2026] = {8, {0, 50, 120, 250, 350, 420, 500, 600}},
-    [AQI_COL_CO_24H] = {8, {0, 2, 4, 14, 24, 36, 48, 60}},
-    [AQI_COL_CO_1H] = {8, {0, 5, 10, 35, 60, 90, 120, 150}},
-    [AQI_COL_O3_1H] = {8, {0, 160, 200, 300, 400, 800, 1000, 1200}},
-    [AQI_COL_O3_8H] = {6, {0, 100, 160, 215, 265, 800}},
-    [AQI_COL_PM25_24H_2012] = {8, {0, 35, 75, 115, 150, 250, 350, 500}},
-    [AQI_COL_PM25_24H_2026] = {8, {0, 35, 60, 115, 150, 250, 350, 500}},
+    [AQI_COL_SO2_24H] = AQI_COL8(0, 50, 150, 475, 800, 1600, 2100, 2620),
+    [AQI_COL_SO2_1H] = AQI_COL5(0, 150, 500, 650, 800),
+    [AQI_COL_NO2_24H] = AQI_COL8(0, 40, 80, 180, 280, 565, 750, 940),
+    [AQI_COL_NO2_1H] = AQI_COL8(0, 100, 200, 700, 1200, 2340, 3090, 3840),
+    [AQI_COL_PM10_24H_2012] = AQI_COL8(0, 50, 150, 250, 350, 420, 500, 600),
+    [AQI_COL_PM10_24H_2026] = AQI_COL8(0, 50, 120, 250, 350, 420, 500, 600),
+    [AQI_COL_CO_24H] = AQI_COL8(0, 2, 4, 14, 24, 36, 48, 60),
+    [AQI_COL_CO_1H] = AQI_COL8(0, 5, 10, 35, 60, 90, 120, 150),
+    [AQI_COL_O3_1H] = AQI_COL8(0, 160, 200, 300, 400, 800, 1000, 1200),
+    [AQI_COL_O3_8H] = AQI_COL6(0, 100, 160, 215, 265, 800),
+    [AQI_COL_PM25_24H_2012] = AQI_COL8(0, 35, 75, 115, 150, 250, 350, 500),
+    [AQI_COL_PM25_24H_2026] = AQI_COL8(0, 35, 60, 115, 150, 250, 350, 500),
 };
 
 /* Which column indexes each slot, per edition and kind (AQI_COL_NONE: not an
@@ -286,15 +338,59 @@ static const char *const aqi_parse_messages[] = {
     [AQI_PARSE_RANGE] = "concentration out of range (max 1000000)",
 };
 
-/* ---- exact arithmetic ---- */
+/* ---- exact arithmetic ----
+ * Every figure on the index path is an exact integer computation; the divisions that used
+ * to dominate a daily report (by the mean's count times 1000) are replaced by a multiply
+ * with a precomputed reciprocal for the small denominators that means have, and the
+ * interpolation works on ceil(C) in milli units, where each band's step is an integer
+ * (see aqi_interpolate). test_aqi compares the results with the plain rational formulas
+ * over every integer concentration and around every threshold. */
 
-static int64_t aqi_round_half_even(int64_t a, int64_t b)
+#define AQI_RECIP_MAX 32
+static const uint64_t aqi_recip[AQI_RECIP_MAX + 1] = {
+    0,         0,         AQI_R(2),  AQI_R(3),  AQI_R(4),  AQI_R(5),  AQI_R(6),
+    AQI_R(7),  AQI_R(8),  AQI_R(9),  AQI_R(10), AQI_R(11), AQI_R(12), AQI_R(13),
+    AQI_R(14), AQI_R(15), AQI_R(16), AQI_R(17), AQI_R(18), AQI_R(19), AQI_R(20),
+    AQI_R(21), AQI_R(22), AQI_R(23), AQI_R(24), AQI_R(25), AQI_R(26), AQI_R(27),
+    AQI_R(28), AQI_R(29), AQI_R(30), AQI_R(31), AQI_R(32),
+};
+/* Numerators below this use the reciprocal (a * d < 2^64 with d <= AQI_RECIP_MAX). */
+#define AQI_RECIP_NUM_MAX (1LL << 56)
+
+/* floor(a / d) for a >= 0, d >= 1. */
+static int64_t aqi_div(int64_t a, int64_t d)
 {
-    int64_t q = a / b, r = a % b;
+    if (d == 1)
+        return a;
+    if (d <= AQI_RECIP_MAX && a < AQI_RECIP_NUM_MAX)
+        return (int64_t)(((unsigned __int128)(uint64_t)a * aqi_recip[d]) >> 64);
+    return a / d;
+}
 
-    if (r > b - r || (r == b - r && (q & 1)))
-        q++;
-    return q;
+/* num / (den * 10^(3 - decimals)) rounded half to even (GB/T 8170), in those units.
+ * floor(num / (den * unit)) = floor(floor(num / den) / unit); the divisions by the unit are
+ * by constants (the compiler multiplies), and the remainder against half the divisor
+ * decides without a branch on the data: up when more than half, or exactly half and the
+ * quotient odd. decimals is 0..3. */
+static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
+{
+    int64_t qd = aqi_div(num, den), q, unit;
+    switch (decimals) {
+    case 0:
+        q = qd / 1000, unit = 1000;
+        break;
+    case 1:
+        q = qd / 100, unit = 100;
+        break;
+    case 2:
+        q = qd / 10, unit = 10;
+        break;
+    default:
+        q = qd, unit = 1;
+        break;
+    }
+    int64_t b = den * unit, r2 = 2 * (num - q * b);
+    return (q + ((r2 > b) | ((r2 == b) & (q & 1)))) * unit;
 }
 
 static bool aqi_conc_present(struct aqi_conc c)
@@ -312,13 +408,7 @@ static bool aqi_conc_valid(struct aqi_conc c)
 
 int64_t aqi_conc_round(struct aqi_conc c, int decimals)
 {
-    static const int64_t unit[] = {1000, 100, 10, 1};
-
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 3)
-        decimals = 3;
-    return aqi_round_half_even(c.num, c.den * unit[decimals]) * unit[decimals];
+    return aqi_round_units(c.num, c.den, decimals < 0 ? 0 : decimals > 3 ? 3 : decimals);
 }
 
 int aqi_report_decimals(enum aqi_pollutant p)
@@ -326,26 +416,22 @@ int aqi_report_decimals(enum aqi_pollutant p)
     return p == AQI_CO ? 1 : 0;
 }
 
-/* IAQI_Lo + ceil(dI * (C - BP_Lo) / dBP) on the exact rational C, with the
- * band (BP_Lo, BP_Hi] and 0 in the first band. c must be within the column. */
-static int aqi_interpolate(const struct aqi_bp_column *col, struct aqi_conc c)
+/* IAQI_Lo + ceil(dI * (C - BP_Lo) / dBP) with the band (BP_Lo, BP_Hi] and 0 in the first
+ * band, given cm = ceil(C) in milli units. The band's IAQI points fall on integer milli
+ * concentrations BP_Lo + k * step (step = dBP * 1000 / dI), so ceil(dI * (C - BP_Lo) /
+ * dBP) = ceil((C - BP_Lo) / step) = ceil((cm - BP_Lo) / step): only ceil(C) matters, and
+ * the division by step is a multiplication by its reciprocal. cm must be within the
+ * column. The band is the number of inner breakpoints below cm (they ascend), counted
+ * without branches, which values near a breakpoint would mispredict. */
+static int aqi_interpolate(const struct aqi_bp_column *col, int64_t cm)
 {
-    int64_t scale = (int64_t)AQI_MILLI * c.den;
-    int i = 1;
-
-    while (i < col->n - 1 && c.num > col->bp[i] * scale)
-        i++;
-    int64_t lo = col->bp[i - 1] * scale;
-    int64_t span = (col->bp[i] - col->bp[i - 1]) * scale;
-    int64_t di = aqi_iaqi_steps[i] - aqi_iaqi_steps[i - 1];
-    int64_t a = di * (c.num - lo);
-
-    return aqi_iaqi_steps[i - 1] + (int)((a + span - 1) / span);
-}
-
-static bool aqi_above_top(const struct aqi_bp_column *col, struct aqi_conc c)
-{
-    return c.num > col->bp[col->n - 1] * (int64_t)AQI_MILLI * c.den;
+    uint32_t c = (uint32_t)cm;
+    const struct aqi_band *bd = col->band;
+    int b = (c > bd[1].lo) + (c > bd[2].lo) + (c > bd[3].lo) + (c > bd[4].lo) + (c > bd[5].lo) +
+            (c > bd[6].lo);
+    const struct aqi_band *band = &col->band[b];
+    uint64_t y = (uint64_t)(c - band->lo) + band->step - 1;
+    return aqi_iaqi_steps[b] + (int)(((unsigned __int128)y * band->recip) >> 64);
 }
 
 static const struct aqi_above_rule *aqi_above_rule_for(enum aqi_standard std, enum aqi_column col)
@@ -359,31 +445,69 @@ static const struct aqi_above_rule *aqi_above_rule_for(enum aqi_standard std, en
 /* Sub-index of c in column col: the 2026 rounding, then the interpolation,
  * the cap at 500 for values above a full column. */
 static void aqi_index_in(enum aqi_standard std, enum aqi_pollutant p, enum aqi_column col,
-                         struct aqi_conc c, struct aqi_sub *s)
+                         const struct aqi_conc *c, struct aqi_sub *s)
 {
+    /* c by pointer and its fields read one by one: a struct passed by value was spilled and
+     * reloaded as one 16-byte word, a store-forwarding stall on every sub-index */
+    int64_t num = c->num, den = c->den, cm;
     if (std == AQI_STD_2026) {
-        int64_t r = aqi_conc_round(c, aqi_report_decimals(p));
-        if (r * c.den != c.num)
-            s->flags |= AQI_SUBF_ROUNDED;
-        c.num = r;
-        c.den = 1;
+        int64_t r = aqi_round_units(num, den, aqi_report_decimals(p));
+        s->flags |= r * den != num ? AQI_SUBF_ROUNDED : 0;
+        num = r;
+        den = 1;
+        cm = r;
+    } else {
+        int64_t q = aqi_div(num, den);
+        cm = q + (q * den != num);
     }
-    s->conc = c.num;
-    s->den = c.den;
+    s->conc = num;
+    s->den = den;
     s->state = AQI_SUB_OK;
-    if (!aqi_above_top(&aqi_columns[col], c)) {
-        s->iaqi = aqi_interpolate(&aqi_columns[col], c);
+    /* C > top exactly when ceil(C) > top, the top being a whole number of milli units */
+    const struct aqi_bp_column *column = &aqi_columns[col];
+    if (cm <= (int64_t)column->bp[column->n - 1] * AQI_MILLI) {
+        s->iaqi = aqi_interpolate(column, cm);
         return;
     }
     s->iaqi = AQI_IAQI_MAX;
     s->flags |= AQI_SUBF_OVERFLOW;
 }
 
+/* The common case of a slot, inline and with every field written once: c (present and
+ * valid) within its column. Returns 0 without touching *s when c is above the column's top,
+ * where the edition's rules apply (aqi_sub_compute). */
+static inline int aqi_sub_fast(enum aqi_standard std, enum aqi_pollutant p,
+                               const struct aqi_bp_column *column, const struct aqi_conc *c,
+                               struct aqi_sub *s)
+{
+    int64_t num = c->num, den = c->den, cm;
+    unsigned flags = 0;
+    if (std == AQI_STD_2026) {
+        int64_t r = aqi_round_units(num, den, aqi_report_decimals(p));
+        flags = r * den != num ? AQI_SUBF_ROUNDED : 0;
+        num = r;
+        den = 1;
+        cm = r;
+    } else {
+        int64_t q = aqi_div(num, den);
+        cm = q + (q * den != num);
+    }
+    /* C > top exactly when ceil(C) > top, the top being a whole number of milli units */
+    if (cm > (int64_t)column->top)
+        return 0;
+    s->state = AQI_SUB_OK;
+    s->iaqi = aqi_interpolate(column, cm);
+    s->flags = flags;
+    s->conc = num;
+    s->den = den;
+    return 1;
+}
+
 /* One slot of a report, with the above-800 rules. */
 static void aqi_sub_compute(enum aqi_standard std, enum aqi_pollutant p, enum aqi_column col,
                             const struct aqi_input *in, struct aqi_sub *s)
 {
-    aqi_index_in(std, p, col, in->c[p], s);
+    aqi_index_in(std, p, col, &in->c[p], s);
     if (!(s->flags & AQI_SUBF_OVERFLOW))
         return;
 
@@ -407,7 +531,7 @@ static void aqi_sub_compute(enum aqi_standard std, enum aqi_pollutant p, enum aq
         s->iaqi = 0;
         return;
     }
-    aqi_index_in(std, sp, rule->subst_col, sub, s);
+    aqi_index_in(std, sp, rule->subst_col, &sub, s);
 }
 
 static bool aqi_input_valid(const struct aqi_input *in)
@@ -425,50 +549,69 @@ int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_inpu
         !aqi_input_valid(in))
         return -1;
 
-    *out = (struct aqi_result){.standard = std, .kind = kind, .aqi = -1};
+    /* Field by field: a compound literal of the whole result compiles to a block clear
+     * that costs more than the rest of a daily report. */
+    out->standard = std;
+    out->kind = kind;
+    out->aqi = -1;
+    out->published = false;
+    out->level = 0;
+    out->primary = out->exceed = out->sensitive = out->missing = out->flags = 0;
     unsigned required = aqi_required[std][kind] & ~in->not_monitored;
 
+    /* Totals in locals, the per-slot tests as masks: the result is written once at the
+     * end, and which pollutant leads changes from day to day, so branches on it would be
+     * mispredicted. */
+    int aqi = -1;
+    unsigned missing = 0, flags = 0, ok = 0;
     for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
         struct aqi_sub *s = &out->sub[p];
         int col = aqi_slot_column[std][kind][p];
 
-        if (col == AQI_COL_NONE)
-            continue; /* AQI_SUB_UNUSED */
-        if (aqi_conc_present(in->c[p]))
+        if (col == AQI_COL_NONE) {
+            *s = (struct aqi_sub){AQI_SUB_UNUSED, 0, 0, 0, 0};
+            continue;
+        }
+        if (!aqi_conc_present(in->c[p])) {
+            *s = (struct aqi_sub){AQI_SUB_MISSING, 0, 0, 0, 0};
+        } else if (!aqi_sub_fast(std, (enum aqi_pollutant)p, &aqi_columns[col], &in->c[p], s)) {
+            *s = (struct aqi_sub){AQI_SUB_UNUSED, 0, 0, 0, 0};
             aqi_sub_compute(std, (enum aqi_pollutant)p, (enum aqi_column)col, in, s);
-        else
-            s->state = AQI_SUB_MISSING;
-        if (s->state == AQI_SUB_MISSING && (required & AQI_BIT(p)))
-            out->missing |= AQI_BIT(p);
-        if (s->state == AQI_SUB_OK && s->iaqi > out->aqi)
-            out->aqi = s->iaqi;
-        if (s->flags & AQI_SUBF_OVERFLOW)
-            out->flags |= AQI_F_OVERFLOW;
+        }
+        unsigned is_ok = s->state == AQI_SUB_OK;
+        missing |= (unsigned)(s->state == AQI_SUB_MISSING) << p;
+        ok |= is_ok << p;
+        int iaqi = is_ok ? s->iaqi : -1;
+        aqi = iaqi > aqi ? iaqi : aqi;
+        flags |= s->flags & AQI_SUBF_OVERFLOW ? AQI_F_OVERFLOW : 0;
     }
-    if (out->missing)
-        out->flags |= AQI_F_INCOMPLETE;
-    if (out->aqi < 0) {
-        out->flags |= AQI_F_NO_DATA;
+    missing &= required;
+    if (missing)
+        flags |= AQI_F_INCOMPLETE;
+    out->missing = missing;
+    if (aqi < 0) {
+        out->flags = flags | AQI_F_NO_DATA;
         return 0;
     }
-    if (std == AQI_STD_2026 && out->aqi < 1)
-        out->aqi = 1; /* §4.1.1: the 2026 AQI range is 1..500 */
-    out->level = aqi_level(out->aqi);
+    if (std == AQI_STD_2026 && aqi < 1)
+        aqi = 1; /* §4.1.1: the 2026 AQI range is 1..500 */
+    out->aqi = aqi;
+    out->level = aqi_level(aqi);
 
+    unsigned primary = 0, over100 = 0;
     for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
-        const struct aqi_sub *s = &out->sub[p];
-        if (s->state != AQI_SUB_OK)
-            continue;
-        if (out->aqi > 50 && s->iaqi == out->aqi)
-            out->primary |= AQI_BIT(p);
-        if (s->iaqi > 100)
-            *(std == AQI_STD_2012 ? &out->exceed : &out->sensitive) |= AQI_BIT(p);
+        int iaqi = out->sub[p].iaqi; /* 0 unless the slot is OK */
+        primary |= (unsigned)((ok >> p & 1) & (aqi > 50) & (iaqi == aqi)) << p;
+        over100 |= (unsigned)((ok >> p & 1) & (iaqi > 100)) << p;
     }
+    out->primary = primary;
+    *(std == AQI_STD_2012 ? &out->exceed : &out->sensitive) = over100;
 
     /* 2026 §5.3.1: with a pollutant missing, publish only an AQI above 100. */
-    out->published = std == AQI_STD_2012 || !out->missing || out->aqi > 100;
+    out->published = std == AQI_STD_2012 || !missing || aqi > 100;
     if (!out->published)
-        out->flags |= AQI_F_WITHHELD;
+        flags |= AQI_F_WITHHELD;
+    out->flags = flags;
     return 0;
 }
 

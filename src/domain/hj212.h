@@ -235,6 +235,7 @@ struct hj212_msg {
  * twice is bad_syntax. CP: "&&...&&" running to the end of the segment; items separated by
  * ';' or ',' (either), "//...//" log text may contain ';', ',' and '='; repeated keys, vendor
  * codes and unknown suffixes are kept as data.
+ * A segment longer than HJ212_DATA_MAX_ABS (no frame can carry one) is BAD_SYNTAX.
  * Returns HJ212_OK, BAD_SYNTAX, MISSING_FIELD or TOO_MANY_ITEMS (msg->err_pos says where).
  * On failure msg is partly filled and must not be used. */
 enum hj212_err hj212_parse(const char *data, size_t len, struct hj212_msg *msg);

@@ -7,6 +7,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 /* Byte classes for the CP and header scanners. */
 #define HJ212_C_SEP 1 /* ';' ',' */
 #define HJ212_C_EQ 2  /* '=' */
@@ -37,7 +41,7 @@ static int hj212_is(struct hj212_str s, const char *lit, size_t n)
 
 #define HJ212_IS(s, lit) hj212_is((s), (lit), sizeof(lit) - 1)
 
-static struct hj212_str hj212_slice(const char *p, size_t n)
+static inline struct hj212_str hj212_slice(const char *p, size_t n)
 {
     struct hj212_str s = {p, n};
     return s;
@@ -48,7 +52,10 @@ static int hj212_space(char c)
     return hj212_cls[(unsigned char)c] & HJ212_C_SP;
 }
 
-static struct hj212_str hj212_trim(const char *p, size_t n)
+/* Inline on purpose, like hj212_slice: returned through a register pair into a spill slot
+ * and then copied as one 16-byte word, a slice cannot be forwarded from the store buffer
+ * (a stall of a dozen cycles per header item). */
+static inline struct hj212_str hj212_trim(const char *p, size_t n)
 {
     while (n && hj212_space(*p)) {
         p++;
@@ -91,26 +98,30 @@ int hj212_time_parse(struct hj212_str s, struct hj212_time *t)
 {
     if (s.len != 14 && s.len != 17)
         return -1;
-    int v[7] = {0};
-    static const size_t width[7] = {4, 2, 2, 2, 2, 2, 3};
-    size_t pos = 0;
-    for (size_t f = 0; f < 7 && pos < s.len; f++) {
-        int n = hj212_uint(hj212_slice(s.ptr + pos, width[f]), width[f]);
-        if (n < 0)
-            return -1;
-        v[f] = n;
-        pos += width[f];
-    }
-    if (v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > hj212_mdays(v[0], v[1]) || v[3] > 23 ||
-        v[4] > 59 || v[5] > 59)
+    /* every byte a digit (one test for all), then the fields at fixed places */
+    const unsigned char *p = (const unsigned char *)s.ptr;
+    unsigned bad = 0;
+    for (size_t i = 0; i < s.len; i++)
+        bad |= (unsigned)(p[i] - '0') > 9;
+    if (bad)
         return -1;
-    t->year = v[0];
-    t->mon = v[1];
-    t->day = v[2];
-    t->hour = v[3];
-    t->min = v[4];
-    t->sec = v[5];
-    t->ms = v[6];
+#define HJ212_D(i) (p[i] - '0')
+    int year = HJ212_D(0) * 1000 + HJ212_D(1) * 100 + HJ212_D(2) * 10 + HJ212_D(3);
+    int mon = HJ212_D(4) * 10 + HJ212_D(5), day = HJ212_D(6) * 10 + HJ212_D(7);
+    int hour = HJ212_D(8) * 10 + HJ212_D(9), min = HJ212_D(10) * 10 + HJ212_D(11);
+    int sec = HJ212_D(12) * 10 + HJ212_D(13);
+    int ms = s.len == 17 ? HJ212_D(14) * 100 + HJ212_D(15) * 10 + HJ212_D(16) : 0;
+#undef HJ212_D
+    if (mon < 1 || mon > 12 || day < 1 || day > hj212_mdays(year, mon) || hour > 23 || min > 59 ||
+        sec > 59)
+        return -1;
+    t->year = year;
+    t->mon = mon;
+    t->day = day;
+    t->hour = hour;
+    t->min = min;
+    t->sec = sec;
+    t->ms = ms;
     return 0;
 }
 
@@ -187,6 +198,132 @@ size_t hj212_time_format(const struct hj212_time *t, int with_ms, char out[HJ212
     return n;
 }
 
+/* ---- where the delimiters are ----
+ * Parsing walks from delimiter to delimiter, and every step used to depend on the byte scan
+ * of the step before: a chain of loads and compares a few bytes long, repeated for every key
+ * and value. Instead one pass over the segment first marks, one bit per byte, every ';', ','
+ * '=' and '-' (16 bytes per step with SSE2, a byte at a time elsewhere); the parsers then
+ * find the next delimiter by counting zero bits, a step of a few cycles. */
+#define HJ212_MARK_WORDS ((HJ212_DATA_MAX_ABS + 63) / 64)
+
+struct hj212_marks {
+    size_t words;
+    uint64_t semi[HJ212_MARK_WORDS]; /* ';' (the header separator) */
+    uint64_t eq[HJ212_MARK_WORDS];   /* '=' */
+    uint64_t sep[HJ212_MARK_WORDS];  /* ';' ',' (CP separators) */
+    uint64_t stop[HJ212_MARK_WORDS]; /* ';' ',' '=' (end of a CP key) */
+    uint64_t dash[HJ212_MARK_WORDS]; /* '-' (a factor code ends at the key's last one) */
+};
+
+static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
+{
+    mk->words = (len + 63) / 64;
+    for (size_t w = 0; w < mk->words; w++) {
+        uint64_t semi = 0, comma = 0, eq = 0, dash = 0;
+        size_t base = w * 64, end = len - base < 64 ? len : base + 64, i = base;
+#if defined(__SSE2__)
+        const __m128i vs = _mm_set1_epi8(';'), vc = _mm_set1_epi8(','), ve = _mm_set1_epi8('='),
+                      vd = _mm_set1_epi8('-');
+        for (; i + 16 <= end; i += 16) {
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
+            unsigned sh = (unsigned)(i - base);
+            semi |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs)) << sh;
+            comma |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << sh;
+            eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << sh;
+            dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << sh;
+        }
+        if (i < end) {
+            /* the last few bytes through a zeroed copy, so they too take one step */
+            char tail[16] = {0};
+            memcpy(tail, d + i, end - i);
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)tail);
+            unsigned sh = (unsigned)(i - base);
+            semi |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vs)) << sh;
+            comma |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << sh;
+            eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << sh;
+            dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << sh;
+            i = end;
+        }
+#endif
+        for (; i < end; i++) {
+            uint64_t bit = 1ull << (i - base);
+            semi |= d[i] == ';' ? bit : 0;
+            comma |= d[i] == ',' ? bit : 0;
+            eq |= d[i] == '=' ? bit : 0;
+            dash |= d[i] == '-' ? bit : 0;
+        }
+        mk->semi[w] = semi;
+        mk->eq[w] = eq;
+        mk->sep[w] = semi | comma;
+        mk->stop[w] = semi | comma | eq;
+        mk->dash[w] = dash;
+    }
+}
+
+/* Offset of the first marked byte at or after pos, or words * 64 (past the end) if none. */
+static inline size_t hj212_next_mark(const uint64_t *m, size_t words, size_t pos)
+{
+    size_t w = pos >> 6;
+    if (w >= words)
+        return words * 64;
+    uint64_t x = m[w] & (~0ull << (pos & 63));
+    while (!x) {
+        if (++w == words)
+            return words * 64;
+        x = m[w];
+    }
+    return (w << 6) + (size_t)__builtin_ctzll(x);
+}
+
+/* The marked bytes of one mask in order, from a given offset on: each step clears the
+ * lowest set bit and counts the zeros below the next (a couple of cycles, and nothing
+ * in it waits for a load of the text). */
+struct hj212_mark_iter {
+    const uint64_t *m;
+    size_t words, w;
+    uint64_t x;
+};
+
+static void hj212_iter_init(struct hj212_mark_iter *it, const uint64_t *m, size_t words,
+                            size_t from)
+{
+    it->m = m;
+    it->words = words;
+    it->w = from >> 6;
+    it->x = it->w < words ? m[it->w] & (~0ull << (from & 63)) : 0;
+}
+
+/* Offset of the next marked byte, or SIZE_MAX when there is none. */
+static inline size_t hj212_iter_next(struct hj212_mark_iter *it)
+{
+    while (!it->x) {
+        if (++it->w >= it->words)
+            return SIZE_MAX;
+        it->x = it->m[it->w];
+    }
+    size_t at = (it->w << 6) + (size_t)__builtin_ctzll(it->x);
+    it->x &= it->x - 1;
+    return at;
+}
+
+/* Offset from k of the last marked byte in [k, end), or -1 if none. */
+static ptrdiff_t hj212_last_mark(const uint64_t *m, size_t k, size_t end)
+{
+    if (end <= k)
+        return -1;
+    size_t w = (end - 1) >> 6;
+    uint64_t x = m[w] & (~0ull >> (63 - ((end - 1) & 63)));
+    for (;;) {
+        if (x) {
+            size_t at = (w << 6) + 63 - (size_t)__builtin_clzll(x);
+            return at >= k ? (ptrdiff_t)(at - k) : -1;
+        }
+        if ((w << 6) <= k)
+            return -1;
+        x = m[--w];
+    }
+}
+
 /* ---- header ---- */
 
 enum hj212_known {
@@ -201,11 +338,8 @@ enum hj212_known {
     HJ212_K_COUNT,
 };
 
-/* The header keys the standard defines, matched without case ("PNum" occurs). */
-static const char *const hj212_known_keys[HJ212_K_COUNT] = {
-    "QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO",
-};
-
+/* The header keys the standard defines (QN ST CN PW MN Flag PNUM PNO) are matched without
+ * case ("PNum" occurs) by hj212_known_index. */
 static struct hj212_str *hj212_known_slot(struct hj212_msg *m, enum hj212_known k)
 {
     switch (k) {
@@ -230,14 +364,49 @@ static struct hj212_str *hj212_known_slot(struct hj212_msg *m, enum hj212_known 
     return &m->pno_str;
 }
 
+/* The key's bytes with ASCII letters folded to lower case by setting bit 5: exact for
+ * comparing with lower-case letters ('q' | 0x20 and 'Q' | 0x20 are the only bytes that give
+ * 'q'), which is all the known keys hold. */
+static unsigned hj212_fold2(const char *k)
+{
+    return (unsigned)((unsigned char)k[0] | 0x20) << 8 | ((unsigned char)k[1] | 0x20);
+}
+
+#define HJ212_PAIR(a, b) ((unsigned)(a) << 8 | (unsigned)(b))
+
 static int hj212_known_index(struct hj212_str key)
 {
-    if (key.len < 2 || key.len > 4)
+    /* by length and first letters instead of eight comparisons per item */
+    const char *k = key.ptr;
+    switch (key.len) {
+    case 2:
+        switch (hj212_fold2(k)) {
+        case HJ212_PAIR('q', 'n'):
+            return HJ212_K_QN;
+        case HJ212_PAIR('s', 't'):
+            return HJ212_K_ST;
+        case HJ212_PAIR('c', 'n'):
+            return HJ212_K_CN;
+        case HJ212_PAIR('p', 'w'):
+            return HJ212_K_PW;
+        case HJ212_PAIR('m', 'n'):
+            return HJ212_K_MN;
+        default:
+            return -1;
+        }
+    case 3:
+        return hj212_fold2(k) == HJ212_PAIR('p', 'n') && ((unsigned char)k[2] | 0x20) == 'o'
+                   ? HJ212_K_PNO
+                   : -1;
+    case 4:
+        if (hj212_fold2(k) == HJ212_PAIR('f', 'l') && hj212_fold2(k + 2) == HJ212_PAIR('a', 'g'))
+            return HJ212_K_FLAG;
+        if (hj212_fold2(k) == HJ212_PAIR('p', 'n') && hj212_fold2(k + 2) == HJ212_PAIR('u', 'm'))
+            return HJ212_K_PNUM;
         return -1;
-    for (int k = 0; k < HJ212_K_COUNT; k++)
-        if (hj212_str_eq_nocase(key, hj212_known_keys[k]))
-            return k;
-    return -1;
+    default:
+        return -1;
+    }
 }
 
 static enum hj212_err hj212_fail(struct hj212_msg *m, enum hj212_err err, size_t pos)
@@ -248,8 +417,8 @@ static enum hj212_err hj212_fail(struct hj212_msg *m, enum hj212_err err, size_t
 
 /* Parses the header items of data[0..len) up to "CP="; sets *cp_at to the offset just after
  * "CP=". */
-static enum hj212_err hj212_parse_head(const char *data, size_t len, struct hj212_msg *m,
-                                       size_t *cp_at)
+static enum hj212_err hj212_parse_head(const char *data, size_t len, const struct hj212_marks *mk,
+                                       struct hj212_msg *m, size_t *cp_at)
 {
     unsigned seen = 0;
     size_t pos = 0;
@@ -258,15 +427,14 @@ static enum hj212_err hj212_parse_head(const char *data, size_t len, struct hj21
             pos++;
             continue;
         }
-        /* the item ends at ';'; its key at the first '=' */
-        const char *semi = memchr(data + pos, ';', len - pos);
-        size_t end = semi ? (size_t)(semi - data) : len;
-        const char *eq = memchr(data + pos, '=', end - pos);
-        if (!eq) {
+        /* the item ends at ';'; its key at the first '=', which must come before */
+        size_t end = hj212_next_mark(mk->semi, mk->words, pos);
+        size_t eq_at = hj212_next_mark(mk->eq, mk->words, pos);
+        end = end < len ? end : len;
+        if (eq_at >= end) {
             /* "CP=&&...&&" may hold ';' in log text, so look for the CP key before ';' */
             return hj212_fail(m, HJ212_BAD_SYNTAX, pos);
         }
-        size_t eq_at = (size_t)(eq - data);
         struct hj212_str key = hj212_trim(data + pos, eq_at - pos);
         if (key.len == 0)
             return hj212_fail(m, HJ212_BAD_SYNTAX, pos);
@@ -274,7 +442,7 @@ static enum hj212_err hj212_parse_head(const char *data, size_t len, struct hj21
             *cp_at = eq_at + 1;
             return HJ212_OK;
         }
-        struct hj212_str val = hj212_trim(eq + 1, end - eq_at - 1);
+        struct hj212_str val = hj212_trim(data + eq_at + 1, end - eq_at - 1);
         if (m->n_head == HJ212_HEAD_MAX)
             return hj212_fail(m, HJ212_TOO_MANY_ITEMS, pos);
         m->head[m->n_head].key = key;
@@ -345,162 +513,189 @@ static const char *hj212_log_end(const char *v, const char *e)
     return e;
 }
 
-static void hj212_split_key(struct hj212_item *it)
-{
-    const char *k = it->key.ptr;
-    const char *dash = it->key.len ? memrchr(k, '-', it->key.len) : NULL;
-    size_t i = dash ? (size_t)(dash - k) + 1 : 0;
-    /* a factor needs a code before the '-' and a field after it */
-    if (i > 1 && i < it->key.len) {
-        it->code = hj212_slice(k, i - 1);
-        it->field = hj212_slice(k + i, it->key.len - i);
-    } else {
-        it->code = hj212_slice(k, 0);
-        it->field = it->key;
-    }
-}
-
-static int hj212_same_code(const struct hj212_item *a, const struct hj212_item *b)
-{
-    return a->code.len == b->code.len && a->code.len &&
-           memcmp(a->code.ptr, b->code.ptr, a->code.len) == 0;
-}
+/* What a CP item is to the flag linking. */
+enum hj212_item_kind {
+    HJ212_KIND_PLAIN, /* no factor code: "DataTime", "QnRtn" */
+    HJ212_KIND_VALUE, /* "<code>-Rtd", "<code>-Avg", ... */
+    HJ212_KIND_FLAG,  /* "<code>-Flag" */
+    HJ212_KIND_EFLAG, /* "<code>-EFlag" */
+};
 
 /* Links each factor value to the "-Flag"/"-EFlag" item of its group: within the run of
  * adjacent items with the same code, the first such item after it, else the last before
  * it. "01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D" gives N to Rtd and D to ZsRtd;
- * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. */
-enum hj212_item_kind {
-    HJ212_KIND_PLAIN,
-    HJ212_KIND_VALUE,
-    HJ212_KIND_FLAG,
-    HJ212_KIND_EFLAG,
-};
-
-static enum hj212_item_kind hj212_kind(const struct hj212_item *it)
+ * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. run_start[i] is 1 where item
+ * i does not continue the previous item's code (the parser knows it). Linear in the items. */
+static void hj212_link_flags(struct hj212_msg *m, const unsigned char *kind,
+                             const unsigned char *run_start)
 {
-    if (!it->code.len)
+    /* Two sweeps over all items, the runs marked by run_start, every step a select: which
+     * items are values and flags changes from device to device, so branches on it are
+     * mispredicted. Backwards: each value takes the first Flag/EFlag after it in its run. */
+    size_t n = m->n_items;
+    int16_t f = -1, e = -1;
+    for (size_t i = n; i-- > 0;) {
+        struct hj212_item *it = &m->items[i];
+        unsigned k = kind[i];
+        int value = k == HJ212_KIND_VALUE;
+        it->flag_idx = value ? f : -1;
+        it->eflag_idx = value ? e : -1;
+        f = k == HJ212_KIND_FLAG ? (int16_t)i : f;
+        e = k == HJ212_KIND_EFLAG ? (int16_t)i : e;
+        f = run_start[i] ? -1 : f;
+        e = run_start[i] ? -1 : e;
+    }
+    /* Forwards: a value with none after it takes the last one before it. */
+    f = e = -1;
+    for (size_t i = 0; i < n; i++) {
+        struct hj212_item *it = &m->items[i];
+        unsigned k = kind[i];
+        int value = k == HJ212_KIND_VALUE;
+        f = run_start[i] ? -1 : f;
+        e = run_start[i] ? -1 : e;
+        it->flag_idx = value && it->flag_idx < 0 ? f : it->flag_idx;
+        it->eflag_idx = value && it->eflag_idx < 0 ? e : it->eflag_idx;
+        f = k == HJ212_KIND_FLAG ? (int16_t)i : f;
+        e = k == HJ212_KIND_EFLAG ? (int16_t)i : e;
+    }
+}
+
+/* Splits it->key at its last '-' (at offset dash, or none when dash < 0) into code and
+ * field: a factor needs a code before the '-' and a field after it; otherwise code is
+ * empty and field is the key. Returns the item's kind. */
+static enum hj212_item_kind hj212_split_key(struct hj212_item *it, ptrdiff_t dash)
+{
+    const char *k = it->key.ptr;
+    size_t i = dash >= 0 ? (size_t)dash + 1 : 0;
+    if (i <= 1 || i >= it->key.len) {
+        it->code = hj212_slice(k, 0);
+        it->field = it->key;
         return HJ212_KIND_PLAIN;
-    if (HJ212_IS(it->field, "Flag"))
+    }
+    const char *f = k + i;
+    size_t flen = it->key.len - i;
+    it->code = hj212_slice(k, i - 1);
+    it->field = hj212_slice(f, flen);
+    if (flen == 4 && hj212_fold2(f) == HJ212_PAIR('f', 'l') &&
+        hj212_fold2(f + 2) == HJ212_PAIR('a', 'g'))
         return HJ212_KIND_FLAG;
-    if (HJ212_IS(it->field, "EFlag"))
+    if (flen == 5 && ((unsigned char)f[0] | 0x20) == 'e' &&
+        hj212_fold2(f + 1) == HJ212_PAIR('f', 'l') && hj212_fold2(f + 3) == HJ212_PAIR('a', 'g'))
         return HJ212_KIND_EFLAG;
     return HJ212_KIND_VALUE;
 }
 
-/* Links each factor value to the "-Flag"/"-EFlag" item of its group: within the run of
- * adjacent items with the same code, the first such item after it, else the last before
- * it. "01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D" gives N to Rtd and D to ZsRtd;
- * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. Linear in the items. */
-static void hj212_link_flags(struct hj212_msg *m)
+/* 1 when b continues a's factor code (both non-empty and equal). Codes are a few bytes. */
+static int hj212_same_code(const struct hj212_item *a, const struct hj212_item *b)
 {
-    unsigned char kind[HJ212_ITEMS_MAX];
-    size_t n = m->n_items;
+    size_t n = a->code.len;
+    if (n == 0 || n != b->code.len)
+        return 0;
     for (size_t i = 0; i < n; i++)
-        kind[i] = (unsigned char)hj212_kind(&m->items[i]);
-    for (size_t a = 0; a < n;) {
-        size_t b = a + 1;
-        if (kind[a] != HJ212_KIND_PLAIN)
-            while (b < n && hj212_same_code(&m->items[a], &m->items[b]))
-                b++;
-        int16_t f = -1, e = -1;
-        for (size_t i = b; i-- > a;) {
-            if (kind[i] == HJ212_KIND_VALUE) {
-                m->items[i].flag_idx = f;
-                m->items[i].eflag_idx = e;
-            } else if (kind[i] == HJ212_KIND_FLAG) {
-                f = (int16_t)i;
-            } else if (kind[i] == HJ212_KIND_EFLAG) {
-                e = (int16_t)i;
-            }
-        }
-        f = e = -1;
-        for (size_t i = a; i < b; i++) {
-            struct hj212_item *it = &m->items[i];
-            if (kind[i] == HJ212_KIND_VALUE) {
-                if (it->flag_idx < 0)
-                    it->flag_idx = f;
-                if (it->eflag_idx < 0)
-                    it->eflag_idx = e;
-            } else if (kind[i] == HJ212_KIND_FLAG) {
-                f = (int16_t)i;
-            } else if (kind[i] == HJ212_KIND_EFLAG) {
-                e = (int16_t)i;
-            }
-        }
-        a = b;
-    }
+        if (a->code.ptr[i] != b->code.ptr[i])
+            return 0;
+    return 1;
 }
 
 static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
-                                     struct hj212_msg *m)
+                                     const struct hj212_marks *mk, struct hj212_msg *m)
 {
     /* "CP=" is followed by "&&", the data area, and the segment's final "&&" */
     if (len - cp_at < 4 || data[cp_at] != '&' || data[cp_at + 1] != '&' || data[len - 1] != '&' ||
         data[len - 2] != '&')
         return hj212_fail(m, HJ212_BAD_SYNTAX, cp_at);
-    const char *s = data + cp_at + 2;
-    const char *e = data + len - 2;
-    m->cp = hj212_slice(s, (size_t)(e - s));
+    size_t cs = cp_at + 2, ce = len - 2;
+    const char *e = data + ce;
+    m->cp = hj212_slice(data + cs, ce - cs);
 
-    const char *p = s;
-    while (p < e) {
-        if (hj212_cls[(unsigned char)*p] & (HJ212_C_SEP | HJ212_C_SP)) {
+    unsigned char kind[HJ212_ITEMS_MAX], run_start[HJ212_ITEMS_MAX];
+    /* The ';' ',' and '=' of the area in order: a key ends at the first after its start,
+     * a value at the first ';' or ',' after its '='. */
+    struct hj212_mark_iter stops;
+    hj212_iter_init(&stops, mk->stop, mk->words, cs);
+    size_t p = cs;
+    while (p < ce) {
+        if (hj212_cls[(unsigned char)data[p]] & (HJ212_C_SEP | HJ212_C_SP)) {
             p++;
             continue;
         }
-        const char *k = p;
-        while (p < e && !(hj212_cls[(unsigned char)*p] & (HJ212_C_SEP | HJ212_C_EQ)))
-            p++;
-        if (p == e || *p != '=')
-            return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(k - data));
-        if (m->n_items == HJ212_ITEMS_MAX)
-            return hj212_fail(m, HJ212_TOO_MANY_ITEMS, (size_t)(k - data));
-        struct hj212_item *it = &m->items[m->n_items];
+        /* the key runs to the first ';' ',' or '=', which must be '=' (marks before k were
+         * skipped separators or lay inside log text) */
+        size_t k = p, ke;
+        do
+            ke = hj212_iter_next(&stops);
+        while (ke < k);
+        if (ke >= ce || data[ke] != '=')
+            return hj212_fail(m, HJ212_BAD_SYNTAX, k);
+        size_t n = m->n_items;
+        if (n == HJ212_ITEMS_MAX)
+            return hj212_fail(m, HJ212_TOO_MANY_ITEMS, k);
+        struct hj212_item *it = &m->items[n];
+        /* no leading space (skipped above); trailing ones are dropped */
+        size_t kt = ke;
+        while (kt > k && hj212_space(data[kt - 1]))
+            kt--;
+        it->key = hj212_slice(data + k, kt - k);
+        size_t v = ke + 1;
+        if (ce - v >= 4 && data[v] == '/' && data[v + 1] == '/') {
+            const char *close = hj212_log_end(data + v + 2, e);
+            if (close == e)
+                return hj212_fail(m, HJ212_BAD_SYNTAX, v);
+            it->value = hj212_slice(data + v + 2, (size_t)(close - data) - v - 2);
+            it->is_log = 1;
+            p = (size_t)(close - data) + 2;
+        } else {
+            size_t ve; /* a '=' inside a value is part of it */
+            do
+                ve = hj212_iter_next(&stops);
+            while (ve < ce && data[ve] == '=');
+            ve = ve < ce ? ve : ce;
+            it->value = hj212_slice(data + v, ve - v);
+            if (ve > v && (hj212_space(data[v]) || hj212_space(data[ve - 1])))
+                it->value = hj212_trim(data + v, ve - v);
+            it->is_log = 0;
+            p = ve;
+        }
         it->flag_idx = -1;
         it->eflag_idx = -1;
-        it->is_log = 0;
-        it->key = hj212_trim(k, (size_t)(p - k));
-        const char *v = ++p;
-        if (e - v >= 4 && v[0] == '/' && v[1] == '/') {
-            const char *close = hj212_log_end(v + 2, e);
-            if (close == e)
-                return hj212_fail(m, HJ212_BAD_SYNTAX, (size_t)(v - data));
-            it->value = hj212_slice(v + 2, (size_t)(close - v - 2));
-            it->is_log = 1;
-            p = close + 2;
-        } else {
-            while (p < e && !(hj212_cls[(unsigned char)*p] & HJ212_C_SEP))
-                p++;
-            it->value = hj212_trim(v, (size_t)(p - v));
+        kind[n] = (unsigned char)hj212_split_key(it, hj212_last_mark(mk->dash, k, kt));
+        run_start[n] = n == 0 || kind[n] == HJ212_KIND_PLAIN || !hj212_same_code(it - 1, it);
+        if (!m->datatime.ptr && HJ212_IS(it->key, "DataTime")) {
+            /* field by field: a copy of the slice just written would be one 16-byte load
+             * of two 8-byte stores, which the store buffer cannot forward */
+            m->datatime.ptr = it->value.ptr;
+            m->datatime.len = it->value.len;
         }
-        hj212_split_key(it);
-        if (!m->datatime.ptr && HJ212_IS(it->key, "DataTime"))
-            m->datatime = it->value;
-        m->n_items++;
+        m->n_items = n + 1;
     }
-    hj212_link_flags(m);
+    hj212_link_flags(m, kind, run_start);
     return HJ212_OK;
 }
 
 enum hj212_err hj212_parse(const char *data, size_t len, struct hj212_msg *m)
 {
-    /* Clear only the fixed part: items are written before they are counted. */
-    memset(m, 0, offsetof(struct hj212_msg, items));
+    /* The named fields and counters; head[] and items[] are written before they are
+     * counted, so they need no clearing (half a kilobyte less per frame). */
+    memset(m, 0, offsetof(struct hj212_msg, head));
+    memset(&m->cp, 0, offsetof(struct hj212_msg, items) - offsetof(struct hj212_msg, cp));
     m->datatime = hj212_slice(NULL, 0);
     m->datatime_ok = 0;
     m->err_pos = 0;
     if (data == NULL)
         return hj212_fail(m, HJ212_BAD_SYNTAX, 0);
 
+    if (len > HJ212_DATA_MAX_ABS) /* no frame can carry it: the length field has 4 digits */
+        return hj212_fail(m, HJ212_BAD_SYNTAX, HJ212_DATA_MAX_ABS);
+    struct hj212_marks mk;
+    hj212_mark(data, len, &mk);
     size_t cp_at = 0;
-    enum hj212_err err = hj212_parse_head(data, len, m, &cp_at);
+    enum hj212_err err = hj212_parse_head(data, len, &mk, m, &cp_at);
     if (err != HJ212_OK)
         return err;
     err = hj212_check_head(data, m);
     if (err != HJ212_OK)
         return err;
-    err = hj212_parse_cp(data, len, cp_at, m);
+    err = hj212_parse_cp(data, len, cp_at, &mk, m);
     if (err != HJ212_OK)
         return err;
     if (m->datatime.ptr)

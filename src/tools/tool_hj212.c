@@ -1,7 +1,7 @@
 /* tool_hj212 — `ecogov hj212 decode|encode|crc`: the HJ 212 codec on stdin/stdout.
  *
  * decode: raw bytes in, one compact JSON object per frame found out (docs/hj212.md gives
- *         the shape). Values stay the decimal strings that were sent.
+ *         the shape; tool_hj212_decode.c). Values stay the decimal strings that were sent.
  * encode: one JSON object per line in, one CR LF-terminated frame per line out.
  * crc:    the HJ 212 CRC of stdin as 4 upper-case hex digits.
  *
@@ -12,6 +12,7 @@
 
 #include "core/xalloc.h"
 #include "domain/hj212.h"
+#include "tools/tool_hj212_decode.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -19,13 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TOOL_HJ212_EXIT_OK 0
-#define TOOL_HJ212_EXIT_REJECTED 1
-#define TOOL_HJ212_EXIT_USAGE 2
-#define TOOL_HJ212_EXIT_IO 3
-
-/* Bytes read from stdin at a time by decode; input lines longer than this are refused by
- * encode (a frame is at most ~10 KB, so its JSON is far below). */
+/* Bytes read from stdin at a time by crc; input lines longer than TOOL_HJ212_LINE_MAX are
+ * refused by encode (a frame is at most ~10 KB, so its JSON is far below). */
 #define TOOL_HJ212_CHUNK 65536
 #define TOOL_HJ212_LINE_MAX (1024 * 1024)
 
@@ -40,339 +36,6 @@ static void tool_hj212_usage(FILE *out)
             "  --items        decode: also list every CP item as [key, value] in wire order\n"
             "exit: 0 ok, 1 some frame or line rejected, 2 usage, 3 I/O error\n",
             HJ212_FRAME_MAX, HJ212_FRAME_MAX_ABS);
-}
-
-/* ---- JSON helpers ---- */
-
-/* Length of the valid UTF-8 sequence at p[0..n), or 0 if the bytes there are not one
- * (overlong forms, surrogates and code points above U+10FFFF are invalid). */
-static size_t tool_hj212_utf8_seq(const unsigned char *p, size_t n)
-{
-    if (p[0] < 0x80)
-        return 1;
-    size_t len;
-    unsigned cp;
-    if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-        len = 2;
-        cp = p[0] & 0x1Fu;
-    } else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-        len = 3;
-        cp = p[0] & 0x0Fu;
-    } else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-        len = 4;
-        cp = p[0] & 0x07u;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        cp = cp << 6 | (p[i] & 0x3Fu);
-    }
-    if ((len == 3 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return 0;
-    return len;
-}
-
-/* A JSON string of n bytes. Bytes that are not UTF-8 (GBK text from old devices) become
- * U+FFFD so the output stays valid JSON; NUL bytes are kept (jansson writes \u0000). */
-static json_t *tool_hj212_jstr(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        size_t k = tool_hj212_utf8_seq(p + i, n - i);
-        if (!k)
-            break;
-        i += k;
-    }
-    if (i == n)
-        return json_stringn(n ? s : "", n);
-    /* repair: every invalid byte becomes the 3-byte U+FFFD */
-    char *fixed = xmalloc(n * 3 + 1);
-    size_t o = 0;
-    for (i = 0; i < n;) {
-        size_t k = tool_hj212_utf8_seq(p + i, n - i);
-        if (k) {
-            memcpy(fixed + o, s + i, k);
-            o += k;
-            i += k;
-        } else {
-            memcpy(fixed + o, "\xEF\xBF\xBD", 3);
-            o += 3;
-            i++;
-        }
-    }
-    json_t *j = json_stringn(fixed, o);
-    free(fixed);
-    return j;
-}
-
-/* The slice as a JSON string, or null when absent. */
-static json_t *tool_hj212_jslice(struct hj212_str s)
-{
-    return s.ptr ? tool_hj212_jstr(s.ptr, s.len) : json_null();
-}
-
-static void tool_hj212_set(json_t *obj, const char *key, json_t *val)
-{
-    /* json_object_set_new steals val; a NULL val (allocation failure) is ignored */
-    if (val)
-        json_object_set_new(obj, key, val);
-}
-
-/* Sets obj[key] = val where key is a slice (may hold any bytes). First occurrence wins. */
-static void tool_hj212_set_slice_key(json_t *obj, struct hj212_str key, json_t *val)
-{
-    json_t *k = tool_hj212_jstr(key.ptr, key.len);
-    const char *ks = k ? json_string_value(k) : NULL;
-    size_t kn = k ? json_string_length(k) : 0;
-    if (ks && !json_object_getn(obj, ks, kn))
-        json_object_setn_new(obj, ks, kn, val);
-    else
-        json_decref(val);
-    json_decref(k);
-}
-
-/* A CP value for the "cp" object and "items": log text keeps its // delimiters there. */
-static json_t *tool_hj212_jvalue(const struct hj212_item *it)
-{
-    if (!it->is_log)
-        return tool_hj212_jstr(it->value.ptr, it->value.len);
-    char *tmp = xmalloc(it->value.len + 5);
-    memcpy(tmp, "//", 2);
-    if (it->value.len)
-        memcpy(tmp + 2, it->value.ptr, it->value.len);
-    memcpy(tmp + 2 + it->value.len, "//", 3);
-    json_t *j = tool_hj212_jstr(tmp, it->value.len + 4);
-    free(tmp);
-    return j;
-}
-
-static int tool_hj212_emit(json_t *obj)
-{
-    int rc = json_dumpf(obj, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
-    json_decref(obj);
-    if (rc != 0 || fputc('\n', stdout) == EOF)
-        return -1;
-    return 0;
-}
-
-/* ---- decode ---- */
-
-struct tool_hj212_decode {
-    size_t max_frame;
-    int items;
-    int rejected;
-    struct hj212_msg *msg;
-};
-
-static json_t *tool_hj212_reject(size_t offset, enum hj212_err err)
-{
-    json_t *o = json_object();
-    tool_hj212_set(o, "ok", json_false());
-    tool_hj212_set(o, "offset", json_integer((json_int_t)offset));
-    tool_hj212_set(o, "error", json_string(hj212_err_name(err)));
-    return o;
-}
-
-static const char *tool_hj212_eol_name(enum hj212_eol eol)
-{
-    switch (eol) {
-    case HJ212_EOL_CRLF:
-        return "crlf";
-    case HJ212_EOL_LF:
-        return "lf";
-    case HJ212_EOL_CR:
-        return "cr";
-    case HJ212_EOL_NONE:
-        break;
-    }
-    return "none";
-}
-
-static json_t *tool_hj212_iso(const struct hj212_time *t)
-{
-    char iso[32];
-    snprintf(iso, sizeof iso, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", t->year, t->mon, t->day,
-             t->hour, t->min, t->sec);
-    return json_string(iso);
-}
-
-static json_t *tool_hj212_values(const struct hj212_msg *m)
-{
-    json_t *values = json_array();
-    for (size_t i = 0; i < m->n_items; i++) {
-        const struct hj212_item *it = &m->items[i];
-        /* flags are attributes of their values, unless no value claims them */
-        if (!it->code.len)
-            continue;
-        int is_flag =
-            hj212_str_eq_nocase(it->field, "Flag") || hj212_str_eq_nocase(it->field, "EFlag");
-        if (is_flag) {
-            int claimed = 0;
-            for (size_t j = 0; j < m->n_items && !claimed; j++)
-                claimed = m->items[j].flag_idx == (int)i || m->items[j].eflag_idx == (int)i;
-            if (claimed)
-                continue;
-        }
-        json_t *v = json_object();
-        tool_hj212_set(v, "code", tool_hj212_jstr(it->code.ptr, it->code.len));
-        tool_hj212_set(v, "field", tool_hj212_jstr(it->field.ptr, it->field.len));
-        tool_hj212_set(v, "value", tool_hj212_jstr(it->value.ptr, it->value.len));
-        if (it->flag_idx >= 0) {
-            const struct hj212_item *f = &m->items[it->flag_idx];
-            tool_hj212_set(v, "flag", tool_hj212_jstr(f->value.ptr, f->value.len));
-        }
-        if (it->eflag_idx >= 0) {
-            const struct hj212_item *f = &m->items[it->eflag_idx];
-            tool_hj212_set(v, "eflag", tool_hj212_jstr(f->value.ptr, f->value.len));
-        }
-        if (it->is_log)
-            tool_hj212_set(v, "log", json_true());
-        json_array_append_new(values, v);
-    }
-    return values;
-}
-
-static json_t *tool_hj212_good(const struct tool_hj212_decode *d, size_t offset,
-                               const struct hj212_frame_ref *ref)
-{
-    const struct hj212_msg *m = d->msg;
-    json_t *o = json_object();
-    tool_hj212_set(o, "ok", json_true());
-    tool_hj212_set(o, "offset", json_integer((json_int_t)offset));
-    tool_hj212_set(o, "length", json_integer((json_int_t)ref->frame_len));
-    tool_hj212_set(o, "eol", json_string(tool_hj212_eol_name(ref->eol)));
-    tool_hj212_set(o, "edition", json_string(hj212_edition_name(m->edition)));
-    tool_hj212_set(o, "version", m->has_flag ? json_integer(m->version) : json_null());
-    tool_hj212_set(o, "qn", tool_hj212_jslice(m->qn));
-    tool_hj212_set(o, "st", tool_hj212_jslice(m->st));
-    tool_hj212_set(o, "cn", tool_hj212_jslice(m->cn));
-    tool_hj212_set(o, "pw", tool_hj212_jslice(m->pw));
-    tool_hj212_set(o, "mn", tool_hj212_jslice(m->mn));
-    tool_hj212_set(o, "flag", m->has_flag ? json_integer(m->flag) : json_null());
-    tool_hj212_set(o, "ack", json_boolean(hj212_msg_wants_ack(m)));
-    if (m->has_split) {
-        tool_hj212_set(o, "pnum", json_integer(m->pnum));
-        tool_hj212_set(o, "pno", json_integer(m->pno));
-    }
-    tool_hj212_set(o, "datatime", m->datatime_ok ? tool_hj212_iso(&m->dt) : json_null());
-
-    json_t *head = json_object();
-    static const char *const known[] = {"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"};
-    for (size_t i = 0; i < m->n_head; i++) {
-        int is_known = 0;
-        for (size_t k = 0; k < sizeof known / sizeof known[0] && !is_known; k++)
-            is_known = hj212_str_eq_nocase(m->head[i].key, known[k]);
-        if (!is_known)
-            tool_hj212_set_slice_key(head, m->head[i].key, tool_hj212_jslice(m->head[i].value));
-    }
-    if (json_object_size(head))
-        tool_hj212_set(o, "header", head);
-    else
-        json_decref(head);
-
-    json_t *cp = json_object();
-    for (size_t i = 0; i < m->n_items; i++)
-        if (!m->items[i].code.len)
-            tool_hj212_set_slice_key(cp, m->items[i].key, tool_hj212_jvalue(&m->items[i]));
-    tool_hj212_set(o, "cp", cp);
-    tool_hj212_set(o, "values", tool_hj212_values(m));
-    if (d->items) {
-        json_t *items = json_array();
-        for (size_t i = 0; i < m->n_items; i++) {
-            json_t *pair = json_array();
-            json_array_append_new(pair, tool_hj212_jstr(m->items[i].key.ptr, m->items[i].key.len));
-            json_array_append_new(pair, tool_hj212_jvalue(&m->items[i]));
-            json_array_append_new(items, pair);
-        }
-        tool_hj212_set(o, "items", items);
-    }
-    return o;
-}
-
-/* Reports one scan result; returns -1 on a write error. */
-static int tool_hj212_report(struct tool_hj212_decode *d, size_t base,
-                             const struct hj212_frame_ref *ref)
-{
-    size_t offset = base + ref->offset;
-    if (ref->status == HJ212_MORE)
-        return 0;
-    if (ref->status != HJ212_OK) {
-        d->rejected = 1;
-        json_t *o = tool_hj212_reject(offset, ref->status);
-        if (ref->status == HJ212_BAD_CRC) {
-            char hex[8];
-            snprintf(hex, sizeof hex, "%04X", ref->crc_sent);
-            tool_hj212_set(o, "crc", json_string(hex));
-            snprintf(hex, sizeof hex, "%04X", ref->crc_calc);
-            tool_hj212_set(o, "expected", json_string(hex));
-        }
-        return tool_hj212_emit(o);
-    }
-    enum hj212_err err = hj212_parse(ref->data, ref->data_len, d->msg);
-    if (err != HJ212_OK) {
-        d->rejected = 1;
-        json_t *o = tool_hj212_reject(offset, err);
-        tool_hj212_set(o, "at", json_integer((json_int_t)d->msg->err_pos));
-        return tool_hj212_emit(o);
-    }
-    return tool_hj212_emit(tool_hj212_good(d, offset, ref));
-}
-
-static int tool_hj212_decode(struct tool_hj212_decode *d)
-{
-    /* The tail kept between reads is at most one frame (hj212_scan's contract). */
-    size_t cap = TOOL_HJ212_CHUNK + HJ212_FRAME_MAX_ABS;
-    char *buf = xmalloc(cap);
-    size_t have = 0, base = 0;
-    int eof = 0, rc = TOOL_HJ212_EXIT_OK;
-    while (!eof || have) {
-        if (!eof) {
-            size_t n = fread(buf + have, 1, cap - have, stdin);
-            have += n;
-            if (n == 0) {
-                if (ferror(stdin)) {
-                    fprintf(stderr, "ecogov hj212: read: %s\n", strerror(errno));
-                    rc = TOOL_HJ212_EXIT_IO;
-                    goto out;
-                }
-                eof = 1;
-            }
-        }
-        size_t pos = 0;
-        for (;;) {
-            struct hj212_frame_ref ref;
-            size_t used = hj212_scan(buf + pos, have - pos, d->max_frame, eof, &ref);
-            if (tool_hj212_report(d, base + pos, &ref) != 0) {
-                rc = TOOL_HJ212_EXIT_IO;
-                goto out;
-            }
-            pos += used;
-            if (ref.status == HJ212_MORE || ref.status == HJ212_TRUNCATED || pos == have)
-                break;
-        }
-        memmove(buf, buf + pos, have - pos);
-        have -= pos;
-        base += pos;
-        if (eof && have) {
-            /* cannot happen: at end of stream hj212_scan consumes everything */
-            break;
-        }
-    }
-    if (d->rejected)
-        rc = TOOL_HJ212_EXIT_REJECTED;
-out:
-    free(buf);
-    if (fflush(stdout) != 0 && rc != TOOL_HJ212_EXIT_IO) {
-        fprintf(stderr, "ecogov hj212: write: %s\n", strerror(errno));
-        rc = TOOL_HJ212_EXIT_IO;
-    }
-    return rc;
 }
 
 /* ---- encode ---- */
@@ -747,12 +410,8 @@ int tool_hj212_main(int argc, char **argv)
             return TOOL_HJ212_EXIT_USAGE;
         }
     }
-    if (!strcmp(cmd, "decode")) {
-        struct tool_hj212_decode d = {max_frame, items, 0, xmalloc(sizeof(struct hj212_msg))};
-        int rc = tool_hj212_decode(&d);
-        free(d.msg);
-        return rc;
-    }
+    if (!strcmp(cmd, "decode"))
+        return tool_hj212_decode_run(stdin, stdout, max_frame, items);
     if (!strcmp(cmd, "encode"))
         return tool_hj212_encode(max_frame);
     if (!strcmp(cmd, "crc") && argc == 2)

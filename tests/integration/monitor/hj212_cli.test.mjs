@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 
 const BIN = process.env.ECOGOV_BIN;
 const VECTORS = 'tests/data/hj212/hj212-vectors.tsv';
@@ -184,4 +185,46 @@ test('--max-frame, usage errors, hostile bytes', () => {
   [o] = lines(run(['decode'], s5.slice(0, 100)).stdout);
   assert.equal(o.error, 'truncated');
   assert.equal(run(['crc'], '123456789').stdout.toString(), '2F80\n');
+});
+
+// The decoder writes its JSON directly (src/tools/tool_jsonw.c) instead of through a jansson
+// tree; these fixtures are the jansson-era binary's output, kept to show the text did not
+// change by a byte. decode-bytes.h212 puts every byte 0-255 in values, keys (plain and
+// factor), log text and header fields, plus valid, overlong, surrogate, out-of-range and
+// torn UTF-8, and keys that differ only in bytes repaired to U+FFFD.
+function sameBytes(got, fixture, what) {
+  const want = gunzipSync(readFileSync(fixture));
+  if (Buffer.compare(got, want) === 0) return;
+  const a = got.toString('latin1').split('\n');
+  const b = want.toString('latin1').split('\n');
+  const i = a.findIndex((l, k) => l !== b[k]);
+  assert.fail(`${what}: line ${i + 1} differs\n got: ${a[i]}\nwant: ${b[i]}`);
+}
+
+test('real sample: output byte for byte as the jansson-era decoder wrote it', () => {
+  const r = run(['decode'], readFileSync(SAMPLE));
+  assert.equal(r.status, 1);
+  sameBytes(r.stdout, 'tests/data/hj212/decode-sample.jsonl.gz', 'sample');
+});
+
+test('every byte 0-255 and broken UTF-8: escaped as before, output valid JSON', () => {
+  const input = readFileSync('tests/data/hj212/decode-bytes.h212');
+  const r = run(['decode'], input);
+  sameBytes(r.stdout, 'tests/data/hj212/decode-bytes.jsonl.gz', 'bytes');
+  const ri = run(['decode', '--items'], input);
+  sameBytes(ri.stdout, 'tests/data/hj212/decode-bytes-items.jsonl.gz', 'bytes --items');
+  // every line parses, and each byte comes back as itself (control bytes, quote, backslash,
+  // NUL) or as U+FFFD (a byte >= 0x80 that is not part of valid UTF-8)
+  const out = lines(ri.stdout);
+  assert.equal(out.length, 530);
+  for (let b = 0; b < 256; b++) {
+    const o = out[b];
+    const key = 'v' + b.toString(16).toUpperCase().padStart(2, '0');
+    if (!o.ok) {
+      assert.ok([0x0a, 0x2c, 0x3b, 0x3d].includes(b), `byte ${b}: ${o.error}`);
+      continue;
+    }
+    const want = b < 0x80 ? String.fromCharCode(b) : '\ufffd';
+    assert.equal(o.cp[key], 'a' + want + 'z', `byte ${b}`);
+  }
 });

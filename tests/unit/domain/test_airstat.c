@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/airstat.h"
@@ -132,6 +133,204 @@ static void test_mda8(void **state)
     assert_int_equal(airstat_mda8(h, -1, &v), 0);
     assert_int_equal(v.n, 14);
     assert_true(v.valid);
+}
+
+/* ---- the fast paths against plain references ----
+ * airstat_mean, airstat_mda8 and airstat_percentile use running sums, two-lane sums and
+ * selection instead of the obvious loops and a sort; these references are the obvious
+ * forms, and every result must be identical (same num and den, not just the same value). */
+
+static uint64_t rng_state = 0x2545F4914F6CDD1Dull;
+
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (uint32_t)(rng_state >> 32);
+}
+
+/* Sum and count of the non-negative values, one by one. */
+static void ref_mean(const int64_t *v, int n, int64_t *sum, int *k)
+{
+    *sum = 0;
+    *k = 0;
+    for (int i = 0; i < n; i++)
+        if (v[i] >= 0) {
+            *sum += v[i];
+            (*k)++;
+        }
+}
+
+/* HJ 663 MDA8 as written: each of the 17 windows summed on its own, the first strictly
+ * largest kept. */
+static int ref_mda8(const int64_t *h, int64_t *bn, int64_t *bd)
+{
+    int windows = 0;
+    *bn = 0;
+    *bd = 0;
+    for (int start = 0; start < 17; start++) {
+        int64_t s;
+        int k;
+        ref_mean(h + start, 8, &s, &k);
+        if (k < 6)
+            continue;
+        windows++;
+        if (*bd == 0 || s * *bd > *bn * k) {
+            *bn = s;
+            *bd = k;
+        }
+    }
+    return windows;
+}
+
+static void check_mda8(const int64_t *h)
+{
+    int64_t bn, bd;
+    int windows = ref_mda8(h, &bn, &bd);
+    struct airstat_value v;
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_int_equal(v.n, windows);
+    assert_int_equal(v.value.num, bn);
+    assert_int_equal(v.value.den, bd);
+}
+
+static void test_mda8_against_reference(void **state)
+{
+    (void)state;
+    int64_t h[48];
+
+    /* Random days with 0..24 missing hours, in runs and scattered, and ties. */
+    for (int round = 0; round < 20000; round++) {
+        int missing = (int)(rng() % 25), run = (int)(rng() % 2);
+        int at = (int)(rng() % 24);
+        for (int i = 0; i < 24; i++)
+            h[i] = round % 3 ? U(rng() % 300) : U(100 + rng() % 3); /* many equal windows */
+        for (int i = 0; i < missing; i++)
+            h[run ? (at + i) % 24 : (int)(rng() % 24)] = -(int64_t)(rng() % 5) - 1;
+        check_mda8(h);
+    }
+    /* Missing hours at the edges of windows: hours 7 and 8 are the last of window 0 and
+     * the first not in it; 15/16 and 23 likewise for windows 8 and 16. */
+    static const int edges[][3] = {{7, 8, -1}, {0, 8, 16}, {15, 16, 23}, {22, 23, -1}};
+    for (size_t e = 0; e < sizeof edges / sizeof edges[0]; e++) {
+        for (int i = 0; i < 24; i++)
+            h[i] = U(50 + i);
+        for (int j = 0; j < 3; j++)
+            if (edges[e][j] >= 0)
+                h[edges[e][j]] = MISSING;
+        check_mda8(h);
+    }
+
+    /* Midnight: the day's windows end at 24:00 at the latest (start 16 = hours 16..23). A
+     * day stored inside a longer series must not read the next day's hours, even where they
+     * would make a larger window. */
+    for (int i = 0; i < 48; i++)
+        h[i] = i < 24 ? U(60) : U(900);
+    h[23] = U(300); /* the last window of the day holds the maximum */
+    struct airstat_value v;
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_int_equal(v.n, 17);
+    assert_conc(v.value, U(60 * 7 + 300), 8);
+    check_mda8(h);
+    /* The next day's windows start at its own midnight. */
+    check_mda8(h + 24);
+    assert_int_equal(airstat_mda8(h + 24, U(160), &v), 0);
+    assert_conc(v.value, U(900), 1);
+    /* Missing hours just before midnight: window 16 has 6 hours, 15 has 7. */
+    h[22] = h[23] = MISSING;
+    check_mda8(h);
+    assert_int_equal(airstat_mda8(h, U(160), &v), 0);
+    assert_int_equal(v.n, 17);
+
+    /* A value over the bound anywhere in the day is an error. */
+    for (int i = 0; i < 24; i++)
+        h[i] = U(10);
+    h[23] = (AQI_CONC_MAX_UNITS + 1) * AQI_MILLI;
+    assert_int_equal(airstat_mda8(h, U(160), &v), -1);
+}
+
+static void test_mean_against_reference(void **state)
+{
+    (void)state;
+    int64_t v[64];
+    for (int round = 0; round < 20000; round++) {
+        int n = (int)(rng() % 64); /* odd lengths exercise the tail after the lanes */
+        for (int i = 0; i < n; i++)
+            v[i] = rng() % 4 ? (int64_t)(rng() % 1000000) : -(int64_t)(rng() % 3) - 1;
+        int64_t sum;
+        int k;
+        ref_mean(v, n, &sum, &k);
+        struct airstat_value out;
+        assert_int_equal(airstat_mean(v, n, 20, &out), 0);
+        assert_int_equal(out.n, k);
+        assert_int_equal(out.value.num, k ? sum : 0);
+        assert_int_equal(out.value.den, k);
+        assert_int_equal(out.valid, k > 0 && k >= 20);
+    }
+    /* The bound: a value just over it, at an even and at an odd position, is refused; the
+     * largest allowed values are accepted even when their total is far above it. */
+    for (int at = 0; at < 7; at++) {
+        for (int i = 0; i < 7; i++)
+            v[i] = AQI_CONC_MAX_UNITS * AQI_MILLI;
+        struct airstat_value out;
+        assert_int_equal(airstat_mean(v, 7, 1, &out), 0);
+        assert_int_equal(out.value.num, 7 * AQI_CONC_MAX_UNITS * AQI_MILLI);
+        v[at] += 1;
+        assert_int_equal(airstat_mean(v, 7, 1, &out), -1);
+    }
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_percentile_against_sort(void **state)
+{
+    (void)state;
+    int64_t v[366], sorted[366];
+    for (int round = 0; round < 6000; round++) {
+        int n = round < 400 ? round % 8 : (int)(rng() % 367);
+        /* few distinct values, so most ranks fall inside runs of ties */
+        int distinct = 1 + (int)(rng() % (round % 2 ? 4 : 400));
+        for (int i = 0; i < n; i++)
+            v[i] = rng() % 10 == 0 ? MISSING : U(rng() % (uint32_t)distinct);
+        int m = 0;
+        for (int i = 0; i < n; i++)
+            if (v[i] >= 0)
+                sorted[m++] = v[i];
+        qsort(sorted, (size_t)m, sizeof sorted[0], cmp_i64);
+        int p = round % 5 == 0 ? (int)(rng() % 101) : (int[]){90, 95, 98}[round % 3];
+        struct aqi_conc c;
+        assert_int_equal(airstat_percentile(v, n, p, &c), m);
+        if (m == 0) {
+            assert_int_equal(c.den, 0);
+            continue;
+        }
+        int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
+        if (r == 0) {
+            assert_int_equal(c.num, sorted[q]);
+            assert_int_equal(c.den, 1);
+        } else {
+            assert_int_equal(c.num, 100 * sorted[q] + r * (sorted[q + 1] - sorted[q]));
+            assert_int_equal(c.den, 100);
+        }
+        /* the valid values are still all there, in front */
+        qsort(v, (size_t)m, sizeof v[0], cmp_i64);
+        assert_memory_equal(v, sorted, (size_t)m * sizeof v[0]);
+    }
+    /* All equal, and sorted either way: the worst inputs for a careless selection. */
+    for (int i = 0; i < 365; i++)
+        v[i] = U(42);
+    struct aqi_conc c;
+    assert_int_equal(airstat_percentile(v, 365, 98, &c), 365);
+    assert_conc(c, U(42), 1);
+    for (int i = 0; i < 365; i++)
+        v[i] = U(365 - i);
+    assert_int_equal(airstat_percentile(v, 365, 98, &c), 365);
+    assert_conc(c, 357720, 1);
 }
 
 static void test_month_and_year(void **state)
@@ -385,6 +584,9 @@ int main(void)
         cmocka_unit_test(test_hour_and_day_validity),
         cmocka_unit_test(test_o3_8h),
         cmocka_unit_test(test_mda8),
+        cmocka_unit_test(test_mda8_against_reference),
+        cmocka_unit_test(test_mean_against_reference),
+        cmocka_unit_test(test_percentile_against_sort),
         cmocka_unit_test(test_month_and_year),
         cmocka_unit_test(test_percentile),
         cmocka_unit_test(test_limits),

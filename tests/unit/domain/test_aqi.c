@@ -328,6 +328,137 @@ static void test_round_half_even(void **state)
     assert_int_equal(aqi_report_decimals(AQI_PM25), 0);
 }
 
+/* ---- the integer fast paths against the plain rational formulas ----
+ * aqi.c rounds with reciprocals and interpolates on ceil(C) with per-band reciprocal steps.
+ * These references are the formulas as the standards write them, in exact rationals with
+ * ordinary division, and the breakpoints transcribed again from reference/air-quality.md;
+ * every result must be identical. */
+
+static const int ref_steps[8] = {0, 50, 100, 150, 200, 300, 400, 500};
+
+struct ref_column {
+    int std, kind, slot; /* which report slot uses the column */
+    int n;
+    int64_t bp[8];
+};
+
+static const struct ref_column ref_columns[] = {
+    {AQI_STD_2012, AQI_KIND_DAILY, AQI_SO2, 8, {0, 50, 150, 475, 800, 1600, 2100, 2620}},
+    {AQI_STD_2026, AQI_KIND_HOURLY, AQI_SO2, 5, {0, 150, 500, 650, 800}},
+    {AQI_STD_2026, AQI_KIND_DAILY, AQI_NO2, 8, {0, 40, 80, 180, 280, 565, 750, 940}},
+    {AQI_STD_2012, AQI_KIND_HOURLY, AQI_NO2, 8, {0, 100, 200, 700, 1200, 2340, 3090, 3840}},
+    {AQI_STD_2012, AQI_KIND_DAILY, AQI_PM10, 8, {0, 50, 150, 250, 350, 420, 500, 600}},
+    {AQI_STD_2026, AQI_KIND_DAILY, AQI_PM10, 8, {0, 50, 120, 250, 350, 420, 500, 600}},
+    {AQI_STD_2026, AQI_KIND_DAILY, AQI_CO, 8, {0, 2, 4, 14, 24, 36, 48, 60}},
+    {AQI_STD_2012, AQI_KIND_HOURLY, AQI_CO, 8, {0, 5, 10, 35, 60, 90, 120, 150}},
+    {AQI_STD_2012, AQI_KIND_DAILY, AQI_O3_1H, 8, {0, 160, 200, 300, 400, 800, 1000, 1200}},
+    {AQI_STD_2012, AQI_KIND_DAILY, AQI_O3_8H, 6, {0, 100, 160, 215, 265, 800}},
+    {AQI_STD_2026, AQI_KIND_DAILY, AQI_O3_8H, 6, {0, 100, 160, 215, 265, 800}},
+    {AQI_STD_2012, AQI_KIND_DAILY, AQI_PM25, 8, {0, 35, 75, 115, 150, 250, 350, 500}},
+    {AQI_STD_2026, AQI_KIND_DAILY, AQI_PM25, 8, {0, 35, 60, 115, 150, 250, 350, 500}},
+    {AQI_STD_2026, AQI_KIND_HOURLY, AQI_PM25, 8, {0, 35, 60, 115, 150, 250, 350, 500}},
+};
+
+/* num / (den * unit) rounded half to even, in those units (GB/T 8170). */
+static int64_t ref_round(int64_t num, int64_t den, int64_t unit)
+{
+    int64_t b = den * unit, q = num / b, r = num % b;
+    if (r > b - r || (r == b - r && (q & 1)))
+        q++;
+    return q * unit;
+}
+
+/* IAQI of num/den in the column, or -1 above its top. */
+static int ref_iaqi(const struct ref_column *col, int64_t num, int64_t den)
+{
+    if (col->std == AQI_STD_2026) {
+        num = ref_round(num, den, col->slot == AQI_CO ? 100 : 1000);
+        den = 1;
+    }
+    int64_t scale = 1000 * den;
+    if (num > col->bp[col->n - 1] * scale)
+        return -1;
+    int i = 1;
+    while (i < col->n - 1 && num > col->bp[i] * scale)
+        i++;
+    int64_t lo = col->bp[i - 1] * scale, span = (col->bp[i] - col->bp[i - 1]) * scale;
+    int64_t a = (ref_steps[i] - ref_steps[i - 1]) * (num - lo);
+    return ref_steps[i - 1] + (int)((a + span - 1) / span);
+}
+
+static void check_iaqi(const struct ref_column *col, int64_t num, int64_t den)
+{
+    if (num < 0)
+        return;
+    int want = ref_iaqi(col, num, den);
+    if (want < 0)
+        return; /* above the column: the edition's rules, tested elsewhere */
+    int got = aqi_iaqi(col->std, col->kind, col->slot, (struct aqi_conc){num, den}, NULL);
+    if (got != want)
+        fail_msg("column of std %d kind %d slot %d: %lld/%lld gives %d, want %d", col->std,
+                 col->kind, col->slot, (long long)num, (long long)den, got, want);
+}
+
+static void test_iaqi_against_rational(void **state)
+{
+    (void)state;
+    static const int64_t dens[] = {1,  2,  3,  5,  6,  7,  8,  12, 19,   20,
+                                   21, 23, 24, 31, 32, 33, 48, 97, 1000, 999983};
+    for (size_t c = 0; c < sizeof ref_columns / sizeof ref_columns[0]; c++) {
+        const struct ref_column *col = &ref_columns[c];
+        int64_t top = col->bp[col->n - 1] * 1000;
+        /* every reporting-grid concentration (whole µg, CO 0.1 mg) and its rounding edges */
+        int64_t grid = col->slot == AQI_CO ? 100 : 1000;
+        for (int64_t u = 0; u <= top + grid; u += grid)
+            for (int64_t d = -1; d <= 1; d++) {
+                check_iaqi(col, u + d, 1);
+                check_iaqi(col, u + grid / 2 + d, 1);
+            }
+        /* each IAQI point's threshold, exactly and one unit either side, at every
+         * denominator: BP_Lo + k * dBP / dI in milli units */
+        for (int i = 1; i < col->n; i++) {
+            int64_t lo = col->bp[i - 1] * 1000, hi = col->bp[i] * 1000;
+            int di = ref_steps[i] - ref_steps[i - 1];
+            for (int k = 0; k <= di; k++) {
+                int64_t t = lo + (hi - lo) * k / di;
+                for (size_t j = 0; j < sizeof dens / sizeof dens[0]; j++)
+                    for (int64_t d = -1; d <= 1; d++)
+                        check_iaqi(col, t * dens[j] + d, dens[j]);
+            }
+        }
+    }
+}
+
+static void test_round_against_rational(void **state)
+{
+    (void)state;
+    static const int64_t units[] = {1000, 100, 10, 1};
+    uint64_t x = 88172645463325252ull;
+    for (int round = 0; round < 200000; round++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        int64_t den = 1 + (int64_t)(x % 40); /* the reciprocal path (<= 32) and beyond */
+        if (round % 97 == 0)
+            den = 1 + (int64_t)(x % AQI_DEN_MAX);
+        int decimals = (int)(x >> 40) % 4;
+        int64_t unit = units[decimals];
+        int64_t num;
+        if (round % 2) /* exact ties and their neighbours */
+            num = (int64_t)((x >> 20) % 2000000) * den * unit + den * unit / 2 * (den % 2 == 0) +
+                  (int64_t)(x % 3) - 1;
+        else
+            num = (int64_t)((x >> 8) % (uint64_t)(AQI_CONC_MAX_UNITS * AQI_MILLI)) * (den % 7 + 1);
+        if (num < 0 || num > AQI_CONC_MAX_UNITS * AQI_MILLI * den)
+            continue;
+        int64_t want = ref_round(num, den, unit);
+        int64_t got = aqi_conc_round((struct aqi_conc){num, den}, decimals);
+        if (got != want)
+            fail_msg("%lld/%lld at %d decimals: %lld, want %lld", (long long)num, (long long)den,
+                     decimals, (long long)got, (long long)want);
+    }
+}
+
 static void test_float_traps(void **state)
 {
     (void)state;
@@ -752,6 +883,8 @@ int main(void)
         cmocka_unit_test(test_vectors),
         cmocka_unit_test(test_parse),
         cmocka_unit_test(test_round_half_even),
+        cmocka_unit_test(test_iaqi_against_rational),
+        cmocka_unit_test(test_round_against_rational),
         cmocka_unit_test(test_float_traps),
         cmocka_unit_test(test_2026_rounding_in_index),
         cmocka_unit_test(test_above_800),

@@ -83,9 +83,8 @@ static void test_crc_check_values(void **state)
 }
 
 /* Appendix A transcribed bit by bit, as the reference for the table/lane implementation. */
-static uint16_t crc_bitwise(const unsigned char *p, size_t n)
+static uint16_t crc_bitwise_from(unsigned reg, const unsigned char *p, size_t n)
 {
-    unsigned reg = 0xFFFF;
     for (size_t i = 0; i < n; i++) {
         reg = (reg >> 8) ^ p[i];
         for (int k = 0; k < 8; k++) {
@@ -96,6 +95,11 @@ static uint16_t crc_bitwise(const unsigned char *p, size_t n)
         }
     }
     return (uint16_t)reg;
+}
+
+static uint16_t crc_bitwise(const unsigned char *p, size_t n)
+{
+    return crc_bitwise_from(0xFFFF, p, n);
 }
 
 static void test_crc_random(void **state)
@@ -118,6 +122,38 @@ static void test_crc_random(void **state)
                 hj212_crc_update(hj212_crc_update(HJ212_CRC_INIT, buf, cut), buf + cut, n - cut),
                 want);
     }
+}
+
+/* Every length 0-1024, at every start offset modulo 8 (the CRC folds 8-byte words, so the
+ * split into a byte-wise head and whole words moves with both), with random bytes, all-0xFF
+ * bytes and the frame alphabet, against the bit-by-bit transcription of Appendix A. */
+static void test_crc_every_length(void **state)
+{
+    (void)state;
+    static unsigned char buf[1024 + 8];
+    uint32_t x = 88675123u;
+    for (int kind = 0; kind < 3; kind++) {
+        for (size_t i = 0; i < sizeof buf; i++) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            buf[i] = kind == 0   ? (unsigned char)x
+                     : kind == 1 ? 0xFF
+                                 : (unsigned char)"QN=;,&-.0123456789"[x % 18];
+        }
+        for (size_t off = 0; off < 8; off++)
+            for (size_t n = 0; n <= 1024; n++)
+                if (hj212_crc(buf + off, n) != crc_bitwise(buf + off, n))
+                    fail_msg("kind %d offset %zu length %zu: %04X, want %04X", kind, off, n,
+                             hj212_crc(buf + off, n), crc_bitwise(buf + off, n));
+    }
+    /* The property the folding rests on, in the reference arithmetic: eight zero bytes
+     * leave the register's high byte as it was, from every value (the low byte does not
+     * matter: the next step discards it). */
+    static const unsigned char zeros[9];
+    for (unsigned hi = 0; hi < 256; hi++)
+        assert_int_equal(crc_bitwise_from(hi << 8 | 0x5A, zeros, 9),
+                         crc_bitwise_from(hi << 8, zeros, 1));
 }
 
 static void test_err_names(void **state)
@@ -978,15 +1014,25 @@ int main(void)
     if (!msg)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crc_check_values), cmocka_unit_test(test_crc_random),
-        cmocka_unit_test(test_err_names),        cmocka_unit_test(test_vectors),
-        cmocka_unit_test(test_vector_contents),  cmocka_unit_test(test_real_sample),
-        cmocka_unit_test(test_real_sample_nul),  cmocka_unit_test(test_chunked),
-        cmocka_unit_test(test_resync),           cmocka_unit_test(test_line_ends),
-        cmocka_unit_test(test_limits),           cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_parser_rules),     cmocka_unit_test(test_time),
-        cmocka_unit_test(test_encode_replies),   cmocka_unit_test(test_encode_requests),
-        cmocka_unit_test(test_encode_data),      cmocka_unit_test(test_roundtrip_vectors),
+        cmocka_unit_test(test_crc_check_values),
+        cmocka_unit_test(test_crc_random),
+        cmocka_unit_test(test_crc_every_length),
+        cmocka_unit_test(test_err_names),
+        cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_vector_contents),
+        cmocka_unit_test(test_real_sample),
+        cmocka_unit_test(test_real_sample_nul),
+        cmocka_unit_test(test_chunked),
+        cmocka_unit_test(test_resync),
+        cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_parser_rules),
+        cmocka_unit_test(test_time),
+        cmocka_unit_test(test_encode_replies),
+        cmocka_unit_test(test_encode_requests),
+        cmocka_unit_test(test_encode_data),
+        cmocka_unit_test(test_roundtrip_vectors),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(msg);

@@ -1,0 +1,391 @@
+/* tool_hj212_decode — `ecogov hj212 decode`; see tool_hj212_decode.h. */
+#include "tools/tool_hj212_decode.h"
+
+#include "core/xalloc.h"
+#include "domain/hj212.h"
+#include "tools/tool_jsonw.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Bytes read at a time. The tail kept between reads is at most one frame (hj212_scan's
+ * contract), so the buffer is a chunk plus the largest frame. */
+#define TOOL_HJ212_CHUNK (1u << 20)
+
+struct tool_hj212_decode {
+    size_t max_frame;
+    int items;
+    int rejected;
+    struct hj212_msg *msg;
+    struct tool_jsonw w;
+    char *scratch;    /* a log value between its "//", or a key repaired for comparison */
+    char *scratch2;   /* the other key of a comparison */
+    uint8_t *claimed; /* per CP item: a value's Flag or EFlag (listed with the value) */
+};
+
+/* ---- pieces: each writes through the cursor o and returns it ---- */
+
+static char *tool_hj212_slice(char *o, struct hj212_str s)
+{
+    return s.ptr ? tool_jsonw_str(o, s.ptr, s.len) : tool_jsonw_lit(o, "null");
+}
+
+/* A CP value for "cp" and "items": log text keeps its // delimiters there. */
+static char *tool_hj212_value(struct tool_hj212_decode *d, char *o, const struct hj212_item *it)
+{
+    if (!it->is_log)
+        return tool_jsonw_str(o, it->value.ptr, it->value.len);
+    memcpy(d->scratch, "//", 2);
+    memcpy(d->scratch + 2, it->value.ptr, it->value.len);
+    memcpy(d->scratch + 2 + it->value.len, "//", 2);
+    return tool_jsonw_str(o, d->scratch, it->value.len + 4);
+}
+
+static int tool_hj212_ascii(struct hj212_str s)
+{
+    for (size_t i = 0; i < s.len; i++)
+        if ((unsigned char)s.ptr[i] >= 0x80)
+            return 0;
+    return 1;
+}
+
+/* 1 when a and b are the same JSON key: equal bytes, or (only possible with bytes that
+ * are not UTF-8) equal after the repair every string goes through. */
+static int tool_hj212_same_key(struct tool_hj212_decode *d, struct hj212_str a, struct hj212_str b)
+{
+    if (a.len == b.len && !memcmp(a.ptr, b.ptr, a.len))
+        return 1;
+    if (tool_hj212_ascii(a) && tool_hj212_ascii(b))
+        return 0;
+    size_t na = tool_jsonw_repair(a.ptr, a.len, d->scratch);
+    size_t nb = tool_jsonw_repair(b.ptr, b.len, d->scratch2);
+    return na == nb && !memcmp(d->scratch, d->scratch2, na);
+}
+
+static char *tool_hj212_eol(char *o, enum hj212_eol eol)
+{
+    switch (eol) {
+    case HJ212_EOL_CRLF:
+        return tool_jsonw_lit(o, "\"crlf\"");
+    case HJ212_EOL_LF:
+        return tool_jsonw_lit(o, "\"lf\"");
+    case HJ212_EOL_CR:
+        return tool_jsonw_lit(o, "\"cr\"");
+    case HJ212_EOL_NONE:
+        break;
+    }
+    return tool_jsonw_lit(o, "\"none\"");
+}
+
+/* "YYYY-MM-DDThh:mm:ss+08:00" of a DataTime that hj212_time_parse accepted: its fields are
+ * exactly its digits, so they are copied from the text as sent (milliseconds dropped). */
+static char *tool_hj212_iso(char *o, struct hj212_str dt)
+{
+    const char *r = dt.ptr;
+    char iso[] = "\"0000-00-00T00:00:00+08:00\"";
+    memcpy(iso + 1, r, 4);
+    memcpy(iso + 6, r + 4, 2);
+    memcpy(iso + 9, r + 6, 2);
+    memcpy(iso + 12, r + 8, 2);
+    memcpy(iso + 15, r + 10, 2);
+    memcpy(iso + 18, r + 12, 2);
+    return tool_jsonw_put(o, iso, sizeof iso - 1);
+}
+
+/* "values": factor items with their flags; a Flag or EFlag item is listed on its own only
+ * when no value claims it. */
+static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
+{
+    const struct hj212_msg *m = d->msg;
+    memset(d->claimed, 0, m->n_items);
+    for (size_t i = 0; i < m->n_items; i++) {
+        if (m->items[i].flag_idx >= 0)
+            d->claimed[m->items[i].flag_idx] = 1;
+        if (m->items[i].eflag_idx >= 0)
+            d->claimed[m->items[i].eflag_idx] = 1;
+    }
+    o = tool_jsonw_lit(o, ",\"values\":[");
+    int first = 1;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct hj212_item *it = &m->items[i];
+        /* only Flag and EFlag items are ever claimed (hj212_parse links values to nothing
+         * else), so a claimed item is a flag listed with its value */
+        if (!it->code.len || d->claimed[i])
+            continue;
+        if (!first)
+            o = tool_jsonw_lit(o, ",");
+        first = 0;
+        o = tool_jsonw_lit(o, "{\"code\":");
+        o = tool_jsonw_str(o, it->code.ptr, it->code.len);
+        o = tool_jsonw_lit(o, ",\"field\":");
+        o = tool_jsonw_str(o, it->field.ptr, it->field.len);
+        o = tool_jsonw_lit(o, ",\"value\":");
+        o = tool_jsonw_str(o, it->value.ptr, it->value.len);
+        if (it->flag_idx >= 0) {
+            const struct hj212_item *f = &m->items[it->flag_idx];
+            o = tool_jsonw_lit(o, ",\"flag\":");
+            o = tool_jsonw_str(o, f->value.ptr, f->value.len);
+        }
+        if (it->eflag_idx >= 0) {
+            const struct hj212_item *f = &m->items[it->eflag_idx];
+            o = tool_jsonw_lit(o, ",\"eflag\":");
+            o = tool_jsonw_str(o, f->value.ptr, f->value.len);
+        }
+        if (it->is_log)
+            o = tool_jsonw_lit(o, ",\"log\":true");
+        o = tool_jsonw_lit(o, "}");
+    }
+    return tool_jsonw_lit(o, "]");
+}
+
+/* 1 for the standard's eight header keys, in any case: QN ST CN PW MN Flag PNUM PNO. */
+static int tool_hj212_known_key(struct hj212_str k)
+{
+    static const char *const known[] = {"QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO"};
+    if (k.len < 2 || k.len > 4)
+        return 0;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (hj212_str_eq_nocase(k, known[i]))
+            return 1;
+    return 0;
+}
+
+/* "header": the items that are not one of the standard's eight keys, first occurrence of a
+ * key wins; nothing when there are none. */
+static char *tool_hj212_header(struct tool_hj212_decode *d, char *o)
+{
+    const struct hj212_msg *m = d->msg;
+    /* The usual header: as many items as known keys present (the parser refuses a known
+     * key given twice), so none is unknown. */
+    size_t known = (m->qn.ptr != NULL) + (m->st.ptr != NULL) + (m->cn.ptr != NULL) +
+                   (m->pw.ptr != NULL) + (m->mn.ptr != NULL) + (m->flag_str.ptr != NULL) +
+                   (m->pnum_str.ptr != NULL) + (m->pno_str.ptr != NULL);
+    if (known == m->n_head)
+        return o;
+    int first = 1;
+    for (size_t i = 0; i < m->n_head; i++) {
+        int skip = tool_hj212_known_key(m->head[i].key);
+        for (size_t j = 0; j < i && !skip; j++)
+            skip = !tool_hj212_known_key(m->head[j].key) &&
+                   tool_hj212_same_key(d, m->head[j].key, m->head[i].key);
+        if (skip)
+            continue;
+        o = first ? tool_jsonw_lit(o, ",\"header\":{") : tool_jsonw_lit(o, ",");
+        first = 0;
+        o = tool_jsonw_str(o, m->head[i].key.ptr, m->head[i].key.len);
+        o = tool_jsonw_lit(o, ":");
+        o = tool_hj212_slice(o, m->head[i].value);
+    }
+    return first ? o : tool_jsonw_lit(o, "}");
+}
+
+/* "cp": the plain (not factor) items by key, first occurrence of a key wins. */
+static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
+{
+    const struct hj212_msg *m = d->msg;
+    o = tool_jsonw_lit(o, ",\"cp\":{");
+    int first = 1;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct hj212_item *it = &m->items[i];
+        if (it->code.len)
+            continue;
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++)
+            dup = !m->items[j].code.len && tool_hj212_same_key(d, m->items[j].key, it->key);
+        if (dup)
+            continue;
+        if (!first)
+            o = tool_jsonw_lit(o, ",");
+        first = 0;
+        o = tool_jsonw_str(o, it->key.ptr, it->key.len);
+        o = tool_jsonw_lit(o, ":");
+        o = tool_hj212_value(d, o, it);
+    }
+    return tool_jsonw_lit(o, "}");
+}
+
+/* Room the JSON of a decoded frame can take at most: every string byte escaped (6 bytes),
+ * each item written in "cp" or "values" and in "items", a flag repeated for every value
+ * that claims it, and the fixed keys and numbers. */
+static size_t tool_hj212_bound(const struct hj212_msg *m)
+{
+    size_t n = 1024;
+    for (size_t i = 0; i < m->n_head; i++)
+        n += 2 * TOOL_JSONW_STR_MAX(m->head[i].key.len + m->head[i].value.len) + 8;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct hj212_item *it = &m->items[i];
+        n += 2 * TOOL_JSONW_STR_MAX(it->key.len + it->value.len + 4) + 64;
+        if (it->flag_idx >= 0)
+            n += TOOL_JSONW_STR_MAX(m->items[it->flag_idx].value.len) + 16;
+        if (it->eflag_idx >= 0)
+            n += TOOL_JSONW_STR_MAX(m->items[it->eflag_idx].value.len) + 16;
+    }
+    return n;
+}
+
+/* A frame that decoded: the object docs/hj212.md describes, keys in this order. */
+static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
+                            const struct hj212_frame_ref *ref)
+{
+    const struct hj212_msg *m = d->msg;
+    char *o = tool_jsonw_begin(&d->w, tool_hj212_bound(m));
+    o = tool_jsonw_lit(o, "{\"ok\":true,\"offset\":");
+    o = tool_jsonw_int(o, (int64_t)offset);
+    o = tool_jsonw_lit(o, ",\"length\":");
+    o = tool_jsonw_int(o, (int64_t)ref->frame_len);
+    o = tool_jsonw_lit(o, ",\"eol\":");
+    o = tool_hj212_eol(o, ref->eol);
+    o = tool_jsonw_lit(o, ",\"edition\":\"");
+    const char *ed = hj212_edition_name(m->edition);
+    o = tool_jsonw_put(o, ed, strlen(ed));
+    o = tool_jsonw_lit(o, "\",\"version\":");
+    o = m->has_flag ? tool_jsonw_int(o, m->version) : tool_jsonw_lit(o, "null");
+    o = tool_jsonw_lit(o, ",\"qn\":");
+    o = tool_hj212_slice(o, m->qn);
+    o = tool_jsonw_lit(o, ",\"st\":");
+    o = tool_hj212_slice(o, m->st);
+    o = tool_jsonw_lit(o, ",\"cn\":");
+    o = tool_hj212_slice(o, m->cn);
+    o = tool_jsonw_lit(o, ",\"pw\":");
+    o = tool_hj212_slice(o, m->pw);
+    o = tool_jsonw_lit(o, ",\"mn\":");
+    o = tool_hj212_slice(o, m->mn);
+    o = tool_jsonw_lit(o, ",\"flag\":");
+    o = m->has_flag ? tool_jsonw_int(o, m->flag) : tool_jsonw_lit(o, "null");
+    o = hj212_msg_wants_ack(m) ? tool_jsonw_lit(o, ",\"ack\":true")
+                               : tool_jsonw_lit(o, ",\"ack\":false");
+    if (m->has_split) {
+        o = tool_jsonw_lit(o, ",\"pnum\":");
+        o = tool_jsonw_int(o, m->pnum);
+        o = tool_jsonw_lit(o, ",\"pno\":");
+        o = tool_jsonw_int(o, m->pno);
+    }
+    o = tool_jsonw_lit(o, ",\"datatime\":");
+    o = m->datatime_ok ? tool_hj212_iso(o, m->datatime) : tool_jsonw_lit(o, "null");
+    o = tool_hj212_header(d, o);
+    o = tool_hj212_cp(d, o);
+    o = tool_hj212_values(d, o);
+    if (d->items) {
+        o = tool_jsonw_lit(o, ",\"items\":[");
+        for (size_t i = 0; i < m->n_items; i++) {
+            o = i ? tool_jsonw_lit(o, ",[") : tool_jsonw_lit(o, "[");
+            o = tool_jsonw_str(o, m->items[i].key.ptr, m->items[i].key.len);
+            o = tool_jsonw_lit(o, ",");
+            o = tool_hj212_value(d, o, &m->items[i]);
+            o = tool_jsonw_lit(o, "]");
+        }
+        o = tool_jsonw_lit(o, "]");
+    }
+    o = tool_jsonw_lit(o, "}\n");
+    tool_jsonw_end(&d->w, o);
+}
+
+static char *tool_hj212_reject_head(char *o, size_t offset, enum hj212_err err)
+{
+    o = tool_jsonw_lit(o, "{\"ok\":false,\"offset\":");
+    o = tool_jsonw_int(o, (int64_t)offset);
+    o = tool_jsonw_lit(o, ",\"error\":\"");
+    const char *name = hj212_err_name(err);
+    o = tool_jsonw_put(o, name, strlen(name));
+    return tool_jsonw_lit(o, "\"");
+}
+
+static char *tool_hj212_hex4(char *o, uint16_t v)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char s[6] = {'"', hex[v >> 12], hex[v >> 8 & 15], hex[v >> 4 & 15], hex[v & 15], '"'};
+    return tool_jsonw_put(o, s, sizeof s);
+}
+
+/* Reports one scan result. */
+static void tool_hj212_report(struct tool_hj212_decode *d, size_t base,
+                              const struct hj212_frame_ref *ref)
+{
+    size_t offset = base + ref->offset;
+    if (ref->status == HJ212_MORE)
+        return;
+    enum hj212_err err = ref->status;
+    if (err == HJ212_OK) {
+        err = hj212_parse(ref->data, ref->data_len, d->msg);
+        if (err == HJ212_OK) {
+            tool_hj212_good(d, offset, ref);
+            return;
+        }
+    }
+    /* a rejection: {"ok":false,"offset","error"} and the CRCs or where parsing stopped */
+    d->rejected = 1;
+    char *o = tool_jsonw_begin(&d->w, 256);
+    o = tool_hj212_reject_head(o, offset, err);
+    if (err == HJ212_BAD_CRC) {
+        o = tool_jsonw_lit(o, ",\"crc\":");
+        o = tool_hj212_hex4(o, ref->crc_sent);
+        o = tool_jsonw_lit(o, ",\"expected\":");
+        o = tool_hj212_hex4(o, ref->crc_calc);
+    } else if (ref->status == HJ212_OK) {
+        o = tool_jsonw_lit(o, ",\"at\":");
+        o = tool_jsonw_int(o, (int64_t)d->msg->err_pos);
+    }
+    o = tool_jsonw_lit(o, "}\n");
+    tool_jsonw_end(&d->w, o);
+}
+
+int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
+{
+    struct tool_hj212_decode d = {
+        .max_frame = max_frame,
+        .items = items,
+        .msg = xmalloc(sizeof(struct hj212_msg)),
+        /* a key or a log value with its four slashes, repaired: 3 bytes per byte at most */
+        .scratch = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4) + TOOL_JSONW_SLACK),
+        .scratch2 = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4)),
+        .claimed = xmalloc(HJ212_ITEMS_MAX),
+    };
+    tool_jsonw_init(&d.w, out);
+    size_t cap = TOOL_HJ212_CHUNK + HJ212_FRAME_MAX_ABS;
+    char *buf = xmalloc(cap + TOOL_JSONW_SLACK); /* strings are copied a word at a time */
+    size_t have = 0, base = 0;
+    int eof = 0, rc = TOOL_HJ212_EXIT_OK;
+    while (!eof || have) {
+        if (!eof) {
+            size_t n = fread(buf + have, 1, cap - have, in);
+            have += n;
+            if (n == 0) {
+                if (ferror(in)) {
+                    fprintf(stderr, "ecogov hj212: read: %s\n", strerror(errno));
+                    rc = TOOL_HJ212_EXIT_IO;
+                    break;
+                }
+                eof = 1;
+            }
+        }
+        size_t pos = 0;
+        for (;;) {
+            struct hj212_frame_ref ref;
+            size_t used = hj212_scan(buf + pos, have - pos, d.max_frame, eof, &ref);
+            tool_hj212_report(&d, base + pos, &ref);
+            pos += used;
+            if (ref.status == HJ212_MORE || ref.status == HJ212_TRUNCATED || pos == have)
+                break;
+        }
+        if (tool_jsonw_failed(&d.w))
+            break;
+        memmove(buf, buf + pos, have - pos);
+        have -= pos;
+        base += pos;
+        if (eof && have) /* cannot happen: at end of stream hj212_scan consumes everything */
+            break;
+    }
+    if (rc == TOOL_HJ212_EXIT_OK && d.rejected)
+        rc = TOOL_HJ212_EXIT_REJECTED;
+    if ((tool_jsonw_close(&d.w) != 0 || fflush(out) != 0) && rc != TOOL_HJ212_EXIT_IO) {
+        fprintf(stderr, "ecogov hj212: write: %s\n", strerror(errno));
+        rc = TOOL_HJ212_EXIT_IO;
+    }
+    free(buf);
+    free(d.claimed);
+    free(d.scratch2);
+    free(d.scratch);
+    free(d.msg);
+    return rc;
+}
