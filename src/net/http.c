@@ -232,6 +232,10 @@ static enum MHD_Result http_send(struct http_req *r)
     return ok;
 }
 
+/* The largest declared body of a refused request that is still read (and
+ * dropped, never kept) before the refusal is sent; see http_begin. */
+#define HTTP_DRAIN_MAX (64 * 1024)
+
 /* Counts n more bytes of r's body against the server's budget for bodies in
  * flight; false (nothing counted) when the budget cannot hold them. */
 static bool http_reserve(struct http_server *s, struct http_req *r, size_t n)
@@ -310,7 +314,12 @@ static enum MHD_Result http_begin(struct http_server *s, struct http_req *r)
     s->admit(r);
     if (r->status || r->resp_ready) {
         r->decided = true;
-        return has_body ? http_send(r) : MHD_YES; /* without a body: answer in turn */
+        /* A small declared body is read and dropped so the client surely
+         * sees the answer (a socket closed with unread data is reset, and
+         * the reset can destroy the answer before the client reads it);
+         * anything larger, or of unknown length, is never read. */
+        bool small = has_length == 1 && declared <= HTTP_DRAIN_MAX;
+        return has_body && !small ? http_send(r) : MHD_YES;
     }
     if (has_length == 1 && declared > r->body_limit) {
         r->decided = true;

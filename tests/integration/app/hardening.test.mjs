@@ -15,7 +15,7 @@ let env, srv, url
 
 before(async () => {
   env = demoDb({ enterprises: 20 })
-  srv = await startServer(env.db, ['--login-max-failures=3', '--login-lockout=600', '--public-write-burst=100000'])
+  srv = await startServer(env.db, ['--login-max-failures=3', '--login-lockout=600', '--public-write-burst=100000', '--threads=8'])
   url = srv.url
 })
 
@@ -69,7 +69,9 @@ describe('bodies are refused before they are read', () => {
       `X-CSRF-Token: ${staff.csrf}\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n`
     for (let i = 0; i < 18; i++) body += `${chunk.length.toString(16)}\r\n${chunk}\r\n`
     const out = await rawRequest(url, body, 20000)
-    assert.doesNotMatch(out, /^HTTP\/1\.1 2/)
+    // 18 MiB is past max_upload (16 MiB), the most any route takes: the
+    // server stops reading and closes, rather than reading on to answer.
+    assert.equal(out, '', 'closed without reading the body to its end')
     assert.equal((await staff.get('/api/v1/auth/me')).status, 200, 'the server still answers')
   })
 
