@@ -303,8 +303,10 @@ static struct http_req *http_req_new(struct http_server *s, struct MHD_Connectio
 
 /* The first call, headers only: admission decides whether the body may be
  * read at all (route, method, session, CSRF, rate) and how much of it. A
- * refusal of a request that carries a body is sent at once, so libmicrohttpd
- * reads none of it and closes the connection after the answer. */
+ * refusal of a request whose body is large or of unknown length, and a body
+ * declared over the route's limit or the memory budget, are answered at once:
+ * libmicrohttpd then reads none of the body and closes the connection after
+ * the answer. */
 static enum MHD_Result http_begin(struct http_server *s, struct http_req *r)
 {
     unsigned long long declared = 0;
