@@ -21,7 +21,8 @@ struct http_server {
     http_admit_fn *admit;
     http_dispatch_fn *dispatch;
     struct netaddr_list *trusted_proxies;
-    atomic_size_t body_bytes; /* held by bodies being received (max_body_memory) */
+    atomic_size_t body_bytes;      /* held by bodies being received (max_body_memory) */
+    atomic_size_t anon_body_bytes; /* the part of it held for callers without a session */
 };
 
 /* Sent with every response: no framing, no sniffing, only our own scripts. */
@@ -236,14 +237,29 @@ static enum MHD_Result http_send(struct http_req *r)
  * dropped, never kept) before the refusal is sent; see http_begin. */
 #define HTTP_DRAIN_MAX (64 * 1024)
 
+/* Adds n to *counter unless that passes max; whether it did. */
+static bool http_budget_take(atomic_size_t *counter, size_t n, size_t max)
+{
+    size_t old = atomic_fetch_add(counter, n);
+    if (old + n <= max)
+        return true;
+    atomic_fetch_sub(counter, n);
+    return false;
+}
+
 /* Counts n more bytes of r's body against the server's budget for bodies in
- * flight; false (nothing counted) when the budget cannot hold them. */
+ * flight; false (nothing counted) when the budget cannot hold them. Bodies
+ * of callers without a session may hold a quarter of it at most, so an
+ * anonymous flood of uploads (a form link's attachments) cannot crowd out
+ * the bureau's own uploads and imports. */
 static bool http_reserve(struct http_server *s, struct http_req *r, size_t n)
 {
     size_t max = (size_t)s->cfg->max_body_memory;
-    size_t old = atomic_fetch_add(&s->body_bytes, n);
-    if (old + n > max) {
-        atomic_fetch_sub(&s->body_bytes, n);
+    if (!r->has_session && !http_budget_take(&s->anon_body_bytes, n, max / 4))
+        return false;
+    if (!http_budget_take(&s->body_bytes, n, max)) {
+        if (!r->has_session)
+            atomic_fetch_sub(&s->anon_body_bytes, n);
         return false;
     }
     r->body_reserved += n;
@@ -255,6 +271,8 @@ static void http_release(struct http_server *s, struct http_req *r)
 {
     buf_free(&r->body);
     atomic_fetch_sub(&s->body_bytes, r->body_reserved);
+    if (!r->has_session)
+        atomic_fetch_sub(&s->anon_body_bytes, r->body_reserved);
     r->body_reserved = 0;
 }
 
@@ -468,6 +486,7 @@ struct http_server *http_start(const struct config *cfg, struct app *app, http_a
     s->dispatch = dispatch;
     s->trusted_proxies = proxies;
     atomic_init(&s->body_bytes, 0);
+    atomic_init(&s->anon_body_bytes, 0);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_access, s, MHD_OPTION_SOCK_ADDR,

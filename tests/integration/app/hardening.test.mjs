@@ -75,15 +75,21 @@ describe('bodies are refused before they are read', () => {
     assert.equal((await staff.get('/api/v1/auth/me')).status, 200, 'the server still answers')
   })
 
-  test('bodies in flight share one memory budget (max_body_memory): 503 beyond', async () => {
+  test('bodies in flight share one memory budget (max_body_memory): 503 beyond; anonymous bodies a quarter of it', async () => {
     const e2 = demoDb({ enterprises: 5 })
-    const s2 = await startServer(e2.db, ['--max-body-memory=1048576'])
+    const s2 = await startServer(e2.db, ['--max-body-memory=4194304'])
     try {
       const staff = await Client.as(s2.url, 'staff')
-      const head = await rawRequest(s2.url, `POST /api/v1/enterprises/import HTTP/1.1\r\nHost: x\r\nCookie: ${staff.cookie}\r\n` +
-        `X-CSRF-Token: ${staff.csrf}\r\nContent-Type: text/csv\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`, 3000)
-      assert.match(head, /^HTTP\/1\.1 503/)
-      assert.match(head, /Retry-After: \d+/i)
+      const importing = (mib) => rawRequest(s2.url, `POST /api/v1/enterprises/import HTTP/1.1\r\nHost: x\r\nCookie: ${staff.cookie}\r\n` +
+        `X-CSRF-Token: ${staff.csrf}\r\nContent-Type: text/csv\r\nContent-Length: ${mib * 1024 * 1024}\r\n\r\n`, 1500)
+      const over = await importing(5)
+      assert.match(over, /^HTTP\/1\.1 503/)
+      assert.match(over, /Retry-After: \d+/i)
+      assert.equal(await importing(2), '', 'within the budget: the server waits for the body')
+      // A form link's attachment needs no session: at most a quarter (1 MiB).
+      const anon = await rawRequest(s2.url, 'POST /api/v1/service/form/attachments?token=x&name=a.pdf HTTP/1.1\r\nHost: x\r\n' +
+        `Content-Type: application/pdf\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`, 1500)
+      assert.match(anon, /^HTTP\/1\.1 503/)
       const r = await staff.post('/api/v1/enterprises/import', 'uscc,name\n', { headers: { 'content-type': 'text/csv' } })
       assert.notEqual(r.status, 503, 'a small import still fits')
     } finally {
