@@ -1,6 +1,7 @@
 #include "app/app.h"
 #include "app/module.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "net/static_files.h"
 #include "db/audit.h"
@@ -15,7 +16,8 @@
 /* The application's own routes: sign-in and the bureau's public details.
  * Every other route belongs to a module (app/modules.c). */
 static const struct route app_route_table[] = {
-    {HTTP_POST, "/api/v1/auth/login", app_auth_login, ROLES_ANY, ROUTE_NO_CSRF},
+    {HTTP_POST, "/api/v1/auth/login", app_auth_login, ROLES_ANY,
+     ROUTE_NO_CSRF | ROUTE_OWN_THROTTLE},
     {HTTP_POST, "/api/v1/auth/logout", app_auth_logout, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/auth/me", app_auth_me, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/public/info", app_public_info, ROLES_ANY, 0},
@@ -74,7 +76,35 @@ static enum router_result app_match(struct http_req *r, const struct route **rou
     return best;
 }
 
-static void app_dispatch_api(struct http_req *r)
+static bool app_is_api(const char *path)
+{
+    return !strncmp(path, "/api/", 5) || !strcmp(path, "/api");
+}
+
+static bool app_is_write(const struct http_req *r)
+{
+    return r->method != HTTP_GET && r->method != HTTP_HEAD;
+}
+
+/* Anonymous writes (bookings, service forms, their attachments) are limited
+ * per client address; 429 with Retry-After beyond. */
+static bool app_public_write_ok(struct http_req *r)
+{
+    int64_t wait = ratelimit_take(r->app->public_writes, r->remote_addr, timeutil_now_ms());
+    if (!wait)
+        return true;
+    char secs[24];
+    snprintf(secs, sizeof secs, "%lld", (long long)wait);
+    http_add_header(r, "Retry-After", secs);
+    http_error(r, ERR_TOO_MANY_ATTEMPTS, "提交过于频繁，请稍后再试", NULL);
+    log_warn("app: anonymous writes from %s over the limit (%s)", r->remote_addr, r->path);
+    return false;
+}
+
+/* Everything decided from the headers, before a byte of the body is read:
+ * the route exists and takes this method, the caller's session and role, the
+ * CSRF token, the anonymous write limit, and how large a body may be. */
+static void app_admit_api(struct http_req *r)
 {
     r->db = db_thread(r->app->cfg->db);
     if (!r->db) {
@@ -98,10 +128,38 @@ static void app_dispatch_api(struct http_req *r)
                    NULL);
         return;
     }
-    bool write = r->method != HTTP_GET && r->method != HTTP_HEAD;
+    bool write = app_is_write(r);
     if (write && !(route->flags & ROUTE_NO_CSRF) && !app_auth_csrf_ok(r)) {
         http_error(r, ERR_CSRF_FAILED, NULL, NULL);
         return;
+    }
+    if (write && !r->has_session && !(route->flags & ROUTE_OWN_THROTTLE) && !app_public_write_ok(r))
+        return;
+    r->route = route;
+    if (write)
+        r->body_limit =
+            (size_t)(route->flags & ROUTE_UPLOAD ? r->app->cfg->max_upload : r->app->cfg->max_body);
+}
+
+void app_admit(struct http_req *r)
+{
+    if (app_is_api(r->path))
+        app_admit_api(r);
+    else if (app_is_write(r)) /* the web UI's files are only read */
+        http_error(r, ERR_METHOD_NOT_ALLOWED, NULL, NULL);
+}
+
+/* Runs the admitted route's handler. A JSON route's body is parsed here
+ * once, so every write refuses malformed JSON (400) the same way, including
+ * actions that read nothing from it; an empty body is no body. */
+static void app_dispatch_api(struct http_req *r)
+{
+    const struct route *route = r->route;
+    if (app_is_write(r) && !(route->flags & ROUTE_UPLOAD) && r->body.len) {
+        json_t *body = http_body_json(r);
+        if (!body)
+            return;
+        json_decref(body);
     }
     route->handler(r);
 }
@@ -117,7 +175,7 @@ void app_public_info(struct http_req *r)
 
 void app_dispatch(struct http_req *r)
 {
-    if (!strncmp(r->path, "/api/", 5) || !strcmp(r->path, "/api"))
+    if (app_is_api(r->path))
         app_dispatch_api(r);
     else
         static_serve(r, r->app->cfg->web_root);
@@ -153,6 +211,8 @@ struct app *app_new(const struct config *cfg, struct db *db)
     a->cfg = cfg;
     pthread_rwlock_init(&a->calendar_lock, NULL);
     a->throttle = throttle_new(cfg->login_lockout);
+    a->public_writes =
+        ratelimit_new((int)cfg->public_write_burst, (int)cfg->public_write_per_minute);
     if (app_reload_calendar(a, db)) {
         log_error("app: cannot load the working-day calendar");
         app_free(a);
@@ -167,6 +227,7 @@ void app_free(struct app *a)
         return;
     calendar_free(a->calendar);
     throttle_free(a->throttle);
+    ratelimit_free(a->public_writes);
     pthread_rwlock_destroy(&a->calendar_lock);
     free(a);
 }

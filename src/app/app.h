@@ -9,6 +9,7 @@
 #include "domain/calendar.h"
 #include "net/http.h"
 #include "net/router.h"
+#include "net/ratelimit.h"
 #include "net/throttle.h"
 
 #include <pthread.h>
@@ -18,6 +19,7 @@ struct app {
     pthread_rwlock_t calendar_lock;
     struct calendar *calendar;
     struct throttle *throttle;
+    struct ratelimit *public_writes; /* anonymous writes per client address */
 };
 
 /* Builds the app and loads the calendar from db. NULL on failure (logged). */
@@ -29,7 +31,9 @@ int app_reload_calendar(struct app *a, struct db *db);
 const struct calendar *app_calendar_lock(struct app *a);
 void app_calendar_unlock(struct app *a);
 
-/* The request entry point given to http_start. */
+/* The request entry points given to http_start: admission (headers only,
+ * before the body is read) and dispatch (the complete request). */
+void app_admit(struct http_req *r);
 void app_dispatch(struct http_req *r);
 /* The route groups in match order (the application's own, then each
  * module's), for dispatch, the route walk test and `ecogov routes`. */

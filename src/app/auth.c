@@ -101,8 +101,9 @@ void app_auth_login(struct http_req *r)
         json_decref(body);
         return;
     }
-    char ukey[96], akey[96];
-    snprintf(ukey, sizeof ukey, "u:%s", username);
+    char ukey[96], akey[96], name[72];
+    users_name_key(username, name, sizeof name);
+    snprintf(ukey, sizeof ukey, "u:%s", name);
     snprintf(akey, sizeof akey, "a:%s", r->remote_addr);
     int64_t now = timeutil_now();
     if (auth_throttled(r, ukey, akey, now)) {

@@ -2,6 +2,7 @@
 #include "core/timeutil.h"
 #include "core/text.h"
 #include "domain/calendar.h"
+#include "domain/coord.h"
 
 #include <math.h>
 #include <string.h>
@@ -131,6 +132,22 @@ int field_number(json_t *in, const char *key, const char *label, double lo, doub
                            FIELD_NAME(label, key), lo, hi),
                -1;
     *out = d;
+    return 0;
+}
+
+int field_lonlat(json_t *in, unsigned flags, double *lon, double *lat, struct problem *p)
+{
+    if (field_number(in, "lon", "经度", -180, 180, flags, NAN, lon, p) ||
+        field_number(in, "lat", "纬度", -90, 90, flags, NAN, lat, p))
+        return -1;
+    if (isnan(*lon) != isnan(*lat))
+        return problem_set(p, ERR_INVALID_FIELD, isnan(*lon) ? "lon" : "lat",
+                           "经度和纬度须同时填写"),
+               -1;
+    if (!isnan(*lon) && (!coord_valid(*lon, *lat) || coord_out_of_china(*lon, *lat)))
+        return problem_set(p, ERR_INVALID_FIELD, "lon",
+                           "坐标不在中国境内（经纬度是否填反或漏填？）"),
+               -1;
     return 0;
 }
 

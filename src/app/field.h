@@ -41,6 +41,11 @@ int field_id(json_t *in, const char *key, const char *label, unsigned flags, int
 /* A finite number in [lo, hi]; def when absent and optional. */
 int field_number(json_t *in, const char *key, const char *label, double lo, double hi,
                  unsigned flags, double def, double *out, struct problem *p);
+/* A position "lon"/"lat" (WGS84 decimal degrees): both or neither (NAN, NAN
+ * when both are absent and optional), finite, and inside China's extent
+ * (domain/coord.h coord_out_of_china: the bureau's sites are all in China; a
+ * point outside is a typo, swapped axes or a (0, 0) left by a form). */
+int field_lonlat(json_t *in, unsigned flags, double *lon, double *lat, struct problem *p);
 /* true or false; def when absent and optional. */
 int field_bool(json_t *in, const char *key, const char *label, unsigned flags, bool def, bool *out,
                struct problem *p);

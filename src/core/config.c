@@ -19,9 +19,14 @@ struct config_option {
     const char *help;
 };
 
-#define OPT_STR(name, def, help) {#name, CONFIG_STR, offsetof(struct config, name), 0, 0, def, help}
+#define OPT_STR(name, def, help)                                                                   \
+    {                                                                                              \
+#name, CONFIG_STR, offsetof(struct config, name), 0, 0, def, help                          \
+    }
 #define OPT_LONG(name, min, max, def, help)                                                        \
-    {#name, CONFIG_LONG, offsetof(struct config, name), min, max, def, help}
+    {                                                                                              \
+#name, CONFIG_LONG, offsetof(struct config, name), min, max, def, help                     \
+    }
 
 /* The option table: every option, its bounds and default, in one place. */
 static const struct config_option config_options[] = {
@@ -31,7 +36,19 @@ static const struct config_option config_options[] = {
     OPT_STR(web_root, "web/dist", "directory of the built web UI"),
     OPT_STR(var_dir, "var", "directory for attachments and runtime files"),
     OPT_LONG(threads, 1, 64, "2", "HTTP worker threads"),
-    OPT_LONG(max_body, 1024, 256L << 20, "16777216", "largest request body in bytes"),
+    OPT_LONG(max_body, 1024, 256L << 20, "1048576",
+             "largest request body in bytes (JSON writes; see max_upload)"),
+    OPT_LONG(max_upload, 1024, 1L << 30, "16777216",
+             "largest body of an upload or import route (attachments, CSV, GeoJSON), bytes"),
+    OPT_LONG(max_body_memory, 1L << 20, 1L << 34, "134217728",
+             "bytes all request bodies being received may hold together (503 beyond)"),
+    OPT_STR(
+        trusted_proxies, "",
+        "reverse proxies whose X-Forwarded-For / X-Real-IP is believed (CIDRs, comma-separated)"),
+    OPT_LONG(public_write_burst, 1, 100000, "20",
+             "anonymous writes (bookings, forms) an address may make at once"),
+    OPT_LONG(public_write_per_minute, 1, 100000, "10",
+             "anonymous writes per minute per address after the burst (429 beyond)"),
     OPT_LONG(max_connections, 1, 100000, "4096", "concurrent HTTP connections"),
     OPT_LONG(per_ip_connections, 0, 100000, "1024", "HTTP connections per address (0 = no cap)"),
     OPT_LONG(conn_timeout, 1, 3600, "30", "idle HTTP connection timeout, seconds"),

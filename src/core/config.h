@@ -18,6 +18,11 @@ struct config {
     char *var_dir;
     long threads;
     long max_body;
+    long max_upload;      /* upload and import routes (net/router.h ROUTE_UPLOAD) */
+    long max_body_memory; /* all in-flight request bodies together */
+    char *trusted_proxies;
+    long public_write_burst;
+    long public_write_per_minute;
     long max_connections;
     long per_ip_connections;
     long conn_timeout;

@@ -1,5 +1,6 @@
 #include "core/text.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static size_t text_utf8_scan(const char *s, size_t len)
@@ -74,4 +75,66 @@ const char *text_check_message(enum text_check r)
         return "包含不允许的控制字符";
     }
     return "";
+}
+
+/* Code points that are printable but can make a line look like another:
+ * C1 controls, line/paragraph separators, bidirectional marks and overrides. */
+static bool text_cp_hidden(unsigned cp)
+{
+    return (cp >= 0x80 && cp <= 0x9F) || cp == 0x200E || cp == 0x200F || cp == 0x2028 ||
+           cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) ||
+           cp == 0xFEFF;
+}
+
+size_t text_escape(const char *s, size_t len, char *out, size_t size, const char *also)
+{
+    if (!size)
+        return 0;
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        char piece[16];
+        size_t plen, used = 1;
+        unsigned c = *p;
+        if (c < 0x20 || c == 0x7F || (c < 0x80 && also && strchr(also, (int)c))) {
+            plen = (size_t)snprintf(piece, sizeof piece, "\\x%02X", c);
+        } else if (c < 0x80) {
+            piece[0] = (char)c;
+            plen = 1;
+        } else {
+            size_t n =
+                text_utf8_scan((const char *)p, (size_t)(end - p) < 4 ? (size_t)(end - p) : 4);
+            /* the scan stops after the first whole character or at a bad byte */
+            size_t clen = (c & 0xE0) == 0xC0   ? 2
+                          : (c & 0xF0) == 0xE0 ? 3
+                          : (c & 0xF8) == 0xF0 ? 4
+                                               : 0;
+            if (!clen || n < clen) {
+                plen = (size_t)snprintf(piece, sizeof piece, "\\x%02X", c);
+            } else {
+                unsigned cp = clen == 2 ? c & 0x1F : clen == 3 ? c & 0x0F : c & 0x07;
+                for (size_t i = 1; i < clen; i++)
+                    cp = (cp << 6) | (p[i] & 0x3F);
+                used = clen;
+                if (text_cp_hidden(cp)) {
+                    plen = (size_t)snprintf(piece, sizeof piece, "\\u{%04X}", cp);
+                } else {
+                    memcpy(piece, p, clen);
+                    plen = clen;
+                }
+            }
+        }
+        if (o + plen + 4 > size) { /* room for "..." and the NUL */
+            if (o + 4 <= size) {
+                memcpy(out + o, "...", 3);
+                o += 3;
+            }
+            break;
+        }
+        memcpy(out + o, piece, plen);
+        o += plen;
+        p += used;
+    }
+    out[o] = '\0';
+    return o;
 }

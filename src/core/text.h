@@ -24,4 +24,12 @@ enum text_check text_check_field(const char *s, size_t max_bytes, bool multiline
 /* A message (zh) for the result, for error responses. */
 const char *text_check_message(enum text_check r);
 
+/* Copies s[0..len) to out (size bytes, always NUL-terminated) with what could
+ * forge or hide a log line made visible: control characters (C0, DEL, C1),
+ * bytes that are not UTF-8, U+2028/U+2029 and the bidirectional overrides
+ * become \xHH or \u{HHHH}; so do the ASCII characters listed in also (e.g.
+ * "\"\\" inside a quoted field). Text too long for out ends in "...".
+ * Returns the length written. */
+size_t text_escape(const char *s, size_t len, char *out, size_t size, const char *also);
+
 #endif

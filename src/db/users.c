@@ -27,19 +27,45 @@ bool users_password_ok(const char *hash, const char *password)
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-const char *users_password_weak(const char *password)
+const char *users_password_weak(const char *username, const char *password)
 {
     size_t n = strlen(password);
     if (n < 8)
         return "密码至少 8 位";
     if (n > 128)
         return "密码不能超过 128 字节";
-    bool alpha = false, digit = false;
+    bool alpha = false, digit = false, blank = true;
     for (const char *p = password; *p; p++) {
-        alpha |= (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
-        digit |= *p >= '0' && *p <= '9';
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7F)
+            return "密码不能包含控制字符";
+        blank &= c == ' ';
+        alpha |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        digit |= c >= '0' && c <= '9';
     }
-    return alpha && digit ? NULL : "密码须同时包含字母和数字";
+    if (blank)
+        return "密码不能全是空格";
+    if (!alpha || !digit)
+        return "密码须同时包含字母和数字";
+    char a[72], b[136];
+    users_name_key(username ? username : "", a, sizeof a);
+    users_name_key(password, b, sizeof b);
+    if (!strcmp(a, b))
+        return "密码不能与用户名相同";
+    return NULL;
+}
+
+void users_name_key(const char *username, char *out, size_t size)
+{
+    size_t i = 0;
+    /* SQLite's NOCASE folds A-Z only; bytes of other characters compare as
+     * they are, so they are kept as they are. */
+    for (; size && i < size - 1 && username[i]; i++) {
+        char c = username[i];
+        out[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+    }
+    if (size)
+        out[i] = '\0';
 }
 
 static void users_copy(char *dst, size_t size, sqlite3_stmt *st, int col)
@@ -149,6 +175,10 @@ enum err users_create(struct db *db, const struct user_input *in, int64_t *id, c
     enum err e = users_check_refs(db, in, field);
     if (e)
         return e;
+    if (!in->password || users_password_weak(in->username, in->password)) {
+        *field = "password";
+        return ERR_INVALID_FIELD;
+    }
     char hash[crypto_pwhash_STRBYTES];
     if (users_hash_password(in->password, hash))
         return ERR_INTERNAL;
@@ -182,6 +212,14 @@ enum err users_update(struct db *db, int64_t id, const struct user_input *in, co
     enum err e = users_check_refs(db, in, field);
     if (e)
         return e;
+    struct user cur;
+    int found = in->password ? users_get(db, id, &cur) : 0;
+    if (found)
+        return found > 0 ? ERR_NOT_FOUND : ERR_INTERNAL;
+    if (in->password && users_password_weak(cur.username, in->password)) {
+        *field = "password";
+        return ERR_INVALID_FIELD;
+    }
     char hash[crypto_pwhash_STRBYTES] = "";
     if (in->password && users_hash_password(in->password, hash))
         return ERR_INTERNAL;

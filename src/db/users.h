@@ -36,9 +36,18 @@ int users_hash_password(const char *password, char out[128]);
 /* Checks a password against the stored hash, or against a dummy hash when
  * hash is NULL so that unknown users take as long as known ones. */
 bool users_password_ok(const char *hash, const char *password);
-/* Policy: 8..128 bytes with at least a letter and a digit. NULL when fine,
- * else a message. */
-const char *users_password_weak(const char *password);
+/* The one password rule, for every way a password is set (the console's
+ * create and reset, `ecogov user add`, the demo): 8..128 bytes, not blank,
+ * no control characters, at least a letter and a digit, and not the user
+ * name itself (in any case). NULL when fine, else a message (zh).
+ * users_create and users_update refuse a password it refuses. */
+const char *users_password_weak(const char *username, const char *password);
+
+/* The form of a user name that lookups compare: the users.username column is
+ * COLLATE NOCASE, so names that differ only in ASCII case are one account.
+ * Writes that form of name to out (size bytes); what login throttling keys
+ * on, so `LEADER` and `leader` share one count of failures. */
+void users_name_key(const char *username, char *out, size_t size);
 
 /* 0 found, 1 not found, -1 database error. hash (may be NULL) gets the stored
  * password hash. */

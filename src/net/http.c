@@ -3,8 +3,10 @@
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "net/netaddr.h"
 
 #include <arpa/inet.h>
+#include <stdatomic.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -16,7 +18,11 @@ struct http_server {
     struct MHD_Daemon *daemon;
     const struct config *cfg;
     struct app *app;
+    http_admit_fn *admit;
     http_dispatch_fn *dispatch;
+    struct netaddr_list *trusted_proxies;
+    atomic_size_t body_bytes;      /* held by bodies being received (max_body_memory) */
+    atomic_size_t anon_body_bytes; /* the part of it held for callers without a session */
 };
 
 /* Sent with every response: no framing, no sniffing, only our own scripts. */
@@ -160,6 +166,8 @@ void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *
 
 json_t *http_body_json(struct http_req *r)
 {
+    if (r->body_json)
+        return json_incref(r->body_json);
     const char *type = http_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (type && strncmp(type, "application/json", 16)) {
         http_error(r, ERR_UNSUPPORTED_MEDIA, "请求体须为 application/json", NULL);
@@ -180,10 +188,11 @@ json_t *http_body_json(struct http_req *r)
         http_error(r, ERR_BAD_JSON, "请求体须为 JSON 对象", NULL);
         return NULL;
     }
-    return v;
+    r->body_json = v;
+    return json_incref(v);
 }
 
-static void http_client_address(struct MHD_Connection *conn, char *out, size_t size)
+static void http_peer_address(struct MHD_Connection *conn, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -224,6 +233,157 @@ static enum MHD_Result http_send(struct http_req *r)
     return ok;
 }
 
+/* The largest declared body of a refused request that is still read (and
+ * dropped, never kept) before the refusal is sent; see http_begin. */
+#define HTTP_DRAIN_MAX (64 * 1024)
+
+/* Adds n to *counter unless that passes max; whether it did. */
+static bool http_budget_take(atomic_size_t *counter, size_t n, size_t max)
+{
+    size_t old = atomic_fetch_add(counter, n);
+    if (old + n <= max)
+        return true;
+    atomic_fetch_sub(counter, n);
+    return false;
+}
+
+/* Counts n more bytes of r's body against the server's budget for bodies in
+ * flight; false (nothing counted) when the budget cannot hold them. Bodies
+ * of callers without a session may hold a quarter of it at most, so an
+ * anonymous flood of uploads (a form link's attachments) cannot crowd out
+ * the bureau's own uploads and imports. */
+static bool http_reserve(struct http_server *s, struct http_req *r, size_t n)
+{
+    size_t max = (size_t)s->cfg->max_body_memory;
+    if (!r->has_session && !http_budget_take(&s->anon_body_bytes, n, max / 4))
+        return false;
+    if (!http_budget_take(&s->body_bytes, n, max)) {
+        if (!r->has_session)
+            atomic_fetch_sub(&s->anon_body_bytes, n);
+        return false;
+    }
+    r->body_reserved += n;
+    return true;
+}
+
+/* Gives r's body memory back (the body has been handled or dropped). */
+static void http_release(struct http_server *s, struct http_req *r)
+{
+    buf_free(&r->body);
+    atomic_fetch_sub(&s->body_bytes, r->body_reserved);
+    if (!r->has_session)
+        atomic_fetch_sub(&s->anon_body_bytes, r->body_reserved);
+    r->body_reserved = 0;
+}
+
+/* Stops keeping r's body: the rest is read and dropped, and e answered when
+ * the request ends. */
+static void http_refuse_body(struct http_server *s, struct http_req *r, enum err e)
+{
+    r->body_refused = e;
+    http_release(s, r);
+}
+
+static void http_answer_busy(struct http_req *r)
+{
+    http_add_header(r, "Retry-After", "5");
+    http_error(r, ERR_UNAVAILABLE, "服务器繁忙，请稍后重试", NULL);
+}
+
+/* A declared Content-Length: 1 and *n when present and a number, 0 when
+ * absent, -1 when malformed. */
+static int http_content_length(struct http_req *r, unsigned long long *n)
+{
+    const char *cl = http_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (!cl)
+        return 0;
+    char *end;
+    *n = strtoull(cl, &end, 10);
+    return end != cl && !*end ? 1 : -1;
+}
+
+static struct http_req *http_req_new(struct http_server *s, struct MHD_Connection *conn,
+                                     const char *url, const char *method)
+{
+    struct http_req *r = xcalloc(1, sizeof *r);
+    r->conn = conn;
+    r->app = s->app;
+    r->method_name = method;
+    r->method = http_method_of(method);
+    r->path = url;
+    r->start_ms = timeutil_now_ms();
+    buf_init(&r->body, 0);
+    http_peer_address(conn, r->peer_addr, sizeof r->peer_addr);
+    netaddr_client(s->trusted_proxies, r->peer_addr, http_header(r, "X-Forwarded-For"),
+                   http_header(r, "X-Real-IP"), r->remote_addr, sizeof r->remote_addr);
+    return r;
+}
+
+/* The first call, headers only: admission decides whether the body may be
+ * read at all (route, method, session, CSRF, rate) and how much of it. A
+ * refusal of a request whose body is large or of unknown length, and a body
+ * declared over the route's limit or the memory budget, are answered at once:
+ * libmicrohttpd then reads none of the body and closes the connection after
+ * the answer. */
+static enum MHD_Result http_begin(struct http_server *s, struct http_req *r)
+{
+    unsigned long long declared = 0;
+    int has_length = http_content_length(r, &declared);
+    bool has_body = (has_length == 1 && declared > 0) || has_length < 0 ||
+                    http_header(r, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    s->admit(r);
+    if (r->status || r->resp_ready) {
+        r->decided = true;
+        /* A small declared body is read and dropped so the client surely
+         * sees the answer (a socket closed with unread data is reset, and
+         * the reset can destroy the answer before the client reads it);
+         * anything larger, or of unknown length, is never read. */
+        bool small = has_length == 1 && declared <= HTTP_DRAIN_MAX;
+        return has_body && !small ? http_send(r) : MHD_YES;
+    }
+    if (has_length == 1 && declared > r->body_limit) {
+        r->decided = true;
+        http_error(r, ERR_BODY_TOO_LARGE, NULL, NULL);
+        return http_send(r);
+    }
+    if (has_length == 1 && declared && !http_reserve(s, r, (size_t)declared)) {
+        r->decided = true;
+        http_answer_busy(r);
+        return http_send(r);
+    }
+    return MHD_YES;
+}
+
+/* A piece of the body: kept while within the route's limit and the budget,
+ * else dropped. A body that goes on past the largest any route takes (a
+ * chunked upload that never ends) closes the connection. */
+static enum MHD_Result http_body_piece(struct http_server *s, struct http_req *r, const char *data,
+                                       size_t n)
+{
+    size_t ceiling =
+        (size_t)(s->cfg->max_upload > s->cfg->max_body ? s->cfg->max_upload : s->cfg->max_body);
+    r->body_seen += n;
+    if (r->body_seen > ceiling) {
+        log_warn("http: %s sent a body past %zu bytes to %s; connection closed", r->remote_addr,
+                 ceiling, r->path);
+        r->status = 413;
+        return MHD_NO;
+    }
+    if (r->decided || r->body_refused)
+        return MHD_YES;
+    if (r->body_seen > r->body_limit) {
+        http_refuse_body(s, r, ERR_BODY_TOO_LARGE);
+        return MHD_YES;
+    }
+    size_t have = r->body_reserved > r->body.len ? r->body_reserved - r->body.len : 0;
+    if (n > have && !http_reserve(s, r, n - have)) {
+        http_refuse_body(s, r, ERR_UNAVAILABLE);
+        return MHD_YES;
+    }
+    buf_append(&r->body, data, n);
+    return MHD_YES;
+}
+
 static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const char *url,
                                    const char *method, const char *version, const char *upload_data,
                                    size_t *upload_data_size, void **con_cls)
@@ -231,57 +391,57 @@ static enum MHD_Result http_access(void *cls, struct MHD_Connection *conn, const
     struct http_server *s = cls;
     struct http_req *r = *con_cls;
     if (!r) {
-        r = xcalloc(1, sizeof *r);
-        r->conn = conn;
-        r->app = s->app;
-        r->method_name = method;
-        r->method = http_method_of(method);
-        r->path = url;
-        r->start_ms = timeutil_now_ms();
-        buf_init(&r->body, (size_t)s->cfg->max_body);
-        http_client_address(conn, r->remote_addr, sizeof r->remote_addr);
-        *con_cls = r;
-        /* Refuse a declared oversized body before reading a byte of it. */
-        const char *cl =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->cfg->max_body) {
-            r->body_too_large = true;
-            http_error(r, ERR_BODY_TOO_LARGE, NULL, NULL);
-            return http_send(r);
-        }
-        return MHD_YES;
+        *con_cls = r = http_req_new(s, conn, url, method);
+        return http_begin(s, r);
     }
     if (*upload_data_size) {
-        if (!r->body_too_large && buf_append(&r->body, upload_data, *upload_data_size))
-            r->body_too_large = true;
+        size_t n = *upload_data_size;
         *upload_data_size = 0;
-        return MHD_YES;
+        return http_body_piece(s, r, upload_data, n);
     }
-    if (r->body_too_large && r->status)
-        return MHD_YES; /* already answered */
-    if (r->body_too_large)
-        http_error(r, ERR_BODY_TOO_LARGE, NULL, NULL);
-    else
-        s->dispatch(r);
+    if (!r->decided) {
+        if (r->body_refused == ERR_UNAVAILABLE)
+            http_answer_busy(r);
+        else if (r->body_refused)
+            http_error(r, r->body_refused, NULL, NULL);
+        else
+            s->dispatch(r);
+    }
+    http_release(s, r);
     return http_send(r);
+}
+
+/* Path and user agent as quoted fields: quotes and backslashes escaped here,
+ * control characters by the logger, so no request can forge a line. */
+static void http_log_access(const struct http_req *r, enum MHD_RequestTerminationCode toe)
+{
+    char path[1024], agent[256];
+    text_escape(r->path, strlen(r->path), path, sizeof path, "\"\\ ");
+    const char *ua = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "User-Agent");
+    text_escape(ua ? ua : "-", strlen(ua ? ua : "-"), agent, sizeof agent, "\"\\");
+    bool via = strcmp(r->remote_addr, r->peer_addr) != 0;
+    log_info("access %s %s \"%s\" %d %zu %lldms %s \"%s\"%s%s%s", r->remote_addr, r->method_name,
+             path, r->status, r->resp_len, (long long)(timeutil_now_ms() - r->start_ms),
+             r->has_session ? r->session.user.username : "-", agent, via ? " via " : "",
+             via ? r->peer_addr : "",
+             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
 }
 
 static void http_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                            enum MHD_RequestTerminationCode toe)
 {
+    struct http_server *s = cls;
     struct http_req *r = *con_cls;
     if (!r)
         return;
-    log_info("access %s %s %s %d %zu %lldms %s%s", r->remote_addr, r->method_name, r->path,
-             r->status, r->resp_len, (long long)(timeutil_now_ms() - r->start_ms),
-             r->has_session ? r->session.user.username : "-",
-             toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (aborted)");
+    http_log_access(r, toe);
     if (r->resp_ready)
         MHD_destroy_response(r->resp_ready);
     free(r->resp_body);
     for (int i = 0; i < r->nheaders; i++)
         free(r->owned_headers[i]);
-    buf_free(&r->body);
+    http_release(s, r);
+    json_decref(r->body_json);
     free(r);
     *con_cls = NULL;
 }
@@ -304,7 +464,7 @@ static int http_bind_address(const struct config *cfg, struct sockaddr_storage *
     return -1;
 }
 
-struct http_server *http_start(const struct config *cfg, struct app *app,
+struct http_server *http_start(const struct config *cfg, struct app *app, http_admit_fn *admit,
                                http_dispatch_fn *dispatch, int *port)
 {
     struct sockaddr_storage ss;
@@ -313,10 +473,20 @@ struct http_server *http_start(const struct config *cfg, struct app *app,
         log_error("http: option 'listen' is not an IPv4 or IPv6 address: %s", cfg->listen);
         return NULL;
     }
+    char err[200];
+    struct netaddr_list *proxies = netaddr_list_parse(cfg->trusted_proxies, err, sizeof err);
+    if (!proxies) {
+        log_error("http: option 'trusted_proxies': %s", err);
+        return NULL;
+    }
     struct http_server *s = xcalloc(1, sizeof *s);
     s->cfg = cfg;
     s->app = app;
+    s->admit = admit;
     s->dispatch = dispatch;
+    s->trusted_proxies = proxies;
+    atomic_init(&s->body_bytes, 0);
+    atomic_init(&s->anon_body_bytes, 0);
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
                      MHD_USE_ERROR_LOG | (family == AF_INET6 ? MHD_USE_IPv6 : 0);
     s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, http_access, s, MHD_OPTION_SOCK_ADDR,
@@ -329,6 +499,7 @@ struct http_server *http_start(const struct config *cfg, struct app *app,
                                  MHD_OPTION_NOTIFY_COMPLETED, http_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         log_error("http: cannot listen on %s:%ld", cfg->listen, cfg->http_port);
+        netaddr_list_free(s->trusted_proxies);
         free(s);
         return NULL;
     }
@@ -343,5 +514,6 @@ void http_stop(struct http_server *s)
         return;
     MHD_quiesce_daemon(s->daemon);
     MHD_stop_daemon(s->daemon);
+    netaddr_list_free(s->trusted_proxies);
     free(s);
 }

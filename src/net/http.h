@@ -21,6 +21,7 @@
 struct MHD_Connection;
 struct MHD_Response;
 struct app;
+struct route;
 
 #define HTTP_MAX_PARAMS 4
 #define HTTP_MAX_HEADERS 8
@@ -34,9 +35,19 @@ struct http_req {
     enum http_method method;
     const char *method_name;
     const char *path;
-    char remote_addr[64];
+    char remote_addr[64]; /* the client: the peer, or what trusted proxies forwarded */
+    char peer_addr[64];   /* the socket's peer */
+    /* The body. The admission step (http_admit_fn) sets body_limit before a
+     * byte is read; bytes past it, or past the server's memory budget for
+     * bodies, are dropped and body_refused says why. */
     struct buf body;
-    bool body_too_large;
+    size_t body_limit;
+    size_t body_seen;     /* bytes received, kept or dropped */
+    size_t body_reserved; /* bytes counted against max_body_memory */
+    enum err body_refused;
+    json_t *body_json;         /* the body parsed once (http_body_json), or NULL */
+    bool decided;              /* answered at admission; the dispatch step is skipped */
+    const struct route *route; /* the route admission matched, or NULL */
     /* route captures, NUL-terminated copies */
     const char *params[HTTP_MAX_PARAMS];
     char param_store[256];
@@ -86,16 +97,23 @@ int http_temp_file(char path[HTTP_TEMP_PATH], const char *tag);
 void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type);
 
 /* Parses the body as a JSON object (rejecting duplicate keys, invalid UTF-8
- * and NUL); on failure answers 400/415 itself and returns NULL. */
+ * and NUL); on failure answers 400/415 itself and returns NULL. The result
+ * is a new reference; the body is parsed once per request. */
 json_t *http_body_json(struct http_req *r);
 
 struct http_server;
 
-/* Called for every complete request; must leave a response in r. */
+/* Called once per request when its headers have arrived and before any of
+ * its body is read: either answers r (a refusal: the body is then never
+ * read) or sets r->body_limit (0 = no body allowed). */
+typedef void http_admit_fn(struct http_req *r);
+/* Called for every complete request admission let through; must leave a
+ * response in r. */
 typedef void http_dispatch_fn(struct http_req *r);
 
-/* Starts listening per cfg; *port gets the bound port. NULL on failure. */
-struct http_server *http_start(const struct config *cfg, struct app *app,
+/* Starts listening per cfg; *port gets the bound port. NULL on failure
+ * (logged, e.g. a trusted_proxies entry that is not a network). */
+struct http_server *http_start(const struct config *cfg, struct app *app, http_admit_fn *admit,
                                http_dispatch_fn *dispatch, int *port);
 /* Stops accepting, finishes in-flight requests, frees everything. */
 void http_stop(struct http_server *s);

@@ -12,6 +12,12 @@
 
 enum route_flags {
     ROUTE_NO_CSRF = 1, /* a write that needs no CSRF token (login: there is no session yet) */
+    /* The body is a file (attachment, CSV or GeoJSON import), not a JSON
+     * object: up to max_upload bytes instead of max_body, and not parsed. */
+    ROUTE_UPLOAD = 2,
+    /* An anonymous write with a limiter of its own (login's failure
+     * throttle), so not counted against public_write_* as well. */
+    ROUTE_OWN_THROTTLE = 4,
 };
 
 struct route {

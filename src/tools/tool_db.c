@@ -121,7 +121,8 @@ int tool_user_main(int argc, char **argv)
     }
     char password[256];
     const char *weak = NULL;
-    if (user_read_password(password, sizeof password) || (weak = users_password_weak(password))) {
+    if (user_read_password(password, sizeof password) ||
+        (weak = users_password_weak(username, password))) {
         fprintf(stderr, "ecogov user: %s\n", weak ? weak : "no password on stdin");
         tool_args_free(&a);
         return 2;

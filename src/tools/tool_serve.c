@@ -159,7 +159,7 @@ int tool_serve_main(int argc, char **argv)
     config_log(&cfg);
     struct app *app = app_new(&cfg, db);
     int port = 0;
-    struct http_server *http = app ? http_start(&cfg, app, app_dispatch, &port) : NULL;
+    struct http_server *http = app ? http_start(&cfg, app, app_admit, app_dispatch, &port) : NULL;
     if (!http) {
         app_free(app);
         db_close(db);

@@ -39,7 +39,7 @@ static int admin_users_input(json_t *input, struct user_input *in, bool creating
         return problem_set(p, ERR_INVALID_FIELD, "password", "请设置初始密码"), -1;
     if (in->password && !*in->password && !creating)
         in->password = NULL; /* an empty password on an update keeps the old one */
-    const char *weak = in->password ? users_password_weak(in->password) : NULL;
+    const char *weak = creating ? users_password_weak(in->username, in->password) : NULL;
     if (weak)
         return problem_set(p, ERR_INVALID_FIELD, "password", "%s", weak), -1;
     if (field_id(input, "section_id", "科室", FIELD_OPTIONAL, &in->section_id, p) ||
@@ -76,6 +76,11 @@ enum err admin_users_write(struct db *db, const struct audit_actor *actor, int64
     *out = NULL;
     if (admin_users_input(input, &in, creating, p))
         return p->err;
+    struct user cur;
+    const char *weak = NULL;
+    if (!creating && in.password && users_get(db, id, &cur) == 0 &&
+        (weak = users_password_weak(cur.username, in.password)))
+        return problem_set(p, ERR_INVALID_FIELD, "password", "%s", weak);
     if (db_begin(db))
         return p->err = ERR_UNAVAILABLE;
     const char *field = NULL;

@@ -69,7 +69,7 @@ static void api_siting_check_get(struct http_req *r)
 }
 
 static const struct route siting_table[] = {
-    {HTTP_POST, "/api/v1/siting/versions", api_siting_import, STAFF_UP, 0},
+    {HTTP_POST, "/api/v1/siting/versions", api_siting_import, STAFF_UP, ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/siting/versions", api_siting_versions, ROLES_BUREAU, 0},
     {HTTP_GET, "/api/v1/siting/units", api_siting_units, ROLES_LOGGED_IN, 0},
     {HTTP_POST, "/api/v1/siting/checks", api_siting_check, ROLES_LOGGED_IN, 0},

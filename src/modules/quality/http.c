@@ -77,10 +77,6 @@ static void api_quality_station_create(struct http_req *r)
 
 static void api_quality_import(struct http_req *r)
 {
-    if (r->body_too_large) {
-        kit_answer(r, ERR_BODY_TOO_LARGE, NULL, NULL);
-        return;
-    }
     struct audit_actor actor;
     kit_actor(r, &actor);
     struct problem p = {0};
@@ -215,7 +211,7 @@ static const struct route quality_table[] = {
     {HTTP_GET, "/api/v1/quality/stations", api_quality_stations, ROLES_ANY, 0},
     {HTTP_POST, "/api/v1/quality/stations", api_quality_station_create, ADMIN | STAFF, 0},
     {HTTP_POST, "/api/v1/quality/stations/{id}/calibrate", api_quality_calibrate, ADMIN | STAFF, 0},
-    {HTTP_POST, "/api/v1/quality/hourly", api_quality_import, ADMIN | STAFF, 0},
+    {HTTP_POST, "/api/v1/quality/hourly", api_quality_import, ADMIN | STAFF, ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/quality/hourly", api_quality_hourly, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/quality/realtime", api_quality_realtime, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/quality/map", api_quality_map, ROLES_ANY, 0},

@@ -42,6 +42,25 @@ static int quality_parse_hour(const char *s, size_t len, int64_t *hour)
     return 0;
 }
 
+/* The offset of the first control character of s[0..len) (NUL included:
+ * it would cut a cell short), or len. */
+static size_t quality_control_at(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F)
+            return i;
+    return len;
+}
+
+/* The 1-based column of the byte at offset at. */
+static size_t quality_column_at(const char *s, size_t at)
+{
+    size_t col = 1;
+    for (size_t i = 0; i < at; i++)
+        col += s[i] == ',';
+    return col;
+}
+
 static const char quality_import_header[] = "station,time,so2,no2,co,o3,pm10,pm25";
 
 /* Parses data; on errors fills errs and returns -1. */
@@ -68,8 +87,12 @@ static int quality_parse_csv(struct db *db, const char *data, size_t dlen,
         if (!len)
             continue;
         char msg[96] = "";
-        if (len > 256 || !text_utf8_valid(s, len) || memchr(s, '\0', len)) {
-            snprintf(msg, sizeof msg, "行过长或含非法字符");
+        size_t bad = quality_control_at(s, len);
+        if (bad < len) {
+            snprintf(msg, sizeof msg, "第 %zu 列含控制字符 0x%02X", quality_column_at(s, bad),
+                     (unsigned char)s[bad]);
+        } else if (len > 256 || !text_utf8_valid(s, len)) {
+            snprintf(msg, sizeof msg, "行过长或不是有效的 UTF-8 文本");
         } else if (!header) {
             if (len != sizeof quality_import_header - 1 || memcmp(s, quality_import_header, len))
                 snprintf(msg, sizeof msg, "表头须为 %s", quality_import_header);

@@ -60,12 +60,11 @@ enum err quality_station_add(struct db *db, const struct audit_actor *actor, jso
         field_text(in, "town", "所在乡镇", 64, FIELD_OPTIONAL, &s.town, p) ||
         field_choice(in, "kind", "站点类型", station_kinds, FIELD_OPTIONAL, "city", &s.kind, p) ||
         field_int(in, "area_class", "功能区类别", 1, 2, FIELD_OPTIONAL, 2, &s.area_class, p) ||
-        field_number(in, "lon", "经度", -180, 180, FIELD_OPTIONAL, NAN, &s.lon, p) ||
-        field_number(in, "lat", "纬度", -90, 90, FIELD_OPTIONAL, NAN, &s.lat, p) ||
+        /* Every station is a fixed site on the public map and in the
+         * distance checks: its position is required. */
+        field_lonlat(in, FIELD_REQUIRED, &s.lon, &s.lat, p) ||
         field_id(in, "device_station_id", QUALITY_DEVICE_LABEL, FIELD_OPTIONAL, &dev, p))
         return p->err;
-    if (isnan(s.lon) != isnan(s.lat))
-        return problem_set(p, ERR_INVALID_FIELD, isnan(s.lon) ? "lon" : "lat", "经纬度须同时提供");
     for (const char *c = s.code; *c; c++)
         if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", *c))
             return problem_set(p, ERR_INVALID_FIELD, "code", "站点编码只能含字母、数字、- 和 _");

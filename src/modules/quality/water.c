@@ -166,8 +166,7 @@ enum err water_section_add(struct db *db, const struct audit_actor *actor, json_
         field_text(in, "district", "所在区县", 128, FIELD_OPTIONAL, &s.district, p) ||
         field_int(in, "target_class", "目标水质类别", 1, 5, FIELD_REQUIRED, 0, &s.target_class,
                   p) ||
-        field_number(in, "lon", "经度", -180, 180, FIELD_OPTIONAL, NAN, &lon, p) ||
-        field_number(in, "lat", "纬度", -90, 90, FIELD_OPTIONAL, NAN, &lat, p) ||
+        field_lonlat(in, FIELD_OPTIONAL, &lon, &lat, p) ||
         field_bool(in, "boundary", "出境断面", FIELD_OPTIONAL, false, &boundary, p))
         return p->err;
     if (!isnan(lon) && !isnan(lat))

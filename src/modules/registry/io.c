@@ -7,6 +7,8 @@
 #include "db/db.h"
 
 #include <csv.h>
+#include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,8 @@ struct csv_row {
     char *fields[REGISTRY_CSV_NCOL + 1];
     size_t nfields;
     size_t line;
+    size_t bad_col; /* 1-based column holding a control character (a NUL would cut it), 0 = none */
+    unsigned char bad_byte;
 };
 
 struct csv_state {
@@ -50,6 +54,13 @@ static void csv_on_field(void *data, size_t len, void *ctx)
     struct csv_state *s = ctx;
     if (s->cur.nfields == 0)
         s->row_line = s->line;
+    for (size_t i = 0; data && i < len && !s->cur.bad_col; i++) {
+        unsigned char c = ((const unsigned char *)data)[i];
+        if (c < 0x20 || c == 0x7F) {
+            s->cur.bad_col = s->cur.nfields + 1;
+            s->cur.bad_byte = c;
+        }
+    }
     if (s->cur.nfields < REGISTRY_CSV_NCOL + 1)
         s->cur.fields[s->cur.nfields] = xstrndup(data ? data : "", len);
     s->cur.nfields++;
@@ -156,17 +167,33 @@ static const char *csv_cell(const struct csv_state *s, const struct csv_row *r, 
     return i >= 0 && (size_t)i < r->nfields ? r->fields[i] : "";
 }
 
+/* A decimal number, or null for an empty cell. Overflow (1e400), inf, nan
+ * and hex are refused (*bad), never turned into null. */
 static json_t *csv_number_or_null(const char *s, int *bad)
 {
     if (!*s)
         return json_null();
+    if (strspn(s, "+-0123456789.eE") != strlen(s)) {
+        *bad = 1;
+        return json_null();
+    }
     char *end;
+    errno = 0;
     double v = strtod(s, &end);
-    if (*end || end == s) {
+    if (*end || end == s || errno == ERANGE || !isfinite(v)) {
         *bad = 1;
         return json_null();
     }
     return json_real(v);
+}
+
+/* The header's name of the 1-based column col of the file. */
+static const char *csv_column_name(const struct csv_state *s, size_t col)
+{
+    for (size_t c = 0; c < REGISTRY_CSV_NCOL; c++)
+        if (s->col_of[c] == (int)col - 1)
+            return registry_csv_columns[c];
+    return "?";
 }
 
 /* Builds the API's JSON input from one CSV row. NULL with msg when a cell
@@ -176,6 +203,11 @@ static json_t *registry_csv_input(const struct csv_state *s, const struct csv_ro
 {
     if (r->nfields != s->header_fields) {
         snprintf(msg, msglen, "应有 %zu 列，实际 %zu 列", s->header_fields, r->nfields);
+        return NULL;
+    }
+    if (r->bad_col) {
+        snprintf(msg, msglen, "第 %zu 列（%s）含控制字符 0x%02X，请删除后重新导入", r->bad_col,
+                 csv_column_name(s, r->bad_col), r->bad_byte);
         return NULL;
     }
     for (size_t i = 0; i < r->nfields; i++)
@@ -189,9 +221,9 @@ static json_t *registry_csv_input(const struct csv_state *s, const struct csv_ro
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
         json_object_set_new(in, registry_csv_columns[texts[i]],
                             json_string(csv_cell(s, r, texts[i])));
-    int bad = 0;
-    json_object_set_new(in, "lon", csv_number_or_null(csv_cell(s, r, 6), &bad));
-    json_object_set_new(in, "lat", csv_number_or_null(csv_cell(s, r, 7), &bad));
+    int bad_lon = 0, bad_lat = 0;
+    json_object_set_new(in, "lon", csv_number_or_null(csv_cell(s, r, 6), &bad_lon));
+    json_object_set_new(in, "lat", csv_number_or_null(csv_cell(s, r, 7), &bad_lat));
     json_t *tags = json_array();
     for (const char *t = csv_cell(s, r, 9), *bar; *t; t = *bar ? bar + 1 : bar) {
         bar = strchr(t, '|');
@@ -206,8 +238,9 @@ static json_t *registry_csv_input(const struct csv_state *s, const struct csv_ro
         in, "contacts",
         *cname ? json_pack("[{ss ss ss}]", "name", cname, "phone", cphone, "role", "联系人")
                : json_array());
-    if (bad) {
-        snprintf(msg, msglen, "经纬度必须是数字");
+    if (bad_lon || bad_lat) {
+        snprintf(msg, msglen, "第 %d 列（%s）须为有限的十进制数", s->col_of[bad_lon ? 6 : 7] + 1,
+                 bad_lon ? "lon" : "lat");
         json_decref(in);
         return NULL;
     }

@@ -17,7 +17,7 @@ static const struct route registry_routes[] = {
     {HTTP_GET, "/api/v1/uscc/check", registry_http_uscc_check, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/enterprises", registry_http_list, ROLES_LOGGED_IN, 0},
     {HTTP_POST, "/api/v1/enterprises", registry_http_create, ADMIN | STAFF, 0},
-    {HTTP_POST, "/api/v1/enterprises/import", registry_http_import, ADMIN | STAFF, 0},
+    {HTTP_POST, "/api/v1/enterprises/import", registry_http_import, ADMIN | STAFF, ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/enterprises/export.xlsx", registry_http_export, ROLES_BUREAU, 0},
     {HTTP_GET, "/api/v1/enterprises/{id}", registry_http_get, ROLES_LOGGED_IN, 0},
     {HTTP_PUT, "/api/v1/enterprises/{id}", registry_http_update, ADMIN | STAFF | ENTERPRISE, 0},

@@ -124,7 +124,12 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
         return svc_db_fail(c, p);
     struct svc_entry_row row = {day_id, ent,    people, c->actor.id, c->now,
                                 org,    person, phone,  topic,       walkin};
-    if (svc_store_entry_insert(c->db, &row, id))
+    int stored = svc_store_entry_insert(c->db, &row, id);
+    if (stored > 0) { /* another booking took the last place meanwhile */
+        db_rollback(c->db);
+        return svc_fail(p, ERR_INVALID_STATE, NULL, "该接待日预约已满"), p->err;
+    }
+    if (stored)
         return svc_db_fail(c, p);
     /* The audit keeps who and what, not the citizen's phone number. */
     json_t *d = json_pack("{sI ss sI}", "day_id", (json_int_t)day_id, "kind", kind, "enterprise_id",

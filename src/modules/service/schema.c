@@ -162,6 +162,24 @@ static const char *const schema_service_steps[] = {
     "  created_at INTEGER NOT NULL,"
     "  read_at INTEGER);"
     "CREATE INDEX svc_notifications_user ON svc_notifications (user_id, read_at);",
+
+    /* 2: a reception day's capacity is held by the database, not only checked
+     * before the insert: concurrent bookings cannot take more places than the
+     * day has, whoever writes (walk-ins are received, not booked, and do not
+     * count). */
+    "CREATE TRIGGER svc_reception_capacity BEFORE INSERT ON svc_reception_entries "
+    "WHEN NEW.kind = 'booking' AND NEW.status <> 'cancelled' AND "
+    "(SELECT count(*) FROM svc_reception_entries e WHERE e.day_id = NEW.day_id AND "
+    "e.kind = 'booking' AND e.status <> 'cancelled') >= "
+    "(SELECT capacity FROM svc_reception_days d WHERE d.id = NEW.day_id) "
+    "BEGIN SELECT RAISE(ABORT, 'reception day full'); END;"
+    "CREATE TRIGGER svc_reception_capacity_revive BEFORE UPDATE OF status ON "
+    "svc_reception_entries WHEN NEW.kind = 'booking' AND OLD.status = 'cancelled' AND "
+    "NEW.status <> 'cancelled' AND "
+    "(SELECT count(*) FROM svc_reception_entries e WHERE e.day_id = NEW.day_id AND "
+    "e.kind = 'booking' AND e.status <> 'cancelled') >= "
+    "(SELECT capacity FROM svc_reception_days d WHERE d.id = NEW.day_id) "
+    "BEGIN SELECT RAISE(ABORT, 'reception day full'); END;",
 };
 
 const struct schema_module schema_service = {

@@ -119,6 +119,8 @@ struct svc_entry_row {
     const char *org_name, *person_name, *phone, *topic;
     bool walkin; /* received at once */
 };
+/* 0 stored (*id), 1 refused because the day's bookings are full (the
+ * database's capacity trigger), -1 error. */
 int svc_store_entry_insert(struct db *db, const struct svc_entry_row *e, int64_t *id);
 /* 1 found (*day, status), 0 absent, -1 error. */
 int svc_store_entry_status(struct db *db, int64_t entry, int64_t *day, char status[16]);

@@ -76,14 +76,17 @@ json_t *svc_store_day_list(struct db *db, const char *from, const char *to, bool
 
 int svc_store_entry_insert(struct db *db, const struct svc_entry_row *e, int64_t *id)
 {
-    if (db_run(db,
-               "INSERT INTO svc_reception_entries (day_id, kind, enterprise_id, org_name, "
-               "person_name, phone, people, topic, status, created_by, created_at, received_at) "
-               "VALUES (?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, nullif(?, 0))",
-               "ititttittiii", e->day_id, e->walkin ? "walkin" : "booking", e->enterprise_id,
-               e->org_name, e->person_name, e->phone, e->people, e->topic,
-               e->walkin ? "received" : "booked", e->created_by, e->now,
-               e->walkin ? e->now : (int64_t)0))
+    int rc = db_run(
+        db,
+        "INSERT INTO svc_reception_entries (day_id, kind, enterprise_id, org_name, "
+        "person_name, phone, people, topic, status, created_by, created_at, received_at) "
+        "VALUES (?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, nullif(?, 0))",
+        "ititttittiii", e->day_id, e->walkin ? "walkin" : "booking", e->enterprise_id, e->org_name,
+        e->person_name, e->phone, e->people, e->topic, e->walkin ? "received" : "booked",
+        e->created_by, e->now, e->walkin ? e->now : (int64_t)0);
+    if (rc == SQLITE_CONSTRAINT_TRIGGER) /* svc_reception_capacity: the day is full */
+        return 1;
+    if (rc)
         return -1;
     *id = db_last_id(db);
     return 0;

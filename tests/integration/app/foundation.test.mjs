@@ -159,11 +159,12 @@ describe('enterprise registry', () => {
       `X-CSRF-Token: ${c.csrf}\r\nContent-Type: application/json\r\nContent-Length: ${17 * 1024 * 1024}\r\n\r\n`)
     assert.match(head, /^HTTP\/1\.1 413/)
     assert.match(head, /body_too_large/)
-    // ... and a chunked one that grows past the limit is refused when it does.
+    // ... and a chunked one that grows past the route's limit (max_body, 1 MiB
+    // for a JSON route) is dropped as it arrives and refused when it ends.
     const chunk = 'x'.repeat(1024 * 1024)
     let chunked = `POST /api/v1/enterprises HTTP/1.1\r\nHost: x\r\nCookie: ${c.cookie}\r\nX-CSRF-Token: ${c.csrf}\r\n` +
       'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n'
-    for (let i = 0; i < 17; i++) chunked += `${chunk.length.toString(16)}\r\n${chunk}\r\n`
+    for (let i = 0; i < 2; i++) chunked += `${chunk.length.toString(16)}\r\n${chunk}\r\n`
     chunked += '0\r\n\r\n'
     const grown = await rawRequest(url, chunked, 20000)
     assert.match(grown, /^HTTP\/1\.1 413/)

@@ -70,7 +70,7 @@ before(async () => {
   assert.equal(r.status, 201, r.text)
   const air = r.json.id
   assert.equal((await admin.post('/api/v1/monitor/devices', { station_id: air, mn: AIR_MN, pw: PW })).status, 201)
-  r = await admin.post('/api/v1/quality/stations', { code: 'DF-Q1', name: '联动测试站', district: '珠山区', kind: 'national', device_station_id: air })
+  r = await admin.post('/api/v1/quality/stations', { code: 'DF-Q1', name: '联动测试站', district: '珠山区', kind: 'national', lon: 117.21, lat: 29.29, device_station_id: air })
   assert.equal(r.status, 201, r.text)
   aqStation = r.json.id
   assert.equal(r.json.device_station_id, air)
@@ -187,7 +187,7 @@ test('links are validated: only air stations, one quality station each', async (
   const gas = (await admin.get('/api/v1/monitor/stations?q=DF-GAS')).json.items[0].id
   let r = await admin.put(`/api/v1/quality/stations/${aqStation}/device`, { device_station_id: gas })
   assert.equal(r.status, 422)
-  r = await admin.post('/api/v1/quality/stations', { code: 'DF-Q2', name: '重复关联', kind: 'national', device_station_id: (await admin.get(`/api/v1/quality/stations`)).json.items.find((s) => s.id === aqStation).device_station_id })
+  r = await admin.post('/api/v1/quality/stations', { code: 'DF-Q2', name: '重复关联', kind: 'national', lon: 117.22, lat: 29.28, device_station_id: (await admin.get(`/api/v1/quality/stations`)).json.items.find((s) => s.id === aqStation).device_station_id })
   assert.equal(r.status, 422)
   r = await admin.put('/api/v1/quality/stations/999999/device', { device_station_id: null })
   assert.equal(r.status, 404)

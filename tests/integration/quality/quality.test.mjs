@@ -248,9 +248,17 @@ test('stations: created by staff, refused for bad input and for the public', asy
     })
     assert.equal(r.status, 201, r.text)
   }
-  let r = await staff.post('/api/v1/quality/stations', { code: 'T-1', name: 'dup' })
+  let r = await staff.post('/api/v1/quality/stations', { code: 'T-1', name: 'dup', lon: 117.2, lat: 29.3 })
   assert.equal(r.status, 409)
   assert.equal(r.json.error.code, 'conflict')
+  // A station's position is required and must be in China: not absent, not
+  // half given, not (0, 0) or -1, not swapped, not null.
+  for (const pos of [{}, { lon: 117.2 }, { lon: 0, lat: 0 }, { lon: -1, lat: 29.3 }, { lon: 29.3, lat: 117.2 },
+    { lon: null, lat: null }, { lon: '117.2', lat: '29.3' }, { lon: 117.2, lat: 95 }]) {
+    r = await staff.post('/api/v1/quality/stations', { code: 'T-POS', name: '坐标检查', ...pos })
+    assert.equal(r.status, 422, JSON.stringify(pos) + ' -> ' + r.text)
+    assert.match(r.json.error.field, /^(lon|lat)$/)
+  }
   r = await staff.post('/api/v1/quality/stations', { code: 'bad code;', name: 'x' })
   assert.equal(r.status, 422)
   r = await staff.post('/api/v1/quality/stations', { code: 'X1', name: 'x', kind: 'satellite' })
@@ -398,7 +406,7 @@ test('water: GB 3838 classes per section, targets, main pollutants, hostile samp
 })
 
 test('alarms: a rule raises on imported hours, acknowledge, server-sent events, source limits with 折算', async () => {
-  let r = await staff.post('/api/v1/quality/stations', { code: 'T-9', name: '报警测试站', district: '报警区' })
+  let r = await staff.post('/api/v1/quality/stations', { code: 'T-9', name: '报警测试站', district: '报警区', lon: 117.25, lat: 29.31 })
   assert.equal(r.status, 201)
   r = await staff.post('/api/v1/quality/alarm-rules', { name: 'T-9 PM2.5 > 50', factor: 'pm25', stations: ['T-9'], threshold: 50, duration_hours: 2 })
   assert.equal(r.status, 201, r.text)

@@ -196,9 +196,22 @@ static void test_users_and_sessions(void **state)
     assert_false(users_password_ok(hash, "passw0rd!"));
     assert_false(users_password_ok(NULL, "Passw0rd!"));
     assert_non_null(strstr(hash, "$argon2id$"));
-    assert_non_null(users_password_weak("short1"));
-    assert_non_null(users_password_weak("onlyletters"));
-    assert_null(users_password_weak("letters123"));
+    assert_non_null(users_password_weak("tester", "short1"));
+    assert_non_null(users_password_weak("tester", "onlyletters"));
+    assert_null(users_password_weak("tester", "letters123"));
+    /* the one rule: not the name in any case, not blank, no control characters */
+    assert_non_null(users_password_weak("tester1x", "TESTER1X"));
+    assert_non_null(users_password_weak("tester", "            "));
+    assert_non_null(users_password_weak("tester", "abc\tdef123"));
+    /* and the store refuses what it refuses, whoever calls */
+    struct user_input same = {"zhao2026", "赵", "Zhao2026", ROLE_LEADER, 0, 0, 0};
+    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(users_create(f->db, &same, &uid, &field), ERR_INVALID_FIELD);
+    assert_string_equal(field, "password");
+    struct user_input reset = {"tester", "测试员", "Tester", ROLE_STAFF, sid, 0, -1};
+    assert_int_equal(users_update(f->db, u.id, &reset, &field), ERR_INVALID_FIELD);
+    assert_string_equal(field, "password");
+    db_rollback(f->db);
 
     char token[USERS_TOKEN_LEN + 1], csrf[USERS_TOKEN_LEN + 1];
     assert_int_equal(sessions_create(f->db, u.id, "127.0.0.1", token, csrf), 0);
