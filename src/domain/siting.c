@@ -527,21 +527,37 @@ long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, siz
     return n;
 }
 
+/* Report values are built with jansson's nocheck calls: every text in a unit
+ * was checked as UTF-8 when the units were imported, and the report is built
+ * once per intersecting unit per check (the hot path of a full check). */
+static json_t *siting_text(const char *s)
+{
+    return json_string_nocheck(s ? s : "");
+}
+
+static void siting_set(json_t *o, const char *key, json_t *value)
+{
+    json_object_set_new_nocheck(o, key, value);
+}
+
 static json_t *siting_rule_json(const struct siting_rule *r)
 {
     json_t *codes = json_array();
     for (size_t c = 0; c < r->ncodes; c++)
-        json_array_append_new(codes, json_string(r->codes[c]));
-    return json_pack("{ss so ss ss}", "kind", r->prohibit ? "prohibit" : "restrict", "industries",
-                     codes, "condition", r->condition ? r->condition : "", "ref",
-                     r->ref ? r->ref : "");
+        json_array_append_new(codes, siting_text(r->codes[c]));
+    json_t *o = json_object();
+    siting_set(o, "kind", siting_text(r->prohibit ? "prohibit" : "restrict"));
+    siting_set(o, "industries", codes);
+    siting_set(o, "condition", siting_text(r->condition));
+    siting_set(o, "ref", siting_text(r->ref));
+    return o;
 }
 
 static json_t *siting_dims_json(const struct siting_unit *x)
 {
     json_t *d = json_object();
     for (int i = 0; i < SITING_NDIMS; i++)
-        json_object_set_new(d, siting_dim_names[i], json_string(x->dims[i] ? x->dims[i] : ""));
+        siting_set(d, siting_dim_names[i], siting_text(x->dims[i]));
     return d;
 }
 
@@ -614,13 +630,23 @@ static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGe
                  x->rules[rule].condition && *x->rules[rule].condition ? "（条件见条款）" : "");
     else
         snprintf(reason, sizeof reason, "准入清单未对行业 %s 设禁止或限制条款", industry);
-    return json_pack("{ss ss si ss sf sf sb ss ss ss so ss so}", "code", x->code, "name", x->name,
-                     "class", (int)x->cls, "class_name", siting_class_name(x->cls), "overlap_m2",
-                     round(overlap * 100) / 100, "overlap_share", round(share * 1e6) / 1e6,
-                     "sliver", sliver, "verdict", siting_verdict_name(*v), "verdict_code",
-                     siting_verdict_code(*v), "conclusion", siting_conclusion(*v), "rule",
-                     rule >= 0 ? siting_rule_json(&x->rules[rule]) : json_null(), "reason", reason,
-                     "dimensions", siting_dims_json(x));
+    json_t *o = json_object();
+    siting_set(o, "code", siting_text(x->code));
+    siting_set(o, "name", siting_text(x->name));
+    siting_set(o, "class", json_integer((int)x->cls));
+    siting_set(o, "class_name", siting_text(siting_class_name(x->cls)));
+    siting_set(o, "overlap_m2", json_real(round(overlap * 100) / 100));
+    siting_set(o, "overlap_share", json_real(round(share * 1e6) / 1e6));
+    siting_set(o, "sliver", json_boolean(sliver));
+    siting_set(o, "verdict", siting_text(siting_verdict_name(*v)));
+    siting_set(o, "verdict_code", siting_text(siting_verdict_code(*v)));
+    siting_set(o, "conclusion", siting_text(siting_conclusion(*v)));
+    siting_set(o, "rule", rule >= 0 ? siting_rule_json(&x->rules[rule]) : json_null());
+    /* A long clause reference is cut by snprintf, perhaps inside a character. */
+    siting_set(o, "reason",
+               json_stringn_nocheck(reason, text_utf8_valid_prefix(reason, strlen(reason))));
+    siting_set(o, "dimensions", siting_dims_json(x));
+    return o;
 }
 
 json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
