@@ -604,18 +604,40 @@ static const char *siting_conclusion(enum siting_verdict v)
     return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
 }
 
+/* The overlap in m² of project g (prepared as pg; area project_area > 0) with
+ * unit x, or -1. When one lies in the other's interior, not touching its
+ * boundary, the overlay would return that one's own rings unchanged (nothing
+ * to node), so its area is used without computing the overlay: the project's
+ * (already known) or the unit's (kept per zone). Otherwise the overlay. */
+static double siting_overlap(struct siting_units *u, struct siting_unit *x, const GEOSGeometry *g,
+                             const GEOSPreparedGeometry *pg, double project_area, int slot,
+                             PJ *zone)
+{
+    if (GEOSPreparedContainsProperly_r(u->ctx, x->prep, g) == 1)
+        return project_area;
+    if (pg && GEOSPreparedContainsProperly_r(u->ctx, pg, x->geom) == 1) {
+        if (x->area_slot != slot + 1) {
+            x->area_m2 = siting_area(u, x->geom, zone);
+            x->area_slot = slot + 1;
+        }
+        return x->area_m2;
+    }
+    GEOSGeometry *inter = GEOSIntersection_r(u->ctx, x->geom, g);
+    double overlap = inter ? siting_area(u, inter, zone) : -1;
+    if (inter)
+        GEOSGeom_destroy_r(u->ctx, inter);
+    return overlap;
+}
+
 /* One unit's entry in the report (lock held). */
 static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGeometry *g,
-                                  double project_area, PJ *zone, const char *industry,
-                                  enum siting_verdict *v)
+                                  const GEOSPreparedGeometry *pg, double project_area, int slot,
+                                  PJ *zone, const char *industry, enum siting_verdict *v)
 {
-    const struct siting_unit *x = &u->units[i];
+    struct siting_unit *x = &u->units[i];
     double overlap = 0;
     if (project_area > 0) {
-        GEOSGeometry *inter = GEOSIntersection_r(u->ctx, x->geom, g);
-        overlap = inter ? siting_area(u, inter, zone) : -1;
-        if (inter)
-            GEOSGeom_destroy_r(u->ctx, inter);
+        overlap = siting_overlap(u, x, g, pg, project_area, slot, zone);
         if (overlap < 0)
             overlap = 0;
     }
@@ -681,14 +703,19 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     }
     struct siting_hits h;
     siting_query(u, g, &h);
+    /* Prepared once for the containment tests when several units are hit. */
+    const GEOSPreparedGeometry *pg = area > 0 && h.n > 1 ? GEOSPrepare_r(u->ctx, g) : NULL;
     json_t *units = json_array();
     enum siting_verdict worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
         enum siting_verdict v;
-        json_array_append_new(units, siting_unit_report(u, h.idx[k], g, area, zone, norm, &v));
+        json_array_append_new(units,
+                              siting_unit_report(u, h.idx[k], g, pg, area, slot, zone, norm, &v));
         if (v > worst)
             worst = v;
     }
+    if (pg)
+        GEOSPreparedGeom_destroy_r(u->ctx, pg);
     free(h.idx);
     GEOSGeom_destroy_r(u->ctx, g);
     const struct industry *ind = industry_find(norm);
