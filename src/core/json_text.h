@@ -11,7 +11,8 @@
  * Two layers: json_text_put_* write at a pointer the caller has made room for
  * (the bounds below) and return the end; the buf functions make the room
  * themselves and return 0, or -1 when the buf's max_len would be passed
- * (nothing written). */
+ * (nothing written; the room asked for is the worst case, so a bounded buf
+ * may refuse a string that would have fit). */
 #ifndef ECOGOV_JSON_TEXT_H
 #define ECOGOV_JSON_TEXT_H
 
