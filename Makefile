@@ -123,7 +123,7 @@ abuse: build/asan/ecogov
 fuzz: $(FUZZ_BINS)
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
-bench: deps-c build/ecogov $(BENCH_BINS)
+bench: deps-c build/ecogov $(BENCH_BINS) web/dist/index.html
 	@scripts/bench.sh
 
 format:

@@ -1,4 +1,4 @@
-// Driver for bench/siting.sh: generates 10,000 units and 20,000 checks (tests/integration/siting_pg.mjs),
+// Driver for bench/siting.sh: generates 10,000 units and 20,000 checks (tests/integration/approval/siting_pg.mjs),
 // times `build/ecogov siting batch` (intersects only, and the full check with areas and verdicts;
 // the tool times the checks alone, after loading) and PostGIS on the same data: one set-based
 // join, and one query per check from PL/pgSQL (what a server doing one check per request pays).
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import path from 'node:path'
-import { postgisAvailable, startPostgis, genUnits, genChecks, loadSql } from '../tests/integration/siting_pg.mjs'
+import { postgisAvailable, startPostgis, genUnits, genChecks, loadSql } from '../tests/integration/approval/siting_pg.mjs'
 
 const NUNITS = Number(process.env.SITING_BENCH_UNITS || 10000)
 const NCHECKS = Number(process.env.SITING_BENCH_CHECKS || 20000)

@@ -7,10 +7,29 @@ import Components from 'unplugin-vue-components/vite'
 import AutoImport from 'unplugin-auto-import/vite'
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers'
 
+// The built index.html's stylesheets go from <head> to the end of <body>: in <head> they block
+// all rendering, so the boot shell (inline CSS in index.html) would wait for them; after the shell
+// they block only what follows them, and the entry module still waits for them before it runs.
+const stylesheetsAfterShell = {
+  name: 'ecogov-stylesheets-after-shell',
+  transformIndexHtml: {
+    order: 'post',
+    handler(html) {
+      const links = []
+      const head = html.replace(/^\s*<link rel="stylesheet"[^>]*>\n?/gm, (tag) => {
+        links.push(tag.trim())
+        return ''
+      })
+      return head.replace('</body>', links.map((l) => '    ' + l + '\n').join('') + '  </body>')
+    },
+  },
+}
+
 export default defineConfig({
   base: '/',
   plugins: [
     vue(),
+    stylesheetsAfterShell,
     AutoImport({ resolvers: [ElementPlusResolver()], dts: false }),
     Components({ resolvers: [ElementPlusResolver()], dts: false }),
   ],
@@ -25,7 +44,6 @@ export default defineConfig({
           groups: [
             { name: 'echarts', test: /node_modules[\\/](echarts|zrender)[\\/]/ },
             { name: 'leaflet', test: /node_modules[\\/]leaflet[\\/]/ },
-            { name: 'element-plus', test: /node_modules[\\/](element-plus|@element-plus|@floating-ui|@vueuse|async-validator|dayjs|lodash|lodash-es|lodash-unified|memoize-one|normalize-wheel-es|@ctrl)[\\/]/ },
             { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|vue-i18n|@intlify)[\\/]/ },
           ],
         },

@@ -47,6 +47,14 @@ int buf_append(struct buf *b, const void *data, size_t n)
     return 0;
 }
 
+int buf_grow(struct buf *b, size_t n)
+{
+    if (b->max_len && (n > b->max_len || b->len > b->max_len - n))
+        return -1;
+    buf_reserve(b, b->len + n);
+    return 0;
+}
+
 int buf_puts(struct buf *b, const char *s)
 {
     return buf_append(b, s, strlen(s));

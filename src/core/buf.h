@@ -24,6 +24,10 @@ int buf_append(struct buf *b, const void *data, size_t n);
 int buf_puts(struct buf *b, const char *s);
 int buf_putc(struct buf *b, char c);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for n more bytes, for writers that fill b->data + b->len directly
+ * and then advance b->len (and keep the NUL after it). -1 when that would
+ * pass max_len. */
+int buf_grow(struct buf *b, size_t n);
 /* Hands the bytes to the caller (free() them) and leaves b empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

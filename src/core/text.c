@@ -12,6 +12,13 @@ static size_t text_utf8_scan(const char *s, size_t len)
             p++;
             continue;
         }
+        /* Fast path for the common CJK case: a lead byte E1–EC or EE–EF and two
+         * continuation bytes can be neither overlong nor a surrogate. */
+        if (c >= 0xE1 && c != 0xED && c <= 0xEF && end - p >= 3 && (p[1] & 0xC0) == 0x80 &&
+            (p[2] & 0xC0) == 0x80) {
+            p += 3;
+            continue;
+        }
         size_t n;
         unsigned cp, min;
         if ((c & 0xE0) == 0xC0)

@@ -54,8 +54,23 @@ void timeutil_format_iso(int64_t utc, char *out, size_t size)
     int64_t secs = local - days * 86400;
     int y, m, d;
     timeutil_civil_from_days(days, &y, &m, &d);
-    snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, (int)(secs / 3600),
-             (int)(secs / 60 % 60), (int)(secs % 60));
+    if (y < 0 || y > 9999 || size < 26) {
+        snprintf(out, size, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, m, d, (int)(secs / 3600),
+                 (int)(secs / 60 % 60), (int)(secs % 60));
+        return;
+    }
+    /* Digits by hand: list replies format two of these per record. */
+    static const char pattern[] = "0000-00-00T00:00:00+08:00";
+    const int fields[][3] = {{0, 4, y},
+                             {5, 2, m},
+                             {8, 2, d},
+                             {11, 2, (int)(secs / 3600)},
+                             {14, 2, (int)(secs / 60 % 60)},
+                             {17, 2, (int)(secs % 60)}};
+    memcpy(out, pattern, sizeof pattern);
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+        for (int i = fields[f][1] - 1, v = fields[f][2]; i >= 0; i--, v /= 10)
+            out[fields[f][0] + i] = (char)('0' + v % 10);
 }
 
 void timeutil_format_date(int64_t utc, char *out, size_t size)

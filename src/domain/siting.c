@@ -527,21 +527,37 @@ long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, siz
     return n;
 }
 
+/* Report values are built with jansson's nocheck calls: every text in a unit
+ * was checked as UTF-8 when the units were imported, and the report is built
+ * once per intersecting unit per check (the hot path of a full check). */
+static json_t *siting_text(const char *s)
+{
+    return json_string_nocheck(s ? s : "");
+}
+
+static void siting_set(json_t *o, const char *key, json_t *value)
+{
+    json_object_set_new_nocheck(o, key, value);
+}
+
 static json_t *siting_rule_json(const struct siting_rule *r)
 {
     json_t *codes = json_array();
     for (size_t c = 0; c < r->ncodes; c++)
-        json_array_append_new(codes, json_string(r->codes[c]));
-    return json_pack("{ss so ss ss}", "kind", r->prohibit ? "prohibit" : "restrict", "industries",
-                     codes, "condition", r->condition ? r->condition : "", "ref",
-                     r->ref ? r->ref : "");
+        json_array_append_new(codes, siting_text(r->codes[c]));
+    json_t *o = json_object();
+    siting_set(o, "kind", siting_text(r->prohibit ? "prohibit" : "restrict"));
+    siting_set(o, "industries", codes);
+    siting_set(o, "condition", siting_text(r->condition));
+    siting_set(o, "ref", siting_text(r->ref));
+    return o;
 }
 
 static json_t *siting_dims_json(const struct siting_unit *x)
 {
     json_t *d = json_object();
     for (int i = 0; i < SITING_NDIMS; i++)
-        json_object_set_new(d, siting_dim_names[i], json_string(x->dims[i] ? x->dims[i] : ""));
+        siting_set(d, siting_dim_names[i], siting_text(x->dims[i]));
     return d;
 }
 
@@ -588,18 +604,40 @@ static const char *siting_conclusion(enum siting_verdict v)
     return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
 }
 
+/* The overlap in m² of project g (prepared as pg; area project_area > 0) with
+ * unit x, or -1. When one lies in the other's interior, not touching its
+ * boundary, the overlay would return that one's own rings unchanged (nothing
+ * to node), so its area is used without computing the overlay: the project's
+ * (already known) or the unit's (kept per zone). Otherwise the overlay. */
+static double siting_overlap(struct siting_units *u, struct siting_unit *x, const GEOSGeometry *g,
+                             const GEOSPreparedGeometry *pg, double project_area, int slot,
+                             PJ *zone)
+{
+    if (GEOSPreparedContainsProperly_r(u->ctx, x->prep, g) == 1)
+        return project_area;
+    if (pg && GEOSPreparedContainsProperly_r(u->ctx, pg, x->geom) == 1) {
+        if (x->area_slot != slot + 1) {
+            x->area_m2 = siting_area(u, x->geom, zone);
+            x->area_slot = slot + 1;
+        }
+        return x->area_m2;
+    }
+    GEOSGeometry *inter = GEOSIntersection_r(u->ctx, x->geom, g);
+    double overlap = inter ? siting_area(u, inter, zone) : -1;
+    if (inter)
+        GEOSGeom_destroy_r(u->ctx, inter);
+    return overlap;
+}
+
 /* One unit's entry in the report (lock held). */
 static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGeometry *g,
-                                  double project_area, PJ *zone, const char *industry,
-                                  enum siting_verdict *v)
+                                  const GEOSPreparedGeometry *pg, double project_area, int slot,
+                                  PJ *zone, const char *industry, enum siting_verdict *v)
 {
-    const struct siting_unit *x = &u->units[i];
+    struct siting_unit *x = &u->units[i];
     double overlap = 0;
     if (project_area > 0) {
-        GEOSGeometry *inter = GEOSIntersection_r(u->ctx, x->geom, g);
-        overlap = inter ? siting_area(u, inter, zone) : -1;
-        if (inter)
-            GEOSGeom_destroy_r(u->ctx, inter);
+        overlap = siting_overlap(u, x, g, pg, project_area, slot, zone);
         if (overlap < 0)
             overlap = 0;
     }
@@ -614,13 +652,23 @@ static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGe
                  x->rules[rule].condition && *x->rules[rule].condition ? "（条件见条款）" : "");
     else
         snprintf(reason, sizeof reason, "准入清单未对行业 %s 设禁止或限制条款", industry);
-    return json_pack("{ss ss si ss sf sf sb ss ss ss so ss so}", "code", x->code, "name", x->name,
-                     "class", (int)x->cls, "class_name", siting_class_name(x->cls), "overlap_m2",
-                     round(overlap * 100) / 100, "overlap_share", round(share * 1e6) / 1e6,
-                     "sliver", sliver, "verdict", siting_verdict_name(*v), "verdict_code",
-                     siting_verdict_code(*v), "conclusion", siting_conclusion(*v), "rule",
-                     rule >= 0 ? siting_rule_json(&x->rules[rule]) : json_null(), "reason", reason,
-                     "dimensions", siting_dims_json(x));
+    json_t *o = json_object();
+    siting_set(o, "code", siting_text(x->code));
+    siting_set(o, "name", siting_text(x->name));
+    siting_set(o, "class", json_integer((int)x->cls));
+    siting_set(o, "class_name", siting_text(siting_class_name(x->cls)));
+    siting_set(o, "overlap_m2", json_real(round(overlap * 100) / 100));
+    siting_set(o, "overlap_share", json_real(round(share * 1e6) / 1e6));
+    siting_set(o, "sliver", json_boolean(sliver));
+    siting_set(o, "verdict", siting_text(siting_verdict_name(*v)));
+    siting_set(o, "verdict_code", siting_text(siting_verdict_code(*v)));
+    siting_set(o, "conclusion", siting_text(siting_conclusion(*v)));
+    siting_set(o, "rule", rule >= 0 ? siting_rule_json(&x->rules[rule]) : json_null());
+    /* A long clause reference is cut by snprintf, perhaps inside a character. */
+    siting_set(o, "reason",
+               json_stringn_nocheck(reason, text_utf8_valid_prefix(reason, strlen(reason))));
+    siting_set(o, "dimensions", siting_dims_json(x));
+    return o;
 }
 
 json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
@@ -655,14 +703,19 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     }
     struct siting_hits h;
     siting_query(u, g, &h);
+    /* Prepared once for the containment tests when several units are hit. */
+    const GEOSPreparedGeometry *pg = area > 0 && h.n > 1 ? GEOSPrepare_r(u->ctx, g) : NULL;
     json_t *units = json_array();
     enum siting_verdict worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
         enum siting_verdict v;
-        json_array_append_new(units, siting_unit_report(u, h.idx[k], g, area, zone, norm, &v));
+        json_array_append_new(units,
+                              siting_unit_report(u, h.idx[k], g, pg, area, slot, zone, norm, &v));
         if (v > worst)
             worst = v;
     }
+    if (pg)
+        GEOSPreparedGeom_destroy_r(u->ctx, pg);
     free(h.idx);
     GEOSGeom_destroy_r(u->ctx, g);
     const struct industry *ind = industry_find(norm);

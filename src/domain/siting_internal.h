@@ -31,6 +31,10 @@ struct siting_unit {
     size_t nrules;
     GEOSGeometry *geom;
     const GEOSPreparedGeometry *prep;
+    /* The unit's own area in m² in zone slot area_slot - 1 (0: none yet), kept
+     * for projects that contain the whole unit (lock held). */
+    double area_m2;
+    int area_slot;
 };
 
 struct siting_units {

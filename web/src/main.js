@@ -21,4 +21,9 @@ onUnauthorized(() => {
   if (here.name !== 'login') router.push({ path: '/login', query: { redirect: here.fullPath } })
 })
 
-app.mount('#app')
+// Mounted once the first route is resolved (session checked, page chunk loaded), so the boot
+// shell in index.html stays on screen until the real page replaces it, with no blank frame between.
+router
+  .isReady()
+  .catch(() => {})
+  .then(() => app.mount('#app'))

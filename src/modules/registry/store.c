@@ -1,8 +1,10 @@
 #include "modules/registry/store.h"
+#include "core/json_text.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "db/row.h"
+#include "domain/industry.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -119,19 +121,125 @@ enum err enterprises_update(struct db *db, int64_t id, int64_t version, json_t *
 /* Each record is encoded to JSON by SQLite's JSON1 in the query itself:
  * one encoder for every reader, and the list endpoint copies rows straight
  * into its reply without building objects. Column 0 is the id, 1 the JSON. */
+/* The record's columns, written as JSON by ent_row_write in the order of
+ * ent_fields (the hot path of the list: C, not SQLite's json_object, which
+ * cost 3x as much per row). */
 #define ENT_COLS                                                                                   \
-    "SELECT id, json_object('id', id, 'uscc', uscc, 'name', name, 'legal_rep', legal_rep, "        \
-    "'address', address, 'district', district, 'town', town, 'lon', lon, 'lat', lat, "             \
-    "'industry_code', industry_code, 'industry_name', industry_name(industry_code), "              \
-    "'contacts', json(contacts), 'tags', json(tags), 'permit_no', permit_no, "                     \
-    "'created_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', created_at + 28800, 'unixepoch'), "         \
-    "'updated_at', strftime('%Y-%m-%dT%H:%M:%S+08:00', updated_at + 28800, 'unixepoch'), "         \
-    "'version', version) FROM enterprises "
+    "SELECT id, uscc, name, legal_rep, address, district, town, lon, lat, industry_code, "         \
+    "industry_code, contacts, tags, permit_no, created_at, updated_at, version FROM enterprises "
+
+enum ent_kind { ENT_INT, ENT_TEXT, ENT_REAL, ENT_JSON, ENT_TIME, ENT_INDUSTRY_NAME };
+
+#define ENT_KEY(k)                                                                                 \
+    {                                                                                              \
+        k, sizeof k - 1                                                                            \
+    }
+static const struct {
+    struct {
+        const char *text; /* quoted key and colon, ',' before all but the first */
+        size_t len;
+    } key;
+    enum ent_kind kind;
+} ent_fields[] = {
+    {ENT_KEY("{\"id\":"), ENT_INT},
+    {ENT_KEY(",\"uscc\":"), ENT_TEXT},
+    {ENT_KEY(",\"name\":"), ENT_TEXT},
+    {ENT_KEY(",\"legal_rep\":"), ENT_TEXT},
+    {ENT_KEY(",\"address\":"), ENT_TEXT},
+    {ENT_KEY(",\"district\":"), ENT_TEXT},
+    {ENT_KEY(",\"town\":"), ENT_TEXT},
+    {ENT_KEY(",\"lon\":"), ENT_REAL},
+    {ENT_KEY(",\"lat\":"), ENT_REAL},
+    {ENT_KEY(",\"industry_code\":"), ENT_TEXT},
+    {ENT_KEY(",\"industry_name\":"), ENT_INDUSTRY_NAME},
+    {ENT_KEY(",\"contacts\":"), ENT_JSON},
+    {ENT_KEY(",\"tags\":"), ENT_JSON},
+    {ENT_KEY(",\"permit_no\":"), ENT_TEXT},
+    {ENT_KEY(",\"created_at\":"), ENT_TIME},
+    {ENT_KEY(",\"updated_at\":"), ENT_TIME},
+    {ENT_KEY(",\"version\":"), ENT_INT},
+};
+#define ENT_NFIELDS ((int)(sizeof ent_fields / sizeof ent_fields[0]))
+
+/* One column at o (room made by ent_row_write); returns the end. NULL is null;
+ * contacts/tags are copied as stored when they are valid JSON (what the store
+ * writes), null otherwise (a row someone edited by hand), never invalid text. */
+static char *ent_value_put(sqlite3_stmt *st, int col, enum ent_kind kind, const char *text,
+                           size_t len, char *o)
+{
+    /* Text columns are NULL exactly when their text is (no type call for them). */
+    bool is_text = kind == ENT_TEXT || kind == ENT_JSON || kind == ENT_INDUSTRY_NAME;
+    bool null = is_text ? !text : sqlite3_column_type(st, col) == SQLITE_NULL;
+    if (null || (kind == ENT_JSON && !json_text_valid(text, len))) {
+        if (!null)
+            log_error("enterprises: row %lld column %d is not JSON",
+                      (long long)sqlite3_column_int64(st, 0), col);
+        memcpy(o, "null", 4);
+        return o + 4;
+    }
+    switch (kind) {
+    case ENT_INT:
+        return json_text_put_int(o, sqlite3_column_int64(st, col));
+    case ENT_REAL:
+        return json_text_put_real(o, sqlite3_column_double(st, col));
+    case ENT_TIME:
+        *o++ = '"';
+        timeutil_format_iso(sqlite3_column_int64(st, col), o, 26);
+        o += strlen(o);
+        *o++ = '"';
+        return o;
+    case ENT_JSON:
+        memcpy(o, text, len);
+        return o + len;
+    case ENT_TEXT:
+    case ENT_INDUSTRY_NAME:
+        break;
+    }
+    return json_text_put_string(o, text, len);
+}
+
+/* The current row of an ENT_COLS statement as one JSON object: the room for
+ * the worst case is made once, then every value is written in place. */
+static int ent_row_write(sqlite3_stmt *st, struct buf *out)
+{
+    const char *text[ENT_NFIELDS];
+    size_t len[ENT_NFIELDS], need = 1;
+    for (int i = 0; i < ENT_NFIELDS; i++) {
+        enum ent_kind kind = ent_fields[i].kind;
+        text[i] = NULL;
+        len[i] = 0;
+        if (kind == ENT_TEXT || kind == ENT_JSON) {
+            text[i] = (const char *)sqlite3_column_text(st, i);
+            len[i] = (size_t)sqlite3_column_bytes(st, i);
+        } else if (kind == ENT_INDUSTRY_NAME) {
+            /* The GB/T 4754 name of the code in the column before ('' if unknown),
+             * looked up here rather than by an SQL function call per row. */
+            const char *code = text[i - 1];
+            const struct industry *ind = code && *code ? industry_find(code) : NULL;
+            text[i] = ind ? ind->name_zh : "";
+            len[i] = strlen(text[i]);
+        }
+        need += ent_fields[i].key.len + JSON_TEXT_NUMBER_MAX + JSON_TEXT_STRING_MAX(len[i]);
+    }
+    if (buf_grow(out, need))
+        return -1;
+    char *o = out->data + out->len;
+    for (int i = 0; i < ENT_NFIELDS; i++) {
+        memcpy(o, ent_fields[i].key.text, ent_fields[i].key.len);
+        o = ent_value_put(st, i, ent_fields[i].kind, text[i], len[i], o + ent_fields[i].key.len);
+    }
+    *o++ = '}';
+    *o = '\0';
+    out->len = (size_t)(o - out->data);
+    return 0;
+}
 
 static json_t *ent_from_row(sqlite3_stmt *st)
 {
-    const char *text = (const char *)sqlite3_column_text(st, 1);
-    json_t *rec = text ? json_loads(text, 0, NULL) : NULL;
+    struct buf text;
+    buf_init(&text, 0);
+    json_t *rec = ent_row_write(st, &text) ? NULL : json_loadb(text.data, text.len, 0, NULL);
+    buf_free(&text);
     if (!rec)
         log_error("enterprises: row %lld does not encode", (long long)sqlite3_column_int64(st, 0));
     return rec;
@@ -282,7 +390,10 @@ int enterprises_page_json(struct db *db, const struct enterprise_filter *f, stru
         }
         if (n++)
             buf_putc(out, ',');
-        buf_append(out, sqlite3_column_text(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+        if (ent_row_write(st, out)) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
         *last = sqlite3_column_int64(st, 0);
     }
     buf_putc(out, ']');

@@ -128,6 +128,35 @@ static void test_check_report(void **state)
     json_decref(r);
     json_decref(wgs);
     json_decref(in);
+    /* A project well inside one unit (not touching it or its hole) overlaps it
+     * entirely, and a project containing a whole unit overlaps all of that unit. */
+    in = json_loads("{\"type\":\"Polygon\",\"coordinates\":[[[117.05,29.05],[117.1,29.05],"
+                    "[117.1,29.1],[117.05,29.1],[117.05,29.05]]]}",
+                    0, NULL);
+    assert_int_equal(siting_location_parse(in, SITING_WGS84, &wgs, err, sizeof err), 0);
+    r = siting_check(u, wgs, "3074", err, sizeof err);
+    units = json_object_get(r, "units");
+    assert_int_equal(json_array_size(units), 1);
+    assert_true(json_real_value(json_object_get(json_array_get(units, 0), "overlap_m2")) ==
+                json_real_value(json_object_get(r, "area_m2")));
+    assert_true(json_real_value(json_object_get(json_array_get(units, 0), "overlap_share")) == 1.0);
+    json_decref(r);
+    json_decref(wgs);
+    json_decref(in);
+    in = json_loads("{\"type\":\"Polygon\",\"coordinates\":[[[117.4,28.9],[118.1,28.9],"
+                    "[118.1,29.6],[117.4,29.6],[117.4,28.9]]]}",
+                    0, NULL);
+    assert_int_equal(siting_location_parse(in, SITING_WGS84, &wgs, err, sizeof err), 0);
+    r = siting_check(u, wgs, "3074", err, sizeof err);
+    units = json_object_get(r, "units");
+    assert_int_equal(json_array_size(units), 2);
+    double part = json_real_value(json_object_get(json_array_get(units, 0), "overlap_m2"));
+    double whole = json_real_value(json_object_get(json_array_get(units, 1), "overlap_m2"));
+    assert_true(part > 0 && whole > 4 * part); /* 0.1 of unit 0's width, all of unit 1 */
+    assert_true(part + whole < json_real_value(json_object_get(r, "area_m2")));
+    json_decref(r);
+    json_decref(wgs);
+    json_decref(in);
     siting_units_free(u);
 }
 
