@@ -115,7 +115,8 @@ typedef int64_t airstat_v2 __attribute__((vector_size(16)));
  * lane (x >> 63) masks it out of the sum and counts it as missing. The bound needs no
  * test per value: all values are within it when their sum is (they are non-negative), and
  * only a sum above it (never seen in real data) pays for the exact check. */
-static int airstat_sum_valid(const int64_t *v, int n, int64_t *sum_out, int *k_out)
+static inline __attribute__((always_inline)) int airstat_sum_valid(const int64_t *v, int n,
+                                                                   int64_t *sum_out, int *k_out)
 {
     airstat_v2 sum = {0, 0}, miss = {0, 0};
     int i = 0;
@@ -210,7 +211,9 @@ static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], 
     return windows;
 }
 
-int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
+/* The MDA8 of one day: the largest window bn / bd (bd 0 when no window is valid) and the
+ * number of valid windows; -1 when a value is above the bound. */
+static inline int airstat_mda8_day(const int64_t hourly[24], int64_t *bn_out, int64_t *bd_out)
 {
     /* The valid values (a missing hour, negative, becomes 0) and their total, two lanes at
      * a time as in airstat_sum_valid. */
@@ -229,29 +232,93 @@ int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *
         for (int h = 0; h < 24; h++)
             if (hourly[h] > AIRSTAT_VALUE_MAX)
                 return -1;
-    int64_t bn, bd;
-    int windows;
-    if (miss[0] + miss[1] == 0) {
-        /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
-         * directly; a running sum adds the hour entering and drops the hour leaving. */
-        int64_t w = 0;
-        for (int h = 0; h < 8; h++)
-            w += clean[h];
-        bn = w;
-        for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
-            w += clean[start + 7] - clean[start - 1];
-            bn = w > bn ? w : bn;
-        }
-        bd = 8;
-        windows = AIRSTAT_MDA8_WINDOWS;
-    } else {
-        windows = airstat_mda8_gaps(clean, hourly, &bn, &bd);
+    if (miss[0] + miss[1] != 0)
+        return airstat_mda8_gaps(clean, hourly, bn_out, bd_out);
+    /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
+     * directly; a running sum adds the hour entering and drops the hour leaving. */
+    int64_t w = 0;
+    for (int h = 0; h < 8; h++)
+        w += clean[h];
+    int64_t bn = w;
+    for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
+        w += clean[start + 7] - clean[start - 1];
+        bn = w > bn ? w : bn;
     }
+    *bn_out = bn;
+    *bd_out = 8;
+    return AIRSTAT_MDA8_WINDOWS;
+}
+
+/* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
+static inline bool airstat_mda8_valid(int windows, int64_t bn, int64_t bd, int64_t limit)
+{
+    return windows >= AIRSTAT_MDA8_MIN_WINDOWS || (bd && limit >= 0 && bn > limit * bd);
+}
+
+int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
+{
+    int64_t bn, bd;
+    int windows = airstat_mda8_day(hourly, &bn, &bd);
+    if (windows < 0)
+        return -1;
     airstat_set_value(out, bn, bd);
     out->n = windows;
     out->need = AIRSTAT_MDA8_MIN_WINDOWS;
-    /* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
-    out->valid = windows >= AIRSTAT_MDA8_MIN_WINDOWS || (bd && limit >= 0 && bn > limit * bd);
+    out->valid = airstat_mda8_valid(windows, bn, bd, limit);
+    return 0;
+}
+
+/* ---- series of days (the AQI inputs of many days) ---- */
+
+__attribute__((target_clones("avx2", "default"))) int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+{
+    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+        return -1;
+    for (int d = 0; d < days; d++) {
+        int64_t sum;
+        int k;
+        if (airstat_sum_valid(hourly + (size_t)d * 24, 24, &sum, &k) != 0)
+            return -1;
+        bool valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
+        num[d] = valid ? sum : 0;
+        den[d] = valid ? k : 0;
+    }
+    return 0;
+}
+
+__attribute__((target_clones("avx2", "default"))) int airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+{
+    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+        return -1;
+    for (int d = 0; d < days; d++) {
+        int64_t bn, bd;
+        int windows = airstat_mda8_day(hourly + (size_t)d * 24, &bn, &bd);
+        if (windows < 0)
+            return -1;
+        bool valid = airstat_mda8_valid(windows, bn, bd, limit);
+        num[d] = valid ? bn : 0;
+        den[d] = valid ? bd : 0;
+    }
+    return 0;
+}
+
+int airstat_daily_max_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+{
+    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+        return -1;
+    for (int d = 0; d < days; d++) {
+        const int64_t *h = hourly + (size_t)d * 24;
+        int64_t mx = -1, my = -1; /* two chains of compares, not one of 24 */
+        for (int i = 0; i < 24; i += 2) {
+            mx = h[i] > mx ? h[i] : mx;
+            my = h[i + 1] > my ? h[i + 1] : my;
+        }
+        mx = my > mx ? my : mx;
+        if (mx > AIRSTAT_VALUE_MAX)
+            return -1;
+        num[d] = mx >= 0 ? mx : 0;
+        den[d] = mx >= 0;
+    }
     return 0;
 }
 

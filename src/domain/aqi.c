@@ -2,6 +2,7 @@
 #include "domain/aqi.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* ---- breakpoint tables (HJ 633-2012 Table 1, HJ 633—2026 Table 3) ---- */
 
@@ -423,7 +424,8 @@ int aqi_report_decimals(enum aqi_pollutant p)
  * the division by step is a multiplication by its reciprocal. cm must be within the
  * column. The band is the number of inner breakpoints below cm (they ascend), counted
  * without branches, which values near a breakpoint would mispredict. */
-static int aqi_interpolate(const struct aqi_bp_column *col, int64_t cm)
+static inline __attribute__((always_inline)) int aqi_interpolate(const struct aqi_bp_column *col,
+                                                                 int64_t cm)
 {
     uint32_t c = (uint32_t)cm;
     const struct aqi_band *bd = col->band;
@@ -612,6 +614,147 @@ int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_inpu
     if (!out->published)
         flags |= AQI_F_WITHHELD;
     out->flags = flags;
+    return 0;
+}
+
+/* ---- many daily reports (struct of arrays) ---- */
+
+/* Days computed together: small enough for the per-slot sub-indices to stay in L1. */
+#define AQI_SERIES_CHUNK 64
+
+/* One day of the series through aqi_compute: the days the slot loops leave out (a value
+ * above its column, where the editions' special rules apply). */
+static int aqi_series_day_general(enum aqi_standard std, const struct aqi_day_series *s, int d,
+                                  struct aqi_headline *h)
+{
+    struct aqi_input in = {.not_monitored = s->not_monitored};
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        if (s->num[p])
+            in.c[p] = (struct aqi_conc){s->num[p][d], s->den[p][d]};
+    struct aqi_result r;
+    if (aqi_compute(std, AQI_KIND_DAILY, &in, &r) != 0)
+        return -1;
+    *h = (struct aqi_headline){r.aqi,    r.level,     r.published, r.primary,
+                               r.exceed, r.sensitive, r.missing,   r.flags};
+    return 0;
+}
+
+/* Slot p of days d0..d0+m-1: its sub-index (-1 when missing or not an input), the missing
+ * bit, the report value, and slow[d] = 1 for a value above the column. The same arithmetic
+ * as aqi_sub_fast, one slot at a time so that the loop holds only this slot's constants. */
+static int aqi_series_slot(enum aqi_standard std, const struct aqi_day_series *s, int p, int d0,
+                           int m, int16_t *iaqi, unsigned char *missing, unsigned char *slow)
+{
+    int col = aqi_slot_column[std][AQI_KIND_DAILY][p];
+    int64_t *report = s->report[p] ? s->report[p] + d0 : NULL;
+    int decimals = aqi_report_decimals((enum aqi_pollutant)p);
+    if (!s->num[p]) {
+        for (int d = 0; d < m; d++) {
+            iaqi[d] = -1;
+            missing[d] |= (unsigned char)((col != AQI_COL_NONE) << p);
+            if (report)
+                report[d] = -1;
+        }
+        return 0;
+    }
+    const int64_t *nums = s->num[p] + d0, *dens = s->den[p] + d0;
+    const struct aqi_bp_column *column = col == AQI_COL_NONE ? NULL : &aqi_columns[col];
+    for (int d = 0; d < m; d++) {
+        int64_t num = nums[d], den = dens[d];
+        if (!aqi_conc_valid((struct aqi_conc){num, den}))
+            return -1;
+        iaqi[d] = -1;
+        if (den == 0) {
+            missing[d] |= (unsigned char)((column != NULL) << p);
+            if (report)
+                report[d] = -1;
+            continue;
+        }
+        int64_t cm;
+        if (std == AQI_STD_2026 || !column) {
+            cm = aqi_round_units(num, den, decimals);
+            if (report)
+                report[d] = cm;
+        } else {
+            int64_t q = aqi_div(num, den);
+            cm = q + (q * den != num);
+            if (report)
+                report[d] = aqi_round_units(num, den, decimals);
+        }
+        if (!column)
+            continue;
+        if (cm > (int64_t)column->top)
+            slow[d] = 1;
+        else
+            iaqi[d] = (int16_t)aqi_interpolate(column, cm);
+    }
+    return 0;
+}
+
+/* The headline of one day from its sub-indices, as aqi_compute sums them up. */
+static void aqi_series_headline(enum aqi_standard std, unsigned required, const int16_t *iaqi,
+                                int stride, unsigned missing, struct aqi_headline *h)
+{
+    int aqi = -1;
+    unsigned ok = 0;
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
+        int v = iaqi[p * stride];
+        ok |= (unsigned)(v >= 0) << p;
+        aqi = v > aqi ? v : aqi;
+    }
+    missing &= required;
+    unsigned flags = missing ? AQI_F_INCOMPLETE : 0;
+    if (aqi < 0) {
+        *h = (struct aqi_headline){-1, 0, false, 0, 0, 0, missing, flags | AQI_F_NO_DATA};
+        return;
+    }
+    if (std == AQI_STD_2026 && aqi < 1)
+        aqi = 1; /* §4.1.1 */
+    unsigned primary = 0, over100 = 0;
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
+        int v = iaqi[p * stride];
+        primary |= (unsigned)((ok >> p & 1) & (aqi > 50) & (v == aqi)) << p;
+        over100 |= (unsigned)((ok >> p & 1) & (v > 100)) << p;
+    }
+    bool published = std == AQI_STD_2012 || !missing || aqi > 100;
+    h->aqi = aqi;
+    h->level = aqi_level(aqi);
+    h->published = published;
+    h->primary = primary;
+    h->exceed = std == AQI_STD_2012 ? over100 : 0;
+    h->sensitive = std == AQI_STD_2012 ? 0 : over100;
+    h->missing = missing;
+    h->flags = flags | (published ? 0 : AQI_F_WITHHELD);
+}
+
+int aqi_daily_series(enum aqi_standard std, const struct aqi_day_series *s, int n,
+                     struct aqi_headline *out)
+{
+    if ((unsigned)std >= AQI_STD_COUNT || !s || n < 0 || (n > 0 && !out))
+        return -1;
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        if (!s->num[p] != !s->den[p])
+            return -1;
+    unsigned required = aqi_required[std][AQI_KIND_DAILY] & ~s->not_monitored;
+    int16_t iaqi[AQI_POLLUTANT_COUNT][AQI_SERIES_CHUNK];
+    unsigned char missing[AQI_SERIES_CHUNK], slow[AQI_SERIES_CHUNK];
+    for (int d0 = 0; d0 < n; d0 += AQI_SERIES_CHUNK) {
+        int m = n - d0 < AQI_SERIES_CHUNK ? n - d0 : AQI_SERIES_CHUNK;
+        memset(missing, 0, sizeof missing);
+        memset(slow, 0, sizeof slow);
+        for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+            if (aqi_series_slot(std, s, p, d0, m, iaqi[p], missing, slow) != 0)
+                return -1;
+        for (int d = 0; d < m; d++) {
+            if (slow[d]) {
+                if (aqi_series_day_general(std, s, d0 + d, &out[d0 + d]) != 0)
+                    return -1;
+                continue;
+            }
+            aqi_series_headline(std, required, &iaqi[0][d], AQI_SERIES_CHUNK, missing[d],
+                                &out[d0 + d]);
+        }
+    }
     return 0;
 }
 
