@@ -183,10 +183,16 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
  * valid values and of the valid-hour count make window start..start+7 (all inside the
  * day: the last one is 16..23) sum[start+8] - sum[start]. The first of equal maxima is
  * kept (a later window replaces it only when strictly larger, as a scan in window order
- * does), whatever its count. */
+ * does), whatever its count.
+ * A valid window has 6, 7 or 8 hours, so its mean times 168 (their least common multiple)
+ * is the integer wn * (168 / wd): windows compare exactly without a division or a product
+ * of two sums. That figure times 32 plus (31 - start) is one key whose maximum is the
+ * largest mean and, among equal means, the first window; the loop is a running maximum
+ * with no dependence on which window led so far. */
 static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], int64_t *bn_out,
                              int64_t *bd_out)
 {
+    static const int64_t per_168[9] = {0, 0, 0, 0, 0, 0, 168 / 6, 168 / 7, 168 / 8};
     int64_t sum[25];
     int cnt[25];
     sum[0] = 0;
@@ -195,19 +201,25 @@ static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], 
         sum[h + 1] = sum[h] + clean[h];
         cnt[h + 1] = cnt[h] + (hourly[h] >= 0);
     }
-    int64_t bn = 0, bd = 0;
+    /* wn <= 8 * 10^9 (values within the bound): wn * 28 * 32 + 31 < 2^43 */
+    int64_t best = -1;
     int windows = 0;
     for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
         int64_t wn = sum[start + 8] - sum[start];
-        int64_t wd = cnt[start + 8] - cnt[start];
+        int wd = cnt[start + 8] - cnt[start];
         int ok = wd >= AIRSTAT_O3_8H_MIN_HOURS;
-        int take = ok & (bd == 0 || wn * bd > bn * wd);
+        int64_t key = ok ? (wn * per_168[wd]) * 32 + (31 - start) : -1;
         windows += ok;
-        bn = take ? wn : bn;
-        bd = take ? wd : bd;
+        best = key > best ? key : best;
     }
-    *bn_out = bn;
-    *bd_out = bd;
+    if (best < 0) {
+        *bn_out = 0;
+        *bd_out = 0;
+        return windows;
+    }
+    int start = 31 - (int)(best & 31);
+    *bn_out = sum[start + 8] - sum[start];
+    *bd_out = cnt[start + 8] - cnt[start];
     return windows;
 }
 
@@ -270,7 +282,8 @@ int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *
 
 /* ---- series of days (the AQI inputs of many days) ---- */
 
-__attribute__((target_clones("avx2", "default"))) int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+__attribute__((target_clones("avx2", "default"))) int
+airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
 {
     if (days < 0 || (days > 0 && (!hourly || !num || !den)))
         return -1;
@@ -286,7 +299,8 @@ __attribute__((target_clones("avx2", "default"))) int airstat_daily_mean_series(
     return 0;
 }
 
-__attribute__((target_clones("avx2", "default"))) int airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+__attribute__((target_clones("avx2", "default"))) int
+airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
 {
     if (days < 0 || (days > 0 && (!hourly || !num || !den)))
         return -1;

@@ -102,6 +102,18 @@ static const struct aqi_bp_column aqi_columns[AQI_COL_COUNT] = {
     [AQI_COL_PM25_24H_2026] = AQI_COL8(0, 35, 60, 115, 150, 250, 350, 500),
 };
 
+#include "domain/aqi_iaqi_2026.h"
+
+/* Where each 2026 daily column starts in aqi_iaqi_2026 (only those columns have a table). */
+static const int aqi_table_2026[AQI_COL_COUNT] = {
+    [AQI_COL_SO2_24H] = AQI_T26_SO2_24H,
+    [AQI_COL_NO2_24H] = AQI_T26_NO2_24H,
+    [AQI_COL_PM10_24H_2026] = AQI_T26_PM10_24H_2026,
+    [AQI_COL_CO_24H] = AQI_T26_CO_24H,
+    [AQI_COL_O3_8H] = AQI_T26_O3_8H,
+    [AQI_COL_PM25_24H_2026] = AQI_T26_PM25_24H_2026,
+};
+
 /* Which column indexes each slot, per edition and kind (AQI_COL_NONE: not an
  * input). Real-time PM uses the 24-hour column in both editions (2026 §4.2.3;
  * the 2012-era national feed is reproduced only that way). */
@@ -368,12 +380,13 @@ static int64_t aqi_div(int64_t a, int64_t d)
     return a / d;
 }
 
-/* num / (den * 10^(3 - decimals)) rounded half to even (GB/T 8170), in those units.
+/* num / (den * 10^(3 - decimals)) rounded half to even (GB/T 8170), in those units
+ * (*unit_out = 10^(3 - decimals) milli units each).
  * floor(num / (den * unit)) = floor(floor(num / den) / unit); the divisions by the unit are
  * by constants (the compiler multiplies), and the remainder against half the divisor
  * decides without a branch on the data: up when more than half, or exactly half and the
  * quotient odd. decimals is 0..3. */
-static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
+static inline int64_t aqi_round_grid(int64_t num, int64_t den, int decimals, int64_t *unit_out)
 {
     int64_t qd = aqi_div(num, den), q, unit;
     switch (decimals) {
@@ -391,7 +404,15 @@ static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
         break;
     }
     int64_t b = den * unit, r2 = 2 * (num - q * b);
-    return (q + ((r2 > b) | ((r2 == b) & (q & 1)))) * unit;
+    *unit_out = unit;
+    return q + ((r2 > b) | ((r2 == b) & (q & 1)));
+}
+
+/* The same in 1/AQI_MILLI units. */
+static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
+{
+    int64_t unit, g = aqi_round_grid(num, den, decimals, &unit);
+    return g * unit;
 }
 
 static bool aqi_conc_present(struct aqi_conc c)
@@ -639,6 +660,39 @@ static int aqi_series_day_general(enum aqi_standard std, const struct aqi_day_se
     return 0;
 }
 
+/* aqi_series_slot for a 2026 daily column: the reported concentration in grid points g
+ * (µg/m³, CO 0.1 mg/m³) indexes the column's IAQI table, which holds what aqi_interpolate
+ * gives for g exactly (test_aqi checks every entry); above the table's top, slow[d]. */
+static int aqi_series_slot_2026(const struct aqi_day_series *s, int p, int col, const int64_t *nums,
+                                const int64_t *dens, int m, int16_t *iaqi, unsigned char *missing,
+                                unsigned char *slow, int64_t *report)
+{
+    const uint16_t *table = aqi_iaqi_2026 + aqi_table_2026[col];
+    int decimals = aqi_report_decimals((enum aqi_pollutant)p);
+    int64_t unit = decimals ? 100 : 1000;
+    int64_t top = (int64_t)aqi_columns[col].top / unit;
+    for (int d = 0; d < m; d++) {
+        int64_t num = nums[d], den = dens[d];
+        if (!aqi_conc_valid((struct aqi_conc){num, den}))
+            return -1;
+        iaqi[d] = -1;
+        if (den == 0) {
+            missing[d] |= (unsigned char)(1u << p);
+            if (report)
+                report[d] = -1;
+            continue;
+        }
+        int64_t g = aqi_round_grid(num, den, decimals, &unit);
+        if (report)
+            report[d] = g * unit;
+        if (g > top)
+            slow[d] = 1;
+        else
+            iaqi[d] = (int16_t)table[g];
+    }
+    return 0;
+}
+
 /* Slot p of days d0..d0+m-1: its sub-index (-1 when missing or not an input), the missing
  * bit, the report value, and slow[d] = 1 for a value above the column. The same arithmetic
  * as aqi_sub_fast, one slot at a time so that the loop holds only this slot's constants. */
@@ -659,6 +713,8 @@ static int aqi_series_slot(enum aqi_standard std, const struct aqi_day_series *s
     }
     const int64_t *nums = s->num[p] + d0, *dens = s->den[p] + d0;
     const struct aqi_bp_column *column = col == AQI_COL_NONE ? NULL : &aqi_columns[col];
+    if (std == AQI_STD_2026 && column)
+        return aqi_series_slot_2026(s, p, col, nums, dens, m, iaqi, missing, slow, report);
     for (int d = 0; d < m; d++) {
         int64_t num = nums[d], den = dens[d];
         if (!aqi_conc_valid((struct aqi_conc){num, den}))

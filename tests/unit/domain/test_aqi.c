@@ -777,6 +777,45 @@ static void test_daily_series_against_compute(void **state)
     assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, 1, out), -1);
 }
 
+/* Every reported concentration of every 2026 daily column (the grid the series looks its
+ * IAQI up on), up to just above the top, exact and as halves that round to even, through
+ * aqi_daily_series against aqi_compute, one slot present at a time. */
+static void test_daily_series_every_grid_point(void **state)
+{
+    (void)state;
+    enum { N = 2700 }; /* SO2 24h: 0..2620, then above */
+    static int64_t num[N], den[N], report[N];
+    static struct aqi_headline out[N];
+    static const int slots[] = {AQI_SO2, AQI_NO2, AQI_CO, AQI_O3_8H, AQI_PM10, AQI_PM25};
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        int p = slots[i];
+        int64_t unit = p == AQI_CO ? 100 : 1000;
+        for (int half = 0; half < 2; half++) {
+            for (int g = 0; g < N; g++) {
+                den[g] = half ? 2 : 1;
+                num[g] = half ? 2 * g * unit + unit : g * unit; /* g + 1/2: to even */
+            }
+            struct aqi_day_series s = {0};
+            s.num[p] = num;
+            s.den[p] = den;
+            s.report[p] = report;
+            assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, N, out), 0);
+            for (int g = 0; g < N; g++) {
+                struct aqi_input in = {0};
+                in.c[p] = (struct aqi_conc){num[g], den[g]};
+                struct aqi_result r;
+                assert_int_equal(aqi_compute(AQI_STD_2026, AQI_KIND_DAILY, &in, &r), 0);
+                if (out[g].aqi != r.aqi || out[g].primary != r.primary || out[g].flags != r.flags ||
+                    out[g].published != r.published)
+                    fail_msg("slot %d grid %d half %d: series %d, compute %d", p, g, half,
+                             out[g].aqi, r.aqi);
+                assert_int_equal(out[g].sensitive, r.sensitive);
+                assert_int_equal(report[g], r.sub[p].conc);
+            }
+        }
+    }
+}
+
 static void test_city_mean(void **state)
 {
     (void)state;
@@ -990,6 +1029,7 @@ int main(void)
         cmocka_unit_test(test_missing_2026),
         cmocka_unit_test(test_invalid),
         cmocka_unit_test(test_daily_series_against_compute),
+        cmocka_unit_test(test_daily_series_every_grid_point),
         cmocka_unit_test(test_city_mean),
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_standard_for_date),
