@@ -167,180 +167,11 @@ static const char *const aqi_pollutant_names[AQI_POLLUTANT_COUNT] = {
     [AQI_O3_8H] = "O3_8h", [AQI_PM10] = "PM10", [AQI_PM25] = "PM2.5",
 };
 
-/* ---- levels, categories, colours, health texts (HJ 633 Table 2, Appendix A) ---- */
+/* ---- levels (HJ 633 Table 2; their wording is in aqi_text.c) ---- */
 
 #define AQI_LEVEL_COUNT 6
 
 static const int aqi_level_top[AQI_LEVEL_COUNT] = {50, 100, 150, 200, 300, AQI_IAQI_MAX};
-
-static const struct aqi_category aqi_categories[AQI_STD_COUNT][AQI_LEVEL_COUNT] = {
-    [AQI_STD_2026] =
-        {
-            {1,
-             1,
-             50,
-             "一级",
-             "优",
-             "Excellent",
-             "绿色",
-             "#00E400",
-             {0, 228, 0},
-             {40, 0, 100, 0},
-             "空气质量令人满意，基本无空气污染",
-             "各类人群可正常活动"},
-            {2,
-             51,
-             100,
-             "二级",
-             "良",
-             "Good",
-             "黄色",
-             "#FFFF00",
-             {255, 255, 0},
-             {0, 0, 100, 0},
-             "空气质量可接受，但某些污染物可能对极少数异常敏感人群健康有较弱影响",
-             "极少数异常敏感人群应减少户外活动"},
-            {3,
-             101,
-             150,
-             "三级",
-             "轻度污染",
-             "Lightly polluted",
-             "橙色",
-             "#FF7E00",
-             {255, 126, 0},
-             {0, 52, 100, 0},
-             "敏感人群症状有轻度加剧，健康人群出现刺激症状",
-             "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
-            {4,
-             151,
-             200,
-             "四级",
-             "中度污染",
-             "Moderately polluted",
-             "红色",
-             "#FF0000",
-             {255, 0, 0},
-             {0, 100, 100, 0},
-             "进一步加剧敏感人群症状，可能对健康人群心血管系统、呼吸系统有影响",
-             "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，"
-             "一般人群适量减少户外运动"},
-            {5,
-             201,
-             300,
-             "五级",
-             "重度污染",
-             "Heavily polluted",
-             "紫色",
-             "#99004C",
-             {153, 0, 76},
-             {10, 100, 40, 30},
-             "心血管系统和呼吸系统患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
-             "青少年儿童、老年人和心血管系统疾病、呼吸系统疾病患者应停留在室内，停止户外运动，"
-             "一般人群减少户外运动"},
-            {6,
-             301,
-             500,
-             "六级",
-             "严重污染",
-             "Severely polluted",
-             "褐红色",
-             "#7E0023",
-             {126, 0, 35},
-             {30, 100, 100, 30},
-             "健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
-             "青少年儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
-        },
-    [AQI_STD_2012] =
-        {
-            {1,
-             0,
-             50,
-             "一级",
-             "优",
-             "Excellent",
-             "绿色",
-             "#00E400",
-             {0, 228, 0},
-             {40, 0, 100, 0},
-             "空气质量令人满意，基本无空气污染",
-             "各类人群可正常活动"},
-            {2,
-             51,
-             100,
-             "二级",
-             "良",
-             "Good",
-             "黄色",
-             "#FFFF00",
-             {255, 255, 0},
-             {0, 0, 100, 0},
-             "空气质量可接受，但某些污染物可能对极少数异常敏感人群健康有较弱影响",
-             "极少数异常敏感人群应减少户外活动"},
-            {3,
-             101,
-             150,
-             "三级",
-             "轻度污染",
-             "Lightly polluted",
-             "橙色",
-             "#FF7E00",
-             {255, 126, 0},
-             {0, 52, 100, 0},
-             "易感人群症状有轻度加剧，健康人群出现刺激症状",
-             "儿童、老年人及心脏病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
-            {4,
-             151,
-             200,
-             "四级",
-             "中度污染",
-             "Moderately polluted",
-             "红色",
-             "#FF0000",
-             {255, 0, 0},
-             {0, 100, 100, 0},
-             "进一步加剧易感人群症状，可能对健康人群心脏、呼吸系统有影响",
-             "儿童、老年人及心脏病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，"
-             "一般人群适量减少户外运动"},
-            {5,
-             201,
-             300,
-             "五级",
-             "重度污染",
-             "Heavily polluted",
-             "紫色",
-             "#99004C",
-             {153, 0, 76},
-             {10, 100, 40, 30},
-             "心脏病和肺病患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
-             "儿童、老年人和心脏病、肺病患者应停留在室内，停止户外运动，一般人群减少户外运动"},
-            {6,
-             301,
-             500,
-             "六级",
-             "严重污染",
-             "Severely polluted",
-             "褐红色",
-             "#7E0023",
-             {126, 0, 35},
-             {30, 100, 100, 30},
-             "健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
-             "儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
-        },
-};
-
-/* HJ 633—2026 Table 2 "空气污染物的敏感人群". */
-static const char *const aqi_sensitive_texts[AQI_POLLUTANT_COUNT] = {
-    [AQI_SO2] = "患有哮喘的人、青少年儿童以及老年人",
-    [AQI_NO2] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童以及老年人",
-    [AQI_CO] = "患有心血管系统疾病的人",
-    [AQI_O3_1H] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人以及老年人",
-    [AQI_O3_8H] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人以及老年人",
-    [AQI_PM10] = "患有心血管系统疾病或呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人"
-                 "以及老年人",
-    [AQI_PM25] = "患有心血管系统疾病或呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人"
-                 "以及老年人",
-};
 
 static const char *const aqi_parse_messages[] = {
     [AQI_PARSE_OK] = "ok",
@@ -747,40 +578,54 @@ static int aqi_series_slot(enum aqi_standard std, const struct aqi_day_series *s
     return 0;
 }
 
-/* The headline of one day from its sub-indices, as aqi_compute sums them up. */
-static void aqi_series_headline(enum aqi_standard std, unsigned required, const int16_t *iaqi,
-                                int stride, unsigned missing, struct aqi_headline *h)
+/* The headlines of a block of days from their sub-indices, as aqi_compute sums them up.
+ * The maximum and the primary / over-100 masks are computed for the whole block with loops
+ * over days (the compiler turns them into 16-bit vector compares), then each day's fields
+ * are filled; days left to aqi_compute (slow) are skipped. The primary test uses the
+ * maximum before the 2026 floor of 1, which is the same: a primary needs aqi > 50. */
+static void aqi_series_headlines(enum aqi_standard std, unsigned required,
+                                 int16_t (*iaqi)[AQI_SERIES_CHUNK], const unsigned char *missing,
+                                 const unsigned char *slow, int m, struct aqi_headline *out)
 {
-    int aqi = -1;
-    unsigned ok = 0;
-    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
-        int v = iaqi[p * stride];
-        ok |= (unsigned)(v >= 0) << p;
-        aqi = v > aqi ? v : aqi;
+    int16_t top[AQI_SERIES_CHUNK];
+    unsigned char primary[AQI_SERIES_CHUNK], over100[AQI_SERIES_CHUNK];
+    for (int d = 0; d < AQI_SERIES_CHUNK; d++)
+        top[d] = iaqi[0][d];
+    for (int p = 1; p < AQI_POLLUTANT_COUNT; p++)
+        for (int d = 0; d < AQI_SERIES_CHUNK; d++)
+            top[d] = iaqi[p][d] > top[d] ? iaqi[p][d] : top[d];
+    memset(primary, 0, sizeof primary);
+    memset(over100, 0, sizeof over100);
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        for (int d = 0; d < AQI_SERIES_CHUNK; d++) {
+            int v = iaqi[p][d];
+            primary[d] |= (unsigned char)(((v == top[d]) & (top[d] > 50)) << p);
+            over100[d] |= (unsigned char)((v > 100) << p);
+        }
+    for (int d = 0; d < m; d++) {
+        if (slow[d])
+            continue;
+        struct aqi_headline *h = &out[d];
+        int aqi = top[d];
+        unsigned miss = missing[d] & required;
+        unsigned flags = miss ? AQI_F_INCOMPLETE : 0;
+        if (aqi < 0) {
+            *h = (struct aqi_headline){-1, 0, false, 0, 0, 0, miss, flags | AQI_F_NO_DATA};
+            continue;
+        }
+        if (std == AQI_STD_2026 && aqi < 1)
+            aqi = 1; /* §4.1.1 */
+        bool published = std == AQI_STD_2012 || !miss || aqi > 100;
+        h->aqi = aqi;
+        /* aqi_level without its loop: aqi is 0..500 here */
+        h->level = 1 + (aqi > 50) + (aqi > 100) + (aqi > 150) + (aqi > 200) + (aqi > 300);
+        h->published = published;
+        h->primary = primary[d];
+        h->exceed = std == AQI_STD_2012 ? over100[d] : 0;
+        h->sensitive = std == AQI_STD_2012 ? 0 : over100[d];
+        h->missing = miss;
+        h->flags = flags | (published ? 0 : AQI_F_WITHHELD);
     }
-    missing &= required;
-    unsigned flags = missing ? AQI_F_INCOMPLETE : 0;
-    if (aqi < 0) {
-        *h = (struct aqi_headline){-1, 0, false, 0, 0, 0, missing, flags | AQI_F_NO_DATA};
-        return;
-    }
-    if (std == AQI_STD_2026 && aqi < 1)
-        aqi = 1; /* §4.1.1 */
-    unsigned primary = 0, over100 = 0;
-    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
-        int v = iaqi[p * stride];
-        primary |= (unsigned)((ok >> p & 1) & (aqi > 50) & (v == aqi)) << p;
-        over100 |= (unsigned)((ok >> p & 1) & (v > 100)) << p;
-    }
-    bool published = std == AQI_STD_2012 || !missing || aqi > 100;
-    h->aqi = aqi;
-    h->level = aqi_level(aqi);
-    h->published = published;
-    h->primary = primary;
-    h->exceed = std == AQI_STD_2012 ? over100 : 0;
-    h->sensitive = std == AQI_STD_2012 ? 0 : over100;
-    h->missing = missing;
-    h->flags = flags | (published ? 0 : AQI_F_WITHHELD);
 }
 
 int aqi_daily_series(enum aqi_standard std, const struct aqi_day_series *s, int n,
@@ -794,6 +639,8 @@ int aqi_daily_series(enum aqi_standard std, const struct aqi_day_series *s, int 
     unsigned required = aqi_required[std][AQI_KIND_DAILY] & ~s->not_monitored;
     int16_t iaqi[AQI_POLLUTANT_COUNT][AQI_SERIES_CHUNK];
     unsigned char missing[AQI_SERIES_CHUNK], slow[AQI_SERIES_CHUNK];
+    /* A last block shorter than the others leaves its tail as it was: defined (-1) */
+    memset(iaqi, 0xff, sizeof iaqi);
     for (int d0 = 0; d0 < n; d0 += AQI_SERIES_CHUNK) {
         int m = n - d0 < AQI_SERIES_CHUNK ? n - d0 : AQI_SERIES_CHUNK;
         memset(missing, 0, sizeof missing);
@@ -801,15 +648,10 @@ int aqi_daily_series(enum aqi_standard std, const struct aqi_day_series *s, int 
         for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
             if (aqi_series_slot(std, s, p, d0, m, iaqi[p], missing, slow) != 0)
                 return -1;
-        for (int d = 0; d < m; d++) {
-            if (slow[d]) {
-                if (aqi_series_day_general(std, s, d0 + d, &out[d0 + d]) != 0)
-                    return -1;
-                continue;
-            }
-            aqi_series_headline(std, required, &iaqi[0][d], AQI_SERIES_CHUNK, missing[d],
-                                &out[d0 + d]);
-        }
+        aqi_series_headlines(std, required, iaqi, missing, slow, m, out + d0);
+        for (int d = 0; d < m; d++)
+            if (slow[d] && aqi_series_day_general(std, s, d0 + d, &out[d0 + d]) != 0)
+                return -1;
     }
     return 0;
 }
@@ -916,18 +758,6 @@ int aqi_level(int aqi)
         if (aqi <= aqi_level_top[i])
             return i + 1;
     return AQI_LEVEL_COUNT;
-}
-
-const struct aqi_category *aqi_category_info(enum aqi_standard std, int level)
-{
-    if ((unsigned)std >= AQI_STD_COUNT || level < 1 || level > AQI_LEVEL_COUNT)
-        return NULL;
-    return &aqi_categories[std][level - 1];
-}
-
-const char *aqi_sensitive_groups(enum aqi_pollutant p)
-{
-    return (unsigned)p < AQI_POLLUTANT_COUNT ? aqi_sensitive_texts[p] : NULL;
 }
 
 const char *aqi_pollutant_name(enum aqi_pollutant p)

@@ -4,7 +4,8 @@
  * integer arithmetic, the 2026 concentration rounding (GB/T 8170, half to even),
  * the real-time (hourly) and daily reports with each edition's inputs and
  * special rules, primary pollutants, levels, categories, colours, health texts,
- * sensitive groups and the 2026 publication rule for missing pollutants (§5.3).
+ * sensitive groups (their wording in aqi_text.c) and the 2026 publication rule for missing
+ * pollutants (§5.3).
  * Also the city/district value: the mean of the station concentrations, then
  * the AQI of those means.
  *
