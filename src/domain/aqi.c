@@ -198,6 +198,80 @@ static const uint64_t aqi_recip[AQI_RECIP_MAX + 1] = {
     AQI_R(21), AQI_R(22), AQI_R(23), AQI_R(24), AQI_R(25), AQI_R(26), AQI_R(27),
     AQI_R(28), AQI_R(29), AQI_R(30), AQI_R(31), AQI_R(32),
 };
+/* The reciprocals of den * 1000 and den * 100 (den <= AQI_RECIP_MAX): the rounding of a
+ * mean to whole units (0.1 for CO) in one multiplication. Exact for every valid value: num
+ * <= 10^9 den, so num * den * 1000 < 2^64. */
+#define AQI_RU(den, unit) AQI_R((uint64_t)(den) * (unit))
+static const uint64_t aqi_recip_1000[AQI_RECIP_MAX + 1] = {
+    0,
+    AQI_RU(1, 1000),
+    AQI_RU(2, 1000),
+    AQI_RU(3, 1000),
+    AQI_RU(4, 1000),
+    AQI_RU(5, 1000),
+    AQI_RU(6, 1000),
+    AQI_RU(7, 1000),
+    AQI_RU(8, 1000),
+    AQI_RU(9, 1000),
+    AQI_RU(10, 1000),
+    AQI_RU(11, 1000),
+    AQI_RU(12, 1000),
+    AQI_RU(13, 1000),
+    AQI_RU(14, 1000),
+    AQI_RU(15, 1000),
+    AQI_RU(16, 1000),
+    AQI_RU(17, 1000),
+    AQI_RU(18, 1000),
+    AQI_RU(19, 1000),
+    AQI_RU(20, 1000),
+    AQI_RU(21, 1000),
+    AQI_RU(22, 1000),
+    AQI_RU(23, 1000),
+    AQI_RU(24, 1000),
+    AQI_RU(25, 1000),
+    AQI_RU(26, 1000),
+    AQI_RU(27, 1000),
+    AQI_RU(28, 1000),
+    AQI_RU(29, 1000),
+    AQI_RU(30, 1000),
+    AQI_RU(31, 1000),
+    AQI_RU(32, 1000),
+};
+static const uint64_t aqi_recip_100[AQI_RECIP_MAX + 1] = {
+    0,
+    AQI_RU(1, 100),
+    AQI_RU(2, 100),
+    AQI_RU(3, 100),
+    AQI_RU(4, 100),
+    AQI_RU(5, 100),
+    AQI_RU(6, 100),
+    AQI_RU(7, 100),
+    AQI_RU(8, 100),
+    AQI_RU(9, 100),
+    AQI_RU(10, 100),
+    AQI_RU(11, 100),
+    AQI_RU(12, 100),
+    AQI_RU(13, 100),
+    AQI_RU(14, 100),
+    AQI_RU(15, 100),
+    AQI_RU(16, 100),
+    AQI_RU(17, 100),
+    AQI_RU(18, 100),
+    AQI_RU(19, 100),
+    AQI_RU(20, 100),
+    AQI_RU(21, 100),
+    AQI_RU(22, 100),
+    AQI_RU(23, 100),
+    AQI_RU(24, 100),
+    AQI_RU(25, 100),
+    AQI_RU(26, 100),
+    AQI_RU(27, 100),
+    AQI_RU(28, 100),
+    AQI_RU(29, 100),
+    AQI_RU(30, 100),
+    AQI_RU(31, 100),
+    AQI_RU(32, 100),
+};
 /* Numerators below this use the reciprocal (a * d < 2^64 with d <= AQI_RECIP_MAX). */
 #define AQI_RECIP_NUM_MAX (1LL << 56)
 
@@ -501,6 +575,7 @@ static int aqi_series_slot_2026(const struct aqi_day_series *s, int p, int col, 
     const uint16_t *table = aqi_iaqi_2026 + aqi_table_2026[col];
     int decimals = aqi_report_decimals((enum aqi_pollutant)p);
     int64_t unit = decimals ? 100 : 1000;
+    const uint64_t *recip = decimals ? aqi_recip_100 : aqi_recip_1000;
     int64_t top = (int64_t)aqi_columns[col].top / unit;
     for (int d = 0; d < m; d++) {
         int64_t num = nums[d], den = dens[d];
@@ -513,7 +588,15 @@ static int aqi_series_slot_2026(const struct aqi_day_series *s, int p, int col, 
                 report[d] = -1;
             continue;
         }
-        int64_t g = aqi_round_grid(num, den, decimals, &unit);
+        int64_t g;
+        if (den <= AQI_RECIP_MAX) {
+            int64_t b = den * unit;
+            int64_t q = (int64_t)(((unsigned __int128)(uint64_t)num * recip[den]) >> 64);
+            int64_t r2 = 2 * (num - q * b);
+            g = q + ((r2 > b) | ((r2 == b) & (q & 1))); /* as aqi_round_grid */
+        } else {
+            g = aqi_round_grid(num, den, decimals, &unit);
+        }
         if (report)
             report[d] = g * unit;
         if (g > top)
