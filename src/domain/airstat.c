@@ -109,36 +109,46 @@ bool airstat_hour_valid(int minutes)
 
 /* Two int64 lanes (GCC/Clang vector extension: SSE2 on x86-64, plain code elsewhere). */
 typedef int64_t airstat_v2 __attribute__((vector_size(16)));
+typedef uint64_t airstat_u2 __attribute__((vector_size(16)));
+
+/* Every value within the bound is below 2^30: a value with a higher bit set is not. */
+#define AIRSTAT_HIGH_BITS (~(int64_t)((1 << 30) - 1))
+_Static_assert(AIRSTAT_VALUE_MAX < (1 << 30), "the bound fits in 30 bits");
 
 /* Sum and count of the non-negative values of v[0..n); -1 if one exceeds
  * AIRSTAT_VALUE_MAX. Branch-free and two values per step: a value's sign spread over its
  * lane (x >> 63) masks it out of the sum and counts it as missing. The bound needs no
- * test per value: all values are within it when their sum is (they are non-negative), and
- * only a sum above it (never seen in real data) pays for the exact check. */
+ * test per value: the OR of the values has a bit from 2^30 up when one is that large (so
+ * the sum, in unsigned lanes, cannot have wrapped when it has none), and all values are
+ * within the bound when their sum is; only a day failing either (never seen in real data)
+ * pays for the exact check. */
 static inline __attribute__((always_inline)) int airstat_sum_valid(const int64_t *v, int n,
                                                                    int64_t *sum_out, int *k_out)
 {
-    airstat_v2 sum = {0, 0}, miss = {0, 0};
+    airstat_u2 sum = {0, 0};
+    airstat_v2 miss = {0, 0}, high = {0, 0};
     int i = 0;
     for (; i + 2 <= n; i += 2) {
         airstat_v2 x;
         memcpy(&x, v + i, sizeof x);
-        airstat_v2 m = x >> 63;
-        sum += x & ~m;
+        airstat_v2 m = x >> 63, c = x & ~m;
+        sum += (airstat_u2)c;
+        high |= c;
         miss -= m;
     }
-    int64_t s = sum[0] + sum[1];
-    int64_t missing = miss[0] + miss[1];
+    uint64_t s = sum[0] + sum[1];
+    int64_t missing = miss[0] + miss[1], h = high[0] | high[1];
     for (; i < n; i++) {
-        int64_t m = v[i] >> 63;
-        s += v[i] & ~m;
+        int64_t m = v[i] >> 63, c = v[i] & ~m;
+        s += (uint64_t)c;
+        h |= c;
         missing -= m;
     }
-    if (s > AIRSTAT_VALUE_MAX)
+    if ((h & AIRSTAT_HIGH_BITS) || s > AIRSTAT_VALUE_MAX)
         for (i = 0; i < n; i++)
             if (v[i] > AIRSTAT_VALUE_MAX)
                 return -1;
-    *sum_out = s;
+    *sum_out = (int64_t)s;
     *k_out = n - (int)missing;
     return 0;
 }
@@ -227,33 +237,45 @@ static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], 
  * number of valid windows; -1 when a value is above the bound. */
 static inline int airstat_mda8_day(const int64_t hourly[24], int64_t *bn_out, int64_t *bd_out)
 {
-    /* The valid values (a missing hour, negative, becomes 0) and their total, two lanes at
-     * a time as in airstat_sum_valid. */
-    int64_t clean[24];
-    airstat_v2 total = {0, 0}, miss = {0, 0};
+    /* Whether an hour is missing (a sign bit in the OR of all values) and the total, two
+     * lanes at a time; the values are only copied, missing hours as 0, for a day with gaps. */
+    airstat_v2 any = {0, 0};
+    airstat_u2 total = {0, 0};
     for (int h = 0; h < 24; h += 2) {
         airstat_v2 x;
         memcpy(&x, hourly + h, sizeof x);
-        airstat_v2 m = x >> 63, c = x & ~m;
-        memcpy(clean + h, &c, sizeof c);
-        total += c;
-        miss -= m;
+        any |= x;
+        total += (airstat_u2)x;
     }
-    /* Values are non-negative, so none is above the bound when their total is not. */
-    if (total[0] + total[1] > AIRSTAT_VALUE_MAX)
+    int64_t bits = any[0] | any[1];
+    if (bits < 0) {
+        int64_t clean[24], high = 0;
+        uint64_t sum = 0;
+        for (int h = 0; h < 24; h++) {
+            clean[h] = hourly[h] & ~(hourly[h] >> 63);
+            sum += (uint64_t)clean[h];
+            high |= clean[h];
+        }
+        if ((high & AIRSTAT_HIGH_BITS) || sum > AIRSTAT_VALUE_MAX)
+            for (int h = 0; h < 24; h++)
+                if (hourly[h] > AIRSTAT_VALUE_MAX)
+                    return -1;
+        return airstat_mda8_gaps(clean, hourly, bn_out, bd_out);
+    }
+    /* As in airstat_sum_valid: no high bit, so the total has not wrapped, and values are
+     * non-negative, so none is above the bound when their total is not. */
+    if ((bits & AIRSTAT_HIGH_BITS) || total[0] + total[1] > AIRSTAT_VALUE_MAX)
         for (int h = 0; h < 24; h++)
             if (hourly[h] > AIRSTAT_VALUE_MAX)
                 return -1;
-    if (miss[0] + miss[1] != 0)
-        return airstat_mda8_gaps(clean, hourly, bn_out, bd_out);
     /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
      * directly; a running sum adds the hour entering and drops the hour leaving. */
     int64_t w = 0;
     for (int h = 0; h < 8; h++)
-        w += clean[h];
+        w += hourly[h];
     int64_t bn = w;
     for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
-        w += clean[start + 7] - clean[start - 1];
+        w += hourly[start + 7] - hourly[start - 1];
         bn = w > bn ? w : bn;
     }
     *bn_out = bn;

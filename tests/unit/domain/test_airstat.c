@@ -327,6 +327,24 @@ static void test_series_against_days(void **state)
             assert_int_equal(den[d], mx >= 0 ? 1 : 0);
         }
     }
+    /* Values so large that their sum wraps around 2^64 are still refused (hostile input:
+     * four of 2^62 sum to 0), with and without a missing hour in the day. */
+    for (int gap = 0; gap < 2; gap++) {
+        int64_t day[24] = {0};
+        for (int i = 0; i < 4; i++)
+            day[3 + i * 5] = INT64_C(1) << 62;
+        day[1] = gap ? MISSING : 0;
+        struct airstat_value v;
+        assert_int_equal(airstat_daily_mean(day, &v), -1);
+        assert_int_equal(airstat_mda8(day, U(160), &v), -1);
+        assert_int_equal(airstat_mean(day, 24, 1, &v), -1);
+        assert_int_equal(airstat_mean(day + 3, 1, 1, &v), -1);
+        assert_int_equal(airstat_daily_mean_series(day, 1, num, den), -1);
+        assert_int_equal(airstat_mda8_series(day, 1, U(160), num, den), -1);
+        day[3] = INT64_MAX; /* and a sum that would wrap to a negative */
+        assert_int_equal(airstat_daily_mean(day, &v), -1);
+        assert_int_equal(airstat_mda8(day, U(160), &v), -1);
+    }
     /* A value over the bound on any day is an error; no days is no work. */
     h[24 * 5 + 3] = (AQI_CONC_MAX_UNITS + 1) * AQI_MILLI;
     assert_int_equal(airstat_daily_mean_series(h, DAYS, num, den), -1);
