@@ -94,52 +94,50 @@ static void bench_evaluate(const int64_t *v, const unsigned char month_of[BENCH_
                            const unsigned char mday_of[BENCH_DAYS], struct bench_acc *acc)
 {
     static int64_t daily[B_COUNT][366];
+    static int64_t num[AQI_POLLUTANT_COUNT][BENCH_DAYS], den[AQI_POLLUTANT_COUNT][BENCH_DAYS];
+    static struct aqi_headline head[BENCH_DAYS];
     int day_aqi[BENCH_DAYS];
 
-    for (int d = 0; d < BENCH_DAYS; d++) {
-        struct aqi_input in = {0};
-        for (int p = 0; p < B_COUNT; p++) {
-            const int64_t *h = v + (size_t)p * BENCH_HOURS + (size_t)d * 24;
-            struct airstat_value sv;
-            if (p == B_O3)
-                airstat_mda8(h, 160 * AQI_MILLI, &sv);
-            else
-                airstat_daily_mean(h, &sv);
-            if (sv.valid)
-                in.c[bench_aqi_slot[p]] = sv.value;
-            if (p == B_O3) {              /* 2012 daily: O3 daily maximum 1-hour value */
-                int64_t mx = -1, my = -1; /* two chains of compares, not one of 24 */
-                for (int i = 0; i < 24; i += 2) {
-                    mx = h[i] > mx ? h[i] : mx;
-                    my = h[i + 1] > my ? h[i + 1] : my;
-                }
-                mx = my > mx ? my : mx;
-                if (mx >= 0)
-                    in.c[AQI_O3_1H] = (struct aqi_conc){mx, 1};
-            }
-        }
-        struct aqi_result r;
-        enum aqi_standard std = aqi_standard_for_date(BENCH_YEAR, month_of[d], mday_of[d]);
-        if (aqi_compute(std, AQI_KIND_DAILY, &in, &r) != 0)
+    /* The daily values of each pollutant over the year, as the AQI inputs of each day. */
+    for (int p = 0; p < B_COUNT; p++) {
+        const int64_t *h = v + (size_t)p * BENCH_HOURS;
+        int slot = bench_aqi_slot[p];
+        int rc = p == B_O3
+                     ? airstat_mda8_series(h, BENCH_DAYS, 160 * AQI_MILLI, num[slot], den[slot])
+                     : airstat_daily_mean_series(h, BENCH_DAYS, num[slot], den[slot]);
+        if (rc != 0)
             abort();
-        /* The annual series holds the daily values rounded as reported (integer, CO 0.1).
-         * Under 2026 the report has just rounded them the same way before indexing (den 1):
-         * take them from it instead of rounding twice; otherwise round here. */
+    }
+    /* The daily reports, one run of days per edition; the annual series holds the daily
+     * values rounded as reported (integer, CO 0.1), which the reports give. */
+    for (int d0 = 0, d1; d0 < BENCH_DAYS; d0 = d1) {
+        enum aqi_standard std = aqi_standard_for_date(BENCH_YEAR, month_of[d0], mday_of[d0]);
+        for (d1 = d0 + 1;
+             d1 < BENCH_DAYS && aqi_standard_for_date(BENCH_YEAR, month_of[d1], mday_of[d1]) == std;
+             d1++)
+            ;
+        struct aqi_day_series s = {0};
         for (int p = 0; p < B_COUNT; p++) {
-            const struct aqi_conc *c = &in.c[bench_aqi_slot[p]];
-            const struct aqi_sub *sub = &r.sub[bench_aqi_slot[p]];
-            if (c->den == 0)
-                daily[p][d] = -1;
-            else if (std == AQI_STD_2026 && sub->state == AQI_SUB_OK && sub->den == 1 &&
-                     !(sub->flags & AQI_SUBF_SUBSTITUTED))
-                daily[p][d] = sub->conc;
-            else
-                daily[p][d] = aqi_conc_round(*c, p == B_CO ? 1 : 0);
+            int slot = bench_aqi_slot[p];
+            s.num[slot] = num[slot] + d0;
+            s.den[slot] = den[slot] + d0;
+            s.report[slot] = daily[p] + d0;
         }
-        day_aqi[d] = r.published ? r.aqi : -1;
-        acc->aqi_sum += r.aqi;
-        acc->published += r.published;
-        acc->withheld += !r.published;
+        if (std == AQI_STD_2012) { /* 2012 daily: O3 daily maximum 1-hour value */
+            if (airstat_daily_max_series(v + (size_t)B_O3 * BENCH_HOURS + (size_t)d0 * 24, d1 - d0,
+                                         num[AQI_O3_1H] + d0, den[AQI_O3_1H] + d0) != 0)
+                abort();
+            s.num[AQI_O3_1H] = num[AQI_O3_1H] + d0;
+            s.den[AQI_O3_1H] = den[AQI_O3_1H] + d0;
+        }
+        if (aqi_daily_series(std, &s, d1 - d0, head + d0) != 0)
+            abort();
+    }
+    for (int d = 0; d < BENCH_DAYS; d++) {
+        day_aqi[d] = head[d].published ? head[d].aqi : -1;
+        acc->aqi_sum += head[d].aqi;
+        acc->published += head[d].published;
+        acc->withheld += !head[d].published;
     }
 
     struct airstat_year y = {.year = BENCH_YEAR};

@@ -109,35 +109,46 @@ bool airstat_hour_valid(int minutes)
 
 /* Two int64 lanes (GCC/Clang vector extension: SSE2 on x86-64, plain code elsewhere). */
 typedef int64_t airstat_v2 __attribute__((vector_size(16)));
+typedef uint64_t airstat_u2 __attribute__((vector_size(16)));
+
+/* Every value within the bound is below 2^30: a value with a higher bit set is not. */
+#define AIRSTAT_HIGH_BITS (~(int64_t)((1 << 30) - 1))
+_Static_assert(AIRSTAT_VALUE_MAX < (1 << 30), "the bound fits in 30 bits");
 
 /* Sum and count of the non-negative values of v[0..n); -1 if one exceeds
  * AIRSTAT_VALUE_MAX. Branch-free and two values per step: a value's sign spread over its
  * lane (x >> 63) masks it out of the sum and counts it as missing. The bound needs no
- * test per value: all values are within it when their sum is (they are non-negative), and
- * only a sum above it (never seen in real data) pays for the exact check. */
-static int airstat_sum_valid(const int64_t *v, int n, int64_t *sum_out, int *k_out)
+ * test per value: the OR of the values has a bit from 2^30 up when one is that large (so
+ * the sum, in unsigned lanes, cannot have wrapped when it has none), and all values are
+ * within the bound when their sum is; only a day failing either (never seen in real data)
+ * pays for the exact check. */
+static inline __attribute__((always_inline)) int airstat_sum_valid(const int64_t *v, int n,
+                                                                   int64_t *sum_out, int *k_out)
 {
-    airstat_v2 sum = {0, 0}, miss = {0, 0};
+    airstat_u2 sum = {0, 0};
+    airstat_v2 miss = {0, 0}, high = {0, 0};
     int i = 0;
     for (; i + 2 <= n; i += 2) {
         airstat_v2 x;
         memcpy(&x, v + i, sizeof x);
-        airstat_v2 m = x >> 63;
-        sum += x & ~m;
+        airstat_v2 m = x >> 63, c = x & ~m;
+        sum += (airstat_u2)c;
+        high |= c;
         miss -= m;
     }
-    int64_t s = sum[0] + sum[1];
-    int64_t missing = miss[0] + miss[1];
+    uint64_t s = sum[0] + sum[1];
+    int64_t missing = miss[0] + miss[1], h = high[0] | high[1];
     for (; i < n; i++) {
-        int64_t m = v[i] >> 63;
-        s += v[i] & ~m;
+        int64_t m = v[i] >> 63, c = v[i] & ~m;
+        s += (uint64_t)c;
+        h |= c;
         missing -= m;
     }
-    if (s > AIRSTAT_VALUE_MAX)
+    if ((h & AIRSTAT_HIGH_BITS) || s > AIRSTAT_VALUE_MAX)
         for (i = 0; i < n; i++)
             if (v[i] > AIRSTAT_VALUE_MAX)
                 return -1;
-    *sum_out = s;
+    *sum_out = (int64_t)s;
     *k_out = n - (int)missing;
     return 0;
 }
@@ -182,10 +193,16 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
  * valid values and of the valid-hour count make window start..start+7 (all inside the
  * day: the last one is 16..23) sum[start+8] - sum[start]. The first of equal maxima is
  * kept (a later window replaces it only when strictly larger, as a scan in window order
- * does), whatever its count. */
+ * does), whatever its count.
+ * A valid window has 6, 7 or 8 hours, so its mean times 168 (their least common multiple)
+ * is the integer wn * (168 / wd): windows compare exactly without a division or a product
+ * of two sums. That figure times 32 plus (31 - start) is one key whose maximum is the
+ * largest mean and, among equal means, the first window; the loop is a running maximum
+ * with no dependence on which window led so far. */
 static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], int64_t *bn_out,
                              int64_t *bd_out)
 {
+    static const int64_t per_168[9] = {0, 0, 0, 0, 0, 0, 168 / 6, 168 / 7, 168 / 8};
     int64_t sum[25];
     int cnt[25];
     sum[0] = 0;
@@ -194,64 +211,150 @@ static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], 
         sum[h + 1] = sum[h] + clean[h];
         cnt[h + 1] = cnt[h] + (hourly[h] >= 0);
     }
-    int64_t bn = 0, bd = 0;
+    /* wn <= 8 * 10^9 (values within the bound): wn * 28 * 32 + 31 < 2^43 */
+    int64_t best = -1;
     int windows = 0;
     for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
         int64_t wn = sum[start + 8] - sum[start];
-        int64_t wd = cnt[start + 8] - cnt[start];
+        int wd = cnt[start + 8] - cnt[start];
         int ok = wd >= AIRSTAT_O3_8H_MIN_HOURS;
-        int take = ok & (bd == 0 || wn * bd > bn * wd);
+        int64_t key = ok ? (wn * per_168[wd]) * 32 + (31 - start) : -1;
         windows += ok;
-        bn = take ? wn : bn;
-        bd = take ? wd : bd;
+        best = key > best ? key : best;
+    }
+    if (best < 0) {
+        *bn_out = 0;
+        *bd_out = 0;
+        return windows;
+    }
+    int start = 31 - (int)(best & 31);
+    *bn_out = sum[start + 8] - sum[start];
+    *bd_out = cnt[start + 8] - cnt[start];
+    return windows;
+}
+
+/* The MDA8 of one day: the largest window bn / bd (bd 0 when no window is valid) and the
+ * number of valid windows; -1 when a value is above the bound. */
+static inline int airstat_mda8_day(const int64_t hourly[24], int64_t *bn_out, int64_t *bd_out)
+{
+    /* Whether an hour is missing (a sign bit in the OR of all values) and the total, two
+     * lanes at a time; the values are only copied, missing hours as 0, for a day with gaps. */
+    airstat_v2 any = {0, 0};
+    airstat_u2 total = {0, 0};
+    for (int h = 0; h < 24; h += 2) {
+        airstat_v2 x;
+        memcpy(&x, hourly + h, sizeof x);
+        any |= x;
+        total += (airstat_u2)x;
+    }
+    int64_t bits = any[0] | any[1];
+    if (bits < 0) {
+        int64_t clean[24], high = 0;
+        uint64_t sum = 0;
+        for (int h = 0; h < 24; h++) {
+            clean[h] = hourly[h] & ~(hourly[h] >> 63);
+            sum += (uint64_t)clean[h];
+            high |= clean[h];
+        }
+        if ((high & AIRSTAT_HIGH_BITS) || sum > AIRSTAT_VALUE_MAX)
+            for (int h = 0; h < 24; h++)
+                if (hourly[h] > AIRSTAT_VALUE_MAX)
+                    return -1;
+        return airstat_mda8_gaps(clean, hourly, bn_out, bd_out);
+    }
+    /* As in airstat_sum_valid: no high bit, so the total has not wrapped, and values are
+     * non-negative, so none is above the bound when their total is not. */
+    if ((bits & AIRSTAT_HIGH_BITS) || total[0] + total[1] > AIRSTAT_VALUE_MAX)
+        for (int h = 0; h < 24; h++)
+            if (hourly[h] > AIRSTAT_VALUE_MAX)
+                return -1;
+    /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
+     * directly; a running sum adds the hour entering and drops the hour leaving. */
+    int64_t w = 0;
+    for (int h = 0; h < 8; h++)
+        w += hourly[h];
+    int64_t bn = w;
+    for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
+        w += hourly[start + 7] - hourly[start - 1];
+        bn = w > bn ? w : bn;
     }
     *bn_out = bn;
-    *bd_out = bd;
-    return windows;
+    *bd_out = 8;
+    return AIRSTAT_MDA8_WINDOWS;
+}
+
+/* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
+static inline bool airstat_mda8_valid(int windows, int64_t bn, int64_t bd, int64_t limit)
+{
+    return windows >= AIRSTAT_MDA8_MIN_WINDOWS || (bd && limit >= 0 && bn > limit * bd);
 }
 
 int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
 {
-    /* The valid values (a missing hour, negative, becomes 0) and their total, two lanes at
-     * a time as in airstat_sum_valid. */
-    int64_t clean[24];
-    airstat_v2 total = {0, 0}, miss = {0, 0};
-    for (int h = 0; h < 24; h += 2) {
-        airstat_v2 x;
-        memcpy(&x, hourly + h, sizeof x);
-        airstat_v2 m = x >> 63, c = x & ~m;
-        memcpy(clean + h, &c, sizeof c);
-        total += c;
-        miss -= m;
-    }
-    /* Values are non-negative, so none is above the bound when their total is not. */
-    if (total[0] + total[1] > AIRSTAT_VALUE_MAX)
-        for (int h = 0; h < 24; h++)
-            if (hourly[h] > AIRSTAT_VALUE_MAX)
-                return -1;
     int64_t bn, bd;
-    int windows;
-    if (miss[0] + miss[1] == 0) {
-        /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
-         * directly; a running sum adds the hour entering and drops the hour leaving. */
-        int64_t w = 0;
-        for (int h = 0; h < 8; h++)
-            w += clean[h];
-        bn = w;
-        for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
-            w += clean[start + 7] - clean[start - 1];
-            bn = w > bn ? w : bn;
-        }
-        bd = 8;
-        windows = AIRSTAT_MDA8_WINDOWS;
-    } else {
-        windows = airstat_mda8_gaps(clean, hourly, &bn, &bd);
-    }
+    int windows = airstat_mda8_day(hourly, &bn, &bd);
+    if (windows < 0)
+        return -1;
     airstat_set_value(out, bn, bd);
     out->n = windows;
     out->need = AIRSTAT_MDA8_MIN_WINDOWS;
-    /* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
-    out->valid = windows >= AIRSTAT_MDA8_MIN_WINDOWS || (bd && limit >= 0 && bn > limit * bd);
+    out->valid = airstat_mda8_valid(windows, bn, bd, limit);
+    return 0;
+}
+
+/* ---- series of days (the AQI inputs of many days) ---- */
+
+__attribute__((target_clones("avx2", "default"))) int
+airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+{
+    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+        return -1;
+    for (int d = 0; d < days; d++) {
+        int64_t sum;
+        int k;
+        if (airstat_sum_valid(hourly + (size_t)d * 24, 24, &sum, &k) != 0)
+            return -1;
+        bool valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
+        num[d] = valid ? sum : 0;
+        den[d] = valid ? k : 0;
+    }
+    return 0;
+}
+
+__attribute__((target_clones("avx2", "default"))) int
+airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+{
+    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+        return -1;
+    for (int d = 0; d < days; d++) {
+        int64_t bn, bd;
+        int windows = airstat_mda8_day(hourly + (size_t)d * 24, &bn, &bd);
+        if (windows < 0)
+            return -1;
+        bool valid = airstat_mda8_valid(windows, bn, bd, limit);
+        num[d] = valid ? bn : 0;
+        den[d] = valid ? bd : 0;
+    }
+    return 0;
+}
+
+int airstat_daily_max_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+{
+    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+        return -1;
+    for (int d = 0; d < days; d++) {
+        const int64_t *h = hourly + (size_t)d * 24;
+        int64_t mx = -1, my = -1; /* two chains of compares, not one of 24 */
+        for (int i = 0; i < 24; i += 2) {
+            mx = h[i] > mx ? h[i] : mx;
+            my = h[i + 1] > my ? h[i + 1] : my;
+        }
+        mx = my > mx ? my : mx;
+        if (mx > AIRSTAT_VALUE_MAX)
+            return -1;
+        num[d] = mx >= 0 ? mx : 0;
+        den[d] = mx >= 0;
+    }
     return 0;
 }
 

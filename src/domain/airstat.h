@@ -97,6 +97,17 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
  * otherwise (docs/aqi.md). */
 int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out);
 
+/* The same daily values over `days` consecutive natural days of one hourly series
+ * (hourly[24 d .. 24 d + 23] is day d), written as the AQI inputs of those days:
+ * num[d] / den[d] is the day's value when it is valid, den[d] = 0 (missing) when it is not.
+ * airstat_daily_mean_series: airstat_daily_mean; airstat_mda8_series: airstat_mda8 with
+ * `limit`; airstat_daily_max_series: the largest valid hourly value, den 1 (the 2012 daily
+ * O3 1-hour input), missing when no hour is valid. Return 0, or -1 for days < 0, a NULL
+ * array, or a value above AQI_CONC_MAX_UNITS (num, den then unspecified). */
+int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den);
+int airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den);
+int airstat_daily_max_series(const int64_t *hourly, int days, int64_t *num, int64_t *den);
+
 /* Minimum valid days for month 1..12 (27; February 25). */
 int airstat_month_min_days(int month);
 

@@ -2,6 +2,7 @@
 #include "domain/aqi.h"
 
 #include <stddef.h>
+#include <string.h>
 
 /* ---- breakpoint tables (HJ 633-2012 Table 1, HJ 633—2026 Table 3) ---- */
 
@@ -101,6 +102,18 @@ static const struct aqi_bp_column aqi_columns[AQI_COL_COUNT] = {
     [AQI_COL_PM25_24H_2026] = AQI_COL8(0, 35, 60, 115, 150, 250, 350, 500),
 };
 
+#include "domain/aqi_iaqi_2026.h"
+
+/* Where each 2026 daily column starts in aqi_iaqi_2026 (only those columns have a table). */
+static const int aqi_table_2026[AQI_COL_COUNT] = {
+    [AQI_COL_SO2_24H] = AQI_T26_SO2_24H,
+    [AQI_COL_NO2_24H] = AQI_T26_NO2_24H,
+    [AQI_COL_PM10_24H_2026] = AQI_T26_PM10_24H_2026,
+    [AQI_COL_CO_24H] = AQI_T26_CO_24H,
+    [AQI_COL_O3_8H] = AQI_T26_O3_8H,
+    [AQI_COL_PM25_24H_2026] = AQI_T26_PM25_24H_2026,
+};
+
 /* Which column indexes each slot, per edition and kind (AQI_COL_NONE: not an
  * input). Real-time PM uses the 24-hour column in both editions (2026 §4.2.3;
  * the 2012-era national feed is reproduced only that way). */
@@ -154,180 +167,11 @@ static const char *const aqi_pollutant_names[AQI_POLLUTANT_COUNT] = {
     [AQI_O3_8H] = "O3_8h", [AQI_PM10] = "PM10", [AQI_PM25] = "PM2.5",
 };
 
-/* ---- levels, categories, colours, health texts (HJ 633 Table 2, Appendix A) ---- */
+/* ---- levels (HJ 633 Table 2; their wording is in aqi_text.c) ---- */
 
 #define AQI_LEVEL_COUNT 6
 
 static const int aqi_level_top[AQI_LEVEL_COUNT] = {50, 100, 150, 200, 300, AQI_IAQI_MAX};
-
-static const struct aqi_category aqi_categories[AQI_STD_COUNT][AQI_LEVEL_COUNT] = {
-    [AQI_STD_2026] =
-        {
-            {1,
-             1,
-             50,
-             "一级",
-             "优",
-             "Excellent",
-             "绿色",
-             "#00E400",
-             {0, 228, 0},
-             {40, 0, 100, 0},
-             "空气质量令人满意，基本无空气污染",
-             "各类人群可正常活动"},
-            {2,
-             51,
-             100,
-             "二级",
-             "良",
-             "Good",
-             "黄色",
-             "#FFFF00",
-             {255, 255, 0},
-             {0, 0, 100, 0},
-             "空气质量可接受，但某些污染物可能对极少数异常敏感人群健康有较弱影响",
-             "极少数异常敏感人群应减少户外活动"},
-            {3,
-             101,
-             150,
-             "三级",
-             "轻度污染",
-             "Lightly polluted",
-             "橙色",
-             "#FF7E00",
-             {255, 126, 0},
-             {0, 52, 100, 0},
-             "敏感人群症状有轻度加剧，健康人群出现刺激症状",
-             "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
-            {4,
-             151,
-             200,
-             "四级",
-             "中度污染",
-             "Moderately polluted",
-             "红色",
-             "#FF0000",
-             {255, 0, 0},
-             {0, 100, 100, 0},
-             "进一步加剧敏感人群症状，可能对健康人群心血管系统、呼吸系统有影响",
-             "青少年儿童、老年人及心血管系统疾病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，"
-             "一般人群适量减少户外运动"},
-            {5,
-             201,
-             300,
-             "五级",
-             "重度污染",
-             "Heavily polluted",
-             "紫色",
-             "#99004C",
-             {153, 0, 76},
-             {10, 100, 40, 30},
-             "心血管系统和呼吸系统患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
-             "青少年儿童、老年人和心血管系统疾病、呼吸系统疾病患者应停留在室内，停止户外运动，"
-             "一般人群减少户外运动"},
-            {6,
-             301,
-             500,
-             "六级",
-             "严重污染",
-             "Severely polluted",
-             "褐红色",
-             "#7E0023",
-             {126, 0, 35},
-             {30, 100, 100, 30},
-             "健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
-             "青少年儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
-        },
-    [AQI_STD_2012] =
-        {
-            {1,
-             0,
-             50,
-             "一级",
-             "优",
-             "Excellent",
-             "绿色",
-             "#00E400",
-             {0, 228, 0},
-             {40, 0, 100, 0},
-             "空气质量令人满意，基本无空气污染",
-             "各类人群可正常活动"},
-            {2,
-             51,
-             100,
-             "二级",
-             "良",
-             "Good",
-             "黄色",
-             "#FFFF00",
-             {255, 255, 0},
-             {0, 0, 100, 0},
-             "空气质量可接受，但某些污染物可能对极少数异常敏感人群健康有较弱影响",
-             "极少数异常敏感人群应减少户外活动"},
-            {3,
-             101,
-             150,
-             "三级",
-             "轻度污染",
-             "Lightly polluted",
-             "橙色",
-             "#FF7E00",
-             {255, 126, 0},
-             {0, 52, 100, 0},
-             "易感人群症状有轻度加剧，健康人群出现刺激症状",
-             "儿童、老年人及心脏病、呼吸系统疾病患者应减少长时间、高强度的户外锻炼"},
-            {4,
-             151,
-             200,
-             "四级",
-             "中度污染",
-             "Moderately polluted",
-             "红色",
-             "#FF0000",
-             {255, 0, 0},
-             {0, 100, 100, 0},
-             "进一步加剧易感人群症状，可能对健康人群心脏、呼吸系统有影响",
-             "儿童、老年人及心脏病、呼吸系统疾病患者避免长时间、高强度的户外锻炼，"
-             "一般人群适量减少户外运动"},
-            {5,
-             201,
-             300,
-             "五级",
-             "重度污染",
-             "Heavily polluted",
-             "紫色",
-             "#99004C",
-             {153, 0, 76},
-             {10, 100, 40, 30},
-             "心脏病和肺病患者症状显著加剧，运动耐受力降低，健康人群普遍出现症状",
-             "儿童、老年人和心脏病、肺病患者应停留在室内，停止户外运动，一般人群减少户外运动"},
-            {6,
-             301,
-             500,
-             "六级",
-             "严重污染",
-             "Severely polluted",
-             "褐红色",
-             "#7E0023",
-             {126, 0, 35},
-             {30, 100, 100, 30},
-             "健康人群运动耐受力降低，有明显强烈症状，提前出现某些疾病",
-             "儿童、老年人和病人应当留在室内，避免体力消耗，一般人群应避免户外活动"},
-        },
-};
-
-/* HJ 633—2026 Table 2 "空气污染物的敏感人群". */
-static const char *const aqi_sensitive_texts[AQI_POLLUTANT_COUNT] = {
-    [AQI_SO2] = "患有哮喘的人、青少年儿童以及老年人",
-    [AQI_NO2] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童以及老年人",
-    [AQI_CO] = "患有心血管系统疾病的人",
-    [AQI_O3_1H] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人以及老年人",
-    [AQI_O3_8H] = "患有呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人以及老年人",
-    [AQI_PM10] = "患有心血管系统疾病或呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人"
-                 "以及老年人",
-    [AQI_PM25] = "患有心血管系统疾病或呼吸系统疾病（如哮喘）的人、青少年儿童、户外活动频繁的人"
-                 "以及老年人",
-};
 
 static const char *const aqi_parse_messages[] = {
     [AQI_PARSE_OK] = "ok",
@@ -354,6 +198,80 @@ static const uint64_t aqi_recip[AQI_RECIP_MAX + 1] = {
     AQI_R(21), AQI_R(22), AQI_R(23), AQI_R(24), AQI_R(25), AQI_R(26), AQI_R(27),
     AQI_R(28), AQI_R(29), AQI_R(30), AQI_R(31), AQI_R(32),
 };
+/* The reciprocals of den * 1000 and den * 100 (den <= AQI_RECIP_MAX): the rounding of a
+ * mean to whole units (0.1 for CO) in one multiplication. Exact for every valid value: num
+ * <= 10^9 den, so num * den * 1000 < 2^64. */
+#define AQI_RU(den, unit) AQI_R((uint64_t)(den) * (unit))
+static const uint64_t aqi_recip_1000[AQI_RECIP_MAX + 1] = {
+    0,
+    AQI_RU(1, 1000),
+    AQI_RU(2, 1000),
+    AQI_RU(3, 1000),
+    AQI_RU(4, 1000),
+    AQI_RU(5, 1000),
+    AQI_RU(6, 1000),
+    AQI_RU(7, 1000),
+    AQI_RU(8, 1000),
+    AQI_RU(9, 1000),
+    AQI_RU(10, 1000),
+    AQI_RU(11, 1000),
+    AQI_RU(12, 1000),
+    AQI_RU(13, 1000),
+    AQI_RU(14, 1000),
+    AQI_RU(15, 1000),
+    AQI_RU(16, 1000),
+    AQI_RU(17, 1000),
+    AQI_RU(18, 1000),
+    AQI_RU(19, 1000),
+    AQI_RU(20, 1000),
+    AQI_RU(21, 1000),
+    AQI_RU(22, 1000),
+    AQI_RU(23, 1000),
+    AQI_RU(24, 1000),
+    AQI_RU(25, 1000),
+    AQI_RU(26, 1000),
+    AQI_RU(27, 1000),
+    AQI_RU(28, 1000),
+    AQI_RU(29, 1000),
+    AQI_RU(30, 1000),
+    AQI_RU(31, 1000),
+    AQI_RU(32, 1000),
+};
+static const uint64_t aqi_recip_100[AQI_RECIP_MAX + 1] = {
+    0,
+    AQI_RU(1, 100),
+    AQI_RU(2, 100),
+    AQI_RU(3, 100),
+    AQI_RU(4, 100),
+    AQI_RU(5, 100),
+    AQI_RU(6, 100),
+    AQI_RU(7, 100),
+    AQI_RU(8, 100),
+    AQI_RU(9, 100),
+    AQI_RU(10, 100),
+    AQI_RU(11, 100),
+    AQI_RU(12, 100),
+    AQI_RU(13, 100),
+    AQI_RU(14, 100),
+    AQI_RU(15, 100),
+    AQI_RU(16, 100),
+    AQI_RU(17, 100),
+    AQI_RU(18, 100),
+    AQI_RU(19, 100),
+    AQI_RU(20, 100),
+    AQI_RU(21, 100),
+    AQI_RU(22, 100),
+    AQI_RU(23, 100),
+    AQI_RU(24, 100),
+    AQI_RU(25, 100),
+    AQI_RU(26, 100),
+    AQI_RU(27, 100),
+    AQI_RU(28, 100),
+    AQI_RU(29, 100),
+    AQI_RU(30, 100),
+    AQI_RU(31, 100),
+    AQI_RU(32, 100),
+};
 /* Numerators below this use the reciprocal (a * d < 2^64 with d <= AQI_RECIP_MAX). */
 #define AQI_RECIP_NUM_MAX (1LL << 56)
 
@@ -367,12 +285,13 @@ static int64_t aqi_div(int64_t a, int64_t d)
     return a / d;
 }
 
-/* num / (den * 10^(3 - decimals)) rounded half to even (GB/T 8170), in those units.
+/* num / (den * 10^(3 - decimals)) rounded half to even (GB/T 8170), in those units
+ * (*unit_out = 10^(3 - decimals) milli units each).
  * floor(num / (den * unit)) = floor(floor(num / den) / unit); the divisions by the unit are
  * by constants (the compiler multiplies), and the remainder against half the divisor
  * decides without a branch on the data: up when more than half, or exactly half and the
  * quotient odd. decimals is 0..3. */
-static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
+static inline int64_t aqi_round_grid(int64_t num, int64_t den, int decimals, int64_t *unit_out)
 {
     int64_t qd = aqi_div(num, den), q, unit;
     switch (decimals) {
@@ -390,7 +309,15 @@ static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
         break;
     }
     int64_t b = den * unit, r2 = 2 * (num - q * b);
-    return (q + ((r2 > b) | ((r2 == b) & (q & 1)))) * unit;
+    *unit_out = unit;
+    return q + ((r2 > b) | ((r2 == b) & (q & 1)));
+}
+
+/* The same in 1/AQI_MILLI units. */
+static inline int64_t aqi_round_units(int64_t num, int64_t den, int decimals)
+{
+    int64_t unit, g = aqi_round_grid(num, den, decimals, &unit);
+    return g * unit;
 }
 
 static bool aqi_conc_present(struct aqi_conc c)
@@ -423,7 +350,8 @@ int aqi_report_decimals(enum aqi_pollutant p)
  * the division by step is a multiplication by its reciprocal. cm must be within the
  * column. The band is the number of inner breakpoints below cm (they ascend), counted
  * without branches, which values near a breakpoint would mispredict. */
-static int aqi_interpolate(const struct aqi_bp_column *col, int64_t cm)
+static inline __attribute__((always_inline)) int aqi_interpolate(const struct aqi_bp_column *col,
+                                                                 int64_t cm)
 {
     uint32_t c = (uint32_t)cm;
     const struct aqi_band *bd = col->band;
@@ -615,6 +543,202 @@ int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_inpu
     return 0;
 }
 
+/* ---- many daily reports (struct of arrays) ---- */
+
+/* Days computed together: small enough for the per-slot sub-indices to stay in L1. */
+#define AQI_SERIES_CHUNK 64
+
+/* One day of the series through aqi_compute: the days the slot loops leave out (a value
+ * above its column, where the editions' special rules apply). */
+static int aqi_series_day_general(enum aqi_standard std, const struct aqi_day_series *s, int d,
+                                  struct aqi_headline *h)
+{
+    struct aqi_input in = {.not_monitored = s->not_monitored};
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        if (s->num[p])
+            in.c[p] = (struct aqi_conc){s->num[p][d], s->den[p][d]};
+    struct aqi_result r;
+    if (aqi_compute(std, AQI_KIND_DAILY, &in, &r) != 0)
+        return -1;
+    *h = (struct aqi_headline){r.aqi,    r.level,     r.published, r.primary,
+                               r.exceed, r.sensitive, r.missing,   r.flags};
+    return 0;
+}
+
+/* aqi_series_slot for a 2026 daily column: the reported concentration in grid points g
+ * (µg/m³, CO 0.1 mg/m³) indexes the column's IAQI table, which holds what aqi_interpolate
+ * gives for g exactly (test_aqi checks every entry); above the table's top, slow[d]. */
+static int aqi_series_slot_2026(const struct aqi_day_series *s, int p, int col, const int64_t *nums,
+                                const int64_t *dens, int m, int16_t *iaqi, unsigned char *missing,
+                                unsigned char *slow, int64_t *report)
+{
+    const uint16_t *table = aqi_iaqi_2026 + aqi_table_2026[col];
+    int decimals = aqi_report_decimals((enum aqi_pollutant)p);
+    int64_t unit = decimals ? 100 : 1000;
+    const uint64_t *recip = decimals ? aqi_recip_100 : aqi_recip_1000;
+    int64_t top = (int64_t)aqi_columns[col].top / unit;
+    for (int d = 0; d < m; d++) {
+        int64_t num = nums[d], den = dens[d];
+        if (!aqi_conc_valid((struct aqi_conc){num, den}))
+            return -1;
+        iaqi[d] = -1;
+        if (den == 0) {
+            missing[d] |= (unsigned char)(1u << p);
+            if (report)
+                report[d] = -1;
+            continue;
+        }
+        int64_t g;
+        if (den <= AQI_RECIP_MAX) {
+            int64_t b = den * unit;
+            int64_t q = (int64_t)(((unsigned __int128)(uint64_t)num * recip[den]) >> 64);
+            int64_t r2 = 2 * (num - q * b);
+            g = q + ((r2 > b) | ((r2 == b) & (q & 1))); /* as aqi_round_grid */
+        } else {
+            g = aqi_round_grid(num, den, decimals, &unit);
+        }
+        if (report)
+            report[d] = g * unit;
+        if (g > top)
+            slow[d] = 1;
+        else
+            iaqi[d] = (int16_t)table[g];
+    }
+    return 0;
+}
+
+/* Slot p of days d0..d0+m-1: its sub-index (-1 when missing or not an input), the missing
+ * bit, the report value, and slow[d] = 1 for a value above the column. The same arithmetic
+ * as aqi_sub_fast, one slot at a time so that the loop holds only this slot's constants. */
+static int aqi_series_slot(enum aqi_standard std, const struct aqi_day_series *s, int p, int d0,
+                           int m, int16_t *iaqi, unsigned char *missing, unsigned char *slow)
+{
+    int col = aqi_slot_column[std][AQI_KIND_DAILY][p];
+    int64_t *report = s->report[p] ? s->report[p] + d0 : NULL;
+    int decimals = aqi_report_decimals((enum aqi_pollutant)p);
+    if (!s->num[p]) {
+        for (int d = 0; d < m; d++) {
+            iaqi[d] = -1;
+            missing[d] |= (unsigned char)((col != AQI_COL_NONE) << p);
+            if (report)
+                report[d] = -1;
+        }
+        return 0;
+    }
+    const int64_t *nums = s->num[p] + d0, *dens = s->den[p] + d0;
+    const struct aqi_bp_column *column = col == AQI_COL_NONE ? NULL : &aqi_columns[col];
+    if (std == AQI_STD_2026 && column)
+        return aqi_series_slot_2026(s, p, col, nums, dens, m, iaqi, missing, slow, report);
+    for (int d = 0; d < m; d++) {
+        int64_t num = nums[d], den = dens[d];
+        if (!aqi_conc_valid((struct aqi_conc){num, den}))
+            return -1;
+        iaqi[d] = -1;
+        if (den == 0) {
+            missing[d] |= (unsigned char)((column != NULL) << p);
+            if (report)
+                report[d] = -1;
+            continue;
+        }
+        int64_t cm;
+        if (std == AQI_STD_2026 || !column) {
+            cm = aqi_round_units(num, den, decimals);
+            if (report)
+                report[d] = cm;
+        } else {
+            int64_t q = aqi_div(num, den);
+            cm = q + (q * den != num);
+            if (report)
+                report[d] = aqi_round_units(num, den, decimals);
+        }
+        if (!column)
+            continue;
+        if (cm > (int64_t)column->top)
+            slow[d] = 1;
+        else
+            iaqi[d] = (int16_t)aqi_interpolate(column, cm);
+    }
+    return 0;
+}
+
+/* The headlines of a block of days from their sub-indices, as aqi_compute sums them up.
+ * The maximum and the primary / over-100 masks are computed for the whole block with loops
+ * over days (the compiler turns them into 16-bit vector compares), then each day's fields
+ * are filled; days left to aqi_compute (slow) are skipped. The primary test uses the
+ * maximum before the 2026 floor of 1, which is the same: a primary needs aqi > 50. */
+static void aqi_series_headlines(enum aqi_standard std, unsigned required,
+                                 int16_t (*iaqi)[AQI_SERIES_CHUNK], const unsigned char *missing,
+                                 const unsigned char *slow, int m, struct aqi_headline *out)
+{
+    int16_t top[AQI_SERIES_CHUNK];
+    unsigned char primary[AQI_SERIES_CHUNK], over100[AQI_SERIES_CHUNK];
+    for (int d = 0; d < AQI_SERIES_CHUNK; d++)
+        top[d] = iaqi[0][d];
+    for (int p = 1; p < AQI_POLLUTANT_COUNT; p++)
+        for (int d = 0; d < AQI_SERIES_CHUNK; d++)
+            top[d] = iaqi[p][d] > top[d] ? iaqi[p][d] : top[d];
+    memset(primary, 0, sizeof primary);
+    memset(over100, 0, sizeof over100);
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        for (int d = 0; d < AQI_SERIES_CHUNK; d++) {
+            int v = iaqi[p][d];
+            primary[d] |= (unsigned char)(((v == top[d]) & (top[d] > 50)) << p);
+            over100[d] |= (unsigned char)((v > 100) << p);
+        }
+    for (int d = 0; d < m; d++) {
+        if (slow[d])
+            continue;
+        struct aqi_headline *h = &out[d];
+        int aqi = top[d];
+        unsigned miss = missing[d] & required;
+        unsigned flags = miss ? AQI_F_INCOMPLETE : 0;
+        if (aqi < 0) {
+            *h = (struct aqi_headline){-1, 0, false, 0, 0, 0, miss, flags | AQI_F_NO_DATA};
+            continue;
+        }
+        if (std == AQI_STD_2026 && aqi < 1)
+            aqi = 1; /* §4.1.1 */
+        bool published = std == AQI_STD_2012 || !miss || aqi > 100;
+        h->aqi = aqi;
+        /* aqi_level without its loop: aqi is 0..500 here */
+        h->level = 1 + (aqi > 50) + (aqi > 100) + (aqi > 150) + (aqi > 200) + (aqi > 300);
+        h->published = published;
+        h->primary = primary[d];
+        h->exceed = std == AQI_STD_2012 ? over100[d] : 0;
+        h->sensitive = std == AQI_STD_2012 ? 0 : over100[d];
+        h->missing = miss;
+        h->flags = flags | (published ? 0 : AQI_F_WITHHELD);
+    }
+}
+
+int aqi_daily_series(enum aqi_standard std, const struct aqi_day_series *s, int n,
+                     struct aqi_headline *out)
+{
+    if ((unsigned)std >= AQI_STD_COUNT || !s || n < 0 || (n > 0 && !out))
+        return -1;
+    for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+        if (!s->num[p] != !s->den[p])
+            return -1;
+    unsigned required = aqi_required[std][AQI_KIND_DAILY] & ~s->not_monitored;
+    int16_t iaqi[AQI_POLLUTANT_COUNT][AQI_SERIES_CHUNK];
+    unsigned char missing[AQI_SERIES_CHUNK], slow[AQI_SERIES_CHUNK];
+    /* A last block shorter than the others leaves its tail as it was: defined (-1) */
+    memset(iaqi, 0xff, sizeof iaqi);
+    for (int d0 = 0; d0 < n; d0 += AQI_SERIES_CHUNK) {
+        int m = n - d0 < AQI_SERIES_CHUNK ? n - d0 : AQI_SERIES_CHUNK;
+        memset(missing, 0, sizeof missing);
+        memset(slow, 0, sizeof slow);
+        for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+            if (aqi_series_slot(std, s, p, d0, m, iaqi[p], missing, slow) != 0)
+                return -1;
+        aqi_series_headlines(std, required, iaqi, missing, slow, m, out + d0);
+        for (int d = 0; d < m; d++)
+            if (slow[d] && aqi_series_day_general(std, s, d0 + d, &out[d0 + d]) != 0)
+                return -1;
+    }
+    return 0;
+}
+
 int aqi_iaqi(enum aqi_standard std, enum aqi_kind kind, enum aqi_pollutant p, struct aqi_conc c,
              unsigned *flags)
 {
@@ -717,18 +841,6 @@ int aqi_level(int aqi)
         if (aqi <= aqi_level_top[i])
             return i + 1;
     return AQI_LEVEL_COUNT;
-}
-
-const struct aqi_category *aqi_category_info(enum aqi_standard std, int level)
-{
-    if ((unsigned)std >= AQI_STD_COUNT || level < 1 || level > AQI_LEVEL_COUNT)
-        return NULL;
-    return &aqi_categories[std][level - 1];
-}
-
-const char *aqi_sensitive_groups(enum aqi_pollutant p)
-{
-    return (unsigned)p < AQI_POLLUTANT_COUNT ? aqi_sensitive_texts[p] : NULL;
 }
 
 const char *aqi_pollutant_name(enum aqi_pollutant p)

@@ -4,7 +4,8 @@
  * integer arithmetic, the 2026 concentration rounding (GB/T 8170, half to even),
  * the real-time (hourly) and daily reports with each edition's inputs and
  * special rules, primary pollutants, levels, categories, colours, health texts,
- * sensitive groups and the 2026 publication rule for missing pollutants (§5.3).
+ * sensitive groups (their wording in aqi_text.c) and the 2026 publication rule for missing
+ * pollutants (§5.3).
  * Also the city/district value: the mean of the station concentrations, then
  * the AQI of those means.
  *
@@ -173,6 +174,34 @@ int aqi_compute(enum aqi_standard std, enum aqi_kind kind, const struct aqi_inpu
  * substitute. *flags (may be NULL) receives AQI_SUBF_*. */
 int aqi_iaqi(enum aqi_standard std, enum aqi_kind kind, enum aqi_pollutant p, struct aqi_conc c,
              unsigned *flags);
+
+/* Many daily reports at once (a station's year, a table of days): the same figures as
+ * aqi_compute(std, AQI_KIND_DAILY, ...) day by day, without the per-slot detail. Inputs are
+ * one array per slot (struct of arrays), so each slot's days are computed in one tight loop. */
+struct aqi_day_series {
+    /* num[p][d] / den[p][d] is slot p on day d, as struct aqi_conc (den 0: missing); both
+     * NULL: the slot is missing every day. */
+    const int64_t *num[AQI_POLLUTANT_COUNT];
+    const int64_t *den[AQI_POLLUTANT_COUNT];
+    unsigned not_monitored; /* as in struct aqi_input, for every day */
+    /* Optional outputs (NULL: not wanted): report[p][d] = aqi_conc_round(value,
+     * aqi_report_decimals(p)), the concentration as reported, or -1 when missing. */
+    int64_t *report[AQI_POLLUTANT_COUNT];
+};
+
+/* The headline of one report: the fields of struct aqi_result of the same names. */
+struct aqi_headline {
+    int aqi;
+    int level;
+    bool published;
+    unsigned primary, exceed, sensitive, missing, flags;
+};
+
+/* Daily reports of days 0..n-1 of s under edition std into out[0..n). Returns 0, or -1
+ * when std is out of range, n < 0, an array is missing, or a present value is invalid
+ * (as aqi_compute); out and report are then unspecified. */
+int aqi_daily_series(enum aqi_standard std, const struct aqi_day_series *s, int n,
+                     struct aqi_headline *out);
 
 /* City or district input: for each pollutant, the arithmetic mean of the
  * stations' values that are present (HJ 663: city concentration = mean over

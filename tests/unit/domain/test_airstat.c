@@ -287,6 +287,75 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The series functions give, day by day, what the one-day functions give (valid days
+ * their value, the others missing), over days with every pattern of missing hours. */
+static void test_series_against_days(void **state)
+{
+    (void)state;
+    enum { DAYS = 400 };
+    static int64_t h[DAYS * 24], num[DAYS], den[DAYS];
+    for (int round = 0; round < 20; round++) {
+        for (int d = 0; d < DAYS; d++) {
+            int64_t *day = h + d * 24;
+            int missing = d % 7 == 0 ? (int)(rng() % 25) : (int)(rng() % 3);
+            for (int i = 0; i < 24; i++)
+                day[i] = round % 2 ? U(rng() % 400) : U(150 + rng() % 20);
+            for (int i = 0, at = (int)(rng() % 24); i < missing; i++)
+                day[d % 2 ? (at + i) % 24 : (int)(rng() % 24)] = -(int64_t)(rng() % 5) - 1;
+        }
+        int64_t limit = round % 3 == 0 ? -1 : U(160);
+        assert_int_equal(airstat_daily_mean_series(h, DAYS, num, den), 0);
+        for (int d = 0; d < DAYS; d++) {
+            struct airstat_value v;
+            assert_int_equal(airstat_daily_mean(h + d * 24, &v), 0);
+            assert_int_equal(num[d], v.valid ? v.value.num : 0);
+            assert_int_equal(den[d], v.valid ? v.value.den : 0);
+        }
+        assert_int_equal(airstat_mda8_series(h, DAYS, limit, num, den), 0);
+        for (int d = 0; d < DAYS; d++) {
+            struct airstat_value v;
+            assert_int_equal(airstat_mda8(h + d * 24, limit, &v), 0);
+            assert_int_equal(num[d], v.valid ? v.value.num : 0);
+            assert_int_equal(den[d], v.valid ? v.value.den : 0);
+        }
+        assert_int_equal(airstat_daily_max_series(h, DAYS, num, den), 0);
+        for (int d = 0; d < DAYS; d++) {
+            int64_t mx = -1;
+            for (int i = 0; i < 24; i++)
+                mx = h[d * 24 + i] > mx ? h[d * 24 + i] : mx;
+            assert_int_equal(num[d], mx >= 0 ? mx : 0);
+            assert_int_equal(den[d], mx >= 0 ? 1 : 0);
+        }
+    }
+    /* Values so large that their sum wraps around 2^64 are still refused (hostile input:
+     * four of 2^62 sum to 0), with and without a missing hour in the day. */
+    for (int gap = 0; gap < 2; gap++) {
+        int64_t day[24] = {0};
+        for (int i = 0; i < 4; i++)
+            day[3 + i * 5] = INT64_C(1) << 62;
+        day[1] = gap ? MISSING : 0;
+        struct airstat_value v;
+        assert_int_equal(airstat_daily_mean(day, &v), -1);
+        assert_int_equal(airstat_mda8(day, U(160), &v), -1);
+        assert_int_equal(airstat_mean(day, 24, 1, &v), -1);
+        assert_int_equal(airstat_mean(day + 3, 1, 1, &v), -1);
+        assert_int_equal(airstat_daily_mean_series(day, 1, num, den), -1);
+        assert_int_equal(airstat_mda8_series(day, 1, U(160), num, den), -1);
+        day[3] = INT64_MAX; /* and a sum that would wrap to a negative */
+        assert_int_equal(airstat_daily_mean(day, &v), -1);
+        assert_int_equal(airstat_mda8(day, U(160), &v), -1);
+    }
+    /* A value over the bound on any day is an error; no days is no work. */
+    h[24 * 5 + 3] = (AQI_CONC_MAX_UNITS + 1) * AQI_MILLI;
+    assert_int_equal(airstat_daily_mean_series(h, DAYS, num, den), -1);
+    assert_int_equal(airstat_mda8_series(h, DAYS, U(160), num, den), -1);
+    assert_int_equal(airstat_daily_max_series(h, DAYS, num, den), -1);
+    assert_int_equal(airstat_daily_mean_series(h, 5, num, den), 0);
+    assert_int_equal(airstat_daily_mean_series(NULL, 0, NULL, NULL), 0);
+    assert_int_equal(airstat_daily_mean_series(h, -1, num, den), -1);
+    assert_int_equal(airstat_mda8_series(NULL, 3, U(160), num, den), -1);
+}
+
 static void test_percentile_against_sort(void **state)
 {
     (void)state;
@@ -587,6 +656,7 @@ int main(void)
         cmocka_unit_test(test_mda8_against_reference),
         cmocka_unit_test(test_mean_against_reference),
         cmocka_unit_test(test_percentile_against_sort),
+        cmocka_unit_test(test_series_against_days),
         cmocka_unit_test(test_month_and_year),
         cmocka_unit_test(test_percentile),
         cmocka_unit_test(test_limits),

@@ -680,6 +680,142 @@ static void test_invalid(void **state)
     assert_int_equal(aqi_iaqi(AQI_STD_2026, AQI_KIND_DAILY, AQI_O3_1H, C("1"), NULL), -1);
 }
 
+/* ---- many daily reports at once ---- */
+
+static uint64_t series_rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t series_rng(void)
+{
+    series_rng_state ^= series_rng_state << 13;
+    series_rng_state ^= series_rng_state >> 7;
+    series_rng_state ^= series_rng_state << 17;
+    return (uint32_t)(series_rng_state >> 32);
+}
+
+/* A random daily value of slot p: mostly the range of real days, some near and above the
+ * tops of the columns (800 for SO2 1h / O3 8h, where the editions' special rules apply),
+ * denominators of means (1, 6..8, 20..24) and of exact city means (up to 10^6), and
+ * missing. */
+static struct aqi_conc series_value(int p)
+{
+    uint32_t r = series_rng() % 100;
+    if (r < 4)
+        return (struct aqi_conc){0, 0};
+    int64_t den = r < 30   ? 1
+                  : r < 45 ? 6 + series_rng() % 3
+                  : r < 95 ? 20 + series_rng() % 5
+                           : 1 + series_rng() % 1000000;
+    int64_t top = p == AQI_CO ? 70 : 1300; /* just above the largest breakpoints */
+    int64_t milli = r % 10 == 9 ? (int64_t)(series_rng() % (uint32_t)(top * 1000))
+                                : (int64_t)(series_rng() % (uint32_t)(top * 250));
+    if (r == 50)
+        milli = 800000 + (int64_t)(series_rng() % 3) - 1; /* 800 ± 1 milli */
+    return (struct aqi_conc){milli * den + (int64_t)(series_rng() % (uint32_t)den), den};
+}
+
+static void test_daily_series_against_compute(void **state)
+{
+    (void)state;
+    enum { DAYS = 300 };
+    static int64_t num[AQI_POLLUTANT_COUNT][DAYS], den[AQI_POLLUTANT_COUNT][DAYS];
+    static int64_t report[AQI_POLLUTANT_COUNT][DAYS];
+    static struct aqi_headline out[DAYS];
+    for (int round = 0; round < 200; round++) {
+        enum aqi_standard std = round % 2 ? AQI_STD_2026 : AQI_STD_2012;
+        struct aqi_day_series s = {.not_monitored = round % 5 == 0 ? series_rng() % 128 : 0};
+        for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
+            bool absent = round % 7 == 3 && p == (int)(series_rng() % AQI_POLLUTANT_COUNT);
+            for (int d = 0; d < DAYS; d++) {
+                struct aqi_conc c = series_value(p);
+                num[p][d] = c.num;
+                den[p][d] = c.den;
+                report[p][d] = -2;
+            }
+            s.num[p] = absent ? NULL : num[p];
+            s.den[p] = absent ? NULL : den[p];
+            s.report[p] = round % 3 == 2 && p == AQI_NO2 ? NULL : report[p];
+        }
+        int n = round % 11 == 0 ? (int)(series_rng() % DAYS) : DAYS; /* partial chunks */
+        assert_int_equal(aqi_daily_series(std, &s, n, out), 0);
+        for (int d = 0; d < n; d++) {
+            struct aqi_input in = {.not_monitored = s.not_monitored};
+            for (int p = 0; p < AQI_POLLUTANT_COUNT; p++)
+                if (s.num[p])
+                    in.c[p] = (struct aqi_conc){num[p][d], den[p][d]};
+            struct aqi_result r;
+            assert_int_equal(aqi_compute(std, AQI_KIND_DAILY, &in, &r), 0);
+            assert_int_equal(out[d].aqi, r.aqi);
+            assert_int_equal(out[d].level, r.level);
+            assert_int_equal(out[d].published, r.published);
+            assert_int_equal(out[d].primary, r.primary);
+            assert_int_equal(out[d].exceed, r.exceed);
+            assert_int_equal(out[d].sensitive, r.sensitive);
+            assert_int_equal(out[d].missing, r.missing);
+            assert_int_equal(out[d].flags, r.flags);
+            for (int p = 0; p < AQI_POLLUTANT_COUNT; p++) {
+                if (!s.report[p])
+                    continue;
+                int64_t want = in.c[p].den ? aqi_conc_round(in.c[p], aqi_report_decimals(p)) : -1;
+                assert_int_equal(report[p][d], want);
+            }
+        }
+    }
+    /* An invalid value anywhere is refused, as aqi_compute refuses it; so are bad
+     * arguments. */
+    struct aqi_day_series s = {0};
+    s.num[AQI_PM25] = num[AQI_PM25];
+    s.den[AQI_PM25] = den[AQI_PM25];
+    den[AQI_PM25][DAYS - 1] = -1;
+    assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, DAYS, out), -1);
+    den[AQI_PM25][DAYS - 1] = 1;
+    num[AQI_PM25][DAYS - 1] = (AQI_CONC_MAX_UNITS + 1) * AQI_MILLI;
+    assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, DAYS, out), -1);
+    assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, DAYS - 1, out), 0);
+    assert_int_equal(aqi_daily_series(AQI_STD_COUNT, &s, 1, out), -1);
+    assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, -1, out), -1);
+    s.den[AQI_PM25] = NULL;
+    assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, 1, out), -1);
+}
+
+/* Every reported concentration of every 2026 daily column (the grid the series looks its
+ * IAQI up on), up to just above the top, exact and as halves that round to even, through
+ * aqi_daily_series against aqi_compute, one slot present at a time. */
+static void test_daily_series_every_grid_point(void **state)
+{
+    (void)state;
+    enum { N = 2700 }; /* SO2 24h: 0..2620, then above */
+    static int64_t num[N], den[N], report[N];
+    static struct aqi_headline out[N];
+    static const int slots[] = {AQI_SO2, AQI_NO2, AQI_CO, AQI_O3_8H, AQI_PM10, AQI_PM25};
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        int p = slots[i];
+        int64_t unit = p == AQI_CO ? 100 : 1000;
+        for (int half = 0; half < 2; half++) {
+            for (int g = 0; g < N; g++) {
+                den[g] = half ? 2 : 1;
+                num[g] = half ? 2 * g * unit + unit : g * unit; /* g + 1/2: to even */
+            }
+            struct aqi_day_series s = {0};
+            s.num[p] = num;
+            s.den[p] = den;
+            s.report[p] = report;
+            assert_int_equal(aqi_daily_series(AQI_STD_2026, &s, N, out), 0);
+            for (int g = 0; g < N; g++) {
+                struct aqi_input in = {0};
+                in.c[p] = (struct aqi_conc){num[g], den[g]};
+                struct aqi_result r;
+                assert_int_equal(aqi_compute(AQI_STD_2026, AQI_KIND_DAILY, &in, &r), 0);
+                if (out[g].aqi != r.aqi || out[g].primary != r.primary || out[g].flags != r.flags ||
+                    out[g].published != r.published)
+                    fail_msg("slot %d grid %d half %d: series %d, compute %d", p, g, half,
+                             out[g].aqi, r.aqi);
+                assert_int_equal(out[g].sensitive, r.sensitive);
+                assert_int_equal(report[g], r.sub[p].conc);
+            }
+        }
+    }
+}
+
 static void test_city_mean(void **state)
 {
     (void)state;
@@ -892,6 +1028,8 @@ int main(void)
         cmocka_unit_test(test_primary_and_exceed),
         cmocka_unit_test(test_missing_2026),
         cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_daily_series_against_compute),
+        cmocka_unit_test(test_daily_series_every_grid_point),
         cmocka_unit_test(test_city_mean),
         cmocka_unit_test(test_categories),
         cmocka_unit_test(test_standard_for_date),
