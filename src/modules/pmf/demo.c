@@ -202,9 +202,9 @@ static json_t *demo_pmf_wait(struct db *db, int64_t id)
         if (status && !strcmp(status, "done"))
             return a;
         bool pending = status && (!strcmp(status, "queued") || !strcmp(status, "running"));
+        const char *why = json_string_value(json_object_get(a, "error"));
         if (!pending)
-            log_error("pmf demo: analysis %s: %s", status ? status : "?",
-                      json_string_value(json_object_get(a, "error")));
+            log_error("pmf demo: analysis %s: %s", status ? status : "?", why ? why : "");
         json_decref(a);
         if (!pending)
             return NULL;
