@@ -3,6 +3,7 @@
 #ifndef ECOGOV_PMF_ANALYSIS_H
 #define ECOGOV_PMF_ANALYSIS_H
 
+#include "app/module.h"
 #include "core/problem.h"
 #include "db/audit.h"
 #include "db/db.h"
@@ -55,6 +56,9 @@ int pmf_job_start(const char *db_path);
 void pmf_job_stop(void);
 /* Wakes the worker after an analysis was queued. */
 void pmf_job_poke(void);
+
+/* The demo city's published apportionment (demo.c; the module's demo step). */
+int pmf_demo(const struct module_demo *d);
 
 /* Writes the analysis' result as an xlsx workbook to path. 0 or -1. */
 int pmf_export_xlsx(json_t *analysis, const char *path);

@@ -18,6 +18,7 @@ const struct module pmf_module = {
     .name = "pmf",
     .schema = &schema_pmf,
     .routes = pmf_groups,
+    .demo = pmf_demo,
     .start = pmf_start,
     .stop = pmf_job_stop,
 };

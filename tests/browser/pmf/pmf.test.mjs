@@ -1,6 +1,7 @@
-// Source apportionment in the browser: staff upload EPA's St. Louis files, watch the background
-// run finish, see the charts and name the factors; a leader publishes; the public air page then
-// shows "where our PM2.5 comes from".
+// Source apportionment in the browser: the demo city's apportionment is on the public air page from
+// the start; staff upload EPA's St. Louis files, watch the background run finish, see the charts and
+// name the factors; a leader publishes; the public air page then shows the new "where our PM2.5
+// comes from".
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import path from 'node:path'
@@ -25,6 +26,23 @@ async function setNumber(page, testid, v) {
   await input.fill(String(v))
   await input.blur()
 }
+
+test("the demo city's published apportionment is on the public air page from the start", async () => {
+  const pub = await newPage(browser, srv.url, { viewport: { width: 390, height: 844 } })
+  await pub.goto('/air')
+  await pub.getByTestId('pmf-public').waitFor()
+  await pub.locator('[data-testid=pmf-public-pie][data-rendered="1"]').waitFor()
+  await pub.getByTestId('pmf-public').getByText('景瓷市').first().waitFor()
+  await pub.getByTestId('pmf-public').getByText('2025-12-01').waitFor()
+  const items = await pub.getByTestId('pmf-public-source').allInnerTexts()
+  const names = items.map((s) => s.replace(/\s*[\d.]+%$/, ''))
+  assert.deepEqual([...names].sort(), ['二次硫酸盐', '二次硝酸盐', '机动车', '燃煤', '扬尘', '生物质燃烧'].sort())
+  const total = items.reduce((sum, s) => sum + Number(/([\d.]+)%$/.exec(s)[1]), 0)
+  assert.ok(Math.abs(total - 100) < 1, `shares shown sum to ${total}`)
+  await screenshot(pub, 'pmf-demo-public-phone')
+  assert.deepEqual(pub.problems, [])
+  await pub.close()
+})
 
 test('upload, run with progress, charts, naming, publishing, public card', async () => {
   const page = await newPage(browser, srv.url)
