@@ -26,6 +26,7 @@ static const struct tool main_tools[] = {
     {"simulate", tool_simulate_main, "virtual HJ 212 devices sending to the device port"},
     {"siting", tool_siting_main, "三线一单 siting checks: check, batch"},
     {"draw", tool_draw_main, "双随机 draws: replay a published draw from its seed"},
+    {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)"},
 };
 
 static void main_usage(FILE *out)
