@@ -8,6 +8,7 @@
 #include "modules/monitor/monitor.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
+#include "modules/response/response.h"
 #include "modules/service/service.h"
 #include "modules/supervision/supervision.h"
 
@@ -21,6 +22,7 @@ static const struct module *const modules_table[] = {
     &quality_module,     /* air and water quality, alarms, reports */
     &supervision_module, /* draws, positive list, inspections, credit */
     &approval_module,    /* EIA approvals, siting, investment projects */
+    &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -1,0 +1,99 @@
+/* response — the heavy-pollution response (重污染天气应对): air-quality
+ * forecasts of the city and its districts with their verification against the
+ * observed daily AQI, and the warnings a leader issues on the grading of
+ * domain/warning (docs/response.md).
+ *
+ * Owns: the resp_* tables. Reads observed daily AQI only through the quality
+ * module's public header (quality_daily_series). Must not: know HTTP (rules
+ * return jansson objects and fill a struct problem on refusal).
+ *
+ * Every write validates its whole input first, then runs in one transaction
+ * with its audit entry. Areas: "*" is the city, any other text a district, as
+ * in the quality module. */
+#ifndef ECOGOV_RESPONSE_H
+#define ECOGOV_RESPONSE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/problem.h"
+#include "db/audit.h"
+
+struct db;
+
+#define RESP_CITY "*"
+/* A forecast reaches 1..7 days ahead of the day it is made. */
+#define RESP_LEAD_MAX 7
+/* Most rows a forecast CSV import takes. */
+#define RESP_IMPORT_MAX_ROWS 2000
+
+/* What every write rule gets. today is the Beijing date "YYYY-MM-DD", now
+ * UTC seconds (both from the caller, so tests and the demo can set them). */
+struct resp_ctx {
+    struct db *db;
+    const struct audit_actor *actor;
+    char today[11];
+    int64_t now;
+};
+
+/* Forecasts (forecast.c). Fields: area (default "*"), issued_on (default
+ * today), day (1..7 days after issued_on), aqi_lo, aqi_hi (0..500, lo <= hi),
+ * level_lo, level_hi (1..6; default the levels of the AQI bounds), primary
+ * (array of "PM2.5", "PM10", "O3", "NO2", "SO2", "CO", at most 3), text. A
+ * new forecast is a draft until its issue date is published. */
+enum err resp_forecast_create(struct resp_ctx *c, json_t *in, json_t **out, struct problem *p);
+enum err resp_forecast_update(struct resp_ctx *c, int64_t id, json_t *in, json_t **out,
+                              struct problem *p);
+/* Publishes every draft made on in.issued_on (default today): {published: n}. */
+enum err resp_forecast_publish(struct resp_ctx *c, json_t *in, json_t **out, struct problem *p);
+/* CSV with the header area,issued_on,day,aqi_lo,aqi_hi,level_lo,level_hi,primary,text
+ * (primary separated by ';'; level columns may be empty): all rows or none.
+ * Refused rows give ERR_IMPORT_ERRORS with *out = {errors: [{line, field,
+ * message}]}; otherwise *out = {imported: n}. */
+enum err resp_forecast_import(struct resp_ctx *c, const char *csv, size_t len, json_t **out,
+                              struct problem *p);
+/* One forecast; NULL when absent. */
+json_t *resp_forecast_get(struct db *db, int64_t id);
+/* Forecasts for days [from, to] (NULL area = all; published_only for the
+ * public). */
+json_t *resp_forecasts(struct db *db, const char *area, const char *from, const char *to,
+                       bool published_only);
+/* The current outlook: the newest published forecast of each area for each
+ * day from `from` on. */
+json_t *resp_outlook(struct db *db, const char *area, const char *from);
+/* The outlook as an Atom feed (a new string), base_url naming the server. */
+char *resp_outlook_atom(struct db *db, const char *from, const char *base_url);
+
+/* Verification (verify.c): for each day in [from, to] (at most 400 days)
+ * that has an observed daily AQI for area and a published forecast made
+ * before it, whether the observed level lay in the forecast level range, the
+ * AQI in the AQI range, and a primary pollutant was forecast; with the rates
+ * per month, per season and in total. NULL on a database error. */
+json_t *resp_verification(struct db *db, const char *area, int32_t from, int32_t to);
+
+/* Warnings (warnings.c). */
+/* The level the published city forecasts call for from today on, graded
+ * on each day's upper AQI bound over merged episodes (domain/warning). */
+json_t *resp_warning_proposal(struct db *db, const char *today);
+/* Issues a warning (none may be active): level, effective_at (ISO time, or
+ * absent = now; never in the future), reason, expected_from/to (dates). */
+enum err resp_warning_issue(struct resp_ctx *c, json_t *in, json_t **out, struct problem *p);
+/* Changes the active warning id: action upgrade / downgrade (with level) or
+ * lift, effective_at, reason. */
+enum err resp_warning_change(struct resp_ctx *c, int64_t id, json_t *in, json_t **out,
+                             struct problem *p);
+/* A warning with its events; NULL when absent. */
+json_t *resp_warning_get(struct db *db, int64_t id);
+json_t *resp_warnings(struct db *db, int limit);
+/* The public view: {active: warning with health advice, or null}. NULL on a
+ * database error. */
+json_t *resp_warning_public(struct db *db);
+
+/* The demo winter episode (demo.c). */
+int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed);
+
+struct module;
+extern const struct module response_module;
+
+#endif

@@ -1,0 +1,55 @@
+/* schema — tables of the heavy-pollution response module (docs/response.md):
+ * air-quality forecasts of the city and its districts, and the warnings the
+ * bureau issues with every change to them. */
+#include "db/schema.h"
+
+static const char *const schema_response_steps[] = {
+    /* One forecast of one area for one day, made on issued_on (lead 1..7
+     * days). area '*' is the city (as in the quality module). Levels 1..6;
+     * primary_json a JSON array of pollutant names. */
+    "CREATE TABLE resp_forecasts ("
+    "  id INTEGER PRIMARY KEY,"
+    "  area TEXT NOT NULL,"
+    "  issued_on TEXT NOT NULL,"
+    "  day TEXT NOT NULL,"
+    "  aqi_lo INTEGER NOT NULL CHECK (aqi_lo BETWEEN 0 AND 500),"
+    "  aqi_hi INTEGER NOT NULL CHECK (aqi_hi BETWEEN aqi_lo AND 500),"
+    "  level_lo INTEGER NOT NULL CHECK (level_lo BETWEEN 1 AND 6),"
+    "  level_hi INTEGER NOT NULL CHECK (level_hi BETWEEN level_lo AND 6),"
+    "  primary_json TEXT NOT NULL DEFAULT '[]',"
+    "  text TEXT NOT NULL DEFAULT '',"
+    "  published INTEGER NOT NULL DEFAULT 0 CHECK (published IN (0, 1)),"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE (area, day, issued_on));"
+    "CREATE INDEX resp_forecasts_day ON resp_forecasts (day, area);"
+
+    /* A warning: the level in force now (status active) or when lifted. */
+    "CREATE TABLE resp_warnings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  level TEXT NOT NULL CHECK (level IN ('yellow', 'orange', 'red')),"
+    "  status TEXT NOT NULL CHECK (status IN ('active', 'lifted')),"
+    "  effective_at INTEGER NOT NULL,"
+    "  lifted_at INTEGER,"
+    "  expected_from TEXT, expected_to TEXT,"
+    "  reason TEXT NOT NULL,"
+    "  issued_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX resp_warnings_one_active ON resp_warnings (status) "
+    "  WHERE status = 'active';"
+    /* Every decision on a warning: issue, upgrade, downgrade, lift. */
+    "CREATE TABLE resp_warning_events ("
+    "  id INTEGER PRIMARY KEY,"
+    "  warning_id INTEGER NOT NULL REFERENCES resp_warnings (id),"
+    "  action TEXT NOT NULL CHECK (action IN ('issue', 'upgrade', 'downgrade', 'lift')),"
+    "  level_from TEXT, level_to TEXT,"
+    "  effective_at INTEGER NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  decided_by TEXT NOT NULL,"
+    "  decided_at INTEGER NOT NULL);",
+};
+
+const struct schema_module schema_response = {
+    "response", schema_response_steps,
+    sizeof schema_response_steps / sizeof schema_response_steps[0], NULL};
