@@ -10,6 +10,7 @@
 #include "domain/aqi.h"
 #include "domain/calendar.h"
 #include "modules/quality/quality.h"
+#include "modules/registry/registry.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +102,74 @@ static int demo_publish(struct resp_ctx *c, int32_t from, int32_t to)
     return 0;
 }
 
+/* Demo list: the first DEMO_LIST_MAX enterprises (the demo enterprise
+ * account's among them). */
+#define DEMO_LIST_MAX 36
+
+static const char *const demo_grades[] = {"A", "B", "B", "C",      "C",          "C",
+                                          "C", "D", "D", "引领性", "非绩效分级", "C"};
+static const char *const demo_sources[][2] = {
+    {"1# 燃煤锅炉", "原料堆场"}, {"2# 窑炉", "喷涂线"},      {"烧成窑", "物料运输"},
+    {"熔炼炉", "危废暂存间"},    {"干燥塔", "柴油货车运输"}, {"印花工序", "RTO 焚烧炉"}};
+
+static int demo_measure(struct resp_ctx *c, int64_t list_id, const char *level, const char *kind,
+                        int pct, const char *lines, const char *text, const double base[4],
+                        double share)
+{
+    json_t *in = json_pack("{ss ss ss ss s{sf sf sf sf}}", "level", level, "kind", kind, "lines",
+                           lines, "description", text, "reduction", "so2", base[0] * share, "nox",
+                           base[1] * share, "pm", base[2] * share, "vocs", base[3] * share);
+    if (pct)
+        json_object_set_new(in, "limit_pct", json_integer(pct));
+    json_t *out = NULL;
+    struct problem p = {0};
+    enum err e = resp_measure_add(c, list_id, in, &out, &p);
+    json_decref(in);
+    json_decref(out);
+    if (e)
+        fprintf(stderr, "demo response: measure: %s\n", p.message);
+    return e ? -1 : 0;
+}
+
+/* One enterprise's entry and its measures for the three levels: the better
+ * its grade, the lighter its measures; D and non-graded stop under red. */
+static int demo_list_entry(struct resp_ctx *c, int64_t ent, uint64_t seed)
+{
+    const char *grade = demo_grades[demo_jitter(seed, (int32_t)ent, 10, 12)];
+    const char *const *src = demo_sources[ent % 6];
+    double base[4] = {20 + demo_jitter(seed, (int32_t)ent, 11, 180),
+                      30 + demo_jitter(seed, (int32_t)ent, 12, 270),
+                      10 + demo_jitter(seed, (int32_t)ent, 13, 90),
+                      5 + demo_jitter(seed, (int32_t)ent, 14, 145)};
+    json_t *in = json_pack("{sI ss s[ss] s{sf sf sf sf}}", "enterprise_id", (json_int_t)ent,
+                           "grade", grade, "sources", src[0], src[1], "baseline", "so2", base[0],
+                           "nox", base[1], "pm", base[2], "vocs", base[3]);
+    json_t *out = NULL;
+    struct problem p = {0};
+    enum err e = resp_entry_put(c, in, &out, &p);
+    json_decref(in);
+    if (e) {
+        fprintf(stderr, "demo response: list entry %lld: %s\n", (long long)ent, p.message);
+        return -1;
+    }
+    int64_t id = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    bool good = !strcmp(grade, "A") || !strcmp(grade, "引领性");
+    bool bad = !strcmp(grade, "D") || !strcmp(grade, "非绩效分级");
+    int rc = 0;
+    rc |= good ? demo_measure(c, id, "yellow", "transport", 0, "",
+                              "自主减排，禁止国四及以下重型柴油货车进出厂区", base, 0.05)
+               : demo_measure(c, id, "yellow", "limit", bad ? 30 : 20, "", "限产，错峰生产", base,
+                              bad ? 0.25 : 0.15);
+    rc |= bad ? demo_measure(c, id, "orange", "lines", 0, src[0], "停止该生产线", base, 0.45)
+              : demo_measure(c, id, "orange", "limit", good ? 20 : 40, "", "限产并停止物料运输",
+                             base, good ? 0.15 : 0.3);
+    rc |= bad ? demo_measure(c, id, "red", "stop", 0, "", "全厂停产（保安全生产除外）", base, 1.0)
+              : demo_measure(c, id, "red", "limit", good ? 30 : 50, "", "限产并停止涉气工序", base,
+                             good ? 0.25 : 0.45);
+    return rc;
+}
+
 int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed)
 {
     struct resp_ctx c = {.db = db, .actor = actor, .now = timeutil_now()};
@@ -127,5 +196,9 @@ int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed)
     for (int k = 0; k < 3; k++)
         rc |= demo_forecast(&c, RESP_CITY, today, today + 1 + k, next[k].lo, next[k].hi,
                             next[k].primary, next[k].text);
-    return rc || demo_publish(&c, today - DEMO_PAST_DAYS - 1, today) ? -1 : 0;
+    rc |= demo_publish(&c, today - DEMO_PAST_DAYS - 1, today);
+    int64_t n = registry_count(db);
+    for (int64_t ent = 1; ent <= n && ent <= DEMO_LIST_MAX; ent++)
+        rc |= demo_list_entry(&c, ent, seed);
+    return rc ? -1 : 0;
 }

@@ -6,7 +6,6 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,44 +13,6 @@
 static const char *const resp_csv_cols[] = {"area",     "issued_on", "day",     "aqi_lo", "aqi_hi",
                                             "level_lo", "level_hi",  "primary", "text"};
 #define RESP_CSV_NCOL (sizeof resp_csv_cols / sizeof resp_csv_cols[0])
-
-struct resp_csv {
-    json_t *rows; /* array of arrays of strings */
-    json_t *cur;
-    size_t max_rows;
-    bool too_many;
-};
-
-static void resp_csv_field(void *data, size_t len, void *ctx)
-{
-    struct resp_csv *s = ctx;
-    if (!s->cur)
-        s->cur = json_array();
-    /* Bytes that are not UTF-8 become a control character the text rule refuses. */
-    json_t *v = json_stringn(data ? data : "", data ? len : 0);
-    json_array_append_new(s->cur, v ? v : json_string("\x01"));
-}
-
-static void resp_csv_row(int term, void *ctx)
-{
-    struct resp_csv *s = ctx;
-    (void)term;
-    if (!s->cur)
-        s->cur = json_array();
-    if (json_array_size(s->rows) > s->max_rows)
-        s->too_many = true;
-    else
-        json_array_append(s->rows, s->cur);
-    json_decref(s->cur);
-    s->cur = NULL;
-}
-
-static void resp_import_error(json_t *errors, size_t line, const char *field, const char *msg)
-{
-    if (json_array_size(errors) < 100)
-        json_array_append_new(errors, json_pack("{sI ss? ss}", "line", (json_int_t)line, "field",
-                                                field, "message", msg));
-}
 
 /* A cell as JSON: digits become an integer, empty is absent, primary is
  * split on ';'; the rest stays text. */
@@ -83,45 +44,7 @@ static void resp_csv_put(json_t *o, size_t col, const char *v)
 
 static int resp_csv_header(json_t *h, json_t *errors)
 {
-    if (json_array_size(h) != RESP_CSV_NCOL) {
-        resp_import_error(
-            errors, 1, NULL,
-            "表头须为 area,issued_on,day,aqi_lo,aqi_hi,level_lo,level_hi,primary,text");
-        return -1;
-    }
-    for (size_t i = 0; i < RESP_CSV_NCOL; i++) {
-        const char *v = json_string_value(json_array_get(h, i));
-        if (i == 0 && !strncmp(v, "\xEF\xBB\xBF", 3))
-            v += 3;
-        if (strcmp(v, resp_csv_cols[i])) {
-            resp_import_error(errors, 1, resp_csv_cols[i], "表头列名或顺序不符");
-            return -1;
-        }
-    }
-    return 0;
-}
-
-static int resp_csv_parse(const char *data, size_t len, struct resp_csv *s, json_t *errors)
-{
-    struct csv_parser p;
-    csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-    csv_set_realloc_func(&p, xrealloc);
-    int rc = 0;
-    if (csv_parse(&p, data, len, resp_csv_field, resp_csv_row, s) != len ||
-        csv_fini(&p, resp_csv_field, resp_csv_row, s)) {
-        char msg[128];
-        snprintf(msg, sizeof msg, "CSV 格式错误：%s", csv_strerror(csv_error(&p)));
-        resp_import_error(errors, json_array_size(s->rows) + 1, NULL, msg);
-        rc = -1;
-    }
-    csv_free(&p);
-    json_decref(s->cur);
-    s->cur = NULL;
-    if (!rc && s->too_many) {
-        resp_import_error(errors, s->max_rows + 2, NULL, "文件行数超过上限");
-        rc = -1;
-    }
-    return rc;
+    return resp_csv_check_header(h, resp_csv_cols, RESP_CSV_NCOL, errors);
 }
 
 /* Validates every data row into objs (one object per row). */
@@ -187,14 +110,10 @@ static enum err resp_csv_store(struct resp_ctx *c, json_t *objs, json_t *errors,
 enum err resp_forecast_import(struct resp_ctx *c, const char *csv, size_t len, json_t **out,
                               struct problem *p)
 {
-    struct resp_csv s = {json_array(), NULL, RESP_IMPORT_MAX_ROWS, false};
     json_t *errors = json_array(), *objs = json_array();
-    if (!resp_csv_parse(csv, len, &s, errors)) {
-        if (json_array_size(s.rows) == 0)
-            resp_import_error(errors, 1, NULL, "文件为空或缺少表头");
-        else if (!resp_csv_header(json_array_get(s.rows, 0), errors))
-            resp_csv_validate(c, s.rows, objs, errors);
-    }
+    json_t *rows = resp_csv_rows(csv, len, RESP_IMPORT_MAX_ROWS, errors);
+    if (rows && !resp_csv_header(json_array_get(rows, 0), errors))
+        resp_csv_validate(c, rows, objs, errors);
     enum err e = ERR_OK;
     if (!json_array_size(errors) && !json_array_size(objs))
         resp_import_error(errors, 2, NULL, "文件中没有预报");
@@ -208,6 +127,6 @@ enum err resp_forecast_import(struct resp_ctx *c, const char *csv, size_t len, j
         *out = json_pack("{sI}", "imported", (json_int_t)json_array_size(objs));
     json_decref(errors);
     json_decref(objs);
-    json_decref(s.rows);
+    json_decref(rows);
     return e;
 }

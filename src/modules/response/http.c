@@ -10,7 +10,7 @@
 #include "net/router.h"
 #include "core/timeutil.h"
 #include "domain/calendar.h"
-#include "modules/response/response.h"
+#include "modules/response/http.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,10 +21,7 @@
 #define LEADER ROLE_BIT(ROLE_LEADER)
 #define WRITERS (ADMIN | STAFF)
 
-typedef enum err resp_write_fn(struct resp_ctx *c, int64_t id, json_t *in, json_t **out,
-                               struct problem *p);
-
-static void resp_ctx_init(struct resp_ctx *c, struct http_req *r, const struct audit_actor *a)
+void resp_ctx_init(struct resp_ctx *c, struct http_req *r, const struct audit_actor *a)
 {
     c->db = r->db;
     c->actor = a;
@@ -32,11 +29,10 @@ static void resp_ctx_init(struct resp_ctx *c, struct http_req *r, const struct a
     calendar_format_date(timeutil_today(), c->today);
 }
 
-static void resp_write(struct http_req *r, enum kit_write_path path, bool created,
-                       resp_write_fn *rule)
+void resp_write(struct http_req *r, int path, bool created, resp_write_fn *rule)
 {
     struct kit_write w;
-    if (!kit_write_begin(r, path, &w))
+    if (!kit_write_begin(r, (enum kit_write_path)path, &w))
         return;
     struct resp_ctx c;
     resp_ctx_init(&c, r, &w.actor);
@@ -91,7 +87,22 @@ static void h_warning_change(struct http_req *r)
     resp_write(r, KIT_PATH_ID, false, resp_warning_change);
 }
 
-static void h_forecast_import(struct http_req *r)
+void resp_delete(struct http_req *r, resp_delete_fn *rule)
+{
+    int64_t id = kit_path_id(r, 0);
+    if (!id)
+        return;
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct resp_ctx c;
+    resp_ctx_init(&c, r, &actor);
+    struct problem p = {0};
+    json_t *out = NULL;
+    enum err e = rule(&c, id, &out, &p);
+    kit_answer(r, e, &p, out);
+}
+
+void resp_import(struct http_req *r, resp_import_fn *rule)
 {
     const char *type = http_header(r, "Content-Type");
     if (!type || (strncmp(type, "text/csv", 8) && strncmp(type, "text/plain", 10))) {
@@ -104,12 +115,17 @@ static void h_forecast_import(struct http_req *r)
     resp_ctx_init(&c, r, &actor);
     struct problem p = {0};
     json_t *out = NULL;
-    enum err e = resp_forecast_import(&c, r->body.data ? r->body.data : "", r->body.len, &out, &p);
+    enum err e = rule(&c, r->body.data ? r->body.data : "", r->body.len, &out, &p);
     if (e == ERR_IMPORT_ERRORS) {
         kit_refuse_with(r, &p, out);
         return;
     }
     kit_answer(r, e, &p, out);
+}
+
+static void h_forecast_import(struct http_req *r)
+{
+    resp_import(r, resp_forecast_import);
 }
 
 /* ?area (default all; "*" the city) and ?from/?to (default: today .. +7). */

@@ -90,6 +90,35 @@ json_t *resp_warnings(struct db *db, int limit);
  * database error. */
 json_t *resp_warning_public(struct db *db);
 
+/* The emission-reduction list (list.c, list_io.c). An entry: enterprise_id,
+ * grade (A, B, C, D, 引领性, 非绩效分级), sources (texts), baseline {so2, nox,
+ * pm, vocs} in kg/d, note; put creates or overwrites the enterprise's entry.
+ * A measure: level, kind (stop, limit with limit_pct, lines with lines,
+ * transport), description, reduction {so2, nox, pm, vocs} in kg/d; a level's
+ * reductions never exceed the baseline. */
+enum err resp_entry_put(struct resp_ctx *c, json_t *in, json_t **out, struct problem *p);
+enum err resp_entry_delete(struct resp_ctx *c, int64_t id, json_t **out, struct problem *p);
+enum err resp_measure_add(struct resp_ctx *c, int64_t list_id, json_t *in, json_t **out,
+                          struct problem *p);
+enum err resp_measure_delete(struct resp_ctx *c, int64_t id, json_t **out, struct problem *p);
+json_t *resp_list_entries(struct db *db);
+/* One entry with its measures; NULL when absent. */
+json_t *resp_list_entry_get(struct db *db, int64_t id);
+/* The entry of one enterprise (with its measures); NULL when not listed. */
+json_t *resp_list_entry_of(struct db *db, int64_t enterprise_id);
+/* {baseline: {so2, nox, pm, vocs, enterprises}, levels: [{level, required_pct,
+ * enterprises, so2: {reduction, baseline, share, met}, ..., met}]}. */
+json_t *resp_list_totals(struct db *db);
+/* Writes the list and its totals to an xlsx file at path. 0 or -1. */
+int resp_list_export_xlsx(struct db *db, const char *path);
+/* CSV with the header uscc,grade,sources,base_so2,base_nox,base_pm,base_vocs,
+ * level,kind,limit_pct,lines,description,red_so2,red_nox,red_pm,red_vocs (one
+ * row per measure; sources separated by ';'): replaces the entries and
+ * measures of the enterprises named, all rows or none (ERR_IMPORT_ERRORS with
+ * *out = {errors}). */
+enum err resp_list_import(struct resp_ctx *c, const char *csv, size_t len, json_t **out,
+                          struct problem *p);
+
 /* The demo winter episode (demo.c). */
 int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed);
 

@@ -5,6 +5,9 @@
 
 #include "modules/response/response.h"
 #include "modules/response/store.h"
+#include "modules/response/store_list.h"
+
+#include <stddef.h>
 
 /* Rolls back and fills p with ERR_INTERNAL. */
 enum err resp_internal(struct resp_ctx *c, struct problem *p);
@@ -14,5 +17,19 @@ int32_t resp_day(const char *s);
  * string (free it) when ERR_OK. */
 enum err resp_forecast_read(struct resp_ctx *c, json_t *in, struct resp_forecast *f,
                             char **primary_json, struct problem *p);
+
+/* Imports (csv.c): an error {line, field, message} (at most 100 kept);
+ * the rows of a CSV file as arrays of strings (header first), or NULL with
+ * the reason in errors; the header checked against cols. */
+void resp_import_error(json_t *errors, size_t line, const char *field, const char *msg);
+json_t *resp_csv_rows(const char *data, size_t len, size_t max_rows, json_t *errors);
+int resp_csv_check_header(json_t *header, const char *const *cols, size_t ncols, json_t *errors);
+
+/* The list (list.c): an entry or a measure validated (borrowing from in;
+ * *sources new, free it); a measure added inside the caller's transaction. */
+enum err resp_entry_read(json_t *in, struct resp_entry *e, char **sources, struct problem *p);
+enum err resp_measure_read(json_t *in, struct resp_measure *m, struct problem *p);
+enum err resp_measure_add_locked(struct resp_ctx *c, int64_t list_id, const struct resp_measure *m,
+                                 int64_t *mid, struct problem *p);
 
 #endif

@@ -48,6 +48,31 @@ static const char *const schema_response_steps[] = {
     "  reason TEXT NOT NULL,"
     "  decided_by TEXT NOT NULL,"
     "  decided_at INTEGER NOT NULL);",
+
+    /* The emission-reduction list (应急减排清单): an enterprise of the shared
+     * enterprises table with its performance grade, sources and baseline
+     * emissions (kg/d), and per warning level its measures with the
+     * reductions each gives (kg/d). */
+    "CREATE TABLE resp_list ("
+    "  id INTEGER PRIMARY KEY,"
+    "  enterprise_id INTEGER NOT NULL UNIQUE REFERENCES enterprises (id),"
+    "  grade TEXT NOT NULL CHECK (grade IN ('A', 'B', 'C', 'D', '引领性', '非绩效分级')),"
+    "  sources_json TEXT NOT NULL DEFAULT '[]',"
+    "  base_so2 REAL NOT NULL DEFAULT 0, base_nox REAL NOT NULL DEFAULT 0,"
+    "  base_pm REAL NOT NULL DEFAULT 0, base_vocs REAL NOT NULL DEFAULT 0,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  updated_at INTEGER NOT NULL);"
+    "CREATE TABLE resp_measures ("
+    "  id INTEGER PRIMARY KEY,"
+    "  list_id INTEGER NOT NULL REFERENCES resp_list (id) ON DELETE CASCADE,"
+    "  level TEXT NOT NULL CHECK (level IN ('yellow', 'orange', 'red')),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('stop', 'limit', 'lines', 'transport')),"
+    "  limit_pct INTEGER CHECK (limit_pct IS NULL OR limit_pct BETWEEN 1 AND 100),"
+    "  lines TEXT NOT NULL DEFAULT '',"
+    "  description TEXT NOT NULL DEFAULT '',"
+    "  red_so2 REAL NOT NULL DEFAULT 0, red_nox REAL NOT NULL DEFAULT 0,"
+    "  red_pm REAL NOT NULL DEFAULT 0, red_vocs REAL NOT NULL DEFAULT 0);"
+    "CREATE INDEX resp_measures_list ON resp_measures (list_id, level);",
 };
 
 const struct schema_module schema_response = {

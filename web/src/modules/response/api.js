@@ -7,6 +7,8 @@ const t = (k) => i18n.global.t(k)
 export const WARNING_COLOURS = { yellow: '#E6B800', orange: '#FF7E00', red: '#E02020', none: '#909399' }
 export const WARNING_LEVELS = ['yellow', 'orange', 'red']
 export const POLLUTANTS = ['PM2.5', 'PM10', 'O3', 'NO2', 'SO2', 'CO']
+export const GRADES = ['A', 'B', 'C', 'D', '引领性', '非绩效分级']
+export const MEASURE_KINDS = ['stop', 'limit', 'lines', 'transport']
 
 /** The name of a warning level in the current language. */
 export function warningName(level) {

@@ -7,6 +7,7 @@ export const routes = {
   console: [
     { path: 'response/forecasts', name: 'resp-forecasts', component: () => import('./views/Forecasts.vue'), meta: { title: 'response.nav.forecasts' } },
     { path: 'response/verification', name: 'resp-verification', component: () => import('./views/Verification.vue'), meta: { title: 'response.nav.verification' } },
+    { path: 'response/list', name: 'resp-list', component: () => import('./views/ReductionList.vue'), meta: { title: 'response.nav.list' } },
     { path: 'response/warnings', name: 'resp-warnings', component: () => import('./views/Warnings.vue'), meta: { title: 'response.nav.warnings' } },
   ],
 }
@@ -22,6 +23,7 @@ export const menu = {
       children: [
         { key: 'resp-forecasts', title: 'response.nav.forecasts', path: '/console/response/forecasts', roles: CONSOLE_ROLES },
         { key: 'resp-verification', title: 'response.nav.verification', path: '/console/response/verification', roles: CONSOLE_ROLES },
+        { key: 'resp-list', title: 'response.nav.list', path: '/console/response/list', roles: CONSOLE_ROLES },
         { key: 'resp-warnings', title: 'response.nav.warnings', path: '/console/response/warnings', roles: CONSOLE_ROLES },
       ],
     },
