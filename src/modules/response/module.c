@@ -6,9 +6,10 @@
 extern const struct schema_module schema_response;
 extern const struct route_group app_response_routes;
 extern const struct route_group app_response_list_routes;
+extern const struct route_group app_response_episode_routes;
 
-static const struct route_group *const response_groups[] = {&app_response_routes,
-                                                            &app_response_list_routes, NULL};
+static const struct route_group *const response_groups[] = {
+    &app_response_routes, &app_response_list_routes, &app_response_episode_routes, NULL};
 
 static int response_demo(const struct module_demo *d)
 {

@@ -119,6 +119,42 @@ int resp_list_export_xlsx(struct db *db, const char *path);
 enum err resp_list_import(struct resp_ctx *c, const char *csv, size_t len, json_t **out,
                           struct problem *p);
 
+/* While a warning is in force (episode.c). An enterprise's view: {warning
+ * (the active one or null), entry (its list entry or null), measures (those
+ * of the active level), task (its task at that level or null)}. */
+json_t *resp_my(struct db *db, int64_t enterprise_id);
+/* The enterprise confirms its measures at the active level: {note}. */
+enum err resp_my_confirm(struct resp_ctx *c, int64_t enterprise_id, json_t *in, json_t **out,
+                         struct problem *p);
+/* {total, confirmed, unconfirmed, items: tasks (unconfirmed first)}; NULL
+ * when the warning does not exist. */
+json_t *resp_warning_tasks(struct db *db, int64_t warning_id);
+/* A spot check during an active warning of an enterprise with a task in it:
+ * the body is a supervision inspection (sup_inspection_create), recorded
+ * against the warning. *out is the inspection. */
+enum err resp_check_create(struct resp_ctx *c, int64_t warning_id, json_t *in, json_t **out,
+                           struct problem *p);
+json_t *resp_warning_checks(struct db *db, int64_t warning_id);
+
+/* Online monitoring (monitoring.c): compares every listed outlet's
+ * emissions during warning id with the 7 days before it took effect and
+ * stores the result; *out as resp_warning_monitoring. */
+enum err resp_monitoring_run(struct resp_ctx *c, int64_t warning_id, json_t **out,
+                             struct problem *p);
+/* {compared, flagged, items} of a warning; NULL on a database error. */
+json_t *resp_warning_monitoring(struct db *db, int64_t warning_id);
+/* Hands a non-complying comparison to supervision as an alarm (which staff
+ * verify and turn into a case there). */
+enum err resp_monitoring_alarm(struct resp_ctx *c, int64_t id, json_t **out, struct problem *p);
+
+/* After (or during) a warning (summary.c): {warning (with events),
+ * duration_hours, aqi: [{date, aqi, level}], tasks, checks, estimated: {so2,
+ * nox, pm, vocs (kg), hours_by_level}, measured: {so2, nox, pm: {outlets,
+ * flagged, expected_pct, measured_pct}}, monitoring}; NULL when absent. */
+json_t *resp_warning_summary(struct db *db, int64_t warning_id, int64_t now);
+/* The summary as an xlsx workbook at path. 0 or -1 (also when absent). */
+int resp_warning_summary_xlsx(struct db *db, int64_t warning_id, int64_t now, const char *path);
+
 /* The demo winter episode (demo.c). */
 int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed);
 

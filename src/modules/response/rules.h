@@ -32,4 +32,11 @@ enum err resp_measure_read(json_t *in, struct resp_measure *m, struct problem *p
 enum err resp_measure_add_locked(struct resp_ctx *c, int64_t list_id, const struct resp_measure *m,
                                  int64_t *mid, struct problem *p);
 
+/* Tasks (episode.c), inside the caller's transaction: a task and a
+ * notification for every listed enterprise with measures at level; a
+ * notification to every enterprise with a task when the warning is lifted.
+ * 0 or -1. */
+int resp_tasks_dispatch(struct resp_ctx *c, int64_t warning_id, const char *level);
+int resp_tasks_lifted(struct resp_ctx *c, int64_t warning_id);
+
 #endif

@@ -73,6 +73,41 @@ static const char *const schema_response_steps[] = {
     "  red_so2 REAL NOT NULL DEFAULT 0, red_nox REAL NOT NULL DEFAULT 0,"
     "  red_pm REAL NOT NULL DEFAULT 0, red_vocs REAL NOT NULL DEFAULT 0);"
     "CREATE INDEX resp_measures_list ON resp_measures (list_id, level);",
+
+    /* While a warning is in force: what each listed enterprise was told to
+     * do at each level the warning had (and whether it confirmed), the spot
+     * checks made (supervision inspections), and the online-monitoring
+     * comparisons with a baseline period. */
+    "CREATE TABLE resp_tasks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  warning_id INTEGER NOT NULL REFERENCES resp_warnings (id),"
+    "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),"
+    "  level TEXT NOT NULL CHECK (level IN ('yellow', 'orange', 'red')),"
+    "  notified_at INTEGER NOT NULL,"
+    "  confirmed_at INTEGER, confirmed_by TEXT, note TEXT NOT NULL DEFAULT '',"
+    "  UNIQUE (warning_id, enterprise_id, level));"
+    "CREATE INDEX resp_tasks_enterprise ON resp_tasks (enterprise_id, warning_id);"
+    "CREATE TABLE resp_checks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  warning_id INTEGER NOT NULL REFERENCES resp_warnings (id),"
+    "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),"
+    "  inspection_id INTEGER NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE TABLE resp_monitoring ("
+    "  id INTEGER PRIMARY KEY,"
+    "  warning_id INTEGER NOT NULL REFERENCES resp_warnings (id),"
+    "  enterprise_id INTEGER NOT NULL REFERENCES enterprises (id),"
+    "  station_id INTEGER NOT NULL,"
+    "  outlet TEXT NOT NULL,"
+    "  factor TEXT NOT NULL,"
+    "  basis TEXT NOT NULL CHECK (basis IN ('emission', 'concentration')),"
+    "  baseline_mean REAL NOT NULL, warning_mean REAL NOT NULL,"
+    "  baseline_hours INTEGER NOT NULL, warning_hours INTEGER NOT NULL,"
+    "  expected_pct REAL NOT NULL, measured_pct REAL NOT NULL,"
+    "  complies INTEGER NOT NULL CHECK (complies IN (0, 1)),"
+    "  alarm_id INTEGER,"
+    "  computed_at INTEGER NOT NULL,"
+    "  UNIQUE (warning_id, station_id, factor));",
 };
 
 const struct schema_module schema_response = {

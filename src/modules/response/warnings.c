@@ -172,6 +172,7 @@ enum err resp_warning_issue(struct resp_ctx *c, json_t *in, json_t **out, struct
     int rc = resp_store_warning_insert(c->db, level, at, from, to, reason, c->actor->name, &id);
     rc =
         rc || resp_store_warning_event(c->db, id, "issue", NULL, level, at, reason, c->actor->name);
+    rc = rc || resp_tasks_dispatch(c, id, level);
     if (rc || audit_append_id(c->db, c->actor, "response.warning.issue", "resp_warning", id, in) ||
         db_commit(c->db))
         return resp_internal(c, p);
@@ -229,6 +230,7 @@ enum err resp_warning_change(struct resp_ctx *c, int64_t id, json_t *in, json_t 
     int rc = resp_store_warning_set(c->db, id, level, lift ? "lifted" : "active", lift ? at : 0);
     rc = rc || resp_store_warning_event(c->db, id, action, cur, lift ? NULL : level, at, reason,
                                         c->actor->name);
+    rc = rc || (lift ? resp_tasks_lifted(c, id) : resp_tasks_dispatch(c, id, level));
     char audit_action[40];
     snprintf(audit_action, sizeof audit_action, "response.warning.%s", action);
     if (rc || audit_append_id(c->db, c->actor, audit_action, "resp_warning", id, in) ||

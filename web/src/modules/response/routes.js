@@ -3,11 +3,13 @@
 import { CONSOLE_ROLES } from '../../shell/roles.js'
 
 export const routes = {
+  portal: [{ path: 'response', name: 'portal-response', component: () => import('./views/MyMeasures.vue'), meta: { title: 'response.nav.portal' } }],
   public: [{ path: '/air/forecast', name: 'air-forecast', component: () => import('./views/ForecastPublic.vue'), meta: { public: true } }],
   console: [
     { path: 'response/forecasts', name: 'resp-forecasts', component: () => import('./views/Forecasts.vue'), meta: { title: 'response.nav.forecasts' } },
     { path: 'response/verification', name: 'resp-verification', component: () => import('./views/Verification.vue'), meta: { title: 'response.nav.verification' } },
     { path: 'response/list', name: 'resp-list', component: () => import('./views/ReductionList.vue'), meta: { title: 'response.nav.list' } },
+    { path: 'response/warnings/:id(\\d+)', name: 'resp-warning', component: () => import('./views/WarningDetail.vue'), meta: { title: 'response.nav.warning' } },
     { path: 'response/warnings', name: 'resp-warnings', component: () => import('./views/Warnings.vue'), meta: { title: 'response.nav.warnings' } },
   ],
 }
@@ -28,5 +30,6 @@ export const menu = {
       ],
     },
   ],
+  portal: [{ order: 25, key: 'portal-response', title: 'response.nav.portal', icon: 'Warning', path: '/enterprise/response', roles: ['enterprise'] }],
   public: [{ order: 22, key: 'air-forecast', title: 'response.nav.public', icon: 'Bell', path: '/air/forecast' }],
 }
