@@ -26,6 +26,7 @@ static const struct tool main_tools[] = {
     {"simulate", tool_simulate_main, "virtual HJ 212 devices sending to the device port"},
     {"siting", tool_siting_main, "三线一单 siting checks: check, batch"},
     {"draw", tool_draw_main, "双随机 draws: replay a published draw from its seed"},
+    {"region", tool_region_main, "regional consultation: keygen FILE (Ed25519 feed key)"},
     {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)"},
 };
 

@@ -75,6 +75,11 @@ static const struct config_option config_options[] = {
     OPT_STR(bureau_hours, "工作日 8:30-12:00, 14:30-17:30", "office hours"),
     OPT_LONG(bad_review_workdays, 1, 250, "15",
              "working days to rectify after a bad service review (差评整改时限)"),
+    OPT_STR(region_member, "jingci", "this city's id in the regional consultation feeds"),
+    OPT_STR(region_key_file, "", "file with this city's Ed25519 seed (ecogov region keygen)"),
+    OPT_STR(region_members, "", "neighbours' feeds: id|URL|public-key-hex, comma separated"),
+    OPT_LONG(region_pull_interval, 0, 86400, "0",
+             "seconds between pulls of the neighbours' signed feeds (0 = off)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

@@ -155,6 +155,36 @@ json_t *resp_warning_summary(struct db *db, int64_t warning_id, int64_t now);
 /* The summary as an xlsx workbook at path. 0 or -1 (also when absent). */
 int resp_warning_summary_xlsx(struct db *db, int64_t warning_id, int64_t now, const char *path);
 
+/* Regional consultation (region.c, consult.c). */
+struct config;
+/* This city's signed feed; NULL with err when no key is configured. */
+json_t *resp_region_feed(struct db *db, const struct config *cfg, int64_t now, char *err,
+                         size_t errlen);
+/* Pulls every configured neighbour's feed (blocking, bounded: 15 s and 1 MiB
+ * each) and keeps those that verify: [{member, status: ok | refused | error,
+ * error}]; NULL when region_members is malformed or on a database error. */
+json_t *resp_region_pull(struct db *db, const struct config *cfg, int64_t now);
+/* {member, key (hex or null), members: [last pull of each, payload when it
+ * verified], adoptions}. */
+json_t *resp_region_view(struct db *db, const struct config *cfg);
+/* A leader adopts the regional warning of consultation {member,
+ * consultation_id} (a neighbour's from its verified feed, or this city's):
+ * issues it, or upgrades the active warning to it; once per regional warning. */
+enum err resp_region_adopt(struct resp_ctx *c, const struct config *cfg, json_t *in, json_t **out,
+                           struct problem *p);
+/* A consultation session: {title, held_on (default today), participants
+ * (member ids or names)}; the forecasts of this city and of every verified
+ * neighbour feed are kept side by side as they were. */
+enum err resp_consult_create(struct resp_ctx *c, const struct config *cfg, json_t *in, json_t **out,
+                             struct problem *p);
+/* Concludes an open session: {conclusion, level (none, yellow, orange, red),
+ * expected_from, expected_to}; a level other than none is a regional warning
+ * published in this city's feed. */
+enum err resp_consult_conclude(struct resp_ctx *c, int64_t id, json_t *in, json_t **out,
+                               struct problem *p);
+json_t *resp_consult_get(struct db *db, int64_t id);
+json_t *resp_consults(struct db *db, int limit);
+
 /* The demo winter episode (demo.c). */
 int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed);
 

@@ -39,4 +39,16 @@ enum err resp_measure_add_locked(struct resp_ctx *c, int64_t list_id, const stru
 int resp_tasks_dispatch(struct resp_ctx *c, int64_t warning_id, const char *level);
 int resp_tasks_lifted(struct resp_ctx *c, int64_t warning_id);
 
+/* Regional members (region.c): the neighbours configured in
+ * cfg->region_members ("id|feed URL|public key hex", comma separated). */
+#define RESP_MEMBERS_MAX 16
+struct resp_member {
+    char id[64];
+    char url[512];
+    unsigned char pk[32];
+};
+struct config;
+/* Their number, or -1 when the option is malformed. */
+int resp_region_members(const struct config *cfg, struct resp_member *out, int cap);
+
 #endif

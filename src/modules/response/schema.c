@@ -108,6 +108,42 @@ static const char *const schema_response_steps[] = {
     "  alarm_id INTEGER,"
     "  computed_at INTEGER NOT NULL,"
     "  UNIQUE (warning_id, station_id, factor));",
+
+    /* Regional consultation: the last pull of each neighbour's signed feed
+     * (payload_json the last one that verified), consultation sessions and
+     * the regional warnings this city adopted. */
+    "CREATE TABLE resp_region_feeds ("
+    "  member TEXT PRIMARY KEY,"
+    "  url TEXT NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('ok', 'refused', 'error')),"
+    "  error TEXT NOT NULL DEFAULT '',"
+    "  attempted_at INTEGER NOT NULL,"
+    "  ok_at INTEGER,"
+    "  generated_at INTEGER,"
+    "  payload_json TEXT);"
+    "CREATE TABLE resp_consultations ("
+    "  id INTEGER PRIMARY KEY,"
+    "  title TEXT NOT NULL,"
+    "  held_on TEXT NOT NULL,"
+    "  participants_json TEXT NOT NULL DEFAULT '[]',"
+    "  forecasts_json TEXT NOT NULL DEFAULT '[]',"
+    "  conclusion TEXT NOT NULL DEFAULT '',"
+    "  level TEXT NOT NULL DEFAULT 'none' CHECK (level IN ('none', 'yellow', 'orange', "
+    "'red')),"
+    "  expected_from TEXT, expected_to TEXT,"
+    "  status TEXT NOT NULL CHECK (status IN ('open', 'concluded')),"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  concluded_at INTEGER);"
+    "CREATE TABLE resp_adoptions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  member TEXT NOT NULL,"
+    "  consultation_id INTEGER NOT NULL,"
+    "  level TEXT NOT NULL,"
+    "  warning_id INTEGER NOT NULL REFERENCES resp_warnings (id),"
+    "  adopted_by TEXT NOT NULL,"
+    "  adopted_at INTEGER NOT NULL,"
+    "  UNIQUE (member, consultation_id));",
 };
 
 const struct schema_module schema_response = {

@@ -10,6 +10,7 @@ export const routes = {
     { path: 'response/verification', name: 'resp-verification', component: () => import('./views/Verification.vue'), meta: { title: 'response.nav.verification' } },
     { path: 'response/list', name: 'resp-list', component: () => import('./views/ReductionList.vue'), meta: { title: 'response.nav.list' } },
     { path: 'response/warnings/:id(\\d+)', name: 'resp-warning', component: () => import('./views/WarningDetail.vue'), meta: { title: 'response.nav.warning' } },
+    { path: 'response/region', name: 'resp-region', component: () => import('./views/Region.vue'), meta: { title: 'response.nav.region' } },
     { path: 'response/warnings', name: 'resp-warnings', component: () => import('./views/Warnings.vue'), meta: { title: 'response.nav.warnings' } },
   ],
 }
@@ -26,6 +27,7 @@ export const menu = {
         { key: 'resp-forecasts', title: 'response.nav.forecasts', path: '/console/response/forecasts', roles: CONSOLE_ROLES },
         { key: 'resp-verification', title: 'response.nav.verification', path: '/console/response/verification', roles: CONSOLE_ROLES },
         { key: 'resp-list', title: 'response.nav.list', path: '/console/response/list', roles: CONSOLE_ROLES },
+        { key: 'resp-region', title: 'response.nav.region', path: '/console/response/region', roles: CONSOLE_ROLES },
         { key: 'resp-warnings', title: 'response.nav.warnings', path: '/console/response/warnings', roles: CONSOLE_ROLES },
       ],
     },
