@@ -170,6 +170,105 @@ static int demo_list_entry(struct resp_ctx *c, int64_t ent, uint64_t seed)
     return rc;
 }
 
+/* Beijing "YYYY-MM-DD HH:MM" of day d at hour h, and its UTC seconds. */
+static int64_t demo_at(int32_t d, int h, char out[20])
+{
+    char day[11];
+    calendar_format_date(d, day);
+    snprintf(out, 20, "%s %02d:00", day, h);
+    return (int64_t)d * 86400 + h * 3600 - 8 * 3600;
+}
+
+static int demo_warning_step(struct resp_ctx *c, int32_t d, int h, int64_t id, json_t *in,
+                             int64_t *out_id)
+{
+    char at[20];
+    c->now = demo_at(d, h, at) + 600; /* decided ten minutes after it takes effect */
+    json_object_set_new(in, "effective_at", json_string(at));
+    json_t *out = NULL;
+    struct problem p = {0};
+    enum err e =
+        id ? resp_warning_change(c, id, in, &out, &p) : resp_warning_issue(c, in, &out, &p);
+    json_decref(in);
+    if (!e && out_id)
+        *out_id = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    if (e)
+        fprintf(stderr, "demo response: warning: %s\n", p.message);
+    return e ? -1 : 0;
+}
+
+/* Most listed enterprises confirm the measures of the level in force. */
+static int demo_confirm_all(struct resp_ctx *c, int64_t n, uint64_t seed, int salt)
+{
+    int rc = 0;
+    for (int64_t ent = 1; ent <= n && ent <= DEMO_LIST_MAX; ent++) {
+        if (ent != 1 && demo_jitter(seed, (int32_t)ent, salt, 6) == 0)
+            continue; /* a few never confirm: staff chase them */
+        c->now += 300;
+        json_t *in = json_pack("{ss}", "note", "已按清单措施落实"), *out = NULL;
+        struct problem p = {0};
+        enum err e = resp_my_confirm(c, ent, in, &out, &p);
+        json_decref(in);
+        json_decref(out);
+        rc |= e && e != ERR_NOT_FOUND ? -1 : 0;
+    }
+    return rc;
+}
+
+/* The winter episode of last week, through the same rules: forecasts made
+ * twelve days ago called for yellow, a leader issued it; the forecast of ten
+ * days ago rose above 300 and the warning was upgraded to orange; most
+ * enterprises confirmed each level; a spot check; lifted six days ago. Its
+ * summary is on the warning's page. */
+static int demo_episode(struct resp_ctx *c, int32_t today, int64_t n, uint64_t seed)
+{
+    int32_t d0 = today - 12;
+    static const int first[3][2] = {{200, 230}, {230, 260}, {210, 240}};
+    static const int second[3][2] = {{280, 330}, {260, 310}, {220, 250}};
+    int rc = 0;
+    for (int k = 0; k < 3; k++) {
+        rc |= demo_forecast(c, RESP_CITY, d0, d0 + 3 + k, first[k][0], first[k][1], "PM2.5",
+                            "静稳高湿，区域传输叠加本地排放，预计出现重度污染。");
+        rc |= demo_forecast(c, RESP_CITY, d0 + 2, d0 + 4 + k, second[k][0], second[k][1], "PM2.5",
+                            "污染过程加重，局地可能达到严重污染。");
+    }
+    rc |= demo_publish(c, d0, d0) | demo_publish(c, d0 + 2, d0 + 2);
+    int64_t id = 0;
+    rc |= demo_warning_step(c, d0 + 2, 12, 0,
+                            json_pack("{ss ss}", "level", "yellow", "reason",
+                                      "预测未来 3 天 AQI 日均值超过 200，启动黄色预警"),
+                            &id);
+    if (rc || !id)
+        return -1;
+    rc |= demo_confirm_all(c, n, seed, 20);
+    rc |= demo_warning_step(c, d0 + 3, 10, id,
+                            json_pack("{ss ss ss}", "action", "upgrade", "level", "orange",
+                                      "reason", "会商研判：AQI 将超过 300，升级为橙色预警"),
+                            NULL);
+    rc |= demo_confirm_all(c, n, seed, 21);
+    char day[11];
+    calendar_format_date(d0 + 4, day);
+    json_t *check =
+        json_pack("{sI ss ss ss s[ii]}", "enterprise_id", (json_int_t)2, "inspected_on", day,
+                  "findings", "橙色预警期间现场检查：窑炉按清单限产，物料运输已停止。", "result",
+                  "compliant", "inspector_ids", 2, 3);
+    json_t *out = NULL;
+    struct problem p = {0};
+    c->now += 3600;
+    if (resp_check_create(c, id, check, &out, &p)) {
+        fprintf(stderr, "demo response: check: %s\n", p.message);
+        rc = -1;
+    }
+    json_decref(check);
+    json_decref(out);
+    rc |= demo_warning_step(
+        c, d0 + 6, 12, id,
+        json_pack("{ss ss}", "action", "lift", "reason", "冷空气过境，扩散条件转好，解除预警"),
+        NULL);
+    return rc;
+}
+
 int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed)
 {
     struct resp_ctx c = {.db = db, .actor = actor, .now = timeutil_now()};
@@ -200,5 +299,6 @@ int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed)
     int64_t n = registry_count(db);
     for (int64_t ent = 1; ent <= n && ent <= DEMO_LIST_MAX; ent++)
         rc |= demo_list_entry(&c, ent, seed);
+    rc |= rc ? 0 : demo_episode(&c, today, n, seed);
     return rc ? -1 : 0;
 }

@@ -17,7 +17,8 @@ static void h_feed(struct http_req *r)
     json_t *feed = resp_region_feed(r->db, r->app->cfg, timeutil_now(), err, sizeof err);
     if (!feed) {
         struct problem p;
-        problem_set(&p, ERR_UNAVAILABLE, NULL, "本市未配置区域会商签名密钥");
+        /* No key configured: this city publishes no feed. */
+        problem_set(&p, ERR_NOT_FOUND, NULL, "本市未开放区域会商数据（未配置签名密钥）");
         kit_answer(r, p.err, &p, NULL);
         return;
     }

@@ -185,6 +185,6 @@ test('roles: the bureau reads, staff write forecasts, enterprises and the public
   assert.equal((await ent.post('/api/v1/response/forecasts/publish', {})).status, 403)
   // No signing key configured: no regional feed.
   const feed = await anon.get('/api/v1/public/response/region/feed')
-  assert.equal(feed.status, 503)
-  assert.equal(feed.json.error.code, 'unavailable')
+  assert.equal(feed.status, 404)
+  assert.equal(feed.json.error.code, 'not_found')
 })
