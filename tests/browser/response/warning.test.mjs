@@ -1,5 +1,5 @@
 // Heavy-pollution warning in the browser (issue 13): a leader issues an orange warning from the
-// console; the public forecast page shows it with the health advice; the demo enterprise finds it
+// console; the public air and forecast pages show it with the health advice (and the forecast); the demo enterprise finds it
 // in its bell, opens its measures in the portal and confirms; staff see the confirmation count.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -33,6 +33,9 @@ test('a leader issues a warning and an enterprise confirms its measures', async 
   await screenshot(page, 'response-warning-issued')
   await logout(page)
 
+  await page.goto('/air')
+  await page.getByTestId('warning-banner').waitFor()
+  await page.getByTestId('forecast-strip').waitFor()
   await page.goto('/air/forecast')
   const banner = page.getByTestId('warning-banner')
   await banner.waitFor()

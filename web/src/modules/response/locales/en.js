@@ -18,7 +18,7 @@ export default {
       health: 'Health effects: ',
       advice: 'Advice: ',
     },
-    public: { title: 'Air quality forecast', failed: 'The forecast cannot be loaded now', none: 'No forecast published' },
+    public: { title: 'Air quality forecast', more: 'All areas', failed: 'The forecast cannot be loaded now', none: 'No forecast published' },
     f: {
       area: 'Area',
       areaFilter: 'Area (* = whole city)',

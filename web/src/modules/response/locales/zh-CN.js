@@ -18,7 +18,7 @@ export default {
       health: '健康影响：',
       advice: '建议措施：',
     },
-    public: { title: '空气质量预报', failed: '预报暂时无法加载', none: '暂无已发布的预报' },
+    public: { title: '空气质量预报', more: '查看各区县预报', failed: '预报暂时无法加载', none: '暂无已发布的预报' },
     f: {
       area: '区域',
       areaFilter: '区域（* 为全市）',
