@@ -76,9 +76,8 @@ static int resp_period_mean(struct db *db, int64_t station, const char *code, in
         json_array_foreach(flow, j, f) if (json_integer_value(json_object_get(f, "ts")) == ts &&
                                            json_is_number(json_object_get(f, "avg")))
         {
-            /* mg/m³ × m³/h → g/h */
-            weighted +=
-                json_number_value(avg) * json_number_value(json_object_get(f, "avg")) / 1000;
+            /* mg/m³ × m³/s (HJ 212 a00000) × 3600 s/h ÷ 1000 mg/g → g/h */
+            weighted += json_number_value(avg) * json_number_value(json_object_get(f, "avg")) * 3.6;
             with_flow++;
             break;
         }

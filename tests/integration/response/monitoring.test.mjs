@@ -53,8 +53,8 @@ before(async () => {
   const frames = []
   for (let h = 0; h < 6; h++)
     for (let m = 0; m < 60; m += 10) {
-      frames.push(minute('DEMO0025', '123456', T0 - 8 * 3600 + h * 3600 + m * 60, [['a21026', '100'], ['a21002', '200'], ['a00000', '10000']]))
-      frames.push(minute('DEMO0025', '123456', T0 + h * 3600 + m * 60, [['a21026', '100'], ['a21002', '100'], ['a00000', '10000']]))
+      frames.push(minute('DEMO0025', '123456', T0 - 8 * 3600 + h * 3600 + m * 60, [['a21026', '100'], ['a21002', '200'], ['a00000', '40']]))
+      frames.push(minute('DEMO0025', '123456', T0 + h * 3600 + m * 60, [['a21026', '100'], ['a21002', '100'], ['a00000', '40']]))
     }
   await sendAll(frames)
 })
@@ -83,7 +83,7 @@ test('the outlet that did not cut is flagged and handed to supervision', async (
   assert.equal(so2.basis, 'emission')
   assert.equal(so2.baseline_hours, 6)
   assert.equal(so2.warning_hours, 6)
-  assert.equal(so2.baseline_mean, 1000) // 100 mg/m³ × 10000 m³/h = 1000 g/h
+  assert.equal(so2.baseline_mean, 14400) // 100 mg/m³ × 40 m³/s × 3.6 = 14,400 g/h
   assert.equal(so2.measured_pct, 0)
   assert.ok(so2.expected_pct > 10)
   assert.equal(so2.complies, 0)
