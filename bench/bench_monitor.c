@@ -10,17 +10,23 @@
  *    server's CPU per value (listener and writer threads);
  * 3. end to end, paced: the same devices at 200,000 values/s in total (BENCH_PACED_VALUES sets
  *    another rate): the latency a device sees while the server keeps up;
+ *    (2 runs twice, with synchronous=NORMAL and with FULL, the server's setting since issue
+ *    16, and prints the ratio: what durability against a power cut costs);
  * 4. 10,000 idle connections: the server's RSS before and after a child process opens them,
  *    then every connection sends one record and must get its 9014.
  *
- * usage: bench_monitor [devices (default 1000)] [seconds (default 10)] [saturated|paced
- * (default both)]; the ecogov binary is build/ecogov (ECOGOV_BIN overrides), BENCH_BATCH_ROWS
- * overrides the writer's batch cap. */
+ * 0. durability: one-row commits with synchronous=NORMAL and FULL, alternately (what a power
+ *    cut's protection costs an HTTP write; the device writer pays it once per batch).
+ *
+ * usage: bench_monitor [devices (default 1000)] [seconds (default 10)] [saturated|paced|
+ * durability (default: saturated and paced)]; the ecogov binary is build/ecogov (ECOGOV_BIN
+ * overrides), BENCH_BATCH_ROWS overrides the writer's batch cap. */
 #include "app/module.h"
 #include "core/timeutil.h"
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
 #include "db/db.h"
+#include "db/row.h"
 #include "modules/monitor/ingest.h"
 #include "modules/monitor/store_devcache.h"
 #include "modules/monitor/readings_val.h"
@@ -133,6 +139,43 @@ static void bench_unlink(const char *path)
     unlink(p);
     snprintf(p, sizeof p, "%s-shm", path);
     unlink(p);
+}
+
+/* Durability's cost per commit: n one-row transactions (an HTTP write, or a small device
+ * batch) on a fresh database with the given setting; returns the mean microseconds a commit.
+ * Called alternately with NORMAL and FULL so both see the same machine load. */
+static double bench_commit_us(enum db_sync mode, int n)
+{
+    db_set_sync(mode);
+    char path[128];
+    struct db *db = bench_db(path, sizeof path, "sync");
+    db_set_sync(DB_SYNC_FULL);
+    if (!db)
+        return -1;
+    db_exec(db, "CREATE TABLE bench_commit (id INTEGER PRIMARY KEY, v TEXT)");
+    double t0 = bench_now();
+    for (int i = 0; i < n; i++)
+        if (db_begin(db) || db_run(db, "INSERT INTO bench_commit (v) VALUES (?)", "t", "x") ||
+            db_commit(db))
+            break;
+    double us = (bench_now() - t0) * 1e6 / n;
+    db_close(db);
+    bench_unlink(path);
+    return us;
+}
+
+static void bench_durability(void)
+{
+    double normal = 0, full = 0;
+    for (int round = 0; round < 3; round++) {
+        normal += bench_commit_us(DB_SYNC_NORMAL, 300);
+        full += bench_commit_us(DB_SYNC_FULL, 300);
+    }
+    printf(
+        "durability: one-row commits, 3 x 300 alternately: synchronous=NORMAL %.0f us, FULL %.0f "
+        "us a commit (%.1f x)\n",
+        normal / 3, full / 3, normal > 0 ? full / normal : 0);
+    fflush(stdout);
 }
 
 /* Registers n national stations with one device each (MN BENCH00001..., PW 123456). */
@@ -482,10 +525,16 @@ int main(int argc, char **argv)
            sqlite3_libversion());
 
     long base_rows = 0;
+    db_set_sync(DB_SYNC_NORMAL); /* the bare loop as it was measured before issue 16 */
     double base = bench_baseline(devices, &base_rows);
+    db_set_sync(DB_SYNC_FULL);
     printf("baseline: bare insert loop, %ld values (%ld stations x 6 factors x %d minutes, "
            "arrival order, %d values a transaction): %.0f values/s\n",
            base_rows, devices, BENCH_BASE_MINUTES, BENCH_BATCH, base);
+
+    bench_durability();
+    if (!strcmp(argc > 3 ? argv[3] : "", "durability"))
+        return 0;
 
     /* 1: as fast as the devices can send (8 frames in flight each): the most the server
      * commits. 2: paced at BENCH_PACED_VALUES values/s in total, as a fleet reports: the
@@ -493,8 +542,22 @@ int main(int argc, char **argv)
     double vps = 0;
     const char *only = argc > 3 ? argv[3] : "";
     int rc = 0;
-    if (strcmp(only, "paced"))
-        rc = bench_e2e(bin, devices, secs, 1, base, &vps);
+    if (strcmp(only, "paced")) {
+        /* Durability (issue 16): the server commits with synchronous=FULL (the WAL fsynced at
+         * every commit, so an acknowledged value survives a power cut); the same saturated run
+         * with NORMAL (survives a process crash only) beside it, in this run. */
+        double vps_normal = 0;
+        db_set_sync(DB_SYNC_NORMAL);
+        printf("-- synchronous=NORMAL\n");
+        rc = bench_e2e(bin, devices, secs, 1, base, &vps_normal);
+        db_set_sync(DB_SYNC_FULL);
+        printf("-- synchronous=FULL (the server's setting)\n");
+        if (!rc)
+            rc = bench_e2e(bin, devices, secs, 1, base, &vps);
+        if (!rc && vps_normal > 0)
+            printf("durability: synchronous=FULL commits %.2f x the values/s of NORMAL\n",
+                   vps / vps_normal);
+    }
     /* BENCH_PACED_VALUES=<values/s> paces the second run at another rate (a latency curve) */
     const char *pv = getenv("BENCH_PACED_VALUES");
     double paced = pv && strtod(pv, NULL) > 0 ? strtod(pv, NULL) : BENCH_PACED_VALUES;

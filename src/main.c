@@ -16,7 +16,7 @@ static const struct tool main_tools[] = {
     {"migrate", tool_migrate_main, "create or upgrade the database"},
     {"backup", tool_backup_main, "online backup of the database to FILE"},
     {"demo", tool_demo_main, "fill the database with the demo city (--seed N)"},
-    {"audit", tool_audit_main, "audit log tools: verify"},
+    {"audit", tool_audit_main, "audit log tools: verify, keygen"},
     {"user", tool_user_main, "user add: create an account (password on stdin)"},
     {"routes", tool_routes_main, "print the API route table with the roles allowed"},
     {"uscc", tool_uscc_main, "check unified social credit codes"},
@@ -26,6 +26,7 @@ static const struct tool main_tools[] = {
     {"simulate", tool_simulate_main, "virtual HJ 212 devices sending to the device port"},
     {"siting", tool_siting_main, "三线一单 siting checks: check, batch"},
     {"draw", tool_draw_main, "双随机 draws: replay a published draw from its seed"},
+    {"pmf", tool_pmf_main, "PM2.5 source apportionment (PMF): run, sweep, markers"},
     {"region", tool_region_main, "regional consultation: keygen FILE (Ed25519 feed key)"},
     {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)"},
 };

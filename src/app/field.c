@@ -1,4 +1,5 @@
 #include "app/field.h"
+#include "core/timeutil.h"
 #include "core/text.h"
 #include "domain/calendar.h"
 
@@ -160,6 +161,15 @@ int field_date(json_t *in, const char *key, const char *label, unsigned flags, c
         return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 YYYY-MM-DD 格式的日期",
                            FIELD_NAME(label, key)),
                -1;
+    int32_t today = timeutil_today();
+    if ((flags & FIELD_PAST) && day > today) {
+        char t[11];
+        calendar_format_date(today, t);
+        return problem_set(p, ERR_INVALID_FIELD, key,
+                           "%s不得晚于今天（%s）：办理行为只能记录已发生的日期",
+                           FIELD_NAME(label, key), t),
+               -1;
+    }
     calendar_format_date(day, out);
     return 0;
 }

@@ -27,6 +27,7 @@ enum field_flags {
     FIELD_REQUIRED = 1 << 0,
     FIELD_MULTILINE = 1 << 1,    /* text: tab and newline allowed */
     FIELD_EMPTY_ABSENT = 1 << 2, /* "" counts as absent (forms send empty inputs so) */
+    FIELD_PAST = 1 << 3,         /* date: the day an act happened, today or earlier */
 };
 
 int field_text(json_t *in, const char *key, const char *label, size_t max, unsigned flags,
@@ -44,7 +45,11 @@ int field_number(json_t *in, const char *key, const char *label, double lo, doub
 int field_bool(json_t *in, const char *key, const char *label, unsigned flags, bool def, bool *out,
                struct problem *p);
 /* A calendar date YYYY-MM-DD (Beijing), normalised into out; "" when absent
- * and optional. */
+ * and optional. With FIELD_PAST the date says when an act happened (a
+ * pause, an inspection, a decision): it may be today or earlier, never a
+ * later day, so nothing is recorded — or shown to the public — as done
+ * before it is. Dates have day resolution in Beijing time, so the only
+ * tolerance is the rest of the current day. */
 int field_date(json_t *in, const char *key, const char *label, unsigned flags, char out[11],
                struct problem *p);
 /* One of choices (NULL-terminated); def when absent and optional. *out points

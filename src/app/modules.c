@@ -5,7 +5,9 @@
 #include "db/db.h"
 #include "modules/admin/admin.h"
 #include "modules/approval/approval.h"
+#include "modules/audit/audit.h"
 #include "modules/monitor/monitor.h"
+#include "modules/pmf/pmf.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
 #include "modules/response/response.h"
@@ -22,6 +24,8 @@ static const struct module *const modules_table[] = {
     &quality_module,     /* air and water quality, alarms, reports */
     &supervision_module, /* draws, positive list, inspections, credit */
     &approval_module,    /* EIA approvals, siting, investment projects */
+    &audit_module,       /* signed checkpoints of the audit chain */
+    &pmf_module,         /* PM2.5 source apportionment (PMF) */
     &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
 };
 

@@ -36,6 +36,10 @@ struct config {
     long hj212_max_connections;
     long hj212_per_ip_connections;
     long hj212_rate;
+    long hj212_hello_timeout;
+    long hj212_reject_budget;
+    long hj212_unknown_budget;
+    long hj212_refuse_seconds;
     long hj212_raw_days;
     long hj212_batch_rows;
     long hj212_batch_ms;
@@ -53,6 +57,10 @@ struct config {
     char *bureau_email;
     char *bureau_hours;
     long bad_review_workdays;
+    /* audit chain anchoring (db/audit_anchor.h, docs/security.md) */
+    char *audit_key_file;
+    char *audit_checkpoint_file;
+    long audit_checkpoint_minutes;
     /* Regional consultation (docs/response.md) */
     char *region_member;       /* this city's id in the region's feeds */
     char *region_key_file;     /* Ed25519 seed, 64 hex digits (`ecogov region keygen`) */

@@ -1,4 +1,5 @@
 #include "db/calendar.h"
+#include "domain/holidays.h"
 #include "db/db.h"
 #include "db/row.h"
 
@@ -32,6 +33,8 @@ struct calendar *db_calendar_load(struct db *db)
         calendar_free(cal);
         return NULL;
     }
+    /* Years without a loaded notice still have their statutory holidays. */
+    holidays_fill(cal, HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR);
     return cal;
 }
 

@@ -12,7 +12,9 @@
 struct db;
 
 /* A calendar built from the tables (new; calendar_free), or NULL on a
- * database error (logged). Rows with an unreadable date are skipped. */
+ * database error (logged). Rows with an unreadable date are skipped. Years
+ * with no notice in the tables get their computed statutory holidays
+ * (domain/holidays.h) and stay unknown. */
 struct calendar *db_calendar_load(struct db *db);
 
 /* Starts replacing year: deletes its days and records the year as known

@@ -5,6 +5,7 @@
 #include "db/schema.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,13 @@ static int db_register_functions(sqlite3 *conn)
     return 0;
 }
 
+static _Atomic int db_sync_mode = DB_SYNC_FULL;
+
+void db_set_sync(enum db_sync mode)
+{
+    atomic_store(&db_sync_mode, mode);
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *conn = NULL;
@@ -63,9 +71,12 @@ struct db *db_open(const char *path, char *err, size_t errlen)
     }
     sqlite3_busy_timeout(conn, 5000);
     sqlite3_extended_result_codes(conn, 1);
-    const char *pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
-                          "PRAGMA synchronous=NORMAL; PRAGMA temp_store=MEMORY;"
-                          "PRAGMA cache_size=-16384;"; /* 16 MiB per connection */
+    char pragmas[256];
+    snprintf(pragmas, sizeof pragmas,
+             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=%s;"
+             "PRAGMA journal_size_limit=%ld; PRAGMA temp_store=MEMORY;"
+             "PRAGMA cache_size=-16384;", /* 16 MiB per connection */
+             atomic_load(&db_sync_mode) == DB_SYNC_NORMAL ? "NORMAL" : "FULL", DB_WAL_LIMIT);
     char *msg = NULL;
     if (db_register_functions(conn) || sqlite3_exec(conn, pragmas, NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "database %s: %s", path, msg ? msg : "pragma failed");

@@ -17,6 +17,16 @@ struct db;
 /* Opens (creating if needed) the database at path with WAL, foreign keys and a
  * busy timeout. Returns NULL with a message in err on failure. */
 struct db *db_open(const char *path, char *err, size_t errlen);
+
+/* How a commit reaches the disk on connections opened from now on (issue 16):
+ * DB_SYNC_FULL, the default: the WAL is fsynced at every commit, so a commit that answered an
+ * HTTP write or preceded a device's 9014 survives a power cut or a kernel crash.
+ * DB_SYNC_NORMAL: it survives a crash of the process only; for benchmarks' comparisons and
+ * scratch databases. Either way the WAL file is cut back to DB_WAL_LIMIT bytes whenever a
+ * checkpoint empties it (journal_size_limit), so a burst never leaves a big WAL behind. */
+enum db_sync { DB_SYNC_FULL, DB_SYNC_NORMAL };
+#define DB_WAL_LIMIT (64L << 20)
+void db_set_sync(enum db_sync mode);
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 

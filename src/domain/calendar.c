@@ -11,6 +11,7 @@
 #include "domain/calendar.h"
 
 #include "core/xalloc.h"
+#include "domain/holidays.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -353,6 +354,7 @@ void calendar_load_builtin(struct calendar *cal)
     const int *years = calendar_builtin_years(&ny);
     for (size_t i = 0; i < ny; i++)
         calendar_set_year_known(cal, years[i], true);
+    holidays_fill(cal, HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR);
 }
 
 int calendar_set_day(struct calendar *cal, int32_t day, enum calendar_kind kind, const char *note)

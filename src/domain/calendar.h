@@ -55,7 +55,9 @@ struct calendar;
 struct calendar *calendar_new(void);
 void calendar_free(struct calendar *cal); /* NULL is fine */
 
-/* Adds the shipped rows (calendar_builtin) and marks their years known. */
+/* Adds the shipped rows (calendar_builtin) and marks their years known, then
+ * the statutory holidays of every other year (holidays_fill): those years
+ * stay unknown, so answers over them remain provisional. */
 void calendar_load_builtin(struct calendar *cal);
 
 /* The shipped rows, sorted by day, in static storage: one row per date of the

@@ -1,4 +1,5 @@
 #include "domain/draw.h"
+#include "core/csv_write.h"
 #include "core/text.h"
 #include "core/xalloc.h"
 
@@ -24,6 +25,10 @@ static bool draw_key_ok(const char *key, size_t len)
     if (!len || len > DRAW_KEY_MAX || !text_utf8_valid(key, len))
         return false;
     if (key[0] == ' ' || key[len - 1] == ' ')
+        return false;
+    /* A key is never a spreadsheet formula, so the CSV writer's neutralising
+     * never changes the bytes the pool hash covers (docs/draw.md). */
+    if (csv_text_is_formula(key, len))
         return false;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)key[i];
@@ -224,6 +229,68 @@ out:
     return e;
 }
 
+enum draw_error draw_conflicts_parse_csv(const char *data, size_t len, struct draw_pool *pairs,
+                                         size_t *line)
+{
+    struct draw_csv c = {data, len, 0, 1};
+    if (len >= 3 && !memcmp(data, "\xEF\xBB\xBF", 3))
+        c.pos = 3;
+    char field[2][DRAW_KEY_MAX + 1];
+    size_t flen[2] = {0, 0};
+    bool eor = false;
+    enum draw_error e = DRAW_OK;
+    for (long col = 0; !eor && c.pos < len; col++) /* the header */
+        if (draw_csv_field(&c, field[0], DRAW_KEY_MAX, &flen[0], &eor)) {
+            e = DRAW_ERR_SYNTAX;
+            goto out;
+        }
+    while (c.pos < len && e == DRAW_OK) {
+        c.line++;
+        size_t start_line = c.line;
+        if (data[c.pos] == '\n' ||
+            (data[c.pos] == '\r' && c.pos + 1 < len && data[c.pos + 1] == '\n')) {
+            c.pos += data[c.pos] == '\n' ? 1 : 2;
+            continue;
+        }
+        long col = 0;
+        for (eor = false; !eor; col++) {
+            size_t n;
+            char *into = col < 2 ? field[col] : field[1];
+            if (draw_csv_field(&c, into, DRAW_KEY_MAX, &n, &eor)) {
+                e = DRAW_ERR_SYNTAX;
+                break;
+            }
+            if (col < 2)
+                flen[col] = n;
+        }
+        if (e == DRAW_OK && (col != 2 || flen[0] > DRAW_KEY_MAX || flen[1] > DRAW_KEY_MAX ||
+                             !draw_key_ok(field[0], flen[0]) || !draw_key_ok(field[1], flen[1])))
+            e = DRAW_ERR_BAD_KEY;
+        if (e == DRAW_OK && pairs->n >= DRAW_POOL_MAX)
+            e = DRAW_ERR_TOO_MANY;
+        if (e != DRAW_OK) {
+            c.line = start_line;
+            break;
+        }
+        if (pairs->n == pairs->cap) {
+            pairs->cap = pairs->cap ? pairs->cap * 2 : 16;
+            pairs->keys = xrealloc(pairs->keys, pairs->cap * sizeof *pairs->keys);
+        }
+        char *pair = xmalloc(flen[0] + flen[1] + 2);
+        memcpy(pair, field[0], flen[0]);
+        pair[flen[0]] = DRAW_PAIR_SEP;
+        memcpy(pair + flen[0] + 1, field[1], flen[1]);
+        pair[flen[0] + flen[1] + 1] = '\0';
+        pairs->keys[pairs->n++] = pair;
+    }
+    if (e == DRAW_OK && pairs->n > 1)
+        qsort(pairs->keys, pairs->n, sizeof *pairs->keys, draw_cmp);
+out:
+    if (line)
+        *line = c.line;
+    return e;
+}
+
 const char *draw_error_message(enum draw_error e)
 {
     switch (e) {
@@ -236,7 +303,7 @@ const char *draw_error_message(enum draw_error e)
     case DRAW_ERR_SYNTAX:
         return "CSV 格式错误（引号不匹配或引号后有多余字符）";
     case DRAW_ERR_BAD_KEY:
-        return "key 无效（为空、超过 64 字节、非 UTF-8、含控制字符或首尾空格）";
+        return "key 无效（为空、超过 64 字节、非 UTF-8、含控制字符、首尾空格或以 = + - @ 开头）";
     case DRAW_ERR_DUPLICATE:
         return "名录中有重复的 key";
     case DRAW_ERR_TOO_MANY:

@@ -28,12 +28,12 @@ enum draw_error {
     DRAW_ERR_EMPTY,         /* no header line */
     DRAW_ERR_NO_KEY_COLUMN, /* the header has no column named "key" */
     DRAW_ERR_SYNTAX,        /* unterminated quote, text after a closing quote */
-    DRAW_ERR_BAD_KEY,       /* empty, too long, bad UTF-8, control chars, edge spaces */
-    DRAW_ERR_DUPLICATE,     /* the same key twice */
-    DRAW_ERR_TOO_MANY,      /* more than DRAW_POOL_MAX rows */
-    DRAW_ERR_COUNT,         /* count larger than the pool */
-    DRAW_ERR_TEAM,          /* team size out of 2..DRAW_TEAM_MAX */
-    DRAW_ERR_CONFLICT,      /* too few inspectors without a conflict for a target */
+    DRAW_ERR_BAD_KEY,   /* empty, too long, bad UTF-8, control chars, edge spaces, formula start */
+    DRAW_ERR_DUPLICATE, /* the same key twice */
+    DRAW_ERR_TOO_MANY,  /* more than DRAW_POOL_MAX rows */
+    DRAW_ERR_COUNT,     /* count larger than the pool */
+    DRAW_ERR_TEAM,      /* team size out of 2..DRAW_TEAM_MAX */
+    DRAW_ERR_CONFLICT,  /* too few inspectors without a conflict for a target */
 };
 
 /* A pool: distinct keys, canonical (byte-wise ascending) order after
@@ -60,6 +60,15 @@ void draw_pool_hash(const struct draw_pool *p, uint8_t out[DRAW_HASH_BYTES]);
  * sorts it. On error *line (when not NULL) gets the 1-based line number. */
 enum draw_error draw_pool_parse_csv(const char *data, size_t len, struct draw_pool *p,
                                     size_t *line);
+
+/* The separator between target and inspector in a conflict pair. */
+#define DRAW_PAIR_SEP '\x1f'
+/* Parses a conflicts CSV (header line, then "target,inspector" records, the
+ * pool CSV's RFC 4180 rules) into pairs (initialised, empty) as
+ * "target" DRAW_PAIR_SEP "inspector" strings, sorted byte-wise. Both keys must
+ * be valid keys. On error *line gets the 1-based line number. */
+enum draw_error draw_conflicts_parse_csv(const char *data, size_t len, struct draw_pool *pairs,
+                                         size_t *line);
 
 /* A zh message for an error. */
 const char *draw_error_message(enum draw_error e);

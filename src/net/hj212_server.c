@@ -127,6 +127,36 @@ void hjs_record(struct hjs_conn *c, const struct hj212_device *d, const char *fr
 
 /* ---- frames ---- */
 
+/* Ends a connection once its replies have left (a refused device or one over a budget gets
+ * its answer first). Always returns -1: the caller must not touch c again. */
+static int hjs_finish(struct hjs_conn *c)
+{
+    if (!c->closing && !c->doomed && evbuffer_get_length(bufferevent_get_output(c->bev))) {
+        c->doomed = 1;
+        bufferevent_disable(c->bev, EV_READ);
+        bufferevent_setcb(c->bev, NULL, hjs_drained_cb, hjs_event_cb, c);
+    } else if (!c->closing) {
+        hjs_close(c);
+    }
+    return -1;
+}
+
+/* Charges rejected bytes to the connection's address (and device); over a budget the
+ * connection is finished. 0, or -1 when it was. */
+static int hjs_charge(struct hjs_conn *c, int64_t device_id, size_t len)
+{
+    int over = hjs_guard_reject(c->s, c->addr, device_id, len);
+    if (!over)
+        return 0;
+    atomic_fetch_add(&c->s->st.over_budget, 1);
+    if (over == 1)
+        log_warn("hj212: %s over its rejected-bytes budget; refused for a while", c->addr);
+    else
+        log_warn("hj212: %s: device %lld over its rejected-bytes budget; closing", c->addr,
+                 (long long)device_id);
+    return hjs_finish(c);
+}
+
 static void hjs_unregistered(struct hjs_conn *c, const struct hj212_msg *m, const char *reason,
                              const char *frame, size_t len)
 {
@@ -145,17 +175,20 @@ static void hjs_unregistered(struct hjs_conn *c, const struct hj212_msg *m, cons
     c->s->h.submit(c->s->h.ctx, &in);
 }
 
-/* One good frame. Returns -1 when the connection was closed. */
+/* One frame that passed the scanner. Returns 1 when it was good (parsed, from a registered
+ * device with its password), 0 when not, -1 when the connection was closed. */
 static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
 {
     struct hj212_server *s = c->s;
     const char *frame = ref->data - 6;
     size_t flen = ref->frame_len;
     struct hj212_msg *m = s->msg;
-    if (hj212_parse(ref->data, ref->data_len, m) != HJ212_OK) {
+    enum hj212_err perr = hj212_parse(ref->data, ref->data_len, m);
+    if (perr != HJ212_OK) {
         atomic_fetch_add(&s->st.frames_rejected, 1);
         c->junk += flen;
-        return 0;
+        hjs_reject_note(s, c->addr, NULL, hj212_err_name(perr), frame, flen);
+        return hjs_charge(c, 0, flen);
     }
     s->h.devices_refresh(s->h.ctx);
     struct hj212_device dev;
@@ -165,7 +198,15 @@ static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
     if (!refuse && !(m->pw.len == strlen(d->pw) && !memcmp(m->pw.ptr, d->pw, m->pw.len)))
         refuse = "bad_pw";
     if (refuse) {
-        hjs_unregistered(c, m, refuse, frame, flen);
+        /* Listed one row per MN, up to the address's budget; beyond it only counted. */
+        if (hjs_guard_unknown(s, c->addr)) {
+            atomic_fetch_add(&s->st.unknown_dropped, 1);
+            atomic_fetch_add(&s->st.over_budget, 1);
+            hjs_reject_note(s, c->addr, !strcmp(refuse, "unknown_mn") ? NULL : d, refuse, frame,
+                            flen);
+        } else {
+            hjs_unregistered(c, m, refuse, frame, flen);
+        }
         /* A request gets its refusal (QnRtn 3 = PW error, 4 = MN error); uploads get none. */
         if (hj212_msg_wants_ack(m) && m->cn_num < 2000) {
             char out[HJ212_FRAME_MAX + 1];
@@ -174,31 +215,26 @@ static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
                 HJ212_OK)
                 bufferevent_write(c->bev, out, n);
         }
-        if (evbuffer_get_length(bufferevent_get_output(c->bev))) {
-            c->doomed = 1;
-            bufferevent_disable(c->bev, EV_READ);
-            bufferevent_setcb(c->bev, NULL, hjs_drained_cb, hjs_event_cb, c);
-        } else {
-            hjs_close(c);
-        }
-        return -1;
+        return hjs_finish(c);
     }
     c->device_id = d->device_id;
     c->junk = 0;
+    c->got_frame = 1;
+    hjs_guard_good(s, c->addr, d->device_id);
     atomic_fetch_add(&s->st.frames_ok, 1);
     int cn = m->cn_num;
     if (cn == 9011 || cn == 9012 || cn == 1011) {
         hjs_cmd_reply(c, d, m, frame, flen);
-        return 0;
+        return 1;
     }
     if (cn == 9013 || cn == 9014) {
         hjs_record(c, d, frame, flen, "reply", cn, m->qn, 0);
-        return 0;
+        return 1;
     }
     if (cn == 1013) {
         hjs_record(c, d, frame, flen, "ok", cn, m->qn, 0);
         hjs_time_calibration(c, d, m);
-        return 0;
+        return 1;
     }
     /* Uploads: data records, heartbeats, states, restarts, vendor codes. */
     struct monitor_row rows[128];
@@ -236,35 +272,104 @@ static int hjs_frame(struct hjs_conn *c, const struct hj212_frame_ref *ref)
     }
     atomic_fetch_add(&s->st.values, nrows);
     s->h.submit(s->h.ctx, &in);
-    return 0;
+    return 1;
 }
 
-/* A frame rejected by the scanner. BAD_CRC is parsed only to learn the MN (counted per
- * device) and, for a request that wants a reply, to answer QnRtn=9. */
-static void hjs_rejected(struct hjs_conn *c, const struct hj212_frame_ref *ref)
+/* A frame rejected by the scanner (used: the bytes it consumed). BAD_CRC is parsed only to
+ * learn the MN (counted for the device) and, for a request that wants a reply, to answer
+ * QnRtn=9. Every rejection is aggregated (hjs_reject_note), never stored one by one, and its
+ * bytes are charged to the budgets. Returns -1 when the connection was finished. */
+static int hjs_rejected(struct hjs_conn *c, const struct hj212_frame_ref *ref, const char *at,
+                        size_t used)
 {
     struct hj212_server *s = c->s;
     if (ref->status != HJ212_BAD_CRC) {
         atomic_fetch_add(&s->st.frames_rejected, 1);
-        c->junk += 1;
-        return;
+        c->junk += used;
+        size_t avail = c->len - (size_t)(at - c->buf);
+        hjs_reject_note(s, c->addr, NULL, hj212_err_name(ref->status), at,
+                        avail < HJ212_REJECT_SAMPLE ? avail : HJ212_REJECT_SAMPLE);
+        return hjs_charge(c, 0, used);
     }
     atomic_fetch_add(&s->st.frames_bad_crc, 1);
     c->junk += ref->frame_len;
+    const char *frame = ref->data - 6;
     struct hj212_msg *m = s->msg;
-    if (hj212_parse(ref->data, ref->data_len, m) != HJ212_OK)
-        return;
-    s->h.devices_refresh(s->h.ctx);
     struct hj212_device d;
-    if (s->h.device_find(s->h.ctx, m->mn.ptr, m->mn.len, &d))
-        return;
-    hjs_record(c, &d, ref->data - 6, ref->frame_len, "bad_crc", m->cn_num, m->qn, 0);
-    if (hj212_msg_wants_ack(m) && m->cn_num < 2000) {
+    int known = hj212_parse(ref->data, ref->data_len, m) == HJ212_OK;
+    if (known) {
+        s->h.devices_refresh(s->h.ctx);
+        known = !s->h.device_find(s->h.ctx, m->mn.ptr, m->mn.len, &d);
+    }
+    hjs_reject_note(s, c->addr, known ? &d : NULL, "bad_crc", frame, ref->frame_len);
+    if (known && hj212_msg_wants_ack(m) && m->cn_num < 2000) {
         char out[HJ212_FRAME_MAX + 1];
         size_t n;
         if (hj212_encode_qn_rtn(out, sizeof out, m, 9, &n) == HJ212_OK)
             hjs_send(c, out, n);
     }
+    /* a bad CRC on a connection the device proved itself on is line noise, not an attack on
+     * the device's budget */
+    int64_t charged = known && d.device_id != c->device_id ? d.device_id : 0;
+    return hjs_charge(c, charged, ref->frame_len);
+}
+
+/* Junk: bytes before a "##". Aggregated and charged like rejected frames. -1 when the
+ * connection was finished. */
+static int hjs_junk(struct hjs_conn *c, const char *at, size_t len)
+{
+    hjs_reject_note(c->s, c->addr, NULL, "junk", at,
+                    len < HJ212_REJECT_SAMPLE ? len : HJ212_REJECT_SAMPLE);
+    return hjs_charge(c, 0, len);
+}
+
+/* (Re)arms the connection's deadline: the first good frame within hello_timeout of the
+ * connect, and every frame within frame_timeout of its first byte — so a sender of one byte
+ * a second is closed however often it sends. */
+static void hjs_arm(struct hjs_conn *c)
+{
+    const struct hj212_server_opts *o = &c->s->o;
+    int64_t due = 0;
+    if (!c->got_frame)
+        due = c->accepted_ms + (int64_t)o->hello_timeout * 1000;
+    if (c->bytes_since_ms) {
+        int64_t f = c->bytes_since_ms + (int64_t)o->frame_timeout * 1000;
+        if (!due || f < due)
+            due = f;
+    }
+    if (!due) {
+        evtimer_del(c->deadline_ev);
+        return;
+    }
+    int64_t ms = due - timeutil_now_ms();
+    if (ms < 0)
+        ms = 0;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)((ms % 1000) * 1000)};
+    evtimer_add(c->deadline_ev, &tv);
+}
+
+static void hjs_deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    struct hjs_conn *c = arg;
+    if (c->doomed) {
+        hjs_close(c);
+        return;
+    }
+    const struct hj212_server_opts *o = &c->s->o;
+    int64_t now = timeutil_now_ms();
+    if (c->paused && c->bytes_since_ms) /* the wait is ours (back-pressure), not the device's */
+        c->bytes_since_ms = now;
+    int hello = !c->got_frame && now >= c->accepted_ms + (int64_t)o->hello_timeout * 1000;
+    int slow = c->bytes_since_ms && now >= c->bytes_since_ms + (int64_t)o->frame_timeout * 1000;
+    if (hello || slow) {
+        atomic_fetch_add(&c->s->st.timeouts, 1);
+        log_warn("hj212: %s %s; closing", c->addr,
+                 slow ? "too slow to complete a frame" : "sent no frame after connecting");
+        hjs_close(c);
+        return;
+    }
+    hjs_arm(c);
 }
 
 static void hjs_pause(struct hjs_conn *c, int ms)
@@ -303,7 +408,7 @@ static int hjs_process(struct hjs_conn *c)
 {
     struct hj212_server *s = c->s;
     size_t off = 0;
-    int rc = 0;
+    int good = 0;
     while (off < c->len) {
         if (c->pending >= HJS_MAX_PENDING) {
             hjs_pause(c, 0);
@@ -327,14 +432,20 @@ static int hjs_process(struct hjs_conn *c)
             }
         }
         struct hj212_frame_ref ref;
-        size_t used = hj212_scan(c->buf + off, c->len - off, s->o.max_frame, 0, &ref);
+        const char *at = c->buf + off;
+        size_t used = hj212_scan(at, c->len - off, s->o.max_frame, 0, &ref);
         c->junk += ref.skipped;
+        if (ref.skipped && hjs_junk(c, at, ref.skipped))
+            return -1;
         if (ref.status == HJ212_OK) {
             c->tokens -= 1;
-            if (hjs_frame(c, &ref)) /* closed: c is gone */
+            int rc = hjs_frame(c, &ref);
+            if (rc < 0) /* closed: c is gone */
                 return -1;
+            good |= rc;
         } else if (ref.status != HJ212_MORE) {
-            hjs_rejected(c, &ref);
+            if (hjs_rejected(c, &ref, at + ref.skipped, used - ref.skipped))
+                return -1;
         }
         off += used;
         if (c->doomed)
@@ -351,27 +462,11 @@ static int hjs_process(struct hjs_conn *c)
         hjs_close(c);
         return -1;
     }
-    int64_t now = timeutil_now_ms();
-    if (c->len && !c->paused) {
-        if (!c->partial_since_ms)
-            c->partial_since_ms = now;
-        else if (now - c->partial_since_ms > (int64_t)s->o.frame_timeout * 1000) {
-            atomic_fetch_add(&s->st.timeouts, 1);
-            log_warn("hj212: %s too slow to complete a frame; closing", c->addr);
-            hjs_close(c);
-            return -1;
-        }
-    } else if (!c->len) {
-        c->partial_since_ms = 0;
+    if (good) { /* the frame clock restarts with the next byte */
+        c->bytes_since_ms = c->len ? timeutil_now_ms() : 0;
+        hjs_arm(c);
     }
-    /* A partial frame must complete within frame_timeout even if no byte follows. */
-    int want_short = c->len != 0;
-    if (want_short != c->short_timeout) {
-        c->short_timeout = want_short;
-        struct timeval rd = {want_short ? s->o.frame_timeout : s->o.idle_timeout, 0}, wr = {30, 0};
-        bufferevent_set_timeouts(c->bev, &rd, &wr);
-    }
-    return rc;
+    return 0;
 }
 
 static void hjs_read_cb(struct bufferevent *bev, void *arg)
@@ -392,6 +487,10 @@ static void hjs_read_cb(struct bufferevent *bev, void *arg)
         if (n <= 0)
             return;
         c->len += (size_t)n;
+        if (!c->bytes_since_ms) {
+            c->bytes_since_ms = timeutil_now_ms();
+            hjs_arm(c);
+        }
         if (hjs_process(c))
             return;
     }
@@ -418,6 +517,8 @@ static void hjs_close(struct hjs_conn *c)
     s->free_slots[s->nfree++] = c->slot;
     hjs_addr_del(s, c->addr);
     event_free(c->resume_ev);
+    if (c->deadline_ev)
+        event_free(c->deadline_ev);
     bufferevent_free(c->bev);
     atomic_fetch_add(&s->st.closed, 1);
     atomic_fetch_sub(&s->st.open, 1);
@@ -434,6 +535,12 @@ static void hjs_accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct
         inet_ntop(AF_INET, &((struct sockaddr_in *)sa)->sin_addr, addr, sizeof addr);
     else if (sa->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)sa)->sin6_addr, addr, sizeof addr);
+    if (hjs_guard_refused(s, addr)) { /* over a budget lately */
+        atomic_fetch_add(&s->st.refused_addr, 1);
+        atomic_fetch_add(&s->st.refused_conns, 1);
+        evutil_closesocket(fd);
+        return;
+    }
     if (!s->nfree || hjs_addr_add(s, addr)) {
         atomic_fetch_add(&s->st.refused_conns, 1);
         evutil_closesocket(fd);
@@ -447,15 +554,19 @@ static void hjs_accept_cb(struct evconnlistener *lis, evutil_socket_t fd, struct
     c->slot = s->free_slots[--s->nfree];
     c->id = ((uint64_t)s->gens[c->slot] << 32) | c->slot;
     c->tokens = s->o.rate > 0 ? 2.0 * s->o.rate : 0;
-    c->tokens_ms = timeutil_now_ms();
+    c->tokens_ms = c->accepted_ms = timeutil_now_ms();
     s->slots[c->slot] = c;
     c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
     c->resume_ev = evtimer_new(s->base, hjs_resume_cb, c);
-    if (!c->bev || !c->resume_ev) {
+    c->deadline_ev = evtimer_new(s->base, hjs_deadline_cb, c);
+    if (!c->bev || !c->resume_ev || !c->deadline_ev) {
         hjs_close(c);
         return;
     }
     bufferevent_setcb(c->bev, hjs_read_cb, NULL, hjs_event_cb, c);
+    /* libevent reads no more than one frame's worth ahead of this connection's buffer */
+    bufferevent_setwatermark(c->bev, EV_READ, 0, cap);
+    hjs_arm(c);
     struct timeval idle = {s->o.idle_timeout, 0}, wr = {30, 0};
     bufferevent_set_timeouts(c->bev, &idle, &wr);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -535,6 +646,7 @@ static void hjs_tick_cb(evutil_socket_t fd, short what, void *arg)
     struct hj212_server *s = arg;
     s->h.devices_refresh(s->h.ctx);
     hjs_cmd_tick(s);
+    hjs_guard_tick(s);
 }
 
 static void *hjs_main(void *arg)
@@ -565,6 +677,8 @@ struct hj212_server *hj212_server_start(const struct hj212_server_opts *o,
         s->o.idle_timeout = 600;
     if (s->o.frame_timeout <= 0)
         s->o.frame_timeout = 30;
+    if (s->o.hello_timeout <= 0)
+        s->o.hello_timeout = 300;
     s->msg = xmalloc(sizeof *s->msg);
     pthread_mutex_init(&s->ack_lock, NULL);
     pthread_mutex_init(&s->cmd_lock, NULL);
@@ -659,6 +773,7 @@ void hj212_server_stop(struct hj212_server *s)
     atomic_store(&s->stopping, 1);
     hjs_wake(s);
     pthread_join(s->thread, NULL);
+    hjs_guard_tick(s); /* the last second's rejected-frame counts, while the writer runs */
     /* The writer commits what it holds; acks it hands back now are dropped below. */
     s->h.close(s->h.ctx);
     for (size_t i = 0; i < (size_t)s->o.max_connections; i++)
@@ -669,6 +784,7 @@ void hj212_server_stop(struct hj212_server *s)
         free(a);
     }
     hjs_cmd_free_all(s);
+    hjs_guard_free(s);
     for (size_t b = 0; b < HJS_ADDR_BUCKETS; b++)
         while (s->addrs[b]) {
             struct hjs_addr *next = s->addrs[b]->next;
@@ -711,4 +827,7 @@ void hj212_server_get_stats(struct hj212_server *s, struct hj212_server_stats *o
     o->timeouts = atomic_load(&s->st.timeouts);
     o->flood_pauses = atomic_load(&s->st.flood_pauses);
     o->open = atomic_load(&s->st.open);
+    o->over_budget = atomic_load(&s->st.over_budget);
+    o->refused_addr = atomic_load(&s->st.refused_addr);
+    o->unknown_dropped = atomic_load(&s->st.unknown_dropped);
 }

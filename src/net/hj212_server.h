@@ -5,8 +5,10 @@
  * writer has committed the record (hj212_server_acked).
  *
  * Owns: the listening socket, every device connection, the per-connection buffers (capped at
- * the frame limit), limits (connections in total and per address, idle and partial-frame
- * time-outs, a frame-rate bucket per connection, pending-ack and output caps) and the
+ * the frame limit), limits (connections in total and per address, idle, hello and frame
+ * time-outs, a frame-rate bucket per connection, pending-ack and output caps, budgets of
+ * rejected bytes and refusals per address and device, refused addresses), the counts of
+ * rejected frames (aggregated, reported to the writer once a second, never one by one) and the
  * platform's requests to devices (commands, back-fill, clock checks) with their QN tracking;
  * the skew a device's 1011 answer shows is measured here and reported through the hooks.
  * Must not: touch the database or know the application: everything it needs from it (the
@@ -33,6 +35,17 @@ struct hj212_server_opts {
     int max_connections;    /* in total */
     int per_ip_connections; /* per remote address (0 = no cap) */
     int rate;               /* frames per second per connection (burst: 2 s worth) */
+    /* Budgets (0 = the default in brackets). A connection must complete its first good frame
+     * within hello_timeout seconds of connecting [300]. Rejected bytes (bad CRC, bad length,
+     * unparsable, junk) are charged to the sending address and, when it names a registered
+     * device, to that device: reject_budget bytes a minute each [262144]; refusals (unknown
+     * MN, bad password, inactive) to the address: unknown_budget a minute [30]. A connection
+     * over a budget is answered as the protocol says, then closed, and its address is
+     * refused for refuse_seconds [300]. */
+    int hello_timeout;
+    long reject_budget;
+    int unknown_budget;
+    int refuse_seconds;
 };
 
 struct hj212_server;
@@ -59,6 +72,7 @@ enum hj212_intake_kind {
     HJ212_INTAKE_FRAME,        /* a raw frame only (a reply, a rejected frame, a sent request) */
     HJ212_INTAKE_UNREGISTERED, /* a refused MN */
     HJ212_INTAKE_COMMAND,      /* a platform request's progress (status, return codes, frame) */
+    HJ212_INTAKE_REJECTS,      /* rejected frames of one (device, address, reason) in aggregate */
 };
 
 /* One thing for the writer, described by the loop: every pointer is valid only during the
@@ -71,7 +85,8 @@ struct hj212_intake {
     int out;                   /* frame direction: 1 = sent by the platform */
     struct hj212_str qn, mn;   /* raw bytes of the frame or the device (not NUL-terminated) */
     struct hj212_str pw, st;   /* UNREGISTERED: what the refused frame carried */
-    const char *addr, *status; /* NUL-terminated; status e.g. "ok", "bad_crc", "backfill" */
+    const char *addr, *status; /* NUL-terminated; status e.g. "ok", "backfill"; REJECTS: the
+                                  reason ("bad_crc", "bad_length", "bad_syntax", "junk" ...) */
     const struct monitor_row *rows;
     size_t nrows;
     const char *frame;
@@ -79,7 +94,13 @@ struct hj212_intake {
     int64_t command_id;    /* COMMAND: the platform request's id */
     int qn_rtn, exe_rtn;   /* COMMAND: return codes seen (-1 = none) */
     struct hj212_ack *ack; /* DATA: to hand back through hj212_server_acked (always) */
+    /* REJECTS: frames (or junk runs) and bytes since the last report, the first one's time
+     * (received = the last one's); frame = one sample of them (at most HJ212_REJECT_SAMPLE) */
+    int64_t count, bytes, first;
 };
+
+/* Bytes of a rejected frame kept as its sample. */
+#define HJ212_REJECT_SAMPLE 512
 
 /* The end of a 1011 (time query) or 1012 (set time) exchange. */
 struct hj212_clock_result {
@@ -126,7 +147,10 @@ void hj212_server_stop(struct hj212_server *s);
 
 struct hj212_server_stats {
     uint64_t accepted, refused_conns, closed, frames_ok, frames_bad_crc, frames_rejected,
-        unregistered, acks_sent, values, timeouts, flood_pauses, open;
+        unregistered, acks_sent, values, timeouts, flood_pauses, open,
+        over_budget,     /* connections closed for a spent budget */
+        refused_addr,    /* connections refused because their address was over a budget */
+        unknown_dropped; /* refusals over an address's budget: counted, not listed */
 };
 void hj212_server_get_stats(struct hj212_server *s, struct hj212_server_stats *out);
 

@@ -1,5 +1,6 @@
 /* hj212_server_int — what the listener's files share (net/hj212_server.c: connections,
- * frames, acks; net/hj212_server_cmd.c: the platform's requests to devices and the clock).
+ * frames, acks; net/hj212_server_cmd.c: the platform's requests to devices and the clock;
+ * net/hj212_server_guard.c: budgets and the aggregates of rejected frames).
  * Not for use outside net/hj212_server*.c. Everything here runs on the loop thread unless
  * said otherwise. */
 #ifndef ECOGOV_HJ212_SERVER_INT_H
@@ -23,6 +24,13 @@
 /* Output a device leaves unread before it is closed. */
 #define HJS_MAX_OUTPUT 65536
 #define HJS_ADDR_BUCKETS 4096
+/* Addresses and devices with a budget account (only those that sent something rejected). */
+#define HJS_GUARD_MAX 8192
+/* (device, address, reason) keys aggregated between two reports to the writer (a second). */
+#define HJS_REJECT_KEYS 1024
+/* Distinct keys an hour may have (so frame_rejects rows an hour), whatever the number of
+ * sending addresses; beyond them the rest of the hour is counted under address "*". */
+#define HJS_REJECT_HOUR_KEYS 1024
 
 struct hjs_addr {
     struct hjs_addr *next;
@@ -31,6 +39,26 @@ struct hjs_addr {
 };
 
 struct hjs_conn;
+
+/* The budget account of an address or device (key "a:<addr>" / "d:<id>"). */
+struct hjs_guard {
+    struct hjs_guard *next;
+    char key[56];
+    double reject_tokens, unknown_tokens; /* refill to the budget over a minute */
+    int64_t refill_ms, banned_until_ms;
+    char good_addr[48]; /* a device's: where it last sent a good frame (spared by its budget) */
+};
+
+/* Rejected frames of one (device, address, reason) since the last report. */
+struct hjs_reject {
+    int used;
+    int64_t device_id, station_id;
+    char addr[48], mn[65];
+    const char *reason; /* a static string */
+    int64_t count, bytes, first, last;
+    size_t sample_len;
+    char sample[HJ212_REJECT_SAMPLE];
+};
 
 /* A platform request in flight. */
 struct hjs_cmd {
@@ -64,6 +92,13 @@ struct hj212_server {
     uint32_t *free_slots;
     size_t nfree;
     struct hjs_addr *addrs[HJS_ADDR_BUCKETS];
+    struct hjs_guard *guards[HJS_ADDR_BUCKETS];
+    size_t nguards;
+    struct hjs_reject *rejects; /* HJS_REJECT_KEYS */
+    size_t nrejects;
+    uint64_t *reject_seen; /* the hour's distinct keys (hashes; 2 x HJS_REJECT_HOUR_KEYS) */
+    size_t nreject_seen;
+    int64_t reject_hour;
     struct hj212_msg *msg; /* one parse buffer: the loop is single-threaded */
     pthread_mutex_t ack_lock;
     struct hj212_ack *acks;
@@ -73,7 +108,8 @@ struct hj212_server {
     int ncmds;                /* commands waiting or outstanding; under cmd_lock */
     struct {
         _Atomic uint64_t accepted, refused_conns, closed, frames_ok, frames_bad_crc,
-            frames_rejected, unregistered, acks_sent, values, timeouts, flood_pauses, open;
+            frames_rejected, unregistered, acks_sent, values, timeouts, flood_pauses, open,
+            over_budget, refused_addr, unknown_dropped;
     } st;
 };
 
@@ -87,12 +123,14 @@ struct hjs_conn {
     int pending;       /* acks waiting for the writer */
     int paused;        /* reading stopped (pending, rate, queue) */
     int closing;
-    int short_timeout; /* a partial frame is waiting: the read time-out is frame_timeout */
-    int doomed;        /* to be closed from the loop at the next safe point (never while in use) */
+    int doomed;    /* to be closed from the loop at the next safe point (never while in use) */
+    int got_frame; /* a good frame came: the hello time-out is over */
     struct event *resume_ev;
+    struct event *deadline_ev; /* hello and frame time-outs (hjs_arm) */
     double tokens;
     int64_t tokens_ms;
-    int64_t partial_since_ms;
+    int64_t accepted_ms;
+    int64_t bytes_since_ms; /* first byte after the last good frame (0 = none since) */
     size_t junk;
     size_t len, cap;
     char buf[];
@@ -105,6 +143,32 @@ void hjs_record(struct hjs_conn *c, const struct hj212_device *d, const char *fr
                 const char *status, int cn, struct hj212_str qn, int out);
 /* Wakes the loop (any thread). */
 void hjs_wake(struct hj212_server *s);
+
+/* ---- budgets and rejected frames (net/hj212_server_guard.c) ---- */
+
+/* 1 when addr is refused for now (over a budget lately). */
+int hjs_guard_refused(struct hj212_server *s, const char *addr);
+/* Charges len rejected bytes to addr and (device_id > 0) to the device. 0 within both
+ * budgets; 1 when addr is over its own, or the device over its budget and addr is not where
+ * the device last sent a good frame (addr is then refused for refuse_seconds); 2 when the
+ * device is over its budget from its own address (the connection is closed, the address not
+ * refused). */
+int hjs_guard_reject(struct hj212_server *s, const char *addr, int64_t device_id, size_t len);
+/* A good frame of device_id came from addr: remembered when the device has an account (it
+ * was named by rejected frames), so its budget never refuses the device's own address. */
+void hjs_guard_good(struct hj212_server *s, const char *addr, int64_t device_id);
+/* Charges one refusal (unknown MN, bad password, inactive) to addr; 1 when over the budget
+ * (addr is then refused). */
+int hjs_guard_unknown(struct hj212_server *s, const char *addr);
+/* Adds a rejected frame (or a run of junk) to its (device, address, reason) aggregate;
+ * d may be NULL. reason must be a static string. */
+void hjs_reject_note(struct hj212_server *s, const char *addr, const struct hj212_device *d,
+                     const char *reason, const char *bytes, size_t len);
+/* Once a second: reports the aggregates to the writer, forgets accounts that are full again
+ * and not refused. */
+void hjs_guard_tick(struct hj212_server *s);
+/* Frees every account and aggregate (at stop). */
+void hjs_guard_free(struct hj212_server *s);
 
 /* Takes the requests queued by other threads and sends them. */
 void hjs_cmd_take(struct hj212_server *s);

@@ -1,4 +1,4 @@
-/* tool_db — database maintenance: migrate, backup, audit verify, routes. */
+/* tool_db — database maintenance: migrate, backup, routes (audit: tool_audit.c). */
 #include "app/app.h"
 #include "db/audit.h"
 #include "db/db.h"
@@ -47,35 +47,6 @@ int tool_backup_main(int argc, char **argv)
         rc = 0;
     } else if (db) {
         fprintf(stderr, "ecogov: %s\n", err);
-    }
-    db_close(db);
-    config_free(&cfg);
-    tool_args_free(&a);
-    return rc;
-}
-
-int tool_audit_main(int argc, char **argv)
-{
-    struct tool_args a;
-    tool_args_split(argc, argv, NULL, &a);
-    if (a.argc != 2 || strcmp(a.argv[1], "verify")) {
-        fprintf(stderr, "usage: ecogov audit verify [--db=FILE]\n");
-        tool_args_free(&a);
-        return 2;
-    }
-    struct config cfg;
-    struct db *db = tool_open_db(&a, &cfg, 0);
-    struct audit_verify_result v;
-    int rc = 1;
-    if (db && audit_verify(db, &v) == 0) {
-        if (v.first_bad_id)
-            printf("audit log TAMPERED: first bad entry id %lld (%lld entries checked)\n",
-                   (long long)v.first_bad_id, (long long)v.checked);
-        else
-            printf("audit log intact: %lld entries\n", (long long)v.checked);
-        rc = v.first_bad_id ? 1 : 0;
-    } else if (db) {
-        fprintf(stderr, "ecogov: cannot read the audit log\n");
     }
     db_close(db);
     config_free(&cfg);

@@ -172,50 +172,30 @@ static bool draw_tool_conflict(void *ctx, const char *target, const char *inspec
 {
     struct draw_tool_conflicts *c = ctx;
     char key[2 * DRAW_KEY_MAX + 2];
-    snprintf(key, sizeof key, "%s\x1f%s", target, inspector);
+    snprintf(key, sizeof key, "%s%c%s", target, DRAW_PAIR_SEP, inspector);
     const char *k = key;
     return c->pairs.n && bsearch(&k, c->pairs.keys, c->pairs.n, sizeof *c->pairs.keys,
                                  (int (*)(const void *, const void *))strcmp) != NULL;
 }
 
-static int draw_tool_cmp(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Reads "target,inspector" rows (header first) into c. */
+/* Reads the conflicts CSV (header "target,inspector") into c. */
 static int draw_tool_conflicts(const char *path, struct draw_tool_conflicts *c)
 {
     draw_pool_init(&c->pairs);
     if (!path)
         return 0;
-    size_t len;
+    size_t len, line = 0;
     char *data = draw_tool_read(path, &len);
     if (!data)
         return -1;
-    char *save = NULL;
-    int lineno = 0, rc = 0;
-    for (char *ln = strtok_r(data, "\n", &save); ln; ln = strtok_r(NULL, "\n", &save)) {
-        size_t n = strlen(ln);
-        if (n && ln[n - 1] == '\r')
-            ln[--n] = '\0';
-        if (++lineno == 1 || !n)
-            continue;
-        char *comma = strchr(ln, ',');
-        if (!comma || strchr(comma + 1, ',') || comma == ln || !comma[1] ||
-            strlen(ln) > 2 * DRAW_KEY_MAX + 1) {
-            fprintf(stderr, "ecogov draw: %s line %d: want target,inspector\n", path, lineno);
-            rc = -1;
-            break;
-        }
-        *comma = '\x1f';
-        c->pairs.keys = xrealloc(c->pairs.keys, (c->pairs.n + 1) * sizeof *c->pairs.keys);
-        c->pairs.keys[c->pairs.n++] = xstrdup(ln);
-    }
+    enum draw_error e = draw_conflicts_parse_csv(data, len, &c->pairs, &line);
     free(data);
-    if (c->pairs.n > 1)
-        qsort(c->pairs.keys, c->pairs.n, sizeof *c->pairs.keys, draw_tool_cmp);
-    return rc;
+    if (e) {
+        fprintf(stderr, "ecogov draw: %s line %zu: %s (want target,inspector)\n", path, line,
+                draw_error_message(e));
+        return -1;
+    }
+    return 0;
 }
 
 static int draw_tool_teams(int argc, char **argv)

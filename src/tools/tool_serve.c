@@ -9,6 +9,7 @@
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sodium.h>
@@ -49,6 +50,27 @@ static long serve_run_ticks(struct serve_ticks *t, const struct module_run *run,
             wait = left > 1 ? left : 1;
     }
     return wait;
+}
+
+static pthread_t serve_main_thread;
+
+/* Libraries may start threads from their constructors, before main blocks
+ * SIGINT/SIGTERM (OpenBLAS builds its pool when it is loaded). A signal the
+ * kernel hands to such a thread would kill the process with the default
+ * action; this handler passes it to the main thread instead, where it
+ * stays pending for serve_wait. pthread_kill is async-signal-safe. */
+static void serve_forward_signal(int sig)
+{
+    pthread_kill(serve_main_thread, sig);
+}
+
+static void serve_catch_signals(void)
+{
+    serve_main_thread = pthread_self();
+    struct sigaction sa = {.sa_handler = serve_forward_signal};
+    sigfillset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Blocks until SIGINT or SIGTERM, running each module's periodic work when
@@ -119,6 +141,7 @@ int tool_serve_main(int argc, char **argv)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
+    serve_catch_signals();
     signal(SIGPIPE, SIG_IGN);
 
     struct tool_args a;

@@ -47,6 +47,15 @@ enum err admin_sections_write(struct db *db, const struct audit_actor *actor, in
 /* The calendar's year as the API shows it: {"year","known","days":[{"date",
  * "kind","note"}],"workdays"} (new reference). */
 json_t *admin_calendar_year(const struct calendar *cal, int year);
+
+/* Whether the administrator should load a State Council notice, on day
+ * today (Beijing): {"today","year","year_known","next_year",
+ * "next_year_known","remind","remind_year"} — remind_year is this year when
+ * its notice is missing, next year from 1 November when that one is, else
+ * null. Years without a notice run on computed statutory holidays
+ * (domain/holidays.h) and their answers are provisional. NULL when today
+ * is out of range. */
+json_t *admin_calendar_status(const struct calendar *cal, int32_t today);
 /* Replaces year's schedule with input.days ([{"date","kind","note"}], every
  * date in year, at most 366) and records the year as known, audited. The
  * caller then reloads the calendar it serves from. */

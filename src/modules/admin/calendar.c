@@ -29,6 +29,25 @@ json_t *admin_calendar_year(const struct calendar *cal, int year)
                      days, "workdays", workdays);
 }
 
+json_t *admin_calendar_status(const struct calendar *cal, int32_t today)
+{
+    int y, m, d;
+    if (calendar_ymd(today, &y, &m, &d) != 0)
+        return NULL;
+    bool this_known = calendar_year_known(cal, y), next_known = calendar_year_known(cal, y + 1);
+    /* The notice for next year comes out around November: from then on, and
+     * all year when even this year's is missing, the administrator is asked
+     * to load it. */
+    int remind_year = !this_known ? y : (m >= 11 && !next_known ? y + 1 : 0);
+    char date[11];
+    calendar_format_date(today, date);
+    json_t *out =
+        json_pack("{ss si sb si sb sb}", "today", date, "year", y, "year_known", this_known,
+                  "next_year", y + 1, "next_year_known", next_known, "remind", remind_year != 0);
+    json_object_set_new(out, "remind_year", remind_year ? json_integer(remind_year) : json_null());
+    return out;
+}
+
 /* Every entry: a date in year, kind holiday|workday, an optional note (the
  * one text rule, trimmed in place). 0, or -1 with p naming the entry. */
 static int admin_calendar_check(int year, json_t *days, struct problem *p)

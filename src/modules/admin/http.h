@@ -17,5 +17,6 @@ void admin_http_calendar_get(struct http_req *r);
 void admin_http_calendar_put(struct http_req *r);
 void admin_http_calendar_add(struct http_req *r);
 void admin_http_calendar_count(struct http_req *r);
+void admin_http_calendar_status(struct http_req *r);
 
 #endif

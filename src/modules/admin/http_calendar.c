@@ -3,6 +3,7 @@
  * deadline uses. */
 #include "app/app.h"
 #include "app/kit.h"
+#include "core/timeutil.h"
 #include "modules/admin/admin.h"
 #include "modules/admin/http.h"
 
@@ -39,6 +40,14 @@ void admin_http_calendar_get(struct http_req *r)
     int year = admin_http_year(r);
     if (year)
         kit_answer(r, ERR_OK, NULL, admin_http_calendar_json(r, year));
+}
+
+void admin_http_calendar_status(struct http_req *r)
+{
+    const struct calendar *cal = app_calendar_lock(r->app);
+    json_t *out = admin_calendar_status(cal, timeutil_today());
+    app_calendar_unlock(r->app);
+    kit_answer(r, ERR_OK, NULL, out);
 }
 
 /* The running server's calendar is reloaded after the write: deadlines

@@ -20,6 +20,7 @@ static const struct route admin_routes[] = {
     {HTTP_GET, "/api/v1/audit/verify", admin_http_audit_verify, ADMIN | LEADER, 0},
     {HTTP_GET, "/api/v1/calendar/add-workdays", admin_http_calendar_add, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/calendar/workdays", admin_http_calendar_count, ROLES_LOGGED_IN, 0},
+    {HTTP_GET, "/api/v1/calendar/status", admin_http_calendar_status, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/calendar/{year}", admin_http_calendar_get, ROLES_LOGGED_IN, 0},
     {HTTP_PUT, "/api/v1/calendar/{year}", admin_http_calendar_put, ADMIN, 0},
 };

@@ -2,15 +2,63 @@
  * a list, a JSON Feed 1.1 and an Atom feed, for portals and readers. */
 #include "modules/approval/procedure.h"
 #include "core/buf.h"
+#include "core/timeutil.h"
 
 #include <stdio.h>
 #include <string.h>
+
+/* The mark a superseding notice puts on the one it names. */
+static const char *approval_notice_mark(const char *kind)
+{
+    static const char *const marks[][2] = {
+        {"revocation", "已撤销"}, {"withdrawal", "已撤回"}, {"correction", "已更正"}};
+    for (size_t i = 0; kind && i < sizeof marks / sizeof *marks; i++)
+        if (!strcmp(kind, marks[i][0]))
+            return marks[i][1];
+    return NULL;
+}
 
 json_t *approval_notices(struct db *db, int limit)
 {
     json_t *items = approval_store_notices(db, limit);
     approval_iso_column(items, "published_at");
+    size_t i;
+    json_t *n;
+    json_array_foreach(items, i, n)
+    {
+        json_t *by = json_object_get(n, "superseded_by");
+        const char *mark =
+            json_is_object(by)
+                ? approval_notice_mark(json_string_value(json_object_get(by, "kind")))
+                : NULL;
+        json_object_set_new(n, "mark", mark ? json_string(mark) : json_null());
+        if (json_is_object(by)) {
+            char when[32];
+            timeutil_format_iso(json_integer_value(json_object_get(by, "published_at")), when,
+                                sizeof when);
+            json_object_set_new(by, "published_at", json_string(when));
+        }
+    }
     return items;
+}
+
+/* A notice's title as a feed shows it: marked 【已撤销】 etc. once a later
+ * notice revoked, withdrew or corrected it. */
+static void approval_feed_title(struct buf *b, json_t *n)
+{
+    const char *mark = json_string_value(json_object_get(n, "mark"));
+    if (mark)
+        buf_printf(b, "【%s】", mark);
+    buf_puts(b, json_string_value(json_object_get(n, "title")));
+}
+
+/* When a feed entry last changed: its publication, or the notice that
+ * marked it. */
+static const char *approval_feed_updated(json_t *n)
+{
+    json_t *by = json_object_get(n, "superseded_by");
+    return json_string_value(json_is_object(by) ? json_object_get(by, "published_at")
+                                                : json_object_get(n, "published_at"));
 }
 
 enum err approval_notices_jsonfeed(struct db *db, json_t **out, struct problem *p)
@@ -27,10 +75,15 @@ enum err approval_notices_jsonfeed(struct db *db, json_t **out, struct problem *
         char id[48];
         snprintf(id, sizeof id, "eia-notice-%lld",
                  (long long)json_integer_value(json_object_get(n, "id")));
-        json_array_append_new(feed, json_pack("{ss sO sO sO}", "id", id, "title",
-                                              json_object_get(n, "title"), "content_text",
+        struct buf title;
+        buf_init(&title, 0);
+        approval_feed_title(&title, n);
+        json_array_append_new(feed, json_pack("{ss ss sO sO ss}", "id", id, "title",
+                                              title.data ? title.data : "", "content_text",
                                               json_object_get(n, "body"), "date_published",
-                                              json_object_get(n, "published_at")));
+                                              json_object_get(n, "published_at"), "date_modified",
+                                              approval_feed_updated(n)));
+        buf_free(&title);
     }
     json_decref(items);
     *out = json_pack("{ss ss ss so}", "version", "https://jsonfeed.org/version/1.1", "title",
@@ -78,9 +131,15 @@ enum err approval_notices_atom(struct db *db, char **out, size_t *len, struct pr
     {
         buf_printf(&b, "<entry><id>urn:ecogov:eia-notice:%lld</id><title>",
                    (long long)json_integer_value(json_object_get(n, "id")));
-        approval_xml(&b, json_string_value(json_object_get(n, "title")));
-        buf_printf(&b, "</title><updated>%s</updated><content type=\"text\">",
-                   json_string_value(json_object_get(n, "published_at")));
+        struct buf title;
+        buf_init(&title, 0);
+        approval_feed_title(&title, n);
+        approval_xml(&b, title.data ? title.data : "");
+        buf_free(&title);
+        buf_printf(&b,
+                   "</title><published>%s</published><updated>%s</updated>"
+                   "<content type=\"text\">",
+                   json_string_value(json_object_get(n, "published_at")), approval_feed_updated(n));
         approval_xml(&b, json_string_value(json_object_get(n, "body")));
         buf_puts(&b, "</content></entry>\n");
     }

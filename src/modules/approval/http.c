@@ -39,8 +39,16 @@ struct approval_req {
 static bool approval_begin(struct http_req *r, enum approval_input in, struct approval_req *q)
 {
     memset(q, 0, sizeof *q);
-    if (kit_query_day(r, "today", timeutil_today(), &q->today) ||
-        (in != APPROVAL_QUERY &&
+    if (kit_query_day(r, "today", timeutil_today(), &q->today))
+        return false;
+    /* A read may show the clocks on any day; a write happens now, so its
+     * answer may look back but never forward (acts are dated today or
+     * earlier, field.h FIELD_PAST). */
+    if (in != APPROVAL_QUERY && q->today > timeutil_today()) {
+        http_error(r, ERR_INVALID_FIELD, "today 不得晚于今天：办理行为不能记在将来", "today");
+        return false;
+    }
+    if ((in != APPROVAL_QUERY &&
          !kit_write_begin(r, in == APPROVAL_ID_BODY ? KIT_PATH_ID : KIT_NO_ID, &q->w)))
         return false;
     approval_who_of(r, &q->who);

@@ -40,7 +40,7 @@ int approval_or_today(char d[11], int32_t *day)
 int approval_on(json_t *in, const char *key, const char *label, char out[11], int32_t *day,
                 struct problem *p)
 {
-    if (field_date(in, key, label, FIELD_EMPTY_ABSENT, out, p))
+    if (field_date(in, key, label, FIELD_EMPTY_ABSENT | FIELD_PAST, out, p))
         return -1;
     approval_or_today(out, day);
     return 0;
@@ -216,7 +216,7 @@ enum err approval_act_resubmit(struct approval_act *x)
     return ERR_OK;
 }
 
-static const char *approval_project_name(const struct approval_row *a)
+const char *approval_project_name(const struct approval_row *a)
 {
     return json_string_value(json_object_get(json_object_get(a->data, "project"), "name"));
 }
@@ -281,7 +281,7 @@ enum err approval_act_accept(struct approval_act *x)
             body, sizeof body,
             "我局已受理%s环境影响%s（受理编号 %s），公示期 %d 个工作日，公众可在公示期内提出意见。",
             approval_project_name(x->a), x->a->category, x->a->number, days);
-        if (approval_store_notice(x->db, x->a->id, "accept", title, body, x->on, end))
+        if (approval_store_notice(x->db, x->a->id, "accept", title, body, x->on, end, 0))
             return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     }
     return ERR_OK;
@@ -383,7 +383,7 @@ enum err approval_act_pre_approval(struct approval_act *x)
              "我局拟对%s环境影响%s（受理编号 %s）作出审批决定，公示期 %d 个工作日。申请人、"
              "利害关系人可在公示之日起 %d 日内提出听证申请（行政许可法第四十七条）。",
              approval_project_name(x->a), x->a->category, x->a->number, days, hearing);
-    if (approval_store_notice(x->db, x->a->id, "pre_approval", title, body, x->on, end))
+    if (approval_store_notice(x->db, x->a->id, "pre_approval", title, body, x->on, end, 0))
         return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
@@ -433,7 +433,7 @@ enum err approval_act_decide(struct approval_act *x)
              approve ? "" : "理由：", approve ? "" : grounds[ground]);
     json_object_set_new(x->detail, "decision", json_string(decision));
     json_object_set_new(x->detail, "doc_no", json_string(doc));
-    if (approval_store_notice(x->db, x->a->id, "decision", title, body, x->on, end))
+    if (approval_store_notice(x->db, x->a->id, "decision", title, body, x->on, end, 0))
         return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
 }
@@ -450,6 +450,8 @@ enum err approval_act_revoke(struct approval_act *x)
     json_object_set_new(x->detail, "reason", json_string(reason));
     if (approval_store_credit(x->db, x->a->enterprise_id, x->a->id, x->on, reason))
         return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    if (approval_notice_revocation(x, reason))
+        return x->p->err;
     return ERR_OK;
 }
 
@@ -464,6 +466,8 @@ static enum err approval_postcheck_revoke(struct approval_act *x, const char *fi
     x->follow_detail = json_pack("{ss ss}", "reason", reason, "by", "postcheck");
     if (approval_store_credit(x->db, x->a->enterprise_id, x->a->id, x->on, reason))
         return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
+    if (approval_notice_revocation(x, reason))
+        return x->p->err;
     return ERR_OK;
 }
 
@@ -648,6 +652,8 @@ static const struct approval_action {
     {"green", approval_act_green, false},
     {"rereview_request", approval_act_rereview_request, true},
     {"rereview_decide", approval_act_rereview_decide, false},
+    {"withdraw", approval_act_withdraw, true},
+    {"notice_correct", approval_act_notice_correct, false},
 };
 
 /* ---- the procedure without HTTP (the handlers and the demo) ---- */

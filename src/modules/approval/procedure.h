@@ -13,6 +13,8 @@
  *   approved (告知承诺): revoke --> revoked; postcheck (conform | nonconform
  *             with revoke --> revoked, or rectify); postcheck_rectified
  *   approved: rereview_request (more than five years on), rereview_decide
+ *   submitted | correction | accepted --withdraw (the applicant)--> withdrawn
+ *   any state with a notice: notice_correct (a 更正公告 naming that notice)
  *   submitted | accepted: green (the green channel: shorter promised limit)
  * An act not allowed in the current state is refused with ERR_INVALID_STATE
  * and field "action"; a date or deadline out of order with ERR_CONFLICT or
@@ -64,6 +66,16 @@ enum err approval_act_postcheck_rectified(struct approval_act *x);
 enum err approval_act_green(struct approval_act *x);
 enum err approval_act_rereview_request(struct approval_act *x);
 enum err approval_act_rereview_decide(struct approval_act *x);
+/* notices.c: the applicant withdraws before the decision (withdrawn; a 撤回
+ * 公告 when anything was published); a published notice corrected by a 更正
+ * 公告 that names it. */
+enum err approval_act_withdraw(struct approval_act *x);
+enum err approval_act_notice_correct(struct approval_act *x);
+/* notices.c: the 撤销公告 of a revoked approval, naming its decision notice;
+ * 0, or -1 with x->p filled. */
+int approval_notice_revocation(struct approval_act *x, const char *reason);
+/* The project's name from the case's data. */
+const char *approval_project_name(const struct approval_row *a);
 
 /* ---- shared helpers (procedure.c) ---- */
 /* An integer of the configuration at cfg.a[.b[.c]], def when absent. */

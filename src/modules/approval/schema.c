@@ -114,6 +114,10 @@ static const char *const schema_approval_steps[] = {
     "ALTER TABLE invest_projects ADD COLUMN operating_on TEXT;"
     "ALTER TABLE invest_projects ADD COLUMN note TEXT NOT NULL DEFAULT '';"
     "CREATE INDEX invest_status ON invest_projects (status);",
+    /* 3: notices that revoke, withdraw or correct an earlier one name it,
+     * so the original can be marked wherever it is shown */
+    "ALTER TABLE eia_notices ADD COLUMN of_notice INTEGER NOT NULL DEFAULT 0;"
+    "CREATE INDEX eia_notices_of ON eia_notices (of_notice) WHERE of_notice > 0;",
 };
 
 /* The default configuration, with its sources (admin-rules §1–3); admins

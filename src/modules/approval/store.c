@@ -252,23 +252,44 @@ int approval_store_pause_end(struct db *db, int64_t app, const char *day)
 }
 
 int approval_store_notice(struct db *db, int64_t app, const char *kind, const char *title,
-                          const char *body, const char *start, const char *end)
+                          const char *body, const char *start, const char *end, int64_t of)
 {
     return db_run(db,
-                  "INSERT INTO eia_notices (app_id, kind, title, body, start, end, published_at) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                  "ittttti", app, kind, title, body, start, end, (int64_t)timeutil_now())
+                  "INSERT INTO eia_notices (app_id, kind, title, body, start, end, published_at, "
+                  "of_notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                  "itttttii", app, kind, title, body, start, end, (int64_t)timeutil_now(),
+                  of > 0 ? of : 0)
                ? -1
                : 0;
 }
 
+int64_t approval_store_notice_of_kind(struct db *db, int64_t app, const char *kind)
+{
+    /* -1 as the default marks an error; "no row" comes back as 0. */
+    return db_query_int(
+        db,
+        "SELECT COALESCE((SELECT id FROM eia_notices WHERE app_id = ?1 AND kind = ?2 "
+        "ORDER BY id DESC LIMIT 1), 0)",
+        -1, "it", app, kind);
+}
+
+json_t *approval_store_notice_get(struct db *db, int64_t id)
+{
+    return db_query_one(db, "SELECT id, app_id, kind, title, start FROM eia_notices WHERE id = ?",
+                        "i", id);
+}
+
 json_t *approval_store_notices(struct db *db, int limit)
 {
-    return db_query_rows(db,
-                         "SELECT n.id, n.kind, n.title, n.body, n.start, n.end, a.number, "
-                         "n.published_at FROM eia_notices n JOIN eia_applications a ON "
-                         "a.id = n.app_id ORDER BY n.id DESC LIMIT ?",
-                         "i", (int64_t)limit);
+    return db_query_rows(
+        db,
+        "SELECT n.id, n.kind, n.title, n.body, n.start, n.end, a.number, n.published_at, "
+        "NULLIF(n.of_notice, 0) AS of_notice, "
+        "(SELECT json_object('id', s.id, 'kind', s.kind, 'published_at', s.published_at) "
+        "FROM eia_notices s WHERE s.of_notice = n.id ORDER BY s.id DESC LIMIT 1) "
+        "AS superseded_by_json FROM eia_notices n JOIN eia_applications a ON "
+        "a.id = n.app_id ORDER BY n.id DESC LIMIT ?",
+        "i", (int64_t)limit);
 }
 
 int approval_store_credit(struct db *db, int64_t enterprise, int64_t app, const char *day,

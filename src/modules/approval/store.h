@@ -73,10 +73,17 @@ int approval_store_pauses_open(struct db *db, int64_t app, const char *day);
 int approval_store_pause_add(struct db *db, int64_t app, const char *kind, const char *day);
 /* Ends the open pause that started on or before day: rows changed, or -1. */
 int approval_store_pause_end(struct db *db, int64_t app, const char *day);
+/* A new notice of case app; of (0: none) is the notice it revokes,
+ * withdraws or corrects. 0 or -1. */
 int approval_store_notice(struct db *db, int64_t app, const char *kind, const char *title,
-                          const char *body, const char *start, const char *end);
+                          const char *body, const char *start, const char *end, int64_t of);
+/* The id of the case's newest notice of kind: > 0, 0 when none, -1 on error. */
+int64_t approval_store_notice_of_kind(struct db *db, int64_t app, const char *kind);
+/* One notice {id, app_id, kind, title, start}, or NULL. */
+json_t *approval_store_notice_get(struct db *db, int64_t id);
 /* The newest notices: [{id, kind, title, body, start, end, number,
- * published_at (UTC seconds)}]. */
+ * published_at (UTC seconds), of_notice, superseded_by: null or {id, kind,
+ * published_at} of the newest notice that names it}]. */
 json_t *approval_store_notices(struct db *db, int limit);
 int approval_store_credit(struct db *db, int64_t enterprise, int64_t app, const char *day,
                           const char *reason);

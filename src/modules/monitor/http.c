@@ -4,6 +4,7 @@
  * own enterprise's outlets; everything else is for the bureau. */
 #include "app/app.h"
 #include "app/kit.h"
+#include "core/csv_write.h"
 #include "core/timeutil.h"
 #include "domain/monitor_norm.h"
 #include "modules/monitor/http.h"
@@ -266,7 +267,16 @@ static void api_monitor_series_csv(struct http_req *r)
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    fputs("\xEF\xBB\xBFtime,factor,value,min,max,cou,flag,qual,valid\r\n", f);
+    static const char *const head[] = {"time", "factor", "value", "min",  "max",
+                                       "cou",  "flag",   "qual",  "valid"};
+    struct buf b;
+    buf_init(&b, 0);
+    struct csv_out c;
+    csv_out_init(&c, &b);
+    buf_puts(&b, "\xEF\xBB\xBF"); /* so a spreadsheet reads it as UTF-8 */
+    for (size_t h = 0; h < sizeof head / sizeof head[0]; h++)
+        csv_text(&c, head[h]);
+    csv_end_row(&c);
     int64_t after = 0, next = 0;
     size_t total = 0;
     do {
@@ -276,26 +286,29 @@ static void api_monitor_series_csv(struct http_req *r)
         json_t *o;
         json_array_foreach(items, i, o)
         {
-            json_t *mn = json_object_get(o, "min"), *mx = json_object_get(o, "max"),
-                   *cou = json_object_get(o, "cou");
-            fprintf(f, "%s,%s,%.10g,", json_string_value(json_object_get(o, "time")), q.factor,
-                    json_real_value(json_object_get(o, "value")));
-            if (mn)
-                fprintf(f, "%.10g", json_real_value(mn));
-            fputc(',', f);
-            if (mx)
-                fprintf(f, "%.10g", json_real_value(mx));
-            fputc(',', f);
-            if (cou)
-                fprintf(f, "%.10g", json_real_value(cou));
-            fprintf(f, ",%s,%lld,%d\r\n", json_string_value(json_object_get(o, "flag")),
-                    (long long)json_integer_value(json_object_get(o, "qual")),
-                    json_is_true(json_object_get(o, "valid")));
+            csv_text(&c, json_string_value(json_object_get(o, "time")));
+            csv_text(&c, q.factor);
+            csv_number(&c, json_real_value(json_object_get(o, "value")));
+            static const char *const opt[] = {"min", "max", "cou"};
+            for (size_t k = 0; k < 3; k++) {
+                json_t *v = json_object_get(o, opt[k]);
+                if (v)
+                    csv_number(&c, json_real_value(v));
+                else
+                    csv_empty(&c);
+            }
+            csv_text(&c, json_string_value(json_object_get(o, "flag")));
+            csv_integer(&c, (long long)json_integer_value(json_object_get(o, "qual")));
+            csv_integer(&c, json_is_true(json_object_get(o, "valid")));
+            csv_end_row(&c);
             total++;
         }
         json_decref(items);
+        fwrite(b.data, 1, b.len, f);
+        buf_reset(&b);
         after = next;
     } while (next && total < MON_EXPORT_MAX);
+    buf_free(&b);
     fclose(f);
     kit_file(r, path, "text/csv; charset=utf-8", "attachment; filename=\"readings.csv\"");
 }
@@ -345,6 +358,21 @@ static void api_monitor_device_update(struct http_req *r)
 static void api_monitor_unregistered(struct http_req *r)
 {
     json_t *items = monitor_unregistered_list(r->db, kit_limit(r, 200, 1000));
+    if (!items) {
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    kit_answer(r, ERR_OK, NULL, json_pack("{s:o}", "items", items));
+}
+
+/* Rejected frames (bad CRC, bad length, unparsable, junk, refusals over a budget), counted
+ * per hour, device, address and reason with one sample each; ?device_id= keeps one device's. */
+static void api_monitor_rejected(struct http_req *r)
+{
+    int64_t device = kit_query_id(r, "device_id");
+    if (device < 0)
+        return;
+    json_t *items = monitor_reject_list(r->db, device, kit_limit(r, 200, 5000));
     if (!items) {
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
@@ -544,15 +572,19 @@ static void api_monitor_status(struct http_req *r)
     }
     struct hj212_server_stats st;
     hj212_server_get_stats(s, &st);
-    kit_answer(r, ERR_OK, NULL,
-               json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "listening", 1,
-                         "connections", (json_int_t)st.open, "accepted", (json_int_t)st.accepted,
-                         "refused_connections", (json_int_t)st.refused_conns, "frames_ok",
-                         (json_int_t)st.frames_ok, "frames_bad_crc", (json_int_t)st.frames_bad_crc,
-                         "frames_rejected", (json_int_t)st.frames_rejected, "unregistered",
-                         (json_int_t)st.unregistered, "acks_sent", (json_int_t)st.acks_sent,
-                         "values", (json_int_t)st.values, "timeouts", (json_int_t)st.timeouts,
-                         "flood_pauses", (json_int_t)st.flood_pauses));
+    json_t *o = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "listening", 1,
+                          "connections", (json_int_t)st.open, "accepted", (json_int_t)st.accepted,
+                          "refused_connections", (json_int_t)st.refused_conns, "frames_ok",
+                          (json_int_t)st.frames_ok, "frames_bad_crc", (json_int_t)st.frames_bad_crc,
+                          "frames_rejected", (json_int_t)st.frames_rejected, "unregistered",
+                          (json_int_t)st.unregistered, "acks_sent", (json_int_t)st.acks_sent,
+                          "values", (json_int_t)st.values, "timeouts", (json_int_t)st.timeouts,
+                          "flood_pauses", (json_int_t)st.flood_pauses);
+    /* the device port's budgets at work (docs/security.md, "Device port and durability") */
+    json_object_set_new(o, "over_budget", json_integer((json_int_t)st.over_budget));
+    json_object_set_new(o, "refused_addresses", json_integer((json_int_t)st.refused_addr));
+    json_object_set_new(o, "unknown_dropped", json_integer((json_int_t)st.unknown_dropped));
+    kit_answer(r, ERR_OK, NULL, o);
 }
 
 static const struct route monitor_table[] = {
@@ -574,6 +606,7 @@ static const struct route monitor_table[] = {
     {HTTP_POST, "/api/v1/monitor/devices", api_monitor_device_create, ADMIN | STAFF, 0},
     {HTTP_PUT, "/api/v1/monitor/devices/{id}", api_monitor_device_update, ADMIN | STAFF, 0},
     {HTTP_GET, "/api/v1/monitor/unregistered", api_monitor_unregistered, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/monitor/rejected", api_monitor_rejected, ROLES_BUREAU, 0},
     {HTTP_POST, "/api/v1/monitor/unregistered/{mn}/register", api_monitor_register, ADMIN | STAFF,
      0},
     {HTTP_GET, "/api/v1/monitor/health", api_monitor_health, ROLES_LOGGED_IN, 0},

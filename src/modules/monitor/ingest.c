@@ -65,6 +65,12 @@ void ingest_job_free(struct ingest_job *j)
     free(j);
 }
 
+/* What a job weighs in the back-pressure count (ingest_pending). */
+static size_t ingest_cost(const struct ingest_job *j)
+{
+    return j->nrows + 1 + j->frame_len / 64;
+}
+
 static struct ingest_dev *ingest_dev(struct ingest *g, int64_t id)
 {
     if (g->ndevs * 2 >= g->ndevs_cap) {
@@ -95,12 +101,12 @@ static void ingest_count(struct ingest *g, const struct ingest_job *j)
     if (!j->device_id || j->out)
         return;
     struct ingest_dev *d = ingest_dev(g, j->device_id);
-    if (j->received > d->last_seen && !j->bad_crc)
+    if (j->received > d->last_seen && !j->bad_crc && !j->rejected)
         d->last_seen = j->received;
     d->frames += !j->bad_crc && !j->rejected;
     d->bad_crc += j->bad_crc;
     d->rejected += j->rejected;
-    if (j->addr[0])
+    if (j->addr[0] && !j->bad_crc && !j->rejected) /* the sender of a bad frame may be anyone */
         memcpy(d->addr, j->addr, sizeof d->addr);
     d->dirty = 1;
 }
@@ -123,11 +129,20 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
     int rc = readings_begin(g->w);
     if (!rc)
         rc = readings_put(g->w, rows, n, now);
+    int refused = 0;
     for (struct ingest_job *j = list; j && !rc; j = j->next) {
         if (j->kind == INGEST_UNREGISTERED) {
             rc = readings_unregistered(g->w, j->mn, j->status, j->received, j->addr, j->st, j->cn,
                                        j->pw, j->frame, j->frame_len < 1100 ? j->frame_len : 1100,
                                        1);
+            refused = 1;
+            continue;
+        }
+        if (j->kind == INGEST_REJECTS) {
+            struct readings_reject rj = {j->device_id, j->station_id, j->mn,       j->addr,
+                                         j->status,    j->count,      j->bytes,    j->first,
+                                         j->received,  j->frame,      j->frame_len};
+            rc = readings_reject(g->w, &rj);
             continue;
         }
         if (j->kind == INGEST_COMMAND) {
@@ -157,6 +172,8 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             rc = readings_put_frame(g->w, &f);
         }
     }
+    if (!rc && refused)
+        rc = readings_unregistered_trim(g->w, INGEST_UNREGISTERED_MAX);
     if (!rc)
         rc = readings_commit(g->w);
     if (rc) {
@@ -215,11 +232,15 @@ static void ingest_maintenance(struct ingest *g, int force)
         if (readings_alerts(g->w, now))
             log_warn("ingest: alert pass failed: %s", readings_errmsg(readings_db(g->w)));
     }
-    if (g->o.raw_days > 0 && now - g->last_prune >= INGEST_PRUNE_PERIOD) {
+    if (now - g->last_prune >= INGEST_PRUNE_PERIOD) {
         g->last_prune = now;
+        /* rejected-frame counts are kept as long as raw frames, and a month when none are */
+        int days = g->o.raw_days > 0 ? g->o.raw_days : 30;
+        if (readings_prune_rejects(g->w, now - (int64_t)days * 86400) < 0)
+            log_warn("ingest: retention pass failed: %s", readings_errmsg(readings_db(g->w)));
         int64_t before = now - (int64_t)g->o.raw_days * 86400;
-        if (readings_prune_frames(g->w, before, 100000) < 0 ||
-            readings_prune_commands(g->w, before, 10000) < 0)
+        if (g->o.raw_days > 0 && (readings_prune_frames(g->w, before, 100000) < 0 ||
+                                  readings_prune_commands(g->w, before, 10000) < 0))
             log_warn("ingest: retention pass failed: %s", readings_errmsg(readings_db(g->w)));
     }
 }
@@ -272,10 +293,11 @@ static void *ingest_main(void *arg)
         }
         /* Take jobs up to the batch size. */
         struct ingest_job *list = g->head, *last = NULL;
-        size_t rows = 0;
+        size_t rows = 0, cost = 0;
         struct ingest_job *j = g->head;
         while (j && (rows < (size_t)g->o.batch_rows || !last)) {
             rows += j->nrows;
+            cost += ingest_cost(j);
             last = j;
             j = j->next;
         }
@@ -287,7 +309,7 @@ static void *ingest_main(void *arg)
         pthread_mutex_unlock(&g->lock);
 
         int rc = ingest_write(g, list, rows);
-        atomic_fetch_sub(&g->pending, rows);
+        atomic_fetch_sub(&g->pending, cost);
         /* Jobs with an ack go back to the listener, committed or not (a connection counts the
          * acks it waits for); an ack of a batch not committed is emptied: nothing is sent, the
          * device resends. The rest are done. */
@@ -386,7 +408,7 @@ struct ingest *ingest_start(const struct ingest_opts *o)
 void ingest_submit(struct ingest *g, struct ingest_job *j)
 {
     j->next = NULL;
-    atomic_fetch_add(&g->pending, j->nrows);
+    atomic_fetch_add(&g->pending, ingest_cost(j));
     pthread_mutex_lock(&g->lock);
     if (g->tail)
         g->tail->next = j;

@@ -27,7 +27,12 @@ enum ingest_job_kind {
     INGEST_FRAME,        /* a raw frame only (a reply, a rejected frame, a sent request) */
     INGEST_UNREGISTERED, /* a refused MN */
     INGEST_COMMAND,      /* a platform request's progress (status, return codes, frame) */
+    INGEST_REJECTS,      /* rejected frames of one (device, address, reason) in aggregate */
 };
+
+/* Refused MNs listed at most (the oldest seen are dropped): bounds unregistered_devices
+ * whatever a sender makes up (each address's refusals are budgeted by the listener too). */
+#define INGEST_UNREGISTERED_MAX 1000
 
 struct ingest_job {
     struct ingest_job *next;
@@ -47,9 +52,10 @@ struct ingest_job {
     struct monitor_row *rows; /* nrows, allocated with the job */
     char *frame;              /* raw frame bytes (owned) */
     size_t frame_len;
-    int64_t command_id;    /* INGEST_COMMAND: monitor_commands.id */
-    int qn_rtn, exe_rtn;   /* INGEST_COMMAND: return codes seen (-1 = none) */
-    struct hj212_ack *ack; /* to send once committed (owned), or NULL */
+    int64_t command_id;          /* INGEST_COMMAND: monitor_commands.id */
+    int qn_rtn, exe_rtn;         /* INGEST_COMMAND: return codes seen (-1 = none) */
+    struct hj212_ack *ack;       /* to send once committed (owned), or NULL */
+    int64_t count, bytes, first; /* INGEST_REJECTS: as in struct hj212_intake */
 };
 
 /* Allocates a zeroed job with room for nrows rows and a copy of the frame. Free with
@@ -82,7 +88,8 @@ struct ingest;
 struct ingest *ingest_start(const struct ingest_opts *o);
 /* Queues a job (ownership passes). Thread-safe. */
 void ingest_submit(struct ingest *g, struct ingest_job *j);
-/* Rows queued and not yet committed (for back-pressure). */
+/* What is queued and not yet committed, in rows: a job weighs its rows plus one plus a row
+ * per 64 bytes of frame, so a flood of bytes holds the listener back like one of rows. */
 size_t ingest_pending(struct ingest *g);
 /* Writes everything queued, runs the periodic tasks once more, stops the thread, frees. */
 void ingest_stop(struct ingest *g);

@@ -88,6 +88,7 @@ static void ingest_listen_submit(void *ctx, const struct hj212_intake *in)
         [HJ212_INTAKE_FRAME] = INGEST_FRAME,
         [HJ212_INTAKE_UNREGISTERED] = INGEST_UNREGISTERED,
         [HJ212_INTAKE_COMMAND] = INGEST_COMMAND,
+        [HJ212_INTAKE_REJECTS] = INGEST_REJECTS,
     };
     struct ingest_listener *l = ctx;
     struct ingest_job *j = ingest_job_new(in->nrows, in->frame, in->frame_len);
@@ -113,9 +114,15 @@ static void ingest_listen_submit(void *ctx, const struct hj212_intake *in)
         for (size_t i = 0; i < sizeof j->mn && j->mn[i]; i++)
             if ((unsigned char)j->mn[i] < 32)
                 j->mn[i] = '?';
-    if (j->kind == INGEST_FRAME) {
-        j->bad_crc = !strcmp(j->status, "bad_crc");
-        j->rejected = !strcmp(j->status, "rejected");
+    if (j->kind == INGEST_REJECTS) { /* the device's counters move by the aggregate */
+        j->count = in->count;
+        j->bytes = in->bytes;
+        j->first = in->first;
+        if (j->device_id) {
+            int crc = !strcmp(j->status, "bad_crc");
+            j->bad_crc = crc ? (int)in->count : 0;
+            j->rejected = crc ? 0 : (int)in->count;
+        }
     }
     j->ack = in->ack;
     ingest_submit(l->ingest, j);

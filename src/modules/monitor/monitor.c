@@ -511,6 +511,11 @@ json_t *monitor_unregistered_list(struct db *db, int limit)
     return monitor_store_unregistered(db, limit);
 }
 
+json_t *monitor_reject_list(struct db *db, int64_t device_id, int limit)
+{
+    return monitor_store_rejects(db, device_id, limit);
+}
+
 json_t *monitor_alert_list(struct db *db, int64_t enterprise_id, int limit)
 {
     json_t *arr = monitor_store_alerts(db, enterprise_id, limit);

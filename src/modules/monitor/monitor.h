@@ -57,6 +57,9 @@ json_t *monitor_station_list(struct db *db, const struct monitor_station_filter 
  * clock_set, its last 1012 command); NULL when absent (or not the given enterprise's, when
  * enterprise_id != 0). */
 json_t *monitor_station_get(struct db *db, int64_t id, int64_t enterprise_id, int64_t now);
+/* Rejected frames counted per hour, device, address and reason, newest first
+ * (monitor_store_rejects); device_id > 0 keeps one device's. */
+json_t *monitor_reject_list(struct db *db, int64_t device_id, int limit);
 /* Unregistered devices, newest first (JSON array, new reference). */
 json_t *monitor_unregistered_list(struct db *db, int limit);
 /* The newest alerts [{id, station_id, code, name, kind, time (ISO, Beijing), detail}] of every

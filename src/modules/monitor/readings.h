@@ -165,6 +165,21 @@ int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_see
 int readings_unregistered(struct readings *w, const char *mn, const char *reason, int64_t ts,
                           const char *addr, const char *st, int cn, const char *pw,
                           const char *sample, size_t sample_len, int64_t count);
+/* Rejected frames of one (device, address, reason) in aggregate (the listener reports them
+ * once a second): added to their hour's row of frame_rejects, whose sample is the first one
+ * reported that hour. */
+struct readings_reject {
+    int64_t device_id, station_id; /* 0 = no registered device could be named */
+    const char *mn, *addr, *reason;
+    int64_t count, bytes, first, last; /* UTC seconds */
+    const char *sample;
+    size_t sample_len;
+};
+int readings_reject(struct readings *w, const struct readings_reject *r);
+/* Deletes the hours of frame_rejects before `before`. Returns rows deleted, or -1. */
+long readings_prune_rejects(struct readings *w, int64_t before);
+/* Keeps the max most recently seen refused MNs, deletes the rest. 0 or -1. */
+int readings_unregistered_trim(struct readings *w, int max);
 /* Updates a platform request: status (NULL = unchanged), return codes (-1 = unchanged), and
  * appends the frame (when len > 0) to its exchange as {dir, time, frame}. */
 int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,

@@ -236,6 +236,24 @@ static const char *const schema_monitor_steps[] = {
     /* 4: exchanges the platform started by itself (back-fill, clock checks: a few a day per
      * device) are kept as long as raw frames; this index finds the old ones. */
     "CREATE INDEX monitor_commands_system ON monitor_commands (created_by, updated_at);",
+
+    /* 5 (issue 16): rejected frames are no longer stored one by one in frames but counted per
+     * hour, device (0 = none could be named), sending address and reason, with the first
+     * frame of each as a sample; the refused-MN list is capped (oldest last_seen evicted). */
+    "CREATE TABLE frame_rejects ("
+    "  period INTEGER NOT NULL,"
+    "  device_id INTEGER NOT NULL,"
+    "  addr TEXT NOT NULL,"
+    "  reason TEXT NOT NULL,"
+    "  mn TEXT NOT NULL DEFAULT '',"
+    "  station_id INTEGER,"
+    "  frames INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL,"
+    "  first_seen INTEGER NOT NULL,"
+    "  last_seen INTEGER NOT NULL,"
+    "  sample BLOB,"
+    "  PRIMARY KEY (period, device_id, addr, reason)) WITHOUT ROWID;"
+    "CREATE INDEX unregistered_devices_seen ON unregistered_devices (last_seen);",
 };
 
 const struct schema_module schema_monitor = {

@@ -4,6 +4,8 @@
 #include "db/row.h"
 
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A bound insert or versioned update's outcome: ERR_CONFLICT on a uniqueness refusal,
@@ -202,6 +204,48 @@ json_t *monitor_store_unregistered(struct db *db, int limit)
             json_object_set_new(o, "sample",
                                 text_utf8_valid(s, len) ? json_stringn(s, len)
                                                         : json_string("(binary)"));
+        json_array_append_new(arr, o);
+    }
+    sqlite3_reset(st);
+    return arr;
+}
+
+/* A sample as text: printable UTF-8 kept, other bytes escaped, the line end dropped. */
+static json_t *monitor_store_sample(const unsigned char *b, size_t len)
+{
+    int utf8 = text_utf8_valid((const char *)b, len);
+    char *out = malloc(len * 4 + 1);
+    if (!out)
+        return json_null();
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (b[i] == '\r' || b[i] == '\n')
+            continue;
+        if (b[i] < 32 || b[i] == 127 || (b[i] >= 128 && !utf8))
+            k += (size_t)snprintf(out + k, 5, "\\x%02X", b[i]);
+        else
+            out[k++] = (char)b[i];
+    }
+    json_t *j = json_stringn(out, k);
+    free(out);
+    return j ? j : json_null();
+}
+
+json_t *monitor_store_rejects(struct db *db, int64_t device_id, int limit)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT period, device_id, mn, station_id, addr, reason, frames, "
+                    "bytes, first_seen, last_seen, sample FROM frame_rejects WHERE "
+                    "?1 = 0 OR device_id = ?1 ORDER BY period DESC, frames DESC "
+                    "LIMIT ?2");
+    if (!st || db_bind(st, "ii", device_id, (int64_t)limit) != SQLITE_OK)
+        return NULL;
+    json_t *arr = json_array();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        json_t *o = db_row_json(st);
+        json_object_set_new(o, "sample",
+                            monitor_store_sample(sqlite3_column_blob(st, 10),
+                                                 (size_t)sqlite3_column_bytes(st, 10)));
         json_array_append_new(arr, o);
     }
     sqlite3_reset(st);

@@ -82,6 +82,12 @@ int monitor_store_unregistered_delete(struct db *db, const char *mn);
  * error. */
 json_t *monitor_store_unregistered(struct db *db, int limit);
 
+/* Rejected frames in aggregate, newest hour first: [{period, device_id, mn, station_id, addr,
+ * reason, frames, bytes, first_seen, last_seen, sample}] (times UTC seconds; sample shown as
+ * text, bytes that are not printable UTF-8 escaped \xNN). device_id > 0 keeps that device's
+ * rows. NULL on an error. */
+json_t *monitor_store_rejects(struct db *db, int64_t device_id, int limit);
+
 /* The newest alerts of stations (of enterprise_id's, when that is not 0): [{id, station_id,
  * code, name, kind, ts, detail}] (new reference); NULL on an error. */
 json_t *monitor_store_alerts(struct db *db, int64_t enterprise_id, int limit);

@@ -87,6 +87,49 @@ int readings_unregistered(struct readings *w, const char *mn, const char *reason
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int readings_reject(struct readings *w, const struct readings_reject *r)
+{
+    sqlite3_stmt *st = db_stmt(
+        readings_db(w),
+        "INSERT INTO frame_rejects (period, device_id, addr, reason, mn, station_id, frames, "
+        "bytes, first_seen, last_seen, sample) VALUES (?1,?2,?3,?4,?5,nullif(?6, 0),?7,?8,?9,"
+        "?10,?11) ON CONFLICT (period, device_id, addr, reason) DO UPDATE SET "
+        "frames = frames + excluded.frames, bytes = bytes + excluded.bytes, "
+        "first_seen = min(first_seen, excluded.first_seen), "
+        "last_seen = max(last_seen, excluded.last_seen)");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, r->last - r->last % 3600);
+    sqlite3_bind_int64(st, 2, r->device_id);
+    readings_bind_text(st, 3, r->addr);
+    sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_STATIC);
+    readings_bind_text(st, 5, r->mn);
+    sqlite3_bind_int64(st, 6, r->station_id);
+    sqlite3_bind_int64(st, 7, r->count);
+    sqlite3_bind_int64(st, 8, r->bytes);
+    sqlite3_bind_int64(st, 9, r->first);
+    sqlite3_bind_int64(st, 10, r->last);
+    sqlite3_bind_blob(st, 11, r->sample, (int)r->sample_len, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+long readings_prune_rejects(struct readings *w, int64_t before)
+{
+    struct db *db = readings_db(w);
+    return db_run(db, "DELETE FROM frame_rejects WHERE period < ?1", "i", before) ? -1
+                                                                                  : db_changes(db);
+}
+
+int readings_unregistered_trim(struct readings *w, int max)
+{
+    return db_run(readings_db(w),
+                  "DELETE FROM unregistered_devices WHERE mn IN (SELECT mn FROM "
+                  "unregistered_devices ORDER BY last_seen DESC LIMIT -1 OFFSET ?1)",
+                  "i", (int64_t)max);
+}
+
 int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
                             int exe_rtn, int out, int64_t ts, const char *frame, size_t len)
 {

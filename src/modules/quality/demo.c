@@ -260,7 +260,10 @@ int demo_quality_water(struct db *db, const struct audit_actor *actor, uint64_t 
             double u = (double)(s >> 11) / 9007199254740992.0;
             double l = sec[i].load * (0.8 + 0.4 * u) * (mm >= 6 && mm <= 9 ? 1.15 : 1.0);
             char date[40], v[9][16];
-            snprintf(date, sizeof date, "%04d-%02d-%02d", yy, mm, 8 + (int)(u * 10));
+            int day = 8 + (int)(u * 10);
+            if (k == 0 && day > d)
+                day = d; /* this month's sample is not dated after today */
+            snprintf(date, sizeof date, "%04d-%02d-%02d", yy, mm, day);
             snprintf(v[0], 16, "%.2f", 7.2 + 0.4 * u);
             snprintf(v[1], 16, "%.2f", 8.6 - 1.6 * l);
             snprintf(v[2], 16, "%.2f", 1.6 + 1.5 * l);

@@ -106,8 +106,8 @@ static enum err calibrate_window(struct db *db, int64_t id, json_t *in, int64_t 
     int64_t days;
     char f[11], t[11];
     if (field_int(in, "days", "天数", 1, 90, FIELD_OPTIONAL, 14, &days, p) ||
-        field_date(in, "from", "校准开始日期", FIELD_OPTIONAL, f, p) ||
-        field_date(in, "to", "校准结束日期", FIELD_OPTIONAL, t, p))
+        field_date(in, "from", "校准开始日期", FIELD_PAST, f, p) ||
+        field_date(in, "to", "校准结束日期", FIELD_PAST, t, p))
         return p->err;
     *to = airdata_latest(db, id, timeutil_now()) + 3600;
     *from = *to - days * 86400;

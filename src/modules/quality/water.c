@@ -187,7 +187,7 @@ enum err water_sample_add(struct db *db, const struct audit_actor *actor, json_t
     const char *code;
     char date[11];
     if (field_text(in, "section", "断面编码", 32, FIELD_REQUIRED, &code, p) ||
-        field_date(in, "date", "采样日期", FIELD_REQUIRED, date, p))
+        field_date(in, "date", "采样日期", FIELD_REQUIRED | FIELD_PAST, date, p))
         return p->err;
     json_t *values = json_object_get(in, "values");
     if (!json_is_object(values) || !json_object_size(values) || json_object_size(values) > 40)

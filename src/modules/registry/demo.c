@@ -5,6 +5,8 @@
  * import takes, so demo data obeys the same rules as real data. The generator
  * is deterministic for a seed. */
 #include "app/module.h"
+#include "core/buf.h"
+#include "core/csv_write.h"
 #include "db/db.h"
 #include "domain/uscc.h"
 #include "modules/registry/registry.h"
@@ -185,7 +187,7 @@ static const char *const demo_prefixes[] = {
 
 /* One CSV row in the import format (docs/api.md); names counts the names
  * used so far, so every enterprise name is unique as in a real register. */
-static void demo_row(uint64_t *s, json_t *names, FILE *csv)
+static void demo_row(uint64_t *s, json_t *names, struct csv_out *csv)
 {
     const struct demo_district *d = &demo_districts[demo_pick(s, DEMO_NDISTRICTS)];
     const char *town = d->towns[demo_pick(s, (unsigned)demo_ntowns(d))];
@@ -209,12 +211,29 @@ static void demo_row(uint64_t *s, json_t *names, FILE *csv)
                      ind->tags[i]);
     if (*tags || demo_pick(s, 2)) /* 排污许可证编号: credit code + serial + P */
         snprintf(permit, sizeof permit, "%s001P", code);
-    fprintf(csv, "%s,%s,%s%s,景瓷市%s%s%u号,%s,%s,%.6f,%.6f,%s,%s,%s,%s%s,13%09u\n", code, name,
-            demo_surnames[demo_pick(s, 16)], demo_given[demo_pick(s, 12)], d->name, town,
-            1 + demo_pick(s, 300), d->name, town, demo_uniform(s, d->lon0 + 0.005, d->lon1 - 0.005),
-            demo_uniform(s, d->lat0 + 0.005, d->lat1 - 0.005), ind->code, tags, permit,
-            demo_surnames[demo_pick(s, 16)], demo_given[demo_pick(s, 12)],
-            demo_pick(s, 1000000000));
+    /* The draws in the order the demo city was first generated with (so the
+     * same seed still gives the same city), then one CSV record through THE
+     * CSV writer. */
+    unsigned phone = demo_pick(s, 1000000000);
+    const char *contact_given = demo_given[demo_pick(s, 12)];
+    const char *contact_surname = demo_surnames[demo_pick(s, 16)];
+    double lat = demo_uniform(s, d->lat0 + 0.005, d->lat1 - 0.005);
+    double lon = demo_uniform(s, d->lon0 + 0.005, d->lon1 - 0.005);
+    unsigned number = 1 + demo_pick(s, 300);
+    const char *rep_given = demo_given[demo_pick(s, 12)];
+    const char *rep_surname = demo_surnames[demo_pick(s, 16)];
+    char rep[64], address[256], lon_text[32], lat_text[32], contact[64], phone_text[16];
+    snprintf(rep, sizeof rep, "%s%s", rep_surname, rep_given);
+    snprintf(address, sizeof address, "景瓷市%s%s%u号", d->name, town, number);
+    snprintf(lon_text, sizeof lon_text, "%.6f", lon);
+    snprintf(lat_text, sizeof lat_text, "%.6f", lat);
+    snprintf(contact, sizeof contact, "%s%s", contact_surname, contact_given);
+    snprintf(phone_text, sizeof phone_text, "13%09u", phone);
+    const char *fields[] = {code,     name,      rep,  address, d->name, town,      lon_text,
+                            lat_text, ind->code, tags, permit,  contact, phone_text};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        csv_text(csv, fields[i]);
+    csv_end_row(csv);
 }
 
 static int demo_areas(struct db *db)
@@ -229,28 +248,31 @@ static int demo_areas(struct db *db)
 static int demo_enterprises(struct db *db, const struct audit_actor *actor, uint64_t seed,
                             long count)
 {
-    char *csv = NULL;
-    size_t len = 0;
-    FILE *f = open_memstream(&csv, &len);
-    if (!f)
-        return -1;
-    fputs("uscc,name,legal_rep,address,district,town,lon,lat,industry_code,tags,permit_no,"
-          "contact_name,contact_phone\n",
-          f);
+    struct buf b;
+    buf_init(&b, 0);
+    struct csv_out csv;
+    csv_out_init(&csv, &b);
+    static const char *const head[] = {
+        "uscc", "name",          "legal_rep", "address",   "district",     "town",         "lon",
+        "lat",  "industry_code", "tags",      "permit_no", "contact_name", "contact_phone"};
+    for (size_t i = 0; i < sizeof head / sizeof head[0]; i++)
+        csv_text(&csv, head[i]);
+    csv_end_row(&csv);
     json_t *names = json_object();
     for (long i = 0; i < count; i++)
-        demo_row(&seed, names, f);
+        demo_row(&seed, names, &csv);
     json_decref(names);
-    fclose(f);
+    size_t len = b.len;
+    char *text = buf_detach(&b, NULL);
     json_t *report = NULL;
-    enum err e = registry_import_csv(db, actor, csv, len, 0, (size_t)count + 1, &report);
+    enum err e = registry_import_csv(db, actor, text, len, 0, (size_t)count + 1, &report);
     if (e) {
-        char *text = json_dumps(report, JSON_INDENT(1));
-        fprintf(stderr, "ecogov demo: import failed: %s\n%.2000s\n", err_code(e), text ? text : "");
-        free(text);
+        char *why = json_dumps(report, JSON_INDENT(1));
+        fprintf(stderr, "ecogov demo: import failed: %s\n%.2000s\n", err_code(e), why ? why : "");
+        free(why);
     }
     json_decref(report);
-    free(csv);
+    free(text);
     return e ? -1 : 0;
 }
 

@@ -29,7 +29,7 @@ enum err sup_preparer_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
         field_text(in, "name", "名称", 200, FIELD_REQUIRED, &name, p) ||
         field_text(in, "code", "统一社会信用代码或信用编号", 64, FIELD_REQUIRED, &code, p) ||
         field_id(in, "employer_id", "所在单位", FIELD_OPTIONAL, &employer, p) ||
-        field_date(in, "registered_on", "诚信档案建立日期", FIELD_REQUIRED, reg, p))
+        field_date(in, "registered_on", "诚信档案建立日期", FIELD_REQUIRED | FIELD_PAST, reg, p))
         return p->err;
     if (employer && !sup_store_preparer_is_unit(c->db, employer))
         return problem_set(p, ERR_INVALID_FIELD, "employer_id", "所在单位须为已登记的编制单位");
@@ -56,7 +56,7 @@ enum err sup_credit_event_create(struct sup_ctx *c, int64_t id, json_t *in, json
     if (field_text(in, "behaviour", "失信行为", 16, FIELD_REQUIRED, &code, p) ||
         field_text(in, "decision_no", "决定文号", 64, FIELD_REQUIRED, &decision, p) ||
         field_text(in, "note", "说明", 500, FIELD_MULTILINE, &note, p) ||
-        field_date(in, "effective_on", "生效日期", FIELD_REQUIRED, eff, p) ||
+        field_date(in, "effective_on", "生效日期", FIELD_REQUIRED | FIELD_PAST, eff, p) ||
         field_bool(in, "life", NULL, FIELD_OPTIONAL, false, &life, p))
         return p->err;
     json_t *pr = sup_store_preparer(c->db, id);
@@ -105,7 +105,7 @@ enum err sup_preparer_report_create(struct sup_ctx *c, int64_t id, json_t *in, j
     const char *ref;
     char day[11];
     if (field_text(in, "ref", "项目编号", 64, FIELD_REQUIRED, &ref, p) ||
-        field_date(in, "approved_on", "批准日期", FIELD_REQUIRED, day, p))
+        field_date(in, "approved_on", "批准日期", FIELD_REQUIRED | FIELD_PAST, day, p))
         return p->err;
     json_t *pr = sup_store_preparer(c->db, id);
     json_decref(pr);
@@ -127,7 +127,7 @@ enum err sup_publication_create(struct sup_ctx *c, int64_t id, json_t *in, json_
     char through[11];
     if (field_choice(in, "list", "名单（positive、preparer 或 institution）", sup_lists_published,
                      FIELD_REQUIRED, NULL, &list, p) ||
-        sup_field_date_or(in, "through", "公布截止日期", c->today, through, p))
+        sup_field_date_or(in, "through", "公布截止日期", FIELD_PAST, c->today, through, p))
         return p->err;
     if (strcmp(through, c->today) > 0)
         return problem_set(p, ERR_INVALID_FIELD, "through", "不能公布未来的期间");
@@ -341,7 +341,7 @@ enum err sup_evidence_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     char day[11];
     if (field_text(in, "item", "评分项", 16, FIELD_REQUIRED, &item, p) ||
         field_text(in, "note", "证据说明", 500, FIELD_REQUIRED | FIELD_MULTILINE, &note, p) ||
-        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED, day, p))
+        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED | FIELD_PAST, day, p))
         return p->err;
     json_t *inst = sup_store_record(c->db, SUP_INSTITUTION, id);
     json_decref(inst);

@@ -211,7 +211,7 @@ enum err sup_draw_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **out
         field_choice(in, "preset", "分类方案（national 或 jiangxi）", sup_presets, FIELD_OPTIONAL,
                      "national", &preset, p) ||
         field_id(in, "matter_id", "抽查事项", FIELD_REQUIRED, &matter, p) ||
-        sup_field_date_or(in, "draw_date", "抽取日期", c->today, date, p) ||
+        sup_field_date_or(in, "draw_date", "抽取日期", FIELD_PAST, c->today, date, p) ||
         field_int(in, "team_size", "检查组人数", 2, DRAW_TEAM_MAX, FIELD_OPTIONAL, 2, &team, p))
         return p->err;
     if (!sup_store_matter_active(c->db, matter))

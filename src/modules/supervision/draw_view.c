@@ -5,6 +5,7 @@
 #include "modules/supervision/rules.h"
 #include "modules/supervision/supervision.h"
 #include "core/buf.h"
+#include "core/csv_write.h"
 #include "core/timeutil.h"
 #include "domain/draw.h"
 
@@ -100,6 +101,15 @@ json_t *sup_draw_get(struct db *db, int64_t id, bool public_view, bool *missing)
     return d;
 }
 
+/* One row of a draw file through THE CSV writer: RFC 4180, names that look
+ * like formulas neutralised; keys never do (draw_pool_add refuses them). */
+static void sup_csv_row(struct csv_out *c, const char *a, const char *b)
+{
+    csv_text(c, a);
+    csv_text(c, b);
+    csv_end_row(c);
+}
+
 char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_view, bool *missing)
 {
     *missing = true;
@@ -108,44 +118,42 @@ char *sup_draw_file(struct db *db, int64_t id, const char *which, bool public_vi
         return NULL;
     struct buf b;
     buf_init(&b, 0);
+    struct csv_out c;
+    csv_out_init(&c, &b);
     bool ok = true;
+    size_t i;
+    json_t *v;
     if (!strcmp(which, "inspectors")) {
-        buf_puts(&b, "key,name\n");
-        size_t i;
-        json_t *v;
+        sup_csv_row(&c, "key", "name");
         json_array_foreach(json_object_get(d, "inspector_pool"), i, v)
-            buf_printf(&b, "\"%s\",\"%s\"\n", json_string_value(json_object_get(v, "licence_no")),
-                       json_string_value(json_object_get(v, "name")));
+            sup_csv_row(&c, json_string_value(json_object_get(v, "licence_no")),
+                        json_string_value(json_object_get(v, "name")));
     } else if (!strcmp(which, "conflicts")) {
-        buf_puts(&b, "target,inspector\n");
-        size_t i;
-        json_t *v;
+        sup_csv_row(&c, "target", "inspector");
         json_array_foreach(json_object_get(d, "conflicts"), i, v)
-            buf_printf(&b, "%s,%s\n", json_string_value(json_object_get(v, "target")),
-                       json_string_value(json_object_get(v, "inspector")));
+            sup_csv_row(&c, json_string_value(json_object_get(v, "target")),
+                        json_string_value(json_object_get(v, "inspector")));
     } else if (!strcmp(which, "targets")) {
+        /* Not a CSV: the drawn keys one per line, for `ecogov draw teams
+         * --targets`; a key holds no line break (docs/draw.md §2). */
         json_t *items = json_object_get(d, "items");
         ok = items != NULL;
-        size_t i;
-        json_t *v;
         json_array_foreach(items, i, v)
             buf_printf(&b, "%s\n", json_string_value(json_object_get(v, "target_key")));
     } else {
         json_t *s = sup_store_draw_stratum_pool(db, id, which);
         ok = s != NULL;
-        buf_puts(&b, "key,name\n");
-        size_t i;
-        json_t *v;
+        sup_csv_row(&c, "key", "name");
         json_array_foreach(json_object_get(s, "pool"), i, v)
         {
             const char *key = json_string_value(v);
             json_t *e = sup_store_enterprise_by_uscc(db, key);
-            buf_printf(&b, "%s,\"%s\"\n", key,
-                       e ? json_string_value(json_object_get(e, "name")) : "");
+            sup_csv_row(&c, key, e ? json_string_value(json_object_get(e, "name")) : "");
             json_decref(e);
         }
         json_decref(s);
     }
+    ok = ok && !csv_out_status(&c);
     json_decref(d);
     if (!ok) {
         buf_free(&b);

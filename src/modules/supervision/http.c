@@ -12,6 +12,7 @@
 #include "app/kit.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
+#include "db/audit_anchor.h"
 #include "domain/calendar.h"
 
 #include <stdio.h>
@@ -369,6 +370,9 @@ static void h_stats(struct http_req *r)
     kit_answer(r, ERR_OK, NULL, sup_stats(r->db, today));
 }
 
+/* The public lists; the whole centre (list NULL) also carries the newest
+ * signed head of the audit chain, so anyone can keep a copy and later show
+ * that the log was cut or rewritten (docs/security.md). */
 static void sup_public_answer(struct http_req *r, const char *list)
 {
     char date[11];
@@ -379,6 +383,8 @@ static void sup_public_answer(struct http_req *r, const char *list)
     if (bad)
         return;
     json_t *out = sup_public(r->db, list, date, q ? q : "", &missing);
+    if (out && !list)
+        json_object_set_new(out, "audit_checkpoint", audit_checkpoint_latest(r->db));
     kit_answer(r, out || missing ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 

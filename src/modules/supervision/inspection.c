@@ -24,7 +24,7 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     json_t *photos;
     char day[11];
     if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
-        sup_field_date_or(in, "inspected_on", "检查日期", c->today, day, p) ||
+        sup_field_date_or(in, "inspected_on", "检查日期", FIELD_PAST, c->today, day, p) ||
         field_text(in, "findings", "检查情况", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
                    &findings, p) ||
         field_choice(in, "result", "检查结论（compliant 或 issues）", sup_results, FIELD_REQUIRED,
@@ -93,7 +93,7 @@ enum err sup_rectification_done(struct sup_ctx *c, int64_t id, json_t *in, json_
     char day[11];
     if (field_text(in, "evidence", "整改佐证", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
                    &evidence, p) ||
-        sup_field_date_or(in, "done_on", "完成日期", c->today, day, p))
+        sup_field_date_or(in, "done_on", "完成日期", FIELD_PAST, c->today, day, p))
         return p->err;
     json_t *r = sup_store_record(c->db, SUP_RECTIFICATION, id);
     if (!r)
@@ -120,7 +120,7 @@ enum err sup_penalty_create(struct sup_ctx *c, int64_t id, json_t *in, json_t **
     double amount;
     if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
         field_text(in, "decision_no", "处罚决定书文号", 64, FIELD_REQUIRED, &decision, p) ||
-        field_date(in, "decided_on", "决定日期", FIELD_REQUIRED, day, p) ||
+        field_date(in, "decided_on", "决定日期", FIELD_REQUIRED | FIELD_PAST, day, p) ||
         field_text(in, "violation", "违法行为", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
                    &violation, p) ||
         field_text(in, "basis", "处罚依据", 500, FIELD_MULTILINE, &basis, p) ||
@@ -161,7 +161,7 @@ enum err sup_incident_create(struct sup_ctx *c, int64_t id, json_t *in, json_t *
     const char *level, *desc;
     char day[11];
     if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
-        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED, day, p) ||
+        field_date(in, "occurred_on", "发生日期", FIELD_REQUIRED | FIELD_PAST, day, p) ||
         field_text(in, "level", "事件级别", 32, FIELD_REQUIRED, &level, p) ||
         field_text(in, "description", "事件描述", SUP_TEXT_MAX, FIELD_REQUIRED | FIELD_MULTILINE,
                    &desc, p))

@@ -168,7 +168,7 @@ enum err sup_facts_update(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         field_bool(in, "monitoring_networked", NULL, FIELD_OPTIONAL, false, &networked, p) ||
         field_bool(in, "falsification", NULL, FIELD_OPTIONAL, false, &falsification, p))
         return p->err;
-    if (field_date(in, "monitoring_last_seen", "最近在线日期", FIELD_OPTIONAL, seen, p))
+    if (field_date(in, "monitoring_last_seen", "最近在线日期", FIELD_PAST, seen, p))
         return p->err;
     if (!sup_enterprise_exists(c->db, ent))
         return problem_set(p, ERR_NOT_FOUND, "enterprise_id", "未找到该企业");
@@ -190,7 +190,7 @@ enum err sup_positive_include(struct sup_ctx *c, int64_t id, json_t *in, json_t 
     char from[11], until[11];
     if (field_id(in, "enterprise_id", "企业", FIELD_REQUIRED, &ent, p) ||
         field_text(in, "decision_no", "决定文号", 64, FIELD_REQUIRED, &decision, p) ||
-        sup_field_date_or(in, "valid_from", "生效日期", c->today, from, p))
+        sup_field_date_or(in, "valid_from", "生效日期", FIELD_OPTIONAL, c->today, from, p))
         return p->err;
     if (sup_check_backdated(c, "positive", from, p))
         return p->err;

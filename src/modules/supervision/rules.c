@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A date field that takes def when absent. */
-int sup_field_date_or(json_t *in, const char *key, const char *label, const char *def, char out[11],
-                      struct problem *p)
+/* A date field that takes def when absent; flags as field_date's. */
+int sup_field_date_or(json_t *in, const char *key, const char *label, unsigned flags,
+                      const char *def, char out[11], struct problem *p)
 {
-    if (field_date(in, key, label, FIELD_OPTIONAL, out, p))
+    if (field_date(in, key, label, flags, out, p))
         return -1;
     if (!*out)
         snprintf(out, 11, "%s", def);

@@ -15,8 +15,8 @@
 #define SUP_TEXT_MAX 2000
 
 /* A date field that takes def when absent; -1 with p filled when malformed. */
-int sup_field_date_or(json_t *in, const char *key, const char *label, const char *def, char out[11],
-                      struct problem *p);
+int sup_field_date_or(json_t *in, const char *key, const char *label, unsigned flags,
+                      const char *def, char out[11], struct problem *p);
 /* Opens a write's transaction: ERR_OK, or ERR_INTERNAL with p filled. */
 enum err sup_begin(struct sup_ctx *c, struct problem *p);
 /* Ends a write whose store calls gave rc: when rc is 0, appends its audit

@@ -142,3 +142,32 @@ test('admin publishes a holiday in a new year of the working calendar', async ()
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
+
+test('a year without its notice shows the statutory holidays; the admin is reminded to load it', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.admin, '/console')
+  await page.goto('/console/calendar')
+  await page.getByTestId('calendar-months').waitFor()
+  // The reminder follows today's Beijing date (this year's notice missing, or
+  // next year's from November on); the demo ships 2025 and 2026.
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+  const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7))
+  const known = (yy) => yy === 2025 || yy === 2026
+  const want = !known(y) ? y : m >= 11 && !known(y + 1) ? y + 1 : null
+  if (want === null) {
+    await page.getByTestId('calendar-known').waitFor()
+    assert.equal(await page.getByTestId('calendar-remind').count(), 0)
+  } else {
+    await page.getByTestId('calendar-remind').getByText(`${want} 年的国务院节假日安排通知尚未录入`).waitFor()
+    if (want !== y) await page.getByTestId('calendar-remind-go').click()
+  }
+  const year = page.getByTestId('calendar-year').locator('input')
+  await year.fill('2027')
+  await year.press('Enter')
+  await page.getByTestId('calendar-known').getByText('推算').waitFor()
+  await page.locator('[data-date="2027-01-01"].eg-holiday').waitFor() // 元旦, a Friday
+  await page.locator('[data-date="2027-02-09"].eg-holiday').waitFor() // 春节补假
+  assert.equal(await page.locator('[data-date="2027-01-04"].eg-holiday').count(), 0)
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})

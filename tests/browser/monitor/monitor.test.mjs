@@ -18,9 +18,9 @@ function bjTime(d) {
 }
 
 /** Sends one minute record from `mn` and waits until the server has closed or answered. */
-function sendOnce(port, mn, pw) {
+function sendOnce(port, mn, pw, { badCrc = false } = {}) {
   const now = bjTime(new Date())
-  const bytes = frame(`QN=${now}001;ST=22;CN=2051;PW=${pw};MN=${mn};Flag=5;CP=&&DataTime=${now};a34004-Avg=42,a34004-Flag=N;a34002-Avg=71,a34002-Flag=N&&`)
+  const bytes = frame(`QN=${now}001;ST=22;CN=2051;PW=${pw};MN=${mn};Flag=5;CP=&&DataTime=${now};a34004-Avg=42,a34004-Flag=N;a34002-Avg=71,a34002-Flag=N&&`, { badCrc })
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1', () => sock.write(bytes))
     const done = () => {
@@ -59,6 +59,7 @@ before(async () => {
   sim.stdout.setEncoding('utf8').on('data', (c) => (simOut += c))
   sim.stderr.setEncoding('utf8').on('data', (c) => (simOut += c))
   await sendOnce(port, UNKNOWN_MN, '778899')
+  await sendOnce(port, 'DEMO0001', '123456', { badCrc: true }) // counted under rejected frames
   browser = await launchBrowser()
 })
 
@@ -125,6 +126,10 @@ test('stations online, detail with latest values and a chart, raw frames, one-cl
   const micro = stations.find((s) => s.code === 'WZ-020')
   await page.getByTestId('unreg-station-' + UNKNOWN_MN).click()
   await page.locator('.el-select-dropdown__item:visible', { hasText: micro.name }).click()
+  // the bad-CRC frame is counted below, with its sample, not stored as a frame (issue 16)
+  const rejected = page.getByTestId('rejected-table')
+  await rejected.getByTestId('rejected-reason-bad_crc').first().waitFor()
+  assert.match(await rejected.textContent(), /CRC 校验错误[\s\S]*DEMO0001[\s\S]*127\.0\.0\.1/)
   await screenshot(page, 'monitor-unregistered')
   await page.getByTestId('unreg-register-' + UNKNOWN_MN).click()
   await page.getByTestId('unreg-' + UNKNOWN_MN).waitFor({ state: 'detached' })

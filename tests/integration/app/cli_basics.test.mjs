@@ -108,9 +108,11 @@ test('calendar add-workdays: 2025 National Day and year boundaries', () => {
 test('calendar: outside the known years the answer is provisional', () => {
     let r = run(['calendar', 'add-workdays', '2026-12-31', '1']);
     assert.equal(r.status, 0);
-    assert.equal(r.stdout, '2027-01-01\tprovisional\n');
+    assert.equal(r.stdout, '2027-01-04\tprovisional\n'); // 2027-01-01 is 元旦 by law
+    r = run(['calendar', 'workdays', '2026-12-31', '2027-01-04']);
+    assert.equal(r.stdout, '1\tprovisional\n');
     r = run(['calendar', 'workdays', '2026-12-31', '2027-01-08']);
-    assert.equal(r.stdout, '6\tprovisional\n');
+    assert.equal(r.stdout, '5\tprovisional\n');
     r = run(['calendar', 'add-workdays', '2026-12-30', '1']);
     assert.equal(r.stdout, '2026-12-31\n');
 });

@@ -462,6 +462,30 @@ describe('calendar', () => {
     assert.equal(r.json.provisional, true)
   })
 
+  test('a year without its notice runs on the statutory holidays, provisionally', async () => {
+    const c = await Client.as(url, 'staff')
+    let r = await c.get('/api/v1/calendar/2027')
+    assert.equal(r.json.known, false)
+    const day = (d) => r.json.days.find((x) => x.date === d)
+    assert.deepEqual(day('2027-01-01'), { date: '2027-01-01', kind: 'holiday', note: '元旦' })
+    assert.equal(day('2027-02-06').note, '春节') // 正月初一
+    assert.equal(day('2027-02-09').note, '春节补假')
+    assert.equal(day('2027-09-15').note, '中秋节')
+    r = await c.get('/api/v1/calendar/workdays?from=2026-12-31&to=2027-01-04')
+    assert.deepEqual(r.json, { workdays: 1, provisional: true })
+    // The reminder follows today's Beijing date: this year's notice missing,
+    // or next year's from November on.
+    r = await c.get('/api/v1/calendar/status')
+    assert.equal(r.status, 200)
+    const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+    const y = Number(today.slice(0, 4)), m = Number(today.slice(5, 7))
+    assert.equal(r.json.today, today)
+    const known = (yy) => yy === 2025 || yy === 2026
+    const want = !known(y) ? y : m >= 11 && !known(y + 1) ? y + 1 : null
+    assert.equal(r.json.remind_year, want)
+    assert.equal(r.json.remind, want !== null)
+  })
+
   test('an admin loads the 2027 schedule; staff may not', async () => {
     const staff = await Client.as(url, 'staff')
     const days = [{ date: '2027-01-01', kind: 'holiday', note: '元旦' }]

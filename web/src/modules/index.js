@@ -25,6 +25,7 @@ import monitor from './monitor/index.js'
 import quality from './quality/index.js'
 import approval from './approval/index.js'
 import supervision from './supervision/index.js'
+import pmf from './pmf/index.js'
 import response from './response/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision, response]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response]

@@ -12,6 +12,7 @@ export const STATUS = labelMap('approval.status', {
   approved: 'success',
   refused: 'danger',
   revoked: 'danger',
+  withdrawn: 'info',
   terminated: 'info',
   filed: 'success',
   exempt: 'info',
@@ -21,10 +22,19 @@ export const PAUSE_KIND = labelMap('approval.pauseKind', { technical_evaluation:
 export const EVENT = labelMap(
   'approval.event',
   Object.fromEntries(
-    ['submitted', 'filed', 'correction', 'resubmit', 'accept', 'supplement', 'supplement_failed', 'pause', 'resume', 'pre_approval_notice', 'decide', 'revoke', 'green', 'rereview_request', 'rereview_decide', 'postcheck', 'postcheck_rectified'].map((k) => [k, null]),
+    ['submitted', 'filed', 'correction', 'resubmit', 'accept', 'supplement', 'supplement_failed', 'pause', 'resume', 'pre_approval_notice', 'decide', 'revoke', 'green', 'rereview_request', 'rereview_decide', 'postcheck', 'postcheck_rectified', 'withdraw', 'notice_correct'].map((k) => [k, null]),
   ),
 )
-export const NOTICE_KIND = labelMap('approval.noticeKind', { accept: 'primary', pre_approval: 'warning', decision: 'success' })
+export const NOTICE_KIND = labelMap('approval.noticeKind', {
+  accept: 'primary',
+  pre_approval: 'warning',
+  decision: 'success',
+  revocation: 'danger',
+  withdrawal: 'info',
+  correction: 'warning',
+})
+// The mark a later notice (revocation, withdrawal, correction) puts on the one it names.
+export const NOTICE_MARK = labelMap('approval.noticeMark', { revocation: 'danger', withdrawal: 'info', correction: 'warning' })
 export const REMIND_KIND = labelMap('approval.remindKind', { rongque: null, correction: null, promised: null, rereview: null, postcheck: null, rectify: null })
 export const LEVEL = labelMap('approval.level', { info: 'info', warning: 'warning', overdue: 'danger' })
 export const CLOCK_STATUS = labelMap('approval.clockStatus', { running: 'success', warning: 'warning', overdue: 'danger', stopped: 'info' })

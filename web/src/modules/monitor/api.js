@@ -95,6 +95,8 @@ export const QN_RTN = numberedLabels('monitor.ui.qnRtn', 'r', [1, 2, 3, 4, 5, 6,
 export const EXE_RTN = numberedLabels('monitor.ui.exeRtn', 'r', [1, 2, 3, 4, 5, 6, 100])
 
 export const UNREG_REASONS = labelMap('monitor.ui.unreg', { unknown_mn: null, bad_pw: null, inactive: null })
+/** Why the listener rejected frames (frame_rejects.reason; the refusals are UNREG_REASONS'). */
+export const REJECT_REASONS = labelMap('monitor.ui.reject', { bad_crc: null, bad_header: null, bad_length: null, too_long: null, bad_syntax: null, missing_field: null, too_many_items: null, junk: null, unknown_mn: null, bad_pw: null, inactive: null })
 
 /** Shows an API error the way every page does (the shell's, re-exported for the monitor views). */
 export { showError } from '../../shell/meta.js'

@@ -260,6 +260,13 @@ export default {
         register: 'Register',
         note: 'Refused devices are disconnected and listed here; once registered, a device can upload on its next connection (with the password it sent).',
       },
+      rejp: {
+        title: 'Rejected frames',
+        hour: 'Hour',
+        bytes: 'Bytes',
+        note: 'Frames with a bad CRC or length, unparsable frames and junk are not stored one by one: they are counted per hour, device, sending address and reason, with one sample each. An address over its budget is refused for a while.',
+      },
+      reject: { bad_crc: 'Bad CRC', bad_header: 'Bad header', bad_length: 'Bad length', too_long: 'Too long', bad_syntax: 'Bad syntax', missing_field: 'Missing field', too_many_items: 'Too many items', junk: 'Junk', unknown_mn: 'Unknown MN (over budget)', bad_pw: 'Wrong password (over budget)', inactive: 'Inactive device (over budget)' },
     },
   },
 }

@@ -217,6 +217,13 @@ export default {
         register: '登记',
         note: '被拒收的设备会断开连接并在此列出；登记后设备下次连接即可上传数据（使用其上报的访问密码）。',
       },
+      rejp: {
+        title: '被拒报文统计',
+        hour: '时段（小时）',
+        bytes: '字节数',
+        note: '校验错误、长度错误、无法解析的报文和乱码不逐条保存，按小时、设备、来源地址和原因计数，每类保留一条样本。超出预算的来源地址会被暂时拒绝连接。',
+      },
+      reject: { bad_crc: 'CRC 校验错误', bad_header: '包头错误', bad_length: '长度错误', too_long: '报文超长', bad_syntax: '格式错误', missing_field: '缺少字段', too_many_items: '字段过多', junk: '乱码', unknown_mn: '未登记的 MN（超限）', bad_pw: '密码错误（超限）', inactive: '设备已停用（超限）' },
     },
   },
 }

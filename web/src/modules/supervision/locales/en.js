@@ -411,6 +411,16 @@ export default {
       occurredOn: 'Date',
     },
     public: {
+      anchor: {
+        title: 'Signed audit log anchor',
+        intro: "The bureau's audit log is hash-chained entry by entry; this is the newest chain head signed with the bureau's audit key (Ed25519). Anyone may keep this record and later check that the log was neither cut nor rewritten (ecogov audit verify --public-key).",
+        entry: 'Head entry',
+        time: 'Signed at',
+        hash: 'Head hash',
+        publicKey: 'Public key',
+        signature: 'Signature',
+        message: 'Signed message',
+      },
       group: {
         positive: 'Enforcement positive list',
         preparer: 'EIA credit lists',

@@ -401,6 +401,16 @@ export default {
       occurredOn: '发生日期',
     },
     public: {
+      anchor: {
+        title: '审计日志签名锚点',
+        intro: '本局系统的审计日志逐条哈希链接；下列为最新一次以本局审计密钥（Ed25519）签名的链头。任何人可保存此记录，日后据此核验日志未被删改（ecogov audit verify --public-key）。',
+        entry: '链头条目号',
+        time: '签名时间',
+        hash: '链头哈希',
+        publicKey: '公钥',
+        signature: '签名',
+        message: '签名内容',
+      },
       group: { positive: '执法正面清单', preparer: '环评信用名单', institution: '监测机构红黑榜', enforcement: '执法公开', approval: '审批公开' },
       short: {
         positive: '正面清单',

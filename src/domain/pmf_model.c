@@ -1,0 +1,381 @@
+/* pmf_model — LS-NMF (Wang et al. 2006) as EPA's ESAT runs it, through CBLAS;
+ * see pmf.h and docs/pmf.md.
+ *
+ * One iteration (ESAT esat/model/ls_nmf.py, SA.train):
+ *   F ← F ∘ (Gᵀ(Wₑ∘X)) / (Gᵀ(Wₑ∘GF))
+ *   G ← G ∘ ((Wₑ∘X)Fᵀ) / ((Wₑ∘GF)Fᵀ)        Wₑ = 1/U²
+ * then Q(true) and Q(robust). In robust mode, after robust_n iterations, the
+ * weights become 1/U'² with U' = U·sqrt(|r|/α) where the scaled residual
+ * |r| > α, and Q(robust) is the figure that must settle. Converged when Q fell
+ * by less than converge_delta across the last converge_n values of Q. */
+#include "domain/pmf.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+/* How often (iterations) a run reports progress and may be cancelled. */
+#define PMF_PROGRESS_EVERY 50
+
+/* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
+
+static uint64_t pmf_splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void pmf_rng_seed(struct pmf_rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = pmf_splitmix(&seed);
+}
+
+static uint64_t pmf_rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t pmf_rng_next(struct pmf_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t out = pmf_rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = pmf_rotl(s[3], 45);
+    return out;
+}
+
+static double pmf_rng_unit(struct pmf_rng *r)
+{
+    return (double)(pmf_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+double pmf_rng_normal(struct pmf_rng *r)
+{
+    /* Box–Muller, one value per call: simpler to keep reproducible than a cache. */
+    double u1 = pmf_rng_unit(r), u2 = pmf_rng_unit(r);
+    if (u1 <= 0)
+        u1 = 0x1.0p-53;
+    return sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);
+}
+
+uint64_t pmf_rng_below(struct pmf_rng *r, uint64_t n)
+{
+    uint64_t limit = UINT64_MAX - UINT64_MAX % n, v;
+    do
+        v = pmf_rng_next(r);
+    while (v >= limit);
+    return v % n;
+}
+
+/* ---- configuration ---- */
+
+void pmf_config_default(struct pmf_config *c)
+{
+    *c = (struct pmf_config){
+        .factors = 0,
+        .runs = 20,
+        .seed = 42,
+        .robust = false,
+        .max_iter = 20000,
+        .converge_delta = 0.1,
+        .converge_n = 100,
+        .robust_n = 200,
+        .robust_alpha = 4.0,
+        .best_by_robust = true,
+    };
+}
+
+static void pmf_model_err(struct pmf_error *e, const char *msg)
+{
+    memset(e, 0, sizeof *e);
+    snprintf(e->msg, sizeof e->msg, "%s", msg);
+}
+
+int pmf_config_check(const struct pmf_config *c, const struct pmf_problem *p, struct pmf_error *err)
+{
+    if (c->factors < 1 || c->factors > PMF_MAX_FACTORS)
+        return pmf_model_err(err, "factors must be between 1 and 20"), -1;
+    if ((size_t)c->factors >= p->n || (size_t)c->factors >= p->m)
+        return pmf_model_err(err, "factors must be fewer than the species and the samples"), -1;
+    if (c->runs < 1 || c->runs > PMF_MAX_RUNS)
+        return pmf_model_err(err, "runs must be between 1 and 200"), -1;
+    if (c->max_iter < 1 || c->max_iter > PMF_MAX_ITER)
+        return pmf_model_err(err, "max_iter must be between 1 and 100000"), -1;
+    if (c->converge_n < 2 || c->converge_n > 10000 || !(c->converge_delta > 0))
+        return pmf_model_err(err, "convergence window must be 2..10000 and delta > 0"), -1;
+    if (c->robust_n < 0 || !(c->robust_alpha > 0))
+        return pmf_model_err(err, "robust_n must be ≥ 0 and robust_alpha > 0"), -1;
+    return 0;
+}
+
+/* ---- the algorithm ---- */
+
+/* OpenBLAS's own threads would fight the server's and the other runs' for the
+ * two cores, and these matrices are too small to gain from them: one thread. */
+static pthread_once_t pmf_blas_once = PTHREAD_ONCE_INIT;
+static void pmf_blas_single(void)
+{
+    openblas_set_num_threads(1);
+}
+
+void pmf_random_start(const struct pmf_problem *p, size_t k, uint64_t seed, double *g, double *f)
+{
+    struct pmf_rng r;
+    pmf_rng_seed(&r, seed);
+    for (size_t j = 0; j < p->n; j++) {
+        double sum = 0;
+        for (size_t i = 0; i < p->m; i++)
+            sum += p->x[i * p->n + j];
+        double scale = sqrt(sum / (double)p->m / (double)k);
+        for (size_t a = 0; a < k; a++)
+            f[a * p->n + j] = scale;
+    }
+    for (size_t a = 0; a < k; a++)
+        for (size_t j = 0; j < p->n; j++)
+            f[a * p->n + j] = fabs(f[a * p->n + j] * pmf_rng_normal(&r));
+    for (size_t i = 0; i < p->m; i++) {
+        double sum = 0;
+        for (size_t j = 0; j < p->n; j++)
+            sum += p->x[i * p->n + j];
+        double scale = sqrt(sum / (double)p->n / (double)k);
+        for (size_t a = 0; a < k; a++)
+            g[i * k + a] = fabs(scale * pmf_rng_normal(&r));
+    }
+}
+
+/* Scratch space of one run. */
+struct pmf_work {
+    size_t m, n, k;
+    double *we;   /* m × n weights in use */
+    double *wex;  /* m × n, we ∘ x */
+    double *gf;   /* m × n */
+    double *tmp;  /* m × n, we ∘ gf */
+    double *num;  /* max(m, n) × k */
+    double *den;  /* max(m, n) × k */
+    double *ring; /* converge_n + 1 recent Q values */
+};
+
+static void pmf_work_init(struct pmf_work *w, const struct pmf_problem *p, size_t k, int window)
+{
+    size_t mn = p->m * p->n, big = (p->m > p->n ? p->m : p->n) * k;
+    w->m = p->m, w->n = p->n, w->k = k;
+    w->we = xmalloc(mn * sizeof *w->we);
+    w->wex = xmalloc(mn * sizeof *w->wex);
+    w->gf = xmalloc(mn * sizeof *w->gf);
+    w->tmp = xmalloc(mn * sizeof *w->tmp);
+    w->num = xmalloc(big * sizeof *w->num);
+    w->den = xmalloc(big * sizeof *w->den);
+    w->ring = xmalloc((size_t)window * sizeof *w->ring);
+    for (size_t c = 0; c < mn; c++) {
+        w->we[c] = 1.0 / (p->u[c] * p->u[c]);
+        w->wex[c] = w->we[c] * p->x[c];
+    }
+}
+
+static void pmf_work_free(struct pmf_work *w)
+{
+    free(w->we);
+    free(w->wex);
+    free(w->gf);
+    free(w->tmp);
+    free(w->num);
+    free(w->den);
+    free(w->ring);
+}
+
+/* out (rows × cols) = a ∘ num / den, keeping a where den is not positive (a dead
+ * factor) rather than dividing by zero. */
+static void pmf_mul_ratio(double *a, const double *num, const double *den, size_t count)
+{
+    for (size_t c = 0; c < count; c++)
+        if (den[c] > 0)
+            a[c] *= num[c] / den[c];
+}
+
+static void pmf_product(const struct pmf_work *w, const double *g, const double *f, double *out)
+{
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)w->m, (int)w->n, (int)w->k, 1.0, g,
+                (int)w->k, f, (int)w->n, 0.0, out, (int)w->n);
+}
+
+static void pmf_weighted_gf(struct pmf_work *w)
+{
+    size_t mn = w->m * w->n;
+    for (size_t c = 0; c < mn; c++)
+        w->tmp[c] = w->we[c] * w->gf[c];
+}
+
+/* One LS-NMF update of f then g; leaves w->gf = g·f with the new g and f. */
+static void pmf_update(struct pmf_work *w, double *g, double *f)
+{
+    int m = (int)w->m, n = (int)w->n, k = (int)w->k;
+
+    pmf_weighted_gf(w);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, g, k, w->wex, n, 0.0, w->num,
+                n);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, g, k, w->tmp, n, 0.0, w->den,
+                n);
+    pmf_mul_ratio(f, w->num, w->den, (size_t)k * w->n);
+
+    pmf_product(w, g, f, w->gf);
+    pmf_weighted_gf(w);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->wex, n, f, n, 0.0, w->num,
+                k);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->tmp, n, f, n, 0.0, w->den,
+                k);
+    pmf_mul_ratio(g, w->num, w->den, w->m * (size_t)k);
+    pmf_product(w, g, f, w->gf);
+}
+
+/* Q(true) and Q(robust) from w->gf; when robust_weights, w->we and w->wex take
+ * the robust weights for the next iteration (ESAT metrics.qr_loss). */
+static void pmf_q_from(struct pmf_work *w, const struct pmf_problem *p, double alpha,
+                       bool robust_weights, double *qt, double *qr)
+{
+    size_t mn = w->m * w->n;
+    double st = 0, sr = 0;
+    for (size_t c = 0; c < mn; c++) {
+        double u = p->u[c], r = (p->x[c] - w->gf[c]) / u, a = fabs(r);
+        st += r * r;
+        if (a > alpha) {
+            sr += alpha * a; /* (r / sqrt(a/α))² */
+            if (robust_weights)
+                w->we[c] = alpha / (a * u * u);
+        } else {
+            sr += r * r;
+            if (robust_weights)
+                w->we[c] = 1.0 / (u * u);
+        }
+        if (robust_weights)
+            w->wex[c] = w->we[c] * p->x[c];
+    }
+    *qt = st;
+    *qr = sr;
+}
+
+void pmf_q(const struct pmf_problem *p, size_t k, const double *g, const double *f, double alpha,
+           double *q_true, double *q_robust)
+{
+    struct pmf_work w = {.m = p->m, .n = p->n, .k = k};
+    w.gf = xmalloc(p->m * p->n * sizeof *w.gf);
+    pmf_product(&w, g, f, w.gf);
+    pmf_q_from(&w, p, alpha, false, q_true, q_robust);
+    free(w.gf);
+}
+
+/* ESAT's rule (src/lib.rs ls_nmf, the path BatchSA runs by default): keep the
+ * last converge_n values of Q; once there are that many, converged when the
+ * oldest minus the newest is below converge_delta. */
+static bool pmf_converged(struct pmf_work *w, int window, int i, double q, double delta)
+{
+    w->ring[i % window] = q;
+    if (i < window - 1)
+        return false;
+    double oldest = w->ring[(i - (window - 1)) % window];
+    return oldest - q < delta;
+}
+
+int pmf_train(const struct pmf_problem *p, const struct pmf_config *c, double *g, double *f,
+              struct pmf_run *out, pmf_progress_fn hook, void *ctx, struct pmf_progress *pr)
+{
+    struct pmf_work w;
+    int i, done = 0;
+    double qt = NAN, qr = NAN;
+
+    pthread_once(&pmf_blas_once, pmf_blas_single);
+    pmf_work_init(&w, p, (size_t)c->factors, c->converge_n);
+    pmf_product(&w, g, f, w.gf);
+    out->converged = false;
+    for (i = 0; i < c->max_iter; i++) {
+        bool robust_now = c->robust && i > c->robust_n;
+        pmf_update(&w, g, f);
+        pmf_q_from(&w, p, c->robust_alpha, robust_now, &qt, &qr);
+        done = i + 1;
+        double q = robust_now ? qr : qt;
+        if (isnan(q))
+            break;
+        if (pmf_converged(&w, c->converge_n, i, q, c->converge_delta)) {
+            out->converged = true;
+            break;
+        }
+        if (hook && pr && (i + 1) % PMF_PROGRESS_EVERY == 0) {
+            pr->iteration = i + 1;
+            pr->q = q;
+            if (hook(ctx, pr)) {
+                done = -1;
+                break;
+            }
+        }
+    }
+    pmf_work_free(&w);
+    if (done < 0)
+        return -1;
+    out->iterations = done;
+    pmf_q(p, (size_t)c->factors, g, f, c->robust_alpha, &out->q_true, &out->q_robust);
+    return done;
+}
+
+int pmf_solve(const struct pmf_problem *p, const struct pmf_config *c, pmf_progress_fn hook,
+              void *ctx, struct pmf_solution *s, struct pmf_error *err)
+{
+    memset(s, 0, sizeof *s);
+    if (pmf_config_check(c, p, err))
+        return -1;
+    size_t k = (size_t)c->factors;
+    struct pmf_rng master;
+    struct pmf_progress pr = {.runs_total = c->runs};
+
+    pmf_rng_seed(&master, c->seed);
+    s->m = p->m, s->n = p->n, s->k = k;
+    s->runs = xcalloc((size_t)c->runs, sizeof *s->runs);
+    s->best = -1;
+    for (int r = 0; r < c->runs; r++) {
+        struct pmf_run *run = &s->runs[r];
+        run->seed = pmf_rng_next(&master);
+        run->g = xmalloc(p->m * k * sizeof *run->g);
+        run->f = xmalloc(k * p->n * sizeof *run->f);
+        s->nruns = r + 1;
+        pmf_random_start(p, k, run->seed, run->g, run->f);
+        if (pmf_train(p, c, run->g, run->f, run, hook, ctx, &pr) < 0)
+            return 1;
+        double q = c->best_by_robust ? run->q_robust : run->q_true;
+        double best =
+            s->best < 0 ? INFINITY
+                        : (c->best_by_robust ? s->runs[s->best].q_robust : s->runs[s->best].q_true);
+        if (!isnan(q) && q < best)
+            s->best = r;
+        pr.runs_done = r + 1;
+        pr.q = q;
+        if (hook && hook(ctx, &pr))
+            return 1;
+    }
+    if (s->best < 0) {
+        pmf_model_err(err, "every run diverged (Q is not a number); check the uncertainties");
+        return -1;
+    }
+    return 0;
+}
+
+void pmf_solution_free(struct pmf_solution *s)
+{
+    if (!s)
+        return;
+    for (int r = 0; s->runs && r < s->nruns; r++) {
+        free(s->runs[r].g);
+        free(s->runs[r].f);
+    }
+    free(s->runs);
+    memset(s, 0, sizeof *s);
+}

@@ -1,0 +1,124 @@
+/* Unit tests for issue 16's storage side: every connection (the HTTP handlers' and the device
+ * writer's) commits with synchronous=FULL and a bounded WAL unless a benchmark asks for
+ * NORMAL; rejected frames add up in one row per (hour, device, address, reason) keeping the
+ * first sample; the refused-MN list keeps only the most recently seen. */
+#include "app/module.h"
+#include "db/db.h"
+#include "db/row.h"
+#include "modules/monitor/readings.h"
+#include "../unit_db.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* sql is a literal: prepared statements are cached by the text's address */
+static int64_t pragma(struct db *db, const char *sql)
+{
+    return db_query_int(db, sql, -1, "");
+}
+
+static void test_connections_commit_with_full_sync(void **state)
+{
+    (void)state;
+    char path[64];
+    struct db *db = unit_db_open(path, "durable");
+    assert_non_null(db);
+    assert_int_equal(pragma(db, "PRAGMA synchronous"), 2); /* FULL */
+    assert_int_equal(pragma(db, "PRAGMA journal_size_limit"), DB_WAL_LIMIT);
+    char err[256];
+    struct readings *w = readings_open(path, err, sizeof err);
+    assert_non_null(w);
+    assert_int_equal(pragma(readings_db(w), "PRAGMA synchronous"), 2);
+    assert_int_equal(pragma(readings_db(w), "PRAGMA journal_size_limit"), DB_WAL_LIMIT);
+    readings_close(w);
+    db_set_sync(DB_SYNC_NORMAL); /* what the benchmark compares against */
+    struct db *normal = db_open(path, err, sizeof err);
+    assert_non_null(normal);
+    assert_int_equal(pragma(normal, "PRAGMA synchronous"), 1);
+    db_close(normal);
+    db_set_sync(DB_SYNC_FULL);
+    unit_db_close(db, path);
+}
+
+static void test_rejects_add_up_per_hour_and_key(void **state)
+{
+    (void)state;
+    char path[64], err[256];
+    struct db *db = unit_db_open(path, "rejects");
+    assert_non_null(db);
+    struct readings *w = readings_open(path, err, sizeof err);
+    assert_non_null(w);
+    int64_t hour = 1767225600; /* 2026-01-01T00:00Z */
+    struct readings_reject a = {0,    0,        "",       "10.0.0.9", "bad_crc", 40,
+                                4000, hour + 5, hour + 9, "##first",  7};
+    struct readings_reject b = a;
+    b.count = 2, b.bytes = 200, b.first = hour + 10, b.last = hour + 20;
+    b.sample = "##second", b.sample_len = 8;
+    struct readings_reject next_hour = a;
+    next_hour.first = next_hour.last = hour + 3600;
+    assert_int_equal(readings_begin(w), 0);
+    assert_int_equal(readings_reject(w, &a), 0);
+    assert_int_equal(readings_reject(w, &b), 0);
+    assert_int_equal(readings_reject(w, &next_hour), 0);
+    assert_int_equal(readings_commit(w), 0);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM frame_rejects", -1, ""), 2);
+    json_t *row = db_query_one(db,
+                               "SELECT frames, bytes, first_seen, last_seen, CAST(sample AS TEXT) "
+                               "AS sample FROM frame_rejects WHERE period = ?",
+                               "i", hour);
+    assert_non_null(row);
+    assert_int_equal(json_integer_value(json_object_get(row, "frames")), 42);
+    assert_int_equal(json_integer_value(json_object_get(row, "bytes")), 4200);
+    assert_int_equal(json_integer_value(json_object_get(row, "first_seen")), hour + 5);
+    assert_int_equal(json_integer_value(json_object_get(row, "last_seen")), hour + 20);
+    assert_string_equal(json_string_value(json_object_get(row, "sample")), "##first");
+    json_decref(row);
+    assert_int_equal(readings_prune_rejects(w, hour + 3600), 1);
+    readings_close(w);
+    unit_db_close(db, path);
+}
+
+static void test_refused_mns_are_capped_oldest_out(void **state)
+{
+    (void)state;
+    char path[64], err[256];
+    struct db *db = unit_db_open(path, "unreg");
+    assert_non_null(db);
+    struct readings *w = readings_open(path, err, sizeof err);
+    assert_non_null(w);
+    assert_int_equal(readings_begin(w), 0);
+    for (int i = 0; i < 50; i++) {
+        char mn[32];
+        snprintf(mn, sizeof mn, "FAKE%03d", i);
+        assert_int_equal(readings_unregistered(w, mn, "unknown_mn", 1000 + i, "10.0.0.1", "22",
+                                               2011, "x", "##", 2, 1),
+                         0);
+    }
+    assert_int_equal(readings_unregistered_trim(w, 20), 0);
+    assert_int_equal(readings_commit(w), 0);
+    assert_int_equal(db_query_int(db, "SELECT count(*) FROM unregistered_devices", -1, ""), 20);
+    assert_int_equal(
+        db_query_int(db, "SELECT count(*) FROM unregistered_devices WHERE mn = 'FAKE030'", -1, ""),
+        1);
+    assert_int_equal(
+        db_query_int(db, "SELECT count(*) FROM unregistered_devices WHERE mn = 'FAKE029'", -1, ""),
+        0);
+    readings_close(w);
+    unit_db_close(db, path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_connections_commit_with_full_sync),
+        cmocka_unit_test(test_rejects_add_up_per_hour_and_key),
+        cmocka_unit_test(test_refused_mns_are_capped_oldest_out),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
