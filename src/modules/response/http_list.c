@@ -5,6 +5,7 @@
 #include "modules/response/http.h"
 #include "net/router.h"
 
+#include <string.h>
 #include <unistd.h>
 
 #define WRITERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
@@ -54,9 +55,26 @@ static void h_totals(struct http_req *r)
     kit_answer(r, t ? ERR_OK : ERR_INTERNAL, NULL, t);
 }
 
+/* CSV (text/csv) or an xlsx workbook (its MIME type). */
 static void h_import(struct http_req *r)
 {
-    resp_import(r, resp_list_import);
+    const char *type = http_header(r, "Content-Type");
+    if (!type || strncmp(type, KIT_XLSX, strlen(KIT_XLSX))) {
+        resp_import(r, resp_list_import);
+        return;
+    }
+    struct audit_actor actor;
+    kit_actor(r, &actor);
+    struct resp_ctx c;
+    resp_ctx_init(&c, r, &actor);
+    struct problem p = {0};
+    json_t *out = NULL;
+    enum err e = resp_list_import_xlsx(&c, r->body.data ? r->body.data : "", r->body.len, &out, &p);
+    if (e == ERR_IMPORT_ERRORS) {
+        kit_refuse_with(r, &p, out);
+        return;
+    }
+    kit_answer(r, e, &p, out);
 }
 
 static void h_export(struct http_req *r)

@@ -1,16 +1,21 @@
 /* response list_io — the emission-reduction list as the file bureaus
  * exchange: an xlsx export (libxlsxwriter) with one row per measure (an
  * enterprise without measures on one row of its own) and a sheet of totals
- * per level, and the import of the same columns from CSV. An import replaces
- * the entries and measures of the enterprises it names, all rows or none. */
+ * per level, and the import of the same columns from CSV or from an xlsx
+ * workbook (core/xlsx_read: our own export, Chinese headings and names, or a
+ * sheet with the CSV's English keys). An import replaces the entries and
+ * measures of the enterprises it names, all rows or none. */
 #include "modules/response/rules.h"
 
 #include "db/db.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
+
+#include "core/xlsx_read.h"
 
 /* The exchange columns, in order (the import's header). */
 static const char *const resp_list_cols[] = {
@@ -144,6 +149,20 @@ int resp_list_export_xlsx(struct db *db, const char *path)
     return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }
 
+/* A number cell as the rules read it: a finite decimal (Excel writes "1.5E-3"
+ * too) becomes a number, anything else stays text (refused as such), empty
+ * is null. */
+static json_t *resp_cell_number(const char *s)
+{
+    if (!*s)
+        return json_null();
+    char *end = NULL;
+    double v = strtod(s, &end);
+    if (end && !*end && isfinite(v) && strspn(s, "0123456789.eE+-") == strlen(s))
+        return json_real(v);
+    return json_string(s);
+}
+
 /* The cells of a row as the JSON the rules read. */
 static json_t *resp_list_row_json(json_t *r, json_t **measure)
 {
@@ -158,11 +177,7 @@ static json_t *resp_list_row_json(json_t *r, json_t **measure)
             json_array_append_new(sources, json_stringn(s, n));
         s += n + (semi ? 1 : 0);
     }
-    /* Numbers the rules check; text that is not one stays text (refused as such). */
-#define RESP_NUM(s)                                                                                \
-    (*(s) ? (strspn((s), "0123456789.") == strlen(s) ? json_real(strtod((s), NULL))                \
-                                                     : json_string(s))                             \
-          : json_null())
+#define RESP_NUM(s) resp_cell_number(s)
     json_t *entry = json_pack("{ss so s{so so so so}}", "grade", v[1], "sources", sources,
                               "baseline", "so2", RESP_NUM(v[3]), "nox", RESP_NUM(v[4]), "pm",
                               RESP_NUM(v[5]), "vocs", RESP_NUM(v[6]));
@@ -220,55 +235,141 @@ static void resp_list_import_row(struct resp_ctx *c, json_t *r, size_t line, jso
     json_decref(measure);
 }
 
+/* Imports rows (arrays of 16 texts in resp_list_cols order, header first):
+ * all or none. */
+static enum err resp_list_import_rows(struct resp_ctx *c, json_t *rows, json_t *errors,
+                                      json_t **out, struct problem *p)
+{
+    json_t *seen = json_object();
+    size_t n = 0;
+    if (db_begin(c->db)) {
+        json_decref(seen);
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    }
+    for (size_t i = 1; i < json_array_size(rows); i++) {
+        json_t *r = json_array_get(rows, i);
+        if (json_array_size(r) == 1 && !*json_string_value(json_array_get(r, 0)))
+            continue;
+        if (json_array_size(r) != RESP_LIST_NCOL)
+            resp_import_error(errors, i + 1, NULL, "列数不符");
+        else
+            resp_list_import_row(c, r, i + 1, seen, errors), n++;
+    }
+    if (!json_array_size(errors) && !n)
+        resp_import_error(errors, 2, NULL, "文件中没有清单行");
+    json_t *summary = json_pack("{sI sI}", "rows", (json_int_t)n, "enterprises",
+                                (json_int_t)json_object_size(seen));
+    json_decref(seen);
+    if (json_array_size(errors)) {
+        db_rollback(c->db);
+        json_decref(summary);
+        *out = json_pack("{sO}", "errors", errors);
+        return problem_set(p, ERR_IMPORT_ERRORS, NULL, "导入文件有错误，未导入任何记录");
+    }
+    if (audit_append(c->db, c->actor, "response.list.import", "resp_list", "", summary) ||
+        db_commit(c->db)) {
+        json_decref(summary);
+        return resp_internal(c, p);
+    }
+    *out = summary;
+    return ERR_OK;
+}
+
 enum err resp_list_import(struct resp_ctx *c, const char *csv, size_t len, json_t **out,
                           struct problem *p)
 {
-    json_t *errors = json_array(), *seen = json_object();
+    json_t *errors = json_array();
     json_t *rows = resp_csv_rows(csv, len, RESP_IMPORT_MAX_ROWS, errors);
-    size_t n = 0;
+    enum err e;
     if (rows &&
         !resp_csv_check_header(json_array_get(rows, 0), resp_list_cols, RESP_LIST_NCOL, errors)) {
-        if (db_begin(c->db)) {
-            json_decref(rows);
-            json_decref(errors);
-            json_decref(seen);
-            return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-        }
-        for (size_t i = 1; i < json_array_size(rows); i++) {
-            json_t *r = json_array_get(rows, i);
-            if (json_array_size(r) == 1 && !*json_string_value(json_array_get(r, 0)))
-                continue;
-            if (json_array_size(r) != RESP_LIST_NCOL)
-                resp_import_error(errors, i + 1, NULL, "列数不符");
-            else
-                resp_list_import_row(c, r, i + 1, seen, errors), n++;
-        }
-        if (!json_array_size(errors) && !n)
-            resp_import_error(errors, 2, NULL, "文件中没有清单行");
-        json_t *detail = json_pack("{sI sI}", "rows", (json_int_t)n, "enterprises",
-                                   (json_int_t)json_object_size(seen));
-        if (json_array_size(errors))
-            db_rollback(c->db);
-        else if (audit_append(c->db, c->actor, "response.list.import", "resp_list", "", detail) ||
-                 db_commit(c->db)) {
-            json_decref(detail);
-            json_decref(rows);
-            json_decref(errors);
-            json_decref(seen);
-            return resp_internal(c, p);
-        }
-        json_decref(detail);
+        e = resp_list_import_rows(c, rows, errors, out, p);
+    } else {
+        *out = json_pack("{sO}", "errors", errors);
+        e = problem_set(p, ERR_IMPORT_ERRORS, NULL, "导入文件有错误，未导入任何记录");
     }
     json_decref(rows);
-    enum err e = ERR_OK;
-    if (json_array_size(errors)) {
-        e = problem_set(p, ERR_IMPORT_ERRORS, NULL, "导入文件有错误，未导入任何记录");
-        *out = json_pack("{sO}", "errors", errors);
-    } else {
-        *out = json_pack("{sI sI}", "rows", (json_int_t)n, "enterprises",
-                         (json_int_t)json_object_size(seen));
-    }
     json_decref(errors);
-    json_decref(seen);
+    return e;
+}
+
+/* The sheet's column of exchange column k: its English key or the heading
+ * of our own export; -1 when absent. */
+static int resp_xlsx_column(const struct xlsx_sheet *s, size_t k)
+{
+    /* resp_list_heads has the enterprise name and district after the code. */
+    size_t head = k == 0 ? 0 : k + 2;
+    for (size_t c = 0; c < s->ncols; c++) {
+        const char *h = xlsx_cell(s, 0, c);
+        if (h && (!strcmp(h, resp_list_cols[k]) || !strcmp(h, resp_list_heads[head])))
+            return (int)c;
+    }
+    return -1;
+}
+
+/* The export's Chinese level and measure names as the exchange values. */
+static const char *resp_xlsx_value(size_t k, const char *v)
+{
+    static const char *const map[][2] = {
+        {"黄色", "yellow"},        {"黄色预警", "yellow"}, {"橙色", "orange"},
+        {"橙色预警", "orange"},    {"红色", "red"},        {"红色预警", "red"},
+        {"停产", "stop"},          {"限产", "limit"},      {"停限生产线", "lines"},
+        {"运输管控", "transport"},
+    };
+    if (k == 7 || k == 8)
+        for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+            if (!strcmp(v, map[i][0]))
+                return map[i][1];
+    return v;
+}
+
+enum err resp_list_import_xlsx(struct resp_ctx *c, const void *data, size_t len, json_t **out,
+                               struct problem *p)
+{
+    struct xlsx_sheet s;
+    char err[XLSX_ERR_MAX];
+    json_t *errors = json_array();
+    if (xlsx_read(data, len, NULL, (RESP_IMPORT_MAX_ROWS + 1) * 40, &s, err)) {
+        resp_import_error(errors, 0, NULL, err);
+        *out = json_pack("{sO}", "errors", errors);
+        json_decref(errors);
+        return problem_set(p, ERR_IMPORT_ERRORS, NULL, "导入文件有错误，未导入任何记录");
+    }
+    int col[RESP_LIST_NCOL];
+    for (size_t k = 0; k < RESP_LIST_NCOL; k++)
+        if ((col[k] = resp_xlsx_column(&s, k)) < 0) {
+            char msg[120];
+            snprintf(msg, sizeof msg, "缺少列 %s（%s）", resp_list_cols[k],
+                     resp_list_heads[k == 0 ? 0 : k + 2]);
+            resp_import_error(errors, 1, resp_list_cols[k], msg);
+        }
+    enum err e;
+    if (json_array_size(errors) || s.nrows > RESP_IMPORT_MAX_ROWS + 1) {
+        if (!json_array_size(errors))
+            resp_import_error(errors, RESP_IMPORT_MAX_ROWS + 2, NULL, "文件行数超过上限");
+        *out = json_pack("{sO}", "errors", errors);
+        e = problem_set(p, ERR_IMPORT_ERRORS, NULL, "导入文件有错误，未导入任何记录");
+    } else {
+        json_t *rows = json_array();
+        for (size_t r = 0; r < s.nrows; r++) {
+            json_t *row = json_array();
+            bool any = false;
+            for (size_t k = 0; k < RESP_LIST_NCOL; k++) {
+                const char *v = xlsx_cell(&s, r, (size_t)col[k]);
+                any |= v != NULL;
+                json_t *t = json_string(v ? resp_xlsx_value(k, v) : "");
+                json_array_append_new(row, t ? t : json_string("\x01"));
+            }
+            if (!any) { /* an empty sheet row: skipped as the CSV reader skips blank lines */
+                json_decref(row);
+                row = json_pack("[s]", "");
+            }
+            json_array_append_new(rows, row);
+        }
+        e = resp_list_import_rows(c, rows, errors, out, p);
+        json_decref(rows);
+    }
+    xlsx_sheet_free(&s);
+    json_decref(errors);
     return e;
 }

@@ -112,6 +112,25 @@ test('export as xlsx and import from CSV, all rows or none', async () => {
   assert.deepEqual(e.measures.map((m) => [m.level, m.kind]), [['yellow', 'limit'], ['red', 'lines']])
 })
 
+test('the xlsx export comes back in through the xlsx import unchanged', async () => {
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+  const before = (await staff.get('/api/v1/response/list/totals')).json
+  const x = await staff.request('GET', '/api/v1/response/list/export.xlsx', { raw: true })
+  const bytes = new Uint8Array(await x.arrayBuffer())
+  const r = await staff.request('POST', '/api/v1/response/list/import', { body: bytes, headers: { 'content-type': XLSX } })
+  assert.equal(r.status, 200, r.text)
+  const entries = (await staff.get('/api/v1/response/list')).json.items
+  assert.equal(r.json.enterprises, entries.length)
+  assert.equal(r.json.rows, entries.reduce((n, e) => n + Math.max(1, e.measures.length), 0))
+  const after = (await staff.get('/api/v1/response/list/totals')).json
+  for (const l of [0, 1, 2])
+    for (const k of ['so2', 'nox', 'pm', 'vocs'])
+      assert.ok(Math.abs(after.levels[l][k].reduction - before.levels[l][k].reduction) < 1e-6, `${l} ${k}`)
+  const bad = await staff.request('POST', '/api/v1/response/list/import', { body: 'not a workbook', headers: { 'content-type': XLSX } })
+  assert.equal(bad.status, 422)
+  assert.equal(bad.json.error.errors[0].line, 0)
+})
+
 test('roles: enterprises and the public see no list', async () => {
   for (const p of ['/api/v1/response/list', '/api/v1/response/list/totals', '/api/v1/response/list/export.xlsx']) {
     assert.equal((await ent.get(p)).status, 403, p)

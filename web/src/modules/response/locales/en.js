@@ -57,7 +57,7 @@ export default {
       title: 'Emission-reduction list',
       new: 'Add enterprise',
       export: 'Export Excel',
-      import: 'Import CSV',
+      import: 'Import Excel/CSV',
       imported: 'List imported for {n} enterprises',
       enterprise: 'Enterprise',
       enterprises: 'Enterprises',
@@ -76,7 +76,7 @@ export default {
       limitPct: 'Limit (%)',
       lines: 'Process lines',
       description: 'Description',
-      csvHelp: 'CSV header: uscc,grade,sources,base_so2,base_nox,base_pm,base_vocs,level,kind,limit_pct,lines,description,red_so2,red_nox,red_pm,red_vocs; one measure per row; an import replaces the list of the enterprises in the file.',
+      csvHelp: 'CSV header: uscc,grade,sources,base_so2,base_nox,base_pm,base_vocs,level,kind,limit_pct,lines,description,red_so2,red_nox,red_pm,red_vocs; one measure per row; an Excel file exported here imports as it is. An import replaces the list of the enterprises in the file.',
     },
     my: {
       title: 'Heavy-pollution measures',

@@ -57,7 +57,7 @@ export default {
       title: '应急减排清单',
       new: '登记企业',
       export: '导出 Excel',
-      import: '导入 CSV',
+      import: '导入 Excel/CSV',
       imported: '已导入 {n} 家企业的清单',
       enterprise: '企业',
       enterprises: '企业数',
@@ -76,7 +76,7 @@ export default {
       limitPct: '限产比例（%）',
       lines: '生产线/工序',
       description: '措施说明',
-      csvHelp: 'CSV 表头：uscc,grade,sources,base_so2,base_nox,base_pm,base_vocs,level,kind,limit_pct,lines,description,red_so2,red_nox,red_pm,red_vocs；每行一项措施，导入将替换文件中企业的清单。',
+      csvHelp: 'CSV 表头：uscc,grade,sources,base_so2,base_nox,base_pm,base_vocs,level,kind,limit_pct,lines,description,red_so2,red_nox,red_pm,red_vocs；每行一项措施；也可直接导入本系统导出的 Excel 文件。导入将替换文件中企业的清单。',
     },
     my: {
       title: '重污染天气应急减排',
