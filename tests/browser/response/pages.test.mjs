@@ -23,12 +23,19 @@ for (const locale of ['zh-CN', 'en']) {
   test(`the response pages render (${locale})`, async () => {
     const page = await newPage(browser, srv.url, { locale })
     await login(page, ACCOUNTS.staff, '/console')
+    if (locale === 'en') {
+      await page.getByTestId('lang-switch').click()
+      await page.getByTestId('lang-en').click()
+      await page.waitForFunction(() => document.documentElement.lang === 'en')
+    }
+    const title = locale === 'en' ? 'Emission-reduction list' : '应急减排清单'
     await page.goto('/console/response/forecasts')
     await page.getByTestId('forecast-table').locator('tbody tr').first().waitFor()
     await page.goto('/console/response/verification')
     await page.getByTestId('verify-total').waitFor()
     await page.goto('/console/response/list')
     await page.getByTestId('list-totals').waitFor()
+    await page.locator('.eg-page-title', { hasText: title }).waitFor()
     assert.equal(await page.getByTestId('list-table').locator('tbody tr').count(), 36)
     await screenshot(page, `response-list-${locale}`)
     await page.goto('/console/response/region')
