@@ -49,7 +49,7 @@ enum err resp_consult_create(struct resp_ctx *c, const struct config *cfg, json_
     char held[11];
     json_t *participants = NULL;
     if (field_text(in, "title", "会商主题", 200, FIELD_REQUIRED, &title, p) ||
-        field_date(in, "held_on", "会商日期", FIELD_OPTIONAL, held, p) ||
+        field_date(in, "held_on", "会商日期", FIELD_OPTIONAL | FIELD_PAST, held, p) ||
         field_text_list(in, "participants", "参会成员", 40, 120, FIELD_REQUIRED, &participants, p))
         return p->err;
     if (!json_array_size(participants))

@@ -73,7 +73,7 @@ enum err resp_forecast_read(struct resp_ctx *c, json_t *in, struct resp_forecast
     memset(f, 0, sizeof *f);
     *primary_json = NULL;
     if (field_text(in, "area", "区域", RESP_AREA_MAX, FIELD_EMPTY_ABSENT, &f->area, p) ||
-        field_date(in, "issued_on", "发布日期", FIELD_OPTIONAL, f->issued_on, p) ||
+        field_date(in, "issued_on", "发布日期", FIELD_OPTIONAL | FIELD_PAST, f->issued_on, p) ||
         field_date(in, "day", "预报日期", FIELD_REQUIRED, f->day, p) ||
         field_int(in, "aqi_lo", "AQI 下限", 0, 500, FIELD_REQUIRED, 0, &f->aqi_lo, p) ||
         field_int(in, "aqi_hi", "AQI 上限", 0, 500, FIELD_REQUIRED, 0, &f->aqi_hi, p) ||
@@ -159,7 +159,7 @@ enum err resp_forecast_update(struct resp_ctx *c, int64_t id, json_t *in, json_t
 enum err resp_forecast_publish(struct resp_ctx *c, json_t *in, json_t **out, struct problem *p)
 {
     char issued[11];
-    if (field_date(in, "issued_on", "发布日期", FIELD_OPTIONAL, issued, p))
+    if (field_date(in, "issued_on", "发布日期", FIELD_OPTIONAL | FIELD_PAST, issued, p))
         return p->err;
     if (!*issued)
         memcpy(issued, c->today, sizeof issued);

@@ -76,6 +76,7 @@ test('forecasts: bad input is refused and nothing is stored', async () => {
     [{ day: beijing(2), aqi_lo: 10, aqi_hi: 20, level_lo: 3, level_hi: 2 }, 'level_hi'],
     [{ day: '2026-02-30', aqi_lo: 10, aqi_hi: 20 }, 'day'],
     [{ day: beijing(2), aqi_lo: '10', aqi_hi: 20 }, 'aqi_lo'],
+    [{ issued_on: beijing(1), day: beijing(2), aqi_lo: 10, aqi_hi: 20 }, 'issued_on'],
   ]
   for (const [body, field] of bad) {
     const r = await staff.post('/api/v1/response/forecasts', body)
