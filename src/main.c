@@ -23,7 +23,8 @@ static const struct tool main_tools[] = {
     {"demo", tool_demo_main, "fill the database with the demo city (--seed N)",
      "ecogov demo [--db=FILE] [--seed N] [--enterprises N (1..1000000)]"},
     {"audit", tool_audit_main, "audit log tools: verify, keygen",
-     "ecogov audit keygen --key FILE\n       ecogov audit verify [--db=FILE] [--key FILE | --public-key HEX]"},
+     "ecogov audit keygen --key FILE\n       ecogov audit verify [--db=FILE] [--key FILE | "
+     "--public-key HEX]"},
     {"user", tool_user_main, "user add: create an account (password on stdin)",
      "echo PASSWORD | ecogov user add --username=NAME --role=admin|leader|staff|enterprise "
      "[--display-name=NAME] [--section=NAME] [--enterprise-id=ID] [--db=FILE]"},
@@ -39,6 +40,8 @@ static const struct tool main_tools[] = {
     {"siting", tool_siting_main, "三线一单 siting checks: check, batch", NULL},
     {"draw", tool_draw_main, "双随机 draws: replay a published draw from its seed", NULL},
     {"pmf", tool_pmf_main, "PM2.5 source apportionment (PMF): run, sweep, markers", NULL},
+    {"region", tool_region_main, "regional consultation: keygen FILE (Ed25519 feed key)", NULL},
+    {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)", NULL},
 };
 
 static bool main_is_help(const char *arg)

@@ -10,6 +10,7 @@
 #include "modules/pmf/pmf.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
+#include "modules/response/response.h"
 #include "modules/service/service.h"
 #include "modules/supervision/supervision.h"
 
@@ -25,6 +26,7 @@ static const struct module *const modules_table[] = {
     &approval_module,    /* EIA approvals, siting, investment projects */
     &audit_module,       /* signed checkpoints of the audit chain */
     &pmf_module,         /* PM2.5 source apportionment (PMF) */
+    &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -106,6 +106,11 @@ static const struct config_option config_options[] = {
             "append-only file of signed audit checkpoints (empty = <audit_key_file>.checkpoints)"),
     OPT_LONG(audit_checkpoint_minutes, 1, 1440, "60",
              "minutes between audit checkpoints (also one at start and one at stop)"),
+    OPT_STR(region_member, "jingci", "this city's id in the regional consultation feeds"),
+    OPT_STR(region_key_file, "", "file with this city's Ed25519 seed (ecogov region keygen)"),
+    OPT_STR(region_members, "", "neighbours' feeds: id|URL|public-key-hex, comma separated"),
+    OPT_LONG(region_pull_interval, 0, 86400, "0",
+             "seconds between pulls of the neighbours' signed feeds (0 = off)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

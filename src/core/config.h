@@ -66,6 +66,11 @@ struct config {
     char *audit_key_file;
     char *audit_checkpoint_file;
     long audit_checkpoint_minutes;
+    /* Regional consultation (docs/response.md) */
+    char *region_member;       /* this city's id in the region's feeds */
+    char *region_key_file;     /* Ed25519 seed, 64 hex digits (`ecogov region keygen`) */
+    char *region_members;      /* neighbours: "id|feed URL|public key hex", comma separated */
+    long region_pull_interval; /* seconds between pulls of the neighbours' feeds (0 = off) */
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

@@ -21,5 +21,7 @@ int tool_simulate_main(int argc, char **argv);
 int tool_siting_main(int argc, char **argv);
 int tool_draw_main(int argc, char **argv);
 int tool_pmf_main(int argc, char **argv);
+int tool_warning_main(int argc, char **argv);
+int tool_region_main(int argc, char **argv);
 
 #endif

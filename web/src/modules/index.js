@@ -26,5 +26,6 @@ import quality from './quality/index.js'
 import approval from './approval/index.js'
 import supervision from './supervision/index.js'
 import pmf from './pmf/index.js'
+import response from './response/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response]

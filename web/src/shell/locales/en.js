@@ -63,7 +63,7 @@ export default {
     title: 'Notifications',
     readAll: 'Mark all read',
     none: 'No notifications',
-    kind: { warning: 'Due soon', overdue: 'Overdue', escalated: 'Escalated', assigned: 'Assigned', submitted: 'To review', reopened: 'Reopened', bad_review: 'Poor rating' },
+    kind: { response_warning: 'Pollution warning', response_lift: 'Warning lifted', warning: 'Due soon', overdue: 'Overdue', escalated: 'Escalated', assigned: 'Assigned', submitted: 'To review', reopened: 'Reopened', bad_review: 'Poor rating' },
   },
   user: {
     logout: 'Log out',

@@ -63,7 +63,7 @@ export default {
     title: '通知',
     readAll: '全部标为已读',
     none: '暂无通知',
-    kind: { warning: '临期', overdue: '逾期', escalated: '已提级', assigned: '新督办', submitted: '待审核', reopened: '重新办理', bad_review: '差评' },
+    kind: { response_warning: '重污染预警', response_lift: '预警解除', warning: '临期', overdue: '逾期', escalated: '已提级', assigned: '新督办', submitted: '待审核', reopened: '重新办理', bad_review: '差评' },
   },
   user: {
     logout: '退出登录',
