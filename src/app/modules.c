@@ -6,6 +6,7 @@
 #include "modules/admin/admin.h"
 #include "modules/approval/approval.h"
 #include "modules/audit/audit.h"
+#include "modules/leader/leader.h"
 #include "modules/monitor/monitor.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
@@ -23,6 +24,7 @@ static const struct module *const modules_table[] = {
     &supervision_module, /* draws, positive list, inspections, credit */
     &approval_module,    /* EIA approvals, siting, investment projects */
     &audit_module,       /* signed checkpoints of the audit chain */
+    &leader_module,      /* the leader's home: what is late or at risk */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -19,9 +19,14 @@ struct config_option {
     const char *help;
 };
 
-#define OPT_STR(name, def, help) {#name, CONFIG_STR, offsetof(struct config, name), 0, 0, def, help}
+#define OPT_STR(name, def, help)                                                                   \
+    {                                                                                              \
+#name, CONFIG_STR, offsetof(struct config, name), 0, 0, def, help                          \
+    }
 #define OPT_LONG(name, min, max, def, help)                                                        \
-    {#name, CONFIG_LONG, offsetof(struct config, name), min, max, def, help}
+    {                                                                                              \
+#name, CONFIG_LONG, offsetof(struct config, name), min, max, def, help                     \
+    }
 
 /* The option table: every option, its bounds and default, in one place. */
 static const struct config_option config_options[] = {
@@ -81,6 +86,12 @@ static const struct config_option config_options[] = {
             "append-only file of signed audit checkpoints (empty = <audit_key_file>.checkpoints)"),
     OPT_LONG(audit_checkpoint_minutes, 1, 1440, "60",
              "minutes between audit checkpoints (also one at start and one at stop)"),
+    OPT_LONG(
+        pm25_target, 0, 500, "0",
+        "the year's PM2.5 target in ug/m3 on the leader's home (0 = the annual limit of GB 3095)"),
+    OPT_STR(
+        map_tile_url, "",
+        "XYZ tile server of the siting map, {z}/{x}/{y} (empty = no base layer; keep it offline)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

@@ -57,6 +57,9 @@ struct config {
     char *audit_key_file;
     char *audit_checkpoint_file;
     long audit_checkpoint_minutes;
+    /* the leader's home (modules/leader) and the siting map */
+    long pm25_target;
+    char *map_tile_url;
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

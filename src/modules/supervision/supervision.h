@@ -102,6 +102,14 @@ int64_t supervision_preparer_id(struct db *db, const char *name_or_code);
  * database error. For the enterprise 360° page. */
 json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit);
 
+/* The leader's home: what supervision has open on `today` (YYYY-MM-DD):
+ * {alarms_open (new or verified), alarms_new, alarms_verified, alarms_serious
+ * (open and serious), cases_open (open or rectifying), cases_new (status open),
+ * cases_rectifying, cases_overdue (rectification past its due day), cases:
+ * the first `limit` open cases, overdue first then oldest: [{id, title, status,
+ * opened_on, due_on, enterprise}]} (new reference); NULL on a database error. */
+json_t *supervision_at_risk(struct db *db, const char *today, int limit);
+
 /* An online-monitoring exceedance alarm from the monitoring module. Must be
  * called inside the caller's write transaction (it audits). data_flag is the
  * HJ 212 flag of the value (N valid; others mark data excluded from

@@ -25,5 +25,6 @@ import monitor from './monitor/index.js'
 import quality from './quality/index.js'
 import approval from './approval/index.js'
 import supervision from './supervision/index.js'
+import leader from './leader/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, leader]
