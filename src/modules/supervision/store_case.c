@@ -56,6 +56,17 @@ int sup_store_case_open(struct db *db, int64_t enterprise_id, int64_t alarm_id, 
                        *case_id, alarm_id);
 }
 
+int sup_store_case_open_from(struct db *db, int64_t enterprise_id, const char *title,
+                             const char *source, const char *opened_on, int64_t *case_id)
+{
+    int rc = db_run(db,
+                    "INSERT INTO sup_cases (enterprise_id, title, opened_on, status, source, "
+                    "created_at) VALUES (?, ?, ?, 'open', ?, ?)",
+                    "ittti", enterprise_id, title, opened_on, source, timeutil_now());
+    *case_id = rc ? 0 : db_last_id(db);
+    return rc;
+}
+
 int sup_store_case_rectify(struct db *db, int64_t id, int64_t enterprise_id,
                            const char *requirement, const char *due_on)
 {

@@ -129,6 +129,18 @@ struct sup_alarm_input {
 int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct sup_alarm_input *in,
                    int64_t *id, struct problem *p);
 
+/* Opens a supervision case (立案) against an enterprise from another module's
+ * finding, e.g. the approval module's 未批先建. Must be called inside the
+ * caller's write transaction; its audit entry (supervision.case.open, naming
+ * the source) is written there, and a failure leaves the transaction for the
+ * caller to roll back. title: 1..200 bytes of UTF-8 without control
+ * characters; source: 1..64 bytes likewise (shown with the case); opened_on
+ * YYYY-MM-DD. Returns 0 and *case_id, or -1 with p set: ERR_INVALID_FIELD
+ * (field "title", "source" or "enterprise_id") or ERR_INTERNAL. */
+int supervision_case_open(struct db *db, const struct audit_actor *actor, int64_t enterprise_id,
+                          const char *title, const char *source, const char *opened_on,
+                          int64_t *case_id, struct problem *p);
+
 /* The demo: matters and inspectors, classes, a few penalties, alarms, cases,
  * preparers with points and institutions, through the functions above. */
 int demo_supervision(struct db *db, uint64_t seed);
