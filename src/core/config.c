@@ -89,9 +89,9 @@ static const struct config_option config_options[] = {
     OPT_LONG(
         pm25_target, 0, 500, "0",
         "the year's PM2.5 target in ug/m3 on the leader's home (0 = the annual limit of GB 3095)"),
-    OPT_STR(
-        map_tile_url, "",
-        "XYZ tile server of the siting map, {z}/{x}/{y} (empty = no base layer; keep it offline)"),
+    OPT_STR(map_tile_url, "",
+            "tiles of the siting map: a path on this site with {z}/{x}/{y}, e.g. "
+            "/tiles/{z}/{x}/{y}.png (empty = no base layer)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

@@ -271,6 +271,12 @@ export default {
     },
     categoryShort: 'Category',
     siting: {
+      noTiles: 'No tile server configured (map_tile_url): boundaries and control units only',
+      tilesRefused: 'The tile address must be a path on this site with z, x and y placeholders (docs/siting.md); the configured one is not used',
+      clickPoint: 'Click the map to pick the project location (WGS84)',
+      clickPolygon: 'Click the corners of the site on the map, one after another (at least 3)',
+      vertices: '{n} corners picked',
+      clear: 'Clear',
       projectLocation: 'Project location',
       polygonError: 'The site boundary must be a GeoJSON Polygon',
       print: 'Print report',

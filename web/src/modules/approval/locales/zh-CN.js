@@ -237,6 +237,12 @@ export default {
     },
     categoryShort: '类别',
     siting: {
+      noTiles: '未配置底图瓦片服务（map_tile_url），仅显示行政区界和管控单元',
+      tilesRefused: '底图瓦片地址须为本站路径并含 z、x、y 占位符（见 docs/siting.md），当前配置未被采用',
+      clickPoint: '在地图上点击即可选取项目点位（WGS84）',
+      clickPolygon: '在地图上依次点击用地范围的各个顶点（至少 3 个）',
+      vertices: '已选 {n} 个顶点',
+      clear: '清除',
       projectLocation: '项目位置',
       polygonError: '用地范围须为 GeoJSON Polygon',
       print: '打印报告',
