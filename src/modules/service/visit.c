@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "domain/phone.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
 #include "app/field.h"
@@ -314,8 +315,8 @@ static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
         field_text(in, "signer_name", "签字人", 64, FIELD_REQUIRED, &f->signer_name, p) ||
         field_text(in, "signer_phone", "联系电话", 20, FIELD_REQUIRED, &f->signer_phone, p))
         return -1;
-    if (!service_phone_ok(f->signer_phone))
-        return svc_fail(p, ERR_INVALID_FIELD, "signer_phone", "联系电话格式不正确");
+    if (!phone_ok(f->signer_phone))
+        return svc_fail(p, ERR_INVALID_FIELD, "signer_phone", "%s", PHONE_RULE_ZH);
     f->issues = json_object_get(in, "issues");
     if ((f->issues && !json_is_array(f->issues)) || json_array_size(f->issues) > SVC_MAX_ISSUES)
         return svc_fail(p, ERR_INVALID_FIELD, "issues", "问题诉求须为不超过 %d 项的列表",
