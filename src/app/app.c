@@ -164,13 +164,30 @@ static void app_dispatch_api(struct http_req *r)
     route->handler(r);
 }
 
+/* The map tile template the browser may load: a path on this site (the
+ * Content-Security-Policy lets images come from nowhere else; an offline tile
+ * server is put behind the same host) with {z}, {x} and {y}, and nothing a
+ * URL or an HTML attribute would read differently. */
+static bool app_tile_url_ok(const char *u)
+{
+    if (u[0] != '/' || u[1] == '/' || strlen(u) > 300)
+        return false;
+    for (const char *p = u; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == 0x7f || strchr("\"'<>\\`", *p))
+            return false;
+    return strstr(u, "{z}") && strstr(u, "{x}") && strstr(u, "{y}");
+}
+
 void app_public_info(struct http_req *r)
 {
     const struct config *c = r->app->cfg;
+    const char *tiles = c->map_tile_url ? c->map_tile_url : "";
+    bool ok = app_tile_url_ok(tiles);
     http_json(r, 200,
-              json_pack("{s{ss ss ss ss ss ss}}", "bureau", "name", c->bureau_name, "name_en",
-                        c->bureau_name_en, "address", c->bureau_address, "phone", c->bureau_phone,
-                        "email", c->bureau_email, "hours", c->bureau_hours));
+              json_pack("{s{ss ss ss ss ss ss} s{ss sb}}", "bureau", "name", c->bureau_name,
+                        "name_en", c->bureau_name_en, "address", c->bureau_address, "phone",
+                        c->bureau_phone, "email", c->bureau_email, "hours", c->bureau_hours, "map",
+                        "tile_url", ok ? tiles : "", "tile_url_refused", *tiles && !ok));
 }
 
 void app_dispatch(struct http_req *r)

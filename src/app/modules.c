@@ -6,6 +6,7 @@
 #include "modules/admin/admin.h"
 #include "modules/approval/approval.h"
 #include "modules/audit/audit.h"
+#include "modules/leader/leader.h"
 #include "modules/monitor/monitor.h"
 #include "modules/pmf/pmf.h"
 #include "modules/quality/quality.h"
@@ -27,6 +28,7 @@ static const struct module *const modules_table[] = {
     &audit_module,       /* signed checkpoints of the audit chain */
     &pmf_module,         /* PM2.5 source apportionment (PMF) */
     &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
+    &leader_module,      /* the leader's home: what is late or at risk */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -111,6 +111,12 @@ static const struct config_option config_options[] = {
     OPT_STR(region_members, "", "neighbours' feeds: id|URL|public-key-hex, comma separated"),
     OPT_LONG(region_pull_interval, 0, 86400, "0",
              "seconds between pulls of the neighbours' signed feeds (0 = off)"),
+    OPT_LONG(
+        pm25_target, 0, 500, "0",
+        "the year's PM2.5 target in ug/m3 on the leader's home (0 = the annual limit of GB 3095)"),
+    OPT_STR(map_tile_url, "",
+            "tiles of the siting map: a path on this site with {z}/{x}/{y}, e.g. "
+            "/tiles/{z}/{x}/{y}.png (empty = no base layer)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

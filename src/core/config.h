@@ -71,6 +71,9 @@ struct config {
     char *region_key_file;     /* Ed25519 seed, 64 hex digits (`ecogov region keygen`) */
     char *region_members;      /* neighbours: "id|feed URL|public key hex", comma separated */
     long region_pull_interval; /* seconds between pulls of the neighbours' feeds (0 = off) */
+    /* the leader's home (modules/leader) and the siting map */
+    long pm25_target;
+    char *map_tile_url;
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

@@ -106,3 +106,80 @@ int timeutil_parse_date(const char *s, int64_t *utc)
     *utc = days * 86400 - TIMEUTIL_BEIJING_OFFSET;
     return 0;
 }
+
+/* n decimal digits at s as a number; -1 when one is not a digit. */
+static int timeutil_digits(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+/* The zone suffix z (zlen bytes): "" (Beijing), "Z", "±HH", "±HHMM" or
+ * "±HH:MM", as seconds east of UTC; -1 (an impossible offset) when malformed. */
+static int64_t timeutil_zone(const char *z, size_t zlen)
+{
+    if (zlen == 0)
+        return TIMEUTIL_BEIJING_OFFSET;
+    if (zlen == 1 && z[0] == 'Z')
+        return 0;
+    if ((z[0] != '+' && z[0] != '-') || (zlen != 3 && zlen != 5 && zlen != 6))
+        return -1;
+    int h = timeutil_digits(z + 1, 2), m = 0;
+    if (zlen == 5)
+        m = timeutil_digits(z + 3, 2);
+    else if (zlen == 6)
+        m = z[3] == ':' ? timeutil_digits(z + 4, 2) : -1;
+    if (h < 0 || m < 0 || m > 59 || h * 60 + m > 14 * 60)
+        return -1;
+    int64_t off = (int64_t)h * 3600 + m * 60;
+    return z[0] == '-' ? -off : off;
+}
+
+int timeutil_parse_time(const char *s, size_t len, int64_t *utc, int *has_clock)
+{
+    if (!s || len < 10 || s[4] != '-' || s[7] != '-')
+        return -1;
+    int y = timeutil_digits(s, 4), mo = timeutil_digits(s + 5, 2), d = timeutil_digits(s + 8, 2);
+    if (y < 1900 || mo < 1 || mo > 12 || d < 1 || d > 31)
+        return -1;
+    int64_t days = timeutil_days_from_civil(y, mo, d);
+    int cy, cm, cd;
+    timeutil_civil_from_days(days, &cy, &cm, &cd);
+    if (cy != y || cm != mo || cd != d)
+        return -1;
+    int h = 0, mi = 0, sec = 0;
+    size_t i = 10;
+    if (len > 10) {
+        if ((s[10] != ' ' && s[10] != 'T') || len < 16 || s[13] != ':')
+            return -1;
+        h = timeutil_digits(s + 11, 2);
+        mi = timeutil_digits(s + 14, 2);
+        i = 16;
+        if (i < len && s[i] == ':') {
+            if (len < 19 || (sec = timeutil_digits(s + 17, 2)) < 0)
+                return -1;
+            i = 19;
+            if (i < len && s[i] == '.') {
+                size_t f = ++i;
+                while (i < len && s[i] >= '0' && s[i] <= '9')
+                    i++;
+                if (i == f || i - f > 9)
+                    return -1;
+            }
+        }
+        if (h < 0 || h > 23 || mi < 0 || mi > 59 || sec > 59)
+            return -1;
+    }
+    int64_t off = timeutil_zone(s + i, len - i);
+    if (off == -1 || (len == 10 && off != TIMEUTIL_BEIJING_OFFSET))
+        return -1;
+    if (has_clock)
+        *has_clock = len > 10;
+    *utc = days * 86400 + (int64_t)h * 3600 + mi * 60 + sec - off;
+    return 0;
+}

@@ -1,5 +1,6 @@
 /* aqi_csv — CSV in and out for `ecogov aqi`; see aqi_csv.h. */
 #include "domain/aqi_csv.h"
+#include "core/timeutil.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -141,50 +142,24 @@ int aqi_csv_parse_header(const char *line, size_t len, struct aqi_csv_header *h,
     return 0;
 }
 
-static bool aqi_csv_digits(const char *s, int n, int *out)
-{
-    int v = 0;
-
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
-static int aqi_csv_days_in_month(int y, int m)
-{
-    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-
-    return m == 2 && leap ? 29 : days[m - 1];
-}
-
-/* "YYYY-MM-DD", optionally followed by ' ' or 'T' and "HH:MM" or "HH:MM:SS"
- * (Beijing time, no zone suffix). Years 1900..9999. */
+/* The time cell as timeutil_parse_time reads it (a date, a Beijing time, or
+ * an ISO 8601 time with Z or an offset), kept as the Beijing calendar date and
+ * clock of that instant: the AQI edition and the day belong to Beijing. */
 static bool aqi_csv_parse_time(const char *s, int n, struct aqi_csv_row *row)
 {
-    row->hour = row->minute = row->second = 0;
-    row->has_clock = false;
-    if (n != 10 && n != 16 && n != 19)
+    int64_t utc;
+    int has_clock;
+    if (timeutil_parse_time(s, (size_t)n, &utc, &has_clock))
         return false;
-    if (s[4] != '-' || s[7] != '-' || !aqi_csv_digits(s, 4, &row->year) ||
-        !aqi_csv_digits(s + 5, 2, &row->month) || !aqi_csv_digits(s + 8, 2, &row->day))
-        return false;
-    if (row->year < 1900 || row->month < 1 || row->month > 12 || row->day < 1 ||
-        row->day > aqi_csv_days_in_month(row->year, row->month))
-        return false;
-    if (n == 10)
-        return true;
-    if ((s[10] != ' ' && s[10] != 'T') || s[13] != ':' || !aqi_csv_digits(s + 11, 2, &row->hour) ||
-        !aqi_csv_digits(s + 14, 2, &row->minute) || row->hour > 23 || row->minute > 59)
-        return false;
-    if (n == 19 && (s[16] != ':' || !aqi_csv_digits(s + 17, 2, &row->second) || row->second > 59))
-        return false;
-    row->has_clock = true;
-    return true;
+    int64_t local = utc + TIMEUTIL_BEIJING_OFFSET;
+    int64_t days = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    int64_t sod = local - days * 86400;
+    timeutil_civil_from_days(days, &row->year, &row->month, &row->day);
+    row->hour = (int)(sod / 3600);
+    row->minute = (int)(sod / 60 % 60);
+    row->second = (int)(sod % 60);
+    row->has_clock = has_clock != 0;
+    return row->year >= 1900 && row->year <= 9999;
 }
 
 int aqi_csv_parse_row(const struct aqi_csv_header *h, const char *line, size_t len,
@@ -204,7 +179,8 @@ int aqi_csv_parse_row(const struct aqi_csv_header *h, const char *line, size_t l
     const char *t = line + row->off[AQI_CSV_TIME];
     if (!aqi_csv_parse_time(t, row->len[AQI_CSV_TIME], row)) {
         aqi_csv_fail(err, AQI_CSV_TIME + 1,
-                     "time: expected a valid YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]");
+                     "time: expected a valid YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] (Beijing) or "
+                     "ISO 8601 with Z or an offset (2026-06-01T12:00:00+08:00)");
         return -1;
     }
     const char *k = line + row->off[AQI_CSV_KIND];

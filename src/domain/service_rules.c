@@ -190,21 +190,3 @@ int service_content_disposition(const char *filename, char *out, size_t size)
     out[o] = '\0';
     return 0;
 }
-
-bool service_phone_ok(const char *s)
-{
-    size_t n = strlen(s), digits = 0, dashes = 0;
-    if (n < 7 || n > 20)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] >= '0' && s[i] <= '9')
-            digits++;
-        else if (s[i] == '-' && i > 0 && i + 1 < n)
-            dashes++;
-        else
-            return false;
-    }
-    if (!dashes && n == 11)
-        return s[0] == '1';
-    return dashes <= 2 && digits >= 7;
-}

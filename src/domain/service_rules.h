@@ -64,7 +64,4 @@ char *service_clean_filename(const char *name, char *out, size_t size);
  * filename*=UTF-8''percent-encoded. Returns 0, or -1 when out is too small. */
 int service_content_disposition(const char *filename, char *out, size_t size);
 
-/* A mainland mobile (1 + 10 digits) or a landline (digits and one '-'). */
-bool service_phone_ok(const char *s);
-
 #endif

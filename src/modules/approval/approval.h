@@ -80,6 +80,14 @@ json_t *siting_check_get(struct db *db, int64_t id, int64_t *enterprise_id);
 int approval_preparer_listed(struct db *db, const char *name, const char *day, char *list,
                              size_t listlen, char *reason, size_t reasonlen);
 
+/* The leader's home: the reminders of every open case (approval_reminders:
+ * 容缺 deadlines, correction windows, promised clocks, after-the-fact checks,
+ * re-reviews) that are near (warning) or past (overdue) on `today`, soonest
+ * first, against `cal` (held by the caller): {warning, overdue, items: the
+ * first `limit` of them, each {id, number, project, enterprise_name, kind,
+ * due, left, level, text}} (new reference); NULL on a database error. */
+json_t *approval_at_risk(struct db *db, const struct calendar *cal, int32_t today, int limit);
+
 /* Demo data through the same functions: units for the demo city, a few
  * applications at different steps (dated relative to today) and the
  * investment projects linked to them. 0 or -1. */

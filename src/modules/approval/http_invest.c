@@ -12,9 +12,10 @@ static void api_invest_list(struct http_req *r)
     const char *status = kit_query_text(r, "status", 64, &bad);
     const char *sector = bad ? NULL : kit_query_text(r, "sector", 64, &bad);
     const char *kind = bad ? NULL : kit_query_text(r, "kind", 64, &bad);
-    if (bad)
+    int64_t unapproved = 0;
+    if (bad || kit_query_int(r, "unapproved", 0, 1, 0, &unapproved))
         return;
-    json_t *out = invest_list(r->db, status, sector, kind, kit_limit(r, 200, 1000));
+    json_t *out = invest_list(r->db, status, sector, kind, unapproved, kit_limit(r, 200, 1000));
     kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
@@ -34,7 +35,7 @@ static void api_invest_advance(struct http_req *r)
     if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
     enum err e = invest_advance(r->db, &w.actor, w.id, w.body, &w.p);
-    kit_write_end(r, &w, false, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)w.id));
+    kit_write_end(r, &w, false, e, e ? NULL : invest_get(r->db, w.id));
 }
 
 /* Links (or unlinks with "") the project to its EIA application by number. */
@@ -44,7 +45,18 @@ static void api_invest_link(struct http_req *r)
     if (!kit_write_begin(r, KIT_PATH_ID, &w))
         return;
     enum err e = invest_link(r->db, &w.actor, w.id, w.body, &w.p);
-    kit_write_end(r, &w, false, e, e ? NULL : json_pack("{sI}", "id", (json_int_t)w.id));
+    kit_write_end(r, &w, false, e, e ? NULL : invest_get(r->db, w.id));
+}
+
+/* Hands a project flagged 未批先建 to supervision as a case. */
+static void api_invest_case(struct http_req *r)
+{
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
+        return;
+    int64_t case_id = 0;
+    enum err e = invest_case(r->db, &w.actor, w.id, w.body, &case_id, &w.p);
+    kit_write_end(r, &w, false, e, e ? NULL : invest_get(r->db, w.id));
 }
 
 static const struct route invest_table[] = {
@@ -53,6 +65,7 @@ static const struct route invest_table[] = {
     {HTTP_POST, "/api/v1/approval/invest-projects/{id}/advance", api_invest_advance, INVEST_WRITERS,
      0},
     {HTTP_POST, "/api/v1/approval/invest-projects/{id}/link", api_invest_link, INVEST_WRITERS, 0},
+    {HTTP_POST, "/api/v1/approval/invest-projects/{id}/case", api_invest_case, INVEST_WRITERS, 0},
 };
 
 const struct route_group app_invest_routes = ROUTE_GROUP("invest", invest_table);

@@ -159,9 +159,22 @@ enum err approval_notices_atom(struct db *db, char **out, size_t *len, struct pr
 /* Links (or with "" unlinks) a project to an application by number. */
 enum err invest_link(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
                      struct problem *p);
-/* The list with totals; filters NULL = any. */
+/* The list with totals and the number flagged 未批先建 ("unapproved");
+ * filters NULL = any; unapproved_only keeps the flagged ones. Each item has
+ * "unapproved_start" ({since, app_number, app_status, reason} or null) and
+ * "case_id" (the supervision case it was handed over as, or null). */
 json_t *invest_list(struct db *db, const char *status, const char *sector, const char *kind,
-                    int limit);
+                    bool unapproved_only, int limit);
+/* One project as a list item; NULL when absent. */
+json_t *invest_get(struct db *db, int64_t id);
+/* Hands a project flagged 未批先建 to supervision as a case ({title?},
+ * default "未批先建：<project>"), against the project's enterprise, else its
+ * application's: one transaction opening the case (supervision_case_open),
+ * recording its id on the project and auditing invest.case. Refused
+ * (ERR_INVALID_STATE) when the project is not flagged, already handed over,
+ * or has no enterprise. */
+enum err invest_case(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
+                     int64_t *case_id, struct problem *p);
 /* The check as siting_run, in its own transaction. */
 enum err siting_check_create(struct db *db, const struct audit_actor *actor, json_t *in,
                              int64_t enterprise_id, json_t **out, struct problem *p);

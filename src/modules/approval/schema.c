@@ -118,6 +118,8 @@ static const char *const schema_approval_steps[] = {
      * so the original can be marked wherever it is shown */
     "ALTER TABLE eia_notices ADD COLUMN of_notice INTEGER NOT NULL DEFAULT 0;"
     "CREATE INDEX eia_notices_of ON eia_notices (of_notice) WHERE of_notice > 0;",
+    /* 4: the supervision case a project's 未批先建 was handed over as */
+    "ALTER TABLE invest_projects ADD COLUMN case_id INTEGER;",
 };
 
 /* The default configuration, with its sources (admin-rules §1–3); admins

@@ -110,9 +110,14 @@ int invest_store_set_stage(struct db *db, int64_t id, int stage, const char *sta
 /* Rows changed (0 = no such project), or -1. */
 int invest_store_link(struct db *db, int64_t id, const char *number);
 /* Projects filtered by status, sector and kind (NULL = any), newest first:
- * the columns of invest_projects plus enterprise_name, app_status, app_id. */
+ * the columns of invest_projects plus enterprise_name and the linked
+ * application's app_status, app_id, app_decided_on, app_enterprise_id. */
 json_t *invest_store_list(struct db *db, const char *status, const char *sector, const char *kind,
                           int limit);
+/* One project as a list row; NULL when absent (or on an error). */
+json_t *invest_store_get(struct db *db, int64_t id);
+/* Records the supervision case the project was handed over as; 0 or -1. */
+int invest_store_set_case(struct db *db, int64_t id, int64_t case_id);
 /* [{key, count, amount}] by "status", "sector" or "kind"; {count, amount}
  * over all for NULL. */
 json_t *invest_store_totals(struct db *db, const char *by);

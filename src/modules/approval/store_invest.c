@@ -64,19 +64,35 @@ int invest_store_link(struct db *db, int64_t id, const char *number)
     return db_changes(db);
 }
 
+/* A project with its enterprise and linked application (the fields the
+ * 未批先建 rule reads: app_status, app_decided_on, started_on). */
+#define INVEST_SELECT                                                                              \
+    "SELECT p.id, p.name, p.kind, p.sector, p.amount, p.status, p.updated_on, p.signed_on, "       \
+    "p.started_on, p.operating_on, p.enterprise_id, coalesce(e.name, '') AS enterprise_name, "     \
+    "p.note, p.app_number, p.case_id, a.status AS app_status, coalesce(a.id, 0) AS app_id, "       \
+    "a.decided_on AS app_decided_on, a.enterprise_id AS app_enterprise_id "                        \
+    "FROM invest_projects p LEFT JOIN enterprises e ON e.id = p.enterprise_id "                    \
+    "LEFT JOIN eia_applications a ON a.number = p.app_number AND p.app_number <> '' "
+
 json_t *invest_store_list(struct db *db, const char *status, const char *sector, const char *kind,
                           int limit)
 {
-    return db_query_rows(
-        db,
-        "SELECT p.id, p.name, p.kind, p.sector, p.amount, p.status, p.updated_on, p.signed_on, "
-        "p.started_on, p.operating_on, p.enterprise_id, coalesce(e.name, '') AS enterprise_name, "
-        "p.note, p.app_number, a.status AS app_status, coalesce(a.id, 0) AS app_id "
-        "FROM invest_projects p LEFT JOIN enterprises e ON e.id = p.enterprise_id "
-        "LEFT JOIN eia_applications a ON a.number = p.app_number AND p.app_number <> '' "
-        "WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS NULL OR p.sector = ?2) "
-        "AND (?3 IS NULL OR p.kind = ?3) ORDER BY p.id DESC LIMIT ?4",
-        "ttti", status, sector, kind, (int64_t)limit);
+    return db_query_rows(db,
+                         INVEST_SELECT "WHERE (?1 IS NULL OR p.status = ?1) AND (?2 IS NULL OR "
+                                       "p.sector = ?2) AND (?3 IS NULL OR p.kind = ?3) ORDER BY "
+                                       "p.id DESC LIMIT ?4",
+                         "ttti", status, sector, kind, (int64_t)limit);
+}
+
+json_t *invest_store_get(struct db *db, int64_t id)
+{
+    return db_query_one(db, INVEST_SELECT "WHERE p.id = ?", "i", id);
+}
+
+int invest_store_set_case(struct db *db, int64_t id, int64_t case_id)
+{
+    return db_run(db, "UPDATE invest_projects SET case_id = ? WHERE id = ?", "ii", case_id, id) ? -1
+                                                                                                : 0;
 }
 
 json_t *invest_store_totals(struct db *db, const char *by)

@@ -199,6 +199,31 @@ enum err approval_reminders(const struct approval_who *who, const struct calenda
     return ERR_OK;
 }
 
+json_t *approval_at_risk(struct db *db, const struct calendar *cal, int32_t today, int limit)
+{
+    struct approval_who who = {.db = db, .actor = {0, "system"}};
+    struct problem p;
+    json_t *all;
+    if (approval_reminders(&who, cal, today, &all, &p) != ERR_OK)
+        return NULL;
+    json_int_t warning = 0, overdue = 0;
+    json_t *rows = json_array();
+    size_t i;
+    json_t *rem;
+    json_array_foreach(json_object_get(all, "items"), i, rem)
+    {
+        const char *level = json_string_value(json_object_get(rem, "level"));
+        if (!level || !strcmp(level, "info"))
+            continue;
+        warning += !strcmp(level, "warning");
+        overdue += !strcmp(level, "overdue");
+        if ((int)json_array_size(rows) < limit)
+            json_array_append(rows, rem);
+    }
+    json_decref(all);
+    return json_pack("{sI sI so}", "warning", warning, "overdue", overdue, "items", rows);
+}
+
 /* The 告知承诺 approvals and their after-the-fact checks for today: overdue
  * first, then by due day; open_only keeps the checks still to do (pending,
  * overdue, rectifying). Counts per state over all of them. */

@@ -32,33 +32,39 @@ int64_t monitor_http_enterprise(struct http_req *r)
                                                                      : 0;
 }
 
-/* A time bound: UTC seconds, "YYYY-MM-DD" (Beijing midnight) or ISO "YYYY-MM-DDTHH:MM"
- * (Beijing). def when absent; -1 and a 422 when malformed. */
+static int64_t mon_time_refuse(struct http_req *r, const char *key)
+{
+    http_error(r, ERR_INVALID_FIELD,
+               "时间须为 YYYY-MM-DD、YYYY-MM-DDTHH:MM、带时区的 ISO 8601 时间或 Unix 秒", key);
+    return -1;
+}
+
+/* A time bound: UTC seconds, "YYYY-MM-DD" (Beijing midnight), "YYYY-MM-DDTHH:MM[:SS]"
+ * (Beijing) or ISO 8601 with Z or an offset (timeutil_parse_time). def when absent; -1 and a 422
+ * when malformed. */
 static int64_t mon_time(struct http_req *r, const char *key, int64_t def)
 {
     const char *s = http_query(r, key);
     if (!s || !*s)
         return def;
     int64_t t;
-    if (strlen(s) == 10 && !timeutil_parse_date(s, &t))
-        return t;
-    if (strlen(s) == 16 && s[10] == 'T' && s[13] == ':') {
-        char d[11];
-        memcpy(d, s, 10);
-        d[10] = '\0';
-        char *e1, *e2;
-        long h = strtol(s + 11, &e1, 10), m = strtol(s + 14, &e2, 10);
-        if (!timeutil_parse_date(d, &t) && e1 == s + 13 && !*e2 && h >= 0 && h < 24 && m >= 0 &&
-            m < 60)
-            return t + h * 3600 + m * 60;
+    size_t n = strlen(s);
+    if (n >= 10 && n < 64 && s[4] == '-') {
+        /* An unencoded '+' of an offset may arrive as a space (form encoding):
+         * after the date's own separator a space can only be that. */
+        char buf[64];
+        memcpy(buf, s, n + 1);
+        for (size_t i = 11; i < n; i++)
+            if (buf[i] == ' ')
+                buf[i] = '+';
+        return timeutil_parse_time(buf, n, &t, NULL) ? mon_time_refuse(r, key) : t;
     }
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
     if (!errno && !*end && v >= 0 && v < 32503680000LL)
         return v;
-    http_error(r, ERR_INVALID_FIELD, "时间须为 YYYY-MM-DD、YYYY-MM-DDTHH:MM 或 Unix 秒", key);
-    return -1;
+    return mon_time_refuse(r, key);
 }
 
 /* The record kind of a query (rtd, minute, hour, day, or its number 1-4): MONITOR_KIND_*, def

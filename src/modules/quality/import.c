@@ -23,22 +23,19 @@ struct quality_row {
     int64_t v[AIRDATA_NCOLS];
 };
 
+/* The hour a row is for: a whole hour as timeutil_parse_time reads it (Beijing
+ * "YYYY-MM-DD HH:00[:00]" or ISO 8601 with Z or an offset), 2000..2100. */
 static int quality_parse_hour(const char *s, size_t len, int64_t *hour)
 {
-    char t[20];
-    if (len != 16 && len != 19)
+    int64_t utc;
+    int has_clock;
+    if (timeutil_parse_time(s, len, &utc, &has_clock) || !has_clock || utc % AIRDATA_HOUR)
         return -1;
-    memcpy(t, s, len);
-    t[len] = '\0';
-    int y, mo, d, h, mi, sec = 0;
-    if (sscanf(t, "%4d-%2d-%2d%*1[ T]%2d:%2d", &y, &mo, &d, &h, &mi) != 5)
+    int y, mo, d;
+    timeutil_civil_from_days(timeutil_day_of(utc), &y, &mo, &d);
+    if (y < 2000 || y > 2100)
         return -1;
-    if (len == 19 && (t[16] != ':' || sscanf(t + 17, "%2d", &sec) != 1))
-        return -1;
-    if (t[4] != '-' || t[7] != '-' || t[13] != ':' || y < 2000 || y > 2100 || mo < 1 || mo > 12 ||
-        d < 1 || d > airstat_days_in_month(y, mo) || h < 0 || h > 23 || mi || sec)
-        return -1;
-    *hour = timeutil_days_from_civil(y, mo, d) * AIRDATA_DAY + h * AIRDATA_HOUR - AIRDATA_BEIJING;
+    *hour = utc;
     return 0;
 }
 

@@ -104,6 +104,14 @@ int quality_feed_run(struct db *db, int64_t now, struct quality_feed_stats *stat
  * demo CEMS outlets' permitted limits (after demo_monitor). 0 or -1. */
 int demo_quality_feed(struct db *db, const struct audit_actor *actor);
 
+/* The leader's home (glance.c): {aqi: the city's real-time report at `now`
+ * (quality_realtime), year: {year, pm25 (the mean so far, µg/m³, or null),
+ * n, need, valid, target, target_source ("config" when pm25_target > 0, else
+ * "standard": the annual limit in force), on_track (pm25 <= target, null
+ * without a mean), days (good days, as the annual evaluation)}} (new
+ * reference); NULL on a database error. */
+json_t *quality_glance(struct db *db, int64_t now, double pm25_target);
+
 /* Reported form of a milli value: integer, CO one decimal (GB/T 8170). */
 double quality_report_value(int64_t milli, int col_is_co);
 

@@ -5,6 +5,7 @@
 #include "app/field.h"
 #include "domain/coord.h"
 #include "domain/industry.h"
+#include "domain/phone.h"
 #include "domain/uscc.h"
 #include "db/db.h"
 
@@ -144,23 +145,17 @@ static int registry_industry(json_t *in, json_t *out, struct problem *p)
     return 0;
 }
 
-static int registry_phone_ok(const char *s)
-{
-    for (; *s; s++)
-        if (!strchr("0123456789+-() ", *s))
-            return 0;
-    return 1;
-}
-
 /* One contact {"name","phone","role"} into clean: each the one text rule
- * (trimmed in place), the name required, the phone digits and +-() only. */
+ * (trimmed in place), the name required, the phone none or a valid one
+ * (domain/phone.h). */
 static bool registry_contact_ok(json_t *c, json_t *clean)
 {
     struct problem why;
     const char *name, *phone, *role;
     if (!json_is_object(c) || field_text(c, "name", NULL, 64, FIELD_REQUIRED, &name, &why) ||
         field_text(c, "phone", NULL, 32, FIELD_OPTIONAL, &phone, &why) ||
-        !registry_phone_ok(phone) || field_text(c, "role", NULL, 64, FIELD_OPTIONAL, &role, &why))
+        (*phone && !phone_ok(phone)) ||
+        field_text(c, "role", NULL, 64, FIELD_OPTIONAL, &role, &why))
         return false;
     json_array_append_new(clean,
                           json_pack("{ss ss ss}", "name", name, "phone", phone, "role", role));
@@ -183,8 +178,8 @@ static int registry_contacts(json_t *in, json_t *out, struct problem *p)
     json_array_foreach(list, i, c)
     {
         if (!registry_contact_ok(c, clean)) {
-            problem_set(p, ERR_INVALID_FIELD, "contacts",
-                        "第 %zu 个联系人无效（姓名必填，电话只能含数字和 +-()）", i + 1);
+            problem_set(p, ERR_INVALID_FIELD, "contacts", "第 %zu 个联系人无效（姓名必填；%s）",
+                        i + 1, PHONE_RULE_ZH);
             return -1;
         }
     }

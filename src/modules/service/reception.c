@@ -3,6 +3,7 @@
  * on-site intake of issues, each answered on the spot or committed as a
  * tracker item. Declared in service.h. */
 #include "modules/service/service.h"
+#include "domain/phone.h"
 #include "domain/service_rules.h"
 #include "app/field.h"
 #include "modules/service/store.h"
@@ -102,8 +103,8 @@ enum err svc_entry_add(struct svc_ctx *c, int64_t day_id, const char *kind, json
         return p->err;
     if (own)
         ent = own; /* an enterprise books for itself only */
-    if (!service_phone_ok(phone))
-        return svc_fail(p, ERR_INVALID_FIELD, "phone", "联系电话格式不正确"), p->err;
+    if (!phone_ok(phone))
+        return svc_fail(p, ERR_INVALID_FIELD, "phone", "%s", PHONE_RULE_ZH), p->err;
     if (ent && !svc_store_enterprise_exists(c->db, ent))
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在"), p->err;
     if (!strcmp(dstatus, "cancelled"))

@@ -156,6 +156,12 @@ int svc_sched_run(struct db *db, const struct calendar *cal, const struct config
  * the server's current calendar (read-locked meanwhile). */
 struct app;
 int svc_sched_tick(struct db *db, struct app *app);
+/* The leader's home (at_risk.c): counts of the open items overdue, escalated
+ * (SVC_ESCALATE_WORKDAYS past the deadline) and in warning on c->today, and
+ * the first `limit` overdue ones, longest overdue first: {overdue, escalated,
+ * warning, items:[{id, title, deadline, days_left, owner_section,
+ * enterprise_name, escalated}]} (new reference); NULL on a database error. */
+json_t *svc_at_risk(struct svc_ctx *c, int limit);
 /* Adds the live state fields (state, warn_day, days_left) to an item row. */
 void svc_item_decorate(struct svc_ctx *c, json_t *item);
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit);

@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "domain/phone.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
 #include "app/field.h"
@@ -21,27 +22,12 @@
 #define SVC_MAX_ISSUES 20
 #define SVC_TOKEN_LEN 43
 
-/* "YYYY-MM-DD HH:MM" or "YYYY-MM-DDTHH:MM" in Beijing time → UTC seconds. */
+/* A planned time: "YYYY-MM-DD HH:MM" (Beijing) or ISO 8601 with Z or an
+ * offset (timeutil_parse_time); a date alone is not a time. → UTC seconds. */
 static int svc_parse_time(const char *s, int64_t *utc)
 {
-    if (!s || strlen(s) != 16 || (s[10] != ' ' && s[10] != 'T') || s[13] != ':')
-        return -1;
-    char date[11];
-    memcpy(date, s, 10);
-    date[10] = '\0';
-    int64_t day;
-    if (timeutil_parse_date(date, &day))
-        return -1;
-    int h = 0, m = 0;
-    for (int i = 11; i < 16; i++)
-        if (i != 13 && (s[i] < '0' || s[i] > '9'))
-            return -1;
-    h = (s[11] - '0') * 10 + (s[12] - '0');
-    m = (s[14] - '0') * 10 + (s[15] - '0');
-    if (h > 23 || m > 59)
-        return -1;
-    *utc = day + h * 3600 + m * 60;
-    return 0;
+    int has_clock;
+    return s && !timeutil_parse_time(s, strlen(s), utc, &has_clock) && has_clock ? 0 : -1;
 }
 
 /* The visit's core row; NULL when absent or another enterprise's. */
@@ -92,10 +78,10 @@ enum err svc_visit_create(struct svc_ctx *c, json_t *in, int64_t *id, struct pro
                      p))
         return problem_set(p, ERR_INVALID_FIELD, "purpose",
                            "服务事由须为调研、执法、检查、督导或服务");
-    if (field_text(in, "planned_at", "计划时间", 16, FIELD_REQUIRED, &planned_at, p) ||
+    if (field_text(in, "planned_at", "计划时间", 40, FIELD_REQUIRED, &planned_at, p) ||
         svc_parse_time(planned_at, &planned))
         return svc_fail(p, ERR_INVALID_FIELD, "planned_at",
-                        "计划时间须为 YYYY-MM-DD HH:MM（北京时间）"),
+                        "计划时间须为 YYYY-MM-DD HH:MM（北京时间）或带时区的 ISO 8601 时间"),
                p->err;
     if (field_text(in, "place", "服务地点", 300, FIELD_OPTIONAL, &place, p) ||
         field_text(in, "note", "备注", 2000, FIELD_MULTILINE, &note, p) ||
@@ -329,8 +315,8 @@ static int svc_form_check(json_t *in, struct svc_form_in *f, struct problem *p)
         field_text(in, "signer_name", "签字人", 64, FIELD_REQUIRED, &f->signer_name, p) ||
         field_text(in, "signer_phone", "联系电话", 20, FIELD_REQUIRED, &f->signer_phone, p))
         return -1;
-    if (!service_phone_ok(f->signer_phone))
-        return svc_fail(p, ERR_INVALID_FIELD, "signer_phone", "联系电话格式不正确");
+    if (!phone_ok(f->signer_phone))
+        return svc_fail(p, ERR_INVALID_FIELD, "signer_phone", "%s", PHONE_RULE_ZH);
     f->issues = json_object_get(in, "issues");
     if ((f->issues && !json_is_array(f->issues)) || json_array_size(f->issues) > SVC_MAX_ISSUES)
         return svc_fail(p, ERR_INVALID_FIELD, "issues", "问题诉求须为不超过 %d 项的列表",

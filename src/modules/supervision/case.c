@@ -9,6 +9,7 @@
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "domain/calendar.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -39,6 +40,27 @@ int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct 
     json_t *d = json_pack("{ss ss sf sf ss}", "source", in->source, "factor", in->factor, "value",
                           in->value, "limit", in->limit, "data_flag", flag);
     int rc = audit_append_id(db, actor, "supervision.alarm.create", "sup_alarm", *id, d);
+    json_decref(d);
+    return rc ? (problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1) : 0;
+}
+
+int supervision_case_open(struct db *db, const struct audit_actor *actor, int64_t enterprise_id,
+                          const char *title, const char *source, const char *opened_on,
+                          int64_t *case_id, struct problem *p)
+{
+    if (!title || !*title || text_check_field(title, 200, false))
+        return problem_set(p, ERR_INVALID_FIELD, "title", "案件名称须为 1 至 200 字节的文字"), -1;
+    if (!source || !*source || text_check_field(source, 64, false))
+        return problem_set(p, ERR_INVALID_FIELD, "source", "案件来源须为 1 至 64 字节的文字"), -1;
+    if (sup_day(opened_on) == CALENDAR_DAY_INVALID)
+        return problem_set(p, ERR_INVALID_FIELD, "opened_on", "立案日期无效"), -1;
+    if (!sup_enterprise_exists(db, enterprise_id))
+        return problem_set(p, ERR_INVALID_FIELD, "enterprise_id", "未找到该企业"), -1;
+    if (sup_store_case_open_from(db, enterprise_id, title, source, opened_on, case_id))
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1;
+    json_t *d = json_pack("{sI ss ss}", "enterprise_id", (json_int_t)enterprise_id, "title", title,
+                          "source", source);
+    int rc = audit_append_id(db, actor, "supervision.case.open", "sup_case", *case_id, d);
     json_decref(d);
     return rc ? (problem_set(p, ERR_INTERNAL, NULL, "数据库错误"), -1) : 0;
 }

@@ -327,6 +327,9 @@ static const char *const schema_supervision_steps[] = {
     "  closed_on TEXT,"
     "  closing_note TEXT,"
     "  created_at INTEGER NOT NULL);",
+    /* 2: cases opened from another module's finding (the approval module's
+     * 未批先建) say where they came from; those from alarms say 'alarm' */
+    "ALTER TABLE sup_cases ADD COLUMN source TEXT NOT NULL DEFAULT 'alarm';",
 };
 
 const struct schema_module schema_supervision = {

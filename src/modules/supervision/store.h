@@ -189,6 +189,11 @@ int sup_store_alarm_set_status(struct db *db, int64_t id, const char *status,
 /* Opens a case for the alarm and marks the alarm 'case'. */
 int sup_store_case_open(struct db *db, int64_t enterprise_id, int64_t alarm_id, const char *title,
                         const char *opened_on, int64_t *case_id);
+/* Opens a case with no alarm, from another module's finding (source). The
+ * SQLite result code (SQLITE_CONSTRAINT_FOREIGNKEY for an unknown
+ * enterprise), 0 with *case_id on success. */
+int sup_store_case_open_from(struct db *db, int64_t enterprise_id, const char *title,
+                             const char *source, const char *opened_on, int64_t *case_id);
 /* The case 'rectifying' with its rectification order. */
 int sup_store_case_rectify(struct db *db, int64_t id, int64_t enterprise_id,
                            const char *requirement, const char *due_on);

@@ -56,6 +56,17 @@ int sup_store_case_open(struct db *db, int64_t enterprise_id, int64_t alarm_id, 
                        *case_id, alarm_id);
 }
 
+int sup_store_case_open_from(struct db *db, int64_t enterprise_id, const char *title,
+                             const char *source, const char *opened_on, int64_t *case_id)
+{
+    int rc = db_run(db,
+                    "INSERT INTO sup_cases (enterprise_id, title, opened_on, status, source, "
+                    "created_at) VALUES (?, ?, ?, 'open', ?, ?)",
+                    "ittti", enterprise_id, title, opened_on, source, timeutil_now());
+    *case_id = rc ? 0 : db_last_id(db);
+    return rc;
+}
+
 int sup_store_case_rectify(struct db *db, int64_t id, int64_t enterprise_id,
                            const char *requirement, const char *due_on)
 {
@@ -82,4 +93,34 @@ int sup_store_case_close(struct db *db, int64_t id, const char *evidence, const 
                        "UPDATE sup_rectifications SET status = 'done', evidence = ?, done_on = ? "
                        "WHERE case_id = ? AND status = 'open'",
                        "tti", evidence, day, id);
+}
+
+json_t *supervision_at_risk(struct db *db, const char *today, int limit)
+{
+    json_t *o = db_query_one(
+        db,
+        "SELECT (SELECT count(*) FROM sup_alarms WHERE status IN ('new', 'verified')) AS "
+        "alarms_open, (SELECT count(*) FROM sup_alarms WHERE status = 'new') AS alarms_new, "
+        "(SELECT count(*) FROM sup_alarms WHERE status = 'verified') AS alarms_verified, "
+        "(SELECT count(*) FROM sup_alarms WHERE status IN ('new', 'verified') AND severity = "
+        "'serious') AS alarms_serious, (SELECT count(*) FROM sup_cases WHERE status IN ('open', "
+        "'rectifying')) AS cases_open, (SELECT count(*) FROM sup_cases WHERE status = 'open') AS "
+        "cases_new, (SELECT count(*) FROM sup_cases WHERE status = 'rectifying') AS "
+        "cases_rectifying, (SELECT count(*) FROM sup_cases WHERE status = 'rectifying' AND due_on "
+        "< ?1) AS cases_overdue",
+        "t", today);
+    json_t *rows = o ? db_query_rows(db,
+                                     "SELECT k.id, k.title, k.status, k.opened_on, k.due_on, "
+                                     "e.name AS enterprise FROM sup_cases k JOIN enterprises e ON "
+                                     "e.id = k.enterprise_id WHERE k.status IN ('open', "
+                                     "'rectifying') ORDER BY (k.due_on IS NOT NULL AND k.due_on < "
+                                     "?1) DESC, k.opened_on, k.id LIMIT ?2",
+                                     "ti", today, (int64_t)limit)
+                     : NULL;
+    if (!rows) {
+        json_decref(o);
+        return NULL;
+    }
+    json_object_set_new(o, "cases", rows);
+    return o;
 }

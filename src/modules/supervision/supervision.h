@@ -102,6 +102,14 @@ int64_t supervision_preparer_id(struct db *db, const char *name_or_code);
  * database error. For the enterprise 360° page. */
 json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit);
 
+/* The leader's home: what supervision has open on `today` (YYYY-MM-DD):
+ * {alarms_open (new or verified), alarms_new, alarms_verified, alarms_serious
+ * (open and serious), cases_open (open or rectifying), cases_new (status open),
+ * cases_rectifying, cases_overdue (rectification past its due day), cases:
+ * the first `limit` open cases, overdue first then oldest: [{id, title, status,
+ * opened_on, due_on, enterprise}]} (new reference); NULL on a database error. */
+json_t *supervision_at_risk(struct db *db, const char *today, int limit);
+
 /* An online-monitoring exceedance alarm from the monitoring module. Must be
  * called inside the caller's write transaction (it audits). data_flag is the
  * HJ 212 flag of the value (N valid; others mark data excluded from
@@ -120,6 +128,18 @@ struct sup_alarm_input {
 };
 int sup_alarm_feed(struct db *db, const struct audit_actor *actor, const struct sup_alarm_input *in,
                    int64_t *id, struct problem *p);
+
+/* Opens a supervision case (立案) against an enterprise from another module's
+ * finding, e.g. the approval module's 未批先建. Must be called inside the
+ * caller's write transaction; its audit entry (supervision.case.open, naming
+ * the source) is written there, and a failure leaves the transaction for the
+ * caller to roll back. title: 1..200 bytes of UTF-8 without control
+ * characters; source: 1..64 bytes likewise (shown with the case); opened_on
+ * YYYY-MM-DD. Returns 0 and *case_id, or -1 with p set: ERR_INVALID_FIELD
+ * (field "title", "source" or "enterprise_id") or ERR_INTERNAL. */
+int supervision_case_open(struct db *db, const struct audit_actor *actor, int64_t enterprise_id,
+                          const char *title, const char *source, const char *opened_on,
+                          int64_t *case_id, struct problem *p);
 
 /* The demo: matters and inspectors, classes, a few penalties, alarms, cases,
  * preparers with points and institutions, through the functions above. */

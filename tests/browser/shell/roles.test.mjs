@@ -81,7 +81,8 @@ test('leader reads the registry and the audit log but administers nothing', asyn
   const keys = await navKeys(page)
   for (const k of ['home', 'enterprises', 'calendar', 'audit']) assert.ok(keys.includes(k), `leader menu lacks ${k}`)
   for (const k of ['users', 'sections', 'system', 'enterprise-new', 'enterprise-import']) assert.ok(!keys.includes(k), `leader menu has ${k}`)
-  await waitForDashboard(page)
+  // A leader's console home is the page of what is late or at risk (issue 17 item 7).
+  await page.getByTestId('lh-tracker').waitFor()
   await screenshot(page, 'leader-console')
 
   await page.goto('/console/enterprises')

@@ -106,7 +106,7 @@ describe('enterprise registry', () => {
     r = await c.post('/api/v1/enterprises', {
       uscc: newUscc(2), name: '景瓷测试日用陶瓷有限公司', district: '昌南区', town: '丽阳镇',
       industry_code: '3074', lon: 117.2, lat: 29.3, tags: ['重点排污单位'],
-      contacts: [{ name: '张三', phone: '0798-1234567', role: '环保专员' }],
+      contacts: [{ name: '张三', phone: '0798-8234567', role: '环保专员' }],
     })
     assert.equal(r.status, 201, r.text)
     assert.equal(r.json.industry_code, 'C3074')

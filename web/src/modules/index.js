@@ -27,5 +27,6 @@ import approval from './approval/index.js'
 import supervision from './supervision/index.js'
 import pmf from './pmf/index.js'
 import response from './response/index.js'
+import leader from './leader/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader]

@@ -25,6 +25,7 @@ export default {
       validFrom: 'Listed on', validUntil: 'Valid until', removed: 'Removed on', open: '360° view',
     },
     booking: {
+      phoneHint: 'An 11-digit mobile, or a landline with its area code (e.g. 0798-8512369)',
       title: 'Public reception day booking', intro: 'Bureau leaders regularly meet citizens to hear their environmental concerns. Choose a day and tell us your topic.',
       none: 'No public reception days open for booking.', full: 'Fully booked', leaders: 'Leaders on duty', place: 'Place', choose: 'Book this day',
       formTitle: 'Booking for {day}', name: 'Name', phone: 'Phone', people: 'Visitors', topic: 'Topic',

@@ -24,6 +24,7 @@ export default {
       validFrom: '纳入日期', validUntil: '有效期至', removed: '移出日期', open: '360° 视图',
     },
     booking: {
+      phoneHint: '11 位手机号码，或带区号的固定电话（如 0798-8512369）',
       title: '服务群众接待日预约', intro: '局领导定期接待群众，现场听取生态环境方面的意见和诉求。请选择接待日并填写反映事项。',
       none: '近期没有可预约的群众接待日。', full: '已约满', leaders: '接待领导', place: '地点', choose: '预约此日',
       formTitle: '预约 {day} 接待日', name: '姓名', phone: '联系电话', people: '来访人数', topic: '反映事项',
