@@ -207,33 +207,71 @@ static enum err alarm_write(struct db *db, const struct audit_actor *actor, json
 
 static const char *const alarm_factors[] = {"so2", "no2", "co", "o3", "pm10", "pm25", "aqi", NULL};
 
-enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
-                        struct problem *p)
+/* Reads and checks a rule's fields into r; *stations_text: the station set
+ * as JSON text (NULL = every official station), freed by the caller. */
+static enum err alarm_rule_read(struct db *db, json_t *in, struct alarm_rule_new *r,
+                                char **stations_text, struct problem *p)
 {
-    struct alarm_rule_new r = {.stations = "", .created_at = timeutil_now()};
     double th;
-    if (field_text(in, "name", "规则名称", 120, FIELD_REQUIRED, &r.name, p) ||
-        field_choice(in, "factor", "因子", alarm_factors, FIELD_REQUIRED, NULL, &r.factor, p) ||
+    *stations_text = NULL;
+    if (field_text(in, "name", "规则名称", 120, FIELD_REQUIRED, &r->name, p) ||
+        field_choice(in, "factor", "因子", alarm_factors, FIELD_REQUIRED, NULL, &r->factor, p) ||
         field_number(in, "threshold", "阈值", 0, 100000, FIELD_REQUIRED, 0, &th, p) ||
-        field_int(in, "duration_hours", "持续小时", 1, 72, FIELD_OPTIONAL, 1, &r.duration_hours,
+        field_int(in, "duration_hours", "持续小时", 1, 72, FIELD_OPTIONAL, 1, &r->duration_hours,
                   p) ||
         field_int(in, "escalate_minutes", "升级分钟", 0, 10080, FIELD_OPTIONAL, 0,
-                  &r.escalate_minutes, p))
+                  &r->escalate_minutes, p))
         return p->err;
     if (th <= 0)
         return problem_set(p, ERR_INVALID_FIELD, "threshold", "阈值须为正数");
-    r.threshold = llround(th * 1000);
+    r->threshold = llround(th * 1000);
     json_t *set; /* station codes; none = every official station */
     if (field_text_list(in, "stations", "站点", 500, 64, FIELD_OPTIONAL, &set, p))
         return p->err;
     for (size_t i = 0; i < json_array_size(set); i++)
         if (!aq_stations_find(db, json_string_value(json_array_get(set, i))))
             return problem_set(p, ERR_INVALID_FIELD, "stations", "含未知站点");
-    char *stations = json_array_size(set) ? json_dumps(set, JSON_COMPACT) : NULL;
-    r.stations = stations ? stations : "";
+    *stations_text = json_array_size(set) ? json_dumps(set, JSON_COMPACT) : NULL;
+    r->stations = *stations_text ? *stations_text : "";
+    return ERR_OK;
+}
+
+enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
+                        struct problem *p)
+{
+    struct alarm_rule_new r = {.stations = "", .created_at = timeutil_now()};
+    char *stations;
+    enum err e = alarm_rule_read(db, in, &r, &stations, p);
+    if (e != ERR_OK)
+        return e;
     int rc = alarm_rules_insert(db, &r, id);
     free(stations);
     if (rc || audit_append_id(db, actor, "alarm_rule.create", "alarm_rule", *id, in))
+        return ERR_INTERNAL;
+    return ERR_OK;
+}
+
+/* *id names the rule (the path id). The whole rule is replaced; active keeps
+ * its stored value when the body leaves it out. */
+static enum err alarm_rule_edit(struct db *db, const struct audit_actor *actor, json_t *in,
+                                int64_t *id, struct problem *p)
+{
+    int64_t was = alarm_rules_active_of(db, *id);
+    if (was < 0)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "没有该报警规则");
+    struct alarm_rule_new r = {.stations = ""};
+    bool active;
+    char *stations;
+    enum err e = alarm_rule_read(db, in, &r, &stations, p);
+    if (e != ERR_OK)
+        return e;
+    if (field_bool(in, "active", "启用", FIELD_OPTIONAL, was == 1, &active, p)) {
+        free(stations);
+        return p->err;
+    }
+    int rc = alarm_rules_update(db, *id, &r, active);
+    free(stations);
+    if (rc || audit_append_id(db, actor, "alarm_rule.update", "alarm_rule", *id, in))
         return ERR_INTERNAL;
     return ERR_OK;
 }
@@ -242,6 +280,16 @@ enum err alarm_rule_create(struct db *db, const struct audit_actor *actor, json_
                            struct problem *p, json_t **out)
 {
     return alarm_write(db, actor, in, alarm_rule_add, true, p, out);
+}
+
+enum err alarm_rule_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
+                           struct problem *p, json_t **out)
+{
+    *out = NULL;
+    enum err e = quality_write(db, actor, in, alarm_rule_edit, true, &id, p);
+    if (e == ERR_OK)
+        *out = json_pack("{sI}", "id", (json_int_t)id);
+    return e;
 }
 
 /* ---- pollution sources ---- */

@@ -101,6 +101,16 @@ static void api_alarm_rule_create(struct http_req *r)
     quality_http_write(r, alarm_rule_create, true);
 }
 
+static void api_alarm_rule_update(struct http_req *r)
+{
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
+        return;
+    json_t *out = NULL;
+    enum err e = alarm_rule_update(r->db, &w.actor, w.id, w.body, &w.p, &out);
+    kit_write_end(r, &w, false, e, out);
+}
+
 static void api_source_limit(struct http_req *r)
 {
     quality_http_write(r, source_limit_set, true);
@@ -121,6 +131,7 @@ static const struct route alarm_table[] = {
     {HTTP_POST, "/api/v1/quality/alarms/{id}/clear", api_alarm_clear, ADMIN | STAFF, 0},
     {HTTP_GET, "/api/v1/quality/alarm-rules", api_alarm_rules_list, ROLES_BUREAU, 0},
     {HTTP_POST, "/api/v1/quality/alarm-rules", api_alarm_rule_create, ADMIN | STAFF, 0},
+    {HTTP_PUT, "/api/v1/quality/alarm-rules/{id}", api_alarm_rule_update, ADMIN | STAFF, 0},
     {HTTP_POST, "/api/v1/quality/source-limits", api_source_limit, ADMIN | STAFF, 0},
     {HTTP_POST, "/api/v1/quality/source-values", api_source_value, ADMIN | STAFF, 0},
 };

@@ -89,6 +89,11 @@ enum err alarm_rule_create(struct db *db, const struct audit_actor *actor, json_
                            struct problem *p, json_t **out);
 enum err alarm_rule_add(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,
                         struct problem *p);
+/* Replaces rule id with the fields of alarm_rule_create, plus active (bool,
+ * optional: unchanged when absent; false disables the rule — its open alarms
+ * stay for staff to clear). 404 for an unknown rule. *out: {id}. */
+enum err alarm_rule_update(struct db *db, const struct audit_actor *actor, int64_t id, json_t *in,
+                           struct problem *p, json_t **out);
 /* {enterprise_id, outlet, factor, limit (mg/m³ or mg/L), o2_ref (%,
  * optional)}; *out: {id: the enterprise}. */
 enum err source_limit_set(struct db *db, const struct audit_actor *actor, json_t *in,

@@ -119,6 +119,11 @@ struct alarm_rule_new {
     int64_t threshold, duration_hours, escalate_minutes, created_at;
 };
 int alarm_rules_insert(struct db *db, const struct alarm_rule_new *r, int64_t *id);
+/* Rule id's active flag: 1 or 0; -1 when there is no such rule or on an
+ * error. */
+int64_t alarm_rules_active_of(struct db *db, int64_t id);
+/* Replaces rule id's fields (created_at stays). 0 on success. */
+int alarm_rules_update(struct db *db, int64_t id, const struct alarm_rule_new *r, bool active);
 
 /* The open (not cleared) alarm of a rule at a station: its id, 0 = none,
  * -1 on an error. */

@@ -33,6 +33,20 @@ int alarm_rules_insert(struct db *db, const struct alarm_rule_new *r, int64_t *i
     return rc;
 }
 
+int64_t alarm_rules_active_of(struct db *db, int64_t id)
+{
+    return db_query_int(db, "SELECT active FROM alarm_rules WHERE id = ?1", -1, "i", id);
+}
+
+int alarm_rules_update(struct db *db, int64_t id, const struct alarm_rule_new *r, bool active)
+{
+    return db_run(db,
+                  "UPDATE alarm_rules SET name = ?2, factor = ?3, stations = ?4, threshold = ?5, "
+                  "duration_hours = ?6, escalate_minutes = ?7, active = ?8 WHERE id = ?1",
+                  "itttiiii", id, r->name, r->factor, r->stations, r->threshold, r->duration_hours,
+                  r->escalate_minutes, (int64_t)active);
+}
+
 int64_t alarms_open_air(struct db *db, int64_t rule, int64_t station)
 {
     return db_query_int(db,
