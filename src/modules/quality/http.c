@@ -169,10 +169,14 @@ static void api_quality_annual(struct http_req *r)
                  : !strcmp(ls, "2012") ? AIRSTAT_GB3095_2012
                  : !strcmp(ls, "2026") ? AIRSTAT_GB3095_2026_TRANSITION
                                        : AIRSTAT_GB3095_2026_FINAL;
-    quality_answer_report(r, quality_annual(r->db, &s, (int)year, limits,
-                                            cls == 1   ? AIRSTAT_CLASS_I
-                                            : cls == 2 ? AIRSTAT_CLASS_II
-                                                       : -1));
+    json_t *o = quality_annual(r->db, &s, (int)year, limits,
+                               cls == 1   ? AIRSTAT_CLASS_I
+                               : cls == 2 ? AIRSTAT_CLASS_II
+                                          : -1);
+    /* The city's published PM2.5 goal (config pm25_target), beside the limit. */
+    if (o && r->app->cfg->pm25_target > 0)
+        json_object_set_new(o, "pm25_target", json_real((double)r->app->cfg->pm25_target));
+    quality_answer_report(r, o);
 }
 
 static void api_quality_rankings(struct http_req *r)
