@@ -171,7 +171,6 @@ export default {
       title: 'Hourly data import (CSV)',
       format: 'Header station,time,so2,no2,co,o3,pm10,pm25: station code, Beijing time on the hour (YYYY-MM-DD HH:00, labelled by the start of the hour), values as decimals (at most 3 places, empty = missing; CO in mg/m³, the rest μg/m³). One bad line and nothing is imported.',
       send: 'Upload and import',
-      tooBig: 'The file is over 8 MB: import it in parts',
       imported: '{n} hourly rows imported',
       refused: '{n} lines refused; nothing was imported',
       line: 'Line',

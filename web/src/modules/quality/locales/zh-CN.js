@@ -171,7 +171,6 @@ export default {
       title: '小时数据导入（CSV）',
       format: '表头为 station,time,so2,no2,co,o3,pm10,pm25：站点编码、北京时间整点（YYYY-MM-DD HH:00，按小时起点标记），数值为十进制小数（最多 3 位，空为缺测；CO 为 mg/m³，其余 μg/m³）。任一行有误则整批不导入。',
       send: '上传并导入',
-      tooBig: '文件超过 8 MB，请分批导入',
       imported: '已导入 {n} 行小时数据',
       refused: '{n} 行有误，整批未导入',
       line: '行号',
