@@ -419,17 +419,17 @@ json_t *pmf_public_view(struct db *db, enum err *e)
         json_array_append_new(sources, json_pack("{s:O, s:O}", "name", json_array_get(names, i),
                                                  "share", json_object_get(f, "share")));
     }
-    json_t *out = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O, s:o}", "id",
-                            json_object_get(row, "id"), "title", json_object_get(row, "title"),
-                            "period_from", json_object_get(row, "period_from"), "period_to",
-                            json_object_get(row, "period_to"), "method",
-                            strcmp(pmf_json_str(res, "algorithm"), "ws-nmf") == 0
-                                ? "正定矩阵因子分解（PMF，WS-NMF，与美国 EPA ESAT 算法一致）"
-                                : "正定矩阵因子分解（PMF，LS-NMF，与美国 EPA ESAT 算法一致）",
-                            "published_at", json_object_get(row, "published_at"), "factors",
-                            json_object_get(json_object_get(res, "config"), "factors"), "samples",
-                            json_object_get(json_object_get(res, "input"), "samples"), "total",
-                            json_object_get(res, "total"), "sources", sources);
+    bool ws = strcmp(pmf_json_str(res, "algorithm"), "ws-nmf") == 0;
+    json_t *out = json_pack(
+        "{s:O, s:O, s:O, s:O, s:s, s:s, s:O, s:O, s:O, s:O, s:o}", "id", json_object_get(row, "id"),
+        "title", json_object_get(row, "title"), "period_from", json_object_get(row, "period_from"),
+        "period_to", json_object_get(row, "period_to"), "method",
+        ws ? "正定矩阵因子分解（PMF，WS-NMF，与美国 EPA ESAT 算法一致）"
+           : "正定矩阵因子分解（PMF，LS-NMF，与美国 EPA ESAT 算法一致）",
+        "algorithm", ws ? "ws-nmf" : "ls-nmf", "published_at", json_object_get(row, "published_at"),
+        "factors", json_object_get(json_object_get(res, "config"), "factors"), "samples",
+        json_object_get(json_object_get(res, "input"), "samples"), "total",
+        json_object_get(res, "total"), "sources", sources);
     json_decref(row);
     return out;
 }

@@ -98,6 +98,16 @@ test('an analysis of negative data runs WS-NMF; "method" is checked and can forc
   assert.equal(a.result.algorithm, 'ws-nmf')
   assert.equal(a.result.negatives, neg.n)
 
+  // Published, the public view names the method that ran.
+  const names = ['一', '二', '三', '四']
+  assert.equal((await staff.put(`/api/v1/pmf/analyses/${a.id}/names`, { names })).status, 200)
+  const leader = await Client.as(srv.url, 'leader')
+  assert.equal((await leader.post(`/api/v1/pmf/analyses/${a.id}/publish`, {})).status, 200)
+  const pub = await new Client(srv.url).get('/api/v1/public/pmf')
+  assert.equal(pub.status, 200)
+  assert.equal(pub.json.apportionment.algorithm, 'ws-nmf')
+  assert.match(pub.json.apportionment.method, /WS-NMF/)
+
   const f = await staff.post('/api/v1/pmf/analyses', { ...base, method: 'ls-nmf' })
   assert.equal(f.status, 201)
   const b = await until(f.json.id)
