@@ -227,10 +227,87 @@ static void test_ws_same_seed_same_numbers(void **state)
     ws_synth_free(&s);
 }
 
+/* One WS-NMF iteration written out loop by loop from ESAT's formulas (per
+ * sample a 2 × 2 weighted least squares by Cramer's rule, per species the
+ * multiplicative profile step), with the weighted data split by sign; with
+ * x ≥ 0 the split is ESAT's update exactly. */
+#define R_M 7
+#define R_N 5
+#define R_K 2
+static void ws_reference(const double *x, const double *u, double *g, double *f)
+{
+    double we[R_M * R_N], gp[R_M * R_K], gn[R_M * R_K], nf[R_K * R_N];
+    for (int c = 0; c < R_M * R_N; c++)
+        we[c] = 1 / (u[c] * u[c]);
+    for (int i = 0; i < R_M; i++) {
+        double a00 = 0, a01 = 0, a11 = 0, b0 = 0, b1 = 0;
+        for (int j = 0; j < R_N; j++) {
+            double w = we[i * R_N + j], f0 = f[j], f1 = f[R_N + j];
+            a00 += w * f0 * f0, a01 += w * f0 * f1, a11 += w * f1 * f1;
+            b0 += w * x[i * R_N + j] * f0, b1 += w * x[i * R_N + j] * f1;
+        }
+        double det = a00 * a11 - a01 * a01;
+        g[i * R_K] = (b0 * a11 - a01 * b1) / det;
+        g[i * R_K + 1] = (a00 * b1 - a01 * b0) / det;
+    }
+    for (int c = 0; c < R_M * R_K; c++)
+        gp[c] = fmax(g[c], 0), gn[c] = fmax(-g[c], 0);
+    for (int j = 0; j < R_N; j++)
+        for (int b = 0; b < R_K; b++) {
+            double n = 1e-12, d = 1e-12;
+            for (int i = 0; i < R_M; i++) {
+                double wx = we[i * R_N + j] * x[i * R_N + j];
+                n += fmax(wx, 0) * gp[i * R_K + b] + fmax(-wx, 0) * gn[i * R_K + b];
+                d += fmax(wx, 0) * gn[i * R_K + b] + fmax(-wx, 0) * gp[i * R_K + b];
+                for (int a = 0; a < R_K; a++) {
+                    n += f[a * R_N + j] * gn[i * R_K + a] * we[i * R_N + j] * gn[i * R_K + b];
+                    d += f[a * R_N + j] * gp[i * R_K + a] * we[i * R_N + j] * gp[i * R_K + b];
+                }
+            }
+            nf[b * R_N + j] = f[b * R_N + j] * sqrt(n / d);
+        }
+    memcpy(f, nf, sizeof nf);
+}
+
+static void test_ws_update_matches_formula(void **state)
+{
+    (void)state;
+    double x[R_M * R_N], u[R_M * R_N], g[R_M * R_K], f[R_K * R_N];
+    double rg[R_M * R_K], rf[R_K * R_N];
+    struct pmf_rng r;
+    struct pmf_config c;
+    struct pmf_run run;
+
+    for (int with_negatives = 0; with_negatives < 2; with_negatives++) {
+        pmf_rng_seed(&r, 5 + (uint64_t)with_negatives);
+        for (int q = 0; q < R_M * R_N; q++) {
+            x[q] = fabs(pmf_rng_normal(&r)) + 0.1;
+            u[q] = 0.1 + 0.2 * fabs(pmf_rng_normal(&r));
+        }
+        if (with_negatives)
+            x[3] = -0.4, x[17] = -0.05;
+        struct pmf_problem p = {
+            .m = R_M, .n = R_N, .x = x, .u = u, .n_strong = R_N, .total = -1, .method = PMF_WS_NMF};
+        pmf_random_start(&p, R_K, 99, g, f);
+        memcpy(rg, g, sizeof g);
+        memcpy(rf, f, sizeof f);
+        pmf_config_default(&c);
+        c.factors = R_K;
+        c.max_iter = 1;
+        assert_int_equal(pmf_train(&p, &c, g, f, &run, NULL, NULL, NULL), 1);
+        ws_reference(x, u, rg, rf);
+        for (int q = 0; q < R_M * R_K; q++)
+            assert_float_equal(g[q], rg[q], 1e-9 * (1 + fabs(rg[q])));
+        for (int q = 0; q < R_K * R_N; q++)
+            assert_float_equal(f[q], rf[q], 1e-9 * (1 + fabs(rf[q])));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_method_chosen_like_esat),
+        cmocka_unit_test(test_ws_update_matches_formula),
         cmocka_unit_test(test_ws_recovery),
         cmocka_unit_test(test_ws_fits_negatives_better),
         cmocka_unit_test(test_ws_same_seed_same_numbers),
