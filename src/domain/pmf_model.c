@@ -11,7 +11,8 @@
  *
  * WS-NMF (ESAT esat/model/ws_nmf.py, Rust ws_nmf), G free in sign, F ≥ 0:
  *   gᵢ ← argmin Σⱼ Wₑᵢⱼ (xᵢⱼ − gᵢ·fⱼ)²   (k × k weighted least squares per sample)
- *   F ← F ∘ sqrt((G⁺ᵀ(Wₑ∘X) + Fᵀ-weighted G⁻ᵀDⱼG⁻) / (G⁻ᵀ(Wₑ∘X) + … G⁺ᵀDⱼG⁺))
+ *   fⱼ ← fⱼ ∘ sqrt((G⁺ᵀ(Wₑ∘X)ⱼ + G⁻ᵀDⱼG⁻fⱼ) / (G⁻ᵀ(Wₑ∘X)ⱼ + G⁺ᵀDⱼG⁺fⱼ))   per species j
+ *   (G⁺, G⁻ the positive and negative parts of G, Dⱼ = diag of Wₑ's column j)
  * with the same Q, robust weights and convergence rule as LS-NMF. */
 #include "domain/pmf.h"
 
@@ -302,8 +303,9 @@ static void pmf_ws_outer(const double *a, size_t rows, size_t k, size_t sr, size
                 outer[r * k * k + x * k + y] = a[r * sr + x * sk] * a[r * sr + y * sk];
 }
 
-/* Solves the symmetric k × k system a·g = b (a, b destroyed): Cholesky, or a
- * pseudo-inverse from the eigenvalues when a is singular (a dead factor). */
+/* Solves the symmetric k × k system a·g = b: Cholesky, or, when a is singular
+ * (a dead factor), the pseudo-inverse from its eigenvalues (a is then
+ * overwritten by its eigenvectors). scratch holds k² + 9k doubles. */
 static void pmf_ws_solve(int k, double *a, double *b, double *g, double *scratch)
 {
     int one = 1, info = 0;
