@@ -9,6 +9,13 @@
  * with the same convergence rule. Prints iterations per second of each, the
  * ratio, and the largest relative difference of the final Q between the two
  * (they must agree: same algorithm, only the arithmetic order differs).
+ *
+ * Then WS-NMF (ESAT's weighted semi-NMF, for data with negative values) the
+ * same way: domain/pmf's (all normal matrices from one CBLAS product, LAPACK
+ * solves) against ESAT's per-sample / per-species loops written plainly
+ * (below, Gaussian elimination for the k × k systems), a fixed number of
+ * iterations per run from the same starts, interleaved; iterations per second,
+ * the ratio and the largest relative difference of the final Q.
  * Run from the repository root: bench_pmf [runs]. */
 #include "core/timeutil.h"
 #include "domain/pmf.h"
@@ -141,6 +148,84 @@ static int plain_train(const struct pmf_problem *p, const struct pmf_config *c, 
     return it;
 }
 
+/* ---- the WS-NMF baseline: ESAT's loops, plainly ---- */
+
+#define BENCH_WS_ITER 200
+
+/* Solves a·x = b (k × k, row-major, destroyed) by Gaussian elimination with
+ * partial pivoting; a singular system leaves x = 0 for the pivotless rows. */
+static void plain_solve(size_t k, double *a, double *b, double *x)
+{
+    for (size_t c = 0; c < k; c++) {
+        size_t piv = c;
+        for (size_t r = c + 1; r < k; r++)
+            if (fabs(a[r * k + c]) > fabs(a[piv * k + c]))
+                piv = r;
+        for (size_t j = 0; j < k; j++) {
+            double t = a[c * k + j];
+            a[c * k + j] = a[piv * k + j];
+            a[piv * k + j] = t;
+        }
+        double t = b[c];
+        b[c] = b[piv];
+        b[piv] = t;
+        if (a[c * k + c] == 0)
+            continue;
+        for (size_t r = c + 1; r < k; r++) {
+            double q = a[r * k + c] / a[c * k + c];
+            for (size_t j = c; j < k; j++)
+                a[r * k + j] -= q * a[c * k + j];
+            b[r] -= q * b[c];
+        }
+    }
+    for (size_t c = k; c-- > 0;) {
+        double v = b[c];
+        for (size_t j = c + 1; j < k; j++)
+            v -= a[c * k + j] * x[j];
+        x[c] = a[c * k + c] != 0 ? v / a[c * k + c] : 0;
+    }
+}
+
+/* One WS-NMF iteration as ESAT's ws_nmf.py loops it (weighted data split by
+ * sign as domain/pmf does, which is ESAT's own update for x ≥ 0). */
+static void plain_ws_iteration(const struct pmf_problem *p, size_t k, double *g, double *f,
+                               double *scratch)
+{
+    size_t m = p->m, n = p->n;
+    double *a = scratch, *b = a + k * k, *num = b + k, *den = num + k;
+    for (size_t i = 0; i < m; i++) {
+        memset(a, 0, (k * k + k) * sizeof *a);
+        for (size_t j = 0; j < n; j++) {
+            double w = 1 / (p->u[i * n + j] * p->u[i * n + j]);
+            for (size_t x = 0; x < k; x++) {
+                b[x] += w * p->x[i * n + j] * f[x * n + j];
+                for (size_t y = 0; y < k; y++)
+                    a[x * k + y] += w * f[x * n + j] * f[y * n + j];
+            }
+        }
+        plain_solve(k, a, b, g + i * k);
+    }
+    for (size_t j = 0; j < n; j++) {
+        for (size_t y = 0; y < k; y++)
+            num[y] = den[y] = 1e-12;
+        for (size_t i = 0; i < m; i++) {
+            double w = 1 / (p->u[i * n + j] * p->u[i * n + j]), wx = w * p->x[i * n + j];
+            for (size_t y = 0; y < k; y++) {
+                double gy = g[i * k + y], gp = gy > 0 ? gy : 0, gn = gy < 0 ? -gy : 0;
+                num[y] += (wx > 0 ? wx * gp : -wx * gn);
+                den[y] += (wx > 0 ? wx * gn : -wx * gp);
+                for (size_t x = 0; x < k; x++) {
+                    double gx = g[i * k + x];
+                    num[y] += f[x * n + j] * (gx < 0 ? -gx : 0) * w * gn;
+                    den[y] += f[x * n + j] * (gx > 0 ? gx : 0) * w * gp;
+                }
+            }
+        }
+        for (size_t y = 0; y < k; y++)
+            f[y * n + j] *= sqrt(num[y] / den[y]);
+    }
+}
+
 int main(int argc, char **argv)
 {
     long runs = argc > 1 ? strtol(argv[1], NULL, 10) : 20;
@@ -203,6 +288,43 @@ int main(int argc, char **argv)
     printf("ratio cblas / plain: %.2f x (iterations per second)\n", ips_blas / ips_plain);
     printf("lowest Q(true) %.2f; largest relative Q difference between the two: %.2e\n", best_q,
            worst);
+
+    /* WS-NMF: a fixed number of iterations per run (the convergence rule
+     * cannot stop it early), both implementations from the same start. */
+    pmf_problem_set_method(&p, PMF_WS_NMF);
+    cfg.max_iter = BENCH_WS_ITER;
+    cfg.converge_n = 10000;
+    double *scratch = malloc((k * k + 3 * k) * sizeof *scratch);
+    long ws_runs = runs < 5 ? runs : 5;
+    double t_ws = 0, t_ws_plain = 0, worst_ws = 0;
+    for (long r = 0; r < ws_runs; r++) {
+        struct pmf_run run = {0};
+        double qt, qr;
+        pmf_random_start(&p, k, pmf_rng_next(&master), g0, f0);
+        memcpy(g, g0, m * k * sizeof *g);
+        memcpy(f, f0, k * n * sizeof *f);
+        double t0 = (double)timeutil_now_ms();
+        pmf_train(&p, &cfg, g, f, &run, NULL, NULL, NULL);
+        t_ws += (double)timeutil_now_ms() - t0;
+
+        memcpy(g, g0, m * k * sizeof *g);
+        memcpy(f, f0, k * n * sizeof *f);
+        t0 = (double)timeutil_now_ms();
+        for (int i = 0; i < BENCH_WS_ITER; i++)
+            plain_ws_iteration(&p, k, g, f, scratch);
+        t_ws_plain += (double)timeutil_now_ms() - t0;
+        pmf_q(&p, k, g, f, cfg.robust_alpha, &qt, &qr);
+        double diff = fabs(run.q_true - qt) / run.q_true;
+        worst_ws = diff > worst_ws ? diff : worst_ws;
+    }
+    double it_ws = (double)(ws_runs * BENCH_WS_ITER);
+    double ips_ws = it_ws / (t_ws / 1000.0), ips_ws_plain = it_ws / (t_ws_plain / 1000.0);
+    printf("WS-NMF, %ld runs x %d iterations:\n", ws_runs, BENCH_WS_ITER);
+    printf("cblas+lapack (domain/pmf): %9.0f iterations/s\n", ips_ws);
+    printf("plain loops (bench):       %9.0f iterations/s\n", ips_ws_plain);
+    printf("ratio: %.2f x; largest relative Q difference between the two: %.2e\n",
+           ips_ws / ips_ws_plain, worst_ws);
+    free(scratch);
     free(g);
     free(f);
     free(g0);

@@ -102,15 +102,31 @@ const char *pmf_category_name(enum pmf_category c);
 int pmf_category_parse(const char *s, enum pmf_category *out);
 void pmf_data_free(struct pmf_data *d);
 
+/* The update rules of a solve (ESAT's two): LS-NMF keeps G and F ≥ 0 and
+ * needs x ≥ 0; WS-NMF (weighted semi-NMF) keeps F ≥ 0 but lets G and x be
+ * negative. PMF_METHOD_AUTO is only an ask: ESAT's choice, WS-NMF exactly when
+ * the data hold a negative value. */
+enum pmf_method { PMF_LS_NMF = 0, PMF_WS_NMF, PMF_METHOD_AUTO };
+const char *pmf_method_name(enum pmf_method m); /* "ls-nmf", "ws-nmf", "auto" */
+int pmf_method_parse(const char *s, enum pmf_method *out);
+
 /* The matrices a solve works on: bad species dropped, weak uncertainties ×3. */
 struct pmf_problem {
     size_t m, n;   /* samples, species kept */
     double *x, *u; /* m × n */
     size_t *col;   /* n: index of each kept species in pmf_data */
     size_t n_strong;
-    int total; /* index among the kept columns, or -1 */
+    int total;              /* index among the kept columns, or -1 */
+    size_t negatives;       /* cells with x < 0 in the data as given */
+    enum pmf_method method; /* LS or WS; zero (LS-NMF) in a hand-built problem */
 };
+/* Builds the problem with ESAT's choice of method: WS-NMF when a kept cell is
+ * negative (x kept as given), else LS-NMF. */
 int pmf_problem_from_data(const struct pmf_data *d, struct pmf_problem *p, struct pmf_error *err);
+/* Forces the method (call once, right after pmf_problem_from_data). AUTO keeps
+ * ESAT's choice; LS-NMF reads negative cells as 0 (their uncertainty still
+ * weights the fit); WS-NMF keeps them. */
+void pmf_problem_set_method(struct pmf_problem *p, enum pmf_method asked);
 void pmf_problem_free(struct pmf_problem *p);
 
 /* Solve settings; pmf_config_default gives ESAT's defaults (BatchSA/SA.train):
@@ -158,18 +174,19 @@ struct pmf_solution {
     int best;
 };
 
-/* Runs c->runs seeded random starts of LS-NMF (robust mode if asked) and picks
- * the best. Same problem, config and seed → bit-identical numbers. Returns 0,
+/* Runs c->runs seeded random starts of p->method (robust mode if asked) and
+ * picks the best. Same problem, config and seed → bit-identical numbers. Returns 0,
  * 1 when cancelled through the hook, -1 with *err for a bad config. */
 int pmf_solve(const struct pmf_problem *p, const struct pmf_config *c, pmf_progress_fn hook,
               void *ctx, struct pmf_solution *s, struct pmf_error *err);
 void pmf_solution_free(struct pmf_solution *s);
 
-/* One LS-NMF run from the given start (g, f updated in place). Exposed for the
+/* One run of p->method from the given start (g, f updated in place). Exposed for the
  * bootstrap and the benchmark. Returns iterations done, or -1 when cancelled. */
 int pmf_train(const struct pmf_problem *p, const struct pmf_config *c, double *g, double *f,
               struct pmf_run *out, pmf_progress_fn hook, void *ctx, struct pmf_progress *pr);
-/* ESAT's random start: F = |sqrt(colmean/k)·N(0,1)|, G = |sqrt(rowmean/k)·N(0,1)|. */
+/* ESAT's random start: F = |sqrt(|colmean|/k)·N(0,1)|, G = sqrt(|rowmean|/k)·N(0,1),
+ * G's absolute value taken for LS-NMF only (WS-NMF's G may be negative). */
 void pmf_random_start(const struct pmf_problem *p, size_t k, uint64_t seed, double *g, double *f);
 /* Q(true) and Q(robust) of g, f on p. */
 void pmf_q(const struct pmf_problem *p, size_t k, const double *g, const double *f, double alpha,

@@ -314,15 +314,46 @@ int pmf_problem_from_data(const struct pmf_data *d, struct pmf_problem *p, struc
             p->total = (int)c;
         p->n_strong += d->category[j] == PMF_STRONG;
         for (size_t i = 0; i < p->m; i++) {
-            /* LS-NMF needs x ≥ 0: a negative (blank-corrected) value is read as 0;
-             * its uncertainty still weights the fit. */
+            /* Kept as given: a negative (blank-corrected) value chooses WS-NMF,
+             * as in ESAT; pmf_problem_set_method reads it as 0 for LS-NMF. */
             double x = d->x[i * d->cols + j];
-            p->x[i * n + c] = x > 0 ? x : 0;
+            p->x[i * n + c] = x;
+            p->negatives += x < 0;
             p->u[i * n + c] = d->u[i * d->cols + j] * scale;
         }
         c++;
     }
+    p->method = p->negatives ? PMF_WS_NMF : PMF_LS_NMF;
     return 0;
+}
+
+void pmf_problem_set_method(struct pmf_problem *p, enum pmf_method asked)
+{
+    if (asked == PMF_METHOD_AUTO)
+        return;
+    p->method = asked;
+    if (asked != PMF_LS_NMF)
+        return;
+    /* LS-NMF's multiplicative updates need x ≥ 0. */
+    for (size_t c = 0; c < p->m * p->n; c++)
+        if (p->x[c] < 0)
+            p->x[c] = 0;
+}
+
+const char *pmf_method_name(enum pmf_method m)
+{
+    return m == PMF_WS_NMF ? "ws-nmf" : m == PMF_LS_NMF ? "ls-nmf" : "auto";
+}
+
+int pmf_method_parse(const char *s, enum pmf_method *out)
+{
+    static const enum pmf_method all[] = {PMF_LS_NMF, PMF_WS_NMF, PMF_METHOD_AUTO};
+    for (size_t i = 0; s && i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(s, pmf_method_name(all[i])) == 0) {
+            *out = all[i];
+            return 0;
+        }
+    return -1;
 }
 
 void pmf_problem_free(struct pmf_problem *p)

@@ -21,14 +21,15 @@ json_t *pmf_json_matrix(const double *v, size_t rows, size_t cols)
     return a;
 }
 
-static json_t *pmf_json_config(const struct pmf_config *c)
+/* algorithm: the update rules the solve used ("LS-NMF" or "WS-NMF"). */
+static json_t *pmf_json_config(const struct pmf_config *c, enum pmf_method m)
 {
     return json_pack("{s:s, s:i, s:i, s:I, s:b, s:i, s:f, s:i, s:i, s:f, s:s}", "algorithm",
-                     "LS-NMF", "factors", c->factors, "runs", c->runs, "seed",
-                     (json_int_t)(c->seed & 0x7FFFFFFFFFFFFFFFull), "robust", c->robust, "max_iter",
-                     c->max_iter, "converge_delta", c->converge_delta, "converge_n", c->converge_n,
-                     "robust_n", c->robust_n, "robust_alpha", c->robust_alpha, "best_by",
-                     c->best_by_robust ? "q_robust" : "q_true");
+                     m == PMF_WS_NMF ? "WS-NMF" : "LS-NMF", "factors", c->factors, "runs", c->runs,
+                     "seed", (json_int_t)(c->seed & 0x7FFFFFFFFFFFFFFFull), "robust", c->robust,
+                     "max_iter", c->max_iter, "converge_delta", c->converge_delta, "converge_n",
+                     c->converge_n, "robust_n", c->robust_n, "robust_alpha", c->robust_alpha,
+                     "best_by", c->best_by_robust ? "q_robust" : "q_true");
 }
 
 static json_t *pmf_json_input(const struct pmf_data *d)
@@ -104,8 +105,12 @@ json_t *pmf_json_result(const struct pmf_data *d, const struct pmf_problem *p,
         json_array_append_new(species, json_string(d->species[p->col[j]]));
     for (size_t i = 0; i < d->rows; i++)
         json_array_append_new(times, json_string(d->times[i]));
-    json_object_set_new(o, "method", json_string("PMF (LS-NMF, ESAT-compatible)"));
-    json_object_set_new(o, "config", pmf_json_config(c));
+    json_object_set_new(o, "method",
+                        json_string(p->method == PMF_WS_NMF ? "PMF (WS-NMF, ESAT-compatible)"
+                                                            : "PMF (LS-NMF, ESAT-compatible)"));
+    json_object_set_new(o, "algorithm", json_string(pmf_method_name(p->method)));
+    json_object_set_new(o, "negatives", json_integer((json_int_t)p->negatives));
+    json_object_set_new(o, "config", pmf_json_config(c, p->method));
     json_object_set_new(o, "input", pmf_json_input(d));
     json_object_set_new(o, "q_true", pmf_num(r->q_true));
     json_object_set_new(o, "q_robust", pmf_num(r->q_robust));

@@ -1,5 +1,5 @@
-/* pmf_model — LS-NMF (Wang et al. 2006) as EPA's ESAT runs it, through CBLAS;
- * see pmf.h and docs/pmf.md.
+/* pmf_model — LS-NMF (Wang et al. 2006) and WS-NMF (weighted semi-NMF) as
+ * EPA's ESAT runs them, through CBLAS and LAPACK; see pmf.h and docs/pmf.md.
  *
  * One iteration (ESAT esat/model/ls_nmf.py, SA.train):
  *   F ← F ∘ (Gᵀ(Wₑ∘X)) / (Gᵀ(Wₑ∘GF))
@@ -7,7 +7,13 @@
  * then Q(true) and Q(robust). In robust mode, after robust_n iterations, the
  * weights become 1/U'² with U' = U·sqrt(|r|/α) where the scaled residual
  * |r| > α, and Q(robust) is the figure that must settle. Converged when Q fell
- * by less than converge_delta across the last converge_n values of Q. */
+ * by less than converge_delta across the last converge_n values of Q.
+ *
+ * WS-NMF (ESAT esat/model/ws_nmf.py, Rust ws_nmf), G free in sign, F ≥ 0:
+ *   gᵢ ← argmin Σⱼ Wₑᵢⱼ (xᵢⱼ − gᵢ·fⱼ)²   (k × k weighted least squares per sample)
+ *   fⱼ ← fⱼ ∘ sqrt((G⁺ᵀ(Wₑ∘X)ⱼ + G⁻ᵀDⱼG⁻fⱼ) / (G⁻ᵀ(Wₑ∘X)ⱼ + G⁺ᵀDⱼG⁺fⱼ))   per species j
+ *   (G⁺, G⁻ the positive and negative parts of G, Dⱼ = diag of Wₑ's column j)
+ * with the same Q, robust weights and convergence rule as LS-NMF. */
 #include "domain/pmf.h"
 
 #include <cblas.h>
@@ -21,6 +27,19 @@
 
 /* How often (iterations) a run reports progress and may be cancelled. */
 #define PMF_PROGRESS_EVERY 50
+/* Added to WS-NMF's numerator and denominator (ESAT's Rust EPSILON). */
+#define PMF_WS_EPSILON 1e-12
+/* Eigenvalues below this share of the largest are dropped from the
+ * pseudo-inverse of a singular normal matrix (ESAT falls back to pinv too). */
+#define PMF_WS_RCOND 1e-12
+
+/* LAPACK (OpenBLAS ships it; Debian has no LAPACKE header for it here): the
+ * Fortran entry points, hidden string lengths last. */
+extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, const int *lda,
+                   double *b, const int *ldb, int *info, size_t uplo_len);
+extern void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+                   double *w, double *work, const int *lwork, int *info, size_t jobz_len,
+                   size_t uplo_len);
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
 
@@ -138,7 +157,7 @@ void pmf_random_start(const struct pmf_problem *p, size_t k, uint64_t seed, doub
         double sum = 0;
         for (size_t i = 0; i < p->m; i++)
             sum += p->x[i * p->n + j];
-        double scale = sqrt(sum / (double)p->m / (double)k);
+        double scale = sqrt(fabs(sum) / (double)p->m / (double)k);
         for (size_t a = 0; a < k; a++)
             f[a * p->n + j] = scale;
     }
@@ -149,9 +168,11 @@ void pmf_random_start(const struct pmf_problem *p, size_t k, uint64_t seed, doub
         double sum = 0;
         for (size_t j = 0; j < p->n; j++)
             sum += p->x[i * p->n + j];
-        double scale = sqrt(sum / (double)p->n / (double)k);
-        for (size_t a = 0; a < k; a++)
-            g[i * k + a] = fabs(scale * pmf_rng_normal(&r));
+        double scale = sqrt(fabs(sum) / (double)p->n / (double)k);
+        for (size_t a = 0; a < k; a++) {
+            double v = scale * pmf_rng_normal(&r);
+            g[i * k + a] = p->method == PMF_WS_NMF ? v : fabs(v);
+        }
     }
 }
 
@@ -165,6 +186,13 @@ struct pmf_work {
     double *num;  /* max(m, n) × k */
     double *den;  /* max(m, n) × k */
     double *ring; /* converge_n + 1 recent Q values */
+    /* WS-NMF only (NULL for LS-NMF): */
+    double *outer;  /* max(m, n) × k², products of pairs of factor values */
+    double *normal; /* max(m, n) × k², normal matrices (per sample) or Gᵀ Dⱼ G (per species) */
+    double *gpos, *gneg; /* m × k, G's positive and negative parts */
+    double *wpos, *wneg; /* m × n, (we ∘ x)'s positive and negative parts */
+    double *num2, *den2; /* n × k² for G⁻ᵀDⱼG⁻, G⁺ᵀDⱼG⁺ */
+    double *solve;       /* k² + 9k scratch of one small solve */
 };
 
 static void pmf_work_init(struct pmf_work *w, const struct pmf_problem *p, size_t k, int window)
@@ -178,6 +206,20 @@ static void pmf_work_init(struct pmf_work *w, const struct pmf_problem *p, size_
     w->num = xmalloc(big * sizeof *w->num);
     w->den = xmalloc(big * sizeof *w->den);
     w->ring = xmalloc((size_t)window * sizeof *w->ring);
+    w->outer = w->normal = w->gpos = w->gneg = w->wpos = w->wneg = w->num2 = w->den2 = w->solve =
+        NULL;
+    if (p->method == PMF_WS_NMF) {
+        size_t kk = (p->m > p->n ? p->m : p->n) * k * k;
+        w->outer = xmalloc(kk * sizeof *w->outer);
+        w->normal = xmalloc(kk * sizeof *w->normal);
+        w->num2 = xmalloc(p->n * k * k * sizeof *w->num2);
+        w->den2 = xmalloc(p->n * k * k * sizeof *w->den2);
+        w->gpos = xmalloc(p->m * k * sizeof *w->gpos);
+        w->gneg = xmalloc(p->m * k * sizeof *w->gneg);
+        w->wpos = xmalloc(mn * sizeof *w->wpos);
+        w->wneg = xmalloc(mn * sizeof *w->wneg);
+        w->solve = xmalloc((k * k + 9 * k) * sizeof *w->solve);
+    }
     for (size_t c = 0; c < mn; c++) {
         w->we[c] = 1.0 / (p->u[c] * p->u[c]);
         w->wex[c] = w->we[c] * p->x[c];
@@ -193,6 +235,15 @@ static void pmf_work_free(struct pmf_work *w)
     free(w->num);
     free(w->den);
     free(w->ring);
+    free(w->outer);
+    free(w->normal);
+    free(w->num2);
+    free(w->den2);
+    free(w->gpos);
+    free(w->gneg);
+    free(w->wpos);
+    free(w->wneg);
+    free(w->solve);
 }
 
 /* out (rows × cols) = a ∘ num / den, keeping a where den is not positive (a dead
@@ -236,6 +287,126 @@ static void pmf_update(struct pmf_work *w, double *g, double *f)
     cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->tmp, n, f, n, 0.0, w->den,
                 k);
     pmf_mul_ratio(g, w->num, w->den, w->m * (size_t)k);
+    pmf_product(w, g, f, w->gf);
+}
+
+/* ---- WS-NMF ---- */
+
+/* outer (rows × k²): row r holds a[r,·] ⊗ a[r,·]; a is rows × k with stride
+ * sr between rows and sk between factors. */
+static void pmf_ws_outer(const double *a, size_t rows, size_t k, size_t sr, size_t sk,
+                         double *outer)
+{
+    for (size_t r = 0; r < rows; r++)
+        for (size_t x = 0; x < k; x++)
+            for (size_t y = 0; y < k; y++)
+                outer[r * k * k + x * k + y] = a[r * sr + x * sk] * a[r * sr + y * sk];
+}
+
+/* Solves the symmetric k × k system a·g = b: Cholesky, or, when a is singular
+ * (a dead factor), the pseudo-inverse from its eigenvalues (a is then
+ * overwritten by its eigenvectors). scratch holds k² + 9k doubles. */
+static void pmf_ws_solve(int k, double *a, double *b, double *g, double *scratch)
+{
+    int one = 1, info = 0;
+    double *copy = scratch, *eig = scratch + k * k, *work = eig + k;
+    int lwork = 8 * k;
+
+    memcpy(copy, a, (size_t)k * (size_t)k * sizeof *a);
+    memcpy(g, b, (size_t)k * sizeof *g);
+    dposv_("U", &k, &one, copy, &k, g, &k, &info, 1);
+    if (info == 0)
+        return;
+    /* a = V Λ Vᵀ (column-major V in a) → g = V Λ⁺ Vᵀ b */
+    dsyev_("V", "U", &k, a, &k, eig, work, &lwork, &info, 1, 1);
+    memset(g, 0, (size_t)k * sizeof *g);
+    if (info != 0)
+        return;
+    double top = fabs(eig[k - 1]);
+    for (int e = 0; e < k; e++) {
+        if (!(eig[e] > PMF_WS_RCOND * top))
+            continue;
+        double dot = 0;
+        for (int r = 0; r < k; r++)
+            dot += a[e * k + r] * b[r];
+        for (int r = 0; r < k; r++)
+            g[r] += a[e * k + r] * dot / eig[e];
+    }
+}
+
+/* G by weighted least squares, row by row: (F Dᵢ Fᵀ) gᵢ = F (Wₑ∘x)ᵢ. The normal
+ * matrices of all samples come from one product: Wₑ (m × n) · (fⱼ ⊗ fⱼ) (n × k²). */
+static void pmf_ws_update_g(struct pmf_work *w, double *g, const double *f)
+{
+    int m = (int)w->m, n = (int)w->n, k = (int)w->k, kk = k * k;
+
+    pmf_ws_outer(f, w->n, w->k, 1, w->n, w->outer);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, kk, n, 1.0, w->we, n, w->outer, kk,
+                0.0, w->normal, kk);
+    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->wex, n, f, n, 0.0, w->num,
+                k);
+    for (size_t i = 0; i < w->m; i++)
+        pmf_ws_solve(k, w->normal + i * (size_t)kk, w->num + i * (size_t)k, g + i * (size_t)k,
+                     w->solve);
+}
+
+/* Σᵢ Wₑᵢⱼ a[i,·] ⊗ a[i,·] for every species j, as one product Wₑᵀ (n × m) · outer (m × k²). */
+static void pmf_ws_species_normal(struct pmf_work *w, const double *a, double *out)
+{
+    int m = (int)w->m, n = (int)w->n, kk = (int)(w->k * w->k);
+    pmf_ws_outer(a, w->m, w->k, w->k, 1, w->outer);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, kk, m, 1.0, w->we, n, w->outer, kk, 0.0,
+                out, kk);
+}
+
+/* F ← F ∘ sqrt(num/den) (ESAT's update). ESAT's first terms are (Wₑ∘X)ᵀG⁺ over
+ * (Wₑ∘X)ᵀG⁻, which turn negative with negative data and the square root then
+ * fails; splitting Wₑ∘X into its positive and negative parts as well keeps
+ * every term ≥ 0 and the same fixed point, and is ESAT's update exactly when
+ * the data hold no negative value. */
+static void pmf_ws_update_f(struct pmf_work *w, const double *g, double *f)
+{
+    int m = (int)w->m, n = (int)w->n, k = (int)w->k;
+    size_t mk = w->m * w->k, mn = w->m * w->n, kk = w->k * w->k;
+
+    for (size_t c = 0; c < mk; c++) {
+        w->gpos[c] = g[c] > 0 ? g[c] : 0;
+        w->gneg[c] = g[c] < 0 ? -g[c] : 0;
+    }
+    for (size_t c = 0; c < mn; c++) {
+        w->wpos[c] = w->wex[c] > 0 ? w->wex[c] : 0;
+        w->wneg[c] = w->wex[c] < 0 ? -w->wex[c] : 0;
+    }
+    /* num = G⁺ᵀ(We∘X)⁺ + G⁻ᵀ(We∘X)⁻, den = G⁻ᵀ(We∘X)⁺ + G⁺ᵀ(We∘X)⁻ (k × n) */
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gpos, k, w->wpos, n, 0.0,
+                w->num, n);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gneg, k, w->wneg, n, 1.0,
+                w->num, n);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gneg, k, w->wpos, n, 0.0,
+                w->den, n);
+    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gpos, k, w->wneg, n, 1.0,
+                w->den, n);
+    pmf_ws_species_normal(w, w->gneg, w->num2);
+    pmf_ws_species_normal(w, w->gpos, w->den2);
+    for (size_t j = 0; j < w->n; j++)
+        for (size_t b = 0; b < w->k; b++) {
+            double n2 = 0, d2 = 0;
+            for (size_t a = 0; a < w->k; a++) {
+                n2 += f[a * w->n + j] * w->num2[j * kk + a * w->k + b];
+                d2 += f[a * w->n + j] * w->den2[j * kk + a * w->k + b];
+            }
+            w->num[b * w->n + j] += n2 + PMF_WS_EPSILON;
+            w->den[b * w->n + j] += d2 + PMF_WS_EPSILON;
+        }
+    for (size_t c = 0; c < w->k * w->n; c++)
+        f[c] *= sqrt(w->num[c] / w->den[c]);
+}
+
+/* One WS-NMF update of g then f; leaves w->gf = g·f. */
+static void pmf_ws_update(struct pmf_work *w, double *g, double *f)
+{
+    pmf_ws_update_g(w, g, f);
+    pmf_ws_update_f(w, g, f);
     pmf_product(w, g, f, w->gf);
 }
 
@@ -300,7 +471,10 @@ int pmf_train(const struct pmf_problem *p, const struct pmf_config *c, double *g
     out->converged = false;
     for (i = 0; i < c->max_iter; i++) {
         bool robust_now = c->robust && i > c->robust_n;
-        pmf_update(&w, g, f);
+        if (p->method == PMF_WS_NMF)
+            pmf_ws_update(&w, g, f);
+        else
+            pmf_update(&w, g, f);
         pmf_q_from(&w, p, c->robust_alpha, robust_now, &qt, &qr);
         done = i + 1;
         double q = robust_now ? qr : qt;

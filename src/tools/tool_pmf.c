@@ -3,6 +3,7 @@
  *   ecogov pmf run --conc F (--unc F | --mdl F) --factors K [--runs N] [--seed S]
  *                  [--robust] [--total NAME] [--weak A,B] [--bad A,B]
  *                  [--max-iter N] [--bootstrap N] [--block N] [--out FILE]
+ *                  [--method auto|ls-nmf|ws-nmf]
  *       JSON: Q values, profiles, contributions, residuals, runs compared,
  *       suggested source names, and with --bootstrap the bootstrap summary.
  *   ecogov pmf sweep --conc F (--unc F | --mdl F) --from K1 --to K2 [--runs N]
@@ -35,6 +36,8 @@ static void pmf_tool_usage(FILE *out)
             "usage: ecogov pmf run --conc F (--unc F | --mdl F) --factors K [--runs N] [--seed S]\n"
             "                      [--robust] [--total NAME] [--weak A,B] [--bad A,B]\n"
             "                      [--max-iter N] [--bootstrap N] [--block N] [--out FILE]\n"
+            "                      [--method auto|ls-nmf|ws-nmf]  (auto: WS-NMF when a value is\n"
+            "                      negative, as EPA's ESAT; ls-nmf reads negatives as 0)\n"
             "       ecogov pmf sweep --conc F (--unc F | --mdl F) --from K1 --to K2 [--runs N]\n"
             "                      [--bootstrap N] [run options]\n"
             "       ecogov pmf markers\n"
@@ -339,6 +342,12 @@ static int pmf_tool_run(int argc, char **argv, bool sweep)
     pmf_config_default(&c);
     if ((rc = pmf_tool_config(argc, argv, &c, &b)))
         return rc;
+    const char *method_opt = pmf_tool_opt(argc, argv, "--method");
+    enum pmf_method method = PMF_METHOD_AUTO;
+    if (method_opt && pmf_method_parse(method_opt, &method)) {
+        fprintf(stderr, "ecogov pmf: --method must be auto, ls-nmf or ws-nmf\n");
+        return 2;
+    }
     if (sweep && (pmf_tool_int(argc, argv, "--from", 1, PMF_MAX_FACTORS, &from) ||
                   pmf_tool_int(argc, argv, "--to", 1, PMF_MAX_FACTORS, &to) || from > to))
         return 2;
@@ -353,6 +362,7 @@ static int pmf_tool_run(int argc, char **argv, bool sweep)
         pmf_data_free(&d);
         return 1;
     }
+    pmf_problem_set_method(&p, method);
     json_t *doc = sweep ? json_array() : NULL;
     for (long k = sweep ? from : c.factors; k <= (sweep ? to : c.factors); k++) {
         c.factors = (int)k;

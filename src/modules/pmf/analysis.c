@@ -79,6 +79,10 @@ static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct p
         field_int(s, "bootstrap", "自助法次数", 0, 200, FIELD_OPTIONAL, 20, &boot, p) ||
         field_bool(s, "robust", "稳健模式", FIELD_OPTIONAL, true, &robust, p))
         return p->err;
+    enum pmf_method method = PMF_METHOD_AUTO;
+    json_t *jm = json_object_get(s, "method");
+    if (jm && !json_is_null(jm) && pmf_method_parse(json_string_value(jm), &method))
+        return problem_set(p, ERR_INVALID_FIELD, "method", "算法须为 auto、ls-nmf 或 ws-nmf");
     pmf_config_default(&in->config);
     pmf_boot_config_default(&in->boot);
     in->config.factors = (int)factors;
@@ -106,6 +110,7 @@ static enum err pmf_apply_settings(json_t *s, struct pmf_job_input *in, struct p
     }
     if (pmf_problem_from_data(&in->data, &in->problem, &e))
         return pmf_refuse(p, "categories", "", &e);
+    pmf_problem_set_method(&in->problem, method);
     if (pmf_config_check(&in->config, &in->problem, &e))
         return pmf_refuse(p, "factors", "", &e);
     struct pmf_config last = in->config;
@@ -193,7 +198,7 @@ void pmf_job_input_free(struct pmf_job_input *in)
 static json_t *pmf_settings_copy(json_t *body)
 {
     static const char *const keys[] = {"factors", "sweep_to",   "runs",      "seed", "robust",
-                                       "total",   "categories", "bootstrap", "mdl"};
+                                       "total",   "categories", "bootstrap", "mdl",  "method"};
     json_t *s = json_object();
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         json_t *v = json_object_get(body, keys[i]);
@@ -391,6 +396,13 @@ enum err pmf_analysis_publish(struct db *db, const struct audit_actor *actor, in
     return pmf_analysis_get(db, id, result);
 }
 
+/* A string member of o, or "" (results stored before a member existed). */
+static const char *pmf_json_str(json_t *o, const char *key)
+{
+    const char *v = json_string_value(json_object_get(o, key));
+    return v ? v : "";
+}
+
 /* The public view: title, period, method and each named source's share. */
 json_t *pmf_public_view(struct db *db, enum err *e)
 {
@@ -407,15 +419,17 @@ json_t *pmf_public_view(struct db *db, enum err *e)
         json_array_append_new(sources, json_pack("{s:O, s:O}", "name", json_array_get(names, i),
                                                  "share", json_object_get(f, "share")));
     }
-    json_t *out = json_pack("{s:O, s:O, s:O, s:O, s:s, s:O, s:O, s:O, s:O, s:o}", "id",
-                            json_object_get(row, "id"), "title", json_object_get(row, "title"),
-                            "period_from", json_object_get(row, "period_from"), "period_to",
-                            json_object_get(row, "period_to"), "method",
-                            "正定矩阵因子分解（PMF，LS-NMF，与美国 EPA ESAT 算法一致）",
-                            "published_at", json_object_get(row, "published_at"), "factors",
-                            json_object_get(json_object_get(res, "config"), "factors"), "samples",
-                            json_object_get(json_object_get(res, "input"), "samples"), "total",
-                            json_object_get(res, "total"), "sources", sources);
+    bool ws = strcmp(pmf_json_str(res, "algorithm"), "ws-nmf") == 0;
+    json_t *out = json_pack(
+        "{s:O, s:O, s:O, s:O, s:s, s:s, s:O, s:O, s:O, s:O, s:o}", "id", json_object_get(row, "id"),
+        "title", json_object_get(row, "title"), "period_from", json_object_get(row, "period_from"),
+        "period_to", json_object_get(row, "period_to"), "method",
+        ws ? "正定矩阵因子分解（PMF，WS-NMF，与美国 EPA ESAT 算法一致）"
+           : "正定矩阵因子分解（PMF，LS-NMF，与美国 EPA ESAT 算法一致）",
+        "algorithm", ws ? "ws-nmf" : "ls-nmf", "published_at", json_object_get(row, "published_at"),
+        "factors", json_object_get(json_object_get(res, "config"), "factors"), "samples",
+        json_object_get(json_object_get(res, "input"), "samples"), "total",
+        json_object_get(res, "total"), "sources", sources);
     json_decref(row);
     return out;
 }
