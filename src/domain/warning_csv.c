@@ -5,9 +5,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/calendar.h"
 #include "domain/warning.h"
+
+/* The largest AQI figure read (then capped at WARNING_AQI_MAX). */
+#define WARNING_CSV_AQI_LIMIT 9999
 
 static int warning_csv_fail(struct warning_csv_error *err, unsigned long line, const char *fmt, ...)
 {
@@ -30,12 +34,22 @@ static void warning_csv_trim(const char **s, size_t *len)
         (*len)--;
 }
 
+/* The header line: the fields date and aqi in any case. */
 static bool warning_csv_is_header(const char *s, size_t len)
 {
-    return len == 8 && !memcmp(s, "date,aqi", 8);
+    const char *comma = memchr(s, ',', len);
+    if (!comma)
+        return false;
+    const char *d = s, *a = comma + 1;
+    size_t dlen = (size_t)(comma - s), alen = len - dlen - 1;
+    warning_csv_trim(&d, &dlen);
+    warning_csv_trim(&a, &alen);
+    return dlen == 4 && !strncasecmp(d, "date", 4) && alen == 3 && !strncasecmp(a, "aqi", 3);
 }
 
-/* A whole number 0..500 in s[0..len). Returns 0, or -1 with msg set. */
+/* An AQI in s[0..len): digits, optionally a decimal fraction, rounded up to
+ * a whole number (HJ 633 rounds indices up) and capped at 500. Returns 0,
+ * or -1 with msg set. */
 static int warning_csv_aqi(const char *s, size_t len, int *out, const char **msg)
 {
     if (!len) {
@@ -47,19 +61,33 @@ static int warning_csv_aqi(const char *s, size_t len, int *out, const char **msg
         return -1;
     }
     int v = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] < '0' || s[i] > '9') {
-            *msg = "AQI is not a whole number";
-            return -1;
-        }
+    size_t i = 0;
+    for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
         v = v * 10 + (s[i] - '0');
-        if (v > WARNING_AQI_MAX) {
-            *msg = "AQI is above 500";
+        if (v > WARNING_CSV_AQI_LIMIT) {
+            *msg = "AQI is above 9999";
             return -1;
         }
     }
-    *out = v;
+    bool digits = i > 0, fraction = false;
+    if (digits && i < len && s[i] == '.')
+        for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++)
+            fraction = fraction || s[i] != '0';
+    if (!digits || i != len) {
+        *msg = "AQI is not a number";
+        return -1;
+    }
+    v += fraction;
+    *out = v > WARNING_AQI_MAX ? WARNING_AQI_MAX : v;
     return 0;
+}
+
+static bool warning_csv_blank(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    return i == len;
 }
 
 static int warning_csv_date(const char *s, size_t len, int32_t *day)
@@ -72,7 +100,7 @@ static int warning_csv_date(const char *s, size_t len, int32_t *day)
     return calendar_parse_date(text, day);
 }
 
-/* Checks the raw bytes of one line (no "\n"). */
+/* Checks the raw bytes of one line (no line end). */
 static int warning_csv_line_bytes(const char *s, size_t len, unsigned long lineno,
                                   struct warning_csv_error *err)
 {
@@ -80,21 +108,11 @@ static int warning_csv_line_bytes(const char *s, size_t len, unsigned long linen
         return warning_csv_fail(err, lineno, "line longer than %d bytes", WARNING_CSV_LINE_MAX);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '\r')
-            return warning_csv_fail(err, lineno,
-                                    "carriage return (CRLF line ends): use LF line ends");
-        if (c == 0xEF && lineno == 1 && i == 0)
-            return warning_csv_fail(err, lineno, "byte-order mark: save the file without a BOM");
         if (c < 0x20 && c != '\t')
             return warning_csv_fail(err, lineno, "control byte 0x%02x", c);
         if (c >= 0x80)
             return warning_csv_fail(err, lineno, "non-ASCII byte 0x%02x", c);
     }
-    size_t blanks = 0;
-    while (blanks < len && (s[blanks] == ' ' || s[blanks] == '\t'))
-        blanks++;
-    if (blanks == len)
-        return warning_csv_fail(err, lineno, "blank line");
     return 0;
 }
 
@@ -153,18 +171,29 @@ int warning_csv_parse(const char *buf, size_t len, int32_t *first_day, int *aqi,
     unsigned long lineno = 0;
     size_t pos = 0;
 
+    bool header_allowed = true;
+
     if (!buf && len)
         return warning_csv_fail(err, 0, "no input");
+    if (len >= 3 && !memcmp(buf, "\xEF\xBB\xBF", 3))
+        pos = 3; /* the byte-order mark spreadsheets write */
     while (pos < len) {
         const char *s = buf + pos;
         const char *nl = memchr(s, '\n', len - pos);
         size_t llen = nl ? (size_t)(nl - s) : len - pos;
         pos += llen + (nl ? 1 : 0);
         lineno++;
+        if (llen && s[llen - 1] == '\r')
+            llen--; /* CRLF */
+        if (warning_csv_blank(s, llen))
+            continue;
         if (warning_csv_line_bytes(s, llen, lineno, err))
             return -1;
-        if (lineno == 1 && warning_csv_is_header(s, llen))
+        if (header_allowed && warning_csv_is_header(s, llen)) {
+            header_allowed = false;
             continue;
+        }
+        header_allowed = false;
         if (warning_csv_row(s, llen, lineno, &st, first_day, aqi, cap, err))
             return -1;
     }

@@ -134,7 +134,7 @@ static const struct route pmf_table[] = {
     {HTTP_GET, "/api/v1/public/pmf", h_public, ROLES_ANY, 0},
     {HTTP_GET, P "/markers", h_markers, ROLES_BUREAU, 0},
     {HTTP_GET, P "/analyses", h_list, ROLES_BUREAU, 0},
-    {HTTP_POST, P "/analyses", h_create, WRITERS, 0},
+    {HTTP_POST, P "/analyses", h_create, WRITERS, ROUTE_UPLOAD}, /* CSV or base64 xlsx inside */
     {HTTP_GET, P "/analyses/{id}", h_get, ROLES_BUREAU, 0},
     {HTTP_POST, P "/analyses/{id}/cancel", h_cancel, WRITERS, 0},
     {HTTP_PUT, P "/analyses/{id}/names", h_names, WRITERS, 0},

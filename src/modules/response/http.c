@@ -242,7 +242,7 @@ static const struct route resp_table[] = {
     {HTTP_GET, PUB "/warning", h_public_warning, ROLES_ANY, 0},
     {HTTP_GET, R "/forecasts", h_forecasts, ROLES_BUREAU, 0},
     {HTTP_POST, R "/forecasts", h_forecast_create, WRITERS, 0},
-    {HTTP_POST, R "/forecasts/import", h_forecast_import, WRITERS, 0},
+    {HTTP_POST, R "/forecasts/import", h_forecast_import, WRITERS, ROUTE_UPLOAD},
     {HTTP_POST, R "/forecasts/publish", h_forecast_publish, WRITERS, 0},
     {HTTP_GET, R "/forecasts/{id}", h_forecast_get, ROLES_BUREAU, 0},
     {HTTP_PUT, R "/forecasts/{id}", h_forecast_update, WRITERS, 0},

@@ -102,7 +102,7 @@ static const struct route resp_list_table[] = {
     {HTTP_POST, R "/list", h_entry_put, WRITERS, 0},
     {HTTP_GET, R "/list/totals", h_totals, ROLES_BUREAU, 0},
     {HTTP_GET, R "/list/export.xlsx", h_export, ROLES_BUREAU, 0},
-    {HTTP_POST, R "/list/import", h_import, WRITERS, 0},
+    {HTTP_POST, R "/list/import", h_import, WRITERS, ROUTE_UPLOAD},
     {HTTP_GET, R "/list/{id}", h_entry_get, ROLES_BUREAU, 0},
     {HTTP_DELETE, R "/list/{id}", h_entry_delete, WRITERS, 0},
     {HTTP_POST, R "/list/{id}/measures", h_measure_add, WRITERS, 0},
