@@ -79,6 +79,12 @@ json_t *svc_visit_get(struct svc_ctx *c, int64_t id, bool public_view);
 /* Filters: status, enterprise_id, from/to (YYYY-MM-DD), mine. */
 json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise_id,
                        const char *from, const char *to, bool mine, int limit);
+/* The enterprise portal's to-dos of one enterprise (never another's):
+ * {confirm: visits planned to it awaiting its confirmation, forms: visits
+ * confirmed and begun by `now` whose service form it has not filled}, each
+ * [{id, purpose, planned_at, place, section}] oldest first (new reference);
+ * NULL on a database error. */
+json_t *svc_portal_todos(struct db *db, int64_t enterprise_id, int64_t now);
 /* The QR code of text as an SVG document (new string, free()). NULL on error. */
 char *svc_qr_svg(const char *text);
 

@@ -102,6 +102,11 @@ int64_t supervision_preparer_id(struct db *db, const char *name_or_code);
  * database error. For the enterprise 360° page. */
 json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit);
 
+/* The enterprise portal's to-dos: the enterprise's open rectification orders
+ * [{id, requirement, due_on, inspection_id, case_id, created_at}] earliest
+ * deadline first (new reference); NULL on a database error. */
+json_t *supervision_rectifications_open(struct db *db, int64_t enterprise_id);
+
 /* The leader's home: what supervision has open on `today` (YYYY-MM-DD):
  * {alarms_open (new or verified), alarms_new, alarms_verified, alarms_serious
  * (open and serious), cases_open (open or rectifying), cases_new (status open),
