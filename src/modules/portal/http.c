@@ -17,14 +17,17 @@
 
 #define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
 
-/* Appends one to-do; due may be NULL (no deadline). */
+/* Appends one to-do; due may be NULL (no deadline). title is the Chinese
+ * sentence; subject is the record's own words (purpose, project, order) that
+ * the English UI shows after its own label for kind. */
 static void portal_item(json_t *items, const char *kind, json_int_t id, const char *title,
-                        const char *due, const char *today, const char *link)
+                        const char *subject, const char *due, const char *today, const char *link)
 {
     bool overdue = due && strcmp(due, today) < 0;
-    json_array_append_new(items, json_pack("{ss sI ss so sb ss}", "kind", kind, "id", id, "title",
-                                           title, "due_on", due ? json_string(due) : json_null(),
-                                           "overdue", overdue, "link", link));
+    json_array_append_new(items, json_pack("{ss sI ss ss so sb ss}", "kind", kind, "id", id,
+                                           "title", title, "subject", subject, "due_on",
+                                           due ? json_string(due) : json_null(), "overdue", overdue,
+                                           "link", link));
 }
 
 static const char *portal_str(json_t *o, const char *key)
@@ -45,7 +48,7 @@ static void portal_visits(json_t *items, json_t *rows, const char *kind, const c
         snprintf(title, sizeof title, "%s：%s %s（%s）", verb, day, portal_str(v, "purpose"),
                  portal_str(v, "section"));
         portal_item(items, kind, json_integer_value(json_object_get(v, "id")), title,
-                    dated ? day : NULL, today, "/enterprise/service");
+                    portal_str(v, "purpose"), dated ? day : NULL, today, "/enterprise/service");
     }
 }
 
@@ -60,8 +63,8 @@ static void portal_supplements(json_t *items, json_t *rows, const char *today)
                  portal_str(a, "project_name"), portal_str(a, "number"),
                  json_array_size(json_object_get(a, "missing")));
         const char *due = json_string_value(json_object_get(a, "supplement_due"));
-        portal_item(items, "supplement", json_integer_value(json_object_get(a, "id")), title, due,
-                    today, "/enterprise/approvals");
+        portal_item(items, "supplement", json_integer_value(json_object_get(a, "id")), title,
+                    portal_str(a, "project_name"), due, today, "/enterprise/approvals");
     }
 }
 
@@ -74,8 +77,8 @@ static void portal_rectifications(json_t *items, json_t *rows, const char *today
         char title[600];
         snprintf(title, sizeof title, "整改：%.500s", portal_str(o, "requirement"));
         portal_item(items, "rectification", json_integer_value(json_object_get(o, "id")), title,
-                    json_string_value(json_object_get(o, "due_on")), today,
-                    "/enterprise/rectifications");
+                    portal_str(o, "requirement"), json_string_value(json_object_get(o, "due_on")),
+                    today, "/enterprise/rectifications");
     }
 }
 
@@ -90,8 +93,8 @@ static json_t *portal_measures(json_t *items, json_t *my, const char *today)
         char title[200];
         snprintf(title, sizeof title, "重污染天气预警（%s）：确认落实减排措施 %zu 项",
                  portal_str(w, "level"), json_array_size(json_object_get(my, "measures")));
-        portal_item(items, "measures", json_integer_value(json_object_get(w, "id")), title, NULL,
-                    today, "/enterprise/response");
+        portal_item(items, "measures", json_integer_value(json_object_get(w, "id")), title,
+                    portal_str(w, "level"), NULL, today, "/enterprise/response");
     }
     return open ? json_incref(json_object_get(my, "measures")) : json_array();
 }

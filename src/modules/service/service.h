@@ -187,11 +187,17 @@ int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const
 /* --- attachments (attach.c) --- */
 
 /* Stores bytes under var_dir/attachments/ab/<sha256> and records them for
- * owner (kind "visit" or "tracker"). Type from content; size ≤
+ * owner (kind "visit" or "tracker", checked here). Type from content; size ≤
  * SERVICE_ATTACH_MAX. */
 enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                         const char *filename, const void *data, size_t len, int64_t *id,
                         struct problem *p);
+/* The same for a record another module owns and has itself found and
+ * allowed the caller to add files to: owner kind "rectification"
+ * (supervision's rectification answers) of enterprise_id. */
+enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                                int64_t enterprise_id, const char *filename, const void *data,
+                                size_t len, int64_t *id, struct problem *p);
 /* Opens an attachment the caller may read: *fd, *size, mime and a safe
  * Content-Disposition value. ERR_NOT_FOUND otherwise. */
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
