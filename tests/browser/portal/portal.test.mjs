@@ -88,6 +88,16 @@ test('an enterprise lands on its to-dos, books a reception day and answers a rec
   await screenshot(page, 'portal-rectification-answered')
   assert.deepEqual(page.problems, [])
   await page.context().close()
+
+  // Staff see the answer and its file among the rectifications before marking the order done.
+  const staff = await newPage(browser, srv.url)
+  await login(staff, ACCOUNTS.staff, '/console')
+  await staff.goto('/console/supervision/inspections')
+  await staff.locator('.el-tabs__item', { hasText: /^整改（/ }).first().click()
+  await staff.getByTestId('rect-ent-answer-' + rectId).click()
+  await staff.getByTestId('rect-ent-file').getByText('整改后照片.png').waitFor()
+  assert.deepEqual(staff.problems, [])
+  await staff.context().close()
 })
 
 test('the portal home on a phone: to-dos first, nothing wider than the screen', async () => {
