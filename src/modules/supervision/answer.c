@@ -1,13 +1,16 @@
 /* supervision answer — the enterprise answers a rectification order in its
  * portal: evidence files first (kept by the service module's attachments,
  * owner kind "rectification"), then what it did; the order stays open,
- * marked answered, until staff verify it (sup_rectification_done). */
+ * marked answered, until staff verify it (sup_rectification_done). A new
+ * order reaches the enterprise's accounts through the bell. */
 #include "modules/service/service.h"
 #include "modules/supervision/rules.h"
 #include "modules/supervision/store.h"
 #include "modules/supervision/supervision.h"
 #include "app/field.h"
+#include "core/timeutil.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* The order when it is enterprise_id's own (any when 0); NULL otherwise. */
@@ -76,6 +79,24 @@ enum err sup_rectification_answer(struct sup_ctx *c, int64_t enterprise_id, int6
     bool missing = false;
     *out = sup_rectification_view(c->db, enterprise_id, id, &missing);
     return ERR_OK;
+}
+
+int sup_rect_notify(struct sup_ctx *c, int64_t enterprise_id, const char *due)
+{
+    json_t *users = sup_store_enterprise_users(c->db, enterprise_id);
+    if (!users)
+        return -1;
+    char msg[300];
+    snprintf(msg, sizeof msg,
+             "贵单位有新的整改要求，请于 %s 前完成整改，并在企业端“整改回复”中上传佐证材料。", due);
+    struct svc_ctx s = {.db = c->db, .now = timeutil_now()};
+    int rc = 0;
+    size_t i;
+    json_t *u;
+    json_array_foreach(users, i, u) rc |=
+        svc_notify(&s, json_integer_value(json_object_get(u, "id")), 0, "rectification_order", msg);
+    json_decref(users);
+    return rc ? -1 : 0;
 }
 
 json_t *sup_rectification_view(struct db *db, int64_t enterprise_id, int64_t id, bool *missing)

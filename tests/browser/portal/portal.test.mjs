@@ -1,6 +1,6 @@
 // The enterprise portal in the browser (issue 17 item 5): an enterprise user lands on its to-dos
 // (counts, a list with deadlines, overdue ones in red, each linking to where it is done) with the
-// notification bell, books a reception day with its contact prefilled, and answers a
+// notification bell (a new rectification order is announced there), books a reception day with its contact prefilled, and answers a
 // rectification order with an evidence file. The home page also on a phone.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -54,6 +54,14 @@ test('an enterprise lands on its to-dos, books a reception day and answers a rec
   assert.equal(await rect.getAttribute('data-overdue'), '1', 'the order past its deadline is marked overdue')
   await rect.getByText('逾期 1 天').waitFor()
   await screenshot(page, 'portal-home')
+
+  // The bell carries the new order; its notice opens the answers page.
+  await page.getByTestId('notif-bell').click()
+  await page.getByTestId('notif-item').filter({ hasText: '整改要求' }).first().click()
+  await page.waitForURL((u) => u.pathname === '/enterprise/rectifications')
+  await page.getByTestId('rect-answer-' + rectId).waitFor()
+  await page.goBack()
+  await page.getByTestId('portal-todos').waitFor()
 
   // Reception day: places left, booking with the contact prefilled.
   await page.getByTestId('nav-portal-reception').click()

@@ -100,8 +100,16 @@ test('容缺 materials owed come from the approval module', async () => {
   for (const s of theirs.supplements) assert.ok(!t.supplements.some((x) => x.id === s.id))
 })
 
+const orderNotes = async (c) => (await c.get('/api/v1/service/notifications')).json.items.filter((n) => n.kind === 'rectification_order')
+
 test('rectification orders come from supervision, overdue ones marked; never another’s', async () => {
+  const notes0 = (await orderNotes(ent)).length
+  const theirs0 = (await orderNotes(other)).length
   const late = await inspect(1, beijingDay(-2))
+  const mine = await orderNotes(ent)
+  assert.equal(mine.length, notes0 + 1, 'the enterprise is told through the bell')
+  assert.ok(mine[0].message.includes(beijingDay(-2)))
+  assert.equal((await orderNotes(other)).length, theirs0, 'not another enterprise')
   const due = await inspect(1, beijingDay(10))
   const theirs = await inspect(2, beijingDay(5))
   const t = await todos()
