@@ -9,6 +9,7 @@
 #include "modules/leader/leader.h"
 #include "modules/monitor/monitor.h"
 #include "modules/pmf/pmf.h"
+#include "modules/portal/portal.h"
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
 #include "modules/response/response.h"
@@ -29,6 +30,7 @@ static const struct module *const modules_table[] = {
     &pmf_module,         /* PM2.5 source apportionment (PMF) */
     &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
     &leader_module,      /* the leader's home: what is late or at risk */
+    &portal_module,      /* the enterprise portal's home: its to-dos */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

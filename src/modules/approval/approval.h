@@ -96,6 +96,12 @@ int demo_approval(struct db *db, const struct audit_actor *actor);
 struct module;
 extern const struct module approval_module;
 struct http_req;
+/* The enterprise portal's to-dos: the enterprise's applications accepted
+ * under 容缺 whose missing materials are still owed [{id, number,
+ * project_name, supplement_due, missing: [material names]}] earliest
+ * deadline first (new reference); NULL on a database error. */
+json_t *approval_supplements_owed(struct db *db, int64_t enterprise_id);
+
 /* The enterprise 360° section: EIA applications and investment projects
  * (store_ent360.c). */
 json_t *approval_ent360_approvals(struct http_req *r, int64_t enterprise_id);

@@ -87,6 +87,10 @@ static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int
     return 0;
 }
 
+static enum err svc_attach_store(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                                 int64_t ent, const char *filename, const void *data, size_t len,
+                                 int64_t *id, struct problem *p);
+
 enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                         const char *filename, const void *data, size_t len, int64_t *id,
                         struct problem *p)
@@ -95,6 +99,25 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
     int64_t ent = 0;
     if (svc_attach_owner(c, owner_kind, owner_id, &ent, p))
         return p->err;
+    return svc_attach_store(c, owner_kind, owner_id, ent, filename, data, len, id, p);
+}
+
+enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                                int64_t enterprise_id, const char *filename, const void *data,
+                                size_t len, int64_t *id, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (strcmp(owner_kind, "rectification"))
+        return svc_fail(p, ERR_INVALID_FIELD, "owner", "附件所属记录类型无效"), p->err;
+    return svc_attach_store(c, owner_kind, owner_id, enterprise_id, filename, data, len, id, p);
+}
+
+/* Checks the file (name, size, type by content, count) and stores it for an
+ * owner already found and allowed. */
+static enum err svc_attach_store(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                                 int64_t ent, const char *filename, const void *data, size_t len,
+                                 int64_t *id, struct problem *p)
+{
     if (!filename || !*filename || strlen(filename) > 255 ||
         !text_utf8_valid(filename, strlen(filename)))
         return svc_fail(p, ERR_INVALID_FIELD, "name", "请给出文件名（name，不超过 255 字节）"),

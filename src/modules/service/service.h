@@ -79,6 +79,12 @@ json_t *svc_visit_get(struct svc_ctx *c, int64_t id, bool public_view);
 /* Filters: status, enterprise_id, from/to (YYYY-MM-DD), mine. */
 json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise_id,
                        const char *from, const char *to, bool mine, int limit);
+/* The enterprise portal's to-dos of one enterprise (never another's):
+ * {confirm: visits planned to it awaiting its confirmation, forms: visits
+ * confirmed and begun by `now` whose service form it has not filled}, each
+ * [{id, purpose, planned_at, place, section}] oldest first (new reference);
+ * NULL on a database error. */
+json_t *svc_portal_todos(struct db *db, int64_t enterprise_id, int64_t now);
 /* The QR code of text as an SVG document (new string, free()). NULL on error. */
 char *svc_qr_svg(const char *text);
 
@@ -181,11 +187,17 @@ int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const
 /* --- attachments (attach.c) --- */
 
 /* Stores bytes under var_dir/attachments/ab/<sha256> and records them for
- * owner (kind "visit" or "tracker"). Type from content; size ≤
+ * owner (kind "visit" or "tracker", checked here). Type from content; size ≤
  * SERVICE_ATTACH_MAX. */
 enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                         const char *filename, const void *data, size_t len, int64_t *id,
                         struct problem *p);
+/* The same for a record another module owns and has itself found and
+ * allowed the caller to add files to: owner kind "rectification"
+ * (supervision's rectification answers) of enterprise_id. */
+enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                                int64_t enterprise_id, const char *filename, const void *data,
+                                size_t len, int64_t *id, struct problem *p);
 /* Opens an attachment the caller may read: *fd, *size, mime and a safe
  * Content-Disposition value. ERR_NOT_FOUND otherwise. */
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,

@@ -1,6 +1,7 @@
 /* service store — visits, their staff, service forms, form link tokens and
  * issues (store.h). Tokens are stored by their 32-byte hash, bound as a blob
  * ('b'). */
+#include "modules/service/service.h"
 #include "modules/service/store.h"
 #include "db/row.h"
 
@@ -228,4 +229,27 @@ int64_t svc_store_visit_first_item(struct db *db, int64_t visit)
 int64_t svc_store_visit_first_issue(struct db *db, int64_t visit)
 {
     return db_query_int(db, "SELECT min(id) FROM svc_issues WHERE visit_id = ?", 0, "i", visit);
+}
+
+json_t *svc_portal_todos(struct db *db, int64_t enterprise_id, int64_t now)
+{
+    json_t *confirm = db_query_rows(
+        db,
+        "SELECT v.id, v.purpose, v.planned_at, v.place, s.name AS section FROM svc_visits v "
+        "LEFT JOIN sections s ON s.id = v.section_id WHERE v.enterprise_id = ? AND v.status = "
+        "'planned' ORDER BY v.planned_at, v.id LIMIT 100",
+        "i", enterprise_id);
+    json_t *forms = db_query_rows(
+        db,
+        "SELECT v.id, v.purpose, v.planned_at, v.place, s.name AS section FROM svc_visits v "
+        "LEFT JOIN sections s ON s.id = v.section_id WHERE v.enterprise_id = ? AND v.status = "
+        "'confirmed' AND v.planned_at <= ? AND NOT EXISTS (SELECT 1 FROM svc_forms f WHERE "
+        "f.visit_id = v.id) ORDER BY v.planned_at, v.id LIMIT 100",
+        "ii", enterprise_id, now);
+    if (!confirm || !forms) {
+        json_decref(confirm);
+        json_decref(forms);
+        return NULL;
+    }
+    return json_pack("{so so}", "confirm", confirm, "forms", forms);
 }

@@ -226,8 +226,9 @@ enum err sup_case_rectify(struct sup_ctx *c, int64_t id, json_t *in, json_t **ou
         return problem_set(p, ERR_INVALID_FIELD, "due_on", "整改期限不能早于今天");
     if (sup_begin(c, p))
         return p->err;
-    if (sup_commit(c, sup_store_case_rectify(c->db, id, ent, req, due), "supervision.case.rectify",
-                   "sup_case", id, in, p))
+    if (sup_commit(c,
+                   sup_store_case_rectify(c->db, id, ent, req, due) || sup_rect_notify(c, ent, due),
+                   "supervision.case.rectify", "sup_case", id, in, p))
         return p->err;
     *out = sup_case_row(c->db, id);
     return ERR_OK;

@@ -79,7 +79,8 @@ enum err sup_inspection_create(struct sup_ctx *c, int64_t id, json_t *in, json_t
     free(names_text);
     free(photos_text);
     if (req)
-        rc = rc || sup_store_rectification_insert(c->db, ent, nid, 0, req, due);
+        rc = rc || sup_store_rectification_insert(c->db, ent, nid, 0, req, due) ||
+             sup_rect_notify(c, ent, due);
     if (sup_commit(c, rc, "supervision.inspection.create", "sup_inspection", nid, in, p))
         return p->err;
     *out = sup_store_record(c->db, SUP_INSPECTION, nid);

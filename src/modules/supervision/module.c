@@ -6,8 +6,10 @@
 
 extern const struct schema_module schema_supervision;
 extern const struct route_group app_supervision_routes;
+extern const struct route_group app_supervision_answer_routes;
 
-static const struct route_group *const supervision_groups[] = {&app_supervision_routes, NULL};
+static const struct route_group *const supervision_groups[] = {
+    &app_supervision_routes, &app_supervision_answer_routes, NULL};
 
 static int supervision_demo(const struct module_demo *d)
 {

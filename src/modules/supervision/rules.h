@@ -26,6 +26,10 @@ enum err sup_commit(struct sup_ctx *c, int rc, const char *action, const char *e
                     json_t *detail, struct problem *p);
 /* Rolls back and fills p with ERR_INTERNAL; returns it. */
 enum err sup_internal(struct sup_ctx *c, struct problem *p);
+/* Inside a write's transaction: tells every active account of the
+ * enterprise (the bell, kind "rectification_order") that an order due on
+ * `due` awaits its answer in the portal. 0 or -1. */
+int sup_rect_notify(struct sup_ctx *c, int64_t enterprise_id, const char *due);
 /* YYYY-MM-DD as a day number (CALENDAR_DAY_INVALID on bad input). */
 int32_t sup_day(const char *s);
 void sup_date_add_days(const char *s, int days, char out[11]);

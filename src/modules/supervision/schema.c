@@ -330,6 +330,12 @@ static const char *const schema_supervision_steps[] = {
     /* 2: cases opened from another module's finding (the approval module's
      * 未批先建) say where they came from; those from alarms say 'alarm' */
     "ALTER TABLE sup_cases ADD COLUMN source TEXT NOT NULL DEFAULT 'alarm';",
+    /* 3: the enterprise answers a rectification order in the portal (what it
+     * did, with evidence files kept by the service module's attachments);
+     * staff then verify it with /done */
+    "ALTER TABLE sup_rectifications ADD COLUMN answer TEXT;"
+    "ALTER TABLE sup_rectifications ADD COLUMN answered_on TEXT;"
+    "ALTER TABLE sup_rectifications ADD COLUMN answered_by TEXT;",
 };
 
 const struct schema_module schema_supervision = {

@@ -171,6 +171,11 @@ int sup_store_inspection_insert(struct db *db, int64_t enterprise_id, const char
 int sup_store_rectification_insert(struct db *db, int64_t enterprise_id, int64_t inspection_id,
                                    int64_t case_id, const char *requirement, const char *due_on);
 int sup_store_rectification_done(struct db *db, int64_t id, const char *evidence, const char *day);
+/* The active accounts of an enterprise [{id}]; NULL on a database error. */
+json_t *sup_store_enterprise_users(struct db *db, int64_t enterprise_id);
+/* Records the enterprise's answer to an order (replacing an earlier one). */
+int sup_store_rectification_answer(struct db *db, int64_t id, const char *answer, const char *day,
+                                   const char *by);
 bool sup_store_case_of(struct db *db, int64_t case_id, int64_t enterprise_id);
 int sup_store_penalty_insert(struct db *db, int64_t enterprise_id, const char *decision_no,
                              const char *day, const char *violation, const char *basis,

@@ -53,3 +53,12 @@ json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, i
                          "ORDER BY observed_at DESC, id DESC LIMIT ?2",
                          "ii", enterprise_id, (int64_t)limit);
 }
+
+json_t *supervision_rectifications_open(struct db *db, int64_t enterprise_id)
+{
+    return db_query_rows(db,
+                         "SELECT id, requirement, due_on, inspection_id, case_id, created_at FROM "
+                         "sup_rectifications WHERE enterprise_id = ? AND status = 'open' ORDER BY "
+                         "due_on, id LIMIT 100",
+                         "i", enterprise_id);
+}

@@ -51,6 +51,23 @@ int sup_store_rectification_done(struct db *db, int64_t id, const char *evidence
                   "tti", evidence, day, id);
 }
 
+json_t *sup_store_enterprise_users(struct db *db, int64_t enterprise_id)
+{
+    return db_query_rows(db,
+                         "SELECT id FROM users WHERE enterprise_id = ? AND role = 'enterprise' AND "
+                         "disabled = 0",
+                         "i", enterprise_id);
+}
+
+int sup_store_rectification_answer(struct db *db, int64_t id, const char *answer, const char *day,
+                                   const char *by)
+{
+    return db_run(db,
+                  "UPDATE sup_rectifications SET answer = ?, answered_on = ?, answered_by = ? "
+                  "WHERE id = ? AND status = 'open'",
+                  "ttti", answer, day, by, id);
+}
+
 bool sup_store_case_of(struct db *db, int64_t case_id, int64_t enterprise_id)
 {
     return db_query_int(db, "SELECT 1 FROM sup_cases WHERE id = ? AND enterprise_id = ?", 0, "ii",

@@ -102,6 +102,29 @@ int64_t supervision_preparer_id(struct db *db, const char *name_or_code);
  * database error. For the enterprise 360° page. */
 json_t *supervision_alarms_of_enterprise(struct db *db, int64_t enterprise_id, int limit);
 
+/* The enterprise portal's to-dos: the enterprise's open rectification orders
+ * [{id, requirement, due_on, inspection_id, case_id, created_at}] earliest
+ * deadline first (new reference); NULL on a database error. */
+json_t *supervision_rectifications_open(struct db *db, int64_t enterprise_id);
+
+/* Answering a rectification order in the enterprise portal (answer.c). The
+ * order must be enterprise_id's own (ERR_NOT_FOUND otherwise) and still open
+ * (ERR_INVALID_STATE). A file: stored through the service module's
+ * attachments (type by content, size-checked), *file_id set. The answer:
+ * {answer} (text, required) once at least one file is attached; it marks the
+ * order answered (answer, answered_on, answered_by) for staff to verify with
+ * /done; audited. *out: the order with its files. */
+struct svc_ctx;
+enum err sup_rectification_file(struct svc_ctx *sc, int64_t enterprise_id, int64_t id,
+                                const char *filename, const void *data, size_t len,
+                                int64_t *file_id, struct problem *p);
+enum err sup_rectification_answer(struct sup_ctx *c, int64_t enterprise_id, int64_t id, json_t *in,
+                                  json_t **out, struct problem *p);
+/* An order with its files [{id, filename, mime, size, ...}]; enterprise_id 0
+ * for the bureau, else only that enterprise's own. NULL with *missing when
+ * absent; NULL alone on a database error. */
+json_t *sup_rectification_view(struct db *db, int64_t enterprise_id, int64_t id, bool *missing);
+
 /* The leader's home: what supervision has open on `today` (YYYY-MM-DD):
  * {alarms_open (new or verified), alarms_new, alarms_verified, alarms_serious
  * (open and serious), cases_open (open or rectifying), cases_new (status open),

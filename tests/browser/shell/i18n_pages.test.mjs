@@ -242,6 +242,8 @@ test('enterprise portal pages show no Chinese UI text in English', async () => {
   await checkPages(page, [
     ['/enterprise', '[data-testid="enterprise-card"]'],
     ['/enterprise/service', '[data-testid="portal-visits"]'],
+    ['/enterprise/reception', '[data-testid="reception-days"]'],
+    ['/enterprise/rectifications', '[data-testid="rect-list"]'],
     ['/enterprise/360', '.el-tabs'],
     '/enterprise/approvals',
     ['/enterprise/siting', '.leaflet-container'],

@@ -122,6 +122,26 @@ static void test_attach_open_db_error(void **state)
                      ERR_INTERNAL);
 }
 
+/* Files for another module's record: only the kinds meant for it, and the
+ * same content checks as the service's own attachments. */
+static void test_attach_checked_kinds(void **state)
+{
+    struct fixture *f = *state;
+    struct problem p;
+    int64_t id = 0;
+    static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+    static const char text[] = "plain text, not evidence";
+    assert_int_equal(
+        svc_attach_add_checked(&f->c, "visit", 1, 1, "a.pdf", pdf, sizeof pdf - 1, &id, &p),
+        ERR_INVALID_FIELD);
+    assert_int_equal(svc_attach_add_checked(&f->c, "rectification", 1, 1, "a.txt", text,
+                                            sizeof text - 1, &id, &p),
+                     ERR_ATTACHMENT_TYPE);
+    assert_int_equal(svc_attach_add_checked(&f->c, "rectification", 1, 1, "a.pdf", pdf, 0, &id, &p),
+                     ERR_INVALID_FIELD);
+    assert_int_equal(id, 0);
+}
+
 static void test_form_token_db_error(void **state)
 {
     struct fixture *f = *state;
@@ -143,6 +163,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attach_owner_db_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attach_open_db_error, setup, teardown),
         cmocka_unit_test_setup_teardown(test_form_token_db_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attach_checked_kinds, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

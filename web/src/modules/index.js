@@ -28,5 +28,6 @@ import supervision from './supervision/index.js'
 import pmf from './pmf/index.js'
 import response from './response/index.js'
 import leader from './leader/index.js'
+import portal from './portal/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader, portal]

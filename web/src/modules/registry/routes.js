@@ -1,5 +1,5 @@
 // Registry (企业名录): the console home, the enterprise list, form, import and detail, and the
-// enterprise's own record in the portal.
+// enterprise's own record (PortalHome.vue, shown on the portal module's home below the to-dos).
 import { CONSOLE_ROLES, WRITERS } from '../../shell/roles.js'
 
 export const routes = {
@@ -11,7 +11,6 @@ export const routes = {
     { path: 'enterprises/:id(\\d+)', name: 'enterprise-detail', component: () => import('./views/EnterpriseDetail.vue'), meta: { title: 'enterprise.detail' } },
     { path: 'enterprises/:id(\\d+)/edit', name: 'enterprise-edit', component: () => import('./views/EnterpriseForm.vue'), meta: { title: 'enterprise.edit', roles: WRITERS } },
   ],
-  portal: [{ path: '', name: 'portal-home', component: () => import('./views/PortalHome.vue'), meta: { title: 'nav.portalHome' } }],
 }
 
 export const menu = {
@@ -30,5 +29,4 @@ export const menu = {
       ],
     },
   ],
-  portal: [{ order: 10, key: 'portal-home', title: 'nav.portalHome', icon: 'OfficeBuilding', path: '/enterprise', roles: ['enterprise'] }],
 }
