@@ -4,6 +4,7 @@
  * answers through the kit; clocks are shown for ?today= (default today). */
 #include "app/app.h"
 #include "app/kit.h"
+#include "app/kit_list.h"
 #include "core/timeutil.h"
 #include "modules/approval/procedure.h"
 
@@ -95,6 +96,28 @@ static void api_approval_get(struct http_req *r)
     approval_end(r, &q, false, e, out);
 }
 
+/* The queue's export: the columns the workbench shows, codes as its labels. */
+static const char *const approval_status_zh[] = {
+    "submitted",  "初审预办", "correction", "待补正",  "accepted", "审查中",    "approved",
+    "已批准",     "refused",  "不予批准",   "revoked", "已撤销",   "withdrawn", "已撤回",
+    "terminated", "已终止",   "filed",      "已备案",  "exempt",   "豁免环评",  NULL};
+static const char *const approval_route_zh[] = {"standard", "一般审批",   "commitment",
+                                                "告知承诺", "exempt",     "正面清单豁免",
+                                                "filing",   "登记表备案", NULL};
+static const struct kit_col approval_cols[] = {
+    KIT_TEXT("number", "受理编号"),
+    KIT_TEXT("data.project.name", "项目名称"),
+    KIT_TEXT("enterprise_name", "建设单位"),
+    KIT_TEXT("category", "项目类别"),
+    KIT_CODE("route", "审批方式", approval_route_zh),
+    KIT_CODE("status", "状态", approval_status_zh),
+    KIT_TEXT("submitted_on", "申报日期"),
+    KIT_TEXT("clocks.promised.deadline", "承诺时限"),
+    KIT_TEXT("clocks.statutory.deadline", "法定时限"),
+    KIT_TEXT("correction_due", "补正期限"),
+};
+static const struct kit_sheet approval_sheet = KIT_SHEET("approvals", "环评审批", approval_cols);
+
 static void api_approval_list(struct http_req *r)
 {
     bool bad = false;
@@ -105,7 +128,9 @@ static void api_approval_list(struct http_req *r)
     json_t *out;
     enum err e =
         approval_list(&q.who, q.cal, status, kit_limit(r, 200, 1000), q.today, &out, &q.w.p);
-    approval_end(r, &q, false, e, out);
+    app_calendar_unlock(r->app);
+    json_decref(q.w.body);
+    kit_list(r, e, &q.w.p, out, &approval_sheet);
 }
 
 static void api_approval_reminders(struct http_req *r)

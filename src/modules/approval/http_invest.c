@@ -2,9 +2,25 @@
  * library; rules in invest.c. */
 #include "app/app.h"
 #include "app/kit.h"
+#include "app/kit_list.h"
 #include "modules/approval/procedure.h"
 
 #define INVEST_WRITERS (ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN))
+
+/* The project library's export. */
+static const struct kit_col invest_cols[] = {
+    KIT_TEXT("name", "项目名称"),
+    KIT_TEXT("kind", "类型"),
+    KIT_TEXT("sector", "行业"),
+    KIT_NUMBER("amount", "投资额(万元)"),
+    KIT_TEXT("status", "进度"),
+    KIT_TEXT("signed_on", "签约日期"),
+    KIT_TEXT("started_on", "开工日期"),
+    KIT_TEXT("operating_on", "投产日期"),
+    KIT_TEXT("app_number", "环评受理编号"),
+    KIT_TEXT("note", "备注"),
+};
+static const struct kit_sheet invest_sheet = KIT_SHEET("invest-projects", "项目库", invest_cols);
 
 static void api_invest_list(struct http_req *r)
 {
@@ -16,7 +32,7 @@ static void api_invest_list(struct http_req *r)
     if (bad || kit_query_int(r, "unapproved", 0, 1, 0, &unapproved))
         return;
     json_t *out = invest_list(r->db, status, sector, kind, unapproved, kit_limit(r, 200, 1000));
-    kit_answer(r, out ? ERR_OK : ERR_INTERNAL, NULL, out);
+    kit_list(r, out ? ERR_OK : ERR_INTERNAL, NULL, out, &invest_sheet);
 }
 
 static void api_invest_create(struct http_req *r)

@@ -8,6 +8,7 @@
 #include "app/ent360.h"
 #include "app/field.h"
 #include "app/kit.h"
+#include "app/kit_list.h"
 #include "modules/service/service.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
@@ -98,6 +99,23 @@ static void svc_create(struct http_req *r, svc_create_fn create, svc_get_fn get)
 
 /* --- visits --- */
 
+/* The visit list's export: the columns the list page shows, codes as its labels. */
+static const char *const svc_visit_status_zh[] = {
+    "planned", "待确认", "confirmed", "已确认", "completed", "已完成", "cancelled", "已取消", NULL};
+static const struct kit_col svc_visit_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("enterprise_name", "企业"),
+    KIT_TEXT("purpose", "走访事由"),
+    KIT_TIME("planned_at", "计划时间"),
+    KIT_TEXT("place", "地点"),
+    KIT_TEXT("section", "科室"),
+    KIT_TEXT("staff_names", "走访人员"),
+    KIT_CODE("status", "状态", svc_visit_status_zh),
+    KIT_TEXT("r_overall", "总体评价"),
+    KIT_TIME("signed_at", "评价时间"),
+};
+static const struct kit_sheet svc_visit_sheet = KIT_SHEET("visits", "走访记录", svc_visit_cols);
+
 static void api_svc_visits_list(struct http_req *r)
 {
     int64_t ent = kit_query_id(r, "enterprise_id");
@@ -116,7 +134,8 @@ static void api_svc_visits_list(struct http_req *r)
     svc_begin(r, &c, false);
     json_t *items = svc_visit_list(&c, status, ent, from, to, mine == 1, kit_limit(r, 200, 1000));
     svc_end(r);
-    kit_items(r, items);
+    kit_list(r, items ? ERR_OK : ERR_INTERNAL, NULL,
+             items ? json_pack("{so}", "items", items) : NULL, &svc_visit_sheet);
 }
 
 /* A visit as the signed-in see it (not the form link's public view). */
@@ -367,6 +386,30 @@ static void api_svc_entry_receive(struct http_req *r)
 
 /* --- tracker --- */
 
+/* The tracker's export: the columns the tracker page shows, codes as its labels. */
+static const char *const svc_item_status_zh[] = {"open",   "办理中", "submitted", "待审核",
+                                                 "closed", "已办结", NULL};
+static const char *const svc_item_state_zh[] = {"on_time", "正常", "warning", "预警", "overdue",
+                                                "超期",    "done", "已办结",  NULL};
+static const char *const svc_item_source_zh[] = {
+    "service_form", "上门服务承诺", "bad_review", "差评整改",       "reception",
+    "接待日交办",   "leader",       "领导交办",   "responsibility", "责任清单",
+    "inspection",   "督察反馈整改", NULL};
+static const struct kit_col svc_item_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_CODE("source", "来源", svc_item_source_zh),
+    KIT_TEXT("title", "事项"),
+    KIT_TEXT("enterprise_name", "企业"),
+    KIT_TEXT("owner_section", "责任科室"),
+    KIT_TEXT("owner_user", "责任人"),
+    KIT_TEXT("start_day", "交办日期"),
+    KIT_TEXT("deadline", "办理期限"),
+    KIT_CODE("status", "状态", svc_item_status_zh),
+    KIT_CODE("state", "办理情况", svc_item_state_zh),
+    KIT_TEXT("closed_day", "办结日期"),
+};
+static const struct kit_sheet svc_item_sheet = KIT_SHEET("tracker", "督办事项", svc_item_cols);
+
 static void api_svc_tracker_list(struct http_req *r)
 {
     int64_t section = kit_query_id(r, "section_id"), ent = kit_query_id(r, "enterprise_id");
@@ -403,7 +446,8 @@ static void api_svc_tracker_list(struct http_req *r)
     json_t *items = svc_item_list(&c, f, kit_limit(r, 500, 5000));
     svc_end(r);
     json_decref(f);
-    kit_items(r, items);
+    kit_list(r, items ? ERR_OK : ERR_INTERNAL, NULL,
+             items ? json_pack("{so}", "items", items) : NULL, &svc_item_sheet);
 }
 
 static void api_svc_tracker_create(struct http_req *r)

@@ -10,6 +10,7 @@
  * their own inspections, rectifications, penalties, alarms and cases only. */
 #include "app/app.h"
 #include "app/kit.h"
+#include "app/kit_list.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
 #include "db/audit_anchor.h"
@@ -208,6 +209,126 @@ static void h_case_close(struct http_req *r)
 static const char *const sup_enterprise_lists[] = {"inspections", "rectifications", "penalties",
                                                    "alarms", "cases"};
 
+/* The exports of the lists with a page of their own (columns as the pages
+ * show them); the reference lists (matters, classes, ...) have none. */
+static const char *const sup_draw_status_zh[] = {
+    "committed", "已承诺种子", "drawn", "已抽取（保密）", "published", "已公开", NULL};
+static const char *const sup_alarm_status_zh[] = {
+    "new", "待核实", "verified", "已核实", "dismissed", "已排除", "case", "已立案", NULL};
+static const char *const sup_case_status_zh[] = {"open",   "已立案", "rectifying", "整改中",
+                                                 "closed", "已结案", NULL};
+static const char *const sup_rect_status_zh[] = {"open", "整改中", "done", "已完成", NULL};
+static const char *const sup_proposal_status_zh[] = {"open",     "待决定",   "accepted", "已移出",
+                                                     "rejected", "不予移出", NULL};
+static const char *const sup_severity_zh[] = {"normal", "一般", "serious", "严重", NULL};
+static const struct kit_col sup_draw_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("title", "抽查任务"),
+    KIT_TEXT("matter", "抽查事项"),
+    KIT_TEXT("period", "周期"),
+    KIT_TEXT("preset", "分类方案"),
+    KIT_TEXT("draw_date", "抽取日期"),
+    KIT_NUMBER("targets", "抽中对象数"),
+    KIT_CODE("status", "状态", sup_draw_status_zh),
+    KIT_TEXT("seed_hash", "种子摘要"),
+    KIT_TIME("published_at", "公开时间"),
+};
+static const struct kit_col sup_case_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("enterprise", "企业"),
+    KIT_TEXT("title", "案件"),
+    KIT_TEXT("opened_on", "立案日期"),
+    KIT_CODE("status", "状态", sup_case_status_zh),
+    KIT_TEXT("requirement", "整改要求"),
+    KIT_TEXT("due_on", "整改期限"),
+    KIT_TEXT("closed_on", "结案日期"),
+    KIT_TEXT("closing_note", "结案说明"),
+};
+static const struct kit_col sup_alarm_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("enterprise", "企业"),
+    KIT_TEXT("source", "来源"),
+    KIT_TEXT("point", "点位"),
+    KIT_TEXT("factor", "因子"),
+    KIT_NUMBER("value", "监测值"),
+    KIT_NUMBER("limit_value", "限值"),
+    KIT_TEXT("unit", "单位"),
+    KIT_TIME("observed_at", "监测时间"),
+    KIT_CODE("severity", "严重程度", sup_severity_zh),
+    KIT_CODE("status", "状态", sup_alarm_status_zh),
+};
+static const struct kit_col sup_inspection_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("enterprise", "企业"),
+    KIT_TEXT("inspected_on", "检查日期"),
+    KIT_TEXT("findings", "检查发现"),
+    KIT_TEXT("result", "检查结果"),
+    KIT_NUMBER("draw_id", "抽查任务编号"),
+};
+static const struct kit_col sup_rect_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("enterprise", "企业"),
+    KIT_TEXT("requirement", "整改要求"),
+    KIT_TEXT("due_on", "整改期限"),
+    KIT_CODE("status", "状态", sup_rect_status_zh),
+    KIT_TEXT("done_on", "完成日期"),
+};
+static const struct kit_col sup_penalty_cols[] = {
+    KIT_TEXT("decision_no", "处罚决定书文号"), KIT_TEXT("enterprise", "企业"),
+    KIT_TEXT("uscc", "统一社会信用代码"),      KIT_TEXT("decided_on", "决定日期"),
+    KIT_TEXT("violation", "违法行为"),         KIT_TEXT("basis", "处罚依据"),
+    KIT_NUMBER("amount_fen", "罚款(分)"),      KIT_TEXT("measures", "其他措施"),
+};
+static const struct kit_col sup_incident_cols[] = {
+    KIT_NUMBER("id", "编号"),  KIT_TEXT("enterprise", "企业"),  KIT_TEXT("occurred_on", "发生日期"),
+    KIT_TEXT("level", "级别"), KIT_TEXT("description", "情况"),
+};
+static const struct kit_col sup_positive_cols[] = {
+    KIT_TEXT("enterprise", "企业"),         KIT_TEXT("uscc", "统一社会信用代码"),
+    KIT_TEXT("decision_no", "决定文号"),    KIT_TEXT("valid_from", "有效期起"),
+    KIT_TEXT("valid_until", "有效期止"),    KIT_TEXT("removed_on", "移出日期"),
+    KIT_TEXT("removal_reason", "移出原因"),
+};
+static const struct kit_col sup_proposal_cols[] = {
+    KIT_NUMBER("id", "编号"),
+    KIT_TEXT("enterprise", "企业"),
+    KIT_TEXT("reason", "原因"),
+    KIT_TEXT("detail", "详情"),
+    KIT_CODE("status", "状态", sup_proposal_status_zh),
+    KIT_TEXT("decided_note", "处理意见"),
+};
+static const struct kit_col sup_preparer_cols[] = {
+    KIT_TEXT("code", "编号"),
+    KIT_TEXT("name", "名称"),
+    KIT_TEXT("kind", "类型"),
+    KIT_TEXT("employer", "所在单位"),
+    KIT_TEXT("registered_on", "登记日期"),
+};
+static const struct {
+    const char *what;
+    struct kit_sheet sheet;
+} sup_sheets[] = {
+    {"draws", KIT_SHEET("draws", "双随机抽查", sup_draw_cols)},
+    {"cases", KIT_SHEET("cases", "案件", sup_case_cols)},
+    {"alarms", KIT_SHEET("alarms", "报警", sup_alarm_cols)},
+    {"inspections", KIT_SHEET("inspections", "现场检查", sup_inspection_cols)},
+    {"rectifications", KIT_SHEET("rectifications", "整改", sup_rect_cols)},
+    {"penalties", KIT_SHEET("penalties", "行政处罚", sup_penalty_cols)},
+    {"incidents", KIT_SHEET("incidents", "突发事件", sup_incident_cols)},
+    {"positive", KIT_SHEET("positive-list", "正面清单", sup_positive_cols)},
+    {"proposals", KIT_SHEET("positive-proposals", "移出建议", sup_proposal_cols)},
+    {"preparers", KIT_SHEET("preparers", "编制单位和人员", sup_preparer_cols)},
+};
+
+/* The export of list what; NULL when it has none. */
+static const struct kit_sheet *sup_sheet(const char *what)
+{
+    for (size_t i = 0; i < sizeof sup_sheets / sizeof sup_sheets[0]; i++)
+        if (!strcmp(sup_sheets[i].what, what))
+            return &sup_sheets[i].sheet;
+    return NULL;
+}
+
 /* The date query parameter, today when absent; -1 when answered 422. */
 static int sup_query_date(struct http_req *r, char out[11])
 {
@@ -244,7 +365,7 @@ static void h_list(struct http_req *r)
     if (bad)
         return;
     json_t *items = sup_list(r->db, what, ent, q ? q : "", kit_limit(r, 200, 1000));
-    kit_answer(r, ERR_OK, NULL, items ? json_pack("{so}", "items", items) : NULL);
+    kit_list(r, ERR_OK, NULL, items ? json_pack("{so}", "items", items) : NULL, sup_sheet(what));
 }
 
 static void h_targets(struct http_req *r)
