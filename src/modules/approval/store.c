@@ -159,7 +159,8 @@ json_t *approval_store_ids(struct db *db, int64_t enterprise_id, const char *sta
 {
     return db_query_rows(db,
                          "SELECT id FROM eia_applications WHERE (?1 = 0 OR enterprise_id = ?1) "
-                         "AND (?2 IS NULL OR status = ?2) ORDER BY id DESC LIMIT ?3",
+                         "AND (?2 IS NULL OR status = ?2 OR (?2 = 'open' AND status IN "
+                         "('submitted', 'correction', 'accepted'))) ORDER BY id DESC LIMIT ?3",
                          "iti", enterprise_id, status, (int64_t)max);
 }
 

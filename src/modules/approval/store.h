@@ -50,7 +50,7 @@ int approval_store_set_number(struct db *db, int64_t id, const char *number);
 /* The id of the application with this number; 0 none. */
 int64_t approval_store_find_number(struct db *db, const char *number);
 /* Ids of applications, newest first: of one enterprise (0 = all), of one
- * status (NULL = all); at most max. */
+ * status (NULL = all; "open" = the queue: submitted, correction, accepted); at most max. */
 json_t *approval_store_ids(struct db *db, int64_t enterprise_id, const char *status, int max);
 /* Ids of the cases that may carry reminders, oldest first. */
 json_t *approval_store_open_ids(struct db *db, int64_t enterprise_id);

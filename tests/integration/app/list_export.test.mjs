@@ -27,18 +27,21 @@ async function exportOf(client, path) {
 }
 
 // list, a filter, the download's name, the first heading, the JSON member
-// the first column holds and how the sheet shows it.
+// the first column holds and how the sheet shows it. On the demo city the
+// filter leaves some rows out where NARROWS says so (the others have one row).
 const LISTS = [
   ['/api/v1/approval/applications', 'status=accepted', 'approvals.xlsx', '受理编号', (i) => i.number],
   ['/api/v1/approval/invest-projects', 'status=签约', 'invest-projects.xlsx', '项目名称', (i) => i.name],
-  ['/api/v1/service/visits', 'status=completed', 'visits.xlsx', '编号', (i) => String(i.id)],
+  ['/api/v1/service/visits', 'enterprise_id=1', 'visits.xlsx', '编号', (i) => String(i.id)],
   ['/api/v1/service/tracker', 'status=open', 'tracker.xlsx', '编号', (i) => String(i.id)],
   ['/api/v1/supervision/lists/draws', 'q=第四季度', 'draws.xlsx', '编号', (i) => String(i.id)],
   ['/api/v1/supervision/lists/cases', 'q=open', 'cases.xlsx', '编号', (i) => String(i.id)],
   ['/api/v1/supervision/lists/alarms', 'q=new', 'alarms.xlsx', '编号', (i) => String(i.id)],
   ['/api/v1/supervision/lists/inspections', 'q=景瓷', 'inspections.xlsx', '编号', (i) => String(i.id)],
-  ['/api/v1/supervision/lists/penalties', 'q=景瓷', 'penalties.xlsx', '处罚决定书文号', (i) => i.decision_no],
+  ['/api/v1/supervision/lists/penalties', 'q=南河', 'penalties.xlsx', '处罚决定书文号', (i) => i.decision_no],
 ]
+
+const NARROWS = new Set(['approvals.xlsx', 'invest-projects.xlsx', 'visits.xlsx', 'tracker.xlsx', 'alarms.xlsx', 'penalties.xlsx'])
 
 for (const [list, filter, file, head, first] of LISTS) {
   test(`${list}?${filter} exports the filtered rows as ${file}`, async () => {
@@ -52,7 +55,7 @@ for (const [list, filter, file, head, first] of LISTS) {
     assert.equal(rows[0][0], head)
     assert.equal(rows.length - 1, json.length, 'one row per listed item')
     assert.deepEqual(rows.slice(1).map((r) => r[0]), json.map(first), 'the same rows in the same order')
-    if (json.length < all.length) assert.notEqual(rows.length - 1, all.length, 'the filter applies')
+    if (NARROWS.has(file)) assert.ok(json.length < all.length, 'the filter leaves rows out')
   })
 }
 

@@ -11,6 +11,7 @@ export default {
     footer: 'Run by {name}',
   },
   common: {
+    exportXlsx: 'Export to Excel',
     search: 'Search',
     reset: 'Reset',
     save: 'Save',

@@ -11,6 +11,7 @@ export default {
     footer: '主办单位：{name}',
   },
   common: {
+    exportXlsx: '导出 Excel',
     search: '查询',
     reset: '重置',
     save: '保存',
