@@ -59,6 +59,16 @@ for (const [list, filter, file, head, first] of LISTS) {
   })
 }
 
+test("the queue's 'open' filter is the workbench's queue: submitted, correction, accepted", async () => {
+  const all = (await staff.get('/api/v1/approval/applications')).json.items
+  const open = (await staff.get('/api/v1/approval/applications?status=open')).json.items
+  const want = all.filter((i) => ['submitted', 'correction', 'accepted'].includes(i.status)).map((i) => i.id)
+  assert.ok(want.length > 0 && want.length < all.length)
+  assert.deepEqual(open.map((i) => i.id).sort(), want.sort())
+  const { rows } = await exportOf(staff, '/api/v1/approval/applications?status=open')
+  assert.equal(rows.length - 1, want.length)
+})
+
 test('codes are shown as the pages show them, times in Beijing time', async () => {
   const { rows } = await exportOf(staff, '/api/v1/service/visits?status=completed')
   const status = rows[0].indexOf('状态')
