@@ -48,7 +48,7 @@ static const char *kit_label(const struct kit_col *c, const char *code)
 }
 
 static void kit_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const struct kit_col *c,
-                     json_t *v)
+                     json_t *v, lxw_format *yuan)
 {
     char text[1024];
     if (json_is_string(v)) {
@@ -57,6 +57,8 @@ static void kit_cell(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const stru
         if (c->type == KIT_COL_TIME && json_is_integer(v)) {
             kit_beijing(json_integer_value(v), text, sizeof text);
             worksheet_write_string(ws, row, col, text, NULL);
+        } else if (c->type == KIT_COL_YUAN) {
+            worksheet_write_number(ws, row, col, json_number_value(v) / 100.0, yuan);
         } else if (c->type == KIT_COL_NUMBER) {
             worksheet_write_number(ws, row, col, json_number_value(v), NULL);
         } else {
@@ -96,6 +98,8 @@ int kit_xlsx_write(const char *path, json_t *items, const struct kit_sheet *shee
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet->title);
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
+    lxw_format *yuan = workbook_add_format(wb);
+    format_set_num_format(yuan, "0.00");
     for (size_t c = 0; c < sheet->ncols; c++)
         worksheet_write_string(ws, 0, (lxw_col_t)c, sheet->cols[c].head, bold);
     if (sheet->ncols)
@@ -107,7 +111,7 @@ int kit_xlsx_write(const char *path, json_t *items, const struct kit_sheet *shee
     {
         for (size_t c = 0; c < sheet->ncols; c++)
             kit_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, &sheet->cols[c],
-                     kit_member(item, sheet->cols[c].key));
+                     kit_member(item, sheet->cols[c].key), yuan);
     }
     return workbook_close(wb) == LXW_NO_ERROR ? 0 : -1;
 }

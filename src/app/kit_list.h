@@ -18,8 +18,8 @@
 #include <stddef.h>
 
 /* TIME: UTC seconds written as Beijing time "YYYY-MM-DD HH:MM" (the city's
- * clock, UTC+8). */
-enum kit_col_type { KIT_COL_TEXT, KIT_COL_NUMBER, KIT_COL_TIME };
+ * clock, UTC+8). YUAN: an amount stored in fen, written in yuan ("0.00"). */
+enum kit_col_type { KIT_COL_TEXT, KIT_COL_NUMBER, KIT_COL_TIME, KIT_COL_YUAN };
 
 /* One column: the item's member key (a dotted path reaches into nested
  * objects: "clocks.promised.deadline"), its Chinese heading, its cell type. */
@@ -44,6 +44,10 @@ struct kit_col {
 #define KIT_TIME(key, head)                                                                        \
     {                                                                                              \
         key, head, KIT_COL_TIME, NULL                                                              \
+    }
+#define KIT_YUAN(key, head)                                                                        \
+    {                                                                                              \
+        key, head, KIT_COL_YUAN, NULL                                                              \
     }
 #define KIT_CODE(key, head, labels)                                                                \
     {                                                                                              \

@@ -220,13 +220,15 @@ static const char *const sup_case_status_zh[] = {"open",   "已立案", "rectify
 static const char *const sup_rect_status_zh[] = {"open", "整改中", "done", "已完成", NULL};
 static const char *const sup_proposal_status_zh[] = {"open",     "待决定",   "accepted", "已移出",
                                                      "rejected", "不予移出", NULL};
+static const char *const sup_preset_zh[] = {"national", "国家通用", "jiangxi", "江西 a/b/c", NULL};
+static const char *const sup_result_zh[] = {"compliant", "未发现问题", "issues", "发现问题", NULL};
 static const char *const sup_severity_zh[] = {"normal", "一般", "serious", "严重", NULL};
 static const struct kit_col sup_draw_cols[] = {
     KIT_NUMBER("id", "编号"),
     KIT_TEXT("title", "抽查任务"),
     KIT_TEXT("matter", "抽查事项"),
     KIT_TEXT("period", "周期"),
-    KIT_TEXT("preset", "分类方案"),
+    KIT_CODE("preset", "分类方案", sup_preset_zh),
     KIT_TEXT("draw_date", "抽取日期"),
     KIT_NUMBER("targets", "抽中对象数"),
     KIT_CODE("status", "状态", sup_draw_status_zh),
@@ -262,7 +264,7 @@ static const struct kit_col sup_inspection_cols[] = {
     KIT_TEXT("enterprise", "企业"),
     KIT_TEXT("inspected_on", "检查日期"),
     KIT_TEXT("findings", "检查发现"),
-    KIT_TEXT("result", "检查结果"),
+    KIT_CODE("result", "检查结果", sup_result_zh),
     KIT_NUMBER("draw_id", "抽查任务编号"),
 };
 static const struct kit_col sup_rect_cols[] = {
@@ -277,7 +279,7 @@ static const struct kit_col sup_penalty_cols[] = {
     KIT_TEXT("decision_no", "处罚决定书文号"), KIT_TEXT("enterprise", "企业"),
     KIT_TEXT("uscc", "统一社会信用代码"),      KIT_TEXT("decided_on", "决定日期"),
     KIT_TEXT("violation", "违法行为"),         KIT_TEXT("basis", "处罚依据"),
-    KIT_NUMBER("amount_fen", "罚款(分)"),      KIT_TEXT("measures", "其他措施"),
+    KIT_YUAN("amount_fen", "罚款(元)"),        KIT_TEXT("measures", "其他措施"),
 };
 static const struct kit_col sup_incident_cols[] = {
     KIT_NUMBER("id", "编号"),  KIT_TEXT("enterprise", "企业"),  KIT_TEXT("occurred_on", "发生日期"),

@@ -21,7 +21,7 @@ static const struct kit_col cols[] = {
     KIT_NUMBER("id", "编号"),           KIT_CODE("status", "状态", status_zh),
     KIT_TEXT("clock.deadline", "期限"), KIT_TIME("at", "时间"),
     KIT_TEXT("green", "绿色通道"),      KIT_TEXT("tags", "标签"),
-    KIT_TEXT("note", "备注"),
+    KIT_TEXT("note", "备注"),           KIT_YUAN("fine", "罚款(元)"),
 };
 static const struct kit_sheet sheet = KIT_SHEET("things", "事项", cols);
 
@@ -52,7 +52,8 @@ static void test_rows_and_cells(void **state)
     struct xlsx_sheet s;
     write_and_read(
         "[{\"id\": 7, \"status\": \"open\", \"clock\": {\"deadline\": \"2026-12-31\"},"
-        " \"at\": 1796425636, \"green\": true, \"tags\": [\"甲\", \"乙\"], \"note\": null},"
+        " \"at\": 1796425636, \"green\": true, \"tags\": [\"甲\", \"乙\"], \"note\": null,"
+        " \"fine\": 5000050},"
         " {\"id\": 8, \"status\": \"other\", \"green\": false, \"note\": \"=1+2\"}]",
         &s);
     assert_int_equal(s.nrows, 3);
@@ -65,8 +66,9 @@ static void test_rows_and_cells(void **state)
     assert_string_equal(xlsx_cell(&s, 1, 4), "是");
     assert_string_equal(xlsx_cell(&s, 1, 5), "甲、乙");
     assert_null(xlsx_cell(&s, 1, 6));
-    assert_string_equal(xlsx_cell(&s, 2, 1), "other"); /* a code without a label stays */
-    assert_null(xlsx_cell(&s, 2, 2));                  /* absent nested member */
+    assert_string_equal(xlsx_cell(&s, 1, 7), "50000.5"); /* 5000050 fen */
+    assert_string_equal(xlsx_cell(&s, 2, 1), "other");   /* a code without a label stays */
+    assert_null(xlsx_cell(&s, 2, 2));                    /* absent nested member */
     assert_string_equal(xlsx_cell(&s, 2, 4), "否");
     assert_string_equal(xlsx_cell(&s, 2, 6), "=1+2"); /* text, not a formula's value */
     xlsx_sheet_free(&s);
