@@ -93,3 +93,19 @@ char *buf_detach(struct buf *b, size_t *len)
     b->len = b->cap = 0;
     return p;
 }
+
+int buf_put_xml(struct buf *b, const char *s)
+{
+    for (; s && *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        int rc = c == '<'                                          ? buf_puts(b, "&lt;")
+                 : c == '>'                                        ? buf_puts(b, "&gt;")
+                 : c == '&'                                        ? buf_puts(b, "&amp;")
+                 : c == '"'                                        ? buf_puts(b, "&quot;")
+                 : c < 0x20 && c != '\t' && c != '\n' && c != '\r' ? 0
+                                                                   : buf_append(b, s, 1);
+        if (rc)
+            return -1;
+    }
+    return 0;
+}

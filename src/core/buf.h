@@ -28,6 +28,11 @@ int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf
  * and then advance b->len (and keep the NUL after it). -1 when that would
  * pass max_len. */
 int buf_grow(struct buf *b, size_t n);
+/* Appends s escaped for XML character data and attribute values (& < > "
+ * as entities); control characters XML 1.0 cannot carry (other than tab,
+ * newline and carriage return) are left out. For the Atom feeds. NULL s
+ * appends nothing. Returns 0, or -1 at the cap (as buf_append). */
+int buf_put_xml(struct buf *b, const char *s);
 /* Hands the bytes to the caller (free() them) and leaves b empty. */
 char *buf_detach(struct buf *b, size_t *len);
 

@@ -198,7 +198,7 @@ int pmf_data_from_mdl(const struct pmf_table *conc, const double *mdl, const dou
                 d->u[at] = 5.0 / 6.0 * mdl[j];
                 d->below_mdl[j]++;
             } else {
-                d->u[at] = sqrt(ef[j] * c * ef[j] * c + 0.25 * mdl[j] * mdl[j]);
+                d->u[at] = hypot(ef[j] * c, 0.5 * mdl[j]); /* no overflow in the squares */
             }
         }
         if (any_missing && pmf_fill_missing(conc, d, j, err)) {

@@ -77,6 +77,11 @@ static int pmf_cell_number(const char *s, double *out)
     double v = strtod(s, &end);
     if (end == s || *end || errno || !isfinite(v))
         return -1;
+    /* No concentration or uncertainty comes near 1e9 in any unit a campaign
+     * reports; beyond it the squares in Q and the uncertainty formula would
+     * leave the range where doubles stay exact enough to compare runs. */
+    if (fabs(v) > 1e9)
+        return -1;
     *out = v == PMF_MISSING_MARK ? NAN : v;
     return 0;
 }

@@ -91,22 +91,6 @@ enum err approval_notices_jsonfeed(struct db *db, json_t **out, struct problem *
     return ERR_OK;
 }
 
-static void approval_xml(struct buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        if (*s == '<')
-            buf_puts(b, "&lt;");
-        else if (*s == '>')
-            buf_puts(b, "&gt;");
-        else if (*s == '&')
-            buf_puts(b, "&amp;");
-        else if (*s == '"')
-            buf_puts(b, "&quot;");
-        else
-            buf_append(b, s, 1);
-    }
-}
-
 enum err approval_notices_atom(struct db *db, char **out, size_t *len, struct problem *p)
 {
     json_t *items = approval_notices(db, 50);
@@ -134,13 +118,13 @@ enum err approval_notices_atom(struct db *db, char **out, size_t *len, struct pr
         struct buf title;
         buf_init(&title, 0);
         approval_feed_title(&title, n);
-        approval_xml(&b, title.data ? title.data : "");
+        buf_put_xml(&b, title.data ? title.data : "");
         buf_free(&title);
         buf_printf(&b,
                    "</title><published>%s</published><updated>%s</updated>"
                    "<content type=\"text\">",
                    json_string_value(json_object_get(n, "published_at")), approval_feed_updated(n));
-        approval_xml(&b, json_string_value(json_object_get(n, "body")));
+        buf_put_xml(&b, json_string_value(json_object_get(n, "body")));
         buf_puts(&b, "</content></entry>\n");
     }
     buf_puts(&b, "</feed>\n");

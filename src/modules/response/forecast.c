@@ -201,28 +201,6 @@ json_t *resp_outlook(struct db *db, const char *area, const char *from)
     return list;
 }
 
-static void resp_xml_text(struct buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            buf_puts(b, "&lt;");
-            break;
-        case '>':
-            buf_puts(b, "&gt;");
-            break;
-        case '&':
-            buf_puts(b, "&amp;");
-            break;
-        case '"':
-            buf_puts(b, "&quot;");
-            break;
-        default:
-            buf_append(b, s, 1);
-        }
-    }
-}
-
 static const char *resp_level_name(json_int_t level)
 {
     const struct aqi_category *cat = aqi_category_info(AQI_STD_2026, (int)level);
@@ -238,19 +216,19 @@ static void resp_atom_entry(struct buf *b, json_t *f)
     json_int_t lo = json_integer_value(json_object_get(f, "level_lo"));
     json_int_t hi = json_integer_value(json_object_get(f, "level_hi"));
     buf_puts(b, "<entry>\n<title>");
-    resp_xml_text(b, strcmp(area, RESP_CITY) ? area : "全市");
+    buf_put_xml(b, strcmp(area, RESP_CITY) ? area : "全市");
     buf_printf(b, " %s AQI %lld–%lld ", day,
                (long long)json_integer_value(json_object_get(f, "aqi_lo")),
                (long long)json_integer_value(json_object_get(f, "aqi_hi")));
-    resp_xml_text(b, resp_level_name(lo));
+    buf_put_xml(b, resp_level_name(lo));
     if (hi != lo) {
         buf_puts(b, "至");
-        resp_xml_text(b, resp_level_name(hi));
+        buf_put_xml(b, resp_level_name(hi));
     }
     buf_printf(b, "</title>\n<id>urn:ecogov:forecast:%lld</id>\n",
                (long long)json_integer_value(json_object_get(f, "id")));
     buf_printf(b, "<updated>%sT17:00:00+08:00</updated>\n<summary>", issued);
-    resp_xml_text(b, json_string_value(json_object_get(f, "text")));
+    buf_put_xml(b, json_string_value(json_object_get(f, "text")));
     buf_puts(b, "</summary>\n</entry>\n");
 }
 
@@ -263,12 +241,12 @@ char *resp_outlook_atom(struct db *db, const char *from, const char *base_url)
     buf_init(&b, 0);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>空气质量预报</title>\n<id>");
-    resp_xml_text(&b, base_url);
+    buf_put_xml(&b, base_url);
     buf_printf(&b,
                "/api/v1/public/response/forecasts.atom</id>\n"
                "<updated>%sT00:00:00+08:00</updated>\n<link rel=\"alternate\" href=\"",
                from);
-    resp_xml_text(&b, base_url);
+    buf_put_xml(&b, base_url);
     buf_puts(&b, "/air/forecast\"/>\n");
     size_t i;
     json_t *f;

@@ -235,28 +235,6 @@ json_t *sup_public(struct db *db, const char *list, const char *date, const char
     return json_pack("{ss ss so}", "as_of", date, "since", since, "lists", lists);
 }
 
-static void sup_xml_text(struct buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            buf_puts(b, "&lt;");
-            break;
-        case '>':
-            buf_puts(b, "&gt;");
-            break;
-        case '&':
-            buf_puts(b, "&amp;");
-            break;
-        case '"':
-            buf_puts(b, "&quot;");
-            break;
-        default:
-            buf_append(b, s, 1);
-        }
-    }
-}
-
 char *sup_public_atom(struct db *db, const char *list, const char *date, const char *base_url,
                       bool *missing)
 {
@@ -268,14 +246,14 @@ char *sup_public_atom(struct db *db, const char *list, const char *date, const c
     buf_init(&b, 0);
     buf_puts(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
-    sup_xml_text(&b, json_string_value(json_object_get(l, "name")));
+    buf_put_xml(&b, json_string_value(json_object_get(l, "name")));
     buf_puts(&b, "</title>\n<id>");
-    sup_xml_text(&b, base_url);
+    buf_put_xml(&b, base_url);
     buf_printf(
         &b, "/api/v1/public/supervision/feed/%s.atom</id>\n<updated>%sT00:00:00+08:00</updated>\n",
         list, date);
     buf_puts(&b, "<link rel=\"alternate\" href=\"");
-    sup_xml_text(&b, base_url);
+    buf_put_xml(&b, base_url);
     buf_printf(&b, "/disclosure?list=%s\"/>\n", list);
     size_t i;
     json_t *h;
@@ -285,16 +263,16 @@ char *sup_public_atom(struct db *db, const char *list, const char *date, const c
             break;
         const char *d = json_string_value(json_object_get(h, "date"));
         buf_puts(&b, "<entry>\n<title>");
-        sup_xml_text(&b, json_string_value(json_object_get(h, "subject")));
+        buf_put_xml(&b, json_string_value(json_object_get(h, "subject")));
         buf_puts(&b, " ");
-        sup_xml_text(&b, json_string_value(json_object_get(h, "action")));
+        buf_put_xml(&b, json_string_value(json_object_get(h, "action")));
         buf_printf(&b, "</title>\n<id>urn:ecogov:%s:", list);
-        sup_xml_text(&b, json_string_value(json_object_get(h, "code")));
+        buf_put_xml(&b, json_string_value(json_object_get(h, "code")));
         buf_printf(&b, ":%s:%s</id>\n<updated>%sT00:00:00+08:00</updated>\n<summary>",
                    json_string_value(json_object_get(h, "action")), d, d);
-        sup_xml_text(&b, json_string_value(json_object_get(h, "code")));
+        buf_put_xml(&b, json_string_value(json_object_get(h, "code")));
         buf_puts(&b, " ");
-        sup_xml_text(&b, json_string_value(json_object_get(h, "detail")));
+        buf_put_xml(&b, json_string_value(json_object_get(h, "detail")));
         buf_puts(&b, "</summary>\n</entry>\n");
     }
     buf_puts(&b, "</feed>\n");

@@ -36,6 +36,20 @@ static void test_buf_cap(void **state)
     buf_free(&b);
 }
 
+static void test_buf_put_xml(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(buf_put_xml(&b, "<a href=\"x\">A&B</a>\x01\t景\n"), 0);
+    assert_string_equal(b.data, "&lt;a href=&quot;x&quot;&gt;A&amp;B&lt;/a&gt;\t景\n");
+    assert_int_equal(buf_put_xml(&b, NULL), 0);
+    buf_free(&b);
+    buf_init(&b, 6);
+    assert_int_equal(buf_put_xml(&b, "<<"), -1); /* the cap: "&lt;" fits once */
+    buf_free(&b);
+}
+
 static void test_text_utf8(void **state)
 {
     (void)state;
@@ -156,9 +170,10 @@ static void test_config_rejects(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap),           cmocka_unit_test(test_text_utf8),
-        cmocka_unit_test(test_timeutil),          cmocka_unit_test(test_err_table),
-        cmocka_unit_test(test_config_precedence), cmocka_unit_test(test_config_rejects),
+        cmocka_unit_test(test_buf_cap),        cmocka_unit_test(test_buf_put_xml),
+        cmocka_unit_test(test_text_utf8),      cmocka_unit_test(test_timeutil),
+        cmocka_unit_test(test_err_table),      cmocka_unit_test(test_config_precedence),
+        cmocka_unit_test(test_config_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
