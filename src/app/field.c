@@ -178,8 +178,8 @@ int field_date(json_t *in, const char *key, const char *label, unsigned flags, c
         return problem_set(p, ERR_INVALID_FIELD, key, "%s须为 YYYY-MM-DD 格式的日期",
                            FIELD_NAME(label, key)),
                -1;
-    int32_t today = timeutil_today();
-    if ((flags & FIELD_PAST) && day > today) {
+    int32_t today;
+    if ((flags & FIELD_PAST) && day > (today = timeutil_today())) {
         char t[11];
         calendar_format_date(today, t);
         return problem_set(p, ERR_INVALID_FIELD, key,

@@ -109,6 +109,11 @@ void resp_import(struct http_req *r, resp_import_fn *rule)
         http_error(r, ERR_UNSUPPORTED_MEDIA, "请上传 text/csv 文件", NULL);
         return;
     }
+    resp_import_body(r, rule);
+}
+
+void resp_import_body(struct http_req *r, resp_import_fn *rule)
+{
     struct audit_actor actor;
     kit_actor(r, &actor);
     struct resp_ctx c;

@@ -21,5 +21,8 @@ void resp_ctx_init(struct resp_ctx *c, struct http_req *r, const struct audit_ac
 typedef enum err resp_import_fn(struct resp_ctx *c, const char *csv, size_t len, json_t **out,
                                 struct problem *p);
 void resp_import(struct http_req *r, resp_import_fn *rule);
+/* The same without the CSV content-type check: runs rule on the body and
+ * answers (its import errors as a 422 with the list). */
+void resp_import_body(struct http_req *r, resp_import_fn *rule);
 
 #endif

@@ -63,18 +63,7 @@ static void h_import(struct http_req *r)
         resp_import(r, resp_list_import);
         return;
     }
-    struct audit_actor actor;
-    kit_actor(r, &actor);
-    struct resp_ctx c;
-    resp_ctx_init(&c, r, &actor);
-    struct problem p = {0};
-    json_t *out = NULL;
-    enum err e = resp_list_import_xlsx(&c, r->body.data ? r->body.data : "", r->body.len, &out, &p);
-    if (e == ERR_IMPORT_ERRORS) {
-        kit_refuse_with(r, &p, out);
-        return;
-    }
-    kit_answer(r, e, &p, out);
+    resp_import_body(r, resp_list_import_xlsx);
 }
 
 static void h_export(struct http_req *r)

@@ -323,7 +323,7 @@ static const char *resp_xlsx_value(size_t k, const char *v)
     return v;
 }
 
-enum err resp_list_import_xlsx(struct resp_ctx *c, const void *data, size_t len, json_t **out,
+enum err resp_list_import_xlsx(struct resp_ctx *c, const char *data, size_t len, json_t **out,
                                struct problem *p)
 {
     struct xlsx_sheet s;

@@ -123,7 +123,7 @@ enum err resp_list_import(struct resp_ctx *c, const char *csv, size_t len, json_
  * levels 黄色/橙色/红色, measures 停产/限产/停限生产线/运输管控), so an
  * export comes back in unchanged. A file that is not a workbook is an import
  * error on line 0. */
-enum err resp_list_import_xlsx(struct resp_ctx *c, const void *data, size_t len, json_t **out,
+enum err resp_list_import_xlsx(struct resp_ctx *c, const char *data, size_t len, json_t **out,
                                struct problem *p);
 
 /* While a warning is in force (episode.c). An enterprise's view: {warning
