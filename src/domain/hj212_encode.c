@@ -42,12 +42,23 @@ static void hj212_w_lit(struct hj212_w *w, const char *s)
     hj212_w_put(w, s, strlen(s));
 }
 
+/* What snprintf "%0*d" writes (width ≤ 11), without printf's format parsing: every reply a
+ * device gets writes three or four of these (twice: counted, then written). */
 static void hj212_w_int(struct hj212_w *w, int v, int width)
 {
-    char tmp[16];
-    int n = snprintf(tmp, sizeof tmp, "%0*d", width, v);
-    if (n > 0 && (size_t)n < sizeof tmp)
-        hj212_w_put(w, tmp, (size_t)n);
+    char tmp[16], *p = tmp + sizeof tmp;
+    unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+    int digits = 0;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+        digits++;
+    } while (u);
+    for (int pad = width - digits - (v < 0); pad > 0 && p > tmp + 1; pad--)
+        *--p = '0';
+    if (v < 0)
+        *--p = '-';
+    hj212_w_put(w, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 /* Bytes that would split or end an item in a header value or a plain CP value. */

@@ -78,8 +78,10 @@ static const struct monitor_factor norm_factors[] = {
 
 const struct monitor_factor *monitor_factor_find(const char *code)
 {
+    /* The first byte first: called for every stored value, and most codes differ there
+     * ("a…" against "w…") or in the bytes strcmp would reach after a call. */
     for (size_t i = 0; code && i < sizeof norm_factors / sizeof norm_factors[0]; i++)
-        if (!strcmp(norm_factors[i].code, code))
+        if (norm_factors[i].code[0] == code[0] && !strcmp(norm_factors[i].code, code))
             return &norm_factors[i];
     return NULL;
 }
@@ -98,6 +100,9 @@ const char *monitor_factor_unit(const struct monitor_factor *f, enum monitor_med
         return f->unit_air;
     return f->unit_other ? f->unit_other : "";
 }
+
+/* The longest device code in norm_aliases (test_monitor_norm checks it). */
+#define NORM_ALIAS_MAX 5
 
 /* Device codes seen on real links -> standard codes: the 2005 "原编码" column of Appendix B
  * and vendor names (docs/hj212.md reference §11, §13). */
@@ -118,8 +123,12 @@ void monitor_factor_alias(struct hj212_str code, enum monitor_medium medium,
                           char out[MONITOR_FACTOR_MAX])
 {
     (void)medium;
-    for (size_t i = 0; i < sizeof norm_aliases / sizeof norm_aliases[0]; i++)
-        if (hj212_str_eq(code, norm_aliases[i].from)) {
+    /* Standard codes (six bytes and more) are never aliases: the table is not searched for
+     * them, and otherwise a comparison is only called when the first byte matches. */
+    for (size_t i = 0;
+         code.len && code.len <= NORM_ALIAS_MAX && i < sizeof norm_aliases / sizeof norm_aliases[0];
+         i++)
+        if (norm_aliases[i].from[0] == code.ptr[0] && hj212_str_eq(code, norm_aliases[i].from)) {
             size_t n = strlen(norm_aliases[i].to);
             memcpy(out, norm_aliases[i].to, n + 1);
             return;
@@ -223,6 +232,35 @@ int64_t monitor_period_start(enum monitor_kind kind, int64_t ts)
     }
 }
 
+/* The common case of monitor_parse_number, already checked as its syntax: at most 15
+ * digits and no exponent. The digits as an integer m < 10^15 < 2^53 and 10^k (k ≤ 15) are
+ * both exact doubles, so m / 10^k is one correctly rounded division: the double strtod gives
+ * (Clinger's fast path). -1 for anything else, which strtod then reads. */
+static int monitor_parse_short(struct hj212_str s, double *out)
+{
+    static const double pow10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    size_t i = 0;
+    int neg = s.ptr[0] == '-', digits = 0, frac = -1;
+    if (neg || s.ptr[0] == '+')
+        i++;
+    uint64_t m = 0;
+    for (; i < s.len; i++) {
+        unsigned char c = (unsigned char)s.ptr[i];
+        if (c == '.' && frac < 0) {
+            frac = 0;
+            continue;
+        }
+        if (c < '0' || c > '9' || ++digits > 15)
+            return -1;
+        m = m * 10 + (c - '0');
+        frac += frac >= 0;
+    }
+    double v = (double)m / pow10[frac > 0 ? frac : 0];
+    *out = neg ? -v : v;
+    return 0;
+}
+
 int monitor_parse_number(struct hj212_str s, double *out)
 {
     char tmp[48];
@@ -251,6 +289,8 @@ int monitor_parse_number(struct hj212_str s, double *out)
     }
     if (i != s.len)
         return -1;
+    if (monitor_parse_short(s, out) == 0)
+        return 0;
     memcpy(tmp, s.ptr, s.len);
     tmp[s.len] = '\0';
     double v = strtod(tmp, NULL);
@@ -278,17 +318,33 @@ static enum norm_stat norm_stat_of(struct hj212_str field, int *zs)
         *zs = 1;
         field.ptr += 2, field.len -= 2;
     }
-    if (hj212_str_eq_nocase(field, "Rtd"))
+    /* Every statistic is three letters, case ignored: one comparison of the three folded
+     * letters instead of a call per name (this runs for every item of every frame). */
+    if (field.len != 3)
+        return NORM_NONE;
+    uint32_t w = 0;
+    for (int i = 0; i < 3; i++) {
+        unsigned char c = (unsigned char)field.ptr[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            return NORM_NONE;
+        w = w << 8 | (uint32_t)(c | 0x20);
+    }
+#define NORM_W3(a, b, c) ((uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+    switch (w) {
+    case NORM_W3('r', 't', 'd'):
         return NORM_RTD;
-    if (hj212_str_eq_nocase(field, "Avg"))
+    case NORM_W3('a', 'v', 'g'):
         return NORM_AVG;
-    if (hj212_str_eq_nocase(field, "Min"))
+    case NORM_W3('m', 'i', 'n'):
         return NORM_MIN;
-    if (hj212_str_eq_nocase(field, "Max"))
+    case NORM_W3('m', 'a', 'x'):
         return NORM_MAX;
-    if (!*zs && hj212_str_eq_nocase(field, "Cou"))
-        return NORM_COU;
-    return NORM_NONE;
+    case NORM_W3('c', 'o', 'u'):
+        return *zs ? NORM_NONE : NORM_COU;
+    default:
+        return NORM_NONE;
+    }
+#undef NORM_W3
 }
 
 struct norm_acc {
@@ -440,9 +496,11 @@ size_t monitor_normalise(const struct hj212_msg *msg, const struct monitor_devic
             r->flag[j] = (a->flag.ptr[j] > 32 && a->flag.ptr[j] < 127) ? a->flag.ptr[j] : '?';
         if (!fl)
             memcpy(r->flag, "N", 2);
-        const struct monitor_factor *f = monitor_factor_find(r->factor);
-        if (f && f->concentration && has_value && r->value < 0)
-            r->qual |= MONITOR_QUAL_NEGATIVE;
+        if (has_value && r->value < 0) { /* the table only decides for negative values */
+            const struct monitor_factor *f = monitor_factor_find(r->factor);
+            if (f && f->concentration)
+                r->qual |= MONITOR_QUAL_NEGATIVE;
+        }
         n++;
     }
     return n;

@@ -108,8 +108,8 @@ static void ingest_listen_submit(void *ctx, const struct hj212_intake *in)
     ingest_listen_copy(j->mn, sizeof j->mn, in->mn);
     ingest_listen_copy(j->pw, sizeof j->pw, in->pw);
     ingest_listen_copy(j->st, sizeof j->st, in->st);
-    snprintf(j->addr, sizeof j->addr, "%s", in->addr ? in->addr : "");
-    snprintf(j->status, sizeof j->status, "%s", in->status ? in->status : "");
+    ingest_listen_copy(j->addr, sizeof j->addr, hj212_str_c(in->addr ? in->addr : ""));
+    ingest_listen_copy(j->status, sizeof j->status, hj212_str_c(in->status ? in->status : ""));
     if (j->kind == INGEST_UNREGISTERED) /* a refused MN is shown: a NUL inside ends the text */
         for (size_t i = 0; i < sizeof j->mn && j->mn[i]; i++)
             if ((unsigned char)j->mn[i] < 32)

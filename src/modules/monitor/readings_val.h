@@ -40,6 +40,9 @@ struct readings_agg {
 
 /* Appends `"factor":[...]` for r (no separator). 0, or -1 when b's cap is reached. */
 int readings_val_put(struct buf *b, const char *factor, const struct monitor_row *r);
+/* The same bytes written piece by piece, escaping any factor text and flag: what
+ * readings_val_put falls back to when they need escaping (tests compare the two). */
+int readings_val_put_any(struct buf *b, const char *factor, const struct monitor_row *r);
 /* Decodes one record array. 0, or -1 when it is not one. */
 int readings_val_get(const json_t *arr, struct readings_val *v);
 /* 1 when the record counts as valid (has a value, monitor_row_valid). */

@@ -62,11 +62,58 @@ static void test_text_keys(void **state)
     memo_clear(&m);
 }
 
+static int keep_outside(const struct memo_entry *e, void *arg)
+{
+    const int64_t *range = arg;
+    return e->a < range[0] || e->a >= range[1];
+}
+
+/* memo_filter works in place (backward-shift removal): over rounds of puts and filters of
+ * key ranges, at various fill levels and with probe runs that wrap around the end of the
+ * slots, every kept key keeps its value and no removed key is found. */
+static void test_filter_in_place(void **state)
+{
+    (void)state;
+    struct memo m = {0};
+    enum { KEYS = 3000 };
+    static int64_t value[KEYS]; /* 0 = not in the table */
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    for (int round = 0; round < 300; round++) {
+        int puts = (int)(x % 700);
+        for (int i = 0; i < puts; i++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            int64_t k = (int64_t)(x % KEYS);
+            memo_put(&m, k, k * 8 + 2, NULL)->value = (int64_t)(x | 1);
+            value[k] = (int64_t)(x | 1);
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int64_t range[2] = {(int64_t)(x % KEYS), 0};
+        range[1] = range[0] + (int64_t)((x >> 20) % 800);
+        memo_filter(&m, keep_outside, range);
+        size_t n = 0;
+        for (int64_t k = 0; k < KEYS; k++) {
+            if (k >= range[0] && k < range[1])
+                value[k] = 0;
+            const struct memo_entry *e = memo_get(&m, k, k * 8 + 2, NULL);
+            if (value[k]) {
+                assert_non_null(e);
+                assert_int_equal(e->value, value[k]);
+                n++;
+            } else {
+                assert_null(e);
+            }
+        }
+        assert_int_equal(m.n, n);
+    }
+    memo_clear(&m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_put_get_grow),
         cmocka_unit_test(test_text_keys),
+        cmocka_unit_test(test_filter_in_place),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

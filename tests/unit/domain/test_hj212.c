@@ -972,6 +972,39 @@ static void test_encode_data(void **state)
     assert_int_equal(hj212_encode(out, sizeof out, &h, "a=&", 3, &n), HJ212_BAD_VALUE);
 }
 
+/* The header's numbers (CN zero-padded to 4, Flag, PNUM, PNO) are written as snprintf
+ * "%0*d" writes them (the encoder formats them by hand), over the whole accepted ranges'
+ * edges and a spread in between. */
+static void test_encode_numbers(void **state)
+{
+    (void)state;
+    static const int cns[] = {0, 1, 9, 10, 99, 100, 999, 1000, 2051, 9013, 9999};
+    static const int flags[] = {-1, 0, 1, 4, 5, 9, 10, 99, 100, 255};
+    static const int parts[] = {0, 1, 9, 10, 12345, 99999999, 100000000, 999999999};
+    char out[HJ212_FRAME_MAX + 1], want[160];
+    size_t n;
+    for (size_t c = 0; c < sizeof cns / sizeof cns[0]; c++)
+        for (size_t f = 0; f < sizeof flags / sizeof flags[0]; f++)
+            for (size_t p = 0; p < sizeof parts / sizeof parts[0]; p++) {
+                int pn = parts[p], po = parts[(p + 3) % 8] ? parts[(p + 3) % 8] : 1;
+                struct hj212_head h = {.st = S("22"),
+                                       .cn = cns[c],
+                                       .mn = S("M1"),
+                                       .flag = flags[f],
+                                       .pnum = pn,
+                                       .pno = pn ? po : 0};
+                assert_int_equal(hj212_encode(out, sizeof out, &h, "", 0, &n), HJ212_OK);
+                int k = snprintf(want, sizeof want, "ST=22;CN=%04d;MN=M1", cns[c]);
+                if (flags[f] >= 0)
+                    k += snprintf(want + k, sizeof want - (size_t)k, ";Flag=%d", flags[f]);
+                if (pn)
+                    k += snprintf(want + k, sizeof want - (size_t)k, ";PNUM=%d;PNO=%d", pn, po);
+                snprintf(want + k, sizeof want - (size_t)k, ";CP=&&&&");
+                assert_int_equal(n, strlen(want) + 12);
+                assert_memory_equal(out + 6, want, strlen(want));
+            }
+}
+
 /* Every ok vector re-encoded from its parsed header and CP area gives the same bytes,
  * whenever its header is in the standard order. */
 static void test_roundtrip_vectors(void **state)
@@ -1032,6 +1065,7 @@ int main(void)
         cmocka_unit_test(test_encode_replies),
         cmocka_unit_test(test_encode_requests),
         cmocka_unit_test(test_encode_data),
+        cmocka_unit_test(test_encode_numbers),
         cmocka_unit_test(test_roundtrip_vectors),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

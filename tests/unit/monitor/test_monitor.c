@@ -162,6 +162,14 @@ static void test_aliases(void **state)
     assert_memory_equal(out, "ABCDEFGHIJKLMNOPQRSTUVW", MONITOR_FACTOR_MAX - 1);
     alias("", out);
     assert_string_equal(out, "");
+    /* Every alias is found, also by a code of the longest alias length: monitor_factor_alias
+     * does not search the table for longer codes (NORM_ALIAS_MAX, 5). */
+    alias("NOIS", out);
+    assert_string_equal(out, "LA");
+    alias("PM2.5", out);
+    assert_string_equal(out, "a34004");
+    alias("PM2.50", out);
+    assert_string_equal(out, "PM2.50");
 }
 
 /* ---- units ---- */
@@ -260,6 +268,55 @@ static void test_parse_number(void **state)
     assert_int_equal(monitor_parse_number(hj212_str_c(longnum), &v), -1);
     longnum[40] = '\0';
     assert_int_equal(monitor_parse_number(hj212_str_c(longnum), &v), 0);
+}
+
+/* Short decimals (the common case) are read without strtod: every result must be the very
+ * double strtod gives (bit for bit, sign of zero included), for 1-18 digits (past 15 strtod
+ * reads them), any point position, signs and leading/trailing zeros. */
+static void test_parse_number_exact(void **state)
+{
+    (void)state;
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    char text[48];
+    for (int round = 0; round < 400000; round++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int digits = 1 + (int)(x % 18), point = (int)((x >> 8) % (uint64_t)(digits + 2)) - 1;
+        size_t n = 0;
+        int sign = (int)((x >> 16) % 3);
+        if (sign)
+            text[n++] = sign == 1 ? '-' : '+';
+        uint64_t d = x >> 20;
+        for (int i = 0; i < digits; i++) {
+            if (i == point)
+                text[n++] = '.';
+            /* runs of 0 and 9 reach the rounding edges */
+            int c = (d >> (i % 40)) & 1 ? (int)(d >> (i % 32) & 7) + '0' : (i & 1 ? '9' : '0');
+            text[n++] = (char)c;
+        }
+        if (point == digits)
+            text[n++] = '.';
+        text[n] = '\0';
+        double v = -1, want = strtod(text, NULL);
+        assert_int_equal(monitor_parse_number(hj212_str_c(text), &v), 0);
+        if (memcmp(&v, &want, sizeof v))
+            fail_msg("%s: %.17g, strtod %.17g", text, v, want);
+    }
+    static const char *const edges[] = {"0",
+                                        "-0",
+                                        "-0.0",
+                                        "999999999999999",
+                                        "0.000000000000001",
+                                        "9007199254740993",
+                                        "0.1",
+                                        "0.3",
+                                        "1.7976931348623157",
+                                        "123456789012345.",
+                                        ".123456789012345"};
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        double v = -1, want = strtod(edges[i], NULL);
+        assert_int_equal(monitor_parse_number(hj212_str_c(edges[i]), &v), 0);
+        assert_memory_equal(&v, &want, sizeof v);
+    }
 }
 
 static void test_row_valid(void **state)
@@ -486,6 +543,17 @@ static void test_skipped_and_odd_items(void **state)
     const struct monitor_row *cod = row_of(n, "w01018");
     assert_int_equal(cod->has, MONITOR_HAS_VALUE | MONITOR_HAS_COU);
     assert_true(cod->value == 30 && cod->cou == 2.1);
+    /* Statistic names in any case; near misses and a Zs cumulative amount are not values. */
+    n = norm("ST=22;CN=2051;MN=M1;CP=&&DataTime=20220513162600;a34004-aVG=7,a34004-MIN=6,"
+             "a34004-max=8;a34002-Av=1,a34002-Avgs=2,a34002-A\x01g=3,a34002-ZsCou=4;"
+             "a21026-ZsaVg=5,a21026-Cou=9&&",
+             &AIR, T_NOW, &skipped);
+    assert_int_equal(n, 3); /* a34004, a21026-Zs, a21026 (Cou only); a34002 has no value */
+    const struct monitor_row *pm = row_of(n, "a34004");
+    assert_int_equal(pm->has, MONITOR_HAS_VALUE | MONITOR_HAS_MIN | MONITOR_HAS_MAX);
+    assert_true(pm->value == 7 && pm->vmin == 6 && pm->vmax == 8);
+    assert_true(row_of(n, "a21026-Zs")->value == 5);
+    assert_int_equal(row_of(n, "a21026")->has, MONITOR_HAS_COU);
     /* A long or odd flag is cut to three printable bytes. */
     n = norm("ST=22;CN=2051;MN=M1;CP=&&DataTime=20220513162600;a34004-Avg=1,a34004-Flag=NDFX&&",
              &AIR, T_NOW, &skipped);
@@ -524,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_unit_convert),
         cmocka_unit_test(test_kind_and_period),
         cmocka_unit_test(test_parse_number),
+        cmocka_unit_test(test_parse_number_exact),
         cmocka_unit_test(test_row_valid),
         cmocka_unit_test(test_minute_record),
         cmocka_unit_test(test_hour_day_rtd_periods),

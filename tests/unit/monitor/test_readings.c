@@ -160,6 +160,95 @@ static void test_number_round_trip(void **state)
     buf_free(&b);
 }
 
+/* readings_val_put writes a plain record in one piece: the bytes must be those of the
+ * piece-by-piece writer (readings_val_put_any) for every mix of present and absent value,
+ * min, max and cou, flags and quals, numbers on the fixed, %.15g and %.17g paths,
+ * not-a-number, negative zero, and factors and flags that need escaping or are long. */
+static void test_val_put_same_bytes(void **state)
+{
+    (void)state;
+    static const double nums[] = {0,    -0.0,     14.2,          0.035, 1025,     -3.5,
+                                  1e-9, 1e300,    1e20,          0.3,   2.0 / 3,  4.5e15,
+                                  9e15, 0.000001, 123456.789012, NAN,   INFINITY, -1e-7};
+    static const char *const factors[] = {"a34004", "a34004-Zs", "LA",
+                                          "x\"y",   "tab\tx",    "ABCDEFGHIJKLMNOPQRSTUVW"};
+    static const char *const flags[] = {"N", "D", "", "\"", "3"};
+    static const uint32_t quals[] = {0, 1, 8, 4294967295u};
+    size_t nn = sizeof nums / sizeof nums[0];
+    uint64_t x = 88172645463325252ULL;
+    for (int round = 0; round < 20000; round++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        struct monitor_row r = mrow(factors[x % 6], 2, T0, nums[(x >> 4) % nn], "N");
+        snprintf(r.flag, sizeof r.flag, "%s", flags[(x >> 10) % 5]);
+        r.qual = quals[(x >> 14) % 4];
+        r.has = (uint8_t)((x >> 18) & 15);
+        r.vmin = nums[(x >> 22) % nn];
+        r.vmax = nums[(x >> 28) % nn];
+        r.cou = nums[(x >> 34) % nn];
+        struct buf a, b;
+        buf_init(&a, 0);
+        buf_init(&b, 0);
+        assert_int_equal(readings_val_put(&a, r.factor, &r), 0);
+        assert_int_equal(readings_val_put_any(&b, r.factor, &r), 0);
+        assert_int_equal(a.len, b.len);
+        assert_memory_equal(a.data, b.data, a.len);
+        buf_free(&a);
+        buf_free(&b);
+    }
+}
+
+static int ref_cmp(const void *a, const void *b)
+{
+    const struct readings_row *x = a, *y = b;
+    if (x->station_id != y->station_id)
+        return x->station_id < y->station_id ? -1 : 1;
+    if (x->r->kind != y->r->kind)
+        return x->r->kind < y->r->kind ? -1 : 1;
+    if (x->r->ts != y->r->ts)
+        return x->r->ts < y->r->ts ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* readings_sort sorts runs of one key (a frame's rows) instead of rows: the result must be
+ * the order by (station, kind, period start, seq), for batches of frames of 1-8 rows with
+ * keys repeating (resends, split packets), and for rows whose seq does not rise. */
+static void test_sort_runs(void **state)
+{
+    (void)state;
+    enum { MAX = 600 };
+    static struct monitor_row recs[MAX];
+    static struct readings_row rows[MAX], want[MAX];
+    uint64_t x = 0x853c49e6748fea9bULL;
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t target = x % MAX;
+        while (n < target) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t len = 1 + x % 8;
+            int64_t station = 1 + (int64_t)((x >> 8) % 5);
+            int kind = 1 + (int)((x >> 12) % 3);
+            int64_t ts = T0 + 60 * (int64_t)((x >> 16) % 4);
+            for (size_t i = 0; i < len && n < MAX; i++, n++) {
+                recs[n] = mrow("a34004", kind, ts, (double)n, "N");
+                rows[n] = (struct readings_row){station, 1, &recs[n], (uint32_t)n};
+            }
+        }
+        if (round % 5 == 4 && n > 2) { /* seq not rising (still unique): the general sort */
+            uint32_t t = rows[n / 2].seq;
+            rows[n / 2].seq = rows[n / 2 - 1].seq;
+            rows[n / 2 - 1].seq = t;
+        }
+        memcpy(want, rows, n * sizeof *rows);
+        qsort(want, n, sizeof *want, ref_cmp);
+        readings_sort(rows, n);
+        for (size_t i = 0; i < n; i++) {
+            assert_ptr_equal(rows[i].r, want[i].r);
+            assert_int_equal(rows[i].station_id, want[i].station_id);
+        }
+    }
+}
+
 static void test_records_and_queries(void **state)
 {
     struct fixture *f = *state;
@@ -238,6 +327,22 @@ static void test_resends_and_split_packets(void **state)
     hour_rollup(f, "a34002", &n, &nv, &avg);
     assert_int_equal(n, 1);
     assert_true(fabs(avg - 2) < 1e-9);
+    /* interleaved factors of one key, and a group of more than 64 rows (the writer marks the
+     * superseded rows of a group of up to 64 at once, longer ones row by row) */
+    struct monitor_row e[70];
+    static const char *const codes[] = {"a21004", "a21005", "a05024"};
+    for (int i = 0; i < 70; i++)
+        e[i] = mrow(codes[i % 3], 2, i < 5 ? T0 + 180 : T0 + 240, i, "N");
+    assert_int_equal(put(f, e, 70), 0);
+    hour_rollup(f, "a21004", &n, &nv, &avg); /* rows 3 (T0 + 180) and 69 (T0 + 240) */
+    assert_int_equal(n, 2);
+    assert_true(fabs(avg - 36) < 1e-9);
+    hour_rollup(f, "a21005", &n, &nv, &avg); /* rows 4 and 67 */
+    assert_int_equal(n, 2);
+    assert_true(fabs(avg - 35.5) < 1e-9);
+    hour_rollup(f, "a05024", &n, &nv, &avg); /* rows 2 and 68 */
+    assert_int_equal(n, 2);
+    assert_true(fabs(avg - 35) < 1e-9);
 }
 
 static long count(struct fixture *f, const char *table)
@@ -519,6 +624,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_number_round_trip),
+        cmocka_unit_test(test_val_put_same_bytes),
+        cmocka_unit_test(test_sort_runs),
         cmocka_unit_test_setup_teardown(test_records_and_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resends_and_split_packets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_then_moved, setup, teardown),
