@@ -115,7 +115,8 @@ struct hj212_server {
 
 struct hjs_conn {
     struct hj212_server *s;
-    struct bufferevent *bev;
+    struct bufferevent *bev; /* the replies (output) only */
+    struct event *read_ev;   /* the socket's input, read by hjs_sock_cb (idle time-out) */
     uint32_t slot;
     uint64_t id;
     char addr[48];
