@@ -1,0 +1,24 @@
+/* river — the river-chief system (河湖长制, docs/river.md): rivers, lakes and
+ * their reaches as geometries, chiefs at four levels with the patrols they
+ * owe, patrols from a phone with their GPS track and the problems found,
+ * public signboard pages with citizens' reports, and the water sections on
+ * the reaches. Problems become items of the service module's 督办 tracker.
+ *
+ * What other modules and the tools may call. */
+#ifndef ECOGOV_RIVER_H
+#define ECOGOV_RIVER_H
+
+#include <stdint.h>
+
+struct db;
+struct config;
+struct audit_actor;
+
+/* The demo river through the module's rules (demo.c); 0 or -1. */
+int demo_river(struct db *db, const struct config *cfg, const struct audit_actor *actor,
+               uint64_t seed);
+
+struct module;
+extern const struct module river_module;
+
+#endif
