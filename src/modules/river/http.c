@@ -10,7 +10,9 @@
  * chief patrols; enterprises get 403; the public sees the signboard pages
  * and reports through them (the anonymous-write limit applies). */
 #include "app/app.h"
+#include "app/field.h"
 #include "app/kit.h"
+#include "app/kit_list.h"
 #include "core/timeutil.h"
 #include "modules/river/http.h"
 #include "modules/river/rules.h"
@@ -386,6 +388,97 @@ static void h_section_link(struct http_req *r)
     river_write(r, KIT_NO_ID, false, w_section_link);
 }
 
+static void h_sections_check(struct http_req *r)
+{
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_NO_ID, &w))
+        return;
+    int64_t year, month;
+    json_t *out = NULL;
+    enum err e = ERR_OK;
+    if (field_int(w.body, "year", "年份", 2000, 2100, FIELD_OPTIONAL, 0, &year, &w.p) ||
+        field_int(w.body, "month", "月份", 1, 12, FIELD_OPTIONAL, 0, &month, &w.p))
+        e = w.p.err;
+    else if (!year != !month)
+        e = problem_set(&w.p, ERR_INVALID_FIELD, "month", "年份和月份须同时填写");
+    if (!e) {
+        struct river_ctx c;
+        river_begin(r, &c);
+        e = river_sections_check(&c, (int)year, (int)month, &out, &w.p);
+        river_end(r);
+    }
+    kit_write_end(r, &w, false, e, out);
+}
+
+static json_t *r_waters(struct river_ctx *c, int64_t id)
+{
+    (void)id;
+    json_t *items = river_waters(c);
+    return items ? json_pack("{so}", "items", items) : NULL;
+}
+
+static void h_waters(struct http_req *r)
+{
+    river_read(r, r_waters, false);
+}
+
+/* year and month of the query (both or neither); -1 when answered 422. */
+static int river_query_month(struct http_req *r, int64_t *year, int64_t *month)
+{
+    return kit_query_int(r, "year", 2000, 2100, 0, year) ||
+                   kit_query_int(r, "month", 1, 12, 0, month)
+               ? -1
+               : 0;
+}
+
+static void h_profile(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0), year, month;
+    if (!id || river_query_month(r, &year, &month))
+        return;
+    struct river_ctx c;
+    river_begin(r, &c);
+    json_t *out = river_profile(&c, id, (int)year, (int)month);
+    river_end(r);
+    kit_answer(r, ERR_OK, NULL, out);
+}
+
+static const char *const river_boundary_zh[] = {"in", "入境", "out", "出境", NULL};
+static const struct kit_col river_boundary_cols[] = {
+    KIT_TEXT("code", "断面编码"),
+    KIT_TEXT("name", "断面名称"),
+    KIT_CODE("boundary", "交界类型", river_boundary_zh),
+    KIT_TEXT("water", "河湖"),
+    KIT_TEXT("reach", "河段"),
+    KIT_TEXT("township", "乡镇（街道）"),
+    KIT_NUMBER("year", "年"),
+    KIT_NUMBER("month", "月"),
+    KIT_TEXT("class_name", "水质类别"),
+    KIT_TEXT("target_name", "目标类别"),
+    KIT_TEXT("compliant", "是否达标"),
+    KIT_TEXT("main_pollutants", "主要污染指标"),
+    KIT_NUMBER("samples", "监测次数"),
+    KIT_NUMBER("months_sampled", "监测月数"),
+    KIT_NUMBER("months_met", "达标月数"),
+};
+static const struct kit_sheet river_boundary_sheet =
+    KIT_SHEET("boundary-sections", "交界断面水质", river_boundary_cols);
+
+static void h_boundary(struct http_req *r)
+{
+    static const char *const periods[] = {"month", "year", NULL};
+    int64_t year, month;
+    bool bad;
+    const char *period = kit_query_choice(r, "period", periods, "month", &bad);
+    if (bad || river_query_month(r, &year, &month))
+        return;
+    struct river_ctx c;
+    river_begin(r, &c);
+    json_t *out = river_boundary_report(&c, !strcmp(period, "year"), (int)year, (int)month);
+    river_end(r);
+    kit_list(r, out ? ERR_OK : ERR_INTERNAL, NULL, out, &river_boundary_sheet);
+}
+
 static const struct route river_table[] = {
     {HTTP_GET, V "/meta", h_meta, BUREAU, 0},
     {HTTP_POST, V "/import", h_import, ADMIN | STAFF, ROUTE_UPLOAD},
@@ -411,6 +504,10 @@ static const struct route river_table[] = {
     {HTTP_GET, V "/problems/{id}", h_problem, BUREAU, 0},
     {HTTP_POST, V "/problems/{id}/photos", h_problem_photo, BUREAU, ROUTE_UPLOAD},
     {HTTP_POST, V "/sections/link", h_section_link, ADMIN | STAFF, 0},
+    {HTTP_POST, V "/sections/check", h_sections_check, ADMIN | STAFF, 0},
+    {HTTP_GET, V "/boundary", h_boundary, BUREAU, 0},
+    {HTTP_GET, V "/waters", h_waters, BUREAU, 0},
+    {HTTP_GET, V "/waters/{id}/profile", h_profile, BUREAU, 0},
 };
 
 const struct route_group app_river_routes = ROUTE_GROUP("river", river_table);

@@ -19,4 +19,6 @@ const struct module river_module = {
     .schema = &schema_river,
     .routes = river_groups,
     .demo = river_demo,
+    .tick_seconds = river_tick_seconds,
+    .tick = river_tick,
 };

@@ -51,8 +51,8 @@ const char *river_category_name(const char *code)
  * the township chief with an account (the township organises rectification),
  * else the village, county, city one; without a reach section, that person's
  * section. 0 or -1 with p filled. */
-static int river_item_owner(struct river_ctx *c, int64_t reach, int64_t *section, int64_t *user,
-                            struct problem *p)
+int river_item_owner(struct river_ctx *c, int64_t reach, int64_t *section, int64_t *user,
+                     struct problem *p)
 {
     static const char *const order[] = {"township", "village", "county", "city"};
     json_t *r = river_store_reach(c->s.db, reach, 0);

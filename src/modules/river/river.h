@@ -18,6 +18,11 @@ struct audit_actor;
 int demo_river(struct db *db, const struct config *cfg, const struct audit_actor *actor,
                uint64_t seed);
 
+/* The serve loop's hourly check of the latest month's sections (tick.c). */
+struct module_run;
+long river_tick_seconds(const struct config *cfg);
+int river_tick(const struct module_run *run);
+
 struct module;
 extern const struct module river_module;
 

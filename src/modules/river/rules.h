@@ -125,11 +125,36 @@ enum err river_photo_store(struct river_ctx *c, int64_t id, bool has_position, c
 /* ---- sections (sections.c) ---- */
 
 /* Links a water section of the quality module to a reach: {section_id,
- * reach_id} (reach_id null unlinks). */
+ * reach_id, boundary ("" | "in" 入境 | "out" 出境; absent: "out" when the
+ * quality module marks it 出境)}; reach_id null unlinks. */
 enum err river_section_link(struct river_ctx *c, json_t *in, struct problem *p);
 /* The sections linked to a reach with their latest monthly evaluation
  * (class, target, compliant, boundary). */
 json_t *river_reach_sections(struct river_ctx *c, int64_t reach);
+/* For year-month (0, 0: the latest sampled month): every linked section
+ * whose class misses its target gets, once per section-month, a 督办 item
+ * (source river_section, owned as the reach's problems) and a notice to the
+ * reach's chiefs with accounts. Idempotent. *out = {month, checked, raised:
+ * [{code, tracker_id}]}. One transaction per raised section. */
+enum err river_sections_check(struct river_ctx *c, int year, int month, json_t **out,
+                              struct problem *p);
+/* [{id, code, name, kind, reaches}]. */
+json_t *river_waters(struct river_ctx *c);
+/* Along one river from upstream: {year, month, reaches:[{id, code, name,
+ * seq, sections, class (worst of its sections), upstream_class, delta,
+ * worse (class worse than the nearest section upstream: this reach made it
+ * worse)}]}; NULL when the river does not exist. */
+json_t *river_profile(struct river_ctx *c, int64_t water, int year, int month);
+/* The boundary (入境/出境) sections for a month, or a year (annual class,
+ * months sampled and met): {year, month, items:[{code, name, boundary,
+ * water, reach, township, class_name, target_name, compliant,
+ * main_pollutants, samples, months_sampled?, months_met?}]}. */
+json_t *river_boundary_report(struct river_ctx *c, bool annual, int year, int month);
+/* The owner of a reach's items: the reach's section, the township chief
+ * with an account (else village, county, city) as the person; without a
+ * reach section, that person's section. 0 or -1 with p filled. */
+int river_item_owner(struct river_ctx *c, int64_t reach, int64_t *section, int64_t *user,
+                     struct problem *p);
 /* Inside a transaction: stores a problem and its tracker item. */
 enum err river_problem_insert(struct river_ctx *c, struct river_problem_row *row, int64_t *id,
                               int64_t *item, struct problem *p);

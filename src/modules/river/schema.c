@@ -108,10 +108,12 @@ static const char *const schema_river_steps[] = {
     "CREATE INDEX river_problems_reach ON river_problems (reach_id, created_at);"
     "CREATE INDEX river_problems_patrol ON river_problems (patrol_id);"
 
-    /* A water section (the quality module's) on a reach. */
+    /* A water section (the quality module's) on a reach; boundary 'in' (入境)
+     * or 'out' (出境) for a section on the city's border. */
     "CREATE TABLE river_section_reaches ("
     "  section_id INTEGER PRIMARY KEY REFERENCES water_sections (id),"
-    "  reach_id INTEGER NOT NULL REFERENCES river_reaches (id));"
+    "  reach_id INTEGER NOT NULL REFERENCES river_reaches (id),"
+    "  boundary TEXT NOT NULL DEFAULT '' CHECK (boundary IN ('', 'in', 'out')));"
     "CREATE INDEX river_section_reaches_reach ON river_section_reaches (reach_id);"
     /* A section-month whose miss was already notified (once each). */
     "CREATE TABLE river_section_notices ("

@@ -370,12 +370,13 @@ json_t *river_store_problem_by_code(struct db *db, const char *code)
                         "t", code);
 }
 
-int river_store_section_link(struct db *db, int64_t section, int64_t reach)
+int river_store_section_link(struct db *db, int64_t section, int64_t reach, const char *boundary)
 {
     return db_run(db,
-                  "INSERT INTO river_section_reaches (section_id, reach_id) VALUES (?1, ?2) ON "
-                  "CONFLICT (section_id) DO UPDATE SET reach_id = excluded.reach_id",
-                  "ii", section, reach);
+                  "INSERT INTO river_section_reaches (section_id, reach_id, boundary) VALUES (?1, "
+                  "?2, ?3) ON CONFLICT (section_id) DO UPDATE SET reach_id = excluded.reach_id, "
+                  "boundary = excluded.boundary",
+                  "iit", section, reach, boundary);
 }
 
 int river_store_section_unlink(struct db *db, int64_t section)
@@ -385,11 +386,51 @@ int river_store_section_unlink(struct db *db, int64_t section)
 
 json_t *river_store_section_links(struct db *db)
 {
-    json_t *o = db_query_one(db,
-                             "SELECT json_group_object(section_id, reach_id) AS links_json FROM "
-                             "river_section_reaches",
-                             "");
+    json_t *o = db_query_one(
+        db,
+        "SELECT json_group_object(l.section_id, json_object('reach_id', r.id, 'reach', r.name, "
+        "'seq', r.seq, 'township', r.township, 'water_id', w.id, 'water', w.name, 'boundary', "
+        "l.boundary)) AS links_json FROM river_section_reaches l JOIN river_reaches r ON r.id = "
+        "l.reach_id JOIN river_waters w ON w.id = r.water_id",
+        "");
     json_t *l = json_incref(json_object_get(o, "links"));
     json_decref(o);
     return l ? l : json_object();
+}
+
+int river_store_notice_claim(struct db *db, int64_t section, const char *month, int64_t now)
+{
+    if (db_run(db,
+               "INSERT INTO river_section_notices (section_id, month, created_at) VALUES (?1, ?2, "
+               "?3) ON CONFLICT DO NOTHING",
+               "iti", section, month, now))
+        return -1;
+    return db_changes(db) > 0;
+}
+
+int river_store_notice_item(struct db *db, int64_t section, const char *month, int64_t item)
+{
+    return db_run(db,
+                  "UPDATE river_section_notices SET tracker_id = ?3 WHERE section_id = ?1 AND "
+                  "month = ?2",
+                  "iti", section, month, item);
+}
+
+json_t *river_store_water_reaches(struct db *db, int64_t water)
+{
+    if (!db_query_int(db, "SELECT count(*) FROM river_waters WHERE id = ?1", 0, "i", water))
+        return NULL;
+    return db_query_rows(db,
+                         "SELECT id, code, name, seq, township FROM river_reaches WHERE water_id "
+                         "= ?1 ORDER BY seq, code",
+                         "i", water);
+}
+
+json_t *river_store_waters(struct db *db)
+{
+    return db_query_rows(db,
+                         "SELECT w.id, w.code, w.name, w.kind, (SELECT count(*) FROM "
+                         "river_reaches r WHERE r.water_id = w.id) AS reaches FROM river_waters w "
+                         "ORDER BY w.code",
+                         "");
 }

@@ -114,9 +114,18 @@ json_t *river_store_problems(struct db *db, int64_t scope, int64_t reach, int64_
 json_t *river_store_problem_by_code(struct db *db, const char *code);
 
 /* ---- sections ---- */
-int river_store_section_link(struct db *db, int64_t section, int64_t reach);
+int river_store_section_link(struct db *db, int64_t section, int64_t reach, const char *boundary);
 int river_store_section_unlink(struct db *db, int64_t section);
-/* {section_id: reach_id} of every link. */
+/* {"<section_id>": {reach_id, reach, seq, water_id, water, boundary}} of
+ * every link. */
 json_t *river_store_section_links(struct db *db);
+/* Records that section-month's miss was raised (with its item); 1 when
+ * recorded now, 0 when it was already, -1 on error. */
+int river_store_notice_claim(struct db *db, int64_t section, const char *month, int64_t now);
+int river_store_notice_item(struct db *db, int64_t section, const char *month, int64_t item);
+/* The reaches of one river in order from upstream: [{id, code, name, seq,
+ * township}]; NULL when the river does not exist. */
+json_t *river_store_water_reaches(struct db *db, int64_t water);
+json_t *river_store_waters(struct db *db);
 
 #endif

@@ -12,6 +12,7 @@ export const routes = {
     { path: 'river', name: 'river-map', component: () => import('./views/RiverMap.vue'), meta: { title: 'river.nav.map' } },
     { path: 'river/chiefs', name: 'river-chiefs', component: () => import('./views/RiverChiefs.vue'), meta: { title: 'river.nav.chiefs' } },
     { path: 'river/patrols', name: 'river-patrols', component: () => import('./views/RiverPatrols.vue'), meta: { title: 'river.nav.patrols' } },
+    { path: 'river/sections', name: 'river-sections', component: () => import('./views/RiverSections.vue'), meta: { title: 'river.nav.sections' } },
   ],
 }
 
@@ -27,6 +28,7 @@ export const menu = {
         { key: 'river-map', title: 'river.nav.map', path: '/console/river', roles: CONSOLE_ROLES },
         { key: 'river-chiefs', title: 'river.nav.chiefs', path: '/console/river/chiefs', roles: CONSOLE_ROLES },
         { key: 'river-patrols', title: 'river.nav.patrols', path: '/console/river/patrols', roles: CONSOLE_ROLES },
+        { key: 'river-sections', title: 'river.nav.sections', path: '/console/river/sections', roles: CONSOLE_ROLES },
       ],
     },
   ],

@@ -1,6 +1,6 @@
 export default {
   river: {
-    nav: { group: 'River chiefs', map: 'Rivers and reaches', chiefs: 'River chiefs', patrols: 'Patrols and problems' },
+    nav: { group: 'River chiefs', map: 'Rivers and reaches', chiefs: 'River chiefs', patrols: 'Patrols and problems', sections: 'Sections and responsibility' },
     level: { city: 'City', county: 'County', township: 'Township', village: 'Village' },
     role: { chief: 'Chief', deputy: 'Deputy' },
     category: { occupy: 'Illegal occupation', mining: 'Illegal mining', dumping: 'Illegal dumping', building: 'Illegal building', outfall: 'Sewage outfall', dead_fish: 'Dead fish', floating_waste: 'Floating waste', other: 'Other' },
@@ -27,6 +27,11 @@ export default {
       title: 'Patrol', notChief: 'This account is not linked to a river chief and cannot patrol.', pick: 'Choose the reach to patrol', start: 'Start patrol', end: 'End patrol', note: 'Patrol note',
       running: 'Patrolling', points: '{n} fixes recorded, {m} m', gps: 'Position', gpsWait: 'Waiting for a position…', gpsDenied: 'No position: {msg}', flags: '{gaps} gaps, {fast} speed flags',
       report: 'Report a problem', photo: 'Take or choose a photo', sent: 'Reported; tracker item #{id} created', done: 'Patrol ended', again: 'Patrol again', here: 'Use my position',
+    },
+    sections: {
+      month: 'By month', year: 'By year', latest: 'Latest month', check: 'Check sections and assign', checked: '{month}: {n} new items', profile: '{y}-{m}, from upstream down',
+      worse: '{d} class(es) worse than upstream', boundary: 'Boundary sections', direction: 'Type', dir: { in: 'Inflow', out: 'Outflow' }, class: 'Class', target: 'Target', met: 'Met',
+      yes: 'Yes', no: 'No', pollutants: 'Main pollutants', months: 'Months met',
     },
     board: {
       title: 'River chief signboard', chiefs: 'Chiefs', duties: 'Duties', phone: 'Phone', water: 'Water quality', noSection: 'No monitoring section on this reach', target: 'target {t}',

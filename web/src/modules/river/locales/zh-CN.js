@@ -1,6 +1,6 @@
 export default {
   river: {
-    nav: { group: '河湖长制', map: '河湖与河段', chiefs: '河湖长', patrols: '巡河与问题' },
+    nav: { group: '河湖长制', map: '河湖与河段', chiefs: '河湖长', patrols: '巡河与问题', sections: '断面与责任' },
     level: { city: '市级', county: '县级', township: '乡级', village: '村级' },
     role: { chief: '河湖长', deputy: '副河湖长' },
     category: { occupy: '乱占', mining: '乱采', dumping: '乱堆', building: '乱建', outfall: '入河排污口', dead_fish: '死鱼', floating_waste: '水面漂浮物', other: '其他' },
@@ -27,6 +27,11 @@ export default {
       title: '巡河', notChief: '当前账号未关联河湖长，不能巡河。', pick: '选择要巡查的河段', start: '开始巡河', end: '结束巡河', note: '巡河记录',
       running: '巡河中', points: '已记录 {n} 个定位点，里程 {m} 米', gps: '定位', gpsWait: '正在获取定位…', gpsDenied: '无法获取定位：{msg}', flags: '中断 {gaps} 次，速度异常 {fast} 次',
       report: '上报问题', photo: '拍照或选择照片', sent: '问题已上报，已生成督办事项 #{id}', done: '巡河已结束', again: '再次巡河', here: '使用当前位置',
+    },
+    sections: {
+      month: '按月', year: '按年', latest: '最近一个月', check: '检查断面达标并交办', checked: '{month}：新交办 {n} 项', profile: '{y} 年 {m} 月，自上游而下',
+      worse: '较上游变差 {d} 类', boundary: '交界断面水质', direction: '类型', dir: { in: '入境', out: '出境' }, class: '水质', target: '目标', met: '达标',
+      yes: '是', no: '否', pollutants: '主要污染指标', months: '达标月数',
     },
     board: {
       title: '河长公示牌', chiefs: '河湖长', duties: '职责', phone: '监督电话', water: '水质', noSection: '本河段暂无监测断面', target: '目标 {t}',
