@@ -26,6 +26,16 @@
  * in metres, great-circle). -1 with a message (zh) in err otherwise. */
 int river_geometry_check(json_t *geom, double *length_m, char *err, size_t errlen);
 
+/* Reads an ESRI Shapefile of reaches (path of the .shp; the .shx and .dbf
+ * beside it): a line layer (Arc) or a polygon layer, attributes named as the
+ * GeoJSON import's properties (code, name, water_code, water_name,
+ * water_kind, county, township, village, seq, start, end; text UTF-8 or
+ * GB18030), at most 2,000 records. Returns the equivalent GeoJSON
+ * FeatureCollection (new reference), unchecked (river_geometry_check does
+ * that), or NULL with a message in err. Reads files: the only function here
+ * that does. */
+json_t *river_shapefile_geojson(const char *path, char *err, size_t errlen);
+
 /* ---- patrol tracks ---- */
 
 /* A fix from the phone: UTC seconds, WGS84 degrees, accuracy in metres

@@ -5,6 +5,7 @@
 #include "db/db.h"
 #include "domain/river_rules.h"
 #include "modules/quality/quality.h"
+#include "modules/river/river.h"
 #include "modules/river/rules.h"
 #include "modules/river/store.h"
 
@@ -170,6 +171,42 @@ enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len,
     enum err e = river_import_collection(c, fc, out, errors, p);
     json_decref(fc);
     return e;
+}
+
+enum err river_import_json(struct river_ctx *c, json_t *fc, json_t **out, json_t **errors,
+                           struct problem *p)
+{
+    *out = *errors = NULL;
+    return river_import_collection(c, fc, out, errors, p);
+}
+
+int river_import_path(struct db *db, const struct audit_actor *actor, const char *path,
+                      json_t **out, json_t **errors, char *err, size_t errlen)
+{
+    *out = *errors = NULL;
+    size_t n = strlen(path);
+    json_t *fc;
+    if (n > 4 && !strcmp(path + n - 4, ".shp")) {
+        fc = river_shapefile_geojson(path, err, errlen);
+    } else {
+        json_error_t je;
+        fc = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+        if (!fc)
+            snprintf(err, errlen, "%s: 第 %d 行：%s", path, je.line, je.text);
+    }
+    if (!fc)
+        return -1;
+    struct river_ctx c;
+    memset(&c, 0, sizeof c);
+    c.s.db = db;
+    c.s.actor = *actor;
+    svc_ctx_clock(&c.s);
+    struct problem p = {0};
+    enum err e = river_import_collection(&c, fc, out, errors, &p);
+    json_decref(fc);
+    if (e)
+        snprintf(err, errlen, "%s", p.message);
+    return e ? -1 : 0;
 }
 
 json_t *river_reaches(struct river_ctx *c)

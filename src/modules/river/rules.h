@@ -36,6 +36,9 @@ void river_ctx_scope(struct river_ctx *c);
  * *out = {created, updated, waters}. */
 enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len, json_t **out,
                               json_t **errors, struct problem *p);
+/* The same from a parsed FeatureCollection (the CLI's Shapefile import). */
+enum err river_import_json(struct river_ctx *c, json_t *fc, json_t **out, json_t **errors,
+                           struct problem *p);
 json_t *river_reaches(struct river_ctx *c);
 /* A reach with geometry, chiefs, patrol duty and its water sections; NULL
  * when absent or not the chief's. */

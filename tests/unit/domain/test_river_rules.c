@@ -9,7 +9,10 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <shapefil.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domain/coord.h"
 #include "domain/river_exif.h"
@@ -223,12 +226,72 @@ static void test_exif_position(void **state)
     assert_false(river_exif_position(NULL, 0, &x, &y));
 }
 
+/* A line layer of two reaches (one of two parts) and a GB18030 name, written
+ * with shapelib, read back as the import's FeatureCollection. */
+static void test_shapefile(void **state)
+{
+    (void)state;
+    char base[64];
+    snprintf(base, sizeof base, "/tmp/ecogov-river-shp-%d", (int)getpid());
+    SHPHandle shp = SHPCreate(base, SHPT_ARC);
+    DBFHandle dbf = DBFCreate(base);
+    assert_true(shp && dbf);
+    /* the fields code, name, seq: indexes 0, 1, 2 */
+    static const struct {
+        const char *name;
+        DBFFieldType type;
+        int width;
+    } cols[] = {{"code", FTString, 32}, {"name", FTString, 64}, {"seq", FTInteger, 6}};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(DBFAddField(dbf, cols[i].name, cols[i].type, cols[i].width, 0), i);
+    const int code = 0, name = 1, seq = 2;
+    double x1[] = {117.50, 117.48}, y1[] = {29.58, 29.55};
+    double x2[] = {117.48, 117.45, 117.45, 117.40}, y2[] = {29.55, 29.52, 29.52, 29.45};
+    int parts[] = {0, 2};
+    SHPObject *a = SHPCreateSimpleObject(SHPT_ARC, 2, x1, y1, NULL);
+    SHPObject *b = SHPCreateObject(SHPT_ARC, -1, 2, parts, NULL, 4, x2, y2, NULL, NULL);
+    assert_int_equal(SHPWriteObject(shp, -1, a), 0);
+    assert_int_equal(SHPWriteObject(shp, -1, b), 1);
+    SHPDestroyObject(a);
+    SHPDestroyObject(b);
+    DBFWriteStringAttribute(dbf, 0, code, "R-1");
+    DBFWriteStringAttribute(dbf, 0, name, "\xc9\xcf\xd3\xce"); /* 上游 in GB18030 */
+    DBFWriteIntegerAttribute(dbf, 0, seq, 1);
+    DBFWriteStringAttribute(dbf, 1, code, "R-2");
+    DBFWriteStringAttribute(dbf, 1, name, "下游");
+    DBFWriteIntegerAttribute(dbf, 1, seq, 2);
+    SHPClose(shp);
+    DBFClose(dbf);
+    char path[80], err[200];
+    snprintf(path, sizeof path, "%s.shp", base);
+    json_t *fc = river_shapefile_geojson(path, err, sizeof err);
+    assert_non_null(fc);
+    json_t *f = json_object_get(fc, "features");
+    assert_int_equal(json_array_size(f), 2);
+    json_t *p0 = json_object_get(json_array_get(f, 0), "properties");
+    assert_string_equal(json_string_value(json_object_get(p0, "name")), "上游");
+    assert_int_equal(json_integer_value(json_object_get(p0, "seq")), 1);
+    json_t *g1 = json_object_get(json_array_get(f, 1), "geometry");
+    assert_string_equal(json_string_value(json_object_get(g1, "type")), "MultiLineString");
+    double len;
+    assert_int_equal(river_geometry_check(g1, &len, err, sizeof err), 0);
+    json_decref(fc);
+    for (const char *ext = ".shp"; ext; ext = !strcmp(ext, ".shp")   ? ".shx"
+                                              : !strcmp(ext, ".shx") ? ".dbf"
+                                                                     : NULL) {
+        snprintf(path, sizeof path, "%s%s", base, ext);
+        unlink(path);
+    }
+    assert_null(river_shapefile_geojson("/nonexistent/x.shp", err, sizeof err));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_geometry_types),     cmocka_unit_test(test_geometry_hostile),
         cmocka_unit_test(test_track_flags),        cmocka_unit_test(test_track_refusals),
         cmocka_unit_test(test_levels_and_arrears), cmocka_unit_test(test_exif_position),
+        cmocka_unit_test(test_shapefile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
