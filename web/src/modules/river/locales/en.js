@@ -16,7 +16,7 @@ export default {
     map: {
       intro: 'Reaches are imported as GeoJSON (LineString / MultiLineString / Polygon, WGS84); importing a code again updates it. Sections are coloured by the latest month\'s class.',
       import: 'Import GeoJSON', imported: 'Imported: {created} new, {updated} updated', importErrors: 'The file has errors; nothing was imported',
-      qr: 'Signboard QR', qrTitle: 'Signboard QR of {name}', print: 'Print', open: 'Open the public page', noTiles: 'No map tiles configured; reaches and sections only', sectionTip: '{name}: {cls} (target {target})',
+      qr: 'Signboard QR', qrTitle: 'Signboard QR of {name}', print: 'Print', open: 'Open the public page', noTiles: 'No map tiles configured; reaches and sections only', office: 'Tracker section', link: 'Put a section on a reach', linked: 'Section linked', noBoundary: 'Not a boundary section', sectionTip: '{name}: {cls} (target {target})',
     },
     chiefs: {
       add: 'New chief', edit: 'Edit', save: 'Save', intervals: 'Patrol intervals', intervalsHint: 'Days between the patrols each level owes (defaults: village weekly, township every two weeks, county monthly, city quarterly).',

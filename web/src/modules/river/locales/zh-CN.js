@@ -16,7 +16,7 @@ export default {
     map: {
       intro: '河段由 GeoJSON 导入（LineString / MultiLineString / Polygon，WGS84 经纬度），同一编码再次导入即更新。断面颜色为最近一个月的水质类别。',
       import: '导入 GeoJSON', imported: '已导入：新增 {created}，更新 {updated}', importErrors: '导入文件有错误，未导入任何记录',
-      qr: '公示牌二维码', qrTitle: '{name} 公示牌二维码', print: '打印', open: '打开公示页', noTiles: '未配置底图瓦片，仅显示河段与断面', sectionTip: '{name}：{cls}（目标 {target}）',
+      qr: '公示牌二维码', qrTitle: '{name} 公示牌二维码', print: '打印', open: '打开公示页', noTiles: '未配置底图瓦片，仅显示河段与断面', office: '督办科室', link: '断面挂接到河段', linked: '断面已挂接', noBoundary: '非交界断面', sectionTip: '{name}：{cls}（目标 {target}）',
     },
     chiefs: {
       add: '新增河湖长', edit: '编辑', save: '保存', intervals: '巡河周期', intervalsHint: '各层级河湖长应巡河的间隔天数（默认：村级每周、乡级每两周、县级每月、市级每季度）。',
