@@ -234,3 +234,22 @@ test('signboard: public page, QR, a citizen report followed by its code', async 
   assert.equal(items.status, 200)
   assert.ok(items.json.items.some((i) => /死鱼/.test(i.title)))
 })
+
+test('citizen reports go through the anonymous-write limit', async () => {
+  const e2 = demoDb({ enterprises: 5 })
+  const s2 = await startServer(e2.db, ['--public-write-burst=3', '--public-write-per-minute=1'])
+  try {
+    const c = new Client(s2.url)
+    const reach = (await (await Client.as(s2.url, 'staff')).get(V + '/reaches')).json.items[0]
+    const statuses = []
+    for (let i = 0; i < 5; i++) {
+      const r = await c.post(`/api/v1/public/river/reaches/${reach.id}/reports`, { category: 'other', description: '第' + i + '次' })
+      statuses.push(r.status)
+    }
+    assert.deepEqual(statuses.slice(0, 3), [201, 201, 201])
+    assert.equal(statuses[4], 429)
+  } finally {
+    await s2.stop()
+    e2.cleanup()
+  }
+})
