@@ -245,6 +245,50 @@ static void demo_register(struct demo_river *d)
     json_decref(secs);
 }
 
+/* A 1x1 PNG: the photo evidence of a rectified problem. */
+static const unsigned char demo_png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99,
+    0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
+/* The first problem of the season, closed through the tracker: the township
+ * chief (its owner) uploads the photo of the cleared bank and submits, the
+ * leader approves, a week after it was reported. */
+static void demo_close_first(struct demo_river *d, int32_t day)
+{
+    json_t *first = river_problems(&d->c, 0, 0, 500), *o;
+    int64_t item = 0;
+    size_t i;
+    json_array_foreach(first, i, o) item = json_integer_value(json_object_get(o, "tracker_id"));
+    json_decref(first); /* newest first: the last is the oldest */
+    struct user town, leader;
+    if (!item || users_get(d->c.s.db, d->user_town, &town) ||
+        users_find_by_name(d->c.s.db, "leader", &leader, NULL)) {
+        demo_fail(d, "close", NULL);
+        return;
+    }
+    struct problem p = {0};
+    int64_t aid;
+    demo_at(d, day, 10 * 3600);
+    d->c.s.user = &town;
+    d->c.s.actor = (struct audit_actor){town.id, town.display_name};
+    json_t *in = json_pack("{ss}", "note", "已组织清运河岸建筑垃圾，现场已恢复");
+    if (svc_attach_add(&d->c.s, "tracker", item, "清理后.png", demo_png, sizeof demo_png, &aid,
+                       &p) ||
+        svc_item_act(&d->c.s, item, "submit", in, &p))
+        demo_fail(d, "close submit", &p);
+    json_decref(in);
+    demo_at(d, day, 16 * 3600);
+    d->c.s.user = &leader;
+    d->c.s.actor = (struct audit_actor){leader.id, leader.display_name};
+    in = json_pack("{sb ss}", "approve", 1, "note", "照片佐证清理到位，同意办结");
+    if (!d->failed && svc_item_act(&d->c.s, item, "review", in, &p))
+        demo_fail(d, "close review", &p);
+    json_decref(in);
+}
+
 /* A season of patrols: the village chief weekly until three weeks ago, the
  * township chief every two weeks; problems on some (the old ones overdue). */
 static void demo_season(struct demo_river *d)
@@ -265,6 +309,7 @@ static void demo_season(struct demo_river *d)
                     with ? found[k % 5].category : NULL, with ? found[k % 5].what : NULL);
         k += with;
     }
+    demo_close_first(d, d->today - 7 * 13 + 7);
     for (int w = 12; w >= 0; w -= 2) {
         bool with = w == 8 || w == 2;
         demo_patrol(d, d->chief_town, d->user_town, d->reach[w % 4 ? 0 : 4], d->today - 7 * w - 1,
