@@ -84,8 +84,10 @@ static enum err river_chief_write(struct river_ctx *c, int64_t *id, json_t *in, 
     struct river_chief_row r;
     if (!json_is_object(in))
         return problem_set(p, ERR_INVALID_FIELD, NULL, "请求体须为 JSON 对象");
-    if (*id && !river_store_chief(c->s.db, *id))
+    json_t *old = *id ? river_store_chief(c->s.db, *id) : NULL;
+    if (*id && !old)
         return ERR_NOT_FOUND;
+    json_decref(old);
     if (river_chief_fields(c, in, *id, &r, p))
         return p->err;
     if (db_begin(c->s.db))

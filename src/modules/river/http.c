@@ -45,7 +45,8 @@ void river_end(struct http_req *r)
     app_calendar_unlock(r->app);
 }
 
-/* A read: fn's result (NULL: 404, or 500 when *failed). */
+/* A read of fn's result: 200, or 404 when it is NULL (absent, or not the
+ * chief's). */
 static void river_read(struct http_req *r, json_t *(*fn)(struct river_ctx *c, int64_t id),
                        bool with_id)
 {

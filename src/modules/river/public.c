@@ -51,6 +51,9 @@ enum err river_signboard_qr(struct river_ctx *c, int64_t reach, const char *base
     *out = NULL;
     if (river_store_reach_in_scope(c->s.db, reach, c->chief) != 1)
         return problem_set(p, ERR_NOT_FOUND, NULL, "未找到该河段");
+    if (!svc_base_ok(base))
+        return problem_set(p, ERR_INVALID_FIELD, "base",
+                           "二维码地址须为 http(s)://主机[:端口]，不含路径");
     char url[320];
     snprintf(url, sizeof url, "%s/river/%lld", base, (long long)reach);
     char *svg = svc_qr_svg(url);

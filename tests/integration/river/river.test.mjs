@@ -211,6 +211,11 @@ test('signboard: public page, QR, a citizen report followed by its code', async 
   assert.equal(qr.status, 200)
   assert.equal(qr.json.url, `https://hb.example.gov.cn/river/${cj1.id}`)
   assert.match(qr.json.qr_svg, /^<svg/)
+  for (const base of ['javascript:alert(1)', 'https://evil.example/x?', 'ftp://h']) {
+    const bad = await staff.get(`${V}/reaches/${cj1.id}/qr?base=${encodeURIComponent(base)}`)
+    assert.equal(bad.status, 422)
+    assert.equal(bad.json.error.field, 'base')
+  }
   let r = await anon.post(`/api/v1/public/river/reaches/${cj1.id}/reports`, { category: 'dead_fish', description: '' })
   assert.equal(r.status, 422)
   r = await anon.post(`/api/v1/public/river/reaches/${cj1.id}/reports`, { category: 'dead_fish', description: '桥下有死鱼', phone: '123' })
