@@ -82,6 +82,8 @@ static int river_chief_reaches(struct river_ctx *c, int64_t chief, json_t *in, s
 static enum err river_chief_write(struct river_ctx *c, int64_t *id, json_t *in, struct problem *p)
 {
     struct river_chief_row r;
+    if (river_may_edit(c, p))
+        return p->err;
     if (!json_is_object(in))
         return problem_set(p, ERR_INVALID_FIELD, NULL, "请求体须为 JSON 对象");
     json_t *old = *id ? river_store_chief(c->s.db, *id) : NULL;
@@ -154,6 +156,8 @@ json_t *river_intervals(struct river_ctx *c)
 enum err river_intervals_set(struct river_ctx *c, json_t *in, struct problem *p)
 {
     int64_t days[RIVER_LEVELS];
+    if (river_may_edit(c, p))
+        return p->err;
     for (int l = 0; l < RIVER_LEVELS; l++)
         if (field_int(in, river_level_code((enum river_level)l),
                       river_level_name((enum river_level)l), 1, 366, FIELD_OPTIONAL, 0, &days[l],

@@ -21,6 +21,12 @@ void river_ctx_scope(struct river_ctx *c)
     c->chief = c->s.user ? river_store_chief_of_user(c->s.db, c->s.user->id) : 0;
 }
 
+enum err river_may_edit(const struct river_ctx *c, struct problem *p)
+{
+    return c->chief ? problem_set(p, ERR_FORBIDDEN, NULL, "河湖长账号不能修改河湖长制名录")
+                    : ERR_OK;
+}
+
 /* A reach code: 1..32 of [A-Za-z0-9_-]. */
 static bool river_code_ok(const char *s)
 {
@@ -164,6 +170,8 @@ enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len,
                               json_t **errors, struct problem *p)
 {
     *out = *errors = NULL;
+    if (river_may_edit(c, p))
+        return p->err;
     json_error_t je;
     json_t *fc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!fc)
@@ -258,7 +266,7 @@ json_t *river_map(struct river_ctx *c)
 enum err river_reach_update(struct river_ctx *c, int64_t id, json_t *in, struct problem *p)
 {
     int64_t section;
-    if (field_id(in, "section_id", "督办科室", FIELD_OPTIONAL, &section, p))
+    if (river_may_edit(c, p) || field_id(in, "section_id", "督办科室", FIELD_OPTIONAL, &section, p))
         return p->err;
     if (section && !river_store_section_exists(c->s.db, section))
         return problem_set(p, ERR_INVALID_FIELD, "section_id", "科室不存在");

@@ -24,6 +24,10 @@ struct river_ctx {
 
 /* Sets c->chief from c->s.user (none for the public). */
 void river_ctx_scope(struct river_ctx *c);
+/* The register (reaches, chiefs, intervals, section links and checks) is
+ * kept by the bureau: a chief's account patrols but does not edit it.
+ * ERR_OK, or ERR_FORBIDDEN with p filled. */
+enum err river_may_edit(const struct river_ctx *c, struct problem *p);
 
 /* ---- reaches (reach.c) ---- */
 

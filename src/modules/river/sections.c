@@ -40,7 +40,7 @@ enum err river_section_link(struct river_ctx *c, json_t *in, struct problem *p)
 {
     int64_t section, reach;
     const char *boundary;
-    if (field_id(in, "section_id", "断面", FIELD_REQUIRED, &section, p) ||
+    if (river_may_edit(c, p) || field_id(in, "section_id", "断面", FIELD_REQUIRED, &section, p) ||
         field_id(in, "reach_id", "河段", FIELD_OPTIONAL, &reach, p) ||
         field_choice(in, "boundary", "交界断面", river_boundaries, FIELD_OPTIONAL, NULL, &boundary,
                      p))
@@ -157,6 +157,8 @@ enum err river_sections_check(struct river_ctx *c, int year, int month, json_t *
                               struct problem *p)
 {
     *out = NULL;
+    if (river_may_edit(c, p))
+        return p->err;
     json_t *all = river_eval(c->s.db, false, year, month), *links, *o;
     if (!all)
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");

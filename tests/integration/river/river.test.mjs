@@ -54,6 +54,18 @@ test('roles: bureau sees all reaches, a village chief his own, enterprise 403, p
   const leader = await Client.as(srv.url, 'leader')
   assert.equal((await leader.post(V + '/chiefs', { name: 'x' })).status, 403)
   assert.equal((await staff.put(V + '/intervals', { village: 5 })).status, 403)
+  // a chief's account patrols but does not edit the register, though it is a staff account
+  const mineId = mine.json.items[0].id
+  for (const [method, url, body] of [
+    ['POST', V + '/chiefs', { name: '某', level: 'village', phone: '13900000000' }],
+    ['PUT', `${V}/reaches/${mineId}`, { section_id: null }],
+    ['POST', V + '/sections/link', { section_id: 1, reach_id: mineId }],
+    ['POST', V + '/sections/check', {}],
+    ['POST', V + '/import', '{"type":"FeatureCollection","features":[]}'],
+  ]) {
+    const r = await village.request(method, url, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json' } })
+    assert.equal(r.status, 403, method + ' ' + url)
+  }
 })
 
 test('import: a GeoJSON collection is checked whole and hostile input refused with stable codes', async () => {
