@@ -66,6 +66,8 @@ test('a village chief patrols from his phone: fixes, a problem with a photo, the
   await page.goto('/console/river')
   await page.getByTestId('river-reaches').locator('tbody tr').first().waitFor()
   assert.equal(await page.getByTestId('river-reaches').locator('tbody tr').count(), 1)
+  assert.equal(await page.getByTestId('river-import').count(), 0, 'a chief does not edit the register')
+  assert.equal(await page.getByTestId('river-link').count(), 0)
   await page.goto('/patrol')
   await page.getByTestId('patrol-start').click()
   await page.getByTestId('patrol-running').waitFor()
