@@ -42,6 +42,8 @@ static const struct tool main_tools[] = {
     {"pmf", tool_pmf_main, "PM2.5 source apportionment (PMF): run, sweep, markers", NULL},
     {"region", tool_region_main, "regional consultation: keygen FILE (Ed25519 feed key)", NULL},
     {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)", NULL},
+    {"river", tool_river_main, "river reaches: import FILE (GeoJSON or Shapefile)",
+     "ecogov river import [--db=FILE] FILE.geojson|FILE.shp"},
 };
 
 static bool main_is_help(const char *arg)

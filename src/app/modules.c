@@ -13,6 +13,7 @@
 #include "modules/quality/quality.h"
 #include "modules/registry/registry.h"
 #include "modules/response/response.h"
+#include "modules/river/river.h"
 #include "modules/service/service.h"
 #include "modules/supervision/supervision.h"
 
@@ -31,6 +32,7 @@ static const struct module *const modules_table[] = {
     &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
     &leader_module,      /* the leader's home: what is late or at risk */
     &portal_module,      /* the enterprise portal's home: its to-dos */
+    &river_module,       /* river chiefs: reaches, patrols, signboards, sections */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

@@ -3,11 +3,9 @@
  * counter-clockwise, a hole belonging to the outer ring that contains it), then
  * go through the same GeoJSON geometry builder and attribute checks as a
  * GeoJSON import. */
-#include "core/text.h"
-#include "core/xalloc.h"
+#include "domain/dbf_text.h"
 #include "domain/siting_internal.h"
 
-#include <iconv.h>
 #include <shapefil.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,31 +15,6 @@ static const char *const siting_shp_fields[] = {
     "HJZHGKDYBM", "HJZHGKDYMC", "ZHGKDYFL", "KJBJYS", "PWWPFGK", "HJFXFK",
     "ZYKFXLYQ",   "AREA",       "GZ_RULES", "code",   "name",    "class",
 };
-
-/* DBF text as UTF-8: kept when valid, else converted from GB18030. NULL when
- * it is neither. */
-static char *siting_shp_text(const char *s)
-{
-    size_t n = strlen(s);
-    while (n && s[n - 1] == ' ')
-        n--;
-    if (text_utf8_valid(s, n))
-        return xstrndup(s, n);
-    iconv_t cd = iconv_open("UTF-8", "GB18030");
-    if (cd == (iconv_t)-1)
-        return NULL;
-    size_t cap = n * 2 + 1, left = cap - 1;
-    char *out = xmalloc(cap), *o = out, *in = (char *)s;
-    size_t inleft = n;
-    size_t rc = iconv(cd, &in, &inleft, &o, &left);
-    iconv_close(cd);
-    if (rc == (size_t)-1 || inleft) {
-        free(out);
-        return NULL;
-    }
-    *o = '\0';
-    return out;
-}
 
 static double siting_shp_signed_area(const SHPObject *o, int start, int end)
 {
@@ -106,38 +79,21 @@ static json_t *siting_shp_geometry(const SHPObject *o)
 
 static json_t *siting_shp_props(DBFHandle dbf, int rec, char *err, size_t errlen)
 {
-    json_t *props = json_object();
-    for (size_t f = 0; f < sizeof siting_shp_fields / sizeof siting_shp_fields[0]; f++) {
-        int idx = DBFGetFieldIndex(dbf, siting_shp_fields[f]);
-        if (idx < 0 || DBFIsAttributeNULL(dbf, rec, idx))
-            continue;
-        const char *raw = DBFReadStringAttribute(dbf, rec, idx);
-        char *s = raw ? siting_shp_text(raw) : NULL;
-        if (!s) {
-            siting_fail(err, errlen, "字段 %s 的编码既不是 UTF-8 也不是 GB18030",
-                        siting_shp_fields[f]);
-            json_decref(props);
-            return NULL;
-        }
-        if (*s)
-            json_object_set_new(props, siting_shp_fields[f], json_string(s));
-        free(s);
-    }
+    const char *bad = NULL;
+    json_t *props = dbf_text_fields(dbf, rec, siting_shp_fields,
+                                    sizeof siting_shp_fields / sizeof siting_shp_fields[0], &bad);
+    if (!props)
+        siting_fail(err, errlen, "字段 %s 的编码既不是 UTF-8 也不是 GB18030", bad);
     return props;
 }
 
 struct siting_units *siting_units_from_shapefile(const char *path, char *err, size_t errlen)
 {
-    SHPHandle shp = SHPOpen(path, "rb");
-    DBFHandle dbf = shp ? DBFOpen(path, "rb") : NULL;
-    if (!shp || !dbf) {
-        siting_fail(err, errlen, "无法打开 Shapefile（需要 .shp、.shx、.dbf）：%s", path);
-        if (shp)
-            SHPClose(shp);
+    SHPHandle shp;
+    DBFHandle dbf;
+    int count, type;
+    if (!shp_open_pair(path, &shp, &dbf, &count, &type, err, errlen))
         return NULL;
-    }
-    int count = 0, type = 0;
-    SHPGetInfo(shp, &count, &type, NULL, NULL);
     struct siting_units *u = NULL;
     if (type != SHPT_POLYGON && type != SHPT_POLYGONZ && type != SHPT_POLYGONM) {
         siting_fail(err, errlen, "Shapefile 须为面图层（Polygon）");

@@ -16,6 +16,8 @@
 #ifndef ECOGOV_QUALITY_H
 #define ECOGOV_QUALITY_H
 
+#include "core/err.h"
+#include "core/problem.h"
 #include "domain/airstat.h"
 #include "modules/quality/store_airdata.h"
 
@@ -111,6 +113,13 @@ int demo_quality_feed(struct db *db, const struct audit_actor *actor);
  * without a mean), days (good days, as the annual evaluation)}} (new
  * reference); NULL on a database error. */
 json_t *quality_glance(struct db *db, int64_t now, double pm25_target);
+
+/* The surface-water sections with their GB 3838 evaluation, for other
+ * modules (the river module's map, signboards and responsibility): as GET
+ * /api/v1/quality/water/sections answers — section NULL for all, year and
+ * month 0 for the latest sampled month, annual for the year. */
+enum err quality_water_sections(struct db *db, const char *section, bool annual, int year,
+                                int month, struct problem *p, json_t **out);
 
 /* Reported form of a milli value: integer, CO one decimal (GB/T 8170). */
 double quality_report_value(int64_t milli, int col_is_co);

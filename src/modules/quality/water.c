@@ -8,6 +8,7 @@
 #include "db/audit.h"
 #include "db/db.h"
 #include "domain/water.h"
+#include "modules/quality/quality.h"
 #include "modules/quality/rules.h"
 #include "modules/quality/store.h"
 
@@ -149,6 +150,12 @@ enum err water_sections_report(struct db *db, const char *section, bool annual, 
     *out = json_pack("{si so}", "year", year, "items", items);
     json_object_set_new(*out, "month", annual ? json_null() : json_integer(month));
     return ERR_OK;
+}
+
+enum err quality_water_sections(struct db *db, const char *section, bool annual, int year,
+                                int month, struct problem *p, json_t **out)
+{
+    return water_sections_report(db, section, annual, year, month, p, out);
 }
 
 static const char *const water_kinds[] = {"river", "lake", NULL};

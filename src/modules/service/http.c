@@ -391,10 +391,25 @@ static const char *const svc_item_status_zh[] = {"open",   "办理中", "submitt
                                                  "closed", "已办结", NULL};
 static const char *const svc_item_state_zh[] = {"on_time", "正常", "warning", "预警", "overdue",
                                                 "超期",    "done", "已办结",  NULL};
-static const char *const svc_item_source_zh[] = {
-    "service_form", "上门服务承诺", "bad_review", "差评整改",       "reception",
-    "接待日交办",   "leader",       "领导交办",   "responsibility", "责任清单",
-    "inspection",   "督察反馈整改", NULL};
+static const char *const svc_item_source_zh[] = {"service_form",
+                                                 "上门服务承诺",
+                                                 "bad_review",
+                                                 "差评整改",
+                                                 "reception",
+                                                 "接待日交办",
+                                                 "leader",
+                                                 "领导交办",
+                                                 "responsibility",
+                                                 "责任清单",
+                                                 "inspection",
+                                                 "督察反馈整改",
+                                                 "river_patrol",
+                                                 "巡河发现",
+                                                 "river_citizen",
+                                                 "河长公示牌举报",
+                                                 "river_section",
+                                                 "断面水质不达标",
+                                                 NULL};
 static const struct kit_col svc_item_cols[] = {
     KIT_NUMBER("id", "编号"),
     KIT_CODE("source", "来源", svc_item_source_zh),
@@ -420,8 +435,9 @@ static void api_svc_tracker_list(struct http_req *r)
      * states of tracker_state_name. */
     static const char *const statuses[] = {"open", "submitted", "closed", NULL};
     static const char *const states[] = {"on_time", "warning", "overdue", "done", NULL};
-    static const char *const sources[] = {"service_form",   "bad_review", "reception", "leader",
-                                          "responsibility", "inspection", NULL};
+    static const char *const sources[] = {
+        "service_form", "bad_review",   "reception",     "leader",        "responsibility",
+        "inspection",   "river_patrol", "river_citizen", "river_section", NULL};
     static const struct {
         const char *key;
         const char *const *choices;

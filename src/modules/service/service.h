@@ -87,6 +87,9 @@ json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise
 json_t *svc_portal_todos(struct db *db, int64_t enterprise_id, int64_t now);
 /* The QR code of text as an SVG document (new string, free()). NULL on error. */
 char *svc_qr_svg(const char *text);
+/* Whether base is http(s)://host[:port] with nothing after it: the address
+ * a printed QR code (form links, river signboards) may start with. */
+bool svc_base_ok(const char *base);
 
 /* Inside a transaction: records an issue (visit, day, entry, enterprise 0
  * for none) with its audit entry. 0 or -1. */
@@ -194,7 +197,8 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
                         struct problem *p);
 /* The same for a record another module owns and has itself found and
  * allowed the caller to add files to: owner kind "rectification"
- * (supervision's rectification answers) of enterprise_id. */
+ * (supervision's rectification answers) of enterprise_id, or "river_problem"
+ * (a problem on a river reach, enterprise_id 0). */
 enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                                 int64_t enterprise_id, const char *filename, const void *data,
                                 size_t len, int64_t *id, struct problem *p);

@@ -276,3 +276,21 @@ test('public pages show no Chinese UI text in English', async () => {
   await checkPages(page, pages, { '/supervision': ['[data-testid^="pub-list-"]'] })
   await page.context().close()
 })
+
+test('river pages show no Chinese UI text in English', async () => {
+  const page = await englishPage(ACCOUNTS.staff, '/console')
+  const reach = await firstId(page, '/river/reaches')
+  await checkPages(page, [
+    ['/console/river', '.el-table__body tr'],
+    ['/console/river/chiefs', '.el-table__body tr'],
+    ['/console/river/patrols', '.el-table__body tr'],
+    ['/console/river/sections', '[data-testid="river-boundary"] .el-table__body tr'],
+  ])
+  await page.context().close()
+  const chief = await englishPage({ username: 'chief_village', password: 'Chief@2026' }, '/console')
+  await checkPages(chief, [['/patrol', '[data-testid="patrol-start"]']])
+  await chief.context().close()
+  const pub = await englishPage(null, '/')
+  await checkPages(pub, [['/river/' + reach, '[data-testid="board"]']])
+  await pub.context().close()
+})

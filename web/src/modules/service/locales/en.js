@@ -8,7 +8,7 @@ export default {
     visitStatus: { planned: 'To confirm', confirmed: 'Confirmed', completed: 'Completed', cancelled: 'Cancelled' },
     itemStatus: { open: 'In progress', submitted: 'Under review', closed: 'Closed' },
     itemState: { on_time: 'On time', warning: 'Warning', overdue: 'Overdue', done: 'Closed' },
-    source: { service_form: 'Visit commitment', bad_review: 'Bad-review follow-up', reception: 'Reception day', leader: 'Leader\'s instruction', responsibility: 'Responsibility list', inspection: 'Inspection feedback' },
+    source: { service_form: 'Visit commitment', bad_review: 'Bad-review follow-up', reception: 'Reception day', leader: 'Leader\'s instruction', responsibility: 'Responsibility list', inspection: 'Inspection feedback', river_patrol: 'River patrol finding', river_citizen: 'Signboard report', river_section: 'Section off target' },
     quarterStatus: { done: 'Done', in_progress: 'In progress', overdue: 'Overdue' },
     level: { l5: 'Very satisfied', l4: 'Satisfied', l3: 'Fairly satisfied', l2: 'Dissatisfied', l1: 'Very dissatisfied' },
     aspect: { overall: 'Overall', attitude: 'Attitude', professional: 'Professionalism', efficiency: 'Efficiency', solved: 'Problem solved' },

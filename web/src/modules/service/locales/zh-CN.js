@@ -7,7 +7,7 @@ export default {
     visitStatus: { planned: '待确认', confirmed: '已确认', completed: '已完成', cancelled: '已取消' },
     itemStatus: { open: '办理中', submitted: '待审核', closed: '已办结' },
     itemState: { on_time: '正常', warning: '预警', overdue: '超期', done: '已办结' },
-    source: { service_form: '上门服务承诺', bad_review: '差评整改', reception: '接待日交办', leader: '领导交办', responsibility: '责任清单', inspection: '督察反馈整改' },
+    source: { service_form: '上门服务承诺', bad_review: '差评整改', reception: '接待日交办', leader: '领导交办', responsibility: '责任清单', inspection: '督察反馈整改', river_patrol: '巡河发现', river_citizen: '河长公示牌举报', river_section: '断面水质不达标' },
     quarterStatus: { done: '已办结', in_progress: '办理中', overdue: '已超期' },
     level: { l5: '非常满意', l4: '满意', l3: '基本满意', l2: '不满意', l1: '非常不满意' },
     aspect: { overall: '整体满意度', attitude: '服务态度', professional: '专业水平', efficiency: '服务效率', solved: '问题解决情况' },
