@@ -210,8 +210,39 @@ static void approval_demo_day(const struct calendar *cal, int32_t today, int ago
     calendar_format_date(d, out);
 }
 
+/* The files of the materials a demo case declares: a one-page PDF each,
+ * saying what it stands for. */
+static enum err approval_demo_files(const struct approval_who *who, int64_t id, json_t *in,
+                                    struct problem *p)
+{
+    if (!strcmp(json_string_value(json_object_get(in, "category")), "登记表"))
+        return ERR_OK;
+    size_t i;
+    json_t *key;
+    json_array_foreach(json_object_get(in, "materials"), i, key)
+    {
+        char pdf[512], name[80];
+        int n = snprintf(pdf, sizeof pdf,
+                         "%%PDF-1.4\n%% ecogov demo material %s of application %lld\n"
+                         "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                         "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+                         "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> "
+                         "endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
+                         json_string_value(key), (long long)id);
+        snprintf(name, sizeof name, "%s.pdf", json_string_value(key));
+        json_t *out = NULL;
+        enum err e = approval_material_upload(who, id, json_string_value(key), name, pdf, (size_t)n,
+                                              &out, p);
+        json_decref(out);
+        if (e)
+            return e;
+    }
+    return ERR_OK;
+}
+
 static int approval_demo_cases_run(struct db *db, const struct audit_actor *actor,
-                                   const struct calendar *cal, char numbers[][32], size_t max)
+                                   const struct config *cfg, const struct calendar *cal,
+                                   char numbers[][32], size_t max)
 {
     char today_s[11];
     int32_t today;
@@ -224,7 +255,7 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
         return 0;
     for (size_t i = 0; i < sizeof approval_demo_cases / sizeof approval_demo_cases[0]; i++) {
         const struct approval_demo_case *c = &approval_demo_cases[i];
-        struct approval_who who = {db, *actor, false, 0};
+        struct approval_who who = {db, *actor, false, 0, cfg, NULL};
         struct problem p = {0};
         json_t *in = json_loads(c->body, 0, NULL);
         char on[11], due[11];
@@ -233,6 +264,8 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
         json_object_set_new(in, "enterprise_id", json_integer(ents[(c->enterprise - 1) % nent]));
         int64_t id = 0;
         enum err e = approval_submit(&who, in, &id, &p);
+        if (!e)
+            e = approval_demo_files(&who, id, in, &p);
         json_decref(in);
         for (int k = 0; !e && k < 6 && c->acts[k]; k++) {
             char text[900];
@@ -312,7 +345,7 @@ static int approval_demo_invest_run(struct db *db, const struct audit_actor *act
     return 0;
 }
 
-int demo_approval(struct db *db, const struct audit_actor *actor)
+int demo_approval(struct db *db, const struct audit_actor *actor, const struct config *cfg)
 {
     struct problem p = {0};
     int64_t version;
@@ -327,7 +360,7 @@ int demo_approval(struct db *db, const struct audit_actor *actor)
         return -1;
     calendar_load_builtin(cal);
     char numbers[sizeof approval_demo_cases / sizeof approval_demo_cases[0]][32] = {{0}};
-    int rc = approval_demo_cases_run(db, actor, cal, numbers,
+    int rc = approval_demo_cases_run(db, actor, cfg, cal, numbers,
                                      sizeof approval_demo_cases / sizeof approval_demo_cases[0]);
     if (!rc)
         rc = approval_demo_invest_run(db, actor, cal, numbers);

@@ -242,9 +242,12 @@ enum err approval_act_accept(struct approval_act *x)
                                "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
                                i ? "人员" : "单位", names[i], list, reason);
     }
+    /* received = a file uploaded; what was ticked at intake is a declaration */
+    if (approval_materials_from_files(x->db, x->cfg, x->a))
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     if (json_array_size(json_object_get(x->a->data, "missing_core")))
         return problem_set(x->p, ERR_CONFLICT, "materials",
-                           "核心材料不全，不能受理（核心材料不适用容缺）");
+                           "核心材料未上传齐全，不能受理（核心材料不适用容缺）");
     json_t *missing = json_object_get(x->a->data, "missing");
     snprintf(x->a->accepted_on, 11, "%s", x->on);
     if (json_array_size(missing)) {
@@ -302,8 +305,16 @@ enum err approval_act_supplement(struct approval_act *x)
     {
         json_t *m;
         bool found = false;
+        int files = json_is_string(it)
+                        ? approval_material_received(x->db, x->a->id, json_string_value(it))
+                        : 0;
+        if (files < 0)
+            return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
         json_array_foreach(missing, j, m) if (json_equal(m, it))
         {
+            if (!files)
+                return problem_set(x->p, ERR_CONFLICT, "items",
+                                   "材料“%s”尚未上传文件，不能登记为已补交", json_string_value(it));
             json_array_remove(missing, j);
             json_array_append(json_object_get(x->a->data, "materials"), it);
             found = true;

@@ -99,6 +99,19 @@ int approval_promised_limit(json_t *cfg, const struct approval_row *a);
 int approval_materials(json_t *cfg, const char *category, json_t *given, json_t **missing,
                        json_t **missing_core, struct problem *p);
 
+/* ---- material files (materials.c) ---- */
+/* The category's checklist with each item's files: [{key, name, core,
+ * received (has a file), versions: [{id, version, filename, mime, size,
+ * uploader, created_at, note, url}] newest first, rongque: {owed, due} for a
+ * 容缺 item}] (new reference). */
+json_t *approval_material_list(struct db *db, json_t *cfg, const struct approval_row *a);
+/* How many files material key of app has (> 0: received); -1 on error. */
+int approval_material_received(struct db *db, int64_t app, const char *key);
+/* At acceptance: the materials as received (a file each) into the case's
+ * data ("materials"), the waivable items without a file into "missing", the
+ * core ones into "missing_core". 0, or -1 on a database error. */
+int approval_materials_from_files(struct db *db, json_t *cfg, struct approval_row *a);
+
 /* Writes the event of an act on application app and its audit entry
  * ("approval.<kind>"), inside the caller's transaction; 0 or -1. */
 int approval_record_event(struct db *db, const struct audit_actor *actor, int64_t app,

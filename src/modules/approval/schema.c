@@ -120,6 +120,18 @@ static const char *const schema_approval_steps[] = {
     "CREATE INDEX eia_notices_of ON eia_notices (of_notice) WHERE of_notice > 0;",
     /* 4: the supervision case a project's 未批先建 was handed over as */
     "ALTER TABLE invest_projects ADD COLUMN case_id INTEGER;",
+    /* 5: the files of each material, one row per version (the bytes and
+     * their type are the service module's attachment, owner kind
+     * "eia_material" of the application); an older version stays listed */
+    "CREATE TABLE eia_material_files ("
+    "  id INTEGER PRIMARY KEY,"
+    "  app_id INTEGER NOT NULL REFERENCES eia_applications (id),"
+    "  key TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  attachment_id INTEGER NOT NULL UNIQUE,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (app_id, key, version));",
 };
 
 /* The default configuration, with its sources (admin-rules §1–3); admins

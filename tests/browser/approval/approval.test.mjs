@@ -7,12 +7,14 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot } from '../lib.mjs'
+import { uploadPdf } from './materials.mjs'
 
 let srv
 let browser
 const PROJECT = '瑶里青花日用瓷扩建项目'
 let number = ''
 let appPath = ''
+let appId = 0
 
 before(async () => {
   srv = await startServer({ enterprises: 20 })
@@ -76,6 +78,9 @@ test('the enterprise files a 报告表 with one waivable item missing; siting ru
   assert.equal((await page.getByTestId('pa-siting').innerText()).trim(), '禁止', 'the siting check ran at intake')
   assert.match(await page.getByTestId('pa-missing').innerText(), /规划选址/)
   await screenshot(page, 'approval-portal-detail')
+  const mine = await page.evaluate(async () => (await (await fetch('/api/v1/approval/applications')).json()).items)
+  appId = mine.find((a) => a.number === number).id
+  for (const key of ['application', 'report', 'preparer', 'filing']) await uploadPdf(page, appId, key)
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
@@ -131,6 +136,7 @@ test('the enterprise supplements the missing item in the portal', async () => {
   await page.getByTestId('pa-list').getByText(PROJECT).click()
   await page.getByTestId('pa-detail').waitFor()
   await setDate(page, 'pa-act-on', '2026-09-23')
+  await uploadPdf(page, appId, 'planning')
   await page.getByTestId('pa-supplement').click()
   await page.getByTestId('pa-missing').waitFor({ state: 'detached' })
   assert.deepEqual(page.problems, [])

@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared } from './materials.mjs'
 
 let env, srv, ent, staff, admin
 before(async () => {
@@ -28,6 +29,7 @@ const apply = async (name, on) => {
     materials: ['application', 'report', 'preparer', 'filing', 'planning'],
   })
   assert.equal(r.status, 201, r.text)
+  await uploadDeclared(ent, r.json)
   return r.json
 }
 const act = async (id, body) => {

@@ -11,8 +11,10 @@
 #include "modules/approval/procedure.h"
 #include "modules/approval/store.h"
 #include "domain/calendar.h"
+#include "core/config.h"
 #include "db/db.h"
 
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,7 +35,14 @@ struct fixture {
     struct calendar *cal;
     struct approval_who who;
     int64_t ent, other_ent;
+    struct config cfg; /* var_dir: where the materials' files go */
+    char var[64];
 };
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    return remove(path);
+}
 
 static int setup(void **state)
 {
@@ -46,6 +55,11 @@ static int setup(void **state)
     f->other_ent = unit_db_enterprise(f->db, "91360200MA35UNIT02", "另一家企业");
     f->who.db = f->db;
     f->who.actor.name = "staff";
+    snprintf(f->var, sizeof f->var, "/tmp/ecogov-approval-var-XXXXXX");
+    if (!mkdtemp(f->var))
+        return -1;
+    f->cfg.var_dir = f->var;
+    f->who.cfg = &f->cfg;
     *state = f;
     return 0;
 }
@@ -54,9 +68,29 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     unit_db_close(f->db, f->path);
+    nftw(f->var, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
     calendar_free(f->cal);
     free(f);
     return 0;
+}
+
+/* A file for each material of the JSON array text: a material counts as
+ * received only with one. */
+static void upload_declared(struct fixture *f, int64_t id, const char *materials)
+{
+    static const char pdf[] = "%PDF-1.4\n%%EOF\n";
+    json_t *keys = json_loads(materials, 0, NULL), *key;
+    size_t i;
+    json_array_foreach(keys, i, key)
+    {
+        struct problem p;
+        json_t *out = NULL;
+        if (approval_material_upload(&f->who, id, json_string_value(key), "m.pdf", pdf,
+                                     sizeof pdf - 1, &out, &p))
+            fail_msg("upload refused: %s", p.message);
+        json_decref(out);
+    }
+    json_decref(keys);
 }
 
 /* Files a 报告表 case on `on` with the given materials (JSON array text);
@@ -78,6 +112,7 @@ static int64_t submit(struct fixture *f, const char *on, const char *materials, 
     if (e)
         fail_msg("submit refused: %s", p.message);
     assert_true(id > 0);
+    upload_declared(f, id, materials);
     return id;
 }
 
@@ -177,7 +212,8 @@ static void test_accept_then_decide(void **state)
 
     json_t *o = view(f, id, "2026-03-09");
     assert_string_equal(json_string_value(json_object_get(o, "decided_on")), "2026-03-06");
-    assert_true(json_array_size(json_object_get(o, "events")) == 3);
+    /* submitted, a file for each of the five materials, accept, decide */
+    assert_true(json_array_size(json_object_get(o, "events")) == 8);
     json_decref(o);
 }
 
@@ -282,6 +318,13 @@ static void test_rongque_supplement(void **state)
     assert_int_equal(
         act(f, id, "{\"action\":\"supplement\",\"items\":[\"report\"],\"on\":\"2026-03-05\"}", &p),
         ERR_INVALID_FIELD);
+    /* received means a file: the item is supplemented once its file is in */
+    assert_int_equal(
+        act(f, id, "{\"action\":\"supplement\",\"items\":[\"planning\"],\"on\":\"2026-03-05\"}",
+            &p),
+        ERR_CONFLICT);
+    assert_string_equal(p.field, "items");
+    upload_declared(f, id, "[\"planning\"]");
     must(f, id, "{\"action\":\"supplement\",\"items\":[\"planning\"],\"on\":\"2026-03-05\"}");
     /* nothing missing any more: supplement_failed is no longer possible */
     assert_int_equal(act(f, id, "{\"action\":\"supplement_failed\",\"on\":\"2026-03-09\"}", &p),
@@ -357,8 +400,10 @@ static void test_enterprise_acts(void **state)
     struct fixture *f = *state;
     struct problem p;
     int64_t id = submit(f, "2026-03-02", ALL_MATERIALS, false);
-    struct approval_who mine = {f->db, {.name = "ent"}, true, f->ent};
-    struct approval_who other = {f->db, {.name = "other"}, true, f->other_ent};
+    struct approval_who mine = {
+        .db = f->db, .actor = {.name = "ent"}, .enterprise = true, .enterprise_id = f->ent};
+    struct approval_who other = {
+        .db = f->db, .actor = {.name = "other"}, .enterprise = true, .enterprise_id = f->other_ent};
     assert_int_equal(act_as(f, &mine, id, "{\"action\":\"accept\",\"on\":\"2026-03-03\"}", &p),
                      ERR_FORBIDDEN);
     assert_int_equal(act_as(f, &other, id,
