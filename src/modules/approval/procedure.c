@@ -422,9 +422,13 @@ enum err approval_act_decide(struct approval_act *x)
     if (approval_choice(x, "decision", decisions, "决定须为 approve 或 refuse", &decision))
         return x->p->err;
     bool approve = !strcmp(decision, "approve");
-    if (!approve && field_int(x->in, "ground", NULL, 1, 5, FIELD_REQUIRED, 0, &ground, &q))
+    if (!approve && field_int(x->in, "ground", NULL, 1, 5, FIELD_OPTIONAL, 0, &ground, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "ground",
                            "不予批准须依据条例第十一条所列情形之一（1-5）");
+    /* only what the chain signed, with the signed ground */
+    enum err e = approval_signoff_decision(x, decision, &ground);
+    if (e)
+        return e;
     char doc[64];
     snprintf(doc, sizeof doc, "景环审〔%.4s〕%lld号", x->on, (long long)x->a->id);
     json_object_set_new(x->a->data, "decision",
@@ -665,6 +669,10 @@ static const struct approval_action {
     {"rereview_decide", approval_act_rereview_decide, false},
     {"withdraw", approval_act_withdraw, true},
     {"notice_correct", approval_act_notice_correct, false},
+    {"signoff_draft", approval_act_signoff_draft, false},
+    {"signoff_review", approval_act_signoff_review, false},
+    {"signoff_sign", approval_act_signoff_sign, false},
+    {"signoff_return", approval_act_signoff_return, false},
 };
 
 /* ---- the procedure without HTTP (the handlers and the demo) ---- */
@@ -678,7 +686,8 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
         if (!strcmp(name, approval_actions[i].name))
             act = &approval_actions[i];
     struct approval_row a = {0};
-    struct approval_act x = {.db = who->db, .in = in, .a = &a, .p = p, .cal = cal};
+    struct approval_act x = {
+        .db = who->db, .in = in, .a = &a, .p = p, .cal = cal, .user = who->user};
     if (!act)
         return problem_set(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
     if (who->enterprise && !act->enterprise)

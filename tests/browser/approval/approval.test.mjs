@@ -8,6 +8,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot } from '../lib.mjs'
 import { uploadPdf } from './materials.mjs'
+import { signOffApi } from './chain.mjs'
 
 let srv
 let browser
@@ -169,6 +170,7 @@ test('clocks pause across the National Day holiday and resume; notices; decision
 
   await page.getByTestId('btn-pre-approval').click()
   await page.getByTestId('app-events').getByText('拟批复公示').waitFor()
+  await signOffApi(browser, srv.url, appId, '2026-10-13')
   await setDate(page, 'act-on', '2026-10-13')
   await page.getByTestId('btn-decide').click()
   await page.getByTestId('decide-approve').click()

@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
 import { uploadDeclared, uploadMaterial } from './materials.mjs'
+import { signOff } from './chain.mjs'
 
 let env, srv, ent, staff, anon
 before(async () => {
@@ -78,8 +79,13 @@ test('容缺 acceptance, pauses across National Day, supplement before decision,
   assert.equal(r.status, 200, r.text)
   r = await act(id, { action: 'pre_approval_notice', on: '2026-10-12' })
   assert.equal(r.status, 200)
-  r = await act(id, { action: 'decide', decision: 'refuse', on: '2026-10-13' })
-  assert.equal(r.status, 422, 'refusal needs a statutory ground')
+  r = await act(id, { action: 'decide', decision: 'approve', on: '2026-10-13' })
+  assert.equal(r.status, 409, 'not before the sign-off chain')
+  assert.equal(r.json.error.field, 'signoff')
+  await signOff(srv.url, id, { on: '2026-10-13' })
+  r = await act(id, { action: 'decide', decision: 'refuse', ground: 1, on: '2026-10-13' })
+  assert.equal(r.status, 409, 'only the decision signed')
+  assert.equal(r.json.error.field, 'decision')
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-10-13' }, '2026-10-20')
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.status, 'approved')
@@ -161,6 +167,7 @@ test('容缺 reminders, the five-year re-review with its deemed-approval timer',
   r = await act(id, { action: 'supplement', items: ['planning'], on: '2026-09-23' })
   assert.equal(r.status, 200)
   assert.equal(r.json.reminders.filter((x) => x.kind === 'rongque').length, 0)
+  await signOff(srv.url, id, { on: '2026-09-25' })
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-09-25' })
   assert.equal(r.status, 200, r.text)
 
@@ -181,6 +188,7 @@ test('容缺 reminders, the five-year re-review with its deemed-approval timer',
   await uploadDeclared(ent, r.json)
   r = await act(old, { action: 'accept', on: '2021-09-13' })
   assert.equal(r.status, 200, r.text)
+  await signOff(srv.url, old, { on: '2021-09-24' })
   r = await act(old, { action: 'decide', decision: 'approve', on: '2021-09-24' })
   assert.equal(r.status, 200, r.text)
   r = await ent.post(`/api/v1/approval/applications/${old}/actions`, { action: 'rereview_request', on: '2026-09-24' })

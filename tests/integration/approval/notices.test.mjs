@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
 import { uploadDeclared } from './materials.mjs'
+import { signOff } from './chain.mjs'
 
 let env, srv, ent, staff, anon
 before(async () => {
@@ -37,6 +38,7 @@ test('a revoked approval is published as revoked and its decision notice marked 
   assert.equal(r.status, 201, r.text)
   const id = r.json.id
   assert.equal((await act(id, { action: 'accept', on: '2026-11-02' })).status, 200)
+  await signOff(srv.url, id, { on: '2026-11-03' })
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-11-03' })
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.route, 'commitment')
