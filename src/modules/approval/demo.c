@@ -261,9 +261,9 @@ static enum err approval_demo_signoff(const struct approval_who *who,
     } steps[] = {
         {&s->staff, "{\"action\":\"signoff_draft\",\"decision\":\"approve\",\"opinion\":"
                     "\"经审查，项目符合产业政策和生态环境分区管控要求，拟同意批复。\","
-                    "\"conditions\":\"一、严格落实报告表提出的废气、废水和噪声污染防治措施。\\n"
-                    "二、污染物排放须满足相应排放标准和总量控制要求。\\n"
-                    "三、项目竣工后按规定开展环境保护设施验收。\"}"},
+                    "\"conditions\":\"（一）严格落实报告表提出的废气、废水和噪声污染防治措施。\\n"
+                    "（二）污染物排放须满足相应排放标准和总量控制要求。\\n"
+                    "（三）项目竣工后按规定开展环境保护设施验收。\"}"},
         {&s->chief, "{\"action\":\"signoff_review\",\"opinion\":\"同意拟办意见。\"}"},
         {&s->leader, "{\"action\":\"signoff_sign\",\"opinion\":\"同意，签发。\"}"},
     };

@@ -448,6 +448,8 @@ enum err approval_act_decide(struct approval_act *x)
              approve ? "" : "理由：", approve ? "" : grounds[ground]);
     json_object_set_new(x->detail, "decision", json_string(decision));
     json_object_set_new(x->detail, "doc_no", json_string(doc));
+    if (approval_decision_document(x, doc, approve, (int)ground, approve ? "" : grounds[ground]))
+        return x->p->err;
     if (approval_store_notice(x->db, x->a->id, "decision", title, body, x->on, end, 0))
         return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
@@ -686,8 +688,13 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
         if (!strcmp(name, approval_actions[i].name))
             act = &approval_actions[i];
     struct approval_row a = {0};
-    struct approval_act x = {
-        .db = who->db, .in = in, .a = &a, .p = p, .cal = cal, .user = who->user};
+    struct approval_act x = {.db = who->db,
+                             .in = in,
+                             .a = &a,
+                             .p = p,
+                             .cal = cal,
+                             .user = who->user,
+                             .config = who->cfg};
     if (!act)
         return problem_set(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
     if (who->enterprise && !act->enterprise)

@@ -51,7 +51,8 @@ struct approval_act {
     const char *follow;
     json_t *follow_detail;
     struct problem *p;
-    const struct user *user; /* who acts (the sign-off steps); NULL for a tool */
+    const struct user *user;     /* who acts (the sign-off steps); NULL for a tool */
+    const struct config *config; /* var_dir, bureau_name, public_url (documents) */
 };
 
 /* The acts (procedure.c). Each returns ERR_OK, or the refusal in x->p. */
@@ -93,6 +94,14 @@ const char *approval_signoff_state(const struct approval_row *a);
  * given *ground, else filled from it) is what was signed; else the refusal
  * (ERR_CONFLICT) in x->p. */
 enum err approval_signoff_decision(struct approval_act *x, const char *decision, int64_t *ground);
+/* decision.c: the decision document of the decision just recorded in the
+ * case's data ("decision"): rendered as PDF (批复, or 不予批准的决定 with the
+ * statutory ground), stored as the case's attachment (owner kind
+ * eia_decision) in the act's transaction, named in data.decision.document
+ * {attachment_id, url, filename, size, verify_url}. 0, or -1 with x->p
+ * filled. */
+int approval_decision_document(struct approval_act *x, const char *doc_no, bool approve, int ground,
+                               const char *ground_text);
 /* The project's name from the case's data. */
 const char *approval_project_name(const struct approval_row *a);
 
