@@ -76,6 +76,7 @@ json_t *approval_material_list(struct db *db, json_t *cfg, const struct approval
                 json_array_append_new(versions, v);
             }
         }
+        approval_iso_column(versions, "created_at");
         bool waived = false, still_missing = false;
         json_array_foreach(owed, j, m) waived |= json_equal(m, key);
         json_array_foreach(missing, j, m) still_missing |= json_equal(m, key);

@@ -82,6 +82,10 @@ test('files per material: type and size by content, versions kept, received only
   assert.equal(r.status, 200)
   assert.equal(r.headers.get('content-type'), 'application/pdf')
   assert.equal(Buffer.from(await r.arrayBuffer()).subarray(0, 5).toString(), '%PDF-')
+  assert.match(r.headers.get('content-disposition'), /^attachment;/)
+  r = await ent.get(`${v1.url}?inline=1`, { raw: true })
+  assert.match(r.headers.get('content-disposition'), /^inline;/, 'a PDF may be shown in the browser')
+  assert.equal((await ent.get(`${v1.url}?inline=2`)).status, 422)
   assert.equal((await ent.post(`/api/v1/approval/applications/${id}/actions`, { action: 'resubmit', on: '2026-11-04' })).status, 200)
 
   r = await act(id, { action: 'accept', on: '2026-11-04' })

@@ -22,7 +22,7 @@ export const PAUSE_KIND = labelMap('approval.pauseKind', { technical_evaluation:
 export const EVENT = labelMap(
   'approval.event',
   Object.fromEntries(
-    ['submitted', 'filed', 'correction', 'resubmit', 'accept', 'supplement', 'supplement_failed', 'pause', 'resume', 'pre_approval_notice', 'decide', 'revoke', 'green', 'rereview_request', 'rereview_decide', 'postcheck', 'postcheck_rectified', 'withdraw', 'notice_correct'].map((k) => [k, null]),
+    ['submitted', 'filed', 'correction', 'resubmit', 'accept', 'supplement', 'supplement_failed', 'pause', 'resume', 'pre_approval_notice', 'decide', 'revoke', 'green', 'rereview_request', 'rereview_decide', 'postcheck', 'postcheck_rectified', 'withdraw', 'notice_correct', 'material', 'signoff_draft', 'signoff_review', 'signoff_sign', 'signoff_return'].map((k) => [k, null]),
   ),
 )
 export const NOTICE_KIND = labelMap('approval.noticeKind', {
