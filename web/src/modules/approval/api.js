@@ -70,6 +70,20 @@ export function amountText(wan) {
   return t(v >= 10000 ? 'approval.amountBig' : 'approval.amount', { wan: v.toFixed(0), yi: (v / 10000).toFixed(2), m: fmtNum(v / 100, { maximumFractionDigits: 2 }) })
 }
 
+/**
+ * The checklist items of an application (`list`: materials_config or material_files) with the state
+ * of each as the case records it: given, supplemented (under 容缺), waivable (owed) or core (missing).
+ */
+export function materialStates(app, list) {
+  const d = app.data
+  const rq = d.rongque ? d.rongque.items || [] : []
+  return (list || []).map((m) => {
+    const have = (d.materials || []).includes(m.key)
+    const state = have ? (rq.includes(m.key) ? 'supplemented' : 'given') : (d.missing || []).includes(m.key) ? 'waivable' : 'core'
+    return { ...m, state }
+  })
+}
+
 /** Today in Beijing as YYYY-MM-DD. */
 export function todayBeijing() {
   return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
