@@ -242,7 +242,7 @@ static enum err approval_demo_files(const struct approval_who *who, int64_t id, 
     return ERR_OK;
 }
 
-/* The demo's sign-off accounts: 经办人 staff, 科长 chief, 分管局领导 leader
+/* The demo's sign-off accounts: 经办人 staff, 科长 eiachief, 分管局领导 leader
  * (admin demo). */
 struct approval_demo_signers {
     struct user staff, chief, leader;
@@ -398,9 +398,9 @@ static int approval_demo_signers(struct db *db, const struct audit_actor *actor,
                                  struct approval_demo_signers *s)
 {
     if (users_find_by_name(db, "staff", &s->staff, NULL) ||
-        users_find_by_name(db, "chief", &s->chief, NULL) ||
+        users_find_by_name(db, "eiachief", &s->chief, NULL) ||
         users_find_by_name(db, "leader", &s->leader, NULL)) {
-        fprintf(stderr, "demo: the sign-off accounts staff, chief and leader are missing\n");
+        fprintf(stderr, "demo: the sign-off accounts staff, eiachief and leader are missing\n");
         return -1;
     }
     json_t *doc = NULL, *out = NULL;
@@ -410,7 +410,7 @@ static int approval_demo_signers(struct db *db, const struct audit_actor *actor,
     json_t *so = json_object_get(doc, "signoff");
     if (!so)
         json_object_set_new(doc, "signoff", so = json_object());
-    json_object_set_new(so, "chiefs", json_pack("[s]", "chief"));
+    json_object_set_new(so, "chiefs", json_pack("[s]", "eiachief"));
     enum err e = approval_config_put(db, actor, doc, &out, &p);
     json_decref(doc);
     json_decref(out);

@@ -129,7 +129,7 @@ test('one person, one step: the chief who drafted cannot review the same draft',
 
 test('the chiefs are configuration an admin keeps; a malformed list is refused', async () => {
   const cfg = (await admin.get('/api/v1/approval/config')).json
-  assert.deepEqual(cfg.signoff.chiefs, ['chief'])
+  assert.deepEqual(cfg.signoff.chiefs, ['eiachief'])
   let r = await admin.put('/api/v1/approval/config', { ...cfg, signoff: { ...cfg.signoff, chiefs: [3] } })
   assert.equal(r.status, 422)
   assert.equal(r.json.error.field, 'signoff')
