@@ -11,6 +11,7 @@
 PKGS     := libmicrohttpd libevent jansson libsodium sqlite3 xlsxwriter libqrencode libcurl geos proj \
             openblas minizip libxml-2.0 lunar-date-3.0 gobject-2.0
 PKGS     += libexif  # EXIF GPS of river-patrol photos (src/domain/river_exif.c)
+PKGS     += pangocairo cairo-pdf
 CC       ?= cc
 CSTD     := -std=c11 -D_GNU_SOURCE
 WARN     := -Wall -Wextra -Wshadow -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes

@@ -117,6 +117,9 @@ static const struct config_option config_options[] = {
     OPT_STR(map_tile_url, "",
             "tiles of the siting map: a path on this site with {z}/{x}/{y}, e.g. "
             "/tiles/{z}/{x}/{y}.png (empty = no base layer)"),
+    OPT_STR(public_url, "https://sthjj.jingci.example.gov.cn",
+            "the public site's address, for links in generated documents (the QR code of an "
+            "EIA decision leads to its public progress there)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

@@ -74,6 +74,7 @@ struct config {
     /* the leader's home (modules/leader) and the siting map */
     long pm25_target;
     char *map_tile_url;
+    char *public_url; /* the public site's address, for links in generated documents */
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

@@ -67,6 +67,7 @@ int tool_demo_main(int argc, char **argv)
         fprintf(stderr, "ecogov demo: failed\n");
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "
+               "eiachief/Chief@2026, "
                "leader/Leader@2026, staff/Staff@2026, staff2/Staff@2026, ent/Ent@2026\n",
                cfg.db, count);
         rc = 0;

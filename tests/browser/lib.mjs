@@ -12,6 +12,7 @@ export const ACCOUNTS = {
   leader: { username: 'leader', password: 'Leader@2026' },
   staff: { username: 'staff', password: 'Staff@2026' },
   staff2: { username: 'staff2', password: 'Staff@2026' },
+  chief: { username: 'eiachief', password: 'Chief@2026' },
   ent: { username: 'ent', password: 'Ent@2026' },
 }
 

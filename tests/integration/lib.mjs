@@ -14,6 +14,7 @@ export const ACCOUNTS = {
   leader: ['leader', 'Leader@2026'],
   staff: ['staff', 'Staff@2026'],
   staff2: ['staff2', 'Staff@2026'],
+  chief: ['eiachief', 'Chief@2026'],
   enterprise: ['ent', 'Ent@2026'],
 }
 

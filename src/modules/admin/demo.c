@@ -1,5 +1,6 @@
 /* admin demo — the demo city's sections and one account for every role
- * (admin, leader, two staff, one enterprise user bound to enterprise 1),
+ * (admin, leader, three staff — one the 环评科 chief —, one enterprise user
+ * bound to enterprise 1),
  * created with users_create/sections_create and audited like an admin's. */
 #include "app/module.h"
 #include "db/audit.h"
@@ -18,6 +19,7 @@ static const struct demo_account {
     {"admin", "系统管理员", "Admin@2026", "admin", NULL},
     {"leader", "李局长", "Leader@2026", "leader", NULL},
     {"staff", "王环评", "Staff@2026", "staff", "环评科"},
+    {"eiachief", "张科长", "Chief@2026", "staff", "环评科"},
     {"staff2", "赵执法", "Staff@2026", "staff", "执法支队"},
     {"ent", "企业环保专员", "Ent@2026", "enterprise", NULL},
 };

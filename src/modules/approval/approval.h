@@ -19,6 +19,8 @@
 
 struct db;
 struct calendar;
+struct config;
+struct user;
 
 /* Who acts: the database, the audit actor, and for an enterprise user the
  * enterprise it may act for (enterprise users see only their own cases). */
@@ -27,6 +29,11 @@ struct approval_who {
     struct audit_actor actor;
     bool enterprise;
     int64_t enterprise_id;
+    /* where files are kept (var_dir); NULL where no file is written */
+    const struct config *cfg;
+    /* the user acting (role, section) for the sign-off steps; NULL for a
+     * tool, which cannot sign */
+    const struct user *user;
 };
 
 /* Intake of an application (body as POST /api/v1/approval/applications):
@@ -43,6 +50,16 @@ enum err approval_submit(const struct approval_who *who, json_t *in, int64_t *id
  * enterprise's case). */
 enum err approval_apply(const struct approval_who *who, const struct calendar *cal, int64_t id,
                         json_t *in, struct problem *p);
+
+/* A file for material `key` of application `id` (materials.c): checked like
+ * every attachment (type by content: PDF, PNG, JPEG, Word/Excel/PowerPoint;
+ * at most 10 MB), kept as the material's next version beside the older ones,
+ * by the applicant (its own cases only, else ERR_NOT_FOUND) or staff, while
+ * the case is open (submitted, correction, accepted). One transaction with
+ * its event and audit entries; *out the material as listed (new reference). */
+enum err approval_material_upload(const struct approval_who *who, int64_t id, const char *key,
+                                  const char *filename, const void *data, size_t len, json_t **out,
+                                  struct problem *p);
 
 /* The investment and financing project library (invest.c):
  * creates a project (body as POST /api/v1/approval/invest-projects) or
@@ -90,8 +107,9 @@ json_t *approval_at_risk(struct db *db, const struct calendar *cal, int32_t toda
 
 /* Demo data through the same functions: units for the demo city, a few
  * applications at different steps (dated relative to today) and the
- * investment projects linked to them. 0 or -1. */
-int demo_approval(struct db *db, const struct audit_actor *actor);
+ * investment projects linked to them; the materials of each case as files
+ * (under cfg's var_dir). 0 or -1. */
+int demo_approval(struct db *db, const struct audit_actor *actor, const struct config *cfg);
 
 struct module;
 extern const struct module approval_module;

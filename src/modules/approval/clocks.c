@@ -255,6 +255,7 @@ json_t *approval_json(struct db *db, const struct calendar *cal, json_t *cfg,
     if (full) {
         json_t *events = approval_store_events(db, a->id);
         json_object_set_new(o, "events", events ? events : json_array());
+        json_object_set_new(o, "material_files", approval_material_list(db, cfg, a));
         json_object_set_new(
             o, "materials_config",
             json_incref(json_object_get(json_object_get(cfg, "materials"), a->category)));

@@ -5,7 +5,9 @@
  * live clocks and reminders) and the investment projects linked to them, all
  * through approval_submit / approval_apply / invest_create like the API. */
 #include "modules/approval/approval.h"
+#include "modules/approval/procedure.h"
 #include "modules/approval/store.h"
+#include "db/users.h"
 #include "core/timeutil.h"
 #include "domain/calendar.h"
 
@@ -210,8 +212,81 @@ static void approval_demo_day(const struct calendar *cal, int32_t today, int ago
     calendar_format_date(d, out);
 }
 
+/* The files of the materials a demo case declares: a one-page PDF each,
+ * saying what it stands for. */
+static enum err approval_demo_files(const struct approval_who *who, int64_t id, json_t *in,
+                                    struct problem *p)
+{
+    if (!strcmp(json_string_value(json_object_get(in, "category")), "登记表"))
+        return ERR_OK;
+    size_t i;
+    json_t *key;
+    json_array_foreach(json_object_get(in, "materials"), i, key)
+    {
+        char pdf[512], name[80];
+        int n = snprintf(pdf, sizeof pdf,
+                         "%%PDF-1.4\n%% ecogov demo material %s of application %lld\n"
+                         "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+                         "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+                         "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> "
+                         "endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n",
+                         json_string_value(key), (long long)id);
+        snprintf(name, sizeof name, "%s.pdf", json_string_value(key));
+        json_t *out = NULL;
+        enum err e = approval_material_upload(who, id, json_string_value(key), name, pdf, (size_t)n,
+                                              &out, p);
+        json_decref(out);
+        if (e)
+            return e;
+    }
+    return ERR_OK;
+}
+
+/* The demo's sign-off accounts: 经办人 staff, 科长 eiachief, 分管局领导 leader
+ * (admin demo). */
+struct approval_demo_signers {
+    struct user staff, chief, leader;
+};
+
+/* The sign-off chain before a demo decision, on the decision's day: each step
+ * by its own account, through approval_apply like a user's. */
+static enum err approval_demo_signoff(const struct approval_who *who,
+                                      const struct approval_demo_signers *s,
+                                      const struct calendar *cal, int64_t id, const char *on,
+                                      struct problem *p)
+{
+    const struct {
+        const struct user *u;
+        const char *body;
+    } steps[] = {
+        {&s->staff, "{\"action\":\"signoff_draft\",\"decision\":\"approve\",\"opinion\":"
+                    "\"经审查，项目符合产业政策和生态环境分区管控要求，拟同意批复。\","
+                    "\"conditions\":\"（一）严格落实报告表提出的废气、废水和噪声污染防治措施。\\n"
+                    "（二）污染物排放须满足相应排放标准和总量控制要求。\\n"
+                    "（三）项目竣工后按规定开展环境保护设施验收。\"}"},
+        {&s->chief, "{\"action\":\"signoff_review\",\"opinion\":\"同意拟办意见。\"}"},
+        {&s->leader, "{\"action\":\"signoff_sign\",\"opinion\":\"同意，签发。\"}"},
+    };
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        struct approval_who w = *who;
+        struct audit_actor actor = {steps[i].u->id, steps[i].u->username};
+        w.actor = actor;
+        w.user = steps[i].u;
+        json_t *in = json_loads(steps[i].body, 0, NULL);
+        if (in)
+            json_object_set_new(in, "on", json_string(on));
+        enum err e = in ? approval_apply(&w, cal, id, in, p) : ERR_INTERNAL;
+        json_decref(in);
+        if (e)
+            return e;
+    }
+    return ERR_OK;
+}
+
 static int approval_demo_cases_run(struct db *db, const struct audit_actor *actor,
-                                   const struct calendar *cal, char numbers[][32], size_t max)
+                                   const struct config *cfg, const struct calendar *cal,
+                                   const struct approval_demo_signers *signers, char numbers[][32],
+                                   size_t max)
 {
     char today_s[11];
     int32_t today;
@@ -224,7 +299,7 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
         return 0;
     for (size_t i = 0; i < sizeof approval_demo_cases / sizeof approval_demo_cases[0]; i++) {
         const struct approval_demo_case *c = &approval_demo_cases[i];
-        struct approval_who who = {db, *actor, false, 0};
+        struct approval_who who = {db, *actor, false, 0, cfg, NULL};
         struct problem p = {0};
         json_t *in = json_loads(c->body, 0, NULL);
         char on[11], due[11];
@@ -233,6 +308,8 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
         json_object_set_new(in, "enterprise_id", json_integer(ents[(c->enterprise - 1) % nent]));
         int64_t id = 0;
         enum err e = approval_submit(&who, in, &id, &p);
+        if (!e)
+            e = approval_demo_files(&who, id, in, &p);
         json_decref(in);
         for (int k = 0; !e && k < 6 && c->acts[k]; k++) {
             char text[900];
@@ -250,7 +327,10 @@ static int approval_demo_cases_run(struct db *db, const struct audit_actor *acto
                     json_object_set_new(in, deadlines[j], json_string(due));
                 }
             }
-            e = in ? approval_apply(&who, cal, id, in, &p) : ERR_INTERNAL;
+            if (in && !strcmp(json_string_value(json_object_get(in, "action")), "decide"))
+                e = approval_demo_signoff(&who, signers, cal, id, on, &p);
+            if (!e)
+                e = in ? approval_apply(&who, cal, id, in, &p) : ERR_INTERNAL;
             json_decref(in);
         }
         if (e) {
@@ -312,7 +392,32 @@ static int approval_demo_invest_run(struct db *db, const struct audit_actor *act
     return 0;
 }
 
-int demo_approval(struct db *db, const struct audit_actor *actor)
+/* The demo accounts of the chain, and the demo's 科长 named in the
+ * configuration (an admin's act, audited). */
+static int approval_demo_signers(struct db *db, const struct audit_actor *actor,
+                                 struct approval_demo_signers *s)
+{
+    if (users_find_by_name(db, "staff", &s->staff, NULL) ||
+        users_find_by_name(db, "eiachief", &s->chief, NULL) ||
+        users_find_by_name(db, "leader", &s->leader, NULL)) {
+        fprintf(stderr, "demo: the sign-off accounts staff, eiachief and leader are missing\n");
+        return -1;
+    }
+    json_t *doc = NULL, *out = NULL;
+    struct problem p = {0};
+    if (approval_config_get(db, &doc, &p))
+        return -1;
+    json_t *so = json_object_get(doc, "signoff");
+    if (!so)
+        json_object_set_new(doc, "signoff", so = json_object());
+    json_object_set_new(so, "chiefs", json_pack("[s]", "eiachief"));
+    enum err e = approval_config_put(db, actor, doc, &out, &p);
+    json_decref(doc);
+    json_decref(out);
+    return e ? -1 : 0;
+}
+
+int demo_approval(struct db *db, const struct audit_actor *actor, const struct config *cfg)
 {
     struct problem p = {0};
     int64_t version;
@@ -327,7 +432,10 @@ int demo_approval(struct db *db, const struct audit_actor *actor)
         return -1;
     calendar_load_builtin(cal);
     char numbers[sizeof approval_demo_cases / sizeof approval_demo_cases[0]][32] = {{0}};
-    int rc = approval_demo_cases_run(db, actor, cal, numbers,
+    struct approval_demo_signers signers;
+    int rc = approval_demo_signers(db, actor, &signers);
+    if (!rc)
+        rc = approval_demo_cases_run(db, actor, cfg, cal, &signers, numbers,
                                      sizeof approval_demo_cases / sizeof approval_demo_cases[0]);
     if (!rc)
         rc = approval_demo_invest_run(db, actor, cal, numbers);

@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "modules/approval/procedure.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,8 @@ static void approval_who_of(struct http_req *r, struct approval_who *who)
     kit_actor(r, &who->actor);
     who->enterprise = r->session.user.role == ROLE_ENTERPRISE;
     who->enterprise_id = r->session.user.enterprise_id;
+    who->cfg = r->app->cfg;
+    who->user = &r->session.user;
 }
 
 /* What a request on cases reads besides ?today=: nothing more, a body, or a
@@ -94,6 +97,28 @@ static void api_approval_get(struct http_req *r)
     json_t *out;
     enum err e = approval_get(&q.who, q.cal, id, q.today, &out, &q.w.p);
     approval_end(r, &q, false, e, out);
+}
+
+/* A material's file: the raw body, its name in ?name= (as the service
+ * module's uploads); the key in the path. */
+static void api_approval_material_file(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0);
+    bool bad = false;
+    const char *name = id ? kit_query_text(r, "name", 255, &bad) : NULL;
+    if (!id || bad)
+        return;
+    struct approval_who who;
+    approval_who_of(r, &who);
+    struct problem p = {0};
+    json_t *out = NULL;
+    enum err e = approval_material_upload(&who, id, r->params[1], name,
+                                          r->body.data ? r->body.data : "", r->body.len, &out, &p);
+    json_t *newest = json_array_get(json_object_get(out, "versions"), 0);
+    char loc[64];
+    snprintf(loc, sizeof loc, "%s",
+             newest ? json_string_value(json_object_get(newest, "url")) : "");
+    kit_created_at(r, *loc ? loc : NULL, e, &p, out);
 }
 
 /* The queue's export: the columns the workbench shows, codes as its labels. */
@@ -237,6 +262,9 @@ static const struct route approval_table[] = {
     {HTTP_GET, "/api/v1/approval/applications/{id}", api_approval_get, ROLES_LOGGED_IN, 0},
     {HTTP_POST, "/api/v1/approval/applications/{id}/actions", api_approval_action,
      STAFF_UP | ROLE_BIT(ROLE_ENTERPRISE), 0},
+    {HTTP_POST, "/api/v1/approval/applications/{id}/materials/{key}/files",
+     api_approval_material_file,
+     ROLE_BIT(ROLE_ENTERPRISE) | ROLE_BIT(ROLE_STAFF) | ROLE_BIT(ROLE_ADMIN), ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/approval/config", api_approval_config_get, ROLES_LOGGED_IN, 0},
     {HTTP_PUT, "/api/v1/approval/config", api_approval_config_put, ROLE_BIT(ROLE_ADMIN), 0},
     {HTTP_POST, "/api/v1/approval/preparer-list", api_approval_preparers_add, STAFF_UP, 0},

@@ -17,7 +17,7 @@ static const struct route_group *const approval_groups[] = {
 
 static int approval_demo(const struct module_demo *d)
 {
-    return demo_approval(d->db, d->actor);
+    return demo_approval(d->db, d->actor, d->cfg);
 }
 
 static const struct ent360_provider approval_ent360[] = {

@@ -242,9 +242,12 @@ enum err approval_act_accept(struct approval_act *x)
                                "不予受理：编制%s“%s”在%s内（%s）（部令第9号第20条）",
                                i ? "人员" : "单位", names[i], list, reason);
     }
+    /* received = a file uploaded; what was ticked at intake is a declaration */
+    if (approval_materials_from_files(x->db, x->cfg, x->a))
+        return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     if (json_array_size(json_object_get(x->a->data, "missing_core")))
         return problem_set(x->p, ERR_CONFLICT, "materials",
-                           "核心材料不全，不能受理（核心材料不适用容缺）");
+                           "核心材料未上传齐全，不能受理（核心材料不适用容缺）");
     json_t *missing = json_object_get(x->a->data, "missing");
     snprintf(x->a->accepted_on, 11, "%s", x->on);
     if (json_array_size(missing)) {
@@ -302,8 +305,16 @@ enum err approval_act_supplement(struct approval_act *x)
     {
         json_t *m;
         bool found = false;
+        int files = json_is_string(it)
+                        ? approval_material_received(x->db, x->a->id, json_string_value(it))
+                        : 0;
+        if (files < 0)
+            return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
         json_array_foreach(missing, j, m) if (json_equal(m, it))
         {
+            if (!files)
+                return problem_set(x->p, ERR_CONFLICT, "items",
+                                   "材料“%s”尚未上传文件，不能登记为已补交", json_string_value(it));
             json_array_remove(missing, j);
             json_array_append(json_object_get(x->a->data, "materials"), it);
             found = true;
@@ -411,9 +422,13 @@ enum err approval_act_decide(struct approval_act *x)
     if (approval_choice(x, "decision", decisions, "决定须为 approve 或 refuse", &decision))
         return x->p->err;
     bool approve = !strcmp(decision, "approve");
-    if (!approve && field_int(x->in, "ground", NULL, 1, 5, FIELD_REQUIRED, 0, &ground, &q))
+    if (!approve && field_int(x->in, "ground", NULL, 1, 5, FIELD_OPTIONAL, 0, &ground, &q))
         return problem_set(x->p, ERR_INVALID_FIELD, "ground",
                            "不予批准须依据条例第十一条所列情形之一（1-5）");
+    /* only what the chain signed, with the signed ground */
+    enum err e = approval_signoff_decision(x, decision, &ground);
+    if (e)
+        return e;
     char doc[64];
     snprintf(doc, sizeof doc, "景环审〔%.4s〕%lld号", x->on, (long long)x->a->id);
     json_object_set_new(x->a->data, "decision",
@@ -433,6 +448,8 @@ enum err approval_act_decide(struct approval_act *x)
              approve ? "" : "理由：", approve ? "" : grounds[ground]);
     json_object_set_new(x->detail, "decision", json_string(decision));
     json_object_set_new(x->detail, "doc_no", json_string(doc));
+    if (approval_decision_document(x, doc, approve, (int)ground, approve ? "" : grounds[ground]))
+        return x->p->err;
     if (approval_store_notice(x->db, x->a->id, "decision", title, body, x->on, end, 0))
         return problem_set(x->p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL));
     return ERR_OK;
@@ -654,6 +671,10 @@ static const struct approval_action {
     {"rereview_decide", approval_act_rereview_decide, false},
     {"withdraw", approval_act_withdraw, true},
     {"notice_correct", approval_act_notice_correct, false},
+    {"signoff_draft", approval_act_signoff_draft, false},
+    {"signoff_review", approval_act_signoff_review, false},
+    {"signoff_sign", approval_act_signoff_sign, false},
+    {"signoff_return", approval_act_signoff_return, false},
 };
 
 /* ---- the procedure without HTTP (the handlers and the demo) ---- */
@@ -667,7 +688,13 @@ enum err approval_apply(const struct approval_who *who, const struct calendar *c
         if (!strcmp(name, approval_actions[i].name))
             act = &approval_actions[i];
     struct approval_row a = {0};
-    struct approval_act x = {.db = who->db, .in = in, .a = &a, .p = p, .cal = cal};
+    struct approval_act x = {.db = who->db,
+                             .in = in,
+                             .a = &a,
+                             .p = p,
+                             .cal = cal,
+                             .user = who->user,
+                             .config = who->cfg};
     if (!act)
         return problem_set(p, ERR_INVALID_FIELD, "action", "未知的办理事项");
     if (who->enterprise && !act->enterprise)

@@ -9,7 +9,9 @@
  *   submitted --accept (容缺 with commitment + supplement_due)--> accepted
  *   accepted: supplement, pause/resume (stop both clocks), pre_approval_notice,
  *             supplement_failed (past due) --> terminated (credit record)
- *   accepted --decide--> approved | refused
+ *   accepted: signoff_draft (经办人) → signoff_review (科长) → signoff_sign
+ *             (分管局领导), signoff_return one step back with a reason
+ *   accepted, chain signed --decide (what was signed)--> approved | refused
  *   approved (告知承诺): revoke --> revoked; postcheck (conform | nonconform
  *             with revoke --> revoked, or rectify); postcheck_rectified
  *   approved: rereview_request (more than five years on), rereview_decide
@@ -25,6 +27,7 @@
 #include "modules/approval/approval.h"
 #include "modules/approval/store.h"
 #include "domain/calendar.h"
+#include "db/users.h"
 
 #include <jansson.h>
 #include <stdbool.h>
@@ -48,6 +51,8 @@ struct approval_act {
     const char *follow;
     json_t *follow_detail;
     struct problem *p;
+    const struct user *user;     /* who acts (the sign-off steps); NULL for a tool */
+    const struct config *config; /* var_dir, bureau_name, public_url (documents) */
 };
 
 /* The acts (procedure.c). Each returns ERR_OK, or the refusal in x->p. */
@@ -74,6 +79,29 @@ enum err approval_act_notice_correct(struct approval_act *x);
 /* notices.c: the 撤销公告 of a revoked approval, naming its decision notice;
  * 0, or -1 with x->p filled. */
 int approval_notice_revocation(struct approval_act *x, const char *reason);
+/* signoff.c: the sign-off chain 经办人 drafts (opinion, decision, ground,
+ * conditions) → 科长 reviews → 分管局领导 signs; return goes one step back
+ * with a reason. Each by a user in the right role and section, one person
+ * one step of a round. */
+enum err approval_act_signoff_draft(struct approval_act *x);
+enum err approval_act_signoff_review(struct approval_act *x);
+enum err approval_act_signoff_sign(struct approval_act *x);
+enum err approval_act_signoff_return(struct approval_act *x);
+/* The step awaiting an act: "draft" (also before any), "review", "sign",
+ * "signed". */
+const char *approval_signoff_state(const struct approval_row *a);
+/* For the decision: ERR_OK when the chain is signed and decision (and a
+ * given *ground, else filled from it) is what was signed; else the refusal
+ * (ERR_CONFLICT) in x->p. */
+enum err approval_signoff_decision(struct approval_act *x, const char *decision, int64_t *ground);
+/* decision.c: the decision document of the decision just recorded in the
+ * case's data ("decision"): rendered as PDF (批复, or 不予批准的决定 with the
+ * statutory ground), stored as the case's attachment (owner kind
+ * eia_decision) in the act's transaction, named in data.decision.document
+ * {attachment_id, url, filename, size, verify_url}. 0, or -1 with x->p
+ * filled. */
+int approval_decision_document(struct approval_act *x, const char *doc_no, bool approve, int ground,
+                               const char *ground_text);
 /* The project's name from the case's data. */
 const char *approval_project_name(const struct approval_row *a);
 
@@ -98,6 +126,19 @@ int approval_promised_limit(json_t *cfg, const struct approval_row *a);
  * items in *missing_core (new arrays, also on refusal). */
 int approval_materials(json_t *cfg, const char *category, json_t *given, json_t **missing,
                        json_t **missing_core, struct problem *p);
+
+/* ---- material files (materials.c) ---- */
+/* The category's checklist with each item's files: [{key, name, core,
+ * received (has a file), versions: [{id, version, filename, mime, size,
+ * uploader, created_at, note, url}] newest first, rongque: {owed, due} for a
+ * 容缺 item}] (new reference). */
+json_t *approval_material_list(struct db *db, json_t *cfg, const struct approval_row *a);
+/* How many files material key of app has (> 0: received); -1 on error. */
+int approval_material_received(struct db *db, int64_t app, const char *key);
+/* At acceptance: the materials as received (a file each) into the case's
+ * data ("materials"), the waivable items without a file into "missing", the
+ * core ones into "missing_core". 0, or -1 on a database error. */
+int approval_materials_from_files(struct db *db, json_t *cfg, struct approval_row *a);
 
 /* Writes the event of an act on application app and its audit entry
  * ("approval.<kind>"), inside the caller's transaction; 0 or -1. */

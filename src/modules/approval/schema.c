@@ -120,6 +120,18 @@ static const char *const schema_approval_steps[] = {
     "CREATE INDEX eia_notices_of ON eia_notices (of_notice) WHERE of_notice > 0;",
     /* 4: the supervision case a project's 未批先建 was handed over as */
     "ALTER TABLE invest_projects ADD COLUMN case_id INTEGER;",
+    /* 5: the files of each material, one row per version (the bytes and
+     * their type are the service module's attachment, owner kind
+     * "eia_material" of the application); an older version stays listed */
+    "CREATE TABLE eia_material_files ("
+    "  id INTEGER PRIMARY KEY,"
+    "  app_id INTEGER NOT NULL REFERENCES eia_applications (id),"
+    "  key TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  attachment_id INTEGER NOT NULL UNIQUE,"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (app_id, key, version));",
 };
 
 /* The default configuration, with its sources (admin-rules §1–3); admins
@@ -133,6 +145,9 @@ static const char schema_approval_default_config[] =
     "\"commitment_promised\":1},"
     "\"报告表\":{\"statutory\":30,\"statutory_unit\":\"days\",\"promised\":7,\"green_promised\":5,"
     "\"commitment_promised\":1}},"
+    "\"signoff\":{\"section\":\"环评科\",\"chiefs\":[],\"leaders\":[],\"note\":"
+    "\"经办人（本科室工作人员）拟办、科长（chiefs 所列用户）审核、分管局领导（leaders 所列用户，"
+    "空则任一局领导账号）签发\"},"
     "\"warn_workdays\":2,\"correction_workdays\":5,\"recheck_days\":10,"
     "\"postcheck_workdays\":20,"
     "\"notices\":{\"accept\":{\"报告书\":10,\"报告表\":5},\"pre_approval\":5,"

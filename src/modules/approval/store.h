@@ -88,6 +88,16 @@ json_t *approval_store_notices(struct db *db, int limit);
 int approval_store_credit(struct db *db, int64_t enterprise, int64_t app, const char *day,
                           const char *reason);
 
+/* ---- material files (store_material.c) ---- */
+/* How many versions material key of app has; -1 on error. */
+int approval_store_material_versions(struct db *db, int64_t app, const char *key);
+/* Records version `version` of material key as the service attachment
+ * `attachment`; 0, or an SQLite error code. */
+int approval_store_material_add(struct db *db, int64_t app, const char *key, int version,
+                                int64_t attachment, const char *note, int64_t now);
+/* [{key, version, attachment_id, note}] of app, by key, newest version first. */
+json_t *approval_store_material_files(struct db *db, int64_t app);
+
 /* ---- enterprises (read only) ---- */
 int approval_store_enterprise_exists(struct db *db, int64_t id);
 /* The enterprise's name as a JSON string, NULL when unknown. */

@@ -387,6 +387,21 @@ enum err approval_config_put(struct db *db, const struct audit_actor *actor, jso
         !json_is_object(json_object_get(in, "materials")) ||
         !json_is_array(json_object_get(in, "routes")))
         return problem_set(p, ERR_INVALID_FIELD, NULL, "配置须含 limits、materials 和 routes");
+    json_t *so = json_object_get(in, "signoff"), *v;
+    size_t i;
+    bool names_ok = !so || json_is_object(so);
+    const char *const lists[] = {"chiefs", "leaders"};
+    for (int k = 0; names_ok && so && k < 2; k++) {
+        json_t *list = json_object_get(so, lists[k]);
+        names_ok = !list || json_is_array(list);
+        json_array_foreach(list, i, v) names_ok &=
+            json_is_string(v) && json_string_length(v) && json_string_length(v) <= 64;
+    }
+    v = so ? json_object_get(so, "section") : NULL;
+    if (!names_ok || (v && (!json_is_string(v) || !json_string_length(v))))
+        return problem_set(p, ERR_INVALID_FIELD, "signoff",
+                           "signoff 须为 {section: 科室名称, chiefs: [科长用户名], leaders: "
+                           "[分管局领导用户名]}");
     if (db_begin(db))
         return approval_internal(p);
     if (approval_store_config_put(db, in) ||

@@ -113,11 +113,27 @@ enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64
 }
 
 /* Checks the file (name, size, type by content, count) and stores it for an
- * owner already found and allowed. */
+ * owner already found and allowed, in its own transaction. */
 static enum err svc_attach_store(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                                  int64_t ent, const char *filename, const void *data, size_t len,
                                  int64_t *id, struct problem *p)
 {
+    if (db_begin(c->db))
+        return svc_db_fail(c, p);
+    enum err e = svc_attach_put(c, owner_kind, owner_id, ent, SERVICE_ATTACH_PER_OWNER, filename,
+                                data, len, id, p);
+    if (e) {
+        db_rollback(c->db);
+        return e;
+    }
+    return db_commit(c->db) ? svc_db_fail(c, p) : ERR_OK;
+}
+
+enum err svc_attach_put(struct svc_ctx *c, const char *owner_kind, int64_t owner_id, int64_t ent,
+                        int max_per_owner, const char *filename, const void *data, size_t len,
+                        int64_t *id, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
     if (!filename || !*filename || strlen(filename) > 255 ||
         !text_utf8_valid(filename, strlen(filename)))
         return svc_fail(p, ERR_INVALID_FIELD, "name", "请给出文件名（name，不超过 255 字节）"),
@@ -142,10 +158,8 @@ static enum err svc_attach_store(struct svc_ctx *c, const char *owner_kind, int6
                p->err;
     if (!strrchr(name, '.') && strlen(name) + 6 < sizeof name)
         snprintf(name + strlen(name), sizeof name - strlen(name), "%s", service_file_ext(type));
-    int64_t n = svc_store_attach_count(c->db, owner_kind, owner_id);
-    if (n >= SERVICE_ATTACH_PER_OWNER)
-        return svc_fail(p, ERR_INVALID_FIELD, NULL, "每条记录最多 %d 个附件",
-                        SERVICE_ATTACH_PER_OWNER),
+    if (max_per_owner > 0 && svc_store_attach_count(c->db, owner_kind, owner_id) >= max_per_owner)
+        return svc_fail(p, ERR_INVALID_FIELD, NULL, "每条记录最多 %d 个附件", max_per_owner),
                p->err;
     unsigned char hash[crypto_hash_sha256_BYTES];
     char hex[crypto_hash_sha256_BYTES * 2 + 1];
@@ -156,21 +170,19 @@ static enum err svc_attach_store(struct svc_ctx *c, const char *owner_kind, int6
                   strerror(errno));
         return svc_fail(p, ERR_INTERNAL, NULL, "附件保存失败"), p->err;
     }
-    if (db_begin(c->db))
-        return svc_db_fail(c, p);
     struct svc_attach_row row = {owner_kind, hex,           service_file_mime(type),
                                  name,       c->actor.name, owner_id,
                                  ent,        (int64_t)len,  c->actor.id,
                                  c->now};
     if (svc_store_attach_insert(c->db, &row, id))
-        return svc_db_fail(c, p);
+        return svc_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL)), p->err;
     json_t *d =
         json_pack("{ss sI ss ss sI}", "owner_kind", owner_kind, "owner_id", (json_int_t)owner_id,
                   "sha256", hex, "filename", name, "size", (json_int_t)len);
     int bad = audit_append_id(c->db, &c->actor, "attachment.add", "svc_attachment", *id, d);
     json_decref(d);
-    if (bad || db_commit(c->db))
-        return svc_db_fail(c, p);
+    if (bad)
+        return svc_fail(p, ERR_INTERNAL, NULL, "%s", err_message(ERR_INTERNAL)), p->err;
     return ERR_OK;
 }
 

@@ -503,8 +503,8 @@ static void api_svc_tracker_attach(struct http_req *r)
 
 static void api_svc_attachment_get(struct http_req *r)
 {
-    int64_t id = kit_path_id(r, 0);
-    if (!id)
+    int64_t id = kit_path_id(r, 0), inline_view = 0;
+    if (!id || kit_query_int(r, "inline", 0, 1, 0, &inline_view))
         return;
     struct svc_ctx c;
     int fd = -1;
@@ -517,7 +517,18 @@ static void api_svc_attachment_get(struct http_req *r)
         kit_answer(r, e, NULL, NULL);
         return;
     }
-    http_add_header(r, "Content-Disposition", disp);
+    /* ?inline=1: a PDF or an image shown in the browser (preview) rather
+     * than saved; the type was sniffed from the bytes, so nothing else is */
+    if (inline_view &&
+        (!strcmp(mime, "application/pdf") || !strcmp(mime, "image/png") ||
+         !strcmp(mime, "image/jpeg")) &&
+        !strncmp(disp, "attachment;", 11)) {
+        char shown[1024];
+        snprintf(shown, sizeof shown, "inline;%s", disp + 11);
+        http_add_header(r, "Content-Disposition", shown);
+    } else {
+        http_add_header(r, "Content-Disposition", disp);
+    }
     http_add_header(r, "Cache-Control", "private, no-store");
     /* The stored type was sniffed from the bytes; this header is the one the
      * browser must follow. */

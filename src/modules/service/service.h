@@ -202,6 +202,14 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
 enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                                 int64_t enterprise_id, const char *filename, const void *data,
                                 size_t len, int64_t *id, struct problem *p);
+/* The checks and the storing of svc_attach_add_checked inside the caller's
+ * transaction, for a module that keeps its own rows beside the file (the
+ * approval module's material versions: owner kind "eia_material"): at most
+ * max_per_owner files per owner (0 = the caller bounds them). Audited as
+ * attachment.add; on a refusal nothing is written to the database. */
+enum err svc_attach_put(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                        int64_t enterprise_id, int max_per_owner, const char *filename,
+                        const void *data, size_t len, int64_t *id, struct problem *p);
 /* Opens an attachment the caller may read: *fd, *size, mime and a safe
  * Content-Disposition value. ERR_NOT_FOUND otherwise. */
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,

@@ -1,9 +1,13 @@
 // EIA approval through the UI: an enterprise files a 报告表 with one waivable item (规划选址意见)
-// missing, staff accept it under 容缺 with a commitment and a supplement deadline, the workbench
-// shows the 容缺 reminder, the enterprise supplements, the clocks pause for expert review across
-// the 2026 National Day holiday and resume with the right deadline, the notices appear on the
-// public site with the progress by number, and the siting report (map drawn from the bundle, no
-// internet tiles) flags the ceramics project inside the priority-protection unit.
+// missing and uploads a file per material in the portal (a non-document refused, a second version
+// of the report keeping the first), staff see the files and accept under 容缺 with a commitment and
+// a supplement deadline, the workbench shows the 容缺 reminder, the enterprise uploads the missing
+// image and supplements, the clocks pause for expert review across the 2026 National Day holiday
+// and resume with the right deadline, the image is previewed, the sign-off chain runs in the UI
+// (经办人 drafts, 科长 returns with a reason, drafts again, 科长 agrees, 分管局领导 signs), the decision
+// writes its PDF, the notices appear on the public site with the progress by number, and the siting
+// report (map drawn from the bundle, no internet tiles) flags the ceramics project inside the
+// priority-protection unit.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot } from '../lib.mjs'
@@ -13,6 +17,11 @@ let browser
 const PROJECT = '瑶里青花日用瓷扩建项目'
 let number = ''
 let appPath = ''
+let appId = 0
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n')
+const EXE = Buffer.from('MZ\x90\x00\x03\x00\x00\x00 this program cannot be run in DOS mode')
+// a 1x1 PNG
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
 
 before(async () => {
   srv = await startServer({ enterprises: 20 })
@@ -76,6 +85,23 @@ test('the enterprise files a 报告表 with one waivable item missing; siting ru
   assert.equal((await page.getByTestId('pa-siting').innerText()).trim(), '禁止', 'the siting check ran at intake')
   assert.match(await page.getByTestId('pa-missing').innerText(), /规划选址/)
   await screenshot(page, 'approval-portal-detail')
+  const mine = await page.evaluate(async () => (await (await fetch('/api/v1/approval/applications')).json()).items)
+  appId = mine.find((a) => a.number === number).id
+
+  // Each material gets its file in the portal; a file that is not a document is refused.
+  await page.getByTestId('pa-upload-report').setInputFiles({ name: 'report.pdf', mimeType: 'application/pdf', buffer: EXE })
+  await page.locator('.el-message--error').getByText('只能上传').waitFor()
+  assert.equal(await page.getByTestId('pa-files-report').getAttribute('data-received'), '0')
+  for (const key of ['application', 'report', 'preparer', 'filing']) {
+    await page.getByTestId('pa-upload-' + key).setInputFiles({ name: `${key}.pdf`, mimeType: 'application/pdf', buffer: PDF })
+    await page.locator(`[data-testid="pa-files-${key}"][data-received="1"]`).waitFor()
+  }
+  assert.equal(await page.getByTestId('pa-files-planning').getAttribute('data-received'), '0')
+  // A second version of the report keeps the first listed.
+  await page.getByTestId('pa-upload-report').setInputFiles({ name: 'report-v2.pdf', mimeType: 'application/pdf', buffer: PDF })
+  await page.locator('[data-testid="pa-files-report"][data-versions="2"]').waitFor()
+  await page.getByTestId('pa-version-report-1').waitFor()
+  await screenshot(page, 'approval-portal-materials')
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
@@ -96,6 +122,9 @@ test('staff accept under 容缺; the workbench reminds of the supplement deadlin
   await page.getByTestId('app-detail').waitFor()
   assert.equal(await page.getByTestId('mat-planning').getAttribute('data-state'), 'waivable')
   assert.equal(await page.getByTestId('mat-report').getAttribute('data-state'), 'given')
+  // staff see the enterprise's files, the report in two versions
+  assert.equal(await page.getByTestId('mf-files-report').getAttribute('data-versions'), '2')
+  assert.equal(await page.getByTestId('mf-files-planning').getAttribute('data-received'), '0')
 
   await setDate(page, 'act-on', '2026-09-18')
   await page.getByTestId('btn-accept').click()
@@ -131,6 +160,9 @@ test('the enterprise supplements the missing item in the portal', async () => {
   await page.getByTestId('pa-list').getByText(PROJECT).click()
   await page.getByTestId('pa-detail').waitFor()
   await setDate(page, 'pa-act-on', '2026-09-23')
+  await page.getByTestId('pa-owed-planning').waitFor()
+  await page.getByTestId('pa-upload-planning').setInputFiles({ name: '规划选址意见.png', mimeType: 'image/png', buffer: PNG })
+  await page.locator('[data-testid="pa-files-planning"][data-received="1"]').waitFor()
   await page.getByTestId('pa-supplement').click()
   await page.getByTestId('pa-missing').waitFor({ state: 'detached' })
   assert.deepEqual(page.problems, [])
@@ -163,12 +195,64 @@ test('clocks pause across the National Day holiday and resume; notices; decision
 
   await page.getByTestId('btn-pre-approval').click()
   await page.getByTestId('app-events').getByText('拟批复公示').waitFor()
+  // The image the enterprise supplied is previewed in the browser.
+  await page.getByTestId('mf-preview-planning-1').click()
+  await page.waitForFunction(() => document.querySelector('[data-testid="mf-preview-img"]')?.naturalWidth === 1)
+  await page.keyboard.press('Escape')
+
+  // The sign-off chain: no decision before it; 经办人 drafts, 科长 returns once, then agrees, the
+  // leader signs.
+  await setDate(page, 'act-on', '2026-10-13')
+  assert.equal(await page.getByTestId('btn-decide').count(), 0, 'no decision before the chain')
+  await page.getByTestId('so-conditions').fill('（一）窑炉烟气须经脱硫除尘后达标排放。\n（二）竣工后按规定开展环境保护验收。')
+  await page.getByTestId('so-opinion').fill('符合审批条件，拟同意批复。')
+  await page.getByTestId('so-draft').click()
+  await page.locator('[data-testid="signoff"][data-state="review"]').waitFor()
+  await page.getByTestId('signoff-waiting').getByText('科长').waitFor()
+  await screenshot(page, 'approval-signoff-drafted')
+
+  const chief = await newPage(browser, srv.url)
+  await login(chief, ACCOUNTS.chief, '/console')
+  await chief.goto(appPath + '?today=2026-10-13')
+  await chief.getByTestId('so-opinion').fill('请补充脱硫工艺说明。')
+  await chief.getByTestId('so-return').click()
+  await chief.locator('[data-testid="signoff"][data-state="draft"]').waitFor()
+  await chief.getByTestId('signoff-h-return').getByText('请补充脱硫工艺说明。').waitFor()
+
+  await page.reload()
+  await page.getByTestId('so-opinion').fill('已补充脱硫工艺说明，拟同意批复。')
+  await page.getByTestId('so-conditions').fill('（一）窑炉烟气须经脱硫除尘后达标排放。')
+  await page.getByTestId('so-draft').click()
+  await page.locator('[data-testid="signoff"][data-state="review"]').waitFor()
+
+  await chief.reload()
+  await chief.getByTestId('so-opinion').fill('同意。')
+  await chief.getByTestId('so-agree').click()
+  await chief.locator('[data-testid="signoff"][data-state="sign"]').waitFor()
+  assert.deepEqual(chief.problems, [])
+  await chief.context().close()
+
+  const leader = await newPage(browser, srv.url)
+  await login(leader, ACCOUNTS.leader, '/console')
+  await leader.goto(appPath + '?today=2026-10-13')
+  await leader.getByTestId('so-opinion').fill('同意，签发。')
+  await leader.getByTestId('so-sign').click()
+  await leader.getByTestId('signoff-signed').waitFor()
+  await screenshot(leader, 'approval-signoff-signed')
+  assert.deepEqual(leader.problems, [])
+  await leader.context().close()
+
+  await page.reload()
   await setDate(page, 'act-on', '2026-10-13')
   await page.getByTestId('btn-decide').click()
   await page.getByTestId('decide-approve').click()
   await page.getByTestId('decide-confirm').click()
   await page.locator('[data-testid="app-status"][data-status="approved"]').waitFor()
   assert.match(await page.getByTestId('app-doc-no').innerText(), /^景环审〔2026〕\d+号$/)
+  // the decision document the server wrote, downloadable from the page
+  const href = await page.getByTestId('app-decision-pdf').getAttribute('href')
+  const head = await page.evaluate(async (u) => new TextDecoder().decode((await (await fetch(u)).arrayBuffer()).slice(0, 5)), href)
+  assert.equal(head, '%PDF-')
   // Looked at a week later, the clock stopped at the decision day: 7 of 7 used, on time.
   await setDate(page, 'view-today', '2026-10-20')
   await clockIs(page, 'clock-promised', { 'data-status': 'stopped', used: 7 })

@@ -3,6 +3,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { ACCOUNTS, startServer, launchBrowser, newPage, login, call } from '../lib.mjs'
+import { uploadPdf } from './materials.mjs'
 
 let srv
 let browser
@@ -27,6 +28,7 @@ test('staff record a withdrawal; the public sees the withdrawal notice and the a
     materials: ['application', 'report', 'preparer', 'filing', 'planning'],
   })
   assert.equal(filed.status, 201)
+  for (const key of ['application', 'report', 'preparer', 'filing', 'planning']) await uploadPdf(ent, filed.json.id, key)
   await ent.context().close()
   const id = filed.json.id
   assert.equal((await call(page, 'POST', `/approval/applications/${id}/actions`, { action: 'accept', on: '2026-11-09' })).status, 200)

@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared } from '../approval/materials.mjs'
 
 let env, srv, staff
 before(async () => {
@@ -36,6 +37,7 @@ test('an EIA application or act dated tomorrow is refused; today is not', async 
   assert.equal((await staff.get('/api/v1/approval/applications')).json.items.length, before)
   const r = await ent.post('/api/v1/approval/applications', body(beijing(0)))
   assert.equal(r.status, 201, r.text)
+  await uploadDeclared(ent, r.json)
   const act = (b) => staff.post(`/api/v1/approval/applications/${r.json.id}/actions`, b)
   refused(await act({ action: 'accept', on: beijing(3) }), 'on')
   assert.equal((await act({ action: 'accept', on: beijing(0) })).status, 200)

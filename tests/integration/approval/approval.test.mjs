@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared, uploadMaterial } from './materials.mjs'
+import { signOff } from './chain.mjs'
 
 let env, srv, ent, staff, anon
 before(async () => {
@@ -41,6 +43,7 @@ test('容缺 acceptance, pauses across National Day, supplement before decision,
   assert.equal(app.data.siting_verdict, '禁止', 'the siting check ran at intake')
   assert.equal(app.correction_due, '2026-09-24') // 09-20 make-up, 21, 22, 23, 24
   const id = app.id
+  await uploadDeclared(ent, app)
 
   // Acceptance with a waivable item missing needs 容缺 with a commitment and a bounded deadline.
   r = await act(id, { action: 'accept', on: '2026-09-18' })
@@ -70,11 +73,19 @@ test('容缺 acceptance, pauses across National Day, supplement before decision,
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-10-12' })
   assert.equal(r.status, 409, 'no decision until supplemented')
   r = await ent.post(`/api/v1/approval/applications/${id}/actions`, { action: 'supplement', items: ['planning'], on: '2026-09-23' })
+  assert.equal(r.status, 409, 'a material without a file is not supplemented')
+  assert.equal((await uploadMaterial(ent, id, 'planning', '规划选址意见.pdf')).status, 201)
+  r = await ent.post(`/api/v1/approval/applications/${id}/actions`, { action: 'supplement', items: ['planning'], on: '2026-09-23' })
   assert.equal(r.status, 200, r.text)
   r = await act(id, { action: 'pre_approval_notice', on: '2026-10-12' })
   assert.equal(r.status, 200)
-  r = await act(id, { action: 'decide', decision: 'refuse', on: '2026-10-13' })
-  assert.equal(r.status, 422, 'refusal needs a statutory ground')
+  r = await act(id, { action: 'decide', decision: 'approve', on: '2026-10-13' })
+  assert.equal(r.status, 409, 'not before the sign-off chain')
+  assert.equal(r.json.error.field, 'signoff')
+  await signOff(srv.url, id, { on: '2026-10-13' })
+  r = await act(id, { action: 'decide', decision: 'refuse', ground: 1, on: '2026-10-13' })
+  assert.equal(r.status, 409, 'only the decision signed')
+  assert.equal(r.json.error.field, 'decision')
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-10-13' }, '2026-10-20')
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.status, 'approved')
@@ -141,6 +152,7 @@ test('enterprises see only their own applications; hostile input refused', async
 test('容缺 reminders, the five-year re-review with its deemed-approval timer', async () => {
   let r = await ent.post('/api/v1/approval/applications', ceramics({ on: '2026-09-18', project: { name: '提醒测试项目', industry_code: 'C3074', location: { type: 'Point', coordinates: [117.2, 29.2] } } }))
   const id = r.json.id
+  await uploadDeclared(ent, r.json)
   r = await act(id, { action: 'accept', on: '2026-09-18', rongque: true, commitment: '承诺补交', supplement_due: '2026-09-24' })
   assert.equal(r.status, 200, r.text)
   r = await staff.get('/api/v1/approval/reminders?today=2026-09-22')
@@ -151,9 +163,11 @@ test('容缺 reminders, the five-year re-review with its deemed-approval timer',
   r = await ent.get('/api/v1/approval/reminders?today=2026-09-25')
   rem = r.json.items.find((x) => x.id === id && x.kind === 'rongque')
   assert.equal(rem.level, 'overdue')
+  await uploadMaterial(staff, id, 'planning', 'planning.pdf')
   r = await act(id, { action: 'supplement', items: ['planning'], on: '2026-09-23' })
   assert.equal(r.status, 200)
   assert.equal(r.json.reminders.filter((x) => x.kind === 'rongque').length, 0)
+  await signOff(srv.url, id, { on: '2026-09-25' })
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-09-25' })
   assert.equal(r.status, 200, r.text)
 
@@ -171,8 +185,10 @@ test('容缺 reminders, the five-year re-review with its deemed-approval timer',
   }))
   assert.equal(r.status, 201, r.text)
   const old = r.json.id
+  await uploadDeclared(ent, r.json)
   r = await act(old, { action: 'accept', on: '2021-09-13' })
   assert.equal(r.status, 200, r.text)
+  await signOff(srv.url, old, { on: '2021-09-24' })
   r = await act(old, { action: 'decide', decision: 'approve', on: '2021-09-24' })
   assert.equal(r.status, 200, r.text)
   r = await ent.post(`/api/v1/approval/applications/${old}/actions`, { action: 'rereview_request', on: '2026-09-24' })

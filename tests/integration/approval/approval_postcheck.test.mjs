@@ -7,6 +7,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared } from './materials.mjs'
+import { signOff } from './chain.mjs'
 
 let env, srv, ent, staff, admin, anon
 before(async () => {
@@ -40,8 +42,10 @@ async function approved(name, decided) {
   assert.equal(r.status, 201, r.text)
   assert.equal(r.json.route, 'commitment')
   const id = r.json.id
+  await uploadDeclared(ent, r.json)
   r = await act(id, { action: 'accept', on: '2026-09-14' })
   assert.equal(r.status, 200, r.text)
+  await signOff(srv.url, id, { on: decided })
   r = await act(id, { action: 'decide', decision: 'approve', on: decided })
   assert.equal(r.status, 200, r.text)
   return r.json
@@ -181,7 +185,9 @@ test('the deadline is configuration; standard-route and enterprise access refuse
   r = await ent.post('/api/v1/approval/applications', commitment('标准程序项目', { commitment: false }))
   const sid = r.json.id
   assert.equal(r.json.route, 'standard')
+  await uploadDeclared(ent, r.json)
   await act(sid, { action: 'accept', on: '2026-09-14' })
+  await signOff(srv.url, sid, { on: '2026-09-16' })
   r = await act(sid, { action: 'decide', decision: 'approve', on: '2026-09-16' })
   assert.equal(r.json.postcheck, undefined)
   r = await act(sid, { action: 'postcheck', result: 'conform', on: '2026-09-17' })

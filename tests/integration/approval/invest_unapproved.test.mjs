@@ -7,6 +7,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared } from './materials.mjs'
+import { signOff } from './chain.mjs'
 
 let env, srv, ent, staff, admin
 before(async () => {
@@ -28,6 +30,7 @@ const apply = async (name, on) => {
     materials: ['application', 'report', 'preparer', 'filing', 'planning'],
   })
   assert.equal(r.status, 201, r.text)
+  await uploadDeclared(ent, r.json)
   return r.json
 }
 const act = async (id, body) => {
@@ -68,6 +71,7 @@ test('advancing to 开工 with an unapproved application flags at once; a later 
   assert.equal(r.json.unapproved_start.app_status, 'submitted')
   assert.equal((await audits(id, 'invest.unapproved_start')).length, 1)
   await act(app.id, { action: 'accept', on: '2026-11-04' })
+  await signOff(srv.url, app.id, { on: '2026-11-05' })
   await act(app.id, { action: 'decide', decision: 'approve', on: '2026-11-05' })
   const after = await get(id)
   assert.equal(after.application.status, 'approved')
@@ -78,6 +82,7 @@ test('advancing to 开工 with an unapproved application flags at once; a later 
 test('started after the approval is clean until the approval is revoked', async () => {
   const app = await apply('未批先建测试二', '2026-11-02')
   await act(app.id, { action: 'accept', on: '2026-11-02' })
+  await signOff(srv.url, app.id, { on: '2026-11-03' })
   await act(app.id, { action: 'decide', decision: 'approve', on: '2026-11-03' })
   const id = await project('未批先建测试项目二', '2026-11-01', app.number)
   const r = await advance(id, '2026-11-06')

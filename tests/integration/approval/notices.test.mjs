@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared } from './materials.mjs'
+import { signOff } from './chain.mjs'
 
 let env, srv, ent, staff, anon
 before(async () => {
@@ -19,11 +21,15 @@ after(async () => {
   env?.cleanup()
 })
 
-const apply = (name, on, commitment = false) => ent.post('/api/v1/approval/applications', {
-  category: '报告表', on, commitment, preparer_unit: '景瓷环评咨询有限公司', preparer_person: '李工',
-  project: { name, industry_code: 'C3074', nature: '扩建', investment: 800, location: { type: 'Point', coordinates: [117.2, 29.2] } },
-  materials: ['application', 'report', 'preparer', 'filing', 'planning'],
-})
+const apply = async (name, on, commitment = false) => {
+  const r = await ent.post('/api/v1/approval/applications', {
+    category: '报告表', on, commitment, preparer_unit: '景瓷环评咨询有限公司', preparer_person: '李工',
+    project: { name, industry_code: 'C3074', nature: '扩建', investment: 800, location: { type: 'Point', coordinates: [117.2, 29.2] } },
+    materials: ['application', 'report', 'preparer', 'filing', 'planning'],
+  })
+  if (r.status === 201) await uploadDeclared(ent, r.json)
+  return r
+}
 const act = (id, body) => staff.post(`/api/v1/approval/applications/${id}/actions`, body)
 const notices = async () => (await anon.get('/api/v1/public/approval-notices?limit=200')).json.items
 
@@ -32,6 +38,7 @@ test('a revoked approval is published as revoked and its decision notice marked 
   assert.equal(r.status, 201, r.text)
   const id = r.json.id
   assert.equal((await act(id, { action: 'accept', on: '2026-11-02' })).status, 200)
+  await signOff(srv.url, id, { on: '2026-11-03' })
   r = await act(id, { action: 'decide', decision: 'approve', on: '2026-11-03' })
   assert.equal(r.status, 200, r.text)
   assert.equal(r.json.route, 'commitment')

@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client } from '../lib.mjs'
+import { uploadDeclared } from './materials.mjs'
 
 let env, srv, ent, staff
 before(async () => {
@@ -41,6 +42,7 @@ test('a preparer on the credit platform’s 限期整改 list is refused at inta
   // Filed and accepted before the listing: fine.
   r = await ent.post('/api/v1/approval/applications', application('信用测试环评公司', '2026-05-20'))
   assert.equal(r.status, 201, r.text)
+  await uploadDeclared(ent, r.json)
   r = await staff.post(`/api/v1/approval/applications/${r.json.id}/actions`, { action: 'accept', on: '2026-05-21' })
   assert.equal(r.status, 200, r.text)
 

@@ -22,7 +22,7 @@ export const PAUSE_KIND = labelMap('approval.pauseKind', { technical_evaluation:
 export const EVENT = labelMap(
   'approval.event',
   Object.fromEntries(
-    ['submitted', 'filed', 'correction', 'resubmit', 'accept', 'supplement', 'supplement_failed', 'pause', 'resume', 'pre_approval_notice', 'decide', 'revoke', 'green', 'rereview_request', 'rereview_decide', 'postcheck', 'postcheck_rectified', 'withdraw', 'notice_correct'].map((k) => [k, null]),
+    ['submitted', 'filed', 'correction', 'resubmit', 'accept', 'supplement', 'supplement_failed', 'pause', 'resume', 'pre_approval_notice', 'decide', 'revoke', 'green', 'rereview_request', 'rereview_decide', 'postcheck', 'postcheck_rectified', 'withdraw', 'notice_correct', 'material', 'signoff_draft', 'signoff_review', 'signoff_sign', 'signoff_return'].map((k) => [k, null]),
   ),
 )
 export const NOTICE_KIND = labelMap('approval.noticeKind', {
@@ -68,6 +68,20 @@ export const natureLabel = valueLabel('approval.nature', { 新建: 'new', 扩建
 export function amountText(wan) {
   const v = Number(wan) || 0
   return t(v >= 10000 ? 'approval.amountBig' : 'approval.amount', { wan: v.toFixed(0), yi: (v / 10000).toFixed(2), m: fmtNum(v / 100, { maximumFractionDigits: 2 }) })
+}
+
+/**
+ * The checklist items of an application (`list`: materials_config or material_files) with the state
+ * of each as the case records it: given, supplemented (under 容缺), waivable (owed) or core (missing).
+ */
+export function materialStates(app, list) {
+  const d = app.data
+  const rq = d.rongque ? d.rongque.items || [] : []
+  return (list || []).map((m) => {
+    const have = (d.materials || []).includes(m.key)
+    const state = have ? (rq.includes(m.key) ? 'supplemented' : 'given') : (d.missing || []).includes(m.key) ? 'waivable' : 'core'
+    return { ...m, state }
+  })
 }
 
 /** Today in Beijing as YYYY-MM-DD. */
