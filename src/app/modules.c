@@ -15,6 +15,7 @@
 #include "modules/response/response.h"
 #include "modules/service/service.h"
 #include "modules/supervision/supervision.h"
+#include "modules/village/village.h"
 
 #include <stdio.h>
 
@@ -31,6 +32,7 @@ static const struct module *const modules_table[] = {
     &response_module,    /* heavy-pollution forecasts, warnings, reduction lists */
     &leader_module,      /* the leader's home: what is late or at risk */
     &portal_module,      /* the enterprise portal's home: its to-dos */
+    &village_module,     /* rural sewage facilities, daily waste clearance */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])
