@@ -181,8 +181,8 @@ static int demo_sewage(struct village_demo *d)
         /* The operator checks the manual plant every day but Sundays' gaps. */
         if (back % 7 != 3 && demo_inspect(d, manual, back, true, "设备运行正常"))
             return -1;
-        if (back % 7 == 1 &&
-            demo_sample(d, manual, back, 40 + 15 * demo_rand(d), back == 8 ? 17.0 : 5.5, 0.6))
+        if (back % 7 == 1 && demo_sample(d, manual, back, round(400 + 150 * demo_rand(d)) / 10,
+                                         back == 8 ? 17.0 : 5.5, 0.6))
             return -1;
         if (back > 5 && demo_inspect(d, stopped, back, true, "运行正常"))
             return -1;

@@ -29,5 +29,6 @@ import pmf from './pmf/index.js'
 import response from './response/index.js'
 import leader from './leader/index.js'
 import portal from './portal/index.js'
+import village from './village/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader, portal]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader, portal, village]
