@@ -13,6 +13,7 @@
 #include "modules/village/village.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -190,6 +191,96 @@ static int demo_sewage(struct village_demo *d)
     return demo_inspect(d, stopped, 4, false, "提升泵烧毁，设施停运，已报镇政府");
 }
 
+static const struct {
+    const char *township, *village, *station;
+    int households;
+} demo_waste_villages[] = {
+    {"蛟潭镇", "礼芳村", "蛟潭镇垃圾转运站", 420}, {"蛟潭镇", "臧湾村", "蛟潭镇垃圾转运站", 310},
+    {"蛟潭镇", "兰田村", "蛟潭镇垃圾转运站", 260}, {"经公桥镇", "经公桥村", "经公桥镇转运站", 530},
+    {"经公桥镇", "储田村", "经公桥镇转运站", 280}, {"经公桥镇", "新建村", "经公桥镇转运站", 190},
+};
+#define DEMO_WASTE_N (sizeof demo_waste_villages / sizeof demo_waste_villages[0])
+
+/* Whether village k's waste was left on the day `back` days ago: a few
+ * scattered days, and 新建村 three days in the last week. */
+static bool demo_waste_missed(size_t k, int back)
+{
+    if (k == 5 && back >= 2 && back <= 4)
+        return true;
+    return (back * 7 + (int)k * 5) % 13 == 0;
+}
+
+/* The villages, a month of weighbridge tickets (the transfer stations'
+ * import), the collector's phone log of today for one, spot checks. */
+static int demo_waste(struct village_demo *d)
+{
+    int64_t ids[DEMO_WASTE_N];
+    char since[11];
+    demo_day(d, DEMO_DAYS + 10, since);
+    struct problem p = {0};
+    for (size_t k = 0; k < DEMO_WASTE_N; k++) {
+        json_t *in = json_pack(
+            "{ss ss ss si ss ss ss ss ss sI ss}", "county", "浮溪县", "township",
+            demo_waste_villages[k].township, "village", demo_waste_villages[k].village,
+            "households", demo_waste_villages[k].households, "collection_point", "村口垃圾收集点",
+            "transfer_station", demo_waste_villages[k].station, "treatment",
+            "浮溪县生活垃圾焚烧发电厂", "collector", "保洁员", "collector_phone", "13800000000",
+            "section_id", (json_int_t)d->section, "since", since);
+        enum err e = village_waste_create(&d->c, in, &ids[k], &p);
+        json_decref(in);
+        if (e)
+            return demo_fail("waste village", &p);
+    }
+    size_t cap = 200 + DEMO_WASTE_N * (DEMO_DAYS + 12) * 80, used = 0;
+    char *csv = malloc(cap);
+    used += (size_t)snprintf(csv, cap, "日期,乡镇,行政村,磅单号,车牌号,净重（吨）\n");
+    for (int back = DEMO_DAYS + 10; back >= 1; back--)
+        for (size_t k = 0; k < DEMO_WASTE_N; k++) {
+            if (demo_waste_missed(k, back))
+                continue;
+            char day[11];
+            demo_day(d, back, day);
+            double t = demo_waste_villages[k].households * (0.0009 + 0.0004 * demo_rand(d));
+            used +=
+                (size_t)snprintf(csv + used, cap - used, "%s,%s,%s,BD%s-%02zu,赣H%05zu,%.2f\n", day,
+                                 demo_waste_villages[k].township, demo_waste_villages[k].village,
+                                 day, k, (size_t)(10000 + k * 7), t);
+        }
+    json_t *out = NULL;
+    enum err e = village_waste_import(&d->c, csv, used, false, &out, &p);
+    free(csv);
+    json_decref(out);
+    if (e)
+        return demo_fail("weighbridge import", &p);
+    json_t *link = NULL;
+    if (village_waste_link(&d->c, ids[0], &link, &p))
+        return demo_fail("collector link", &p);
+    char today[11];
+    demo_day(d, 0, today);
+    json_t *in = json_pack("{ss sf sb ss}", "day", today, "weight_kg", 465.0, "cleared", 1, "note",
+                           "已运至转运站");
+    int64_t lid;
+    e = village_waste_collect(&d->c, json_string_value(json_object_get(link, "token")), in, &lid,
+                              &p);
+    json_decref(in);
+    json_decref(link);
+    if (e)
+        return demo_fail("collector log", &p);
+    for (size_t k = 0; k < DEMO_WASTE_N; k++) {
+        char day[11];
+        demo_day(d, 6 + (int)k, day);
+        int checked = 30, sorting = 18 + (int)(10 * demo_rand(d));
+        in = json_pack("{ss si si ss}", "day", day, "checked", checked, "sorting", sorting, "note",
+                       "入户抽查分类投放");
+        int64_t cid;
+        e = village_waste_check_add(&d->c, ids[k], in, &cid, &p);
+        json_decref(in);
+        if (e)
+            return demo_fail("spot check", &p);
+    }
+    return 0;
+}
+
 int demo_village(struct db *db, const struct config *cfg, const struct audit_actor *actor,
                  uint64_t seed)
 {
@@ -206,6 +297,8 @@ int demo_village(struct db *db, const struct config *cfg, const struct audit_act
     d.c.cal = cal;
     int rc = d.section ? demo_sewage(&d) : -1;
     if (!rc && village_sweep(&d.c) < 0)
+        rc = -1;
+    if (!rc && (demo_waste(&d) || village_waste_sweep(&d.c) < 0))
         rc = -1;
     calendar_free(cal);
     return rc;

@@ -9,16 +9,19 @@
 
 extern const struct schema_module schema_village;
 extern const struct route_group app_village_sewage_routes;
+extern const struct route_group app_village_waste_routes;
 
-static const struct route_group *const village_groups[] = {&app_village_sewage_routes, NULL};
+static const struct route_group *const village_groups[] = {&app_village_sewage_routes,
+                                                           &app_village_waste_routes, NULL};
 
 static int village_demo_step(const struct module_demo *d)
 {
     return demo_village(d->db, d->cfg, d->actor, d->seed);
 }
 
-/* Alarms (online exceedances, stops): every ten minutes, as the tracker's
- * scheduler; each event is raised once whatever the number of ticks. */
+/* Alarms (online exceedances, stops) and missed waste days: every ten
+ * minutes, as the tracker's scheduler; each event is raised, each missed
+ * village-day flagged, once whatever the number of ticks. */
 static long village_tick_seconds(const struct config *cfg)
 {
     (void)cfg;
@@ -35,10 +38,13 @@ static int village_tick(const struct module_run *run)
     village_ctx_clock(&c, run->now);
     c.cal = app_calendar_lock(run->app);
     int raised = village_sweep(&c);
+    int flagged = village_waste_sweep(&c);
     app_calendar_unlock(run->app);
     if (raised > 0)
         log_info("village: raised %d alarm(s)", raised);
-    return raised < 0 ? -1 : 0;
+    if (flagged > 0)
+        log_info("village: flagged %d missed waste day(s)", flagged);
+    return raised < 0 || flagged < 0 ? -1 : 0;
 }
 
 const struct module village_module = {

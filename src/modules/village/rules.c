@@ -240,6 +240,14 @@ size_t village_missed_days(const int32_t *cleared, size_t ncleared, int32_t firs
     return missed;
 }
 
+int32_t village_flag_last_day(int64_t now_utc)
+{
+    int64_t local = now_utc + 8 * 3600;
+    int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+    int64_t hour = (local - day * 86400) / 3600;
+    return (int32_t)(hour >= VILLAGE_FLAG_HOUR ? day - 1 : day - 2);
+}
+
 double village_rate(long part, long whole)
 {
     if (whole <= 0)

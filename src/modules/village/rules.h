@@ -111,6 +111,16 @@ int village_period(int32_t from, int32_t to, int32_t commissioned, int32_t today
  * when last < first. */
 size_t village_missed_days(const int32_t *cleared, size_t ncleared, int32_t first, int32_t last,
                            int32_t *out, size_t max);
+/* A day's missed clearance is flagged the next morning at this Beijing hour
+ * (collectors may log the evening's clearance until then). */
+#define VILLAGE_FLAG_HOUR 8
+/* Days looked back for missed days not yet flagged (a village added with an
+ * earlier start date does not flood the township with old days). */
+#define VILLAGE_FLAG_LOOKBACK 7
+/* The last day whose clearance may be flagged at now_utc: yesterday from
+ * VILLAGE_FLAG_HOUR on, the day before yesterday before it. */
+int32_t village_flag_last_day(int64_t now_utc);
+
 /* Clearance rate in percent, one decimal: cleared days / days; -1 for no days. */
 double village_rate(long part, long whole);
 

@@ -63,6 +63,64 @@ static const char *const schema_village_steps[] = {
     "  item_id INTEGER,"
     "  created_at INTEGER NOT NULL,"
     "  UNIQUE (facility_id, kind, event));",
+
+    /* 2: rural waste, 日产日清. A village in the chain household → village
+     * collection point → township transfer station → county treatment, from
+     * the day `since` its clearance is counted; its collector's phone link
+     * (token_hash: SHA-256 of the token, NULL when none was issued). Logs:
+     * a collector's day (stage collect, cleared = the point was emptied to
+     * the transfer station) or a weighbridge ticket at the transfer station
+     * (stage transfer, always cleared; ticket unique so a re-import adds
+     * nothing). A missed day is flagged once (village_waste_missed). Spot
+     * checks count households sorting their waste. */
+    "CREATE TABLE village_waste_villages ("
+    "  id INTEGER PRIMARY KEY,"
+    "  county TEXT NOT NULL,"
+    "  township TEXT NOT NULL,"
+    "  village TEXT NOT NULL,"
+    "  households INTEGER NOT NULL CHECK (households > 0),"
+    "  collection_point TEXT NOT NULL DEFAULT '',"
+    "  transfer_station TEXT NOT NULL DEFAULT '',"
+    "  treatment TEXT NOT NULL DEFAULT '',"
+    "  collector TEXT NOT NULL DEFAULT '',"
+    "  collector_phone TEXT NOT NULL DEFAULT '',"
+    "  section_id INTEGER NOT NULL REFERENCES sections (id),"
+    "  since TEXT NOT NULL,"
+    "  token_hash BLOB UNIQUE,"
+    "  lon REAL, lat REAL,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  UNIQUE (county, township, village));"
+    "CREATE TABLE village_waste_logs ("
+    "  id INTEGER PRIMARY KEY,"
+    "  village_id INTEGER NOT NULL REFERENCES village_waste_villages (id),"
+    "  day TEXT NOT NULL,"
+    "  stage TEXT NOT NULL CHECK (stage IN ('collect', 'transfer')),"
+    "  source TEXT NOT NULL CHECK (source IN ('phone', 'weighbridge')),"
+    "  weight_kg REAL NOT NULL CHECK (weight_kg >= 0),"
+    "  cleared INTEGER NOT NULL CHECK (cleared IN (0, 1)),"
+    "  ticket TEXT,"
+    "  plate TEXT NOT NULL DEFAULT '',"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  UNIQUE (source, ticket));"
+    "CREATE INDEX village_waste_logs_village ON village_waste_logs (village_id, day);"
+    "CREATE TABLE village_waste_missed ("
+    "  village_id INTEGER NOT NULL REFERENCES village_waste_villages (id),"
+    "  day TEXT NOT NULL,"
+    "  flagged_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (village_id, day));"
+    "CREATE TABLE village_waste_checks ("
+    "  id INTEGER PRIMARY KEY,"
+    "  village_id INTEGER NOT NULL REFERENCES village_waste_villages (id),"
+    "  day TEXT NOT NULL,"
+    "  checked INTEGER NOT NULL CHECK (checked > 0),"
+    "  sorting INTEGER NOT NULL CHECK (sorting >= 0 AND sorting <= checked),"
+    "  note TEXT NOT NULL DEFAULT '',"
+    "  created_by TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "CREATE INDEX village_waste_checks_village ON village_waste_checks (village_id, day);",
 };
 
 const struct schema_module schema_village = {

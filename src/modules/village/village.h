@@ -83,6 +83,47 @@ int village_alarm_check(struct village_ctx *c, int64_t facility_id);
 int village_sweep(struct village_ctx *c);
 json_t *village_alarm_list(struct village_ctx *c, int64_t facility_id, int limit);
 
+/* --- rural waste, 日产日清 (waste.c, waste_days.c, waste_import.c) --- */
+
+/* {county, township, village, households, collection_point?,
+ * transfer_station, treatment?, collector?, collector_phone?, section_id,
+ * since (the day its clearance is counted from), lon?, lat?}. */
+enum err village_waste_create(struct village_ctx *c, json_t *in, int64_t *id, struct problem *p);
+/* Issues the village's collector link (revoking the one before): *out =
+ * {token, path} (new reference). */
+enum err village_waste_link(struct village_ctx *c, int64_t id, json_t **out, struct problem *p);
+/* The collector's phone page by its link token: the village and today's and
+ * yesterday's logs; NULL with p (ERR_TOKEN_INVALID) for a bad token. */
+json_t *village_waste_collector_view(struct village_ctx *c, const char *token, struct problem *p);
+/* The collector's log through the link: {day (today or yesterday),
+ * weight_kg, cleared (the point was emptied to the transfer station), note?}. */
+enum err village_waste_collect(struct village_ctx *c, const char *token, json_t *in, int64_t *id,
+                               struct problem *p);
+/* A sorting spot check: {day, checked (households, <= the village's),
+ * sorting (<= checked), note?}. */
+enum err village_waste_check_add(struct village_ctx *c, int64_t village_id, json_t *in, int64_t *id,
+                                 struct problem *p);
+/* Weighbridge tickets (CSV, or xlsx when xlsx): header 日期,乡镇,行政村,磅单号,
+ * 车牌号,净重（吨）. ERR_IMPORT_ERRORS with *out {errors:[{line, field,
+ * message}]} and nothing written, or *out {imported, duplicates}. */
+enum err village_waste_import(struct village_ctx *c, const char *data, size_t len, bool xlsx,
+                              json_t **out, struct problem *p);
+/* Villages (of county / township when not NULL) with this month's figures:
+ * days, cleared_days, missed_days, clearance_rate, collected_t,
+ * transferred_t, checked, sorting, sorting_rate. */
+json_t *village_waste_list(struct village_ctx *c, const char *county, const char *township);
+/* One village with this month's figures, its missed days, the last 30 days'
+ * states and (console) its logs; public_view leaves out what only the
+ * bureau sees. NULL when absent. */
+json_t *village_waste_get(struct village_ctx *c, int64_t id, bool public_view);
+/* A month: {month, items: villages with their figures and missed days,
+ * townships: the same summed per township}. */
+json_t *village_waste_month(struct village_ctx *c, int year, int month, const char *county);
+/* Flags each missed day once (village_flag_last_day: the next morning) and
+ * notifies the supervising section, one message per township and day.
+ * Returns the number flagged, or -1 (rolled back). */
+int village_waste_sweep(struct village_ctx *c);
+
 int demo_village(struct db *db, const struct config *cfg, const struct audit_actor *actor,
                  uint64_t seed);
 

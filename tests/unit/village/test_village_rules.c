@@ -208,13 +208,29 @@ static void test_missed_days(void **state)
     assert_int_equal(village_missed_days(outside, 2, d30, d30 + 1, NULL, 0), 2);
 }
 
+static void test_flag_last_day(void **state)
+{
+    (void)state;
+    /* 2027-01-01 07:59 Beijing (the day before yesterday: 2026-12-30) and
+     * 08:00 (yesterday: 2026-12-31). */
+    int64_t jan1 = timeutil_days_from_civil(2027, 1, 1) * 86400 - 8 * 3600;
+    int32_t dec30 = (int32_t)timeutil_days_from_civil(2026, 12, 30);
+    assert_int_equal(village_flag_last_day(jan1 + 7 * 3600 + 59 * 60), dec30);
+    assert_int_equal(village_flag_last_day(jan1 + 8 * 3600), dec30 + 1);
+    /* 2028-03-01 09:00 Beijing: the leap day. */
+    int64_t mar1 = timeutil_days_from_civil(2028, 3, 1) * 86400 - 8 * 3600;
+    int y, m, d;
+    timeutil_civil_from_days(village_flag_last_day(mar1 + 9 * 3600), &y, &m, &d);
+    assert_true(m == 2 && d == 29);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gb18918_classes),      cmocka_unit_test(test_judge),
         cmocka_unit_test(test_limits_round_trip),    cmocka_unit_test(test_day_state),
         cmocka_unit_test(test_state_and_stop_start), cmocka_unit_test(test_period),
-        cmocka_unit_test(test_missed_days),
+        cmocka_unit_test(test_missed_days),          cmocka_unit_test(test_flag_last_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
