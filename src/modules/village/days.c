@@ -198,6 +198,11 @@ json_t *village_facility_get(struct village_ctx *c, int64_t id)
         json_decref(fac);
         return NULL;
     }
+    size_t i;
+    json_t *row;
+    json_array_foreach(insp, i, row) json_object_set_new(
+        row, "photos",
+        village_inspection_photos(c, json_integer_value(json_object_get(row, "id"))));
     json_object_set_new(fac, "inspections", insp);
     json_object_set_new(fac, "alarms", alarms);
     return fac;

@@ -5,6 +5,7 @@
 #include "app/field.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "modules/service/service.h"
 #include "modules/village/internal.h"
 #include "modules/village/rules.h"
 #include "modules/village/store.h"
@@ -328,4 +329,38 @@ enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json
         return village_db_fail(p);
     }
     return ERR_OK;
+}
+
+/* The service context the attachment functions take, for c's actor. */
+static void village_svc_ctx(struct village_ctx *c, struct svc_ctx *sc)
+{
+    *sc = (struct svc_ctx){.db = c->db,
+                           .cal = c->cal,
+                           .cfg = c->cfg,
+                           .actor = c->actor,
+                           .now = c->now,
+                           .today = c->today};
+}
+
+enum err village_inspection_photo(struct village_ctx *c, int64_t facility_id, int64_t inspection_id,
+                                  const char *filename, const void *data, size_t len, int64_t *id,
+                                  struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    int of = village_store_inspection_of(c->db, facility_id, inspection_id);
+    if (of < 0)
+        return village_db_fail(p);
+    if (!of)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "巡查记录不存在");
+    struct svc_ctx sc;
+    village_svc_ctx(c, &sc);
+    return svc_attach_add_checked(&sc, "village_inspection", inspection_id, 0,
+                                  filename && *filename ? filename : "photo", data, len, id, p);
+}
+
+json_t *village_inspection_photos(struct village_ctx *c, int64_t inspection_id)
+{
+    struct svc_ctx sc;
+    village_svc_ctx(c, &sc);
+    return svc_attach_list(&sc, "village_inspection", inspection_id);
 }

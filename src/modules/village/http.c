@@ -9,6 +9,7 @@
 #include "modules/village/http.h"
 #include "net/router.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define WRITERS (ROLE_BIT(ROLE_ADMIN) | ROLE_BIT(ROLE_STAFF))
@@ -18,7 +19,10 @@ void village_http_ctx(struct http_req *r, struct village_ctx *c, const struct au
     memset(c, 0, sizeof *c);
     c->db = r->db;
     c->cfg = r->app->cfg;
-    c->actor = *a;
+    if (a)
+        c->actor = *a;
+    else
+        kit_actor(r, &c->actor);
     village_ctx_clock(c, timeutil_now());
     c->cal = app_calendar_lock(r->app);
 }
@@ -51,10 +55,8 @@ static void h_list(struct http_req *r)
     const char *county = kit_query_text(r, "county", 50, &bad);
     if (bad)
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *items = village_facility_list(&c, county);
     village_http_done(r);
     kit_items(r, items);
@@ -65,10 +67,8 @@ static void h_get(struct http_req *r)
     int64_t id = kit_path_id(r, 0);
     if (!id)
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *f = village_facility_get(&c, id);
     village_http_done(r);
     kit_answer(r, ERR_OK, NULL, f);
@@ -153,16 +153,37 @@ static void h_inspection(struct http_req *r)
     village_add(r, village_inspection_add);
 }
 
+/* The photo's bytes are the body (ROUTE_UPLOAD); ?name its file name. */
+static void h_photo(struct http_req *r)
+{
+    int64_t fid = kit_path_id(r, 0), iid = fid ? kit_path_id(r, 1) : 0;
+    bool bad = false;
+    const char *name = iid ? kit_query_text(r, "name", 255, &bad) : NULL;
+    if (!iid || bad)
+        return;
+    struct village_ctx c;
+    village_http_ctx(r, &c, NULL);
+    struct problem p;
+    int64_t id = 0;
+    enum err e = village_inspection_photo(&c, fid, iid, name, r->body.data ? r->body.data : "",
+                                          r->body.len, &id, &p);
+    json_t *out = e ? NULL : village_facility_get(&c, fid);
+    village_http_done(r);
+    if (out)
+        json_object_set_new(out, "created_id", json_integer(id));
+    char loc[64];
+    snprintf(loc, sizeof loc, "/api/v1/service/attachments/%lld", (long long)id);
+    kit_created_at(r, loc, e, &p, out);
+}
+
 static void h_month(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
     int year, month;
     if (!id || village_http_month(r, &year, &month))
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *m = village_month(&c, id, year, month);
     village_http_done(r);
     kit_answer(r, ERR_OK, NULL, m);
@@ -193,10 +214,8 @@ static void h_monthly(struct http_req *r)
     const char *county = kit_query_text(r, "county", 50, &bad);
     if (bad || village_http_month(r, &year, &month))
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *rows = village_months(&c, year, month, county);
     village_http_done(r);
     kit_list(r, rows ? ERR_OK : ERR_INTERNAL, NULL, rows ? json_pack("{so}", "items", rows) : NULL,
@@ -208,10 +227,8 @@ static void h_alarms(struct http_req *r)
     int64_t fid = kit_query_id(r, "facility_id");
     if (fid < 0)
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *rows = village_alarm_list(&c, fid, kit_limit(r, 50, 500));
     village_http_done(r);
     kit_items(r, rows);
@@ -227,6 +244,8 @@ static const struct route village_sewage_table[] = {
     {HTTP_PUT, "/api/v1/village/facilities/{id}", h_update, WRITERS, 0},
     {HTTP_POST, "/api/v1/village/facilities/{id}/samples", h_sample, WRITERS, 0},
     {HTTP_POST, "/api/v1/village/facilities/{id}/inspections", h_inspection, WRITERS, 0},
+    {HTTP_POST, "/api/v1/village/facilities/{id}/inspections/{iid}/photos", h_photo, WRITERS,
+     ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/village/facilities/{id}/month", h_month, ROLES_BUREAU, 0},
 };
 

@@ -6,7 +6,7 @@
 #include "net/http.h"
 
 /* The rule context of a request, with the server's calendar read-locked:
- * release with village_http_done. */
+ * release with village_http_done. a NULL: the request's own actor. */
 void village_http_ctx(struct http_req *r, struct village_ctx *c, const struct audit_actor *a);
 void village_http_done(struct http_req *r);
 /* ?year and ?month (default: this Beijing month). -1 when answered 422. */

@@ -18,10 +18,8 @@ static void h_list(struct http_req *r)
     const char *town = bad1 ? NULL : kit_query_text(r, "township", 50, &bad2);
     if (bad1 || bad2)
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *items = village_waste_list(&c, county, town);
     village_http_done(r);
     kit_items(r, items);
@@ -32,10 +30,8 @@ static void village_get(struct http_req *r, bool public_view)
     int64_t id = kit_path_id(r, 0);
     if (!id)
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *v = village_waste_get(&c, id, public_view);
     village_http_done(r);
     kit_answer(r, ERR_OK, NULL, v);
@@ -101,10 +97,8 @@ static void h_import(struct http_req *r)
         http_error(r, ERR_UNSUPPORTED_MEDIA, "请上传 CSV（text/csv）或 xlsx 文件", NULL);
         return;
     }
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     struct problem p;
     json_t *out = NULL;
     enum err e =
@@ -143,10 +137,8 @@ static void h_monthly(struct http_req *r)
     const char *county = kit_query_text(r, "county", 50, &bad);
     if (bad || village_http_month(r, &year, &month))
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     json_t *m = village_waste_month(&c, year, month, county);
     village_http_done(r);
     kit_list(r, m ? ERR_OK : ERR_INTERNAL, NULL, m, &village_waste_sheet);
@@ -154,10 +146,8 @@ static void h_monthly(struct http_req *r)
 
 static void h_collector(struct http_req *r)
 {
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     struct problem p = {0};
     json_t *v = village_waste_collector_view(&c, http_query(r, "token"), &p);
     village_http_done(r);
@@ -169,10 +159,8 @@ static void h_collect(struct http_req *r)
     json_t *body = kit_body(r);
     if (!body)
         return;
-    struct audit_actor a;
-    kit_actor(r, &a);
     struct village_ctx c;
-    village_http_ctx(r, &c, &a);
+    village_http_ctx(r, &c, NULL);
     struct problem p = {0};
     int64_t id = 0;
     enum err e = village_waste_collect(&c, http_query(r, "token"), body, &id, &p);

@@ -16,6 +16,9 @@ int village_facility_limits(json_t *facility, struct village_limit *l, size_t *n
 int village_alarm_exceed(struct village_ctx *c, int64_t facility_id, int64_t sample_id,
                          const char *day, json_t *exceed, struct problem *p);
 
+/* The photos of an inspection (service attachments), never NULL. */
+json_t *village_inspection_photos(struct village_ctx *c, int64_t inspection_id);
+
 /* A facility's days first..last (at most VILLAGE_SPAN_MAX): each day's
  * state from its evidence, and its samples (manual ones as stored, online
  * daily values judged against the limits) oldest first. */

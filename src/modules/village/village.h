@@ -63,6 +63,13 @@ enum err village_sample_add(struct village_ctx *c, int64_t facility_id, json_t *
 enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json_t *in, int64_t *id,
                                 struct problem *p);
 
+/* A photo of an inspection (the service module's attachments: type by
+ * content, size and count bounded there): *id the attachment's. The
+ * inspection must be the facility's (404 otherwise). */
+enum err village_inspection_photo(struct village_ctx *c, int64_t facility_id, int64_t inspection_id,
+                                  const char *filename, const void *data, size_t len, int64_t *id,
+                                  struct problem *p);
+
 /* --- months and states (days.c) --- */
 
 /* One facility's month: running days / days, samples (manual and online

@@ -1,6 +1,6 @@
 // The rural sewage pages with the demo county: the map's dots coloured by state and the table; a
 // facility's page where staff enter a sample over the limit (the state turns 超标, the alarm's
-// tracker item is listed) and an inspection that finds it stopped; the monthly table with its xlsx
+// tracker item is listed) and an inspection that finds it stopped, with a photo; the monthly table with its xlsx
 // link; an enterprise account does not get the menu; Chinese and English.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -40,7 +40,11 @@ test('the facilities map and a facility: a sample over the limit, then a stop', 
   await page.getByTestId('vlg-alarms').locator('tbody tr', { hasText: '超标' }).first().waitFor()
   await page.getByTestId('vlg-inspection-stopped').click()
   await page.getByTestId('vlg-inspection-note').fill('鼓风机故障')
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  await page.locator('[data-testid=vlg-inspection-form] input[type=file]').setInputFiles({ name: '现场.png', mimeType: 'image/png', buffer: png })
   await page.getByTestId('vlg-inspection-save').click()
+  await page.getByTestId('vlg-photo').first().waitFor()
+  assert.equal(await page.getByTestId('vlg-photo').first().innerText(), '现场.png')
   await page.locator('[data-testid=vlg-detail-state][data-state=stopped]').waitFor()
   await page.locator('[data-testid=vlg-day][data-state=stop]').last().waitFor()
   await page.getByTestId('vlg-alarms').locator('tbody tr', { hasText: '停运' }).waitFor()

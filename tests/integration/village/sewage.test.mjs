@@ -152,6 +152,29 @@ test('a stop reported twice raises one stop alarm; the day counts as stopped', a
   assert.equal(m.json.stopped_days, 1)
 })
 
+test("an inspection's photos go through the attachment store: type by content, bureau only", async () => {
+  const f = byName((await staff.get('/api/v1/village/facilities')).json.items, '测试站')
+  const iid = (await staff.get(`/api/v1/village/facilities/${f.id}`)).json.inspections[0].id
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  const up = (id, body, name = 'site.png', who = staff) => who.request('POST', `/api/v1/village/facilities/${f.id}/inspections/${id}/photos?name=${encodeURIComponent(name)}`, { body, headers: { 'content-type': 'application/octet-stream' } })
+  let r = await up(iid, png)
+  assert.equal(r.status, 201, r.text)
+  const photo = r.json.inspections.find((i) => i.id === iid).photos[0]
+  assert.equal(photo.mime, 'image/png')
+  assert.equal(r.headers.get('location'), `/api/v1/service/attachments/${photo.id}`)
+  const get = await staff.request('GET', `/api/v1/service/attachments/${photo.id}`, { raw: true })
+  assert.equal(get.status, 200)
+  assert.deepEqual(Buffer.from(await get.arrayBuffer()), png)
+  assert.equal((await ent.request('GET', `/api/v1/service/attachments/${photo.id}`, { raw: true })).status, 404)
+  r = await up(iid, Buffer.from('#!/bin/sh\nrm -rf /\n'), 'x.png')
+  assert.equal(r.status, 415, r.text)
+  assert.equal((await up(iid, png, 'site.png', ent)).status, 403)
+  const other = byName((await staff.get('/api/v1/village/facilities')).json.items, '经公桥村污水处理站')
+  const otherInspection = (await staff.get(`/api/v1/village/facilities/${other.id}`)).json.inspections[0].id
+  assert.equal((await up(otherInspection, png)).status, 404)
+  assert.equal((await up(999999, png)).status, 404)
+})
+
 test('the online facility reads its daily values from its HJ 212 device', async () => {
   // Two hours of today from the demo device VILLAGE0001 with NH3-N over 一级A's 5 mg/L.
   const midnight = Math.floor((Date.now() / 1000 + 8 * 3600) / 86400) * 86400 - 8 * 3600

@@ -41,7 +41,7 @@ export default {
       by: 'By',
     },
     sample: { title: 'Manual sample', sampler: 'Sampler', save: 'Save sample' },
-    inspection: { title: 'Operator inspection', running: 'Running', stopped: 'Stopped', note: 'Findings (a stop needs its reason)', save: 'Save inspection' },
+    inspection: { photo: 'Attach a photo', photos: 'Photos', title: 'Operator inspection', running: 'Running', stopped: 'Stopped', note: 'Findings (a stop needs its reason)', save: 'Save inspection' },
     month: { running: 'Running days', compliance: 'Compliant samples' },
     monthly: { title: 'Rural sewage monthly', load: 'Load' },
     waste: {

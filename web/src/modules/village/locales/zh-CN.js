@@ -41,7 +41,7 @@ export default {
       by: '记录人',
     },
     sample: { title: '录入人工采样', sampler: '采样人', save: '保存采样' },
-    inspection: { title: '运维巡查', running: '运行', stopped: '停运', note: '巡查情况（停运须说明原因）', save: '保存巡查' },
+    inspection: { photo: '附现场照片', photos: '照片', title: '运维巡查', running: '运行', stopped: '停运', note: '巡查情况（停运须说明原因）', save: '保存巡查' },
     month: { running: '运行天数', compliance: '达标次数' },
     monthly: { title: '农村污水设施月报', load: '查询' },
     waste: {
