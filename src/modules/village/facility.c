@@ -173,7 +173,9 @@ static enum err village_facility_write(struct village_ctx *c, json_t *in, int64_
         db_rollback(c->db);
         if (rc == 1)
             return problem_set(p, ERR_NOT_FOUND, NULL, "设施不存在");
-        return problem_set(p, ERR_CONFLICT, "name", "同一行政村已有同名设施，或数据库错误");
+        if (rc == 2)
+            return problem_set(p, ERR_CONFLICT, "name", "同一行政村已有同名设施");
+        return village_db_fail(p);
     }
     return ERR_OK;
 }

@@ -4,6 +4,7 @@
 #include "db/row.h"
 
 #include <math.h>
+#include <sqlite3.h>
 
 #define VILLAGE_FACILITY_COLS                                                                      \
     "f.id, f.name, f.county, f.township, f.village, f.lon, f.lat, f.capacity, f.process, "         \
@@ -21,14 +22,16 @@
 int village_store_facility_insert(struct db *db, const struct village_facility_row *r, int64_t *id)
 {
     bool at = !isnan(r->lon);
-    if (db_run(db,
+    int rc =
+        db_run(db,
                "INSERT INTO village_facilities (name, county, township, village, capacity, "
                "process, operator, operator_phone, standard, standard_name, limits_json, "
                "station_id, section_id, commissioned, lon, lat, created_at, updated_at) VALUES "
                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0), ?, nullif(?, ''), ?, ?, ?, ?)",
                "ttttdttttttiitddii", VILLAGE_FACILITY_ARGS(r), at ? r->lon : NAN, at ? r->lat : NAN,
-               r->now, r->now))
-        return -1;
+               r->now, r->now);
+    if (rc)
+        return rc == SQLITE_CONSTRAINT_UNIQUE ? 2 : -1;
     *id = db_last_id(db);
     return 0;
 }
@@ -36,14 +39,16 @@ int village_store_facility_insert(struct db *db, const struct village_facility_r
 int village_store_facility_update(struct db *db, int64_t id, const struct village_facility_row *r)
 {
     bool at = !isnan(r->lon);
-    if (db_run(db,
+    int rc =
+        db_run(db,
                "UPDATE village_facilities SET name = ?, county = ?, township = ?, village = ?, "
                "capacity = ?, process = ?, operator = ?, operator_phone = ?, standard = ?, "
                "standard_name = ?, limits_json = ?, station_id = nullif(?, 0), section_id = ?, "
                "commissioned = nullif(?, ''), lon = ?, lat = ?, updated_at = ? WHERE id = ?",
                "ttttdttttttiitddii", VILLAGE_FACILITY_ARGS(r), at ? r->lon : NAN, at ? r->lat : NAN,
-               r->now, id))
-        return -1;
+               r->now, id);
+    if (rc)
+        return rc == SQLITE_CONSTRAINT_UNIQUE ? 2 : -1;
     return db_changes(db) ? 0 : 1;
 }
 

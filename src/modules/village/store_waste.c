@@ -4,18 +4,21 @@
 #include "db/row.h"
 
 #include <math.h>
+#include <sqlite3.h>
 
 int village_waste_store_insert(struct db *db, const struct village_waste_row *r, int64_t *id)
 {
-    if (db_run(db,
+    int rc =
+        db_run(db,
                "INSERT INTO village_waste_villages (county, township, village, households, "
                "collection_point, transfer_station, treatment, collector, collector_phone, "
                "section_id, since, lon, lat, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, "
                "?, ?, ?, ?, ?, ?, ?, ?, ?)",
                "tttitttttitddii", r->county, r->township, r->village, r->households,
                r->collection_point, r->transfer_station, r->treatment, r->collector,
-               r->collector_phone, r->section_id, r->since, r->lon, r->lat, r->now, r->now))
-        return -1;
+               r->collector_phone, r->section_id, r->since, r->lon, r->lat, r->now, r->now);
+    if (rc)
+        return rc == SQLITE_CONSTRAINT_UNIQUE ? 2 : -1;
     *id = db_last_id(db);
     return 0;
 }

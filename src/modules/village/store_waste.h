@@ -20,6 +20,7 @@ struct village_waste_row {
     double lon, lat; /* NAN: none */
     int64_t now;
 };
+/* 0, 2 when the village is registered already, -1 on error. */
 int village_waste_store_insert(struct db *db, const struct village_waste_row *r, int64_t *id);
 /* One village (no token; has_link says whether a collector link is out). */
 json_t *village_waste_store_get(struct db *db, int64_t id);

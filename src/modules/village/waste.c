@@ -58,7 +58,8 @@ enum err village_waste_create(struct village_ctx *c, json_t *in, int64_t *id, st
     json_decref(d);
     if (rc || db_commit(c->db)) {
         db_rollback(c->db);
-        return problem_set(p, ERR_CONFLICT, "village", "该行政村已登记，或数据库错误");
+        return rc == 2 ? problem_set(p, ERR_CONFLICT, "village", "该行政村已登记")
+                       : village_db_fail(p);
     }
     return ERR_OK;
 }
