@@ -87,6 +87,9 @@ json_t *svc_visit_list(struct svc_ctx *c, const char *status, int64_t enterprise
 json_t *svc_portal_todos(struct db *db, int64_t enterprise_id, int64_t now);
 /* The QR code of text as an SVG document (new string, free()). NULL on error. */
 char *svc_qr_svg(const char *text);
+/* 1 when base is http(s)://host[:port] with nothing after it (a link's base
+ * as the browser reports it; the host in letters, digits and .-:[]). */
+bool svc_base_ok(const char *base);
 
 /* Inside a transaction: records an issue (visit, day, entry, enterprise 0
  * for none) with its audit entry. 0 or -1. */

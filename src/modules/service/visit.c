@@ -553,8 +553,7 @@ char *svc_qr_svg(const char *text)
     return buf_detach(&b, NULL);
 }
 
-/* base must be http(s)://host[:port] with nothing after it. */
-static bool svc_base_ok(const char *base)
+bool svc_base_ok(const char *base)
 {
     const char *h = !strncmp(base, "https://", 8)  ? base + 8
                     : !strncmp(base, "http://", 7) ? base + 7

@@ -253,7 +253,7 @@ static int demo_waste(struct village_demo *d)
     if (e)
         return demo_fail("weighbridge import", &p);
     json_t *link = NULL;
-    if (village_waste_link(&d->c, ids[0], &link, &p))
+    if (village_waste_link(&d->c, ids[0], NULL, &link, &p))
         return demo_fail("collector link", &p);
     char today[11];
     demo_day(d, 0, today);

@@ -2,6 +2,7 @@
  * bureau), a collector link, spot checks, the weighbridge import (CSV or
  * xlsx), the month per village and township (JSON or xlsx); the collector's
  * phone log through its link and the public village page (no login). */
+#include "app/field.h"
 #include "app/kit.h"
 #include "app/kit_list.h"
 #include "modules/village/http.h"
@@ -69,9 +70,29 @@ static void h_link(struct http_req *r)
     struct village_ctx c;
     village_http_ctx(r, &c, &w.actor);
     json_t *out = NULL;
-    enum err e = village_waste_link(&c, w.id, &out, &w.p);
+    const char *base = "";
+    enum err e = field_text(w.body, "base", "链接地址", 200, FIELD_OPTIONAL, &base, &w.p)
+                     ? w.p.err
+                     : village_waste_link(&c, w.id, base, &out, &w.p);
     village_http_done(r);
     kit_write_end(r, &w, false, e, out);
+}
+
+/* ?base: the address the page is served at, as the browser reports it. */
+static void h_public_qr(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0);
+    bool bad = false;
+    const char *base = id ? kit_query_text(r, "base", 200, &bad) : NULL;
+    if (!id || bad)
+        return;
+    struct village_ctx c;
+    village_http_ctx(r, &c, NULL);
+    struct problem p = {0};
+    json_t *out = NULL;
+    enum err e = village_waste_public_qr(&c, id, base, &out, &p);
+    village_http_done(r);
+    kit_answer(r, e, &p, out);
 }
 
 static void h_check(struct http_req *r)
@@ -175,6 +196,7 @@ static const struct route village_waste_table[] = {
     {HTTP_POST, "/api/v1/village/waste/villages", h_create, WRITERS, 0},
     {HTTP_GET, "/api/v1/village/waste/villages/{id}", h_get, ROLES_BUREAU, 0},
     {HTTP_POST, "/api/v1/village/waste/villages/{id}/link", h_link, WRITERS, 0},
+    {HTTP_GET, "/api/v1/village/waste/villages/{id}/public-qr", h_public_qr, ROLES_BUREAU, 0},
     {HTTP_POST, "/api/v1/village/waste/villages/{id}/checks", h_check, WRITERS, 0},
     {HTTP_POST, "/api/v1/village/waste/import", h_import, WRITERS, ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/village/waste/monthly", h_monthly, ROLES_BUREAU, 0},

@@ -97,8 +97,14 @@ json_t *village_alarm_list(struct village_ctx *c, int64_t facility_id, int limit
  * since (the day its clearance is counted from), lon?, lat?}. */
 enum err village_waste_create(struct village_ctx *c, json_t *in, int64_t *id, struct problem *p);
 /* Issues the village's collector link (revoking the one before): *out =
- * {token, path} (new reference). */
-enum err village_waste_link(struct village_ctx *c, int64_t id, json_t **out, struct problem *p);
+ * {token, path, and with base (http(s)://host[:port]) url and qr_svg}
+ * (new reference). */
+enum err village_waste_link(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                            struct problem *p);
+/* The public page's address and its QR code for the village noticeboard:
+ * {path, url, qr_svg}; base as above, required. */
+enum err village_waste_public_qr(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                                 struct problem *p);
 /* The collector's phone page by its link token: the village and today's and
  * yesterday's logs; NULL with p (ERR_TOKEN_INVALID) for a bad token. */
 json_t *village_waste_collector_view(struct village_ctx *c, const char *token, struct problem *p);

@@ -69,9 +69,32 @@ static void village_token_hash(const char *token, unsigned char h[32])
     crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
 }
 
-enum err village_waste_link(struct village_ctx *c, int64_t id, json_t **out, struct problem *p)
+/* Adds url = base + path and its QR code to out. */
+static void village_add_qr(json_t *out, const char *base, const char *path)
+{
+    char url[400];
+    snprintf(url, sizeof url, "%s%s", base, path);
+    char *svg = svc_qr_svg(url);
+    json_object_set_new(out, "url", json_string(url));
+    json_object_set_new(out, "qr_svg", json_string(svg ? svg : ""));
+    free(svg);
+}
+
+static enum err village_base_check(const char *base, bool required, struct problem *p)
+{
+    if ((!base || !*base) && !required)
+        return ERR_OK;
+    if (!base || !svc_base_ok(base))
+        return problem_set(p, ERR_INVALID_FIELD, "base", "链接地址须为 http(s)://主机[:端口]");
+    return ERR_OK;
+}
+
+enum err village_waste_link(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                            struct problem *p)
 {
     memset(p, 0, sizeof *p);
+    if (village_base_check(base, false, p))
+        return p->err;
     unsigned char raw[32], h[32];
     char token[VILLAGE_TOKEN_LEN + 1];
     randombytes_buf(raw, sizeof raw);
@@ -91,6 +114,25 @@ enum err village_waste_link(struct village_ctx *c, int64_t id, json_t **out, str
     char path[80];
     snprintf(path, sizeof path, "/v/collect/%s", token);
     *out = json_pack("{ss ss}", "token", token, "path", path);
+    if (base && *base)
+        village_add_qr(*out, base, path);
+    return ERR_OK;
+}
+
+enum err village_waste_public_qr(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                                 struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    if (village_base_check(base, true, p))
+        return p->err;
+    json_t *v = village_waste_store_get(c->db, id);
+    if (!v)
+        return problem_set(p, ERR_NOT_FOUND, NULL, "行政村不存在");
+    json_decref(v);
+    char path[40];
+    snprintf(path, sizeof path, "/v/waste/%lld", (long long)id);
+    *out = json_pack("{ss}", "path", path);
+    village_add_qr(*out, base, path);
     return ERR_OK;
 }
 

@@ -30,6 +30,7 @@ test("the console's month, a collector link used on a phone, a spot check", asyn
   assert.notEqual(await row.getByTestId('vlg-missed').innerText(), '')
   await screenshot(page, 'village-waste-zh-CN')
   await page.getByTestId('vlg-villages').locator('tbody tr', { hasText: '兰田村' }).getByTestId('vlg-make-link').click()
+  await page.getByTestId('vlg-qr').waitFor()
   const url = await page.getByTestId('vlg-link-url').getAttribute('href')
   assert.match(url, /\/v\/collect\/[A-Za-z0-9_-]{43}$/)
 

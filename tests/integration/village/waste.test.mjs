@@ -76,9 +76,18 @@ test('the public village page needs no login and shows no phone numbers', async 
 })
 
 test("the collector's phone log through the village's link", async () => {
-  const link = await staff.post('/api/v1/village/waste/villages/2/link', {})
+  assert.equal((await staff.post('/api/v1/village/waste/villages/2/link', { base: 'javascript:alert(1)//' })).status, 422)
+  assert.equal((await staff.post('/api/v1/village/waste/villages/999/link', {})).status, 404)
+  const link = await staff.post('/api/v1/village/waste/villages/2/link', { base: server.url })
   assert.equal(link.status, 200, link.text)
   assert.match(link.json.path, /^\/v\/collect\/[A-Za-z0-9_-]{43}$/)
+  assert.equal(link.json.url, server.url + link.json.path)
+  assert.match(link.json.qr_svg, /^<svg /)
+  const qr = await staff.get(`/api/v1/village/waste/villages/2/public-qr?base=${encodeURIComponent(server.url)}`)
+  assert.equal(qr.status, 200, qr.text)
+  assert.equal(qr.json.url, server.url + '/v/waste/2')
+  assert.equal((await staff.get('/api/v1/village/waste/villages/2/public-qr')).status, 422)
+  assert.equal((await ent.get(`/api/v1/village/waste/villages/2/public-qr?base=${encodeURIComponent(server.url)}`)).status, 403)
   const token = link.json.token
   const view = await anon.get(`/api/v1/village/waste/collect?token=${token}`)
   assert.equal(view.status, 200, view.text)

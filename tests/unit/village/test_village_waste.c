@@ -159,7 +159,7 @@ static void test_collector_link(void **state)
     int64_t id = village(f, "蛟潭镇", "礼芳村", 10);
     struct problem p = {0};
     json_t *link = NULL, *link2 = NULL;
-    assert_int_equal(village_waste_link(&f->c, id, &link, &p), ERR_OK);
+    assert_int_equal(village_waste_link(&f->c, id, NULL, &link, &p), ERR_OK);
     const char *token = json_string_value(json_object_get(link, "token"));
     char today[11], old[11];
     day_text(f, 0, today);
@@ -174,9 +174,24 @@ static void test_collector_link(void **state)
     json_object_set_new(in, "weight_kg", json_real(1e7));
     assert_int_equal(village_waste_collect(&f->c, token, in, &lid, &p), ERR_INVALID_FIELD);
     /* A new link replaces the old one. */
-    assert_int_equal(village_waste_link(&f->c, id, &link2, &p), ERR_OK);
+    assert_int_equal(village_waste_link(&f->c, id, "http://127.0.0.1:8080", &link2, &p), ERR_OK);
     json_object_set_new(in, "weight_kg", json_real(10));
     assert_int_equal(village_waste_collect(&f->c, token, in, &lid, &p), ERR_TOKEN_INVALID);
+    char want[200];
+    snprintf(want, sizeof want, "http://127.0.0.1:8080%s",
+             json_string_value(json_object_get(link2, "path")));
+    assert_string_equal(json_string_value(json_object_get(link2, "url")), want);
+    assert_non_null(strstr(json_string_value(json_object_get(link2, "qr_svg")), "<svg"));
+    json_t *bad = NULL;
+    assert_int_equal(village_waste_link(&f->c, id, "javascript:alert(1)", &bad, &p),
+                     ERR_INVALID_FIELD);
+    assert_int_equal(village_waste_public_qr(&f->c, id, NULL, &bad, &p), ERR_INVALID_FIELD);
+    assert_int_equal(village_waste_public_qr(&f->c, 999, "https://x.example", &bad, &p),
+                     ERR_NOT_FOUND);
+    assert_int_equal(village_waste_public_qr(&f->c, id, "https://x.example", &bad, &p), ERR_OK);
+    assert_string_equal(json_string_value(json_object_get(bad, "url")),
+                        "https://x.example/v/waste/1");
+    json_decref(bad);
     json_t *view =
         village_waste_collector_view(&f->c, json_string_value(json_object_get(link2, "token")), &p);
     assert_non_null(view);

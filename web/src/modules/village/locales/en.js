@@ -63,6 +63,8 @@ export default {
       publicPage: 'Public page',
       link: 'Collector link',
       linkFor: 'Collector link of {v} (send it to the collector; a new one revokes it):',
+      qr: 'Notice QR',
+      qrFor: 'QR code of the public page of {v} (print it for the village notice board):',
       check: 'Sorting check',
       checked: 'Households checked',
       sortingHouseholds: 'Households sorting',

@@ -63,6 +63,8 @@ export default {
       publicPage: '公示页',
       link: '保洁员链接',
       linkFor: '{v} 保洁员登记链接（发给保洁员，重新生成后旧链接失效）：',
+      qr: '公示二维码',
+      qrFor: '{v} 公示页二维码（打印张贴在村公示栏）：',
       check: '分类抽查',
       checked: '抽查户数',
       sortingHouseholds: '分类户数',
