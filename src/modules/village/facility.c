@@ -296,9 +296,12 @@ enum err village_sample_add(struct village_ctx *c, int64_t facility_id, json_t *
     return ERR_OK;
 }
 
-enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json_t *in, int64_t *id,
-                                struct problem *p)
+/* An inspection of facility_id on a day no earlier than earliest, by c's
+ * actor, with the alarms it raises, in one transaction. */
+static enum err village_inspection_write(struct village_ctx *c, int64_t facility_id, json_t *in,
+                                         int32_t earliest, int64_t *id, struct problem *p)
 {
+    memset(p, 0, sizeof *p);
     json_t *fac = village_store_facility(c->db, facility_id);
     if (!fac)
         return problem_set(p, ERR_NOT_FOUND, NULL, "设施不存在");
@@ -312,6 +315,10 @@ enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json
         field_bool(in, "running", "运行状态", FIELD_REQUIRED, false, &running, p) ||
         field_text(in, "note", "巡查情况", 1000, FIELD_MULTILINE, &note, p))
         return p->err;
+    int32_t dn = 0;
+    calendar_parse_date(day, &dn);
+    if (dn < earliest)
+        return problem_set(p, ERR_INVALID_FIELD, "day", "只能登记今天或昨天的巡查");
     if (!running && !*note)
         return problem_set(p, ERR_INVALID_FIELD, "note", "设施停运时请说明停运原因");
     int rc = db_begin(c->db);
@@ -331,6 +338,62 @@ enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json
         return village_db_fail(p);
     }
     return ERR_OK;
+}
+
+enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json_t *in, int64_t *id,
+                                struct problem *p)
+{
+    return village_inspection_write(c, facility_id, in, CALENDAR_DAY_MIN, id, p);
+}
+
+static const struct village_link_kind village_operator_kind = {"运维链接",
+                                                               "设施",
+                                                               "/v/operate/",
+                                                               "village.facility.operator_link",
+                                                               "village_facilities",
+                                                               village_store_facility_set_token,
+                                                               village_store_facility_by_token};
+
+enum err village_operator_link(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                               struct problem *p)
+{
+    return village_link_issue(c, &village_operator_kind, id, base, out, p);
+}
+
+json_t *village_operator_view(struct village_ctx *c, const char *token, struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    int64_t id = village_link_resolve(c, &village_operator_kind, token, p);
+    if (!id)
+        return NULL;
+    json_t *f = village_store_facility(c->db, id);
+    json_t *insp = village_store_inspections_recent(c->db, id, 5);
+    if (!f || !insp) {
+        json_decref(f);
+        json_decref(insp);
+        return village_db_fail(p), NULL;
+    }
+    char today[11];
+    calendar_format_date(c->today, today);
+    json_t *out =
+        json_pack("{sO sO sO sO sO ss so}", "name", json_object_get(f, "name"), "township",
+                  json_object_get(f, "township"), "village", json_object_get(f, "village"),
+                  "process", json_object_get(f, "process"), "operator",
+                  json_object_get(f, "operator"), "today", today, "inspections", insp);
+    json_decref(f);
+    return out;
+}
+
+enum err village_operator_inspect(struct village_ctx *c, const char *token, json_t *in, int64_t *id,
+                                  struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    int64_t fid = village_link_resolve(c, &village_operator_kind, token, p);
+    if (!fid)
+        return p->err;
+    struct village_ctx oc = *c;
+    oc.actor = (struct audit_actor){0, "operator"};
+    return village_inspection_write(&oc, fid, in, c->today - 1, id, p);
 }
 
 /* The service context the attachment functions take, for c's actor. */

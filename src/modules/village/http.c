@@ -3,6 +3,7 @@
  * the monthly table (JSON or xlsx) and the alarms. Bureau only; writes by
  * staff and admins. */
 #include "app/app.h"
+#include "app/field.h"
 #include "app/kit.h"
 #include "app/kit_list.h"
 #include "core/timeutil.h"
@@ -176,6 +177,65 @@ static void h_photo(struct http_req *r)
     kit_created_at(r, loc, e, &p, out);
 }
 
+void village_http_link(struct http_req *r, village_link_fn *issue)
+{
+    struct kit_write w;
+    if (!kit_write_begin(r, KIT_PATH_ID, &w))
+        return;
+    struct village_ctx c;
+    village_http_ctx(r, &c, &w.actor);
+    json_t *out = NULL;
+    const char *base = "";
+    enum err e = field_text(w.body, "base", "链接地址", 200, FIELD_OPTIONAL, &base, &w.p)
+                     ? w.p.err
+                     : issue(&c, w.id, base, &out, &w.p);
+    village_http_done(r);
+    kit_write_end(r, &w, false, e, out);
+}
+
+void village_http_token_view(struct http_req *r, village_view_fn *view)
+{
+    struct village_ctx c;
+    village_http_ctx(r, &c, NULL);
+    struct problem p = {0};
+    json_t *v = view(&c, http_query(r, "token"), &p);
+    village_http_done(r);
+    kit_answer(r, v ? ERR_OK : p.err, &p, v);
+}
+
+void village_http_token_write(struct http_req *r, village_token_write_fn *write,
+                              village_view_fn *view)
+{
+    json_t *body = kit_body(r);
+    if (!body)
+        return;
+    struct village_ctx c;
+    village_http_ctx(r, &c, NULL);
+    struct problem p = {0};
+    int64_t id = 0;
+    const char *token = http_query(r, "token");
+    enum err e = write(&c, token, body, &id, &p);
+    json_t *v = e ? NULL : view(&c, token, &p);
+    village_http_done(r);
+    json_decref(body);
+    kit_created_at(r, NULL, e, &p, v);
+}
+
+static void h_operator_link(struct http_req *r)
+{
+    village_http_link(r, village_operator_link);
+}
+
+static void h_operator_view(struct http_req *r)
+{
+    village_http_token_view(r, village_operator_view);
+}
+
+static void h_operator_inspect(struct http_req *r)
+{
+    village_http_token_write(r, village_operator_inspect, village_operator_view);
+}
+
 static void h_month(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
@@ -247,6 +307,9 @@ static const struct route village_sewage_table[] = {
     {HTTP_POST, "/api/v1/village/facilities/{id}/inspections/{iid}/photos", h_photo, WRITERS,
      ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/village/facilities/{id}/month", h_month, ROLES_BUREAU, 0},
+    {HTTP_POST, "/api/v1/village/facilities/{id}/operator-link", h_operator_link, WRITERS, 0},
+    {HTTP_GET, "/api/v1/village/operate", h_operator_view, ROLES_ANY, 0},
+    {HTTP_POST, "/api/v1/village/operate", h_operator_inspect, ROLES_ANY, ROUTE_NO_CSRF},
 };
 
 const struct route_group app_village_sewage_routes =

@@ -12,4 +12,17 @@ void village_http_done(struct http_req *r);
 /* ?year and ?month (default: this Beijing month). -1 when answered 422. */
 int village_http_month(struct http_req *r, int *year, int *month);
 
+/* A link issued for the path id's owner ({base?} in the body), answered 200. */
+typedef enum err village_link_fn(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                                 struct problem *p);
+void village_http_link(struct http_req *r, village_link_fn *issue);
+/* The page of a link's ?token (404 for a bad one). */
+typedef json_t *village_view_fn(struct village_ctx *c, const char *token, struct problem *p);
+void village_http_token_view(struct http_req *r, village_view_fn *view);
+/* A write through a link's ?token, answered 201 with the page as it now is. */
+typedef enum err village_token_write_fn(struct village_ctx *c, const char *token, json_t *in,
+                                        int64_t *id, struct problem *p);
+void village_http_token_write(struct http_req *r, village_token_write_fn *write,
+                              village_view_fn *view);
+
 #endif

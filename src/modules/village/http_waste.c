@@ -2,7 +2,6 @@
  * bureau), a collector link, spot checks, the weighbridge import (CSV or
  * xlsx), the month per village and township (JSON or xlsx); the collector's
  * phone log through its link and the public village page (no login). */
-#include "app/field.h"
 #include "app/kit.h"
 #include "app/kit_list.h"
 #include "modules/village/http.h"
@@ -64,18 +63,7 @@ static void h_create(struct http_req *r)
 
 static void h_link(struct http_req *r)
 {
-    struct kit_write w;
-    if (!kit_write_begin(r, KIT_PATH_ID, &w))
-        return;
-    struct village_ctx c;
-    village_http_ctx(r, &c, &w.actor);
-    json_t *out = NULL;
-    const char *base = "";
-    enum err e = field_text(w.body, "base", "链接地址", 200, FIELD_OPTIONAL, &base, &w.p)
-                     ? w.p.err
-                     : village_waste_link(&c, w.id, base, &out, &w.p);
-    village_http_done(r);
-    kit_write_end(r, &w, false, e, out);
+    village_http_link(r, village_waste_link);
 }
 
 /* ?base: the address the page is served at, as the browser reports it. */
@@ -167,28 +155,12 @@ static void h_monthly(struct http_req *r)
 
 static void h_collector(struct http_req *r)
 {
-    struct village_ctx c;
-    village_http_ctx(r, &c, NULL);
-    struct problem p = {0};
-    json_t *v = village_waste_collector_view(&c, http_query(r, "token"), &p);
-    village_http_done(r);
-    kit_answer(r, v ? ERR_OK : p.err, &p, v);
+    village_http_token_view(r, village_waste_collector_view);
 }
 
 static void h_collect(struct http_req *r)
 {
-    json_t *body = kit_body(r);
-    if (!body)
-        return;
-    struct village_ctx c;
-    village_http_ctx(r, &c, NULL);
-    struct problem p = {0};
-    int64_t id = 0;
-    enum err e = village_waste_collect(&c, http_query(r, "token"), body, &id, &p);
-    json_t *v = e ? NULL : village_waste_collector_view(&c, http_query(r, "token"), &p);
-    village_http_done(r);
-    json_decref(body);
-    kit_created_at(r, NULL, e, &p, v);
+    village_http_token_write(r, village_waste_collect, village_waste_collector_view);
 }
 
 static const struct route village_waste_table[] = {

@@ -121,6 +121,13 @@ static const char *const schema_village_steps[] = {
     "  created_by TEXT NOT NULL,"
     "  created_at INTEGER NOT NULL);"
     "CREATE INDEX village_waste_checks_village ON village_waste_checks (village_id, day);",
+
+    /* 3: a facility's operator link (SHA-256 of its token; NULL: none
+     * issued): the operator logs inspections from a phone without an
+     * account. */
+    "ALTER TABLE village_facilities ADD COLUMN operator_token_hash BLOB;"
+    "CREATE UNIQUE INDEX village_facilities_operator_token ON village_facilities "
+    "(operator_token_hash) WHERE operator_token_hash IS NOT NULL;",
 };
 
 const struct schema_module schema_village = {

@@ -10,6 +10,7 @@
     "f.id, f.name, f.county, f.township, f.village, f.lon, f.lat, f.capacity, f.process, "         \
     "f.operator, f.operator_phone, f.standard, f.standard_name, f.limits_json, f.station_id, "     \
     "s.name AS station_name, f.section_id, sec.name AS section_name, f.commissioned, "             \
+    "f.operator_token_hash IS NOT NULL AS has_operator_link, "                                     \
     "f.created_at, f.updated_at FROM village_facilities f LEFT JOIN stations s ON s.id = "         \
     "f.station_id LEFT JOIN sections sec ON sec.id = f.section_id "
 
@@ -64,6 +65,25 @@ json_t *village_store_facilities(struct db *db, const char *county)
                          "WHERE ?1 IS NULL OR f.county = ?1 ORDER BY f.county, f.township, "
                          "f.village, f.id",
                          "t", county);
+}
+
+int64_t village_store_facility_by_token(struct db *db, const unsigned char hash[32])
+{
+    json_t *row = NULL;
+    int rc =
+        db_query_row(db, &row, "SELECT id FROM village_facilities WHERE operator_token_hash = ?",
+                     "b", hash, (size_t)32);
+    int64_t id = rc == 1 ? json_integer_value(json_object_get(row, "id")) : rc;
+    json_decref(row);
+    return id;
+}
+
+int village_store_facility_set_token(struct db *db, int64_t id, const unsigned char hash[32])
+{
+    if (db_run(db, "UPDATE village_facilities SET operator_token_hash = ? WHERE id = ?", "bi", hash,
+               (size_t)32, id))
+        return -1;
+    return db_changes(db) ? 0 : 1;
 }
 
 bool village_store_section_exists(struct db *db, int64_t id)

@@ -26,6 +26,10 @@ int village_store_facility_update(struct db *db, int64_t id, const struct villag
 json_t *village_store_facility(struct db *db, int64_t id);
 /* county NULL: all. */
 json_t *village_store_facilities(struct db *db, const char *county);
+/* The facility whose operator link hashes to hash; 0 when none, -1 on error. */
+int64_t village_store_facility_by_token(struct db *db, const unsigned char hash[32]);
+/* 0, 1 when no such facility, -1. */
+int village_store_facility_set_token(struct db *db, int64_t id, const unsigned char hash[32]);
 bool village_store_section_exists(struct db *db, int64_t id);
 bool village_store_station_exists(struct db *db, int64_t id);
 /* The id of the section named name, 0 when none. */

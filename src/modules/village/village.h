@@ -63,6 +63,18 @@ enum err village_sample_add(struct village_ctx *c, int64_t facility_id, json_t *
 enum err village_inspection_add(struct village_ctx *c, int64_t facility_id, json_t *in, int64_t *id,
                                 struct problem *p);
 
+/* The facility's operator link (revoking the one before), as the waste
+ * collector's: *out = {token, path /v/operate/<token>, and with base url
+ * and qr_svg}. */
+enum err village_operator_link(struct village_ctx *c, int64_t id, const char *base, json_t **out,
+                               struct problem *p);
+/* The operator's phone page by its link token: the facility and its last
+ * inspections; NULL with p (ERR_TOKEN_INVALID) for a bad token. */
+json_t *village_operator_view(struct village_ctx *c, const char *token, struct problem *p);
+/* An inspection through the operator link (as village_inspection_add, by
+ * "operator", of today or yesterday only). */
+enum err village_operator_inspect(struct village_ctx *c, const char *token, json_t *in, int64_t *id,
+                                  struct problem *p);
 /* A photo of an inspection (the service module's attachments: type by
  * content, size and count bounded there): *id the attachment's. The
  * inspection must be the facility's (404 otherwise). */

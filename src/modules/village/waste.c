@@ -13,13 +13,11 @@
 #include "modules/village/store_waste.h"
 
 #include <math.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define VILLAGE_DAY_KG_MAX 50000.0 /* a village's day: beyond any truck */
-#define VILLAGE_TOKEN_LEN 43       /* 32 random bytes, base64url without padding */
 
 enum err village_waste_create(struct village_ctx *c, json_t *in, int64_t *id, struct problem *p)
 {
@@ -64,59 +62,18 @@ enum err village_waste_create(struct village_ctx *c, json_t *in, int64_t *id, st
     return ERR_OK;
 }
 
-static void village_token_hash(const char *token, unsigned char h[32])
-{
-    crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-}
-
-/* Adds url = base + path and its QR code to out. */
-static void village_add_qr(json_t *out, const char *base, const char *path)
-{
-    char url[400];
-    snprintf(url, sizeof url, "%s%s", base, path);
-    char *svg = svc_qr_svg(url);
-    json_object_set_new(out, "url", json_string(url));
-    json_object_set_new(out, "qr_svg", json_string(svg ? svg : ""));
-    free(svg);
-}
-
-static enum err village_base_check(const char *base, bool required, struct problem *p)
-{
-    if ((!base || !*base) && !required)
-        return ERR_OK;
-    if (!base || !svc_base_ok(base))
-        return problem_set(p, ERR_INVALID_FIELD, "base", "链接地址须为 http(s)://主机[:端口]");
-    return ERR_OK;
-}
+static const struct village_link_kind village_collector_kind = {"保洁员链接",
+                                                                "行政村",
+                                                                "/v/collect/",
+                                                                "village.waste.link",
+                                                                "village_waste_villages",
+                                                                village_waste_store_set_token,
+                                                                village_waste_store_by_token};
 
 enum err village_waste_link(struct village_ctx *c, int64_t id, const char *base, json_t **out,
                             struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    if (village_base_check(base, false, p))
-        return p->err;
-    unsigned char raw[32], h[32];
-    char token[VILLAGE_TOKEN_LEN + 1];
-    randombytes_buf(raw, sizeof raw);
-    sodium_bin2base64(token, sizeof token, raw, sizeof raw,
-                      sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    village_token_hash(token, h);
-    if (db_begin(c->db))
-        return village_db_fail(p);
-    int rc = village_waste_store_set_token(c->db, id, h);
-    if (!rc)
-        rc = audit_append_id(c->db, &c->actor, "village.waste.link", "village_waste_villages", id,
-                             NULL);
-    if (rc || db_commit(c->db)) {
-        db_rollback(c->db);
-        return rc == 1 ? problem_set(p, ERR_NOT_FOUND, NULL, "行政村不存在") : village_db_fail(p);
-    }
-    char path[80];
-    snprintf(path, sizeof path, "/v/collect/%s", token);
-    *out = json_pack("{ss ss}", "token", token, "path", path);
-    if (base && *base)
-        village_add_qr(*out, base, path);
-    return ERR_OK;
+    return village_link_issue(c, &village_collector_kind, id, base, out, p);
 }
 
 enum err village_waste_public_qr(struct village_ctx *c, int64_t id, const char *base, json_t **out,
@@ -136,25 +93,10 @@ enum err village_waste_public_qr(struct village_ctx *c, int64_t id, const char *
     return ERR_OK;
 }
 
-/* The village a collector link names; 0 (p filled) when none. */
-static int64_t village_token_village(struct village_ctx *c, const char *token, struct problem *p)
-{
-    if (!token || strlen(token) != VILLAGE_TOKEN_LEN)
-        return problem_set(p, ERR_TOKEN_INVALID, NULL, "保洁员链接无效"), 0;
-    unsigned char h[32];
-    village_token_hash(token, h);
-    int64_t id = village_waste_store_by_token(c->db, h);
-    if (id < 0)
-        return village_db_fail(p), 0;
-    if (!id)
-        problem_set(p, ERR_TOKEN_INVALID, NULL, "保洁员链接无效或已重新生成");
-    return id;
-}
-
 json_t *village_waste_collector_view(struct village_ctx *c, const char *token, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    int64_t id = village_token_village(c, token, p);
+    int64_t id = village_link_resolve(c, &village_collector_kind, token, p);
     if (!id)
         return NULL;
     json_t *v = village_waste_store_get(c->db, id);
@@ -180,7 +122,7 @@ enum err village_waste_collect(struct village_ctx *c, const char *token, json_t 
                                struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    int64_t vid = village_token_village(c, token, p);
+    int64_t vid = village_link_resolve(c, &village_collector_kind, token, p);
     if (!vid)
         return p->err;
     if (!json_is_object(in))

@@ -175,6 +175,30 @@ test("an inspection's photos go through the attachment store: type by content, b
   assert.equal((await up(999999, png)).status, 404)
 })
 
+test("the operator's phone link: today's or yesterday's inspection without an account", async () => {
+  const f = byName((await staff.get('/api/v1/village/facilities')).json.items, '臧湾村污水处理站')
+  assert.equal((await ent.post(`/api/v1/village/facilities/${f.id}/operator-link`, {})).status, 403)
+  assert.equal((await leader.post(`/api/v1/village/facilities/${f.id}/operator-link`, {})).status, 403)
+  const link = await staff.post(`/api/v1/village/facilities/${f.id}/operator-link`, { base: server.url })
+  assert.equal(link.status, 200, link.text)
+  assert.equal(link.json.url, server.url + link.json.path)
+  assert.match(link.json.qr_svg, /^<svg /)
+  const token = link.json.token
+  const view = await anon.get(`/api/v1/village/operate?token=${token}`)
+  assert.equal(view.status, 200, view.text)
+  assert.equal(view.json.name, '臧湾村污水处理站')
+  assert.equal(view.json.operator_phone, undefined)
+  assert.equal((await anon.get('/api/v1/village/operate?token=x')).status, 404)
+  assert.equal((await anon.post(`/api/v1/village/operate?token=${token}`, { day: beijingDay(-2), running: true })).status, 422)
+  assert.equal((await anon.post(`/api/v1/village/operate?token=${token}`, { day: beijingDay(), running: 'yes' })).status, 422)
+  const r = await anon.post(`/api/v1/village/operate?token=${token}`, { day: beijingDay(), running: true, note: '出水清澈' })
+  assert.equal(r.status, 201, r.text)
+  assert.equal(r.json.inspections[0].created_by, 'operator')
+  const detail = await staff.get(`/api/v1/village/facilities/${f.id}`)
+  assert.equal(detail.json.has_operator_link, 1)
+  assert.equal(detail.json.inspections[0].note, '出水清澈')
+})
+
 test('the online facility reads its daily values from its HJ 212 device', async () => {
   // Two hours of today from the demo device VILLAGE0001 with NH3-N over 一级A's 5 mg/L.
   const midnight = Math.floor((Date.now() / 1000 + 8 * 3600) / 86400) * 86400 - 8 * 3600

@@ -230,6 +230,44 @@ static void test_month_running_rate(void **state)
     assert_null(village_month(&f->c, 9999, py, pm));
 }
 
+static void test_operator_link(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = facility(f, "臧湾站", "gb18918_1b");
+    struct problem p = {0};
+    json_t *link = NULL, *link2 = NULL;
+    assert_int_equal(village_operator_link(&f->c, 999, NULL, &link, &p), ERR_NOT_FOUND);
+    assert_int_equal(village_operator_link(&f->c, id, "ftp://x", &link, &p), ERR_INVALID_FIELD);
+    assert_int_equal(village_operator_link(&f->c, id, NULL, &link, &p), ERR_OK);
+    const char *token = json_string_value(json_object_get(link, "token"));
+    char today[11], old[11];
+    day_text(f, 0, today);
+    day_text(f, 2, old);
+    json_t *in = json_pack("{ss sb ss}", "day", old, "running", 0, "note", "停电");
+    int64_t iid;
+    assert_int_equal(village_operator_inspect(&f->c, token, in, &iid, &p), ERR_INVALID_FIELD);
+    assert_string_equal(p.field, "day");
+    json_object_set_new(in, "day", json_string(today));
+    assert_int_equal(village_operator_inspect(&f->c, "short", in, &iid, &p), ERR_TOKEN_INVALID);
+    assert_int_equal(village_operator_inspect(&f->c, token, in, &iid, &p), ERR_OK);
+    /* Its stop raised the alarm, by the operator. */
+    assert_int_equal(count(f, "SELECT count(*) FROM village_alarms WHERE kind = 'stop'"), 1);
+    assert_int_equal(count(f, "SELECT count(*) FROM village_inspections WHERE created_by = "
+                              "'operator'"),
+                     1);
+    json_t *view = village_operator_view(&f->c, token, &p);
+    assert_int_equal(json_array_size(json_object_get(view, "inspections")), 1);
+    json_decref(view);
+    /* A new link revokes the old one. */
+    assert_int_equal(village_operator_link(&f->c, id, "https://hb.example", &link2, &p), ERR_OK);
+    assert_null(village_operator_view(&f->c, token, &p));
+    assert_int_equal(p.err, ERR_TOKEN_INVALID);
+    assert_non_null(strstr(json_string_value(json_object_get(link2, "url")), "/v/operate/"));
+    json_decref(in);
+    json_decref(link);
+    json_decref(link2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +275,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sample_and_exceed_alarm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_alarm_once_per_stop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_month_running_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_operator_link, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@ import { CONSOLE_ROLES } from '../../shell/roles.js'
 export const routes = {
   public: [
     { path: '/v/collect/:token', name: 'village-collect', component: () => import('./views/CollectorPhone.vue'), meta: { public: true } },
+    { path: '/v/operate/:token', name: 'village-operate', component: () => import('./views/OperatorPhone.vue'), meta: { public: true } },
     { path: '/v/waste/:id(\\d+)', name: 'village-waste-public', component: () => import('./views/VillagePublic.vue'), meta: { public: true } },
   ],
   console: [
