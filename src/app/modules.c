@@ -16,6 +16,7 @@
 #include "modules/river/river.h"
 #include "modules/service/service.h"
 #include "modules/supervision/supervision.h"
+#include "modules/village/village.h"
 
 #include <stdio.h>
 
@@ -33,6 +34,7 @@ static const struct module *const modules_table[] = {
     &leader_module,      /* the leader's home: what is late or at risk */
     &portal_module,      /* the enterprise portal's home: its to-dos */
     &river_module,       /* river chiefs: reaches, patrols, signboards, sections */
+    &village_module,     /* rural sewage facilities, daily waste clearance */
 };
 
 #define MODULES_COUNT (sizeof modules_table / sizeof modules_table[0])

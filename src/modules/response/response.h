@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/problem.h"
@@ -194,6 +195,15 @@ json_t *resp_consults(struct db *db, int limit);
 
 /* The demo winter episode (demo.c). */
 int demo_response(struct db *db, const struct audit_actor *actor, uint64_t seed);
+
+/* Imports (csv.c), also the reader of other modules' CSV imports (the
+ * village module's weighbridge tickets): an error {line, field, message} (at
+ * most 100 kept); the rows of a CSV file as arrays of strings (header
+ * first; libcsv, strict quoting), or NULL with the reason in errors; the
+ * header checked against cols. */
+void resp_import_error(json_t *errors, size_t line, const char *field, const char *msg);
+json_t *resp_csv_rows(const char *data, size_t len, size_t max_rows, json_t *errors);
+int resp_csv_check_header(json_t *header, const char *const *cols, size_t ncols, json_t *errors);
 
 struct module;
 extern const struct module response_module;

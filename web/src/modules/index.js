@@ -30,5 +30,6 @@ import response from './response/index.js'
 import leader from './leader/index.js'
 import portal from './portal/index.js'
 import river from './river/index.js'
+import village from './village/index.js'
 
-export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader, portal, river]
+export const modules = [registry, admin, service, monitor, quality, approval, supervision, pmf, response, leader, portal, river, village]
