@@ -8,6 +8,7 @@ pkgs=(build-essential pkg-config clang libclang-rt-14-dev
       libgeos-dev libproj-dev libxlsxwriter-dev libqrencode-dev libcurl4-openssl-dev libcmocka-dev libcsv-dev libshp-dev
       libopenblas-dev libminizip-dev libxml2-dev liblunar-date-dev libglib2.0-dev
       postgresql postgresql-15-postgis-3
+      clickhouse-server clickhouse-client
       sqlite3 wrk curl ca-certificates)
 
 missing=()
