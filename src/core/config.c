@@ -117,6 +117,14 @@ static const struct config_option config_options[] = {
     OPT_STR(map_tile_url, "",
             "tiles of the siting map: a path on this site with {z}/{x}/{y}, e.g. "
             "/tiles/{z}/{x}/{y}.png (empty = no base layer)"),
+    OPT_STR(readings_backend, "sqlite",
+            "where device data is stored: sqlite (the city database) or clickhouse (a cluster)"),
+    OPT_STR(clickhouse_urls, "",
+            "HTTP endpoints of every server of the ClickHouse cluster (http://host:8123,...)"),
+    OPT_STR(clickhouse_user, "default", "ClickHouse user"),
+    OPT_STR(clickhouse_password, "", "ClickHouse password"),
+    OPT_STR(clickhouse_database, "ecogov", "ClickHouse database of the device data"),
+    OPT_STR(clickhouse_cluster, "ecogov", "cluster name in ClickHouse's remote_servers"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])
@@ -295,7 +303,10 @@ void config_log(const struct config *cfg)
 {
     for (size_t i = 0; i < CONFIG_COUNT; i++) {
         const void *field = (const char *)cfg + config_options[i].offset;
-        if (config_options[i].type == CONFIG_STR)
+        if (config_options[i].type == CONFIG_STR && strstr(config_options[i].name, "password"))
+            log_info("config %s = %s", config_options[i].name,
+                     **(char *const *)field ? "(set, not shown)" : "");
+        else if (config_options[i].type == CONFIG_STR)
             log_info("config %s = %s", config_options[i].name, *(char *const *)field);
         else
             log_info("config %s = %ld", config_options[i].name, *(const long *)field);

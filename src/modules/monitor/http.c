@@ -573,7 +573,8 @@ static void api_monitor_status(struct http_req *r)
 {
     struct hj212_server *s = hj212_server_current();
     if (!s) {
-        kit_answer(r, ERR_OK, NULL, json_pack("{s:b}", "listening", 0));
+        kit_answer(r, ERR_OK, NULL,
+                   json_pack("{s:b,s:o}", "listening", 0, "store", monitor_store_status()));
         return;
     }
     struct hj212_server_stats st;
@@ -590,6 +591,8 @@ static void api_monitor_status(struct http_req *r)
     json_object_set_new(o, "over_budget", json_integer((json_int_t)st.over_budget));
     json_object_set_new(o, "refused_addresses", json_integer((json_int_t)st.refused_addr));
     json_object_set_new(o, "unknown_dropped", json_integer((json_int_t)st.unknown_dropped));
+    /* the device-data store: on ClickHouse, the spool (issue 12) */
+    json_object_set_new(o, "store", monitor_store_status());
     kit_answer(r, ERR_OK, NULL, o);
 }
 

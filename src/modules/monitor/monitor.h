@@ -116,4 +116,13 @@ struct http_req;
  * (store_ent360.c). */
 json_t *monitor_ent360_monitoring(struct http_req *r, int64_t enterprise_id);
 
+struct config;
+/* Selects the device-data store of cfg->readings_backend (backend.c): sqlite, or clickhouse
+ * configured from the clickhouse_* options; with migrate, its tables are created first (ecogov
+ * migrate); then checked (a wrong cluster name, missing tables, wrong credentials: -1 with
+ * what is wrong, and `ecogov serve` refuses to start). 0 or -1 with a message. */
+int monitor_store_setup(const struct config *cfg, int migrate, char *err, size_t errlen);
+/* The store in use, for /api/v1/monitor/status: {backend[, cluster, spool{...}]}. */
+json_t *monitor_store_status(void);
+
 #endif

@@ -153,3 +153,10 @@ export async function startCluster({ shards = 2 } = {}) {
     },
   }
 }
+
+/** The ecogov options that put device data on cluster c (database: one per test file). */
+export function chFlags(c, database, urls = c.urls) {
+  return ['--readings-backend=clickhouse', `--clickhouse-urls=${urls.join(',')}`,
+    `--clickhouse-user=${c.user}`, `--clickhouse-password=${c.password}`,
+    `--clickhouse-cluster=${c.cluster}`, `--clickhouse-database=${database}`]
+}
