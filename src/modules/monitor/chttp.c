@@ -155,7 +155,7 @@ static int chttp_once_at(CURL *h, const struct chttp_conf *c, int at, const char
     curl_easy_setopt(h, CURLOPT_USERNAME, c->user);
     curl_easy_setopt(h, CURLOPT_PASSWORD, c->password);
     curl_easy_setopt(h, CURLOPT_TIMEOUT, c->timeout);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->timeout < 3 ? c->timeout : 3L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, c->timeout < 2 ? c->timeout : 2L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_USERAGENT, "ecogov-readings/1");
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, chttp_write);

@@ -26,7 +26,7 @@ struct chttp_conf {
     char *user, *password;
     char database[64]; /* [A-Za-z0-9_] only: written into SQL as is */
     char cluster[64];  /* likewise */
-    long timeout;      /* seconds for one request (connect at most 3) */
+    long timeout;      /* seconds for one request (connect at most 2) */
 };
 
 /* Fills c from the configuration's strings (urls comma separated). 0, or -1 with a

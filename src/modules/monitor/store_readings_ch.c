@@ -21,6 +21,10 @@
 /* The drain sends up to this many spooled batches (and bytes) per insert. */
 #define RCH_DRAIN_BATCHES 64
 #define RCH_DRAIN_BYTES (16u << 20)
+/* Seconds the writer waits for the cluster's acknowledgement before spooling; the drain's
+ * bigger inserts may take longer. */
+#define RCH_WRITE_TIMEOUT 3
+#define RCH_DRAIN_TIMEOUT 60
 
 static struct chttp_conf rch_cfg;
 static int rch_configured;
@@ -116,7 +120,11 @@ static int rch_deliver(struct rch_writer *w, const char *target, const struct bu
         return 0;
     if (!atomic_load(&rch_spooling)) {
         char err[400];
-        if (!chttp_run(&rch_cfg, -1, RCH_INSERT_SETTINGS, rch_insert_sql(target), b->data, b->len,
+        /* the writer holds the SQLite write lock meanwhile (other writers wait up to 5 s):
+         * a cluster that does not answer soon is treated as away */
+        struct chttp_conf quick = rch_cfg;
+        quick.timeout = RCH_WRITE_TIMEOUT;
+        if (!chttp_run(&quick, -1, RCH_INSERT_SETTINGS, rch_insert_sql(target), b->data, b->len,
                        NULL, err, sizeof err)) {
             rch_stats_add(&rch_stats_now.sent_values, (int64_t)nrows);
             return 0;
@@ -287,7 +295,9 @@ static int rch_drain_once(struct db *db, int single)
     }
     char err[400];
     int64_t t0 = timeutil_now_ms();
-    int rc = chttp_run(&rch_cfg, -1, RCH_INSERT_SETTINGS, rch_insert_sql(target), body.data,
+    struct chttp_conf patient = rch_cfg;
+    patient.timeout = RCH_DRAIN_TIMEOUT;
+    int rc = chttp_run(&patient, -1, RCH_INSERT_SETTINGS, rch_insert_sql(target), body.data,
                        body.len, NULL, err, sizeof err);
     buf_free(&body);
     if (rc) {
