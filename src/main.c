@@ -42,6 +42,9 @@ static const struct tool main_tools[] = {
     {"pmf", tool_pmf_main, "PM2.5 source apportionment (PMF): run, sweep, markers", NULL},
     {"region", tool_region_main, "regional consultation: keygen FILE (Ed25519 feed key)", NULL},
     {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)", NULL},
+    {"readings", tool_readings_main, "device data: copy --from sqlite --to clickhouse (resumable)",
+     "ecogov readings copy --from sqlite --to clickhouse [--batch=ROWS] [--progress=FILE] "
+     "[--db=FILE]"},
 };
 
 static bool main_is_help(const char *arg)

@@ -23,5 +23,6 @@ int tool_draw_main(int argc, char **argv);
 int tool_pmf_main(int argc, char **argv);
 int tool_warning_main(int argc, char **argv);
 int tool_region_main(int argc, char **argv);
+int tool_readings_main(int argc, char **argv);
 
 #endif

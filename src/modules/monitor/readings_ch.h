@@ -40,6 +40,15 @@ int rch_migrate(char *err, size_t errlen);
  * tables: 0, or -1 with what is wrong (for `ecogov serve` to refuse to start). */
 int rch_check(char *err, size_t errlen);
 
+struct db;
+/* Copies the SQLite store's records on db to the cluster (`ecogov readings copy`), batch
+ * packed rows at a time, resuming after the key in progress_path (rewritten after every
+ * acknowledged batch); progress(copied rows, total rows, arg) after each. Returns the values
+ * sent, or -1 with a message. Run with the node stopped (its staged records are copied last). */
+long rch_copy_from_sqlite(struct db *db, const char *progress_path, int batch,
+                          void (*progress)(long copied, long total, void *arg), void *arg,
+                          char *err, size_t errlen);
+
 /* The spool and what went to the cluster, for /api/v1/monitor/status. */
 struct rch_stats {
     int64_t spool_batches, spool_values, spool_oldest; /* oldest = UTC seconds, 0 = empty */
