@@ -17,6 +17,7 @@ const DB = 'eco_parity'
 const now = Math.floor(Date.now() / 1000)
 const day0 = now - ((now + 8 * 3600) % 86400) - 86400 // yesterday's Beijing midnight
 const PW = '654321'
+const HOSTILE = "it's\\\\0\\t') OR 1=1 --"
 
 async function node(backend) {
   const env = demoDb({ enterprises: 3 })
@@ -61,6 +62,8 @@ function dataSet() {
       const t = day0 + h * 3600
       frames.push({ q: qn(), mn, bytes: `CN=2061;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(t)};a34004-Avg=${20 + (h % 4)},a34004-Min=${10 + s},a34004-Max=${40 + s},a34004-Flag=${h % 11 === 5 ? 'C' : 'N'}&&` })
     }
+    // hostile bytes in a frame (kept raw): quotes, backslashes, escapes, SQL
+    frames.push({ q: qn(), mn, bytes: `CN=2051;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(day0 + 60 * 600)};a34004-Avg=5.25,a34004-Flag=N;Note=${HOSTILE}&&` })
     // resend of the first minute record with another value: the later one wins
     frames.push({ q: qn(), mn, bytes: `CN=2051;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(day0)};a34004-Avg=99.5,a34004-Flag=N&&` })
   }
@@ -132,16 +135,18 @@ test('every device-data reader answers the same JSON on SQLite and on ClickHouse
   }
   // not trivially equal: the data is there
   const [s] = await both(`/api/v1/monitor/stations/{s0}/series?factor=a34004&kind=minute&from=${day0}&to=${to}`)
-  assert.equal(s.items.length, 36)
+  assert.equal(s.items.length, 37)
   assert.equal(s.items[0].value, 99.5)
   const [h] = await both(`/api/v1/monitor/stations/{s1}/rollups?factor=a34004&kind=hour&from=${day0}&to=${to}`)
   assert.deepEqual(h.items.slice(0, 3).map((x) => x.n), [6, 4, 4]) // the gap
   assert.ok(compared > 20000)
+
 })
 
 test('raw frames are the same on both stores but for their ids and arrival seconds', { skip: why || false }, async () => {
   const [a, b] = await both('/api/v1/monitor/stations/{s2}/frames?limit=500')
   const strip = (x) => x.items.map(({ id, received, ...rest }) => rest) // the store's own id; the second it came
   assert.ok(a.items.length > 80)
+  assert.ok(b.items.some((f) => f.frame.includes(HOSTILE)), 'hostile bytes kept')
   assert.deepEqual(strip(b), strip(a))
 })
