@@ -9,6 +9,7 @@ import { startCluster, chFlags, chQuery } from '../tests/integration/clickhouse/
 const BIN = process.env.ECOGOV_BIN || path.resolve('build/ecogov')
 const SECONDS = Number(process.env.BENCH_SECONDS || 10)
 const DB = 'eco_bench'
+const DEVICES = Number(process.env.BENCH_DEVICES || 400)
 
 function run(args) {
   const r = spawnSync(BIN, args, { encoding: 'utf8', timeout: 600_000 })
@@ -24,7 +25,8 @@ function serve(db, flags) {
     p.stdout.on('data', (d) => {
       out += d
       const m = /hj212 listening on 127\.0\.0\.1:(\d+)/.exec(out)
-      if (m && /listening on http/.test(out)) resolve({ p, port: Number(m[1]) })
+      const h = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out)
+      if (m && h) resolve({ p, port: Number(m[1]), http: Number(h[1]) })
     })
     p.on('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)))
   })
@@ -32,7 +34,7 @@ function serve(db, flags) {
 
 function simulate(db, port) {
   return new Promise((resolve) => {
-    const p = spawn(BIN, ['simulate', `--db=${db}`, '--port', String(port), '--history', '24', '--window', '16', '--period-ms', '60000', '--duration', String(SECONDS)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(BIN, ['simulate', `--db=${db}`, '--stations', String(DEVICES + 10), '--port', String(port), '--history', '24', '--window', '16', '--period-ms', '60000', '--duration', String(SECONDS)], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     p.stdout.on('data', (d) => { out += d })
     p.on('exit', () => { if (process.env.BENCH_DEBUG) console.error(out); resolve(out) })
@@ -50,6 +52,18 @@ try {
   run(['demo', `--db=${db}`, '--enterprises', '60'])
   run(['migrate', `--db=${db}`, ...flags])
   const nodes = [await serve(db, flags), await serve(db, flags)]
+  // DEVICES more micro-stations with a device each, registered through the API (the demo has a
+  // handful): each simulator sends for all of them to its node
+  process.env.ECOGOV_BIN ||= BIN
+  const { Client } = await import('../tests/integration/lib.mjs')
+  const admin = await Client.as(`http://127.0.0.1:${nodes[0].http}`, 'admin')
+  for (let i = 0; i < DEVICES; i++) {
+    const r = await admin.post('/api/v1/monitor/stations', { code: `BENCH-${i}`, name: `压测站${i}`, kind: 'micro', district: `区${i % 12}`, lon: 117 + i / 1000, lat: 29 })
+    if (r.status !== 201) throw new Error(r.text)
+    const d = await admin.post('/api/v1/monitor/devices', { station_id: r.json.id, mn: `BENCH${String(i).padStart(6, '0')}`, pw: '123456' })
+    if (d.status !== 201) throw new Error(d.text)
+  }
+  await new Promise((r) => setTimeout(r, 2500)) // the other node reloads the registry within 2 s
   // the demo's devices split over the two nodes: each simulator sends a day of history for all
   const outs = await Promise.all(nodes.map((n) => simulate(db, n.port)))
   let nodeValues = 0
@@ -71,7 +85,7 @@ try {
   const r = await fetch(`${c.urls[0]}/?insert_distributed_sync=1&query=${encodeURIComponent(`INSERT INTO ${DB}.again FORMAT TabSeparated`)}`, { method: 'POST', body: rows, headers: { authorization: auth } })
   if (r.status !== 200) throw new Error(await r.text())
   const chRate = nrows / (Number(process.hrtime.bigint() - t0) / 1e9)
-  console.log(`ingest: ${nodeValues} values through 2 nodes in ${SECONDS} s = ${Math.round(nodeRate)} values/s; ClickHouse's own insert of the same ${nrows} rows: ${Math.round(chRate)} rows/s; ratio nodes/ClickHouse ${(nodeRate / chRate).toFixed(3)}`)
+  console.log(`ingest: ${nodeValues} values from ${DEVICES + 10} devices x 2 simulators through 2 nodes in ${SECONDS} s = ${Math.round(nodeRate)} values/s; ClickHouse's own insert of the same ${nrows} rows: ${Math.round(chRate)} rows/s; ratio nodes/ClickHouse ${(nodeRate / chRate).toFixed(3)}`)
 
   // a month of hour records for 1,000 stations, six factors, realistic walks with 1 decimal
   const month0 = Date.UTC(2026, 10, 1) / 1000
@@ -92,8 +106,8 @@ try {
     body.push(lines.join('\n'))
   }
   const t1 = process.hrtime.bigint()
-  for (let k = 0; k < body.length; k += 100) {
-    const chunk = body.slice(k, k + 100).join('\n') + '\n'
+  for (let k = 0; k < body.length; k += 25) {
+    const chunk = body.slice(k, k + 25).join('\n') + '\n'
     const r2 = await fetch(`${c.urls[0]}/?insert_distributed_sync=1&query=${encodeURIComponent(`INSERT INTO ${DB}.readings (station, factor, kind, ts, value, vmin, vmax, cou, has, flag, qual, valid, flagok, device, received, version) FORMAT TabSeparated`)}`, { method: 'POST', body: chunk, headers: { authorization: auth } })
     if (r2.status !== 200) throw new Error(await r2.text())
   }
