@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The drain sends up to this many spooled batches (and bytes) per insert. */
@@ -139,9 +140,14 @@ static int rch_deliver(struct rch_writer *w, const char *target, const struct bu
     return 0;
 }
 
+/* Versions come from the wall clock (not timeutil_now_ms, which is monotonic since boot): they
+ * must order writes of different nodes and runs, and the copied records (their arrival time). */
 static uint64_t rch_next_version(struct rch_writer *w)
 {
-    uint64_t v = (uint64_t)timeutil_now_ms() << 10;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    uint64_t ms = (uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u;
+    uint64_t v = ms << 10;
     w->version = v > w->version ? v : w->version + 1;
     return w->version;
 }

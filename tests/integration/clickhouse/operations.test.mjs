@@ -106,9 +106,21 @@ test('readings copy moves a city up, resumes after a failure, and the answers st
   assert.ok(existsSync(env.db + '.copy-progress'))
   assert.match(readFileSync(env.db + '.copy-progress', 'utf8'), /^\d+ \d+ \d+\n$/)
   // the same answers from a node on the cluster
-  server = await startServer(env.db, ['--hj212-port=-1', ...flags])
+  server = await startServer(env.db, ['--hj212-rate=0', '--hj212-gap-interval=0', ...flags])
   admin = await Client.as(server.url, 'admin')
   for (let i = 0; i < paths.length; i++) assert.deepEqual((await admin.get(paths[i])).json, want[i], paths[i])
   assert.equal(want[0].items.length, 30)
+  // a record sent again now, through the node on the cluster, replaces the copied one (versions
+  // are wall-clock times: later wins across nodes, runs and the copy)
+  const port2 = Number(/hj212 listening on 127\.0\.0\.1:(\d+)/.exec(server.output())[1])
+  const s2 = net.connect(port2, '127.0.0.1')
+  const dev2 = new Peer(s2)
+  await new Promise((r) => s2.once('connect', r))
+  s2.write(frame(`QN=20261205109999999;ST=22;CN=2051;PW=${PW};MN=IT-COPY-0;Flag=5;CP=&&DataTime=${bj(t0)};a34004-Avg=77.5,a34004-Flag=N&&`))
+  await dev2.waitFor((f) => f.includes('CN=9014') && f.includes('20261205109999999'))
+  s2.destroy()
+  const after = (await admin.get(paths[0])).json
+  assert.equal(after.items[0].value, 77.5)
+  assert.equal(after.items.length, 30)
   await server.stop()
 })
