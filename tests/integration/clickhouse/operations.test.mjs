@@ -1,6 +1,6 @@
 // Operations on the ClickHouse store (issue 12): `ecogov serve` refuses to start, saying why,
 // when the cluster is misconfigured (a wrong cluster name, tables not made, a wrong password, an
-// unknown backend); `ecogov readings copy --from sqlite --to clickhouse` moves a city's records
+// unknown backend); raw frames past hj212_raw_days are dropped; `ecogov readings copy --from sqlite --to clickhouse` moves a city's records
 // up, shows its progress, resumes after a failure, and the node on ClickHouse then answers what
 // the node on SQLite answered.
 import { test, before, after } from 'node:test'
@@ -106,7 +106,13 @@ test('readings copy moves a city up, resumes after a failure, and the answers st
   assert.ok(existsSync(env.db + '.copy-progress'))
   assert.match(readFileSync(env.db + '.copy-progress', 'utf8'), /^\d+ \d+ \d+\n$/)
   // the same answers from a node on the cluster
+  // raw frames older than hj212_raw_days (30) go, whole days at a time; recent ones stay
+  const old = now - 40 * 86400, recent = now - 86400
+  await c.query(`INSERT INTO eco_copy.frames (id, station, received, mn, frame) VALUES (1, ${stations[0]}, ${old}, 'OLD', 'x'), (2, ${stations[0]}, ${recent}, 'RECENT', 'y')`)
   server = await startServer(env.db, ['--hj212-rate=0', '--hj212-gap-interval=0', ...flags])
+  const kept = async () => (await c.query("SELECT mn FROM eco_copy.frames WHERE mn IN ('OLD', 'RECENT') ORDER BY mn FORMAT TabSeparated")).trim()
+  for (let i = 0; i < 100 && (await kept()) !== 'RECENT'; i++) await new Promise((r) => setTimeout(r, 200))
+  assert.equal(await kept(), 'RECENT')
   admin = await Client.as(server.url, 'admin')
   for (let i = 0; i < paths.length; i++) assert.deepEqual((await admin.get(paths[i])).json, want[i], paths[i])
   assert.equal(want[0].items.length, 30)
