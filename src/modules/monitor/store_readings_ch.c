@@ -439,4 +439,5 @@ const struct readings_store readings_clickhouse = {
     .rollups = rch_rollups,
     .day_health = rch_day_health,
     .frames = rch_frames,
+    .station_means = rch_station_means,
 };

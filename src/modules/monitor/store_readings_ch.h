@@ -33,4 +33,6 @@ int rch_day_health(struct db *db, int64_t station_id, int min_interval, int64_t 
                    struct readings_health *out);
 json_t *rch_frames(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next);
 
+json_t *rch_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
+
 #endif

@@ -318,3 +318,30 @@ json_t *rch_frames(struct db *db, int64_t station_id, int64_t before, int limit,
     buf_free(&out);
     return arr;
 }
+
+json_t *rch_station_means(struct db *db, const char *factor, int64_t from, int64_t to)
+{
+    (void)db;
+    struct buf sql, out;
+    buf_init(&sql, 0);
+    buf_init(&out, 0);
+    buf_puts(&sql, "SELECT station, count(), sum(v) FROM (SELECT station, ts, argMax(value, "
+                   "version) AS v, argMax(valid, version) AS vd FROM readings WHERE factor = ");
+    chttp_put_literal(&sql, factor);
+    buf_printf(&sql,
+               " AND kind = %d AND ts >= toDateTime(%lld) AND ts < toDateTime(%lld) GROUP BY "
+               "station, ts) WHERE vd = 1 GROUP BY station",
+               MONITOR_KIND_HOUR, (long long)rch_clamp(from), (long long)rch_clamp(to));
+    json_t *o = NULL;
+    if (!rch_select(&sql, &out)) {
+        o = json_object();
+        size_t pos = 0, lens[3];
+        char *f[3];
+        while (chttp_next_row(out.data, out.len, &pos, f, lens, 3) == 3)
+            json_object_set_new(
+                o, f[0], json_pack("[i,f]", (int)strtol(f[1], NULL, 10), strtod(f[2], NULL)));
+    }
+    buf_free(&sql);
+    buf_free(&out);
+    return o;
+}

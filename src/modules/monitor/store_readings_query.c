@@ -245,3 +245,38 @@ json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before
     *next = count == limit ? last : 0;
     return arr;
 }
+
+/* From the day rollups (built from the hour records, store_readings.c): one range read per
+ * station that has the factor. */
+json_t *readings_sqlite_station_means(struct db *db, const char *factor, int64_t from, int64_t to)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT station_id FROM station_factors WHERE factor = ?");
+    sqlite3_stmt *roll = db_stmt(db, "SELECT vals FROM rollups WHERE station_id = ? AND kind = "
+                                     "4 AND ts >= ? AND ts < ?");
+    if (!st || !roll)
+        return NULL;
+    sqlite3_bind_text(st, 1, factor, -1, SQLITE_STATIC);
+    json_t *out = json_object();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t station = sqlite3_column_int64(st, 0);
+        int n = 0;
+        double sum = 0;
+        db_bind(roll, "iii", station, from, to);
+        while (sqlite3_step(roll) == SQLITE_ROW) {
+            json_t *o = readings_row_vals(roll, 0);
+            struct readings_agg a = {0};
+            if (!readings_agg_get(json_object_get(o, factor), &a) && a.n_valid) {
+                n += a.n_valid;
+                sum += a.sum;
+            }
+            json_decref(o);
+        }
+        sqlite3_reset(roll);
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)station);
+        if (n)
+            json_object_set_new(out, key, json_pack("[i,f]", n, sum));
+    }
+    sqlite3_reset(st);
+    return out;
+}

@@ -1,6 +1,7 @@
 // Same answers on both stores (issue 12): one data set sent by the same simulated devices to a
 // node on SQLite and to a node on the two-shard ClickHouse cluster; every device-data reader's
-// JSON (latest, series with its pages, hour and day rollups, station health) is compared whole,
+// JSON (latest, series with its pages, hour and day rollups, station health, the province
+// view) is compared whole,
 // and the raw frames field by field (their ids are the store's own).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -121,6 +122,7 @@ test('every device-data reader answers the same JSON on SQLite and on ClickHouse
   }
   const d = new Date((day0 + 8 * 3600) * 1000).toISOString().slice(0, 10)
   paths.push(`/api/v1/monitor/health?date=${d}&kind=micro`)
+  paths.push(`/api/v1/monitor/province?month=${d.slice(0, 7)}`)
   let compared = 0
   for (const p of paths) {
     // the SQLite store writes its rollups up to half a second after the records
@@ -140,6 +142,16 @@ test('every device-data reader answers the same JSON on SQLite and on ClickHouse
   const [h] = await both(`/api/v1/monitor/stations/{s1}/rollups?factor=a34004&kind=hour&from=${day0}&to=${to}`)
   assert.deepEqual(h.items.slice(0, 3).map((x) => x.n), [6, 4, 4]) // the gap
   assert.ok(compared > 20000)
+  const [pv] = await both(`/api/v1/monitor/province?month=${d.slice(0, 7)}`)
+  const zs = pv.items.find((x) => x.district === '珠山区')
+  assert.ok(zs && zs.pm25 > 20 && zs.pm25 < 24 && zs.pm25_hours > 0, JSON.stringify(pv.items))
+  assert.equal(zs.rank, 1) // the only district with data
+  // leaders and administrators only; a month is YYYY-MM
+  const staff = await Client.as(nodes[1].server.url, 'staff')
+  assert.equal((await staff.get('/api/v1/monitor/province')).status, 403)
+  for (const bad of ['2026-13', '2026-1', "2026-1'", '1999-01'])
+    assert.equal((await nodes[1].admin.get(`/api/v1/monitor/province?month=${encodeURIComponent(bad)}`)).status, 422, bad)
+  assert.equal((await nodes[1].admin.get('/api/v1/monitor/province')).status, 200)
 
 })
 
