@@ -579,7 +579,7 @@ static void api_monitor_province(struct http_req *r)
     const char *m = kit_query_text(r, "month", 7, &bad);
     if (bad)
         return;
-    char month[8], day[11];
+    char month[8], day[32];
     if (m)
         snprintf(month, sizeof month, "%s", m);
     else
