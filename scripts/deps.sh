@@ -9,6 +9,7 @@ pkgs=(build-essential pkg-config clang libclang-rt-14-dev
       libopenblas-dev libminizip-dev libxml2-dev liblunar-date-dev libglib2.0-dev
       libpango1.0-dev libcairo2-dev fonts-wqy-microhei poppler-utils
       postgresql postgresql-15-postgis-3
+      clickhouse-server clickhouse-client
       sqlite3 wrk curl ca-certificates)
 pkgs+=(libexif-dev) # EXIF GPS of river-patrol photos
 

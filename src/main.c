@@ -44,6 +44,9 @@ static const struct tool main_tools[] = {
     {"warning", tool_warning_main, "heavy-pollution warning: grade (date,aqi CSV on stdin)", NULL},
     {"river", tool_river_main, "river reaches: import FILE (GeoJSON or Shapefile)",
      "ecogov river import [--db=FILE] FILE.geojson|FILE.shp"},
+    {"readings", tool_readings_main, "device data: copy --from sqlite --to clickhouse (resumable)",
+     "ecogov readings copy --from sqlite --to clickhouse [--batch=ROWS] [--progress=FILE] "
+     "[--db=FILE]"},
 };
 
 static bool main_is_help(const char *arg)

@@ -120,6 +120,14 @@ static const struct config_option config_options[] = {
     OPT_STR(public_url, "https://sthjj.jingci.example.gov.cn",
             "the public site's address, for links in generated documents (the QR code of an "
             "EIA decision leads to its public progress there)"),
+    OPT_STR(readings_backend, "sqlite",
+            "where device data is stored: sqlite (the city database) or clickhouse (a cluster)"),
+    OPT_STR(clickhouse_urls, "",
+            "HTTP endpoints of every server of the ClickHouse cluster (http://host:8123,...)"),
+    OPT_STR(clickhouse_user, "default", "ClickHouse user"),
+    OPT_STR(clickhouse_password, "", "ClickHouse password"),
+    OPT_STR(clickhouse_database, "ecogov", "ClickHouse database of the device data"),
+    OPT_STR(clickhouse_cluster, "ecogov", "cluster name in ClickHouse's remote_servers"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])
@@ -298,7 +306,10 @@ void config_log(const struct config *cfg)
 {
     for (size_t i = 0; i < CONFIG_COUNT; i++) {
         const void *field = (const char *)cfg + config_options[i].offset;
-        if (config_options[i].type == CONFIG_STR)
+        if (config_options[i].type == CONFIG_STR && strstr(config_options[i].name, "password"))
+            log_info("config %s = %s", config_options[i].name,
+                     **(char *const *)field ? "(set, not shown)" : "");
+        else if (config_options[i].type == CONFIG_STR)
             log_info("config %s = %s", config_options[i].name, *(char *const *)field);
         else
             log_info("config %s = %ld", config_options[i].name, *(const long *)field);

@@ -75,6 +75,13 @@ struct config {
     long pm25_target;
     char *map_tile_url;
     char *public_url; /* the public site's address, for links in generated documents */
+    /* the device-data store (issue 12, docs/scale.md): sqlite, or clickhouse on a cluster */
+    char *readings_backend;
+    char *clickhouse_urls; /* http://host:port of every server of the cluster, comma separated */
+    char *clickhouse_user;
+    char *clickhouse_password;
+    char *clickhouse_database;
+    char *clickhouse_cluster;
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

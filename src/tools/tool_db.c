@@ -3,6 +3,7 @@
 #include "db/audit.h"
 #include "db/db.h"
 #include "db/users.h"
+#include "modules/monitor/monitor.h"
 #include "tools/tool_common.h"
 #include "tools/tools.h"
 
@@ -22,6 +23,14 @@ int tool_migrate_main(int argc, char **argv)
     int rc = db ? 0 : 1;
     if (db)
         printf("%s: schema %d\n", cfg.db, db_schema_version(db));
+    char err[512];
+    if (db && monitor_store_setup(&cfg, 1, err, sizeof err)) {
+        fprintf(stderr, "ecogov: %s\n", err);
+        rc = 1;
+    } else if (db && strcmp(cfg.readings_backend, "sqlite")) {
+        printf("%s: device data on ClickHouse cluster '%s', database '%s'\n", cfg.db,
+               cfg.clickhouse_cluster, cfg.clickhouse_database);
+    }
     db_close(db);
     if (a.argc == 1)
         config_free(&cfg);

@@ -24,5 +24,6 @@ int tool_pmf_main(int argc, char **argv);
 int tool_warning_main(int argc, char **argv);
 int tool_region_main(int argc, char **argv);
 int tool_river_main(int argc, char **argv);
+int tool_readings_main(int argc, char **argv);
 
 #endif

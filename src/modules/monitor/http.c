@@ -569,11 +569,49 @@ static void api_monitor_alerts(struct http_req *r)
     kit_answer(r, ERR_OK, NULL, json_pack("{s:o}", "items", items));
 }
 
+/* GB 3095-2012 grade II annual PM2.5 limit: the target when pm25_target is not set. */
+#define MON_PM25_LIMIT 35
+
+/* The province view: districts ranked by the month's PM2.5 (?month=YYYY-MM, default this one). */
+static void api_monitor_province(struct http_req *r)
+{
+    bool bad;
+    const char *m = kit_query_text(r, "month", 7, &bad);
+    if (bad)
+        return;
+    char month[8], day[32];
+    if (m)
+        snprintf(month, sizeof month, "%s", m);
+    else
+        timeutil_format_date(timeutil_now(), day, sizeof day),
+            snprintf(month, sizeof month, "%.7s", day);
+    int y = 0, mo = 0;
+    int64_t from, to;
+    if (strlen(month) != 7 || month[4] != '-' || strspn(month, "0123456789-") != 7 ||
+        sscanf(month, "%4d-%2d", &y, &mo) != 2 || y < 2000 || y > 2100 || mo < 1 || mo > 12 ||
+        (snprintf(day, sizeof day, "%04d-%02d-01", y, mo), timeutil_parse_date(day, &from)) ||
+        (snprintf(day, sizeof day, "%04d-%02d-01", mo == 12 ? y + 1 : y, mo == 12 ? 1 : mo + 1),
+         timeutil_parse_date(day, &to))) {
+        http_error(r, ERR_INVALID_FIELD, "月份须为 YYYY-MM", "month");
+        return;
+    }
+    double target =
+        r->app->cfg->pm25_target > 0 ? (double)r->app->cfg->pm25_target : MON_PM25_LIMIT;
+    json_t *items = monitor_province(r->db, from, to, target, timeutil_now());
+    if (!items) {
+        kit_answer(r, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    kit_answer(r, ERR_OK, NULL,
+               json_pack("{s:s,s:f,s:o}", "month", month, "pm25_target", target, "items", items));
+}
+
 static void api_monitor_status(struct http_req *r)
 {
     struct hj212_server *s = hj212_server_current();
     if (!s) {
-        kit_answer(r, ERR_OK, NULL, json_pack("{s:b}", "listening", 0));
+        kit_answer(r, ERR_OK, NULL,
+                   json_pack("{s:b,s:o}", "listening", 0, "store", monitor_store_status()));
         return;
     }
     struct hj212_server_stats st;
@@ -590,12 +628,15 @@ static void api_monitor_status(struct http_req *r)
     json_object_set_new(o, "over_budget", json_integer((json_int_t)st.over_budget));
     json_object_set_new(o, "refused_addresses", json_integer((json_int_t)st.refused_addr));
     json_object_set_new(o, "unknown_dropped", json_integer((json_int_t)st.unknown_dropped));
+    /* the device-data store: on ClickHouse, the spool (issue 12) */
+    json_object_set_new(o, "store", monitor_store_status());
     kit_answer(r, ERR_OK, NULL, o);
 }
 
 static const struct route monitor_table[] = {
     {HTTP_GET, "/api/v1/monitor/factors", api_monitor_factors, ROLES_LOGGED_IN, 0},
     {HTTP_GET, "/api/v1/monitor/status", api_monitor_status, ROLES_BUREAU, 0},
+    {HTTP_GET, "/api/v1/monitor/province", api_monitor_province, ADMIN | ROLE_BIT(ROLE_LEADER), 0},
     {HTTP_GET, "/api/v1/monitor/stations", api_monitor_stations, ROLES_LOGGED_IN, 0},
     {HTTP_POST, "/api/v1/monitor/stations", api_monitor_station_create, ADMIN | STAFF, 0},
     {HTTP_GET, "/api/v1/monitor/stations/{id}", api_monitor_station_get, ROLES_LOGGED_IN, 0},

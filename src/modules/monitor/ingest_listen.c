@@ -2,6 +2,7 @@
  * snapshot (store_devcache.h), the writer (ingest.c) and the relay (relay.h). The listener
  * calls them once per frame at most, so the indirection costs nothing per value. */
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "modules/monitor/ingest.h"
@@ -19,14 +20,38 @@ struct ingest_listener {
     struct hj212_relay *relay;
     struct devcache *devs; /* loop thread only */
     uint64_t devs_gen;
+    /* the registry as other nodes on this database changed it (devcache_stamp) */
+    struct db *stamp_db;
+    int64_t stamp, stamp_ms;
 };
+
+/* How often the registry's stamp is read: another node's new device is known here after at
+ * most this long. */
+#define INGEST_REGISTRY_CHECK_MS 2000
+
+/* 1 when the database's registry changed since the snapshot (another process wrote it). */
+static int ingest_listen_stale(struct ingest_listener *l)
+{
+    int64_t ms = timeutil_now_ms();
+    if (ms - l->stamp_ms < INGEST_REGISTRY_CHECK_MS)
+        return 0;
+    l->stamp_ms = ms;
+    char err[256];
+    if (!l->stamp_db && !(l->stamp_db = db_open(l->o.db_path, err, sizeof err)))
+        return 0;
+    int64_t stamp = devcache_stamp(l->stamp_db);
+    int changed = stamp != -1 && stamp != l->stamp;
+    if (changed)
+        l->stamp = stamp;
+    return changed && l->devs;
+}
 
 /* Reloads the snapshot when a device changed since it was taken. 0, or -1 when there is no
  * snapshot at all. */
 static int ingest_listen_load(struct ingest_listener *l)
 {
     uint64_t gen = devcache_generation();
-    if (gen == l->devs_gen && l->devs)
+    if (gen == l->devs_gen && l->devs && !ingest_listen_stale(l))
         return 0;
     char err[256];
     struct db *db = db_open(l->o.db_path, err, sizeof err);
@@ -193,6 +218,8 @@ static void ingest_listen_close(void *ctx)
     hj212_relay_stop(l->relay);
     ingest_stop(l->ingest);
     devcache_free(l->devs);
+    db_close(l->stamp_db);
+    l->stamp_db = NULL;
     l->relay = NULL;
     l->ingest = NULL;
     l->devs = NULL;

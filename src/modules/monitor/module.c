@@ -24,6 +24,12 @@ static struct hj212_server *monitor_listener;
 static int monitor_start(const struct module_run *run)
 {
     const struct config *cfg = run->cfg;
+    /* the store first: the API reads it even without a device listener */
+    char err[512];
+    if (monitor_store_setup(cfg, 0, err, sizeof err)) {
+        fprintf(stderr, "ecogov: %s\n", err);
+        return -1;
+    }
     if (cfg->hj212_port < 0)
         return 0;
     struct ingest_listen_opts lo = {

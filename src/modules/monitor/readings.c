@@ -142,3 +142,8 @@ json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int l
 {
     return readings_engine_in_use->frames(db, station_id, before, limit, next);
 }
+
+json_t *readings_station_means(struct db *db, const char *factor, int64_t from, int64_t to)
+{
+    return readings_engine_in_use->station_means(db, factor, from, to);
+}

@@ -105,6 +105,8 @@ struct readings_store {
     int (*day_health)(struct db *db, int64_t station_id, int min_interval, int64_t day_start,
                       struct readings_health *out);
     json_t *(*frames)(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next);
+    /* readings_station_means */
+    json_t *(*station_means)(struct db *db, const char *factor, int64_t from, int64_t to);
 };
 
 /* The SQLite engine (the default). */
@@ -225,5 +227,10 @@ int readings_day_health(struct db *db, int64_t station_id, int min_interval, int
  * qn, direction, status, addr, frame, reply?}]. *next = cursor or 0. */
 json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int limit,
                         int64_t *next);
+
+/* Every station's valid hour records of one factor with from <= ts < to (Beijing day starts):
+ * {"<station id>": [n_valid, sum]} (new reference), NULL on an error. One query for all
+ * stations (the province view ranks thousands). */
+json_t *readings_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
 
 #endif

@@ -1,4 +1,7 @@
 #include "modules/monitor/readings_val.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -265,4 +268,61 @@ json_t *readings_val_object(const void *bytes, int len)
         o = NULL;
     }
     return o;
+}
+
+static json_t *readings_num_or_null(unsigned has, unsigned bit, double v)
+{
+    return has & bit ? json_real(v) : json_null();
+}
+
+json_t *readings_val_json(int64_t ts, const struct readings_val *v, const char *factor, int kind)
+{
+    char iso[32];
+    timeutil_format_iso(ts, iso, sizeof iso);
+    json_t *o = json_pack("{s:I,s:s,s:o,s:s,s:I,s:b}", "ts", (json_int_t)ts, "time", iso, "value",
+                          readings_num_or_null(v->has, MONITOR_HAS_VALUE, v->value), "flag",
+                          v->flag, "qual", (json_int_t)v->qual, "valid", readings_val_valid(v));
+    if (factor)
+        json_object_set_new(o, "factor", json_string(factor));
+    if (kind)
+        json_object_set_new(o, "kind", json_integer(kind));
+    static const char *const names[] = {"min", "max", "cou"};
+    static const unsigned bits[] = {MONITOR_HAS_MIN, MONITOR_HAS_MAX, MONITOR_HAS_COU};
+    const double vals[] = {v->vmin, v->vmax, v->cou};
+    for (int i = 0; i < 3; i++)
+        if (v->has & bits[i])
+            json_object_set_new(o, names[i], json_real(vals[i]));
+    return o;
+}
+
+json_t *readings_agg_json(int64_t ts, const struct readings_agg *a)
+{
+    char iso[32];
+    timeutil_format_iso(ts, iso, sizeof iso);
+    json_t *r = json_pack("{s:I,s:s,s:i,s:i}", "ts", (json_int_t)ts, "time", iso, "n", a->n,
+                          "n_valid", a->n_valid);
+    json_object_set_new(r, "avg", a->n_valid ? json_real(a->sum / a->n_valid) : json_null());
+    json_object_set_new(r, "min", a->n_valid ? json_real(a->vmin) : json_null());
+    json_object_set_new(r, "max", a->n_valid ? json_real(a->vmax) : json_null());
+    return r;
+}
+
+/* Frames are bytes: invalid UTF-8 (GBK devices) and NULs are shown escaped, line ends
+ * dropped. Returns a new string (free()). */
+char *readings_frame_text(const char *bytes, int len)
+{
+    char *shown = xmalloc((size_t)len * 4 + 1);
+    int utf8 = text_utf8_valid(bytes, (size_t)len);
+    size_t k = 0;
+    for (int i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)bytes[i];
+        if (c == '\r' || c == '\n')
+            continue;
+        if (c < 32 || c == 127 || (c >= 128 && !utf8))
+            k += (size_t)snprintf(shown + k, 5, "\\x%02X", c);
+        else
+            shown[k++] = (char)c;
+    }
+    shown[k] = '\0';
+    return shown;
 }

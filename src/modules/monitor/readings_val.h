@@ -62,4 +62,13 @@ json_t *readings_val_object(const void *bytes, int len);
 /* Appends a JSON string (quoted, escaped). 0 or -1. */
 int readings_val_put_str(struct buf *b, const char *s);
 
+/* One record as the API shows it: {ts, time, value, flag, qual, valid[, factor][, kind][, min,
+ * max, cou]} (factor NULL and kind 0 leave those out). New reference. */
+json_t *readings_val_json(int64_t ts, const struct readings_val *v, const char *factor, int kind);
+/* One rollup as the API shows it: {ts, time, n, n_valid, avg, min, max}. New reference. */
+json_t *readings_agg_json(int64_t ts, const struct readings_agg *a);
+/* A raw frame's bytes as shown: invalid UTF-8 and control bytes as \xHH, line ends dropped.
+ * A new string (free()). */
+char *readings_frame_text(const char *bytes, int len);
+
 #endif

@@ -254,6 +254,18 @@ static const char *const schema_monitor_steps[] = {
     "  sample BLOB,"
     "  PRIMARY KEY (period, device_id, addr, reason)) WITHOUT ROWID;"
     "CREATE INDEX unregistered_devices_seen ON unregistered_devices (last_seen);",
+
+    /* 6 (issue 12): with readings_backend=clickhouse, batches the cluster did not acknowledge
+     * wait here (TabSeparated rows of target's table) until the drain sends them, in id order;
+     * refused = the cluster's message when it refused the rows themselves (kept, not resent).
+     * Empty with the SQLite store. */
+    "CREATE TABLE readings_spool ("
+    "  id INTEGER PRIMARY KEY,"
+    "  created INTEGER NOT NULL,"
+    "  target TEXT NOT NULL CHECK (target IN ('readings', 'frames')),"
+    "  nrows INTEGER NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  refused TEXT);",
 };
 
 const struct schema_module schema_monitor = {

@@ -2,6 +2,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "db/row.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -18,6 +19,15 @@ void devcache_touch(void)
 uint64_t devcache_generation(void)
 {
     return atomic_load(&devcache_gen);
+}
+
+int64_t devcache_stamp(struct db *db)
+{
+    return db_query_int(db,
+                        "SELECT (SELECT count(*) + coalesce(sum(version), 0) + "
+                        "coalesce(max(updated_at), 0) FROM devices) * 1000003 + (SELECT count(*) + "
+                        "coalesce(sum(version), 0) + coalesce(max(updated_at), 0) FROM stations)",
+                        -1, "");
 }
 
 struct devcache {

@@ -53,5 +53,9 @@ int devcache_list_active(struct db *db, struct devcache_active *out, int max);
 /* The process-wide device generation: bumped after every committed device change. */
 void devcache_touch(void);
 uint64_t devcache_generation(void);
+/* A number that changes whenever a device or station row is added or changed in the database,
+ * by this process or another ingest node on the same database (docs/scale.md): the listener
+ * compares it every couple of seconds. -1 on a database error. */
+int64_t devcache_stamp(struct db *db);
 
 #endif

@@ -924,4 +924,5 @@ const struct readings_store readings_sqlite = {
     .rollups = readings_sqlite_rollups,
     .day_health = readings_sqlite_day_health,
     .frames = readings_sqlite_frames,
+    .station_means = readings_sqlite_station_means,
 };

@@ -45,32 +45,6 @@ static json_t *readings_row_vals(sqlite3_stmt *st, int col)
     return readings_val_object(sqlite3_column_blob(st, col), sqlite3_column_bytes(st, col));
 }
 
-static json_t *readings_num_or_null(unsigned has, unsigned bit, double v)
-{
-    return has & bit ? json_real(v) : json_null();
-}
-
-static json_t *readings_record(int64_t ts, const struct readings_val *v, const char *factor,
-                               int kind)
-{
-    char iso[32];
-    timeutil_format_iso(ts, iso, sizeof iso);
-    json_t *o = json_pack("{s:I,s:s,s:o,s:s,s:I,s:b}", "ts", (json_int_t)ts, "time", iso, "value",
-                          readings_num_or_null(v->has, MONITOR_HAS_VALUE, v->value), "flag",
-                          v->flag, "qual", (json_int_t)v->qual, "valid", readings_val_valid(v));
-    if (factor)
-        json_object_set_new(o, "factor", json_string(factor));
-    if (kind)
-        json_object_set_new(o, "kind", json_integer(kind));
-    static const char *const names[] = {"min", "max", "cou"};
-    static const unsigned bits[] = {MONITOR_HAS_MIN, MONITOR_HAS_MAX, MONITOR_HAS_COU};
-    const double vals[] = {v->vmin, v->vmax, v->cou};
-    for (int i = 0; i < 3; i++)
-        if (v->has & bits[i])
-            json_object_set_new(o, names[i], json_real(vals[i]));
-    return o;
-}
-
 /* Fills found[i] (factor i's newest record) from rows newest first; returns how many of the
  * n factors are still missing. */
 static size_t readings_latest_scan(sqlite3_stmt *st, json_t *factors, json_t **found, size_t n,
@@ -84,7 +58,7 @@ static size_t readings_latest_scan(sqlite3_stmt *st, json_t *factors, json_t **f
             const char *f = json_string_value(json_array_get(factors, i));
             if (found[i] || readings_val_get(json_object_get(o, f), &v))
                 continue;
-            found[i] = readings_record(sqlite3_column_int64(st, 0), &v, f, kind);
+            found[i] = readings_val_json(sqlite3_column_int64(st, 0), &v, f, kind);
             missing--;
         }
         json_decref(o);
@@ -154,7 +128,7 @@ json_t *readings_sqlite_series(struct db *db, int64_t station_id, const char *fa
             break;
         }
         last = sqlite3_column_int64(st, 0);
-        json_array_append_new(arr, readings_record(last, &v, NULL, 0));
+        json_array_append_new(arr, readings_val_json(last, &v, NULL, 0));
         count++;
     }
     sqlite3_reset(st);
@@ -180,15 +154,7 @@ json_t *readings_sqlite_rollups(struct db *db, int64_t station_id, const char *f
         json_decref(o);
         if (!have)
             continue;
-        char iso[32];
-        int64_t ts = sqlite3_column_int64(st, 0);
-        timeutil_format_iso(ts, iso, sizeof iso);
-        json_t *r = json_pack("{s:I,s:s,s:i,s:i}", "ts", (json_int_t)ts, "time", iso, "n", a.n,
-                              "n_valid", a.n_valid);
-        json_object_set_new(r, "avg", a.n_valid ? json_real(a.sum / a.n_valid) : json_null());
-        json_object_set_new(r, "min", a.n_valid ? json_real(a.vmin) : json_null());
-        json_object_set_new(r, "max", a.n_valid ? json_real(a.vmax) : json_null());
-        json_array_append_new(arr, r);
+        json_array_append_new(arr, readings_agg_json(sqlite3_column_int64(st, 0), &a));
     }
     sqlite3_reset(st);
     return arr;
@@ -240,26 +206,6 @@ int readings_sqlite_day_health(struct db *db, int64_t station_id, int min_interv
     return 0;
 }
 
-/* Frames are bytes: invalid UTF-8 (GBK devices) and NULs are shown escaped, line ends
- * dropped. Returns a new string (free()). */
-static char *readings_shown(const char *bytes, int len)
-{
-    char *shown = xmalloc((size_t)len * 4 + 1);
-    int utf8 = text_utf8_valid(bytes, (size_t)len);
-    size_t k = 0;
-    for (int i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)bytes[i];
-        if (c == '\r' || c == '\n')
-            continue;
-        if (c < 32 || c == 127 || (c >= 128 && !utf8))
-            k += (size_t)snprintf(shown + k, 5, "\\x%02X", c);
-        else
-            shown[k++] = (char)c;
-    }
-    shown[k] = '\0';
-    return shown;
-}
-
 json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before, int limit,
                                int64_t *next)
 {
@@ -278,7 +224,7 @@ json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before
         char iso[32];
         last = sqlite3_column_int64(st, 0);
         timeutil_format_iso(sqlite3_column_int64(st, 1), iso, sizeof iso);
-        char *shown = readings_shown(sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
+        char *shown = readings_frame_text(sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
         json_t *o =
             json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)last, "received",
                       iso, "mn", (const char *)sqlite3_column_text(st, 2), "cn",
@@ -288,7 +234,7 @@ json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before
                       (const char *)sqlite3_column_text(st, 7), "frame", shown);
         free(shown);
         if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-            shown = readings_shown(sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
+            shown = readings_frame_text(sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
             json_object_set_new(o, "reply", json_string(shown));
             free(shown);
         }
@@ -298,4 +244,39 @@ json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before
     sqlite3_reset(st);
     *next = count == limit ? last : 0;
     return arr;
+}
+
+/* From the day rollups (built from the hour records, store_readings.c): one range read per
+ * station that has the factor. */
+json_t *readings_sqlite_station_means(struct db *db, const char *factor, int64_t from, int64_t to)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT station_id FROM station_factors WHERE factor = ?");
+    sqlite3_stmt *roll = db_stmt(db, "SELECT vals FROM rollups WHERE station_id = ? AND kind = "
+                                     "4 AND ts >= ? AND ts < ?");
+    if (!st || !roll)
+        return NULL;
+    sqlite3_bind_text(st, 1, factor, -1, SQLITE_STATIC);
+    json_t *out = json_object();
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int64_t station = sqlite3_column_int64(st, 0);
+        int n = 0;
+        double sum = 0;
+        db_bind(roll, "iii", station, from, to);
+        while (sqlite3_step(roll) == SQLITE_ROW) {
+            json_t *o = readings_row_vals(roll, 0);
+            struct readings_agg a = {0};
+            if (!readings_agg_get(json_object_get(o, factor), &a) && a.n_valid) {
+                n += a.n_valid;
+                sum += a.sum;
+            }
+            json_decref(o);
+        }
+        sqlite3_reset(roll);
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)station);
+        if (n)
+            json_object_set_new(out, key, json_pack("[i,f]", n, sum));
+    }
+    sqlite3_reset(st);
+    return out;
 }

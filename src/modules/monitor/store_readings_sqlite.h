@@ -16,4 +16,6 @@ int readings_sqlite_day_health(struct db *db, int64_t station_id, int min_interv
 json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before, int limit,
                                int64_t *next);
 
+json_t *readings_sqlite_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
+
 #endif

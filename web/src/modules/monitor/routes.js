@@ -2,6 +2,9 @@
 // report, unregistered devices and forwarding; the enterprise's own stations in the portal.
 import { CONSOLE_ROLES, WRITERS } from '../../shell/roles.js'
 
+// the province view: GET /api/v1/monitor/province allows these
+const PROVINCE_ROLES = ['admin', 'leader']
+
 export const routes = {
   console: [
     { path: 'monitor/stations', name: 'mon-stations', component: () => import('./views/StationList.vue'), meta: { title: 'monitor.nav.stations' } },
@@ -13,6 +16,7 @@ export const routes = {
     { path: 'monitor/commands', name: 'mon-commands', component: () => import('./views/StationPick.vue'), props: { mode: 'commands' }, meta: { title: 'monitor.nav.commands' } },
     { path: 'monitor/unregistered', name: 'mon-unregistered', component: () => import('./views/Unregistered.vue'), meta: { title: 'monitor.nav.unregistered' } },
     { path: 'monitor/forward', name: 'mon-forward', component: () => import('./views/ForwardTargets.vue'), meta: { title: 'monitor.nav.forward' } },
+    { path: 'monitor/province', name: 'mon-province', component: () => import('./views/ProvinceView.vue'), meta: { title: 'monitor.nav.province', roles: PROVINCE_ROLES } },
   ],
   portal: [
     { path: 'monitor', name: 'portal-monitor', component: () => import('./views/StationList.vue'), meta: { title: 'monitor.nav.portal' } },
@@ -35,6 +39,7 @@ export const menu = {
         { key: 'mon-commands', title: 'monitor.nav.commands', path: '/console/monitor/commands', roles: CONSOLE_ROLES },
         { key: 'mon-unregistered', title: 'monitor.nav.unregistered', path: '/console/monitor/unregistered', roles: CONSOLE_ROLES },
         { key: 'mon-forward', title: 'monitor.nav.forward', path: '/console/monitor/forward', roles: CONSOLE_ROLES },
+        { key: 'mon-province', title: 'monitor.nav.province', path: '/console/monitor/province', roles: PROVINCE_ROLES },
       ],
     },
   ],

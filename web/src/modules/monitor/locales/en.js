@@ -3,8 +3,19 @@
 // match zh-CN.js.
 export default {
   monitor: {
-    nav: { group: 'Online monitoring', stations: 'Stations', station: 'Station', stationNew: 'New station', stationEdit: 'Edit station', health: 'Data transmission', frames: 'Raw frames', commands: 'Command console', unregistered: 'Unregistered devices', portal: 'Online monitoring', forward: 'Data forwarding' },
+    nav: { group: 'Online monitoring', stations: 'Stations', station: 'Station', stationNew: 'New station', stationEdit: 'Edit station', health: 'Data transmission', frames: 'Raw frames', commands: 'Command console', unregistered: 'Unregistered devices', portal: 'Online monitoring', forward: 'Data forwarding', province: 'Province ranking' },
     ui: {
+      province: {
+        title: 'Districts ranked across the province',
+        target: 'PM2.5 target {v} μg/m³ (month mean of the stations\' valid hour values, lowest first)',
+        rank: 'Rank',
+        noDistrict: '(no district)',
+        pm25: 'PM2.5 month mean μg/m³',
+        over: 'Against target',
+        hours: 'Valid hours',
+        online: 'Stations online',
+        note: 'From every ingest node\'s data; a province deployment reads the ClickHouse cluster.',
+      },
       kind: {
         national: 'National air station',
         provincial: 'Provincial air station',

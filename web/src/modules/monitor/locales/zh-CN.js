@@ -3,8 +3,19 @@
 // match en.js.
 export default {
   monitor: {
-    nav: { group: '在线监控', stations: '监测站点', station: '站点详情', stationNew: '新建站点', stationEdit: '编辑站点', health: '数据传输有效率', frames: '原始报文', commands: '命令控制台', unregistered: '未登记设备', portal: '在线监测', forward: '数据转发' },
+    nav: { group: '在线监控', stations: '监测站点', station: '站点详情', stationNew: '新建站点', stationEdit: '编辑站点', health: '数据传输有效率', frames: '原始报文', commands: '命令控制台', unregistered: '未登记设备', portal: '在线监测', forward: '数据转发', province: '全省排名' },
     ui: {
+      province: {
+        title: '全省区县排名',
+        target: 'PM2.5 目标 {v} μg/m³（按各站有效小时值的月均值，由低到高）',
+        rank: '排名',
+        noDistrict: '（未填区县）',
+        pm25: 'PM2.5 月均值 μg/m³',
+        over: '较目标',
+        hours: '有效小时数',
+        online: '站点在线',
+        note: '汇总全部接入节点的数据；省级部署时读取 ClickHouse 集群。',
+      },
       kind: { national: '国控空气站', provincial: '省控空气站', micro: '空气微站', water: '水质自动站', source_gas: '废气排放口', source_water: '废水排放口' },
       zs: '（折算）',
       flag: { N: '正常', F: '停运', M: '维护', S: '设定值', D: '故障', C: '校准', T: '超测量上限', B: '通讯异常' },
