@@ -199,6 +199,26 @@ static const char *const schema_service_steps[] = {
     "DROP TABLE svc_attachments;"
     "ALTER TABLE svc_attachments_new RENAME TO svc_attachments;"
     "CREATE INDEX svc_attachments_owner ON svc_attachments (owner_kind, owner_id);",
+    /* 4: and the evidence of supervision's enforcement cases and inspections
+     * (the bureau's records: enterprise_id NULL, so only the bureau opens them) */
+    "CREATE TABLE svc_attachments_new ("
+    "  id INTEGER PRIMARY KEY,"
+    "  owner_kind TEXT NOT NULL"
+    "    CHECK (owner_kind IN ('visit', 'tracker', 'rectification', 'case', 'inspection')),"
+    "  owner_id INTEGER NOT NULL,"
+    "  enterprise_id INTEGER REFERENCES enterprises (id),"
+    "  sha256 TEXT NOT NULL,"
+    "  size INTEGER NOT NULL,"
+    "  mime TEXT NOT NULL,"
+    "  filename TEXT NOT NULL,"
+    "  uploaded_by INTEGER REFERENCES users (id),"
+    "  uploader TEXT NOT NULL,"
+    "  created_at INTEGER NOT NULL);"
+    "INSERT INTO svc_attachments_new SELECT id, owner_kind, owner_id, enterprise_id, sha256, size, "
+    "mime, filename, uploaded_by, uploader, created_at FROM svc_attachments;"
+    "DROP TABLE svc_attachments;"
+    "ALTER TABLE svc_attachments_new RENAME TO svc_attachments;"
+    "CREATE INDEX svc_attachments_owner ON svc_attachments (owner_kind, owner_id);",
 };
 
 const struct schema_module schema_service = {

@@ -194,7 +194,8 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
                         struct problem *p);
 /* The same for a record another module owns and has itself found and
  * allowed the caller to add files to: owner kind "rectification"
- * (supervision's rectification answers) of enterprise_id. */
+ * (supervision's rectification answers) of enterprise_id, "case" or
+ * "inspection" (supervision's evidence; enterprise_id 0: bureau only). */
 enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                                 int64_t enterprise_id, const char *filename, const void *data,
                                 size_t len, int64_t *id, struct problem *p);
