@@ -42,20 +42,20 @@ int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadlin
  * same change in this sweep (an assigner who is also a leader, a section
  * leader who is also the owner section's staff), so each person gets one. */
 static int svc_sched_notify(struct svc_ctx *c, enum svc_whom whom, int64_t arg, int64_t item,
-                            const char *kind, const char *msg)
+                            const char *kind, const char *msg, const char *params_json)
 {
-    return svc_store_sched_notify(c->db, whom, arg, item, kind, msg, c->now);
+    return svc_store_sched_notify(c->db, whom, arg, item, kind, msg, params_json, c->now);
 }
 
 /* The leaders of the owner section; all leaders when the section has none. */
 static int svc_notify_section_leaders(struct svc_ctx *c, int64_t section, int64_t item,
-                                      const char *kind, const char *msg)
+                                      const char *kind, const char *msg, const char *params_json)
 {
     int64_t n = svc_store_section_leaders(c->db, section);
     if (n < 0)
         return -1;
-    return n ? svc_sched_notify(c, SVC_WHOM_SECTION_LEADERS, section, item, kind, msg)
-             : svc_sched_notify(c, SVC_WHOM_LEADERS, 0, item, kind, msg);
+    return n ? svc_sched_notify(c, SVC_WHOM_SECTION_LEADERS, section, item, kind, msg, params_json)
+             : svc_sched_notify(c, SVC_WHOM_LEADERS, 0, item, kind, msg, params_json);
 }
 
 struct svc_due {
@@ -84,13 +84,20 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
                  "督办事项“%.300s”超期 %d 个工作日仍未办结（期限 %s），已提请责任科室分管领导督办",
                  d->title, SVC_ESCALATE_WORKDAYS, d->deadline);
     }
-    int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg)
-                       : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg);
+    /* The UI's own sentence for kind: {title, deadline, days}. */
+    json_t *note = json_pack("{ss ss si}", "title", d->title, "deadline", d->deadline, "days",
+                             SVC_ESCALATE_WORKDAYS);
+    char *pj = json_dumps(note, JSON_COMPACT);
+    json_decref(note);
+    int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg, pj)
+                       : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg, pj);
     if (level == SVC_ALERT_OVERDUE)
-        bad = bad || svc_sched_notify(c, SVC_WHOM_LEADERS, 0, d->id, kind, msg) ||
-              (d->assigner && svc_sched_notify(c, SVC_WHOM_USER, d->assigner, d->id, kind, msg));
+        bad =
+            bad || svc_sched_notify(c, SVC_WHOM_LEADERS, 0, d->id, kind, msg, pj) ||
+            (d->assigner && svc_sched_notify(c, SVC_WHOM_USER, d->assigner, d->id, kind, msg, pj));
     if (level == SVC_ALERT_ESCALATED)
-        bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg);
+        bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg, pj);
+    free(pj);
     json_t *detail = json_pack("{si si ss}", "from", d->from, "to", level, "deadline", d->deadline);
     bad = bad || svc_item_update_row(c, d->id, kind, msg) ||
           audit_append_id(c->db, &c->actor, action, "svc_tracker", d->id, detail);

@@ -172,15 +172,20 @@ json_t *svc_at_risk(struct svc_ctx *c, int limit);
 void svc_item_decorate(struct svc_ctx *c, json_t *item);
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit);
 enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p);
-/* Inside a transaction: notify one user / the staff of a section / leaders. */
+/* Inside a transaction: notify one user / the staff of a section / leaders.
+ * kind is the notification's stable code; msg its Chinese sentence (kept for
+ * old rows, exports and the log); params (borrowed, may be NULL) the values
+ * the UI puts into its own sentence for kind, in the UI's language (the web's
+ * notifications.msg.<kind>), e.g. {title, deadline}. */
 int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
-               const char *msg);
+               const char *msg, json_t *params);
 int svc_notify_section(struct svc_ctx *c, int64_t section_id, int64_t item_id, const char *kind,
-                       const char *msg);
-int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg);
+                       const char *msg, json_t *params);
+int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg,
+                       json_t *params);
 /* Inside a transaction: the owner person, or the whole section without one. */
 int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
-                     const char *kind, const char *msg);
+                     const char *kind, const char *msg, json_t *params);
 /* Inside a transaction: one row of an item's history, by c->actor. */
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
 

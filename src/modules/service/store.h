@@ -154,13 +154,14 @@ int svc_store_item_touch(struct db *db, int64_t id, int64_t now);
 int svc_store_item_update_row(struct db *db, int64_t item, const char *kind, const char *note,
                               int64_t user_id, const char *actor, int64_t now);
 
+/* params_json: the notification's parameters as JSON text, or NULL. */
 int svc_store_notify(struct db *db, int64_t user, int64_t item, const char *kind, const char *msg,
-                     int64_t now);
+                     const char *params_json, int64_t now);
 /* Staff and leaders of a section / every leader. */
 int svc_store_notify_section(struct db *db, int64_t section, int64_t item, const char *kind,
-                             const char *msg, int64_t now);
+                             const char *msg, const char *params_json, int64_t now);
 int svc_store_notify_leaders(struct db *db, int64_t item, const char *kind, const char *msg,
-                             int64_t now);
+                             const char *params_json, int64_t now);
 json_t *svc_store_notifications(struct db *db, int64_t user, bool unread_only, int limit);
 int64_t svc_store_unread(struct db *db, int64_t user);
 /* all, or the one notification id. */
@@ -175,7 +176,7 @@ enum svc_whom {
 };
 /* Notifies whom about item, skipping anyone told of the same kind at now. */
 int svc_store_sched_notify(struct db *db, enum svc_whom whom, int64_t arg, int64_t item,
-                           const char *kind, const char *msg, int64_t now);
+                           const char *kind, const char *msg, const char *params_json, int64_t now);
 /* Leaders of a section, -1 on error. */
 int64_t svc_store_section_leaders(struct db *db, int64_t section);
 /* Open items below the last alert level: {id, start_day, deadline, alert,

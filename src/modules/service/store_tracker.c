@@ -87,36 +87,36 @@ int svc_store_item_update_row(struct db *db, int64_t item, const char *kind, con
 }
 
 int svc_store_notify(struct db *db, int64_t user, int64_t item, const char *kind, const char *msg,
-                     int64_t now)
+                     const char *params_json, int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "
-                  "VALUES (?, nullif(?, 0), ?, ?, ?)",
-                  "iitti", user, item, kind, msg, now)
+                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, params_json, "
+                  "created_at) VALUES (?, nullif(?, 0), ?, ?, ?, ?)",
+                  "iittti", user, item, kind, msg, params_json, now)
                ? -1
                : 0;
 }
 
 int svc_store_notify_section(struct db *db, int64_t section, int64_t item, const char *kind,
-                             const char *msg, int64_t now)
+                             const char *msg, const char *params_json, int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "
-                  "SELECT id, nullif(?1, 0), ?2, ?3, ?4 FROM users WHERE section_id = ?5 AND "
-                  "role IN ('staff', 'leader') AND disabled = 0",
-                  "ittii", item, kind, msg, now, section)
+                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at, "
+                  "params_json) SELECT id, nullif(?1, 0), ?2, ?3, ?4, ?6 FROM users WHERE "
+                  "section_id = ?5 AND role IN ('staff', 'leader') AND disabled = 0",
+                  "ittiit", item, kind, msg, now, section, params_json)
                ? -1
                : 0;
 }
 
 int svc_store_notify_leaders(struct db *db, int64_t item, const char *kind, const char *msg,
-                             int64_t now)
+                             const char *params_json, int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "
-                  "SELECT id, nullif(?1, 0), ?2, ?3, ?4 FROM users WHERE role = 'leader' AND "
-                  "disabled = 0",
-                  "itti", item, kind, msg, now)
+                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at, "
+                  "params_json) SELECT id, nullif(?1, 0), ?2, ?3, ?4, ?5 FROM users WHERE role = "
+                  "'leader' AND disabled = 0",
+                  "ittit", item, kind, msg, now, params_json)
                ? -1
                : 0;
 }
@@ -124,7 +124,8 @@ int svc_store_notify_leaders(struct db *db, int64_t item, const char *kind, cons
 json_t *svc_store_notifications(struct db *db, int64_t user, bool unread_only, int limit)
 {
     return db_query_rows(db,
-                         "SELECT n.id, n.item_id, n.kind, n.message, n.created_at, n.read_at FROM "
+                         "SELECT n.id, n.item_id, n.kind, n.message, n.params_json, n.created_at, "
+                         "n.read_at FROM "
                          "svc_notifications n WHERE n.user_id = ?1 AND (?2 = 0 OR n.read_at IS "
                          "NULL) ORDER BY n.id DESC LIMIT ?3",
                          "iii", user, (int64_t)unread_only, (int64_t)limit);
@@ -149,12 +150,13 @@ int svc_store_notifications_read(struct db *db, int64_t user, bool all, int64_t 
 }
 
 int svc_store_sched_notify(struct db *db, enum svc_whom whom, int64_t arg, int64_t item,
-                           const char *kind, const char *msg, int64_t now)
+                           const char *kind, const char *msg, const char *params_json, int64_t now)
 {
     /* db_stmt caches by the string's address: four static statements. */
 #define SVC_SCHED_NOTIFY(cond)                                                                     \
-    "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "                 \
-    "SELECT u.id, ?1, ?2, ?3, ?4 FROM users u WHERE u.disabled = 0 AND " cond " AND NOT EXISTS "   \
+    "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at, params_json) "    \
+    "SELECT u.id, ?1, ?2, ?3, ?4, ?6 FROM users u WHERE u.disabled = 0 AND " cond                  \
+    " AND NOT EXISTS "                                                                             \
     "(SELECT 1 FROM svc_notifications n WHERE n.user_id = u.id AND n.item_id = ?1 AND "            \
     "n.kind = ?2 AND n.created_at = ?4)"
     static const char *const sqls[] = {
@@ -164,7 +166,7 @@ int svc_store_sched_notify(struct db *db, enum svc_whom whom, int64_t arg, int64
         SVC_SCHED_NOTIFY("u.role = 'leader' AND u.section_id = ?5"),
     };
 #undef SVC_SCHED_NOTIFY
-    return db_run(db, sqls[whom], "ittii", item, kind, msg, now, arg) ? -1 : 0;
+    return db_run(db, sqls[whom], "ittiit", item, kind, msg, now, arg, params_json) ? -1 : 0;
 }
 
 int64_t svc_store_section_leaders(struct db *db, int64_t section)

@@ -390,7 +390,11 @@ static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_fo
     char msg[600];
     snprintf(msg, sizeof msg, "收到差评：%s，已自动生成回访整改督办（%ld 个工作日）",
              svc_vs(v, "enterprise_name"), c->cfg->bad_review_workdays);
-    return svc_notify_leaders(c, item, "bad_review", msg) ? ERR_INTERNAL : ERR_OK;
+    json_t *note = json_pack("{ss si}", "enterprise", svc_vs(v, "enterprise_name"), "days",
+                             (int)c->cfg->bad_review_workdays);
+    int bad = svc_notify_leaders(c, item, "bad_review", msg, note);
+    json_decref(note);
+    return bad ? ERR_INTERNAL : ERR_OK;
 }
 
 /* Everything of a submission after validation, inside one transaction.
