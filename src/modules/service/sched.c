@@ -88,7 +88,6 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
     json_t *note = json_pack("{ss ss si}", "title", d->title, "deadline", d->deadline, "days",
                              SVC_ESCALATE_WORKDAYS);
     char *pj = json_dumps(note, JSON_COMPACT);
-    json_decref(note);
     int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg, pj)
                        : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg, pj);
     if (level == SVC_ALERT_OVERDUE)
@@ -99,8 +98,9 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
         bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg, pj);
     free(pj);
     json_t *detail = json_pack("{si si ss}", "from", d->from, "to", level, "deadline", d->deadline);
-    bad = bad || svc_item_update_row(c, d->id, kind, msg) ||
+    bad = bad || svc_item_update_row_params(c, d->id, kind, msg, note) ||
           audit_append_id(c->db, &c->actor, action, "svc_tracker", d->id, detail);
+    json_decref(note);
     json_decref(detail);
     return bad ? -1 : 0;
 }

@@ -188,6 +188,10 @@ int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t i
                      const char *kind, const char *msg, json_t *params);
 /* Inside a transaction: one row of an item's history, by c->actor. */
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
+/* The same for a note the server composed: params (borrowed) are the values
+ * the UI puts into its own sentence for kind (see svc_notify). */
+int svc_item_update_row_params(struct svc_ctx *c, int64_t item, const char *kind, const char *note,
+                               json_t *params);
 
 /* --- attachments (attach.c) --- */
 

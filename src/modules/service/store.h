@@ -151,8 +151,10 @@ json_t *svc_store_item_list(struct db *db, const char *status, const char *sourc
 int svc_store_item_set(struct db *db, int64_t id, const char *status, const char *closed_day,
                        const char *start_day, const char *deadline, bool reopen, int64_t now);
 int svc_store_item_touch(struct db *db, int64_t id, int64_t now);
+/* params_json: the parameters of a note the server composed, or NULL. */
 int svc_store_item_update_row(struct db *db, int64_t item, const char *kind, const char *note,
-                              int64_t user_id, const char *actor, int64_t now);
+                              const char *params_json, int64_t user_id, const char *actor,
+                              int64_t now);
 
 /* params_json: the notification's parameters as JSON text, or NULL. */
 int svc_store_notify(struct db *db, int64_t user, int64_t item, const char *kind, const char *msg,

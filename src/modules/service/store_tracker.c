@@ -37,8 +37,8 @@ json_t *svc_store_item_row(struct db *db, int64_t id)
 json_t *svc_store_item_updates(struct db *db, int64_t id)
 {
     return db_query_rows(db,
-                         "SELECT id, kind, note, actor, at FROM svc_tracker_updates WHERE item_id "
-                         "= ? ORDER BY id",
+                         "SELECT id, kind, note, params_json, actor, at FROM svc_tracker_updates "
+                         "WHERE item_id = ? ORDER BY id",
                          "i", id);
 }
 
@@ -76,12 +76,13 @@ int svc_store_item_touch(struct db *db, int64_t id, int64_t now)
 }
 
 int svc_store_item_update_row(struct db *db, int64_t item, const char *kind, const char *note,
-                              int64_t user_id, const char *actor, int64_t now)
+                              const char *params_json, int64_t user_id, const char *actor,
+                              int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_tracker_updates (item_id, kind, note, user_id, actor, at) "
-                  "VALUES (?, ?, ?, nullif(?, 0), ?, ?)",
-                  "ittiti", item, kind, note, user_id, actor, now)
+                  "INSERT INTO svc_tracker_updates (item_id, kind, note, params_json, user_id, "
+                  "actor, at) VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?)",
+                  "itttiti", item, kind, note, params_json, user_id, actor, now)
                ? -1
                : 0;
 }

@@ -131,7 +131,17 @@ int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t i
 
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note)
 {
-    return svc_store_item_update_row(c->db, item, kind, note, c->actor.id, c->actor.name, c->now);
+    return svc_item_update_row_params(c, item, kind, note, NULL);
+}
+
+int svc_item_update_row_params(struct svc_ctx *c, int64_t item, const char *kind, const char *note,
+                               json_t *params)
+{
+    char *text = svc_note_params(params);
+    int rc = svc_store_item_update_row(c->db, item, kind, note, text, c->actor.id, c->actor.name,
+                                       c->now);
+    free(text);
+    return rc;
 }
 
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
@@ -157,7 +167,7 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
                           (json_int_t)f.section, "start", start, "deadline", deadline);
     json_t *note = json_pack("{ss ss}", "title", title, "deadline", deadline);
     int bad = audit_append_id(c->db, &c->actor, "tracker.create", "svc_tracker", *id, d) ||
-              svc_item_update_row(c, *id, "create", msg) ||
+              svc_item_update_row_params(c, *id, "create", msg, note) ||
               svc_notify_owner(c, f.section, f.user, *id, "assigned", msg, note);
     json_decref(note);
     json_decref(d);

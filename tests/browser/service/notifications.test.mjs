@@ -102,6 +102,12 @@ test('a tracker notice reads in English in the English UI and as before in Chine
   assert.equal(text, `New supervised item: Boiler stack check, due ${created.json.deadline}`)
   assert.doesNotMatch(text, /[\u4e00-\u9fff]/)
   await screenshot(page, 'notifications-en')
+  // the item's history: the creation note the server wrote reads in English too
+  await enMsg.click()
+  await page.waitForURL(/\/console\/service\/tracker\?item=\d+/)
+  const first = page.getByTestId('item-detail').getByTestId('item-update').first()
+  await first.waitFor()
+  assert.match(await first.innerText(), new RegExp(`^New supervised item: Boiler stack check, due ${created.json.deadline}`))
   assert.deepEqual(page.problems || [], [])
   await page.context().close()
 })
