@@ -7,6 +7,7 @@
 #include "modules/jobs/runner.h"
 #include "modules/jobs/store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -146,6 +147,23 @@ enum err jobs_cancel(struct db *db, const struct jobs_viewer *viewer, int64_t id
         return jobs_failed(db, p);
     *result = jobs_get(db, id, NULL, &e);
     return *result ? ERR_OK : problem_set(p, ERR_INTERNAL, NULL, "%s", "");
+}
+
+int jobs_purge_files(struct db *db, int64_t now)
+{
+    json_t *rows = jobs_store_old_files(db, now - (int64_t)JOBS_KEEP_DAYS * 86400), *row;
+    size_t i;
+    int rc = rows ? 0 : -1;
+    json_array_foreach(rows, i, row)
+    {
+        const char *path = json_string_value(json_object_get(row, "file_path"));
+        if (path && unlink(path) && errno != ENOENT)
+            rc = -1; /* kept: tried again next time */
+        else if (jobs_store_forget_file(db, json_integer_value(json_object_get(row, "id"))))
+            rc = -1;
+    }
+    json_decref(rows);
+    return rc;
 }
 
 /* Copies s into out[n], or "" when s is NULL. */

@@ -97,6 +97,12 @@ enum err jobs_cancel(struct db *db, const struct jobs_viewer *viewer, int64_t id
 enum err jobs_result_file(struct db *db, const struct jobs_viewer *viewer, int64_t id, int *fd,
                           uint64_t *size, char mime[64], char name[128], struct problem *p);
 
+/* Removes the result files of jobs that ended more than JOBS_KEEP_DAYS ago
+ * (the rows stay, without a file: the result answers 404 "no file"). The
+ * jobs module's periodic work. 0 or -1. */
+#define JOBS_KEEP_DAYS 7
+int jobs_purge_files(struct db *db, int64_t now);
+
 /* --- inside a running job (the kind's run function) --- */
 
 int64_t job_id(const struct job *j);

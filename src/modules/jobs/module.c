@@ -19,10 +19,24 @@ static int jobs_start(const struct module_run *run)
     return jobs_pool_start(run->cfg->db, run->cfg->var_dir, JOBS_WORKERS);
 }
 
+/* Old result files go once an hour (JOBS_KEEP_DAYS). */
+static long jobs_tick_seconds(const struct config *cfg)
+{
+    (void)cfg;
+    return 3600;
+}
+
+static int jobs_tick(const struct module_run *run)
+{
+    return jobs_purge_files(run->db, run->now);
+}
+
 const struct module jobs_module = {
     .name = "jobs",
     .schema = &schema_jobs,
     .routes = jobs_groups,
     .start = jobs_start,
     .stop = jobs_pool_stop,
+    .tick_seconds = jobs_tick_seconds,
+    .tick = jobs_tick,
 };

@@ -146,6 +146,22 @@ int jobs_store_settle(struct db *db, const char *kind, int rerun, const char *wh
                   "tt", why, kind);
 }
 
+json_t *jobs_store_old_files(struct db *db, int64_t before)
+{
+    return db_query_rows(db,
+                         "SELECT id, file_path FROM jobs WHERE file_path IS NOT NULL AND "
+                         "finished_at < strftime('%Y-%m-%dT%H:%M:%SZ', ?, 'unixepoch') ORDER BY "
+                         "id LIMIT 500",
+                         "i", before);
+}
+
+int jobs_store_forget_file(struct db *db, int64_t id)
+{
+    return db_run(
+        db, "UPDATE jobs SET file_path = NULL, file_name = NULL, file_mime = NULL WHERE id = ?",
+        "i", id);
+}
+
 int jobs_store_get(struct db *db, int64_t id, json_t **out)
 {
     return db_query_row(db, out, "SELECT " JOBS_COLS " FROM jobs WHERE id = ?", "i", id);

@@ -51,6 +51,11 @@ int jobs_store_request_cancel(struct db *db, int64_t id);
  * failed with why. */
 int jobs_store_settle(struct db *db, const char *kind, int rerun, const char *why);
 
+/* Result files of jobs that ended before `before` (UTC seconds): [{id,
+ * file_path}], at most 500. NULL on an error. */
+json_t *jobs_store_old_files(struct db *db, int64_t before);
+int jobs_store_forget_file(struct db *db, int64_t id);
+
 /* One job without payload and file path: 1 with *out, 0 none, -1 error. */
 int jobs_store_get(struct db *db, int64_t id, json_t **out);
 /* Newest first; owner_id 0 = everyone's. */

@@ -6,8 +6,10 @@
 #include "app/module.h"
 #include "db/db.h"
 #include "db/row.h"
+#include "core/timeutil.h"
 #include "modules/jobs/jobs.h"
 
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -48,8 +50,27 @@ static enum job_outcome unit_loop(struct job *j, struct db *db, json_t *params, 
 
 static const struct job_kind unit_kind = {"unit.loop", false, unit_loop};
 
+/* A kind whose result is a file. */
+static enum job_outcome unit_file(struct job *j, struct db *db, json_t *params, const char *payload,
+                                  size_t len)
+{
+    char path[JOBS_PATH_MAX];
+    (void)db, (void)params;
+    if (job_result_file(j, path, "结果.csv", "text/csv; charset=utf-8"))
+        return JOB_FAILED;
+    FILE *out = fopen(path, "wb");
+    if (!out)
+        return JOB_FAILED;
+    fwrite(payload, 1, len, out);
+    fclose(out);
+    return JOB_DONE;
+}
+
+static const struct job_kind unit_file_kind = {"unit.file", false, unit_file};
+
 struct fixture {
     char path[64];
+    char var_dir[64]; /* result files, removed at teardown */
     struct db *db;
     struct jobs_viewer owner, other, admin;
 };
@@ -63,10 +84,20 @@ static int setup(void **state)
     f->other = (struct jobs_viewer){2, "other", false};
     f->admin = (struct jobs_viewer){3, "root", true};
     atomic_store(&unit_release, false);
-    if (jobs_register(f->db, &unit_kind) || jobs_pool_start(f->path, "/tmp", 2))
+    snprintf(f->var_dir, sizeof f->var_dir, "/tmp/ecogov-jobs-var-XXXXXX");
+    if (!mkdtemp(f->var_dir))
+        return -1;
+    if (jobs_register(f->db, &unit_kind) || jobs_register(f->db, &unit_file_kind) ||
+        jobs_pool_start(f->path, f->var_dir, 2))
         return -1;
     *state = f;
     return 0;
+}
+
+static int unit_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
 }
 
 static int teardown(void **state)
@@ -74,6 +105,7 @@ static int teardown(void **state)
     struct fixture *f = *state;
     atomic_store(&unit_release, true);
     jobs_pool_stop();
+    nftw(f->var_dir, unit_rm, 8, FTW_DEPTH | FTW_PHYS);
     unit_db_close(f->db, f->path);
     free(f);
     return 0;
@@ -234,6 +266,37 @@ static void test_settle_at_start(void **state)
     assert_string_equal(state_of(f, a), "done");
 }
 
+/* A result file downloads while fresh and is removed after JOBS_KEEP_DAYS. */
+static void test_result_file_and_purge(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id = submit(f, &unit_file_kind, "{}");
+    wait_state(f, id, "done");
+    int fd = -1;
+    uint64_t size = 0;
+    char mime[64], name[128];
+    struct problem p;
+    assert_int_equal(jobs_result_file(f->db, &f->other, id, &fd, &size, mime, name, &p),
+                     ERR_NOT_FOUND);
+    assert_int_equal(jobs_result_file(f->db, &f->owner, id, &fd, &size, mime, name, &p), ERR_OK);
+    char buf[8] = "";
+    assert_int_equal(read(fd, buf, sizeof buf), 3);
+    close(fd);
+    assert_memory_equal(buf, "abc", 3);
+    assert_string_equal(name, "结果.csv");
+    int64_t now = timeutil_now();
+    assert_int_equal(jobs_purge_files(f->db, now), 0); /* fresh: kept */
+    assert_int_equal(jobs_result_file(f->db, &f->owner, id, &fd, &size, mime, name, &p), ERR_OK);
+    close(fd);
+    assert_int_equal(jobs_purge_files(f->db, now + (JOBS_KEEP_DAYS + 1) * 86400LL), 0);
+    assert_int_equal(jobs_result_file(f->db, &f->owner, id, &fd, &size, mime, name, &p),
+                     ERR_NOT_FOUND);
+    enum err e;
+    json_t *j = jobs_get(f->db, id, NULL, &e);
+    assert_false(json_is_true(json_object_get(j, "has_file")));
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -243,6 +306,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cancel_queued, setup, teardown),
         cmocka_unit_test_setup_teardown(test_visibility_and_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_settle_at_start, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_result_file_and_purge, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
