@@ -63,6 +63,7 @@ struct svc_due {
     int from, to; /* alert stored, alert now due */
     char title[301 * 4];
     char deadline[11];
+    json_t *title_of; /* {source, params} of a title the server composed, or NULL */
 };
 
 /* Raises one state change: notifications, an update row, an audit entry. */
@@ -87,6 +88,8 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
     /* The UI's own sentence for kind: {title, deadline, days}. */
     json_t *note = json_pack("{ss ss si}", "title", d->title, "deadline", d->deadline, "days",
                              SVC_ESCALATE_WORKDAYS);
+    if (d->title_of)
+        json_object_set(note, "title_of", d->title_of);
     char *pj = json_dumps(note, JSON_COMPACT);
     int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg, pj)
                        : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg, pj);
@@ -140,6 +143,10 @@ static struct svc_due *svc_due_items(struct svc_ctx *c, size_t *count, int *bad)
         d->section = json_integer_value(json_object_get(r, "section"));
         d->owner = json_integer_value(json_object_get(r, "owner"));
         d->assigner = json_integer_value(json_object_get(r, "assigner"));
+        json_t *tp = json_object_get(r, "title_params");
+        if (json_is_object(tp))
+            d->title_of =
+                json_pack("{sO sO}", "source", json_object_get(r, "source"), "params", tp);
     }
     json_decref(rows);
     return out;
@@ -171,6 +178,8 @@ int svc_tracker_sweep(struct svc_ctx *c)
         }
     }
     c->actor = saved;
+    for (size_t i = 0; i < n; i++)
+        json_decref(due[i].title_of);
     free(due);
     if (bad || db_commit(c->db)) {
         db_rollback(c->db);

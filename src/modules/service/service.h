@@ -125,10 +125,13 @@ json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
  * workdays | deadline}. */
 enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
 /* Internal: parse an item's owner and deadline from in (keys as above) and
- * insert it inside the caller's transaction, with audit and notifications. */
+ * insert it inside the caller's transaction, with audit and notifications.
+ * title_params (borrowed, NULL for a title people wrote): the parameters of
+ * a title the server composed for source, for the UI's own sentence
+ * (service.itemTitle.<source>). */
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
                               int64_t issue_id, int64_t enterprise_id, const char *title,
-                              int64_t *id, struct problem *p);
+                              json_t *title_params, int64_t *id, struct problem *p);
 /* Checks the owner/deadline keys of in without writing. */
 enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p);
 /* kind: progress {note}, submit {note} (needs evidence), review {approve,

@@ -135,6 +135,7 @@ int svc_store_entry_receive(struct db *db, int64_t entry, int64_t now, bool keep
 
 struct svc_item_row {
     const char *source, *title, *detail, *start_day, *deadline;
+    const char *title_params_json; /* a title the server composed: its parameters, or NULL */
     int64_t visit_id, issue_id, enterprise_id, section, user, assigner, now; /* 0: none */
 };
 int svc_store_item_insert(struct db *db, const struct svc_item_row *r, int64_t *id);

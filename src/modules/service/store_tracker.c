@@ -5,7 +5,8 @@
 
 #define SVC_ITEM_SELECT                                                                            \
     "SELECT t.id, t.source, t.visit_id, t.issue_id, t.enterprise_id, e.name AS enterprise_name, "  \
-    "t.title, t.detail, t.owner_section_id, s.name AS owner_section, t.owner_user_id, "            \
+    "t.title, t.title_params_json, t.detail, t.owner_section_id, s.name AS owner_section, "        \
+    "t.owner_user_id, "                                                                            \
     "u.display_name AS owner_user, t.assigner_id, a.display_name AS assigner, t.start_day, "       \
     "t.deadline, t.status, t.alert, t.reopen_count, t.closed_at, t.closed_day, t.created_at, "     \
     "t.updated_at, (SELECT count(*) FROM svc_attachments x WHERE x.owner_kind = 'tracker' AND "    \
@@ -19,11 +20,11 @@ int svc_store_item_insert(struct db *db, const struct svc_item_row *r, int64_t *
     if (db_run(db,
                "INSERT INTO svc_tracker (source, visit_id, issue_id, enterprise_id, title, detail, "
                "owner_section_id, owner_user_id, assigner_id, start_day, deadline, status, "
-               "created_at, updated_at) VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, "
-               "?, ?, nullif(?, 0), nullif(?, 0), ?, ?, 'open', ?, ?)",
-               "tiiittiiittii", r->source, r->visit_id, r->issue_id, r->enterprise_id, r->title,
+               "created_at, updated_at, title_params_json) VALUES (?, nullif(?, 0), nullif(?, 0), "
+               "nullif(?, 0), ?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, 'open', ?, ?, ?)",
+               "tiiittiiittiit", r->source, r->visit_id, r->issue_id, r->enterprise_id, r->title,
                r->detail, r->section, r->user, r->assigner, r->start_day, r->deadline, r->now,
-               r->now))
+               r->now, r->title_params_json))
         return -1;
     *id = db_last_id(db);
     return 0;
@@ -181,7 +182,8 @@ int64_t svc_store_section_leaders(struct db *db, int64_t section)
 json_t *svc_store_open_items(struct db *db)
 {
     return db_query_rows(db,
-                         "SELECT id, start_day, deadline, alert, title, owner_section_id AS "
+                         "SELECT id, start_day, deadline, alert, title, source, title_params_json, "
+                         "owner_section_id AS "
                          "section, coalesce(owner_user_id, 0) AS owner, coalesce(assigner_id, 0) "
                          "AS assigner FROM svc_tracker WHERE status <> 'closed' AND alert < 3 "
                          "ORDER BY id",

@@ -146,7 +146,7 @@ int svc_item_update_row_params(struct svc_ctx *c, int64_t item, const char *kind
 
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
                               int64_t issue_id, int64_t enterprise_id, const char *title,
-                              int64_t *id, struct problem *p)
+                              json_t *title_params, int64_t *id, struct problem *p)
 {
     struct svc_item_fields f;
     if (svc_item_parse(c, in, &f, p))
@@ -157,15 +157,22 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
     char start[11], deadline[11];
     svc_date_text(f.start, start);
     svc_date_text(f.deadline, deadline);
-    struct svc_item_row row = {source,   title,         detail,    start,  deadline,    visit_id,
-                               issue_id, enterprise_id, f.section, f.user, c->actor.id, c->now};
-    if (svc_store_item_insert(c->db, &row, id))
+    char *tp = svc_note_params(title_params);
+    struct svc_item_row row = {source, title,       detail,   start,         deadline,
+                               tp,     visit_id,    issue_id, enterprise_id, f.section,
+                               f.user, c->actor.id, c->now};
+    int stored = svc_store_item_insert(c->db, &row, id);
+    free(tp);
+    if (stored)
         return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), ERR_INTERNAL;
     char msg[512];
     snprintf(msg, sizeof msg, "新的督办事项：%.300s，办理期限 %s", title, deadline);
     json_t *d = json_pack("{ss ss sI ss ss}", "source", source, "title", title, "owner_section_id",
                           (json_int_t)f.section, "start", start, "deadline", deadline);
     json_t *note = json_pack("{ss ss}", "title", title, "deadline", deadline);
+    if (title_params) /* the UI writes the title too: service.itemTitle.<source> */
+        json_object_set_new(note, "title_of",
+                            json_pack("{ss sO}", "source", source, "params", title_params));
     int bad = audit_append_id(c->db, &c->actor, "tracker.create", "svc_tracker", *id, d) ||
               svc_item_update_row_params(c, *id, "create", msg, note) ||
               svc_notify_owner(c, f.section, f.user, *id, "assigned", msg, note);
@@ -193,7 +200,7 @@ enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct prob
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在"), p->err;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    enum err e = svc_item_insert_json(c, source, in, 0, 0, ent, title, id, p);
+    enum err e = svc_item_insert_json(c, source, in, 0, 0, ent, title, NULL, id, p);
     if (e) {
         db_rollback(c->db);
         return e;

@@ -269,7 +269,7 @@ enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct prob
             break;
         int64_t issue = json_integer_value(json_object_get(a, "issue_id")), item = 0;
         e = svc_item_insert_json(c, "service_form", a, id, issue, ent,
-                                 json_string_value(json_object_get(a, "title")), &item, p);
+                                 json_string_value(json_object_get(a, "title")), NULL, &item, p);
         bad = e != ERR_OK || (issue && svc_issue_set(c, issue, NULL, "committed", item));
         json_array_append_new(items, json_integer(item));
     }
@@ -381,9 +381,12 @@ static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_fo
     if (lead)
         json_object_set_new(in, "owner_user_id", json_integer(lead));
     int64_t item = 0;
+    json_t *tp = json_pack("{ss ss}", "enterprise", svc_vs(v, "enterprise_name"), "purpose",
+                           svc_vs(v, "purpose"));
     enum err e = svc_item_insert_json(c, "bad_review", in, id, 0,
                                       json_integer_value(json_object_get(v, "enterprise_id")),
-                                      title, &item, p);
+                                      title, tp, &item, p);
+    json_decref(tp);
     json_decref(in);
     if (e)
         return e;

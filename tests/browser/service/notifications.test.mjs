@@ -108,6 +108,13 @@ test('a tracker notice reads in English in the English UI and as before in Chine
   const first = page.getByTestId('item-detail').getByTestId('item-update').first()
   await first.waitFor()
   assert.match(await first.innerText(), new RegExp(`^New supervised item: Boiler stack check, due ${created.json.deadline}`))
+  // a title the server composed (the demo's poor rating opens a follow-up) reads in English too
+  const items = (await call(page, 'GET', '/service/tracker?limit=200')).json.items
+  const follow = items.find((i) => i.source === 'bad_review')
+  assert.ok(follow && follow.title_params, 'the demo has a follow-up of a poor rating')
+  await page.goto('/console/service/tracker?item=' + follow.id)
+  const detail = page.getByTestId('item-detail')
+  await detail.getByText(`Follow-up of a poor rating: ${follow.title_params.enterprise} (${follow.title_params.purpose})`).first().waitFor()
   assert.deepEqual(page.problems || [], [])
   await page.context().close()
 })
