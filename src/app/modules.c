@@ -6,6 +6,7 @@
 #include "modules/admin/admin.h"
 #include "modules/approval/approval.h"
 #include "modules/audit/audit.h"
+#include "modules/jobs/jobs.h"
 #include "modules/leader/leader.h"
 #include "modules/monitor/monitor.h"
 #include "modules/pmf/pmf.h"
@@ -21,6 +22,7 @@
 #include <stdio.h>
 
 static const struct module *const modules_table[] = {
+    &jobs_module,        /* the one job facility: long work with progress (first: its pool) */
     &registry_module,    /* enterprises, areas, industries, credit codes */
     &admin_module,       /* accounts, sections, audit log, calendar */
     &service_module,     /* service forms, reception days, the tracker */

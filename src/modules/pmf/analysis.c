@@ -280,10 +280,13 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
     char *stext = json_dumps(settings, JSON_COMPACT);
     struct pmf_store_new n = {title, from, to, conc, unc, stext, actor->name};
     int64_t id = -1;
+    struct jobs_viewer owner = {actor->id, actor->name, false};
+    enum err queued = ERR_INTERNAL;
     if (!db_begin(db)) {
         id = pmf_store_insert(db, &n);
-        if (id < 0 || audit_append_id(db, actor, "pmf.create", "pmf_analysis", id, settings) ||
-            db_commit(db))
+        if (id >= 0 && !audit_append_id(db, actor, "pmf.create", "pmf_analysis", id, settings))
+            queued = pmf_job_queue_tx(db, &owner, id, title, p);
+        if (queued != ERR_OK || db_commit(db))
             id = -1;
     }
     free(stext);
@@ -293,12 +296,35 @@ enum err pmf_analysis_create(struct db *db, const struct audit_actor *actor, jso
     json_decref(settings);
     if (id < 0) {
         json_decref(input);
+        if (queued != ERR_OK && queued != ERR_INTERNAL) { /* refused: too many jobs */
+            db_rollback(db);
+            return queued;
+        }
         return pmf_db_failed(db, p);
     }
-    pmf_job_poke();
+    jobs_wake();
     *result =
         json_pack("{s:I, s:s, s:o}", "id", (json_int_t)id, "status", "queued", "input", input);
     return ERR_OK;
+}
+
+/* An analysis that runs as a job shows the job's state and progress. */
+static void pmf_with_job(struct db *db, json_t *row)
+{
+    json_t *jid = json_object_get(row, "job_id");
+    enum err e;
+    json_t *job = json_is_integer(jid) ? jobs_get(db, json_integer_value(jid), NULL, &e) : NULL;
+    if (!job)
+        return;
+    json_object_set(row, "status", json_object_get(job, "state"));
+    json_object_set(row, "runs_done", json_object_get(job, "done"));
+    json_object_set(row, "runs_total", json_object_get(job, "total"));
+    json_object_set(row, "eta_seconds", json_object_get(job, "eta_seconds"));
+    json_object_set(row, "cancel_requested", json_object_get(job, "cancel_requested"));
+    const char *why = json_string_value(json_object_get(job, "error"));
+    if (why && *why)
+        json_object_set(row, "error", json_object_get(job, "error"));
+    json_decref(job);
 }
 
 enum err pmf_analysis_get(struct db *db, int64_t id, json_t **result)
@@ -308,12 +334,42 @@ enum err pmf_analysis_get(struct db *db, int64_t id, json_t **result)
         return ERR_INTERNAL;
     if (rc == 0)
         *result = NULL;
+    else
+        pmf_with_job(db, *result);
     return ERR_OK;
+}
+
+json_t *pmf_analysis_list(struct db *db)
+{
+    json_t *rows = pmf_store_list(db), *row;
+    size_t i;
+    json_array_foreach(rows, i, row)
+    {
+        pmf_with_job(db, row);
+    }
+    return rows;
 }
 
 enum err pmf_analysis_cancel(struct db *db, const struct audit_actor *actor, int64_t id,
                              struct problem *p, json_t **result)
 {
+    json_t *row = NULL, *out = NULL;
+    int rc = pmf_store_get(db, id, &row);
+    if (rc <= 0)
+        return rc < 0 ? problem_set(p, ERR_INTERNAL, NULL, "%s", "")
+                      : problem_set(p, ERR_NOT_FOUND, NULL, "%s", "");
+    json_t *job = json_object_get(row, "job_id");
+    int64_t job_id = json_is_integer(job) ? json_integer_value(job) : 0;
+    json_decref(row);
+    if (job_id) { /* staff and admins cancel any analysis, as before */
+        struct jobs_viewer v = {actor->id, actor->name, true};
+        if (jobs_cancel(db, &v, job_id, p, &out) != ERR_OK)
+            return p->err == ERR_INVALID_STATE
+                       ? problem_set(p, ERR_INVALID_STATE, NULL, "分析已结束，无法取消")
+                       : p->err;
+        json_decref(out);
+        return pmf_analysis_get(db, id, result);
+    }
     if (db_begin(db))
         return problem_set(p, ERR_INTERNAL, NULL, "%s", "");
     int changed = pmf_store_request_cancel(db, id);
@@ -321,11 +377,6 @@ enum err pmf_analysis_cancel(struct db *db, const struct audit_actor *actor, int
         return pmf_db_failed(db, p);
     if (changed == 0) {
         db_rollback(db);
-        json_t *row = NULL;
-        int rc = pmf_store_get(db, id, &row);
-        json_decref(row);
-        if (rc == 0)
-            return problem_set(p, ERR_NOT_FOUND, NULL, "%s", "");
         return problem_set(p, ERR_INVALID_STATE, NULL, "分析已结束，无法取消");
     }
     if (audit_append_id(db, actor, "pmf.cancel", "pmf_analysis", id, NULL) || db_commit(db))

@@ -1,4 +1,4 @@
-/* pmf analysis — the module's rules (analysis.c), the background job
+/* pmf analysis — the module's rules (analysis.c), the analysis as a job
  * (job.c) and the export (export.c); internal to src/modules/pmf. */
 #ifndef ECOGOV_PMF_ANALYSIS_H
 #define ECOGOV_PMF_ANALYSIS_H
@@ -8,6 +8,7 @@
 #include "db/audit.h"
 #include "db/db.h"
 #include "domain/pmf.h"
+#include "modules/jobs/jobs.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -44,6 +45,8 @@ enum err pmf_analysis_publish(struct db *db, const struct audit_actor *actor, in
 /* Reads: an analysis (NULL when absent: 404), the public view (JSON null when
  * nothing is published). */
 enum err pmf_analysis_get(struct db *db, int64_t id, json_t **result);
+/* Every analysis, newest first, without input and result; NULL on an error. */
+json_t *pmf_analysis_list(struct db *db);
 json_t *pmf_public_view(struct db *db, enum err *e);
 
 /* A station's stored speciated factors as a concentration table (CSV, new
@@ -51,11 +54,15 @@ json_t *pmf_public_view(struct db *db, enum err *e);
  * hour|day, species [{factor, mdl, ef}]}. */
 enum err pmf_station_table(struct db *db, json_t *body, char **csv, struct problem *p);
 
-/* Background worker: one thread running queued analyses in turn. */
-int pmf_job_start(const char *db_path);
-void pmf_job_stop(void);
-/* Wakes the worker after an analysis was queued. */
-void pmf_job_poke(void);
+/* The job kind that solves an analysis (job.c, on modules/jobs). */
+extern const struct job_kind pmf_job_kind;
+/* Queues analysis id as a job owned by owner and records the job on it,
+ * inside the caller's transaction (jobs_wake() after the commit). */
+enum err pmf_job_queue_tx(struct db *db, const struct jobs_viewer *owner, int64_t id,
+                          const char *title, struct problem *p);
+/* Analyses queued or running before they had a job (stored by an older
+ * version) get one. 0 or -1 (logged). */
+int pmf_job_adopt(struct db *db);
 
 /* The demo city's published apportionment (demo.c; the module's demo step). */
 int pmf_demo(const struct module_demo *d);

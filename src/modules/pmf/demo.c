@@ -279,9 +279,10 @@ int pmf_demo(const struct module_demo *d)
         return demo_pmf_refused("upload", &p);
     int64_t id = json_integer_value(json_object_get(created, "id"));
     json_decref(created);
-    if (pmf_job_start(d->cfg->db))
+    /* No server runs while demo data is made: a pool of its own. */
+    if (jobs_register(d->db, &pmf_job_kind) || jobs_pool_start(d->cfg->db, d->cfg->var_dir, 1))
         return -1;
     int rc = demo_pmf_finish(d, id, &staff, &leader);
-    pmf_job_stop();
+    jobs_pool_stop();
     return rc;
 }

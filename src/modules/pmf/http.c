@@ -8,7 +8,6 @@
 #include "app/kit.h"
 #include "domain/pmf.h"
 #include "modules/pmf/analysis.h"
-#include "modules/pmf/store.h"
 #include "net/router.h"
 
 #include <unistd.h>
@@ -19,7 +18,7 @@
 
 static void h_list(struct http_req *r)
 {
-    kit_items(r, pmf_store_list(r->db));
+    kit_items(r, pmf_analysis_list(r->db));
 }
 
 static void h_get(struct http_req *r)

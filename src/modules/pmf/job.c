@@ -1,64 +1,47 @@
-/* pmf job — the background worker that runs queued analyses one at a time
- * on its own database connection, writing progress (runs done, current Q,
- * time left) about once a second and stopping when a cancel is asked for or
- * the server stops (the analysis is then queued again for the next start).
- *
- * One worker: the machine's cores belong to the HTTP workers and the device
- * listener first; OpenBLAS runs single-threaded (domain/pmf_model.c). */
+/* pmf job — an analysis as a job of the shared job facility (modules/jobs):
+ * the kind "pmf.analysis" solves one analysis on the worker's connection,
+ * reporting progress (runs done, current Q, time left) about once a second
+ * and stopping when a cancel is asked for or the server stops (the analysis
+ * is then queued again for the next start: its input is stored and nothing
+ * is written before it ends). OpenBLAS runs single-threaded
+ * (domain/pmf_model.c). */
 #include "modules/pmf/analysis.h"
 
-#include "core/log.h"
 #include "core/timeutil.h"
+#include "db/users.h"
 #include "domain/pmf_json.h"
+#include "modules/jobs/jobs.h"
 #include "modules/pmf/store.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-/* Idle poll, in case a poke was missed (another process queued work). */
-#define PMF_JOB_IDLE_MS 2000
 /* Progress is written at most this often. */
 #define PMF_JOB_PROGRESS_MS 1000
 
-static pthread_t pmf_job_thread;
-static bool pmf_job_running;
-static atomic_bool pmf_job_stopping;
-static pthread_mutex_t pmf_job_mu = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t pmf_job_cv = PTHREAD_COND_INITIALIZER;
-static bool pmf_job_poked;
-static char *pmf_job_db_path;
-
 struct pmf_job_ctx {
     struct db *db;
+    struct job *job;
     int64_t id;
-    int64_t t0, last;
+    int64_t last;
     int offset, total; /* runs before this stage, runs in all stages */
-    bool cancelled;
 };
 
 static int pmf_job_hook(void *arg, const struct pmf_progress *pr)
 {
     struct pmf_job_ctx *c = arg;
     int64_t now = timeutil_now_ms();
-    if (atomic_load(&pmf_job_stopping))
-        return 1;
-    if (now - c->last < PMF_JOB_PROGRESS_MS)
+    if (c->last && now - c->last < PMF_JOB_PROGRESS_MS)
         return 0;
     c->last = now;
     int done = c->offset + pr->runs_done;
-    int64_t eta = -1;
-    if (done > 0)
-        eta = (now - c->t0) / 1000 * (c->total - done) / done;
-    pmf_store_progress(c->db, c->id, done, c->total, isfinite(pr->q) ? pr->q : 0, eta);
-    if (pmf_store_cancel_requested(c->db, c->id) == 1) {
-        c->cancelled = true;
-        return 1;
-    }
-    return 0;
+    double q = isfinite(pr->q) ? pr->q : 0;
+    char message[64];
+    snprintf(message, sizeof message, "Q = %.0f", q);
+    pmf_store_progress(c->db, c->id, done, c->total, q, -1);
+    return job_progress(c->job, done, c->total, message) ? 0 : 1;
 }
 
 /* Solves (and bootstraps) one factor count; 0 with *doc, 1 stopped or
@@ -144,108 +127,97 @@ static json_t *pmf_job_solve(struct pmf_job_ctx *c, struct pmf_job_input *in, co
     return doc;
 }
 
-static void pmf_job_run_one(struct db *db, int64_t id, const char *conc, const char *unc,
-                            const char *settings_text)
+/* The kind's run function: params {analysis_id}. */
+static enum job_outcome pmf_job_run(struct job *j, struct db *db, json_t *params,
+                                    const char *payload, size_t len)
 {
     struct pmf_job_input in;
     struct problem p = {0};
-    struct pmf_job_ctx c = {.db = db, .id = id, .t0 = timeutil_now_ms()};
-    json_t *settings = json_loads(settings_text, 0, NULL);
+    int64_t id = json_integer_value(json_object_get(params, "analysis_id"));
+    struct pmf_job_ctx c = {.db = db, .job = j, .id = id};
+    char *conc = NULL, *unc = NULL, *stext = NULL;
     const char *why = "failed";
+    (void)payload;
+    (void)len;
 
-    if (pmf_job_input_build(conc, unc, settings, &in, &p) != ERR_OK) {
-        pmf_store_finish(db, id, "failed", p.message, NULL);
-        json_decref(settings);
-        return;
+    if (pmf_store_input(db, id, &conc, &unc, &stext) != 1) {
+        job_fail(j, "解析 %lld 不存在", (long long)id);
+        return JOB_FAILED;
     }
+    json_t *settings = json_loads(stext, 0, NULL);
+    enum err e = pmf_job_input_build(conc, unc, settings, &in, &p);
     json_decref(settings);
+    free(conc);
+    free(unc);
+    free(stext);
+    if (e != ERR_OK) {
+        pmf_store_finish(db, id, "failed", p.message, NULL);
+        job_fail(j, "%s", p.message);
+        return JOB_FAILED;
+    }
     json_t *doc = pmf_job_solve(&c, &in, &why);
     pmf_job_input_free(&in);
-    if (doc) {
-        char *text = json_dumps(doc, JSON_COMPACT);
-        pmf_store_progress(db, id, c.total, c.total,
-                           json_real_value(json_object_get(doc, "q_robust")), 0);
-        pmf_store_finish(db, id, "done", "", text);
-        free(text);
-        json_decref(doc);
-    } else if (c.cancelled) {
-        pmf_store_finish(db, id, "cancelled", "", NULL);
-    } else if (!strcmp(why, "stopped")) {
-        pmf_store_requeue_running(db); /* the server is stopping: run again next start */
-    } else {
-        pmf_store_finish(db, id, "failed", "模型未能收敛（Q 非数值），请检查不确定度", NULL);
+    if (!doc && !strcmp(why, "stopped"))
+        return JOB_STOPPED;
+    if (!doc) {
+        static const char diverged[] = "模型未能收敛（Q 非数值），请检查不确定度";
+        pmf_store_finish(db, id, "failed", diverged, NULL);
+        job_fail(j, "%s", diverged);
+        return JOB_FAILED;
     }
+    char *text = json_dumps(doc, JSON_COMPACT);
+    pmf_store_progress(db, id, c.total, c.total, json_real_value(json_object_get(doc, "q_robust")),
+                       0);
+    job_progress(j, c.total, c.total, NULL);
+    pmf_store_finish(db, id, "done", "", text);
+    free(text);
+    json_decref(doc);
+    job_set_result(j, json_pack("{s:I}", "analysis_id", (json_int_t)id));
+    return JOB_DONE;
 }
 
-static void pmf_job_wait(void)
+const struct job_kind pmf_job_kind = {
+    .name = "pmf.analysis",
+    .rerun_after_restart = true,
+    .run = pmf_job_run,
+};
+
+enum err pmf_job_queue_tx(struct db *db, const struct jobs_viewer *owner, int64_t id,
+                          const char *title, struct problem *p)
 {
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += PMF_JOB_IDLE_MS / 1000;
-    pthread_mutex_lock(&pmf_job_mu);
-    while (!pmf_job_poked && !atomic_load(&pmf_job_stopping))
-        if (pthread_cond_timedwait(&pmf_job_cv, &pmf_job_mu, &until))
-            break;
-    pmf_job_poked = false;
-    pthread_mutex_unlock(&pmf_job_mu);
+    json_t *params = json_pack("{s:I}", "analysis_id", (json_int_t)id);
+    int64_t job = -1;
+    /* The job's title is the analysis' own; the UI names the kind in its language. */
+    enum err e =
+        jobs_submit_tx(db, &pmf_job_kind, owner, title ? title : "", params, NULL, 0, &job, p);
+    json_decref(params);
+    if (e == ERR_OK && pmf_store_set_job(db, id, job))
+        e = problem_set(p, ERR_INTERNAL, NULL, "%s", "");
+    return e;
 }
 
-static void *pmf_job_main(void *arg)
+int pmf_job_adopt(struct db *db)
 {
-    char err[256];
-    struct db *db = db_open(pmf_job_db_path, err, sizeof err);
-    (void)arg;
-    if (!db) {
-        log_error("pmf: worker cannot open the database: %s", err);
-        return NULL;
-    }
-    pmf_store_requeue_running(db);
-    while (!atomic_load(&pmf_job_stopping)) {
-        int64_t id;
-        char *conc, *unc, *settings;
-        int rc = pmf_store_claim(db, &id, &conc, &unc, &settings);
-        if (rc == 1) {
-            pmf_job_run_one(db, id, conc, unc, settings);
-            free(conc);
-            free(unc);
-            free(settings);
-        } else {
-            pmf_job_wait();
+    json_t *rows = pmf_store_orphans(db), *row;
+    size_t i;
+    int rc = rows ? 0 : -1;
+    json_array_foreach(rows, i, row)
+    {
+        const char *by = json_string_value(json_object_get(row, "created_by"));
+        struct user u = {0};
+        struct jobs_viewer owner = {0, by ? by : "system", false};
+        if (by && users_find_by_name(db, by, &u, NULL) == 0)
+            owner.user_id = u.id;
+        struct problem p;
+        if (db_begin(db) ||
+            pmf_job_queue_tx(db, &owner, json_integer_value(json_object_get(row, "id")),
+                             json_string_value(json_object_get(row, "title")), &p) != ERR_OK) {
+            db_rollback(db);
+            rc = -1;
+        } else if (db_commit(db)) {
+            rc = -1;
         }
     }
-    db_close(db);
-    return NULL;
-}
-
-int pmf_job_start(const char *db_path)
-{
-    free(pmf_job_db_path);
-    pmf_job_db_path = strdup(db_path);
-    atomic_store(&pmf_job_stopping, false);
-    if (!pmf_job_db_path || pthread_create(&pmf_job_thread, NULL, pmf_job_main, NULL)) {
-        log_error("pmf: cannot start the worker");
-        return -1;
-    }
-    pmf_job_running = true;
-    return 0;
-}
-
-void pmf_job_poke(void)
-{
-    pthread_mutex_lock(&pmf_job_mu);
-    pmf_job_poked = true;
-    pthread_cond_signal(&pmf_job_cv);
-    pthread_mutex_unlock(&pmf_job_mu);
-}
-
-void pmf_job_stop(void)
-{
-    if (!pmf_job_running)
-        return;
-    atomic_store(&pmf_job_stopping, true);
-    pmf_job_poke();
-    pthread_join(pmf_job_thread, NULL);
-    pmf_job_running = false;
-    free(pmf_job_db_path);
-    pmf_job_db_path = NULL;
+    json_decref(rows);
+    return rc;
 }

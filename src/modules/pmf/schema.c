@@ -30,6 +30,9 @@ static const char *const schema_pmf_steps[] = {
     "  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
     "  finished_at TEXT);"
     "CREATE INDEX pmf_analyses_status ON pmf_analyses (status);",
+    /* 2: the analysis runs as a job of the shared job facility (modules/jobs),
+     * which then holds its state and progress. */
+    "ALTER TABLE pmf_analyses ADD COLUMN job_id INTEGER;",
 };
 
 const struct schema_module schema_pmf = {

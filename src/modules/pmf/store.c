@@ -9,7 +9,7 @@
 #define PMF_COLS                                                                                   \
     "id, title, period_from, period_to, status, cancel_requested, runs_done, runs_total, "         \
     "current_q, eta_seconds, error, published, published_at, published_by, created_by, "           \
-    "created_at, finished_at, settings_json, names_json"
+    "created_at, finished_at, settings_json, names_json, job_id"
 
 int64_t pmf_store_insert(struct db *db, const struct pmf_store_new *n)
 {
@@ -39,27 +39,33 @@ static char *pmf_store_take(json_t *row, const char *key)
     return xstrdup(s ? s : "");
 }
 
-int pmf_store_claim(struct db *db, int64_t *id, char **conc, char **unc, char **settings)
+int pmf_store_input(struct db *db, int64_t id, char **conc, char **unc, char **settings)
 {
     json_t *row = NULL;
     int rc = db_query_row(db, &row,
-                          "SELECT id, conc, unc, settings_json AS settings FROM pmf_analyses "
-                          "WHERE status = 'queued' ORDER BY id LIMIT 1",
-                          "");
+                          "SELECT conc, unc, settings_json AS settings FROM pmf_analyses WHERE "
+                          "id = ?",
+                          "i", id);
     if (rc <= 0)
         return rc;
-    *id = json_integer_value(json_object_get(row, "id"));
     *conc = pmf_store_take(row, "conc");
     *unc = pmf_store_take(row, "unc");
     *settings = pmf_store_take(row, "settings");
     json_decref(row);
-    if (db_run(db, "UPDATE pmf_analyses SET status = 'running' WHERE id = ?", "i", *id)) {
-        free(*conc);
-        free(*unc);
-        free(*settings);
-        return -1;
-    }
     return 1;
+}
+
+int pmf_store_set_job(struct db *db, int64_t id, int64_t job_id)
+{
+    return db_run(db, "UPDATE pmf_analyses SET job_id = ? WHERE id = ?", "ii", job_id, id);
+}
+
+json_t *pmf_store_orphans(struct db *db)
+{
+    return db_query_rows(db,
+                         "SELECT id, title, created_by FROM pmf_analyses WHERE job_id IS NULL AND "
+                         "status IN ('queued', 'running') ORDER BY id",
+                         "");
 }
 
 int pmf_store_progress(struct db *db, int64_t id, int done, int total, double q, int64_t eta)
@@ -68,13 +74,6 @@ int pmf_store_progress(struct db *db, int64_t id, int done, int total, double q,
                   "UPDATE pmf_analyses SET runs_done = ?, runs_total = ?, current_q = ?, "
                   "eta_seconds = ? WHERE id = ?",
                   "iidii", (int64_t)done, (int64_t)total, q, eta, id);
-}
-
-int pmf_store_cancel_requested(struct db *db, int64_t id)
-{
-    int64_t v =
-        db_query_int(db, "SELECT cancel_requested FROM pmf_analyses WHERE id = ?", -1, "i", id);
-    return v < 0 ? -1 : v > 0;
 }
 
 int pmf_store_finish(struct db *db, int64_t id, const char *status, const char *error,
@@ -119,9 +118,4 @@ int pmf_store_published(struct db *db, json_t **out)
                         "names_json, result_json FROM pmf_analyses WHERE published = 1 ORDER BY "
                         "published_at DESC LIMIT 1",
                         "");
-}
-
-int pmf_store_requeue_running(struct db *db)
-{
-    return db_run(db, "UPDATE pmf_analyses SET status = 'queued' WHERE status = 'running'", "");
 }

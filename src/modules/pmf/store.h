@@ -16,20 +16,23 @@ int64_t pmf_store_insert(struct db *db, const struct pmf_store_new *n);
 json_t *pmf_store_list(struct db *db);
 /* One analysis with its result (no input texts): 1 with *out, 0 none, -1 error. */
 int pmf_store_get(struct db *db, int64_t id, json_t **out);
-/* The next queued analysis: id, conc, unc, settings; 0 when none, -1 error. */
-int pmf_store_claim(struct db *db, int64_t *id, char **conc, char **unc, char **settings);
+/* An analysis' stored input: conc, unc, settings (new strings); 1, 0 none,
+ * -1 error. */
+int pmf_store_input(struct db *db, int64_t id, char **conc, char **unc, char **settings);
+/* The job that solves the analysis (modules/jobs). */
+int pmf_store_set_job(struct db *db, int64_t id, int64_t job_id);
+/* Queued or running analyses without a job (stored by an older version):
+ * [{id, title, created_by}]. */
+json_t *pmf_store_orphans(struct db *db);
 int pmf_store_progress(struct db *db, int64_t id, int done, int total, double q, int64_t eta);
-/* 1 when a cancel was asked for, 0 not, -1 error. */
-int pmf_store_cancel_requested(struct db *db, int64_t id);
 int pmf_store_finish(struct db *db, int64_t id, const char *status, const char *error,
                      const char *result_json);
-/* Sets cancel_requested (queued → cancelled at once). Returns changes. */
+/* Ends a queued or running analysis as cancelled, for one that has no job.
+ * Returns changes. */
 int pmf_store_request_cancel(struct db *db, int64_t id);
 int pmf_store_set_names(struct db *db, int64_t id, const char *names_json);
 int pmf_store_publish(struct db *db, int64_t id, const char *by);
 /* The latest published analysis with its result: 1 with *out, 0 none, -1 error. */
 int pmf_store_published(struct db *db, json_t **out);
-/* Running analyses left by a stopped server are requeued at start. */
-int pmf_store_requeue_running(struct db *db);
 
 #endif

@@ -2,6 +2,7 @@
  * and io.c). Enterprise users only ever see and touch their own record. */
 #include "app/kit.h"
 #include "db/page_cache.h"
+#include "modules/jobs/jobs.h"
 #include "modules/registry/http.h"
 #include "modules/registry/registry.h"
 
@@ -149,6 +150,26 @@ void registry_http_import(struct http_req *r)
         return;
     }
     kit_answer(r, e, NULL, report); /* freed when refused */
+}
+
+void registry_http_import_job(struct http_req *r)
+{
+    const char *type = http_header(r, "Content-Type");
+    if (!type || (strncmp(type, "text/csv", 8) && strncmp(type, "text/plain", 10))) {
+        http_error(r, ERR_UNSUPPORTED_MEDIA, "请上传 text/csv 文件", NULL);
+        return;
+    }
+    const char *skip = http_query(r, "skip_errors");
+    struct jobs_viewer owner = {r->session.user.id, r->session.user.username,
+                                r->session.user.role == ROLE_ADMIN};
+    struct problem p = {0};
+    int64_t id = 0;
+    enum err e = registry_import_submit(r->db, &owner, r->body.data ? r->body.data : "",
+                                        r->body.len, skip && !strcmp(skip, "1"), &id, &p);
+    char location[64];
+    snprintf(location, sizeof location, "/api/v1/jobs/%lld", (long long)id);
+    json_t *job = e == ERR_OK ? jobs_get(r->db, id, NULL, &e) : NULL;
+    kit_created_at(r, location, e, &p, job);
 }
 
 void registry_http_export(struct http_req *r)

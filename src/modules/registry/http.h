@@ -14,6 +14,8 @@ void registry_http_get(struct http_req *r);
 void registry_http_create(struct http_req *r);
 void registry_http_update(struct http_req *r);
 void registry_http_import(struct http_req *r);
+/* The import as a job: 201 with the job, Location /api/v1/jobs/{id}. */
+void registry_http_import_job(struct http_req *r);
 void registry_http_export(struct http_req *r);
 
 #endif

@@ -247,12 +247,27 @@ static json_t *registry_csv_input(const struct csv_state *s, const struct csv_ro
     return in;
 }
 
-/* Validates every row; returns the validated records (NULL where bad). */
-static json_t **registry_csv_validate(struct db *db, struct csv_state *s)
+/* Reports rows done of total to the hook; true when the import must stop. */
+static bool registry_import_stop(const struct registry_import_hook *h, size_t done, size_t total)
+{
+    return h && h->progress && h->progress(h->arg, done, total);
+}
+
+/* Validates every row; returns the validated records (NULL where bad), or
+ * NULL when the hook stopped the import. */
+static json_t **registry_csv_validate(struct db *db, struct csv_state *s,
+                                      const struct registry_import_hook *h)
 {
     json_t **recs = xcalloc(s->nrows ? s->nrows : 1, sizeof *recs);
     json_t *seen = json_object();
     for (size_t i = 0; i < s->nrows; i++) {
+        if (registry_import_stop(h, i, 2 * s->nrows)) {
+            for (size_t k = 0; k < i; k++)
+                json_decref(recs[k]);
+            free(recs);
+            json_decref(seen);
+            return NULL;
+        }
         char msg[300] = "";
         struct problem p;
         json_t *in = registry_csv_input(s, &s->rows[i], msg, sizeof msg);
@@ -279,13 +294,20 @@ static json_t **registry_csv_validate(struct db *db, struct csv_state *s)
     return recs;
 }
 
+/* Writes the records in one transaction; ERR_INVALID_STATE (nothing
+ * written) when the hook stopped the import. */
 static enum err registry_csv_write(struct db *db, const struct audit_actor *actor, json_t **recs,
-                                   size_t n, size_t *imported)
+                                   size_t n, size_t *imported, const struct registry_import_hook *h)
 {
     if (db_begin(db))
         return ERR_INTERNAL;
     *imported = 0;
     for (size_t i = 0; i < n; i++) {
+        if (registry_import_stop(h, n + i, 2 * n)) {
+            db_rollback(db);
+            *imported = 0;
+            return ERR_INVALID_STATE;
+        }
         if (!recs[i])
             continue;
         int64_t id;
@@ -303,18 +325,27 @@ static enum err registry_csv_write(struct db *db, const struct audit_actor *acto
 enum err registry_import_csv(struct db *db, const struct audit_actor *actor, const char *data,
                              size_t len, int skip_errors, size_t max_rows, json_t **report)
 {
+    return registry_import_csv_hook(db, actor, data, len, skip_errors, max_rows, NULL, report);
+}
+
+enum err registry_import_csv_hook(struct db *db, const struct audit_actor *actor, const char *data,
+                                  size_t len, int skip_errors, size_t max_rows,
+                                  const struct registry_import_hook *h, json_t **report)
+{
     struct csv_state s;
     memset(&s, 0, sizeof s);
     s.errors = json_array();
     s.max_rows = max_rows;
     registry_csv_parse(&s, data, len);
-    json_t **recs = s.fatal ? NULL : registry_csv_validate(db, &s);
+    json_t **recs = s.fatal ? NULL : registry_csv_validate(db, &s, h);
     size_t nerr = json_array_size(s.errors), imported = 0;
     enum err e = ERR_OK;
-    if (s.fatal || (nerr && !skip_errors))
+    if (!s.fatal && !recs)
+        e = ERR_INVALID_STATE; /* stopped while validating */
+    else if (s.fatal || (nerr && !skip_errors))
         e = ERR_IMPORT_ERRORS;
     else
-        e = registry_csv_write(db, actor, recs, s.nrows, &imported);
+        e = registry_csv_write(db, actor, recs, s.nrows, &imported, h);
     *report = json_pack("{sI sI so}", "imported", (json_int_t)imported, "skipped",
                         (json_int_t)(e ? 0 : s.nrows - imported), "errors", s.errors);
     for (size_t i = 0; i < s.nrows; i++) {

@@ -18,6 +18,8 @@ static const struct route registry_routes[] = {
     {HTTP_GET, "/api/v1/enterprises", registry_http_list, ROLES_LOGGED_IN, 0},
     {HTTP_POST, "/api/v1/enterprises", registry_http_create, ADMIN | STAFF, 0},
     {HTTP_POST, "/api/v1/enterprises/import", registry_http_import, ADMIN | STAFF, ROUTE_UPLOAD},
+    {HTTP_POST, "/api/v1/enterprises/import-jobs", registry_http_import_job, ADMIN | STAFF,
+     ROUTE_UPLOAD},
     {HTTP_GET, "/api/v1/enterprises/export.xlsx", registry_http_export, ROLES_BUREAU, 0},
     {HTTP_GET, "/api/v1/enterprises/{id}", registry_http_get, ROLES_LOGGED_IN, 0},
     {HTTP_PUT, "/api/v1/enterprises/{id}", registry_http_update, ADMIN | STAFF | ENTERPRISE, 0},
@@ -35,10 +37,17 @@ static const struct ent360_provider registry_ent360[] = {
     {"profile", "基本信息", registry_ent360_profile, true, 0},
 };
 
+/* The import's job kind; the job facility's pool is already running. */
+static int registry_start(const struct module_run *run)
+{
+    return registry_import_register(run->db);
+}
+
 const struct module registry_module = {
     .name = "registry",
     .routes = registry_groups,
     .demo = registry_demo,
+    .start = registry_start,
     .ent360 = registry_ent360,
     .nent360 = sizeof registry_ent360 / sizeof registry_ent360[0],
 };

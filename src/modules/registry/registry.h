@@ -41,6 +41,27 @@ enum err registry_update_contacts(struct db *db, const struct audit_actor *actor
 enum err registry_import_csv(struct db *db, const struct audit_actor *actor, const char *data,
                              size_t len, int skip_errors, size_t max_rows, json_t **report);
 
+/* registry_import_csv that reports progress: progress(arg, done, total) is
+ * called for each row (validating, then writing: total is twice the rows);
+ * when it returns nonzero the import stops, nothing is written, and the
+ * result is ERR_INVALID_STATE. */
+struct registry_import_hook {
+    int (*progress)(void *arg, size_t done, size_t total);
+    void *arg;
+};
+enum err registry_import_csv_hook(struct db *db, const struct audit_actor *actor, const char *data,
+                                  size_t len, int skip_errors, size_t max_rows,
+                                  const struct registry_import_hook *h, json_t **report);
+
+/* The import as a job of the shared job facility (import_job.c): the CSV
+ * is stored with the job; the job's result is the report, and its file the
+ * errors by line (CSV) when there are any. ERR_OK with *job_id. */
+struct jobs_viewer;
+enum err registry_import_submit(struct db *db, const struct jobs_viewer *owner, const char *data,
+                                size_t len, int skip_errors, int64_t *job_id, struct problem *p);
+/* Registers the import's job kind (the module's start). */
+int registry_import_register(struct db *db);
+
 /* Writes the matching enterprises as an .xlsx workbook to path. 0 or -1. */
 int registry_export_xlsx(struct db *db, const struct enterprise_filter *f, const char *path);
 

@@ -18,7 +18,7 @@
 
 /* Notifies every active account of an enterprise. 0 or -1. */
 static int resp_notify_enterprise(struct resp_ctx *c, int64_t enterprise_id, const char *kind,
-                                  const char *msg)
+                                  const char *msg, json_t *params)
 {
     json_t *users = resp_store_enterprise_users(c->db, enterprise_id);
     if (!users)
@@ -28,7 +28,7 @@ static int resp_notify_enterprise(struct resp_ctx *c, int64_t enterprise_id, con
     size_t i;
     json_t *u;
     json_array_foreach(users, i, u) rc |=
-        svc_notify(&s, json_integer_value(json_object_get(u, "id")), 0, kind, msg);
+        svc_notify(&s, json_integer_value(json_object_get(u, "id")), 0, kind, msg, params);
     json_decref(users);
     return rc ? -1 : 0;
 }
@@ -44,13 +44,14 @@ int resp_tasks_dispatch(struct resp_ctx *c, int64_t warning_id, const char *leve
              warning_level_zh(warning_level_parse(level)));
     int rc = 0;
     size_t i;
-    json_t *e;
+    json_t *e, *note = json_pack("{ss}", "level", level); /* the level's code: the UI names it */
     json_array_foreach(ents, i, e)
     {
         int64_t ent = json_integer_value(json_object_get(e, "enterprise_id"));
         rc |= resp_store_task_insert(c->db, warning_id, ent, level, c->now) ? -1 : 0;
-        rc |= resp_notify_enterprise(c, ent, "response_warning", msg);
+        rc |= resp_notify_enterprise(c, ent, "response_warning", msg, note);
     }
+    json_decref(note);
     json_decref(ents);
     return rc;
 }
@@ -71,7 +72,7 @@ int resp_tasks_lifted(struct resp_ctx *c, int64_t warning_id)
             continue;
         last = ent;
         rc |= resp_notify_enterprise(c, ent, "response_lift",
-                                     "重污染天气预警已解除，可按常规恢复生产。");
+                                     "重污染天气预警已解除，可按常规恢复生产。", NULL);
     }
     json_decref(tasks);
     return rc;

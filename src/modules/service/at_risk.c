@@ -16,11 +16,15 @@ static int32_t svc_risk_day(json_t *item, const char *key)
 /* The few fields the home lists of one item, with its alert level. */
 static json_t *svc_risk_row(json_t *item, int level)
 {
-    return json_pack("{sO sO sO sO sO sO sb}", "id", json_object_get(item, "id"), "title",
-                     json_object_get(item, "title"), "deadline", json_object_get(item, "deadline"),
-                     "days_left", json_object_get(item, "days_left"), "owner_section",
-                     json_object_get(item, "owner_section"), "enterprise_name",
-                     json_object_get(item, "enterprise_name"), "escalated", level >= 3);
+    json_t *row = json_pack(
+        "{sO sO sO sO sO sO sb}", "id", json_object_get(item, "id"), "title",
+        json_object_get(item, "title"), "deadline", json_object_get(item, "deadline"), "days_left",
+        json_object_get(item, "days_left"), "owner_section", json_object_get(item, "owner_section"),
+        "enterprise_name", json_object_get(item, "enterprise_name"), "escalated", level >= 3);
+    /* a title the server composed: the UI writes it in its language */
+    json_object_set(row, "source", json_object_get(item, "source"));
+    json_object_set(row, "title_params", json_object_get(item, "title_params"));
+    return row;
 }
 
 json_t *svc_at_risk(struct svc_ctx *c, int limit)

@@ -107,7 +107,8 @@ enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64
                                 size_t len, int64_t *id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    if (strcmp(owner_kind, "rectification") && strcmp(owner_kind, "river_problem") &&
+    if (strcmp(owner_kind, "rectification") && strcmp(owner_kind, "case") &&
+        strcmp(owner_kind, "inspection") && strcmp(owner_kind, "river_problem") &&
         strcmp(owner_kind, "village_inspection"))
         return svc_fail(p, ERR_INVALID_FIELD, "owner", "附件所属记录类型无效"), p->err;
     return svc_attach_store(c, owner_kind, owner_id, enterprise_id, filename, data, len, id, p);

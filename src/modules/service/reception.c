@@ -230,7 +230,9 @@ enum err svc_day_issue(struct svc_ctx *c, int64_t day_id, json_t *in, int64_t *i
         char title[400];
         snprintf(title, sizeof title, "接待日交办：%.300s", description);
         int64_t item;
-        enum err e = svc_item_insert_json(c, "reception", in, 0, *id, ent, title, &item, p);
+        json_t *tp = json_pack("{ss}", "description", description);
+        enum err e = svc_item_insert_json(c, "reception", in, 0, *id, ent, title, tp, &item, p);
+        json_decref(tp);
         if (e) {
             db_rollback(c->db);
             return e;

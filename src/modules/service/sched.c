@@ -42,20 +42,20 @@ int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadlin
  * same change in this sweep (an assigner who is also a leader, a section
  * leader who is also the owner section's staff), so each person gets one. */
 static int svc_sched_notify(struct svc_ctx *c, enum svc_whom whom, int64_t arg, int64_t item,
-                            const char *kind, const char *msg)
+                            const char *kind, const char *msg, const char *params_json)
 {
-    return svc_store_sched_notify(c->db, whom, arg, item, kind, msg, c->now);
+    return svc_store_sched_notify(c->db, whom, arg, item, kind, msg, params_json, c->now);
 }
 
 /* The leaders of the owner section; all leaders when the section has none. */
 static int svc_notify_section_leaders(struct svc_ctx *c, int64_t section, int64_t item,
-                                      const char *kind, const char *msg)
+                                      const char *kind, const char *msg, const char *params_json)
 {
     int64_t n = svc_store_section_leaders(c->db, section);
     if (n < 0)
         return -1;
-    return n ? svc_sched_notify(c, SVC_WHOM_SECTION_LEADERS, section, item, kind, msg)
-             : svc_sched_notify(c, SVC_WHOM_LEADERS, 0, item, kind, msg);
+    return n ? svc_sched_notify(c, SVC_WHOM_SECTION_LEADERS, section, item, kind, msg, params_json)
+             : svc_sched_notify(c, SVC_WHOM_LEADERS, 0, item, kind, msg, params_json);
 }
 
 struct svc_due {
@@ -63,6 +63,7 @@ struct svc_due {
     int from, to; /* alert stored, alert now due */
     char title[301 * 4];
     char deadline[11];
+    json_t *title_of; /* {source, params} of a title the server composed, or NULL */
 };
 
 /* Raises one state change: notifications, an update row, an audit entry. */
@@ -84,16 +85,25 @@ static int svc_alert_raise(struct svc_ctx *c, const struct svc_due *d, int level
                  "督办事项“%.300s”超期 %d 个工作日仍未办结（期限 %s），已提请责任科室分管领导督办",
                  d->title, SVC_ESCALATE_WORKDAYS, d->deadline);
     }
-    int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg)
-                       : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg);
+    /* The UI's own sentence for kind: {title, deadline, days}. */
+    json_t *note = json_pack("{ss ss si}", "title", d->title, "deadline", d->deadline, "days",
+                             SVC_ESCALATE_WORKDAYS);
+    if (d->title_of)
+        json_object_set(note, "title_of", d->title_of);
+    char *pj = json_dumps(note, JSON_COMPACT);
+    int bad = d->owner ? svc_sched_notify(c, SVC_WHOM_USER, d->owner, d->id, kind, msg, pj)
+                       : svc_sched_notify(c, SVC_WHOM_SECTION, d->section, d->id, kind, msg, pj);
     if (level == SVC_ALERT_OVERDUE)
-        bad = bad || svc_sched_notify(c, SVC_WHOM_LEADERS, 0, d->id, kind, msg) ||
-              (d->assigner && svc_sched_notify(c, SVC_WHOM_USER, d->assigner, d->id, kind, msg));
+        bad =
+            bad || svc_sched_notify(c, SVC_WHOM_LEADERS, 0, d->id, kind, msg, pj) ||
+            (d->assigner && svc_sched_notify(c, SVC_WHOM_USER, d->assigner, d->id, kind, msg, pj));
     if (level == SVC_ALERT_ESCALATED)
-        bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg);
+        bad = bad || svc_notify_section_leaders(c, d->section, d->id, kind, msg, pj);
+    free(pj);
     json_t *detail = json_pack("{si si ss}", "from", d->from, "to", level, "deadline", d->deadline);
-    bad = bad || svc_item_update_row(c, d->id, kind, msg) ||
+    bad = bad || svc_item_update_row_params(c, d->id, kind, msg, note) ||
           audit_append_id(c->db, &c->actor, action, "svc_tracker", d->id, detail);
+    json_decref(note);
     json_decref(detail);
     return bad ? -1 : 0;
 }
@@ -133,6 +143,10 @@ static struct svc_due *svc_due_items(struct svc_ctx *c, size_t *count, int *bad)
         d->section = json_integer_value(json_object_get(r, "section"));
         d->owner = json_integer_value(json_object_get(r, "owner"));
         d->assigner = json_integer_value(json_object_get(r, "assigner"));
+        json_t *tp = json_object_get(r, "title_params");
+        if (json_is_object(tp))
+            d->title_of =
+                json_pack("{sO sO}", "source", json_object_get(r, "source"), "params", tp);
     }
     json_decref(rows);
     return out;
@@ -164,6 +178,8 @@ int svc_tracker_sweep(struct svc_ctx *c)
         }
     }
     c->actor = saved;
+    for (size_t i = 0; i < n; i++)
+        json_decref(due[i].title_of);
     free(due);
     if (bad || db_commit(c->db)) {
         db_rollback(c->db);

@@ -279,6 +279,13 @@ static const char *const schema_service_steps[] = {
     "DROP TABLE svc_attachments;"
     "ALTER TABLE svc_attachments_new RENAME TO svc_attachments;"
     "CREATE INDEX svc_attachments_owner ON svc_attachments (owner_kind, owner_id);",
+    /* 5: a notification's and a tracker history row's parameters (JSON), and
+     * those of an item title the server composed (by its source), so the UI
+     * writes the sentence in its own language; message, note and title stay
+     * the Chinese text */
+    "ALTER TABLE svc_notifications ADD COLUMN params_json TEXT;"
+    "ALTER TABLE svc_tracker_updates ADD COLUMN params_json TEXT;"
+    "ALTER TABLE svc_tracker ADD COLUMN title_params_json TEXT;",
 };
 
 const struct schema_module schema_service = {

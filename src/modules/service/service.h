@@ -128,10 +128,13 @@ json_t *svc_day_list(struct svc_ctx *c, int year, bool upcoming_only);
  * workdays | deadline}. */
 enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct problem *p);
 /* Internal: parse an item's owner and deadline from in (keys as above) and
- * insert it inside the caller's transaction, with audit and notifications. */
+ * insert it inside the caller's transaction, with audit and notifications.
+ * title_params (borrowed, NULL for a title people wrote): the parameters of
+ * a title the server composed for source, for the UI's own sentence
+ * (service.itemTitle.<source>). */
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
                               int64_t issue_id, int64_t enterprise_id, const char *title,
-                              int64_t *id, struct problem *p);
+                              json_t *title_params, int64_t *id, struct problem *p);
 /* Checks the owner/deadline keys of in without writing. */
 enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p);
 /* kind: progress {note}, submit {note} (needs evidence), review {approve,
@@ -175,17 +178,26 @@ json_t *svc_at_risk(struct svc_ctx *c, int limit);
 void svc_item_decorate(struct svc_ctx *c, json_t *item);
 json_t *svc_notifications(struct svc_ctx *c, bool unread_only, int limit);
 enum err svc_notifications_read(struct svc_ctx *c, json_t *in, struct problem *p);
-/* Inside a transaction: notify one user / the staff of a section / leaders. */
+/* Inside a transaction: notify one user / the staff of a section / leaders.
+ * kind is the notification's stable code; msg its Chinese sentence (kept for
+ * old rows, exports and the log); params (borrowed, may be NULL) the values
+ * the UI puts into its own sentence for kind, in the UI's language (the web's
+ * notifications.msg.<kind>), e.g. {title, deadline}. */
 int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
-               const char *msg);
+               const char *msg, json_t *params);
 int svc_notify_section(struct svc_ctx *c, int64_t section_id, int64_t item_id, const char *kind,
-                       const char *msg);
-int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg);
+                       const char *msg, json_t *params);
+int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg,
+                       json_t *params);
 /* Inside a transaction: the owner person, or the whole section without one. */
 int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
-                     const char *kind, const char *msg);
+                     const char *kind, const char *msg, json_t *params);
 /* Inside a transaction: one row of an item's history, by c->actor. */
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note);
+/* The same for a note the server composed: params (borrowed) are the values
+ * the UI puts into its own sentence for kind (see svc_notify). */
+int svc_item_update_row_params(struct svc_ctx *c, int64_t item, const char *kind, const char *note,
+                               json_t *params);
 
 /* --- attachments (attach.c) --- */
 
@@ -197,9 +209,11 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
                         struct problem *p);
 /* The same for a record another module owns and has itself found and
  * allowed the caller to add files to: owner kind "rectification"
- * (supervision's rectification answers) of enterprise_id, "river_problem"
- * (a problem on a river reach, enterprise_id 0) or "village_inspection" (a
- * village sewage facility's operator inspection, enterprise_id 0). */
+ * (supervision's rectification answers) of enterprise_id; "case" or
+ * "inspection" (supervision's evidence; enterprise_id 0: bureau only);
+ * "river_problem" (a problem on a river reach, enterprise_id 0) or
+ * "village_inspection" (a village sewage facility's operator inspection,
+ * enterprise_id 0). */
 enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                                 int64_t enterprise_id, const char *filename, const void *data,
                                 size_t len, int64_t *id, struct problem *p);

@@ -135,6 +135,7 @@ int svc_store_entry_receive(struct db *db, int64_t entry, int64_t now, bool keep
 
 struct svc_item_row {
     const char *source, *title, *detail, *start_day, *deadline;
+    const char *title_params_json; /* a title the server composed: its parameters, or NULL */
     int64_t visit_id, issue_id, enterprise_id, section, user, assigner, now; /* 0: none */
 };
 int svc_store_item_insert(struct db *db, const struct svc_item_row *r, int64_t *id);
@@ -151,16 +152,19 @@ json_t *svc_store_item_list(struct db *db, const char *status, const char *sourc
 int svc_store_item_set(struct db *db, int64_t id, const char *status, const char *closed_day,
                        const char *start_day, const char *deadline, bool reopen, int64_t now);
 int svc_store_item_touch(struct db *db, int64_t id, int64_t now);
+/* params_json: the parameters of a note the server composed, or NULL. */
 int svc_store_item_update_row(struct db *db, int64_t item, const char *kind, const char *note,
-                              int64_t user_id, const char *actor, int64_t now);
+                              const char *params_json, int64_t user_id, const char *actor,
+                              int64_t now);
 
+/* params_json: the notification's parameters as JSON text, or NULL. */
 int svc_store_notify(struct db *db, int64_t user, int64_t item, const char *kind, const char *msg,
-                     int64_t now);
+                     const char *params_json, int64_t now);
 /* Staff and leaders of a section / every leader. */
 int svc_store_notify_section(struct db *db, int64_t section, int64_t item, const char *kind,
-                             const char *msg, int64_t now);
+                             const char *msg, const char *params_json, int64_t now);
 int svc_store_notify_leaders(struct db *db, int64_t item, const char *kind, const char *msg,
-                             int64_t now);
+                             const char *params_json, int64_t now);
 json_t *svc_store_notifications(struct db *db, int64_t user, bool unread_only, int limit);
 int64_t svc_store_unread(struct db *db, int64_t user);
 /* all, or the one notification id. */
@@ -175,7 +179,7 @@ enum svc_whom {
 };
 /* Notifies whom about item, skipping anyone told of the same kind at now. */
 int svc_store_sched_notify(struct db *db, enum svc_whom whom, int64_t arg, int64_t item,
-                           const char *kind, const char *msg, int64_t now);
+                           const char *kind, const char *msg, const char *params_json, int64_t now);
 /* Leaders of a section, -1 on error. */
 int64_t svc_store_section_leaders(struct db *db, int64_t section);
 /* Open items below the last alert level: {id, start_day, deadline, alert,

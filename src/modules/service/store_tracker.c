@@ -5,7 +5,8 @@
 
 #define SVC_ITEM_SELECT                                                                            \
     "SELECT t.id, t.source, t.visit_id, t.issue_id, t.enterprise_id, e.name AS enterprise_name, "  \
-    "t.title, t.detail, t.owner_section_id, s.name AS owner_section, t.owner_user_id, "            \
+    "t.title, t.title_params_json, t.detail, t.owner_section_id, s.name AS owner_section, "        \
+    "t.owner_user_id, "                                                                            \
     "u.display_name AS owner_user, t.assigner_id, a.display_name AS assigner, t.start_day, "       \
     "t.deadline, t.status, t.alert, t.reopen_count, t.closed_at, t.closed_day, t.created_at, "     \
     "t.updated_at, (SELECT count(*) FROM svc_attachments x WHERE x.owner_kind = 'tracker' AND "    \
@@ -19,11 +20,11 @@ int svc_store_item_insert(struct db *db, const struct svc_item_row *r, int64_t *
     if (db_run(db,
                "INSERT INTO svc_tracker (source, visit_id, issue_id, enterprise_id, title, detail, "
                "owner_section_id, owner_user_id, assigner_id, start_day, deadline, status, "
-               "created_at, updated_at) VALUES (?, nullif(?, 0), nullif(?, 0), nullif(?, 0), ?, "
-               "?, ?, nullif(?, 0), nullif(?, 0), ?, ?, 'open', ?, ?)",
-               "tiiittiiittii", r->source, r->visit_id, r->issue_id, r->enterprise_id, r->title,
+               "created_at, updated_at, title_params_json) VALUES (?, nullif(?, 0), nullif(?, 0), "
+               "nullif(?, 0), ?, ?, ?, nullif(?, 0), nullif(?, 0), ?, ?, 'open', ?, ?, ?)",
+               "tiiittiiittiit", r->source, r->visit_id, r->issue_id, r->enterprise_id, r->title,
                r->detail, r->section, r->user, r->assigner, r->start_day, r->deadline, r->now,
-               r->now))
+               r->now, r->title_params_json))
         return -1;
     *id = db_last_id(db);
     return 0;
@@ -37,8 +38,8 @@ json_t *svc_store_item_row(struct db *db, int64_t id)
 json_t *svc_store_item_updates(struct db *db, int64_t id)
 {
     return db_query_rows(db,
-                         "SELECT id, kind, note, actor, at FROM svc_tracker_updates WHERE item_id "
-                         "= ? ORDER BY id",
+                         "SELECT id, kind, note, params_json, actor, at FROM svc_tracker_updates "
+                         "WHERE item_id = ? ORDER BY id",
                          "i", id);
 }
 
@@ -76,47 +77,48 @@ int svc_store_item_touch(struct db *db, int64_t id, int64_t now)
 }
 
 int svc_store_item_update_row(struct db *db, int64_t item, const char *kind, const char *note,
-                              int64_t user_id, const char *actor, int64_t now)
+                              const char *params_json, int64_t user_id, const char *actor,
+                              int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_tracker_updates (item_id, kind, note, user_id, actor, at) "
-                  "VALUES (?, ?, ?, nullif(?, 0), ?, ?)",
-                  "ittiti", item, kind, note, user_id, actor, now)
+                  "INSERT INTO svc_tracker_updates (item_id, kind, note, params_json, user_id, "
+                  "actor, at) VALUES (?, ?, ?, ?, nullif(?, 0), ?, ?)",
+                  "itttiti", item, kind, note, params_json, user_id, actor, now)
                ? -1
                : 0;
 }
 
 int svc_store_notify(struct db *db, int64_t user, int64_t item, const char *kind, const char *msg,
-                     int64_t now)
+                     const char *params_json, int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "
-                  "VALUES (?, nullif(?, 0), ?, ?, ?)",
-                  "iitti", user, item, kind, msg, now)
+                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, params_json, "
+                  "created_at) VALUES (?, nullif(?, 0), ?, ?, ?, ?)",
+                  "iittti", user, item, kind, msg, params_json, now)
                ? -1
                : 0;
 }
 
 int svc_store_notify_section(struct db *db, int64_t section, int64_t item, const char *kind,
-                             const char *msg, int64_t now)
+                             const char *msg, const char *params_json, int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "
-                  "SELECT id, nullif(?1, 0), ?2, ?3, ?4 FROM users WHERE section_id = ?5 AND "
-                  "role IN ('staff', 'leader') AND disabled = 0",
-                  "ittii", item, kind, msg, now, section)
+                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at, "
+                  "params_json) SELECT id, nullif(?1, 0), ?2, ?3, ?4, ?6 FROM users WHERE "
+                  "section_id = ?5 AND role IN ('staff', 'leader') AND disabled = 0",
+                  "ittiit", item, kind, msg, now, section, params_json)
                ? -1
                : 0;
 }
 
 int svc_store_notify_leaders(struct db *db, int64_t item, const char *kind, const char *msg,
-                             int64_t now)
+                             const char *params_json, int64_t now)
 {
     return db_run(db,
-                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "
-                  "SELECT id, nullif(?1, 0), ?2, ?3, ?4 FROM users WHERE role = 'leader' AND "
-                  "disabled = 0",
-                  "itti", item, kind, msg, now)
+                  "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at, "
+                  "params_json) SELECT id, nullif(?1, 0), ?2, ?3, ?4, ?5 FROM users WHERE role = "
+                  "'leader' AND disabled = 0",
+                  "ittit", item, kind, msg, now, params_json)
                ? -1
                : 0;
 }
@@ -124,7 +126,8 @@ int svc_store_notify_leaders(struct db *db, int64_t item, const char *kind, cons
 json_t *svc_store_notifications(struct db *db, int64_t user, bool unread_only, int limit)
 {
     return db_query_rows(db,
-                         "SELECT n.id, n.item_id, n.kind, n.message, n.created_at, n.read_at FROM "
+                         "SELECT n.id, n.item_id, n.kind, n.message, n.params_json, n.created_at, "
+                         "n.read_at FROM "
                          "svc_notifications n WHERE n.user_id = ?1 AND (?2 = 0 OR n.read_at IS "
                          "NULL) ORDER BY n.id DESC LIMIT ?3",
                          "iii", user, (int64_t)unread_only, (int64_t)limit);
@@ -149,12 +152,13 @@ int svc_store_notifications_read(struct db *db, int64_t user, bool all, int64_t 
 }
 
 int svc_store_sched_notify(struct db *db, enum svc_whom whom, int64_t arg, int64_t item,
-                           const char *kind, const char *msg, int64_t now)
+                           const char *kind, const char *msg, const char *params_json, int64_t now)
 {
     /* db_stmt caches by the string's address: four static statements. */
 #define SVC_SCHED_NOTIFY(cond)                                                                     \
-    "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at) "                 \
-    "SELECT u.id, ?1, ?2, ?3, ?4 FROM users u WHERE u.disabled = 0 AND " cond " AND NOT EXISTS "   \
+    "INSERT INTO svc_notifications (user_id, item_id, kind, message, created_at, params_json) "    \
+    "SELECT u.id, ?1, ?2, ?3, ?4, ?6 FROM users u WHERE u.disabled = 0 AND " cond                  \
+    " AND NOT EXISTS "                                                                             \
     "(SELECT 1 FROM svc_notifications n WHERE n.user_id = u.id AND n.item_id = ?1 AND "            \
     "n.kind = ?2 AND n.created_at = ?4)"
     static const char *const sqls[] = {
@@ -164,7 +168,7 @@ int svc_store_sched_notify(struct db *db, enum svc_whom whom, int64_t arg, int64
         SVC_SCHED_NOTIFY("u.role = 'leader' AND u.section_id = ?5"),
     };
 #undef SVC_SCHED_NOTIFY
-    return db_run(db, sqls[whom], "ittii", item, kind, msg, now, arg) ? -1 : 0;
+    return db_run(db, sqls[whom], "ittiit", item, kind, msg, now, arg, params_json) ? -1 : 0;
 }
 
 int64_t svc_store_section_leaders(struct db *db, int64_t section)
@@ -178,7 +182,8 @@ int64_t svc_store_section_leaders(struct db *db, int64_t section)
 json_t *svc_store_open_items(struct db *db)
 {
     return db_query_rows(db,
-                         "SELECT id, start_day, deadline, alert, title, owner_section_id AS "
+                         "SELECT id, start_day, deadline, alert, title, source, title_params_json, "
+                         "owner_section_id AS "
                          "section, coalesce(owner_user_id, 0) AS owner, coalesce(assigner_id, 0) "
                          "AS assigner FROM svc_tracker WHERE status <> 'closed' AND alert < 3 "
                          "ORDER BY id",

@@ -87,39 +87,66 @@ enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p)
     return svc_item_parse(c, in, &f, p) ? p->err : ERR_OK;
 }
 
-int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
-               const char *msg)
+/* A notification's parameters as stored: JSON text (free with free()), or
+ * NULL for none. */
+static char *svc_note_params(json_t *params)
 {
-    return svc_store_notify(c->db, user_id, item_id, kind, msg, c->now);
+    return params ? json_dumps(params, JSON_COMPACT) : NULL;
+}
+
+int svc_notify(struct svc_ctx *c, int64_t user_id, int64_t item_id, const char *kind,
+               const char *msg, json_t *params)
+{
+    char *text = svc_note_params(params);
+    int rc = svc_store_notify(c->db, user_id, item_id, kind, msg, text, c->now);
+    free(text);
+    return rc;
 }
 
 int svc_notify_section(struct svc_ctx *c, int64_t section_id, int64_t item_id, const char *kind,
-                       const char *msg)
+                       const char *msg, json_t *params)
 {
-    return svc_store_notify_section(c->db, section_id, item_id, kind, msg, c->now);
+    char *text = svc_note_params(params);
+    int rc = svc_store_notify_section(c->db, section_id, item_id, kind, msg, text, c->now);
+    free(text);
+    return rc;
 }
 
-int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg)
+int svc_notify_leaders(struct svc_ctx *c, int64_t item_id, const char *kind, const char *msg,
+                       json_t *params)
 {
-    return svc_store_notify_leaders(c->db, item_id, kind, msg, c->now);
+    char *text = svc_note_params(params);
+    int rc = svc_store_notify_leaders(c->db, item_id, kind, msg, text, c->now);
+    free(text);
+    return rc;
 }
 
 /* The owner person, or the whole section when no person is named. */
 int svc_notify_owner(struct svc_ctx *c, int64_t section, int64_t user, int64_t item,
-                     const char *kind, const char *msg)
+                     const char *kind, const char *msg, json_t *params)
 {
-    return user ? svc_notify(c, user, item, kind, msg)
-                : svc_notify_section(c, section, item, kind, msg);
+    return user ? svc_notify(c, user, item, kind, msg, params)
+                : svc_notify_section(c, section, item, kind, msg, params);
 }
 
 int svc_item_update_row(struct svc_ctx *c, int64_t item, const char *kind, const char *note)
 {
-    return svc_store_item_update_row(c->db, item, kind, note, c->actor.id, c->actor.name, c->now);
+    return svc_item_update_row_params(c, item, kind, note, NULL);
+}
+
+int svc_item_update_row_params(struct svc_ctx *c, int64_t item, const char *kind, const char *note,
+                               json_t *params)
+{
+    char *text = svc_note_params(params);
+    int rc = svc_store_item_update_row(c->db, item, kind, note, text, c->actor.id, c->actor.name,
+                                       c->now);
+    free(text);
+    return rc;
 }
 
 enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in, int64_t visit_id,
                               int64_t issue_id, int64_t enterprise_id, const char *title,
-                              int64_t *id, struct problem *p)
+                              json_t *title_params, int64_t *id, struct problem *p)
 {
     struct svc_item_fields f;
     if (svc_item_parse(c, in, &f, p))
@@ -130,17 +157,26 @@ enum err svc_item_insert_json(struct svc_ctx *c, const char *source, json_t *in,
     char start[11], deadline[11];
     svc_date_text(f.start, start);
     svc_date_text(f.deadline, deadline);
-    struct svc_item_row row = {source,   title,         detail,    start,  deadline,    visit_id,
-                               issue_id, enterprise_id, f.section, f.user, c->actor.id, c->now};
-    if (svc_store_item_insert(c->db, &row, id))
+    char *tp = svc_note_params(title_params);
+    struct svc_item_row row = {source, title,       detail,   start,         deadline,
+                               tp,     visit_id,    issue_id, enterprise_id, f.section,
+                               f.user, c->actor.id, c->now};
+    int stored = svc_store_item_insert(c->db, &row, id);
+    free(tp);
+    if (stored)
         return svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), ERR_INTERNAL;
     char msg[512];
     snprintf(msg, sizeof msg, "新的督办事项：%.300s，办理期限 %s", title, deadline);
     json_t *d = json_pack("{ss ss sI ss ss}", "source", source, "title", title, "owner_section_id",
                           (json_int_t)f.section, "start", start, "deadline", deadline);
+    json_t *note = json_pack("{ss ss}", "title", title, "deadline", deadline);
+    if (title_params) /* the UI writes the title too: service.itemTitle.<source> */
+        json_object_set_new(note, "title_of",
+                            json_pack("{ss sO}", "source", source, "params", title_params));
     int bad = audit_append_id(c->db, &c->actor, "tracker.create", "svc_tracker", *id, d) ||
-              svc_item_update_row(c, *id, "create", msg) ||
-              svc_notify_owner(c, f.section, f.user, *id, "assigned", msg);
+              svc_item_update_row_params(c, *id, "create", msg, note) ||
+              svc_notify_owner(c, f.section, f.user, *id, "assigned", msg, note);
+    json_decref(note);
     json_decref(d);
     return bad ? (svc_fail(p, ERR_INTERNAL, NULL, "数据库错误"), ERR_INTERNAL) : ERR_OK;
 }
@@ -164,7 +200,7 @@ enum err svc_item_create(struct svc_ctx *c, json_t *in, int64_t *id, struct prob
         return svc_fail(p, ERR_INVALID_FIELD, "enterprise_id", "企业不存在"), p->err;
     if (db_begin(c->db))
         return svc_db_fail(c, p);
-    enum err e = svc_item_insert_json(c, source, in, 0, 0, ent, title, id, p);
+    enum err e = svc_item_insert_json(c, source, in, 0, 0, ent, title, NULL, id, p);
     if (e) {
         db_rollback(c->db);
         return e;
@@ -351,25 +387,27 @@ enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *i
         goto out;
     }
     int bad = 0;
+    json_t *params = json_pack("{ss}", "title", title ? title : "");
     const char *ukind = kind;
     if (!strcmp(kind, "submit")) {
         bad = svc_item_set(c, id, "submitted", false, 0, 0, false);
         snprintf(msg, sizeof msg, "督办事项“%.300s”已提交办结，请审核", title);
-        bad = bad || (assigner ? svc_notify(c, assigner, id, "submitted", msg)
-                               : svc_notify_leaders(c, id, "submitted", msg));
+        bad = bad || (assigner ? svc_notify(c, assigner, id, "submitted", msg, params)
+                               : svc_notify_leaders(c, id, "submitted", msg, params));
     } else if (!strcmp(kind, "review")) {
         ukind = approve ? "close" : "reject";
         bad = svc_item_set(c, id, approve ? "closed" : "open", approve, 0, 0, false);
         snprintf(msg, sizeof msg, "督办事项“%.300s”%s", title,
                  approve ? "审核通过，已办结" : "被退回，请继续办理");
-        bad = bad || svc_notify_owner(c, section, owner, id, ukind, msg);
+        bad = bad || svc_notify_owner(c, section, owner, id, ukind, msg, params);
     } else if (!strcmp(kind, "reopen")) {
         bad = svc_item_set(c, id, "open", false, has_new_deadline ? c->today : 0, f.deadline, true);
         snprintf(msg, sizeof msg, "督办事项“%.300s”已重新打开", title);
-        bad = bad || svc_notify_owner(c, section, owner, id, "reopened", msg);
+        bad = bad || svc_notify_owner(c, section, owner, id, "reopened", msg, params);
     } else {
         bad = svc_store_item_touch(c->db, id, c->now);
     }
+    json_decref(params);
     char action[32];
     snprintf(action, sizeof action, "tracker.%s", ukind);
     json_t *d = json_pack("{ss ss}", "note", note, "status_before",

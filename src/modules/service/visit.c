@@ -269,7 +269,7 @@ enum err svc_visit_record(struct svc_ctx *c, int64_t id, json_t *in, struct prob
             break;
         int64_t issue = json_integer_value(json_object_get(a, "issue_id")), item = 0;
         e = svc_item_insert_json(c, "service_form", a, id, issue, ent,
-                                 json_string_value(json_object_get(a, "title")), &item, p);
+                                 json_string_value(json_object_get(a, "title")), NULL, &item, p);
         bad = e != ERR_OK || (issue && svc_issue_set(c, issue, NULL, "committed", item));
         json_array_append_new(items, json_integer(item));
     }
@@ -381,16 +381,23 @@ static enum err svc_bad_review(struct svc_ctx *c, json_t *v, const struct svc_fo
     if (lead)
         json_object_set_new(in, "owner_user_id", json_integer(lead));
     int64_t item = 0;
+    json_t *tp = json_pack("{ss ss}", "enterprise", svc_vs(v, "enterprise_name"), "purpose",
+                           svc_vs(v, "purpose"));
     enum err e = svc_item_insert_json(c, "bad_review", in, id, 0,
                                       json_integer_value(json_object_get(v, "enterprise_id")),
-                                      title, &item, p);
+                                      title, tp, &item, p);
+    json_decref(tp);
     json_decref(in);
     if (e)
         return e;
     char msg[600];
     snprintf(msg, sizeof msg, "收到差评：%s，已自动生成回访整改督办（%ld 个工作日）",
              svc_vs(v, "enterprise_name"), c->cfg->bad_review_workdays);
-    return svc_notify_leaders(c, item, "bad_review", msg) ? ERR_INTERNAL : ERR_OK;
+    json_t *note = json_pack("{ss si}", "enterprise", svc_vs(v, "enterprise_name"), "days",
+                             (int)c->cfg->bad_review_workdays);
+    int bad = svc_notify_leaders(c, item, "bad_review", msg, note);
+    json_decref(note);
+    return bad ? ERR_INTERNAL : ERR_OK;
 }
 
 /* Everything of a submission after validation, inside one transaction.

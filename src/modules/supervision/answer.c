@@ -93,8 +93,10 @@ int sup_rect_notify(struct sup_ctx *c, int64_t enterprise_id, const char *due)
     int rc = 0;
     size_t i;
     json_t *u;
-    json_array_foreach(users, i, u) rc |=
-        svc_notify(&s, json_integer_value(json_object_get(u, "id")), 0, "rectification_order", msg);
+    json_t *note = json_pack("{ss}", "due", due);
+    json_array_foreach(users, i, u) rc |= svc_notify(
+        &s, json_integer_value(json_object_get(u, "id")), 0, "rectification_order", msg, note);
+    json_decref(note);
     json_decref(users);
     return rc ? -1 : 0;
 }

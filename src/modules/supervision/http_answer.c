@@ -6,6 +6,7 @@
 #include "app/kit.h"
 #include "core/timeutil.h"
 #include "modules/service/service.h"
+#include "modules/supervision/http.h"
 #include "modules/supervision/supervision.h"
 
 #include <stdio.h>
@@ -29,6 +30,16 @@ static void h_rect_get(struct http_req *r)
     kit_answer(r, out || missing ? ERR_OK : ERR_INTERNAL, NULL, out);
 }
 
+void sup_http_svc_ctx(struct http_req *r, struct svc_ctx *sc)
+{
+    memset(sc, 0, sizeof *sc);
+    sc->db = r->db;
+    sc->cfg = r->app->cfg;
+    sc->user = &r->session.user;
+    kit_actor(r, &sc->actor);
+    svc_ctx_clock(sc);
+}
+
 static void h_rect_file(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
@@ -39,12 +50,7 @@ static void h_rect_file(struct http_req *r)
     if (bad)
         return;
     struct svc_ctx sc;
-    memset(&sc, 0, sizeof sc);
-    sc.db = r->db;
-    sc.cfg = r->app->cfg;
-    sc.user = &r->session.user;
-    kit_actor(r, &sc.actor);
-    svc_ctx_clock(&sc);
+    sup_http_svc_ctx(r, &sc);
     struct problem p;
     int64_t fid = 0;
     enum err e = sup_rectification_file(&sc, sup_answer_enterprise(r), id, name,

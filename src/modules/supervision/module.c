@@ -7,9 +7,11 @@
 extern const struct schema_module schema_supervision;
 extern const struct route_group app_supervision_routes;
 extern const struct route_group app_supervision_answer_routes;
+extern const struct route_group app_supervision_evidence_routes;
 
 static const struct route_group *const supervision_groups[] = {
-    &app_supervision_routes, &app_supervision_answer_routes, NULL};
+    &app_supervision_routes, &app_supervision_answer_routes, &app_supervision_evidence_routes,
+    NULL};
 
 static int supervision_demo(const struct module_demo *d)
 {

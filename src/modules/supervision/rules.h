@@ -30,6 +30,9 @@ enum err sup_internal(struct sup_ctx *c, struct problem *p);
  * enterprise (the bell, kind "rectification_order") that an order due on
  * `due` awaits its answer in the portal. 0 or -1. */
 int sup_rect_notify(struct sup_ctx *c, int64_t enterprise_id, const char *due);
+/* Every evidence file of a case: its own (evidence.c) and those its
+ * enterprise attached to the case's rectification orders (new reference). */
+json_t *sup_case_evidence(struct db *db, int64_t case_id);
 /* YYYY-MM-DD as a day number (CALENDAR_DAY_INVALID on bad input). */
 int32_t sup_day(const char *s);
 void sup_date_add_days(const char *s, int days, char out[11]);

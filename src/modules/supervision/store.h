@@ -203,6 +203,8 @@ int sup_store_case_open_from(struct db *db, int64_t enterprise_id, const char *t
 int sup_store_case_rectify(struct db *db, int64_t id, int64_t enterprise_id,
                            const char *requirement, const char *due_on);
 /* The case 'closed'; its open rectifications done with the same evidence. */
+/* The case's rectification orders: [{id}]; NULL on an error. */
+json_t *sup_store_case_rectification_ids(struct db *db, int64_t case_id);
 int sup_store_case_close(struct db *db, int64_t id, const char *evidence, const char *note,
                          const char *day);
 

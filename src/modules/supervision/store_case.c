@@ -81,6 +81,12 @@ int sup_store_case_rectify(struct db *db, int64_t id, int64_t enterprise_id,
                        "iitti", enterprise_id, id, requirement, due_on, timeutil_now());
 }
 
+json_t *sup_store_case_rectification_ids(struct db *db, int64_t case_id)
+{
+    return db_query_rows(db, "SELECT id FROM sup_rectifications WHERE case_id = ? ORDER BY id", "i",
+                         case_id);
+}
+
 int sup_store_case_close(struct db *db, int64_t id, const char *evidence, const char *note,
                          const char *day)
 {

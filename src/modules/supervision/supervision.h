@@ -125,6 +125,20 @@ enum err sup_rectification_answer(struct sup_ctx *c, int64_t enterprise_id, int6
  * absent; NULL alone on a database error. */
 json_t *sup_rectification_view(struct db *db, int64_t enterprise_id, int64_t id, bool *missing);
 
+/* Evidence files of an enforcement case and of an inspection (evidence.c):
+ * kept by the service module's attachments (owner kinds "case" and
+ * "inspection"; type by content, size-checked), the bureau's enforcement
+ * records, so only bureau users add or open them (the enterprise answers its
+ * rectification order with files of its own). Adding: the case must not be
+ * closed (409), the inspection must exist (404); audited. */
+enum sup_evidence_owner { SUP_EVIDENCE_CASE, SUP_EVIDENCE_INSPECTION };
+enum err sup_evidence_add(struct svc_ctx *sc, enum sup_evidence_owner owner, int64_t id,
+                          const char *filename, const void *data, size_t len, int64_t *file_id,
+                          struct problem *p);
+/* The owner's files [{id, filename, mime, size, uploader, created_at}];
+ * NULL with *missing when the owner does not exist. */
+json_t *sup_evidence_files(struct db *db, enum sup_evidence_owner owner, int64_t id, bool *missing);
+
 /* The leader's home: what supervision has open on `today` (YYYY-MM-DD):
  * {alarms_open (new or verified), alarms_new, alarms_verified, alarms_serious
  * (open and serious), cases_open (open or rectifying), cases_new (status open),

@@ -65,3 +65,56 @@ test('a tracker item assigned to a section reaches its staff through the bell', 
   assert.equal(await page.getByTestId('notif-bell').count(), 1)
   assert.deepEqual(page.problems || [], [])
 })
+
+// Issue #17 item 11: the sentences the server composes reach the English UI in English. The
+// server stores each notice's kind and parameters; the bell writes the kind's sentence in the
+// UI's language (the Chinese sentence stays on the row for old rows and exports).
+test('a tracker notice reads in English in the English UI and as before in Chinese', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.staff, '/console')
+  const who = (await call(page, 'GET', '/auth/me')).json
+  const me = who.user || who
+  await logout(page)
+  await login(page, ACCOUNTS.leader, '/console')
+  const created = await call(page, 'POST', '/service/tracker', {
+    source: 'leader', title: 'Boiler stack check', owner_section_id: me.section_id, owner_user_id: me.id, workdays: 5,
+  })
+  assert.equal(created.status, 201, JSON.stringify(created.json))
+  await logout(page)
+
+  await login(page, ACCOUNTS.staff, '/console')
+  const notes = (await call(page, 'GET', '/service/notifications')).json.items
+  const note = notes.find((n) => n.item_id === created.json.id)
+  assert.equal(note.kind, 'assigned')
+  assert.deepEqual(note.params, { title: 'Boiler stack check', deadline: created.json.deadline })
+  await page.getByTestId('notif-bell').click()
+  const zhMsg = page.getByTestId('notif-item').filter({ hasText: 'Boiler stack check' }).first().getByTestId('notif-msg')
+  await zhMsg.waitFor()
+  assert.equal(await zhMsg.innerText(), note.message) // the Chinese UI shows the server's sentence
+  await page.keyboard.press('Escape')
+
+  await page.evaluate(() => localStorage.setItem('ecogov.lang', 'en'))
+  await page.reload()
+  await page.getByTestId('notif-bell').click()
+  const enMsg = page.getByTestId('notif-item').filter({ hasText: 'Boiler stack check' }).first().getByTestId('notif-msg')
+  await enMsg.waitFor()
+  const text = await enMsg.innerText()
+  assert.equal(text, `New supervised item: Boiler stack check, due ${created.json.deadline}`)
+  assert.doesNotMatch(text, /[\u4e00-\u9fff]/)
+  await screenshot(page, 'notifications-en')
+  // the item's history: the creation note the server wrote reads in English too
+  await enMsg.click()
+  await page.waitForURL(/\/console\/service\/tracker\?item=\d+/)
+  const first = page.getByTestId('item-detail').getByTestId('item-update').first()
+  await first.waitFor()
+  assert.match(await first.innerText(), new RegExp(`^New supervised item: Boiler stack check, due ${created.json.deadline}`))
+  // a title the server composed (the demo's poor rating opens a follow-up) reads in English too
+  const items = (await call(page, 'GET', '/service/tracker?limit=200')).json.items
+  const follow = items.find((i) => i.source === 'bad_review')
+  assert.ok(follow && follow.title_params, 'the demo has a follow-up of a poor rating')
+  await page.goto('/console/service/tracker?item=' + follow.id)
+  const detail = page.getByTestId('item-detail')
+  await detail.getByText(`Follow-up of a poor rating: ${follow.title_params.enterprise} (${follow.title_params.purpose})`).first().waitFor()
+  assert.deepEqual(page.problems || [], [])
+  await page.context().close()
+})

@@ -53,6 +53,36 @@ test('no key is defined twice (in the shell and a module, or in two modules)', (
   assert.deepEqual(overlaps, [])
 })
 
+// Issue #17 item 11: the notices the server composes carry their kind and parameters; the UI writes
+// the kind's sentence (notifications.msg.<kind>) in its language. Every kind the server notifies
+// with has a sentence and a label in both languages, with the same placeholders.
+test('every notice kind the server sends has its sentence in both languages', () => {
+  const cFiles = (dir) => readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f)
+    return statSync(p).isDirectory() ? cFiles(p) : f.endsWith('.c') ? [p] : []
+  })
+  const src = cFiles('src/modules')
+  const kinds = new Set()
+  for (const f of src) {
+    const text = readFileSync(f, 'utf8')
+    if (!/svc_notify|svc_sched_notify|resp_notify_enterprise/.test(text)) continue
+    for (const m of text.matchAll(/\bsvc_notify\w*\([^;]*?"([a-z_]+)",\s*msg\b/g)) kinds.add(m[1])
+    for (const m of text.matchAll(/\bkind = "([a-z_]+)"/g)) kinds.add(m[1])
+    for (const m of text.matchAll(/ukind = approve \? "([a-z_]+)" : "([a-z_]+)"/g)) kinds.add(m[1]).add(m[2])
+    for (const m of text.matchAll(/resp_notify_enterprise\([^,]+,\s*\w+,\s*"([a-z_]+)"/g)) kinds.add(m[1])
+  }
+  assert.ok(src.length > 0)
+  assert.ok(kinds.size >= 10, [...kinds].join(' '))
+  const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+  for (const k of kinds) {
+    for (const [lang, cat] of [['zh-CN', zh], ['en', en]]) {
+      assert.equal(typeof cat.notifications.msg[k], 'string', `${lang} notifications.msg.${k}`)
+      assert.equal(typeof cat.notifications.kind[k], 'string', `${lang} notifications.kind.${k}`)
+    }
+    assert.deepEqual(holes(en.notifications.msg[k]), holes(zh.notifications.msg[k]), k)
+  }
+})
+
 test('messages use no bare | or @', () => {
   for (const [k, v] of [...flat(zh), ...flat(en)]) {
     const bare = v.replace(/\{'[^']*'\}/g, '')

@@ -164,10 +164,19 @@ test('an alarm is verified, becomes a case, and the case closes only with rectif
   await page.keyboard.press('Enter')
   await page.getByTestId('rectify-save').click()
   await page.getByTestId('case-close-' + caseId).click()
-  // no evidence: refused, the case stays in rectification
-  await page.getByTestId('close-save').click()
-  await page.locator('.el-message--error').filter({ hasText: '整改佐证' }).waitFor()
+  // no evidence file: closing is not offered, the case stays in rectification (issue #17 item 8)
+  await page.getByTestId('close-need-file').waitFor()
+  assert.equal(await page.getByTestId('close-save').isDisabled(), true)
   assert.equal((await page.getByTestId('case-status-' + caseId).innerText()).trim(), '整改中')
+  // a text file named .pdf is refused by its content; a real PDF is kept and opens
+  await page.getByTestId('evidence-input').setInputFiles({ name: '验收报告.pdf', mimeType: 'application/pdf', buffer: Buffer.from('not a pdf at all') })
+  await page.locator('.el-message--error').filter({ hasText: '只能上传' }).waitFor()
+  const pdf = Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n')
+  await page.getByTestId('evidence-input').setInputFiles({ name: '验收报告.pdf', mimeType: 'application/pdf', buffer: pdf })
+  const file = page.getByTestId('evidence-file').filter({ hasText: '验收报告.pdf' })
+  await file.waitFor()
+  const href = await file.locator('a').getAttribute('href')
+  assert.equal(await page.evaluate(async (u) => (await fetch(u)).text(), href), pdf.toString())
   await fill(page, 'close-evidence', '整改验收报告（景环验〔2026〕12号），复测 SO2 32 mg/m3')
   await fill(page, 'close-note', '已完成整改')
   await page.getByTestId('close-save').click()
@@ -175,6 +184,25 @@ test('an alarm is verified, becomes a case, and the case closes only with rectif
   const rects = (await apiGet(page, '/api/v1/supervision/lists/rectifications?enterprise_id=7')).items
   assert.ok(rects.some((r) => r.case_id === caseId && r.status === 'done' && /验收报告/.test(r.evidence)))
   await screenshot(page, 'supervision-alarm-case-closed')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('staff add evidence files to an inspection record', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.staff, '/console')
+  const ins = (await apiGet(page, '/api/v1/supervision/lists/inspections?limit=1')).items[0]
+  await page.goto('/console/supervision/inspections')
+  await page.getByTestId('ins-files-' + ins.id).click()
+  const dialog = page.getByTestId('ins-files-dialog')
+  await dialog.getByTestId('evidence-none').waitFor()
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1])
+  await dialog.getByTestId('evidence-input').setInputFiles([{ name: '现场照片1.jpg', mimeType: 'image/jpeg', buffer: jpeg }, { name: '现场照片2.jpg', mimeType: 'image/jpeg', buffer: jpeg }])
+  await dialog.getByTestId('evidence-file').nth(1).waitFor()
+  assert.deepEqual((await dialog.getByTestId('evidence-file').locator('a').allInnerTexts()), ['现场照片1.jpg', '现场照片2.jpg'])
+  const files = (await apiGet(page, `/api/v1/supervision/inspections/${ins.id}/files`)).items
+  assert.equal(files.length, 2)
+  await screenshot(page, 'supervision-inspection-files')
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })

@@ -120,6 +120,15 @@ test('visit: plan, enterprise confirms, fills its form through the link, a bad r
   assert.equal(follow.start_day, today)
   const notes = await c.leader.get('/api/v1/service/notifications')
   assert.ok(notes.json.items.some((n) => n.kind === 'bad_review'))
+  // issue #17 item 11: the texts the server composed carry their parameters for the UI's language
+  const note = notes.json.items.find((n) => n.kind === 'bad_review' && n.item_id === follow.id)
+  assert.deepEqual(Object.keys(note.params).sort(), ['days', 'enterprise'])
+  assert.equal(note.params.days, 15)
+  const item = (await c.staff.get(`/api/v1/service/tracker/${follow.id}`)).json
+  assert.equal(item.title, `差评回访整改：${item.title_params.enterprise}（${item.title_params.purpose}）`)
+  const created = item.updates.find((u) => u.kind === 'create')
+  assert.deepEqual(created.params.title_of, { source: 'bad_review', params: item.title_params })
+  assert.equal(created.params.title, item.title)
 })
 
 test('enterprise isolation: another enterprise\'s visit is 404 everywhere', async () => {
@@ -241,6 +250,9 @@ test('reception day: booking, walk-in, issues answered and committed, annual and
   const q4 = (await c.leader.get('/api/v1/service/quarterly?year=2026&quarter=4')).json
   const it = q4.items.find((x) => x.title === '接待日交办：数据异常')
   assert.equal(it.quarter_status, 'in_progress')
+  const referral = (await c.staff.get(`/api/v1/service/tracker/${it.id}`)).json
+  assert.equal(referral.source, 'reception')
+  assert.deepEqual(referral.title_params, { description: '数据异常' })
   assert.equal((await c.enterprise.get('/api/v1/service/quarterly')).status, 403)
 })
 

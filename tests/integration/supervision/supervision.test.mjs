@@ -9,13 +9,14 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { demoDb, startServer, Client, ecogov } from '../lib.mjs'
 
-let env, server, staff, ent, anon
+let env, server, staff, ent, anon, leader
 
 before(async () => {
   env = demoDb({ enterprises: 40 })
   server = await startServer(env.db)
   staff = await Client.as(server.url, 'staff')
   ent = await Client.as(server.url, 'enterprise')
+  leader = await Client.as(server.url, 'leader')
   anon = new Client(server.url)
 })
 
@@ -147,6 +148,24 @@ test('a draw larger than its pool, or a team blocked by conflicts, is refused an
   assert.equal(r.json.error.code, 'inspector_conflict')
 })
 
+test('an inspection takes evidence files, checked by content, read by the bureau only', async () => {
+  const ins = (await staff.get('/api/v1/supervision/lists/inspections?limit=1')).json.items[0]
+  assert.ok(ins, 'the demo has inspections')
+  const path = `/api/v1/supervision/inspections/${ins.id}/files`
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1])
+  let r = await staff.post(path + '?name=' + encodeURIComponent('现场照片.jpg'), jpeg, { headers: { 'content-type': 'image/jpeg' } })
+  assert.equal(r.status, 201, r.text)
+  assert.equal(r.json.mime, 'image/jpeg')
+  r = await staff.post(path + '?name=x.jpg', 'MZ not an image', { headers: { 'content-type': 'image/jpeg' } })
+  assert.equal(r.status, 415)
+  r = await staff.post(path, jpeg, { headers: { 'content-type': 'image/jpeg' } })
+  assert.equal(r.status, 422) // a name is required
+  const list = await leader.get(path)
+  assert.equal(list.status, 200)
+  assert.ok(list.json.items.some((f) => f.filename === '现场照片.jpg'))
+  assert.equal((await staff.post('/api/v1/supervision/inspections/999999/files?name=a.jpg', jpeg, { headers: { 'content-type': 'image/jpeg' } })).status, 404)
+})
+
 test('an alarm is verified, becomes a case, and the case closes with rectification evidence', async () => {
   let a = await staff.post('/api/v1/supervision/alarms', { enterprise_id: 7, factor: 'SO2', value: 80, limit: 50, unit: 'mg/m3', data_flag: 'N' })
   assert.equal(a.status, 201, a.text)
@@ -164,9 +183,34 @@ test('an alarm is verified, becomes a case, and the case closes with rectificati
   assert.equal((await staff.post(`/api/v1/supervision/cases/${caseId}/rectify`, { requirement: '更换脱硫剂', due_on: '2099-01-01' })).status, 200)
   const noEvidence = await staff.post(`/api/v1/supervision/cases/${caseId}/close`, {})
   assert.equal(noEvidence.json.error.code, 'evidence_required')
+  // text is no evidence: closing needs a file (issue #17 item 8)
+  const textOnly = await staff.post(`/api/v1/supervision/cases/${caseId}/close`, { evidence: '整改验收报告 2026-11-20' })
+  assert.equal(textOnly.status, 422)
+  assert.equal(textOnly.json.error.code, 'evidence_required')
+  assert.equal(textOnly.json.error.field, 'files')
+  const upload = (c, body, name) => c.post(`/api/v1/supervision/cases/${caseId}/files?name=${encodeURIComponent(name)}`, body, { headers: { 'content-type': 'application/octet-stream' } })
+  const fake = await upload(staff, 'just text', '验收报告.pdf')
+  assert.equal(fake.status, 415)
+  assert.equal(fake.json.error.code, 'attachment_type')
+  const pdf = '%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n'
+  assert.equal((await upload(leader, pdf, '验收报告.pdf')).status, 403)
+  assert.equal((await upload(ent, pdf, '验收报告.pdf')).status, 403)
+  const up = await upload(staff, pdf, '验收报告.pdf')
+  assert.equal(up.status, 201, up.text)
+  assert.match(up.headers.get('location'), /\/api\/v1\/service\/attachments\/\d+$/)
+  const files = await staff.get(`/api/v1/supervision/cases/${caseId}/files`)
+  assert.deepEqual(files.json.items.map((f) => [f.filename, f.owner_kind]), [['验收报告.pdf', 'case']])
+  assert.equal((await ent.get(`/api/v1/supervision/cases/${caseId}/files`)).status, 403)
+  assert.equal((await staff.get('/api/v1/supervision/cases/999999/files')).status, 404)
+  const dl = await staff.get(up.headers.get('location'))
+  assert.equal(dl.status, 200)
+  assert.equal(dl.text, pdf)
+  assert.equal((await leader.get(up.headers.get('location'))).status, 200)
+  assert.equal((await ent.get(up.headers.get('location'))).status, 404) // the bureau's record
   const closed = await staff.post(`/api/v1/supervision/cases/${caseId}/close`, { evidence: '整改验收报告 2026-11-20', note: '已整改' })
   assert.equal(closed.status, 200)
   assert.equal(closed.json.status, 'closed')
+  assert.equal((await upload(staff, pdf, '补充.pdf')).status, 409)
   const rects = (await staff.get('/api/v1/supervision/lists/rectifications?enterprise_id=7')).json.items
   assert.ok(rects.some((r) => r.case_id === caseId && r.status === 'done'))
   // data flagged M (maintenance) is excluded: the alarm can only be dismissed

@@ -6,11 +6,13 @@
  * settled with the entry); a credit listing blocking intake and published
  * periods frozen; a draw committed -> drawn -> published with its results. */
 #include "app/module.h"
+#include "modules/service/service.h"
 #include "modules/supervision/supervision.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "domain/calendar.h"
 
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +30,8 @@
 
 struct fixture {
     char path[64];
+    char var_dir[64]; /* evidence files, removed at teardown */
+    struct config cfg;
     struct db *db;
     struct calendar *cal;
     struct audit_actor actor;
@@ -49,13 +53,24 @@ static int setup(void **state)
     timeutil_format_date(timeutil_now(), f->c.today, sizeof f->c.today);
     f->ent = unit_db_enterprise(f->db, "91360200MA35UNIT01", "景瓷单元测试有限公司");
     f->other = unit_db_enterprise(f->db, "91360200MA35UNIT02", "另一家测试企业");
+    snprintf(f->var_dir, sizeof f->var_dir, "/tmp/ecogov-sup-var-XXXXXX");
+    if (!mkdtemp(f->var_dir))
+        return -1;
+    f->cfg.var_dir = f->var_dir;
     *state = f;
     return 0;
+}
+
+static int unit_rm(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb, (void)flag, (void)ftw;
+    return remove(path);
 }
 
 static int teardown(void **state)
 {
     struct fixture *f = *state;
+    nftw(f->var_dir, unit_rm, 8, FTW_DEPTH | FTW_PHYS);
     unit_db_close(f->db, f->path);
     calendar_free(f->cal);
     free(f);
@@ -106,6 +121,19 @@ static void assert_status(json_t *rec, const char *status)
     assert_string_equal(json_string_value(json_object_get(rec, "status")), status);
 }
 
+/* Adds an evidence file as a staff member would; the rule's answer. */
+static enum err evidence(struct fixture *f, enum sup_evidence_owner owner, int64_t id,
+                         const char *name, const char *bytes)
+{
+    struct svc_ctx sc = {.db = f->db, .cfg = &f->cfg, .actor = f->actor};
+    struct problem p;
+    int64_t fid = 0;
+    svc_ctx_clock(&sc);
+    return sup_evidence_add(&sc, owner, id, name, bytes, strlen(bytes), &fid, &p);
+}
+
+static const char pdf[] = "%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n";
+
 static int64_t new_alarm(struct fixture *f, const char *flag, double value)
 {
     char body[256];
@@ -151,16 +179,29 @@ static void test_alarm_to_closed_case(void **state)
     assert_int_equal(
         call(f, sup_case_rectify, k, NULL, "{\"requirement\":\"again\",\"due_on\":\"2099-01-01\"}"),
         ERR_INVALID_STATE);
-    /* Closing needs evidence; white space is not evidence. */
+    /* Closing needs evidence files; text alone is not evidence. */
     assert_int_equal(call(f, sup_case_close, k, NULL, "{}"), ERR_EVIDENCE_REQUIRED);
-    assert_int_equal(call(f, sup_case_close, k, NULL, "{\"evidence\":\"  \"}"),
+    assert_int_equal(call(f, sup_case_close, k, NULL, "{\"evidence\":\"整改验收报告\"}"),
                      ERR_EVIDENCE_REQUIRED);
+    /* The type is read from the content: text named .pdf is refused. */
+    assert_int_equal(evidence(f, SUP_EVIDENCE_CASE, k, "验收报告.pdf", "not a pdf"),
+                     ERR_ATTACHMENT_TYPE);
+    assert_int_equal(evidence(f, SUP_EVIDENCE_CASE, 999, "验收报告.pdf", pdf), ERR_NOT_FOUND);
+    assert_int_equal(evidence(f, SUP_EVIDENCE_CASE, k, "验收报告.pdf", pdf), ERR_OK);
+    bool missing = false;
+    json_t *files = sup_evidence_files(f->db, SUP_EVIDENCE_CASE, k, &missing);
+    assert_int_equal(json_array_size(files), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(files, 0), "owner_kind")),
+                        "case");
+    json_decref(files);
     assert_int_equal(
         call(f, sup_case_close, k, &out, "{\"evidence\":\"整改验收报告\",\"note\":\"已整改\"}"),
         ERR_OK);
     assert_status(out, "closed");
     json_decref(out);
     assert_int_equal(call(f, sup_case_close, k, NULL, "{\"evidence\":\"x\"}"), ERR_INVALID_STATE);
+    /* A closed case takes no more files. */
+    assert_int_equal(evidence(f, SUP_EVIDENCE_CASE, k, "补充.pdf", pdf), ERR_INVALID_STATE);
     /* The case's rectification order closed with it. */
     json_t *rects = sup_list(f->db, "rectifications", f->ent, "", 10);
     assert_int_equal(json_array_size(rects), 1);
@@ -169,6 +210,55 @@ static void test_alarm_to_closed_case(void **state)
                         "整改验收报告");
     json_decref(rects);
     assert_int_equal(call(f, sup_case_close, 999, NULL, "{\"evidence\":\"x\"}"), ERR_NOT_FOUND);
+}
+
+/* The files the enterprise attached to the case's rectification order count
+ * as evidence too; without a summary the closing names them. Inspections
+ * take files; a missing one does not. */
+static void test_case_closed_on_answer_files(void **state)
+{
+    struct fixture *f = *state;
+    json_t *out;
+    int64_t a = new_alarm(f, "N", 90);
+    assert_int_equal(call(f, sup_alarm_verify, a, NULL, "{}"), ERR_OK);
+    int64_t k = ok_id(f, sup_alarm_case, a, "{\"title\":\"超标\"}");
+    assert_int_equal(call(f, sup_case_rectify, k, NULL,
+                          "{\"requirement\":\"更换滤袋\",\"due_on\":\"2099-01-01\"}"),
+                     ERR_OK);
+    json_t *rects = sup_list(f->db, "rectifications", f->ent, "open", 10);
+    int64_t r = json_integer_value(json_object_get(json_array_get(rects, 0), "id"));
+    json_decref(rects);
+    struct svc_ctx sc = {.db = f->db, .cfg = &f->cfg, .actor = f->actor};
+    struct problem p;
+    int64_t fid = 0;
+    static const char png[] = "\x89PNG\r\n\x1a\n-image-";
+    svc_ctx_clock(&sc);
+    assert_int_equal(sup_rectification_file(&sc, f->ent, r, "滤袋.png", png, strlen(png), &fid, &p),
+                     ERR_OK);
+    assert_int_equal(call(f, sup_case_close, k, &out, "{}"), ERR_OK);
+    assert_status(out, "closed");
+    assert_string_equal(json_string_value(json_object_get(out, "evidence")), "佐证文件：滤袋.png");
+    json_decref(out);
+
+    int64_t i1 = ok_id(f, sup_inspector_create, 0, "{\"licence_no\":\"E001\",\"name\":\"甲\"}");
+    int64_t i2 = ok_id(f, sup_inspector_create, 0, "{\"licence_no\":\"E002\",\"name\":\"乙\"}");
+    char body[256];
+    snprintf(body, sizeof body,
+             "{\"enterprise_id\":%lld,\"findings\":\"正常\",\"result\":\"compliant\","
+             "\"inspector_ids\":[%lld,%lld]}",
+             (long long)f->ent, (long long)i1, (long long)i2);
+    int64_t ins = ok_id(f, sup_inspection_create, 0, body);
+    assert_int_equal(evidence(f, SUP_EVIDENCE_INSPECTION, ins, "现场.png", png), ERR_OK);
+    assert_int_equal(evidence(f, SUP_EVIDENCE_INSPECTION, ins + 100, "现场.png", png),
+                     ERR_NOT_FOUND);
+    bool missing = false;
+    json_t *files = sup_evidence_files(f->db, SUP_EVIDENCE_INSPECTION, ins, &missing);
+    assert_int_equal(json_array_size(files), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(files, 0), "filename")),
+                        "现场.png");
+    json_decref(files);
+    assert_null(sup_evidence_files(f->db, SUP_EVIDENCE_INSPECTION, ins + 100, &missing));
+    assert_true(missing);
 }
 
 /* Data flagged invalid, or under the limit, is no evidence: the alarm can only
@@ -492,6 +582,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_alarm_to_closed_case, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_case_closed_on_answer_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_invalid_alarm_only_dismissed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_alarm_feed_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rectification_done_once, setup, teardown),

@@ -2,6 +2,7 @@
 // Keys must match zh-CN.js.
 export default {
   service: {
+    itemTitle: { bad_review: 'Follow-up of a poor rating: {enterprise} ({purpose})', reception: 'Reception-day referral: {description}' },
     nav: { group: 'Enterprise service', visits: 'On-site visits', visit: 'Service form', days: 'Reception days', tracker: 'Tracker', stats: 'Service statistics', portalVisits: 'On-site visits' },
     ent360nav: 'Enterprise 360°',
     bookingNav: 'Reception day booking',

@@ -1,6 +1,7 @@
 // 简体中文 · 企业服务 pages (上门服务, 接待日, 督办, 服务统计). Keys must match en.js.
 export default {
   service: {
+    itemTitle: { bad_review: '差评回访整改：{enterprise}（{purpose}）', reception: '接待日交办：{description}' },
     nav: { group: '企业服务', visits: '上门服务', visit: '上门服务单', days: '接待日', tracker: '督办事项', stats: '服务统计', portalVisits: '上门服务' },
     ent360nav: '企业 360°',
     bookingNav: '接待日预约',

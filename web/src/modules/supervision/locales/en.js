@@ -156,6 +156,7 @@ export default {
       requirement: 'Rectification required',
       dueOn: 'Rectify by',
     },
+    files: { none: 'No evidence files yet', upload: 'Upload evidence', uploaded: '{n} file(s) uploaded', fromEnterprise: 'Enterprise’s answer', help: 'PDF, images or Word/Excel, at most 10 MB each', title: 'Evidence files', count: 'Files', needOne: 'Upload at least one evidence file to close the case' },
     insp: {
       saved: 'Inspection saved',
       penaltySaved: 'Penalty decision recorded',
@@ -249,7 +250,7 @@ export default {
       rectify: 'Order rectification',
       close: 'Close',
       issue: 'Issue',
-      evidencePlaceholder: 'Acceptance report number, photos of the re-inspection, …',
+      evidencePlaceholder: 'A short note on the files, e.g. the acceptance report number (optional)',
       closeNote: 'Closing note',
       alarmTitle: 'Record online monitoring alarm',
       point: 'Monitoring point',

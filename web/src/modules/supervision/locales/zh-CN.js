@@ -146,6 +146,7 @@ export default {
       requirement: '整改要求',
       dueOn: '整改期限',
     },
+    files: { none: '尚无佐证文件', upload: '上传佐证文件', uploaded: '已上传 {n} 个文件', fromEnterprise: '企业整改回复', help: 'PDF、图片或 Word/Excel，单个不超过 10 MB', title: '佐证文件', count: '文件', needOne: '结案须至少上传一份佐证文件' },
     insp: {
       saved: '检查记录已保存',
       penaltySaved: '处罚决定已登记',
@@ -239,7 +240,7 @@ export default {
       rectify: '下达整改',
       close: '结案',
       issue: '下达',
-      evidencePlaceholder: '验收报告编号、现场复查照片等',
+      evidencePlaceholder: '对佐证文件的简要说明，如验收报告编号（可不填）',
       closeNote: '结案说明',
       alarmTitle: '登记在线监测报警',
       point: '监测点位',
