@@ -104,7 +104,7 @@ enum err river_problem_insert(struct river_ctx *c, struct river_problem_row *row
     if (user)
         json_object_set_new(in, "owner_user_id", json_integer(user));
     enum err e = svc_item_insert_json(&c->s, row->patrol_id ? "river_patrol" : "river_citizen", in,
-                                      0, 0, 0, title, item, p);
+                                      0, 0, 0, title, NULL, item, p);
     json_decref(in);
     if (e)
         return e;

@@ -136,20 +136,26 @@ static enum err river_section_raise(struct river_ctx *c, json_t *o, json_t *link
                            RIVER_SECTION_WORKDAYS, "detail", detail);
     if (user)
         json_object_set_new(in, "owner_user_id", json_integer(user));
-    enum err e = svc_item_insert_json(&c->s, "river_section", in, 0, 0, 0, title, item, p);
+    enum err e = svc_item_insert_json(&c->s, "river_section", in, 0, 0, 0, title, NULL, item, p);
     json_decref(in);
     if (e)
         return e;
+    json_t *params = json_pack("{ss ss ss ss}", "month", month, "section",
+                               json_string_value(json_object_get(o, "name")), "class",
+                               json_string_value(json_object_get(o, "class_name")), "target",
+                               json_string_value(json_object_get(o, "target_name")));
     json_t *chiefs = river_store_reach_chiefs(c->s.db, reach), *ch;
     json_array_foreach(chiefs, i, ch)
     {
         int64_t u = json_integer_value(json_object_get(ch, "user_id"));
-        if (u && u != user && svc_notify(&c->s, u, *item, "river_section", title)) {
+        if (u && u != user && svc_notify(&c->s, u, *item, "river_section", title, params)) {
             json_decref(chiefs);
+            json_decref(params);
             return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
         }
     }
     json_decref(chiefs);
+    json_decref(params);
     return ERR_OK;
 }
 

@@ -73,7 +73,7 @@ static int village_alarm_raise(struct village_ctx *c, json_t *fac, const char *k
                   stop ? VILLAGE_STOP_WORKDAYS : VILLAGE_EXCEED_WORKDAYS, "detail", detail);
     int64_t item = 0;
     struct problem sp = {0};
-    enum err e = svc_item_insert_json(&sc, "responsibility", in, 0, 0, 0, title, &item, &sp);
+    enum err e = svc_item_insert_json(&sc, "responsibility", in, 0, 0, 0, title, NULL, &item, &sp);
     json_decref(in);
     if (e) {
         if (p)

@@ -312,8 +312,11 @@ static int village_flag_notify(struct village_ctx *c, json_t *news)
         snprintf(msg, sizeof msg, "%s %s 生活垃圾未日产日清：%s，请督促乡镇核实清运",
                  json_string_value(json_object_get(g, "township")),
                  json_string_value(json_object_get(g, "day")), names);
+        json_t *params = json_pack("{sO sO ss}", "township", json_object_get(g, "township"), "day",
+                                   json_object_get(g, "day"), "villages", names);
         bad = bad || svc_notify_section(&sc, json_integer_value(json_object_get(g, "section")), 0,
-                                        "waste_missed", msg);
+                                        "waste_missed", msg, params);
+        json_decref(params);
     }
     json_decref(groups);
     return bad ? -1 : 0;

@@ -77,8 +77,10 @@ export default {
       rectification_order: 'Your company has a new rectification order: complete it by {due} and upload the evidence under “Rectification answers” in the portal.',
       response_warning: 'The heavy-pollution {level} is in force: see your company’s emission-reduction measures for this level in the portal and confirm them.',
       response_lift: 'The heavy-pollution warning has been lifted; normal production may resume.',
+      river_section: 'Section missed its target: {section} was class {class} in {month} (target {target}); a tracker item was opened',
+      waste_missed: 'Household waste not cleared the same day in {township} on {day}: {villages}; please have the township check the collection',
     },
-    kind: { close: 'Closed', reject: 'Sent back', rectification_order: 'Rectification', response_warning: 'Pollution warning', response_lift: 'Warning lifted', warning: 'Due soon', overdue: 'Overdue', escalated: 'Escalated', assigned: 'Assigned', submitted: 'To review', reopened: 'Reopened', bad_review: 'Poor rating' },
+    kind: { close: 'Closed', reject: 'Sent back', rectification_order: 'Rectification', response_warning: 'Pollution warning', response_lift: 'Warning lifted', warning: 'Due soon', overdue: 'Overdue', escalated: 'Escalated', assigned: 'Assigned', submitted: 'To review', reopened: 'Reopened', bad_review: 'Poor rating', river_section: 'Section off target', waste_missed: 'Waste not cleared' },
   },
   jobs: {
     title: 'Background jobs',

@@ -77,8 +77,10 @@ export default {
       rectification_order: '贵单位有新的整改要求，请于 {due} 前完成整改，并在企业端“整改回复”中上传佐证材料。',
       response_warning: '重污染天气{level}已生效，请在企业端查看贵单位本级别的应急减排措施并确认落实。',
       response_lift: '重污染天气预警已解除，可按常规恢复生产。',
+      river_section: '【断面不达标】{month} {section} 水质{class}类，目标{target}类，已生成督办事项',
+      waste_missed: '{township} {day} 生活垃圾未日产日清：{villages}，请督促乡镇核实清运',
     },
-    kind: { close: '已办结', reject: '退回', rectification_order: '整改要求', response_warning: '重污染预警', response_lift: '预警解除', warning: '临期', overdue: '逾期', escalated: '已提级', assigned: '新督办', submitted: '待审核', reopened: '重新办理', bad_review: '差评' },
+    kind: { close: '已办结', reject: '退回', rectification_order: '整改要求', response_warning: '重污染预警', response_lift: '预警解除', warning: '临期', overdue: '逾期', escalated: '已提级', assigned: '新督办', submitted: '待审核', reopened: '重新办理', bad_review: '差评', river_section: '断面不达标', waste_missed: '垃圾未清运' },
   },
   jobs: {
     title: '后台任务',
