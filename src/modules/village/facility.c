@@ -373,6 +373,14 @@ json_t *village_operator_view(struct village_ctx *c, const char *token, struct p
         json_decref(insp);
         return village_db_fail(p), NULL;
     }
+    size_t i;
+    json_t *row;
+    json_array_foreach(insp, i, row)
+    { /* how many photos each check carries */
+        json_t *ph = village_inspection_photos(c, json_integer_value(json_object_get(row, "id")));
+        json_object_set_new(row, "photos", json_integer(ph ? (json_int_t)json_array_size(ph) : 0));
+        json_decref(ph);
+    }
     char today[11];
     calendar_format_date(c->today, today);
     json_t *out =
@@ -407,12 +415,13 @@ static void village_svc_ctx(struct village_ctx *c, struct svc_ctx *sc)
                            .today = c->today};
 }
 
-enum err village_inspection_photo(struct village_ctx *c, int64_t facility_id, int64_t inspection_id,
-                                  const char *filename, const void *data, size_t len, int64_t *id,
-                                  struct problem *p)
+/* A photo of facility_id's inspection of a day from `from` (YYYY-MM-DD,
+ * "" any day); 404 for any other inspection. */
+static enum err village_photo_add(struct village_ctx *c, int64_t facility_id, int64_t inspection_id,
+                                  const char *from, const char *filename, const void *data,
+                                  size_t len, int64_t *id, struct problem *p)
 {
-    memset(p, 0, sizeof *p);
-    int of = village_store_inspection_of(c->db, facility_id, inspection_id);
+    int of = village_store_inspection_of(c->db, facility_id, inspection_id, from);
     if (of < 0)
         return village_db_fail(p);
     if (!of)
@@ -421,6 +430,29 @@ enum err village_inspection_photo(struct village_ctx *c, int64_t facility_id, in
     village_svc_ctx(c, &sc);
     return svc_attach_add_checked(&sc, "village_inspection", inspection_id, 0,
                                   filename && *filename ? filename : "photo", data, len, id, p);
+}
+
+enum err village_inspection_photo(struct village_ctx *c, int64_t facility_id, int64_t inspection_id,
+                                  const char *filename, const void *data, size_t len, int64_t *id,
+                                  struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    return village_photo_add(c, facility_id, inspection_id, "", filename, data, len, id, p);
+}
+
+enum err village_operator_photo(struct village_ctx *c, const char *token, int64_t inspection_id,
+                                const char *filename, const void *data, size_t len, int64_t *id,
+                                struct problem *p)
+{
+    memset(p, 0, sizeof *p);
+    int64_t fid = village_link_resolve(c, &village_operator_kind, token, p);
+    if (!fid)
+        return p->err;
+    struct village_ctx oc = *c;
+    oc.actor = (struct audit_actor){0, "operator"};
+    char from[11];
+    calendar_format_date(c->today - 1, from);
+    return village_photo_add(&oc, fid, inspection_id, from, filename, data, len, id, p);
 }
 
 json_t *village_inspection_photos(struct village_ctx *c, int64_t inspection_id)

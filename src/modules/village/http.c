@@ -177,6 +177,29 @@ static void h_photo(struct http_req *r)
     kit_created_at(r, loc, e, &p, out);
 }
 
+/* The operator's photo of his facility's inspection {id} (?token, ?name),
+ * answered 201 with his page as it now is. */
+static void h_operator_photo(struct http_req *r)
+{
+    int64_t iid = kit_path_id(r, 0);
+    bool bad = false;
+    const char *name = iid ? kit_query_text(r, "name", 255, &bad) : NULL;
+    if (!iid || bad)
+        return;
+    struct village_ctx c;
+    village_http_ctx(r, &c, NULL);
+    struct problem p;
+    int64_t id = 0;
+    const char *token = http_query(r, "token");
+    enum err e = village_operator_photo(&c, token, iid, name, r->body.data ? r->body.data : "",
+                                        r->body.len, &id, &p);
+    json_t *out = e ? NULL : village_operator_view(&c, token, &p);
+    village_http_done(r);
+    if (out)
+        json_object_set_new(out, "created_id", json_integer(id));
+    kit_created_at(r, NULL, e, &p, out);
+}
+
 void village_http_link(struct http_req *r, village_link_fn *issue)
 {
     struct kit_write w;
@@ -310,6 +333,8 @@ static const struct route village_sewage_table[] = {
     {HTTP_POST, "/api/v1/village/facilities/{id}/operator-link", h_operator_link, WRITERS, 0},
     {HTTP_GET, "/api/v1/village/operate", h_operator_view, ROLES_ANY, 0},
     {HTTP_POST, "/api/v1/village/operate", h_operator_inspect, ROLES_ANY, ROUTE_NO_CSRF},
+    {HTTP_POST, "/api/v1/village/operate/inspections/{id}/photos", h_operator_photo, ROLES_ANY,
+     ROUTE_NO_CSRF | ROUTE_UPLOAD},
 };
 
 const struct route_group app_village_sewage_routes =

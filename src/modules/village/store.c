@@ -158,12 +158,13 @@ json_t *village_store_inspections(struct db *db, int64_t facility_id, const char
                          "itt", facility_id, from, to);
 }
 
-int village_store_inspection_of(struct db *db, int64_t facility_id, int64_t inspection_id)
+int village_store_inspection_of(struct db *db, int64_t facility_id, int64_t inspection_id,
+                                const char *from)
 {
     return (int)db_query_int(db,
                              "SELECT count(*) FROM village_inspections WHERE id = ? AND "
-                             "facility_id = ?",
-                             -1, "ii", inspection_id, facility_id);
+                             "facility_id = ? AND day >= ?",
+                             -1, "iit", inspection_id, facility_id, from);
 }
 
 json_t *village_store_inspections_recent(struct db *db, int64_t facility_id, int limit)

@@ -52,8 +52,10 @@ int village_store_inspection_insert(struct db *db, int64_t facility_id, const ch
                                     int64_t *id);
 json_t *village_store_inspections(struct db *db, int64_t facility_id, const char *from,
                                   const char *to);
-/* 1 when inspection_id is one of facility_id's, 0 when not, -1 on error. */
-int village_store_inspection_of(struct db *db, int64_t facility_id, int64_t inspection_id);
+/* 1 when inspection_id is one of facility_id's, of a day from `from`
+ * (YYYY-MM-DD; "" any day), 0 when not, -1 on error. */
+int village_store_inspection_of(struct db *db, int64_t facility_id, int64_t inspection_id,
+                                const char *from);
 json_t *village_store_inspections_recent(struct db *db, int64_t facility_id, int limit);
 
 /* Records an alarm event unless it was recorded before: *id its row when

@@ -81,6 +81,12 @@ enum err village_operator_inspect(struct village_ctx *c, const char *token, json
 enum err village_inspection_photo(struct village_ctx *c, int64_t facility_id, int64_t inspection_id,
                                   const char *filename, const void *data, size_t len, int64_t *id,
                                   struct problem *p);
+/* The same through the operator link (by "operator"): only the link's
+ * facility's inspections of today or yesterday, the days the link may
+ * record (404 for any other, as for a bad token). */
+enum err village_operator_photo(struct village_ctx *c, const char *token, int64_t inspection_id,
+                                const char *filename, const void *data, size_t len, int64_t *id,
+                                struct problem *p);
 
 /* --- months and states (days.c) --- */
 

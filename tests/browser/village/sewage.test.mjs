@@ -75,11 +75,16 @@ test("the operator's link: issued on the facility page, used on a phone (390x844
   await phone.getByTestId('operate-submit').click()
   await phone.getByTestId('operate-done').waitFor()
   assert.match(await phone.getByTestId('operate-log').first().innerText(), /停运 · 进水管堵塞/)
+  assert.equal(await phone.getByTestId('operate-photos').first().innerText(), '照片 0 张')
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  await phone.getByTestId('operate-photo-input').first().setInputFiles({ name: '堵塞.png', mimeType: 'image/png', buffer: png })
+  await phone.getByTestId('operate-photos').first().filter({ hasText: '照片 1 张' }).waitFor()
   assert.ok(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1))
   await screenshot(phone, 'village-operate-phone')
   assert.deepEqual(phone.problems, [])
   await page.reload()
   await page.locator('[data-testid=vlg-detail-state][data-state=stopped]').waitFor()
+  await page.getByTestId('vlg-photo').filter({ hasText: '堵塞.png' }).waitFor() // the bureau sees the operator's photo
   assert.deepEqual(page.problems, [])
 })
 

@@ -16,7 +16,7 @@ const beijingDay = (offsetDays = 0) => new Date(Date.now() + 8 * 3600e3 + offset
 
 before(async () => {
   env = demoDb({ enterprises: 40 })
-  server = await startServer(env.db, ['--hj212-rate=0', '--quality-feed-interval=0'])
+  server = await startServer(env.db, ['--hj212-rate=0', '--quality-feed-interval=0', '--public-write-burst=30'])
   port = Number(/hj212 listening on 127\.0\.0\.1:(\d+)/.exec(server.output())[1])
   staff = await Client.as(server.url, 'staff')
   leader = await Client.as(server.url, 'leader')
@@ -247,4 +247,48 @@ test('the monthly table as JSON and as xlsx, and a bad month refused', async () 
   assert.equal((await staff.get('/api/v1/village/sewage/monthly?month=13')).status, 422)
   assert.equal((await staff.get('/api/v1/village/sewage/monthly?format=pdf')).status, 422)
   assert.equal((await staff.get('/api/v1/village/facilities/99999/month')).status, 404)
+})
+
+test("the operator's link uploads photos to his own facility's recent checks, nothing else", async () => {
+  const items = (await staff.get('/api/v1/village/facilities')).json.items
+  const f = byName(items, '经公桥村污水处理站')
+  const other = byName(items, '臧湾村污水处理站')
+  const token = (await staff.post(`/api/v1/village/facilities/${f.id}/operator-link`, {})).json.token
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')
+  const up = (iid, body, tok = token) => anon.request('POST', `/api/v1/village/operate/inspections/${iid}/photos?token=${tok}&name=site.png`, { body, headers: { 'content-type': 'application/octet-stream' } })
+  const checked = await anon.post(`/api/v1/village/operate?token=${token}`, { day: beijingDay(), running: false, note: '鼓风机故障' })
+  assert.equal(checked.status, 201, checked.text)
+  const mine = checked.json.inspections[0]
+  assert.equal(mine.photos, 0)
+  let r = await up(mine.id, png)
+  assert.equal(r.status, 201, r.text)
+  assert.equal(r.json.inspections.find((i) => i.id === mine.id).photos, 1)
+  const photo = (await staff.get(`/api/v1/village/facilities/${f.id}`)).json.inspections.find((i) => i.id === mine.id).photos[0]
+  assert.equal(photo.id, r.json.created_id)
+  assert.equal(photo.mime, 'image/png')
+  const get = await staff.request('GET', `/api/v1/service/attachments/${photo.id}`, { raw: true })
+  assert.deepEqual(Buffer.from(await get.arrayBuffer()), png)
+  // the type is read from the bytes, not the name
+  assert.equal((await up(mine.id, Buffer.from('#!/bin/sh\nrm -rf /\n'))).status, 415)
+  // another facility's check, an old check of his own, a bad or replaced token: 404
+  const foreign = (await staff.get(`/api/v1/village/facilities/${other.id}`)).json.inspections[0].id
+  assert.equal((await up(foreign, png)).status, 404)
+  const staffOld = await staff.post(`/api/v1/village/facilities/${f.id}/inspections`, { day: beijingDay(-3), running: false, note: '旧巡查' })
+  assert.equal(staffOld.status, 201, staffOld.text)
+  assert.equal((await up(staffOld.json.created_id, png)).status, 404)
+  assert.equal((await up(mine.id, png, 'x'.repeat(43))).status, 404)
+  assert.equal((await up(mine.id, png, 'short')).status, 404)
+  // the bureau's own route stays closed to anonymous callers
+  assert.equal((await anon.request('POST', `/api/v1/village/facilities/${f.id}/inspections/${mine.id}/photos?name=a.png`, { body: png, headers: { 'content-type': 'application/octet-stream' } })).status, 401)
+  const fresh = (await staff.post(`/api/v1/village/facilities/${f.id}/operator-link`, {})).json.token
+  assert.equal((await up(mine.id, png)).status, 404)
+  assert.equal((await up(mine.id, png, fresh)).status, 201)
+  // anonymous uploads count against the anonymous-write limit (last test: it spends it)
+  let last
+  for (let i = 0; i < 60; i++) {
+    last = await up(mine.id, png, fresh)
+    if (last.status === 429) break
+  }
+  assert.equal(last.status, 429, last.text)
+  assert.ok(Number(last.headers.get('retry-after')) > 0)
 })

@@ -101,7 +101,7 @@ export default {
       last30: 'Last 30 days',
       state: { cleared: 'Cleared', missed: 'Missed', open: 'Not counted' },
     },
-    operator: { head: 'Sewage plant check', link: 'Operator link', linkFor: 'Operator link of {f} (send it to the operator; a new one revokes it):', recent: 'Recent checks' },
+    operator: { head: 'Sewage plant check', link: 'Operator link', linkFor: 'Operator link of {f} (send it to the operator; a new one revokes it):', recent: 'Recent checks', photos: '{n} photo(s)', addPhoto: 'Add photo' },
     alarm: { title: 'Alarms (tracker)', item: 'Tracker item', deadline: 'Deadline' },
   },
 }

@@ -101,7 +101,7 @@ export default {
       last30: '近 30 天',
       state: { cleared: '已清运', missed: '未清运', open: '未计入' },
     },
-    operator: { head: '污水设施运维巡查', link: '运维人员链接', linkFor: '{f} 运维人员巡查链接（发给运维人员，重新生成后旧链接失效）：', recent: '最近巡查' },
+    operator: { head: '污水设施运维巡查', link: '运维人员链接', linkFor: '{f} 运维人员巡查链接（发给运维人员，重新生成后旧链接失效）：', recent: '最近巡查', photos: '照片 {n} 张', addPhoto: '拍照上传' },
     alarm: { title: '报警（督办）', item: '督办事项', deadline: '办理期限' },
   },
 }
