@@ -4,7 +4,7 @@
 // link; an enterprise account does not get the menu; Chinese and English.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot, navKeys } from '../lib.mjs'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot, navKeys, call } from '../lib.mjs'
 
 let srv
 let browser
@@ -17,6 +17,49 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close()
   if (srv) await srv.stop()
+})
+
+test('the county map shows each state (compliant, exceeding, stopped, no data) with its legend, in both languages', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, ACCOUNTS.staff, '/console')
+  // 臧湾村 gets a sample over 一级B's COD today, so every state is on the map once.
+  const list = await call(page, 'GET', '/village/facilities')
+  const zw = list.json.items.find((f) => f.name === '臧湾村污水处理站')
+  const today = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10)
+  assert.equal((await call(page, 'POST', `/village/facilities/${zw.id}/samples`, { day: today, values: { w01018: 95 } })).status, 201)
+  const expected = { compliant: '礼芳村污水处理站', exceeding: '臧湾村污水处理站', stopped: '经公桥村污水处理站', no_data: '鹅湖村污水处理站' }
+  const names = {
+    'zh-CN': { compliant: '达标', exceeding: '超标', stopped: '停运', no_data: '无数据' },
+    en: { compliant: 'Compliant', exceeding: 'Exceeding', stopped: 'Stopped', no_data: 'No data' },
+  }
+  for (const lang of ['zh-CN', 'en']) {
+    if (lang === 'en') {
+      await page.getByTestId('lang-switch').click()
+      await page.getByTestId('lang-en').click()
+      await page.waitForFunction(() => document.documentElement.lang === 'en')
+    }
+    await page.goto('/console/village/facilities')
+    await page.locator('path.vlg-dot').nth(3).waitFor()
+    const legend = page.getByTestId('vlg-map-legend-item')
+    assert.equal(await legend.count(), 4)
+    for (const [state, facility] of Object.entries(expected)) {
+      const dot = page.locator(`path.vlg-dot-${state}`)
+      assert.equal(await dot.count(), 1, `${lang}: one ${state} dot`)
+      const colour = await dot.getAttribute('fill')
+      const swatch = await page.locator(`[data-testid=vlg-map-legend-item][data-state=${state}] i`).evaluate((e) => getComputedStyle(e).backgroundColor)
+      const rgb = colour.match(/[0-9a-f]{2}/gi).map((h) => parseInt(h, 16)).join(', ')
+      assert.equal(swatch, `rgb(${rgb})`, `${lang}: the ${state} swatch is the dot's colour`)
+      assert.equal((await page.locator(`[data-testid=vlg-map-legend-item][data-state=${state}]`).innerText()).trim(), names[lang][state])
+      await dot.hover()
+      const tip = page.locator('.leaflet-tooltip', { hasText: facility })
+      await tip.waitFor()
+      assert.match(await tip.innerText(), new RegExp(names[lang][state]))
+      await page.mouse.move(0, 0)
+      await tip.waitFor({ state: 'detached' })
+    }
+    await screenshot(page, `village-map-states-${lang}`)
+  }
+  assert.deepEqual(page.problems, [])
 })
 
 test('the facilities map and a facility: a sample over the limit, then a stop', async () => {
