@@ -139,18 +139,45 @@ static const struct kit_col village_waste_cols[] = {
 static const struct kit_sheet village_waste_sheet =
     KIT_SHEET("village-waste-monthly", "农村生活垃圾月报", village_waste_cols);
 
+static const struct kit_col village_town_cols[] = {
+    KIT_TEXT("county", "县（区）"),
+    KIT_TEXT("township", "乡镇"),
+    KIT_NUMBER("villages", "行政村数"),
+    KIT_NUMBER("days", "考核村日"),
+    KIT_NUMBER("cleared_days", "清运村日"),
+    KIT_NUMBER("missed_days", "未清运村日"),
+    KIT_NUMBER("clearance_rate", "日产日清率（%）"),
+    KIT_NUMBER("collected_t", "收集量（吨）"),
+    KIT_NUMBER("transferred_t", "转运量（吨）"),
+    KIT_NUMBER("checked", "抽查户数"),
+    KIT_NUMBER("sorting", "分类户数"),
+    KIT_NUMBER("sorting_rate", "分类参与率（%）"),
+};
+static const struct kit_sheet village_town_sheet =
+    KIT_SHEET("village-waste-townships", "农村生活垃圾乡镇月报", village_town_cols);
+
+/* ?level=village (default: {month, items: villages, townships}) or
+ * township ({month, items: townships}); each its own xlsx sheet. */
 static void h_monthly(struct http_req *r)
 {
     int year, month;
     bool bad;
     const char *county = kit_query_text(r, "county", 50, &bad);
-    if (bad || village_http_month(r, &year, &month))
+    static const char *const levels[] = {"village", "township", NULL};
+    const char *level = bad ? NULL : kit_query_choice(r, "level", levels, "village", &bad);
+    if (!level || village_http_month(r, &year, &month))
         return;
+    bool town = !strcmp(level, "township");
     struct village_ctx c;
     village_http_ctx(r, &c, NULL);
     json_t *m = village_waste_month(&c, year, month, county);
     village_http_done(r);
-    kit_list(r, m ? ERR_OK : ERR_INTERNAL, NULL, m, &village_waste_sheet);
+    if (m && town) {
+        json_object_set(m, "items", json_object_get(m, "townships"));
+        json_object_del(m, "townships");
+    }
+    kit_list(r, m ? ERR_OK : ERR_INTERNAL, NULL, m,
+             town ? &village_town_sheet : &village_waste_sheet);
 }
 
 static void h_collector(struct http_req *r)

@@ -101,12 +101,12 @@ static void village_town_add(json_t *towns, json_t *v)
     const char *name = json_string_value(json_object_get(v, "township"));
     json_t *t = json_object_get(towns, name);
     if (!t) {
-        t = json_pack("{sO ss si si si sf sf si si}", "county", json_object_get(v, "county"),
-                      "township", name, "villages", 0, "days", 0, "cleared_days", 0, "collected_t",
-                      0.0, "transferred_t", 0.0, "checked", 0, "sorting", 0);
+        t = json_pack("{sO ss si si si si sf sf si si}", "county", json_object_get(v, "county"),
+                      "township", name, "villages", 0, "days", 0, "cleared_days", 0, "missed_days",
+                      0, "collected_t", 0.0, "transferred_t", 0.0, "checked", 0, "sorting", 0);
         json_object_set_new(towns, name, t);
     }
-    static const char *const ints[] = {"days", "cleared_days", "checked", "sorting"};
+    static const char *const ints[] = {"days", "cleared_days", "missed_days", "checked", "sorting"};
     for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
         json_object_set_new(t, ints[i],
                             json_integer(json_integer_value(json_object_get(t, ints[i])) +

@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { demoDb, startServer, Client, ecogov } from '../lib.mjs'
+import { xlsxRows } from '../app/xlsx_sheet.mjs'
 
 let env, server, staff, leader, ent, anon, admin
 
@@ -149,6 +150,72 @@ test('a sorting spot check counts toward participation', async () => {
   assert.equal(r.status, 201, r.text)
   assert.equal(r.json.checked, before.checked + 10)
   assert.equal(r.json.sorting, before.sorting + 7)
+})
+
+test('spot checks and tonnages in the month per village and per township, JSON and both xlsx sheets', async () => {
+  const rate = (part, whole) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null)
+  const month = async () => (await staff.get('/api/v1/village/waste/monthly')).json
+  const before = await month()
+  const v = before.items.find((x) => x.village === '兰田村')
+  assert.ok(v, JSON.stringify(before.items.map((x) => x.village)))
+  const r = await staff.post(`/api/v1/village/waste/villages/${v.id}/checks`, { day: beijingDay(), checked: 20, sorting: 5 })
+  assert.equal(r.status, 201, r.text)
+  const m = await month()
+  const after = m.items.find((x) => x.id === v.id)
+  assert.equal(after.checked, v.checked + 20)
+  assert.equal(after.sorting, v.sorting + 5)
+  assert.equal(after.sorting_rate, rate(after.sorting, after.checked))
+  for (const t of m.townships) {
+    const vs = m.items.filter((x) => x.township === t.township)
+    for (const k of ['checked', 'sorting', 'missed_days']) assert.equal(t[k], vs.reduce((s, x) => s + x[k], 0), `${t.township} ${k}`)
+    for (const k of ['collected_t', 'transferred_t']) assert.ok(Math.abs(t[k] - vs.reduce((s, x) => s + x[k], 0)) < 0.002, `${t.township} ${k}`)
+    assert.equal(t.sorting_rate, rate(t.sorting, t.checked))
+    assert.equal(t.clearance_rate, rate(t.cleared_days, t.days))
+    assert.ok(t.transferred_t > 0)
+  }
+  const town = m.townships.find((t) => t.township === after.township)
+  const beforeTown = before.townships.find((t) => t.township === after.township)
+  assert.equal(town.checked, beforeTown.checked + 20)
+
+  // the village sheet: its sorting columns carry the JSON's figures
+  const xv = await staff.request('GET', '/api/v1/village/waste/monthly?format=xlsx', { raw: true })
+  assert.equal(xv.status, 200)
+  const vrows = xlsxRows(Buffer.from(await xv.arrayBuffer()))
+  const vh = vrows[0]
+  for (const h of ['行政村', '抽查户数', '分类户数', '分类参与率（%）', '收集量（吨）', '转运量（吨）', '未清运天数', '日产日清率（%）']) assert.ok(vh.includes(h), h)
+  assert.equal(vrows.length - 1, m.items.length)
+  const vrow = vrows.find((x) => x[vh.indexOf('行政村')] === '兰田村')
+  assert.equal(Number(vrow[vh.indexOf('抽查户数')]), after.checked)
+  assert.equal(Number(vrow[vh.indexOf('分类户数')]), after.sorting)
+  assert.equal(Number(vrow[vh.indexOf('分类参与率（%）')]), after.sorting_rate)
+  assert.equal(Number(vrow[vh.indexOf('转运量（吨）')]), after.transferred_t)
+
+  // the township level: JSON and its own sheet
+  const tj = await staff.get('/api/v1/village/waste/monthly?level=township')
+  assert.equal(tj.status, 200, tj.text)
+  assert.deepEqual(tj.json.items, m.townships)
+  const xt = await staff.request('GET', '/api/v1/village/waste/monthly?level=township&format=xlsx', { raw: true })
+  assert.equal(xt.status, 200)
+  assert.match(xt.headers.get('content-disposition'), /village-waste-townships/)
+  const trows = xlsxRows(Buffer.from(await xt.arrayBuffer()))
+  const th = trows[0]
+  for (const h of ['乡镇', '行政村数', '未清运村日', '抽查户数', '分类户数', '分类参与率（%）', '收集量（吨）', '转运量（吨）']) assert.ok(th.includes(h), h)
+  assert.equal(trows.length - 1, m.townships.length)
+  const trow = trows.find((x) => x[th.indexOf('乡镇')] === town.township)
+  assert.equal(Number(trow[th.indexOf('抽查户数')]), town.checked)
+  assert.equal(Number(trow[th.indexOf('分类参与率（%）')]), town.sorting_rate)
+  assert.equal(Number(trow[th.indexOf('未清运村日')]), town.missed_days)
+  assert.equal((await staff.get('/api/v1/village/waste/monthly?level=county')).status, 422)
+
+  // the public page: this month's rate and missed days (which), no phone, no logs
+  const pub = await anon.get(`/api/v1/public/village/waste/${v.id}`)
+  assert.equal(pub.status, 200, pub.text)
+  assert.equal(pub.json.clearance_rate, after.clearance_rate)
+  assert.equal(pub.json.missed_days, after.missed_days)
+  assert.deepEqual(pub.json.missed, after.missed)
+  assert.equal(pub.json.sorting_rate, after.sorting_rate)
+  assert.equal(pub.json.collector_phone, undefined)
+  assert.equal(pub.json.logs, undefined)
 })
 
 test('a missed day is flagged the next morning to the section, once across restarts', async () => {
