@@ -5,7 +5,9 @@
  * data yet; then the alarm sweep the scheduler runs. Dates are relative to
  * today, values deterministic for the seed. */
 #include "core/timeutil.h"
+#include "db/audit.h"
 #include "db/db.h"
+#include "db/users.h"
 #include "domain/monitor_norm.h"
 #include "modules/monitor/monitor.h"
 #include "modules/monitor/readings.h"
@@ -201,6 +203,48 @@ static const struct {
 };
 #define DEMO_WASTE_N (sizeof demo_waste_villages / sizeof demo_waste_villages[0])
 
+/* Each township's environmental office (乡镇环保所) as a section with one
+ * staff account, created as an admin would (sections_create, users_create,
+ * audited): the township's villages are supervised by it, so the morning
+ * flag of a missed day reaches the township rather than the county's
+ * water section. */
+static const struct {
+    const char *township, *section, *username, *name;
+} demo_towns[] = {
+    {"蛟潭镇", "蛟潭镇环保所", "jiaotan", "蛟潭镇环保员"},
+    {"经公桥镇", "经公桥镇环保所", "jinggongqiao", "经公桥镇环保员"},
+};
+
+/* The section of township (creating it and its account the first time); 0
+ * on failure. */
+static int64_t demo_town_section(struct village_demo *d, const char *township)
+{
+    for (size_t i = 0; i < sizeof demo_towns / sizeof demo_towns[0]; i++) {
+        if (strcmp(demo_towns[i].township, township))
+            continue;
+        int64_t sid = sections_find(d->c.db, demo_towns[i].section);
+        if (sid)
+            return sid;
+        struct user_input in = {
+            demo_towns[i].username, demo_towns[i].name, "Town@2026", ROLE_STAFF, 0, 0, 0};
+        int64_t uid = 0;
+        const char *field;
+        bool bad = db_begin(d->c.db) || sections_create(d->c.db, demo_towns[i].section, &sid) ||
+                   audit_append_id(d->c.db, &d->c.actor, "section.create", "section", sid, NULL);
+        in.section_id = sid;
+        bad = bad || users_create(d->c.db, &in, &uid, &field) ||
+              audit_append_id(d->c.db, &d->c.actor, "user.create", "user", uid, NULL) ||
+              db_commit(d->c.db);
+        if (bad) {
+            db_rollback(d->c.db);
+            fprintf(stderr, "demo village: township office %s\n", demo_towns[i].section);
+            return 0;
+        }
+        return sid;
+    }
+    return d->section;
+}
+
 /* Whether village k's waste was left on the day `back` days ago: a few
  * scattered days, and 新建村 three days in the last week. */
 static bool demo_waste_missed(size_t k, int back)
@@ -219,13 +263,16 @@ static int demo_waste(struct village_demo *d)
     demo_day(d, DEMO_DAYS + 10, since);
     struct problem p = {0};
     for (size_t k = 0; k < DEMO_WASTE_N; k++) {
+        int64_t section = demo_town_section(d, demo_waste_villages[k].township);
+        if (!section)
+            return -1;
         json_t *in = json_pack(
             "{ss ss ss si ss ss ss ss ss sI ss}", "county", "浮溪县", "township",
             demo_waste_villages[k].township, "village", demo_waste_villages[k].village,
             "households", demo_waste_villages[k].households, "collection_point", "村口垃圾收集点",
             "transfer_station", demo_waste_villages[k].station, "treatment",
             "浮溪县生活垃圾焚烧发电厂", "collector", "保洁员", "collector_phone", "13800000000",
-            "section_id", (json_int_t)d->section, "since", since);
+            "section_id", (json_int_t)section, "since", since);
         enum err e = village_waste_create(&d->c, in, &ids[k], &p);
         json_decref(in);
         if (e)

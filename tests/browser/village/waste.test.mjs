@@ -1,10 +1,10 @@
 // The daily-waste pages with the demo villages: the console's township and village tables with the
 // missed days, a collector link issued there and opened on a phone (390x844) without login, where
 // the collector logs today's collection; a sorting spot check; the public village page on a phone
-// without login; the pages in English.
+// without login; the pages in English; the township office's missed-day notice in both languages.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot } from '../lib.mjs'
+import { ACCOUNTS, startServer, launchBrowser, newPage, login, screenshot, call } from '../lib.mjs'
 
 let srv
 let browser
@@ -88,5 +88,27 @@ test('the public village page on a phone, without login; English', async () => {
   await page.waitForFunction(() => document.documentElement.lang === 'en')
   await page.goto('/console/village/waste')
   await page.locator('.eg-page-title', { hasText: 'Rural waste, cleared daily' }).waitFor()
+  assert.deepEqual(page.problems, [])
+})
+
+test("the township office reads the morning's missed-day notice in Chinese and in English", async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, { username: 'jinggongqiao', password: 'Town@2026' }, '/console')
+  const notes = (await call(page, 'GET', '/service/notifications')).json.items.filter((n) => n.kind === 'waste_missed')
+  assert.ok(notes.length > 0, 'the demo flags 新建村 to 经公桥镇')
+  const note = notes[0]
+  assert.equal(note.params.township, '经公桥镇')
+  await page.getByTestId('notif-bell').click()
+  const zh = page.getByTestId('notif-item').filter({ hasText: note.params.day }).first().getByTestId('notif-msg')
+  await zh.waitFor()
+  assert.equal(await zh.innerText(), `经公桥镇 ${note.params.day} 生活垃圾未日产日清：${note.params.villages}，请督促乡镇核实清运`)
+  await page.keyboard.press('Escape')
+  await page.evaluate(() => localStorage.setItem('ecogov.lang', 'en'))
+  await page.reload()
+  await page.getByTestId('notif-bell').click()
+  const en = page.getByTestId('notif-item').filter({ hasText: note.params.day }).first().getByTestId('notif-msg')
+  await en.waitFor()
+  assert.equal(await en.innerText(), `Household waste not cleared the same day in 经公桥镇 on ${note.params.day}: ${note.params.villages}; please have the township check the collection`)
+  await screenshot(page, 'village-waste-notice-en')
   assert.deepEqual(page.problems, [])
 })

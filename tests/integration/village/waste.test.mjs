@@ -55,6 +55,48 @@ test('the demo villages: a month of tickets with gaps, rates per village and tow
   assert.equal(Buffer.from(await x.arrayBuffer()).subarray(0, 2).toString('latin1'), 'PK')
 })
 
+test("the demo's township offices get each missed village-day once, one notice per township and day", async () => {
+  const towns = { 蛟潭镇: 'jiaotan', 经公桥镇: 'jinggongqiao' }
+  const villages = (await staff.get('/api/v1/village/waste/villages')).json.items
+  // what the morning sweep owes: the missed days of the flag window (7 days up to yesterday from
+  // 08:00 Beijing, up to the day before yesterday before), per township
+  const last = beijingDay(beijingHour() >= 8 ? -1 : -2)
+  const first = new Date(Date.parse(last + 'T00:00:00Z') - 6 * 86400e3).toISOString().slice(0, 10)
+  const owed = {}
+  for (const v of villages) {
+    assert.match(v.section_name, new RegExp(`^${v.township}环保所$`))
+    const pub = (await anon.get(`/api/v1/public/village/waste/${v.id}`)).json
+    for (const d of pub.last30) {
+      if (d.state !== 'missed' || d.day < first || d.day > last) continue
+      const key = `${v.township} ${d.day}`
+      ;(owed[key] ??= []).push(v.village)
+    }
+  }
+  assert.ok(Object.keys(owed).length > 0, 'the demo has missed days in the window')
+  for (let round = 0; round < 2; round++) {
+    if (round) { // a restart sweeps again: nothing new
+      await server.stop()
+      await start()
+    }
+    for (const [town, user] of Object.entries(towns)) {
+      const c = new Client(server.url)
+      assert.equal((await c.login(user, 'Town@2026')).status, 200)
+      const notes = (await c.get('/api/v1/service/notifications?limit=200')).json.items.filter((n) => n.kind === 'waste_missed')
+      const keys = notes.map((n) => `${n.params.township} ${n.params.day}`)
+      assert.equal(new Set(keys).size, keys.length, `${user}: one notice per township-day: ${keys}`)
+      for (const n of notes) assert.equal(n.params.township, town, `${user} gets only his township`)
+      const mine = Object.keys(owed).filter((k) => k.startsWith(town + ' ')).sort()
+      assert.deepEqual(keys.filter((k) => k >= `${town} ${first}`).sort(), mine)
+      for (const n of notes) {
+        const key = `${n.params.township} ${n.params.day}`
+        if (!owed[key]) continue
+        assert.deepEqual(n.params.villages.split('、').sort(), owed[key].sort())
+        assert.equal(n.message, `${n.params.township} ${n.params.day} 生活垃圾未日产日清：${n.params.villages}，请督促乡镇核实清运`)
+      }
+    }
+  }
+})
+
 test('roles: an enterprise and the public are refused the console routes', async () => {
   assert.equal((await ent.get('/api/v1/village/waste/villages')).status, 403)
   assert.equal((await ent.post('/api/v1/village/waste/villages/1/link', {})).status, 403)
