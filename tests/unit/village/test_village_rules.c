@@ -49,6 +49,51 @@ static void test_gb18918_classes(void **state)
     assert_string_equal(village_standard_name("gb18918_1a"), "GB 18918-2002 一级A");
 }
 
+/* GB 18918-2002 Table 1 as published (docs/village.md cites the copies it
+ * was checked against), per class 一级A / 一级B / 二级 / 三级; 0 = "–" (no
+ * limit, so not shipped). Every shipped limit must be exactly this. */
+static const struct {
+    const char *factor;
+    double max[4], cold[4];
+} table1[] = {
+    {"w01018", {50, 60, 100, 120}, {0}},       /* COD */
+    {"w01017", {10, 20, 30, 60}, {0}},         /* BOD5 */
+    {"w01012", {10, 20, 30, 50}, {0}},         /* SS */
+    {"w22001", {1, 3, 5, 15}, {0}},            /* 石油类 */
+    {"w21001", {15, 20, 0, 0}, {0}},           /* TN */
+    {"w21003", {5, 8, 25, 0}, {8, 15, 30, 0}}, /* NH3-N, (≤ 12 °C) */
+    {"w21011", {0.5, 1, 3, 5}, {0}},           /* TP, built from 2006-01-01 */
+};
+
+static void test_gb18918_table1_as_published(void **state)
+{
+    (void)state;
+    static const char *const classes[] = {"gb18918_1a", "gb18918_1b", "gb18918_2", "gb18918_3"};
+    for (int c = 0; c < 4; c++) {
+        struct village_limit l[VILLAGE_LIMITS_MAX];
+        size_t n, expected = 1; /* pH */
+        assert_int_equal(village_standard_limits(classes[c], l, &n), 0);
+        const struct village_limit *ph = limit_of(l, n, "w01001");
+        assert_true(ph && ph->min == 6 && ph->max == 9);
+        for (size_t i = 0; i < sizeof table1 / sizeof table1[0]; i++) {
+            const struct village_limit *x = limit_of(l, n, table1[i].factor);
+            if (table1[i].max[c] == 0) {
+                assert_null(x);
+                continue;
+            }
+            expected++;
+            assert_non_null(x);
+            assert_true(x->max == table1[i].max[c]);
+            assert_true(isnan(x->min));
+            if (table1[i].cold[c] > 0)
+                assert_true(x->max_cold == table1[i].cold[c]);
+            else
+                assert_true(isnan(x->max_cold));
+        }
+        assert_int_equal(n, expected); /* nothing shipped beyond the table */
+    }
+}
+
 static json_t *values(const char *text)
 {
     json_t *v = json_loads(text, 0, NULL);
@@ -227,10 +272,15 @@ static void test_flag_last_day(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_gb18918_classes),      cmocka_unit_test(test_judge),
-        cmocka_unit_test(test_limits_round_trip),    cmocka_unit_test(test_day_state),
-        cmocka_unit_test(test_state_and_stop_start), cmocka_unit_test(test_period),
-        cmocka_unit_test(test_missed_days),          cmocka_unit_test(test_flag_last_day),
+        cmocka_unit_test(test_gb18918_classes),
+        cmocka_unit_test(test_judge),
+        cmocka_unit_test(test_gb18918_table1_as_published),
+        cmocka_unit_test(test_limits_round_trip),
+        cmocka_unit_test(test_day_state),
+        cmocka_unit_test(test_state_and_stop_start),
+        cmocka_unit_test(test_period),
+        cmocka_unit_test(test_missed_days),
+        cmocka_unit_test(test_flag_last_day),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
