@@ -301,9 +301,6 @@ static bool json_scan_string(struct json_scan *s)
     if (!json_scan_char(s, '"'))
         return false;
     while (s->p < s->end) {
-        s->p += json_text_plain_run(s->p, (size_t)(s->end - s->p));
-        if (s->p == s->end)
-            return false;
         unsigned char c = *s->p;
         if (c == '"') {
             s->p++;

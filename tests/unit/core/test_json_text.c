@@ -152,8 +152,8 @@ static void check_against_reference(const unsigned char *s, size_t n)
     assert_memory_equal(got.data, want.data, want.len);
     buf_free(&got);
     buf_free(&want);
-    /* The validator takes the same fast paths: s as a string literal is valid
-     * exactly when jansson parses it. */
+    /* And the validator: s as a string literal is valid exactly when jansson
+     * parses it. */
     unsigned char quoted[128];
     assert_true(n + 2 <= sizeof quoted);
     quoted[0] = '"';
