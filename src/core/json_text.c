@@ -46,12 +46,76 @@ static const unsigned char json_text_class[256] = {
     [0x80 ... 0xff] = 2,
 };
 
+#define JSON_TEXT_ONES 0x0101010101010101u
+#define JSON_TEXT_HIGHS 0x8080808080808080u
+
+/* Nonzero when some byte of w is below n (n <= 128; exact as a yes/no answer). */
+static uint64_t json_text_any_below(uint64_t w, unsigned n)
+{
+    return (w - n * JSON_TEXT_ONES) & ~w & JSON_TEXT_HIGHS;
+}
+
+/* Whether the 8 bytes at s are all ASCII from 0x20 up other than '"' and '\\'. */
+static bool json_text_plain8(const unsigned char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return !((w & JSON_TEXT_HIGHS) | json_text_any_below(w, 0x20) |
+             json_text_any_below(w ^ ('"' * JSON_TEXT_ONES), 1) |
+             json_text_any_below(w ^ ('\\' * JSON_TEXT_ONES), 1));
+}
+
+/* Whether the 6 bytes at s (8 readable) are two CJK characters as
+ * json_text_plain_run takes them: lead 1110xxxx with xxxx neither 0 (E0:
+ * overlong forms) nor 1101 (ED: surrogates), then two 10xxxxxx, twice. */
+static bool json_text_cjk2(const unsigned char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    unsigned a = (unsigned)w & 0x0F, b = (unsigned)(w >> 24) & 0x0F;
+    return (w & 0xC0C0F0C0C0F0u) == 0x8080E08080E0u && a && a != 0x0D && b && b != 0x0D;
+}
+
+/* How many bytes from s on stand for themselves in a JSON string: plain ASCII
+ * (eight at a time when it can) and CJK characters (lead E1-EC or EE-EF and two
+ * continuation bytes: never overlong nor a surrogate). The rest, including
+ * any other well-formed character, is left to the byte-by-byte paths. */
+static size_t json_text_plain_run(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            if (n - i >= 8 && json_text_plain8(s + i))
+                i += 8;
+            else if (!json_text_class[c])
+                i++;
+            else
+                break;
+        } else if (n - i >= 8 && json_text_cjk2(s + i)) {
+            i += 6;
+        } else if (c >= 0xE1 && c <= 0xEF && c != 0xED && n - i >= 3 && (s[i + 1] & 0xC0) == 0x80 &&
+                   (s[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+        } else {
+            break;
+        }
+    }
+    return i;
+}
+
 /* Writes s[0..n) escaped at o (room for 6 bytes per input byte); returns the end. */
 static char *json_text_escape(char *o, const unsigned char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     size_t i = 0;
     while (i < n) {
+        size_t run = json_text_plain_run(s + i, n - i);
+        memcpy(o, s + i, run);
+        o += run;
+        i += run;
+        if (i == n)
+            break;
         unsigned char c = s[i], k = json_text_class[c];
         if (!k) {
             *o++ = (char)c;

@@ -47,6 +47,16 @@ static int64_t timeutil_floor_div(int64_t a, int64_t b)
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+/* v (0-99) as two digits at o. */
+static void timeutil_put2(char *o, int v)
+{
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233"
+        "34353637383940414243444546474849505152535455565758596061626364656667"
+        "6869707172737475767778798081828384858687888990919293949596979899";
+    memcpy(o, pairs + 2 * v, 2);
+}
+
 void timeutil_format_iso(int64_t utc, char *out, size_t size)
 {
     int64_t local = utc + TIMEUTIL_BEIJING_OFFSET;
@@ -59,18 +69,16 @@ void timeutil_format_iso(int64_t utc, char *out, size_t size)
                  (int)(secs / 60 % 60), (int)(secs % 60));
         return;
     }
-    /* Digits by hand: list replies format two of these per record. */
-    static const char pattern[] = "0000-00-00T00:00:00+08:00";
-    const int fields[][3] = {{0, 4, y},
-                             {5, 2, m},
-                             {8, 2, d},
-                             {11, 2, (int)(secs / 3600)},
-                             {14, 2, (int)(secs / 60 % 60)},
-                             {17, 2, (int)(secs % 60)}};
-    memcpy(out, pattern, sizeof pattern);
-    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
-        for (int i = fields[f][1] - 1, v = fields[f][2]; i >= 0; i--, v /= 10)
-            out[fields[f][0] + i] = (char)('0' + v % 10);
+    /* Digits by hand, two at a time: list replies format two of these per record. */
+    int hh = (int)(secs / 3600), mm = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+    memcpy(out, "0000-00-00T00:00:00+08:00", 26);
+    timeutil_put2(out, y / 100);
+    timeutil_put2(out + 2, y % 100);
+    timeutil_put2(out + 5, m);
+    timeutil_put2(out + 8, d);
+    timeutil_put2(out + 11, hh);
+    timeutil_put2(out + 14, mm);
+    timeutil_put2(out + 17, ss);
 }
 
 void timeutil_format_date(int64_t utc, char *out, size_t size)

@@ -9,6 +9,7 @@
 
 struct page_cache_entry {
     char *key;
+    uint64_t hash; /* of key: most slots are told apart without a strcmp */
     int64_t version;
     char *body;
     size_t len;
@@ -50,6 +51,15 @@ static struct page_cache *page_cache_mine(void)
     return c;
 }
 
+/* FNV-1a over the key. */
+static uint64_t page_cache_hash(const char *key)
+{
+    uint64_t h = 0xcbf29ce484222325u;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+        h = (h ^ *p) * 0x100000001b3u;
+    return h;
+}
+
 int64_t page_cache_version(struct db *db, const char *name)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT v FROM data_versions WHERE name = ?");
@@ -64,9 +74,10 @@ int64_t page_cache_version(struct db *db, const char *name)
 bool page_cache_get(const char *key, int64_t version, struct buf *out)
 {
     struct page_cache *c = page_cache_mine();
+    uint64_t hash = page_cache_hash(key);
     for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++) {
         struct page_cache_entry *e = &c->slots[i];
-        if (e->key && e->version == version && !strcmp(e->key, key)) {
+        if (e->key && e->hash == hash && e->version == version && !strcmp(e->key, key)) {
             e->used = ++c->clock;
             return buf_append(out, e->body, e->len) == 0;
         }
@@ -80,9 +91,10 @@ void page_cache_put(const char *key, int64_t version, const char *body, size_t l
         return;
     struct page_cache *c = page_cache_mine();
     struct page_cache_entry *victim = &c->slots[0];
+    uint64_t hash = page_cache_hash(key);
     for (size_t i = 0; i < PAGE_CACHE_SLOTS; i++) {
         struct page_cache_entry *e = &c->slots[i];
-        if (e->key && !strcmp(e->key, key)) {
+        if (e->key && e->hash == hash && !strcmp(e->key, key)) {
             victim = e; /* an older version of the same page */
             break;
         }
@@ -92,6 +104,7 @@ void page_cache_put(const char *key, int64_t version, const char *body, size_t l
     free(victim->key);
     free(victim->body);
     victim->key = xstrdup(key);
+    victim->hash = hash;
     victim->body = xmalloc(len);
     memcpy(victim->body, body, len);
     victim->len = len;

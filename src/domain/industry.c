@@ -1,11 +1,11 @@
 /* industry — GB/T 4754-2017 code lookup and normalisation. See industry.h.
  *
- * The table has a few hundred rows and is read rarely (on entering or importing
- * an enterprise), so lookups are a plain scan: no index to keep in step. */
+ * Lookups go through an index built once from the table (below). */
 #include "domain/industry.h"
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,51 +28,68 @@ static bool industry_digits_ok(const char *s)
     return n >= 2 && n <= 4 && s[n] == '\0';
 }
 
-/* A sorted index over the table, built once: every lookup is a binary
- * search (the registry looks up a code for every row it lists). */
-struct industry_index_row {
-    const char *code;
-    const struct industry *row;
-    char section; /* the 门类 letter a row belongs to */
+/* An index over the table, built once: the registry looks up a code for every
+ * row it lists. A code of 2-4 digits is its own slot (its value after the
+ * slots of shorter codes), a 门类 letter one of 26 more, so a lookup is one
+ * load; 0 is "no row", else the row's position + 1. */
+#define INDUSTRY_SLOTS (26 + 100 + 1000 + 10000)
+
+struct industry_index {
+    const struct industry *table;
+    char section[1024]; /* the 门类 letter each table row belongs to */
+    uint16_t slot[INDUSTRY_SLOTS];
 };
 
-static struct industry_index_row *industry_index;
-static size_t industry_index_len;
+static struct industry_index industry_index;
 static pthread_once_t industry_index_once = PTHREAD_ONCE_INIT;
 
-static int industry_index_cmp(const void *a, const void *b)
+/* The slot of a letter or of 2-4 digits (what industry_digits_ok accepts);
+ * -1 for any other text. */
+static int industry_slot_of(const char *code)
 {
-    return strcmp(((const struct industry_index_row *)a)->code,
-                  ((const struct industry_index_row *)b)->code);
+    if (industry_is_upper(code[0]) && code[1] == '\0')
+        return code[0] - 'A';
+    if (!industry_digits_ok(code))
+        return -1;
+    int v = 0, base = 26, span = 100;
+    for (size_t i = 0; code[i]; i++)
+        v = v * 10 + (code[i] - '0');
+    for (size_t len = strlen(code); len > 2; len--) {
+        base += span;
+        span *= 10;
+    }
+    return base + v;
 }
 
 static void industry_index_build(void)
 {
     size_t n;
     const struct industry *t = industry_table(&n);
-    static struct industry_index_row rows[1024];
     char section = '\0';
-    for (size_t i = 0; i < n && i < sizeof rows / sizeof rows[0]; i++) {
+    industry_index.table = t;
+    for (size_t i = 0; i < n && i < sizeof industry_index.section; i++) {
         if (industry_is_upper(t[i].code[0]))
             section = t[i].code[0];
-        rows[i] = (struct industry_index_row){t[i].code, &t[i], section};
+        industry_index.section[i] = section;
+        int slot = industry_slot_of(t[i].code);
+        /* the first row of a code wins, as a scan would find it */
+        if (slot >= 0 && !industry_index.slot[slot])
+            industry_index.slot[slot] = (uint16_t)(i + 1);
     }
-    industry_index_len = n < sizeof rows / sizeof rows[0] ? n : sizeof rows / sizeof rows[0];
-    qsort(rows, industry_index_len, sizeof rows[0], industry_index_cmp);
-    industry_index = rows;
 }
 
-static const struct industry_index_row *industry_lookup(const char *code)
+/* The table position of code, or -1. */
+static int industry_lookup(const char *code)
 {
     pthread_once(&industry_index_once, industry_index_build);
-    struct industry_index_row key = {code, NULL, 0};
-    return bsearch(&key, industry_index, industry_index_len, sizeof key, industry_index_cmp);
+    int slot = industry_slot_of(code);
+    return slot < 0 ? -1 : (int)industry_index.slot[slot] - 1;
 }
 
 static const struct industry *industry_row(const char *code)
 {
-    const struct industry_index_row *r = industry_lookup(code);
-    return r ? r->row : NULL;
+    int i = industry_lookup(code);
+    return i < 0 ? NULL : &industry_index.table[i];
 }
 
 char industry_section_of(const char *digits)
@@ -80,8 +97,8 @@ char industry_section_of(const char *digits)
     if (!digits || !industry_digits_ok(digits))
         return '\0';
     char major[3] = {digits[0], digits[1], '\0'};
-    const struct industry_index_row *r = industry_lookup(major);
-    return r ? r->section : '\0';
+    int i = industry_lookup(major);
+    return i < 0 ? '\0' : industry_index.section[i];
 }
 
 int industry_level(const char *code)

@@ -722,13 +722,21 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     char projection[96];
     snprintf(projection, sizeof projection, "EPSG:%d CGCS2000 / 3-degree Gauss-Kruger CM %dE",
              SITING_GK_EPSG0 + slot, cm);
-    out = json_pack(
-        "{ss ss ss sf ss so ss ss ss ss}", "industry", norm, "industry_name",
-        ind ? ind->name_zh : "", "geometry_type", point ? "point" : "polygon", "area_m2",
-        round(area * 100) / 100, "projection", projection, "units", units, "verdict",
-        siting_verdict_name(worst), "verdict_code", siting_verdict_code(worst), "conclusion",
-        worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）" : siting_conclusion(worst),
-        "note", "系统辅助研判结果，需人工复核");
+    /* Set without jansson's checks, as for each unit: every text is a constant,
+     * a table entry or ASCII (the same keys in the same order as before). */
+    out = json_object();
+    siting_set(out, "industry", siting_text(norm));
+    siting_set(out, "industry_name", siting_text(ind ? ind->name_zh : ""));
+    siting_set(out, "geometry_type", siting_text(point ? "point" : "polygon"));
+    siting_set(out, "area_m2", json_real(round(area * 100) / 100));
+    siting_set(out, "projection", siting_text(projection));
+    siting_set(out, "units", units);
+    siting_set(out, "verdict", siting_text(siting_verdict_name(worst)));
+    siting_set(out, "verdict_code", siting_text(siting_verdict_code(worst)));
+    siting_set(out, "conclusion",
+               siting_text(worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）"
+                                                : siting_conclusion(worst)));
+    siting_set(out, "note", siting_text("系统辅助研判结果，需人工复核"));
 out:
     pthread_mutex_unlock(&u->lock);
     return out;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -68,6 +69,29 @@ static void test_text_utf8(void **state)
     assert_int_equal(text_check_field("a\x7f", 64, 1), TEXT_CONTROL_CHAR);
     assert_int_equal(text_check_field("abcdef", 5, 0), TEXT_TOO_LONG);
     assert_int_equal(text_check_field("\xff", 5, 0), TEXT_BAD_UTF8);
+}
+
+/* The hand-written digits against glibc's gmtime_r + strftime on 200,000 random
+ * instants over years 0000-9999, the range's first and last second, 0 and -1. */
+static void test_timeutil_iso_against_libc(void **state)
+{
+    (void)state;
+    const int64_t first = -62167219200 - 8 * 3600; /* 0000-01-01T00:00:00+08:00 */
+    const int64_t last = 253402300799 - 8 * 3600;  /* 9999-12-31T23:59:59+08:00 */
+    srand(18);
+    for (int i = 0; i < 200000; i++) {
+        int64_t t = i < 4 ? (int64_t[]){first, last, 0, -1}[i]
+                          : first + (int64_t)(((uint64_t)rand() << 31 ^ (uint64_t)rand()) %
+                                              (uint64_t)(last - first + 1));
+        time_t local = (time_t)(t + 8 * 3600);
+        struct tm tm;
+        assert_non_null(gmtime_r(&local, &tm));
+        char want[40], got[32];
+        snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        timeutil_format_iso(t, got, sizeof got);
+        assert_string_equal(got, want);
+    }
 }
 
 static void test_timeutil(void **state)
@@ -170,9 +194,13 @@ static void test_config_rejects(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap),        cmocka_unit_test(test_buf_put_xml),
-        cmocka_unit_test(test_text_utf8),      cmocka_unit_test(test_timeutil),
-        cmocka_unit_test(test_err_table),      cmocka_unit_test(test_config_precedence),
+        cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_buf_put_xml),
+        cmocka_unit_test(test_text_utf8),
+        cmocka_unit_test(test_timeutil),
+        cmocka_unit_test(test_timeutil_iso_against_libc),
+        cmocka_unit_test(test_err_table),
+        cmocka_unit_test(test_config_precedence),
         cmocka_unit_test(test_config_rejects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

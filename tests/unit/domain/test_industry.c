@@ -103,6 +103,37 @@ static void test_find(void **state)
     assert_null(industry_find("CC"));
 }
 
+/* Every letter and every code of 2-4 digits (all 11,126) finds what a scan of the
+ * table finds: the index agrees with the table everywhere, not only on its codes. */
+static void test_find_every_code(void **state)
+{
+    (void)state;
+    size_t n;
+    const struct industry *t = industry_table(&n);
+    char code[6];
+    int found = 0;
+    for (int len = 1; len <= 4; len++) {
+        int count = len == 1 ? 26 : len == 2 ? 100 : len == 3 ? 1000 : 10000;
+        for (int v = 0; v < count; v++) {
+            if (len == 1) {
+                code[0] = (char)('A' + v);
+                code[1] = '\0';
+            } else {
+                for (int i = len - 1, x = v; i >= 0; i--, x /= 10)
+                    code[i] = (char)('0' + x % 10);
+                code[len] = '\0';
+            }
+            const struct industry *want = NULL;
+            for (size_t i = 0; i < n && !want; i++)
+                if (!strcmp(t[i].code, code))
+                    want = &t[i];
+            assert_ptr_equal(industry_find(code), want);
+            found += want != NULL;
+        }
+    }
+    assert_int_equal((size_t)found, n); /* every row is a letter or 2-4 digits */
+}
+
 static void test_section_of(void **state)
 {
     (void)state;
@@ -184,7 +215,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_shape),     cmocka_unit_test(test_ceramics),
         cmocka_unit_test(test_demo_industries), cmocka_unit_test(test_find),
-        cmocka_unit_test(test_section_of),      cmocka_unit_test(test_normalize),
+        cmocka_unit_test(test_find_every_code), cmocka_unit_test(test_section_of),
+        cmocka_unit_test(test_normalize),
     };
     return cmocka_run_group_tests_name("industry", tests, NULL, NULL);
 }
