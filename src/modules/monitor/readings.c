@@ -147,3 +147,9 @@ json_t *readings_station_means(struct db *db, const char *factor, int64_t from, 
 {
     return readings_engine_in_use->station_means(db, factor, from, to);
 }
+
+int readings_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                       int64_t *begin, int64_t *end)
+{
+    return readings_engine_in_use->first_gap(db, station_id, kind, step, since, begin, end);
+}

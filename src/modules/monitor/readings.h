@@ -107,6 +107,9 @@ struct readings_store {
     json_t *(*frames)(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next);
     /* readings_station_means */
     json_t *(*station_means)(struct db *db, const char *factor, int64_t from, int64_t to);
+    /* readings_first_gap */
+    int (*first_gap)(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                     int64_t *begin, int64_t *end);
 };
 
 /* The SQLite engine (the default). */
@@ -232,5 +235,14 @@ json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int l
  * {"<station id>": [n_valid, sum]} (new reference), NULL on an error. One query for all
  * stations (the province view ranks thousands). */
 json_t *readings_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
+
+/* The first missing period of one station's records of one kind (periods of step seconds)
+ * between its oldest and newest record at or after `since`: *begin = the first missing
+ * period's start, *end = the last one's start before the next record. 1 when one is found, 0
+ * when none, -1 on an error. The back-fill sweep's question (relay.c), asked of every device
+ * heard from: on ClickHouse answered inside the cluster (one row comes back), on SQLite a
+ * walk of the station's period starts. */
+int readings_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                       int64_t *begin, int64_t *end);
 
 #endif

@@ -440,4 +440,5 @@ const struct readings_store readings_clickhouse = {
     .day_health = rch_day_health,
     .frames = rch_frames,
     .station_means = rch_station_means,
+    .first_gap = rch_first_gap,
 };
