@@ -79,6 +79,17 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
     return w->e->store->write_batch(w->e, rows, n, received);
 }
 
+int readings_send(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
+{
+    return w->e->store->send ? w->e->store->send(w->e, rows, n, received) : 0;
+}
+
+void readings_sync_send(struct readings *w)
+{
+    if (w->e->store->sync_send)
+        w->e->store->sync_send(w->e);
+}
+
 int readings_sync(struct readings *w, int64_t now)
 {
     return w->e->store->sync(w->e, now);
