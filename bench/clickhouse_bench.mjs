@@ -67,9 +67,12 @@ try {
   // the demo's devices split over the two nodes: each simulator sends a day of history for all
   const outs = await Promise.all(nodes.map((n) => simulate(db, n.port)))
   let nodeValues = 0
+  const acks = []
   for (const o of outs) {
     const m = /([\d.]+) s, \d+ frames, (\d+) values/.exec(o)
     if (m) nodeValues += Number(m[2])
+    const l = /ack latency p50 (-?\d+) ms p99 (-?\d+) ms/.exec(o)
+    if (l) acks.push(`p50 ${l[1]} ms, p99 ${l[2]} ms`)
   }
   for (const n of nodes) n.p.kill('SIGTERM')
   await Promise.all(nodes.map((n) => new Promise((r) => n.p.once('exit', r))))
@@ -86,6 +89,7 @@ try {
   if (r.status !== 200) throw new Error(await r.text())
   const chRate = nrows / (Number(process.hrtime.bigint() - t0) / 1e9)
   console.log(`ingest: ${nodeValues} values from ${DEVICES + 10} devices x 2 simulators through 2 nodes in ${SECONDS} s = ${Math.round(nodeRate)} values/s; ClickHouse's own insert of the same ${nrows} rows: ${Math.round(chRate)} rows/s; ratio nodes/ClickHouse ${(nodeRate / chRate).toFixed(3)}`)
+  console.log(`ack latency per simulator: ${acks.join('; ') || 'not reported'}`)
 
   // a month of hour records for 1,000 stations, six factors, realistic walks with 1 decimal
   const month0 = Date.UTC(2026, 10, 1) / 1000

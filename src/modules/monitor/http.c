@@ -572,7 +572,8 @@ static void api_monitor_alerts(struct http_req *r)
 /* GB 3095-2012 grade II annual PM2.5 limit: the target when pm25_target is not set. */
 #define MON_PM25_LIMIT 35
 
-/* The province view: districts ranked by the month's PM2.5 (?month=YYYY-MM, default this one). */
+/* The province view: cities and districts ranked by the month's PM2.5 (?month=YYYY-MM, default
+ * this one). */
 static void api_monitor_province(struct http_req *r)
 {
     bool bad;
@@ -597,13 +598,17 @@ static void api_monitor_province(struct http_req *r)
     }
     double target =
         r->app->cfg->pm25_target > 0 ? (double)r->app->cfg->pm25_target : MON_PM25_LIMIT;
-    json_t *items = monitor_province(r->db, from, to, target, timeutil_now());
-    if (!items) {
+    json_t *ranks = monitor_province(r->db, from, to, target, timeutil_now());
+    if (!ranks) {
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
+    /* items: the districts (the page's table), cities: the cities */
     kit_answer(r, ERR_OK, NULL,
-               json_pack("{s:s,s:f,s:o}", "month", month, "pm25_target", target, "items", items));
+               json_pack("{s:s,s:f,s:O,s:O}", "month", month, "pm25_target", target, "items",
+                         json_object_get(ranks, "districts"), "cities",
+                         json_object_get(ranks, "cities")));
+    json_decref(ranks);
 }
 
 static void api_monitor_status(struct http_req *r)

@@ -126,7 +126,10 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             n++;
         }
     readings_sort(rows, n);
-    int rc = readings_begin(g->w);
+    /* the cluster's insert, if any, before SQLite's write lock (readings.h) */
+    int rc = readings_send(g->w, rows, n, now);
+    if (!rc)
+        rc = readings_begin(g->w);
     if (!rc)
         rc = readings_put(g->w, rows, n, now);
     int refused = 0;
@@ -253,6 +256,7 @@ static void ingest_sync(struct ingest *g, int idle)
     if (!readings_sync_due(g->w))
         return;
     int64_t now = timeutil_now();
+    readings_sync_send(g->w);
     if (readings_begin(g->w) ||
         (idle ? readings_sync(g->w, now) : readings_sync_step(g->w, now) < 0) ||
         readings_commit(g->w)) {

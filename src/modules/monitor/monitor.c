@@ -107,6 +107,7 @@ static enum err monitor_station_check(struct db *db, json_t *in, struct monitor_
     if (monitor_text(in, "code", "站点编码", 32, 0, &r->code, p) ||
         monitor_text(in, "name", "站点名称", 200, 0, &r->name, p) ||
         monitor_text(in, "kind", "站点类型", 32, 0, &r->kind, p) ||
+        monitor_text(in, "city", "地市", 64, 0, &r->city, p) ||
         monitor_text(in, "district", "区县", 64, 0, &r->district, p) ||
         monitor_text(in, "town", "乡镇/街道", 64, 0, &r->town, p) ||
         monitor_text(in, "address", "地址", 300, 0, &r->address, p))
@@ -169,6 +170,7 @@ static json_t *monitor_station_json(const struct monitor_station_rec *r)
                           "kind", r->kind, "district", r->district, "town", r->town, "address",
                           r->address, "min_interval", (json_int_t)r->min_interval, "offline_after",
                           (json_int_t)r->offline_after, "active", (json_int_t)r->active);
+    json_object_set_new(o, "city", json_string(r->city ? r->city : ""));
     json_object_set_new(o, "enterprise_id",
                         r->enterprise_id ? json_integer(r->enterprise_id) : json_null());
     json_object_set_new(o, "lon", r->has_loc ? json_real(r->lon) : json_null());
@@ -204,7 +206,7 @@ enum err monitor_station_create(struct db *db, const struct audit_actor *actor, 
                                 int64_t *id, struct problem *p)
 {
     struct monitor_station_rec r = {
-        .district = "", .town = "", .address = "", .min_interval = 10, .active = 1};
+        .city = "", .district = "", .town = "", .address = "", .min_interval = 10, .active = 1};
     if (monitor_station_check(db, in, &r, p))
         return p->err;
     return monitor_station_write(db, actor, 0, &r, id, p);
@@ -220,6 +222,7 @@ enum err monitor_station_update(struct db *db, const struct audit_actor *actor, 
         .code = monitor_str(row, "code"),
         .name = monitor_str(row, "name"),
         .kind = monitor_str(row, "kind"),
+        .city = monitor_str(row, "city"),
         .district = monitor_str(row, "district"),
         .town = monitor_str(row, "town"),
         .address = monitor_str(row, "address"),

@@ -122,10 +122,11 @@ struct config;
  * migrate); then checked (a wrong cluster name, missing tables, wrong credentials: -1 with
  * what is wrong, and `ecogov serve` refuses to start). 0 or -1 with a message. */
 int monitor_store_setup(const struct config *cfg, int migrate, char *err, size_t errlen);
-/* Every district of the registry (a station without one under "") ranked by the PM2.5 mean of
- * its stations' valid hour records with from <= ts < to, lowest first (no data last): [{rank,
- * district, stations, online, online_rate, pm25, pm25_hours, pm25_over_target}] against
- * target µg/m³; online as the station list says at now. NULL on a store error. */
+/* Every city of the registry and every district of each city (a station without either under
+ * "") ranked by the PM2.5 mean of their stations' valid hour records with from <= ts < to,
+ * lowest first (no data last): {cities: [{rank, city, stations, online, online_rate, pm25,
+ * pm25_hours, pm25_over_target}], districts: [the same with district]} against target µg/m³;
+ * online as the station list says at now. NULL on a store error. */
 json_t *monitor_province(struct db *db, int64_t from, int64_t to, double target, int64_t now);
 /* The store in use, for /api/v1/monitor/status: {backend[, cluster, spool{...}]}. */
 json_t *monitor_store_status(void);

@@ -79,6 +79,17 @@ int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_
     return w->e->store->write_batch(w->e, rows, n, received);
 }
 
+int readings_send(struct readings *w, struct readings_row *rows, size_t n, int64_t received)
+{
+    return w->e->store->send ? w->e->store->send(w->e, rows, n, received) : 0;
+}
+
+void readings_sync_send(struct readings *w)
+{
+    if (w->e->store->sync_send)
+        w->e->store->sync_send(w->e);
+}
+
 int readings_sync(struct readings *w, int64_t now)
 {
     return w->e->store->sync(w->e, now);
@@ -146,4 +157,10 @@ json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int l
 json_t *readings_station_means(struct db *db, const char *factor, int64_t from, int64_t to)
 {
     return readings_engine_in_use->station_means(db, factor, from, to);
+}
+
+int readings_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                       int64_t *begin, int64_t *end)
+{
+    return readings_engine_in_use->first_gap(db, station_id, kind, step, since, begin, end);
 }

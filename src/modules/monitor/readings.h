@@ -107,6 +107,12 @@ struct readings_store {
     json_t *(*frames)(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next);
     /* readings_station_means */
     json_t *(*station_means)(struct db *db, const char *factor, int64_t from, int64_t to);
+    /* readings_send, readings_sync_send: NULL when the engine keeps nothing outside SQLite */
+    int (*send)(struct readings_engine *e, struct readings_row *rows, size_t n, int64_t received);
+    void (*sync_send)(struct readings_engine *e);
+    /* readings_first_gap */
+    int (*first_gap)(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                     int64_t *begin, int64_t *end);
 };
 
 /* The SQLite engine (the default). */
@@ -140,6 +146,17 @@ void readings_rollback(struct readings *w);
  * rollups_pending in the records' transaction so a crash or a rollback never leaves them
  * wrong. received = UTC seconds. 0 or -1 (roll the transaction back). */
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
+/* Before the batch's transaction, with the rows readings_put gets next: an engine that keeps
+ * records outside SQLite (ClickHouse) sends them now, so no SQLite write lock is held while
+ * the cluster answers, and readings_put then only spools (in the transaction) what the cluster
+ * did not acknowledge. Acknowledged still means durable: the devices' acks follow the commit.
+ * A crash or a failed commit in between loses nothing: nothing is acknowledged, the devices
+ * resend, and the writes are idempotent. Optional (readings_put alone sends and spools). 0 or
+ * -1 (nothing was sent). */
+int readings_send(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
+/* Before readings_sync's or readings_sync_step's transaction, the same for what the sync
+ * writes (raw frames on ClickHouse). */
+void readings_sync_send(struct readings *w);
 /* Writes what is kept back from the batches, inside the caller's transaction of its own
  * (after the batch's acknowledgements are out): rollup rows added to since they were last
  * written, and the station lookup of new raw frames. 0 or -1. */
@@ -232,5 +249,14 @@ json_t *readings_frames(struct db *db, int64_t station_id, int64_t before, int l
  * {"<station id>": [n_valid, sum]} (new reference), NULL on an error. One query for all
  * stations (the province view ranks thousands). */
 json_t *readings_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
+
+/* The first missing period of one station's records of one kind (periods of step seconds)
+ * between its oldest and newest record at or after `since`: *begin = the first missing
+ * period's start, *end = the last one's start before the next record. 1 when one is found, 0
+ * when none, -1 on an error. The back-fill sweep's question (relay.c), asked of every device
+ * heard from: on ClickHouse answered inside the cluster (one row comes back), on SQLite a
+ * walk of the station's period starts. */
+int readings_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                       int64_t *begin, int64_t *end);
 
 #endif

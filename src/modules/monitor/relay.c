@@ -5,6 +5,7 @@
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
 #include "db/db.h"
+#include "modules/monitor/readings.h"
 #include "modules/monitor/store_commands.h"
 #include "modules/monitor/store_relay.h"
 
@@ -343,35 +344,15 @@ static const char *relay_st(const char *kind)
                                            : "22";
 }
 
-/* The search of relay_find_gap over one device's period starts. */
-struct relay_gap {
-    int64_t step, span, prev, begin, end;
-    int found;
-};
-
-static int relay_gap_period(int64_t ts, void *ctx)
-{
-    struct relay_gap *g = ctx;
-    if (g->prev != INT64_MIN && ts - g->prev > g->step) {
-        g->begin = g->prev + g->step;
-        g->end = ts - g->step < g->begin + g->span ? ts - g->step : g->begin + g->span;
-        g->found = 1;
-        return 1;
-    }
-    g->prev = ts;
-    return 0;
-}
-
-/* First missing period of one device's records of one kind between its oldest and newest
- * record since `since`: *begin..*end (period starts, inclusive). 0 when one is found. */
+/* First missing period of one device's records of one kind since `since`, at most span long:
+ * *begin..*end (period starts, inclusive). 0 when one is found. */
 static int relay_find_gap(struct hj212_relay *r, int64_t station, int kind, int64_t step,
                           int64_t since, int64_t span, int64_t *begin, int64_t *end)
 {
-    struct relay_gap g = {step, span, INT64_MIN, 0, 0, 0};
-    if (monitor_store_periods(r->db, station, kind, since, relay_gap_period, &g) || !g.found)
+    if (readings_first_gap(r->db, station, kind, step, since, begin, end) != 1)
         return -1;
-    *begin = g.begin;
-    *end = g.end;
+    if (*end > *begin + span)
+        *end = *begin + span;
     return 0;
 }
 

@@ -266,6 +266,10 @@ static const char *const schema_monitor_steps[] = {
     "  nrows INTEGER NOT NULL,"
     "  body BLOB NOT NULL,"
     "  refused TEXT);",
+
+    /* 7 (issue 12): the city a station is in, so a province's registry ranks its cities and
+     * their districts ('' = not given). */
+    "ALTER TABLE stations ADD COLUMN city TEXT NOT NULL DEFAULT '';",
 };
 
 const struct schema_module schema_monitor = {

@@ -31,6 +31,14 @@ static enum err store_station_run(struct db *db, const char *sql, int64_t id,
     return store_written(db, rc, id != 0);
 }
 
+/* The city, written beside the other fields in the caller's transaction. */
+static enum err store_station_city(struct db *db, int64_t id, const char *city)
+{
+    return db_run(db, "UPDATE stations SET city = ? WHERE id = ?", "ti", city ? city : "", id)
+               ? ERR_INTERNAL
+               : ERR_OK;
+}
+
 enum err monitor_store_station_insert(struct db *db, const struct monitor_station_rec *s,
                                       int64_t now, int64_t *id)
 {
@@ -43,28 +51,31 @@ enum err monitor_store_station_insert(struct db *db, const struct monitor_statio
                                    0, s, now);
     if (!e)
         *id = db_last_id(db);
-    return e;
+    return e ? e : store_station_city(db, *id, s->city);
 }
 
 enum err monitor_store_station_update(struct db *db, int64_t id,
                                       const struct monitor_station_rec *s, int64_t now)
 {
-    return store_station_run(db,
-                             "UPDATE stations SET code=?1, name=?2, kind=?3, "
-                             "enterprise_id=nullif(?4,0), district=?5, town=?6, address=?7, "
-                             "lon=CASE WHEN ?8 THEN ?9 END, lat=CASE WHEN ?8 THEN ?10 END, "
-                             "min_interval=?11, offline_after=?12, active=?13, updated_at=?14, "
-                             "version=version+1 WHERE id=?15 AND version=?16",
-                             id, s, now);
+    enum err e =
+        store_station_run(db,
+                          "UPDATE stations SET code=?1, name=?2, kind=?3, "
+                          "enterprise_id=nullif(?4,0), district=?5, town=?6, address=?7, "
+                          "lon=CASE WHEN ?8 THEN ?9 END, lat=CASE WHEN ?8 THEN ?10 END, "
+                          "min_interval=?11, offline_after=?12, active=?13, updated_at=?14, "
+                          "version=version+1 WHERE id=?15 AND version=?16",
+                          id, s, now);
+    return e ? e : store_station_city(db, id, s->city);
 }
 
 json_t *monitor_store_station_row(struct db *db, int64_t id)
 {
-    return db_query_one(db,
-                        "SELECT code, name, kind, enterprise_id, district, town, address, lon, "
-                        "lat, min_interval, offline_after, active, version FROM stations WHERE "
-                        "id = ?",
-                        "i", id);
+    return db_query_one(
+        db,
+        "SELECT code, name, kind, enterprise_id, city, district, town, address, lon, "
+        "lat, min_interval, offline_after, active, version FROM stations WHERE "
+        "id = ?",
+        "i", id);
 }
 
 int monitor_store_station_kind(struct db *db, int64_t id, char kind[32])
@@ -85,7 +96,8 @@ int monitor_store_enterprise_exists(struct db *db, int64_t id)
 }
 
 #define STORE_STATION_COLS                                                                         \
-    "s.id, s.code, s.name, s.kind, s.enterprise_id, e.name AS enterprise_name, s.district, "       \
+    "s.id, s.code, s.name, s.kind, s.enterprise_id, e.name AS enterprise_name, s.city, "           \
+    "s.district, "                                                                                 \
     "s.town, s.address, s.lon, s.lat, s.min_interval, s.offline_after, s.active, s.version, "      \
     "s.created_at, s.updated_at, (SELECT max(last_seen) FROM devices d WHERE d.station_id = "      \
     "s.id) AS last_seen, (SELECT count(*) FROM devices d WHERE d.station_id = s.id) AS devices "

@@ -19,6 +19,7 @@ struct db;
 /* A station as written: every field resolved (strings borrowed). */
 struct monitor_station_rec {
     const char *code, *name, *kind, *district, *town, *address;
+    const char *city;      /* the prefecture-level city ('' = not given) */
     int64_t enterprise_id; /* 0 = none */
     int has_loc;
     double lon, lat;
@@ -32,7 +33,7 @@ enum err monitor_store_station_insert(struct db *db, const struct monitor_statio
  * ERR_OK, ERR_CONFLICT for a code in use, ERR_VERSION_CONFLICT, ERR_INTERNAL. */
 enum err monitor_store_station_update(struct db *db, int64_t id,
                                       const struct monitor_station_rec *s, int64_t now);
-/* The stored fields {code, name, kind, enterprise_id, district, town, address, lon, lat,
+/* The stored fields {code, name, kind, enterprise_id, city, district, town, address, lon, lat,
  * min_interval, offline_after, active, version} (new reference); NULL when absent. */
 json_t *monitor_store_station_row(struct db *db, int64_t id);
 /* The station's kind into kind: 1, or 0 when there is no such station (or it cannot be

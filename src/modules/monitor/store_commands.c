@@ -107,22 +107,6 @@ int monitor_store_gap_devices(struct db *db, int64_t seen, int64_t busy_since,
     return 0;
 }
 
-int monitor_store_periods(struct db *db, int64_t station, int kind, int64_t since,
-                          int (*each)(int64_t ts, void *ctx), void *ctx)
-{
-    /* One row per period holds every factor the device sent for it. */
-    sqlite3_stmt *st = db_stmt(db, "SELECT ts FROM readings WHERE station_id = ?1 AND kind = ?2 "
-                                   "AND ts >= ?3 UNION ALL SELECT ts FROM readings_recent WHERE "
-                                   "station_id = ?1 AND kind = ?2 AND ts >= ?3 ORDER BY 1");
-    if (!st || db_bind(st, "iii", station, (int64_t)kind, since) != SQLITE_OK)
-        return -1;
-    while (sqlite3_step(st) == SQLITE_ROW)
-        if (each(sqlite3_column_int64(st, 0), ctx))
-            break;
-    sqlite3_reset(st);
-    return 0;
-}
-
 int monitor_store_clock_due(struct db *db, int64_t seen, int64_t asked_before, int64_t busy_since,
                             struct monitor_store_device *out, int max)
 {

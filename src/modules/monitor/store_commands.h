@@ -50,10 +50,6 @@ int monitor_store_command_device(struct db *db, int64_t station, int64_t device_
 int monitor_store_gap_devices(struct db *db, int64_t seen, int64_t busy_since,
                               int (*each)(const struct monitor_store_device *d, void *ctx),
                               void *ctx);
-/* Calls each(ts, ctx) for the period starts of the station's records of kind since `since`
- * (archive and recent), ascending, until each returns non-zero. 0, or -1. */
-int monitor_store_periods(struct db *db, int64_t station, int kind, int64_t since,
-                          int (*each)(int64_t ts, void *ctx), void *ctx);
 /* Devices due for a clock check: active, heard from since `seen`, not asked after
  * asked_before (never asked first), no 1011/1012 in progress created after busy_since; at
  * most max into out. The count, or -1. */

@@ -925,4 +925,5 @@ const struct readings_store readings_sqlite = {
     .day_health = readings_sqlite_day_health,
     .frames = readings_sqlite_frames,
     .station_means = readings_sqlite_station_means,
+    .first_gap = readings_sqlite_first_gap,
 };

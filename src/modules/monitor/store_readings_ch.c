@@ -79,6 +79,9 @@ struct rch_writer {
     struct readings_engine base;
     struct db *db;     /* the writer's SQLite connection: its transaction holds the spool */
     struct buf body;   /* the batch being sent */
+    size_t body_rows;  /* its rows */
+    int prepared;      /* rch_send built and tried it before the transaction */
+    int acknowledged;  /* and the cluster acknowledged it */
     struct buf frames; /* raw frames of this turn, sent by rch_sync */
     size_t nframes;
     uint64_t version;    /* the last version given: later writes replace earlier ones */
@@ -114,30 +117,42 @@ static int rch_spool_put(struct db *db, const char *target, const struct buf *b,
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Sends one batch to the cluster, or spools it (readings_ch.h). 0 when either is done. */
-static int rch_deliver(struct rch_writer *w, const char *target, const struct buf *b, size_t nrows)
+/* Sends one batch to the cluster, waiting for the shards' acknowledgement at most
+ * RCH_WRITE_TIMEOUT seconds; not tried while batches are spooled. 0 when acknowledged. */
+static int rch_try_send(const char *target, const struct buf *b, size_t nrows)
 {
-    if (!nrows)
+    if (atomic_load(&rch_spooling))
+        return -1;
+    char err[400];
+    /* a cluster that does not answer soon is treated as away: the devices wait for the ack */
+    struct chttp_conf quick = rch_cfg;
+    quick.timeout = RCH_WRITE_TIMEOUT;
+    if (!chttp_run(&quick, -1, RCH_INSERT_SETTINGS, rch_insert_sql(target), b->data, b->len, NULL,
+                   err, sizeof err)) {
+        rch_stats_add(&rch_stats_now.sent_values, (int64_t)nrows);
         return 0;
-    if (!atomic_load(&rch_spooling)) {
-        char err[400];
-        /* the writer holds the SQLite write lock meanwhile (other writers wait up to 5 s):
-         * a cluster that does not answer soon is treated as away */
-        struct chttp_conf quick = rch_cfg;
-        quick.timeout = RCH_WRITE_TIMEOUT;
-        if (!chttp_run(&quick, -1, RCH_INSERT_SETTINGS, rch_insert_sql(target), b->data, b->len,
-                       NULL, err, sizeof err)) {
-            rch_stats_add(&rch_stats_now.sent_values, (int64_t)nrows);
-            return 0;
-        }
-        log_warn("readings: cluster did not take a batch (%s); spooling until it does", err);
-        atomic_store(&rch_spooling, 1);
     }
+    log_warn("readings: cluster did not take a batch (%s); spooling until it does", err);
+    atomic_store(&rch_spooling, 1);
+    return -1;
+}
+
+/* Spools one batch inside the caller's transaction and wakes the drain. 0 or -1. */
+static int rch_spool(struct rch_writer *w, const char *target, const struct buf *b, size_t nrows)
+{
     if (rch_spool_put(w->db, target, b, nrows))
         return -1;
     rch_stats_add(&rch_stats_now.spooled_values, (int64_t)nrows);
     pthread_cond_signal(&w->cond);
     return 0;
+}
+
+/* Sends one batch to the cluster, or spools it (readings_ch.h). 0 when either is done. */
+static int rch_deliver(struct rch_writer *w, const char *target, const struct buf *b, size_t nrows)
+{
+    if (!nrows || !rch_try_send(target, b, nrows))
+        return 0;
+    return rch_spool(w, target, b, nrows);
 }
 
 /* Versions come from the wall clock (not timeutil_now_ms, which is monotonic since boot): they
@@ -158,22 +173,45 @@ static int rch_same_key(const struct readings_row *a, const struct readings_row 
            !strcmp(a->r->factor, b->r->factor);
 }
 
-static int rch_put(struct readings_engine *e, struct readings_row *rows, size_t n, int64_t received)
+/* Builds the batch's rows (of one key the last wins) into w->body. 0 or -1 (too big). */
+static int rch_build(struct rch_writer *w, struct readings_row *rows, size_t n, int64_t received)
 {
-    struct rch_writer *w = rch_of(e);
     buf_reset(&w->body);
+    w->body_rows = 0;
     uint64_t version = rch_next_version(w);
-    size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
-        /* rows are sorted (station, kind, ts, factor, seq): of one key the last wins */
+        /* rows are sorted (station, kind, ts, factor, seq) */
         if (i + 1 < n && rch_same_key(&rows[i], &rows[i + 1]))
             continue;
         int rc = rch_row_tsv(&w->body, &rows[i], received, version);
         if (rc < 0)
             return -1;
-        kept += (size_t)rc;
+        w->body_rows += (size_t)rc;
     }
-    return rch_deliver(w, "readings", &w->body, kept);
+    return 0;
+}
+
+/* Before the transaction (readings_send): build and send; rch_put spools what was not taken. */
+static int rch_send(struct readings_engine *e, struct readings_row *rows, size_t n,
+                    int64_t received)
+{
+    struct rch_writer *w = rch_of(e);
+    w->prepared = 0;
+    if (rch_build(w, rows, n, received))
+        return -1;
+    w->acknowledged = !w->body_rows || !rch_try_send("readings", &w->body, w->body_rows);
+    w->prepared = 1;
+    return 0;
+}
+
+static int rch_put(struct readings_engine *e, struct readings_row *rows, size_t n, int64_t received)
+{
+    struct rch_writer *w = rch_of(e);
+    if (!w->prepared) /* no readings_send first: send (or spool) now */
+        return rch_build(w, rows, n, received) ? -1
+                                               : rch_deliver(w, "readings", &w->body, w->body_rows);
+    w->prepared = 0;
+    return w->acknowledged ? 0 : rch_spool(w, "readings", &w->body, w->body_rows);
 }
 
 static int rch_put_frame(struct readings_engine *e, const struct readings_frame *f)
@@ -204,6 +242,17 @@ static int rch_sync(struct readings_engine *e, int64_t now)
     return 0;
 }
 
+/* Before the sync's transaction (readings_sync_send): the frames of the turn to the cluster;
+ * rch_sync spools them when it did not take them. */
+static void rch_sync_send(struct readings_engine *e)
+{
+    struct rch_writer *w = rch_of(e);
+    if (w->nframes && !rch_try_send("frames", &w->frames, w->nframes)) {
+        buf_reset(&w->frames);
+        w->nframes = 0;
+    }
+}
+
 static int rch_sync_step(struct readings_engine *e, int64_t now)
 {
     return rch_sync(e, now) ? -1 : 1;
@@ -222,6 +271,7 @@ static void rch_set_delay(struct readings_engine *e, int ms)
 static void rch_forget(struct readings_engine *e)
 {
     struct rch_writer *w = rch_of(e);
+    w->prepared = 0;
     buf_reset(&w->frames);
     w->nframes = 0;
 }
@@ -440,4 +490,7 @@ const struct readings_store readings_clickhouse = {
     .day_health = rch_day_health,
     .frames = rch_frames,
     .station_means = rch_station_means,
+    .first_gap = rch_first_gap,
+    .send = rch_send,
+    .sync_send = rch_sync_send,
 };

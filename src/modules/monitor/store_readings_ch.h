@@ -34,5 +34,7 @@ int rch_day_health(struct db *db, int64_t station_id, int min_interval, int64_t 
 json_t *rch_frames(struct db *db, int64_t station_id, int64_t before, int limit, int64_t *next);
 
 json_t *rch_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
+int rch_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                  int64_t *begin, int64_t *end);
 
 #endif

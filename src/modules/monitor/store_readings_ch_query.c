@@ -345,3 +345,33 @@ json_t *rch_station_means(struct db *db, const char *factor, int64_t from, int64
     buf_free(&out);
     return o;
 }
+
+/* The station's distinct period starts as one sorted array, and the first neighbours in it
+ * more than a period apart: one row back, whatever the look-back. */
+int rch_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
+                  int64_t *begin, int64_t *end)
+{
+    (void)db;
+    struct buf sql, out;
+    buf_init(&sql, 0);
+    buf_init(&out, 0);
+    buf_printf(&sql,
+               "SELECT a[i], a[i + 1] FROM (SELECT arraySort(groupUniqArray(toUInt32(ts))) AS a "
+               "FROM readings WHERE station = %lld AND kind = %d AND ts >= toDateTime(%lld)) "
+               "ARRAY JOIN arrayEnumerate(a) AS i WHERE i < length(a) AND a[i + 1] - a[i] > "
+               "%lld ORDER BY i LIMIT 1",
+               (long long)station_id, kind, (long long)rch_clamp(since), (long long)step);
+    int found = -1;
+    if (!rch_select(&sql, &out)) {
+        size_t pos = 0, lens[2];
+        char *f[2];
+        found = chttp_next_row(out.data, out.len, &pos, f, lens, 2) == 2;
+        if (found) {
+            *begin = strtoll(f[0], NULL, 10) + step;
+            *end = strtoll(f[1], NULL, 10) - step;
+        }
+    }
+    buf_free(&sql);
+    buf_free(&out);
+    return found;
+}

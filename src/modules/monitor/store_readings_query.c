@@ -280,3 +280,31 @@ json_t *readings_sqlite_station_means(struct db *db, const char *factor, int64_t
     sqlite3_reset(st);
     return out;
 }
+
+/* The period starts of the archive and the recent records in one ordered walk: the first
+ * step between two of them longer than a period is the gap. */
+int readings_sqlite_first_gap(struct db *db, int64_t station_id, int kind, int64_t step,
+                              int64_t since, int64_t *begin, int64_t *end)
+{
+    /* One row per period holds every factor the device sent for it. */
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts FROM readings WHERE station_id = ?1 AND kind = ?2 "
+                                   "AND ts >= ?3 UNION ALL SELECT ts FROM readings_recent WHERE "
+                                   "station_id = ?1 AND kind = ?2 AND ts >= ?3 ORDER BY 1");
+    if (!st || db_bind(st, "iii", station_id, (int64_t)kind, since) != SQLITE_OK)
+        return -1;
+    int found = 0, rc;
+    int64_t prev = INT64_MIN;
+    while (!found && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t ts = sqlite3_column_int64(st, 0);
+        if (prev != INT64_MIN && ts - prev > step) {
+            *begin = prev + step;
+            *end = ts - step;
+            found = 1;
+        }
+        prev = ts;
+    }
+    if (!found && rc != SQLITE_DONE)
+        found = -1;
+    sqlite3_reset(st);
+    return found;
+}

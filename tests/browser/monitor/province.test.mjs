@@ -20,10 +20,10 @@ after(async () => {
   await server?.stop()
 })
 
-test('a leader ranks the districts by the month PM2.5; staff do not see the page', async () => {
+test('a leader ranks the cities and districts by the month PM2.5; staff do not see the page', async () => {
   const admin = await newPage(browser, server.url)
   await login(admin, ACCOUNTS.admin, '/console')
-  const st = await call(admin, 'POST', '/monitor/stations', { code: 'BR-PROV', name: '排名测试站', kind: 'micro', district: '测试新区', lon: 117.2, lat: 29.3 })
+  const st = await call(admin, 'POST', '/monitor/stations', { code: 'BR-PROV', name: '排名测试站', kind: 'micro', city: '测试市', district: '测试新区', lon: 117.2, lat: 29.3 })
   assert.equal(st.status, 201, JSON.stringify(st.json))
   const dv = await call(admin, 'POST', '/monitor/devices', { station_id: st.json.id, mn: 'BR-PROV-01', pw: '112233' })
   assert.equal(dv.status, 201, JSON.stringify(dv.json))
@@ -61,7 +61,9 @@ test('a leader ranks the districts by the month PM2.5; staff do not see the page
     await table.waitFor()
     await pick(month)
   }
-  assert.match(await first.textContent(), /1\s*测试新区\s*13\s*-22/)
+  assert.match(await first.textContent(), /1\s*测试市\s*测试新区\s*13\s*-22/)
+  // the cities ranked the same way: the test city first with its one station's mean
+  assert.match(await page.getByTestId('province-cities').locator('.el-table__body tr').first().textContent(), /1\s*测试市\s*13\s*-22/)
   assert.ok(await table.locator('.el-table__body tr').count() > 1, 'every district of the registry')
   await screenshot(page, 'monitor-province')
   // a month without data: no district has a mean

@@ -570,6 +570,7 @@ static void test_old_layout_converted(void **state)
         "DROP TABLE readings_recent; DROP INDEX monitor_commands_system;"
         "DROP TABLE frame_rejects; DROP INDEX unregistered_devices_seen;"
         "DROP TABLE readings_spool;"
+        "ALTER TABLE stations DROP COLUMN city;"
         "CREATE INDEX frames_station ON frames (station_id, id);"
         "ALTER TABLE frames DROP COLUMN reply;"
         "CREATE INDEX frames_received ON frames (received);"

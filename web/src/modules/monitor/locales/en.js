@@ -6,7 +6,11 @@ export default {
     nav: { group: 'Online monitoring', stations: 'Stations', station: 'Station', stationNew: 'New station', stationEdit: 'Edit station', health: 'Data transmission', frames: 'Raw frames', commands: 'Command console', unregistered: 'Unregistered devices', portal: 'Online monitoring', forward: 'Data forwarding', province: 'Province ranking' },
     ui: {
       province: {
-        title: 'Districts ranked across the province',
+        title: 'Cities and districts ranked across the province',
+        cities: 'Cities',
+        districts: 'Districts',
+        city: 'City',
+        noCity: '(no city)',
         target: 'PM2.5 target {v} μg/m³ (month mean of the stations\' valid hour values, lowest first)',
         rank: 'Rank',
         noDistrict: '(no district)',

@@ -6,7 +6,11 @@ export default {
     nav: { group: '在线监控', stations: '监测站点', station: '站点详情', stationNew: '新建站点', stationEdit: '编辑站点', health: '数据传输有效率', frames: '原始报文', commands: '命令控制台', unregistered: '未登记设备', portal: '在线监测', forward: '数据转发', province: '全省排名' },
     ui: {
       province: {
-        title: '全省区县排名',
+        title: '全省地市、区县排名',
+        cities: '地市',
+        districts: '区县',
+        city: '地市',
+        noCity: '（未填地市）',
         target: 'PM2.5 目标 {v} μg/m³（按各站有效小时值的月均值，由低到高）',
         rank: '排名',
         noDistrict: '（未填区县）',
