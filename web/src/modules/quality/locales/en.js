@@ -99,6 +99,7 @@ export default {
       rules: 'Alarm rules',
     },
     annual: {
+      reportJob: 'Generate the annual evaluation report (Excel)',
       title: 'Annual ambient air quality evaluation (GB 3095)',
       cardTitle: 'Air quality compliance, {year}',
       against: 'against the limit {limit}',

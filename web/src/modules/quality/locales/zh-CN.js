@@ -99,6 +99,7 @@ export default {
       rules: '报警规则',
     },
     annual: {
+      reportJob: '生成年度评价报告（Excel）',
       title: '环境空气质量年度达标评价（GB 3095）',
       cardTitle: '{year} 年空气质量达标情况',
       against: '对照限值 {limit}',

@@ -76,6 +76,7 @@ export default {
       receivedPeople: 'Visitors',
     },
     tracker: {
+      exportJob: 'Export all in background (Excel)',
       title: 'Supervision tracking', create: 'New item', createTitle: 'New tracked item', assignedDay: 'Assigned on', drawer: 'Tracked item #{id}', detail: 'Details', owner: 'Owner',
       ownerText: '{section} {user} (assigned by {assigner})', system: 'system', period: '{start} to {deadline}, warning from {warn}',
       evidence: 'Evidence', log: 'Progress log', notePlaceholder: 'Progress / review comments', progress: 'Report progress', submit: 'Submit as done', approve: 'Approve',

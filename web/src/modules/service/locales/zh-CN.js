@@ -76,6 +76,7 @@ export default {
       receivedPeople: '接待人次',
     },
     tracker: {
+      exportJob: '后台导出全部（Excel）',
       title: '督办事项', create: '新建督办', createTitle: '新建督办事项', assignedDay: '交办日期', drawer: '督办 #{id}', detail: '说明', owner: '责任',
       ownerText: '{section} {user}（交办人 {assigner}）', system: '系统', period: '{start} 至 {deadline}，{warn} 起预警',
       evidence: '佐证材料', log: '办理记录', notePlaceholder: '办理情况 / 审核意见', progress: '报送进展', submit: '提交办结', approve: '审核通过',
