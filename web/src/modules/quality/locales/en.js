@@ -2,6 +2,7 @@
 // alarm console). Keys must match zh-CN.js.
 export default {
   quality: {
+    waterClass: { I: 'I', II: 'II', III: 'III', IV: 'IV', V: 'V', worse_V: 'Worse than V' },
     air: 'Air and water quality',
     alarms: 'Alarms',
     city: 'Jingci',

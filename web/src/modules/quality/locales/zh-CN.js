@@ -2,6 +2,7 @@
 // Keys must match en.js.
 export default {
   quality: {
+    waterClass: { I: 'Ⅰ', II: 'Ⅱ', III: 'Ⅲ', IV: 'Ⅳ', V: 'Ⅴ', worse_V: '劣Ⅴ' },
     air: '空气质量与水质',
     alarms: '环境报警',
     city: '景瓷市',
