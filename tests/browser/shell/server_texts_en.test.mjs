@@ -75,3 +75,23 @@ test('river and village tracker titles are English sentences on the tracker and 
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
+
+test('quality alarm messages are English sentences in the English alarm console', async () => {
+  const page = await newPage(browser, srv.url, { locale: 'en-US' })
+  await login(page, ACCOUNTS.staff, '/console')
+  const alarms = (await page.evaluate(async () => (await fetch('/api/v1/quality/alarms?limit=50')).json())).items
+  const composed = alarms.filter((a) => a.message_params)
+  assert.ok(composed.length > 0, 'the demo raises alarms through the rules: ' + JSON.stringify(alarms.slice(0, 2)))
+  await english(page)
+  await page.goto('/console/alarms')
+  const cells = page.getByTestId('alarm-message')
+  await cells.first().waitFor()
+  const texts = await cells.allInnerTexts()
+  for (const a of composed.slice(0, 5)) {
+    const want = a.message_params.kind === 'air_hours' ? `above the threshold for ${a.message_params.hours} consecutive hours` : `exceeds the permitted limit ${a.limit}`
+    assert.ok(texts.some((x) => x.includes(want)), `${want} in ${JSON.stringify(texts)}`)
+  }
+  assert.ok(!texts.some((x) => /连续|超过许可限值/.test(x)), JSON.stringify(texts))
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})

@@ -25,3 +25,13 @@ function localParams(t, te, p) {
 export function waterClass(t, te, code, name) {
   return code && te('quality.waterClass.' + code) ? t('quality.waterClass.' + code) : name ?? '—'
 }
+
+/** A quality alarm's message: the UI's sentence for the kind the server stored with its parameters
+ * (quality.alarmMsg.<kind>; value and limit are the alarm's own), else the message as stored. */
+export function alarmMessage(t, te, alarm) {
+  const p = alarm && alarm.message_params
+  const key = p && 'quality.alarmMsg.' + p.kind
+  if (!p || !te(key)) return alarm ? alarm.message : ''
+  const measure = t(p.converted ? 'quality.alarmMsg.converted' : 'quality.alarmMsg.measured')
+  return t(key, { ...p, measure, value: alarm.value, limit: alarm.limit })
+}

@@ -2,6 +2,7 @@
 // alarm console). Keys must match zh-CN.js.
 export default {
   quality: {
+    alarmMsg: { air_hours: '{rule}: {station} above the threshold for {hours} consecutive hours', source_limit: 'Outlet {outlet}: {factor} {measure} value {value} exceeds the permitted limit {limit}', converted: 'converted', measured: 'measured' },
     waterClass: { I: 'I', II: 'II', III: 'III', IV: 'IV', V: 'V', worse_V: 'Worse than V' },
     air: 'Air and water quality',
     alarms: 'Alarms',
