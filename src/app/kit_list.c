@@ -92,6 +92,12 @@ static json_t *kit_member(json_t *item, const char *key)
 
 int kit_xlsx_write(const char *path, json_t *items, const struct kit_sheet *sheet)
 {
+    return kit_xlsx_write_progress(path, items, sheet, NULL, NULL);
+}
+
+int kit_xlsx_write_progress(const char *path, json_t *items, const struct kit_sheet *sheet,
+                            int (*progress)(void *arg, size_t done, size_t total), void *arg)
+{
     lxw_workbook *wb = workbook_new(path);
     if (!wb)
         return -1;
@@ -107,8 +113,14 @@ int kit_xlsx_write(const char *path, json_t *items, const struct kit_sheet *shee
     worksheet_freeze_panes(ws, 1, 0);
     size_t i;
     json_t *item;
+    size_t n = json_array_size(items);
     json_array_foreach(items, i, item)
     {
+        /* every KIT_PROGRESS_ROWS rows: a stop leaves a workbook to delete */
+        if (progress && i % KIT_PROGRESS_ROWS == 0 && progress(arg, i, n)) {
+            workbook_close(wb);
+            return 1;
+        }
         for (size_t c = 0; c < sheet->ncols; c++)
             kit_cell(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, &sheet->cols[c],
                      kit_member(item, sheet->cols[c].key), yuan);

@@ -70,6 +70,13 @@ struct kit_sheet {
 /* Writes items (a JSON array of objects) as sheet into a new workbook at
  * path. 0, or -1 when the workbook could not be written. */
 int kit_xlsx_write(const char *path, json_t *items, const struct kit_sheet *sheet);
+/* kit_xlsx_write for a job (modules/jobs): progress(arg, done, total) is
+ * called before the first row and every KIT_PROGRESS_ROWS rows; when it
+ * returns non-zero the writing stops and 1 is answered (the caller deletes
+ * the file). 0, 1, or -1. */
+#define KIT_PROGRESS_ROWS 200
+int kit_xlsx_write_progress(const char *path, json_t *items, const struct kit_sheet *sheet,
+                            int (*progress)(void *arg, size_t done, size_t total), void *arg);
 
 /* The answer of a list route. result is stolen: an array of items, or an
  * object with "items". Without ?format (or format=json): as kit_answer. With

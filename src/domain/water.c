@@ -211,6 +211,12 @@ const char *water_class_name(int cls)
     return cls >= 1 && cls <= 6 ? names[cls] : "";
 }
 
+const char *water_class_code(int cls)
+{
+    static const char *const codes[] = {"", "I", "II", "III", "IV", "V", "worse_V"};
+    return cls >= 1 && cls <= 6 ? codes[cls] : "";
+}
+
 const char *water_grade(int cls)
 {
     static const char *const g[] = {"", "优", "优", "良好", "轻度污染", "中度污染", "重度污染"};

@@ -109,6 +109,9 @@ int water_evaluate(enum water_kind kind, const int64_t v[WATER_FACTOR_COUNT], in
 
 /* "Ⅰ" … "Ⅴ", "劣Ⅴ" for 1..6; "" otherwise. */
 const char *water_class_name(int cls);
+/* The class as a stable code for other languages ("I" … "V", "worse_V"; ""
+ * outside 1..6): the UI writes the class name in its language from it. */
+const char *water_class_code(int cls);
 /* Qualitative grade: 优 (Ⅰ–Ⅱ), 良好, 轻度污染, 中度污染, 重度污染 (劣Ⅴ). */
 const char *water_grade(int cls);
 /* Display colour (#rrggbb) of a class; the palette is a project choice (no

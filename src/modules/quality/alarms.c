@@ -95,16 +95,22 @@ static int alarm_apply(struct db *db, json_t *rule, json_t *station, int64_t las
         snprintf(msg, sizeof msg, "%s：%s 连续 %d 小时超过阈值",
                  json_string_value(json_object_get(rule, "name")),
                  json_string_value(json_object_get(station, "name")), hours);
+        json_t *mp =
+            json_pack("{ss sO sO si}", "kind", "air_hours", "rule", json_object_get(rule, "name"),
+                      "station", json_object_get(station, "name"), "hours", hours);
         struct alarm_new a = {.kind = "air",
                               .rule_id = rid,
                               .station_id = sid,
                               .factor = factor < AIRDATA_NCOLS ? airdata_col_name(factor) : "aqi",
                               .message = msg,
+                              .message_params = mp,
                               .value = (double)latest / 1000,
                               .limit = (double)threshold / 1000,
                               .at = now};
         int64_t id;
-        return alarms_insert(db, &a, &id) ? -1 : 0;
+        int rc = alarms_insert(db, &a, &id) ? -1 : 0;
+        json_decref(mp);
+        return rc;
     }
     if (open && latest >= 0 && latest <= threshold)
         return alarms_clear(db, open, now) ? -1 : 0;
@@ -412,15 +418,21 @@ enum err source_value_check(struct db *db, const struct audit_actor *actor, json
         char m[256];
         snprintf(m, sizeof m, "排放口 %s 的 %s %s值 %.3f 超过许可限值 %.3f", outlet, factor,
                  o2ref >= 0 ? "折算" : "实测", v, limit);
+        /* value and limit are the alarm's own columns */
+        json_t *mp = json_pack("{ss ss ss sb}", "kind", "source_limit", "outlet", outlet, "factor",
+                               factor, "converted", o2ref >= 0);
         struct alarm_new a = {.kind = "source",
                               .enterprise_id = ent,
                               .outlet = outlet,
                               .factor = factor,
                               .message = m,
+                              .message_params = mp,
                               .value = v,
                               .limit = limit,
                               .at = now};
-        if (alarms_insert(db, &a, id))
+        int stored = alarms_insert(db, &a, id);
+        json_decref(mp);
+        if (stored)
             return ERR_INTERNAL;
         /* The supervision hand-over (docs/supervision.md "Alarms and cases"):
          * the flag and the device health travel with it so verification can

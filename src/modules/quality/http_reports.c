@@ -8,6 +8,8 @@
 #include "app/kit.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "domain/role.h"
+#include "modules/jobs/jobs.h"
 #include "modules/quality/http.h"
 #include "modules/quality/quality.h"
 
@@ -283,9 +285,29 @@ static void api_report_monthly(struct http_req *r)
     report_send(r, &b, name);
 }
 
+/* The annual evaluation report as a job (annual_job.c): 201 with the job,
+ * whose result is the workbook. */
+static void api_report_annual_job(struct http_req *r)
+{
+    int y, m, d;
+    int64_t year, id = 0;
+    timeutil_civil_from_days(timeutil_today(), &y, &m, &d);
+    if (kit_query_int(r, "year", 2000, 2100, y, &year))
+        return;
+    struct jobs_viewer owner = {r->session.user.id, r->session.user.username,
+                                r->session.user.role == ROLE_ADMIN};
+    struct problem p = {0};
+    enum err e = quality_annual_job_submit(r->db, &owner, (int)year, &id, &p);
+    char location[64];
+    snprintf(location, sizeof location, "/api/v1/jobs/%lld", (long long)id);
+    json_t *job = e == ERR_OK ? jobs_get(r->db, id, NULL, &e) : NULL;
+    kit_created_at(r, location, e, &p, job);
+}
+
 static const struct route report_table[] = {
     {HTTP_GET, "/api/v1/quality/reports/daily.xlsx", api_report_daily, ROLES_ANY, 0},
     {HTTP_GET, "/api/v1/quality/reports/monthly.xlsx", api_report_monthly, ROLES_ANY, 0},
+    {HTTP_POST, "/api/v1/quality/reports/annual-jobs", api_report_annual_job, ROLES_BUREAU, 0},
 };
 
 const struct route_group app_quality_report_routes = ROUTE_GROUP("quality-reports", report_table);

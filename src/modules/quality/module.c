@@ -40,6 +40,12 @@ static int quality_tick(const struct module_run *run)
     return 0;
 }
 
+/* The annual report's job kind; the job facility's pool is already running. */
+static int quality_start(const struct module_run *run)
+{
+    return quality_annual_job_register(run->db);
+}
+
 static const struct ent360_provider quality_ent360[] = {
     {"alarms", "超标报警", quality_ent360_alarms, false, 50},
 };
@@ -49,6 +55,7 @@ const struct module quality_module = {
     .schema = &schema_quality,
     .routes = quality_groups,
     .demo = quality_demo,
+    .start = quality_start,
     .tick_seconds = quality_tick_seconds,
     .tick = quality_tick,
     .ent360 = quality_ent360,

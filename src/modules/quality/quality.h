@@ -124,6 +124,14 @@ enum err quality_water_sections(struct db *db, const char *section, bool annual,
 /* Reported form of a milli value: integer, CO one decimal (GB/T 8170). */
 double quality_report_value(int64_t milli, int col_is_co);
 
+/* The annual evaluation report as a job (annual_job.c, docs/jobs.md): its
+ * kind registered at start, and a report of year queued for owner (as
+ * jobs_submit: *job_id; 429 too many pending; 500). */
+struct jobs_viewer;
+int quality_annual_job_register(struct db *db);
+enum err quality_annual_job_submit(struct db *db, const struct jobs_viewer *owner, int year,
+                                   int64_t *job_id, struct problem *p);
+
 struct module;
 extern const struct module quality_module;
 struct http_req;

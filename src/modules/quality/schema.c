@@ -137,6 +137,12 @@ static const char *const schema_quality_steps[] = {
     "  PRIMARY KEY (kind, station_id)) WITHOUT ROWID;"
     "CREATE UNIQUE INDEX aq_stations_device ON aq_stations (device_station_id) WHERE "
     "device_station_id IS NOT NULL;",
+
+    /* Step 3: an alarm's message as a sentence code and its parameters
+     * (issue #17 item 11), so the UI writes it in its language
+     * (quality.alarmMsg.<kind>); message keeps the Chinese text. Alarms
+     * raised before have none and show their message as stored. */
+    "ALTER TABLE alarms ADD COLUMN message_params_json TEXT;",
 };
 
 const struct schema_module schema_quality = {

@@ -135,6 +135,7 @@ struct alarm_new {
     const char *kind;                           /* "air" or "source" */
     int64_t rule_id, station_id, enterprise_id; /* 0 = none (NULL) */
     const char *outlet, *factor, *message;
+    json_t *message_params; /* {"kind": sentence code, …}, borrowed; NULL: none */
     double value, limit;
     int64_t at;
 };

@@ -3,6 +3,8 @@
 #include "modules/quality/store.h"
 #include "db/row.h"
 
+#include <stdlib.h>
+
 json_t *alarm_rules_active(struct db *db)
 {
     return db_query_rows(db,
@@ -67,13 +69,16 @@ int64_t alarms_open_source(struct db *db, int64_t enterprise, const char *outlet
 int alarms_insert(struct db *db, const struct alarm_new *a, int64_t *id)
 {
     /* nullif: 0 stands for "none" in the ids. */
+    char *params = a->message_params ? json_dumps(a->message_params, JSON_COMPACT) : NULL;
     int rc = db_run(db,
                     "INSERT INTO alarms (kind, rule_id, station_id, enterprise_id, outlet, factor, "
-                    "value, limit_value, message, state, raised_at, updated_at) VALUES (?1, "
-                    "nullif(?2, 0), nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, 'raised', "
-                    "?10, ?10)",
-                    "tiiittddti", a->kind, a->rule_id, a->station_id, a->enterprise_id,
-                    a->outlet ? a->outlet : "", a->factor, a->value, a->limit, a->message, a->at);
+                    "value, limit_value, message, state, raised_at, updated_at, "
+                    "message_params_json) VALUES (?1, nullif(?2, 0), nullif(?3, 0), nullif(?4, 0), "
+                    "?5, ?6, ?7, ?8, ?9, 'raised', ?10, ?10, ?11)",
+                    "tiiittddtit", a->kind, a->rule_id, a->station_id, a->enterprise_id,
+                    a->outlet ? a->outlet : "", a->factor, a->value, a->limit, a->message, a->at,
+                    params);
+    free(params);
     *id = rc ? 0 : db_last_id(db);
     return rc;
 }
@@ -121,7 +126,8 @@ int alarms_escalate(struct db *db, int64_t now)
 }
 
 #define ALARM_COLS                                                                                 \
-    "id, kind, factor, outlet, value, limit_value AS \"limit\", message, state, escalation, "      \
+    "id, kind, factor, outlet, value, limit_value AS \"limit\", message, message_params_json, "    \
+    "state, escalation, "                                                                          \
     "raised_at, updated_at, station_id, enterprise_id, rule_id, acknowledged_by"
 
 json_t *alarms_list(struct db *db, const char *state, int64_t enterprise, int64_t limit)

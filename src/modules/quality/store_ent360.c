@@ -11,7 +11,8 @@ json_t *quality_ent360_alarms(struct http_req *r, int64_t enterprise_id)
 {
     static const char *const q[] = {
         "source_alarms",
-        "SELECT id, station_id, outlet, factor, value, limit_value, message, state, raised_at, "
+        "SELECT id, station_id, outlet, factor, value, limit_value, message, message_params_json, "
+        "state, raised_at, "
         "cleared_at FROM alarms WHERE kind = 'source' AND enterprise_id = ?1 ORDER BY raised_at "
         "DESC, id DESC LIMIT ?2",
     };

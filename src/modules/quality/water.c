@@ -83,9 +83,10 @@ static json_t *water_eval_json(const struct water_eval *e, const int64_t v[WATER
         water_format(v[f], text, sizeof text);
         const struct water_factor_info *fi = water_factor_info((enum water_factor)f);
         json_object_set_new(factors, fi->code,
-                            json_pack("{ss ss ss si ss sb}", "name", fi->name_zh, "value", text,
+                            json_pack("{ss ss ss si ss ss sb}", "name", fi->name_zh, "value", text,
                                       "unit", fi->unit, "class", e->factor_class[f], "class_name",
-                                      water_class_name(e->factor_class[f]), "in_class",
+                                      water_class_name(e->factor_class[f]), "class_code",
+                                      water_class_code(e->factor_class[f]), "in_class",
                                       fi->in_class));
     }
     json_t *main = json_array();
@@ -98,8 +99,9 @@ static json_t *water_eval_json(const struct water_eval *e, const int64_t v[WATER
                                             ? json_null()
                                             : json_real((double)e->main[i].multiple_milli / 1000)));
     }
-    return json_pack("{si ss ss ss so so so}", "class", e->cls, "class_name",
-                     e->cls ? water_class_name(e->cls) : "—", "grade", water_grade(e->cls), "color",
+    return json_pack("{si ss ss ss ss so so so}", "class", e->cls, "class_name",
+                     e->cls ? water_class_name(e->cls) : "—", "class_code",
+                     water_class_code(e->cls), "grade", water_grade(e->cls), "color",
                      water_color(e->cls), "compliant",
                      e->compliant < 0 ? json_null() : json_boolean(e->compliant), "main_pollutants",
                      main, "factors", factors);
@@ -117,6 +119,7 @@ static void water_section_eval(struct db *db, json_t *o, int year, int m0, int m
     struct water_eval e;
     water_evaluate(kind && !strcmp(kind, "lake") ? WATER_LAKE : WATER_RIVER, v, target, &e);
     json_object_set_new(o, "target_name", json_string(water_class_name(target)));
+    json_object_set_new(o, "target_code", json_string(water_class_code(target)));
     json_object_set_new(o, "boundary",
                         json_boolean(json_integer_value(json_object_get(o, "boundary")) != 0));
     json_object_set_new(o, "samples", json_integer(samples));

@@ -98,13 +98,17 @@ enum err river_problem_insert(struct river_ctx *c, struct river_problem_row *row
     char title[300];
     snprintf(title, sizeof title, "【%s】%s：%.200s", row->patrol_id ? "巡河发现" : "群众举报",
              river_category_names[k], json_string_value(json_object_get(reach, "name")));
+    /* the UI writes the title in its language: service.itemTitle.river_patrol / river_citizen */
+    json_t *tp =
+        json_pack("{ss sO}", "category", row->category, "reach", json_object_get(reach, "name"));
     json_decref(reach);
     json_t *in = json_pack("{sI si ss}", "owner_section_id", (json_int_t)section, "workdays",
                            river_category_days[k], "detail", row->description);
     if (user)
         json_object_set_new(in, "owner_user_id", json_integer(user));
     enum err e = svc_item_insert_json(&c->s, row->patrol_id ? "river_patrol" : "river_citizen", in,
-                                      0, 0, 0, title, NULL, item, p);
+                                      0, 0, 0, title, tp, item, p);
+    json_decref(tp);
     json_decref(in);
     if (e)
         return e;

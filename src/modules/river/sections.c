@@ -77,6 +77,8 @@ static json_t *river_section_json(json_t *o, json_t *link, json_t *period)
                   json_object_get(o, "class"), "class_name", json_object_get(o, "class_name"),
                   "target_class", json_object_get(o, "target_class"), "target_name",
                   json_object_get(o, "target_name"), "compliant", json_object_get(o, "compliant"));
+    json_object_set(s, "class_code", json_object_get(o, "class_code"));
+    json_object_set(s, "target_code", json_object_get(o, "target_code"));
     json_object_set(s, "year", json_object_get(period, "year"));
     json_object_set(s, "month", json_object_get(period, "month"));
     json_object_set(s, "boundary", link ? json_object_get(link, "boundary") : NULL);
@@ -136,7 +138,12 @@ static enum err river_section_raise(struct river_ctx *c, json_t *o, json_t *link
                            RIVER_SECTION_WORKDAYS, "detail", detail);
     if (user)
         json_object_set_new(in, "owner_user_id", json_integer(user));
-    enum err e = svc_item_insert_json(&c->s, "river_section", in, 0, 0, 0, title, NULL, item, p);
+    /* the UI writes the title in its language: service.itemTitle.river_section */
+    json_t *tp =
+        json_pack("{ss sO sO sO}", "month", month, "section", json_object_get(o, "name"), "class",
+                  json_object_get(o, "class_code"), "target", json_object_get(o, "target_code"));
+    enum err e = svc_item_insert_json(&c->s, "river_section", in, 0, 0, 0, title, tp, item, p);
+    json_decref(tp);
     json_decref(in);
     if (e)
         return e;

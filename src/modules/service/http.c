@@ -9,7 +9,9 @@
 #include "app/field.h"
 #include "app/kit.h"
 #include "app/kit_list.h"
+#include "modules/jobs/jobs.h"
 #include "modules/service/service.h"
+#include "domain/role.h"
 #include "domain/service_rules.h"
 #include "domain/tracker_rules.h"
 
@@ -423,14 +425,16 @@ static const struct kit_col svc_item_cols[] = {
     KIT_CODE("state", "办理情况", svc_item_state_zh),
     KIT_TEXT("closed_day", "办结日期"),
 };
-static const struct kit_sheet svc_item_sheet = KIT_SHEET("tracker", "督办事项", svc_item_cols);
+const struct kit_sheet svc_item_sheet = KIT_SHEET("tracker", "督办事项", svc_item_cols);
 
-static void api_svc_tracker_list(struct http_req *r)
+/* The tracker list's filters from the query (the list and its export job
+ * read the same ones); NULL when refused (answered 422). */
+static json_t *svc_tracker_filter(struct http_req *r)
 {
     int64_t section = kit_query_id(r, "section_id"), ent = kit_query_id(r, "enterprise_id");
     int64_t mine;
     if (section < 0 || ent < 0 || kit_query_int(r, "mine", 0, 1, 0, &mine))
-        return;
+        return NULL;
     /* The item statuses and sources of svc_tracker (schema.c), the live
      * states of tracker_state_name. */
     static const char *const statuses[] = {"open", "submitted", "closed", NULL};
@@ -448,7 +452,7 @@ static void api_svc_tracker_list(struct http_req *r)
         const char *v = kit_query_choice(r, filters[i].key, filters[i].choices, NULL, &bad);
         if (bad) {
             json_decref(f);
-            return;
+            return NULL;
         }
         if (v)
             json_object_set_new(f, filters[i].key, json_string(v));
@@ -456,6 +460,14 @@ static void api_svc_tracker_list(struct http_req *r)
     json_object_set_new(f, "section_id", json_integer(section));
     json_object_set_new(f, "enterprise_id", json_integer(ent));
     json_object_set_new(f, "mine", json_boolean(mine == 1));
+    return f;
+}
+
+static void api_svc_tracker_list(struct http_req *r)
+{
+    json_t *f = svc_tracker_filter(r);
+    if (!f)
+        return;
     struct svc_ctx c;
     svc_begin(r, &c, false);
     svc_tracker_sweep(&c);
@@ -464,6 +476,25 @@ static void api_svc_tracker_list(struct http_req *r)
     json_decref(f);
     kit_list(r, items ? ERR_OK : ERR_INTERNAL, NULL,
              items ? json_pack("{so}", "items", items) : NULL, &svc_item_sheet);
+}
+
+/* The tracker list (the same filters) as an xlsx written by a job
+ * (tracker_export.c): 201 with the job, whose result is the workbook. */
+static void api_svc_tracker_export_job(struct http_req *r)
+{
+    json_t *f = svc_tracker_filter(r);
+    if (!f)
+        return;
+    struct jobs_viewer owner = {r->session.user.id, r->session.user.username,
+                                r->session.user.role == ROLE_ADMIN};
+    struct problem p = {0};
+    int64_t id = 0;
+    enum err e = svc_tracker_export_submit(r->db, &owner, f, &id, &p);
+    json_decref(f);
+    char location[64];
+    snprintf(location, sizeof location, "/api/v1/jobs/%lld", (long long)id);
+    json_t *job = e == ERR_OK ? jobs_get(r->db, id, NULL, &e) : NULL;
+    kit_created_at(r, location, e, &p, job);
 }
 
 static void api_svc_tracker_create(struct http_req *r)
@@ -741,6 +772,7 @@ static const struct route table[] = {
     {HTTP_POST, "/api/v1/service/reception-entries/{id}/receive", api_svc_entry_receive, BUREAU, 0},
     {HTTP_GET, "/api/v1/service/tracker", api_svc_tracker_list, BUREAU, 0},
     {HTTP_POST, "/api/v1/service/tracker", api_svc_tracker_create, BUREAU, 0},
+    {HTTP_POST, "/api/v1/service/tracker/export-jobs", api_svc_tracker_export_job, BUREAU, 0},
     {HTTP_GET, "/api/v1/service/tracker/{id}", api_svc_tracker_get, BUREAU, 0},
     {HTTP_POST, "/api/v1/service/tracker/{id}/attachments", api_svc_tracker_attach, BUREAU,
      ROUTE_UPLOAD},

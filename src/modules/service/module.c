@@ -28,6 +28,12 @@ static int service_tick(const struct module_run *run)
     return svc_sched_tick(run->db, run->app) < 0 ? -1 : 0;
 }
 
+/* The tracker export's job kind; the job facility's pool is already running. */
+static int service_start(const struct module_run *run)
+{
+    return svc_tracker_export_register(run->db);
+}
+
 static const struct ent360_provider service_ent360[] = {
     {"service", "企业服务", svc_ent360, false, 10},
 };
@@ -37,6 +43,7 @@ const struct module service_module = {
     .schema = &schema_service,
     .routes = service_groups,
     .demo = service_demo,
+    .start = service_start,
     .tick_seconds = service_tick_seconds,
     .tick = service_tick,
     .tick_at_start = true,

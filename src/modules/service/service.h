@@ -161,6 +161,15 @@ int svc_tracker_level(const struct calendar *cal, int32_t start, int32_t deadlin
  * `system`, all in one transaction. A warning already overtaken by overdue is
  * skipped. Returns the number of state changes raised, or -1 (rolled back). */
 int svc_tracker_sweep(struct svc_ctx *c);
+/* The tracker list's export as a job (tracker_export.c, docs/jobs.md): its
+ * kind registered at start; a job for owner with the list's filter (as
+ * svc_item_list reads it, borrowed) queued as jobs_submit does. */
+struct jobs_viewer;
+struct kit_sheet;
+extern const struct kit_sheet svc_item_sheet; /* the tracker list's columns (http.c) */
+int svc_tracker_export_register(struct db *db);
+enum err svc_tracker_export_submit(struct db *db, const struct jobs_viewer *owner, json_t *filter,
+                                   int64_t *job_id, struct problem *p);
 /* The sweep for a tool or the server's scheduler at an explicit clock `now`
  * (UTC seconds): builds a system context on db. Returns as svc_tracker_sweep. */
 int svc_sched_run(struct db *db, const struct calendar *cal, const struct config *cfg, int64_t now);

@@ -64,7 +64,7 @@ json_t *svc_store_quarter_items(struct db *db, const char *from, const char *to)
 {
     return db_query_rows(
         db,
-        "SELECT t.id, t.source, t.title, e.name AS enterprise_name, s.name AS "
+        "SELECT t.id, t.source, t.title, t.title_params_json, e.name AS enterprise_name, s.name AS "
         "owner_section, u.display_name AS owner_user, t.start_day, t.deadline, t.status, "
         "t.closed_day FROM svc_tracker t JOIN sections s ON s.id = t.owner_section_id LEFT "
         "JOIN users u ON u.id = t.owner_user_id LEFT JOIN enterprises e ON e.id = "

@@ -73,7 +73,13 @@ static int village_alarm_raise(struct village_ctx *c, json_t *fac, const char *k
                   stop ? VILLAGE_STOP_WORKDAYS : VILLAGE_EXCEED_WORKDAYS, "detail", detail);
     int64_t item = 0;
     struct problem sp = {0};
-    enum err e = svc_item_insert_json(&sc, "responsibility", in, 0, 0, 0, title, NULL, &item, &sp);
+    /* The UI writes the title in its language. Village items share the
+     * source 'responsibility' with titles people write, so the sentence is
+     * named in the params: service.itemTitle.village_stop / village_exceed. */
+    json_t *tp = json_pack("{ss ss ss ss}", "sentence", stop ? "village_stop" : "village_exceed",
+                           "town", town ? town : "", "facility", name ? name : "", "day", day);
+    enum err e = svc_item_insert_json(&sc, "responsibility", in, 0, 0, 0, title, tp, &item, &sp);
+    json_decref(tp);
     json_decref(in);
     if (e) {
         if (p)

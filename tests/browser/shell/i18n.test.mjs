@@ -101,3 +101,37 @@ test('every message key named in the UI source exists', () => {
   }
   assert.deepEqual(missing, [])
 })
+
+// Issue #17 item 11: tracker titles the server composes (svc_item_insert_json with title params)
+// are written by the UI from service.itemTitle.<source> — or .<sentence> when the params name one —
+// with the params the server passes; water classes from their stable codes (domain/water.c).
+test('every composed tracker title and water class has its text in both languages', () => {
+  const cFiles = (dir) => readdirSync(dir).flatMap((f) => {
+    const p = path.join(dir, f)
+    return statSync(p).isDirectory() ? cFiles(p) : f.endsWith('.c') ? [p] : []
+  })
+  const sentences = new Set()
+  for (const f of cFiles('src/modules')) {
+    const text = readFileSync(f, 'utf8')
+    for (const m of text.matchAll(/svc_item_insert_json\(\s*[^,]+,\s*([^,]+),[^;]*?,\s*title,\s*(\w+),/g)) {
+      if (m[2] === 'NULL' || text.includes('"sentence"')) continue // a file naming its sentences: below
+      for (const s of m[1].matchAll(/"([a-z_]+)"/g)) sentences.add(s[1])
+    }
+    for (const m of text.matchAll(/"sentence",\s*([^,]+?)\s*,/g)) for (const s of m[1].matchAll(/"([a-z_]+)"/g)) sentences.add(s[1])
+  }
+  // the sources the river and village modules compose titles for, among them
+  for (const s of ['river_patrol', 'river_citizen', 'river_section', 'village_stop', 'village_exceed']) assert.ok(sentences.has(s), [...sentences].join(' '))
+  const holes = (s) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+  for (const s of sentences) {
+    assert.equal(typeof zh.service.itemTitle[s], 'string', `zh-CN service.itemTitle.${s}`)
+    assert.equal(typeof en.service.itemTitle[s], 'string', `en service.itemTitle.${s}`)
+    assert.deepEqual(holes(en.service.itemTitle[s]), holes(zh.service.itemTitle[s]), s)
+  }
+  const water = readFileSync('src/domain/water.c', 'utf8')
+  const codes = [...water.match(/codes\[\] = \{([^}]*)\}/)[1].matchAll(/"(\w+)"/g)].map((m) => m[1])
+  assert.equal(codes.length, 6)
+  for (const c of codes) {
+    assert.equal(typeof zh.quality.waterClass[c], 'string', `zh-CN quality.waterClass.${c}`)
+    assert.equal(typeof en.quality.waterClass[c], 'string', `en quality.waterClass.${c}`)
+  }
+})

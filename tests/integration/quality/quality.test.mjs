@@ -426,6 +426,10 @@ test('alarms: a rule raises on imported hours, acknowledge, server-sent events, 
   const a = r.json.items.find((x) => x.factor === 'pm25' && x.value === 90)
   assert.ok(a, JSON.stringify(r.json))
   assert.equal(a.state, 'raised')
+  // the message as a sentence code and its params beside the Chinese text (the UI's language)
+  assert.equal(a.message_params.kind, 'air_hours')
+  assert.equal(typeof a.message_params.rule, 'string')
+  assert.ok(a.message.includes(a.message_params.station) && a.message.includes(`连续 ${a.message_params.hours} 小时`), a.message)
   // live push: the SSE stream carries it, with an id to resume from
   const res = await staff.get('/api/v1/quality/alarms/stream?since=0', { raw: true })
   assert.equal(res.headers.get('content-type'), 'text/event-stream; charset=utf-8')
@@ -456,6 +460,7 @@ test('alarms: a rule raises on imported hours, acknowledge, server-sent events, 
   assert.ok(r.json.items.length >= 1)
   assert.ok(r.json.items.every((x) => x.kind === 'source' && x.enterprise_id === eid))
   assert.equal(r.json.items[0].value, 160)
+  assert.deepEqual(r.json.items[0].message_params, { kind: 'source_limit', outlet: 'DA001', factor: 'so2', converted: true })
   assert.equal((await ent.get('/api/v1/quality/alarms/stream')).status, 403)
   // within the limit again: cleared
   r = await staff.post('/api/v1/quality/source-values', { enterprise_id: eid, outlet: 'DA001', factor: 'so2', value: 30, o2: 15 })

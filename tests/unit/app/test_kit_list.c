@@ -84,11 +84,54 @@ static void test_empty_list_has_headings(void **state)
     xlsx_sheet_free(&s);
 }
 
+/* Records the calls of the progress callback; stops at stop_at (0 = never). */
+struct progress_log {
+    size_t calls, last_done, last_total, stop_at;
+};
+
+static int progress_cb(void *arg, size_t done, size_t total)
+{
+    struct progress_log *l = arg;
+    l->calls++;
+    l->last_done = done;
+    l->last_total = total;
+    return l->stop_at && done >= l->stop_at ? 1 : 0;
+}
+
+static json_t *many_items(size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{sI ss}", "id", (json_int_t)i, "status", "open"));
+    return a;
+}
+
+static void test_progress_counts_rows_and_stops(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ecogov-kit-list-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    json_t *items = many_items(3 * KIT_PROGRESS_ROWS + 1);
+    struct progress_log all = {0};
+    assert_int_equal(kit_xlsx_write_progress(path, items, &sheet, progress_cb, &all), 0);
+    assert_int_equal(all.calls, 4); /* rows 0, 200, 400, 600 */
+    assert_int_equal(all.last_done, 3 * KIT_PROGRESS_ROWS);
+    assert_int_equal(all.last_total, 3 * KIT_PROGRESS_ROWS + 1);
+    struct progress_log stop = {.stop_at = KIT_PROGRESS_ROWS};
+    assert_int_equal(kit_xlsx_write_progress(path, items, &sheet, progress_cb, &stop), 1);
+    assert_int_equal(stop.calls, 2);
+    json_decref(items);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rows_and_cells),
         cmocka_unit_test(test_empty_list_has_headings),
+        cmocka_unit_test(test_progress_counts_rows_and_stops),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

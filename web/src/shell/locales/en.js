@@ -95,7 +95,7 @@ export default {
     hm: '{h} h {m} min',
     m: '{m} min',
     s: '{s} s',
-    kind: { registry_import: 'Enterprise import', pmf_analysis: 'PM2.5 source apportionment' },
+    kind: { registry_import: 'Enterprise import', pmf_analysis: 'PM2.5 source apportionment', quality_annual_report: 'Annual air quality evaluation report', service_tracker_export: 'Tracker export' },
     state: { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
   },
   user: {

@@ -95,7 +95,7 @@ export default {
     hm: '{h} 小时 {m} 分',
     m: '{m} 分钟',
     s: '{s} 秒',
-    kind: { registry_import: '企业名录导入', pmf_analysis: 'PM2.5 来源解析' },
+    kind: { registry_import: '企业名录导入', pmf_analysis: 'PM2.5 来源解析', quality_annual_report: '空气质量年度评价报告', service_tracker_export: '督办事项导出' },
     state: { queued: '排队中', running: '运行中', done: '已完成', failed: '失败', cancelled: '已取消' },
   },
   user: {

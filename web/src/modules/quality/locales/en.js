@@ -2,6 +2,8 @@
 // alarm console). Keys must match zh-CN.js.
 export default {
   quality: {
+    alarmMsg: { air_hours: '{rule}: {station} above the threshold for {hours} consecutive hours', source_limit: 'Outlet {outlet}: {factor} {measure} value {value} exceeds the permitted limit {limit}', converted: 'converted', measured: 'measured' },
+    waterClass: { I: 'I', II: 'II', III: 'III', IV: 'IV', V: 'V', worse_V: 'Worse than V' },
     air: 'Air and water quality',
     alarms: 'Alarms',
     city: 'Jingci',
@@ -99,6 +101,7 @@ export default {
       rules: 'Alarm rules',
     },
     annual: {
+      reportJob: 'Generate the annual evaluation report (Excel)',
       title: 'Annual ambient air quality evaluation (GB 3095)',
       cardTitle: 'Air quality compliance, {year}',
       against: 'against the limit {limit}',

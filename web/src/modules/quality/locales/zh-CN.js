@@ -2,6 +2,8 @@
 // Keys must match en.js.
 export default {
   quality: {
+    alarmMsg: { air_hours: '{rule}：{station} 连续 {hours} 小时超过阈值', source_limit: '排放口 {outlet} 的 {factor} {measure}值 {value} 超过许可限值 {limit}', converted: '折算', measured: '实测' },
+    waterClass: { I: 'Ⅰ', II: 'Ⅱ', III: 'Ⅲ', IV: 'Ⅳ', V: 'Ⅴ', worse_V: '劣Ⅴ' },
     air: '空气质量与水质',
     alarms: '环境报警',
     city: '景瓷市',
@@ -99,6 +101,7 @@ export default {
       rules: '报警规则',
     },
     annual: {
+      reportJob: '生成年度评价报告（Excel）',
       title: '环境空气质量年度达标评价（GB 3095）',
       cardTitle: '{year} 年空气质量达标情况',
       against: '对照限值 {limit}',

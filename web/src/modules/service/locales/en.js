@@ -2,7 +2,7 @@
 // Keys must match zh-CN.js.
 export default {
   service: {
-    itemTitle: { bad_review: 'Follow-up of a poor rating: {enterprise} ({purpose})', reception: 'Reception-day referral: {description}' },
+    itemTitle: { bad_review: 'Follow-up of a poor rating: {enterprise} ({purpose})', reception: 'Reception-day referral: {description}', river_patrol: '[Patrol finding] {category}: {reach}', river_citizen: '[Citizen report] {category}: {reach}', river_section: '[Section off target] {month} {section}: class {class}, target {target}', village_stop: 'Village sewage plant stopped: {town} {facility} ({day})', village_exceed: 'Village sewage plant over limits: {town} {facility} ({day})' },
     nav: { group: 'Enterprise service', visits: 'On-site visits', visit: 'Service form', days: 'Reception days', tracker: 'Tracker', stats: 'Service statistics', portalVisits: 'On-site visits' },
     ent360nav: 'Enterprise 360°',
     bookingNav: 'Reception day booking',
@@ -76,6 +76,7 @@ export default {
       receivedPeople: 'Visitors',
     },
     tracker: {
+      exportJob: 'Export all in background (Excel)',
       title: 'Supervision tracking', create: 'New item', createTitle: 'New tracked item', assignedDay: 'Assigned on', drawer: 'Tracked item #{id}', detail: 'Details', owner: 'Owner',
       ownerText: '{section} {user} (assigned by {assigner})', system: 'system', period: '{start} to {deadline}, warning from {warn}',
       evidence: 'Evidence', log: 'Progress log', notePlaceholder: 'Progress / review comments', progress: 'Report progress', submit: 'Submit as done', approve: 'Approve',

@@ -1,7 +1,7 @@
 // 简体中文 · 企业服务 pages (上门服务, 接待日, 督办, 服务统计). Keys must match en.js.
 export default {
   service: {
-    itemTitle: { bad_review: '差评回访整改：{enterprise}（{purpose}）', reception: '接待日交办：{description}' },
+    itemTitle: { bad_review: '差评回访整改：{enterprise}（{purpose}）', reception: '接待日交办：{description}', river_patrol: '【巡河发现】{category}：{reach}', river_citizen: '【群众举报】{category}：{reach}', river_section: '【断面不达标】{month} {section} 水质{class}类，目标{target}类', village_stop: '农村污水设施停运：{town}{facility}（{day}）', village_exceed: '农村污水设施超标：{town}{facility}（{day}）' },
     nav: { group: '企业服务', visits: '上门服务', visit: '上门服务单', days: '接待日', tracker: '督办事项', stats: '服务统计', portalVisits: '上门服务' },
     ent360nav: '企业 360°',
     bookingNav: '接待日预约',
@@ -76,6 +76,7 @@ export default {
       receivedPeople: '接待人次',
     },
     tracker: {
+      exportJob: '后台导出全部（Excel）',
       title: '督办事项', create: '新建督办', createTitle: '新建督办事项', assignedDay: '交办日期', drawer: '督办 #{id}', detail: '说明', owner: '责任',
       ownerText: '{section} {user}（交办人 {assigner}）', system: '系统', period: '{start} 至 {deadline}，{warn} 起预警',
       evidence: '佐证材料', log: '办理记录', notePlaceholder: '办理情况 / 审核意见', progress: '报送进展', submit: '提交办结', approve: '审核通过',
