@@ -77,11 +77,11 @@ static double demo_rand(struct demo_river *d)
     return (double)(d->s >> 11) / 9007199254740992.0;
 }
 
-/* A staff account for a chief, in the water section; its id. */
+/* A river chief's account (role chief: the river pages and his own tracker
+ * items, no section); its id. */
 static int64_t demo_account(struct demo_river *d, const char *username, const char *name)
 {
-    struct user_input in = {
-        username, name, "Chief@2026", ROLE_STAFF, sections_find(d->c.s.db, "水生态环境科"), 0, 0};
+    struct user_input in = {username, name, "Chief@2026", ROLE_CHIEF, 0, 0, 0};
     int64_t id = 0;
     const char *field;
     if (db_begin(d->c.s.db) || users_create(d->c.s.db, &in, &id, &field) != ERR_OK ||

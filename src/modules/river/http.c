@@ -22,7 +22,9 @@
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define STAFF ROLE_BIT(ROLE_STAFF)
-#define BUREAU ROLES_BUREAU
+/* the bureau and the river chiefs' own role: the rules scope a chief to his
+ * reaches (river_ctx_scope) */
+#define BUREAU (ROLES_BUREAU | ROLE_BIT(ROLE_CHIEF))
 #define V "/api/v1/river"
 
 void river_begin(struct http_req *r, struct river_ctx *c)

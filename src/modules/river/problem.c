@@ -68,7 +68,9 @@ int river_item_owner(struct river_ctx *c, int64_t reach, int64_t *section, int64
             const char *level = json_string_value(json_object_get(o, "level"));
             int64_t u = json_integer_value(json_object_get(o, "user_id"));
             int64_t s = json_integer_value(json_object_get(o, "section_id"));
-            if (!*user && u && s && level && !strcmp(level, order[k]))
+            /* an enabled account: a chief's (no section) or a bureau one */
+            bool usable = json_integer_value(json_object_get(o, "account_id")) == u;
+            if (!*user && u && usable && level && !strcmp(level, order[k]))
                 *user = u, user_section = s;
         }
     }

@@ -19,6 +19,10 @@
 void river_ctx_scope(struct river_ctx *c)
 {
     c->chief = c->s.user ? river_store_chief_of_user(c->s.db, c->s.user->id) : 0;
+    /* a chief's account not (or no longer) linked to a chief record sees no
+     * reach: -1 is no chief's id */
+    if (!c->chief && c->s.user && c->s.user->role == ROLE_CHIEF)
+        c->chief = -1;
 }
 
 enum err river_may_edit(const struct river_ctx *c, struct problem *p)

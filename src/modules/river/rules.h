@@ -16,7 +16,8 @@
 
 /* Who acts: the tracker's context (db, calendar, clock, actor, user) and the
  * chief the user is linked to (0: a bureau account that is no chief, which
- * sees every reach; a chief sees only the reaches he holds). */
+ * sees every reach; a chief sees only the reaches he holds; -1: a chief's
+ * account linked to no chief record, which sees none). */
 struct river_ctx {
     struct svc_ctx s;
     int64_t chief;

@@ -61,6 +61,17 @@ static int svc_attach_write(const char *var_dir, const char *hex, const void *da
     return 0;
 }
 
+/* A river chief's own tracker item (he uploads its evidence). */
+static bool svc_attach_chief_item(struct svc_ctx *c, int64_t item_id)
+{
+    if (!svc_is_chief(c))
+        return false;
+    json_t *item = svc_store_item_row(c->db, item_id);
+    bool mine = item && svc_item_is_mine(c, item);
+    json_decref(item);
+    return mine;
+}
+
 /* The enterprise an owner belongs to (0 none) and whether it accepts files. */
 static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int64_t *ent,
                             struct problem *p)
@@ -76,7 +87,7 @@ static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int
     if (!found)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
     int64_t own = svc_user_enterprise(c);
-    if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
+    if (!strcmp(kind, "tracker") && !svc_is_bureau(c) && !svc_attach_chief_item(c, id))
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
     if (own && own != *ent)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
@@ -200,7 +211,10 @@ enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size,
     const char *sha = json_string_value(json_object_get(a, "sha256"));
     const char *type = json_string_value(json_object_get(a, "mime"));
     const char *filename = json_string_value(json_object_get(a, "filename"));
-    bool allowed = svc_is_bureau(c) || (own && own == ent);
+    const char *kind = json_string_value(json_object_get(a, "owner_kind"));
+    bool allowed = svc_is_bureau(c) || (own && own == ent) ||
+                   (kind && !strcmp(kind, "tracker") &&
+                    svc_attach_chief_item(c, json_integer_value(json_object_get(a, "owner_id"))));
     enum err e = ERR_NOT_FOUND;
     char path[1200];
     snprintf(path, sizeof path, "%s/attachments/%.2s/%s", c->cfg->var_dir, sha ? sha : "",
