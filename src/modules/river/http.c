@@ -88,8 +88,11 @@ static void h_import(struct http_req *r)
     river_begin(r, &c);
     json_t *out = NULL, *errors = NULL;
     struct problem p = {0};
-    enum err e =
-        river_import_geojson(&c, r->body.data ? r->body.data : "", r->body.len, &out, &errors, &p);
+    const char *body = r->body.data ? r->body.data : "";
+    /* a zip is a Shapefile layer; anything else is read as GeoJSON */
+    enum err e = river_is_zip(body, r->body.len)
+                     ? river_import_shpzip(&c, body, r->body.len, &out, &errors, &p)
+                     : river_import_geojson(&c, body, r->body.len, &out, &errors, &p);
     river_end(r);
     if (e == ERR_IMPORT_ERRORS)
         kit_refuse_with(r, &p, json_pack("{so}", "errors", errors));

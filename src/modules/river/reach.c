@@ -185,6 +185,23 @@ enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len,
     return e;
 }
 
+enum err river_import_shpzip(struct river_ctx *c, const char *data, size_t len, json_t **out,
+                             json_t **errors, struct problem *p)
+{
+    *out = *errors = NULL;
+    if (river_may_edit(c, p))
+        return p->err;
+    char err[512] = "";
+    enum err code = ERR_INVALID_FIELD;
+    /* the system's temporary directory: the files live for this request only */
+    json_t *fc = river_shpzip_geojson(NULL, data, len, &code, err, sizeof err);
+    if (!fc)
+        return problem_set(p, code, code == ERR_INTERNAL ? NULL : "file", "%s", err);
+    enum err e = river_import_collection(c, fc, out, errors, p);
+    json_decref(fc);
+    return e;
+}
+
 enum err river_import_json(struct river_ctx *c, json_t *fc, json_t **out, json_t **errors,
                            struct problem *p)
 {

@@ -41,6 +41,19 @@ enum err river_may_edit(const struct river_ctx *c, struct problem *p);
  * *out = {created, updated, waters}. */
 enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len, json_t **out,
                               json_t **errors, struct problem *p);
+/* A Shapefile layer uploaded as one .zip (data of len bytes; .shp, .shx,
+ * .dbf, optional .prj): unpacked safely (shpzip.c) and imported as the
+ * GeoJSON import does. A refused archive is ERR_INVALID_FIELD (field "file")
+ * or ERR_BODY_TOO_LARGE (a member over its size), p filled. */
+enum err river_import_shpzip(struct river_ctx *c, const char *data, size_t len, json_t **out,
+                             json_t **errors, struct problem *p);
+/* Whether an upload is a zip archive (its local-header signature). */
+bool river_is_zip(const char *data, size_t len);
+/* The Shapefile in a zip as a GeoJSON FeatureCollection (unchecked), files
+ * unpacked under a fresh directory in tmp_root (NULL: /tmp) and removed;
+ * NULL with *code and a message in err. */
+json_t *river_shpzip_geojson(const char *tmp_root, const char *data, size_t len, enum err *code,
+                             char *err, size_t errlen);
 /* The same from a parsed FeatureCollection (the CLI's Shapefile import). */
 enum err river_import_json(struct river_ctx *c, json_t *fc, json_t **out, json_t **errors,
                            struct problem *p);
