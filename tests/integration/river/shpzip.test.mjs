@@ -105,3 +105,28 @@ test('hostile archives are refused with stable codes and nothing is imported', a
   assert.equal(existsSync('/tmp/ecogov-evil.shp'), false)
   assert.equal(await count(), before)
 })
+
+test('a lake outline that crosses itself is refused with the reason, as GeoJSON or Shapefile', async () => {
+  const before = await count()
+  const bowtie = [[117.1, 29.4], [117.2, 29.5], [117.2, 29.4], [117.1, 29.5], [117.1, 29.4]]
+  const props = { code: 'HU-01', name: '蝴蝶湖', water_code: 'HU', water_name: '蝴蝶湖' }
+  let r = await staff.request('POST', V + '/import', {
+    body: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: props, geometry: { type: 'Polygon', coordinates: [bowtie] } }] }),
+  })
+  assert.equal(r.status, 422)
+  assert.equal(r.json.error.code, 'import_errors')
+  assert.equal(r.json.error.errors[0].field, 'geometry')
+  assert.match(r.json.error.errors[0].message, /Self-intersection/)
+  const s = shapefile([{ props, parts: [bowtie] }], { polygon: true })
+  r = await upload(staff, zip([{ name: 'hu.shp', data: s.shp }, { name: 'hu.shx', data: s.shx }, { name: 'hu.dbf', data: s.dbf }]))
+  assert.equal(r.status, 422, r.text)
+  assert.match(r.json.error.errors[0].message, /Self-intersection/)
+  // the same lake drawn properly is taken
+  const square = [[117.1, 29.4], [117.1, 29.5], [117.2, 29.5], [117.2, 29.4], [117.1, 29.4]]
+  const ok = shapefile([{ props, parts: [square] }], { polygon: true })
+  r = await upload(staff, zip([{ name: 'hu.shp', data: ok.shp }, { name: 'hu.shx', data: ok.shx }, { name: 'hu.dbf', data: ok.dbf }]))
+  assert.equal(r.status, 200, r.text)
+  assert.equal(await count(), before + 1)
+  const lake = (await staff.get(V + '/reaches')).json.items.find((x) => x.code === 'HU-01')
+  assert.equal(lake.kind, 'lake')
+})
