@@ -157,6 +157,13 @@ json_t *river_reach_sections(struct river_ctx *c, int64_t reach);
  * (source river_section, owned as the reach's problems) and a notice to the
  * reach's chiefs with accounts. Idempotent. *out = {month, checked, raised:
  * [{code, tracker_id}]}. One transaction per raised section. */
+/* The scheduler's check (and the demo's): every month of the
+ * RIVER_CATCH_UP_MONTHS up to the latest sampled one, oldest first, through
+ * river_sections_check — so a month the server never checked (it was down,
+ * or its samples came late) is covered, and each section-month is raised
+ * once. *out = {months, raised: [{month, code, tracker_id}]}. */
+#define RIVER_CATCH_UP_MONTHS 12
+enum err river_sections_catch_up(struct river_ctx *c, json_t **out, struct problem *p);
 enum err river_sections_check(struct river_ctx *c, int year, int month, json_t **out,
                               struct problem *p);
 /* [{id, code, name, kind, reaches}]. */
