@@ -358,6 +358,36 @@ static void h_problem(struct http_req *r)
     river_read(r, river_problem_get, true);
 }
 
+/* A problem's photo, shown in the browser (JPEG or PNG: the type was sniffed
+ * at upload), to whoever may see the problem. */
+static void h_problem_photo_get(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0), photo = id ? kit_path_id(r, 1) : 0;
+    if (!photo)
+        return;
+    struct river_ctx c;
+    int fd = -1;
+    uint64_t size = 0;
+    char mime[128], disp[1024], shown[1040];
+    river_begin(r, &c);
+    enum err e =
+        river_problem_photo_open(&c, id, photo, &fd, &size, mime, sizeof mime, disp, sizeof disp);
+    river_end(r);
+    if (e) {
+        kit_answer(r, e, NULL, NULL);
+        return;
+    }
+    snprintf(shown, sizeof shown, "inline;%s", strncmp(disp, "attachment;", 11) ? disp : disp + 11);
+    http_add_header(r, "Content-Disposition", shown);
+    http_add_header(r, "Cache-Control", "private, no-store");
+    /* http_fd keeps the pointer past this frame: a static type (photos are
+     * only JPEG or PNG, sniffed at upload) */
+    http_fd(r, 200, fd, size,
+            !strcmp(mime, "image/png")    ? "image/png"
+            : !strcmp(mime, "image/jpeg") ? "image/jpeg"
+                                          : "application/octet-stream");
+}
+
 static void h_problem_photo(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
@@ -509,6 +539,7 @@ static const struct route river_table[] = {
     {HTTP_GET, V "/problems", h_problems, BUREAU, 0},
     {HTTP_GET, V "/problems/{id}", h_problem, BUREAU, 0},
     {HTTP_POST, V "/problems/{id}/photos", h_problem_photo, BUREAU, ROUTE_UPLOAD},
+    {HTTP_GET, V "/problems/{id}/photos/{photo}", h_problem_photo_get, BUREAU, 0},
     {HTTP_POST, V "/sections/link", h_section_link, ADMIN | STAFF, 0},
     {HTTP_POST, V "/sections/check", h_sections_check, ADMIN | STAFF, 0},
     {HTTP_GET, V "/boundary", h_boundary, BUREAU, 0},

@@ -180,6 +180,18 @@ enum err river_photo_store(struct river_ctx *c, int64_t id, bool has_position, c
     return ERR_OK;
 }
 
+enum err river_problem_photo_open(struct river_ctx *c, int64_t problem, int64_t photo, int *fd,
+                                  uint64_t *size, char *mime, size_t mime_size, char *disposition,
+                                  size_t disp_size)
+{
+    json_t *o = river_store_problem(c->s.db, problem, c->chief);
+    if (!o)
+        return ERR_NOT_FOUND;
+    json_decref(o);
+    return svc_attach_open_owned(&c->s, "river_problem", problem, photo, fd, size, mime, mime_size,
+                                 disposition, disp_size);
+}
+
 enum err river_problem_photo(struct river_ctx *c, int64_t problem, const char *name,
                              const void *data, size_t len, json_t **out, struct problem *p)
 {

@@ -108,6 +108,12 @@ enum err river_problem_report(struct river_ctx *c, int64_t patrol, json_t *in, j
  * has none from the phone. */
 enum err river_problem_photo(struct river_ctx *c, int64_t problem, const char *name,
                              const void *data, size_t len, json_t **out, struct problem *p);
+/* Opens photo of problem for reading (svc_attach_open's outputs) when the
+ * problem is in the caller's scope: a chief reads the photos of his reaches
+ * here. ERR_NOT_FOUND otherwise. */
+enum err river_problem_photo_open(struct river_ctx *c, int64_t problem, int64_t photo, int *fd,
+                                  uint64_t *size, char *mime, size_t mime_size, char *disposition,
+                                  size_t disp_size);
 json_t *river_problem_get(struct river_ctx *c, int64_t id);
 json_t *river_problems(struct river_ctx *c, int64_t reach, int64_t patrol, int limit);
 

@@ -199,22 +199,15 @@ enum err svc_attach_put(struct svc_ctx *c, const char *owner_kind, int64_t owner
     return ERR_OK;
 }
 
-enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
-                         size_t mime_size, char *disposition, size_t disp_size)
+/* Opens the stored file of attachment row a when allowed; ERR_NOT_FOUND when
+ * not. Frees a. */
+static enum err svc_attach_fd(struct svc_ctx *c, json_t *a, int64_t id, bool allowed, int *fd,
+                              uint64_t *size, char *mime, size_t mime_size, char *disposition,
+                              size_t disp_size)
 {
-    json_t *a;
-    int found = svc_store_attach_get(c->db, id, &a);
-    if (found != 1)
-        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
-    int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
-    int64_t own = svc_user_enterprise(c);
     const char *sha = json_string_value(json_object_get(a, "sha256"));
     const char *type = json_string_value(json_object_get(a, "mime"));
     const char *filename = json_string_value(json_object_get(a, "filename"));
-    const char *kind = json_string_value(json_object_get(a, "owner_kind"));
-    bool allowed = svc_is_bureau(c) || (own && own == ent) ||
-                   (kind && !strcmp(kind, "tracker") &&
-                    svc_attach_chief_item(c, json_integer_value(json_object_get(a, "owner_id"))));
     enum err e = ERR_NOT_FOUND;
     char path[1200];
     snprintf(path, sizeof path, "%s/attachments/%.2s/%s", c->cfg->var_dir, sha ? sha : "",
@@ -235,6 +228,36 @@ enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size,
     }
     json_decref(a);
     return e;
+}
+
+enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
+                         size_t mime_size, char *disposition, size_t disp_size)
+{
+    json_t *a;
+    int found = svc_store_attach_get(c->db, id, &a);
+    if (found != 1)
+        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
+    int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
+    int64_t own = svc_user_enterprise(c);
+    const char *kind = json_string_value(json_object_get(a, "owner_kind"));
+    bool allowed = svc_is_bureau(c) || (own && own == ent) ||
+                   (kind && !strcmp(kind, "tracker") &&
+                    svc_attach_chief_item(c, json_integer_value(json_object_get(a, "owner_id"))));
+    return svc_attach_fd(c, a, id, allowed, fd, size, mime, mime_size, disposition, disp_size);
+}
+
+enum err svc_attach_open_owned(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                               int64_t id, int *fd, uint64_t *size, char *mime, size_t mime_size,
+                               char *disposition, size_t disp_size)
+{
+    json_t *a;
+    int found = svc_store_attach_get(c->db, id, &a);
+    if (found != 1)
+        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
+    const char *kind = json_string_value(json_object_get(a, "owner_kind"));
+    bool mine = kind && !strcmp(kind, owner_kind) &&
+                json_integer_value(json_object_get(a, "owner_id")) == owner_id;
+    return svc_attach_fd(c, a, id, mine, fd, size, mime, mime_size, disposition, disp_size);
 }
 
 json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id)

@@ -232,6 +232,13 @@ enum err svc_attach_put(struct svc_ctx *c, const char *owner_kind, int64_t owner
  * Content-Disposition value. ERR_NOT_FOUND otherwise. */
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
                          size_t mime_size, char *disposition, size_t disp_size);
+/* svc_attach_open for a file of the given owner whose access the caller has
+ * checked (a module keeping files beside its records, e.g. the river
+ * module's problem photos within a chief's reaches): ERR_NOT_FOUND when the
+ * file is not that owner's. */
+enum err svc_attach_open_owned(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                               int64_t id, int *fd, uint64_t *size, char *mime, size_t mime_size,
+                               char *disposition, size_t disp_size);
 json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id);
 /* One attachment of an owner as listed by svc_attach_list; NULL when absent. */
 json_t *svc_attach_get(struct svc_ctx *c, const char *owner_kind, int64_t owner_id, int64_t id);

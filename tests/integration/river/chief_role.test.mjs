@@ -107,6 +107,40 @@ test('the tracker shows a chief his own items; he uploads evidence and submits',
   assert.equal(r.status, 403)
 })
 
+test('a chief opens the photos of his reaches\' problems, no others', async () => {
+  const staff = await Client.as(srv.url, 'staff')
+  const myReach = (await village.get(V + '/reaches')).json.items[0].id
+  const reaches = (await staff.get(V + '/reaches')).json.items
+  const otherReach = reaches.find((x) => x.id !== myReach).id
+  // a citizen's report on another reach
+  const anon = new Client(srv.url)
+  const rep = await anon.post(`/api/v1/public/river/reaches/${otherReach}/reports`, { category: 'dumping', description: '桥下有建筑垃圾' })
+  assert.equal(rep.status, 201, rep.text)
+  const problems = (await staff.get(V + '/problems')).json.items
+  const mine = problems.find((x) => x.reach_id === myReach)
+  const other = problems.find((x) => x.reach_id === otherReach)
+  assert.ok(mine && other, 'problems on his reach and on another')
+  const put = async (pr) => {
+    const r = await staff.request('POST', `${V}/problems/${pr.id}/photos?name=bank.png`, { body: PNG, headers: { 'content-type': 'application/octet-stream' } })
+    assert.equal(r.status, 201, r.text)
+    return r.json.id
+  }
+  const minePhoto = await put(mine)
+  // the citizen adds his photo by the follow code
+  const ph = await anon.request('POST', `/api/v1/public/river/reports/${rep.json.code}/photos?name=x.png`, { body: PNG, headers: { 'content-type': 'application/octet-stream' } })
+  assert.equal(ph.status, 200, ph.text)
+  const otherPhoto = ph.json.id
+  const r = await village.request('GET', `${V}/problems/${mine.id}/photos/${minePhoto}`, { raw: true })
+  assert.equal(r.status, 200)
+  assert.equal(r.headers.get('content-type'), 'image/png')
+  assert.deepEqual(Buffer.from(await r.arrayBuffer()), PNG)
+  assert.equal((await village.get(`${V}/problems/${other.id}/photos/${otherPhoto}`)).status, 404)
+  // the photo of another problem under his problem's address
+  assert.equal((await village.get(`${V}/problems/${mine.id}/photos/${otherPhoto}`)).status, 404)
+  assert.equal((await stranger.get(`${V}/problems/${mine.id}/photos/${minePhoto}`)).status, 404)
+  assert.equal((await staff.get(`${V}/problems/${other.id}/photos/${otherPhoto}`)).status, 200)
+})
+
 test('upgrading a database to the chief role keeps users, sessions and what refers to them', async () => {
   const sql = (text) => {
     const r = spawnSync('sqlite3', [env.db], { input: text, encoding: 'utf8' })
