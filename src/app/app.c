@@ -18,8 +18,8 @@
 static const struct route app_route_table[] = {
     {HTTP_POST, "/api/v1/auth/login", app_auth_login, ROLES_ANY,
      ROUTE_NO_CSRF | ROUTE_OWN_THROTTLE},
-    {HTTP_POST, "/api/v1/auth/logout", app_auth_logout, ROLES_LOGGED_IN, 0},
-    {HTTP_GET, "/api/v1/auth/me", app_auth_me, ROLES_LOGGED_IN, 0},
+    {HTTP_POST, "/api/v1/auth/logout", app_auth_logout, ROLES_SIGNED_IN, 0},
+    {HTTP_GET, "/api/v1/auth/me", app_auth_me, ROLES_SIGNED_IN, 0},
     {HTTP_GET, "/api/v1/public/info", app_public_info, ROLES_ANY, 0},
 };
 

@@ -44,10 +44,12 @@ static const char *const schema_core_steps[] = {
     "CREATE TRIGGER enterprises_fts_ai AFTER INSERT ON enterprises BEGIN"
     "  INSERT INTO enterprise_fts (rowid, name) VALUES (new.id, new.name); END;"
     "CREATE TRIGGER enterprises_fts_ad AFTER DELETE ON enterprises BEGIN"
-    "  INSERT INTO enterprise_fts (enterprise_fts, rowid, name) VALUES ('delete', old.id, old.name);"
+    "  INSERT INTO enterprise_fts (enterprise_fts, rowid, name) VALUES ('delete', old.id, "
+    "old.name);"
     "  END;"
     "CREATE TRIGGER enterprises_fts_au AFTER UPDATE OF name ON enterprises BEGIN"
-    "  INSERT INTO enterprise_fts (enterprise_fts, rowid, name) VALUES ('delete', old.id, old.name);"
+    "  INSERT INTO enterprise_fts (enterprise_fts, rowid, name) VALUES ('delete', old.id, "
+    "old.name);"
     "  INSERT INTO enterprise_fts (rowid, name) VALUES (new.id, new.name); END;"
 
     "CREATE TABLE users ("
@@ -109,6 +111,31 @@ static const char *const schema_core_steps[] = {
     "  UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises'; END;"
     "CREATE TRIGGER enterprises_version_ad AFTER DELETE ON enterprises BEGIN"
     "  UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises'; END;",
+
+    /* 3: the river chief's role ('chief', domain/role.h). A CHECK cannot be
+     * altered, so users is rebuilt under its own name; its children's
+     * foreign keys are deferred meanwhile (the parent's rows come back before
+     * the commit) and the sessions, which cascade, are kept aside. */
+    "PRAGMA defer_foreign_keys = ON;"
+    "CREATE TEMP TABLE users_keep AS SELECT * FROM users;"
+    "CREATE TEMP TABLE sessions_keep AS SELECT * FROM sessions;"
+    "DROP TABLE users;"
+    "CREATE TABLE users ("
+    "  id INTEGER PRIMARY KEY,"
+    "  username TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+    "  display_name TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('admin', 'leader', 'staff', 'enterprise', 'chief')),"
+    "  section_id INTEGER REFERENCES sections (id),"
+    "  enterprise_id INTEGER REFERENCES enterprises (id),"
+    "  disabled INTEGER NOT NULL DEFAULT 0,"
+    "  created_at INTEGER NOT NULL,"
+    "  updated_at INTEGER NOT NULL,"
+    "  CHECK (role <> 'enterprise' OR enterprise_id IS NOT NULL));"
+    "INSERT INTO users SELECT * FROM users_keep;"
+    "INSERT INTO sessions SELECT * FROM sessions_keep;"
+    "DROP TABLE users_keep;"
+    "DROP TABLE sessions_keep;",
 };
 
 /* Ships the State Council schedules the binary knows (2025, 2026). */
@@ -147,6 +174,6 @@ static int schema_core_after(struct db *db, size_t step)
     return step == 0 ? schema_seed_calendar(db) : 0;
 }
 
-const struct schema_module schema_core = {
-    "core", schema_core_steps, sizeof schema_core_steps / sizeof schema_core_steps[0],
-    schema_core_after};
+const struct schema_module schema_core = {"core", schema_core_steps,
+                                          sizeof schema_core_steps / sizeof schema_core_steps[0],
+                                          schema_core_after};

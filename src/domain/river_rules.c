@@ -2,6 +2,7 @@
  * (river_rules.h). */
 #include "domain/river_rules.h"
 #include "domain/coord.h"
+#include "domain/siting.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,6 +69,20 @@ static int river_parts(json_t *c, const char *what, char *err, size_t errlen)
     return 0;
 }
 
+/* A lake's outline must be a valid polygon (OGC simple features): no
+ * self-intersection, holes inside the shell. GEOS decides, through the siting
+ * rules' parser (the same isValid and reason as control-unit imports). */
+static int river_polygon_valid(json_t *geom, char *err, size_t errlen)
+{
+    json_t *wgs84 = NULL;
+    char why[200];
+    int rc = siting_location_parse(geom, SITING_WGS84, &wgs84, why, sizeof why);
+    json_decref(wgs84);
+    if (rc)
+        snprintf(err, errlen, "湖库面不是有效的多边形（%s）", why);
+    return rc;
+}
+
 int river_geometry_check(json_t *geom, double *length_m, char *err, size_t errlen)
 {
     const char *type = json_string_value(json_object_get(geom, "type"));
@@ -97,6 +112,8 @@ int river_geometry_check(json_t *geom, double *length_m, char *err, size_t errle
             if (!i)
                 length = ring; /* the outer ring's perimeter */
         }
+        if (river_polygon_valid(geom, err, errlen))
+            return -1;
     } else {
         snprintf(err, errlen, "几何类型须为 LineString、MultiLineString 或 Polygon");
         return -1;

@@ -21,7 +21,8 @@
 /* Checks a GeoJSON geometry of a reach: a LineString or MultiLineString
  * (a river reach) or a Polygon (a lake or reservoir reach), every position
  * [lon, lat] finite and inside China's extent (domain/coord.h), lines of at
- * least 2 positions, polygon rings closed with at least 4. On success 0 and
+ * least 2 positions, polygon rings closed with at least 4 and the polygon
+ * valid (GEOS isValid: no self-intersection; the reason in err). On success 0 and
  * *length_m the length of the lines (a polygon: its outer ring's perimeter,
  * in metres, great-circle). -1 with a message (zh) in err otherwise. */
 int river_geometry_check(json_t *geom, double *length_m, char *err, size_t errlen);

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-static const char *const role_names[ROLE__COUNT] = {"public", "enterprise", "staff", "leader",
-                                                    "admin"};
+static const char *const role_names[ROLE__COUNT] = {"public", "enterprise", "staff",
+                                                    "leader", "admin",      "chief"};
 
 const char *role_name(enum role r)
 {

@@ -121,6 +121,12 @@ json_t *quality_glance(struct db *db, int64_t now, double pm25_target);
 enum err quality_water_sections(struct db *db, const char *section, bool annual, int year,
                                 int month, struct problem *p, json_t **out);
 
+/* Stores one water sampling {section (code), date, values {factor:
+ * "decimal"}} as POST /api/v1/quality/water/samples does (checked, stored or
+ * replaced, audited): for other modules' demo data. ERR_OK or p filled. */
+enum err quality_water_sample_put(struct db *db, const struct audit_actor *actor, json_t *in,
+                                  struct problem *p);
+
 /* Reported form of a milli value: integer, CO one decimal (GB/T 8170). */
 double quality_report_value(int64_t milli, int col_is_co);
 

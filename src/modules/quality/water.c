@@ -161,6 +161,15 @@ enum err quality_water_sections(struct db *db, const char *section, bool annual,
     return water_sections_report(db, section, annual, year, month, p, out);
 }
 
+enum err quality_water_sample_put(struct db *db, const struct audit_actor *actor, json_t *in,
+                                  struct problem *p)
+{
+    json_t *out = NULL;
+    enum err e = water_sample_store(db, actor, in, p, &out);
+    json_decref(out);
+    return e;
+}
+
 static const char *const water_kinds[] = {"river", "lake", NULL};
 
 enum err water_section_add(struct db *db, const struct audit_actor *actor, json_t *in, int64_t *id,

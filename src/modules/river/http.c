@@ -22,7 +22,9 @@
 
 #define ADMIN ROLE_BIT(ROLE_ADMIN)
 #define STAFF ROLE_BIT(ROLE_STAFF)
-#define BUREAU ROLES_BUREAU
+/* the bureau and the river chiefs' own role: the rules scope a chief to his
+ * reaches (river_ctx_scope) */
+#define BUREAU (ROLES_BUREAU | ROLE_BIT(ROLE_CHIEF))
 #define V "/api/v1/river"
 
 void river_begin(struct http_req *r, struct river_ctx *c)
@@ -86,8 +88,11 @@ static void h_import(struct http_req *r)
     river_begin(r, &c);
     json_t *out = NULL, *errors = NULL;
     struct problem p = {0};
-    enum err e =
-        river_import_geojson(&c, r->body.data ? r->body.data : "", r->body.len, &out, &errors, &p);
+    const char *body = r->body.data ? r->body.data : "";
+    /* a zip is a Shapefile layer; anything else is read as GeoJSON */
+    enum err e = river_is_zip(body, r->body.len)
+                     ? river_import_shpzip(&c, body, r->body.len, &out, &errors, &p)
+                     : river_import_geojson(&c, body, r->body.len, &out, &errors, &p);
     river_end(r);
     if (e == ERR_IMPORT_ERRORS)
         kit_refuse_with(r, &p, json_pack("{so}", "errors", errors));
@@ -353,6 +358,36 @@ static void h_problem(struct http_req *r)
     river_read(r, river_problem_get, true);
 }
 
+/* A problem's photo, shown in the browser (JPEG or PNG: the type was sniffed
+ * at upload), to whoever may see the problem. */
+static void h_problem_photo_get(struct http_req *r)
+{
+    int64_t id = kit_path_id(r, 0), photo = id ? kit_path_id(r, 1) : 0;
+    if (!photo)
+        return;
+    struct river_ctx c;
+    int fd = -1;
+    uint64_t size = 0;
+    char mime[128], disp[1024], shown[1040];
+    river_begin(r, &c);
+    enum err e =
+        river_problem_photo_open(&c, id, photo, &fd, &size, mime, sizeof mime, disp, sizeof disp);
+    river_end(r);
+    if (e) {
+        kit_answer(r, e, NULL, NULL);
+        return;
+    }
+    snprintf(shown, sizeof shown, "inline;%s", strncmp(disp, "attachment;", 11) ? disp : disp + 11);
+    http_add_header(r, "Content-Disposition", shown);
+    http_add_header(r, "Cache-Control", "private, no-store");
+    /* http_fd keeps the pointer past this frame: a static type (photos are
+     * only JPEG or PNG, sniffed at upload) */
+    http_fd(r, 200, fd, size,
+            !strcmp(mime, "image/png")    ? "image/png"
+            : !strcmp(mime, "image/jpeg") ? "image/jpeg"
+                                          : "application/octet-stream");
+}
+
 static void h_problem_photo(struct http_req *r)
 {
     int64_t id = kit_path_id(r, 0);
@@ -504,6 +539,7 @@ static const struct route river_table[] = {
     {HTTP_GET, V "/problems", h_problems, BUREAU, 0},
     {HTTP_GET, V "/problems/{id}", h_problem, BUREAU, 0},
     {HTTP_POST, V "/problems/{id}/photos", h_problem_photo, BUREAU, ROUTE_UPLOAD},
+    {HTTP_GET, V "/problems/{id}/photos/{photo}", h_problem_photo_get, BUREAU, 0},
     {HTTP_POST, V "/sections/link", h_section_link, ADMIN | STAFF, 0},
     {HTTP_POST, V "/sections/check", h_sections_check, ADMIN | STAFF, 0},
     {HTTP_GET, V "/boundary", h_boundary, BUREAU, 0},

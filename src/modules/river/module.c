@@ -21,4 +21,5 @@ const struct module river_module = {
     .demo = river_demo,
     .tick_seconds = river_tick_seconds,
     .tick = river_tick,
+    .tick_at_start = true, /* a server that was down catches up at once */
 };

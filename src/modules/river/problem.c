@@ -68,7 +68,9 @@ int river_item_owner(struct river_ctx *c, int64_t reach, int64_t *section, int64
             const char *level = json_string_value(json_object_get(o, "level"));
             int64_t u = json_integer_value(json_object_get(o, "user_id"));
             int64_t s = json_integer_value(json_object_get(o, "section_id"));
-            if (!*user && u && s && level && !strcmp(level, order[k]))
+            /* an enabled account: a chief's (no section) or a bureau one */
+            bool usable = json_integer_value(json_object_get(o, "account_id")) == u;
+            if (!*user && u && usable && level && !strcmp(level, order[k]))
                 *user = u, user_section = s;
         }
     }
@@ -180,6 +182,18 @@ enum err river_photo_store(struct river_ctx *c, int64_t id, bool has_position, c
     else if (*out)
         json_object_set_new(*out, "exif_position", json_null());
     return ERR_OK;
+}
+
+enum err river_problem_photo_open(struct river_ctx *c, int64_t problem, int64_t photo, int *fd,
+                                  uint64_t *size, char *mime, size_t mime_size, char *disposition,
+                                  size_t disp_size)
+{
+    json_t *o = river_store_problem(c->s.db, problem, c->chief);
+    if (!o)
+        return ERR_NOT_FOUND;
+    json_decref(o);
+    return svc_attach_open_owned(&c->s, "river_problem", problem, photo, fd, size, mime, mime_size,
+                                 disposition, disp_size);
 }
 
 enum err river_problem_photo(struct river_ctx *c, int64_t problem, const char *name,

@@ -31,6 +31,7 @@ json_t *river_signboard(struct river_ctx *c, int64_t reach)
         int l = river_level_parse(json_string_value(json_object_get(o, "level")));
         json_object_del(o, "user_id");
         json_object_del(o, "section_id");
+        json_object_del(o, "account_id");
         json_object_set_new(o, "level_name", json_string(river_level_name((enum river_level)l)));
     }
     static const char *const keep[] = {

@@ -19,6 +19,10 @@
 void river_ctx_scope(struct river_ctx *c)
 {
     c->chief = c->s.user ? river_store_chief_of_user(c->s.db, c->s.user->id) : 0;
+    /* a chief's account not (or no longer) linked to a chief record sees no
+     * reach: -1 is no chief's id */
+    if (!c->chief && c->s.user && c->s.user->role == ROLE_CHIEF)
+        c->chief = -1;
 }
 
 enum err river_may_edit(const struct river_ctx *c, struct problem *p)
@@ -176,6 +180,23 @@ enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len,
     json_t *fc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!fc)
         return problem_set(p, ERR_BAD_JSON, NULL, "GeoJSON 格式错误");
+    enum err e = river_import_collection(c, fc, out, errors, p);
+    json_decref(fc);
+    return e;
+}
+
+enum err river_import_shpzip(struct river_ctx *c, const char *data, size_t len, json_t **out,
+                             json_t **errors, struct problem *p)
+{
+    *out = *errors = NULL;
+    if (river_may_edit(c, p))
+        return p->err;
+    char err[512] = "";
+    enum err code = ERR_INVALID_FIELD;
+    /* the system's temporary directory: the files live for this request only */
+    json_t *fc = river_shpzip_geojson(NULL, data, len, &code, err, sizeof err);
+    if (!fc)
+        return problem_set(p, code, code == ERR_INTERNAL ? NULL : "file", "%s", err);
     enum err e = river_import_collection(c, fc, out, errors, p);
     json_decref(fc);
     return e;

@@ -16,7 +16,8 @@
 
 /* Who acts: the tracker's context (db, calendar, clock, actor, user) and the
  * chief the user is linked to (0: a bureau account that is no chief, which
- * sees every reach; a chief sees only the reaches he holds). */
+ * sees every reach; a chief sees only the reaches he holds; -1: a chief's
+ * account linked to no chief record, which sees none). */
 struct river_ctx {
     struct svc_ctx s;
     int64_t chief;
@@ -40,6 +41,19 @@ enum err river_may_edit(const struct river_ctx *c, struct problem *p);
  * *out = {created, updated, waters}. */
 enum err river_import_geojson(struct river_ctx *c, const char *text, size_t len, json_t **out,
                               json_t **errors, struct problem *p);
+/* A Shapefile layer uploaded as one .zip (data of len bytes; .shp, .shx,
+ * .dbf, optional .prj): unpacked safely (shpzip.c) and imported as the
+ * GeoJSON import does. A refused archive is ERR_INVALID_FIELD (field "file")
+ * or ERR_BODY_TOO_LARGE (a member over its size), p filled. */
+enum err river_import_shpzip(struct river_ctx *c, const char *data, size_t len, json_t **out,
+                             json_t **errors, struct problem *p);
+/* Whether an upload is a zip archive (its local-header signature). */
+bool river_is_zip(const char *data, size_t len);
+/* The Shapefile in a zip as a GeoJSON FeatureCollection (unchecked), files
+ * unpacked under a fresh directory in tmp_root (NULL: /tmp) and removed;
+ * NULL with *code and a message in err. */
+json_t *river_shpzip_geojson(const char *tmp_root, const char *data, size_t len, enum err *code,
+                             char *err, size_t errlen);
 /* The same from a parsed FeatureCollection (the CLI's Shapefile import). */
 enum err river_import_json(struct river_ctx *c, json_t *fc, json_t **out, json_t **errors,
                            struct problem *p);
@@ -94,6 +108,12 @@ enum err river_problem_report(struct river_ctx *c, int64_t patrol, json_t *in, j
  * has none from the phone. */
 enum err river_problem_photo(struct river_ctx *c, int64_t problem, const char *name,
                              const void *data, size_t len, json_t **out, struct problem *p);
+/* Opens photo of problem for reading (svc_attach_open's outputs) when the
+ * problem is in the caller's scope: a chief reads the photos of his reaches
+ * here. ERR_NOT_FOUND otherwise. */
+enum err river_problem_photo_open(struct river_ctx *c, int64_t problem, int64_t photo, int *fd,
+                                  uint64_t *size, char *mime, size_t mime_size, char *disposition,
+                                  size_t disp_size);
 json_t *river_problem_get(struct river_ctx *c, int64_t id);
 json_t *river_problems(struct river_ctx *c, int64_t reach, int64_t patrol, int limit);
 
@@ -143,6 +163,13 @@ json_t *river_reach_sections(struct river_ctx *c, int64_t reach);
  * (source river_section, owned as the reach's problems) and a notice to the
  * reach's chiefs with accounts. Idempotent. *out = {month, checked, raised:
  * [{code, tracker_id}]}. One transaction per raised section. */
+/* The scheduler's check (and the demo's): every month of the
+ * RIVER_CATCH_UP_MONTHS up to the latest sampled one, oldest first, through
+ * river_sections_check — so a month the server never checked (it was down,
+ * or its samples came late) is covered, and each section-month is raised
+ * once. *out = {months, raised: [{month, code, tracker_id}]}. */
+#define RIVER_CATCH_UP_MONTHS 12
+enum err river_sections_catch_up(struct river_ctx *c, json_t **out, struct problem *p);
 enum err river_sections_check(struct river_ctx *c, int year, int month, json_t **out,
                               struct problem *p);
 /* [{id, code, name, kind, reaches}]. */

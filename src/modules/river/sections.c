@@ -220,6 +220,39 @@ enum err river_sections_check(struct river_ctx *c, int year, int month, json_t *
     return e;
 }
 
+enum err river_sections_catch_up(struct river_ctx *c, json_t **out, struct problem *p)
+{
+    *out = NULL;
+    json_t *latest = river_eval(c->s.db, false, 0, 0);
+    if (!latest)
+        return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
+    int year = (int)json_integer_value(json_object_get(latest, "year"));
+    int month = (int)json_integer_value(json_object_get(latest, "month"));
+    json_decref(latest);
+    json_t *raised = json_array();
+    enum err e = ERR_OK;
+    int months = 0;
+    for (int k = RIVER_CATCH_UP_MONTHS - 1; k >= 0 && !e && year > 0; k--) {
+        int y = year, m = month - k;
+        while (m < 1)
+            m += 12, y--;
+        json_t *one = NULL, *o;
+        e = river_sections_check(c, y, m, &one, p);
+        size_t i;
+        json_array_foreach(json_object_get(one, "raised"), i, o)
+        {
+            json_object_set(o, "month", json_object_get(one, "month"));
+            json_array_append(raised, o);
+        }
+        json_decref(one);
+        months++;
+    }
+    if (!e)
+        *out = json_pack("{si sO}", "months", months, "raised", raised);
+    json_decref(raised);
+    return e;
+}
+
 json_t *river_waters(struct river_ctx *c)
 {
     return river_store_waters(c->s.db);

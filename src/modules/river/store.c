@@ -168,7 +168,8 @@ json_t *river_store_reach_chiefs(struct db *db, int64_t reach)
     return db_query_rows(
         db,
         "SELECT c.id, c.name, c.level, c.title, c.phone, c.duties, cr.role, c.user_id, "
-        "u.section_id FROM river_chief_reaches cr JOIN river_chiefs c ON c.id = cr.chief_id LEFT "
+        "u.section_id, u.id AS account_id FROM river_chief_reaches cr JOIN river_chiefs c ON c.id "
+        "= cr.chief_id LEFT "
         "JOIN users u ON u.id = c.user_id AND u.disabled = 0 WHERE cr.reach_id = ?1 ORDER BY CASE "
         "c.level WHEN 'city' THEN 0 WHEN 'county' THEN 1 WHEN 'township' THEN 2 ELSE 3 END, "
         "cr.role, c.id",
@@ -179,7 +180,7 @@ bool river_store_user_usable(struct db *db, int64_t user_id)
 {
     return db_query_int(db,
                         "SELECT count(*) FROM users WHERE id = ?1 AND disabled = 0 AND role IN "
-                        "('staff', 'leader', 'admin')",
+                        "('staff', 'leader', 'admin', 'chief')",
                         0, "i", user_id) > 0;
 }
 

@@ -1,7 +1,8 @@
 /* river tick — the serve loop's periodic work of the river module: the
- * latest sampled month's sections checked against their targets
- * (river_sections_check; idempotent, so running it hourly raises each miss
- * once, when its month's samples are in). */
+ * sections checked against their targets for every month of the last year
+ * up to the latest sampled one (river_sections_catch_up; idempotent per
+ * section-month, so running it hourly, and at start, raises each miss once,
+ * also for a month whose samples came late or while the server was down). */
 #include "app/app.h"
 #include "app/module.h"
 #include "core/log.h"
@@ -27,7 +28,7 @@ int river_tick(const struct module_run *run)
     c.s.cal = app_calendar_lock(run->app);
     struct problem p = {0};
     json_t *out = NULL;
-    enum err e = river_sections_check(&c, 0, 0, &out, &p);
+    enum err e = river_sections_catch_up(&c, &out, &p);
     app_calendar_unlock(run->app);
     if (e)
         log_error("river: section check failed: %s", p.message);

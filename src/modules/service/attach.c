@@ -61,6 +61,17 @@ static int svc_attach_write(const char *var_dir, const char *hex, const void *da
     return 0;
 }
 
+/* A river chief's own tracker item (he uploads its evidence). */
+static bool svc_attach_chief_item(struct svc_ctx *c, int64_t item_id)
+{
+    if (!svc_is_chief(c))
+        return false;
+    json_t *item = svc_store_item_row(c->db, item_id);
+    bool mine = item && svc_item_is_mine(c, item);
+    json_decref(item);
+    return mine;
+}
+
 /* The enterprise an owner belongs to (0 none) and whether it accepts files. */
 static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int64_t *ent,
                             struct problem *p)
@@ -76,7 +87,7 @@ static int svc_attach_owner(struct svc_ctx *c, const char *kind, int64_t id, int
     if (!found)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
     int64_t own = svc_user_enterprise(c);
-    if (!strcmp(kind, "tracker") && !svc_is_bureau(c))
+    if (!strcmp(kind, "tracker") && !svc_is_bureau(c) && !svc_attach_chief_item(c, id))
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
     if (own && own != *ent)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "未找到附件所属的记录");
@@ -188,19 +199,15 @@ enum err svc_attach_put(struct svc_ctx *c, const char *owner_kind, int64_t owner
     return ERR_OK;
 }
 
-enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
-                         size_t mime_size, char *disposition, size_t disp_size)
+/* Opens the stored file of attachment row a when allowed; ERR_NOT_FOUND when
+ * not. Frees a. */
+static enum err svc_attach_fd(struct svc_ctx *c, json_t *a, int64_t id, bool allowed, int *fd,
+                              uint64_t *size, char *mime, size_t mime_size, char *disposition,
+                              size_t disp_size)
 {
-    json_t *a;
-    int found = svc_store_attach_get(c->db, id, &a);
-    if (found != 1)
-        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
-    int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
-    int64_t own = svc_user_enterprise(c);
     const char *sha = json_string_value(json_object_get(a, "sha256"));
     const char *type = json_string_value(json_object_get(a, "mime"));
     const char *filename = json_string_value(json_object_get(a, "filename"));
-    bool allowed = svc_is_bureau(c) || (own && own == ent);
     enum err e = ERR_NOT_FOUND;
     char path[1200];
     snprintf(path, sizeof path, "%s/attachments/%.2s/%s", c->cfg->var_dir, sha ? sha : "",
@@ -221,6 +228,36 @@ enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size,
     }
     json_decref(a);
     return e;
+}
+
+enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
+                         size_t mime_size, char *disposition, size_t disp_size)
+{
+    json_t *a;
+    int found = svc_store_attach_get(c->db, id, &a);
+    if (found != 1)
+        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
+    int64_t ent = json_integer_value(json_object_get(a, "enterprise_id"));
+    int64_t own = svc_user_enterprise(c);
+    const char *kind = json_string_value(json_object_get(a, "owner_kind"));
+    bool allowed = svc_is_bureau(c) || (own && own == ent) ||
+                   (kind && !strcmp(kind, "tracker") &&
+                    svc_attach_chief_item(c, json_integer_value(json_object_get(a, "owner_id"))));
+    return svc_attach_fd(c, a, id, allowed, fd, size, mime, mime_size, disposition, disp_size);
+}
+
+enum err svc_attach_open_owned(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                               int64_t id, int *fd, uint64_t *size, char *mime, size_t mime_size,
+                               char *disposition, size_t disp_size)
+{
+    json_t *a;
+    int found = svc_store_attach_get(c->db, id, &a);
+    if (found != 1)
+        return found < 0 ? ERR_INTERNAL : ERR_NOT_FOUND;
+    const char *kind = json_string_value(json_object_get(a, "owner_kind"));
+    bool mine = kind && !strcmp(kind, owner_kind) &&
+                json_integer_value(json_object_get(a, "owner_id")) == owner_id;
+    return svc_attach_fd(c, a, id, mine, fd, size, mime, mime_size, disposition, disp_size);
 }
 
 json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id)

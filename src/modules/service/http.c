@@ -23,6 +23,7 @@
 #define LEADER ROLE_BIT(ROLE_LEADER)
 #define STAFF ROLE_BIT(ROLE_STAFF)
 #define ENTERPRISE ROLE_BIT(ROLE_ENTERPRISE)
+#define CHIEF ROLE_BIT(ROLE_CHIEF) /* his own tracker items only (tracker.c) */
 #define BUREAU ROLES_BUREAU
 #define VIEWERS (LEADER | ADMIN | STAFF)
 
@@ -504,7 +505,7 @@ static void api_svc_tracker_create(struct http_req *r)
 
 static void api_svc_tracker_get(struct http_req *r)
 {
-    svc_get(r, svc_item_get);
+    svc_get(r, svc_item_view);
 }
 
 static void api_svc_tracker_act(struct http_req *r)
@@ -770,16 +771,16 @@ static const struct route table[] = {
     {HTTP_POST, "/api/v1/service/reception-days/{id}/walk-ins", api_svc_day_walkin, BUREAU, 0},
     {HTTP_POST, "/api/v1/service/reception-days/{id}/issues", api_svc_day_issue, BUREAU, 0},
     {HTTP_POST, "/api/v1/service/reception-entries/{id}/receive", api_svc_entry_receive, BUREAU, 0},
-    {HTTP_GET, "/api/v1/service/tracker", api_svc_tracker_list, BUREAU, 0},
+    {HTTP_GET, "/api/v1/service/tracker", api_svc_tracker_list, BUREAU | CHIEF, 0},
     {HTTP_POST, "/api/v1/service/tracker", api_svc_tracker_create, BUREAU, 0},
     {HTTP_POST, "/api/v1/service/tracker/export-jobs", api_svc_tracker_export_job, BUREAU, 0},
-    {HTTP_GET, "/api/v1/service/tracker/{id}", api_svc_tracker_get, BUREAU, 0},
-    {HTTP_POST, "/api/v1/service/tracker/{id}/attachments", api_svc_tracker_attach, BUREAU,
+    {HTTP_GET, "/api/v1/service/tracker/{id}", api_svc_tracker_get, BUREAU | CHIEF, 0},
+    {HTTP_POST, "/api/v1/service/tracker/{id}/attachments", api_svc_tracker_attach, BUREAU | CHIEF,
      ROUTE_UPLOAD},
-    {HTTP_POST, "/api/v1/service/tracker/{id}/{action}", api_svc_tracker_act, BUREAU, 0},
-    {HTTP_GET, "/api/v1/service/attachments/{id}", api_svc_attachment_get, ROLES_LOGGED_IN, 0},
-    {HTTP_GET, "/api/v1/service/notifications", api_svc_notifications, ROLES_LOGGED_IN, 0},
-    {HTTP_POST, "/api/v1/service/notifications/read", api_svc_notifications_read, ROLES_LOGGED_IN,
+    {HTTP_POST, "/api/v1/service/tracker/{id}/{action}", api_svc_tracker_act, BUREAU | CHIEF, 0},
+    {HTTP_GET, "/api/v1/service/attachments/{id}", api_svc_attachment_get, ROLES_SIGNED_IN, 0},
+    {HTTP_GET, "/api/v1/service/notifications", api_svc_notifications, ROLES_SIGNED_IN, 0},
+    {HTTP_POST, "/api/v1/service/notifications/read", api_svc_notifications_read, ROLES_SIGNED_IN,
      0},
     {HTTP_GET, "/api/v1/service/stats", api_svc_stats, VIEWERS, 0},
     {HTTP_GET, "/api/v1/service/stats.xlsx", api_svc_stats_xlsx, VIEWERS, 0},

@@ -143,6 +143,9 @@ enum err svc_item_check_json(struct svc_ctx *c, json_t *in, struct problem *p);
 enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *in,
                       struct problem *p);
 json_t *svc_item_get(struct svc_ctx *c, int64_t id);
+/* svc_item_get as the caller may see it: NULL too when the caller is a river
+ * chief (ROLE_CHIEF) who neither owns nor assigned the item. */
+json_t *svc_item_view(struct svc_ctx *c, int64_t id);
 /* Filters: status (open|submitted|closed), state (on_time|warning|overdue|done),
  * source, section_id, enterprise_id, mine. */
 json_t *svc_item_list(struct svc_ctx *c, json_t *filter, int limit);
@@ -238,6 +241,13 @@ enum err svc_attach_put(struct svc_ctx *c, const char *owner_kind, int64_t owner
  * Content-Disposition value. ERR_NOT_FOUND otherwise. */
 enum err svc_attach_open(struct svc_ctx *c, int64_t id, int *fd, uint64_t *size, char *mime,
                          size_t mime_size, char *disposition, size_t disp_size);
+/* svc_attach_open for a file of the given owner whose access the caller has
+ * checked (a module keeping files beside its records, e.g. the river
+ * module's problem photos within a chief's reaches): ERR_NOT_FOUND when the
+ * file is not that owner's. */
+enum err svc_attach_open_owned(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
+                               int64_t id, int *fd, uint64_t *size, char *mime, size_t mime_size,
+                               char *disposition, size_t disp_size);
 json_t *svc_attach_list(struct svc_ctx *c, const char *owner_kind, int64_t owner_id);
 /* One attachment of an owner as listed by svc_attach_list; NULL when absent. */
 json_t *svc_attach_get(struct svc_ctx *c, const char *owner_kind, int64_t owner_id, int64_t id);
@@ -272,6 +282,11 @@ enum err svc_db_fail(struct svc_ctx *c, struct problem *p);
 /* The enterprise the user is bound to (enterprise users), else 0. */
 int64_t svc_user_enterprise(const struct svc_ctx *c);
 bool svc_is_bureau(const struct svc_ctx *c);
+/* A river chief from outside the bureau (ROLE_CHIEF): he sees and works only
+ * on the tracker items he owns or assigned. */
+bool svc_is_chief(const struct svc_ctx *c);
+/* Whether the item is the caller's own (owner or assigner). */
+bool svc_item_is_mine(const struct svc_ctx *c, json_t *item);
 void svc_date_text(int32_t day, char out[11]);
 /* Staff and leaders to pick as visit staff or item owners; NULL on error. */
 json_t *svc_staff(struct svc_ctx *c);

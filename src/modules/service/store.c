@@ -33,6 +33,14 @@ bool svc_store_bureau_user(struct db *db, int64_t id, int64_t *section)
     return s >= 0;
 }
 
+bool svc_store_owner_user(struct db *db, int64_t id)
+{
+    return db_query_int(db,
+                        "SELECT count(*) FROM users WHERE id = ? AND role IN ('staff', 'leader', "
+                        "'admin', 'chief') AND disabled = 0",
+                        0, "i", id) > 0;
+}
+
 int64_t svc_store_first_section(struct db *db)
 {
     return db_query_int(db, "SELECT min(id) FROM sections", 0, "");

@@ -27,6 +27,9 @@ bool svc_store_section_exists(struct db *db, int64_t id);
 /* A bureau user (staff, leader, admin) that is not disabled; *section (may be
  * NULL) gets its section, 0 for none. */
 bool svc_store_bureau_user(struct db *db, int64_t id, int64_t *section);
+/* Whether id is an enabled account that may own a tracker item: a bureau
+ * account or a river chief's. */
+bool svc_store_owner_user(struct db *db, int64_t id);
 /* The first section by id, 0 when there is none. */
 int64_t svc_store_first_section(struct db *db);
 int64_t svc_store_enterprise_count(struct db *db);

@@ -53,7 +53,7 @@ int svc_store_attach_get(struct db *db, int64_t id, json_t **out)
 {
     return db_query_row(db, out,
                         "SELECT coalesce(enterprise_id, 0) AS enterprise_id, sha256, mime, "
-                        "filename FROM svc_attachments WHERE id = ?",
+                        "filename, owner_kind, owner_id FROM svc_attachments WHERE id = ?",
                         "i", id);
 }
 

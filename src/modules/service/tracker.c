@@ -47,7 +47,7 @@ static int svc_item_parse(struct svc_ctx *c, json_t *in, struct svc_item_fields 
         return svc_fail(p, ERR_INVALID_FIELD, "owner_section_id", "请选择责任科室");
     if (!svc_store_section_exists(c->db, f->section))
         return svc_fail(p, ERR_INVALID_FIELD, "owner_section_id", "责任科室不存在");
-    if (f->user && !svc_store_bureau_user(c->db, f->user, NULL))
+    if (f->user && !svc_store_owner_user(c->db, f->user))
         return svc_fail(p, ERR_INVALID_FIELD, "owner_user_id", "责任人须为本局在岗人员");
     f->start = c->today;
     if (svc_day_field(in, "start", "交办日期", &f->start, p) < 0)
@@ -250,12 +250,23 @@ json_t *svc_item_get(struct svc_ctx *c, int64_t id)
     return item;
 }
 
+json_t *svc_item_view(struct svc_ctx *c, int64_t id)
+{
+    json_t *item = svc_item_get(c, id);
+    if (item && svc_is_chief(c) && !svc_item_is_mine(c, item)) {
+        json_decref(item);
+        return NULL;
+    }
+    return item;
+}
+
 json_t *svc_item_list(struct svc_ctx *c, json_t *f, int limit)
 {
     const char *status = json_string_value(json_object_get(f, "status"));
     const char *source = json_string_value(json_object_get(f, "source"));
     const char *state = json_string_value(json_object_get(f, "state"));
-    bool mine = json_is_true(json_object_get(f, "mine"));
+    /* a chief has no section: "mine" is then his own items only */
+    bool mine = json_is_true(json_object_get(f, "mine")) || svc_is_chief(c);
     json_t *rows = svc_store_item_list(
         c->db, status, source, json_integer_value(json_object_get(f, "section_id")),
         json_integer_value(json_object_get(f, "enterprise_id")), mine && c->user ? c->user->id : 0,
@@ -350,6 +361,10 @@ enum err svc_item_act(struct svc_ctx *c, int64_t id, const char *kind, json_t *i
     if (svc_body(in, p))
         return p->err;
     json_t *item = svc_item_row(c, id);
+    if (item && svc_is_chief(c) && !svc_item_is_mine(c, item)) {
+        json_decref(item);
+        item = NULL;
+    }
     if (!item)
         return svc_fail(p, ERR_NOT_FOUND, NULL, "督办事项不存在"), p->err;
     const char *note;

@@ -50,6 +50,17 @@ bool svc_is_bureau(const struct svc_ctx *c)
                        c->user->role == ROLE_ADMIN);
 }
 
+bool svc_is_chief(const struct svc_ctx *c)
+{
+    return c->user && c->user->role == ROLE_CHIEF;
+}
+
+bool svc_item_is_mine(const struct svc_ctx *c, json_t *item)
+{
+    return c->user && (c->user->id == json_integer_value(json_object_get(item, "owner_user_id")) ||
+                       c->user->id == json_integer_value(json_object_get(item, "assigner_id")));
+}
+
 void svc_date_text(int32_t day, char out[11])
 {
     calendar_format_date(day, out);

@@ -61,7 +61,7 @@ test('a village chief patrols from his phone: fixes, a problem with a photo, the
   const page = await newPage(browser, srv.url, { viewport: PHONE })
   await page.context().grantPermissions(['geolocation'])
   await page.context().setGeolocation({ latitude: 29.58, longitude: 117.5, accuracy: 10 })
-  await login(page, CHIEF, '/console')
+  await login(page, CHIEF, '/console/river')
   // his console shows only his reach
   await page.goto('/console/river')
   await page.getByTestId('river-reaches').locator('tbody tr').first().waitFor()
@@ -121,6 +121,28 @@ test('the public signboard on a phone: chiefs, water, a report with a photo foll
   assert.equal(await page.getByTestId('board-follow-code').inputValue(), code)
   assert.equal(await fitsScreen(page), 0, 'nothing runs past the phone screen')
   await screenshot(page, 'river-signboard-phone')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
+test('a chief (role chief) has the river menu and the tracker only; other console pages send him back', async () => {
+  const page = await newPage(browser, srv.url)
+  await login(page, CHIEF, '/console/river')
+  const nav = page.getByTestId('console-nav')
+  await nav.waitFor()
+  const groups = await nav.locator(':scope > li').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+  assert.deepEqual(groups.sort(), ['nav-river', 'nav-service'])
+  await page.getByTestId('nav-service').click()
+  const entries = await nav.locator('[data-testid^=nav-service-]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
+  assert.deepEqual(entries, ['nav-service-tracker'])
+  await page.goto('/console/service/tracker')
+  await page.locator('.el-table').first().waitFor()
+  assert.equal(await page.getByTestId('item-new').count(), 0, 'a chief assigns no item')
+  for (const path of ['/console', '/console/enterprises', '/console/service/visits']) {
+    await page.goto(path)
+    await page.waitForURL((u) => u.pathname === '/console/river')
+  }
+  assert.equal((await call(page, 'GET', '/enterprises')).status, 403)
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })

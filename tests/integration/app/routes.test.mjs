@@ -9,7 +9,7 @@ import { demoDb, startServer, Client, ecogov } from '../lib.mjs'
 
 let env, srv
 const clients = {}
-const ROLES = ['public', 'enterprise', 'staff', 'leader', 'admin']
+const ROLES = ['public', 'enterprise', 'staff', 'leader', 'admin', 'chief']
 const LOGIN = { enterprise: 'enterprise', staff: 'staff', leader: 'leader', admin: 'admin' }
 
 before(async () => {
@@ -17,6 +17,9 @@ before(async () => {
   srv = await startServer(env.db)
   clients.public = new Client(srv.url)
   for (const [role, account] of Object.entries(LOGIN)) clients[role] = await Client.as(srv.url, account)
+  // a river chief's account (role chief) of the demo
+  clients.chief = new Client(srv.url)
+  assert.equal((await clients.chief.login('chief_village', 'Chief@2026')).status, 200)
 })
 
 after(async () => {
@@ -74,7 +77,7 @@ test('every route checks every role', async () => {
     }
   }
   // The walk changed nothing: everyone is still logged in.
-  for (const role of Object.keys(LOGIN)) assert.equal((await clients[role].get('/api/v1/auth/me')).status, 200)
+  for (const role of [...Object.keys(LOGIN), 'chief']) assert.equal((await clients[role].get('/api/v1/auth/me')).status, 200)
 })
 
 test('forward targets: the bureau reads, only the administrator writes', () => {

@@ -67,6 +67,26 @@ static void test_geometry_hostile(void **state)
                           "[117.2,29.5],[117.15,29.45]]]}",
                           &len),
                      -1);
+    /* a bow-tie lake outline crosses itself: refused with GEOS's reason; a hole outside its
+     * shell likewise */
+    json_t *bowtie = json_loads("{\"type\":\"Polygon\",\"coordinates\":[[[117.1,29.4],"
+                                "[117.2,29.5],[117.2,29.4],[117.1,29.5],[117.1,29.4]]]}",
+                                0, NULL);
+    char why[200];
+    assert_int_equal(river_geometry_check(bowtie, &len, why, sizeof why), -1);
+    assert_non_null(strstr(why, "Self-intersection"));
+    json_decref(bowtie);
+    assert_int_equal(geom("{\"type\":\"Polygon\",\"coordinates\":[[[117.1,29.4],[117.2,29.4],"
+                          "[117.2,29.5],[117.1,29.5],[117.1,29.4]],[[117.3,29.4],[117.4,29.4],"
+                          "[117.4,29.5],[117.3,29.4]]]}",
+                          &len),
+                     -1);
+    /* a square with a hole inside it is valid */
+    assert_int_equal(geom("{\"type\":\"Polygon\",\"coordinates\":[[[117.1,29.4],[117.2,29.4],"
+                          "[117.2,29.5],[117.1,29.5],[117.1,29.4]],[[117.12,29.42],[117.14,29.42],"
+                          "[117.14,29.44],[117.12,29.42]]]}",
+                          &len),
+                     0);
     /* more vertices than allowed */
     json_t *line = json_array();
     for (int i = 0; i <= RIVER_GEOM_MAX_POINTS; i++)

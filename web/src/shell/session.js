@@ -13,6 +13,7 @@ export const session = reactive({
 export function homeFor(role) {
   if (role === 'enterprise') return '/enterprise'
   if (role === 'admin' || role === 'leader' || role === 'staff') return '/console'
+  if (role === 'chief') return '/console/river'
   return '/'
 }
 

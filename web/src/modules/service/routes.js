@@ -1,6 +1,6 @@
 // Enterprise service (企业服务): on-site visits, reception days, the tracker, statistics, the
 // enterprise 360° view, and the public service form and reception booking.
-import { CONSOLE_ROLES } from '../../shell/roles.js'
+import { CONSOLE_ROLES, RIVER_ROLES } from '../../shell/roles.js'
 
 export const routes = {
   public: [
@@ -11,7 +11,7 @@ export const routes = {
     { path: 'service/visits', name: 'service-visits', component: () => import('./views/VisitList.vue'), meta: { title: 'service.nav.visits' } },
     { path: 'service/visits/:id(\\d+)', name: 'service-visit', component: () => import('./views/VisitDetail.vue'), meta: { title: 'service.nav.visit' } },
     { path: 'service/reception-days', name: 'service-days', component: () => import('./views/ReceptionDays.vue'), meta: { title: 'service.nav.days' } },
-    { path: 'service/tracker', name: 'service-tracker', component: () => import('./views/Tracker.vue'), meta: { title: 'service.nav.tracker' } },
+    { path: 'service/tracker', name: 'service-tracker', component: () => import('./views/Tracker.vue'), meta: { title: 'service.nav.tracker', roles: RIVER_ROLES } },
     { path: 'service/stats', name: 'service-stats', component: () => import('./views/ServiceStats.vue'), meta: { title: 'service.nav.stats' } },
     { path: 'enterprises/:id(\\d+)/360', name: 'enterprise-360', component: () => import('./views/Ent360.vue'), meta: { title: 'service.ent360nav' } },
   ],
@@ -28,11 +28,11 @@ export const menu = {
       key: 'service',
       title: 'service.nav.group',
       icon: 'Service',
-      roles: CONSOLE_ROLES,
+      roles: RIVER_ROLES,
       children: [
         { key: 'service-visits', title: 'service.nav.visits', path: '/console/service/visits', roles: CONSOLE_ROLES },
         { key: 'service-days', title: 'service.nav.days', path: '/console/service/reception-days', roles: CONSOLE_ROLES },
-        { key: 'service-tracker', title: 'service.nav.tracker', path: '/console/service/tracker', roles: CONSOLE_ROLES },
+        { key: 'service-tracker', title: 'service.nav.tracker', path: '/console/service/tracker', roles: RIVER_ROLES },
         { key: 'service-stats', title: 'service.nav.stats', path: '/console/service/stats', roles: CONSOLE_ROLES },
       ],
     },

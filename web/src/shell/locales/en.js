@@ -58,6 +58,7 @@ export default {
     leader: 'Bureau leader',
     staff: 'Section staff',
     enterprise: 'Enterprise user',
+    chief: 'River chief',
     public: 'Public',
   },
   notifications: {

@@ -58,6 +58,7 @@ export default {
     leader: '局领导',
     staff: '科室工作人员',
     enterprise: '企业用户',
+    chief: '河湖长',
     public: '公众',
   },
   notifications: {

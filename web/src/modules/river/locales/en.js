@@ -14,8 +14,8 @@ export default {
       gaps: 'Gaps', fast: 'Speed flags', problems: 'Problems', category: 'Category', description: 'Description', deadline: 'Deadline', status: 'Status', photos: 'Photos', since: 'Since',
     },
     map: {
-      intro: 'Reaches are imported as GeoJSON (LineString / MultiLineString / Polygon, WGS84); importing a code again updates it. Sections are coloured by the latest month\'s class.',
-      import: 'Import GeoJSON', imported: 'Imported: {created} new, {updated} updated', importErrors: 'The file has errors; nothing was imported',
+      intro: 'Reaches are imported as GeoJSON (LineString / MultiLineString / Polygon, WGS84) or as a Shapefile layer zipped with its .shx, .dbf and .prj; importing a code again updates it. Sections are coloured by the latest month\'s class.',
+      import: 'Import GeoJSON or Shapefile (.zip)', imported: 'Imported: {created} new, {updated} updated', importErrors: 'The file has errors; nothing was imported',
       qr: 'Signboard QR', qrTitle: 'Signboard QR of {name}', print: 'Print', open: 'Open the public page', noTiles: 'No map tiles configured; reaches and sections only', office: 'Tracker section', link: 'Put a section on a reach', linked: 'Section linked', noBoundary: 'Not a boundary section', sectionTip: '{name}: {cls} (target {target})',
     },
     chiefs: {

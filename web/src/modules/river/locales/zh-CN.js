@@ -14,8 +14,8 @@ export default {
       gaps: '中断', fast: '速度异常', problems: '问题', category: '类别', description: '描述', deadline: '办理期限', status: '状态', photos: '照片', since: '任职日期',
     },
     map: {
-      intro: '河段由 GeoJSON 导入（LineString / MultiLineString / Polygon，WGS84 经纬度），同一编码再次导入即更新。断面颜色为最近一个月的水质类别。',
-      import: '导入 GeoJSON', imported: '已导入：新增 {created}，更新 {updated}', importErrors: '导入文件有错误，未导入任何记录',
+      intro: '河段由 GeoJSON（LineString / MultiLineString / Polygon，WGS84 经纬度）或打包为 .zip 的 Shapefile 图层（含 .shx、.dbf、.prj）导入，同一编码再次导入即更新。断面颜色为最近一个月的水质类别。',
+      import: '导入 GeoJSON 或 Shapefile（.zip）', imported: '已导入：新增 {created}，更新 {updated}', importErrors: '导入文件有错误，未导入任何记录',
       qr: '公示牌二维码', qrTitle: '{name} 公示牌二维码', print: '打印', open: '打开公示页', noTiles: '未配置底图瓦片，仅显示河段与断面', office: '督办科室', link: '断面挂接到河段', linked: '断面已挂接', noBoundary: '非交界断面', sectionTip: '{name}：{cls}（目标 {target}）',
     },
     chiefs: {
