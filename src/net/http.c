@@ -161,7 +161,12 @@ void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *
         return;
     }
     r->status = status;
-    r->content_type = content_type;
+    /* Set on the response now (libmicrohttpd copies it): callers pass types
+     * they read from the database into buffers of their own stack frame,
+     * which are gone when the response is sent after the handler returns. */
+    r->content_type = NULL;
+    if (content_type)
+        MHD_add_response_header(r->resp_ready, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 }
 
 json_t *http_body_json(struct http_req *r)

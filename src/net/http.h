@@ -93,7 +93,8 @@ void http_add_header(struct http_req *r, const char *name, const char *value);
  * unlinks the path once it has reopened the file for http_fd. */
 #define HTTP_TEMP_PATH 64
 int http_temp_file(char path[HTTP_TEMP_PATH], const char *tag);
-/* Serves an open file descriptor (taken over) of size bytes. */
+/* Serves an open file descriptor (taken over) of size bytes as content_type
+ * (copied at once: it may live on the caller's stack). */
 void http_fd(struct http_req *r, int status, int fd, uint64_t size, const char *content_type);
 
 /* Parses the body as a JSON object (rejecting duplicate keys, invalid UTF-8

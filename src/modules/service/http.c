@@ -564,7 +564,7 @@ static void api_svc_attachment_get(struct http_req *r)
     http_add_header(r, "Cache-Control", "private, no-store");
     /* The stored type was sniffed from the bytes; this header is the one the
      * browser must follow. */
-    http_fd(r, 200, fd, size, strcmp(mime, "application/pdf") ? mime : "application/pdf");
+    http_fd(r, 200, fd, size, mime);
 }
 
 static void api_svc_notifications(struct http_req *r)

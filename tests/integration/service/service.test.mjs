@@ -194,6 +194,15 @@ test('tracker: Spring Festival deadlines, holiday deadline refused, evidence and
   assert.equal(Buffer.from(await dl.arrayBuffer()).toString(), PDF.toString())
   assert.equal((await c.enterprise.get(`/api/v1/service/attachments/${u.json.id}`)).status, 404)
   assert.equal((await c.public.get(`/api/v1/service/attachments/${u.json.id}`)).status, 401)
+  // A type other than PDF comes from the database into the handler's own
+  // buffer: the header must carry it intact after the handler returned.
+  const png = await upload(c.staff, `/api/v1/service/tracker/${id}/attachments`, '现场.png', PNG)
+  assert.equal(png.status, 201, png.text)
+  for (let i = 0; i < 5; i++) {
+    const g = await c.staff.request('GET', `/api/v1/service/attachments/${png.json.id}?inline=${i % 2}`, { raw: true })
+    assert.equal(g.status, 200)
+    assert.equal(g.headers.get('content-type'), 'image/png')
+  }
 
   assert.equal((await c.leader.post(`/api/v1/service/tracker/${id}/review`, { approve: true })).status, 409, 'not submitted yet')
   const s2 = await c.staff.post(`/api/v1/service/tracker/${id}/submit`, { note: '已整改，附报告' })
