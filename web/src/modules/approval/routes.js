@@ -12,6 +12,7 @@ export const routes = {
     { path: 'approval', name: 'approval-workbench', component: () => import('./views/Workbench.vue'), meta: { title: 'approval.nav.workbench' } },
     { path: 'approval/applications/:id(\\d+)', name: 'approval-detail', component: () => import('./views/AppDetail.vue'), meta: { title: 'approval.nav.detail' } },
     { path: 'approval/siting', name: 'approval-siting', component: () => import('./views/SitingMap.vue'), meta: { title: 'approval.nav.siting' } },
+    { path: 'approval/siting-units', name: 'approval-siting-units', component: () => import('./views/SitingUnits.vue'), meta: { title: 'approval.nav.units' } },
     { path: 'approval/invest', name: 'approval-invest', component: () => import('./views/InvestProjects.vue'), meta: { title: 'approval.nav.invest' } },
   ],
   portal: [
@@ -31,6 +32,7 @@ export const menu = {
       children: [
         { key: 'approval-workbench', title: 'approval.nav.workbench', path: '/console/approval', roles: CONSOLE_ROLES },
         { key: 'approval-siting', title: 'approval.nav.siting', path: '/console/approval/siting', roles: CONSOLE_ROLES },
+        { key: 'approval-siting-units', title: 'approval.nav.units', path: '/console/approval/siting-units', roles: CONSOLE_ROLES },
         { key: 'approval-invest', title: 'approval.nav.invest', path: '/console/approval/invest', roles: CONSOLE_ROLES },
       ],
     },

@@ -2,7 +2,7 @@
 // progress). Keys must match zh-CN.js.
 export default {
   approval: {
-    nav: { group: 'EIA approval', workbench: 'Workbench', detail: 'Application', siting: 'Siting check', invest: 'Investment projects', portal: 'EIA applications', notices: 'EIA notices', progress: 'Application progress' },
+    nav: { group: 'EIA approval', workbench: 'Workbench', detail: 'Application', siting: 'Siting check', units: 'Control units', invest: 'Investment projects', portal: 'EIA applications', notices: 'EIA notices', progress: 'Application progress' },
     status: {
       submitted: 'Pre-review',
       correction: 'Awaiting correction',
@@ -275,7 +275,33 @@ export default {
       progress: 'Progress',
     },
     categoryShort: 'Category',
+    units: {
+      importTitle: 'Import a new version',
+      help: 'Upload the “three lines, one list” environmental control units as a GeoJSON FeatureCollection (.geojson or .json, WGS84 longitude/latitude, at most {mb} MB). Each feature needs a unit code, a name and a class; once imported it is the version in force and the siting check uses it, while past checks keep the version they used.',
+      name: 'Version name',
+      defaultName: 'Empty: the default name “control units” (in Chinese)',
+      file: 'GeoJSON file',
+      upload: 'Upload and import',
+      tooLarge: 'The file is larger than {mb} MB; the server would not accept it',
+      empty: 'The file is empty',
+      needFile: 'Choose a GeoJSON file',
+      refused: 'Import refused; no new version was made',
+      code: 'Error code',
+      field: 'Field',
+      imported: 'Imported version #{v} “{name}”, now in force',
+      listTitle: 'Versions',
+      inForceHelp: 'The newest version is in force; older ones are kept so past checks can be traced.',
+      none: 'No control units imported yet',
+      version: 'Version',
+      count: 'Units',
+      by: 'Imported by',
+      at: 'Imported at',
+      state: 'State',
+      inForce: 'In force',
+      superseded: 'Superseded',
+    },
     siting: {
+      versions: 'Unit versions and import',
       noTiles: 'No tile server configured (map_tile_url): boundaries and control units only',
       tilesRefused: 'The tile address must be a path on this site with z, x and y placeholders (docs/siting.md); the configured one is not used',
       clickPoint: 'Click the map to pick the project location (WGS84)',

@@ -2,7 +2,7 @@
 // progress). Keys must match en.js.
 export default {
   approval: {
-    nav: { group: '环评审批', workbench: '审批工作台', detail: '审批办件', siting: '三线一单选址研判', invest: '招商融资项目库', portal: '环评申报', notices: '环评公示公告', progress: '办件进度查询' },
+    nav: { group: '环评审批', workbench: '审批工作台', detail: '审批办件', siting: '三线一单选址研判', units: '三线一单管控单元', invest: '招商融资项目库', portal: '环评申报', notices: '环评公示公告', progress: '办件进度查询' },
     status: {
       submitted: '初审预办',
       correction: '待补正',
@@ -241,7 +241,33 @@ export default {
       progress: '办理进度',
     },
     categoryShort: '类别',
+    units: {
+      importTitle: '导入新版本',
+      help: '上传三线一单环境管控单元的 GeoJSON FeatureCollection 文件（.geojson 或 .json，WGS84 经纬度，不超过 {mb} MB）。每个要素须有单元编码、名称和分类；导入后即成为现行版本，选址研判使用它，已做过的研判保留当时的版本。',
+      name: '版本名称',
+      defaultName: '不填则为默认名称“三线一单管控单元”',
+      file: 'GeoJSON 文件',
+      upload: '上传导入',
+      tooLarge: '文件超过 {mb} MB，服务器不会接收',
+      empty: '文件为空',
+      needFile: '请选择 GeoJSON 文件',
+      refused: '导入被拒绝，未生成新版本',
+      code: '错误代码',
+      field: '字段',
+      imported: '已导入版本 #{v}「{name}」，现已生效',
+      listTitle: '版本记录',
+      inForceHelp: '最新导入的版本为现行版本；旧版本保留，供追溯已做过的研判。',
+      none: '尚未导入管控单元',
+      version: '版本',
+      count: '单元数',
+      by: '导入人',
+      at: '导入时间',
+      state: '状态',
+      inForce: '现行',
+      superseded: '已被替代',
+    },
     siting: {
+      versions: '管控单元版本与导入',
       noTiles: '未配置底图瓦片服务（map_tile_url），仅显示行政区界和管控单元',
       tilesRefused: '底图瓦片地址须为本站路径并含 z、x、y 占位符（见 docs/siting.md），当前配置未被采用',
       clickPoint: '在地图上点击即可选取项目点位（WGS84）',
