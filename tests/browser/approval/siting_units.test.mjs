@@ -38,6 +38,11 @@ test('staff imports a version: listed, in force, drawn on the siting map; a refu
   await page.goto('/console/approval/siting-units')
   await page.getByTestId('units-versions').locator('tbody tr').nth(before.length - 1).waitFor()
 
+  // Over the server's default upload limit: refused before any upload, the button stays off.
+  await page.getByTestId('units-file').setInputFiles({ name: 'big.geojson', mimeType: 'application/geo+json', buffer: Buffer.alloc(16 * 1024 * 1024 + 1, 0x20) })
+  await page.getByTestId('units-error-message').getByText('16 MB').waitFor()
+  assert.ok(await page.getByTestId('units-upload').isDisabled())
+
   // A refused file: the server's message names the feature; no version is made.
   await page.getByTestId('units-file').setInputFiles(file('bad.geojson', BAD))
   await page.getByTestId('units-upload').click()
