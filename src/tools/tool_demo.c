@@ -68,7 +68,9 @@ int tool_demo_main(int argc, char **argv)
     } else {
         printf("demo city 景瓷市 in %s: %ld enterprises, accounts admin/Admin@2026, "
                "eiachief/Chief@2026, "
-               "leader/Leader@2026, staff/Staff@2026, staff2/Staff@2026, ent/Ent@2026\n",
+               "leader/Leader@2026, staff/Staff@2026, staff2/Staff@2026, ent/Ent@2026, "
+               "river chiefs chief_town/Chief@2026 and chief_village/Chief@2026, township offices "
+               "jiaotan/Town@2026 and jinggongqiao/Town@2026\n",
                cfg.db, count);
         rc = 0;
     }

@@ -287,7 +287,7 @@ test('river pages show no Chinese UI text in English', async () => {
     ['/console/river/sections', '[data-testid="river-boundary"] .el-table__body tr'],
   ])
   await page.context().close()
-  const chief = await englishPage({ username: 'chief_village', password: 'Chief@2026' }, '/console')
+  const chief = await englishPage({ username: 'chief_village', password: 'Chief@2026' }, '/console/river')
   await checkPages(chief, [['/patrol', '[data-testid="patrol-start"]']])
   await chief.context().close()
   const pub = await englishPage(null, '/')
