@@ -194,9 +194,14 @@ json_t *river_shpzip_geojson(const char *tmp_root, const char *data, size_t len,
                              char *err, size_t errlen)
 {
     struct shpzip z = {.err = err, .errlen = errlen, .code = ERR_INVALID_FIELD};
-    snprintf(z.dir, sizeof z.dir, "%s/ecogov-shp-XXXXXX",
-             tmp_root && *tmp_root ? tmp_root : "/tmp");
-    if (!mkdtemp(z.dir)) {
+    int n = snprintf(z.dir, sizeof z.dir - 7, "%s/ecogov-shp-",
+                     tmp_root && *tmp_root ? tmp_root : "/tmp");
+    bool fits = n > 0 && (size_t)n < sizeof z.dir - 7;
+    if (fits) {
+        memset(z.dir + n, 'X', 6); /* mkdtemp's template, as http_temp_file's */
+        z.dir[n + 6] = '\0';
+    }
+    if (!fits || !mkdtemp(z.dir)) {
         shpzip_fail(&z, ERR_INTERNAL, "无法创建临时目录");
         *code = z.code;
         return NULL;
