@@ -113,14 +113,30 @@ enum err svc_attach_add(struct svc_ctx *c, const char *owner_kind, int64_t owner
     return svc_attach_store(c, owner_kind, owner_id, ent, filename, data, len, id, p);
 }
 
+/* Owners whose module checked the caller's right to the record before it
+ * calls svc_attach_add_checked (the caller named beside each). */
+static const char *const svc_attach_checked_kinds[] = {
+    "rectification",      /* supervision: answer.c */
+    "case",               /* supervision: evidence.c */
+    "inspection",         /* supervision: evidence.c */
+    "river_problem",      /* river: problem.c */
+    "village_inspection", /* village: facility.c */
+};
+
+static bool svc_attach_checked_kind(const char *kind)
+{
+    for (size_t i = 0; i < sizeof svc_attach_checked_kinds / sizeof *svc_attach_checked_kinds; i++)
+        if (!strcmp(kind, svc_attach_checked_kinds[i]))
+            return true;
+    return false;
+}
+
 enum err svc_attach_add_checked(struct svc_ctx *c, const char *owner_kind, int64_t owner_id,
                                 int64_t enterprise_id, const char *filename, const void *data,
                                 size_t len, int64_t *id, struct problem *p)
 {
     memset(p, 0, sizeof *p);
-    if (strcmp(owner_kind, "rectification") && strcmp(owner_kind, "case") &&
-        strcmp(owner_kind, "inspection") && strcmp(owner_kind, "river_problem") &&
-        strcmp(owner_kind, "village_inspection"))
+    if (!svc_attach_checked_kind(owner_kind))
         return svc_fail(p, ERR_INVALID_FIELD, "owner", "附件所属记录类型无效"), p->err;
     return svc_attach_store(c, owner_kind, owner_id, enterprise_id, filename, data, len, id, p);
 }
