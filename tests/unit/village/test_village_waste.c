@@ -21,40 +21,16 @@
 
 #include <cmocka.h>
 
-#include "../unit_db.h"
-
-struct fixture {
-    char path[64];
-    struct db *db;
-    struct calendar *cal;
-    struct village_ctx c;
-    int64_t section;
-};
+#include "village_fixture.h"
 
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof *f);
-    f->db = unit_db_open(f->path, "village-waste");
-    if (!f->db)
-        return -1;
-    f->cal = calendar_new();
-    calendar_load_builtin(f->cal);
-    if (db_run(f->db, "INSERT INTO sections (name, created_at) VALUES ('水生态环境科', 0)", ""))
-        return -1;
-    f->section = db_last_id(f->db);
-    f->c = (struct village_ctx){.db = f->db, .cal = f->cal, .actor = {0, "tester"}};
-    village_ctx_clock(&f->c, timeutil_now());
-    *state = f;
-    return 0;
+    return village_fixture_setup(state, "village-waste");
 }
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    calendar_free(f->cal);
-    unit_db_close(f->db, f->path);
-    free(f);
-    return 0;
+    return village_fixture_teardown(state);
 }
 
 static void day_text(struct fixture *f, int back, char out[11])
