@@ -189,98 +189,130 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
     return airstat_mean(hourly + first, t - first + 1, AIRSTAT_O3_8H_MIN_HOURS, out);
 }
 
-/* The largest 8-hour window of a day with at least one hour missing: prefix sums of the
- * valid values and of the valid-hour count make window start..start+7 (all inside the
- * day: the last one is 16..23) sum[start+8] - sum[start]. The first of equal maxima is
- * kept (a later window replaces it only when strictly larger, as a scan in window order
- * does), whatever its count.
- * A valid window has 6, 7 or 8 hours, so its mean times 168 (their least common multiple)
- * is the integer wn * (168 / wd): windows compare exactly without a division or a product
- * of two sums. That figure times 32 plus (31 - start) is one key whose maximum is the
- * largest mean and, among equal means, the first window; the loop is a running maximum
- * with no dependence on which window led so far. */
-static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], int64_t *bn_out,
-                             int64_t *bd_out)
+/* ---- one day of hours, packed: daily means and MDA8 ---- */
+
+/* Four int64 lanes: one AVX2 register in the AVX2 clones, two SSE2 halves otherwise. */
+typedef int64_t airstat_v4 __attribute__((vector_size(32)));
+typedef uint64_t airstat_u4 __attribute__((vector_size(32)));
+
+/* A packed hour is its value plus 2^40 when present (non-negative) and 0 when missing, so a
+ * sum of packed hours holds both the sum of the valid values (low 40 bits: 24 values below
+ * 2^30 stay under 2^35) and how many there are (bits 40 up): one addition per hour and one
+ * horizontal sum per day, for the count as well. Packing is (x + 2^40) & ~(x >> 63): the sign
+ * of a missing hour spread over its lane (a compare with AVX2, a shift and a shuffle with
+ * SSE2) masks it. */
+#define AIRSTAT_COUNT_SHIFT 40
+#define AIRSTAT_COUNT_ONE ((uint64_t)1 << AIRSTAT_COUNT_SHIFT)
+#define AIRSTAT_SUM_MASK (AIRSTAT_COUNT_ONE - 1)
+
+/* Bits no packed hour within the bound has. A value of 2^30 or more (above the bound) sets
+ * one of them: bits 30-39 of a value below 2^40, a bit from 41 up of a larger one (adding
+ * 2^40 to a non-negative int64 cannot carry out of bit 63). A value between the bound and
+ * 2^30 does not, so the day's functions also set them (the whole lane) for a lane whose sum
+ * is above the bound, which any lane holding such a value is. Either way the caller then
+ * checks the hours one by one: real data never gets there. */
+#define AIRSTAT_PACKED_BAD (~(AIRSTAT_COUNT_ONE | (((uint64_t)1 << 30) - 1)))
+
+/* (Vectors go by pointer: passing a 32-byte vector by value changes the ABI between the
+ * AVX2 and default clones.) */
+static inline __attribute__((always_inline)) void airstat_pack4(const int64_t *hours,
+                                                                airstat_u4 *out)
 {
-    static const int64_t per_168[9] = {0, 0, 0, 0, 0, 0, 168 / 6, 168 / 7, 168 / 8};
-    int64_t sum[25];
-    int cnt[25];
-    sum[0] = 0;
-    cnt[0] = 0;
-    for (int h = 0; h < 24; h++) {
-        sum[h + 1] = sum[h] + clean[h];
-        cnt[h + 1] = cnt[h] + (hourly[h] >= 0);
+    airstat_v4 x;
+    memcpy(&x, hours, sizeof x);
+    *out = ((airstat_u4)x + AIRSTAT_COUNT_ONE) & ~(airstat_u4)(x >> 63);
+}
+
+/* True when *suspect has a bit a day within the bound does not give (AIRSTAT_PACKED_BAD). */
+static inline __attribute__((always_inline)) bool airstat_suspect(const airstat_u4 *suspect)
+{
+    return ((*suspect)[0] | (*suspect)[1] | (*suspect)[2] | (*suspect)[3]) & AIRSTAT_PACKED_BAD;
+}
+
+/* Whether every one of hours[0..n) is within the bound (missing hours are). */
+static bool airstat_hours_within(const int64_t *hours, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (hours[i] > AIRSTAT_VALUE_MAX)
+            return false;
+    return true;
+}
+
+/* The packed sum of one day's 24 hours: the valid values' sum (& AIRSTAT_SUM_MASK) and their
+ * count (>> AIRSTAT_COUNT_SHIFT), both exact unless airstat_suspect(*suspect) afterwards. */
+static inline __attribute__((always_inline)) uint64_t airstat_day_sum(const int64_t hourly[24],
+                                                                      airstat_u4 *suspect)
+{
+    const airstat_u4 bound = {AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX,
+                              AIRSTAT_VALUE_MAX};
+    airstat_u4 sum = {0, 0, 0, 0}, seen = {0, 0, 0, 0};
+    for (int h = 0; h < 24; h += 4) {
+        airstat_u4 p;
+        airstat_pack4(hourly + h, &p);
+        sum += p;
+        seen |= p;
     }
-    /* wn <= 8 * 10^9 (values within the bound): wn * 28 * 32 + 31 < 2^43 */
-    int64_t best = -1;
-    int windows = 0;
-    for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
-        int64_t wn = sum[start + 8] - sum[start];
-        int wd = cnt[start + 8] - cnt[start];
-        int ok = wd >= AIRSTAT_O3_8H_MIN_HOURS;
-        int64_t key = ok ? (wn * per_168[wd]) * 32 + (31 - start) : -1;
-        windows += ok;
-        best = key > best ? key : best;
+    *suspect |= seen | (airstat_u4)((sum & AIRSTAT_SUM_MASK) > bound);
+    return sum[0] + sum[1] + sum[2] + sum[3];
+}
+
+/* The MDA8 of one day (HJ 663, as airstat_mda8), one path for days with and without gaps,
+ * four windows at a time. Pair sums, then sums of four, then of eight of the packed hours come
+ * from lane shifts of neighbouring vectors (the hours after 23 are 0): the 17 windows (and 3
+ * more, masked out) in five vectors, each with its sum and its count of valid hours. Windows
+ * compare by one integer key: 31 - start for a window with fewer than 6 hours; else its mean
+ * x 168 (an integer: 168 is a multiple of 6, 7 and 8), then a 1 bit, then 31 - start in the
+ * low bits, so that the largest key is the largest mean and, among equal means, the first
+ * window, as a scan in window order keeps. No branch depends on where the gaps are. Gives the
+ * largest window bn / bd (bd 0 when no window is valid) and returns the number of valid
+ * windows; exact unless airstat_suspect(*suspect) afterwards. */
+static inline __attribute__((always_inline)) int
+airstat_mda8_packed(const int64_t hourly[24], airstat_u4 *suspect, int64_t *bn_out, int64_t *bd_out)
+{
+    const airstat_u4 zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
+    const airstat_u4 bound = one * AIRSTAT_VALUE_MAX, sum_mask = one * AIRSTAT_SUM_MASK;
+    airstat_u4 packed[8], pair[7], four[6], win[5], best = zero, count = zero;
+    for (int k = 0; k < 6; k++) {
+        airstat_pack4(hourly + 4 * k, &packed[k]);
+        *suspect |= packed[k];
     }
-    if (best < 0) {
+    packed[6] = packed[7] = zero;
+    /* pair[k] lane i: hours 4k+i, 4k+i+1; four[k]: 4k+i .. 4k+i+3; window 4k+i: two fours. */
+    const airstat_u4 by1 = {1, 2, 3, 4}, by2 = {2, 3, 4, 5};
+    for (int k = 0; k < 7; k++)
+        pair[k] = packed[k] + __builtin_shuffle(packed[k], packed[k + 1], by1);
+    for (int k = 0; k < 6; k++)
+        four[k] = pair[k] + __builtin_shuffle(pair[k], pair[k + 1], by2);
+    for (int k = 0; k < 5; k++) {
+        win[k] = four[k] + four[k + 1];
+        airstat_u4 wn = win[k] & sum_mask, wd = win[k] >> AIRSTAT_COUNT_SHIFT;
+        airstat_u4 ok = (airstat_u4)(wd > 5 * one);
+        if (k == 4) /* windows 17-19 do not exist */
+            ok &= (airstat_u4){~0ull, 0, 0, 0};
+        /* 168 / 6, / 7, / 8 = 28, 24, 21 */
+        airstat_u4 per_168 = 28 * one - (4 * one & (airstat_u4)(wd == 7 * one)) -
+                             (7 * one & (airstat_u4)(wd == 8 * one));
+        airstat_u4 key = (((wn * per_168) << 6) & ok) | (ok & 32 * one) |
+                         ((airstat_u4){31, 30, 29, 28} - 4 * (uint64_t)k);
+        airstat_u4 gt = (airstat_u4)(key > best);
+        best = (key & gt) | (best & ~gt);
+        count -= ok;
+        *suspect |= (airstat_u4)(wn > bound); /* a value above the bound is in some window */
+    }
+    uint64_t top = best[0];
+    for (int i = 1; i < 4; i++)
+        top = best[i] > top ? best[i] : top;
+    int windows = (int)(count[0] + count[1] + count[2] + count[3]);
+    if (!(top & 32)) {
         *bn_out = 0;
         *bd_out = 0;
         return windows;
     }
-    int start = 31 - (int)(best & 31);
-    *bn_out = sum[start + 8] - sum[start];
-    *bd_out = cnt[start + 8] - cnt[start];
+    int start = 31 - (int)(top & 31);
+    uint64_t chosen = win[start >> 2][start & 3];
+    *bn_out = (int64_t)(chosen & AIRSTAT_SUM_MASK);
+    *bd_out = (int64_t)(chosen >> AIRSTAT_COUNT_SHIFT);
     return windows;
-}
-
-/* The MDA8 of one day: the largest window bn / bd (bd 0 when no window is valid) and the
- * number of valid windows; -1 when a value is above the bound. */
-static inline int airstat_mda8_day(const int64_t hourly[24], int64_t *bn_out, int64_t *bd_out)
-{
-    /* Whether an hour is missing (a sign bit in the OR of all values) and the total, two
-     * lanes at a time; the values are only copied, missing hours as 0, for a day with gaps. */
-    airstat_v2 any = {0, 0};
-    airstat_u2 total = {0, 0};
-    for (int h = 0; h < 24; h += 2) {
-        airstat_v2 x;
-        memcpy(&x, hourly + h, sizeof x);
-        any |= x;
-        total += (airstat_u2)x;
-    }
-    int64_t bits = any[0] | any[1];
-    if (bits < 0) {
-        int64_t clean[24], high = 0;
-        uint64_t sum = 0;
-        for (int h = 0; h < 24; h++) {
-            clean[h] = hourly[h] & ~(hourly[h] >> 63);
-            sum += (uint64_t)clean[h];
-            high |= clean[h];
-        }
-        if ((high & AIRSTAT_HIGH_BITS) || sum > AIRSTAT_VALUE_MAX)
-            for (int h = 0; h < 24; h++)
-                if (hourly[h] > AIRSTAT_VALUE_MAX)
-                    return -1;
-        return airstat_mda8_gaps(clean, hourly, bn_out, bd_out);
-    }
-    /* As in airstat_sum_valid: no high bit, so the total has not wrapped, and values are
-     * non-negative, so none is above the bound when their total is not. */
-    if ((bits & AIRSTAT_HIGH_BITS) || total[0] + total[1] > AIRSTAT_VALUE_MAX)
-        for (int h = 0; h < 24; h++)
-            if (hourly[h] > AIRSTAT_VALUE_MAX)
-                return -1;
-    /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
-     * directly; a running sum adds the hour entering and drops the hour leaving. */
-    int64_t w = 0;
-    for (int h = 0; h < 8; h++)
-        w += hourly[h];
-    int64_t bn = w;
-    for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
-        w += hourly[start + 7] - hourly[start - 1];
-        bn = w > bn ? w : bn;
-    }
-    *bn_out = bn;
-    *bd_out = 8;
-    return AIRSTAT_MDA8_WINDOWS;
 }
 
 /* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
@@ -291,9 +323,10 @@ static inline bool airstat_mda8_valid(int windows, int64_t bn, int64_t bd, int64
 
 int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
 {
+    airstat_u4 suspect = {0, 0, 0, 0};
     int64_t bn, bd;
-    int windows = airstat_mda8_day(hourly, &bn, &bd);
-    if (windows < 0)
+    int windows = airstat_mda8_packed(hourly, &suspect, &bn, &bd);
+    if (airstat_suspect(&suspect) && !airstat_hours_within(hourly, 24))
         return -1;
     airstat_set_value(out, bn, bd);
     out->n = windows;
@@ -304,38 +337,73 @@ int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *
 
 /* ---- series of days (the AQI inputs of many days) ---- */
 
+/* How far ahead the fused pass asks for each item's hours: with six streams the hardware
+ * prefetcher alone leaves the loop waiting on memory (146 against 131 ns a station-day). */
+#define AIRSTAT_PREFETCH_DAYS 16
+
+/* One pass over the days, every item's hours of a day together: the memory traffic of the
+ * six streams overlaps the compute of the others instead of a bare streaming pass per item
+ * followed by compute with no traffic. The bound is checked once for the whole series. */
 __attribute__((target_clones("avx2", "default"))) int
-airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
+                            int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
+                            int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
 {
-    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+    if (days < 0 || !hourly || !num || !den)
         return -1;
-    for (int d = 0; d < days; d++) {
-        int64_t sum;
-        int k;
-        if (airstat_sum_valid(hourly + (size_t)d * 24, 24, &sum, &k) != 0)
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
+        if (days > 0 && hourly[p] && (!num[p] || !den[p]))
             return -1;
-        bool valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
-        num[d] = valid ? sum : 0;
-        den[d] = valid ? k : 0;
+    airstat_u4 suspect = {0, 0, 0, 0};
+    for (int d = 0; d < days; d++) {
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+            const int64_t *h = hourly[p];
+            if (!h)
+                continue;
+            h += (size_t)d * 24;
+            if (d + AIRSTAT_PREFETCH_DAYS < days)
+                for (int line = 0; line < 24 * 8; line += 64)
+                    __builtin_prefetch((const char *)(h + AIRSTAT_PREFETCH_DAYS * 24) + line);
+            int64_t n, k;
+            bool valid;
+            if (p == AIRSTAT_O3) {
+                int windows = airstat_mda8_packed(h, &suspect, &n, &k);
+                valid = airstat_mda8_valid(windows, n, k, mda8_limit);
+            } else {
+                uint64_t packed = airstat_day_sum(h, &suspect);
+                n = (int64_t)(packed & AIRSTAT_SUM_MASK);
+                k = (int64_t)(packed >> AIRSTAT_COUNT_SHIFT);
+                valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
+            }
+            num[p][d] = valid ? n : 0;
+            den[p][d] = valid ? k : 0;
+        }
     }
+    if (airstat_suspect(&suspect))
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
+            if (hourly[p] && !airstat_hours_within(hourly[p], (size_t)days * 24))
+                return -1;
     return 0;
 }
 
-__attribute__((target_clones("avx2", "default"))) int
-airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
 {
-    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+    const int64_t *items[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_SO2] = hourly};
+    int64_t *nums[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_SO2] = num};
+    int64_t *dens[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_SO2] = den};
+    if (days > 0 && !hourly)
         return -1;
-    for (int d = 0; d < days; d++) {
-        int64_t bn, bd;
-        int windows = airstat_mda8_day(hourly + (size_t)d * 24, &bn, &bd);
-        if (windows < 0)
-            return -1;
-        bool valid = airstat_mda8_valid(windows, bn, bd, limit);
-        num[d] = valid ? bn : 0;
-        den[d] = valid ? bd : 0;
-    }
-    return 0;
+    return airstat_daily_inputs_series(items, days, -1, nums, dens);
+}
+
+int airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+{
+    const int64_t *items[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_O3] = hourly};
+    int64_t *nums[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_O3] = num};
+    int64_t *dens[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_O3] = den};
+    if (days > 0 && !hourly)
+        return -1;
+    return airstat_daily_inputs_series(items, days, limit, nums, dens);
 }
 
 int airstat_daily_max_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
