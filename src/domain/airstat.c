@@ -191,7 +191,8 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
 
 /* ---- one day of hours, packed: daily means and MDA8 ---- */
 
-/* Four int64 lanes: one AVX2 register in the AVX2 clones, two SSE2 halves otherwise. */
+/* Four int64 lanes: one register in the AVX2 and x86-64-v4 (AVX-512: 64-bit multiplies and
+ * compares into mask registers) clones, two SSE2 halves otherwise. */
 typedef int64_t airstat_v4 __attribute__((vector_size(32)));
 typedef uint64_t airstat_u4 __attribute__((vector_size(32)));
 
@@ -205,54 +206,37 @@ typedef uint64_t airstat_u4 __attribute__((vector_size(32)));
 #define AIRSTAT_COUNT_ONE ((uint64_t)1 << AIRSTAT_COUNT_SHIFT)
 #define AIRSTAT_SUM_MASK (AIRSTAT_COUNT_ONE - 1)
 
-/* Bits no packed hour within the bound has. A value of 2^30 or more (above the bound) sets
- * one of them: bits 30-39 of a value below 2^40, a bit from 41 up of a larger one (adding
- * 2^40 to a non-negative int64 cannot carry out of bit 63). A value between the bound and
- * 2^30 does not, so the day's functions also set them (the whole lane) for a lane whose sum
- * is above the bound, which any lane holding such a value is. Either way the caller then
- * checks the hours one by one: real data never gets there. */
-#define AIRSTAT_PACKED_BAD (~(AIRSTAT_COUNT_ONE | (((uint64_t)1 << 30) - 1)))
-
-/* (Vectors go by pointer: passing a 32-byte vector by value changes the ABI between the
- * AVX2 and default clones.) */
+/* The packed hours hours[0..4) into *out; *over gets all bits set in the lane of an hour above
+ * the bound (a signed compare: missing hours are negative). (Vectors go by pointer: passing a
+ * 32-byte vector by value changes the ABI between the AVX2 and default clones.) */
 static inline __attribute__((always_inline)) void airstat_pack4(const int64_t *hours,
-                                                                airstat_u4 *out)
+                                                                airstat_u4 *out, airstat_v4 *over)
 {
+    const airstat_v4 bound = {AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX,
+                              AIRSTAT_VALUE_MAX};
     airstat_v4 x;
     memcpy(&x, hours, sizeof x);
     *out = ((airstat_u4)x + AIRSTAT_COUNT_ONE) & ~(airstat_u4)(x >> 63);
+    *over |= x > bound;
 }
 
-/* True when *suspect has a bit a day within the bound does not give (AIRSTAT_PACKED_BAD). */
-static inline __attribute__((always_inline)) bool airstat_suspect(const airstat_u4 *suspect)
+/* True when an hour packed with *over was above the bound. */
+static inline __attribute__((always_inline)) bool airstat_over(const airstat_v4 *over)
 {
-    return ((*suspect)[0] | (*suspect)[1] | (*suspect)[2] | (*suspect)[3]) & AIRSTAT_PACKED_BAD;
-}
-
-/* Whether every one of hours[0..n) is within the bound (missing hours are). */
-static bool airstat_hours_within(const int64_t *hours, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (hours[i] > AIRSTAT_VALUE_MAX)
-            return false;
-    return true;
+    return ((*over)[0] | (*over)[1] | (*over)[2] | (*over)[3]) != 0;
 }
 
 /* The packed sum of one day's 24 hours: the valid values' sum (& AIRSTAT_SUM_MASK) and their
- * count (>> AIRSTAT_COUNT_SHIFT), both exact unless airstat_suspect(*suspect) afterwards. */
+ * count (>> AIRSTAT_COUNT_SHIFT), exact unless airstat_over(over) afterwards. */
 static inline __attribute__((always_inline)) uint64_t airstat_day_sum(const int64_t hourly[24],
-                                                                      airstat_u4 *suspect)
+                                                                      airstat_v4 *over)
 {
-    const airstat_u4 bound = {AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX,
-                              AIRSTAT_VALUE_MAX};
-    airstat_u4 sum = {0, 0, 0, 0}, seen = {0, 0, 0, 0};
+    airstat_u4 sum = {0, 0, 0, 0};
     for (int h = 0; h < 24; h += 4) {
         airstat_u4 p;
-        airstat_pack4(hourly + h, &p);
+        airstat_pack4(hourly + h, &p, over);
         sum += p;
-        seen |= p;
     }
-    *suspect |= seen | (airstat_u4)((sum & AIRSTAT_SUM_MASK) > bound);
     return sum[0] + sum[1] + sum[2] + sum[3];
 }
 
@@ -265,17 +249,15 @@ static inline __attribute__((always_inline)) uint64_t airstat_day_sum(const int6
  * low bits, so that the largest key is the largest mean and, among equal means, the first
  * window, as a scan in window order keeps. No branch depends on where the gaps are. Gives the
  * largest window bn / bd (bd 0 when no window is valid) and returns the number of valid
- * windows; exact unless airstat_suspect(*suspect) afterwards. */
+ * windows; exact unless airstat_over(over) afterwards. */
 static inline __attribute__((always_inline)) int
-airstat_mda8_packed(const int64_t hourly[24], airstat_u4 *suspect, int64_t *bn_out, int64_t *bd_out)
+airstat_mda8_packed(const int64_t hourly[24], airstat_v4 *over, int64_t *bn_out, int64_t *bd_out)
 {
     const airstat_u4 zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
-    const airstat_u4 bound = one * AIRSTAT_VALUE_MAX, sum_mask = one * AIRSTAT_SUM_MASK;
+    const airstat_u4 sum_mask = one * AIRSTAT_SUM_MASK;
     airstat_u4 packed[8], pair[7], four[6], win[5], best = zero, count = zero;
-    for (int k = 0; k < 6; k++) {
-        airstat_pack4(hourly + 4 * k, &packed[k]);
-        *suspect |= packed[k];
-    }
+    for (int k = 0; k < 6; k++)
+        airstat_pack4(hourly + 4 * k, &packed[k], over);
     packed[6] = packed[7] = zero;
     /* pair[k] lane i: hours 4k+i, 4k+i+1; four[k]: 4k+i .. 4k+i+3; window 4k+i: two fours. */
     const airstat_u4 by1 = {1, 2, 3, 4}, by2 = {2, 3, 4, 5};
@@ -297,7 +279,6 @@ airstat_mda8_packed(const int64_t hourly[24], airstat_u4 *suspect, int64_t *bn_o
         airstat_u4 gt = (airstat_u4)(key > best);
         best = (key & gt) | (best & ~gt);
         count -= ok;
-        *suspect |= (airstat_u4)(wn > bound); /* a value above the bound is in some window */
     }
     uint64_t top = best[0];
     for (int i = 1; i < 4; i++)
@@ -323,10 +304,10 @@ static inline bool airstat_mda8_valid(int windows, int64_t bn, int64_t bd, int64
 
 int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
 {
-    airstat_u4 suspect = {0, 0, 0, 0};
+    airstat_v4 over = {0, 0, 0, 0};
     int64_t bn, bd;
-    int windows = airstat_mda8_packed(hourly, &suspect, &bn, &bd);
-    if (airstat_suspect(&suspect) && !airstat_hours_within(hourly, 24))
+    int windows = airstat_mda8_packed(hourly, &over, &bn, &bd);
+    if (airstat_over(&over))
         return -1;
     airstat_set_value(out, bn, bd);
     out->n = windows;
@@ -343,8 +324,9 @@ int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *
 
 /* One pass over the days, every item's hours of a day together: the memory traffic of the
  * six streams overlaps the compute of the others instead of a bare streaming pass per item
- * followed by compute with no traffic. The bound is checked once for the whole series. */
-__attribute__((target_clones("avx2", "default"))) int
+ * followed by compute with no traffic. Whether an hour was above the bound is looked at once,
+ * after the whole series. */
+__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) int
 airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
                             int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
                             int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
@@ -354,7 +336,7 @@ airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT]
     for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
         if (days > 0 && hourly[p] && (!num[p] || !den[p]))
             return -1;
-    airstat_u4 suspect = {0, 0, 0, 0};
+    airstat_v4 over = {0, 0, 0, 0};
     for (int d = 0; d < days; d++) {
         for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
             const int64_t *h = hourly[p];
@@ -367,10 +349,10 @@ airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT]
             int64_t n, k;
             bool valid;
             if (p == AIRSTAT_O3) {
-                int windows = airstat_mda8_packed(h, &suspect, &n, &k);
+                int windows = airstat_mda8_packed(h, &over, &n, &k);
                 valid = airstat_mda8_valid(windows, n, k, mda8_limit);
             } else {
-                uint64_t packed = airstat_day_sum(h, &suspect);
+                uint64_t packed = airstat_day_sum(h, &over);
                 n = (int64_t)(packed & AIRSTAT_SUM_MASK);
                 k = (int64_t)(packed >> AIRSTAT_COUNT_SHIFT);
                 valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
@@ -379,11 +361,7 @@ airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT]
             den[p][d] = valid ? k : 0;
         }
     }
-    if (airstat_suspect(&suspect))
-        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
-            if (hourly[p] && !airstat_hours_within(hourly[p], (size_t)days * 24))
-                return -1;
-    return 0;
+    return airstat_over(&over) ? -1 : 0;
 }
 
 int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
