@@ -485,6 +485,25 @@ static void airstat_select(int64_t *v, int n, int r)
     }
 }
 
+/* airstat_percentile of m values that are all valid (m >= 1); reorders v. */
+static void airstat_percentile_valid(int64_t *v, int m, int p, struct aqi_conc *out)
+{
+    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). Only X(s) and X(s+1) are
+     * needed: select rank q, then X(s+1) is the smallest of what lies above it. Ties give the
+     * same values as a full sort because an order statistic is a value, not a position. */
+    int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
+    airstat_select(v, m, (int)q);
+    int64_t xs = v[q];
+    if (r == 0) {
+        *out = (struct aqi_conc){xs, 1};
+        return;
+    }
+    int64_t next = v[q + 1];
+    for (int i = (int)q + 2; i < m; i++)
+        next = v[i] < next ? v[i] : next;
+    *out = (struct aqi_conc){100 * xs + r * (next - xs), 100};
+}
+
 int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
 {
     int m = 0;
@@ -499,24 +518,10 @@ int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
         v[m++] = v[i];
         v[i] = t;
     }
-    if (m == 0) {
+    if (m == 0)
         *out = (struct aqi_conc){0, 0};
-        return 0;
-    }
-    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). Only X(s) and X(s+1) are
-     * needed: select rank q, then X(s+1) is the smallest of what lies above it. Ties give the
-     * same values as a full sort because an order statistic is a value, not a position. */
-    int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
-    airstat_select(v, m, (int)q);
-    int64_t xs = v[q];
-    if (r == 0) {
-        *out = (struct aqi_conc){xs, 1};
-        return m;
-    }
-    int64_t next = v[q + 1];
-    for (int i = (int)q + 2; i < m; i++)
-        next = v[i] < next ? v[i] : next;
-    *out = (struct aqi_conc){100 * xs + r * (next - xs), 100};
+    else
+        airstat_percentile_valid(v, m, p, out);
     return m;
 }
 
@@ -575,12 +580,47 @@ static int airstat_and(int a, int b)
     return a == 1 && b == 1 ? 1 : -1;
 }
 
+/* One pass over a year of daily values for what airstat_item_eval needs of them: the annual
+ * mean with its completeness, as airstat_annual_mean gives it (and its bad months), and the
+ * valid values copied to valid[0..*m) for the percentile (a store at a running count: no
+ * branch, nothing loaded back). Instead of three passes: the mean, the months' coverage, the
+ * percentile's own gathering of the valid values. Returns -1 for a value above the bound. */
+static int airstat_year_pass(const int64_t *daily, int year, int64_t valid[366], int *m,
+                             struct airstat_value *mean, unsigned *bad_months)
+{
+    uint64_t sum = 0;
+    unsigned bad = 0;
+    int k = 0, day = 0;
+    bool over = false;
+    for (int month = 1; month <= 12; month++) {
+        int first = k, dim = airstat_days_in_month(year, month);
+        for (int i = 0; i < dim; i++, day++) {
+            int64_t x = daily[day];
+            valid[k] = x;
+            k += x >= 0;
+            sum += (uint64_t)(x & ~(x >> 63));
+            over |= x > AIRSTAT_VALUE_MAX;
+        }
+        if (k - first < airstat_month_min_days(month))
+            bad |= 1u << (month - 1);
+    }
+    if (over)
+        return -1;
+    airstat_set_value(mean, k ? (int64_t)sum : 0, k);
+    mean->n = k;
+    mean->need = AIRSTAT_YEAR_MIN_DAYS;
+    mean->valid = k > 0 && k >= AIRSTAT_YEAR_MIN_DAYS && !bad;
+    *bad_months = bad;
+    *m = k;
+    return 0;
+}
+
 static int airstat_item_eval(const int64_t *daily, int year, enum airstat_pollutant p,
                              enum airstat_limits lim, enum airstat_class cls,
                              struct airstat_item *it)
 {
-    int64_t scratch[366];
-    int ndays = airstat_leap(year) ? 366 : 365;
+    int64_t valid[366];
+    int m;
 
     *it = (struct airstat_item){.percentile = airstat_items[p].percentile,
                                 .mean_report = -1,
@@ -594,16 +634,15 @@ static int airstat_item_eval(const int64_t *daily, int year, enum airstat_pollut
     it->monitored = true;
 
     struct airstat_value cover;
-    if (airstat_annual_mean(daily, year, &cover, &it->bad_months) != 0)
+    if (airstat_year_pass(daily, year, valid, &m, &cover, &it->bad_months) != 0)
         return -1;
     if (airstat_items[p].has_annual_mean) {
         it->mean = cover;
         it->mean_report = airstat_report(&it->mean, p);
     }
 
-    for (int i = 0; i < ndays; i++)
-        scratch[i] = daily[i];
-    int m = airstat_percentile(scratch, ndays, it->percentile, &it->pct.value);
+    if (m > 0)
+        airstat_percentile_valid(valid, m, it->percentile, &it->pct.value);
     it->pct.n = m;
     it->pct.need = AIRSTAT_YEAR_MIN_DAYS;
     it->pct.valid = cover.valid; /* same completeness rule as the annual mean */

@@ -779,6 +779,67 @@ static void test_annual_eval(void **state)
     assert_int_equal(airstat_annual_eval(&y, AIRSTAT_LIMITS_COUNT, AIRSTAT_CLASS_II, &a), -1);
 }
 
+/* The annual evaluation's one pass per item gives what the separate functions give: the
+ * annual mean and its bad months (airstat_annual_mean), the percentile (airstat_percentile
+ * of a copy), over random years (leap and not) with missing days scattered and in runs that
+ * empty whole months, ties, and every item; a value above the bound is refused. */
+static void test_annual_eval_against_parts(void **state)
+{
+    (void)state;
+    static int64_t daily[AIRSTAT_POLLUTANT_COUNT][366], copy[366];
+    for (int round = 0; round < 600; round++) {
+        int year = round % 4 == 0 ? 2028 : 2026, ndays = year == 2028 ? 366 : 365;
+        struct airstat_year y = {.year = year};
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+            int distinct = 1 + (int)(rng() % (round % 2 ? 5 : 300));
+            int gap = round % 3 == 0 ? 1 + (int)(rng() % 8) : 30; /* all .. 1 in 30 missing */
+            for (int d = 0; d < ndays; d++)
+                daily[p][d] = rng() % (uint32_t)gap == 0 ? MISSING : U(rng() % (uint32_t)distinct);
+            if (round % 5 == 0) /* a run that leaves a month short */
+                for (int d = 0, at = (int)(rng() % 300), len = (int)(rng() % 40); d < len; d++)
+                    daily[p][at + d] = MISSING;
+            y.daily[p] = (round + p) % 9 == 0 ? NULL : daily[p];
+        }
+        struct airstat_annual a;
+        assert_int_equal(
+            airstat_annual_eval(&y, AIRSTAT_GB3095_2026_TRANSITION, AIRSTAT_CLASS_II, &a), 0);
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+            const struct airstat_item *it = &a.item[p];
+            if (!y.daily[p]) {
+                assert_false(it->monitored);
+                continue;
+            }
+            struct airstat_value mean;
+            unsigned bad;
+            assert_int_equal(airstat_annual_mean(daily[p], year, &mean, &bad), 0);
+            assert_int_equal(it->bad_months, bad);
+            assert_int_equal(it->pct.valid, mean.valid);
+            if (p != AIRSTAT_CO && p != AIRSTAT_O3) {
+                assert_int_equal(it->mean.value.num, mean.value.num);
+                assert_int_equal(it->mean.value.den, mean.value.den);
+                assert_int_equal(it->mean.n, mean.n);
+                assert_int_equal(it->mean.valid, mean.valid);
+            }
+            memcpy(copy, daily[p], sizeof copy);
+            struct aqi_conc pct;
+            int m = airstat_percentile(copy, ndays, airstat_percentile_for(p), &pct);
+            assert_int_equal(it->pct.n, m);
+            assert_int_equal(it->pct.value.num, pct.num);
+            assert_int_equal(it->pct.value.den, pct.den);
+        }
+    }
+    struct airstat_year y = {.year = 2026, .daily = {[AIRSTAT_NO2] = daily[0]}};
+    struct airstat_annual a;
+    for (int d = 0; d < 365; d++)
+        daily[0][d] = U(40);
+    daily[0][200] = AQI_CONC_MAX_UNITS * AQI_MILLI + 1;
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2026_TRANSITION, AIRSTAT_CLASS_II, &a),
+                     -1);
+    daily[0][200] = AQI_CONC_MAX_UNITS * AQI_MILLI;
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2026_TRANSITION, AIRSTAT_CLASS_II, &a),
+                     0);
+}
+
 static void test_good_days(void **state)
 {
     (void)state;
@@ -814,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_composite),
         cmocka_unit_test(test_annual_eval),
+        cmocka_unit_test(test_annual_eval_against_parts),
         cmocka_unit_test(test_good_days),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
