@@ -242,8 +242,9 @@ static inline __attribute__((always_inline)) uint64_t airstat_day_sum(const int6
 
 /* The MDA8 of one day (HJ 663, as airstat_mda8), one path for days with and without gaps,
  * four windows at a time. Pair sums, then sums of four, then of eight of the packed hours come
- * from lane shifts of neighbouring vectors (the hours after 23 are 0): the 17 windows (and 3
- * more, masked out) in five vectors, each with its sum and its count of valid hours. Windows
+ * from lane shifts of neighbouring vectors (`__builtin_shufflevector`, GCC 12 and Clang; the
+ * hours after 23 are 0): the 17 windows (and 3 more, masked out) in five vectors, each with
+ * its sum and its count of valid hours. Windows
  * compare by one integer key: 31 - start for a window with fewer than 6 hours; else its mean
  * x 168 (an integer: 168 is a multiple of 6, 7 and 8), then a 1 bit, then 31 - start in the
  * low bits, so that the largest key is the largest mean and, among equal means, the first
@@ -260,11 +261,10 @@ airstat_mda8_packed(const int64_t hourly[24], airstat_v4 *over, int64_t *bn_out,
         airstat_pack4(hourly + 4 * k, &packed[k], over);
     packed[6] = packed[7] = zero;
     /* pair[k] lane i: hours 4k+i, 4k+i+1; four[k]: 4k+i .. 4k+i+3; window 4k+i: two fours. */
-    const airstat_u4 by1 = {1, 2, 3, 4}, by2 = {2, 3, 4, 5};
     for (int k = 0; k < 7; k++)
-        pair[k] = packed[k] + __builtin_shuffle(packed[k], packed[k + 1], by1);
+        pair[k] = packed[k] + __builtin_shufflevector(packed[k], packed[k + 1], 1, 2, 3, 4);
     for (int k = 0; k < 6; k++)
-        four[k] = pair[k] + __builtin_shuffle(pair[k], pair[k + 1], by2);
+        four[k] = pair[k] + __builtin_shufflevector(pair[k], pair[k + 1], 2, 3, 4, 5);
     for (int k = 0; k < 5; k++) {
         win[k] = four[k] + four[k + 1];
         airstat_u4 wn = win[k] & sum_mask, wd = win[k] >> AIRSTAT_COUNT_SHIFT;
