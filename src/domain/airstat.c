@@ -244,13 +244,12 @@ static inline __attribute__((always_inline)) uint64_t airstat_day_sum(const int6
  * four windows at a time. Pair sums, then sums of four, then of eight of the packed hours come
  * from lane shifts of neighbouring vectors (`__builtin_shufflevector`, GCC 12 and Clang; the
  * hours after 23 are 0): the 17 windows (and 3 more, masked out) in five vectors, each with
- * its sum and its count of valid hours. Windows
- * compare by one integer key: 31 - start for a window with fewer than 6 hours; else its mean
- * x 168 (an integer: 168 is a multiple of 6, 7 and 8), then a 1 bit, then 31 - start in the
- * low bits, so that the largest key is the largest mean and, among equal means, the first
- * window, as a scan in window order keeps. No branch depends on where the gaps are. Gives the
- * largest window bn / bd (bd 0 when no window is valid) and returns the number of valid
- * windows; exact unless airstat_over(over) afterwards. */
+ * its sum and its count of valid hours. Windows compare by one integer key: 31 - start for a
+ * window with fewer than 6 hours; else its mean x 168 (an integer: 168 is a multiple of 6, 7
+ * and 8), then a 1 bit, then 31 - start in the low bits, so that the largest key is the
+ * largest mean and, among equal means, the first window, as a scan in window order keeps. No branch
+ * depends on where the gaps are. Gives the largest window bn / bd (bd 0 when no window is valid)
+ * and returns the number of valid windows; exact unless airstat_over(over) afterwards. */
 static inline __attribute__((always_inline)) int
 airstat_mda8_packed(const int64_t hourly[24], airstat_v4 *over, int64_t *bn_out, int64_t *bd_out)
 {
