@@ -324,17 +324,14 @@ int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *
 /* One pass over the days, every item's hours of a day together: the memory traffic of the
  * six streams overlaps the compute of the others instead of a bare streaming pass per item
  * followed by compute with no traffic. Whether an hour was above the bound is looked at once,
- * after the whole series. */
-__attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) int
-airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
-                            int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
-                            int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
+ * after the whole series. Static, called through airstat_daily_inputs_series: Clang 14 does not
+ * export a target_clones function under its own name (only NAME.ifunc), so the exported entry
+ * point is a plain function. */
+static __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) int
+airstat_inputs_pass(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
+                    int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
+                    int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
 {
-    if (days < 0 || !hourly || !num || !den)
-        return -1;
-    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
-        if (days > 0 && hourly[p] && (!num[p] || !den[p]))
-            return -1;
     airstat_v4 over = {0, 0, 0, 0};
     for (int d = 0; d < days; d++) {
         for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
@@ -361,6 +358,18 @@ airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT]
         }
     }
     return airstat_over(&over) ? -1 : 0;
+}
+
+int airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
+                                int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
+                                int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
+{
+    if (days < 0 || !hourly || !num || !den)
+        return -1;
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
+        if (days > 0 && hourly[p] && (!num[p] || !den[p]))
+            return -1;
+    return airstat_inputs_pass(hourly, days, mda8_limit, num, den);
 }
 
 int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
