@@ -99,15 +99,16 @@ static void bench_evaluate(const int64_t *v, const unsigned char month_of[BENCH_
     int day_aqi[BENCH_DAYS];
 
     /* The daily values of each pollutant over the year, as the AQI inputs of each day. */
+    const int64_t *hourly[AIRSTAT_POLLUTANT_COUNT];
+    int64_t *dnum[AIRSTAT_POLLUTANT_COUNT], *dden[AIRSTAT_POLLUTANT_COUNT];
     for (int p = 0; p < B_COUNT; p++) {
-        const int64_t *h = v + (size_t)p * BENCH_HOURS;
         int slot = bench_aqi_slot[p];
-        int rc = p == B_O3
-                     ? airstat_mda8_series(h, BENCH_DAYS, 160 * AQI_MILLI, num[slot], den[slot])
-                     : airstat_daily_mean_series(h, BENCH_DAYS, num[slot], den[slot]);
-        if (rc != 0)
-            abort();
+        hourly[bench_stat[p]] = v + (size_t)p * BENCH_HOURS;
+        dnum[bench_stat[p]] = num[slot];
+        dden[bench_stat[p]] = den[slot];
     }
+    if (airstat_daily_inputs_series(hourly, BENCH_DAYS, 160 * AQI_MILLI, dnum, dden) != 0)
+        abort();
     /* The daily reports, one run of days per edition; the annual series holds the daily
      * values rounded as reported (integer, CO 0.1), which the reports give. */
     for (int d0 = 0, d1; d0 < BENCH_DAYS; d0 = d1) {

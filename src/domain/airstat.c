@@ -189,98 +189,110 @@ int airstat_o3_8h(const int64_t *hourly, int n, int t, struct airstat_value *out
     return airstat_mean(hourly + first, t - first + 1, AIRSTAT_O3_8H_MIN_HOURS, out);
 }
 
-/* The largest 8-hour window of a day with at least one hour missing: prefix sums of the
- * valid values and of the valid-hour count make window start..start+7 (all inside the
- * day: the last one is 16..23) sum[start+8] - sum[start]. The first of equal maxima is
- * kept (a later window replaces it only when strictly larger, as a scan in window order
- * does), whatever its count.
- * A valid window has 6, 7 or 8 hours, so its mean times 168 (their least common multiple)
- * is the integer wn * (168 / wd): windows compare exactly without a division or a product
- * of two sums. That figure times 32 plus (31 - start) is one key whose maximum is the
- * largest mean and, among equal means, the first window; the loop is a running maximum
- * with no dependence on which window led so far. */
-static int airstat_mda8_gaps(const int64_t clean[24], const int64_t hourly[24], int64_t *bn_out,
-                             int64_t *bd_out)
+/* ---- one day of hours, packed: daily means and MDA8 ---- */
+
+/* Four int64 lanes: one register in the AVX2 and x86-64-v4 (AVX-512: 64-bit multiplies and
+ * compares into mask registers) clones, two SSE2 halves otherwise. */
+typedef int64_t airstat_v4 __attribute__((vector_size(32)));
+typedef uint64_t airstat_u4 __attribute__((vector_size(32)));
+
+/* A packed hour is its value plus 2^40 when present (non-negative) and 0 when missing, so a
+ * sum of packed hours holds both the sum of the valid values (low 40 bits: 24 values below
+ * 2^30 stay under 2^35) and how many there are (bits 40 up): one addition per hour and one
+ * horizontal sum per day, for the count as well. Packing is (x + 2^40) & ~(x >> 63): the sign
+ * of a missing hour spread over its lane (a compare with AVX2, a shift and a shuffle with
+ * SSE2) masks it. */
+#define AIRSTAT_COUNT_SHIFT 40
+#define AIRSTAT_COUNT_ONE ((uint64_t)1 << AIRSTAT_COUNT_SHIFT)
+#define AIRSTAT_SUM_MASK (AIRSTAT_COUNT_ONE - 1)
+
+/* The packed hours hours[0..4) into *out; *over gets all bits set in the lane of an hour above
+ * the bound (a signed compare: missing hours are negative). (Vectors go by pointer: passing a
+ * 32-byte vector by value changes the ABI between the AVX2 and default clones.) */
+static inline __attribute__((always_inline)) void airstat_pack4(const int64_t *hours,
+                                                                airstat_u4 *out, airstat_v4 *over)
 {
-    static const int64_t per_168[9] = {0, 0, 0, 0, 0, 0, 168 / 6, 168 / 7, 168 / 8};
-    int64_t sum[25];
-    int cnt[25];
-    sum[0] = 0;
-    cnt[0] = 0;
-    for (int h = 0; h < 24; h++) {
-        sum[h + 1] = sum[h] + clean[h];
-        cnt[h + 1] = cnt[h] + (hourly[h] >= 0);
+    const airstat_v4 bound = {AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX, AIRSTAT_VALUE_MAX,
+                              AIRSTAT_VALUE_MAX};
+    airstat_v4 x;
+    memcpy(&x, hours, sizeof x);
+    *out = ((airstat_u4)x + AIRSTAT_COUNT_ONE) & ~(airstat_u4)(x >> 63);
+    *over |= x > bound;
+}
+
+/* True when an hour packed with *over was above the bound. */
+static inline __attribute__((always_inline)) bool airstat_over(const airstat_v4 *over)
+{
+    return ((*over)[0] | (*over)[1] | (*over)[2] | (*over)[3]) != 0;
+}
+
+/* The packed sum of one day's 24 hours: the valid values' sum (& AIRSTAT_SUM_MASK) and their
+ * count (>> AIRSTAT_COUNT_SHIFT), exact unless airstat_over(over) afterwards. */
+static inline __attribute__((always_inline)) uint64_t airstat_day_sum(const int64_t hourly[24],
+                                                                      airstat_v4 *over)
+{
+    airstat_u4 sum = {0, 0, 0, 0};
+    for (int h = 0; h < 24; h += 4) {
+        airstat_u4 p;
+        airstat_pack4(hourly + h, &p, over);
+        sum += p;
     }
-    /* wn <= 8 * 10^9 (values within the bound): wn * 28 * 32 + 31 < 2^43 */
-    int64_t best = -1;
-    int windows = 0;
-    for (int start = 0; start < AIRSTAT_MDA8_WINDOWS; start++) {
-        int64_t wn = sum[start + 8] - sum[start];
-        int wd = cnt[start + 8] - cnt[start];
-        int ok = wd >= AIRSTAT_O3_8H_MIN_HOURS;
-        int64_t key = ok ? (wn * per_168[wd]) * 32 + (31 - start) : -1;
-        windows += ok;
-        best = key > best ? key : best;
+    return sum[0] + sum[1] + sum[2] + sum[3];
+}
+
+/* The MDA8 of one day (HJ 663, as airstat_mda8), one path for days with and without gaps,
+ * four windows at a time. Pair sums, then sums of four, then of eight of the packed hours come
+ * from lane shifts of neighbouring vectors (`__builtin_shufflevector`, GCC 12 and Clang; the
+ * hours after 23 are 0): the 17 windows (and 3 more, masked out) in five vectors, each with
+ * its sum and its count of valid hours. Windows compare by one integer key: 31 - start for a
+ * window with fewer than 6 hours; else its mean x 168 (an integer: 168 is a multiple of 6, 7
+ * and 8), then a 1 bit, then 31 - start in the low bits, so that the largest key is the
+ * largest mean and, among equal means, the first window, as a scan in window order keeps. No branch
+ * depends on where the gaps are. Gives the largest window bn / bd (bd 0 when no window is valid)
+ * and returns the number of valid windows; exact unless airstat_over(over) afterwards. */
+static inline __attribute__((always_inline)) int
+airstat_mda8_packed(const int64_t hourly[24], airstat_v4 *over, int64_t *bn_out, int64_t *bd_out)
+{
+    const airstat_u4 zero = {0, 0, 0, 0}, one = {1, 1, 1, 1};
+    const airstat_u4 sum_mask = one * AIRSTAT_SUM_MASK;
+    airstat_u4 packed[8], pair[7], four[6], win[5], best = zero, count = zero;
+    for (int k = 0; k < 6; k++)
+        airstat_pack4(hourly + 4 * k, &packed[k], over);
+    packed[6] = packed[7] = zero;
+    /* pair[k] lane i: hours 4k+i, 4k+i+1; four[k]: 4k+i .. 4k+i+3; window 4k+i: two fours. */
+    for (int k = 0; k < 7; k++)
+        pair[k] = packed[k] + __builtin_shufflevector(packed[k], packed[k + 1], 1, 2, 3, 4);
+    for (int k = 0; k < 6; k++)
+        four[k] = pair[k] + __builtin_shufflevector(pair[k], pair[k + 1], 2, 3, 4, 5);
+    for (int k = 0; k < 5; k++) {
+        win[k] = four[k] + four[k + 1];
+        airstat_u4 wn = win[k] & sum_mask, wd = win[k] >> AIRSTAT_COUNT_SHIFT;
+        airstat_u4 ok = (airstat_u4)(wd > 5 * one);
+        if (k == 4) /* windows 17-19 do not exist */
+            ok &= (airstat_u4){~0ull, 0, 0, 0};
+        /* 168 / 6, / 7, / 8 = 28, 24, 21 */
+        airstat_u4 per_168 = 28 * one - (4 * one & (airstat_u4)(wd == 7 * one)) -
+                             (7 * one & (airstat_u4)(wd == 8 * one));
+        airstat_u4 key = (((wn * per_168) << 6) & ok) | (ok & 32 * one) |
+                         ((airstat_u4){31, 30, 29, 28} - 4 * (uint64_t)k);
+        airstat_u4 gt = (airstat_u4)(key > best);
+        best = (key & gt) | (best & ~gt);
+        count -= ok;
     }
-    if (best < 0) {
+    uint64_t top = best[0];
+    for (int i = 1; i < 4; i++)
+        top = best[i] > top ? best[i] : top;
+    int windows = (int)(count[0] + count[1] + count[2] + count[3]);
+    if (!(top & 32)) {
         *bn_out = 0;
         *bd_out = 0;
         return windows;
     }
-    int start = 31 - (int)(best & 31);
-    *bn_out = sum[start + 8] - sum[start];
-    *bd_out = cnt[start + 8] - cnt[start];
+    int start = 31 - (int)(top & 31);
+    uint64_t chosen = win[start >> 2][start & 3];
+    *bn_out = (int64_t)(chosen & AIRSTAT_SUM_MASK);
+    *bd_out = (int64_t)(chosen >> AIRSTAT_COUNT_SHIFT);
     return windows;
-}
-
-/* The MDA8 of one day: the largest window bn / bd (bd 0 when no window is valid) and the
- * number of valid windows; -1 when a value is above the bound. */
-static inline int airstat_mda8_day(const int64_t hourly[24], int64_t *bn_out, int64_t *bd_out)
-{
-    /* Whether an hour is missing (a sign bit in the OR of all values) and the total, two
-     * lanes at a time; the values are only copied, missing hours as 0, for a day with gaps. */
-    airstat_v2 any = {0, 0};
-    airstat_u2 total = {0, 0};
-    for (int h = 0; h < 24; h += 2) {
-        airstat_v2 x;
-        memcpy(&x, hourly + h, sizeof x);
-        any |= x;
-        total += (airstat_u2)x;
-    }
-    int64_t bits = any[0] | any[1];
-    if (bits < 0) {
-        int64_t clean[24], high = 0;
-        uint64_t sum = 0;
-        for (int h = 0; h < 24; h++) {
-            clean[h] = hourly[h] & ~(hourly[h] >> 63);
-            sum += (uint64_t)clean[h];
-            high |= clean[h];
-        }
-        if ((high & AIRSTAT_HIGH_BITS) || sum > AIRSTAT_VALUE_MAX)
-            for (int h = 0; h < 24; h++)
-                if (hourly[h] > AIRSTAT_VALUE_MAX)
-                    return -1;
-        return airstat_mda8_gaps(clean, hourly, bn_out, bd_out);
-    }
-    /* As in airstat_sum_valid: no high bit, so the total has not wrapped, and values are
-     * non-negative, so none is above the bound when their total is not. */
-    if ((bits & AIRSTAT_HIGH_BITS) || total[0] + total[1] > AIRSTAT_VALUE_MAX)
-        for (int h = 0; h < 24; h++)
-            if (hourly[h] > AIRSTAT_VALUE_MAX)
-                return -1;
-    /* Every hour present (most days): all 17 windows have 8 hours, so the sums compare
-     * directly; a running sum adds the hour entering and drops the hour leaving. */
-    int64_t w = 0;
-    for (int h = 0; h < 8; h++)
-        w += hourly[h];
-    int64_t bn = w;
-    for (int start = 1; start < AIRSTAT_MDA8_WINDOWS; start++) {
-        w += hourly[start + 7] - hourly[start - 1];
-        bn = w > bn ? w : bn;
-    }
-    *bn_out = bn;
-    *bd_out = 8;
-    return AIRSTAT_MDA8_WINDOWS;
 }
 
 /* HJ 663: fewer valid windows still count when the maximum exceeds the limit. */
@@ -291,9 +303,10 @@ static inline bool airstat_mda8_valid(int windows, int64_t bn, int64_t bd, int64
 
 int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *out)
 {
+    airstat_v4 over = {0, 0, 0, 0};
     int64_t bn, bd;
-    int windows = airstat_mda8_day(hourly, &bn, &bd);
-    if (windows < 0)
+    int windows = airstat_mda8_packed(hourly, &over, &bn, &bd);
+    if (airstat_over(&over))
         return -1;
     airstat_set_value(out, bn, bd);
     out->n = windows;
@@ -304,38 +317,79 @@ int airstat_mda8(const int64_t hourly[24], int64_t limit, struct airstat_value *
 
 /* ---- series of days (the AQI inputs of many days) ---- */
 
-__attribute__((target_clones("avx2", "default"))) int
-airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+/* How far ahead the fused pass asks for each item's hours: with six streams the hardware
+ * prefetcher alone leaves the loop waiting on memory (146 against 131 ns a station-day). */
+#define AIRSTAT_PREFETCH_DAYS 16
+
+/* One pass over the days, every item's hours of a day together: the memory traffic of the
+ * six streams overlaps the compute of the others instead of a bare streaming pass per item
+ * followed by compute with no traffic. Whether an hour was above the bound is looked at once,
+ * after the whole series. Static, called through airstat_daily_inputs_series: Clang 14 does not
+ * export a target_clones function under its own name (only NAME.ifunc), so the exported entry
+ * point is a plain function. */
+static __attribute__((target_clones("arch=x86-64-v4", "avx2", "default"))) int
+airstat_inputs_pass(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
+                    int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
+                    int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
 {
-    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
-        return -1;
+    airstat_v4 over = {0, 0, 0, 0};
     for (int d = 0; d < days; d++) {
-        int64_t sum;
-        int k;
-        if (airstat_sum_valid(hourly + (size_t)d * 24, 24, &sum, &k) != 0)
-            return -1;
-        bool valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
-        num[d] = valid ? sum : 0;
-        den[d] = valid ? k : 0;
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+            const int64_t *h = hourly[p];
+            if (!h)
+                continue;
+            h += (size_t)d * 24;
+            if (d + AIRSTAT_PREFETCH_DAYS < days)
+                for (int line = 0; line < 24 * 8; line += 64)
+                    __builtin_prefetch((const char *)(h + AIRSTAT_PREFETCH_DAYS * 24) + line);
+            int64_t n, k;
+            bool valid;
+            if (p == AIRSTAT_O3) {
+                int windows = airstat_mda8_packed(h, &over, &n, &k);
+                valid = airstat_mda8_valid(windows, n, k, mda8_limit);
+            } else {
+                uint64_t packed = airstat_day_sum(h, &over);
+                n = (int64_t)(packed & AIRSTAT_SUM_MASK);
+                k = (int64_t)(packed >> AIRSTAT_COUNT_SHIFT);
+                valid = k >= AIRSTAT_DAY_MIN_HOURS; /* the need is > 0, so k > 0 */
+            }
+            num[p][d] = valid ? n : 0;
+            den[p][d] = valid ? k : 0;
+        }
     }
-    return 0;
+    return airstat_over(&over) ? -1 : 0;
 }
 
-__attribute__((target_clones("avx2", "default"))) int
-airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+int airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
+                                int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
+                                int64_t *const den[AIRSTAT_POLLUTANT_COUNT])
 {
-    if (days < 0 || (days > 0 && (!hourly || !num || !den)))
+    if (days < 0 || !hourly || !num || !den)
         return -1;
-    for (int d = 0; d < days; d++) {
-        int64_t bn, bd;
-        int windows = airstat_mda8_day(hourly + (size_t)d * 24, &bn, &bd);
-        if (windows < 0)
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++)
+        if (days > 0 && hourly[p] && (!num[p] || !den[p]))
             return -1;
-        bool valid = airstat_mda8_valid(windows, bn, bd, limit);
-        num[d] = valid ? bn : 0;
-        den[d] = valid ? bd : 0;
-    }
-    return 0;
+    return airstat_inputs_pass(hourly, days, mda8_limit, num, den);
+}
+
+int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
+{
+    const int64_t *items[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_SO2] = hourly};
+    int64_t *nums[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_SO2] = num};
+    int64_t *dens[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_SO2] = den};
+    if (days > 0 && !hourly)
+        return -1;
+    return airstat_daily_inputs_series(items, days, -1, nums, dens);
+}
+
+int airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den)
+{
+    const int64_t *items[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_O3] = hourly};
+    int64_t *nums[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_O3] = num};
+    int64_t *dens[AIRSTAT_POLLUTANT_COUNT] = {[AIRSTAT_O3] = den};
+    if (days > 0 && !hourly)
+        return -1;
+    return airstat_daily_inputs_series(items, days, limit, nums, dens);
 }
 
 int airstat_daily_max_series(const int64_t *hourly, int days, int64_t *num, int64_t *den)
@@ -439,6 +493,25 @@ static void airstat_select(int64_t *v, int n, int r)
     }
 }
 
+/* airstat_percentile of m values that are all valid (m >= 1); reorders v. */
+static void airstat_percentile_valid(int64_t *v, int m, int p, struct aqi_conc *out)
+{
+    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). Only X(s) and X(s+1) are
+     * needed: select rank q, then X(s+1) is the smallest of what lies above it. Ties give the
+     * same values as a full sort because an order statistic is a value, not a position. */
+    int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
+    airstat_select(v, m, (int)q);
+    int64_t xs = v[q];
+    if (r == 0) {
+        *out = (struct aqi_conc){xs, 1};
+        return;
+    }
+    int64_t next = v[q + 1];
+    for (int i = (int)q + 2; i < m; i++)
+        next = v[i] < next ? v[i] : next;
+    *out = (struct aqi_conc){100 * xs + r * (next - xs), 100};
+}
+
 int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
 {
     int m = 0;
@@ -453,24 +526,10 @@ int airstat_percentile(int64_t *v, int n, int p, struct aqi_conc *out)
         v[m++] = v[i];
         v[i] = t;
     }
-    if (m == 0) {
+    if (m == 0)
         *out = (struct aqi_conc){0, 0};
-        return 0;
-    }
-    /* k = 1 + (m-1)p/100: s = 1 + q, k - s = r/100 (1-based X). Only X(s) and X(s+1) are
-     * needed: select rank q, then X(s+1) is the smallest of what lies above it. Ties give the
-     * same values as a full sort because an order statistic is a value, not a position. */
-    int64_t q = (int64_t)(m - 1) * p / 100, r = (int64_t)(m - 1) * p % 100;
-    airstat_select(v, m, (int)q);
-    int64_t xs = v[q];
-    if (r == 0) {
-        *out = (struct aqi_conc){xs, 1};
-        return m;
-    }
-    int64_t next = v[q + 1];
-    for (int i = (int)q + 2; i < m; i++)
-        next = v[i] < next ? v[i] : next;
-    *out = (struct aqi_conc){100 * xs + r * (next - xs), 100};
+    else
+        airstat_percentile_valid(v, m, p, out);
     return m;
 }
 
@@ -529,12 +588,47 @@ static int airstat_and(int a, int b)
     return a == 1 && b == 1 ? 1 : -1;
 }
 
+/* One pass over a year of daily values for what airstat_item_eval needs of them: the annual
+ * mean with its completeness, as airstat_annual_mean gives it (and its bad months), and the
+ * valid values copied to valid[0..*m) for the percentile (a store at a running count: no
+ * branch, nothing loaded back). Instead of three passes: the mean, the months' coverage, the
+ * percentile's own gathering of the valid values. Returns -1 for a value above the bound. */
+static int airstat_year_pass(const int64_t *daily, int year, int64_t valid[366], int *m,
+                             struct airstat_value *mean, unsigned *bad_months)
+{
+    uint64_t sum = 0;
+    unsigned bad = 0;
+    int k = 0, day = 0;
+    bool over = false;
+    for (int month = 1; month <= 12; month++) {
+        int first = k, dim = airstat_days_in_month(year, month);
+        for (int i = 0; i < dim; i++, day++) {
+            int64_t x = daily[day];
+            valid[k] = x;
+            k += x >= 0;
+            sum += (uint64_t)(x & ~(x >> 63));
+            over |= x > AIRSTAT_VALUE_MAX;
+        }
+        if (k - first < airstat_month_min_days(month))
+            bad |= 1u << (month - 1);
+    }
+    if (over)
+        return -1;
+    airstat_set_value(mean, k ? (int64_t)sum : 0, k);
+    mean->n = k;
+    mean->need = AIRSTAT_YEAR_MIN_DAYS;
+    mean->valid = k > 0 && k >= AIRSTAT_YEAR_MIN_DAYS && !bad;
+    *bad_months = bad;
+    *m = k;
+    return 0;
+}
+
 static int airstat_item_eval(const int64_t *daily, int year, enum airstat_pollutant p,
                              enum airstat_limits lim, enum airstat_class cls,
                              struct airstat_item *it)
 {
-    int64_t scratch[366];
-    int ndays = airstat_leap(year) ? 366 : 365;
+    int64_t valid[366];
+    int m;
 
     *it = (struct airstat_item){.percentile = airstat_items[p].percentile,
                                 .mean_report = -1,
@@ -548,16 +642,15 @@ static int airstat_item_eval(const int64_t *daily, int year, enum airstat_pollut
     it->monitored = true;
 
     struct airstat_value cover;
-    if (airstat_annual_mean(daily, year, &cover, &it->bad_months) != 0)
+    if (airstat_year_pass(daily, year, valid, &m, &cover, &it->bad_months) != 0)
         return -1;
     if (airstat_items[p].has_annual_mean) {
         it->mean = cover;
         it->mean_report = airstat_report(&it->mean, p);
     }
 
-    for (int i = 0; i < ndays; i++)
-        scratch[i] = daily[i];
-    int m = airstat_percentile(scratch, ndays, it->percentile, &it->pct.value);
+    if (m > 0)
+        airstat_percentile_valid(valid, m, it->percentile, &it->pct.value);
     it->pct.n = m;
     it->pct.need = AIRSTAT_YEAR_MIN_DAYS;
     it->pct.valid = cover.valid; /* same completeness rule as the annual mean */

@@ -108,6 +108,16 @@ int airstat_daily_mean_series(const int64_t *hourly, int days, int64_t *num, int
 int airstat_mda8_series(const int64_t *hourly, int days, int64_t limit, int64_t *num, int64_t *den);
 int airstat_daily_max_series(const int64_t *hourly, int days, int64_t *num, int64_t *den);
 
+/* The same for several items in one pass over the days (every item's hours of a day
+ * together, which is faster than one series after the other): for each item p with
+ * hourly[p] != NULL, num[p] / den[p] get what airstat_mda8_series (p == AIRSTAT_O3, with
+ * mda8_limit) or airstat_daily_mean_series (any other p) would give for hourly[p]; items with
+ * hourly[p] == NULL are skipped (their num, den untouched). Returns 0, or -1 for days < 0, a
+ * NULL array, or a value above AQI_CONC_MAX_UNITS in any item (num, den then unspecified). */
+int airstat_daily_inputs_series(const int64_t *const hourly[AIRSTAT_POLLUTANT_COUNT], int days,
+                                int64_t mda8_limit, int64_t *const num[AIRSTAT_POLLUTANT_COUNT],
+                                int64_t *const den[AIRSTAT_POLLUTANT_COUNT]);
+
 /* Minimum valid days for month 1..12 (27; February 25). */
 int airstat_month_min_days(int month);
 

@@ -356,6 +356,156 @@ static void test_series_against_days(void **state)
     assert_int_equal(airstat_mda8_series(NULL, 3, U(160), num, den), -1);
 }
 
+/* Expected AQI input of one day of item p by the plain references: MDA8 for O3 (valid with
+ * 14 windows, or fewer when the maximum is above limit), the daily mean (>= 20 hours) else. */
+static void ref_day_input(int p, const int64_t *h, int64_t limit, int64_t *num, int64_t *den)
+{
+    int64_t n, d;
+    int k;
+    bool valid;
+    if (p == AIRSTAT_O3) {
+        int windows = ref_mda8(h, &n, &d);
+        valid = windows >= 14 || (d && limit >= 0 && n > limit * d);
+    } else {
+        ref_mean(h, 24, &n, &k);
+        d = k;
+        valid = k >= 20;
+    }
+    *num = valid ? n : 0;
+    *den = valid ? d : 0;
+}
+
+/* One day of hours with `missing` hours gone, in a run (which may cross into the next day's
+ * hours when the day is followed by another in the series) or scattered. */
+static void fill_day(int64_t *day, int round, int missing, bool run, int at)
+{
+    for (int i = 0; i < 24; i++)
+        day[i] = round % 3 == 0   ? U(100 + rng() % 3) /* many equal windows, equal means */
+                 : round % 3 == 1 ? U(rng() % 400)
+                                  : (int64_t)(rng() % 1000000);
+    for (int i = 0; i < missing; i++)
+        day[run ? (at + i) % 24 : (int)(rng() % 24)] = -(int64_t)(rng() % 5) - 1;
+}
+
+/* The fused pass over six items gives, item by item and day by day, what the plain
+ * window-by-window MDA8 and value-by-value mean give: every pattern of missing hours (runs
+ * across midnight too), ties between windows of equal means and different counts, values up
+ * to the bound whose sums are far above it; items left out are not touched. */
+static void test_inputs_series_against_reference(void **state)
+{
+    (void)state;
+    enum { DAYS = 300, ITEMS = AIRSTAT_POLLUTANT_COUNT };
+    static int64_t h[ITEMS][DAYS * 24], num[ITEMS][DAYS], den[ITEMS][DAYS];
+    const int64_t *hourly[ITEMS];
+    int64_t *nums[ITEMS], *dens[ITEMS];
+    for (int round = 0; round < 24; round++) {
+        for (int p = 0; p < ITEMS; p++) {
+            for (int d = 0; d < DAYS; d++) {
+                int missing = d % 5 == 0 ? (int)(rng() % 25) : (int)(rng() % 4);
+                fill_day(h[p] + d * 24, round, missing, d % 2, (int)(rng() % 24));
+            }
+            /* Runs of missing hours across midnight: 22-23 of one day, 0-1 of the next. */
+            for (int d = 1; d < DAYS; d += 37)
+                h[p][d * 24 - 2] = h[p][d * 24 - 1] = h[p][d * 24] = h[p][d * 24 + 1] = MISSING;
+            if (round % 4 == 3) /* the largest values allowed, in some hours */
+                for (int i = 0; i < 50; i++)
+                    h[p][rng() % (DAYS * 24)] = AQI_CONC_MAX_UNITS * AQI_MILLI;
+            bool skipped = (round + p) % 7 == 0;
+            hourly[p] = skipped ? NULL : h[p];
+            nums[p] = num[p];
+            dens[p] = den[p];
+            for (int d = 0; d < DAYS; d++)
+                num[p][d] = den[p][d] = 12345;
+        }
+        int64_t limit = round % 2 ? U(160) : -1;
+        assert_int_equal(airstat_daily_inputs_series(hourly, DAYS, limit, nums, dens), 0);
+        for (int p = 0; p < ITEMS; p++)
+            for (int d = 0; d < DAYS; d++) {
+                int64_t want_num = 12345, want_den = 12345;
+                if (hourly[p])
+                    ref_day_input(p, h[p] + d * 24, limit, &want_num, &want_den);
+                if (num[p][d] != want_num || den[p][d] != want_den)
+                    fail_msg("round %d item %d day %d: %lld/%lld, want %lld/%lld", round, p, d,
+                             (long long)num[p][d], (long long)den[p][d], (long long)want_num,
+                             (long long)want_den);
+            }
+        /* The one-item entry points are the same pass. */
+        assert_int_equal(airstat_mda8_series(h[AIRSTAT_O3], DAYS, limit, num[0], den[0]), 0);
+        assert_int_equal(airstat_daily_mean_series(h[AIRSTAT_PM25], DAYS, num[1], den[1]), 0);
+        for (int d = 0; d < DAYS; d++) {
+            int64_t want_num, want_den;
+            ref_day_input(AIRSTAT_O3, h[AIRSTAT_O3] + d * 24, limit, &want_num, &want_den);
+            assert_int_equal(num[0][d], want_num);
+            assert_int_equal(den[0][d], want_den);
+            ref_day_input(AIRSTAT_PM25, h[AIRSTAT_PM25] + d * 24, limit, &want_num, &want_den);
+            assert_int_equal(num[1][d], want_num);
+            assert_int_equal(den[1][d], want_den);
+        }
+    }
+}
+
+/* A value above the bound anywhere in any item is refused, however it would pack: just above
+ * the bound, just below 2^30, 2^30, around 2^40 (where the count is kept), 2^62, INT64_MAX; at
+ * every hour of a day with and without gaps. The bound itself is accepted. */
+static void test_inputs_series_bound(void **state)
+{
+    (void)state;
+    enum { DAYS = 3, ITEMS = AIRSTAT_POLLUTANT_COUNT };
+    static const int64_t hostile[] = {AQI_CONC_MAX_UNITS * AQI_MILLI + 1,
+                                      (INT64_C(1) << 30) - 1,
+                                      INT64_C(1) << 30,
+                                      (INT64_C(1) << 40) - 1,
+                                      INT64_C(1) << 40,
+                                      (INT64_C(1) << 41) + 5,
+                                      INT64_C(1) << 62,
+                                      INT64_MAX};
+    static int64_t h[ITEMS][DAYS * 24], num[ITEMS][DAYS], den[ITEMS][DAYS];
+    const int64_t *hourly[ITEMS];
+    int64_t *nums[ITEMS], *dens[ITEMS];
+    for (int p = 0; p < ITEMS; p++) {
+        hourly[p] = h[p];
+        nums[p] = num[p];
+        dens[p] = den[p];
+    }
+    for (size_t v = 0; v < sizeof hostile / sizeof hostile[0]; v++)
+        for (int p = 0; p < ITEMS; p++)
+            for (int at = 0; at < 24; at++)
+                for (int gap = 0; gap < 2; gap++) {
+                    for (int q = 0; q < ITEMS; q++)
+                        for (int i = 0; i < DAYS * 24; i++)
+                            h[q][i] = U(50);
+                    if (gap)
+                        h[p][24 + (at + 5) % 24] = MISSING;
+                    h[p][24 + at] = hostile[v];
+                    assert_int_equal(airstat_daily_inputs_series(hourly, DAYS, U(160), nums, dens),
+                                     -1);
+                    if (p == AIRSTAT_O3) {
+                        struct airstat_value one;
+                        assert_int_equal(airstat_mda8(h[p] + 24, U(160), &one), -1);
+                        assert_int_equal(airstat_mda8_series(h[p], DAYS, U(160), num[0], den[0]),
+                                         -1);
+                    } else {
+                        assert_int_equal(airstat_daily_mean_series(h[p], DAYS, num[0], den[0]), -1);
+                    }
+                    h[p][24 + at] = AQI_CONC_MAX_UNITS * AQI_MILLI; /* the bound: accepted */
+                    assert_int_equal(airstat_daily_inputs_series(hourly, DAYS, U(160), nums, dens),
+                                     0);
+                    int64_t want_num, want_den;
+                    ref_day_input(p, h[p] + 24, U(160), &want_num, &want_den);
+                    assert_int_equal(num[p][1], want_num);
+                    assert_int_equal(den[p][1], want_den);
+                }
+    /* Arguments. */
+    assert_int_equal(airstat_daily_inputs_series(hourly, -1, U(160), nums, dens), -1);
+    assert_int_equal(airstat_daily_inputs_series(NULL, 1, U(160), nums, dens), -1);
+    assert_int_equal(airstat_daily_inputs_series(hourly, 1, U(160), NULL, dens), -1);
+    nums[2] = NULL;
+    assert_int_equal(airstat_daily_inputs_series(hourly, 1, U(160), nums, dens), -1);
+    hourly[2] = NULL; /* an item left out needs no output */
+    assert_int_equal(airstat_daily_inputs_series(hourly, 1, U(160), nums, dens), 0);
+    assert_int_equal(airstat_daily_inputs_series(hourly, 0, U(160), nums, dens), 0);
+}
+
 static void test_percentile_against_sort(void **state)
 {
     (void)state;
@@ -629,6 +779,67 @@ static void test_annual_eval(void **state)
     assert_int_equal(airstat_annual_eval(&y, AIRSTAT_LIMITS_COUNT, AIRSTAT_CLASS_II, &a), -1);
 }
 
+/* The annual evaluation's one pass per item gives what the separate functions give: the
+ * annual mean and its bad months (airstat_annual_mean), the percentile (airstat_percentile
+ * of a copy), over random years (leap and not) with missing days scattered and in runs that
+ * empty whole months, ties, and every item; a value above the bound is refused. */
+static void test_annual_eval_against_parts(void **state)
+{
+    (void)state;
+    static int64_t daily[AIRSTAT_POLLUTANT_COUNT][366], copy[366];
+    for (int round = 0; round < 600; round++) {
+        int year = round % 4 == 0 ? 2028 : 2026, ndays = year == 2028 ? 366 : 365;
+        struct airstat_year y = {.year = year};
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+            int distinct = 1 + (int)(rng() % (round % 2 ? 5 : 300));
+            int gap = round % 3 == 0 ? 1 + (int)(rng() % 8) : 30; /* all .. 1 in 30 missing */
+            for (int d = 0; d < ndays; d++)
+                daily[p][d] = rng() % (uint32_t)gap == 0 ? MISSING : U(rng() % (uint32_t)distinct);
+            if (round % 5 == 0) /* a run that leaves a month short */
+                for (int d = 0, at = (int)(rng() % 300), len = (int)(rng() % 40); d < len; d++)
+                    daily[p][at + d] = MISSING;
+            y.daily[p] = (round + p) % 9 == 0 ? NULL : daily[p];
+        }
+        struct airstat_annual a;
+        assert_int_equal(
+            airstat_annual_eval(&y, AIRSTAT_GB3095_2026_TRANSITION, AIRSTAT_CLASS_II, &a), 0);
+        for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+            const struct airstat_item *it = &a.item[p];
+            if (!y.daily[p]) {
+                assert_false(it->monitored);
+                continue;
+            }
+            struct airstat_value mean;
+            unsigned bad;
+            assert_int_equal(airstat_annual_mean(daily[p], year, &mean, &bad), 0);
+            assert_int_equal(it->bad_months, bad);
+            assert_int_equal(it->pct.valid, mean.valid);
+            if (p != AIRSTAT_CO && p != AIRSTAT_O3) {
+                assert_int_equal(it->mean.value.num, mean.value.num);
+                assert_int_equal(it->mean.value.den, mean.value.den);
+                assert_int_equal(it->mean.n, mean.n);
+                assert_int_equal(it->mean.valid, mean.valid);
+            }
+            memcpy(copy, daily[p], sizeof copy);
+            struct aqi_conc pct;
+            int m = airstat_percentile(copy, ndays, airstat_percentile_for(p), &pct);
+            assert_int_equal(it->pct.n, m);
+            assert_int_equal(it->pct.value.num, pct.num);
+            assert_int_equal(it->pct.value.den, pct.den);
+        }
+    }
+    struct airstat_year y = {.year = 2026, .daily = {[AIRSTAT_NO2] = daily[0]}};
+    struct airstat_annual a;
+    for (int d = 0; d < 365; d++)
+        daily[0][d] = U(40);
+    daily[0][200] = AQI_CONC_MAX_UNITS * AQI_MILLI + 1;
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2026_TRANSITION, AIRSTAT_CLASS_II, &a),
+                     -1);
+    daily[0][200] = AQI_CONC_MAX_UNITS * AQI_MILLI;
+    assert_int_equal(airstat_annual_eval(&y, AIRSTAT_GB3095_2026_TRANSITION, AIRSTAT_CLASS_II, &a),
+                     0);
+}
+
 static void test_good_days(void **state)
 {
     (void)state;
@@ -657,11 +868,14 @@ int main(void)
         cmocka_unit_test(test_mean_against_reference),
         cmocka_unit_test(test_percentile_against_sort),
         cmocka_unit_test(test_series_against_days),
+        cmocka_unit_test(test_inputs_series_against_reference),
+        cmocka_unit_test(test_inputs_series_bound),
         cmocka_unit_test(test_month_and_year),
         cmocka_unit_test(test_percentile),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_composite),
         cmocka_unit_test(test_annual_eval),
+        cmocka_unit_test(test_annual_eval_against_parts),
         cmocka_unit_test(test_good_days),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
