@@ -210,7 +210,7 @@ struct hj212_marks {
     size_t words;
     uint64_t semi[HJ212_MARK_WORDS]; /* ';' (the header separator) */
     uint64_t eq[HJ212_MARK_WORDS];   /* '=' */
-    uint64_t sep[HJ212_MARK_WORDS];  /* ';' ',' (CP separators) */
+    uint64_t odd[HJ212_MARK_WORDS];  /* ' ' '\t' '/': trims and log text (the rare case) */
     uint64_t stop[HJ212_MARK_WORDS]; /* ';' ',' '=' (end of a CP key) */
     uint64_t dash[HJ212_MARK_WORDS]; /* '-' (a factor code ends at the key's last one) */
 };
@@ -219,11 +219,12 @@ static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
 {
     mk->words = (len + 63) / 64;
     for (size_t w = 0; w < mk->words; w++) {
-        uint64_t semi = 0, comma = 0, eq = 0, dash = 0;
+        uint64_t semi = 0, comma = 0, eq = 0, dash = 0, odd = 0;
         size_t base = w * 64, end = len - base < 64 ? len : base + 64, i = base;
 #if defined(__SSE2__)
         const __m128i vs = _mm_set1_epi8(';'), vc = _mm_set1_epi8(','), ve = _mm_set1_epi8('='),
-                      vd = _mm_set1_epi8('-');
+                      vd = _mm_set1_epi8('-'), vsp = _mm_set1_epi8(' '), vt = _mm_set1_epi8('\t'),
+                      vsl = _mm_set1_epi8('/');
         for (; i + 16 <= end; i += 16) {
             __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(d + i));
             unsigned sh = (unsigned)(i - base);
@@ -231,6 +232,9 @@ static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
             comma |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << sh;
             eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << sh;
             dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << sh;
+            __m128i o = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vsp), _mm_cmpeq_epi8(x, vt)),
+                                     _mm_cmpeq_epi8(x, vsl));
+            odd |= (uint64_t)(unsigned)_mm_movemask_epi8(o) << sh;
         }
         if (i < end) {
             /* the last few bytes through a zeroed copy, so they too take one step */
@@ -242,6 +246,9 @@ static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
             comma |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vc)) << sh;
             eq |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, ve)) << sh;
             dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << sh;
+            __m128i o = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, vsp), _mm_cmpeq_epi8(x, vt)),
+                                     _mm_cmpeq_epi8(x, vsl));
+            odd |= (uint64_t)(unsigned)_mm_movemask_epi8(o) << sh;
             i = end;
         }
 #endif
@@ -251,10 +258,11 @@ static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
             comma |= d[i] == ',' ? bit : 0;
             eq |= d[i] == '=' ? bit : 0;
             dash |= d[i] == '-' ? bit : 0;
+            odd |= d[i] == ' ' || d[i] == '\t' || d[i] == '/' ? bit : 0;
         }
         mk->semi[w] = semi;
         mk->eq[w] = eq;
-        mk->sep[w] = semi | comma;
+        mk->odd[w] = odd;
         mk->stop[w] = semi | comma | eq;
         mk->dash[w] = dash;
     }
@@ -524,39 +532,38 @@ enum hj212_item_kind {
 /* Links each factor value to the "-Flag"/"-EFlag" item of its group: within the run of
  * adjacent items with the same code, the first such item after it, else the last before
  * it. "01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D" gives N to Rtd and D to ZsRtd;
- * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. run_start[i] is 1 where item
- * i does not continue the previous item's code (the parser knows it). Linear in the items. */
-static void hj212_link_flags(struct hj212_msg *m, const unsigned char *kind,
-                             const unsigned char *run_start)
+ * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. Done while items are parsed:
+ * a value first takes the last flag before it in its run; a flag then gives itself to the
+ * values of its run since the previous flag of its kind (pending). Linear in the items. */
+struct hj212_links {
+    int16_t flag, eflag;          /* last Flag / EFlag of the current run, or -1 */
+    size_t flag_pend, eflag_pend; /* first item of the run after that Flag / EFlag */
+};
+
+static inline void hj212_link_item(struct hj212_msg *m, struct hj212_links *lk, size_t n,
+                                   const unsigned char *kind, int run_start)
 {
-    /* Two sweeps over all items, the runs marked by run_start, every step a select: which
-     * items are values and flags changes from device to device, so branches on it are
-     * mispredicted. Backwards: each value takes the first Flag/EFlag after it in its run. */
-    size_t n = m->n_items;
-    int16_t f = -1, e = -1;
-    for (size_t i = n; i-- > 0;) {
-        struct hj212_item *it = &m->items[i];
-        unsigned k = kind[i];
-        int value = k == HJ212_KIND_VALUE;
-        it->flag_idx = value ? f : -1;
-        it->eflag_idx = value ? e : -1;
-        f = k == HJ212_KIND_FLAG ? (int16_t)i : f;
-        e = k == HJ212_KIND_EFLAG ? (int16_t)i : e;
-        f = run_start[i] ? -1 : f;
-        e = run_start[i] ? -1 : e;
-    }
-    /* Forwards: a value with none after it takes the last one before it. */
-    f = e = -1;
-    for (size_t i = 0; i < n; i++) {
-        struct hj212_item *it = &m->items[i];
-        unsigned k = kind[i];
-        int value = k == HJ212_KIND_VALUE;
-        f = run_start[i] ? -1 : f;
-        e = run_start[i] ? -1 : e;
-        it->flag_idx = value && it->flag_idx < 0 ? f : it->flag_idx;
-        it->eflag_idx = value && it->eflag_idx < 0 ? e : it->eflag_idx;
-        f = k == HJ212_KIND_FLAG ? (int16_t)i : f;
-        e = k == HJ212_KIND_EFLAG ? (int16_t)i : e;
+    /* selects rather than branches where the pattern changes from device to device */
+    unsigned k = kind[n];
+    lk->flag = run_start ? -1 : lk->flag;
+    lk->eflag = run_start ? -1 : lk->eflag;
+    lk->flag_pend = run_start ? n : lk->flag_pend;
+    lk->eflag_pend = run_start ? n : lk->eflag_pend;
+    int value = k == HJ212_KIND_VALUE;
+    m->items[n].flag_idx = value ? lk->flag : -1;
+    m->items[n].eflag_idx = value ? lk->eflag : -1;
+    if (k == HJ212_KIND_FLAG) {
+        for (size_t j = lk->flag_pend; j < n; j++)
+            if (kind[j] == HJ212_KIND_VALUE)
+                m->items[j].flag_idx = (int16_t)n;
+        lk->flag = (int16_t)n;
+        lk->flag_pend = n + 1;
+    } else if (k == HJ212_KIND_EFLAG) {
+        for (size_t j = lk->eflag_pend; j < n; j++)
+            if (kind[j] == HJ212_KIND_VALUE)
+                m->items[j].eflag_idx = (int16_t)n;
+        lk->eflag = (int16_t)n;
+        lk->eflag_pend = n + 1;
     }
 }
 
@@ -585,30 +592,126 @@ static enum hj212_item_kind hj212_split_key(struct hj212_item *it, ptrdiff_t das
     return HJ212_KIND_VALUE;
 }
 
-/* 1 when b continues a's factor code (both non-empty and equal). Codes are a few bytes. */
-static int hj212_same_code(const struct hj212_item *a, const struct hj212_item *b)
+/* 1 when b continues a's factor code (both non-empty and equal); b follows a in the
+ * segment, which ends at end. Codes are a few bytes: up to 8 are compared as one word when
+ * 8 bytes can be read from b's code without passing the end. */
+static inline int hj212_same_code(const struct hj212_item *a, const struct hj212_item *b,
+                                  const char *end)
 {
     size_t n = a->code.len;
     if (n == 0 || n != b->code.len)
         return 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n <= 8 && end - b->code.ptr >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a->code.ptr, 8);
+        memcpy(&y, b->code.ptr, 8);
+        return ((x ^ y) << (64 - 8 * n)) == 0; /* the first n bytes are the low ones */
+    }
+#endif
     for (size_t i = 0; i < n; i++)
         if (a->code.ptr[i] != b->code.ptr[i])
             return 0;
     return 1;
 }
 
-static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
-                                     const struct hj212_marks *mk, struct hj212_msg *m)
+/* 1 when a byte of [from, to) is marked in m. */
+static int hj212_any_mark(const uint64_t *m, size_t from, size_t to)
 {
-    /* "CP=" is followed by "&&", the data area, and the segment's final "&&" */
-    if (len - cp_at < 4 || data[cp_at] != '&' || data[cp_at + 1] != '&' || data[len - 1] != '&' ||
-        data[len - 2] != '&')
-        return hj212_fail(m, HJ212_BAD_SYNTAX, cp_at);
-    size_t cs = cp_at + 2, ce = len - 2;
-    const char *e = data + ce;
-    m->cp = hj212_slice(data + cs, ce - cs);
+    if (from >= to)
+        return 0;
+    size_t w = from >> 6, last = (to - 1) >> 6;
+    uint64_t lo = ~0ull << (from & 63), hi = ~0ull >> (63 - ((to - 1) & 63));
+    if (w == last)
+        return (m[w] & lo & hi) != 0;
+    uint64_t any = m[w] & lo;
+    while (++w < last)
+        any |= m[w];
+    return (any | (m[last] & hi)) != 0;
+}
 
-    unsigned char kind[HJ212_ITEMS_MAX], run_start[HJ212_ITEMS_MAX];
+/* Offset from k of the last '-' in the key [k, end): one word when the key's end and that
+ * '-' share it (short keys: nearly always), else the general search. */
+static inline ptrdiff_t hj212_key_dash(const uint64_t *dash, size_t k, size_t end)
+{
+    if (end <= k)
+        return -1;
+    uint64_t x = dash[(end - 1) >> 6] & (~0ull >> (63 - ((end - 1) & 63)));
+    if (x) {
+        size_t at = ((end - 1) & ~(size_t)63) + 63 - (size_t)__builtin_clzll(x);
+        if (at >= k)
+            return (ptrdiff_t)(at - k);
+    }
+    return hj212_last_mark(dash, k, end);
+}
+
+/* What the two CP loops share: the item's key is [k, kt) and its value is set; splits the
+ * key, links flags, notes DataTime, and counts the item. Inlined into both loops (a call
+ * with this many arguments cost more than the work). */
+static inline __attribute__((always_inline)) void
+hj212_item_done(struct hj212_msg *m, struct hj212_item *it, size_t n, const char *end, size_t k,
+                size_t kt, const uint64_t *dash, unsigned char *kind, struct hj212_links *lk)
+{
+    kind[n] = (unsigned char)hj212_split_key(it, hj212_key_dash(dash, k, kt));
+    int run_start = n == 0 || kind[n] == HJ212_KIND_PLAIN || !hj212_same_code(it - 1, it, end);
+    hj212_link_item(m, lk, n, kind, run_start);
+    if (!m->datatime.ptr && HJ212_IS(it->key, "DataTime")) {
+        /* field by field: a copy of the slice just written would be one 16-byte load
+         * of two 8-byte stores, which the store buffer cannot forward */
+        m->datatime.ptr = it->value.ptr;
+        m->datatime.len = it->value.len;
+    }
+    m->n_items = n + 1;
+}
+
+/* The CP area [cs, ce) when it holds no space, tab or '/' (the marks say so): no trims and
+ * no log text, so each item is the stop marks alone — a key up to its '=', a value up to
+ * the next ';' or ','. Gives exactly what hj212_parse_cp_any gives on such an area
+ * (test_hj212: test_cp_plain_same_as_spaced). */
+static enum hj212_err hj212_parse_cp_plain(const char *data, size_t cs, size_t ce,
+                                           const struct hj212_marks *mk, struct hj212_msg *m,
+                                           unsigned char *kind, struct hj212_links *lk)
+{
+    struct hj212_mark_iter stops;
+    hj212_iter_init(&stops, mk->stop, mk->words, cs);
+    size_t p = cs;
+    while (p < ce) {
+        size_t ke = hj212_iter_next(&stops);
+        if (ke < ce && data[ke] != '=') {
+            if (ke == p) { /* an empty item: ";;" */
+                p++;
+                continue;
+            }
+            return hj212_fail(m, HJ212_BAD_SYNTAX, p); /* a key without '=' */
+        }
+        if (ke >= ce)
+            return hj212_fail(m, HJ212_BAD_SYNTAX, p);
+        size_t n = m->n_items;
+        if (n == HJ212_ITEMS_MAX)
+            return hj212_fail(m, HJ212_TOO_MANY_ITEMS, p);
+        struct hj212_item *it = &m->items[n];
+        it->key.ptr = data + p;
+        it->key.len = ke - p;
+        size_t v = ke + 1, ve; /* a '=' inside a value is part of it */
+        do
+            ve = hj212_iter_next(&stops);
+        while (ve < ce && data[ve] == '=');
+        ve = ve < ce ? ve : ce;
+        it->value.ptr = data + v;
+        it->value.len = ve - v;
+        it->is_log = 0;
+        hj212_item_done(m, it, n, data + ce + 2, p, ke, mk->dash, kind, lk);
+        p = ve + 1;
+    }
+    return HJ212_OK;
+}
+
+/* Any CP area: leading spaces skipped, keys and values trimmed, "//log//" values. */
+static enum hj212_err hj212_parse_cp_any(const char *data, size_t cs, size_t ce,
+                                         const struct hj212_marks *mk, struct hj212_msg *m,
+                                         unsigned char *kind, struct hj212_links *lk)
+{
+    const char *e = data + ce;
     /* The ';' ',' and '=' of the area in order: a key ends at the first after its start,
      * a value at the first ';' or ',' after its '='. */
     struct hj212_mark_iter stops;
@@ -656,20 +759,25 @@ static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
             it->is_log = 0;
             p = ve;
         }
-        it->flag_idx = -1;
-        it->eflag_idx = -1;
-        kind[n] = (unsigned char)hj212_split_key(it, hj212_last_mark(mk->dash, k, kt));
-        run_start[n] = n == 0 || kind[n] == HJ212_KIND_PLAIN || !hj212_same_code(it - 1, it);
-        if (!m->datatime.ptr && HJ212_IS(it->key, "DataTime")) {
-            /* field by field: a copy of the slice just written would be one 16-byte load
-             * of two 8-byte stores, which the store buffer cannot forward */
-            m->datatime.ptr = it->value.ptr;
-            m->datatime.len = it->value.len;
-        }
-        m->n_items = n + 1;
+        hj212_item_done(m, it, n, data + ce + 2, k, kt, mk->dash, kind, lk);
     }
-    hj212_link_flags(m, kind, run_start);
     return HJ212_OK;
+}
+
+static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
+                                     const struct hj212_marks *mk, struct hj212_msg *m)
+{
+    /* "CP=" is followed by "&&", the data area, and the segment's final "&&" */
+    if (len - cp_at < 4 || data[cp_at] != '&' || data[cp_at + 1] != '&' || data[len - 1] != '&' ||
+        data[len - 2] != '&')
+        return hj212_fail(m, HJ212_BAD_SYNTAX, cp_at);
+    size_t cs = cp_at + 2, ce = len - 2;
+    m->cp = hj212_slice(data + cs, ce - cs);
+
+    unsigned char kind[HJ212_ITEMS_MAX];
+    struct hj212_links lk = {-1, -1, 0, 0};
+    return hj212_any_mark(mk->odd, cs, ce) ? hj212_parse_cp_any(data, cs, ce, mk, m, kind, &lk)
+                                           : hj212_parse_cp_plain(data, cs, ce, mk, m, kind, &lk);
 }
 
 enum hj212_err hj212_parse(const char *data, size_t len, struct hj212_msg *m)
