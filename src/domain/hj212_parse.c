@@ -98,16 +98,25 @@ static int hj212_mdays(int y, int m)
     return m == 2 && hj212_leap(y) ? 29 : days[m - 1];
 }
 
+/* 1 when the 8 bytes at p are all ASCII digits: each byte's high nibble is 3 and adding 6
+ * does not carry out of its low nibble. A byte that carries out of its own byte (>= 0xFA)
+ * fails the first test, so a carry into a neighbour never changes the answer. */
+static int hj212_digits8(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, three = 0x3030303030303030ull;
+    return (w & hi) == three && ((w + 0x0606060606060606ull) & hi) == three;
+}
+
 int hj212_time_parse(struct hj212_str s, struct hj212_time *t)
 {
     if (s.len != 14 && s.len != 17)
         return -1;
-    /* every byte a digit (one test for all), then the fields at fixed places */
+    /* every byte a digit (three overlapping words cover 14 or 17 bytes), then the fields at
+     * fixed places */
     const unsigned char *p = (const unsigned char *)s.ptr;
-    unsigned bad = 0;
-    for (size_t i = 0; i < s.len; i++)
-        bad |= (unsigned)(p[i] - '0') > 9;
-    if (bad)
+    if (!hj212_digits8(p) || !hj212_digits8(p + 4) || !hj212_digits8(p + s.len - 8))
         return -1;
 #define HJ212_D(i) (p[i] - '0')
     int year = HJ212_D(0) * 1000 + HJ212_D(1) * 100 + HJ212_D(2) * 10 + HJ212_D(3);
@@ -222,8 +231,9 @@ struct hj212_marks {
 
 #if defined(HJ212_HAVE_AVX2_PATH)
 /* The same marks 32 bytes per step, for processors with AVX2 (chosen at run time by
- * hj212_mark): the pass over the segment was ~14 % of hj212_parse's instructions. The last
- * bytes go through a zeroed copy (no class holds NUL), so nothing past len is read. */
+ * hj212_mark): the pass over the segment was ~14 % of hj212_parse's instructions. Nothing
+ * past len is read: the last bytes are the segment's last 32 (marks shifted down), or in a
+ * segment shorter than that a zeroed copy (no class holds NUL). */
 __attribute__((target("avx2"))) static void hj212_mark_avx2(const char *d, size_t len,
                                                             struct hj212_marks *mk)
 {
@@ -239,8 +249,14 @@ __attribute__((target("avx2"))) static void hj212_mark_avx2(const char *d, size_
             if (at >= len)
                 break;
             __m256i x;
+            unsigned drop = 0; /* low bits of each mask that belong to bytes before at */
             if (len - at >= 32) {
                 x = _mm256_loadu_si256((const __m256i *)(const void *)(d + at));
+            } else if (len >= 32) {
+                /* the last 32 bytes of the segment, and their marks shifted down to at: no
+                 * copy (a copy's narrow stores cannot be forwarded to the wide load) */
+                x = _mm256_loadu_si256((const __m256i *)(const void *)(d + len - 32));
+                drop = (unsigned)(32 - (len - at));
             } else {
                 char tail[32] = {0};
                 memcpy(tail, d + at, len - at);
@@ -251,11 +267,12 @@ __attribute__((target("avx2"))) static void hj212_mark_avx2(const char *d, size_
             __m256i o = _mm256_or_si256(
                 _mm256_or_si256(_mm256_cmpeq_epi8(x, vsp), _mm256_cmpeq_epi8(x, vt)),
                 _mm256_cmpeq_epi8(x, vsl));
-            semi |= (uint64_t)(uint32_t)_mm256_movemask_epi8(s) << h;
-            eq |= (uint64_t)(uint32_t)_mm256_movemask_epi8(e) << h;
-            stop |= (uint64_t)(uint32_t)_mm256_movemask_epi8(st) << h;
-            dash |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vd)) << h;
-            odd |= (uint64_t)(uint32_t)_mm256_movemask_epi8(o) << h;
+            semi |= (uint64_t)((uint32_t)_mm256_movemask_epi8(s) >> drop) << h;
+            eq |= (uint64_t)((uint32_t)_mm256_movemask_epi8(e) >> drop) << h;
+            stop |= (uint64_t)((uint32_t)_mm256_movemask_epi8(st) >> drop) << h;
+            dash |= (uint64_t)((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, vd)) >> drop)
+                    << h;
+            odd |= (uint64_t)((uint32_t)_mm256_movemask_epi8(o) >> drop) << h;
         }
         mk->semi[w] = semi;
         mk->eq[w] = eq;
@@ -505,7 +522,7 @@ static enum hj212_err hj212_parse_head(const char *data, size_t len, const struc
                                               : hj212_trim(data + pos, eq_at - pos);
         if (key.len == 0)
             return hj212_fail(m, HJ212_BAD_SYNTAX, pos);
-        if (HJ212_IS(key, "CP")) {
+        if (key.len == 2 && hj212_fold2(key.ptr) == HJ212_PAIR('c', 'p')) {
             *cp_at = eq_at + 1;
             return HJ212_OK;
         }
