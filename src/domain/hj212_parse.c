@@ -622,10 +622,9 @@ enum hj212_item_kind {
 
 /* Links each factor value to the "-Flag"/"-EFlag" item of its group: within the run of
  * adjacent items with the same code, the first such item after it, else the last before
- * it. "01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D" gives N to Rtd and D to ZsRtd;
- * "w01018-Cou=..,-Min=..,-Avg=..,-Flag=N" gives N to all four. Done while items are parsed:
- * a value first takes the last flag before it in its run; a flag then gives itself to the
- * values of its run since the previous flag of its kind (pending). Linear in the items. */
+ * it ("01-Rtd=1,01-Flag=N;01-ZsRtd=2,01-Flag=D": N to Rtd, D to ZsRtd). While parsing, a
+ * value takes the last flag of its run so far; a flag then gives itself to the values of
+ * its run since the previous flag of its kind. Linear in the items. */
 struct hj212_links {
     int16_t flag, eflag;          /* last Flag / EFlag of the current run, or -1 */
     size_t flag_pend, eflag_pend; /* first item of the run after that Flag / EFlag */
@@ -666,12 +665,10 @@ static inline void hj212_link_item(struct hj212_msg *m, struct hj212_links *lk, 
     ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
 #endif
 
-/* The kind of a factor item whose field is f[0..flen) and whose key ends at data + kt:
- * "-Flag" or "-EFlag" (letters in any case) just before the key's end, else a value. The
- * word ending there is read without waiting for the search of the key's last '-' (its
- * address is known as soon as the key's end is), and tested without branches: which items
- * are flags changes from device to device. Exact: "-Flag" ends the key exactly when the
- * last '-' is 5 bytes before its end and "Flag" follows it. */
+/* The kind of a factor item (field f[0..flen), key ending at data + kt): "-Flag" or
+ * "-EFlag" in any case ending the key, else a value. Read from the word ending at kt, not
+ * waiting for the last-'-' search, and tested without branches (flags vary by device).
+ * Exact: "-Flag" ends the key when the last '-' is 5 bytes before its end. */
 static inline unsigned hj212_item_kind_of(const char *data, size_t kt, const char *f, size_t flen)
 {
 #if defined(HJ212_WORDS_LE)
@@ -927,12 +924,11 @@ static inline void hj212_clear_str(struct hj212_str *s)
     s->len = 0;
 }
 
-/* Clears the header's named fields and counters field by field: a memset of their ~170
- * bytes compiled to `rep stos`, whose start-up cost was ~3 % of the parse. */
+/* Clears the header's named fields and counters one store per word: a memset compiled to
+ * `rep stos` (~3 % of the parse), and a chain (a = b = none) to stores read back by a 16-byte
+ * load, which the store buffer cannot forward. */
 static void hj212_clear_named(struct hj212_msg *m)
 {
-    /* one store per word: a chain (a = b = none) was compiled to stores read back as one
-     * 16-byte load, which the store buffer cannot forward */
     hj212_clear_str(&m->qn);
     hj212_clear_str(&m->st);
     hj212_clear_str(&m->cn);
