@@ -914,8 +914,10 @@ static enum hj212_err hj212_parse_cp(const char *data, size_t len, size_t cp_at,
 
     unsigned char kind[HJ212_ITEMS_MAX];
     struct hj212_links lk = {-1, -1, 0, 0, NULL, 0};
-    return hj212_any_mark(mk->odd, cs, ce) ? hj212_parse_cp_any(data, cs, ce, mk, m, kind, &lk)
-                                           : hj212_parse_cp_plain(data, cs, ce, mk, m, kind, &lk);
+    /* a segment without blanks has a CP area without them: no second look at the marks */
+    int plain = mk->blank_free || !hj212_any_mark(mk->odd, cs, ce);
+    return plain ? hj212_parse_cp_plain(data, cs, ce, mk, m, kind, &lk)
+                 : hj212_parse_cp_any(data, cs, ce, mk, m, kind, &lk);
 }
 
 static inline void hj212_clear_str(struct hj212_str *s)
