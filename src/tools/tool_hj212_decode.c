@@ -22,24 +22,34 @@ struct tool_hj212_decode {
     char *scratch;    /* a log value between its "//", or a key repaired for comparison */
     char *scratch2;   /* the other key of a comparison */
     uint8_t *claimed; /* per CP item: a value's Flag or EFlag (listed with the value) */
+    int clean;        /* the frame's data segment needs no escaping (tool_jsonw_clean) */
 };
 
 /* ---- pieces: each writes through the cursor o and returns it ---- */
 
-static char *tool_hj212_slice(char *o, struct hj212_str s)
+/* A string of the frame (every one is a slice of its data segment, or a log value between
+ * "//"): copied when the segment holds no byte to escape or check (nearly every frame), so
+ * that each string is not tested on its own. */
+static inline __attribute__((always_inline)) char *tool_hj212_str(const struct tool_hj212_decode *d,
+                                                                  char *o, const char *s, size_t n)
 {
-    return s.ptr ? tool_jsonw_str(o, s.ptr, s.len) : tool_jsonw_lit(o, "null");
+    return d->clean ? tool_jsonw_str_clean(o, s, n) : tool_jsonw_str(o, s, n);
+}
+
+static char *tool_hj212_slice(const struct tool_hj212_decode *d, char *o, struct hj212_str s)
+{
+    return s.ptr ? tool_hj212_str(d, o, s.ptr, s.len) : tool_jsonw_lit(o, "null");
 }
 
 /* A CP value for "cp" and "items": log text keeps its // delimiters there. */
 static char *tool_hj212_value(struct tool_hj212_decode *d, char *o, const struct hj212_item *it)
 {
     if (!it->is_log)
-        return tool_jsonw_str(o, it->value.ptr, it->value.len);
+        return tool_hj212_str(d, o, it->value.ptr, it->value.len);
     memcpy(d->scratch, "//", 2);
     memcpy(d->scratch + 2, it->value.ptr, it->value.len);
     memcpy(d->scratch + 2 + it->value.len, "//", 2);
-    return tool_jsonw_str(o, d->scratch, it->value.len + 4);
+    return tool_hj212_str(d, o, d->scratch, it->value.len + 4);
 }
 
 static int tool_hj212_ascii(struct hj212_str s)
@@ -98,12 +108,13 @@ static char *tool_hj212_iso(char *o, struct hj212_str dt)
 static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
 {
     const struct hj212_msg *m = d->msg;
+    /* without branches (which items have flags changes from device to device): an item
+     * with none marks the spare slot after the items */
     memset(d->claimed, 0, m->n_items);
     for (size_t i = 0; i < m->n_items; i++) {
-        if (m->items[i].flag_idx >= 0)
-            d->claimed[m->items[i].flag_idx] = 1;
-        if (m->items[i].eflag_idx >= 0)
-            d->claimed[m->items[i].eflag_idx] = 1;
+        int16_t f = m->items[i].flag_idx, e = m->items[i].eflag_idx;
+        d->claimed[f >= 0 ? (size_t)f : HJ212_ITEMS_MAX] = 1;
+        d->claimed[e >= 0 ? (size_t)e : HJ212_ITEMS_MAX] = 1;
     }
     o = tool_jsonw_lit(o, ",\"values\":[");
     int first = 1;
@@ -117,20 +128,20 @@ static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
             o = tool_jsonw_lit(o, ",");
         first = 0;
         o = tool_jsonw_lit(o, "{\"code\":");
-        o = tool_jsonw_str(o, it->code.ptr, it->code.len);
+        o = tool_hj212_str(d, o, it->code.ptr, it->code.len);
         o = tool_jsonw_lit(o, ",\"field\":");
-        o = tool_jsonw_str(o, it->field.ptr, it->field.len);
+        o = tool_hj212_str(d, o, it->field.ptr, it->field.len);
         o = tool_jsonw_lit(o, ",\"value\":");
-        o = tool_jsonw_str(o, it->value.ptr, it->value.len);
+        o = tool_hj212_str(d, o, it->value.ptr, it->value.len);
         if (it->flag_idx >= 0) {
             const struct hj212_item *f = &m->items[it->flag_idx];
             o = tool_jsonw_lit(o, ",\"flag\":");
-            o = tool_jsonw_str(o, f->value.ptr, f->value.len);
+            o = tool_hj212_str(d, o, f->value.ptr, f->value.len);
         }
         if (it->eflag_idx >= 0) {
             const struct hj212_item *f = &m->items[it->eflag_idx];
             o = tool_jsonw_lit(o, ",\"eflag\":");
-            o = tool_jsonw_str(o, f->value.ptr, f->value.len);
+            o = tool_hj212_str(d, o, f->value.ptr, f->value.len);
         }
         if (it->is_log)
             o = tool_jsonw_lit(o, ",\"log\":true");
@@ -173,9 +184,9 @@ static char *tool_hj212_header(struct tool_hj212_decode *d, char *o)
             continue;
         o = first ? tool_jsonw_lit(o, ",\"header\":{") : tool_jsonw_lit(o, ",");
         first = 0;
-        o = tool_jsonw_str(o, m->head[i].key.ptr, m->head[i].key.len);
+        o = tool_hj212_str(d, o, m->head[i].key.ptr, m->head[i].key.len);
         o = tool_jsonw_lit(o, ":");
-        o = tool_hj212_slice(o, m->head[i].value);
+        o = tool_hj212_slice(d, o, m->head[i].value);
     }
     return first ? o : tool_jsonw_lit(o, "}");
 }
@@ -198,7 +209,7 @@ static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
         if (!first)
             o = tool_jsonw_lit(o, ",");
         first = 0;
-        o = tool_jsonw_str(o, it->key.ptr, it->key.len);
+        o = tool_hj212_str(d, o, it->key.ptr, it->key.len);
         o = tool_jsonw_lit(o, ":");
         o = tool_hj212_value(d, o, it);
     }
@@ -216,10 +227,11 @@ static size_t tool_hj212_bound(const struct hj212_msg *m)
     for (size_t i = 0; i < m->n_items; i++) {
         const struct hj212_item *it = &m->items[i];
         n += 2 * TOOL_JSONW_STR_MAX(it->key.len + it->value.len + 4) + 64;
-        if (it->flag_idx >= 0)
-            n += TOOL_JSONW_STR_MAX(m->items[it->flag_idx].value.len) + 16;
-        if (it->eflag_idx >= 0)
-            n += TOOL_JSONW_STR_MAX(m->items[it->eflag_idx].value.len) + 16;
+        /* a flag's value as often as values claim it; selects, not branches */
+        size_t f = it->flag_idx >= 0 ? (size_t)it->flag_idx : i;
+        size_t e = it->eflag_idx >= 0 ? (size_t)it->eflag_idx : i;
+        n += TOOL_JSONW_STR_MAX(m->items[f].value.len) + 16;
+        n += TOOL_JSONW_STR_MAX(m->items[e].value.len) + 16;
     }
     return n;
 }
@@ -229,6 +241,7 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
                             const struct hj212_frame_ref *ref)
 {
     const struct hj212_msg *m = d->msg;
+    d->clean = tool_jsonw_clean(ref->data, ref->data_len);
     char *o = tool_jsonw_begin(&d->w, tool_hj212_bound(m));
     o = tool_jsonw_lit(o, "{\"ok\":true,\"offset\":");
     o = tool_jsonw_int(o, (int64_t)offset);
@@ -242,15 +255,15 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
     o = tool_jsonw_lit(o, "\",\"version\":");
     o = m->has_flag ? tool_jsonw_int(o, m->version) : tool_jsonw_lit(o, "null");
     o = tool_jsonw_lit(o, ",\"qn\":");
-    o = tool_hj212_slice(o, m->qn);
+    o = tool_hj212_slice(d, o, m->qn);
     o = tool_jsonw_lit(o, ",\"st\":");
-    o = tool_hj212_slice(o, m->st);
+    o = tool_hj212_slice(d, o, m->st);
     o = tool_jsonw_lit(o, ",\"cn\":");
-    o = tool_hj212_slice(o, m->cn);
+    o = tool_hj212_slice(d, o, m->cn);
     o = tool_jsonw_lit(o, ",\"pw\":");
-    o = tool_hj212_slice(o, m->pw);
+    o = tool_hj212_slice(d, o, m->pw);
     o = tool_jsonw_lit(o, ",\"mn\":");
-    o = tool_hj212_slice(o, m->mn);
+    o = tool_hj212_slice(d, o, m->mn);
     o = tool_jsonw_lit(o, ",\"flag\":");
     o = m->has_flag ? tool_jsonw_int(o, m->flag) : tool_jsonw_lit(o, "null");
     o = hj212_msg_wants_ack(m) ? tool_jsonw_lit(o, ",\"ack\":true")
@@ -270,7 +283,7 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
         o = tool_jsonw_lit(o, ",\"items\":[");
         for (size_t i = 0; i < m->n_items; i++) {
             o = i ? tool_jsonw_lit(o, ",[") : tool_jsonw_lit(o, "[");
-            o = tool_jsonw_str(o, m->items[i].key.ptr, m->items[i].key.len);
+            o = tool_hj212_str(d, o, m->items[i].key.ptr, m->items[i].key.len);
             o = tool_jsonw_lit(o, ",");
             o = tool_hj212_value(d, o, &m->items[i]);
             o = tool_jsonw_lit(o, "]");
@@ -339,7 +352,7 @@ int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
         /* a key or a log value with its four slashes, repaired: 3 bytes per byte at most */
         .scratch = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4) + TOOL_JSONW_SLACK),
         .scratch2 = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4)),
-        .claimed = xmalloc(HJ212_ITEMS_MAX),
+        .claimed = xmalloc(HJ212_ITEMS_MAX + 1), /* + the slot items without a flag mark */
     };
     tool_jsonw_init(&d.w, out);
     size_t cap = TOOL_HJ212_CHUNK + HJ212_FRAME_MAX_ABS;

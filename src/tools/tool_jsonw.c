@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #define TOOL_JSONW_CAP (1u << 20)
 
 void tool_jsonw_init(struct tool_jsonw *w, FILE *out)
@@ -172,19 +176,38 @@ static size_t tool_jsonw_escape(unsigned char c, char *o)
     }
 }
 
-/* 1 when s[0..n) has a byte that needs escaping or a UTF-8 check. Eight bytes at a time,
- * reading up to TOOL_JSONW_SLACK bytes past the end and ignoring them: no loop over the
- * bytes of a short string, whose exit a branch predictor cannot guess. */
-static int tool_jsonw_needs_work(const char *s, size_t n)
+/* Eight bytes at a time, reading up to TOOL_JSONW_SLACK bytes past the end and ignoring
+ * them: no loop over the bytes of a short string, whose exit a branch predictor cannot
+ * guess. With SSE2 a text of 16 bytes or more goes 16 at a time (the last 16 overlapping),
+ * with no branch until the end: a signed compare below 0x20 finds control bytes and bytes
+ * from 0x80 up at once. */
+int tool_jsonw_clean(const char *s, size_t n)
 {
+#if defined(__SSE2__)
+    if (n >= 16) {
+        const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                      space = _mm_set1_epi8(0x20);
+        __m128i any = _mm_setzero_si128();
+        for (size_t i = 0;; i += 16) {
+            size_t at = n - i > 16 ? i : n - 16;
+            __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + at));
+            any = _mm_or_si128(any, _mm_or_si128(_mm_cmplt_epi8(x, space),
+                                                 _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+                                                              _mm_cmpeq_epi8(x, bslash))));
+            if (at + 16 >= n)
+                break;
+        }
+        return _mm_movemask_epi8(any) == 0;
+    }
+#endif
     for (size_t i = 0; i < n; i += 8) {
         uint64_t m = tool_jsonw_special(tool_jsonw_word(s + i));
         if (n - i < 8)
             m &= (1ull << (8 * (n - i))) - 1;
         if (m)
-            return 1;
+            return 0;
     }
-    return 0;
+    return 1;
 }
 
 char *tool_jsonw_str_any(char *o, const char *s, size_t n)
@@ -193,7 +216,7 @@ char *tool_jsonw_str_any(char *o, const char *s, size_t n)
     *o++ = '"';
     /* Most strings (numbers, codes, flags) need nothing: then they are copied a word at a
      * time, the bytes past the end overwritten by what follows. */
-    if (!tool_jsonw_needs_work(s, n)) {
+    if (tool_jsonw_clean(s, n)) {
         for (size_t i = 0; i < n; i += 8)
             memcpy(o + i, p + i, 8);
         o[n] = '"';

@@ -72,7 +72,7 @@ char *tool_jsonw_int(char *o, int64_t v);
 /* A JSON string holding s[0..n), repaired and escaped as described above; needs
  * TOOL_JSONW_STR_MAX(n) bytes of room. Reads up to TOOL_JSONW_SLACK bytes past s + n
  * (never writing them out): the caller's buffer must have them. */
-#define TOOL_JSONW_SLACK 8
+#define TOOL_JSONW_SLACK 16
 #define TOOL_JSONW_STR_MAX(n) (6 * (size_t)(n) + 2 + TOOL_JSONW_SLACK)
 char *tool_jsonw_str_any(char *o, const char *s, size_t n);
 
@@ -113,6 +113,26 @@ static inline char *tool_jsonw_str(char *o, const char *s, size_t n)
         }
     }
     return tool_jsonw_str_any(o, s, n);
+}
+
+/* 1 when no byte of s[0..n) needs escaping or a UTF-8 check (tool_jsonw_special), 8
+ * bytes at a time: a caller whose strings are all slices of one text tests that text once
+ * and writes each string with tool_jsonw_str_clean. Reads up to TOOL_JSONW_SLACK bytes past
+ * s + n. */
+int tool_jsonw_clean(const char *s, size_t n);
+
+/* A string from a text tool_jsonw_clean passed: the quotes and a copy, no test. Reads and
+ * writes up to TOOL_JSONW_SLACK bytes past the end (overwritten by what follows); the same
+ * bytes tool_jsonw_str writes. */
+static inline char *tool_jsonw_str_clean(char *o, const char *s, size_t n)
+{
+    o[0] = '"';
+    if (n <= TOOL_JSONW_SLACK)
+        memcpy(o + 1, s, TOOL_JSONW_SLACK); /* one move for the short strings, no loop */
+    else
+        memcpy(o + 1, s, n);
+    o[n + 1] = '"';
+    return o + n + 2;
 }
 
 /* Writes the repaired form of s[0..n) (invalid UTF-8 bytes -> U+FFFD, nothing escaped) to

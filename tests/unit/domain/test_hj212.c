@@ -156,6 +156,24 @@ static void test_crc_every_length(void **state)
                          crc_bitwise_from(hi << 8, zeros, 1));
 }
 
+/* hj212_crc_update from every register value (a CRC fed in pieces) at lengths 1-40: the
+ * partial first word is entered as zero bytes from H^head(h), so every head length meets
+ * every high byte, against the bit-by-bit transcription. */
+static void test_crc_every_register(void **state)
+{
+    (void)state;
+    static unsigned char buf[40];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (unsigned char)(i * 37 + 11);
+    for (unsigned reg = 0; reg <= 0xFFFF; reg += 0xFF + 0x5A)
+        for (size_t n = 1; n <= sizeof buf; n++)
+            for (unsigned hi = 0; hi < 256; hi += 1 + (n > 24) * 6) {
+                unsigned r = hi << 8 | (reg & 0xFF);
+                if (hj212_crc_update((uint16_t)r, buf, n) != crc_bitwise_from(r, buf, n))
+                    fail_msg("register %04X length %zu", r, n);
+            }
+}
+
 static void test_err_names(void **state)
 {
     (void)state;
@@ -745,6 +763,46 @@ static void test_parser_rules(void **state)
     assert_int_equal(parse_text(many), HJ212_TOO_MANY_ITEMS);
 }
 
+/* The date rules written out, for test_time_every_byte. */
+static int valid_digits_date(const char *d)
+{
+    int v[7] = {0};
+    static const int width[7] = {4, 2, 2, 2, 2, 2, 3};
+    size_t at = 0, len = strlen(d);
+    for (int f = 0; f < 7 && at < len; f++)
+        for (int i = 0; i < width[f]; i++)
+            v[f] = v[f] * 10 + (d[at++] - '0');
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (v[0] % 4 == 0 && v[0] % 100 != 0) || v[0] % 400 == 0;
+    if (v[1] < 1 || v[1] > 12 || v[2] < 1)
+        return 0;
+    int days = mdays[v[1] - 1] + (v[1] == 2 && leap);
+    return v[2] <= days && v[3] < 24 && v[4] < 60 && v[5] < 60;
+}
+
+/* Every byte value at every place of a 14- and a 17-digit time: the digit test reads the
+ * text as overlapping words, so a non-digit anywhere must still be refused, and a digit
+ * give exactly the date rules' answer. */
+static void test_time_every_byte(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"20240229235959", "20160823234320123"};
+    for (int g = 0; g < 2; g++) {
+        char buf[18];
+        size_t n = strlen(good[g]);
+        for (size_t i = 0; i < n; i++)
+            for (int b = 0; b < 256; b++) {
+                memcpy(buf, good[g], n + 1);
+                buf[i] = (char)b;
+                struct hj212_str s = {buf, n};
+                struct hj212_time t;
+                int want = b >= '0' && b <= '9' && valid_digits_date(buf) ? 0 : -1;
+                if (hj212_time_parse(s, &t) != want)
+                    fail_msg("byte %d at %zu of %s", b, i, good[g]);
+            }
+    }
+}
+
 static void test_time(void **state)
 {
     (void)state;
@@ -1047,26 +1105,17 @@ int main(void)
     if (!msg)
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crc_check_values),
-        cmocka_unit_test(test_crc_random),
-        cmocka_unit_test(test_crc_every_length),
-        cmocka_unit_test(test_err_names),
-        cmocka_unit_test(test_vectors),
-        cmocka_unit_test(test_vector_contents),
-        cmocka_unit_test(test_real_sample),
-        cmocka_unit_test(test_real_sample_nul),
-        cmocka_unit_test(test_chunked),
-        cmocka_unit_test(test_resync),
-        cmocka_unit_test(test_line_ends),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_parser_rules),
-        cmocka_unit_test(test_time),
-        cmocka_unit_test(test_encode_replies),
-        cmocka_unit_test(test_encode_requests),
-        cmocka_unit_test(test_encode_data),
-        cmocka_unit_test(test_encode_numbers),
-        cmocka_unit_test(test_roundtrip_vectors),
+        cmocka_unit_test(test_crc_check_values), cmocka_unit_test(test_crc_random),
+        cmocka_unit_test(test_crc_every_length), cmocka_unit_test(test_crc_every_register),
+        cmocka_unit_test(test_err_names),        cmocka_unit_test(test_vectors),
+        cmocka_unit_test(test_vector_contents),  cmocka_unit_test(test_real_sample),
+        cmocka_unit_test(test_real_sample_nul),  cmocka_unit_test(test_chunked),
+        cmocka_unit_test(test_resync),           cmocka_unit_test(test_line_ends),
+        cmocka_unit_test(test_limits),           cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_parser_rules),     cmocka_unit_test(test_time),
+        cmocka_unit_test(test_time_every_byte),  cmocka_unit_test(test_encode_replies),
+        cmocka_unit_test(test_encode_requests),  cmocka_unit_test(test_encode_data),
+        cmocka_unit_test(test_encode_numbers),   cmocka_unit_test(test_roundtrip_vectors),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     free(msg);
