@@ -30,10 +30,19 @@ struct airday_hours {
     int64_t o3[24];                       /* O3 of hours 00..23 (Beijing), negative = missing */
 };
 
-/* A station's day as AQI input: in->c of the daily slots (SO2, NO2, CO, PM10, PM2.5 24-hour
- * means, O3_8H, O3_1H) that are valid, the others missing. Returns 0, or -1 when a count is
- * out of 0..24 or a value is above AQI_CONC_MAX_UNITS (in then unspecified). */
-int airday_station(const struct airday_hours *h, struct aqi_input *in);
+/* A day's daily values, as the quality module stores them (aq_daily). */
+struct airday_day {
+    /* each daily slot (aqi.h order) to 0.001, valid or not; -1 when there is none */
+    int64_t v[AQI_POLLUTANT_COUNT];
+    /* what it was formed of: hours (O3_8H: valid 8-hour windows); an area's 24-hour slots:
+     * the stations with a valid value */
+    int n[AQI_POLLUTANT_COUNT];
+    unsigned valid; /* AQI_BIT of the valid slots: the AQI's inputs */
+};
+
+/* A station's day. An item whose count is out of 0..24 or whose values are out of range
+ * (above AQI_CONC_MAX_UNITS) is missing, as airstat would refuse it. */
+void airday_station(const struct airday_hours *h, struct airday_day *out);
 
 /* An area's day being summed up; zero it to start. */
 struct airday_area {
@@ -44,15 +53,18 @@ struct airday_area {
     int o3_n[24];
 };
 
-/* Adds one station's day: h its hours, in its airday_station input. */
+/* Adds one station's day: h its hours, d its airday_station day. */
 void airday_area_add(struct airday_area *a, const struct airday_hours *h,
-                     const struct aqi_input *in);
+                     const struct airday_day *d);
 
-/* The area's day as AQI input. Returns 0, or -1 when a value is out of range. */
-int airday_area_input(const struct airday_area *a, struct aqi_input *in);
+/* The area's day. */
+void airday_area(const struct airday_area *a, struct airday_day *out);
 
-/* The published daily AQI of input `in` for the Beijing date y-m-d (the edition by date), or
- * -1 when none is published. */
-int airday_aqi(int y, int m, int d, const struct aqi_input *in);
+/* The valid slots of a day as AQI input (each value exact to 0.001). */
+void airday_input(const struct airday_day *d, struct aqi_input *in);
+
+/* The published daily AQI of day `day` dated y-m-d (Beijing; the edition by date), or -1 when
+ * none is published. */
+int airday_aqi(int y, int m, int d, const struct airday_day *day);
 
 #endif

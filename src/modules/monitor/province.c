@@ -162,9 +162,10 @@ static int province_day_cmp(const void *a, const void *b)
 static void province_area_day(struct province_row *r, struct airday_area *acc, int d, int y, int m,
                               int dd)
 {
-    struct aqi_input in;
-    if (acc->stations && d >= 0 && d < PROVINCE_DAYS && !airday_area_input(acc, &in))
-        r->aqi[d] = airday_aqi(y, m, dd, &in);
+    struct airday_day day;
+    airday_area(acc, &day);
+    if (d >= 0 && d < PROVINCE_DAYS)
+        r->aqi[d] = airday_aqi(y, m, dd, &day);
     memset(acc, 0, sizeof *acc);
 }
 
@@ -190,12 +191,13 @@ static int province_aqi(struct db *db, struct province_row *rows, size_t nrows,
         size_t j = i;
         for (; j < nd && days[j].day == day; j++) {
             struct province_air key = {.id = days[j].station_id}, *a;
-            struct aqi_input in;
+            struct airday_day sd;
             a = bsearch(&key, air, nair, sizeof *air, province_air_cmp);
-            if (!a || airday_station(&days[j].hours, &in))
+            if (!a)
                 continue;
-            airday_area_add(&acc[a->district - rows], &days[j].hours, &in);
-            airday_area_add(&acc[a->city - rows], &days[j].hours, &in);
+            airday_station(&days[j].hours, &sd);
+            airday_area_add(&acc[a->district - rows], &days[j].hours, &sd);
+            airday_area_add(&acc[a->city - rows], &days[j].hours, &sd);
         }
         int y, m, dd;
         timeutil_civil_from_days((day + 28800) / 86400, &y, &m, &dd);
