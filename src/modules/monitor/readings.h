@@ -295,7 +295,7 @@ int64_t readings_air_day_of(int64_t ts, int *hour);
 /* The days with at least one value taken of the stations[0..n_stations) (ascending ids)
  * between the Beijing day starts from and to: *out (free()) sorted by station then day, *n of
  * them. On ClickHouse the hours are grouped into days, counted and summed in the cluster (one
- * query per 5,000 stations; O3's hours come back as one array a day: the 8-hour windows are
+ * query per 250 stations; O3's hours come back as one array a day: the 8-hour windows are
  * airday's, in C); on SQLite one range read of the hour records per station. 0 or -1. */
 int readings_air_days(struct db *db, const int64_t *stations, size_t n_stations, int64_t from,
                       int64_t to, struct readings_air_day **out, size_t *n);
