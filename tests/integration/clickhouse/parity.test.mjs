@@ -94,7 +94,7 @@ function dataSet() {
         a21026: (8 + (h % 5) * 0.25 + a).toFixed(2),
         a21004: a === 1 && h >= 4 && h < 9 ? null : (25.5 + (h % 3)).toFixed(1),
         a21005: (0.6 + (h % 4) * 0.1).toFixed(3),
-        a05024: (30 + 9.5 * (12 - Math.abs(12 - (h % 24))) + a * 5).toFixed(1),
+        a05024: (30 + (a ? 19 : 9.5) * (12 - Math.abs(12 - (h % 24))) + a * 5).toFixed(1), // the provincial station's O3 decides its AQI
         a34002: (80 + (h % 7) * 1.5 + a * 10).toFixed(1),
         a34004: (52.3456 + (h % 6) + a * 7).toFixed(4),
       }
