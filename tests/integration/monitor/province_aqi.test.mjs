@@ -109,7 +109,14 @@ test('the province view ranks districts by their mean daily AQI, worked out by h
   const p = await admin.get('/api/v1/monitor/province?month=2026-06')
   assert.equal(p.json.by, 'pm25')
   assert.equal(p.json.items[0].district, '西区') // 35 µg/m³ against 东区's micro-laden mean
-  assert.equal((await admin.get('/api/v1/monitor/province?month=2026-06&by=so2')).status, 422)
+  for (const bad of ['so2', 'aqiaqiaqi', "aqi'", 'AQI'])
+    assert.equal((await admin.get(`/api/v1/monitor/province?month=2026-06&by=${encodeURIComponent(bad)}`)).status, 422, bad)
+  // a leader reads it too; an enterprise does not
+  const leader = await Client.as(server.url, 'leader')
+  const l = await leader.get('/api/v1/monitor/province?month=2026-06&by=aqi')
+  assert.deepEqual(l.json.items.find((x) => x.district === '东区').aqi, 114.5)
+  const ent = await Client.as(server.url, 'enterprise')
+  assert.equal((await ent.get('/api/v1/monitor/province?month=2026-06&by=aqi')).status, 403)
   // another month: no AQI
   const m = await admin.get('/api/v1/monitor/province?month=2026-05&by=aqi')
   const e5 = m.json.items.find((x) => x.city === '甲市' && x.district === '东区')
