@@ -388,7 +388,7 @@ int rch_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int
  * pollutant's valid hour values (the newest version of each record) and O3's hours. The key
  * is kept fixed-size (the pollutant as its 1-based index in readings_air_codes, ts as UInt32)
  * and the newest version's value carries its validity (-1 when not valid), one argMax state a
- * key: the memory of the aggregation is a third of (station, factor string, two states). */
+ * key: a smaller aggregation than (station, factor string, two states). */
 static int rch_air_chunk(const int64_t *stations, size_t n_stations, int64_t from, int64_t to,
                          struct readings_air_day **out, size_t *n, size_t *cap)
 {
