@@ -572,14 +572,26 @@ static void api_monitor_alerts(struct http_req *r)
 /* GB 3095-2012 grade II annual PM2.5 limit: the target when pm25_target is not set. */
 #define MON_PM25_LIMIT 35
 
-/* The province view: cities and districts ranked by the month's PM2.5 (?month=YYYY-MM, default
- * this one). */
+/* The province view: cities and districts ranked by the month's PM2.5, mean daily AQI or share
+ * of good days (?month=YYYY-MM, default this one; ?by=pm25|aqi|good, default pm25). */
 static void api_monitor_province(struct http_req *r)
 {
     bool bad;
     const char *m = kit_query_text(r, "month", 7, &bad);
     if (bad)
         return;
+    const char *by_text = kit_query_text(r, "by", 8, &bad);
+    if (bad)
+        return;
+    enum province_by by = PROVINCE_BY_PM25;
+    if (by_text && !strcmp(by_text, "aqi"))
+        by = PROVINCE_BY_AQI;
+    else if (by_text && !strcmp(by_text, "good"))
+        by = PROVINCE_BY_GOOD;
+    else if (by_text && strcmp(by_text, "pm25")) {
+        http_error(r, ERR_INVALID_FIELD, "排名依据须为 pm25、aqi 或 good", "by");
+        return;
+    }
     char month[8], day[32];
     if (m)
         snprintf(month, sizeof month, "%s", m);
@@ -598,16 +610,19 @@ static void api_monitor_province(struct http_req *r)
     }
     double target =
         r->app->cfg->pm25_target > 0 ? (double)r->app->cfg->pm25_target : MON_PM25_LIMIT;
-    json_t *ranks = monitor_province(r->db, from, to, target, timeutil_now());
+    json_t *ranks = monitor_province(r->db, from, to, target, by, timeutil_now());
     if (!ranks) {
         kit_answer(r, ERR_INTERNAL, NULL, NULL);
         return;
     }
     /* items: the districts (the page's table), cities: the cities */
     kit_answer(r, ERR_OK, NULL,
-               json_pack("{s:s,s:f,s:O,s:O}", "month", month, "pm25_target", target, "items",
-                         json_object_get(ranks, "districts"), "cities",
-                         json_object_get(ranks, "cities")));
+               json_pack("{s:s,s:s,s:f,s:O,s:O}", "month", month, "by",
+                         by == PROVINCE_BY_AQI    ? "aqi"
+                         : by == PROVINCE_BY_GOOD ? "good"
+                                                  : "pm25",
+                         "pm25_target", target, "items", json_object_get(ranks, "districts"),
+                         "cities", json_object_get(ranks, "cities")));
     json_decref(ranks);
 }
 

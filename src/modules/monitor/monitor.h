@@ -122,12 +122,21 @@ struct config;
  * migrate); then checked (a wrong cluster name, missing tables, wrong credentials: -1 with
  * what is wrong, and `ecogov serve` refuses to start). 0 or -1 with a message. */
 int monitor_store_setup(const struct config *cfg, int migrate, char *err, size_t errlen);
+/* What the province view ranks by: the PM2.5 mean (lowest first), the mean daily AQI (lowest
+ * first) or the share of good days (highest first). */
+enum province_by { PROVINCE_BY_PM25, PROVINCE_BY_AQI, PROVINCE_BY_GOOD };
 /* Every city of the registry and every district of each city (a station without either under
- * "") ranked by the PM2.5 mean of their stations' valid hour records with from <= ts < to,
- * lowest first (no data last): {cities: [{rank, city, stations, online, online_rate, pm25,
- * pm25_hours, pm25_over_target}], districts: [the same with district]} against target µg/m³;
- * online as the station list says at now. NULL on a store error. */
-json_t *monitor_province(struct db *db, int64_t from, int64_t to, double target, int64_t now);
+ * "") ranked by `by` (rows without the figure last, then by name): {cities: [{rank, city,
+ * stations, online, online_rate, pm25, pm25_hours, pm25_over_target, air_stations, aqi,
+ * aqi_days, good_days, good_ratio}], districts: [the same with district]}. pm25: the mean of
+ * their stations' valid PM2.5 hour records with from <= ts < to, against target µg/m³; aqi:
+ * the mean of the area's published daily AQIs (HJ 633, the edition of each day's date) over
+ * the days of the period, each from its national and provincial stations' days as the quality
+ * module rolls an area's day up (domain/airday.h), good_ratio the percentage of those days with
+ * AQI <= 100 (null without one); online as the station list says at now. from..to at most 31
+ * Beijing days. NULL on a store error. */
+json_t *monitor_province(struct db *db, int64_t from, int64_t to, double target,
+                         enum province_by by, int64_t now);
 /* The store in use, for /api/v1/monitor/status: {backend[, cluster, spool{...}]}. */
 json_t *monitor_store_status(void);
 

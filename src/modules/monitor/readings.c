@@ -4,7 +4,9 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct readings {
     struct db *db;             /* the writer's connection: its transaction, operational rows */
@@ -163,4 +165,49 @@ int readings_first_gap(struct db *db, int64_t station_id, int kind, int64_t step
                        int64_t *begin, int64_t *end)
 {
     return readings_engine_in_use->first_gap(db, station_id, kind, step, since, begin, end);
+}
+
+const char *const readings_air_codes[AIRSTAT_POLLUTANT_COUNT] = {"a21026", "a21004", "a21005",
+                                                                 "a05024", "a34002", "a34004"};
+
+int readings_air_milli(double value, int64_t *milli)
+{
+    if (!(value >= 0 && value <= READINGS_AIR_MAX))
+        return 0;
+    *milli = (int64_t)floor(value * 1000 + 0.5);
+    return 1;
+}
+
+struct readings_air_day *readings_air_push(struct readings_air_day **arr, size_t *n, size_t *cap,
+                                           int64_t station_id, int64_t day)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        *arr = xrealloc(*arr, *cap * sizeof **arr);
+    }
+    struct readings_air_day *d = &(*arr)[(*n)++];
+    memset(d, 0, sizeof *d);
+    d->station_id = station_id;
+    d->day = day;
+    for (int h = 0; h < 24; h++)
+        d->hours.o3[h] = -1;
+    return d;
+}
+
+int64_t readings_air_day_of(int64_t ts, int *hour)
+{
+    /* Beijing is UTC+8 without daylight saving; floor division for times before 1970 */
+    int64_t local = ts + 28800, day = local >= 0 ? local / 86400 : -((-local + 86399) / 86400);
+    *hour = (int)((local - day * 86400) / 3600);
+    return day * 86400 - 28800;
+}
+
+int readings_air_days(struct db *db, const int64_t *stations, size_t n_stations, int64_t from,
+                      int64_t to, struct readings_air_day **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!n_stations || from >= to)
+        return 0;
+    return readings_engine_in_use->air_days(db, stations, n_stations, from, to, out, n);
 }

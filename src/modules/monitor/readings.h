@@ -33,6 +33,7 @@
 #ifndef ECOGOV_READINGS_H
 #define ECOGOV_READINGS_H
 
+#include "domain/airday.h"
 #include "domain/monitor_norm.h"
 
 #include <jansson.h>
@@ -42,6 +43,7 @@
 struct db;
 struct readings;
 struct readings_frame;
+struct readings_air_day;
 struct readings_health;
 struct readings_row;
 
@@ -113,6 +115,9 @@ struct readings_store {
     /* readings_first_gap */
     int (*first_gap)(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
                      int64_t *begin, int64_t *end);
+    /* readings_air_days */
+    int (*air_days)(struct db *db, const int64_t *stations, size_t n_stations, int64_t from,
+                    int64_t to, struct readings_air_day **out, size_t *n);
 };
 
 /* The SQLite engine (the default). */
@@ -258,5 +263,41 @@ json_t *readings_station_means(struct db *db, const char *factor, int64_t from, 
  * walk of the station's period starts. */
 int readings_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
                        int64_t *begin, int64_t *end);
+
+/* ---- the six pollutants of the AQI, per station and Beijing day ---- */
+
+/* The HJ 212 codes of SO2, NO2, CO, O3, PM10, PM2.5 in enum airstat_pollutant order (CO in
+ * mg/m³, the others µg/m³, as the devices send them). */
+extern const char *const readings_air_codes[AIRSTAT_POLLUTANT_COUNT];
+/* The largest hourly value taken (µg/m³; CO mg/m³): AQI_CONC_MAX_UNITS. */
+#define READINGS_AIR_MAX 1000000.0
+
+/* One station's Beijing day of the six pollutants from its valid hour records (CN 2061) with
+ * 0 <= value <= READINGS_AIR_MAX, each value taken in 1/1000 as floor(value * 1000 + 0.5):
+ * per pollutant their count and sum, and O3's value of every hour (airday.h). */
+struct readings_air_day {
+    int64_t station_id;
+    int64_t day; /* the day's start, UTC seconds (16:00 UTC the day before) */
+    struct airday_hours hours;
+};
+
+/* An hour record's value as readings_air_day takes it: 1 and *milli, or 0 when it is not taken
+ * (negative, above READINGS_AIR_MAX, not a number). Both engines round the same way (ClickHouse
+ * as toInt64(floor(v * 1000 + 0.5)) on the same doubles). */
+int readings_air_milli(double value, int64_t *milli);
+/* For the engines: a new day (station, day start) appended to *arr (*n of *cap, grown as
+ * needed), counts and sums zero, every O3 hour missing. */
+struct readings_air_day *readings_air_push(struct readings_air_day **arr, size_t *n, size_t *cap,
+                                           int64_t station_id, int64_t day);
+/* The Beijing day start of ts and its hour 0..23 in that day. */
+int64_t readings_air_day_of(int64_t ts, int *hour);
+
+/* The days with at least one value taken of the stations[0..n_stations) (ascending ids)
+ * between the Beijing day starts from and to: *out (free()) sorted by station then day, *n of
+ * them. On ClickHouse the hours are grouped into days, counted and summed in the cluster (one
+ * query per 250 stations; O3's hours come back as one array a day: the 8-hour windows are
+ * airday's, in C); on SQLite one range read of the hour records per station. 0 or -1. */
+int readings_air_days(struct db *db, const int64_t *stations, size_t n_stations, int64_t from,
+                      int64_t to, struct readings_air_day **out, size_t *n);
 
 #endif

@@ -926,4 +926,5 @@ const struct readings_store readings_sqlite = {
     .frames = readings_sqlite_frames,
     .station_means = readings_sqlite_station_means,
     .first_gap = readings_sqlite_first_gap,
+    .air_days = readings_sqlite_air_days,
 };

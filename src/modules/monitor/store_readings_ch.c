@@ -491,6 +491,7 @@ const struct readings_store readings_clickhouse = {
     .frames = rch_frames,
     .station_means = rch_station_means,
     .first_gap = rch_first_gap,
+    .air_days = rch_air_days,
     .send = rch_send,
     .sync_send = rch_sync_send,
 };

@@ -36,5 +36,7 @@ json_t *rch_frames(struct db *db, int64_t station_id, int64_t before, int limit,
 json_t *rch_station_means(struct db *db, const char *factor, int64_t from, int64_t to);
 int rch_first_gap(struct db *db, int64_t station_id, int kind, int64_t step, int64_t since,
                   int64_t *begin, int64_t *end);
+int rch_air_days(struct db *db, const int64_t *stations, size_t n_stations, int64_t from,
+                 int64_t to, struct readings_air_day **out, size_t *n);
 
 #endif

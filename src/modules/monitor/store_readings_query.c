@@ -281,6 +281,74 @@ json_t *readings_sqlite_station_means(struct db *db, const char *factor, int64_t
     return out;
 }
 
+/* Adds the six pollutants' valid values of one hour record row (vals) to day d. 1 when one was
+ * taken. */
+static int readings_air_row(json_t *vals, int hour, struct readings_air_day *d)
+{
+    int taken = 0;
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+        struct readings_val v;
+        int64_t m;
+        if (readings_val_get(json_object_get(vals, readings_air_codes[p]), &v) ||
+            !readings_val_valid(&v) || !readings_air_milli(v.value, &m))
+            continue;
+        d->hours.n[p]++;
+        d->hours.sum[p] += m;
+        if (p == AIRSTAT_O3)
+            d->hours.o3[hour] = m;
+        taken = 1;
+    }
+    return taken;
+}
+
+/* One station's hour records in time order, a day appended when its first value is taken. */
+int readings_sqlite_air_days(struct db *db, const int64_t *stations, size_t n_stations,
+                             int64_t from, int64_t to, struct readings_air_day **out, size_t *n)
+{
+    sqlite3_stmt *st = db_stmt(db, "SELECT ts, vals FROM readings WHERE station_id = ?1 AND "
+                                   "kind = ?2 AND ts >= ?3 AND ts < ?4 UNION ALL SELECT ts, vals "
+                                   "FROM readings_recent WHERE station_id = ?1 AND kind = ?2 AND "
+                                   "ts >= ?3 AND ts < ?4 ORDER BY 1");
+    if (!st)
+        return -1;
+    size_t cap = 0;
+    int rc = SQLITE_DONE;
+    for (size_t i = 0; i < n_stations && rc == SQLITE_DONE; i++) {
+        if (db_bind(st, "iiii", stations[i], (int64_t)MONITOR_KIND_HOUR, from, to) != SQLITE_OK) {
+            rc = SQLITE_ERROR;
+            break;
+        }
+        struct readings_air_day spare, *d = NULL;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int hour;
+            int64_t day = readings_air_day_of(sqlite3_column_int64(st, 0), &hour);
+            json_t *vals = readings_row_vals(st, 1);
+            if (!d || d->day != day) {
+                /* a day is kept once a value of it was taken */
+                memset(&spare, 0, sizeof spare);
+                for (int h = 0; h < 24; h++)
+                    spare.hours.o3[h] = -1;
+                spare.station_id = stations[i];
+                spare.day = day;
+                d = &spare;
+            }
+            if (vals && readings_air_row(vals, hour, d) && d == &spare) {
+                *readings_air_push(out, n, &cap, stations[i], day) = spare;
+                d = &(*out)[*n - 1];
+            }
+            json_decref(vals);
+        }
+        sqlite3_reset(st);
+    }
+    if (rc != SQLITE_DONE) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
+    return 0;
+}
+
 /* The period starts of the archive and the recent records in one ordered walk: the first
  * step between two of them longer than a period is the gap. */
 int readings_sqlite_first_gap(struct db *db, int64_t station_id, int kind, int64_t step,

@@ -3,6 +3,7 @@
 #include "modules/quality/quality.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "domain/airday.h"
 #include "domain/aqi.h"
 #include "modules/quality/store.h"
 
@@ -16,9 +17,9 @@
 /* Daily columns in the aqi slot order (aq_daily). */
 static const char *const quality_day_cols[AQI_POLLUTANT_COUNT] = {"so2",   "no2",  "co",  "o3_1h",
                                                                   "o3_8h", "pm10", "pm25"};
-/* The hourly column feeding each daily slot. */
-static const int quality_slot_hour_col[AQI_POLLUTANT_COUNT] = {
-    AIRDATA_SO2, AIRDATA_NO2, AIRDATA_CO, AIRDATA_O3, AIRDATA_O3, AIRDATA_PM10, AIRDATA_PM25};
+/* The hourly column of each airstat item. */
+static const int quality_item_hour_col[AIRSTAT_POLLUTANT_COUNT] = {
+    AIRDATA_SO2, AIRDATA_NO2, AIRDATA_CO, AIRDATA_O3, AIRDATA_PM10, AIRDATA_PM25};
 /* The daily slot holding each airstat item's daily series (O3: MDA8). */
 static const int quality_stat_slot[AIRSTAT_POLLUTANT_COUNT] = {AQI_SO2,   AQI_NO2,  AQI_CO,
                                                                AQI_O3_8H, AQI_PM10, AQI_PM25};
@@ -51,55 +52,54 @@ static enum aqi_standard quality_std(int32_t day)
     return aqi_standard_for_date(y, m, d);
 }
 
-/* Daily statistics of one station's 24 hours. */
+/* One station's 24 hours as airday takes them: per item the count and sum of the values
+ * present (an item with a value out of range has none, as airstat refuses it), O3's hours. */
+static void quality_hours(int64_t (*h)[AIRDATA_NCOLS], struct airday_hours *out)
+{
+    memset(out, 0, sizeof *out);
+    for (int p = 0; p < AIRSTAT_POLLUTANT_COUNT; p++) {
+        int col = quality_item_hour_col[p];
+        for (int i = 0; i < 24; i++) {
+            int64_t v = h[i][col];
+            if (v > AQI_CONC_MAX_UNITS * AQI_MILLI) {
+                out->n[p] = 0, out->sum[p] = 0;
+                break;
+            }
+            if (v >= 0)
+                out->n[p]++, out->sum[p] += v;
+        }
+    }
+    for (int i = 0; i < 24; i++)
+        out->o3[i] = h[i][AIRDATA_O3];
+}
+
+static void quality_day_of(const struct airday_day *d, struct aq_day *out)
+{
+    memcpy(out->v, d->v, sizeof out->v);
+    memcpy(out->n, d->n, sizeof out->n);
+    out->valid = d->valid;
+}
+
+/* Daily statistics of one station's 24 hours (domain/airday.h: the rule the province view
+ * applies to device hours too). The stored value (to 0.001) is the daily value: the AQI is
+ * computed from it, so a stored row always reproduces its AQI. */
 static void quality_station_stats(int64_t (*h)[AIRDATA_NCOLS], struct aq_day *out,
                                   struct aqi_input *in)
 {
-    memset(in, 0, sizeof *in);
-    out->valid = 0;
+    struct airday_hours hours;
+    struct airday_day d;
+    quality_hours(h, &hours);
+    airday_station(&hours, &d);
+    quality_day_of(&d, out);
     out->stations = 0;
-    for (int slot = 0; slot < AQI_POLLUTANT_COUNT; slot++) {
-        int64_t series[24];
-        int col = quality_slot_hour_col[slot];
-        for (int i = 0; i < 24; i++)
-            series[i] = h[i][col];
-        struct airstat_value sv = {0};
-        if (slot == AQI_O3_8H) {
-            airstat_mda8(series, 160 * AQI_MILLI, &sv);
-        } else if (slot == AQI_O3_1H) {
-            /* Daily maximum 1-hour value: valid with the daily-mean coverage. */
-            int64_t mx = -1;
-            int n = 0;
-            for (int i = 0; i < 24; i++)
-                if (series[i] >= 0)
-                    n++, mx = series[i] > mx ? series[i] : mx;
-            sv.value = mx >= 0 ? (struct aqi_conc){mx, 1} : (struct aqi_conc){0, 0};
-            sv.n = n;
-            sv.need = AIRSTAT_DAY_MIN_HOURS;
-            sv.valid = n >= AIRSTAT_DAY_MIN_HOURS;
-        } else {
-            airstat_daily_mean(series, &sv);
-        }
-        out->v[slot] = quality_milli(sv.value);
-        out->n[slot] = sv.n;
-        /* The stored value (to 0.001) is the daily value: the AQI is
-         * computed from it, so a stored row always reproduces its AQI. */
-        if (sv.valid && sv.value.den) {
-            out->valid |= AQI_BIT(slot);
-            in->c[slot] = (struct aqi_conc){out->v[slot], 1};
-        }
-    }
+    airday_input(&d, in);
 }
 
-/* Per-area accumulation: the hourly O3 sums (for the area MDA8, formed from
- * the area's hourly series) and the valid station daily values. */
+/* Per-area accumulation (airday_area): the hourly O3 sums (for the area MDA8, formed from the
+ * area's hourly series) and the valid station daily values. */
 struct quality_area_acc {
     char name[64];
-    int64_t o3_sum[24];
-    int o3_n[24];
-    int64_t sum[AQI_POLLUTANT_COUNT];
-    int n[AQI_POLLUTANT_COUNT];
-    int stations;
+    struct airday_area sum;
 };
 
 static struct quality_area_acc *quality_area(struct quality_area_acc *a, int *na, const char *name)
@@ -118,51 +118,25 @@ static struct quality_area_acc *quality_area(struct quality_area_acc *a, int *na
 static void quality_area_add(struct quality_area_acc *x, int64_t (*h)[AIRDATA_NCOLS],
                              const struct aq_day *q)
 {
-    x->stations++;
-    for (int i = 0; i < 24; i++)
-        if (h[i][AIRDATA_O3] >= 0)
-            x->o3_sum[i] += h[i][AIRDATA_O3], x->o3_n[i]++;
-    for (int s = 0; s < AQI_POLLUTANT_COUNT; s++)
-        if (s != AQI_O3_1H && s != AQI_O3_8H && (q->valid & AQI_BIT(s)))
-            x->sum[s] += q->v[s], x->n[s]++;
+    struct airday_hours hours;
+    struct airday_day d;
+    quality_hours(h, &hours);
+    memcpy(d.v, q->v, sizeof d.v);
+    memcpy(d.n, q->n, sizeof d.n);
+    d.valid = q->valid;
+    airday_area_add(&x->sum, &hours, &d);
 }
 
 static void quality_area_finish(const struct quality_area_acc *x, enum aqi_standard std,
                                 struct aq_day *q)
 {
     memset(q, 0, sizeof *q);
-    struct aqi_input in = {0};
-    q->stations = x->stations;
-    for (int s = 0; s < AQI_POLLUTANT_COUNT; s++) {
-        q->v[s] = -1;
-        if (s == AQI_O3_1H || s == AQI_O3_8H || !x->n[s])
-            continue;
-        struct aqi_conc c = {x->sum[s], x->n[s]};
-        q->v[s] = quality_milli(c);
-        q->n[s] = x->n[s];
-        q->valid |= AQI_BIT(s);
-        in.c[s] = (struct aqi_conc){q->v[s], 1};
-    }
-    /* The area's hourly O3 series (mean of the stations present, to 0.001),
-     * then its MDA8 and daily maximum like a station's. */
-    int64_t series[24];
-    int hours = 0;
-    int64_t mx = -1;
-    for (int i = 0; i < 24; i++) {
-        series[i] = x->o3_n[i] ? quality_milli((struct aqi_conc){x->o3_sum[i], x->o3_n[i]}) : -1;
-        if (series[i] >= 0)
-            hours++, mx = series[i] > mx ? series[i] : mx;
-    }
-    struct airstat_value sv;
-    airstat_mda8(series, 160 * AQI_MILLI, &sv);
-    q->v[AQI_O3_8H] = quality_milli(sv.value);
-    q->n[AQI_O3_8H] = sv.n;
-    if (sv.valid && sv.value.den)
-        q->valid |= AQI_BIT(AQI_O3_8H), in.c[AQI_O3_8H] = (struct aqi_conc){q->v[AQI_O3_8H], 1};
-    q->v[AQI_O3_1H] = mx;
-    q->n[AQI_O3_1H] = hours;
-    if (hours >= AIRSTAT_DAY_MIN_HOURS)
-        q->valid |= AQI_BIT(AQI_O3_1H), in.c[AQI_O3_1H] = (struct aqi_conc){mx, 1};
+    struct airday_day d;
+    struct aqi_input in;
+    airday_area(&x->sum, &d);
+    quality_day_of(&d, q);
+    q->stations = x->sum.stations;
+    airday_input(&d, &in);
     aqi_compute(std, AQI_KIND_DAILY, &in, &q->res);
 }
 
@@ -232,7 +206,7 @@ int quality_rollup_day(struct db *db, int32_t day, const int64_t *only, int n)
         }
     }
     for (int a = 0; a < na && !rc; a++) {
-        if (!areas[a].stations) {
+        if (!areas[a].sum.stations) {
             rc = aq_daily_delete(db, 0, areas[a].name, day) ? -1 : 0;
             continue;
         }

@@ -45,7 +45,17 @@ async function node(backend) {
     assert.equal(r.status, 201, r.text)
     stations.push(id)
   }
-  return { server, port, admin, stations }
+  // two AQI stations (national, provincial) of a third city, in two districts
+  const air = []
+  for (let i = 0; i < 2; i++) {
+    let r = await admin.post('/api/v1/monitor/stations', { code: `IT-PA${i}`, name: `对比国控站${i}`, kind: i ? 'provincial' : 'national', city: '浮梁市', district: i ? '昌南区' : '浮梁县', lon: 117.2, lat: 29.3 })
+    assert.equal(r.status, 201, r.text)
+    const id = r.json.id
+    r = await admin.post('/api/v1/monitor/devices', { station_id: id, mn: `IT-PARITY-A${i}`, pw: PW })
+    assert.equal(r.status, 201, r.text)
+    air.push(id)
+  }
+  return { server, port, admin, stations, air }
 }
 
 // The data set: minute records every 10 minutes over yesterday's first 6 hours for three
@@ -72,6 +82,26 @@ function dataSet() {
     frames.push({ q: qn(), mn, bytes: `CN=2051;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(day0 + 60 * 600)};a34004-Avg=5.25,a34004-Flag=N;Note=${HOSTILE}&&` })
     // resend of the first minute record with another value: the later one wins
     frames.push({ q: qn(), mn, bytes: `CN=2051;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(day0)};a34004-Avg=99.5,a34004-Flag=N&&` })
+  }
+  // the AQI stations: the six pollutants' hour records over yesterday and today's first 6 hours,
+  // values with up to 4 decimals (rounded to 0.001 alike), a fault hour, the provincial
+  // station's NO2 missing 5 hours (no valid 24-hour mean), and an O3 hour resent higher
+  for (let a = 0; a < 2; a++) {
+    const mn = `IT-PARITY-A${a}`
+    for (let h = 0; h < 30; h++) {
+      const t = day0 + h * 3600
+      const v = {
+        a21026: (8 + (h % 5) * 0.25 + a).toFixed(2),
+        a21004: a === 1 && h >= 4 && h < 9 ? null : (25.5 + (h % 3)).toFixed(1),
+        a21005: (0.6 + (h % 4) * 0.1).toFixed(3),
+        a05024: (30 + (a ? 19 : 9.5) * (12 - Math.abs(12 - (h % 24))) + a * 5).toFixed(1), // the provincial station's O3 decides its AQI
+        a34002: (80 + (h % 7) * 1.5 + a * 10).toFixed(1),
+        a34004: (52.3456 + (h % 6) + a * 7).toFixed(4),
+      }
+      const items = Object.entries(v).filter(([, x]) => x !== null).map(([c, x]) => `${c}-Avg=${x},${c}-Flag=${c === 'a34004' && a === 0 && h === 7 ? 'D' : 'N'}`)
+      frames.push({ q: qn(), mn, bytes: `CN=2061;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(t)};${items.join(';')}&&` })
+    }
+    frames.push({ q: qn(), mn, bytes: `CN=2061;PW=${PW};MN=${mn};Flag=5;CP=&&DataTime=${bj(day0 + 12 * 3600)};a05024-Avg=170.25,a05024-Flag=N&&` })
   }
   return frames
 }
@@ -127,7 +157,7 @@ test('every device-data reader answers the same JSON on SQLite and on ClickHouse
   }
   const d = new Date((day0 + 8 * 3600) * 1000).toISOString().slice(0, 10)
   paths.push(`/api/v1/monitor/health?date=${d}&kind=micro`)
-  paths.push(`/api/v1/monitor/province?month=${d.slice(0, 7)}`)
+  for (const by of ['pm25', 'aqi', 'good']) paths.push(`/api/v1/monitor/province?month=${d.slice(0, 7)}&by=${by}`)
   let compared = 0
   for (const p of paths) {
     // the SQLite store writes its rollups up to half a second after the records
@@ -155,7 +185,14 @@ test('every device-data reader answers the same JSON on SQLite and on ClickHouse
   assert.ok(other && other.rank === 2 && other.stations === 1 && other.pm25 > 30 && other.pm25 < 34, JSON.stringify(other))
   assert.deepEqual(pv.cities.slice(0, 2).map((x) => [x.rank, x.city, x.stations]), [[1, '景瓷市', 2], [2, '瓷都市', 1]])
   assert.equal(pv.cities[0].pm25, zs.pm25)
-  assert.ok(pv.cities.slice(2).every((x) => x.pm25 === null), 'the demo stations have no city and no data')
+  // the AQI stations' city: its daily AQI from both stations' days (yesterday's; today's 6
+  // hours make no day), on both stores alike (compared above)
+  const fl = pv.cities[2]
+  assert.deepEqual([fl.city, fl.air_stations, fl.aqi_days], ['浮梁市', 2, 1], JSON.stringify(fl))
+  assert.ok(fl.aqi > 50 && fl.good_ratio !== null, JSON.stringify(fl))
+  const fx = pv.items.find((x) => x.district === '浮梁县')
+  assert.ok(fx.aqi > 50 && fx.aqi_days === 1, JSON.stringify(fx))
+  assert.ok(pv.cities.slice(3).every((x) => x.pm25 === null && x.aqi === null), 'the demo stations have no city and no data')
   // leaders and administrators only; a month is YYYY-MM
   const staff = await Client.as(nodes[1].server.url, 'staff')
   assert.equal((await staff.get('/api/v1/monitor/province')).status, 403)

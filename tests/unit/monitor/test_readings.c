@@ -622,6 +622,76 @@ static void test_old_layout_converted(void **state)
     assert_true(fabs(avg - 35.25) < 1e-9);
 }
 
+/* The AQI's hourly values: thousandths rounded half up, out-of-range values not taken, and the
+ * Beijing day and hour of a time (UTC+8, floor division before 1970). */
+static void test_air_values_and_days(void **state)
+{
+    (void)state;
+    int64_t m = -7;
+    assert_int_equal(readings_air_milli(12.3456, &m), 1);
+    assert_int_equal(m, 12346);
+    assert_int_equal(readings_air_milli(0.0125, &m), 1); /* 12.5 -> 13, as ClickHouse's floor */
+    assert_int_equal(m, 13);
+    assert_int_equal(readings_air_milli(0, &m), 1);
+    assert_int_equal(m, 0);
+    assert_int_equal(readings_air_milli(READINGS_AIR_MAX, &m), 1);
+    assert_int_equal(m, 1000000000);
+    m = -7;
+    assert_int_equal(readings_air_milli(-0.5, &m), 0);
+    assert_int_equal(readings_air_milli(READINGS_AIR_MAX + 1, &m), 0);
+    assert_int_equal(readings_air_milli(NAN, &m), 0);
+    assert_int_equal(m, -7);
+    int hour = -1;
+    assert_int_equal(readings_air_day_of(T0, &hour), T0 - 28800); /* 08:00 Beijing */
+    assert_int_equal(hour, 8);
+    assert_int_equal(readings_air_day_of(T0 - 28801, &hour), T0 - 28800 - 86400);
+    assert_int_equal(hour, 23);
+    assert_int_equal(readings_air_day_of(-28801, &hour), -28800 - 86400);
+    assert_int_equal(hour, 23);
+}
+
+/* The SQLite engine's air days: valid hour records only (not minute records, not flag D, not
+ * negative), per Beijing day, O3 by its hour. */
+static void test_air_days(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row rows[] = {
+        mrow("a34004", MONITOR_KIND_HOUR, T0, 12.3456, "N"),
+        mrow("a05024", MONITOR_KIND_HOUR, T0, 100, "N"),
+        mrow("a34004", MONITOR_KIND_HOUR, T0 + 3600, 999, "D"),
+        mrow("a34004", MONITOR_KIND_HOUR, T0 + 7200, 20, "N"),
+        mrow("a34004", MONITOR_KIND_MINUTE, T0 + 60, 500, "N"),
+        mrow("a21026", MONITOR_KIND_HOUR, T0 + 16 * 3600, 5, "N"), /* 00:00 Beijing, Jan 2 */
+        mrow("w01018", MONITOR_KIND_HOUR, T0 + 17 * 3600, 5, "N"), /* not a pollutant of it */
+    };
+    assert_int_equal(put(f, rows, sizeof rows / sizeof rows[0]), 0);
+    struct readings_air_day *d = NULL;
+    size_t n = 0;
+    int64_t day = T0 - 28800;
+    assert_int_equal(readings_air_days(f->db, &f->station, 1, day, day + 3 * 86400, &d, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(d[0].station_id, f->station);
+    assert_int_equal(d[0].day, day);
+    assert_int_equal(d[0].hours.n[AIRSTAT_PM25], 2);
+    assert_int_equal(d[0].hours.sum[AIRSTAT_PM25], 12346 + 20000);
+    assert_int_equal(d[0].hours.n[AIRSTAT_O3], 1);
+    assert_int_equal(d[0].hours.o3[8], 100000);
+    assert_int_equal(d[0].hours.o3[9], -1);
+    assert_int_equal(d[0].hours.n[AIRSTAT_SO2], 0);
+    assert_int_equal(d[1].day, day + 86400);
+    assert_int_equal(d[1].hours.n[AIRSTAT_SO2], 1);
+    assert_int_equal(d[1].hours.sum[AIRSTAT_SO2], 5000);
+    free(d);
+    /* the second day alone; no station: nothing */
+    assert_int_equal(readings_air_days(f->db, &f->station, 1, day + 86400, day + 2 * 86400, &d, &n),
+                     0);
+    assert_int_equal(n, 1);
+    free(d);
+    assert_int_equal(readings_air_days(f->db, NULL, 0, day, day + 86400, &d, &n), 0);
+    assert_int_equal(n, 0);
+    assert_null(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,6 +708,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_frames_by_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_layout_converted, setup, teardown),
+        cmocka_unit_test(test_air_values_and_days),
+        cmocka_unit_test_setup_teardown(test_air_days, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
