@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct hj212_server *hjs_current;
@@ -692,10 +693,23 @@ static void hjs_tick_cb(evutil_socket_t fd, short what, void *arg)
     hjs_guard_tick(s);
 }
 
+/* The loop runs a turn (every ready socket, timer and wake-up), then pauses HJS_GATHER_NS
+ * before it waits again, so the next turn finds many devices' frames ready at once. Waiting
+ * at once woke the thread for every few frames (about 6,000 times a second at 33,000 frames
+ * a second, each wake-up a context switch both for this thread and for the sender that woke
+ * it); a frame or an ack now waits at most this long more. An idle listener still sleeps in
+ * the kernel until something arrives. */
+#define HJS_GATHER_NS 1000000L
+
 static void *hjs_main(void *arg)
 {
     struct hj212_server *s = arg;
-    event_base_dispatch(s->base);
+    const struct timespec gather = {0, HJS_GATHER_NS};
+    while (!atomic_load(&s->stopping)) {
+        if (event_base_loop(s->base, EVLOOP_ONCE) != 0 || event_base_got_break(s->base))
+            break;
+        nanosleep(&gather, NULL);
+    }
     return NULL;
 }
 
