@@ -407,7 +407,8 @@ static void hjs_resume_cb(evutil_socket_t fd, short what, void *arg)
         hjs_resume(c);
 }
 
-/* Runs the scanner over the connection buffer. Returns -1 when the connection was closed. */
+/* Runs the scanner over the connection buffer. Returns -1 when the connection was closed, 1
+ * when it took a good frame (and so set the frame clock itself), else 0. */
 static int hjs_process(struct hjs_conn *c)
 {
     struct hj212_server *s = c->s;
@@ -470,7 +471,7 @@ static int hjs_process(struct hjs_conn *c)
         c->bytes_since_ms = c->len ? timeutil_now_ms() : 0;
         hjs_arm(c);
     }
-    return 0;
+    return good;
 }
 
 /* Reads the socket straight into the connection's buffer and runs the scanner, until the
@@ -498,12 +499,18 @@ static void hjs_read(struct hjs_conn *c)
             return;
         }
         c->len += (size_t)n;
-        if (!c->bytes_since_ms) {
+        /* The frame clock starts with the first byte; its timer is set only when no good
+         * frame was taken from this read (hjs_process sets it then): most reads hold one
+         * whole frame, and setting and clearing the timer for each cost more than the
+         * socket read. */
+        int fresh = !c->bytes_since_ms;
+        if (fresh)
             c->bytes_since_ms = timeutil_now_ms();
-            hjs_arm(c);
-        }
-        if (hjs_process(c))
+        int rc = hjs_process(c);
+        if (rc < 0)
             return;
+        if (fresh && !rc && c->bytes_since_ms)
+            hjs_arm(c);
         if ((size_t)n < room)
             return; /* drained: the loop calls again when more arrives */
     }
