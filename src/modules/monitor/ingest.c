@@ -44,12 +44,17 @@ struct ingest {
     struct db *ckdb; /* the checkpointer's own connection */
 };
 
+/* One allocation holds the job, its rows and the frame's bytes: a job is made on the
+ * listener thread and freed on the writer's, and every extra block was a second malloc and
+ * a free into the other thread's arena for each frame. */
 struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len)
 {
-    struct ingest_job *j = xcalloc(1, sizeof *j + nrows * sizeof(struct monitor_row));
+    size_t head = sizeof(struct ingest_job) + nrows * sizeof(struct monitor_row);
+    struct ingest_job *j = xmalloc(head + frame_len);
+    memset(j, 0, head);
     j->rows = nrows ? (struct monitor_row *)(j + 1) : NULL;
     if (frame_len) {
-        j->frame = xmalloc(frame_len);
+        j->frame = (char *)j + head;
         memcpy(j->frame, frame, frame_len);
         j->frame_len = frame_len;
     }
@@ -60,7 +65,6 @@ void ingest_job_free(struct ingest_job *j)
 {
     if (!j)
         return;
-    free(j->frame);
     free(j->ack);
     free(j);
 }
