@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 static struct hj212_server *hjs_current;
@@ -406,7 +407,8 @@ static void hjs_resume_cb(evutil_socket_t fd, short what, void *arg)
         hjs_resume(c);
 }
 
-/* Runs the scanner over the connection buffer. Returns -1 when the connection was closed. */
+/* Runs the scanner over the connection buffer. Returns -1 when the connection was closed, 1
+ * when it took a good frame (and so set the frame clock itself), else 0. */
 static int hjs_process(struct hjs_conn *c)
 {
     struct hj212_server *s = c->s;
@@ -469,7 +471,7 @@ static int hjs_process(struct hjs_conn *c)
         c->bytes_since_ms = c->len ? timeutil_now_ms() : 0;
         hjs_arm(c);
     }
-    return 0;
+    return good;
 }
 
 /* Reads the socket straight into the connection's buffer and runs the scanner, until the
@@ -497,12 +499,18 @@ static void hjs_read(struct hjs_conn *c)
             return;
         }
         c->len += (size_t)n;
-        if (!c->bytes_since_ms) {
+        /* The frame clock starts with the first byte; its timer is set only when no good
+         * frame was taken from this read (hjs_process sets it then): most reads hold one
+         * whole frame, and setting and clearing the timer for each cost more than the
+         * socket read. */
+        int fresh = !c->bytes_since_ms;
+        if (fresh)
             c->bytes_since_ms = timeutil_now_ms();
-            hjs_arm(c);
-        }
-        if (hjs_process(c))
+        int rc = hjs_process(c);
+        if (rc < 0)
             return;
+        if (fresh && !rc && c->bytes_since_ms)
+            hjs_arm(c);
         if ((size_t)n < room)
             return; /* drained: the loop calls again when more arrives */
     }
@@ -692,10 +700,23 @@ static void hjs_tick_cb(evutil_socket_t fd, short what, void *arg)
     hjs_guard_tick(s);
 }
 
+/* The loop runs a turn (every ready socket, timer and wake-up), then pauses HJS_GATHER_NS
+ * before it waits again, so the next turn finds many devices' frames ready at once. Waiting
+ * at once woke the thread for every few frames (about 6,000 times a second at 33,000 frames
+ * a second, each wake-up a context switch both for this thread and for the sender that woke
+ * it); a frame or an ack now waits at most this long more. An idle listener still sleeps in
+ * the kernel until something arrives. */
+#define HJS_GATHER_NS 1000000L
+
 static void *hjs_main(void *arg)
 {
     struct hj212_server *s = arg;
-    event_base_dispatch(s->base);
+    const struct timespec gather = {0, HJS_GATHER_NS};
+    while (!atomic_load(&s->stopping)) {
+        if (event_base_loop(s->base, EVLOOP_ONCE) != 0 || event_base_got_break(s->base))
+            break;
+        nanosleep(&gather, NULL);
+    }
     return NULL;
 }
 

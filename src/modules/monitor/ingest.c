@@ -44,12 +44,17 @@ struct ingest {
     struct db *ckdb; /* the checkpointer's own connection */
 };
 
+/* One allocation holds the job, its rows and the frame's bytes: a job is made on the
+ * listener thread and freed on the writer's, and every extra block was a second malloc and
+ * a free into the other thread's arena for each frame. */
 struct ingest_job *ingest_job_new(size_t nrows, const char *frame, size_t frame_len)
 {
-    struct ingest_job *j = xcalloc(1, sizeof *j + nrows * sizeof(struct monitor_row));
+    size_t head = sizeof(struct ingest_job) + nrows * sizeof(struct monitor_row);
+    struct ingest_job *j = xmalloc(head + frame_len);
+    memset(j, 0, head);
     j->rows = nrows ? (struct monitor_row *)(j + 1) : NULL;
     if (frame_len) {
-        j->frame = xmalloc(frame_len);
+        j->frame = (char *)j + head;
         memcpy(j->frame, frame, frame_len);
         j->frame_len = frame_len;
     }
@@ -60,7 +65,6 @@ void ingest_job_free(struct ingest_job *j)
 {
     if (!j)
         return;
-    free(j->frame);
     free(j->ack);
     free(j);
 }
@@ -111,13 +115,33 @@ static void ingest_count(struct ingest *g, const struct ingest_job *j)
     d->dirty = 1;
 }
 
-/* Writes one batch of jobs; returns 0 when committed. */
+/* The raw frame row of a job. */
+static struct readings_frame ingest_frame_of(const struct ingest_job *j)
+{
+    return (struct readings_frame){j->received,
+                                   j->station_id,
+                                   j->device_id,
+                                   j->mn,
+                                   j->qn,
+                                   j->addr,
+                                   j->status,
+                                   j->cn,
+                                   j->out,
+                                   j->frame,
+                                   j->frame_len,
+                                   j->ack ? j->ack->bytes : NULL,
+                                   j->ack ? j->ack->len : 0};
+}
+
+/* Writes one batch of jobs; returns 0 when committed. The raw frames of consecutive data
+ * jobs go in together (readings_put_frames); any other job first writes those before it, so
+ * every statement runs in job order as before. */
 static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
 {
     struct readings_row *rows = nrows ? xmalloc(nrows * sizeof *rows) : NULL;
-    size_t n = 0;
+    size_t n = 0, njobs = 0, nf = 0;
     int64_t now = timeutil_now();
-    for (struct ingest_job *j = list; j; j = j->next)
+    for (struct ingest_job *j = list; j; j = j->next, njobs++)
         for (size_t i = 0; i < j->nrows; i++) {
             rows[n].station_id = j->station_id;
             rows[n].device_id = j->device_id;
@@ -125,6 +149,7 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
             rows[n].seq = (uint32_t)n;
             n++;
         }
+    struct readings_frame *frames = xmalloc((njobs ? njobs : 1) * sizeof *frames);
     readings_sort(rows, n);
     /* the cluster's insert, if any, before SQLite's write lock (readings.h) */
     int rc = readings_send(g->w, rows, n, now);
@@ -134,6 +159,12 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
         rc = readings_put(g->w, rows, n, now);
     int refused = 0;
     for (struct ingest_job *j = list; j && !rc; j = j->next) {
+        if (j->kind != INGEST_DATA && j->kind != INGEST_FRAME && nf) {
+            rc = readings_put_frames(g->w, frames, nf);
+            nf = 0;
+            if (rc)
+                break;
+        }
         if (j->kind == INGEST_UNREGISTERED) {
             rc = readings_unregistered(g->w, j->mn, j->status, j->received, j->addr, j->st, j->cn,
                                        j->pw, j->frame, j->frame_len < 1100 ? j->frame_len : 1100,
@@ -158,23 +189,12 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
         if (g->forwarding && j->kind == INGEST_DATA && j->frame_len &&
             (rc = readings_put_forward(g->w, j->received, j->frame, j->frame_len)))
             break;
-        if (g->o.raw_days > 0 && j->frame_len) {
-            struct readings_frame f = {j->received,
-                                       j->station_id,
-                                       j->device_id,
-                                       j->mn,
-                                       j->qn,
-                                       j->addr,
-                                       j->status,
-                                       j->cn,
-                                       j->out,
-                                       j->frame,
-                                       j->frame_len,
-                                       j->ack ? j->ack->bytes : NULL,
-                                       j->ack ? j->ack->len : 0};
-            rc = readings_put_frame(g->w, &f);
-        }
+        if (g->o.raw_days > 0 && j->frame_len)
+            frames[nf++] = ingest_frame_of(j);
     }
+    if (!rc && nf)
+        rc = readings_put_frames(g->w, frames, nf);
+    free(frames);
     if (!rc && refused)
         rc = readings_unregistered_trim(g->w, INGEST_UNREGISTERED_MAX);
     if (!rc)

@@ -50,7 +50,7 @@ struct ingest_job {
     int out; /* frame direction: 1 = sent by the platform */
     size_t nrows;
     struct monitor_row *rows; /* nrows, allocated with the job */
-    char *frame;              /* raw frame bytes (owned) */
+    char *frame;              /* raw frame bytes, allocated with the job */
     size_t frame_len;
     int64_t command_id;          /* INGEST_COMMAND: monitor_commands.id */
     int qn_rtn, exe_rtn;         /* INGEST_COMMAND: return codes seen (-1 = none) */

@@ -117,6 +117,16 @@ int readings_put_frame(struct readings *w, const struct readings_frame *f)
     return w->e->store->write_frame(w->e, f);
 }
 
+int readings_put_frames(struct readings *w, const struct readings_frame *f, size_t n)
+{
+    if (w->e->store->write_frames)
+        return w->e->store->write_frames(w->e, f, n);
+    for (size_t i = 0; i < n; i++)
+        if (w->e->store->write_frame(w->e, &f[i]))
+            return -1;
+    return 0;
+}
+
 long readings_prune_frames(struct readings *w, int64_t before, int max)
 {
     return w->e->store->prune(w->e, before, max);

@@ -118,6 +118,8 @@ struct readings_store {
     /* readings_air_days */
     int (*air_days)(struct db *db, const int64_t *stations, size_t n_stations, int64_t from,
                     int64_t to, struct readings_air_day **out, size_t *n);
+    /* readings_put_frames: NULL = write_frame for each */
+    int (*write_frames)(struct readings_engine *e, const struct readings_frame *f, size_t n);
 };
 
 /* The SQLite engine (the default). */
@@ -177,6 +179,9 @@ void readings_rollup_delay(struct readings *w, int ms);
 /* Sorts rows by (station, kind, ts, factor, seq). */
 void readings_sort(struct readings_row *rows, size_t n);
 int readings_put_frame(struct readings *w, const struct readings_frame *f);
+/* Stores n frames exactly as n readings_put_frame calls in that order would (the same rows,
+ * ids in the same order), in fewer statements. 0, or -1 on error. */
+int readings_put_frames(struct readings *w, const struct readings_frame *f, size_t n);
 /* Queues an accepted frame for the upstream platforms (forward_queue, sent by net/hj212_relay.c
  * in id order). */
 int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len);

@@ -831,33 +831,72 @@ static int readings_sqlite_sync_due(struct readings_engine *e)
     return w->sync_step || timeutil_now_ms() - w->flushed_ms >= w->delay_ms;
 }
 
+/* Binds frame f to the 11 parameters of st from base + 1 on. */
+static void readings_bind_frame(sqlite3_stmt *st, int base, const struct readings_frame *f)
+{
+    sqlite3_bind_int64(st, base + 1, f->received);
+    if (f->station_id)
+        sqlite3_bind_int64(st, base + 2, f->station_id);
+    if (f->device_id)
+        sqlite3_bind_int64(st, base + 3, f->device_id);
+    sqlite3_bind_text(st, base + 4, f->mn ? f->mn : "", -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, base + 5, f->cn);
+    sqlite3_bind_text(st, base + 6, f->qn ? f->qn : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 7, f->out ? "out" : "in", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 8, f->status ? f->status : "ok", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, base + 9, f->addr ? f->addr : "", -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, base + 10, f->bytes, (int)f->len, SQLITE_STATIC);
+    if (f->reply && f->reply_len)
+        sqlite3_bind_blob(st, base + 11, f->reply, (int)f->reply_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, base + 11);
+}
+
+#define READINGS_FRAME_INSERT                                                                      \
+    "INSERT INTO frames (received, station_id, device_id, mn, cn, qn, direction, status, "         \
+    "addr, frame, reply) VALUES "
+#define READINGS_FRAME_ROW "(?,?,?,?,?,?,?,?,?,?,?)"
+#define READINGS_FRAME_ROWS4                                                                       \
+    READINGS_FRAME_ROW "," READINGS_FRAME_ROW "," READINGS_FRAME_ROW "," READINGS_FRAME_ROW
+#define READINGS_FRAME_ROWS16                                                                      \
+    READINGS_FRAME_ROWS4 "," READINGS_FRAME_ROWS4 "," READINGS_FRAME_ROWS4 "," READINGS_FRAME_ROWS4
+/* Frames one multi-row INSERT writes: the statement's cursor is opened and placed at the end
+ * of the table once for all of them, not once a frame. */
+#define READINGS_FRAMES_AT_ONCE 16
+
 static int readings_sqlite_put_frame(struct readings_engine *e, const struct readings_frame *f)
 {
     struct readings_sqlite *w = readings_sqlite_of(e);
-    sqlite3_stmt *st = db_stmt(w->db, "INSERT INTO frames (received, station_id, device_id, mn, "
-                                      "cn, qn, direction, status, addr, frame, reply) VALUES "
-                                      "(?,?,?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *st = db_stmt(w->db, READINGS_FRAME_INSERT READINGS_FRAME_ROW);
     if (!st)
         return -1;
-    sqlite3_bind_int64(st, 1, f->received);
-    if (f->station_id)
-        sqlite3_bind_int64(st, 2, f->station_id);
-    if (f->device_id)
-        sqlite3_bind_int64(st, 3, f->device_id);
-    sqlite3_bind_text(st, 4, f->mn ? f->mn : "", -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, f->cn);
-    sqlite3_bind_text(st, 6, f->qn ? f->qn : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 7, f->out ? "out" : "in", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, f->status ? f->status : "ok", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 9, f->addr ? f->addr : "", -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 10, f->bytes, (int)f->len, SQLITE_STATIC);
-    if (f->reply && f->reply_len)
-        sqlite3_bind_blob(st, 11, f->reply, (int)f->reply_len, SQLITE_STATIC);
-    else
-        sqlite3_bind_null(st, 11);
+    readings_bind_frame(st, 0, f);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The frames in order (ids ascending as they come), READINGS_FRAMES_AT_ONCE a statement. */
+static int readings_sqlite_put_frames(struct readings_engine *e, const struct readings_frame *f,
+                                      size_t n)
+{
+    struct readings_sqlite *w = readings_sqlite_of(e);
+    size_t i = 0;
+    for (; i + READINGS_FRAMES_AT_ONCE <= n; i += READINGS_FRAMES_AT_ONCE) {
+        sqlite3_stmt *st = db_stmt(w->db, READINGS_FRAME_INSERT READINGS_FRAME_ROWS16);
+        if (!st)
+            return -1;
+        for (int k = 0; k < READINGS_FRAMES_AT_ONCE; k++)
+            readings_bind_frame(st, k * 11, &f[i + (size_t)k]);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            return -1;
+    }
+    for (; i < n; i++)
+        if (readings_sqlite_put_frame(e, &f[i]))
+            return -1;
+    return 0;
 }
 
 static long readings_sqlite_prune(struct readings_engine *e, int64_t before, int max)
@@ -911,6 +950,7 @@ const struct readings_store readings_sqlite = {
     .close = readings_sqlite_close,
     .write_batch = readings_sqlite_put,
     .write_frame = readings_sqlite_put_frame,
+    .write_frames = readings_sqlite_put_frames,
     .sync = readings_sqlite_sync,
     .sync_step = readings_sqlite_sync_step,
     .sync_due = readings_sqlite_sync_due,

@@ -542,6 +542,70 @@ static void test_frames_by_station(void **state)
     assert_int_equal(count(f, "frames_by_station"), 6000);
 }
 
+/* readings_put_frames writes what readings_put_frame would, frame for frame and in order:
+ * counts around the statement's 16 rows (1-15, 16, 17, 33, 37), unknown station and device,
+ * no reply, an empty reply, outgoing frames, absent texts, bytes with NUL and 0xFF. */
+static void test_frames_at_once_same_rows(void **state)
+{
+    struct fixture *f = *state;
+    static const size_t counts[] = {1, 2, 15, 16, 17, 33, 37};
+    struct readings_frame fr[37];
+    char bytes[37][32];
+    for (int i = 0; i < 37; i++) {
+        int n = snprintf(bytes[i], sizeof bytes[i], "##%04dQN=%d;", i, i * 7);
+        bytes[i][n - 1] = (char)(i % 3 == 0 ? 0 : 0xFF); /* replaces the ';' */
+        fr[i] = (struct readings_frame){T0 + i,
+                                        i % 5 ? f->station : 0,
+                                        i % 7 ? f->device : 0,
+                                        i % 4 ? "MN1" : NULL,
+                                        i % 6 ? "qn" : NULL,
+                                        i % 8 ? "10.0.0.1" : NULL,
+                                        i % 9 ? "reply" : NULL,
+                                        2000 + i,
+                                        i % 2,
+                                        bytes[i],
+                                        (size_t)n,
+                                        i % 3 ? "##ack\r\n" : (i % 2 ? "" : NULL),
+                                        i % 3 ? 7 : 0};
+    }
+    const char *sql = "SELECT received, station_id, device_id, mn, cn, qn, direction, status, "
+                      "addr, hex(frame), hex(reply) FROM frames WHERE id > ? ORDER BY id";
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        size_t n = counts[c];
+        sqlite3_stmt *mx = db_stmt(f->db, "SELECT coalesce(max(id), 0) FROM frames");
+        assert_int_equal(sqlite3_step(mx), SQLITE_ROW);
+        int64_t before = sqlite3_column_int64(mx, 0);
+        sqlite3_reset(mx);
+        assert_int_equal(readings_begin(f->w), 0);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(readings_put_frame(f->w, &fr[i]), 0);
+        assert_int_equal(readings_put_frames(f->w, fr, n), 0);
+        assert_int_equal(readings_commit(f->w), 0);
+        /* the n written one by one, then the same n at once */
+        sqlite3_stmt *a = db_stmt(f->db, sql);
+        sqlite3_bind_int64(a, 1, before);
+        char *first[37] = {0};
+        for (size_t i = 0; i < 2 * n; i++) {
+            assert_int_equal(sqlite3_step(a), SQLITE_ROW);
+            char row[512] = "";
+            size_t len = 0;
+            for (int col = 0; col < 11; col++)
+                len += (size_t)snprintf(row + len, sizeof row - len, "%s|",
+                                        sqlite3_column_type(a, col) == SQLITE_NULL
+                                            ? "NULL"
+                                            : (const char *)sqlite3_column_text(a, col));
+            if (i < n) {
+                first[i] = strdup(row);
+            } else {
+                assert_string_equal(row, first[i - n]);
+                free(first[i - n]);
+            }
+        }
+        assert_int_equal(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+    }
+}
+
 /* Finished exchanges the platform started itself go with the raw frames; a person's stay. */
 static void test_prune_commands(void **state)
 {
@@ -706,6 +770,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frames_by_station, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frames_at_once_same_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_layout_converted, setup, teardown),
         cmocka_unit_test(test_air_values_and_days),
