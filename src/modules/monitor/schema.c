@@ -270,6 +270,20 @@ static const char *const schema_monitor_steps[] = {
     /* 7 (issue 12): the city a station is in, so a province's registry ranks its cities and
      * their districts ('' = not given). */
     "ALTER TABLE stations ADD COLUMN city TEXT NOT NULL DEFAULT '';",
+
+    /* 8 (issue 12, nodes.h): on an ingest node of another host, what its writer produced
+     * besides readings (device counters, refused MNs, rejected frames) waits here, written in
+     * the writer's transaction, until the cluster's outbox took it (kind + JSON body); on
+     * the central node, the last seq of each ingest node applied to this database. */
+    "CREATE TABLE node_outbox ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE TABLE node_applied ("
+    "  node TEXT PRIMARY KEY,"
+    "  seq INTEGER NOT NULL,"
+    "  applied_at INTEGER NOT NULL);",
 };
 
 const struct schema_module schema_monitor = {

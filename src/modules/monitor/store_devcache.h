@@ -32,6 +32,13 @@ struct devcache;
 
 /* Loads every device. NULL on a database error (logged). */
 struct devcache *devcache_load(struct db *db);
+/* The registry as TabSeparated rows of the cluster's `registry` table (nodes.h), every row
+ * with this version, led by a row of id 0 that marks the publication. 0, or -1. */
+struct buf;
+int devcache_registry_tsv(struct db *db, uint64_t version, struct buf *out);
+/* Loads a snapshot from those rows (text is unescaped in place; id 0 skipped). NULL when a
+ * row is malformed (logged). */
+struct devcache *devcache_load_tsv(char *text, size_t len);
 void devcache_free(struct devcache *c);
 /* The device with this MN (exact bytes), or NULL. */
 const struct devcache_entry *devcache_find(const struct devcache *c, const char *mn, size_t len);
