@@ -284,6 +284,22 @@ static const char *const schema_monitor_steps[] = {
     "  node TEXT PRIMARY KEY,"
     "  seq INTEGER NOT NULL,"
     "  applied_at INTEGER NOT NULL);",
+
+    /* 9 (issue 12): spool ids are never reused. Nodes sharing one database each drain the
+     * spool and delete the id range they sent; with reused rowids a batch spooled after
+     * another node emptied the table could take an id inside that range and be deleted
+     * unsent. */
+    "CREATE TABLE readings_spool_v9 ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created INTEGER NOT NULL,"
+    "  target TEXT NOT NULL CHECK (target IN ('readings', 'frames')),"
+    "  nrows INTEGER NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  refused TEXT);"
+    "INSERT INTO readings_spool_v9 (id, created, target, nrows, body, refused) "
+    "  SELECT id, created, target, nrows, body, refused FROM readings_spool;"
+    "DROP TABLE readings_spool;"
+    "ALTER TABLE readings_spool_v9 RENAME TO readings_spool;",
 };
 
 const struct schema_module schema_monitor = {
