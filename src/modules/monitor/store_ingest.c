@@ -149,7 +149,12 @@ long readings_prune_rejects(struct readings *w, int64_t before)
 
 int readings_unregistered_trim(struct readings *w, int max)
 {
-    return db_run(readings_db(w),
+    return monitor_store_unregistered_trim(readings_db(w), max);
+}
+
+int monitor_store_unregistered_trim(struct db *db, int max)
+{
+    return db_run(db,
                   "DELETE FROM unregistered_devices WHERE mn IN (SELECT mn FROM "
                   "unregistered_devices ORDER BY last_seen DESC LIMIT -1 OFFSET ?1)",
                   "i", (int64_t)max);

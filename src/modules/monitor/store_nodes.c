@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "db/row.h"
 #include "modules/monitor/chttp.h"
+#include "modules/monitor/ingest.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -161,7 +162,8 @@ static int nodes_apply_one(struct db *db, const char *node, const char *kind, co
             nodes_str(o, "addr"), nodes_str(o, "st"),     (int)nodes_int(o, "cn"),
             nodes_str(o, "pw"),   (const char *)sample,   n,
             nodes_int(o, "count")};
-        rc = monitor_store_unregistered_put(db, &u);
+        rc = monitor_store_unregistered_put(db, &u) ||
+             monitor_store_unregistered_trim(db, INGEST_UNREGISTERED_MAX);
     } else if (!strcmp(kind, "reject")) {
         size_t n = nodes_unhex(o, sample, sizeof sample);
         struct readings_reject r = {nodes_int(o, "d"),

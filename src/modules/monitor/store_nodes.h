@@ -30,6 +30,8 @@ struct monitor_unregistered {
 int monitor_store_device_seen(struct db *db, int64_t device_id, int64_t last_seen, const char *addr,
                               int64_t frames, int64_t bad_crc, int64_t rejected);
 int monitor_store_unregistered_put(struct db *db, const struct monitor_unregistered *u);
+/* Keeps the max most recently seen refused MNs (readings_unregistered_trim). */
+int monitor_store_unregistered_trim(struct db *db, int max);
 int monitor_store_reject_put(struct db *db, const struct readings_reject *r);
 
 /* An ingest node: the same rows into node_outbox, in the caller's transaction. 0 or -1. */
