@@ -24,6 +24,11 @@
 /* Outbox rows per insert (ingest) and per read (central). */
 #define NODES_OUTBOX_BATCH 5000
 #define NODES_NAME_MAX 32
+/* The outbox's months before the previous one are dropped once every node's rows in them were
+ * applied: every NODES_RETENTION_EVERY turns, the first NODES_RETENTION_FIRST turns after
+ * start. */
+#define NODES_RETENTION_EVERY 600
+#define NODES_RETENTION_FIRST 30
 
 static struct {
     int remote;
@@ -162,7 +167,7 @@ static int nodes_outbox_drain(struct db *db)
     struct buf body;
     buf_init(&body, 0);
     int64_t last = 0;
-    int n = nodes_outbox_tsv(db, nodes.name, NODES_OUTBOX_BATCH, &body, &last);
+    int n = nodes_outbox_tsv(db, nodes.name, timeutil_now(), NODES_OUTBOX_BATCH, &body, &last);
     int rc = n > 0 ? 1 : n;
     char err[400];
     if (n > 0 && chttp_run(rch_conf(), -1, "insert_distributed_sync=1",
@@ -237,7 +242,8 @@ static int nodes_outbox_read(struct db *db, struct buf *out, char *err, size_t e
     return rc;
 }
 
-/* Applies the outbox rows read, node by node. Rows applied, or -1. */
+/* Applies the outbox rows read, node by node (a node whose rows fail stays where it was).
+ * Rows applied, or -1 when the outbox cannot be read. */
 static long nodes_outbox_apply(struct db *db)
 {
     struct buf out;
@@ -257,7 +263,10 @@ static long nodes_outbox_apply(struct db *db)
         got = chttp_next_row(out.data, out.len, &pos, f, lens, 4);
         if ((got != 4 || strcmp(f[0], node)) && n) {
             long a = nodes_store_apply(db, node, rows, n, timeutil_now());
-            total = a < 0 || total < 0 ? -1 : total + a;
+            if (a < 0) /* kept: read and tried again next turn, the other nodes go on */
+                log_warn("nodes: the outbox rows of node %s not applied", node);
+            else
+                total += a;
             n = 0;
         }
         if (got != 4 || lens[0] > NODES_NAME_MAX || n == NODES_OUTBOX_BATCH)
@@ -270,6 +279,72 @@ static long nodes_outbox_apply(struct db *db)
     if (total > 0)
         atomic_fetch_add(&nodes.applied_rows, total);
     return total;
+}
+
+/* The seq applied of node in the "node\tseq\n" lines of applied (0 when not listed). */
+static int64_t nodes_applied_of(const struct buf *applied, const char *node)
+{
+    size_t nlen = strlen(node);
+    for (const char *p = applied->data; p && p < applied->data + applied->len;) {
+        const char *tab = memchr(p, '\t', (size_t)(applied->data + applied->len - p));
+        if (!tab)
+            break;
+        if ((size_t)(tab - p) == nlen && !memcmp(p, node, nlen))
+            return strtoll(tab + 1, NULL, 10);
+        const char *nl = memchr(tab, '\n', (size_t)(applied->data + applied->len - tab));
+        p = nl ? nl + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Drops the outbox's months before the previous one on every server when every row of every
+ * node in them was applied here; a month with a row not applied stays. */
+static void nodes_outbox_retention(struct db *db)
+{
+    struct buf applied, out, sql;
+    buf_init(&applied, 0);
+    buf_init(&out, 0);
+    buf_init(&sql, 0);
+    char err[400];
+    const struct chttp_conf *c = rch_conf();
+    /* every node's last seq of each old month: one shard each, all answer or the read fails */
+    if (nodes_store_applied(db, &applied) ||
+        chttp_run(c, -1, NULL,
+                  "SELECT toYYYYMM(created) AS m, node, max(seq) FROM outbox WHERE "
+                  "toYYYYMM(created) < toYYYYMM(addMonths(now(), -1)) GROUP BY m, node "
+                  "ORDER BY m FORMAT TabSeparated",
+                  NULL, 0, &out, err, sizeof err)) {
+        buf_free(&applied);
+        buf_free(&out);
+        return;
+    }
+    size_t pos = 0, lens[3];
+    char *f[3], month[16] = "";
+    int keep = 0, got;
+    do {
+        got = chttp_next_row(out.data, out.len, &pos, f, lens, 3);
+        if (*month && (got == 0 || (got == 3 && strcmp(f[0], month))) && !keep) {
+            for (int i = 0; i < c->nurls; i++) {
+                buf_reset(&sql);
+                buf_printf(&sql, "ALTER TABLE outbox_local DROP PARTITION %s", month);
+                if (chttp_run(c, i, NULL, sql.data, NULL, 0, NULL, err, sizeof err))
+                    log_warn("nodes: outbox month %s not dropped on %s: %s", month, c->urls[i],
+                             err);
+            }
+            log_info("nodes: outbox month %s applied by the central node, dropped", month);
+        }
+        if (got != 3 || lens[0] != 6 || strspn(f[0], "0123456789") != 6)
+            continue;
+        if (strcmp(f[0], month)) {
+            snprintf(month, sizeof month, "%s", f[0]);
+            keep = 0;
+        }
+        if (strtoll(f[2], NULL, 10) > nodes_applied_of(&applied, f[1]))
+            keep = 1;
+    } while (got > 0);
+    buf_free(&applied);
+    buf_free(&out);
+    buf_free(&sql);
 }
 
 /* ---- the thread ---- */
@@ -296,6 +371,8 @@ static void *nodes_main(void *arg)
             if (turn % NODES_REGISTRY_EVERY == 0)
                 nodes_publish(db);
             busy = nodes_outbox_apply(db) >= NODES_OUTBOX_BATCH / 2;
+            if (turn % NODES_RETENTION_EVERY == NODES_RETENTION_FIRST)
+                nodes_outbox_retention(db);
         }
         turn++;
         pthread_mutex_lock(&nodes.lock);

@@ -78,21 +78,20 @@ int nodes_outbox_reject(struct db *db, const struct readings_reject *r)
                   "sample", hex));
 }
 
-int nodes_outbox_tsv(struct db *db, const char *node, int max, struct buf *out, int64_t *last)
+int nodes_outbox_tsv(struct db *db, const char *node, int64_t sent, int max, struct buf *out,
+                     int64_t *last)
 {
-    sqlite3_stmt *st =
-        db_stmt(db, "SELECT seq, created, kind, body FROM node_outbox ORDER BY seq LIMIT ?");
+    sqlite3_stmt *st = db_stmt(db, "SELECT seq, kind, body FROM node_outbox ORDER BY seq LIMIT ?");
     if (!st)
         return -1;
     sqlite3_bind_int(st, 1, max);
     int n = 0, bad = 0, rc;
     while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         *last = sqlite3_column_int64(st, 0);
-        const char *kind = (const char *)sqlite3_column_text(st, 2);
-        const char *body = (const char *)sqlite3_column_text(st, 3);
+        const char *kind = (const char *)sqlite3_column_text(st, 1);
+        const char *body = (const char *)sqlite3_column_text(st, 2);
         bad = chttp_put_field(out, node, strlen(node)) ||
-              buf_printf(out, "\t%lld\t%lld\t", (long long)*last,
-                         (long long)sqlite3_column_int64(st, 1)) ||
+              buf_printf(out, "\t%lld\t%lld\t", (long long)*last, (long long)sent) ||
               chttp_put_field(out, kind, strlen(kind)) || buf_putc(out, '\t') ||
               chttp_put_field(out, body, strlen(body)) || buf_putc(out, '\n');
         n++;

@@ -41,9 +41,11 @@ int nodes_outbox_unregistered(struct db *db, const struct monitor_unregistered *
 int nodes_outbox_reject(struct db *db, const struct readings_reject *r);
 
 /* The oldest outbox rows (at most max) as TabSeparated rows of the cluster's outbox table
- * (node, seq, created, kind, body) appended to out; *last = the last seq put. Returns the
- * rows put, or -1. */
-int nodes_outbox_tsv(struct db *db, const char *node, int max, struct buf *out, int64_t *last);
+ * (node, seq, created = sent, kind, body) appended to out; *last = the last seq put. The
+ * cluster's rows are dated when sent, not when written here, so a row sent late never lands
+ * in a month the central node is dropping. Returns the rows put, or -1. */
+int nodes_outbox_tsv(struct db *db, const char *node, int64_t sent, int max, struct buf *out,
+                     int64_t *last);
 /* Deletes the rows up to seq (the cluster took them). 0 or -1. */
 int nodes_outbox_delete(struct db *db, int64_t upto);
 /* Rows waiting, or -1. */

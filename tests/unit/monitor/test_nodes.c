@@ -125,7 +125,7 @@ static void test_outbox_applied_once(void **state)
     struct buf tsv;
     buf_init(&tsv, 0);
     int64_t last = 0;
-    assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 100, &tsv, &last), 3);
+    assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 1700000000, 100, &tsv, &last), 3);
     assert_int_equal(last, 3);
     /* the central node reads them back (node, seq, created, kind, body) */
     struct nodes_row rows[8];
@@ -133,6 +133,7 @@ static void test_outbox_applied_once(void **state)
     char *f[5];
     while (chttp_next_row(tsv.data, tsv.len, &pos, f, lens, 5) == 5) {
         assert_string_equal(f[0], "edge-1");
+        assert_string_equal(f[2], "1700000000");
         rows[n++] = (struct nodes_row){strtoll(f[1], NULL, 10), f[3], f[4]};
     }
     assert_int_equal(n, 3);
