@@ -390,6 +390,20 @@ static void *nodes_main(void *arg)
     return NULL;
 }
 
+/* A new ingest database's outbox seqs start at the wall clock in ms × 1000 (store_nodes.h). */
+static int nodes_seed(const char *path, char *err, size_t errlen)
+{
+    struct db *db = db_open(path, err, errlen);
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+    int rc = db ? nodes_outbox_seed(db, ms * 1000) : -1;
+    if (db && rc)
+        snprintf(err, errlen, "nodes: cannot set up the outbox of %s", path);
+    db_close(db);
+    return rc;
+}
+
 int nodes_start(const struct config *cfg, char *err, size_t errlen)
 {
     if (!rch_conf())
@@ -399,6 +413,8 @@ int nodes_start(const struct config *cfg, char *err, size_t errlen)
         return -1;
     }
     if (nodes.remote && nodes_registry_pull(err, errlen) < 0)
+        return -1;
+    if (nodes.remote && nodes_seed(cfg->db, err, errlen))
         return -1;
     nodes.path = xstrdup(cfg->db);
     nodes.stopping = 0;

@@ -100,6 +100,17 @@ int nodes_outbox_tsv(struct db *db, const char *node, int64_t sent, int max, str
     return bad ? -1 : n;
 }
 
+int nodes_outbox_seed(struct db *db, int64_t start)
+{
+    return db_run(db,
+                  "INSERT INTO sqlite_sequence (name, seq) SELECT 'node_outbox', ?1 WHERE NOT "
+                  "EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'node_outbox') AND NOT "
+                  "EXISTS (SELECT 1 FROM node_outbox)",
+                  "i", start)
+               ? -1
+               : 0;
+}
+
 int nodes_outbox_delete(struct db *db, int64_t upto)
 {
     return db_run(db, "DELETE FROM node_outbox WHERE seq <= ?", "i", upto) ? -1 : 0;

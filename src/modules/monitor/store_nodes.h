@@ -46,6 +46,10 @@ int nodes_outbox_reject(struct db *db, const struct readings_reject *r);
  * in a month the central node is dropping. Returns the rows put, or -1. */
 int nodes_outbox_tsv(struct db *db, const char *node, int64_t sent, int max, struct buf *out,
                      int64_t *last);
+/* On a database whose outbox never held a row, makes its seqs start after `start`: a node
+ * whose database was made anew under an old name (a host replaced) then never reuses a seq
+ * the central node already applied. Nothing on a database that has used its outbox. 0 or -1. */
+int nodes_outbox_seed(struct db *db, int64_t start);
 /* Deletes the rows up to seq (the cluster took them). 0 or -1. */
 int nodes_outbox_delete(struct db *db, int64_t upto);
 /* Rows waiting, or -1. */

@@ -161,11 +161,30 @@ static void test_outbox_applied_once(void **state)
     unit_db_close(db, path);
 }
 
+/* A new database's outbox starts after the seed; one that has used its outbox keeps going. */
+static void test_outbox_seed(void **state)
+{
+    (void)state;
+    char path[64];
+    struct db *db = unit_db_open(path, "nodes-seed");
+    assert_non_null(db);
+    assert_int_equal(nodes_outbox_seed(db, 5000000), 0);
+    assert_int_equal(nodes_outbox_seed(db, 9000000), 0); /* already seeded: unchanged */
+    assert_int_equal(nodes_outbox_seen(db, 1, 1, "", 1, 0, 0), 0);
+    assert_int_equal(db_query_int(db, "SELECT max(seq) FROM node_outbox", -1, ""), 5000001);
+    assert_int_equal(nodes_outbox_delete(db, 5000001), 0);
+    assert_int_equal(nodes_outbox_seed(db, 1), 0);
+    assert_int_equal(nodes_outbox_seen(db, 1, 1, "", 1, 0, 0), 0);
+    assert_int_equal(db_query_int(db, "SELECT max(seq) FROM node_outbox", -1, ""), 5000002);
+    unit_db_close(db, path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry_round_trip),
         cmocka_unit_test(test_outbox_applied_once),
+        cmocka_unit_test(test_outbox_seed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
