@@ -45,8 +45,8 @@ static struct {
     uint64_t taken_gen;
     uint64_t registry_version;
     _Atomic int64_t registry_devices, outbox_waiting, applied_rows;
-    /* central: the registry stamp published to every server */
-    int64_t published_stamp;
+    /* central: the registry stamp each server holds (-1 = none yet) */
+    int64_t server_stamp[CHTTP_MAX_URLS];
     uint64_t version;
 } nodes = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
@@ -186,12 +186,17 @@ static int nodes_outbox_drain(struct db *db)
 
 /* ---- the central node ---- */
 
-/* Publishes the registry to every server when it changed since the last publication every
- * server took. */
+/* Publishes the registry to each server whose last publication is older than the registry:
+ * a server that did not take it (down, cut off) gets it on a later turn, the others are not
+ * sent it again. */
 static void nodes_publish(struct db *db)
 {
     int64_t stamp = devcache_stamp(db);
-    if (stamp == -1 || stamp == nodes.published_stamp)
+    const struct chttp_conf *c = rch_conf();
+    int due = 0;
+    for (int i = 0; i < c->nurls; i++)
+        due |= nodes.server_stamp[i] != stamp;
+    if (stamp == -1 || !due)
         return;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -199,21 +204,24 @@ static void nodes_publish(struct db *db)
     nodes.version = v > nodes.version ? v : nodes.version + 1;
     struct buf body;
     buf_init(&body, 0);
-    int ok = !devcache_registry_tsv(db, nodes.version, &body);
-    const struct chttp_conf *c = rch_conf();
+    if (devcache_registry_tsv(db, nodes.version, &body)) {
+        buf_free(&body);
+        return;
+    }
     char err[400];
-    for (int i = 0; i < c->nurls && ok; i++)
+    for (int i = 0; i < c->nurls; i++) {
+        if (nodes.server_stamp[i] == stamp)
+            continue;
         if (chttp_run(c, i, NULL,
                       "INSERT INTO registry (id, station, mn, pw, active, edition, factor_map, "
                       "clock_offset, clock_zone, kind, min_interval, offline_after, version) "
                       "FORMAT TabSeparated",
-                      body.data, body.len, NULL, err, sizeof err)) {
+                      body.data, body.len, NULL, err, sizeof err))
             log_warn("nodes: registry not published to %s (%s); tried again", c->urls[i], err);
-            ok = 0;
-        }
+        else
+            nodes.server_stamp[i] = stamp;
+    }
     buf_free(&body);
-    if (ok)
-        nodes.published_stamp = stamp;
 }
 
 /* The cluster's outbox rows past what this database applied, every node's in seq order. */
@@ -418,7 +426,8 @@ int nodes_start(const struct config *cfg, char *err, size_t errlen)
         return -1;
     nodes.path = xstrdup(cfg->db);
     nodes.stopping = 0;
-    nodes.published_stamp = -1;
+    for (int i = 0; i < CHTTP_MAX_URLS; i++)
+        nodes.server_stamp[i] = -1;
     if (pthread_create(&nodes.thread, NULL, nodes_main, NULL)) {
         snprintf(err, errlen, "nodes: cannot start the thread");
         free(nodes.path);

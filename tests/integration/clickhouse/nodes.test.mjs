@@ -23,6 +23,17 @@ const MN = 'IT-NODES-1'
 const EDGE = ['--node-role=ingest', '--node-name=edge-1', '--hj212-unknown-budget=1000', '--hj212-gap-interval=0', '--hj212-clock-check=0']
 let c, central, edge, edgeDir, admin, flags, station
 
+/** c.query, tried again once when the connection fails: undici reuses a keep-alive socket the
+ * server may have closed meanwhile ("fetch failed"), which says nothing about ecogov. */
+async function q(sql, i) {
+  try {
+    return await c.query(sql, i)
+  } catch (e) {
+    if (!/fetch failed/.test(e.message)) throw e
+    return c.query(sql, i)
+  }
+}
+
 function hj212Port(server) {
   return Number(/hj212 listening on 127\.0\.0\.1:(\d+)/.exec(server.output())[1])
 }
@@ -37,10 +48,10 @@ before(async () => {
   // an ingest node's outbox rows of January 2020, long applied elsewhere: the central node
   // applies them (each once), then drops the month from the cluster
   const seen = '{"d":0,"t":0,"a":"","f":1,"c":0,"r":0}'
-  await c.query(`INSERT INTO ${DB}.outbox_local (node, seq, created, kind, body) VALUES ('edge-old', 1, '2020-01-15 00:00:00', 'seen', '${seen}'), ('edge-old', 2, '2020-01-16 00:00:00', 'seen', '${seen}')`)
+  await q(`INSERT INTO ${DB}.outbox_local (node, seq, created, kind, body) VALUES ('edge-old', 1, '2020-01-15 00:00:00', 'seen', '${seen}'), ('edge-old', 2, '2020-01-16 00:00:00', 'seen', '${seen}')`)
   // and a row of February 2020 the central database refuses (a reason it does not know): never
   // applied, so its month stays
-  await c.query(`INSERT INTO ${DB}.outbox_local (node, seq, created, kind, body) VALUES ('edge-stuck', 1, '2020-02-15 00:00:00', 'unregistered', '{"mn":"X","reason":"bogus","ts":0,"addr":"","st":"","cn":0,"pw":"","sample":"","count":1}')`)
+  await q(`INSERT INTO ${DB}.outbox_local (node, seq, created, kind, body) VALUES ('edge-stuck', 1, '2020-02-15 00:00:00', 'unregistered', '{"mn":"X","reason":"bogus","ts":0,"addr":"","st":"","cn":0,"pw":"","sample":"","count":1}')`)
   central.server = await startServer(central.env.db, ['--hj212-rate=0', '--hj212-gap-interval=0', ...flags])
   admin = await Client.as(central.server.url, 'admin')
   // the other host: its own database, made by migrate alone (no users, no registry)
@@ -49,7 +60,7 @@ before(async () => {
   r = ecogov(['migrate', `--db=${edge.db}`, ...flags, ...EDGE])
   assert.equal(r.status, 0, r.stderr)
   // the central node publishes the registry on start
-  await poll(async () => Number(await c.query(`SELECT max(version) FROM ${DB}.registry`)) > 0, 20000, 'registry published')
+  await poll(async () => Number(await q(`SELECT max(version) FROM ${DB}.registry`)) > 0, 20000, 'registry published')
   edge.server = await startServer(edge.db, ['--hj212-rate=0', ...flags, ...EDGE])
 })
 
@@ -159,7 +170,7 @@ test('a device registered at the central node is taken by the ingest node, and r
   for (const [ts, v] of want) assert.equal(seen.get(ts), v, `acknowledged ${ts} = ${v}`)
   // stored once: the rows of each key collapse to one (FINAL merges at read time; an OPTIMIZE
   // may return before its merge is done)
-  const stored = await Promise.all([0, 1].map((i) => c.query(`SELECT count() FROM ${DB}.readings_local FINAL WHERE station = ${station} AND kind = 2 FORMAT TabSeparated`, i)))
+  const stored = await Promise.all([0, 1].map((i) => q(`SELECT count() FROM ${DB}.readings_local FINAL WHERE station = ${station} AND kind = 2 FORMAT TabSeparated`, i)))
   assert.equal(stored.map(Number).reduce((a, b) => a + b), want.size, 'every value stored once')
 
   // what the ingest node's writer recorded besides readings reached the central database
@@ -223,11 +234,26 @@ test('an exceedance sent to the ingest node raises the alarm at the central node
 })
 
 test('the outbox months the central node applied are dropped from the cluster', { skip: why || false }, async () => {
-  const left = () => c.query(`SELECT count() FROM ${DB}.outbox WHERE toYYYYMM(created) = 202001`).then(Number)
+  const left = () => q(`SELECT count() FROM ${DB}.outbox WHERE toYYYYMM(created) = 202001`).then(Number)
   await poll(async () => (await left()) === 0, 90000, 'January 2020 dropped')
-  assert.equal(Number(await c.query(`SELECT count() FROM ${DB}.outbox WHERE toYYYYMM(created) = 202002`)), 1, 'a month with a row not applied stays')
+  assert.equal(Number(await q(`SELECT count() FROM ${DB}.outbox WHERE toYYYYMM(created) = 202002`)), 1, 'a month with a row not applied stays')
   // this month's rows stay: the ingest node's counters of the tests above
-  assert.ok(Number(await c.query(`SELECT count() FROM ${DB}.outbox WHERE node = 'edge-1'`)) > 0)
+  assert.ok(Number(await q(`SELECT count() FROM ${DB}.outbox WHERE node = 'edge-1'`)) > 0)
   const status = (await admin.get('/api/v1/monitor/status')).json.store
   assert.ok(status.node.outbox_rows_applied >= 2)
+})
+
+test('a registry change reaches the servers that answer while one is down, and that one after', { skip: why || false }, async () => {
+  const inRegistry = (i) => q(`SELECT count() FROM ${DB}.registry WHERE mn = 'IT-NODES-LATE'`, i).then(Number)
+  await c.stopShard(0)
+  try {
+    let r = await admin.post('/api/v1/monitor/stations', { code: 'IT-NODES-S2', name: '多节点站二', kind: 'micro', district: '珠山区', lon: 117.2, lat: 29.3 })
+    assert.equal(r.status, 201, r.text)
+    r = await admin.post('/api/v1/monitor/devices', { station_id: r.json.id, mn: 'IT-NODES-LATE', pw: PW })
+    assert.equal(r.status, 201, r.text)
+    await poll(async () => (await inRegistry(1)) > 0, 20000, 'published to the server that answers')
+  } finally {
+    await c.startShard(0)
+  }
+  await poll(async () => (await inRegistry(0)) > 0, 20000, 'published to the server back up')
 })
