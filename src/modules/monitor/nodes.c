@@ -10,6 +10,7 @@
 #include "modules/monitor/readings_ch.h"
 #include "modules/monitor/store_devcache.h"
 #include "modules/monitor/store_nodes.h"
+#include "modules/monitor/store_relay.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -47,6 +48,9 @@ static struct {
     _Atomic int64_t registry_devices, outbox_waiting, applied_rows;
     /* central: the registry stamp each server holds (-1 = none yet) */
     int64_t server_stamp[CHTTP_MAX_URLS];
+    int server_forwarding[CHTTP_MAX_URLS];
+    /* ingest: the newest snapshot says the central node forwards frames upstream */
+    _Atomic int forwarding;
     uint64_t version;
 } nodes = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
 
@@ -133,6 +137,7 @@ static int nodes_registry_pull(char *err, size_t errlen)
             break;
         }
         atomic_store(&nodes.registry_devices, (int64_t)devcache_count(fresh));
+        atomic_store(&nodes.forwarding, devcache_forwarding(fresh));
         pthread_mutex_lock(&nodes.lock);
         devcache_free(nodes.fresh);
         nodes.fresh = fresh;
@@ -145,6 +150,11 @@ static int nodes_registry_pull(char *err, size_t errlen)
     }
     buf_free(&out);
     return rc;
+}
+
+int nodes_forwarding(void)
+{
+    return atomic_load(&nodes.forwarding);
 }
 
 struct devcache *nodes_registry_take(void)
@@ -186,17 +196,19 @@ static int nodes_outbox_drain(struct db *db)
 
 /* ---- the central node ---- */
 
-/* Publishes the registry to each server whose last publication is older than the registry:
+/* Publishes the registry (and whether frames are forwarded upstream) to each server whose
+ * last publication is older than them:
  * a server that did not take it (down, cut off) gets it on a later turn, the others are not
  * sent it again. */
 static void nodes_publish(struct db *db)
 {
     int64_t stamp = devcache_stamp(db);
+    int forwarding = monitor_store_forward_any(db);
     const struct chttp_conf *c = rch_conf();
     int due = 0;
     for (int i = 0; i < c->nurls; i++)
-        due |= nodes.server_stamp[i] != stamp;
-    if (stamp == -1 || !due)
+        due |= nodes.server_stamp[i] != stamp || nodes.server_forwarding[i] != forwarding;
+    if (stamp == -1 || forwarding < 0 || !due)
         return;
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
@@ -204,13 +216,13 @@ static void nodes_publish(struct db *db)
     nodes.version = v > nodes.version ? v : nodes.version + 1;
     struct buf body;
     buf_init(&body, 0);
-    if (devcache_registry_tsv(db, nodes.version, &body)) {
+    if (devcache_registry_tsv(db, nodes.version, forwarding, &body)) {
         buf_free(&body);
         return;
     }
     char err[400];
     for (int i = 0; i < c->nurls; i++) {
-        if (nodes.server_stamp[i] == stamp)
+        if (nodes.server_stamp[i] == stamp && nodes.server_forwarding[i] == forwarding)
             continue;
         if (chttp_run(c, i, NULL,
                       "INSERT INTO registry (id, station, mn, pw, active, edition, factor_map, "
@@ -219,7 +231,7 @@ static void nodes_publish(struct db *db)
                       body.data, body.len, NULL, err, sizeof err))
             log_warn("nodes: registry not published to %s (%s); tried again", c->urls[i], err);
         else
-            nodes.server_stamp[i] = stamp;
+            nodes.server_stamp[i] = stamp, nodes.server_forwarding[i] = forwarding;
     }
     buf_free(&body);
 }

@@ -5,7 +5,8 @@
  * SQLite database; it publishes the registry to the cluster's `registry` table (a snapshot,
  * on every server) whenever devcache_stamp moves, and applies what ingest nodes put in the
  * cluster's `outbox` (device counters, refused MNs, rejected frames) to its database, each
- * row once (node_applied). An ingest node (node_role=ingest, node_name) runs on another host
+ * row once (node_applied); data frames of ingest nodes join its forward queue the same way
+ * while it forwards upstream. An ingest node (node_role=ingest, node_name) runs on another host
  * with its own SQLite database (spool, outbox): it takes devices known to the newest
  * published snapshot, sends readings to the cluster as every node does, and puts what its
  * writer would have written to the registry's tables in node_outbox inside the same
@@ -36,6 +37,9 @@ void nodes_stop(void);
 /* An ingest node's newest registry snapshot when it is newer than the last taken (ownership
  * passes), else NULL. Cheap when nothing changed (the listener calls it per frame). */
 struct devcache *nodes_registry_take(void);
+/* An ingest node: 1 when the newest snapshot says the central node forwards frames upstream
+ * (its writer then puts accepted data frames in the outbox for the central node's queue). */
+int nodes_forwarding(void);
 /* {role, name, ...} for /api/v1/monitor/status (new reference). */
 json_t *nodes_status(void);
 

@@ -34,7 +34,8 @@ int64_t devcache_stamp(struct db *db)
 struct devcache {
     struct devcache_entry *e;
     size_t n;
-    size_t *slots; /* open addressing over e, 0 = empty, else index + 1 */
+    int forwarding; /* loaded from the cluster: the central node forwards frames upstream */
+    size_t *slots;  /* open addressing over e, 0 = empty, else index + 1 */
     size_t nslots;
 };
 
@@ -200,14 +201,16 @@ static int devcache_field(struct buf *b, const char *s, char end)
     return chttp_put_field(b, s ? s : "", s ? strlen(s) : 0) || buf_putc(b, end);
 }
 
-int devcache_registry_tsv(struct db *db, uint64_t version, struct buf *out)
+int devcache_registry_tsv(struct db *db, uint64_t version, int forwarding, struct buf *out)
 {
     sqlite3_stmt *st = devcache_select(db);
     if (!st)
         return -1;
     int rc, bad = 0;
-    /* row 0 marks the publication, so an empty registry is a snapshot too */
-    bad |= buf_printf(out, "0\t0\t\t\t0\t\t[]\t0\t\t\t0\t0\t%llu\n", (unsigned long long)version);
+    /* row 0 marks the publication, so an empty registry is a snapshot too; its active column
+     * says whether the central node forwards frames upstream */
+    bad |= buf_printf(out, "0\t0\t\t\t%d\t\t[]\t0\t\t\t0\t0\t%llu\n", forwarding ? 1 : 0,
+                      (unsigned long long)version);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW && !bad) {
         struct devcache_src s;
         devcache_src_row(st, &s);
@@ -249,8 +252,10 @@ struct devcache *devcache_load_tsv(char *text, size_t len)
                                  f[9],
                                  strtoll(f[10], NULL, 10),
                                  strtoll(f[11], NULL, 10)};
-        if (s.id > 0) /* row 0 is the publication's marker */
+        if (s.id > 0)
             devcache_add(c, &cap, &s);
+        else /* the publication's marker */
+            c->forwarding = s.active;
     }
     devcache_index(c);
     return c;
@@ -292,6 +297,11 @@ const struct devcache_entry *devcache_by_id(const struct devcache *c, int64_t id
             hi = mid;
     }
     return lo < (c ? c->n : 0) && c->e[lo].device_id == id ? &c->e[lo] : NULL;
+}
+
+int devcache_forwarding(const struct devcache *c)
+{
+    return c ? c->forwarding : 0;
 }
 
 size_t devcache_count(const struct devcache *c)

@@ -20,12 +20,14 @@
  * through it on its own connection. */
 int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
 {
+    if (nodes_ingest_remote()) /* the central node's queue, through the outbox */
+        return nodes_outbox_forward(readings_db(w), received, frame, len);
     return monitor_store_queue_push(readings_db(w), received, frame, len);
 }
 
 int readings_forwarding(struct readings *w)
 {
-    return monitor_store_forward_any(readings_db(w));
+    return nodes_ingest_remote() ? nodes_forwarding() : monitor_store_forward_any(readings_db(w));
 }
 
 int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,

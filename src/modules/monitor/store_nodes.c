@@ -7,7 +7,9 @@
 #include "db/db.h"
 #include "db/row.h"
 #include "modules/monitor/chttp.h"
+#include "core/xalloc.h"
 #include "modules/monitor/ingest.h"
+#include "modules/monitor/store_relay.h"
 
 #include <jansson.h>
 #include <sodium.h>
@@ -76,6 +78,18 @@ int nodes_outbox_reject(struct db *db, const struct readings_reject *r)
                   "reason", nodes_text(r->reason), "count", (json_int_t)r->count, "bytes",
                   (json_int_t)r->bytes, "first", (json_int_t)r->first, "last", (json_int_t)r->last,
                   "sample", hex));
+}
+
+int nodes_outbox_forward(struct db *db, int64_t received, const char *frame, size_t len)
+{
+    if (len > NODES_FRAME_MAX)
+        return -1;
+    char *hex = xmalloc(len * 2 + 1);
+    sodium_bin2hex(hex, len * 2 + 1, (const unsigned char *)frame, len);
+    int rc = nodes_outbox_put(db, "forward",
+                              json_pack("{s:I,s:s}", "t", (json_int_t)received, "f", hex));
+    free(hex);
+    return rc;
 }
 
 int nodes_outbox_tsv(struct db *db, const char *node, int64_t sent, int max, struct buf *out,
@@ -154,6 +168,23 @@ static const char *nodes_str(json_t *o, const char *k)
     return s ? s : "";
 }
 
+/* A forwarded frame into the forward queue, byte for byte. 0, or -1. */
+static int nodes_apply_forward(struct db *db, json_t *o)
+{
+    const char *hex = json_string_value(json_object_get(o, "f"));
+    size_t n = hex ? strlen(hex) / 2 : 0, got = 0;
+    if (!n || n > NODES_FRAME_MAX) { /* nothing the listener takes: not forwarded */
+        log_error("nodes: a forwarded frame of %zu bytes refused", n);
+        return 0;
+    }
+    unsigned char *frame = xmalloc(n);
+    int rc = sodium_hex2bin(frame, n, hex, strlen(hex), NULL, &got, NULL) || got != n
+                 ? 0
+                 : monitor_store_queue_push(db, nodes_int(o, "t"), (const char *)frame, n);
+    free(frame);
+    return rc;
+}
+
 /* Applies one outbox row through the writer's own statement. 0, or -1. */
 static int nodes_apply_one(struct db *db, const char *node, const char *kind, const char *body)
 {
@@ -174,6 +205,8 @@ static int nodes_apply_one(struct db *db, const char *node, const char *kind, co
             nodes_int(o, "count")};
         rc = monitor_store_unregistered_put(db, &u) ||
              monitor_store_unregistered_trim(db, INGEST_UNREGISTERED_MAX);
+    } else if (!strcmp(kind, "forward")) {
+        rc = nodes_apply_forward(db, o);
     } else if (!strcmp(kind, "reject")) {
         size_t n = nodes_unhex(o, sample, sizeof sample);
         struct readings_reject r = {nodes_int(o, "d"),

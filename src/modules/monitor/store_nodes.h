@@ -39,6 +39,10 @@ int nodes_outbox_seen(struct db *db, int64_t device_id, int64_t last_seen, const
                       int64_t frames, int64_t bad_crc, int64_t rejected);
 int nodes_outbox_unregistered(struct db *db, const struct monitor_unregistered *u);
 int nodes_outbox_reject(struct db *db, const struct readings_reject *r);
+/* An accepted data frame for the central node's forward queue (at most NODES_FRAME_MAX
+ * bytes, as the listener bounds frames). */
+#define NODES_FRAME_MAX 10011
+int nodes_outbox_forward(struct db *db, int64_t received, const char *frame, size_t len);
 
 /* The oldest outbox rows (at most max) as TabSeparated rows of the cluster's outbox table
  * (node, seq, created = sent, kind, body) appended to out; *last = the last seq put. The

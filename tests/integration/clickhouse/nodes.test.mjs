@@ -9,11 +9,11 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import net from 'node:net'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { demoDb, startServer, Client, ecogov } from '../lib.mjs'
-import { frame, bj, Peer, poll } from '../hj212peer.mjs'
+import { frame, bj, Peer, poll, sleep } from '../hj212peer.mjs'
 import { startCluster, unavailable, chFlags } from './lib_clickhouse.mjs'
 
 const why = unavailable()
@@ -65,6 +65,7 @@ before(async () => {
 })
 
 after(async () => {
+  if (process.env.NODES_DEBUG) for (const [n, s] of [['edge', edge?.server], ['central', central?.server]]) if (s) writeFileSync(`/tmp/nodes-${n}.log`, s.output())
   for (const s of [edge?.server, central?.server]) if (s) await s.stop()
   central?.env.cleanup()
   if (edgeDir) rmSync(edgeDir, { recursive: true, force: true })
@@ -256,4 +257,55 @@ test('a registry change reaches the servers that answer while one is down, and t
     await c.startShard(0)
   }
   await poll(async () => (await inRegistry(0)) > 0, 20000, 'published to the server back up')
+})
+
+/** An upstream platform: takes forwarded frames, answers 9014 to those that ask. */
+async function upstream() {
+  const up = { got: [], socks: [] }
+  up.server = net.createServer((sock) => {
+    up.socks.push(sock)
+    const p = new Peer(sock)
+    p.onFrame = (f) => {
+      up.got.push(f)
+      const m = /QN=(\d+)/.exec(f)
+      const mn = /MN=([^;]+)/.exec(f)
+      if (m && mn && /Flag=5/.test(f)) sock.write(frame(`QN=${m[1]};ST=91;CN=9014;PW=123456;MN=${mn[1]};Flag=4;CP=&&&&`))
+    }
+  })
+  await new Promise((r) => up.server.listen(0, '127.0.0.1', r))
+  up.port = up.server.address().port
+  up.stop = async () => {
+    for (const x of up.socks) x.destroy()
+    await new Promise((r) => up.server.close(r))
+  }
+  return up
+}
+
+test('frames taken by the ingest node are forwarded upstream through the central node\'s queue', { skip: why || false }, async () => {
+  const up = await upstream()
+  try {
+    const r = await admin.post('/api/v1/monitor/forward-targets', { name: '省级平台', host: '127.0.0.1', port: up.port })
+    assert.equal(r.status, 201, r.text)
+    const edgePort = hj212Port(edge.server)
+    const t0 = Math.floor(Date.now() / 1000 / 60) * 60 - 2 * 86400
+    const qn = (i) => `2026120505${String(i).padStart(9, '0')}`
+    // the ingest node forwards once the publication saying so reached it (frames it took
+    // before are not forwarded, as on the central node before its writer sees the target)
+    let i = 0
+    await poll(async () => {
+      await send(edgePort, t0, i++, 1, 5)
+      await sleep(200)
+      return up.got.some((f) => f.includes('QN=2026120505'))
+    }, 30000, 'the first frame forwarded')
+    // then every frame it acknowledges, in order
+    await send(edgePort, t0, 100, 5, 5)
+    await poll(async () => [100, 101, 102, 103, 104].every((n) => up.got.some((f) => f.includes(`QN=${qn(n)}`))), 20000, 'the batch forwarded')
+    const order = [100, 101, 102, 103, 104].map((n) => up.got.findIndex((f) => f.includes(`QN=${qn(n)}`)))
+    assert.deepEqual(order, [...order].sort((a, b) => a - b))
+    // byte for byte as the device sent it
+    const sent = upload(MN, qn(100), t0 + 100 * 60, 5000 + 100 + 0.25).toString('latin1')
+    assert.ok(up.got.includes(sent.slice(0, -2)), 'the frame as sent')
+  } finally {
+    await up.stop()
+  }
 })

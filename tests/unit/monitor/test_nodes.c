@@ -76,10 +76,11 @@ static void test_registry_round_trip(void **state)
     assert_int_equal(devcache_count(local), 3);
     struct buf tsv;
     buf_init(&tsv, 0);
-    assert_int_equal(devcache_registry_tsv(db, 42, &tsv), 0);
+    assert_int_equal(devcache_registry_tsv(db, 42, 1, &tsv), 0);
     struct devcache *remote = devcache_load_tsv(tsv.data, tsv.len);
     assert_non_null(remote);
     assert_int_equal(devcache_count(remote), 3);
+    assert_int_equal(devcache_forwarding(remote), 1);
     for (size_t i = 0; i < 3; i++)
         same_entry(devcache_at(local, i), devcache_at(remote, i));
     const char mn[] = "MN\ta\\b'c\n";
@@ -95,10 +96,11 @@ static void test_registry_round_trip(void **state)
     /* an empty registry is a snapshot too: the marker row alone */
     buf_reset(&tsv);
     assert_int_equal(db_run(db, "DELETE FROM devices", ""), 0);
-    assert_int_equal(devcache_registry_tsv(db, 43, &tsv), 0);
+    assert_int_equal(devcache_registry_tsv(db, 43, 0, &tsv), 0);
     struct devcache *none = devcache_load_tsv(tsv.data, tsv.len);
     assert_non_null(none);
     assert_int_equal(devcache_count(none), 0);
+    assert_int_equal(devcache_forwarding(none), 0);
     devcache_free(none);
     devcache_free(remote);
     devcache_free(local);
@@ -121,12 +123,14 @@ static void test_outbox_applied_once(void **state)
     struct monitor_unregistered u = {
         "BAD\xff", "unknown_mn", 950, "10.0.0.8:1", "22", 2051, "pw", "\x01\x02\xff", 3, 1};
     assert_int_equal(nodes_outbox_unregistered(edge, &u), 0);
-    assert_int_equal(nodes_outbox_count(edge), 3);
+    static const char fwd[] = "##0040QN=1;ST=22;CN=2051;PW=1;MN=\x01\xfe;CP=&&&&ABCD\r\n";
+    assert_int_equal(nodes_outbox_forward(edge, 960, fwd, sizeof fwd - 1), 0);
+    assert_int_equal(nodes_outbox_count(edge), 4);
     struct buf tsv;
     buf_init(&tsv, 0);
     int64_t last = 0;
-    assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 1700000000, 100, &tsv, &last), 3);
-    assert_int_equal(last, 3);
+    assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 1700000000, 100, &tsv, &last), 4);
+    assert_int_equal(last, 4);
     /* the central node reads them back (node, seq, created, kind, body) */
     struct nodes_row rows[8];
     size_t n = 0, pos = 0, lens[5];
@@ -136,12 +140,12 @@ static void test_outbox_applied_once(void **state)
         assert_string_equal(f[2], "1700000000");
         rows[n++] = (struct nodes_row){strtoll(f[1], NULL, 10), f[3], f[4]};
     }
-    assert_int_equal(n, 3);
+    assert_int_equal(n, 4);
     /* the first two, then all three with the first two again (read before a merge) */
     assert_int_equal(nodes_store_apply(db, "edge-1", rows, 2, 5000), 2);
-    struct nodes_row again[5] = {rows[0], rows[1], rows[1], rows[2], rows[2]};
-    assert_int_equal(nodes_store_apply(db, "edge-1", again, 5, 5001), 1);
-    assert_int_equal(nodes_store_apply(db, "edge-1", again, 5, 5002), 0);
+    struct nodes_row again[6] = {rows[0], rows[1], rows[1], rows[2], rows[2], rows[3]};
+    assert_int_equal(nodes_store_apply(db, "edge-1", again, 6, 5001), 2);
+    assert_int_equal(nodes_store_apply(db, "edge-1", again, 6, 5002), 0);
     assert_int_equal(db_query_int(db, "SELECT frames FROM devices WHERE id = 13", -1, ""), 5);
     assert_int_equal(db_query_int(db, "SELECT bad_crc FROM devices WHERE id = 13", -1, ""), 1);
     assert_int_equal(db_query_int(db, "SELECT rejected FROM devices WHERE id = 13", -1, ""), 1);
@@ -152,7 +156,15 @@ static void test_outbox_applied_once(void **state)
                                   -1, ""),
                      1);
     assert_int_equal(db_query_int(db, "SELECT seq FROM node_applied WHERE node = 'edge-1'", -1, ""),
-                     3);
+                     4);
+    /* the frame joins the forward queue byte for byte, once */
+    assert_int_equal(
+        db_query_int(db, "SELECT count(*) FROM forward_queue WHERE created_at = 960", -1, ""), 1);
+    assert_int_equal(
+        db_query_int(db, "SELECT count(*) FROM forward_queue WHERE hex(frame) = ?", -1, "t",
+                     "232330303430514E3D313B53543D32323B434E3D323035313B50573D313B4D4E3D01FE3B4350"
+                     "3D26262626414243440D0A"),
+        1);
     /* the ingest node deletes what the cluster took */
     assert_int_equal(nodes_outbox_delete(edge, last), 0);
     assert_int_equal(nodes_outbox_count(edge), 0);
