@@ -128,6 +128,10 @@ static const struct config_option config_options[] = {
     OPT_STR(clickhouse_password, "", "ClickHouse password"),
     OPT_STR(clickhouse_database, "ecogov", "ClickHouse database of the device data"),
     OPT_STR(clickhouse_cluster, "ecogov", "cluster name in ClickHouse's remote_servers"),
+    OPT_STR(node_role, "central",
+            "central (keeps the registry and every case, publishes the registry to the cluster) "
+            "or ingest (another host: takes devices only, registry read from the cluster)"),
+    OPT_STR(node_name, "", "an ingest node's name, unique in the province ([A-Za-z0-9_-], 1-32)"),
 };
 
 #define CONFIG_COUNT (sizeof config_options / sizeof config_options[0])

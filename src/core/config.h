@@ -82,6 +82,9 @@ struct config {
     char *clickhouse_password;
     char *clickhouse_database;
     char *clickhouse_cluster;
+    /* nodes on several hosts (docs/scale.md "Many ingest nodes") */
+    char *node_role; /* central | ingest */
+    char *node_name; /* an ingest node's name in the cluster's outbox */
 };
 
 /* Fills cfg from all sources. argv holds only options (argv[0] is skipped).

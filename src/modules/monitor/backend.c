@@ -3,6 +3,7 @@
 #include "core/config.h"
 #include "core/timeutil.h"
 #include "modules/monitor/monitor.h"
+#include "modules/monitor/nodes.h"
 #include "modules/monitor/readings.h"
 #include "modules/monitor/readings_ch.h"
 
@@ -11,6 +12,8 @@
 
 int monitor_store_setup(const struct config *cfg, int migrate, char *err, size_t errlen)
 {
+    if (nodes_setup(cfg, err, errlen))
+        return -1;
     if (!strcmp(cfg->readings_backend, "sqlite")) {
         readings_store_use(NULL);
         return 0;
@@ -53,5 +56,6 @@ json_t *monitor_store_status(void)
                   (json_int_t)st.sent_values, "values_spooled", (json_int_t)st.spooled_values,
                   "values_drained", (json_int_t)st.drained_values, "drain_values_per_s",
                   st.drain_rate));
+    json_object_set_new(o, "node", nodes_status());
     return o;
 }

@@ -6,6 +6,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "modules/monitor/ingest.h"
+#include "modules/monitor/nodes.h"
 #include "modules/monitor/relay.h"
 #include "modules/monitor/store_devcache.h"
 
@@ -50,6 +51,14 @@ static int ingest_listen_stale(struct ingest_listener *l)
  * snapshot at all. */
 static int ingest_listen_load(struct ingest_listener *l)
 {
+    if (nodes_ingest_remote()) { /* the registry is the central node's, from the cluster */
+        struct devcache *fresh = nodes_registry_take();
+        if (fresh) {
+            devcache_free(l->devs);
+            l->devs = fresh;
+        }
+        return l->devs ? 0 : -1;
+    }
     uint64_t gen = devcache_generation();
     if (gen == l->devs_gen && l->devs && !ingest_listen_stale(l))
         return 0;

@@ -4,6 +4,7 @@
 #include "app/module.h"
 #include "modules/monitor/monitor.h"
 #include "modules/monitor/ingest.h"
+#include "modules/monitor/nodes.h"
 
 #include <stdio.h>
 
@@ -30,6 +31,10 @@ static int monitor_start(const struct module_run *run)
         fprintf(stderr, "ecogov: %s\n", err);
         return -1;
     }
+    if (nodes_start(cfg, err, sizeof err)) {
+        fprintf(stderr, "ecogov: %s\n", err);
+        return -1;
+    }
     if (cfg->hj212_port < 0)
         return 0;
     struct ingest_listen_opts lo = {
@@ -49,8 +54,10 @@ static int monitor_start(const struct module_run *run)
         .clock_tolerance = (int)cfg->hj212_clock_tolerance};
     int port = 0;
     monitor_listener = ingest_listen(&lo, &port);
-    if (!monitor_listener)
+    if (!monitor_listener) {
+        nodes_stop();
         return -1;
+    }
     printf("ecogov: hj212 listening on %s:%d\n", cfg->hj212_listen, port);
     return 0;
 }
@@ -59,6 +66,7 @@ static void monitor_stop(void)
 {
     ingest_unlisten(monitor_listener);
     monitor_listener = NULL;
+    nodes_stop(); /* after the writer: an ingest node's last outbox rows go out */
 }
 
 static const struct ent360_provider monitor_ent360[] = {

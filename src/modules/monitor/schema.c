@@ -270,6 +270,36 @@ static const char *const schema_monitor_steps[] = {
     /* 7 (issue 12): the city a station is in, so a province's registry ranks its cities and
      * their districts ('' = not given). */
     "ALTER TABLE stations ADD COLUMN city TEXT NOT NULL DEFAULT '';",
+
+    /* 8 (issue 12, nodes.h): on an ingest node of another host, what its writer produced
+     * besides readings (device counters, refused MNs, rejected frames) waits here, written in
+     * the writer's transaction, until the cluster's outbox took it (kind + JSON body); on
+     * the central node, the last seq of each ingest node applied to this database. */
+    "CREATE TABLE node_outbox ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  body TEXT NOT NULL);"
+    "CREATE TABLE node_applied ("
+    "  node TEXT PRIMARY KEY,"
+    "  seq INTEGER NOT NULL,"
+    "  applied_at INTEGER NOT NULL);",
+
+    /* 9 (issue 12): spool ids are never reused. Nodes sharing one database each drain the
+     * spool and delete the id range they sent; with reused rowids a batch spooled after
+     * another node emptied the table could take an id inside that range and be deleted
+     * unsent. */
+    "CREATE TABLE readings_spool_v9 ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created INTEGER NOT NULL,"
+    "  target TEXT NOT NULL CHECK (target IN ('readings', 'frames')),"
+    "  nrows INTEGER NOT NULL,"
+    "  body BLOB NOT NULL,"
+    "  refused TEXT);"
+    "INSERT INTO readings_spool_v9 (id, created, target, nrows, body, refused) "
+    "  SELECT id, created, target, nrows, body, refused FROM readings_spool;"
+    "DROP TABLE readings_spool;"
+    "ALTER TABLE readings_spool_v9 RENAME TO readings_spool;",
 };
 
 const struct schema_module schema_monitor = {

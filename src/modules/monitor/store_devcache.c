@@ -3,6 +3,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "db/row.h"
+#include "modules/monitor/chttp.h"
 
 #include <jansson.h>
 #include <stdatomic.h>
@@ -33,7 +34,8 @@ int64_t devcache_stamp(struct db *db)
 struct devcache {
     struct devcache_entry *e;
     size_t n;
-    size_t *slots; /* open addressing over e, 0 = empty, else index + 1 */
+    int forwarding; /* loaded from the cluster: the central node forwards frames upstream */
+    size_t *slots;  /* open addressing over e, 0 = empty, else index + 1 */
     size_t nslots;
 };
 
@@ -84,56 +86,55 @@ static void devcache_map(struct devcache_entry *d, const char *text)
     json_decref(arr);
 }
 
-struct devcache *devcache_load(struct db *db)
+/* One device as its source gives it: the registry's columns (this database, or the cluster's
+ * copy the central node published: nodes.h). */
+struct devcache_src {
+    int64_t id, station;
+    const char *mn, *pw;
+    int active;
+    const char *edition, *map;
+    int64_t clock_offset;
+    const char *zone, *kind;
+    int64_t min_interval, offline_after;
+};
+
+static void devcache_add(struct devcache *c, size_t *cap, const struct devcache_src *s)
 {
-    sqlite3_stmt *st = db_stmt(
-        db, "SELECT d.id, d.station_id, d.mn, d.pw, d.active AND s.active, d.edition, "
-            "d.factor_map, d.clock_offset, d.clock_zone, s.kind, s.min_interval, "
-            "s.offline_after FROM devices d JOIN stations s ON s.id = d.station_id ORDER BY d.id");
-    if (!st)
-        return NULL;
-    struct devcache *c = xcalloc(1, sizeof *c);
-    size_t cap = 0;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (c->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            c->e = xrealloc(c->e, cap * sizeof *c->e);
-        }
-        struct devcache_entry *d = &c->e[c->n++];
-        memset(d, 0, sizeof *d);
-        d->device_id = sqlite3_column_int64(st, 0);
-        d->station_id = sqlite3_column_int64(st, 1);
-        devcache_copy(d->mn, sizeof d->mn, sqlite3_column_text(st, 2));
-        devcache_copy(d->pw, sizeof d->pw, sqlite3_column_text(st, 3));
-        d->active = sqlite3_column_int(st, 4);
-        const char *ed = (const char *)sqlite3_column_text(st, 5);
-        d->edition = !ed || !strcmp(ed, "auto") ? -1 : !strcmp(ed, "2005") ? 0 : 1;
-        d->cfg.clock_offset = sqlite3_column_int64(st, 7);
-        const char *zone = (const char *)sqlite3_column_text(st, 8);
-        d->cfg.clock_utc = zone && !strcmp(zone, "utc");
-        const char *kind = (const char *)sqlite3_column_text(st, 9);
-        const struct monitor_station_kind *k = monitor_station_kind_find(kind);
-        d->cfg.medium = k ? k->medium : MONITOR_AIR;
-        const char *stc = "22";
-        if (kind && !strcmp(kind, "water"))
-            stc = "21";
-        else if (kind && !strcmp(kind, "source_gas"))
-            stc = "31";
-        else if (kind && !strcmp(kind, "source_water"))
-            stc = "32";
-        memcpy(d->st, stc, 3);
-        d->min_interval = sqlite3_column_int(st, 10);
-        int64_t off = sqlite3_column_int64(st, 11);
-        d->offline_after = off > 0 ? (int)off : (k ? k->offline_after : 3600);
-        devcache_map(d, (const char *)sqlite3_column_text(st, 6));
+    if (c->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        c->e = xrealloc(c->e, *cap * sizeof *c->e);
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        log_error("devcache: cannot load devices");
-        devcache_free(c);
-        return NULL;
-    }
+    struct devcache_entry *d = &c->e[c->n++];
+    memset(d, 0, sizeof *d);
+    d->device_id = s->id;
+    d->station_id = s->station;
+    devcache_copy(d->mn, sizeof d->mn, (const unsigned char *)s->mn);
+    devcache_copy(d->pw, sizeof d->pw, (const unsigned char *)s->pw);
+    d->active = s->active;
+    const char *ed = s->edition;
+    d->edition = !ed || !strcmp(ed, "auto") ? -1 : !strcmp(ed, "2005") ? 0 : 1;
+    d->cfg.clock_offset = s->clock_offset;
+    d->cfg.clock_utc = s->zone && !strcmp(s->zone, "utc");
+    const char *kind = s->kind;
+    const struct monitor_station_kind *k = monitor_station_kind_find(kind);
+    d->cfg.medium = k ? k->medium : MONITOR_AIR;
+    const char *stc = "22";
+    if (kind && !strcmp(kind, "water"))
+        stc = "21";
+    else if (kind && !strcmp(kind, "source_gas"))
+        stc = "31";
+    else if (kind && !strcmp(kind, "source_water"))
+        stc = "32";
+    memcpy(d->st, stc, 3);
+    d->min_interval = (int)s->min_interval;
+    int64_t off = s->offline_after;
+    d->offline_after = off > 0 ? (int)off : (k ? k->offline_after : 3600);
+    devcache_map(d, s->map);
+}
+
+/* The MN index over the loaded entries. */
+static void devcache_index(struct devcache *c)
+{
     c->nslots = 16;
     while (c->nslots < c->n * 2)
         c->nslots *= 2;
@@ -144,6 +145,119 @@ struct devcache *devcache_load(struct db *db)
             h = (h + 1) & (c->nslots - 1);
         c->slots[h] = i + 1;
     }
+}
+
+/* The registry as the listener reads it, in device id order (devcache_load and the
+ * snapshot published to the cluster: one statement for both). */
+static sqlite3_stmt *devcache_select(struct db *db)
+{
+    return db_stmt(
+        db, "SELECT d.id, d.station_id, d.mn, d.pw, d.active AND s.active, d.edition, "
+            "d.factor_map, d.clock_offset, d.clock_zone, s.kind, s.min_interval, "
+            "s.offline_after FROM devices d JOIN stations s ON s.id = d.station_id ORDER BY d.id");
+}
+
+static void devcache_src_row(sqlite3_stmt *st, struct devcache_src *s)
+{
+    s->id = sqlite3_column_int64(st, 0);
+    s->station = sqlite3_column_int64(st, 1);
+    s->mn = (const char *)sqlite3_column_text(st, 2);
+    s->pw = (const char *)sqlite3_column_text(st, 3);
+    s->active = sqlite3_column_int(st, 4);
+    s->edition = (const char *)sqlite3_column_text(st, 5);
+    s->map = (const char *)sqlite3_column_text(st, 6);
+    s->clock_offset = sqlite3_column_int64(st, 7);
+    s->zone = (const char *)sqlite3_column_text(st, 8);
+    s->kind = (const char *)sqlite3_column_text(st, 9);
+    s->min_interval = sqlite3_column_int64(st, 10);
+    s->offline_after = sqlite3_column_int64(st, 11);
+}
+
+struct devcache *devcache_load(struct db *db)
+{
+    sqlite3_stmt *st = devcache_select(db);
+    if (!st)
+        return NULL;
+    struct devcache *c = xcalloc(1, sizeof *c);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        struct devcache_src s;
+        devcache_src_row(st, &s);
+        devcache_add(c, &cap, &s);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        log_error("devcache: cannot load devices");
+        devcache_free(c);
+        return NULL;
+    }
+    devcache_index(c);
+    return c;
+}
+
+static int devcache_field(struct buf *b, const char *s, char end)
+{
+    return chttp_put_field(b, s ? s : "", s ? strlen(s) : 0) || buf_putc(b, end);
+}
+
+int devcache_registry_tsv(struct db *db, uint64_t version, int forwarding, struct buf *out)
+{
+    sqlite3_stmt *st = devcache_select(db);
+    if (!st)
+        return -1;
+    int rc, bad = 0;
+    /* row 0 marks the publication, so an empty registry is a snapshot too; its active column
+     * says whether the central node forwards frames upstream */
+    bad |= buf_printf(out, "0\t0\t\t\t%d\t\t[]\t0\t\t\t0\t0\t%llu\n", forwarding ? 1 : 0,
+                      (unsigned long long)version);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW && !bad) {
+        struct devcache_src s;
+        devcache_src_row(st, &s);
+        bad |= buf_printf(out, "%lld\t%lld\t", (long long)s.id, (long long)s.station) ||
+               devcache_field(out, s.mn, '\t') || devcache_field(out, s.pw, '\t') ||
+               buf_printf(out, "%d\t", s.active ? 1 : 0) || devcache_field(out, s.edition, '\t') ||
+               devcache_field(out, s.map, '\t') ||
+               buf_printf(out, "%lld\t", (long long)s.clock_offset) ||
+               devcache_field(out, s.zone, '\t') || devcache_field(out, s.kind, '\t') ||
+               buf_printf(out, "%lld\t%lld\t%llu\n", (long long)s.min_interval,
+                          (long long)s.offline_after, (unsigned long long)version);
+    }
+    sqlite3_reset(st);
+    return bad || (rc != SQLITE_DONE && rc != SQLITE_ROW) ? -1 : 0;
+}
+
+struct devcache *devcache_load_tsv(char *text, size_t len)
+{
+    struct devcache *c = xcalloc(1, sizeof *c);
+    size_t cap = 0, pos = 0;
+    char *f[12];
+    size_t lens[12];
+    int n;
+    while ((n = chttp_next_row(text, len, &pos, f, lens, 12)) > 0) {
+        if (n != 12) {
+            log_error("devcache: a registry row of the cluster has %d fields, not 12", n);
+            devcache_free(c);
+            return NULL;
+        }
+        struct devcache_src s = {strtoll(f[0], NULL, 10),
+                                 strtoll(f[1], NULL, 10),
+                                 f[2],
+                                 f[3],
+                                 f[4][0] == '1',
+                                 f[5],
+                                 f[6],
+                                 strtoll(f[7], NULL, 10),
+                                 f[8],
+                                 f[9],
+                                 strtoll(f[10], NULL, 10),
+                                 strtoll(f[11], NULL, 10)};
+        if (s.id > 0)
+            devcache_add(c, &cap, &s);
+        else /* the publication's marker */
+            c->forwarding = s.active;
+    }
+    devcache_index(c);
     return c;
 }
 
@@ -183,6 +297,11 @@ const struct devcache_entry *devcache_by_id(const struct devcache *c, int64_t id
             hi = mid;
     }
     return lo < (c ? c->n : 0) && c->e[lo].device_id == id ? &c->e[lo] : NULL;
+}
+
+int devcache_forwarding(const struct devcache *c)
+{
+    return c ? c->forwarding : 0;
 }
 
 size_t devcache_count(const struct devcache *c)

@@ -32,6 +32,16 @@ struct devcache;
 
 /* Loads every device. NULL on a database error (logged). */
 struct devcache *devcache_load(struct db *db);
+/* The registry as TabSeparated rows of the cluster's `registry` table (nodes.h), every row
+ * with this version, led by a row of id 0 that marks the publication and carries
+ * `forwarding` (the central node has an active upstream target). 0, or -1. */
+struct buf;
+int devcache_registry_tsv(struct db *db, uint64_t version, int forwarding, struct buf *out);
+/* Loads a snapshot from those rows (text is unescaped in place; id 0 read for its
+ * forwarding flag). NULL when a row is malformed (logged). */
+struct devcache *devcache_load_tsv(char *text, size_t len);
+/* 1 when the snapshot's publication says the central node forwards frames upstream. */
+int devcache_forwarding(const struct devcache *c);
 void devcache_free(struct devcache *c);
 /* The device with this MN (exact bytes), or NULL. */
 const struct devcache_entry *devcache_find(const struct devcache *c, const char *mn, size_t len);

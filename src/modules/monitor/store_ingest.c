@@ -8,7 +8,9 @@
 #include "db/db.h"
 #include "db/row.h"
 #include "domain/monitor_norm.h"
+#include "modules/monitor/nodes.h"
 #include "modules/monitor/readings.h"
+#include "modules/monitor/store_nodes.h"
 #include "modules/monitor/store_relay.h"
 
 #include <stdio.h>
@@ -18,22 +20,34 @@
  * through it on its own connection. */
 int readings_put_forward(struct readings *w, int64_t received, const char *frame, size_t len)
 {
+    if (nodes_ingest_remote()) /* the central node's queue, through the outbox */
+        return nodes_outbox_forward(readings_db(w), received, frame, len);
     return monitor_store_queue_push(readings_db(w), received, frame, len);
 }
 
 int readings_forwarding(struct readings *w)
 {
-    return monitor_store_forward_any(readings_db(w));
+    return nodes_ingest_remote() ? nodes_forwarding() : monitor_store_forward_any(readings_db(w));
 }
 
 int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_seen, const char *addr,
                          int64_t frames, int64_t bad_crc, int64_t rejected)
 {
-    sqlite3_stmt *st = db_stmt(
-        readings_db(w), "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2), "
-                        "last_addr = CASE WHEN ?3 = '' THEN last_addr ELSE ?3 END, "
-                        "frames = frames + ?4, bad_crc = bad_crc + ?5, rejected = rejected + ?6 "
-                        "WHERE id = ?1");
+    if (nodes_ingest_remote())
+        return nodes_outbox_seen(readings_db(w), device_id, last_seen, addr, frames, bad_crc,
+                                 rejected);
+    return monitor_store_device_seen(readings_db(w), device_id, last_seen, addr, frames, bad_crc,
+                                     rejected);
+}
+
+int monitor_store_device_seen(struct db *db, int64_t device_id, int64_t last_seen, const char *addr,
+                              int64_t frames, int64_t bad_crc, int64_t rejected)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2), "
+                    "last_addr = CASE WHEN ?3 = '' THEN last_addr ELSE ?3 END, "
+                    "frames = frames + ?4, bad_crc = bad_crc + ?5, rejected = rejected + ?6 "
+                    "WHERE id = ?1");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, device_id);
@@ -63,25 +77,32 @@ int readings_unregistered(struct readings *w, const char *mn, const char *reason
                           const char *addr, const char *stc, int cn, const char *pw,
                           const char *sample, size_t sample_len, int64_t count)
 {
+    struct monitor_unregistered u = {mn, reason, ts, addr, stc, cn, pw, sample, sample_len, count};
+    if (nodes_ingest_remote())
+        return nodes_outbox_unregistered(readings_db(w), &u);
+    return monitor_store_unregistered_put(readings_db(w), &u);
+}
+
+int monitor_store_unregistered_put(struct db *db, const struct monitor_unregistered *u)
+{
     sqlite3_stmt *st = db_stmt(
-        readings_db(w),
-        "INSERT INTO unregistered_devices (mn, reason, first_seen, last_seen, frames, "
-        "last_addr, last_st, last_cn, last_pw, sample) VALUES (?1,?2,?3,?3,?4,?5,?6,?7,?8,?9) "
-        "ON CONFLICT (mn) DO UPDATE SET reason=excluded.reason, "
-        "last_seen=max(last_seen, excluded.last_seen), frames=frames+excluded.frames, "
-        "last_addr=excluded.last_addr, last_st=excluded.last_st, last_cn=excluded.last_cn, "
-        "last_pw=excluded.last_pw, sample=excluded.sample");
+        db, "INSERT INTO unregistered_devices (mn, reason, first_seen, last_seen, frames, "
+            "last_addr, last_st, last_cn, last_pw, sample) VALUES (?1,?2,?3,?3,?4,?5,?6,?7,?8,?9) "
+            "ON CONFLICT (mn) DO UPDATE SET reason=excluded.reason, "
+            "last_seen=max(last_seen, excluded.last_seen), frames=frames+excluded.frames, "
+            "last_addr=excluded.last_addr, last_st=excluded.last_st, last_cn=excluded.last_cn, "
+            "last_pw=excluded.last_pw, sample=excluded.sample");
     if (!st)
         return -1;
-    readings_bind_text(st, 1, mn);
-    sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, ts);
-    sqlite3_bind_int64(st, 4, count);
-    readings_bind_text(st, 5, addr);
-    readings_bind_text(st, 6, stc);
-    sqlite3_bind_int(st, 7, cn);
-    readings_bind_text(st, 8, pw);
-    sqlite3_bind_blob(st, 9, sample, (int)sample_len, SQLITE_STATIC);
+    readings_bind_text(st, 1, u->mn);
+    sqlite3_bind_text(st, 2, u->reason, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, u->ts);
+    sqlite3_bind_int64(st, 4, u->count);
+    readings_bind_text(st, 5, u->addr);
+    readings_bind_text(st, 6, u->st);
+    sqlite3_bind_int(st, 7, u->cn);
+    readings_bind_text(st, 8, u->pw);
+    sqlite3_bind_blob(st, 9, u->sample, (int)u->sample_len, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -89,20 +110,26 @@ int readings_unregistered(struct readings *w, const char *mn, const char *reason
 
 int readings_reject(struct readings *w, const struct readings_reject *r)
 {
+    if (nodes_ingest_remote())
+        return nodes_outbox_reject(readings_db(w), r);
+    return monitor_store_reject_put(readings_db(w), r);
+}
+
+int monitor_store_reject_put(struct db *db, const struct readings_reject *r)
+{
     sqlite3_stmt *st = db_stmt(
-        readings_db(w),
-        "INSERT INTO frame_rejects (period, device_id, addr, reason, mn, station_id, frames, "
-        "bytes, first_seen, last_seen, sample) VALUES (?1,?2,?3,?4,?5,nullif(?6, 0),?7,?8,?9,"
-        "?10,?11) ON CONFLICT (period, device_id, addr, reason) DO UPDATE SET "
-        "frames = frames + excluded.frames, bytes = bytes + excluded.bytes, "
-        "first_seen = min(first_seen, excluded.first_seen), "
-        "last_seen = max(last_seen, excluded.last_seen)");
+        db, "INSERT INTO frame_rejects (period, device_id, addr, reason, mn, station_id, frames, "
+            "bytes, first_seen, last_seen, sample) VALUES (?1,?2,?3,?4,?5,nullif(?6, 0),?7,?8,?9,"
+            "?10,?11) ON CONFLICT (period, device_id, addr, reason) DO UPDATE SET "
+            "frames = frames + excluded.frames, bytes = bytes + excluded.bytes, "
+            "first_seen = min(first_seen, excluded.first_seen), "
+            "last_seen = max(last_seen, excluded.last_seen)");
     if (!st)
         return -1;
     sqlite3_bind_int64(st, 1, r->last - r->last % 3600);
     sqlite3_bind_int64(st, 2, r->device_id);
     readings_bind_text(st, 3, r->addr);
-    sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, r->reason, -1, SQLITE_TRANSIENT);
     readings_bind_text(st, 5, r->mn);
     sqlite3_bind_int64(st, 6, r->station_id);
     sqlite3_bind_int64(st, 7, r->count);
@@ -124,7 +151,12 @@ long readings_prune_rejects(struct readings *w, int64_t before)
 
 int readings_unregistered_trim(struct readings *w, int max)
 {
-    return db_run(readings_db(w),
+    return monitor_store_unregistered_trim(readings_db(w), max);
+}
+
+int monitor_store_unregistered_trim(struct db *db, int max)
+{
+    return db_run(db,
                   "DELETE FROM unregistered_devices WHERE mn IN (SELECT mn FROM "
                   "unregistered_devices ORDER BY last_seen DESC LIMIT -1 OFFSET ?1)",
                   "i", (int64_t)max);

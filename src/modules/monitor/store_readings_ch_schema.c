@@ -30,9 +30,26 @@ static const char *const rch_local_tables[] = {
     "received DateTime, mn String, cn Int32, qn String, direction String, status String, "
     "addr String, frame String, reply String, has_reply UInt8) ENGINE = MergeTree "
     "PARTITION BY toYYYYMMDD(received) ORDER BY (station, id)",
+    /* nodes on several hosts (nodes.h): the registry as the central node last published it,
+     * written to every server (a snapshot: every row of one publication has its version) */
+    "CREATE TABLE IF NOT EXISTS %s.registry (id Int64, station Int64, mn String, pw String, "
+    "active UInt8, edition String, factor_map String, clock_offset Int64, clock_zone String, "
+    "kind String, min_interval Int64, offline_after Int64, version UInt64) "
+    "ENGINE = ReplacingMergeTree(version) ORDER BY id",
+    /* what ingest nodes on other hosts wrote besides readings, for the central node to apply
+     * in seq order; a row sent twice is one (seq is the node's) */
+    "CREATE TABLE IF NOT EXISTS %s.outbox_local (node String, seq UInt64, created DateTime, "
+    "kind String, body String) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(created) "
+    "ORDER BY (node, seq)",
 };
 
-static const char *const rch_tables[] = {"readings_local", "frames_local", "readings", "frames"};
+/* The Distributed tables and their sharding keys: one station's series, one node's outbox,
+ * on one shard. */
+static const char *const rch_distributed[][2] = {
+    {"readings", "station"}, {"frames", "station"}, {"outbox", "cityHash64(node)"}};
+
+static const char *const rch_tables[] = {
+    "readings_local", "frames_local", "registry", "outbox_local", "readings", "frames", "outbox"};
 
 const char *rch_insert_sql(const char *target)
 {
@@ -137,13 +154,14 @@ int rch_migrate(char *err, size_t errlen)
         }
     }
     for (int i = 0; i < c->nurls && !rc; i++)
-        for (int t = 0; t < 2 && !rc; t++) {
-            const char *name = t ? "frames" : "readings";
+        for (size_t t = 0; t < sizeof rch_distributed / sizeof *rch_distributed && !rc; t++) {
+            const char *name = rch_distributed[t][0];
             buf_reset(&sql);
             buf_printf(&sql,
                        "CREATE TABLE IF NOT EXISTS %s.%s AS %s.%s_local ENGINE = "
-                       "Distributed(%s, %s, %s_local, station)",
-                       c->database, name, c->database, name, c->cluster, c->database, name);
+                       "Distributed(%s, %s, %s_local, %s)",
+                       c->database, name, c->database, name, c->cluster, c->database, name,
+                       rch_distributed[t][1]);
             rc = rch_run_on(i, sql.data, NULL, err, errlen);
         }
     buf_free(&sql);
@@ -181,14 +199,17 @@ static int rch_check_one(const struct chttp_conf *c, int i, long *replicas, char
         buf_reset(&out);
         buf_puts(&sql, "SELECT count() FROM system.tables WHERE database = ");
         chttp_put_literal(&sql, c->database);
-        buf_puts(&sql, " AND name IN ('readings_local', 'frames_local', 'readings', 'frames')");
+        for (size_t t = 0; t < sizeof rch_tables / sizeof *rch_tables; t++)
+            buf_printf(&sql, "%s'%s'", t ? ", " : " AND name IN (", rch_tables[t]);
+        buf_putc(&sql, ')');
         if (rch_run_on(i, sql.data, &out, err, errlen)) {
             rc = -1;
         } else if (rch_reply_int(&out) != (long)(sizeof rch_tables / sizeof *rch_tables)) {
-            snprintf(err, errlen,
-                     "%s lacks the tables of database '%s' (readings, frames and their _local "
-                     "tables): run 'ecogov migrate' with readings_backend=clickhouse",
-                     c->urls[i], c->database);
+            snprintf(
+                err, errlen,
+                "%s lacks the tables of database '%s' (readings, frames, outbox and their "
+                "_local tables, registry): run 'ecogov migrate' with readings_backend=clickhouse",
+                c->urls[i], c->database);
             rc = -1;
         }
     }

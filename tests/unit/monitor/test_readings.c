@@ -635,6 +635,7 @@ static void test_old_layout_converted(void **state)
         "DROP TABLE frame_rejects; DROP INDEX unregistered_devices_seen;"
         "DROP TABLE readings_spool;"
         "ALTER TABLE stations DROP COLUMN city;"
+        "DROP TABLE node_outbox; DROP TABLE node_applied;"
         "CREATE INDEX frames_station ON frames (station_id, id);"
         "ALTER TABLE frames DROP COLUMN reply;"
         "CREATE INDEX frames_received ON frames (received);"
