@@ -33,11 +33,11 @@
 #define NODES_RETENTION_EVERY 600
 #define NODES_RETENTION_FIRST 30
 /* Platform requests to devices on ingest nodes: published in batches of NODES_COMMANDS_BATCH;
- * an ingest node takes those published in its last NODES_COMMAND_TAKE_S seconds (a request
- * is sent now or not at all: a 1012 carries the time it was made), and remembers what it took
- * for NODES_COMMAND_KEEP_S; the central node times out those still queued
- * NODES_COMMAND_EXPIRE_S after publication (no node took them). The hosts' clocks are assumed
- * NTP-synchronised to well within NODES_COMMAND_TAKE_S. */
+ * an ingest node takes those made in its last NODES_COMMAND_TAKE_S seconds (a request is sent
+ * now or not at all: a 1012 carries the time it was made), and remembers what it took for
+ * NODES_COMMAND_KEEP_S; the central node times out those still queued NODES_COMMAND_EXPIRE_S
+ * after they were made (no node took them). The hosts' clocks are assumed NTP-synchronised
+ * to well within NODES_COMMAND_TAKE_S. */
 #define NODES_COMMANDS_BATCH 500
 #define NODES_COMMAND_TAKE_S 60
 #define NODES_COMMAND_KEEP_S 3600
@@ -256,7 +256,7 @@ static void nodes_commands_publish(struct db *db)
     buf_init(&body, 0);
     int64_t now = timeutil_now(), last = 0;
     char err[400];
-    int n = monitor_store_commands_unpublished(db, now, NODES_COMMANDS_BATCH, &body, &last);
+    int n = monitor_store_commands_unpublished(db, NODES_COMMANDS_BATCH, &body, &last);
     if (n > 0 && chttp_run(rch_conf(), -1, "insert_distributed_sync=1",
                            "INSERT INTO commands (node, id, created, device, qn, cn, frame) "
                            "FORMAT TabSeparated",
@@ -441,6 +441,37 @@ static void nodes_outbox_retention(struct db *db)
     buf_free(&sql);
 }
 
+/* Drops the published requests' months before the previous one on every server: a request
+ * is taken within NODES_COMMAND_TAKE_S of its publication or never. */
+static void nodes_commands_retention(void)
+{
+    struct buf out, sql;
+    buf_init(&out, 0);
+    buf_init(&sql, 0);
+    char err[400];
+    const struct chttp_conf *c = rch_conf();
+    if (!chttp_run(c, -1, NULL,
+                   "SELECT DISTINCT toYYYYMM(created) FROM commands WHERE toYYYYMM(created) < "
+                   "toYYYYMM(addMonths(now(), -1)) FORMAT TabSeparated",
+                   NULL, 0, &out, err, sizeof err)) {
+        size_t pos = 0, lens[1];
+        char *f[1];
+        while (chttp_next_row(out.data, out.len, &pos, f, lens, 1) == 1) {
+            if (lens[0] != 6 || strspn(f[0], "0123456789") != 6)
+                continue;
+            for (int i = 0; i < c->nurls; i++) {
+                buf_reset(&sql);
+                buf_printf(&sql, "ALTER TABLE commands_local DROP PARTITION %s", f[0]);
+                if (chttp_run(c, i, NULL, sql.data, NULL, 0, NULL, err, sizeof err))
+                    log_warn("nodes: requests of month %s not dropped on %s: %s", f[0], c->urls[i],
+                             err);
+            }
+        }
+    }
+    buf_free(&out);
+    buf_free(&sql);
+}
+
 /* ---- the thread ---- */
 
 static void *nodes_main(void *arg)
@@ -467,8 +498,10 @@ static void *nodes_main(void *arg)
                 nodes_publish(db);
             nodes_commands_publish(db);
             busy = nodes_outbox_apply(db) >= NODES_OUTBOX_BATCH / 2;
-            if (turn % NODES_RETENTION_EVERY == NODES_RETENTION_FIRST)
+            if (turn % NODES_RETENTION_EVERY == NODES_RETENTION_FIRST) {
                 nodes_outbox_retention(db);
+                nodes_commands_retention();
+            }
         }
         turn++;
         pthread_mutex_lock(&nodes.lock);

@@ -195,10 +195,9 @@ int monitor_store_command_update(struct db *db, int64_t command_id, const char *
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int monitor_store_commands_unpublished(struct db *db, int64_t now, int max, struct buf *out,
-                                       int64_t *last)
+int monitor_store_commands_unpublished(struct db *db, int max, struct buf *out, int64_t *last)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, node, device_id, qn, cn, frame FROM "
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, node, device_id, qn, cn, frame, created_at FROM "
                                    "monitor_commands WHERE node <> '' AND published_at IS NULL "
                                    "ORDER BY id LIMIT ?");
     if (!st)
@@ -212,7 +211,8 @@ int monitor_store_commands_unpublished(struct db *db, int64_t now, int max, stru
         const char *frame = (const char *)sqlite3_column_text(st, 5);
         frame = frame ? frame : "";
         bad = chttp_put_field(out, node, strlen(node)) ||
-              buf_printf(out, "\t%lld\t%lld\t%lld\t", (long long)*last, (long long)now,
+              buf_printf(out, "\t%lld\t%lld\t%lld\t", (long long)*last,
+                         (long long)sqlite3_column_int64(st, 6),
                          (long long)sqlite3_column_int64(st, 2)) ||
               chttp_put_field(out, qn, strlen(qn)) ||
               buf_printf(out, "\t%d\t", sqlite3_column_int(st, 4)) ||
@@ -236,8 +236,9 @@ int monitor_store_commands_published(struct db *db, int64_t upto, int64_t now)
 long monitor_store_commands_expire(struct db *db, int64_t before, int64_t now)
 {
     if (db_run(db,
-               "UPDATE monitor_commands SET status = 'timeout', updated_at = ?2 WHERE node <> '' "
-               "AND status = 'queued' AND published_at < ?1",
+               "UPDATE monitor_commands SET status = 'timeout', updated_at = ?2, published_at = "
+               "coalesce(published_at, ?2) WHERE node <> '' AND status = 'queued' AND "
+               "created_at < ?1",
                "ii", before, now))
         return -1;
     return db_changes(db);

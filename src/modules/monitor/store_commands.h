@@ -41,14 +41,14 @@ int monitor_store_command_update(struct db *db, int64_t command_id, const char *
                                  int exe_rtn, int out, int64_t ts, const char *frame, size_t len);
 
 /* The central node: requests addressed to ingest nodes not yet published, id order, at most
- * max, as TabSeparated rows of the cluster's commands table (node, id, created = now, device,
- * qn, cn, frame) appended to out; *last = the last id put. The rows put, or -1. */
-int monitor_store_commands_unpublished(struct db *db, int64_t now, int max, struct buf *out,
-                                       int64_t *last);
+ * max, as TabSeparated rows of the cluster's commands table (node, id, created = when the
+ * request was made, device, qn, cn, frame) appended to out; *last = the last id put. The rows
+ * put, or -1. */
+int monitor_store_commands_unpublished(struct db *db, int max, struct buf *out, int64_t *last);
 /* Marks the unpublished ones up to id published at now. 0 or -1. */
 int monitor_store_commands_published(struct db *db, int64_t upto, int64_t now);
-/* Requests published before `before` that no ingest node reported taking (still queued):
- * timed out at now. The rows, or -1. */
+/* Requests to ingest nodes made before `before` that no node reported taking (still queued,
+ * published or not): timed out at now, and never published after. The rows, or -1. */
 long monitor_store_commands_expire(struct db *db, int64_t before, int64_t now);
 /* An ingest node: records that it took request id. 1 when new, 0 when taken before, -1. */
 int monitor_store_command_take(struct db *db, int64_t id, int64_t now);

@@ -52,6 +52,8 @@ before(async () => {
   // and a row of February 2020 the central database refuses (a reason it does not know): never
   // applied, so its month stays
   await q(`INSERT INTO ${DB}.outbox_local (node, seq, created, kind, body) VALUES ('edge-stuck', 1, '2020-02-15 00:00:00', 'unregistered', '{"mn":"X","reason":"bogus","ts":0,"addr":"","st":"","cn":0,"pw":"","sample":"","count":1}')`)
+  // a request published in January 2020: long past taking, its month is dropped
+  await q(`INSERT INTO ${DB}.commands_local (node, id, created, device, qn, cn, frame) VALUES ('edge-old', 1, '2020-01-15 00:00:00', 1, '20200115000000000', 1011, 'x')`)
   central.server = await startServer(central.env.db, ['--hj212-rate=0', '--hj212-gap-interval=0', ...flags])
   admin = await Client.as(central.server.url, 'admin')
   // the other host: its own database, made by migrate alone (no users, no registry)
@@ -238,6 +240,7 @@ test('the outbox months the central node applied are dropped from the cluster', 
   const left = () => q(`SELECT count() FROM ${DB}.outbox WHERE toYYYYMM(created) = 202001`).then(Number)
   await poll(async () => (await left()) === 0, 90000, 'January 2020 dropped')
   assert.equal(Number(await q(`SELECT count() FROM ${DB}.outbox WHERE toYYYYMM(created) = 202002`)), 1, 'a month with a row not applied stays')
+  await poll(async () => Number(await q(`SELECT count() FROM ${DB}.commands WHERE toYYYYMM(created) = 202001`)) === 0, 30000, 'the requests of January 2020 dropped')
   // this month's rows stay: the ingest node's counters of the tests above
   assert.ok(Number(await q(`SELECT count() FROM ${DB}.outbox WHERE node = 'edge-1'`)) > 0)
   const status = (await admin.get('/api/v1/monitor/status')).json.store

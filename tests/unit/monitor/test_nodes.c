@@ -239,20 +239,21 @@ static void test_request_through_node(void **state)
     assert_int_equal(monitor_store_command_insert(db, &here, 3000, &id_here), 0);
     assert_int_equal(monitor_store_command_insert(db, &c, 3000, &id), 0);
     buf_reset(&tsv);
-    assert_int_equal(monitor_store_commands_unpublished(db, 3001, 100, &tsv, &last), 1);
+    assert_int_equal(monitor_store_commands_unpublished(db, 100, &tsv, &last), 1);
     assert_int_equal(last, id);
     size_t pos = 0, lens[7];
     char *f[7];
     assert_int_equal(chttp_next_row(tsv.data, tsv.len, &pos, f, lens, 7), 7);
     assert_string_equal(f[0], "edge-1");
     assert_int_equal(strtoll(f[1], NULL, 10), id);
+    assert_string_equal(f[2], "3000"); /* when it was made */
     assert_string_equal(f[3], "13");
     assert_string_equal(f[5], "2061");
     assert_int_equal(lens[6], sizeof frame - 1);
     assert_memory_equal(f[6], frame, sizeof frame - 1); /* tab and line end as they were */
     assert_int_equal(monitor_store_commands_published(db, last, 3001), 0);
     buf_reset(&tsv);
-    assert_int_equal(monitor_store_commands_unpublished(db, 3002, 100, &tsv, &last), 0);
+    assert_int_equal(monitor_store_commands_unpublished(db, 100, &tsv, &last), 0);
 
     /* the ingest node takes it once */
     assert_int_equal(monitor_store_command_take(edge, id, 3002), 1);
@@ -291,6 +292,13 @@ static void test_request_through_node(void **state)
     assert_int_equal(db_query_int(db, "SELECT status = 'queued' FROM monitor_commands WHERE id = ?",
                                   -1, "i", id_here),
                      1);
+    /* made while the cluster was away and never published: timed out, then not published */
+    c.qn = "20261205000000004";
+    int64_t id_unpublished = 0;
+    assert_int_equal(monitor_store_command_insert(db, &c, 5500, &id_unpublished), 0);
+    assert_int_equal(monitor_store_commands_expire(db, 5501, 6001), 1);
+    buf_reset(&tsv);
+    assert_int_equal(monitor_store_commands_unpublished(db, 100, &tsv, &last), 0);
     assert_int_equal(monitor_store_command_taken_prune(edge, 3003), 0);
     assert_int_equal(monitor_store_command_take(edge, id, 3010),
                      1); /* forgotten after the window */
