@@ -371,6 +371,23 @@ test('a command made at the central node reaches the device on the ingest node o
   assert.ok(!onCentral.dev.frames.some((f) => f.includes('CN=2061')), 'the central node did not send it')
   const published = await q(`SELECT count() FROM ${DB}.commands WHERE id = ${r.json.id} AND node = 'edge-1'`)
   assert.ok(Number(published) >= 1)
+
+  // heard again on the central node (a later second): the next request goes there, not to edge-1
+  await sleep(1100)
+  onCentral.sock.write(hello('20261205070000003', t0 + 120))
+  await onCentral.dev.waitFor((f) => f.includes('CN=9014') && f.includes('20261205070000003'), 30000)
+  await poll(async () => (await admin.get(`/api/v1/monitor/stations/${sid}`)).json.device_list[0].last_node === '', 20000, 'the central node knows the device is back')
+  const ask = await admin.post(`/api/v1/monitor/stations/${sid}/commands`, { cn: 1011 })
+  assert.equal(ask.status, 201, ask.text)
+  assert.equal(ask.json.node, '')
+  await onCentral.dev.waitFor((f) => f.includes('CN=1011') && f.includes(`QN=${ask.json.qn}`), 30000)
+  onCentral.sock.write(frame(`QN=${ask.json.qn};ST=91;CN=9011;PW=${PW};MN=${CMD};Flag=4;CP=&&QnRtn=1&&`))
+  await poll(async () => {
+    const x = (await admin.get(`/api/v1/monitor/stations/${sid}/commands`)).json.items.find((i) => i.id === ask.json.id)
+    return x && x.status === 'accepted'
+  }, 20000, 'the 1011 accepted at the central node')
+  assert.ok(!onEdge.dev.frames.some((f) => f.includes(`QN=${ask.json.qn}`)), 'edge-1 did not send it')
+  assert.equal(Number(await q(`SELECT count() FROM ${DB}.commands WHERE id = ${ask.json.id}`)), 0, 'not published')
   onEdge.sock.destroy()
   onCentral.sock.destroy()
 })
