@@ -442,7 +442,7 @@ static void nodes_outbox_retention(struct db *db)
 }
 
 /* Drops the published requests' months before the previous one on every server: a request
- * is taken within NODES_COMMAND_TAKE_S of its publication or never. */
+ * is taken within NODES_COMMAND_TAKE_S of its making or never. */
 static void nodes_commands_retention(void)
 {
     struct buf out, sql;
