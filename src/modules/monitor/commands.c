@@ -96,7 +96,8 @@ static int64_t cmd_record(struct db *db, const struct audit_actor *actor, int64_
                           json_t *in)
 {
     char *params = json_dumps(in, JSON_COMPACT);
-    struct monitor_store_command c = {d->id, station, cn, f->qn, f->purpose, params, actor->name};
+    struct monitor_store_command c = {d->id,  station,     cn,      f->qn,  f->purpose,
+                                      params, actor->name, d->node, f->data};
     int64_t cmd = 0;
     if (params && !db_begin(db)) {
         if (monitor_store_command_insert(db, &c, timeutil_now(), &cmd))
@@ -114,6 +115,14 @@ static int64_t cmd_record(struct db *db, const struct audit_actor *actor, int64_
     return cmd;
 }
 
+int monitor_command_send(struct hj212_server *srv, const struct monitor_store_device *d,
+                         int64_t cmd, const char *qn, int cn, const char *frame, size_t len)
+{
+    if (d->node[0]) /* the nodes thread publishes the row for that node (nodes.h) */
+        return 0;
+    return srv ? hj212_server_request(srv, d->id, cmd, qn, cn, frame, len) : -1;
+}
+
 enum err monitor_command_create(struct db *db, const struct audit_actor *actor, int64_t station_id,
                                 json_t *in, json_t **out, struct problem *p)
 {
@@ -128,7 +137,9 @@ enum err monitor_command_create(struct db *db, const struct audit_actor *actor, 
                                      json_is_integer(dv) ? json_integer_value(dv) : 0, &d))
         return problem_set(p, ERR_INVALID_FIELD, "device_id", "站点没有可用的设备");
     struct cmd_frame f;
-    if (cmd_encode(&d, cn, in, &f) != HJ212_OK)
+    if (cmd_encode(&d, cn, in, &f) == HJ212_OK)
+        f.data[f.len] = '\0'; /* kept as text for an ingest node (monitor_command_send) */
+    else
         return problem_set(p, ERR_INVALID_FIELD, "cn",
                            "命令须为 1011、1012、1062（value 30-3600 秒）、1064（value 分钟）或 "
                            "2031/2051/2061（begin、end 为 14 位北京时间，最长 7 天）");
@@ -139,10 +150,10 @@ enum err monitor_command_create(struct db *db, const struct audit_actor *actor, 
     int64_t cmd = cmd_record(db, actor, station_id, &d, cn, &f, in);
     if (!cmd)
         return problem_set(p, ERR_INTERNAL, NULL, "数据库错误");
-    struct hj212_server *srv = hj212_server_current();
-    if (!srv || hj212_server_request(srv, d.id, cmd, f.qn, cn, f.data, f.len))
+    if (monitor_command_send(hj212_server_current(), &d, cmd, f.qn, cn, f.data, f.len))
         return problem_set(p, ERR_UNAVAILABLE, NULL, "设备接入服务未运行");
-    *out = json_pack("{s:I,s:s,s:i}", "id", (json_int_t)cmd, "qn", f.qn, "cn", cn);
+    *out =
+        json_pack("{s:I,s:s,s:i,s:s}", "id", (json_int_t)cmd, "qn", f.qn, "cn", cn, "node", d.node);
     return ERR_OK;
 }
 

@@ -13,6 +13,7 @@
 #include "db/audit.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct db;
@@ -71,11 +72,19 @@ json_t *monitor_alert_list(struct db *db, int64_t enterprise_id, int limit);
  * real-time interval in seconds, 1064 value = minute interval, 2031/2051/2061 back-fill of
  * begin..end, 14-digit Beijing times, at most 7 days), device_id (default: the station's first
  * active device). Creates the monitor_commands row with its audit entry (device.command) and
- * hands the frame to the HJ 212 listener. *out = {id, qn, cn}. Errors: 404 unknown station,
- * 422 no active device (field device_id) or a bad command (field cn), 429 a back-fill to that
- * device in progress, 503 the listener is not running (the row stays as it was written). */
+ * hands the frame to the HJ 212 listener (or, for a device whose newest contact was on an
+ * ingest node, leaves it to that node: nodes.h). *out = {id, qn, cn, node}. Errors: 404 unknown
+ * station, 422 no active device (field device_id) or a bad command (field cn), 429 a back-fill to
+ * that device in progress, 503 the listener is not running (the row stays as it was written). */
 enum err monitor_command_create(struct db *db, const struct audit_actor *actor, int64_t station_id,
                                 json_t *in, json_t **out, struct problem *p);
+/* Hands request cmd (its row written) to whoever delivers it: this node's listener srv, or
+ * nobody here when d->node names the ingest node the device is on (the nodes thread publishes
+ * the row's frame to it). 0, or -1 when the listener is not running or full. */
+struct hj212_server;
+struct monitor_store_device;
+int monitor_command_send(struct hj212_server *srv, const struct monitor_store_device *d,
+                         int64_t cmd, const char *qn, int cn, const char *frame, size_t len);
 /* The station's commands, newest first (new reference); NULL on a database error. */
 json_t *monitor_command_list(struct db *db, int64_t station_id, int limit);
 

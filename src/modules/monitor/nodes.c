@@ -8,9 +8,11 @@
 #include "db/db.h"
 #include "modules/monitor/chttp.h"
 #include "modules/monitor/readings_ch.h"
+#include "modules/monitor/store_commands.h"
 #include "modules/monitor/store_devcache.h"
 #include "modules/monitor/store_nodes.h"
 #include "modules/monitor/store_relay.h"
+#include "net/hj212_server.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -30,6 +32,16 @@
  * start. */
 #define NODES_RETENTION_EVERY 600
 #define NODES_RETENTION_FIRST 30
+/* Platform requests to devices on ingest nodes: published in batches of NODES_COMMANDS_BATCH;
+ * an ingest node takes those made in its last NODES_COMMAND_TAKE_S seconds (a request is sent
+ * now or not at all: a 1012 carries the time it was made), and remembers what it took for
+ * NODES_COMMAND_KEEP_S; the central node times out those still queued NODES_COMMAND_EXPIRE_S
+ * after they were made (no node took them). The hosts' clocks are assumed NTP-synchronised
+ * to well within NODES_COMMAND_TAKE_S. */
+#define NODES_COMMANDS_BATCH 500
+#define NODES_COMMAND_TAKE_S 60
+#define NODES_COMMAND_KEEP_S 3600
+#define NODES_COMMAND_EXPIRE_S 180
 
 static struct {
     int remote;
@@ -194,7 +206,69 @@ static int nodes_outbox_drain(struct db *db)
     return rc;
 }
 
+/* Takes the requests published for this node that it has not taken yet and hands them to its
+ * listener, each once (node_taken); one the listener cannot queue is reported failed. */
+static void nodes_commands_take(struct db *db)
+{
+    struct hj212_server *srv = hj212_server_current();
+    struct buf sql, out;
+    buf_init(&sql, 0);
+    buf_init(&out, 0);
+    char err[400];
+    int64_t now = timeutil_now();
+    buf_puts(&sql, "SELECT id, device, qn, cn, frame FROM commands WHERE node = ");
+    chttp_put_literal(&sql, nodes.name);
+    buf_printf(&sql, " AND created >= toDateTime(%lld) ORDER BY id FORMAT TabSeparated",
+               (long long)(now - NODES_COMMAND_TAKE_S));
+    if (!srv || chttp_run(rch_conf(), -1, NULL, sql.data, NULL, 0, &out, err, sizeof err)) {
+        if (srv)
+            log_warn("nodes: the requests for this node cannot be read: %s", err);
+        buf_free(&sql);
+        buf_free(&out);
+        return;
+    }
+    size_t pos = 0, lens[5];
+    char *f[5];
+    while (chttp_next_row(out.data, out.len, &pos, f, lens, 5) == 5) {
+        int64_t id = strtoll(f[0], NULL, 10);
+        if (id <= 0 || lens[4] > HJ212_FRAME_MAX || monitor_store_command_take(db, id, now) != 1)
+            continue;
+        if (hj212_server_request(srv, strtoll(f[1], NULL, 10), id, f[2],
+                                 (int)strtol(f[3], NULL, 10), f[4], lens[4]) &&
+            nodes_outbox_command(db, id, "failed", -1, -1, 0, now, NULL, 0))
+            log_error("nodes: request %lld not queued, and its failure not recorded",
+                      (long long)id);
+        else
+            log_info("nodes: request %lld for device %s taken", (long long)id, f[1]);
+    }
+    monitor_store_command_taken_prune(db, now - NODES_COMMAND_KEEP_S);
+    buf_free(&sql);
+    buf_free(&out);
+}
+
 /* ---- the central node ---- */
+
+/* Publishes the requests addressed to ingest nodes (the shards' acknowledgement awaited; one
+ * node's on one shard, in id order) and times out those no node took. */
+static void nodes_commands_publish(struct db *db)
+{
+    struct buf body;
+    buf_init(&body, 0);
+    int64_t now = timeutil_now(), last = 0;
+    char err[400];
+    int n = monitor_store_commands_unpublished(db, NODES_COMMANDS_BATCH, &body, &last);
+    if (n > 0 && chttp_run(rch_conf(), -1, "insert_distributed_sync=1",
+                           "INSERT INTO commands (node, id, created, device, qn, cn, frame) "
+                           "FORMAT TabSeparated",
+                           body.data, body.len, NULL, err, sizeof err))
+        log_warn("nodes: requests to ingest nodes not published (%s); tried again", err);
+    else if (n > 0 && monitor_store_commands_published(db, last, now))
+        log_warn("nodes: requests published but not marked; published again (taken once)");
+    buf_free(&body);
+    long expired = monitor_store_commands_expire(db, now - NODES_COMMAND_EXPIRE_S, now);
+    if (expired > 0)
+        log_warn("nodes: %ld requests to ingest nodes taken by none: timeout", expired);
+}
 
 /* Publishes the registry (and whether frames are forwarded upstream) to each server whose
  * last publication is older than them:
@@ -367,6 +441,37 @@ static void nodes_outbox_retention(struct db *db)
     buf_free(&sql);
 }
 
+/* Drops the published requests' months before the previous one on every server: a request
+ * is taken within NODES_COMMAND_TAKE_S of its making or never. */
+static void nodes_commands_retention(void)
+{
+    struct buf out, sql;
+    buf_init(&out, 0);
+    buf_init(&sql, 0);
+    char err[400];
+    const struct chttp_conf *c = rch_conf();
+    if (!chttp_run(c, -1, NULL,
+                   "SELECT DISTINCT toYYYYMM(created) FROM commands WHERE toYYYYMM(created) < "
+                   "toYYYYMM(addMonths(now(), -1)) FORMAT TabSeparated",
+                   NULL, 0, &out, err, sizeof err)) {
+        size_t pos = 0, lens[1];
+        char *f[1];
+        while (chttp_next_row(out.data, out.len, &pos, f, lens, 1) == 1) {
+            if (lens[0] != 6 || strspn(f[0], "0123456789") != 6)
+                continue;
+            for (int i = 0; i < c->nurls; i++) {
+                buf_reset(&sql);
+                buf_printf(&sql, "ALTER TABLE commands_local DROP PARTITION %s", f[0]);
+                if (chttp_run(c, i, NULL, sql.data, NULL, 0, NULL, err, sizeof err))
+                    log_warn("nodes: requests of month %s not dropped on %s: %s", f[0], c->urls[i],
+                             err);
+            }
+        }
+    }
+    buf_free(&out);
+    buf_free(&sql);
+}
+
 /* ---- the thread ---- */
 
 static void *nodes_main(void *arg)
@@ -384,15 +489,19 @@ static void *nodes_main(void *arg)
         pthread_mutex_unlock(&nodes.lock);
         int busy = 0;
         if (nodes.remote) {
+            nodes_commands_take(db);
             busy = nodes_outbox_drain(db) > 0;
             if (turn % NODES_REGISTRY_EVERY == 0 && nodes_registry_pull(err, sizeof err) < 0)
                 log_warn("nodes: registry not read: %s", err);
         } else {
             if (turn % NODES_REGISTRY_EVERY == 0)
                 nodes_publish(db);
+            nodes_commands_publish(db);
             busy = nodes_outbox_apply(db) >= NODES_OUTBOX_BATCH / 2;
-            if (turn % NODES_RETENTION_EVERY == NODES_RETENTION_FIRST)
+            if (turn % NODES_RETENTION_EVERY == NODES_RETENTION_FIRST) {
                 nodes_outbox_retention(db);
+                nodes_commands_retention();
+            }
         }
         turn++;
         pthread_mutex_lock(&nodes.lock);

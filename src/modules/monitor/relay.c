@@ -5,6 +5,7 @@
 #include "domain/hj212.h"
 #include "net/hj212_server.h"
 #include "db/db.h"
+#include "modules/monitor/monitor.h"
 #include "modules/monitor/readings.h"
 #include "modules/monitor/store_commands.h"
 #include "modules/monitor/store_relay.h"
@@ -382,11 +383,13 @@ static int relay_request(struct hj212_relay *r, const struct monitor_store_devic
     if (hj212_encode_history(frame, sizeof frame, &peer, hj212_str_c(qn), cn, &tb, &te, &len) !=
         HJ212_OK)
         return -1;
-    struct monitor_store_command c = {d->id, d->station, cn, qn, "backfill", params, "system"};
+    frame[len] = '\0';
+    struct monitor_store_command c = {d->id,  d->station, cn,      qn,   "backfill",
+                                      params, "system",   d->node, frame};
     int64_t cmd;
     if (monitor_store_command_insert(r->db, &c, now.tv_sec, &cmd))
         return -1;
-    if (hj212_server_request(r->o.server, d->id, cmd, qn, cn, frame, len))
+    if (monitor_command_send(r->o.server, d, cmd, qn, cn, frame, len))
         return -1;
     log_info("backfill: asked %s for %d records %s..%s", d->mn, cn, b, e);
     return 0;
@@ -449,11 +452,13 @@ static int relay_clock_request(struct hj212_relay *r, const struct monitor_store
                                                     hj212_str_c(NULL), &tset, &len);
     if (he != HJ212_OK)
         return -1;
-    struct monitor_store_command c = {d->id, d->station, cn, qn, "command", params, "system"};
+    frame[len] = '\0';
+    struct monitor_store_command c = {d->id,  d->station, cn,      qn,   "command",
+                                      params, "system",   d->node, frame};
     int64_t cmd;
     if (monitor_store_command_insert(r->db, &c, now.tv_sec, &cmd))
         return -1;
-    return hj212_server_request(r->o.server, d->id, cmd, qn, cn, frame, len);
+    return monitor_command_send(r->o.server, d, cmd, qn, cn, frame, len);
 }
 
 /* Asks the devices that are due for their time: heard from recently, not asked within

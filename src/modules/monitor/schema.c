@@ -300,6 +300,21 @@ static const char *const schema_monitor_steps[] = {
     "  SELECT id, created, target, nrows, body, refused FROM readings_spool;"
     "DROP TABLE readings_spool;"
     "ALTER TABLE readings_spool_v9 RENAME TO readings_spool;",
+
+    /* 10 (issue 12, nodes.h): platform requests to devices on ingest nodes. devices.last_node:
+     * the ingest node the device's newest contact came through ('' = this database's own
+     * listener); a request to it is addressed to that node (monitor_commands.node) with its
+     * encoded frame, published to the cluster's commands table (published_at) and taken by
+     * that node alone; node_taken: on an ingest node, the requests it took (each once). */
+    "ALTER TABLE devices ADD COLUMN last_node TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE monitor_commands ADD COLUMN node TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE monitor_commands ADD COLUMN frame TEXT;"
+    "ALTER TABLE monitor_commands ADD COLUMN published_at INTEGER;"
+    "CREATE INDEX monitor_commands_unpublished ON monitor_commands (id) WHERE node <> '' AND "
+    "  published_at IS NULL;"
+    "CREATE TABLE node_taken ("
+    "  id INTEGER PRIMARY KEY,"
+    "  taken_at INTEGER NOT NULL);",
 };
 
 const struct schema_module schema_monitor = {

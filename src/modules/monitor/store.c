@@ -132,12 +132,13 @@ json_t *monitor_store_station(struct db *db, int64_t id, int64_t enterprise_id)
 json_t *monitor_store_station_devices(struct db *db, int64_t station)
 {
     /* clock_set: the device's last time-setting command (1012), automatic or from the
-     * console. */
+     * console. last_node: the ingest node of its newest contact ('' = the central node). */
     return db_query_rows(
         db,
         "SELECT id, mn, edition, factor_map AS factor_map_json, clock_offset, clock_zone, active, "
-        "version, last_seen, last_addr, frames, bad_crc, rejected, created_at, clock_sync, "
-        "clock_skew, clock_checked_at, (SELECT json_object('id', c.id, 'status', c.status, "
+        "version, last_seen, last_addr, last_node, frames, bad_crc, rejected, created_at, "
+        "clock_sync, clock_skew, clock_checked_at, (SELECT json_object('id', c.id, 'status', "
+        "c.status, "
         "'exe_rtn', c.exe_rtn, 'created_by', c.created_by, 'created_at', c.created_at, "
         "'updated_at', c.updated_at) FROM monitor_commands c WHERE c.device_id = devices.id AND "
         "c.cn = 1012 ORDER BY c.id DESC LIMIT 1) AS clock_set_json FROM devices WHERE station_id "

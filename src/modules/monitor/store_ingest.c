@@ -10,6 +10,7 @@
 #include "domain/monitor_norm.h"
 #include "modules/monitor/nodes.h"
 #include "modules/monitor/readings.h"
+#include "modules/monitor/store_commands.h"
 #include "modules/monitor/store_nodes.h"
 #include "modules/monitor/store_relay.h"
 
@@ -37,14 +38,17 @@ int readings_device_seen(struct readings *w, int64_t device_id, int64_t last_see
         return nodes_outbox_seen(readings_db(w), device_id, last_seen, addr, frames, bad_crc,
                                  rejected);
     return monitor_store_device_seen(readings_db(w), device_id, last_seen, addr, frames, bad_crc,
-                                     rejected);
+                                     rejected, "");
 }
 
 int monitor_store_device_seen(struct db *db, int64_t device_id, int64_t last_seen, const char *addr,
-                              int64_t frames, int64_t bad_crc, int64_t rejected)
+                              int64_t frames, int64_t bad_crc, int64_t rejected, const char *node)
 {
+    /* last_node follows the newest contact: with the device on two nodes at once, the one that
+     * reported the later second (the later report on a tie) receives its requests */
     sqlite3_stmt *st =
-        db_stmt(db, "UPDATE devices SET last_seen = max(coalesce(last_seen, 0), ?2), "
+        db_stmt(db, "UPDATE devices SET last_node = CASE WHEN ?2 >= coalesce(last_seen, 0) "
+                    "THEN ?7 ELSE last_node END, last_seen = max(coalesce(last_seen, 0), ?2), "
                     "last_addr = CASE WHEN ?3 = '' THEN last_addr ELSE ?3 END, "
                     "frames = frames + ?4, bad_crc = bad_crc + ?5, rejected = rejected + ?6 "
                     "WHERE id = ?1");
@@ -56,6 +60,7 @@ int monitor_store_device_seen(struct db *db, int64_t device_id, int64_t last_see
     sqlite3_bind_int64(st, 4, frames);
     sqlite3_bind_int64(st, 5, bad_crc);
     sqlite3_bind_int64(st, 6, rejected);
+    sqlite3_bind_text(st, 7, node, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -165,34 +170,11 @@ int monitor_store_unregistered_trim(struct db *db, int max)
 int readings_command_update(struct readings *w, int64_t command_id, const char *status, int qn_rtn,
                             int exe_rtn, int out, int64_t ts, const char *frame, size_t len)
 {
-    sqlite3_stmt *st =
-        db_stmt(readings_db(w),
-                "UPDATE monitor_commands SET status = coalesce(?2, status), "
-                "qn_rtn = CASE WHEN ?3 >= 0 THEN ?3 ELSE qn_rtn END, "
-                "exe_rtn = CASE WHEN ?4 >= 0 THEN ?4 ELSE exe_rtn END, "
-                "tries = tries + (?5 = 'out'), updated_at = ?6, "
-                "exchange = CASE WHEN ?7 IS NULL THEN exchange ELSE json_insert(exchange, '$[#]', "
-                "json_object('dir', ?5, 'time', ?8, 'frame', ?7)) END WHERE id = ?1");
-    if (!st)
-        return -1;
-    char iso[32];
-    timeutil_format_iso(ts, iso, sizeof iso);
-    /* The exchange is shown as text: strip the line end, refuse bytes that are not UTF-8. */
-    while (len && (frame[len - 1] == '\n' || frame[len - 1] == '\r'))
-        len--;
-    sqlite3_bind_int64(st, 1, command_id);
-    if (status)
-        sqlite3_bind_text(st, 2, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 3, qn_rtn);
-    sqlite3_bind_int(st, 4, exe_rtn);
-    sqlite3_bind_text(st, 5, out ? "out" : "in", -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 6, ts);
-    if (len && text_utf8_valid(frame, len))
-        sqlite3_bind_text(st, 7, frame, (int)len, SQLITE_STATIC);
-    sqlite3_bind_text(st, 8, iso, -1, SQLITE_TRANSIENT);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+    if (nodes_ingest_remote()) /* the central node's request: its row is there */
+        return nodes_outbox_command(readings_db(w), command_id, status, qn_rtn, exe_rtn, out, ts,
+                                    frame, len);
+    return monitor_store_command_update(readings_db(w), command_id, status, qn_rtn, exe_rtn, out,
+                                        ts, frame, len);
 }
 
 long readings_prune_commands(struct readings *w, int64_t before, int max)

@@ -9,6 +9,7 @@
 #include "modules/monitor/chttp.h"
 #include "core/xalloc.h"
 #include "modules/monitor/ingest.h"
+#include "modules/monitor/store_commands.h"
 #include "modules/monitor/store_relay.h"
 
 #include <jansson.h>
@@ -88,6 +89,22 @@ int nodes_outbox_forward(struct db *db, int64_t received, const char *frame, siz
     sodium_bin2hex(hex, len * 2 + 1, (const unsigned char *)frame, len);
     int rc = nodes_outbox_put(db, "forward",
                               json_pack("{s:I,s:s}", "t", (json_int_t)received, "f", hex));
+    free(hex);
+    return rc;
+}
+
+int nodes_outbox_command(struct db *db, int64_t command_id, const char *status, int qn_rtn,
+                         int exe_rtn, int out, int64_t ts, const char *frame, size_t len)
+{
+    if (len > NODES_FRAME_MAX)
+        len = NODES_FRAME_MAX;
+    char *hex = xmalloc(len * 2 + 1);
+    sodium_bin2hex(hex, len * 2 + 1, (const unsigned char *)(frame ? frame : ""), len);
+    int rc =
+        nodes_outbox_put(db, "command",
+                         json_pack("{s:I,s:s,s:i,s:i,s:b,s:I,s:s}", "id", (json_int_t)command_id,
+                                   "status", status ? status : "", "q", qn_rtn, "e", exe_rtn, "out",
+                                   out, "t", (json_int_t)ts, "f", hex));
     free(hex);
     return rc;
 }
@@ -185,6 +202,30 @@ static int nodes_apply_forward(struct db *db, json_t *o)
     return rc;
 }
 
+/* A step of a request's exchange on an ingest node, onto the request's row. 0, or -1. */
+static int nodes_apply_command(struct db *db, json_t *o)
+{
+    const char *hex = nodes_str(o, "f");
+    size_t cap = strlen(hex) / 2, got = 0;
+    if (cap > NODES_FRAME_MAX)
+        cap = NODES_FRAME_MAX;
+    char *frame = xmalloc(cap + 1);
+    if (sodium_hex2bin((unsigned char *)frame, cap, hex, strlen(hex), NULL, &got, NULL))
+        got = 0;
+    /* only the listener's steps: another word would be refused by the row's CHECK and hold
+     * the node's later rows back */
+    static const char *const steps[] = {"sent", "accepted", "done", "failed", "timeout"};
+    const char *status = NULL;
+    for (size_t i = 0; i < sizeof steps / sizeof *steps; i++)
+        if (!strcmp(nodes_str(o, "status"), steps[i]))
+            status = steps[i];
+    int rc = monitor_store_command_update(
+        db, nodes_int(o, "id"), status, (int)nodes_int(o, "q"), (int)nodes_int(o, "e"),
+        json_is_true(json_object_get(o, "out")), nodes_int(o, "t"), frame, got);
+    free(frame);
+    return rc;
+}
+
 /* Applies one outbox row through the writer's own statement. 0, or -1. */
 static int nodes_apply_one(struct db *db, const char *node, const char *kind, const char *body)
 {
@@ -195,7 +236,10 @@ static int nodes_apply_one(struct db *db, const char *node, const char *kind, co
         log_error("nodes: a %s row of node %s is not JSON; skipped", kind, node);
     } else if (!strcmp(kind, "seen")) {
         rc = monitor_store_device_seen(db, nodes_int(o, "d"), nodes_int(o, "t"), nodes_str(o, "a"),
-                                       nodes_int(o, "f"), nodes_int(o, "c"), nodes_int(o, "r"));
+                                       nodes_int(o, "f"), nodes_int(o, "c"), nodes_int(o, "r"),
+                                       node);
+    } else if (!strcmp(kind, "command")) {
+        rc = nodes_apply_command(db, o);
     } else if (!strcmp(kind, "unregistered")) {
         size_t n = nodes_unhex(o, sample, sizeof sample);
         struct monitor_unregistered u = {

@@ -28,7 +28,7 @@ struct monitor_unregistered {
 
 /* The writer's statements, on any connection (store_ingest.c): 0 or -1. */
 int monitor_store_device_seen(struct db *db, int64_t device_id, int64_t last_seen, const char *addr,
-                              int64_t frames, int64_t bad_crc, int64_t rejected);
+                              int64_t frames, int64_t bad_crc, int64_t rejected, const char *node);
 int monitor_store_unregistered_put(struct db *db, const struct monitor_unregistered *u);
 /* Keeps the max most recently seen refused MNs (readings_unregistered_trim). */
 int monitor_store_unregistered_trim(struct db *db, int max);
@@ -43,6 +43,10 @@ int nodes_outbox_reject(struct db *db, const struct readings_reject *r);
  * bytes, as the listener bounds frames). */
 #define NODES_FRAME_MAX 10011
 int nodes_outbox_forward(struct db *db, int64_t received, const char *frame, size_t len);
+/* A step of the exchange of the central node's request command_id (as
+ * monitor_store_command_update takes it; the frame at most NODES_FRAME_MAX bytes). */
+int nodes_outbox_command(struct db *db, int64_t command_id, const char *status, int qn_rtn,
+                         int exe_rtn, int out, int64_t ts, const char *frame, size_t len);
 
 /* The oldest outbox rows (at most max) as TabSeparated rows of the cluster's outbox table
  * (node, seq, created = sent, kind, body) appended to out; *last = the last seq put. The

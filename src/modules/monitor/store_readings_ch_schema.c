@@ -41,15 +41,23 @@ static const char *const rch_local_tables[] = {
     "CREATE TABLE IF NOT EXISTS %s.outbox_local (node String, seq UInt64, created DateTime, "
     "kind String, body String) ENGINE = ReplacingMergeTree PARTITION BY toYYYYMM(created) "
     "ORDER BY (node, seq)",
+    /* platform requests the central node addressed to an ingest node (id = its command's id),
+     * dated when published; taken by that node alone */
+    "CREATE TABLE IF NOT EXISTS %s.commands_local (node String, id Int64, created DateTime, "
+    "device Int64, qn String, cn Int32, frame String) ENGINE = ReplacingMergeTree "
+    "PARTITION BY toYYYYMM(created) ORDER BY (node, id)",
 };
 
 /* The Distributed tables and their sharding keys: one station's series, one node's outbox,
  * on one shard. */
-static const char *const rch_distributed[][2] = {
-    {"readings", "station"}, {"frames", "station"}, {"outbox", "cityHash64(node)"}};
+static const char *const rch_distributed[][2] = {{"readings", "station"},
+                                                 {"frames", "station"},
+                                                 {"outbox", "cityHash64(node)"},
+                                                 {"commands", "cityHash64(node)"}};
 
-static const char *const rch_tables[] = {
-    "readings_local", "frames_local", "registry", "outbox_local", "readings", "frames", "outbox"};
+static const char *const rch_tables[] = {"readings_local", "frames_local",   "registry",
+                                         "outbox_local",   "commands_local", "readings",
+                                         "frames",         "outbox",         "commands"};
 
 const char *rch_insert_sql(const char *target)
 {

@@ -2,11 +2,14 @@
  * published as TabSeparated rows and loaded back on an ingest node gives the snapshot the
  * central node's listener loads from its database, whatever bytes a device's MN, password
  * or factor map hold; an ingest node's outbox rows applied at the central node count once
- * however often they are read. */
+ * however often they are read; a platform request to a device last seen on an ingest node is
+ * addressed to that node, published once, taken once there, and its steps come back onto
+ * its row once. */
 #include "core/buf.h"
 #include "db/db.h"
 #include "db/row.h"
 #include "modules/monitor/chttp.h"
+#include "modules/monitor/store_commands.h"
 #include "modules/monitor/store_devcache.h"
 #include "modules/monitor/store_nodes.h"
 #include "../unit_db.h"
@@ -191,12 +194,126 @@ static void test_outbox_seed(void **state)
     unit_db_close(db, path);
 }
 
+/* The outbox rows of an ingest node (node, seq, created, kind, body) read back into rows. */
+static size_t read_back(struct buf *tsv, struct nodes_row *rows, size_t max)
+{
+    size_t n = 0, pos = 0, lens[5];
+    char *f[5];
+    while (n < max && chttp_next_row(tsv->data, tsv->len, &pos, f, lens, 5) == 5)
+        rows[n++] = (struct nodes_row){strtoll(f[1], NULL, 10), f[3], f[4]};
+    return n;
+}
+
+static void test_request_through_node(void **state)
+{
+    (void)state;
+    char path[64], epath[64];
+    struct db *db = unit_db_open(path, "nodes-cmd-central");
+    struct db *edge = unit_db_open(epath, "nodes-cmd-edge");
+    assert_non_null(db);
+    assert_non_null(edge);
+    registry_fixture(db);
+    /* seen on this node's listener, then (a later second) through edge-1, then an older
+     * report of this listener: the newest contact decides */
+    assert_int_equal(monitor_store_device_seen(db, 13, 1000, "", 1, 0, 0, ""), 0);
+    assert_int_equal(nodes_outbox_seen(edge, 13, 1001, "10.0.0.9:5000", 1, 0, 0), 0);
+    struct buf tsv;
+    buf_init(&tsv, 0);
+    int64_t last = 0;
+    struct nodes_row rows[16];
+    assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 1700000000, 100, &tsv, &last), 1);
+    assert_int_equal(nodes_store_apply(db, "edge-1", rows, read_back(&tsv, rows, 16), 2000), 1);
+    assert_int_equal(monitor_store_device_seen(db, 13, 999, "", 1, 0, 0, ""), 0);
+    struct monitor_store_device d;
+    assert_int_equal(monitor_store_command_device(db, 7, 13, &d), 0);
+    assert_string_equal(d.node, "edge-1");
+    assert_int_equal(nodes_outbox_delete(edge, last), 0);
+
+    /* addressed to edge-1 with its frame; a request to this node's listener is not published */
+    static const char frame[] = "##0010QN=1\t;CN=2061\r\n";
+    struct monitor_store_command c = {13,      7,      2061, "20261205000000001", "backfill", "{}",
+                                      "admin", d.node, frame};
+    struct monitor_store_command here = {13,      7,  1011, "20261205000000002", "command", "{}",
+                                         "admin", "", frame};
+    int64_t id = 0, id_here = 0, id_late = 0;
+    assert_int_equal(monitor_store_command_insert(db, &here, 3000, &id_here), 0);
+    assert_int_equal(monitor_store_command_insert(db, &c, 3000, &id), 0);
+    buf_reset(&tsv);
+    assert_int_equal(monitor_store_commands_unpublished(db, 100, &tsv, &last), 1);
+    assert_int_equal(last, id);
+    size_t pos = 0, lens[7];
+    char *f[7];
+    assert_int_equal(chttp_next_row(tsv.data, tsv.len, &pos, f, lens, 7), 7);
+    assert_string_equal(f[0], "edge-1");
+    assert_int_equal(strtoll(f[1], NULL, 10), id);
+    assert_string_equal(f[2], "3000"); /* when it was made */
+    assert_string_equal(f[3], "13");
+    assert_string_equal(f[5], "2061");
+    assert_int_equal(lens[6], sizeof frame - 1);
+    assert_memory_equal(f[6], frame, sizeof frame - 1); /* tab and line end as they were */
+    assert_int_equal(monitor_store_commands_published(db, last, 3001), 0);
+    buf_reset(&tsv);
+    assert_int_equal(monitor_store_commands_unpublished(db, 100, &tsv, &last), 0);
+
+    /* the ingest node takes it once */
+    assert_int_equal(monitor_store_command_take(edge, id, 3002), 1);
+    assert_int_equal(monitor_store_command_take(edge, id, 3003), 0);
+    /* its listener's steps, one with a word that is not a step (status left as it was) */
+    assert_int_equal(nodes_outbox_command(edge, id, "sent", -1, -1, 1, 3004, frame, 10), 0);
+    assert_int_equal(nodes_outbox_command(edge, id, "accepted", 1, -1, 0, 3005, "9011", 4), 0);
+    assert_int_equal(nodes_outbox_command(edge, id, "bogus", -1, -1, 0, 3006, "\xff", 1), 0);
+    assert_int_equal(nodes_outbox_command(edge, id, "done", -1, 1, 0, 3007, "9012\r\n", 6), 0);
+    buf_reset(&tsv);
+    assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 1700000001, 100, &tsv, &last), 4);
+    size_t n = read_back(&tsv, rows, 16);
+    assert_int_equal(n, 4);
+    struct nodes_row twice[8] = {rows[0], rows[1], rows[1], rows[2], rows[3], rows[3]};
+    assert_int_equal(nodes_store_apply(db, "edge-1", twice, 6, 4000), 4);
+    assert_int_equal(nodes_store_apply(db, "edge-1", twice, 6, 4001), 0);
+    assert_int_equal(db_query_int(db,
+                                  "SELECT count(*) FROM monitor_commands WHERE id = ? AND "
+                                  "status = 'done' AND qn_rtn = 1 AND exe_rtn = 1 AND tries = 1 "
+                                  "AND json_array_length(exchange) = 3 AND "
+                                  "json_extract(exchange, '$[2].frame') = '9012'",
+                                  -1, "i", id),
+                     1);
+
+    /* published and never taken: timed out after the window; what a node took is not */
+    c.qn = "20261205000000003";
+    assert_int_equal(monitor_store_command_insert(db, &c, 5000, &id_late), 0);
+    assert_int_equal(monitor_store_commands_published(db, id_late, 5000), 0);
+    assert_int_equal(monitor_store_commands_expire(db, 4999, 6000), 0);
+    assert_int_equal(monitor_store_commands_expire(db, 5001, 6000), 1);
+    assert_int_equal(db_query_int(db,
+                                  "SELECT count(*) FROM monitor_commands WHERE status = "
+                                  "'timeout' AND id = ?",
+                                  -1, "i", id_late),
+                     1);
+    assert_int_equal(db_query_int(db, "SELECT status = 'queued' FROM monitor_commands WHERE id = ?",
+                                  -1, "i", id_here),
+                     1);
+    /* made while the cluster was away and never published: timed out, then not published */
+    c.qn = "20261205000000004";
+    int64_t id_unpublished = 0;
+    assert_int_equal(monitor_store_command_insert(db, &c, 5500, &id_unpublished), 0);
+    assert_int_equal(monitor_store_commands_expire(db, 5501, 6001), 1);
+    buf_reset(&tsv);
+    assert_int_equal(monitor_store_commands_unpublished(db, 100, &tsv, &last), 0);
+    assert_int_equal(monitor_store_command_taken_prune(edge, 3003), 0);
+    assert_int_equal(monitor_store_command_take(edge, id, 3010),
+                     1); /* forgotten after the window */
+    buf_free(&tsv);
+    unit_db_close(edge, epath);
+    unit_db_close(db, path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_registry_round_trip),
         cmocka_unit_test(test_outbox_applied_once),
         cmocka_unit_test(test_outbox_seed),
+        cmocka_unit_test(test_request_through_node),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
