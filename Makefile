@@ -19,8 +19,11 @@ ifdef CI
 WARN     += -Werror
 endif
 INCS     := -Isrc
+# Opened at first use by the code that needs them (src/core/dynlib.h), not at
+# every start-up: compiled against their headers, not linked.
+DLOPEN_PKGS := lunar-date-3.0 gobject-2.0 pangocairo cairo-pdf openblas geos proj libxml-2.0
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv -lshp -lpthread -lm
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null) -lcsv -lshp -lpthread -lm
 
 SRCS      := $(filter-out src/main.c,$(shell find src -name '*.c' | sort))
 UNIT_SRCS := $(shell find tests/unit -name 'test_*.c' | sort)

@@ -5,22 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* OpenBLAS starts a thread pool in its library constructor, before main, and each worker
- * spins on sched_yield for ~0.1 s of CPU waiting for work. Only `pmf` does BLAS work, and on
- * one thread (pmf_model.c). Measured on `ecogov hj212 decode` of a 49 MB capture with the
- * other core idle: 0.10 s of 0.22 s of the process's CPU time. The environment cannot ask
- * for one thread from here (OPENBLAS_NUM_THREADS is read by that constructor, and libc sets
- * up the environment only after .preinit_array functions have run), so the pool is stopped
- * as soon as main starts, through the entry point OpenBLAS's own fork handler uses; a later
- * BLAS call that wants threads starts them again. Weak: a BLAS without it is left alone. */
-extern int blas_thread_shutdown_(void) __attribute__((weak));
-
-static void main_stop_blas_threads(void)
-{
-    if (blas_thread_shutdown_)
-        blas_thread_shutdown_();
-}
-
 struct tool {
     const char *name;
     int (*main)(int argc, char **argv);
@@ -91,7 +75,6 @@ static void main_usage(FILE *out)
 
 int main(int argc, char **argv)
 {
-    main_stop_blas_threads();
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         main_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;

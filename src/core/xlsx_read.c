@@ -5,6 +5,7 @@
 #include "core/xlsx_read.h"
 
 #include "core/buf.h"
+#include "core/dynlib.h"
 
 #include <errno.h>
 #include <math.h>
@@ -20,6 +21,41 @@
 #define XLSX_MAX_ROW 1048576u /* the format's own limits */
 #define XLSX_MAX_COL 16384u
 #define XLSX_PATH_MAX 256
+
+/* libxml2 (with ICU), opened by the first workbook read rather than by every
+ * command at start-up (core/dynlib.h). xmlFree is a variable holding the
+ * library's free function: its slot is the variable's address. */
+/* clang-format off */
+#define XLSX_XML_API(X)             \
+    X(xmlFreeTextReader)            \
+    X(xmlInitParser)                \
+    X(xmlReaderForMemory)           \
+    X(xmlTextReaderConstLocalName)  \
+    X(xmlTextReaderConstValue)      \
+    X(xmlTextReaderDepth)           \
+    X(xmlTextReaderGetAttribute)    \
+    X(xmlTextReaderGetAttributeNs)  \
+    X(xmlTextReaderIsEmptyElement)  \
+    X(xmlTextReaderNodeType)        \
+    X(xmlTextReaderRead)            \
+    X(xmlTextReaderSetErrorHandler) \
+    X(xmlFree)
+/* clang-format on */
+struct xlsx_xml {
+    XLSX_XML_API(DYNLIB_FIELD)
+};
+DYNLIB_ONCE(xlsx_xml, "libxml2.so.2", XLSX_XML_API)
+
+/* The libxml2 table for the parse below: xlsx_read loads it before any. */
+static const struct xlsx_xml *xlsx_xml(void)
+{
+    return &xlsx_xml_table;
+}
+
+static void xlsx_xml_free(void *p)
+{
+    (*xlsx_xml()->xmlFree)(p);
+}
 
 /* ---- the zip container, read from memory ---- */
 
@@ -170,22 +206,22 @@ static xmlTextReaderPtr xlsx_reader(const struct buf *b)
     if (b->len > (size_t)INT32_MAX)
         return NULL;
     xmlTextReaderPtr r =
-        xmlReaderForMemory(b->data, (int)b->len, NULL, NULL,
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+        xlsx_xml()->xmlReaderForMemory(b->data, (int)b->len, NULL, NULL,
+                                       XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
     if (r)
-        xmlTextReaderSetErrorHandler(r, xlsx_xml_silent, NULL);
+        xlsx_xml()->xmlTextReaderSetErrorHandler(r, xlsx_xml_silent, NULL);
     return r;
 }
 
 static bool xlsx_is(xmlTextReaderPtr r, const char *local)
 {
-    const xmlChar *n = xmlTextReaderConstLocalName(r);
+    const xmlChar *n = xlsx_xml()->xmlTextReaderConstLocalName(r);
     return n && strcmp((const char *)n, local) == 0;
 }
 
 static char *xlsx_attr(xmlTextReaderPtr r, const char *name)
 {
-    return (char *)xmlTextReaderGetAttribute(r, (const xmlChar *)name);
+    return (char *)xlsx_xml()->xmlTextReaderGetAttribute(r, (const xmlChar *)name);
 }
 
 /* A part path from a relationship target: relative to xl/, or absolute
@@ -225,25 +261,25 @@ static int xlsx_workbook(struct xlsx_ctx *c, const char *sheet_name, char **rid)
         return -1;
     xmlTextReaderPtr r = xlsx_reader(&b);
     *rid = NULL;
-    while (r && !*rid && xmlTextReaderRead(r) == 1) {
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
+    while (r && !*rid && xlsx_xml()->xmlTextReaderRead(r) == 1) {
+        if (xlsx_xml()->xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT)
             continue;
         if (xlsx_is(r, "workbookPr")) {
             char *v = xlsx_attr(r, "date1904");
             c->date1904 = xlsx_true(v);
-            xmlFree(v);
+            xlsx_xml_free(v);
         } else if (xlsx_is(r, "sheet")) {
             char *name = xlsx_attr(r, "name");
             if (!sheet_name || (name && strcmp(name, sheet_name) == 0)) {
-                xmlChar *id = xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
-                                                          (const xmlChar *)XLSX_REL_NS);
+                xmlChar *id = xlsx_xml()->xmlTextReaderGetAttributeNs(r, (const xmlChar *)"id",
+                                                                      (const xmlChar *)XLSX_REL_NS);
                 *rid = id ? strdup((const char *)id) : NULL;
-                xmlFree(id);
+                xlsx_xml_free(id);
             }
-            xmlFree(name);
+            xlsx_xml_free(name);
         }
     }
-    xmlFreeTextReader(r);
+    xlsx_xml()->xmlFreeTextReader(r);
     buf_free(&b);
     if (*rid)
         return 0;
@@ -262,8 +298,9 @@ static int xlsx_rels(struct xlsx_ctx *c, const char *rid, char sheet[XLSX_PATH_M
     xmlTextReaderPtr r = xlsx_reader(&b);
     sheet[0] = '\0';
     snprintf(sst, XLSX_PATH_MAX, "xl/sharedStrings.xml");
-    while (r && xmlTextReaderRead(r) == 1) {
-        if (xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT || !xlsx_is(r, "Relationship"))
+    while (r && xlsx_xml()->xmlTextReaderRead(r) == 1) {
+        if (xlsx_xml()->xmlTextReaderNodeType(r) != XML_READER_TYPE_ELEMENT ||
+            !xlsx_is(r, "Relationship"))
             continue;
         char *id = xlsx_attr(r, "Id"), *type = xlsx_attr(r, "Type"),
              *target = xlsx_attr(r, "Target");
@@ -272,9 +309,9 @@ static int xlsx_rels(struct xlsx_ctx *c, const char *rid, char sheet[XLSX_PATH_M
             sheet[0] = '\0';
         else if (tl > 14 && strcmp(type + tl - 14, "/sharedStrings") == 0)
             xlsx_target_path(target, sst);
-        xmlFree(id), xmlFree(type), xmlFree(target);
+        xlsx_xml_free(id), xlsx_xml_free(type), xlsx_xml_free(target);
     }
-    xmlFreeTextReader(r);
+    xlsx_xml()->xmlFreeTextReader(r);
     buf_free(&b);
     return sheet[0] ? 0 : xlsx_fail(c, "the workbook's sheet part cannot be found");
 }
@@ -296,8 +333,8 @@ static void xlsx_text_begin(struct xlsx_text *t)
 /* Feeds one reader node to a text run. Returns -1 when the text is too long. */
 static int xlsx_text_node(struct xlsx_text *t, xmlTextReaderPtr r)
 {
-    int type = xmlTextReaderNodeType(r), depth = xmlTextReaderDepth(r);
-    if (type == XML_READER_TYPE_ELEMENT && !xmlTextReaderIsEmptyElement(r)) {
+    int type = xlsx_xml()->xmlTextReaderNodeType(r), depth = xlsx_xml()->xmlTextReaderDepth(r);
+    if (type == XML_READER_TYPE_ELEMENT && !xlsx_xml()->xmlTextReaderIsEmptyElement(r)) {
         if (xlsx_is(r, "rPh") && t->rph_depth < 0)
             t->rph_depth = depth;
         else if (xlsx_is(r, "t") && t->rph_depth < 0)
@@ -310,7 +347,7 @@ static int xlsx_text_node(struct xlsx_text *t, xmlTextReaderPtr r)
     } else if ((type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                 type == XML_READER_TYPE_CDATA || type == XML_READER_TYPE_WHITESPACE) &&
                t->t_depth >= 0) {
-        const xmlChar *v = xmlTextReaderConstValue(r);
+        const xmlChar *v = xlsx_xml()->xmlTextReaderConstValue(r);
         if (v && buf_puts(&t->out, (const char *)v) != 0)
             return -1;
     }
@@ -329,9 +366,9 @@ static int xlsx_shared_strings(struct xlsx_ctx *c, const char *part)
     int si_depth = -1;
     struct xlsx_text t;
     rc = r ? 0 : xlsx_fail(c, "the shared strings cannot be read");
-    while (rc == 0 && (rc = xmlTextReaderRead(r)) == 1) {
+    while (rc == 0 && (rc = xlsx_xml()->xmlTextReaderRead(r)) == 1) {
         rc = 0;
-        int type = xmlTextReaderNodeType(r);
+        int type = xlsx_xml()->xmlTextReaderNodeType(r);
         if (type == XML_READER_TYPE_ELEMENT && si_depth < 0 && xlsx_is(r, "si")) {
             if (c->nsst == cap) {
                 size_t ncap = cap ? cap * 2 : 256;
@@ -343,12 +380,12 @@ static int xlsx_shared_strings(struct xlsx_ctx *c, const char *part)
                 c->sst = n, cap = ncap;
             }
             xlsx_text_begin(&t);
-            if (xmlTextReaderIsEmptyElement(r))
+            if (xlsx_xml()->xmlTextReaderIsEmptyElement(r))
                 c->sst[c->nsst++] = buf_detach(&t.out, NULL);
             else
-                si_depth = xmlTextReaderDepth(r);
+                si_depth = xlsx_xml()->xmlTextReaderDepth(r);
         } else if (si_depth >= 0 && type == XML_READER_TYPE_END_ELEMENT &&
-                   xmlTextReaderDepth(r) == si_depth) {
+                   xlsx_xml()->xmlTextReaderDepth(r) == si_depth) {
             c->sst[c->nsst++] = buf_detach(&t.out, NULL);
             si_depth = -1;
         } else if (si_depth >= 0 && xlsx_text_node(&t, r) != 0) {
@@ -359,7 +396,7 @@ static int xlsx_shared_strings(struct xlsx_ctx *c, const char *part)
         buf_free(&t.out);
     if (rc < 0)
         xlsx_fail(c, "the shared strings are not well-formed XML");
-    xmlFreeTextReader(r);
+    xlsx_xml()->xmlFreeTextReader(r);
     buf_free(&b);
     return rc < 0 ? -1 : 0;
 }
@@ -468,8 +505,8 @@ static int xlsx_cell_start(struct xlsx_ctx *c, xmlTextReaderPtr r, struct xlsx_c
     else if (s->col >= XLSX_MAX_COL)
         rc = xlsx_fail(c, "row %u has more than %u columns", row + 1, XLSX_MAX_COL);
     snprintf(s->type, sizeof s->type, "%s", type ? type : "n");
-    xmlFree(ref), xmlFree(type);
-    s->depth = xmlTextReaderDepth(r);
+    xlsx_xml_free(ref), xlsx_xml_free(type);
+    s->depth = xlsx_xml()->xmlTextReaderDepth(r);
     s->v_depth = -1;
     buf_init(&s->v, XLSX_PART_MAX);
     xlsx_text_begin(&s->is);
@@ -479,13 +516,14 @@ static int xlsx_cell_start(struct xlsx_ctx *c, xmlTextReaderPtr r, struct xlsx_c
 /* Feeds a node inside a <c>. Returns -1 when a value is too long. */
 static int xlsx_cell_node(struct xlsx_cell_state *s, xmlTextReaderPtr r)
 {
-    int type = xmlTextReaderNodeType(r);
-    if (type == XML_READER_TYPE_ELEMENT && xlsx_is(r, "v") && !xmlTextReaderIsEmptyElement(r))
-        s->v_depth = xmlTextReaderDepth(r);
-    else if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == s->v_depth)
+    int type = xlsx_xml()->xmlTextReaderNodeType(r);
+    if (type == XML_READER_TYPE_ELEMENT && xlsx_is(r, "v") &&
+        !xlsx_xml()->xmlTextReaderIsEmptyElement(r))
+        s->v_depth = xlsx_xml()->xmlTextReaderDepth(r);
+    else if (type == XML_READER_TYPE_END_ELEMENT && xlsx_xml()->xmlTextReaderDepth(r) == s->v_depth)
         s->v_depth = -1;
     else if (s->v_depth >= 0 && (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA)) {
-        const xmlChar *v = xmlTextReaderConstValue(r);
+        const xmlChar *v = xlsx_xml()->xmlTextReaderConstValue(r);
         if (v && buf_puts(&s->v, (const char *)v) != 0)
             return -1;
     }
@@ -505,7 +543,7 @@ static int xlsx_row_start(struct xlsx_ctx *c, xmlTextReaderPtr r, uint32_t *row)
         else
             *row = (uint32_t)(v - 1);
     }
-    xmlFree(ref);
+    xlsx_xml_free(ref);
     if (rc == 0 && *row >= XLSX_MAX_ROW)
         rc = xlsx_fail(c, "more than %u rows", XLSX_MAX_ROW);
     return rc;
@@ -521,11 +559,12 @@ static int xlsx_sheet_part(struct xlsx_ctx *c, const char *part)
     bool in_cell = false;
     uint32_t row = 0, next_row = 0, next_col = 0;
     int rc = r ? 0 : -1;
-    while (rc == 0 && (rc = xmlTextReaderRead(r)) == 1) {
+    while (rc == 0 && (rc = xlsx_xml()->xmlTextReaderRead(r)) == 1) {
         rc = 0;
-        int type = xmlTextReaderNodeType(r);
+        int type = xlsx_xml()->xmlTextReaderNodeType(r);
         if (in_cell) {
-            if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(r) == s.depth) {
+            if (type == XML_READER_TYPE_END_ELEMENT &&
+                xlsx_xml()->xmlTextReaderDepth(r) == s.depth) {
                 in_cell = false;
                 char *text = xlsx_cell_text(c, &s);
                 rc = c->err[0] ? -1 : xlsx_add_cell(c, s.row, s.col, text);
@@ -540,7 +579,7 @@ static int xlsx_sheet_part(struct xlsx_ctx *c, const char *part)
         } else if (type == XML_READER_TYPE_ELEMENT && xlsx_is(r, "c")) {
             rc = xlsx_cell_start(c, r, &s, row, next_col);
             in_cell = true;
-            if (rc == 0 && xmlTextReaderIsEmptyElement(r)) {
+            if (rc == 0 && xlsx_xml()->xmlTextReaderIsEmptyElement(r)) {
                 in_cell = false;
                 next_col = s.col + 1;
                 buf_free(&s.v), buf_free(&s.is.out);
@@ -551,7 +590,7 @@ static int xlsx_sheet_part(struct xlsx_ctx *c, const char *part)
         buf_free(&s.v), buf_free(&s.is.out);
     if (rc < 0)
         xlsx_fail(c, "the sheet is not well-formed XML");
-    xmlFreeTextReader(r);
+    xlsx_xml()->xmlFreeTextReader(r);
     buf_free(&b);
     return rc < 0 ? -1 : 0;
 }
@@ -595,7 +634,12 @@ int xlsx_read(const void *data, size_t len, const char *sheet_name, size_t max_c
 {
     memset(out, 0, sizeof *out);
     err[0] = '\0';
-    xmlInitParser();
+    const char *why = NULL;
+    if (!xlsx_xml_get(&why)) {
+        snprintf(err, XLSX_ERR_MAX, "%.150s", why);
+        return -1;
+    }
+    xlsx_xml()->xmlInitParser();
     struct xlsx_mem mem = {data, len, 0};
     zlib_filefunc64_def io = {
         .zopen64_file = xlsx_mem_open,

@@ -7,51 +7,73 @@
 
 #include <lunar-date/lunar-date.h>
 
+#include "core/dynlib.h"
+#include "core/log.h"
+
+/* liblunar-date (and GLib with it), opened by the first calendar that needs
+ * holidays rather than by every command at start-up (core/dynlib.h). */
+/* clang-format off */
+#define LUNAR_API(X)             \
+    X(lunar_date_new)            \
+    X(lunar_date_free)           \
+    X(lunar_date_set_lunar_date) \
+    X(lunar_date_set_solar_date) \
+    X(lunar_date_strftime)       \
+    X(lunar_date_get_holiday)    \
+    X(g_free)                    \
+    X(g_error_free)              \
+    X(g_object_unref)
+/* clang-format on */
+struct lunar_api {
+    LUNAR_API(DYNLIB_FIELD)
+};
+DYNLIB_ONCE(lunar_api, "liblunar-date-3.0.so.1", LUNAR_API)
+
 /* The solar date of a lunar date (not a leap month) in lunar year y, or
  * CALENDAR_DAY_INVALID when the library cannot convert it. */
-static int32_t holidays_lunar(LunarDate *ld, int y, int m, int d)
+static int32_t holidays_lunar(const struct lunar_api *lib, LunarDate *ld, int y, int m, int d)
 {
     GError *err = NULL;
-    lunar_date_set_lunar_date(ld, (GDateYear)y, (GDateMonth)m, (GDateDay)d, 12, FALSE, &err);
+    lib->lunar_date_set_lunar_date(ld, (GDateYear)y, (GDateMonth)m, (GDateDay)d, 12, FALSE, &err);
     if (err) {
-        g_error_free(err);
+        lib->g_error_free(err);
         return CALENDAR_DAY_INVALID;
     }
-    gchar *s = lunar_date_strftime(ld, "%(year)-%(month)-%(day)");
+    gchar *s = lib->lunar_date_strftime(ld, "%(year)-%(month)-%(day)");
     int sy, sm, sd;
     int32_t day = s && sscanf(s, "%d-%d-%d", &sy, &sm, &sd) == 3 ? calendar_day_from_ymd(sy, sm, sd)
                                                                  : CALENDAR_DAY_INVALID;
-    g_free(s);
+    lib->g_free(s);
     return day;
 }
 
 /* Whether the library names the 清明 solar term on this solar date. Its
  * names are gettext message ids, pinyin unless a translation is active,
  * so both spellings are accepted. */
-static bool holidays_is_qingming(LunarDate *ld, int y, int m, int d)
+static bool holidays_is_qingming(const struct lunar_api *lib, LunarDate *ld, int y, int m, int d)
 {
     GError *err = NULL;
-    lunar_date_set_solar_date(ld, (GDateYear)y, (GDateMonth)m, (GDateDay)d, 12, &err);
+    lib->lunar_date_set_solar_date(ld, (GDateYear)y, (GDateMonth)m, (GDateDay)d, 12, &err);
     if (err) {
-        g_error_free(err);
+        lib->g_error_free(err);
         return false;
     }
-    gchar *names = lunar_date_get_holiday(ld, "\n");
+    gchar *names = lib->lunar_date_get_holiday(ld, "\n");
     bool found = false;
     for (char *save = NULL, *t = names ? strtok_r(names, "\n", &save) : NULL; t && !found;
          t = strtok_r(NULL, "\n", &save))
         found = strcmp(t, "Qīngmíng") == 0 || strcmp(t, "清明") == 0;
-    g_free(names);
+    lib->g_free(names);
     return found;
 }
 
 /* 清明 falls on 4, 5 or (rarely, before 2100 never after 2008) 6 April;
  * 3 April is looked at too so a library disagreement shows as a day, not
  * as a silent gap. */
-static int32_t holidays_qingming(LunarDate *ld, int y)
+static int32_t holidays_qingming(const struct lunar_api *lib, LunarDate *ld, int y)
 {
     for (int d = 3; d <= 6; d++)
-        if (holidays_is_qingming(ld, y, 4, d))
+        if (holidays_is_qingming(lib, ld, y, 4, d))
             return calendar_day_from_ymd(y, 4, d);
     return CALENDAR_DAY_INVALID;
 }
@@ -68,10 +90,11 @@ static void holidays_add(struct holidays_list *l, int32_t day, const char *name)
 }
 
 /* The statutory days of year y, unsorted, by the rules in force that year. */
-static void holidays_statutory(LunarDate *ld, int y, struct holidays_list *l)
+static void holidays_statutory(const struct lunar_api *lib, LunarDate *ld, int y,
+                               struct holidays_list *l)
 {
     holidays_add(l, calendar_day_from_ymd(y, 1, 1), "元旦");
-    int32_t spring = holidays_lunar(ld, y, 1, 1);
+    int32_t spring = holidays_lunar(lib, ld, y, 1, 1);
     if (spring != CALENDAR_DAY_INVALID) {
         if (y <= 2013 || y >= 2025)
             holidays_add(l, spring - 1, "春节"); /* 除夕 */
@@ -80,16 +103,16 @@ static void holidays_statutory(LunarDate *ld, int y, struct holidays_list *l)
         if (y >= 2014)
             holidays_add(l, spring + 2, "春节");
     }
-    holidays_add(l, holidays_qingming(ld, y), "清明节");
+    holidays_add(l, holidays_qingming(lib, ld, y), "清明节");
     holidays_add(l, calendar_day_from_ymd(y, 5, 1), "劳动节");
     if (y >= 2025)
         holidays_add(l, calendar_day_from_ymd(y, 5, 2), "劳动节");
-    holidays_add(l, holidays_lunar(ld, y, 5, 5), "端午节");
+    holidays_add(l, holidays_lunar(lib, ld, y, 5, 5), "端午节");
     /* 国庆 before 中秋: when 中秋 falls on 1–3 October the date keeps the
      * name 国庆节 and 中秋 is the holiday made up (holidays_makeup). */
     for (int d = 1; d <= 3; d++)
         holidays_add(l, calendar_day_from_ymd(y, 10, d), "国庆节");
-    holidays_add(l, holidays_lunar(ld, y, 8, 15), "中秋节");
+    holidays_add(l, holidays_lunar(lib, ld, y, 8, 15), "中秋节");
 }
 
 /* A stable sort by day (at most HOLIDAYS_MAX entries): of two holidays on
@@ -148,12 +171,20 @@ size_t holidays_of_year(int year, struct holiday_day out[HOLIDAYS_MAX])
 {
     if (year < HOLIDAYS_FIRST_YEAR || year > HOLIDAYS_LAST_YEAR)
         return 0;
+    const char *why = NULL;
+    const struct lunar_api *lib = lunar_api_get(&why);
+    if (!lib) {
+        /* A calendar without its holidays would give wrong deadlines: say so
+         * loudly (the library is a declared dependency, scripts/deps.sh). */
+        log_error("holidays of %d unknown: %s", year, why);
+        return 0;
+    }
     struct holidays_list l = {out, 0};
-    LunarDate *ld = lunar_date_new();
-    holidays_statutory(ld, year, &l);
+    LunarDate *ld = lib->lunar_date_new();
+    holidays_statutory(lib, ld, year, &l);
     /* lunar_date_free releases the date's fields but not the GObject. */
-    lunar_date_free(ld);
-    g_object_unref(ld);
+    lib->lunar_date_free(ld);
+    lib->g_object_unref(ld);
     holidays_sort(&l);
     holidays_makeup(&l);
     holidays_sort(&l);

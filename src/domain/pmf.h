@@ -181,6 +181,10 @@ int pmf_solve(const struct pmf_problem *p, const struct pmf_config *c, pmf_progr
               void *ctx, struct pmf_solution *s, struct pmf_error *err);
 void pmf_solution_free(struct pmf_solution *s);
 
+/* Loads OpenBLAS (once) for the runs below: 0, or -1 with err naming what is
+ * missing. pmf_solve and pmf_bootstrap check it first; without it pmf_train
+ * returns -1 and pmf_q gives NaN. */
+int pmf_blas_check(struct pmf_error *err);
 /* One run of p->method from the given start (g, f updated in place). Exposed for the
  * bootstrap and the benchmark. Returns iterations done, or -1 when cancelled. */
 int pmf_train(const struct pmf_problem *p, const struct pmf_config *c, double *g, double *f,

@@ -152,7 +152,7 @@ int pmf_bootstrap(const struct pmf_problem *p, const struct pmf_config *c,
                   void *ctx, struct pmf_boot_result *out, struct pmf_error *err)
 {
     size_t m = p->m, n = p->n, k = (size_t)c->factors;
-    if (pmf_config_check(c, p, err))
+    if (pmf_config_check(c, p, err) || pmf_blas_check(err))
         return -1;
     if (b->runs < 1 || b->runs > 1000 || !(b->threshold > 0 && b->threshold <= 1)) {
         memset(err, 0, sizeof *err);

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/dynlib.h"
 #include "core/xalloc.h"
 
 /* How often (iterations) a run reports progress and may be cancelled. */
@@ -40,6 +41,15 @@ extern void dposv_(const char *uplo, const int *n, const int *nrhs, double *a, c
 extern void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
                    double *w, double *work, const int *lwork, int *info, size_t jobz_len,
                    size_t uplo_len);
+
+/* OpenBLAS (with gfortran), opened by the first PMF run rather than by every
+ * command at start-up (core/dynlib.h): its library constructor also starts a
+ * thread pool that spins for ~0.1 s of CPU. */
+#define BLAS_API(X) X(cblas_dgemm) X(dposv_) X(dsyev_) X(openblas_set_num_threads)
+struct blas_api {
+    BLAS_API(DYNLIB_FIELD)
+};
+DYNLIB_ONCE(blas_api, "libopenblas.so.0", BLAS_API)
 
 /* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
 
@@ -146,7 +156,25 @@ int pmf_config_check(const struct pmf_config *c, const struct pmf_problem *p, st
 static pthread_once_t pmf_blas_once = PTHREAD_ONCE_INIT;
 static void pmf_blas_single(void)
 {
-    openblas_set_num_threads(1);
+    blas_api_table.openblas_set_num_threads(1);
+}
+
+/* The BLAS table, set to one thread; NULL (why set) when it cannot load. */
+static const struct blas_api *pmf_blas(const char **why)
+{
+    const struct blas_api *blas = blas_api_get(why);
+    if (blas)
+        pthread_once(&pmf_blas_once, pmf_blas_single);
+    return blas;
+}
+
+int pmf_blas_check(struct pmf_error *err)
+{
+    const char *why = NULL;
+    if (pmf_blas(&why))
+        return 0;
+    pmf_model_err(err, why);
+    return -1;
 }
 
 void pmf_random_start(const struct pmf_problem *p, size_t k, uint64_t seed, double *g, double *f)
@@ -178,6 +206,7 @@ void pmf_random_start(const struct pmf_problem *p, size_t k, uint64_t seed, doub
 
 /* Scratch space of one run. */
 struct pmf_work {
+    const struct blas_api *blas;
     size_t m, n, k;
     double *we;   /* m × n weights in use */
     double *wex;  /* m × n, we ∘ x */
@@ -195,8 +224,10 @@ struct pmf_work {
     double *solve;       /* k² + 9k scratch of one small solve */
 };
 
-static void pmf_work_init(struct pmf_work *w, const struct pmf_problem *p, size_t k, int window)
+static void pmf_work_init(struct pmf_work *w, const struct blas_api *blas,
+                          const struct pmf_problem *p, size_t k, int window)
 {
+    w->blas = blas;
     size_t mn = p->m * p->n, big = (p->m > p->n ? p->m : p->n) * k;
     w->m = p->m, w->n = p->n, w->k = k;
     w->we = xmalloc(mn * sizeof *w->we);
@@ -257,8 +288,8 @@ static void pmf_mul_ratio(double *a, const double *num, const double *den, size_
 
 static void pmf_product(const struct pmf_work *w, const double *g, const double *f, double *out)
 {
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)w->m, (int)w->n, (int)w->k, 1.0, g,
-                (int)w->k, f, (int)w->n, 0.0, out, (int)w->n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)w->m, (int)w->n, (int)w->k,
+                         1.0, g, (int)w->k, f, (int)w->n, 0.0, out, (int)w->n);
 }
 
 static void pmf_weighted_gf(struct pmf_work *w)
@@ -274,18 +305,18 @@ static void pmf_update(struct pmf_work *w, double *g, double *f)
     int m = (int)w->m, n = (int)w->n, k = (int)w->k;
 
     pmf_weighted_gf(w);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, g, k, w->wex, n, 0.0, w->num,
-                n);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, g, k, w->tmp, n, 0.0, w->den,
-                n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, g, k, w->wex, n,
+                         0.0, w->num, n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, g, k, w->tmp, n,
+                         0.0, w->den, n);
     pmf_mul_ratio(f, w->num, w->den, (size_t)k * w->n);
 
     pmf_product(w, g, f, w->gf);
     pmf_weighted_gf(w);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->wex, n, f, n, 0.0, w->num,
-                k);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->tmp, n, f, n, 0.0, w->den,
-                k);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->wex, n, f, n,
+                         0.0, w->num, k);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->tmp, n, f, n,
+                         0.0, w->den, k);
     pmf_mul_ratio(g, w->num, w->den, w->m * (size_t)k);
     pmf_product(w, g, f, w->gf);
 }
@@ -306,7 +337,8 @@ static void pmf_ws_outer(const double *a, size_t rows, size_t k, size_t sr, size
 /* Solves the symmetric k × k system a·g = b: Cholesky, or, when a is singular
  * (a dead factor), the pseudo-inverse from its eigenvalues (a is then
  * overwritten by its eigenvectors). scratch holds k² + 9k doubles. */
-static void pmf_ws_solve(int k, double *a, double *b, double *g, double *scratch)
+static void pmf_ws_solve(const struct blas_api *blas, int k, double *a, double *b, double *g,
+                         double *scratch)
 {
     int one = 1, info = 0;
     double *copy = scratch, *eig = scratch + k * k, *work = eig + k;
@@ -314,11 +346,11 @@ static void pmf_ws_solve(int k, double *a, double *b, double *g, double *scratch
 
     memcpy(copy, a, (size_t)k * (size_t)k * sizeof *a);
     memcpy(g, b, (size_t)k * sizeof *g);
-    dposv_("U", &k, &one, copy, &k, g, &k, &info, 1);
+    blas->dposv_("U", &k, &one, copy, &k, g, &k, &info, 1);
     if (info == 0)
         return;
     /* a = V Λ Vᵀ (column-major V in a) → g = V Λ⁺ Vᵀ b */
-    dsyev_("V", "U", &k, a, &k, eig, work, &lwork, &info, 1, 1);
+    blas->dsyev_("V", "U", &k, a, &k, eig, work, &lwork, &info, 1, 1);
     memset(g, 0, (size_t)k * sizeof *g);
     if (info != 0)
         return;
@@ -341,13 +373,13 @@ static void pmf_ws_update_g(struct pmf_work *w, double *g, const double *f)
     int m = (int)w->m, n = (int)w->n, k = (int)w->k, kk = k * k;
 
     pmf_ws_outer(f, w->n, w->k, 1, w->n, w->outer);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, kk, n, 1.0, w->we, n, w->outer, kk,
-                0.0, w->normal, kk);
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->wex, n, f, n, 0.0, w->num,
-                k);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, kk, n, 1.0, w->we, n,
+                         w->outer, kk, 0.0, w->normal, kk);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, k, n, 1.0, w->wex, n, f, n,
+                         0.0, w->num, k);
     for (size_t i = 0; i < w->m; i++)
-        pmf_ws_solve(k, w->normal + i * (size_t)kk, w->num + i * (size_t)k, g + i * (size_t)k,
-                     w->solve);
+        pmf_ws_solve(w->blas, k, w->normal + i * (size_t)kk, w->num + i * (size_t)k,
+                     g + i * (size_t)k, w->solve);
 }
 
 /* Σᵢ Wₑᵢⱼ a[i,·] ⊗ a[i,·] for every species j, as one product Wₑᵀ (n × m) · outer (m × k²). */
@@ -355,8 +387,8 @@ static void pmf_ws_species_normal(struct pmf_work *w, const double *a, double *o
 {
     int m = (int)w->m, n = (int)w->n, kk = (int)(w->k * w->k);
     pmf_ws_outer(a, w->m, w->k, w->k, 1, w->outer);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, kk, m, 1.0, w->we, n, w->outer, kk, 0.0,
-                out, kk);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, kk, m, 1.0, w->we, n, w->outer,
+                         kk, 0.0, out, kk);
 }
 
 /* F ← F ∘ sqrt(num/den) (ESAT's update). ESAT's first terms are (Wₑ∘X)ᵀG⁺ over
@@ -378,14 +410,14 @@ static void pmf_ws_update_f(struct pmf_work *w, const double *g, double *f)
         w->wneg[c] = w->wex[c] < 0 ? -w->wex[c] : 0;
     }
     /* num = G⁺ᵀ(We∘X)⁺ + G⁻ᵀ(We∘X)⁻, den = G⁻ᵀ(We∘X)⁺ + G⁺ᵀ(We∘X)⁻ (k × n) */
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gpos, k, w->wpos, n, 0.0,
-                w->num, n);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gneg, k, w->wneg, n, 1.0,
-                w->num, n);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gneg, k, w->wpos, n, 0.0,
-                w->den, n);
-    cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gpos, k, w->wneg, n, 1.0,
-                w->den, n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gpos, k, w->wpos,
+                         n, 0.0, w->num, n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gneg, k, w->wneg,
+                         n, 1.0, w->num, n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gneg, k, w->wpos,
+                         n, 0.0, w->den, n);
+    w->blas->cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, m, 1.0, w->gpos, k, w->wneg,
+                         n, 1.0, w->den, n);
     pmf_ws_species_normal(w, w->gneg, w->num2);
     pmf_ws_species_normal(w, w->gpos, w->den2);
     for (size_t j = 0; j < w->n; j++)
@@ -439,7 +471,12 @@ static void pmf_q_from(struct pmf_work *w, const struct pmf_problem *p, double a
 void pmf_q(const struct pmf_problem *p, size_t k, const double *g, const double *f, double alpha,
            double *q_true, double *q_robust)
 {
-    struct pmf_work w = {.m = p->m, .n = p->n, .k = k};
+    const char *why = NULL;
+    struct pmf_work w = {.blas = pmf_blas(&why), .m = p->m, .n = p->n, .k = k};
+    if (!w.blas) {
+        *q_true = *q_robust = NAN;
+        return;
+    }
     w.gf = xmalloc(p->m * p->n * sizeof *w.gf);
     pmf_product(&w, g, f, w.gf);
     pmf_q_from(&w, p, alpha, false, q_true, q_robust);
@@ -465,8 +502,11 @@ int pmf_train(const struct pmf_problem *p, const struct pmf_config *c, double *g
     int i, done = 0;
     double qt = NAN, qr = NAN;
 
-    pthread_once(&pmf_blas_once, pmf_blas_single);
-    pmf_work_init(&w, p, (size_t)c->factors, c->converge_n);
+    const char *why = NULL;
+    const struct blas_api *blas = pmf_blas(&why);
+    if (!blas)
+        return -1;
+    pmf_work_init(&w, blas, p, (size_t)c->factors, c->converge_n);
     pmf_product(&w, g, f, w.gf);
     out->converged = false;
     for (i = 0; i < c->max_iter; i++) {
@@ -505,7 +545,7 @@ int pmf_solve(const struct pmf_problem *p, const struct pmf_config *c, pmf_progr
               void *ctx, struct pmf_solution *s, struct pmf_error *err)
 {
     memset(s, 0, sizeof *s);
-    if (pmf_config_check(c, p, err))
+    if (pmf_config_check(c, p, err) || pmf_blas_check(err))
         return -1;
     size_t k = (size_t)c->factors;
     struct pmf_rng master;

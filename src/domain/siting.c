@@ -37,17 +37,45 @@ void siting_fail(char *err, size_t errlen, const char *fmt, ...)
     va_end(ap);
 }
 
+DYNLIB_ONCE(siting_geos, "libgeos_c.so.1", SITING_GEOS_API)
+
+const struct siting_geos *siting_geos(void)
+{
+    return &siting_geos_table;
+}
+
+/* clang-format off */
+#define SITING_PROJ_API(X)              \
+    X(proj_context_create)              \
+    X(proj_context_destroy)             \
+    X(proj_coord)                       \
+    X(proj_create_crs_to_crs)           \
+    X(proj_destroy)                     \
+    X(proj_log_level)                   \
+    X(proj_normalize_for_visualization) \
+    X(proj_trans)
+/* clang-format on */
+struct siting_proj {
+    SITING_PROJ_API(DYNLIB_FIELD)
+};
+DYNLIB_ONCE(siting_proj, "libproj.so.25", SITING_PROJ_API)
+
 static void siting_geos_message(const char *fmt, ...)
 {
     (void)fmt; /* GEOS errors surface as NULL returns, reported by the caller */
 }
 
-struct siting_units *siting_units_new(void)
+struct siting_units *siting_units_new(char *err, size_t errlen)
 {
+    const char *why = NULL;
+    if (!siting_geos_get(&why)) {
+        siting_fail(err, errlen, "%s", why);
+        return NULL;
+    }
     struct siting_units *u = xcalloc(1, sizeof *u);
-    u->ctx = GEOS_init_r();
-    GEOSContext_setErrorHandler_r(u->ctx, siting_geos_message);
-    GEOSContext_setNoticeHandler_r(u->ctx, siting_geos_message);
+    u->ctx = siting_geos()->GEOS_init_r();
+    siting_geos()->GEOSContext_setErrorHandler_r(u->ctx, siting_geos_message);
+    siting_geos()->GEOSContext_setNoticeHandler_r(u->ctx, siting_geos_message);
     pthread_mutex_init(&u->lock, NULL);
     return u;
 }
@@ -67,9 +95,9 @@ static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
     }
     free(x->rules);
     if (x->prep)
-        GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
+        siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
     if (x->geom)
-        GEOSGeom_destroy_r(u->ctx, x->geom);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, x->geom);
 }
 
 void siting_units_free(struct siting_units *u)
@@ -77,16 +105,16 @@ void siting_units_free(struct siting_units *u)
     if (!u)
         return;
     if (u->tree)
-        GEOSSTRtree_destroy_r(u->ctx, u->tree);
+        siting_geos()->GEOSSTRtree_destroy_r(u->ctx, u->tree);
     for (size_t i = 0; i < u->n; i++)
         siting_unit_clear(u, &u->units[i]);
     free(u->units);
     for (int z = 0; z < SITING_NZONES; z++)
         if (u->zones[z])
-            proj_destroy(u->zones[z]);
+            siting_proj_table.proj_destroy(u->zones[z]); /* made: PROJ is loaded */
     if (u->pj)
-        proj_context_destroy(u->pj);
-    GEOS_finish_r(u->ctx);
+        siting_proj_table.proj_context_destroy(u->pj);
+    siting_geos()->GEOS_finish_r(u->ctx);
     pthread_mutex_destroy(&u->lock);
     free(u);
 }
@@ -247,7 +275,7 @@ static GEOSGeometry *siting_ring(struct siting_parse *p, json_t *ring, json_t *o
         siting_fail(p->err, p->errlen, "顶点过多（上限 %d）", SITING_MAX_POINTS);
         return NULL;
     }
-    GEOSCoordSequence *seq = GEOSCoordSeq_create_r(p->ctx, (unsigned)n, 2);
+    GEOSCoordSequence *seq = siting_geos()->GEOSCoordSeq_create_r(p->ctx, (unsigned)n, 2);
     if (!seq) {
         siting_fail(p->err, p->errlen, "几何创建失败");
         return NULL;
@@ -255,22 +283,22 @@ static GEOSGeometry *siting_ring(struct siting_parse *p, json_t *ring, json_t *o
     double x0 = 0, y0 = 0, x = 0, y = 0;
     for (size_t i = 0; i < n; i++) {
         if (siting_point(p, json_array_get(ring, i), &x, &y)) {
-            GEOSCoordSeq_destroy_r(p->ctx, seq);
+            siting_geos()->GEOSCoordSeq_destroy_r(p->ctx, seq);
             return NULL;
         }
         if (i == 0)
             x0 = x, y0 = y;
-        GEOSCoordSeq_setXY_r(p->ctx, seq, (unsigned)i, x, y);
+        siting_geos()->GEOSCoordSeq_setXY_r(p->ctx, seq, (unsigned)i, x, y);
         if (out)
             json_array_append_new(out, json_pack("[ff]", x, y));
     }
     /* Checked here so GEOS never throws on an open ring. */
     if (x != x0 || y != y0) {
-        GEOSCoordSeq_destroy_r(p->ctx, seq);
+        siting_geos()->GEOSCoordSeq_destroy_r(p->ctx, seq);
         siting_fail(p->err, p->errlen, "多边形的环未闭合（首尾点须相同）");
         return NULL;
     }
-    GEOSGeometry *g = GEOSGeom_createLinearRing_r(p->ctx, seq);
+    GEOSGeometry *g = siting_geos()->GEOSGeom_createLinearRing_r(p->ctx, seq);
     if (!g)
         siting_fail(p->err, p->errlen, "多边形的环无效");
     return g;
@@ -294,13 +322,13 @@ static GEOSGeometry *siting_polygon(struct siting_parse *p, json_t *rings, json_
         if (!geoms[made])
             goto out;
     }
-    poly = GEOSGeom_createPolygon_r(p->ctx, geoms[0], geoms + 1, (unsigned)(n - 1));
+    poly = siting_geos()->GEOSGeom_createPolygon_r(p->ctx, geoms[0], geoms + 1, (unsigned)(n - 1));
     made = 0; /* owned by poly now (or destroyed by GEOS on failure) */
     if (!poly)
         siting_fail(p->err, p->errlen, "多边形无效");
 out:
     for (size_t i = 0; i < made; i++)
-        GEOSGeom_destroy_r(p->ctx, geoms[i]);
+        siting_geos()->GEOSGeom_destroy_r(p->ctx, geoms[i]);
     free(geoms);
     return poly;
 }
@@ -323,13 +351,14 @@ static GEOSGeometry *siting_multipolygon(struct siting_parse *p, json_t *polys, 
         if (!geoms[made])
             goto out;
     }
-    multi = GEOSGeom_createCollection_r(p->ctx, GEOS_MULTIPOLYGON, geoms, (unsigned)n);
+    multi =
+        siting_geos()->GEOSGeom_createCollection_r(p->ctx, GEOS_MULTIPOLYGON, geoms, (unsigned)n);
     made = 0;
     if (!multi)
         siting_fail(p->err, p->errlen, "多多边形无效");
 out:
     for (size_t i = 0; i < made; i++)
-        GEOSGeom_destroy_r(p->ctx, geoms[i]);
+        siting_geos()->GEOSGeom_destroy_r(p->ctx, geoms[i]);
     free(geoms);
     return multi;
 }
@@ -352,7 +381,7 @@ GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting
     } else if (!strcmp(type, "Point") && allow_point) {
         double x, y;
         if (!siting_point(&p, coords, &x, &y)) {
-            g = GEOSGeom_createPointFromXY_r(ctx, x, y);
+            g = siting_geos()->GEOSGeom_createPointFromXY_r(ctx, x, y);
             if (out)
                 json_decref(out), out = json_pack("[ff]", x, y);
         }
@@ -361,11 +390,11 @@ GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting
                     allow_point ? "几何类型须为 Point、Polygon 或 MultiPolygon"
                                 : "管控单元几何须为 Polygon 或 MultiPolygon");
     }
-    if (g && GEOSisValid_r(ctx, g) != 1) {
-        char *why = GEOSisValidReason_r(ctx, g);
+    if (g && siting_geos()->GEOSisValid_r(ctx, g) != 1) {
+        char *why = siting_geos()->GEOSisValidReason_r(ctx, g);
         siting_fail(err, errlen, "几何无效：%.120s", why ? why : "");
-        GEOSFree_r(ctx, why);
-        GEOSGeom_destroy_r(ctx, g);
+        siting_geos()->GEOSFree_r(ctx, why);
+        siting_geos()->GEOSGeom_destroy_r(ctx, g);
         g = NULL;
     }
     if (points)
@@ -394,12 +423,17 @@ int siting_location_parse(json_t *in, enum siting_crs crs, json_t **wgs84, char 
     }
     if (type && !strcmp(type, "Feature"))
         in = json_object_get(in, "geometry");
-    GEOSContextHandle_t ctx = GEOS_init_r();
-    GEOSContext_setErrorHandler_r(ctx, siting_geos_message);
+    const char *why = NULL;
+    if (!siting_geos_get(&why)) {
+        siting_fail(err, errlen, "%s", why);
+        return -1;
+    }
+    GEOSContextHandle_t ctx = siting_geos()->GEOS_init_r();
+    siting_geos()->GEOSContext_setErrorHandler_r(ctx, siting_geos_message);
     GEOSGeometry *g = siting_geometry(ctx, in, crs, true, wgs84, NULL, err, errlen);
     if (g)
-        GEOSGeom_destroy_r(ctx, g);
-    GEOS_finish_r(ctx);
+        siting_geos()->GEOSGeom_destroy_r(ctx, g);
+    siting_geos()->GEOS_finish_r(ctx);
     return g ? 0 : -1;
 }
 
@@ -421,24 +455,29 @@ static PJ *siting_zone(struct siting_units *u, int slot)
 {
     if (u->zones[slot])
         return u->zones[slot];
+    const char *why = NULL;
+    const struct siting_proj *lib = siting_proj_get(&why);
+    if (!lib)
+        return NULL; /* no metric area: reported as unknown (-1) */
     if (!u->pj) {
-        u->pj = proj_context_create();
-        proj_log_level(u->pj, PJ_LOG_NONE);
+        u->pj = lib->proj_context_create();
+        lib->proj_log_level(u->pj, PJ_LOG_NONE);
     }
     char target[16];
     snprintf(target, sizeof target, "EPSG:%d", SITING_GK_EPSG0 + slot);
-    PJ *t = proj_create_crs_to_crs(u->pj, "EPSG:4490", target, NULL);
+    PJ *t = lib->proj_create_crs_to_crs(u->pj, "EPSG:4490", target, NULL);
     if (!t)
         return NULL;
-    PJ *norm = proj_normalize_for_visualization(u->pj, t);
-    proj_destroy(t);
+    PJ *norm = lib->proj_normalize_for_visualization(u->pj, t);
+    lib->proj_destroy(t);
     return u->zones[slot] = norm;
 }
 
+/* Called only with a zone made by siting_zone: PROJ is loaded. */
 static int siting_project_xy(double *x, double *y, void *userdata)
 {
-    PJ_COORD c = proj_coord(*x, *y, 0, 0);
-    c = proj_trans((PJ *)userdata, PJ_FWD, c);
+    PJ_COORD c = siting_proj_table.proj_coord(*x, *y, 0, 0);
+    c = siting_proj_table.proj_trans((PJ *)userdata, PJ_FWD, c);
     if (!isfinite(c.xy.x) || !isfinite(c.xy.y))
         return 0;
     *x = c.xy.x, *y = c.xy.y;
@@ -450,13 +489,13 @@ static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zon
 {
     if (!zone)
         return -1;
-    GEOSGeometry *m = GEOSGeom_transformXY_r(u->ctx, g, siting_project_xy, zone);
+    GEOSGeometry *m = siting_geos()->GEOSGeom_transformXY_r(u->ctx, g, siting_project_xy, zone);
     if (!m)
         return -1;
     double a = 0;
-    if (!GEOSArea_r(u->ctx, m, &a))
+    if (!siting_geos()->GEOSArea_r(u->ctx, m, &a))
         a = -1;
-    GEOSGeom_destroy_r(u->ctx, m);
+    siting_geos()->GEOSGeom_destroy_r(u->ctx, m);
     return a;
 }
 
@@ -473,7 +512,7 @@ static void siting_tree_hit(void *item, void *userdata)
 {
     struct siting_hits *h = userdata;
     struct siting_unit *x = item;
-    if (GEOSPreparedIntersects_r(h->u->ctx, x->prep, h->g) != 1)
+    if (siting_geos()->GEOSPreparedIntersects_r(h->u->ctx, x->prep, h->g) != 1)
         return;
     if (h->n == h->cap)
         h->cap = h->cap ? h->cap * 2 : 16, h->idx = xrealloc(h->idx, h->cap * sizeof *h->idx);
@@ -491,9 +530,9 @@ static void siting_tree(struct siting_units *u)
 {
     if (u->tree)
         return;
-    u->tree = GEOSSTRtree_create_r(u->ctx, 10);
+    u->tree = siting_geos()->GEOSSTRtree_create_r(u->ctx, 10);
     for (size_t i = 0; i < u->n; i++)
-        GEOSSTRtree_insert_r(u->ctx, u->tree, u->units[i].geom, &u->units[i]);
+        siting_geos()->GEOSSTRtree_insert_r(u->ctx, u->tree, u->units[i].geom, &u->units[i]);
 }
 
 /* The intersecting units of g, ascending (lock held); caller frees h->idx. */
@@ -503,7 +542,7 @@ static void siting_query(struct siting_units *u, const GEOSGeometry *g, struct s
     h->u = u, h->g = g;
     siting_tree(u);
     if (u->n)
-        GEOSSTRtree_query_r(u->ctx, u->tree, g, siting_tree_hit, h);
+        siting_geos()->GEOSSTRtree_query_r(u->ctx, u->tree, g, siting_tree_hit, h);
     if (h->n > 1)
         qsort(h->idx, h->n, sizeof *h->idx, siting_cmp_size);
 }
@@ -521,7 +560,7 @@ long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, siz
             idx[i] = h.idx[i];
         n = (long)h.n;
         free(h.idx);
-        GEOSGeom_destroy_r(u->ctx, g);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
     }
     pthread_mutex_unlock(&u->lock);
     return n;
@@ -584,13 +623,13 @@ json_t *siting_units_geojson(struct siting_units *u)
     json_t *features = json_array();
     for (size_t i = 0; i < u->n; i++) {
         char *wkt = NULL;
-        GEOSGeoJSONWriter *w = GEOSGeoJSONWriter_create_r(u->ctx);
+        GEOSGeoJSONWriter *w = siting_geos()->GEOSGeoJSONWriter_create_r(u->ctx);
         if (w)
-            wkt = GEOSGeoJSONWriter_writeGeometry_r(u->ctx, w, u->units[i].geom, -1);
+            wkt = siting_geos()->GEOSGeoJSONWriter_writeGeometry_r(u->ctx, w, u->units[i].geom, -1);
         json_t *geom = wkt ? json_loads(wkt, 0, NULL) : NULL;
-        GEOSFree_r(u->ctx, wkt);
+        siting_geos()->GEOSFree_r(u->ctx, wkt);
         if (w)
-            GEOSGeoJSONWriter_destroy_r(u->ctx, w);
+            siting_geos()->GEOSGeoJSONWriter_destroy_r(u->ctx, w);
         json_array_append_new(features, json_pack("{ss so so}", "type", "Feature", "geometry",
                                                   geom ? geom : json_null(), "properties",
                                                   siting_unit_json(u, i)));
@@ -613,19 +652,19 @@ static double siting_overlap(struct siting_units *u, struct siting_unit *x, cons
                              const GEOSPreparedGeometry *pg, double project_area, int slot,
                              PJ *zone)
 {
-    if (GEOSPreparedContainsProperly_r(u->ctx, x->prep, g) == 1)
+    if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, g) == 1)
         return project_area;
-    if (pg && GEOSPreparedContainsProperly_r(u->ctx, pg, x->geom) == 1) {
+    if (pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, pg, x->geom) == 1) {
         if (x->area_slot != slot + 1) {
             x->area_m2 = siting_area(u, x->geom, zone);
             x->area_slot = slot + 1;
         }
         return x->area_m2;
     }
-    GEOSGeometry *inter = GEOSIntersection_r(u->ctx, x->geom, g);
+    GEOSGeometry *inter = siting_geos()->GEOSIntersection_r(u->ctx, x->geom, g);
     double overlap = inter ? siting_area(u, inter, zone) : -1;
     if (inter)
-        GEOSGeom_destroy_r(u->ctx, inter);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, inter);
     return overlap;
 }
 
@@ -685,26 +724,27 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     if (!g)
         goto out;
     double cx = 0, cy = 0;
-    GEOSGeometry *c = GEOSGetCentroid_r(u->ctx, g);
+    GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, g);
     if (c) {
-        GEOSGeomGetX_r(u->ctx, c, &cx);
-        GEOSGeomGetY_r(u->ctx, c, &cy);
-        GEOSGeom_destroy_r(u->ctx, c);
+        siting_geos()->GEOSGeomGetX_r(u->ctx, c, &cx);
+        siting_geos()->GEOSGeomGetY_r(u->ctx, c, &cy);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
     }
     int cm, slot;
     siting_zone_of(cx, &cm, &slot);
     PJ *zone = siting_zone(u, slot);
-    bool point = GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
+    bool point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
     double area = point ? 0 : siting_area(u, g, zone);
     if (area < 0) {
         siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
-        GEOSGeom_destroy_r(u->ctx, g);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
         goto out;
     }
     struct siting_hits h;
     siting_query(u, g, &h);
     /* Prepared once for the containment tests when several units are hit. */
-    const GEOSPreparedGeometry *pg = area > 0 && h.n > 1 ? GEOSPrepare_r(u->ctx, g) : NULL;
+    const GEOSPreparedGeometry *pg =
+        area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
     json_t *units = json_array();
     enum siting_verdict worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
@@ -715,9 +755,9 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
             worst = v;
     }
     if (pg)
-        GEOSPreparedGeom_destroy_r(u->ctx, pg);
+        siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, pg);
     free(h.idx);
-    GEOSGeom_destroy_r(u->ctx, g);
+    siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
     const struct industry *ind = industry_find(norm);
     char projection[96];
     snprintf(projection, sizeof projection, "EPSG:%d CGCS2000 / 3-degree Gauss-Kruger CM %dE",

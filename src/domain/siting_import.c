@@ -207,7 +207,7 @@ int siting_units_add(struct siting_units *u, json_t *props, GEOSGeometry *geom, 
                      size_t errlen)
 {
     if (u->n >= SITING_MAX_UNITS) {
-        GEOSGeom_destroy_r(u->ctx, geom);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, geom);
         siting_fail(err, errlen, "单元过多（上限 %d）", SITING_MAX_UNITS);
         return -1;
     }
@@ -221,7 +221,7 @@ int siting_units_add(struct siting_units *u, json_t *props, GEOSGeometry *geom, 
     u->n++; /* cleared by siting_units_free whatever happens next */
     if (siting_attrs(u, props, x, err, errlen))
         return -1;
-    x->prep = GEOSPrepare_r(u->ctx, geom);
+    x->prep = siting_geos()->GEOSPrepare_r(u->ctx, geom);
     if (!x->prep) {
         siting_fail(err, errlen, "几何预处理失败");
         return -1;
@@ -250,7 +250,9 @@ struct siting_units *siting_units_from_geojson(const char *text, size_t len, cha
         siting_fail(err, errlen, "单元过多（上限 %d）", SITING_MAX_UNITS);
         goto out;
     }
-    u = siting_units_new();
+    u = siting_units_new(err, errlen);
+    if (!u)
+        goto out;
     size_t points = 0, i;
     json_t *f;
     json_array_foreach(features, i, f)

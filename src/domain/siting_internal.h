@@ -10,6 +10,54 @@
 #include <proj.h>
 #include <pthread.h>
 
+#include "core/dynlib.h"
+
+/* GEOS, opened by the first unit set or location parsed rather than by every
+ * command at start-up (core/dynlib.h); PROJ likewise (siting.c). */
+/* clang-format off */
+#define SITING_GEOS_API(X)               \
+    X(GEOSArea_r)                        \
+    X(GEOSContext_setErrorHandler_r)     \
+    X(GEOSContext_setNoticeHandler_r)    \
+    X(GEOSCoordSeq_create_r)             \
+    X(GEOSCoordSeq_destroy_r)            \
+    X(GEOSCoordSeq_setXY_r)              \
+    X(GEOSFree_r)                        \
+    X(GEOSGeoJSONWriter_create_r)        \
+    X(GEOSGeoJSONWriter_destroy_r)       \
+    X(GEOSGeoJSONWriter_writeGeometry_r) \
+    X(GEOSGeomGetX_r)                    \
+    X(GEOSGeomGetY_r)                    \
+    X(GEOSGeomTypeId_r)                  \
+    X(GEOSGeom_createCollection_r)       \
+    X(GEOSGeom_createLinearRing_r)       \
+    X(GEOSGeom_createPointFromXY_r)      \
+    X(GEOSGeom_createPolygon_r)          \
+    X(GEOSGeom_destroy_r)                \
+    X(GEOSGeom_transformXY_r)            \
+    X(GEOSGetCentroid_r)                 \
+    X(GEOSIntersection_r)                \
+    X(GEOSPrepare_r)                     \
+    X(GEOSPreparedContainsProperly_r)    \
+    X(GEOSPreparedGeom_destroy_r)        \
+    X(GEOSPreparedIntersects_r)          \
+    X(GEOSSTRtree_create_r)              \
+    X(GEOSSTRtree_destroy_r)             \
+    X(GEOSSTRtree_insert_r)              \
+    X(GEOSSTRtree_query_r)               \
+    X(GEOS_finish_r)                     \
+    X(GEOS_init_r)                       \
+    X(GEOSisValidReason_r)               \
+    X(GEOSisValid_r)
+/* clang-format on */
+struct siting_geos {
+    SITING_GEOS_API(DYNLIB_FIELD)
+};
+
+/* The GEOS table for code that holds a GEOS context: contexts are only made
+ * after the library loaded (siting_units_new, siting_location_parse). */
+const struct siting_geos *siting_geos(void);
+
 #define SITING_NDIMS 4
 #define SITING_NZONES 21 /* 3-degree zones CM 75E .. 135E */
 
@@ -49,7 +97,9 @@ struct siting_units {
 
 void siting_fail(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-struct siting_units *siting_units_new(void);
+/* An empty unit set with its GEOS context; NULL with a message when GEOS
+ * cannot be loaded. */
+struct siting_units *siting_units_new(char *err, size_t errlen);
 
 /* A GEOS geometry from a GeoJSON geometry, converted from crs; Polygon and
  * MultiPolygon always, Point when allow_point. Checks validity. *converted (when

@@ -103,7 +103,9 @@ struct siting_units *siting_units_from_shapefile(const char *path, char *err, si
         siting_fail(err, errlen, "记录数无效或过多");
         goto out;
     }
-    u = siting_units_new();
+    u = siting_units_new(err, errlen);
+    if (!u)
+        goto out;
     size_t points = 0;
     for (int i = 0; i < count; i++) {
         char why[300] = "";
@@ -122,7 +124,7 @@ struct siting_units *siting_units_from_shapefile(const char *path, char *err, si
         if (!bad)
             bad = siting_units_add(u, props, g, why, sizeof why);
         else if (g)
-            GEOSGeom_destroy_r(u->ctx, g);
+            siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
         json_decref(props);
         if (bad) {
             siting_fail(err, errlen, "第 %d 条记录：%s", i + 1, why);

@@ -2,6 +2,7 @@
  * pango (decision_pdf.h). */
 #include "modules/approval/decision_pdf.h"
 #include "core/buf.h"
+#include "core/dynlib.h"
 #include "core/log.h"
 
 #include <cairo-pdf.h>
@@ -19,8 +20,62 @@
 #define PDF_FONTS "Noto Serif CJK SC,Noto Sans CJK SC,WenQuanYi Micro Hei,sans-serif"
 #define PDF_MAX (8L << 20) /* a decision is a few pages: bound the buffer */
 
+/* pango and cairo (with GLib, fontconfig, freetype, harfbuzz, pixman), opened
+ * by the first decision rendered rather than by every command at start-up
+ * (core/dynlib.h). */
+/* clang-format off */
+#define PDF_API(X)                              \
+    X(cairo_create)                             \
+    X(cairo_destroy)                            \
+    X(cairo_fill)                               \
+    X(cairo_line_to)                            \
+    X(cairo_move_to)                            \
+    X(cairo_pdf_surface_create_for_stream)      \
+    X(cairo_pdf_surface_set_metadata)           \
+    X(cairo_rectangle)                          \
+    X(cairo_restore)                            \
+    X(cairo_save)                               \
+    X(cairo_set_line_width)                     \
+    X(cairo_set_source_rgb)                     \
+    X(cairo_show_page)                          \
+    X(cairo_stroke)                             \
+    X(cairo_surface_destroy)                    \
+    X(cairo_surface_finish)                     \
+    X(cairo_surface_status)                     \
+    X(cairo_translate)                          \
+    X(g_object_unref)                           \
+    X(pango_cairo_font_map_new)                 \
+    X(pango_cairo_show_layout_line)             \
+    X(pango_cairo_update_context)               \
+    X(pango_cairo_update_layout)                \
+    X(pango_font_description_free)              \
+    X(pango_font_description_from_string)       \
+    X(pango_font_description_set_absolute_size) \
+    X(pango_font_description_set_weight)        \
+    X(pango_font_map_create_context)            \
+    X(pango_layout_get_iter)                    \
+    X(pango_layout_iter_free)                   \
+    X(pango_layout_iter_get_baseline)           \
+    X(pango_layout_iter_get_line_extents)       \
+    X(pango_layout_iter_get_line_readonly)      \
+    X(pango_layout_iter_next_line)              \
+    X(pango_layout_new)                         \
+    X(pango_layout_set_alignment)               \
+    X(pango_layout_set_font_description)        \
+    X(pango_layout_set_indent)                  \
+    X(pango_layout_set_justify)                 \
+    X(pango_layout_set_text)                    \
+    X(pango_layout_set_width)                   \
+    X(pango_layout_set_wrap)
+/* clang-format on */
+struct pdf_api {
+    PDF_API(DYNLIB_FIELD)
+};
+DYNLIB_ONCE(pdf_api, "libpangocairo-1.0.so.0", PDF_API)
+
 /* Where the next line goes, on which page. */
 struct pdf_pen {
+    const struct pdf_api *lib;
     cairo_t *cr;
     PangoContext *pc; /* of a font map of this document's own */
     double y;
@@ -47,7 +102,7 @@ static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsign
 static void pdf_room(struct pdf_pen *pen, double h)
 {
     if (pen->y + h > PDF_H - PDF_BOTTOM) {
-        cairo_show_page(pen->cr);
+        pen->lib->cairo_show_page(pen->cr);
         pen->y = PDF_TOP;
     }
 }
@@ -57,33 +112,35 @@ static void pdf_room(struct pdf_pen *pen, double h)
 static void pdf_text(struct pdf_pen *pen, const char *text, double size, bool bold,
                      PangoAlignment align, double indent, double leading)
 {
-    PangoLayout *layout = pango_layout_new(pen->pc);
-    pango_cairo_update_layout(pen->cr, layout);
-    PangoFontDescription *fd = pango_font_description_from_string(PDF_FONTS);
-    pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
+    PangoLayout *layout = pen->lib->pango_layout_new(pen->pc);
+    pen->lib->pango_cairo_update_layout(pen->cr, layout);
+    PangoFontDescription *fd = pen->lib->pango_font_description_from_string(PDF_FONTS);
+    pen->lib->pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     if (bold)
-        pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
-    pango_layout_set_font_description(layout, fd);
-    pango_layout_set_width(layout, (int)((PDF_W - PDF_LEFT - PDF_RIGHT) * PANGO_SCALE));
-    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(layout, align);
-    pango_layout_set_justify(layout, align == PANGO_ALIGN_LEFT);
-    pango_layout_set_indent(layout, (int)(indent * size * PANGO_SCALE));
-    pango_layout_set_text(layout, text, -1);
-    PangoLayoutIter *it = pango_layout_get_iter(layout);
+        pen->lib->pango_font_description_set_weight(fd, PANGO_WEIGHT_BOLD);
+    pen->lib->pango_layout_set_font_description(layout, fd);
+    pen->lib->pango_layout_set_width(layout, (int)((PDF_W - PDF_LEFT - PDF_RIGHT) * PANGO_SCALE));
+    pen->lib->pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pen->lib->pango_layout_set_alignment(layout, align);
+    pen->lib->pango_layout_set_justify(layout, align == PANGO_ALIGN_LEFT);
+    pen->lib->pango_layout_set_indent(layout, (int)(indent * size * PANGO_SCALE));
+    pen->lib->pango_layout_set_text(layout, text, -1);
+    PangoLayoutIter *it = pen->lib->pango_layout_get_iter(layout);
     do {
         PangoRectangle logical;
-        pango_layout_iter_get_line_extents(it, NULL, &logical);
+        pen->lib->pango_layout_iter_get_line_extents(it, NULL, &logical);
         double h = (double)logical.height / PANGO_SCALE;
         pdf_room(pen, h * leading);
-        double base = (double)(pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
-        cairo_move_to(pen->cr, PDF_LEFT + (double)logical.x / PANGO_SCALE, pen->y + base);
-        pango_cairo_show_layout_line(pen->cr, pango_layout_iter_get_line_readonly(it));
+        double base =
+            (double)(pen->lib->pango_layout_iter_get_baseline(it) - logical.y) / PANGO_SCALE;
+        pen->lib->cairo_move_to(pen->cr, PDF_LEFT + (double)logical.x / PANGO_SCALE, pen->y + base);
+        pen->lib->pango_cairo_show_layout_line(pen->cr,
+                                               pen->lib->pango_layout_iter_get_line_readonly(it));
         pen->y += h * leading;
-    } while (pango_layout_iter_next_line(it));
-    pango_layout_iter_free(it);
-    pango_font_description_free(fd);
-    g_object_unref(layout);
+    } while (pen->lib->pango_layout_iter_next_line(it));
+    pen->lib->pango_layout_iter_free(it);
+    pen->lib->pango_font_description_free(fd);
+    pen->lib->g_object_unref(layout);
 }
 
 /* The QR code at the left of the text column with its caption beside it. */
@@ -95,18 +152,18 @@ static int pdf_qr(struct pdf_pen *pen, const char *text, const char *caption)
     const double cell = 2.2, side = qr->width * cell;
     pdf_room(pen, side + 12);
     double x0 = PDF_LEFT, y0 = pen->y + 6;
-    cairo_set_source_rgb(pen->cr, 0, 0, 0);
+    pen->lib->cairo_set_source_rgb(pen->cr, 0, 0, 0);
     for (int r = 0; r < qr->width; r++)
         for (int c = 0; c < qr->width; c++)
             if (qr->data[r * qr->width + c] & 1)
-                cairo_rectangle(pen->cr, x0 + c * cell, y0 + r * cell, cell, cell);
-    cairo_fill(pen->cr);
+                pen->lib->cairo_rectangle(pen->cr, x0 + c * cell, y0 + r * cell, cell, cell);
+    pen->lib->cairo_fill(pen->cr);
     QRcode_free(qr);
-    struct pdf_pen beside = {pen->cr, pen->pc, y0 + side / 2 - 10};
-    cairo_save(pen->cr);
-    cairo_translate(pen->cr, side + 12, 0);
+    struct pdf_pen beside = {pen->lib, pen->cr, pen->pc, y0 + side / 2 - 10};
+    pen->lib->cairo_save(pen->cr);
+    pen->lib->cairo_translate(pen->cr, side + 12, 0);
     pdf_text(&beside, caption, 9, false, PANGO_ALIGN_LEFT, 0, 1.3);
-    cairo_restore(pen->cr);
+    pen->lib->cairo_restore(pen->cr);
     pen->y = y0 + side + 6;
     return 0;
 }
@@ -114,35 +171,41 @@ static int pdf_qr(struct pdf_pen *pen, const char *text, const char *caption)
 /* The header: the bureau in red, the number, the red rule. */
 static void pdf_header(struct pdf_pen *pen, const struct decision_pdf *d)
 {
-    cairo_set_source_rgb(pen->cr, 0.8, 0, 0);
+    pen->lib->cairo_set_source_rgb(pen->cr, 0.8, 0, 0);
     pdf_text(pen, d->bureau, 26, true, PANGO_ALIGN_CENTER, 0, 1.4);
-    cairo_set_source_rgb(pen->cr, 0, 0, 0);
+    pen->lib->cairo_set_source_rgb(pen->cr, 0, 0, 0);
     pen->y += 8;
     pdf_text(pen, d->doc_no, 14, false, PANGO_ALIGN_CENTER, 0, 1.4);
-    cairo_set_source_rgb(pen->cr, 0.8, 0, 0);
-    cairo_set_line_width(pen->cr, 1.5);
-    cairo_move_to(pen->cr, PDF_LEFT, pen->y + 4);
-    cairo_line_to(pen->cr, PDF_W - PDF_RIGHT, pen->y + 4);
-    cairo_stroke(pen->cr);
-    cairo_set_source_rgb(pen->cr, 0, 0, 0);
+    pen->lib->cairo_set_source_rgb(pen->cr, 0.8, 0, 0);
+    pen->lib->cairo_set_line_width(pen->cr, 1.5);
+    pen->lib->cairo_move_to(pen->cr, PDF_LEFT, pen->y + 4);
+    pen->lib->cairo_line_to(pen->cr, PDF_W - PDF_RIGHT, pen->y + 4);
+    pen->lib->cairo_stroke(pen->cr);
+    pen->lib->cairo_set_source_rgb(pen->cr, 0, 0, 0);
     pen->y += 24;
 }
 
 int decision_pdf_render(const struct decision_pdf *d, char **out, size_t *len)
 {
+    const char *why = NULL;
+    const struct pdf_api *lib = pdf_api_get(&why);
+    if (!lib) {
+        log_error("approval: the decision document could not be rendered: %s", why);
+        return -1;
+    }
     struct buf b;
     buf_init(&b, PDF_MAX);
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(pdf_write, &b, PDF_W, PDF_H);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, d->bureau);
-    cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "ecogov");
-    cairo_t *cr = cairo_create(s);
+    cairo_surface_t *s = lib->cairo_pdf_surface_create_for_stream(pdf_write, &b, PDF_W, PDF_H);
+    lib->cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, d->title);
+    lib->cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, d->bureau);
+    lib->cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "ecogov");
+    cairo_t *cr = lib->cairo_create(s);
     /* a font map per document, released with it: the shared default one
      * would keep fontconfig's patterns per worker thread for good */
-    PangoFontMap *fm = pango_cairo_font_map_new();
-    PangoContext *pc = pango_font_map_create_context(fm);
-    pango_cairo_update_context(cr, pc);
-    struct pdf_pen pen = {cr, pc, PDF_TOP - 30};
+    PangoFontMap *fm = lib->pango_cairo_font_map_new();
+    PangoContext *pc = lib->pango_font_map_create_context(fm);
+    lib->pango_cairo_update_context(cr, pc);
+    struct pdf_pen pen = {lib, cr, pc, PDF_TOP - 30};
     pdf_header(&pen, d);
     pdf_text(&pen, d->title, 18, true, PANGO_ALIGN_CENTER, 0, 1.5);
     pen.y += 10;
@@ -157,13 +220,13 @@ int decision_pdf_render(const struct decision_pdf *d, char **out, size_t *len)
     pdf_text(&pen, d->bureau, 14, false, PANGO_ALIGN_RIGHT, 0, 1.6);
     pdf_text(&pen, d->date_zh, 14, false, PANGO_ALIGN_RIGHT, 0, 1.6);
     int rc = d->qr_text ? pdf_qr(&pen, d->qr_text, d->qr_caption ? d->qr_caption : "") : 0;
-    g_object_unref(pc);
-    g_object_unref(fm);
-    cairo_destroy(cr);
-    cairo_surface_finish(s);
-    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
+    lib->g_object_unref(pc);
+    lib->g_object_unref(fm);
+    lib->cairo_destroy(cr);
+    lib->cairo_surface_finish(s);
+    if (lib->cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
         rc = -1;
-    cairo_surface_destroy(s);
+    lib->cairo_surface_destroy(s);
     if (rc) {
         log_error("approval: the decision document could not be rendered");
         buf_free(&b);
