@@ -94,7 +94,7 @@ test('stations online, detail with latest values and a chart, raw frames, one-cl
   assert.match(await page.getByTestId('mon-online-count').textContent(), /在线 \d+ \/ 38/)
   // The map: the bundled boundaries and one circle per station with a location.
   await page.locator('[data-testid="mon-map"] path.leaflet-interactive').first().waitFor()
-  await poll(async () => Number(await page.getByTestId('mon-map').getAttribute('data-markers')) === 28)
+  await poll(async () => Number(await page.getByTestId('mon-map').getAttribute('data-markers')) === 38)
   await screenshot(page, 'monitor-stations')
 
   // Station detail: latest minute values with names and units, and the chart.
