@@ -20,9 +20,10 @@ struct demo_air_station {
 
 /* Hour records of the six pollutants (HJ 212 codes, CO mg/m³, the others µg/m³) of every
  * station from the first Beijing day of the previous month up to the last full hour before
- * now, about 2 % of a station's hours lost; then each device's frame count and last_seen (its
- * last record's arrival). Deterministic for the seed and now. db_path: the database the
- * writer opens (no transaction may be open on another connection). 0 or -1 (logged). */
+ * now, about 2 % of a station's hours lost; then each device's frame count and last_seen (now
+ * for a device still sending, else a minute after its last record's hour). Deterministic for the
+ * seed and now. db_path: the database the writer opens (no transaction may be open on another
+ * connection). 0 or -1 (logged). */
 int demo_air_hours(const char *db_path, const struct demo_air_station *st, size_t n, uint64_t seed,
                    int64_t now);
 
