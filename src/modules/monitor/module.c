@@ -13,10 +13,11 @@ extern const struct route_group app_monitor_routes;
 
 static const struct route_group *const monitor_groups[] = {&app_monitor_routes, NULL};
 
-/* The demo city's stations and devices, with 20 micro-stations. */
+/* The demo city's stations and devices, with 20 micro-stations, and the province's AQI
+ * stations with their hour records. */
 static int monitor_demo(const struct module_demo *d)
 {
-    return demo_monitor(d->db, d->actor, 20);
+    return demo_monitor(d->db, d->cfg->db, d->actor, 20, d->seed);
 }
 
 static struct hj212_server *monitor_listener;

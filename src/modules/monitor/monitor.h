@@ -115,8 +115,12 @@ int monitor_offline_after(const char *kind, int64_t configured);
 
 /* Demo data: a set of stations and devices for the demo city (MN "DEMO" + number, password
  * "123456"): national stations, micro-stations, water sections and CEMS outlets of the first
- * demo enterprises. The simulator sends for exactly these devices. 0 or -1. */
-int demo_monitor(struct db *db, const struct audit_actor *actor, int micro_stations);
+ * demo enterprises; then the AQI stations of the demo city and three other cities of its
+ * province with their hour records since the previous month began (written to db_path
+ * through the readings writer; deterministic for the seed and the time of the run). The
+ * simulator sends for exactly these devices. 0 or -1. */
+int demo_monitor(struct db *db, const char *db_path, const struct audit_actor *actor,
+                 int micro_stations, uint64_t seed);
 
 struct module;
 extern const struct module monitor_module;

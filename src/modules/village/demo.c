@@ -90,9 +90,10 @@ static int64_t demo_station(struct village_demo *d)
 {
     struct problem p = {0};
     int64_t id = 0;
-    json_t *st = json_pack("{ss ss ss ss ss sf sf si}", "code", "CZ-01", "name",
-                           "蛟潭镇礼芳村污水站出水口", "kind", "water", "district", "浮溪县",
-                           "town", "蛟潭镇", "lon", 117.215, "lat", 29.512, "min_interval", 60);
+    json_t *st =
+        json_pack("{ss ss ss ss ss ss sf sf si}", "code", "CZ-01", "name",
+                  "蛟潭镇礼芳村污水站出水口", "kind", "water", "city", "景瓷市", "district",
+                  "浮溪县", "town", "蛟潭镇", "lon", 117.215, "lat", 29.512, "min_interval", 60);
     enum err e = monitor_station_create(d->c.db, &d->c.actor, st, &id, &p);
     json_decref(st);
     if (e)

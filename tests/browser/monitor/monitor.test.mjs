@@ -89,11 +89,12 @@ test('stations online, detail with latest values and a chart, raw frames, one-cl
   await page.goto('/console/monitor/stations')
   await page.getByTestId('mon-state-GK-01').waitFor()
   await poll(async () => (await page.getByTestId('mon-state-GK-01').textContent()).includes('在线'))
-  // 27 stations of the monitor demo and the village demo's outlet station CZ-01 (docs/village.md).
-  assert.match(await page.getByTestId('mon-online-count').textContent(), /在线 \d+ \/ 28/)
+  // 27 stations of the monitor demo, its 10 AQI stations of the province view (docs/scale.md
+  // "The demo province") and the village demo's outlet station CZ-01 (docs/village.md).
+  assert.match(await page.getByTestId('mon-online-count').textContent(), /在线 \d+ \/ 38/)
   // The map: the bundled boundaries and one circle per station with a location.
   await page.locator('[data-testid="mon-map"] path.leaflet-interactive').first().waitFor()
-  await poll(async () => Number(await page.getByTestId('mon-map').getAttribute('data-markers')) === 28)
+  await poll(async () => Number(await page.getByTestId('mon-map').getAttribute('data-markers')) === 38)
   await screenshot(page, 'monitor-stations')
 
   // Station detail: latest minute values with names and units, and the chart.
