@@ -9,6 +9,7 @@
 #include "db/row.h"
 #include "modules/monitor/readings_val.h"
 #include "modules/monitor/store_readings_sqlite.h"
+#include "modules/monitor/store_readings_stage.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -56,7 +57,8 @@ struct readings_sqlite {
      *   roll    (station, ts*8+kind)  ptr = struct readings_rollup
      *   known   (station, 0, factor)  the pair is in station_factors */
     struct memo staged, newest, roll, known;
-    struct buf enc; /* the JSON of the record or rollup being written */
+    struct buf enc;              /* the JSON of the record or rollup being written */
+    struct readings_stage stage; /* new record rows not yet in readings_recent */
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
     _Atomic int wal_frames;   /* pages in the WAL after the last commit (for the checkpointer) */
@@ -112,6 +114,7 @@ static void readings_forget_rollups(struct readings_sqlite *w)
 
 static void readings_forget_staged(struct readings_sqlite *w)
 {
+    readings_stage_forget(&w->stage);
     memo_clear(&w->staged);
     memo_clear(&w->newest);
 }
@@ -131,6 +134,7 @@ static void readings_sqlite_close(struct readings_engine *e)
     readings_forget_rollups(w);
     memo_clear(&w->known);
     readings_forget_staged(w);
+    readings_stage_free(&w->stage);
     free(w->dirty);
     buf_free(&w->enc);
     free(w);
@@ -670,21 +674,17 @@ static int readings_merge(struct readings_sqlite *w, const struct readings_row *
     return rc;
 }
 
-/* Appends a new record row to readings_recent. */
+/* Queues a new record row for readings_recent (written 16 at once, store_readings_stage.h)
+ * and remembers where its key is staged. */
 static int readings_stage(struct readings_sqlite *w, const struct readings_row *row,
                           const struct buf *b, int64_t received)
 {
-    sqlite3_stmt *ins = db_stmt(w->db, "INSERT INTO readings_recent (station_id, kind, ts, vals, "
-                                       "device_id, received) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-    if (!ins)
+    int64_t id = readings_stage_add(&w->stage, w->db, row->station_id, row->r->kind, row->r->ts,
+                                    b->data, b->len, row->device_id, received);
+    if (id < 0)
         return -1;
-    readings_bind_record(ins, row, b->data, b->len, received);
-    int rc = sqlite3_step(ins) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(ins);
-    if (!rc)
-        memo_put(&w->staged, row->station_id, row->r->ts * 8 + row->r->kind, NULL)->value =
-            sqlite3_last_insert_rowid(db_handle(w->db));
-    return rc;
+    memo_put(&w->staged, row->station_id, row->r->ts * 8 + row->r->kind, NULL)->value = id;
+    return 0;
 }
 
 static void readings_bind_record(sqlite3_stmt *st, const struct readings_row *row, const char *vals,
@@ -768,7 +768,9 @@ static int readings_put_record(struct readings_sqlite *w, const struct readings_
     /* staged: merge there; else possibly stored (not newer than the newest stored period):
      * merge there; else new: stage it */
     int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest;
-    if (rowid)
+    if (rowid && readings_stage_waiting(&w->stage, rowid))
+        rc = readings_stage_flush(&w->stage, w->db); /* staged in this batch, still queued */
+    if (rowid && !rc)
         rc = readings_merge(w, last, rowid, b, received, &old);
     if (!rowid || rc == 1) {
         rc = readings_newest(w, last->station_id, r->kind, &newest);
@@ -813,6 +815,9 @@ static int readings_sqlite_put(struct readings_engine *e, struct readings_row *r
             return -1;
         readings_forget_rollups(w);
     }
+    /* New rows' ids are counted from the table afresh each batch (inside its transaction), so
+     * a second writer's rows (the village demo's) never collide with them. */
+    readings_stage_forget(&w->stage);
     for (size_t i = 0; i < n;) {
         size_t j = i + 1;
         while (j < n && rows[j].station_id == rows[i].station_id &&
@@ -822,7 +827,7 @@ static int readings_sqlite_put(struct readings_engine *e, struct readings_row *r
             return -1;
         i = j;
     }
-    return 0;
+    return readings_stage_flush(&w->stage, w->db); /* all of it in this batch's transaction */
 }
 
 static int readings_sqlite_sync_due(struct readings_engine *e)

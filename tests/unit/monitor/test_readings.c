@@ -606,6 +606,102 @@ static void test_frames_at_once_same_rows(void **state)
     }
 }
 
+/* The rows of one station's day from base in the table a query names (its parameters: 1
+ * station, 2 day start), one line each, every column as text. */
+static char *table_rows(struct fixture *f, const char *sql, int64_t station, int64_t base)
+{
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
+    sqlite3_bind_int64(st, 1, station);
+    sqlite3_bind_int64(st, 2, base);
+    struct buf out;
+    buf_init(&out, 0);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (int col = 0; col < sqlite3_column_count(st); col++) {
+            const unsigned char *t = sqlite3_column_text(st, col);
+            assert_int_equal(buf_printf(&out, "%s|", t ? (const char *)t : "NULL"), 0);
+        }
+        assert_int_equal(buf_putc(&out, '\n'), 0);
+    }
+    sqlite3_finalize(st);
+    size_t len;
+    return buf_detach(&out, &len);
+}
+
+/* Staged record rows go into readings_recent 16 to an INSERT: a batch stores what the same
+ * records one batch each (one row a statement) store, with the same ids in the same order,
+ * the same rows once moved and the same rollups: counts of records around the statement's 16
+ * rows, a key sent again in the same batch while its row is still queued and after it was
+ * written, keys already moved into readings, minute and hour records. */
+static void test_staged_at_once_same_rows(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(db_exec(f->db, "INSERT INTO stations (code, name, kind, created_at, "
+                                    "updated_at) VALUES ('S2', 'S2', 'national', 0, 0)"),
+                     0);
+    static const size_t counts[] = {1, 2, 15, 16, 17, 33, 37};
+    static const char *const codes[] = {"a34004", "a34002", "a21026", "a21004"};
+    const int64_t one_by_one = 1, at_once = 2;
+    for (size_t c = 0; c < sizeof counts / sizeof *counts; c++) {
+        size_t n = counts[c];
+        int64_t base = T0 + (int64_t)c * 86400;
+        /* a key already moved into readings, for both stations */
+        struct monitor_row old = mrow("a34004", 2, base + 300, 1, "N");
+        for (int64_t s = one_by_one; s <= at_once; s++) {
+            f->station = s;
+            assert_int_equal(put(f, &old, 1), 0);
+        }
+        sync_rollups(f);
+        /* n records (groups of 1-3 rows) */
+        struct monitor_row rows[37 * 3];
+        struct readings_row rr[2][37 * 3];
+        size_t first[38], m = 0;
+        for (size_t i = 0; i < n; i++) {
+            first[i] = m;
+            int hour = i % 7 == 3;
+            /* every eighth record resends the key two before it (staged in this batch, so possibly
+             * still queued); from the 21st on, keys go back down from the 20th */
+            size_t key = i % 8 == 7 ? i - 2 : i;
+            key = key < 20 ? key : 39 - key;
+            int64_t ts = hour ? base + 3600 * (int64_t)(i % 3) : base + 60 * (int64_t)key;
+            for (size_t k = 0; k <= i % 3; k++, m++) {
+                rows[m] = mrow(codes[(i + k) % 4], hour ? 3 : 2, ts, (double)i * 10 + (double)k,
+                               k ? "N" : "T");
+                for (int64_t s = one_by_one; s <= at_once; s++)
+                    rr[s - 1][m] = (struct readings_row){s, f->device, &rows[m], (uint32_t)m};
+            }
+        }
+        first[n] = m;
+        assert_int_equal(readings_begin(f->w), 0);
+        for (size_t i = 0; i < n; i++)
+            assert_int_equal(readings_put(f->w, &rr[0][first[i]], first[i + 1] - first[i], base),
+                             0);
+        assert_int_equal(readings_put(f->w, rr[1], m, base), 0);
+        assert_int_equal(readings_commit(f->w), 0);
+        static const char *const staged =
+            "SELECT id - (SELECT min(id) FROM readings_recent WHERE station_id = ?1), kind, ts, "
+            "vals, device_id, received FROM readings_recent WHERE station_id = ?1 AND ts >= ?2 "
+            "ORDER BY id";
+        static const char *const stored = "SELECT kind, ts, vals, device_id, received FROM "
+                                          "readings WHERE station_id = ?1 AND ts >= ?2 ORDER BY "
+                                          "kind, ts";
+        static const char *const rolled = "SELECT kind, ts, vals FROM rollups WHERE station_id "
+                                          "= ?1 AND ts >= ?2 - 86400 ORDER BY kind, ts";
+        const char *const sqls[] = {staged, stored, stored, rolled};
+        for (int q = 0; q < 4; q++) {
+            if (q == 2)
+                sync_rollups(f); /* moved, rollups written */
+            char *a = table_rows(f, sqls[q], one_by_one, base);
+            char *b = table_rows(f, sqls[q], at_once, base);
+            assert_true(q == 1 || q == 3 || strlen(a) > 0);
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+        }
+    }
+    f->station = one_by_one;
+}
+
 /* Finished exchanges the platform started itself go with the raw frames; a person's stay. */
 static void test_prune_commands(void **state)
 {
@@ -777,6 +873,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frames_by_station, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frames_at_once_same_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_staged_at_once_same_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_commands, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_layout_converted, setup, teardown),
         cmocka_unit_test(test_air_values_and_days),
