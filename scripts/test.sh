@@ -77,8 +77,11 @@ run_node() { # kind dir
     local files
     files=$(find "$dir" -name '*.test.mjs' -not -path '*/node_modules/*' | sort)
     [ -n "$files" ] || return 0
+    # A file whose tests are done ends even if a handle a failed test left open would keep
+    # its process alive (--test-force-exit), and no test waits more than 10 min: a hung
+    # test fails instead of holding the whole run.
     # shellcheck disable=SC2086 # one argument per test file
-    node --test --test-reporter=tap --test-concurrency=1 $files >"$LOG/$kind.tap" 2>&1
+    node --test --test-reporter=tap --test-concurrency=1 --test-force-exit --test-timeout=600000 $files >"$LOG/$kind.tap" 2>&1
     local st=$?
     p=$(grep -E '^# pass ' "$LOG/$kind.tap" | awk '{print $3}' | tail -1)
     f=$(grep -E '^# fail ' "$LOG/$kind.tap" | awk '{print $3}' | tail -1)

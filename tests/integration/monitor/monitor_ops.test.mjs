@@ -31,12 +31,17 @@ class Upstream {
     })
     await new Promise((r) => this.server.listen(port, '127.0.0.1', r))
     this.port = this.server.address().port
+    Upstream.live.add(this)
     return this
   }
   async stop() {
+    Upstream.live.delete(this)
     for (const s of this.socks) s.destroy()
     await new Promise((r) => this.server.close(r))
   }
+  // Listening upstreams keep node's event loop (and so this file's test process) alive: those
+  // a failed test left open are stopped in after().
+  static live = new Set()
 }
 
 let env, server, admin, staff, leader, ent, port, station
@@ -56,6 +61,7 @@ before(async () => {
 })
 
 after(async () => {
+  for (const up of [...Upstream.live]) await up.stop()
   await server?.stop()
   env?.cleanup()
 })
