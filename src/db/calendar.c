@@ -2,6 +2,7 @@
 #include "domain/holidays.h"
 #include "db/db.h"
 #include "db/row.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +34,14 @@ struct calendar *db_calendar_load(struct db *db)
         calendar_free(cal);
         return NULL;
     }
-    /* Years without a loaded notice still have their statutory holidays. */
+    /* Years without a loaded notice still have their statutory holidays; without the
+     * library that computes them every deadline would be wrong, so no calendar at all. */
+    const char *why = NULL;
+    if (!holidays_ready(&why)) {
+        log_error("calendar: the statutory holidays cannot be computed: %s", why);
+        calendar_free(cal);
+        return NULL;
+    }
     holidays_fill(cal, HOLIDAYS_FIRST_YEAR, HOLIDAYS_LAST_YEAR);
     return cal;
 }

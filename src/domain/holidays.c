@@ -167,6 +167,11 @@ static void holidays_makeup(struct holidays_list *l)
     }
 }
 
+int holidays_ready(const char **why)
+{
+    return lunar_api_get(why) != NULL;
+}
+
 size_t holidays_of_year(int year, struct holiday_day out[HOLIDAYS_MAX])
 {
     if (year < HOLIDAYS_FIRST_YEAR || year > HOLIDAYS_LAST_YEAR)

@@ -45,4 +45,9 @@ size_t holidays_of_year(int year, struct holiday_day out[HOLIDAYS_MAX]);
  * that already have an override alone. The years stay unknown. */
 void holidays_fill(struct calendar *cal, int first, int last);
 
+/* Whether the holidays can be computed (liblunar-date loads, at its first
+ * use: core/dynlib.h). 0 and *why set when not: a calendar without them
+ * would count statutory holidays as working days. */
+int holidays_ready(const char **why);
+
 #endif
