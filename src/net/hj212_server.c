@@ -21,7 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-static struct hj212_server *hjs_current;
+/* Read by HTTP and node threads while the listener starts and stops. */
+static struct hj212_server *_Atomic hjs_current;
 
 static void hjs_read(struct hjs_conn *c);
 static void hjs_read_on(struct hjs_conn *c);
