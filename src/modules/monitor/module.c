@@ -65,6 +65,7 @@ static int monitor_start(const struct module_run *run)
 
 static void monitor_stop(void)
 {
+    nodes_close_requests(); /* no request handed to the listener while it is freed */
     ingest_unlisten(monitor_listener);
     monitor_listener = NULL;
     nodes_stop(); /* after the writer: an ingest node's last outbox rows go out */

@@ -64,7 +64,13 @@ static struct {
     /* ingest: the newest snapshot says the central node forwards frames upstream */
     _Atomic int forwarding;
     uint64_t version;
-} nodes = {.lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER};
+    /* ingest: requests are handed to the listener under take_lock, only while open
+     * (nodes_close_requests: the listener is about to be freed) */
+    pthread_mutex_t take_lock;
+    int requests_open;
+} nodes = {.lock = PTHREAD_MUTEX_INITIALIZER,
+           .cond = PTHREAD_COND_INITIALIZER,
+           .take_lock = PTHREAD_MUTEX_INITIALIZER};
 
 static int nodes_name_ok(const char *s)
 {
@@ -131,7 +137,7 @@ static int nodes_registry_pull(char *err, size_t errlen)
                      "(node_role=central) on this cluster first");
             break;
         }
-        if (v == nodes.registry_version) {
+        if (v <= nodes.registry_version) { /* the same, or a server behind the others */
             rc = 0;
             break;
         }
@@ -140,7 +146,7 @@ static int nodes_registry_pull(char *err, size_t errlen)
         if (chttp_run(c, i, NULL,
                       "SELECT id, station, mn, pw, active, edition, factor_map, clock_offset, "
                       "clock_zone, kind, min_interval, offline_after FROM registry WHERE version = "
-                      "(SELECT max(version) FROM registry) FORMAT TabSeparated",
+                      "(SELECT max(version) FROM registry) ORDER BY id FORMAT TabSeparated",
                       NULL, 0, &out, err, errlen))
             continue;
         struct devcache *fresh = devcache_load_tsv(out.data ? out.data : (char *)"", out.len);
@@ -211,6 +217,8 @@ static int nodes_outbox_drain(struct db *db)
 static void nodes_commands_take(struct db *db)
 {
     struct hj212_server *srv = hj212_server_current();
+    if (!srv)
+        return;
     struct buf sql, out;
     buf_init(&sql, 0);
     buf_init(&out, 0);
@@ -220,27 +228,31 @@ static void nodes_commands_take(struct db *db)
     chttp_put_literal(&sql, nodes.name);
     buf_printf(&sql, " AND created >= toDateTime(%lld) ORDER BY id FORMAT TabSeparated",
                (long long)(now - NODES_COMMAND_TAKE_S));
-    if (!srv || chttp_run(rch_conf(), -1, NULL, sql.data, NULL, 0, &out, err, sizeof err)) {
-        if (srv)
-            log_warn("nodes: the requests for this node cannot be read: %s", err);
+    if (chttp_run(rch_conf(), -1, NULL, sql.data, NULL, 0, &out, err, sizeof err)) {
+        log_warn("nodes: the requests for this node cannot be read: %s", err);
         buf_free(&sql);
         buf_free(&out);
         return;
     }
+    /* The cluster's answer took up to seconds: the listener may be stopping meanwhile. */
+    pthread_mutex_lock(&nodes.take_lock);
+    srv = nodes.requests_open ? hj212_server_current() : NULL;
     size_t pos = 0, lens[5];
     char *f[5];
-    while (chttp_next_row(out.data, out.len, &pos, f, lens, 5) == 5) {
+    while (srv && chttp_next_row(out.data, out.len, &pos, f, lens, 5) == 5) {
         int64_t id = strtoll(f[0], NULL, 10);
         if (id <= 0 || lens[4] > HJ212_FRAME_MAX || monitor_store_command_take(db, id, now) != 1)
             continue;
-        if (hj212_server_request(srv, strtoll(f[1], NULL, 10), id, f[2],
-                                 (int)strtol(f[3], NULL, 10), f[4], lens[4]) &&
-            nodes_outbox_command(db, id, "failed", -1, -1, 0, now, NULL, 0))
+        if (!hj212_server_request(srv, strtoll(f[1], NULL, 10), id, f[2],
+                                  (int)strtol(f[3], NULL, 10), f[4], lens[4]))
+            log_info("nodes: request %lld for device %s taken", (long long)id, f[1]);
+        else if (nodes_outbox_command(db, id, "failed", -1, -1, 0, now, NULL, 0))
             log_error("nodes: request %lld not queued, and its failure not recorded",
                       (long long)id);
         else
-            log_info("nodes: request %lld for device %s taken", (long long)id, f[1]);
+            log_warn("nodes: request %lld for device %s not queued: failed", (long long)id, f[1]);
     }
+    pthread_mutex_unlock(&nodes.take_lock);
     monitor_store_command_taken_prune(db, now - NODES_COMMAND_KEEP_S);
     buf_free(&sql);
     buf_free(&out);
@@ -270,6 +282,28 @@ static void nodes_commands_publish(struct db *db)
         log_warn("nodes: %ld requests to ingest nodes taken by none: timeout", expired);
 }
 
+/* The newest registry version any answering server holds (0 none): a central node's first
+ * publication after a start goes above it even when this host's clock was stepped back, so
+ * ReplacingMergeTree keeps the new rows and ingest nodes take them. */
+static uint64_t nodes_version_floor(void)
+{
+    const struct chttp_conf *c = rch_conf();
+    struct buf out;
+    buf_init(&out, 0);
+    char err[400];
+    uint64_t floor = 0;
+    for (int i = 0; i < c->nurls; i++) {
+        buf_reset(&out);
+        if (chttp_run(c, i, NULL, "SELECT max(version) FROM registry", NULL, 0, &out, err,
+                      sizeof err))
+            continue;
+        uint64_t v = strtoull(out.len ? out.data : "0", NULL, 10);
+        floor = v > floor ? v : floor;
+    }
+    buf_free(&out);
+    return floor;
+}
+
 /* Publishes the registry (and whether frames are forwarded upstream) to each server whose
  * last publication is older than them:
  * a server that did not take it (down, cut off) gets it on a later turn, the others are not
@@ -284,6 +318,8 @@ static void nodes_publish(struct db *db)
         due |= nodes.server_stamp[i] != stamp || nodes.server_forwarding[i] != forwarding;
     if (stamp == -1 || forwarding < 0 || !due)
         return;
+    if (!nodes.version)
+        nodes.version = nodes_version_floor();
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     uint64_t v = ((uint64_t)now.tv_sec * 1000u + (uint64_t)now.tv_nsec / 1000000u) << 10;
@@ -547,6 +583,7 @@ int nodes_start(const struct config *cfg, char *err, size_t errlen)
         return -1;
     nodes.path = xstrdup(cfg->db);
     nodes.stopping = 0;
+    nodes.requests_open = 1;
     for (int i = 0; i < CHTTP_MAX_URLS; i++)
         nodes.server_stamp[i] = -1;
     if (pthread_create(&nodes.thread, NULL, nodes_main, NULL)) {
@@ -558,6 +595,13 @@ int nodes_start(const struct config *cfg, char *err, size_t errlen)
     pthread_setname_np(nodes.thread, "ecogov-nodes");
     nodes.started = 1;
     return 0;
+}
+
+void nodes_close_requests(void)
+{
+    pthread_mutex_lock(&nodes.take_lock);
+    nodes.requests_open = 0;
+    pthread_mutex_unlock(&nodes.take_lock);
 }
 
 void nodes_stop(void)

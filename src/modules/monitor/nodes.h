@@ -33,6 +33,9 @@ int nodes_ingest_remote(void);
 /* Starts the thread (nothing with the SQLite store). An ingest node loads the registry first
  * and refuses to start without one. 0, or -1 with why in err. */
 int nodes_start(const struct config *cfg, char *err, size_t errlen);
+/* Before the listener stops: no request is handed to it any more (an ingest node's thread
+ * waits on the cluster without holding the listener). */
+void nodes_close_requests(void);
 void nodes_stop(void);
 /* An ingest node's newest registry snapshot when it is newer than the last taken (ownership
  * passes), else NULL. Cheap when nothing changed (the listener calls it per frame). */

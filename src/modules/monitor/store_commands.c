@@ -195,6 +195,19 @@ int monitor_store_command_update(struct db *db, int64_t command_id, const char *
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+int monitor_store_command_of_node(struct db *db, int64_t command_id, const char *node)
+{
+    sqlite3_stmt *st =
+        db_stmt(db, "SELECT 1 FROM monitor_commands WHERE id = ?1 AND node = ?2 AND node <> ''");
+    if (!st)
+        return -1;
+    sqlite3_bind_int64(st, 1, command_id);
+    sqlite3_bind_text(st, 2, node, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
 int monitor_store_commands_unpublished(struct db *db, int max, struct buf *out, int64_t *last)
 {
     sqlite3_stmt *st = db_stmt(db, "SELECT id, node, device_id, qn, cn, frame, created_at FROM "

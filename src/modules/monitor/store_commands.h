@@ -39,6 +39,9 @@ int monitor_store_command_insert(struct db *db, const struct monitor_store_comma
  * negative qn_rtn / exe_rtn = unchanged, out = 1 for a frame sent to the device). 0 or -1. */
 int monitor_store_command_update(struct db *db, int64_t command_id, const char *status, int qn_rtn,
                                  int exe_rtn, int out, int64_t ts, const char *frame, size_t len);
+/* 1 when request command_id was addressed to ingest node `node`, 0 when not (or no such
+ * request), -1 on a database error. */
+int monitor_store_command_of_node(struct db *db, int64_t command_id, const char *node);
 
 /* The central node: requests addressed to ingest nodes not yet published, id order, at most
  * max, as TabSeparated rows of the cluster's commands table (node, id, created = when the

@@ -202,9 +202,17 @@ static int nodes_apply_forward(struct db *db, json_t *o)
     return rc;
 }
 
-/* A step of a request's exchange on an ingest node, onto the request's row. 0, or -1. */
-static int nodes_apply_command(struct db *db, json_t *o)
+/* A step of a request's exchange on ingest node `node`, onto the request's row when the
+ * request was addressed to that node (another node's word on it is ignored). 0, or -1. */
+static int nodes_apply_command(struct db *db, json_t *o, const char *node)
 {
+    int mine = monitor_store_command_of_node(db, nodes_int(o, "id"), node);
+    if (mine <= 0) {
+        if (mine == 0)
+            log_warn("nodes: %s reported on request %lld, not addressed to it: ignored", node,
+                     (long long)nodes_int(o, "id"));
+        return mine;
+    }
     const char *hex = nodes_str(o, "f");
     size_t cap = strlen(hex) / 2, got = 0;
     if (cap > NODES_FRAME_MAX)
@@ -239,7 +247,7 @@ static int nodes_apply_one(struct db *db, const char *node, const char *kind, co
                                        nodes_int(o, "f"), nodes_int(o, "c"), nodes_int(o, "r"),
                                        node);
     } else if (!strcmp(kind, "command")) {
-        rc = nodes_apply_command(db, o);
+        rc = nodes_apply_command(db, o, node);
     } else if (!strcmp(kind, "unregistered")) {
         size_t n = nodes_unhex(o, sample, sizeof sample);
         struct monitor_unregistered u = {

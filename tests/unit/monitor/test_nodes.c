@@ -267,6 +267,13 @@ static void test_request_through_node(void **state)
     assert_int_equal(nodes_outbox_tsv(edge, "edge-1", 1700000001, 100, &tsv, &last), 4);
     size_t n = read_back(&tsv, rows, 16);
     assert_int_equal(n, 4);
+    /* the same steps reported by another ingest node: the request was not addressed to it */
+    assert_true(nodes_store_apply(db, "edge-2", rows, 4, 3999) >= 0);
+    assert_int_equal(db_query_int(db,
+                                  "SELECT count(*) FROM monitor_commands WHERE id = ? AND "
+                                  "tries = 0 AND json_array_length(exchange) = 0",
+                                  -1, "i", id),
+                     1);
     struct nodes_row twice[8] = {rows[0], rows[1], rows[1], rows[2], rows[3], rows[3]};
     assert_int_equal(nodes_store_apply(db, "edge-1", twice, 6, 4000), 4);
     assert_int_equal(nodes_store_apply(db, "edge-1", twice, 6, 4001), 0);
