@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/dynlib.h"
+#include "core/rng.h"
 #include "core/xalloc.h"
 
 /* How often (iterations) a run reports progress and may be cancelled. */
@@ -51,20 +52,12 @@ struct blas_api {
 };
 DYNLIB_ONCE(blas_api, "libopenblas.so.0", BLAS_API)
 
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---- */
-
-static uint64_t pmf_splitmix(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+/* ---- random numbers: xoshiro256** seeded through splitmix64 (core/rng) ---- */
 
 void pmf_rng_seed(struct pmf_rng *r, uint64_t seed)
 {
     for (int i = 0; i < 4; i++)
-        r->s[i] = pmf_splitmix(&seed);
+        r->s[i] = rng_next(&seed);
 }
 
 static uint64_t pmf_rotl(uint64_t x, int k)

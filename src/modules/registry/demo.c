@@ -7,6 +7,7 @@
 #include "app/module.h"
 #include "core/buf.h"
 #include "core/csv_write.h"
+#include "core/rng.h"
 #include "db/db.h"
 #include "domain/uscc.h"
 #include "modules/registry/registry.h"
@@ -119,23 +120,14 @@ static const char *const demo_surnames[] = {"王", "李", "张", "刘", "陈", "
 static const char *const demo_given[] = {"建国", "志强", "秀英", "海涛", "丽华", "文斌",
                                          "晓明", "春梅", "国华", "伟",   "敏",   "军"};
 
-/* splitmix64: tiny, good enough for demo data, same output for a seed. */
-static uint64_t demo_next(uint64_t *s)
-{
-    uint64_t z = (*s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 static unsigned demo_pick(uint64_t *s, unsigned n)
 {
-    return (unsigned)(demo_next(s) % n);
+    return (unsigned)(rng_next(s) % n);
 }
 
 static double demo_uniform(uint64_t *s, double lo, double hi)
 {
-    return lo + (hi - lo) * (double)(demo_next(s) >> 11) / 9007199254740992.0;
+    return lo + (hi - lo) * rng_unit(s);
 }
 
 /* A credit code with a valid GB 11714 organisation code and check char. */
