@@ -1,7 +1,10 @@
 // Driver for bench/siting.sh: generates 10,000 units and 20,000 checks (tests/integration/approval/siting_pg.mjs),
 // times `build/ecogov siting batch` (intersects only, and the full check with areas and verdicts;
 // the tool times the checks alone, after loading) and PostGIS on the same data: one set-based
-// join, and one query per check from PL/pgSQL (what a server doing one check per request pays).
+// join, and one query per check from PL/pgSQL (what a server doing one check per request pays);
+// and "PostGIS full": one query per check doing the full check's geometric work (the intersecting
+// units and each overlap's area in the project's Gauss–Krüger zone, the project's own area),
+// with its areas compared against ecogov's reports on a sample.
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
@@ -11,6 +14,40 @@ import { postgisAvailable, startPostgis, genUnits, genChecks, loadSql } from '..
 const NUNITS = Number(process.env.SITING_BENCH_UNITS || 10000)
 const NCHECKS = Number(process.env.SITING_BENCH_CHECKS || 20000)
 const BIN = path.resolve(process.env.ECOGOV_BIN_REL || 'build/ecogov')
+const SAMPLE = Math.min(NCHECKS, Number(process.env.SITING_BENCH_SAMPLE || 2000))
+
+// The zone EPSG code as siting.c picks it (nearest 3-degree central meridian of the centroid,
+// clamped to 75E..135E), and ST_Transform of a lon/lat geometry (CGCS2000) into it.
+const ZONE_SQL = `4534 + (LEAST(GREATEST(floor(ST_X(ST_Centroid(rec.g)) / 3 + 0.5) * 3, 75), 135)::int - 75) / 3`
+const areaSql = (geom) => `ST_Area(ST_Transform(ST_SetSRID(${geom}, 4490), z))`
+const fullLoopSql = (where, into) => `DO $$ DECLARE rec record; z int; pa float8; codes text[]; areas float8[]; BEGIN
+  FOR rec IN SELECT id, g FROM c ${where} ORDER BY id LOOP
+    z := ${ZONE_SQL};
+    pa := ${areaSql('rec.g')};
+    SELECT array_agg(code ORDER BY ord), array_agg(${areaSql('ST_Intersection(u.g, rec.g)')} ORDER BY ord)
+      INTO codes, areas FROM u WHERE ST_Intersects(rec.g, u.g);
+    ${into}
+  END LOOP; END $$;`
+
+// Largest relative difference between PostGIS's overlap areas ("id\tcode=area,...") and the
+// overlap_m2 of ecogov's reports (rounded to 0.01 m², so 0.005 m² of the difference is
+// rounding), over units where either is above 1 m².
+function compareAreas(pgLines, reports) {
+  let worst = 0, compared = 0, mismatched = 0
+  for (const line of pgLines.trim().split('\n')) {
+    const [id, list] = line.split('\t')
+    const ours = reports.get(Number(id))
+    const theirs = new Map((list || '').split(',').filter(Boolean).map((kv) => kv.split('=')).map(([c, a]) => [c, Number(a)]))
+    if (!ours || ours.units.length !== theirs.size) { mismatched++; continue }
+    for (const unit of ours.units) {
+      const a = unit.overlap_m2, b = theirs.get(unit.code)
+      if (b === undefined) { mismatched++; continue }
+      if (ours.geometry_type === 'point') continue
+      if (Math.max(a, b) > 1) worst = Math.max(worst, Math.max(0, Math.abs(a - b) - 0.005) / Math.max(a, b)), compared++
+    }
+  }
+  return { worst, compared, mismatched }
+}
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-bench-siting-'))
 try {
@@ -45,12 +82,29 @@ try {
             SELECT array_agg(code ORDER BY ord) INTO codes FROM u WHERE ST_Intersects(rec.g, u.g);
           END LOOP; END $$;
         SELECT extract(epoch FROM clock_timestamp() - t) * 1000 FROM t1;`).trim())
+      const fullLoop = Number(pg.psql(`CREATE TEMP TABLE t2 AS SELECT clock_timestamp() AS t;
+        ${fullLoopSql('', '')}
+        SELECT extract(epoch FROM clock_timestamp() - t) * 1000 FROM t2;`).trim())
       const joinRate = NCHECKS / (join / 1000), loopRate = NCHECKS / (loop / 1000)
+      const fullRate = NCHECKS / (fullLoop / 1000)
       console.log(`PostGIS set join:          ${joinRate.toFixed(0)} checks/s (${join.toFixed(0)} ms)`)
       console.log(`PostGIS query per check:   ${loopRate.toFixed(0)} checks/s (${loop.toFixed(0)} ms)`)
       console.log(`ratio ecogov intersects / PostGIS per check: ${(ours.per_second / loopRate).toFixed(2)}x`)
       console.log(`ratio ecogov intersects / PostGIS set join:  ${(ours.per_second / joinRate).toFixed(2)}x`)
       console.log(`ratio ecogov full check / PostGIS per check: ${(full.per_second / loopRate).toFixed(2)}x`)
+      console.log(`PostGIS full (areas) per check: ${fullRate.toFixed(0)} checks/s (${fullLoop.toFixed(0)} ms)`)
+      console.log(`ratio ecogov full check / PostGIS full:      ${(full.per_second / fullRate).toFixed(2)}x`)
+      pg.psql(`CREATE TABLE areas (id int, list text);
+        ${fullLoopSql(`WHERE id <= ${SAMPLE}`, `INSERT INTO areas SELECT rec.id, (SELECT string_agg(codes[i] || '=' || areas[i], ',') FROM generate_subscripts(codes, 1) i);`)}`)
+      const pgLines = pg.psql('SELECT id || E\'\\t\' || coalesce(list, \'\') FROM areas ORDER BY id;')
+      const sample = { type: 'FeatureCollection', features: checks.features.slice(0, SAMPLE) }
+      const sf = path.join(dir, 's.geojson')
+      writeFileSync(sf, JSON.stringify(sample))
+      const r = spawnSync(BIN, ['siting', 'batch', '--units', uf, '--checks', sf, '--reports'], { encoding: 'utf8', maxBuffer: 1 << 28 })
+      if (r.status !== 0) throw new Error(r.stderr)
+      const reports = new Map(r.stdout.trim().split('\n').map((l) => { const t = l.indexOf('\t'); return [Number(l.slice(0, t)), JSON.parse(l.slice(t + 1))] }))
+      const cmp = compareAreas(pgLines, reports)
+      console.log(`areas, PostGIS vs ecogov on ${SAMPLE} checks: ${cmp.compared} overlaps compared, largest relative difference beyond ecogov's 0.01 m² rounding ${cmp.worst.toExponential(2)}, unit lists differing ${cmp.mismatched}`)
     } finally {
       pg.stop()
     }

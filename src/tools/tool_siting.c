@@ -9,6 +9,10 @@
  *       units, ascending by import order); --full runs the whole check (areas,
  *       verdicts) for each and prints the verdict code as a third column. The
  *       timing of the checks alone goes to stderr as JSON.
+ *   ecogov siting batch ... --reports [--industry CODE]
+ *       one line per check: "<id>\t<the full check's report as JSON>" (reals
+ *       with 17 digits), for industry CODE (default C3074): for comparing
+ *       reports between builds and areas with another engine.
  * FILE ending in .shp is read as an ESRI Shapefile, anything else as GeoJSON.
  * Exit status: 0 success, 1 a check failed, 2 bad arguments or input. */
 #include "tools/tools.h"
@@ -32,6 +36,8 @@ static void siting_tool_usage(FILE *out)
                  "                           (--point LON,LAT | --polygon FILE.geojson)\n"
                  "                           [--crs wgs84|gcj02|bd09]\n"
                  "       ecogov siting batch --units FILE --checks FILE.geojson [--full]\n"
+                 "       ecogov siting batch --units FILE --checks FILE.geojson --reports\n"
+                 "                           [--industry CODE]\n"
                  "FILE: GeoJSON FeatureCollection of control units, or an ESRI Shapefile (.shp)\n");
 }
 
@@ -157,7 +163,11 @@ static int siting_tool_check(struct tool_args *a)
 static int siting_tool_batch(struct tool_args *a)
 {
     const char *units = tool_arg(a, "--units"), *checks = tool_arg(a, "--checks");
-    bool full = tool_arg(a, "--full") != NULL;
+    bool reports = tool_arg(a, "--reports") != NULL;
+    bool full = reports || tool_arg(a, "--full") != NULL;
+    const char *industry = tool_arg(a, "--industry");
+    if (!industry || !*industry)
+        industry = "C3074";
     if (!units || !*units || !checks || !*checks) {
         siting_tool_usage(stderr);
         return 2;
@@ -190,7 +200,7 @@ static int siting_tool_batch(struct tool_args *a)
         json_t *res = NULL;
         long k;
         if (full) {
-            res = siting_check(u, geoms[i], "C3074", err, sizeof err);
+            res = siting_check(u, geoms[i], industry, err, sizeof err);
             json_t *list = json_object_get(res, "units");
             k = res ? (long)json_array_size(list) : -1;
             for (long j = 0; j < k; j++)
@@ -204,6 +214,11 @@ static int siting_tool_batch(struct tool_args *a)
             rc = 1;
             json_decref(res);
             break;
+        }
+        if (reports) {
+            lines[i] = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(17));
+            json_decref(res);
+            continue;
         }
         size_t sz = 32 + (size_t)k * (SITING_CODE_LEN + 1);
         char *line = xmalloc(sz);
