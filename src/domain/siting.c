@@ -94,6 +94,7 @@ static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
         free(x->rules[r].ref);
     }
     free(x->rules);
+    siting_rings_free(x->rings);
     if (x->prep)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
     if (x->geom)
@@ -643,14 +644,49 @@ static const char *siting_conclusion(enum siting_verdict v)
     return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
 }
 
+/* Does every overlap in [lo, hi] give the same report entry (overlap_m2 and
+ * overlap_share as rounded, sliver)? Each of those is monotonic in the overlap. */
+static bool siting_report_settled(double lo, double hi, double project_area)
+{
+    double slo = lo / project_area, shi = hi / project_area;
+    return lo >= 0 && round(lo * 100) == round(hi * 100) && round(slo * 1e6) == round(shi * 1e6) &&
+           (lo < SITING_SLIVER_M2) == (hi < SITING_SLIVER_M2) &&
+           (slo < SITING_SLIVER_SHARE) == (shi < SITING_SLIVER_SHARE);
+}
+
+/* The overlap from the overlay's vertices without the overlay (siting_clip.c),
+ * when it applies and its error bound cannot change the report; else -1. */
+static double siting_overlap_clipped(struct siting_units *u, struct siting_unit *x,
+                                     const GEOSGeometry *g, struct siting_convex *cv,
+                                     double project_area, PJ *zone)
+{
+    if (u->clip_off || !zone)
+        return -1;
+    if (!cv->tried)
+        siting_convex_init(cv, u->ctx, g);
+    if (!cv->n)
+        return -1;
+    if (!x->rings_state) {
+        x->rings = siting_rings_new(u->ctx, x->geom);
+        x->rings_state = x->rings ? 1 : -1;
+    }
+    double a, err;
+    if (x->rings_state < 0 || siting_clip_area(x->rings, cv, siting_project_xy, zone, &a, &err) ||
+        !siting_report_settled(a - err, a + err, project_area))
+        return -1;
+    u->clip_hits++;
+    return a;
+}
+
 /* The overlap in m² of project g (prepared as pg; area project_area > 0) with
  * unit x, or -1. When one lies in the other's interior, not touching its
  * boundary, the overlay would return that one's own rings unchanged (nothing
  * to node), so its area is used without computing the overlay: the project's
- * (already known) or the unit's (kept per zone). Otherwise the overlay. */
+ * (already known) or the unit's (kept per zone). Otherwise the overlay's
+ * vertices, computed without it when siting_clip.c can, or the overlay. */
 static double siting_overlap(struct siting_units *u, struct siting_unit *x, const GEOSGeometry *g,
-                             const GEOSPreparedGeometry *pg, double project_area, int slot,
-                             PJ *zone)
+                             const GEOSPreparedGeometry *pg, struct siting_convex *cv,
+                             double project_area, int slot, PJ *zone)
 {
     if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, g) == 1)
         return project_area;
@@ -661,6 +697,9 @@ static double siting_overlap(struct siting_units *u, struct siting_unit *x, cons
         }
         return x->area_m2;
     }
+    double clipped = siting_overlap_clipped(u, x, g, cv, project_area, zone);
+    if (clipped >= 0)
+        return clipped;
     GEOSGeometry *inter = siting_geos()->GEOSIntersection_r(u->ctx, x->geom, g);
     double overlap = inter ? siting_area(u, inter, zone) : -1;
     if (inter)
@@ -670,13 +709,14 @@ static double siting_overlap(struct siting_units *u, struct siting_unit *x, cons
 
 /* One unit's entry in the report (lock held). */
 static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGeometry *g,
-                                  const GEOSPreparedGeometry *pg, double project_area, int slot,
-                                  PJ *zone, const char *industry, enum siting_verdict *v)
+                                  const GEOSPreparedGeometry *pg, struct siting_convex *cv,
+                                  double project_area, int slot, PJ *zone, const char *industry,
+                                  enum siting_verdict *v)
 {
     struct siting_unit *x = &u->units[i];
     double overlap = 0;
     if (project_area > 0) {
-        overlap = siting_overlap(u, x, g, pg, project_area, slot, zone);
+        overlap = siting_overlap(u, x, g, pg, cv, project_area, slot, zone);
         if (overlap < 0)
             overlap = 0;
     }
@@ -745,12 +785,13 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     /* Prepared once for the containment tests when several units are hit. */
     const GEOSPreparedGeometry *pg =
         area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
+    struct siting_convex cv = {.tried = false}; /* made at the first partial overlap */
     json_t *units = json_array();
     enum siting_verdict worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
         enum siting_verdict v;
-        json_array_append_new(units,
-                              siting_unit_report(u, h.idx[k], g, pg, area, slot, zone, norm, &v));
+        json_array_append_new(
+            units, siting_unit_report(u, h.idx[k], g, pg, &cv, area, slot, zone, norm, &v));
         if (v > worst)
             worst = v;
     }

@@ -17,6 +17,16 @@
 /* clang-format off */
 #define SITING_GEOS_API(X)               \
     X(GEOSArea_r)                        \
+    X(GEOSBoundary_r)                    \
+    X(GEOSCoordSeq_copyToBuffer_r)       \
+    X(GEOSCoordSeq_getSize_r)            \
+    X(GEOSGeom_getCoordSeq_r)            \
+    X(GEOSGetExteriorRing_r)             \
+    X(GEOSGetGeometryN_r)                \
+    X(GEOSGetInteriorRingN_r)            \
+    X(GEOSGetNumGeometries_r)            \
+    X(GEOSGetNumInteriorRings_r)         \
+    X(GEOSisSimple_r)                    \
     X(GEOSContext_setErrorHandler_r)     \
     X(GEOSContext_setNoticeHandler_r)    \
     X(GEOSCoordSeq_create_r)             \
@@ -83,6 +93,10 @@ struct siting_unit {
      * for projects that contain the whole unit (lock held). */
     double area_m2;
     int area_slot;
+    /* The rings for siting_clip_area, made at the first partial overlap
+     * (rings_state 1; -1: the unit does not qualify; 0: not tried yet). */
+    struct siting_rings *rings;
+    int rings_state;
 };
 
 struct siting_units {
@@ -93,6 +107,11 @@ struct siting_units {
     GEOSSTRtree *tree;
     PJ_CONTEXT *pj;
     PJ *zones[SITING_NZONES];
+    /* For tests comparing with the overlay (lock held): clip_off sends every
+     * partial overlap through GEOS; clip_hits counts those siting_clip_area
+     * decided. */
+    bool clip_off;
+    unsigned long clip_hits;
 };
 
 void siting_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -113,6 +132,50 @@ GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting
  * siting.h) and geometry (taken over, also on failure). 0 or -1 with a message. */
 int siting_units_add(struct siting_units *u, json_t *props, GEOSGeometry *geom, char *err,
                      size_t errlen);
+
+/* ---- siting_clip.c: overlap areas without GEOS's overlay ---- */
+
+/* A unit's rings as flat lon/lat arrays: ring i is xy[2 * start[i] ..
+ * 2 * start[i + 1]) (closed); dir[i] is +1 when the ring has the unit's
+ * interior on its left, -1 otherwise; env = {minx, miny, maxx, maxy}. */
+struct siting_rings {
+    size_t nrings;
+    size_t *start;
+    double *xy;
+    signed char *dir;
+    double env[4];
+};
+
+/* The rings of a valid Polygon or MultiPolygon whose rings touch nowhere, or
+ * NULL (then siting_clip_area cannot be used for it). */
+struct siting_rings *siting_rings_new(GEOSContextHandle_t ctx, const GEOSGeometry *unit);
+void siting_rings_free(struct siting_rings *r); /* NULL is fine */
+
+#define SITING_CONVEX_MAX 64
+/* A strictly convex project polygon without holes, counter-clockwise, with its
+ * projected vertices (made by the first siting_clip_area). n == 0: not one. */
+struct siting_convex {
+    size_t n;
+    double x[SITING_CONVEX_MAX], y[SITING_CONVEX_MAX];
+    double px[SITING_CONVEX_MAX], py[SITING_CONVEX_MAX];
+    double env[4];
+    bool projected;
+    bool tried; /* siting_convex_init was called */
+};
+
+/* 0 and c filled when g (valid) is such a polygon; -1 (c->n == 0) otherwise. */
+int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g);
+
+/* Projects lon/lat *x, *y in place to the zone; 0 on failure. */
+typedef int (*siting_project_fn)(double *x, double *y, void *zone);
+
+/* The area in m² of unit r ∩ project c, projected with project(zone), summed
+ * over the vertices GEOS's overlay would give that intersection (see
+ * siting_clip.c): 0 with *area and a bound *err on how far GEOS's own sum over
+ * the same vertices can be from it; -1 when that cannot be guaranteed (the
+ * caller runs the overlay). */
+int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
+                     siting_project_fn project, void *zone, double *area, double *err);
 
 /* Whether s is a rule industry code: a 门类 letter and/or 2-4 digits of a real 大类. */
 int siting_rule_code_ok(const char *s);

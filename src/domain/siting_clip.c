@@ -1,0 +1,644 @@
+/* siting_clip — see siting_internal.h. The overlap area of a unit and a convex
+ * project polygon from the vertices GEOS's overlay (OverlayNG, floating
+ * precision, GEOS 3.11) would put in the intersection, without the overlay.
+ *
+ * Why the vertices must be the same: the area is the planar area of the
+ * intersection's lon/lat vertices after projection to Gauss–Krüger, where a
+ * lon/lat edge is curved; another set of vertices along an edge gives another
+ * area (docs/performance.md, GEOSClipByRect). The overlay's vertices are the
+ * noded edges of both inputs that bound the result: project vertices inside
+ * the unit, unit vertices inside the project and the crossing points of their
+ * edges. A crossing point here is the double nearest the exact one; GEOS's
+ * is the exact one computed in double-double and rounded, on an edge that
+ * OverlayNG may first have cut to a box around the inputs (moving the edge's
+ * far end by a rounding): the two agree to within 4 units in the last place
+ * (CLIP_ULPS), and the error bound returned with the area includes what such
+ * a difference could do to it, so the caller can tell whether the report could
+ * differ. Everything that could make the overlay's vertices differ otherwise
+ * returns "not decided" and the caller runs the overlay: a vertex on or within
+ * 1e-9° of the other's boundary, an orientation the floating-point filter
+ * cannot decide, segments within 1e-9° of a crossing segment (the noded edges
+ * could then intersect again and OverlayNG would switch to snapping), unit
+ * rings that touch, spikes, too much work. */
+#include "core/xalloc.h"
+#include "domain/siting_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Points and segments closer than this (degrees, ~0.1 mm) are "degenerate". */
+#define CLIP_TOL 1e-9
+/* More crossings or pair tests than this: the overlay is the cheaper path. */
+#define CLIP_MAX_CROSSINGS 64
+#define CLIP_MAX_PAIRS 200000
+#define CLIP_CACHE 32
+/* How far GEOS's crossing point may be from ours (units in the last place),
+ * and a bound on metres per degree in a Gauss–Krüger zone. */
+#define CLIP_ULPS 4
+#define CLIP_M_PER_DEG 1.2e5
+/* Units with at most this many segments are checked for touching rings pairwise. */
+#define CLIP_SMALL_UNIT 64
+#define CLIP_SEG_STORE 64
+/* Shewchuk's error bound for the orientation determinant in double. */
+#define CLIP_ORIENT_BOUND 3.3306690738754716e-16
+
+struct clip_pt {
+    double x, y;
+};
+
+struct clip_cross {
+    size_t seg;  /* index into the near unit segments */
+    size_t edge; /* project edge */
+    struct clip_pt at;
+    double along_seg, along_edge;
+};
+
+struct clip_seg {
+    size_t ring, i; /* unit segment ring[i] -> ring[i + 1] */
+    struct clip_pt a, b;
+};
+
+/* ---- the unit's rings, flat ---- */
+
+void siting_rings_free(struct siting_rings *r)
+{
+    if (!r)
+        return;
+    free(r->start);
+    free(r->xy);
+    free(r->dir);
+    free(r);
+}
+
+static int clip_ring_add(GEOSContextHandle_t ctx, const GEOSGeometry *ring, bool shell,
+                         struct siting_rings *r, size_t *cap)
+{
+    const struct siting_geos *g = siting_geos();
+    const GEOSCoordSequence *seq = g->GEOSGeom_getCoordSeq_r(ctx, ring);
+    unsigned n = 0;
+    if (!seq || !g->GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 4)
+        return -1;
+    size_t base = r->start[r->nrings];
+    if (base + n > *cap) {
+        while (base + n > *cap)
+            *cap = *cap ? *cap * 2 : 64;
+        r->xy = xrealloc(r->xy, *cap * 2 * sizeof *r->xy);
+    }
+    if (!g->GEOSCoordSeq_copyToBuffer_r(ctx, seq, r->xy + 2 * base, 0, 0))
+        return -1;
+    /* Twice the signed area (shifted to the first vertex): the ring's turn. */
+    const double *p = r->xy + 2 * base;
+    double sum = 0;
+    for (unsigned i = 0; i + 1 < n; i++)
+        sum += (p[2 * i] - p[0]) * (p[2 * i + 3] - p[1]) -
+               (p[2 * i + 2] - p[0]) * (p[2 * i + 1] - p[1]);
+    if (!(fabs(sum) > 1e-18))
+        return -1;
+    /* +1 when the ring has the unit's interior on its left. */
+    r->dir = xrealloc(r->dir, (r->nrings + 1) * sizeof *r->dir);
+    r->dir[r->nrings] = (signed char)((sum > 0) == shell ? 1 : -1);
+    r->nrings++;
+    r->start = xrealloc(r->start, (r->nrings + 1) * sizeof *r->start);
+    r->start[r->nrings] = base + n;
+    return 0;
+}
+
+static int clip_polygon_add(GEOSContextHandle_t ctx, const GEOSGeometry *poly,
+                            struct siting_rings *r, size_t *cap)
+{
+    const struct siting_geos *g = siting_geos();
+    if (clip_ring_add(ctx, g->GEOSGetExteriorRing_r(ctx, poly), true, r, cap))
+        return -1;
+    int holes = g->GEOSGetNumInteriorRings_r(ctx, poly);
+    for (int h = 0; h < holes; h++)
+        if (clip_ring_add(ctx, g->GEOSGetInteriorRingN_r(ctx, poly, h), false, r, cap))
+            return -1;
+    return 0;
+}
+
+static bool clip_apart(struct clip_pt a, struct clip_pt b, struct clip_pt c, struct clip_pt d);
+
+/* Do the rings touch nowhere (no two segments but a ring's consecutive ones
+ * within CLIP_TOL)? Pairwise for small units, GEOS's simplicity test of the
+ * boundary otherwise. */
+static bool clip_rings_apart(GEOSContextHandle_t ctx, const GEOSGeometry *unit,
+                             const struct siting_rings *r)
+{
+    size_t nseg = r->start[r->nrings] - r->nrings;
+    if (nseg > CLIP_SMALL_UNIT) {
+        const struct siting_geos *g = siting_geos();
+        GEOSGeometry *boundary = g->GEOSBoundary_r(ctx, unit);
+        char simple = boundary ? g->GEOSisSimple_r(ctx, boundary) : 0;
+        if (boundary)
+            g->GEOSGeom_destroy_r(ctx, boundary);
+        return simple == 1;
+    }
+    for (size_t ra = 0; ra < r->nrings; ra++)
+        for (size_t i = r->start[ra]; i + 1 < r->start[ra + 1]; i++)
+            for (size_t rb = ra; rb < r->nrings; rb++)
+                for (size_t j = rb == ra ? i + 1 : r->start[rb]; j + 1 < r->start[rb + 1]; j++) {
+                    if (rb == ra &&
+                        (j == i + 1 || (i == r->start[ra] && j + 2 == r->start[ra + 1])))
+                        continue; /* consecutive */
+                    const double *p = r->xy + 2 * i, *q = r->xy + 2 * j;
+                    if (!clip_apart((struct clip_pt){p[0], p[1]}, (struct clip_pt){p[2], p[3]},
+                                    (struct clip_pt){q[0], q[1]}, (struct clip_pt){q[2], q[3]}))
+                        return false;
+                }
+    return true;
+}
+
+struct siting_rings *siting_rings_new(GEOSContextHandle_t ctx, const GEOSGeometry *unit)
+{
+    const struct siting_geos *g = siting_geos();
+    struct siting_rings *r = xcalloc(1, sizeof *r);
+    r->start = xcalloc(1, sizeof *r->start);
+    size_t cap = 0;
+    int rc = 0;
+    if (g->GEOSGeomTypeId_r(ctx, unit) == GEOS_POLYGON) {
+        rc = clip_polygon_add(ctx, unit, r, &cap);
+    } else {
+        int parts = g->GEOSGetNumGeometries_r(ctx, unit);
+        for (int i = 0; i < parts && !rc; i++)
+            rc = clip_polygon_add(ctx, g->GEOSGetGeometryN_r(ctx, unit, i), r, &cap);
+    }
+    /* Rings that touch (a hole on its shell, parts of a multipolygon meeting)
+     * are noded by the overlay at the touching point: not handled here. */
+    if (rc || !r->nrings || !clip_rings_apart(ctx, unit, r)) {
+        siting_rings_free(r);
+        return NULL;
+    }
+    const double *p = r->xy;
+    r->env[0] = r->env[2] = p[0], r->env[1] = r->env[3] = p[1];
+    for (size_t i = 0; i < r->start[r->nrings]; i++) {
+        r->env[0] = fmin(r->env[0], p[2 * i]), r->env[2] = fmax(r->env[2], p[2 * i]);
+        r->env[1] = fmin(r->env[1], p[2 * i + 1]), r->env[3] = fmax(r->env[3], p[2 * i + 1]);
+    }
+    return r;
+}
+
+/* ---- predicates ---- */
+
+/* The sign of the turn a -> b -> c when the double filter decides it, else 0
+ * (collinear or too close to call: the caller gives up). */
+static int clip_orient(struct clip_pt a, struct clip_pt b, struct clip_pt c)
+{
+    double l = (b.x - a.x) * (c.y - a.y), r = (b.y - a.y) * (c.x - a.x);
+    double det = l - r;
+    double bound = CLIP_ORIENT_BOUND * (fabs(l) + fabs(r));
+    return det > bound ? 1 : det < -bound ? -1 : 0;
+}
+
+static double clip_dist2_point_seg(struct clip_pt p, struct clip_pt a, struct clip_pt b)
+{
+    double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    double ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
+    return ex * ex + ey * ey;
+}
+
+/* Segments known not to cross: farther apart than CLIP_TOL? */
+static bool clip_apart(struct clip_pt a, struct clip_pt b, struct clip_pt c, struct clip_pt d)
+{
+    const double t2 = CLIP_TOL * CLIP_TOL;
+    return clip_dist2_point_seg(a, c, d) > t2 && clip_dist2_point_seg(b, c, d) > t2 &&
+           clip_dist2_point_seg(c, a, b) > t2 && clip_dist2_point_seg(d, a, b) > t2;
+}
+
+static bool clip_far(struct clip_pt a, struct clip_pt b)
+{
+    return fabs(a.x - b.x) > CLIP_TOL || fabs(a.y - b.y) > CLIP_TOL;
+}
+
+/* One coordinate of the crossing, num / den computed in binary128 with the
+ * absolute error bound err: the double it rounds to, or NAN when err is not
+ * well below a unit in the last place of the double. */
+static double clip_round(__float128 num, __float128 den, __float128 err)
+{
+    __float128 v = num / den;
+    double d = (double)v;
+    if (!isfinite(d))
+        return NAN;
+    __float128 ulp = (__float128)nextafter(d, INFINITY) - (__float128)d;
+    return err * 8 < ulp ? d : NAN;
+}
+
+static __float128 clip_abs(__float128 v)
+{
+    return v < 0 ? -v : v;
+}
+
+/* The crossing of proper crossing segments p1p2 and q1q2, the double nearest
+ * the exact point (homogeneous coordinates as GEOS's line intersector, in
+ * binary128 with a generous bound of 2^-96 relative to the terms): 0, or -1
+ * when that bound is not well below a unit in the last place. */
+static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1, struct clip_pt q2,
+                         struct clip_pt *out)
+{
+    /* A horizontal and a vertical segment cross at a point with their own
+     * coordinates, which the overlay's rounding returns exactly. */
+    if (p1.y == p2.y && q1.x == q2.x)
+        return *out = (struct clip_pt){q1.x, p1.y}, 0;
+    if (p1.x == p2.x && q1.y == q2.y)
+        return *out = (struct clip_pt){p1.x, q1.y}, 0;
+    __float128 px = (__float128)p1.y - p2.y, py = (__float128)p2.x - p1.x;
+    __float128 pa = (__float128)p1.x * p2.y, pb = (__float128)p2.x * p1.y, pw = pa - pb;
+    __float128 qx = (__float128)q1.y - q2.y, qy = (__float128)q2.x - q1.x;
+    __float128 qa = (__float128)q1.x * q2.y, qb = (__float128)q2.x * q1.y, qw = qa - qb;
+    __float128 x = py * qw - qy * pw, y = qx * pw - px * qw, w = px * qy - qx * py;
+    if (w == 0)
+        return -1;
+    const __float128 rel = 1.2621774483536189e-29Q; /* 2^-96 */
+    __float128 pmag = clip_abs(pa) + clip_abs(pb), qmag = clip_abs(qa) + clip_abs(qb);
+    __float128 ex = rel * (clip_abs(py) * qmag + clip_abs(qy) * pmag) * 4;
+    __float128 ey = rel * (clip_abs(qx) * pmag + clip_abs(px) * qmag) * 4;
+    __float128 ew = rel * (clip_abs(px * qy) + clip_abs(qx * py)) * 4;
+    __float128 aw = clip_abs(w);
+    if (ew * 4 > aw)
+        return -1;
+    __float128 vx = clip_abs(x / w), vy = clip_abs(y / w);
+    out->x = clip_round(x, w, (ex + vx * ew) / aw * 2 + rel * vx);
+    out->y = clip_round(y, w, (ey + vy * ew) / aw * 2 + rel * vy);
+    return isnan(out->x) || isnan(out->y) ? -1 : 0;
+}
+
+/* ---- the project ---- */
+
+int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    const struct siting_geos *lib = siting_geos();
+    c->n = 0;
+    c->tried = true;
+    if (lib->GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || lib->GEOSGetNumInteriorRings_r(ctx, g))
+        return -1;
+    const GEOSCoordSequence *seq =
+        lib->GEOSGeom_getCoordSeq_r(ctx, lib->GEOSGetExteriorRing_r(ctx, g));
+    unsigned n = 0;
+    if (!seq || !lib->GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 4 || n - 1 > SITING_CONVEX_MAX)
+        return -1;
+    double xy[2 * (SITING_CONVEX_MAX + 1)];
+    if (!lib->GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy, 0, 0))
+        return -1;
+    size_t m = n - 1;
+    int turn = 0;
+    for (size_t i = 0; i < m; i++) {
+        struct clip_pt a = {xy[2 * i], xy[2 * i + 1]};
+        struct clip_pt b = {xy[2 * ((i + 1) % m)], xy[2 * ((i + 1) % m) + 1]};
+        struct clip_pt d = {xy[2 * ((i + 2) % m)], xy[2 * ((i + 2) % m) + 1]};
+        int o = clip_orient(a, b, d);
+        /* Strictly convex, and no angle within ~0.006° of straight (a noded
+         * piece of an edge must not lie along its neighbour). */
+        double cross = (b.x - a.x) * (d.y - b.y) - (b.y - a.y) * (d.x - b.x);
+        double la = hypot(b.x - a.x, b.y - a.y), lb = hypot(d.x - b.x, d.y - b.y);
+        if (!o || (turn && o != turn) || fabs(cross) <= 1e-4 * la * lb)
+            return -1;
+        turn = o;
+    }
+    /* Counter-clockwise, the project's interior on the left. */
+    for (size_t i = 0; i < m; i++) {
+        size_t k = turn > 0 ? i : m - i;
+        c->x[i] = xy[2 * (k % m)], c->y[i] = xy[2 * (k % m) + 1];
+    }
+    c->env[0] = c->env[2] = c->x[0], c->env[1] = c->env[3] = c->y[0];
+    for (size_t i = 0; i < m; i++) {
+        c->env[0] = fmin(c->env[0], c->x[i]), c->env[2] = fmax(c->env[2], c->x[i]);
+        c->env[1] = fmin(c->env[1], c->y[i]), c->env[3] = fmax(c->env[3], c->y[i]);
+    }
+    c->n = m;
+    c->projected = false;
+    return 0;
+}
+
+/* ---- the overlap ---- */
+
+struct clip {
+    const struct siting_rings *r;
+    struct siting_convex *c;
+    siting_project_fn project;
+    void *zone;
+    double env[4]; /* the envelopes' intersection */
+    struct clip_seg *segs;
+    size_t nsegs, segcap;
+    struct clip_cross cross[CLIP_MAX_CROSSINGS];
+    size_t ncross;
+    /* the area sum (projected, relative to the first project vertex) and what
+     * its rounding error is bounded by */
+    long double sum;
+    double xmin, xmax, dy_total, length;
+    size_t pieces;
+    struct clip_pt cache_ll[CLIP_CACHE], cache_xy[CLIP_CACHE];
+    size_t ncache, cache_next;
+    struct clip_seg seg_store[CLIP_SEG_STORE]; /* segs until more are needed */
+};
+
+static struct clip_pt clip_edge_pt(const struct siting_convex *c, size_t i)
+{
+    return (struct clip_pt){c->x[i % c->n], c->y[i % c->n]};
+}
+
+/* 1 inside the project, 0 outside, -1 too close to call. */
+static int clip_in_project(const struct siting_convex *c, struct clip_pt p)
+{
+    bool unsure = false;
+    for (size_t i = 0; i < c->n; i++) {
+        int o = clip_orient(clip_edge_pt(c, i), clip_edge_pt(c, i + 1), p);
+        if (o < 0)
+            return 0;
+        if (!o)
+            unsure = true;
+    }
+    return unsure ? -1 : 1;
+}
+
+/* 1 inside the unit, 0 outside, -1 on or too close to its boundary. */
+static int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
+{
+    bool inside = false;
+    for (size_t ring = 0; ring < r->nrings; ring++) {
+        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
+            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
+            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
+            bool straddle = (a.y > p.y) != (b.y > p.y);
+            bool in_box = p.x >= fmin(a.x, b.x) && p.x <= fmax(a.x, b.x) && p.y >= fmin(a.y, b.y) &&
+                          p.y <= fmax(a.y, b.y);
+            if (!straddle && !in_box)
+                continue;
+            int o = 0;
+            if (in_box && !(o = clip_orient(a, b, p)))
+                return -1;
+            if (!straddle || p.x > fmax(a.x, b.x))
+                continue;
+            if (p.x < fmin(a.x, b.x) || (o > 0) == (b.y > a.y))
+                inside = !inside;
+        }
+    }
+    return inside;
+}
+
+/* The projected point of lon/lat p: each point of an intersection is used by
+ * two pieces, and a projection costs more than the rest of a piece. */
+static int clip_projected(struct clip *k, struct clip_pt p, struct clip_pt *out)
+{
+    for (size_t i = 0; i < k->ncache; i++)
+        if (k->cache_ll[i].x == p.x && k->cache_ll[i].y == p.y)
+            return *out = k->cache_xy[i], 0;
+    struct clip_pt q = p;
+    if (!k->project(&q.x, &q.y, k->zone))
+        return -1;
+    size_t slot = k->ncache < CLIP_CACHE ? k->ncache++ : k->cache_next++ % CLIP_CACHE;
+    k->cache_ll[slot] = p, k->cache_xy[slot] = q;
+    *out = q;
+    return 0;
+}
+
+/* Adds the projected piece a -> b (sign: +1 or -1) to the sum. */
+static int clip_piece(struct clip *k, struct clip_pt a, struct clip_pt b, int sign)
+{
+    struct clip_pt pa, pb;
+    if (clip_projected(k, a, &pa) || clip_projected(k, b, &pb))
+        return -1;
+    double ox = k->c->px[0], oy = k->c->py[0];
+    long double ax = pa.x - ox, ay = pa.y - oy, bx = pb.x - ox, by = pb.y - oy;
+    k->sum += sign * (ax * by - bx * ay);
+    k->xmin = fmin(k->xmin, fmin(pa.x, pb.x)), k->xmax = fmax(k->xmax, fmax(pa.x, pb.x));
+    k->dy_total += fabs(pb.y - pa.y);
+    k->length += hypot(pb.x - pa.x, pb.y - pa.y);
+    k->pieces++;
+    return 0;
+}
+
+/* The unit segments that can meet the project (their boxes within CLIP_TOL). */
+static void clip_near_segments(struct clip *k)
+{
+    const struct siting_rings *r = k->r;
+    const double *e = k->c->env;
+    for (size_t ring = 0; ring < r->nrings; ring++) {
+        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
+            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
+            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
+            if (fmax(a.x, b.x) < e[0] - CLIP_TOL || fmin(a.x, b.x) > e[2] + CLIP_TOL ||
+                fmax(a.y, b.y) < e[1] - CLIP_TOL || fmin(a.y, b.y) > e[3] + CLIP_TOL)
+                continue;
+            if (a.x == b.x && a.y == b.y)
+                continue; /* a repeated point: the overlay drops it too */
+            if (k->nsegs == k->segcap) {
+                bool heap = k->segs != k->seg_store;
+                k->segcap *= 2;
+                struct clip_seg *grown =
+                    xrealloc(heap ? k->segs : NULL, k->segcap * sizeof *k->segs);
+                if (!heap)
+                    memcpy(grown, k->seg_store, sizeof k->seg_store);
+                k->segs = grown;
+            }
+            k->segs[k->nsegs++] = (struct clip_seg){ring, i, a, b};
+        }
+    }
+}
+
+/* Every near unit segment against every project edge: proper crossings
+ * recorded, anything closer than CLIP_TOL otherwise refused. */
+static int clip_crossings(struct clip *k)
+{
+    const struct siting_convex *c = k->c;
+    if (k->nsegs * c->n > CLIP_MAX_PAIRS)
+        return -1;
+    for (size_t s = 0; s < k->nsegs; s++) {
+        struct clip_pt a = k->segs[s].a, b = k->segs[s].b;
+        for (size_t m = 0; m < c->n; m++) {
+            struct clip_pt p = clip_edge_pt(c, m), q = clip_edge_pt(c, m + 1);
+            int oa = clip_orient(p, q, a), ob = clip_orient(p, q, b);
+            int op = clip_orient(a, b, p), oq = clip_orient(a, b, q);
+            if (oa * ob < 0 && op * oq < 0) {
+                struct clip_pt x;
+                if (k->ncross == CLIP_MAX_CROSSINGS || clip_crossing(a, b, p, q, &x) ||
+                    !clip_far(x, a) || !clip_far(x, b) || !clip_far(x, p) || !clip_far(x, q))
+                    return -1;
+                /* GEOS keeps a crossing inside both segments' boxes. */
+                if (x.x < fmin(a.x, b.x) || x.x > fmax(a.x, b.x) || x.y < fmin(a.y, b.y) ||
+                    x.y > fmax(a.y, b.y) || x.x < fmin(p.x, q.x) || x.x > fmax(p.x, q.x) ||
+                    x.y < fmin(p.y, q.y) || x.y > fmax(p.y, q.y))
+                    return -1;
+                k->cross[k->ncross++] = (struct clip_cross){
+                    s, m, x, (x.x - a.x) * (b.x - a.x) + (x.y - a.y) * (b.y - a.y),
+                    (x.x - p.x) * (q.x - p.x) + (x.y - p.y) * (q.y - p.y)};
+            } else if (!clip_apart(a, b, p, q)) {
+                return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* A crossing moves its segments' pieces by up to a few units in the last
+ * place (and OverlayNG's box cut may move a segment's far end likewise): no
+ * other unit segment may come within CLIP_TOL of a crossing segment, anywhere
+ * along it (the overlay's noding check would then find new intersections and
+ * switch to snapping), nor fold back along it. */
+static int clip_separated(struct clip *k)
+{
+    const struct siting_rings *r = k->r;
+    size_t checked = 0;
+    for (size_t j = 0; j < k->ncross; j++) {
+        if (j && k->cross[j].seg == k->cross[j - 1].seg)
+            continue;
+        const struct clip_seg *s = &k->segs[k->cross[j].seg];
+        size_t first = r->start[s->ring], last = r->start[s->ring + 1] - 2;
+        size_t prev = s->i == first ? last : s->i - 1, next = s->i == last ? first : s->i + 1;
+        double x0 = fmin(s->a.x, s->b.x) - CLIP_TOL, x1 = fmax(s->a.x, s->b.x) + CLIP_TOL;
+        double y0 = fmin(s->a.y, s->b.y) - CLIP_TOL, y1 = fmax(s->a.y, s->b.y) + CLIP_TOL;
+        for (size_t ring = 0; ring < r->nrings; ring++)
+            for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
+                struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
+                struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
+                if ((ring == s->ring && i == s->i) || fmax(a.x, b.x) < x0 || fmin(a.x, b.x) > x1 ||
+                    fmax(a.y, b.y) < y0 || fmin(a.y, b.y) > y1 || (a.x == b.x && a.y == b.y))
+                    continue;
+                if (++checked > CLIP_MAX_PAIRS)
+                    return -1;
+                if (ring != s->ring || (i != prev && i != next)) {
+                    if (!clip_apart(s->a, s->b, a, b))
+                        return -1;
+                    continue;
+                }
+                /* The shared vertex, and the other ends seen from it. */
+                struct clip_pt v = i == prev ? s->a : s->b;
+                struct clip_pt u = i == prev ? s->b : s->a, w = i == prev ? a : b;
+                double ux = u.x - v.x, uy = u.y - v.y, wx = w.x - v.x, wy = w.y - v.y;
+                if (ux * wx + uy * wy > 0 &&
+                    fabs(ux * wy - uy * wx) <= 1e-4 * hypot(ux, uy) * hypot(wx, wy))
+                    return -1;
+            }
+    }
+    return 0;
+}
+
+static void clip_sort(double *t, struct clip_pt *p, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && t[j] < t[j - 1]; j--) {
+            double tt = t[j];
+            t[j] = t[j - 1], t[j - 1] = tt;
+            struct clip_pt pp = p[j];
+            p[j] = p[j - 1], p[j - 1] = pp;
+        }
+}
+
+/* The pieces of a -> b between its crossings pts[0..n) (sorted along it) that
+ * lie inside, starting inside when in_a; the end must agree with in_b. */
+static int clip_walk(struct clip *k, struct clip_pt a, struct clip_pt b, const struct clip_pt *pts,
+                     size_t n, int in_a, int in_b, int sign)
+{
+    if (in_a < 0 || in_b < 0 || (in_a ^ (int)(n & 1)) != in_b)
+        return -1;
+    struct clip_pt from = a;
+    int inside = in_a;
+    for (size_t i = 0; i <= n; i++) {
+        struct clip_pt to = i < n ? pts[i] : b;
+        if (i && i < n && !clip_far(pts[i - 1], pts[i]))
+            return -1;
+        if (inside && clip_piece(k, from, to, sign))
+            return -1;
+        inside = !inside;
+        from = to;
+    }
+    return 0;
+}
+
+/* The unit's pieces inside the project, each in its ring's direction that has
+ * the unit's interior on the left. */
+static int clip_unit_pieces(struct clip *k)
+{
+    size_t j = 0;
+    for (size_t s = 0; s < k->nsegs; s++) {
+        const struct clip_seg *g = &k->segs[s];
+        double t[2];
+        struct clip_pt p[2];
+        size_t n = 0;
+        for (; j < k->ncross && k->cross[j].seg == s; j++) {
+            if (n == 2)
+                return -1; /* a segment crosses a convex boundary at most twice */
+            t[n] = k->cross[j].along_seg, p[n++] = k->cross[j].at;
+        }
+        clip_sort(t, p, n);
+        if (clip_walk(k, g->a, g->b, p, n, clip_in_project(k->c, g->a), clip_in_project(k->c, g->b),
+                      k->r->dir[g->ring]))
+            return -1;
+    }
+    return 0;
+}
+
+/* The project's edge pieces inside the unit. */
+static int clip_project_pieces(struct clip *k)
+{
+    const struct siting_convex *c = k->c;
+    int in[SITING_CONVEX_MAX];
+    for (size_t m = 0; m < c->n; m++)
+        if ((in[m] = clip_in_unit(k->r, clip_edge_pt(c, m))) < 0)
+            return -1;
+    double t[CLIP_MAX_CROSSINGS];
+    struct clip_pt p[CLIP_MAX_CROSSINGS];
+    for (size_t m = 0; m < c->n; m++) {
+        size_t n = 0;
+        for (size_t j = 0; j < k->ncross; j++)
+            if (k->cross[j].edge == m)
+                t[n] = k->cross[j].along_edge, p[n++] = k->cross[j].at;
+        clip_sort(t, p, n);
+        if (clip_walk(k, clip_edge_pt(c, m), clip_edge_pt(c, m + 1), p, n, in[m],
+                      in[(m + 1) % c->n], 1))
+            return -1;
+    }
+    return 0;
+}
+
+int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
+                     siting_project_fn project, void *zone, double *area, double *err)
+{
+    if (!r || !c || !c->n)
+        return -1;
+    if (!c->projected) {
+        for (size_t i = 0; i < c->n; i++) {
+            c->px[i] = c->x[i], c->py[i] = c->y[i];
+            if (!project(&c->px[i], &c->py[i], zone))
+                return -1;
+        }
+        c->projected = true;
+    }
+    struct clip k = {.r = r, .c = c, .project = project, .zone = zone};
+    k.segs = k.seg_store, k.segcap = CLIP_SEG_STORE;
+    for (size_t i = 0; i < c->n && k.ncache < CLIP_CACHE; i++) {
+        k.cache_ll[k.ncache] = (struct clip_pt){c->x[i], c->y[i]};
+        k.cache_xy[k.ncache++] = (struct clip_pt){c->px[i], c->py[i]};
+    }
+    k.env[0] = fmax(r->env[0], c->env[0]), k.env[1] = fmax(r->env[1], c->env[1]);
+    k.env[2] = fmin(r->env[2], c->env[2]), k.env[3] = fmin(r->env[3], c->env[3]);
+    if (!(k.env[2] > k.env[0] && k.env[3] > k.env[1]))
+        return -1;
+    k.xmin = INFINITY, k.xmax = -INFINITY;
+    clip_near_segments(&k);
+    int rc = clip_crossings(&k);
+    if (!rc)
+        rc = clip_separated(&k);
+    if (!rc)
+        rc = clip_unit_pieces(&k);
+    if (!rc)
+        rc = clip_project_pieces(&k);
+    if (k.segs != k.seg_store)
+        free(k.segs);
+    double a = (double)(k.sum / 2);
+    if (rc || !(a >= 0) || !isfinite(a))
+        return -1;
+    /* GEOS sums each result ring from its first vertex in double: at most
+     * (n + 8) roundings of terms bounded by the x extent times |dy|; ours is
+     * far below that (long double, same terms). And each crossing may sit up
+     * to CLIP_ULPS units in the last place (2^-45° at |lon| < 256) away from
+     * GEOS's, at most CLIP_M_PER_DEG metres a degree: moving a vertex by d
+     * changes the area by at most d times its two edges' lengths. */
+    if (!k.pieces)
+        k.xmin = k.xmax = 0;
+    *area = a;
+    *err = (double)(k.pieces + 8) * 0x1p-51 * (k.xmax - k.xmin + 1) * (k.dy_total + 1) +
+           CLIP_ULPS * 0x1p-45 * CLIP_M_PER_DEG * 2 * k.length;
+    return 0;
+}

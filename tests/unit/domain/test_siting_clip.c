@@ -1,0 +1,276 @@
+/* The full check's overlap areas without GEOS's overlay (siting_clip.c) against
+ * the overlay itself: random units (many-vertex star-shaped shells, holes,
+ * two-part multipolygons, edges at every angle), random convex projects
+ * (ellipse polygons, rotated and axis-parallel rectangles, up to 0.6° wide)
+ * placed across their boundaries, and dyadic boxes on shared edges and
+ * corners. Every report must be byte-identical (reals with 17 digits) with
+ * the fast path on and off, and the fast path must have decided a good part of
+ * the partial overlaps (else this test would compare the overlay with itself). */
+#include "core/rng.h"
+#include "domain/siting.h"
+#include "domain/siting_internal.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NUNITS 40
+#define NCHECKS 1500
+
+static json_t *ring_star(uint64_t *s, double cx, double cy, double r0, double r1, int n,
+                         bool clockwise)
+{
+    json_t *ring = json_array();
+    double phase = rng_unit(s) * 6.283185307179586;
+    for (int i = 0; i < n; i++) {
+        int k = clockwise ? n - i : i;
+        double a = phase + 6.283185307179586 * (k + 0.4 * rng_unit(s)) / n;
+        double r = r0 + (r1 - r0) * rng_unit(s);
+        json_array_append_new(ring, json_pack("[ff]", cx + r * cos(a), cy + r * sin(a)));
+    }
+    json_array_append(ring, json_array_get(ring, 0));
+    return ring;
+}
+
+/* A star-shaped shell around (cx, cy), perhaps with a hole well inside it. */
+static json_t *star_polygon(uint64_t *s, double cx, double cy, double size)
+{
+    json_t *rings = json_array();
+    int n = 6 + (int)(rng_unit(s) * 120);
+    json_array_append_new(rings, ring_star(s, cx, cy, size * 0.6, size, n, false));
+    if (rng_unit(s) < 0.6)
+        json_array_append_new(rings, ring_star(s, cx + size * 0.05, cy - size * 0.05, size * 0.15,
+                                               size * 0.35, 5 + (int)(rng_unit(s) * 30), true));
+    return rings;
+}
+
+static struct siting_units *random_units(uint64_t *s, double *cx, double *cy, double *size)
+{
+    json_t *features = json_array();
+    for (int i = 0; i < NUNITS; i++) {
+        cx[i] = 117 + rng_unit(s) * 3, cy[i] = 29 + rng_unit(s) * 3;
+        size[i] = 0.005 + rng_unit(s) * 0.4;
+        json_t *geom;
+        if (i % 4 == 3) {
+            json_t *parts = json_array();
+            json_array_append_new(parts, star_polygon(s, cx[i], cy[i], size[i] * 0.45));
+            json_array_append_new(
+                parts, star_polygon(s, cx[i] + size[i], cy[i] + size[i] * 0.3, size[i] * 0.4));
+            geom = json_pack("{ss so}", "type", "MultiPolygon", "coordinates", parts);
+        } else {
+            geom = json_pack("{ss so}", "type", "Polygon", "coordinates",
+                             star_polygon(s, cx[i], cy[i], size[i]));
+        }
+        char code[32];
+        snprintf(code, sizeof code, "ZH360222%d%04d", 1 + i % 3, i);
+        json_array_append_new(features, json_pack("{ss s{ss ss si} so}", "type", "Feature",
+                                                  "properties", "code", code, "name", "单元",
+                                                  "class", 1 + i % 3, "geometry", geom));
+    }
+    json_t *fc = json_pack("{ss so}", "type", "FeatureCollection", "features", features);
+    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
+    char err[256] = "";
+    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
+    if (!u)
+        fail_msg("units: %s", err);
+    free(text);
+    json_decref(fc);
+    return u;
+}
+
+/* A convex polygon across a unit's edge: points on an ellipse or a rectangle,
+ * at an angle or axis-parallel. */
+static json_t *random_project(uint64_t *s, double cx, double cy, double size)
+{
+    double a = rng_unit(s) * 6.283185307179586, d = size * (0.5 + 0.7 * rng_unit(s));
+    double px = cx + d * cos(a), py = cy + d * sin(a);
+    double w = size * (0.02 + 1.5 * rng_unit(s)), h = w * (0.2 + rng_unit(s));
+    if (w > 0.6)
+        w = 0.6, h = fmin(h, 0.6);
+    double rot = rng_unit(s) < 0.4 ? 0 : rng_unit(s) * 3.141592653589793;
+    json_t *ring = json_array();
+    int kind = (int)(rng_unit(s) * 2);
+    int n = kind ? 3 + (int)(rng_unit(s) * 20) : 4;
+    for (int i = 0; i < n; i++) {
+        double t = kind ? 6.283185307179586 * (i + 0.5 * rng_unit(s)) / n
+                        : 6.283185307179586 * (i + 0.5) / 4;
+        double ex = w / 2 * (kind ? cos(t) : (cos(t) > 0 ? 1 : -1));
+        double ey = h / 2 * (kind ? sin(t) : (sin(t) > 0 ? 1 : -1));
+        double x = px + ex * cos(rot) - ey * sin(rot), y = py + ex * sin(rot) + ey * cos(rot);
+        json_array_append_new(ring, json_pack("[ff]", x, y));
+    }
+    json_array_append(ring, json_array_get(ring, 0));
+    return json_pack("{ss s[o]}", "type", "Polygon", "coordinates", ring);
+}
+
+/* The report for geom with the fast path on or off, as text; NULL when the
+ * geometry was refused (the same either way). */
+static char *report(struct siting_units *u, json_t *geom, bool clip, const char *industry)
+{
+    json_t *wgs = NULL;
+    char err[256];
+    if (siting_location_parse(geom, SITING_WGS84, &wgs, err, sizeof err))
+        return NULL;
+    u->clip_off = !clip;
+    json_t *r = siting_check(u, wgs, industry, err, sizeof err);
+    char *text = r ? json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(r);
+    json_decref(wgs);
+    return text;
+}
+
+static void compare(struct siting_units *u, json_t *geom, const char *industry, int *compared)
+{
+    char *slow = report(u, geom, false, industry);
+    char *fast = report(u, geom, true, industry);
+    if (!slow != !fast || (slow && strcmp(slow, fast))) {
+        char *g = json_dumps(geom, JSON_REAL_PRECISION(17));
+        fail_msg("reports differ for %s:\noverlay: %s\nfast:    %s", g, slow, fast);
+    }
+    if (slow)
+        ++*compared;
+    free(slow);
+    free(fast);
+}
+
+static void test_random_convex(void **state)
+{
+    (void)state;
+    uint64_t s = 20261205;
+    double cx[NUNITS], cy[NUNITS], size[NUNITS];
+    struct siting_units *u = random_units(&s, cx, cy, size);
+    int compared = 0;
+    for (int i = 0; i < NCHECKS; i++) {
+        int k = (int)(rng_unit(&s) * NUNITS);
+        json_t *g = random_project(&s, cx[k], cy[k], size[k]);
+        compare(u, g, i % 2 ? "C3074" : "C2662", &compared);
+        json_decref(g);
+    }
+    /* The overlay itself was used for the "off" half; the fast path must have
+     * decided most partial overlaps of these generic shapes. */
+    assert_true(compared > NCHECKS / 2);
+    assert_true(u->clip_hits > NCHECKS / 3);
+    siting_units_free(u);
+}
+
+/* Dyadic squares sharing edges and corners, boxes on those edges, corners and
+ * across them: the degenerate cases the fast path must hand to the overlay. */
+static void test_dyadic_edges(void **state)
+{
+    (void)state;
+    const double q = 1.0 / 256;
+    json_t *features = json_array();
+    for (int i = 0; i < 16; i++) {
+        double x0 = 117 + (i % 4) * 16 * q, y0 = 29 + (i / 4) * 16 * q, x1 = x0 + 16 * q,
+               y1 = y0 + 16 * q;
+        json_t *rings =
+            json_pack("[[[ff][ff][ff][ff][ff]]]", x0, y0, x1, y0, x1, y1, x0, y1, x0, y0);
+        if (i % 3 == 1)
+            json_array_append_new(rings, json_pack("[[ff][ff][ff][ff][ff]]", x0 + 4 * q, y0 + 4 * q,
+                                                   x0 + 4 * q, y1 - 4 * q, x1 - 4 * q, y1 - 4 * q,
+                                                   x1 - 4 * q, y0 + 4 * q, x0 + 4 * q, y0 + 4 * q));
+        char code[32];
+        snprintf(code, sizeof code, "ZH3602221%04d", i);
+        json_array_append_new(features,
+                              json_pack("{ss s{ss ss si} s{ss so}}", "type", "Feature",
+                                        "properties", "code", code, "name", "格", "class", 1,
+                                        "geometry", "type", "Polygon", "coordinates", rings));
+    }
+    json_t *fc = json_pack("{ss so}", "type", "FeatureCollection", "features", features);
+    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
+    char err[256];
+    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
+    assert_non_null(u);
+    uint64_t s = 7;
+    int compared = 0;
+    for (int i = 0; i < 600; i++) {
+        /* Corners on the 1/256 grid or anywhere, sizes up to three squares. */
+        double x = 117 + rng_unit(&s) * 64 * q, y = 29 + rng_unit(&s) * 64 * q;
+        if (i % 2)
+            x = round(x / q) * q, y = round(y / q) * q;
+        double w = (i % 3 ? round(rng_unit(&s) * 48) : rng_unit(&s) * 48) * q + q / 8;
+        double h = (i % 5 ? round(rng_unit(&s) * 48) : rng_unit(&s) * 48) * q + q / 8;
+        json_t *g = json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates", x,
+                              y, x + w, y, x + w, y + h, x, y + h, x, y);
+        compare(u, g, "C3074", &compared);
+        json_decref(g);
+    }
+    assert_true(compared == 600);
+    assert_true(u->clip_hits > 50);
+    siting_units_free(u);
+    free(text);
+    json_decref(fc);
+}
+
+/* A smooth, orientation-preserving, non-linear map (straight lon/lat edges
+ * become curves, as in Gauss–Krüger), under 1.2e5 m a degree. */
+static int bent(double *x, double *y, void *zone)
+{
+    (void)zone;
+    double lon = *x, lat = *y;
+    *x = 1e5 * lon + 30 * lat * lat;
+    *y = 1.1e5 * lat + 20 * lon * lon;
+    return 1;
+}
+
+/* siting_clip_area against GEOS's overlay area of the same pair under the same
+ * map, unrounded: within the returned bound (a different vertex anywhere on a
+ * curved edge would be far outside it). */
+static void test_areas_against_overlay(void **state)
+{
+    (void)state;
+    uint64_t s = 4754;
+    double cx[NUNITS], cy[NUNITS], size[NUNITS];
+    struct siting_units *u = random_units(&s, cx, cy, size);
+    const struct siting_geos *g = siting_geos();
+    int decided = 0, partial = 0;
+    for (int i = 0; i < NCHECKS; i++) {
+        int k = (int)(rng_unit(&s) * NUNITS);
+        json_t *in = random_project(&s, cx[k], cy[k], size[k]);
+        char err[256];
+        GEOSGeometry *p =
+            siting_geometry(u->ctx, in, SITING_WGS84, false, NULL, NULL, err, sizeof err);
+        json_decref(in);
+        if (!p)
+            continue;
+        struct siting_rings *r = siting_rings_new(u->ctx, u->units[k].geom);
+        struct siting_convex cv = {.tried = false};
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p), 0);
+        double area, bound;
+        GEOSGeometry *inter = g->GEOSIntersection_r(u->ctx, u->units[k].geom, p);
+        GEOSGeometry *m = g->GEOSGeom_transformXY_r(u->ctx, inter, bent, NULL);
+        double want = 0;
+        assert_int_equal(g->GEOSArea_r(u->ctx, m, &want), 1);
+        if (want > 0)
+            partial++;
+        if (r && !siting_clip_area(r, &cv, bent, NULL, &area, &bound)) {
+            decided++;
+            if (fabs(area - want) > bound)
+                fail_msg("case %d: clip %.17g overlay %.17g bound %.3g", i, area, want, bound);
+        }
+        g->GEOSGeom_destroy_r(u->ctx, m);
+        g->GEOSGeom_destroy_r(u->ctx, inter);
+        g->GEOSGeom_destroy_r(u->ctx, p);
+        siting_rings_free(r);
+    }
+    assert_true(partial > NCHECKS / 3);
+    assert_true(decided > partial / 2);
+    siting_units_free(u);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_convex),
+        cmocka_unit_test(test_dyadic_edges),
+        cmocka_unit_test(test_areas_against_overlay),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
