@@ -29,6 +29,19 @@ const fullLoopSql = (where, into) => `DO $$ DECLARE rec record; z int; pa float8
     ${into}
   END LOOP; END $$;`
 
+// The backend's own CPU time in ms (utime + stime from /proc/self/stat, 100 ticks a second): on
+// a shared machine the steadier figure, compared with the tool's cpu_ms.
+const CPU_SQL = `(SELECT (f[12]::bigint + f[13]::bigint) * 10 FROM (SELECT string_to_array(split_part(pg_read_file('/proc/self/stat'), ') ', 2), ' ') AS f) s)`
+
+// Wall and CPU ms of the statements in sql (run in one backend).
+function pgTimed(pg, name, sql) {
+  const out = pg.psql(`CREATE TEMP TABLE ${name} AS SELECT clock_timestamp() AS t, ${CPU_SQL} AS c;
+    ${sql}
+    SELECT extract(epoch FROM clock_timestamp() - t) * 1000 || ' ' || (${CPU_SQL} - c) FROM ${name};`).trim()
+  const [ms, cpuMs] = out.split(' ').map(Number)
+  return { ms, cpuMs }
+}
+
 // Largest relative difference between PostGIS's overlap areas ("id\tcode=area,...") and the
 // overlap_m2 of ecogov's reports (rounded to 0.01 m², so 0.005 m² of the difference is
 // rounding), over units where either is above 1 m².
@@ -73,18 +86,13 @@ try {
     const pg = startPostgis({ timeoutMs: 300_000 })
     try {
       pg.psql(loadSql(units, checks))
-      const join = Number(pg.psql(`CREATE TEMP TABLE t0 AS SELECT clock_timestamp() AS t;
-        CREATE TEMP TABLE r AS SELECT c.id, u.ord FROM c JOIN u ON ST_Intersects(c.g, u.g);
-        SELECT extract(epoch FROM clock_timestamp() - t) * 1000 FROM t0;`).trim())
-      const loop = Number(pg.psql(`CREATE TEMP TABLE t1 AS SELECT clock_timestamp() AS t;
-        DO $$ DECLARE rec record; codes text[]; BEGIN
+      const join = pgTimed(pg, 't0', 'CREATE TEMP TABLE r AS SELECT c.id, u.ord FROM c JOIN u ON ST_Intersects(c.g, u.g);').ms
+      const loopT = pgTimed(pg, 't1', `DO $$ DECLARE rec record; codes text[]; BEGIN
           FOR rec IN SELECT g FROM c ORDER BY id LOOP
             SELECT array_agg(code ORDER BY ord) INTO codes FROM u WHERE ST_Intersects(rec.g, u.g);
-          END LOOP; END $$;
-        SELECT extract(epoch FROM clock_timestamp() - t) * 1000 FROM t1;`).trim())
-      const fullLoop = Number(pg.psql(`CREATE TEMP TABLE t2 AS SELECT clock_timestamp() AS t;
-        ${fullLoopSql('', '')}
-        SELECT extract(epoch FROM clock_timestamp() - t) * 1000 FROM t2;`).trim())
+          END LOOP; END $$;`)
+      const fullT = pgTimed(pg, 't2', fullLoopSql('', ''))
+      const loop = loopT.ms, fullLoop = fullT.ms
       const joinRate = NCHECKS / (join / 1000), loopRate = NCHECKS / (loop / 1000)
       const fullRate = NCHECKS / (fullLoop / 1000)
       console.log(`PostGIS set join:          ${joinRate.toFixed(0)} checks/s (${join.toFixed(0)} ms)`)
@@ -94,6 +102,10 @@ try {
       console.log(`ratio ecogov full check / PostGIS per check: ${(full.per_second / loopRate).toFixed(2)}x`)
       console.log(`PostGIS full (areas) per check: ${fullRate.toFixed(0)} checks/s (${fullLoop.toFixed(0)} ms)`)
       console.log(`ratio ecogov full check / PostGIS full:      ${(full.per_second / fullRate).toFixed(2)}x`)
+      // The same ratios from CPU time (ecogov's process, PostGIS's backend), steadier when busy.
+      console.log(`CPU ms: ecogov intersects ${ours.cpu_ms}, full ${full.cpu_ms}; PostGIS per check ${loopT.cpuMs}, full ${fullT.cpuMs}`)
+      console.log(`CPU ratio ecogov full check / PostGIS per check: ${(loopT.cpuMs / full.cpu_ms).toFixed(2)}x`)
+      console.log(`CPU ratio ecogov full check / PostGIS full:      ${(fullT.cpuMs / full.cpu_ms).toFixed(2)}x`)
       pg.psql(`CREATE TABLE areas (id int, list text);
         ${fullLoopSql(`WHERE id <= ${SAMPLE}`, `INSERT INTO areas SELECT rec.id, (SELECT string_agg(codes[i] || '=' || areas[i], ',') FROM generate_subscripts(codes, 1) i);`)}`)
       const pgLines = pg.psql('SELECT id || E\'\\t\' || coalesce(list, \'\') FROM areas ORDER BY id;')
