@@ -485,9 +485,13 @@ static int siting_project_xy(double *x, double *y, void *userdata)
     return 1;
 }
 
-/* Area in m² of a lon/lat geometry in the given zone; -1 on error. */
-static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zone)
+/* Area in m² of a lon/lat geometry in the given zone; -1 on error. When kept
+ * is not NULL, *kept gets the projected geometry (the caller destroys it). */
+static double siting_area_kept(struct siting_units *u, const GEOSGeometry *g, PJ *zone,
+                               GEOSGeometry **kept)
 {
+    if (kept)
+        *kept = NULL;
     if (!zone)
         return -1;
     GEOSGeometry *m = siting_geos()->GEOSGeom_transformXY_r(u->ctx, g, siting_project_xy, zone);
@@ -496,8 +500,16 @@ static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zon
     double a = 0;
     if (!siting_geos()->GEOSArea_r(u->ctx, m, &a))
         a = -1;
-    siting_geos()->GEOSGeom_destroy_r(u->ctx, m);
+    if (kept && a >= 0)
+        *kept = m;
+    else
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, m);
     return a;
+}
+
+static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zone)
+{
+    return siting_area_kept(u, g, zone, NULL);
 }
 
 /* ---- queries ---- */
@@ -644,6 +656,17 @@ static const char *siting_conclusion(enum siting_verdict v)
     return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
 }
 
+/* The project of one check, as the overlaps need it (lock held). */
+struct siting_project {
+    const GEOSGeometry *g;
+    const GEOSPreparedGeometry *pg; /* when several units are hit, else NULL */
+    GEOSGeometry *projected;        /* g in the zone (polygons), or NULL */
+    double area;                    /* m² in the zone; 0 for a point */
+    int slot;
+    PJ *zone;
+    struct siting_convex cv; /* made at the first partial overlap */
+};
+
 /* Does every overlap in [lo, hi] give the same report entry (overlap_m2 and
  * overlap_share as rounded, sliver)? Each of those is monotonic in the overlap. */
 static bool siting_report_settled(double lo, double hi, double project_area)
@@ -657,66 +680,63 @@ static bool siting_report_settled(double lo, double hi, double project_area)
 /* The overlap from the overlay's vertices without the overlay (siting_clip.c),
  * when it applies and its error bound cannot change the report; else -1. */
 static double siting_overlap_clipped(struct siting_units *u, struct siting_unit *x,
-                                     const GEOSGeometry *g, struct siting_convex *cv,
-                                     double project_area, PJ *zone)
+                                     struct siting_project *p)
 {
-    if (u->clip_off || !zone)
+    if (u->clip_off || !p->zone)
         return -1;
-    if (!cv->tried)
-        siting_convex_init(cv, u->ctx, g);
-    if (!cv->n)
+    if (!p->cv.tried)
+        siting_convex_init(&p->cv, u->ctx, p->g, p->projected);
+    if (!p->cv.n)
         return -1;
     if (!x->rings_state) {
         x->rings = siting_rings_new(u->ctx, x->geom);
         x->rings_state = x->rings ? 1 : -1;
     }
     double a, err;
-    if (x->rings_state < 0 || siting_clip_area(x->rings, cv, siting_project_xy, zone, &a, &err) ||
-        !siting_report_settled(a - err, a + err, project_area))
+    if (x->rings_state < 0 ||
+        siting_clip_area(x->rings, &p->cv, siting_project_xy, p->zone, &a, &err) ||
+        !siting_report_settled(a - err, a + err, p->area))
         return -1;
     u->clip_hits++;
     return a;
 }
 
-/* The overlap in m² of project g (prepared as pg; area project_area > 0) with
- * unit x, or -1. When one lies in the other's interior, not touching its
- * boundary, the overlay would return that one's own rings unchanged (nothing
- * to node), so its area is used without computing the overlay: the project's
- * (already known) or the unit's (kept per zone). Otherwise the overlay's
- * vertices, computed without it when siting_clip.c can, or the overlay. */
-static double siting_overlap(struct siting_units *u, struct siting_unit *x, const GEOSGeometry *g,
-                             const GEOSPreparedGeometry *pg, struct siting_convex *cv,
-                             double project_area, int slot, PJ *zone)
+/* The overlap in m² of project p (area > 0) with unit x, or -1. When one lies in the other's
+ * interior, not touching its boundary, the overlay would return that one's own rings unchanged
+ * (nothing to node), so its area is used without computing the overlay: the project's (already
+ * known) or the unit's (kept per zone). Otherwise the overlay's vertices, computed without it when
+ * siting_clip.c can, or the overlay. */
+static double siting_overlap(struct siting_units *u, struct siting_unit *x,
+                             struct siting_project *p)
 {
-    if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, g) == 1)
-        return project_area;
-    if (pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, pg, x->geom) == 1) {
-        if (x->area_slot != slot + 1) {
-            x->area_m2 = siting_area(u, x->geom, zone);
-            x->area_slot = slot + 1;
+    if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1)
+        return p->area;
+    if (p->pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1) {
+        if (x->area_slot != p->slot + 1) {
+            x->area_m2 = siting_area(u, x->geom, p->zone);
+            x->area_slot = p->slot + 1;
         }
         return x->area_m2;
     }
-    double clipped = siting_overlap_clipped(u, x, g, cv, project_area, zone);
+    double clipped = siting_overlap_clipped(u, x, p);
     if (clipped >= 0)
         return clipped;
-    GEOSGeometry *inter = siting_geos()->GEOSIntersection_r(u->ctx, x->geom, g);
-    double overlap = inter ? siting_area(u, inter, zone) : -1;
+    GEOSGeometry *inter = siting_geos()->GEOSIntersection_r(u->ctx, x->geom, p->g);
+    double overlap = inter ? siting_area(u, inter, p->zone) : -1;
     if (inter)
         siting_geos()->GEOSGeom_destroy_r(u->ctx, inter);
     return overlap;
 }
 
 /* One unit's entry in the report (lock held). */
-static json_t *siting_unit_report(struct siting_units *u, size_t i, const GEOSGeometry *g,
-                                  const GEOSPreparedGeometry *pg, struct siting_convex *cv,
-                                  double project_area, int slot, PJ *zone, const char *industry,
-                                  enum siting_verdict *v)
+static json_t *siting_unit_report(struct siting_units *u, size_t i, struct siting_project *p,
+                                  const char *industry, enum siting_verdict *v)
 {
     struct siting_unit *x = &u->units[i];
+    double project_area = p->area;
     double overlap = 0;
     if (project_area > 0) {
-        overlap = siting_overlap(u, x, g, pg, cv, project_area, slot, zone);
+        overlap = siting_overlap(u, x, p);
         if (overlap < 0)
             overlap = 0;
     }
@@ -774,7 +794,8 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     siting_zone_of(cx, &cm, &slot);
     PJ *zone = siting_zone(u, slot);
     bool point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
-    double area = point ? 0 : siting_area(u, g, zone);
+    struct siting_project p = {.g = g, .slot = slot, .zone = zone};
+    double area = p.area = point ? 0 : siting_area_kept(u, g, zone, &p.projected);
     if (area < 0) {
         siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
         siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
@@ -783,20 +804,19 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     struct siting_hits h;
     siting_query(u, g, &h);
     /* Prepared once for the containment tests when several units are hit. */
-    const GEOSPreparedGeometry *pg =
-        area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
-    struct siting_convex cv = {.tried = false}; /* made at the first partial overlap */
+    p.pg = area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
     json_t *units = json_array();
     enum siting_verdict worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
         enum siting_verdict v;
-        json_array_append_new(
-            units, siting_unit_report(u, h.idx[k], g, pg, &cv, area, slot, zone, norm, &v));
+        json_array_append_new(units, siting_unit_report(u, h.idx[k], &p, norm, &v));
         if (v > worst)
             worst = v;
     }
-    if (pg)
-        siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, pg);
+    if (p.pg)
+        siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, p.pg);
+    if (p.projected)
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, p.projected);
     free(h.idx);
     siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
     const struct industry *ind = industry_find(norm);

@@ -266,7 +266,8 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
 
 /* ---- the project ---- */
 
-int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                       const GEOSGeometry *projected)
 {
     const struct siting_geos *lib = siting_geos();
     c->n = 0;
@@ -296,10 +297,20 @@ int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const G
             return -1;
         turn = o;
     }
+    /* The same vertices already projected (for the project's own area). */
+    double pxy[2 * (SITING_CONVEX_MAX + 1)];
+    const GEOSCoordSequence *pseq =
+        projected ? lib->GEOSGeom_getCoordSeq_r(ctx, lib->GEOSGetExteriorRing_r(ctx, projected))
+                  : NULL;
+    unsigned pn = 0;
+    c->projected = pseq && lib->GEOSCoordSeq_getSize_r(ctx, pseq, &pn) && pn == n &&
+                   lib->GEOSCoordSeq_copyToBuffer_r(ctx, pseq, pxy, 0, 0);
     /* Counter-clockwise, the project's interior on the left. */
     for (size_t i = 0; i < m; i++) {
-        size_t k = turn > 0 ? i : m - i;
-        c->x[i] = xy[2 * (k % m)], c->y[i] = xy[2 * (k % m) + 1];
+        size_t k = (turn > 0 ? i : m - i) % m;
+        c->x[i] = xy[2 * k], c->y[i] = xy[2 * k + 1];
+        if (c->projected)
+            c->px[i] = pxy[2 * k], c->py[i] = pxy[2 * k + 1];
     }
     c->env[0] = c->env[2] = c->x[0], c->env[1] = c->env[3] = c->y[0];
     for (size_t i = 0; i < m; i++) {
@@ -307,7 +318,6 @@ int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const G
         c->env[1] = fmin(c->env[1], c->y[i]), c->env[3] = fmax(c->env[3], c->y[i]);
     }
     c->n = m;
-    c->projected = false;
     return 0;
 }
 

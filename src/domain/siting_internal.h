@@ -163,8 +163,11 @@ struct siting_convex {
     bool tried; /* siting_convex_init was called */
 };
 
-/* 0 and c filled when g (valid) is such a polygon; -1 (c->n == 0) otherwise. */
-int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g);
+/* 0 and c filled when g (valid) is such a polygon; -1 (c->n == 0) otherwise.
+ * projected (may be NULL): g already projected to the zone, vertex by vertex,
+ * with the same function siting_clip_area will be given. */
+int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g,
+                       const GEOSGeometry *projected);
 
 /* Projects lon/lat *x, *y in place to the zone; 0 on failure. */
 typedef int (*siting_project_fn)(double *x, double *y, void *zone);

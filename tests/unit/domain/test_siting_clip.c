@@ -242,7 +242,7 @@ static void test_areas_against_overlay(void **state)
             continue;
         struct siting_rings *r = siting_rings_new(u->ctx, u->units[k].geom);
         struct siting_convex cv = {.tried = false};
-        assert_int_equal(siting_convex_init(&cv, u->ctx, p), 0);
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
         double area, bound;
         GEOSGeometry *inter = g->GEOSIntersection_r(u->ctx, u->units[k].geom, p);
         GEOSGeometry *m = g->GEOSGeom_transformXY_r(u->ctx, inter, bent, NULL);
