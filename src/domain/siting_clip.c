@@ -32,6 +32,9 @@
 /* More crossings or pair tests than this: the overlay is the cheaper path. */
 #define CLIP_MAX_CROSSINGS 64
 #define CLIP_MAX_PAIRS 200000
+/* Whole-unit scans (point in unit per project vertex, neighbours per crossing
+ * segment) cost segments × (vertices + crossings): beyond this, the overlay. */
+#define CLIP_MAX_SCAN 8000000
 #define CLIP_CACHE 32
 /* How far GEOS's crossing point may be from ours (units in the last place),
  * and a bound on metres per degree in a Gauss–Krüger zone. */
@@ -250,7 +253,7 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
     __float128 x = py * qw - qy * pw, y = qx * pw - px * qw, w = px * qy - qx * py;
     if (w == 0)
         return -1;
-    const __float128 rel = 1.2621774483536189e-29Q; /* 2^-96 */
+    const __float128 rel = (__float128)0x1p-96;
     __float128 pmag = clip_abs(pa) + clip_abs(pb), qmag = clip_abs(qa) + clip_abs(qb);
     __float128 ex = rel * (clip_abs(py) * qmag + clip_abs(qy) * pmag) * 4;
     __float128 ey = rel * (clip_abs(qx) * pmag + clip_abs(px) * qmag) * 4;
@@ -624,6 +627,9 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
     k.env[0] = fmax(r->env[0], c->env[0]), k.env[1] = fmax(r->env[1], c->env[1]);
     k.env[2] = fmin(r->env[2], c->env[2]), k.env[3] = fmin(r->env[3], c->env[3]);
     if (!(k.env[2] > k.env[0] && k.env[3] > k.env[1]))
+        return -1;
+    if ((double)(r->start[r->nrings] - r->nrings) * (double)(c->n + CLIP_MAX_CROSSINGS) >
+        CLIP_MAX_SCAN)
         return -1;
     k.xmin = INFINITY, k.xmax = -INFINITY;
     clip_near_segments(&k);
