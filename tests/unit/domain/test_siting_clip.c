@@ -44,10 +44,16 @@ static json_t *star_polygon(uint64_t *s, double cx, double cy, double size)
 {
     json_t *rings = json_array();
     int n = 6 + (int)(rng_unit(s) * 120);
-    json_array_append_new(rings, ring_star(s, cx, cy, size * 0.6, size, n, false));
-    if (rng_unit(s) < 0.6)
+    /* Either orientation for either ring (GeoJSON asks for counter-clockwise
+     * shells; files do not always follow it). */
+    bool cw = rng_unit(s) < 0.3;
+    json_array_append_new(rings, ring_star(s, cx, cy, size * 0.6, size, n, cw));
+    if (rng_unit(s) < 0.6) {
+        int m = 5 + (int)(rng_unit(s) * 30);
+        cw = rng_unit(s) < 0.7;
         json_array_append_new(rings, ring_star(s, cx + size * 0.05, cy - size * 0.05, size * 0.15,
-                                               size * 0.35, 5 + (int)(rng_unit(s) * 30), true));
+                                               size * 0.35, m, cw));
+    }
     return rings;
 }
 
@@ -107,6 +113,13 @@ static json_t *random_project(uint64_t *s, double cx, double cy, double size)
         json_array_append_new(ring, json_pack("[ff]", x, y));
     }
     json_array_append(ring, json_array_get(ring, 0));
+    if (rng_unit(s) < 0.5) { /* clockwise as often */
+        json_t *rev = json_array();
+        for (size_t i = json_array_size(ring); i-- > 0;)
+            json_array_append(rev, json_array_get(ring, i));
+        json_decref(ring);
+        ring = rev;
+    }
     return json_pack("{ss s[o]}", "type", "Polygon", "coordinates", ring);
 }
 
