@@ -692,10 +692,20 @@ static double siting_overlap_clipped(struct siting_units *u, struct siting_unit 
         x->rings = siting_rings_new(u->ctx, x->geom);
         x->rings_state = x->rings ? 1 : -1;
     }
+    if (x->rings_state < 0)
+        return -1;
     double a, err;
-    if (x->rings_state < 0 ||
-        siting_clip_area(x->rings, &p->cv, siting_project_xy, p->zone, &a, &err) ||
-        !siting_report_settled(a - err, a + err, p->area))
+    int inside;
+    if (siting_clip_area(x->rings, &p->cv, siting_project_xy, p->zone, &a, &err)) {
+        /* Touching only (no unit boundary in the project's interior): the
+         * overlay's result is the project's own ring (summed from another
+         * vertex perhaps) or has no area. */
+        if (!p->cv.projected || siting_clip_apart(x->rings, &p->cv, &inside))
+            return -1;
+        a = inside ? p->area : 0;
+        err = inside ? siting_convex_area_bound(&p->cv) : 0;
+    }
+    if (!siting_report_settled(a - err, a + err, p->area))
         return -1;
     u->clip_hits++;
     return a;

@@ -658,3 +658,102 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
            CLIP_ULPS * 0x1p-45 * CLIP_M_PER_DEG * 2 * k.length;
     return 0;
 }
+
+/* ---- a project whose interior no unit boundary enters ---- */
+
+/* The exact sign of the turn a -> b -> c (0: collinear), or 2 when it cannot
+ * be had: the filter first, then binary128 when the coordinate differences are
+ * doubles exactly (coordinates of magnitude 2^-20 or more, or zero, differ by
+ * at most 113 bits, so binary128 subtracts them exactly; two 53-bit factors
+ * multiply exactly in it; and a rounded difference has the exact one's sign). */
+static int clip_orient_exact(struct clip_pt a, struct clip_pt b, struct clip_pt c)
+{
+    int o = clip_orient(a, b, c);
+    if (o)
+        return o;
+    const double v[6] = {a.x, a.y, b.x, b.y, c.x, c.y};
+    for (int i = 0; i < 6; i++)
+        if (v[i] != 0 && fabs(v[i]) < 0x1p-20)
+            return 2;
+    __float128 d[4] = {(__float128)b.x - a.x, (__float128)c.y - a.y, (__float128)b.y - a.y,
+                       (__float128)c.x - a.x};
+    for (int i = 0; i < 4; i++)
+        if ((__float128)(double)d[i] != d[i])
+            return 2;
+    __float128 det = d[0] * d[1] - d[2] * d[3];
+    return det > 0 ? 1 : det < 0 ? -1 : 0;
+}
+
+/* Does segment a b stay out of the project's interior? 1 yes, 0 no, -1 not
+ * decided. Separating axes of two convex sets: a project edge with both ends
+ * on or outside its line, or the segment's line with the whole project on one
+ * side (touching allowed either way). */
+static int clip_outside_interior(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
+{
+    for (size_t m = 0; m < c->n; m++) {
+        int oa = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), a);
+        int ob = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), b);
+        if (oa == 2 || ob == 2)
+            return -1;
+        if (oa <= 0 && ob <= 0)
+            return 1;
+    }
+    bool left = false, right = false;
+    for (size_t m = 0; m < c->n; m++) {
+        int o = clip_orient_exact(a, b, clip_edge_pt(c, m));
+        if (o == 2)
+            return -1;
+        left |= o > 0, right |= o < 0;
+    }
+    return !(left && right);
+}
+
+/* Is unit vertex v in the relative interior of a project edge (where the
+ * overlay would add it to the project's ring) or inside? -1 not decided. */
+static int clip_vertex_noded(const struct siting_convex *c, struct clip_pt v)
+{
+    int zeros = 0;
+    for (size_t m = 0; m < c->n; m++) {
+        int o = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), v);
+        if (o == 2)
+            return -1;
+        if (o < 0)
+            return 0;
+        zeros += o == 0;
+    }
+    return zeros < 2; /* inside (0) or on one edge only (1); a project vertex: 2 */
+}
+
+int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *c, int *inside)
+{
+    if (!r || !c || !c->n)
+        return -1;
+    const double *e = c->env;
+    for (size_t ring = 0; ring < r->nrings; ring++)
+        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
+            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
+            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
+            if (fmax(a.x, b.x) < e[0] || fmin(a.x, b.x) > e[2] || fmax(a.y, b.y) < e[1] ||
+                fmin(a.y, b.y) > e[3])
+                continue;
+            if (clip_vertex_noded(c, a) != 0 || clip_outside_interior(c, a, b) != 1)
+                return -1;
+        }
+    /* No unit boundary in the interior: it lies wholly in or out of the unit. */
+    struct clip_pt q = {(c->x[0] + c->x[1] + c->x[2]) / 3, (c->y[0] + c->y[1] + c->y[2]) / 3};
+    int in = clip_in_project(c, q) == 1 ? clip_in_unit(r, q) : -1;
+    if (in < 0)
+        return -1;
+    *inside = in;
+    return 0;
+}
+
+double siting_convex_area_bound(const struct siting_convex *c)
+{
+    double xmin = c->px[0], xmax = c->px[0], dy = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        xmin = fmin(xmin, c->px[i]), xmax = fmax(xmax, c->px[i]);
+        dy += fabs(c->py[(i + 1) % c->n] - c->py[i]);
+    }
+    return (double)(c->n + 8) * 0x1p-51 * (xmax - xmin + 1) * (dy + 1);
+}

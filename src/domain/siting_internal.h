@@ -180,6 +180,17 @@ typedef int (*siting_project_fn)(double *x, double *y, void *zone);
 int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
                      siting_project_fn project, void *zone, double *area, double *err);
 
+/* When no boundary of unit r enters the interior of project c, and no unit
+ * vertex lies inside one of c's edges: 0, with *inside 1 when c's interior is
+ * inside the unit (the overlay's result is then c's own ring, its area c's
+ * area up to summation order: siting_convex_area_bound) or 0 when outside (no
+ * area). -1 otherwise, or when that cannot be decided exactly. */
+int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *c, int *inside);
+
+/* How far two sums of c's projected area in different vertex orders can be
+ * apart (c projected). */
+double siting_convex_area_bound(const struct siting_convex *c);
+
 /* Whether s is a rule industry code: a 门类 letter and/or 2-4 digits of a real 大类. */
 int siting_rule_code_ok(const char *s);
 

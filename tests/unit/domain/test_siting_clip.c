@@ -175,9 +175,12 @@ static void test_random_convex(void **state)
 
 /* Dyadic squares sharing edges and corners, boxes on those edges, corners and
  * across them: the degenerate cases the fast path must hand to the overlay. */
-static void test_dyadic_edges(void **state)
+static int bent(double *x, double *y, void *zone);
+
+/* 16 squares of 1/16° on the 1/256° grid sharing edges and corners, every
+ * third with a square hole 4/256° in from its edges. */
+static struct siting_units *dyadic_units(void)
 {
-    (void)state;
     const double q = 1.0 / 256;
     json_t *features = json_array();
     for (int i = 0; i < 16; i++) {
@@ -200,26 +203,97 @@ static void test_dyadic_edges(void **state)
     char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
     char err[256];
     struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
-    assert_non_null(u);
+    free(text);
+    json_decref(fc);
+    if (!u)
+        fail_msg("units: %s", err);
+    return u;
+}
+
+/* A box on the grid with a size on it (equal to a square or a hole, touching
+ * edges and corners), on the grid with an off-grid size, or anywhere. */
+static json_t *dyadic_box(uint64_t *s, int i)
+{
+    const double q = 1.0 / 256;
+    double x = 117 + rng_unit(s) * 64 * q, y = 29 + rng_unit(s) * 64 * q;
+    double w = rng_unit(s) * 48 * q, h = rng_unit(s) * 48 * q;
+    if (i % 3 != 2)
+        x = round(x / q) * q, y = round(y / q) * q;
+    if (i % 3 == 0)
+        w = fmax(1, round(w / q / 4) * 4) * q, h = fmax(1, round(h / q / 4) * 4) * q;
+    else
+        w += q / 8, h += q / 8;
+    return json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates", x, y,
+                     x + w, y, x + w, y + h, x, y + h, x, y);
+}
+
+/* Dyadic boxes on shared edges, corners and holes: the degenerate cases, which
+ * the fast path decides only when no unit boundary enters the box and hands to
+ * the overlay otherwise. */
+static void test_dyadic_edges(void **state)
+{
+    (void)state;
+    struct siting_units *u = dyadic_units();
     uint64_t s = 7;
     int compared = 0;
-    for (int i = 0; i < 600; i++) {
-        /* Corners on the 1/256 grid or anywhere, sizes up to three squares. */
-        double x = 117 + rng_unit(&s) * 64 * q, y = 29 + rng_unit(&s) * 64 * q;
-        if (i % 2)
-            x = round(x / q) * q, y = round(y / q) * q;
-        double w = (i % 3 ? round(rng_unit(&s) * 48) : rng_unit(&s) * 48) * q + q / 8;
-        double h = (i % 5 ? round(rng_unit(&s) * 48) : rng_unit(&s) * 48) * q + q / 8;
-        json_t *g = json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates", x,
-                              y, x + w, y, x + w, y + h, x, y + h, x, y);
+    for (int i = 0; i < 900; i++) {
+        json_t *g = dyadic_box(&s, i);
         compare(u, g, "C3074", &compared);
         json_decref(g);
     }
-    assert_true(compared == 600);
-    assert_true(u->clip_hits > 50);
+    assert_true(compared == 900);
+    assert_true(u->clip_hits > 100);
     siting_units_free(u);
-    free(text);
-    json_decref(fc);
+}
+
+/* siting_clip_apart against the overlay under the curved map: "outside" means
+ * no area at all, "inside" the project's own area within the bound. */
+static void test_apart_against_overlay(void **state)
+{
+    (void)state;
+    struct siting_units *u = dyadic_units();
+    const struct siting_geos *g = siting_geos();
+    uint64_t s = 99;
+    int inside_seen = 0, outside_seen = 0;
+    for (int i = 0; i < 900; i++) {
+        json_t *in = dyadic_box(&s, i);
+        char err[256];
+        GEOSGeometry *p =
+            siting_geometry(u->ctx, in, SITING_WGS84, false, NULL, NULL, err, sizeof err);
+        json_decref(in);
+        assert_non_null(p);
+        struct siting_convex cv = {.tried = false};
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+        for (size_t k = 0; k < cv.n; k++) {
+            cv.px[k] = cv.x[k], cv.py[k] = cv.y[k];
+            bent(&cv.px[k], &cv.py[k], NULL);
+        }
+        cv.projected = true;
+        GEOSGeometry *mp = g->GEOSGeom_transformXY_r(u->ctx, p, bent, NULL);
+        double own = 0;
+        assert_int_equal(g->GEOSArea_r(u->ctx, mp, &own), 1);
+        g->GEOSGeom_destroy_r(u->ctx, mp);
+        for (size_t k = 0; k < siting_units_count(u); k++) {
+            struct siting_rings *r = siting_rings_new(u->ctx, u->units[k].geom);
+            int inside;
+            if (r && !siting_clip_apart(r, &cv, &inside)) {
+                GEOSGeometry *x = g->GEOSIntersection_r(u->ctx, u->units[k].geom, p);
+                GEOSGeometry *m = g->GEOSGeom_transformXY_r(u->ctx, x, bent, NULL);
+                double want = -1;
+                assert_int_equal(g->GEOSArea_r(u->ctx, m, &want), 1);
+                if (inside ? fabs(want - own) > siting_convex_area_bound(&cv) : want != 0)
+                    fail_msg("box %d unit %zu: inside %d, overlay %.17g, box %.17g", i, k, inside,
+                             want, own);
+                inside ? inside_seen++ : outside_seen++;
+                g->GEOSGeom_destroy_r(u->ctx, m);
+                g->GEOSGeom_destroy_r(u->ctx, x);
+            }
+            siting_rings_free(r);
+        }
+        g->GEOSGeom_destroy_r(u->ctx, p);
+    }
+    assert_true(inside_seen > 20 && outside_seen > 1000);
+    siting_units_free(u);
 }
 
 /* A smooth, orientation-preserving, non-linear map (straight lon/lat edges
@@ -284,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_random_convex),
         cmocka_unit_test(test_dyadic_edges),
         cmocka_unit_test(test_areas_against_overlay),
+        cmocka_unit_test(test_apart_against_overlay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
