@@ -662,7 +662,7 @@ struct siting_project {
     const GEOSPreparedGeometry *pg; /* when several units are hit, else NULL */
     GEOSGeometry *projected;        /* g in the zone (polygons), or NULL */
     double area;                    /* m² in the zone; 0 for a point */
-    int slot;
+    int slot, cm;                   /* the zone and its central meridian */
     PJ *zone;
     struct siting_convex cv; /* made at the first partial overlap */
 };
@@ -686,7 +686,10 @@ static double siting_overlap_clipped(struct siting_units *u, struct siting_unit 
         return -1;
     if (!p->cv.tried)
         siting_convex_init(&p->cv, u->ctx, p->g, p->projected);
-    if (!p->cv.n)
+    /* The crossings' error bound assumes at most 1.2e5 m a degree: a project
+     * within 2.5° of its zone's meridian and 60° of the equator. */
+    const double *e = p->cv.env;
+    if (!p->cv.n || e[0] < p->cm - 2.5 || e[2] > p->cm + 2.5 || e[1] < -60 || e[3] > 60)
         return -1;
     if (!x->rings_state) {
         x->rings = siting_rings_new(u->ctx, x->geom);
@@ -804,7 +807,7 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     siting_zone_of(cx, &cm, &slot);
     PJ *zone = siting_zone(u, slot);
     bool point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
-    struct siting_project p = {.g = g, .slot = slot, .zone = zone};
+    struct siting_project p = {.g = g, .slot = slot, .cm = cm, .zone = zone};
     double area = p.area = point ? 0 : siting_area_kept(u, g, zone, &p.projected);
     if (area < 0) {
         siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
