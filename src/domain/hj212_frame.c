@@ -380,15 +380,13 @@ static int hj212_is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-/* Value of one hex digit, or -1. */
-static int hj212_hex(unsigned char c)
+/* Value of one hex digit (either case) in the low 4 bits, bit 4 set when c is not one.
+ * Selects, not branches: whether a CRC digit is a digit or a letter is random. */
+static unsigned hj212_hex(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = hj212_lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    unsigned d = (unsigned)c - '0', l = (unsigned)(c | 0x20) - 'a'; /* 'A'..'F' -> 'a'..'f' */
+    unsigned is_digit = d < 10, is_letter = l < 6;
+    return (is_digit ? d : l + 10) | (unsigned)!(is_digit | is_letter) << 4;
 }
 
 static size_t hj212_reject(struct hj212_frame_ref *out, enum hj212_err err, size_t at)
@@ -484,13 +482,10 @@ size_t hj212_scan(const char *buf, size_t len, size_t max_frame, int at_eof,
     }
 
     const unsigned char *c = p + 6 + dlen;
-    unsigned crc = 0;
-    for (int i = 0; i < 4; i++) {
-        int v = hj212_hex(c[i]);
-        if (v < 0)
-            return hj212_reject(out, HJ212_BAD_LENGTH, at);
-        crc = crc << 4 | (unsigned)v;
-    }
+    unsigned h0 = hj212_hex(c[0]), h1 = hj212_hex(c[1]), h2 = hj212_hex(c[2]), h3 = hj212_hex(c[3]);
+    if ((h0 | h1 | h2 | h3) & 16)
+        return hj212_reject(out, HJ212_BAD_LENGTH, at);
+    unsigned crc = h0 << 12 | h1 << 8 | h2 << 4 | h3;
 
     /* the line end */
     size_t flen = need;
