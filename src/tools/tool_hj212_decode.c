@@ -12,6 +12,9 @@
 /* Bytes read at a time. The tail kept between reads is at most one frame (hj212_scan's
  * contract), so the buffer is a chunk plus the largest frame. */
 #define TOOL_HJ212_CHUNK (1u << 20)
+/* A frame whose JSON is bounded by at most this without looking at its items (a quarter of
+ * tool_jsonw's buffer: a flush comes that much earlier at most). */
+#define TOOL_HJ212_QUICK_BOUND (1u << 18)
 
 struct tool_hj212_decode {
     size_t max_frame;
@@ -22,7 +25,9 @@ struct tool_hj212_decode {
     char *scratch;    /* a log value between its "//", or a key repaired for comparison */
     char *scratch2;   /* the other key of a comparison */
     uint8_t *claimed; /* per CP item: a value's Flag or EFlag (listed with the value) */
-    int clean;        /* the frame's data segment needs no escaping (tool_jsonw_clean) */
+    uint16_t *plain;  /* the plain (not factor) items, in order, and their count */
+    size_t n_plain;
+    int clean; /* the frame's data segment needs no escaping (tool_jsonw_clean) */
 };
 
 /* ---- pieces: each writes through the cursor o and returns it ---- */
@@ -103,19 +108,31 @@ static char *tool_hj212_iso(char *o, struct hj212_str dt)
     return tool_jsonw_put(o, iso, sizeof iso - 1);
 }
 
+/* One pass over the items for "cp" and "values": which flags values claim, and which items
+ * are plain. Without branches (which items have flags, and where the plain ones are,
+ * changes from device to device): an item with no flag marks the spare slot after the
+ * items, and every index is written to the plain list, kept when the item is plain. */
+static void tool_hj212_sort_items(struct tool_hj212_decode *d)
+{
+    const struct hj212_msg *m = d->msg;
+    memset(d->claimed, 0, m->n_items);
+    size_t np = 0;
+    for (size_t i = 0; i < m->n_items; i++) {
+        const struct hj212_item *it = &m->items[i];
+        int16_t f = it->flag_idx, e = it->eflag_idx;
+        d->claimed[f >= 0 ? (size_t)f : HJ212_ITEMS_MAX] = 1;
+        d->claimed[e >= 0 ? (size_t)e : HJ212_ITEMS_MAX] = 1;
+        d->plain[np] = (uint16_t)i;
+        np += it->code.len == 0;
+    }
+    d->n_plain = np;
+}
+
 /* "values": factor items with their flags; a Flag or EFlag item is listed on its own only
  * when no value claims it. */
 static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
 {
     const struct hj212_msg *m = d->msg;
-    /* without branches (which items have flags changes from device to device): an item
-     * with none marks the spare slot after the items */
-    memset(d->claimed, 0, m->n_items);
-    for (size_t i = 0; i < m->n_items; i++) {
-        int16_t f = m->items[i].flag_idx, e = m->items[i].eflag_idx;
-        d->claimed[f >= 0 ? (size_t)f : HJ212_ITEMS_MAX] = 1;
-        d->claimed[e >= 0 ? (size_t)e : HJ212_ITEMS_MAX] = 1;
-    }
     o = tool_jsonw_lit(o, ",\"values\":[");
     int first = 1;
     for (size_t i = 0; i < m->n_items; i++) {
@@ -197,13 +214,11 @@ static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
     const struct hj212_msg *m = d->msg;
     o = tool_jsonw_lit(o, ",\"cp\":{");
     int first = 1;
-    for (size_t i = 0; i < m->n_items; i++) {
-        const struct hj212_item *it = &m->items[i];
-        if (it->code.len)
-            continue;
+    for (size_t p = 0; p < d->n_plain; p++) {
+        const struct hj212_item *it = &m->items[d->plain[p]];
         int dup = 0;
-        for (size_t j = 0; j < i && !dup; j++)
-            dup = !m->items[j].code.len && tool_hj212_same_key(d, m->items[j].key, it->key);
+        for (size_t q = 0; q < p && !dup; q++)
+            dup = tool_hj212_same_key(d, m->items[d->plain[q]].key, it->key);
         if (dup)
             continue;
         if (!first)
@@ -219,8 +234,16 @@ static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
 /* Room the JSON of a decoded frame can take at most: every string byte escaped (6 bytes),
  * each item written in "cp" or "values" and in "items", a flag repeated for every value
  * that claims it, and the fixed keys and numbers. */
-static size_t tool_hj212_bound(const struct hj212_msg *m)
+static size_t tool_hj212_bound(const struct hj212_msg *m, size_t data_len)
 {
+    /* Without a look at the items when that is small: the header's and the items' keys and
+     * values are disjoint slices of the segment (data_len bytes in all, 12 per byte for two
+     * escaped copies) and a flag's value is at most data_len bytes (6 per byte, twice per
+     * item), to which the loop below adds its constants: 44 per header item, 216 per item.
+     * Every usual frame (~300 bytes, ~15 items: ~70 KB) is this case. */
+    size_t quick = 1024 + 24 * data_len + 44 * m->n_head + (216 + 12 * data_len) * m->n_items;
+    if (quick <= TOOL_HJ212_QUICK_BOUND)
+        return quick;
     size_t n = 1024;
     for (size_t i = 0; i < m->n_head; i++)
         n += 2 * TOOL_JSONW_STR_MAX(m->head[i].key.len + m->head[i].value.len) + 8;
@@ -242,7 +265,7 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
 {
     const struct hj212_msg *m = d->msg;
     d->clean = tool_jsonw_clean(ref->data, ref->data_len);
-    char *o = tool_jsonw_begin(&d->w, tool_hj212_bound(m));
+    char *o = tool_jsonw_begin(&d->w, tool_hj212_bound(m, ref->data_len));
     o = tool_jsonw_lit(o, "{\"ok\":true,\"offset\":");
     o = tool_jsonw_int(o, (int64_t)offset);
     o = tool_jsonw_lit(o, ",\"length\":");
@@ -277,6 +300,7 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
     o = tool_jsonw_lit(o, ",\"datatime\":");
     o = m->datatime_ok ? tool_hj212_iso(o, m->datatime) : tool_jsonw_lit(o, "null");
     o = tool_hj212_header(d, o);
+    tool_hj212_sort_items(d);
     o = tool_hj212_cp(d, o);
     o = tool_hj212_values(d, o);
     if (d->items) {
@@ -353,6 +377,7 @@ int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
         .scratch = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4) + TOOL_JSONW_SLACK),
         .scratch2 = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4)),
         .claimed = xmalloc(HJ212_ITEMS_MAX + 1), /* + the slot items without a flag mark */
+        .plain = xmalloc(HJ212_ITEMS_MAX * sizeof(uint16_t)),
     };
     tool_jsonw_init(&d.w, out);
     size_t cap = TOOL_HJ212_CHUNK + HJ212_FRAME_MAX_ABS;
@@ -396,6 +421,7 @@ int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
         rc = TOOL_HJ212_EXIT_IO;
     }
     free(buf);
+    free(d.plain);
     free(d.claimed);
     free(d.scratch2);
     free(d.scratch);
