@@ -27,7 +27,6 @@ struct tool_hj212_decode {
     uint8_t *claimed; /* per CP item: a value's Flag or EFlag (listed with the value) */
     uint16_t *plain;  /* the plain (not factor) items, in order, and their count */
     size_t n_plain;
-    int clean; /* the frame's data segment needs no escaping (tool_jsonw_clean) */
 };
 
 /* ---- pieces: each writes through the cursor o and returns it ---- */
@@ -35,26 +34,28 @@ struct tool_hj212_decode {
 /* A string of the frame (every one is a slice of its data segment, or a log value between
  * "//"): copied when the segment holds no byte to escape or check (nearly every frame), so
  * that each string is not tested on its own. */
-static inline __attribute__((always_inline)) char *tool_hj212_str(const struct tool_hj212_decode *d,
-                                                                  char *o, const char *s, size_t n)
+static inline __attribute__((always_inline)) char *tool_hj212_str(int clean, char *o, const char *s,
+                                                                  size_t n)
 {
-    return d->clean ? tool_jsonw_str_clean(o, s, n) : tool_jsonw_str(o, s, n);
+    return clean ? tool_jsonw_str_clean(o, s, n) : tool_jsonw_str(o, s, n);
 }
 
-static char *tool_hj212_slice(const struct tool_hj212_decode *d, char *o, struct hj212_str s)
+static inline __attribute__((always_inline)) char *tool_hj212_slice(int clean, char *o,
+                                                                    struct hj212_str s)
 {
-    return s.ptr ? tool_hj212_str(d, o, s.ptr, s.len) : tool_jsonw_lit(o, "null");
+    return s.ptr ? tool_hj212_str(clean, o, s.ptr, s.len) : tool_jsonw_lit(o, "null");
 }
 
 /* A CP value for "cp" and "items": log text keeps its // delimiters there. */
-static char *tool_hj212_value(struct tool_hj212_decode *d, char *o, const struct hj212_item *it)
+static inline __attribute__((always_inline)) char *
+tool_hj212_value(struct tool_hj212_decode *d, int clean, char *o, const struct hj212_item *it)
 {
     if (!it->is_log)
-        return tool_hj212_str(d, o, it->value.ptr, it->value.len);
+        return tool_hj212_str(clean, o, it->value.ptr, it->value.len);
     memcpy(d->scratch, "//", 2);
     memcpy(d->scratch + 2, it->value.ptr, it->value.len);
     memcpy(d->scratch + 2 + it->value.len, "//", 2);
-    return tool_hj212_str(d, o, d->scratch, it->value.len + 4);
+    return tool_hj212_str(clean, o, d->scratch, it->value.len + 4);
 }
 
 static int tool_hj212_ascii(struct hj212_str s)
@@ -130,7 +131,8 @@ static void tool_hj212_sort_items(struct tool_hj212_decode *d)
 
 /* "values": factor items with their flags; a Flag or EFlag item is listed on its own only
  * when no value claims it. */
-static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
+static inline __attribute__((always_inline)) char *tool_hj212_values(struct tool_hj212_decode *d,
+                                                                     int clean, char *o)
 {
     const struct hj212_msg *m = d->msg;
     o = tool_jsonw_lit(o, ",\"values\":[");
@@ -145,20 +147,20 @@ static char *tool_hj212_values(struct tool_hj212_decode *d, char *o)
             o = tool_jsonw_lit(o, ",");
         first = 0;
         o = tool_jsonw_lit(o, "{\"code\":");
-        o = tool_hj212_str(d, o, it->code.ptr, it->code.len);
+        o = tool_hj212_str(clean, o, it->code.ptr, it->code.len);
         o = tool_jsonw_lit(o, ",\"field\":");
-        o = tool_hj212_str(d, o, it->field.ptr, it->field.len);
+        o = tool_hj212_str(clean, o, it->field.ptr, it->field.len);
         o = tool_jsonw_lit(o, ",\"value\":");
-        o = tool_hj212_str(d, o, it->value.ptr, it->value.len);
+        o = tool_hj212_str(clean, o, it->value.ptr, it->value.len);
         if (it->flag_idx >= 0) {
             const struct hj212_item *f = &m->items[it->flag_idx];
             o = tool_jsonw_lit(o, ",\"flag\":");
-            o = tool_hj212_str(d, o, f->value.ptr, f->value.len);
+            o = tool_hj212_str(clean, o, f->value.ptr, f->value.len);
         }
         if (it->eflag_idx >= 0) {
             const struct hj212_item *f = &m->items[it->eflag_idx];
             o = tool_jsonw_lit(o, ",\"eflag\":");
-            o = tool_hj212_str(d, o, f->value.ptr, f->value.len);
+            o = tool_hj212_str(clean, o, f->value.ptr, f->value.len);
         }
         if (it->is_log)
             o = tool_jsonw_lit(o, ",\"log\":true");
@@ -181,7 +183,8 @@ static int tool_hj212_known_key(struct hj212_str k)
 
 /* "header": the items that are not one of the standard's eight keys, first occurrence of a
  * key wins; nothing when there are none. */
-static char *tool_hj212_header(struct tool_hj212_decode *d, char *o)
+static inline __attribute__((always_inline)) char *tool_hj212_header(struct tool_hj212_decode *d,
+                                                                     int clean, char *o)
 {
     const struct hj212_msg *m = d->msg;
     /* The usual header: as many items as known keys present (the parser refuses a known
@@ -201,15 +204,16 @@ static char *tool_hj212_header(struct tool_hj212_decode *d, char *o)
             continue;
         o = first ? tool_jsonw_lit(o, ",\"header\":{") : tool_jsonw_lit(o, ",");
         first = 0;
-        o = tool_hj212_str(d, o, m->head[i].key.ptr, m->head[i].key.len);
+        o = tool_hj212_str(clean, o, m->head[i].key.ptr, m->head[i].key.len);
         o = tool_jsonw_lit(o, ":");
-        o = tool_hj212_slice(d, o, m->head[i].value);
+        o = tool_hj212_slice(clean, o, m->head[i].value);
     }
     return first ? o : tool_jsonw_lit(o, "}");
 }
 
 /* "cp": the plain (not factor) items by key, first occurrence of a key wins. */
-static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
+static inline __attribute__((always_inline)) char *tool_hj212_cp(struct tool_hj212_decode *d,
+                                                                 int clean, char *o)
 {
     const struct hj212_msg *m = d->msg;
     o = tool_jsonw_lit(o, ",\"cp\":{");
@@ -224,9 +228,9 @@ static char *tool_hj212_cp(struct tool_hj212_decode *d, char *o)
         if (!first)
             o = tool_jsonw_lit(o, ",");
         first = 0;
-        o = tool_hj212_str(d, o, it->key.ptr, it->key.len);
+        o = tool_hj212_str(clean, o, it->key.ptr, it->key.len);
         o = tool_jsonw_lit(o, ":");
-        o = tool_hj212_value(d, o, it);
+        o = tool_hj212_value(d, clean, o, it);
     }
     return tool_jsonw_lit(o, "}");
 }
@@ -259,12 +263,15 @@ static size_t tool_hj212_bound(const struct hj212_msg *m, size_t data_len)
     return n;
 }
 
-/* A frame that decoded: the object docs/hj212.md describes, keys in this order. */
-static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
-                            const struct hj212_frame_ref *ref)
+/* A frame that decoded: the object docs/hj212.md describes, keys in this order. Compiled
+ * twice: for clean frames (clean the constant 1: each string a copy, with no test of a
+ * flag that, kept in memory, had to be reloaded after every store through the cursor) and
+ * for the others. */
+static inline __attribute__((always_inline)) void
+tool_hj212_frame(struct tool_hj212_decode *d, size_t offset, const struct hj212_frame_ref *ref,
+                 int clean)
 {
     const struct hj212_msg *m = d->msg;
-    d->clean = tool_jsonw_clean(ref->data, ref->data_len);
     char *o = tool_jsonw_begin(&d->w, tool_hj212_bound(m, ref->data_len));
     o = tool_jsonw_lit(o, "{\"ok\":true,\"offset\":");
     o = tool_jsonw_int(o, (int64_t)offset);
@@ -278,15 +285,15 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
     o = tool_jsonw_lit(o, "\",\"version\":");
     o = m->has_flag ? tool_jsonw_int(o, m->version) : tool_jsonw_lit(o, "null");
     o = tool_jsonw_lit(o, ",\"qn\":");
-    o = tool_hj212_slice(d, o, m->qn);
+    o = tool_hj212_slice(clean, o, m->qn);
     o = tool_jsonw_lit(o, ",\"st\":");
-    o = tool_hj212_slice(d, o, m->st);
+    o = tool_hj212_slice(clean, o, m->st);
     o = tool_jsonw_lit(o, ",\"cn\":");
-    o = tool_hj212_slice(d, o, m->cn);
+    o = tool_hj212_slice(clean, o, m->cn);
     o = tool_jsonw_lit(o, ",\"pw\":");
-    o = tool_hj212_slice(d, o, m->pw);
+    o = tool_hj212_slice(clean, o, m->pw);
     o = tool_jsonw_lit(o, ",\"mn\":");
-    o = tool_hj212_slice(d, o, m->mn);
+    o = tool_hj212_slice(clean, o, m->mn);
     o = tool_jsonw_lit(o, ",\"flag\":");
     o = m->has_flag ? tool_jsonw_int(o, m->flag) : tool_jsonw_lit(o, "null");
     o = hj212_msg_wants_ack(m) ? tool_jsonw_lit(o, ",\"ack\":true")
@@ -299,23 +306,32 @@ static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
     }
     o = tool_jsonw_lit(o, ",\"datatime\":");
     o = m->datatime_ok ? tool_hj212_iso(o, m->datatime) : tool_jsonw_lit(o, "null");
-    o = tool_hj212_header(d, o);
+    o = tool_hj212_header(d, clean, o);
     tool_hj212_sort_items(d);
-    o = tool_hj212_cp(d, o);
-    o = tool_hj212_values(d, o);
+    o = tool_hj212_cp(d, clean, o);
+    o = tool_hj212_values(d, clean, o);
     if (d->items) {
         o = tool_jsonw_lit(o, ",\"items\":[");
         for (size_t i = 0; i < m->n_items; i++) {
             o = i ? tool_jsonw_lit(o, ",[") : tool_jsonw_lit(o, "[");
-            o = tool_hj212_str(d, o, m->items[i].key.ptr, m->items[i].key.len);
+            o = tool_hj212_str(clean, o, m->items[i].key.ptr, m->items[i].key.len);
             o = tool_jsonw_lit(o, ",");
-            o = tool_hj212_value(d, o, &m->items[i]);
+            o = tool_hj212_value(d, clean, o, &m->items[i]);
             o = tool_jsonw_lit(o, "]");
         }
         o = tool_jsonw_lit(o, "]");
     }
     o = tool_jsonw_lit(o, "}\n");
     tool_jsonw_end(&d->w, o);
+}
+
+static void tool_hj212_good(struct tool_hj212_decode *d, size_t offset,
+                            const struct hj212_frame_ref *ref)
+{
+    if (tool_jsonw_clean(ref->data, ref->data_len))
+        tool_hj212_frame(d, offset, ref, 1);
+    else
+        tool_hj212_frame(d, offset, ref, 0);
 }
 
 static char *tool_hj212_reject_head(char *o, size_t offset, enum hj212_err err)
