@@ -12,9 +12,9 @@
 /* Bytes read at a time. The tail kept between reads is at most one frame (hj212_scan's
  * contract), so the buffer is a chunk plus the largest frame. */
 #define TOOL_HJ212_CHUNK (1u << 20)
-/* A frame whose JSON is bounded by at most this without looking at its items (a quarter of
+/* A frame whose JSON is bounded by at most this without looking at its items (half of
  * tool_jsonw's buffer: a flush comes that much earlier at most). */
-#define TOOL_HJ212_QUICK_BOUND (1u << 18)
+#define TOOL_HJ212_QUICK_BOUND (1u << 19)
 
 struct tool_hj212_decode {
     size_t max_frame;
@@ -244,7 +244,7 @@ static size_t tool_hj212_bound(const struct hj212_msg *m, size_t data_len)
      * values are disjoint slices of the segment (data_len bytes in all, 12 per byte for two
      * escaped copies) and a flag's value is at most data_len bytes (6 per byte, twice per
      * item), to which the loop below adds its constants: 44 per header item, 216 per item.
-     * Every usual frame (~300 bytes, ~15 items: ~70 KB) is this case. */
+     * Nearly every real frame (300 bytes and 15 items: ~70 KB) is this case. */
     size_t quick = 1024 + 24 * data_len + 44 * m->n_head + (216 + 12 * data_len) * m->n_items;
     if (quick <= TOOL_HJ212_QUICK_BOUND)
         return quick;
