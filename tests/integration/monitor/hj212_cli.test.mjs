@@ -207,6 +207,21 @@ test('real sample: output byte for byte as the jansson-era decoder wrote it', ()
   sameBytes(r.stdout, 'tests/data/hj212/decode-sample.jsonl.gz', 'sample');
 });
 
+// decode-clean.h212: frames with nothing to escape (the decoder's fast path for them):
+// every edition and the ack bit, log values, Flag and EFlag with and without values,
+// strings of every length 0-40 in every place, repeated header and plain keys, split
+// packets, a bad and a missing DataTime, an empty CP area. Output of the decoder before
+// its clean-frame path, which the fixtures above tie to the jansson-era text.
+test('clean frames: output byte for byte as before the clean-frame path', () => {
+  const input = readFileSync('tests/data/hj212/decode-clean.h212');
+  const r = run(['decode'], input);
+  assert.equal(r.status, 0);
+  sameBytes(r.stdout, 'tests/data/hj212/decode-clean.jsonl.gz', 'clean');
+  const ri = run(['decode', '--items'], input);
+  sameBytes(ri.stdout, 'tests/data/hj212/decode-clean-items.jsonl.gz', 'clean --items');
+  assert.equal(lines(r.stdout).length, 53);
+});
+
 test('every byte 0-255 and broken UTF-8: escaped as before, output valid JSON', () => {
   const input = readFileSync('tests/data/hj212/decode-bytes.h212');
   const r = run(['decode'], input);
