@@ -22,10 +22,12 @@ struct tool_hj212_decode {
     int rejected;
     struct hj212_msg *msg;
     struct tool_jsonw w;
-    char *scratch;    /* a log value between its "//", or a key repaired for comparison */
-    char *scratch2;   /* the other key of a comparison */
-    uint8_t *claimed; /* per CP item: a value's Flag or EFlag (listed with the value) */
-    uint16_t *plain;  /* the plain (not factor) items, in order, and their count */
+    char *scratch;     /* a log value between its "//", or a key repaired for comparison */
+    char *scratch2;    /* the other key of a comparison */
+    uint32_t *claimed; /* per CP item: claimed (a value's Flag or EFlag, listed with the
+                        * value) when it holds the current frame's stamp */
+    uint32_t stamp;    /* changes per frame: no clearing of claimed */
+    uint16_t *plain;   /* the plain (not factor) items, in order, and their count */
     size_t n_plain;
 };
 
@@ -112,15 +114,17 @@ static char *tool_hj212_edition(char *o, enum hj212_edition ed)
  * exactly its digits, so they are copied from the text as sent (milliseconds dropped). */
 static char *tool_hj212_iso(char *o, struct hj212_str dt)
 {
+    /* onto the template written out first: built on the stack and then copied, the digits'
+     * narrow stores could not be forwarded to the wide loads of the copy (3 % of the tool) */
     const char *r = dt.ptr;
-    char iso[] = "\"0000-00-00T00:00:00+08:00\"";
-    memcpy(iso + 1, r, 4);
-    memcpy(iso + 6, r + 4, 2);
-    memcpy(iso + 9, r + 6, 2);
-    memcpy(iso + 12, r + 8, 2);
-    memcpy(iso + 15, r + 10, 2);
-    memcpy(iso + 18, r + 12, 2);
-    return tool_jsonw_put(o, iso, sizeof iso - 1);
+    o = tool_jsonw_lit(o, "\"0000-00-00T00:00:00+08:00\"");
+    memcpy(o - 26, r, 4);
+    memcpy(o - 21, r + 4, 2);
+    memcpy(o - 18, r + 6, 2);
+    memcpy(o - 15, r + 8, 2);
+    memcpy(o - 12, r + 10, 2);
+    memcpy(o - 9, r + 12, 2);
+    return o;
 }
 
 /* One pass over the items for "cp" and "values": which flags values claim, and which items
@@ -130,13 +134,17 @@ static char *tool_hj212_iso(char *o, struct hj212_str dt)
 static void tool_hj212_sort_items(struct tool_hj212_decode *d)
 {
     const struct hj212_msg *m = d->msg;
-    memset(d->claimed, 0, m->n_items);
+    if (++d->stamp == 0) { /* after 2^32 frames: the old stamps could come back */
+        memset(d->claimed, 0, (HJ212_ITEMS_MAX + 1) * sizeof *d->claimed);
+        d->stamp = 1;
+    }
+    uint32_t stamp = d->stamp;
     size_t np = 0;
     for (size_t i = 0; i < m->n_items; i++) {
         const struct hj212_item *it = &m->items[i];
         int16_t f = it->flag_idx, e = it->eflag_idx;
-        d->claimed[f >= 0 ? (size_t)f : HJ212_ITEMS_MAX] = 1;
-        d->claimed[e >= 0 ? (size_t)e : HJ212_ITEMS_MAX] = 1;
+        d->claimed[f >= 0 ? (size_t)f : HJ212_ITEMS_MAX] = stamp;
+        d->claimed[e >= 0 ? (size_t)e : HJ212_ITEMS_MAX] = stamp;
         d->plain[np] = (uint16_t)i;
         np += it->code.len == 0;
     }
@@ -147,10 +155,7 @@ static void tool_hj212_sort_items(struct tool_hj212_decode *d)
  * byte stores fewer per string); tool_jsonw_str_clean's copy. */
 static inline char *tool_hj212_raw(char *o, const char *s, size_t n)
 {
-    if (n <= TOOL_JSONW_SLACK)
-        memcpy(o, s, TOOL_JSONW_SLACK);
-    else
-        memcpy(o, s, n);
+    tool_jsonw_copy(o, s, n);
     return o + n;
 }
 
@@ -188,7 +193,7 @@ static inline __attribute__((always_inline)) char *tool_hj212_values(struct tool
         const struct hj212_item *it = &m->items[i];
         /* only Flag and EFlag items are ever claimed (hj212_parse links values to nothing
          * else), so a claimed item is a flag listed with its value */
-        if (!it->code.len || d->claimed[i])
+        if (!it->code.len || d->claimed[i] == d->stamp)
             continue;
         if (!first)
             o = tool_jsonw_lit(o, ",");
@@ -292,11 +297,13 @@ static inline __attribute__((always_inline)) char *tool_hj212_cp(struct tool_hj2
 static size_t tool_hj212_bound(const struct hj212_msg *m, size_t data_len)
 {
     /* Without a look at the items when that is small: the header's and the items' keys and
-     * values are disjoint slices of the segment (data_len bytes in all, 12 per byte for two
-     * escaped copies) and a flag's value is at most data_len bytes (6 per byte, twice per
-     * item), to which the loop below adds its constants: 44 per header item, 216 per item.
-     * Nearly every real frame (300 bytes and 15 items: ~70 KB) is this case. */
-    size_t quick = 1024 + 24 * data_len + 44 * m->n_head + (216 + 12 * data_len) * m->n_items;
+     * values are disjoint slices of the segment (data_len bytes in all, 6 per byte in each of
+     * two copies, for the header and for the items) and a flag's value is at most data_len
+     * bytes; the rest is the loop's constants per header item and per item, with room for
+     * two flags. Nearly every real frame (300 bytes and 15 items: ~70 KB) is this case. */
+    size_t quick =
+        1024 + 24 * data_len + m->n_head * (2 * TOOL_JSONW_STR_MAX(0) + 8) +
+        m->n_items * (2 * TOOL_JSONW_STR_MAX(4) + 64 + 2 * (TOOL_JSONW_STR_MAX(data_len) + 16));
     if (quick <= TOOL_HJ212_QUICK_BOUND)
         return quick;
     size_t n = 1024;
@@ -441,7 +448,8 @@ int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
         /* a key or a log value with its four slashes, repaired: 3 bytes per byte at most */
         .scratch = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4) + TOOL_JSONW_SLACK),
         .scratch2 = xmalloc(3 * (HJ212_DATA_MAX_ABS + 4)),
-        .claimed = xmalloc(HJ212_ITEMS_MAX + 1), /* + the slot items without a flag mark */
+        /* + the slot items without a flag mark; zero: no frame's stamp */
+        .claimed = xcalloc(HJ212_ITEMS_MAX + 1, sizeof(uint32_t)),
         .plain = xmalloc(HJ212_ITEMS_MAX * sizeof(uint16_t)),
     };
     tool_jsonw_init(&d.w, out);

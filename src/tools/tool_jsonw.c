@@ -64,7 +64,11 @@ char *tool_jsonw_int(char *o, int64_t v)
         "00010203040506070809101112131415161718192021222324252627282930313233"
         "34353637383940414243444546474849505152535455565758596061626364656667"
         "6869707172737475767778798081828384858687888990919293949596979899";
-    char tmp[24], *e = tmp + sizeof tmp, *p = e;
+    /* the digits end TOOL_JSONW_INT_MAX + 4 bytes into tmp, so that a fixed-size copy of
+     * that many from their start stays in tmp: no memcpy call with a run-time length (two
+     * per frame of `hj212 decode`). The bytes copied past the number are overwritten by
+     * what follows (the caller's room holds TOOL_JSONW_INT_MAX + 4). */
+    char tmp[2 * (TOOL_JSONW_INT_MAX + 4)] = {0}, *e = tmp + TOOL_JSONW_INT_MAX + 4, *p = e;
     uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
     while (u >= 100) {
         p -= 2;
@@ -79,7 +83,8 @@ char *tool_jsonw_int(char *o, int64_t v)
     }
     if (v < 0)
         *--p = '-';
-    return tool_jsonw_put(o, p, (size_t)(e - p));
+    memcpy(o, p, TOOL_JSONW_INT_MAX + 4);
+    return o + (e - p);
 }
 
 size_t tool_jsonw_utf8_seq(const unsigned char *p, size_t n)
