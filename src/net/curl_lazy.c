@@ -42,11 +42,12 @@ struct curl_lazy_api {
 DYNLIB_ONCE(curl_lazy_api, "libcurl.so.4", CURL_LAZY_API)
 
 static pthread_once_t curl_lazy_told = PTHREAD_ONCE_INIT;
-static const char *curl_lazy_why;
 
 static void curl_lazy_tell(void)
 {
-    fprintf(stderr, "ecogov: %s\n", curl_lazy_why);
+    const char *why = "libcurl could not be loaded";
+    curl_lazy_api_get(&why); /* loaded (and failed) already: only the reason */
+    fprintf(stderr, "ecogov: %s\n", why);
 }
 
 /* The table, or NULL (and the reason on stderr, once) when libcurl cannot be loaded. */
@@ -54,10 +55,8 @@ static const struct curl_lazy_api *curl_lazy(void)
 {
     const char *why = NULL;
     const struct curl_lazy_api *api = curl_lazy_api_get(&why);
-    if (!api) {
-        curl_lazy_why = why;
+    if (!api)
         pthread_once(&curl_lazy_told, curl_lazy_tell);
-    }
     return api;
 }
 
