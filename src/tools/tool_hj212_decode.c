@@ -6,12 +6,20 @@
 #include "tools/tool_jsonw.h"
 
 #include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Bytes read at a time. The tail kept between reads is at most one frame (hj212_scan's
  * contract), so the buffer is a chunk plus the largest frame. */
 #define TOOL_HJ212_CHUNK (1u << 20)
+/* A regular file of up to this many bytes is mapped instead of read: no copy by the kernel
+ * (7-9 % of the tool's time), the pages entered all at once (MAP_POPULATE). */
+#define TOOL_HJ212_MAP_MAX ((size_t)1 << 30)
 /* A frame whose JSON is bounded by at most this without looking at its items (half of
  * tool_jsonw's buffer: a flush comes that much earlier at most). */
 #define TOOL_HJ212_QUICK_BOUND (1u << 19)
@@ -439,6 +447,67 @@ static void tool_hj212_report(struct tool_hj212_decode *d, size_t base,
     tool_jsonw_end(&d->w, o);
 }
 
+/* A mapped file that shrinks while it is read raises SIGBUS at the first page past its new
+ * end: the handler leaves the scan for an I/O error (a read would have returned one). */
+static sigjmp_buf tool_hj212_bus_jump;
+
+static void tool_hj212_on_bus(int sig)
+{
+    (void)sig;
+    siglongjmp(tool_hj212_bus_jump, 1);
+}
+
+/* Every frame of data[0..len), the whole input (so at end of stream). */
+static void tool_hj212_scan_all(struct tool_hj212_decode *d, const char *data, size_t len)
+{
+    size_t pos = 0;
+    while (pos < len && !tool_jsonw_failed(&d->w)) {
+        struct hj212_frame_ref ref;
+        size_t used = hj212_scan(data + pos, len - pos, d->max_frame, 1, &ref);
+        tool_hj212_report(d, pos, &ref);
+        pos += used;
+    }
+}
+
+/* The input from its current offset as a mapping, when it is a regular file of at most
+ * TOOL_HJ212_MAP_MAX bytes more: returns 1 when it was decoded so (*rc set on an error), 0
+ * when it is to be read instead. The mapping lies in an anonymous one a page longer, so the
+ * strings' word-wise copies may read past the file's last byte (tool_jsonw: SLACK). */
+static int tool_hj212_decode_mapped(struct tool_hj212_decode *d, FILE *in, int *rc)
+{
+    int fd = fileno(in);
+    struct stat st;
+    off_t at = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : -1;
+    long page = sysconf(_SC_PAGESIZE);
+    if (at < 0 || page <= 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= at ||
+        (uint64_t)(st.st_size - at) > TOOL_HJ212_MAP_MAX)
+        return 0;
+    size_t skip = (size_t)(at % page), len = (size_t)(st.st_size - at) + skip;
+    size_t span = (len / (size_t)page + 2) * (size_t)page;
+    char *area = mmap(NULL, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (area == MAP_FAILED)
+        return 0;
+    if (mmap(area, len, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, at - (off_t)skip) ==
+        MAP_FAILED) {
+        munmap(area, span);
+        return 0;
+    }
+    struct sigaction on_bus, before;
+    memset(&on_bus, 0, sizeof on_bus);
+    on_bus.sa_handler = tool_hj212_on_bus;
+    sigemptyset(&on_bus.sa_mask);
+    sigaction(SIGBUS, &on_bus, &before);
+    if (sigsetjmp(tool_hj212_bus_jump, 1) == 0) {
+        tool_hj212_scan_all(d, area + skip, len - skip);
+    } else {
+        fprintf(stderr, "ecogov hj212: read: the input file shrank while it was read\n");
+        *rc = TOOL_HJ212_EXIT_IO;
+    }
+    sigaction(SIGBUS, &before, NULL);
+    munmap(area, span);
+    return 1;
+}
+
 int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
 {
     struct tool_hj212_decode d = {
@@ -453,10 +522,12 @@ int tool_hj212_decode_run(FILE *in, FILE *out, size_t max_frame, int items)
         .plain = xmalloc(HJ212_ITEMS_MAX * sizeof(uint16_t)),
     };
     tool_jsonw_init(&d.w, out);
+    int rc = TOOL_HJ212_EXIT_OK;
+    int mapped = tool_hj212_decode_mapped(&d, in, &rc);
     size_t cap = TOOL_HJ212_CHUNK + HJ212_FRAME_MAX_ABS;
-    char *buf = xmalloc(cap + TOOL_JSONW_SLACK); /* strings are copied a word at a time */
+    char *buf = mapped ? NULL : xmalloc(cap + TOOL_JSONW_SLACK); /* strings: word-wise copies */
     size_t have = 0, base = 0;
-    int eof = 0, rc = TOOL_HJ212_EXIT_OK;
+    int eof = mapped;
     while (!eof || have) {
         if (!eof) {
             size_t n = fread(buf + have, 1, cap - have, in);
