@@ -22,6 +22,7 @@ INCS     := -Isrc
 # Opened at first use by the code that needs them (src/core/dynlib.h), not at
 # every start-up: compiled against their headers, not linked.
 DLOPEN_PKGS := lunar-date-3.0 gobject-2.0 pangocairo cairo-pdf openblas geos proj libxml-2.0
+DLOPEN_PKGS += libcurl  # src/net/curl_lazy.c: net/fetch.c and the monitor's HTTP client
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(DLOPEN_PKGS),$(PKGS)) 2>/dev/null) -lcsv -lshp -lpthread -lm
 

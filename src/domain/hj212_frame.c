@@ -3,6 +3,10 @@
 
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static const char *const hj212_err_names[] = {
 #define HJ212_ERR_NAME(name, str, text) str,
     HJ212_ERR_MAP(HJ212_ERR_NAME)
@@ -277,28 +281,50 @@ static const uint8_t hj212_crc_pow[8][256] = {
     },
 };
 
-uint16_t hj212_crc_update(uint16_t reg, const void *data, size_t n)
+/* The CRC from register h (high byte) over p[0..n), n >= 1; when lf is not NULL, also
+ * whether a line feed is among those bytes (*lf nonzero), in the same pass: the scanner
+ * needs both for every frame, and a second pass (memchr) cost as much as the CRC. Inlined
+ * into its two callers, so the plain CRC keeps no trace of the line-feed test. */
+static inline __attribute__((always_inline)) uint16_t
+hj212_crc_core(unsigned h, const unsigned char *p, size_t n, unsigned *lf)
 {
-    const unsigned char *p = data;
-    if (n == 0)
-        return reg;
-    unsigned h = reg >> 8;
     /* All but the last byte advance h; the last one yields the full 16-bit register. The
      * first (n - 1) % 8 bytes are a partial word. */
     size_t last = n - 1, i = 0, head = last % 8;
     uint64_t fold = 0;
+    unsigned seen = lf && p[last] == '\n';
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (head && last >= 8) {
         /* the partial word as 8 - head zero bytes and then the head bytes (the low bytes of
          * a little-endian word come first), entered with H^head(h) */
         memcpy(&fold, p, sizeof fold);
+        if (lf) { /* the whole first word: its bytes past head are data too */
+            uint64_t x = fold ^ 0x0A0A0A0A0A0A0A0Aull;
+            seen |= ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
+        }
         fold <<= 8 * (8 - head);
         h = hj212_crc_pow[head][h];
         i = head;
     }
 #endif
-    for (; i < head; i++)
+    for (; i < head; i++) {
+        seen |= lf && p[i] == '\n';
         h = hj212_crc_pow[1][h ^ p[i]];
+    }
+#if defined(__SSE2__)
+    /* 16 bytes a step: the XOR of the words, and a compare with LF when asked */
+    __m128i vfold = _mm_setzero_si128(), vlf = _mm_setzero_si128();
+    const __m128i nl = _mm_set1_epi8('\n');
+    for (; i + 16 <= last; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        vfold = _mm_xor_si128(vfold, x);
+        if (lf)
+            vlf = _mm_or_si128(vlf, _mm_cmpeq_epi8(x, nl));
+    }
+    fold ^= (uint64_t)_mm_cvtsi128_si64(_mm_xor_si128(vfold, _mm_unpackhi_epi64(vfold, vfold)));
+    if (lf)
+        seen |= _mm_movemask_epi8(vlf) != 0;
+#else
     uint64_t fold2 = 0; /* two accumulators: the XOR of one is a chain of one per word */
     for (; i + 8 < last; i += 16) {
         uint64_t w, v;
@@ -306,20 +332,41 @@ uint16_t hj212_crc_update(uint16_t reg, const void *data, size_t n)
         memcpy(&v, p + i + 8, sizeof v);
         fold ^= w;
         fold2 ^= v;
+        if (lf) {
+            uint64_t x = w ^ 0x0A0A0A0A0A0A0A0Aull, y = v ^ 0x0A0A0A0A0A0A0A0Aull;
+            seen |= (((x - 0x0101010101010101ull) & ~x) | ((y - 0x0101010101010101ull) & ~y)) &
+                            0x8080808080808080ull
+                        ? 1u
+                        : 0u;
+        }
     }
+    fold ^= fold2;
+#endif
     for (; i < last; i += 8) {
         uint64_t w;
         memcpy(&w, p + i, sizeof w);
         fold ^= w;
+        if (lf) {
+            uint64_t x = w ^ 0x0A0A0A0A0A0A0A0Aull;
+            seen |= ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
+        }
     }
-    fold ^= fold2;
     unsigned char f[8]; /* the folded word's bytes in address order, whatever the endianness */
     memcpy(f, &fold, sizeof f);
     /* h ^ f0 ^ H^7(f1) ^ H^6(f2) ^ ... ^ H(f7) */
     h ^= f[0] ^ hj212_crc_pow[7][f[1]] ^ hj212_crc_pow[6][f[2]] ^ hj212_crc_pow[5][f[3]] ^
          hj212_crc_pow[4][f[4]] ^ hj212_crc_pow[3][f[5]] ^ hj212_crc_pow[2][f[6]] ^
          hj212_crc_pow[1][f[7]];
+    if (lf)
+        *lf = seen;
     return hj212_crc_table[h ^ p[last]];
+}
+
+uint16_t hj212_crc_update(uint16_t reg, const void *data, size_t n)
+{
+    if (n == 0)
+        return reg;
+    return hj212_crc_core(reg >> 8, data, n, NULL);
 }
 uint16_t hj212_crc(const void *data, size_t n)
 {
@@ -333,15 +380,13 @@ static int hj212_is_digit(unsigned char c)
     return c >= '0' && c <= '9';
 }
 
-/* Value of one hex digit, or -1. */
-static int hj212_hex(unsigned char c)
+/* Value of one hex digit (either case) in the low 4 bits, bit 4 set when c is not one.
+ * Selects, not branches: whether a CRC digit is a digit or a letter is random. */
+static unsigned hj212_hex(unsigned char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = hj212_lower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
+    unsigned d = (unsigned)c - '0', l = (unsigned)(c | 0x20) - 'a'; /* 'A'..'F' -> 'a'..'f' */
+    unsigned is_digit = d < 10, is_letter = l < 6;
+    return (is_digit ? d : l + 10) | (unsigned)!(is_digit | is_letter) << 4;
 }
 
 static size_t hj212_reject(struct hj212_frame_ref *out, enum hj212_err err, size_t at)
@@ -356,6 +401,8 @@ static size_t hj212_reject(struct hj212_frame_ref *out, enum hj212_err err, size
  * frame split between its two '#' is not lost. */
 static size_t hj212_find_start(const char *buf, size_t len, size_t from)
 {
+    if (len - from >= 2 && buf[from] == '#' && buf[from + 1] == '#')
+        return from; /* the usual case, frames back to back: no call */
     while (from < len) {
         const char *h = memchr(buf + from, '#', len - from);
         if (!h)
@@ -409,10 +456,21 @@ size_t hj212_scan(const char *buf, size_t len, size_t max_frame, int at_eof,
         return hj212_reject(out, HJ212_TOO_LONG, at);
 
     /* A line feed before the end of the CRC field means the frame ended earlier than its
-     * length says (bytes lost in transit): reject now instead of waiting for more data. */
+     * length says (bytes lost in transit): reject now instead of waiting for more data. A
+     * whole frame's data is searched in the pass that computes its CRC (a line feed in the
+     * CRC field fails the hex test below: BAD_LENGTH as well). */
     size_t need = 6 + dlen + 4;
-    size_t look = avail < need ? avail : need;
-    if (look > 6 && memchr(p + 6, '\n', look - 6))
+    unsigned lf = 0;
+    uint16_t crc_calc = 0;
+    if (avail >= need) {
+        if (dlen)
+            crc_calc = hj212_crc_core(HJ212_CRC_INIT >> 8, p + 6, dlen, &lf);
+        else
+            crc_calc = HJ212_CRC_INIT;
+    } else if (avail > 6) {
+        lf = memchr(p + 6, '\n', avail - 6) != NULL;
+    }
+    if (lf)
         return hj212_reject(out, HJ212_BAD_LENGTH, at);
     if (avail < need) {
         if (at_eof) {
@@ -424,13 +482,10 @@ size_t hj212_scan(const char *buf, size_t len, size_t max_frame, int at_eof,
     }
 
     const unsigned char *c = p + 6 + dlen;
-    unsigned crc = 0;
-    for (int i = 0; i < 4; i++) {
-        int v = hj212_hex(c[i]);
-        if (v < 0)
-            return hj212_reject(out, HJ212_BAD_LENGTH, at);
-        crc = crc << 4 | (unsigned)v;
-    }
+    unsigned h0 = hj212_hex(c[0]), h1 = hj212_hex(c[1]), h2 = hj212_hex(c[2]), h3 = hj212_hex(c[3]);
+    if ((h0 | h1 | h2 | h3) & 16)
+        return hj212_reject(out, HJ212_BAD_LENGTH, at);
+    unsigned crc = h0 << 12 | h1 << 8 | h2 << 4 | h3;
 
     /* the line end */
     size_t flen = need;
@@ -464,7 +519,7 @@ size_t hj212_scan(const char *buf, size_t len, size_t max_frame, int at_eof,
 
     out->data = (const char *)p + 6;
     out->crc_sent = (uint16_t)crc;
-    out->crc_calc = hj212_crc(p + 6, dlen);
+    out->crc_calc = crc_calc;
     out->eol = eol;
     out->frame_len = flen;
     /* A wrong CRC on a well-formed frame: skip the whole frame, its bytes are not a

@@ -65,14 +65,15 @@ static inline char *tool_jsonw_put(char *o, const char *s, size_t n)
 }
 #define tool_jsonw_lit(o, lit) tool_jsonw_put((o), (lit), sizeof(lit) - 1)
 
-/* Room a decimal integer needs. */
+/* Room a decimal integer needs: its at most 20 characters, and tool_jsonw_int writes 4
+ * bytes more (overwritten by what follows). */
 #define TOOL_JSONW_INT_MAX 20
 char *tool_jsonw_int(char *o, int64_t v);
 
 /* A JSON string holding s[0..n), repaired and escaped as described above; needs
  * TOOL_JSONW_STR_MAX(n) bytes of room. Reads up to TOOL_JSONW_SLACK bytes past s + n
  * (never writing them out): the caller's buffer must have them. */
-#define TOOL_JSONW_SLACK 16
+#define TOOL_JSONW_SLACK 32
 #define TOOL_JSONW_STR_MAX(n) (6 * (size_t)(n) + 2 + TOOL_JSONW_SLACK)
 char *tool_jsonw_str_any(char *o, const char *s, size_t n);
 
@@ -121,16 +122,26 @@ static inline char *tool_jsonw_str(char *o, const char *s, size_t n)
  * s + n. */
 int tool_jsonw_clean(const char *s, size_t n);
 
+/* s[0..n) to o, and up to TOOL_JSONW_SLACK bytes more: one move of 16 or of 32 bytes for
+ * the strings of up to that length (a DataTime is 17), so that nearly no string takes a
+ * call of memcpy with a length known only at run time. */
+static inline void tool_jsonw_copy(char *o, const char *s, size_t n)
+{
+    if (n <= 16)
+        memcpy(o, s, 16);
+    else if (n <= 32)
+        memcpy(o, s, 32);
+    else
+        memcpy(o, s, n);
+}
+
 /* A string from a text tool_jsonw_clean passed: the quotes and a copy, no test. Reads and
  * writes up to TOOL_JSONW_SLACK bytes past the end (overwritten by what follows); the same
  * bytes tool_jsonw_str writes. */
 static inline char *tool_jsonw_str_clean(char *o, const char *s, size_t n)
 {
     o[0] = '"';
-    if (n <= TOOL_JSONW_SLACK)
-        memcpy(o + 1, s, TOOL_JSONW_SLACK); /* one move for the short strings, no loop */
-    else
-        memcpy(o + 1, s, n);
+    tool_jsonw_copy(o + 1, s, n);
     o[n + 1] = '"';
     return o + n + 2;
 }

@@ -2,8 +2,10 @@
 // Runs the real binary (ECOGOV_BIN) from the repository root; node built-ins only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 const BIN = process.env.ECOGOV_BIN;
@@ -207,6 +209,21 @@ test('real sample: output byte for byte as the jansson-era decoder wrote it', ()
   sameBytes(r.stdout, 'tests/data/hj212/decode-sample.jsonl.gz', 'sample');
 });
 
+// decode-clean.h212: frames with nothing to escape (the decoder's fast path for them):
+// every edition and the ack bit, log values, Flag and EFlag with and without values,
+// strings of every length 0-40 in every place, repeated header and plain keys, split
+// packets, a bad and a missing DataTime, an empty CP area. Output of the decoder before
+// its clean-frame path, which the fixtures above tie to the jansson-era text.
+test('clean frames: output byte for byte as before the clean-frame path', () => {
+  const input = readFileSync('tests/data/hj212/decode-clean.h212');
+  const r = run(['decode'], input);
+  assert.equal(r.status, 0);
+  sameBytes(r.stdout, 'tests/data/hj212/decode-clean.jsonl.gz', 'clean');
+  const ri = run(['decode', '--items'], input);
+  sameBytes(ri.stdout, 'tests/data/hj212/decode-clean-items.jsonl.gz', 'clean --items');
+  assert.equal(lines(r.stdout).length, 53);
+});
+
 test('every byte 0-255 and broken UTF-8: escaped as before, output valid JSON', () => {
   const input = readFileSync('tests/data/hj212/decode-bytes.h212');
   const r = run(['decode'], input);
@@ -226,5 +243,59 @@ test('every byte 0-255 and broken UTF-8: escaped as before, output valid JSON', 
     }
     const want = b < 0x80 ? String.fromCharCode(b) : '\ufffd';
     assert.equal(o.cp[key], 'a' + want + 'z', `byte ${b}`);
+  }
+});
+
+// A regular file on stdin is mapped instead of read (tool_hj212_decode.c): the same bytes out
+// as through a pipe, from the start and from wherever the file's offset stands (not a whole
+// page, and a whole page, into it).
+function runFromFile(args, path, skip) {
+  const fd = openSync(path, 'r');
+  if (skip) readSync(fd, Buffer.alloc(skip), 0, skip, null);
+  const r = spawnSync(BIN, ['hj212', ...args], { stdio: [fd, 'pipe', 'pipe'], maxBuffer: 256 << 20 });
+  closeSync(fd);
+  assert.equal(r.error, undefined);
+  assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr}`);
+  return r;
+}
+
+test('a file on stdin decodes as the same bytes through a pipe do', () => {
+  for (const path of [SAMPLE, 'tests/data/hj212/decode-clean.h212', 'tests/data/hj212/decode-bytes.h212']) {
+    const input = readFileSync(path);
+    for (const args of [['decode'], ['decode', '--items']]) {
+      for (const skip of [0, 1000, 4096]) {
+        const piped = run(args, input.subarray(skip));
+        const filed = runFromFile(args, path, skip);
+        assert.equal(filed.status, piped.status, `${path} ${args} from ${skip}`);
+        assert.ok(Buffer.compare(filed.stdout, piped.stdout) === 0, `${path} ${args} from ${skip}`);
+      }
+    }
+  }
+});
+
+// A mapped file cut short while it is decoded: an I/O error (exit 3, said on stderr) or, if
+// the decoder was done first, the usual exit; never a signal, and every line written is whole.
+test('a file truncated while it is decoded: an error, not a crash', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hj212-trunc-'));
+  try {
+    const path = join(dir, 'capture.h212');
+    const sample = readFileSync(SAMPLE);
+    writeFileSync(path, Buffer.concat(Array(24).fill(sample))); // ~20 MB
+    const fd = openSync(path, 'r');
+    const child = spawn(BIN, ['hj212', 'decode'], { stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    child.stdout.once('data', () => truncateSync(path, 100000));
+    const [code, signal] = await new Promise((done) => child.on('close', (c, s) => done([c, s])));
+    assert.equal(signal, null, Buffer.concat(err).toString());
+    assert.ok([0, 1, 3].includes(code), `exit ${code}`);
+    if (code === 3) assert.match(Buffer.concat(err).toString(), /shrank while it was read/);
+    const text = Buffer.concat(out).toString('utf8');
+    for (const l of text.split('\n').filter((x) => x.length)) JSON.parse(l);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
