@@ -7,6 +7,7 @@
 #include "domain/industry.h"
 #include "domain/phone.h"
 #include "domain/uscc.h"
+#include "core/log.h"
 #include "db/db.h"
 
 #include <math.h>
@@ -319,6 +320,30 @@ int64_t registry_count(struct db *db)
 {
     struct enterprise_filter all = {0};
     return enterprises_count(db, &all);
+}
+
+long registry_rows_maintain(struct db *db, long max)
+{
+    if (db_begin(db))
+        return -1;
+    if (enterprise_rows_check_format(db) < 0 || db_commit(db)) {
+        db_rollback(db);
+        return -1;
+    }
+    long done = 0;
+    int n = 1;
+    while (n > 0 && done < max) {
+        if (db_begin(db))
+            return -1;
+        n = enterprise_rows_refresh(db, 512);
+        if (n < 0 || db_commit(db)) {
+            db_rollback(db);
+            log_warn("registry: stored list rows not refreshed");
+            return -1;
+        }
+        done += n;
+    }
+    return done;
 }
 
 enum err registry_update_contacts(struct db *db, const struct audit_actor *actor, int64_t id,
