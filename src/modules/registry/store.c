@@ -517,6 +517,12 @@ static int ent_page_stored(struct db *db, const struct enterprise_filter *f, str
         /* The blob accessor: a TEXT value without the copy for its NUL. */
         const void *json = sqlite3_column_blob(st, 1);
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
+        /* Room for the page at the first row's size: one allocation
+         * instead of a doubling series of copies. */
+        if (!n && json && f->limit > 0 && buf_grow(out, (len + 1) * (size_t)f->limit + 64)) {
+            rc = SQLITE_NOMEM;
+            break;
+        }
         size_t mark = out->len;
         if (n)
             buf_putc(out, ',');
