@@ -324,26 +324,27 @@ int64_t registry_count(struct db *db)
 
 long registry_rows_maintain(struct db *db, long max)
 {
-    if (db_begin(db))
-        return -1;
-    if (enterprise_rows_check_format(db) < 0 || db_commit(db)) {
-        db_rollback(db);
-        return -1;
-    }
+    enum { BATCH = 512 };
     long done = 0;
-    int n = 1;
-    while (n > 0 && done < max) {
+    int n = 0;
+    if (db_begin(db))
+        goto fail;
+    if (enterprise_rows_check_format(db) < 0 || db_commit(db))
+        goto fail_tx;
+    do {
         if (db_begin(db))
-            return -1;
-        n = enterprise_rows_refresh(db, 512);
-        if (n < 0 || db_commit(db)) {
-            db_rollback(db);
-            log_warn("registry: stored list rows not refreshed");
-            return -1;
-        }
+            goto fail;
+        n = enterprise_rows_refresh(db, BATCH);
+        if (n < 0 || db_commit(db))
+            goto fail_tx;
         done += n;
-    }
+    } while (n == BATCH && done < max);
     return done;
+fail_tx:
+    db_rollback(db);
+fail:
+    log_warn("registry: stored list rows not brought up to date (%ld stored)", done);
+    return -1;
 }
 
 enum err registry_update_contacts(struct db *db, const struct audit_actor *actor, int64_t id,
