@@ -7,6 +7,7 @@
 #include "domain/industry.h"
 #include "domain/phone.h"
 #include "domain/uscc.h"
+#include "core/log.h"
 #include "db/db.h"
 
 #include <math.h>
@@ -319,6 +320,31 @@ int64_t registry_count(struct db *db)
 {
     struct enterprise_filter all = {0};
     return enterprises_count(db, &all);
+}
+
+long registry_rows_maintain(struct db *db, long max)
+{
+    enum { BATCH = 512 };
+    long done = 0;
+    int n = 0;
+    if (db_begin(db))
+        goto fail;
+    if (enterprise_rows_check_format(db) < 0 || db_commit(db))
+        goto fail_tx;
+    do {
+        if (db_begin(db))
+            goto fail;
+        n = enterprise_rows_refresh(db, BATCH);
+        if (n < 0 || db_commit(db))
+            goto fail_tx;
+        done += n;
+    } while (n == BATCH && done < max);
+    return done;
+fail_tx:
+    db_rollback(db);
+fail:
+    log_warn("registry: stored list rows not brought up to date (%ld stored)", done);
+    return -1;
 }
 
 enum err registry_update_contacts(struct db *db, const struct audit_actor *actor, int64_t id,

@@ -76,6 +76,11 @@ enum err registry_areas_replace(struct db *db, const struct audit_actor *actor, 
 /* How many enterprises are registered; -1 on a database error. */
 int64_t registry_count(struct db *db);
 
+/* Brings the stored list rows up to date (store.h): all of them when this
+ * build encodes rows differently, then up to max rows that another tool
+ * wrote, a transaction per batch. How many it stored, or -1 (logged). */
+long registry_rows_maintain(struct db *db, long max);
+
 struct module;
 struct module_demo;
 extern const struct module registry_module;

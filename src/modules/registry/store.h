@@ -38,11 +38,22 @@ struct enterprise_filter {
 int enterprises_each(struct db *db, const struct enterprise_filter *f,
                      int (*each)(json_t *rec, void *ctx), void *ctx, int64_t *last, int *more);
 /* Appends the page as a JSON array of records to out (the hot path of the
- * list endpoint: rows are copied as SQLite encoded them). Same paging
+ * list endpoint). Without filters other than only_id, rows are copied as
+ * stored in enterprise_rows (a stale one is encoded from its columns, the
+ * same bytes); with filters, each is encoded from its columns. Same paging
  * outputs as enterprises_each. Returns 0 or -1. */
 int enterprises_page_json(struct db *db, const struct enterprise_filter *f, struct buf *out,
                           int64_t *last, int *more);
 int64_t enterprises_count(struct db *db, const struct enterprise_filter *f);
+
+/* Stored list rows. enterprise_rows_check_format: when the stored rows were
+ * encoded with other fields or industry names (another build), marks them
+ * all stale; 1 then, 0 when they are current, -1 on an error.
+ * enterprise_rows_refresh: encodes and stores up to max stale rows (those
+ * written by another tool), in id order; how many it stored (0: none was
+ * stale), or -1. Both write: run them inside the caller's transaction. */
+int enterprise_rows_check_format(struct db *db);
+int enterprise_rows_refresh(struct db *db, int max);
 
 /* Areas: the districts with their towns, [{"name","towns":[...]}] in name
  * order (new reference); NULL on a database error. */
