@@ -320,15 +320,40 @@ static int ent_rows_stale(struct db *db, int64_t *ids, int max)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? n : -1;
 }
 
+/* Enterprises without a row (only when the triggers were bypassed, e.g.
+ * dropped and made again) get a stale one, so the list shows them again;
+ * pages cached without them are dropped. */
+static int ent_rows_backfill(struct db *db)
+{
+#define ENT_ROWS_MISSING                                                                           \
+    "FROM enterprises e WHERE NOT EXISTS (SELECT 1 FROM enterprise_rows r WHERE r.id = e.id)"
+    return db_run(db,
+                  "UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises' AND "
+                  "EXISTS (SELECT 1 " ENT_ROWS_MISSING ")",
+                  "") ||
+                   db_run(
+                       db,
+                       "INSERT INTO enterprise_rows (id, json) SELECT id, NULL " ENT_ROWS_MISSING,
+                       "")
+               ? -1
+               : 0;
+#undef ENT_ROWS_MISSING
+}
+
 int enterprise_rows_check_format(struct db *db)
 {
+    if (ent_rows_backfill(db))
+        return -1;
     int64_t want = ent_rows_fingerprint();
     int64_t have = db_query_int(db, "SELECT fingerprint FROM enterprise_rows_format", -1, "");
     if (have == want)
         return 0;
     if (have != -1)
         log_info("enterprises: list rows stored in another format, encoding them again");
+    /* Pages cached from rows in the old format are dropped with them. */
     return db_run(db, "UPDATE enterprise_rows SET json = NULL WHERE json IS NOT NULL", "") ||
+                   db_run(db, "UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises'",
+                          "") ||
                    db_run(db,
                           "INSERT OR REPLACE INTO enterprise_rows_format (k, fingerprint) "
                           "VALUES (1, ?)",
@@ -494,13 +519,18 @@ int enterprises_each(struct db *db, const struct enterprise_filter *f,
 static int ent_page_stored(struct db *db, const struct enterprise_filter *f, struct buf *out,
                            int64_t *last, int *more)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, json FROM enterprise_rows WHERE id > ?1 AND "
-                                   "id <= ?2 ORDER BY id LIMIT ?3");
+    /* A stale row may have lost its enterprise (a REPLACE, schema.c): not
+     * counted against the page. */
+    sqlite3_stmt *st = db_stmt(db, "SELECT id, json FROM enterprise_rows r WHERE id > ?1 AND "
+                                   "id <= ?2 AND (json IS NOT NULL OR EXISTS "
+                                   "(SELECT 1 FROM enterprises e WHERE e.id = r.id)) "
+                                   "ORDER BY id LIMIT ?3");
     if (!st)
         return -1;
     int64_t after = f->after, upto = INT64_MAX;
-    if (f->only_id > 0) {
-        after = after > f->only_id - 1 ? after : f->only_id - 1;
+    if (f->only_id != 0) {
+        if (f->only_id > after) /* after >= 0: no overflow */
+            after = f->only_id - 1;
         upto = f->only_id;
     }
     sqlite3_bind_int64(st, 1, after);
@@ -519,7 +549,8 @@ static int ent_page_stored(struct db *db, const struct enterprise_filter *f, str
         size_t len = (size_t)sqlite3_column_bytes(st, 1);
         /* Room for the page at the first row's size: one allocation
          * instead of a doubling series of copies. */
-        if (!n && json && f->limit > 0 && buf_grow(out, (len + 1) * (size_t)f->limit + 64)) {
+        if (!n && json && f->limit > 0 &&
+            buf_grow(out, ((len < 4096 ? len : 4096) + 1) * (size_t)f->limit + 64)) {
             rc = SQLITE_NOMEM;
             break;
         }
