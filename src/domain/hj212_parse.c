@@ -5,6 +5,8 @@
  * are data, not errors (HJ 212 reference §13). */
 #include "domain/hj212.h"
 
+#include "core/simd.h"
+
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -319,11 +321,11 @@ __attribute__((target("avx512bw"))) static void hj212_mark_avx512(const char *d,
 static void hj212_mark(const char *d, size_t len, struct hj212_marks *mk)
 {
 #if defined(HJ212_HAVE_AVX2_PATH)
-    if (__builtin_cpu_supports("avx512bw")) {
+    if (simd_level() >= SIMD_AVX512) {
         hj212_mark_avx512(d, len, mk);
         return;
     }
-    if (__builtin_cpu_supports("avx2")) {
+    if (simd_level() >= SIMD_AVX2) {
         hj212_mark_avx2(d, len, mk);
         return;
     }

@@ -1,6 +1,7 @@
 /* tool_jsonw — JSON text into one large buffer; see tool_jsonw.h. */
 #include "tools/tool_jsonw.h"
 
+#include "core/simd.h"
 #include "core/xalloc.h"
 
 #include <stdlib.h>
@@ -210,7 +211,7 @@ __attribute__((target("avx512bw"))) static int tool_jsonw_clean_avx512(const cha
 int tool_jsonw_clean(const char *s, size_t n)
 {
 #if defined(TOOL_JSONW_HAVE_AVX512)
-    if (__builtin_cpu_supports("avx512bw"))
+    if (simd_level() >= SIMD_AVX512)
         return tool_jsonw_clean_avx512(s, n);
 #endif
 #if defined(__SSE2__)

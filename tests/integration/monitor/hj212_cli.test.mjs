@@ -12,8 +12,22 @@ const BIN = process.env.ECOGOV_BIN;
 const VECTORS = 'tests/data/hj212/hj212-vectors.tsv';
 const SAMPLE = 'tests/data/hj212/hj212-real-sample.h212';
 
-function run(args, input) {
-  const r = spawnSync(BIN, ['hj212', ...args], { input, maxBuffer: 64 << 20 });
+// The vector paths this CPU has (src/core/simd.h), each forced in turn by ECOGOV_SIMD for
+// the byte-for-byte fixture tests below, so a broken narrower path fails on a wide machine.
+const SIMD_LEVELS = (() => {
+  let flags = '';
+  try {
+    flags = readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '';
+  } catch {
+    return ['']; // not Linux: the machine's own path only
+  }
+  const has = new Set(flags.trim().split(/\s+/));
+  return ['sse2', ...(has.has('avx2') ? ['avx2'] : []), ...(has.has('avx512bw') ? ['avx512'] : [])];
+})();
+
+function run(args, input, simd = '') {
+  const env = simd ? { ...process.env, ECOGOV_SIMD: simd } : process.env;
+  const r = spawnSync(BIN, ['hj212', ...args], { input, env, maxBuffer: 64 << 20 });
   assert.equal(r.error, undefined);
   assert.equal(r.signal, null, `killed by ${r.signal}: ${r.stderr}`);
   return r;
@@ -203,48 +217,50 @@ function sameBytes(got, fixture, what) {
   assert.fail(`${what}: line ${i + 1} differs\n got: ${a[i]}\nwant: ${b[i]}`);
 }
 
-test('real sample: output byte for byte as the jansson-era decoder wrote it', () => {
-  const r = run(['decode'], readFileSync(SAMPLE));
-  assert.equal(r.status, 1);
-  sameBytes(r.stdout, 'tests/data/hj212/decode-sample.jsonl.gz', 'sample');
-});
+for (const simd of SIMD_LEVELS) {
+  test(`real sample: output byte for byte as the jansson-era decoder wrote it [${simd}]`, () => {
+    const r = run(['decode'], readFileSync(SAMPLE), simd);
+    assert.equal(r.status, 1);
+    sameBytes(r.stdout, 'tests/data/hj212/decode-sample.jsonl.gz', 'sample');
+  });
 
-// decode-clean.h212: frames with nothing to escape (the decoder's fast path for them):
-// every edition and the ack bit, log values, Flag and EFlag with and without values,
-// strings of every length 0-40 in every place, repeated header and plain keys, split
-// packets, a bad and a missing DataTime, an empty CP area. Output of the decoder before
-// its clean-frame path, which the fixtures above tie to the jansson-era text.
-test('clean frames: output byte for byte as before the clean-frame path', () => {
-  const input = readFileSync('tests/data/hj212/decode-clean.h212');
-  const r = run(['decode'], input);
-  assert.equal(r.status, 0);
-  sameBytes(r.stdout, 'tests/data/hj212/decode-clean.jsonl.gz', 'clean');
-  const ri = run(['decode', '--items'], input);
-  sameBytes(ri.stdout, 'tests/data/hj212/decode-clean-items.jsonl.gz', 'clean --items');
-  assert.equal(lines(r.stdout).length, 53);
-});
+  // decode-clean.h212: frames with nothing to escape (the decoder's fast path for them):
+  // every edition and the ack bit, log values, Flag and EFlag with and without values,
+  // strings of every length 0-40 in every place, repeated header and plain keys, split
+  // packets, a bad and a missing DataTime, an empty CP area. Output of the decoder before
+  // its clean-frame path, which the fixtures above tie to the jansson-era text.
+  test(`clean frames: output byte for byte as before the clean-frame path [${simd}]`, () => {
+    const input = readFileSync('tests/data/hj212/decode-clean.h212');
+    const r = run(['decode'], input, simd);
+    assert.equal(r.status, 0);
+    sameBytes(r.stdout, 'tests/data/hj212/decode-clean.jsonl.gz', 'clean');
+    const ri = run(['decode', '--items'], input, simd);
+    sameBytes(ri.stdout, 'tests/data/hj212/decode-clean-items.jsonl.gz', 'clean --items');
+    assert.equal(lines(r.stdout).length, 53);
+  });
 
-test('every byte 0-255 and broken UTF-8: escaped as before, output valid JSON', () => {
-  const input = readFileSync('tests/data/hj212/decode-bytes.h212');
-  const r = run(['decode'], input);
-  sameBytes(r.stdout, 'tests/data/hj212/decode-bytes.jsonl.gz', 'bytes');
-  const ri = run(['decode', '--items'], input);
-  sameBytes(ri.stdout, 'tests/data/hj212/decode-bytes-items.jsonl.gz', 'bytes --items');
-  // every line parses, and each byte comes back as itself (control bytes, quote, backslash,
-  // NUL) or as U+FFFD (a byte >= 0x80 that is not part of valid UTF-8)
-  const out = lines(ri.stdout);
-  assert.equal(out.length, 530);
-  for (let b = 0; b < 256; b++) {
-    const o = out[b];
-    const key = 'v' + b.toString(16).toUpperCase().padStart(2, '0');
-    if (!o.ok) {
-      assert.ok([0x0a, 0x2c, 0x3b, 0x3d].includes(b), `byte ${b}: ${o.error}`);
-      continue;
+  test(`every byte 0-255 and broken UTF-8: escaped as before, output valid JSON [${simd}]`, () => {
+    const input = readFileSync('tests/data/hj212/decode-bytes.h212');
+    const r = run(['decode'], input, simd);
+    sameBytes(r.stdout, 'tests/data/hj212/decode-bytes.jsonl.gz', 'bytes');
+    const ri = run(['decode', '--items'], input, simd);
+    sameBytes(ri.stdout, 'tests/data/hj212/decode-bytes-items.jsonl.gz', 'bytes --items');
+    // every line parses, and each byte comes back as itself (control bytes, quote, backslash,
+    // NUL) or as U+FFFD (a byte >= 0x80 that is not part of valid UTF-8)
+    const out = lines(ri.stdout);
+    assert.equal(out.length, 530);
+    for (let b = 0; b < 256; b++) {
+      const o = out[b];
+      const key = 'v' + b.toString(16).toUpperCase().padStart(2, '0');
+      if (!o.ok) {
+        assert.ok([0x0a, 0x2c, 0x3b, 0x3d].includes(b), `byte ${b}: ${o.error}`);
+        continue;
+      }
+      const want = b < 0x80 ? String.fromCharCode(b) : '\ufffd';
+      assert.equal(o.cp[key], 'a' + want + 'z', `byte ${b}`);
     }
-    const want = b < 0x80 ? String.fromCharCode(b) : '\ufffd';
-    assert.equal(o.cp[key], 'a' + want + 'z', `byte ${b}`);
-  }
-});
+  });
+}
 
 // A regular file on stdin is mapped instead of read (tool_hj212_decode.c): the same bytes out
 // as through a pipe, from the start and from wherever the file's offset stands (not a whole
