@@ -505,6 +505,9 @@ static int tool_hj212_decode_mapped(struct tool_hj212_decode *d, FILE *in, int *
     }
     sigaction(SIGBUS, &before, NULL);
     munmap(area, span);
+    /* stdin left at end of file, as reading it to the end would have (a caller's next
+     * command on the same descriptor reads nothing twice) */
+    (void)lseek(fd, st.st_size, SEEK_SET);
     return 1;
 }
 

@@ -289,6 +289,19 @@ test('a file on stdin decodes as the same bytes through a pipe do', () => {
   }
 });
 
+// After a mapped decode stdin stands at end of file, as after reading it (or a pipe) to the
+// end: the next command on the same descriptor reads nothing.
+test('a file on stdin is left at its end after decode', () => {
+  for (const skip of [0, 1000]) {
+    const fd = openSync(SAMPLE, 'r');
+    if (skip) readSync(fd, Buffer.alloc(skip), 0, skip, null);
+    const r = spawnSync('sh', ['-c', '"$0" hj212 decode >/dev/null; wc -c', BIN], { stdio: [fd, 'pipe', 'pipe'] });
+    closeSync(fd);
+    assert.equal(r.status, 0, r.stderr.toString());
+    assert.equal(r.stdout.toString().trim(), '0', `from ${skip}`);
+  }
+});
+
 // A mapped file cut short while it is decoded: an I/O error (exit 3, said on stderr) or, if
 // the decoder was done first, the usual exit; never a signal, and every line written is whole.
 test('a file truncated while it is decoded: an error, not a crash', async () => {
