@@ -447,8 +447,9 @@ static void tool_hj212_report(struct tool_hj212_decode *d, size_t base,
     tool_jsonw_end(&d->w, o);
 }
 
-/* A mapped file that shrinks while it is read raises SIGBUS at the first page past its new
- * end: the handler leaves the scan for an I/O error (a read would have returned one). */
+/* A mapped page that cannot be read raises SIGBUS: past the new end of a file that shrank
+ * meanwhile, or a disk error. The handler leaves the scan for an I/O error (a read would
+ * have returned one). */
 static sigjmp_buf tool_hj212_bus_jump;
 
 static void tool_hj212_on_bus(int sig)
@@ -500,7 +501,7 @@ static int tool_hj212_decode_mapped(struct tool_hj212_decode *d, FILE *in, int *
     if (sigsetjmp(tool_hj212_bus_jump, 1) == 0) {
         tool_hj212_scan_all(d, area + skip, len - skip);
     } else {
-        fprintf(stderr, "ecogov hj212: read: the input file shrank while it was read\n");
+        fprintf(stderr, "ecogov hj212: read error (input file truncated or I/O failure)\n");
         *rc = TOOL_HJ212_EXIT_IO;
     }
     sigaction(SIGBUS, &before, NULL);
