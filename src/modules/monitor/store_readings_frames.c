@@ -2,6 +2,9 @@
  * store_readings_frames.h. */
 #include "modules/monitor/store_readings_frames.h"
 #include "modules/monitor/readings_runs.h"
+#include "core/xalloc.h"
+
+#include <stdlib.h>
 
 /* Writes the run of frame ids gathered in run (after first) for station, and empties run. */
 static int readings_index_run(struct buf *run, sqlite3_stmt *ins, int64_t station, int64_t first,
@@ -17,17 +20,71 @@ static int readings_index_run(struct buf *run, sqlite3_stmt *ins, int64_t statio
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int readings_index_frames(struct db *db, struct buf *run, int64_t max)
+/* One frame to index. */
+struct readings_station_frame {
+    int64_t station, id;
+};
+
+static int readings_station_frame_cmp(const void *pa, const void *pb)
+{
+    const struct readings_station_frame *a = pa, *b = pb;
+    if (a->station != b->station)
+        return a->station < b->station ? -1 : 1;
+    return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Reads the frames done < id <= upto that have a station, in id order (a range of the table's
+ * own key: no sorter), into f (room for upto - done); returns how many, or -1. */
+static long readings_frames_to_index(struct db *db, int64_t done, int64_t upto,
+                                     struct readings_station_frame *f)
 {
     sqlite3_stmt *sel = db_stmt(db, "SELECT station_id, id FROM frames WHERE id > ?1 AND id <= "
-                                    "?1 + ?2 AND station_id IS NOT NULL ORDER BY station_id, id");
+                                    "?2 AND station_id IS NOT NULL");
+    if (!sel)
+        return -1;
+    sqlite3_bind_int64(sel, 1, done);
+    sqlite3_bind_int64(sel, 2, upto);
+    long n = 0;
+    int step;
+    while ((step = sqlite3_step(sel)) == SQLITE_ROW && n < upto - done) {
+        f[n].station = sqlite3_column_int64(sel, 0);
+        f[n++].id = sqlite3_column_int64(sel, 1);
+    }
+    sqlite3_reset(sel);
+    return step == SQLITE_DONE ? n : -1;
+}
+
+/* Writes the frames f (sorted by station, then id) as one run per station. */
+static int readings_index_runs(struct db *db, struct buf *run,
+                               const struct readings_station_frame *f, long n)
+{
     sqlite3_stmt *ins =
         db_stmt(db, "INSERT OR IGNORE INTO frames_station_runs (station_id, first_id, last_id, "
                     "ids) VALUES (?1, ?2, ?3, ?4)");
+    if (!ins)
+        return -1;
+    buf_reset(run);
+    int rc = 0;
+    long first = 0;
+    for (long i = 1; i <= n && !rc; i++) {
+        if (i < n && f[i].station == f[i - 1].station) {
+            uint8_t gap[READINGS_RUN_GAP_MAX];
+            rc = buf_append(run, gap, readings_run_put_gap(gap, (uint64_t)(f[i].id - f[i - 1].id)));
+            continue;
+        }
+        rc = readings_index_run(run, ins, f[first].station, f[first].id, f[i - 1].id);
+        first = i;
+    }
+    buf_reset(run);
+    return rc;
+}
+
+int readings_index_frames(struct db *db, struct buf *run, int64_t max)
+{
     sqlite3_stmt *now = db_stmt(db, "SELECT (SELECT id FROM frames_indexed), (SELECT "
                                     "coalesce(max(id), 0) FROM frames)");
     sqlite3_stmt *mark = db_stmt(db, "UPDATE frames_indexed SET id = ?");
-    if (!sel || !ins || !now || !mark || sqlite3_step(now) != SQLITE_ROW) {
+    if (!now || !mark || sqlite3_step(now) != SQLITE_ROW) {
         if (now)
             sqlite3_reset(now);
         return -1;
@@ -35,29 +92,16 @@ int readings_index_frames(struct db *db, struct buf *run, int64_t max)
     int64_t done = sqlite3_column_int64(now, 0), last = sqlite3_column_int64(now, 1);
     sqlite3_reset(now);
     int64_t upto = last - done > max ? done + max : last;
-    sqlite3_bind_int64(sel, 1, done);
-    sqlite3_bind_int64(sel, 2, upto - done);
-    buf_reset(run);
-    int64_t station = 0, first = 0, prev = 0;
-    int rc = 0, step;
-    while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
-        int64_t s = sqlite3_column_int64(sel, 0), id = sqlite3_column_int64(sel, 1);
-        if (first && s == station && id > prev) {
-            uint8_t gap[READINGS_RUN_GAP_MAX];
-            rc = buf_append(run, gap, readings_run_put_gap(gap, (uint64_t)(id - prev)));
-            prev = id;
-            continue;
-        }
-        if (first)
-            rc = readings_index_run(run, ins, station, first, prev);
-        station = s, first = prev = id;
+    int rc = 0;
+    if (upto > done) {
+        struct readings_station_frame *f = xmalloc((size_t)(upto - done) * sizeof *f);
+        long n = readings_frames_to_index(db, done, upto, f);
+        /* ids are distinct and come ascending: sorted by station, each station's ids ascend */
+        if (n > 1)
+            qsort(f, (size_t)n, sizeof *f, readings_station_frame_cmp);
+        rc = n < 0 || readings_index_runs(db, run, f, n) ? -1 : 0;
+        free(f);
     }
-    if (!rc && step != SQLITE_DONE)
-        rc = -1;
-    sqlite3_reset(sel);
-    if (!rc && first)
-        rc = readings_index_run(run, ins, station, first, prev);
-    buf_reset(run);
     sqlite3_bind_int64(mark, 1, upto > done ? upto : done);
     if (!rc && sqlite3_step(mark) != SQLITE_DONE)
         rc = -1;

@@ -10,7 +10,8 @@
 #include <stdint.h>
 
 /* Adds up to max of the frames written since the last call to the station lookup, one packed
- * row per station (readings_runs.h), in one sorted pass; 1 when more wait, 0 when done, -1 on
+ * row per station (readings_runs.h): read in id order, sorted by station here (a few thousand
+ * pairs: cheaper than SQLite's sorter); 1 when more wait, 0 when done, -1 on
  * error: the frames themselves are in the batches' transactions, only finding them by station
  * waits. Reads the tail of frames by id, so a crash or a rollback needs nothing else. Each
  * turn's ids are above every earlier turn's, so a station's runs never overlap. run is the
