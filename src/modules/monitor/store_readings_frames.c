@@ -5,6 +5,7 @@
 #include "core/xalloc.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Writes the run of frame ids gathered in run (after first) for station, and empties run. */
 static int readings_index_run(struct buf *run, sqlite3_stmt *ins, int64_t station, int64_t first,
@@ -31,6 +32,36 @@ static int readings_station_frame_cmp(const void *pa, const void *pb)
     if (a->station != b->station)
         return a->station < b->station ? -1 : 1;
     return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Sorts f (in id order) by station, each station's ids still ascending: a stable radix sort
+ * on the station id's bytes, as many passes as the largest id has bytes (two for up to 65,535
+ * stations), each a count and a scatter; qsort for a negative station id. */
+static void readings_sort_by_station(struct readings_station_frame *f, long n)
+{
+    int64_t top = 0;
+    for (long i = 0; i < n; i++) {
+        if (f[i].station < 0) {
+            qsort(f, (size_t)n, sizeof *f, readings_station_frame_cmp);
+            return;
+        }
+        top |= f[i].station;
+    }
+    struct readings_station_frame *tmp = xmalloc((size_t)n * sizeof *tmp), *from = f, *to = tmp;
+    for (int shift = 0; shift < 64 && (top >> shift); shift += 8) {
+        size_t at[257] = {0};
+        for (long i = 0; i < n; i++)
+            at[((uint64_t)from[i].station >> shift & 0xFF) + 1]++;
+        for (int d = 0; d < 256; d++)
+            at[d + 1] += at[d];
+        for (long i = 0; i < n; i++)
+            to[at[(uint64_t)from[i].station >> shift & 0xFF]++] = from[i];
+        struct readings_station_frame *t = from;
+        from = to, to = t;
+    }
+    if (from != f)
+        memcpy(f, from, (size_t)n * sizeof *f);
+    free(tmp);
 }
 
 /* Reads the frames done < id <= upto that have a station, in id order (a range of the table's
@@ -96,9 +127,8 @@ int readings_index_frames(struct db *db, struct buf *run, int64_t max)
     if (upto > done) {
         struct readings_station_frame *f = xmalloc((size_t)(upto - done) * sizeof *f);
         long n = readings_frames_to_index(db, done, upto, f);
-        /* ids are distinct and come ascending: sorted by station, each station's ids ascend */
         if (n > 1)
-            qsort(f, (size_t)n, sizeof *f, readings_station_frame_cmp);
+            readings_sort_by_station(f, n);
         rc = n < 0 || readings_index_runs(db, run, f, n) ? -1 : 0;
         free(f);
     }
