@@ -505,14 +505,16 @@ static int readings_newest(struct readings_sqlite *w, int64_t station, int kind,
     return 0;
 }
 
-/* Moves every staged row into readings in key order (merging, should a key be in both after
- * a crash), inside the caller's transaction. */
+/* Moves every staged row into readings (merging, should a key be in both after a crash),
+ * inside the caller's transaction. In the staging table's id order (its own key: no sorter),
+ * not by readings' key: a key staged twice still patches in arrival order, and sorting by key
+ * was a third of the move's instructions (docs/performance.md, session 7). */
 static int readings_move_staged(struct readings_sqlite *w)
 {
     sqlite3_stmt *mv = db_stmt(
         w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
                "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE true "
-               "ORDER BY station_id, kind, ts, id ON CONFLICT DO UPDATE SET vals = "
+               "ORDER BY id ON CONFLICT DO UPDATE SET vals = "
                "json_patch(readings.vals, excluded.vals), device_id = excluded.device_id, "
                "received = excluded.received");
     if (!mv)
@@ -542,7 +544,7 @@ static void readings_unstage(struct readings_sqlite *w, int64_t lo, int64_t hi)
 
 /* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
  * staged station ids as part 0 found them): a part holds the batches behind it for a
- * fraction of the whole move. */
+ * fraction of the whole move. In id order, as readings_move_staged. */
 static int readings_move_part(struct readings_sqlite *w, int part)
 {
     if (part == 0) {
@@ -568,7 +570,7 @@ static int readings_move_part(struct readings_sqlite *w, int part)
     sqlite3_stmt *mv = db_stmt(
         w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
                "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE "
-               "station_id >= ?1 AND station_id < ?2 ORDER BY station_id, kind, ts, id ON "
+               "station_id >= ?1 AND station_id < ?2 ORDER BY id ON "
                "CONFLICT DO UPDATE SET vals = json_patch(readings.vals, excluded.vals), "
                "device_id = excluded.device_id, received = excluded.received");
     sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM readings_recent WHERE station_id >= ?1 AND "

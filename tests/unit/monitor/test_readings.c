@@ -348,7 +348,7 @@ static void test_resends_and_split_packets(void **state)
 
 static long count(struct fixture *f, const char *table)
 {
-    char sql[80];
+    char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     sqlite3_stmt *st = NULL; /* not db_stmt: its cache is keyed by the SQL text's address */
     assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
@@ -439,6 +439,98 @@ static void test_move_in_parts(void **state)
         assert_true(json_real_value(json_object_get(json_array_get(r, 0), "value")) == 35);
         json_decref(r);
     }
+}
+
+/* Stages rows straight into readings_recent (as a crash leaves them: keys twice, out of key
+ * order, some already in readings), and copies readings into readings_ref with the sorted
+ * move of before session 7 applied to it: the reference for what the move must store. */
+static void stage_unsorted_with_reference(struct fixture *f)
+{
+    assert_int_equal(db_exec(f->db, "INSERT INTO stations (id, code, name, kind, created_at, "
+                                    "updated_at) VALUES (2, 'S2', 'S2', 'national', 0, 0), (3, "
+                                    "'S3', 'S3', 'national', 0, 0)"),
+                     0);
+    assert_int_equal(db_exec(f->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, "
+                                    "received) VALUES (1, 2, 1767225600, '{\"z\":9}', 1, 1), "
+                                    "(3, 3, 1767225600, '{\"x\":0,\"w\":1}', 1, 2)"),
+                     0);
+    uint32_t rnd = 777;
+    for (int id = 1; id <= 400; id++) {
+        rnd = rnd * 1103515245u + 12345u;
+        int st = 1 + (int)((rnd >> 16) % 3), kind = 2 + (int)((rnd >> 8) % 2);
+        int64_t ts = T0 + 60 * (int64_t)((rnd >> 20) % 12) - (id % 7 == 0 ? 3600 : 0);
+        char vals[64], sql[256];
+        if (id % 5 == 0) /* a factor removed again: the order of patches shows */
+            snprintf(vals, sizeof vals, "{\"f%u\":null,\"g\":%d}", (rnd >> 4) % 3, id);
+        else
+            snprintf(vals, sizeof vals, "{\"f%u\":%d}", (rnd >> 4) % 3, id);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO readings_recent (id, station_id, kind, ts, vals, device_id, "
+                 "received) VALUES (%d, %d, %d, %lld, '%s', %d, %d)",
+                 id, st, kind, (long long)ts, vals, id % 4 + 1, 1000 + id);
+        assert_int_equal(db_exec(f->db, sql), 0);
+    }
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT sql FROM sqlite_master WHERE name = 'readings'", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *ddl = (const char *)sqlite3_column_text(st, 0);
+    const char *columns = strchr(ddl, '('); /* the name may be quoted (a renamed table) */
+    assert_non_null(columns);
+    char create[1024];
+    snprintf(create, sizeof create, "CREATE TABLE readings_ref %s", columns);
+    sqlite3_finalize(st);
+    assert_int_equal(db_exec(f->db, create), 0);
+    assert_int_equal(
+        db_exec(f->db,
+                "INSERT INTO readings_ref SELECT * FROM readings;"
+                "INSERT INTO readings_ref (station_id, kind, ts, vals, device_id, received) "
+                "SELECT station_id, kind, ts, vals, device_id, received FROM readings_recent "
+                "WHERE true ORDER BY station_id, kind, ts, id ON CONFLICT DO UPDATE SET vals = "
+                "json_patch(readings_ref.vals, excluded.vals), device_id = excluded.device_id, "
+                "received = excluded.received"),
+        0);
+}
+
+/* readings holds exactly the reference's rows. */
+static void assert_readings_as_reference(struct fixture *f)
+{
+    assert_int_equal(count(f, "readings"), count(f, "readings_ref"));
+    assert_int_equal(count(f, "(SELECT * FROM readings EXCEPT SELECT * FROM readings_ref)"), 0);
+    assert_int_equal(count(f, "(SELECT * FROM readings_ref EXCEPT SELECT * FROM readings)"), 0);
+}
+
+/* The move in id order stores what the move sorted by key stored, in parts (the sync's
+ * steps) and whole (the first batch after a start): keys staged twice, out of order, with
+ * factors removed again, merged into rows already in readings. */
+static void test_move_unsorted_same_as_sorted(void **state)
+{
+    struct fixture *f = *state;
+    stage_unsorted_with_reference(f);
+    assert_true(count(f, "readings_ref") > 50); /* many keys staged more than once */
+    assert_true(count(f, "readings_ref") < 300);
+    sync_rollups(f); /* the move in four parts */
+    assert_int_equal(count(f, "readings_recent"), 0);
+    assert_readings_as_reference(f);
+}
+
+static void test_move_whole_unsorted_same_as_sorted(void **state)
+{
+    struct fixture *f = *state;
+    readings_close(f->w);
+    f->w = NULL;
+    stage_unsorted_with_reference(f);
+    char err[256];
+    f->w = readings_open(f->path, err, sizeof err); /* a start: the first batch moves it all */
+    assert_non_null(f->w);
+    readings_rollup_delay(f->w, 3600 * 1000);
+    f->station = 3;
+    struct monitor_row a[] = {mrow("a34004", 2, T0 + 7200, 30, "N")};
+    assert_int_equal(put(f, a, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 1); /* the new record, staged */
+    assert_readings_as_reference(f);
 }
 
 static void test_rollback_forgets(void **state)
@@ -1051,6 +1143,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resends_and_split_packets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_then_moved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_in_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_unsorted_same_as_sorted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_whole_unsorted_same_as_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
