@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "db/row.h"
 #include "modules/monitor/readings_val.h"
+#include "modules/monitor/store_readings_frames.h"
 #include "modules/monitor/store_readings_sqlite.h"
 #include "modules/monitor/store_readings_stage.h"
 
@@ -395,36 +396,6 @@ static void readings_sqlite_delay(struct readings_engine *e, int ms)
     w->delay_ms = ms < 0 ? 0 : ms;
 }
 
-/* Adds up to max of the frames written since the last call to the station lookup, in one
- * sorted pass; 1 when more wait, 0 when done, -1 on error:
- * the frames themselves are in the batches' transactions, only finding them by station
- * waits. Reads the tail of frames by id, so a crash or a rollback needs nothing else. */
-static int readings_index_frames(struct readings_sqlite *w, int64_t max)
-{
-    sqlite3_stmt *ins =
-        db_stmt(w->db, "INSERT OR IGNORE INTO frames_by_station (station_id, id) "
-                       "SELECT station_id, id FROM frames WHERE id > ?1 AND id <= "
-                       "?1 + ?2 AND station_id IS NOT NULL ORDER BY station_id, id");
-    sqlite3_stmt *now = db_stmt(w->db, "SELECT (SELECT id FROM frames_indexed), (SELECT "
-                                       "coalesce(max(id), 0) FROM frames)");
-    sqlite3_stmt *mark = db_stmt(w->db, "UPDATE frames_indexed SET id = ?");
-    if (!ins || !now || !mark || sqlite3_step(now) != SQLITE_ROW) {
-        if (now)
-            sqlite3_reset(now);
-        return -1;
-    }
-    int64_t done = sqlite3_column_int64(now, 0), last = sqlite3_column_int64(now, 1);
-    sqlite3_reset(now);
-    int64_t upto = last - done > max ? done + max : last;
-    sqlite3_bind_int64(ins, 1, done);
-    sqlite3_bind_int64(ins, 2, upto - done);
-    sqlite3_bind_int64(mark, 1, upto > done ? upto : done);
-    int rc = sqlite3_step(ins) == SQLITE_DONE && sqlite3_step(mark) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(ins);
-    sqlite3_reset(mark);
-    return rc ? -1 : upto < last;
-}
-
 static int readings_move_staged(struct readings_sqlite *w);
 static int readings_move_part(struct readings_sqlite *w, int part);
 
@@ -445,9 +416,10 @@ static int readings_write_rollups(struct readings_sqlite *w, int64_t now)
 static int readings_sqlite_step(struct readings_sqlite *w, int64_t now)
 {
     int part = w->sync_step;
-    int rc = part < READINGS_MOVE_PARTS    ? readings_move_part(w, part)
-             : part == READINGS_MOVE_PARTS ? readings_index_frames(w, READINGS_INDEX_PART)
-                                           : readings_write_rollups(w, now);
+    int rc = part < READINGS_MOVE_PARTS ? readings_move_part(w, part)
+             : part == READINGS_MOVE_PARTS
+                 ? readings_index_frames(w->db, &w->enc, READINGS_INDEX_PART)
+                 : readings_write_rollups(w, now);
     if (rc < 0)
         return -1;
     if (rc == 1)
@@ -533,14 +505,16 @@ static int readings_newest(struct readings_sqlite *w, int64_t station, int kind,
     return 0;
 }
 
-/* Moves every staged row into readings in key order (merging, should a key be in both after
- * a crash), inside the caller's transaction. */
+/* Moves every staged row into readings (merging, should a key be in both after a crash),
+ * inside the caller's transaction. In the staging table's id order (its own key: no sorter),
+ * not by readings' key: a key staged twice still patches in arrival order, and sorting by key
+ * was a third of the move's instructions (docs/performance.md, session 7). */
 static int readings_move_staged(struct readings_sqlite *w)
 {
     sqlite3_stmt *mv = db_stmt(
         w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
                "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE true "
-               "ORDER BY station_id, kind, ts, id ON CONFLICT DO UPDATE SET vals = "
+               "ORDER BY id ON CONFLICT DO UPDATE SET vals = "
                "json_patch(readings.vals, excluded.vals), device_id = excluded.device_id, "
                "received = excluded.received");
     if (!mv)
@@ -570,7 +544,7 @@ static void readings_unstage(struct readings_sqlite *w, int64_t lo, int64_t hi)
 
 /* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
  * staged station ids as part 0 found them): a part holds the batches behind it for a
- * fraction of the whole move. */
+ * fraction of the whole move. In id order, as readings_move_staged. */
 static int readings_move_part(struct readings_sqlite *w, int part)
 {
     if (part == 0) {
@@ -596,7 +570,7 @@ static int readings_move_part(struct readings_sqlite *w, int part)
     sqlite3_stmt *mv = db_stmt(
         w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
                "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE "
-               "station_id >= ?1 AND station_id < ?2 ORDER BY station_id, kind, ts, id ON "
+               "station_id >= ?1 AND station_id < ?2 ORDER BY id ON "
                "CONFLICT DO UPDATE SET vals = json_patch(readings.vals, excluded.vals), "
                "device_id = excluded.device_id, received = excluded.received");
     sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM readings_recent WHERE station_id >= ?1 AND "
@@ -919,8 +893,9 @@ static long readings_sqlite_prune(struct readings_engine *e, int64_t before, int
         return 0;
     /* The station lookup of what is gone: one range per station. */
     sqlite3_stmt *ids = db_stmt(w->db, "SELECT id FROM stations");
-    sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM frames_by_station WHERE station_id = ?1 AND id "
-                                       "< (SELECT coalesce(min(id), 0) FROM frames)");
+    sqlite3_stmt *del =
+        db_stmt(w->db, "DELETE FROM frames_station_runs WHERE station_id = ?1 AND last_id < "
+                       "(SELECT coalesce(min(id), 0) FROM frames)");
     if (!ids || !del || db_begin(w->db))
         return -1;
     int rc = SQLITE_DONE;

@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "db/row.h"
 #include "modules/monitor/readings.h"
+#include "modules/monitor/readings_runs.h"
 #include "modules/monitor/store_readings_sqlite.h"
 #include "modules/monitor/readings_val.h"
 
@@ -206,43 +207,80 @@ int readings_sqlite_day_health(struct db *db, int64_t station_id, int min_interv
     return 0;
 }
 
+/* The frame row st is on (id, received, mn, cn, qn, direction, status, addr, frame, reply) as
+ * the frames page shows it. */
+static json_t *readings_frame_json(sqlite3_stmt *st)
+{
+    char iso[32];
+    timeutil_format_iso(sqlite3_column_int64(st, 1), iso, sizeof iso);
+    char *shown = readings_frame_text(sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
+    json_t *o = json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}", "id",
+                          (json_int_t)sqlite3_column_int64(st, 0), "received", iso, "mn",
+                          (const char *)sqlite3_column_text(st, 2), "cn", sqlite3_column_int(st, 3),
+                          "qn", (const char *)sqlite3_column_text(st, 4), "direction",
+                          (const char *)sqlite3_column_text(st, 5), "status",
+                          (const char *)sqlite3_column_text(st, 6), "addr",
+                          (const char *)sqlite3_column_text(st, 7), "frame", shown);
+    free(shown);
+    if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
+        shown = readings_frame_text(sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
+        json_object_set_new(o, "reply", json_string(shown));
+        free(shown);
+    }
+    return o;
+}
+
+/* Appends to arr, newest first, the frames of one packed run (readings_runs.h) below before,
+ * until arr holds limit; a frame pruned since is skipped. Returns the id of the last one
+ * appended (or last unchanged), -1 when the run is malformed. */
+static int64_t readings_frames_of_run(sqlite3_stmt *one, int64_t first, const void *gaps,
+                                      size_t len, int64_t before, int limit, json_t *arr,
+                                      int64_t last)
+{
+    int64_t *ids = xmalloc((len + 1) * sizeof *ids);
+    long n = readings_run_ids(first, gaps, len, ids, len + 1);
+    for (long k = n - 1; k >= 0 && json_array_size(arr) < (size_t)limit; k--) {
+        if (ids[k] >= before)
+            continue;
+        sqlite3_bind_int64(one, 1, ids[k]);
+        if (sqlite3_step(one) == SQLITE_ROW) {
+            json_array_append_new(arr, readings_frame_json(one));
+            last = ids[k];
+        }
+        sqlite3_reset(one);
+    }
+    free(ids);
+    return n < 0 ? -1 : last;
+}
+
 json_t *readings_sqlite_frames(struct db *db, int64_t station_id, int64_t before, int limit,
                                int64_t *next)
 {
-    /* frames_by_station lags the frames by at most a second (readings_sync) */
-    sqlite3_stmt *st = db_stmt(db, "SELECT f.id, f.received, f.mn, f.cn, f.qn, f.direction, "
-                                   "f.status, f.addr, f.frame, f.reply FROM frames_by_station x "
-                                   "JOIN frames f ON f.id = x.id WHERE x.station_id = ?1 AND "
-                                   "x.id < ?2 ORDER BY x.id DESC LIMIT ?3");
-    if (!st || db_bind(st, "iii", station_id, before > 0 ? before : INT64_MAX, (int64_t)limit) !=
-                   SQLITE_OK)
+    /* frames_station_runs lags the frames by at most a second (readings_sync); a station's
+     * runs never overlap, so newest run first, each newest id first, is newest first */
+    sqlite3_stmt *runs = db_stmt(db, "SELECT first_id, ids FROM frames_station_runs WHERE "
+                                     "station_id = ?1 AND first_id < ?2 ORDER BY first_id DESC");
+    sqlite3_stmt *one = db_stmt(db, "SELECT id, received, mn, cn, qn, direction, status, addr, "
+                                    "frame, reply FROM frames WHERE id = ?1");
+    if (before <= 0)
+        before = INT64_MAX;
+    if (!runs || !one || db_bind(runs, "ii", station_id, before) != SQLITE_OK)
         return NULL;
     json_t *arr = json_array();
     int64_t last = 0;
-    int count = 0;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char iso[32];
-        last = sqlite3_column_int64(st, 0);
-        timeutil_format_iso(sqlite3_column_int64(st, 1), iso, sizeof iso);
-        char *shown = readings_frame_text(sqlite3_column_blob(st, 8), sqlite3_column_bytes(st, 8));
-        json_t *o =
-            json_pack("{s:I,s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)last, "received",
-                      iso, "mn", (const char *)sqlite3_column_text(st, 2), "cn",
-                      sqlite3_column_int(st, 3), "qn", (const char *)sqlite3_column_text(st, 4),
-                      "direction", (const char *)sqlite3_column_text(st, 5), "status",
-                      (const char *)sqlite3_column_text(st, 6), "addr",
-                      (const char *)sqlite3_column_text(st, 7), "frame", shown);
-        free(shown);
-        if (sqlite3_column_type(st, 9) != SQLITE_NULL) {
-            shown = readings_frame_text(sqlite3_column_blob(st, 9), sqlite3_column_bytes(st, 9));
-            json_object_set_new(o, "reply", json_string(shown));
-            free(shown);
-        }
-        json_array_append_new(arr, o);
-        count++;
+    while (json_array_size(arr) < (size_t)limit && sqlite3_step(runs) == SQLITE_ROW) {
+        last =
+            readings_frames_of_run(one, sqlite3_column_int64(runs, 0), sqlite3_column_blob(runs, 1),
+                                   (size_t)sqlite3_column_bytes(runs, 1), before, limit, arr, last);
+        if (last < 0)
+            break;
     }
-    sqlite3_reset(st);
-    *next = count == limit ? last : 0;
+    sqlite3_reset(runs);
+    if (last < 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    *next = json_array_size(arr) == (size_t)limit ? last : 0;
     return arr;
 }
 

@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "modules/monitor/readings.h"
+#include "modules/monitor/readings_runs.h"
 #include "modules/monitor/readings_val.h"
 
 #include <math.h>
@@ -347,7 +348,7 @@ static void test_resends_and_split_packets(void **state)
 
 static long count(struct fixture *f, const char *table)
 {
-    char sql[80];
+    char sql[160];
     snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", table);
     sqlite3_stmt *st = NULL; /* not db_stmt: its cache is keyed by the SQL text's address */
     assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
@@ -440,6 +441,98 @@ static void test_move_in_parts(void **state)
     }
 }
 
+/* Stages rows straight into readings_recent (as a crash leaves them: keys twice, out of key
+ * order, some already in readings), and copies readings into readings_ref with the sorted
+ * move of before session 7 applied to it: the reference for what the move must store. */
+static void stage_unsorted_with_reference(struct fixture *f)
+{
+    assert_int_equal(db_exec(f->db, "INSERT INTO stations (id, code, name, kind, created_at, "
+                                    "updated_at) VALUES (2, 'S2', 'S2', 'national', 0, 0), (3, "
+                                    "'S3', 'S3', 'national', 0, 0)"),
+                     0);
+    assert_int_equal(db_exec(f->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, "
+                                    "received) VALUES (1, 2, 1767225600, '{\"z\":9}', 1, 1), "
+                                    "(3, 3, 1767225600, '{\"x\":0,\"w\":1}', 1, 2)"),
+                     0);
+    uint32_t rnd = 777;
+    for (int id = 1; id <= 400; id++) {
+        rnd = rnd * 1103515245u + 12345u;
+        int st = 1 + (int)((rnd >> 16) % 3), kind = 2 + (int)((rnd >> 8) % 2);
+        int64_t ts = T0 + 60 * (int64_t)((rnd >> 20) % 12) - (id % 7 == 0 ? 3600 : 0);
+        char vals[64], sql[256];
+        if (id % 5 == 0) /* a factor removed again: the order of patches shows */
+            snprintf(vals, sizeof vals, "{\"f%u\":null,\"g\":%d}", (rnd >> 4) % 3, id);
+        else
+            snprintf(vals, sizeof vals, "{\"f%u\":%d}", (rnd >> 4) % 3, id);
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO readings_recent (id, station_id, kind, ts, vals, device_id, "
+                 "received) VALUES (%d, %d, %d, %lld, '%s', %d, %d)",
+                 id, st, kind, (long long)ts, vals, id % 4 + 1, 1000 + id);
+        assert_int_equal(db_exec(f->db, sql), 0);
+    }
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT sql FROM sqlite_master WHERE name = 'readings'", -1,
+                                        &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    const char *ddl = (const char *)sqlite3_column_text(st, 0);
+    const char *columns = strchr(ddl, '('); /* the name may be quoted (a renamed table) */
+    assert_non_null(columns);
+    char create[1024];
+    snprintf(create, sizeof create, "CREATE TABLE readings_ref %s", columns);
+    sqlite3_finalize(st);
+    assert_int_equal(db_exec(f->db, create), 0);
+    assert_int_equal(
+        db_exec(f->db,
+                "INSERT INTO readings_ref SELECT * FROM readings;"
+                "INSERT INTO readings_ref (station_id, kind, ts, vals, device_id, received) "
+                "SELECT station_id, kind, ts, vals, device_id, received FROM readings_recent "
+                "WHERE true ORDER BY station_id, kind, ts, id ON CONFLICT DO UPDATE SET vals = "
+                "json_patch(readings_ref.vals, excluded.vals), device_id = excluded.device_id, "
+                "received = excluded.received"),
+        0);
+}
+
+/* readings holds exactly the reference's rows. */
+static void assert_readings_as_reference(struct fixture *f)
+{
+    assert_int_equal(count(f, "readings"), count(f, "readings_ref"));
+    assert_int_equal(count(f, "(SELECT * FROM readings EXCEPT SELECT * FROM readings_ref)"), 0);
+    assert_int_equal(count(f, "(SELECT * FROM readings_ref EXCEPT SELECT * FROM readings)"), 0);
+}
+
+/* The move in id order stores what the move sorted by key stored, in parts (the sync's
+ * steps) and whole (the first batch after a start): keys staged twice, out of order, with
+ * factors removed again, merged into rows already in readings. */
+static void test_move_unsorted_same_as_sorted(void **state)
+{
+    struct fixture *f = *state;
+    stage_unsorted_with_reference(f);
+    assert_true(count(f, "readings_ref") > 50); /* many keys staged more than once */
+    assert_true(count(f, "readings_ref") < 300);
+    sync_rollups(f); /* the move in four parts */
+    assert_int_equal(count(f, "readings_recent"), 0);
+    assert_readings_as_reference(f);
+}
+
+static void test_move_whole_unsorted_same_as_sorted(void **state)
+{
+    struct fixture *f = *state;
+    readings_close(f->w);
+    f->w = NULL;
+    stage_unsorted_with_reference(f);
+    char err[256];
+    f->w = readings_open(f->path, err, sizeof err); /* a start: the first batch moves it all */
+    assert_non_null(f->w);
+    readings_rollup_delay(f->w, 3600 * 1000);
+    f->station = 3;
+    struct monitor_row a[] = {mrow("a34004", 2, T0 + 7200, 30, "N")};
+    assert_int_equal(put(f, a, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 1); /* the new record, staged */
+    assert_readings_as_reference(f);
+}
+
 static void test_rollback_forgets(void **state)
 {
     struct fixture *f = *state;
@@ -529,7 +622,7 @@ static void test_frames_by_station(void **state)
     assert_int_equal(json_array_size(none), 0); /* not indexed yet */
     json_decref(none);
     sync_rollups(f);
-    assert_int_equal(count(f, "frames_by_station"), 12000);
+    assert_int_equal(count(f, "frames_station_runs"), 3); /* turns of 5,000, 5,000, 2,000 */
     json_t *fr = readings_frames(f->db, f->station, 0, 5, &next);
     assert_int_equal(json_array_size(fr), 5);
     assert_non_null(
@@ -537,9 +630,191 @@ static void test_frames_by_station(void **state)
     assert_string_equal(json_string_value(json_object_get(json_array_get(fr, 0), "reply")),
                         "##ack");
     json_decref(fr);
-    /* frames received before T0 + 60 (the first 6,000) go, with their index entries */
+    /* frames received before T0 + 60 (the first 6,000) go, with the run that held only them;
+     * the run they shared with later frames stays and its pruned ids are skipped */
     assert_int_equal(readings_prune_frames(f->w, T0 + 60, 100000), 6000);
-    assert_int_equal(count(f, "frames_by_station"), 6000);
+    assert_int_equal(count(f, "frames_station_runs"), 2);
+    int64_t before = 0, want = 12000;
+    do {
+        fr = readings_frames(f->db, f->station, before, 700, &next);
+        for (size_t i = 0; i < json_array_size(fr); i++)
+            assert_int_equal(json_integer_value(json_object_get(json_array_get(fr, i), "id")),
+                             want--);
+        json_decref(fr);
+        before = next;
+    } while (next);
+    assert_int_equal(want, 6000);
+}
+
+/* The frame ids of station st below before (0 = all) that the station lookup should give,
+ * newest first, at most limit: the frames indexed so far (up to frames_indexed.id), as the
+ * one-row-a-frame lookup (frames_by_station) gave them. */
+static size_t reference_frame_ids(struct fixture *f, int64_t st, int64_t before, int limit,
+                                  int64_t *out)
+{
+    sqlite3_stmt *q = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT id FROM frames WHERE station_id = ?1 AND id < ?2 "
+                                        "AND id <= (SELECT id FROM frames_indexed) ORDER BY id "
+                                        "DESC LIMIT ?3",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(q, 1, st);
+    sqlite3_bind_int64(q, 2, before > 0 ? before : INT64_MAX);
+    sqlite3_bind_int(q, 3, limit);
+    size_t n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW)
+        out[n++] = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return n;
+}
+
+/* readings_frames over the packed runs gives, page by page, the ids the reference gives, and
+ * each frame with its own row's fields, for stations 1 to nstations of the test's list and a
+ * station with no frames. */
+static const int64_t frame_stations[] = {1, 511, 65537, 2}; /* low bytes 01, FF, 01 */
+static void check_frames_as_reference(struct fixture *f, int64_t nstations)
+{
+    static const int limits[] = {1, 7, 50, 5000};
+    static int64_t want[5000];
+    for (int64_t k = 0; k <= nstations; k++)
+        for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+            int64_t before = 0, next;
+            size_t pages = 0;
+            do {
+                int64_t st = k < nstations ? frame_stations[k] : 99;
+                size_t n = reference_frame_ids(f, st, before, limits[l], want);
+                json_t *got = readings_frames(f->db, st, before, limits[l], &next);
+                assert_non_null(got);
+                assert_int_equal(json_array_size(got), n);
+                for (size_t i = 0; i < n; i++) {
+                    json_t *o = json_array_get(got, i);
+                    assert_int_equal(json_integer_value(json_object_get(o, "id")), want[i]);
+                    char mn[24];
+                    snprintf(mn, sizeof mn, "MN%lld", (long long)want[i]);
+                    assert_string_equal(json_string_value(json_object_get(o, "mn")), mn);
+                }
+                assert_int_equal(next, n == (size_t)limits[l] ? want[n - 1] : 0);
+                json_decref(got);
+                before = next;
+                assert_true(++pages < 5000);
+            } while (next);
+        }
+}
+
+/* Frames of three stations interleaved at random (and some of no station), indexed in several
+ * turns, some written after the last turn (not found yet), then the oldest pruned: at every
+ * step the packed lookup gives what the one-row-a-frame lookup gave. */
+static void test_frame_runs_same_as_per_frame(void **state)
+{
+    struct fixture *f = *state;
+    for (int s = 1; s <= 2; s++) { /* ids of two and three bytes: the sort's later passes */
+        char sql[160];
+        long long sid = frame_stations[s];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO stations (id, code, name, kind, created_at, updated_at) VALUES "
+                 "(%lld, 'S%lld', 'S%lld', 'national', 0, 0)",
+                 sid, sid, sid);
+        assert_int_equal(insert_id(f->db, sql), sid);
+    }
+    uint32_t rnd = 12345;
+    int64_t id = 0;
+    for (int round = 0; round < 5; round++) {
+        assert_int_equal(readings_begin(f->w), 0);
+        int n = 400 + round * 1500; /* 400 ... 6,400: the last one indexed in two turns */
+        for (int i = 0; i < n; i++) {
+            rnd = rnd * 1103515245u + 12345u;
+            int64_t pick = (rnd >> 16) % 4;
+            int64_t st = pick ? frame_stations[pick - 1] : 0; /* 0 = no station */
+            char mn[24], bytes[48];
+            snprintf(mn, sizeof mn, "MN%lld", (long long)++id);
+            int len = snprintf(bytes, sizeof bytes, "##0010QN=%lld;\r\n", (long long)id);
+            struct readings_frame fr = {
+                T0 + id, st,    st ? f->device : 0, mn,          "q", "127.0.0.1", "ok", 2011,
+                0,       bytes, (size_t)len,        "##ack\r\n", 7};
+            assert_int_equal(readings_put_frame(f->w, &fr), 0);
+        }
+        assert_int_equal(readings_commit(f->w), 0);
+        if (round < 4) /* the last round's frames stay unindexed */
+            sync_rollups(f);
+        check_frames_as_reference(f, 3);
+    }
+    assert_int_equal(count(f, "frames_station_runs"), 12); /* 4 turns x 3 stations */
+    /* ids 1-3,000 go: the first two turns' runs whole, the third's in part */
+    assert_int_equal(readings_prune_frames(f->w, T0 + 3001, 100000), 3000);
+    assert_int_equal(count(f, "frames_station_runs"), 6);
+    check_frames_as_reference(f, 3);
+    sync_rollups(f);
+    assert_int_equal(count(f, "frames_station_runs"), 12);
+    check_frames_as_reference(f, 3);
+}
+
+/* A database whose lookup was one row a frame (before monitor migration 11) is converted:
+ * the same frames are found, and later frames are indexed packed beside them. */
+static void test_frame_lookup_converted(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(readings_begin(f->w), 0);
+    for (int64_t id = 1; id <= 300; id++) {
+        char mn[24];
+        snprintf(mn, sizeof mn, "MN%lld", (long long)id);
+        struct readings_frame fr = {T0 + id,   id % 3 ? f->station : 0,
+                                    f->device, mn,
+                                    "q",       "127.0.0.1",
+                                    "ok",      2011,
+                                    0,         "##x",
+                                    3,         NULL,
+                                    0};
+        assert_int_equal(readings_put_frame(f->w, &fr), 0);
+    }
+    assert_int_equal(readings_commit(f->w), 0);
+    const char *old = "CREATE TABLE frames_by_station (station_id INTEGER NOT NULL, id INTEGER "
+                      "NOT NULL, PRIMARY KEY (station_id, id)) WITHOUT ROWID;"
+                      "INSERT INTO frames_by_station SELECT station_id, id FROM frames WHERE "
+                      "station_id IS NOT NULL AND id <= 200;"
+                      "UPDATE frames_indexed SET id = 200;"
+                      "DROP TABLE frames_station_runs;"
+                      "UPDATE schema_versions SET version = 10 WHERE module = 'monitor';";
+    assert_int_equal(db_exec(f->db, old), 0);
+    char err[256];
+    assert_int_equal(modules_migrate(f->db, err, sizeof err), 0);
+    assert_int_equal(count(f, "frames_station_runs"), 134); /* ids 1-200 not divisible by 3 */
+    check_frames_as_reference(f, 1);
+    sync_rollups(f); /* 201-300 packed in one run */
+    assert_int_equal(count(f, "frames_station_runs"), 135);
+    check_frames_as_reference(f, 1);
+}
+
+/* Runs of ids round-trip through their gaps, 1- to 10-byte gaps included, and malformed
+ * bytes are refused. */
+static void test_run_ids(void **state)
+{
+    (void)state;
+    static const uint64_t gaps[] = {1,        127,        128,        16383,           16384,
+                                    1u << 21, 1ull << 35, 1ull << 56, (1ull << 62) - 1};
+    uint8_t bytes[128];
+    size_t len = 0;
+    int64_t want[16] = {1};
+    size_t n = 1;
+    for (size_t i = 0; i < sizeof gaps / sizeof gaps[0]; i++, n++) {
+        len += readings_run_put_gap(bytes + len, gaps[i]);
+        want[n] = want[n - 1] + (int64_t)gaps[i];
+    }
+    int64_t ids[16];
+    assert_int_equal(readings_run_ids(1, bytes, len, ids, 16), (long)n);
+    for (size_t i = 0; i < n; i++)
+        assert_true(ids[i] == want[i]);
+    assert_int_equal(readings_run_ids(1, bytes, len, ids, n - 1), -1);  /* no room */
+    assert_int_equal(readings_run_ids(1, bytes, len - 1, ids, 16), -1); /* cut short */
+    assert_int_equal(readings_run_ids(7, bytes, 0, ids, 1), 1);         /* a run of one */
+    assert_int_equal(ids[0], 7);
+    assert_int_equal(readings_run_ids(0, bytes, 0, ids, 1), -1); /* no id 0 */
+    static const uint8_t zero[] = {0},
+                         wide[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02};
+    assert_int_equal(readings_run_ids(1, zero, 1, ids, 16), -1);  /* a gap of 0 */
+    assert_int_equal(readings_run_ids(1, wide, 10, ids, 16), -1); /* past 64 bits */
+    assert_int_equal(readings_run_put_gap(bytes, UINT64_MAX), READINGS_RUN_GAP_MAX);
+    assert_int_equal(readings_run_ids(INT64_MAX - 5, bytes, 10, ids, 16), -1); /* past INT64 */
 }
 
 /* readings_put_frames writes what readings_put_frame would, frame for frame and in order:
@@ -726,7 +1001,7 @@ static void test_old_layout_converted(void **state)
     f->w = NULL;
     const char *old =
         "DROP TABLE readings; DROP TABLE rollups; DROP TABLE station_factors;"
-        "DROP TABLE rollups_pending; DROP TABLE frames_by_station; DROP TABLE frames_indexed;"
+        "DROP TABLE rollups_pending; DROP TABLE frames_station_runs; DROP TABLE frames_indexed;"
         "DROP TABLE readings_recent; DROP INDEX monitor_commands_system;"
         "DROP TABLE frame_rejects; DROP INDEX unregistered_devices_seen;"
         "DROP TABLE readings_spool;"
@@ -868,10 +1143,15 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resends_and_split_packets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_then_moved, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_in_parts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_unsorted_same_as_sorted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_whole_unsorted_same_as_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frames_by_station, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frame_runs_same_as_per_frame, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_frame_lookup_converted, setup, teardown),
+        cmocka_unit_test(test_run_ids),
         cmocka_unit_test_setup_teardown(test_frames_at_once_same_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_at_once_same_rows, setup, teardown),
         cmocka_unit_test_setup_teardown(test_prune_commands, setup, teardown),
