@@ -11,23 +11,24 @@
  * edges. A crossing point here is within a unit in the last place of the
  * exact one. GEOS 3.11's (LineIntersector → Intersection::intersection) is
  * computed in double, not double-double: on coordinates less the middle of the
- * segments' boxes (each subtraction, product and difference rounded, ~u·M with
- * u = 2^-53 and M the segments' extent), on an edge that OverlayNG may first
- * have cut to a box around the inputs (moving its far end by a few roundings).
- * Moving a segment's line by δ moves the crossing by δ / sin θ along the other
- * (θ the angle between them), so the two points agree only to within
- * CLIP_ULPS + (CLIP_SHALLOW_ULPS + M·CLIP_SHALLOW_ULPS_PER_DEG) / sin θ units
- * of 2^-45° (≥ 32·u·M / sin θ with M in degrees, twice what the roundings
- * give; a reviewer measured 1e4-6e4 of them at sin θ ≈ 5e-9). A crossing
- * whose allowance exceeds CLIP_TOL / 4 is refused, so the CLIP_TOL checks
- * below still cover the move; the error bound returned with the area includes
- * what the largest allowance could do to it, so the caller can tell whether
- * the report could differ. Everything that could make the overlay's vertices differ otherwise
- * returns "not decided" and the caller runs the overlay: a vertex on or within
- * 1e-9° of the other's boundary, an orientation the floating-point filter
- * cannot decide, segments within 1e-9° of a crossing segment (the noded edges
- * could then intersect again and OverlayNG would switch to snapping), unit
- * rings that touch, spikes, too much work. */
+ * segments' boxes, whose roundings (subtractions, products, differences: about
+ * 29·u·M with u = 2^-53 and M the segments' extent) shift the lines, on an edge
+ * that OverlayNG may first have cut to a box around the inputs (the cut end
+ * rounded: half a unit of 2^-46° and ~3·u·M). Shifting a line by δ moves the
+ * crossing by δ / sin θ along the other (θ the angle between them), so the two
+ * points agree to within CLIP_ULPS + (CLIP_SHALLOW_ULPS +
+ * M·CLIP_SHALLOW_ULPS_PER_DEG) / sin θ units of 2^-45° (M in degrees; about
+ * twice those estimates). Measured (tests/unit/domain/test_siting_clip.c,
+ * sin θ from 1e-8): GEOS's vertex is at most ~0.012 / sin θ units from the
+ * exact crossing, ~1e4 at sin θ = 1e-6 — not "a few units" below sin θ ~ 1e-2.
+ * A crossing whose allowance exceeds CLIP_TOL / 4 (sin θ below ~1e-4) is
+ * refused, so the CLIP_TOL checks below still cover the move; the error bound
+ * returned with the area includes what the largest allowance could do to it,
+ * so the caller can tell whether the report could differ. Everything that could make the overlay's
+ * vertices differ otherwise returns "not decided" and the caller runs the overlay: a vertex on or
+ * within 1e-9° of the other's boundary, an orientation the floating-point filter cannot decide,
+ * segments within 1e-9° of a crossing segment (the noded edges could then intersect again and
+ * OverlayNG would switch to snapping), unit rings that touch, spikes, too much work. */
 #include "core/xalloc.h"
 #include "domain/siting_internal.h"
 
@@ -50,7 +51,7 @@
  * degrees) / sin θ for the roundings that move a segment (see the top); and a
  * bound on metres per degree in a Gauss–Krüger zone. */
 #define CLIP_ULPS 4
-#define CLIP_SHALLOW_ULPS 8
+#define CLIP_SHALLOW_ULPS 0.5
 #define CLIP_SHALLOW_ULPS_PER_DEG 0.25
 #define CLIP_M_PER_DEG 1.2e5
 /* Units with at most this many segments are checked for touching rings pairwise. */
@@ -279,7 +280,7 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
     if (ew * 4 > aw)
         return -1;
     /* How far GEOS's point may be from ours (see the top), in units of
-     * 2^-45°; beyond CLIP_TOL / 4 (sin θ below ~1e-3) the CLIP_TOL checks
+     * 2^-45°; beyond CLIP_TOL / 4 (sin θ below ~1e-4) the CLIP_TOL checks
      * would no longer cover the move, and the overlay decides. */
     double sin_angle = (double)aw / (hypot((double)px, (double)py) * hypot((double)qx, (double)qy));
     double extent = fmax(fmax(fabs(p1.x - p2.x), fabs(p1.y - p2.y)),
