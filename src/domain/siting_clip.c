@@ -514,8 +514,9 @@ static int clip_crossings(struct clip *k)
     return 0;
 }
 
-/* A crossing moves its segments' pieces by up to a few units in the last
- * place (and OverlayNG's box cut may move a segment's far end likewise): no
+/* GEOS's crossing may sit up to its allowance (at most CLIP_TOL / 4, see
+ * clip_crossing) from ours, moving its segments' pieces by as much (and
+ * OverlayNG's box cut may move a segment's far end by a rounding): no
  * other unit segment may come within CLIP_TOL of a crossing segment, anywhere
  * along it (the overlay's noding check would then find new intersections and
  * switch to snapping), nor fold back along it. */
