@@ -8,18 +8,27 @@
  * area (docs/performance.md, GEOSClipByRect). The overlay's vertices are the
  * noded edges of both inputs that bound the result: project vertices inside
  * the unit, unit vertices inside the project and the crossing points of their
- * edges. A crossing point here is the double nearest the exact one; GEOS's
- * is the exact one computed in double-double and rounded, on an edge that
- * OverlayNG may first have cut to a box around the inputs (moving the edge's
- * far end by a rounding): the two agree to within 4 units in the last place
- * (CLIP_ULPS), and the error bound returned with the area includes what such
- * a difference could do to it, so the caller can tell whether the report could
- * differ. Everything that could make the overlay's vertices differ otherwise
- * returns "not decided" and the caller runs the overlay: a vertex on or within
- * 1e-9° of the other's boundary, an orientation the floating-point filter
- * cannot decide, segments within 1e-9° of a crossing segment (the noded edges
- * could then intersect again and OverlayNG would switch to snapping), unit
- * rings that touch, spikes, too much work. */
+ * edges. A crossing point here is within a unit in the last place of the
+ * exact one. GEOS 3.11's (LineIntersector → Intersection::intersection) is
+ * computed in double, not double-double: on coordinates less the middle of the
+ * segments' boxes, whose roundings (subtractions, products, differences: about
+ * 29·u·M with u = 2^-53 and M the segments' extent) shift the lines, on an edge
+ * that OverlayNG may first have cut to a box around the inputs (the cut end
+ * rounded: half a unit of 2^-46° and ~3·u·M). Shifting a line by δ moves the
+ * crossing by δ / sin θ along the other (θ the angle between them), so the two
+ * points agree to within CLIP_ULPS + (CLIP_SHALLOW_ULPS +
+ * M·CLIP_SHALLOW_ULPS_PER_DEG) / sin θ units of 2^-45° (M in degrees; about
+ * twice those estimates). Measured (tests/unit/domain/test_siting_clip.c,
+ * sin θ from 1e-8): GEOS's vertex is at most ~0.012 / sin θ units from the
+ * exact crossing, ~1e4 at sin θ = 1e-6 — not "a few units" below sin θ ~ 1e-2.
+ * A crossing whose allowance exceeds CLIP_TOL / 4 (sin θ below ~1e-4) is
+ * refused, so the CLIP_TOL checks below still cover the move; the error bound
+ * returned with the area includes what the largest allowance could do to it,
+ * so the caller can tell whether the report could differ. Everything that could make the overlay's
+ * vertices differ otherwise returns "not decided" and the caller runs the overlay: a vertex on or
+ * within 1e-9° of the other's boundary, an orientation the floating-point filter cannot decide,
+ * segments within 1e-9° of a crossing segment (the noded edges could then intersect again and
+ * OverlayNG would switch to snapping), unit rings that touch, spikes, too much work. */
 #include "core/xalloc.h"
 #include "domain/siting_internal.h"
 
@@ -36,9 +45,14 @@
  * segment) cost segments × (vertices + crossings): beyond this, the overlay. */
 #define CLIP_MAX_SCAN 8000000
 #define CLIP_CACHE 32
-/* How far GEOS's crossing point may be from ours (units in the last place),
- * and a bound on metres per degree in a Gauss–Krüger zone. */
+/* How far GEOS's crossing point may be from ours, in units of 2^-45° (the
+ * last place at |lon| < 256): CLIP_ULPS for the roundings of the point itself,
+ * plus (CLIP_SHALLOW_ULPS + CLIP_SHALLOW_ULPS_PER_DEG × the segments' extent in
+ * degrees) / sin θ for the roundings that move a segment (see the top); and a
+ * bound on metres per degree in a Gauss–Krüger zone. */
 #define CLIP_ULPS 4
+#define CLIP_SHALLOW_ULPS 0.5
+#define CLIP_SHALLOW_ULPS_PER_DEG 0.25
 #define CLIP_M_PER_DEG 1.2e5
 /* Units with at most this many segments are checked for touching rings pairwise. */
 #define CLIP_SMALL_UNIT 64
@@ -216,8 +230,9 @@ static bool clip_far(struct clip_pt a, struct clip_pt b)
 }
 
 /* One coordinate of the crossing, num / den computed in binary128 with the
- * absolute error bound err: the double it rounds to, or NAN when err is not
- * well below a unit in the last place of the double. */
+ * absolute error bound err: the double the binary128 quotient rounds to (within
+ * a unit in the last place of the exact value, not always the nearest double),
+ * or NAN when err is not well below a unit in the last place of the double. */
 static double clip_round(__float128 num, __float128 den, __float128 err)
 {
     __float128 v = num / den;
@@ -233,13 +248,16 @@ static __float128 clip_abs(__float128 v)
     return v < 0 ? -v : v;
 }
 
-/* The crossing of proper crossing segments p1p2 and q1q2, the double nearest
- * the exact point (homogeneous coordinates as GEOS's line intersector, in
- * binary128 with a generous bound of 2^-96 relative to the terms): 0, or -1
- * when that bound is not well below a unit in the last place. */
+/* The crossing of proper crossing segments p1p2 and q1q2, within a unit in
+ * the last place of the exact point (homogeneous coordinates as GEOS's line
+ * intersector, in binary128 with a generous bound of 2^-96 relative to the
+ * terms), and in *ulps how far GEOS's point may be from it (see the top): 0,
+ * or -1 when the bound is not well below a unit in the last place or the
+ * crossing is too shallow. */
 static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1, struct clip_pt q2,
-                         struct clip_pt *out)
+                         struct clip_pt *out, double *ulps)
 {
+    *ulps = CLIP_ULPS;
     /* A horizontal and a vertical segment cross at a point with their own
      * coordinates, which the overlay's rounding returns exactly. */
     if (p1.y == p2.y && q1.x == q2.x)
@@ -260,6 +278,15 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
     __float128 ew = rel * (clip_abs(px * qy) + clip_abs(qx * py)) * 4;
     __float128 aw = clip_abs(w);
     if (ew * 4 > aw)
+        return -1;
+    /* How far GEOS's point may be from ours (see the top), in units of
+     * 2^-45°; beyond CLIP_TOL / 4 (sin θ below ~1e-4) the CLIP_TOL checks
+     * would no longer cover the move, and the overlay decides. */
+    double sin_angle = (double)aw / (hypot((double)px, (double)py) * hypot((double)qx, (double)qy));
+    double extent = fmax(fmax(fabs(p1.x - p2.x), fabs(p1.y - p2.y)),
+                         fmax(fabs(q1.x - q2.x), fabs(q1.y - q2.y)));
+    *ulps = CLIP_ULPS + (CLIP_SHALLOW_ULPS + extent * CLIP_SHALLOW_ULPS_PER_DEG) / sin_angle;
+    if (!(*ulps * 0x1p-45 <= CLIP_TOL / 4))
         return -1;
     __float128 vx = clip_abs(x / w), vy = clip_abs(y / w);
     out->x = clip_round(x, w, (ex + vx * ew) / aw * 2 + rel * vx);
@@ -340,6 +367,7 @@ struct clip {
      * its rounding error is bounded by */
     long double sum;
     double xmin, xmax, dy_total, length;
+    double ulps; /* the largest crossing allowance (clip_crossing) */
     size_t pieces;
     struct clip_pt cache_ll[CLIP_CACHE], cache_xy[CLIP_CACHE];
     size_t ncache, cache_next;
@@ -465,7 +493,8 @@ static int clip_crossings(struct clip *k)
             int op = clip_orient(a, b, p), oq = clip_orient(a, b, q);
             if (oa * ob < 0 && op * oq < 0) {
                 struct clip_pt x;
-                if (k->ncross == CLIP_MAX_CROSSINGS || clip_crossing(a, b, p, q, &x) ||
+                double ulps;
+                if (k->ncross == CLIP_MAX_CROSSINGS || clip_crossing(a, b, p, q, &x, &ulps) ||
                     !clip_far(x, a) || !clip_far(x, b) || !clip_far(x, p) || !clip_far(x, q))
                     return -1;
                 /* GEOS keeps a crossing inside both segments' boxes. */
@@ -473,6 +502,7 @@ static int clip_crossings(struct clip *k)
                     x.y > fmax(a.y, b.y) || x.x < fmin(p.x, q.x) || x.x > fmax(p.x, q.x) ||
                     x.y < fmin(p.y, q.y) || x.y > fmax(p.y, q.y))
                     return -1;
+                k->ulps = fmax(k->ulps, ulps);
                 k->cross[k->ncross++] = (struct clip_cross){
                     s, m, x, (x.x - a.x) * (b.x - a.x) + (x.y - a.y) * (b.y - a.y),
                     (x.x - p.x) * (q.x - p.x) + (x.y - p.y) * (q.y - p.y)};
@@ -484,8 +514,9 @@ static int clip_crossings(struct clip *k)
     return 0;
 }
 
-/* A crossing moves its segments' pieces by up to a few units in the last
- * place (and OverlayNG's box cut may move a segment's far end likewise): no
+/* GEOS's crossing may sit up to its allowance (at most CLIP_TOL / 4, see
+ * clip_crossing) from ours, moving its segments' pieces by as much (and
+ * OverlayNG's box cut may move a segment's far end by a rounding): no
  * other unit segment may come within CLIP_TOL of a crossing segment, anywhere
  * along it (the overlay's noding check would then find new intersections and
  * switch to snapping), nor fold back along it. */
@@ -618,7 +649,7 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
         }
         c->projected = true;
     }
-    struct clip k = {.r = r, .c = c, .project = project, .zone = zone};
+    struct clip k = {.r = r, .c = c, .project = project, .zone = zone, .ulps = CLIP_ULPS};
     k.segs = k.seg_store, k.segcap = CLIP_SEG_STORE;
     for (size_t i = 0; i < c->n && k.ncache < CLIP_CACHE; i++) {
         k.cache_ll[k.ncache] = (struct clip_pt){c->x[i], c->y[i]};
@@ -648,14 +679,14 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
     /* GEOS sums each result ring from its first vertex in double: at most
      * (n + 8) roundings of terms bounded by the x extent times |dy|; ours is
      * far below that (long double, same terms). And each crossing may sit up
-     * to CLIP_ULPS units in the last place (2^-45° at |lon| < 256) away from
-     * GEOS's, at most CLIP_M_PER_DEG metres a degree: moving a vertex by d
+     * to k.ulps units of 2^-45° away from GEOS's (clip_crossing), at most
+     * CLIP_M_PER_DEG metres a degree: moving a vertex by d
      * changes the area by at most d times its two edges' lengths. */
     if (!k.pieces)
         k.xmin = k.xmax = 0;
     *area = a;
     *err = (double)(k.pieces + 8) * 0x1p-51 * (k.xmax - k.xmin + 1) * (k.dy_total + 1) +
-           CLIP_ULPS * 0x1p-45 * CLIP_M_PER_DEG * 2 * k.length;
+           k.ulps * 0x1p-45 * CLIP_M_PER_DEG * 2 * k.length;
     return 0;
 }
 

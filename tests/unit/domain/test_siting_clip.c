@@ -352,6 +352,235 @@ static void test_areas_against_overlay(void **state)
     siting_units_free(u);
 }
 
+/* One unit whose lower edge crosses a project's lower edge at x = xc at the
+ * small angle th (radians, about), both edges sloped by kp: GEOS's crossing
+ * point drifts along the edges as 1 / sin θ (siting_clip.c, top). */
+struct shallow {
+    double x0, y0, w, h, kp, th, xc, ux0, ux1;
+};
+
+static double shallow_uy(const struct shallow *c, double x)
+{
+    return c->y0 + c->kp * (x - c->x0) + c->th * (x - c->xc);
+}
+
+static void shallow_draw(uint64_t *s, struct shallow *c, double th_low, double th_high)
+{
+    c->x0 = 116 + rng_unit(s), c->y0 = 29 + 20 * rng_unit(s);
+    c->kp = (rng_unit(s) - 0.5) * 0.02;
+    c->th = th_low * pow(th_high / th_low, rng_unit(s));
+    if (rng_unit(s) < 0.5)
+        c->th = -c->th;
+    c->w = 0.1 + rng_unit(s);
+    c->h = 0.05 + 0.2 * rng_unit(s);
+    c->xc = c->x0 + (0.05 + 0.9 * rng_unit(s)) * c->w;
+    c->ux0 = c->x0 - 1 - rng_unit(s), c->ux1 = c->x0 + c->w + 1 + rng_unit(s);
+}
+
+static json_t *shallow_unit_geom(const struct shallow *c)
+{
+    return json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates", c->ux0,
+                     shallow_uy(c, c->ux0), c->ux1, shallow_uy(c, c->ux1), c->ux1, c->y0 + 1.4,
+                     c->ux0, c->y0 + 1.4, c->ux0, shallow_uy(c, c->ux0));
+}
+
+static json_t *shallow_project(const struct shallow *c)
+{
+    return json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates", c->x0,
+                     c->y0, c->x0 + c->w, c->y0 + c->kp * c->w, c->x0 + c->w, c->y0 + c->h, c->x0,
+                     c->y0 + c->h, c->x0, c->y0);
+}
+
+static struct siting_units *units_of(json_t *geom)
+{
+    json_t *fc = json_pack("{ss s[{ss s{ss ss si} sO}]}", "type", "FeatureCollection", "features",
+                           "type", "Feature", "properties", "code", "ZH36022210001", "name", "斜",
+                           "class", 1, "geometry", geom);
+    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
+    char err[256];
+    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
+    free(text);
+    json_decref(fc);
+    if (!u)
+        fail_msg("units: %s", err);
+    return u;
+}
+
+/* The exact crossing of two lines (binary128, far finer than GEOS's drift). */
+static void exact_crossing(double ax, double ay, double bx, double by, double cx, double cy,
+                           double dx, double dy, double *x, double *y)
+{
+    __float128 px = (__float128)ay - by, py = (__float128)bx - ax;
+    __float128 pw = (__float128)ax * by - (__float128)bx * ay;
+    __float128 qx = (__float128)cy - dy, qy = (__float128)dx - cx;
+    __float128 qw = (__float128)cx * dy - (__float128)dx * cy;
+    __float128 w = px * qy - qx * py;
+    *x = (double)((py * qw - qy * pw) / w), *y = (double)((qx * pw - px * qw) / w);
+}
+
+/* Shallow crossings, from far below the angle below which siting_clip_area
+ * refuses them (sin θ ≈ 1e-4) to a little steeper: GEOS's crossing vertex
+ * within the allowance siting_clip.c assumes for it (the measured drift is far
+ * below it: printed), siting_clip_area's area within its bound of the
+ * overlay's, and every report byte-identical with the overlay's. */
+static void test_shallow_crossings(void **state)
+{
+    (void)state;
+    const struct siting_geos *g = siting_geos();
+    uint64_t s = 22;
+    int decided = 0;
+    double worst_drift = 0, worst_area = 0, worst_drift_sin = 0;
+    for (int i = 0; i < 300; i++) {
+        struct shallow c;
+        /* sin θ from 1e-8 (GEOS's point drifts by thousands of units; refused)
+         * to just above the refusal (~1e-3) and a little steeper */
+        static const double low[3] = {1e-8, 1e-6, 2e-4}, high[3] = {1e-6, 2e-4, 3e-2};
+        shallow_draw(&s, &c, low[i % 3], high[i % 3]);
+        json_t *ug = shallow_unit_geom(&c), *pg = shallow_project(&c);
+        struct siting_units *u = units_of(ug);
+        int compared = 0;
+        compare(u, pg, "C3074", &compared);
+        char err[256];
+        GEOSGeometry *p =
+            siting_geometry(u->ctx, pg, SITING_WGS84, false, NULL, NULL, err, sizeof err);
+        assert_non_null(p);
+        GEOSGeometry *inter = g->GEOSIntersection_r(u->ctx, u->units[0].geom, p);
+        /* GEOS's vertex nearest the exact crossing, in units of 2^-45°,
+         * against CLIP_ULPS + (CLIP_SHALLOW_ULPS + M / 4) / sin θ */
+        double ex, ey, best = INFINITY;
+        exact_crossing(c.x0, c.y0, c.x0 + c.w, c.y0 + c.kp * c.w, c.ux0, shallow_uy(&c, c.ux0),
+                       c.ux1, shallow_uy(&c, c.ux1), &ex, &ey);
+        const GEOSCoordSequence *seq =
+            g->GEOSGeom_getCoordSeq_r(u->ctx, g->GEOSGetExteriorRing_r(u->ctx, inter));
+        unsigned n = 0;
+        assert_true(seq && g->GEOSCoordSeq_getSize_r(u->ctx, seq, &n));
+        assert_true(n <= 16);
+        double xy[32];
+        assert_true(g->GEOSCoordSeq_copyToBuffer_r(u->ctx, seq, xy, 0, 0));
+        for (unsigned j = 0; j < n; j++)
+            best = fmin(best, fmax(fabs(xy[2 * j] - ex), fabs(xy[2 * j + 1] - ey)) / 0x1p-45);
+        double sin_angle = sin(fabs(atan(c.kp + c.th) - atan(c.kp)));
+        double allowed = 4 + (0.5 + 0.25 * (c.ux1 - c.ux0)) / sin_angle;
+        worst_drift = fmax(worst_drift, best / allowed);
+        worst_drift_sin = fmax(worst_drift_sin, best * sin_angle);
+        if (best > allowed)
+            fail_msg("case %d: GEOS's crossing %.3g units from the exact one, allowed %.3g", i,
+                     best, allowed);
+        struct siting_rings *r = siting_rings_new(u->ctx, u->units[0].geom);
+        struct siting_convex cv = {.tried = false};
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+        double area, bound, want = 0;
+        GEOSGeometry *m = g->GEOSGeom_transformXY_r(u->ctx, inter, bent, NULL);
+        assert_int_equal(g->GEOSArea_r(u->ctx, m, &want), 1);
+        if (r && !siting_clip_area(r, &cv, bent, NULL, &area, &bound)) {
+            decided++;
+            worst_area = fmax(worst_area, fabs(area - want) / bound);
+            if (fabs(area - want) > bound)
+                fail_msg("case %d: clip %.17g overlay %.17g bound %.3g", i, area, want, bound);
+        }
+        g->GEOSGeom_destroy_r(u->ctx, m);
+        g->GEOSGeom_destroy_r(u->ctx, inter);
+        g->GEOSGeom_destroy_r(u->ctx, p);
+        siting_rings_free(r);
+        json_decref(pg);
+        json_decref(ug);
+        siting_units_free(u);
+    }
+    printf("shallow: worst drift %.3g of the allowance (%.3g units × 1 / sin θ), worst area "
+           "error %.3g of the bound, %d decided\n",
+           worst_drift, worst_drift_sin, worst_area, decided);
+    assert_true(decided > 60);
+}
+
+/* The bound of siting_clip_area for the shallow pair c under the curved map
+ * (the pair as the full check would see it), or -1 when it refuses. */
+static double shallow_bound(const struct shallow *c)
+{
+    json_t *ug = shallow_unit_geom(c), *pg = shallow_project(c);
+    struct siting_units *u = units_of(ug);
+    char err[256];
+    GEOSGeometry *p = siting_geometry(u->ctx, pg, SITING_WGS84, false, NULL, NULL, err, sizeof err);
+    assert_non_null(p);
+    struct siting_rings *r = siting_rings_new(u->ctx, u->units[0].geom);
+    assert_non_null(r);
+    struct siting_convex cv = {.tried = false};
+    assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+    double area, bound;
+    if (siting_clip_area(r, &cv, bent, NULL, &area, &bound))
+        bound = -1;
+    siting_geos()->GEOSGeom_destroy_r(u->ctx, p);
+    siting_rings_free(r);
+    json_decref(pg);
+    json_decref(ug);
+    siting_units_free(u);
+    return bound;
+}
+
+/* The crossings' term of the bound: the same pair crossing at sin θ ≈ 2e-3
+ * and at ≈ 0.5 — GEOS's point may drift ~100 times farther at the first, and
+ * the bound must say so (the summation term is about the same for both);
+ * below ~1e-4 the crossing is refused. */
+static void test_crossing_term(void **state)
+{
+    (void)state;
+    struct shallow c = {.x0 = 116.3, .y0 = 31.2, .w = 0.6, .h = 0.2, .kp = 0.004, .xc = 116.5};
+    c.ux0 = c.x0 - 1.3, c.ux1 = c.x0 + c.w + 1.1;
+    c.th = 0.5;
+    double steep = shallow_bound(&c);
+    c.th = 2e-3;
+    double shallow = shallow_bound(&c);
+    c.th = -2e-3;
+    double shallow_below = shallow_bound(&c);
+    c.th = 1e-4;
+    double refused = shallow_bound(&c);
+    printf("bounds: sin θ 0.5: %.3g m², 2e-3: %.3g / %.3g m², 1e-4: %.3g\n", steep, shallow,
+           shallow_below, refused);
+    assert_true(steep > 0 && shallow > 0 && shallow_below > 0);
+    assert_true(shallow > 30 * steep && shallow_below > 30 * steep);
+    assert_true(refused == -1);
+}
+
+/* The bound assumes at most 1.2e5 m a degree (siting.c): a project reaching
+ * beyond 2.5° of its zone's meridian (the zones run from 75°E to 135°E) or 60° of the
+ * equator goes to the overlay, while the same shape inside both is decided by
+ * the fast path (so the test can fail). */
+static void test_zone_rule(void **state)
+{
+    (void)state;
+    static const struct {
+        double x0, y0;
+        bool fast;
+    } cases[] = {{116.3, 31.2, true},
+                 {137.6, 31.2, false},
+                 {116.3, 60.2, false},
+                 {116.3, -60.7, false},
+                 {71.2, 38.0, false}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned long hits = 0;
+        /* small projects (the bound then settles the report) of several sizes */
+        for (int k = 0; k < 12; k++) {
+            struct shallow c = {.x0 = cases[i].x0,
+                                .y0 = cases[i].y0,
+                                .w = 0.02 + 0.003 * k,
+                                .h = 0.01 + 0.002 * k,
+                                .kp = 0.004,
+                                .th = 0.5};
+            c.xc = c.x0 + 0.3 * c.w, c.ux0 = c.x0 - 1.3, c.ux1 = c.x0 + c.w + 1.1;
+            json_t *ug = shallow_unit_geom(&c), *pg = shallow_project(&c);
+            struct siting_units *u = units_of(ug);
+            int compared = 0;
+            compare(u, pg, "C3074", &compared);
+            assert_int_equal(compared, 1);
+            hits += u->clip_hits;
+            json_decref(pg);
+            json_decref(ug);
+            siting_units_free(u);
+        }
+        if (cases[i].fast ? hits == 0 : hits != 0)
+            fail_msg("case %zu (%g, %g): clip_hits %lu", i, cases[i].x0, cases[i].y0, hits);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +588,9 @@ int main(void)
         cmocka_unit_test(test_dyadic_edges),
         cmocka_unit_test(test_areas_against_overlay),
         cmocka_unit_test(test_apart_against_overlay),
+        cmocka_unit_test(test_shallow_crossings),
+        cmocka_unit_test(test_crossing_term),
+        cmocka_unit_test(test_zone_rule),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
