@@ -325,19 +325,17 @@ static int ent_rows_stale(struct db *db, int64_t *ids, int max)
  * pages cached without them are dropped. */
 static int ent_rows_backfill(struct db *db)
 {
-#define ENT_ROWS_MISSING                                                                           \
-    "FROM enterprises e WHERE NOT EXISTS (SELECT 1 FROM enterprise_rows r WHERE r.id = e.id)"
+    /* changes(): the rows the INSERT before it added (one scan, not two). */
     return db_run(db,
-                  "UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises' AND "
-                  "EXISTS (SELECT 1 " ENT_ROWS_MISSING ")",
+                  "INSERT INTO enterprise_rows (id, json) SELECT id, NULL FROM enterprises e "
+                  "WHERE NOT EXISTS (SELECT 1 FROM enterprise_rows r WHERE r.id = e.id)",
                   "") ||
-                   db_run(
-                       db,
-                       "INSERT INTO enterprise_rows (id, json) SELECT id, NULL " ENT_ROWS_MISSING,
-                       "")
+                   db_run(db,
+                          "UPDATE data_versions SET v = v + 1 WHERE name = 'enterprises' AND "
+                          "changes() > 0",
+                          "")
                ? -1
                : 0;
-#undef ENT_ROWS_MISSING
 }
 
 int enterprise_rows_check_format(struct db *db)

@@ -57,6 +57,21 @@ static json_t *star_polygon(uint64_t *s, double cx, double cy, double size)
     return rings;
 }
 
+/* The unit set of a FeatureCollection of these features (reference stolen),
+ * loaded through the GeoJSON import as users' files are. */
+static struct siting_units *units_from_features(json_t *features)
+{
+    json_t *fc = json_pack("{ss so}", "type", "FeatureCollection", "features", features);
+    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
+    char err[256] = "";
+    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
+    free(text);
+    json_decref(fc);
+    if (!u)
+        fail_msg("units: %s", err);
+    return u;
+}
+
 static struct siting_units *random_units(uint64_t *s, double *cx, double *cy, double *size)
 {
     json_t *features = json_array();
@@ -80,15 +95,7 @@ static struct siting_units *random_units(uint64_t *s, double *cx, double *cy, do
                                                   "properties", "code", code, "name", "单元",
                                                   "class", 1 + i % 3, "geometry", geom));
     }
-    json_t *fc = json_pack("{ss so}", "type", "FeatureCollection", "features", features);
-    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
-    char err[256] = "";
-    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
-    if (!u)
-        fail_msg("units: %s", err);
-    free(text);
-    json_decref(fc);
-    return u;
+    return units_from_features(features);
 }
 
 /* A convex polygon across a unit's edge: points on an ellipse or a rectangle,
@@ -199,15 +206,7 @@ static struct siting_units *dyadic_units(void)
                                         "properties", "code", code, "name", "格", "class", 1,
                                         "geometry", "type", "Polygon", "coordinates", rings));
     }
-    json_t *fc = json_pack("{ss so}", "type", "FeatureCollection", "features", features);
-    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
-    char err[256];
-    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
-    free(text);
-    json_decref(fc);
-    if (!u)
-        fail_msg("units: %s", err);
-    return u;
+    return units_from_features(features);
 }
 
 /* A box on the grid with a size on it (equal to a square or a hole, touching
@@ -393,17 +392,9 @@ static json_t *shallow_project(const struct shallow *c)
 
 static struct siting_units *units_of(json_t *geom)
 {
-    json_t *fc = json_pack("{ss s[{ss s{ss ss si} sO}]}", "type", "FeatureCollection", "features",
-                           "type", "Feature", "properties", "code", "ZH36022210001", "name", "斜",
-                           "class", 1, "geometry", geom);
-    char *text = json_dumps(fc, JSON_REAL_PRECISION(17));
-    char err[256];
-    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
-    free(text);
-    json_decref(fc);
-    if (!u)
-        fail_msg("units: %s", err);
-    return u;
+    return units_from_features(json_pack("[{ss s{ss ss si} sO}]", "type", "Feature", "properties",
+                                         "code", "ZH36022210001", "name", "斜", "class", 1,
+                                         "geometry", geom));
 }
 
 /* The exact crossing of two lines (binary128, far finer than GEOS's drift). */
