@@ -462,11 +462,13 @@ static int bench_e2e(const char *bin, long devices, long secs, long period_ms, d
     if (cnt)
         sqlite3_reset(cnt);
     double cpu0 = bench_cpu(), lis0 = bench_thread_cpu("ecogov-hj212"),
-           wr0 = bench_thread_cpu("ecogov-ingest");
+           wr0 = bench_thread_cpu("ecogov-ingest"), ck0 = bench_thread_cpu("ecogov-ckpt");
     int rc =
         bench_simulate(bin, path, devices, port, secs, period_ms, vps, &p50, &p99, sim, sizeof sim);
     double lis_us = (bench_thread_cpu("ecogov-hj212") - lis0) * 1e6 / (*vps * (double)secs);
     double wr_us = (bench_thread_cpu("ecogov-ingest") - wr0) * 1e6 / (*vps * (double)secs);
+    double ck_us = (bench_thread_cpu("ecogov-ckpt") - ck0) * 1e6 / (*vps * (double)secs);
+    double run_us = (bench_cpu() - cpu0) * 1e6 / (*vps * (double)secs);
     ingest_unlisten(srv);
     /* CPU the server (listener and writer threads of this process) spent per value: steadier
      * than throughput when other work shares the machine. */
@@ -484,15 +486,17 @@ static int bench_e2e(const char *bin, long devices, long secs, long period_ms, d
     if (period_ms <= 1)
         printf("end to end, saturated: %ld devices, %ld s: %.0f values/s committed and acked, "
                "ack p50 %ld ms, p99 %ld ms; %ld values stored; server CPU %.2f us a value "
-               "(listener %.2f, writer %.2f); %.2f x the bare insert loop\n",
-               devices, secs, *vps, p50, p99, stored - before, cpu_us, lis_us, wr_us,
-               base > 0 ? *vps / base : 0);
+               "(listener %.2f, writer %.2f, checkpointer %.2f, stop %.2f); %.2f x the bare "
+               "insert loop\n",
+               devices, secs, *vps, p50, p99, stored - before, cpu_us, lis_us, wr_us, ck_us,
+               cpu_us - run_us, base > 0 ? *vps / base : 0);
     else
         printf("end to end, paced (a frame every %ld ms per device, %.0f values/s offered): "
                "%.0f values/s committed and acked, ack p50 %ld ms, p99 %ld ms; %ld values "
-               "stored; server CPU %.2f us a value (listener %.2f, writer %.2f)\n",
+               "stored; server CPU %.2f us a value (listener %.2f, writer %.2f, checkpointer "
+               "%.2f, stop %.2f)\n",
                period_ms, 6000.0 * (double)devices / (double)period_ms, *vps, p50, p99,
-               stored - before, cpu_us, lis_us, wr_us);
+               stored - before, cpu_us, lis_us, wr_us, ck_us, cpu_us - run_us);
     fflush(stdout);
     return 0;
 }

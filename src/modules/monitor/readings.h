@@ -40,6 +40,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The writer connection's journal_size_limit in bytes (DB_WAL_LIMIT elsewhere): its WAL
+ * starts over every ~64 MiB (store_readings.c) and is kept at the size it cycles through
+ * rather than cut back and grown again each time. */
+#define READINGS_WAL_FILE_LIMIT (128L << 20)
+
 struct db;
 struct readings;
 struct readings_frame;
@@ -138,8 +143,10 @@ void readings_close(struct readings *w);
 /* The underlying connection, for the writer's periodic tasks. */
 struct db *readings_db(struct readings *w);
 /* Copies committed WAL pages back into the database (PASSIVE: never waits for, nor blocks,
- * the writer or readers) when the WAL has grown past a few thousand pages. Called on a
- * thread of its own with its own connection `own`. Returns pages copied, or -1. */
+ * the writer or readers) once ~64 MiB were written since its last run; the writer then
+ * copies the few pages added meanwhile itself, so the WAL starts over. Called on a thread
+ * of its own with its own connection `own`. Returns the WAL pages copied back so far (0:
+ * not run, or nothing), or -1. */
 int readings_checkpoint(struct readings *w, struct db *own);
 
 int readings_begin(struct readings *w);

@@ -33,10 +33,14 @@
  * indexed at most this many a turn. */
 #define READINGS_MOVE_PARTS 4
 #define READINGS_INDEX_PART 5000
-/* WAL pages: the checkpointer thread copies them back from READINGS_WAL_SOFT on; past
- * READINGS_WAL_HARD (it cannot keep up) the writer does it itself. */
-#define READINGS_WAL_SOFT 4096
+/* WAL pages: the checkpointer thread copies them back once READINGS_WAL_SOFT were written
+ * since its last run (64 MiB: at 200,000 values/s one run every ~1.5 s; each run writes each
+ * page once however often it changed, and the hot leaves change every batch, so runs ten
+ * times a second cost twice the CPU: docs/performance.md); past READINGS_WAL_HARD (it cannot
+ * keep up) the writer does it itself. */
+#define READINGS_WAL_SOFT 16384
 #define READINGS_WAL_HARD 131072
+#define READINGS_WAL_CATCHUP 2048
 
 /* One rollups row (station, kind, period start) being maintained: the aggregates of every
  * factor as committed, plus this batch's additions until the flush writes them. */
@@ -63,6 +67,7 @@ struct readings_sqlite {
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
     _Atomic int wal_frames;   /* pages in the WAL after the last commit (for the checkpointer) */
+    _Atomic int ckpt_done;    /* WAL pages copied back this WAL cycle (0: none yet) */
     int64_t flushed_ms;       /* when dirty rollups were last written */
     int delay_ms;             /* READINGS_ROLLUP_DELAY_MS unless set */
     int sync_step;            /* the next part of readings_sync_step */
@@ -71,20 +76,32 @@ struct readings_sqlite {
 };
 
 /* After each commit: publishes the WAL's size for the checkpointer (readings_checkpoint on
- * its own thread), and checkpoints here only when that thread has fallen far behind. */
+ * its own thread). Once that thread has copied back a whole READINGS_WAL_SOFT, the writer
+ * copies the few pages added since itself: only the WAL's one writer can end a checkpoint
+ * caught up, and then its next transaction starts the WAL over at its beginning, on file
+ * blocks already there (appending to new blocks made every WAL write cost more in the
+ * kernel, and the WAL grew to READINGS_WAL_HARD). Copying the rest costs the batch being
+ * committed a few milliseconds at most. */
 static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
     struct readings_sqlite *w = arg;
     atomic_store(&w->wal_frames, frames);
-    if (frames >= READINGS_WAL_HARD)
-        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int done = atomic_load(&w->ckpt_done);
+    int catch_up = frames >= READINGS_WAL_SOFT && done >= READINGS_WAL_SOFT && done <= frames &&
+                   frames - done <= READINGS_WAL_CATCHUP;
+    if ((catch_up || frames >= READINGS_WAL_HARD) &&
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
+        atomic_store(&w->ckpt_done, 0);
     return SQLITE_OK;
 }
 
 static struct readings_engine *readings_sqlite_open(struct db *db, char *err, size_t errlen)
 {
     /* The writer keeps the leaves of every active station hot. */
-    if (db_exec(db, "PRAGMA cache_size=-131072")) {
+    char pragmas[96];
+    snprintf(pragmas, sizeof pragmas, "PRAGMA cache_size=-131072; PRAGMA journal_size_limit=%ld",
+             READINGS_WAL_FILE_LIMIT);
+    if (db_exec(db, pragmas)) {
         snprintf(err, errlen, "readings: pragmas failed");
         return NULL;
     }
@@ -144,11 +161,15 @@ static void readings_sqlite_close(struct readings_engine *e)
 static int readings_sqlite_checkpoint(struct readings_engine *e, struct db *own)
 {
     struct readings_sqlite *w = readings_sqlite_of(e);
-    if (atomic_load(&w->wal_frames) < READINGS_WAL_SOFT)
+    int seen = atomic_load(&w->ckpt_done), frames = atomic_load(&w->wal_frames);
+    if (frames - (seen <= frames ? seen : 0) < READINGS_WAL_SOFT)
         return 0;
     int log = 0, done = 0;
     int rc =
         sqlite3_wal_checkpoint_v2(db_handle(own), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+    /* Not if the writer caught up and reset it meanwhile: done would be the last cycle's. */
+    if (rc == SQLITE_OK)
+        atomic_compare_exchange_strong(&w->ckpt_done, &seen, done);
     return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
 }
 

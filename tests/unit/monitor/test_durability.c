@@ -35,7 +35,8 @@ static void test_connections_commit_with_full_sync(void **state)
     struct readings *w = readings_open(path, err, sizeof err);
     assert_non_null(w);
     assert_int_equal(pragma(readings_db(w), "PRAGMA synchronous"), 2);
-    assert_int_equal(pragma(readings_db(w), "PRAGMA journal_size_limit"), DB_WAL_LIMIT);
+    /* the writer's WAL is kept at the size it cycles through (readings.h) */
+    assert_int_equal(pragma(readings_db(w), "PRAGMA journal_size_limit"), READINGS_WAL_FILE_LIMIT);
     readings_close(w);
     db_set_sync(DB_SYNC_NORMAL); /* what the benchmark compares against */
     struct db *normal = db_open(path, err, sizeof err);
@@ -113,12 +114,71 @@ static void test_refused_mns_are_capped_oldest_out(void **state)
     unit_db_close(db, path);
 }
 
+/* Commits n pages' worth of rows through the writer's connection (its WAL hook runs). */
+static void write_pages(struct readings *w, int n)
+{
+    struct db *wdb = readings_db(w);
+    for (int done = 0; done < n; done += 500) {
+        assert_int_equal(db_exec(wdb, "BEGIN"), 0);
+        assert_int_equal(db_exec(wdb, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                      "FROM c WHERE i < 500) INSERT INTO bulk SELECT "
+                                      "randomblob(3000) FROM c"),
+                         0);
+        assert_int_equal(db_exec(wdb, "COMMIT"), 0);
+    }
+}
+
+/* Pages in the WAL now, through a PASSIVE checkpoint by own (which copies them back). */
+static int wal_pages(struct db *own)
+{
+    json_t *row = db_query_one(own, "PRAGMA wal_checkpoint(PASSIVE)", "");
+    assert_non_null(row);
+    int log = (int)json_integer_value(json_object_get(row, "log"));
+    json_decref(row);
+    return log;
+}
+
+/* The checkpointer copies a big WAL back, the writer the rest: the WAL then starts over
+ * instead of growing on (to 512 MiB, where the writer used to take over every commit). */
+static void test_wal_starts_over_after_checkpoints(void **state)
+{
+    (void)state;
+    char path[64], err[256];
+    struct db *db = unit_db_open(path, "walcycle");
+    assert_non_null(db);
+    struct readings *w = readings_open(path, err, sizeof err);
+    assert_non_null(w);
+    struct db *own = db_open(path, err, sizeof err);
+    assert_non_null(own);
+    assert_int_equal(db_exec(readings_db(w), "CREATE TABLE bulk(b BLOB)"), 0);
+    write_pages(w, 2000);
+    assert_int_equal(readings_checkpoint(w, own), 0); /* too little written: not run */
+    write_pages(w, 16000);
+    /* A reader's snapshot holds the checkpoint back from what is written after it, as the
+     * writer's batches do while the checkpointer runs. */
+    assert_int_equal(db_exec(db, "BEGIN"), 0);
+    assert_true(db_query_int(db, "SELECT count(*) FROM bulk", -1, "") > 0);
+    write_pages(w, 1000);
+    int copied = readings_checkpoint(w, own);
+    assert_true(copied >= 16384);
+    assert_int_equal(db_exec(db, "COMMIT"), 0);
+    write_pages(w, 500); /* the writer copies what the checkpointer could not, itself */
+    write_pages(w, 500); /* and starts the WAL over */
+    int pages = wal_pages(own);
+    assert_true(pages > 0);
+    assert_true(pages < 1000);
+    db_close(own);
+    readings_close(w);
+    unit_db_close(db, path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_connections_commit_with_full_sync),
         cmocka_unit_test(test_rejects_add_up_per_hour_and_key),
         cmocka_unit_test(test_refused_mns_are_capped_oldest_out),
+        cmocka_unit_test(test_wal_starts_over_after_checkpoints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
