@@ -67,14 +67,50 @@ static double bench_cpu(void)
            (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
-/* CPU seconds of this process's threads named name (ecogov-hj212, ecogov-ingest). */
-static double bench_thread_cpu(const char *name)
+/* CPU seconds of the task whose /proc directory is dir. */
+static double bench_task_cpu(const char *dir)
+{
+    char p[320], stat[1024];
+    snprintf(p, sizeof p, "%s/stat", dir);
+    FILE *f = fopen(p, "r");
+    if (!f)
+        return 0;
+    size_t n = fread(stat, 1, sizeof stat - 1, f);
+    fclose(f);
+    stat[n] = '\0';
+    /* fields after the ")" of comm: state is field 3, utime 14, stime 15 */
+    const char *q = strrchr(stat, ')');
+    unsigned long ut = 0, st = 0;
+    if (q && sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
+        return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+    return 0;
+}
+
+/* Bytes the task whose /proc directory is dir wrote with write/pwrite (its WAL, for the
+ * writer; the database file, for the checkpointer). */
+static double bench_task_written(const char *dir)
+{
+    char p[320], line[128];
+    snprintf(p, sizeof p, "%s/io", dir);
+    FILE *f = fopen(p, "r");
+    double v = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "wchar: %lf", &v) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return v;
+}
+
+/* The sum of measure over this process's threads named name (ecogov-hj212, ecogov-ingest,
+ * ecogov-ckpt). */
+static double bench_threads(const char *name, double (*measure)(const char *dir))
 {
     double total = 0;
     DIR *dir = opendir("/proc/self/task");
     struct dirent *e;
     while (dir && (e = readdir(dir))) {
-        char p[300], comm[64] = "", stat[1024];
+        char p[300], comm[64] = "";
         snprintf(p, sizeof p, "/proc/self/task/%s/comm", e->d_name);
         FILE *f = fopen(p, "r");
         if (!f)
@@ -83,22 +119,19 @@ static double bench_thread_cpu(const char *name)
             comm[0] = '\0';
         fclose(f);
         comm[strcspn(comm, "\n")] = '\0';
-        snprintf(p, sizeof p, "/proc/self/task/%s/stat", e->d_name);
-        if (strcmp(comm, name) || !(f = fopen(p, "r")))
-            continue;
-        size_t n = fread(stat, 1, sizeof stat - 1, f);
-        fclose(f);
-        stat[n] = '\0';
-        /* fields after the ")" of comm: state is field 3, utime 14, stime 15 */
-        const char *q = strrchr(stat, ')');
-        unsigned long ut = 0, st = 0;
-        if (q &&
-            sscanf(q + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
-            total += (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+        snprintf(p, sizeof p, "/proc/self/task/%s", e->d_name);
+        if (!strcmp(comm, name))
+            total += measure(p);
     }
     if (dir)
         closedir(dir);
     return total;
+}
+
+/* CPU seconds of this process's threads named name. */
+static double bench_thread_cpu(const char *name)
+{
+    return bench_threads(name, bench_task_cpu);
 }
 
 static long bench_rss_kb(void)
@@ -462,12 +495,15 @@ static int bench_e2e(const char *bin, long devices, long secs, long period_ms, d
     if (cnt)
         sqlite3_reset(cnt);
     double cpu0 = bench_cpu(), lis0 = bench_thread_cpu("ecogov-hj212"),
-           wr0 = bench_thread_cpu("ecogov-ingest"), ck0 = bench_thread_cpu("ecogov-ckpt");
+           wr0 = bench_thread_cpu("ecogov-ingest"), ck0 = bench_thread_cpu("ecogov-ckpt"),
+           wb0 = bench_threads("ecogov-ingest", bench_task_written);
     int rc =
         bench_simulate(bin, path, devices, port, secs, period_ms, vps, &p50, &p99, sim, sizeof sim);
     double lis_us = (bench_thread_cpu("ecogov-hj212") - lis0) * 1e6 / (*vps * (double)secs);
     double wr_us = (bench_thread_cpu("ecogov-ingest") - wr0) * 1e6 / (*vps * (double)secs);
     double ck_us = (bench_thread_cpu("ecogov-ckpt") - ck0) * 1e6 / (*vps * (double)secs);
+    double wr_bytes =
+        (bench_threads("ecogov-ingest", bench_task_written) - wb0) / (*vps * (double)secs);
     double run_us = (bench_cpu() - cpu0) * 1e6 / (*vps * (double)secs);
     ingest_unlisten(srv);
     /* CPU the server (listener and writer threads of this process) spent per value: steadier
@@ -486,17 +522,17 @@ static int bench_e2e(const char *bin, long devices, long secs, long period_ms, d
     if (period_ms <= 1)
         printf("end to end, saturated: %ld devices, %ld s: %.0f values/s committed and acked, "
                "ack p50 %ld ms, p99 %ld ms; %ld values stored; server CPU %.2f us a value "
-               "(listener %.2f, writer %.2f, checkpointer %.2f, stop %.2f); %.2f x the bare "
-               "insert loop\n",
+               "(listener %.2f, writer %.2f, checkpointer %.2f, stop %.2f; the writer wrote %.0f "
+               "bytes a value); %.2f x the bare insert loop\n",
                devices, secs, *vps, p50, p99, stored - before, cpu_us, lis_us, wr_us, ck_us,
-               cpu_us - run_us, base > 0 ? *vps / base : 0);
+               cpu_us - run_us, wr_bytes, base > 0 ? *vps / base : 0);
     else
         printf("end to end, paced (a frame every %ld ms per device, %.0f values/s offered): "
                "%.0f values/s committed and acked, ack p50 %ld ms, p99 %ld ms; %ld values "
                "stored; server CPU %.2f us a value (listener %.2f, writer %.2f, checkpointer "
-               "%.2f, stop %.2f)\n",
+               "%.2f, stop %.2f); the writer wrote %.0f bytes a value\n",
                period_ms, 6000.0 * (double)devices / (double)period_ms, *vps, p50, p99,
-               stored - before, cpu_us, lis_us, wr_us, ck_us, cpu_us - run_us);
+               stored - before, cpu_us, lis_us, wr_us, ck_us, cpu_us - run_us, wr_bytes);
     fflush(stdout);
     return 0;
 }

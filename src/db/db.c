@@ -58,6 +58,29 @@ void db_set_sync(enum db_sync mode)
     atomic_store(&db_sync_mode, mode);
 }
 
+static _Atomic int db_checkpointers;
+
+void db_checkpointer_add(int delta)
+{
+    atomic_fetch_add(&db_checkpointers, delta);
+}
+
+int db_checkpointer_running(void)
+{
+    return atomic_load(&db_checkpointers) > 0;
+}
+
+/* SQLite's automatic checkpoint (a PASSIVE one after a commit that leaves DB_WAL_AUTO pages or
+ * more), deferring to a running checkpointer up to DB_WAL_FALLBACK: it copies back what
+ * every connection wrote, and this commit would otherwise copy its whole backlog. */
+static int db_wal_hook(void *arg, sqlite3 *conn, const char *name, int frames)
+{
+    (void)arg;
+    if (frames >= (db_checkpointer_running() ? DB_WAL_FALLBACK : DB_WAL_AUTO))
+        sqlite3_wal_checkpoint_v2(conn, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
 struct db *db_open(const char *path, char *err, size_t errlen)
 {
     sqlite3 *conn = NULL;
@@ -84,6 +107,7 @@ struct db *db_open(const char *path, char *err, size_t errlen)
         sqlite3_close(conn);
         return NULL;
     }
+    sqlite3_wal_hook(conn, db_wal_hook, NULL);
     struct db *db = xcalloc(1, sizeof *db);
     db->conn = conn;
     db->cache_cap = 256;

@@ -27,6 +27,16 @@ struct db *db_open(const char *path, char *err, size_t errlen);
 enum db_sync { DB_SYNC_FULL, DB_SYNC_NORMAL };
 #define DB_WAL_LIMIT (64L << 20)
 void db_set_sync(enum db_sync mode);
+
+/* Checkpoints: every connection runs SQLite's automatic one (PASSIVE, after a commit that
+ * leaves DB_WAL_AUTO WAL pages or more) unless a checkpointer is running in this process (the
+ * device writer's thread, monitor/ingest.c, which copies back what every connection wrote):
+ * then only past DB_WAL_FALLBACK pages, a safety net. A checkpointer registers with +1 once
+ * it runs and -1 before it stops. */
+#define DB_WAL_AUTO 1000
+#define DB_WAL_FALLBACK 65536
+void db_checkpointer_add(int delta);
+int db_checkpointer_running(void);
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 

@@ -417,14 +417,18 @@ struct ingest *ingest_start(const struct ingest_opts *o)
     }
     pthread_setname_np(g->thread, "ecogov-ingest"); /* names it in top -H, perf, gdb */
     pthread_cond_init(&g->ckcond, NULL);
+    if (!readings_checkpointed(w))
+        return g;
     g->ckdb = db_open(o->db_path, err, sizeof err);
     if (!g->ckdb || pthread_create(&g->checkpointer, NULL, ingest_checkpoint_main, g)) {
-        /* The writer still checkpoints when the WAL grows too big: degraded, not broken. */
+        /* Every connection then checkpoints after its own commits, the writer's too: slower,
+         * not broken. */
         log_error("ingest: no checkpoint thread (%s)", g->ckdb ? "thread" : err);
         db_close(g->ckdb);
         g->ckdb = NULL;
     } else {
         pthread_setname_np(g->checkpointer, "ecogov-ckpt");
+        db_checkpointer_add(1);
     }
     return g;
 }
@@ -470,6 +474,7 @@ void ingest_stop(struct ingest *g)
     pthread_join(g->thread, NULL);
     if (g->ckdb) {
         pthread_join(g->checkpointer, NULL);
+        db_checkpointer_add(-1);
         db_close(g->ckdb);
     }
     pthread_mutex_destroy(&g->lock);

@@ -55,9 +55,14 @@ struct db *readings_db(struct readings *w)
     return w->db;
 }
 
+int readings_checkpointed(struct readings *w)
+{
+    return w->e->store->checkpoint != NULL;
+}
+
 int readings_checkpoint(struct readings *w, struct db *own)
 {
-    return w->e->store->checkpoint(w->e, own);
+    return w->e->store->checkpoint ? w->e->store->checkpoint(w->e, own) : 0;
 }
 
 int readings_begin(struct readings *w)

@@ -100,7 +100,8 @@ struct readings_store {
     void (*set_delay)(struct readings_engine *e, int ms);     /* readings_rollup_delay */
     /* readings_rollback: the transaction was rolled back; forget what was remembered. */
     void (*forget)(struct readings_engine *e);
-    int (*checkpoint)(struct readings_engine *e, struct db *own);      /* readings_checkpoint */
+    /* readings_checkpoint; NULL when the engine wants no checkpointer thread */
+    int (*checkpoint)(struct readings_engine *e, struct db *own);
     long (*prune)(struct readings_engine *e, int64_t before, int max); /* prune_frames */
     /* the readers: readings_factors, _latest, _series, _rollups, _day_health, _frames */
     json_t *(*factors)(struct db *db, int64_t station_id);
@@ -143,11 +144,15 @@ void readings_close(struct readings *w);
 /* The underlying connection, for the writer's periodic tasks. */
 struct db *readings_db(struct readings *w);
 /* Copies committed WAL pages back into the database (PASSIVE: never waits for, nor blocks,
- * the writer or readers) once ~64 MiB were written since its last run; the writer then
- * copies the few pages added meanwhile itself, so the WAL starts over. Called on a thread
- * of its own with its own connection `own`. Returns the WAL pages copied back so far (0:
- * not run, or nothing), or -1. */
+ * the writer or readers) once ~64 MiB were written since its last run, again at each call
+ * while more is left than the writer then copies itself (so the WAL starts over), and after
+ * ten calls without a commit of the writer (for what other connections wrote). Called every
+ * 100 ms on a thread of its own with its own connection `own`, registered with
+ * db_checkpointer_add while it runs. Returns the WAL pages copied back so far (0: not run,
+ * or nothing), or -1. */
 int readings_checkpoint(struct readings *w, struct db *own);
+/* 1 when the engine wants readings_checkpoint called (SQLite's), 0 when not (ClickHouse's). */
+int readings_checkpointed(struct readings *w);
 
 int readings_begin(struct readings *w);
 int readings_commit(struct readings *w);

@@ -328,6 +328,31 @@ static const char *const schema_monitor_steps[] = {
     "  PRIMARY KEY (station_id, first_id)) WITHOUT ROWID;"
     "INSERT INTO frames_station_runs SELECT station_id, id, id, x'' FROM frames_by_station;"
     "DROP TABLE frames_by_station;",
+    /* 12: the staged records in a table per move part (store_readings_stage.h): a part
+     * moves its table and empties it whole, instead of deleting its stations' rows from
+     * every page of one table. Readers read the four through the view. Rows staged before go
+     * to the first table: the first batch after a start moves all four whole. */
+    "CREATE TABLE readings_staged_0 (id INTEGER PRIMARY KEY, station_id INTEGER NOT NULL, "
+    "  kind INTEGER NOT NULL, ts INTEGER NOT NULL, vals TEXT NOT NULL, "
+    "  device_id INTEGER NOT NULL, received INTEGER NOT NULL);"
+    "CREATE TABLE readings_staged_1 (id INTEGER PRIMARY KEY, station_id INTEGER NOT NULL, "
+    "  kind INTEGER NOT NULL, ts INTEGER NOT NULL, vals TEXT NOT NULL, "
+    "  device_id INTEGER NOT NULL, received INTEGER NOT NULL);"
+    "CREATE TABLE readings_staged_2 (id INTEGER PRIMARY KEY, station_id INTEGER NOT NULL, "
+    "  kind INTEGER NOT NULL, ts INTEGER NOT NULL, vals TEXT NOT NULL, "
+    "  device_id INTEGER NOT NULL, received INTEGER NOT NULL);"
+    "CREATE TABLE readings_staged_3 (id INTEGER PRIMARY KEY, station_id INTEGER NOT NULL, "
+    "  kind INTEGER NOT NULL, ts INTEGER NOT NULL, vals TEXT NOT NULL, "
+    "  device_id INTEGER NOT NULL, received INTEGER NOT NULL);"
+    "INSERT INTO readings_staged_0 SELECT id, station_id, kind, ts, vals, device_id, received "
+    "  FROM readings_recent;"
+    "DROP TABLE readings_recent;"
+    "CREATE VIEW readings_recent AS "
+    "  SELECT id, station_id, kind, ts, vals, device_id, received FROM readings_staged_0 "
+    "  UNION ALL SELECT id, station_id, kind, ts, vals, device_id, received FROM readings_staged_1 "
+    "  UNION ALL SELECT id, station_id, kind, ts, vals, device_id, received FROM readings_staged_2 "
+    "  UNION ALL SELECT id, station_id, kind, ts, vals, device_id, received FROM "
+    "readings_staged_3;",
 };
 
 const struct schema_module schema_monitor = {

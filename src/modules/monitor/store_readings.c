@@ -29,9 +29,9 @@
  * "Measured"). rollups_pending, written with the records, says which rollup rows may be
  * behind after a crash. */
 #define READINGS_ROLLUP_DELAY_MS 500
-/* The staged records move in this many station ranges, one per writer turn; new frames are
- * indexed at most this many a turn. */
-#define READINGS_MOVE_PARTS 4
+/* The staged records move in this many parts (a staging table each, store_readings_stage.h),
+ * one per writer turn; new frames are indexed at most this many a turn. */
+#define READINGS_MOVE_PARTS READINGS_STAGE_PARTS
 #define READINGS_INDEX_PART 5000
 /* WAL pages: the checkpointer thread copies them back once READINGS_WAL_SOFT were written
  * since its last run (64 MiB: at 200,000 values/s one run every ~1.5 s; each run writes each
@@ -41,6 +41,8 @@
 #define READINGS_WAL_SOFT 16384
 #define READINGS_WAL_HARD 131072
 #define READINGS_WAL_CATCHUP 2048
+/* Checkpointer polls (100 ms apart) without a commit of the writer before it runs anyway. */
+#define READINGS_CKPT_IDLE 10
 
 /* One rollups row (station, kind, period start) being maintained: the aggregates of every
  * factor as committed, plus this batch's additions until the flush writes them. */
@@ -57,41 +59,62 @@ struct readings_sqlite {
     struct readings_engine base; /* first: the engine handle the store functions get */
     struct db *db;               /* the writer's connection (not owned) */
     /* What the writer remembers between batches (core/memo.h), keyed (station, b, text):
-     *   staged  (station, ts*8+kind)  value = rowid in readings_recent
+     *   staged  (station, ts*8+kind)  value = rowid in the station's staging table
      *   newest  (station, kind)       value = newest period start stored in readings
      *   roll    (station, ts*8+kind)  ptr = struct readings_rollup
      *   known   (station, 0, factor)  the pair is in station_factors */
     struct memo staged, newest, roll, known;
     struct buf enc;              /* the JSON of the record or rollup being written */
-    struct readings_stage stage; /* new record rows not yet in readings_recent */
+    struct readings_stage stage; /* new record rows not yet in their staging table */
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
-    _Atomic int wal_frames;   /* pages in the WAL after the last commit (for the checkpointer) */
-    _Atomic int ckpt_done;    /* WAL pages copied back this WAL cycle (0: none yet) */
-    int64_t flushed_ms;       /* when dirty rollups were last written */
-    int delay_ms;             /* READINGS_ROLLUP_DELAY_MS unless set */
-    int sync_step;            /* the next part of readings_sync_step */
-    int64_t move_lo, move_hi; /* staged station ids the move parts split */
-    int recover;              /* rollups_pending may list rows behind their records: rebuild them */
+    /* The WAL as the writer's commits left it, for the checkpointer: its cycle (counted up
+     * each time it started over) << 32 | its pages. Stored by the writer's hook only. */
+    _Atomic uint64_t wal_state;
+    _Atomic uint64_t ckpt_mark; /* the checkpointer's last run: WAL cycle << 32 | pages copied */
+    _Atomic unsigned commits;   /* the writer's commits, counted by its hook */
+    unsigned ck_commits;        /* checkpointer thread only: commits at its last poll */
+    int ck_idle;                /* checkpointer thread only: polls since the writer committed */
+    int64_t flushed_ms;         /* when dirty rollups were last written */
+    int delay_ms;               /* READINGS_ROLLUP_DELAY_MS unless set */
+    int sync_step;              /* the next part of readings_sync_step */
+    int recover; /* rollups_pending may list rows behind their records: rebuild them */
 };
 
-/* After each commit: publishes the WAL's size for the checkpointer (readings_checkpoint on
- * its own thread). Once that thread has copied back a whole READINGS_WAL_SOFT, the writer
- * copies the few pages added since itself: only the WAL's one writer can end a checkpoint
- * caught up, and then its next transaction starts the WAL over at its beginning, on file
- * blocks already there (appending to new blocks made every WAL write cost more in the
- * kernel, and the WAL grew to READINGS_WAL_HARD). Copying the rest costs the batch being
- * committed a few milliseconds at most. */
+/* Pages the checkpointer copied back in the WAL's present cycle (0: none yet, or its mark is
+ * from an earlier cycle: then it says nothing about this one). */
+static int readings_ckpt_done(struct readings_sqlite *w, uint32_t cycle)
+{
+    uint64_t mark = atomic_load(&w->ckpt_mark);
+    return (uint32_t)(mark >> 32) == cycle ? (int)(uint32_t)mark : 0;
+}
+
+/* After each commit: publishes the WAL's cycle and size for the checkpointer
+ * (readings_checkpoint on its own thread). Once that thread has copied back a whole
+ * READINGS_WAL_SOFT of this cycle, the writer copies the few pages added since itself: only
+ * the WAL's one writer can end a checkpoint caught up, and then its next transaction starts
+ * the WAL over at its beginning, on file blocks already there (appending to new blocks made
+ * every WAL write cost more in the kernel, and the WAL grew to READINGS_WAL_HARD). Copying the
+ * rest costs the batch being committed a few milliseconds. With no checkpointer running, each
+ * commit copies its own pages, as SQLite's automatic checkpoint would. */
 static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
     struct readings_sqlite *w = arg;
-    atomic_store(&w->wal_frames, frames);
-    int done = atomic_load(&w->ckpt_done);
-    int catch_up = frames >= READINGS_WAL_SOFT && done >= READINGS_WAL_SOFT && done <= frames &&
-                   frames - done <= READINGS_WAL_CATCHUP;
-    if ((catch_up || frames >= READINGS_WAL_HARD) &&
-        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) == SQLITE_OK)
-        atomic_store(&w->ckpt_done, 0);
+    uint64_t state = atomic_load(&w->wal_state);
+    /* fewer pages than after the last commit: the WAL started over */
+    uint32_t cycle = (uint32_t)(state >> 32) + (frames < (int)(uint32_t)state);
+    atomic_store(&w->wal_state, (uint64_t)cycle << 32 | (uint32_t)frames);
+    atomic_fetch_add(&w->commits, 1);
+    int copy;
+    if (!db_checkpointer_running()) {
+        copy = frames >= DB_WAL_AUTO;
+    } else {
+        int done = readings_ckpt_done(w, cycle);
+        copy = (done >= READINGS_WAL_SOFT && frames - done <= READINGS_WAL_CATCHUP) ||
+               frames >= READINGS_WAL_HARD;
+    }
+    if (copy)
+        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return SQLITE_OK;
 }
 
@@ -158,18 +181,39 @@ static void readings_sqlite_close(struct readings_engine *e)
     free(w);
 }
 
+/* 1 when the checkpointer should run now: READINGS_WAL_SOFT written since its last run, or
+ * its last run left more than the writer copies itself (it tries again every poll until the
+ * writer can), or the writer has not committed for READINGS_CKPT_IDLE polls (what other
+ * connections wrote is copied back then). */
+static int readings_ckpt_due(struct readings_sqlite *w, uint64_t state)
+{
+    int frames = (int)(uint32_t)state, done = readings_ckpt_done(w, (uint32_t)(state >> 32));
+    unsigned commits = atomic_load(&w->commits);
+    if (commits != w->ck_commits) {
+        w->ck_commits = commits;
+        w->ck_idle = 0;
+    } else if (++w->ck_idle >= READINGS_CKPT_IDLE) {
+        w->ck_idle = 0;
+        return 1;
+    }
+    return frames - done >= READINGS_WAL_SOFT ||
+           (done >= READINGS_WAL_SOFT && frames - done > READINGS_WAL_CATCHUP);
+}
+
 static int readings_sqlite_checkpoint(struct readings_engine *e, struct db *own)
 {
     struct readings_sqlite *w = readings_sqlite_of(e);
-    int seen = atomic_load(&w->ckpt_done), frames = atomic_load(&w->wal_frames);
-    if (frames - (seen <= frames ? seen : 0) < READINGS_WAL_SOFT)
+    uint64_t state = atomic_load(&w->wal_state);
+    if (!readings_ckpt_due(w, state))
         return 0;
+    uint32_t cycle = (uint32_t)(state >> 32);
     int log = 0, done = 0;
     int rc =
         sqlite3_wal_checkpoint_v2(db_handle(own), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-    /* Not if the writer caught up and reset it meanwhile: done would be the last cycle's. */
+    /* Marked with the cycle it read before: if the WAL started over meanwhile, the writer
+     * takes it for what it is, a figure of the last cycle. */
     if (rc == SQLITE_OK)
-        atomic_compare_exchange_strong(&w->ckpt_done, &seen, done);
+        atomic_store(&w->ckpt_mark, (uint64_t)cycle << 32 | (uint32_t)done);
     return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
 }
 
@@ -486,13 +530,16 @@ static int readings_rollups_recover(struct readings_sqlite *w, int64_t now)
     return rc ? rc : db_exec(w->db, "DELETE FROM rollups_pending");
 }
 
-/* ---- staging: readings_recent ----
+/* ---- staging: readings_staged_0..3 (the view readings_recent) ----
  *
- * A batch appends its new record rows to readings_recent (a rowid table: pages filled in
- * order) and readings_sync moves them into readings, sorted by key, every half second. Stored in
- * readings directly, every batch rewrote one B-tree leaf per station for a row or two each;
- * moved in bulk, that leaf is written once with all of its rows. A key is in at most
- * one of the two tables; readers look at both (readings_query.c). */
+ * A batch appends its new record rows to the staging table of their station's part (rowid
+ * tables: pages filled in order, store_readings_stage.h) and readings_sync moves them into
+ * readings every half second, a part a turn. Stored in readings directly, every batch rewrote
+ * one B-tree leaf per station for a row or two each; moved in bulk, that leaf is written once
+ * with all of its rows. A part's table is then emptied whole: its pages are freed, not
+ * rewritten (one staging table for all parts had every part delete a quarter of the rows of
+ * each of its pages). A key is in at most one of readings and the staging tables; readers
+ * look at both (readings_query.c). */
 
 static int64_t readings_staged_find(const struct readings_sqlite *w, int64_t station, int kind,
                                     int64_t ts)
@@ -526,87 +573,66 @@ static int readings_newest(struct readings_sqlite *w, int64_t station, int kind,
     return 0;
 }
 
-/* Moves every staged row into readings (merging, should a key be in both after a crash),
- * inside the caller's transaction. In the staging table's id order (its own key: no sorter),
- * not by readings' key: a key staged twice still patches in arrival order, and sorting by key
- * was a third of the move's instructions (docs/performance.md, session 7). */
-static int readings_move_staged(struct readings_sqlite *w)
+#define READINGS_MOVE_SQL(k)                                                                       \
+    "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT station_id, "   \
+    "kind, ts, vals, device_id, received FROM readings_staged_" #k " WHERE true ORDER BY id ON "   \
+    "CONFLICT DO UPDATE SET vals = json_patch(readings.vals, excluded.vals), device_id = "         \
+    "excluded.device_id, received = excluded.received"
+#define READINGS_EMPTY_SQL(k) "DELETE FROM readings_staged_" #k
+
+/* Statement texts per staging table (prepared statements are cached by the text's address). */
+static const char *const readings_move_sql[READINGS_MOVE_PARTS] = {
+    READINGS_MOVE_SQL(0), READINGS_MOVE_SQL(1), READINGS_MOVE_SQL(2), READINGS_MOVE_SQL(3)};
+static const char *const readings_empty_sql[READINGS_MOVE_PARTS] = {
+    READINGS_EMPTY_SQL(0), READINGS_EMPTY_SQL(1), READINGS_EMPTY_SQL(2), READINGS_EMPTY_SQL(3)};
+
+/* Moves the rows of one staging table into readings (merging, should a key be in both after a
+ * crash) and empties it (no WHERE: SQLite frees its pages whole), inside the caller's
+ * transaction. In the table's id order (its own key: no sorter), not by readings' key: a key
+ * staged twice still patches in arrival order, and sorting by key was a third of the move's
+ * instructions (docs/performance.md, session 7). */
+static int readings_move_table(struct readings_sqlite *w, int part)
 {
-    sqlite3_stmt *mv = db_stmt(
-        w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
-               "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE true "
-               "ORDER BY id ON CONFLICT DO UPDATE SET vals = "
-               "json_patch(readings.vals, excluded.vals), device_id = excluded.device_id, "
-               "received = excluded.received");
+    sqlite3_stmt *mv = db_stmt(w->db, readings_move_sql[part]);
     if (!mv)
         return -1;
     int rc = sqlite3_step(mv) == SQLITE_DONE ? 0 : -1;
     sqlite3_reset(mv);
-    if (!rc)
-        rc = db_exec(w->db, "DELETE FROM readings_recent");
+    return rc ? rc : db_exec(w->db, readings_empty_sql[part]);
+}
+
+/* Moves every staged row into readings: after a start, rows of any station may be in any
+ * table (a crash, or monitor migration 12 putting all of them in the first). */
+static int readings_move_staged(struct readings_sqlite *w)
+{
+    int rc = 0;
+    for (int part = 0; part < READINGS_MOVE_PARTS && !rc; part++)
+        rc = readings_move_table(w, part);
     readings_forget_staged(w);
     return rc;
 }
 
 static int readings_outside(const struct memo_entry *e, void *arg)
 {
-    const int64_t *range = arg;
-    return e->a < range[0] || e->a >= range[1];
+    const int *part = arg;
+    return readings_stage_part(e->a) != *part;
 }
 
-/* Drops the staged keys of stations lo <= id < hi (just moved) and what is known of the
- * newest stored periods. */
-static void readings_unstage(struct readings_sqlite *w, int64_t lo, int64_t hi)
+/* Drops the staged keys of the part's stations (just moved) and what is known of the newest
+ * stored periods. */
+static void readings_unstage(struct readings_sqlite *w, int part)
 {
-    int64_t range[2] = {lo, hi};
-    memo_filter(&w->staged, readings_outside, range);
+    memo_filter(&w->staged, readings_outside, &part);
     memo_clear(&w->newest);
 }
 
-/* Moves the staged rows of one of READINGS_MOVE_PARTS station ranges (the ranges split the
- * staged station ids as part 0 found them): a part holds the batches behind it for a
- * fraction of the whole move. In id order, as readings_move_staged. */
+/* Moves the staged rows of one of READINGS_MOVE_PARTS parts: a part holds the batches behind
+ * it for a fraction of the whole move. */
 static int readings_move_part(struct readings_sqlite *w, int part)
 {
-    if (part == 0) {
-        sqlite3_stmt *span =
-            db_stmt(w->db, "SELECT min(station_id), max(station_id) FROM readings_recent");
-        if (!span)
-            return -1;
-        int rc = sqlite3_step(span);
-        int empty = rc != SQLITE_ROW || sqlite3_column_type(span, 0) == SQLITE_NULL;
-        w->move_lo = empty ? 0 : sqlite3_column_int64(span, 0);
-        w->move_hi = empty ? 0 : sqlite3_column_int64(span, 1) + 1;
-        sqlite3_reset(span);
-        if (rc != SQLITE_ROW)
-            return -1;
-    }
-    int64_t width = w->move_hi - w->move_lo;
-    int64_t lo = w->move_lo + width * part / READINGS_MOVE_PARTS;
-    int64_t hi = part == READINGS_MOVE_PARTS - 1
-                     ? INT64_MAX
-                     : w->move_lo + width * (part + 1) / READINGS_MOVE_PARTS;
-    if (part == 0)
-        lo = INT64_MIN; /* and rows staged since below the range */
-    sqlite3_stmt *mv = db_stmt(
-        w->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, received) SELECT "
-               "station_id, kind, ts, vals, device_id, received FROM readings_recent WHERE "
-               "station_id >= ?1 AND station_id < ?2 ORDER BY id ON "
-               "CONFLICT DO UPDATE SET vals = json_patch(readings.vals, excluded.vals), "
-               "device_id = excluded.device_id, received = excluded.received");
-    sqlite3_stmt *del = db_stmt(w->db, "DELETE FROM readings_recent WHERE station_id >= ?1 AND "
-                                       "station_id < ?2");
-    if (!mv || !del)
-        return -1;
-    sqlite3_bind_int64(mv, 1, lo);
-    sqlite3_bind_int64(mv, 2, hi);
-    sqlite3_bind_int64(del, 1, lo);
-    sqlite3_bind_int64(del, 2, hi);
-    int rc = sqlite3_step(mv) == SQLITE_DONE && sqlite3_step(del) == SQLITE_DONE ? 0 : -1;
-    sqlite3_reset(mv);
-    sqlite3_reset(del);
+    int rc = readings_move_table(w, part);
     if (!rc)
-        readings_unstage(w, lo, hi);
+        readings_unstage(w, part);
     return rc;
 }
 
@@ -627,14 +653,33 @@ static int readings_lookup(sqlite3_stmt *st, json_t **old)
     return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
 
+#define READINGS_STAGED_GET_SQL(k)                                                                 \
+    "SELECT vals FROM readings_staged_" #k " WHERE id = ?4 AND station_id = ?1 AND kind = ?2 AND " \
+    "ts = ?3"
+#define READINGS_STAGED_PATCH_SQL(k)                                                               \
+    "UPDATE readings_staged_" #k " SET vals = json_patch(vals, ?4), device_id = ?5, received = "   \
+    "?6 WHERE id = ?7"
+#define READINGS_STAGED_SET_SQL(k)                                                                 \
+    "UPDATE readings_staged_" #k " SET vals = ?4, device_id = ?5, received = ?6 WHERE id = ?7"
+
+static const char *const readings_staged_get_sql[READINGS_MOVE_PARTS] = {
+    READINGS_STAGED_GET_SQL(0), READINGS_STAGED_GET_SQL(1), READINGS_STAGED_GET_SQL(2),
+    READINGS_STAGED_GET_SQL(3)};
+static const char *const readings_staged_patch_sql[READINGS_MOVE_PARTS] = {
+    READINGS_STAGED_PATCH_SQL(0), READINGS_STAGED_PATCH_SQL(1), READINGS_STAGED_PATCH_SQL(2),
+    READINGS_STAGED_PATCH_SQL(3)};
+static const char *const readings_staged_set_sql[READINGS_MOVE_PARTS] = {
+    READINGS_STAGED_SET_SQL(0), READINGS_STAGED_SET_SQL(1), READINGS_STAGED_SET_SQL(2),
+    READINGS_STAGED_SET_SQL(3)};
+
 /* Merges a record into the row that holds its key already (a resend, a back-fill, the second
  * part of a split packet): staged (rowid) or stored. Sets *old to the factors it had. */
 static int readings_merge(struct readings_sqlite *w, const struct readings_row *row, int64_t rowid,
                           const struct buf *b, int64_t received, json_t **old)
 {
+    int part = readings_stage_part(row->station_id);
     sqlite3_stmt *get =
-        rowid ? db_stmt(w->db, "SELECT vals FROM readings_recent WHERE id = ?4 AND station_id = "
-                               "?1 AND kind = ?2 AND ts = ?3")
+        rowid ? db_stmt(w->db, readings_staged_get_sql[part])
               : db_stmt(w->db, "SELECT vals FROM readings WHERE station_id = ?1 AND kind = ?2 "
                                "AND ts = ?3");
     if (!get)
@@ -650,10 +695,7 @@ static int readings_merge(struct readings_sqlite *w, const struct readings_row *
         return 1; /* not there after all */
     /* An unreadable stored row is replaced whole rather than patched. */
     const char *sql =
-        rowid ? (*old ? "UPDATE readings_recent SET vals = json_patch(vals, ?4), device_id = ?5, "
-                        "received = ?6 WHERE id = ?7"
-                      : "UPDATE readings_recent SET vals = ?4, device_id = ?5, received = ?6 "
-                        "WHERE id = ?7")
+        rowid ? (*old ? readings_staged_patch_sql[part] : readings_staged_set_sql[part])
               : (*old ? "UPDATE readings SET vals = json_patch(vals, ?4), device_id = ?5, "
                         "received = ?6 WHERE station_id = ?1 AND kind = ?2 AND ts = ?3"
                       : "UPDATE readings SET vals = ?4, device_id = ?5, received = ?6 WHERE "
@@ -669,7 +711,7 @@ static int readings_merge(struct readings_sqlite *w, const struct readings_row *
     return rc;
 }
 
-/* Queues a new record row for readings_recent (written 16 at once, store_readings_stage.h)
+/* Queues a new record row for its staging table (written 16 at once, store_readings_stage.h)
  * and remembers where its key is staged. */
 static int readings_stage(struct readings_sqlite *w, const struct readings_row *row,
                           const struct buf *b, int64_t received)
@@ -763,7 +805,7 @@ static int readings_put_record(struct readings_sqlite *w, const struct readings_
     /* staged: merge there; else possibly stored (not newer than the newest stored period):
      * merge there; else new: stage it */
     int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest;
-    if (rowid && readings_stage_waiting(&w->stage, rowid))
+    if (rowid && readings_stage_waiting(&w->stage, last->station_id, rowid))
         rc = readings_stage_flush(&w->stage, w->db); /* staged in this batch, still queued */
     if (rowid && !rc)
         rc = readings_merge(w, last, rowid, b, received, &old);

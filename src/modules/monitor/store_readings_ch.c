@@ -276,12 +276,6 @@ static void rch_forget(struct readings_engine *e)
     w->nframes = 0;
 }
 
-static int rch_checkpoint(struct readings_engine *e, struct db *own)
-{
-    (void)e, (void)own; /* the writer's SQLite holds the spool only: its own checkpoints do */
-    return 0;
-}
-
 /* Raw frames are kept hj212_raw_days: whole days are dropped (frames_local is partitioned
  * by day; ClickHouse 18.16 has no TTL). */
 static long rch_prune(struct readings_engine *e, int64_t before, int max)
@@ -481,7 +475,7 @@ const struct readings_store readings_clickhouse = {
     .sync_due = rch_sync_due,
     .set_delay = rch_set_delay,
     .forget = rch_forget,
-    .checkpoint = rch_checkpoint,
+    .checkpoint = NULL, /* the writer's SQLite holds the spool only: its own checkpoints do */
     .prune = rch_prune,
     .factors = rch_factors,
     .latest = rch_latest,

@@ -114,17 +114,17 @@ static void test_refused_mns_are_capped_oldest_out(void **state)
     unit_db_close(db, path);
 }
 
-/* Commits n pages' worth of rows through the writer's connection (its WAL hook runs). */
-static void write_pages(struct readings *w, int n)
+/* Commits n pages' worth of rows through db (the writer's connection runs its WAL hook),
+ * 500 a transaction. */
+static void write_pages(struct db *db, int n)
 {
-    struct db *wdb = readings_db(w);
     for (int done = 0; done < n; done += 500) {
-        assert_int_equal(db_exec(wdb, "BEGIN"), 0);
-        assert_int_equal(db_exec(wdb, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
-                                      "FROM c WHERE i < 500) INSERT INTO bulk SELECT "
-                                      "randomblob(3000) FROM c"),
+        assert_int_equal(db_exec(db, "BEGIN"), 0);
+        assert_int_equal(db_exec(db, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                     "FROM c WHERE i < 500) INSERT INTO bulk SELECT "
+                                     "randomblob(3000) FROM c"),
                          0);
-        assert_int_equal(db_exec(wdb, "COMMIT"), 0);
+        assert_int_equal(db_exec(db, "COMMIT"), 0);
     }
 }
 
@@ -138,38 +138,118 @@ static int wal_pages(struct db *own)
     return log;
 }
 
-/* The checkpointer copies a big WAL back, the writer the rest: the WAL then starts over
- * instead of growing on (to 512 MiB, where the writer used to take over every commit). */
+/* A database with the writer (w), the checkpointer's connection (own) and another (db). */
+struct wal_fixture {
+    char path[64];
+    struct db *db, *own;
+    struct readings *w;
+};
+
+static void wal_open(struct wal_fixture *f, const char *tag)
+{
+    char err[256];
+    f->db = unit_db_open(f->path, tag);
+    assert_non_null(f->db);
+    f->w = readings_open(f->path, err, sizeof err);
+    assert_non_null(f->w);
+    f->own = db_open(f->path, err, sizeof err);
+    assert_non_null(f->own);
+    assert_int_equal(db_exec(f->db, "CREATE TABLE bulk(b BLOB)"), 0);
+}
+
+static void wal_close(struct wal_fixture *f)
+{
+    db_close(f->own);
+    readings_close(f->w);
+    unit_db_close(f->db, f->path);
+}
+
+/* Up to where the checkpointer has copied back a big WAL and the writer then the rest: with a
+ * reader's snapshot holding the checkpoint back from what is written after it, as the
+ * writer's batches do while the checkpointer runs. The WAL starts over at the next commit. */
+static void wal_cycle_to_catch_up(struct wal_fixture *f)
+{
+    struct db *wdb = readings_db(f->w);
+    write_pages(wdb, 2000);
+    assert_int_equal(readings_checkpoint(f->w, f->own), 0); /* too little written: not run */
+    write_pages(wdb, 16000);
+    assert_int_equal(db_exec(f->db, "BEGIN"), 0);
+    assert_true(db_query_int(f->db, "SELECT count(*) FROM bulk", -1, "") > 0);
+    write_pages(wdb, 1000);
+    assert_true(readings_checkpoint(f->w, f->own) >= 16384);
+    assert_int_equal(db_exec(f->db, "COMMIT"), 0);
+    write_pages(wdb, 500); /* the writer copies what the checkpointer could not, itself */
+}
+
+/* The WAL starts over instead of growing on (to 512 MiB, where the writer used to copy it
+ * back inside its commits). */
 static void test_wal_starts_over_after_checkpoints(void **state)
 {
     (void)state;
-    char path[64], err[256];
-    struct db *db = unit_db_open(path, "walcycle");
-    assert_non_null(db);
-    struct readings *w = readings_open(path, err, sizeof err);
-    assert_non_null(w);
-    struct db *own = db_open(path, err, sizeof err);
-    assert_non_null(own);
-    assert_int_equal(db_exec(readings_db(w), "CREATE TABLE bulk(b BLOB)"), 0);
-    write_pages(w, 2000);
-    assert_int_equal(readings_checkpoint(w, own), 0); /* too little written: not run */
-    write_pages(w, 16000);
-    /* A reader's snapshot holds the checkpoint back from what is written after it, as the
-     * writer's batches do while the checkpointer runs. */
-    assert_int_equal(db_exec(db, "BEGIN"), 0);
-    assert_true(db_query_int(db, "SELECT count(*) FROM bulk", -1, "") > 0);
-    write_pages(w, 1000);
-    int copied = readings_checkpoint(w, own);
-    assert_true(copied >= 16384);
-    assert_int_equal(db_exec(db, "COMMIT"), 0);
-    write_pages(w, 500); /* the writer copies what the checkpointer could not, itself */
-    write_pages(w, 500); /* and starts the WAL over */
-    int pages = wal_pages(own);
+    struct wal_fixture f;
+    wal_open(&f, "walcycle");
+    db_checkpointer_add(1); /* as monitor/ingest.c once its thread runs */
+    wal_cycle_to_catch_up(&f);
+    write_pages(readings_db(f.w), 500); /* starts the WAL over */
+    int pages = wal_pages(f.own);
     assert_true(pages > 0);
     assert_true(pages < 1000);
-    db_close(own);
-    readings_close(w);
-    unit_db_close(db, path);
+    db_checkpointer_add(-1);
+    wal_close(&f);
+}
+
+/* A checkpointer run between the writer's catch-up and the WAL starting over reports the
+ * last cycle's pages: the writer must not take them for this cycle's and copy a whole cycle
+ * back inside one of its commits. */
+static void test_last_cycle_mark_ignored(void **state)
+{
+    (void)state;
+    struct wal_fixture f;
+    wal_open(&f, "walmark");
+    db_checkpointer_add(1);
+    wal_cycle_to_catch_up(&f);
+    for (int i = 0; i < 3; i++)
+        readings_checkpoint(f.w, f.own);   /* polls in the gap */
+    write_pages(readings_db(f.w), 21000);  /* a new cycle, the checkpointer not running */
+    assert_true(wal_pages(f.own) > 20000); /* the writer copied nothing back */
+    db_checkpointer_add(-1);
+    wal_close(&f);
+}
+
+/* With no checkpointer running, each commit copies its own pages back, the writer's as any
+ * connection's: the WAL stays small. With one, other connections leave it to it. */
+static void test_commits_copy_without_checkpointer(void **state)
+{
+    (void)state;
+    struct wal_fixture f;
+    wal_open(&f, "walalone");
+    write_pages(readings_db(f.w), 5000);
+    assert_true(wal_pages(f.own) < 1100);
+    write_pages(f.db, 5000);
+    assert_true(wal_pages(f.own) < 1100);
+    db_checkpointer_add(1);
+    write_pages(f.db, 5000);
+    assert_true(wal_pages(f.own) > 4500);
+    db_checkpointer_add(-1);
+    wal_close(&f);
+}
+
+/* While the writer commits nothing, the checkpointer copies back what others wrote after
+ * READINGS_CKPT_IDLE polls. */
+static void test_checkpointer_runs_when_writer_idle(void **state)
+{
+    (void)state;
+    struct wal_fixture f;
+    wal_open(&f, "walidle");
+    db_checkpointer_add(1);
+    write_pages(f.db, 3000);
+    int copied = 0, polls = 0;
+    while (!copied && polls < 50)
+        copied = readings_checkpoint(f.w, f.own), polls++;
+    assert_true(copied >= 3000);
+    assert_true(polls >= 10);
+    db_checkpointer_add(-1);
+    wal_close(&f);
 }
 
 int main(void)
@@ -179,6 +259,9 @@ int main(void)
         cmocka_unit_test(test_rejects_add_up_per_hour_and_key),
         cmocka_unit_test(test_refused_mns_are_capped_oldest_out),
         cmocka_unit_test(test_wal_starts_over_after_checkpoints),
+        cmocka_unit_test(test_last_cycle_mark_ignored),
+        cmocka_unit_test(test_commits_copy_without_checkpointer),
+        cmocka_unit_test(test_checkpointer_runs_when_writer_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include "modules/monitor/readings.h"
 #include "modules/monitor/readings_runs.h"
 #include "modules/monitor/readings_val.h"
+#include "modules/monitor/store_readings_stage.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -399,41 +400,66 @@ static void test_staged_then_moved(void **state)
     assert_int_equal(count(f, "readings"), 3);
 }
 
-/* The move goes in station ranges, one per sync step, with batches in between: a record of
- * a station already moved merges into readings, one of a station not yet moved stays staged
- * until its range moves; nothing is lost or doubled. */
+/* Back to before monitor migration 12: one staging table. */
+#define UNDO_STAGING_TABLES                                                                        \
+    "DROP VIEW readings_recent; DROP TABLE readings_staged_0; DROP TABLE readings_staged_1;"       \
+    "DROP TABLE readings_staged_2; DROP TABLE readings_staged_3;"                                  \
+    "CREATE TABLE readings_recent (id INTEGER PRIMARY KEY, station_id INTEGER NOT NULL, kind "     \
+    "INTEGER NOT NULL, ts INTEGER NOT NULL, vals TEXT NOT NULL, device_id INTEGER NOT NULL, "      \
+    "received INTEGER NOT NULL);"
+
+/* Rows staged in table part (readings_staged_<part>). */
+static int64_t staged_in(struct fixture *f, int part)
+{
+    char sql[64];
+    snprintf(sql, sizeof sql, "readings_staged_%d", part);
+    return count(f, sql);
+}
+
+/* The move goes in parts, one staging table per sync step, with batches in between: a record
+ * of a station already moved merges into readings, one of a station not yet moved stays
+ * staged until its part moves; nothing is lost or doubled. */
 static void test_move_in_parts(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(db_exec(f->db, "INSERT INTO stations (code, name, kind, created_at, "
-                                    "updated_at) VALUES ('S2', 'S2', 'national', 0, 0)"),
+    assert_int_equal(db_exec(f->db, "INSERT INTO stations (id, code, name, kind, created_at, "
+                                    "updated_at) VALUES (300, 'S300', 'S300', 'national', 0, 0)"),
                      0);
+    assert_int_equal(readings_stage_part(f->station), 0);
+    assert_int_equal(readings_stage_part(300), 1);
     struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N")};
     assert_int_equal(put(f, a, 1), 0);
     int64_t s1 = f->station;
-    f->station = 2;
+    f->station = 300;
     struct monitor_row b[] = {mrow("a34004", 2, T0, 70, "N")};
     assert_int_equal(put(f, b, 1), 0);
     assert_int_equal(count(f, "readings_recent"), 2);
-    /* parts 0 and 1 of four: with stations 1..2 that moves station 1 only */
-    for (int i = 0; i < 2; i++) {
-        assert_int_equal(readings_begin(f->w), 0);
-        assert_int_equal(readings_sync_step(f->w, T0), 0);
-        assert_int_equal(readings_commit(f->w), 0);
-    }
+    assert_int_equal(staged_in(f, 0), 1);
+    assert_int_equal(staged_in(f, 1), 1);
+    /* part 0 of four: station 1 only */
+    assert_int_equal(readings_begin(f->w), 0);
+    assert_int_equal(readings_sync_step(f->w, T0), 0);
+    assert_int_equal(readings_commit(f->w), 0);
     assert_int_equal(count(f, "readings"), 1);
-    assert_int_equal(count(f, "readings_recent"), 1);
-    /* a resend for moved station 1, a resend for staged station 2 */
+    assert_int_equal(staged_in(f, 0), 0);
+    assert_int_equal(staged_in(f, 1), 1);
+    /* a resend for moved station 1, a resend for staged station 300 */
     struct monitor_row c[] = {mrow("a34004", 2, T0, 35, "N")};
-    assert_int_equal(put(f, c, 1), 0); /* f->station is 2 */
+    assert_int_equal(put(f, c, 1), 0); /* f->station is 300 */
     f->station = s1;
     assert_int_equal(put(f, c, 1), 0);
     assert_int_equal(count(f, "readings_recent"), 1);
+    assert_int_equal(staged_in(f, 1), 1);
+    /* part 1 */
+    assert_int_equal(readings_begin(f->w), 0);
+    assert_int_equal(readings_sync_step(f->w, T0), 0);
+    assert_int_equal(readings_commit(f->w), 0);
+    assert_int_equal(count(f, "readings_recent"), 0);
     sync_rollups(f);
     assert_int_equal(count(f, "readings_recent"), 0);
     assert_int_equal(count(f, "readings"), 2);
     int64_t next;
-    for (int64_t st = 1; st <= 2; st++) {
+    for (int64_t st = 1; st <= 300; st += 299) {
         json_t *r = readings_series(f->db, st, "a34004", 2, T0, T0 + 60, 0, 10, &next);
         assert_int_equal(json_array_size(r), 1);
         assert_true(json_real_value(json_object_get(json_array_get(r, 0), "value")) == 35);
@@ -441,23 +467,26 @@ static void test_move_in_parts(void **state)
     }
 }
 
-/* Stages rows straight into readings_recent (as a crash leaves them: keys twice, out of key
+/* Stages rows straight into the staging tables (as a crash leaves them: keys twice, out of key
  * order, some already in readings), and copies readings into readings_ref with the sorted
  * move of before session 7 applied to it: the reference for what the move must store. */
 static void stage_unsorted_with_reference(struct fixture *f)
 {
+    /* one station in each staging table's part */
     assert_int_equal(db_exec(f->db, "INSERT INTO stations (id, code, name, kind, created_at, "
-                                    "updated_at) VALUES (2, 'S2', 'S2', 'national', 0, 0), (3, "
-                                    "'S3', 'S3', 'national', 0, 0)"),
+                                    "updated_at) VALUES (300, 'S300', 'S300', 'national', 0, 0), "
+                                    "(600, 'S600', 'S600', 'national', 0, 0), (900, 'S900', "
+                                    "'S900', 'national', 0, 0)"),
                      0);
     assert_int_equal(db_exec(f->db, "INSERT INTO readings (station_id, kind, ts, vals, device_id, "
                                     "received) VALUES (1, 2, 1767225600, '{\"z\":9}', 1, 1), "
-                                    "(3, 3, 1767225600, '{\"x\":0,\"w\":1}', 1, 2)"),
+                                    "(600, 3, 1767225600, '{\"x\":0,\"w\":1}', 1, 2)"),
                      0);
+    static const int stations[] = {1, 300, 600, 900};
     uint32_t rnd = 777;
     for (int id = 1; id <= 400; id++) {
         rnd = rnd * 1103515245u + 12345u;
-        int st = 1 + (int)((rnd >> 16) % 3), kind = 2 + (int)((rnd >> 8) % 2);
+        int st = stations[(rnd >> 16) % 4], kind = 2 + (int)((rnd >> 8) % 2);
         int64_t ts = T0 + 60 * (int64_t)((rnd >> 20) % 12) - (id % 7 == 0 ? 3600 : 0);
         char vals[64], sql[256];
         if (id % 5 == 0) /* a factor removed again: the order of patches shows */
@@ -465,9 +494,9 @@ static void stage_unsorted_with_reference(struct fixture *f)
         else
             snprintf(vals, sizeof vals, "{\"f%u\":%d}", (rnd >> 4) % 3, id);
         snprintf(sql, sizeof sql,
-                 "INSERT INTO readings_recent (id, station_id, kind, ts, vals, device_id, "
+                 "INSERT INTO readings_staged_%d (id, station_id, kind, ts, vals, device_id, "
                  "received) VALUES (%d, %d, %d, %lld, '%s', %d, %d)",
-                 id, st, kind, (long long)ts, vals, id % 4 + 1, 1000 + id);
+                 readings_stage_part(st), id, st, kind, (long long)ts, vals, id % 4 + 1, 1000 + id);
         assert_int_equal(db_exec(f->db, sql), 0);
     }
     sqlite3_stmt *st = NULL;
@@ -522,11 +551,15 @@ static void test_move_whole_unsorted_same_as_sorted(void **state)
     readings_close(f->w);
     f->w = NULL;
     stage_unsorted_with_reference(f);
+    /* station 300's rows in the first table, as monitor migration 12 leaves rows staged before */
+    assert_int_equal(db_exec(f->db, "INSERT INTO readings_staged_0 SELECT * FROM "
+                                    "readings_staged_1; DELETE FROM readings_staged_1"),
+                     0);
     char err[256];
     f->w = readings_open(f->path, err, sizeof err); /* a start: the first batch moves it all */
     assert_non_null(f->w);
     readings_rollup_delay(f->w, 3600 * 1000);
-    f->station = 3;
+    f->station = 600;
     struct monitor_row a[] = {mrow("a34004", 2, T0 + 7200, 30, "N")};
     assert_int_equal(put(f, a, 1), 0);
     assert_int_equal(count(f, "readings_recent"), 1); /* the new record, staged */
@@ -773,7 +806,7 @@ static void test_frame_lookup_converted(void **state)
                       "INSERT INTO frames_by_station SELECT station_id, id FROM frames WHERE "
                       "station_id IS NOT NULL AND id <= 200;"
                       "UPDATE frames_indexed SET id = 200;"
-                      "DROP TABLE frames_station_runs;"
+                      "DROP TABLE frames_station_runs;" UNDO_STAGING_TABLES
                       "UPDATE schema_versions SET version = 10 WHERE module = 'monitor';";
     assert_int_equal(db_exec(f->db, old), 0);
     char err[256];
@@ -1002,7 +1035,9 @@ static void test_old_layout_converted(void **state)
     const char *old =
         "DROP TABLE readings; DROP TABLE rollups; DROP TABLE station_factors;"
         "DROP TABLE rollups_pending; DROP TABLE frames_station_runs; DROP TABLE frames_indexed;"
-        "DROP TABLE readings_recent; DROP INDEX monitor_commands_system;"
+        "DROP VIEW readings_recent; DROP TABLE readings_staged_0; DROP TABLE readings_staged_1;"
+        "DROP TABLE readings_staged_2; DROP TABLE readings_staged_3;"
+        "DROP INDEX monitor_commands_system;"
         "DROP TABLE frame_rejects; DROP INDEX unregistered_devices_seen;"
         "DROP TABLE readings_spool;"
         "ALTER TABLE stations DROP COLUMN city;"
