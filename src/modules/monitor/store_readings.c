@@ -11,8 +11,8 @@
 #include "modules/monitor/store_readings_frames.h"
 #include "modules/monitor/store_readings_sqlite.h"
 #include "modules/monitor/store_readings_stage.h"
+#include "modules/monitor/store_readings_wal.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,17 +33,6 @@
  * one per writer turn; new frames are indexed at most this many a turn. */
 #define READINGS_MOVE_PARTS READINGS_STAGE_PARTS
 #define READINGS_INDEX_PART 5000
-/* WAL pages: the checkpointer thread copies them back once READINGS_WAL_SOFT were written
- * since its last run (64 MiB: at 200,000 values/s one run every ~1.5 s; each run writes each
- * page once however often it changed, and the hot leaves change every batch, so runs ten
- * times a second cost twice the CPU: docs/performance.md); past READINGS_WAL_HARD (it cannot
- * keep up) the writer does it itself. */
-#define READINGS_WAL_SOFT 16384
-#define READINGS_WAL_HARD 131072
-#define READINGS_WAL_CATCHUP 2048
-/* Checkpointer polls (100 ms apart) without a commit of the writer before it runs anyway. */
-#define READINGS_CKPT_IDLE 10
-
 /* One rollups row (station, kind, period start) being maintained: the aggregates of every
  * factor as committed, plus this batch's additions until the flush writes them. */
 struct readings_rollup {
@@ -68,72 +57,28 @@ struct readings_sqlite {
     struct readings_stage stage; /* new record rows not yet in their staging table */
     struct readings_rollup **dirty;
     size_t ndirty, dirty_cap;
-    /* The WAL as the writer's commits left it, for the checkpointer: its cycle (counted up
-     * each time it started over) << 32 | its pages. Stored by the writer's hook only. */
-    _Atomic uint64_t wal_state;
-    _Atomic uint64_t ckpt_mark; /* the checkpointer's last run: WAL cycle << 32 | pages copied */
-    _Atomic unsigned commits;   /* the writer's commits, counted by its hook */
-    unsigned ck_commits;        /* checkpointer thread only: commits at its last poll */
-    int ck_idle;                /* checkpointer thread only: polls since the writer committed */
-    int64_t flushed_ms;         /* when dirty rollups were last written */
-    int delay_ms;               /* READINGS_ROLLUP_DELAY_MS unless set */
-    int sync_step;              /* the next part of readings_sync_step */
-    int recover; /* rollups_pending may list rows behind their records: rebuild them */
+    struct readings_wal wal; /* its WAL policy (store_readings_wal.h) */
+    int64_t flushed_ms;      /* when dirty rollups were last written */
+    int delay_ms;            /* READINGS_ROLLUP_DELAY_MS unless set */
+    int sync_step;           /* the next part of readings_sync_step */
+    int recover;             /* rollups_pending may list rows behind their records: rebuild them */
 };
-
-/* Pages the checkpointer copied back in the WAL's present cycle (0: none yet, or its mark is
- * from an earlier cycle: then it says nothing about this one). */
-static int readings_ckpt_done(struct readings_sqlite *w, uint32_t cycle)
-{
-    uint64_t mark = atomic_load(&w->ckpt_mark);
-    return (uint32_t)(mark >> 32) == cycle ? (int)(uint32_t)mark : 0;
-}
-
-/* After each commit: publishes the WAL's cycle and size for the checkpointer
- * (readings_checkpoint on its own thread). Once that thread has copied back a whole
- * READINGS_WAL_SOFT of this cycle, the writer copies the few pages added since itself: only
- * the WAL's one writer can end a checkpoint caught up, and then its next transaction starts
- * the WAL over at its beginning, on file blocks already there (appending to new blocks made
- * every WAL write cost more in the kernel, and the WAL grew to READINGS_WAL_HARD). Copying the
- * rest costs the batch being committed a few milliseconds. With no checkpointer running, each
- * commit copies its own pages, as SQLite's automatic checkpoint would. */
-static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
-{
-    struct readings_sqlite *w = arg;
-    uint64_t state = atomic_load(&w->wal_state);
-    /* fewer pages than after the last commit: the WAL started over */
-    uint32_t cycle = (uint32_t)(state >> 32) + (frames < (int)(uint32_t)state);
-    atomic_store(&w->wal_state, (uint64_t)cycle << 32 | (uint32_t)frames);
-    atomic_fetch_add(&w->commits, 1);
-    int copy;
-    if (!db_checkpointer_running()) {
-        copy = frames >= DB_WAL_AUTO;
-    } else {
-        int done = readings_ckpt_done(w, cycle);
-        copy = (done >= READINGS_WAL_SOFT && frames - done <= READINGS_WAL_CATCHUP) ||
-               frames >= READINGS_WAL_HARD;
-    }
-    if (copy)
-        sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-    return SQLITE_OK;
-}
 
 static struct readings_engine *readings_sqlite_open(struct db *db, char *err, size_t errlen)
 {
     /* The writer keeps the leaves of every active station hot. */
-    char pragmas[96];
-    snprintf(pragmas, sizeof pragmas, "PRAGMA cache_size=-131072; PRAGMA journal_size_limit=%ld",
-             READINGS_WAL_FILE_LIMIT);
-    if (db_exec(db, pragmas)) {
+    if (db_exec(db, "PRAGMA cache_size=-131072")) {
         snprintf(err, errlen, "readings: pragmas failed");
         return NULL;
     }
     struct readings_sqlite *w = xcalloc(1, sizeof *w);
     w->base.store = &readings_sqlite;
     w->db = db;
-    /* Replaces SQLite's automatic checkpoint, which ran inside the writer's commit and held
-     * every acknowledgement of that batch for its duration. */
-    sqlite3_wal_hook(db_handle(db), readings_wal_hook, w);
+    if (readings_wal_attach(&w->wal, db)) {
+        snprintf(err, errlen, "readings: pragmas failed");
+        free(w);
+        return NULL;
+    }
     w->recover = 1; /* a crash may have left rollups behind */
     w->delay_ms = READINGS_ROLLUP_DELAY_MS;
     w->flushed_ms = timeutil_now_ms();
@@ -171,7 +116,7 @@ static void readings_sqlite_close(struct readings_engine *e)
     struct readings_sqlite *w = readings_sqlite_of(e);
     if (!w)
         return;
-    sqlite3_wal_hook(db_handle(w->db), NULL, NULL);
+    readings_wal_detach(w->db);
     readings_forget_rollups(w);
     memo_clear(&w->known);
     readings_forget_staged(w);
@@ -181,40 +126,9 @@ static void readings_sqlite_close(struct readings_engine *e)
     free(w);
 }
 
-/* 1 when the checkpointer should run now: READINGS_WAL_SOFT written since its last run, or
- * its last run left more than the writer copies itself (it tries again every poll until the
- * writer can), or the writer has not committed for READINGS_CKPT_IDLE polls (what other
- * connections wrote is copied back then). */
-static int readings_ckpt_due(struct readings_sqlite *w, uint64_t state)
-{
-    int frames = (int)(uint32_t)state, done = readings_ckpt_done(w, (uint32_t)(state >> 32));
-    unsigned commits = atomic_load(&w->commits);
-    if (commits != w->ck_commits) {
-        w->ck_commits = commits;
-        w->ck_idle = 0;
-    } else if (++w->ck_idle >= READINGS_CKPT_IDLE) {
-        w->ck_idle = 0;
-        return 1;
-    }
-    return frames - done >= READINGS_WAL_SOFT ||
-           (done >= READINGS_WAL_SOFT && frames - done > READINGS_WAL_CATCHUP);
-}
-
 static int readings_sqlite_checkpoint(struct readings_engine *e, struct db *own)
 {
-    struct readings_sqlite *w = readings_sqlite_of(e);
-    uint64_t state = atomic_load(&w->wal_state);
-    if (!readings_ckpt_due(w, state))
-        return 0;
-    uint32_t cycle = (uint32_t)(state >> 32);
-    int log = 0, done = 0;
-    int rc =
-        sqlite3_wal_checkpoint_v2(db_handle(own), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-    /* Marked with the cycle it read before: if the WAL started over meanwhile, the writer
-     * takes it for what it is, a figure of the last cycle. */
-    if (rc == SQLITE_OK)
-        atomic_store(&w->ckpt_mark, (uint64_t)cycle << 32 | (uint32_t)done);
-    return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
+    return readings_wal_checkpoint(&readings_sqlite_of(e)->wal, own);
 }
 
 /* After the caller rolled the transaction back: what the writer remembers may now be ahead
