@@ -42,6 +42,7 @@ struct ingest {
     pthread_t checkpointer;
     pthread_cond_t ckcond;
     struct db *ckdb; /* the checkpointer's own connection */
+    int ck_stopping; /* the checkpointer stops after the writer (under lock) */
 };
 
 /* One allocation holds the job, its rows and the frame's bytes: a job is made on the
@@ -370,14 +371,14 @@ static void *ingest_checkpoint_main(void *arg)
 {
     struct ingest *g = arg;
     pthread_mutex_lock(&g->lock);
-    while (!g->stopping) {
+    while (!g->ck_stopping) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_nsec += 100 * 1000000L;
         if (ts.tv_nsec >= 1000000000L)
             ts.tv_sec++, ts.tv_nsec -= 1000000000L;
         pthread_cond_timedwait(&g->ckcond, &g->lock, &ts);
-        if (g->stopping)
+        if (g->ck_stopping)
             break;
         pthread_mutex_unlock(&g->lock);
         if (readings_checkpoint(g->w, g->ckdb) < 0)
@@ -470,8 +471,12 @@ void ingest_stop(struct ingest *g)
     g->stopping = 1;
     pthread_mutex_unlock(&g->lock);
     pthread_cond_signal(&g->cond);
-    pthread_cond_signal(&g->ckcond);
     pthread_join(g->thread, NULL);
+    /* only now: the writer's last batches and sync were checkpointed as usual */
+    pthread_mutex_lock(&g->lock);
+    g->ck_stopping = 1;
+    pthread_mutex_unlock(&g->lock);
+    pthread_cond_signal(&g->ckcond);
     if (g->ckdb) {
         pthread_join(g->checkpointer, NULL);
         db_checkpointer_add(-1);

@@ -13,15 +13,32 @@
 #define READINGS_WAL_SOFT 16384
 #define READINGS_WAL_HARD 131072
 #define READINGS_WAL_CATCHUP 2048
+#define READINGS_WAL_UNKNOWN UINT32_MAX
 /* Checkpointer polls (100 ms apart) without a commit of the writer before it runs anyway. */
 #define READINGS_CKPT_IDLE 10
+
+/* The WAL's cycle: the checkpoint sequence number of its file's header (bytes 12-15, big
+ * endian), which SQLite counts up each time the WAL starts over and writes with the new
+ * cycle's first page. Read from the file, not guessed from page counts: another connection
+ * may start the WAL over and write more pages than the writer last saw. READINGS_WAL_UNKNOWN
+ * when it cannot be read (no mark is published with it, none is taken for it). */
+static uint32_t readings_wal_cycle(sqlite3 *h)
+{
+    sqlite3_file *f = NULL;
+    unsigned char b[4];
+    if (sqlite3_file_control(h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
+        !f->pMethods || f->pMethods->xRead(f, b, 4, 12) != SQLITE_OK)
+        return READINGS_WAL_UNKNOWN;
+    return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
 
 /* Pages the checkpointer copied back in the WAL's present cycle (0: none yet, or its mark is
  * from an earlier cycle: then it says nothing about this one). */
 static int readings_wal_copied(struct readings_wal *wal, uint32_t cycle)
 {
     uint64_t mark = atomic_load(&wal->mark);
-    return (uint32_t)(mark >> 32) == cycle ? (int)(uint32_t)mark : 0;
+    return cycle != READINGS_WAL_UNKNOWN && (uint32_t)(mark >> 32) == cycle ? (int)(uint32_t)mark
+                                                                            : 0;
 }
 
 /* After each of the writer's commits: publishes the WAL's cycle and size. Once the
@@ -35,9 +52,7 @@ static int readings_wal_copied(struct readings_wal *wal, uint32_t cycle)
 static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
     struct readings_wal *wal = arg;
-    uint64_t state = atomic_load(&wal->state);
-    /* fewer pages than after the last commit: the WAL started over */
-    uint32_t cycle = (uint32_t)(state >> 32) + (frames < (int)(uint32_t)state);
+    uint32_t cycle = readings_wal_cycle(h);
     atomic_store(&wal->state, (uint64_t)cycle << 32 | (uint32_t)frames);
     atomic_fetch_add(&wal->commits, 1);
     int copy;
@@ -45,7 +60,8 @@ static int readings_wal_hook(void *arg, sqlite3 *h, const char *name, int frames
         copy = frames >= DB_WAL_AUTO;
     } else {
         int done = readings_wal_copied(wal, cycle);
-        copy = (done >= READINGS_WAL_SOFT && frames - done <= READINGS_WAL_CATCHUP) ||
+        copy = (done >= READINGS_WAL_SOFT && done <= frames &&
+                frames - done <= READINGS_WAL_CATCHUP) ||
                frames >= READINGS_WAL_HARD;
     }
     if (copy)
@@ -92,13 +108,12 @@ int readings_wal_checkpoint(struct readings_wal *wal, struct db *own)
     uint64_t state = atomic_load(&wal->state);
     if (!readings_wal_due(wal, state))
         return 0;
-    uint32_t cycle = (uint32_t)(state >> 32);
+    /* read before the run: should the WAL start over meanwhile, the mark says the last cycle */
+    uint32_t cycle = readings_wal_cycle(db_handle(own));
     int log = 0, done = 0;
     int rc =
         sqlite3_wal_checkpoint_v2(db_handle(own), NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-    /* Marked with the cycle it read before: if the WAL started over meanwhile, the writer
-     * takes it for what it is, a figure of the last cycle. */
-    if (rc == SQLITE_OK)
+    if (rc == SQLITE_OK && cycle != READINGS_WAL_UNKNOWN)
         atomic_store(&wal->mark, (uint64_t)cycle << 32 | (uint32_t)done);
     return rc == SQLITE_OK ? done : rc == SQLITE_BUSY ? 0 : -1;
 }

@@ -252,6 +252,32 @@ static void test_checkpointer_runs_when_writer_idle(void **state)
     wal_close(&f);
 }
 
+/* Another connection starts the WAL over and writes more pages than the writer last saw
+ * (it committed little before going idle): the writer must still know the cycle is new, and
+ * not copy that connection's pages back inside its next commit on the strength of the
+ * checkpointer's mark of the last cycle (found in review). */
+static void test_restart_by_another_connection(void **state)
+{
+    (void)state;
+    struct wal_fixture f;
+    wal_open(&f, "walunseen");
+    db_checkpointer_add(1);
+    struct db *wdb = readings_db(f.w);
+    write_pages(wdb, 500);    /* the writer: WAL ~500 pages, then idle */
+    write_pages(f.db, 17000); /* another connection: no copy below DB_WAL_FALLBACK */
+    int copied = 0, polls = 0;
+    while (!copied && polls < 50) /* the idle run copies all 17,500 */
+        copied = readings_checkpoint(f.w, f.own), polls++;
+    assert_true(copied >= 16384);
+    write_pages(f.db, 8000); /* the WAL starts over at its first commit: ~8,000 pages */
+    /* ~8,500 >= 500: no drop in the writer's page count; then on past the mark's 17,500,
+     * where the last cycle's mark would have it copy the whole new cycle */
+    write_pages(wdb, 11000);
+    assert_true(wal_pages(f.own) > 19000); /* the writer copied nothing back, nor started over */
+    db_checkpointer_add(-1);
+    wal_close(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +288,7 @@ int main(void)
         cmocka_unit_test(test_last_cycle_mark_ignored),
         cmocka_unit_test(test_commits_copy_without_checkpointer),
         cmocka_unit_test(test_checkpointer_runs_when_writer_idle),
+        cmocka_unit_test(test_restart_by_another_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
