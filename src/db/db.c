@@ -2,6 +2,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "domain/industry.h"
+#include "db/row.h"
 #include "db/schema.h"
 
 #include <pthread.h>
@@ -56,6 +57,16 @@ static _Atomic int db_sync_mode = DB_SYNC_FULL;
 void db_set_sync(enum db_sync mode)
 {
     atomic_store(&db_sync_mode, mode);
+}
+
+int db_secure_delete(struct db *db, int mode)
+{
+    static const char *const set[] = {"PRAGMA secure_delete=0", "PRAGMA secure_delete=1",
+                                      "PRAGMA secure_delete=FAST"};
+    if (mode < 0 || mode > 2)
+        return -1;
+    int had = (int)db_query_int(db, "PRAGMA secure_delete", -1, "");
+    return had < 0 || (had != mode && db_exec(db, set[mode])) ? -1 : had;
 }
 
 static _Atomic int db_checkpointers;

@@ -37,6 +37,11 @@ void db_set_sync(enum db_sync mode);
 #define DB_WAL_FALLBACK 65536
 void db_checkpointer_add(int delta);
 int db_checkpointer_running(void);
+
+/* Sets PRAGMA secure_delete on db (0 off, 1 on: pages a delete frees are overwritten too, 2
+ * fast: only deleted content on pages written anyway) and returns the mode it had, or -1.
+ * Debian builds SQLite with 1 as the default. */
+int db_secure_delete(struct db *db, int mode);
 void db_close(struct db *db);
 sqlite3 *db_handle(struct db *db);
 

@@ -196,8 +196,12 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
     if (!rc && nf)
         rc = readings_put_frames(g->w, frames, nf);
     free(frames);
-    if (!rc && refused)
+    if (!rc && refused) {
+        int had = db_secure_delete(readings_db(g->w), 1);
         rc = readings_unregistered_trim(g->w, INGEST_UNREGISTERED_MAX);
+        if (had >= 0)
+            db_secure_delete(readings_db(g->w), had);
+    }
     if (!rc)
         rc = readings_commit(g->w);
     if (rc) {
@@ -258,6 +262,10 @@ static void ingest_maintenance(struct ingest *g, int force)
     }
     if (now - g->last_prune >= INGEST_PRUNE_PERIOD) {
         g->last_prune = now;
+        /* What goes holds secrets and personal data (raw frames with their PW=, addresses):
+         * the pages it frees are overwritten too, though the writer otherwise deletes with
+         * secure_delete FAST (store_readings.c). */
+        int had = db_secure_delete(readings_db(g->w), 1);
         /* rejected-frame counts are kept as long as raw frames, and a month when none are */
         int days = g->o.raw_days > 0 ? g->o.raw_days : 30;
         if (readings_prune_rejects(g->w, now - (int64_t)days * 86400) < 0)
@@ -266,6 +274,8 @@ static void ingest_maintenance(struct ingest *g, int force)
         if (g->o.raw_days > 0 && (readings_prune_frames(g->w, before, 100000) < 0 ||
                                   readings_prune_commands(g->w, before, 10000) < 0))
             log_warn("ingest: retention pass failed: %s", readings_errmsg(readings_db(g->w)));
+        if (had >= 0)
+            db_secure_delete(readings_db(g->w), had);
     }
 }
 

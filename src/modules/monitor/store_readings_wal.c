@@ -17,17 +17,20 @@
 /* Checkpointer polls (100 ms apart) without a commit of the writer before it runs anyway. */
 #define READINGS_CKPT_IDLE 10
 
-/* The WAL's cycle: the checkpoint sequence number of its file's header (bytes 12-15, big
- * endian), which SQLite counts up each time the WAL starts over and writes with the new
- * cycle's first page. Read from the file, not guessed from page counts: another connection
- * may start the WAL over and write more pages than the writer last saw. READINGS_WAL_UNKNOWN
- * when it cannot be read (no mark is published with it, none is taken for it). */
+/* The WAL's cycle: salt-1 of its file's header (bytes 16-19, big endian), which SQLite counts
+ * up in the shared header each time the WAL starts over, whichever connection does it (a new
+ * WAL gets a random one), and writes with the new cycle's first page. Not the checkpoint
+ * sequence at bytes 12-15: each connection counts that on its own (a review found another
+ * connection's restart writing the writer's number again). Read from the file, not guessed
+ * from page counts: another connection may start the WAL over and write more pages than the
+ * writer last saw. READINGS_WAL_UNKNOWN when it cannot be read (no mark is published with it,
+ * none is taken for it). */
 static uint32_t readings_wal_cycle(sqlite3 *h)
 {
     sqlite3_file *f = NULL;
     unsigned char b[4];
     if (sqlite3_file_control(h, "main", SQLITE_FCNTL_JOURNAL_POINTER, &f) != SQLITE_OK || !f ||
-        !f->pMethods || f->pMethods->xRead(f, b, 4, 12) != SQLITE_OK)
+        !f->pMethods || f->pMethods->xRead(f, b, 4, 16) != SQLITE_OK)
         return READINGS_WAL_UNKNOWN;
     return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }

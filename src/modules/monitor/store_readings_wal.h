@@ -17,9 +17,8 @@
 #include <stdint.h>
 
 struct readings_wal {
-    /* The WAL as the writer's commits left it: its cycle (the checkpoint sequence number in
-     * its header, counted up each time it starts over) << 32 | its pages. Stored by the
-     * writer's hook only. */
+    /* The WAL as the writer's commits left it: its cycle (salt-1 of its header, counted up
+     * each time it starts over) << 32 | its pages. Stored by the writer's hook only. */
     _Atomic uint64_t state;
     _Atomic uint64_t mark;    /* the checkpointer's last run: WAL cycle << 32 | pages copied */
     _Atomic unsigned commits; /* the writer's commits, counted by its hook */

@@ -278,6 +278,99 @@ static void test_restart_by_another_connection(void **state)
     wal_close(&f);
 }
 
+/* The WAL header's checkpoint sequence (bytes 12-15): each connection's own count. */
+static uint32_t wal_sequence(const char *path)
+{
+    char wal[80];
+    unsigned char b[16];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    FILE *f = fopen(wal, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(b, 1, sizeof b, f), sizeof b);
+    fclose(f);
+    return (uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 | b[15];
+}
+
+/* Another connection starts the WAL over and writes the checkpoint sequence number the
+ * writer's cycle had (it counts its own restarts): the cycle must still be a new one to the
+ * writer (found in review; the cycle is salt-1 now). */
+static void test_cycle_not_confused_by_sequence(void **state)
+{
+    (void)state;
+    struct wal_fixture f;
+    wal_open(&f, "walseq");
+    db_checkpointer_add(1);
+    struct db *wdb = readings_db(f.w);
+    wal_cycle_to_catch_up(&f);
+    write_pages(wdb, 500); /* the writer starts the WAL over: its count is 1 */
+    wal_cycle_to_catch_up(&f);
+    uint32_t seq = wal_sequence(f.path);
+    int same = 0;
+    for (int i = 0; i < 5 && !same; i++) {
+        assert_int_equal(db_exec(f.db, "INSERT INTO bulk VALUES (randomblob(3000))"), 0);
+        same = wal_sequence(f.path) == seq;
+        if (!same)
+            wal_pages(f.own); /* all copied back: the next commit starts it over again */
+    }
+    assert_true(same); /* the other connection wrote the writer's number */
+    write_pages(wdb, 19000);
+    assert_true(wal_pages(f.own) > 19000); /* the writer copied nothing back */
+    db_checkpointer_add(-1);
+    wal_close(&f);
+}
+
+/* 1 when the file at path (if any) holds needle. */
+static int file_holds(const char *path, const char *needle)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    static char data[64 << 20];
+    size_t n = fread(data, 1, sizeof data, f);
+    fclose(f);
+    return memmem(data, n, needle, strlen(needle)) != NULL;
+}
+
+/* Stores 400 raw frames with a device password, prunes them all with secure_delete in mode
+ * (what ingest.c sets around its retention pass), copies the WAL back and empties it: 1 when
+ * the password is still somewhere in the database's files. */
+static int password_left_after_prune(int mode)
+{
+    struct wal_fixture f;
+    wal_open(&f, "prune");
+    char frame[1200];
+    memset(frame, 'x', sizeof frame);
+    memcpy(frame, "##1160QN=1;ST=22;CN=2011;PW=Sec-7421-ret;MN=MN1;CP=&&", 53);
+    assert_int_equal(readings_begin(f.w), 0);
+    for (int i = 0; i < 400; i++) {
+        struct readings_frame fr = {
+            1000 + i, 0, 0, "MN1", "1", "127.0.0.1", "ok", 2011, 0, frame, sizeof frame, NULL, 0};
+        assert_int_equal(readings_put_frame(f.w, &fr), 0);
+    }
+    assert_int_equal(readings_commit(f.w), 0);
+    wal_pages(f.own);
+    struct db *wdb = readings_db(f.w);
+    int had = db_secure_delete(wdb, mode);
+    assert_int_equal(had, 2);                                      /* the writer's own: FAST */
+    assert_int_equal(readings_prune_frames(f.w, 5000, 1000), 400); /* its own transaction */
+    assert_int_equal(db_secure_delete(wdb, had), mode);
+    assert_int_equal(db_exec(f.own, "PRAGMA wal_checkpoint(TRUNCATE)"), 0);
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", f.path);
+    int left = file_holds(f.path, "Sec-7421-ret") || file_holds(wal, "Sec-7421-ret");
+    wal_close(&f);
+    return left;
+}
+
+/* Pruned raw frames (their PW= field) do not stay in freed pages: the writer deletes with
+ * secure_delete FAST, the retention pass with ON. */
+static void test_pruned_frames_overwritten(void **state)
+{
+    (void)state;
+    assert_true(password_left_after_prune(2)); /* FAST: freed pages keep it (the control) */
+    assert_false(password_left_after_prune(1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +382,8 @@ int main(void)
         cmocka_unit_test(test_commits_copy_without_checkpointer),
         cmocka_unit_test(test_checkpointer_runs_when_writer_idle),
         cmocka_unit_test(test_restart_by_another_connection),
+        cmocka_unit_test(test_cycle_not_confused_by_sequence),
+        cmocka_unit_test(test_pruned_frames_overwritten),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
