@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "db/db.h"
 #include "db/row.h"
+#include "modules/monitor/monitor.h"
 #include "modules/monitor/readings.h"
 #include "modules/monitor/readings_runs.h"
 #include "modules/monitor/readings_val.h"
@@ -597,6 +598,35 @@ static void test_staged_rows_migrated(void **state)
     assert_int_equal(count(f, "readings_recent"), 1);
     assert_int_equal(staged_in(f, readings_stage_part(600)), 1);
     assert_readings_as_reference(f);
+}
+
+/* The province view counts a day's AQI once the day is over (Beijing): at 20:30 the day
+ * already has the 20 hours a daily mean needs, but is not a published day yet. */
+static void test_province_counts_ended_days(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(db_exec(f->db, "UPDATE stations SET city = 'C1', district = 'D1'"), 0);
+    static const char *const factors[] = {"a34004", "a34002", "a21026",
+                                          "a21004", "a21005", "a05024"};
+    static const double values[] = {35, 60, 10, 30, 0.8, 80};
+    const int64_t day = 1767196800; /* 2026-01-01T00:00+08:00 */
+    for (int h = -24; h < 21; h++) {
+        struct monitor_row r[6];
+        for (int k = 0; k < 6; k++)
+            r[k] = mrow(factors[k], MONITOR_KIND_HOUR, day + h * 3600, values[k], "N");
+        assert_int_equal(put(f, r, 6), 0);
+    }
+    sync_rollups(f);
+    const int64_t at[] = {day + 20 * 3600 + 1800, day + 86400 + 60};
+    for (int i = 0; i < 2; i++) {
+        json_t *p = monitor_province(f->db, day - 86400, day + 86400, 35, PROVINCE_BY_AQI, at[i]);
+        assert_non_null(p);
+        json_t *city = json_array_get(json_object_get(p, "cities"), 0);
+        assert_string_equal(json_string_value(json_object_get(city, "city")), "C1");
+        /* at 20:30 only the day before; the next day both */
+        assert_int_equal(json_integer_value(json_object_get(city, "aqi_days")), 1 + i);
+        json_decref(p);
+    }
 }
 
 static void test_rollback_forgets(void **state)
@@ -1214,6 +1244,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_move_unsorted_same_as_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_whole_unsorted_same_as_sorted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_staged_rows_migrated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_province_counts_ended_days, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
