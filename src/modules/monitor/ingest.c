@@ -134,6 +134,17 @@ static struct readings_frame ingest_frame_of(const struct ingest_job *j)
                                    j->ack ? j->ack->len : 0};
 }
 
+/* Turns secure_delete ON on the writer's connection for deletes of secrets and personal data
+ * (store_readings.c deletes with FAST otherwise): the mode it had, for the caller to put back,
+ * or -1 (logged: those deletes then leave freed pages as they were). */
+static int ingest_overwrite_deletes(struct ingest *g)
+{
+    int had = db_secure_delete(readings_db(g->w), 1);
+    if (had < 0)
+        log_warn("ingest: secure_delete not set: %s", readings_errmsg(readings_db(g->w)));
+    return had;
+}
+
 /* Writes one batch of jobs; returns 0 when committed. The raw frames of consecutive data
  * jobs go in together (readings_put_frames); any other job first writes those before it, so
  * every statement runs in job order as before. */
@@ -197,7 +208,7 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
         rc = readings_put_frames(g->w, frames, nf);
     free(frames);
     if (!rc && refused) {
-        int had = db_secure_delete(readings_db(g->w), 1);
+        int had = ingest_overwrite_deletes(g);
         rc = readings_unregistered_trim(g->w, INGEST_UNREGISTERED_MAX);
         if (had >= 0)
             db_secure_delete(readings_db(g->w), had);
@@ -265,7 +276,7 @@ static void ingest_maintenance(struct ingest *g, int force)
         /* What goes holds secrets and personal data (raw frames with their PW=, addresses):
          * the pages it frees are overwritten too, though the writer otherwise deletes with
          * secure_delete FAST (store_readings.c). */
-        int had = db_secure_delete(readings_db(g->w), 1);
+        int had = ingest_overwrite_deletes(g);
         /* rejected-frame counts are kept as long as raw frames, and a month when none are */
         int days = g->o.raw_days > 0 ? g->o.raw_days : 30;
         if (readings_prune_rejects(g->w, now - (int64_t)days * 86400) < 0)

@@ -256,7 +256,8 @@ json_t *monitor_province(struct db *db, int64_t from, int64_t to, double target,
     qsort(air, nair, sizeof *air, province_air_cmp);
     /* A day's AQI counts once the day is over (Beijing): from 20:00 today has the 20 hours a
      * daily mean needs, but its value is not the day's yet, nor published before tomorrow. */
-    int64_t today = (now + 28800) / 86400 * 86400 - 28800;
+    int hour;
+    int64_t today = readings_air_day_of(now, &hour);
     json_t *out = NULL;
     if (!province_aqi(db, rows, 2 * ns + 2, air, nair, from, to < today ? to : today)) {
         out = json_pack("{s:o,s:o}", "cities", province_ranked(cities, nc, target, by), "districts",

@@ -144,11 +144,15 @@ struct wal_fixture {
     char path[64];
     struct db *db, *own;
     struct readings *w;
+    int checkpointer; /* registered with db_checkpointer_add, as monitor/ingest.c does */
 };
 
-static void wal_open(struct wal_fixture *f, const char *tag)
+static void wal_open(struct wal_fixture *f, const char *tag, int checkpointer)
 {
     char err[256];
+    f->checkpointer = checkpointer;
+    if (checkpointer)
+        db_checkpointer_add(1);
     f->db = unit_db_open(f->path, tag);
     assert_non_null(f->db);
     f->w = readings_open(f->path, err, sizeof err);
@@ -160,9 +164,21 @@ static void wal_open(struct wal_fixture *f, const char *tag)
 
 static void wal_close(struct wal_fixture *f)
 {
+    if (f->checkpointer)
+        db_checkpointer_add(-1);
     db_close(f->own);
     readings_close(f->w);
     unit_db_close(f->db, f->path);
+}
+
+/* Polls the checkpointer (at most 50 times) until a run copies something back: the pages
+ * copied; *polls the polls it took. */
+static int poll_until_copied(struct wal_fixture *f, int *polls)
+{
+    int copied = 0;
+    for (*polls = 0; !copied && *polls < 50; ++*polls)
+        copied = readings_checkpoint(f->w, f->own);
+    return copied;
 }
 
 /* Up to where the checkpointer has copied back a big WAL and the writer then the rest: with a
@@ -188,14 +204,12 @@ static void test_wal_starts_over_after_checkpoints(void **state)
 {
     (void)state;
     struct wal_fixture f;
-    wal_open(&f, "walcycle");
-    db_checkpointer_add(1); /* as monitor/ingest.c once its thread runs */
+    wal_open(&f, "walcycle", 1);
     wal_cycle_to_catch_up(&f);
     write_pages(readings_db(f.w), 500); /* starts the WAL over */
     int pages = wal_pages(f.own);
     assert_true(pages > 0);
     assert_true(pages < 1000);
-    db_checkpointer_add(-1);
     wal_close(&f);
 }
 
@@ -206,14 +220,12 @@ static void test_last_cycle_mark_ignored(void **state)
 {
     (void)state;
     struct wal_fixture f;
-    wal_open(&f, "walmark");
-    db_checkpointer_add(1);
+    wal_open(&f, "walmark", 1);
     wal_cycle_to_catch_up(&f);
     for (int i = 0; i < 3; i++)
         readings_checkpoint(f.w, f.own);   /* polls in the gap */
     write_pages(readings_db(f.w), 21000);  /* a new cycle, the checkpointer not running */
     assert_true(wal_pages(f.own) > 20000); /* the writer copied nothing back */
-    db_checkpointer_add(-1);
     wal_close(&f);
 }
 
@@ -223,15 +235,15 @@ static void test_commits_copy_without_checkpointer(void **state)
 {
     (void)state;
     struct wal_fixture f;
-    wal_open(&f, "walalone");
+    wal_open(&f, "walalone", 0);
     write_pages(readings_db(f.w), 5000);
     assert_true(wal_pages(f.own) < 1100);
     write_pages(f.db, 5000);
     assert_true(wal_pages(f.own) < 1100);
     db_checkpointer_add(1);
+    f.checkpointer = 1; /* wal_close takes it back */
     write_pages(f.db, 5000);
     assert_true(wal_pages(f.own) > 4500);
-    db_checkpointer_add(-1);
     wal_close(&f);
 }
 
@@ -241,15 +253,11 @@ static void test_checkpointer_runs_when_writer_idle(void **state)
 {
     (void)state;
     struct wal_fixture f;
-    wal_open(&f, "walidle");
-    db_checkpointer_add(1);
+    wal_open(&f, "walidle", 1);
     write_pages(f.db, 3000);
-    int copied = 0, polls = 0;
-    while (!copied && polls < 50)
-        copied = readings_checkpoint(f.w, f.own), polls++;
-    assert_true(copied >= 3000);
+    int polls;
+    assert_true(poll_until_copied(&f, &polls) >= 3000);
     assert_true(polls >= 10);
-    db_checkpointer_add(-1);
     wal_close(&f);
 }
 
@@ -261,21 +269,17 @@ static void test_restart_by_another_connection(void **state)
 {
     (void)state;
     struct wal_fixture f;
-    wal_open(&f, "walunseen");
-    db_checkpointer_add(1);
+    wal_open(&f, "walunseen", 1);
     struct db *wdb = readings_db(f.w);
     write_pages(wdb, 500);    /* the writer: WAL ~500 pages, then idle */
     write_pages(f.db, 17000); /* another connection: no copy below DB_WAL_FALLBACK */
-    int copied = 0, polls = 0;
-    while (!copied && polls < 50) /* the idle run copies all 17,500 */
-        copied = readings_checkpoint(f.w, f.own), polls++;
-    assert_true(copied >= 16384);
+    int polls;
+    assert_true(poll_until_copied(&f, &polls) >= 16384); /* the idle run copies all 17,500 */
     write_pages(f.db, 8000); /* the WAL starts over at its first commit: ~8,000 pages */
     /* ~8,500 >= 500: no drop in the writer's page count; then on past the mark's 17,500,
      * where the last cycle's mark would have it copy the whole new cycle */
     write_pages(wdb, 11000);
     assert_true(wal_pages(f.own) > 19000); /* the writer copied nothing back, nor started over */
-    db_checkpointer_add(-1);
     wal_close(&f);
 }
 
@@ -299,8 +303,7 @@ static void test_cycle_not_confused_by_sequence(void **state)
 {
     (void)state;
     struct wal_fixture f;
-    wal_open(&f, "walseq");
-    db_checkpointer_add(1);
+    wal_open(&f, "walseq", 1);
     struct db *wdb = readings_db(f.w);
     wal_cycle_to_catch_up(&f);
     write_pages(wdb, 500); /* the writer starts the WAL over: its count is 1 */
@@ -316,7 +319,6 @@ static void test_cycle_not_confused_by_sequence(void **state)
     assert_true(same); /* the other connection wrote the writer's number */
     write_pages(wdb, 19000);
     assert_true(wal_pages(f.own) > 19000); /* the writer copied nothing back */
-    db_checkpointer_add(-1);
     wal_close(&f);
 }
 
@@ -338,7 +340,7 @@ static int file_holds(const char *path, const char *needle)
 static int password_left_after_prune(int mode)
 {
     struct wal_fixture f;
-    wal_open(&f, "prune");
+    wal_open(&f, "prune", 0);
     char frame[1200];
     memset(frame, 'x', sizeof frame);
     memcpy(frame, "##1160QN=1;ST=22;CN=2011;PW=Sec-7421-ret;MN=MN1;CP=&&", 53);
