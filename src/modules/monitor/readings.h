@@ -161,7 +161,7 @@ void readings_rollback(struct readings *w);
 /* Upserts n rows (sorted with readings_sort) inside the caller's transaction, and adds them
  * to the hour rollups (from minute records) and day rollups (from hour records): new records
  * are added, a period with a replaced record is rebuilt from the records, so resends never
- * count twice. Rollup rows are written about half a second later (readings_sync), with
+ * count twice. Rollup rows are written about a second later (readings_sync), with
  * rollups_pending in the records' transaction so a crash or a rollback never leaves them
  * wrong. received = UTC seconds. 0 or -1 (roll the transaction back). */
 int readings_put(struct readings *w, struct readings_row *rows, size_t n, int64_t received);
@@ -186,7 +186,7 @@ int readings_sync(struct readings *w, int64_t now);
 int readings_sync_step(struct readings *w, int64_t now);
 /* 1 when readings_sync has not run for the rollup delay, or a step-wise one is under way. */
 int readings_sync_due(struct readings *w);
-/* How long the sync may wait after the records (default 500 ms; 0 = after every batch). */
+/* How long the sync may wait after the records (default 1,000 ms; 0 = after every batch). */
 void readings_rollup_delay(struct readings *w, int ms);
 /* Sorts rows by (station, kind, ts, factor, seq). */
 void readings_sort(struct readings_row *rows, size_t n);

@@ -87,7 +87,16 @@ test('readings copy moves a city up, resumes after a failure, and the answers st
     `/api/v1/monitor/stations/${s}/latest?kind=minute`,
   ])
   const want = []
-  await new Promise((r) => setTimeout(r, 1200)) // the SQLite store's rollups follow within 0.5 s
+  // the SQLite store writes its rollups up to a second after the records: wait until every
+  // station's hour rollups count its 30 records
+  const counted = async (s) => (await admin.get(`/api/v1/monitor/stations/${s}/rollups?factor=a34004&kind=hour&from=${t0}&to=${t0 + 86400}`)).json.items.reduce((n, x) => n + x.n, 0)
+  for (const s of stations) {
+    const deadline = Date.now() + 20000
+    while ((await counted(s)) !== 30) {
+      assert.ok(Date.now() < deadline, `station ${s}: rollups not written`)
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  }
   for (const p of paths) want.push((await admin.get(p)).json)
   await server.stop()
 

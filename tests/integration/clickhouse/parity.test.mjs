@@ -179,7 +179,7 @@ test('every device-data reader answers the same JSON on SQLite and on ClickHouse
   for (const by of ['pm25', 'aqi', 'good']) paths.push(`/api/v1/monitor/province?month=${d.slice(0, 7)}&by=${by}`)
   let compared = 0
   for (const p of paths) {
-    // the SQLite store writes its rollups up to half a second after the records
+    // the SQLite store writes its rollups up to a second after the records
     let a, b
     for (let tries = 0; tries < 50; tries++) {
       [a, b] = await both(p)

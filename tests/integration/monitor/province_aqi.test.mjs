@@ -73,7 +73,7 @@ async function send(frames) {
 
 test('the province view ranks districts by their mean daily AQI, worked out by hand', async () => {
   await send(dataSet())
-  // the PM2.5 column reads the day rollups, written up to half a second after the records
+  // the PM2.5 column reads the day rollups, written up to a second after the records
   const r = await poll(async () => {
     const x = await admin.get('/api/v1/monitor/province?month=2026-06&by=aqi')
     assert.equal(x.status, 200, x.text)
