@@ -42,7 +42,16 @@ struct readings_rollup {
     int kind;
     int dirty; /* added to since it was last written (in the dirty list, in rollups_pending) */
     size_t nagg, cap;
+    size_t next; /* where readings_rollup_find looks first: after its last find (< nagg) */
     struct readings_agg *agg;
+};
+
+/* What the writer knows of one (station, kind) series. */
+struct readings_series {
+    int64_t newest;     /* newest period start stored in readings, INT64_MIN when none */
+    int64_t staged_max; /* newest period start it staged since its part last moved, or INT64_MIN:
+                           a later record cannot be staged yet (no look in the staged keys) */
+    int newest_known;   /* newest was read since its part last moved */
 };
 
 /* The SQLite engine's writer state (readings.h, struct readings_store). */
@@ -51,10 +60,10 @@ struct readings_sqlite {
     struct db *db;               /* the writer's connection (not owned) */
     /* What the writer remembers between batches (core/memo.h), keyed (station, b, text):
      *   staged  (station, ts*8+kind)  value = rowid in the station's staging table
-     *   newest  (station, kind)       value = newest period start stored in readings
+     *   series  (station, kind)       ptr = struct readings_series
      *   roll    (station, ts*8+kind)  ptr = struct readings_rollup
      *   known   (station, 0, factor)  the pair is in station_factors */
-    struct memo staged, newest, roll, known;
+    struct memo staged, series, roll, known;
     struct buf enc;              /* the JSON of the record or rollup being written */
     struct readings_stage stage; /* new record rows not yet in their staging table */
     struct readings_rollup **dirty;
@@ -103,11 +112,19 @@ static void readings_forget_rollups(struct readings_sqlite *w)
     w->ndirty = 0;
 }
 
+static void readings_forget_series(struct readings_sqlite *w)
+{
+    for (size_t i = 0; i < w->series.cap; i++)
+        if (w->series.slots[i].used)
+            free(w->series.slots[i].ptr);
+    memo_clear(&w->series);
+}
+
 static void readings_forget_staged(struct readings_sqlite *w)
 {
     readings_stage_forget(&w->stage);
     memo_clear(&w->staged);
-    memo_clear(&w->newest);
+    readings_forget_series(w);
 }
 
 /* The engine handle back to this engine's state (base is its first member). */
@@ -182,12 +199,16 @@ static int readings_note_factor(struct readings_sqlite *w, int64_t station, cons
 
 /* ---- rollups ---- */
 
-/* The aggregate of factor in e, NULL when e has none yet. */
+/* The aggregate of factor in e, NULL when e has none yet. A record's factors come sorted and
+ * the aggregates were added in the order first seen, so the search starts after the last
+ * one found: one comparison a factor instead of half the list. */
 static struct readings_agg *readings_rollup_find(struct readings_rollup *e, const char *factor)
 {
-    for (size_t i = 0; i < e->nagg; i++)
-        if (!strcmp(e->agg[i].factor, factor))
-            return &e->agg[i];
+    for (size_t i = 0, j = e->next; i < e->nagg; i++, j = j + 1 < e->nagg ? j + 1 : 0)
+        if (!strcmp(e->agg[j].factor, factor)) {
+            e->next = j + 1 < e->nagg ? j + 1 : 0;
+            return &e->agg[j];
+        }
     return NULL;
 }
 
@@ -460,19 +481,36 @@ static int readings_rollups_recover(struct readings_sqlite *w, int64_t now)
  * each of its pages). A key is in at most one of readings and the staging tables; readers
  * look at both (readings_query.c). */
 
-static int64_t readings_staged_find(const struct readings_sqlite *w, int64_t station, int kind,
+/* The series of (station, kind), added when new. */
+static struct readings_series *readings_series_of(struct readings_sqlite *w, int64_t station,
+                                                  int kind)
+{
+    struct memo_entry *e = memo_get(&w->series, station, kind, NULL);
+    if (e)
+        return e->ptr;
+    struct readings_series *s = xcalloc(1, sizeof *s);
+    s->staged_max = INT64_MIN;
+    memo_put(&w->series, station, kind, NULL)->ptr = s;
+    return s;
+}
+
+/* The staging rowid of the record (station, kind, ts), 0 when it is not staged. */
+static int64_t readings_staged_find(const struct readings_sqlite *w,
+                                    const struct readings_series *s, int64_t station, int kind,
                                     int64_t ts)
 {
+    if (ts > s->staged_max)
+        return 0; /* the usual case, data in time order: no look in the big table */
     const struct memo_entry *e = memo_get(&w->staged, station, ts * 8 + kind, NULL);
     return e ? e->value : 0;
 }
 
 /* The newest period start of (station, kind) in readings, INT64_MIN when none. 0 or -1. */
-static int readings_newest(struct readings_sqlite *w, int64_t station, int kind, int64_t *ts)
+static int readings_newest(struct readings_sqlite *w, struct readings_series *s, int64_t station,
+                           int kind, int64_t *ts)
 {
-    const struct memo_entry *e = memo_get(&w->newest, station, kind, NULL);
-    if (e) {
-        *ts = e->value;
+    if (s->newest_known) {
+        *ts = s->newest;
         return 0;
     }
     sqlite3_stmt *st = db_stmt(w->db, "SELECT max(ts) FROM readings WHERE station_id = ? AND "
@@ -488,7 +526,8 @@ static int readings_newest(struct readings_sqlite *w, int64_t station, int kind,
     sqlite3_reset(st);
     if (rc != SQLITE_ROW)
         return -1;
-    memo_put(&w->newest, station, kind, NULL)->value = *ts;
+    s->newest = *ts;
+    s->newest_known = 1;
     return 0;
 }
 
@@ -537,12 +576,20 @@ static int readings_outside(const struct memo_entry *e, void *arg)
     return readings_stage_part(e->a) != *part;
 }
 
-/* Drops the staged keys of the part's stations (just moved) and what is known of the newest
- * stored periods. */
+/* Drops the staged keys of the part's stations (just moved) and what their series knew of
+ * the newest stored periods (read again when needed: once a cycle, so rows another writer
+ * stored are seen within a cycle too). */
 static void readings_unstage(struct readings_sqlite *w, int part)
 {
     memo_filter(&w->staged, readings_outside, &part);
-    memo_clear(&w->newest);
+    for (size_t i = 0; i < w->series.cap; i++) {
+        const struct memo_entry *e = &w->series.slots[i];
+        if (e->used && readings_stage_part(e->a) == part) {
+            struct readings_series *s = e->ptr;
+            s->staged_max = INT64_MIN;
+            s->newest_known = 0;
+        }
+    }
 }
 
 /* Moves the staged rows of one of READINGS_MOVE_PARTS parts: a part holds the batches behind
@@ -632,14 +679,16 @@ static int readings_merge(struct readings_sqlite *w, const struct readings_row *
 
 /* Queues a new record row for its staging table (written 16 at once, store_readings_stage.h)
  * and remembers where its key is staged. */
-static int readings_stage(struct readings_sqlite *w, const struct readings_row *row,
-                          const struct buf *b, int64_t received)
+static int readings_stage(struct readings_sqlite *w, struct readings_series *s,
+                          const struct readings_row *row, const struct buf *b, int64_t received)
 {
     int64_t id = readings_stage_add(&w->stage, w->db, row->station_id, row->r->kind, row->r->ts,
                                     b->data, b->len, row->device_id, received);
     if (id < 0)
         return -1;
     memo_put(&w->staged, row->station_id, row->r->ts * 8 + row->r->kind, NULL)->value = id;
+    if (row->r->ts > s->staged_max)
+        s->staged_max = row->r->ts;
     return 0;
 }
 
@@ -723,17 +772,18 @@ static int readings_put_record(struct readings_sqlite *w, const struct readings_
     json_t *old = NULL;
     /* staged: merge there; else possibly stored (not newer than the newest stored period):
      * merge there; else new: stage it */
-    int64_t rowid = readings_staged_find(w, last->station_id, r->kind, r->ts), newest;
+    struct readings_series *s = readings_series_of(w, last->station_id, r->kind);
+    int64_t rowid = readings_staged_find(w, s, last->station_id, r->kind, r->ts), newest;
     if (rowid && readings_stage_waiting(&w->stage, last->station_id, rowid))
         rc = readings_stage_flush(&w->stage, w->db); /* staged in this batch, still queued */
     if (rowid && !rc)
         rc = readings_merge(w, last, rowid, b, received, &old);
     if (!rowid || rc == 1) {
-        rc = readings_newest(w, last->station_id, r->kind, &newest);
+        rc = readings_newest(w, s, last->station_id, r->kind, &newest);
         if (!rc)
             rc = r->ts <= newest ? readings_merge(w, last, 0, b, received, &old) : 1;
         if (rc == 1)
-            rc = readings_stage(w, last, b, received);
+            rc = readings_stage(w, s, last, b, received);
     }
     if (rc)
         log_error("readings: record not stored: %s", sqlite3_errmsg(db_handle(w->db)));
