@@ -467,6 +467,13 @@ static void test_move_in_parts(void **state)
         assert_true(json_real_value(json_object_get(json_array_get(r, 0), "value")) == 35);
         json_decref(r);
     }
+    /* once its part moved, station 300's newest stored period is read again: a resend merges
+     * into readings, not staged as new */
+    f->station = 300;
+    struct monitor_row d[] = {mrow("a34004", 2, T0, 36, "N")};
+    assert_int_equal(put(f, d, 1), 0);
+    f->station = s1;
+    assert_int_equal(count(f, "readings_recent"), 0);
 }
 
 /* Stages rows straight into the staging tables (as a crash leaves them: keys twice, out of key
@@ -647,6 +654,70 @@ static void test_rollback_forgets(void **state)
     hour_rollup(f, "a34004", &n, &nv, &avg);
     assert_int_equal(n, 2); /* 30 and 40: the rolled-back 90 is not remembered */
     assert_true(fabs(avg - 35) < 1e-9);
+}
+
+/* After a rolled-back batch the writer moves what was staged and forgets what it knew of
+ * each series: a resend of a record staged before is then found in readings and replaces it,
+ * not staged a second time and counted twice. */
+static void test_resend_after_rollback(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N")};
+    assert_int_equal(put(f, a, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 1);
+    struct monitor_row b[] = {mrow("a34004", 2, T0 + 60, 90, "N")};
+    struct readings_row rr = {f->station, f->device, &b[0], 0};
+    assert_int_equal(readings_begin(f->w), 0);
+    assert_int_equal(readings_put(f->w, &rr, 1, T0), 0);
+    readings_rollback(f->w);
+    struct monitor_row c[] = {mrow("a34004", 2, T0, 50, "N")};
+    assert_int_equal(put(f, c, 1), 0);
+    assert_int_equal(count(f, "readings_recent"), 0);
+    assert_int_equal(count(f, "readings"), 1);
+    int n, nv;
+    double avg;
+    hour_rollup(f, "a34004", &n, &nv, &avg);
+    assert_int_equal(n, 1);
+    assert_true(fabs(avg - 50) < 1e-9);
+}
+
+/* A rollup's factors are looked up from after the last one found, wrapping round: records
+ * with the factors in any order still add to the one aggregate of each. */
+static void test_rollup_factors_any_order(void **state)
+{
+    struct fixture *f = *state;
+    struct monitor_row a[] = {mrow("a01001", 2, T0, 1, "N"), mrow("a01002", 2, T0, 2, "N"),
+                              mrow("a01003", 2, T0, 3, "N")};
+    assert_int_equal(put(f, a, 3), 0);
+    struct monitor_row b[] = {mrow("a01002", 2, T0 + 60, 6, "N")};
+    assert_int_equal(put(f, b, 1), 0);
+    struct monitor_row c[] = {mrow("a01001", 2, T0 + 120, 7, "N")}; /* looked for from a01003 */
+    assert_int_equal(put(f, c, 1), 0);
+    struct monitor_row d[] = {mrow("a01002", 2, T0 + 180, 4, "N"),
+                              mrow("a01003", 2, T0 + 180, 7, "N")};
+    assert_int_equal(put(f, d, 2), 0);
+    static const struct {
+        const char *factor;
+        int n;
+        double avg;
+    } want[] = {{"a01001", 2, 4}, {"a01002", 3, 4}, {"a01003", 2, 5}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        int n, nv;
+        double avg;
+        hour_rollup(f, want[i].factor, &n, &nv, &avg);
+        assert_int_equal(n, want[i].n);
+        assert_true(fabs(avg - want[i].avg) < 1e-9);
+    }
+    /* one aggregate a factor in the stored rollup row */
+    sqlite3_stmt *st = NULL;
+    assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+                                        "SELECT count(*) FROM rollups, json_each(rollups.vals) "
+                                        "WHERE kind = 3",
+                                        -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 3);
+    sqlite3_finalize(st);
 }
 
 static void test_hour_records_make_day_rollups(void **state)
@@ -1246,6 +1317,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_staged_rows_migrated, setup, teardown),
         cmocka_unit_test_setup_teardown(test_province_counts_ended_days, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_forgets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resend_after_rollback, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollup_factors_any_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hour_records_make_day_rollups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollups_recovered_after_crash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_frames_by_station, setup, teardown),
