@@ -27,7 +27,7 @@
  * at 200,000 values/s a whole move of a second's records took ~120 ms and held ack p99 at
  * ~150 ms. Every second, the move in four station ranges (docs/monitoring.md,
  * "Measured"): a part of a second's records holds the batches ~30 ms, and each leaf is
- * written once a second instead of twice (writer CPU −13 %, no higher ack p99 at 200,000
+ * written once a second instead of twice (writer CPU −9 %, no higher ack p99 at 200,000
  * values/s; at 2 s p99 passed 100 ms). rollups_pending, written with the records, says which
  * rollup rows may be behind after a crash. */
 #define READINGS_ROLLUP_DELAY_MS 1000
