@@ -145,6 +145,14 @@ static int ingest_overwrite_deletes(struct ingest *g)
     return had;
 }
 
+/* Puts back the mode ingest_overwrite_deletes found (nothing when it failed). A failure is
+ * logged: the writer then goes on with ON, slower but overwriting. */
+static void ingest_deletes_back(struct ingest *g, int had)
+{
+    if (had >= 0 && db_secure_delete(readings_db(g->w), had) < 0)
+        log_warn("ingest: secure_delete not put back: %s", readings_errmsg(readings_db(g->w)));
+}
+
 /* Writes one batch of jobs; returns 0 when committed. The raw frames of consecutive data
  * jobs go in together (readings_put_frames); any other job first writes those before it, so
  * every statement runs in job order as before. */
@@ -210,8 +218,7 @@ static int ingest_write(struct ingest *g, struct ingest_job *list, size_t nrows)
     if (!rc && refused) {
         int had = ingest_overwrite_deletes(g);
         rc = readings_unregistered_trim(g->w, INGEST_UNREGISTERED_MAX);
-        if (had >= 0)
-            db_secure_delete(readings_db(g->w), had);
+        ingest_deletes_back(g, had);
     }
     if (!rc)
         rc = readings_commit(g->w);
@@ -285,8 +292,7 @@ static void ingest_maintenance(struct ingest *g, int force)
         if (g->o.raw_days > 0 && (readings_prune_frames(g->w, before, 100000) < 0 ||
                                   readings_prune_commands(g->w, before, 10000) < 0))
             log_warn("ingest: retention pass failed: %s", readings_errmsg(readings_db(g->w)));
-        if (had >= 0)
-            db_secure_delete(readings_db(g->w), had);
+        ingest_deletes_back(g, had);
     }
 }
 

@@ -128,6 +128,16 @@ static void hour_rollup(struct fixture *f, const char *factor, int *n, int *n_va
     json_decref(r);
 }
 
+/* Asserts the hour rollup of factor at T0 once written: n records averaging avg. */
+static void assert_hour(struct fixture *f, const char *factor, int n, double avg)
+{
+    int got, n_valid;
+    double got_avg;
+    hour_rollup(f, factor, &got, &n_valid, &got_avg);
+    assert_int_equal(got, n);
+    assert_true(fabs(got_avg - avg) < 1e-9);
+}
+
 static void test_number_round_trip(void **state)
 {
     (void)state;
@@ -312,9 +322,7 @@ static void test_resends_and_split_packets(void **state)
     assert_int_equal(put(f, c, 1), 0);
     int n, nv;
     double avg;
-    hour_rollup(f, "a34004", &n, &nv, &avg);
-    assert_int_equal(n, 2);
-    assert_true(fabs(avg - 45) < 1e-9);
+    assert_hour(f, "a34004", 2, 45);
     hour_rollup(f, "a21026", &n, &nv, &avg);
     assert_int_equal(n, 1);
     int64_t next;
@@ -328,9 +336,7 @@ static void test_resends_and_split_packets(void **state)
     struct monitor_row d[] = {mrow("a34002", 2, T0 + 120, 1, "N"),
                               mrow("a34002", 2, T0 + 120, 2, "N")};
     assert_int_equal(put(f, d, 2), 0);
-    hour_rollup(f, "a34002", &n, &nv, &avg);
-    assert_int_equal(n, 1);
-    assert_true(fabs(avg - 2) < 1e-9);
+    assert_hour(f, "a34002", 1, 2);
     /* interleaved factors of one key, and a group of more than 64 rows (the writer marks the
      * superseded rows of a group of up to 64 at once, longer ones row by row) */
     struct monitor_row e[70];
@@ -338,15 +344,9 @@ static void test_resends_and_split_packets(void **state)
     for (int i = 0; i < 70; i++)
         e[i] = mrow(codes[i % 3], 2, i < 5 ? T0 + 180 : T0 + 240, i, "N");
     assert_int_equal(put(f, e, 70), 0);
-    hour_rollup(f, "a21004", &n, &nv, &avg); /* rows 3 (T0 + 180) and 69 (T0 + 240) */
-    assert_int_equal(n, 2);
-    assert_true(fabs(avg - 36) < 1e-9);
-    hour_rollup(f, "a21005", &n, &nv, &avg); /* rows 4 and 67 */
-    assert_int_equal(n, 2);
-    assert_true(fabs(avg - 35.5) < 1e-9);
-    hour_rollup(f, "a05024", &n, &nv, &avg); /* rows 2 and 68 */
-    assert_int_equal(n, 2);
-    assert_true(fabs(avg - 35) < 1e-9);
+    assert_hour(f, "a21004", 2, 36);   /* rows 3 (T0 + 180) and 69 (T0 + 240) */
+    assert_hour(f, "a21005", 2, 35.5); /* rows 4 and 67 */
+    assert_hour(f, "a05024", 2, 35);   /* rows 2 and 68 */
 }
 
 static long count(struct fixture *f, const char *table)
@@ -386,11 +386,7 @@ static void test_staged_then_moved(void **state)
     struct monitor_row c[] = {mrow("a34004", 2, T0, 60, "N")};
     assert_int_equal(put(f, c, 1), 0);
     assert_int_equal(count(f, "readings_recent"), 0);
-    int n, nv;
-    double avg;
-    hour_rollup(f, "a34004", &n, &nv, &avg);
-    assert_int_equal(n, 2);
-    assert_true(fabs(avg - 50) < 1e-9);
+    assert_hour(f, "a34004", 2, 50);
     /* a record older than the newest stored one but new: staged, then moved */
     struct monitor_row d[] = {mrow("a34004", 2, T0 - 60, 10, "N")};
     assert_int_equal(put(f, d, 1), 0);
@@ -649,11 +645,7 @@ static void test_rollback_forgets(void **state)
     readings_rollback(f->w);
     struct monitor_row c[] = {mrow("a34004", 2, T0 + 120, 40, "N")};
     assert_int_equal(put(f, c, 1), 0);
-    int n, nv;
-    double avg;
-    hour_rollup(f, "a34004", &n, &nv, &avg);
-    assert_int_equal(n, 2); /* 30 and 40: the rolled-back 90 is not remembered */
-    assert_true(fabs(avg - 35) < 1e-9);
+    assert_hour(f, "a34004", 2, 35); /* 30 and 40: the rolled-back 90 is not remembered */
 }
 
 /* After a rolled-back batch the writer moves what was staged and forgets what it knew of
@@ -674,11 +666,7 @@ static void test_resend_after_rollback(void **state)
     assert_int_equal(put(f, c, 1), 0);
     assert_int_equal(count(f, "readings_recent"), 0);
     assert_int_equal(count(f, "readings"), 1);
-    int n, nv;
-    double avg;
-    hour_rollup(f, "a34004", &n, &nv, &avg);
-    assert_int_equal(n, 1);
-    assert_true(fabs(avg - 50) < 1e-9);
+    assert_hour(f, "a34004", 1, 50);
 }
 
 /* A rollup's factors are looked up from after the last one found, wrapping round: records
@@ -702,11 +690,7 @@ static void test_rollup_factors_any_order(void **state)
         double avg;
     } want[] = {{"a01001", 2, 4}, {"a01002", 3, 4}, {"a01003", 2, 5}};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
-        int n, nv;
-        double avg;
-        hour_rollup(f, want[i].factor, &n, &nv, &avg);
-        assert_int_equal(n, want[i].n);
-        assert_true(fabs(avg - want[i].avg) < 1e-9);
+        assert_hour(f, want[i].factor, want[i].n, want[i].avg);
     }
     /* one aggregate a factor in the stored rollup row */
     sqlite3_stmt *st = NULL;
@@ -744,8 +728,6 @@ static void test_rollups_recovered_after_crash(void **state)
     struct monitor_row a[] = {mrow("a34004", 2, T0, 30, "N"), mrow("a34004", 2, T0 + 60, 40, "N")};
     assert_int_equal(put(f, a, 2), 0);
     char err[256];
-    int n, nv;
-    double avg;
     /* the rollup is not written yet; the journal says so */
     sqlite3_stmt *st = db_stmt(f->db, "SELECT count(*) FROM rollups_pending");
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -761,9 +743,7 @@ static void test_rollups_recovered_after_crash(void **state)
     readings_rollup_delay(f->w, 3600 * 1000);
     struct monitor_row b[] = {mrow("a34004", 2, T0 + 120, 50, "N")};
     assert_int_equal(put(f, b, 1), 0);
-    hour_rollup(f, "a34004", &n, &nv, &avg);
-    assert_int_equal(n, 3);
-    assert_true(fabs(avg - 40) < 1e-9);
+    assert_hour(f, "a34004", 3, 40);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(st, 0), 0);
     sqlite3_reset(st);
@@ -1227,9 +1207,7 @@ static void test_old_layout_converted(void **state)
     /* and the converted rollup keeps adding up */
     struct monitor_row c[] = {mrow("a34004", 2, T0 + 120, 35.25, "N")};
     assert_int_equal(put(f, c, 1), 0);
-    hour_rollup(f, "a34004", &n, &nv, &avg);
-    assert_int_equal(n, 3);
-    assert_true(fabs(avg - 35.25) < 1e-9);
+    assert_hour(f, "a34004", 3, 35.25);
 }
 
 /* The AQI's hourly values: thousandths rounded half up, out-of-range values not taken, and the
