@@ -235,6 +235,36 @@ char *json_text_put_real(char *o, double v)
     return o;
 }
 
+char *json_text_put_decimal(char *o, double v, int places)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
+                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    if (places < 0)
+        places = 0;
+    if (places > 9)
+        places = 9;
+    double r = round(v * scale[places]);
+    /* Below 2^53 r is the exact integer k, and both k·10^-places read as text
+     * and r / scale are the double nearest k / 10^places: the same number. */
+    if (!(fabs(r) < 9007199254740992.0))
+        return json_text_put_real(o, r / scale[places]);
+    uint64_t units = (uint64_t)fabs(r), frac = units % pow10[places];
+    char tmp[32], *end = tmp + sizeof tmp;
+    int nd = places ? places : 1;
+    for (; nd > 1 && frac % 10 == 0; nd--)
+        frac /= 10;
+    char *p = json_text_digits(end, frac);
+    while (end - p < nd)
+        *--p = '0';
+    *--p = '.';
+    p = json_text_digits(p, units / pow10[places]);
+    if (signbit(r))
+        *--p = '-';
+    memcpy(o, p, (size_t)(end - p));
+    return o + (end - p);
+}
+
 /* Runs put into b after making room for max bytes. */
 #define JSON_TEXT_INTO(b, max, put)                                                                \
     do {                                                                                           \
@@ -261,6 +291,11 @@ int json_text_real(struct buf *b, double v)
 int json_text_int(struct buf *b, int64_t v)
 {
     JSON_TEXT_INTO(b, JSON_TEXT_NUMBER_MAX, json_text_put_int(b->data + b->len, v));
+}
+
+int json_text_decimal(struct buf *b, double v, int places)
+{
+    JSON_TEXT_INTO(b, JSON_TEXT_NUMBER_MAX, json_text_put_decimal(b->data + b->len, v, places));
 }
 
 /* The validator: recursive descent over the RFC 8259 grammar, no allocation. */

@@ -33,10 +33,16 @@ char *json_text_put_string(char *o, const char *s, size_t n);
  * readers keep it a real (117.0, not 117); null when v is NaN or infinite. */
 char *json_text_put_real(char *o, double v);
 char *json_text_put_int(char *o, int64_t v);
+/* v rounded to `places` decimals (0-9, half away from zero): the number that
+ * reads back exactly as round(v · 10^places) / 10^places, written from its
+ * integer digits without printf (areas to the cm², shares to the millionth);
+ * null when v is NaN or infinite. */
+char *json_text_put_decimal(char *o, double v, int places);
 
 int json_text_string(struct buf *b, const char *s, size_t n);
 int json_text_real(struct buf *b, double v);
 int json_text_int(struct buf *b, int64_t v);
+int json_text_decimal(struct buf *b, double v, int places);
 
 /* True when s[0..n) is exactly one JSON value (RFC 8259, whitespace around it
  * allowed, strings well-formed UTF-8, nesting at most 64 deep): text that can

@@ -24,8 +24,8 @@
 
 static const char *const siting_dim_keys[SITING_NDIMS] = {"KJBJYS", "PWWPFGK", "HJFXFK",
                                                           "ZYKFXLYQ"};
-static const char *const siting_dim_names[SITING_NDIMS] = {"空间布局约束", "污染物排放管控",
-                                                           "环境风险防控", "资源开发效率要求"};
+const char *const siting_dim_names[SITING_NDIMS] = {"空间布局约束", "污染物排放管控",
+                                                    "环境风险防控", "资源开发效率要求"};
 
 void siting_fail(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -579,9 +579,8 @@ long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, siz
     return n;
 }
 
-/* Report values are built with jansson's nocheck calls: every text in a unit
- * was checked as UTF-8 when the units were imported, and the report is built
- * once per intersecting unit per check (the hot path of a full check). */
+/* The units listing is built with jansson's nocheck calls: every text in a
+ * unit was checked as UTF-8 when the units were imported. */
 static json_t *siting_text(const char *s)
 {
     return json_string_nocheck(s ? s : "");
@@ -649,11 +648,6 @@ json_t *siting_units_geojson(struct siting_units *u)
     }
     pthread_mutex_unlock(&u->lock);
     return json_pack("{ss so}", "type", "FeatureCollection", "features", features);
-}
-
-static const char *siting_conclusion(enum siting_verdict v)
-{
-    return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
 }
 
 /* The project of one check, as the overlaps need it (lock held). */
@@ -742,60 +736,30 @@ static double siting_overlap(struct siting_units *u, struct siting_unit *x,
 }
 
 /* One unit's entry in the report (lock held). */
-static json_t *siting_unit_report(struct siting_units *u, size_t i, struct siting_project *p,
-                                  const char *industry, enum siting_verdict *v)
+static void siting_unit_entry(struct siting_units *u, size_t i, struct siting_project *p,
+                              const char *industry, struct siting_entry *e)
 {
     struct siting_unit *x = &u->units[i];
-    double project_area = p->area;
     double overlap = 0;
-    if (project_area > 0) {
+    if (p->area > 0) {
         overlap = siting_overlap(u, x, p);
         if (overlap < 0)
             overlap = 0;
     }
-    double share = project_area > 0 ? overlap / project_area : 1.0;
-    bool sliver = project_area > 0 && share < SITING_SLIVER_SHARE && overlap < SITING_SLIVER_M2;
-    int rule = -1;
-    *v = siting_unit_verdict(u, i, industry, &rule);
-    char reason[512];
-    if (rule >= 0)
-        snprintf(reason, sizeof reason, "%s：%s%s%s", x->rules[rule].ref ? x->rules[rule].ref : "",
-                 *v == SITING_PROHIBIT ? "禁止" : "限制", industry,
-                 x->rules[rule].condition && *x->rules[rule].condition ? "（条件见条款）" : "");
-    else
-        snprintf(reason, sizeof reason, "准入清单未对行业 %s 设禁止或限制条款", industry);
-    json_t *o = json_object();
-    siting_set(o, "code", siting_text(x->code));
-    siting_set(o, "name", siting_text(x->name));
-    siting_set(o, "class", json_integer((int)x->cls));
-    siting_set(o, "class_name", siting_text(siting_class_name(x->cls)));
-    siting_set(o, "overlap_m2", json_real(round(overlap * 100) / 100));
-    siting_set(o, "overlap_share", json_real(round(share * 1e6) / 1e6));
-    siting_set(o, "sliver", json_boolean(sliver));
-    siting_set(o, "verdict", siting_text(siting_verdict_name(*v)));
-    siting_set(o, "verdict_code", siting_text(siting_verdict_code(*v)));
-    siting_set(o, "conclusion", siting_text(siting_conclusion(*v)));
-    siting_set(o, "rule", rule >= 0 ? siting_rule_json(&x->rules[rule]) : json_null());
-    /* A long clause reference is cut by snprintf, perhaps inside a character. */
-    siting_set(o, "reason",
-               json_stringn_nocheck(reason, text_utf8_valid_prefix(reason, strlen(reason))));
-    siting_set(o, "dimensions", siting_dims_json(x));
-    return o;
+    e->unit = i;
+    e->overlap = overlap;
+    e->share = p->area > 0 ? overlap / p->area : 1.0;
+    e->sliver = p->area > 0 && e->share < SITING_SLIVER_SHARE && overlap < SITING_SLIVER_M2;
+    e->verdict = siting_unit_verdict(u, i, industry, &e->rule);
 }
 
-json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
-                     size_t errlen)
+/* The check's geometry, areas and verdicts into o (lock held); -1 with a message. */
+static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct siting_outcome *o,
+                             char *err, size_t errlen)
 {
-    char norm[6];
-    if (!industry || strlen(industry) > 16 || industry_normalize(industry, norm, NULL)) {
-        siting_fail(err, errlen, "行业代码无效（GB/T 4754-2017）");
-        return NULL;
-    }
-    pthread_mutex_lock(&u->lock);
-    json_t *out = NULL;
     GEOSGeometry *g = siting_geometry(u->ctx, wgs84, SITING_WGS84, true, NULL, NULL, err, errlen);
     if (!g)
-        goto out;
+        return -1;
     double cx = 0, cy = 0;
     GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, g);
     if (c) {
@@ -806,25 +770,26 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
     int cm, slot;
     siting_zone_of(cx, &cm, &slot);
     PJ *zone = siting_zone(u, slot);
-    bool point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
+    o->point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
+    o->cm = cm, o->epsg = SITING_GK_EPSG0 + slot;
     struct siting_project p = {.g = g, .slot = slot, .cm = cm, .zone = zone};
-    double area = p.area = point ? 0 : siting_area_kept(u, g, zone, &p.projected);
-    if (area < 0) {
+    o->area = p.area = o->point ? 0 : siting_area_kept(u, g, zone, &p.projected);
+    if (o->area < 0) {
         siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
         siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
-        goto out;
+        return -1;
     }
     struct siting_hits h;
     siting_query(u, g, &h);
     /* Prepared once for the containment tests when several units are hit. */
-    p.pg = area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
-    json_t *units = json_array();
-    enum siting_verdict worst = SITING_NONE;
+    p.pg = o->area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
+    o->entries = xcalloc(h.n ? h.n : 1, sizeof *o->entries);
+    o->n = h.n;
+    o->worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
-        enum siting_verdict v;
-        json_array_append_new(units, siting_unit_report(u, h.idx[k], &p, norm, &v));
-        if (v > worst)
-            worst = v;
+        siting_unit_entry(u, h.idx[k], &p, o->industry, &o->entries[k]);
+        if (o->entries[k].verdict > o->worst)
+            o->worst = o->entries[k].verdict;
     }
     if (p.pg)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, p.pg);
@@ -832,26 +797,44 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
         siting_geos()->GEOSGeom_destroy_r(u->ctx, p.projected);
     free(h.idx);
     siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
-    const struct industry *ind = industry_find(norm);
-    char projection[96];
-    snprintf(projection, sizeof projection, "EPSG:%d CGCS2000 / 3-degree Gauss-Kruger CM %dE",
-             SITING_GK_EPSG0 + slot, cm);
-    /* Set without jansson's checks, as for each unit: every text is a constant,
-     * a table entry or ASCII (the same keys in the same order as before). */
-    out = json_object();
-    siting_set(out, "industry", siting_text(norm));
-    siting_set(out, "industry_name", siting_text(ind ? ind->name_zh : ""));
-    siting_set(out, "geometry_type", siting_text(point ? "point" : "polygon"));
-    siting_set(out, "area_m2", json_real(round(area * 100) / 100));
-    siting_set(out, "projection", siting_text(projection));
-    siting_set(out, "units", units);
-    siting_set(out, "verdict", siting_text(siting_verdict_name(worst)));
-    siting_set(out, "verdict_code", siting_text(siting_verdict_code(worst)));
-    siting_set(out, "conclusion",
-               siting_text(worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）"
-                                                : siting_conclusion(worst)));
-    siting_set(out, "note", siting_text("系统辅助研判结果，需人工复核"));
-out:
+    return 0;
+}
+
+char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *industry, size_t *len,
+                        struct siting_summary *sum, char *err, size_t errlen)
+{
+    struct siting_outcome o = {0};
+    if (!industry || strlen(industry) > 16 || industry_normalize(industry, o.industry, NULL)) {
+        siting_fail(err, errlen, "行业代码无效（GB/T 4754-2017）");
+        return NULL;
+    }
+    pthread_mutex_lock(&u->lock);
+    char *text = NULL;
+    if (!siting_outcome_of(u, wgs84, &o, err, errlen))
+        text = siting_report_text(u, &o, len);
     pthread_mutex_unlock(&u->lock);
+    if (text && sum) {
+        sum->worst = o.worst;
+        sum->n = o.n;
+        sum->units = xmalloc((o.n ? o.n : 1) * sizeof *sum->units);
+        for (size_t k = 0; k < o.n; k++)
+            sum->units[k] = o.entries[k].unit;
+    }
+    free(o.entries);
+    return text;
+}
+
+json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
+                     size_t errlen)
+{
+    size_t len;
+    char *text = siting_check_text(u, wgs84, industry, &len, NULL, err, errlen);
+    if (!text)
+        return NULL;
+    json_error_t je;
+    json_t *out = json_loadb(text, len, 0, &je);
+    free(text);
+    if (!out) /* the writer's own output: a defect, not the caller's input */
+        siting_fail(err, errlen, "内部错误：研判报告无法读回（%s）", je.text);
     return out;
 }

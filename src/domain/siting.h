@@ -88,12 +88,26 @@ int siting_location_parse(json_t *in, enum siting_crs crs, json_t **wgs84, char 
 
 /* The full check of a WGS84 location (from siting_location_parse) for a
  * project of GB/T 4754 industry `industry` (normalised, e.g. "C3074"): a new
- * JSON object {industry, area_m2, projection, units: [{code, name, class,
- * class_name, overlap_m2, overlap_share, sliver, verdict, verdict_code,
- * conclusion, rule, reason, dimensions}], verdict, verdict_code, conclusion,
- * note}. NULL with a message on a geometry error. */
+ * JSON object {industry, industry_name, geometry_type, area_m2, projection,
+ * units: [{code, name, class, class_name, overlap_m2, overlap_share, sliver,
+ * verdict, verdict_code, conclusion, rule, reason, dimensions}], verdict,
+ * verdict_code, conclusion, note}. NULL with a message on a geometry error. */
 json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
                      size_t errlen);
+
+/* What a caller of siting_check_text may want without reading the text back. */
+struct siting_summary {
+    enum siting_verdict worst;
+    size_t *units; /* the intersecting units' indexes, ascending; free() it */
+    size_t n;
+};
+
+/* The same check with its report as JSON text (NUL-terminated; free() it;
+ * *len its length), written straight from the check's results: siting_check
+ * is this text read back by jansson. sum (may be NULL) gets the verdict and
+ * the units. NULL with a message, as siting_check. */
+char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *industry, size_t *len,
+                        struct siting_summary *sum, char *err, size_t errlen);
 
 /* Only the predicate: fills idx (capacity max) with the indexes of the units
  * the WGS84 location intersects, ascending; returns how many intersect (may

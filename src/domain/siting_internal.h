@@ -71,6 +71,9 @@ const struct siting_geos *siting_geos(void);
 #define SITING_NDIMS 4
 #define SITING_NZONES 21 /* 3-degree zones CM 75E .. 135E */
 
+/* The report's headings of the four 管控要求 dimensions (siting.c). */
+extern const char *const siting_dim_names[SITING_NDIMS];
+
 struct siting_rule {
     bool prohibit; /* else restrict */
     char **codes;
@@ -190,6 +193,34 @@ int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *
 /* How far two sums of c's projected area in different vertex orders can be
  * apart (c projected). */
 double siting_convex_area_bound(const struct siting_convex *c);
+
+/* ---- siting_report.c: a check's report as JSON text ---- */
+
+/* One intersecting unit of a check, as siting.c decided it. */
+struct siting_entry {
+    size_t unit;
+    double overlap; /* m² (0 for a point) */
+    double share;   /* of the project's area; 1 for a point */
+    bool sliver;
+    enum siting_verdict verdict;
+    int rule; /* the deciding rule's index, -1 when none */
+};
+
+/* A check's geometry, areas and verdicts: what the report says. */
+struct siting_outcome {
+    char industry[6]; /* normalised GB/T 4754 code */
+    bool point;
+    double area;  /* the project's m² in its zone, 0 for a point */
+    int epsg, cm; /* the zone */
+    enum siting_verdict worst;
+    struct siting_entry *entries; /* ascending by unit */
+    size_t n;
+};
+
+/* The report of o as JSON text (NUL-terminated, free() it; *len its length):
+ * the keys and order siting.h lists for siting_check (lock held: reads the
+ * units' attributes). */
+char *siting_report_text(const struct siting_units *u, const struct siting_outcome *o, size_t *len);
 
 /* Whether s is a rule industry code: a 门类 letter and/or 2-4 digits of a real 大类. */
 int siting_rule_code_ok(const char *s);

@@ -11,10 +11,10 @@
  *       timing of the checks alone goes to stderr as JSON.
  *   ecogov siting batch ... --reports [--industry CODE]
  *       one line per check: "<id>\t<the full check's report as JSON>" (reals
- *       with 17 digits), for industry CODE (default C3074): for comparing
- *       reports between builds and areas with another engine.
- * FILE ending in .shp is read as an ESRI Shapefile, anything else as GeoJSON.
- * Exit status: 0 success, 1 a check failed, 2 bad arguments or input. */
+ *       in the fewest digits that read back exactly), for industry CODE (default C3074): for
+ * comparing reports between builds and areas with another engine. FILE ending in .shp is read as an
+ * ESRI Shapefile, anything else as GeoJSON. Exit status: 0 success, 1 a check failed, 2 bad
+ * arguments or input. */
 #include "tools/tools.h"
 
 #include "core/timeutil.h"
@@ -208,44 +208,39 @@ static int siting_tool_batch(struct tool_args *a)
     double cpu0 = siting_tool_cpu_ms();
     for (size_t i = 0; i < n && !rc; i++) {
         const char *verdict = "";
-        json_t *res = NULL;
+        char *text = NULL;
+        struct siting_summary sum = {0};
         long k;
         if (full) {
-            res = siting_check(u, geoms[i], industry, err, sizeof err);
-            json_t *list = json_object_get(res, "units");
-            k = res ? (long)json_array_size(list) : -1;
-            for (long j = 0; j < k; j++)
-                idx[j] = (size_t)j;
-            verdict = json_string_value(json_object_get(res, "verdict_code"));
+            size_t len;
+            text = siting_check_text(u, geoms[i], industry, &len, &sum, err, sizeof err);
+            k = text ? (long)sum.n : -1;
+            verdict = siting_verdict_code(sum.worst);
         } else {
             k = siting_intersecting(u, geoms[i], idx, cap, err, sizeof err);
         }
         if (k < 0) {
             fprintf(stderr, "ecogov siting: check %zu: %s\n", i + 1, err);
             rc = 1;
-            json_decref(res);
             break;
         }
         if (reports) {
-            lines[i] = json_dumps(res, JSON_COMPACT | JSON_REAL_PRECISION(17));
-            json_decref(res);
+            lines[i] = text;
+            free(sum.units);
             continue;
         }
         size_t sz = 32 + (size_t)k * (SITING_CODE_LEN + 1);
         char *line = xmalloc(sz);
         size_t off = 0;
         line[0] = '\0';
-        for (long j = 0; j < k; j++) {
-            const char *code =
-                full ? json_string_value(json_object_get(
-                           json_array_get(json_object_get(res, "units"), (size_t)j), "code"))
-                     : siting_unit_code(u, idx[j]);
-            off += (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "", code);
-        }
+        for (long j = 0; j < k; j++)
+            off += (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "",
+                                    siting_unit_code(u, full ? sum.units[j] : idx[j]));
         if (full)
-            snprintf(line + off, sz - off, "\t%s", verdict ? verdict : "");
+            snprintf(line + off, sz - off, "\t%s", verdict);
         lines[i] = line;
-        json_decref(res);
+        free(text);
+        free(sum.units);
     }
     int64_t ms = timeutil_now_ms() - t0;
     double cpu_ms = siting_tool_cpu_ms() - cpu0;

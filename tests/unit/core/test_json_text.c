@@ -268,6 +268,47 @@ static void test_reals(void **state)
     }
 }
 
+static void check_decimal(double v, int places, const char *want)
+{
+    static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+    struct buf b;
+    buf_init(&b, 0);
+    assert_int_equal(json_text_decimal(&b, v, places), 0);
+    if (want)
+        assert_string_equal(b.data, want);
+    double r = round(v * scale[places]) / scale[places];
+    if (isfinite(r)) {
+        assert_true(strtod(b.data, NULL) == r);
+        assert_true(signbit(strtod(b.data, NULL)) == signbit(r));
+        assert_non_null(strpbrk(b.data, ".e"));
+    }
+    buf_free(&b);
+}
+
+static void test_decimals(void **state)
+{
+    (void)state;
+    check_decimal(12.345, 2, "12.35");
+    check_decimal(12.3449, 2, "12.34");
+    check_decimal(0.999, 2, "1.0");
+    check_decimal(2e6, 2, "2000000.0");
+    check_decimal(123456789012.004, 2, "123456789012.0");
+    check_decimal(0.0, 2, "0.0");
+    check_decimal(-0.001, 2, "-0.0"); /* as round() gives it: a negative zero */
+    check_decimal(0.0123456, 6, "0.012346");
+    check_decimal(1.0, 6, "1.0");
+    check_decimal(7.5, 0, "8.0");
+    check_decimal(1e20, 2, "1e+20"); /* past 2^53 hundredths: the general path */
+    check_decimal(NAN, 2, "null");
+    check_decimal(-INFINITY, 6, "null");
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 200000; i++) { /* every places, magnitudes from 1e-12 to 1e17 */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double v = (double)(int64_t)(x >> 11) / 9007199254740992.0 * pow(10, (int)(x % 30) - 12);
+        check_decimal(x & 1 ? -v : v, (int)((x >> 5) % 10), NULL);
+    }
+}
+
 static void test_ints(void **state)
 {
     (void)state;
@@ -349,9 +390,13 @@ static void test_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_byte),     cmocka_unit_test(test_fast_paths),
-        cmocka_unit_test(test_utf8_sequences), cmocka_unit_test(test_reals),
-        cmocka_unit_test(test_ints),           cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_every_byte),
+        cmocka_unit_test(test_fast_paths),
+        cmocka_unit_test(test_utf8_sequences),
+        cmocka_unit_test(test_reals),
+        cmocka_unit_test(test_decimals),
+        cmocka_unit_test(test_ints),
+        cmocka_unit_test(test_cap),
         cmocka_unit_test(test_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

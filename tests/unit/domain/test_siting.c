@@ -2,6 +2,7 @@
  * deciding rule, boundary semantics, areas, and the Shapefile reader (a file
  * written here with shapelib, GB18030 attributes included). */
 #include "domain/siting.h"
+#include "core/text.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <cmocka.h>
 
 #include <iconv.h>
+#include <math.h>
 #include <shapefil.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +162,110 @@ static void test_check_report(void **state)
     siting_units_free(u);
 }
 
+/* A unit whose texts need escaping in JSON (quotes, backslashes, a line break
+ * and a tab in a 管控要求) and whose clause reference is long enough that the
+ * reason is cut inside a character. */
+static struct siting_units *load_hostile(char *ref, size_t refsz)
+{
+    size_t n = (size_t)snprintf(ref, refsz, "《\"清单\"》\\");
+    while (n + 3 < refsz && n < 600)
+        memcpy(ref + n, "条", 3), n += 3;
+    ref[n] = '\0';
+    json_t *fc = json_pack(
+        "{ss s[{ss s{ss ss si ss s[{ss s[s] ss ss}]} s{ss s[[[ff][ff][ff][ff][ff]]]}}]}", "type",
+        "FeatureCollection", "features", "type", "Feature", "properties", "code", "ZH36022210009",
+        "name", "瑶里\"东\\区", "class", 1, "KJBJYS", "禁止\"工业\"\n第二行\t表", "rules", "kind",
+        "prohibit", "industries", "C30", "condition", "新建", "ref", ref, "geometry", "type",
+        "Polygon", "coordinates", 117.0, 29.0, 117.5, 29.0, 117.5, 29.5, 117.0, 29.5, 117.0, 29.0);
+    assert_non_null(fc);
+    char *text = json_dumps(fc, 0), err[256] = "";
+    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
+    if (!u)
+        fail_msg("load: %s", err);
+    free(text);
+    json_decref(fc);
+    return u;
+}
+
+/* The report as the text reads back, against what each key must hold. */
+static void check_hostile_report(struct siting_units *u, const char *location, const char *industry,
+                                 const char *ref, size_t nunits, const char *verdict)
+{
+    json_t *in = json_loads(location, 0, NULL), *wgs = NULL;
+    char err[256];
+    assert_int_equal(siting_location_parse(in, SITING_WGS84, &wgs, err, sizeof err), 0);
+    size_t len = 0;
+    struct siting_summary sum;
+    char *text = siting_check_text(u, wgs, industry, &len, &sum, err, sizeof err);
+    assert_non_null(text);
+    assert_int_equal(len, strlen(text));
+    json_error_t je;
+    json_t *r = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!r)
+        fail_msg("report is not JSON (%s): %s", je.text, text);
+    json_t *tree = siting_check(u, wgs, industry, err, sizeof err);
+    assert_true(json_equal(r, tree));
+    assert_int_equal(json_object_size(r), 10);
+    assert_string_equal(json_string_value(json_object_get(r, "verdict_code")), verdict);
+    assert_string_equal(siting_verdict_code(sum.worst), verdict);
+    json_t *units = json_object_get(r, "units");
+    assert_int_equal(json_array_size(units), nunits);
+    assert_int_equal(sum.n, nunits);
+    double area = json_real_value(json_object_get(r, "area_m2"));
+    assert_true(json_is_real(json_object_get(r, "area_m2")) && area == round(area * 100) / 100);
+    for (size_t k = 0; k < nunits; k++) {
+        json_t *e = json_array_get(units, k);
+        assert_int_equal(json_object_size(e), 13);
+        assert_int_equal(sum.units[k], 0);
+        assert_string_equal(json_string_value(json_object_get(e, "code")), "ZH36022210009");
+        assert_string_equal(json_string_value(json_object_get(e, "name")), "瑶里\"东\\区");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(e, "dimensions"), "空间布局约束")),
+            "禁止\"工业\"\n第二行\t表");
+        assert_string_equal(
+            json_string_value(json_object_get(json_object_get(e, "dimensions"), "环境风险防控")),
+            "");
+        double m2 = json_real_value(json_object_get(e, "overlap_m2"));
+        double share = json_real_value(json_object_get(e, "overlap_share"));
+        assert_true(m2 == round(m2 * 100) / 100 && share == round(share * 1e6) / 1e6);
+        assert_true(m2 > 0 && m2 < area && share > 0 && share < 1);
+        char want[512];
+        json_t *rule = json_object_get(e, "rule");
+        if (!strcmp(verdict, "prohibit")) {
+            snprintf(want, sizeof want, "%s：禁止C3074（条件见条款）", ref);
+            assert_string_equal(json_string_value(json_object_get(rule, "ref")), ref);
+            assert_string_equal(json_string_value(json_object_get(rule, "condition")), "新建");
+            assert_string_equal(
+                json_string_value(json_array_get(json_object_get(rule, "industries"), 0)), "C30");
+        } else {
+            snprintf(want, sizeof want, "准入清单未对行业 %s 设禁止或限制条款", industry);
+            assert_true(json_is_null(rule));
+        }
+        want[text_utf8_valid_prefix(want, strlen(want))] = '\0';
+        assert_string_equal(json_string_value(json_object_get(e, "reason")), want);
+    }
+    free(sum.units);
+    free(text);
+    json_decref(tree);
+    json_decref(r);
+    json_decref(wgs);
+    json_decref(in);
+}
+
+static void test_report_text(void **state)
+{
+    (void)state;
+    char ref[1024];
+    struct siting_units *u = load_hostile(ref, sizeof ref);
+    static const char part[] = "{\"type\":\"Polygon\",\"coordinates\":[[[117.4,29.4],[117.6,29.4],"
+                               "[117.6,29.45],[117.4,29.45],[117.4,29.4]]]}";
+    check_hostile_report(u, part, "C3074", ref, 1, "prohibit");
+    check_hostile_report(u, part, "O8111", ref, 1, "allow");
+    check_hostile_report(u, "{\"type\":\"Point\",\"coordinates\":[118.2,29.1]}", "C3074", ref, 0,
+                         "none");
+    siting_units_free(u);
+}
+
 static void test_rejects(void **state)
 {
     (void)state;
@@ -251,9 +357,10 @@ static void test_shapefile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_covers),     cmocka_unit_test(test_verdicts),
-        cmocka_unit_test(test_boundaries), cmocka_unit_test(test_check_report),
-        cmocka_unit_test(test_rejects),    cmocka_unit_test(test_shapefile),
+        cmocka_unit_test(test_covers),      cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_boundaries),  cmocka_unit_test(test_check_report),
+        cmocka_unit_test(test_report_text), cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_shapefile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
