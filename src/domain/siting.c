@@ -1,7 +1,6 @@
 /* siting — see siting.h. The GEOS reentrant API (one context per unit set),
  * prepared geometries with an STRtree, PROJ for metric areas. */
 #include "domain/siting.h"
-#include "core/text.h"
 #include "core/xalloc.h"
 #include "domain/coord.h"
 #include "domain/industry.h"
@@ -735,7 +734,7 @@ static double siting_overlap(struct siting_units *u, struct siting_unit *x,
     return overlap;
 }
 
-/* One unit's entry in the report (lock held). */
+/* One unit's facts for the report: overlap, share, sliver, verdict (lock held). */
 static void siting_unit_entry(struct siting_units *u, size_t i, struct siting_project *p,
                               const char *industry, struct siting_entry *e)
 {
