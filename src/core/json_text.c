@@ -238,18 +238,19 @@ char *json_text_put_real(char *o, double v)
 char *json_text_put_decimal(char *o, double v, int places)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    static const uint64_t pow10[] = {1,      10,      100,      1000,      10000,
-                                     100000, 1000000, 10000000, 100000000, 1000000000};
+    static const uint64_t units_per[] = {1,      10,      100,      1000,      10000,
+                                         100000, 1000000, 10000000, 100000000, 1000000000};
     if (places < 0)
         places = 0;
     if (places > 9)
         places = 9;
     double r = round(v * scale[places]);
-    /* Below 2^53 r is the exact integer k, and both k·10^-places read as text
-     * and r / scale are the double nearest k / 10^places: the same number. */
+    /* r is the exact integer k, and both k·10^-places read as text and r /
+     * scale are the double nearest k / 10^places: the same number. The cut-off
+     * keeps k within the uint64 the digits are written from. */
     if (!(fabs(r) < 9007199254740992.0))
         return json_text_put_real(o, r / scale[places]);
-    uint64_t units = (uint64_t)fabs(r), frac = units % pow10[places];
+    uint64_t units = (uint64_t)fabs(r), frac = units % units_per[places];
     char tmp[32], *end = tmp + sizeof tmp;
     int nd = places ? places : 1;
     for (; nd > 1 && frac % 10 == 0; nd--)
@@ -258,7 +259,7 @@ char *json_text_put_decimal(char *o, double v, int places)
     while (end - p < nd)
         *--p = '0';
     *--p = '.';
-    p = json_text_digits(p, units / pow10[places]);
+    p = json_text_digits(p, units / units_per[places]);
     if (signbit(r))
         *--p = '-';
     memcpy(o, p, (size_t)(end - p));

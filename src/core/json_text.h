@@ -35,8 +35,8 @@ char *json_text_put_real(char *o, double v);
 char *json_text_put_int(char *o, int64_t v);
 /* v rounded to `places` decimals (0-9, half away from zero): the number that
  * reads back exactly as round(v · 10^places) / 10^places, written from its
- * integer digits without printf (areas to the cm², shares to the millionth);
- * null when v is NaN or infinite. */
+ * integer digits (areas to the cm², shares to the millionth; beyond 2^53 of
+ * those units, as json_text_put_real); null when v · 10^places is not finite. */
 char *json_text_put_decimal(char *o, double v, int places);
 
 int json_text_string(struct buf *b, const char *s, size_t n);

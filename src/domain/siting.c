@@ -578,39 +578,6 @@ long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, siz
     return n;
 }
 
-/* The units listing is built with jansson's nocheck calls: every text in a
- * unit was checked as UTF-8 when the units were imported. */
-static json_t *siting_text(const char *s)
-{
-    return json_string_nocheck(s ? s : "");
-}
-
-static void siting_set(json_t *o, const char *key, json_t *value)
-{
-    json_object_set_new_nocheck(o, key, value);
-}
-
-static json_t *siting_rule_json(const struct siting_rule *r)
-{
-    json_t *codes = json_array();
-    for (size_t c = 0; c < r->ncodes; c++)
-        json_array_append_new(codes, siting_text(r->codes[c]));
-    json_t *o = json_object();
-    siting_set(o, "kind", siting_text(r->prohibit ? "prohibit" : "restrict"));
-    siting_set(o, "industries", codes);
-    siting_set(o, "condition", siting_text(r->condition));
-    siting_set(o, "ref", siting_text(r->ref));
-    return o;
-}
-
-static json_t *siting_dims_json(const struct siting_unit *x)
-{
-    json_t *d = json_object();
-    for (int i = 0; i < SITING_NDIMS; i++)
-        siting_set(d, siting_dim_names[i], siting_text(x->dims[i]));
-    return d;
-}
-
 json_t *siting_unit_json(struct siting_units *u, size_t i)
 {
     if (i >= u->n)
@@ -799,20 +766,28 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
     return 0;
 }
 
-char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *industry, size_t *len,
-                        struct siting_summary *sum, char *err, size_t errlen)
+/* Runs the check and writes its report with one of the two writers (text when
+ * text is not NULL, else the tree), the lock held throughout: the report reads
+ * the units' attributes. */
+static int siting_run(struct siting_units *u, json_t *wgs84, const char *industry, char **text,
+                      size_t *len, json_t **tree, struct siting_summary *sum, char *err,
+                      size_t errlen)
 {
     struct siting_outcome o = {0};
+    if (sum)
+        *sum = (struct siting_summary){.worst = SITING_NONE};
     if (!industry || strlen(industry) > 16 || industry_normalize(industry, o.industry, NULL)) {
         siting_fail(err, errlen, "行业代码无效（GB/T 4754-2017）");
-        return NULL;
+        return -1;
     }
     pthread_mutex_lock(&u->lock);
-    char *text = NULL;
-    if (!siting_outcome_of(u, wgs84, &o, err, errlen))
-        text = siting_report_text(u, &o, len);
+    int rc = siting_outcome_of(u, wgs84, &o, err, errlen);
+    if (!rc && text)
+        rc = (*text = siting_report_text(u, &o, len)) ? 0 : -1;
+    else if (!rc)
+        *tree = siting_report_tree(u, &o);
     pthread_mutex_unlock(&u->lock);
-    if (text && sum) {
+    if (!rc && sum) {
         sum->worst = o.worst;
         sum->n = o.n;
         sum->units = xmalloc((o.n ? o.n : 1) * sizeof *sum->units);
@@ -820,20 +795,23 @@ char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *indus
             sum->units[k] = o.entries[k].unit;
     }
     free(o.entries);
+    return rc;
+}
+
+char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *industry, size_t *len,
+                        struct siting_summary *sum, char *err, size_t errlen)
+{
+    char *text = NULL;
+    if (siting_run(u, wgs84, industry, &text, len, NULL, sum, err, errlen))
+        return NULL;
     return text;
 }
 
 json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry, char *err,
                      size_t errlen)
 {
-    size_t len;
-    char *text = siting_check_text(u, wgs84, industry, &len, NULL, err, errlen);
-    if (!text)
+    json_t *tree = NULL;
+    if (siting_run(u, wgs84, industry, NULL, NULL, &tree, NULL, err, errlen))
         return NULL;
-    json_error_t je;
-    json_t *out = json_loadb(text, len, 0, &je);
-    free(text);
-    if (!out) /* the writer's own output: a defect, not the caller's input */
-        siting_fail(err, errlen, "内部错误：研判报告无法读回（%s）", je.text);
-    return out;
+    return tree;
 }

@@ -217,10 +217,19 @@ struct siting_outcome {
     size_t n;
 };
 
-/* The report of o as JSON text (NUL-terminated, free() it; *len its length):
+/* The report of oc as a jansson tree, for callers that add to it (lock held):
+ * the same keys, order and values as siting_report_text's, which a test
+ * holds them to. */
+json_t *siting_report_tree(const struct siting_units *u, const struct siting_outcome *oc);
+/* A rule and a unit's 管控要求 as they appear in reports and the units listing. */
+json_t *siting_rule_json(const struct siting_rule *r);
+json_t *siting_dims_json(const struct siting_unit *x);
+
+/* The report of oc as JSON text (NUL-terminated, free() it; *len its length):
  * the keys and order siting.h lists for siting_check (lock held: reads the
  * units' attributes). */
-char *siting_report_text(const struct siting_units *u, const struct siting_outcome *o, size_t *len);
+char *siting_report_text(const struct siting_units *u, const struct siting_outcome *oc,
+                         size_t *len);
 
 /* Whether s is a rule industry code: a 门类 letter and/or 2-4 digits of a real 大类. */
 int siting_rule_code_ok(const char *s);

@@ -1,13 +1,18 @@
-/* siting_report — see siting_internal.h. A check's report written as JSON text
- * straight from its results, not as a jansson tree: the tree's allocations and
- * hash inserts (13 keys a unit) were a third of a full check's time
- * (docs/performance.md, siting). Each unit's entry is written in one go after
- * making room for its worst case; core/json_text.h escapes every string. */
+/* siting_report — see siting_internal.h. A check's report, from its results
+ * (struct siting_outcome), by two writers: as JSON text straight into memory
+ * (bulk checks: the tree's allocations and hash inserts, 13 keys a unit, were
+ * a third of a full check's time, docs/performance.md, siting), each unit's
+ * entry in one go after making room for its worst case, core/json_text.h
+ * escaping every string; and as a jansson tree for the approval module, which
+ * adds to it (reading the text back would cost more than building the tree).
+ * The unit tests hold the two to the same keys, order and values. */
 #include "core/json_text.h"
 #include "core/text.h"
 #include "domain/industry.h"
 #include "domain/siting_internal.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Room for an entry's keys, punctuation and numbers (about 250 bytes). */
@@ -27,16 +32,25 @@ static size_t report_room(const char *s)
     return JSON_TEXT_STRING_MAX(s ? strlen(s) : 0);
 }
 
+#define REPORT_NOTE "系统辅助研判结果，需人工复核"
+
 static const char *report_conclusion(enum siting_verdict v)
 {
     return v == SITING_PROHIBIT ? "不符合" : v == SITING_ALLOW ? "符合" : "需进一步论证";
+}
+
+static const char *report_worst_conclusion(enum siting_verdict worst)
+{
+    return worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）" : report_conclusion(worst);
 }
 
 /* Appends s to the reason, cut where the reason's bytes run out (as snprintf
  * into a fixed buffer would cut it). */
 static size_t report_cat(char *reason, size_t len, const char *s)
 {
-    size_t n = s ? strlen(s) : 0;
+    if (!s) /* a rule without a clause reference */
+        return len;
+    size_t n = strlen(s);
     if (n > REPORT_REASON_MAX - 1 - len)
         n = REPORT_REASON_MAX - 1 - len;
     memcpy(reason + len, s, n);
@@ -65,6 +79,92 @@ static size_t report_reason(char *reason, const struct siting_unit *x, const str
     }
     return text_utf8_valid_prefix(reason, len);
 }
+
+/* ---- the tree ---- */
+
+/* Built with jansson's nocheck calls: every text in a unit was checked as
+ * UTF-8 when the units were imported; the rest are constants. */
+static json_t *report_json_string(const char *s)
+{
+    return json_string_nocheck(s ? s : "");
+}
+
+static void report_set(json_t *o, const char *key, json_t *value)
+{
+    json_object_set_new_nocheck(o, key, value);
+}
+
+json_t *siting_rule_json(const struct siting_rule *r)
+{
+    json_t *codes = json_array();
+    for (size_t c = 0; c < r->ncodes; c++)
+        json_array_append_new(codes, report_json_string(r->codes[c]));
+    json_t *o = json_object();
+    report_set(o, "kind", report_json_string(r->prohibit ? "prohibit" : "restrict"));
+    report_set(o, "industries", codes);
+    report_set(o, "condition", report_json_string(r->condition));
+    report_set(o, "ref", report_json_string(r->ref));
+    return o;
+}
+
+json_t *siting_dims_json(const struct siting_unit *x)
+{
+    json_t *d = json_object();
+    for (int i = 0; i < SITING_NDIMS; i++)
+        report_set(d, siting_dim_names[i], report_json_string(x->dims[i]));
+    return d;
+}
+
+static void report_tree_verdict(json_t *o, enum siting_verdict v, const char *conclusion)
+{
+    report_set(o, "verdict", report_json_string(siting_verdict_name(v)));
+    report_set(o, "verdict_code", report_json_string(siting_verdict_code(v)));
+    report_set(o, "conclusion", report_json_string(conclusion));
+}
+
+static json_t *report_tree_entry(const struct siting_unit *x, const struct siting_entry *e,
+                                 const char *industry)
+{
+    json_t *o = json_object();
+    report_set(o, "code", report_json_string(x->code));
+    report_set(o, "name", report_json_string(x->name));
+    report_set(o, "class", json_integer((int)x->cls));
+    report_set(o, "class_name", report_json_string(siting_class_name(x->cls)));
+    report_set(o, "overlap_m2", json_real(round(e->overlap * 100) / 100));
+    report_set(o, "overlap_share", json_real(round(e->share * 1e6) / 1e6));
+    report_set(o, "sliver", json_boolean(e->sliver));
+    report_tree_verdict(o, e->verdict, report_conclusion(e->verdict));
+    report_set(o, "rule", e->rule >= 0 ? siting_rule_json(&x->rules[e->rule]) : json_null());
+    char reason[REPORT_REASON_MAX];
+    size_t n = report_reason(reason, x, e, industry);
+    report_set(o, "reason", json_stringn_nocheck(reason, n));
+    report_set(o, "dimensions", siting_dims_json(x));
+    return o;
+}
+
+json_t *siting_report_tree(const struct siting_units *u, const struct siting_outcome *oc)
+{
+    const struct industry *ind = industry_find(oc->industry);
+    char projection[96];
+    snprintf(projection, sizeof projection, "EPSG:%d CGCS2000 / 3-degree Gauss-Kruger CM %dE",
+             oc->epsg, oc->cm);
+    json_t *units = json_array();
+    for (size_t k = 0; k < oc->n; k++)
+        json_array_append_new(units, report_tree_entry(&u->units[oc->entries[k].unit],
+                                                       &oc->entries[k], oc->industry));
+    json_t *out = json_object();
+    report_set(out, "industry", report_json_string(oc->industry));
+    report_set(out, "industry_name", report_json_string(ind ? ind->name_zh : ""));
+    report_set(out, "geometry_type", report_json_string(oc->point ? "point" : "polygon"));
+    report_set(out, "area_m2", json_real(round(oc->area * 100) / 100));
+    report_set(out, "projection", report_json_string(projection));
+    report_set(out, "units", units);
+    report_tree_verdict(out, oc->worst, report_worst_conclusion(oc->worst));
+    report_set(out, "note", report_json_string(REPORT_NOTE));
+    return out;
+}
+
+/* ---- the text ---- */
 
 static size_t report_rule_room(const struct siting_rule *r)
 {
@@ -163,25 +263,25 @@ static void report_commit(struct buf *b, char *end)
     b->len = (size_t)(end - b->data);
 }
 
-static int report_head(struct buf *b, const struct siting_outcome *r)
+static int report_head(struct buf *b, const struct siting_outcome *oc)
 {
-    const struct industry *ind = industry_find(r->industry);
+    const struct industry *ind = industry_find(oc->industry);
     const char *name = ind ? ind->name_zh : "";
-    char *o = report_reserve(b, REPORT_FIXED_ROOM + report_room(r->industry) + report_room(name));
+    char *o = report_reserve(b, REPORT_FIXED_ROOM + report_room(oc->industry) + report_room(name));
     if (!o)
         return -1;
     o = REPORT_LIT(o, "{\"industry\":");
-    o = report_string(o, r->industry);
+    o = report_string(o, oc->industry);
     o = REPORT_LIT(o, ",\"industry_name\":");
     o = report_string(o, name);
-    o = r->point ? REPORT_LIT(o, ",\"geometry_type\":\"point\",\"area_m2\":")
-                 : REPORT_LIT(o, ",\"geometry_type\":\"polygon\",\"area_m2\":");
-    o = json_text_put_decimal(o, r->area, 2);
+    o = oc->point ? REPORT_LIT(o, ",\"geometry_type\":\"point\",\"area_m2\":")
+                  : REPORT_LIT(o, ",\"geometry_type\":\"polygon\",\"area_m2\":");
+    o = json_text_put_decimal(o, oc->area, 2);
     /* The zone's name: ASCII, written without printf. */
     o = REPORT_LIT(o, ",\"projection\":\"EPSG:");
-    o = json_text_put_int(o, r->epsg);
+    o = json_text_put_int(o, oc->epsg);
     o = REPORT_LIT(o, " CGCS2000 / 3-degree Gauss-Kruger CM ");
-    o = json_text_put_int(o, r->cm);
+    o = json_text_put_int(o, oc->cm);
     o = REPORT_LIT(o, "E\"");
     report_commit(b, REPORT_LIT(o, ",\"units\":["));
     return 0;
@@ -211,18 +311,18 @@ static int report_tail(struct buf *b, enum siting_verdict worst)
         return -1;
     o = REPORT_LIT(o, "],");
     o = report_verdict(o, worst, conclusion);
-    report_commit(b, REPORT_LIT(o, ",\"note\":\"系统辅助研判结果，需人工复核\"}"));
+    report_commit(b, REPORT_LIT(o, ",\"note\":\"" REPORT_NOTE "\"}"));
     return 0;
 }
 
-char *siting_report_text(const struct siting_units *u, const struct siting_outcome *o, size_t *len)
+char *siting_report_text(const struct siting_units *u, const struct siting_outcome *oc, size_t *len)
 {
     struct buf b;
     buf_init(&b, 0); /* unbounded: grows with the units hit, each bounded at import */
-    int rc = report_head(&b, o);
-    for (size_t k = 0; k < o->n && !rc; k++)
-        rc = report_unit(&b, u, &o->entries[k], k == 0, o->industry);
-    if (rc || report_tail(&b, o->worst)) {
+    int rc = report_head(&b, oc);
+    for (size_t k = 0; k < oc->n && !rc; k++)
+        rc = report_unit(&b, u, &oc->entries[k], k == 0, oc->industry);
+    if (rc || report_tail(&b, oc->worst)) {
         buf_free(&b);
         return NULL;
     }

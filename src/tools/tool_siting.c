@@ -11,10 +11,11 @@
  *       timing of the checks alone goes to stderr as JSON.
  *   ecogov siting batch ... --reports [--industry CODE]
  *       one line per check: "<id>\t<the full check's report as JSON>" (reals
- *       in the fewest digits that read back exactly), for industry CODE (default C3074): for
- * comparing reports between builds and areas with another engine. FILE ending in .shp is read as an
- * ESRI Shapefile, anything else as GeoJSON. Exit status: 0 success, 1 a check failed, 2 bad
- * arguments or input. */
+ *       in the fewest digits that read back exactly), for industry CODE
+ *       (default C3074): for comparing reports between builds and areas with
+ *       another engine.
+ * FILE ending in .shp is read as an ESRI Shapefile, anything else as GeoJSON.
+ * Exit status: 0 success, 1 a check failed, 2 bad arguments or input. */
 #include "tools/tools.h"
 
 #include "core/timeutil.h"

@@ -162,21 +162,31 @@ static void test_check_report(void **state)
     siting_units_free(u);
 }
 
-/* A unit whose texts need escaping in JSON (quotes, backslashes, a line break
- * and a tab in a 管控要求) and whose clause reference is long enough that the
- * reason is cut inside a character. */
+/* Two units. The first's texts need escaping in JSON (quotes, a backslash, a
+ * line break and a tab in a 管控要求) and its clause reference is long enough
+ * that the reason is cut: 17 bytes, then 3-byte characters, so the character
+ * at bytes 509-511 is the one a cut at 511 bytes drops. The second's rules are
+ * short, one without a reference or a condition. */
 static struct siting_units *load_hostile(char *ref, size_t refsz)
 {
-    size_t n = (size_t)snprintf(ref, refsz, "《\"清单\"》\\");
+    size_t n = (size_t)snprintf(ref, refsz, "《\"清单\"》\\ab");
+    assert_int_equal(n, 17);
     while (n + 3 < refsz && n < 600)
         memcpy(ref + n, "条", 3), n += 3;
     ref[n] = '\0';
-    json_t *fc = json_pack(
-        "{ss s[{ss s{ss ss si ss s[{ss s[s] ss ss}]} s{ss s[[[ff][ff][ff][ff][ff]]]}}]}", "type",
-        "FeatureCollection", "features", "type", "Feature", "properties", "code", "ZH36022210009",
-        "name", "瑶里\"东\\区", "class", 1, "KJBJYS", "禁止\"工业\"\n第二行\t表", "rules", "kind",
-        "prohibit", "industries", "C30", "condition", "新建", "ref", ref, "geometry", "type",
-        "Polygon", "coordinates", 117.0, 29.0, 117.5, 29.0, 117.5, 29.5, 117.0, 29.5, 117.0, 29.0);
+    json_t *first = json_pack(
+        "{ss s{ss ss si ss s[{ss s[s] ss ss}]} s{ss s[[[ff][ff][ff][ff][ff]]]}}", "type", "Feature",
+        "properties", "code", "ZH36022210009", "name", "瑶里\"东\\区", "class", 1, "KJBJYS",
+        "禁止\"工业\"\n第二行\t表", "rules", "kind", "prohibit", "industries", "C30", "condition",
+        "新建", "ref", ref, "geometry", "type", "Polygon", "coordinates", 117.0, 29.0, 117.5, 29.0,
+        117.5, 29.5, 117.0, 29.5, 117.0, 29.0);
+    json_t *second =
+        json_pack("{ss s{ss ss si s[{ss s[s] ss ss}{ss s[s]}]} s{ss s[[[ff][ff][ff][ff][ff]]]}}",
+                  "type", "Feature", "properties", "code", "ZH36022220010", "name", "景德", "class",
+                  2, "rules", "kind", "restrict", "industries", "C26", "ref", "第3条", "condition",
+                  "扩建", "kind", "prohibit", "industries", "C27", "geometry", "type", "Polygon",
+                  "coordinates", 118.0, 29.0, 118.5, 29.0, 118.5, 29.5, 118.0, 29.5, 118.0, 29.0);
+    json_t *fc = json_pack("{ss s[oo]}", "type", "FeatureCollection", "features", first, second);
     assert_non_null(fc);
     char *text = json_dumps(fc, 0), err[256] = "";
     struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
@@ -187,9 +197,28 @@ static struct siting_units *load_hostile(char *ref, size_t refsz)
     return u;
 }
 
-/* The report as the text reads back, against what each key must hold. */
-static void check_hostile_report(struct siting_units *u, const char *location, const char *industry,
-                                 const char *ref, size_t nunits, const char *verdict)
+/* a and b hold the same values with their keys in the same order, all the way
+ * down (json_equal alone ignores the order). */
+static void assert_same_json(json_t *a, json_t *b)
+{
+    assert_true(json_equal(a, b));
+    if (json_is_object(a)) {
+        void *i = json_object_iter(a), *j = json_object_iter(b);
+        for (; i && j; i = json_object_iter_next(a, i), j = json_object_iter_next(b, j)) {
+            assert_string_equal(json_object_iter_key(i), json_object_iter_key(j));
+            assert_same_json(json_object_iter_value(i), json_object_iter_value(j));
+        }
+        assert_true(!i && !j);
+    } else if (json_is_array(a)) {
+        for (size_t k = 0; k < json_array_size(a); k++)
+            assert_same_json(json_array_get(a, k), json_array_get(b, k));
+    }
+}
+
+/* The report of one check as siting_check_text writes it, read back; the
+ * summary's verdict and units checked against it, and siting_check's tree the
+ * same report key for key. */
+static json_t *report_of(struct siting_units *u, const char *location, const char *industry)
 {
     json_t *in = json_loads(location, 0, NULL), *wgs = NULL;
     char err[256];
@@ -203,67 +232,176 @@ static void check_hostile_report(struct siting_units *u, const char *location, c
     json_t *r = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!r)
         fail_msg("report is not JSON (%s): %s", je.text, text);
-    json_t *tree = siting_check(u, wgs, industry, err, sizeof err);
-    assert_true(json_equal(r, tree));
-    assert_int_equal(json_object_size(r), 10);
-    assert_string_equal(json_string_value(json_object_get(r, "verdict_code")), verdict);
-    assert_string_equal(siting_verdict_code(sum.worst), verdict);
     json_t *units = json_object_get(r, "units");
-    assert_int_equal(json_array_size(units), nunits);
-    assert_int_equal(sum.n, nunits);
-    double area = json_real_value(json_object_get(r, "area_m2"));
-    assert_true(json_is_real(json_object_get(r, "area_m2")) && area == round(area * 100) / 100);
-    for (size_t k = 0; k < nunits; k++) {
-        json_t *e = json_array_get(units, k);
-        assert_int_equal(json_object_size(e), 13);
-        assert_int_equal(sum.units[k], 0);
-        assert_string_equal(json_string_value(json_object_get(e, "code")), "ZH36022210009");
-        assert_string_equal(json_string_value(json_object_get(e, "name")), "瑶里\"东\\区");
-        assert_string_equal(
-            json_string_value(json_object_get(json_object_get(e, "dimensions"), "空间布局约束")),
-            "禁止\"工业\"\n第二行\t表");
-        assert_string_equal(
-            json_string_value(json_object_get(json_object_get(e, "dimensions"), "环境风险防控")),
-            "");
-        double m2 = json_real_value(json_object_get(e, "overlap_m2"));
-        double share = json_real_value(json_object_get(e, "overlap_share"));
-        assert_true(m2 == round(m2 * 100) / 100 && share == round(share * 1e6) / 1e6);
-        assert_true(m2 > 0 && m2 < area && share > 0 && share < 1);
-        char want[512];
-        json_t *rule = json_object_get(e, "rule");
-        if (!strcmp(verdict, "prohibit")) {
-            snprintf(want, sizeof want, "%s：禁止C3074（条件见条款）", ref);
-            assert_string_equal(json_string_value(json_object_get(rule, "ref")), ref);
-            assert_string_equal(json_string_value(json_object_get(rule, "condition")), "新建");
-            assert_string_equal(
-                json_string_value(json_array_get(json_object_get(rule, "industries"), 0)), "C30");
-        } else {
-            snprintf(want, sizeof want, "准入清单未对行业 %s 设禁止或限制条款", industry);
-            assert_true(json_is_null(rule));
-        }
-        want[text_utf8_valid_prefix(want, strlen(want))] = '\0';
-        assert_string_equal(json_string_value(json_object_get(e, "reason")), want);
-    }
+    assert_string_equal(siting_verdict_code(sum.worst),
+                        json_string_value(json_object_get(r, "verdict_code")));
+    assert_int_equal(sum.n, json_array_size(units));
+    for (size_t k = 0; k < sum.n; k++)
+        assert_string_equal(siting_unit_code(u, sum.units[k]),
+                            json_string_value(json_object_get(json_array_get(units, k), "code")));
+    json_t *tree = siting_check(u, wgs, industry, err, sizeof err);
+    assert_non_null(tree);
+    assert_same_json(tree, r);
+    json_decref(tree);
     free(sum.units);
     free(text);
-    json_decref(tree);
-    json_decref(r);
     json_decref(wgs);
     json_decref(in);
+    return r;
 }
 
-static void test_report_text(void **state)
+/* o's keys, in order, are exactly the NULL-terminated list. */
+static void assert_keys(json_t *o, const char *const *keys)
+{
+    void *it = json_object_iter(o);
+    for (; *keys; keys++, it = json_object_iter_next(o, it)) {
+        assert_non_null(it);
+        assert_string_equal(json_object_iter_key(it), *keys);
+    }
+    assert_null(it);
+}
+
+static const char *unit_reason(json_t *r)
+{
+    return json_string_value(
+        json_object_get(json_array_get(json_object_get(r, "units"), 0), "reason"));
+}
+
+/* Texts that need escaping and the reason cut inside a character, on a
+ * partial overlap. */
+static void test_report_escapes(void **state)
 {
     (void)state;
-    char ref[1024];
+    char ref[1024], want[512];
     struct siting_units *u = load_hostile(ref, sizeof ref);
     static const char part[] = "{\"type\":\"Polygon\",\"coordinates\":[[[117.4,29.4],[117.6,29.4],"
                                "[117.6,29.45],[117.4,29.45],[117.4,29.4]]]}";
-    check_hostile_report(u, part, "C3074", ref, 1, "prohibit");
-    check_hostile_report(u, part, "O8111", ref, 1, "allow");
-    check_hostile_report(u, "{\"type\":\"Point\",\"coordinates\":[118.2,29.1]}", "C3074", ref, 0,
-                         "none");
+    json_t *r = report_of(u, part, "C3074");
+    json_t *e = json_array_get(json_object_get(r, "units"), 0);
+    assert_int_equal(json_array_size(json_object_get(r, "units")), 1);
+    assert_string_equal(json_string_value(json_object_get(e, "name")), "瑶里\"东\\区");
+    json_t *dims = json_object_get(e, "dimensions");
+    assert_string_equal(json_string_value(json_object_get(dims, "空间布局约束")),
+                        "禁止\"工业\"\n第二行\t表");
+    assert_string_equal(json_string_value(json_object_get(dims, "环境风险防控")), "");
+    json_t *rule = json_object_get(e, "rule");
+    assert_string_equal(json_string_value(json_object_get(rule, "kind")), "prohibit");
+    assert_string_equal(json_string_value(json_object_get(rule, "ref")), ref);
+    assert_string_equal(json_string_value(json_object_get(rule, "condition")), "新建");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(rule, "industries"), 0)),
+                        "C30");
+    memcpy(want, ref, 509); /* 511 bytes of reason, the last character whole at 509 */
+    want[509] = '\0';
+    assert_string_equal(unit_reason(r), want);
+    double area = json_real_value(json_object_get(r, "area_m2"));
+    double m2 = json_real_value(json_object_get(e, "overlap_m2"));
+    double share = json_real_value(json_object_get(e, "overlap_share"));
+    assert_true(area == round(area * 100) / 100 && area > 1e7);
+    assert_true(m2 == round(m2 * 100) / 100 && share == round(share * 1e6) / 1e6);
+    assert_true(m2 > 0 && m2 < area && share > 0.4 && share < 0.6);
+    assert_true(json_is_false(json_object_get(e, "sliver")));
+    json_decref(r);
+    r = report_of(u, part, "O8111");
+    assert_string_equal(unit_reason(r), "准入清单未对行业 O8111 设禁止或限制条款");
+    assert_true(
+        json_is_null(json_object_get(json_array_get(json_object_get(r, "units"), 0), "rule")));
+    assert_string_equal(json_string_value(json_object_get(r, "verdict_code")), "allow");
+    assert_string_equal(json_string_value(json_object_get(r, "conclusion")), "符合");
+    json_decref(r);
     siting_units_free(u);
+}
+
+/* Every key in its place and of its type, on a point (no areas); the short
+ * rules' reasons; and no unit at all. */
+static void test_report_keys(void **state)
+{
+    (void)state;
+    static const char *const top[] = {
+        "industry", "industry_name", "geometry_type", "area_m2", "projection", "units",
+        "verdict",  "verdict_code",  "conclusion",    "note",    NULL};
+    static const char *const entry[] = {
+        "code",       "name",    "class",        "class_name", "overlap_m2", "overlap_share",
+        "sliver",     "verdict", "verdict_code", "conclusion", "rule",       "reason",
+        "dimensions", NULL};
+    static const char *const rule_keys[] = {"kind", "industries", "condition", "ref", NULL};
+    static const char *const dims[] = {"空间布局约束", "污染物排放管控", "环境风险防控",
+                                       "资源开发效率要求", NULL};
+    char ref[1024];
+    struct siting_units *u = load_hostile(ref, sizeof ref);
+    json_t *r = report_of(u, "{\"type\":\"Point\",\"coordinates\":[117.2,29.2]}", "3074");
+    assert_keys(r, top);
+    assert_string_equal(json_string_value(json_object_get(r, "industry")), "C3074");
+    assert_string_equal(json_string_value(json_object_get(r, "geometry_type")), "point");
+    assert_true(json_is_real(json_object_get(r, "area_m2")));
+    assert_true(json_real_value(json_object_get(r, "area_m2")) == 0);
+    assert_string_equal(json_string_value(json_object_get(r, "projection")),
+                        "EPSG:4548 CGCS2000 / 3-degree Gauss-Kruger CM 117E");
+    assert_string_equal(json_string_value(json_object_get(r, "conclusion")), "不符合");
+    assert_string_equal(json_string_value(json_object_get(r, "note")),
+                        "系统辅助研判结果，需人工复核");
+    json_t *e = json_array_get(json_object_get(r, "units"), 0);
+    assert_keys(e, entry);
+    assert_keys(json_object_get(e, "rule"), rule_keys);
+    assert_keys(json_object_get(e, "dimensions"), dims);
+    assert_true(json_is_integer(json_object_get(e, "class")));
+    assert_int_equal(json_integer_value(json_object_get(e, "class")), 1);
+    assert_string_equal(json_string_value(json_object_get(e, "class_name")), "优先保护");
+    assert_true(json_is_real(json_object_get(e, "overlap_m2")));
+    assert_true(json_real_value(json_object_get(e, "overlap_m2")) == 0);
+    assert_true(json_is_real(json_object_get(e, "overlap_share")));
+    assert_true(json_real_value(json_object_get(e, "overlap_share")) == 1);
+    assert_true(json_is_false(json_object_get(e, "sliver")));
+    assert_string_equal(json_string_value(json_object_get(e, "verdict")), "禁止");
+    assert_string_equal(json_string_value(json_object_get(e, "conclusion")), "不符合");
+    json_decref(r);
+    /* The second unit: a prohibition without reference or condition, a restriction with both
+     * short. */
+    r = report_of(u, "{\"type\":\"Point\",\"coordinates\":[118.2,29.2]}", "C2710");
+    assert_string_equal(unit_reason(r), "：禁止C2710");
+    json_t *rule = json_object_get(json_array_get(json_object_get(r, "units"), 0), "rule");
+    assert_string_equal(json_string_value(json_object_get(rule, "ref")), "");
+    assert_string_equal(json_string_value(json_object_get(rule, "condition")), "");
+    json_decref(r);
+    r = report_of(u, "{\"type\":\"Point\",\"coordinates\":[118.2,29.2]}", "C2662");
+    assert_string_equal(unit_reason(r), "第3条：限制C2662（条件见条款）");
+    assert_string_equal(json_string_value(json_object_get(r, "conclusion")), "需进一步论证");
+    json_decref(r);
+    r = report_of(u, "{\"type\":\"Point\",\"coordinates\":[118.7,29.2]}", "C3074");
+    assert_int_equal(json_array_size(json_object_get(r, "units")), 0);
+    assert_string_equal(json_string_value(json_object_get(r, "verdict_code")), "none");
+    assert_string_equal(json_string_value(json_object_get(r, "conclusion")),
+                        "需进一步论证（未落入任何管控单元）");
+    json_decref(r);
+    siting_units_free(u);
+}
+
+/* The two writers on random points and boxes over both unit sets (inside,
+ * across edges and holes, outside) and industries that prohibit, restrict and
+ * allow. */
+static void test_report_writers_agree(void **state)
+{
+    (void)state;
+    char ref[1024];
+    struct siting_units *sets[] = {load_hostile(ref, sizeof ref), load()};
+    static const char *const industries[] = {"C3074", "C2710", "C2662", "C3071", "O8111"};
+    uint64_t x = 88172645463325252u;
+    for (int i = 0; i < 400; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double lon = 116.9 + (double)(x % 1000) * 1.7e-3;
+        double lat = 28.9 + (double)((x >> 10) % 1000) * 7e-4;
+        double w = (double)((x >> 20) % 300) * 1e-3;
+        char loc[256];
+        if (x & 1)
+            snprintf(loc, sizeof loc, "{\"type\":\"Point\",\"coordinates\":[%.6f,%.6f]}", lon, lat);
+        else
+            snprintf(loc, sizeof loc,
+                     "{\"type\":\"Polygon\",\"coordinates\":[[[%.6f,%.6f],[%.6f,%.6f],[%.6f,%.6f],"
+                     "[%.6f,%.6f],[%.6f,%.6f]]]}",
+                     lon, lat, lon + w, lat, lon + w, lat + w / 2, lon, lat + w / 2, lon, lat);
+        json_decref(report_of(sets[(x >> 30) & 1], loc, industries[(x >> 32) % 5]));
+    }
+    siting_units_free(sets[0]);
+    siting_units_free(sets[1]);
 }
 
 static void test_rejects(void **state)
@@ -357,9 +495,14 @@ static void test_shapefile(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_covers),      cmocka_unit_test(test_verdicts),
-        cmocka_unit_test(test_boundaries),  cmocka_unit_test(test_check_report),
-        cmocka_unit_test(test_report_text), cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_covers),
+        cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_boundaries),
+        cmocka_unit_test(test_check_report),
+        cmocka_unit_test(test_report_escapes),
+        cmocka_unit_test(test_report_keys),
+        cmocka_unit_test(test_report_writers_agree),
+        cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_shapefile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
