@@ -102,6 +102,42 @@ test('hostile input is refused with a reason and exit status 2', () => {
   }
 })
 
+test('siting batch: --full, --warm and --reports agree with the intersects-only lines', { timeout: 110_000 }, () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-siting-batch-'))
+  const { units, shapes } = genUnits(300, 5)
+  const checks = genChecks(shapes, 600, 9)
+  const uf = path.join(dir, 'units.geojson'), cf = path.join(dir, 'checks.geojson')
+  writeFileSync(uf, JSON.stringify(units))
+  writeFileSync(cf, JSON.stringify(checks))
+  try {
+    const batch = (extra) => {
+      const r = ecogov(['siting', 'batch', '--units', uf, '--checks', cf, ...extra], { maxBuffer: 1 << 28 })
+      assert.equal(r.status, 0, r.stderr)
+      const timing = JSON.parse(r.stderr.trim().split('\n').pop())
+      assert.equal(timing.checks, checks.features.length)
+      return r.stdout.trim().split('\n').map((l) => l.split('\t'))
+    }
+    const hits = batch([])
+    const full = batch(['--full'])
+    assert.deepEqual(batch(['--full', '--warm']), full)
+    const reports = batch(['--reports', '--industry', 'C3074'])
+    assert.equal(full.length, checks.features.length)
+    const verdicts = new Set()
+    for (let i = 0; i < full.length; i++) {
+      assert.equal(full[i][0], hits[i][0])
+      assert.equal(full[i][1], hits[i][1], `check ${hits[i][0]}: the full check's units`)
+      const report = JSON.parse(reports[i][1])
+      assert.equal(reports[i][0], hits[i][0])
+      assert.equal(report.units.map((u) => u.code).join(','), hits[i][1])
+      assert.equal(report.verdict_code, full[i][2])
+      verdicts.add(full[i][2])
+    }
+    assert.ok(verdicts.has('none') && verdicts.size >= 2, [...verdicts].join(','))
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
+
 test('the intersecting units equal PostGIS ST_Intersects on random and adversarial geometry', { skip: !postgisAvailable() && 'PostGIS is not installed', timeout: 110_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-siting-pg-'))
   const { units, shapes } = genUnits(2000, 7)
