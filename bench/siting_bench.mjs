@@ -80,11 +80,15 @@ try {
   // (STRtree, unit rings, zone transforms) in place, as in a server that has been checking
   // and as PostGIS's loop, which runs after the join has read both tables.
   const warm = run(['--full', '--warm'])
+  // The full check with its report as the jansson tree the approval module (the server's
+  // check endpoint) takes; the runs above write the report as text.
+  const tree = run(['--tree'])
   console.log(`machine: ${cpus().length} x ${cpus()[0].model}`)
   console.log(`units ${NUNITS}, checks ${NCHECKS} (points and polygons, random and adversarial)`)
   console.log(`ecogov intersects:         ${ours.per_second.toFixed(0)} checks/s (${ours.ms} ms)`)
   console.log(`ecogov full check (areas): ${full.per_second.toFixed(0)} checks/s (${full.ms} ms)`)
   console.log(`ecogov full check, warm:   ${warm.per_second.toFixed(0)} checks/s (${warm.ms} ms)`)
+  console.log(`ecogov full check, tree:   ${tree.per_second.toFixed(0)} checks/s (${tree.ms} ms)`)
   if (!postgisAvailable()) {
     console.log('PostGIS: not installed, no baseline')
   } else {
@@ -108,9 +112,10 @@ try {
       console.log(`PostGIS full (areas) per check: ${fullRate.toFixed(0)} checks/s (${fullLoop.toFixed(0)} ms)`)
       console.log(`ratio ecogov full check / PostGIS full:      ${(full.per_second / fullRate).toFixed(2)}x`)
       // The same ratios from CPU time (ecogov's process, PostGIS's backend), steadier when busy.
-      console.log(`CPU ms: ecogov intersects ${ours.cpu_ms}, full ${full.cpu_ms}, full warm ${warm.cpu_ms}; PostGIS per check ${loopT.cpuMs}, full ${fullT.cpuMs}`)
+      console.log(`CPU ms: ecogov intersects ${ours.cpu_ms}, full ${full.cpu_ms}, full warm ${warm.cpu_ms}, full tree ${tree.cpu_ms}; PostGIS per check ${loopT.cpuMs}, full ${fullT.cpuMs}`)
       console.log(`CPU ratio ecogov full check / PostGIS per check: ${(loopT.cpuMs / full.cpu_ms).toFixed(2)}x`)
       console.log(`CPU ratio ecogov full check, warm / PostGIS per check: ${(loopT.cpuMs / warm.cpu_ms).toFixed(2)}x`)
+      console.log(`CPU ratio ecogov full check, tree / PostGIS per check: ${(loopT.cpuMs / tree.cpu_ms).toFixed(2)}x`)
       console.log(`CPU ratio ecogov full check / PostGIS full:      ${(fullT.cpuMs / full.cpu_ms).toFixed(2)}x`)
       pg.psql(`CREATE TABLE areas (id int, list text);
         ${fullLoopSql(`WHERE id <= ${SAMPLE}`, `INSERT INTO areas SELECT rec.id, (SELECT string_agg(codes[i] || '=' || areas[i], ',') FROM generate_subscripts(codes, 1) i);`)}`)

@@ -719,13 +719,11 @@ static void siting_unit_entry(struct siting_units *u, size_t i, struct siting_pr
     e->verdict = siting_unit_verdict(u, i, industry, &e->rule);
 }
 
-/* The check's geometry, areas and verdicts into o (lock held); -1 with a message. */
-static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct siting_outcome *o,
-                             char *err, size_t errlen)
+/* The project's zone (from its centroid) and area in it into o and p (lock
+ * held); -1 with a message when the area cannot be computed. */
+static int siting_project_of(struct siting_units *u, GEOSGeometry *g, struct siting_outcome *o,
+                             struct siting_project *p, char *err, size_t errlen)
 {
-    GEOSGeometry *g = siting_geometry(u->ctx, wgs84, SITING_WGS84, true, NULL, NULL, err, errlen);
-    if (!g)
-        return -1;
     double cx = 0, cy = 0;
     GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, g);
     if (c) {
@@ -738,10 +736,24 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
     PJ *zone = siting_zone(u, slot);
     o->point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
     o->cm = cm, o->epsg = SITING_GK_EPSG0 + slot;
-    struct siting_project p = {.g = g, .slot = slot, .cm = cm, .zone = zone};
-    o->area = p.area = o->point ? 0 : siting_area_kept(u, g, zone, &p.projected);
+    *p = (struct siting_project){.g = g, .slot = slot, .cm = cm, .zone = zone};
+    o->area = p->area = o->point ? 0 : siting_area_kept(u, g, zone, &p->projected);
     if (o->area < 0) {
         siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
+        return -1;
+    }
+    return 0;
+}
+
+/* The check's geometry, areas and verdicts into o (lock held); -1 with a message. */
+static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct siting_outcome *o,
+                             char *err, size_t errlen)
+{
+    GEOSGeometry *g = siting_geometry(u->ctx, wgs84, SITING_WGS84, true, NULL, NULL, err, errlen);
+    if (!g)
+        return -1;
+    struct siting_project p;
+    if (siting_project_of(u, g, o, &p, err, errlen)) {
         siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
         return -1;
     }
@@ -767,11 +779,11 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
 }
 
 /* Runs the check and writes its report with one of the two writers (text when
- * text is not NULL, else the tree), the lock held throughout: the report reads
- * the units' attributes. */
-static int siting_run(struct siting_units *u, json_t *wgs84, const char *industry, char **text,
-                      size_t *len, json_t **tree, struct siting_summary *sum, char *err,
-                      size_t errlen)
+ * text is not NULL, else the tree). One lock for both: the entries are indexes
+ * into the unit set, read while the set is in the state they were found in. */
+static int siting_check_run(struct siting_units *u, json_t *wgs84, const char *industry,
+                            char **text, size_t *len, json_t **tree, struct siting_summary *sum,
+                            char *err, size_t errlen)
 {
     struct siting_outcome o = {0};
     if (sum)
@@ -782,10 +794,12 @@ static int siting_run(struct siting_units *u, json_t *wgs84, const char *industr
     }
     pthread_mutex_lock(&u->lock);
     int rc = siting_outcome_of(u, wgs84, &o, err, errlen);
-    if (!rc && text)
-        rc = (*text = siting_report_text(u, &o, len)) ? 0 : -1;
-    else if (!rc)
+    if (!rc && text && !(*text = siting_report_text(u, &o, len))) {
+        siting_fail(err, errlen, "研判报告生成失败");
+        rc = -1;
+    } else if (!rc && !text) {
         *tree = siting_report_tree(u, &o);
+    }
     pthread_mutex_unlock(&u->lock);
     if (!rc && sum) {
         sum->worst = o.worst;
@@ -802,7 +816,7 @@ char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *indus
                         struct siting_summary *sum, char *err, size_t errlen)
 {
     char *text = NULL;
-    if (siting_run(u, wgs84, industry, &text, len, NULL, sum, err, errlen))
+    if (siting_check_run(u, wgs84, industry, &text, len, NULL, sum, err, errlen))
         return NULL;
     return text;
 }
@@ -811,7 +825,7 @@ json_t *siting_check(struct siting_units *u, json_t *wgs84, const char *industry
                      size_t errlen)
 {
     json_t *tree = NULL;
-    if (siting_run(u, wgs84, industry, NULL, NULL, &tree, NULL, err, errlen))
+    if (siting_check_run(u, wgs84, industry, NULL, NULL, &tree, NULL, err, errlen))
         return NULL;
     return tree;
 }

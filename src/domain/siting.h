@@ -104,7 +104,8 @@ struct siting_summary {
 
 /* The same check with its report as JSON text (NUL-terminated; free() it;
  * *len its length), written straight from the check's results without a tree
- * (bulk checks, replies): what siting_check's tree would print, key for key.
+ * (bulk checks: the batch tool): what siting_check's tree would print, key for
+ * key.
  * sum (may be NULL) gets the verdict and the units on success (else zeroed).
  * NULL with a message, as siting_check. */
 char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *industry, size_t *len,

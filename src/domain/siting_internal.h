@@ -1,6 +1,7 @@
-/* siting_internal — what siting.c, siting_import.c and siting_shp.c share: the
- * unit set's layout and the attribute and geometry builders. Not for other
- * modules: use siting.h. */
+/* siting_internal — what siting.c, siting_import.c, siting_shp.c, siting_clip.c
+ * and siting_report.c share: the unit set's layout, the attribute and geometry
+ * builders, the overlap clipper and the report writers. Not for other modules:
+ * use siting.h. */
 #ifndef ECOGOV_SITING_INTERNAL_H
 #define ECOGOV_SITING_INTERNAL_H
 
@@ -194,7 +195,7 @@ int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *
  * apart (c projected). */
 double siting_convex_area_bound(const struct siting_convex *c);
 
-/* ---- siting_report.c: a check's report as JSON text ---- */
+/* ---- siting_report.c: a check's report, as text and as a tree ---- */
 
 /* One intersecting unit of a check, as siting.c decided it. */
 struct siting_entry {

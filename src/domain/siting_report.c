@@ -94,6 +94,14 @@ static void report_set(json_t *o, const char *key, json_t *value)
     json_object_set_new_nocheck(o, key, value);
 }
 
+/* v rounded as the text writer rounds it; null, as that writer writes it,
+ * should v not be finite (json_real would return NULL and drop the key). */
+static json_t *report_json_rounded(double v, double scale)
+{
+    double r = round(v * scale) / scale;
+    return isfinite(r) ? json_real(r) : json_null();
+}
+
 json_t *siting_rule_json(const struct siting_rule *r)
 {
     json_t *codes = json_array();
@@ -130,8 +138,8 @@ static json_t *report_tree_entry(const struct siting_unit *x, const struct sitin
     report_set(o, "name", report_json_string(x->name));
     report_set(o, "class", json_integer((int)x->cls));
     report_set(o, "class_name", report_json_string(siting_class_name(x->cls)));
-    report_set(o, "overlap_m2", json_real(round(e->overlap * 100) / 100));
-    report_set(o, "overlap_share", json_real(round(e->share * 1e6) / 1e6));
+    report_set(o, "overlap_m2", report_json_rounded(e->overlap, 100));
+    report_set(o, "overlap_share", report_json_rounded(e->share, 1e6));
     report_set(o, "sliver", json_boolean(e->sliver));
     report_tree_verdict(o, e->verdict, report_conclusion(e->verdict));
     report_set(o, "rule", e->rule >= 0 ? siting_rule_json(&x->rules[e->rule]) : json_null());
@@ -156,7 +164,7 @@ json_t *siting_report_tree(const struct siting_units *u, const struct siting_out
     report_set(out, "industry", report_json_string(oc->industry));
     report_set(out, "industry_name", report_json_string(ind ? ind->name_zh : ""));
     report_set(out, "geometry_type", report_json_string(oc->point ? "point" : "polygon"));
-    report_set(out, "area_m2", json_real(round(oc->area * 100) / 100));
+    report_set(out, "area_m2", report_json_rounded(oc->area, 100));
     report_set(out, "projection", report_json_string(projection));
     report_set(out, "units", units);
     report_tree_verdict(out, oc->worst, report_worst_conclusion(oc->worst));
@@ -302,8 +310,7 @@ static int report_unit(struct buf *b, const struct siting_units *u, const struct
 
 static int report_tail(struct buf *b, enum siting_verdict worst)
 {
-    const char *conclusion =
-        worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）" : report_conclusion(worst);
+    const char *conclusion = report_worst_conclusion(worst);
     char *o =
         report_reserve(b, REPORT_FIXED_ROOM + report_room(siting_verdict_name(worst)) +
                               report_room(siting_verdict_code(worst)) + report_room(conclusion));

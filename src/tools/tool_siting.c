@@ -4,17 +4,20 @@
  *   ecogov siting check --units FILE --industry CODE
  *                       (--point LON,LAT | --polygon FILE.geojson) [--crs wgs84|gcj02|bd09]
  *       prints the conformity result as JSON.
- *   ecogov siting batch --units FILE --checks FILE.geojson [--full] [--warm]
+ *   ecogov siting batch --units FILE --checks FILE.geojson [--full] [--warm] [--tree]
  *       one line per check feature: "<id>\t<code>,<code>..." (the intersecting
  *       units, ascending by import order); --full runs the whole check (areas,
  *       verdicts) for each and prints the verdict code as a third column. The
  *       timing of the checks alone goes to stderr as JSON; --warm runs them all
  *       once untimed first, so the unit set's parts built at first use (index,
  *       rings, zone transforms) are there, as in a server that has been
- *       checking.
- *   ecogov siting batch ... --reports [--industry CODE]
+ *       checking; --tree (implies --full) runs each check through
+ *       siting_check's jansson tree, the approval module's path, instead of
+ *       the text writer.
+ *   ecogov siting batch ... --reports [--industry CODE] [--tree]
  *       one line per check: "<id>\t<the full check's report as JSON>" (reals
- *       in the fewest digits that read back exactly), for industry CODE
+ *       in the fewest digits that read back exactly; with --tree as jansson
+ *       prints them, 17 digits), for industry CODE
  *       (default C3074): for comparing reports between builds and areas with
  *       another engine.
  * FILE ending in .shp is read as an ESRI Shapefile, anything else as GeoJSON.
@@ -37,13 +40,15 @@
 
 static void siting_tool_usage(FILE *out)
 {
-    fprintf(out, "usage: ecogov siting check --units FILE --industry CODE\n"
-                 "                           (--point LON,LAT | --polygon FILE.geojson)\n"
-                 "                           [--crs wgs84|gcj02|bd09]\n"
-                 "       ecogov siting batch --units FILE --checks FILE.geojson [--full] [--warm]\n"
-                 "       ecogov siting batch --units FILE --checks FILE.geojson --reports\n"
-                 "                           [--industry CODE]\n"
-                 "FILE: GeoJSON FeatureCollection of control units, or an ESRI Shapefile (.shp)\n");
+    fprintf(
+        out,
+        "usage: ecogov siting check --units FILE --industry CODE\n"
+        "                           (--point LON,LAT | --polygon FILE.geojson)\n"
+        "                           [--crs wgs84|gcj02|bd09]\n"
+        "       ecogov siting batch --units FILE --checks FILE.geojson [--full] [--warm] [--tree]\n"
+        "       ecogov siting batch --units FILE --checks FILE.geojson --reports\n"
+        "                           [--industry CODE] [--tree]\n"
+        "FILE: GeoJSON FeatureCollection of control units, or an ESRI Shapefile (.shp)\n");
 }
 
 /* Reads a whole file (capped); NULL with a message on stderr. */
@@ -180,14 +185,38 @@ struct siting_batch {
     json_t **geoms; /* WGS84 locations */
     size_t n;
     const char *industry;
-    bool full, reports;
+    bool full, reports, tree;
     size_t *idx, cap; /* the intersects-only path's unit indexes */
 };
+
+/* The same through siting_check's tree, the approval module's path (--tree). */
+static char *siting_tool_tree_line(struct siting_batch *b, size_t i, char *err, size_t errlen)
+{
+    json_t *r = siting_check(b->u, b->geoms[i], b->industry, err, errlen);
+    if (!r || b->reports) {
+        char *text = r ? json_dumps(r, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+        json_decref(r);
+        return text;
+    }
+    json_t *units = json_object_get(r, "units");
+    size_t sz = 32 + json_array_size(units) * (SITING_CODE_LEN + 1), off = 0;
+    char *line = xmalloc(sz);
+    line[0] = '\0';
+    for (size_t j = 0; j < json_array_size(units); j++)
+        off +=
+            (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "",
+                             json_string_value(json_object_get(json_array_get(units, j), "code")));
+    snprintf(line + off, sz - off, "\t%s", json_string_value(json_object_get(r, "verdict_code")));
+    json_decref(r);
+    return line;
+}
 
 /* Check i's output: its report (--reports), else its units and, for --full,
  * its verdict. NULL with the message in err. */
 static char *siting_tool_line(struct siting_batch *b, size_t i, char *err, size_t errlen)
 {
+    if (b->tree)
+        return siting_tool_tree_line(b, i, err, errlen);
     struct siting_summary sum = {0};
     char *text = NULL;
     long k;
@@ -292,7 +321,8 @@ static int siting_tool_batch(struct tool_args *a)
     const char *units = tool_arg(a, "--units"), *checks = tool_arg(a, "--checks");
     struct siting_batch b = {.reports = tool_arg(a, "--reports") != NULL,
                              .industry = tool_arg(a, "--industry")};
-    b.full = b.reports || tool_arg(a, "--full") != NULL;
+    b.tree = tool_arg(a, "--tree") != NULL;
+    b.full = b.reports || b.tree || tool_arg(a, "--full") != NULL;
     if (!b.industry || !*b.industry)
         b.industry = "C3074";
     if (!units || !*units || !checks || !*checks) {

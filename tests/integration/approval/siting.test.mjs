@@ -102,7 +102,7 @@ test('hostile input is refused with a reason and exit status 2', () => {
   }
 })
 
-test('siting batch: --full, --warm and --reports agree with the intersects-only lines', { timeout: 110_000 }, () => {
+test('siting batch: --full, --warm, --tree and --reports agree with the intersects-only lines', { timeout: 110_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-siting-batch-'))
   const { units, shapes } = genUnits(300, 5)
   const checks = genChecks(shapes, 600, 9)
@@ -110,17 +110,21 @@ test('siting batch: --full, --warm and --reports agree with the intersects-only 
   writeFileSync(uf, JSON.stringify(units))
   writeFileSync(cf, JSON.stringify(checks))
   try {
-    const batch = (extra) => {
-      const r = ecogov(['siting', 'batch', '--units', uf, '--checks', cf, ...extra], { maxBuffer: 1 << 28 })
+    const batch = (extra, file = cf) => ecogov(['siting', 'batch', '--units', uf, '--checks', file, ...extra], { maxBuffer: 1 << 28 })
+    const lines = (extra) => {
+      const r = batch(extra)
       assert.equal(r.status, 0, r.stderr)
       const timing = JSON.parse(r.stderr.trim().split('\n').pop())
       assert.equal(timing.checks, checks.features.length)
-      return r.stdout.trim().split('\n').map((l) => l.split('\t'))
+      // Not trimmed: a last check without units ends in a tab.
+      return r.stdout.replace(/\n$/, '').split('\n').map((l) => l.split('\t'))
     }
-    const hits = batch([])
-    const full = batch(['--full'])
-    assert.deepEqual(batch(['--full', '--warm']), full)
-    const reports = batch(['--reports', '--industry', 'C3074'])
+    const hits = lines([])
+    const full = lines(['--full'])
+    assert.deepEqual(lines(['--full', '--warm']), full)
+    assert.deepEqual(lines(['--tree']), full)
+    const reports = lines(['--reports', '--industry', 'C3074'])
+    const treeReports = lines(['--reports', '--tree', '--industry', 'C3074'])
     assert.equal(full.length, checks.features.length)
     const verdicts = new Set()
     for (let i = 0; i < full.length; i++) {
@@ -130,9 +134,25 @@ test('siting batch: --full, --warm and --reports agree with the intersects-only 
       assert.equal(reports[i][0], hits[i][0])
       assert.equal(report.units.map((u) => u.code).join(','), hits[i][1])
       assert.equal(report.verdict_code, full[i][2])
+      assert.equal(JSON.stringify(JSON.parse(treeReports[i][1])), JSON.stringify(report))
       verdicts.add(full[i][2])
     }
     assert.ok(verdicts.has('none') && verdicts.size >= 2, [...verdicts].join(','))
+    // A check that fails (bad industry): status 1, its number and why, no lines, no timing.
+    for (const extra of [['--full'], ['--full', '--warm'], ['--tree']]) {
+      const r = batch([...extra, '--industry', 'X9'])
+      assert.equal(r.status, 1, extra.join(' '))
+      assert.equal(r.stdout, '')
+      assert.match(r.stderr, /check 1: .*行业代码无效/)
+      assert.doesNotMatch(r.stderr, /per_second/)
+    }
+    // A location that cannot be checked (an open ring): status 2 before any check runs.
+    const bad = path.join(dir, 'bad.geojson')
+    writeFileSync(bad, JSON.stringify({ type: 'FeatureCollection', features: [checks.features[0], { type: 'Feature', properties: { id: 2 }, geometry: { type: 'Polygon', coordinates: [[[117, 29], [117.1, 29], [117.1, 29.1], [117, 29.1]]] } }] }))
+    const r = batch(['--full'], bad)
+    assert.equal(r.status, 2)
+    assert.equal(r.stdout, '')
+    assert.match(r.stderr, /check 2: .*未闭合/)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -2,6 +2,7 @@
  * deciding rule, boundary semantics, areas, and the Shapefile reader (a file
  * written here with shapelib, GB18030 attributes included). */
 #include "domain/siting.h"
+#include "domain/siting_internal.h"
 #include "core/text.h"
 
 #include <setjmp.h>
@@ -162,11 +163,11 @@ static void test_check_report(void **state)
     siting_units_free(u);
 }
 
-/* Two units. The first's texts need escaping in JSON (quotes, a backslash, a
+/* Three units. The first's texts need escaping in JSON (quotes, a backslash, a
  * line break and a tab in a 管控要求) and its clause reference is long enough
  * that the reason is cut: 17 bytes, then 3-byte characters, so the character
  * at bytes 509-511 is the one a cut at 511 bytes drops. The second's rules are
- * short, one without a reference or a condition. */
+ * short, one without a reference or a condition; the third (一般管控) has none. */
 static struct siting_units *load_hostile(char *ref, size_t refsz)
 {
     size_t n = (size_t)snprintf(ref, refsz, "《\"清单\"》\\ab");
@@ -186,7 +187,12 @@ static struct siting_units *load_hostile(char *ref, size_t refsz)
                   2, "rules", "kind", "restrict", "industries", "C26", "ref", "第3条", "condition",
                   "扩建", "kind", "prohibit", "industries", "C27", "geometry", "type", "Polygon",
                   "coordinates", 118.0, 29.0, 118.5, 29.0, 118.5, 29.5, 118.0, 29.5, 118.0, 29.0);
-    json_t *fc = json_pack("{ss s[oo]}", "type", "FeatureCollection", "features", first, second);
+    json_t *third = json_pack("{ss s{ss ss si} s{ss s[[[ff][ff][ff][ff][ff]]]}}", "type", "Feature",
+                              "properties", "code", "ZH36022230011", "name", "浮梁", "class", 3,
+                              "geometry", "type", "Polygon", "coordinates", 119.0, 29.0, 119.5,
+                              29.0, 119.5, 29.5, 119.0, 29.5, 119.0, 29.0);
+    json_t *fc =
+        json_pack("{ss s[ooo]}", "type", "FeatureCollection", "features", first, second, third);
     assert_non_null(fc);
     char *text = json_dumps(fc, 0), err[256] = "";
     struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
@@ -404,6 +410,58 @@ static void test_report_writers_agree(void **state)
     siting_units_free(sets[1]);
 }
 
+/* The two writers on results made by hand: what random checks rarely reach
+ * (a sliver, class 3, several entries for one unit, an industry without a
+ * name, large and tiny numbers, no unit, a point). */
+static void assert_writers_agree(struct siting_units *u, const struct siting_outcome *oc)
+{
+    size_t len = 0;
+    char *text = siting_report_text(u, oc, &len);
+    assert_non_null(text);
+    json_t *r = json_loadb(text, len, JSON_REJECT_DUPLICATES, NULL);
+    assert_non_null(r);
+    json_t *tree = siting_report_tree(u, oc);
+    assert_same_json(tree, r);
+    json_decref(tree);
+    json_decref(r);
+    free(text);
+}
+
+static void test_report_writers_by_hand(void **state)
+{
+    (void)state;
+    char ref[1024];
+    struct siting_units *u = load_hostile(ref, sizeof ref);
+    struct siting_entry e[] = {
+        {.unit = 0,
+         .overlap = 1234.565,
+         .share = 4e-7,
+         .sliver = true,
+         .verdict = SITING_PROHIBIT,
+         .rule = 0},
+        {.unit = 1, .overlap = 0.004, .share = 0.9999995, .verdict = SITING_RESTRICT, .rule = 0},
+        {.unit = 1, .overlap = 2.5e-3, .share = 0.5, .verdict = SITING_PROHIBIT, .rule = 1},
+        {.unit = 2, .overlap = 5e12, .share = 1, .verdict = SITING_ALLOW, .rule = -1},
+    };
+    struct siting_outcome oc = {.industry = "C9999",
+                                .area = 123456789.125,
+                                .epsg = 4548,
+                                .cm = 117,
+                                .worst = SITING_PROHIBIT,
+                                .entries = e,
+                                .n = 4};
+    assert_writers_agree(u, &oc);
+    json_t *tree = siting_report_tree(u, &oc);
+    json_t *units = json_object_get(tree, "units");
+    assert_true(json_is_true(json_object_get(json_array_get(units, 0), "sliver")));
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(units, 3), "class")), 3);
+    assert_string_equal(json_string_value(json_object_get(tree, "industry_name")), "");
+    json_decref(tree);
+    struct siting_outcome none = {.industry = "C3074", .point = true, .epsg = 4534, .cm = 75};
+    assert_writers_agree(u, &none);
+    siting_units_free(u);
+}
+
 static void test_rejects(void **state)
 {
     (void)state;
@@ -502,6 +560,7 @@ int main(void)
         cmocka_unit_test(test_report_escapes),
         cmocka_unit_test(test_report_keys),
         cmocka_unit_test(test_report_writers_agree),
+        cmocka_unit_test(test_report_writers_by_hand),
         cmocka_unit_test(test_rejects),
         cmocka_unit_test(test_shapefile),
     };
