@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import path from 'node:path'
-import { postgisAvailable, startPostgis, genUnits, genChecks, loadSql } from '../tests/integration/approval/siting_pg.mjs'
+import { postgisAvailable, startPostgis, writeGenerated, loadSql } from '../tests/integration/approval/siting_pg.mjs'
 
 const NUNITS = Number(process.env.SITING_BENCH_UNITS || 10000)
 const NCHECKS = Number(process.env.SITING_BENCH_CHECKS || 20000)
@@ -64,11 +64,7 @@ function compareAreas(pgLines, reports) {
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-bench-siting-'))
 try {
-  const { units, shapes } = genUnits(NUNITS, 3)
-  const checks = genChecks(shapes, NCHECKS, 5)
-  const uf = path.join(dir, 'u.geojson'), cf = path.join(dir, 'c.geojson')
-  writeFileSync(uf, JSON.stringify(units))
-  writeFileSync(cf, JSON.stringify(checks))
+  const { units, checks, uf, cf } = writeGenerated(dir, { units: NUNITS, unitSeed: 3, checks: NCHECKS, checkSeed: 5 })
   const run = (extra) => {
     const r = spawnSync(BIN, ['siting', 'batch', '--units', uf, '--checks', cf, ...extra], { encoding: 'utf8', maxBuffer: 1 << 28 })
     if (r.status !== 0) throw new Error(r.stderr)

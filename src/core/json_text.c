@@ -182,6 +182,29 @@ char *json_text_put_int(char *o, int64_t v)
     return o + (end - p);
 }
 
+static const uint64_t json_text_pow10[] = {1,      10,      100,      1000,      10000,
+                                           100000, 1000000, 10000000, 100000000, 1000000000};
+
+/* units · 10^-places (places 0-9) as decimal text, at least one digit after
+ * the point and no trailing zeros beyond it, '-' first when negative. */
+static char *json_text_put_scaled(char *o, uint64_t units, int places, bool negative)
+{
+    uint64_t frac = units % json_text_pow10[places];
+    char tmp[32], *end = tmp + sizeof tmp;
+    int nd = places ? places : 1;
+    for (; nd > 1 && frac % 10 == 0; nd--)
+        frac /= 10;
+    char *p = json_text_digits(end, frac);
+    while (end - p < nd)
+        *--p = '0';
+    *--p = '.';
+    p = json_text_digits(p, units / json_text_pow10[places]);
+    if (negative)
+        *--p = '-';
+    memcpy(o, p, (size_t)(end - p));
+    return o + (end - p);
+}
+
 /* v with at most 9 decimals when that reads back exactly (coordinates, measured
  * values: the usual case), without printf's arbitrary-precision path; NULL
  * when v needs the general path. */
@@ -194,21 +217,7 @@ static char *json_text_put_fixed(char *o, double v)
      * scaled·10⁻⁹ reads back as v exactly when this holds. */
     if (scaled / 1e9 != v || (scaled == 0 && signbit(v)))
         return NULL;
-    uint64_t units = (uint64_t)fabs(scaled);
-    uint64_t frac = units % 1000000000u;
-    char tmp[32], *end = tmp + sizeof tmp;
-    int nd = 9;
-    for (; nd > 1 && frac % 10 == 0; nd--)
-        frac /= 10;
-    char *p = json_text_digits(end, frac);
-    while (end - p < nd)
-        *--p = '0';
-    *--p = '.';
-    p = json_text_digits(p, units / 1000000000u);
-    if (v < 0)
-        *--p = '-';
-    memcpy(o, p, (size_t)(end - p));
-    return o + (end - p);
+    return json_text_put_scaled(o, (uint64_t)fabs(scaled), 9, v < 0);
 }
 
 char *json_text_put_real(char *o, double v)
@@ -238,8 +247,6 @@ char *json_text_put_real(char *o, double v)
 char *json_text_put_decimal(char *o, double v, int places)
 {
     static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
-    static const uint64_t units_per[] = {1,      10,      100,      1000,      10000,
-                                         100000, 1000000, 10000000, 100000000, 1000000000};
     if (places < 0)
         places = 0;
     if (places > 9)
@@ -250,20 +257,7 @@ char *json_text_put_decimal(char *o, double v, int places)
      * keeps k within the uint64 the digits are written from. */
     if (!(fabs(r) < 9007199254740992.0))
         return json_text_put_real(o, r / scale[places]);
-    uint64_t units = (uint64_t)fabs(r), frac = units % units_per[places];
-    char tmp[32], *end = tmp + sizeof tmp;
-    int nd = places ? places : 1;
-    for (; nd > 1 && frac % 10 == 0; nd--)
-        frac /= 10;
-    char *p = json_text_digits(end, frac);
-    while (end - p < nd)
-        *--p = '0';
-    *--p = '.';
-    p = json_text_digits(p, units / units_per[places]);
-    if (signbit(r))
-        *--p = '-';
-    memcpy(o, p, (size_t)(end - p));
-    return o + (end - p);
+    return json_text_put_scaled(o, (uint64_t)fabs(r), places, signbit(r));
 }
 
 /* Runs put into b after making room for max bytes. */
@@ -292,11 +286,6 @@ int json_text_real(struct buf *b, double v)
 int json_text_int(struct buf *b, int64_t v)
 {
     JSON_TEXT_INTO(b, JSON_TEXT_NUMBER_MAX, json_text_put_int(b->data + b->len, v));
-}
-
-int json_text_decimal(struct buf *b, double v, int places)
-{
-    JSON_TEXT_INTO(b, JSON_TEXT_NUMBER_MAX, json_text_put_decimal(b->data + b->len, v, places));
 }
 
 /* The validator: recursive descent over the RFC 8259 grammar, no allocation. */

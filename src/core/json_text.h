@@ -42,7 +42,6 @@ char *json_text_put_decimal(char *o, double v, int places);
 int json_text_string(struct buf *b, const char *s, size_t n);
 int json_text_real(struct buf *b, double v);
 int json_text_int(struct buf *b, int64_t v);
-int json_text_decimal(struct buf *b, double v, int places);
 
 /* True when s[0..n) is exactly one JSON value (RFC 8259, whitespace around it
  * allowed, strings well-formed UTF-8, nesting at most 64 deep): text that can

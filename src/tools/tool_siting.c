@@ -189,6 +189,19 @@ struct siting_batch {
     size_t *idx, cap; /* the intersects-only path's unit indexes */
 };
 
+/* "<code>,<code>..." and, when verdict is not NULL, "\t<verdict>". */
+static char *siting_tool_codes_line(const char *const *codes, size_t k, const char *verdict)
+{
+    size_t sz = 32 + k * (SITING_CODE_LEN + 1), off = 0;
+    char *line = xmalloc(sz);
+    line[0] = '\0';
+    for (size_t j = 0; j < k; j++)
+        off += (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "", codes[j]);
+    if (verdict)
+        snprintf(line + off, sz - off, "\t%s", verdict);
+    return line;
+}
+
 /* The same through siting_check's tree, the approval module's path (--tree). */
 static char *siting_tool_tree_line(struct siting_batch *b, size_t i, char *err, size_t errlen)
 {
@@ -199,14 +212,13 @@ static char *siting_tool_tree_line(struct siting_batch *b, size_t i, char *err, 
         return text;
     }
     json_t *units = json_object_get(r, "units");
-    size_t sz = 32 + json_array_size(units) * (SITING_CODE_LEN + 1), off = 0;
-    char *line = xmalloc(sz);
-    line[0] = '\0';
-    for (size_t j = 0; j < json_array_size(units); j++)
-        off +=
-            (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "",
-                             json_string_value(json_object_get(json_array_get(units, j), "code")));
-    snprintf(line + off, sz - off, "\t%s", json_string_value(json_object_get(r, "verdict_code")));
+    size_t k = json_array_size(units);
+    const char **codes = xcalloc(k ? k : 1, sizeof *codes);
+    for (size_t j = 0; j < k; j++)
+        codes[j] = json_string_value(json_object_get(json_array_get(units, j), "code"));
+    char *line =
+        siting_tool_codes_line(codes, k, json_string_value(json_object_get(r, "verdict_code")));
+    free(codes);
     json_decref(r);
     return line;
 }
@@ -231,14 +243,12 @@ static char *siting_tool_line(struct siting_batch *b, size_t i, char *err, size_
         free(sum.units);
         return text;
     }
-    size_t sz = 32 + (size_t)k * (SITING_CODE_LEN + 1), off = 0;
-    char *line = xmalloc(sz);
-    line[0] = '\0';
+    const char **codes = xcalloc(k ? (size_t)k : 1, sizeof *codes);
     for (long j = 0; j < k; j++)
-        off += (size_t)snprintf(line + off, sz - off, "%s%s", j ? "," : "",
-                                siting_unit_code(b->u, b->full ? sum.units[j] : b->idx[j]));
-    if (b->full)
-        snprintf(line + off, sz - off, "\t%s", siting_verdict_code(sum.worst));
+        codes[j] = siting_unit_code(b->u, b->full ? sum.units[j] : b->idx[j]);
+    char *line =
+        siting_tool_codes_line(codes, (size_t)k, b->full ? siting_verdict_code(sum.worst) : NULL);
+    free(codes);
     free(text);
     free(sum.units);
     return line;

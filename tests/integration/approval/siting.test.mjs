@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ecogov } from '../lib.mjs'
-import { postgisAvailable, startPostgis, genUnits, genChecks, loadSql, INTERSECTS_SQL } from './siting_pg.mjs'
+import { postgisAvailable, startPostgis, writeGenerated, loadSql, INTERSECTS_SQL } from './siting_pg.mjs'
 
 const UNITS = 'tests/data/siting/units.geojson'
 
@@ -104,11 +104,7 @@ test('hostile input is refused with a reason and exit status 2', () => {
 
 test('siting batch: --full, --warm, --tree and --reports agree with the intersects-only lines', { timeout: 110_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-siting-batch-'))
-  const { units, shapes } = genUnits(300, 5)
-  const checks = genChecks(shapes, 600, 9)
-  const uf = path.join(dir, 'units.geojson'), cf = path.join(dir, 'checks.geojson')
-  writeFileSync(uf, JSON.stringify(units))
-  writeFileSync(cf, JSON.stringify(checks))
+  const { checks, uf, cf } = writeGenerated(dir, { units: 300, unitSeed: 5, checks: 600, checkSeed: 9 })
   try {
     const batch = (extra, file = cf) => ecogov(['siting', 'batch', '--units', uf, '--checks', file, ...extra], { maxBuffer: 1 << 28 })
     const lines = (extra) => {
@@ -160,11 +156,7 @@ test('siting batch: --full, --warm, --tree and --reports agree with the intersec
 
 test('the intersecting units equal PostGIS ST_Intersects on random and adversarial geometry', { skip: !postgisAvailable() && 'PostGIS is not installed', timeout: 110_000 }, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ecogov-siting-pg-'))
-  const { units, shapes } = genUnits(2000, 7)
-  const checks = genChecks(shapes, 6000, 11)
-  const uf = path.join(dir, 'units.geojson'), cf = path.join(dir, 'checks.geojson')
-  writeFileSync(uf, JSON.stringify(units))
-  writeFileSync(cf, JSON.stringify(checks))
+  const { units, checks, uf, cf } = writeGenerated(dir, { units: 2000, unitSeed: 7, checks: 6000, checkSeed: 11 })
   const pg = startPostgis()
   try {
     pg.psql(loadSql(units, checks))

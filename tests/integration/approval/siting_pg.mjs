@@ -3,7 +3,7 @@
 // within a bounded time. As root the server runs as the `postgres` user (runuser); otherwise as
 // the current user. Also the shared siting test data generator. Only node built-ins.
 import { spawnSync, execFileSync } from 'node:child_process'
-import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync } from 'node:fs'
+import { mkdtempSync, rmSync, chownSync, chmodSync, existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
@@ -156,6 +156,16 @@ export function genChecks(shapes, n, seed = 11) {
 }
 
 const sqlText = (s) => "'" + String(s).replaceAll("'", "''") + "'"
+
+/** genUnits and genChecks written to units.geojson and checks.geojson in dir, as `ecogov siting` reads them. */
+export function writeGenerated(dir, { units: nUnits, unitSeed, checks: nChecks, checkSeed }) {
+  const { units, shapes } = genUnits(nUnits, unitSeed)
+  const checks = genChecks(shapes, nChecks, checkSeed)
+  const uf = path.join(dir, 'units.geojson'), cf = path.join(dir, 'checks.geojson')
+  writeFileSync(uf, JSON.stringify(units))
+  writeFileSync(cf, JSON.stringify(checks))
+  return { units, checks, uf, cf }
+}
 
 /** SQL that loads units and checks into tables u(ord, code, g) and c(id, g) with GiST indexes. */
 export function loadSql(units, checks) {
