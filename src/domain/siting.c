@@ -91,8 +91,11 @@ static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
         free(x->rules[r].codes);
         free(x->rules[r].condition);
         free(x->rules[r].ref);
+        free(x->rules[r].text);
     }
     free(x->rules);
+    free(x->entry_head);
+    free(x->entry_tail);
     siting_rings_free(x->rings);
     if (x->prep)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
@@ -363,6 +366,17 @@ out:
     return multi;
 }
 
+/* Valid without asking GEOS (whose check builds a graph of the geometry): a
+ * point (its coordinates were checked) or a strictly convex polygon. */
+static bool siting_valid_shape(GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    if (siting_geos()->GEOSGeomTypeId_r(ctx, g) == GEOS_POINT)
+        return true;
+    double xy[2 * (SITING_CONVEX_MAX + 1)];
+    size_t n = siting_ring_flat(ctx, g, xy);
+    return n && siting_ring_turn(xy, n);
+}
+
 GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting_crs crs,
                               bool allow_point, json_t **converted, size_t *points, char *err,
                               size_t errlen)
@@ -390,7 +404,7 @@ GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting
                     allow_point ? "几何类型须为 Point、Polygon 或 MultiPolygon"
                                 : "管控单元几何须为 Polygon 或 MultiPolygon");
     }
-    if (g && siting_geos()->GEOSisValid_r(ctx, g) != 1) {
+    if (g && !siting_valid_shape(ctx, g) && siting_geos()->GEOSisValid_r(ctx, g) != 1) {
         char *why = siting_geos()->GEOSisValidReason_r(ctx, g);
         siting_fail(err, errlen, "几何无效：%.120s", why ? why : "");
         siting_geos()->GEOSFree_r(ctx, why);
@@ -484,13 +498,9 @@ static int siting_project_xy(double *x, double *y, void *userdata)
     return 1;
 }
 
-/* Area in m² of a lon/lat geometry in the given zone; -1 on error. When kept
- * is not NULL, *kept gets the projected geometry (the caller destroys it). */
-static double siting_area_kept(struct siting_units *u, const GEOSGeometry *g, PJ *zone,
-                               GEOSGeometry **kept)
+/* Area in m² of a lon/lat geometry in the given zone; -1 on error. */
+static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zone)
 {
-    if (kept)
-        *kept = NULL;
     if (!zone)
         return -1;
     GEOSGeometry *m = siting_geos()->GEOSGeom_transformXY_r(u->ctx, g, siting_project_xy, zone);
@@ -499,16 +509,8 @@ static double siting_area_kept(struct siting_units *u, const GEOSGeometry *g, PJ
     double a = 0;
     if (!siting_geos()->GEOSArea_r(u->ctx, m, &a))
         a = -1;
-    if (kept && a >= 0)
-        *kept = m;
-    else
-        siting_geos()->GEOSGeom_destroy_r(u->ctx, m);
+    siting_geos()->GEOSGeom_destroy_r(u->ctx, m);
     return a;
-}
-
-static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zone)
-{
-    return siting_area_kept(u, g, zone, NULL);
 }
 
 /* ---- queries ---- */
@@ -620,10 +622,13 @@ json_t *siting_units_geojson(struct siting_units *u)
 struct siting_project {
     const GEOSGeometry *g;
     const GEOSPreparedGeometry *pg; /* when several units are hit, else NULL */
-    GEOSGeometry *projected;        /* g in the zone (polygons), or NULL */
     double area;                    /* m² in the zone; 0 for a point */
     int slot, cm;                   /* the zone and its central meridian */
     PJ *zone;
+    /* A polygon of one ring (siting_ring_flat): its coordinates, lon/lat and
+     * projected to the zone; nflat 0 otherwise. */
+    size_t nflat;
+    double xy[2 * (SITING_CONVEX_MAX + 1)], pxy[2 * (SITING_CONVEX_MAX + 1)];
     struct siting_convex cv; /* made at the first partial overlap */
 };
 
@@ -645,7 +650,7 @@ static double siting_overlap_clipped(struct siting_units *u, struct siting_unit 
     if (u->clip_off || !p->zone)
         return -1;
     if (!p->cv.tried)
-        siting_convex_init(&p->cv, u->ctx, p->g, p->projected);
+        siting_convex_init_flat(&p->cv, p->xy, p->nflat ? p->pxy : NULL, p->nflat);
     /* The crossings' error bound assumes at most 1.2e5 m a degree: a project
      * within 2.5° of its zone's meridian and 60° of the equator. */
     const double *e = p->cv.env;
@@ -719,25 +724,81 @@ static void siting_unit_entry(struct siting_units *u, size_t i, struct siting_pr
     e->verdict = siting_unit_verdict(u, i, industry, &e->rule);
 }
 
+/* The zone slot of g's centroid, from its envelope when the envelope lies in
+ * one zone (the centroid lies within it), else from the centroid. */
+static void siting_project_zone(struct siting_units *u, struct siting_project *p, int *cm,
+                                int *slot)
+{
+    double lo = 0, hi = 0;
+    if (p->nflat) {
+        lo = hi = p->xy[0];
+        for (size_t i = 1; i < p->nflat; i++)
+            lo = fmin(lo, p->xy[2 * i]), hi = fmax(hi, p->xy[2 * i]);
+    } else if (siting_geos()->GEOSGeomTypeId_r(u->ctx, p->g) == GEOS_POINT) {
+        siting_geos()->GEOSGeomGetX_r(u->ctx, p->g, &lo);
+        hi = lo;
+    } else {
+        GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, p->g);
+        if (c) {
+            siting_geos()->GEOSGeomGetX_r(u->ctx, c, &lo);
+            siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
+        }
+        hi = lo;
+    }
+    /* A margin for the centroid's rounding at the envelope's edge. */
+    int hcm, hslot;
+    siting_zone_of(lo - 1e-9, cm, slot);
+    siting_zone_of(hi + 1e-9, &hcm, &hslot);
+    if (hslot == *slot)
+        return;
+    double cx = 0;
+    GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, p->g);
+    if (c) {
+        siting_geos()->GEOSGeomGetX_r(u->ctx, c, &cx);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
+    }
+    siting_zone_of(cx, cm, slot);
+}
+
+/* The area of the project's ring projected to its zone into pxy, summed as
+ * GEOS sums a ring's area (Area::ofRingSigned, GEOS 3.11: the shoelace on x
+ * less the first vertex's), so the figure is GEOSArea's; -1 when a vertex
+ * cannot be projected. */
+static double siting_flat_area(struct siting_project *p)
+{
+    size_t n = p->nflat;
+    for (size_t i = 0; i < n; i++) {
+        p->pxy[2 * i] = p->xy[2 * i], p->pxy[2 * i + 1] = p->xy[2 * i + 1];
+        if (!siting_project_xy(&p->pxy[2 * i], &p->pxy[2 * i + 1], p->zone))
+            return -1;
+    }
+    const double *q = p->pxy;
+    double x0 = q[0], sum = 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        sum += (q[2 * i] - x0) * (q[2 * i - 1] - q[2 * i + 3]);
+    return fabs(sum / 2.0);
+}
+
 /* The project's zone (from its centroid) and area in it into o and p (lock
  * held); -1 with a message when the area cannot be computed. */
 static int siting_project_of(struct siting_units *u, GEOSGeometry *g, struct siting_outcome *o,
                              struct siting_project *p, char *err, size_t errlen)
 {
-    double cx = 0, cy = 0;
-    GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, g);
-    if (c) {
-        siting_geos()->GEOSGeomGetX_r(u->ctx, c, &cx);
-        siting_geos()->GEOSGeomGetY_r(u->ctx, c, &cy);
-        siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
-    }
+    p->g = g, p->pg = NULL, p->cv.tried = false, p->cv.n = 0;
+    p->nflat = siting_ring_flat(u->ctx, g, p->xy);
     int cm, slot;
-    siting_zone_of(cx, &cm, &slot);
-    PJ *zone = siting_zone(u, slot);
+    siting_project_zone(u, p, &cm, &slot);
+    p->zone = siting_zone(u, slot);
+    p->slot = slot, p->cm = cm;
     o->point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT;
     o->cm = cm, o->epsg = SITING_GK_EPSG0 + slot;
-    *p = (struct siting_project){.g = g, .slot = slot, .cm = cm, .zone = zone};
-    o->area = p->area = o->point ? 0 : siting_area_kept(u, g, zone, &p->projected);
+    if (o->point)
+        p->area = 0;
+    else if (!p->zone)
+        p->area = -1;
+    else
+        p->area = p->nflat ? siting_flat_area(p) : siting_area(u, g, p->zone);
+    o->area = p->area;
     if (o->area < 0) {
         siting_fail(err, errlen, "无法计算投影面积（PROJ 不可用）");
         return -1;
@@ -771,8 +832,6 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
     }
     if (p.pg)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, p.pg);
-    if (p.projected)
-        siting_geos()->GEOSGeom_destroy_r(u->ctx, p.projected);
     free(h.idx);
     siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
     return 0;

@@ -257,13 +257,17 @@ static __float128 clip_abs(__float128 v)
 static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1, struct clip_pt q2,
                          struct clip_pt *out, double *ulps)
 {
-    *ulps = CLIP_ULPS;
     /* A horizontal and a vertical segment cross at a point with their own
-     * coordinates, which the overlay's rounding returns exactly. */
+     * coordinates, which GEOS returns exactly (its intersection is computed
+     * less the middle of the segments' common box: here that middle is the
+     * crossing itself, so the reduced point is 0 and added back exactly; and
+     * cutting an edge to OverlayNG's box keeps its x or y): no allowance. */
+    *ulps = 0;
     if (p1.y == p2.y && q1.x == q2.x)
         return *out = (struct clip_pt){q1.x, p1.y}, 0;
     if (p1.x == p2.x && q1.y == q2.y)
         return *out = (struct clip_pt){p1.x, q1.y}, 0;
+    *ulps = CLIP_ULPS;
     __float128 px = (__float128)p1.y - p2.y, py = (__float128)p2.x - p1.x;
     __float128 pa = (__float128)p1.x * p2.y, pb = (__float128)p2.x * p1.y, pw = pa - pb;
     __float128 qx = (__float128)q1.y - q2.y, qy = (__float128)q2.x - q1.x;
@@ -296,50 +300,60 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
 
 /* ---- the project ---- */
 
-int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g,
-                       const GEOSGeometry *projected)
+int siting_ring_turn(const double *xy, size_t n)
 {
-    const struct siting_geos *lib = siting_geos();
-    c->n = 0;
-    c->tried = true;
-    if (lib->GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || lib->GEOSGetNumInteriorRings_r(ctx, g))
-        return -1;
-    const GEOSCoordSequence *seq =
-        lib->GEOSGeom_getCoordSeq_r(ctx, lib->GEOSGetExteriorRing_r(ctx, g));
-    unsigned n = 0;
-    if (!seq || !lib->GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 4 || n - 1 > SITING_CONVEX_MAX)
-        return -1;
-    double xy[2 * (SITING_CONVEX_MAX + 1)];
-    if (!lib->GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy, 0, 0))
-        return -1;
+    if (n < 4)
+        return 0;
     size_t m = n - 1;
-    int turn = 0;
+    int turn = 0, first = 0, last = 0, flips = 0;
     for (size_t i = 0; i < m; i++) {
         struct clip_pt a = {xy[2 * i], xy[2 * i + 1]};
         struct clip_pt b = {xy[2 * ((i + 1) % m)], xy[2 * ((i + 1) % m) + 1]};
         struct clip_pt d = {xy[2 * ((i + 2) % m)], xy[2 * ((i + 2) % m) + 1]};
         int o = clip_orient(a, b, d);
-        /* Strictly convex, and no angle within ~0.006° of straight (a noded
-         * piece of an edge must not lie along its neighbour). */
+        if (!o || (turn && o != turn))
+            return 0;
+        turn = o;
+        /* Every turn one way and under 180°: the edges' direction goes round
+         * k whole turns, crossing the vertical 2k times. */
+        int s = b.x > a.x ? 1 : b.x < a.x ? -1 : 0;
+        if (s && last && s != last)
+            flips++;
+        if (s)
+            last = s, first = first ? first : s;
+    }
+    if (last != first)
+        flips++;
+    return flips == 2 ? turn : 0;
+}
+
+int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n)
+{
+    c->n = 0;
+    c->tried = true;
+    if (n < 4 || n - 1 > SITING_CONVEX_MAX)
+        return -1;
+    int turn = siting_ring_turn(xy, n);
+    if (!turn)
+        return -1;
+    size_t m = n - 1;
+    for (size_t i = 0; i < m; i++) {
+        struct clip_pt a = {xy[2 * i], xy[2 * i + 1]};
+        struct clip_pt b = {xy[2 * ((i + 1) % m)], xy[2 * ((i + 1) % m) + 1]};
+        struct clip_pt d = {xy[2 * ((i + 2) % m)], xy[2 * ((i + 2) % m) + 1]};
+        /* No angle within ~0.006° of straight (a noded piece of an edge must
+         * not lie along its neighbour). */
         double cross = (b.x - a.x) * (d.y - b.y) - (b.y - a.y) * (d.x - b.x);
         double la = hypot(b.x - a.x, b.y - a.y), lb = hypot(d.x - b.x, d.y - b.y);
-        if (!o || (turn && o != turn) || fabs(cross) <= 1e-4 * la * lb)
+        if (fabs(cross) <= 1e-4 * la * lb)
             return -1;
-        turn = o;
     }
-    /* The same vertices already projected (for the project's own area). */
-    double pxy[2 * (SITING_CONVEX_MAX + 1)];
-    const GEOSCoordSequence *pseq =
-        projected ? lib->GEOSGeom_getCoordSeq_r(ctx, lib->GEOSGetExteriorRing_r(ctx, projected))
-                  : NULL;
-    unsigned pn = 0;
-    c->projected = pseq && lib->GEOSCoordSeq_getSize_r(ctx, pseq, &pn) && pn == n &&
-                   lib->GEOSCoordSeq_copyToBuffer_r(ctx, pseq, pxy, 0, 0);
+    c->projected = pxy != NULL;
     /* Counter-clockwise, the project's interior on the left. */
     for (size_t i = 0; i < m; i++) {
         size_t k = (turn > 0 ? i : m - i) % m;
         c->x[i] = xy[2 * k], c->y[i] = xy[2 * k + 1];
-        if (c->projected)
+        if (pxy)
             c->px[i] = pxy[2 * k], c->py[i] = pxy[2 * k + 1];
     }
     c->env[0] = c->env[2] = c->x[0], c->env[1] = c->env[3] = c->y[0];
@@ -349,6 +363,29 @@ int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const G
     }
     c->n = m;
     return 0;
+}
+
+int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g)
+{
+    double xy[2 * (SITING_CONVEX_MAX + 1)];
+    size_t n = siting_ring_flat(ctx, g, xy);
+    c->n = 0;
+    c->tried = true;
+    return n ? siting_convex_init_flat(c, xy, NULL, n) : -1;
+}
+
+size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *xy)
+{
+    const struct siting_geos *lib = siting_geos();
+    if (lib->GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || lib->GEOSGetNumInteriorRings_r(ctx, g))
+        return 0;
+    const GEOSCoordSequence *seq =
+        lib->GEOSGeom_getCoordSeq_r(ctx, lib->GEOSGetExteriorRing_r(ctx, g));
+    unsigned n = 0;
+    if (!seq || !lib->GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 4 || n - 1 > SITING_CONVEX_MAX ||
+        !lib->GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy, 0, 0))
+        return 0;
+    return n;
 }
 
 /* ---- the overlap ---- */
@@ -649,7 +686,7 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
         }
         c->projected = true;
     }
-    struct clip k = {.r = r, .c = c, .project = project, .zone = zone, .ulps = CLIP_ULPS};
+    struct clip k = {.r = r, .c = c, .project = project, .zone = zone};
     k.segs = k.seg_store, k.segcap = CLIP_SEG_STORE;
     for (size_t i = 0; i < c->n && k.ncache < CLIP_CACHE; i++) {
         k.cache_ll[k.ncache] = (struct clip_pt){c->x[i], c->y[i]};
@@ -679,7 +716,8 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
     /* GEOS sums each result ring from its first vertex in double: at most
      * (n + 8) roundings of terms bounded by the x extent times |dy|; ours is
      * far below that (long double, same terms). And each crossing may sit up
-     * to k.ulps units of 2^-45° away from GEOS's (clip_crossing), at most
+     * to k.ulps units of 2^-45° away from GEOS's (clip_crossing; 0 when every
+     * crossing is exact, the other vertices being the inputs'), at most
      * CLIP_M_PER_DEG metres a degree: moving a vertex by d
      * changes the area by at most d times its two edges' lengths. */
     if (!k.pieces)

@@ -81,6 +81,8 @@ struct siting_rule {
     size_t ncodes;
     char *condition;
     char *ref;
+    char *text; /* the rule as its report's JSON object (siting_report_prepare) */
+    size_t text_len;
 };
 
 struct siting_unit {
@@ -91,6 +93,11 @@ struct siting_unit {
     char *dims[SITING_NDIMS]; /* KJBJYS, PWWPFGK, HJFXFK, ZYKFXLYQ; may be NULL */
     struct siting_rule *rules;
     size_t nrules;
+    /* The parts of the unit's report entry no check changes, as JSON text
+     * (siting_report_prepare): from "{" to class_name's value, and from
+     * ",\"dimensions\"" to the closing "}". */
+    char *entry_head, *entry_tail;
+    size_t entry_head_len, entry_tail_len;
     GEOSGeometry *geom;
     const GEOSPreparedGeometry *prep;
     /* The unit's own area in m² in zone slot area_slot - 1 (0: none yet), kept
@@ -167,11 +174,22 @@ struct siting_convex {
     bool tried; /* siting_convex_init was called */
 };
 
-/* 0 and c filled when g (valid) is such a polygon; -1 (c->n == 0) otherwise.
- * projected (may be NULL): g already projected to the zone, vertex by vertex,
- * with the same function siting_clip_area will be given. */
-int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g,
-                       const GEOSGeometry *projected);
+/* A polygon of one ring of at most SITING_CONVEX_MAX vertices: its
+ * coordinates (closed) into xy (2 * (SITING_CONVEX_MAX + 1) doubles) and their
+ * count; 0 for any other geometry. */
+size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *xy);
+
+/* +1 (counter-clockwise) or -1 when the closed ring of n coordinates xy is a
+ * strictly convex simple polygon (every turn one way, decided exactly; a
+ * valid polygon for GEOS), else 0. */
+int siting_ring_turn(const double *xy, size_t n);
+
+/* 0 and c filled when the closed ring xy of n coordinates is such a polygon;
+ * -1 (c->n == 0) otherwise. pxy (may be NULL): the same vertices projected to
+ * the zone with the function siting_clip_area will be given. */
+int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n);
+/* The same from a GEOS geometry (valid), not projected. */
+int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g);
 
 /* Projects lon/lat *x, *y in place to the zone; 0 on failure. */
 typedef int (*siting_project_fn)(double *x, double *y, void *zone);
@@ -225,6 +243,10 @@ json_t *siting_report_tree(const struct siting_units *u, const struct siting_out
 /* A rule and a unit's 管控要求 as they appear in reports and the units listing. */
 json_t *siting_rule_json(const struct siting_rule *r);
 json_t *siting_dims_json(const struct siting_unit *x);
+
+/* Writes the unit's and its rules' fixed parts of a report entry (entry_head,
+ * entry_tail, each rule's text) from its attributes, once, when it is added. */
+void siting_report_prepare(struct siting_unit *x);
 
 /* The report of oc as JSON text (NUL-terminated, free() it; *len its length):
  * the keys and order siting.h lists for siting_check (lock held: reads the

@@ -7,11 +7,14 @@
  * adds to it (reading the text back would cost more than building the tree).
  * The unit tests hold the two to the same keys, order and values. */
 #include "core/json_text.h"
+#include "core/xalloc.h"
 #include "core/text.h"
 #include "domain/industry.h"
 #include "domain/siting_internal.h"
 
+#include <assert.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,7 +80,9 @@ static size_t report_reason(char *reason, const struct siting_unit *x, const str
         len = report_cat(reason, len, industry);
         len = report_cat(reason, len, " 设禁止或限制条款");
     }
-    return text_utf8_valid_prefix(reason, len);
+    /* Only a cut can leave part of a character: each piece is whole UTF-8
+     * (checked at import; the industry code is ASCII). */
+    return len == REPORT_REASON_MAX - 1 ? text_utf8_valid_prefix(reason, len) : len;
 }
 
 /* ---- the tree ---- */
@@ -182,8 +187,9 @@ static size_t report_rule_room(const struct siting_rule *r)
     return room;
 }
 
-static char *report_rule(char *o, const struct siting_rule *r)
+static char *report_rule_fixed(char *o, const void *arg)
 {
+    const struct siting_rule *r = arg;
     o = REPORT_LIT(o, "{\"kind\":");
     o = report_string(o, r->prohibit ? "prohibit" : "restrict");
     o = REPORT_LIT(o, ",\"industries\":[");
@@ -199,7 +205,7 @@ static char *report_rule(char *o, const struct siting_rule *r)
     return REPORT_LIT(o, "}");
 }
 
-static char *report_verdict(char *o, enum siting_verdict v, const char *conclusion)
+static char *report_verdict_write(char *o, enum siting_verdict v, const char *conclusion)
 {
     o = REPORT_LIT(o, "\"verdict\":");
     o = report_string(o, siting_verdict_name(v));
@@ -209,24 +215,58 @@ static char *report_verdict(char *o, enum siting_verdict v, const char *conclusi
     return report_string(o, conclusion);
 }
 
-/* The most an entry can take: each string as if every byte were escaped. */
-static size_t report_entry_room(const struct siting_unit *x, const struct siting_entry *e)
+/* The verdict keys of a unit's entry ([0]) and of the whole report ([1]) for
+ * each verdict, written once: the same few texts for every check. */
+#define REPORT_VERDICTS (SITING_PROHIBIT + 1)
+#define REPORT_VERDICT_ROOM 768
+static struct {
+    char text[REPORT_VERDICT_ROOM];
+    size_t len;
+} report_verdicts[2][REPORT_VERDICTS];
+static pthread_once_t report_verdicts_once = PTHREAD_ONCE_INIT;
+
+static void report_verdicts_init(void)
 {
-    size_t room =
-        REPORT_FIXED_ROOM + report_room(x->code) + report_room(x->name) +
-        report_room(siting_class_name(x->cls)) + report_room(siting_verdict_name(e->verdict)) +
-        report_room(siting_verdict_code(e->verdict)) + report_room(report_conclusion(e->verdict)) +
-        JSON_TEXT_STRING_MAX(REPORT_REASON_MAX);
-    for (int d = 0; d < SITING_NDIMS; d++)
-        room += report_room(siting_dim_names[d]) + report_room(x->dims[d]);
-    if (e->rule >= 0)
-        room += report_rule_room(&x->rules[e->rule]);
-    return room;
+    for (int v = 0; v < REPORT_VERDICTS; v++) {
+        const char *conclusion[2] = {report_conclusion(v), report_worst_conclusion(v)};
+        for (int w = 0; w < 2; w++) {
+            char *t = report_verdicts[w][v].text;
+            /* Constants: the worst case fits, checked here once. */
+            assert(64 + report_room(siting_verdict_name(v)) + report_room(siting_verdict_code(v)) +
+                       report_room(conclusion[w]) <=
+                   REPORT_VERDICT_ROOM);
+            report_verdicts[w][v].len = (size_t)(report_verdict_write(t, v, conclusion[w]) - t);
+        }
+    }
 }
 
-static char *report_entry(char *o, const struct siting_unit *x, const struct siting_entry *e,
-                          const char *industry)
+/* The verdict keys, for the report as a whole when worst, else for an entry. */
+static char *report_verdict(char *o, enum siting_verdict v, bool worst)
 {
+    pthread_once(&report_verdicts_once, report_verdicts_init);
+    if ((unsigned)v >= REPORT_VERDICTS) /* not a verdict: as siting.c names it */
+        return report_verdict_write(o, v,
+                                    worst ? report_worst_conclusion(v) : report_conclusion(v));
+    memcpy(o, report_verdicts[worst][v].text, report_verdicts[worst][v].len);
+    return o + report_verdicts[worst][v].len;
+}
+
+/* ---- a unit's fixed parts, written once ---- */
+
+/* The text written by fn(o, arg) into memory of its worst case `room`, kept
+ * at its own size. */
+static char *report_fixed(size_t room, char *(*fn)(char *, const void *), const void *arg,
+                          size_t *len)
+{
+    char *text = xmalloc(room);
+    char *end = fn(text, arg);
+    *len = (size_t)(end - text);
+    return xrealloc(text, *len ? *len : 1);
+}
+
+static char *report_head_fixed(char *o, const void *arg)
+{
+    const struct siting_unit *x = arg;
     o = REPORT_LIT(o, "{\"code\":");
     o = report_string(o, x->code);
     o = REPORT_LIT(o, ",\"name\":");
@@ -234,19 +274,12 @@ static char *report_entry(char *o, const struct siting_unit *x, const struct sit
     o = REPORT_LIT(o, ",\"class\":");
     o = json_text_put_int(o, (int)x->cls);
     o = REPORT_LIT(o, ",\"class_name\":");
-    o = report_string(o, siting_class_name(x->cls));
-    o = REPORT_LIT(o, ",\"overlap_m2\":");
-    o = json_text_put_decimal(o, e->overlap, 2);
-    o = REPORT_LIT(o, ",\"overlap_share\":");
-    o = json_text_put_decimal(o, e->share, 6);
-    o = e->sliver ? REPORT_LIT(o, ",\"sliver\":true,") : REPORT_LIT(o, ",\"sliver\":false,");
-    o = report_verdict(o, e->verdict, report_conclusion(e->verdict));
-    o = REPORT_LIT(o, ",\"rule\":");
-    o = e->rule >= 0 ? report_rule(o, &x->rules[e->rule]) : REPORT_LIT(o, "null");
-    char reason[REPORT_REASON_MAX];
-    size_t n = report_reason(reason, x, e, industry);
-    o = REPORT_LIT(o, ",\"reason\":");
-    o = json_text_put_string(o, reason, n);
+    return report_string(o, siting_class_name(x->cls));
+}
+
+static char *report_tail_fixed(char *o, const void *arg)
+{
+    const struct siting_unit *x = arg;
     o = REPORT_LIT(o, ",\"dimensions\":{");
     for (int d = 0; d < SITING_NDIMS; d++) {
         if (d)
@@ -256,6 +289,59 @@ static char *report_entry(char *o, const struct siting_unit *x, const struct sit
         o = report_string(o, x->dims[d]);
     }
     return REPORT_LIT(o, "}}");
+}
+
+void siting_report_prepare(struct siting_unit *x)
+{
+    size_t head = REPORT_FIXED_ROOM + report_room(x->code) + report_room(x->name) +
+                  report_room(siting_class_name(x->cls));
+    size_t tail = REPORT_FIXED_ROOM;
+    for (int d = 0; d < SITING_NDIMS; d++)
+        tail += report_room(siting_dim_names[d]) + report_room(x->dims[d]);
+    x->entry_head = report_fixed(head, report_head_fixed, x, &x->entry_head_len);
+    x->entry_tail = report_fixed(tail, report_tail_fixed, x, &x->entry_tail_len);
+    for (size_t r = 0; r < x->nrules; r++)
+        x->rules[r].text = report_fixed(report_rule_room(&x->rules[r]), report_rule_fixed,
+                                        &x->rules[r], &x->rules[r].text_len);
+}
+
+/* ---- an entry ---- */
+
+/* The most an entry can take: the fixed parts, and the reason as if every
+ * byte were escaped. */
+static size_t report_entry_room(const struct siting_unit *x, const struct siting_entry *e)
+{
+    size_t room = REPORT_FIXED_ROOM + x->entry_head_len + x->entry_tail_len + REPORT_VERDICT_ROOM +
+                  JSON_TEXT_STRING_MAX(REPORT_REASON_MAX);
+    if (e->rule >= 0)
+        room += x->rules[e->rule].text_len;
+    return room;
+}
+
+static char *report_copy(char *o, const char *s, size_t n)
+{
+    memcpy(o, s, n);
+    return o + n;
+}
+
+static char *report_entry(char *o, const struct siting_unit *x, const struct siting_entry *e,
+                          const char *industry)
+{
+    o = report_copy(o, x->entry_head, x->entry_head_len);
+    o = REPORT_LIT(o, ",\"overlap_m2\":");
+    o = json_text_put_decimal(o, e->overlap, 2);
+    o = REPORT_LIT(o, ",\"overlap_share\":");
+    o = json_text_put_decimal(o, e->share, 6);
+    o = e->sliver ? REPORT_LIT(o, ",\"sliver\":true,") : REPORT_LIT(o, ",\"sliver\":false,");
+    o = report_verdict(o, e->verdict, false);
+    o = REPORT_LIT(o, ",\"rule\":");
+    o = e->rule >= 0 ? report_copy(o, x->rules[e->rule].text, x->rules[e->rule].text_len)
+                     : REPORT_LIT(o, "null");
+    char reason[REPORT_REASON_MAX];
+    size_t n = report_reason(reason, x, e, industry);
+    o = REPORT_LIT(o, ",\"reason\":");
+    o = json_text_put_string(o, reason, n);
+    return report_copy(o, x->entry_tail, x->entry_tail_len);
 }
 
 /* Where to write at the end of b, with room for `room` bytes; NULL when b
@@ -271,11 +357,14 @@ static void report_commit(struct buf *b, char *end)
     b->len = (size_t)(end - b->data);
 }
 
-static int report_head(struct buf *b, const struct siting_outcome *oc)
+static size_t report_head_room(const struct siting_outcome *oc, const char *name)
 {
-    const struct industry *ind = industry_find(oc->industry);
-    const char *name = ind ? ind->name_zh : "";
-    char *o = report_reserve(b, REPORT_FIXED_ROOM + report_room(oc->industry) + report_room(name));
+    return REPORT_FIXED_ROOM + report_room(oc->industry) + report_room(name);
+}
+
+static int report_head(struct buf *b, const struct siting_outcome *oc, const char *name)
+{
+    char *o = report_reserve(b, report_head_room(oc, name));
     if (!o)
         return -1;
     o = REPORT_LIT(o, "{\"industry\":");
@@ -308,16 +397,15 @@ static int report_unit(struct buf *b, const struct siting_units *u, const struct
     return 0;
 }
 
+#define REPORT_TAIL_ROOM (REPORT_FIXED_ROOM + REPORT_VERDICT_ROOM)
+
 static int report_tail(struct buf *b, enum siting_verdict worst)
 {
-    const char *conclusion = report_worst_conclusion(worst);
-    char *o =
-        report_reserve(b, REPORT_FIXED_ROOM + report_room(siting_verdict_name(worst)) +
-                              report_room(siting_verdict_code(worst)) + report_room(conclusion));
+    char *o = report_reserve(b, REPORT_TAIL_ROOM);
     if (!o)
         return -1;
     o = REPORT_LIT(o, "],");
-    o = report_verdict(o, worst, conclusion);
+    o = report_verdict(o, worst, true);
     report_commit(b, REPORT_LIT(o, ",\"note\":\"" REPORT_NOTE "\"}"));
     return 0;
 }
@@ -326,7 +414,16 @@ char *siting_report_text(const struct siting_units *u, const struct siting_outco
 {
     struct buf b;
     buf_init(&b, 0); /* unbounded: grows with the units hit, each bounded at import */
-    int rc = report_head(&b, oc);
+    /* Room for the whole report at once (head, entries, tail, as each
+     * reserves it), so the writers below never move it. */
+    const struct industry *ind = industry_find(oc->industry);
+    const char *name = ind ? ind->name_zh : "";
+    size_t room = report_head_room(oc, name) + REPORT_TAIL_ROOM;
+    for (size_t k = 0; k < oc->n; k++)
+        room += 1 + report_entry_room(&u->units[oc->entries[k].unit], &oc->entries[k]);
+    int rc = buf_grow(&b, room);
+    if (!rc)
+        rc = report_head(&b, oc, name);
     for (size_t k = 0; k < oc->n && !rc; k++)
         rc = report_unit(&b, u, &oc->entries[k], k == 0, oc->industry);
     if (rc || report_tail(&b, oc->worst)) {

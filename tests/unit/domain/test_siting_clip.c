@@ -262,7 +262,7 @@ static void test_apart_against_overlay(void **state)
         json_decref(in);
         assert_non_null(p);
         struct siting_convex cv = {.tried = false};
-        assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p), 0);
         for (size_t k = 0; k < cv.n; k++) {
             cv.px[k] = cv.x[k], cv.py[k] = cv.y[k];
             bent(&cv.px[k], &cv.py[k], NULL);
@@ -328,7 +328,7 @@ static void test_areas_against_overlay(void **state)
             continue;
         struct siting_rings *r = siting_rings_new(u->ctx, u->units[k].geom);
         struct siting_convex cv = {.tried = false};
-        assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p), 0);
         double area, bound;
         GEOSGeometry *inter = g->GEOSIntersection_r(u->ctx, u->units[k].geom, p);
         GEOSGeometry *m = g->GEOSGeom_transformXY_r(u->ctx, inter, bent, NULL);
@@ -459,7 +459,7 @@ static void test_shallow_crossings(void **state)
                      best, allowed);
         struct siting_rings *r = siting_rings_new(u->ctx, u->units[0].geom);
         struct siting_convex cv = {.tried = false};
-        assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+        assert_int_equal(siting_convex_init(&cv, u->ctx, p), 0);
         double area, bound, want = 0;
         GEOSGeometry *m = g->GEOSGeom_transformXY_r(u->ctx, inter, bent, NULL);
         assert_int_equal(g->GEOSArea_r(u->ctx, m, &want), 1);
@@ -495,7 +495,7 @@ static double shallow_bound(const struct shallow *c)
     struct siting_rings *r = siting_rings_new(u->ctx, u->units[0].geom);
     assert_non_null(r);
     struct siting_convex cv = {.tried = false};
-    assert_int_equal(siting_convex_init(&cv, u->ctx, p, NULL), 0);
+    assert_int_equal(siting_convex_init(&cv, u->ctx, p), 0);
     double area, bound;
     if (siting_clip_area(r, &cv, bent, NULL, &area, &bound))
         bound = -1;
