@@ -760,10 +760,8 @@ static void siting_project_zone(struct siting_units *u, struct siting_project *p
     siting_zone_of(cx, cm, slot);
 }
 
-/* The area of the project's ring projected to its zone into pxy, summed as
- * GEOS sums a ring's area (Area::ofRingSigned, GEOS 3.11: the shoelace on x
- * less the first vertex's), so the figure is GEOSArea's; -1 when a vertex
- * cannot be projected. */
+/* The area of the project's ring projected to its zone into pxy, as GEOSArea
+ * gives it; -1 when a vertex cannot be projected. */
 static double siting_flat_area(struct siting_project *p)
 {
     size_t n = p->nflat;
@@ -772,11 +770,7 @@ static double siting_flat_area(struct siting_project *p)
         if (!siting_project_xy(&p->pxy[2 * i], &p->pxy[2 * i + 1], p->zone))
             return -1;
     }
-    const double *q = p->pxy;
-    double x0 = q[0], sum = 0;
-    for (size_t i = 1; i + 1 < n; i++)
-        sum += (q[2 * i] - x0) * (q[2 * i - 1] - q[2 * i + 3]);
-    return fabs(sum / 2.0);
+    return siting_ring_area(p->pxy, n);
 }
 
 /* The project's zone (from its centroid) and area in it into o and p (lock

@@ -374,6 +374,16 @@ int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const G
     return n ? siting_convex_init_flat(c, xy, NULL, n) : -1;
 }
 
+double siting_ring_area(const double *xy, size_t n)
+{
+    if (n < 3)
+        return 0;
+    double x0 = xy[0], sum = 0;
+    for (size_t i = 1; i + 1 < n; i++)
+        sum += (xy[2 * i] - x0) * (xy[2 * i - 1] - xy[2 * i + 3]);
+    return fabs(sum / 2.0);
+}
+
 size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *xy)
 {
     const struct siting_geos *lib = siting_geos();

@@ -179,6 +179,12 @@ struct siting_convex {
  * count; 0 for any other geometry. */
 size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *xy);
 
+/* The area of the closed ring of n coordinates xy, summed as GEOS 3.11 sums
+ * it (Area::ofRingSigned: the shoelace on x less the first vertex's, term by
+ * term in the same order), so a polygon of that one ring has GEOSArea's
+ * figure to the bit. */
+double siting_ring_area(const double *xy, size_t n);
+
 /* +1 (counter-clockwise) or -1 when the closed ring of n coordinates xy is a
  * strictly convex simple polygon (every turn one way, decided exactly; a
  * valid polygon for GEOS), else 0. */

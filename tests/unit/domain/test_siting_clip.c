@@ -572,6 +572,232 @@ static void test_zone_rule(void **state)
     }
 }
 
+/* A polygon of one closed ring of n coordinates xy, built by GEOS. */
+static GEOSGeometry *geos_ring_polygon(GEOSContextHandle_t ctx, const double *xy, size_t n)
+{
+    const struct siting_geos *g = siting_geos();
+    GEOSCoordSequence *seq = g->GEOSCoordSeq_create_r(ctx, (unsigned)n, 2);
+    for (size_t i = 0; i < n; i++)
+        g->GEOSCoordSeq_setXY_r(ctx, seq, (unsigned)i, xy[2 * i], xy[2 * i + 1]);
+    GEOSGeometry *ring = g->GEOSGeom_createLinearRing_r(ctx, seq);
+    return ring ? g->GEOSGeom_createPolygon_r(ctx, ring, NULL, 0) : NULL;
+}
+
+/* siting_ring_area gives GEOSArea's figure to the bit: rings of 3 to 64
+ * vertices at Gauss–Krüger magnitudes (x ~ 5e5 m, y ~ 3.3e6 m), either way
+ * round, convex or not. */
+static void test_ring_area_as_geos(void **state)
+{
+    (void)state;
+    struct siting_units *u = dyadic_units(); /* a GEOS context */
+    const struct siting_geos *g = siting_geos();
+    uint64_t s = 4242;
+    int compared = 0;
+    for (int i = 0; i < 3000; i++) {
+        size_t m = 3 + (size_t)(rng_unit(&s) * 62), n = m + 1;
+        double xy[2 * (SITING_CONVEX_MAX + 1)];
+        double cx = 3e5 + rng_unit(&s) * 4e5, cy = 2e6 + rng_unit(&s) * 3e6;
+        double r = 1 + rng_unit(&s) * 3e4;
+        for (size_t k = 0; k < m; k++) {
+            double a = 6.283185307179586 * (i % 2 ? (double)k : (double)(m - k)) / (double)m;
+            double rr = r * (0.5 + rng_unit(&s));
+            xy[2 * k] = cx + rr * cos(a), xy[2 * k + 1] = cy + rr * sin(a);
+        }
+        xy[2 * m] = xy[0], xy[2 * m + 1] = xy[1];
+        GEOSGeometry *p = geos_ring_polygon(u->ctx, xy, n);
+        assert_non_null(p);
+        double want = -1;
+        assert_int_equal(g->GEOSArea_r(u->ctx, p, &want), 1);
+        double got = siting_ring_area(xy, n);
+        if (memcmp(&got, &want, sizeof got))
+            fail_msg("ring %d (%zu vertices): %.17g, GEOS %.17g", i, m, got, want);
+        compared++;
+        g->GEOSGeom_destroy_r(u->ctx, p);
+    }
+    assert_int_equal(compared, 3000);
+    siting_units_free(u);
+}
+
+/* siting_ring_turn: strictly convex simple rings get their orientation, and
+ * GEOS finds every one of them valid; a straight angle, a repeated vertex, a
+ * concave ring and a pentagram (every turn the same way, but round twice) get
+ * 0. Random rings of 3 to 8 vertices: those it accepts are valid and turn the
+ * way their area's sign says. */
+static void test_ring_turn(void **state)
+{
+    (void)state;
+    static const double ccw[] = {0, 0, 2, 0, 2, 1, 0, 1, 0, 0};
+    static const double cw[] = {0, 0, 0, 1, 2, 1, 2, 0, 0, 0};
+    static const double straight[] = {0, 0, 1, 0, 2, 0, 2, 1, 0, 1, 0, 0};
+    static const double repeated[] = {0, 0, 2, 0, 2, 0, 2, 1, 0, 1, 0, 0};
+    static const double concave[] = {0, 0, 2, 0, 1, 0.5, 2, 1, 0, 1, 0, 0};
+    double star[2 * 6];
+    for (int k = 0; k < 5; k++)
+        star[2 * k] = 117 + cos(k * 4 * M_PI / 5), star[2 * k + 1] = 30 + sin(k * 4 * M_PI / 5);
+    star[10] = star[0], star[11] = star[1];
+    assert_int_equal(siting_ring_turn(ccw, 5), 1);
+    assert_int_equal(siting_ring_turn(cw, 5), -1);
+    assert_int_equal(siting_ring_turn(straight, 6), 0);
+    assert_int_equal(siting_ring_turn(repeated, 6), 0);
+    assert_int_equal(siting_ring_turn(concave, 6), 0);
+    assert_int_equal(siting_ring_turn(star, 6), 0);
+
+    struct siting_units *u = dyadic_units();
+    const struct siting_geos *g = siting_geos();
+    uint64_t s = 77;
+    int accepted = 0;
+    for (int i = 0; i < 20000; i++) {
+        size_t m = 3 + (size_t)(rng_unit(&s) * 6), n = m + 1;
+        double xy[2 * 9];
+        for (size_t k = 0; k < m; k++)
+            xy[2 * k] = 117 + rng_unit(&s), xy[2 * k + 1] = 30 + rng_unit(&s);
+        xy[2 * m] = xy[0], xy[2 * m + 1] = xy[1];
+        int turn = siting_ring_turn(xy, n);
+        if (!turn)
+            continue;
+        accepted++;
+        GEOSGeometry *p = geos_ring_polygon(u->ctx, xy, n);
+        assert_non_null(p);
+        assert_int_equal(g->GEOSisValid_r(u->ctx, p), 1);
+        double sum = 0;
+        for (size_t k = 0; k < m; k++)
+            sum += xy[2 * k] * xy[2 * k + 3] - xy[2 * k + 2] * xy[2 * k + 1];
+        assert_int_equal(turn, sum > 0 ? 1 : -1);
+        g->GEOSGeom_destroy_r(u->ctx, p);
+    }
+    /* every triangle and some of the rest */
+    assert_true(accepted > 20000 / 6);
+    siting_units_free(u);
+}
+
+/* The vertices of GEOS's intersection of x with y: every coordinate of every
+ * ring, into xs and ys (cap each); their count. */
+static size_t overlay_vertices(GEOSContextHandle_t ctx, const GEOSGeometry *x,
+                               const GEOSGeometry *y, double *xs, double *ys, size_t cap)
+{
+    const struct siting_geos *g = siting_geos();
+    GEOSGeometry *r = g->GEOSIntersection_r(ctx, x, y);
+    assert_non_null(r);
+    size_t n = 0;
+    int parts = g->GEOSGetNumGeometries_r(ctx, r);
+    for (int i = 0; i < parts; i++) {
+        const GEOSGeometry *poly = g->GEOSGetGeometryN_r(ctx, r, i);
+        if (g->GEOSGeomTypeId_r(ctx, poly) != GEOS_POLYGON)
+            continue;
+        int holes = g->GEOSGetNumInteriorRings_r(ctx, poly);
+        for (int h = -1; h < holes; h++) {
+            const GEOSGeometry *ring = h < 0 ? g->GEOSGetExteriorRing_r(ctx, poly)
+                                             : g->GEOSGetInteriorRingN_r(ctx, poly, h);
+            const GEOSCoordSequence *seq = g->GEOSGeom_getCoordSeq_r(ctx, ring);
+            unsigned m = 0;
+            g->GEOSCoordSeq_getSize_r(ctx, seq, &m);
+            assert_true(n + m <= cap);
+            double buf[2 * 256];
+            assert_true(m <= 256);
+            g->GEOSCoordSeq_copyToBuffer_r(ctx, seq, buf, 0, 0);
+            for (unsigned k = 0; k < m; k++)
+                xs[n] = buf[2 * k], ys[n++] = buf[2 * k + 1];
+        }
+    }
+    g->GEOSGeom_destroy_r(ctx, r);
+    return n;
+}
+
+static bool among(double v, const double *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == v)
+            return true;
+    return false;
+}
+
+/* Why an axis-parallel crossing carries no allowance in the clip's bound:
+ * GEOS's overlay of axis-parallel rings at arbitrary (not dyadic) coordinates,
+ * small boxes in big units (so OverlayNG cuts the units' edges to a box around
+ * the project first) and boxes across several units, has only vertices whose
+ * x is an input x and whose y an input y — every crossing exact. */
+static void test_axis_crossings_exact(void **state)
+{
+    (void)state;
+    struct siting_units *u = dyadic_units();
+    const struct siting_geos *g = siting_geos();
+    uint64_t s = 1205;
+    size_t checked = 0;
+    for (int i = 0; i < 2000; i++) {
+        /* an L-shaped unit (6 vertices) and a box, random doubles */
+        double ux = 100 + rng_unit(&s) * 30, uy = 20 + rng_unit(&s) * 20;
+        double uw = 0.01 + rng_unit(&s) * (i % 2 ? 2 : 0.05), uh = 0.01 + rng_unit(&s) * 0.05;
+        double cx = ux + uw * (0.1 + 0.5 * rng_unit(&s)), cy = uy + uh * (0.1 + 0.5 * rng_unit(&s));
+        double unit[] = {ux, uy, ux + uw, uy, ux + uw, cy, cx,
+                         cy, cx, uy + uh, ux, uy + uh, ux, uy};
+        double bx = ux + rng_unit(&s) * uw, by = uy + rng_unit(&s) * uh;
+        double bw = rng_unit(&s) * uw * (i % 3 ? 0.3 : 1.2), bh = rng_unit(&s) * uh;
+        double box[] = {bx, by, bx + bw, by, bx + bw, by + bh, bx, by + bh, bx, by};
+        GEOSGeometry *a = geos_ring_polygon(u->ctx, unit, 7),
+                     *b = geos_ring_polygon(u->ctx, box, 5);
+        assert_non_null(a);
+        assert_non_null(b);
+        double inx[] = {unit[0], unit[2], unit[6], box[0], box[2]};
+        double iny[] = {unit[1], unit[5], unit[9], box[1], box[5]};
+        double xs[512], ys[512];
+        for (int order = 0; order < 2; order++) {
+            size_t n = order ? overlay_vertices(u->ctx, b, a, xs, ys, 512)
+                             : overlay_vertices(u->ctx, a, b, xs, ys, 512);
+            for (size_t k = 0; k < n; k++)
+                if (!among(xs[k], inx, 5) || !among(ys[k], iny, 5))
+                    fail_msg("case %d: overlay vertex %.17g %.17g is not an input's x and y", i,
+                             xs[k], ys[k]);
+            checked += n;
+        }
+        g->GEOSGeom_destroy_r(u->ctx, a);
+        g->GEOSGeom_destroy_r(u->ctx, b);
+    }
+    assert_true(checked > 2000 * 4);
+    siting_units_free(u);
+}
+
+/* A project's zone is its centroid's (siting.c takes it from the envelope
+ * when the envelope lies in one zone): boxes near and across the 115.5°E line
+ * between the zones of 114°E and 117°E, against GEOS's centroid. */
+static void test_zone_of_centroid(void **state)
+{
+    (void)state;
+    struct siting_units *u = dyadic_units();
+    const struct siting_geos *g = siting_geos();
+    uint64_t s = 31;
+    int across = 0;
+    for (int i = 0; i < 400; i++) {
+        double x0 = 115.5 - 0.3 + rng_unit(&s) * 0.5, w = rng_unit(&s) * (i % 2 ? 0.3 : 1e-6);
+        double y0 = 29 + rng_unit(&s), h = 0.001 + rng_unit(&s) * 0.2;
+        json_t *geom = json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates",
+                                 x0, y0, x0 + w, y0, x0 + w, y0 + h, x0, y0 + h, x0, y0);
+        json_t *wgs = NULL;
+        char err[256];
+        assert_int_equal(siting_location_parse(geom, SITING_WGS84, &wgs, err, sizeof err), 0);
+        json_t *r = siting_check(u, wgs, "C3074", err, sizeof err);
+        assert_non_null(r);
+        GEOSGeometry *p =
+            siting_geometry(u->ctx, wgs, SITING_WGS84, true, NULL, NULL, err, sizeof err);
+        assert_non_null(p);
+        GEOSGeometry *c = g->GEOSGetCentroid_r(u->ctx, p);
+        double cx = 0;
+        g->GEOSGeomGetX_r(u->ctx, c, &cx);
+        int cm = (int)lround(cx / 3.0) * 3;
+        char want[96];
+        snprintf(want, sizeof want, "EPSG:%d CGCS2000 / 3-degree Gauss-Kruger CM %dE",
+                 4534 + (cm - 75) / 3, cm);
+        assert_string_equal(json_string_value(json_object_get(r, "projection")), want);
+        across += x0 < 115.5 && x0 + w > 115.5;
+        g->GEOSGeom_destroy_r(u->ctx, c);
+        g->GEOSGeom_destroy_r(u->ctx, p);
+        json_decref(r);
+        json_decref(wgs);
+        json_decref(geom);
+    }
+    assert_true(across > 40);
+    siting_units_free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -582,6 +808,10 @@ int main(void)
         cmocka_unit_test(test_shallow_crossings),
         cmocka_unit_test(test_crossing_term),
         cmocka_unit_test(test_zone_rule),
+        cmocka_unit_test(test_ring_area_as_geos),
+        cmocka_unit_test(test_ring_turn),
+        cmocka_unit_test(test_axis_crossings_exact),
+        cmocka_unit_test(test_zone_of_centroid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
