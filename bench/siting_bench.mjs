@@ -82,6 +82,7 @@ try {
   console.log(`machine: ${cpus().length} x ${cpus()[0].model}`)
   console.log(`units ${NUNITS}, checks ${NCHECKS} (points and polygons, random and adversarial)`)
   console.log(`ecogov intersects:         ${ours.per_second.toFixed(0)} checks/s (${ours.ms} ms)`)
+  console.log(`ecogov index, once after loading (untimed below): ${full.index_ms} ms`)
   console.log(`ecogov full check (areas): ${full.per_second.toFixed(0)} checks/s (${full.ms} ms)`)
   console.log(`ecogov full check, warm:   ${warm.per_second.toFixed(0)} checks/s (${warm.ms} ms)`)
   console.log(`ecogov full check, tree:   ${tree.per_second.toFixed(0)} checks/s (${tree.ms} ms)`)

@@ -477,7 +477,7 @@ static PJ *siting_zone(struct siting_units *u, int slot)
         u->pj = lib->proj_context_create();
         lib->proj_log_level(u->pj, PJ_LOG_NONE);
     }
-    char target[16];
+    char target[32];
     snprintf(target, sizeof target, "EPSG:%d", SITING_GK_EPSG0 + slot);
     PJ *t = lib->proj_create_crs_to_crs(u->pj, "EPSG:4490", target, NULL);
     if (!t)
@@ -547,6 +547,69 @@ static void siting_tree(struct siting_units *u)
     u->tree = siting_geos()->GEOSSTRtree_create_r(u->ctx, 10);
     for (size_t i = 0; i < u->n; i++)
         siting_geos()->GEOSSTRtree_insert_r(u->ctx, u->tree, u->units[i].geom, &u->units[i]);
+}
+
+/* A box polygon around {minx, miny, maxx, maxy} grown by a margin; NULL if
+ * GEOS fails. */
+static GEOSGeometry *siting_box_around(GEOSContextHandle_t ctx, const double *e)
+{
+    const struct siting_geos *g = siting_geos();
+    double m = 1e-6 + 1e-3 * fmax(e[2] - e[0], e[3] - e[1]);
+    double x0 = e[0] - m, y0 = e[1] - m, x1 = e[2] + m, y1 = e[3] + m;
+    const double xy[] = {x0, y0, x1, y0, x1, y1, x0, y1, x0, y0};
+    GEOSCoordSequence *seq = g->GEOSCoordSeq_create_r(ctx, 5, 2);
+    if (!seq)
+        return NULL;
+    for (unsigned i = 0; i < 5; i++)
+        g->GEOSCoordSeq_setXY_r(ctx, seq, i, xy[2 * i], xy[2 * i + 1]);
+    GEOSGeometry *ring = g->GEOSGeom_createLinearRing_r(ctx, seq);
+    return ring ? g->GEOSGeom_createPolygon_r(ctx, ring, NULL, 0) : NULL;
+}
+
+static void siting_tree_none(void *item, void *userdata)
+{
+    (void)item, (void)userdata;
+}
+
+/* One unit's parts (lock held): its rings, its prepared geometry's indexes
+ * (GEOS builds them at the first test that needs them: a box around the unit,
+ * whose first corner is outside it, needs the point locator, the segment
+ * index and the containment test) and the projections to its zones. */
+static void siting_unit_index(struct siting_units *u, struct siting_unit *x)
+{
+    const struct siting_geos *g = siting_geos();
+    if (!x->rings_state) {
+        x->rings = siting_rings_new(u->ctx, x->geom);
+        x->rings_state = x->rings ? 1 : -1;
+    }
+    double e[4];
+    if (!g->GEOSGeom_getExtent_r(u->ctx, x->geom, &e[0], &e[1], &e[2], &e[3]))
+        return;
+    GEOSGeometry *box = siting_box_around(u->ctx, e);
+    if (box) {
+        g->GEOSPreparedIntersects_r(u->ctx, x->prep, box);
+        g->GEOSGeom_destroy_r(u->ctx, box);
+    }
+    int cm, lo, hi;
+    siting_zone_of(e[0], &cm, &lo);
+    siting_zone_of(e[2], &cm, &hi);
+    for (int slot = lo; slot <= hi; slot++)
+        siting_zone(u, slot);
+}
+
+void siting_units_index(struct siting_units *u)
+{
+    pthread_mutex_lock(&u->lock);
+    siting_tree(u);
+    /* GEOS builds the tree at its first query. */
+    GEOSGeometry *pt = u->n ? siting_geos()->GEOSGeom_createPointFromXY_r(u->ctx, 0, 0) : NULL;
+    if (pt) {
+        siting_geos()->GEOSSTRtree_query_r(u->ctx, u->tree, pt, siting_tree_none, NULL);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, pt);
+    }
+    for (size_t i = 0; i < u->n; i++)
+        siting_unit_index(u, &u->units[i]);
+    pthread_mutex_unlock(&u->lock);
 }
 
 /* The intersecting units of g, ascending (lock held); caller frees h->idx. */

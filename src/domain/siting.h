@@ -68,6 +68,13 @@ struct siting_units *siting_units_from_geojson(const char *text, size_t len, cha
  * function here that does. NULL with a message on failure. */
 struct siting_units *siting_units_from_shapefile(const char *path, char *err, size_t errlen);
 
+/* Builds what the checks use of the set ahead of them — the units' search
+ * tree, each unit's prepared-geometry indexes and flat rings, the projections
+ * to the zones the units lie in — so the first checks after a load do not pay
+ * for it (a server indexes the set it serves once; an import that only
+ * validates and stores need not). Optional: a check builds what is missing. */
+void siting_units_index(struct siting_units *u);
+
 void siting_units_free(struct siting_units *u); /* NULL is fine */
 size_t siting_units_count(const struct siting_units *u);
 

@@ -45,6 +45,7 @@
     X(GEOSGeom_createPointFromXY_r)      \
     X(GEOSGeom_createPolygon_r)          \
     X(GEOSGeom_destroy_r)                \
+    X(GEOSGeom_getExtent_r)              \
     X(GEOSGeom_transformXY_r)            \
     X(GEOSGetCentroid_r)                 \
     X(GEOSIntersection_r)                \

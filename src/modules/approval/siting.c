@@ -29,6 +29,8 @@ static struct siting_units *siting_load(struct db *db, int64_t v)
     char err[256];
     struct siting_units *u = text ? siting_units_from_geojson(text, len, err, sizeof err) : NULL;
     free(text);
+    if (u)
+        siting_units_index(u); /* once, for every check served from the cache */
     return u;
 }
 

@@ -798,6 +798,49 @@ static void test_zone_of_centroid(void **state)
     siting_units_free(u);
 }
 
+/* siting_units_index builds the tree, every unit's rings and the zones the
+ * units lie in ahead of the checks, and the checks' reports are those of a set
+ * that builds them at first use. */
+static void test_index_same_reports(void **state)
+{
+    (void)state;
+    uint64_t s1 = 515, s2 = 515;
+    double cx[NUNITS], cy[NUNITS], size[NUNITS];
+    struct siting_units *lazy = random_units(&s1, cx, cy, size);
+    struct siting_units *ready = random_units(&s2, cx, cy, size);
+    siting_units_index(ready);
+    assert_non_null(ready->tree);
+    for (size_t i = 0; i < ready->n; i++)
+        assert_int_not_equal(ready->units[i].rings_state, 0);
+    for (int z = 14; z <= 15; z++) /* 117°E..120.5°E: the zones of 117°E and 120°E */
+        assert_non_null(ready->zones[z]);
+    assert_null(lazy->tree);
+    int decided = 0;
+    for (int i = 0; i < 600; i++) {
+        int k = (int)(rng_unit(&s1) * NUNITS);
+        json_t *g = i % 3 ? random_project(&s1, cx[k], cy[k], size[k])
+                          : json_pack("{ss s[ff]}", "type", "Point", "coordinates", cx[k],
+                                      cy[k] + size[k] * (rng_unit(&s1) - 0.5));
+        json_t *wgs = NULL;
+        char err[256];
+        assert_int_equal(siting_location_parse(g, SITING_WGS84, &wgs, err, sizeof err), 0);
+        size_t la = 0, lb = 0;
+        char *a = siting_check_text(lazy, wgs, "C3074", &la, NULL, err, sizeof err);
+        char *b = siting_check_text(ready, wgs, "C3074", &lb, NULL, err, sizeof err);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+        decided += strstr(a, "\"units\":[]") == NULL;
+        free(a);
+        free(b);
+        json_decref(wgs);
+        json_decref(g);
+    }
+    assert_true(decided > 300);
+    siting_units_free(lazy);
+    siting_units_free(ready);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -812,6 +855,7 @@ int main(void)
         cmocka_unit_test(test_ring_turn),
         cmocka_unit_test(test_axis_crossings_exact),
         cmocka_unit_test(test_zone_of_centroid),
+        cmocka_unit_test(test_index_same_reports),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
