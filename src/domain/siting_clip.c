@@ -248,6 +248,18 @@ static __float128 clip_abs(__float128 v)
     return v < 0 ? -v : v;
 }
 
+static int clip_orient_exact(struct clip_pt a, struct clip_pt b, struct clip_pt c);
+
+/* How far GEOS's point where segments p1p2 and q1q2 meet may be from the exact
+ * one, in units of 2^-45° (see the top), given the sine of their angle. */
+static double clip_allowance(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1,
+                             struct clip_pt q2, double sin_angle)
+{
+    double extent = fmax(fmax(fabs(p1.x - p2.x), fabs(p1.y - p2.y)),
+                         fmax(fabs(q1.x - q2.x), fabs(q1.y - q2.y)));
+    return CLIP_ULPS + (CLIP_SHALLOW_ULPS + extent * CLIP_SHALLOW_ULPS_PER_DEG) / sin_angle;
+}
+
 /* The crossing of proper crossing segments p1p2 and q1q2, within a unit in
  * the last place of the exact point (homogeneous coordinates as GEOS's line
  * intersector, in binary128 with a generous bound of 2^-96 relative to the
@@ -287,9 +299,7 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
      * 2^-45°; beyond CLIP_TOL / 4 (sin θ below ~1e-4) the CLIP_TOL checks
      * would no longer cover the move, and the overlay decides. */
     double sin_angle = (double)aw / (hypot((double)px, (double)py) * hypot((double)qx, (double)qy));
-    double extent = fmax(fmax(fabs(p1.x - p2.x), fabs(p1.y - p2.y)),
-                         fmax(fabs(q1.x - q2.x), fabs(q1.y - q2.y)));
-    *ulps = CLIP_ULPS + (CLIP_SHALLOW_ULPS + extent * CLIP_SHALLOW_ULPS_PER_DEG) / sin_angle;
+    *ulps = clip_allowance(p1, p2, q1, q2, sin_angle);
     if (!(*ulps * 0x1p-45 <= CLIP_TOL / 4))
         return -1;
     __float128 vx = clip_abs(x / w), vy = clip_abs(y / w);
@@ -410,6 +420,11 @@ struct clip {
     size_t nsegs, segcap;
     struct clip_cross cross[CLIP_MAX_CROSSINGS];
     size_t ncross;
+    /* Project vertices lying exactly on a unit segment (clip_touch): the
+     * segment's index, or -1; and how far along it. */
+    long touch_seg[SITING_CONVEX_MAX];
+    double touch_along[SITING_CONVEX_MAX];
+    size_t ntouch;
     /* the area sum (projected, relative to the first project vertex) and what
      * its rounding error is bounded by */
     long double sum;
@@ -525,8 +540,67 @@ static void clip_near_segments(struct clip *k)
     }
 }
 
+/* Project vertex v lies exactly on unit segment s, inside it and away from
+ * its ends, its neighbours and every other unit segment clearly off it: the
+ * overlay nodes s at v, the project's own point (GEOS's line intersector
+ * copies an endpoint lying on the other segment), unless OverlayNG first cut
+ * s to a box around the inputs, rounding its ends, which may move the meeting
+ * by an allowance as for a crossing. 0 when so (recorded once for both of
+ * v's edges), -1 otherwise. */
+static int clip_touch(struct clip *k, size_t s, size_t v)
+{
+    const struct siting_convex *c = k->c;
+    if (k->touch_seg[v] == (long)s)
+        return 0;
+    if (k->touch_seg[v] >= 0)
+        return -1;
+    const double t2 = CLIP_TOL * CLIP_TOL;
+    struct clip_pt a = k->segs[s].a, b = k->segs[s].b;
+    struct clip_pt at = clip_edge_pt(c, v), u = clip_edge_pt(c, v + c->n - 1),
+                   w = clip_edge_pt(c, v + 1);
+    if (clip_orient_exact(a, b, at) != 0 || !clip_far(at, a) || !clip_far(at, b) ||
+        (at.x - a.x) * (b.x - a.x) + (at.y - a.y) * (b.y - a.y) <= 0 ||
+        (at.x - b.x) * (a.x - b.x) + (at.y - b.y) * (a.y - b.y) <= 0)
+        return -1;
+    if (clip_dist2_point_seg(u, a, b) <= t2 || clip_dist2_point_seg(w, a, b) <= t2 ||
+        !clip_orient(a, b, u) || !clip_orient(a, b, w))
+        return -1;
+    for (size_t i = 0; i < k->nsegs; i++)
+        if (i != s && clip_dist2_point_seg(at, k->segs[i].a, k->segs[i].b) <= t2)
+            return -1;
+    double ulps = 0, len = hypot(b.x - a.x, b.y - a.y);
+    for (int e = 0; e < 2; e++) {
+        struct clip_pt o = e ? w : u;
+        double cross = (b.x - a.x) * (o.y - at.y) - (b.y - a.y) * (o.x - at.x);
+        double sin_angle = fabs(cross) / (len * hypot(o.x - at.x, o.y - at.y));
+        ulps = fmax(ulps, clip_allowance(a, b, at, o, sin_angle));
+    }
+    if (!(ulps * 0x1p-45 <= CLIP_TOL / 4) || k->ntouch == SITING_CONVEX_MAX)
+        return -1;
+    k->ulps = fmax(k->ulps, ulps);
+    k->touch_seg[v] = (long)s;
+    k->touch_along[v] = (at.x - a.x) * (b.x - a.x) + (at.y - a.y) * (b.y - a.y);
+    k->ntouch++;
+    return 0;
+}
+
+/* Unit segment s and project edge m, closer than CLIP_TOL without crossing:
+ * 0 when they meet only at an end of m lying on s (clip_touch), else -1. */
+static int clip_touch_pair(struct clip *k, size_t s, size_t m)
+{
+    const struct siting_convex *c = k->c;
+    const double t2 = CLIP_TOL * CLIP_TOL;
+    struct clip_pt a = k->segs[s].a, b = k->segs[s].b;
+    struct clip_pt p = clip_edge_pt(c, m), q = clip_edge_pt(c, m + 1);
+    bool p_on = clip_dist2_point_seg(p, a, b) <= t2, q_on = clip_dist2_point_seg(q, a, b) <= t2;
+    if (p_on == q_on || clip_dist2_point_seg(a, p, q) <= t2 || clip_dist2_point_seg(b, p, q) <= t2)
+        return -1;
+    return clip_touch(k, s, p_on ? m : (m + 1) % c->n);
+}
+
 /* Every near unit segment against every project edge: proper crossings
- * recorded, anything closer than CLIP_TOL otherwise refused. */
+ * recorded, project vertices exactly on a segment recorded (clip_touch),
+ * anything else closer than CLIP_TOL refused. */
 static int clip_crossings(struct clip *k)
 {
     const struct siting_convex *c = k->c;
@@ -553,7 +627,7 @@ static int clip_crossings(struct clip *k)
                 k->cross[k->ncross++] = (struct clip_cross){
                     s, m, x, (x.x - a.x) * (b.x - a.x) + (x.y - a.y) * (b.y - a.y),
                     (x.x - p.x) * (q.x - p.x) + (x.y - p.y) * (q.y - p.y)};
-            } else if (!clip_apart(a, b, p, q)) {
+            } else if (!clip_apart(a, b, p, q) && clip_touch_pair(k, s, m)) {
                 return -1;
             }
         }
@@ -567,14 +641,11 @@ static int clip_crossings(struct clip *k)
  * other unit segment may come within CLIP_TOL of a crossing segment, anywhere
  * along it (the overlay's noding check would then find new intersections and
  * switch to snapping), nor fold back along it. */
-static int clip_separated(struct clip *k)
+static int clip_separated_seg(struct clip *k, size_t seg, size_t *checked)
 {
     const struct siting_rings *r = k->r;
-    size_t checked = 0;
-    for (size_t j = 0; j < k->ncross; j++) {
-        if (j && k->cross[j].seg == k->cross[j - 1].seg)
-            continue;
-        const struct clip_seg *s = &k->segs[k->cross[j].seg];
+    {
+        const struct clip_seg *s = &k->segs[seg];
         size_t first = r->start[s->ring], last = r->start[s->ring + 1] - 2;
         size_t prev = s->i == first ? last : s->i - 1, next = s->i == last ? first : s->i + 1;
         double x0 = fmin(s->a.x, s->b.x) - CLIP_TOL, x1 = fmax(s->a.x, s->b.x) + CLIP_TOL;
@@ -586,7 +657,7 @@ static int clip_separated(struct clip *k)
                 if ((ring == s->ring && i == s->i) || fmax(a.x, b.x) < x0 || fmin(a.x, b.x) > x1 ||
                     fmax(a.y, b.y) < y0 || fmin(a.y, b.y) > y1 || (a.x == b.x && a.y == b.y))
                     continue;
-                if (++checked > CLIP_MAX_PAIRS)
+                if (++*checked > CLIP_MAX_PAIRS)
                     return -1;
                 if (ring != s->ring || (i != prev && i != next)) {
                     if (!clip_apart(s->a, s->b, a, b))
@@ -602,6 +673,22 @@ static int clip_separated(struct clip *k)
                     return -1;
             }
     }
+    return 0;
+}
+
+/* clip_separated_seg for every segment with a crossing or a touch. */
+static int clip_separated(struct clip *k)
+{
+    size_t checked = 0;
+    for (size_t j = 0; j < k->ncross; j++) {
+        if (j && k->cross[j].seg == k->cross[j - 1].seg)
+            continue;
+        if (clip_separated_seg(k, k->cross[j].seg, &checked))
+            return -1;
+    }
+    for (size_t v = 0; v < k->c->n && k->ntouch; v++)
+        if (k->touch_seg[v] >= 0 && clip_separated_seg(k, (size_t)k->touch_seg[v], &checked))
+            return -1;
     return 0;
 }
 
@@ -637,6 +724,29 @@ static int clip_walk(struct clip *k, struct clip_pt a, struct clip_pt b, const s
     return 0;
 }
 
+/* As clip_walk, for a unit segment through a project vertex (clip_touch), where
+ * it may enter the project or only touch it: each piece inside when its middle
+ * is (decided by the filter, else refused). */
+static int clip_walk_by_middles(struct clip *k, struct clip_pt a, struct clip_pt b,
+                                const struct clip_pt *pts, size_t n, int in_a, int in_b, int sign)
+{
+    if (in_a < 0 || in_b < 0)
+        return -1;
+    struct clip_pt from = a;
+    for (size_t i = 0; i <= n; i++) {
+        struct clip_pt to = i < n ? pts[i] : b;
+        if (!clip_far(from, to))
+            return -1;
+        int in = clip_in_project(k->c, (struct clip_pt){(from.x + to.x) / 2, (from.y + to.y) / 2});
+        if (in < 0 || (i == 0 && in != in_a) || (i == n && in != in_b))
+            return -1;
+        if (in && clip_piece(k, from, to, sign))
+            return -1;
+        from = to;
+    }
+    return 0;
+}
+
 /* The unit's pieces inside the project, each in its ring's direction that has
  * the unit's interior on the left. */
 static int clip_unit_pieces(struct clip *k)
@@ -652,9 +762,17 @@ static int clip_unit_pieces(struct clip *k)
                 return -1; /* a segment crosses a convex boundary at most twice */
             t[n] = k->cross[j].along_seg, p[n++] = k->cross[j].at;
         }
+        bool touched = false;
+        for (size_t v = 0; v < k->c->n && k->ntouch; v++)
+            if (k->touch_seg[v] == (long)s) {
+                if (n == 2)
+                    return -1;
+                t[n] = k->touch_along[v], p[n++] = clip_edge_pt(k->c, v), touched = true;
+            }
         clip_sort(t, p, n);
-        if (clip_walk(k, g->a, g->b, p, n, clip_in_project(k->c, g->a), clip_in_project(k->c, g->b),
-                      k->r->dir[g->ring]))
+        int in_a = clip_in_project(k->c, g->a), in_b = clip_in_project(k->c, g->b);
+        if (touched ? clip_walk_by_middles(k, g->a, g->b, p, n, in_a, in_b, k->r->dir[g->ring])
+                    : clip_walk(k, g->a, g->b, p, n, in_a, in_b, k->r->dir[g->ring]))
             return -1;
     }
     return 0;
@@ -664,10 +782,22 @@ static int clip_unit_pieces(struct clip *k)
 static int clip_project_pieces(struct clip *k)
 {
     const struct siting_convex *c = k->c;
-    int in[SITING_CONVEX_MAX];
-    for (size_t m = 0; m < c->n; m++)
-        if ((in[m] = clip_in_unit(k->r, clip_edge_pt(c, m))) < 0)
-            return -1;
+    /* Whether each vertex's edges start (from) and end (to) inside the unit: the
+     * vertex's own side, or for a vertex on a unit segment (clip_touch) the
+     * side of the segment the edge's other end is on. */
+    int from[SITING_CONVEX_MAX], to[SITING_CONVEX_MAX];
+    for (size_t m = 0; m < c->n; m++) {
+        long s = k->touch_seg[m];
+        if (s < 0) {
+            if ((from[m] = to[m] = clip_in_unit(k->r, clip_edge_pt(c, m))) < 0)
+                return -1;
+            continue;
+        }
+        const struct clip_seg *g = &k->segs[s];
+        int dir = k->r->dir[g->ring];
+        from[m] = clip_orient(g->a, g->b, clip_edge_pt(c, m + 1)) == dir;
+        to[m] = clip_orient(g->a, g->b, clip_edge_pt(c, m + c->n - 1)) == dir;
+    }
     double t[CLIP_MAX_CROSSINGS];
     struct clip_pt p[CLIP_MAX_CROSSINGS];
     for (size_t m = 0; m < c->n; m++) {
@@ -676,8 +806,8 @@ static int clip_project_pieces(struct clip *k)
             if (k->cross[j].edge == m)
                 t[n] = k->cross[j].along_edge, p[n++] = k->cross[j].at;
         clip_sort(t, p, n);
-        if (clip_walk(k, clip_edge_pt(c, m), clip_edge_pt(c, m + 1), p, n, in[m],
-                      in[(m + 1) % c->n], 1))
+        if (clip_walk(k, clip_edge_pt(c, m), clip_edge_pt(c, m + 1), p, n, from[m],
+                      to[(m + 1) % c->n], 1))
             return -1;
     }
     return 0;
@@ -696,8 +826,15 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
         }
         c->projected = true;
     }
-    struct clip k = {.r = r, .c = c, .project = project, .zone = zone};
-    k.segs = k.seg_store, k.segcap = CLIP_SEG_STORE;
+    /* Field by field: the arrays (some 8 KB) are filled as they are used, and
+     * clearing them cost more than the rest of a typical overlap. */
+    struct clip k;
+    k.r = r, k.c = c, k.project = project, k.zone = zone;
+    k.segs = k.seg_store, k.nsegs = 0, k.segcap = CLIP_SEG_STORE;
+    k.ncross = k.ntouch = k.pieces = k.ncache = k.cache_next = 0;
+    k.sum = 0, k.dy_total = k.length = k.ulps = 0;
+    for (size_t i = 0; i < c->n; i++)
+        k.touch_seg[i] = -1;
     for (size_t i = 0; i < c->n && k.ncache < CLIP_CACHE; i++) {
         k.cache_ll[k.ncache] = (struct clip_pt){c->x[i], c->y[i]};
         k.cache_xy[k.ncache++] = (struct clip_pt){c->px[i], c->py[i]};

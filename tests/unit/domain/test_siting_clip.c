@@ -841,6 +841,50 @@ static void test_index_same_reports(void **state)
     siting_units_free(ready);
 }
 
+/* Boxes with one or two corners exactly on a triangle's hypotenuse (x + y = c
+ * on the 1/256° grid, from small triangles to ones 2° across, whose edges
+ * OverlayNG cuts to a box around the project before noding): the overlay
+ * nodes the hypotenuse at those corners, and the fast path, which takes them
+ * as the overlay's vertices (clip_touch), must give byte-identical reports
+ * and decide most of them. */
+static void test_touching_vertices(void **state)
+{
+    (void)state;
+    const double q = 1.0 / 256;
+    uint64_t s = 2026;
+    int compared = 0;
+    unsigned long hits = 0;
+    for (int t = 0; t < 8; t++) {
+        double side = 16 * q * (1 << t) / 2; /* 1/32° .. 4° */
+        double x0 = 117, y0 = 29;
+        json_t *features = json_array();
+        json_array_append_new(features, json_pack("{ss s{ss ss si} s{ss s[[[ff][ff][ff][ff]]]}}",
+                                                  "type", "Feature", "properties", "code",
+                                                  "ZH36022210001", "name", "三角", "class", 1,
+                                                  "geometry", "type", "Polygon", "coordinates", x0,
+                                                  y0, x0 + side, y0, x0, y0 + side, x0, y0));
+        struct siting_units *u = units_from_features(features);
+        for (int i = 0; i < 60; i++) {
+            /* a corner (cx, cy) on the hypotenuse: cx + cy = x0 + y0 + side */
+            double f = 0.1 + 0.8 * rng_unit(&s);
+            double cx = x0 + round(side * f / q) * q, cy = y0 + side - (cx - x0);
+            double w = q * (1 + (int)(rng_unit(&s) * 12)), h = q * (1 + (int)(rng_unit(&s) * 12));
+            double bx = i % 2 ? cx : cx - w, by = i % 3 ? cy - h : cy;
+            if (i % 5 == 0) /* a square with two corners on it: (cx, cy), (cx - w, cy + w) */
+                bx = cx - w, by = cy, h = w;
+            json_t *g =
+                json_pack("{ss s[[[ff][ff][ff][ff][ff]]]}", "type", "Polygon", "coordinates", bx,
+                          by, bx + w, by, bx + w, by + h, bx, by + h, bx, by);
+            compare(u, g, "C3074", &compared);
+            json_decref(g);
+        }
+        hits += u->clip_hits;
+        siting_units_free(u);
+    }
+    assert_int_equal(compared, 8 * 60);
+    assert_true(hits > 8 * 60 / 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -856,6 +900,7 @@ int main(void)
         cmocka_unit_test(test_axis_crossings_exact),
         cmocka_unit_test(test_zone_of_centroid),
         cmocka_unit_test(test_index_same_reports),
+        cmocka_unit_test(test_touching_vertices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
