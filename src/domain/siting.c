@@ -515,27 +515,53 @@ static double siting_area(struct siting_units *u, const GEOSGeometry *g, PJ *zon
 
 /* ---- queries ---- */
 
+/* A unit the query intersects, and how it lies (siting_clip_relate). */
+struct siting_hit {
+    size_t unit;
+    enum siting_relation rel;
+};
+
 struct siting_hits {
     struct siting_units *u;
     const GEOSGeometry *g;
-    size_t *idx;
+    const struct siting_convex *cv; /* g as a convex polygon, or NULL */
+    struct siting_hit *hit;
     size_t n, cap;
 };
+
+/* How unit x lies to the query: for a convex polygon, from the unit's rings
+ * when that decides it (siting_clip_relate), else GEOS's intersects (and the
+ * relation left unknown). */
+static enum siting_relation siting_hit_relation(struct siting_hits *h, struct siting_unit *x)
+{
+    if (h->cv && !x->rings_state) {
+        x->rings = siting_rings_new(h->u->ctx, x->geom);
+        x->rings_state = x->rings ? 1 : -1;
+    }
+    enum siting_relation rel =
+        h->cv && x->rings_state > 0 ? siting_clip_relate(x->rings, h->cv) : SITING_REL_UNKNOWN;
+    if (rel != SITING_REL_UNKNOWN)
+        return rel;
+    return siting_geos()->GEOSPreparedIntersects_r(h->u->ctx, x->prep, h->g) == 1
+               ? SITING_REL_UNKNOWN
+               : SITING_REL_DISJOINT;
+}
 
 static void siting_tree_hit(void *item, void *userdata)
 {
     struct siting_hits *h = userdata;
     struct siting_unit *x = item;
-    if (siting_geos()->GEOSPreparedIntersects_r(h->u->ctx, x->prep, h->g) != 1)
+    enum siting_relation rel = siting_hit_relation(h, x);
+    if (rel == SITING_REL_DISJOINT)
         return;
     if (h->n == h->cap)
-        h->cap = h->cap ? h->cap * 2 : 16, h->idx = xrealloc(h->idx, h->cap * sizeof *h->idx);
-    h->idx[h->n++] = (size_t)(x - h->u->units);
+        h->cap = h->cap ? h->cap * 2 : 16, h->hit = xrealloc(h->hit, h->cap * sizeof *h->hit);
+    h->hit[h->n++] = (struct siting_hit){(size_t)(x - h->u->units), rel};
 }
 
-static int siting_cmp_size(const void *a, const void *b)
+static int siting_cmp_hit(const void *a, const void *b)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    size_t x = ((const struct siting_hit *)a)->unit, y = ((const struct siting_hit *)b)->unit;
     return x < y ? -1 : x > y;
 }
 
@@ -612,16 +638,17 @@ void siting_units_index(struct siting_units *u)
     pthread_mutex_unlock(&u->lock);
 }
 
-/* The intersecting units of g, ascending (lock held); caller frees h->idx. */
-static void siting_query(struct siting_units *u, const GEOSGeometry *g, struct siting_hits *h)
+/* The intersecting units of g, ascending (lock held); caller frees h->hit. */
+static void siting_query(struct siting_units *u, const GEOSGeometry *g,
+                         const struct siting_convex *cv, struct siting_hits *h)
 {
     memset(h, 0, sizeof *h);
-    h->u = u, h->g = g;
+    h->u = u, h->g = g, h->cv = cv && cv->n ? cv : NULL;
     siting_tree(u);
     if (u->n)
         siting_geos()->GEOSSTRtree_query_r(u->ctx, u->tree, g, siting_tree_hit, h);
     if (h->n > 1)
-        qsort(h->idx, h->n, sizeof *h->idx, siting_cmp_size);
+        qsort(h->hit, h->n, sizeof *h->hit, siting_cmp_hit);
 }
 
 long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, size_t max, char *err,
@@ -632,11 +659,11 @@ long siting_intersecting(struct siting_units *u, json_t *wgs84, size_t *idx, siz
     long n = -1;
     if (g) {
         struct siting_hits h;
-        siting_query(u, g, &h);
+        siting_query(u, g, NULL, &h);
         for (size_t i = 0; i < h.n && i < max; i++)
-            idx[i] = h.idx[i];
+            idx[i] = h.hit[i].unit;
         n = (long)h.n;
-        free(h.idx);
+        free(h.hit);
         siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
     }
     pthread_mutex_unlock(&u->lock);
@@ -748,11 +775,15 @@ static double siting_overlap_clipped(struct siting_units *u, struct siting_unit 
  * known) or the unit's (kept per zone). Otherwise the overlay's vertices, computed without it when
  * siting_clip.c can, or the overlay. */
 static double siting_overlap(struct siting_units *u, struct siting_unit *x,
-                             struct siting_project *p)
+                             struct siting_project *p, enum siting_relation rel)
 {
-    if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1)
+    bool unknown = rel == SITING_REL_UNKNOWN;
+    if (rel == SITING_REL_IN_UNIT ||
+        (unknown && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1))
         return p->area;
-    if (p->pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1) {
+    if (rel == SITING_REL_IN_PROJECT ||
+        (unknown && p->pg &&
+         siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1)) {
         if (x->area_slot != p->slot + 1) {
             x->area_m2 = siting_area(u, x->geom, p->zone);
             x->area_slot = p->slot + 1;
@@ -770,13 +801,15 @@ static double siting_overlap(struct siting_units *u, struct siting_unit *x,
 }
 
 /* One unit's facts for the report: overlap, share, sliver, verdict (lock held). */
-static void siting_unit_entry(struct siting_units *u, size_t i, struct siting_project *p,
-                              const char *industry, struct siting_entry *e)
+static void siting_unit_entry(struct siting_units *u, const struct siting_hit *hit,
+                              struct siting_project *p, const char *industry,
+                              struct siting_entry *e)
 {
+    size_t i = hit->unit;
     struct siting_unit *x = &u->units[i];
     double overlap = 0;
     if (p->area > 0) {
-        overlap = siting_overlap(u, x, p);
+        overlap = siting_overlap(u, x, p, hit->rel);
         if (overlap < 0)
             overlap = 0;
     }
@@ -875,21 +908,28 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
         siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
         return -1;
     }
+    /* The project as a convex polygon (when it is one), for the tests below. */
+    if (o->area > 0 && p.nflat)
+        siting_convex_init_flat(&p.cv, p.xy, p.pxy, p.nflat);
     struct siting_hits h;
-    siting_query(u, g, &h);
-    /* Prepared once for the containment tests when several units are hit. */
-    p.pg = o->area > 0 && h.n > 1 ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
+    siting_query(u, g, &p.cv, &h);
+    /* Prepared once for the containment tests when several units are hit and
+     * the relation of one of them is not known (siting_clip_relate). */
+    bool unknown = false;
+    for (size_t k = 0; k < h.n; k++)
+        unknown |= h.hit[k].rel == SITING_REL_UNKNOWN;
+    p.pg = o->area > 0 && h.n > 1 && unknown ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
     o->entries = xcalloc(h.n ? h.n : 1, sizeof *o->entries);
     o->n = h.n;
     o->worst = SITING_NONE;
     for (size_t k = 0; k < h.n; k++) {
-        siting_unit_entry(u, h.idx[k], &p, o->industry, &o->entries[k]);
+        siting_unit_entry(u, &h.hit[k], &p, o->industry, &o->entries[k]);
         if (o->entries[k].verdict > o->worst)
             o->worst = o->entries[k].verdict;
     }
     if (p.pg)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, p.pg);
-    free(h.idx);
+    free(h.hit);
     siting_geos()->GEOSGeom_destroy_r(u->ctx, g);
     return 0;
 }

@@ -973,3 +973,63 @@ double siting_convex_area_bound(const struct siting_convex *c)
     }
     return (double)(c->n + 8) * 0x1p-51 * (xmax - xmin + 1) * (dy + 1);
 }
+
+/* ---- intersects ---- */
+
+/* A proper crossing of a unit segment with a project edge (1), a contact
+ * closer than CLIP_TOL that is not one (-1), or neither (0). */
+static int clip_segment_meets(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
+{
+    const double *e = c->env;
+    if (fmax(a.x, b.x) < e[0] - CLIP_TOL || fmin(a.x, b.x) > e[2] + CLIP_TOL ||
+        fmax(a.y, b.y) < e[1] - CLIP_TOL || fmin(a.y, b.y) > e[3] + CLIP_TOL)
+        return 0;
+    int near = 0;
+    for (size_t m = 0; m < c->n; m++) {
+        struct clip_pt p = clip_edge_pt(c, m), q = clip_edge_pt(c, m + 1);
+        if (clip_orient(p, q, a) * clip_orient(p, q, b) < 0 &&
+            clip_orient(a, b, p) * clip_orient(a, b, q) < 0)
+            return 1;
+        if (!clip_apart(a, b, p, q))
+            near = -1;
+    }
+    return near;
+}
+
+enum siting_relation siting_clip_relate(const struct siting_rings *r, const struct siting_convex *c)
+{
+    if (!r || !c->n || r->start[r->nrings] - r->nrings > SITING_RELATE_MAX)
+        return SITING_REL_UNKNOWN;
+    bool unsure = false;
+    for (size_t ring = 0; ring < r->nrings; ring++)
+        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
+            int m = clip_segment_meets(c, (struct clip_pt){r->xy[2 * i], r->xy[2 * i + 1]},
+                                       (struct clip_pt){r->xy[2 * i + 2], r->xy[2 * i + 3]});
+            if (m > 0) /* a proper crossing: neither is inside the other */
+                return SITING_REL_MEETS;
+            unsure |= m < 0;
+        }
+    if (unsure)
+        return SITING_REL_UNKNOWN;
+    /* The boundaries apart: each unit ring lies inside or outside the project,
+     * and the project inside or outside the unit's rings, as its first vertex
+     * does. Inside the unit's interior when that vertex is and no ring lies
+     * inside it (a hole would); the unit inside the project when all its rings
+     * do; apart when none does and the vertex is outside; else they meet. */
+    int in = clip_in_unit(r, clip_edge_pt(c, 0));
+    if (in < 0)
+        return SITING_REL_UNKNOWN;
+    size_t inside = 0;
+    for (size_t ring = 0; ring < r->nrings; ring++) {
+        size_t i = r->start[ring];
+        int ip = clip_in_project(c, (struct clip_pt){r->xy[2 * i], r->xy[2 * i + 1]});
+        if (ip < 0)
+            return SITING_REL_UNKNOWN;
+        inside += (size_t)ip;
+    }
+    if (in)
+        return inside ? SITING_REL_MEETS : SITING_REL_IN_UNIT;
+    return !inside               ? SITING_REL_DISJOINT
+           : inside == r->nrings ? SITING_REL_IN_PROJECT
+                                 : SITING_REL_MEETS;
+}

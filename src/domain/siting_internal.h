@@ -216,6 +216,21 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
  * area). -1 otherwise, or when that cannot be decided exactly. */
 int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *c, int *inside);
 
+/* How unit r and convex project c lie, as GEOS's predicates would find it,
+ * decided from exact orientations when their boundaries are either crossing
+ * properly somewhere or apart by more than CLIP_TOL everywhere. */
+enum siting_relation {
+    SITING_REL_UNKNOWN = -1, /* not decided here: GEOS decides */
+    SITING_REL_DISJOINT,     /* no common point */
+    SITING_REL_MEETS,        /* intersecting, neither inside the other's interior */
+    SITING_REL_IN_UNIT,      /* the project in the unit's interior */
+    SITING_REL_IN_PROJECT,   /* the unit in the project's interior */
+};
+/* Units of more segments than this are left to GEOS's indexes (faster then). */
+#define SITING_RELATE_MAX 256
+enum siting_relation siting_clip_relate(const struct siting_rings *r,
+                                        const struct siting_convex *c);
+
 /* How far two sums of c's projected area in different vertex orders can be
  * apart (c projected). */
 double siting_convex_area_bound(const struct siting_convex *c);

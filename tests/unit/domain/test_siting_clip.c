@@ -885,6 +885,80 @@ static void test_touching_vertices(void **state)
     assert_true(hits > 8 * 60 / 2);
 }
 
+/* One unit and project's relation from siting_clip_relate, when decided,
+ * against GEOS's predicates; 1 when decided. */
+static int relate_against_geos(GEOSContextHandle_t ctx, const GEOSGeometry *unit,
+                               const GEOSGeometry *proj)
+{
+    const struct siting_geos *g = siting_geos();
+    struct siting_convex cv;
+    if (siting_convex_init(&cv, ctx, proj))
+        return 0;
+    struct siting_rings *r = siting_rings_new(ctx, unit);
+    enum siting_relation rel = r ? siting_clip_relate(r, &cv) : SITING_REL_UNKNOWN;
+    siting_rings_free(r);
+    if (rel == SITING_REL_UNKNOWN)
+        return 0;
+    const GEOSPreparedGeometry *pu = g->GEOSPrepare_r(ctx, unit), *pp = g->GEOSPrepare_r(ctx, proj);
+    int meets = g->GEOSPreparedIntersects_r(ctx, pu, proj);
+    int in_unit = g->GEOSPreparedContainsProperly_r(ctx, pu, proj);
+    int in_proj = g->GEOSPreparedContainsProperly_r(ctx, pp, unit);
+    g->GEOSPreparedGeom_destroy_r(ctx, pu);
+    g->GEOSPreparedGeom_destroy_r(ctx, pp);
+    int want = !meets    ? SITING_REL_DISJOINT
+               : in_unit ? SITING_REL_IN_UNIT
+               : in_proj ? SITING_REL_IN_PROJECT
+                         : SITING_REL_MEETS;
+    if ((int)rel != want)
+        fail_msg("relation %d, GEOS says %d (intersects %d, in unit %d, in project %d)", rel, want,
+                 meets, in_unit, in_proj);
+    return 1;
+}
+
+/* siting_clip_relate against GEOS's intersects and containsProperly: random
+ * star-shaped units (holes, two-part multipolygons) with convex projects all
+ * around them, inside, across and containing them, and the dyadic squares with
+ * boxes on their edges and corners (where it must give up or agree). */
+static void test_relate_against_geos(void **state)
+{
+    (void)state;
+    uint64_t s = 3141;
+    double cx[NUNITS], cy[NUNITS], size[NUNITS];
+    struct siting_units *u = random_units(&s, cx, cy, size);
+    int decided = 0, tried = 0;
+    char err[256];
+    for (int i = 0; i < 3000; i++) {
+        int k = (int)(rng_unit(&s) * NUNITS);
+        json_t *pj = random_project(&s, cx[k], cy[k], size[k] * (i % 3 ? 1 : 3));
+        GEOSGeometry *p =
+            siting_geometry(u->ctx, pj, SITING_WGS84, false, NULL, NULL, err, sizeof err);
+        if (p) {
+            tried++;
+            decided += relate_against_geos(u->ctx, u->units[k].geom, p);
+            siting_geos()->GEOSGeom_destroy_r(u->ctx, p);
+        }
+        json_decref(pj);
+    }
+    assert_true(decided > tried * 3 / 4);
+    siting_units_free(u);
+
+    u = dyadic_units();
+    s = 8;
+    int dyadic = 0;
+    for (int i = 0; i < 900; i++) {
+        json_t *pj = dyadic_box(&s, i);
+        GEOSGeometry *p =
+            siting_geometry(u->ctx, pj, SITING_WGS84, false, NULL, NULL, err, sizeof err);
+        assert_non_null(p);
+        for (size_t k = 0; k < u->n; k++)
+            dyadic += relate_against_geos(u->ctx, u->units[k].geom, p);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, p);
+        json_decref(pj);
+    }
+    assert_true(dyadic > 900);
+    siting_units_free(u);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -901,6 +975,7 @@ int main(void)
         cmocka_unit_test(test_zone_of_centroid),
         cmocka_unit_test(test_index_same_reports),
         cmocka_unit_test(test_touching_vertices),
+        cmocka_unit_test(test_relate_against_geos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
