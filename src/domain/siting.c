@@ -94,8 +94,7 @@ static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
         free(x->rules[r].text);
     }
     free(x->rules);
-    free(x->entry_head);
-    free(x->entry_tail);
+    free(x->entry_head); /* entry_tail lies in the same block */
     siting_rings_free(x->rings);
     if (x->prep)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
@@ -278,27 +277,31 @@ static GEOSGeometry *siting_ring(struct siting_parse *p, json_t *ring, json_t *o
         siting_fail(p->err, p->errlen, "顶点过多（上限 %d）", SITING_MAX_POINTS);
         return NULL;
     }
-    GEOSCoordSequence *seq = siting_geos()->GEOSCoordSeq_create_r(p->ctx, (unsigned)n, 2);
-    if (!seq) {
-        siting_fail(p->err, p->errlen, "几何创建失败");
-        return NULL;
-    }
-    double x0 = 0, y0 = 0, x = 0, y = 0;
+    /* The coordinates gathered flat and handed to GEOS at once (a call a
+     * coordinate through its C API cost more than reading them). */
+    double stack[2 * (SITING_CONVEX_MAX + 1)];
+    double *xy = n <= SITING_CONVEX_MAX + 1 ? stack : xmalloc(2 * n * sizeof *xy);
     for (size_t i = 0; i < n; i++) {
-        if (siting_point(p, json_array_get(ring, i), &x, &y)) {
-            siting_geos()->GEOSCoordSeq_destroy_r(p->ctx, seq);
+        if (siting_point(p, json_array_get(ring, i), &xy[2 * i], &xy[2 * i + 1])) {
+            if (xy != stack)
+                free(xy);
             return NULL;
         }
-        if (i == 0)
-            x0 = x, y0 = y;
-        siting_geos()->GEOSCoordSeq_setXY_r(p->ctx, seq, (unsigned)i, x, y);
         if (out)
-            json_array_append_new(out, json_pack("[ff]", x, y));
+            json_array_append_new(out, json_pack("[ff]", xy[2 * i], xy[2 * i + 1]));
     }
     /* Checked here so GEOS never throws on an open ring. */
-    if (x != x0 || y != y0) {
-        siting_geos()->GEOSCoordSeq_destroy_r(p->ctx, seq);
+    bool open = xy[0] != xy[2 * (n - 1)] || xy[1] != xy[2 * (n - 1) + 1];
+    GEOSCoordSequence *seq =
+        open ? NULL : siting_geos()->GEOSCoordSeq_copyFromBuffer_r(p->ctx, xy, (unsigned)n, 0, 0);
+    if (xy != stack)
+        free(xy);
+    if (open) {
         siting_fail(p->err, p->errlen, "多边形的环未闭合（首尾点须相同）");
+        return NULL;
+    }
+    if (!seq) {
+        siting_fail(p->err, p->errlen, "几何创建失败");
         return NULL;
     }
     GEOSGeometry *g = siting_geos()->GEOSGeom_createLinearRing_r(p->ctx, seq);
@@ -861,11 +864,14 @@ static void siting_project_zone(struct siting_units *u, struct siting_project *p
 static double siting_flat_area(struct siting_project *p)
 {
     size_t n = p->nflat;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i + 1 < n; i++) {
         p->pxy[2 * i] = p->xy[2 * i], p->pxy[2 * i + 1] = p->xy[2 * i + 1];
         if (!siting_project_xy(&p->pxy[2 * i], &p->pxy[2 * i + 1], p->zone))
             return -1;
     }
+    /* The closing vertex is the first (siting_ring checked it): the same
+     * projection, not computed twice. */
+    p->pxy[2 * (n - 1)] = p->pxy[0], p->pxy[2 * (n - 1) + 1] = p->pxy[1];
     return siting_ring_area(p->pxy, n);
 }
 

@@ -219,6 +219,10 @@ static double clip_dist2_point_seg(struct clip_pt p, struct clip_pt a, struct cl
 /* Segments known not to cross: farther apart than CLIP_TOL? */
 static bool clip_apart(struct clip_pt a, struct clip_pt b, struct clip_pt c, struct clip_pt d)
 {
+    /* Boxes farther apart than CLIP_TOL on an axis: so are the segments. */
+    if (fmax(a.x, b.x) < fmin(c.x, d.x) - CLIP_TOL || fmin(a.x, b.x) > fmax(c.x, d.x) + CLIP_TOL ||
+        fmax(a.y, b.y) < fmin(c.y, d.y) - CLIP_TOL || fmin(a.y, b.y) > fmax(c.y, d.y) + CLIP_TOL)
+        return true;
     const double t2 = CLIP_TOL * CLIP_TOL;
     return clip_dist2_point_seg(a, c, d) > t2 && clip_dist2_point_seg(b, c, d) > t2 &&
            clip_dist2_point_seg(c, a, b) > t2 && clip_dist2_point_seg(d, a, b) > t2;

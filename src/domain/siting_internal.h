@@ -30,6 +30,7 @@
     X(GEOSisSimple_r)                    \
     X(GEOSContext_setErrorHandler_r)     \
     X(GEOSContext_setNoticeHandler_r)    \
+    X(GEOSCoordSeq_copyFromBuffer_r)     \
     X(GEOSCoordSeq_create_r)             \
     X(GEOSCoordSeq_destroy_r)            \
     X(GEOSCoordSeq_setXY_r)              \
@@ -96,7 +97,7 @@ struct siting_unit {
     size_t nrules;
     /* The parts of the unit's report entry no check changes, as JSON text
      * (siting_report_prepare): from "{" to class_name's value, and from
-     * ",\"dimensions\"" to the closing "}". */
+     * ",\"dimensions\"" to the closing "}"; one block (entry_head's). */
     char *entry_head, *entry_tail;
     size_t entry_head_len, entry_tail_len;
     GEOSGeometry *geom;

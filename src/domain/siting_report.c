@@ -298,8 +298,13 @@ void siting_report_prepare(struct siting_unit *x)
     size_t tail = REPORT_FIXED_ROOM;
     for (int d = 0; d < SITING_NDIMS; d++)
         tail += report_room(siting_dim_names[d]) + report_room(x->dims[d]);
-    x->entry_head = report_fixed(head, report_head_fixed, x, &x->entry_head_len);
-    x->entry_tail = report_fixed(tail, report_tail_fixed, x, &x->entry_tail_len);
+    /* Head and tail in one block: an entry reads both, from one place. */
+    char *text = xmalloc(head + tail);
+    char *mid = report_head_fixed(text, x);
+    char *end = report_tail_fixed(mid, x);
+    x->entry_head_len = (size_t)(mid - text), x->entry_tail_len = (size_t)(end - mid);
+    x->entry_head = xrealloc(text, (size_t)(end - text));
+    x->entry_tail = x->entry_head + x->entry_head_len;
     for (size_t r = 0; r < x->nrules; r++)
         x->rules[r].text = report_fixed(report_rule_room(&x->rules[r]), report_rule_fixed,
                                         &x->rules[r], &x->rules[r].text_len);
