@@ -528,6 +528,8 @@ struct siting_hits {
     struct siting_units *u;
     const GEOSGeometry *g;
     const struct siting_convex *cv; /* g as a convex polygon, or NULL */
+    bool point;                     /* g is the point (x, y) */
+    double x, y;
     struct siting_hit *hit;
     size_t n, cap;
 };
@@ -537,12 +539,18 @@ struct siting_hits {
  * relation left unknown). */
 static enum siting_relation siting_hit_relation(struct siting_hits *h, struct siting_unit *x)
 {
-    if (h->cv && !x->rings_state) {
+    if ((h->cv || h->point) && !x->rings_state) {
         x->rings = siting_rings_new(h->u->ctx, x->geom);
         x->rings_state = x->rings ? 1 : -1;
     }
-    enum siting_relation rel =
-        h->cv && x->rings_state > 0 ? siting_clip_relate(x->rings, h->cv) : SITING_REL_UNKNOWN;
+    enum siting_relation rel = SITING_REL_UNKNOWN;
+    if (h->cv && x->rings_state > 0)
+        rel = siting_clip_relate(x->rings, h->cv);
+    /* A point inside a unit: no area, the relation is not needed beyond that. */
+    if (h->point && x->rings_state > 0) {
+        int in = siting_rings_locate(x->rings, h->x, h->y);
+        rel = in < 0 ? SITING_REL_UNKNOWN : in ? SITING_REL_MEETS : SITING_REL_DISJOINT;
+    }
     if (rel != SITING_REL_UNKNOWN)
         return rel;
     return siting_geos()->GEOSPreparedIntersects_r(h->u->ctx, x->prep, h->g) == 1
@@ -647,6 +655,9 @@ static void siting_query(struct siting_units *u, const GEOSGeometry *g,
 {
     memset(h, 0, sizeof *h);
     h->u = u, h->g = g, h->cv = cv && cv->n ? cv : NULL;
+    h->point = siting_geos()->GEOSGeomTypeId_r(u->ctx, g) == GEOS_POINT &&
+               siting_geos()->GEOSGeomGetX_r(u->ctx, g, &h->x) &&
+               siting_geos()->GEOSGeomGetY_r(u->ctx, g, &h->y);
     siting_tree(u);
     if (u->n)
         siting_geos()->GEOSSTRtree_query_r(u->ctx, u->tree, g, siting_tree_hit, h);

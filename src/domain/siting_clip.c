@@ -484,6 +484,13 @@ static int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
     return inside;
 }
 
+int siting_rings_locate(const struct siting_rings *r, double x, double y)
+{
+    if (r->start[r->nrings] - r->nrings > SITING_RELATE_MAX)
+        return -1;
+    return clip_in_unit(r, (struct clip_pt){x, y});
+}
+
 /* The projected point of lon/lat p: each point of an intersection is used by
  * two pieces, and a projection costs more than the rest of a piece. */
 static int clip_projected(struct clip *k, struct clip_pt p, struct clip_pt *out)

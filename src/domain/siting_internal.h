@@ -164,6 +164,11 @@ struct siting_rings {
 struct siting_rings *siting_rings_new(GEOSContextHandle_t ctx, const GEOSGeometry *unit);
 void siting_rings_free(struct siting_rings *r); /* NULL is fine */
 
+/* Where point (x, y) lies for unit r: 1 in its interior, 0 outside it (off its
+ * boundary), -1 not decided (on or too close to the boundary to call, or a
+ * unit of more than SITING_RELATE_MAX segments: GEOS's indexed locator). */
+int siting_rings_locate(const struct siting_rings *r, double x, double y);
+
 #define SITING_CONVEX_MAX 64
 /* A strictly convex project polygon without holes, counter-clockwise, with its
  * projected vertices (made by the first siting_clip_area). n == 0: not one. */

@@ -959,6 +959,52 @@ static void test_relate_against_geos(void **state)
     siting_units_free(u);
 }
 
+/* siting_rings_locate against GEOS: random points around random units and
+ * the dyadic squares' grid points (on edges, corners and holes' edges, where
+ * it must give up): 1 only where GEOS finds the point in the interior, 0 only
+ * where GEOS finds no intersection. */
+static void test_locate_against_geos(void **state)
+{
+    (void)state;
+    uint64_t s = 2718;
+    double cx[NUNITS], cy[NUNITS], size[NUNITS];
+    const struct siting_geos *g = siting_geos();
+    for (int set = 0; set < 2; set++) {
+        struct siting_units *u = set ? dyadic_units() : random_units(&s, cx, cy, size);
+        int decided = 0, refused = 0;
+        for (int i = 0; i < 4000; i++) {
+            size_t k = (size_t)(rng_unit(&s) * (double)u->n);
+            double x, y;
+            if (set) /* the 1/256° grid over and around square k (dyadic_units) */
+                x = 117 + (double)(k % 4) * 16 / 256 + round(rng_unit(&s) * 24 - 4) / 256,
+                y = 29 + (double)(k / 4) * 16 / 256 + round(rng_unit(&s) * 24 - 4) / 256;
+            else
+                x = cx[k] + (rng_unit(&s) - 0.5) * 2.5 * size[k],
+                y = cy[k] + (rng_unit(&s) - 0.5) * 2.5 * size[k];
+            struct siting_rings *r = siting_rings_new(u->ctx, u->units[k].geom);
+            assert_non_null(r);
+            int in = siting_rings_locate(r, x, y);
+            siting_rings_free(r);
+            if (in < 0) {
+                refused++;
+                continue;
+            }
+            GEOSGeometry *pt = g->GEOSGeom_createPointFromXY_r(u->ctx, x, y);
+            int meets = g->GEOSPreparedIntersects_r(u->ctx, u->units[k].prep, pt);
+            int inside = g->GEOSPreparedContainsProperly_r(u->ctx, u->units[k].prep, pt);
+            g->GEOSGeom_destroy_r(u->ctx, pt);
+            if (in ? !inside : meets)
+                fail_msg("unit %zu point %.17g %.17g: located %d, GEOS intersects %d inside %d", k,
+                         x, y, in, meets, inside);
+            decided++;
+        }
+        assert_true(decided > 2000);
+        if (set)
+            assert_true(refused > 100); /* grid points on the squares' edges */
+        siting_units_free(u);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -976,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_index_same_reports),
         cmocka_unit_test(test_touching_vertices),
         cmocka_unit_test(test_relate_against_geos),
+        cmocka_unit_test(test_locate_against_geos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
