@@ -69,6 +69,7 @@ struct clip_cross {
     size_t edge; /* project edge */
     struct clip_pt at;
     double along_seg, along_edge;
+    double ulps; /* how far GEOS's point may be from at (clip_crossing) */
 };
 
 struct clip_seg {
@@ -427,13 +428,15 @@ struct clip {
     /* Project vertices lying exactly on a unit segment (clip_touch): the
      * segment's index, or -1; and how far along it. */
     long touch_seg[SITING_CONVEX_MAX];
-    double touch_along[SITING_CONVEX_MAX];
+    double touch_along[SITING_CONVEX_MAX], touch_ulps[SITING_CONVEX_MAX];
     size_t ntouch;
     /* the area sum (projected, relative to the first project vertex) and what
      * its rounding error is bounded by */
     long double sum;
-    double xmin, xmax, dy_total, length;
-    double ulps; /* the largest crossing allowance (clip_crossing) */
+    double xmin, xmax, dy_total;
+    /* Σ over the pieces of their length (m) times the mean of their ends'
+     * allowances (units of 2^-45°), and the largest allowance. */
+    double moved, ulps;
     size_t pieces;
     struct clip_pt cache_ll[CLIP_CACHE], cache_xy[CLIP_CACHE];
     size_t ncache, cache_next;
@@ -507,6 +510,21 @@ static int clip_projected(struct clip *k, struct clip_pt p, struct clip_pt *out)
     return 0;
 }
 
+/* How far GEOS's vertex may be from point p of a piece: a crossing's or a
+ * touching project vertex's allowance; 0 for an input vertex, which GEOS
+ * keeps as it is. */
+static double clip_allowance_at(const struct clip *k, struct clip_pt p)
+{
+    double d = 0;
+    for (size_t j = 0; j < k->ncross; j++)
+        if (k->cross[j].at.x == p.x && k->cross[j].at.y == p.y)
+            d = fmax(d, k->cross[j].ulps);
+    for (size_t v = 0; v < k->c->n && k->ntouch; v++)
+        if (k->touch_seg[v] >= 0 && k->c->x[v] == p.x && k->c->y[v] == p.y)
+            d = fmax(d, k->touch_ulps[v]);
+    return d;
+}
+
 /* Adds the projected piece a -> b (sign: +1 or -1) to the sum. */
 static int clip_piece(struct clip *k, struct clip_pt a, struct clip_pt b, int sign)
 {
@@ -518,7 +536,9 @@ static int clip_piece(struct clip *k, struct clip_pt a, struct clip_pt b, int si
     k->sum += sign * (ax * by - bx * ay);
     k->xmin = fmin(k->xmin, fmin(pa.x, pb.x)), k->xmax = fmax(k->xmax, fmax(pa.x, pb.x));
     k->dy_total += fabs(pb.y - pa.y);
-    k->length += hypot(pb.x - pa.x, pb.y - pa.y);
+    double moves = clip_allowance_at(k, a) + clip_allowance_at(k, b);
+    if (moves > 0)
+        k->moved += hypot(pb.x - pa.x, pb.y - pa.y) * moves / 2;
     k->pieces++;
     return 0;
 }
@@ -589,6 +609,7 @@ static int clip_touch(struct clip *k, size_t s, size_t v)
     if (!(ulps * 0x1p-45 <= CLIP_TOL / 4) || k->ntouch == SITING_CONVEX_MAX)
         return -1;
     k->ulps = fmax(k->ulps, ulps);
+    k->touch_ulps[v] = ulps;
     k->touch_seg[v] = (long)s;
     k->touch_along[v] = (at.x - a.x) * (b.x - a.x) + (at.y - a.y) * (b.y - a.y);
     k->ntouch++;
@@ -635,9 +656,13 @@ static int clip_crossings(struct clip *k)
                     x.y < fmin(p.y, q.y) || x.y > fmax(p.y, q.y))
                     return -1;
                 k->ulps = fmax(k->ulps, ulps);
-                k->cross[k->ncross++] = (struct clip_cross){
-                    s, m, x, (x.x - a.x) * (b.x - a.x) + (x.y - a.y) * (b.y - a.y),
-                    (x.x - p.x) * (q.x - p.x) + (x.y - p.y) * (q.y - p.y)};
+                k->cross[k->ncross++] =
+                    (struct clip_cross){s,
+                                        m,
+                                        x,
+                                        (x.x - a.x) * (b.x - a.x) + (x.y - a.y) * (b.y - a.y),
+                                        (x.x - p.x) * (q.x - p.x) + (x.y - p.y) * (q.y - p.y),
+                                        ulps};
             } else if (!clip_apart(a, b, p, q) && clip_touch_pair(k, s, m)) {
                 return -1;
             }
@@ -843,7 +868,7 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
     k.r = r, k.c = c, k.project = project, k.zone = zone;
     k.segs = k.seg_store, k.nsegs = 0, k.segcap = CLIP_SEG_STORE;
     k.ncross = k.ntouch = k.pieces = k.ncache = k.cache_next = 0;
-    k.sum = 0, k.dy_total = k.length = k.ulps = 0;
+    k.sum = 0, k.dy_total = k.moved = k.ulps = 0;
     for (size_t i = 0; i < c->n; i++)
         k.touch_seg[i] = -1;
     for (size_t i = 0; i < c->n && k.ncache < CLIP_CACHE; i++) {
@@ -873,16 +898,20 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
         return -1;
     /* GEOS sums each result ring from its first vertex in double: at most
      * (n + 8) roundings of terms bounded by the x extent times |dy|; ours is
-     * far below that (long double, same terms). And each crossing may sit up
-     * to k.ulps units of 2^-45° away from GEOS's (clip_crossing; 0 when every
-     * crossing is exact, the other vertices being the inputs'), at most
-     * CLIP_M_PER_DEG metres a degree: moving a vertex by d
-     * changes the area by at most d times its two edges' lengths. */
+     * far below that (long double, same terms). And each crossing (or
+     * touching project vertex) may sit up to its allowance, d units of 2^-45°
+     * in x and in y, from GEOS's (clip_crossing; 0 for an exact crossing, the
+     * other vertices being the inputs'): at most √2·d·CLIP_M_PER_DEG metres.
+     * Moving vertex V by δ changes the area by δ × (V_next − V_prev) / 2, at
+     * most |δ| times the mean of its two pieces' lengths (k.moved sums that
+     * over the pieces, each end's share); moving two neighbours adds at most
+     * |δ|² a pair. */
     if (!k.pieces)
         k.xmin = k.xmax = 0;
     *area = a;
+    double dmax = k.ulps * 0x1p-45 * CLIP_M_PER_DEG * M_SQRT2;
     *err = (double)(k.pieces + 8) * 0x1p-51 * (k.xmax - k.xmin + 1) * (k.dy_total + 1) +
-           k.ulps * 0x1p-45 * CLIP_M_PER_DEG * 2 * k.length;
+           k.moved * 0x1p-45 * CLIP_M_PER_DEG * M_SQRT2 + (double)k.pieces * dmax * dmax;
     return 0;
 }
 
@@ -898,6 +927,9 @@ static int clip_orient_exact(struct clip_pt a, struct clip_pt b, struct clip_pt 
     int o = clip_orient(a, b, c);
     if (o)
         return o;
+    /* Three points on one parallel or meridian: collinear, no arithmetic. */
+    if ((a.y == b.y && b.y == c.y) || (a.x == b.x && b.x == c.x))
+        return 0;
     const double v[6] = {a.x, a.y, b.x, b.y, c.x, c.y};
     for (int i = 0; i < 6; i++)
         if (v[i] != 0 && fabs(v[i]) < 0x1p-20)
