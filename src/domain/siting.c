@@ -92,6 +92,7 @@ static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
         free(x->rules[r].condition);
         free(x->rules[r].ref);
         free(x->rules[r].text);
+        free(x->rules[r].reason_head); /* reason_tail lies in the same block */
     }
     free(x->rules);
     free(x->entry_head); /* entry_tail lies in the same block */

@@ -85,6 +85,11 @@ struct siting_rule {
     char *ref;
     char *text; /* the rule as its report's JSON object (siting_report_prepare) */
     size_t text_len;
+    /* The reason a report gives for it, escaped, either side of the industry
+     * code: ref + "：" + 禁止/限制, and the condition's note (one block,
+     * reason_head's); reason_raw: their length unescaped. */
+    char *reason_head, *reason_tail;
+    size_t reason_head_len, reason_tail_len, reason_raw;
 };
 
 struct siting_unit {

@@ -13,6 +13,7 @@
 #include "domain/siting_internal.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -47,6 +48,19 @@ static const char *report_worst_conclusion(enum siting_verdict worst)
     return worst == SITING_NONE ? "需进一步论证（未落入任何管控单元）" : report_conclusion(worst);
 }
 
+/* The reason's text either side of the industry code: for rule r (its
+ * kind's word), or for no rule (r NULL). */
+static void report_reason_parts(const struct siting_rule *r, const char **head, const char **mid,
+                                const char **tail)
+{
+    if (r) {
+        *head = r->ref ? r->ref : "", *mid = r->prohibit ? "：禁止" : "：限制";
+        *tail = r->condition && *r->condition ? "（条件见条款）" : "";
+    } else {
+        *head = "准入清单未对行业 ", *mid = "", *tail = " 设禁止或限制条款";
+    }
+}
+
 /* Appends s to the reason, cut where the reason's bytes run out (as snprintf
  * into a fixed buffer would cut it). */
 static size_t report_cat(char *reason, size_t len, const char *s)
@@ -66,23 +80,44 @@ static size_t report_cat(char *reason, size_t len, const char *s)
 static size_t report_reason(char *reason, const struct siting_unit *x, const struct siting_entry *e,
                             const char *industry)
 {
-    size_t len = 0;
-    if (e->rule >= 0) {
-        const struct siting_rule *r = &x->rules[e->rule];
-        len = report_cat(reason, len, r->ref);
-        len = report_cat(reason, len, "：");
-        len = report_cat(reason, len, e->verdict == SITING_PROHIBIT ? "禁止" : "限制");
-        len = report_cat(reason, len, industry);
-        if (r->condition && *r->condition)
-            len = report_cat(reason, len, "（条件见条款）");
-    } else {
-        len = report_cat(reason, len, "准入清单未对行业 ");
-        len = report_cat(reason, len, industry);
-        len = report_cat(reason, len, " 设禁止或限制条款");
-    }
+    const char *head, *mid, *tail;
+    report_reason_parts(e->rule >= 0 ? &x->rules[e->rule] : NULL, &head, &mid, &tail);
+    size_t len = report_cat(reason, 0, head);
+    len = report_cat(reason, len, mid);
+    len = report_cat(reason, len, industry);
+    len = report_cat(reason, len, tail);
     /* Only a cut can leave part of a character: each piece is whole UTF-8
      * (checked at import; the industry code is ASCII). */
     return len == REPORT_REASON_MAX - 1 ? text_utf8_valid_prefix(reason, len) : len;
+}
+
+/* s[0..n) escaped as a JSON string's content (no quotes) at o; the end. */
+static char *report_escaped(char *o, const char *s, size_t n)
+{
+    char *end = json_text_put_string(o, s, n) - 1; /* drop the closing quote */
+    memmove(o, o + 1, (size_t)(end - o - 1));      /* and the opening one */
+    return end - 1;
+}
+
+/* The reason's escaped parts either side of the industry code, in one block:
+ * *head (the block) and *tail in it, their lengths, and the unescaped length
+ * of both. Escaping whole UTF-8 parts one by one is escaping their join. */
+static void report_reason_fixed(const struct siting_rule *r, char **head, size_t *head_len,
+                                char **tail, size_t *tail_len, size_t *raw)
+{
+    const char *h, *m, *t;
+    report_reason_parts(r, &h, &m, &t);
+    size_t hn = strlen(h), mn = strlen(m), tn = strlen(t);
+    char *block =
+        xmalloc(JSON_TEXT_STRING_MAX(hn) + JSON_TEXT_STRING_MAX(mn) + JSON_TEXT_STRING_MAX(tn));
+    char *o = report_escaped(block, h, hn);
+    o = report_escaped(o, m, mn);
+    *head_len = (size_t)(o - block);
+    o = report_escaped(o, t, tn);
+    *tail_len = (size_t)(o - block) - *head_len;
+    *head = xrealloc(block, (size_t)(o - block) + 1);
+    *tail = *head + *head_len;
+    *raw = hn + mn + tn;
 }
 
 /* ---- the tree ---- */
@@ -224,9 +259,16 @@ static struct {
     size_t len;
 } report_verdicts[2][REPORT_VERDICTS];
 static pthread_once_t report_verdicts_once = PTHREAD_ONCE_INIT;
+/* The reason's parts when no rule decided (report_reason_fixed). */
+static struct {
+    char *head, *tail;
+    size_t head_len, tail_len, raw;
+} report_no_rule;
 
 static void report_verdicts_init(void)
 {
+    report_reason_fixed(NULL, &report_no_rule.head, &report_no_rule.head_len, &report_no_rule.tail,
+                        &report_no_rule.tail_len, &report_no_rule.raw);
     for (int v = 0; v < REPORT_VERDICTS; v++) {
         const char *conclusion[2] = {report_conclusion(v), report_worst_conclusion(v)};
         for (int w = 0; w < 2; w++) {
@@ -305,19 +347,50 @@ void siting_report_prepare(struct siting_unit *x)
     x->entry_head_len = (size_t)(mid - text), x->entry_tail_len = (size_t)(end - mid);
     x->entry_head = xrealloc(text, (size_t)(end - text));
     x->entry_tail = x->entry_head + x->entry_head_len;
-    for (size_t r = 0; r < x->nrules; r++)
-        x->rules[r].text = report_fixed(report_rule_room(&x->rules[r]), report_rule_fixed,
-                                        &x->rules[r], &x->rules[r].text_len);
+    for (size_t r = 0; r < x->nrules; r++) {
+        struct siting_rule *rule = &x->rules[r];
+        rule->text = report_fixed(report_rule_room(rule), report_rule_fixed, rule, &rule->text_len);
+        report_reason_fixed(rule, &rule->reason_head, &rule->reason_head_len, &rule->reason_tail,
+                            &rule->reason_tail_len, &rule->reason_raw);
+    }
 }
 
 /* ---- an entry ---- */
 
-/* The most an entry can take: the fixed parts, and the reason as if every
- * byte were escaped. */
-static size_t report_entry_room(const struct siting_unit *x, const struct siting_entry *e)
+/* The reason's prepared parts for entry e (report_reason_fixed); false when
+ * they cannot be used: the reason would be cut at REPORT_REASON_MAX - 1
+ * bytes, or the industry code is not plain letters and digits. */
+static bool report_reason_of(const struct siting_unit *x, const struct siting_entry *e,
+                             const char *industry, const char **head, size_t *head_len,
+                             const char **tail, size_t *tail_len)
 {
-    size_t room = REPORT_FIXED_ROOM + x->entry_head_len + x->entry_tail_len + REPORT_VERDICT_ROOM +
-                  JSON_TEXT_STRING_MAX(REPORT_REASON_MAX);
+    size_t n = strlen(industry), raw;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)industry[i]))
+            return false;
+    pthread_once(&report_verdicts_once, report_verdicts_init);
+    if (e->rule >= 0) {
+        const struct siting_rule *r = &x->rules[e->rule];
+        *head = r->reason_head, *head_len = r->reason_head_len;
+        *tail = r->reason_tail, *tail_len = r->reason_tail_len, raw = r->reason_raw;
+    } else {
+        *head = report_no_rule.head, *head_len = report_no_rule.head_len;
+        *tail = report_no_rule.tail, *tail_len = report_no_rule.tail_len, raw = report_no_rule.raw;
+    }
+    return raw + n <= REPORT_REASON_MAX - 1;
+}
+
+/* The most an entry can take: the fixed parts, and the reason from its parts
+ * or, when cut, as if every byte were escaped. */
+static size_t report_entry_room(const struct siting_unit *x, const struct siting_entry *e,
+                                const char *industry)
+{
+    const char *h, *t;
+    size_t hl, tl;
+    size_t room = REPORT_FIXED_ROOM + x->entry_head_len + x->entry_tail_len + REPORT_VERDICT_ROOM;
+    room += report_reason_of(x, e, industry, &h, &hl, &t, &tl)
+                ? hl + tl + strlen(industry) + 2
+                : JSON_TEXT_STRING_MAX(REPORT_REASON_MAX);
     if (e->rule >= 0)
         room += x->rules[e->rule].text_len;
     return room;
@@ -342,10 +415,19 @@ static char *report_entry(char *o, const struct siting_unit *x, const struct sit
     o = REPORT_LIT(o, ",\"rule\":");
     o = e->rule >= 0 ? report_copy(o, x->rules[e->rule].text, x->rules[e->rule].text_len)
                      : REPORT_LIT(o, "null");
-    char reason[REPORT_REASON_MAX];
-    size_t n = report_reason(reason, x, e, industry);
-    o = REPORT_LIT(o, ",\"reason\":");
-    o = json_text_put_string(o, reason, n);
+    o = REPORT_LIT(o, ",\"reason\":\"");
+    const char *h, *t;
+    size_t hl, tl;
+    if (report_reason_of(x, e, industry, &h, &hl, &t, &tl)) {
+        o = report_copy(o, h, hl);
+        o = report_copy(o, industry, strlen(industry)); /* letters and digits */
+        o = report_copy(o, t, tl);
+        *o++ = '"';
+    } else {
+        char reason[REPORT_REASON_MAX];
+        size_t n = report_reason(reason, x, e, industry);
+        o = json_text_put_string(o - 1, reason, n);
+    }
     return report_copy(o, x->entry_tail, x->entry_tail_len);
 }
 
@@ -393,7 +475,7 @@ static int report_unit(struct buf *b, const struct siting_units *u, const struct
                        bool first, const char *industry)
 {
     const struct siting_unit *x = &u->units[e->unit];
-    char *o = report_reserve(b, 1 + report_entry_room(x, e));
+    char *o = report_reserve(b, 1 + report_entry_room(x, e, industry));
     if (!o)
         return -1;
     if (!first)
@@ -425,7 +507,8 @@ char *siting_report_text(const struct siting_units *u, const struct siting_outco
     const char *name = ind ? ind->name_zh : "";
     size_t room = report_head_room(oc, name) + REPORT_TAIL_ROOM;
     for (size_t k = 0; k < oc->n; k++)
-        room += 1 + report_entry_room(&u->units[oc->entries[k].unit], &oc->entries[k]);
+        room +=
+            1 + report_entry_room(&u->units[oc->entries[k].unit], &oc->entries[k], oc->industry);
     int rc = buf_grow(&b, room);
     if (!rc)
         rc = report_head(&b, oc, name);
