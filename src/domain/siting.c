@@ -547,7 +547,7 @@ static enum siting_relation siting_hit_relation(struct siting_hits *h, struct si
     enum siting_relation rel = SITING_REL_UNKNOWN;
     if (h->cv && x->rings_state > 0)
         rel = siting_clip_relate(x->rings, h->cv);
-    /* A point inside a unit: no area, the relation is not needed beyond that. */
+    /* A point in or on a unit: no area, the relation is not needed beyond that. */
     if (h->point && x->rings_state > 0) {
         int in = siting_rings_locate(x->rings, h->x, h->y);
         rel = in < 0 ? SITING_REL_UNKNOWN : in ? SITING_REL_MEETS : SITING_REL_DISJOINT;

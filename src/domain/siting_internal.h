@@ -169,9 +169,10 @@ struct siting_rings {
 struct siting_rings *siting_rings_new(GEOSContextHandle_t ctx, const GEOSGeometry *unit);
 void siting_rings_free(struct siting_rings *r); /* NULL is fine */
 
-/* Where point (x, y) lies for unit r: 1 in its interior, 0 outside it (off its
- * boundary), -1 not decided (on or too close to the boundary to call, or a
- * unit of more than SITING_RELATE_MAX segments: GEOS's indexed locator). */
+/* Where point (x, y) lies for unit r, decided exactly: 1 in its interior, 2
+ * on its boundary, 0 outside it; -1 not decided here (coordinates too near 0
+ * for the exact orientation, or a unit of more than SITING_RELATE_MAX
+ * segments: GEOS's indexed locator). */
 int siting_rings_locate(const struct siting_rings *r, double x, double y);
 
 #define SITING_CONVEX_MAX 64
