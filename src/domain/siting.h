@@ -24,6 +24,8 @@
 #ifndef ECOGOV_SITING_H
 #define ECOGOV_SITING_H
 
+#include "core/buf.h"
+
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -117,6 +119,11 @@ struct siting_summary {
  * NULL with a message, as siting_check. */
 char *siting_check_text(struct siting_units *u, json_t *wgs84, const char *industry, size_t *len,
                         struct siting_summary *sum, char *err, size_t errlen);
+
+/* The same report appended to out (NUL-terminated after it), for callers that
+ * reuse one buffer across checks; 0, or -1 with a message and out as it was. */
+int siting_check_append(struct siting_units *u, json_t *wgs84, const char *industry,
+                        struct buf *out, struct siting_summary *sum, char *err, size_t errlen);
 
 /* Only the predicate: fills idx (capacity max) with the indexes of the units
  * the WGS84 location intersects, ascending; returns how many intersect (may

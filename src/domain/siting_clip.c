@@ -30,14 +30,13 @@
  * segments within 1e-9° of a crossing segment (the noded edges could then intersect again and
  * OverlayNG would switch to snapping), unit rings that touch, spikes, too much work. */
 #include "core/xalloc.h"
+#include "domain/siting_clip_pred.h"
 #include "domain/siting_internal.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Points and segments closer than this (degrees, ~0.1 mm) are "degenerate". */
-#define CLIP_TOL 1e-9
 /* More crossings or pair tests than this: the overlay is the cheaper path. */
 #define CLIP_MAX_CROSSINGS 64
 #define CLIP_MAX_PAIRS 200000
@@ -57,12 +56,6 @@
 /* Units with at most this many segments are checked for touching rings pairwise. */
 #define CLIP_SMALL_UNIT 64
 #define CLIP_SEG_STORE 64
-/* Shewchuk's error bound for the orientation determinant in double. */
-#define CLIP_ORIENT_BOUND 3.3306690738754716e-16
-
-struct clip_pt {
-    double x, y;
-};
 
 struct clip_cross {
     size_t seg;  /* index into the near unit segments */
@@ -135,8 +128,6 @@ static int clip_polygon_add(GEOSContextHandle_t ctx, const GEOSGeometry *poly,
     return 0;
 }
 
-static bool clip_apart(struct clip_pt a, struct clip_pt b, struct clip_pt c, struct clip_pt d);
-
 /* Do the rings touch nowhere (no two segments but a ring's consecutive ones
  * within CLIP_TOL)? Pairwise for small units, GEOS's simplicity test of the
  * boundary otherwise. */
@@ -198,42 +189,6 @@ struct siting_rings *siting_rings_new(GEOSContextHandle_t ctx, const GEOSGeometr
 
 /* ---- predicates ---- */
 
-/* The sign of the turn a -> b -> c when the double filter decides it, else 0
- * (collinear or too close to call: the caller gives up). */
-static int clip_orient(struct clip_pt a, struct clip_pt b, struct clip_pt c)
-{
-    double l = (b.x - a.x) * (c.y - a.y), r = (b.y - a.y) * (c.x - a.x);
-    double det = l - r;
-    double bound = CLIP_ORIENT_BOUND * (fabs(l) + fabs(r));
-    return det > bound ? 1 : det < -bound ? -1 : 0;
-}
-
-static double clip_dist2_point_seg(struct clip_pt p, struct clip_pt a, struct clip_pt b)
-{
-    double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
-    double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0;
-    t = t < 0 ? 0 : t > 1 ? 1 : t;
-    double ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
-    return ex * ex + ey * ey;
-}
-
-/* Segments known not to cross: farther apart than CLIP_TOL? */
-static bool clip_apart(struct clip_pt a, struct clip_pt b, struct clip_pt c, struct clip_pt d)
-{
-    /* Boxes farther apart than CLIP_TOL on an axis: so are the segments. */
-    if (fmax(a.x, b.x) < fmin(c.x, d.x) - CLIP_TOL || fmin(a.x, b.x) > fmax(c.x, d.x) + CLIP_TOL ||
-        fmax(a.y, b.y) < fmin(c.y, d.y) - CLIP_TOL || fmin(a.y, b.y) > fmax(c.y, d.y) + CLIP_TOL)
-        return true;
-    const double t2 = CLIP_TOL * CLIP_TOL;
-    return clip_dist2_point_seg(a, c, d) > t2 && clip_dist2_point_seg(b, c, d) > t2 &&
-           clip_dist2_point_seg(c, a, b) > t2 && clip_dist2_point_seg(d, a, b) > t2;
-}
-
-static bool clip_far(struct clip_pt a, struct clip_pt b)
-{
-    return fabs(a.x - b.x) > CLIP_TOL || fabs(a.y - b.y) > CLIP_TOL;
-}
-
 /* One coordinate of the crossing, num / den computed in binary128 with the
  * absolute error bound err: the double the binary128 quotient rounds to (within
  * a unit in the last place of the exact value, not always the nearest double),
@@ -252,8 +207,6 @@ static __float128 clip_abs(__float128 v)
 {
     return v < 0 ? -v : v;
 }
-
-static int clip_orient_exact(struct clip_pt a, struct clip_pt b, struct clip_pt c);
 
 /* How far GEOS's point where segments p1p2 and q1q2 meet may be from the exact
  * one, in units of 2^-45° (see the top), given the sine of their angle. */
@@ -313,106 +266,6 @@ static int clip_crossing(struct clip_pt p1, struct clip_pt p2, struct clip_pt q1
     return isnan(out->x) || isnan(out->y) ? -1 : 0;
 }
 
-/* ---- the project ---- */
-
-int siting_ring_turn(const double *xy, size_t n)
-{
-    if (n < 4)
-        return 0;
-    size_t m = n - 1;
-    int turn = 0, first = 0, last = 0, flips = 0;
-    for (size_t i = 0; i < m; i++) {
-        struct clip_pt a = {xy[2 * i], xy[2 * i + 1]};
-        struct clip_pt b = {xy[2 * ((i + 1) % m)], xy[2 * ((i + 1) % m) + 1]};
-        struct clip_pt d = {xy[2 * ((i + 2) % m)], xy[2 * ((i + 2) % m) + 1]};
-        int o = clip_orient(a, b, d);
-        if (!o || (turn && o != turn))
-            return 0;
-        turn = o;
-        /* Every turn one way and under 180°: the edges' direction goes round
-         * k whole turns, crossing the vertical 2k times. */
-        int s = b.x > a.x ? 1 : b.x < a.x ? -1 : 0;
-        if (s && last && s != last)
-            flips++;
-        if (s)
-            last = s, first = first ? first : s;
-    }
-    if (last != first)
-        flips++;
-    return flips == 2 ? turn : 0;
-}
-
-int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n)
-{
-    c->n = 0;
-    c->tried = true;
-    if (n < 4 || n - 1 > SITING_CONVEX_MAX)
-        return -1;
-    int turn = siting_ring_turn(xy, n);
-    if (!turn)
-        return -1;
-    size_t m = n - 1;
-    for (size_t i = 0; i < m; i++) {
-        struct clip_pt a = {xy[2 * i], xy[2 * i + 1]};
-        struct clip_pt b = {xy[2 * ((i + 1) % m)], xy[2 * ((i + 1) % m) + 1]};
-        struct clip_pt d = {xy[2 * ((i + 2) % m)], xy[2 * ((i + 2) % m) + 1]};
-        /* No angle within ~0.006° of straight (a noded piece of an edge must
-         * not lie along its neighbour). */
-        double cross = (b.x - a.x) * (d.y - b.y) - (b.y - a.y) * (d.x - b.x);
-        double la = hypot(b.x - a.x, b.y - a.y), lb = hypot(d.x - b.x, d.y - b.y);
-        if (fabs(cross) <= 1e-4 * la * lb)
-            return -1;
-    }
-    c->projected = pxy != NULL;
-    /* Counter-clockwise, the project's interior on the left. */
-    for (size_t i = 0; i < m; i++) {
-        size_t k = (turn > 0 ? i : m - i) % m;
-        c->x[i] = xy[2 * k], c->y[i] = xy[2 * k + 1];
-        if (pxy)
-            c->px[i] = pxy[2 * k], c->py[i] = pxy[2 * k + 1];
-    }
-    c->env[0] = c->env[2] = c->x[0], c->env[1] = c->env[3] = c->y[0];
-    for (size_t i = 0; i < m; i++) {
-        c->env[0] = fmin(c->env[0], c->x[i]), c->env[2] = fmax(c->env[2], c->x[i]);
-        c->env[1] = fmin(c->env[1], c->y[i]), c->env[3] = fmax(c->env[3], c->y[i]);
-    }
-    c->n = m;
-    return 0;
-}
-
-int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g)
-{
-    double xy[2 * (SITING_CONVEX_MAX + 1)];
-    size_t n = siting_ring_flat(ctx, g, xy);
-    c->n = 0;
-    c->tried = true;
-    return n ? siting_convex_init_flat(c, xy, NULL, n) : -1;
-}
-
-double siting_ring_area(const double *xy, size_t n)
-{
-    if (n < 3)
-        return 0;
-    double x0 = xy[0], sum = 0;
-    for (size_t i = 1; i + 1 < n; i++)
-        sum += (xy[2 * i] - x0) * (xy[2 * i - 1] - xy[2 * i + 3]);
-    return fabs(sum / 2.0);
-}
-
-size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *xy)
-{
-    const struct siting_geos *lib = siting_geos();
-    if (lib->GEOSGeomTypeId_r(ctx, g) != GEOS_POLYGON || lib->GEOSGetNumInteriorRings_r(ctx, g))
-        return 0;
-    const GEOSCoordSequence *seq =
-        lib->GEOSGeom_getCoordSeq_r(ctx, lib->GEOSGetExteriorRing_r(ctx, g));
-    unsigned n = 0;
-    if (!seq || !lib->GEOSCoordSeq_getSize_r(ctx, seq, &n) || n < 4 || n - 1 > SITING_CONVEX_MAX ||
-        !lib->GEOSCoordSeq_copyToBuffer_r(ctx, seq, xy, 0, 0))
-        return 0;
-    return n;
-}
-
 /* ---- the overlap ---- */
 
 struct clip {
@@ -442,81 +295,6 @@ struct clip {
     size_t ncache, cache_next;
     struct clip_seg seg_store[CLIP_SEG_STORE]; /* segs until more are needed */
 };
-
-static struct clip_pt clip_edge_pt(const struct siting_convex *c, size_t i)
-{
-    return (struct clip_pt){c->x[i % c->n], c->y[i % c->n]};
-}
-
-/* 1 inside the project, 0 outside, -1 too close to call. */
-static int clip_in_project(const struct siting_convex *c, struct clip_pt p)
-{
-    bool unsure = false;
-    for (size_t i = 0; i < c->n; i++) {
-        int o = clip_orient(clip_edge_pt(c, i), clip_edge_pt(c, i + 1), p);
-        if (o < 0)
-            return 0;
-        if (!o)
-            unsure = true;
-    }
-    return unsure ? -1 : 1;
-}
-
-/* 1 inside the unit, 0 outside, -1 on or too close to its boundary. */
-static int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
-{
-    bool inside = false;
-    for (size_t ring = 0; ring < r->nrings; ring++) {
-        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
-            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
-            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
-            bool straddle = (a.y > p.y) != (b.y > p.y);
-            bool in_box = p.x >= fmin(a.x, b.x) && p.x <= fmax(a.x, b.x) && p.y >= fmin(a.y, b.y) &&
-                          p.y <= fmax(a.y, b.y);
-            if (!straddle && !in_box)
-                continue;
-            int o = 0;
-            if (in_box && !(o = clip_orient(a, b, p)))
-                return -1;
-            if (!straddle || p.x > fmax(a.x, b.x))
-                continue;
-            if (p.x < fmin(a.x, b.x) || (o > 0) == (b.y > a.y))
-                inside = !inside;
-        }
-    }
-    return inside;
-}
-
-int siting_rings_locate(const struct siting_rings *r, double x, double y)
-{
-    if (r->start[r->nrings] - r->nrings > SITING_RELATE_MAX)
-        return -1;
-    /* clip_in_unit's ray count, with exact orientations where the filter
-     * cannot tell: a point on a segment's line within its box is on it. */
-    struct clip_pt p = {x, y};
-    bool inside = false;
-    for (size_t ring = 0; ring < r->nrings; ring++) {
-        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
-            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
-            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
-            bool straddle = (a.y > p.y) != (b.y > p.y);
-            bool in_box = p.x >= fmin(a.x, b.x) && p.x <= fmax(a.x, b.x) && p.y >= fmin(a.y, b.y) &&
-                          p.y <= fmax(a.y, b.y);
-            if (!straddle && !in_box)
-                continue;
-            int o = in_box ? clip_orient_exact(a, b, p) : 0;
-            if (o == 2)
-                return -1;
-            if (in_box && o == 0)
-                return 2;
-            if (!straddle || p.x > fmax(a.x, b.x))
-                continue;
-            if (p.x < fmin(a.x, b.x) || (o > 0) == (b.y > a.y))
-                inside = !inside;
-        }
-    }
-    return inside;
-}
 
 /* The projected point of lon/lat p: each point of an intersection is used by
  * two pieces, and a projection costs more than the rest of a piece. */
@@ -937,166 +715,4 @@ int siting_clip_area(const struct siting_rings *r, struct siting_convex *c,
     *err = (double)(k.pieces + 8) * 0x1p-51 * (k.xmax - k.xmin + 1) * (k.dy_total + 1) +
            k.moved * 0x1p-45 * CLIP_M_PER_DEG * M_SQRT2 + (double)k.pieces * dmax * dmax;
     return 0;
-}
-
-/* ---- a project whose interior no unit boundary enters ---- */
-
-/* The exact sign of the turn a -> b -> c (0: collinear), or 2 when it cannot
- * be had: the filter first, then binary128 when the coordinate differences are
- * doubles exactly (coordinates of magnitude 2^-20 or more, or zero, differ by
- * at most 113 bits, so binary128 subtracts them exactly; two 53-bit factors
- * multiply exactly in it; and a rounded difference has the exact one's sign). */
-static int clip_orient_exact(struct clip_pt a, struct clip_pt b, struct clip_pt c)
-{
-    int o = clip_orient(a, b, c);
-    if (o)
-        return o;
-    /* Three points on one parallel or meridian: collinear, no arithmetic. */
-    if ((a.y == b.y && b.y == c.y) || (a.x == b.x && b.x == c.x))
-        return 0;
-    const double v[6] = {a.x, a.y, b.x, b.y, c.x, c.y};
-    for (int i = 0; i < 6; i++)
-        if (v[i] != 0 && fabs(v[i]) < 0x1p-20)
-            return 2;
-    __float128 d[4] = {(__float128)b.x - a.x, (__float128)c.y - a.y, (__float128)b.y - a.y,
-                       (__float128)c.x - a.x};
-    for (int i = 0; i < 4; i++)
-        if ((__float128)(double)d[i] != d[i])
-            return 2;
-    __float128 det = d[0] * d[1] - d[2] * d[3];
-    return det > 0 ? 1 : det < 0 ? -1 : 0;
-}
-
-/* Does segment a b stay out of the project's interior? 1 yes, 0 no, -1 not
- * decided. Separating axes of two convex sets: a project edge with both ends
- * on or outside its line, or the segment's line with the whole project on one
- * side (touching allowed either way). */
-static int clip_outside_interior(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
-{
-    for (size_t m = 0; m < c->n; m++) {
-        int oa = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), a);
-        int ob = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), b);
-        if (oa == 2 || ob == 2)
-            return -1;
-        if (oa <= 0 && ob <= 0)
-            return 1;
-    }
-    bool left = false, right = false;
-    for (size_t m = 0; m < c->n; m++) {
-        int o = clip_orient_exact(a, b, clip_edge_pt(c, m));
-        if (o == 2)
-            return -1;
-        left |= o > 0, right |= o < 0;
-    }
-    return !(left && right);
-}
-
-/* Is unit vertex v in the relative interior of a project edge (where the
- * overlay would add it to the project's ring) or inside? -1 not decided. */
-static int clip_vertex_noded(const struct siting_convex *c, struct clip_pt v)
-{
-    int zeros = 0;
-    for (size_t m = 0; m < c->n; m++) {
-        int o = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), v);
-        if (o == 2)
-            return -1;
-        if (o < 0)
-            return 0;
-        zeros += o == 0;
-    }
-    return zeros < 2; /* inside (0) or on one edge only (1); a project vertex: 2 */
-}
-
-int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *c, int *inside)
-{
-    if (!r || !c || !c->n)
-        return -1;
-    const double *e = c->env;
-    for (size_t ring = 0; ring < r->nrings; ring++)
-        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
-            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
-            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
-            if (fmax(a.x, b.x) < e[0] || fmin(a.x, b.x) > e[2] || fmax(a.y, b.y) < e[1] ||
-                fmin(a.y, b.y) > e[3])
-                continue;
-            if (clip_vertex_noded(c, a) != 0 || clip_outside_interior(c, a, b) != 1)
-                return -1;
-        }
-    /* No unit boundary in the interior: it lies wholly in or out of the unit. */
-    struct clip_pt q = {(c->x[0] + c->x[1] + c->x[2]) / 3, (c->y[0] + c->y[1] + c->y[2]) / 3};
-    int in = clip_in_project(c, q) == 1 ? clip_in_unit(r, q) : -1;
-    if (in < 0)
-        return -1;
-    *inside = in;
-    return 0;
-}
-
-double siting_convex_area_bound(const struct siting_convex *c)
-{
-    double xmin = c->px[0], xmax = c->px[0], dy = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        xmin = fmin(xmin, c->px[i]), xmax = fmax(xmax, c->px[i]);
-        dy += fabs(c->py[(i + 1) % c->n] - c->py[i]);
-    }
-    return (double)(c->n + 8) * 0x1p-51 * (xmax - xmin + 1) * (dy + 1);
-}
-
-/* ---- intersects ---- */
-
-/* A proper crossing of a unit segment with a project edge (1), a contact
- * closer than CLIP_TOL that is not one (-1), or neither (0). */
-static int clip_segment_meets(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
-{
-    const double *e = c->env;
-    if (fmax(a.x, b.x) < e[0] - CLIP_TOL || fmin(a.x, b.x) > e[2] + CLIP_TOL ||
-        fmax(a.y, b.y) < e[1] - CLIP_TOL || fmin(a.y, b.y) > e[3] + CLIP_TOL)
-        return 0;
-    int near = 0;
-    for (size_t m = 0; m < c->n; m++) {
-        struct clip_pt p = clip_edge_pt(c, m), q = clip_edge_pt(c, m + 1);
-        if (clip_orient(p, q, a) * clip_orient(p, q, b) < 0 &&
-            clip_orient(a, b, p) * clip_orient(a, b, q) < 0)
-            return 1;
-        if (!clip_apart(a, b, p, q))
-            near = -1;
-    }
-    return near;
-}
-
-enum siting_relation siting_clip_relate(const struct siting_rings *r, const struct siting_convex *c)
-{
-    if (!r || !c->n || r->start[r->nrings] - r->nrings > SITING_RELATE_MAX)
-        return SITING_REL_UNKNOWN;
-    bool unsure = false;
-    for (size_t ring = 0; ring < r->nrings; ring++)
-        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
-            int m = clip_segment_meets(c, (struct clip_pt){r->xy[2 * i], r->xy[2 * i + 1]},
-                                       (struct clip_pt){r->xy[2 * i + 2], r->xy[2 * i + 3]});
-            if (m > 0) /* a proper crossing: neither is inside the other */
-                return SITING_REL_MEETS;
-            unsure |= m < 0;
-        }
-    if (unsure)
-        return SITING_REL_UNKNOWN;
-    /* The boundaries apart: each unit ring lies inside or outside the project,
-     * and the project inside or outside the unit's rings, as its first vertex
-     * does. Inside the unit's interior when that vertex is and no ring lies
-     * inside it (a hole would); the unit inside the project when all its rings
-     * do; apart when none does and the vertex is outside; else they meet. */
-    int in = clip_in_unit(r, clip_edge_pt(c, 0));
-    if (in < 0)
-        return SITING_REL_UNKNOWN;
-    size_t inside = 0;
-    for (size_t ring = 0; ring < r->nrings; ring++) {
-        size_t i = r->start[ring];
-        int ip = clip_in_project(c, (struct clip_pt){r->xy[2 * i], r->xy[2 * i + 1]});
-        if (ip < 0)
-            return SITING_REL_UNKNOWN;
-        inside += (size_t)ip;
-    }
-    if (in)
-        return inside ? SITING_REL_MEETS : SITING_REL_IN_UNIT;
-    return !inside               ? SITING_REL_DISJOINT
-           : inside == r->nrings ? SITING_REL_IN_PROJECT
-                                 : SITING_REL_MEETS;
 }

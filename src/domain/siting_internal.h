@@ -1,7 +1,8 @@
-/* siting_internal — what siting.c, siting_import.c, siting_shp.c, siting_clip.c
- * and siting_report.c share: the unit set's layout, the attribute and geometry
- * builders, the overlap clipper and the report writers. Not for other modules:
- * use siting.h. */
+/* siting_internal — what the siting files share: the unit set's layout
+ * (siting.c), the attribute and geometry builders (siting_import.c,
+ * siting_shp.c, siting_parse.c), the project's shape (siting_convex.c), the
+ * overlap clipper (siting_clip.c), the exact relations (siting_relate.c) and
+ * the report writers (siting_report.c). Not for other modules: use siting.h. */
 #ifndef ECOGOV_SITING_INTERNAL_H
 #define ECOGOV_SITING_INTERNAL_H
 
@@ -151,7 +152,8 @@ GEOSGeometry *siting_geometry(GEOSContextHandle_t ctx, json_t *geom, enum siting
 int siting_units_add(struct siting_units *u, json_t *props, GEOSGeometry *geom, char *err,
                      size_t errlen);
 
-/* ---- siting_clip.c: overlap areas without GEOS's overlay ---- */
+/* ---- siting_clip.c, siting_convex.c, siting_relate.c: overlaps and
+ * relations without GEOS's overlay ---- */
 
 /* A unit's rings as flat lon/lat arrays: ring i is xy[2 * start[i] ..
  * 2 * start[i + 1]) (closed); dir[i] is +1 when the ring has the unit's
@@ -271,7 +273,7 @@ struct siting_outcome {
 };
 
 /* The report of oc as a jansson tree, for callers that add to it (lock held):
- * the same keys, order and values as siting_report_text's, which a test
+ * the same keys, order and values as siting_report_append's, which a test
  * holds them to. */
 json_t *siting_report_tree(const struct siting_units *u, const struct siting_outcome *oc);
 /* A rule and a unit's 管控要求 as they appear in reports and the units listing. */
@@ -282,11 +284,11 @@ json_t *siting_dims_json(const struct siting_unit *x);
  * entry_tail, each rule's text) from its attributes, once, when it is added. */
 void siting_report_prepare(struct siting_unit *x);
 
-/* The report of oc as JSON text (NUL-terminated, free() it; *len its length):
- * the keys and order siting.h lists for siting_check (lock held: reads the
- * units' attributes). */
-char *siting_report_text(const struct siting_units *u, const struct siting_outcome *oc,
-                         size_t *len);
+/* Appends the report of oc to b as JSON text (NUL-terminated): the keys and
+ * order siting.h lists for siting_check (lock held: reads the units'
+ * attributes). 0, or -1 with b as it was when b cannot grow. */
+int siting_report_append(const struct siting_units *u, const struct siting_outcome *oc,
+                         struct buf *b);
 
 /* Whether s is a rule industry code: a 门类 letter and/or 2-4 digits of a real 大类. */
 int siting_rule_code_ok(const char *s);

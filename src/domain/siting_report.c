@@ -497,10 +497,10 @@ static int report_tail(struct buf *b, enum siting_verdict worst)
     return 0;
 }
 
-char *siting_report_text(const struct siting_units *u, const struct siting_outcome *oc, size_t *len)
+int siting_report_append(const struct siting_units *u, const struct siting_outcome *oc,
+                         struct buf *b)
 {
-    struct buf b;
-    buf_init(&b, 0); /* unbounded: grows with the units hit, each bounded at import */
+    size_t start = b->len;
     /* Room for the whole report at once (head, entries, tail, as each
      * reserves it), so the writers below never move it. */
     const struct industry *ind = industry_find(oc->industry);
@@ -509,14 +509,16 @@ char *siting_report_text(const struct siting_units *u, const struct siting_outco
     for (size_t k = 0; k < oc->n; k++)
         room +=
             1 + report_entry_room(&u->units[oc->entries[k].unit], &oc->entries[k], oc->industry);
-    int rc = buf_grow(&b, room);
+    int rc = buf_grow(b, room);
     if (!rc)
-        rc = report_head(&b, oc, name);
+        rc = report_head(b, oc, name);
     for (size_t k = 0; k < oc->n && !rc; k++)
-        rc = report_unit(&b, u, &oc->entries[k], k == 0, oc->industry);
-    if (rc || report_tail(&b, oc->worst)) {
-        buf_free(&b);
-        return NULL;
+        rc = report_unit(b, u, &oc->entries[k], k == 0, oc->industry);
+    if (rc || report_tail(b, oc->worst)) {
+        b->len = start;
+        if (b->data)
+            b->data[start] = '\0';
+        return -1;
     }
-    return buf_detach(&b, len);
+    return 0;
 }

@@ -188,6 +188,7 @@ struct siting_batch {
     bool full, reports, tree;
     size_t *idx, cap; /* the intersects-only path's unit indexes */
     int64_t index_ms; /* siting_units_index after loading, not in the timing */
+    struct buf text;  /* the current check's report (--full) */
 };
 
 /* "<code>,<code>..." and, when verdict is not NULL, "\t<verdict>". */
@@ -231,18 +232,19 @@ static char *siting_tool_line(struct siting_batch *b, size_t i, char *err, size_
     if (b->tree)
         return siting_tool_tree_line(b, i, err, errlen);
     struct siting_summary sum = {0};
-    char *text = NULL;
     long k;
     if (b->full) {
-        size_t len;
-        text = siting_check_text(b->u, b->geoms[i], b->industry, &len, &sum, err, errlen);
-        k = text ? (long)sum.n : -1;
+        /* One buffer for every check's report, as a server reuses its own. */
+        buf_reset(&b->text);
+        k = siting_check_append(b->u, b->geoms[i], b->industry, &b->text, &sum, err, errlen)
+                ? -1
+                : (long)sum.n;
     } else {
         k = siting_intersecting(b->u, b->geoms[i], b->idx, b->cap, err, errlen);
     }
     if (k < 0 || b->reports) {
         free(sum.units);
-        return text;
+        return k < 0 ? NULL : xstrdup(b->text.data);
     }
     const char **codes = xcalloc(k ? (size_t)k : 1, sizeof *codes);
     for (long j = 0; j < k; j++)
@@ -250,7 +252,6 @@ static char *siting_tool_line(struct siting_batch *b, size_t i, char *err, size_
     char *line =
         siting_tool_codes_line(codes, (size_t)k, b->full ? siting_verdict_code(sum.worst) : NULL);
     free(codes);
-    free(text);
     free(sum.units);
     return line;
 }
@@ -364,6 +365,7 @@ static int siting_tool_batch(struct tool_args *a)
         json_decref(b.geoms[i]);
     free(b.geoms);
     free(b.idx);
+    buf_free(&b.text);
     json_decref(fc);
     siting_units_free(b.u);
     return rc;
