@@ -164,6 +164,7 @@ struct siting_rings {
     double *xy;
     signed char *dir;
     double env[4];
+    bool packed; /* the arrays lie in r's own block (siting_rings_new's result) */
 };
 
 /* The rings of a valid Polygon or MultiPolygon whose rings touch nowhere, or
