@@ -5,6 +5,7 @@
 #include "domain/industry.h"
 #include "domain/siting_internal.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -95,6 +96,7 @@ static void siting_unit_clear(struct siting_units *u, struct siting_unit *x)
     }
     free(x->rules);
     free(x->entry_head); /* entry_tail lies in the same block */
+    free(x->match);
     siting_rings_free(x->rings);
     if (x->prep)
         siting_geos()->GEOSPreparedGeom_destroy_r(u->ctx, x->prep);
@@ -209,6 +211,25 @@ int siting_rule_code_ok(const char *s)
     return !l || !*d || industry_section_of(d) == l;
 }
 
+void siting_unit_matcher(struct siting_unit *x)
+{
+    size_t n = 0;
+    for (size_t r = 0; r < x->nrules; r++)
+        n += x->rules[r].ncodes;
+    x->match = xcalloc(n ? n : 1, sizeof *x->match);
+    _Static_assert(SITING_MAX_RULES <= UCHAR_MAX + 1, "a rule's index fits its byte");
+    for (size_t r = 0; r < x->nrules; r++)
+        for (size_t c = 0; c < x->rules[r].ncodes; c++) {
+            struct siting_match *m = &x->match[x->nmatch];
+            const char *digits;
+            if (siting_code_split(x->rules[r].codes[c], &m->letter, &digits))
+                continue; /* covers nothing */
+            m->rule = (unsigned char)r, m->prohibit = x->rules[r].prohibit;
+            snprintf(m->digits, sizeof m->digits, "%s", digits);
+            x->nmatch++;
+        }
+}
+
 enum siting_verdict siting_unit_verdict(const struct siting_units *u, size_t i,
                                         const char *industry, int *rule)
 {
@@ -217,15 +238,25 @@ enum siting_verdict siting_unit_verdict(const struct siting_units *u, size_t i,
         return SITING_NONE;
     const struct siting_unit *x = &u->units[i];
     enum siting_verdict v = SITING_ALLOW;
-    for (size_t r = 0; r < x->nrules; r++) {
-        enum siting_verdict rv = x->rules[r].prohibit ? SITING_PROHIBIT : SITING_RESTRICT;
+    char il;
+    const char *id;
+    if (!x->nmatch || !industry || siting_code_split(industry, &il, &id))
+        return v;
+    if (!il && *id)
+        il = industry_section_of(id);
+    /* In rule order, as siting_industry_covers reads each code: a later rule
+     * counts only when it is of a stronger kind. */
+    for (size_t k = 0; k < x->nmatch; k++) {
+        const struct siting_match *m = &x->match[k];
+        enum siting_verdict rv = m->prohibit ? SITING_PROHIBIT : SITING_RESTRICT;
         if (rv <= v)
             continue;
-        for (size_t c = 0; c < x->rules[r].ncodes; c++)
-            if (siting_industry_covers(x->rules[r].codes[c], industry)) {
-                v = rv, *rule = (int)r;
-                break;
-            }
+        bool covers = !m->digits[0] ? m->letter == il
+                      : m->letter && il && m->letter != il
+                          ? false
+                          : strncmp(m->digits, id, strlen(m->digits)) == 0;
+        if (covers)
+            v = rv, *rule = m->rule;
     }
     return v;
 }

@@ -221,6 +221,7 @@ int siting_units_add(struct siting_units *u, json_t *props, GEOSGeometry *geom, 
     u->n++; /* cleared by siting_units_free whatever happens next */
     if (siting_attrs(u, props, x, err, errlen))
         return -1;
+    siting_unit_matcher(x);
     siting_report_prepare(x);
     x->prep = siting_geos()->GEOSPrepare_r(u->ctx, geom);
     if (!x->prep) {

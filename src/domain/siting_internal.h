@@ -93,6 +93,14 @@ struct siting_rule {
     size_t reason_head_len, reason_tail_len, reason_raw;
 };
 
+/* One rule industry code, split into its 门类 letter (or 0) and digits. */
+struct siting_match {
+    unsigned char rule; /* index into the unit's rules */
+    bool prohibit;      /* that rule's kind */
+    char letter;
+    char digits[5]; /* 0 to 4 digits, NUL-terminated */
+};
+
 struct siting_unit {
     char code[SITING_CODE_LEN + 1];
     char *name;
@@ -101,6 +109,10 @@ struct siting_unit {
     char *dims[SITING_NDIMS]; /* KJBJYS, PWWPFGK, HJFXFK, ZYKFXLYQ; may be NULL */
     struct siting_rule *rules;
     size_t nrules;
+    /* Every rule's industry codes, split, in rule order, in one array: what
+     * siting_unit_verdict reads (siting_unit_matcher). */
+    struct siting_match *match;
+    size_t nmatch;
     /* The parts of the unit's report entry no check changes, as JSON text
      * (siting_report_prepare): from "{" to class_name's value, and from
      * ",\"dimensions\"" to the closing "}"; one block (entry_head's). */
@@ -280,6 +292,9 @@ json_t *siting_report_tree(const struct siting_units *u, const struct siting_out
 /* A rule and a unit's 管控要求 as they appear in reports and the units listing. */
 json_t *siting_rule_json(const struct siting_rule *r);
 json_t *siting_dims_json(const struct siting_unit *x);
+
+/* Fills x->match from x's rules, once, when the unit is added. */
+void siting_unit_matcher(struct siting_unit *x);
 
 /* Writes the unit's and its rules' fixed parts of a report entry (entry_head,
  * entry_tail, each rule's text) from its attributes, once, when it is added. */

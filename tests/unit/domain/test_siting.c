@@ -1,6 +1,7 @@
 /* Unit tests for domain/siting: industry coverage, verdicts per unit and their
  * deciding rule, boundary semantics, areas, and the Shapefile reader (a file
  * written here with shapelib, GB18030 attributes included). */
+#include "core/rng.h"
 #include "domain/siting.h"
 #include "domain/siting_internal.h"
 #include "core/text.h"
@@ -552,11 +553,81 @@ static void test_shapefile(void **state)
     rmdir(dir);
 }
 
+/* siting_unit_verdict (each unit's codes split once, at import) against the
+ * rules read code by code with siting_industry_covers: random rules of random
+ * kinds and codes (sections, 大类, 中类, 小类, with and without their letter)
+ * for several industries, the same verdict and deciding rule. */
+static void test_verdict_matcher(void **state)
+{
+    (void)state;
+    static const char *const codes[] = {"C",   "D",    "C30",  "C307", "C3074", "30",
+                                        "307", "3074", "26",   "C26",  "2662",  "D44",
+                                        "44",  "A01",  "0111", "C2662"};
+    static const char *const industries[] = {"C3074", "3074",  "C2662", "D4411",
+                                             "C",     "A0111", "C3071", "C30"};
+    uint64_t s = 99;
+    json_t *features = json_array();
+    for (int i = 0; i < 60; i++) {
+        json_t *rules = json_array();
+        int nr = (int)(rng_unit(&s) * 5);
+        for (int r = 0; r < nr; r++) {
+            json_t *ind = json_array();
+            int nc = 1 + (int)(rng_unit(&s) * 3);
+            for (int c = 0; c < nc; c++)
+                json_array_append_new(ind, json_string(codes[(int)(rng_unit(&s) * 16)]));
+            json_array_append_new(rules, json_pack("{ss so ss ss}", "kind",
+                                                   rng_unit(&s) < 0.5 ? "prohibit" : "restrict",
+                                                   "industries", ind, "condition", "", "ref", "r"));
+        }
+        char code[32];
+        snprintf(code, sizeof code, "ZH36022210%03d", i);
+        double x = 117 + i * 0.01;
+        json_array_append_new(
+            features, json_pack("{ss s{ss ss si so} s{ss s[[[ff][ff][ff][ff][ff]]]}}", "type",
+                                "Feature", "properties", "code", code, "name", "单元", "class", 1,
+                                "rules", rules, "geometry", "type", "Polygon", "coordinates", x,
+                                29.0, x + 0.005, 29.0, x + 0.005, 29.005, x, 29.005, x, 29.0));
+    }
+    json_t *fc = json_pack("{ss so}", "type", "FeatureCollection", "features", features);
+    char *text = json_dumps(fc, 0), err[256];
+    struct siting_units *u = siting_units_from_geojson(text, strlen(text), err, sizeof err);
+    if (!u)
+        fail_msg("units: %s", err);
+    int decided = 0;
+    for (size_t i = 0; i < siting_units_count(u); i++)
+        for (size_t k = 0; k < sizeof industries / sizeof industries[0]; k++) {
+            int rule;
+            enum siting_verdict v = siting_unit_verdict(u, i, industries[k], &rule);
+            /* the reference: rules in order, codes read one by one */
+            const struct siting_unit *x = &u->units[i];
+            enum siting_verdict want = SITING_ALLOW;
+            int want_rule = -1;
+            for (size_t r = 0; r < x->nrules; r++) {
+                enum siting_verdict rv = x->rules[r].prohibit ? SITING_PROHIBIT : SITING_RESTRICT;
+                if (rv <= want)
+                    continue;
+                for (size_t c = 0; c < x->rules[r].ncodes; c++)
+                    if (siting_industry_covers(x->rules[r].codes[c], industries[k])) {
+                        want = rv, want_rule = (int)r;
+                        break;
+                    }
+            }
+            assert_int_equal(v, want);
+            assert_int_equal(rule, want_rule);
+            decided += want != SITING_ALLOW;
+        }
+    assert_true(decided > 40);
+    siting_units_free(u);
+    free(text);
+    json_decref(fc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_covers),
         cmocka_unit_test(test_verdicts),
+        cmocka_unit_test(test_verdict_matcher),
         cmocka_unit_test(test_boundaries),
         cmocka_unit_test(test_check_report),
         cmocka_unit_test(test_report_escapes),
