@@ -561,7 +561,8 @@ json_t *siting_units_geojson(struct siting_units *u)
 /* The project of one check, as the overlaps need it (lock held). */
 struct siting_project {
     const GEOSGeometry *g;
-    const GEOSPreparedGeometry *pg; /* when several units are hit, else NULL */
+    const GEOSPreparedGeometry *pg; /* made at the first containment test, else NULL */
+    bool several;                   /* the check hits more than one unit */
     double area;                    /* m² in the zone; 0 for a point */
     int slot, cm;                   /* the zone and its central meridian */
     PJ *zone;
@@ -624,25 +625,40 @@ static double siting_overlap_clipped(struct siting_units *u, struct siting_unit 
  * (nothing to node), so its area is used without computing the overlay: the project's (already
  * known) or the unit's (kept per zone). Otherwise the overlay's vertices, computed without it when
  * siting_clip.c can, or the overlay. */
+static double siting_unit_area(struct siting_units *u, struct siting_unit *x,
+                               const struct siting_project *p)
+{
+    if (x->area_slot != p->slot + 1) {
+        x->area_m2 = siting_area(u, x->geom, p->zone);
+        x->area_slot = p->slot + 1;
+    }
+    return x->area_m2;
+}
+
 static double siting_overlap(struct siting_units *u, struct siting_unit *x,
                              struct siting_project *p, enum siting_relation rel)
 {
-    bool unknown = rel == SITING_REL_UNKNOWN;
-    if (rel == SITING_REL_IN_UNIT ||
-        (unknown && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1))
+    if (rel == SITING_REL_IN_UNIT)
         return p->area;
-    if (rel == SITING_REL_IN_PROJECT ||
-        (unknown && p->pg &&
-         siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1)) {
-        if (x->area_slot != p->slot + 1) {
-            x->area_m2 = siting_area(u, x->geom, p->zone);
-            x->area_slot = p->slot + 1;
-        }
-        return x->area_m2;
-    }
+    if (rel == SITING_REL_IN_PROJECT)
+        return siting_unit_area(u, x, p);
+    /* The clip before GEOS's containment tests: it decides most overlaps, and
+     * for a project or unit inside the other it gives what rounds as their own
+     * areas do (siting_report_settled). */
     double clipped = siting_overlap_clipped(u, x, p);
     if (clipped >= 0)
         return clipped;
+    if (rel == SITING_REL_UNKNOWN) {
+        if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1)
+            return p->area;
+        /* Prepared once a check that hits several units, at the first that
+         * needs it (a unit inside a project that hits no other goes on to
+         * the overlay, as it always has). */
+        if (!p->pg && p->several)
+            p->pg = siting_geos()->GEOSPrepare_r(u->ctx, p->g);
+        if (p->pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1)
+            return siting_unit_area(u, x, p);
+    }
     GEOSGeometry *inter = siting_geos()->GEOSIntersection_r(u->ctx, x->geom, p->g);
     double overlap = inter ? siting_area(u, inter, p->zone) : -1;
     if (inter)
@@ -766,12 +782,7 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
         siting_convex_init_flat(&p.cv, p.xy, p.pxy, p.nflat);
     struct siting_hits h;
     siting_query(u, g, &p.cv, &h);
-    /* Prepared once for the containment tests when several units are hit and
-     * the relation of one of them is not known (siting_clip_relate). */
-    bool unknown = false;
-    for (size_t k = 0; k < h.n; k++)
-        unknown |= h.hit[k].rel == SITING_REL_UNKNOWN;
-    p.pg = o->area > 0 && h.n > 1 && unknown ? siting_geos()->GEOSPrepare_r(u->ctx, g) : NULL;
+    p.several = h.n > 1;
     o->entries = xcalloc(h.n ? h.n : 1, sizeof *o->entries);
     o->n = h.n;
     o->worst = SITING_NONE;
