@@ -463,11 +463,17 @@ static void siting_unit_index(struct siting_units *u, struct siting_unit *x)
         g->GEOSPreparedIntersects_r(u->ctx, x->prep, box);
         g->GEOSGeom_destroy_r(u->ctx, box);
     }
-    int cm, lo, hi;
+    int cm, lo, hi, home;
     siting_zone_of(e[0], &cm, &lo);
     siting_zone_of(e[2], &cm, &hi);
     for (int slot = lo; slot <= hi; slot++)
         siting_zone(u, slot);
+    /* The unit's vertices projected to the zone of its middle, where most
+     * projects over it lie: the clip then projects only the crossings. */
+    siting_zone_of((e[0] + e[2]) / 2, &cm, &home);
+    PJ *zone = siting_zone(u, home);
+    if (zone && x->rings_state > 0)
+        siting_rings_project(x->rings, siting_project_xy, zone);
 }
 
 void siting_units_index(struct siting_units *u)

@@ -72,10 +72,27 @@ struct clip_seg {
 
 /* ---- the unit's rings, flat ---- */
 
+void siting_rings_project(struct siting_rings *r, siting_project_fn project, void *zone)
+{
+    if (!r || r->pxy)
+        return;
+    size_t n = r->start[r->nrings];
+    double *pxy = xmalloc((n ? 2 * n : 1) * sizeof *pxy);
+    for (size_t i = 0; i < n; i++) {
+        pxy[2 * i] = r->xy[2 * i], pxy[2 * i + 1] = r->xy[2 * i + 1];
+        if (!project(&pxy[2 * i], &pxy[2 * i + 1], zone)) {
+            free(pxy);
+            return;
+        }
+    }
+    r->pxy = pxy, r->pzone = zone;
+}
+
 void siting_rings_free(struct siting_rings *r)
 {
     if (!r)
         return;
+    free(r->pxy);
     if (!r->packed) {
         free(r->start);
         free(r->xy);
@@ -319,6 +336,15 @@ struct clip {
 
 /* The projected point of lon/lat p: each point of an intersection is used by
  * two pieces, and a projection costs more than the rest of a piece. */
+static void clip_cache_put(struct clip *k, struct clip_pt ll, struct clip_pt xy)
+{
+    for (size_t i = 0; i < k->ncache; i++)
+        if (k->cache_ll[i].x == ll.x && k->cache_ll[i].y == ll.y)
+            return;
+    size_t slot = k->ncache < CLIP_CACHE ? k->ncache++ : k->cache_next++ % CLIP_CACHE;
+    k->cache_ll[slot] = ll, k->cache_xy[slot] = xy;
+}
+
 static int clip_projected(struct clip *k, struct clip_pt p, struct clip_pt *out)
 {
     for (size_t i = 0; i < k->ncache; i++)
@@ -327,8 +353,7 @@ static int clip_projected(struct clip *k, struct clip_pt p, struct clip_pt *out)
     struct clip_pt q = p;
     if (!k->project(&q.x, &q.y, k->zone))
         return -1;
-    size_t slot = k->ncache < CLIP_CACHE ? k->ncache++ : k->cache_next++ % CLIP_CACHE;
-    k->cache_ll[slot] = p, k->cache_xy[slot] = q;
+    clip_cache_put(k, p, q);
     *out = q;
     return 0;
 }
@@ -630,6 +655,14 @@ static int clip_unit_pieces(struct clip *k)
             }
         clip_sort(t, p, n);
         int in_a = clip_in_project(k->c, g->a), in_b = clip_in_project(k->c, g->b);
+        /* An end inside the project is a vertex of the overlap: its projection
+         * from the unit's own, when made for this zone (the same function on
+         * the same point). */
+        const double *pxy = k->r->pzone == k->zone ? k->r->pxy : NULL;
+        if (pxy && in_a == 1)
+            clip_cache_put(k, g->a, (struct clip_pt){pxy[2 * g->i], pxy[2 * g->i + 1]});
+        if (pxy && in_b == 1)
+            clip_cache_put(k, g->b, (struct clip_pt){pxy[2 * g->i + 2], pxy[2 * g->i + 3]});
         if (touched ? clip_walk_by_middles(k, g->a, g->b, p, n, in_a, in_b, k->r->dir[g->ring])
                     : clip_walk(k, g->a, g->b, p, n, in_a, in_b, k->r->dir[g->ring]))
             return -1;

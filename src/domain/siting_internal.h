@@ -177,12 +177,22 @@ struct siting_rings {
     signed char *dir;
     double env[4];
     bool packed; /* the arrays lie in r's own block (siting_rings_new's result) */
+    /* xy projected to zone pzone (siting_rings_project), or NULL: the clip
+     * takes a unit vertex's projection from here for a project in that zone. */
+    double *pxy;
+    const void *pzone;
 };
 
 /* The rings of a valid Polygon or MultiPolygon whose rings touch nowhere, or
  * NULL (then siting_clip_area cannot be used for it). */
 struct siting_rings *siting_rings_new(GEOSContextHandle_t ctx, const GEOSGeometry *unit);
 void siting_rings_free(struct siting_rings *r); /* NULL is fine */
+
+/* Projects r's vertices with project(zone) into r->pxy, once (the unit set's
+ * index does it for each unit's own zone); r->pxy stays NULL when a vertex
+ * cannot be projected. */
+typedef int (*siting_project_fn)(double *x, double *y, void *zone);
+void siting_rings_project(struct siting_rings *r, siting_project_fn project, void *zone);
 
 /* Where point (x, y) lies for unit r, decided exactly: 1 in its interior, 2
  * on its boundary, 0 outside it; -1 not decided here (coordinates too near 0
@@ -224,9 +234,6 @@ int siting_ring_turn(const double *xy, size_t n);
 int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n);
 /* The same from a GEOS geometry (valid), not projected. */
 int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g);
-
-/* Projects lon/lat *x, *y in place to the zone; 0 on failure. */
-typedef int (*siting_project_fn)(double *x, double *y, void *zone);
 
 /* The area in m² of unit r ∩ project c, projected with project(zone), summed
  * over the vertices GEOS's overlay would give that intersection (see

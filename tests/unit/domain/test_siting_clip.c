@@ -798,9 +798,10 @@ static void test_zone_of_centroid(void **state)
     siting_units_free(u);
 }
 
-/* siting_units_index builds the tree, every unit's rings and the zones the
- * units lie in ahead of the checks, and the checks' reports are those of a set
- * that builds them at first use. */
+/* siting_units_index builds the tree, every unit's rings (projected to its
+ * own zone) and the zones the units lie in ahead of the checks, and the
+ * checks' reports are those of a set that builds them at first use and
+ * projects every vertex as the clip meets it. */
 static void test_index_same_reports(void **state)
 {
     (void)state;
@@ -810,8 +811,11 @@ static void test_index_same_reports(void **state)
     struct siting_units *ready = random_units(&s2, cx, cy, size);
     siting_units_index(ready);
     assert_non_null(ready->tree);
-    for (size_t i = 0; i < ready->n; i++)
+    for (size_t i = 0; i < ready->n; i++) {
         assert_int_not_equal(ready->units[i].rings_state, 0);
+        if (ready->units[i].rings_state > 0) /* projected to its own zone */
+            assert_non_null(ready->units[i].rings->pxy);
+    }
     for (int z = 14; z <= 15; z++) /* 117°E..120.5°E: the zones of 117°E and 120°E */
         assert_non_null(ready->zones[z]);
     assert_null(lazy->tree);
