@@ -102,8 +102,13 @@ static inline int clip_in_project(const struct siting_convex *c, struct clip_pt 
     return unsure ? -1 : 1;
 }
 
-/* 1 inside the unit, 0 outside, -1 on or too close to its boundary. */
-static inline int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
+/* A ray count of p against the unit's rings: 1 inside, 0 outside. Where the
+ * double filter cannot tell p's side of a segment whose box holds it, -1
+ * when !exact (on or too close to the boundary: the caller gives up); when
+ * exact, the exact orientation decides, and 2 (on the boundary) when p is on
+ * the segment's line (within its box: on the segment), -1 only when that
+ * orientation cannot be had (clip_orient_exact). */
+static inline int clip_ray_count(const struct siting_rings *r, struct clip_pt p, bool exact)
 {
     bool inside = false;
     for (size_t ring = 0; ring < r->nrings; ring++) {
@@ -116,8 +121,12 @@ static inline int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
             if (!straddle && !in_box)
                 continue;
             int o = 0;
-            if (in_box && !(o = clip_orient(a, b, p)))
-                return -1;
+            if (in_box && !(o = clip_orient(a, b, p))) {
+                if (!exact || (o = clip_orient_exact(a, b, p)) == 2)
+                    return -1;
+                if (!o)
+                    return 2;
+            }
             if (!straddle || p.x > fmax(a.x, b.x))
                 continue;
             if (p.x < fmin(a.x, b.x) || (o > 0) == (b.y > a.y))
@@ -125,6 +134,12 @@ static inline int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
         }
     }
     return inside;
+}
+
+/* 1 inside the unit, 0 outside, -1 on or too close to its boundary. */
+static inline int clip_in_unit(const struct siting_rings *r, struct clip_pt p)
+{
+    return clip_ray_count(r, p, false);
 }
 
 #endif

@@ -13,31 +13,7 @@ int siting_rings_locate(const struct siting_rings *r, double x, double y)
 {
     if (r->start[r->nrings] - r->nrings > SITING_RELATE_MAX)
         return -1;
-    /* clip_in_unit's ray count, with exact orientations where the filter
-     * cannot tell: a point on a segment's line within its box is on it. */
-    struct clip_pt p = {x, y};
-    bool inside = false;
-    for (size_t ring = 0; ring < r->nrings; ring++) {
-        for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
-            struct clip_pt a = {r->xy[2 * i], r->xy[2 * i + 1]};
-            struct clip_pt b = {r->xy[2 * i + 2], r->xy[2 * i + 3]};
-            bool straddle = (a.y > p.y) != (b.y > p.y);
-            bool in_box = p.x >= fmin(a.x, b.x) && p.x <= fmax(a.x, b.x) && p.y >= fmin(a.y, b.y) &&
-                          p.y <= fmax(a.y, b.y);
-            if (!straddle && !in_box)
-                continue;
-            int o = in_box ? clip_orient_exact(a, b, p) : 0;
-            if (o == 2)
-                return -1;
-            if (in_box && o == 0)
-                return 2;
-            if (!straddle || p.x > fmax(a.x, b.x))
-                continue;
-            if (p.x < fmin(a.x, b.x) || (o > 0) == (b.y > a.y))
-                inside = !inside;
-        }
-    }
-    return inside;
+    return clip_ray_count(r, (struct clip_pt){x, y}, true);
 }
 
 /* ---- a project whose interior no unit boundary enters ---- */
