@@ -641,30 +641,61 @@ static double siting_unit_area(struct siting_units *u, struct siting_unit *x,
     return x->area_m2;
 }
 
+/* A project's or unit's own area when it lies in the other's interior, if
+ * that is what the overlay's would round to (the overlay returns the same
+ * rings, perhaps from another vertex or the other way round: bound); else -1. */
+static double siting_contained(double area, double bound, const struct siting_project *p)
+{
+    return area >= 0 && siting_report_settled(area - bound, area + bound, p->area) ? area : -1;
+}
+
+static double siting_project_inside(struct siting_units *u, const struct siting_project *p)
+{
+    double bound = p->cv.n && p->cv.projected ? siting_convex_area_bound(&p->cv)
+                                              : siting_geom_area_bound(u->ctx, p->g);
+    return siting_contained(p->area, bound, p);
+}
+
+static double siting_unit_inside(struct siting_units *u, struct siting_unit *x,
+                                 const struct siting_project *p)
+{
+    return siting_contained(siting_unit_area(u, x, p), siting_geom_area_bound(u->ctx, x->geom), p);
+}
+
+/* GEOS's containment tests, for a unit whose relation is not known. */
+static double siting_overlap_contained(struct siting_units *u, struct siting_unit *x,
+                                       struct siting_project *p)
+{
+    if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1)
+        return siting_project_inside(u, p);
+    /* Prepared once a check that hits several units, at the first that needs
+     * it (a unit inside a project that hits no other goes on to the overlay,
+     * as it always has). */
+    if (!p->pg && p->several)
+        p->pg = siting_geos()->GEOSPrepare_r(u->ctx, p->g);
+    if (p->pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1)
+        return siting_unit_inside(u, x, p);
+    return -1;
+}
+
 static double siting_overlap(struct siting_units *u, struct siting_unit *x,
                              struct siting_project *p, enum siting_relation rel)
 {
-    if (rel == SITING_REL_IN_UNIT)
-        return p->area;
-    if (rel == SITING_REL_IN_PROJECT)
-        return siting_unit_area(u, x, p);
-    /* The clip before GEOS's containment tests: it decides most overlaps, and
-     * for a project or unit inside the other it gives what rounds as their own
-     * areas do (siting_report_settled). */
-    double clipped = siting_overlap_clipped(u, x, p);
-    if (clipped >= 0)
-        return clipped;
-    if (rel == SITING_REL_UNKNOWN) {
-        if (siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, x->prep, p->g) == 1)
-            return p->area;
-        /* Prepared once a check that hits several units, at the first that
-         * needs it (a unit inside a project that hits no other goes on to
-         * the overlay, as it always has). */
-        if (!p->pg && p->several)
-            p->pg = siting_geos()->GEOSPrepare_r(u->ctx, p->g);
-        if (p->pg && siting_geos()->GEOSPreparedContainsProperly_r(u->ctx, p->pg, x->geom) == 1)
-            return siting_unit_area(u, x, p);
+    double a = -1;
+    if (rel == SITING_REL_IN_UNIT) {
+        a = siting_project_inside(u, p);
+    } else if (rel == SITING_REL_IN_PROJECT) {
+        a = siting_unit_inside(u, x, p);
+    } else {
+        /* The clip before GEOS's containment tests: it decides most overlaps,
+         * and for a project or unit inside the other it gives what rounds as
+         * their own areas do (siting_report_settled). */
+        a = siting_overlap_clipped(u, x, p);
+        if (a < 0 && rel == SITING_REL_UNKNOWN)
+            a = siting_overlap_contained(u, x, p);
     }
+    if (a >= 0)
+        return a;
     GEOSGeometry *inter = siting_geos()->GEOSIntersection_r(u->ctx, x->geom, p->g);
     double overlap = inter ? siting_area(u, inter, p->zone) : -1;
     if (inter)
@@ -692,13 +723,26 @@ static void siting_unit_entry(struct siting_units *u, const struct siting_hit *h
     e->verdict = siting_unit_verdict(u, i, industry, &e->rule);
 }
 
-/* The zone slot of g's centroid, from its envelope when the envelope lies in
- * one zone (the centroid lies within it), else from the centroid. */
+static double siting_centroid_x(struct siting_units *u, const GEOSGeometry *g)
+{
+    double cx = 0;
+    GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, g);
+    if (c) {
+        siting_geos()->GEOSGeomGetX_r(u->ctx, c, &cx);
+        siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
+    }
+    return cx;
+}
+
+/* The zone slot of the project's centroid: for a point or a convex ring from
+ * its envelope when that lies in one zone (the centroid lies within it, and
+ * GEOS computes a convex ring's within a few units in the last place; a
+ * concave one's could cancel further), else from GEOS's centroid. */
 static void siting_project_zone(struct siting_units *u, struct siting_project *p, int *cm,
                                 int *slot)
 {
-    double lo = 0, hi = 0;
-    if (p->nflat) {
+    double lo, hi;
+    if (p->nflat && siting_ring_turn(p->xy, p->nflat)) {
         lo = hi = p->xy[0];
         for (size_t i = 1; i < p->nflat; i++)
             lo = fmin(lo, p->xy[2 * i]), hi = fmax(hi, p->xy[2 * i]);
@@ -706,26 +750,15 @@ static void siting_project_zone(struct siting_units *u, struct siting_project *p
         siting_geos()->GEOSGeomGetX_r(u->ctx, p->g, &lo);
         hi = lo;
     } else {
-        GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, p->g);
-        if (c) {
-            siting_geos()->GEOSGeomGetX_r(u->ctx, c, &lo);
-            siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
-        }
-        hi = lo;
+        siting_zone_of(siting_centroid_x(u, p->g), cm, slot);
+        return;
     }
     /* A margin for the centroid's rounding at the envelope's edge. */
     int hcm, hslot;
     siting_zone_of(lo - 1e-9, cm, slot);
     siting_zone_of(hi + 1e-9, &hcm, &hslot);
-    if (hslot == *slot)
-        return;
-    double cx = 0;
-    GEOSGeometry *c = siting_geos()->GEOSGetCentroid_r(u->ctx, p->g);
-    if (c) {
-        siting_geos()->GEOSGeomGetX_r(u->ctx, c, &cx);
-        siting_geos()->GEOSGeom_destroy_r(u->ctx, c);
-    }
-    siting_zone_of(cx, cm, slot);
+    if (hslot != *slot)
+        siting_zone_of(siting_centroid_x(u, p->g), cm, slot);
 }
 
 /* The area of the project's ring projected to its zone into pxy, as GEOSArea

@@ -23,16 +23,19 @@
  * exact crossing, ~1e4 at sin θ = 1e-6 — not "a few units" below sin θ ~ 1e-2.
  * A crossing whose allowance exceeds CLIP_TOL / 4 (sin θ below ~1e-4) is
  * refused, so the CLIP_TOL checks below still cover the move; the error bound
- * returned with the area includes what the largest allowance could do to it,
- * so the caller can tell whether the report could differ. Everything that could make the overlay's
- * vertices differ otherwise returns "not decided" and the caller runs the overlay: a vertex on or
- * within 1e-9° of the other's boundary, an orientation the floating-point filter cannot decide,
- * segments within 1e-9° of a crossing segment (the noded edges could then intersect again and
- * OverlayNG would switch to snapping), unit rings that touch, spikes, too much work. */
+ * returned with the area includes what each moved vertex's allowance could do
+ * to it, so the caller can tell whether the report could differ. A project
+ * vertex exactly on a unit segment is the overlay's own vertex (clip_touch).
+ * Everything that could make the overlay's
+ * vertices differ otherwise returns "not decided" and the caller runs the overlay: any other vertex
+ * on or within 1e-9° of the other's boundary, an orientation the floating-point filter cannot
+ * decide, segments within 1e-9° of a crossing segment (the noded edges could then intersect again
+ * and OverlayNG would switch to snapping), unit rings that touch, spikes, too much work. */
 #include "core/xalloc.h"
 #include "domain/siting_clip_pred.h"
 #include "domain/siting_internal.h"
 
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +55,7 @@
 #define CLIP_ULPS 4
 #define CLIP_SHALLOW_ULPS 0.5
 #define CLIP_SHALLOW_ULPS_PER_DEG 0.25
-#define CLIP_M_PER_DEG 1.2e5
+#define CLIP_M_PER_DEG SITING_M_PER_DEG
 /* Units with at most this many segments are checked for touching rings pairwise. */
 #define CLIP_SMALL_UNIT 64
 #define CLIP_SEG_STORE 64
@@ -105,6 +108,7 @@ void siting_rings_free(struct siting_rings *r)
  * alignment), so a test reads one place rather than four: the new r. */
 static struct siting_rings *clip_rings_pack(struct siting_rings *r)
 {
+    assert(!r->pxy); /* projected after packing: freeing r would free it */
     size_t nxy = 2 * r->start[r->nrings], nstart = r->nrings + 1;
     struct siting_rings *p = xmalloc(sizeof *p + nxy * sizeof *p->xy + nstart * sizeof *p->start +
                                      r->nrings * sizeof *p->dir);

@@ -27,6 +27,7 @@
     X(GEOSGetGeometryN_r)                \
     X(GEOSGetInteriorRingN_r)            \
     X(GEOSGetNumGeometries_r)            \
+    X(GEOSGetNumCoordinates_r)           \
     X(GEOSGetNumInteriorRings_r)         \
     X(GEOSisSimple_r)                    \
     X(GEOSContext_setErrorHandler_r)     \
@@ -195,9 +196,10 @@ typedef int (*siting_project_fn)(double *x, double *y, void *zone);
 void siting_rings_project(struct siting_rings *r, siting_project_fn project, void *zone);
 
 /* Where point (x, y) lies for unit r, decided exactly: 1 in its interior, 2
- * on its boundary, 0 outside it; -1 not decided here (coordinates too near 0
- * for the exact orientation, or a unit of more than SITING_RELATE_MAX
- * segments: GEOS's indexed locator). */
+ * on its boundary, 0 outside it; -1 not decided here (an orientation the
+ * binary128 test cannot take exactly — coordinates near 0, or differences
+ * that are not doubles — or a unit of more than SITING_RELATE_MAX segments:
+ * GEOS's indexed locator). */
 int siting_rings_locate(const struct siting_rings *r, double x, double y);
 
 #define SITING_CONVEX_MAX 64
@@ -220,7 +222,9 @@ size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *
 /* The area of the closed ring of n coordinates xy, summed as GEOS 3.11 sums
  * it (Area::ofRingSigned: the shoelace on x less the first vertex's, term by
  * term in the same order), so a polygon of that one ring has GEOSArea's
- * figure to the bit. */
+ * figure to the bit — with neither side fusing a multiply and an add (ISO C
+ * mode keeps contraction off here; Debian's x86-64 GEOS has no FMA; where a
+ * build differs, test_ring_area_as_geos fails). */
 double siting_ring_area(const double *xy, size_t n);
 
 /* +1 (counter-clockwise) or -1 when the closed ring of n coordinates xy is a
@@ -268,6 +272,15 @@ enum siting_relation siting_clip_relate(const struct siting_rings *r,
 /* How far two sums of c's projected area in different vertex orders can be
  * apart (c projected). */
 double siting_convex_area_bound(const struct siting_convex *c);
+
+/* The same for any lon/lat geometry g projected to a Gauss–Krüger zone, from
+ * its vertex count and envelope (at most SITING_M_PER_DEG metres a degree);
+ * INFINITY for an envelope over 5° or g unreadable. GEOS's overlay returns a
+ * geometry lying in the other's interior as the same rings, perhaps from
+ * another first vertex or the other way round: its area is g's own within
+ * this. */
+#define SITING_M_PER_DEG 1.2e5
+double siting_geom_area_bound(GEOSContextHandle_t ctx, const GEOSGeometry *g);
 
 /* ---- siting_report.c: a check's report, as text and as a tree ---- */
 

@@ -22,7 +22,8 @@ int siting_rings_locate(const struct siting_rings *r, double x, double y)
  * decided. Separating axes of two convex sets: a project edge with both ends
  * on or outside its line, or the segment's line with the whole project on one
  * side (touching allowed either way). */
-static int clip_outside_interior(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
+static int relate_outside_interior(const struct siting_convex *c, struct clip_pt a,
+                                   struct clip_pt b)
 {
     for (size_t m = 0; m < c->n; m++) {
         int oa = clip_orient_exact(clip_edge_pt(c, m), clip_edge_pt(c, m + 1), a);
@@ -44,7 +45,7 @@ static int clip_outside_interior(const struct siting_convex *c, struct clip_pt a
 
 /* Is unit vertex v in the relative interior of a project edge (where the
  * overlay would add it to the project's ring) or inside? -1 not decided. */
-static int clip_vertex_noded(const struct siting_convex *c, struct clip_pt v)
+static int relate_vertex_noded(const struct siting_convex *c, struct clip_pt v)
 {
     int zeros = 0;
     for (size_t m = 0; m < c->n; m++) {
@@ -70,7 +71,7 @@ int siting_clip_apart(const struct siting_rings *r, const struct siting_convex *
             if (fmax(a.x, b.x) < e[0] || fmin(a.x, b.x) > e[2] || fmax(a.y, b.y) < e[1] ||
                 fmin(a.y, b.y) > e[3])
                 continue;
-            if (clip_vertex_noded(c, a) != 0 || clip_outside_interior(c, a, b) != 1)
+            if (relate_vertex_noded(c, a) != 0 || relate_outside_interior(c, a, b) != 1)
                 return -1;
         }
     /* No unit boundary in the interior: it lies wholly in or out of the unit. */
@@ -96,7 +97,7 @@ double siting_convex_area_bound(const struct siting_convex *c)
 
 /* A proper crossing of a unit segment with a project edge (1), a contact
  * closer than CLIP_TOL that is not one (-1), or neither (0). */
-static int clip_segment_meets(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
+static int relate_segment_meets(const struct siting_convex *c, struct clip_pt a, struct clip_pt b)
 {
     const double *e = c->env;
     if (fmax(a.x, b.x) < e[0] - CLIP_TOL || fmin(a.x, b.x) > e[2] + CLIP_TOL ||
@@ -121,8 +122,8 @@ enum siting_relation siting_clip_relate(const struct siting_rings *r, const stru
     bool unsure = false;
     for (size_t ring = 0; ring < r->nrings; ring++)
         for (size_t i = r->start[ring]; i + 1 < r->start[ring + 1]; i++) {
-            int m = clip_segment_meets(c, (struct clip_pt){r->xy[2 * i], r->xy[2 * i + 1]},
-                                       (struct clip_pt){r->xy[2 * i + 2], r->xy[2 * i + 3]});
+            int m = relate_segment_meets(c, (struct clip_pt){r->xy[2 * i], r->xy[2 * i + 1]},
+                                         (struct clip_pt){r->xy[2 * i + 2], r->xy[2 * i + 3]});
             if (m > 0) /* a proper crossing: neither is inside the other */
                 return SITING_REL_MEETS;
             unsure |= m < 0;

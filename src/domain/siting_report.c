@@ -258,14 +258,14 @@ static struct {
     char text[REPORT_VERDICT_ROOM];
     size_t len;
 } report_verdicts[2][REPORT_VERDICTS];
-static pthread_once_t report_verdicts_once = PTHREAD_ONCE_INIT;
+static pthread_once_t report_constants_once = PTHREAD_ONCE_INIT;
 /* The reason's parts when no rule decided (report_reason_fixed). */
 static struct {
     char *head, *tail;
     size_t head_len, tail_len, raw;
 } report_no_rule;
 
-static void report_verdicts_init(void)
+static void report_constants_init(void)
 {
     report_reason_fixed(NULL, &report_no_rule.head, &report_no_rule.head_len, &report_no_rule.tail,
                         &report_no_rule.tail_len, &report_no_rule.raw);
@@ -285,7 +285,7 @@ static void report_verdicts_init(void)
 /* The verdict keys, for the report as a whole when worst, else for an entry. */
 static char *report_verdict(char *o, enum siting_verdict v, bool worst)
 {
-    pthread_once(&report_verdicts_once, report_verdicts_init);
+    pthread_once(&report_constants_once, report_constants_init);
     if ((unsigned)v >= REPORT_VERDICTS) /* not a verdict: as siting.c names it */
         return report_verdict_write(o, v,
                                     worst ? report_worst_conclusion(v) : report_conclusion(v));
@@ -368,7 +368,7 @@ static bool report_reason_of(const struct siting_unit *x, const struct siting_en
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)industry[i]))
             return false;
-    pthread_once(&report_verdicts_once, report_verdicts_init);
+    pthread_once(&report_constants_once, report_constants_init);
     if (e->rule >= 0) {
         const struct siting_rule *r = &x->rules[e->rule];
         *head = r->reason_head, *head_len = r->reason_head_len;
