@@ -15,7 +15,7 @@ const NUNITS = Number(process.env.SITING_BENCH_UNITS || 10000)
 const NCHECKS = Number(process.env.SITING_BENCH_CHECKS || 20000)
 const BIN = path.resolve(process.env.ECOGOV_BIN_REL || 'build/ecogov')
 const SAMPLE = Math.min(NCHECKS, Number(process.env.SITING_BENCH_SAMPLE || 2000))
-const ROUNDS = Number(process.env.SITING_BENCH_ROUNDS || 3)
+const ROUNDS = Number(process.env.SITING_BENCH_ROUNDS || 5)
 // The run with the least of key among runs (its other figures with it).
 const best = (runs, key) => runs.reduce((a, b) => (b[key] < a[key] ? b : a))
 

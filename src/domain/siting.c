@@ -635,7 +635,11 @@ static double siting_unit_area(struct siting_units *u, struct siting_unit *x,
                                const struct siting_project *p)
 {
     if (x->area_slot != p->slot + 1) {
-        x->area_m2 = siting_area(u, x->geom, p->zone);
+        /* From the vertices the index projected, when to this zone: the
+         * figure GEOS gives the projected unit (siting_rings_area). */
+        const struct siting_rings *r = x->rings_state > 0 ? x->rings : NULL;
+        x->area_m2 = r && r->pxy && r->pzone == p->zone ? siting_rings_area(r)
+                                                        : siting_area(u, x->geom, p->zone);
         x->area_slot = p->slot + 1;
     }
     return x->area_m2;
@@ -659,7 +663,10 @@ static double siting_project_inside(struct siting_units *u, const struct siting_
 static double siting_unit_inside(struct siting_units *u, struct siting_unit *x,
                                  const struct siting_project *p)
 {
-    return siting_contained(siting_unit_area(u, x, p), siting_geom_area_bound(u->ctx, x->geom), p);
+    const struct siting_rings *r = x->rings_state > 0 ? x->rings : NULL;
+    double bound = r ? siting_area_bound(r->start[r->nrings], r->env)
+                     : siting_geom_area_bound(u->ctx, x->geom);
+    return siting_contained(siting_unit_area(u, x, p), bound, p);
 }
 
 /* GEOS's containment tests, for a unit whose relation is not known. */

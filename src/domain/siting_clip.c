@@ -91,6 +91,27 @@ void siting_rings_project(struct siting_rings *r, siting_project_fn project, voi
     r->pxy = pxy, r->pzone = zone;
 }
 
+double siting_rings_area(const struct siting_rings *r)
+{
+    if (!r->pxy)
+        return -1;
+    /* As GEOS: a polygon's area is its shell's less its holes', the
+     * polygons' areas added in order. */
+    double area = 0, poly = 0;
+    for (size_t ring = 0; ring < r->nrings; ring++) {
+        double a =
+            siting_ring_area(r->pxy + 2 * r->start[ring], r->start[ring + 1] - r->start[ring]);
+        if (r->shell[ring]) {
+            if (ring)
+                area += poly;
+            poly = a;
+        } else {
+            poly -= a;
+        }
+    }
+    return area + poly;
+}
+
 void siting_rings_free(struct siting_rings *r)
 {
     if (!r)
@@ -100,6 +121,7 @@ void siting_rings_free(struct siting_rings *r)
         free(r->start);
         free(r->xy);
         free(r->dir);
+        free(r->shell);
     }
     free(r);
 }
@@ -111,15 +133,17 @@ static struct siting_rings *clip_rings_pack(struct siting_rings *r)
     assert(!r->pxy); /* projected after packing: freeing r would free it */
     size_t nxy = 2 * r->start[r->nrings], nstart = r->nrings + 1;
     struct siting_rings *p = xmalloc(sizeof *p + nxy * sizeof *p->xy + nstart * sizeof *p->start +
-                                     r->nrings * sizeof *p->dir);
+                                     r->nrings * (sizeof *p->dir + sizeof *p->shell));
     *p = *r;
     p->packed = true;
     p->xy = (double *)(p + 1);
     p->start = (size_t *)(p->xy + nxy);
     p->dir = (signed char *)(p->start + nstart);
+    p->shell = (bool *)(p->dir + r->nrings);
     memcpy(p->xy, r->xy, nxy * sizeof *p->xy);
     memcpy(p->start, r->start, nstart * sizeof *p->start);
     memcpy(p->dir, r->dir, r->nrings * sizeof *p->dir);
+    memcpy(p->shell, r->shell, r->nrings * sizeof *p->shell);
     siting_rings_free(r);
     return p;
 }
@@ -151,6 +175,8 @@ static int clip_ring_add(GEOSContextHandle_t ctx, const GEOSGeometry *ring, bool
     /* +1 when the ring has the unit's interior on its left. */
     r->dir = xrealloc(r->dir, (r->nrings + 1) * sizeof *r->dir);
     r->dir[r->nrings] = (signed char)((sum > 0) == shell ? 1 : -1);
+    r->shell = xrealloc(r->shell, (r->nrings + 1) * sizeof *r->shell);
+    r->shell[r->nrings] = shell;
     r->nrings++;
     r->start = xrealloc(r->start, (r->nrings + 1) * sizeof *r->start);
     r->start[r->nrings] = base + n;

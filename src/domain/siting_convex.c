@@ -105,15 +105,22 @@ size_t siting_ring_flat(GEOSContextHandle_t ctx, const GEOSGeometry *g, double *
     return n;
 }
 
+double siting_area_bound(size_t n, const double *env)
+{
+    if (env[2] - env[0] > 5 || env[3] - env[1] > 5)
+        return INFINITY;
+    /* As siting_convex_area_bound, with the x extent and each segment's |dy|
+     * bounded by the envelope's. */
+    double xext = (env[2] - env[0]) * SITING_M_PER_DEG;
+    double dy = (double)n * (env[3] - env[1]) * SITING_M_PER_DEG;
+    return (double)(n + 8) * 0x1p-51 * (xext + 1) * (dy + 1);
+}
+
 double siting_geom_area_bound(GEOSContextHandle_t ctx, const GEOSGeometry *g)
 {
     double e[4];
     int n = siting_geos()->GEOSGetNumCoordinates_r(ctx, g);
-    if (n < 0 || !siting_geos()->GEOSGeom_getExtent_r(ctx, g, &e[0], &e[1], &e[2], &e[3]) ||
-        e[2] - e[0] > 5 || e[3] - e[1] > 5)
+    if (n < 0 || !siting_geos()->GEOSGeom_getExtent_r(ctx, g, &e[0], &e[1], &e[2], &e[3]))
         return INFINITY;
-    /* As siting_convex_area_bound, with the x extent and each segment's |dy|
-     * bounded by the envelope's. */
-    double xext = (e[2] - e[0]) * SITING_M_PER_DEG, dy = n * (e[3] - e[1]) * SITING_M_PER_DEG;
-    return (double)(n + 8) * 0x1p-51 * (xext + 1) * (dy + 1);
+    return siting_area_bound((size_t)n, e);
 }

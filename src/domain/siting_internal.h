@@ -176,6 +176,7 @@ struct siting_rings {
     size_t *start;
     double *xy;
     signed char *dir;
+    bool *shell; /* ring i is a polygon's shell (its holes follow it) */
     double env[4];
     bool packed; /* the arrays lie in r's own block (siting_rings_new's result) */
     /* xy projected to zone pzone (siting_rings_project), or NULL: the clip
@@ -194,6 +195,12 @@ void siting_rings_free(struct siting_rings *r); /* NULL is fine */
  * cannot be projected. */
 typedef int (*siting_project_fn)(double *x, double *y, void *zone);
 void siting_rings_project(struct siting_rings *r, siting_project_fn project, void *zone);
+
+/* The unit's area from r->pxy, summed as GEOSArea sums the projected unit
+ * (each ring as siting_ring_area, a polygon's holes taken from its shell, the
+ * polygons added in order): the same figure to the bit; -1 when r is not
+ * projected. */
+double siting_rings_area(const struct siting_rings *r);
 
 /* Where point (x, y) lies for unit r, decided exactly: 1 in its interior, 2
  * on its boundary, 0 outside it; -1 not decided here (an orientation the
@@ -281,6 +288,8 @@ double siting_convex_area_bound(const struct siting_convex *c);
  * this. */
 #define SITING_M_PER_DEG 1.2e5
 double siting_geom_area_bound(GEOSContextHandle_t ctx, const GEOSGeometry *g);
+/* The same from a vertex count and a lon/lat envelope {minx, miny, maxx, maxy}. */
+double siting_area_bound(size_t n, const double *env);
 
 /* ---- siting_report.c: a check's report, as text and as a tree ---- */
 

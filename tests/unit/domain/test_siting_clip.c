@@ -1080,6 +1080,35 @@ static void test_contained_bound(void **state)
     siting_units_free(u);
 }
 
+/* siting_rings_area gives GEOSArea's figure for the projected unit to the bit:
+ * star-shaped shells with and without holes, either way round, two-part
+ * multipolygons (random_units over several seeds) and squares with holes. */
+static void test_rings_area_as_geos(void **state)
+{
+    (void)state;
+    int compared = 0;
+    for (int set = 0; set < 6; set++) {
+        uint64_t s = 100 + (uint64_t)set;
+        double cx[NUNITS], cy[NUNITS], size[NUNITS];
+        struct siting_units *u = set == 5 ? dyadic_units() : random_units(&s, cx, cy, size);
+        for (size_t k = 0; k < u->n; k++) {
+            struct siting_rings *r = siting_rings_new(u->ctx, u->units[k].geom);
+            if (!r)
+                continue;
+            assert_true(siting_rings_area(r) < 0); /* not projected yet */
+            siting_rings_project(r, bent, NULL);
+            double got = siting_rings_area(r), want = bent_area(u->ctx, u->units[k].geom);
+            if (memcmp(&got, &want, sizeof got))
+                fail_msg("set %d unit %zu (%zu rings): %.17g, GEOS %.17g", set, k, r->nrings, got,
+                         want);
+            compared++;
+            siting_rings_free(r);
+        }
+        siting_units_free(u);
+    }
+    assert_true(compared > 150);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1099,6 +1128,7 @@ int main(void)
         cmocka_unit_test(test_relate_against_geos),
         cmocka_unit_test(test_locate_against_geos),
         cmocka_unit_test(test_contained_bound),
+        cmocka_unit_test(test_rings_area_as_geos),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
