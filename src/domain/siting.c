@@ -575,6 +575,7 @@ struct siting_project {
     /* A polygon of one ring (siting_ring_flat): its coordinates, lon/lat and
      * projected to the zone; nflat 0 otherwise. */
     size_t nflat;
+    int turn; /* its siting_ring_turn (0: not strictly convex, or no ring) */
     double xy[2 * (SITING_CONVEX_MAX + 1)], pxy[2 * (SITING_CONVEX_MAX + 1)];
     struct siting_convex cv; /* made at the first partial overlap */
 };
@@ -597,7 +598,7 @@ static double siting_overlap_clipped(struct siting_units *u, struct siting_unit 
     if (u->clip_off || !p->zone)
         return -1;
     if (!p->cv.tried)
-        siting_convex_init_flat(&p->cv, p->xy, p->nflat ? p->pxy : NULL, p->nflat);
+        siting_convex_init_flat(&p->cv, p->xy, p->nflat ? p->pxy : NULL, p->nflat, p->turn);
     /* The crossings' error bound assumes at most 1.2e5 m a degree: a project
      * within 2.5° of its zone's meridian and 60° of the equator. */
     const double *e = p->cv.env;
@@ -749,7 +750,7 @@ static void siting_project_zone(struct siting_units *u, struct siting_project *p
                                 int *slot)
 {
     double lo, hi;
-    if (p->nflat && siting_ring_turn(p->xy, p->nflat)) {
+    if (p->turn) {
         lo = hi = p->xy[0];
         for (size_t i = 1; i < p->nflat; i++)
             lo = fmin(lo, p->xy[2 * i]), hi = fmax(hi, p->xy[2 * i]);
@@ -791,6 +792,7 @@ static int siting_project_of(struct siting_units *u, GEOSGeometry *g, struct sit
 {
     p->g = g, p->pg = NULL, p->cv.tried = false, p->cv.n = 0;
     p->nflat = siting_ring_flat(u->ctx, g, p->xy);
+    p->turn = p->nflat ? siting_ring_turn(p->xy, p->nflat) : 0;
     int cm, slot;
     siting_project_zone(u, p, &cm, &slot);
     p->zone = siting_zone(u, slot);
@@ -825,7 +827,7 @@ static int siting_outcome_of(struct siting_units *u, json_t *wgs84, struct sitin
     }
     /* The project as a convex polygon (when it is one), for the tests below. */
     if (o->area > 0 && p.nflat)
-        siting_convex_init_flat(&p.cv, p.xy, p.pxy, p.nflat);
+        siting_convex_init_flat(&p.cv, p.xy, p.pxy, p.nflat, p.turn);
     struct siting_hits h;
     siting_query(u, g, &p.cv, &h);
     p.several = h.n > 1;

@@ -34,14 +34,12 @@ int siting_ring_turn(const double *xy, size_t n)
     return flips == 2 ? turn : 0;
 }
 
-int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n)
+int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n,
+                            int turn)
 {
     c->n = 0;
     c->tried = true;
-    if (n < 4 || n - 1 > SITING_CONVEX_MAX)
-        return -1;
-    int turn = siting_ring_turn(xy, n);
-    if (!turn)
+    if (n < 4 || n - 1 > SITING_CONVEX_MAX || !turn)
         return -1;
     size_t m = n - 1;
     for (size_t i = 0; i < m; i++) {
@@ -78,7 +76,7 @@ int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const G
     size_t n = siting_ring_flat(ctx, g, xy);
     c->n = 0;
     c->tried = true;
-    return n ? siting_convex_init_flat(c, xy, NULL, n) : -1;
+    return n ? siting_convex_init_flat(c, xy, NULL, n, siting_ring_turn(xy, n)) : -1;
 }
 
 double siting_ring_area(const double *xy, size_t n)

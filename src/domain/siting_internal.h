@@ -241,8 +241,10 @@ int siting_ring_turn(const double *xy, size_t n);
 
 /* 0 and c filled when the closed ring xy of n coordinates is such a polygon;
  * -1 (c->n == 0) otherwise. pxy (may be NULL): the same vertices projected to
- * the zone with the function siting_clip_area will be given. */
-int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n);
+ * the zone with the function siting_clip_area will be given. turn: the ring's
+ * siting_ring_turn, which the caller has already computed. */
+int siting_convex_init_flat(struct siting_convex *c, const double *xy, const double *pxy, size_t n,
+                            int turn);
 /* The same from a GEOS geometry (valid), not projected. */
 int siting_convex_init(struct siting_convex *c, GEOSContextHandle_t ctx, const GEOSGeometry *g);
 

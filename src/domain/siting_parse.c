@@ -87,6 +87,30 @@ static GEOSGeometry *siting_ring(struct siting_parse *p, json_t *ring, json_t *o
     return g;
 }
 
+typedef GEOSGeometry *(*siting_part_fn)(struct siting_parse *p, json_t *in, json_t *out);
+
+/* The n elements of arr built by part (each one's converted coordinates
+ * appended to out as an array, when out is not NULL): a new array of them, or
+ * NULL with the message written and what was built destroyed. */
+static GEOSGeometry **siting_parts(struct siting_parse *p, json_t *arr, size_t n,
+                                   siting_part_fn part, json_t *out)
+{
+    GEOSGeometry **geoms = xcalloc(n, sizeof *geoms);
+    for (size_t made = 0; made < n; made++) {
+        json_t *o = out ? json_array() : NULL;
+        geoms[made] = part(p, json_array_get(arr, made), o);
+        if (o)
+            json_array_append_new(out, o);
+        if (!geoms[made]) {
+            for (size_t i = 0; i < made; i++)
+                siting_geos()->GEOSGeom_destroy_r(p->ctx, geoms[i]);
+            free(geoms);
+            return NULL;
+        }
+    }
+    return geoms;
+}
+
 static GEOSGeometry *siting_polygon(struct siting_parse *p, json_t *rings, json_t *out)
 {
     size_t n = json_array_size(rings);
@@ -94,25 +118,15 @@ static GEOSGeometry *siting_polygon(struct siting_parse *p, json_t *rings, json_
         siting_fail(p->err, p->errlen, "多边形须有外环");
         return NULL;
     }
-    GEOSGeometry **geoms = xcalloc(n, sizeof *geoms);
-    GEOSGeometry *poly = NULL;
-    size_t made = 0;
-    for (; made < n; made++) {
-        json_t *o = out ? json_array() : NULL;
-        geoms[made] = siting_ring(p, json_array_get(rings, made), o);
-        if (o)
-            json_array_append_new(out, o);
-        if (!geoms[made])
-            goto out;
-    }
-    poly = siting_geos()->GEOSGeom_createPolygon_r(p->ctx, geoms[0], geoms + 1, (unsigned)(n - 1));
-    made = 0; /* owned by poly now (or destroyed by GEOS on failure) */
+    GEOSGeometry **geoms = siting_parts(p, rings, n, siting_ring, out);
+    if (!geoms)
+        return NULL;
+    /* The rings are the polygon's now (or destroyed by GEOS on failure). */
+    GEOSGeometry *poly =
+        siting_geos()->GEOSGeom_createPolygon_r(p->ctx, geoms[0], geoms + 1, (unsigned)(n - 1));
+    free(geoms);
     if (!poly)
         siting_fail(p->err, p->errlen, "多边形无效");
-out:
-    for (size_t i = 0; i < made; i++)
-        siting_geos()->GEOSGeom_destroy_r(p->ctx, geoms[i]);
-    free(geoms);
     return poly;
 }
 
@@ -123,26 +137,14 @@ static GEOSGeometry *siting_multipolygon(struct siting_parse *p, json_t *polys, 
         siting_fail(p->err, p->errlen, "多多边形至少要有一个多边形");
         return NULL;
     }
-    GEOSGeometry **geoms = xcalloc(n, sizeof *geoms);
-    GEOSGeometry *multi = NULL;
-    size_t made = 0;
-    for (; made < n; made++) {
-        json_t *o = out ? json_array() : NULL;
-        geoms[made] = siting_polygon(p, json_array_get(polys, made), o);
-        if (o)
-            json_array_append_new(out, o);
-        if (!geoms[made])
-            goto out;
-    }
-    multi =
+    GEOSGeometry **geoms = siting_parts(p, polys, n, siting_polygon, out);
+    if (!geoms)
+        return NULL;
+    GEOSGeometry *multi =
         siting_geos()->GEOSGeom_createCollection_r(p->ctx, GEOS_MULTIPOLYGON, geoms, (unsigned)n);
-    made = 0;
+    free(geoms);
     if (!multi)
         siting_fail(p->err, p->errlen, "多多边形无效");
-out:
-    for (size_t i = 0; i < made; i++)
-        siting_geos()->GEOSGeom_destroy_r(p->ctx, geoms[i]);
-    free(geoms);
     return multi;
 }
 
